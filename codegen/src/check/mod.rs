@@ -1,0 +1,21 @@
+//! Checks over the model: each file one family of rules, all of them run, none stops early.
+
+mod expressions;
+mod keys;
+mod names;
+mod references;
+mod types;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::Schema;
+
+/// Runs every check and returns all the problems found.
+pub fn check(schema: &Schema) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    names::check(schema, &mut diags);
+    types::check(schema, &mut diags);
+    references::check(schema, &mut diags);
+    keys::check(schema, &mut diags);
+    expressions::check(schema, &mut diags);
+    diags
+}

@@ -1,0 +1,87 @@
+//! Names: usable identifiers of at most 63 bytes, and no two objects sharing a name where
+//! PostgreSQL keeps one namespace.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::model::{EnumRepr, Schema};
+
+const MAX_IDENTIFIER: usize = 63;
+
+pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
+    let mut name = |name: &str, span: Span| {
+        if name.is_empty() || name.chars().any(|c| c.is_control()) {
+            diags.push(Diagnostic::invalid_identifier(name, span));
+        } else if name.len() > MAX_IDENTIFIER {
+            diags.push(Diagnostic::identifier_too_long(name, span));
+        }
+    };
+    for e in &schema.extensions {
+        name(&e.name, e.span);
+    }
+    for e in &schema.enums {
+        name(&e.name, e.span);
+    }
+    for t in &schema.tables {
+        name(&t.name, t.span);
+        t.columns.iter().for_each(|c| name(&c.name, c.span));
+        t.primary_key.iter().for_each(|pk| name(&pk.name, pk.span));
+        t.uniques.iter().for_each(|u| name(&u.name, u.span));
+        t.checks.iter().for_each(|c| name(&c.name, c.expr.span));
+        t.foreign_keys.iter().for_each(|fk| name(&fk.name, fk.span));
+        t.indexes.iter().for_each(|i| name(&i.name, i.span));
+    }
+
+    // Tables, indexes (also those behind primary keys and unique constraints) and types share
+    // pg_class / pg_type: a table's row type clashes with a type of the same name.
+    let mut relations: HashMap<&str, (&str, Span)> = HashMap::new();
+    let mut relation =
+        |name: &'s str, kind: &'static str, span: Span, diags: &mut Diagnostics| match relations.get(name) {
+            Some(&(other, first)) => {
+                diags.push(Diagnostic::duplicate_relation(name, kind, &format!("a {other}"), span, first))
+            }
+            None => {
+                relations.insert(name, (kind, span));
+            }
+        };
+    for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
+        relation(&e.name, "type", e.span, diags);
+    }
+    for t in &schema.tables {
+        relation(&t.name, "table", t.span, diags);
+    }
+    for t in &schema.tables {
+        if let Some(pk) = &t.primary_key {
+            relation(&pk.name, "primary key", pk.span, diags);
+        }
+        for u in &t.uniques {
+            relation(&u.name, "unique constraint", u.span, diags);
+        }
+        for i in &t.indexes {
+            relation(&i.name, "index", i.span, diags);
+        }
+    }
+
+    for t in &schema.tables {
+        let mut columns: HashMap<&str, Span> = HashMap::new();
+        for c in &t.columns {
+            match columns.get(c.name.as_str()) {
+                Some(&first) => diags.push(Diagnostic::duplicate("column", &c.name, c.span, first)),
+                None => {
+                    columns.insert(&c.name, c.span);
+                }
+            }
+        }
+        // Constraint names are unique per table; key constraints were compared above already.
+        let mut constraints: HashMap<&str, Span> = HashMap::new();
+        let named = t.checks.iter().map(|c| (c.name.as_str(), c.expr.span));
+        for (name, span) in named.chain(t.foreign_keys.iter().map(|f| (f.name.as_str(), f.span))) {
+            match constraints.get(name) {
+                Some(&first) => diags.push(Diagnostic::duplicate("constraint", name, span, first)),
+                None => {
+                    constraints.insert(name, span);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! References: every column a key, index or foreign key names exists, and every foreign key
+//! points at a declared table's unique key with columns of the same type.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{ColumnType, IndexTarget, Named, Scalar, Schema, Table};
+
+pub fn check(schema: &Schema, diags: &mut Diagnostics) {
+    let table_names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    for t in &schema.tables {
+        let pk = t.primary_key.iter().flat_map(|pk| &pk.columns);
+        let uniques = t.uniques.iter().flat_map(|u| &u.columns);
+        let include = t.indexes.iter().flat_map(|i| &i.include);
+        let keys = t.indexes.iter().flat_map(|i| &i.keys).filter_map(|k| match &k.target {
+            IndexTarget::Column(c) => Some(c),
+            IndexTarget::Expr(_) => None,
+        });
+        let fk_columns = t.foreign_keys.iter().flat_map(|fk| &fk.columns);
+        for col in pk.chain(uniques).chain(include).chain(keys).chain(fk_columns).chain(&t.soft_delete) {
+            column_exists(t, col, diags);
+        }
+        if let Some(sd) = &t.soft_delete {
+            soft_delete(t, sd, diags);
+        }
+        for fk in &t.foreign_keys {
+            let Some(target) = schema.table(&fk.ref_table.name) else {
+                diags.push(Diagnostic::unknown_table(&fk.ref_table.name, &table_names, fk.ref_table.span));
+                continue;
+            };
+            let ref_columns = schema.ref_columns(fk);
+            if ref_columns.is_empty() {
+                let what = format!("table `{}`, which has no primary key", target.name);
+                diags.push(Diagnostic::fk_target_not_unique(&what, fk.span));
+                continue;
+            }
+            if !ref_columns.iter().all(|c| column_exists(target, c, diags)) {
+                continue;
+            }
+            if ref_columns.len() != fk.columns.len() {
+                diags.push(Diagnostic::fk_arity(fk.columns.len(), ref_columns.len(), fk.span));
+                continue;
+            }
+            let names: Vec<&str> = ref_columns.iter().map(|c| c.name.as_str()).collect();
+            if !target.has_unique_key(&names) {
+                let what = format!("`{}({})`", target.name, names.join(", "));
+                diags.push(Diagnostic::fk_target_not_unique(&what, fk.span));
+            }
+            for (col, ref_col) in fk.columns.iter().zip(&ref_columns) {
+                let (Some(c), Some(r)) = (t.column(&col.name), target.column(&ref_col.name)) else { continue };
+                let target_name = format!("{}.{}", target.name, r.name);
+                let (ty, ref_ty) = (c.ty.storage(), r.ty.storage());
+                if !c.ty.same_family(&r.ty) {
+                    diags.push(Diagnostic::fk_type_mismatch(
+                        &c.name,
+                        &ty.to_string(),
+                        &target_name,
+                        &ref_ty.to_string(),
+                        fk.span,
+                    ));
+                } else if narrower(&ty, &ref_ty) {
+                    diags.push(Diagnostic::fk_length_mismatch(
+                        &c.name,
+                        &ty.to_string(),
+                        &target_name,
+                        &ref_ty.to_string(),
+                        fk.span,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Whether `column` exists in `table`, reporting it when not.
+fn column_exists(table: &Table, column: &Named, diags: &mut Diagnostics) -> bool {
+    if table.column(&column.name).is_some() {
+        return true;
+    }
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    diags.push(Diagnostic::unknown_column(&table.name, &column.name, &names, column.span));
+    false
+}
+
+fn soft_delete(table: &Table, sd: &Named, diags: &mut Diagnostics) {
+    let Some(c) = table.column(&sd.name) else { return };
+    if !matches!(c.ty, ColumnType::Scalar(Scalar::Timestamp | Scalar::Timestamptz)) {
+        diags.push(Diagnostic::invalid_soft_delete(&sd.name, &format!("is `{}`, not a timestamp", c.ty), sd.span));
+    } else if !c.nullable {
+        diags.push(Diagnostic::invalid_soft_delete(&sd.name, "is NOT NULL, so no row could be live", sd.span));
+    }
+}
+
+/// A varchar/char foreign key column shorter than the column it references.
+fn narrower(ty: &ColumnType, target: &ColumnType) -> bool {
+    let len = |t: &ColumnType| match t {
+        ColumnType::Scalar(Scalar::Varchar(n) | Scalar::Char(n)) => Some(n.unwrap_or(u32::MAX)),
+        ColumnType::Scalar(Scalar::Text) => Some(u32::MAX),
+        _ => None,
+    };
+    matches!((len(ty), len(target)), (Some(a), Some(b)) if a < b)
+}

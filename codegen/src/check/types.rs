@@ -1,0 +1,109 @@
+//! Types: every column type resolves, extension types have their extension, union-type
+//! defaults are values of the union, and value rules fit the column's type.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{BUILTIN_TYPE_NAMES, Column, ColumnType, Scalar, Schema};
+
+pub fn check(schema: &Schema, diags: &mut Diagnostics) {
+    let mut candidates: Vec<&str> = BUILTIN_TYPE_NAMES.to_vec();
+    candidates.extend(schema.enums.iter().map(|e| e.name.as_str()));
+    let declared = |ext: &str| schema.extensions.iter().any(|e| e.name == ext);
+    for e in &schema.enums {
+        if let crate::model::EnumRepr::Check { storage } = &e.repr {
+            type_exists(storage, &candidates, &declared, e.span, diags);
+        }
+    }
+    for t in &schema.tables {
+        for c in &t.columns {
+            type_exists(&c.ty, &candidates, &declared, c.ty_span, diags);
+            enum_default(schema, c, diags);
+            rules_fit(c, diags);
+            if let (Some(_), Some(d)) = (&c.generated, &c.default) {
+                diags.push(Diagnostic::generated_with_default(&c.name, d.span));
+            }
+        }
+    }
+}
+
+fn type_exists(
+    ty: &ColumnType,
+    candidates: &[&str],
+    declared: &dyn Fn(&str) -> bool,
+    span: crate::diagnostics::Span,
+    diags: &mut Diagnostics,
+) {
+    match ty.scalar() {
+        Scalar::Unresolved(name) => diags.push(Diagnostic::unknown_type(name, candidates, span)),
+        Scalar::Extension(ext) if !declared(ext.extension) => {
+            diags.push(Diagnostic::extension_not_declared(&ext.name, ext.extension, span))
+        }
+        _ => {}
+    }
+}
+
+/// A literal default of a union-typed column must be one of its values.
+fn enum_default(schema: &Schema, c: &Column, diags: &mut Diagnostics) {
+    let (ColumnType::Scalar(Scalar::Enum(name)), Some(default)) = (&c.ty, &c.default) else { return };
+    let Some(e) = schema.enum_(name) else { return };
+    let Some(value) = string_literal(&default.sql) else { return };
+    if !e.values.contains(&value) {
+        diags.push(Diagnostic::enum_default_not_a_value(&value, name, &e.values, default.span));
+    }
+}
+
+/// The value of `'text'` or `'text'::type`, the forms a default literal takes.
+fn string_literal(sql: &str) -> Option<String> {
+    let sql = sql.trim();
+    let body = sql.strip_prefix('\'')?;
+    let end = body.rfind('\'')?;
+    let (inner, rest) = (&body[..end], body[end + 1..].trim());
+    if !(rest.is_empty() || rest.starts_with("::")) || inner.replace("''", "").contains('\'') {
+        return None;
+    }
+    Some(inner.replace("''", "'"))
+}
+
+fn rules_fit(c: &Column, diags: &mut Diagnostics) {
+    let text = matches!(
+        c.ty,
+        ColumnType::Scalar(Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_))
+            | ColumnType::Scalar(Scalar::Extension(_))
+    );
+    let numeric = matches!(
+        c.ty,
+        ColumnType::Scalar(
+            Scalar::SmallInt
+                | Scalar::Integer
+                | Scalar::BigInt
+                | Scalar::Serial
+                | Scalar::BigSerial
+                | Scalar::Numeric(_)
+                | Scalar::Real
+                | Scalar::Double
+        )
+    );
+    let ty = c.ty.to_string();
+    for (rule, present) in [
+        ("pattern", c.rules.pattern.is_some()),
+        ("min_length", c.rules.min_length.is_some()),
+        ("format", c.rules.format.is_some()),
+    ] {
+        if present && !text {
+            diags.push(Diagnostic::rule_needs_text(rule, &c.name, &ty, c.span));
+        }
+    }
+    if c.rules.range.is_some() && !numeric {
+        diags.push(Diagnostic::invalid_range(&c.name, &format!("the column is `{ty}`, not a number"), c.span));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn string_literals() {
+        assert_eq!(super::string_literal("'active'"), Some("active".into()));
+        assert_eq!(super::string_literal("'it''s'::text"), Some("it's".into()));
+        assert_eq!(super::string_literal("'a' || 'b'"), None);
+        assert_eq!(super::string_literal("now()"), None);
+    }
+}

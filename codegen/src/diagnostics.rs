@@ -1,0 +1,402 @@
+//! Diagnostics: every problem strata reports about a schema, and how it is printed.
+//!
+//! All constructors live here, one named function each, so the wording stays consistent.
+//! Messages are short fragments without a trailing period; `help` says how to fix it.
+
+use std::fmt::Write as _;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+
+/// Index of a source file in `Sources`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// A byte range in one source file; turned into line:column only when rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(file: FileId, range: std::ops::Range<usize>) -> Span {
+        Span { file, start: range.start as u32, end: range.end as u32 }
+    }
+}
+
+/// The text of every file a schema was read from, for rendering spans.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<(String, String)>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push((name.into(), text.into()));
+        FileId(self.files.len() as u32 - 1)
+    }
+
+    pub fn name(&self, file: FileId) -> &str {
+        &self.files[file.0 as usize].0
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        &self.files[file.0 as usize].1
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: u32) -> (usize, usize) {
+        let text = self.text(file);
+        let offset = (offset as usize).min(text.len());
+        let before = &text[..text.floor_char_boundary(offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub span: Option<Span>,
+    /// Another place that explains this one, e.g. the first of two duplicate declarations.
+    pub related: Option<(Span, String)>,
+    pub help: Option<String>,
+}
+
+/// Diagnostics collected over a whole run; checks never stop at the first.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorted by file and position so output is deterministic whatever order checks ran in.
+    pub fn sorted(mut self) -> Diagnostics {
+        self.0.sort_by(|a, b| (a.span, a.code, &a.message).cmp(&(b.span, b.code, &b.message)));
+        self.0.dedup();
+        self
+    }
+
+    /// Human-readable form: `error[E0002]: …` with `--> file:line:column` and the source line.
+    pub fn render(&self, sources: &Sources) -> String {
+        let mut files = SimpleFiles::new();
+        for (name, text) in &sources.files {
+            files.add(name.as_str(), text.as_str());
+        }
+        let config = term::Config::default();
+        let mut out = String::new();
+        for d in &self.0 {
+            let mut labels = Vec::new();
+            if let Some(span) = d.span {
+                labels.push(cs::Label::primary(span.file.0 as usize, span.start as usize..span.end as usize));
+            }
+            if let Some((span, note)) = &d.related {
+                labels.push(
+                    cs::Label::secondary(span.file.0 as usize, span.start as usize..span.end as usize)
+                        .with_message(note),
+                );
+            }
+            let severity = match d.severity {
+                Severity::Error => cs::Severity::Error,
+                Severity::Warning => cs::Severity::Warning,
+            };
+            let mut diag = cs::Diagnostic::new(severity).with_code(d.code).with_message(&d.message).with_labels(labels);
+            if let Some(help) = &d.help {
+                diag = diag.with_notes(vec![format!("help: {help}")]);
+            }
+            match term::emit_into_string(&config, &files, &diag) {
+                Ok(text) => out.push_str(&text),
+                Err(_) => writeln!(out, "{}[{}]: {}", severity_word(d.severity), d.code, d.message).unwrap(),
+            }
+        }
+        out
+    }
+
+    /// Machine-readable form for editors and CI: one JSON array, positions as line:column.
+    pub fn to_json(&self, sources: &Sources) -> serde_json::Value {
+        let items = self.0.iter().map(|d| {
+            let mut item = serde_json::json!({
+                "severity": severity_word(d.severity),
+                "code": d.code,
+                "message": d.message,
+                "help": d.help,
+            });
+            if let Some(span) = d.span {
+                let (line, column) = sources.line_col(span.file, span.start);
+                let (end_line, end_column) = sources.line_col(span.file, span.end);
+                item["file"] = sources.name(span.file).into();
+                item["line"] = line.into();
+                item["column"] = column.into();
+                item["end_line"] = end_line.into();
+                item["end_column"] = end_column.into();
+            }
+            item
+        });
+        serde_json::Value::Array(items.collect())
+    }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn error(code: &'static str, message: String, span: Span) -> Diagnostic {
+    Diagnostic { severity: Severity::Error, code, message, span: Some(span), related: None, help: None }
+}
+
+fn warning(code: &'static str, message: String, span: Span) -> Diagnostic {
+    Diagnostic { severity: Severity::Warning, ..error(code, message, span) }
+}
+
+impl Diagnostic {
+    fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn related(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
+        self.related = Some((span, note.into()));
+        self
+    }
+
+    /// "did you mean `x`?" when a candidate is close enough, else a list of what is allowed.
+    fn suggest<'a>(self, got: &str, candidates: impl IntoIterator<Item = &'a str>, what: &str) -> Diagnostic {
+        let candidates: Vec<&str> = candidates.into_iter().collect();
+        match did_you_mean(got, &candidates) {
+            Some(best) => self.help(format!("did you mean `{best}`?")),
+            None if candidates.is_empty() => self,
+            None if candidates.len() <= 12 => {
+                let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+                self.help(format!("{what} are: {}", list.join(", ")))
+            }
+            None => self,
+        }
+    }
+
+    pub fn toml_syntax(message: &str, span: Span) -> Diagnostic {
+        let message = message.trim().trim_end_matches('.').to_string();
+        error("E0001", format!("invalid TOML: {message}"), span).help("fix the TOML syntax at this position")
+    }
+
+    pub fn unknown_key(key: &str, allowed: &[&str], span: Span) -> Diagnostic {
+        error("E0002", format!("unknown key `{key}`"), span).suggest(key, allowed.iter().copied(), "the allowed keys")
+    }
+
+    pub fn wrong_value_type(key: &str, expected: &str, found: &str, span: Span) -> Diagnostic {
+        error("E0003", format!("`{key}` must be {expected}, found {found}"), span)
+    }
+
+    pub fn missing_key(key: &str, within: &str, span: Span) -> Diagnostic {
+        error("E0004", format!("{within} has no `{key}`"), span).help(format!("add `{key} = …` to {within}"))
+    }
+
+    pub fn unknown_type(ty: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0005", format!("unknown column type `{ty}`"), span).suggest(ty, candidates.iter().copied(), "")
+            .or_help("use a PostgreSQL type (uuid, text, varchar(n), integer, timestamptz, jsonb, …) or declare a union type under [enums]")
+    }
+
+    pub fn invalid_type(ty: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0006", format!("invalid type `{ty}`: {why}"), span)
+            .help("PostgreSQL accepts varchar(n) with n from 1 to 10485760 and numeric(p,s) with 1 <= p <= 1000 and 0 <= s <= p")
+    }
+
+    pub fn unknown_table(table: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0007", format!("reference to table `{table}`, which is not declared"), span)
+            .suggest(table, candidates.iter().copied(), "")
+            .or_help("declare the table under [tables] or fix the name")
+    }
+
+    pub fn unknown_column(table: &str, column: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0008", format!("table `{table}` has no column `{column}`"), span).suggest(
+            column,
+            candidates.iter().copied(),
+            "its columns",
+        )
+    }
+
+    pub fn fk_type_mismatch(column: &str, ty: &str, target: &str, target_ty: &str, span: Span) -> Diagnostic {
+        error("E0009", format!("foreign key column `{column}` is `{ty}` but `{target}` is `{target_ty}`"), span)
+            .help(format!("declare `{column}` as `{target_ty}`"))
+    }
+
+    pub fn fk_length_mismatch(column: &str, ty: &str, target: &str, target_ty: &str, span: Span) -> Diagnostic {
+        warning("W0002", format!("foreign key column `{column}` is `{ty}` but `{target}` is `{target_ty}`"), span)
+            .help(format!("declare `{column}` as `{target_ty}` so every referenced value fits"))
+    }
+
+    pub fn fk_target_not_unique(target: &str, span: Span) -> Diagnostic {
+        error(
+            "E0010",
+            format!("foreign key references {target}, which is not a primary key or unique constraint"),
+            span,
+        )
+        .help("reference the primary key, or add a unique constraint on exactly these columns")
+    }
+
+    pub fn fk_arity(n_columns: usize, n_refs: usize, span: Span) -> Diagnostic {
+        error("E0021", format!("foreign key has {n_columns} column(s) but references {n_refs}"), span)
+            .help("list as many referenced columns as foreign key columns, in the same order")
+    }
+
+    pub fn duplicate(kind: &str, name: &str, span: Span, first: Span) -> Diagnostic {
+        error("E0011", format!("duplicate {kind} `{name}`"), span)
+            .related(first, "first declared here")
+            .help(format!("rename one of them: PostgreSQL needs each {kind} name to be unique here"))
+    }
+
+    pub fn duplicate_relation(name: &str, kind: &str, other: &str, span: Span, first: Span) -> Diagnostic {
+        error("E0011", format!("{kind} `{name}` has the same name as {other}"), span)
+            .related(first, "the other one")
+            .help("tables, indexes, key constraints and types share one namespace per PostgreSQL schema: rename one of them")
+    }
+
+    pub fn identifier_too_long(name: &str, span: Span) -> Diagnostic {
+        error("E0012", format!("identifier `{name}` is {} bytes long, over PostgreSQL's limit of 63", name.len()), span)
+            .help("PostgreSQL would silently truncate it; choose a name of at most 63 bytes (set `name` for a derived constraint or index name)")
+    }
+
+    pub fn invalid_expression(what: &str, why: &str, span: Span) -> Diagnostic {
+        let why = why.trim_start_matches("sql parser error: ");
+        error("E0013", format!("{what} is not a valid SQL expression: {why}"), span)
+            .help("write a PostgreSQL expression; string literals take single quotes, e.g. 'active'")
+    }
+
+    pub fn enum_default_not_a_value(value: &str, enum_name: &str, values: &[String], span: Span) -> Diagnostic {
+        let list: Vec<String> = values.iter().map(|v| format!("'{v}'")).collect();
+        error("E0014", format!("default '{value}' is not a value of union type `{enum_name}`"), span)
+            .suggest(value, values.iter().map(String::as_str), "")
+            .or_help(format!("use one of {}", list.join(", ")))
+    }
+
+    pub fn unknown_mixin(name: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0015", format!("mixin `{name}` is not declared"), span)
+            .suggest(name, candidates.iter().copied(), "the declared mixins")
+            .or_help("declare it under [mixins] or remove it from `mixins`")
+    }
+
+    pub fn mixin_cycle(chain: &[String], span: Span) -> Diagnostic {
+        error("E0016", format!("mixins include each other in a cycle: {}", chain.join(" -> ")), span)
+            .help("remove one of the `mixins` entries so the chain ends")
+    }
+
+    pub fn missing_primary_key(table: &str, span: Span) -> Diagnostic {
+        warning("W0001", format!("table `{table}` has no primary key"), span)
+            .help("add `primary_key = true` to a column, or `primary_key = [\"a\", \"b\"]` to the table; rows cannot be updated or referenced reliably without one")
+    }
+
+    pub fn invalid_value(key: &str, got: &str, allowed: &[&str], span: Span) -> Diagnostic {
+        error("E0017", format!("`{got}` is not a valid `{key}`"), span).suggest(
+            got,
+            allowed.iter().copied(),
+            "the allowed values",
+        )
+    }
+
+    pub fn extension_not_declared(ty: &str, extension: &str, span: Span) -> Diagnostic {
+        error("E0018", format!("type `{ty}` needs extension `{extension}`, which is not declared"), span)
+            .help(format!("add \"{extension}\" to `extensions` in [schema]"))
+    }
+
+    pub fn primary_key_twice(table: &str, span: Span, first: Span) -> Diagnostic {
+        error("E0019", format!("table `{table}` declares its primary key twice"), span)
+            .related(first, "first declared here")
+            .help("for a composite key, list every column in the table's `primary_key = [...]` instead")
+    }
+
+    pub fn nullable_primary_key(column: &str, span: Span) -> Diagnostic {
+        error("E0019", format!("primary key column `{column}` is nullable"), span)
+            .help("remove `nullable = true`: PostgreSQL makes every primary key column NOT NULL")
+    }
+
+    pub fn invalid_soft_delete(column: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0020", format!("soft-delete column `{column}` {why}"), span)
+            .help("point `soft_delete` at a nullable timestamp or timestamptz column, e.g. `deleted_at`")
+    }
+
+    pub fn empty_list(key: &str, span: Span) -> Diagnostic {
+        error("E0022", format!("`{key}` is empty"), span).help(format!("list at least one item in `{key}`"))
+    }
+
+    pub fn invalid_range(column: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0023", format!("invalid `range` on `{column}`: {why}"), span)
+            .help("write `range = [min, max]` with numbers, min <= max, on a numeric column")
+    }
+
+    pub fn rule_needs_text(rule: &str, column: &str, ty: &str, span: Span) -> Diagnostic {
+        error("E0024", format!("`{rule}` on `{column}` needs a text column, but it is `{ty}`"), span)
+            .help(format!("remove `{rule}` or make the column text, varchar(n) or char(n)"))
+    }
+
+    pub fn duplicate_enum_value(value: &str, span: Span) -> Diagnostic {
+        error("E0025", format!("value '{value}' is listed twice"), span).help("remove the repeated value")
+    }
+
+    pub fn missing_schema_section(span: Span) -> Diagnostic {
+        error("E0026", "no [schema] section with a `name`".to_string(), span)
+            .help("add `[schema]` with `name = \"…\"` to one file of the folder")
+    }
+
+    pub fn invalid_identifier(name: &str, span: Span) -> Diagnostic {
+        error("E0027", format!("`{name}` is not a usable identifier"), span)
+            .help("use a non-empty name of letters, digits and underscores, starting with a letter or underscore")
+    }
+
+    pub fn no_schema_files(folder: &str) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code: "E0028",
+            message: format!("no .toml files in `{folder}`"),
+            span: None,
+            related: None,
+            help: Some("put the schema definition in one or more .toml files in this folder".into()),
+        }
+    }
+
+    pub fn generated_with_default(column: &str, span: Span) -> Diagnostic {
+        error("E0029", format!("column `{column}` is generated and also has a default"), span)
+            .help("remove `default`: a generated column's value always comes from its expression")
+    }
+
+    fn or_help(self, help: impl Into<String>) -> Diagnostic {
+        if self.help.is_some() { self } else { self.help(help) }
+    }
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(got: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(got, c), *c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len())
+        .min()
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,22 @@
+//! What `strata generate` writes for one schema, as (relative path, contents), in memory.
+
+use crate::model::Schema;
+use crate::plan;
+use crate::render::sql;
+
+/// Every generated file of `schema`, in a fixed order, paths relative to its output folder.
+pub fn files(schema: &Schema) -> Vec<(String, String)> {
+    let steps = plan::create(schema);
+    let statements = sql::statements(schema, &steps);
+    vec![
+        ("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements)),
+        (
+            "migrations/0001_init/up.sql".to_string(),
+            sql::up(&format!("schema {}: migration 0001_init, up", schema.name), &statements),
+        ),
+        (
+            "migrations/0001_init/down.sql".to_string(),
+            sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
+        ),
+    ]
+}

@@ -1,0 +1,260 @@
+//! The `Schema` IR: one inert value that every source produces and every target reads.
+//!
+//! It knows nothing of TOML, SQL text layout or IO.
+//! Spans point back at the declaration so that checks can report where a problem is.
+
+mod types;
+
+pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};
+
+use crate::diagnostics::Span;
+
+/// A whole system: extensions, union types and tables, in declaration order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub name: String,
+    /// The PostgreSQL major version the schema targets.
+    pub postgres: u32,
+    pub doc: Option<String>,
+    pub extensions: Vec<Named>,
+    pub enums: Vec<Enum>,
+    pub tables: Vec<Table>,
+}
+
+/// A name and where it was declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A union type: a closed set of string values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    pub name: String,
+    pub values: Vec<String>,
+    pub repr: EnumRepr,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// How a union type is stored in PostgreSQL.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumRepr {
+    /// A plain column of `storage` type with `CHECK (col IN (...))`, the seeds' form:
+    /// adding a value is a constraint change, not an `ALTER TYPE`.
+    Check { storage: ColumnType },
+    /// `CREATE TYPE name AS ENUM (...)`.
+    Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: String,
+    pub doc: Option<String>,
+    pub columns: Vec<Column>,
+    pub primary_key: Option<PrimaryKey>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub uniques: Vec<Unique>,
+    pub checks: Vec<Check>,
+    pub indexes: Vec<Index>,
+    /// The nullable timestamp column whose non-null value marks a row as deleted.
+    pub soft_delete: Option<Named>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    pub ty: ColumnType,
+    pub ty_span: Span,
+    pub nullable: bool,
+    pub default: Option<Expr>,
+    /// `GENERATED ALWAYS AS (expr) STORED`.
+    pub generated: Option<Expr>,
+    pub doc: Option<String>,
+    /// Validation rules; those PostgreSQL can check also appear in `Table::checks`.
+    pub rules: Rules,
+    /// Redacted in generated `Debug` output and never logged.
+    pub sensitive: bool,
+    pub span: Span,
+}
+
+/// Value rules declared on a column, kept structured for the Rust target.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rules {
+    pub min_length: Option<u32>,
+    pub pattern: Option<String>,
+    pub range: Option<Range>,
+    /// Application-only formats (`email`, `url`) that PostgreSQL does not check.
+    pub format: Option<String>,
+}
+
+/// An inclusive numeric range; bounds are kept as their decimal text so no precision is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Range {
+    pub min: Option<String>,
+    pub max: Option<String>,
+}
+
+/// A SQL expression kept as text, checked to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expr {
+    pub sql: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrimaryKey {
+    pub name: String,
+    pub columns: Vec<Named>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unique {
+    pub name: String,
+    pub columns: Vec<Named>,
+    /// PostgreSQL 15's `NULLS NOT DISTINCT`: rows whose key is NULL also collide.
+    pub nulls_not_distinct: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<Named>,
+    pub ref_table: Named,
+    /// Empty means the referenced table's primary key.
+    pub ref_columns: Vec<Named>,
+    pub on_delete: FkAction,
+    pub on_update: FkAction,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FkAction {
+    #[default]
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+impl FkAction {
+    pub const ALL: [(&'static str, FkAction); 5] = [
+        ("no action", FkAction::NoAction),
+        ("restrict", FkAction::Restrict),
+        ("cascade", FkAction::Cascade),
+        ("set null", FkAction::SetNull),
+        ("set default", FkAction::SetDefault),
+    ];
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            FkAction::NoAction => "NO ACTION",
+            FkAction::Restrict => "RESTRICT",
+            FkAction::Cascade => "CASCADE",
+            FkAction::SetNull => "SET NULL",
+            FkAction::SetDefault => "SET DEFAULT",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub expr: Expr,
+    pub origin: CheckOrigin,
+}
+
+/// Where a CHECK constraint came from, so the Rust target can use the structured rule instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckOrigin {
+    /// Written as SQL by the user, on the table or on a column.
+    Declared,
+    /// Derived from a column's union type (`CHECK (col IN (...))`).
+    Enum { column: String },
+    /// Derived from a column's `range`, `pattern` or `min_length`.
+    Rule { column: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Index {
+    pub name: String,
+    pub keys: Vec<IndexKey>,
+    /// Access method: btree, hash, gin, gist, brin, or an extension's (hnsw, ivfflat).
+    pub method: String,
+    pub unique: bool,
+    pub predicate: Option<Expr>,
+    pub include: Vec<Named>,
+    /// Storage parameters (`WITH (m = 16)`), in declaration order.
+    pub with: Vec<(String, String)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexKey {
+    pub target: IndexTarget,
+    pub opclass: Option<String>,
+    pub descending: bool,
+    /// `Some(true)` for NULLS FIRST, `Some(false)` for NULLS LAST, `None` for the default.
+    pub nulls_first: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexTarget {
+    Column(Named),
+    Expr(Expr),
+}
+
+impl Schema {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+
+    pub fn enum_(&self, name: &str) -> Option<&Enum> {
+        self.enums.iter().find(|e| e.name == name)
+    }
+
+    /// The columns a foreign key references: those named, else the target's primary key
+    /// (empty when the target or its key does not exist).
+    pub fn ref_columns(&self, fk: &ForeignKey) -> Vec<Named> {
+        if !fk.ref_columns.is_empty() {
+            return fk.ref_columns.clone();
+        }
+        let pk = self.table(&fk.ref_table.name).and_then(|t| t.primary_key.as_ref());
+        pk.map(|pk| pk.columns.clone()).unwrap_or_default()
+    }
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Whether `columns` (in any order) are exactly a primary key, a unique constraint or a
+    /// full unique index: what PostgreSQL requires of a foreign key's target.
+    pub fn has_unique_key(&self, columns: &[&str]) -> bool {
+        let same = |key: &mut dyn Iterator<Item = &str>| {
+            let mut key: Vec<&str> = key.collect();
+            let mut want = columns.to_vec();
+            key.sort_unstable();
+            want.sort_unstable();
+            key == want
+        };
+        let pk = self.primary_key.as_ref();
+        pk.is_some_and(|pk| same(&mut pk.columns.iter().map(|c| c.name.as_str())))
+            || self.uniques.iter().any(|u| same(&mut u.columns.iter().map(|c| c.name.as_str())))
+            || self.indexes.iter().any(|i| {
+                i.unique
+                    && i.predicate.is_none()
+                    && i.keys.iter().all(|k| matches!(k.target, IndexTarget::Column(_)))
+                    && same(&mut i.keys.iter().filter_map(|k| match &k.target {
+                        IndexTarget::Column(c) => Some(c.name.as_str()),
+                        IndexTarget::Expr(_) => None,
+                    }))
+            })
+    }
+}

@@ -1,0 +1,298 @@
+//! Column types: the PostgreSQL types the seeds use, parsed from and printed as SQL type names.
+
+use std::fmt;
+
+/// A column's type: a scalar or an array of one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnType {
+    Scalar(Scalar),
+    Array(Box<ColumnType>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scalar {
+    Uuid,
+    Text,
+    Varchar(Option<u32>),
+    Char(Option<u32>),
+    Boolean,
+    SmallInt,
+    Integer,
+    BigInt,
+    Serial,
+    BigSerial,
+    /// `numeric(precision, scale)`; both optional as in PostgreSQL.
+    Numeric(Option<(u32, Option<u32>)>),
+    Real,
+    Double,
+    Date,
+    Time,
+    Timestamp,
+    Timestamptz,
+    Interval,
+    Json,
+    Jsonb,
+    Inet,
+    Cidr,
+    Bytea,
+    Tsvector,
+    /// A union type declared in the schema.
+    Enum(String),
+    /// A type that an extension provides, e.g. `vector(1536)`.
+    Extension(ExtensionType),
+    /// A name that is neither built in nor known yet; resolved to `Enum` or rejected by lowering.
+    Unresolved(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionType {
+    pub name: String,
+    pub modifiers: Vec<u32>,
+    /// The extension that must be declared for the type to exist.
+    pub extension: &'static str,
+}
+
+/// Extension types strata knows, and the extension each needs.
+const EXTENSION_TYPES: &[(&str, &str)] = &[
+    ("vector", "vector"),
+    ("halfvec", "vector"),
+    ("sparsevec", "vector"),
+    ("citext", "citext"),
+    ("ltree", "ltree"),
+    ("hstore", "hstore"),
+    ("cube", "cube"),
+    ("geometry", "postgis"),
+    ("geography", "postgis"),
+];
+
+/// Names accepted for each built-in type, first the canonical one; also the did-you-mean list.
+pub const BUILTIN_TYPE_NAMES: &[&str] = &[
+    "uuid",
+    "text",
+    "varchar",
+    "character varying",
+    "char",
+    "character",
+    "boolean",
+    "bool",
+    "smallint",
+    "int2",
+    "integer",
+    "int",
+    "int4",
+    "bigint",
+    "int8",
+    "serial",
+    "serial4",
+    "bigserial",
+    "serial8",
+    "numeric",
+    "decimal",
+    "real",
+    "float4",
+    "double precision",
+    "float8",
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "timestamp with time zone",
+    "timestamp without time zone",
+    "interval",
+    "json",
+    "jsonb",
+    "inet",
+    "cidr",
+    "bytea",
+    "tsvector",
+];
+
+/// Why a type name could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeError {
+    Syntax,
+    /// Modifiers given to a type that takes none, or too many.
+    Modifiers(&'static str),
+    /// `varchar(0)`, `numeric(3,5)` and the like.
+    OutOfRange(String),
+}
+
+impl ColumnType {
+    /// Parses a SQL type name such as `varchar(255)`, `numeric(5,2)`, `uuid[]` or `vector(1536)`.
+    /// Unknown names become `Scalar::Unresolved` for the caller to resolve.
+    pub fn parse(text: &str) -> Result<ColumnType, TypeError> {
+        let text = text.trim();
+        if let Some(inner) = text.strip_suffix("[]") {
+            return Ok(ColumnType::Array(Box::new(ColumnType::parse(inner)?)));
+        }
+        let (name, mods) = match text.find('(') {
+            Some(open) => {
+                let close = text.strip_suffix(')').ok_or(TypeError::Syntax)?;
+                let mods = close[open + 1..]
+                    .split(',')
+                    .map(|m| m.trim().parse::<u32>().map_err(|_| TypeError::Syntax))
+                    .collect::<Result<Vec<_>, _>>()?;
+                (text[..open].trim(), mods)
+            }
+            None => (text, Vec::new()),
+        };
+        let name = name.to_ascii_lowercase();
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ' ') {
+            return Err(TypeError::Syntax);
+        }
+        let none = |ty: Scalar| {
+            if mods.is_empty() { Ok(ty) } else { Err(TypeError::Modifiers("takes no length or precision")) }
+        };
+        let length = |make: fn(Option<u32>) -> Scalar, ty: &str| match mods[..] {
+            [] => Ok(make(None)),
+            [n] if (1..=10_485_760).contains(&n) => Ok(make(Some(n))),
+            [n] => Err(TypeError::OutOfRange(format!("{ty}({n}): the length must be between 1 and 10485760"))),
+            _ => Err(TypeError::Modifiers("takes one length")),
+        };
+        let scalar = match name.as_str() {
+            "uuid" => none(Scalar::Uuid)?,
+            "text" => none(Scalar::Text)?,
+            "varchar" | "character varying" => length(Scalar::Varchar, "varchar")?,
+            "char" | "character" => length(Scalar::Char, "char")?,
+            "boolean" | "bool" => none(Scalar::Boolean)?,
+            "smallint" | "int2" => none(Scalar::SmallInt)?,
+            "integer" | "int" | "int4" => none(Scalar::Integer)?,
+            "bigint" | "int8" => none(Scalar::BigInt)?,
+            "serial" | "serial4" => none(Scalar::Serial)?,
+            "bigserial" | "serial8" => none(Scalar::BigSerial)?,
+            "numeric" | "decimal" => match mods[..] {
+                [] => Scalar::Numeric(None),
+                [p] if (1..=1000).contains(&p) => Scalar::Numeric(Some((p, None))),
+                [p, s] if (1..=1000).contains(&p) && s <= p => Scalar::Numeric(Some((p, Some(s)))),
+                [p, s] if (1..=1000).contains(&p) => {
+                    return Err(TypeError::OutOfRange(format!(
+                        "numeric({p},{s}): the scale {s} is larger than the precision {p}"
+                    )));
+                }
+                [p, ..] if mods.len() <= 2 => {
+                    return Err(TypeError::OutOfRange(format!(
+                        "numeric({p}): the precision must be between 1 and 1000"
+                    )));
+                }
+                _ => return Err(TypeError::Modifiers("takes a precision and a scale")),
+            },
+            "real" | "float4" => none(Scalar::Real)?,
+            "double precision" | "float8" => none(Scalar::Double)?,
+            "date" => none(Scalar::Date)?,
+            "time" | "time without time zone" => none(Scalar::Time)?,
+            "timestamp" | "timestamp without time zone" => none(Scalar::Timestamp)?,
+            "timestamptz" | "timestamp with time zone" => none(Scalar::Timestamptz)?,
+            "interval" => none(Scalar::Interval)?,
+            "json" => none(Scalar::Json)?,
+            "jsonb" => none(Scalar::Jsonb)?,
+            "inet" => none(Scalar::Inet)?,
+            "cidr" => none(Scalar::Cidr)?,
+            "bytea" => none(Scalar::Bytea)?,
+            "tsvector" => none(Scalar::Tsvector)?,
+            other => match EXTENSION_TYPES.iter().find(|(n, _)| *n == other) {
+                Some(&(name, extension)) => {
+                    Scalar::Extension(ExtensionType { name: name.to_string(), modifiers: mods, extension })
+                }
+                None if mods.is_empty() && !other.contains(' ') => Scalar::Unresolved(other.to_string()),
+                None => return Err(TypeError::Syntax),
+            },
+        };
+        Ok(ColumnType::Scalar(scalar))
+    }
+
+    /// The innermost scalar of an array type, or the type itself.
+    pub fn scalar(&self) -> &Scalar {
+        match self {
+            ColumnType::Scalar(s) => s,
+            ColumnType::Array(inner) => inner.scalar(),
+        }
+    }
+
+    pub fn scalar_mut(&mut self) -> &mut Scalar {
+        match self {
+            ColumnType::Scalar(s) => s,
+            ColumnType::Array(inner) => inner.scalar_mut(),
+        }
+    }
+
+    /// The type a foreign key to a column of this type must have: `serial` is stored as `integer`.
+    pub fn storage(&self) -> ColumnType {
+        match self {
+            ColumnType::Scalar(Scalar::Serial) => ColumnType::Scalar(Scalar::Integer),
+            ColumnType::Scalar(Scalar::BigSerial) => ColumnType::Scalar(Scalar::BigInt),
+            other => other.clone(),
+        }
+    }
+
+    /// The same type family, ignoring length, precision and scale.
+    pub fn same_family(&self, other: &ColumnType) -> bool {
+        use Scalar::*;
+        match (self.storage(), other.storage()) {
+            (ColumnType::Array(a), ColumnType::Array(b)) => a.same_family(&b),
+            (ColumnType::Scalar(a), ColumnType::Scalar(b)) => match (&a, &b) {
+                (Varchar(_) | Text, Varchar(_) | Text) => true,
+                (Char(_), Char(_)) | (Numeric(_), Numeric(_)) => true,
+                (Extension(x), Extension(y)) => x.name == y.name,
+                _ => a == b,
+            },
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ColumnType::Scalar(s) => s.fmt(f),
+            ColumnType::Array(inner) => write!(f, "{inner}[]"),
+        }
+    }
+}
+
+/// The canonical SQL spelling; enums print their bare name (the SQL target quotes it).
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let with_len = |f: &mut fmt::Formatter<'_>, name: &str, n: &Option<u32>| match n {
+            Some(n) => write!(f, "{name}({n})"),
+            None => f.write_str(name),
+        };
+        match self {
+            Scalar::Uuid => f.write_str("uuid"),
+            Scalar::Text => f.write_str("text"),
+            Scalar::Varchar(n) => with_len(f, "varchar", n),
+            Scalar::Char(n) => with_len(f, "char", n),
+            Scalar::Boolean => f.write_str("boolean"),
+            Scalar::SmallInt => f.write_str("smallint"),
+            Scalar::Integer => f.write_str("integer"),
+            Scalar::BigInt => f.write_str("bigint"),
+            Scalar::Serial => f.write_str("serial"),
+            Scalar::BigSerial => f.write_str("bigserial"),
+            Scalar::Numeric(None) => f.write_str("numeric"),
+            Scalar::Numeric(Some((p, None))) => write!(f, "numeric({p})"),
+            Scalar::Numeric(Some((p, Some(s)))) => write!(f, "numeric({p},{s})"),
+            Scalar::Real => f.write_str("real"),
+            Scalar::Double => f.write_str("double precision"),
+            Scalar::Date => f.write_str("date"),
+            Scalar::Time => f.write_str("time"),
+            Scalar::Timestamp => f.write_str("timestamp"),
+            Scalar::Timestamptz => f.write_str("timestamptz"),
+            Scalar::Interval => f.write_str("interval"),
+            Scalar::Json => f.write_str("json"),
+            Scalar::Jsonb => f.write_str("jsonb"),
+            Scalar::Inet => f.write_str("inet"),
+            Scalar::Cidr => f.write_str("cidr"),
+            Scalar::Bytea => f.write_str("bytea"),
+            Scalar::Tsvector => f.write_str("tsvector"),
+            Scalar::Enum(name) | Scalar::Unresolved(name) => f.write_str(name),
+            Scalar::Extension(ext) => {
+                f.write_str(&ext.name)?;
+                if !ext.modifiers.is_empty() {
+                    let mods: Vec<String> = ext.modifiers.iter().map(u32::to_string).collect();
+                    write!(f, "({})", mods.join(","))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

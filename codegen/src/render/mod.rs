@@ -1,0 +1,3 @@
+//! Targets: text rendered from the model and its plans.
+
+pub mod sql;

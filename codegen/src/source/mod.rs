@@ -1,0 +1,3 @@
+//! Sources: each turns one kind of schema description into the `Schema` model.
+
+pub mod toml;

@@ -1,0 +1,604 @@
+//! TOML surface syntax -> `Schema`, in one pass over spanned values.
+//!
+//! Only the shape of the input is checked here (keys, value types, lists);
+//! what the names mean (references, duplicates, expressions) is the job of `check/`.
+
+use toml::de::{DeTable, DeValue};
+
+use super::walk::{Value, Walker, span_of};
+use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
+use crate::model::TypeError;
+use crate::model::*;
+
+const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables"];
+const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "doc"];
+const ENUM_KEYS: &[&str] = &["values", "as", "type", "doc"];
+const MIXIN_KEYS: &[&str] = &["columns", "mixins", "doc"];
+const TABLE_KEYS: &[&str] =
+    &["doc", "mixins", "soft_delete", "columns", "primary_key", "unique", "checks", "indexes", "foreign_keys"];
+const COLUMN_KEYS: &[&str] = &[
+    "type",
+    "nullable",
+    "primary_key",
+    "unique",
+    "default",
+    "generated",
+    "references",
+    "on_delete",
+    "on_update",
+    "check",
+    "doc",
+    "sensitive",
+    "pattern",
+    "min_length",
+    "range",
+    "format",
+];
+const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct"];
+const CHECK_KEYS: &[&str] = &["name", "expr"];
+const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with"];
+const INDEX_KEY_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass"];
+const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
+const FORMATS: &[(&str, &str)] = &[("email", "email"), ("url", "url")];
+
+/// One parsed file of a schema folder.
+pub struct File<'i> {
+    pub id: FileId,
+    pub root: toml::Spanned<DeTable<'i>>,
+}
+
+/// A declaration gathered from any file, read once every file is known.
+struct Decl<'a, 'i> {
+    file: FileId,
+    name: String,
+    span: Span,
+    value: &'a Value<'i>,
+}
+
+/// Lowers every file of one schema folder into a single `Schema`.
+pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
+    let mut schema_section = None;
+    let (mut mixins, mut enums, mut tables) = (Vec::new(), Vec::new(), Vec::new());
+    for file in files {
+        let mut w = Walker { file: file.id, diags };
+        let top = w.fields(file.root.get_ref(), TOP_KEYS);
+        if let Some(v) = top.get("schema") {
+            match &schema_section {
+                Some((_, first)) => w.report(Diagnostic::duplicate("[schema] section", "schema", w.span(v), *first)),
+                None => schema_section = Some(((file.id, v), w.span(v))),
+            }
+        }
+        for (key, list) in [("mixins", &mut mixins), ("enums", &mut enums), ("tables", &mut tables)] {
+            let Some(section) = top.get(key) else { continue };
+            let Some(section) = w.table(key, section) else { continue };
+            for (name, value) in section.iter() {
+                let span = w.span(name);
+                let name = name.get_ref().to_string();
+                if let Some(first) = list.iter().find(|d: &&Decl| d.name == name) {
+                    let kind = &key[..key.len() - 1];
+                    w.report(Diagnostic::duplicate(kind, &name, span, first.span));
+                    continue;
+                }
+                list.push(Decl { file: file.id, name, span, value });
+            }
+        }
+    }
+
+    let mut schema = Schema {
+        name: String::new(),
+        postgres: 15,
+        doc: None,
+        extensions: Vec::new(),
+        enums: Vec::new(),
+        tables: Vec::new(),
+    };
+    match schema_section {
+        Some(((file, v), span)) => lower_schema_section(&mut Walker { file, diags }, v, span, &mut schema),
+        None => {
+            let at = files.first().map(|f| Span { file: f.id, start: 0, end: 0 }).unwrap_or_default();
+            diags.push(Diagnostic::missing_schema_section(at));
+        }
+    }
+    schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
+    let mixins = Mixins { decls: &mixins };
+    schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
+    resolve_enum_columns(&mut schema);
+    schema
+}
+
+fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Schema) {
+    let Some(t) = w.table("schema", v) else { return };
+    let f = w.fields(t, SCHEMA_KEYS);
+    match f.get("name") {
+        Some(v) => schema.name = w.string("name", v).unwrap_or_default(),
+        None => w.report(Diagnostic::missing_schema_section(span)),
+    }
+    if let Some(v) = f.get("postgres") {
+        schema.postgres = w.count("postgres", v).unwrap_or(15);
+    }
+    if let Some(v) = f.get("extensions") {
+        schema.extensions = w.strings("extensions", v).unwrap_or_default();
+    }
+    schema.doc = f.get("doc").and_then(|v| w.string("doc", v));
+}
+
+fn lower_enum(w: &mut Walker, d: &Decl) -> Option<Enum> {
+    let t = w.table("enum", d.value)?;
+    let f = w.fields(t, ENUM_KEYS);
+    let mut values: Vec<String> = Vec::new();
+    match f.get("values") {
+        Some(v) => {
+            for item in w.strings("values", v).unwrap_or_default() {
+                if values.contains(&item.name) {
+                    w.report(Diagnostic::duplicate_enum_value(&item.name, item.span));
+                } else {
+                    values.push(item.name);
+                }
+            }
+            if values.is_empty() {
+                w.report(Diagnostic::empty_list("values", w.span(v)));
+            }
+        }
+        None => w.report(Diagnostic::missing_key("values", &format!("union type `{}`", d.name), d.span)),
+    }
+    let as_type = match f.get("as") {
+        Some(v) => w.choice("as", v, &[("check", false), ("type", true)]).unwrap_or(false),
+        None => false,
+    };
+    let repr = if as_type {
+        EnumRepr::Type
+    } else {
+        let storage = f.get("type").and_then(|v| parse_type(w, v)).unwrap_or(ColumnType::Scalar(Scalar::Text));
+        EnumRepr::Check { storage }
+    };
+    let doc = f.get("doc").and_then(|v| w.string("doc", v));
+    Some(Enum { name: d.name.clone(), values, repr, doc, span: d.span })
+}
+
+fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
+    let text = w.string("type", v)?;
+    match ColumnType::parse(&text) {
+        Ok(ty) => Some(ty),
+        Err(TypeError::OutOfRange(why)) => {
+            w.report(Diagnostic::invalid_type(&text, &why, w.span(v)));
+            None
+        }
+        Err(TypeError::Modifiers(why)) => {
+            w.report(Diagnostic::invalid_type(&text, &format!("this type {why}"), w.span(v)));
+            None
+        }
+        Err(TypeError::Syntax) => {
+            w.report(Diagnostic::unknown_type(&text, crate::model::BUILTIN_TYPE_NAMES, w.span(v)));
+            None
+        }
+    }
+}
+
+/// The declared mixins, expanded on demand with cycle detection.
+struct Mixins<'m, 'a, 'i> {
+    decls: &'m [Decl<'a, 'i>],
+}
+
+/// A column declaration and the file it was written in.
+type ColumnDecl<'a, 'i> = (FileId, Span, String, &'a Value<'i>);
+
+impl<'a, 'i> Mixins<'_, 'a, 'i> {
+    /// The columns `name` brings, its own after those of the mixins it includes.
+    fn columns(
+        &self,
+        diags: &mut Diagnostics,
+        name: &crate::model::Named,
+        chain: &mut Vec<String>,
+        out: &mut Vec<ColumnDecl<'a, 'i>>,
+    ) {
+        let Some(decl) = self.decls.iter().find(|d| d.name == name.name) else {
+            let names: Vec<&str> = self.decls.iter().map(|d| d.name.as_str()).collect();
+            diags.push(Diagnostic::unknown_mixin(&name.name, &names, name.span));
+            return;
+        };
+        if chain.contains(&decl.name) {
+            chain.push(decl.name.clone());
+            diags.push(Diagnostic::mixin_cycle(chain, name.span));
+            chain.pop();
+            return;
+        }
+        let mut w = Walker { file: decl.file, diags };
+        let Some(t) = w.table("mixin", decl.value) else { return };
+        let f = w.fields(t, MIXIN_KEYS);
+        let includes = f.get("mixins").and_then(|v| w.strings("mixins", v)).unwrap_or_default();
+        let own = f.get("columns").and_then(|v| w.table("columns", v));
+        chain.push(decl.name.clone());
+        for inner in &includes {
+            self.columns(diags, inner, chain, out);
+        }
+        chain.pop();
+        for (key, value) in own.into_iter().flat_map(|t| t.iter()) {
+            out.push((decl.file, span_of(decl.file, key), key.get_ref().to_string(), value));
+        }
+    }
+}
+
+fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Table> {
+    let mut w = Walker { file: d.file, diags };
+    let t = w.table("table", d.value)?;
+    let f = w.fields(t, TABLE_KEYS);
+    let mut table = Table {
+        name: d.name.clone(),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        columns: Vec::new(),
+        primary_key: None,
+        foreign_keys: Vec::new(),
+        uniques: Vec::new(),
+        checks: Vec::new(),
+        indexes: Vec::new(),
+        soft_delete: f.get("soft_delete").and_then(|v| w.named("soft_delete", v)),
+        span: d.span,
+    };
+
+    // Own columns first, then each mixin's, so shared timestamps end up last as in the seeds.
+    let mut decls: Vec<ColumnDecl> = Vec::new();
+    match f.get("columns").and_then(|v| w.table("columns", v)) {
+        Some(cols) => decls.extend(cols.iter().map(|(k, v)| (d.file, w.span(k), k.get_ref().to_string(), v))),
+        None if f.get("columns").is_none() && f.get("mixins").is_none() => {
+            w.report(Diagnostic::missing_key("columns", &format!("table `{}`", d.name), d.span))
+        }
+        None => {}
+    }
+    let included = f.get("mixins").and_then(|v| w.strings("mixins", v)).unwrap_or_default();
+    let (pk_value, unique_value) = (f.get("primary_key"), f.get("unique"));
+    let (checks_value, indexes_value, fks_value) = (f.get("checks"), f.get("indexes"), f.get("foreign_keys"));
+    for name in &included {
+        mixins.columns(diags, name, &mut Vec::new(), &mut decls);
+    }
+
+    let mut pk_columns: Vec<(Named, Span)> = Vec::new();
+    for (file, span, name, value) in decls {
+        let mut w = Walker { file, diags };
+        if let Some(Some(pk_span)) = lower_column(&mut w, &mut table, span, name, value) {
+            pk_columns.push((Named { name: table.columns.last().unwrap().name.clone(), span }, pk_span));
+        }
+    }
+
+    let mut w = Walker { file: d.file, diags };
+    if let Some(v) = pk_value {
+        let columns = w.strings("primary_key", v).unwrap_or_default();
+        if let Some((_, first)) = pk_columns.first() {
+            w.report(Diagnostic::primary_key_twice(&table.name, w.span(v), *first));
+        } else if columns.is_empty() {
+            w.report(Diagnostic::empty_list("primary_key", w.span(v)));
+        } else {
+            table.primary_key = Some(PrimaryKey { name: format!("{}_pkey", table.name), columns, span: w.span(v) });
+        }
+    }
+    if pk_columns.len() > 1 {
+        let (_, first) = pk_columns[0];
+        w.report(Diagnostic::primary_key_twice(&table.name, pk_columns[1].1, first));
+    } else if let Some((col, span)) = pk_columns.pop() {
+        table.primary_key = Some(PrimaryKey { name: format!("{}_pkey", table.name), columns: vec![col], span });
+    }
+
+    if let Some(v) = unique_value.and_then(|v| w.table("unique", v)) {
+        for (name, value) in v.iter() {
+            let (cols, nulls_not_distinct) = match value.get_ref() {
+                DeValue::Table(t) => {
+                    let f = w.fields(t, UNIQUE_KEYS);
+                    let flag = f.get("nulls_not_distinct").and_then(|v| w.boolean("nulls_not_distinct", v));
+                    (require(&mut w, &f.get("columns"), "columns", "a unique constraint", value), flag.unwrap_or(false))
+                }
+                _ => (Some(value), false),
+            };
+            let Some(cols) = cols else { continue };
+            let columns = w.strings("unique", cols).unwrap_or_default();
+            if columns.is_empty() {
+                w.report(Diagnostic::empty_list("unique", w.span(cols)));
+                continue;
+            }
+            let name = name.get_ref().to_string();
+            table.uniques.push(Unique { name, columns, nulls_not_distinct, span: w.span(value) });
+        }
+    }
+    for item in checks_value.and_then(|v| w.array("checks", v)).unwrap_or_default() {
+        let Some(t) = w.table("checks", item) else { continue };
+        let f = w.fields(t, CHECK_KEYS);
+        let name = require(&mut w, &f.get("name"), "name", "a check", item);
+        let expr = require(&mut w, &f.get("expr"), "expr", "a check", item);
+        if let (Some(name), Some(expr)) = (name, expr) {
+            let name = w.string("name", name);
+            let expr = expr_of(&mut w, "expr", expr);
+            if let (Some(name), Some(expr)) = (name, expr) {
+                table.checks.push(Check { name, expr, origin: CheckOrigin::Declared });
+            }
+        }
+    }
+    for item in indexes_value.and_then(|v| w.array("indexes", v)).unwrap_or_default() {
+        if let Some(index) = lower_index(&mut w, &table.name, item) {
+            table.indexes.push(index);
+        }
+    }
+    for item in fks_value.and_then(|v| w.array("foreign_keys", v)).unwrap_or_default() {
+        let Some(t) = w.table("foreign_keys", item) else { continue };
+        let f = w.fields(t, FK_KEYS);
+        let columns = require(&mut w, &f.get("columns"), "columns", "a foreign key", item)
+            .and_then(|v| w.strings("columns", v))
+            .unwrap_or_default();
+        let Some(target) = require(&mut w, &f.get("references"), "references", "a foreign key", item) else {
+            continue;
+        };
+        let Some((ref_table, ref_columns)) = reference(&mut w, target) else { continue };
+        let cols: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let name = match f.get("name") {
+            Some(v) => w.string("name", v),
+            None => Some(format!("{}_{}_fkey", table.name, cols.join("_"))),
+        };
+        let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL)).unwrap_or_default();
+        let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL)).unwrap_or_default();
+        if let Some(name) = name {
+            let span = w.span(target);
+            table.foreign_keys.push(ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update, span });
+        }
+    }
+    Some(table)
+}
+
+/// The value of a required key, or None after reporting it missing.
+fn require<'a, 'i>(
+    w: &mut Walker,
+    v: &Option<&'a Value<'i>>,
+    key: &str,
+    within: &str,
+    at: &Value,
+) -> Option<&'a Value<'i>> {
+    if v.is_none() {
+        w.report(Diagnostic::missing_key(key, within, w.span(at)));
+    }
+    *v
+}
+
+fn expr_of(w: &mut Walker, key: &str, v: &Value) -> Option<Expr> {
+    let sql = w.string(key, v)?;
+    Some(Expr { sql, span: w.span(v) })
+}
+
+/// `table`, `table.column` or `table(a, b)`: the referenced table and columns (empty: its key).
+fn reference(w: &mut Walker, v: &Value) -> Option<(Named, Vec<Named>)> {
+    let text = w.string("references", v)?;
+    let span = w.span(v);
+    let named = |name: &str| Named { name: name.trim().to_string(), span };
+    let (table, columns) = if let Some((table, rest)) = text.split_once('(') {
+        let inner = rest.strip_suffix(')').unwrap_or(rest);
+        (table, inner.split(',').map(named).collect())
+    } else if let Some((table, column)) = text.split_once('.') {
+        (table, vec![named(column)])
+    } else {
+        (text.as_str(), Vec::new())
+    };
+    Some((named(table), columns))
+}
+
+/// Lowers one column into `table`; returns `Some(Some(span))` when it is marked primary key.
+fn lower_column(w: &mut Walker, table: &mut Table, span: Span, name: String, v: &Value) -> Option<Option<Span>> {
+    // `name = "varchar(255)"` is shorthand for `name = { type = "varchar(255)" }`.
+    let empty = DeTable::default();
+    let (t, ty_value) = match v.get_ref() {
+        DeValue::String(_) => (&empty, Some(v)),
+        DeValue::Table(t) => (t, None),
+        _ => {
+            w.table("column", v);
+            return None;
+        }
+    };
+    let f = w.fields(t, COLUMN_KEYS);
+    let ty_value = ty_value.or(f.get("type"));
+    let Some(ty_value) = ty_value else {
+        w.report(Diagnostic::missing_key("type", &format!("column `{name}`"), span));
+        return None;
+    };
+    let ty = parse_type(w, ty_value)?;
+    let flag = |w: &mut Walker, key: &str| f.get(key).and_then(|v| w.boolean(key, v)).unwrap_or(false);
+    let primary_key = flag(w, "primary_key");
+    let nullable = flag(w, "nullable");
+    let unique = flag(w, "unique");
+    let sensitive = flag(w, "sensitive");
+    let mut rules = Rules {
+        min_length: f.get("min_length").and_then(|v| w.count("min_length", v)),
+        pattern: f.get("pattern").and_then(|v| w.string("pattern", v)),
+        range: None,
+        format: f.get("format").and_then(|v| w.choice("format", v, FORMATS)).map(str::to_string),
+    };
+    if let Some(v) = f.get("range") {
+        let bounds = w.array("range", v).unwrap_or_default();
+        if bounds.len() != 2 {
+            w.report(Diagnostic::invalid_range(&name, "it needs exactly two bounds", w.span(v)));
+        } else if let (Some(min), Some(max)) = (w.number("range", &bounds[0]), w.number("range", &bounds[1])) {
+            let (lo, hi): (f64, f64) = (min.parse().unwrap_or(0.0), max.parse().unwrap_or(0.0));
+            if lo > hi {
+                w.report(Diagnostic::invalid_range(&name, &format!("min {min} is greater than max {max}"), w.span(v)));
+            }
+            rules.range = Some(Range { min: Some(min), max: Some(max) });
+        }
+    }
+    let column = Column {
+        name: name.clone(),
+        ty,
+        ty_span: w.span(ty_value),
+        nullable,
+        default: f.get("default").and_then(|v| expr_of(w, "default", v)),
+        generated: f.get("generated").and_then(|v| expr_of(w, "generated", v)),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        rules,
+        sensitive,
+        span,
+    };
+    let t = table.name.clone();
+    if unique {
+        let columns = vec![Named { name: name.clone(), span }];
+        table.uniques.push(Unique { name: format!("{t}_{name}_key"), columns, nulls_not_distinct: false, span });
+    }
+    if let Some(expr) = f.get("check").and_then(|v| expr_of(w, "check", v)) {
+        table.checks.push(Check { name: format!("{t}_{name}_check"), expr, origin: CheckOrigin::Declared });
+    }
+    push_rule_checks(table, &column);
+    if let Some(target) = f.get("references")
+        && let Some((ref_table, ref_columns)) = reference(w, target)
+    {
+        let fk_span = w.span(target);
+        let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL));
+        let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL));
+        table.foreign_keys.push(ForeignKey {
+            name: format!("{t}_{name}_fkey"),
+            columns: vec![Named { name: name.clone(), span }],
+            ref_table,
+            ref_columns,
+            on_delete: on_delete.unwrap_or_default(),
+            on_update: on_update.unwrap_or_default(),
+            span: fk_span,
+        });
+    }
+    table.columns.push(column);
+    Some(primary_key.then_some(span))
+}
+
+/// CHECK constraints derived from a column's rules, so PostgreSQL enforces them too.
+fn push_rule_checks(table: &mut Table, column: &Column) {
+    let (t, c) = (&table.name, &column.name);
+    let q = crate::render::sql::ident(c);
+    let origin = || CheckOrigin::Rule { column: c.clone() };
+    let span = column.span;
+    if let Some(n) = column.rules.min_length {
+        let expr = Expr { sql: format!("char_length({q}) >= {n}"), span };
+        table.checks.push(Check { name: format!("{t}_{c}_min_length"), expr, origin: origin() });
+    }
+    if let Some(pattern) = &column.rules.pattern {
+        let expr = Expr { sql: format!("{q} ~ {}", crate::render::sql::literal(pattern)), span };
+        table.checks.push(Check { name: format!("{t}_{c}_pattern"), expr, origin: origin() });
+    }
+    if let Some(Range { min, max }) = &column.rules.range {
+        let parts: Vec<String> =
+            [min.as_ref().map(|m| format!("{q} >= {m}")), max.as_ref().map(|m| format!("{q} <= {m}"))]
+                .into_iter()
+                .flatten()
+                .collect();
+        let expr = Expr { sql: parts.join(" AND "), span };
+        table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin() });
+    }
+}
+
+fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<Index> {
+    let t = w.table("indexes", item)?;
+    let f = w.fields(t, INDEX_KEYS);
+    let columns = require(w, &f.get("columns"), "columns", "an index", item)?;
+    let mut keys = Vec::new();
+    for key in w.array("columns", columns).unwrap_or_default() {
+        if let Some(key) = lower_index_key(w, key) {
+            keys.push(key);
+        }
+    }
+    if keys.is_empty() {
+        w.report(Diagnostic::empty_list("columns", w.span(columns)));
+        return None;
+    }
+    let name = match f.get("name") {
+        Some(v) => w.string("name", v)?,
+        None => {
+            let parts: Vec<&str> = keys
+                .iter()
+                .map(|k| match &k.target {
+                    IndexTarget::Column(c) => c.name.as_str(),
+                    IndexTarget::Expr(_) => "expr",
+                })
+                .collect();
+            format!("{table}_{}_idx", parts.join("_"))
+        }
+    };
+    let method = match f.get("using") {
+        Some(v) => w.string("using", v)?.to_ascii_lowercase(),
+        None => "btree".to_string(),
+    };
+    let mut with = Vec::new();
+    if let Some(params) = f.get("with").and_then(|v| w.table("with", v)) {
+        for (k, v) in params.iter() {
+            let value = match v.get_ref() {
+                DeValue::String(_) => w.string("with", v).map(|s| crate::render::sql::literal(&s)),
+                DeValue::Boolean(b) => Some(b.to_string()),
+                _ => w.number("with", v),
+            };
+            if let Some(value) = value {
+                with.push((k.get_ref().to_string(), value));
+            }
+        }
+    }
+    Some(Index {
+        name,
+        keys,
+        method,
+        unique: f.get("unique").and_then(|v| w.boolean("unique", v)).unwrap_or(false),
+        predicate: f.get("where").and_then(|v| expr_of(w, "where", v)),
+        include: f.get("include").and_then(|v| w.strings("include", v)).unwrap_or_default(),
+        with,
+        span: w.span(item),
+    })
+}
+
+fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
+    let plain = |target| IndexKey { target, opclass: None, descending: false, nulls_first: None };
+    match v.get_ref() {
+        DeValue::String(_) => Some(plain(IndexTarget::Column(w.named("columns", v)?))),
+        DeValue::Table(t) => {
+            let f = w.fields(t, INDEX_KEY_KEYS);
+            let target = match (f.get("column"), f.get("expr")) {
+                (Some(c), None) => IndexTarget::Column(w.named("column", c)?),
+                (None, Some(e)) => IndexTarget::Expr(expr_of(w, "expr", e)?),
+                _ => {
+                    w.report(Diagnostic::missing_key(
+                        "column",
+                        "an index key (give `column` or `expr`, not both)",
+                        w.span(v),
+                    ));
+                    return None;
+                }
+            };
+            let descending = match f.get("order") {
+                Some(o) => w.choice("order", o, &[("asc", false), ("desc", true)])?,
+                None => false,
+            };
+            let nulls_first = match f.get("nulls") {
+                Some(n) => Some(w.choice("nulls", n, &[("first", true), ("last", false)])?),
+                None => None,
+            };
+            let opclass = f.get("opclass").and_then(|o| w.string("opclass", o));
+            Some(IndexKey { opclass, descending, nulls_first, ..plain(target) })
+        }
+        _ => {
+            w.string("columns", v);
+            None
+        }
+    }
+}
+
+/// Columns whose type names a declared union type become `Scalar::Enum`, and get its CHECK.
+fn resolve_enum_columns(schema: &mut Schema) {
+    let Schema { enums, tables, .. } = schema;
+    for table in tables {
+        let mut derived = Vec::new();
+        for column in &mut table.columns {
+            let scalar = column.ty.scalar_mut();
+            let Scalar::Unresolved(name) = scalar else { continue };
+            let Some(e) = enums.iter().find(|e| &e.name == name) else { continue };
+            *scalar = Scalar::Enum(e.name.clone());
+            if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
+                let values: Vec<String> = e.values.iter().map(|v| crate::render::sql::literal(v)).collect();
+                let q = crate::render::sql::ident(&column.name);
+                let expr = Expr { sql: format!("{q} IN ({})", values.join(", ")), span: column.ty_span };
+                let origin = CheckOrigin::Enum { column: column.name.clone() };
+                derived.push(Check { name: format!("{}_{}_check", table.name, column.name), expr, origin });
+            }
+        }
+        // A declared column check keeps PostgreSQL's `_check1` suffix when the enum took `_check`.
+        for check in &mut table.checks {
+            if derived.iter().any(|d| d.name == check.name) {
+                check.name.push('1');
+            }
+        }
+        table.checks.splice(0..0, derived);
+    }
+}
