@@ -1,6 +1,6 @@
 //! Plans: the ordered steps that build a schema, decided here so renderers only print.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{Enum, ForeignKey, Index, Named, Schema, Table};
 
@@ -55,31 +55,118 @@ impl Step<'_> {
 }
 
 /// The order tables are created in, and per table the positions of its foreign keys that must
-/// wait until every table exists. Tables keep declaration order except where a table must wait for one it references;
-/// when every remaining table waits on another (a cycle), the first declared goes next and its
-/// foreign keys to tables not yet created are deferred.
+/// wait until every table exists.
+///
+/// Tables that reference each other in a cycle form one strongly connected component; the
+/// components are created in dependency order (the earliest-declared ready one first), and
+/// within a component tables keep declaration order. Only foreign keys inside a component that
+/// point at a table not created yet are deferred, so a cycle costs as few deferrals as its shape allows.
 fn table_order(schema: &Schema) -> (Vec<usize>, Vec<Vec<usize>>) {
     let n = schema.tables.len();
-    let mut created: HashSet<&str> = HashSet::with_capacity(n);
-    let mut order = Vec::with_capacity(n);
-    let mut deferred = vec![Vec::new(); n];
-    let mut remaining: Vec<usize> = (0..n).collect();
-    let waits_on = |t: &Table, created: &HashSet<&str>| {
-        t.foreign_keys.iter().any(|fk| fk.ref_table.name != t.name && !created.contains(fk.ref_table.name.as_str()))
-    };
-    while !remaining.is_empty() {
-        let pos = remaining.iter().position(|&i| !waits_on(&schema.tables[i], &created)).unwrap_or(0);
-        let i = remaining.remove(pos);
-        let table = &schema.tables[i];
-        for (k, fk) in table.foreign_keys.iter().enumerate() {
-            if fk.ref_table.name != table.name && !created.contains(fk.ref_table.name.as_str()) {
-                deferred[i].push(k);
+    let index: HashMap<&str, usize> = schema.tables.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = schema
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.foreign_keys
+                .iter()
+                .filter_map(|fk| index.get(fk.ref_table.name.as_str()).copied())
+                .filter(|&j| j != i)
+                .collect()
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let n_components = component.iter().max().map_or(0, |m| m + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); n_components];
+    for i in 0..n {
+        members[component[i]].push(i);
+    }
+    // Components' dependencies on other components, and how many are still to be created.
+    let mut waiting = vec![0usize; n_components];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n_components];
+    for (i, targets) in edges.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for &j in targets {
+            let (ci, cj) = (component[i], component[j]);
+            if ci != cj && seen.insert(cj) {
+                waiting[ci] += 1;
+                dependents[cj].push(ci);
             }
         }
-        created.insert(&table.name);
-        order.push(i);
+    }
+    // Ready components, keyed by their earliest-declared table.
+    let mut ready: BTreeSet<(usize, usize)> =
+        (0..n_components).filter(|&c| waiting[c] == 0).map(|c| (members[c][0], c)).collect();
+    let mut created = vec![false; n];
+    let (mut order, mut deferred) = (Vec::with_capacity(n), vec![Vec::new(); n]);
+    while let Some((_, c)) = ready.pop_first() {
+        for &i in &members[c] {
+            for (k, fk) in schema.tables[i].foreign_keys.iter().enumerate() {
+                if let Some(&j) = index.get(fk.ref_table.name.as_str()) {
+                    if j != i && component[j] == c && !created[j] {
+                        deferred[i].push(k);
+                    }
+                }
+            }
+            created[i] = true;
+            order.push(i);
+        }
+        for &d in &dependents[c] {
+            waiting[d] -= 1;
+            if waiting[d] == 0 {
+                ready.insert((members[d][0], d));
+            }
+        }
     }
     (order, deferred)
+}
+
+/// Tarjan's algorithm: the strongly connected component of every node, iteratively so deep
+/// reference chains cannot overflow the stack.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut component, mut next, mut n_components) = (Vec::new(), vec![usize::MAX; n], 0, 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut calls = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut edge)) = calls.last_mut() {
+            if *edge == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*edge) {
+                *edge += 1;
+                if index[w] == usize::MAX {
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = n_components;
+                    if w == v {
+                        break;
+                    }
+                }
+                n_components += 1;
+            }
+        }
+    }
+    component
 }
 
 /// The plan that creates `schema` in an empty database.
