@@ -103,10 +103,12 @@ fn table_order(schema: &Schema) -> (Vec<usize>, Vec<Vec<usize>>) {
     while let Some((_, c)) = ready.pop_first() {
         for &i in &members[c] {
             for (k, fk) in schema.tables[i].foreign_keys.iter().enumerate() {
-                if let Some(&j) = index.get(fk.ref_table.name.as_str()) {
-                    if j != i && component[j] == c && !created[j] {
-                        deferred[i].push(k);
-                    }
+                if let Some(&j) = index.get(fk.ref_table.name.as_str())
+                    && j != i
+                    && component[j] == c
+                    && !created[j]
+                {
+                    deferred[i].push(k);
                 }
             }
             created[i] = true;
