@@ -220,7 +220,9 @@ impl Diagnostic {
     }
 
     pub fn unknown_type(ty: &str, candidates: &[&str], span: Span) -> Diagnostic {
-        error("E0005", format!("unknown column type `{ty}`"), span).suggest(ty, candidates.iter().copied(), "")
+        let base = ty.split(['(', '[']).next().unwrap_or(ty).trim();
+        error("E0005", format!("unknown column type `{ty}`"), span)
+            .suggest(base, candidates.iter().copied(), "")
             .or_help("use a PostgreSQL type (uuid, text, varchar(n), integer, timestamptz, jsonb, …) or declare a union type under [enums]")
     }
 

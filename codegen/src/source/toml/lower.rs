@@ -390,7 +390,10 @@ fn lower_column(w: &mut Walker, table: &mut Table, span: Span, name: String, v: 
     let f = w.fields(t, COLUMN_KEYS);
     let ty_value = ty_value.or(f.get("type"));
     let Some(ty_value) = ty_value else {
-        w.report(Diagnostic::missing_key("type", &format!("column `{name}`"), span));
+        // A misspelt `type` was reported as an unknown key already; saying it is missing is noise.
+        if t.iter().all(|(k, _)| COLUMN_KEYS.contains(&k.get_ref().as_ref())) {
+            w.report(Diagnostic::missing_key("type", &format!("column `{name}`"), span));
+        }
         return None;
     };
     let ty = parse_type(w, ty_value)?;
