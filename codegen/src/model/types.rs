@@ -136,9 +136,10 @@ impl ColumnType {
             }
             None => (text, Vec::new()),
         };
+        let original = name;
         let name = name.to_ascii_lowercase();
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ' ') {
+        if name.is_empty() || name.contains(['(', ')', '[', ']']) {
             return Err(TypeError::Syntax);
         }
         let none = |ty: Scalar| {
@@ -194,7 +195,8 @@ impl ColumnType {
                 Some(&(name, extension)) => {
                     Scalar::Extension(ExtensionType { name: name.to_string(), modifiers: mods, extension })
                 }
-                None if mods.is_empty() && !other.contains(' ') => Scalar::Unresolved(other.to_string()),
+                // Union types keep their exact spelling: they may be quoted identifiers.
+                None if mods.is_empty() => Scalar::Unresolved(original.to_string()),
                 None => return Err(TypeError::Syntax),
             },
         };

@@ -161,7 +161,7 @@ const RESERVED: &[&str] = &[
 /// (upper case, spaces, a leading digit, a reserved word), like `quote_ident`.
 pub fn ident(name: &str) -> String {
     let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && RESERVED.binary_search(&name).is_err();
     if plain { name.to_string() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
 }
