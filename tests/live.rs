@@ -38,7 +38,7 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
 /// The same lines, computed from the model: what the catalog must show after applying it.
 fn expected(schema: &Schema) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    let q = |name: &str| sql::ident(name);
+    let q = |name: &str| sql::ident(name).into_owned();
     for e in schema.enums.iter().filter(|e| e.repr == strata_codegen::model::EnumRepr::Type) {
         out.insert(format!("type {}", e.name));
     }

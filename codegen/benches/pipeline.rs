@@ -1,1 +1,29 @@
-fn main() {}
+//! Parse + check + SQL for synthetic schemas of 10, 100 and 1,000 tables.
+//! Run with `cargo bench -p strata-codegen --bench pipeline`.
+
+mod synthetic;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use strata_codegen::{compile_toml_str, generate};
+
+fn pipeline(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse+check+sql");
+    group.sample_size(20);
+    for n in [10, 100, 1000] {
+        let toml = synthetic::schema_toml(n);
+        // The benchmark only means something if the schema is valid.
+        let compiled = compile_toml_str([("synthetic.toml", toml.as_str())]);
+        assert!(compiled.diagnostics.is_empty(), "{}", compiled.diagnostics.render(&compiled.sources));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &toml, |b, toml| {
+            b.iter(|| {
+                let compiled = compile_toml_str([("synthetic.toml", toml.as_str())]);
+                generate::files(compiled.schema.as_ref().unwrap())
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);

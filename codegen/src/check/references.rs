@@ -1,11 +1,14 @@
 //! References: every column a key, index or foreign key names exists, and every foreign key
 //! points at a declared table's unique key with columns of the same type.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ColumnType, IndexTarget, Named, Scalar, Schema, Table};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let table_names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    let tables: HashMap<&str, &Table> = schema.tables.iter().map(|t| (t.name.as_str(), t)).collect();
     for t in &schema.tables {
         let pk = t.primary_key.iter().flat_map(|pk| &pk.columns);
         let uniques = t.uniques.iter().flat_map(|u| &u.columns);
@@ -22,11 +25,11 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             soft_delete(t, sd, diags);
         }
         for fk in &t.foreign_keys {
-            let Some(target) = schema.table(&fk.ref_table.name) else {
+            let Some(&target) = tables.get(fk.ref_table.name.as_str()) else {
                 diags.push(Diagnostic::unknown_table(&fk.ref_table.name, &table_names, fk.ref_table.span));
                 continue;
             };
-            let ref_columns = schema.ref_columns(fk);
+            let ref_columns = &fk.ref_columns;
             if ref_columns.is_empty() {
                 let what = format!("table `{}`, which has no primary key", target.name);
                 diags.push(Diagnostic::fk_target_not_unique(&what, fk.span));
@@ -44,7 +47,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 let what = format!("`{}({})`", target.name, names.join(", "));
                 diags.push(Diagnostic::fk_target_not_unique(&what, fk.span));
             }
-            for (col, ref_col) in fk.columns.iter().zip(&ref_columns) {
+            for (col, ref_col) in fk.columns.iter().zip(ref_columns) {
                 let (Some(c), Some(r)) = (t.column(&col.name), target.column(&ref_col.name)) else { continue };
                 let target_name = format!("{}.{}", target.name, r.name);
                 let (ty, ref_ty) = (c.ty.storage(), r.ty.storage());

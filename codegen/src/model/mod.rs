@@ -125,7 +125,8 @@ pub struct ForeignKey {
     pub name: String,
     pub columns: Vec<Named>,
     pub ref_table: Named,
-    /// Empty means the referenced table's primary key.
+    /// The referenced columns; when none are written, the target's primary key (filled in by
+    /// the source), empty only if the target or its primary key does not exist.
     pub ref_columns: Vec<Named>,
     pub on_delete: FkAction,
     pub on_update: FkAction,
@@ -216,16 +217,6 @@ impl Schema {
 
     pub fn enum_(&self, name: &str) -> Option<&Enum> {
         self.enums.iter().find(|e| e.name == name)
-    }
-
-    /// The columns a foreign key references: those named, else the target's primary key
-    /// (empty when the target or its key does not exist).
-    pub fn ref_columns(&self, fk: &ForeignKey) -> Vec<Named> {
-        if !fk.ref_columns.is_empty() {
-            return fk.ref_columns.clone();
-        }
-        let pk = self.table(&fk.ref_table.name).and_then(|t| t.primary_key.as_ref());
-        pk.map(|pk| pk.columns.clone()).unwrap_or_default()
     }
 }
 

@@ -1,5 +1,7 @@
 //! Identifiers and literals, quoted exactly as PostgreSQL needs.
 
+use std::borrow::Cow;
+
 /// PostgreSQL 15's keywords that are not "unreserved" (`pg_get_keywords()` with catcode <> 'U'):
 /// as identifiers they must be quoted. Sorted for binary search; a live test compares this with
 /// the server's own `quote_ident`.
@@ -159,11 +161,11 @@ const RESERVED: &[&str] = &[
 
 /// Quotes `name` when PostgreSQL would otherwise fold, reject or misread it
 /// (upper case, spaces, a leading digit, a reserved word), like `quote_ident`.
-pub fn ident(name: &str) -> String {
+pub fn ident(name: &str) -> Cow<'_, str> {
     let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
         && RESERVED.binary_search(&name).is_err();
-    if plain { name.to_string() } else { format!("\"{}\"", name.replace('"', "\"\"")) }
+    if plain { Cow::Borrowed(name) } else { Cow::Owned(format!("\"{}\"", name.replace('"', "\"\""))) }
 }
 
 /// A string literal: `'it''s'`. Backslashes need no escaping with standard_conforming_strings.

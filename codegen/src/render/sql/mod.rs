@@ -71,7 +71,7 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             (create_table(schema, table, deferred), Some(format!("DROP TABLE {}", ident(&table.name))))
         }
         Step::AddForeignKey { table, fk } => (
-            format!("ALTER TABLE {} ADD {}", ident(&table.name), foreign_key(schema, fk)),
+            format!("ALTER TABLE {} ADD {}", ident(&table.name), foreign_key(fk)),
             Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", ident(&table.name), ident(&fk.name))),
         ),
         Step::CreateIndex { table, index } => (create_index(table, index), None),
@@ -92,14 +92,14 @@ pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
         ColumnType::Array(inner) => format!("{}[]", sql_type(schema, inner)),
         ColumnType::Scalar(Scalar::Enum(name)) => match schema.enum_(name).map(|e| &e.repr) {
             Some(EnumRepr::Check { storage }) => sql_type(schema, storage),
-            _ => ident(name),
+            _ => ident(name).into_owned(),
         },
         ColumnType::Scalar(s) => s.to_string(),
     }
 }
 
 fn columns(names: &[Named]) -> String {
-    let names: Vec<String> = names.iter().map(|n| ident(&n.name)).collect();
+    let names: Vec<_> = names.iter().map(|n| ident(&n.name)).collect();
     names.join(", ")
 }
 
@@ -130,19 +130,19 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize]) -> String {
     }
     for (k, fk) in table.foreign_keys.iter().enumerate() {
         if !deferred.contains(&k) {
-            lines.push(foreign_key(schema, fk));
+            lines.push(foreign_key(fk));
         }
     }
     format!("CREATE TABLE {} (\n    {}\n)", ident(&table.name), lines.join(",\n    "))
 }
 
-fn foreign_key(schema: &Schema, fk: &ForeignKey) -> String {
+fn foreign_key(fk: &ForeignKey) -> String {
     let mut sql = format!(
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         ident(&fk.name),
         columns(&fk.columns),
         ident(&fk.ref_table.name),
-        columns(&schema.ref_columns(fk)),
+        columns(&fk.ref_columns),
     );
     for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
         if action != FkAction::NoAction {
@@ -158,7 +158,7 @@ fn create_index(table: &Table, index: &Index) -> String {
         .iter()
         .map(|k| {
             let mut key = match &k.target {
-                IndexTarget::Column(c) => ident(&c.name),
+                IndexTarget::Column(c) => ident(&c.name).into_owned(),
                 IndexTarget::Expr(e) => format!("({})", e.sql),
             };
             if let Some(op) = &k.opclass {

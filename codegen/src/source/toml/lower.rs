@@ -3,6 +3,9 @@
 //! Only the shape of the input is checked here (keys, value types, lists);
 //! what the names mean (references, duplicates, expressions) is the job of `check/`.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use toml::de::{DeTable, DeValue};
 
 use super::walk::{Value, Walker, span_of};
@@ -59,6 +62,7 @@ struct Decl<'a, 'i> {
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables) = (Vec::new(), Vec::new(), Vec::new());
+    let mut seen: HashMap<(&str, String), Span> = HashMap::new();
     for file in files {
         let mut w = Walker { file: file.id, diags };
         let top = w.fields(file.root.get_ref(), TOP_KEYS);
@@ -74,12 +78,16 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             for (name, value) in section.iter() {
                 let span = w.span(name);
                 let name = name.get_ref().to_string();
-                if let Some(first) = list.iter().find(|d: &&Decl| d.name == name) {
-                    let kind = &key[..key.len() - 1];
-                    w.report(Diagnostic::duplicate(kind, &name, span, first.span));
-                    continue;
+                match seen.entry((key, name.clone())) {
+                    Entry::Occupied(first) => {
+                        let kind = &key[..key.len() - 1];
+                        w.report(Diagnostic::duplicate(kind, &name, span, *first.get()));
+                    }
+                    Entry::Vacant(slot) => {
+                        slot.insert(span);
+                        list.push(Decl { file: file.id, name, span, value });
+                    }
                 }
-                list.push(Decl { file: file.id, name, span, value });
             }
         }
     }
@@ -103,6 +111,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mixins = Mixins { decls: &mixins };
     schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
     resolve_enum_columns(&mut schema);
+    resolve_foreign_key_targets(&mut schema);
     schema
 }
 
@@ -603,5 +612,18 @@ fn resolve_enum_columns(schema: &mut Schema) {
             }
         }
         table.checks.splice(0..0, derived);
+    }
+}
+
+/// A foreign key that names no columns references its target's primary key.
+fn resolve_foreign_key_targets(schema: &mut Schema) {
+    let keys: HashMap<String, Vec<Named>> =
+        schema.tables.iter().filter_map(|t| Some((t.name.clone(), t.primary_key.as_ref()?.columns.clone()))).collect();
+    for fk in schema.tables.iter_mut().flat_map(|t| &mut t.foreign_keys) {
+        if fk.ref_columns.is_empty() {
+            let span = fk.ref_table.span;
+            let pk = keys.get(&fk.ref_table.name).into_iter().flatten();
+            fk.ref_columns = pk.map(|c| Named { name: c.name.clone(), span }).collect();
+        }
     }
 }
