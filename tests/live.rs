@@ -11,15 +11,22 @@ use strata_codegen::{compile_toml_str, generate, io, render::sql};
 
 /// What the catalog says exists in `public`, as sorted `kind name` lines.
 fn catalog(client: &mut Client) -> BTreeSet<String> {
+    // Partitions are listed by name only; their columns, constraints and indexes are the parent's.
     let queries = [
-        "SELECT 'table ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'p')",
+        "SELECT 'table ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+         AND relkind IN ('r', 'p') AND NOT relispartition",
         "SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || \
          CASE WHEN a.attnotnull THEN ' not null' ELSE '' END \
          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
-         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped",
-        "SELECT 'constraint ' || contype::text || ' ' || conrelid::regclass || '.' || conname FROM pg_constraint \
-         WHERE connamespace = 'public'::regnamespace",
-        "SELECT 'index ' || indexname FROM pg_indexes WHERE schemaname = 'public'",
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+         AND a.attnum > 0 AND NOT a.attisdropped",
+        "SELECT 'constraint ' || contype::text || ' ' || conrelid::regclass || '.' || conname FROM pg_constraint k \
+         JOIN pg_class c ON c.oid = k.conrelid \
+         WHERE connamespace = 'public'::regnamespace AND NOT c.relispartition AND k.conparentid = 0",
+        "SELECT 'index ' || i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid \
+         WHERE i.relnamespace = 'public'::regnamespace AND NOT i.relispartition",
+        "SELECT 'partition ' || h.inhparent::regclass || ' ' || h.inhrelid::regclass FROM pg_inherits h \
+         JOIN pg_class c ON c.oid = h.inhrelid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')",
         "SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'",
         "SELECT 'comment ' || c.relname || '.' || COALESCE(a.attname, '') FROM pg_description d \
          JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
@@ -68,6 +75,9 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
         let key_indexes = t.primary_key.iter().map(|pk| &pk.name).chain(t.uniques.iter().map(|u| &u.name));
         for name in key_indexes.chain(t.indexes.iter().map(|i| &i.name)) {
             out.insert(format!("index {name}"));
+        }
+        for p in t.partition.iter().flat_map(|p| &p.partitions) {
+            out.insert(format!("partition {} {}", q(&t.name), q(&p.name)));
         }
     }
     out

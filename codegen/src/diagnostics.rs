@@ -388,6 +388,49 @@ impl Diagnostic {
             .help("remove `default`: a generated column's value always comes from its expression")
     }
 
+    pub fn unique_without_partition_key(
+        kind: &str,
+        name: &str,
+        table: &str,
+        missing: &[&str],
+        span: Span,
+    ) -> Diagnostic {
+        let cols = missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+        error("E0030", format!("{kind} `{name}` of partitioned table `{table}` does not include the partition key {cols}"), span)
+            .help(format!("PostgreSQL rejects it: add {cols} to the {kind} (e.g. `primary_key = [\"id\", \"{}\"]`), or stop partitioning the table", missing[0]))
+    }
+
+    pub fn unique_on_expression_partition_key(kind: &str, name: &str, span: Span) -> Diagnostic {
+        error("E0030", format!("{kind} `{name}` is on a table partitioned by an expression"), span)
+            .help("PostgreSQL cannot enforce uniqueness across partitions keyed by an expression: partition by columns instead")
+    }
+
+    pub fn fk_to_partitioned_without_key(target: &str, missing: &[&str], span: Span) -> Diagnostic {
+        let cols = missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+        error("E0031", format!("foreign key references partitioned table `{target}` without its partition key {cols}"), span)
+            .help(format!("a partitioned table's unique keys include {cols}: add the same column(s) to this table and reference them together, e.g. `references = \"{target}(id, {})\"` with a `[[foreign_keys]]` entry", missing[0]))
+    }
+
+    pub fn partition_bound_mismatch(name: &str, method: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0032", format!("partition `{name}` does not fit `by = \"{method}\"`: {why}"), span)
+            .help("range partitions take `from` and `to`, list partitions `values`, hash partitions `modulus` and `remainder`")
+    }
+
+    pub fn partitions_overlap(name: &str, other: &str, span: Span) -> Diagnostic {
+        error("E0033", format!("partition `{name}` overlaps partition `{other}`"), span)
+            .help("each value may belong to one partition only: make the ranges adjacent, `to` of one being `from` of the next")
+    }
+
+    pub fn partitions_gap(from: &str, to: &str, span: Span) -> Diagnostic {
+        warning("W0003", format!("no partition holds values from {from} to {to}"), span)
+            .help("rows in the gap go to the DEFAULT partition, or are rejected without one: add a partition or `default = true`")
+    }
+
+    pub fn partitioned_without_partitions(table: &str, span: Span) -> Diagnostic {
+        warning("W0004", format!("partitioned table `{table}` has no partitions, so every insert fails"), span)
+            .help("generate partitions (`interval`, `from`, `count`), list them, add `default = true`, or set `managed_by` if another tool creates them")
+    }
+
     fn or_help(self, help: impl Into<String>) -> Diagnostic {
         if self.help.is_some() { self } else { self.help(help) }
     }

@@ -18,6 +18,10 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             exprs.extend(c.generated.iter().map(|e| ("generated expression", e)));
         }
         exprs.extend(t.checks.iter().map(|c| ("check", &c.expr)));
+        exprs.extend(t.partition.iter().flat_map(|p| &p.key).filter_map(|k| match k {
+            IndexTarget::Expr(e) => Some(("partition key", e)),
+            IndexTarget::Column(_) => None,
+        }));
         for i in &t.indexes {
             exprs.extend(i.predicate.iter().map(|e| ("index predicate", e)));
             exprs.extend(i.keys.iter().filter_map(|k| match &k.target {

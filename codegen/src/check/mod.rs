@@ -3,6 +3,7 @@
 mod expressions;
 mod keys;
 mod names;
+mod partitions;
 mod references;
 mod types;
 
@@ -16,6 +17,7 @@ pub fn check(schema: &Schema) -> Diagnostics {
     types::check(schema, &mut diags);
     references::check(schema, &mut diags);
     keys::check(schema, &mut diags);
+    partitions::check(schema, &mut diags);
     expressions::check(schema, &mut diags);
     diags
 }

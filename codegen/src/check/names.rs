@@ -30,6 +30,7 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         t.checks.iter().for_each(|c| name(&c.name, c.expr.span));
         t.foreign_keys.iter().for_each(|fk| name(&fk.name, fk.span));
         t.indexes.iter().for_each(|i| name(&i.name, i.span));
+        t.partition.iter().flat_map(|p| &p.partitions).for_each(|p| name(&p.name, p.span));
     }
 
     // Tables, indexes (also those behind primary keys and unique constraints) and types share
@@ -59,6 +60,9 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         }
         for i in &t.indexes {
             relation(&i.name, "index", i.span, diags);
+        }
+        for p in t.partition.iter().flat_map(|p| &p.partitions) {
+            relation(&p.name, "partition", p.span, diags);
         }
     }
 

@@ -18,7 +18,12 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             IndexTarget::Expr(_) => None,
         });
         let fk_columns = t.foreign_keys.iter().flat_map(|fk| &fk.columns);
-        for col in pk.chain(uniques).chain(include).chain(keys).chain(fk_columns).chain(&t.soft_delete) {
+        let partition_key = t.partition.iter().flat_map(|p| &p.key).filter_map(|k| match k {
+            IndexTarget::Column(c) => Some(c),
+            IndexTarget::Expr(_) => None,
+        });
+        let all = pk.chain(uniques).chain(include).chain(keys).chain(fk_columns).chain(partition_key);
+        for col in all.chain(&t.soft_delete) {
             column_exists(t, col, diags);
         }
         if let Some(sd) = &t.soft_delete {
@@ -43,7 +48,9 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 continue;
             }
             let names: Vec<&str> = ref_columns.iter().map(|c| c.name.as_str()).collect();
-            if !target.has_unique_key(&names) {
+            // A partitioned target missing its key gets the more specific message of check/partitions.
+            let misses_partition_key = target.partition_key_columns().iter().any(|k| !names.contains(k));
+            if !target.has_unique_key(&names) && !misses_partition_key {
                 let what = format!("`{}({})`", target.name, names.join(", "));
                 diags.push(Diagnostic::fk_target_not_unique(&what, fk.span));
             }

@@ -3,6 +3,7 @@
 //! It knows nothing of TOML, SQL text layout or IO.
 //! Spans point back at the declaration so that checks can report where a problem is.
 
+pub mod calendar;
 mod types;
 
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};
@@ -60,7 +61,66 @@ pub struct Table {
     pub indexes: Vec<Index>,
     /// The nullable timestamp column whose non-null value marks a row as deleted.
     pub soft_delete: Option<Named>,
+    pub partition: Option<Partitioning>,
     pub span: Span,
+}
+
+/// `PARTITION BY ...` and the partitions strata creates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partitioning {
+    pub method: PartitionMethod,
+    pub key: Vec<IndexTarget>,
+    /// Every partition, generated ones expanded, in creation order.
+    pub partitions: Vec<Partition>,
+    /// How long rows are kept, as a PostgreSQL interval (`12 months`).
+    pub retention: Option<String>,
+    /// Who creates the partitions when not strata (`pg_partman`, `application`): diffs and drift
+    /// checks then leave the children alone.
+    pub managed_by: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionMethod {
+    Range,
+    List,
+    Hash,
+}
+
+impl PartitionMethod {
+    pub const ALL: [(&'static str, PartitionMethod); 3] =
+        [("range", PartitionMethod::Range), ("list", PartitionMethod::List), ("hash", PartitionMethod::Hash)];
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            PartitionMethod::Range => "RANGE",
+            PartitionMethod::List => "LIST",
+            PartitionMethod::Hash => "HASH",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partition {
+    pub name: String,
+    pub bound: PartitionBound,
+    pub span: Span,
+}
+
+/// Bounds are SQL literal text (`'2026-01-01'`), as written in `FOR VALUES`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartitionBound {
+    /// `FROM (from) TO (to)`: one value per key column.
+    Range {
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    In(Vec<String>),
+    Hash {
+        modulus: u32,
+        remainder: u32,
+    },
+    Default,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -223,6 +283,16 @@ impl Schema {
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// The columns of the partition key (expression keys left out); empty when not partitioned.
+    pub fn partition_key_columns(&self) -> Vec<&str> {
+        let keys = self.partition.iter().flat_map(|p| &p.key);
+        keys.filter_map(|k| match k {
+            IndexTarget::Column(c) => Some(c.name.as_str()),
+            IndexTarget::Expr(_) => None,
+        })
+        .collect()
     }
 
     /// Whether `columns` (in any order) are exactly a primary key, a unique constraint or a

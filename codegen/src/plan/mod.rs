@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::{Enum, ForeignKey, Index, Named, Schema, Table};
+use crate::model::{Enum, ForeignKey, Index, Named, Partition, Schema, Table};
 
 /// One step of a plan. Steps are applied in the order of the plan, undone in reverse.
 #[derive(Debug, Clone)]
@@ -15,6 +15,11 @@ pub enum Step<'s> {
     CreateTable {
         table: &'s Table,
         deferred: Vec<usize>,
+    },
+    /// Right after its parent, which must exist.
+    CreatePartition {
+        table: &'s Table,
+        partition: &'s Partition,
     },
     /// A foreign key that is part of a cycle, added once both tables exist.
     AddForeignKey {
@@ -45,6 +50,7 @@ impl Step<'_> {
             Step::CreateExtension(e) => format!("CreateExtension {}", e.name),
             Step::CreateEnum(e) => format!("CreateEnum {}", e.name),
             Step::CreateTable { table, .. } => format!("CreateTable {}", table.name),
+            Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.name),
             Step::AddForeignKey { table, fk } => format!("AddForeignKey {}.{}", table.name, fk.name),
             Step::CreateIndex { index, .. } => format!("CreateIndex {}", index.name),
             Step::Comment { table, column: None, .. } => format!("Comment {}", table.name),
@@ -177,7 +183,10 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     let mut steps: Vec<Step> = schema.extensions.iter().map(Step::CreateExtension).collect();
     steps.extend(schema.enums.iter().filter(|e| e.repr == crate::model::EnumRepr::Type).map(Step::CreateEnum));
     for &i in &order {
-        steps.push(Step::CreateTable { table: &schema.tables[i], deferred: deferred[i].clone() });
+        let table = &schema.tables[i];
+        steps.push(Step::CreateTable { table, deferred: deferred[i].clone() });
+        let partitions = table.partition.iter().flat_map(|p| &p.partitions);
+        steps.extend(partitions.map(|partition| Step::CreatePartition { table, partition }));
     }
     for &i in &order {
         let table = &schema.tables[i];

@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 pub use ident::{ident, literal, reserved_words};
 
-use crate::model::{ColumnType, EnumRepr, FkAction, ForeignKey, Index, IndexTarget, Named, Scalar, Schema, Table};
+use crate::model::{
+    ColumnType, EnumRepr, FkAction, ForeignKey, Index, IndexTarget, Named, Partition, PartitionBound, Scalar, Schema,
+    Table,
+};
 use crate::plan::Step;
 
 /// The first line of every file strata writes.
@@ -74,6 +77,7 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             format!("ALTER TABLE {} ADD {}", ident(&table.name), foreign_key(fk)),
             Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", ident(&table.name), ident(&fk.name))),
         ),
+        Step::CreatePartition { table, partition } => (create_partition(table, partition), None),
         Step::CreateIndex { table, index } => (create_index(table, index), None),
         Step::Comment { table, column, text } => {
             let target = match column {
@@ -133,7 +137,31 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize]) -> String {
             lines.push(foreign_key(fk));
         }
     }
-    format!("CREATE TABLE {} (\n    {}\n)", ident(&table.name), lines.join(",\n    "))
+    let mut sql = format!("CREATE TABLE {} (\n    {}\n)", ident(&table.name), lines.join(",\n    "));
+    if let Some(p) = &table.partition {
+        let keys: Vec<String> = p.key.iter().map(index_target).collect();
+        write!(sql, " PARTITION BY {} ({})", p.method.sql(), keys.join(", ")).unwrap();
+    }
+    sql
+}
+
+fn create_partition(table: &Table, partition: &Partition) -> String {
+    let bound = match &partition.bound {
+        PartitionBound::Range { from, to } => format!("FOR VALUES FROM ({}) TO ({})", from.join(", "), to.join(", ")),
+        PartitionBound::In(values) => format!("FOR VALUES IN ({})", values.join(", ")),
+        PartitionBound::Hash { modulus, remainder } => {
+            format!("FOR VALUES WITH (MODULUS {modulus}, REMAINDER {remainder})")
+        }
+        PartitionBound::Default => "DEFAULT".to_string(),
+    };
+    format!("CREATE TABLE {} PARTITION OF {} {bound}", ident(&partition.name), ident(&table.name))
+}
+
+fn index_target(target: &IndexTarget) -> String {
+    match target {
+        IndexTarget::Column(c) => ident(&c.name).into_owned(),
+        IndexTarget::Expr(e) => format!("({})", e.sql),
+    }
 }
 
 fn foreign_key(fk: &ForeignKey) -> String {
@@ -157,10 +185,7 @@ fn create_index(table: &Table, index: &Index) -> String {
         .keys
         .iter()
         .map(|k| {
-            let mut key = match &k.target {
-                IndexTarget::Column(c) => ident(&c.name).into_owned(),
-                IndexTarget::Expr(e) => format!("({})", e.sql),
-            };
+            let mut key = index_target(&k.target);
             if let Some(op) = &k.opclass {
                 write!(key, " {op}").unwrap();
             }

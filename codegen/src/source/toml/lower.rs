@@ -11,14 +11,28 @@ use toml::de::{DeTable, DeValue};
 use super::walk::{Value, Walker, span_of};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
 use crate::model::TypeError;
+use crate::model::calendar::{Date, Interval};
 use crate::model::*;
 
 const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables"];
 const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "doc"];
 const ENUM_KEYS: &[&str] = &["values", "as", "type", "doc"];
 const MIXIN_KEYS: &[&str] = &["columns", "mixins", "doc"];
-const TABLE_KEYS: &[&str] =
-    &["doc", "mixins", "soft_delete", "columns", "primary_key", "unique", "checks", "indexes", "foreign_keys"];
+const TABLE_KEYS: &[&str] = &[
+    "doc",
+    "mixins",
+    "soft_delete",
+    "columns",
+    "primary_key",
+    "unique",
+    "checks",
+    "indexes",
+    "foreign_keys",
+    "partition",
+];
+const PARTITION_KEYS: &[&str] =
+    &["by", "key", "interval", "from", "count", "name", "default", "modulus", "retention", "managed_by", "partitions"];
+const PARTITION_ITEM_KEYS: &[&str] = &["name", "from", "to", "values", "modulus", "remainder", "default"];
 const COLUMN_KEYS: &[&str] = &[
     "type",
     "nullable",
@@ -241,6 +255,7 @@ fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Tab
         checks: Vec::new(),
         indexes: Vec::new(),
         soft_delete: f.get("soft_delete").and_then(|v| w.named("soft_delete", v)),
+        partition: f.get("partition").and_then(|v| lower_partitioning(&mut w, &d.name, v)),
         span: d.span,
     };
 
@@ -492,6 +507,111 @@ fn push_rule_checks(table: &mut Table, column: &Column) {
                 .collect();
         let expr = Expr { sql: parts.join(" AND "), span };
         table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin() });
+    }
+}
+
+fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Option<Partitioning> {
+    let t = w.table("partition", v)?;
+    let f = w.fields(t, PARTITION_KEYS);
+    let by = require(w, &f.get("by"), "by", "a partition", v)?;
+    let method = w.choice("by", by, &PartitionMethod::ALL)?;
+    let key_value = require(w, &f.get("key"), "key", "a partition", v)?;
+    let key: Vec<IndexTarget> = w
+        .array("key", key_value)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|k| lower_index_key(w, k))
+        .map(|k| k.target)
+        .collect();
+    if key.is_empty() {
+        w.report(Diagnostic::empty_list("key", w.span(key_value)));
+        return None;
+    }
+    let mut partitions = Vec::new();
+    let at = w.span(v);
+    // Generated ranges: `interval`, `from`, `count`, optional `name` pattern.
+    if let Some(interval) = f.get("interval") {
+        let interval = w.choice("interval", interval, &Interval::ALL)?;
+        let from = require(w, &f.get("from"), "from", "generated partitions", v)?;
+        let count =
+            require(w, &f.get("count"), "count", "generated partitions", v).and_then(|c| w.count("count", c))?;
+        let text = w.string("from", from)?;
+        let Some(mut start) = Date::parse(&text) else {
+            w.report(Diagnostic::invalid_value("from", &text, &["a date such as 2026-01-01"], w.span(from)));
+            return None;
+        };
+        let pattern = match f.get("name") {
+            Some(n) => w.string("name", n)?,
+            None => interval.default_pattern().to_string(),
+        };
+        for _ in 0..count {
+            let end = start.step(interval);
+            let bound = PartitionBound::Range {
+                from: vec![crate::render::sql::literal(&start.to_string())],
+                to: vec![crate::render::sql::literal(&end.to_string())],
+            };
+            partitions.push(Partition { name: start.name(&pattern, table), bound, span: at });
+            start = end;
+        }
+    }
+    // Hash partitions: `modulus = n` makes n partitions, remainders 0..n.
+    if let Some(m) = f.get("modulus").and_then(|m| w.count("modulus", m)) {
+        for remainder in 0..m {
+            let bound = PartitionBound::Hash { modulus: m, remainder };
+            partitions.push(Partition { name: format!("{table}_p{remainder}"), bound, span: at });
+        }
+    }
+    for item in f.get("partitions").and_then(|p| w.array("partitions", p)).unwrap_or_default() {
+        if let Some(p) = lower_partition(w, item) {
+            partitions.push(p);
+        }
+    }
+    if f.get("default").and_then(|d| w.boolean("default", d)).unwrap_or(false) {
+        partitions.push(Partition { name: format!("{table}_default"), bound: PartitionBound::Default, span: at });
+    }
+    Some(Partitioning {
+        method,
+        key,
+        partitions,
+        retention: f.get("retention").and_then(|r| w.string("retention", r)),
+        managed_by: f.get("managed_by").and_then(|m| w.string("managed_by", m)),
+        span: at,
+    })
+}
+
+fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition> {
+    let t = w.table("partitions", item)?;
+    let f = w.fields(t, PARTITION_ITEM_KEYS);
+    let name = require(w, &f.get("name"), "name", "a partition", item)?;
+    let name = w.string("name", name)?;
+    let bound = if f.get("default").and_then(|d| w.boolean("default", d)).unwrap_or(false) {
+        PartitionBound::Default
+    } else if let Some(values) = f.get("values") {
+        PartitionBound::In(bound_values(w, "values", values)?)
+    } else if let Some(m) = f.get("modulus") {
+        let modulus = w.count("modulus", m)?;
+        let remainder = require(w, &f.get("remainder"), "remainder", "a hash partition", item)?;
+        let remainder = w.count("remainder", remainder)?;
+        PartitionBound::Hash { modulus, remainder }
+    } else {
+        let from = require(w, &f.get("from"), "from", "a range partition", item)?;
+        let from = bound_values(w, "from", from)?;
+        let to = require(w, &f.get("to"), "to", "a range partition", item)?;
+        let to = bound_values(w, "to", to)?;
+        PartitionBound::Range { from, to }
+    };
+    Some(Partition { name, bound, span: w.span(item) })
+}
+
+/// Bound values as SQL literals: strings quoted, numbers as written; one value or an array.
+fn bound_values(w: &mut Walker, key: &str, v: &Value) -> Option<Vec<String>> {
+    let one = |w: &mut Walker, v: &Value| match v.get_ref() {
+        DeValue::String(_) => w.string(key, v).map(|s| crate::render::sql::literal(&s)),
+        _ => w.number(key, v),
+    };
+    match v.get_ref() {
+        DeValue::Array(items) => items.iter().map(|it| one(w, it)).collect(),
+        _ => one(w, v).map(|x| vec![x]),
     }
 }
 

@@ -17,10 +17,49 @@ CREATE TABLE audit_logs (
     ip_address inet,
     user_agent text,
     request_id varchar(100),
-    created_at timestamptz DEFAULT now(),
-    CONSTRAINT audit_logs_pkey PRIMARY KEY (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT audit_logs_pkey PRIMARY KEY (id, created_at),
     CONSTRAINT audit_logs_action_check CHECK (action IN ('create', 'update', 'delete', 'access'))
-);
+) PARTITION BY RANGE (created_at);
+
+-- CreatePartition audit_logs_2026_01
+CREATE TABLE audit_logs_2026_01 PARTITION OF audit_logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+
+-- CreatePartition audit_logs_2026_02
+CREATE TABLE audit_logs_2026_02 PARTITION OF audit_logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+
+-- CreatePartition audit_logs_2026_03
+CREATE TABLE audit_logs_2026_03 PARTITION OF audit_logs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+
+-- CreatePartition audit_logs_2026_04
+CREATE TABLE audit_logs_2026_04 PARTITION OF audit_logs FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+
+-- CreatePartition audit_logs_2026_05
+CREATE TABLE audit_logs_2026_05 PARTITION OF audit_logs FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+
+-- CreatePartition audit_logs_2026_06
+CREATE TABLE audit_logs_2026_06 PARTITION OF audit_logs FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+
+-- CreatePartition audit_logs_2026_07
+CREATE TABLE audit_logs_2026_07 PARTITION OF audit_logs FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
+
+-- CreatePartition audit_logs_2026_08
+CREATE TABLE audit_logs_2026_08 PARTITION OF audit_logs FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+
+-- CreatePartition audit_logs_2026_09
+CREATE TABLE audit_logs_2026_09 PARTITION OF audit_logs FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
+
+-- CreatePartition audit_logs_2026_10
+CREATE TABLE audit_logs_2026_10 PARTITION OF audit_logs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+
+-- CreatePartition audit_logs_2026_11
+CREATE TABLE audit_logs_2026_11 PARTITION OF audit_logs FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
+
+-- CreatePartition audit_logs_2026_12
+CREATE TABLE audit_logs_2026_12 PARTITION OF audit_logs FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
+
+-- CreatePartition audit_logs_default
+CREATE TABLE audit_logs_default PARTITION OF audit_logs DEFAULT;
 
 -- CreateTable organizations
 CREATE TABLE organizations (
@@ -69,12 +108,51 @@ CREATE TABLE webhook_deliveries (
     response_body text,
     attempt_number integer DEFAULT 1,
     next_retry_at timestamptz,
-    created_at timestamptz DEFAULT now(),
+    created_at timestamptz NOT NULL DEFAULT now(),
     delivered_at timestamptz,
-    CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id),
+    CONSTRAINT webhook_deliveries_pkey PRIMARY KEY (id, created_at),
     CONSTRAINT webhook_deliveries_status_check CHECK (status IN ('pending', 'success', 'failed')),
     CONSTRAINT webhook_deliveries_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES webhooks (id) ON DELETE CASCADE
-);
+) PARTITION BY RANGE (created_at);
+
+-- CreatePartition webhook_deliveries_2026_01
+CREATE TABLE webhook_deliveries_2026_01 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+
+-- CreatePartition webhook_deliveries_2026_02
+CREATE TABLE webhook_deliveries_2026_02 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+
+-- CreatePartition webhook_deliveries_2026_03
+CREATE TABLE webhook_deliveries_2026_03 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+
+-- CreatePartition webhook_deliveries_2026_04
+CREATE TABLE webhook_deliveries_2026_04 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+
+-- CreatePartition webhook_deliveries_2026_05
+CREATE TABLE webhook_deliveries_2026_05 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+
+-- CreatePartition webhook_deliveries_2026_06
+CREATE TABLE webhook_deliveries_2026_06 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+
+-- CreatePartition webhook_deliveries_2026_07
+CREATE TABLE webhook_deliveries_2026_07 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
+
+-- CreatePartition webhook_deliveries_2026_08
+CREATE TABLE webhook_deliveries_2026_08 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+
+-- CreatePartition webhook_deliveries_2026_09
+CREATE TABLE webhook_deliveries_2026_09 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
+
+-- CreatePartition webhook_deliveries_2026_10
+CREATE TABLE webhook_deliveries_2026_10 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+
+-- CreatePartition webhook_deliveries_2026_11
+CREATE TABLE webhook_deliveries_2026_11 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
+
+-- CreatePartition webhook_deliveries_2026_12
+CREATE TABLE webhook_deliveries_2026_12 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
+
+-- CreatePartition webhook_deliveries_default
+CREATE TABLE webhook_deliveries_default PARTITION OF webhook_deliveries DEFAULT;
 
 -- CreateTable subscriptions
 CREATE TABLE subscriptions (
@@ -448,6 +526,7 @@ CREATE TABLE executions (
     user_id uuid,
     session_id uuid,
     parent_execution_id uuid,
+    parent_execution_created_at timestamptz,
     input jsonb NOT NULL,
     output jsonb,
     status varchar(50) DEFAULT 'pending',
@@ -461,15 +540,54 @@ CREATE TABLE executions (
     total_tokens integer DEFAULT 0,
     cost_usd numeric(10,6) DEFAULT 0,
     tool_calls jsonb DEFAULT '[]',
-    created_at timestamptz DEFAULT now(),
-    CONSTRAINT executions_pkey PRIMARY KEY (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT executions_pkey PRIMARY KEY (id, created_at),
     CONSTRAINT executions_status_check CHECK (status IN ('pending', 'running', 'completed', 'failed', 'cancelled')),
     CONSTRAINT executions_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES agents (id) ON DELETE CASCADE,
     CONSTRAINT executions_agent_version_id_fkey FOREIGN KEY (agent_version_id) REFERENCES agent_versions (id),
     CONSTRAINT executions_organization_id_fkey FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE,
     CONSTRAINT executions_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL,
-    CONSTRAINT executions_parent_execution_id_fkey FOREIGN KEY (parent_execution_id) REFERENCES executions (id)
-);
+    CONSTRAINT executions_parent_execution_id_parent_execution_created_at_fkey FOREIGN KEY (parent_execution_id, parent_execution_created_at) REFERENCES executions (id, created_at)
+) PARTITION BY RANGE (created_at);
+
+-- CreatePartition executions_2026_01
+CREATE TABLE executions_2026_01 PARTITION OF executions FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+
+-- CreatePartition executions_2026_02
+CREATE TABLE executions_2026_02 PARTITION OF executions FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+
+-- CreatePartition executions_2026_03
+CREATE TABLE executions_2026_03 PARTITION OF executions FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+
+-- CreatePartition executions_2026_04
+CREATE TABLE executions_2026_04 PARTITION OF executions FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+
+-- CreatePartition executions_2026_05
+CREATE TABLE executions_2026_05 PARTITION OF executions FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+
+-- CreatePartition executions_2026_06
+CREATE TABLE executions_2026_06 PARTITION OF executions FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+
+-- CreatePartition executions_2026_07
+CREATE TABLE executions_2026_07 PARTITION OF executions FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
+
+-- CreatePartition executions_2026_08
+CREATE TABLE executions_2026_08 PARTITION OF executions FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+
+-- CreatePartition executions_2026_09
+CREATE TABLE executions_2026_09 PARTITION OF executions FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
+
+-- CreatePartition executions_2026_10
+CREATE TABLE executions_2026_10 PARTITION OF executions FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+
+-- CreatePartition executions_2026_11
+CREATE TABLE executions_2026_11 PARTITION OF executions FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
+
+-- CreatePartition executions_2026_12
+CREATE TABLE executions_2026_12 PARTITION OF executions FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
+
+-- CreatePartition executions_default
+CREATE TABLE executions_default PARTITION OF executions DEFAULT;
 
 -- CreateTable eval_results
 CREATE TABLE eval_results (
@@ -477,6 +595,7 @@ CREATE TABLE eval_results (
     run_id uuid NOT NULL,
     test_case_id uuid NOT NULL,
     execution_id uuid,
+    execution_created_at timestamptz,
     status varchar(50) NOT NULL,
     score numeric(5,2),
     actual_output jsonb,
@@ -486,13 +605,14 @@ CREATE TABLE eval_results (
     CONSTRAINT eval_results_status_check CHECK (status IN ('passed', 'failed', 'error')),
     CONSTRAINT eval_results_run_id_fkey FOREIGN KEY (run_id) REFERENCES eval_runs (id) ON DELETE CASCADE,
     CONSTRAINT eval_results_test_case_id_fkey FOREIGN KEY (test_case_id) REFERENCES eval_test_cases (id) ON DELETE CASCADE,
-    CONSTRAINT eval_results_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES executions (id)
+    CONSTRAINT eval_results_execution_id_execution_created_at_fkey FOREIGN KEY (execution_id, execution_created_at) REFERENCES executions (id, created_at)
 );
 
 -- CreateTable execution_logs
 CREATE TABLE execution_logs (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
     execution_id uuid NOT NULL,
+    execution_created_at timestamptz NOT NULL,
     log_type varchar(50) NOT NULL,
     sequence_number integer NOT NULL,
     input jsonb,
@@ -506,12 +626,51 @@ CREATE TABLE execution_logs (
     tool_name varchar(100),
     tool_status varchar(50),
     error_message text,
-    created_at timestamptz DEFAULT now(),
-    CONSTRAINT execution_logs_pkey PRIMARY KEY (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT execution_logs_pkey PRIMARY KEY (id, created_at),
     CONSTRAINT execution_logs_log_type_check CHECK (log_type IN ('llm_call', 'tool_call', 'memory_access', 'a2a_call')),
     CONSTRAINT execution_logs_tool_status_check CHECK (tool_status IN ('success', 'error')),
-    CONSTRAINT execution_logs_execution_id_fkey FOREIGN KEY (execution_id) REFERENCES executions (id) ON DELETE CASCADE
-);
+    CONSTRAINT execution_logs_execution_id_execution_created_at_fkey FOREIGN KEY (execution_id, execution_created_at) REFERENCES executions (id, created_at) ON DELETE CASCADE
+) PARTITION BY RANGE (created_at);
+
+-- CreatePartition execution_logs_2026_01
+CREATE TABLE execution_logs_2026_01 PARTITION OF execution_logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
+
+-- CreatePartition execution_logs_2026_02
+CREATE TABLE execution_logs_2026_02 PARTITION OF execution_logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
+
+-- CreatePartition execution_logs_2026_03
+CREATE TABLE execution_logs_2026_03 PARTITION OF execution_logs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
+
+-- CreatePartition execution_logs_2026_04
+CREATE TABLE execution_logs_2026_04 PARTITION OF execution_logs FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
+
+-- CreatePartition execution_logs_2026_05
+CREATE TABLE execution_logs_2026_05 PARTITION OF execution_logs FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
+
+-- CreatePartition execution_logs_2026_06
+CREATE TABLE execution_logs_2026_06 PARTITION OF execution_logs FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
+
+-- CreatePartition execution_logs_2026_07
+CREATE TABLE execution_logs_2026_07 PARTITION OF execution_logs FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
+
+-- CreatePartition execution_logs_2026_08
+CREATE TABLE execution_logs_2026_08 PARTITION OF execution_logs FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
+
+-- CreatePartition execution_logs_2026_09
+CREATE TABLE execution_logs_2026_09 PARTITION OF execution_logs FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
+
+-- CreatePartition execution_logs_2026_10
+CREATE TABLE execution_logs_2026_10 PARTITION OF execution_logs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
+
+-- CreatePartition execution_logs_2026_11
+CREATE TABLE execution_logs_2026_11 PARTITION OF execution_logs FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
+
+-- CreatePartition execution_logs_2026_12
+CREATE TABLE execution_logs_2026_12 PARTITION OF execution_logs FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
+
+-- CreatePartition execution_logs_default
+CREATE TABLE execution_logs_default PARTITION OF execution_logs DEFAULT;
 
 -- AddForeignKey marketplace_listings.marketplace_listings_agent_id_fkey
 ALTER TABLE marketplace_listings ADD CONSTRAINT marketplace_listings_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES agents (id) ON DELETE CASCADE;
@@ -703,7 +862,7 @@ CREATE INDEX idx_execution_logs_execution_id ON execution_logs USING btree (exec
 CREATE INDEX idx_execution_logs_log_type ON execution_logs USING btree (log_type);
 
 -- Comment audit_logs
-COMMENT ON TABLE audit_logs IS 'Partitioned monthly by created_at in the document; retention 7 years.';
+COMMENT ON TABLE audit_logs IS 'Audit trail, partitioned monthly by created_at; kept 7 years.';
 
 -- Comment audit_logs.resource_type
 COMMENT ON COLUMN audit_logs.resource_type IS 'agent, user, integration, etc.';
@@ -712,7 +871,7 @@ COMMENT ON COLUMN audit_logs.resource_type IS 'agent, user, integration, etc.';
 COMMENT ON COLUMN webhooks.events IS 'e.g. [''agent.executed'', ''execution.completed'']';
 
 -- Comment webhook_deliveries
-COMMENT ON TABLE webhook_deliveries IS 'Partitioned monthly by created_at in the document; retention 3 months.';
+COMMENT ON TABLE webhook_deliveries IS 'Webhook deliveries, partitioned monthly by created_at; kept 3 months.';
 
 -- Comment integrations.provider
 COMMENT ON COLUMN integrations.provider IS 'linkedin, slack, google, github, etc.';
@@ -745,7 +904,7 @@ COMMENT ON COLUMN api_keys.rate_limit IS 'Requests per minute';
 COMMENT ON COLUMN agent_tools.config IS 'function: {parameters, code}; api: {url, method, headers}; integration: {integration_id, action}';
 
 -- Comment executions
-COMMENT ON TABLE executions IS 'Partitioned monthly by created_at in the document; retention 12 months.';
+COMMENT ON TABLE executions IS 'Agent executions, partitioned monthly by created_at; kept 12 months.';
 
 -- Comment executions.session_id
 COMMENT ON COLUMN executions.session_id IS 'For conversation continuity';
@@ -753,8 +912,14 @@ COMMENT ON COLUMN executions.session_id IS 'For conversation continuity';
 -- Comment executions.parent_execution_id
 COMMENT ON COLUMN executions.parent_execution_id IS 'For A2A calls';
 
+-- Comment executions.parent_execution_created_at
+COMMENT ON COLUMN executions.parent_execution_created_at IS 'Partition key of the parent execution';
+
 -- Comment execution_logs
-COMMENT ON TABLE execution_logs IS 'Execution traces. Partitioned monthly by created_at in the document; retention 6 months.';
+COMMENT ON TABLE execution_logs IS 'Execution traces, partitioned monthly by created_at; kept 6 months.';
+
+-- Comment execution_logs.execution_created_at
+COMMENT ON COLUMN execution_logs.execution_created_at IS 'Partition key of the execution';
 
 -- Comment execution_logs.model
 COMMENT ON COLUMN execution_logs.model IS 'For LLM calls';
