@@ -193,7 +193,7 @@ impl Diagnostic {
         let candidates: Vec<&str> = candidates.into_iter().collect();
         match did_you_mean(got, &candidates) {
             Some(best) => self.help(format!("did you mean `{best}`?")),
-            None if candidates.is_empty() => self,
+            None if candidates.is_empty() || what.is_empty() => self,
             None if candidates.len() <= 12 => {
                 let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
                 self.help(format!("{what} are: {}", list.join(", ")))
@@ -429,6 +429,44 @@ impl Diagnostic {
     pub fn partitioned_without_partitions(table: &str, span: Span) -> Diagnostic {
         warning("W0004", format!("partitioned table `{table}` has no partitions, so every insert fails"), span)
             .help("generate partitions (`interval`, `from`, `count`), list them, add `default = true`, or set `managed_by` if another tool creates them")
+    }
+
+    pub fn unknown_role(role: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0034", format!("role `{role}` is not declared"), span)
+            .suggest(role, candidates.iter().copied(), "")
+            .or_help(format!("declare it under [roles.{role}] so strata creates it before anything uses it"))
+    }
+
+    pub fn policy_clause_not_allowed(policy: &str, clause: &str, command: &str, span: Span) -> Diagnostic {
+        error("E0035", format!("policy `{policy}` is FOR {command} and has {clause}, which PostgreSQL rejects"), span)
+            .help("SELECT and DELETE policies take only `using`; INSERT policies take only `with_check`")
+    }
+
+    pub fn policy_without_rls(table: &str, span: Span) -> Diagnostic {
+        warning("W0005", format!("table `{table}` has policies but row-level security is not enabled"), span)
+            .help(format!("add [tables.{table}.rls] (enabled = true), or the policies are never applied"))
+    }
+
+    pub fn expression_unknown_column(
+        what: &str,
+        table: &str,
+        column: &str,
+        candidates: &[&str],
+        span: Span,
+    ) -> Diagnostic {
+        error("E0036", format!("{what} reads `{column}`, which table `{table}` does not have"), span).suggest(
+            column,
+            candidates.iter().copied(),
+            "its columns",
+        )
+    }
+
+    pub fn invalid_privilege(privilege: &str, target: &str, allowed: &[&str], span: Span) -> Diagnostic {
+        error("E0037", format!("`{privilege}` is not a privilege on {target}"), span).suggest(
+            &privilege.to_ascii_uppercase(),
+            allowed.iter().copied(),
+            "the privileges there",
+        )
     }
 
     fn or_help(self, help: impl Into<String>) -> Diagnostic {

@@ -8,7 +8,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Expr, IndexTarget, Schema};
+use crate::model::{CheckOrigin, Expr, IndexTarget, Schema, Table};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut exprs: Vec<(&str, &Expr)> = Vec::new();
@@ -18,6 +18,9 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             exprs.extend(c.generated.iter().map(|e| ("generated expression", e)));
         }
         exprs.extend(t.checks.iter().map(|c| ("check", &c.expr)));
+        for p in &t.policies {
+            exprs.extend(p.using.iter().chain(&p.with_check).map(|e| ("policy expression", e)));
+        }
         exprs.extend(t.partition.iter().flat_map(|p| &p.key).filter_map(|k| match k {
             IndexTarget::Expr(e) => Some(("partition key", e)),
             IndexTarget::Column(_) => None,
@@ -28,6 +31,14 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 IndexTarget::Expr(e) => Some(("index expression", e)),
                 IndexTarget::Column(_) => None,
             }));
+        }
+    }
+    for t in &schema.tables {
+        for c in t.checks.iter().filter(|c| c.origin == CheckOrigin::Declared) {
+            columns_exist(t, &format!("check `{}`", c.name), &c.expr, diags);
+        }
+        for i in &t.indexes {
+            i.predicate.iter().for_each(|e| columns_exist(t, &format!("index `{}`", i.name), e, diags));
         }
     }
     // Schemas repeat the same few defaults (now(), gen_random_uuid(), '{}'): parse each text once.
@@ -43,6 +54,19 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     }
 }
 
+/// Columns an expression reads directly (not in a subquery), unqualified or qualified by the
+/// table itself, must exist.
+pub fn columns_exist(t: &Table, what: &str, e: &Expr, diags: &mut Diagnostics) {
+    let Some(columns) = outer_columns(&e.sql) else { return };
+    for (qualifier, column) in columns {
+        if qualifier.as_ref().is_some_and(|q| *q != t.name) || t.column(&column).is_some() {
+            continue;
+        }
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        diags.push(Diagnostic::expression_unknown_column(what, &t.name, &column, &names, e.span));
+    }
+}
+
 /// Parses one whole expression; trailing tokens are an error too.
 pub fn parse_expr(sql: &str) -> Result<(), String> {
     let dialect = PostgreSqlDialect {};
@@ -51,5 +75,81 @@ pub fn parse_expr(sql: &str) -> Result<(), String> {
     match parser.peek_token().token {
         Token::EOF => Ok(()),
         other => Err(format!("unexpected `{other}` after the expression")),
+    }
+}
+
+/// The columns an expression reads outside any subquery, as (qualifier, column), names folded
+/// as PostgreSQL folds them; `None` when it does not parse.
+pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
+    use std::ops::ControlFlow;
+
+    use sqlparser::ast::{Expr as Ast, Ident, Query, Visit, Visitor};
+
+    const NOT_COLUMNS: &[&str] = &[
+        "current_user",
+        "session_user",
+        "current_role",
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "localtime",
+        "localtimestamp",
+        "true",
+        "false",
+        "null",
+    ];
+    fn folded(ident: &Ident) -> String {
+        if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
+    }
+    #[derive(Default)]
+    struct Columns {
+        depth: usize,
+        found: Vec<(Option<String>, String)>,
+    }
+    impl Visitor for Columns {
+        type Break = ();
+        fn pre_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            self.depth += 1;
+            ControlFlow::Continue(())
+        }
+        fn post_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            self.depth -= 1;
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_expr(&mut self, expr: &Ast) -> ControlFlow<()> {
+            if self.depth == 0 {
+                match expr {
+                    Ast::Identifier(id) if !NOT_COLUMNS.contains(&folded(id).as_str()) => {
+                        self.found.push((None, folded(id)))
+                    }
+                    Ast::CompoundIdentifier(parts) if parts.len() == 2 => {
+                        self.found.push((Some(folded(&parts[0])), folded(&parts[1])))
+                    }
+                    _ => {}
+                }
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let dialect = PostgreSqlDialect {};
+    let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
+    let mut columns = Columns::default();
+    let _ = expr.visit(&mut columns);
+    Some(columns.found)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn outer_columns_skip_subqueries() {
+        let cols = super::outer_columns(
+            "tenant_id = current_setting('x')::uuid AND EXISTS (SELECT 1 FROM m WHERE m.p = t.id AND q = 1) AND \"Up\" > 0 AND current_user = owner",
+        )
+        .unwrap();
+        let names: Vec<String> = cols
+            .iter()
+            .map(|(q, c)| format!("{}{c}", q.as_deref().map_or(String::new(), |q| format!("{q}."))))
+            .collect();
+        assert_eq!(names, ["tenant_id", "Up", "owner"]);
     }
 }

@@ -5,6 +5,7 @@ mod keys;
 mod names;
 mod partitions;
 mod references;
+mod security;
 mod types;
 
 use crate::diagnostics::Diagnostics;
@@ -19,5 +20,6 @@ pub fn check(schema: &Schema) -> Diagnostics {
     keys::check(schema, &mut diags);
     partitions::check(schema, &mut diags);
     expressions::check(schema, &mut diags);
+    security::check(schema, &mut diags);
     diags
 }

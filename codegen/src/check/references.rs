@@ -23,7 +23,8 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             IndexTarget::Expr(_) => None,
         });
         let all = pk.chain(uniques).chain(include).chain(keys).chain(fk_columns).chain(partition_key);
-        for col in all.chain(&t.soft_delete) {
+        let tenant = t.rls.as_ref().and_then(|r| r.tenant.as_ref());
+        for col in all.chain(&t.soft_delete).chain(tenant) {
             column_exists(t, col, diags);
         }
         if let Some(sd) = &t.soft_delete {

@@ -20,6 +20,95 @@ pub struct Schema {
     pub extensions: Vec<Named>,
     pub enums: Vec<Enum>,
     pub tables: Vec<Table>,
+    pub roles: Vec<Role>,
+    pub grants: Vec<Grant>,
+}
+
+/// A database role, created if missing (roles are shared by every database of a cluster).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    pub name: String,
+    pub login: bool,
+    pub inherit: bool,
+    /// Roles this one is a member of.
+    pub member_of: Vec<Named>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// `GRANT privileges ON target TO roles`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub privileges: Vec<String>,
+    pub on: GrantOn,
+    pub to: Vec<Named>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantOn {
+    /// `ON SCHEMA public`.
+    Schema,
+    AllTables,
+    AllSequences,
+    AllFunctions,
+    Tables(Vec<Named>),
+}
+
+/// Row-level security of one table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rls {
+    pub enabled: bool,
+    /// FORCE: the table's owner is subject to the policies too.
+    pub force: bool,
+    /// The tenant column of the `tenant` shorthand, which added a `tenant_isolation` policy.
+    pub tenant: Option<Named>,
+    /// The setting holding the current tenant, e.g. `app.current_tenant_id`.
+    pub setting: String,
+    /// The roles the tenant policy applies to (empty: PUBLIC).
+    pub tenant_roles: Vec<Named>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    pub name: String,
+    pub permissive: bool,
+    pub command: PolicyCommand,
+    /// Empty means PUBLIC.
+    pub to: Vec<Named>,
+    pub using: Option<Expr>,
+    pub with_check: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyCommand {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    pub const ALL: [(&'static str, PolicyCommand); 5] = [
+        ("all", PolicyCommand::All),
+        ("select", PolicyCommand::Select),
+        ("insert", PolicyCommand::Insert),
+        ("update", PolicyCommand::Update),
+        ("delete", PolicyCommand::Delete),
+    ];
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
 }
 
 /// A name and where it was declared.
@@ -62,6 +151,8 @@ pub struct Table {
     /// The nullable timestamp column whose non-null value marks a row as deleted.
     pub soft_delete: Option<Named>,
     pub partition: Option<Partitioning>,
+    pub rls: Option<Rls>,
+    pub policies: Vec<Policy>,
     pub span: Span,
 }
 

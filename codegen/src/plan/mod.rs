@@ -2,13 +2,17 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::{Enum, ForeignKey, Index, Named, Partition, Schema, Table};
+use crate::model::{Enum, ForeignKey, Grant, Index, Named, Partition, Policy, Role, Schema, Table};
 
 /// One step of a plan. Steps are applied in the order of the plan, undone in reverse.
 #[derive(Debug, Clone)]
 pub enum Step<'s> {
     /// First: types and tables may use what an extension provides.
     CreateExtension(&'s Named),
+    /// Roles exist before anything is granted to them or a policy names them.
+    CreateRole(&'s Role),
+    /// After every role exists, whatever the declaration order.
+    GrantMembership(&'s Role),
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
     /// In foreign-key order, carrying the foreign keys whose targets already exist.
@@ -31,6 +35,18 @@ pub enum Step<'s> {
         table: &'s Table,
         index: &'s Index,
     },
+    /// After indexes, so loading data into a fresh schema is not slowed by policies.
+    EnableRls {
+        table: &'s Table,
+        force: bool,
+    },
+    /// After every table, as a policy's expression may read other tables.
+    CreatePolicy {
+        table: &'s Table,
+        policy: &'s Policy,
+    },
+    /// After every object, as `ON ALL TABLES` covers only those that exist.
+    Grant(&'s Grant),
     /// Last: comments only describe objects that exist.
     Comment {
         table: &'s Table,
@@ -48,6 +64,12 @@ impl Step<'_> {
     pub fn description(&self) -> String {
         match self {
             Step::CreateExtension(e) => format!("CreateExtension {}", e.name),
+            Step::CreateRole(r) => format!("CreateRole {}", r.name),
+            Step::GrantMembership(r) => format!("GrantMembership {}", r.name),
+            Step::EnableRls { table, force: false } => format!("EnableRls {}", table.name),
+            Step::EnableRls { table, force: true } => format!("ForceRls {}", table.name),
+            Step::CreatePolicy { table, policy } => format!("CreatePolicy {}.{}", table.name, policy.name),
+            Step::Grant(g) => format!("Grant {}", g.privileges.join(", ")),
             Step::CreateEnum(e) => format!("CreateEnum {}", e.name),
             Step::CreateTable { table, .. } => format!("CreateTable {}", table.name),
             Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.name),
@@ -181,6 +203,8 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     let (order, deferred) = table_order(schema);
     let mut steps: Vec<Step> = schema.extensions.iter().map(Step::CreateExtension).collect();
+    steps.extend(schema.roles.iter().map(Step::CreateRole));
+    steps.extend(schema.roles.iter().filter(|r| !r.member_of.is_empty()).map(Step::GrantMembership));
     steps.extend(schema.enums.iter().filter(|e| e.repr == crate::model::EnumRepr::Type).map(Step::CreateEnum));
     for &i in &order {
         let table = &schema.tables[i];
@@ -196,6 +220,17 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         let table = &schema.tables[i];
         steps.extend(table.indexes.iter().map(|index| Step::CreateIndex { table, index }));
     }
+    for &i in &order {
+        let table = &schema.tables[i];
+        if let Some(rls) = table.rls.as_ref().filter(|r| r.enabled) {
+            steps.push(Step::EnableRls { table, force: false });
+            if rls.force {
+                steps.push(Step::EnableRls { table, force: true });
+            }
+        }
+        steps.extend(table.policies.iter().map(|policy| Step::CreatePolicy { table, policy }));
+    }
+    steps.extend(schema.grants.iter().map(Step::Grant));
     for e in &schema.enums {
         if let (crate::model::EnumRepr::Type, Some(text)) = (&e.repr, &e.doc) {
             steps.push(Step::CommentOnType { name: &e.name, text });

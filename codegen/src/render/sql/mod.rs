@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 pub use ident::{ident, literal, reserved_words};
 
 use crate::model::{
-    ColumnType, EnumRepr, FkAction, ForeignKey, Index, IndexTarget, Named, Partition, PartitionBound, Scalar, Schema,
-    Table,
+    ColumnType, EnumRepr, FkAction, ForeignKey, Grant, GrantOn, Index, IndexTarget, Named, Partition, PartitionBound,
+    Policy, Role, Scalar, Schema, Table,
 };
 use crate::plan::Step;
 
@@ -63,6 +63,20 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             format!("CREATE EXTENSION IF NOT EXISTS {}", ident(&e.name)),
             Some(format!("DROP EXTENSION IF EXISTS {}", ident(&e.name))),
         ),
+        Step::CreateRole(r) => (create_role(r), None),
+        Step::GrantMembership(r) => (grant_membership(r), None),
+        Step::EnableRls { table, force } => {
+            let verb = if *force { "FORCE" } else { "ENABLE" };
+            (format!("ALTER TABLE {} {verb} ROW LEVEL SECURITY", ident(&table.name)), None)
+        }
+        Step::CreatePolicy { table, policy } => (create_policy(table, policy), None),
+        Step::Grant(g) => {
+            let (privileges, target, roles) = grant_parts(g);
+            (
+                format!("GRANT {privileges} ON {target} TO {roles}"),
+                Some(format!("REVOKE {privileges} ON {target} FROM {roles}")),
+            )
+        }
         Step::CreateEnum(e) => {
             let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
             (
@@ -88,6 +102,63 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
         }
         Step::CommentOnType { name, text } => (format!("COMMENT ON TYPE {} IS {}", ident(name), literal(text)), None),
     }
+}
+
+/// Roles belong to the cluster, not the database: create one only if missing (and tolerate a
+/// concurrent creator), then set its attributes. Roles are never dropped by a down migration.
+fn create_role(r: &Role) -> String {
+    let login = if r.login { "LOGIN" } else { "NOLOGIN" };
+    let inherit = if r.inherit { "INHERIT" } else { "NOINHERIT" };
+    format!(
+        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {}) THEN\n        CREATE ROLE {};\n    END IF;\n    \
+         ALTER ROLE {1} {login} {inherit};\nEXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND\n$$",
+        literal(&r.name),
+        ident(&r.name),
+    )
+}
+
+/// Membership, granted only when missing so re-running raises no notice.
+fn grant_membership(r: &Role) -> String {
+    let mut body = String::new();
+    for parent in &r.member_of {
+        write!(
+            body,
+            "    IF NOT pg_has_role({}, {}, 'MEMBER') THEN\n        GRANT {} TO {};\n    END IF;\n",
+            literal(&r.name),
+            literal(&parent.name),
+            ident(&parent.name),
+            ident(&r.name)
+        )
+        .unwrap();
+    }
+    format!("DO $$\nBEGIN\n{body}END\n$$")
+}
+
+fn create_policy(table: &Table, p: &Policy) -> String {
+    let kind = if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" };
+    let mut sql =
+        format!("CREATE POLICY {} ON {} AS {kind} FOR {}", ident(&p.name), ident(&table.name), p.command.sql());
+    if !p.to.is_empty() {
+        write!(sql, " TO {}", columns(&p.to)).unwrap();
+    }
+    if let Some(e) = &p.using {
+        write!(sql, " USING ({})", e.sql).unwrap();
+    }
+    if let Some(e) = &p.with_check {
+        write!(sql, " WITH CHECK ({})", e.sql).unwrap();
+    }
+    sql
+}
+
+fn grant_parts(g: &Grant) -> (String, String, String) {
+    let target = match &g.on {
+        GrantOn::Schema => "SCHEMA public".to_string(),
+        GrantOn::AllTables => "ALL TABLES IN SCHEMA public".to_string(),
+        GrantOn::AllSequences => "ALL SEQUENCES IN SCHEMA public".to_string(),
+        GrantOn::AllFunctions => "ALL FUNCTIONS IN SCHEMA public".to_string(),
+        GrantOn::Tables(t) => format!("TABLE {}", columns(t)),
+    };
+    (g.privileges.join(", "), target, columns(&g.to))
 }
 
 /// The SQL spelling of a column type; a CHECK-form union type is stored as its storage type.

@@ -14,7 +14,11 @@ use crate::model::TypeError;
 use crate::model::calendar::{Date, Interval};
 use crate::model::*;
 
-const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables"];
+const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables", "roles", "grants"];
+const ROLE_KEYS: &[&str] = &["login", "inherit", "member_of", "doc"];
+const GRANT_KEYS: &[&str] = &["privileges", "on", "tables", "to"];
+const RLS_KEYS: &[&str] = &["enabled", "force", "tenant", "setting", "to"];
+const POLICY_KEYS: &[&str] = &["name", "as", "for", "to", "using", "with_check"];
 const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "doc"];
 const ENUM_KEYS: &[&str] = &["values", "as", "type", "doc"];
 const MIXIN_KEYS: &[&str] = &["columns", "mixins", "doc"];
@@ -29,6 +33,8 @@ const TABLE_KEYS: &[&str] = &[
     "indexes",
     "foreign_keys",
     "partition",
+    "rls",
+    "policies",
 ];
 const PARTITION_KEYS: &[&str] =
     &["by", "key", "interval", "from", "count", "name", "default", "modulus", "retention", "managed_by", "partitions"];
@@ -75,7 +81,8 @@ struct Decl<'a, 'i> {
 /// Lowers every file of one schema folder into a single `Schema`.
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
-    let (mut mixins, mut enums, mut tables) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut grants = Vec::new();
     let mut seen: HashMap<(&str, String), Span> = HashMap::new();
     for file in files {
         let mut w = Walker { file: file.id, diags };
@@ -86,7 +93,12 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
                 None => schema_section = Some(((file.id, v), w.span(v))),
             }
         }
-        for (key, list) in [("mixins", &mut mixins), ("enums", &mut enums), ("tables", &mut tables)] {
+        for item in top.get("grants").and_then(|g| w.array("grants", g)).unwrap_or_default() {
+            grants.extend(lower_grant(&mut w, item));
+        }
+        for (key, list) in
+            [("mixins", &mut mixins), ("enums", &mut enums), ("tables", &mut tables), ("roles", &mut roles)]
+        {
             let Some(section) = top.get(key) else { continue };
             let Some(section) = w.table(key, section) else { continue };
             for (name, value) in section.iter() {
@@ -113,6 +125,8 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         extensions: Vec::new(),
         enums: Vec::new(),
         tables: Vec::new(),
+        roles: Vec::new(),
+        grants,
     };
     match schema_section {
         Some(((file, v), span)) => lower_schema_section(&mut Walker { file, diags }, v, span, &mut schema),
@@ -122,11 +136,114 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         }
     }
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.roles = roles.iter().filter_map(|d| lower_role(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
     schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
     resolve_enum_columns(&mut schema);
     resolve_foreign_key_targets(&mut schema);
     schema
+}
+
+fn lower_role(w: &mut Walker, d: &Decl) -> Option<Role> {
+    let t = w.table("role", d.value)?;
+    let f = w.fields(t, ROLE_KEYS);
+    Some(Role {
+        name: d.name.clone(),
+        login: f.get("login").and_then(|v| w.boolean("login", v)).unwrap_or(false),
+        inherit: f.get("inherit").and_then(|v| w.boolean("inherit", v)).unwrap_or(true),
+        member_of: f.get("member_of").and_then(|v| w.strings("member_of", v)).unwrap_or_default(),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
+const GRANT_TARGETS: [(&str, Option<GrantOn>); 5] = [
+    ("schema", Some(GrantOn::Schema)),
+    ("all tables", Some(GrantOn::AllTables)),
+    ("all sequences", Some(GrantOn::AllSequences)),
+    ("all functions", Some(GrantOn::AllFunctions)),
+    ("tables", None),
+];
+
+fn lower_grant(w: &mut Walker, item: &Value) -> Option<Grant> {
+    let t = w.table("grants", item)?;
+    let f = w.fields(t, GRANT_KEYS);
+    let privileges = require(w, &f.get("privileges"), "privileges", "a grant", item)?;
+    let privileges: Vec<String> =
+        w.strings("privileges", privileges)?.into_iter().map(|p| p.name.to_ascii_uppercase()).collect();
+    let on = match (f.get("on"), f.get("tables")) {
+        (_, Some(tables)) => GrantOn::Tables(w.strings("tables", tables)?),
+        (Some(on), None) => {
+            let targets: Vec<(&str, Option<GrantOn>)> = GRANT_TARGETS.to_vec();
+            let choices: Vec<(&str, usize)> = targets.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+            let i = w.choice("on", on, &choices)?;
+            targets[i].1.clone()?
+        }
+        (None, None) => {
+            w.report(Diagnostic::missing_key("on", "a grant (or list `tables`)", w.span(item)));
+            return None;
+        }
+    };
+    let to = require(w, &f.get("to"), "to", "a grant", item)?;
+    let to = w.strings("to", to)?;
+    Some(Grant { privileges, on, to, span: w.span(item) })
+}
+
+fn lower_rls(w: &mut Walker, v: &Value) -> Option<Rls> {
+    let t = w.table("rls", v)?;
+    let f = w.fields(t, RLS_KEYS);
+    Some(Rls {
+        enabled: f.get("enabled").and_then(|x| w.boolean("enabled", x)).unwrap_or(true),
+        force: f.get("force").and_then(|x| w.boolean("force", x)).unwrap_or(true),
+        tenant: f.get("tenant").and_then(|x| w.named("tenant", x)),
+        setting: f.get("setting").and_then(|x| w.string("setting", x)).unwrap_or("app.current_tenant_id".into()),
+        tenant_roles: f.get("to").and_then(|x| w.strings("to", x)).unwrap_or_default(),
+        span: w.span(v),
+    })
+}
+
+/// The tenant shorthand's policy: rows are visible and writable only under the current tenant.
+/// An unset or empty setting matches nothing, so a connection that forgot to set it sees no rows.
+fn tenant_policy(table: &Table) -> Option<Policy> {
+    let rls = table.rls.as_ref()?;
+    let tenant = rls.tenant.as_ref()?;
+    let ty = table.column(&tenant.name).map_or("uuid".to_string(), |c| c.ty.to_string());
+    let current = format!("NULLIF(current_setting({}, true), '')", crate::render::sql::literal(&rls.setting));
+    let expr =
+        Expr { sql: format!("{} = {current}::{ty}", crate::render::sql::ident(&tenant.name)), span: tenant.span };
+    Some(Policy {
+        name: "tenant_isolation".to_string(),
+        permissive: true,
+        command: PolicyCommand::All,
+        to: rls.tenant_roles.clone(),
+        using: Some(expr.clone()),
+        with_check: Some(expr),
+        span: tenant.span,
+    })
+}
+
+fn lower_policy(w: &mut Walker, item: &Value) -> Option<Policy> {
+    let t = w.table("policies", item)?;
+    let f = w.fields(t, POLICY_KEYS);
+    let name = require(w, &f.get("name"), "name", "a policy", item)?;
+    let name = w.string("name", name)?;
+    let permissive = match f.get("as") {
+        Some(v) => w.choice("as", v, &[("permissive", true), ("restrictive", false)])?,
+        None => true,
+    };
+    let command = match f.get("for") {
+        Some(v) => w.choice("for", v, &PolicyCommand::ALL)?,
+        None => PolicyCommand::All,
+    };
+    Some(Policy {
+        name,
+        permissive,
+        command,
+        to: f.get("to").and_then(|v| w.strings("to", v)).unwrap_or_default(),
+        using: f.get("using").and_then(|v| expr_of(w, "using", v)),
+        with_check: f.get("with_check").and_then(|v| expr_of(w, "with_check", v)),
+        span: w.span(item),
+    })
 }
 
 fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Schema) {
@@ -256,8 +373,14 @@ fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Tab
         indexes: Vec::new(),
         soft_delete: f.get("soft_delete").and_then(|v| w.named("soft_delete", v)),
         partition: f.get("partition").and_then(|v| lower_partitioning(&mut w, &d.name, v)),
+        rls: None,
+        policies: Vec::new(),
         span: d.span,
     };
+    table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
+    for item in f.get("policies").and_then(|v| w.array("policies", v)).unwrap_or_default() {
+        table.policies.extend(lower_policy(&mut w, item));
+    }
 
     // Own columns first, then each mixin's, so shared timestamps end up last as in the seeds.
     let mut decls: Vec<ColumnDecl> = Vec::new();
@@ -361,6 +484,7 @@ fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Tab
             table.foreign_keys.push(ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update, span });
         }
     }
+    table.policies.splice(0..0, tenant_policy(&table));
     Some(table)
 }
 

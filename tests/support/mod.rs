@@ -1,0 +1,108 @@
+//! Shared by the live tests: valid rows built from the model, inserted with their parents.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use postgres::Client;
+use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table};
+use strata_codegen::render::sql::{ident, literal};
+
+/// A value for a NOT NULL column without a default: the smallest one its rules accept.
+fn value(schema: &Schema, table: &Table, column: &str) -> String {
+    let c = table.column(column).unwrap();
+    if let Some(range) = &c.rules.range {
+        return range.min.clone().unwrap_or("0".into());
+    }
+    let text = |n: u32| literal(&"a".repeat(n.max(1) as usize));
+    match &c.ty {
+        ColumnType::Array(_) => "'{}'".to_string(),
+        ColumnType::Scalar(s) => match s {
+            Scalar::Uuid => "gen_random_uuid()".into(),
+            Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_) => {
+                match (&c.rules.pattern, c.rules.format.as_deref()) {
+                    (_, Some("email")) => "'a@example.com'".into(),
+                    (_, Some("url")) => "'https://example.com'".into(),
+                    (Some(p), _) if p.contains("[0-9]+\\.") => "'1.0.0'".into(),
+                    _ => text(c.rules.min_length.unwrap_or(1)),
+                }
+            }
+            Scalar::Boolean => "false".into(),
+            Scalar::SmallInt | Scalar::Integer | Scalar::BigInt | Scalar::Serial | Scalar::BigSerial => "1".into(),
+            Scalar::Numeric(_) | Scalar::Real | Scalar::Double => "0".into(),
+            Scalar::Date => "'2026-01-15'".into(),
+            Scalar::Time => "'12:00'".into(),
+            Scalar::Timestamp | Scalar::Timestamptz => "'2026-01-15 12:00:00+00'".into(),
+            Scalar::Interval => "'1 day'".into(),
+            Scalar::Json | Scalar::Jsonb => "'{}'".into(),
+            Scalar::Inet | Scalar::Cidr => "'127.0.0.1'".into(),
+            Scalar::Bytea => "'\\x00'".into(),
+            Scalar::Tsvector => "''".into(),
+            Scalar::Enum(name) => {
+                let e = schema.enum_(name).unwrap();
+                let v = literal(&e.values[0]);
+                match e.repr {
+                    EnumRepr::Check { .. } => v,
+                    EnumRepr::Type => format!("{v}::{}", ident(name)),
+                }
+            }
+            Scalar::Extension(_) | Scalar::Unresolved(_) => "NULL".into(),
+        },
+    }
+}
+
+/// Inserts one valid row into `table` (and, first, the rows its required foreign keys need),
+/// with `fixed` column values; returns the row's columns as text.
+pub fn insert_row(
+    client: &mut Client,
+    schema: &Schema,
+    table: &Table,
+    fixed: &HashMap<String, String>,
+) -> HashMap<String, Option<String>> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    for fk in &table.foreign_keys {
+        let required = fk.columns.iter().any(|c| !table.column(&c.name).unwrap().nullable);
+        if !required || fk.columns.iter().all(|c| fixed.contains_key(&c.name)) {
+            continue;
+        }
+        let target = schema.table(&fk.ref_table.name).unwrap();
+        let parent = if target.name == table.name { None } else { Some(insert_row(client, schema, target, fixed)) };
+        for (col, ref_col) in fk.columns.iter().zip(&fk.ref_columns) {
+            if let Some(parent) = &parent
+                && !values.iter().any(|(c, _)| *c == col.name)
+            {
+                let v = parent[&ref_col.name].clone().unwrap();
+                values.push((col.name.clone(), literal(&v)));
+            }
+        }
+    }
+    for c in &table.columns {
+        if values.iter().any(|(n, _)| *n == c.name) || c.generated.is_some() {
+            continue;
+        }
+        if let Some(v) = fixed.get(&c.name) {
+            values.push((c.name.clone(), v.clone()));
+        } else if !c.nullable
+            && c.default.is_none()
+            && !matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial))
+        {
+            values.push((c.name.clone(), value(schema, table, &c.name)));
+        }
+    }
+    let cols: Vec<_> = values.iter().map(|(c, _)| ident(c).into_owned()).collect();
+    let vals: Vec<_> = values.iter().map(|(_, v)| v.clone()).collect();
+    let returning: Vec<String> = table.columns.iter().map(|c| format!("{}::text", ident(&c.name))).collect();
+    let sql = if cols.is_empty() {
+        format!("INSERT INTO {} DEFAULT VALUES RETURNING {}", ident(&table.name), returning.join(", "))
+    } else {
+        format!(
+            "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
+            ident(&table.name),
+            cols.join(", "),
+            vals.join(", "),
+            returning.join(", ")
+        )
+    };
+    let row = client.query_one(&sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+    table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect()
+}
