@@ -27,6 +27,13 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
          WHERE i.relnamespace = 'public'::regnamespace AND NOT i.relispartition",
         "SELECT 'partition ' || h.inhparent::regclass || ' ' || h.inhrelid::regclass FROM pg_inherits h \
          JOIN pg_class c ON c.oid = h.inhrelid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')",
+        "SELECT 'view ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm')",
+        "SELECT 'function ' || proname FROM pg_proc p WHERE pronamespace = 'public'::regnamespace \
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
+        "SELECT 'trigger ' || tgrelid::regclass || '.' || tgname FROM pg_trigger WHERE NOT tgisinternal AND tgparentid = 0",
+        "SELECT 'policy ' || polrelid::regclass || '.' || polname FROM pg_policy",
+        "SELECT 'rls ' || relname || CASE WHEN relforcerowsecurity THEN ' forced' ELSE '' END FROM pg_class \
+         WHERE relnamespace = 'public'::regnamespace AND relrowsecurity",
         "SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'",
         "SELECT 'comment ' || c.relname || '.' || COALESCE(a.attname, '') FROM pg_description d \
          JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
@@ -48,6 +55,13 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
     let q = |name: &str| sql::ident(name).into_owned();
     for e in schema.enums.iter().filter(|e| e.repr == strata_codegen::model::EnumRepr::Type) {
         out.insert(format!("type {}", e.name));
+    }
+    for v in &schema.views {
+        out.insert(format!("view {}", v.name));
+        v.indexes.iter().for_each(|i| _ = out.insert(format!("index {}", i.name)));
+    }
+    for f in &schema.functions {
+        out.insert(format!("function {}", f.name));
     }
     for t in &schema.tables {
         out.insert(format!("table {}", t.name));
@@ -78,6 +92,15 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
         }
         for p in t.partition.iter().flat_map(|p| &p.partitions) {
             out.insert(format!("partition {} {}", q(&t.name), q(&p.name)));
+        }
+        for tr in &t.triggers {
+            out.insert(format!("trigger {}.{}", q(&t.name), tr.name));
+        }
+        for p in &t.policies {
+            out.insert(format!("policy {}.{}", q(&t.name), p.name));
+        }
+        if let Some(rls) = t.rls.as_ref().filter(|r| r.enabled) {
+            out.insert(format!("rls {}{}", t.name, if rls.force { " forced" } else { "" }));
         }
     }
     out

@@ -469,6 +469,39 @@ impl Diagnostic {
         )
     }
 
+    pub fn definer_without_search_path(function: &str, span: Span) -> Diagnostic {
+        warning("W0006", format!("SECURITY DEFINER function `{function}` does not set search_path"), span)
+            .help("add `search_path = \"public, pg_temp\"`: otherwise a caller can put its own objects ahead of yours and run them with the owner's rights")
+    }
+
+    pub fn unknown_relation(what: &str, relation: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0038", format!("{what} reads `{relation}`, which is not declared"), span)
+            .suggest(relation, candidates.iter().copied(), "")
+            .or_help("declare the table or view, or fix the name; PostgreSQL would reject this when it is created or first run")
+    }
+
+    pub fn invalid_query(what: &str, why: &str, span: Span) -> Diagnostic {
+        let why = why.trim_start_matches("sql parser error: ");
+        error("E0013", format!("{what} is not valid SQL: {why}"), span)
+            .help("write a PostgreSQL query (a SELECT for a view)")
+    }
+
+    pub fn trigger_function(trigger: &str, function: &str, why: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0039", format!("trigger `{trigger}` executes `{function}`, which {why}"), span)
+            .suggest(function, candidates.iter().copied(), "")
+            .or_help("declare it under [functions] with `returns = \"trigger\"`")
+    }
+
+    pub fn invalid_trigger(trigger: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0039", format!("trigger `{trigger}` {why}"), span)
+            .help("events are INSERT, UPDATE (or `UPDATE OF col`), DELETE, TRUNCATE; INSTEAD OF is for views only")
+    }
+
+    pub fn seed_value(table: &str, column: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0040", format!("seed row of `{table}`: `{column}` {why}"), span)
+            .help("give each row a value of the column's type: strings for text, dates, uuids and union types, numbers for numbers, true/false for booleans")
+    }
+
     fn or_help(self, help: impl Into<String>) -> Diagnostic {
         if self.help.is_some() { self } else { self.help(help) }
     }

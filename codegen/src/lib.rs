@@ -11,6 +11,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod source;
+pub mod sql_deps;
 
 use diagnostics::{Diagnostics, FileId, Sources};
 use model::Schema;

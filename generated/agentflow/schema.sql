@@ -409,6 +409,41 @@ CREATE INDEX idx_agent_credentials_is_active ON agent_credentials USING btree (i
 -- CreateIndex idx_agent_credentials_expires_at
 CREATE INDEX idx_agent_credentials_expires_at ON agent_credentials USING btree (expires_at);
 
+-- CreateFunction set_updated_at
+CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at = now();
+    RETURN NEW;
+END;
+$$;
+
+-- CreateTrigger users.users_set_updated_at
+CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger workspaces.workspaces_set_updated_at
+CREATE TRIGGER workspaces_set_updated_at BEFORE UPDATE ON workspaces FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger projects.projects_set_updated_at
+CREATE TRIGGER projects_set_updated_at BEFORE UPDATE ON projects FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger agents.agents_set_updated_at
+CREATE TRIGGER agents_set_updated_at BEFORE UPDATE ON agents FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger sessions.sessions_set_updated_at
+CREATE TRIGGER sessions_set_updated_at BEFORE UPDATE ON sessions FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger tasks.tasks_set_updated_at
+CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON tasks FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger wiki_entries.wiki_entries_set_updated_at
+CREATE TRIGGER wiki_entries_set_updated_at BEFORE UPDATE ON wiki_entries FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger agent_credentials.agent_credentials_set_updated_at
+CREATE TRIGGER agent_credentials_set_updated_at BEFORE UPDATE ON agent_credentials FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Comment set_updated_at
+COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+
 -- Comment users
 COMMENT ON TABLE users IS 'CEO (human user) accounts who own and manage workspaces.';
 

@@ -18,6 +18,12 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             exprs.extend(c.generated.iter().map(|e| ("generated expression", e)));
         }
         exprs.extend(t.checks.iter().map(|c| ("check", &c.expr)));
+        for tr in &t.triggers {
+            exprs.extend(tr.when.iter().map(|e| ("trigger condition", e)));
+        }
+        for c in &t.columns {
+            exprs.extend(c.on_update.iter().map(|e| ("on_update", e)));
+        }
         for p in &t.policies {
             exprs.extend(p.using.iter().chain(&p.with_check).map(|e| ("policy expression", e)));
         }

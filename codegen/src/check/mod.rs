@@ -5,6 +5,8 @@ mod keys;
 mod names;
 mod partitions;
 mod references;
+mod routines;
+mod rows;
 mod security;
 mod types;
 
@@ -21,5 +23,7 @@ pub fn check(schema: &Schema) -> Diagnostics {
     partitions::check(schema, &mut diags);
     expressions::check(schema, &mut diags);
     security::check(schema, &mut diags);
+    routines::check(schema, &mut diags);
+    rows::check(schema, &mut diags);
     diags
 }

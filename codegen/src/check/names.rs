@@ -22,6 +22,9 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     for e in &schema.enums {
         name(&e.name, e.span);
     }
+    schema.roles.iter().for_each(|r| name(&r.name, r.span));
+    schema.functions.iter().for_each(|f| name(&f.name, f.span));
+    schema.views.iter().for_each(|v| name(&v.name, v.span));
     for t in &schema.tables {
         name(&t.name, t.span);
         t.columns.iter().for_each(|c| name(&c.name, c.span));
@@ -50,6 +53,10 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     }
     for t in &schema.tables {
         relation(&t.name, "table", t.span, diags);
+    }
+    for v in &schema.views {
+        relation(&v.name, "view", v.span, diags);
+        v.indexes.iter().for_each(|i| relation(&i.name, "index", i.span, diags));
     }
     for t in &schema.tables {
         if let Some(pk) = &t.primary_key {

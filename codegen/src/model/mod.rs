@@ -22,6 +22,77 @@ pub struct Schema {
     pub tables: Vec<Table>,
     pub roles: Vec<Role>,
     pub grants: Vec<Grant>,
+    pub functions: Vec<Function>,
+    pub views: Vec<View>,
+}
+
+/// A function with a SQL or PL/pgSQL body, kept as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    pub name: String,
+    /// The argument list as written: `workspace_uuid uuid, user_uuid uuid`.
+    pub args: String,
+    pub returns: String,
+    pub language: String,
+    /// IMMUTABLE, STABLE or VOLATILE (PostgreSQL's default).
+    pub volatility: Option<String>,
+    pub security_definer: bool,
+    /// `SET search_path = ...`, which a SECURITY DEFINER function needs to be safe.
+    pub search_path: Option<String>,
+    pub body: String,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trigger {
+    pub name: String,
+    pub timing: TriggerTiming,
+    /// INSERT, UPDATE, DELETE, TRUNCATE, or `UPDATE OF col, ...`.
+    pub events: Vec<String>,
+    pub for_each_row: bool,
+    pub when: Option<Expr>,
+    pub function: Named,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TriggerTiming {
+    Before,
+    After,
+    InsteadOf,
+}
+
+impl TriggerTiming {
+    pub const ALL: [(&'static str, TriggerTiming); 3] =
+        [("before", TriggerTiming::Before), ("after", TriggerTiming::After), ("instead of", TriggerTiming::InsteadOf)];
+
+    pub fn sql(self) -> &'static str {
+        match self {
+            TriggerTiming::Before => "BEFORE",
+            TriggerTiming::After => "AFTER",
+            TriggerTiming::InsteadOf => "INSTEAD OF",
+        }
+    }
+}
+
+/// A view or materialized view over the schema's tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub name: String,
+    pub query: Expr,
+    pub materialized: bool,
+    /// Indexes, for materialized views (a unique one allows REFRESH ... CONCURRENTLY).
+    pub indexes: Vec<Index>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// A row inserted when the schema is created: column and SQL literal, type-checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedRow {
+    pub values: Vec<(Named, String)>,
+    pub span: Span,
 }
 
 /// A database role, created if missing (roles are shared by every database of a cluster).
@@ -153,6 +224,8 @@ pub struct Table {
     pub partition: Option<Partitioning>,
     pub rls: Option<Rls>,
     pub policies: Vec<Policy>,
+    pub triggers: Vec<Trigger>,
+    pub rows: Vec<SeedRow>,
     pub span: Span,
 }
 
@@ -228,6 +301,8 @@ pub struct Column {
     pub rules: Rules,
     /// Redacted in generated `Debug` output and never logged.
     pub sensitive: bool,
+    /// An expression assigned on every UPDATE by a trigger (`now()` for `updated_at`).
+    pub on_update: Option<Expr>,
     pub span: Span,
 }
 

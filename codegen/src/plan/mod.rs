@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::model::{Enum, ForeignKey, Grant, Index, Named, Partition, Policy, Role, Schema, Table};
+use crate::model::{
+    Enum, ForeignKey, Function, Grant, Index, Named, Partition, Policy, Role, Schema, Table, Trigger, View,
+};
+use crate::render::sql::ident;
 
 /// One step of a plan. Steps are applied in the order of the plan, undone in reverse.
 #[derive(Debug, Clone)]
@@ -16,47 +19,32 @@ pub enum Step<'s> {
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
     /// In foreign-key order, carrying the foreign keys whose targets already exist.
-    CreateTable {
-        table: &'s Table,
-        deferred: Vec<usize>,
-    },
+    CreateTable { table: &'s Table, deferred: Vec<usize> },
     /// Right after its parent, which must exist.
-    CreatePartition {
-        table: &'s Table,
-        partition: &'s Partition,
-    },
+    CreatePartition { table: &'s Table, partition: &'s Partition },
     /// A foreign key that is part of a cycle, added once both tables exist.
-    AddForeignKey {
-        table: &'s Table,
-        fk: &'s ForeignKey,
-    },
+    AddForeignKey { table: &'s Table, fk: &'s ForeignKey },
     /// After all tables, so the table exists and bulk-loaded data need not maintain it.
-    CreateIndex {
-        table: &'s Table,
-        index: &'s Index,
-    },
+    /// `on` is a table or a materialized view.
+    CreateIndex { on: &'s str, index: &'s Index },
+    /// After tables: a SQL function's body is checked against them when it is created.
+    CreateFunction(&'s Function),
+    /// After functions, in dependency order among views.
+    CreateView(&'s View),
+    /// After the functions they execute.
+    CreateTrigger { table: &'s Table, trigger: &'s Trigger },
     /// After indexes, so loading data into a fresh schema is not slowed by policies.
-    EnableRls {
-        table: &'s Table,
-        force: bool,
-    },
+    EnableRls { table: &'s Table, force: bool },
     /// After every table, as a policy's expression may read other tables.
-    CreatePolicy {
-        table: &'s Table,
-        policy: &'s Policy,
-    },
+    CreatePolicy { table: &'s Table, policy: &'s Policy },
     /// After every object, as `ON ALL TABLES` covers only those that exist.
     Grant(&'s Grant),
-    /// Last: comments only describe objects that exist.
-    Comment {
-        table: &'s Table,
-        column: Option<&'s str>,
-        text: &'s str,
-    },
-    CommentOnType {
-        name: &'s str,
-        text: &'s str,
-    },
+    /// Comments only describe objects that exist.
+    Comment { table: &'s Table, column: Option<&'s str>, text: &'s str },
+    /// `kind` is TYPE, FUNCTION, VIEW or MATERIALIZED VIEW; `target` is its SQL reference.
+    CommentOn { kind: &'static str, target: String, text: &'s str },
+    /// Last: seed rows go into a complete schema, parents before children.
+    InsertRows { table: &'s Table },
 }
 
 impl Step<'_> {
@@ -75,9 +63,13 @@ impl Step<'_> {
             Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.name),
             Step::AddForeignKey { table, fk } => format!("AddForeignKey {}.{}", table.name, fk.name),
             Step::CreateIndex { index, .. } => format!("CreateIndex {}", index.name),
+            Step::CreateFunction(f) => format!("CreateFunction {}", f.name),
+            Step::CreateView(v) => format!("Create{}View {}", if v.materialized { "Materialized" } else { "" }, v.name),
+            Step::CreateTrigger { table, trigger } => format!("CreateTrigger {}.{}", table.name, trigger.name),
+            Step::InsertRows { table } => format!("InsertRows {}", table.name),
             Step::Comment { table, column: None, .. } => format!("Comment {}", table.name),
             Step::Comment { table, column: Some(c), .. } => format!("Comment {}.{c}", table.name),
-            Step::CommentOnType { name, .. } => format!("Comment {name}"),
+            Step::CommentOn { target, .. } => format!("Comment {target}"),
         }
     }
 }
@@ -218,7 +210,16 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for &i in &order {
         let table = &schema.tables[i];
-        steps.extend(table.indexes.iter().map(|index| Step::CreateIndex { table, index }));
+        steps.extend(table.indexes.iter().map(|index| Step::CreateIndex { on: &table.name, index }));
+    }
+    steps.extend(schema.functions.iter().map(Step::CreateFunction));
+    for view in view_order(schema) {
+        steps.push(Step::CreateView(view));
+        steps.extend(view.indexes.iter().map(|index| Step::CreateIndex { on: &view.name, index }));
+    }
+    for &i in &order {
+        let table = &schema.tables[i];
+        steps.extend(table.triggers.iter().map(|trigger| Step::CreateTrigger { table, trigger }));
     }
     for &i in &order {
         let table = &schema.tables[i];
@@ -233,7 +234,19 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     steps.extend(schema.grants.iter().map(Step::Grant));
     for e in &schema.enums {
         if let (crate::model::EnumRepr::Type, Some(text)) = (&e.repr, &e.doc) {
-            steps.push(Step::CommentOnType { name: &e.name, text });
+            steps.push(Step::CommentOn { kind: "TYPE", target: ident(&e.name).into_owned(), text });
+        }
+    }
+    for f in &schema.functions {
+        if let Some(text) = &f.doc {
+            // Without an argument list: valid while the name is not overloaded, as strata declares it.
+            steps.push(Step::CommentOn { kind: "FUNCTION", target: ident(&f.name).into_owned(), text });
+        }
+    }
+    for v in &schema.views {
+        if let Some(text) = &v.doc {
+            let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            steps.push(Step::CommentOn { kind, target: ident(&v.name).into_owned(), text });
         }
     }
     for &i in &order {
@@ -247,5 +260,31 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
             }
         }
     }
+    for &i in &order {
+        if !schema.tables[i].rows.is_empty() {
+            steps.push(Step::InsertRows { table: &schema.tables[i] });
+        }
+    }
     steps
+}
+
+/// Views in declaration order, except that a view comes after the views it reads.
+fn view_order(schema: &Schema) -> Vec<&View> {
+    let reads: Vec<Vec<String>> =
+        schema.views.iter().map(|v| crate::sql_deps::relations(&v.query.sql).unwrap_or_default()).collect();
+    let mut done = vec![false; schema.views.len()];
+    let mut order = Vec::with_capacity(schema.views.len());
+    while order.len() < schema.views.len() {
+        let ready = (0..schema.views.len()).find(|&i| {
+            !done[i]
+                && reads[i]
+                    .iter()
+                    .all(|r| schema.views.iter().enumerate().all(|(j, v)| v.name != *r || done[j] || j == i))
+        });
+        // A cycle among views cannot be created at all; PostgreSQL will say so. Keep going in order.
+        let i = ready.unwrap_or_else(|| done.iter().position(|d| !d).unwrap());
+        done[i] = true;
+        order.push(&schema.views[i]);
+    }
+    order
 }

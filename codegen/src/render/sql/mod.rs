@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 pub use ident::{ident, literal, reserved_words};
 
 use crate::model::{
-    ColumnType, EnumRepr, FkAction, ForeignKey, Grant, GrantOn, Index, IndexTarget, Named, Partition, PartitionBound,
-    Policy, Role, Scalar, Schema, Table,
+    ColumnType, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexTarget, Named, Partition,
+    PartitionBound, Policy, Role, Scalar, Schema, Table, Trigger,
 };
 use crate::plan::Step;
 
@@ -69,7 +69,10 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             let verb = if *force { "FORCE" } else { "ENABLE" };
             (format!("ALTER TABLE {} {verb} ROW LEVEL SECURITY", ident(&table.name)), None)
         }
-        Step::CreatePolicy { table, policy } => (create_policy(table, policy), None),
+        Step::CreatePolicy { table, policy } => (
+            create_policy(table, policy),
+            Some(format!("DROP POLICY {} ON {}", ident(&policy.name), ident(&table.name))),
+        ),
         Step::Grant(g) => {
             let (privileges, target, roles) = grant_parts(g);
             (
@@ -92,7 +95,20 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", ident(&table.name), ident(&fk.name))),
         ),
         Step::CreatePartition { table, partition } => (create_partition(table, partition), None),
-        Step::CreateIndex { table, index } => (create_index(table, index), None),
+        Step::CreateIndex { on, index } => (create_index(on, index), None),
+        Step::CreateFunction(f) => (create_function(f), Some(format!("DROP FUNCTION {}({})", ident(&f.name), f.args))),
+        Step::CreateView(v) => {
+            let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            (
+                format!("CREATE {kind} {} AS\n{}", ident(&v.name), v.query.sql.trim()),
+                Some(format!("DROP {kind} {}", ident(&v.name))),
+            )
+        }
+        Step::CreateTrigger { table, trigger } => (
+            create_trigger(table, trigger),
+            Some(format!("DROP TRIGGER {} ON {}", ident(&trigger.name), ident(&table.name))),
+        ),
+        Step::InsertRows { table } => (insert_rows(table), None),
         Step::Comment { table, column, text } => {
             let target = match column {
                 None => format!("TABLE {}", ident(&table.name)),
@@ -100,7 +116,7 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             };
             (format!("COMMENT ON {target} IS {}", literal(text)), None)
         }
-        Step::CommentOnType { name, text } => (format!("COMMENT ON TYPE {} IS {}", ident(name), literal(text)), None),
+        Step::CommentOn { kind, target, text } => (format!("COMMENT ON {kind} {target} IS {}", literal(text)), None),
     }
 }
 
@@ -251,7 +267,72 @@ fn foreign_key(fk: &ForeignKey) -> String {
     sql
 }
 
-fn create_index(table: &Table, index: &Index) -> String {
+fn create_function(f: &Function) -> String {
+    let mut sql = format!(
+        "CREATE OR REPLACE FUNCTION {}({}) RETURNS {} LANGUAGE {}",
+        ident(&f.name),
+        f.args,
+        f.returns,
+        f.language
+    );
+    if let Some(v) = &f.volatility {
+        write!(sql, " {v}").unwrap();
+    }
+    if f.security_definer {
+        sql.push_str(" SECURITY DEFINER");
+    }
+    if let Some(path) = &f.search_path {
+        write!(sql, " SET search_path = {path}").unwrap();
+    }
+    // The body is quoted with a dollar tag it does not itself contain.
+    let tag = (0..)
+        .map(|n| if n == 0 { "$$".to_string() } else { format!("$body{n}$") })
+        .find(|t| !f.body.contains(t.as_str()))
+        .unwrap();
+    write!(sql, " AS {tag}{}{tag}", f.body).unwrap();
+    sql
+}
+
+fn create_trigger(table: &Table, t: &Trigger) -> String {
+    let level = if t.for_each_row { "ROW" } else { "STATEMENT" };
+    let mut sql = format!(
+        "CREATE TRIGGER {} {} {} ON {} FOR EACH {level}",
+        ident(&t.name),
+        t.timing.sql(),
+        t.events.join(" OR "),
+        ident(&table.name)
+    );
+    if let Some(w) = &t.when {
+        write!(sql, " WHEN ({})", w.sql).unwrap();
+    }
+    write!(sql, " EXECUTE FUNCTION {}()", ident(&t.function.name)).unwrap();
+    sql
+}
+
+/// One INSERT for the table's rows; rows that leave a column out get its DEFAULT.
+fn insert_rows(table: &Table) -> String {
+    let mut columns: Vec<&str> = Vec::new();
+    for (c, _) in table.rows.iter().flat_map(|r| &r.values) {
+        if !columns.contains(&c.name.as_str()) {
+            columns.push(&c.name);
+        }
+    }
+    let rows: Vec<String> = table
+        .rows
+        .iter()
+        .map(|r| {
+            let values: Vec<&str> = columns
+                .iter()
+                .map(|c| r.values.iter().find(|(n, _)| n.name == *c).map_or("DEFAULT", |(_, v)| v.as_str()))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect();
+    let names: Vec<_> = columns.iter().map(|c| ident(c)).collect();
+    format!("INSERT INTO {} ({}) VALUES\n    {}", ident(&table.name), names.join(", "), rows.join(",\n    "))
+}
+
+fn create_index(on: &str, index: &Index) -> String {
     let keys: Vec<String> = index
         .keys
         .iter()
@@ -275,7 +356,7 @@ fn create_index(table: &Table, index: &Index) -> String {
     let mut sql = format!(
         "CREATE {unique}INDEX {} ON {} USING {} ({})",
         ident(&index.name),
-        ident(&table.name),
+        ident(on),
         ident(&index.method),
         keys.join(", ")
     );

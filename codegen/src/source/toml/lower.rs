@@ -14,7 +14,12 @@ use crate::model::TypeError;
 use crate::model::calendar::{Date, Interval};
 use crate::model::*;
 
-const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables", "roles", "grants"];
+const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables", "roles", "grants", "functions", "views"];
+const FUNCTION_KEYS: &[&str] =
+    &["args", "returns", "language", "volatility", "security_definer", "search_path", "body", "doc"];
+const VIEW_KEYS: &[&str] = &["query", "materialized", "indexes", "doc"];
+const TRIGGER_KEYS: &[&str] = &["name", "timing", "events", "for_each", "when", "function"];
+const VOLATILITY: [(&str, &str); 3] = [("immutable", "IMMUTABLE"), ("stable", "STABLE"), ("volatile", "VOLATILE")];
 const ROLE_KEYS: &[&str] = &["login", "inherit", "member_of", "doc"];
 const GRANT_KEYS: &[&str] = &["privileges", "on", "tables", "to"];
 const RLS_KEYS: &[&str] = &["enabled", "force", "tenant", "setting", "to"];
@@ -35,6 +40,8 @@ const TABLE_KEYS: &[&str] = &[
     "partition",
     "rls",
     "policies",
+    "triggers",
+    "rows",
 ];
 const PARTITION_KEYS: &[&str] =
     &["by", "key", "interval", "from", "count", "name", "default", "modulus", "retention", "managed_by", "partitions"];
@@ -56,6 +63,7 @@ const COLUMN_KEYS: &[&str] = &[
     "min_length",
     "range",
     "format",
+    "on_update",
 ];
 const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct"];
 const CHECK_KEYS: &[&str] = &["name", "expr"];
@@ -82,6 +90,7 @@ struct Decl<'a, 'i> {
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut functions, mut views): (Vec<Decl>, Vec<Decl>) = (Vec::new(), Vec::new());
     let mut grants = Vec::new();
     let mut seen: HashMap<(&str, String), Span> = HashMap::new();
     for file in files {
@@ -96,9 +105,15 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         for item in top.get("grants").and_then(|g| w.array("grants", g)).unwrap_or_default() {
             grants.extend(lower_grant(&mut w, item));
         }
-        for (key, list) in
-            [("mixins", &mut mixins), ("enums", &mut enums), ("tables", &mut tables), ("roles", &mut roles)]
-        {
+        let sections = [
+            ("mixins", &mut mixins),
+            ("enums", &mut enums),
+            ("tables", &mut tables),
+            ("roles", &mut roles),
+            ("functions", &mut functions),
+            ("views", &mut views),
+        ];
+        for (key, list) in sections {
             let Some(section) = top.get(key) else { continue };
             let Some(section) = w.table(key, section) else { continue };
             for (name, value) in section.iter() {
@@ -127,6 +142,8 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         tables: Vec::new(),
         roles: Vec::new(),
         grants,
+        functions: Vec::new(),
+        views: Vec::new(),
     };
     match schema_section {
         Some(((file, v), span)) => lower_schema_section(&mut Walker { file, diags }, v, span, &mut schema),
@@ -137,11 +154,134 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     }
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
     schema.roles = roles.iter().filter_map(|d| lower_role(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.functions =
+        functions.iter().filter_map(|d| lower_function(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.views = views.iter().filter_map(|d| lower_view(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
     schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
     resolve_enum_columns(&mut schema);
     resolve_foreign_key_targets(&mut schema);
+    derive_on_update_triggers(&mut schema);
     schema
+}
+
+fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {
+    let t = w.table("function", d.value)?;
+    let f = w.fields(t, FUNCTION_KEYS);
+    let within = format!("function `{}`", d.name);
+    let returns = require(w, &f.get("returns"), "returns", &within, d.value)?;
+    let body = require(w, &f.get("body"), "body", &within, d.value)?;
+    Some(Function {
+        name: d.name.clone(),
+        args: f.get("args").and_then(|v| w.string("args", v)).unwrap_or_default(),
+        returns: w.string("returns", returns)?,
+        language: f.get("language").and_then(|v| w.string("language", v)).unwrap_or("sql".into()).to_ascii_lowercase(),
+        volatility: f.get("volatility").and_then(|v| w.choice("volatility", v, &VOLATILITY)).map(str::to_string),
+        security_definer: f.get("security_definer").and_then(|v| w.boolean("security_definer", v)).unwrap_or(false),
+        search_path: f.get("search_path").and_then(|v| w.string("search_path", v)),
+        body: w.string("body", body)?,
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
+fn lower_view(w: &mut Walker, d: &Decl) -> Option<View> {
+    let t = w.table("view", d.value)?;
+    let f = w.fields(t, VIEW_KEYS);
+    let query = require(w, &f.get("query"), "query", &format!("view `{}`", d.name), d.value)?;
+    let indexes = f.get("indexes").and_then(|v| w.array("indexes", v)).unwrap_or_default();
+    Some(View {
+        name: d.name.clone(),
+        query: expr_of(w, "query", query)?,
+        materialized: f.get("materialized").and_then(|v| w.boolean("materialized", v)).unwrap_or(false),
+        indexes: indexes.iter().filter_map(|i| lower_index(w, &d.name, i)).collect(),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
+fn lower_trigger(w: &mut Walker, item: &Value) -> Option<Trigger> {
+    let t = w.table("triggers", item)?;
+    let f = w.fields(t, TRIGGER_KEYS);
+    let name = require(w, &f.get("name"), "name", "a trigger", item)?;
+    let timing = require(w, &f.get("timing"), "timing", "a trigger", item)?;
+    let events = require(w, &f.get("events"), "events", "a trigger", item)?;
+    let function = require(w, &f.get("function"), "function", "a trigger", item)?;
+    let for_each_row = match f.get("for_each") {
+        Some(v) => w.choice("for_each", v, &[("row", true), ("statement", false)])?,
+        None => true,
+    };
+    Some(Trigger {
+        name: w.string("name", name)?,
+        timing: w.choice("timing", timing, &TriggerTiming::ALL)?,
+        events: w.strings("events", events)?.into_iter().map(|e| e.name.to_ascii_uppercase()).collect(),
+        for_each_row,
+        when: f.get("when").and_then(|v| expr_of(w, "when", v)),
+        function: w.named("function", function)?,
+        span: w.span(item),
+    })
+}
+
+/// A seed row: each value a TOML scalar turned into a SQL literal (strings quoted).
+fn lower_row(w: &mut Walker, item: &Value) -> Option<SeedRow> {
+    let t = w.table("rows", item)?;
+    let mut values = Vec::new();
+    for (key, v) in t.iter() {
+        let literal = match v.get_ref() {
+            DeValue::String(_) => w.string(key.get_ref(), v).map(|s| crate::render::sql::literal(&s)),
+            DeValue::Boolean(b) => Some(b.to_string()),
+            DeValue::Integer(_) | DeValue::Float(_) => w.number(key.get_ref(), v),
+            _ => {
+                w.string(key.get_ref(), v);
+                None
+            }
+        };
+        values.push((Named { name: key.get_ref().to_string(), span: w.span(v) }, literal?));
+    }
+    Some(SeedRow { values, span: w.span(item) })
+}
+
+/// `on_update = "now()"`: one shared trigger function per column name and expression, and one
+/// BEFORE UPDATE trigger per table that uses it.
+fn derive_on_update_triggers(schema: &mut Schema) {
+    let mut made: Vec<(String, String, String)> = Vec::new(); // (column, expression, function)
+    for table in &mut schema.tables {
+        for column in &table.columns {
+            let Some(expr) = &column.on_update else { continue };
+            let function = match made.iter().find(|(c, e, _)| *c == column.name && *e == expr.sql) {
+                Some((_, _, f)) => f.clone(),
+                None => {
+                    let n = made.iter().filter(|(c, _, _)| *c == column.name).count();
+                    let name =
+                        if n == 0 { format!("set_{}", column.name) } else { format!("set_{}_{}", column.name, n + 1) };
+                    let target = crate::render::sql::ident(&column.name);
+                    schema.functions.push(Function {
+                        name: name.clone(),
+                        args: String::new(),
+                        returns: "trigger".into(),
+                        language: "plpgsql".into(),
+                        volatility: None,
+                        security_definer: false,
+                        search_path: None,
+                        body: format!("\nBEGIN\n    NEW.{target} = {};\n    RETURN NEW;\nEND;\n", expr.sql),
+                        doc: Some(format!("Sets {} on every UPDATE (strata: on_update).", column.name)),
+                        span: expr.span,
+                    });
+                    made.push((column.name.clone(), expr.sql.clone(), name.clone()));
+                    name
+                }
+            };
+            table.triggers.push(Trigger {
+                name: format!("{}_set_{}", table.name, column.name),
+                timing: TriggerTiming::Before,
+                events: vec!["UPDATE".into()],
+                for_each_row: true,
+                when: None,
+                function: Named { name: function, span: expr.span },
+                span: expr.span,
+            });
+        }
+    }
 }
 
 fn lower_role(w: &mut Walker, d: &Decl) -> Option<Role> {
@@ -375,9 +515,17 @@ fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Tab
         partition: f.get("partition").and_then(|v| lower_partitioning(&mut w, &d.name, v)),
         rls: None,
         policies: Vec::new(),
+        triggers: Vec::new(),
+        rows: Vec::new(),
         span: d.span,
     };
     table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
+    for item in f.get("triggers").and_then(|v| w.array("triggers", v)).unwrap_or_default() {
+        table.triggers.extend(lower_trigger(&mut w, item));
+    }
+    for item in f.get("rows").and_then(|v| w.array("rows", v)).unwrap_or_default() {
+        table.rows.extend(lower_row(&mut w, item));
+    }
     for item in f.get("policies").and_then(|v| w.array("policies", v)).unwrap_or_default() {
         table.policies.extend(lower_policy(&mut w, item));
     }
@@ -578,6 +726,7 @@ fn lower_column(w: &mut Walker, table: &mut Table, span: Span, name: String, v: 
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
         rules,
         sensitive,
+        on_update: f.get("on_update").and_then(|v| expr_of(w, "on_update", v)),
         span,
     };
     let t = table.name.clone();

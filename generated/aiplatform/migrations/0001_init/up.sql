@@ -861,6 +861,50 @@ CREATE INDEX idx_execution_logs_execution_id ON execution_logs USING btree (exec
 -- CreateIndex idx_execution_logs_log_type
 CREATE INDEX idx_execution_logs_log_type ON execution_logs USING btree (log_type);
 
+-- CreateFunction set_updated_at
+CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.updated_at = now();
+    RETURN NEW;
+END;
+$$;
+
+-- CreateTrigger organizations.organizations_set_updated_at
+CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON organizations FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger webhooks.webhooks_set_updated_at
+CREATE TRIGGER webhooks_set_updated_at BEFORE UPDATE ON webhooks FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger subscriptions.subscriptions_set_updated_at
+CREATE TRIGGER subscriptions_set_updated_at BEFORE UPDATE ON subscriptions FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger usage_records.usage_records_set_updated_at
+CREATE TRIGGER usage_records_set_updated_at BEFORE UPDATE ON usage_records FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger users.users_set_updated_at
+CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger integrations.integrations_set_updated_at
+CREATE TRIGGER integrations_set_updated_at BEFORE UPDATE ON integrations FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger marketplace_listings.marketplace_listings_set_updated_at
+CREATE TRIGGER marketplace_listings_set_updated_at BEFORE UPDATE ON marketplace_listings FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger agents.agents_set_updated_at
+CREATE TRIGGER agents_set_updated_at BEFORE UPDATE ON agents FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger marketplace_reviews.marketplace_reviews_set_updated_at
+CREATE TRIGGER marketplace_reviews_set_updated_at BEFORE UPDATE ON marketplace_reviews FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger eval_suites.eval_suites_set_updated_at
+CREATE TRIGGER eval_suites_set_updated_at BEFORE UPDATE ON eval_suites FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- CreateTrigger agent_tools.agent_tools_set_updated_at
+CREATE TRIGGER agent_tools_set_updated_at BEFORE UPDATE ON agent_tools FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Comment set_updated_at
+COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+
 -- Comment audit_logs
 COMMENT ON TABLE audit_logs IS 'Audit trail, partitioned monthly by created_at; kept 7 years.';
 
