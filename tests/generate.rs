@@ -25,7 +25,7 @@ fn systems() -> Vec<(String, Vec<(String, String)>)> {
 #[test]
 fn both_seed_systems_are_declared() {
     let names: Vec<String> = systems().into_iter().map(|(name, _)| name).collect();
-    assert!(names.contains(&"agentflow".to_string()) && names.contains(&"aiplatform".to_string()), "{names:?}");
+    assert_eq!(names, ["agentflow", "aiplatform", "autosdlc"]);
 }
 
 #[test]

@@ -27,7 +27,8 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
          WHERE i.relnamespace = 'public'::regnamespace AND NOT i.relispartition",
         "SELECT 'partition ' || h.inhparent::regclass || ' ' || h.inhrelid::regclass FROM pg_inherits h \
          JOIN pg_class c ON c.oid = h.inhrelid WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')",
-        "SELECT 'view ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm')",
+        "SELECT 'view ' || relname FROM pg_class c WHERE relnamespace = 'public'::regnamespace AND relkind IN ('v', 'm') \
+         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')",
         "SELECT 'function ' || proname FROM pg_proc p WHERE pronamespace = 'public'::regnamespace \
          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')",
         "SELECT 'trigger ' || tgrelid::regclass || '.' || tgname FROM pg_trigger WHERE NOT tgisinternal AND tgparentid = 0",
@@ -58,6 +59,9 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
     }
     for v in &schema.views {
         out.insert(format!("view {}", v.name));
+        if v.doc.is_some() {
+            out.insert(format!("comment {}.", v.name));
+        }
         v.indexes.iter().for_each(|i| _ = out.insert(format!("index {}", i.name)));
     }
     for f in &schema.functions {

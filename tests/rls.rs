@@ -207,3 +207,54 @@ fn membership_policies_show_each_user_their_boards() {
     set(&mut probe, "app.current_user_id", "");
     assert_eq!(count(&mut probe, "SELECT count(*) FROM boards"), 0);
 }
+
+/// Seed 002: projects, tasks and messages visible through project membership, for two users in
+/// two organizations.
+#[test]
+fn autosdlc_membership_policies_isolate_users() {
+    let compiled = strata_codegen::io::compile_folder(std::path::Path::new("schema/autosdlc")).unwrap();
+    let schema = compiled.schema.expect("autosdlc has errors");
+    let db = TestDb::new();
+    let mut admin = db.client();
+    admin.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    let table = |name: &str| schema.table(name).unwrap();
+    let mut users = Vec::new();
+    for _ in 0..2 {
+        let user = support::insert_row(&mut admin, &schema, table("users"), &HashMap::new());
+        let project = support::insert_row(&mut admin, &schema, table("projects"), &HashMap::new());
+        let fixed = |pairs: &[(&str, &Option<String>)]| -> HashMap<String, String> {
+            pairs.iter().map(|(k, v)| (k.to_string(), literal(v.as_deref().unwrap()))).collect()
+        };
+        support::insert_row(
+            &mut admin,
+            &schema,
+            table("project_members"),
+            &fixed(&[("project_id", &project["id"]), ("user_id", &user["id"])]),
+        );
+        let task = support::insert_row(&mut admin, &schema, table("tasks"), &fixed(&[("project_id", &project["id"])]));
+        users.push((user["id"].clone().unwrap(), project["id"].clone().unwrap(), task["id"].clone().unwrap()));
+    }
+    let mut probe = db.client();
+    become_probe(&mut probe, &schema);
+    for (i, (user, project, task)) in users.iter().enumerate() {
+        let (other_project, other_task) = (&users[1 - i].1, &users[1 - i].2);
+        set(&mut probe, "app.current_user_id", user);
+        let projects: Vec<String> =
+            probe.query("SELECT id::text FROM projects", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+        assert_eq!(projects, std::slice::from_ref(project), "user {i} sees exactly its project");
+        let tasks: Vec<String> =
+            probe.query("SELECT id::text FROM tasks", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+        assert_eq!(tasks, std::slice::from_ref(task), "user {i} sees exactly its project's task");
+        let moved = probe.execute("UPDATE tasks SET priority = 5 WHERE id = $1::text::uuid", &[other_task]).unwrap();
+        assert_eq!(moved, 0, "user {i} cannot touch the other user's task");
+        let err = probe
+            .batch_execute(&format!(
+                "INSERT INTO tasks (project_id, type, specification) VALUES ({}, 'x', '{{}}')",
+                literal(other_project)
+            ))
+            .unwrap_err();
+        assert!(rls_violation(&err), "user {i} cannot add a task to the other project: {err:?}");
+    }
+    set(&mut probe, "app.current_user_id", "");
+    assert_eq!(count(&mut probe, "SELECT count(*) FROM projects") + count(&mut probe, "SELECT count(*) FROM tasks"), 0);
+}

@@ -3,32 +3,42 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use postgres::Client;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table};
 use strata_codegen::render::sql::{ident, literal};
 
-/// A value for a NOT NULL column without a default: the smallest one its rules accept.
+static NEXT: AtomicU64 = AtomicU64::new(1);
+
+/// A value for a NOT NULL column without a default that its rules accept, distinct from the
+/// values of other rows so unique keys hold.
 fn value(schema: &Schema, table: &Table, column: &str) -> String {
     let c = table.column(column).unwrap();
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
     if let Some(range) = &c.rules.range {
         return range.min.clone().unwrap_or("0".into());
     }
-    let text = |n: u32| literal(&"a".repeat(n.max(1) as usize));
+    let text = |min: u32| {
+        let v = format!("a{n}");
+        literal(&format!("{v}{}", "a".repeat((min as usize).saturating_sub(v.len()))))
+    };
     match &c.ty {
         ColumnType::Array(_) => "'{}'".to_string(),
         ColumnType::Scalar(s) => match s {
             Scalar::Uuid => "gen_random_uuid()".into(),
             Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_) => {
                 match (&c.rules.pattern, c.rules.format.as_deref()) {
-                    (_, Some("email")) => "'a@example.com'".into(),
+                    (_, Some("email")) => format!("'u{n}@example.com'"),
                     (_, Some("url")) => "'https://example.com'".into(),
-                    (Some(p), _) if p.contains("[0-9]+\\.") => "'1.0.0'".into(),
+                    (Some(p), _) if p.contains("[0-9]+\\.") => format!("'1.0.{n}'"),
                     _ => text(c.rules.min_length.unwrap_or(1)),
                 }
             }
             Scalar::Boolean => "false".into(),
-            Scalar::SmallInt | Scalar::Integer | Scalar::BigInt | Scalar::Serial | Scalar::BigSerial => "1".into(),
+            Scalar::SmallInt | Scalar::Integer | Scalar::BigInt | Scalar::Serial | Scalar::BigSerial => {
+                (n % 30_000).to_string()
+            }
             Scalar::Numeric(_) | Scalar::Real | Scalar::Double => "0".into(),
             Scalar::Date => "'2026-01-15'".into(),
             Scalar::Time => "'12:00'".into(),
