@@ -258,3 +258,64 @@ fn autosdlc_membership_policies_isolate_users() {
     set(&mut probe, "app.current_user_id", "");
     assert_eq!(count(&mut probe, "SELECT count(*) FROM projects") + count(&mut probe, "SELECT count(*) FROM tasks"), 0);
 }
+
+/// Seed 000: workspaces, projects, cards, runs and usage visible through workspace membership,
+/// for two users in two workspaces.
+#[test]
+fn agentworks_membership_policies_isolate_users() {
+    let compiled = strata_codegen::io::compile_folder(std::path::Path::new("schema/agentworks")).unwrap();
+    let schema = compiled.schema.expect("agentworks has errors");
+    let db = TestDb::new();
+    let mut admin = db.client();
+    admin.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    let table = |name: &str| schema.table(name).unwrap();
+    let id = |row: &HashMap<String, Option<String>>, col: &str| row[col].clone().unwrap();
+    let mut users = Vec::new();
+    for _ in 0..2 {
+        let user = support::insert_row(&mut admin, &schema, table("users"), &HashMap::new());
+        let card = support::insert_row(&mut admin, &schema, table("cards"), &HashMap::new());
+        let workspace: String = admin
+            .query_one(
+                "SELECT p.workspace_id::text FROM cards c JOIN boards b ON b.id = c.board_id JOIN projects p ON p.id = b.project_id \
+                 WHERE c.id = $1::text::uuid",
+                &[&id(&card, "id")],
+            )
+            .unwrap()
+            .get(0);
+        let fixed = HashMap::from([
+            ("workspace_id".to_string(), literal(&workspace)),
+            ("user_id".to_string(), literal(&id(&user, "id"))),
+        ]);
+        support::insert_row(&mut admin, &schema, table("workspace_members"), &fixed);
+        let run = support::insert_row(
+            &mut admin,
+            &schema,
+            table("agent_runs"),
+            &HashMap::from([("card_id".to_string(), literal(&id(&card, "id")))]),
+        );
+        users.push((id(&user, "id"), workspace, id(&card, "id"), id(&run, "id")));
+    }
+    let mut probe = db.client();
+    become_probe(&mut probe, &schema);
+    for (i, (user, workspace, card, run)) in users.iter().enumerate() {
+        set(&mut probe, "app.current_user_id", user);
+        let seen = |probe: &mut Client, sql: &str| -> Vec<String> {
+            probe.query(sql, &[]).unwrap().iter().map(|r| r.get(0)).collect()
+        };
+        assert_eq!(
+            seen(&mut probe, "SELECT id::text FROM workspaces"),
+            std::slice::from_ref(workspace),
+            "user {i}: workspaces"
+        );
+        assert_eq!(seen(&mut probe, "SELECT id::text FROM cards"), std::slice::from_ref(card), "user {i}: cards");
+        assert_eq!(seen(&mut probe, "SELECT id::text FROM agent_runs"), std::slice::from_ref(run), "user {i}: runs");
+        let other_card = &users[1 - i].2;
+        let touched = probe.execute("UPDATE cards SET title = 'x' WHERE id = $1::text::uuid", &[other_card]).unwrap();
+        assert_eq!(touched, 0, "user {i} cannot touch the other workspace's card");
+    }
+    set(&mut probe, "app.current_user_id", "");
+    assert_eq!(
+        count(&mut probe, "SELECT count(*) FROM workspaces") + count(&mut probe, "SELECT count(*) FROM cards"),
+        0
+    );
+}
