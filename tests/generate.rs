@@ -25,7 +25,7 @@ fn systems() -> Vec<(String, Vec<(String, String)>)> {
 #[test]
 fn both_seed_systems_are_declared() {
     let names: Vec<String> = systems().into_iter().map(|(name, _)| name).collect();
-    assert_eq!(names, ["agentflow", "agentworks", "aiplatform", "autosdlc"]);
+    assert_eq!(names, ["agentflow", "agentic", "agentworks", "aiplatform", "autosdlc"]);
 }
 
 #[test]

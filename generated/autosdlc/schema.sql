@@ -814,6 +814,14 @@ SELECT
 FROM pg_stat_user_indexes
 ORDER BY idx_scan;
 
+-- InsertRows data_retention_policies
+INSERT INTO data_retention_policies (table_name, retention_days, archive_enabled, delete_enabled) VALUES
+    ('agent_outputs', 90, true, false),
+    ('agent_messages', 30, true, true),
+    ('audit_logs', 365, true, false),
+    ('test_results', 180, true, false),
+    ('agent_status_history', 30, false, true);
+
 -- EnableRls projects
 ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
 
@@ -910,11 +918,3 @@ COMMENT ON COLUMN code_coverage.coverage_data IS 'Detailed coverage per file';
 
 -- Comment schema_migrations
 COMMENT ON TABLE schema_migrations IS 'The document''s own migration log; strata''s runner records migrations separately.';
-
--- InsertRows data_retention_policies
-INSERT INTO data_retention_policies (table_name, retention_days, archive_enabled, delete_enabled) VALUES
-    ('agent_outputs', 90, true, false),
-    ('agent_messages', 30, true, true),
-    ('audit_logs', 365, true, false),
-    ('test_results', 180, true, false),
-    ('agent_status_history', 30, false, true);

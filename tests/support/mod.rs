@@ -16,6 +16,8 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 fn value(schema: &Schema, table: &Table, column: &str) -> String {
     let c = table.column(column).unwrap();
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    // Later columns get later times, so "end after start" rules hold as columns are declared.
+    let position = table.columns.iter().position(|x| x.name == column).unwrap_or(0);
     if let Some(range) = &c.rules.range {
         return range.min.clone().unwrap_or("0".into());
     }
@@ -40,9 +42,11 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
                 (n % 30_000).to_string()
             }
             Scalar::Numeric(_) | Scalar::Real | Scalar::Double => "0".into(),
-            Scalar::Date => "'2026-01-15'".into(),
+            Scalar::Date => format!("'2026-01-15'::date + {position}"),
             Scalar::Time => "'12:00'".into(),
-            Scalar::Timestamp | Scalar::Timestamptz => "'2026-01-15 12:00:00+00'".into(),
+            Scalar::Timestamp | Scalar::Timestamptz => {
+                format!("'2026-01-15 12:00:00+00'::timestamptz + interval '{position} minutes'")
+            }
             Scalar::Interval => "'1 day'".into(),
             Scalar::Json | Scalar::Jsonb => "'{}'".into(),
             Scalar::Inet | Scalar::Cidr => "'127.0.0.1'".into(),
@@ -61,6 +65,14 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
     }
 }
 
+fn existing_row(client: &mut Client, table: &Table) -> Option<HashMap<String, Option<String>>> {
+    let columns: Vec<String> = table.columns.iter().map(|c| format!("{}::text", ident(&c.name))).collect();
+    let row = client
+        .query_opt(&format!("SELECT {} FROM {} LIMIT 1", columns.join(", "), ident(&table.name)), &[])
+        .unwrap()?;
+    Some(table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect())
+}
+
 /// Inserts one valid row into `table` (and, first, the rows its required foreign keys need),
 /// with `fixed` column values; returns the row's columns as text.
 pub fn insert_row(
@@ -69,6 +81,16 @@ pub fn insert_row(
     table: &Table,
     fixed: &HashMap<String, String>,
 ) -> HashMap<String, Option<String>> {
+    try_insert_row(client, schema, table, fixed).unwrap_or_else(|e| panic!("inserting into {}: {e:?}", table.name))
+}
+
+/// As `insert_row`, returning the error of the row's own INSERT.
+pub fn try_insert_row(
+    client: &mut Client,
+    schema: &Schema,
+    table: &Table,
+    fixed: &HashMap<String, String>,
+) -> Result<HashMap<String, Option<String>>, postgres::Error> {
     let mut values: Vec<(String, String)> = Vec::new();
     for fk in &table.foreign_keys {
         let required = fk.columns.iter().any(|c| !table.column(&c.name).unwrap().nullable);
@@ -76,7 +98,15 @@ pub fn insert_row(
             continue;
         }
         let target = schema.table(&fk.ref_table.name).unwrap();
-        let parent = if target.name == table.name { None } else { Some(insert_row(client, schema, target, fixed)) };
+        let parent = if target.name == table.name {
+            None
+        } else if !target.columns.iter().any(|c| fixed.contains_key(&c.name)) {
+            // A parent outside the fixed scope (a global catalog such as plans): a new row, or an
+            // existing one when its unique keys admit no more.
+            try_insert_row(client, schema, target, fixed).ok().or_else(|| existing_row(client, target))
+        } else {
+            Some(insert_row(client, schema, target, fixed))
+        };
         for (col, ref_col) in fk.columns.iter().zip(&fk.ref_columns) {
             if let Some(parent) = &parent
                 && !values.iter().any(|(c, _)| *c == col.name)
@@ -113,6 +143,27 @@ pub fn insert_row(
             returning.join(", ")
         )
     };
-    let row = client.query_one(&sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e:?}"));
-    table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect()
+    let row = client.query_one(&sql, &[])?;
+    Ok(table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect())
+}
+
+/// The part of `schema` this server can hold: without each declared extension it does not have.
+/// What is left out is printed as SKIPPED with the reason, and returned, so a test never counts
+/// it as passed.
+pub fn applicable(client: &mut Client, schema: &Schema) -> (Schema, Vec<String>) {
+    let mut schema = schema.clone();
+    let mut skipped = Vec::new();
+    for ext in schema.extensions.clone() {
+        let available =
+            client.query_opt("SELECT 1 FROM pg_available_extensions WHERE name = $1", &[&ext.name]).unwrap().is_some();
+        if !available {
+            let (without, removed) = schema.without_extension(&ext.name);
+            for r in &removed {
+                eprintln!("SKIPPED {}: {r}: extension `{}` is not available on this server", schema.name, ext.name);
+            }
+            skipped.extend(removed);
+            schema = without;
+        }
+    }
+    (schema, skipped)
 }

@@ -4,6 +4,7 @@
 //! Spans point back at the declaration so that checks can report where a problem is.
 
 pub mod calendar;
+mod subset;
 mod types;
 
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};

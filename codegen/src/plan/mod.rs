@@ -33,7 +33,7 @@ pub enum Step<'s> {
     CreateView(&'s View),
     /// After the functions they execute.
     CreateTrigger { table: &'s Table, trigger: &'s Trigger },
-    /// After indexes, so loading data into a fresh schema is not slowed by policies.
+    /// After seed rows, which the schema's owner inserts before policies (FORCE) would stop it.
     EnableRls { table: &'s Table, force: bool },
     /// After every table, as a policy's expression may read other tables.
     CreatePolicy { table: &'s Table, policy: &'s Policy },
@@ -43,7 +43,7 @@ pub enum Step<'s> {
     Comment { table: &'s Table, column: Option<&'s str>, text: &'s str },
     /// `kind` is TYPE, FUNCTION, VIEW or MATERIALIZED VIEW; `target` is its SQL reference.
     CommentOn { kind: &'static str, target: String, text: &'s str },
-    /// Last: seed rows go into a complete schema, parents before children.
+    /// Seed rows go into the complete tables, parents before children, before RLS is enabled.
     InsertRows { table: &'s Table },
 }
 
@@ -222,6 +222,11 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         steps.extend(table.triggers.iter().map(|trigger| Step::CreateTrigger { table, trigger }));
     }
     for &i in &order {
+        if !schema.tables[i].rows.is_empty() {
+            steps.push(Step::InsertRows { table: &schema.tables[i] });
+        }
+    }
+    for &i in &order {
         let table = &schema.tables[i];
         if let Some(rls) = table.rls.as_ref().filter(|r| r.enabled) {
             steps.push(Step::EnableRls { table, force: false });
@@ -258,11 +263,6 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
             if let Some(text) = &c.doc {
                 steps.push(Step::Comment { table, column: Some(&c.name), text });
             }
-        }
-    }
-    for &i in &order {
-        if !schema.tables[i].rows.is_empty() {
-            steps.push(Step::InsertRows { table: &schema.tables[i] });
         }
     }
     steps
