@@ -21,6 +21,7 @@ interval = "month"
 from = "2026-01-01"
 count = 3
 default = true
+retention = "6 months"
 
 [tables.weekly]
 primary_key = ["id", "at"]
@@ -33,6 +34,7 @@ key = ["at"]
 interval = "week"
 from = "2025-12-01"
 count = 2
+retention = "100 years"
 
 [tables.regional]
 primary_key = ["id", "region"]
@@ -136,4 +138,29 @@ default = true
         )
         .unwrap_err();
     assert!(err.as_db_error().unwrap().message().contains("must include all partitioning columns"), "{err}");
+}
+
+#[test]
+fn the_retention_helper_lists_partitions_past_retention() {
+    let (_db, mut c) = setup();
+    // Expected from the clock, as the server sees it: a partition is past retention when its
+    // upper bound is at least `retention` ago; never the DEFAULT partition.
+    let want: Vec<String> = c
+        .query(
+            "SELECT 'events_y2026m0' || m FROM generate_series(1, 3) AS m \
+             WHERE make_date(2026, m + 1, 1)::timestamptz <= now() - interval '6 months' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let have: Vec<String> = c
+        .query("SELECT partition::text FROM strata_expired_partitions() ORDER BY 1", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!want.is_empty(), "the test needs expired partitions to mean anything");
+    assert_eq!(have, want, "weekly partitions are kept 100 years, events 6 months");
 }

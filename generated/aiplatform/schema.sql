@@ -869,6 +869,16 @@ BEGIN
 END;
 $$;
 
+-- CreateFunction strata_expired_partitions
+CREATE OR REPLACE FUNCTION strata_expired_partitions() RETURNS TABLE(parent regclass, partition regclass, retention interval) LANGUAGE sql STABLE AS $$
+SELECT h.inhparent::regclass, h.inhrelid::regclass, r.retention
+FROM pg_inherits h
+JOIN pg_class c ON c.oid = h.inhrelid
+JOIN (VALUES ('webhook_deliveries', interval '3 months'), ('audit_logs', interval '7 years'), ('executions', interval '12 months'), ('execution_logs', interval '6 months')) AS r (parent, retention) ON h.inhparent = r.parent::regclass
+WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz <= now() - r.retention
+ORDER BY 1, 2
+$$;
+
 -- CreateTrigger organizations.organizations_set_updated_at
 CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON organizations FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -904,6 +914,9 @@ CREATE TRIGGER agent_tools_set_updated_at BEFORE UPDATE ON agent_tools FOR EACH 
 
 -- Comment set_updated_at
 COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+
+-- Comment strata_expired_partitions
+COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';
 
 -- Comment audit_logs
 COMMENT ON TABLE audit_logs IS 'Audit trail, partitioned monthly by created_at; kept 7 years.';

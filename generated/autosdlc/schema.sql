@@ -747,6 +747,16 @@ CREATE OR REPLACE FUNCTION update_table_statistics() RETURNS void LANGUAGE plpgs
 END;
 $$;
 
+-- CreateFunction strata_expired_partitions
+CREATE OR REPLACE FUNCTION strata_expired_partitions() RETURNS TABLE(parent regclass, partition regclass, retention interval) LANGUAGE sql STABLE AS $$
+SELECT h.inhparent::regclass, h.inhrelid::regclass, r.retention
+FROM pg_inherits h
+JOIN pg_class c ON c.oid = h.inhrelid
+JOIN (VALUES ('agent_outputs', interval '90 days')) AS r (parent, retention) ON h.inhparent = r.parent::regclass
+WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz <= now() - r.retention
+ORDER BY 1, 2
+$$;
+
 -- CreateMaterializedView agent_performance_daily
 CREATE MATERIALIZED VIEW agent_performance_daily AS
 SELECT
@@ -873,6 +883,9 @@ COMMENT ON FUNCTION create_monthly_partition IS 'Creates this month''s partition
 
 -- Comment archive_old_agent_outputs
 COMMENT ON FUNCTION archive_old_agent_outputs IS 'Moves agent outputs older than 90 days to agent_outputs_archive.';
+
+-- Comment strata_expired_partitions
+COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';
 
 -- Comment agent_performance_daily
 COMMENT ON MATERIALIZED VIEW agent_performance_daily IS 'Per agent and day: tasks completed, mean duration, success rate.';

@@ -162,7 +162,49 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     resolve_enum_columns(&mut schema);
     resolve_foreign_key_targets(&mut schema);
     derive_on_update_triggers(&mut schema);
+    derive_retention_helper(&mut schema);
     schema
+}
+
+/// With any retention declared, `strata_expired_partitions()` lists the range partitions whose
+/// upper bound is older than their table's retention: what an archival job may detach or drop.
+fn derive_retention_helper(schema: &mut Schema) {
+    use crate::render::sql::literal;
+    let retained: Vec<String> = schema
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let p = t.partition.as_ref().filter(|p| p.method == PartitionMethod::Range)?;
+            let r = p.retention.as_ref()?;
+            Some(format!("({}, interval {})", literal(&t.name), literal(r)))
+        })
+        .collect();
+    let Some(span) =
+        schema.tables.iter().find_map(|t| t.partition.as_ref().filter(|p| p.retention.is_some())).map(|p| p.span)
+    else {
+        return;
+    };
+    let body = format!(
+        "\nSELECT h.inhparent::regclass, h.inhrelid::regclass, r.retention\n\
+         FROM pg_inherits h\n\
+         JOIN pg_class c ON c.oid = h.inhrelid\n\
+         JOIN (VALUES {}) AS r (parent, retention) ON h.inhparent = r.parent::regclass\n\
+         WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']+)''\\)'))[1]::timestamptz <= now() - r.retention\n\
+         ORDER BY 1, 2\n",
+        retained.join(", ")
+    );
+    schema.functions.push(Function {
+        name: "strata_expired_partitions".into(),
+        args: String::new(),
+        returns: "TABLE(parent regclass, partition regclass, retention interval)".into(),
+        language: "sql".into(),
+        volatility: Some("STABLE".into()),
+        security_definer: false,
+        search_path: None,
+        body,
+        doc: Some("Range partitions past their table's retention (strata: partition.retention).".into()),
+        span,
+    });
 }
 
 fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {

@@ -82,6 +82,9 @@ DROP VIEW table_size_monitor;
 -- Undo CreateView query_performance_monitor
 DROP VIEW query_performance_monitor;
 
+-- Undo CreateFunction strata_expired_partitions
+DROP FUNCTION strata_expired_partitions();
+
 -- Undo CreateFunction set_updated_at
 DROP FUNCTION set_updated_at();
 

@@ -921,6 +921,16 @@ BEGIN
 END;
 $$;
 
+-- CreateFunction strata_expired_partitions
+CREATE OR REPLACE FUNCTION strata_expired_partitions() RETURNS TABLE(parent regclass, partition regclass, retention interval) LANGUAGE sql STABLE AS $$
+SELECT h.inhparent::regclass, h.inhrelid::regclass, r.retention
+FROM pg_inherits h
+JOIN pg_class c ON c.oid = h.inhrelid
+JOIN (VALUES ('agent_run_logs', interval '90 days'), ('card_activities', interval '1 year')) AS r (parent, retention) ON h.inhparent = r.parent::regclass
+WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz <= now() - r.retention
+ORDER BY 1, 2
+$$;
+
 -- CreateView query_performance_monitor
 CREATE VIEW query_performance_monitor AS
 SELECT
@@ -1070,6 +1080,9 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO authenticated_users;
 
 -- Comment set_updated_at
 COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+
+-- Comment strata_expired_partitions
+COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';
 
 -- Comment agent_run_logs_archive
 COMMENT ON TABLE agent_run_logs_archive IS 'Agent run logs older than 90 days.';

@@ -34,6 +34,9 @@ DROP MATERIALIZED VIEW project_task_stats;
 -- Undo CreateMaterializedView agent_performance_daily
 DROP MATERIALIZED VIEW agent_performance_daily;
 
+-- Undo CreateFunction strata_expired_partitions
+DROP FUNCTION strata_expired_partitions();
+
 -- Undo CreateFunction update_table_statistics
 DROP FUNCTION update_table_statistics();
 
