@@ -1,4 +1,5 @@
-//! Parse + check + SQL for synthetic schemas of 10, 100 and 1,000 tables.
+//! Parse + check + SQL for synthetic schemas of 10, 100 and 1,000 tables, and 1,000 tables with
+//! 100 partitioned tables of 24 partitions and 500 policies.
 //! Run with `cargo bench -p strata-codegen --bench pipeline`.
 
 mod synthetic;
@@ -25,5 +26,21 @@ fn pipeline(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, pipeline);
+/// Issue 3's target: 1,000 tables plus 100 partitioned tables of 24 partitions and 500 policies.
+fn pipeline_with_partitions_and_policies(c: &mut Criterion) {
+    let toml = synthetic::schema_toml_with_partitions_and_policies(1000, 100, 500);
+    let compiled = compile_toml_str([("synthetic.toml", toml.as_str())]);
+    assert!(!compiled.diagnostics.has_errors(), "{}", compiled.diagnostics.render(&compiled.sources));
+    let mut group = c.benchmark_group("parse+check+sql, partitions and policies");
+    group.sample_size(20);
+    group.bench_function("1000 tables + 100x24 partitions + 500 policies", |b| {
+        b.iter(|| {
+            let compiled = compile_toml_str([("synthetic.toml", toml.as_str())]);
+            generate::files(compiled.schema.as_ref().unwrap())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline, pipeline_with_partitions_and_policies);
 criterion_main!(benches);

@@ -45,3 +45,50 @@ using = "gin"
     }
     out
 }
+
+/// The schema above plus `n_partitioned` tables of 24 monthly partitions each and `n_policies`
+/// row-level security policies spread over the first tables.
+pub fn schema_toml_with_partitions_and_policies(n_tables: usize, n_partitioned: usize, n_policies: usize) -> String {
+    let mut out = schema_toml(n_tables);
+    out.push_str("[roles.app_user]\n\n");
+    for i in 0..n_partitioned {
+        writeln!(
+            out,
+            r#"[tables.p{i}]
+primary_key = ["id", "at"]
+[tables.p{i}.columns]
+id = {{ type = "uuid", default = "gen_random_uuid()" }}
+t_id = {{ type = "uuid", references = "t{}.id" }}
+at = {{ type = "timestamptz", default = "now()" }}
+amount = {{ type = "numeric(10,2)", range = [0, 1000000] }}
+[tables.p{i}.partition]
+by = "range"
+key = ["at"]
+interval = "month"
+from = "2025-01-01"
+count = 24
+default = true
+retention = "12 months"
+[[tables.p{i}.indexes]]
+columns = ["t_id", "at"]
+"#,
+            i % n_tables.max(1)
+        )
+        .unwrap();
+    }
+    for i in 0..n_policies.min(n_tables) {
+        writeln!(
+            out,
+            r#"[tables.t{i}.rls]
+enabled = true
+[[tables.t{i}.policies]]
+name = "t{i}_counter_policy"
+to = ["app_user"]
+using = "counter >= {i} AND EXISTS (SELECT 1 FROM t{} x WHERE x.id = parent_id)"
+"#,
+            i.saturating_sub(1)
+        )
+        .unwrap();
+    }
+    out
+}
