@@ -113,7 +113,7 @@ impl Server {
         let (config, owned) = match backend {
             Backend::Url => (url_config()?, Owned::Nothing),
             Backend::Container => start_container()?,
-            Backend::Local => start_local()?,
+            Backend::Local => start_local(&[])?,
         };
         let server = Server { backend, config, owned: Mutex::new(owned) };
         let prepared = server.prepare_template();
@@ -122,6 +122,20 @@ impl Server {
             return Err(e);
         }
         Ok(server)
+    }
+
+    /// A throwaway local server with extra settings (`shared_preload_libraries`, ...), for tests
+    /// of features that need server configuration; not the shared server.
+    pub fn start_local_with(settings: &[(&str, &str)]) -> Result<Server, String> {
+        let (config, owned) = start_local(settings)?;
+        Ok(Server { backend: Backend::Local, config, owned: Mutex::new(owned) })
+    }
+
+    /// Whether the local binaries ship a server module (`pg_cron`, ...), as `lib/<name>.so`.
+    pub fn local_has_module(name: &str) -> bool {
+        // PATH may hold links to the binaries: look beside the real one.
+        let postgres = find_bin_dir().and_then(|bin| std::fs::canonicalize(bin.join("postgres")).ok());
+        postgres.is_some_and(|p| p.parent().unwrap_or(&p).join("../lib").join(format!("{name}.so")).is_file())
     }
 
     /// Stops what this server started; a server from a URL is left running.
@@ -333,7 +347,7 @@ fn command(bin: &Path, program: &str, user: Option<(u32, u32)>) -> Command {
     cmd
 }
 
-fn start_local() -> Result<(Config, Owned), String> {
+fn start_local(settings: &[(&str, &str)]) -> Result<(Config, Owned), String> {
     let bin = find_bin_dir().ok_or("no initdb/postgres on PATH or under /usr/lib/postgresql/*/bin")?;
     let user = run_as()?;
     let dir = tempfile::Builder::new().prefix("strata-pg-").tempdir().map_err(|e| e.to_string())?;
@@ -352,7 +366,11 @@ fn start_local() -> Result<(Config, Owned), String> {
     }
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
     let log = std::fs::File::create(dir.path().join("server.log")).map_err(|e| e.to_string())?;
-    let child = command(&bin, "postgres", user)
+    let mut postgres = command(&bin, "postgres", user);
+    for (name, value) in settings {
+        postgres.arg("-c").arg(format!("{name}={value}"));
+    }
+    let child = postgres
         .arg("-D")
         .arg(&data)
         .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])

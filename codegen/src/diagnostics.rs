@@ -502,6 +502,19 @@ impl Diagnostic {
             .help("give each row a value of the column's type: strings for text, dates, uuids and union types, numbers for numbers, true/false for booleans")
     }
 
+    pub fn unknown_function(what: &str, function: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0042", format!("{what} calls `{function}()`, which is not declared"), span)
+            .suggest(function, candidates.iter().copied(), "")
+            .or_help(format!(
+                "declare it under [functions.{function}], or fix the name; the job would fail every time it runs"
+            ))
+    }
+
+    pub fn invalid_schedule(job: &str, schedule: &str, span: Span) -> Diagnostic {
+        error("E0041", format!("job `{job}` has schedule `{schedule}`, which pg_cron does not accept"), span)
+            .help("use five cron fields (`0 2 * * *`: minute hour day month weekday, each `*`, a number, a range, a list or a step) or `N seconds` with N from 1 to 59")
+    }
+
     fn or_help(self, help: impl Into<String>) -> Diagnostic {
         if self.help.is_some() { self } else { self.help(help) }
     }

@@ -8,7 +8,7 @@ use crate::render::sql;
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
     let steps = plan::create(schema);
     let statements = sql::statements(schema, &steps);
-    vec![
+    let mut files = vec![
         ("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements)),
         (
             "migrations/0001_init/up.sql".to_string(),
@@ -18,5 +18,9 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             "migrations/0001_init/down.sql".to_string(),
             sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
         ),
-    ]
+    ];
+    if !schema.jobs.is_empty() {
+        files.push(("jobs.sql".to_string(), sql::jobs(schema)));
+    }
+    files
 }

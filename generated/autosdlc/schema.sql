@@ -747,6 +747,12 @@ CREATE OR REPLACE FUNCTION update_table_statistics() RETURNS void LANGUAGE plpgs
 END;
 $$;
 
+-- CreateFunction refresh_agent_performance_daily
+CREATE OR REPLACE FUNCTION refresh_agent_performance_daily() RETURNS void LANGUAGE plpgsql AS $$BEGIN
+    REFRESH MATERIALIZED VIEW CONCURRENTLY agent_performance_daily;
+END;
+$$;
+
 -- CreateFunction strata_expired_partitions
 CREATE OR REPLACE FUNCTION strata_expired_partitions() RETURNS TABLE(parent regclass, partition regclass, retention interval) LANGUAGE sql STABLE AS $$
 SELECT h.inhparent::regclass, h.inhrelid::regclass, r.retention

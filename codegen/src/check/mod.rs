@@ -24,6 +24,7 @@ pub fn check(schema: &Schema) -> Diagnostics {
     expressions::check(schema, &mut diags);
     security::check(schema, &mut diags);
     routines::check(schema, &mut diags);
+    routines::check_jobs(schema, &mut diags);
     rows::check(schema, &mut diags);
     diags
 }

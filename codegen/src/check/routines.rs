@@ -76,3 +76,87 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// Jobs: a schedule pg_cron accepts, and a command that is SQL reading declared relations.
+pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
+    let mut known: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    known.extend(schema.views.iter().map(|v| v.name.as_str()));
+    let functions: Vec<&str> = schema.functions.iter().map(|f| f.name.as_str()).collect();
+    for job in &schema.jobs {
+        if !valid_schedule(&job.schedule) {
+            diags.push(Diagnostic::invalid_schedule(&job.name, &job.schedule, job.span));
+        }
+        let what = format!("job `{}`", job.name);
+        if let Err(e) = Parser::parse_sql(&PostgreSqlDialect {}, &job.command.sql) {
+            diags.push(Diagnostic::invalid_query(&what, &e.to_string(), job.command.span));
+            continue;
+        }
+        for r in relations(&job.command.sql).unwrap_or_default() {
+            if !r.starts_with("pg_") && !r.contains('.') && !known.contains(&r.as_str()) {
+                diags.push(Diagnostic::unknown_relation(&what, &r, &known, job.command.span));
+            }
+        }
+        // `SELECT f()` calls a function: it must be declared (PostgreSQL would fail at 2 a.m.).
+        for f in called_functions(&job.command.sql) {
+            if !functions.contains(&f.as_str()) && !f.starts_with("pg_") {
+                diags.push(Diagnostic::unknown_function(&what, &f, &functions, job.command.span));
+            }
+        }
+    }
+}
+
+/// pg_cron's schedule: five cron fields, or `N seconds` (1 to 59).
+fn valid_schedule(schedule: &str) -> bool {
+    let parts: Vec<&str> = schedule.split_whitespace().collect();
+    if let [n, unit] = parts.as_slice() {
+        return matches!(*unit, "second" | "seconds") && n.parse::<u32>().is_ok_and(|n| (1..=59).contains(&n));
+    }
+    let limits = [(0, 59), (0, 23), (1, 31), (1, 12), (0, 7)];
+    parts.len() == 5
+        && parts.iter().zip(limits).all(|(field, (lo, hi))| {
+            field.split(',').all(|item| {
+                let (range, step) = item.split_once('/').map_or((item, None), |(r, s)| (r, Some(s)));
+                let step_ok = step.is_none_or(|s| s.parse::<u32>().is_ok_and(|s| s > 0));
+                let in_range = |v: &str| v.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v));
+                let range_ok = range == "*"
+                    || in_range(range)
+                    || range.split_once('-').is_some_and(|(a, b)| in_range(a) && in_range(b));
+                step_ok && range_ok
+            })
+        })
+}
+
+/// Names of the functions a SQL text calls, lower-cased.
+fn called_functions(sql: &str) -> Vec<String> {
+    use std::ops::ControlFlow;
+
+    use sqlparser::ast::{Expr, Visit, Visitor};
+    struct Calls(Vec<String>);
+    impl Visitor for Calls {
+        type Break = ();
+        fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+            if let Expr::Function(f) = expr {
+                self.0.push(f.name.to_string().to_lowercase());
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut calls = Calls(Vec::new());
+    if let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, sql) {
+        let _ = statements.visit(&mut calls);
+    }
+    calls.0
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn schedules() {
+        for ok in ["0 2 * * *", "*/5 * * * 1-5", "0 0 1 * *", "30 seconds", "0 3 * * 0", "0 */6 * * *"] {
+            assert!(super::valid_schedule(ok), "{ok}");
+        }
+        for bad in ["0 2 * *", "61 * * * *", "0 2 * * * *", "90 seconds", "daily"] {
+            assert!(!super::valid_schedule(bad), "{bad}");
+        }
+    }
+}

@@ -25,6 +25,19 @@ pub struct Schema {
     pub grants: Vec<Grant>,
     pub functions: Vec<Function>,
     pub views: Vec<View>,
+    /// Scheduled jobs (pg_cron), kept apart from the DDL: pg_cron lives in one database of the
+    /// cluster and runs them in this one.
+    pub jobs: Vec<Job>,
+}
+
+/// A command pg_cron runs on a schedule in this schema's database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub name: String,
+    /// Cron syntax (`0 2 * * *`) or pg_cron's interval form (`30 seconds`).
+    pub schedule: String,
+    pub command: Expr,
+    pub span: Span,
 }
 
 /// A function with a SQL or PL/pgSQL body, kept as text.

@@ -43,6 +43,29 @@ pub fn file(title: &str, statements: impl IntoIterator<Item = (String, String)>)
     out
 }
 
+/// The pg_cron jobs of a schema, for the database pg_cron is installed in (`cron.database_name`).
+/// `strata.database` names the schema's own database, where the jobs run:
+/// `PGOPTIONS='-c strata.database=app' psql -d postgres -f jobs.sql`. Scheduling a job again
+/// under its name replaces it, so the file can be re-run.
+pub fn jobs(schema: &Schema) -> String {
+    let title =
+        format!("schema {}: pg_cron jobs; run where pg_cron is installed, with strata.database set", schema.name);
+    let statements: Vec<(String, String)> = schema
+        .jobs
+        .iter()
+        .map(|j| {
+            let sql = format!(
+                "SELECT cron.schedule_in_database({}, {}, {}, current_setting('strata.database'))",
+                literal(&j.name),
+                literal(&j.schedule),
+                literal(j.command.sql.trim())
+            );
+            (format!("ScheduleJob {}", j.name), sql)
+        })
+        .collect();
+    file(&title, statements)
+}
+
 /// The forward file: every statement in plan order.
 pub fn up(title: &str, statements: &[Statement]) -> String {
     file(title, statements.iter().map(|s| (s.description.clone(), s.sql.clone())))

@@ -14,7 +14,8 @@ use crate::model::TypeError;
 use crate::model::calendar::{Date, Interval};
 use crate::model::*;
 
-const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables", "roles", "grants", "functions", "views"];
+const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables", "roles", "grants", "functions", "views", "jobs"];
+const JOB_KEYS: &[&str] = &["schedule", "command"];
 const FUNCTION_KEYS: &[&str] =
     &["args", "returns", "language", "volatility", "security_definer", "search_path", "body", "doc"];
 const VIEW_KEYS: &[&str] = &["query", "materialized", "indexes", "doc"];
@@ -90,7 +91,7 @@ struct Decl<'a, 'i> {
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut functions, mut views): (Vec<Decl>, Vec<Decl>) = (Vec::new(), Vec::new());
+    let (mut functions, mut views, mut jobs): (Vec<Decl>, Vec<Decl>, Vec<Decl>) = (Vec::new(), Vec::new(), Vec::new());
     let mut grants = Vec::new();
     let mut seen: HashMap<(&str, String), Span> = HashMap::new();
     for file in files {
@@ -112,6 +113,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             ("roles", &mut roles),
             ("functions", &mut functions),
             ("views", &mut views),
+            ("jobs", &mut jobs),
         ];
         for (key, list) in sections {
             let Some(section) = top.get(key) else { continue };
@@ -144,6 +146,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         grants,
         functions: Vec::new(),
         views: Vec::new(),
+        jobs: Vec::new(),
     };
     match schema_section {
         Some(((file, v), span)) => lower_schema_section(&mut Walker { file, diags }, v, span, &mut schema),
@@ -157,6 +160,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     schema.functions =
         functions.iter().filter_map(|d| lower_function(&mut Walker { file: d.file, diags }, d)).collect();
     schema.views = views.iter().filter_map(|d| lower_view(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.jobs = jobs.iter().filter_map(|d| lower_job(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
     schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
     resolve_enum_columns(&mut schema);
@@ -223,6 +227,20 @@ fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {
         search_path: f.get("search_path").and_then(|v| w.string("search_path", v)),
         body: w.string("body", body)?,
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
+fn lower_job(w: &mut Walker, d: &Decl) -> Option<Job> {
+    let t = w.table("job", d.value)?;
+    let f = w.fields(t, JOB_KEYS);
+    let within = format!("job `{}`", d.name);
+    let schedule = require(w, &f.get("schedule"), "schedule", &within, d.value)?;
+    let command = require(w, &f.get("command"), "command", &within, d.value)?;
+    Some(Job {
+        name: d.name.clone(),
+        schedule: w.string("schedule", schedule)?,
+        command: expr_of(w, "command", command)?,
         span: d.span,
     })
 }

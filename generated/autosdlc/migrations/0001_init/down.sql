@@ -37,6 +37,9 @@ DROP MATERIALIZED VIEW agent_performance_daily;
 -- Undo CreateFunction strata_expired_partitions
 DROP FUNCTION strata_expired_partitions();
 
+-- Undo CreateFunction refresh_agent_performance_daily
+DROP FUNCTION refresh_agent_performance_daily();
+
 -- Undo CreateFunction update_table_statistics
 DROP FUNCTION update_table_statistics();
 
