@@ -1,9 +1,9 @@
-//! What a query reads: the relations named in its FROM clauses, for ordering views and checking
-//! that what they read exists.
+//! What SQL text reads: relations (to order views and check they exist), columns outside
+//! subqueries (to check expressions against their table) and the functions it calls.
 
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
+use sqlparser::ast::{Expr as Ast, Ident, ObjectName, Query, Statement, Visit, Visitor};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
@@ -46,6 +46,81 @@ pub fn relations(sql: &str) -> Option<Vec<String>> {
     Some(visitor.found)
 }
 
+/// The columns an expression reads outside any subquery, as (qualifier, column), names folded
+/// as PostgreSQL folds them; `None` when it does not parse.
+pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
+    const NOT_COLUMNS: &[&str] = &[
+        "current_user",
+        "session_user",
+        "current_role",
+        "current_date",
+        "current_time",
+        "current_timestamp",
+        "localtime",
+        "localtimestamp",
+        "true",
+        "false",
+        "null",
+    ];
+    fn folded(ident: &Ident) -> String {
+        if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
+    }
+    #[derive(Default)]
+    struct Columns {
+        depth: usize,
+        found: Vec<(Option<String>, String)>,
+    }
+    impl Visitor for Columns {
+        type Break = ();
+        fn pre_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            self.depth += 1;
+            ControlFlow::Continue(())
+        }
+        fn post_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            self.depth -= 1;
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_expr(&mut self, expr: &Ast) -> ControlFlow<()> {
+            if self.depth == 0 {
+                match expr {
+                    Ast::Identifier(id) if !NOT_COLUMNS.contains(&folded(id).as_str()) => {
+                        self.found.push((None, folded(id)))
+                    }
+                    Ast::CompoundIdentifier(parts) if parts.len() == 2 => {
+                        self.found.push((Some(folded(&parts[0])), folded(&parts[1])))
+                    }
+                    _ => {}
+                }
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let dialect = PostgreSqlDialect {};
+    let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
+    let mut columns = Columns::default();
+    let _ = expr.visit(&mut columns);
+    Some(columns.found)
+}
+
+/// Names of the functions a SQL text calls, lower-cased.
+pub fn called_functions(sql: &str) -> Vec<String> {
+    struct Calls(Vec<String>);
+    impl Visitor for Calls {
+        type Break = ();
+        fn pre_visit_expr(&mut self, expr: &Ast) -> ControlFlow<()> {
+            if let Ast::Function(f) = expr {
+                self.0.push(f.name.to_string().to_lowercase());
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let mut calls = Calls(Vec::new());
+    if let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, sql) {
+        let _ = statements.visit(&mut calls);
+    }
+    calls.0
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -53,5 +128,17 @@ mod tests {
         let sql = "WITH recent AS (SELECT * FROM public.tasks) SELECT p.id FROM projects p JOIN recent r ON r.project_id = p.id \
                    WHERE EXISTS (SELECT 1 FROM pg_stat_user_tables)";
         assert_eq!(super::relations(sql).unwrap(), ["tasks", "projects", "pg_stat_user_tables"]);
+    }
+    #[test]
+    fn outer_columns_skip_subqueries() {
+        let cols = super::outer_columns(
+            "tenant_id = current_setting('x')::uuid AND EXISTS (SELECT 1 FROM m WHERE m.p = t.id AND q = 1) AND \"Up\" > 0 AND current_user = owner",
+        )
+        .unwrap();
+        let names: Vec<String> = cols
+            .iter()
+            .map(|(q, c)| format!("{}{c}", q.as_deref().map_or(String::new(), |q| format!("{q}."))))
+            .collect();
+        assert_eq!(names, ["tenant_id", "Up", "owner"]);
     }
 }

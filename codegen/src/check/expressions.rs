@@ -9,6 +9,7 @@ use sqlparser::tokenizer::Token;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{CheckOrigin, Expr, IndexTarget, Schema, Table};
+use crate::sql_deps::outer_columns;
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut exprs: Vec<(&str, &Expr)> = Vec::new();
@@ -81,81 +82,5 @@ pub fn parse_expr(sql: &str) -> Result<(), String> {
     match parser.peek_token().token {
         Token::EOF => Ok(()),
         other => Err(format!("unexpected `{other}` after the expression")),
-    }
-}
-
-/// The columns an expression reads outside any subquery, as (qualifier, column), names folded
-/// as PostgreSQL folds them; `None` when it does not parse.
-pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
-    use std::ops::ControlFlow;
-
-    use sqlparser::ast::{Expr as Ast, Ident, Query, Visit, Visitor};
-
-    const NOT_COLUMNS: &[&str] = &[
-        "current_user",
-        "session_user",
-        "current_role",
-        "current_date",
-        "current_time",
-        "current_timestamp",
-        "localtime",
-        "localtimestamp",
-        "true",
-        "false",
-        "null",
-    ];
-    fn folded(ident: &Ident) -> String {
-        if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
-    }
-    #[derive(Default)]
-    struct Columns {
-        depth: usize,
-        found: Vec<(Option<String>, String)>,
-    }
-    impl Visitor for Columns {
-        type Break = ();
-        fn pre_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
-            self.depth += 1;
-            ControlFlow::Continue(())
-        }
-        fn post_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
-            self.depth -= 1;
-            ControlFlow::Continue(())
-        }
-        fn pre_visit_expr(&mut self, expr: &Ast) -> ControlFlow<()> {
-            if self.depth == 0 {
-                match expr {
-                    Ast::Identifier(id) if !NOT_COLUMNS.contains(&folded(id).as_str()) => {
-                        self.found.push((None, folded(id)))
-                    }
-                    Ast::CompoundIdentifier(parts) if parts.len() == 2 => {
-                        self.found.push((Some(folded(&parts[0])), folded(&parts[1])))
-                    }
-                    _ => {}
-                }
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let dialect = PostgreSqlDialect {};
-    let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
-    let mut columns = Columns::default();
-    let _ = expr.visit(&mut columns);
-    Some(columns.found)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn outer_columns_skip_subqueries() {
-        let cols = super::outer_columns(
-            "tenant_id = current_setting('x')::uuid AND EXISTS (SELECT 1 FROM m WHERE m.p = t.id AND q = 1) AND \"Up\" > 0 AND current_user = owner",
-        )
-        .unwrap();
-        let names: Vec<String> = cols
-            .iter()
-            .map(|(q, c)| format!("{}{c}", q.as_deref().map_or(String::new(), |q| format!("{q}."))))
-            .collect();
-        assert_eq!(names, ["tenant_id", "Up", "owner"]);
     }
 }

@@ -8,26 +8,34 @@ use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Schema, TriggerTiming};
-use crate::sql_deps::relations;
+use crate::sql_deps::{called_functions, relations};
 
-pub fn check(schema: &Schema, diags: &mut Diagnostics) {
+/// Tables and views a SQL text may read: the declared ones; system catalogs and other schemas
+/// are not checked.
+fn declared_relations(schema: &Schema) -> Vec<&str> {
     let mut known: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
     known.extend(schema.views.iter().map(|v| v.name.as_str()));
-    let reads = |what: &str, sql: &str, span: Span, diags: &mut Diagnostics| {
-        for r in relations(sql).unwrap_or_default() {
-            let system = r.starts_with("pg_") || r.contains('.');
-            if !system && !known.contains(&r.as_str()) {
-                diags.push(Diagnostic::unknown_relation(what, &r, &known, span));
-            }
+    known
+}
+
+fn reads(known: &[&str], what: &str, sql: &str, span: Span, diags: &mut Diagnostics) {
+    for r in relations(sql).unwrap_or_default() {
+        let system = r.starts_with("pg_") || r.contains('.');
+        if !system && !known.contains(&r.as_str()) {
+            diags.push(Diagnostic::unknown_relation(what, &r, known, span));
         }
-    };
+    }
+}
+
+pub fn check(schema: &Schema, diags: &mut Diagnostics) {
+    let known = declared_relations(schema);
     for f in &schema.functions {
         if f.security_definer && f.search_path.is_none() {
             diags.push(Diagnostic::definer_without_search_path(&f.name, f.span));
         }
         // PL/pgSQL bodies are only checked when they run; SQL bodies can be read now.
         if f.language == "sql" {
-            reads(&format!("function `{}`", f.name), &f.body, f.span, diags);
+            reads(&known, &format!("function `{}`", f.name), &f.body, f.span, diags);
         }
     }
     for v in &schema.views {
@@ -36,7 +44,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::invalid_query(&what, &e.to_string(), v.query.span));
             continue;
         }
-        reads(&what, &v.query.sql, v.query.span, diags);
+        reads(&known, &what, &v.query.sql, v.query.span, diags);
     }
     let functions: HashMap<&str, &str> =
         schema.functions.iter().map(|f| (f.name.as_str(), f.returns.as_str())).collect();
@@ -79,8 +87,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
 
 /// Jobs: a schedule pg_cron accepts, and a command that is SQL reading declared relations.
 pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
-    let mut known: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
-    known.extend(schema.views.iter().map(|v| v.name.as_str()));
+    let known = declared_relations(schema);
     let functions: Vec<&str> = schema.functions.iter().map(|f| f.name.as_str()).collect();
     for job in &schema.jobs {
         if !valid_schedule(&job.schedule) {
@@ -91,11 +98,7 @@ pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::invalid_query(&what, &e.to_string(), job.command.span));
             continue;
         }
-        for r in relations(&job.command.sql).unwrap_or_default() {
-            if !r.starts_with("pg_") && !r.contains('.') && !known.contains(&r.as_str()) {
-                diags.push(Diagnostic::unknown_relation(&what, &r, &known, job.command.span));
-            }
-        }
+        reads(&known, &what, &job.command.sql, job.command.span, diags);
         // `SELECT f()` calls a function: it must be declared (PostgreSQL would fail at 2 a.m.).
         for f in called_functions(&job.command.sql) {
             if !functions.contains(&f.as_str()) && !f.starts_with("pg_") {
@@ -124,28 +127,6 @@ fn valid_schedule(schedule: &str) -> bool {
                 step_ok && range_ok
             })
         })
-}
-
-/// Names of the functions a SQL text calls, lower-cased.
-fn called_functions(sql: &str) -> Vec<String> {
-    use std::ops::ControlFlow;
-
-    use sqlparser::ast::{Expr, Visit, Visitor};
-    struct Calls(Vec<String>);
-    impl Visitor for Calls {
-        type Break = ();
-        fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
-            if let Expr::Function(f) = expr {
-                self.0.push(f.name.to_string().to_lowercase());
-            }
-            ControlFlow::Continue(())
-        }
-    }
-    let mut calls = Calls(Vec::new());
-    if let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, sql) {
-        let _ = statements.visit(&mut calls);
-    }
-    calls.0
 }
 
 #[cfg(test)]
