@@ -73,6 +73,18 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         }
     }
 
+    // Functions share a namespace too; strata declares no overloads, so one name is one function
+    // (on_update's set_<column> may collide with a declared function).
+    let mut functions: HashMap<&str, Span> = HashMap::new();
+    for f in &schema.functions {
+        match functions.get(f.name.as_str()) {
+            Some(&first) => diags.push(Diagnostic::duplicate("function", &f.name, f.span, first)),
+            None => {
+                functions.insert(&f.name, f.span);
+            }
+        }
+    }
+
     for t in &schema.tables {
         let mut columns: HashMap<&str, Span> = HashMap::new();
         for c in &t.columns {
