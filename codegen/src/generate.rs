@@ -19,6 +19,7 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
         ),
     ];
+    files.push(("models.rs".to_string(), crate::render::rust::models(schema)));
     if !schema.jobs.is_empty() {
         files.push(("jobs.sql".to_string(), sql::jobs(schema)));
     }

@@ -1,3 +1,4 @@
 //! Targets: text rendered from the model and its plans.
 
+pub mod rust;
 pub mod sql;

@@ -1,0 +1,18 @@
+//! The Rust `strata generate` writes for each schema under `schema/`, one module per system.
+//! The models are generated (`generated/<system>/models.rs`); this file only gathers them.
+
+pub mod agentflow {
+    include!("../agentflow/models.rs");
+}
+pub mod agentic {
+    include!("../agentic/models.rs");
+}
+pub mod agentworks {
+    include!("../agentworks/models.rs");
+}
+pub mod aiplatform {
+    include!("../aiplatform/models.rs");
+}
+pub mod autosdlc {
+    include!("../autosdlc/models.rs");
+}

@@ -1,0 +1,144 @@
+//! Validation that generated `validate()` methods share: every violation is collected, none
+//! stops the others, and each rule counts as PostgreSQL counts (characters, not bytes).
+
+use std::fmt;
+
+/// One broken rule: which field, which rule, and a message for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub field: &'static str,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// Every violation of one value; empty means valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Violations(pub Vec<Violation>);
+
+impl Violations {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn push(&mut self, field: &'static str, rule: &'static str, message: String) {
+        self.0.push(Violation { field, rule, message });
+    }
+
+    /// `Ok(())` when empty, so callers can use `?`.
+    pub fn into_result(self) -> Result<(), Violations> {
+        if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// At most `n` characters (`varchar(n)`, `char(n)`).
+    pub fn max_chars(&mut self, field: &'static str, value: &str, n: usize) {
+        let len = value.chars().count();
+        if len > n {
+            self.push(field, "max_length", format!("{field} is {len} characters long, at most {n} allowed"));
+        }
+    }
+
+    /// At least `n` characters (`min_length`).
+    pub fn min_chars(&mut self, field: &'static str, value: &str, n: usize) {
+        let len = value.chars().count();
+        if len < n {
+            self.push(field, "min_length", format!("{field} is {len} characters long, at least {n} required"));
+        }
+    }
+
+    pub fn pattern(&mut self, field: &'static str, value: &str, re: &regex::Regex) {
+        if !re.is_match(value) {
+            self.push(field, "pattern", format!("{field} does not match {}", re.as_str()));
+        }
+    }
+
+    /// Inclusive bounds, compared exactly (decimal), as PostgreSQL compares numerics.
+    pub fn range(&mut self, field: &'static str, value: rust_decimal::Decimal, min: &str, max: &str) {
+        let bound = |b: &str| b.parse::<rust_decimal::Decimal>().ok();
+        let (lo, hi) = (bound(min), bound(max));
+        if lo.is_some_and(|lo| value < lo) || hi.is_some_and(|hi| value > hi) {
+            self.push(field, "range", format!("{field} is {value}, outside [{min}, {max}]"));
+        }
+    }
+
+    /// `numeric(p, s)`: PostgreSQL rounds to `s` decimals, then the integer part may have at most
+    /// `p - s` digits.
+    pub fn numeric_digits(&mut self, field: &'static str, value: rust_decimal::Decimal, precision: u32, scale: u32) {
+        let rounded = value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let integer_digits = rounded.abs().trunc().to_string().trim_start_matches('0').len() as u32;
+        if integer_digits > precision - scale {
+            self.push(
+                field,
+                "numeric",
+                format!("{field} is {value}, more than {} digits before the point", precision - scale),
+            );
+        }
+    }
+
+    /// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
+    pub fn email(&mut self, field: &'static str, value: &str) {
+        let ok = value.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        }) && !value.contains(char::is_whitespace);
+        if !ok {
+            self.push(field, "email", format!("{field} is not an email address"));
+        }
+    }
+
+    /// An absolute http(s) URL with a host.
+    pub fn url(&mut self, field: &'static str, value: &str) {
+        let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+        let ok = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/')) && !value.contains(char::is_whitespace);
+        if !ok {
+            self.push(field, "url", format!("{field} is not an http(s) URL"));
+        }
+    }
+}
+
+impl fmt::Display for Violations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let messages: Vec<&str> = self.0.iter().map(|v| v.message.as_str()).collect();
+        f.write_str(&messages.join("; "))
+    }
+}
+
+impl std::error::Error for Violations {}
+
+/// Types with rules: `validate()` returns every violation, not the first.
+pub trait Validate {
+    fn validate(&self) -> Result<(), Violations>;
+}
+
+/// What `Debug` prints for a column marked sensitive.
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_count_like_postgres() {
+        let mut v = Violations::default();
+        v.max_chars("name", "ééé", 3);
+        v.min_chars("name", "", 1);
+        v.numeric_digits("score", "100.00".parse().unwrap(), 5, 2);
+        v.numeric_digits("score", "1000.00".parse().unwrap(), 5, 2);
+        v.numeric_digits("score", "999.995".parse().unwrap(), 5, 2);
+        v.range("score", "100".parse().unwrap(), "0", "100");
+        v.email("email", "a@example.com");
+        v.email("email", "nope");
+        v.url("url", "https://example.com");
+        v.url("url", "ftp://x");
+        let rules: Vec<&str> = v.0.iter().map(|x| x.rule).collect();
+        assert_eq!(rules, ["min_length", "numeric", "numeric", "email", "url"]);
+    }
+}
