@@ -2362,3 +2362,24 @@ impl AgentCredential {
         Ok(client.execute("UPDATE agent_credentials SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
     }
 }
+
+/// Every table of the schema, in declaration order.
+pub const TABLES: &[&str] = &["users", "workspaces", "projects", "agents", "sessions", "events", "kpis", "tasks", "wiki_entries", "agent_credentials"];
+
+/// Reads every row of `table` through its row struct and returns each row's `Debug` text
+/// (sensitive columns redacted): for diagnostics and tests of the mappings.
+pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
+    match table {
+        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workspaces" => client.query(&format!("SELECT {} FROM workspaces", Workspace::COLUMNS), &[])?.iter().map(|r| Workspace::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "projects" => client.query(&format!("SELECT {} FROM projects", Project::COLUMNS), &[])?.iter().map(|r| Project::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "sessions" => client.query(&format!("SELECT {} FROM sessions", Session::COLUMNS), &[])?.iter().map(|r| Session::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "events" => client.query(&format!("SELECT {} FROM events", Event::COLUMNS), &[])?.iter().map(|r| Event::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "kpis" => client.query(&format!("SELECT {} FROM kpis", Kpi::COLUMNS), &[])?.iter().map(|r| Kpi::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "tasks" => client.query(&format!("SELECT {} FROM tasks", Task::COLUMNS), &[])?.iter().map(|r| Task::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "wiki_entries" => client.query(&format!("SELECT {} FROM wiki_entries", WikiEntry::COLUMNS), &[])?.iter().map(|r| WikiEntry::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_credentials" => client.query(&format!("SELECT {} FROM agent_credentials", AgentCredential::COLUMNS), &[])?.iter().map(|r| AgentCredential::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        _ => Ok(Vec::new()),
+    }
+}

@@ -5562,3 +5562,39 @@ impl CrossRegionSyncLog {
         client.execute("DELETE FROM cross_region_sync_logs WHERE id = $1", &[id])
     }
 }
+
+/// Every table of the schema, in declaration order.
+pub const TABLES: &[&str] = &["tenants", "users", "agents", "conversations", "messages", "tool_executions", "api_keys", "audit_logs", "workflows", "workflow_executions", "collections", "documents", "chunks", "rag_queries", "mcp_servers", "mcp_server_configs", "mcp_tool_executions", "usage_metrics", "subscription_plans", "billing_records", "tenant_quotas", "regions", "tenant_regions", "replication_status", "cross_region_sync_logs"];
+
+/// Reads every row of `table` through its row struct and returns each row's `Debug` text
+/// (sensitive columns redacted): for diagnostics and tests of the mappings.
+pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
+    match table {
+        "tenants" => client.query(&format!("SELECT {} FROM tenants", Tenant::COLUMNS), &[])?.iter().map(|r| Tenant::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "conversations" => client.query(&format!("SELECT {} FROM conversations", Conversation::COLUMNS), &[])?.iter().map(|r| Conversation::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "messages" => client.query(&format!("SELECT {} FROM messages", Message::COLUMNS), &[])?.iter().map(|r| Message::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "tool_executions" => client.query(&format!("SELECT {} FROM tool_executions", ToolExecution::COLUMNS), &[])?.iter().map(|r| ToolExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "api_keys" => client.query(&format!("SELECT {} FROM api_keys", ApiKey::COLUMNS), &[])?.iter().map(|r| ApiKey::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "audit_logs" => client.query(&format!("SELECT {} FROM audit_logs", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workflows" => client.query(&format!("SELECT {} FROM workflows", Workflow::COLUMNS), &[])?.iter().map(|r| Workflow::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workflow_executions" => client.query(&format!("SELECT {} FROM workflow_executions", WorkflowExecution::COLUMNS), &[])?.iter().map(|r| WorkflowExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "collections" => client.query(&format!("SELECT {} FROM collections", Collection::COLUMNS), &[])?.iter().map(|r| Collection::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "documents" => client.query(&format!("SELECT {} FROM documents", Document::COLUMNS), &[])?.iter().map(|r| Document::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "chunks" => client.query(&format!("SELECT {} FROM chunks", Chunk::COLUMNS), &[])?.iter().map(|r| Chunk::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "rag_queries" => client.query(&format!("SELECT {} FROM rag_queries", RagQuery::COLUMNS), &[])?.iter().map(|r| RagQuery::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "mcp_servers" => client.query(&format!("SELECT {} FROM mcp_servers", McpServer::COLUMNS), &[])?.iter().map(|r| McpServer::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "mcp_server_configs" => client.query(&format!("SELECT {} FROM mcp_server_configs", McpServerConfig::COLUMNS), &[])?.iter().map(|r| McpServerConfig::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "mcp_tool_executions" => client.query(&format!("SELECT {} FROM mcp_tool_executions", McpToolExecution::COLUMNS), &[])?.iter().map(|r| McpToolExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "usage_metrics" => client.query(&format!("SELECT {} FROM usage_metrics", UsageMetric::COLUMNS), &[])?.iter().map(|r| UsageMetric::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "subscription_plans" => client.query(&format!("SELECT {} FROM subscription_plans", SubscriptionPlan::COLUMNS), &[])?.iter().map(|r| SubscriptionPlan::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "billing_records" => client.query(&format!("SELECT {} FROM billing_records", BillingRecord::COLUMNS), &[])?.iter().map(|r| BillingRecord::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "tenant_quotas" => client.query(&format!("SELECT {} FROM tenant_quotas", TenantQuota::COLUMNS), &[])?.iter().map(|r| TenantQuota::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "regions" => client.query(&format!("SELECT {} FROM regions", Region::COLUMNS), &[])?.iter().map(|r| Region::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "tenant_regions" => client.query(&format!("SELECT {} FROM tenant_regions", TenantRegion::COLUMNS), &[])?.iter().map(|r| TenantRegion::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "replication_status" => client.query(&format!("SELECT {} FROM replication_status", ReplicationStatus::COLUMNS), &[])?.iter().map(|r| ReplicationStatus::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "cross_region_sync_logs" => client.query(&format!("SELECT {} FROM cross_region_sync_logs", CrossRegionSyncLog::COLUMNS), &[])?.iter().map(|r| CrossRegionSyncLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        _ => Ok(Vec::new()),
+    }
+}

@@ -6013,3 +6013,40 @@ impl CardActivity {
         client.execute("DELETE FROM card_activities WHERE id = $1 AND created_at = $2", &[id, created_at])
     }
 }
+
+/// Every table of the schema, in declaration order.
+pub const TABLES: &[&str] = &["agents", "agent_configs", "agent_runs", "agent_run_logs", "agent_run_logs_archive", "audit_log", "usage_events", "usage_summaries", "billing_accounts", "invoices", "project_documents", "document_revisions", "users", "user_sessions", "user_oauth_accounts", "user_preferences", "workspaces", "workspace_members", "workspace_invitations", "projects", "boards", "lanes", "cards", "card_dependencies", "card_comments", "card_activities"];
+
+/// Reads every row of `table` through its row struct and returns each row's `Debug` text
+/// (sensitive columns redacted): for diagnostics and tests of the mappings.
+pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
+    match table {
+        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_configs" => client.query(&format!("SELECT {} FROM agent_configs", AgentConfig::COLUMNS), &[])?.iter().map(|r| AgentConfig::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_runs" => client.query(&format!("SELECT {} FROM agent_runs", AgentRun::COLUMNS), &[])?.iter().map(|r| AgentRun::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_run_logs" => client.query(&format!("SELECT {} FROM agent_run_logs", AgentRunLog::COLUMNS), &[])?.iter().map(|r| AgentRunLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_run_logs_archive" => client.query(&format!("SELECT {} FROM agent_run_logs_archive", AgentRunLogsArchive::COLUMNS), &[])?.iter().map(|r| AgentRunLogsArchive::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "audit_log" => client.query(&format!("SELECT {} FROM audit_log", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "usage_events" => client.query(&format!("SELECT {} FROM usage_events", UsageEvent::COLUMNS), &[])?.iter().map(|r| UsageEvent::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "usage_summaries" => client.query(&format!("SELECT {} FROM usage_summaries", UsageSummary::COLUMNS), &[])?.iter().map(|r| UsageSummary::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "billing_accounts" => client.query(&format!("SELECT {} FROM billing_accounts", BillingAccount::COLUMNS), &[])?.iter().map(|r| BillingAccount::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "invoices" => client.query(&format!("SELECT {} FROM invoices", Invoice::COLUMNS), &[])?.iter().map(|r| Invoice::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "project_documents" => client.query(&format!("SELECT {} FROM project_documents", ProjectDocument::COLUMNS), &[])?.iter().map(|r| ProjectDocument::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "document_revisions" => client.query(&format!("SELECT {} FROM document_revisions", DocumentRevision::COLUMNS), &[])?.iter().map(|r| DocumentRevision::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "user_sessions" => client.query(&format!("SELECT {} FROM user_sessions", UserSession::COLUMNS), &[])?.iter().map(|r| UserSession::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "user_oauth_accounts" => client.query(&format!("SELECT {} FROM user_oauth_accounts", UserOauthAccount::COLUMNS), &[])?.iter().map(|r| UserOauthAccount::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "user_preferences" => client.query(&format!("SELECT {} FROM user_preferences", UserPreference::COLUMNS), &[])?.iter().map(|r| UserPreference::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workspaces" => client.query(&format!("SELECT {} FROM workspaces", Workspace::COLUMNS), &[])?.iter().map(|r| Workspace::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workspace_members" => client.query(&format!("SELECT {} FROM workspace_members", WorkspaceMember::COLUMNS), &[])?.iter().map(|r| WorkspaceMember::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workspace_invitations" => client.query(&format!("SELECT {} FROM workspace_invitations", WorkspaceInvitation::COLUMNS), &[])?.iter().map(|r| WorkspaceInvitation::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "projects" => client.query(&format!("SELECT {} FROM projects", Project::COLUMNS), &[])?.iter().map(|r| Project::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "boards" => client.query(&format!("SELECT {} FROM boards", Board::COLUMNS), &[])?.iter().map(|r| Board::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "lanes" => client.query(&format!("SELECT {} FROM lanes", Lane::COLUMNS), &[])?.iter().map(|r| Lane::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "cards" => client.query(&format!("SELECT {} FROM cards", Card::COLUMNS), &[])?.iter().map(|r| Card::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "card_dependencies" => client.query(&format!("SELECT {} FROM card_dependencies", CardDependency::COLUMNS), &[])?.iter().map(|r| CardDependency::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "card_comments" => client.query(&format!("SELECT {} FROM card_comments", CardComment::COLUMNS), &[])?.iter().map(|r| CardComment::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "card_activities" => client.query(&format!("SELECT {} FROM card_activities", CardActivity::COLUMNS), &[])?.iter().map(|r| CardActivity::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        _ => Ok(Vec::new()),
+    }
+}

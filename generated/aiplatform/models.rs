@@ -5332,3 +5332,38 @@ impl ExecutionLog {
         client.execute("DELETE FROM execution_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
     }
 }
+
+/// Every table of the schema, in declaration order.
+pub const TABLES: &[&str] = &["integrations", "webhooks", "webhook_deliveries", "marketplace_listings", "marketplace_installs", "marketplace_reviews", "subscriptions", "usage_records", "invoices", "agent_memories", "eval_suites", "eval_test_cases", "eval_runs", "eval_results", "audit_logs", "organizations", "users", "refresh_tokens", "api_keys", "agents", "agent_versions", "agent_tools", "executions", "execution_logs"];
+
+/// Reads every row of `table` through its row struct and returns each row's `Debug` text
+/// (sensitive columns redacted): for diagnostics and tests of the mappings.
+pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
+    match table {
+        "integrations" => client.query(&format!("SELECT {} FROM integrations", Integration::COLUMNS), &[])?.iter().map(|r| Integration::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "webhooks" => client.query(&format!("SELECT {} FROM webhooks", Webhook::COLUMNS), &[])?.iter().map(|r| Webhook::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "webhook_deliveries" => client.query(&format!("SELECT {} FROM webhook_deliveries", WebhookDelivery::COLUMNS), &[])?.iter().map(|r| WebhookDelivery::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "marketplace_listings" => client.query(&format!("SELECT {} FROM marketplace_listings", MarketplaceListing::COLUMNS), &[])?.iter().map(|r| MarketplaceListing::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "marketplace_installs" => client.query(&format!("SELECT {} FROM marketplace_installs", MarketplaceInstall::COLUMNS), &[])?.iter().map(|r| MarketplaceInstall::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "marketplace_reviews" => client.query(&format!("SELECT {} FROM marketplace_reviews", MarketplaceReview::COLUMNS), &[])?.iter().map(|r| MarketplaceReview::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "subscriptions" => client.query(&format!("SELECT {} FROM subscriptions", Subscription::COLUMNS), &[])?.iter().map(|r| Subscription::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "usage_records" => client.query(&format!("SELECT {} FROM usage_records", UsageRecord::COLUMNS), &[])?.iter().map(|r| UsageRecord::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "invoices" => client.query(&format!("SELECT {} FROM invoices", Invoice::COLUMNS), &[])?.iter().map(|r| Invoice::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_memories" => client.query(&format!("SELECT {} FROM agent_memories", AgentMemory::COLUMNS), &[])?.iter().map(|r| AgentMemory::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "eval_suites" => client.query(&format!("SELECT {} FROM eval_suites", EvalSuite::COLUMNS), &[])?.iter().map(|r| EvalSuite::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "eval_test_cases" => client.query(&format!("SELECT {} FROM eval_test_cases", EvalTestCase::COLUMNS), &[])?.iter().map(|r| EvalTestCase::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "eval_runs" => client.query(&format!("SELECT {} FROM eval_runs", EvalRun::COLUMNS), &[])?.iter().map(|r| EvalRun::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "eval_results" => client.query(&format!("SELECT {} FROM eval_results", EvalResult::COLUMNS), &[])?.iter().map(|r| EvalResult::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "audit_logs" => client.query(&format!("SELECT {} FROM audit_logs", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "organizations" => client.query(&format!("SELECT {} FROM organizations", Organization::COLUMNS), &[])?.iter().map(|r| Organization::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "refresh_tokens" => client.query(&format!("SELECT {} FROM refresh_tokens", RefreshToken::COLUMNS), &[])?.iter().map(|r| RefreshToken::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "api_keys" => client.query(&format!("SELECT {} FROM api_keys", ApiKey::COLUMNS), &[])?.iter().map(|r| ApiKey::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_versions" => client.query(&format!("SELECT {} FROM agent_versions", AgentVersion::COLUMNS), &[])?.iter().map(|r| AgentVersion::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_tools" => client.query(&format!("SELECT {} FROM agent_tools", AgentTool::COLUMNS), &[])?.iter().map(|r| AgentTool::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "executions" => client.query(&format!("SELECT {} FROM executions", Execution::COLUMNS), &[])?.iter().map(|r| Execution::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "execution_logs" => client.query(&format!("SELECT {} FROM execution_logs", ExecutionLog::COLUMNS), &[])?.iter().map(|r| ExecutionLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        _ => Ok(Vec::new()),
+    }
+}

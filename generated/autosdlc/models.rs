@@ -4184,3 +4184,40 @@ impl SchemaMigration {
         client.execute("DELETE FROM schema_migrations WHERE version = $1", &[version])
     }
 }
+
+/// Every table of the schema, in declaration order.
+pub const TABLES: &[&str] = &["organizations", "users", "organization_members", "projects", "project_members", "agents", "agent_status_history", "agent_outputs", "agent_outputs_archive", "workflows", "workflow_executions", "tasks", "task_dependencies", "agent_messages", "message_queue", "github_repositories", "github_issues", "github_pull_requests", "test_suites", "test_results", "code_coverage", "audit_logs", "api_keys", "sessions", "data_retention_policies", "schema_migrations"];
+
+/// Reads every row of `table` through its row struct and returns each row's `Debug` text
+/// (sensitive columns redacted): for diagnostics and tests of the mappings.
+pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
+    match table {
+        "organizations" => client.query(&format!("SELECT {} FROM organizations", Organization::COLUMNS), &[])?.iter().map(|r| Organization::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "organization_members" => client.query(&format!("SELECT {} FROM organization_members", OrganizationMember::COLUMNS), &[])?.iter().map(|r| OrganizationMember::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "projects" => client.query(&format!("SELECT {} FROM projects", Project::COLUMNS), &[])?.iter().map(|r| Project::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "project_members" => client.query(&format!("SELECT {} FROM project_members", ProjectMember::COLUMNS), &[])?.iter().map(|r| ProjectMember::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_status_history" => client.query(&format!("SELECT {} FROM agent_status_history", AgentStatusHistory::COLUMNS), &[])?.iter().map(|r| AgentStatusHistory::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_outputs" => client.query(&format!("SELECT {} FROM agent_outputs", AgentOutput::COLUMNS), &[])?.iter().map(|r| AgentOutput::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_outputs_archive" => client.query(&format!("SELECT {} FROM agent_outputs_archive", AgentOutputsArchive::COLUMNS), &[])?.iter().map(|r| AgentOutputsArchive::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workflows" => client.query(&format!("SELECT {} FROM workflows", Workflow::COLUMNS), &[])?.iter().map(|r| Workflow::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "workflow_executions" => client.query(&format!("SELECT {} FROM workflow_executions", WorkflowExecution::COLUMNS), &[])?.iter().map(|r| WorkflowExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "tasks" => client.query(&format!("SELECT {} FROM tasks", Task::COLUMNS), &[])?.iter().map(|r| Task::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "task_dependencies" => client.query(&format!("SELECT {} FROM task_dependencies", TaskDependency::COLUMNS), &[])?.iter().map(|r| TaskDependency::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "agent_messages" => client.query(&format!("SELECT {} FROM agent_messages", AgentMessage::COLUMNS), &[])?.iter().map(|r| AgentMessage::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "message_queue" => client.query(&format!("SELECT {} FROM message_queue", MessageQueue::COLUMNS), &[])?.iter().map(|r| MessageQueue::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "github_repositories" => client.query(&format!("SELECT {} FROM github_repositories", GithubRepository::COLUMNS), &[])?.iter().map(|r| GithubRepository::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "github_issues" => client.query(&format!("SELECT {} FROM github_issues", GithubIssue::COLUMNS), &[])?.iter().map(|r| GithubIssue::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "github_pull_requests" => client.query(&format!("SELECT {} FROM github_pull_requests", GithubPullRequest::COLUMNS), &[])?.iter().map(|r| GithubPullRequest::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "test_suites" => client.query(&format!("SELECT {} FROM test_suites", TestSuite::COLUMNS), &[])?.iter().map(|r| TestSuite::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "test_results" => client.query(&format!("SELECT {} FROM test_results", TestResult::COLUMNS), &[])?.iter().map(|r| TestResult::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "code_coverage" => client.query(&format!("SELECT {} FROM code_coverage", CodeCoverage::COLUMNS), &[])?.iter().map(|r| CodeCoverage::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "audit_logs" => client.query(&format!("SELECT {} FROM audit_logs", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "api_keys" => client.query(&format!("SELECT {} FROM api_keys", ApiKey::COLUMNS), &[])?.iter().map(|r| ApiKey::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "sessions" => client.query(&format!("SELECT {} FROM sessions", Session::COLUMNS), &[])?.iter().map(|r| Session::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "data_retention_policies" => client.query(&format!("SELECT {} FROM data_retention_policies", DataRetentionPolicy::COLUMNS), &[])?.iter().map(|r| DataRetentionPolicy::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        "schema_migrations" => client.query(&format!("SELECT {} FROM schema_migrations", SchemaMigration::COLUMNS), &[])?.iter().map(|r| SchemaMigration::from_row(r).map(|x| format!("{x:?}"))).collect(),
+        _ => Ok(Vec::new()),
+    }
+}

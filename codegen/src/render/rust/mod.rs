@@ -31,7 +31,38 @@ pub fn models(schema: &Schema) -> String {
     for t in &schema.tables {
         render_table(&mut out, schema, t);
     }
+    render_catalog(&mut out, schema);
     out
+}
+
+/// Every table's name, and a reader of any table by name: exercises every column's mapping.
+fn render_catalog(out: &mut String, schema: &Schema) {
+    let names: Vec<String> = schema.tables.iter().map(|t| format!("{:?}", t.name)).collect();
+    writeln!(
+        out,
+        "\n/// Every table of the schema, in declaration order.\npub const TABLES: &[&str] = &[{}];",
+        names.join(", ")
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "\n/// Reads every row of `table` through its row struct and returns each row's `Debug` text\n\
+         /// (sensitive columns redacted): for diagnostics and tests of the mappings.\n\
+         pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {{\n    \
+         match table {{"
+    )
+    .unwrap();
+    for t in &schema.tables {
+        let row = row_type(&t.name);
+        let select = format!("SELECT {{}} FROM {}", ident(&t.name));
+        writeln!(
+            out,
+            "        {:?} => client.query(&format!({select:?}, {row}::COLUMNS), &[])?.iter().map(|r| {row}::from_row(r).map(|x| format!(\"{{x:?}}\"))).collect(),",
+            t.name
+        )
+        .unwrap();
+    }
+    writeln!(out, "        _ => Ok(Vec::new()),\n    }}\n}}").unwrap();
 }
 
 fn render_enum(out: &mut String, e: &Enum) {
