@@ -29,10 +29,11 @@ impl Violations {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
 
-    /// At most `n` characters (`varchar(n)`, `char(n)`).
+    /// At most `n` characters (`varchar(n)`, `char(n)`). As in PostgreSQL (and the SQL
+    /// standard), excess characters that are all spaces are not an error: they are cut off.
     pub fn max_chars(&mut self, field: &'static str, value: &str, n: usize) {
         let len = value.chars().count();
-        if len > n {
+        if len > n && !value.chars().skip(n).all(|c| c == ' ') {
             self.push(field, "max_length", format!("{field} is {len} characters long, at most {n} allowed"));
         }
     }
@@ -72,6 +73,12 @@ impl Violations {
                 format!("{field} is {value}, more than {} digits before the point", precision - scale),
             );
         }
+    }
+
+    /// The value PostgreSQL stores in `numeric(p, s)`: rounded half away from zero to `s`
+    /// decimals. Rules compare this value, as the database's CHECK constraints do.
+    pub fn stored(value: rust_decimal::Decimal, scale: u32) -> rust_decimal::Decimal {
+        value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
 
     /// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
@@ -129,6 +136,7 @@ mod tests {
     fn rules_count_like_postgres() {
         let mut v = Violations::default();
         v.max_chars("name", "ééé", 3);
+        v.max_chars("name", "ab   ", 2);
         v.min_chars("name", "", 1);
         v.numeric_digits("score", "100.00".parse().unwrap(), 5, 2);
         v.numeric_digits("score", "1000.00".parse().unwrap(), 5, 2);

@@ -1201,7 +1201,7 @@ impl Validate for NewAgent {
             v.min_chars("role_title", value, 1);
         }
         if let Some(value) = &self.trust_score {
-            v.range("trust_score", *value, "0", "100");
+            v.range("trust_score", Violations::stored(*value, 2), "0", "100");
             v.numeric_digits("trust_score", *value, 5, 2);
         }
         {

@@ -1693,7 +1693,7 @@ impl Validate for NewAgent {
             v.max_chars("model_name", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.range("temperature", *value, "0.0", "2.0");
+            v.range("temperature", Violations::stored(*value, 2), "0.0", "2.0");
             v.numeric_digits("temperature", *value, 3, 2);
         }
         if let Some(value) = &self.max_tokens {
@@ -3731,7 +3731,7 @@ impl Validate for NewRagQuery {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.top_result_score {
-            v.range("top_result_score", *value, "0.0", "1.0");
+            v.range("top_result_score", Violations::stored(*value, 4), "0.0", "1.0");
             v.numeric_digits("top_result_score", *value, 5, 4);
         }
         if let Some(value) = &self.retrieval_strategy {
@@ -4632,7 +4632,7 @@ impl Validate for NewSubscriptionPlan {
         }
         {
             let value = &self.price_monthly_usd;
-            v.range("price_monthly_usd", *value, "0", "99999999.99");
+            v.range("price_monthly_usd", Violations::stored(*value, 2), "0", "99999999.99");
             v.numeric_digits("price_monthly_usd", *value, 10, 2);
         }
         {
@@ -4800,7 +4800,7 @@ impl Validate for NewBillingRecord {
         let mut v = Violations::default();
         {
             let value = &self.amount_usd;
-            v.range("amount_usd", *value, "0", "9999999999.99");
+            v.range("amount_usd", Violations::stored(*value, 2), "0", "9999999999.99");
             v.numeric_digits("amount_usd", *value, 12, 2);
         }
         if let Some(value) = &self.invoice_url {

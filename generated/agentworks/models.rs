@@ -2036,7 +2036,7 @@ impl Validate for NewAgentRun {
             v.numeric_digits("temperature", *value, 3, 2);
         }
         if let Some(value) = &self.progress {
-            v.range("progress", *value, "0", "100");
+            v.range("progress", Violations::stored(*value, 2), "0", "100");
             v.numeric_digits("progress", *value, 5, 2);
         }
         if let Some(value) = &self.provider_cost {

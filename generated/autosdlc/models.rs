@@ -3476,19 +3476,19 @@ impl Validate for NewCodeCoverage {
             v.max_chars("commit_sha", value, 255);
         }
         if let Some(value) = &self.line_coverage {
-            v.range("line_coverage", *value, "0", "100");
+            v.range("line_coverage", Violations::stored(*value, 2), "0", "100");
             v.numeric_digits("line_coverage", *value, 5, 2);
         }
         if let Some(value) = &self.branch_coverage {
-            v.range("branch_coverage", *value, "0", "100");
+            v.range("branch_coverage", Violations::stored(*value, 2), "0", "100");
             v.numeric_digits("branch_coverage", *value, 5, 2);
         }
         if let Some(value) = &self.function_coverage {
-            v.range("function_coverage", *value, "0", "100");
+            v.range("function_coverage", Violations::stored(*value, 2), "0", "100");
             v.numeric_digits("function_coverage", *value, 5, 2);
         }
         if let Some(value) = &self.statement_coverage {
-            v.range("statement_coverage", *value, "0", "100");
+            v.range("statement_coverage", Violations::stored(*value, 2), "0", "100");
             v.numeric_digits("statement_coverage", *value, 5, 2);
         }
         v.into_result()

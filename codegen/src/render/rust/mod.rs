@@ -270,13 +270,20 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column])
             Scalar::SmallInt | Scalar::Integer | Scalar::BigInt | Scalar::Serial | Scalar::BigSerial => {
                 Some("rust_decimal::Decimal::from(*value)")
             }
+            Scalar::Numeric(Some((_, Some(scale)))) => {
+                Some(if *scale > 0 { "Violations::stored(*value, SCALE)" } else { "Violations::stored(*value, 0)" })
+            }
             Scalar::Numeric(_) => Some("*value"),
             Scalar::Real | Scalar::Double => Some("rust_decimal::Decimal::try_from(*value as f64).unwrap_or_default()"),
             _ => None,
         };
         if let (Some(d), Some(r), ColumnType::Scalar(_)) = (decimal, &c.rules.range, &c.ty) {
             let (lo, hi) = (r.min.clone().unwrap_or_default(), r.max.clone().unwrap_or_default());
-            writeln!(rules, "v.range({name:?}, {d}, {lo:?}, {hi:?});").unwrap();
+            let scale = match c.ty.scalar() {
+                Scalar::Numeric(Some((_, Some(scale)))) => scale.to_string(),
+                _ => "0".into(),
+            };
+            writeln!(rules, "v.range({name:?}, {}, {lo:?}, {hi:?});", d.replace("SCALE", &scale)).unwrap();
         }
         if let ColumnType::Scalar(Scalar::Numeric(Some((p, s)))) = c.ty {
             writeln!(rules, "v.numeric_digits({name:?}, *value, {p}, {});", s.unwrap_or(0)).unwrap();
