@@ -649,6 +649,55 @@ impl Validate for NewUser {
     }
 }
 
+/// An update of `users`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub name: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPatch")
+            .field("email", &self.email)
+            .field("password_hash", &strata::Redacted)
+            .field("name", &self.name)
+            .field("avatar_url", &self.avatar_url)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for UserPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.email {
+            v.max_chars("email", value, 255);
+            v.email("email", value);
+        }
+        if let Some(value) = &self.password_hash {
+            v.max_chars("password_hash", value, 255);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+            v.min_chars("name", value, 1);
+        }
+        if let Some(Some(value)) = &self.avatar_url {
+            v.max_chars("avatar_url", value, 500);
+            v.url("avatar_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl User {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at";
@@ -700,9 +749,39 @@ impl User {
         client.execute("DELETE FROM users WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
+        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `email`, if any.
+    pub fn find_by_email(client: &mut impl postgres::GenericClient, email: &String) -> Result<Option<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE email = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[email])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -806,6 +885,51 @@ impl Validate for NewWorkspace {
     }
 }
 
+/// An update of `workspaces`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkspacePatch {
+    pub owner_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub settings: Option<serde_json::Value>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for WorkspacePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspacePatch")
+            .field("owner_id", &self.owner_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("settings", &self.settings)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkspacePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+            v.min_chars("name", value, 1);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.min_chars("slug", value, 1);
+            v.pattern("slug", value, &RE_WORKSPACES_SLUG);
+        }
+        v.into_result()
+    }
+}
+
 impl Workspace {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at";
@@ -859,9 +983,46 @@ impl Workspace {
         client.execute("DELETE FROM workspaces WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.owner_id { params.push(value); sets.push(format!("owner_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workspaces SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_owner_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE workspaces SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workspaces WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `slug`, if any.
+    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspaces WHERE slug = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -991,6 +1152,65 @@ impl Validate for NewProject {
     }
 }
 
+/// An update of `projects`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ProjectPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub repository_url: Option<Option<String>>,
+    pub github_installation_id: Option<Option<i64>>,
+    pub mvp_document_url: Option<Option<String>>,
+    pub is_active: Option<bool>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for ProjectPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("repository_url", &self.repository_url)
+            .field("github_installation_id", &self.github_installation_id)
+            .field("mvp_document_url", &self.mvp_document_url)
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for ProjectPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+            v.min_chars("name", value, 1);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.min_chars("slug", value, 1);
+            v.pattern("slug", value, &RE_PROJECTS_SLUG);
+        }
+        if let Some(Some(value)) = &self.repository_url {
+            v.max_chars("repository_url", value, 500);
+            v.url("repository_url", value);
+        }
+        if let Some(Some(value)) = &self.mvp_document_url {
+            v.max_chars("mvp_document_url", value, 500);
+            v.url("mvp_document_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl Project {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at";
@@ -1050,9 +1270,49 @@ impl Project {
         client.execute("DELETE FROM projects WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
+        if let Some(value) = &patch.github_installation_id { params.push(value); sets.push(format!("github_installation_id = ${}", params.len())); }
+        if let Some(value) = &patch.mvp_document_url { params.push(value); sets.push(format!("mvp_document_url = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE projects SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE projects SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM projects WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id, slug`, if any.
+    pub fn find_by_workspace_id_and_slug(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1212,6 +1472,76 @@ impl Validate for NewAgent {
     }
 }
 
+/// An update of `agents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub project_id: Option<Option<uuid::Uuid>>,
+    pub agent_level: Option<AgentLevel>,
+    pub agent_code: Option<String>,
+    pub name: Option<String>,
+    pub role_title: Option<String>,
+    pub status: Option<AgentStatus>,
+    pub trust_score: Option<rust_decimal::Decimal>,
+    pub api_key_hash: Option<String>,
+    pub public_key: Option<Option<String>>,
+    pub capabilities: Option<serde_json::Value>,
+    pub settings: Option<serde_json::Value>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for AgentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("project_id", &self.project_id)
+            .field("agent_level", &self.agent_level)
+            .field("agent_code", &self.agent_code)
+            .field("name", &self.name)
+            .field("role_title", &self.role_title)
+            .field("status", &self.status)
+            .field("trust_score", &self.trust_score)
+            .field("api_key_hash", &strata::Redacted)
+            .field("public_key", &self.public_key)
+            .field("capabilities", &self.capabilities)
+            .field("settings", &self.settings)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.agent_code {
+            v.max_chars("agent_code", value, 100);
+            v.min_chars("agent_code", value, 1);
+            v.pattern("agent_code", value, &RE_AGENTS_AGENT_CODE);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+            v.min_chars("name", value, 1);
+        }
+        if let Some(value) = &self.role_title {
+            v.max_chars("role_title", value, 255);
+            v.min_chars("role_title", value, 1);
+        }
+        if let Some(value) = &self.trust_score {
+            v.range("trust_score", Violations::stored(*value, 2), "0", "100");
+            v.numeric_digits("trust_score", *value, 5, 2);
+        }
+        if let Some(value) = &self.api_key_hash {
+            v.max_chars("api_key_hash", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl Agent {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at";
@@ -1279,9 +1609,65 @@ impl Agent {
         client.execute("DELETE FROM agents WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_level { params.push(value); sets.push(format!("agent_level = ${}", params.len())); }
+        if let Some(value) = &patch.agent_code { params.push(value); sets.push(format!("agent_code = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.role_title { params.push(value); sets.push(format!("role_title = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.trust_score { params.push(value); sets.push(format!("trust_score = ${}", params.len())); }
+        if let Some(value) = &patch.api_key_hash { params.push(value); sets.push(format!("api_key_hash = ${}", params.len())); }
+        if let Some(value) = &patch.public_key { params.push(value); sets.push(format!("public_key = ${}", params.len())); }
+        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id, agent_code`, if any.
+    pub fn find_by_workspace_id_and_agent_code(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, agent_code: &String) -> Result<Option<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE workspace_id = $1 AND agent_code = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, agent_code])?.map(|r| Self::from_row(&r)).transpose()
+    }
+
+    /// The row with this `workspace_id, project_id, name`, if any.
+    pub fn find_by_workspace_id_and_project_id_and_name(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &String) -> Result<Option<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, project_id, name])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1387,6 +1773,49 @@ impl Validate for NewSession {
     }
 }
 
+/// An update of `sessions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct SessionPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub project_id: Option<uuid::Uuid>,
+    pub status: Option<SessionStatus>,
+    pub started_at: Option<chrono::NaiveDateTime>,
+    pub stopped_at: Option<Option<chrono::NaiveDateTime>>,
+    pub duration_seconds: Option<Option<i32>>,
+    pub tasks_worked_on: Option<serde_json::Value>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+}
+
+impl std::fmt::Debug for SessionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionPatch")
+            .field("agent_id", &self.agent_id)
+            .field("project_id", &self.project_id)
+            .field("status", &self.status)
+            .field("started_at", &self.started_at)
+            .field("stopped_at", &self.stopped_at)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("tasks_worked_on", &self.tasks_worked_on)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for SessionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.duration_seconds {
+            v.range("duration_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl Session {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at";
@@ -1442,6 +1871,45 @@ impl Session {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM sessions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.stopped_at { params.push(value); sets.push(format!("stopped_at = ${}", params.len())); }
+        if let Some(value) = &patch.duration_seconds { params.push(value); sets.push(format!("duration_seconds = ${}", params.len())); }
+        if let Some(value) = &patch.tasks_worked_on { params.push(value); sets.push(format!("tasks_worked_on = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE sessions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+        let sql = format!("SELECT {} FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+        let sql = format!("SELECT {} FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM sessions", &[])?.get(0))
     }
 }
 
@@ -1538,6 +2006,44 @@ impl Validate for NewEvent {
     }
 }
 
+/// An update of `events`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct EventPatch {
+    pub r#type: Option<EventType>,
+    pub author_id: Option<Option<uuid::Uuid>>,
+    pub session_id: Option<Option<uuid::Uuid>>,
+    pub project_id: Option<Option<uuid::Uuid>>,
+    pub content: Option<serde_json::Value>,
+    pub mentions: Option<Vec<uuid::Uuid>>,
+    pub metadata: Option<serde_json::Value>,
+    pub timestamp: Option<chrono::NaiveDateTime>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+}
+
+impl std::fmt::Debug for EventPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventPatch")
+            .field("type", &self.r#type)
+            .field("author_id", &self.author_id)
+            .field("session_id", &self.session_id)
+            .field("project_id", &self.project_id)
+            .field("content", &self.content)
+            .field("mentions", &self.mentions)
+            .field("metadata", &self.metadata)
+            .field("timestamp", &self.timestamp)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for EventPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl Event {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at";
@@ -1591,6 +2097,50 @@ impl Event {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM events WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.r#type { params.push(value); sets.push(format!("type = ${}", params.len())); }
+        if let Some(value) = &patch.author_id { params.push(value); sets.push(format!("author_id = ${}", params.len())); }
+        if let Some(value) = &patch.session_id { params.push(value); sets.push(format!("session_id = ${}", params.len())); }
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.mentions { params.push(value); sets.push(format!("mentions = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE events SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `author_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_author_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+        let sql = format!("SELECT {} FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `session_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_session_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+        let sql = format!("SELECT {} FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+        let sql = format!("SELECT {} FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM events", &[])?.get(0))
     }
 }
 
@@ -1669,6 +2219,38 @@ impl Validate for NewKpi {
     }
 }
 
+/// An update of `kpis`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct KpiPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub recorded_at: Option<chrono::NaiveDateTime>,
+    pub metrics: Option<serde_json::Value>,
+    pub trend_data: Option<serde_json::Value>,
+    pub calculated_at: Option<chrono::NaiveDateTime>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+}
+
+impl std::fmt::Debug for KpiPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KpiPatch")
+            .field("agent_id", &self.agent_id)
+            .field("recorded_at", &self.recorded_at)
+            .field("metrics", &self.metrics)
+            .field("trend_data", &self.trend_data)
+            .field("calculated_at", &self.calculated_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for KpiPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl Kpi {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at";
@@ -1716,6 +2298,41 @@ impl Kpi {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM kpis WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &KpiPatch) -> Result<Option<Kpi>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.recorded_at { params.push(value); sets.push(format!("recorded_at = ${}", params.len())); }
+        if let Some(value) = &patch.metrics { params.push(value); sets.push(format!("metrics = ${}", params.len())); }
+        if let Some(value) = &patch.trend_data { params.push(value); sets.push(format!("trend_data = ${}", params.len())); }
+        if let Some(value) = &patch.calculated_at { params.push(value); sets.push(format!("calculated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE kpis SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, postgres::Error> {
+        let sql = format!("SELECT {} FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM kpis", &[])?.get(0))
+    }
+
+    /// The row with this `agent_id, recorded_at`, if any.
+    pub fn find_by_agent_id_and_recorded_at(client: &mut impl postgres::GenericClient, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, postgres::Error> {
+        let sql = format!("SELECT {} FROM kpis WHERE agent_id = $1 AND recorded_at = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[agent_id, recorded_at])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1859,6 +2476,62 @@ impl Validate for NewTask {
     }
 }
 
+/// An update of `tasks`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TaskPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub github_issue_id: Option<i64>,
+    pub github_issue_number: Option<i32>,
+    pub assigned_agent_id: Option<Option<uuid::Uuid>>,
+    pub status: Option<TaskStatus>,
+    pub priority: Option<PriorityLevel>,
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub deadline: Option<Option<chrono::NaiveDateTime>>,
+    pub success_criteria: Option<serde_json::Value>,
+    pub started_at: Option<Option<chrono::NaiveDateTime>>,
+    pub completed_at: Option<Option<chrono::NaiveDateTime>>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for TaskPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskPatch")
+            .field("project_id", &self.project_id)
+            .field("github_issue_id", &self.github_issue_id)
+            .field("github_issue_number", &self.github_issue_number)
+            .field("assigned_agent_id", &self.assigned_agent_id)
+            .field("status", &self.status)
+            .field("priority", &self.priority)
+            .field("title", &self.title)
+            .field("description", &self.description)
+            .field("deadline", &self.deadline)
+            .field("success_criteria", &self.success_criteria)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for TaskPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.title {
+            v.max_chars("title", value, 500);
+            v.min_chars("title", value, 1);
+        }
+        v.into_result()
+    }
+}
+
 impl Task {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at";
@@ -1928,9 +2601,66 @@ impl Task {
         client.execute("DELETE FROM tasks WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.github_issue_id { params.push(value); sets.push(format!("github_issue_id = ${}", params.len())); }
+        if let Some(value) = &patch.github_issue_number { params.push(value); sets.push(format!("github_issue_number = ${}", params.len())); }
+        if let Some(value) = &patch.assigned_agent_id { params.push(value); sets.push(format!("assigned_agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.deadline { params.push(value); sets.push(format!("deadline = ${}", params.len())); }
+        if let Some(value) = &patch.success_criteria { params.push(value); sets.push(format!("success_criteria = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE tasks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `assigned_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_assigned_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE tasks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM tasks WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `project_id, github_issue_id`, if any.
+    pub fn find_by_project_id_and_github_issue_id(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND github_issue_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[project_id, github_issue_id])?.map(|r| Self::from_row(&r)).transpose()
+    }
+
+    /// The row with this `project_id, github_issue_number`, if any.
+    pub fn find_by_project_id_and_github_issue_number(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND github_issue_number = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[project_id, github_issue_number])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2110,6 +2840,82 @@ impl Validate for NewWikiEntry {
     }
 }
 
+/// An update of `wiki_entries`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WikiEntryPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub project_id: Option<Option<uuid::Uuid>>,
+    pub proposed_by_agent_id: Option<Option<uuid::Uuid>>,
+    pub status: Option<WikiEntryStatus>,
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub content: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub version: Option<i32>,
+    pub parent_entry_id: Option<Option<uuid::Uuid>>,
+    pub approved_by: Option<Option<uuid::Uuid>>,
+    pub approved_at: Option<Option<chrono::NaiveDateTime>>,
+    pub rejection_reason: Option<Option<String>>,
+    pub view_count: Option<i32>,
+    pub last_viewed_at: Option<Option<chrono::NaiveDateTime>>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for WikiEntryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WikiEntryPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("project_id", &self.project_id)
+            .field("proposed_by_agent_id", &self.proposed_by_agent_id)
+            .field("status", &self.status)
+            .field("title", &self.title)
+            .field("slug", &self.slug)
+            .field("content", &self.content)
+            .field("tags", &self.tags)
+            .field("version", &self.version)
+            .field("parent_entry_id", &self.parent_entry_id)
+            .field("approved_by", &self.approved_by)
+            .field("approved_at", &self.approved_at)
+            .field("rejection_reason", &self.rejection_reason)
+            .field("view_count", &self.view_count)
+            .field("last_viewed_at", &self.last_viewed_at)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for WikiEntryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.title {
+            v.max_chars("title", value, 500);
+            v.min_chars("title", value, 1);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 200);
+            v.min_chars("slug", value, 1);
+            v.pattern("slug", value, &RE_WIKI_ENTRIES_SLUG);
+        }
+        if let Some(value) = &self.content {
+            v.min_chars("content", value, 1);
+        }
+        if let Some(value) = &self.version {
+            v.range("version", rust_decimal::Decimal::from(*value), "1", "2147483647");
+        }
+        if let Some(value) = &self.view_count {
+            v.range("view_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl WikiEntry {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at";
@@ -2185,9 +2991,87 @@ impl WikiEntry {
         client.execute("DELETE FROM wiki_entries WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WikiEntryPatch) -> Result<Option<WikiEntry>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.proposed_by_agent_id { params.push(value); sets.push(format!("proposed_by_agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.parent_entry_id { params.push(value); sets.push(format!("parent_entry_id = ${}", params.len())); }
+        if let Some(value) = &patch.approved_by { params.push(value); sets.push(format!("approved_by = ${}", params.len())); }
+        if let Some(value) = &patch.approved_at { params.push(value); sets.push(format!("approved_at = ${}", params.len())); }
+        if let Some(value) = &patch.rejection_reason { params.push(value); sets.push(format!("rejection_reason = ${}", params.len())); }
+        if let Some(value) = &patch.view_count { params.push(value); sets.push(format!("view_count = ${}", params.len())); }
+        if let Some(value) = &patch.last_viewed_at { params.push(value); sets.push(format!("last_viewed_at = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE wiki_entries SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `proposed_by_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_proposed_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `parent_entry_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_parent_entry_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `approved_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_approved_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE wiki_entries SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM wiki_entries WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id, project_id, slug`, if any.
+    pub fn find_by_workspace_id_and_project_id_and_slug(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &String) -> Result<Option<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, project_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    }
+
+    /// The row with this `workspace_id, project_id, title`, if any.
+    pub fn find_by_workspace_id_and_project_id_and_title(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &String) -> Result<Option<WikiEntry>, postgres::Error> {
+        let sql = format!("SELECT {} FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, project_id, title])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2300,6 +3184,52 @@ impl Validate for NewAgentCredential {
     }
 }
 
+/// An update of `agent_credentials`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentCredentialPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub credential_type: Option<CredentialType>,
+    pub credential_hash: Option<String>,
+    pub salt: Option<String>,
+    pub is_active: Option<bool>,
+    pub expires_at: Option<Option<chrono::NaiveDateTime>>,
+    pub last_used_at: Option<Option<chrono::NaiveDateTime>>,
+    pub created_at: Option<chrono::NaiveDateTime>,
+    pub updated_at: Option<chrono::NaiveDateTime>,
+    pub deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for AgentCredentialPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentCredentialPatch")
+            .field("agent_id", &self.agent_id)
+            .field("credential_type", &self.credential_type)
+            .field("credential_hash", &strata::Redacted)
+            .field("salt", &strata::Redacted)
+            .field("is_active", &self.is_active)
+            .field("expires_at", &self.expires_at)
+            .field("last_used_at", &self.last_used_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentCredentialPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.credential_hash {
+            v.max_chars("credential_hash", value, 255);
+        }
+        if let Some(value) = &self.salt {
+            v.max_chars("salt", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentCredential {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at";
@@ -2357,9 +3287,42 @@ impl AgentCredential {
         client.execute("DELETE FROM agent_credentials WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentCredentialPatch) -> Result<Option<AgentCredential>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.credential_type { params.push(value); sets.push(format!("credential_type = ${}", params.len())); }
+        if let Some(value) = &patch.credential_hash { params.push(value); sets.push(format!("credential_hash = ${}", params.len())); }
+        if let Some(value) = &patch.salt { params.push(value); sets.push(format!("salt = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_credentials SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE agent_credentials SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_credentials WHERE deleted_at IS NULL", &[])?.get(0))
     }
 }
 

@@ -1250,6 +1250,78 @@ impl Validate for NewTenant {
     }
 }
 
+/// An update of `tenants`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TenantPatch {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub status: Option<TenantStatus>,
+    pub plan_type: Option<PlanType>,
+    pub max_agents: Option<i32>,
+    pub max_daily_requests: Option<i32>,
+    pub max_monthly_tokens: Option<i64>,
+    pub contact_email: Option<Option<String>>,
+    pub contact_name: Option<Option<String>>,
+    pub settings: Option<serde_json::Value>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for TenantPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantPatch")
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("status", &self.status)
+            .field("plan_type", &self.plan_type)
+            .field("max_agents", &self.max_agents)
+            .field("max_daily_requests", &self.max_daily_requests)
+            .field("max_monthly_tokens", &self.max_monthly_tokens)
+            .field("contact_email", &self.contact_email)
+            .field("contact_name", &self.contact_name)
+            .field("settings", &self.settings)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for TenantPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+            v.min_chars("name", value, 1);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.pattern("slug", value, &RE_TENANTS_SLUG);
+        }
+        if let Some(value) = &self.max_agents {
+            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.max_daily_requests {
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.max_monthly_tokens {
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+        }
+        if let Some(Some(value)) = &self.contact_email {
+            v.max_chars("contact_email", value, 255);
+            v.email("contact_email", value);
+        }
+        if let Some(Some(value)) = &self.contact_name {
+            v.max_chars("contact_name", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl Tenant {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at";
@@ -1315,9 +1387,46 @@ impl Tenant {
         client.execute("DELETE FROM tenants WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TenantPatch) -> Result<Option<Tenant>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.plan_type { params.push(value); sets.push(format!("plan_type = ${}", params.len())); }
+        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
+        if let Some(value) = &patch.max_daily_requests { params.push(value); sets.push(format!("max_daily_requests = ${}", params.len())); }
+        if let Some(value) = &patch.max_monthly_tokens { params.push(value); sets.push(format!("max_monthly_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.contact_email { params.push(value); sets.push(format!("contact_email = ${}", params.len())); }
+        if let Some(value) = &patch.contact_name { params.push(value); sets.push(format!("contact_name = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE tenants SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE tenants SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM tenants WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `slug`, if any.
+    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Tenant>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tenants WHERE slug = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1455,6 +1564,75 @@ impl Validate for NewUser {
     }
 }
 
+/// An update of `users`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub email: Option<String>,
+    pub username: Option<Option<String>>,
+    pub password_hash: Option<Option<String>>,
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    pub status: Option<UserStatus>,
+    pub email_verified: Option<bool>,
+    pub last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub role: Option<UserRole>,
+    pub permissions: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("email", &self.email)
+            .field("username", &self.username)
+            .field("password_hash", &strata::Redacted)
+            .field("first_name", &self.first_name)
+            .field("last_name", &self.last_name)
+            .field("avatar_url", &self.avatar_url)
+            .field("status", &self.status)
+            .field("email_verified", &self.email_verified)
+            .field("last_login_at", &self.last_login_at)
+            .field("role", &self.role)
+            .field("permissions", &self.permissions)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for UserPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.email {
+            v.max_chars("email", value, 255);
+            v.email("email", value);
+        }
+        if let Some(Some(value)) = &self.username {
+            v.max_chars("username", value, 100);
+        }
+        if let Some(Some(value)) = &self.password_hash {
+            v.max_chars("password_hash", value, 255);
+        }
+        if let Some(Some(value)) = &self.first_name {
+            v.max_chars("first_name", value, 100);
+        }
+        if let Some(Some(value)) = &self.last_name {
+            v.max_chars("last_name", value, 100);
+        }
+        if let Some(Some(value)) = &self.avatar_url {
+            v.url("avatar_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl User {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at";
@@ -1522,9 +1700,53 @@ impl User {
         client.execute("DELETE FROM users WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
+        if let Some(value) = &patch.username { params.push(value); sets.push(format!("username = ${}", params.len())); }
+        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
+        if let Some(value) = &patch.first_name { params.push(value); sets.push(format!("first_name = ${}", params.len())); }
+        if let Some(value) = &patch.last_name { params.push(value); sets.push(format!("last_name = ${}", params.len())); }
+        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.email_verified { params.push(value); sets.push(format!("email_verified = ${}", params.len())); }
+        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, email`, if any.
+    pub fn find_by_tenant_id_and_email(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, email: &String) -> Result<Option<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE tenant_id = $1 AND email = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, email])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1712,6 +1934,100 @@ impl Validate for NewAgent {
     }
 }
 
+/// An update of `agents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub model_provider: Option<String>,
+    pub model_name: Option<String>,
+    pub temperature: Option<rust_decimal::Decimal>,
+    pub max_tokens: Option<i32>,
+    pub system_prompt: Option<Option<String>>,
+    pub capabilities: Option<Vec<String>>,
+    pub tools: Option<Vec<String>>,
+    pub timeout_seconds: Option<i32>,
+    pub max_iterations: Option<i32>,
+    pub memory_enabled: Option<bool>,
+    pub status: Option<AgentStatus>,
+    pub version: Option<String>,
+    pub tags: Option<serde_json::Value>,
+    pub config: Option<serde_json::Value>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("model_provider", &self.model_provider)
+            .field("model_name", &self.model_name)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("system_prompt", &self.system_prompt)
+            .field("capabilities", &self.capabilities)
+            .field("tools", &self.tools)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .field("max_iterations", &self.max_iterations)
+            .field("memory_enabled", &self.memory_enabled)
+            .field("status", &self.status)
+            .field("version", &self.version)
+            .field("tags", &self.tags)
+            .field("config", &self.config)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+            v.min_chars("name", value, 1);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.pattern("slug", value, &RE_AGENTS_SLUG);
+        }
+        if let Some(value) = &self.model_provider {
+            v.max_chars("model_provider", value, 50);
+        }
+        if let Some(value) = &self.model_name {
+            v.max_chars("model_name", value, 100);
+        }
+        if let Some(value) = &self.temperature {
+            v.range("temperature", Violations::stored(*value, 2), "0.0", "2.0");
+            v.numeric_digits("temperature", *value, 3, 2);
+        }
+        if let Some(value) = &self.max_tokens {
+            v.range("max_tokens", rust_decimal::Decimal::from(*value), "1", "2147483647");
+        }
+        if let Some(value) = &self.timeout_seconds {
+            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), "1", "86400");
+        }
+        if let Some(value) = &self.max_iterations {
+            v.range("max_iterations", rust_decimal::Decimal::from(*value), "1", "1000");
+        }
+        if let Some(value) = &self.version {
+            v.max_chars("version", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Agent {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at";
@@ -1793,9 +2109,60 @@ impl Agent {
         client.execute("DELETE FROM agents WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.model_provider { params.push(value); sets.push(format!("model_provider = ${}", params.len())); }
+        if let Some(value) = &patch.model_name { params.push(value); sets.push(format!("model_name = ${}", params.len())); }
+        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
+        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
+        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
+        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
+        if let Some(value) = &patch.timeout_seconds { params.push(value); sets.push(format!("timeout_seconds = ${}", params.len())); }
+        if let Some(value) = &patch.max_iterations { params.push(value); sets.push(format!("max_iterations = ${}", params.len())); }
+        if let Some(value) = &patch.memory_enabled { params.push(value); sets.push(format!("memory_enabled = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
+        if let Some(value) = &patch.config { params.push(value); sets.push(format!("config = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, slug`, if any.
+    pub fn find_by_tenant_id_and_slug(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE tenant_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1900,6 +2267,53 @@ impl Validate for NewConversation {
     }
 }
 
+/// An update of `conversations`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ConversationPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub agent_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub title: Option<Option<String>>,
+    pub status: Option<ConversationStatus>,
+    pub context: Option<serde_json::Value>,
+    pub metadata: Option<serde_json::Value>,
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for ConversationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConversationPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("agent_id", &self.agent_id)
+            .field("user_id", &self.user_id)
+            .field("title", &self.title)
+            .field("status", &self.status)
+            .field("context", &self.context)
+            .field("metadata", &self.metadata)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for ConversationPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.title {
+            v.max_chars("title", value, 500);
+        }
+        v.into_result()
+    }
+}
+
 impl Conversation {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at";
@@ -1961,9 +2375,56 @@ impl Conversation {
         client.execute("DELETE FROM conversations WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ConversationPatch) -> Result<Option<Conversation>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.context { params.push(value); sets.push(format!("context = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE conversations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE conversations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM conversations WHERE deleted_at IS NULL", &[])?.get(0))
     }
 }
 
@@ -2078,6 +2539,60 @@ impl Validate for NewMessage {
     }
 }
 
+/// An update of `messages`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct MessagePatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub conversation_id: Option<uuid::Uuid>,
+    pub role: Option<MessageRole>,
+    pub content: Option<String>,
+    pub token_count: Option<Option<i32>>,
+    pub model: Option<Option<String>>,
+    pub tool_calls: Option<serde_json::Value>,
+    pub tool_results: Option<serde_json::Value>,
+    pub latency_ms: Option<Option<i32>>,
+    pub metadata: Option<serde_json::Value>,
+    pub sequence_number: Option<i32>,
+}
+
+impl std::fmt::Debug for MessagePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessagePatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("conversation_id", &self.conversation_id)
+            .field("role", &self.role)
+            .field("content", &self.content)
+            .field("token_count", &self.token_count)
+            .field("model", &self.model)
+            .field("tool_calls", &self.tool_calls)
+            .field("tool_results", &self.tool_results)
+            .field("latency_ms", &self.latency_ms)
+            .field("metadata", &self.metadata)
+            .field("sequence_number", &self.sequence_number)
+            .finish()
+    }
+}
+
+impl Validate for MessagePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.token_count {
+            v.range("token_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(Some(value)) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(Some(value)) = &self.latency_ms {
+            v.range("latency_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.sequence_number {
+            v.range("sequence_number", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl Message {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, conversation_id, role, content, token_count, model, tool_calls, tool_results, latency_ms, metadata, created_at, sequence_number";
@@ -2137,6 +2652,34 @@ impl Message {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM messages WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &MessagePatch) -> Result<Option<Message>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.conversation_id { params.push(value); sets.push(format!("conversation_id = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.token_count { params.push(value); sets.push(format!("token_count = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.tool_calls { params.push(value); sets.push(format!("tool_calls = ${}", params.len())); }
+        if let Some(value) = &patch.tool_results { params.push(value); sets.push(format!("tool_results = ${}", params.len())); }
+        if let Some(value) = &patch.latency_ms { params.push(value); sets.push(format!("latency_ms = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.sequence_number { params.push(value); sets.push(format!("sequence_number = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE messages SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM messages", &[])?.get(0))
     }
 }
 
@@ -2255,6 +2798,58 @@ impl Validate for NewToolExecution {
     }
 }
 
+/// An update of `tool_executions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ToolExecutionPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub conversation_id: Option<Option<uuid::Uuid>>,
+    pub message_id: Option<Option<uuid::Uuid>>,
+    pub message_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub agent_id: Option<uuid::Uuid>,
+    pub tool_name: Option<String>,
+    pub tool_input: Option<serde_json::Value>,
+    pub tool_output: Option<Option<serde_json::Value>>,
+    pub status: Option<ExecutionResult>,
+    pub error_message: Option<Option<String>>,
+    pub execution_time_ms: Option<Option<i32>>,
+    pub metadata: Option<serde_json::Value>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for ToolExecutionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ToolExecutionPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("conversation_id", &self.conversation_id)
+            .field("message_id", &self.message_id)
+            .field("message_created_at", &self.message_created_at)
+            .field("agent_id", &self.agent_id)
+            .field("tool_name", &self.tool_name)
+            .field("tool_input", &self.tool_input)
+            .field("tool_output", &self.tool_output)
+            .field("status", &self.status)
+            .field("error_message", &self.error_message)
+            .field("execution_time_ms", &self.execution_time_ms)
+            .field("metadata", &self.metadata)
+            .field("completed_at", &self.completed_at)
+            .finish()
+    }
+}
+
+impl Validate for ToolExecutionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.tool_name {
+            v.max_chars("tool_name", value, 255);
+        }
+        if let Some(Some(value)) = &self.execution_time_ms {
+            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl ToolExecution {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, conversation_id, message_id, message_created_at, agent_id, tool_name, tool_input, tool_output, status, error_message, execution_time_ms, metadata, started_at, completed_at";
@@ -2318,6 +2913,36 @@ impl ToolExecution {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM tool_executions WHERE id = $1 AND started_at = $2", &[id, started_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>, patch: &ToolExecutionPatch) -> Result<Option<ToolExecution>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, started_at];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.conversation_id { params.push(value); sets.push(format!("conversation_id = ${}", params.len())); }
+        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
+        if let Some(value) = &patch.message_created_at { params.push(value); sets.push(format!("message_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.tool_name { params.push(value); sets.push(format!("tool_name = ${}", params.len())); }
+        if let Some(value) = &patch.tool_input { params.push(value); sets.push(format!("tool_input = ${}", params.len())); }
+        if let Some(value) = &patch.tool_output { params.push(value); sets.push(format!("tool_output = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.execution_time_ms { params.push(value); sets.push(format!("execution_time_ms = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, started_at)?);
+        }
+        let sql = format!("UPDATE tool_executions SET {} WHERE id = $1 AND started_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM tool_executions", &[])?.get(0))
     }
 }
 
@@ -2433,6 +3058,59 @@ impl Validate for NewApiKey {
     }
 }
 
+/// An update of `api_keys`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ApiKeyPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub name: Option<String>,
+    pub key_hash: Option<String>,
+    pub key_prefix: Option<String>,
+    pub scopes: Option<serde_json::Value>,
+    pub status: Option<KeyStatus>,
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for ApiKeyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("key_hash", &strata::Redacted)
+            .field("key_prefix", &self.key_prefix)
+            .field("scopes", &self.scopes)
+            .field("status", &self.status)
+            .field("expires_at", &self.expires_at)
+            .field("last_used_at", &self.last_used_at)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for ApiKeyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.key_hash {
+            v.max_chars("key_hash", value, 255);
+        }
+        if let Some(value) = &self.key_prefix {
+            v.max_chars("key_prefix", value, 16);
+        }
+        v.into_result()
+    }
+}
+
 impl ApiKey {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at";
@@ -2492,6 +3170,53 @@ impl ApiKey {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM api_keys WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.key_hash { params.push(value); sets.push(format!("key_hash = ${}", params.len())); }
+        if let Some(value) = &patch.key_prefix { params.push(value); sets.push(format!("key_prefix = ${}", params.len())); }
+        if let Some(value) = &patch.scopes { params.push(value); sets.push(format!("scopes = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE api_keys SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
+    }
+
+    /// The row with this `key_hash`, if any.
+    pub fn find_by_key_hash(client: &mut impl postgres::GenericClient, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE key_hash = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[key_hash])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2608,6 +3333,56 @@ impl Validate for NewAuditLog {
     }
 }
 
+/// An update of `audit_logs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AuditLogPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub action: Option<String>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<Option<uuid::Uuid>>,
+    pub old_values: Option<Option<serde_json::Value>>,
+    pub new_values: Option<Option<serde_json::Value>>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+    pub user_agent: Option<Option<String>>,
+    pub status: Option<AuditStatus>,
+    pub error_message: Option<Option<String>>,
+    pub metadata: Option<serde_json::Value>,
+}
+
+impl std::fmt::Debug for AuditLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLogPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("user_id", &self.user_id)
+            .field("action", &self.action)
+            .field("resource_type", &self.resource_type)
+            .field("resource_id", &self.resource_id)
+            .field("old_values", &self.old_values)
+            .field("new_values", &self.new_values)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("status", &self.status)
+            .field("error_message", &self.error_message)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
+impl Validate for AuditLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.action {
+            v.max_chars("action", value, 100);
+        }
+        if let Some(value) = &self.resource_type {
+            v.max_chars("resource_type", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AuditLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, status, error_message, metadata, \"timestamp\"";
@@ -2669,6 +3444,35 @@ impl AuditLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM audit_logs WHERE id = $1 AND \"timestamp\" = $2", &[id, timestamp])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, timestamp];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
+        if let Some(value) = &patch.resource_type { params.push(value); sets.push(format!("resource_type = ${}", params.len())); }
+        if let Some(value) = &patch.resource_id { params.push(value); sets.push(format!("resource_id = ${}", params.len())); }
+        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
+        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, timestamp)?);
+        }
+        let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 AND \"timestamp\" = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM audit_logs", &[])?.get(0))
     }
 }
 
@@ -2804,6 +3608,69 @@ impl Validate for NewWorkflow {
     }
 }
 
+/// An update of `workflows`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkflowPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub definition: Option<serde_json::Value>,
+    pub agent_ids: Option<serde_json::Value>,
+    pub timeout_seconds: Option<i32>,
+    pub retry_config: Option<serde_json::Value>,
+    pub status: Option<WorkflowStatus>,
+    pub version: Option<String>,
+    pub tags: Option<serde_json::Value>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WorkflowPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("definition", &self.definition)
+            .field("agent_ids", &self.agent_ids)
+            .field("timeout_seconds", &self.timeout_seconds)
+            .field("retry_config", &self.retry_config)
+            .field("status", &self.status)
+            .field("version", &self.version)
+            .field("tags", &self.tags)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkflowPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.pattern("slug", value, &RE_WORKFLOWS_SLUG);
+        }
+        if let Some(value) = &self.timeout_seconds {
+            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), "1", "604800");
+        }
+        if let Some(value) = &self.version {
+            v.max_chars("version", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Workflow {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at";
@@ -2871,9 +3738,53 @@ impl Workflow {
         client.execute("DELETE FROM workflows WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.definition { params.push(value); sets.push(format!("definition = ${}", params.len())); }
+        if let Some(value) = &patch.agent_ids { params.push(value); sets.push(format!("agent_ids = ${}", params.len())); }
+        if let Some(value) = &patch.timeout_seconds { params.push(value); sets.push(format!("timeout_seconds = ${}", params.len())); }
+        if let Some(value) = &patch.retry_config { params.push(value); sets.push(format!("retry_config = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workflows SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE workflows SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workflows WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, slug`, if any.
+    pub fn find_by_tenant_id_and_slug(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Workflow>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflows WHERE tenant_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2994,6 +3905,63 @@ impl Validate for NewWorkflowExecution {
     }
 }
 
+/// An update of `workflow_executions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkflowExecutionPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub workflow_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub status: Option<RunStatus>,
+    pub current_step: Option<Option<String>>,
+    pub input_data: Option<serde_json::Value>,
+    pub output_data: Option<Option<serde_json::Value>>,
+    pub error_message: Option<Option<String>>,
+    pub steps_completed: Option<i32>,
+    pub steps_total: Option<Option<i32>>,
+    pub metadata: Option<serde_json::Value>,
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for WorkflowExecutionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowExecutionPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("workflow_id", &self.workflow_id)
+            .field("user_id", &self.user_id)
+            .field("status", &self.status)
+            .field("current_step", &self.current_step)
+            .field("input_data", &self.input_data)
+            .field("output_data", &self.output_data)
+            .field("error_message", &self.error_message)
+            .field("steps_completed", &self.steps_completed)
+            .field("steps_total", &self.steps_total)
+            .field("metadata", &self.metadata)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkflowExecutionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.current_step {
+            v.max_chars("current_step", value, 255);
+        }
+        if let Some(value) = &self.steps_completed {
+            v.range("steps_completed", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(Some(value)) = &self.steps_total {
+            v.range("steps_total", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl WorkflowExecution {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at";
@@ -3057,6 +4025,55 @@ impl WorkflowExecution {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM workflow_executions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.workflow_id { params.push(value); sets.push(format!("workflow_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.current_step { params.push(value); sets.push(format!("current_step = ${}", params.len())); }
+        if let Some(value) = &patch.input_data { params.push(value); sets.push(format!("input_data = ${}", params.len())); }
+        if let Some(value) = &patch.output_data { params.push(value); sets.push(format!("output_data = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.steps_completed { params.push(value); sets.push(format!("steps_completed = ${}", params.len())); }
+        if let Some(value) = &patch.steps_total { params.push(value); sets.push(format!("steps_total = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workflow_executions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workflow_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workflow_executions", &[])?.get(0))
     }
 }
 
@@ -3199,6 +4216,78 @@ impl Validate for NewCollection {
     }
 }
 
+/// An update of `collections`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CollectionPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub embedding_model: Option<String>,
+    pub chunk_size: Option<i32>,
+    pub chunk_overlap: Option<i32>,
+    pub document_count: Option<i32>,
+    pub total_chunks: Option<i32>,
+    pub status: Option<CollectionStatus>,
+    pub metadata: Option<serde_json::Value>,
+    pub settings: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for CollectionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CollectionPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("embedding_model", &self.embedding_model)
+            .field("chunk_size", &self.chunk_size)
+            .field("chunk_overlap", &self.chunk_overlap)
+            .field("document_count", &self.document_count)
+            .field("total_chunks", &self.total_chunks)
+            .field("status", &self.status)
+            .field("metadata", &self.metadata)
+            .field("settings", &self.settings)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for CollectionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.pattern("slug", value, &RE_COLLECTIONS_SLUG);
+        }
+        if let Some(value) = &self.embedding_model {
+            v.max_chars("embedding_model", value, 100);
+        }
+        if let Some(value) = &self.chunk_size {
+            v.range("chunk_size", rust_decimal::Decimal::from(*value), "1", "2147483647");
+        }
+        if let Some(value) = &self.chunk_overlap {
+            v.range("chunk_overlap", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.document_count {
+            v.range("document_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.total_chunks {
+            v.range("total_chunks", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl Collection {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at";
@@ -3266,9 +4355,53 @@ impl Collection {
         client.execute("DELETE FROM collections WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CollectionPatch) -> Result<Option<Collection>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.embedding_model { params.push(value); sets.push(format!("embedding_model = ${}", params.len())); }
+        if let Some(value) = &patch.chunk_size { params.push(value); sets.push(format!("chunk_size = ${}", params.len())); }
+        if let Some(value) = &patch.chunk_overlap { params.push(value); sets.push(format!("chunk_overlap = ${}", params.len())); }
+        if let Some(value) = &patch.document_count { params.push(value); sets.push(format!("document_count = ${}", params.len())); }
+        if let Some(value) = &patch.total_chunks { params.push(value); sets.push(format!("total_chunks = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE collections SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, postgres::Error> {
+        let sql = format!("SELECT {} FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE collections SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM collections WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, slug`, if any.
+    pub fn find_by_tenant_id_and_slug(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Collection>, postgres::Error> {
+        let sql = format!("SELECT {} FROM collections WHERE tenant_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3412,6 +4545,73 @@ impl Validate for NewDocument {
     }
 }
 
+/// An update of `documents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct DocumentPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub collection_id: Option<uuid::Uuid>,
+    pub title: Option<String>,
+    pub filename: Option<String>,
+    pub file_type: Option<String>,
+    pub file_size_bytes: Option<i64>,
+    pub storage_path: Option<String>,
+    pub status: Option<DocumentStatus>,
+    pub chunk_count: Option<i32>,
+    pub error_message: Option<Option<String>>,
+    pub metadata: Option<serde_json::Value>,
+    pub uploaded_by: Option<Option<uuid::Uuid>>,
+    pub uploaded_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for DocumentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocumentPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("collection_id", &self.collection_id)
+            .field("title", &self.title)
+            .field("filename", &self.filename)
+            .field("file_type", &self.file_type)
+            .field("file_size_bytes", &self.file_size_bytes)
+            .field("storage_path", &self.storage_path)
+            .field("status", &self.status)
+            .field("chunk_count", &self.chunk_count)
+            .field("error_message", &self.error_message)
+            .field("metadata", &self.metadata)
+            .field("uploaded_by", &self.uploaded_by)
+            .field("uploaded_at", &self.uploaded_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for DocumentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.title {
+            v.max_chars("title", value, 500);
+        }
+        if let Some(value) = &self.filename {
+            v.max_chars("filename", value, 500);
+        }
+        if let Some(value) = &self.file_type {
+            v.max_chars("file_type", value, 50);
+        }
+        if let Some(value) = &self.file_size_bytes {
+            v.range("file_size_bytes", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+        }
+        if let Some(value) = &self.chunk_count {
+            v.range("chunk_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl Document {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at";
@@ -3481,9 +4681,60 @@ impl Document {
         client.execute("DELETE FROM documents WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &DocumentPatch) -> Result<Option<Document>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.collection_id { params.push(value); sets.push(format!("collection_id = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.filename { params.push(value); sets.push(format!("filename = ${}", params.len())); }
+        if let Some(value) = &patch.file_type { params.push(value); sets.push(format!("file_type = ${}", params.len())); }
+        if let Some(value) = &patch.file_size_bytes { params.push(value); sets.push(format!("file_size_bytes = ${}", params.len())); }
+        if let Some(value) = &patch.storage_path { params.push(value); sets.push(format!("storage_path = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.chunk_count { params.push(value); sets.push(format!("chunk_count = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.uploaded_by { params.push(value); sets.push(format!("uploaded_by = ${}", params.len())); }
+        if let Some(value) = &patch.uploaded_at { params.push(value); sets.push(format!("uploaded_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE documents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+        let sql = format!("SELECT {} FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `collection_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+        let sql = format!("SELECT {} FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `uploaded_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_uploaded_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+        let sql = format!("SELECT {} FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE documents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM documents WHERE deleted_at IS NULL", &[])?.get(0))
     }
 }
 
@@ -3587,6 +4838,55 @@ impl Validate for NewChunk {
     }
 }
 
+/// An update of `chunks`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ChunkPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub collection_id: Option<uuid::Uuid>,
+    pub document_id: Option<uuid::Uuid>,
+    pub content: Option<String>,
+    pub chunk_index: Option<i32>,
+    pub embedding: Option<Option<String>>,
+    pub embedding_model: Option<String>,
+    pub token_count: Option<Option<i32>>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for ChunkPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChunkPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("collection_id", &self.collection_id)
+            .field("document_id", &self.document_id)
+            .field("content", &self.content)
+            .field("chunk_index", &self.chunk_index)
+            .field("embedding", &self.embedding)
+            .field("embedding_model", &self.embedding_model)
+            .field("token_count", &self.token_count)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for ChunkPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.chunk_index {
+            v.range("chunk_index", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.embedding_model {
+            v.max_chars("embedding_model", value, 100);
+        }
+        if let Some(Some(value)) = &self.token_count {
+            v.range("token_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl Chunk {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at";
@@ -3642,6 +4942,57 @@ impl Chunk {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM chunks WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ChunkPatch) -> Result<Option<Chunk>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.collection_id { params.push(value); sets.push(format!("collection_id = ${}", params.len())); }
+        if let Some(value) = &patch.document_id { params.push(value); sets.push(format!("document_id = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.chunk_index { params.push(value); sets.push(format!("chunk_index = ${}", params.len())); }
+        if let Some(value) = &patch.embedding { params.push(value); sets.push(format!("embedding = ${}::text::vector(1536)", params.len())); }
+        if let Some(value) = &patch.embedding_model { params.push(value); sets.push(format!("embedding_model = ${}", params.len())); }
+        if let Some(value) = &patch.token_count { params.push(value); sets.push(format!("token_count = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE chunks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+        let sql = format!("SELECT {} FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+        let sql = format!("SELECT {} FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_document_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+        let sql = format!("SELECT {} FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM chunks", &[])?.get(0))
+    }
+
+    /// The row with this `document_id, chunk_index`, if any.
+    pub fn find_by_document_id_and_chunk_index(client: &mut impl postgres::GenericClient, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, postgres::Error> {
+        let sql = format!("SELECT {} FROM chunks WHERE document_id = $1 AND chunk_index = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[document_id, chunk_index])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3747,6 +5098,59 @@ impl Validate for NewRagQuery {
     }
 }
 
+/// An update of `rag_queries`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct RagQueryPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub collection_id: Option<uuid::Uuid>,
+    pub query_text: Option<String>,
+    pub result_chunk_ids: Option<Vec<uuid::Uuid>>,
+    pub top_result_score: Option<Option<rust_decimal::Decimal>>,
+    pub retrieval_strategy: Option<String>,
+    pub filters: Option<serde_json::Value>,
+    pub response_time_ms: Option<Option<i32>>,
+    pub user_feedback: Option<Option<i16>>,
+    pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for RagQueryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RagQueryPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("collection_id", &self.collection_id)
+            .field("query_text", &self.query_text)
+            .field("result_chunk_ids", &self.result_chunk_ids)
+            .field("top_result_score", &self.top_result_score)
+            .field("retrieval_strategy", &self.retrieval_strategy)
+            .field("filters", &self.filters)
+            .field("response_time_ms", &self.response_time_ms)
+            .field("user_feedback", &self.user_feedback)
+            .field("timestamp", &self.timestamp)
+            .finish()
+    }
+}
+
+impl Validate for RagQueryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.top_result_score {
+            v.range("top_result_score", Violations::stored(*value, 4), "0.0", "1.0");
+            v.numeric_digits("top_result_score", *value, 5, 4);
+        }
+        if let Some(value) = &self.retrieval_strategy {
+            v.max_chars("retrieval_strategy", value, 50);
+        }
+        if let Some(Some(value)) = &self.response_time_ms {
+            v.range("response_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(Some(value)) = &self.user_feedback {
+            v.range("user_feedback", rust_decimal::Decimal::from(*value), "-1", "1");
+        }
+        v.into_result()
+    }
+}
+
 impl RagQuery {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\"";
@@ -3802,6 +5206,45 @@ impl RagQuery {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM rag_queries WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &RagQueryPatch) -> Result<Option<RagQuery>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.collection_id { params.push(value); sets.push(format!("collection_id = ${}", params.len())); }
+        if let Some(value) = &patch.query_text { params.push(value); sets.push(format!("query_text = ${}", params.len())); }
+        if let Some(value) = &patch.result_chunk_ids { params.push(value); sets.push(format!("result_chunk_ids = ${}", params.len())); }
+        if let Some(value) = &patch.top_result_score { params.push(value); sets.push(format!("top_result_score = ${}", params.len())); }
+        if let Some(value) = &patch.retrieval_strategy { params.push(value); sets.push(format!("retrieval_strategy = ${}", params.len())); }
+        if let Some(value) = &patch.filters { params.push(value); sets.push(format!("filters = ${}", params.len())); }
+        if let Some(value) = &patch.response_time_ms { params.push(value); sets.push(format!("response_time_ms = ${}", params.len())); }
+        if let Some(value) = &patch.user_feedback { params.push(value); sets.push(format!("user_feedback = ${}", params.len())); }
+        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE rag_queries SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
+        let sql = format!("SELECT {} FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
+        let sql = format!("SELECT {} FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM rag_queries", &[])?.get(0))
     }
 }
 
@@ -3960,6 +5403,81 @@ impl Validate for NewMcpServer {
     }
 }
 
+/// An update of `mcp_servers`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct McpServerPatch {
+    pub tenant_id: Option<Option<uuid::Uuid>>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub version: Option<String>,
+    pub category: Option<String>,
+    pub server_type: Option<McpServerType>,
+    pub command: Option<Option<String>>,
+    pub config_schema: Option<serde_json::Value>,
+    pub tools: Option<serde_json::Value>,
+    pub resources: Option<serde_json::Value>,
+    pub status: Option<McpServerStatus>,
+    pub is_public: Option<bool>,
+    pub documentation_url: Option<Option<String>>,
+    pub repository_url: Option<Option<String>>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for McpServerPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpServerPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("version", &self.version)
+            .field("category", &self.category)
+            .field("server_type", &self.server_type)
+            .field("command", &self.command)
+            .field("config_schema", &self.config_schema)
+            .field("tools", &self.tools)
+            .field("resources", &self.resources)
+            .field("status", &self.status)
+            .field("is_public", &self.is_public)
+            .field("documentation_url", &self.documentation_url)
+            .field("repository_url", &self.repository_url)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for McpServerPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+            v.pattern("slug", value, &RE_MCP_SERVERS_SLUG);
+        }
+        if let Some(value) = &self.version {
+            v.max_chars("version", value, 50);
+        }
+        if let Some(value) = &self.category {
+            v.max_chars("category", value, 50);
+        }
+        if let Some(Some(value)) = &self.documentation_url {
+            v.url("documentation_url", value);
+        }
+        if let Some(Some(value)) = &self.repository_url {
+            v.url("repository_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl McpServer {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at";
@@ -4031,6 +5549,53 @@ impl McpServer {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM mcp_servers WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &McpServerPatch) -> Result<Option<McpServer>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.category { params.push(value); sets.push(format!("category = ${}", params.len())); }
+        if let Some(value) = &patch.server_type { params.push(value); sets.push(format!("server_type = ${}", params.len())); }
+        if let Some(value) = &patch.command { params.push(value); sets.push(format!("command = ${}", params.len())); }
+        if let Some(value) = &patch.config_schema { params.push(value); sets.push(format!("config_schema = ${}", params.len())); }
+        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
+        if let Some(value) = &patch.resources { params.push(value); sets.push(format!("resources = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.is_public { params.push(value); sets.push(format!("is_public = ${}", params.len())); }
+        if let Some(value) = &patch.documentation_url { params.push(value); sets.push(format!("documentation_url = ${}", params.len())); }
+        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE mcp_servers SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM mcp_servers", &[])?.get(0))
+    }
+
+    /// The row with this `slug`, if any.
+    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<McpServer>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_servers WHERE slug = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4128,6 +5693,46 @@ impl Validate for NewMcpServerConfig {
     }
 }
 
+/// An update of `mcp_server_configs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct McpServerConfigPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub mcp_server_id: Option<uuid::Uuid>,
+    pub enabled: Option<bool>,
+    pub config_values: Option<serde_json::Value>,
+    pub environment: Option<serde_json::Value>,
+    pub resource_limits: Option<serde_json::Value>,
+    pub allowed_users: Option<serde_json::Value>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for McpServerConfigPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpServerConfigPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("mcp_server_id", &self.mcp_server_id)
+            .field("enabled", &self.enabled)
+            .field("config_values", &strata::Redacted)
+            .field("environment", &strata::Redacted)
+            .field("resource_limits", &self.resource_limits)
+            .field("allowed_users", &self.allowed_users)
+            .field("created_by", &self.created_by)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for McpServerConfigPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl McpServerConfig {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at";
@@ -4183,6 +5788,57 @@ impl McpServerConfig {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM mcp_server_configs WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &McpServerConfigPatch) -> Result<Option<McpServerConfig>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.mcp_server_id { params.push(value); sets.push(format!("mcp_server_id = ${}", params.len())); }
+        if let Some(value) = &patch.enabled { params.push(value); sets.push(format!("enabled = ${}", params.len())); }
+        if let Some(value) = &patch.config_values { params.push(value); sets.push(format!("config_values = ${}", params.len())); }
+        if let Some(value) = &patch.environment { params.push(value); sets.push(format!("environment = ${}", params.len())); }
+        if let Some(value) = &patch.resource_limits { params.push(value); sets.push(format!("resource_limits = ${}", params.len())); }
+        if let Some(value) = &patch.allowed_users { params.push(value); sets.push(format!("allowed_users = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE mcp_server_configs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_mcp_server_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM mcp_server_configs", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, mcp_server_id`, if any.
+    pub fn find_by_tenant_id_and_mcp_server_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, mcp_server_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4322,6 +5978,72 @@ impl Validate for NewMcpToolExecution {
     }
 }
 
+/// An update of `mcp_tool_executions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct McpToolExecutionPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub mcp_server_id: Option<uuid::Uuid>,
+    pub agent_id: Option<Option<uuid::Uuid>>,
+    pub conversation_id: Option<Option<uuid::Uuid>>,
+    pub message_id: Option<Option<uuid::Uuid>>,
+    pub message_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub tool_name: Option<String>,
+    pub parameters: Option<serde_json::Value>,
+    pub result: Option<Option<serde_json::Value>>,
+    pub status: Option<ExecutionResult>,
+    pub error_message: Option<Option<String>>,
+    pub error_code: Option<Option<String>>,
+    pub execution_time_ms: Option<Option<i32>>,
+    pub server_instance_id: Option<Option<String>>,
+    pub metadata: Option<serde_json::Value>,
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for McpToolExecutionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("McpToolExecutionPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("mcp_server_id", &self.mcp_server_id)
+            .field("agent_id", &self.agent_id)
+            .field("conversation_id", &self.conversation_id)
+            .field("message_id", &self.message_id)
+            .field("message_created_at", &self.message_created_at)
+            .field("tool_name", &self.tool_name)
+            .field("parameters", &self.parameters)
+            .field("result", &self.result)
+            .field("status", &self.status)
+            .field("error_message", &self.error_message)
+            .field("error_code", &self.error_code)
+            .field("execution_time_ms", &self.execution_time_ms)
+            .field("server_instance_id", &self.server_instance_id)
+            .field("metadata", &self.metadata)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .finish()
+    }
+}
+
+impl Validate for McpToolExecutionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.tool_name {
+            v.max_chars("tool_name", value, 255);
+        }
+        if let Some(Some(value)) = &self.error_code {
+            v.max_chars("error_code", value, 50);
+        }
+        if let Some(Some(value)) = &self.execution_time_ms {
+            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(Some(value)) = &self.server_instance_id {
+            v.max_chars("server_instance_id", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl McpToolExecution {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at";
@@ -4391,6 +6113,64 @@ impl McpToolExecution {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM mcp_tool_executions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &McpToolExecutionPatch) -> Result<Option<McpToolExecution>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.mcp_server_id { params.push(value); sets.push(format!("mcp_server_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.conversation_id { params.push(value); sets.push(format!("conversation_id = ${}", params.len())); }
+        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
+        if let Some(value) = &patch.message_created_at { params.push(value); sets.push(format!("message_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.tool_name { params.push(value); sets.push(format!("tool_name = ${}", params.len())); }
+        if let Some(value) = &patch.parameters { params.push(value); sets.push(format!("parameters = ${}", params.len())); }
+        if let Some(value) = &patch.result { params.push(value); sets.push(format!("result = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.error_code { params.push(value); sets.push(format!("error_code = ${}", params.len())); }
+        if let Some(value) = &patch.execution_time_ms { params.push(value); sets.push(format!("execution_time_ms = ${}", params.len())); }
+        if let Some(value) = &patch.server_instance_id { params.push(value); sets.push(format!("server_instance_id = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE mcp_tool_executions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_mcp_server_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `conversation_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_conversation_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM mcp_tool_executions", &[])?.get(0))
     }
 }
 
@@ -4486,6 +6266,48 @@ impl Validate for NewUsageMetric {
     }
 }
 
+/// An update of `usage_metrics`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UsageMetricPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub metric_type: Option<String>,
+    pub metric_value: Option<i64>,
+    pub agent_id: Option<Option<uuid::Uuid>>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub metadata: Option<serde_json::Value>,
+    pub recorded_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub period_end: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for UsageMetricPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsageMetricPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("metric_type", &self.metric_type)
+            .field("metric_value", &self.metric_value)
+            .field("agent_id", &self.agent_id)
+            .field("user_id", &self.user_id)
+            .field("metadata", &self.metadata)
+            .field("recorded_at", &self.recorded_at)
+            .field("period_end", &self.period_end)
+            .finish()
+    }
+}
+
+impl Validate for UsageMetricPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.metric_type {
+            v.max_chars("metric_type", value, 50);
+        }
+        if let Some(value) = &self.metric_value {
+            v.range("metric_value", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+        }
+        v.into_result()
+    }
+}
+
 impl UsageMetric {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, metric_type, metric_value, agent_id, user_id, metadata, recorded_at, period_start, period_end";
@@ -4539,6 +6361,31 @@ impl UsageMetric {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM usage_metrics WHERE id = $1 AND period_start = $2", &[id, period_start])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>, patch: &UsageMetricPatch) -> Result<Option<UsageMetric>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, period_start];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.metric_type { params.push(value); sets.push(format!("metric_type = ${}", params.len())); }
+        if let Some(value) = &patch.metric_value { params.push(value); sets.push(format!("metric_value = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.recorded_at { params.push(value); sets.push(format!("recorded_at = ${}", params.len())); }
+        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, period_start)?);
+        }
+        let sql = format!("UPDATE usage_metrics SET {} WHERE id = $1 AND period_start = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM usage_metrics", &[])?.get(0))
     }
 }
 
@@ -4651,6 +6498,62 @@ impl Validate for NewSubscriptionPlan {
     }
 }
 
+/// An update of `subscription_plans`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct SubscriptionPlanPatch {
+    pub plan_type: Option<PlanType>,
+    pub name: Option<String>,
+    pub price_monthly_usd: Option<rust_decimal::Decimal>,
+    pub max_agents: Option<i32>,
+    pub max_daily_requests: Option<i32>,
+    pub max_monthly_tokens: Option<i64>,
+    pub features: Option<serde_json::Value>,
+    pub is_active: Option<bool>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for SubscriptionPlanPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriptionPlanPatch")
+            .field("plan_type", &self.plan_type)
+            .field("name", &self.name)
+            .field("price_monthly_usd", &self.price_monthly_usd)
+            .field("max_agents", &self.max_agents)
+            .field("max_daily_requests", &self.max_daily_requests)
+            .field("max_monthly_tokens", &self.max_monthly_tokens)
+            .field("features", &self.features)
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for SubscriptionPlanPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 100);
+        }
+        if let Some(value) = &self.price_monthly_usd {
+            v.range("price_monthly_usd", Violations::stored(*value, 2), "0", "99999999.99");
+            v.numeric_digits("price_monthly_usd", *value, 10, 2);
+        }
+        if let Some(value) = &self.max_agents {
+            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.max_daily_requests {
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.max_monthly_tokens {
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+        }
+        v.into_result()
+    }
+}
+
 impl SubscriptionPlan {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at";
@@ -4706,6 +6609,39 @@ impl SubscriptionPlan {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM subscription_plans WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SubscriptionPlanPatch) -> Result<Option<SubscriptionPlan>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.plan_type { params.push(value); sets.push(format!("plan_type = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.price_monthly_usd { params.push(value); sets.push(format!("price_monthly_usd = ${}", params.len())); }
+        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
+        if let Some(value) = &patch.max_daily_requests { params.push(value); sets.push(format!("max_daily_requests = ${}", params.len())); }
+        if let Some(value) = &patch.max_monthly_tokens { params.push(value); sets.push(format!("max_monthly_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.features { params.push(value); sets.push(format!("features = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE subscription_plans SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM subscription_plans", &[])?.get(0))
+    }
+
+    /// The row with this `plan_type`, if any.
+    pub fn find_by_plan_type(client: &mut impl postgres::GenericClient, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, postgres::Error> {
+        let sql = format!("SELECT {} FROM subscription_plans WHERE plan_type = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[plan_type])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4810,6 +6746,55 @@ impl Validate for NewBillingRecord {
     }
 }
 
+/// An update of `billing_records`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct BillingRecordPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub subscription_plan_id: Option<uuid::Uuid>,
+    pub period_start: Option<chrono::NaiveDate>,
+    pub period_end: Option<chrono::NaiveDate>,
+    pub amount_usd: Option<rust_decimal::Decimal>,
+    pub status: Option<BillingStatus>,
+    pub paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub invoice_url: Option<Option<String>>,
+    pub metadata: Option<serde_json::Value>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for BillingRecordPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BillingRecordPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("subscription_plan_id", &self.subscription_plan_id)
+            .field("period_start", &self.period_start)
+            .field("period_end", &self.period_end)
+            .field("amount_usd", &self.amount_usd)
+            .field("status", &self.status)
+            .field("paid_at", &self.paid_at)
+            .field("invoice_url", &self.invoice_url)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for BillingRecordPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.amount_usd {
+            v.range("amount_usd", Violations::stored(*value, 2), "0", "9999999999.99");
+            v.numeric_digits("amount_usd", *value, 12, 2);
+        }
+        if let Some(Some(value)) = &self.invoice_url {
+            v.url("invoice_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl BillingRecord {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at";
@@ -4867,6 +6852,46 @@ impl BillingRecord {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM billing_records WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &BillingRecordPatch) -> Result<Option<BillingRecord>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.subscription_plan_id { params.push(value); sets.push(format!("subscription_plan_id = ${}", params.len())); }
+        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
+        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
+        if let Some(value) = &patch.amount_usd { params.push(value); sets.push(format!("amount_usd = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.paid_at { params.push(value); sets.push(format!("paid_at = ${}", params.len())); }
+        if let Some(value) = &patch.invoice_url { params.push(value); sets.push(format!("invoice_url = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE billing_records SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
+        let sql = format!("SELECT {} FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `subscription_plan_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_subscription_plan_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
+        let sql = format!("SELECT {} FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM billing_records", &[])?.get(0))
     }
 }
 
@@ -4976,6 +7001,61 @@ impl Validate for NewTenantQuota {
     }
 }
 
+/// An update of `tenant_quotas`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TenantQuotaPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub max_agents: Option<i32>,
+    pub max_daily_requests: Option<i32>,
+    pub max_monthly_tokens: Option<i64>,
+    pub requests_today: Option<i32>,
+    pub tokens_this_month: Option<i64>,
+    pub daily_reset_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub monthly_reset_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for TenantQuotaPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantQuotaPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("max_agents", &self.max_agents)
+            .field("max_daily_requests", &self.max_daily_requests)
+            .field("max_monthly_tokens", &self.max_monthly_tokens)
+            .field("requests_today", &self.requests_today)
+            .field("tokens_this_month", &self.tokens_this_month)
+            .field("daily_reset_at", &self.daily_reset_at)
+            .field("monthly_reset_at", &self.monthly_reset_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for TenantQuotaPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.max_agents {
+            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.max_daily_requests {
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.max_monthly_tokens {
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+        }
+        if let Some(value) = &self.requests_today {
+            v.range("requests_today", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if let Some(value) = &self.tokens_this_month {
+            v.range("tokens_this_month", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+        }
+        v.into_result()
+    }
+}
+
 impl TenantQuota {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at";
@@ -5031,6 +7111,45 @@ impl TenantQuota {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM tenant_quotas WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TenantQuotaPatch) -> Result<Option<TenantQuota>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
+        if let Some(value) = &patch.max_daily_requests { params.push(value); sets.push(format!("max_daily_requests = ${}", params.len())); }
+        if let Some(value) = &patch.max_monthly_tokens { params.push(value); sets.push(format!("max_monthly_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.requests_today { params.push(value); sets.push(format!("requests_today = ${}", params.len())); }
+        if let Some(value) = &patch.tokens_this_month { params.push(value); sets.push(format!("tokens_this_month = ${}", params.len())); }
+        if let Some(value) = &patch.daily_reset_at { params.push(value); sets.push(format!("daily_reset_at = ${}", params.len())); }
+        if let Some(value) = &patch.monthly_reset_at { params.push(value); sets.push(format!("monthly_reset_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE tenant_quotas SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM tenant_quotas", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id`, if any.
+    pub fn find_by_tenant_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tenant_quotas WHERE tenant_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5119,6 +7238,48 @@ impl Validate for NewRegion {
     }
 }
 
+/// An update of `regions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct RegionPatch {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub provider: Option<String>,
+    pub is_active: Option<bool>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for RegionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegionPatch")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .field("provider", &self.provider)
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for RegionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.code {
+            v.max_chars("code", value, 50);
+            v.pattern("code", value, &RE_REGIONS_CODE);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 100);
+        }
+        if let Some(value) = &self.provider {
+            v.max_chars("provider", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Region {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, code, name, provider, is_active, created_at, updated_at";
@@ -5166,6 +7327,35 @@ impl Region {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM regions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &RegionPatch) -> Result<Option<Region>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.code { params.push(value); sets.push(format!("code = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE regions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM regions", &[])?.get(0))
+    }
+
+    /// The row with this `code`, if any.
+    pub fn find_by_code(client: &mut impl postgres::GenericClient, code: &String) -> Result<Option<Region>, postgres::Error> {
+        let sql = format!("SELECT {} FROM regions WHERE code = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[code])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5232,6 +7422,36 @@ impl Validate for NewTenantRegion {
     }
 }
 
+/// An update of `tenant_regions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TenantRegionPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub region_id: Option<uuid::Uuid>,
+    pub is_primary: Option<bool>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for TenantRegionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TenantRegionPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("region_id", &self.region_id)
+            .field("is_primary", &self.is_primary)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for TenantRegionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl TenantRegion {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, region_id, is_primary, created_at, updated_at";
@@ -5277,6 +7497,46 @@ impl TenantRegion {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM tenant_regions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TenantRegionPatch) -> Result<Option<TenantRegion>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.region_id { params.push(value); sets.push(format!("region_id = ${}", params.len())); }
+        if let Some(value) = &patch.is_primary { params.push(value); sets.push(format!("is_primary = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE tenant_regions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `region_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM tenant_regions", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, region_id`, if any.
+    pub fn find_by_tenant_id_and_region_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, region_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5361,6 +7621,45 @@ impl Validate for NewReplicationStatus {
     }
 }
 
+/// An update of `replication_status`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ReplicationStatusPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub source_region_id: Option<uuid::Uuid>,
+    pub target_region_id: Option<uuid::Uuid>,
+    pub state: Option<ReplicationState>,
+    pub lag_seconds: Option<Option<i32>>,
+    pub last_replicated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for ReplicationStatusPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReplicationStatusPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("source_region_id", &self.source_region_id)
+            .field("target_region_id", &self.target_region_id)
+            .field("state", &self.state)
+            .field("lag_seconds", &self.lag_seconds)
+            .field("last_replicated_at", &self.last_replicated_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for ReplicationStatusPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.lag_seconds {
+            v.range("lag_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        v.into_result()
+    }
+}
+
 impl ReplicationStatus {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at";
@@ -5412,6 +7711,55 @@ impl ReplicationStatus {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM replication_status WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ReplicationStatusPatch) -> Result<Option<ReplicationStatus>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.source_region_id { params.push(value); sets.push(format!("source_region_id = ${}", params.len())); }
+        if let Some(value) = &patch.target_region_id { params.push(value); sets.push(format!("target_region_id = ${}", params.len())); }
+        if let Some(value) = &patch.state { params.push(value); sets.push(format!("state = ${}", params.len())); }
+        if let Some(value) = &patch.lag_seconds { params.push(value); sets.push(format!("lag_seconds = ${}", params.len())); }
+        if let Some(value) = &patch.last_replicated_at { params.push(value); sets.push(format!("last_replicated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE replication_status SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+        let sql = format!("SELECT {} FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_source_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+        let sql = format!("SELECT {} FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_target_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+        let sql = format!("SELECT {} FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM replication_status", &[])?.get(0))
+    }
+
+    /// The row with this `tenant_id, source_region_id, target_region_id`, if any.
+    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
+        let sql = format!("SELECT {} FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[tenant_id, source_region_id, target_region_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5507,6 +7855,50 @@ impl Validate for NewCrossRegionSyncLog {
     }
 }
 
+/// An update of `cross_region_sync_logs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CrossRegionSyncLogPatch {
+    pub tenant_id: Option<uuid::Uuid>,
+    pub source_region_id: Option<uuid::Uuid>,
+    pub target_region_id: Option<uuid::Uuid>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<Option<uuid::Uuid>>,
+    pub operation: Option<String>,
+    pub status: Option<AuditStatus>,
+    pub error_message: Option<Option<String>>,
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl std::fmt::Debug for CrossRegionSyncLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CrossRegionSyncLogPatch")
+            .field("tenant_id", &self.tenant_id)
+            .field("source_region_id", &self.source_region_id)
+            .field("target_region_id", &self.target_region_id)
+            .field("entity_type", &self.entity_type)
+            .field("entity_id", &self.entity_id)
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("error_message", &self.error_message)
+            .field("synced_at", &self.synced_at)
+            .finish()
+    }
+}
+
+impl Validate for CrossRegionSyncLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.entity_type {
+            v.max_chars("entity_type", value, 100);
+        }
+        if let Some(value) = &self.operation {
+            v.max_chars("operation", value, 20);
+        }
+        v.into_result()
+    }
+}
+
 impl CrossRegionSyncLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at";
@@ -5560,6 +7952,50 @@ impl CrossRegionSyncLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM cross_region_sync_logs WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CrossRegionSyncLogPatch) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
+        if let Some(value) = &patch.source_region_id { params.push(value); sets.push(format!("source_region_id = ${}", params.len())); }
+        if let Some(value) = &patch.target_region_id { params.push(value); sets.push(format!("target_region_id = ${}", params.len())); }
+        if let Some(value) = &patch.entity_type { params.push(value); sets.push(format!("entity_type = ${}", params.len())); }
+        if let Some(value) = &patch.entity_id { params.push(value); sets.push(format!("entity_id = ${}", params.len())); }
+        if let Some(value) = &patch.operation { params.push(value); sets.push(format!("operation = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE cross_region_sync_logs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_source_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_target_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM cross_region_sync_logs", &[])?.get(0))
     }
 }
 

@@ -1605,6 +1605,80 @@ impl Validate for NewAgent {
     }
 }
 
+/// An update of `agents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentPatch {
+    pub name: Option<String>,
+    pub display_name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub allowed_lanes: Option<Option<Vec<i32>>>,
+    pub capabilities: Option<Option<Vec<String>>>,
+    pub default_provider: Option<String>,
+    pub default_model: Option<String>,
+    pub default_temperature: Option<Option<rust_decimal::Decimal>>,
+    pub default_max_tokens: Option<Option<i32>>,
+    pub system_prompt: Option<String>,
+    pub prompt_template: Option<Option<String>>,
+    pub tools_config: Option<Option<serde_json::Value>>,
+    pub status: Option<Option<AgentStatus>>,
+    pub version: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for AgentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentPatch")
+            .field("name", &self.name)
+            .field("display_name", &self.display_name)
+            .field("description", &self.description)
+            .field("allowed_lanes", &self.allowed_lanes)
+            .field("capabilities", &self.capabilities)
+            .field("default_provider", &self.default_provider)
+            .field("default_model", &self.default_model)
+            .field("default_temperature", &self.default_temperature)
+            .field("default_max_tokens", &self.default_max_tokens)
+            .field("system_prompt", &self.system_prompt)
+            .field("prompt_template", &self.prompt_template)
+            .field("tools_config", &self.tools_config)
+            .field("status", &self.status)
+            .field("version", &self.version)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for AgentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 100);
+        }
+        if let Some(value) = &self.display_name {
+            v.max_chars("display_name", value, 255);
+        }
+        if let Some(value) = &self.default_provider {
+            v.max_chars("default_provider", value, 50);
+        }
+        if let Some(value) = &self.default_model {
+            v.max_chars("default_model", value, 100);
+        }
+        if let Some(Some(value)) = &self.default_temperature {
+            v.numeric_digits("default_temperature", *value, 3, 2);
+        }
+        if let Some(Some(value)) = &self.version {
+            v.max_chars("version", value, 20);
+        }
+        v.into_result()
+    }
+}
+
 impl Agent {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by";
@@ -1676,6 +1750,59 @@ impl Agent {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agents WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.display_name { params.push(value); sets.push(format!("display_name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.allowed_lanes { params.push(value); sets.push(format!("allowed_lanes = ${}", params.len())); }
+        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
+        if let Some(value) = &patch.default_provider { params.push(value); sets.push(format!("default_provider = ${}", params.len())); }
+        if let Some(value) = &patch.default_model { params.push(value); sets.push(format!("default_model = ${}", params.len())); }
+        if let Some(value) = &patch.default_temperature { params.push(value); sets.push(format!("default_temperature = ${}", params.len())); }
+        if let Some(value) = &patch.default_max_tokens { params.push(value); sets.push(format!("default_max_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
+        if let Some(value) = &patch.prompt_template { params.push(value); sets.push(format!("prompt_template = ${}", params.len())); }
+        if let Some(value) = &patch.tools_config { params.push(value); sets.push(format!("tools_config = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agents", &[])?.get(0))
+    }
+
+    /// The row with this `name`, if any.
+    pub fn find_by_name(client: &mut impl postgres::GenericClient, name: &String) -> Result<Option<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE name = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[name])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1796,6 +1923,63 @@ impl Validate for NewAgentConfig {
     }
 }
 
+/// An update of `agent_configs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentConfigPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub agent_id: Option<uuid::Uuid>,
+    pub provider: Option<Option<String>>,
+    pub model: Option<Option<String>>,
+    pub temperature: Option<Option<rust_decimal::Decimal>>,
+    pub max_tokens: Option<Option<i32>>,
+    pub system_prompt_additions: Option<Option<String>>,
+    pub context_instructions: Option<Option<String>>,
+    pub enabled: Option<Option<bool>>,
+    pub auto_trigger: Option<Option<bool>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for AgentConfigPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentConfigPatch")
+            .field("project_id", &self.project_id)
+            .field("agent_id", &self.agent_id)
+            .field("provider", &self.provider)
+            .field("model", &self.model)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("system_prompt_additions", &self.system_prompt_additions)
+            .field("context_instructions", &self.context_instructions)
+            .field("enabled", &self.enabled)
+            .field("auto_trigger", &self.auto_trigger)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for AgentConfigPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.provider {
+            v.max_chars("provider", value, 50);
+        }
+        if let Some(Some(value)) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(Some(value)) = &self.temperature {
+            v.numeric_digits("temperature", *value, 3, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentConfig {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by";
@@ -1859,6 +2043,67 @@ impl AgentConfig {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_configs WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentConfigPatch) -> Result<Option<AgentConfig>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
+        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.system_prompt_additions { params.push(value); sets.push(format!("system_prompt_additions = ${}", params.len())); }
+        if let Some(value) = &patch.context_instructions { params.push(value); sets.push(format!("context_instructions = ${}", params.len())); }
+        if let Some(value) = &patch.enabled { params.push(value); sets.push(format!("enabled = ${}", params.len())); }
+        if let Some(value) = &patch.auto_trigger { params.push(value); sets.push(format!("auto_trigger = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_configs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_configs", &[])?.get(0))
+    }
+
+    /// The row with this `project_id, agent_id`, if any.
+    pub fn find_by_project_id_and_agent_id(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_configs WHERE project_id = $1 AND agent_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[project_id, agent_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2052,6 +2297,96 @@ impl Validate for NewAgentRun {
     }
 }
 
+/// An update of `agent_runs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentRunPatch {
+    pub card_id: Option<uuid::Uuid>,
+    pub agent_id: Option<uuid::Uuid>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub temperature: Option<Option<rust_decimal::Decimal>>,
+    pub max_tokens: Option<Option<i32>>,
+    pub status: Option<Option<RunStatus>>,
+    pub progress: Option<Option<rust_decimal::Decimal>>,
+    pub input_tokens: Option<Option<i32>>,
+    pub output_tokens: Option<Option<i32>>,
+    pub total_tokens: Option<Option<i32>>,
+    pub provider_cost: Option<Option<rust_decimal::Decimal>>,
+    pub customer_price: Option<Option<rust_decimal::Decimal>>,
+    pub started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub duration_ms: Option<Option<i32>>,
+    pub result_summary: Option<Option<String>>,
+    pub result_data: Option<Option<serde_json::Value>>,
+    pub error_message: Option<Option<String>>,
+    pub error_code: Option<Option<String>>,
+    pub input_context: Option<Option<serde_json::Value>>,
+    pub execution_metadata: Option<Option<serde_json::Value>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub triggered_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for AgentRunPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentRunPatch")
+            .field("card_id", &self.card_id)
+            .field("agent_id", &self.agent_id)
+            .field("provider", &self.provider)
+            .field("model", &self.model)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("status", &self.status)
+            .field("progress", &self.progress)
+            .field("input_tokens", &self.input_tokens)
+            .field("output_tokens", &self.output_tokens)
+            .field("total_tokens", &self.total_tokens)
+            .field("provider_cost", &self.provider_cost)
+            .field("customer_price", &self.customer_price)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("duration_ms", &self.duration_ms)
+            .field("result_summary", &self.result_summary)
+            .field("result_data", &self.result_data)
+            .field("error_message", &self.error_message)
+            .field("error_code", &self.error_code)
+            .field("input_context", &self.input_context)
+            .field("execution_metadata", &self.execution_metadata)
+            .field("updated_at", &self.updated_at)
+            .field("triggered_by", &self.triggered_by)
+            .finish()
+    }
+}
+
+impl Validate for AgentRunPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.provider {
+            v.max_chars("provider", value, 50);
+        }
+        if let Some(value) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(Some(value)) = &self.temperature {
+            v.numeric_digits("temperature", *value, 3, 2);
+        }
+        if let Some(Some(value)) = &self.progress {
+            v.range("progress", Violations::stored(*value, 2), "0", "100");
+            v.numeric_digits("progress", *value, 5, 2);
+        }
+        if let Some(Some(value)) = &self.provider_cost {
+            v.numeric_digits("provider_cost", *value, 10, 6);
+        }
+        if let Some(Some(value)) = &self.customer_price {
+            v.numeric_digits("customer_price", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.error_code {
+            v.max_chars("error_code", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentRun {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, card_id, agent_id, provider, model, temperature, max_tokens, status, progress, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, started_at, completed_at, duration_ms, result_summary, result_data, error_message, error_code, input_context, execution_metadata, created_at, updated_at, triggered_by";
@@ -2137,6 +2472,47 @@ impl AgentRun {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_runs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunPatch) -> Result<Option<AgentRun>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
+        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.progress { params.push(value); sets.push(format!("progress = ${}", params.len())); }
+        if let Some(value) = &patch.input_tokens { params.push(value); sets.push(format!("input_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.output_tokens { params.push(value); sets.push(format!("output_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.provider_cost { params.push(value); sets.push(format!("provider_cost = ${}", params.len())); }
+        if let Some(value) = &patch.customer_price { params.push(value); sets.push(format!("customer_price = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.duration_ms { params.push(value); sets.push(format!("duration_ms = ${}", params.len())); }
+        if let Some(value) = &patch.result_summary { params.push(value); sets.push(format!("result_summary = ${}", params.len())); }
+        if let Some(value) = &patch.result_data { params.push(value); sets.push(format!("result_data = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.error_code { params.push(value); sets.push(format!("error_code = ${}", params.len())); }
+        if let Some(value) = &patch.input_context { params.push(value); sets.push(format!("input_context = ${}", params.len())); }
+        if let Some(value) = &patch.execution_metadata { params.push(value); sets.push(format!("execution_metadata = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.triggered_by { params.push(value); sets.push(format!("triggered_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE agent_runs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_runs", &[])?.get(0))
     }
 }
 
@@ -2233,6 +2609,47 @@ impl Validate for NewAgentRunLog {
     }
 }
 
+/// An update of `agent_run_logs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentRunLogPatch {
+    pub run_id: Option<uuid::Uuid>,
+    pub run_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub timestamp: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub log_level: Option<LogLevel>,
+    pub source: Option<Option<LogSource>>,
+    pub message: Option<String>,
+    pub structured_data: Option<Option<serde_json::Value>>,
+    pub operation: Option<Option<String>>,
+    pub correlation_id: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for AgentRunLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentRunLogPatch")
+            .field("run_id", &self.run_id)
+            .field("run_created_at", &self.run_created_at)
+            .field("timestamp", &self.timestamp)
+            .field("log_level", &self.log_level)
+            .field("source", &self.source)
+            .field("message", &self.message)
+            .field("structured_data", &self.structured_data)
+            .field("operation", &self.operation)
+            .field("correlation_id", &self.correlation_id)
+            .finish()
+    }
+}
+
+impl Validate for AgentRunLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.operation {
+            v.max_chars("operation", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentRunLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
@@ -2288,6 +2705,32 @@ impl AgentRunLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_run_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogPatch) -> Result<Option<AgentRunLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
+        if let Some(value) = &patch.run_created_at { params.push(value); sets.push(format!("run_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
+        if let Some(value) = &patch.log_level { params.push(value); sets.push(format!("log_level = ${}", params.len())); }
+        if let Some(value) = &patch.source { params.push(value); sets.push(format!("source = ${}", params.len())); }
+        if let Some(value) = &patch.message { params.push(value); sets.push(format!("message = ${}", params.len())); }
+        if let Some(value) = &patch.structured_data { params.push(value); sets.push(format!("structured_data = ${}", params.len())); }
+        if let Some(value) = &patch.operation { params.push(value); sets.push(format!("operation = ${}", params.len())); }
+        if let Some(value) = &patch.correlation_id { params.push(value); sets.push(format!("correlation_id = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE agent_run_logs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_run_logs", &[])?.get(0))
     }
 }
 
@@ -2382,6 +2825,47 @@ impl Validate for NewAgentRunLogsArchive {
     }
 }
 
+/// An update of `agent_run_logs_archive`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentRunLogsArchivePatch {
+    pub run_id: Option<uuid::Uuid>,
+    pub run_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub timestamp: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub log_level: Option<LogLevel>,
+    pub source: Option<Option<LogSource>>,
+    pub message: Option<String>,
+    pub structured_data: Option<Option<serde_json::Value>>,
+    pub operation: Option<Option<String>>,
+    pub correlation_id: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for AgentRunLogsArchivePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentRunLogsArchivePatch")
+            .field("run_id", &self.run_id)
+            .field("run_created_at", &self.run_created_at)
+            .field("timestamp", &self.timestamp)
+            .field("log_level", &self.log_level)
+            .field("source", &self.source)
+            .field("message", &self.message)
+            .field("structured_data", &self.structured_data)
+            .field("operation", &self.operation)
+            .field("correlation_id", &self.correlation_id)
+            .finish()
+    }
+}
+
+impl Validate for AgentRunLogsArchivePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.operation {
+            v.max_chars("operation", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentRunLogsArchive {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
@@ -2437,6 +2921,32 @@ impl AgentRunLogsArchive {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_run_logs_archive WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogsArchivePatch) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
+        if let Some(value) = &patch.run_created_at { params.push(value); sets.push(format!("run_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
+        if let Some(value) = &patch.log_level { params.push(value); sets.push(format!("log_level = ${}", params.len())); }
+        if let Some(value) = &patch.source { params.push(value); sets.push(format!("source = ${}", params.len())); }
+        if let Some(value) = &patch.message { params.push(value); sets.push(format!("message = ${}", params.len())); }
+        if let Some(value) = &patch.structured_data { params.push(value); sets.push(format!("structured_data = ${}", params.len())); }
+        if let Some(value) = &patch.operation { params.push(value); sets.push(format!("operation = ${}", params.len())); }
+        if let Some(value) = &patch.correlation_id { params.push(value); sets.push(format!("correlation_id = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE agent_run_logs_archive SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_run_logs_archive", &[])?.get(0))
     }
 }
 
@@ -2554,6 +3064,56 @@ impl Validate for NewAuditLog {
     }
 }
 
+/// An update of `audit_log`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AuditLogPatch {
+    pub entity_type: Option<String>,
+    pub entity_id: Option<uuid::Uuid>,
+    pub workspace_id: Option<Option<uuid::Uuid>>,
+    pub action: Option<String>,
+    pub actor_id: Option<Option<uuid::Uuid>>,
+    pub actor_type: Option<Option<ActorType>>,
+    pub field_changes: Option<Option<serde_json::Value>>,
+    pub old_values: Option<Option<serde_json::Value>>,
+    pub new_values: Option<Option<serde_json::Value>>,
+    pub request_id: Option<Option<uuid::Uuid>>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+    pub user_agent: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for AuditLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLogPatch")
+            .field("entity_type", &self.entity_type)
+            .field("entity_id", &self.entity_id)
+            .field("workspace_id", &self.workspace_id)
+            .field("action", &self.action)
+            .field("actor_id", &self.actor_id)
+            .field("actor_type", &self.actor_type)
+            .field("field_changes", &self.field_changes)
+            .field("old_values", &self.old_values)
+            .field("new_values", &self.new_values)
+            .field("request_id", &self.request_id)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+impl Validate for AuditLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.entity_type {
+            v.max_chars("entity_type", value, 50);
+        }
+        if let Some(value) = &self.action {
+            v.max_chars("action", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl AuditLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, entity_type, entity_id, workspace_id, action, actor_id, actor_type, field_changes, old_values, new_values, request_id, ip_address, user_agent, created_at";
@@ -2615,6 +3175,35 @@ impl AuditLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM audit_log WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.entity_type { params.push(value); sets.push(format!("entity_type = ${}", params.len())); }
+        if let Some(value) = &patch.entity_id { params.push(value); sets.push(format!("entity_id = ${}", params.len())); }
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
+        if let Some(value) = &patch.actor_id { params.push(value); sets.push(format!("actor_id = ${}", params.len())); }
+        if let Some(value) = &patch.actor_type { params.push(value); sets.push(format!("actor_type = ${}", params.len())); }
+        if let Some(value) = &patch.field_changes { params.push(value); sets.push(format!("field_changes = ${}", params.len())); }
+        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
+        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
+        if let Some(value) = &patch.request_id { params.push(value); sets.push(format!("request_id = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE audit_log SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM audit_log", &[])?.get(0))
     }
 }
 
@@ -2784,6 +3373,85 @@ impl Validate for NewUsageEvent {
     }
 }
 
+/// An update of `usage_events`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UsageEventPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub project_id: Option<uuid::Uuid>,
+    pub card_id: Option<Option<uuid::Uuid>>,
+    pub agent_id: Option<Option<uuid::Uuid>>,
+    pub run_id: Option<Option<uuid::Uuid>>,
+    pub run_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub provider: Option<String>,
+    pub model: Option<String>,
+    pub input_tokens: Option<i32>,
+    pub output_tokens: Option<i32>,
+    pub total_tokens: Option<i32>,
+    pub provider_cost: Option<rust_decimal::Decimal>,
+    pub customer_price: Option<rust_decimal::Decimal>,
+    pub markup_multiplier: Option<Option<rust_decimal::Decimal>>,
+    pub input_cost_per_token: Option<Option<rust_decimal::Decimal>>,
+    pub output_cost_per_token: Option<Option<rust_decimal::Decimal>>,
+    pub request_metadata: Option<Option<serde_json::Value>>,
+    pub billing_period: Option<Option<chrono::NaiveDate>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UsageEventPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsageEventPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("project_id", &self.project_id)
+            .field("card_id", &self.card_id)
+            .field("agent_id", &self.agent_id)
+            .field("run_id", &self.run_id)
+            .field("run_created_at", &self.run_created_at)
+            .field("provider", &self.provider)
+            .field("model", &self.model)
+            .field("input_tokens", &self.input_tokens)
+            .field("output_tokens", &self.output_tokens)
+            .field("total_tokens", &self.total_tokens)
+            .field("provider_cost", &self.provider_cost)
+            .field("customer_price", &self.customer_price)
+            .field("markup_multiplier", &self.markup_multiplier)
+            .field("input_cost_per_token", &self.input_cost_per_token)
+            .field("output_cost_per_token", &self.output_cost_per_token)
+            .field("request_metadata", &self.request_metadata)
+            .field("billing_period", &self.billing_period)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for UsageEventPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.provider {
+            v.max_chars("provider", value, 50);
+        }
+        if let Some(value) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(value) = &self.provider_cost {
+            v.numeric_digits("provider_cost", *value, 10, 6);
+        }
+        if let Some(value) = &self.customer_price {
+            v.numeric_digits("customer_price", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.markup_multiplier {
+            v.numeric_digits("markup_multiplier", *value, 4, 2);
+        }
+        if let Some(Some(value)) = &self.input_cost_per_token {
+            v.numeric_digits("input_cost_per_token", *value, 12, 8);
+        }
+        if let Some(Some(value)) = &self.output_cost_per_token {
+            v.numeric_digits("output_cost_per_token", *value, 12, 8);
+        }
+        v.into_result()
+    }
+}
+
 impl UsageEvent {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, project_id, card_id, agent_id, run_id, run_created_at, provider, model, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, markup_multiplier, input_cost_per_token, output_cost_per_token, event_time, request_metadata, billing_period, created_at";
@@ -2859,6 +3527,42 @@ impl UsageEvent {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM usage_events WHERE id = $1 AND event_time = $2", &[id, event_time])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>, patch: &UsageEventPatch) -> Result<Option<UsageEvent>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, event_time];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
+        if let Some(value) = &patch.run_created_at { params.push(value); sets.push(format!("run_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.input_tokens { params.push(value); sets.push(format!("input_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.output_tokens { params.push(value); sets.push(format!("output_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.provider_cost { params.push(value); sets.push(format!("provider_cost = ${}", params.len())); }
+        if let Some(value) = &patch.customer_price { params.push(value); sets.push(format!("customer_price = ${}", params.len())); }
+        if let Some(value) = &patch.markup_multiplier { params.push(value); sets.push(format!("markup_multiplier = ${}", params.len())); }
+        if let Some(value) = &patch.input_cost_per_token { params.push(value); sets.push(format!("input_cost_per_token = ${}", params.len())); }
+        if let Some(value) = &patch.output_cost_per_token { params.push(value); sets.push(format!("output_cost_per_token = ${}", params.len())); }
+        if let Some(value) = &patch.request_metadata { params.push(value); sets.push(format!("request_metadata = ${}", params.len())); }
+        if let Some(value) = &patch.billing_period { params.push(value); sets.push(format!("billing_period = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, event_time)?);
+        }
+        let sql = format!("UPDATE usage_events SET {} WHERE id = $1 AND event_time = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM usage_events", &[])?.get(0))
     }
 }
 
@@ -2981,6 +3685,63 @@ impl Validate for NewUsageSummary {
     }
 }
 
+/// An update of `usage_summaries`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UsageSummaryPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub project_id: Option<Option<uuid::Uuid>>,
+    pub period_start: Option<chrono::NaiveDate>,
+    pub period_end: Option<chrono::NaiveDate>,
+    pub period_type: Option<PeriodType>,
+    pub total_calls: Option<Option<i32>>,
+    pub total_tokens: Option<Option<i32>>,
+    pub total_cost: Option<Option<rust_decimal::Decimal>>,
+    pub total_price: Option<Option<rust_decimal::Decimal>>,
+    pub gross_margin: Option<Option<rust_decimal::Decimal>>,
+    pub provider_breakdown: Option<Option<serde_json::Value>>,
+    pub agent_breakdown: Option<Option<serde_json::Value>>,
+    pub last_updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UsageSummaryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsageSummaryPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("project_id", &self.project_id)
+            .field("period_start", &self.period_start)
+            .field("period_end", &self.period_end)
+            .field("period_type", &self.period_type)
+            .field("total_calls", &self.total_calls)
+            .field("total_tokens", &self.total_tokens)
+            .field("total_cost", &self.total_cost)
+            .field("total_price", &self.total_price)
+            .field("gross_margin", &self.gross_margin)
+            .field("provider_breakdown", &self.provider_breakdown)
+            .field("agent_breakdown", &self.agent_breakdown)
+            .field("last_updated_at", &self.last_updated_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for UsageSummaryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.total_cost {
+            v.numeric_digits("total_cost", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.total_price {
+            v.numeric_digits("total_price", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.gross_margin {
+            v.numeric_digits("gross_margin", *value, 5, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl UsageSummary {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at";
@@ -3044,6 +3805,55 @@ impl UsageSummary {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM usage_summaries WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UsageSummaryPatch) -> Result<Option<UsageSummary>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
+        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
+        if let Some(value) = &patch.period_type { params.push(value); sets.push(format!("period_type = ${}", params.len())); }
+        if let Some(value) = &patch.total_calls { params.push(value); sets.push(format!("total_calls = ${}", params.len())); }
+        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.total_cost { params.push(value); sets.push(format!("total_cost = ${}", params.len())); }
+        if let Some(value) = &patch.total_price { params.push(value); sets.push(format!("total_price = ${}", params.len())); }
+        if let Some(value) = &patch.gross_margin { params.push(value); sets.push(format!("gross_margin = ${}", params.len())); }
+        if let Some(value) = &patch.provider_breakdown { params.push(value); sets.push(format!("provider_breakdown = ${}", params.len())); }
+        if let Some(value) = &patch.agent_breakdown { params.push(value); sets.push(format!("agent_breakdown = ${}", params.len())); }
+        if let Some(value) = &patch.last_updated_at { params.push(value); sets.push(format!("last_updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE usage_summaries SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
+        let sql = format!("SELECT {} FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
+        let sql = format!("SELECT {} FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM usage_summaries", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id, project_id, period_start, period_type`, if any.
+    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, postgres::Error> {
+        let sql = format!("SELECT {} FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, project_id, period_start, period_type])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3148,6 +3958,59 @@ impl Validate for NewBillingAccount {
     }
 }
 
+/// An update of `billing_accounts`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct BillingAccountPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub stripe_customer_id: Option<Option<String>>,
+    pub payment_method_id: Option<Option<String>>,
+    pub billing_email: Option<Option<String>>,
+    pub billing_address: Option<Option<serde_json::Value>>,
+    pub tax_id: Option<Option<String>>,
+    pub status: Option<Option<BillingStatus>>,
+    pub next_billing_date: Option<Option<chrono::NaiveDate>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for BillingAccountPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BillingAccountPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("stripe_customer_id", &self.stripe_customer_id)
+            .field("payment_method_id", &self.payment_method_id)
+            .field("billing_email", &self.billing_email)
+            .field("billing_address", &self.billing_address)
+            .field("tax_id", &self.tax_id)
+            .field("status", &self.status)
+            .field("next_billing_date", &self.next_billing_date)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for BillingAccountPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.stripe_customer_id {
+            v.max_chars("stripe_customer_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.payment_method_id {
+            v.max_chars("payment_method_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.billing_email {
+            v.max_chars("billing_email", value, 255);
+            v.email("billing_email", value);
+        }
+        if let Some(Some(value)) = &self.tax_id {
+            v.max_chars("tax_id", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl BillingAccount {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at";
@@ -3203,6 +4066,45 @@ impl BillingAccount {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM billing_accounts WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &BillingAccountPatch) -> Result<Option<BillingAccount>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.stripe_customer_id { params.push(value); sets.push(format!("stripe_customer_id = ${}", params.len())); }
+        if let Some(value) = &patch.payment_method_id { params.push(value); sets.push(format!("payment_method_id = ${}", params.len())); }
+        if let Some(value) = &patch.billing_email { params.push(value); sets.push(format!("billing_email = ${}", params.len())); }
+        if let Some(value) = &patch.billing_address { params.push(value); sets.push(format!("billing_address = ${}", params.len())); }
+        if let Some(value) = &patch.tax_id { params.push(value); sets.push(format!("tax_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.next_billing_date { params.push(value); sets.push(format!("next_billing_date = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE billing_accounts SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, postgres::Error> {
+        let sql = format!("SELECT {} FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM billing_accounts", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id`, if any.
+    pub fn find_by_workspace_id(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
+        let sql = format!("SELECT {} FROM billing_accounts WHERE workspace_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3348,6 +4250,75 @@ impl Validate for NewInvoice {
     }
 }
 
+/// An update of `invoices`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct InvoicePatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub billing_account_id: Option<uuid::Uuid>,
+    pub invoice_number: Option<String>,
+    pub period_start: Option<chrono::NaiveDate>,
+    pub period_end: Option<chrono::NaiveDate>,
+    pub subtotal: Option<rust_decimal::Decimal>,
+    pub tax_amount: Option<Option<rust_decimal::Decimal>>,
+    pub total_amount: Option<rust_decimal::Decimal>,
+    pub status: Option<Option<InvoiceStatus>>,
+    pub issued_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub due_date: Option<Option<chrono::NaiveDate>>,
+    pub paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub stripe_invoice_id: Option<Option<String>>,
+    pub line_items: Option<serde_json::Value>,
+    pub metadata: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for InvoicePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvoicePatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("billing_account_id", &self.billing_account_id)
+            .field("invoice_number", &self.invoice_number)
+            .field("period_start", &self.period_start)
+            .field("period_end", &self.period_end)
+            .field("subtotal", &self.subtotal)
+            .field("tax_amount", &self.tax_amount)
+            .field("total_amount", &self.total_amount)
+            .field("status", &self.status)
+            .field("issued_at", &self.issued_at)
+            .field("due_date", &self.due_date)
+            .field("paid_at", &self.paid_at)
+            .field("stripe_invoice_id", &self.stripe_invoice_id)
+            .field("line_items", &self.line_items)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for InvoicePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.invoice_number {
+            v.max_chars("invoice_number", value, 50);
+        }
+        if let Some(value) = &self.subtotal {
+            v.numeric_digits("subtotal", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.tax_amount {
+            v.numeric_digits("tax_amount", *value, 10, 2);
+        }
+        if let Some(value) = &self.total_amount {
+            v.numeric_digits("total_amount", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.stripe_invoice_id {
+            v.max_chars("stripe_invoice_id", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl Invoice {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at";
@@ -3417,6 +4388,58 @@ impl Invoice {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM invoices WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.billing_account_id { params.push(value); sets.push(format!("billing_account_id = ${}", params.len())); }
+        if let Some(value) = &patch.invoice_number { params.push(value); sets.push(format!("invoice_number = ${}", params.len())); }
+        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
+        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
+        if let Some(value) = &patch.subtotal { params.push(value); sets.push(format!("subtotal = ${}", params.len())); }
+        if let Some(value) = &patch.tax_amount { params.push(value); sets.push(format!("tax_amount = ${}", params.len())); }
+        if let Some(value) = &patch.total_amount { params.push(value); sets.push(format!("total_amount = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.issued_at { params.push(value); sets.push(format!("issued_at = ${}", params.len())); }
+        if let Some(value) = &patch.due_date { params.push(value); sets.push(format!("due_date = ${}", params.len())); }
+        if let Some(value) = &patch.paid_at { params.push(value); sets.push(format!("paid_at = ${}", params.len())); }
+        if let Some(value) = &patch.stripe_invoice_id { params.push(value); sets.push(format!("stripe_invoice_id = ${}", params.len())); }
+        if let Some(value) = &patch.line_items { params.push(value); sets.push(format!("line_items = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE invoices SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        let sql = format!("SELECT {} FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `billing_account_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_billing_account_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        let sql = format!("SELECT {} FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM invoices", &[])?.get(0))
+    }
+
+    /// The row with this `invoice_number`, if any.
+    pub fn find_by_invoice_number(client: &mut impl postgres::GenericClient, invoice_number: &String) -> Result<Option<Invoice>, postgres::Error> {
+        let sql = format!("SELECT {} FROM invoices WHERE invoice_number = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[invoice_number])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3540,6 +4563,59 @@ impl Validate for NewProjectDocument {
     }
 }
 
+/// An update of `project_documents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ProjectDocumentPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub document_type: Option<DocumentType>,
+    pub title: Option<String>,
+    pub content: Option<Option<String>>,
+    pub content_type: Option<Option<DocumentContentType>>,
+    pub version: Option<Option<i32>>,
+    pub is_latest: Option<Option<bool>>,
+    pub status: Option<Option<DocumentStatus>>,
+    pub tags: Option<Option<Vec<String>>>,
+    pub custom_metadata: Option<Option<serde_json::Value>>,
+    pub published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for ProjectDocumentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectDocumentPatch")
+            .field("project_id", &self.project_id)
+            .field("document_type", &self.document_type)
+            .field("title", &self.title)
+            .field("content", &self.content)
+            .field("content_type", &self.content_type)
+            .field("version", &self.version)
+            .field("is_latest", &self.is_latest)
+            .field("status", &self.status)
+            .field("tags", &self.tags)
+            .field("custom_metadata", &self.custom_metadata)
+            .field("published_at", &self.published_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for ProjectDocumentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.title {
+            v.max_chars("title", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl ProjectDocument {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
@@ -3606,6 +4682,62 @@ impl ProjectDocument {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM project_documents WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectDocumentPatch) -> Result<Option<ProjectDocument>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.document_type { params.push(value); sets.push(format!("document_type = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.content_type { params.push(value); sets.push(format!("content_type = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.is_latest { params.push(value); sets.push(format!("is_latest = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
+        if let Some(value) = &patch.custom_metadata { params.push(value); sets.push(format!("custom_metadata = ${}", params.len())); }
+        if let Some(value) = &patch.published_at { params.push(value); sets.push(format!("published_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE project_documents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM project_documents", &[])?.get(0))
+    }
+
+    /// The row with this `project_id, document_type, version`, if any.
+    pub fn find_by_project_id_and_document_type_and_version(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[project_id, document_type, version])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3687,6 +4819,42 @@ impl Validate for NewDocumentRevision {
     }
 }
 
+/// An update of `document_revisions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct DocumentRevisionPatch {
+    pub document_id: Option<uuid::Uuid>,
+    pub change_type: Option<RevisionChangeType>,
+    pub summary: Option<Option<String>>,
+    pub diff_data: Option<Option<serde_json::Value>>,
+    pub old_version: Option<Option<i32>>,
+    pub new_version: Option<i32>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for DocumentRevisionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DocumentRevisionPatch")
+            .field("document_id", &self.document_id)
+            .field("change_type", &self.change_type)
+            .field("summary", &self.summary)
+            .field("diff_data", &self.diff_data)
+            .field("old_version", &self.old_version)
+            .field("new_version", &self.new_version)
+            .field("created_at", &self.created_at)
+            .field("created_by", &self.created_by)
+            .finish()
+    }
+}
+
+impl Validate for DocumentRevisionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl DocumentRevision {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by";
@@ -3738,6 +4906,43 @@ impl DocumentRevision {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM document_revisions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &DocumentRevisionPatch) -> Result<Option<DocumentRevision>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.document_id { params.push(value); sets.push(format!("document_id = ${}", params.len())); }
+        if let Some(value) = &patch.change_type { params.push(value); sets.push(format!("change_type = ${}", params.len())); }
+        if let Some(value) = &patch.summary { params.push(value); sets.push(format!("summary = ${}", params.len())); }
+        if let Some(value) = &patch.diff_data { params.push(value); sets.push(format!("diff_data = ${}", params.len())); }
+        if let Some(value) = &patch.old_version { params.push(value); sets.push(format!("old_version = ${}", params.len())); }
+        if let Some(value) = &patch.new_version { params.push(value); sets.push(format!("new_version = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE document_revisions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_document_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
+        let sql = format!("SELECT {} FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
+        let sql = format!("SELECT {} FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM document_revisions", &[])?.get(0))
     }
 }
 
@@ -3846,6 +5051,59 @@ impl Validate for NewUser {
     }
 }
 
+/// An update of `users`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub password_hash: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    pub email_verified: Option<Option<bool>>,
+    pub last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPatch")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("password_hash", &strata::Redacted)
+            .field("avatar_url", &self.avatar_url)
+            .field("email_verified", &self.email_verified)
+            .field("last_login_at", &self.last_login_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for UserPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.email {
+            v.max_chars("email", value, 255);
+            v.email("email", value);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(Some(value)) = &self.password_hash {
+            v.max_chars("password_hash", value, 255);
+        }
+        if let Some(Some(value)) = &self.avatar_url {
+            v.url("avatar_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl User {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by";
@@ -3901,6 +5159,51 @@ impl User {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM users WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
+        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
+        if let Some(value) = &patch.email_verified { params.push(value); sets.push(format!("email_verified = ${}", params.len())); }
+        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM users", &[])?.get(0))
+    }
+
+    /// The row with this `email`, if any.
+    pub fn find_by_email(client: &mut impl postgres::GenericClient, email: &String) -> Result<Option<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE email = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[email])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3976,6 +5279,38 @@ impl Validate for NewUserSession {
     }
 }
 
+/// An update of `user_sessions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserSessionPatch {
+    pub user_id: Option<uuid::Uuid>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_accessed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub user_agent: Option<Option<String>>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+}
+
+impl std::fmt::Debug for UserSessionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserSessionPatch")
+            .field("user_id", &self.user_id)
+            .field("expires_at", &self.expires_at)
+            .field("created_at", &self.created_at)
+            .field("last_accessed_at", &self.last_accessed_at)
+            .field("user_agent", &self.user_agent)
+            .field("ip_address", &self.ip_address)
+            .finish()
+    }
+}
+
+impl Validate for UserSessionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl UserSession {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address";
@@ -4023,6 +5358,35 @@ impl UserSession {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &String) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM user_sessions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &String, patch: &UserSessionPatch) -> Result<Option<UserSession>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_accessed_at { params.push(value); sets.push(format!("last_accessed_at = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE user_sessions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&String>, limit: i64) -> Result<Vec<UserSession>, postgres::Error> {
+        let sql = format!("SELECT {} FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM user_sessions", &[])?.get(0))
     }
 }
 
@@ -4123,6 +5487,53 @@ impl Validate for NewUserOauthAccount {
     }
 }
 
+/// An update of `user_oauth_accounts`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserOauthAccountPatch {
+    pub user_id: Option<uuid::Uuid>,
+    pub provider: Option<String>,
+    pub provider_user_id: Option<String>,
+    pub provider_email: Option<Option<String>>,
+    pub access_token: Option<Option<String>>,
+    pub refresh_token: Option<Option<String>>,
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UserOauthAccountPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserOauthAccountPatch")
+            .field("user_id", &self.user_id)
+            .field("provider", &self.provider)
+            .field("provider_user_id", &self.provider_user_id)
+            .field("provider_email", &self.provider_email)
+            .field("access_token", &strata::Redacted)
+            .field("refresh_token", &strata::Redacted)
+            .field("expires_at", &self.expires_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for UserOauthAccountPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.provider {
+            v.max_chars("provider", value, 50);
+        }
+        if let Some(value) = &self.provider_user_id {
+            v.max_chars("provider_user_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.provider_email {
+            v.max_chars("provider_email", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl UserOauthAccount {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at";
@@ -4176,6 +5587,44 @@ impl UserOauthAccount {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM user_oauth_accounts WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserOauthAccountPatch) -> Result<Option<UserOauthAccount>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
+        if let Some(value) = &patch.provider_user_id { params.push(value); sets.push(format!("provider_user_id = ${}", params.len())); }
+        if let Some(value) = &patch.provider_email { params.push(value); sets.push(format!("provider_email = ${}", params.len())); }
+        if let Some(value) = &patch.access_token { params.push(value); sets.push(format!("access_token = ${}", params.len())); }
+        if let Some(value) = &patch.refresh_token { params.push(value); sets.push(format!("refresh_token = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE user_oauth_accounts SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, postgres::Error> {
+        let sql = format!("SELECT {} FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM user_oauth_accounts", &[])?.get(0))
+    }
+
+    /// The row with this `provider, provider_user_id`, if any.
+    pub fn find_by_provider_and_provider_user_id(client: &mut impl postgres::GenericClient, provider: &String, provider_user_id: &String) -> Result<Option<UserOauthAccount>, postgres::Error> {
+        let sql = format!("SELECT {} FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[provider, provider_user_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4258,6 +5707,46 @@ impl Validate for NewUserPreference {
     }
 }
 
+/// An update of `user_preferences`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserPreferencePatch {
+    pub user_id: Option<uuid::Uuid>,
+    pub preferences: Option<Option<serde_json::Value>>,
+    pub theme: Option<Option<String>>,
+    pub timezone: Option<Option<String>>,
+    pub notifications: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UserPreferencePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPreferencePatch")
+            .field("user_id", &self.user_id)
+            .field("preferences", &self.preferences)
+            .field("theme", &self.theme)
+            .field("timezone", &self.timezone)
+            .field("notifications", &self.notifications)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for UserPreferencePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.theme {
+            v.max_chars("theme", value, 20);
+        }
+        if let Some(Some(value)) = &self.timezone {
+            v.max_chars("timezone", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl UserPreference {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, preferences, theme, timezone, notifications, created_at, updated_at";
@@ -4307,6 +5796,42 @@ impl UserPreference {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM user_preferences WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPreferencePatch) -> Result<Option<UserPreference>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.preferences { params.push(value); sets.push(format!("preferences = ${}", params.len())); }
+        if let Some(value) = &patch.theme { params.push(value); sets.push(format!("theme = ${}", params.len())); }
+        if let Some(value) = &patch.timezone { params.push(value); sets.push(format!("timezone = ${}", params.len())); }
+        if let Some(value) = &patch.notifications { params.push(value); sets.push(format!("notifications = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE user_preferences SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, postgres::Error> {
+        let sql = format!("SELECT {} FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM user_preferences", &[])?.get(0))
+    }
+
+    /// The row with this `user_id`, if any.
+    pub fn find_by_user_id(client: &mut impl postgres::GenericClient, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
+        let sql = format!("SELECT {} FROM user_preferences WHERE user_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[user_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4464,6 +5989,80 @@ impl Validate for NewWorkspace {
     }
 }
 
+/// An update of `workspaces`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkspacePatch {
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub slug: Option<String>,
+    pub owner_id: Option<uuid::Uuid>,
+    pub billing_plan: Option<Option<BillingPlan>>,
+    pub billing_email: Option<Option<String>>,
+    pub stripe_customer_id: Option<Option<String>>,
+    pub billing_address: Option<Option<serde_json::Value>>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub max_projects: Option<Option<i32>>,
+    pub max_members: Option<Option<i32>>,
+    pub max_monthly_usage: Option<Option<rust_decimal::Decimal>>,
+    pub status: Option<Option<WorkspaceStatus>>,
+    pub trial_ends_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for WorkspacePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspacePatch")
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("slug", &self.slug)
+            .field("owner_id", &self.owner_id)
+            .field("billing_plan", &self.billing_plan)
+            .field("billing_email", &self.billing_email)
+            .field("stripe_customer_id", &self.stripe_customer_id)
+            .field("billing_address", &self.billing_address)
+            .field("settings", &self.settings)
+            .field("max_projects", &self.max_projects)
+            .field("max_members", &self.max_members)
+            .field("max_monthly_usage", &self.max_monthly_usage)
+            .field("status", &self.status)
+            .field("trial_ends_at", &self.trial_ends_at)
+            .field("deleted_at", &self.deleted_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for WorkspacePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+        }
+        if let Some(Some(value)) = &self.billing_email {
+            v.max_chars("billing_email", value, 255);
+            v.email("billing_email", value);
+        }
+        if let Some(Some(value)) = &self.stripe_customer_id {
+            v.max_chars("stripe_customer_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.max_monthly_usage {
+            v.numeric_digits("max_monthly_usage", *value, 10, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl Workspace {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by";
@@ -4539,9 +6138,69 @@ impl Workspace {
         client.execute("DELETE FROM workspaces WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.owner_id { params.push(value); sets.push(format!("owner_id = ${}", params.len())); }
+        if let Some(value) = &patch.billing_plan { params.push(value); sets.push(format!("billing_plan = ${}", params.len())); }
+        if let Some(value) = &patch.billing_email { params.push(value); sets.push(format!("billing_email = ${}", params.len())); }
+        if let Some(value) = &patch.stripe_customer_id { params.push(value); sets.push(format!("stripe_customer_id = ${}", params.len())); }
+        if let Some(value) = &patch.billing_address { params.push(value); sets.push(format!("billing_address = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.max_projects { params.push(value); sets.push(format!("max_projects = ${}", params.len())); }
+        if let Some(value) = &patch.max_members { params.push(value); sets.push(format!("max_members = ${}", params.len())); }
+        if let Some(value) = &patch.max_monthly_usage { params.push(value); sets.push(format!("max_monthly_usage = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.trial_ends_at { params.push(value); sets.push(format!("trial_ends_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workspaces SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_owner_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE workspaces SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workspaces WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `slug`, if any.
+    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspaces WHERE slug = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4634,6 +6293,46 @@ impl Validate for NewWorkspaceMember {
     }
 }
 
+/// An update of `workspace_members`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkspaceMemberPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub user_id: Option<uuid::Uuid>,
+    pub role: Option<Option<MemberRole>>,
+    pub permissions: Option<Option<serde_json::Value>>,
+    pub invited_by: Option<Option<uuid::Uuid>>,
+    pub invited_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub joined_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_active_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WorkspaceMemberPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceMemberPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("user_id", &self.user_id)
+            .field("role", &self.role)
+            .field("permissions", &self.permissions)
+            .field("invited_by", &self.invited_by)
+            .field("invited_at", &self.invited_at)
+            .field("joined_at", &self.joined_at)
+            .field("last_active_at", &self.last_active_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkspaceMemberPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl WorkspaceMember {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at";
@@ -4689,6 +6388,57 @@ impl WorkspaceMember {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM workspace_members WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspaceMemberPatch) -> Result<Option<WorkspaceMember>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
+        if let Some(value) = &patch.invited_by { params.push(value); sets.push(format!("invited_by = ${}", params.len())); }
+        if let Some(value) = &patch.invited_at { params.push(value); sets.push(format!("invited_at = ${}", params.len())); }
+        if let Some(value) = &patch.joined_at { params.push(value); sets.push(format!("joined_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_active_at { params.push(value); sets.push(format!("last_active_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workspace_members SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_invited_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workspace_members", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id, user_id`, if any.
+    pub fn find_by_workspace_id_and_user_id(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4780,6 +6530,49 @@ impl Validate for NewWorkspaceInvitation {
     }
 }
 
+/// An update of `workspace_invitations`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkspaceInvitationPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub email: Option<String>,
+    pub role: Option<Option<MemberRole>>,
+    pub invited_by: Option<uuid::Uuid>,
+    pub token: Option<String>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub accepted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WorkspaceInvitationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkspaceInvitationPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("invited_by", &self.invited_by)
+            .field("token", &strata::Redacted)
+            .field("expires_at", &self.expires_at)
+            .field("accepted_at", &self.accepted_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkspaceInvitationPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.email {
+            v.max_chars("email", value, 255);
+            v.email("email", value);
+        }
+        if let Some(value) = &self.token {
+            v.max_chars("token", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl WorkspaceInvitation {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at";
@@ -4831,6 +6624,55 @@ impl WorkspaceInvitation {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM workspace_invitations WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspaceInvitationPatch) -> Result<Option<WorkspaceInvitation>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.invited_by { params.push(value); sets.push(format!("invited_by = ${}", params.len())); }
+        if let Some(value) = &patch.token { params.push(value); sets.push(format!("token = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.accepted_at { params.push(value); sets.push(format!("accepted_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workspace_invitations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_invited_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workspace_invitations", &[])?.get(0))
+    }
+
+    /// The row with this `token`, if any.
+    pub fn find_by_token(client: &mut impl postgres::GenericClient, token: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_invitations WHERE token = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[token])?.map(|r| Self::from_row(&r)).transpose()
+    }
+
+    /// The row with this `workspace_id, email`, if any.
+    pub fn find_by_workspace_id_and_email(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, email: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, email])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4965,6 +6807,71 @@ impl Validate for NewProject {
     }
 }
 
+/// An update of `projects`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ProjectPatch {
+    pub workspace_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub slug: Option<String>,
+    pub status: Option<Option<ProjectStatus>>,
+    pub visibility: Option<Option<ProjectVisibility>>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub repository_url: Option<Option<String>>,
+    pub deployment_url: Option<Option<String>>,
+    pub documentation_url: Option<Option<String>>,
+    pub archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for ProjectPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectPatch")
+            .field("workspace_id", &self.workspace_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("slug", &self.slug)
+            .field("status", &self.status)
+            .field("visibility", &self.visibility)
+            .field("settings", &self.settings)
+            .field("repository_url", &self.repository_url)
+            .field("deployment_url", &self.deployment_url)
+            .field("documentation_url", &self.documentation_url)
+            .field("archived_at", &self.archived_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for ProjectPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+        }
+        if let Some(Some(value)) = &self.repository_url {
+            v.url("repository_url", value);
+        }
+        if let Some(Some(value)) = &self.deployment_url {
+            v.url("deployment_url", value);
+        }
+        if let Some(Some(value)) = &self.documentation_url {
+            v.url("documentation_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl Project {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by";
@@ -5030,6 +6937,62 @@ impl Project {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM projects WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.visibility { params.push(value); sets.push(format!("visibility = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
+        if let Some(value) = &patch.deployment_url { params.push(value); sets.push(format!("deployment_url = ${}", params.len())); }
+        if let Some(value) = &patch.documentation_url { params.push(value); sets.push(format!("documentation_url = ${}", params.len())); }
+        if let Some(value) = &patch.archived_at { params.push(value); sets.push(format!("archived_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE projects SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM projects", &[])?.get(0))
+    }
+
+    /// The row with this `workspace_id, slug`, if any.
+    pub fn find_by_workspace_id_and_slug(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[workspace_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5120,6 +7083,47 @@ impl Validate for NewBoard {
     }
 }
 
+/// An update of `boards`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct BoardPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub name: Option<Option<String>>,
+    pub description: Option<Option<String>>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub column_config: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for BoardPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BoardPatch")
+            .field("project_id", &self.project_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("settings", &self.settings)
+            .field("column_config", &self.column_config)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for BoardPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl Board {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by";
@@ -5173,6 +7177,50 @@ impl Board {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM boards WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &BoardPatch) -> Result<Option<Board>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.column_config { params.push(value); sets.push(format!("column_config = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE boards SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+        let sql = format!("SELECT {} FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+        let sql = format!("SELECT {} FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+        let sql = format!("SELECT {} FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM boards", &[])?.get(0))
     }
 }
 
@@ -5290,6 +7338,60 @@ impl Validate for NewLane {
     }
 }
 
+/// An update of `lanes`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct LanePatch {
+    pub board_id: Option<uuid::Uuid>,
+    pub lane_number: Option<i32>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub wip_limit: Option<Option<i32>>,
+    pub auto_trigger_agent: Option<Option<String>>,
+    pub exit_criteria: Option<Option<String>>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub color: Option<Option<String>>,
+    pub position: Option<Option<i32>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for LanePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LanePatch")
+            .field("board_id", &self.board_id)
+            .field("lane_number", &self.lane_number)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("wip_limit", &self.wip_limit)
+            .field("auto_trigger_agent", &self.auto_trigger_agent)
+            .field("exit_criteria", &self.exit_criteria)
+            .field("settings", &self.settings)
+            .field("color", &self.color)
+            .field("position", &self.position)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for LanePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(Some(value)) = &self.auto_trigger_agent {
+            v.max_chars("auto_trigger_agent", value, 100);
+        }
+        if let Some(Some(value)) = &self.color {
+            v.max_chars("color", value, 7);
+            v.pattern("color", value, &RE_LANES_COLOR);
+        }
+        v.into_result()
+    }
+}
+
 impl Lane {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at";
@@ -5349,6 +7451,47 @@ impl Lane {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM lanes WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &LanePatch) -> Result<Option<Lane>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.board_id { params.push(value); sets.push(format!("board_id = ${}", params.len())); }
+        if let Some(value) = &patch.lane_number { params.push(value); sets.push(format!("lane_number = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.wip_limit { params.push(value); sets.push(format!("wip_limit = ${}", params.len())); }
+        if let Some(value) = &patch.auto_trigger_agent { params.push(value); sets.push(format!("auto_trigger_agent = ${}", params.len())); }
+        if let Some(value) = &patch.exit_criteria { params.push(value); sets.push(format!("exit_criteria = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.color { params.push(value); sets.push(format!("color = ${}", params.len())); }
+        if let Some(value) = &patch.position { params.push(value); sets.push(format!("\"position\" = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE lanes SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_board_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, postgres::Error> {
+        let sql = format!("SELECT {} FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM lanes", &[])?.get(0))
+    }
+
+    /// The row with this `board_id, lane_number`, if any.
+    pub fn find_by_board_id_and_lane_number(client: &mut impl postgres::GenericClient, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, postgres::Error> {
+        let sql = format!("SELECT {} FROM lanes WHERE board_id = $1 AND lane_number = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[board_id, lane_number])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5533,6 +7676,88 @@ impl Validate for NewCard {
     }
 }
 
+/// An update of `cards`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CardPatch {
+    pub board_id: Option<uuid::Uuid>,
+    pub lane_id: Option<uuid::Uuid>,
+    pub parent_id: Option<Option<uuid::Uuid>>,
+    pub title: Option<String>,
+    pub description: Option<Option<String>>,
+    pub card_type: Option<CardType>,
+    pub status: Option<Option<CardStatus>>,
+    pub priority: Option<Option<CardPriority>>,
+    pub assignee_id: Option<Option<uuid::Uuid>>,
+    pub reporter_id: Option<Option<uuid::Uuid>>,
+    pub position: Option<Option<rust_decimal::Decimal>>,
+    pub labels: Option<Option<Vec<String>>>,
+    pub tags: Option<Option<serde_json::Value>>,
+    pub estimated_hours: Option<Option<rust_decimal::Decimal>>,
+    pub logged_hours: Option<Option<rust_decimal::Decimal>>,
+    pub due_date: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub external_links: Option<Option<serde_json::Value>>,
+    pub attachments: Option<Option<serde_json::Value>>,
+    pub custom_fields: Option<Option<serde_json::Value>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for CardPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardPatch")
+            .field("board_id", &self.board_id)
+            .field("lane_id", &self.lane_id)
+            .field("parent_id", &self.parent_id)
+            .field("title", &self.title)
+            .field("description", &self.description)
+            .field("card_type", &self.card_type)
+            .field("status", &self.status)
+            .field("priority", &self.priority)
+            .field("assignee_id", &self.assignee_id)
+            .field("reporter_id", &self.reporter_id)
+            .field("position", &self.position)
+            .field("labels", &self.labels)
+            .field("tags", &self.tags)
+            .field("estimated_hours", &self.estimated_hours)
+            .field("logged_hours", &self.logged_hours)
+            .field("due_date", &self.due_date)
+            .field("external_links", &self.external_links)
+            .field("attachments", &self.attachments)
+            .field("custom_fields", &self.custom_fields)
+            .field("completed_at", &self.completed_at)
+            .field("archived_at", &self.archived_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("created_by", &self.created_by)
+            .field("updated_by", &self.updated_by)
+            .finish()
+    }
+}
+
+impl Validate for CardPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.title {
+            v.max_chars("title", value, 500);
+        }
+        if let Some(Some(value)) = &self.position {
+            v.numeric_digits("position", *value, 10, 5);
+        }
+        if let Some(Some(value)) = &self.estimated_hours {
+            v.numeric_digits("estimated_hours", *value, 5, 2);
+        }
+        if let Some(Some(value)) = &self.logged_hours {
+            v.numeric_digits("logged_hours", *value, 5, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl Card {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
@@ -5620,6 +7845,90 @@ impl Card {
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM cards WHERE id = $1", &[id])
     }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CardPatch) -> Result<Option<Card>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.board_id { params.push(value); sets.push(format!("board_id = ${}", params.len())); }
+        if let Some(value) = &patch.lane_id { params.push(value); sets.push(format!("lane_id = ${}", params.len())); }
+        if let Some(value) = &patch.parent_id { params.push(value); sets.push(format!("parent_id = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.card_type { params.push(value); sets.push(format!("card_type = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
+        if let Some(value) = &patch.assignee_id { params.push(value); sets.push(format!("assignee_id = ${}", params.len())); }
+        if let Some(value) = &patch.reporter_id { params.push(value); sets.push(format!("reporter_id = ${}", params.len())); }
+        if let Some(value) = &patch.position { params.push(value); sets.push(format!("\"position\" = ${}", params.len())); }
+        if let Some(value) = &patch.labels { params.push(value); sets.push(format!("labels = ${}", params.len())); }
+        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
+        if let Some(value) = &patch.estimated_hours { params.push(value); sets.push(format!("estimated_hours = ${}", params.len())); }
+        if let Some(value) = &patch.logged_hours { params.push(value); sets.push(format!("logged_hours = ${}", params.len())); }
+        if let Some(value) = &patch.due_date { params.push(value); sets.push(format!("due_date = ${}", params.len())); }
+        if let Some(value) = &patch.external_links { params.push(value); sets.push(format!("external_links = ${}", params.len())); }
+        if let Some(value) = &patch.attachments { params.push(value); sets.push(format!("attachments = ${}", params.len())); }
+        if let Some(value) = &patch.custom_fields { params.push(value); sets.push(format!("custom_fields = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.archived_at { params.push(value); sets.push(format!("archived_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE cards SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_board_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `lane_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_lane_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `parent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_parent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `assignee_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_assignee_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `reporter_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_reporter_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        let sql = format!("SELECT {} FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM cards", &[])?.get(0))
+    }
 }
 
 /// A row of `card_dependencies`.
@@ -5685,6 +7994,36 @@ impl Validate for NewCardDependency {
     }
 }
 
+/// An update of `card_dependencies`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CardDependencyPatch {
+    pub dependent_card_id: Option<uuid::Uuid>,
+    pub dependency_card_id: Option<uuid::Uuid>,
+    pub dependency_type: Option<Option<DependencyType>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for CardDependencyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardDependencyPatch")
+            .field("dependent_card_id", &self.dependent_card_id)
+            .field("dependency_card_id", &self.dependency_card_id)
+            .field("dependency_type", &self.dependency_type)
+            .field("created_at", &self.created_at)
+            .field("created_by", &self.created_by)
+            .finish()
+    }
+}
+
+impl Validate for CardDependencyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl CardDependency {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by";
@@ -5730,6 +8069,52 @@ impl CardDependency {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM card_dependencies WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CardDependencyPatch) -> Result<Option<CardDependency>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.dependent_card_id { params.push(value); sets.push(format!("dependent_card_id = ${}", params.len())); }
+        if let Some(value) = &patch.dependency_card_id { params.push(value); sets.push(format!("dependency_card_id = ${}", params.len())); }
+        if let Some(value) = &patch.dependency_type { params.push(value); sets.push(format!("dependency_type = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE card_dependencies SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `dependent_card_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_dependent_card_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `dependency_card_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_dependency_card_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM card_dependencies", &[])?.get(0))
+    }
+
+    /// The row with this `dependent_card_id, dependency_card_id`, if any.
+    pub fn find_by_dependent_card_id_and_dependency_card_id(client: &mut impl postgres::GenericClient, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[dependent_card_id, dependency_card_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -5817,6 +8202,44 @@ impl Validate for NewCardComment {
     }
 }
 
+/// An update of `card_comments`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CardCommentPatch {
+    pub card_id: Option<uuid::Uuid>,
+    pub user_id: Option<uuid::Uuid>,
+    pub content: Option<String>,
+    pub content_type: Option<Option<CommentContentType>>,
+    pub parent_comment_id: Option<Option<uuid::Uuid>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_by: Option<Option<uuid::Uuid>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for CardCommentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardCommentPatch")
+            .field("card_id", &self.card_id)
+            .field("user_id", &self.user_id)
+            .field("content", &self.content)
+            .field("content_type", &self.content_type)
+            .field("parent_comment_id", &self.parent_comment_id)
+            .field("deleted_at", &self.deleted_at)
+            .field("updated_by", &self.updated_by)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for CardCommentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl CardComment {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at";
@@ -5872,9 +8295,59 @@ impl CardComment {
         client.execute("DELETE FROM card_comments WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CardCommentPatch) -> Result<Option<CardComment>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.content_type { params.push(value); sets.push(format!("content_type = ${}", params.len())); }
+        if let Some(value) = &patch.parent_comment_id { params.push(value); sets.push(format!("parent_comment_id = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE card_comments SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `card_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_card_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `parent_comment_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_parent_comment_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        let sql = format!("SELECT {} FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE card_comments SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM card_comments WHERE deleted_at IS NULL", &[])?.get(0))
     }
 }
 
@@ -5960,6 +8433,43 @@ impl Validate for NewCardActivity {
     }
 }
 
+/// An update of `card_activities`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CardActivityPatch {
+    pub card_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub activity_type: Option<CardActivityType>,
+    pub field_changed: Option<Option<String>>,
+    pub old_value: Option<Option<serde_json::Value>>,
+    pub new_value: Option<Option<serde_json::Value>>,
+    pub metadata: Option<Option<serde_json::Value>>,
+}
+
+impl std::fmt::Debug for CardActivityPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardActivityPatch")
+            .field("card_id", &self.card_id)
+            .field("user_id", &self.user_id)
+            .field("activity_type", &self.activity_type)
+            .field("field_changed", &self.field_changed)
+            .field("old_value", &self.old_value)
+            .field("new_value", &self.new_value)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
+impl Validate for CardActivityPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.field_changed {
+            v.max_chars("field_changed", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl CardActivity {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, card_id, user_id, activity_type, field_changed, old_value, new_value, metadata, created_at";
@@ -6011,6 +8521,30 @@ impl CardActivity {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM card_activities WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &CardActivityPatch) -> Result<Option<CardActivity>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.activity_type { params.push(value); sets.push(format!("activity_type = ${}", params.len())); }
+        if let Some(value) = &patch.field_changed { params.push(value); sets.push(format!("field_changed = ${}", params.len())); }
+        if let Some(value) = &patch.old_value { params.push(value); sets.push(format!("old_value = ${}", params.len())); }
+        if let Some(value) = &patch.new_value { params.push(value); sets.push(format!("new_value = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE card_activities SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM card_activities", &[])?.get(0))
     }
 }
 

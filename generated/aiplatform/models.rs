@@ -1279,6 +1279,66 @@ impl Validate for NewIntegration {
     }
 }
 
+/// An update of `integrations`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct IntegrationPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub user_id: Option<uuid::Uuid>,
+    pub provider: Option<String>,
+    pub provider_account_id: Option<Option<String>>,
+    pub provider_account_name: Option<Option<String>>,
+    pub vault_path: Option<Option<String>>,
+    pub token_expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub refresh_token_expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub scopes: Option<Option<Vec<String>>>,
+    pub status: Option<Option<IntegrationStatus>>,
+    pub last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_error: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for IntegrationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IntegrationPatch")
+            .field("organization_id", &self.organization_id)
+            .field("user_id", &self.user_id)
+            .field("provider", &self.provider)
+            .field("provider_account_id", &self.provider_account_id)
+            .field("provider_account_name", &self.provider_account_name)
+            .field("vault_path", &self.vault_path)
+            .field("token_expires_at", &self.token_expires_at)
+            .field("refresh_token_expires_at", &self.refresh_token_expires_at)
+            .field("scopes", &self.scopes)
+            .field("status", &self.status)
+            .field("last_used_at", &self.last_used_at)
+            .field("last_error", &self.last_error)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for IntegrationPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.provider {
+            v.max_chars("provider", value, 100);
+        }
+        if let Some(Some(value)) = &self.provider_account_id {
+            v.max_chars("provider_account_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.provider_account_name {
+            v.max_chars("provider_account_name", value, 255);
+        }
+        if let Some(Some(value)) = &self.vault_path {
+            v.max_chars("vault_path", value, 500);
+        }
+        v.into_result()
+    }
+}
+
 impl Integration {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at";
@@ -1342,6 +1402,55 @@ impl Integration {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM integrations WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &IntegrationPatch) -> Result<Option<Integration>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
+        if let Some(value) = &patch.provider_account_id { params.push(value); sets.push(format!("provider_account_id = ${}", params.len())); }
+        if let Some(value) = &patch.provider_account_name { params.push(value); sets.push(format!("provider_account_name = ${}", params.len())); }
+        if let Some(value) = &patch.vault_path { params.push(value); sets.push(format!("vault_path = ${}", params.len())); }
+        if let Some(value) = &patch.token_expires_at { params.push(value); sets.push(format!("token_expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.refresh_token_expires_at { params.push(value); sets.push(format!("refresh_token_expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.scopes { params.push(value); sets.push(format!("scopes = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_error { params.push(value); sets.push(format!("last_error = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE integrations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
+        let sql = format!("SELECT {} FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
+        let sql = format!("SELECT {} FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM integrations", &[])?.get(0))
+    }
+
+    /// The row with this `user_id, provider, provider_account_id`, if any.
+    pub fn find_by_user_id_and_provider_and_provider_account_id(client: &mut impl postgres::GenericClient, user_id: &uuid::Uuid, provider: &String, provider_account_id: &String) -> Result<Option<Integration>, postgres::Error> {
+        let sql = format!("SELECT {} FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[user_id, provider, provider_account_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1456,6 +1565,59 @@ impl Validate for NewWebhook {
     }
 }
 
+/// An update of `webhooks`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WebhookPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub url: Option<String>,
+    pub secret: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub is_active: Option<Option<bool>>,
+    pub total_deliveries: Option<Option<i32>>,
+    pub successful_deliveries: Option<Option<i32>>,
+    pub failed_deliveries: Option<Option<i32>>,
+    pub last_delivery_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_delivery_status: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WebhookPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookPatch")
+            .field("organization_id", &self.organization_id)
+            .field("url", &self.url)
+            .field("secret", &strata::Redacted)
+            .field("events", &self.events)
+            .field("is_active", &self.is_active)
+            .field("total_deliveries", &self.total_deliveries)
+            .field("successful_deliveries", &self.successful_deliveries)
+            .field("failed_deliveries", &self.failed_deliveries)
+            .field("last_delivery_at", &self.last_delivery_at)
+            .field("last_delivery_status", &self.last_delivery_status)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for WebhookPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.url {
+            v.url("url", value);
+        }
+        if let Some(value) = &self.secret {
+            v.max_chars("secret", value, 255);
+        }
+        if let Some(Some(value)) = &self.last_delivery_status {
+            v.max_chars("last_delivery_status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Webhook {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at";
@@ -1515,6 +1677,41 @@ impl Webhook {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM webhooks WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WebhookPatch) -> Result<Option<Webhook>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.url { params.push(value); sets.push(format!("url = ${}", params.len())); }
+        if let Some(value) = &patch.secret { params.push(value); sets.push(format!("secret = ${}", params.len())); }
+        if let Some(value) = &patch.events { params.push(value); sets.push(format!("events = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.total_deliveries { params.push(value); sets.push(format!("total_deliveries = ${}", params.len())); }
+        if let Some(value) = &patch.successful_deliveries { params.push(value); sets.push(format!("successful_deliveries = ${}", params.len())); }
+        if let Some(value) = &patch.failed_deliveries { params.push(value); sets.push(format!("failed_deliveries = ${}", params.len())); }
+        if let Some(value) = &patch.last_delivery_at { params.push(value); sets.push(format!("last_delivery_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_delivery_status { params.push(value); sets.push(format!("last_delivery_status = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE webhooks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, postgres::Error> {
+        let sql = format!("SELECT {} FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM webhooks", &[])?.get(0))
     }
 }
 
@@ -1610,6 +1807,47 @@ impl Validate for NewWebhookDelivery {
     }
 }
 
+/// An update of `webhook_deliveries`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WebhookDeliveryPatch {
+    pub webhook_id: Option<uuid::Uuid>,
+    pub event_type: Option<String>,
+    pub payload: Option<serde_json::Value>,
+    pub status: Option<DeliveryStatus>,
+    pub response_status_code: Option<Option<i32>>,
+    pub response_body: Option<Option<String>>,
+    pub attempt_number: Option<Option<i32>>,
+    pub next_retry_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub delivered_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WebhookDeliveryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookDeliveryPatch")
+            .field("webhook_id", &self.webhook_id)
+            .field("event_type", &self.event_type)
+            .field("payload", &self.payload)
+            .field("status", &self.status)
+            .field("response_status_code", &self.response_status_code)
+            .field("response_body", &self.response_body)
+            .field("attempt_number", &self.attempt_number)
+            .field("next_retry_at", &self.next_retry_at)
+            .field("delivered_at", &self.delivered_at)
+            .finish()
+    }
+}
+
+impl Validate for WebhookDeliveryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.event_type {
+            v.max_chars("event_type", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl WebhookDelivery {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, webhook_id, event_type, payload, status, response_status_code, response_body, attempt_number, next_retry_at, created_at, delivered_at";
@@ -1665,6 +1903,32 @@ impl WebhookDelivery {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM webhook_deliveries WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &WebhookDeliveryPatch) -> Result<Option<WebhookDelivery>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.webhook_id { params.push(value); sets.push(format!("webhook_id = ${}", params.len())); }
+        if let Some(value) = &patch.event_type { params.push(value); sets.push(format!("event_type = ${}", params.len())); }
+        if let Some(value) = &patch.payload { params.push(value); sets.push(format!("payload = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.response_status_code { params.push(value); sets.push(format!("response_status_code = ${}", params.len())); }
+        if let Some(value) = &patch.response_body { params.push(value); sets.push(format!("response_body = ${}", params.len())); }
+        if let Some(value) = &patch.attempt_number { params.push(value); sets.push(format!("attempt_number = ${}", params.len())); }
+        if let Some(value) = &patch.next_retry_at { params.push(value); sets.push(format!("next_retry_at = ${}", params.len())); }
+        if let Some(value) = &patch.delivered_at { params.push(value); sets.push(format!("delivered_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE webhook_deliveries SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM webhook_deliveries", &[])?.get(0))
     }
 }
 
@@ -1840,6 +2104,91 @@ impl Validate for NewMarketplaceListing {
     }
 }
 
+/// An update of `marketplace_listings`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct MarketplaceListingPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub organization_id: Option<uuid::Uuid>,
+    pub title: Option<String>,
+    pub short_description: Option<String>,
+    pub long_description: Option<Option<String>>,
+    pub category: Option<String>,
+    pub tags: Option<Option<Vec<String>>>,
+    pub icon_url: Option<Option<String>>,
+    pub screenshots: Option<Option<Vec<String>>>,
+    pub demo_video_url: Option<Option<String>>,
+    pub pricing_model: Option<Option<PricingModel>>,
+    pub price_usd: Option<Option<rust_decimal::Decimal>>,
+    pub install_count: Option<Option<i32>>,
+    pub rating_average: Option<Option<rust_decimal::Decimal>>,
+    pub rating_count: Option<Option<i32>>,
+    pub status: Option<Option<ListingStatus>>,
+    pub review_notes: Option<Option<String>>,
+    pub is_featured: Option<Option<bool>>,
+    pub featured_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for MarketplaceListingPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MarketplaceListingPatch")
+            .field("agent_id", &self.agent_id)
+            .field("organization_id", &self.organization_id)
+            .field("title", &self.title)
+            .field("short_description", &self.short_description)
+            .field("long_description", &self.long_description)
+            .field("category", &self.category)
+            .field("tags", &self.tags)
+            .field("icon_url", &self.icon_url)
+            .field("screenshots", &self.screenshots)
+            .field("demo_video_url", &self.demo_video_url)
+            .field("pricing_model", &self.pricing_model)
+            .field("price_usd", &self.price_usd)
+            .field("install_count", &self.install_count)
+            .field("rating_average", &self.rating_average)
+            .field("rating_count", &self.rating_count)
+            .field("status", &self.status)
+            .field("review_notes", &self.review_notes)
+            .field("is_featured", &self.is_featured)
+            .field("featured_at", &self.featured_at)
+            .field("published_at", &self.published_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for MarketplaceListingPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.title {
+            v.max_chars("title", value, 255);
+        }
+        if let Some(value) = &self.short_description {
+            v.max_chars("short_description", value, 500);
+        }
+        if let Some(value) = &self.category {
+            v.max_chars("category", value, 100);
+        }
+        if let Some(Some(value)) = &self.icon_url {
+            v.url("icon_url", value);
+        }
+        if let Some(Some(value)) = &self.demo_video_url {
+            v.url("demo_video_url", value);
+        }
+        if let Some(Some(value)) = &self.price_usd {
+            v.numeric_digits("price_usd", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.rating_average {
+            v.numeric_digits("rating_average", *value, 3, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl MarketplaceListing {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at";
@@ -1920,6 +2269,57 @@ impl MarketplaceListing {
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM marketplace_listings WHERE id = $1", &[id])
     }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MarketplaceListingPatch) -> Result<Option<MarketplaceListing>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.short_description { params.push(value); sets.push(format!("short_description = ${}", params.len())); }
+        if let Some(value) = &patch.long_description { params.push(value); sets.push(format!("long_description = ${}", params.len())); }
+        if let Some(value) = &patch.category { params.push(value); sets.push(format!("category = ${}", params.len())); }
+        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
+        if let Some(value) = &patch.icon_url { params.push(value); sets.push(format!("icon_url = ${}", params.len())); }
+        if let Some(value) = &patch.screenshots { params.push(value); sets.push(format!("screenshots = ${}", params.len())); }
+        if let Some(value) = &patch.demo_video_url { params.push(value); sets.push(format!("demo_video_url = ${}", params.len())); }
+        if let Some(value) = &patch.pricing_model { params.push(value); sets.push(format!("pricing_model = ${}", params.len())); }
+        if let Some(value) = &patch.price_usd { params.push(value); sets.push(format!("price_usd = ${}", params.len())); }
+        if let Some(value) = &patch.install_count { params.push(value); sets.push(format!("install_count = ${}", params.len())); }
+        if let Some(value) = &patch.rating_average { params.push(value); sets.push(format!("rating_average = ${}", params.len())); }
+        if let Some(value) = &patch.rating_count { params.push(value); sets.push(format!("rating_count = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.review_notes { params.push(value); sets.push(format!("review_notes = ${}", params.len())); }
+        if let Some(value) = &patch.is_featured { params.push(value); sets.push(format!("is_featured = ${}", params.len())); }
+        if let Some(value) = &patch.featured_at { params.push(value); sets.push(format!("featured_at = ${}", params.len())); }
+        if let Some(value) = &patch.published_at { params.push(value); sets.push(format!("published_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE marketplace_listings SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM marketplace_listings", &[])?.get(0))
+    }
 }
 
 /// A row of `marketplace_installs`.
@@ -1990,6 +2390,38 @@ impl Validate for NewMarketplaceInstall {
     }
 }
 
+/// An update of `marketplace_installs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct MarketplaceInstallPatch {
+    pub listing_id: Option<uuid::Uuid>,
+    pub organization_id: Option<uuid::Uuid>,
+    pub installed_by_id: Option<Option<uuid::Uuid>>,
+    pub cloned_agent_id: Option<Option<uuid::Uuid>>,
+    pub installed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub uninstalled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for MarketplaceInstallPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MarketplaceInstallPatch")
+            .field("listing_id", &self.listing_id)
+            .field("organization_id", &self.organization_id)
+            .field("installed_by_id", &self.installed_by_id)
+            .field("cloned_agent_id", &self.cloned_agent_id)
+            .field("installed_at", &self.installed_at)
+            .field("uninstalled_at", &self.uninstalled_at)
+            .finish()
+    }
+}
+
+impl Validate for MarketplaceInstallPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl MarketplaceInstall {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at";
@@ -2037,6 +2469,59 @@ impl MarketplaceInstall {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM marketplace_installs WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MarketplaceInstallPatch) -> Result<Option<MarketplaceInstall>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.listing_id { params.push(value); sets.push(format!("listing_id = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.installed_by_id { params.push(value); sets.push(format!("installed_by_id = ${}", params.len())); }
+        if let Some(value) = &patch.cloned_agent_id { params.push(value); sets.push(format!("cloned_agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.installed_at { params.push(value); sets.push(format!("installed_at = ${}", params.len())); }
+        if let Some(value) = &patch.uninstalled_at { params.push(value); sets.push(format!("uninstalled_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE marketplace_installs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_listing_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `installed_by_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_installed_by_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `cloned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_cloned_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM marketplace_installs", &[])?.get(0))
+    }
+
+    /// The row with this `listing_id, organization_id`, if any.
+    pub fn find_by_listing_id_and_organization_id(client: &mut impl postgres::GenericClient, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[listing_id, organization_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2135,6 +2620,52 @@ impl Validate for NewMarketplaceReview {
     }
 }
 
+/// An update of `marketplace_reviews`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct MarketplaceReviewPatch {
+    pub listing_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub organization_id: Option<uuid::Uuid>,
+    pub rating: Option<i32>,
+    pub title: Option<Option<String>>,
+    pub body: Option<Option<String>>,
+    pub is_verified_install: Option<Option<bool>>,
+    pub is_hidden: Option<Option<bool>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for MarketplaceReviewPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MarketplaceReviewPatch")
+            .field("listing_id", &self.listing_id)
+            .field("user_id", &self.user_id)
+            .field("organization_id", &self.organization_id)
+            .field("rating", &self.rating)
+            .field("title", &self.title)
+            .field("body", &self.body)
+            .field("is_verified_install", &self.is_verified_install)
+            .field("is_hidden", &self.is_hidden)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for MarketplaceReviewPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.rating {
+            v.range("rating", rust_decimal::Decimal::from(*value), "1", "5");
+        }
+        if let Some(Some(value)) = &self.title {
+            v.max_chars("title", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl MarketplaceReview {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at";
@@ -2190,6 +2721,57 @@ impl MarketplaceReview {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM marketplace_reviews WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MarketplaceReviewPatch) -> Result<Option<MarketplaceReview>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.listing_id { params.push(value); sets.push(format!("listing_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.rating { params.push(value); sets.push(format!("rating = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.body { params.push(value); sets.push(format!("body = ${}", params.len())); }
+        if let Some(value) = &patch.is_verified_install { params.push(value); sets.push(format!("is_verified_install = ${}", params.len())); }
+        if let Some(value) = &patch.is_hidden { params.push(value); sets.push(format!("is_hidden = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE marketplace_reviews SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_listing_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM marketplace_reviews", &[])?.get(0))
+    }
+
+    /// The row with this `listing_id, user_id`, if any.
+    pub fn find_by_listing_id_and_user_id(client: &mut impl postgres::GenericClient, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
+        let sql = format!("SELECT {} FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[listing_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2308,6 +2890,60 @@ impl Validate for NewSubscription {
     }
 }
 
+/// An update of `subscriptions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct SubscriptionPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub stripe_subscription_id: Option<Option<String>>,
+    pub stripe_customer_id: Option<String>,
+    pub plan: Option<SubscriptionPlan>,
+    pub status: Option<SubscriptionStatus>,
+    pub current_period_start: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub current_period_end: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub trial_start: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub trial_end: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub cancel_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub cancelled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub cancellation_reason: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for SubscriptionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriptionPatch")
+            .field("organization_id", &self.organization_id)
+            .field("stripe_subscription_id", &self.stripe_subscription_id)
+            .field("stripe_customer_id", &self.stripe_customer_id)
+            .field("plan", &self.plan)
+            .field("status", &self.status)
+            .field("current_period_start", &self.current_period_start)
+            .field("current_period_end", &self.current_period_end)
+            .field("trial_start", &self.trial_start)
+            .field("trial_end", &self.trial_end)
+            .field("cancel_at", &self.cancel_at)
+            .field("cancelled_at", &self.cancelled_at)
+            .field("cancellation_reason", &self.cancellation_reason)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for SubscriptionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.stripe_subscription_id {
+            v.max_chars("stripe_subscription_id", value, 255);
+        }
+        if let Some(value) = &self.stripe_customer_id {
+            v.max_chars("stripe_customer_id", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl Subscription {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at";
@@ -2371,6 +3007,49 @@ impl Subscription {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM subscriptions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SubscriptionPatch) -> Result<Option<Subscription>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.stripe_subscription_id { params.push(value); sets.push(format!("stripe_subscription_id = ${}", params.len())); }
+        if let Some(value) = &patch.stripe_customer_id { params.push(value); sets.push(format!("stripe_customer_id = ${}", params.len())); }
+        if let Some(value) = &patch.plan { params.push(value); sets.push(format!("plan = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.current_period_start { params.push(value); sets.push(format!("current_period_start = ${}", params.len())); }
+        if let Some(value) = &patch.current_period_end { params.push(value); sets.push(format!("current_period_end = ${}", params.len())); }
+        if let Some(value) = &patch.trial_start { params.push(value); sets.push(format!("trial_start = ${}", params.len())); }
+        if let Some(value) = &patch.trial_end { params.push(value); sets.push(format!("trial_end = ${}", params.len())); }
+        if let Some(value) = &patch.cancel_at { params.push(value); sets.push(format!("cancel_at = ${}", params.len())); }
+        if let Some(value) = &patch.cancelled_at { params.push(value); sets.push(format!("cancelled_at = ${}", params.len())); }
+        if let Some(value) = &patch.cancellation_reason { params.push(value); sets.push(format!("cancellation_reason = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE subscriptions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, postgres::Error> {
+        let sql = format!("SELECT {} FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM subscriptions", &[])?.get(0))
+    }
+
+    /// The row with this `stripe_subscription_id`, if any.
+    pub fn find_by_stripe_subscription_id(client: &mut impl postgres::GenericClient, stripe_subscription_id: &String) -> Result<Option<Subscription>, postgres::Error> {
+        let sql = format!("SELECT {} FROM subscriptions WHERE stripe_subscription_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[stripe_subscription_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2489,6 +3168,64 @@ impl Validate for NewUsageRecord {
     }
 }
 
+/// An update of `usage_records`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UsageRecordPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub period_start: Option<chrono::NaiveDate>,
+    pub period_end: Option<chrono::NaiveDate>,
+    pub executions_count: Option<Option<i32>>,
+    pub tokens_used: Option<Option<i64>>,
+    pub api_calls_count: Option<Option<i32>>,
+    pub storage_bytes: Option<Option<i64>>,
+    pub execution_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    pub token_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    pub storage_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    pub total_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UsageRecordPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UsageRecordPatch")
+            .field("organization_id", &self.organization_id)
+            .field("period_start", &self.period_start)
+            .field("period_end", &self.period_end)
+            .field("executions_count", &self.executions_count)
+            .field("tokens_used", &self.tokens_used)
+            .field("api_calls_count", &self.api_calls_count)
+            .field("storage_bytes", &self.storage_bytes)
+            .field("execution_cost_usd", &self.execution_cost_usd)
+            .field("token_cost_usd", &self.token_cost_usd)
+            .field("storage_cost_usd", &self.storage_cost_usd)
+            .field("total_cost_usd", &self.total_cost_usd)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for UsageRecordPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.execution_cost_usd {
+            v.numeric_digits("execution_cost_usd", *value, 10, 4);
+        }
+        if let Some(Some(value)) = &self.token_cost_usd {
+            v.numeric_digits("token_cost_usd", *value, 10, 4);
+        }
+        if let Some(Some(value)) = &self.storage_cost_usd {
+            v.numeric_digits("storage_cost_usd", *value, 10, 4);
+        }
+        if let Some(Some(value)) = &self.total_cost_usd {
+            v.numeric_digits("total_cost_usd", *value, 10, 4);
+        }
+        v.into_result()
+    }
+}
+
 impl UsageRecord {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at";
@@ -2550,6 +3287,48 @@ impl UsageRecord {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM usage_records WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UsageRecordPatch) -> Result<Option<UsageRecord>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
+        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
+        if let Some(value) = &patch.executions_count { params.push(value); sets.push(format!("executions_count = ${}", params.len())); }
+        if let Some(value) = &patch.tokens_used { params.push(value); sets.push(format!("tokens_used = ${}", params.len())); }
+        if let Some(value) = &patch.api_calls_count { params.push(value); sets.push(format!("api_calls_count = ${}", params.len())); }
+        if let Some(value) = &patch.storage_bytes { params.push(value); sets.push(format!("storage_bytes = ${}", params.len())); }
+        if let Some(value) = &patch.execution_cost_usd { params.push(value); sets.push(format!("execution_cost_usd = ${}", params.len())); }
+        if let Some(value) = &patch.token_cost_usd { params.push(value); sets.push(format!("token_cost_usd = ${}", params.len())); }
+        if let Some(value) = &patch.storage_cost_usd { params.push(value); sets.push(format!("storage_cost_usd = ${}", params.len())); }
+        if let Some(value) = &patch.total_cost_usd { params.push(value); sets.push(format!("total_cost_usd = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE usage_records SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, postgres::Error> {
+        let sql = format!("SELECT {} FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM usage_records", &[])?.get(0))
+    }
+
+    /// The row with this `organization_id, period_start, period_end`, if any.
+    pub fn find_by_organization_id_and_period_start_and_period_end(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, postgres::Error> {
+        let sql = format!("SELECT {} FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", Self::COLUMNS);
+        client.query_opt(&sql, &[organization_id, period_start, period_end])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2693,6 +3472,80 @@ impl Validate for NewInvoice {
     }
 }
 
+/// An update of `invoices`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct InvoicePatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub subscription_id: Option<Option<uuid::Uuid>>,
+    pub stripe_invoice_id: Option<Option<String>>,
+    pub invoice_number: Option<Option<String>>,
+    pub status: Option<InvoiceStatus>,
+    pub subtotal_usd: Option<rust_decimal::Decimal>,
+    pub tax_usd: Option<Option<rust_decimal::Decimal>>,
+    pub total_usd: Option<rust_decimal::Decimal>,
+    pub amount_paid_usd: Option<Option<rust_decimal::Decimal>>,
+    pub amount_due_usd: Option<rust_decimal::Decimal>,
+    pub invoice_date: Option<chrono::NaiveDate>,
+    pub due_date: Option<Option<chrono::NaiveDate>>,
+    pub paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub invoice_pdf_url: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for InvoicePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvoicePatch")
+            .field("organization_id", &self.organization_id)
+            .field("subscription_id", &self.subscription_id)
+            .field("stripe_invoice_id", &self.stripe_invoice_id)
+            .field("invoice_number", &self.invoice_number)
+            .field("status", &self.status)
+            .field("subtotal_usd", &self.subtotal_usd)
+            .field("tax_usd", &self.tax_usd)
+            .field("total_usd", &self.total_usd)
+            .field("amount_paid_usd", &self.amount_paid_usd)
+            .field("amount_due_usd", &self.amount_due_usd)
+            .field("invoice_date", &self.invoice_date)
+            .field("due_date", &self.due_date)
+            .field("paid_at", &self.paid_at)
+            .field("invoice_pdf_url", &self.invoice_pdf_url)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for InvoicePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.stripe_invoice_id {
+            v.max_chars("stripe_invoice_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.invoice_number {
+            v.max_chars("invoice_number", value, 100);
+        }
+        if let Some(value) = &self.subtotal_usd {
+            v.numeric_digits("subtotal_usd", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.tax_usd {
+            v.numeric_digits("tax_usd", *value, 10, 2);
+        }
+        if let Some(value) = &self.total_usd {
+            v.numeric_digits("total_usd", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.amount_paid_usd {
+            v.numeric_digits("amount_paid_usd", *value, 10, 2);
+        }
+        if let Some(value) = &self.amount_due_usd {
+            v.numeric_digits("amount_due_usd", *value, 10, 2);
+        }
+        if let Some(Some(value)) = &self.invoice_pdf_url {
+            v.url("invoice_pdf_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl Invoice {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at";
@@ -2758,6 +3611,56 @@ impl Invoice {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM invoices WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.subscription_id { params.push(value); sets.push(format!("subscription_id = ${}", params.len())); }
+        if let Some(value) = &patch.stripe_invoice_id { params.push(value); sets.push(format!("stripe_invoice_id = ${}", params.len())); }
+        if let Some(value) = &patch.invoice_number { params.push(value); sets.push(format!("invoice_number = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.subtotal_usd { params.push(value); sets.push(format!("subtotal_usd = ${}", params.len())); }
+        if let Some(value) = &patch.tax_usd { params.push(value); sets.push(format!("tax_usd = ${}", params.len())); }
+        if let Some(value) = &patch.total_usd { params.push(value); sets.push(format!("total_usd = ${}", params.len())); }
+        if let Some(value) = &patch.amount_paid_usd { params.push(value); sets.push(format!("amount_paid_usd = ${}", params.len())); }
+        if let Some(value) = &patch.amount_due_usd { params.push(value); sets.push(format!("amount_due_usd = ${}", params.len())); }
+        if let Some(value) = &patch.invoice_date { params.push(value); sets.push(format!("invoice_date = ${}", params.len())); }
+        if let Some(value) = &patch.due_date { params.push(value); sets.push(format!("due_date = ${}", params.len())); }
+        if let Some(value) = &patch.paid_at { params.push(value); sets.push(format!("paid_at = ${}", params.len())); }
+        if let Some(value) = &patch.invoice_pdf_url { params.push(value); sets.push(format!("invoice_pdf_url = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE invoices SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        let sql = format!("SELECT {} FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `subscription_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_subscription_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        let sql = format!("SELECT {} FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM invoices", &[])?.get(0))
+    }
+
+    /// The row with this `stripe_invoice_id`, if any.
+    pub fn find_by_stripe_invoice_id(client: &mut impl postgres::GenericClient, stripe_invoice_id: &String) -> Result<Option<Invoice>, postgres::Error> {
+        let sql = format!("SELECT {} FROM invoices WHERE stripe_invoice_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[stripe_invoice_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2862,6 +3765,54 @@ impl Validate for NewAgentMemory {
     }
 }
 
+/// An update of `agent_memories`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentMemoryPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub session_id: Option<Option<uuid::Uuid>>,
+    pub memory_type: Option<MemoryType>,
+    pub content: Option<String>,
+    pub embedding_id: Option<Option<String>>,
+    pub metadata: Option<Option<serde_json::Value>>,
+    pub importance_score: Option<Option<rust_decimal::Decimal>>,
+    pub access_count: Option<Option<i32>>,
+    pub last_accessed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentMemoryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentMemoryPatch")
+            .field("agent_id", &self.agent_id)
+            .field("session_id", &self.session_id)
+            .field("memory_type", &self.memory_type)
+            .field("content", &self.content)
+            .field("embedding_id", &self.embedding_id)
+            .field("metadata", &self.metadata)
+            .field("importance_score", &self.importance_score)
+            .field("access_count", &self.access_count)
+            .field("last_accessed_at", &self.last_accessed_at)
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentMemoryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.embedding_id {
+            v.max_chars("embedding_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.importance_score {
+            v.numeric_digits("importance_score", *value, 3, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentMemory {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at";
@@ -2919,6 +3870,40 @@ impl AgentMemory {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_memories WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentMemoryPatch) -> Result<Option<AgentMemory>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.session_id { params.push(value); sets.push(format!("session_id = ${}", params.len())); }
+        if let Some(value) = &patch.memory_type { params.push(value); sets.push(format!("memory_type = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.embedding_id { params.push(value); sets.push(format!("embedding_id = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.importance_score { params.push(value); sets.push(format!("importance_score = ${}", params.len())); }
+        if let Some(value) = &patch.access_count { params.push(value); sets.push(format!("access_count = ${}", params.len())); }
+        if let Some(value) = &patch.last_accessed_at { params.push(value); sets.push(format!("last_accessed_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_memories SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_memories", &[])?.get(0))
     }
 }
 
@@ -2999,6 +3984,43 @@ impl Validate for NewEvalSuite {
     }
 }
 
+/// An update of `eval_suites`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct EvalSuitePatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub agent_id: Option<Option<uuid::Uuid>>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub config: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for EvalSuitePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalSuitePatch")
+            .field("organization_id", &self.organization_id)
+            .field("agent_id", &self.agent_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("config", &self.config)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for EvalSuitePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl EvalSuite {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, agent_id, name, description, config, created_at, updated_at";
@@ -3048,6 +4070,42 @@ impl EvalSuite {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM eval_suites WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalSuitePatch) -> Result<Option<EvalSuite>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.config { params.push(value); sets.push(format!("config = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE eval_suites SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM eval_suites", &[])?.get(0))
     }
 }
 
@@ -3128,6 +4186,43 @@ impl Validate for NewEvalTestCase {
     }
 }
 
+/// An update of `eval_test_cases`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct EvalTestCasePatch {
+    pub suite_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub description: Option<Option<String>>,
+    pub input: Option<serde_json::Value>,
+    pub expected_output: Option<Option<serde_json::Value>>,
+    pub scoring_rubric: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for EvalTestCasePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalTestCasePatch")
+            .field("suite_id", &self.suite_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("input", &self.input)
+            .field("expected_output", &self.expected_output)
+            .field("scoring_rubric", &self.scoring_rubric)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for EvalTestCasePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl EvalTestCase {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, suite_id, name, description, input, expected_output, scoring_rubric, created_at";
@@ -3177,6 +4272,36 @@ impl EvalTestCase {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM eval_test_cases WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalTestCasePatch) -> Result<Option<EvalTestCase>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.suite_id { params.push(value); sets.push(format!("suite_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.input { params.push(value); sets.push(format!("input = ${}", params.len())); }
+        if let Some(value) = &patch.expected_output { params.push(value); sets.push(format!("expected_output = ${}", params.len())); }
+        if let Some(value) = &patch.scoring_rubric { params.push(value); sets.push(format!("scoring_rubric = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE eval_test_cases SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM eval_test_cases", &[])?.get(0))
     }
 }
 
@@ -3276,6 +4401,51 @@ impl Validate for NewEvalRun {
     }
 }
 
+/// An update of `eval_runs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct EvalRunPatch {
+    pub suite_id: Option<uuid::Uuid>,
+    pub agent_id: Option<uuid::Uuid>,
+    pub agent_version_id: Option<Option<uuid::Uuid>>,
+    pub status: Option<Option<EvalRunStatus>>,
+    pub total_tests: Option<Option<i32>>,
+    pub passed_tests: Option<Option<i32>>,
+    pub failed_tests: Option<Option<i32>>,
+    pub average_score: Option<Option<rust_decimal::Decimal>>,
+    pub started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for EvalRunPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalRunPatch")
+            .field("suite_id", &self.suite_id)
+            .field("agent_id", &self.agent_id)
+            .field("agent_version_id", &self.agent_version_id)
+            .field("status", &self.status)
+            .field("total_tests", &self.total_tests)
+            .field("passed_tests", &self.passed_tests)
+            .field("failed_tests", &self.failed_tests)
+            .field("average_score", &self.average_score)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for EvalRunPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.average_score {
+            v.numeric_digits("average_score", *value, 5, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl EvalRun {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at";
@@ -3333,6 +4503,52 @@ impl EvalRun {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM eval_runs WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalRunPatch) -> Result<Option<EvalRun>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.suite_id { params.push(value); sets.push(format!("suite_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_version_id { params.push(value); sets.push(format!("agent_version_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.total_tests { params.push(value); sets.push(format!("total_tests = ${}", params.len())); }
+        if let Some(value) = &patch.passed_tests { params.push(value); sets.push(format!("passed_tests = ${}", params.len())); }
+        if let Some(value) = &patch.failed_tests { params.push(value); sets.push(format!("failed_tests = ${}", params.len())); }
+        if let Some(value) = &patch.average_score { params.push(value); sets.push(format!("average_score = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE eval_runs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `agent_version_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_version_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM eval_runs", &[])?.get(0))
     }
 }
 
@@ -3422,6 +4638,47 @@ impl Validate for NewEvalResult {
     }
 }
 
+/// An update of `eval_results`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct EvalResultPatch {
+    pub run_id: Option<uuid::Uuid>,
+    pub test_case_id: Option<uuid::Uuid>,
+    pub execution_id: Option<Option<uuid::Uuid>>,
+    pub execution_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub status: Option<EvalResultStatus>,
+    pub score: Option<Option<rust_decimal::Decimal>>,
+    pub actual_output: Option<Option<serde_json::Value>>,
+    pub feedback: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for EvalResultPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EvalResultPatch")
+            .field("run_id", &self.run_id)
+            .field("test_case_id", &self.test_case_id)
+            .field("execution_id", &self.execution_id)
+            .field("execution_created_at", &self.execution_created_at)
+            .field("status", &self.status)
+            .field("score", &self.score)
+            .field("actual_output", &self.actual_output)
+            .field("feedback", &self.feedback)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for EvalResultPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.score {
+            v.numeric_digits("score", *value, 5, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl EvalResult {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at";
@@ -3475,6 +4732,44 @@ impl EvalResult {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM eval_results WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalResultPatch) -> Result<Option<EvalResult>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
+        if let Some(value) = &patch.test_case_id { params.push(value); sets.push(format!("test_case_id = ${}", params.len())); }
+        if let Some(value) = &patch.execution_id { params.push(value); sets.push(format!("execution_id = ${}", params.len())); }
+        if let Some(value) = &patch.execution_created_at { params.push(value); sets.push(format!("execution_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.score { params.push(value); sets.push(format!("score = ${}", params.len())); }
+        if let Some(value) = &patch.actual_output { params.push(value); sets.push(format!("actual_output = ${}", params.len())); }
+        if let Some(value) = &patch.feedback { params.push(value); sets.push(format!("feedback = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE eval_results SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `run_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_run_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `test_case_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_test_case_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
+        let sql = format!("SELECT {} FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM eval_results", &[])?.get(0))
     }
 }
 
@@ -3579,6 +4874,52 @@ impl Validate for NewAuditLog {
     }
 }
 
+/// An update of `audit_logs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AuditLogPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub action: Option<AuditAction>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<Option<uuid::Uuid>>,
+    pub old_values: Option<Option<serde_json::Value>>,
+    pub new_values: Option<Option<serde_json::Value>>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+    pub user_agent: Option<Option<String>>,
+    pub request_id: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for AuditLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLogPatch")
+            .field("organization_id", &self.organization_id)
+            .field("user_id", &self.user_id)
+            .field("action", &self.action)
+            .field("resource_type", &self.resource_type)
+            .field("resource_id", &self.resource_id)
+            .field("old_values", &self.old_values)
+            .field("new_values", &self.new_values)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+impl Validate for AuditLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.resource_type {
+            v.max_chars("resource_type", value, 100);
+        }
+        if let Some(Some(value)) = &self.request_id {
+            v.max_chars("request_id", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AuditLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, request_id, created_at";
@@ -3636,6 +4977,33 @@ impl AuditLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM audit_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
+        if let Some(value) = &patch.resource_type { params.push(value); sets.push(format!("resource_type = ${}", params.len())); }
+        if let Some(value) = &patch.resource_id { params.push(value); sets.push(format!("resource_id = ${}", params.len())); }
+        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
+        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if let Some(value) = &patch.request_id { params.push(value); sets.push(format!("request_id = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM audit_logs", &[])?.get(0))
     }
 }
 
@@ -3738,6 +5106,55 @@ impl Validate for NewOrganization {
     }
 }
 
+/// An update of `organizations`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct OrganizationPatch {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub logo_url: Option<Option<String>>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub max_agents: Option<Option<i32>>,
+    pub max_executions_per_month: Option<Option<i32>>,
+    pub max_team_members: Option<Option<i32>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for OrganizationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrganizationPatch")
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("logo_url", &self.logo_url)
+            .field("settings", &self.settings)
+            .field("max_agents", &self.max_agents)
+            .field("max_executions_per_month", &self.max_executions_per_month)
+            .field("max_team_members", &self.max_team_members)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for OrganizationPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+        }
+        if let Some(Some(value)) = &self.logo_url {
+            v.url("logo_url", value);
+        }
+        v.into_result()
+    }
+}
+
 impl Organization {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at";
@@ -3795,9 +5212,42 @@ impl Organization {
         client.execute("DELETE FROM organizations WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.logo_url { params.push(value); sets.push(format!("logo_url = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
+        if let Some(value) = &patch.max_executions_per_month { params.push(value); sets.push(format!("max_executions_per_month = ${}", params.len())); }
+        if let Some(value) = &patch.max_team_members { params.push(value); sets.push(format!("max_team_members = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE organizations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE organizations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM organizations WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `slug`, if any.
+    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Organization>, postgres::Error> {
+        let sql = format!("SELECT {} FROM organizations WHERE slug = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3944,6 +5394,80 @@ impl Validate for NewUser {
     }
 }
 
+/// An update of `users`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub email_verified_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub password_hash: Option<Option<String>>,
+    pub full_name: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    pub organization_id: Option<Option<uuid::Uuid>>,
+    pub role: Option<Option<UserRole>>,
+    pub last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub mfa_enabled: Option<Option<bool>>,
+    pub mfa_secret: Option<Option<String>>,
+    pub google_id: Option<Option<String>>,
+    pub github_id: Option<Option<String>>,
+    pub is_active: Option<Option<bool>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPatch")
+            .field("email", &self.email)
+            .field("email_verified_at", &self.email_verified_at)
+            .field("password_hash", &strata::Redacted)
+            .field("full_name", &self.full_name)
+            .field("avatar_url", &self.avatar_url)
+            .field("organization_id", &self.organization_id)
+            .field("role", &self.role)
+            .field("last_login_at", &self.last_login_at)
+            .field("mfa_enabled", &self.mfa_enabled)
+            .field("mfa_secret", &strata::Redacted)
+            .field("google_id", &self.google_id)
+            .field("github_id", &self.github_id)
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for UserPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.email {
+            v.max_chars("email", value, 255);
+            v.email("email", value);
+        }
+        if let Some(Some(value)) = &self.password_hash {
+            v.max_chars("password_hash", value, 255);
+        }
+        if let Some(Some(value)) = &self.full_name {
+            v.max_chars("full_name", value, 255);
+        }
+        if let Some(Some(value)) = &self.avatar_url {
+            v.url("avatar_url", value);
+        }
+        if let Some(Some(value)) = &self.mfa_secret {
+            v.max_chars("mfa_secret", value, 255);
+        }
+        if let Some(Some(value)) = &self.google_id {
+            v.max_chars("google_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.github_id {
+            v.max_chars("github_id", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl User {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at";
@@ -4013,9 +5537,48 @@ impl User {
         client.execute("DELETE FROM users WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
+        if let Some(value) = &patch.email_verified_at { params.push(value); sets.push(format!("email_verified_at = ${}", params.len())); }
+        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
+        if let Some(value) = &patch.full_name { params.push(value); sets.push(format!("full_name = ${}", params.len())); }
+        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
+        if let Some(value) = &patch.mfa_enabled { params.push(value); sets.push(format!("mfa_enabled = ${}", params.len())); }
+        if let Some(value) = &patch.mfa_secret { params.push(value); sets.push(format!("mfa_secret = ${}", params.len())); }
+        if let Some(value) = &patch.google_id { params.push(value); sets.push(format!("google_id = ${}", params.len())); }
+        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
     }
 }
 
@@ -4113,6 +5676,53 @@ impl Validate for NewRefreshToken {
     }
 }
 
+/// An update of `refresh_tokens`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct RefreshTokenPatch {
+    pub user_id: Option<uuid::Uuid>,
+    pub token_hash: Option<String>,
+    pub device_name: Option<Option<String>>,
+    pub device_type: Option<Option<String>>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+    pub user_agent: Option<Option<String>>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for RefreshTokenPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshTokenPatch")
+            .field("user_id", &self.user_id)
+            .field("token_hash", &strata::Redacted)
+            .field("device_name", &self.device_name)
+            .field("device_type", &self.device_type)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("expires_at", &self.expires_at)
+            .field("revoked_at", &self.revoked_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for RefreshTokenPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.token_hash {
+            v.max_chars("token_hash", value, 255);
+        }
+        if let Some(Some(value)) = &self.device_name {
+            v.max_chars("device_name", value, 255);
+        }
+        if let Some(Some(value)) = &self.device_type {
+            v.max_chars("device_type", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl RefreshToken {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at";
@@ -4166,6 +5776,38 @@ impl RefreshToken {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM refresh_tokens WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &RefreshTokenPatch) -> Result<Option<RefreshToken>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.token_hash { params.push(value); sets.push(format!("token_hash = ${}", params.len())); }
+        if let Some(value) = &patch.device_name { params.push(value); sets.push(format!("device_name = ${}", params.len())); }
+        if let Some(value) = &patch.device_type { params.push(value); sets.push(format!("device_type = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.revoked_at { params.push(value); sets.push(format!("revoked_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE refresh_tokens SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, postgres::Error> {
+        let sql = format!("SELECT {} FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM refresh_tokens", &[])?.get(0))
     }
 }
 
@@ -4279,6 +5921,57 @@ impl Validate for NewApiKey {
     }
 }
 
+/// An update of `api_keys`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ApiKeyPatch {
+    pub user_id: Option<uuid::Uuid>,
+    pub organization_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub key_prefix: Option<String>,
+    pub key_hash: Option<String>,
+    pub scopes: Option<Option<Vec<String>>>,
+    pub rate_limit: Option<Option<i32>>,
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for ApiKeyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyPatch")
+            .field("user_id", &self.user_id)
+            .field("organization_id", &self.organization_id)
+            .field("name", &self.name)
+            .field("key_prefix", &self.key_prefix)
+            .field("key_hash", &strata::Redacted)
+            .field("scopes", &self.scopes)
+            .field("rate_limit", &self.rate_limit)
+            .field("expires_at", &self.expires_at)
+            .field("last_used_at", &self.last_used_at)
+            .field("revoked_at", &self.revoked_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for ApiKeyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.key_prefix {
+            v.max_chars("key_prefix", value, 12);
+        }
+        if let Some(value) = &self.key_hash {
+            v.max_chars("key_hash", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl ApiKey {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at";
@@ -4336,6 +6029,46 @@ impl ApiKey {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM api_keys WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.key_prefix { params.push(value); sets.push(format!("key_prefix = ${}", params.len())); }
+        if let Some(value) = &patch.key_hash { params.push(value); sets.push(format!("key_hash = ${}", params.len())); }
+        if let Some(value) = &patch.scopes { params.push(value); sets.push(format!("scopes = ${}", params.len())); }
+        if let Some(value) = &patch.rate_limit { params.push(value); sets.push(format!("rate_limit = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
+        if let Some(value) = &patch.revoked_at { params.push(value); sets.push(format!("revoked_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE api_keys SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
     }
 }
 
@@ -4499,6 +6232,83 @@ impl Validate for NewAgent {
     }
 }
 
+/// An update of `agents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub created_by_id: Option<Option<uuid::Uuid>>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub avatar_url: Option<Option<String>>,
+    pub system_prompt: Option<String>,
+    pub model: Option<Option<String>>,
+    pub temperature: Option<Option<rust_decimal::Decimal>>,
+    pub max_tokens: Option<Option<i32>>,
+    pub tools: Option<Option<serde_json::Value>>,
+    pub memory_enabled: Option<Option<bool>>,
+    pub memory_type: Option<Option<AgentMemoryType>>,
+    pub status: Option<Option<AgentStatus>>,
+    pub is_public: Option<Option<bool>>,
+    pub marketplace_listing_id: Option<Option<uuid::Uuid>>,
+    pub current_version_id: Option<Option<uuid::Uuid>>,
+    pub published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentPatch")
+            .field("organization_id", &self.organization_id)
+            .field("created_by_id", &self.created_by_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("avatar_url", &self.avatar_url)
+            .field("system_prompt", &self.system_prompt)
+            .field("model", &self.model)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("tools", &self.tools)
+            .field("memory_enabled", &self.memory_enabled)
+            .field("memory_type", &self.memory_type)
+            .field("status", &self.status)
+            .field("is_public", &self.is_public)
+            .field("marketplace_listing_id", &self.marketplace_listing_id)
+            .field("current_version_id", &self.current_version_id)
+            .field("published_at", &self.published_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("deleted_at", &self.deleted_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 100);
+        }
+        if let Some(Some(value)) = &self.avatar_url {
+            v.url("avatar_url", value);
+        }
+        if let Some(Some(value)) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(Some(value)) = &self.temperature {
+            v.numeric_digits("temperature", *value, 3, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl Agent {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at";
@@ -4578,9 +6388,77 @@ impl Agent {
         client.execute("DELETE FROM agents WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.created_by_id { params.push(value); sets.push(format!("created_by_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
+        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
+        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
+        if let Some(value) = &patch.memory_enabled { params.push(value); sets.push(format!("memory_enabled = ${}", params.len())); }
+        if let Some(value) = &patch.memory_type { params.push(value); sets.push(format!("memory_type = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.is_public { params.push(value); sets.push(format!("is_public = ${}", params.len())); }
+        if let Some(value) = &patch.marketplace_listing_id { params.push(value); sets.push(format!("marketplace_listing_id = ${}", params.len())); }
+        if let Some(value) = &patch.current_version_id { params.push(value); sets.push(format!("current_version_id = ${}", params.len())); }
+        if let Some(value) = &patch.published_at { params.push(value); sets.push(format!("published_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `marketplace_listing_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_marketplace_listing_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `current_version_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_current_version_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `organization_id, slug`, if any.
+    pub fn find_by_organization_id_and_slug(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE organization_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[organization_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4693,6 +6571,58 @@ impl Validate for NewAgentVersion {
     }
 }
 
+/// An update of `agent_versions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentVersionPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub version: Option<String>,
+    pub changelog: Option<Option<String>>,
+    pub system_prompt: Option<String>,
+    pub model: Option<String>,
+    pub temperature: Option<rust_decimal::Decimal>,
+    pub max_tokens: Option<i32>,
+    pub tools: Option<serde_json::Value>,
+    pub is_published: Option<Option<bool>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_by_id: Option<Option<uuid::Uuid>>,
+}
+
+impl std::fmt::Debug for AgentVersionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentVersionPatch")
+            .field("agent_id", &self.agent_id)
+            .field("version", &self.version)
+            .field("changelog", &self.changelog)
+            .field("system_prompt", &self.system_prompt)
+            .field("model", &self.model)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("tools", &self.tools)
+            .field("is_published", &self.is_published)
+            .field("created_at", &self.created_at)
+            .field("created_by_id", &self.created_by_id)
+            .finish()
+    }
+}
+
+impl Validate for AgentVersionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.version {
+            v.max_chars("version", value, 50);
+            v.pattern("version", value, &RE_AGENT_VERSIONS_VERSION);
+        }
+        if let Some(value) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(value) = &self.temperature {
+            v.numeric_digits("temperature", *value, 3, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentVersion {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id";
@@ -4750,6 +6680,52 @@ impl AgentVersion {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_versions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentVersionPatch) -> Result<Option<AgentVersion>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.changelog { params.push(value); sets.push(format!("changelog = ${}", params.len())); }
+        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
+        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
+        if let Some(value) = &patch.is_published { params.push(value); sets.push(format!("is_published = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_by_id { params.push(value); sets.push(format!("created_by_id = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_versions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_versions", &[])?.get(0))
+    }
+
+    /// The row with this `agent_id, version`, if any.
+    pub fn find_by_agent_id_and_version(client: &mut impl postgres::GenericClient, agent_id: &uuid::Uuid, version: &String) -> Result<Option<AgentVersion>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_versions WHERE agent_id = $1 AND version = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[agent_id, version])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4846,6 +6822,49 @@ impl Validate for NewAgentTool {
     }
 }
 
+/// An update of `agent_tools`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentToolPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub tool_type: Option<ToolType>,
+    pub config: Option<serde_json::Value>,
+    pub input_schema: Option<serde_json::Value>,
+    pub output_schema: Option<Option<serde_json::Value>>,
+    pub is_active: Option<Option<bool>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentToolPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentToolPatch")
+            .field("organization_id", &self.organization_id)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("tool_type", &self.tool_type)
+            .field("config", &self.config)
+            .field("input_schema", &self.input_schema)
+            .field("output_schema", &self.output_schema)
+            .field("is_active", &self.is_active)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentToolPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentTool {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at";
@@ -4901,6 +6920,39 @@ impl AgentTool {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_tools WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentToolPatch) -> Result<Option<AgentTool>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.tool_type { params.push(value); sets.push(format!("tool_type = ${}", params.len())); }
+        if let Some(value) = &patch.config { params.push(value); sets.push(format!("config = ${}", params.len())); }
+        if let Some(value) = &patch.input_schema { params.push(value); sets.push(format!("input_schema = ${}", params.len())); }
+        if let Some(value) = &patch.output_schema { params.push(value); sets.push(format!("output_schema = ${}", params.len())); }
+        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_tools SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_tools", &[])?.get(0))
     }
 }
 
@@ -5056,6 +7108,72 @@ impl Validate for NewExecution {
     }
 }
 
+/// An update of `executions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ExecutionPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub agent_version_id: Option<Option<uuid::Uuid>>,
+    pub organization_id: Option<uuid::Uuid>,
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub session_id: Option<Option<uuid::Uuid>>,
+    pub parent_execution_id: Option<Option<uuid::Uuid>>,
+    pub parent_execution_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub input: Option<serde_json::Value>,
+    pub output: Option<Option<serde_json::Value>>,
+    pub status: Option<Option<ExecutionStatus>>,
+    pub error_code: Option<Option<String>>,
+    pub error_message: Option<Option<String>>,
+    pub started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub latency_ms: Option<Option<i32>>,
+    pub prompt_tokens: Option<Option<i32>>,
+    pub completion_tokens: Option<Option<i32>>,
+    pub total_tokens: Option<Option<i32>>,
+    pub cost_usd: Option<Option<rust_decimal::Decimal>>,
+    pub tool_calls: Option<Option<serde_json::Value>>,
+}
+
+impl std::fmt::Debug for ExecutionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecutionPatch")
+            .field("agent_id", &self.agent_id)
+            .field("agent_version_id", &self.agent_version_id)
+            .field("organization_id", &self.organization_id)
+            .field("user_id", &self.user_id)
+            .field("session_id", &self.session_id)
+            .field("parent_execution_id", &self.parent_execution_id)
+            .field("parent_execution_created_at", &self.parent_execution_created_at)
+            .field("input", &self.input)
+            .field("output", &self.output)
+            .field("status", &self.status)
+            .field("error_code", &self.error_code)
+            .field("error_message", &self.error_message)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("latency_ms", &self.latency_ms)
+            .field("prompt_tokens", &self.prompt_tokens)
+            .field("completion_tokens", &self.completion_tokens)
+            .field("total_tokens", &self.total_tokens)
+            .field("cost_usd", &self.cost_usd)
+            .field("tool_calls", &self.tool_calls)
+            .finish()
+    }
+}
+
+impl Validate for ExecutionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.error_code {
+            v.max_chars("error_code", value, 100);
+        }
+        if let Some(Some(value)) = &self.cost_usd {
+            v.numeric_digits("cost_usd", *value, 10, 6);
+        }
+        v.into_result()
+    }
+}
+
 impl Execution {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, agent_version_id, organization_id, user_id, session_id, parent_execution_id, parent_execution_created_at, input, output, status, error_code, error_message, started_at, completed_at, latency_ms, prompt_tokens, completion_tokens, total_tokens, cost_usd, tool_calls, created_at";
@@ -5133,6 +7251,43 @@ impl Execution {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM executions WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionPatch) -> Result<Option<Execution>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_version_id { params.push(value); sets.push(format!("agent_version_id = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.session_id { params.push(value); sets.push(format!("session_id = ${}", params.len())); }
+        if let Some(value) = &patch.parent_execution_id { params.push(value); sets.push(format!("parent_execution_id = ${}", params.len())); }
+        if let Some(value) = &patch.parent_execution_created_at { params.push(value); sets.push(format!("parent_execution_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.input { params.push(value); sets.push(format!("input = ${}", params.len())); }
+        if let Some(value) = &patch.output { params.push(value); sets.push(format!("output = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.error_code { params.push(value); sets.push(format!("error_code = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.latency_ms { params.push(value); sets.push(format!("latency_ms = ${}", params.len())); }
+        if let Some(value) = &patch.prompt_tokens { params.push(value); sets.push(format!("prompt_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.completion_tokens { params.push(value); sets.push(format!("completion_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.cost_usd { params.push(value); sets.push(format!("cost_usd = ${}", params.len())); }
+        if let Some(value) = &patch.tool_calls { params.push(value); sets.push(format!("tool_calls = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE executions SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM executions", &[])?.get(0))
     }
 }
 
@@ -5263,6 +7418,62 @@ impl Validate for NewExecutionLog {
     }
 }
 
+/// An update of `execution_logs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ExecutionLogPatch {
+    pub execution_id: Option<uuid::Uuid>,
+    pub execution_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub log_type: Option<ExecutionLogType>,
+    pub sequence_number: Option<i32>,
+    pub input: Option<Option<serde_json::Value>>,
+    pub output: Option<Option<serde_json::Value>>,
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub latency_ms: Option<Option<i32>>,
+    pub model: Option<Option<String>>,
+    pub prompt_tokens: Option<Option<i32>>,
+    pub completion_tokens: Option<Option<i32>>,
+    pub tool_name: Option<Option<String>>,
+    pub tool_status: Option<Option<ToolCallStatus>>,
+    pub error_message: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for ExecutionLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExecutionLogPatch")
+            .field("execution_id", &self.execution_id)
+            .field("execution_created_at", &self.execution_created_at)
+            .field("log_type", &self.log_type)
+            .field("sequence_number", &self.sequence_number)
+            .field("input", &self.input)
+            .field("output", &self.output)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("latency_ms", &self.latency_ms)
+            .field("model", &self.model)
+            .field("prompt_tokens", &self.prompt_tokens)
+            .field("completion_tokens", &self.completion_tokens)
+            .field("tool_name", &self.tool_name)
+            .field("tool_status", &self.tool_status)
+            .field("error_message", &self.error_message)
+            .finish()
+    }
+}
+
+impl Validate for ExecutionLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.model {
+            v.max_chars("model", value, 100);
+        }
+        if let Some(Some(value)) = &self.tool_name {
+            v.max_chars("tool_name", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl ExecutionLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, execution_id, execution_created_at, log_type, sequence_number, input, output, started_at, completed_at, latency_ms, model, prompt_tokens, completion_tokens, tool_name, tool_status, error_message, created_at";
@@ -5330,6 +7541,38 @@ impl ExecutionLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM execution_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionLogPatch) -> Result<Option<ExecutionLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.execution_id { params.push(value); sets.push(format!("execution_id = ${}", params.len())); }
+        if let Some(value) = &patch.execution_created_at { params.push(value); sets.push(format!("execution_created_at = ${}", params.len())); }
+        if let Some(value) = &patch.log_type { params.push(value); sets.push(format!("log_type = ${}", params.len())); }
+        if let Some(value) = &patch.sequence_number { params.push(value); sets.push(format!("sequence_number = ${}", params.len())); }
+        if let Some(value) = &patch.input { params.push(value); sets.push(format!("input = ${}", params.len())); }
+        if let Some(value) = &patch.output { params.push(value); sets.push(format!("output = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.latency_ms { params.push(value); sets.push(format!("latency_ms = ${}", params.len())); }
+        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
+        if let Some(value) = &patch.prompt_tokens { params.push(value); sets.push(format!("prompt_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.completion_tokens { params.push(value); sets.push(format!("completion_tokens = ${}", params.len())); }
+        if let Some(value) = &patch.tool_name { params.push(value); sets.push(format!("tool_name = ${}", params.len())); }
+        if let Some(value) = &patch.tool_status { params.push(value); sets.push(format!("tool_status = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE execution_logs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM execution_logs", &[])?.get(0))
     }
 }
 

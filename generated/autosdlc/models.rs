@@ -332,6 +332,49 @@ impl Validate for NewOrganization {
     }
 }
 
+/// An update of `organizations`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct OrganizationPatch {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub subscription_tier: Option<Option<String>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for OrganizationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrganizationPatch")
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("settings", &self.settings)
+            .field("subscription_tier", &self.subscription_tier)
+            .field("deleted_at", &self.deleted_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for OrganizationPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 255);
+        }
+        if let Some(Some(value)) = &self.subscription_tier {
+            v.max_chars("subscription_tier", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Organization {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at";
@@ -383,9 +426,39 @@ impl Organization {
         client.execute("DELETE FROM organizations WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.subscription_tier { params.push(value); sets.push(format!("subscription_tier = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE organizations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE organizations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM organizations WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `slug`, if any.
+    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Organization>, postgres::Error> {
+        let sql = format!("SELECT {} FROM organizations WHERE slug = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -514,6 +587,68 @@ impl Validate for NewUser {
     }
 }
 
+/// An update of `users`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct UserPatch {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub github_id: Option<Option<String>>,
+    pub auth_provider: Option<String>,
+    pub password_hash: Option<Option<String>>,
+    pub mfa_enabled: Option<Option<bool>>,
+    pub mfa_secret: Option<Option<String>>,
+    pub mfa_secret_encrypted: Option<Option<Vec<u8>>>,
+    pub last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for UserPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserPatch")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("avatar_url", &self.avatar_url)
+            .field("github_id", &self.github_id)
+            .field("auth_provider", &self.auth_provider)
+            .field("password_hash", &strata::Redacted)
+            .field("mfa_enabled", &self.mfa_enabled)
+            .field("mfa_secret", &strata::Redacted)
+            .field("mfa_secret_encrypted", &strata::Redacted)
+            .field("last_login_at", &self.last_login_at)
+            .field("deleted_at", &self.deleted_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for UserPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.email {
+            v.max_chars("email", value, 255);
+            v.email("email", value);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(Some(value)) = &self.avatar_url {
+            v.url("avatar_url", value);
+        }
+        if let Some(Some(value)) = &self.github_id {
+            v.max_chars("github_id", value, 255);
+        }
+        if let Some(value) = &self.auth_provider {
+            v.max_chars("auth_provider", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl User {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at";
@@ -577,9 +712,51 @@ impl User {
         client.execute("DELETE FROM users WHERE id = $1", &[id])
     }
 
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
+        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
+        if let Some(value) = &patch.auth_provider { params.push(value); sets.push(format!("auth_provider = ${}", params.len())); }
+        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
+        if let Some(value) = &patch.mfa_enabled { params.push(value); sets.push(format!("mfa_enabled = ${}", params.len())); }
+        if let Some(value) = &patch.mfa_secret { params.push(value); sets.push(format!("mfa_secret = ${}", params.len())); }
+        if let Some(value) = &patch.mfa_secret_encrypted { params.push(value); sets.push(format!("mfa_secret_encrypted = ${}", params.len())); }
+        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
+        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// How many rows there are (soft-deleted rows left out).
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    }
+
+    /// The row with this `email`, if any.
+    pub fn find_by_email(client: &mut impl postgres::GenericClient, email: &String) -> Result<Option<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE email = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[email])?.map(|r| Self::from_row(&r)).transpose()
+    }
+
+    /// The row with this `github_id`, if any.
+    pub fn find_by_github_id(client: &mut impl postgres::GenericClient, github_id: &String) -> Result<Option<User>, postgres::Error> {
+        let sql = format!("SELECT {} FROM users WHERE github_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[github_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -654,6 +831,41 @@ impl Validate for NewOrganizationMember {
     }
 }
 
+/// An update of `organization_members`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct OrganizationMemberPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub user_id: Option<uuid::Uuid>,
+    pub role: Option<String>,
+    pub permissions: Option<Option<serde_json::Value>>,
+    pub invited_by: Option<Option<uuid::Uuid>>,
+    pub joined_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for OrganizationMemberPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrganizationMemberPatch")
+            .field("organization_id", &self.organization_id)
+            .field("user_id", &self.user_id)
+            .field("role", &self.role)
+            .field("permissions", &self.permissions)
+            .field("invited_by", &self.invited_by)
+            .field("joined_at", &self.joined_at)
+            .finish()
+    }
+}
+
+impl Validate for OrganizationMemberPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.role {
+            v.max_chars("role", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl OrganizationMember {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, user_id, role, permissions, invited_by, joined_at";
@@ -701,6 +913,53 @@ impl OrganizationMember {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM organization_members WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &OrganizationMemberPatch) -> Result<Option<OrganizationMember>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
+        if let Some(value) = &patch.invited_by { params.push(value); sets.push(format!("invited_by = ${}", params.len())); }
+        if let Some(value) = &patch.joined_at { params.push(value); sets.push(format!("joined_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE organization_members SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_invited_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM organization_members", &[])?.get(0))
+    }
+
+    /// The row with this `organization_id, user_id`, if any.
+    pub fn find_by_organization_id_and_user_id(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM organization_members WHERE organization_id = $1 AND user_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[organization_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -819,6 +1078,65 @@ impl Validate for NewProject {
     }
 }
 
+/// An update of `projects`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ProjectPatch {
+    pub organization_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    pub description: Option<Option<String>>,
+    pub repository_url: Option<Option<String>>,
+    pub github_repo_id: Option<Option<String>>,
+    pub settings: Option<Option<serde_json::Value>>,
+    pub status: Option<Option<String>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for ProjectPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectPatch")
+            .field("organization_id", &self.organization_id)
+            .field("name", &self.name)
+            .field("slug", &self.slug)
+            .field("description", &self.description)
+            .field("repository_url", &self.repository_url)
+            .field("github_repo_id", &self.github_repo_id)
+            .field("settings", &self.settings)
+            .field("status", &self.status)
+            .field("created_by", &self.created_by)
+            .field("archived_at", &self.archived_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for ProjectPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.slug {
+            v.max_chars("slug", value, 255);
+        }
+        if let Some(Some(value)) = &self.repository_url {
+            v.url("repository_url", value);
+        }
+        if let Some(Some(value)) = &self.github_repo_id {
+            v.max_chars("github_repo_id", value, 255);
+        }
+        if let Some(Some(value)) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Project {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at";
@@ -878,6 +1196,53 @@ impl Project {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM projects WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
+        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
+        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
+        if let Some(value) = &patch.github_repo_id { params.push(value); sets.push(format!("github_repo_id = ${}", params.len())); }
+        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.archived_at { params.push(value); sets.push(format!("archived_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE projects SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM projects", &[])?.get(0))
+    }
+
+    /// The row with this `organization_id, slug`, if any.
+    pub fn find_by_organization_id_and_slug(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
+        let sql = format!("SELECT {} FROM projects WHERE organization_id = $1 AND slug = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[organization_id, slug])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -947,6 +1312,39 @@ impl Validate for NewProjectMember {
     }
 }
 
+/// An update of `project_members`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ProjectMemberPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub user_id: Option<uuid::Uuid>,
+    pub role: Option<String>,
+    pub added_by: Option<Option<uuid::Uuid>>,
+    pub added_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for ProjectMemberPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectMemberPatch")
+            .field("project_id", &self.project_id)
+            .field("user_id", &self.user_id)
+            .field("role", &self.role)
+            .field("added_by", &self.added_by)
+            .field("added_at", &self.added_at)
+            .finish()
+    }
+}
+
+impl Validate for ProjectMemberPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.role {
+            v.max_chars("role", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl ProjectMember {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, user_id, role, added_by, added_at";
@@ -992,6 +1390,52 @@ impl ProjectMember {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM project_members WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectMemberPatch) -> Result<Option<ProjectMember>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
+        if let Some(value) = &patch.added_by { params.push(value); sets.push(format!("added_by = ${}", params.len())); }
+        if let Some(value) = &patch.added_at { params.push(value); sets.push(format!("added_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE project_members SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `added_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_added_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM project_members", &[])?.get(0))
+    }
+
+    /// The row with this `project_id, user_id`, if any.
+    pub fn find_by_project_id_and_user_id(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
+        let sql = format!("SELECT {} FROM project_members WHERE project_id = $1 AND user_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[project_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -1144,6 +1588,77 @@ impl Validate for NewAgent {
     }
 }
 
+/// An update of `agents`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub agent_type: Option<String>,
+    pub instance_id: Option<String>,
+    pub name: Option<String>,
+    pub status: Option<Option<String>>,
+    pub configuration: Option<Option<serde_json::Value>>,
+    pub capabilities: Option<Option<Vec<String>>>,
+    pub version: Option<String>,
+    pub working_directory: Option<Option<String>>,
+    pub claude_instructions: Option<Option<String>>,
+    pub custom_commands: Option<Option<serde_json::Value>>,
+    pub performance_metrics: Option<Option<serde_json::Value>>,
+    pub tdd_metrics: Option<Option<serde_json::Value>>,
+    pub last_heartbeat_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub stopped_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentPatch")
+            .field("project_id", &self.project_id)
+            .field("agent_type", &self.agent_type)
+            .field("instance_id", &self.instance_id)
+            .field("name", &self.name)
+            .field("status", &self.status)
+            .field("configuration", &self.configuration)
+            .field("capabilities", &self.capabilities)
+            .field("version", &self.version)
+            .field("working_directory", &self.working_directory)
+            .field("claude_instructions", &self.claude_instructions)
+            .field("custom_commands", &self.custom_commands)
+            .field("performance_metrics", &self.performance_metrics)
+            .field("tdd_metrics", &self.tdd_metrics)
+            .field("last_heartbeat_at", &self.last_heartbeat_at)
+            .field("started_at", &self.started_at)
+            .field("stopped_at", &self.stopped_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.agent_type {
+            v.max_chars("agent_type", value, 50);
+        }
+        if let Some(value) = &self.instance_id {
+            v.max_chars("instance_id", value, 255);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(Some(value)) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        if let Some(value) = &self.version {
+            v.max_chars("version", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Agent {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at";
@@ -1216,6 +1731,53 @@ impl Agent {
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agents WHERE id = $1", &[id])
     }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.agent_type { params.push(value); sets.push(format!("agent_type = ${}", params.len())); }
+        if let Some(value) = &patch.instance_id { params.push(value); sets.push(format!("instance_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.configuration { params.push(value); sets.push(format!("configuration = ${}", params.len())); }
+        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.working_directory { params.push(value); sets.push(format!("working_directory = ${}", params.len())); }
+        if let Some(value) = &patch.claude_instructions { params.push(value); sets.push(format!("claude_instructions = ${}", params.len())); }
+        if let Some(value) = &patch.custom_commands { params.push(value); sets.push(format!("custom_commands = ${}", params.len())); }
+        if let Some(value) = &patch.performance_metrics { params.push(value); sets.push(format!("performance_metrics = ${}", params.len())); }
+        if let Some(value) = &patch.tdd_metrics { params.push(value); sets.push(format!("tdd_metrics = ${}", params.len())); }
+        if let Some(value) = &patch.last_heartbeat_at { params.push(value); sets.push(format!("last_heartbeat_at = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.stopped_at { params.push(value); sets.push(format!("stopped_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agents", &[])?.get(0))
+    }
+
+    /// The row with this `instance_id`, if any.
+    pub fn find_by_instance_id(client: &mut impl postgres::GenericClient, instance_id: &String) -> Result<Option<Agent>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agents WHERE instance_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[instance_id])?.map(|r| Self::from_row(&r)).transpose()
+    }
 }
 
 /// A row of `agent_status_history`.
@@ -1285,6 +1847,39 @@ impl Validate for NewAgentStatusHistory {
     }
 }
 
+/// An update of `agent_status_history`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentStatusHistoryPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub status: Option<String>,
+    pub reason: Option<Option<String>>,
+    pub metadata: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentStatusHistoryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentStatusHistoryPatch")
+            .field("agent_id", &self.agent_id)
+            .field("status", &self.status)
+            .field("reason", &self.reason)
+            .field("metadata", &self.metadata)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentStatusHistoryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentStatusHistory {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, status, reason, metadata, created_at";
@@ -1330,6 +1925,34 @@ impl AgentStatusHistory {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_status_history WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentStatusHistoryPatch) -> Result<Option<AgentStatusHistory>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.reason { params.push(value); sets.push(format!("reason = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_status_history SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_status_history", &[])?.get(0))
     }
 }
 
@@ -1396,6 +2019,34 @@ impl Validate for NewAgentOutput {
     }
 }
 
+/// An update of `agent_outputs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentOutputPatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub output_type: Option<AgentOutputType>,
+    pub content: Option<String>,
+    pub metadata: Option<Option<serde_json::Value>>,
+}
+
+impl std::fmt::Debug for AgentOutputPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentOutputPatch")
+            .field("agent_id", &self.agent_id)
+            .field("output_type", &self.output_type)
+            .field("content", &self.content)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
+impl Validate for AgentOutputPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl AgentOutput {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
@@ -1441,6 +2092,27 @@ impl AgentOutput {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_outputs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.output_type { params.push(value); sets.push(format!("output_type = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE agent_outputs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_outputs", &[])?.get(0))
     }
 }
 
@@ -1507,6 +2179,34 @@ impl Validate for NewAgentOutputsArchive {
     }
 }
 
+/// An update of `agent_outputs_archive`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentOutputsArchivePatch {
+    pub agent_id: Option<uuid::Uuid>,
+    pub output_type: Option<AgentOutputType>,
+    pub content: Option<String>,
+    pub metadata: Option<Option<serde_json::Value>>,
+}
+
+impl std::fmt::Debug for AgentOutputsArchivePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentOutputsArchivePatch")
+            .field("agent_id", &self.agent_id)
+            .field("output_type", &self.output_type)
+            .field("content", &self.content)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
+impl Validate for AgentOutputsArchivePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl AgentOutputsArchive {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
@@ -1552,6 +2252,27 @@ impl AgentOutputsArchive {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_outputs_archive WHERE id = $1 AND created_at = $2", &[id, created_at])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputsArchivePatch) -> Result<Option<AgentOutputsArchive>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
+        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.output_type { params.push(value); sets.push(format!("output_type = ${}", params.len())); }
+        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id, created_at)?);
+        }
+        let sql = format!("UPDATE agent_outputs_archive SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_outputs_archive", &[])?.get(0))
     }
 }
 
@@ -1650,6 +2371,53 @@ impl Validate for NewWorkflow {
     }
 }
 
+/// An update of `workflows`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkflowPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub name: Option<String>,
+    pub r#type: Option<String>,
+    pub definition: Option<serde_json::Value>,
+    pub status: Option<Option<String>>,
+    pub version: Option<Option<i32>>,
+    pub created_by: Option<Option<uuid::Uuid>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WorkflowPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowPatch")
+            .field("project_id", &self.project_id)
+            .field("name", &self.name)
+            .field("type", &self.r#type)
+            .field("definition", &self.definition)
+            .field("status", &self.status)
+            .field("version", &self.version)
+            .field("created_by", &self.created_by)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkflowPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.r#type {
+            v.max_chars("type", value, 50);
+        }
+        if let Some(Some(value)) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Workflow {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, name, type, definition, status, version, created_by, created_at, updated_at";
@@ -1703,6 +2471,44 @@ impl Workflow {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM workflows WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.r#type { params.push(value); sets.push(format!("type = ${}", params.len())); }
+        if let Some(value) = &patch.definition { params.push(value); sets.push(format!("definition = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workflows SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workflows", &[])?.get(0))
     }
 }
 
@@ -1797,6 +2603,49 @@ impl Validate for NewWorkflowExecution {
     }
 }
 
+/// An update of `workflow_executions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WorkflowExecutionPatch {
+    pub workflow_id: Option<uuid::Uuid>,
+    pub execution_number: Option<i32>,
+    pub status: Option<Option<String>>,
+    pub context: Option<Option<serde_json::Value>>,
+    pub variables: Option<Option<serde_json::Value>>,
+    pub result: Option<Option<serde_json::Value>>,
+    pub error: Option<Option<String>>,
+    pub started_by: Option<Option<uuid::Uuid>>,
+    pub started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for WorkflowExecutionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowExecutionPatch")
+            .field("workflow_id", &self.workflow_id)
+            .field("execution_number", &self.execution_number)
+            .field("status", &self.status)
+            .field("context", &self.context)
+            .field("variables", &self.variables)
+            .field("result", &self.result)
+            .field("error", &self.error)
+            .field("started_by", &self.started_by)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .finish()
+    }
+}
+
+impl Validate for WorkflowExecutionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl WorkflowExecution {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at";
@@ -1852,6 +2701,51 @@ impl WorkflowExecution {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM workflow_executions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.workflow_id { params.push(value); sets.push(format!("workflow_id = ${}", params.len())); }
+        if let Some(value) = &patch.execution_number { params.push(value); sets.push(format!("execution_number = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.context { params.push(value); sets.push(format!("context = ${}", params.len())); }
+        if let Some(value) = &patch.variables { params.push(value); sets.push(format!("variables = ${}", params.len())); }
+        if let Some(value) = &patch.result { params.push(value); sets.push(format!("result = ${}", params.len())); }
+        if let Some(value) = &patch.error { params.push(value); sets.push(format!("error = ${}", params.len())); }
+        if let Some(value) = &patch.started_by { params.push(value); sets.push(format!("started_by = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE workflow_executions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workflow_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `started_by` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_started_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM workflow_executions", &[])?.get(0))
+    }
+
+    /// The row with this `workflow_id, execution_number`, if any.
+    pub fn find_by_workflow_id_and_execution_number(client: &mut impl postgres::GenericClient, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, postgres::Error> {
+        let sql = format!("SELECT {} FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[workflow_id, execution_number])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2005,6 +2899,74 @@ impl Validate for NewTask {
     }
 }
 
+/// An update of `tasks`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TaskPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub workflow_execution_id: Option<Option<uuid::Uuid>>,
+    pub assigned_agent_id: Option<Option<uuid::Uuid>>,
+    pub r#type: Option<String>,
+    pub status: Option<Option<String>>,
+    pub priority: Option<Option<i32>>,
+    pub specification: Option<serde_json::Value>,
+    pub input_data: Option<Option<serde_json::Value>>,
+    pub output_data: Option<Option<serde_json::Value>>,
+    pub error_details: Option<Option<serde_json::Value>>,
+    pub github_issue_number: Option<Option<i32>>,
+    pub github_pr_number: Option<Option<i32>>,
+    pub test_specification: Option<Option<String>>,
+    pub tdd_phase: Option<Option<TddPhase>>,
+    pub test_results: Option<Option<serde_json::Value>>,
+    pub scheduled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub deadline_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for TaskPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskPatch")
+            .field("project_id", &self.project_id)
+            .field("workflow_execution_id", &self.workflow_execution_id)
+            .field("assigned_agent_id", &self.assigned_agent_id)
+            .field("type", &self.r#type)
+            .field("status", &self.status)
+            .field("priority", &self.priority)
+            .field("specification", &self.specification)
+            .field("input_data", &self.input_data)
+            .field("output_data", &self.output_data)
+            .field("error_details", &self.error_details)
+            .field("github_issue_number", &self.github_issue_number)
+            .field("github_pr_number", &self.github_pr_number)
+            .field("test_specification", &self.test_specification)
+            .field("tdd_phase", &self.tdd_phase)
+            .field("test_results", &self.test_results)
+            .field("scheduled_at", &self.scheduled_at)
+            .field("started_at", &self.started_at)
+            .field("completed_at", &self.completed_at)
+            .field("deadline_at", &self.deadline_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for TaskPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.r#type {
+            v.max_chars("type", value, 50);
+        }
+        if let Some(Some(value)) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl Task {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at";
@@ -2083,6 +3045,62 @@ impl Task {
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM tasks WHERE id = $1", &[id])
     }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.workflow_execution_id { params.push(value); sets.push(format!("workflow_execution_id = ${}", params.len())); }
+        if let Some(value) = &patch.assigned_agent_id { params.push(value); sets.push(format!("assigned_agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.r#type { params.push(value); sets.push(format!("type = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
+        if let Some(value) = &patch.specification { params.push(value); sets.push(format!("specification = ${}", params.len())); }
+        if let Some(value) = &patch.input_data { params.push(value); sets.push(format!("input_data = ${}", params.len())); }
+        if let Some(value) = &patch.output_data { params.push(value); sets.push(format!("output_data = ${}", params.len())); }
+        if let Some(value) = &patch.error_details { params.push(value); sets.push(format!("error_details = ${}", params.len())); }
+        if let Some(value) = &patch.github_issue_number { params.push(value); sets.push(format!("github_issue_number = ${}", params.len())); }
+        if let Some(value) = &patch.github_pr_number { params.push(value); sets.push(format!("github_pr_number = ${}", params.len())); }
+        if let Some(value) = &patch.test_specification { params.push(value); sets.push(format!("test_specification = ${}", params.len())); }
+        if let Some(value) = &patch.tdd_phase { params.push(value); sets.push(format!("tdd_phase = ${}", params.len())); }
+        if let Some(value) = &patch.test_results { params.push(value); sets.push(format!("test_results = ${}", params.len())); }
+        if let Some(value) = &patch.scheduled_at { params.push(value); sets.push(format!("scheduled_at = ${}", params.len())); }
+        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
+        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
+        if let Some(value) = &patch.deadline_at { params.push(value); sets.push(format!("deadline_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE tasks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `workflow_execution_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workflow_execution_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `assigned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_assigned_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        let sql = format!("SELECT {} FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM tasks", &[])?.get(0))
+    }
 }
 
 /// A row of `task_dependencies`.
@@ -2141,6 +3159,35 @@ impl Validate for NewTaskDependency {
     }
 }
 
+/// An update of `task_dependencies`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TaskDependencyPatch {
+    pub task_id: Option<uuid::Uuid>,
+    pub depends_on_task_id: Option<uuid::Uuid>,
+    pub dependency_type: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for TaskDependencyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TaskDependencyPatch")
+            .field("task_id", &self.task_id)
+            .field("depends_on_task_id", &self.depends_on_task_id)
+            .field("dependency_type", &self.dependency_type)
+            .finish()
+    }
+}
+
+impl Validate for TaskDependencyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.dependency_type {
+            v.max_chars("dependency_type", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl TaskDependency {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, task_id, depends_on_task_id, dependency_type";
@@ -2182,6 +3229,44 @@ impl TaskDependency {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM task_dependencies WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TaskDependencyPatch) -> Result<Option<TaskDependency>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.task_id { params.push(value); sets.push(format!("task_id = ${}", params.len())); }
+        if let Some(value) = &patch.depends_on_task_id { params.push(value); sets.push(format!("depends_on_task_id = ${}", params.len())); }
+        if let Some(value) = &patch.dependency_type { params.push(value); sets.push(format!("dependency_type = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE task_dependencies SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_task_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `depends_on_task_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_depends_on_task_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM task_dependencies", &[])?.get(0))
+    }
+
+    /// The row with this `task_id, depends_on_task_id`, if any.
+    pub fn find_by_task_id_and_depends_on_task_id(client: &mut impl postgres::GenericClient, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
+        let sql = format!("SELECT {} FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[task_id, depends_on_task_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2315,6 +3400,67 @@ impl Validate for NewAgentMessage {
     }
 }
 
+/// An update of `agent_messages`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AgentMessagePatch {
+    pub message_id: Option<String>,
+    pub source_agent_id: Option<Option<uuid::Uuid>>,
+    pub destination_agent_id: Option<Option<uuid::Uuid>>,
+    pub destination_type: Option<Option<MessageDestination>>,
+    pub message_type: Option<String>,
+    pub priority: Option<Option<i32>>,
+    pub payload: Option<serde_json::Value>,
+    pub correlation_id: Option<Option<String>>,
+    pub requires_ack: Option<Option<bool>>,
+    pub ack_received_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub ttl: Option<Option<i32>>,
+    pub retry_count: Option<Option<i32>>,
+    pub max_retries: Option<Option<i32>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub delivered_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub processed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AgentMessagePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentMessagePatch")
+            .field("message_id", &self.message_id)
+            .field("source_agent_id", &self.source_agent_id)
+            .field("destination_agent_id", &self.destination_agent_id)
+            .field("destination_type", &self.destination_type)
+            .field("message_type", &self.message_type)
+            .field("priority", &self.priority)
+            .field("payload", &self.payload)
+            .field("correlation_id", &self.correlation_id)
+            .field("requires_ack", &self.requires_ack)
+            .field("ack_received_at", &self.ack_received_at)
+            .field("ttl", &self.ttl)
+            .field("retry_count", &self.retry_count)
+            .field("max_retries", &self.max_retries)
+            .field("created_at", &self.created_at)
+            .field("delivered_at", &self.delivered_at)
+            .field("processed_at", &self.processed_at)
+            .finish()
+    }
+}
+
+impl Validate for AgentMessagePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.message_id {
+            v.max_chars("message_id", value, 255);
+        }
+        if let Some(value) = &self.message_type {
+            v.max_chars("message_type", value, 50);
+        }
+        if let Some(Some(value)) = &self.correlation_id {
+            v.max_chars("correlation_id", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl AgentMessage {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at";
@@ -2382,6 +3528,57 @@ impl AgentMessage {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM agent_messages WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentMessagePatch) -> Result<Option<AgentMessage>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
+        if let Some(value) = &patch.source_agent_id { params.push(value); sets.push(format!("source_agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.destination_agent_id { params.push(value); sets.push(format!("destination_agent_id = ${}", params.len())); }
+        if let Some(value) = &patch.destination_type { params.push(value); sets.push(format!("destination_type = ${}", params.len())); }
+        if let Some(value) = &patch.message_type { params.push(value); sets.push(format!("message_type = ${}", params.len())); }
+        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
+        if let Some(value) = &patch.payload { params.push(value); sets.push(format!("payload = ${}", params.len())); }
+        if let Some(value) = &patch.correlation_id { params.push(value); sets.push(format!("correlation_id = ${}", params.len())); }
+        if let Some(value) = &patch.requires_ack { params.push(value); sets.push(format!("requires_ack = ${}", params.len())); }
+        if let Some(value) = &patch.ack_received_at { params.push(value); sets.push(format!("ack_received_at = ${}", params.len())); }
+        if let Some(value) = &patch.ttl { params.push(value); sets.push(format!("ttl = ${}", params.len())); }
+        if let Some(value) = &patch.retry_count { params.push(value); sets.push(format!("retry_count = ${}", params.len())); }
+        if let Some(value) = &patch.max_retries { params.push(value); sets.push(format!("max_retries = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.delivered_at { params.push(value); sets.push(format!("delivered_at = ${}", params.len())); }
+        if let Some(value) = &patch.processed_at { params.push(value); sets.push(format!("processed_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE agent_messages SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `source_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_source_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `destination_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_destination_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM agent_messages", &[])?.get(0))
+    }
+
+    /// The row with this `message_id`, if any.
+    pub fn find_by_message_id(client: &mut impl postgres::GenericClient, message_id: &String) -> Result<Option<AgentMessage>, postgres::Error> {
+        let sql = format!("SELECT {} FROM agent_messages WHERE message_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[message_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2456,6 +3653,41 @@ impl Validate for NewMessageQueue {
     }
 }
 
+/// An update of `message_queue`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct MessageQueuePatch {
+    pub message_id: Option<uuid::Uuid>,
+    pub status: Option<Option<String>>,
+    pub scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
+    pub attempts: Option<Option<i32>>,
+    pub last_error: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for MessageQueuePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MessageQueuePatch")
+            .field("message_id", &self.message_id)
+            .field("status", &self.status)
+            .field("scheduled_for", &self.scheduled_for)
+            .field("attempts", &self.attempts)
+            .field("last_error", &self.last_error)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for MessageQueuePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.status {
+            v.max_chars("status", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl MessageQueue {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, message_id, status, scheduled_for, attempts, last_error, created_at";
@@ -2503,6 +3735,35 @@ impl MessageQueue {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM message_queue WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MessageQueuePatch) -> Result<Option<MessageQueue>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.scheduled_for { params.push(value); sets.push(format!("scheduled_for = ${}", params.len())); }
+        if let Some(value) = &patch.attempts { params.push(value); sets.push(format!("attempts = ${}", params.len())); }
+        if let Some(value) = &patch.last_error { params.push(value); sets.push(format!("last_error = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE message_queue SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `message_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_message_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, postgres::Error> {
+        let sql = format!("SELECT {} FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM message_queue", &[])?.get(0))
     }
 }
 
@@ -2632,6 +3893,70 @@ impl Validate for NewGithubRepository {
     }
 }
 
+/// An update of `github_repositories`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct GithubRepositoryPatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub github_id: Option<String>,
+    pub owner: Option<String>,
+    pub name: Option<String>,
+    pub full_name: Option<String>,
+    pub default_branch: Option<Option<String>>,
+    pub webhook_id: Option<Option<String>>,
+    pub webhook_secret: Option<Option<String>>,
+    pub permissions: Option<Option<serde_json::Value>>,
+    pub metadata: Option<Option<serde_json::Value>>,
+    pub synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for GithubRepositoryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GithubRepositoryPatch")
+            .field("project_id", &self.project_id)
+            .field("github_id", &self.github_id)
+            .field("owner", &self.owner)
+            .field("name", &self.name)
+            .field("full_name", &self.full_name)
+            .field("default_branch", &self.default_branch)
+            .field("webhook_id", &self.webhook_id)
+            .field("webhook_secret", &strata::Redacted)
+            .field("permissions", &self.permissions)
+            .field("metadata", &self.metadata)
+            .field("synced_at", &self.synced_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .finish()
+    }
+}
+
+impl Validate for GithubRepositoryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.github_id {
+            v.max_chars("github_id", value, 255);
+        }
+        if let Some(value) = &self.owner {
+            v.max_chars("owner", value, 255);
+        }
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.full_name {
+            v.max_chars("full_name", value, 255);
+        }
+        if let Some(Some(value)) = &self.default_branch {
+            v.max_chars("default_branch", value, 255);
+        }
+        if let Some(Some(value)) = &self.webhook_id {
+            v.max_chars("webhook_id", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl GithubRepository {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at";
@@ -2693,6 +4018,48 @@ impl GithubRepository {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM github_repositories WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &GithubRepositoryPatch) -> Result<Option<GithubRepository>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
+        if let Some(value) = &patch.owner { params.push(value); sets.push(format!("owner = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.full_name { params.push(value); sets.push(format!("full_name = ${}", params.len())); }
+        if let Some(value) = &patch.default_branch { params.push(value); sets.push(format!("default_branch = ${}", params.len())); }
+        if let Some(value) = &patch.webhook_id { params.push(value); sets.push(format!("webhook_id = ${}", params.len())); }
+        if let Some(value) = &patch.webhook_secret { params.push(value); sets.push(format!("webhook_secret = ${}", params.len())); }
+        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE github_repositories SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, postgres::Error> {
+        let sql = format!("SELECT {} FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM github_repositories", &[])?.get(0))
+    }
+
+    /// The row with this `github_id`, if any.
+    pub fn find_by_github_id(client: &mut impl postgres::GenericClient, github_id: &String) -> Result<Option<GithubRepository>, postgres::Error> {
+        let sql = format!("SELECT {} FROM github_repositories WHERE github_id = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[github_id])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -2810,6 +4177,61 @@ impl Validate for NewGithubIssue {
     }
 }
 
+/// An update of `github_issues`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct GithubIssuePatch {
+    pub repository_id: Option<uuid::Uuid>,
+    pub github_id: Option<String>,
+    pub number: Option<i32>,
+    pub title: Option<String>,
+    pub body: Option<Option<String>>,
+    pub state: Option<String>,
+    pub labels: Option<Option<serde_json::Value>>,
+    pub assignees: Option<Option<serde_json::Value>>,
+    pub created_by: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub closed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for GithubIssuePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GithubIssuePatch")
+            .field("repository_id", &self.repository_id)
+            .field("github_id", &self.github_id)
+            .field("number", &self.number)
+            .field("title", &self.title)
+            .field("body", &self.body)
+            .field("state", &self.state)
+            .field("labels", &self.labels)
+            .field("assignees", &self.assignees)
+            .field("created_by", &self.created_by)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("closed_at", &self.closed_at)
+            .field("synced_at", &self.synced_at)
+            .finish()
+    }
+}
+
+impl Validate for GithubIssuePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.github_id {
+            v.max_chars("github_id", value, 255);
+        }
+        if let Some(value) = &self.state {
+            v.max_chars("state", value, 50);
+        }
+        if let Some(Some(value)) = &self.created_by {
+            v.max_chars("created_by", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl GithubIssue {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at";
@@ -2871,6 +4293,48 @@ impl GithubIssue {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM github_issues WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &GithubIssuePatch) -> Result<Option<GithubIssue>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.repository_id { params.push(value); sets.push(format!("repository_id = ${}", params.len())); }
+        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
+        if let Some(value) = &patch.number { params.push(value); sets.push(format!("number = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.body { params.push(value); sets.push(format!("body = ${}", params.len())); }
+        if let Some(value) = &patch.state { params.push(value); sets.push(format!("state = ${}", params.len())); }
+        if let Some(value) = &patch.labels { params.push(value); sets.push(format!("labels = ${}", params.len())); }
+        if let Some(value) = &patch.assignees { params.push(value); sets.push(format!("assignees = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.closed_at { params.push(value); sets.push(format!("closed_at = ${}", params.len())); }
+        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE github_issues SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_repository_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, postgres::Error> {
+        let sql = format!("SELECT {} FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM github_issues", &[])?.get(0))
+    }
+
+    /// The row with this `repository_id, number`, if any.
+    pub fn find_by_repository_id_and_number(client: &mut impl postgres::GenericClient, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, postgres::Error> {
+        let sql = format!("SELECT {} FROM github_issues WHERE repository_id = $1 AND number = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[repository_id, number])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3024,6 +4488,79 @@ impl Validate for NewGithubPullRequest {
     }
 }
 
+/// An update of `github_pull_requests`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct GithubPullRequestPatch {
+    pub repository_id: Option<uuid::Uuid>,
+    pub github_id: Option<String>,
+    pub number: Option<i32>,
+    pub title: Option<String>,
+    pub body: Option<Option<String>>,
+    pub state: Option<String>,
+    pub head_ref: Option<Option<String>>,
+    pub base_ref: Option<Option<String>>,
+    pub draft: Option<Option<bool>>,
+    pub merged: Option<Option<bool>>,
+    pub mergeable: Option<Option<bool>>,
+    pub labels: Option<Option<serde_json::Value>>,
+    pub reviewers: Option<Option<serde_json::Value>>,
+    pub created_by: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub merged_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub closed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for GithubPullRequestPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GithubPullRequestPatch")
+            .field("repository_id", &self.repository_id)
+            .field("github_id", &self.github_id)
+            .field("number", &self.number)
+            .field("title", &self.title)
+            .field("body", &self.body)
+            .field("state", &self.state)
+            .field("head_ref", &self.head_ref)
+            .field("base_ref", &self.base_ref)
+            .field("draft", &self.draft)
+            .field("merged", &self.merged)
+            .field("mergeable", &self.mergeable)
+            .field("labels", &self.labels)
+            .field("reviewers", &self.reviewers)
+            .field("created_by", &self.created_by)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("merged_at", &self.merged_at)
+            .field("closed_at", &self.closed_at)
+            .field("synced_at", &self.synced_at)
+            .finish()
+    }
+}
+
+impl Validate for GithubPullRequestPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.github_id {
+            v.max_chars("github_id", value, 255);
+        }
+        if let Some(value) = &self.state {
+            v.max_chars("state", value, 50);
+        }
+        if let Some(Some(value)) = &self.head_ref {
+            v.max_chars("head_ref", value, 255);
+        }
+        if let Some(Some(value)) = &self.base_ref {
+            v.max_chars("base_ref", value, 255);
+        }
+        if let Some(Some(value)) = &self.created_by {
+            v.max_chars("created_by", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl GithubPullRequest {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at";
@@ -3097,6 +4634,54 @@ impl GithubPullRequest {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM github_pull_requests WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &GithubPullRequestPatch) -> Result<Option<GithubPullRequest>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.repository_id { params.push(value); sets.push(format!("repository_id = ${}", params.len())); }
+        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
+        if let Some(value) = &patch.number { params.push(value); sets.push(format!("number = ${}", params.len())); }
+        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
+        if let Some(value) = &patch.body { params.push(value); sets.push(format!("body = ${}", params.len())); }
+        if let Some(value) = &patch.state { params.push(value); sets.push(format!("state = ${}", params.len())); }
+        if let Some(value) = &patch.head_ref { params.push(value); sets.push(format!("head_ref = ${}", params.len())); }
+        if let Some(value) = &patch.base_ref { params.push(value); sets.push(format!("base_ref = ${}", params.len())); }
+        if let Some(value) = &patch.draft { params.push(value); sets.push(format!("draft = ${}", params.len())); }
+        if let Some(value) = &patch.merged { params.push(value); sets.push(format!("merged = ${}", params.len())); }
+        if let Some(value) = &patch.mergeable { params.push(value); sets.push(format!("mergeable = ${}", params.len())); }
+        if let Some(value) = &patch.labels { params.push(value); sets.push(format!("labels = ${}", params.len())); }
+        if let Some(value) = &patch.reviewers { params.push(value); sets.push(format!("reviewers = ${}", params.len())); }
+        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
+        if let Some(value) = &patch.merged_at { params.push(value); sets.push(format!("merged_at = ${}", params.len())); }
+        if let Some(value) = &patch.closed_at { params.push(value); sets.push(format!("closed_at = ${}", params.len())); }
+        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE github_pull_requests SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_repository_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, postgres::Error> {
+        let sql = format!("SELECT {} FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM github_pull_requests", &[])?.get(0))
+    }
+
+    /// The row with this `repository_id, number`, if any.
+    pub fn find_by_repository_id_and_number(client: &mut impl postgres::GenericClient, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, postgres::Error> {
+        let sql = format!("SELECT {} FROM github_pull_requests WHERE repository_id = $1 AND number = $2", Self::COLUMNS);
+        client.query_opt(&sql, &[repository_id, number])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3200,6 +4785,54 @@ impl Validate for NewTestSuite {
     }
 }
 
+/// An update of `test_suites`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TestSuitePatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub task_id: Option<Option<uuid::Uuid>>,
+    pub name: Option<String>,
+    pub test_framework: Option<Option<String>>,
+    pub total_tests: Option<Option<i32>>,
+    pub passed_tests: Option<Option<i32>>,
+    pub failed_tests: Option<Option<i32>>,
+    pub skipped_tests: Option<Option<i32>>,
+    pub duration_ms: Option<Option<i32>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub executed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for TestSuitePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestSuitePatch")
+            .field("project_id", &self.project_id)
+            .field("task_id", &self.task_id)
+            .field("name", &self.name)
+            .field("test_framework", &self.test_framework)
+            .field("total_tests", &self.total_tests)
+            .field("passed_tests", &self.passed_tests)
+            .field("failed_tests", &self.failed_tests)
+            .field("skipped_tests", &self.skipped_tests)
+            .field("duration_ms", &self.duration_ms)
+            .field("created_at", &self.created_at)
+            .field("executed_at", &self.executed_at)
+            .finish()
+    }
+}
+
+impl Validate for TestSuitePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(Some(value)) = &self.test_framework {
+            v.max_chars("test_framework", value, 50);
+        }
+        v.into_result()
+    }
+}
+
 impl TestSuite {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at";
@@ -3257,6 +4890,46 @@ impl TestSuite {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM test_suites WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TestSuitePatch) -> Result<Option<TestSuite>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.task_id { params.push(value); sets.push(format!("task_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.test_framework { params.push(value); sets.push(format!("test_framework = ${}", params.len())); }
+        if let Some(value) = &patch.total_tests { params.push(value); sets.push(format!("total_tests = ${}", params.len())); }
+        if let Some(value) = &patch.passed_tests { params.push(value); sets.push(format!("passed_tests = ${}", params.len())); }
+        if let Some(value) = &patch.failed_tests { params.push(value); sets.push(format!("failed_tests = ${}", params.len())); }
+        if let Some(value) = &patch.skipped_tests { params.push(value); sets.push(format!("skipped_tests = ${}", params.len())); }
+        if let Some(value) = &patch.duration_ms { params.push(value); sets.push(format!("duration_ms = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.executed_at { params.push(value); sets.push(format!("executed_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE test_suites SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
+        let sql = format!("SELECT {} FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_task_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
+        let sql = format!("SELECT {} FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM test_suites", &[])?.get(0))
     }
 }
 
@@ -3338,6 +5011,42 @@ impl Validate for NewTestResult {
     }
 }
 
+/// An update of `test_results`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TestResultPatch {
+    pub test_suite_id: Option<uuid::Uuid>,
+    pub test_name: Option<String>,
+    pub test_path: Option<Option<String>>,
+    pub status: Option<TestStatus>,
+    pub duration_ms: Option<Option<i32>>,
+    pub error_message: Option<Option<String>>,
+    pub error_stack: Option<Option<String>>,
+    pub metadata: Option<Option<serde_json::Value>>,
+}
+
+impl std::fmt::Debug for TestResultPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestResultPatch")
+            .field("test_suite_id", &self.test_suite_id)
+            .field("test_name", &self.test_name)
+            .field("test_path", &self.test_path)
+            .field("status", &self.status)
+            .field("duration_ms", &self.duration_ms)
+            .field("error_message", &self.error_message)
+            .field("error_stack", &self.error_stack)
+            .field("metadata", &self.metadata)
+            .finish()
+    }
+}
+
+impl Validate for TestResultPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl TestResult {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata";
@@ -3389,6 +5098,37 @@ impl TestResult {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM test_results WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TestResultPatch) -> Result<Option<TestResult>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.test_suite_id { params.push(value); sets.push(format!("test_suite_id = ${}", params.len())); }
+        if let Some(value) = &patch.test_name { params.push(value); sets.push(format!("test_name = ${}", params.len())); }
+        if let Some(value) = &patch.test_path { params.push(value); sets.push(format!("test_path = ${}", params.len())); }
+        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
+        if let Some(value) = &patch.duration_ms { params.push(value); sets.push(format!("duration_ms = ${}", params.len())); }
+        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
+        if let Some(value) = &patch.error_stack { params.push(value); sets.push(format!("error_stack = ${}", params.len())); }
+        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE test_results SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_test_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, postgres::Error> {
+        let sql = format!("SELECT {} FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM test_results", &[])?.get(0))
     }
 }
 
@@ -3495,6 +5235,63 @@ impl Validate for NewCodeCoverage {
     }
 }
 
+/// An update of `code_coverage`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct CodeCoveragePatch {
+    pub project_id: Option<uuid::Uuid>,
+    pub test_suite_id: Option<Option<uuid::Uuid>>,
+    pub commit_sha: Option<Option<String>>,
+    pub line_coverage: Option<Option<rust_decimal::Decimal>>,
+    pub branch_coverage: Option<Option<rust_decimal::Decimal>>,
+    pub function_coverage: Option<Option<rust_decimal::Decimal>>,
+    pub statement_coverage: Option<Option<rust_decimal::Decimal>>,
+    pub coverage_data: Option<Option<serde_json::Value>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for CodeCoveragePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeCoveragePatch")
+            .field("project_id", &self.project_id)
+            .field("test_suite_id", &self.test_suite_id)
+            .field("commit_sha", &self.commit_sha)
+            .field("line_coverage", &self.line_coverage)
+            .field("branch_coverage", &self.branch_coverage)
+            .field("function_coverage", &self.function_coverage)
+            .field("statement_coverage", &self.statement_coverage)
+            .field("coverage_data", &self.coverage_data)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for CodeCoveragePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.commit_sha {
+            v.max_chars("commit_sha", value, 255);
+        }
+        if let Some(Some(value)) = &self.line_coverage {
+            v.range("line_coverage", Violations::stored(*value, 2), "0", "100");
+            v.numeric_digits("line_coverage", *value, 5, 2);
+        }
+        if let Some(Some(value)) = &self.branch_coverage {
+            v.range("branch_coverage", Violations::stored(*value, 2), "0", "100");
+            v.numeric_digits("branch_coverage", *value, 5, 2);
+        }
+        if let Some(Some(value)) = &self.function_coverage {
+            v.range("function_coverage", Violations::stored(*value, 2), "0", "100");
+            v.numeric_digits("function_coverage", *value, 5, 2);
+        }
+        if let Some(Some(value)) = &self.statement_coverage {
+            v.range("statement_coverage", Violations::stored(*value, 2), "0", "100");
+            v.numeric_digits("statement_coverage", *value, 5, 2);
+        }
+        v.into_result()
+    }
+}
+
 impl CodeCoverage {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at";
@@ -3548,6 +5345,44 @@ impl CodeCoverage {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM code_coverage WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CodeCoveragePatch) -> Result<Option<CodeCoverage>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
+        if let Some(value) = &patch.test_suite_id { params.push(value); sets.push(format!("test_suite_id = ${}", params.len())); }
+        if let Some(value) = &patch.commit_sha { params.push(value); sets.push(format!("commit_sha = ${}", params.len())); }
+        if let Some(value) = &patch.line_coverage { params.push(value); sets.push(format!("line_coverage = ${}", params.len())); }
+        if let Some(value) = &patch.branch_coverage { params.push(value); sets.push(format!("branch_coverage = ${}", params.len())); }
+        if let Some(value) = &patch.function_coverage { params.push(value); sets.push(format!("function_coverage = ${}", params.len())); }
+        if let Some(value) = &patch.statement_coverage { params.push(value); sets.push(format!("statement_coverage = ${}", params.len())); }
+        if let Some(value) = &patch.coverage_data { params.push(value); sets.push(format!("coverage_data = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE code_coverage SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
+        let sql = format!("SELECT {} FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_test_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
+        let sql = format!("SELECT {} FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM code_coverage", &[])?.get(0))
     }
 }
 
@@ -3647,6 +5482,52 @@ impl Validate for NewAuditLog {
     }
 }
 
+/// An update of `audit_logs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct AuditLogPatch {
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub organization_id: Option<Option<uuid::Uuid>>,
+    pub action: Option<String>,
+    pub resource_type: Option<String>,
+    pub resource_id: Option<Option<uuid::Uuid>>,
+    pub old_values: Option<Option<serde_json::Value>>,
+    pub new_values: Option<Option<serde_json::Value>>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+    pub user_agent: Option<Option<String>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for AuditLogPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLogPatch")
+            .field("user_id", &self.user_id)
+            .field("organization_id", &self.organization_id)
+            .field("action", &self.action)
+            .field("resource_type", &self.resource_type)
+            .field("resource_id", &self.resource_id)
+            .field("old_values", &self.old_values)
+            .field("new_values", &self.new_values)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for AuditLogPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.action {
+            v.max_chars("action", value, 255);
+        }
+        if let Some(value) = &self.resource_type {
+            v.max_chars("resource_type", value, 100);
+        }
+        v.into_result()
+    }
+}
+
 impl AuditLog {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at";
@@ -3702,6 +5583,45 @@ impl AuditLog {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM audit_logs WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
+        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
+        if let Some(value) = &patch.resource_type { params.push(value); sets.push(format!("resource_type = ${}", params.len())); }
+        if let Some(value) = &patch.resource_id { params.push(value); sets.push(format!("resource_id = ${}", params.len())); }
+        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
+        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
+        let sql = format!("SELECT {} FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
+        let sql = format!("SELECT {} FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM audit_logs", &[])?.get(0))
     }
 }
 
@@ -3792,6 +5712,48 @@ impl Validate for NewApiKey {
     }
 }
 
+/// An update of `api_keys`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ApiKeyPatch {
+    pub user_id: Option<Option<uuid::Uuid>>,
+    pub name: Option<String>,
+    pub key_hash: Option<String>,
+    pub permissions: Option<Option<serde_json::Value>>,
+    pub expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for ApiKeyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyPatch")
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("key_hash", &strata::Redacted)
+            .field("permissions", &self.permissions)
+            .field("expires_at", &self.expires_at)
+            .field("last_used_at", &self.last_used_at)
+            .field("created_at", &self.created_at)
+            .field("revoked_at", &self.revoked_at)
+            .finish()
+    }
+}
+
+impl Validate for ApiKeyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.name {
+            v.max_chars("name", value, 255);
+        }
+        if let Some(value) = &self.key_hash {
+            v.max_chars("key_hash", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl ApiKey {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at";
@@ -3843,6 +5805,43 @@ impl ApiKey {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM api_keys WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
+        if let Some(value) = &patch.key_hash { params.push(value); sets.push(format!("key_hash = ${}", params.len())); }
+        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.revoked_at { params.push(value); sets.push(format!("revoked_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE api_keys SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
+    }
+
+    /// The row with this `key_hash`, if any.
+    pub fn find_by_key_hash(client: &mut impl postgres::GenericClient, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
+        let sql = format!("SELECT {} FROM api_keys WHERE key_hash = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[key_hash])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -3924,6 +5923,43 @@ impl Validate for NewSession {
     }
 }
 
+/// An update of `sessions`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct SessionPatch {
+    pub user_id: Option<uuid::Uuid>,
+    pub token_hash: Option<String>,
+    pub ip_address: Option<Option<std::net::IpAddr>>,
+    pub user_agent: Option<Option<String>>,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub last_activity_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for SessionPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionPatch")
+            .field("user_id", &self.user_id)
+            .field("token_hash", &strata::Redacted)
+            .field("ip_address", &self.ip_address)
+            .field("user_agent", &self.user_agent)
+            .field("expires_at", &self.expires_at)
+            .field("created_at", &self.created_at)
+            .field("last_activity_at", &self.last_activity_at)
+            .finish()
+    }
+}
+
+impl Validate for SessionPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.token_hash {
+            v.max_chars("token_hash", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl Session {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at";
@@ -3973,6 +6009,42 @@ impl Session {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM sessions WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
+        if let Some(value) = &patch.token_hash { params.push(value); sets.push(format!("token_hash = ${}", params.len())); }
+        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
+        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
+        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if let Some(value) = &patch.last_activity_at { params.push(value); sets.push(format!("last_activity_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE sessions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+        let sql = format!("SELECT {} FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
+        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM sessions", &[])?.get(0))
+    }
+
+    /// The row with this `token_hash`, if any.
+    pub fn find_by_token_hash(client: &mut impl postgres::GenericClient, token_hash: &String) -> Result<Option<Session>, postgres::Error> {
+        let sql = format!("SELECT {} FROM sessions WHERE token_hash = $1", Self::COLUMNS);
+        client.query_opt(&sql, &[token_hash])?.map(|r| Self::from_row(&r)).transpose()
     }
 }
 
@@ -4048,6 +6120,41 @@ impl Validate for NewDataRetentionPolicy {
     }
 }
 
+/// An update of `data_retention_policies`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct DataRetentionPolicyPatch {
+    pub table_name: Option<String>,
+    pub retention_days: Option<i32>,
+    pub archive_enabled: Option<Option<bool>>,
+    pub delete_enabled: Option<Option<bool>>,
+    pub last_run_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    pub created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for DataRetentionPolicyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DataRetentionPolicyPatch")
+            .field("table_name", &self.table_name)
+            .field("retention_days", &self.retention_days)
+            .field("archive_enabled", &self.archive_enabled)
+            .field("delete_enabled", &self.delete_enabled)
+            .field("last_run_at", &self.last_run_at)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
+impl Validate for DataRetentionPolicyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.table_name {
+            v.max_chars("table_name", value, 255);
+        }
+        v.into_result()
+    }
+}
+
 impl DataRetentionPolicy {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "id, table_name, retention_days, archive_enabled, delete_enabled, last_run_at, created_at";
@@ -4095,6 +6202,29 @@ impl DataRetentionPolicy {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM data_retention_policies WHERE id = $1", &[id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &DataRetentionPolicyPatch) -> Result<Option<DataRetentionPolicy>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
+        if let Some(value) = &patch.table_name { params.push(value); sets.push(format!("table_name = ${}", params.len())); }
+        if let Some(value) = &patch.retention_days { params.push(value); sets.push(format!("retention_days = ${}", params.len())); }
+        if let Some(value) = &patch.archive_enabled { params.push(value); sets.push(format!("archive_enabled = ${}", params.len())); }
+        if let Some(value) = &patch.delete_enabled { params.push(value); sets.push(format!("delete_enabled = ${}", params.len())); }
+        if let Some(value) = &patch.last_run_at { params.push(value); sets.push(format!("last_run_at = ${}", params.len())); }
+        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, id)?);
+        }
+        let sql = format!("UPDATE data_retention_policies SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM data_retention_policies", &[])?.get(0))
     }
 }
 
@@ -4145,6 +6275,28 @@ impl Validate for NewSchemaMigration {
     }
 }
 
+/// An update of `schema_migrations`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct SchemaMigrationPatch {
+    pub applied_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl std::fmt::Debug for SchemaMigrationPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaMigrationPatch")
+            .field("applied_at", &self.applied_at)
+            .finish()
+    }
+}
+
+impl Validate for SchemaMigrationPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
 impl SchemaMigration {
     /// The columns, in declaration order, as the queries select them.
     pub const COLUMNS: &'static str = "version, applied_at";
@@ -4182,6 +6334,24 @@ impl SchemaMigration {
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(client: &mut impl postgres::GenericClient, version: &String) -> Result<u64, postgres::Error> {
         client.execute("DELETE FROM schema_migrations WHERE version = $1", &[version])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(client: &mut impl postgres::GenericClient, version: &String, patch: &SchemaMigrationPatch) -> Result<Option<SchemaMigration>, strata::Error> {
+        patch.validate()?;
+        let mut sets: Vec<String> = Vec::new();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![version];
+        if let Some(value) = &patch.applied_at { params.push(value); sets.push(format!("applied_at = ${}", params.len())); }
+        if sets.is_empty() {
+            return Ok(Self::get(client, version)?);
+        }
+        let sql = format!("UPDATE schema_migrations SET {} WHERE version = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
+        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// How many rows there are.
+    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
+        Ok(client.query_one("SELECT count(*) FROM schema_migrations", &[])?.get(0))
     }
 }
 

@@ -134,3 +134,40 @@ fn union_types_spell_as_the_database_does() {
     let json = strata::reexports::serde_json::to_string(&WikiEntryStatus::PendingApproval).unwrap();
     assert_eq!(json, "\"pending_approval\"");
 }
+
+#[test]
+fn update_find_list_and_count() {
+    let (_db, mut c) = database();
+    let user = User::insert(&mut c, &new_user("kim@example.com")).unwrap();
+    let ws: Uuid = c
+        .query_one("INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id", &[&user.id])
+        .unwrap()
+        .get(0);
+    let mut ids: Vec<Uuid> =
+        (0..5).map(|i| Agent::insert(&mut c, &new_agent(ws, &format!("agent-{i}"))).unwrap().id).collect();
+    ids.sort();
+
+    // Only the fields set change; Some(None) sets NULL; an invalid patch is refused before SQL.
+    let patch = AgentPatch { name: Some("Renamed".into()), public_key: Some(Some("pk".into())), ..Default::default() };
+    let updated = Agent::update(&mut c, &ids[0], &patch).unwrap().unwrap();
+    assert_eq!((updated.name.as_str(), updated.public_key.as_deref()), ("Renamed", Some("pk")));
+    assert_eq!(updated.agent_code, Agent::get(&mut c, &ids[0]).unwrap().unwrap().agent_code);
+    let cleared =
+        Agent::update(&mut c, &ids[0], &AgentPatch { public_key: Some(None), ..Default::default() }).unwrap().unwrap();
+    assert_eq!(cleared.public_key, None);
+    let bad = AgentPatch { trust_score: Some(Decimal::from_str("101").unwrap()), ..Default::default() };
+    assert!(matches!(Agent::update(&mut c, &ids[0], &bad), Err(Error::Invalid(_))));
+
+    // Finders for unique keys, keyset pages by foreign key, counts without soft-deleted rows.
+    let found = Agent::find_by_workspace_id_and_agent_code(&mut c, &ws, &"agent-3".to_string()).unwrap().unwrap();
+    assert_eq!(found.agent_code, "agent-3");
+    assert_eq!(User::find_by_email(&mut c, &"kim@example.com".to_string()).unwrap().map(|u| u.id), Some(user.id));
+    let first = Agent::list_by_workspace_id(&mut c, &ws, None, 2).unwrap();
+    let rest = Agent::list_by_workspace_id(&mut c, &ws, Some(&first[1].id), 10).unwrap();
+    let paged: Vec<Uuid> = first.iter().chain(&rest).map(|a| a.id).collect();
+    assert_eq!(paged, ids);
+    assert_eq!(Agent::count(&mut c).unwrap(), 5);
+    Agent::soft_delete(&mut c, &ids[4]).unwrap();
+    assert_eq!(Agent::count(&mut c).unwrap(), 4);
+    assert_eq!(Agent::list_by_workspace_id(&mut c, &ws, None, 10).unwrap().len(), 4);
+}

@@ -211,14 +211,32 @@ fn render_table(out: &mut String, schema: &Schema, t: &Table) {
     writeln!(out, "#[derive(Clone, PartialEq)]\npub struct {new} {{").unwrap();
     let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.generated.is_none()).collect();
     for c in &inserted {
-        let ty = if has_default(c) && !c.nullable { format!("Option<{}>", rust_type(&c.ty)) } else { column_type(c) };
-        writeln!(out, "    pub {}: {ty},", field(&c.name)).unwrap();
+        writeln!(out, "    pub {}: {},", field(&c.name), Holding::Insert.field_type(c)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
     let new_table = Table { columns: inserted.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
     render_debug(out, &new, &new_table);
-    render_validate(out, &new, t, &inserted);
-    render_queries(out, schema, t, &row, &new, &inserted);
+    render_validate(out, &new, t, &inserted, Holding::Insert);
+
+    // The patch: every column outside the primary key, each `None` when left as it is.
+    let in_pk = |c: &Column| t.primary_key.iter().flat_map(|pk| &pk.columns).any(|k| k.name == c.name);
+    let patched: Vec<&Column> = inserted.iter().copied().filter(|c| !in_pk(c)).collect();
+    let patch = format!("{row}Patch");
+    writeln!(
+        out,
+        "\n/// An update of `{}`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.",
+        t.name
+    )
+    .unwrap();
+    writeln!(out, "#[derive(Clone, Default, PartialEq)]\npub struct {patch} {{").unwrap();
+    for c in &patched {
+        writeln!(out, "    pub {}: {},", field(&c.name), Holding::Patch.field_type(c)).unwrap();
+    }
+    writeln!(out, "}}\n").unwrap();
+    let patch_table = Table { columns: patched.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
+    render_debug(out, &patch, &patch_table);
+    render_validate(out, &patch, t, &patched, Holding::Patch);
+    render_queries(out, schema, t, &row, &new, &inserted, &patch, &patched);
 }
 
 fn render_debug(out: &mut String, name: &str, t: &Table) {
@@ -238,7 +256,35 @@ fn render_debug(out: &mut String, name: &str, t: &Table) {
     writeln!(out, "\n            .finish()\n    }}\n}}").unwrap();
 }
 
-fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column]) {
+/// How a struct holds a column's value: plain, `Option` (absent or NULL), or `Option<Option>`
+/// (a patch of a nullable column: absent, set to NULL, or set).
+#[derive(Clone, Copy)]
+enum Holding {
+    Insert,
+    Patch,
+}
+
+impl Holding {
+    fn binding(self, c: &Column, f: &str) -> Option<String> {
+        let optional = c.nullable || has_default(c);
+        match self {
+            Holding::Insert if optional => Some(format!("if let Some(value) = &self.{f}")),
+            Holding::Insert => None,
+            Holding::Patch if c.nullable => Some(format!("if let Some(Some(value)) = &self.{f}")),
+            Holding::Patch => Some(format!("if let Some(value) = &self.{f}")),
+        }
+    }
+
+    fn field_type(self, c: &Column) -> String {
+        match self {
+            Holding::Insert if has_default(c) && !c.nullable => format!("Option<{}>", rust_type(&c.ty)),
+            Holding::Insert => column_type(c),
+            Holding::Patch => format!("Option<{}>", column_type(c)),
+        }
+    }
+}
+
+fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column], holding: Holding) {
     let mut body = String::new();
     let mut statics = String::new();
     for c in inserted {
@@ -254,11 +300,13 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column])
         if let Some(p) = &c.rules.pattern {
             let re = format!("RE_{}_{}", t.name.to_uppercase(), c.name.to_uppercase())
                 .replace(|ch: char| !ch.is_ascii_alphanumeric() && ch != '_', "_");
-            writeln!(
+            if matches!(holding, Holding::Insert) {
+                writeln!(
                 statics,
                 "static {re}: std::sync::LazyLock<regex::Regex> =\n    std::sync::LazyLock::new(|| regex::Regex::new({p:?}).expect(\"pattern checked by strata\"));"
             )
             .unwrap();
+            }
             writeln!(rules, "v.pattern({name:?}, value, &{re});").unwrap();
         }
         match c.rules.format.as_deref() {
@@ -291,12 +339,10 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column])
         if rules.is_empty() {
             continue;
         }
-        let optional = c.nullable || has_default(c);
         let indented: String = rules.lines().map(|l| format!("            {l}\n")).collect();
-        if optional {
-            writeln!(body, "        if let Some(value) = &self.{f} {{\n{indented}        }}").unwrap();
-        } else {
-            writeln!(body, "        {{\n            let value = &self.{f};\n{indented}        }}").unwrap();
+        match holding.binding(c, &f) {
+            Some(binding) => writeln!(body, "        {binding} {{\n{indented}        }}").unwrap(),
+            None => writeln!(body, "        {{\n            let value = &self.{f};\n{indented}        }}").unwrap(),
         }
     }
     out.push_str(&statics);
@@ -309,7 +355,17 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column])
     .unwrap();
 }
 
-fn render_queries(out: &mut String, schema: &Schema, t: &Table, row: &str, new: &str, inserted: &[&Column]) {
+#[allow(clippy::too_many_arguments)]
+fn render_queries(
+    out: &mut String,
+    schema: &Schema,
+    t: &Table,
+    row: &str,
+    new: &str,
+    inserted: &[&Column],
+    patch: &str,
+    patched: &[&Column],
+) {
     let table = ident(&t.name);
     let select = select_list(t);
     writeln!(out, "\nimpl {row} {{").unwrap();
@@ -380,6 +436,62 @@ fn render_queries(out: &mut String, schema: &Schema, t: &Table, row: &str, new: 
             format!("DELETE FROM {table} WHERE {cond}")
         )
         .unwrap();
+        // update from a patch
+        let mut sets = String::new();
+        for c in patched {
+            let cast =
+                if via_text(&c.ty) { format!("::text::{}", sql::sql_type(schema, &c.ty)) } else { String::new() };
+            writeln!(
+                sets,
+                "        if let Some(value) = &patch.{} {{ params.push(value); sets.push(format!(\"{} = ${{}}{cast}\", params.len())); }}",
+                field(&c.name),
+                ident(&c.name).replace('"', "\\\"")
+            )
+            .unwrap();
+        }
+        let update = format!("UPDATE {table} SET {{}} WHERE {cond} RETURNING {{}}");
+        writeln!(
+            out,
+            "\n    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.\n    \
+             pub fn update(client: &mut impl postgres::GenericClient, {args}, patch: &{patch}) -> Result<Option<{row}>, strata::Error> {{\n        \
+             patch.validate()?;\n        let mut sets: Vec<String> = Vec::new();\n        let mut params: Vec<&(dyn ToSql + Sync)> = vec![{params}];\n\
+             {sets}        if sets.is_empty() {{\n            return Ok(Self::get(client, {params})?);\n        }}\n        \
+             let sql = format!({update:?}, sets.join(\", \"), Self::COLUMNS);\n        \
+             Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)\n    }}"
+        )
+        .unwrap();
+        // list by each single-column foreign key, in primary-key order, after a key (keyset pagination)
+        if let [key] = cols.as_slice() {
+            let live = t.soft_delete.as_ref().map(|sd| format!(" AND {} IS NULL", ident(&sd.name))).unwrap_or_default();
+            let mut seen = Vec::new();
+            for fk in t.foreign_keys.iter().filter(|fk| fk.columns.len() == 1) {
+                let Some(fc) = t.column(&fk.columns[0].name) else { continue };
+                if seen.contains(&fc.name) {
+                    continue;
+                }
+                seen.push(fc.name.clone());
+                let list = format!(
+                    "SELECT {{}} FROM {table} WHERE {} = $1 AND ($2::{} IS NULL OR {} > $2){live} ORDER BY {} LIMIT $3",
+                    ident(&fc.name),
+                    sql::sql_type(schema, &key.ty),
+                    ident(&key.name),
+                    ident(&key.name)
+                );
+                writeln!(
+                    out,
+                    "\n    /// Rows whose `{0}` is `value`{1}, in primary-key order after `after`, at most `limit`.\n    \
+                     pub fn list_by_{2}(client: &mut impl postgres::GenericClient, value: &{3}, after: Option<&{4}>, limit: i64) -> Result<Vec<{row}>, postgres::Error> {{\n        \
+                     let sql = format!({list:?}, Self::COLUMNS);\n        \
+                     client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()\n    }}",
+                    fc.name,
+                    if live.is_empty() { "" } else { " (soft-deleted rows left out)" },
+                    field(&fc.name).trim_start_matches("r#"),
+                    rust_type(&fc.ty),
+                    rust_type(&key.ty),
+                )
+                .unwrap();
+            }
+        }
         if let Some(sd) = &t.soft_delete {
             writeln!(
                 out,
@@ -391,6 +503,56 @@ fn render_queries(out: &mut String, schema: &Schema, t: &Table, row: &str, new: 
             )
             .unwrap();
         }
+    }
+    // count, and a finder for each unique key
+    let live = t.soft_delete.as_ref().map(|sd| format!(" WHERE {} IS NULL", ident(&sd.name))).unwrap_or_default();
+    writeln!(
+        out,
+        "\n    /// How many rows there are{}.\n    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {{\n        \
+         Ok(client.query_one({:?}, &[])?.get(0))\n    }}",
+        if live.is_empty() { "" } else { " (soft-deleted rows left out)" },
+        format!("SELECT count(*) FROM {table}{live}")
+    )
+    .unwrap();
+    let mut keys: Vec<Vec<&str>> =
+        t.uniques.iter().map(|u| u.columns.iter().map(|c| c.name.as_str()).collect()).collect();
+    for i in t.indexes.iter().filter(|i| i.unique && i.predicate.is_none()) {
+        let cols: Option<Vec<&str>> = i
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                crate::model::IndexTarget::Column(c) => Some(c.name.as_str()),
+                crate::model::IndexTarget::Expr(_) => None,
+            })
+            .collect();
+        keys.extend(cols);
+    }
+    let mut done: Vec<Vec<&str>> = Vec::new();
+    for key in keys {
+        if done.contains(&key) {
+            continue;
+        }
+        done.push(key.clone());
+        let cols: Vec<&Column> = key.iter().filter_map(|k| t.column(k)).collect();
+        // NULL never equals NULL: a key with nullable columns is found by its non-null values only.
+        let args: Vec<String> = cols.iter().map(|c| format!("{}: &{}", field(&c.name), rust_type(&c.ty))).collect();
+        let params: Vec<String> = cols.iter().map(|c| field(&c.name)).collect();
+        let cond: Vec<String> =
+            cols.iter().enumerate().map(|(i, c)| format!("{} = ${}", ident(&c.name), i + 1)).collect();
+        let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
+        let find = format!("SELECT {{}} FROM {table} WHERE {}", cond.join(" AND "));
+        writeln!(
+            out,
+            "\n    /// The row with this `{}`, if any.\n    \
+             pub fn find_by_{}(client: &mut impl postgres::GenericClient, {}) -> Result<Option<{row}>, postgres::Error> {{\n        \
+             let sql = format!({find:?}, Self::COLUMNS);\n        \
+             client.query_opt(&sql, &[{}])?.map(|r| Self::from_row(&r)).transpose()\n    }}",
+            key.join(", "),
+            name.join("_and_"),
+            args.join(", "),
+            params.join(", ")
+        )
+        .unwrap();
     }
     writeln!(out, "}}").unwrap();
 }
