@@ -19,7 +19,10 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Invalid(v) => write!(f, "invalid: {v}"),
-            Error::Db(e) => write!(f, "database: {e}"),
+            Error::Db(e) => match e.as_db_error() {
+                Some(db) => write!(f, "database: {}", db.message()),
+                None => write!(f, "database: {e}"),
+            },
         }
     }
 }
@@ -36,6 +39,22 @@ impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         Error::Db(e)
     }
+}
+
+/// Runs `f` in a transaction in which `setting` (such as `app.current_tenant_id`) is `value`.
+/// The value is bound as a parameter to `set_config(..., true)`, so it cannot inject SQL and it
+/// ends with the transaction: a pooled connection never carries one tenant into the next request.
+pub fn with_setting<T>(
+    client: &mut postgres::Client,
+    setting: &str,
+    value: &str,
+    f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT set_config($1, $2, true)", &[&setting, &value])?;
+    let out = f(&mut tx)?;
+    tx.commit()?;
+    Ok(out)
 }
 
 /// The crates generated code uses, re-exported so it depends on `strata` alone.

@@ -1418,6 +1418,14 @@ impl Tenant {
         Ok(client.execute("UPDATE tenants SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are (soft-deleted rows left out).
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM tenants WHERE deleted_at IS NULL", &[])?.get(0))
@@ -1736,6 +1744,14 @@ impl User {
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -2154,6 +2170,14 @@ impl Agent {
         Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are (soft-deleted rows left out).
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
@@ -2422,6 +2446,14 @@ impl Conversation {
         Ok(client.execute("UPDATE conversations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are (soft-deleted rows left out).
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM conversations WHERE deleted_at IS NULL", &[])?.get(0))
@@ -2675,6 +2707,14 @@ impl Message {
         }
         let sql = format!("UPDATE messages SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
         Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -2938,6 +2978,14 @@ impl ToolExecution {
         }
         let sql = format!("UPDATE tool_executions SET {} WHERE id = $1 AND started_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
         Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -3208,6 +3256,14 @@ impl ApiKey {
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are.
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
@@ -3468,6 +3524,14 @@ impl AuditLog {
         }
         let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 AND \"timestamp\" = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
         Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -3776,6 +3840,14 @@ impl Workflow {
         Ok(client.execute("UPDATE workflows SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are (soft-deleted rows left out).
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM workflows WHERE deleted_at IS NULL", &[])?.get(0))
@@ -4069,6 +4141,14 @@ impl WorkflowExecution {
     pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
         let sql = format!("SELECT {} FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -4391,6 +4471,14 @@ impl Collection {
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
         Ok(client.execute("UPDATE collections SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -4732,6 +4820,14 @@ impl Document {
         Ok(client.execute("UPDATE documents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are (soft-deleted rows left out).
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM documents WHERE deleted_at IS NULL", &[])?.get(0))
@@ -4982,6 +5078,14 @@ impl Chunk {
     pub fn list_by_document_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
         let sql = format!("SELECT {} FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -5240,6 +5344,14 @@ impl RagQuery {
     pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
         let sql = format!("SELECT {} FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -5830,6 +5942,14 @@ impl McpServerConfig {
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are.
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM mcp_server_configs", &[])?.get(0))
@@ -6168,6 +6288,14 @@ impl McpToolExecution {
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are.
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM mcp_tool_executions", &[])?.get(0))
@@ -6381,6 +6509,14 @@ impl UsageMetric {
         }
         let sql = format!("UPDATE usage_metrics SET {} WHERE id = $1 AND period_start = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
         Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -6889,6 +7025,14 @@ impl BillingRecord {
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are.
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM billing_records", &[])?.get(0))
@@ -7139,6 +7283,14 @@ impl TenantQuota {
     pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, postgres::Error> {
         let sql = format!("SELECT {} FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -7528,6 +7680,14 @@ impl TenantRegion {
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
     }
 
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    }
+
     /// How many rows there are.
     pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
         Ok(client.query_one("SELECT count(*) FROM tenant_regions", &[])?.get(0))
@@ -7749,6 +7909,14 @@ impl ReplicationStatus {
     pub fn list_by_target_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
         let sql = format!("SELECT {} FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
@@ -7991,6 +8159,14 @@ impl CrossRegionSyncLog {
     pub fn list_by_target_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
         let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
         client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    }
+
+    /// The setting the `tenant_isolation` policy reads.
+    pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
+
+    /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
+    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.

@@ -504,6 +504,19 @@ fn render_queries(
             .unwrap();
         }
     }
+    // the tenant helper of a table with the tenant shorthand
+    if let Some((rls, tenant)) = t.rls.as_ref().and_then(|r| Some((r, r.tenant.as_ref()?))) {
+        let ty = t.column(&tenant.name).map_or("uuid::Uuid".into(), |c| rust_type(&c.ty));
+        writeln!(
+            out,
+            "\n    /// The setting the `tenant_isolation` policy reads.\n    pub const TENANT_SETTING: &'static str = {:?};\n\n    \
+             /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.\n    \
+             pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &{ty}, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {{\n        \
+             strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)\n    }}",
+            rls.setting
+        )
+        .unwrap();
+    }
     // count, and a finder for each unique key
     let live = t.soft_delete.as_ref().map(|sd| format!(" WHERE {} IS NULL", ident(&sd.name))).unwrap_or_default();
     writeln!(
