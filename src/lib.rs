@@ -70,3 +70,7 @@ pub mod reexports {
 
 #[cfg(feature = "testing")]
 pub mod testing;
+
+/// `schema!("schema/<system>")`: the generated models of a schema folder, in place.
+#[cfg(feature = "macros")]
+pub use strata_macros::schema;

@@ -39,6 +39,11 @@ impl Sources {
         FileId(self.files.len() as u32 - 1)
     }
 
+    /// Every file, as (name, text).
+    pub fn files(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
     pub fn name(&self, file: FileId) -> &str {
         &self.files[file.0 as usize].0
     }

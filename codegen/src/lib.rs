@@ -3,16 +3,19 @@
 //! Everything here is pure except `io`, the one edge that reads a schema folder and writes
 //! generated files; the CLI, the macros and build scripts call it.
 
+pub mod builder;
 pub mod check;
 pub mod diagnostics;
 pub mod generate;
 pub mod io;
+pub mod macros;
 pub mod model;
 pub mod plan;
 pub mod render;
 pub mod source;
 pub mod sql_deps;
 
+pub use builder::Builder;
 use diagnostics::{Diagnostics, FileId, Sources};
 use model::Schema;
 
