@@ -3,6 +3,7 @@
 //! It never depends on the compiler (`strata-codegen`); the CLI, behind the default `cli`
 //! feature, does. Generated code depends on `strata` with `default-features = false`.
 
+pub mod sql_value;
 mod validate;
 
 pub use validate::{Redacted, Validate, Violation, Violations};

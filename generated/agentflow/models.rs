@@ -55,6 +55,12 @@ impl ToSql for AgentLevel {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for AgentLevel {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for AgentLevel {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<AgentLevel>()?)
@@ -119,6 +125,12 @@ impl ToSql for AgentStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for AgentStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for AgentStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<AgentStatus>()?)
@@ -181,6 +193,12 @@ impl ToSql for PriorityLevel {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for PriorityLevel {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for PriorityLevel {
@@ -253,6 +271,12 @@ impl ToSql for TaskStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for TaskStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for TaskStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<TaskStatus>()?)
@@ -312,6 +336,12 @@ impl ToSql for SessionStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for SessionStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for SessionStatus {
@@ -417,6 +447,12 @@ impl ToSql for EventType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for EventType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for EventType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<EventType>()?)
@@ -481,6 +517,12 @@ impl ToSql for WikiEntryStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for WikiEntryStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for WikiEntryStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<WikiEntryStatus>()?)
@@ -537,6 +579,12 @@ impl ToSql for CredentialType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for CredentialType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for CredentialType {
@@ -1468,6 +1516,9 @@ impl Validate for NewAgent {
             let value = &self.api_key_hash;
             v.max_chars("api_key_hash", value, 255);
         }
+        if strata::sql_value::or(strata::sql_value::and((strata::sql_value::Value::of(&self.agent_level)).compare("=", &(strata::sql_value::Value::text("organization"))), (strata::sql_value::Value::of(&self.project_id)).is_null()), strata::sql_value::and((strata::sql_value::Value::of(&self.agent_level)).compare("=", &(strata::sql_value::Value::text("project"))), (strata::sql_value::Value::of(&self.project_id)).is_null().map(|b| !b))) == Some(false) {
+            v.push("agents_agent_level_scope", "check", "violates CHECK agents_agent_level_scope: (agent_level = 'organization' AND project_id IS NULL) OR (agent_level = 'project' AND project_id IS NOT NULL)".to_string());
+        }
         v.into_result()
     }
 }
@@ -1768,6 +1819,9 @@ impl Validate for NewSession {
         let mut v = Violations::default();
         if let Some(value) = &self.duration_seconds {
             v.range("duration_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if strata::sql_value::or((strata::sql_value::Value::of(&self.stopped_at)).is_null(), (strata::sql_value::Value::of(&self.stopped_at)).compare(">=", &(strata::sql_value::Value::or_default(&self.started_at)))) == Some(false) {
+            v.push("sessions_stopped_after_start", "check", "violates CHECK sessions_stopped_after_start: stopped_at IS NULL OR stopped_at >= started_at".to_string());
         }
         v.into_result()
     }
@@ -2472,6 +2526,9 @@ impl Validate for NewTask {
             v.max_chars("title", value, 500);
             v.min_chars("title", value, 1);
         }
+        if strata::sql_value::or(strata::sql_value::or((strata::sql_value::Value::of(&self.completed_at)).is_null(), (strata::sql_value::Value::of(&self.started_at)).is_null()), (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::of(&self.started_at)))) == Some(false) {
+            v.push("tasks_completed_after_start", "check", "violates CHECK tasks_completed_after_start: completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at".to_string());
+        }
         v.into_result()
     }
 }
@@ -2835,6 +2892,9 @@ impl Validate for NewWikiEntry {
         }
         if let Some(value) = &self.view_count {
             v.range("view_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if strata::sql_value::or((strata::sql_value::Value::or_default(&self.status)).compare("<>", &(strata::sql_value::Value::text("approved"))), strata::sql_value::and((strata::sql_value::Value::of(&self.approved_by)).is_null().map(|b| !b), (strata::sql_value::Value::of(&self.approved_at)).is_null().map(|b| !b))) == Some(false) {
+            v.push("wiki_entries_approval_recorded", "check", "violates CHECK wiki_entries_approval_recorded: status <> 'approved' OR (approved_by IS NOT NULL AND approved_at IS NOT NULL)".to_string());
         }
         v.into_result()
     }

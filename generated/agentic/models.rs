@@ -58,6 +58,12 @@ impl ToSql for TenantStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for TenantStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for TenantStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<TenantStatus>()?)
@@ -122,6 +128,12 @@ impl ToSql for PlanType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for PlanType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for PlanType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<PlanType>()?)
@@ -181,6 +193,12 @@ impl ToSql for UserStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for UserStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for UserStatus {
@@ -244,6 +262,12 @@ impl ToSql for UserRole {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for UserRole {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for UserRole {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<UserRole>()?)
@@ -303,6 +327,12 @@ impl ToSql for AgentStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for AgentStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for AgentStatus {
@@ -369,6 +399,12 @@ impl ToSql for ConversationStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ConversationStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ConversationStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ConversationStatus>()?)
@@ -433,6 +469,12 @@ impl ToSql for MessageRole {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for MessageRole {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for MessageRole {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<MessageRole>()?)
@@ -494,6 +536,12 @@ impl ToSql for ExecutionResult {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ExecutionResult {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ExecutionResult {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ExecutionResult>()?)
@@ -553,6 +601,12 @@ impl ToSql for WorkflowStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for WorkflowStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for WorkflowStatus {
@@ -619,6 +673,12 @@ impl ToSql for RunStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for RunStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for RunStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<RunStatus>()?)
@@ -680,6 +740,12 @@ impl ToSql for KeyStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for KeyStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for KeyStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<KeyStatus>()?)
@@ -736,6 +802,12 @@ impl ToSql for CollectionStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for CollectionStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for CollectionStatus {
@@ -802,6 +874,12 @@ impl ToSql for DocumentStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for DocumentStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for DocumentStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<DocumentStatus>()?)
@@ -858,6 +936,12 @@ impl ToSql for McpServerType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for McpServerType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for McpServerType {
@@ -921,6 +1005,12 @@ impl ToSql for McpServerStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for McpServerStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for McpServerStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<McpServerStatus>()?)
@@ -977,6 +1067,12 @@ impl ToSql for AuditStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for AuditStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for AuditStatus {
@@ -1043,6 +1139,12 @@ impl ToSql for BillingStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for BillingStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for BillingStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<BillingStatus>()?)
@@ -1102,6 +1204,12 @@ impl ToSql for ReplicationState {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for ReplicationState {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for ReplicationState {
@@ -2286,6 +2394,9 @@ impl Validate for NewConversation {
         let mut v = Violations::default();
         if let Some(value) = &self.title {
             v.max_chars("title", value, 500);
+        }
+        if strata::sql_value::or((strata::sql_value::Value::of(&self.completed_at)).is_null(), (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::or_default(&self.started_at)))) == Some(false) {
+            v.push("conversations_completed_after_start", "check", "violates CHECK conversations_completed_after_start: completed_at IS NULL OR completed_at >= started_at".to_string());
         }
         v.into_result()
     }
@@ -3973,6 +4084,9 @@ impl Validate for NewWorkflowExecution {
         if let Some(value) = &self.steps_total {
             v.range("steps_total", rust_decimal::Decimal::from(*value), "0", "2147483647");
         }
+        if strata::sql_value::or((strata::sql_value::Value::of(&self.steps_total)).is_null(), (strata::sql_value::Value::or_default(&self.steps_completed)).compare("<=", &(strata::sql_value::Value::of(&self.steps_total)))) == Some(false) {
+            v.push("workflow_executions_progress", "check", "violates CHECK workflow_executions_progress: steps_total IS NULL OR steps_completed <= steps_total".to_string());
+        }
         v.into_result()
     }
 }
@@ -4291,6 +4405,9 @@ impl Validate for NewCollection {
         }
         if let Some(value) = &self.total_chunks {
             v.range("total_chunks", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if (strata::sql_value::Value::or_default(&self.chunk_overlap)).compare("<", &(strata::sql_value::Value::or_default(&self.chunk_size))) == Some(false) {
+            v.push("collections_overlap_below_size", "check", "violates CHECK collections_overlap_below_size: chunk_overlap < chunk_size".to_string());
         }
         v.into_result()
     }
@@ -5511,6 +5628,9 @@ impl Validate for NewMcpServer {
         if let Some(value) = &self.repository_url {
             v.url("repository_url", value);
         }
+        if strata::sql_value::or(((strata::sql_value::Value::or_default(&self.is_public)).truth()).map(|b| !b), (strata::sql_value::Value::of(&self.tenant_id)).is_null()) == Some(false) {
+            v.push("mcp_servers_public_has_no_tenant", "check", "violates CHECK mcp_servers_public_has_no_tenant: NOT is_public OR tenant_id IS NULL".to_string());
+        }
         v.into_result()
     }
 }
@@ -6390,6 +6510,9 @@ impl Validate for NewUsageMetric {
             let value = &self.metric_value;
             v.range("metric_value", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
         }
+        if (strata::sql_value::Value::of(&self.period_end)).compare(">", &(strata::sql_value::Value::of(&self.period_start))) == Some(false) {
+            v.push("usage_metrics_period", "check", "violates CHECK usage_metrics_period: period_end > period_start".to_string());
+        }
         v.into_result()
     }
 }
@@ -6877,6 +7000,9 @@ impl Validate for NewBillingRecord {
         }
         if let Some(value) = &self.invoice_url {
             v.url("invoice_url", value);
+        }
+        if (strata::sql_value::Value::of(&self.period_end)).compare(">=", &(strata::sql_value::Value::of(&self.period_start))) == Some(false) {
+            v.push("billing_records_period", "check", "violates CHECK billing_records_period: period_end >= period_start".to_string());
         }
         v.into_result()
     }
@@ -7776,6 +7902,9 @@ impl Validate for NewReplicationStatus {
         let mut v = Violations::default();
         if let Some(value) = &self.lag_seconds {
             v.range("lag_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+        }
+        if (strata::sql_value::Value::of(&self.source_region_id)).compare("<>", &(strata::sql_value::Value::of(&self.target_region_id))) == Some(false) {
+            v.push("replication_status_distinct_regions", "check", "violates CHECK replication_status_distinct_regions: source_region_id <> target_region_id".to_string());
         }
         v.into_result()
     }

@@ -58,6 +58,12 @@ impl ToSql for BillingPlan {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for BillingPlan {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for BillingPlan {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<BillingPlan>()?)
@@ -117,6 +123,12 @@ impl ToSql for WorkspaceStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for WorkspaceStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for WorkspaceStatus {
@@ -183,6 +195,12 @@ impl ToSql for MemberRole {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for MemberRole {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for MemberRole {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<MemberRole>()?)
@@ -244,6 +262,12 @@ impl ToSql for ProjectStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ProjectStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ProjectStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ProjectStatus>()?)
@@ -300,6 +324,12 @@ impl ToSql for ProjectVisibility {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for ProjectVisibility {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for ProjectVisibility {
@@ -372,6 +402,12 @@ impl ToSql for CardType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for CardType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for CardType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<CardType>()?)
@@ -439,6 +475,12 @@ impl ToSql for CardStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for CardStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for CardStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<CardStatus>()?)
@@ -503,6 +545,12 @@ impl ToSql for CardPriority {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for CardPriority {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for CardPriority {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<CardPriority>()?)
@@ -564,6 +612,12 @@ impl ToSql for DependencyType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for DependencyType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for DependencyType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<DependencyType>()?)
@@ -620,6 +674,12 @@ impl ToSql for CommentContentType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for CommentContentType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for CommentContentType {
@@ -689,6 +749,12 @@ impl ToSql for CardActivityType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for CardActivityType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for CardActivityType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<CardActivityType>()?)
@@ -748,6 +814,12 @@ impl ToSql for AgentStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for AgentStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for AgentStatus {
@@ -817,6 +889,12 @@ impl ToSql for RunStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for RunStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for RunStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<RunStatus>()?)
@@ -881,6 +959,12 @@ impl ToSql for LogLevel {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for LogLevel {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for LogLevel {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<LogLevel>()?)
@@ -940,6 +1024,12 @@ impl ToSql for LogSource {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for LogSource {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for LogSource {
@@ -1003,6 +1093,12 @@ impl ToSql for ActorType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ActorType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ActorType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ActorType>()?)
@@ -1064,6 +1160,12 @@ impl ToSql for PeriodType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for PeriodType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for PeriodType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<PeriodType>()?)
@@ -1123,6 +1225,12 @@ impl ToSql for BillingStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for BillingStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for BillingStatus {
@@ -1192,6 +1300,12 @@ impl ToSql for InvoiceStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for InvoiceStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for InvoiceStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<InvoiceStatus>()?)
@@ -1256,6 +1370,12 @@ impl ToSql for DocumentType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for DocumentType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for DocumentType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<DocumentType>()?)
@@ -1315,6 +1435,12 @@ impl ToSql for DocumentContentType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for DocumentContentType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for DocumentContentType {
@@ -1381,6 +1507,12 @@ impl ToSql for DocumentStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for DocumentStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for DocumentStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<DocumentStatus>()?)
@@ -1440,6 +1572,12 @@ impl ToSql for RevisionChangeType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for RevisionChangeType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for RevisionChangeType {
@@ -2292,6 +2430,9 @@ impl Validate for NewAgentRun {
         }
         if let Some(value) = &self.error_code {
             v.max_chars("error_code", value, 50);
+        }
+        if (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::of(&self.started_at))) == Some(false) {
+            v.push("agent_runs_completed_after_start", "check", "violates CHECK agent_runs_completed_after_start: completed_at >= started_at".to_string());
         }
         v.into_result()
     }
@@ -7989,7 +8130,10 @@ impl std::fmt::Debug for NewCardDependency {
 impl Validate for NewCardDependency {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        if (strata::sql_value::Value::of(&self.dependent_card_id)).compare("<>", &(strata::sql_value::Value::of(&self.dependency_card_id))) == Some(false) {
+            v.push("card_dependencies_not_self", "check", "violates CHECK card_dependencies_not_self: dependent_card_id <> dependency_card_id".to_string());
+        }
         v.into_result()
     }
 }

@@ -61,6 +61,12 @@ impl ToSql for UserRole {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for UserRole {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for UserRole {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<UserRole>()?)
@@ -125,6 +131,12 @@ impl ToSql for AgentStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for AgentStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for AgentStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<AgentStatus>()?)
@@ -184,6 +196,12 @@ impl ToSql for AgentMemoryType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for AgentMemoryType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for AgentMemoryType {
@@ -248,6 +266,12 @@ impl ToSql for ToolType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for ToolType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for ToolType {
@@ -317,6 +341,12 @@ impl ToSql for ExecutionStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ExecutionStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ExecutionStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ExecutionStatus>()?)
@@ -381,6 +411,12 @@ impl ToSql for ExecutionLogType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ExecutionLogType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ExecutionLogType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ExecutionLogType>()?)
@@ -437,6 +473,12 @@ impl ToSql for ToolCallStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for ToolCallStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for ToolCallStatus {
@@ -503,6 +545,12 @@ impl ToSql for IntegrationStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for IntegrationStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for IntegrationStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<IntegrationStatus>()?)
@@ -562,6 +610,12 @@ impl ToSql for DeliveryStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for DeliveryStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for DeliveryStatus {
@@ -626,6 +680,12 @@ impl ToSql for PricingModel {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for PricingModel {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for PricingModel {
@@ -695,6 +755,12 @@ impl ToSql for ListingStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for ListingStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for ListingStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<ListingStatus>()?)
@@ -762,6 +828,12 @@ impl ToSql for SubscriptionPlan {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for SubscriptionPlan {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for SubscriptionPlan {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<SubscriptionPlan>()?)
@@ -824,6 +896,12 @@ impl ToSql for SubscriptionStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for SubscriptionStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for SubscriptionStatus {
@@ -893,6 +971,12 @@ impl ToSql for InvoiceStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for InvoiceStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for InvoiceStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<InvoiceStatus>()?)
@@ -955,6 +1039,12 @@ impl ToSql for MemoryType {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for MemoryType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for MemoryType {
@@ -1021,6 +1111,12 @@ impl ToSql for EvalRunStatus {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for EvalRunStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for EvalRunStatus {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<EvalRunStatus>()?)
@@ -1080,6 +1176,12 @@ impl ToSql for EvalResultStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for EvalResultStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for EvalResultStatus {
@@ -1144,6 +1246,12 @@ impl ToSql for AuditAction {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for AuditAction {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for AuditAction {

@@ -58,6 +58,12 @@ impl ToSql for AgentOutputType {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for AgentOutputType {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for AgentOutputType {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<AgentOutputType>()?)
@@ -119,6 +125,12 @@ impl ToSql for TddPhase {
     to_sql_checked!();
 }
 
+impl strata::sql_value::ToValue for TddPhase {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
+}
+
 impl<'a> FromSql<'a> for TddPhase {
     fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
         Ok(std::str::from_utf8(raw)?.parse::<TddPhase>()?)
@@ -175,6 +187,12 @@ impl ToSql for MessageDestination {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for MessageDestination {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for MessageDestination {
@@ -236,6 +254,12 @@ impl ToSql for TestStatus {
     }
 
     to_sql_checked!();
+}
+
+impl strata::sql_value::ToValue for TestStatus {
+    fn to_value(&self) -> strata::sql_value::Value {
+        strata::sql_value::Value::Text(self.as_str().to_string())
+    }
 }
 
 impl<'a> FromSql<'a> for TestStatus {

@@ -41,6 +41,7 @@ struct Fixture {
     client: Client,
     workspace: Uuid,
     owner: Uuid,
+    project: Uuid,
 }
 
 fn fixture() -> RefCell<Fixture> {
@@ -58,7 +59,11 @@ fn fixture() -> RefCell<Fixture> {
         .query_one("INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id", &[&owner])
         .unwrap()
         .get(0);
-    RefCell::new(Fixture { _db: db, client, workspace, owner })
+    let project: Uuid = client
+        .query_one("INSERT INTO projects (workspace_id, name, slug) VALUES ($1, 'P', 'p') RETURNING id", &[&workspace])
+        .unwrap()
+        .get(0);
+    RefCell::new(Fixture { _db: db, client, workspace, owner, project })
 }
 
 /// Whether PostgreSQL accepts the row; the transaction is rolled back either way.
@@ -80,21 +85,23 @@ fn runner() -> TestRunner {
 fn agents_agree() {
     let fx = fixture();
     let (tried, rejected) = (Cell::new(0), Cell::new(0));
-    let rows = (text(100), text(255), text(255), text(255), score());
+    // The cross-column rule agents_agent_level_scope: organization agents have no project.
+    let rows = ((text(100), text(255), text(255), text(255), score()), any::<bool>(), any::<bool>());
     runner()
-        .run(&rows, |(code, name, role, key, trust)| {
+        .run(&rows, |((code, name, role, key, trust), project_level, with_project)| {
             let fx = &mut *fx.borrow_mut();
+            let level = if project_level { AgentLevel::Project } else { AgentLevel::Organization };
             let new = NewAgent {
-                id: None, workspace_id: fx.workspace, project_id: None, agent_level: AgentLevel::Organization,
+                id: None, workspace_id: fx.workspace, project_id: with_project.then_some(fx.project), agent_level: level,
                 agent_code: code, name, role_title: role, status: None, trust_score: trust, api_key_hash: key,
                 public_key: None, capabilities: None, settings: None, created_at: None, updated_at: None, deleted_at: None,
             };
             let valid = new.validate().is_ok();
             let accepted = postgres_accepts(&mut fx.client, |tx| {
                 tx.query_one(
-                    "INSERT INTO agents (workspace_id, agent_level, agent_code, name, role_title, api_key_hash, trust_score) \
-                     VALUES ($1, 'organization', $2, $3, $4, $5, COALESCE($6, 50.00)) RETURNING id",
-                    &[&new.workspace_id, &new.agent_code, &new.name, &new.role_title, &new.api_key_hash, &new.trust_score],
+                    "INSERT INTO agents (workspace_id, agent_level, agent_code, name, role_title, api_key_hash, trust_score, project_id) \
+                     VALUES ($1, $7, $2, $3, $4, $5, COALESCE($6, 50.00), $8) RETURNING id",
+                    &[&new.workspace_id, &new.agent_code, &new.name, &new.role_title, &new.api_key_hash, &new.trust_score, &new.agent_level, &new.project_id],
                 )
                 .is_ok()
             });

@@ -2,6 +2,7 @@
 //! struct with `validate()`, and query helpers over `postgres::GenericClient` for every table.
 //! Generated code depends only on the `strata` runtime (through `strata::reexports`).
 
+mod check;
 mod names;
 
 use std::fmt::Write as _;
@@ -105,6 +106,12 @@ fn render_enum(out: &mut String, e: &Enum) {
         "impl ToSql for {name} {{\n    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) \
          -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {{\n        <&str as ToSql>::to_sql(&self.as_str(), ty, out)\n    }}\n\n    \
          fn accepts(ty: &Type) -> bool {{\n        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))\n    }}\n\n    to_sql_checked!();\n}}\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "impl strata::sql_value::ToValue for {name} {{\n    fn to_value(&self) -> strata::sql_value::Value {{\n        \
+         strata::sql_value::Value::Text(self.as_str().to_string())\n    }}\n}}\n"
     )
     .unwrap();
     writeln!(
@@ -345,12 +352,28 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
             None => writeln!(body, "        {{\n            let value = &self.{f};\n{indented}        }}").unwrap(),
         }
     }
+    let mut db_only = Vec::new();
+    if matches!(holding, Holding::Insert) {
+        for check in t.checks.iter().filter(|c| c.origin == crate::model::CheckOrigin::Declared) {
+            match check::translate(&check.expr.sql, t, inserted, has_default) {
+                Some(test) => writeln!(
+                    body,
+                    "        if {test} == Some(false) {{\n            v.push({:?}, \"check\", {:?}.to_string());\n        }}",
+                    check.name,
+                    format!("violates CHECK {}: {}", check.name, check.expr.sql.replace('\n', " "))
+                )
+                .unwrap(),
+                None => db_only.push(check.name.clone()),
+            }
+        }
+    }
     out.push_str(&statics);
     let v = if body.is_empty() { "let v" } else { "let mut v" };
     writeln!(
         out,
-        "\nimpl Validate for {new} {{\n    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.\n    \
-         fn validate(&self) -> Result<(), Violations> {{\n        {v} = Violations::default();\n{body}        v.into_result()\n    }}\n}}"
+        "\nimpl Validate for {new} {{\n    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.{}\n    \
+         fn validate(&self) -> Result<(), Violations> {{\n        {v} = Violations::default();\n{body}        v.into_result()\n    }}\n}}",
+        if db_only.is_empty() { String::new() } else { format!("\n    /// Checked by the database only: {}.", db_only.join(", ")) }
     )
     .unwrap();
 }

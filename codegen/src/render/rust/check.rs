@@ -1,0 +1,123 @@
+//! Table CHECK expressions in Rust: the translatable subset (comparisons, AND/OR/NOT,
+//! IS [NOT] NULL, IN, BETWEEN, arithmetic, literals, columns) becomes an expression over the
+//! insert struct with SQL's three-valued logic (`strata::sql_value`); anything else stays with
+//! the database, and the generated code says so.
+
+use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+use super::field;
+use crate::model::{Column, Table};
+
+/// A Rust expression of type `Option<bool>` for the CHECK `sql` over `columns`, or `None`.
+pub fn translate(sql: &str, t: &Table, columns: &[&Column], has_default: fn(&Column) -> bool) -> Option<String> {
+    let dialect = PostgreSqlDialect {};
+    let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
+    Translator { t, columns, has_default }.boolean(&expr)
+}
+
+struct Translator<'a> {
+    t: &'a Table,
+    columns: &'a [&'a Column],
+    has_default: fn(&Column) -> bool,
+}
+
+const V: &str = "strata::sql_value::Value";
+
+impl Translator<'_> {
+    fn boolean(&self, e: &Expr) -> Option<String> {
+        Some(match e {
+            Expr::Nested(inner) => self.boolean(inner)?,
+            Expr::BinaryOp { left, op: BinaryOperator::And, right } => {
+                format!("strata::sql_value::and({}, {})", self.boolean(left)?, self.boolean(right)?)
+            }
+            Expr::BinaryOp { left, op: BinaryOperator::Or, right } => {
+                format!("strata::sql_value::or({}, {})", self.boolean(left)?, self.boolean(right)?)
+            }
+            Expr::BinaryOp { left, op, right } => {
+                let op = match op {
+                    BinaryOperator::Eq => "=",
+                    BinaryOperator::NotEq => "<>",
+                    BinaryOperator::Lt => "<",
+                    BinaryOperator::LtEq => "<=",
+                    BinaryOperator::Gt => ">",
+                    BinaryOperator::GtEq => ">=",
+                    _ => return None,
+                };
+                // `(a = b) = (c IS NULL)`: booleans compare as values too.
+                let side = |x: &Expr| {
+                    self.value(x).or_else(|| self.boolean(x).map(|b| format!("{b}.map_or({V}::Null, {V}::Bool)")))
+                };
+                format!("({}).compare({op:?}, &({}))", side(left)?, side(right)?)
+            }
+            Expr::UnaryOp { op: UnaryOperator::Not, expr } => format!("({}).map(|b| !b)", self.boolean(expr)?),
+            Expr::IsNull(x) => format!("({}).is_null()", self.value(x)?),
+            Expr::IsNotNull(x) => format!("({}).is_null().map(|b| !b)", self.value(x)?),
+            Expr::InList { expr, list, negated } => {
+                let items: Option<Vec<String>> = list.iter().map(|i| self.value(i)).collect();
+                let test = format!("strata::sql_value::in_list(&({}), &[{}])", self.value(expr)?, items?.join(", "));
+                if *negated { format!("{test}.map(|b| !b)") } else { test }
+            }
+            Expr::Between { expr, negated, low, high } => {
+                let x = self.value(expr)?;
+                let test = format!(
+                    "strata::sql_value::and(({x}).compare(\">=\", &({})), ({x}).compare(\"<=\", &({})))",
+                    self.value(low)?,
+                    self.value(high)?
+                );
+                if *negated { format!("{test}.map(|b| !b)") } else { test }
+            }
+            Expr::Value(v) => match &v.value {
+                Value::Boolean(b) => format!("Some({b})"),
+                _ => return None,
+            },
+            Expr::Identifier(_) => format!("({}).truth()", self.value(e)?),
+            _ => return None,
+        })
+    }
+
+    fn value(&self, e: &Expr) -> Option<String> {
+        Some(match e {
+            Expr::Nested(inner) => self.value(inner)?,
+            Expr::Identifier(id) => {
+                let name = if id.quote_style.is_some() { id.value.clone() } else { id.value.to_lowercase() };
+                let c = self.columns.iter().find(|c| c.name == name)?;
+                let f = field(&c.name);
+                if (self.has_default)(c) {
+                    format!("{V}::or_default(&self.{f})")
+                } else {
+                    format!("{V}::of(&self.{f})")
+                }
+            }
+            Expr::CompoundIdentifier(parts) if parts.len() == 2 && parts[0].value == self.t.name => {
+                self.value(&Expr::Identifier(parts[1].clone()))?
+            }
+            Expr::Value(v) => match &v.value {
+                Value::Number(n, _) => format!("{V}::num({n:?})"),
+                Value::SingleQuotedString(s) => format!("{V}::text({s:?})"),
+                Value::Boolean(b) => format!("{V}::Bool({b})"),
+                Value::Null => format!("{V}::Null"),
+                _ => return None,
+            },
+            Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
+                Expr::Value(v) => match &v.value {
+                    Value::Number(n, _) => format!("{V}::num({:?})", format!("-{n}")),
+                    _ => return None,
+                },
+                _ => return None,
+            },
+            Expr::BinaryOp { left, op, right } => {
+                let op = match op {
+                    BinaryOperator::Plus => "+",
+                    BinaryOperator::Minus => "-",
+                    BinaryOperator::Multiply => "*",
+                    BinaryOperator::Divide => "/",
+                    _ => return None,
+                };
+                format!("({}).arith({op:?}, &({}))", self.value(left)?, self.value(right)?)
+            }
+            _ => return None,
+        })
+    }
+}
