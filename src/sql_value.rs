@@ -1,47 +1,49 @@
 //! SQL values and three-valued logic, for table CHECK constraints translated to Rust: a CHECK
 //! passes unless it is FALSE (NULL passes), and a column left to its DEFAULT is unknown here.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use rust_decimal::Decimal;
 
 /// A value as a CHECK expression sees it.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     /// A column left to its DEFAULT: PostgreSQL knows it, validate() does not.
     Unknown,
     Bool(bool),
     Num(Decimal),
-    Text(String),
+    /// Borrowed from the row or the expression: evaluating a CHECK allocates nothing for text.
+    Text(Cow<'a, str>),
     /// Date and time values as microseconds since 2000-01-01 (UTC for timestamptz).
     Time(i64),
 }
 
 /// How a Rust field becomes a `Value`.
 pub trait ToValue {
-    fn to_value(&self) -> Value;
+    fn to_value(&self) -> Value<'_>;
 }
 
-impl Value {
-    pub fn of<T: ToValue + ?Sized>(v: &T) -> Value {
+impl<'a> Value<'a> {
+    pub fn of<T: ToValue + ?Sized>(v: &'a T) -> Value<'a> {
         v.to_value()
     }
 
     /// A field that is `None` when the column takes its DEFAULT.
-    pub fn or_default<T: ToValue>(v: &Option<T>) -> Value {
+    pub fn or_default<T: ToValue>(v: &'a Option<T>) -> Value<'a> {
         v.as_ref().map_or(Value::Unknown, ToValue::to_value)
     }
 
-    pub fn num(text: &str) -> Value {
+    pub fn num(text: &str) -> Value<'a> {
         text.parse().map_or(Value::Unknown, Value::Num)
     }
 
-    pub fn text(text: &str) -> Value {
-        Value::Text(text.to_string())
+    pub fn text(text: &'a str) -> Value<'a> {
+        Value::Text(Cow::Borrowed(text))
     }
 
-    fn order(&self, other: &Value) -> Option<Ordering> {
+    fn order(&self, other: &Value<'_>) -> Option<Ordering> {
         match (self, other) {
             (Value::Num(a), Value::Num(b)) => a.partial_cmp(b),
             (Value::Text(a), Value::Text(b)) => a.partial_cmp(b),
@@ -52,7 +54,7 @@ impl Value {
     }
 
     /// `a op b` for `=`, `<>`, `<`, `<=`, `>`, `>=`; `None` when either side is NULL or unknown.
-    pub fn compare(&self, op: &str, other: &Value) -> Option<bool> {
+    pub fn compare(&self, op: &str, other: &Value<'_>) -> Option<bool> {
         let o = self.order(other)?;
         Some(match op {
             "=" => o == Ordering::Equal,
@@ -65,7 +67,7 @@ impl Value {
         })
     }
 
-    pub fn arith(&self, op: &str, other: &Value) -> Value {
+    pub fn arith(&self, op: &str, other: &Value<'_>) -> Value<'a> {
         match (self, other) {
             (Value::Num(a), Value::Num(b)) => match op {
                 "+" => a.checked_add(*b).map_or(Value::Unknown, Value::Num),
@@ -113,7 +115,7 @@ pub fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
 }
 
 /// `x IN (list)`: true on a match, NULL if no match but a NULL is involved, else false.
-pub fn in_list(x: &Value, list: &[Value]) -> Option<bool> {
+pub fn in_list(x: &Value<'_>, list: &[Value<'_>]) -> Option<bool> {
     let mut result = Some(false);
     for item in list {
         result = or(result, x.compare("=", item));
@@ -122,25 +124,25 @@ pub fn in_list(x: &Value, list: &[Value]) -> Option<bool> {
 }
 
 impl ToValue for str {
-    fn to_value(&self) -> Value {
-        Value::Text(self.to_string())
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self))
     }
 }
 
 impl ToValue for String {
-    fn to_value(&self) -> Value {
-        Value::Text(self.clone())
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(Cow::Borrowed(self.as_str()))
     }
 }
 
 impl ToValue for bool {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         Value::Bool(*self)
     }
 }
 
 impl ToValue for Decimal {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         Value::Num(*self)
     }
 }
@@ -148,7 +150,7 @@ impl ToValue for Decimal {
 macro_rules! int_value {
     ($($t:ty),*) => {$(
         impl ToValue for $t {
-            fn to_value(&self) -> Value {
+            fn to_value(&self) -> Value<'_> {
                 Value::Num(Decimal::from(*self))
             }
         }
@@ -157,48 +159,48 @@ macro_rules! int_value {
 int_value!(i16, i32, i64);
 
 impl ToValue for f32 {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         Decimal::try_from(*self).map_or(Value::Unknown, Value::Num)
     }
 }
 
 impl ToValue for f64 {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         Decimal::try_from(*self).map_or(Value::Unknown, Value::Num)
     }
 }
 
-fn micros(t: chrono::NaiveDateTime) -> Value {
+fn micros(t: chrono::NaiveDateTime) -> Value<'static> {
     let epoch = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0));
     epoch.and_then(|e| (t - e).num_microseconds()).map_or(Value::Unknown, Value::Time)
 }
 
 impl ToValue for chrono::NaiveDateTime {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         micros(*self)
     }
 }
 
 impl ToValue for chrono::DateTime<chrono::Utc> {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         micros(self.naive_utc())
     }
 }
 
 impl ToValue for chrono::NaiveDate {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         self.and_hms_opt(0, 0, 0).map_or(Value::Unknown, micros)
     }
 }
 
 impl ToValue for uuid::Uuid {
-    fn to_value(&self) -> Value {
-        Value::Text(self.to_string())
+    fn to_value(&self) -> Value<'_> {
+        Value::Text(Cow::Owned(self.to_string()))
     }
 }
 
 impl<T: ToValue> ToValue for Option<T> {
-    fn to_value(&self) -> Value {
+    fn to_value(&self) -> Value<'_> {
         self.as_ref().map_or(Value::Null, ToValue::to_value)
     }
 }

@@ -53,25 +53,29 @@ impl Violations {
     }
 
     /// Inclusive bounds, compared exactly (decimal), as PostgreSQL compares numerics.
-    pub fn range(&mut self, field: &'static str, value: rust_decimal::Decimal, min: &str, max: &str) {
-        let bound = |b: &str| b.parse::<rust_decimal::Decimal>().ok();
-        let (lo, hi) = (bound(min), bound(max));
-        if lo.is_some_and(|lo| value < lo) || hi.is_some_and(|hi| value > hi) {
+    pub fn range(
+        &mut self,
+        field: &'static str,
+        value: rust_decimal::Decimal,
+        min: rust_decimal::Decimal,
+        max: rust_decimal::Decimal,
+    ) {
+        if value < min || value > max {
             self.push(field, "range", format!("{field} is {value}, outside [{min}, {max}]"));
         }
     }
 
-    /// `numeric(p, s)`: PostgreSQL rounds to `s` decimals, then the integer part may have at most
-    /// `p - s` digits.
-    pub fn numeric_digits(&mut self, field: &'static str, value: rust_decimal::Decimal, precision: u32, scale: u32) {
-        let rounded = value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-        let integer_digits = rounded.abs().trunc().to_string().trim_start_matches('0').len() as u32;
-        if integer_digits > precision - scale {
-            self.push(
-                field,
-                "numeric",
-                format!("{field} is {value}, more than {} digits before the point", precision - scale),
-            );
+    /// `numeric(p, s)`: PostgreSQL rounds to `s` decimals, then the value must stay below
+    /// `limit` = 10^(p - s) in magnitude.
+    pub fn numeric_digits(
+        &mut self,
+        field: &'static str,
+        value: rust_decimal::Decimal,
+        scale: u32,
+        limit: rust_decimal::Decimal,
+    ) {
+        if Self::stored(value, scale).abs() >= limit {
+            self.push(field, "numeric", format!("{field} is {value}, not below {limit} in magnitude"));
         }
     }
 
@@ -138,10 +142,11 @@ mod tests {
         v.max_chars("name", "ééé", 3);
         v.max_chars("name", "ab   ", 2);
         v.min_chars("name", "", 1);
-        v.numeric_digits("score", "100.00".parse().unwrap(), 5, 2);
-        v.numeric_digits("score", "1000.00".parse().unwrap(), 5, 2);
-        v.numeric_digits("score", "999.995".parse().unwrap(), 5, 2);
-        v.range("score", "100".parse().unwrap(), "0", "100");
+        let limit = rust_decimal::Decimal::ONE_THOUSAND;
+        v.numeric_digits("score", "100.00".parse().unwrap(), 2, limit);
+        v.numeric_digits("score", "1000.00".parse().unwrap(), 2, limit);
+        v.numeric_digits("score", "999.995".parse().unwrap(), 2, limit);
+        v.range("score", "100".parse().unwrap(), rust_decimal::Decimal::ZERO, rust_decimal::Decimal::ONE_HUNDRED);
         v.email("email", "a@example.com");
         v.email("email", "nope");
         v.url("url", "https://example.com");

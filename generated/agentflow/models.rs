@@ -56,8 +56,8 @@ impl ToSql for AgentLevel {
 }
 
 impl strata::sql_value::ToValue for AgentLevel {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -126,8 +126,8 @@ impl ToSql for AgentStatus {
 }
 
 impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -196,8 +196,8 @@ impl ToSql for PriorityLevel {
 }
 
 impl strata::sql_value::ToValue for PriorityLevel {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -272,8 +272,8 @@ impl ToSql for TaskStatus {
 }
 
 impl strata::sql_value::ToValue for TaskStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -339,8 +339,8 @@ impl ToSql for SessionStatus {
 }
 
 impl strata::sql_value::ToValue for SessionStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -448,8 +448,8 @@ impl ToSql for EventType {
 }
 
 impl strata::sql_value::ToValue for EventType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -518,8 +518,8 @@ impl ToSql for WikiEntryStatus {
 }
 
 impl strata::sql_value::ToValue for WikiEntryStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -582,8 +582,8 @@ impl ToSql for CredentialType {
 }
 
 impl strata::sql_value::ToValue for CredentialType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1509,8 +1509,8 @@ impl Validate for NewAgent {
             v.min_chars("role_title", value, 1);
         }
         if let Some(value) = &self.trust_score {
-            v.range("trust_score", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("trust_score", *value, 5, 2);
+            v.range("trust_score", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("trust_score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         {
             let value = &self.api_key_hash;
@@ -1583,8 +1583,8 @@ impl Validate for AgentPatch {
             v.min_chars("role_title", value, 1);
         }
         if let Some(value) = &self.trust_score {
-            v.range("trust_score", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("trust_score", *value, 5, 2);
+            v.range("trust_score", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("trust_score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.api_key_hash {
             v.max_chars("api_key_hash", value, 255);
@@ -1818,7 +1818,7 @@ impl Validate for NewSession {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.duration_seconds {
-            v.range("duration_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("duration_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if strata::sql_value::or((strata::sql_value::Value::of(&self.stopped_at)).is_null(), (strata::sql_value::Value::of(&self.stopped_at)).compare(">=", &(strata::sql_value::Value::or_default(&self.started_at)))) == Some(false) {
             v.push("sessions_stopped_after_start", "check", "violates CHECK sessions_stopped_after_start: stopped_at IS NULL OR stopped_at >= started_at".to_string());
@@ -1864,7 +1864,7 @@ impl Validate for SessionPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.duration_seconds {
-            v.range("duration_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("duration_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -2888,10 +2888,10 @@ impl Validate for NewWikiEntry {
             v.min_chars("content", value, 1);
         }
         if let Some(value) = &self.version {
-            v.range("version", rust_decimal::Decimal::from(*value), "1", "2147483647");
+            v.range("version", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.view_count {
-            v.range("view_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("view_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if strata::sql_value::or((strata::sql_value::Value::or_default(&self.status)).compare("<>", &(strata::sql_value::Value::text("approved"))), strata::sql_value::and((strata::sql_value::Value::of(&self.approved_by)).is_null().map(|b| !b), (strata::sql_value::Value::of(&self.approved_at)).is_null().map(|b| !b))) == Some(false) {
             v.push("wiki_entries_approval_recorded", "check", "violates CHECK wiki_entries_approval_recorded: status <> 'approved' OR (approved_by IS NOT NULL AND approved_at IS NOT NULL)".to_string());
@@ -2967,10 +2967,10 @@ impl Validate for WikiEntryPatch {
             v.min_chars("content", value, 1);
         }
         if let Some(value) = &self.version {
-            v.range("version", rust_decimal::Decimal::from(*value), "1", "2147483647");
+            v.range("version", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.view_count {
-            v.range("view_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("view_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }

@@ -59,8 +59,8 @@ impl ToSql for TenantStatus {
 }
 
 impl strata::sql_value::ToValue for TenantStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -129,8 +129,8 @@ impl ToSql for PlanType {
 }
 
 impl strata::sql_value::ToValue for PlanType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -196,8 +196,8 @@ impl ToSql for UserStatus {
 }
 
 impl strata::sql_value::ToValue for UserStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -263,8 +263,8 @@ impl ToSql for UserRole {
 }
 
 impl strata::sql_value::ToValue for UserRole {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -330,8 +330,8 @@ impl ToSql for AgentStatus {
 }
 
 impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -400,8 +400,8 @@ impl ToSql for ConversationStatus {
 }
 
 impl strata::sql_value::ToValue for ConversationStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -470,8 +470,8 @@ impl ToSql for MessageRole {
 }
 
 impl strata::sql_value::ToValue for MessageRole {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -537,8 +537,8 @@ impl ToSql for ExecutionResult {
 }
 
 impl strata::sql_value::ToValue for ExecutionResult {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -604,8 +604,8 @@ impl ToSql for WorkflowStatus {
 }
 
 impl strata::sql_value::ToValue for WorkflowStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -674,8 +674,8 @@ impl ToSql for RunStatus {
 }
 
 impl strata::sql_value::ToValue for RunStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -741,8 +741,8 @@ impl ToSql for KeyStatus {
 }
 
 impl strata::sql_value::ToValue for KeyStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -805,8 +805,8 @@ impl ToSql for CollectionStatus {
 }
 
 impl strata::sql_value::ToValue for CollectionStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -875,8 +875,8 @@ impl ToSql for DocumentStatus {
 }
 
 impl strata::sql_value::ToValue for DocumentStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -939,8 +939,8 @@ impl ToSql for McpServerType {
 }
 
 impl strata::sql_value::ToValue for McpServerType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1006,8 +1006,8 @@ impl ToSql for McpServerStatus {
 }
 
 impl strata::sql_value::ToValue for McpServerStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1070,8 +1070,8 @@ impl ToSql for AuditStatus {
 }
 
 impl strata::sql_value::ToValue for AuditStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1140,8 +1140,8 @@ impl ToSql for BillingStatus {
 }
 
 impl strata::sql_value::ToValue for BillingStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1207,8 +1207,8 @@ impl ToSql for ReplicationState {
 }
 
 impl strata::sql_value::ToValue for ReplicationState {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1339,13 +1339,13 @@ impl Validate for NewTenant {
             v.pattern("slug", value, &RE_TENANTS_SLUG);
         }
         if let Some(value) = &self.max_agents {
-            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_agents", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_daily_requests {
-            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_monthly_tokens {
-            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if let Some(value) = &self.contact_email {
             v.max_chars("contact_email", value, 255);
@@ -1411,13 +1411,13 @@ impl Validate for TenantPatch {
             v.pattern("slug", value, &RE_TENANTS_SLUG);
         }
         if let Some(value) = &self.max_agents {
-            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_agents", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_daily_requests {
-            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_monthly_tokens {
-            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if let Some(Some(value)) = &self.contact_email {
             v.max_chars("contact_email", value, 255);
@@ -2039,17 +2039,17 @@ impl Validate for NewAgent {
             v.max_chars("model_name", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.range("temperature", Violations::stored(*value, 2), "0.0", "2.0");
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.range("temperature", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 1), rust_decimal::Decimal::from_i128_with_scale(20, 1));
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(value) = &self.max_tokens {
-            v.range("max_tokens", rust_decimal::Decimal::from(*value), "1", "2147483647");
+            v.range("max_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.timeout_seconds {
-            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), "1", "86400");
+            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(86400, 0));
         }
         if let Some(value) = &self.max_iterations {
-            v.range("max_iterations", rust_decimal::Decimal::from(*value), "1", "1000");
+            v.range("max_iterations", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.version {
             v.max_chars("version", value, 50);
@@ -2133,17 +2133,17 @@ impl Validate for AgentPatch {
             v.max_chars("model_name", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.range("temperature", Violations::stored(*value, 2), "0.0", "2.0");
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.range("temperature", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 1), rust_decimal::Decimal::from_i128_with_scale(20, 1));
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(value) = &self.max_tokens {
-            v.range("max_tokens", rust_decimal::Decimal::from(*value), "1", "2147483647");
+            v.range("max_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.timeout_seconds {
-            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), "1", "86400");
+            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(86400, 0));
         }
         if let Some(value) = &self.max_iterations {
-            v.range("max_iterations", rust_decimal::Decimal::from(*value), "1", "1000");
+            v.range("max_iterations", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.version {
             v.max_chars("version", value, 50);
@@ -2666,17 +2666,17 @@ impl Validate for NewMessage {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.token_count {
-            v.range("token_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("token_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.model {
             v.max_chars("model", value, 100);
         }
         if let Some(value) = &self.latency_ms {
-            v.range("latency_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("latency_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         {
             let value = &self.sequence_number;
-            v.range("sequence_number", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("sequence_number", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -2721,16 +2721,16 @@ impl Validate for MessagePatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.token_count {
-            v.range("token_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("token_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(Some(value)) = &self.model {
             v.max_chars("model", value, 100);
         }
         if let Some(Some(value)) = &self.latency_ms {
-            v.range("latency_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("latency_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.sequence_number {
-            v.range("sequence_number", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("sequence_number", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -2943,7 +2943,7 @@ impl Validate for NewToolExecution {
             v.max_chars("tool_name", value, 255);
         }
         if let Some(value) = &self.execution_time_ms {
-            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -2995,7 +2995,7 @@ impl Validate for ToolExecutionPatch {
             v.max_chars("tool_name", value, 255);
         }
         if let Some(Some(value)) = &self.execution_time_ms {
-            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -3774,7 +3774,7 @@ impl Validate for NewWorkflow {
             v.pattern("slug", value, &RE_WORKFLOWS_SLUG);
         }
         if let Some(value) = &self.timeout_seconds {
-            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), "1", "604800");
+            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(604800, 0));
         }
         if let Some(value) = &self.version {
             v.max_chars("version", value, 50);
@@ -3837,7 +3837,7 @@ impl Validate for WorkflowPatch {
             v.pattern("slug", value, &RE_WORKFLOWS_SLUG);
         }
         if let Some(value) = &self.timeout_seconds {
-            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), "1", "604800");
+            v.range("timeout_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(604800, 0));
         }
         if let Some(value) = &self.version {
             v.max_chars("version", value, 50);
@@ -4079,10 +4079,10 @@ impl Validate for NewWorkflowExecution {
             v.max_chars("current_step", value, 255);
         }
         if let Some(value) = &self.steps_completed {
-            v.range("steps_completed", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("steps_completed", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.steps_total {
-            v.range("steps_total", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("steps_total", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if strata::sql_value::or((strata::sql_value::Value::of(&self.steps_total)).is_null(), (strata::sql_value::Value::or_default(&self.steps_completed)).compare("<=", &(strata::sql_value::Value::of(&self.steps_total)))) == Some(false) {
             v.push("workflow_executions_progress", "check", "violates CHECK workflow_executions_progress: steps_total IS NULL OR steps_completed <= steps_total".to_string());
@@ -4139,10 +4139,10 @@ impl Validate for WorkflowExecutionPatch {
             v.max_chars("current_step", value, 255);
         }
         if let Some(value) = &self.steps_completed {
-            v.range("steps_completed", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("steps_completed", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(Some(value)) = &self.steps_total {
-            v.range("steps_total", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("steps_total", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -4395,16 +4395,16 @@ impl Validate for NewCollection {
             v.max_chars("embedding_model", value, 100);
         }
         if let Some(value) = &self.chunk_size {
-            v.range("chunk_size", rust_decimal::Decimal::from(*value), "1", "2147483647");
+            v.range("chunk_size", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.chunk_overlap {
-            v.range("chunk_overlap", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("chunk_overlap", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.document_count {
-            v.range("document_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("document_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.total_chunks {
-            v.range("total_chunks", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("total_chunks", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if (strata::sql_value::Value::or_default(&self.chunk_overlap)).compare("<", &(strata::sql_value::Value::or_default(&self.chunk_size))) == Some(false) {
             v.push("collections_overlap_below_size", "check", "violates CHECK collections_overlap_below_size: chunk_overlap < chunk_size".to_string());
@@ -4470,16 +4470,16 @@ impl Validate for CollectionPatch {
             v.max_chars("embedding_model", value, 100);
         }
         if let Some(value) = &self.chunk_size {
-            v.range("chunk_size", rust_decimal::Decimal::from(*value), "1", "2147483647");
+            v.range("chunk_size", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.chunk_overlap {
-            v.range("chunk_overlap", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("chunk_overlap", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.document_count {
-            v.range("document_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("document_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.total_chunks {
-            v.range("total_chunks", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("total_chunks", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -4741,10 +4741,10 @@ impl Validate for NewDocument {
         }
         {
             let value = &self.file_size_bytes;
-            v.range("file_size_bytes", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("file_size_bytes", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if let Some(value) = &self.chunk_count {
-            v.range("chunk_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("chunk_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -4808,10 +4808,10 @@ impl Validate for DocumentPatch {
             v.max_chars("file_type", value, 50);
         }
         if let Some(value) = &self.file_size_bytes {
-            v.range("file_size_bytes", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("file_size_bytes", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if let Some(value) = &self.chunk_count {
-            v.range("chunk_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("chunk_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -5038,14 +5038,14 @@ impl Validate for NewChunk {
         let mut v = Violations::default();
         {
             let value = &self.chunk_index;
-            v.range("chunk_index", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("chunk_index", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         {
             let value = &self.embedding_model;
             v.max_chars("embedding_model", value, 100);
         }
         if let Some(value) = &self.token_count {
-            v.range("token_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("token_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -5088,13 +5088,13 @@ impl Validate for ChunkPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.chunk_index {
-            v.range("chunk_index", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("chunk_index", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.embedding_model {
             v.max_chars("embedding_model", value, 100);
         }
         if let Some(Some(value)) = &self.token_count {
-            v.range("token_count", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("token_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }
@@ -5303,17 +5303,17 @@ impl Validate for NewRagQuery {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.top_result_score {
-            v.range("top_result_score", Violations::stored(*value, 4), "0.0", "1.0");
-            v.numeric_digits("top_result_score", *value, 5, 4);
+            v.range("top_result_score", Violations::stored(*value, 4), rust_decimal::Decimal::from_i128_with_scale(0, 1), rust_decimal::Decimal::from_i128_with_scale(10, 1));
+            v.numeric_digits("top_result_score", *value, 4, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(value) = &self.retrieval_strategy {
             v.max_chars("retrieval_strategy", value, 50);
         }
         if let Some(value) = &self.response_time_ms {
-            v.range("response_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("response_time_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.user_feedback {
-            v.range("user_feedback", rust_decimal::Decimal::from(*value), "-1", "1");
+            v.range("user_feedback", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(-1, 0), rust_decimal::Decimal::from_i128_with_scale(1, 0));
         }
         v.into_result()
     }
@@ -5356,17 +5356,17 @@ impl Validate for RagQueryPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.top_result_score {
-            v.range("top_result_score", Violations::stored(*value, 4), "0.0", "1.0");
-            v.numeric_digits("top_result_score", *value, 5, 4);
+            v.range("top_result_score", Violations::stored(*value, 4), rust_decimal::Decimal::from_i128_with_scale(0, 1), rust_decimal::Decimal::from_i128_with_scale(10, 1));
+            v.numeric_digits("top_result_score", *value, 4, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(value) = &self.retrieval_strategy {
             v.max_chars("retrieval_strategy", value, 50);
         }
         if let Some(Some(value)) = &self.response_time_ms {
-            v.range("response_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("response_time_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(Some(value)) = &self.user_feedback {
-            v.range("user_feedback", rust_decimal::Decimal::from(*value), "-1", "1");
+            v.range("user_feedback", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(-1, 0), rust_decimal::Decimal::from_i128_with_scale(1, 0));
         }
         v.into_result()
     }
@@ -6209,7 +6209,7 @@ impl Validate for NewMcpToolExecution {
             v.max_chars("error_code", value, 50);
         }
         if let Some(value) = &self.execution_time_ms {
-            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.server_instance_id {
             v.max_chars("server_instance_id", value, 255);
@@ -6275,7 +6275,7 @@ impl Validate for McpToolExecutionPatch {
             v.max_chars("error_code", value, 50);
         }
         if let Some(Some(value)) = &self.execution_time_ms {
-            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("execution_time_ms", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(Some(value)) = &self.server_instance_id {
             v.max_chars("server_instance_id", value, 255);
@@ -6508,7 +6508,7 @@ impl Validate for NewUsageMetric {
         }
         {
             let value = &self.metric_value;
-            v.range("metric_value", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("metric_value", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if (strata::sql_value::Value::of(&self.period_end)).compare(">", &(strata::sql_value::Value::of(&self.period_start))) == Some(false) {
             v.push("usage_metrics_period", "check", "violates CHECK usage_metrics_period: period_end > period_start".to_string());
@@ -6553,7 +6553,7 @@ impl Validate for UsageMetricPatch {
             v.max_chars("metric_type", value, 50);
         }
         if let Some(value) = &self.metric_value {
-            v.range("metric_value", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("metric_value", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         v.into_result()
     }
@@ -6738,20 +6738,20 @@ impl Validate for NewSubscriptionPlan {
         }
         {
             let value = &self.price_monthly_usd;
-            v.range("price_monthly_usd", Violations::stored(*value, 2), "0", "99999999.99");
-            v.numeric_digits("price_monthly_usd", *value, 10, 2);
+            v.range("price_monthly_usd", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9999999999, 2));
+            v.numeric_digits("price_monthly_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         {
             let value = &self.max_agents;
-            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_agents", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         {
             let value = &self.max_daily_requests;
-            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         {
             let value = &self.max_monthly_tokens;
-            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         v.into_result()
     }
@@ -6797,17 +6797,17 @@ impl Validate for SubscriptionPlanPatch {
             v.max_chars("name", value, 100);
         }
         if let Some(value) = &self.price_monthly_usd {
-            v.range("price_monthly_usd", Violations::stored(*value, 2), "0", "99999999.99");
-            v.numeric_digits("price_monthly_usd", *value, 10, 2);
+            v.range("price_monthly_usd", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9999999999, 2));
+            v.numeric_digits("price_monthly_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.max_agents {
-            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_agents", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_daily_requests {
-            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_monthly_tokens {
-            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         v.into_result()
     }
@@ -6995,8 +6995,8 @@ impl Validate for NewBillingRecord {
         let mut v = Violations::default();
         {
             let value = &self.amount_usd;
-            v.range("amount_usd", Violations::stored(*value, 2), "0", "9999999999.99");
-            v.numeric_digits("amount_usd", *value, 12, 2);
+            v.range("amount_usd", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(999999999999, 2));
+            v.numeric_digits("amount_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
         }
         if let Some(value) = &self.invoice_url {
             v.url("invoice_url", value);
@@ -7047,8 +7047,8 @@ impl Validate for BillingRecordPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.amount_usd {
-            v.range("amount_usd", Violations::stored(*value, 2), "0", "9999999999.99");
-            v.numeric_digits("amount_usd", *value, 12, 2);
+            v.range("amount_usd", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(999999999999, 2));
+            v.numeric_digits("amount_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
         }
         if let Some(Some(value)) = &self.invoice_url {
             v.url("invoice_url", value);
@@ -7251,21 +7251,21 @@ impl Validate for NewTenantQuota {
         let mut v = Violations::default();
         {
             let value = &self.max_agents;
-            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_agents", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         {
             let value = &self.max_daily_requests;
-            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         {
             let value = &self.max_monthly_tokens;
-            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if let Some(value) = &self.requests_today {
-            v.range("requests_today", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("requests_today", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.tokens_this_month {
-            v.range("tokens_this_month", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("tokens_this_month", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         v.into_result()
     }
@@ -7308,19 +7308,19 @@ impl Validate for TenantQuotaPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.max_agents {
-            v.range("max_agents", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_agents", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_daily_requests {
-            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("max_daily_requests", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.max_monthly_tokens {
-            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("max_monthly_tokens", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if let Some(value) = &self.requests_today {
-            v.range("requests_today", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("requests_today", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if let Some(value) = &self.tokens_this_month {
-            v.range("tokens_this_month", rust_decimal::Decimal::from(*value), "0", "9223372036854775807");
+            v.range("tokens_this_month", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         v.into_result()
     }
@@ -7901,7 +7901,7 @@ impl Validate for NewReplicationStatus {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.lag_seconds {
-            v.range("lag_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("lag_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if (strata::sql_value::Value::of(&self.source_region_id)).compare("<>", &(strata::sql_value::Value::of(&self.target_region_id))) == Some(false) {
             v.push("replication_status_distinct_regions", "check", "violates CHECK replication_status_distinct_regions: source_region_id <> target_region_id".to_string());
@@ -7943,7 +7943,7 @@ impl Validate for ReplicationStatusPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.lag_seconds {
-            v.range("lag_seconds", rust_decimal::Decimal::from(*value), "0", "2147483647");
+            v.range("lag_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         v.into_result()
     }

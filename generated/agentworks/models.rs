@@ -59,8 +59,8 @@ impl ToSql for BillingPlan {
 }
 
 impl strata::sql_value::ToValue for BillingPlan {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -126,8 +126,8 @@ impl ToSql for WorkspaceStatus {
 }
 
 impl strata::sql_value::ToValue for WorkspaceStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -196,8 +196,8 @@ impl ToSql for MemberRole {
 }
 
 impl strata::sql_value::ToValue for MemberRole {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -263,8 +263,8 @@ impl ToSql for ProjectStatus {
 }
 
 impl strata::sql_value::ToValue for ProjectStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -327,8 +327,8 @@ impl ToSql for ProjectVisibility {
 }
 
 impl strata::sql_value::ToValue for ProjectVisibility {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -403,8 +403,8 @@ impl ToSql for CardType {
 }
 
 impl strata::sql_value::ToValue for CardType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -476,8 +476,8 @@ impl ToSql for CardStatus {
 }
 
 impl strata::sql_value::ToValue for CardStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -546,8 +546,8 @@ impl ToSql for CardPriority {
 }
 
 impl strata::sql_value::ToValue for CardPriority {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -613,8 +613,8 @@ impl ToSql for DependencyType {
 }
 
 impl strata::sql_value::ToValue for DependencyType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -677,8 +677,8 @@ impl ToSql for CommentContentType {
 }
 
 impl strata::sql_value::ToValue for CommentContentType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -750,8 +750,8 @@ impl ToSql for CardActivityType {
 }
 
 impl strata::sql_value::ToValue for CardActivityType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -817,8 +817,8 @@ impl ToSql for AgentStatus {
 }
 
 impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -890,8 +890,8 @@ impl ToSql for RunStatus {
 }
 
 impl strata::sql_value::ToValue for RunStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -960,8 +960,8 @@ impl ToSql for LogLevel {
 }
 
 impl strata::sql_value::ToValue for LogLevel {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1027,8 +1027,8 @@ impl ToSql for LogSource {
 }
 
 impl strata::sql_value::ToValue for LogSource {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1094,8 +1094,8 @@ impl ToSql for ActorType {
 }
 
 impl strata::sql_value::ToValue for ActorType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1161,8 +1161,8 @@ impl ToSql for PeriodType {
 }
 
 impl strata::sql_value::ToValue for PeriodType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1228,8 +1228,8 @@ impl ToSql for BillingStatus {
 }
 
 impl strata::sql_value::ToValue for BillingStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1301,8 +1301,8 @@ impl ToSql for InvoiceStatus {
 }
 
 impl strata::sql_value::ToValue for InvoiceStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1371,8 +1371,8 @@ impl ToSql for DocumentType {
 }
 
 impl strata::sql_value::ToValue for DocumentType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1438,8 +1438,8 @@ impl ToSql for DocumentContentType {
 }
 
 impl strata::sql_value::ToValue for DocumentContentType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1508,8 +1508,8 @@ impl ToSql for DocumentStatus {
 }
 
 impl strata::sql_value::ToValue for DocumentStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1575,8 +1575,8 @@ impl ToSql for RevisionChangeType {
 }
 
 impl strata::sql_value::ToValue for RevisionChangeType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1734,7 +1734,7 @@ impl Validate for NewAgent {
             v.max_chars("default_model", value, 100);
         }
         if let Some(value) = &self.default_temperature {
-            v.numeric_digits("default_temperature", *value, 3, 2);
+            v.numeric_digits("default_temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(value) = &self.version {
             v.max_chars("version", value, 20);
@@ -1808,7 +1808,7 @@ impl Validate for AgentPatch {
             v.max_chars("default_model", value, 100);
         }
         if let Some(Some(value)) = &self.default_temperature {
-            v.numeric_digits("default_temperature", *value, 3, 2);
+            v.numeric_digits("default_temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(Some(value)) = &self.version {
             v.max_chars("version", value, 20);
@@ -2055,7 +2055,7 @@ impl Validate for NewAgentConfig {
             v.max_chars("model", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -2112,7 +2112,7 @@ impl Validate for AgentConfigPatch {
             v.max_chars("model", value, 100);
         }
         if let Some(Some(value)) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -2416,17 +2416,17 @@ impl Validate for NewAgentRun {
             v.max_chars("model", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(value) = &self.progress {
-            v.range("progress", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("progress", *value, 5, 2);
+            v.range("progress", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("progress", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.provider_cost {
-            v.numeric_digits("provider_cost", *value, 10, 6);
+            v.numeric_digits("provider_cost", *value, 6, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         if let Some(value) = &self.customer_price {
-            v.numeric_digits("customer_price", *value, 10, 2);
+            v.numeric_digits("customer_price", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.error_code {
             v.max_chars("error_code", value, 50);
@@ -2509,17 +2509,17 @@ impl Validate for AgentRunPatch {
             v.max_chars("model", value, 100);
         }
         if let Some(Some(value)) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         if let Some(Some(value)) = &self.progress {
-            v.range("progress", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("progress", *value, 5, 2);
+            v.range("progress", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("progress", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(Some(value)) = &self.provider_cost {
-            v.numeric_digits("provider_cost", *value, 10, 6);
+            v.numeric_digits("provider_cost", *value, 6, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         if let Some(Some(value)) = &self.customer_price {
-            v.numeric_digits("customer_price", *value, 10, 2);
+            v.numeric_digits("customer_price", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.error_code {
             v.max_chars("error_code", value, 50);
@@ -3495,20 +3495,20 @@ impl Validate for NewUsageEvent {
         }
         {
             let value = &self.provider_cost;
-            v.numeric_digits("provider_cost", *value, 10, 6);
+            v.numeric_digits("provider_cost", *value, 6, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         {
             let value = &self.customer_price;
-            v.numeric_digits("customer_price", *value, 10, 2);
+            v.numeric_digits("customer_price", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.markup_multiplier {
-            v.numeric_digits("markup_multiplier", *value, 4, 2);
+            v.numeric_digits("markup_multiplier", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100, 0));
         }
         if let Some(value) = &self.input_cost_per_token {
-            v.numeric_digits("input_cost_per_token", *value, 12, 8);
+            v.numeric_digits("input_cost_per_token", *value, 8, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         if let Some(value) = &self.output_cost_per_token {
-            v.numeric_digits("output_cost_per_token", *value, 12, 8);
+            v.numeric_digits("output_cost_per_token", *value, 8, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         v.into_result()
     }
@@ -3575,19 +3575,19 @@ impl Validate for UsageEventPatch {
             v.max_chars("model", value, 100);
         }
         if let Some(value) = &self.provider_cost {
-            v.numeric_digits("provider_cost", *value, 10, 6);
+            v.numeric_digits("provider_cost", *value, 6, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         if let Some(value) = &self.customer_price {
-            v.numeric_digits("customer_price", *value, 10, 2);
+            v.numeric_digits("customer_price", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.markup_multiplier {
-            v.numeric_digits("markup_multiplier", *value, 4, 2);
+            v.numeric_digits("markup_multiplier", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100, 0));
         }
         if let Some(Some(value)) = &self.input_cost_per_token {
-            v.numeric_digits("input_cost_per_token", *value, 12, 8);
+            v.numeric_digits("input_cost_per_token", *value, 8, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         if let Some(Some(value)) = &self.output_cost_per_token {
-            v.numeric_digits("output_cost_per_token", *value, 12, 8);
+            v.numeric_digits("output_cost_per_token", *value, 8, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         v.into_result()
     }
@@ -3814,13 +3814,13 @@ impl Validate for NewUsageSummary {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.total_cost {
-            v.numeric_digits("total_cost", *value, 10, 2);
+            v.numeric_digits("total_cost", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.total_price {
-            v.numeric_digits("total_price", *value, 10, 2);
+            v.numeric_digits("total_price", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.gross_margin {
-            v.numeric_digits("gross_margin", *value, 5, 2);
+            v.numeric_digits("gross_margin", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -3871,13 +3871,13 @@ impl Validate for UsageSummaryPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.total_cost {
-            v.numeric_digits("total_cost", *value, 10, 2);
+            v.numeric_digits("total_cost", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.total_price {
-            v.numeric_digits("total_price", *value, 10, 2);
+            v.numeric_digits("total_price", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.gross_margin {
-            v.numeric_digits("gross_margin", *value, 5, 2);
+            v.numeric_digits("gross_margin", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -4375,14 +4375,14 @@ impl Validate for NewInvoice {
         }
         {
             let value = &self.subtotal;
-            v.numeric_digits("subtotal", *value, 10, 2);
+            v.numeric_digits("subtotal", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.tax_amount {
-            v.numeric_digits("tax_amount", *value, 10, 2);
+            v.numeric_digits("tax_amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         {
             let value = &self.total_amount;
-            v.numeric_digits("total_amount", *value, 10, 2);
+            v.numeric_digits("total_amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.stripe_invoice_id {
             v.max_chars("stripe_invoice_id", value, 255);
@@ -4445,13 +4445,13 @@ impl Validate for InvoicePatch {
             v.max_chars("invoice_number", value, 50);
         }
         if let Some(value) = &self.subtotal {
-            v.numeric_digits("subtotal", *value, 10, 2);
+            v.numeric_digits("subtotal", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.tax_amount {
-            v.numeric_digits("tax_amount", *value, 10, 2);
+            v.numeric_digits("tax_amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.total_amount {
-            v.numeric_digits("total_amount", *value, 10, 2);
+            v.numeric_digits("total_amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.stripe_invoice_id {
             v.max_chars("stripe_invoice_id", value, 255);
@@ -6124,7 +6124,7 @@ impl Validate for NewWorkspace {
             v.max_chars("stripe_customer_id", value, 255);
         }
         if let Some(value) = &self.max_monthly_usage {
-            v.numeric_digits("max_monthly_usage", *value, 10, 2);
+            v.numeric_digits("max_monthly_usage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         v.into_result()
     }
@@ -6198,7 +6198,7 @@ impl Validate for WorkspacePatch {
             v.max_chars("stripe_customer_id", value, 255);
         }
         if let Some(Some(value)) = &self.max_monthly_usage {
-            v.numeric_digits("max_monthly_usage", *value, 10, 2);
+            v.numeric_digits("max_monthly_usage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         v.into_result()
     }
@@ -7805,13 +7805,13 @@ impl Validate for NewCard {
             v.max_chars("title", value, 500);
         }
         if let Some(value) = &self.position {
-            v.numeric_digits("position", *value, 10, 5);
+            v.numeric_digits("position", *value, 5, rust_decimal::Decimal::from_i128_with_scale(100000, 0));
         }
         if let Some(value) = &self.estimated_hours {
-            v.numeric_digits("estimated_hours", *value, 5, 2);
+            v.numeric_digits("estimated_hours", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.logged_hours {
-            v.numeric_digits("logged_hours", *value, 5, 2);
+            v.numeric_digits("logged_hours", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -7887,13 +7887,13 @@ impl Validate for CardPatch {
             v.max_chars("title", value, 500);
         }
         if let Some(Some(value)) = &self.position {
-            v.numeric_digits("position", *value, 10, 5);
+            v.numeric_digits("position", *value, 5, rust_decimal::Decimal::from_i128_with_scale(100000, 0));
         }
         if let Some(Some(value)) = &self.estimated_hours {
-            v.numeric_digits("estimated_hours", *value, 5, 2);
+            v.numeric_digits("estimated_hours", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(Some(value)) = &self.logged_hours {
-            v.numeric_digits("logged_hours", *value, 5, 2);
+            v.numeric_digits("logged_hours", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }

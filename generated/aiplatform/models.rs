@@ -62,8 +62,8 @@ impl ToSql for UserRole {
 }
 
 impl strata::sql_value::ToValue for UserRole {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -132,8 +132,8 @@ impl ToSql for AgentStatus {
 }
 
 impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -199,8 +199,8 @@ impl ToSql for AgentMemoryType {
 }
 
 impl strata::sql_value::ToValue for AgentMemoryType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -269,8 +269,8 @@ impl ToSql for ToolType {
 }
 
 impl strata::sql_value::ToValue for ToolType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -342,8 +342,8 @@ impl ToSql for ExecutionStatus {
 }
 
 impl strata::sql_value::ToValue for ExecutionStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -412,8 +412,8 @@ impl ToSql for ExecutionLogType {
 }
 
 impl strata::sql_value::ToValue for ExecutionLogType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -476,8 +476,8 @@ impl ToSql for ToolCallStatus {
 }
 
 impl strata::sql_value::ToValue for ToolCallStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -546,8 +546,8 @@ impl ToSql for IntegrationStatus {
 }
 
 impl strata::sql_value::ToValue for IntegrationStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -613,8 +613,8 @@ impl ToSql for DeliveryStatus {
 }
 
 impl strata::sql_value::ToValue for DeliveryStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -683,8 +683,8 @@ impl ToSql for PricingModel {
 }
 
 impl strata::sql_value::ToValue for PricingModel {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -756,8 +756,8 @@ impl ToSql for ListingStatus {
 }
 
 impl strata::sql_value::ToValue for ListingStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -829,8 +829,8 @@ impl ToSql for SubscriptionPlan {
 }
 
 impl strata::sql_value::ToValue for SubscriptionPlan {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -899,8 +899,8 @@ impl ToSql for SubscriptionStatus {
 }
 
 impl strata::sql_value::ToValue for SubscriptionStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -972,8 +972,8 @@ impl ToSql for InvoiceStatus {
 }
 
 impl strata::sql_value::ToValue for InvoiceStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1042,8 +1042,8 @@ impl ToSql for MemoryType {
 }
 
 impl strata::sql_value::ToValue for MemoryType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1112,8 +1112,8 @@ impl ToSql for EvalRunStatus {
 }
 
 impl strata::sql_value::ToValue for EvalRunStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1179,8 +1179,8 @@ impl ToSql for EvalResultStatus {
 }
 
 impl strata::sql_value::ToValue for EvalResultStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -1249,8 +1249,8 @@ impl ToSql for AuditAction {
 }
 
 impl strata::sql_value::ToValue for AuditAction {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -2203,10 +2203,10 @@ impl Validate for NewMarketplaceListing {
             v.url("demo_video_url", value);
         }
         if let Some(value) = &self.price_usd {
-            v.numeric_digits("price_usd", *value, 10, 2);
+            v.numeric_digits("price_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.rating_average {
-            v.numeric_digits("rating_average", *value, 3, 2);
+            v.numeric_digits("rating_average", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -2288,10 +2288,10 @@ impl Validate for MarketplaceListingPatch {
             v.url("demo_video_url", value);
         }
         if let Some(Some(value)) = &self.price_usd {
-            v.numeric_digits("price_usd", *value, 10, 2);
+            v.numeric_digits("price_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.rating_average {
-            v.numeric_digits("rating_average", *value, 3, 2);
+            v.numeric_digits("rating_average", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -2719,7 +2719,7 @@ impl Validate for NewMarketplaceReview {
         let mut v = Violations::default();
         {
             let value = &self.rating;
-            v.range("rating", rust_decimal::Decimal::from(*value), "1", "5");
+            v.range("rating", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(5, 0));
         }
         if let Some(value) = &self.title {
             v.max_chars("title", value, 255);
@@ -2765,7 +2765,7 @@ impl Validate for MarketplaceReviewPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.rating {
-            v.range("rating", rust_decimal::Decimal::from(*value), "1", "5");
+            v.range("rating", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(1, 0), rust_decimal::Decimal::from_i128_with_scale(5, 0));
         }
         if let Some(Some(value)) = &self.title {
             v.max_chars("title", value, 255);
@@ -3261,16 +3261,16 @@ impl Validate for NewUsageRecord {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.execution_cost_usd {
-            v.numeric_digits("execution_cost_usd", *value, 10, 4);
+            v.numeric_digits("execution_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         if let Some(value) = &self.token_cost_usd {
-            v.numeric_digits("token_cost_usd", *value, 10, 4);
+            v.numeric_digits("token_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         if let Some(value) = &self.storage_cost_usd {
-            v.numeric_digits("storage_cost_usd", *value, 10, 4);
+            v.numeric_digits("storage_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         if let Some(value) = &self.total_cost_usd {
-            v.numeric_digits("total_cost_usd", *value, 10, 4);
+            v.numeric_digits("total_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         v.into_result()
     }
@@ -3319,16 +3319,16 @@ impl Validate for UsageRecordPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.execution_cost_usd {
-            v.numeric_digits("execution_cost_usd", *value, 10, 4);
+            v.numeric_digits("execution_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         if let Some(Some(value)) = &self.token_cost_usd {
-            v.numeric_digits("token_cost_usd", *value, 10, 4);
+            v.numeric_digits("token_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         if let Some(Some(value)) = &self.storage_cost_usd {
-            v.numeric_digits("storage_cost_usd", *value, 10, 4);
+            v.numeric_digits("storage_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         if let Some(Some(value)) = &self.total_cost_usd {
-            v.numeric_digits("total_cost_usd", *value, 10, 4);
+            v.numeric_digits("total_cost_usd", *value, 4, rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
         }
         v.into_result()
     }
@@ -3557,21 +3557,21 @@ impl Validate for NewInvoice {
         }
         {
             let value = &self.subtotal_usd;
-            v.numeric_digits("subtotal_usd", *value, 10, 2);
+            v.numeric_digits("subtotal_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.tax_usd {
-            v.numeric_digits("tax_usd", *value, 10, 2);
+            v.numeric_digits("tax_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         {
             let value = &self.total_usd;
-            v.numeric_digits("total_usd", *value, 10, 2);
+            v.numeric_digits("total_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.amount_paid_usd {
-            v.numeric_digits("amount_paid_usd", *value, 10, 2);
+            v.numeric_digits("amount_paid_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         {
             let value = &self.amount_due_usd;
-            v.numeric_digits("amount_due_usd", *value, 10, 2);
+            v.numeric_digits("amount_due_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.invoice_pdf_url {
             v.url("invoice_pdf_url", value);
@@ -3633,19 +3633,19 @@ impl Validate for InvoicePatch {
             v.max_chars("invoice_number", value, 100);
         }
         if let Some(value) = &self.subtotal_usd {
-            v.numeric_digits("subtotal_usd", *value, 10, 2);
+            v.numeric_digits("subtotal_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.tax_usd {
-            v.numeric_digits("tax_usd", *value, 10, 2);
+            v.numeric_digits("tax_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.total_usd {
-            v.numeric_digits("total_usd", *value, 10, 2);
+            v.numeric_digits("total_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.amount_paid_usd {
-            v.numeric_digits("amount_paid_usd", *value, 10, 2);
+            v.numeric_digits("amount_paid_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(value) = &self.amount_due_usd {
-            v.numeric_digits("amount_due_usd", *value, 10, 2);
+            v.numeric_digits("amount_due_usd", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
         }
         if let Some(Some(value)) = &self.invoice_pdf_url {
             v.url("invoice_pdf_url", value);
@@ -3867,7 +3867,7 @@ impl Validate for NewAgentMemory {
             v.max_chars("embedding_id", value, 255);
         }
         if let Some(value) = &self.importance_score {
-            v.numeric_digits("importance_score", *value, 3, 2);
+            v.numeric_digits("importance_score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -3915,7 +3915,7 @@ impl Validate for AgentMemoryPatch {
             v.max_chars("embedding_id", value, 255);
         }
         if let Some(Some(value)) = &self.importance_score {
-            v.numeric_digits("importance_score", *value, 3, 2);
+            v.numeric_digits("importance_score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -4503,7 +4503,7 @@ impl Validate for NewEvalRun {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.average_score {
-            v.numeric_digits("average_score", *value, 5, 2);
+            v.numeric_digits("average_score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -4548,7 +4548,7 @@ impl Validate for EvalRunPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.average_score {
-            v.numeric_digits("average_score", *value, 5, 2);
+            v.numeric_digits("average_score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -4740,7 +4740,7 @@ impl Validate for NewEvalResult {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.score {
-            v.numeric_digits("score", *value, 5, 2);
+            v.numeric_digits("score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -4781,7 +4781,7 @@ impl Validate for EvalResultPatch {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.score {
-            v.numeric_digits("score", *value, 5, 2);
+            v.numeric_digits("score", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -6334,7 +6334,7 @@ impl Validate for NewAgent {
             v.max_chars("model", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -6411,7 +6411,7 @@ impl Validate for AgentPatch {
             v.max_chars("model", value, 100);
         }
         if let Some(Some(value)) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -6673,7 +6673,7 @@ impl Validate for NewAgentVersion {
         }
         {
             let value = &self.temperature;
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -6725,7 +6725,7 @@ impl Validate for AgentVersionPatch {
             v.max_chars("model", value, 100);
         }
         if let Some(value) = &self.temperature {
-            v.numeric_digits("temperature", *value, 3, 2);
+            v.numeric_digits("temperature", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10, 0));
         }
         v.into_result()
     }
@@ -7210,7 +7210,7 @@ impl Validate for NewExecution {
             v.max_chars("error_code", value, 100);
         }
         if let Some(value) = &self.cost_usd {
-            v.numeric_digits("cost_usd", *value, 10, 6);
+            v.numeric_digits("cost_usd", *value, 6, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         v.into_result()
     }
@@ -7276,7 +7276,7 @@ impl Validate for ExecutionPatch {
             v.max_chars("error_code", value, 100);
         }
         if let Some(Some(value)) = &self.cost_usd {
-            v.numeric_digits("cost_usd", *value, 10, 6);
+            v.numeric_digits("cost_usd", *value, 6, rust_decimal::Decimal::from_i128_with_scale(10000, 0));
         }
         v.into_result()
     }

@@ -59,8 +59,8 @@ impl ToSql for AgentOutputType {
 }
 
 impl strata::sql_value::ToValue for AgentOutputType {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -126,8 +126,8 @@ impl ToSql for TddPhase {
 }
 
 impl strata::sql_value::ToValue for TddPhase {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -190,8 +190,8 @@ impl ToSql for MessageDestination {
 }
 
 impl strata::sql_value::ToValue for MessageDestination {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -257,8 +257,8 @@ impl ToSql for TestStatus {
 }
 
 impl strata::sql_value::ToValue for TestStatus {
-    fn to_value(&self) -> strata::sql_value::Value {
-        strata::sql_value::Value::Text(self.as_str().to_string())
+    fn to_value(&self) -> strata::sql_value::Value<'_> {
+        strata::sql_value::Value::text(self.as_str())
     }
 }
 
@@ -5240,20 +5240,20 @@ impl Validate for NewCodeCoverage {
             v.max_chars("commit_sha", value, 255);
         }
         if let Some(value) = &self.line_coverage {
-            v.range("line_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("line_coverage", *value, 5, 2);
+            v.range("line_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("line_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.branch_coverage {
-            v.range("branch_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("branch_coverage", *value, 5, 2);
+            v.range("branch_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("branch_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.function_coverage {
-            v.range("function_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("function_coverage", *value, 5, 2);
+            v.range("function_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("function_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(value) = &self.statement_coverage {
-            v.range("statement_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("statement_coverage", *value, 5, 2);
+            v.range("statement_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("statement_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }
@@ -5297,20 +5297,20 @@ impl Validate for CodeCoveragePatch {
             v.max_chars("commit_sha", value, 255);
         }
         if let Some(Some(value)) = &self.line_coverage {
-            v.range("line_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("line_coverage", *value, 5, 2);
+            v.range("line_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("line_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(Some(value)) = &self.branch_coverage {
-            v.range("branch_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("branch_coverage", *value, 5, 2);
+            v.range("branch_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("branch_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(Some(value)) = &self.function_coverage {
-            v.range("function_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("function_coverage", *value, 5, 2);
+            v.range("function_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("function_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         if let Some(Some(value)) = &self.statement_coverage {
-            v.range("statement_coverage", Violations::stored(*value, 2), "0", "100");
-            v.numeric_digits("statement_coverage", *value, 5, 2);
+            v.range("statement_coverage", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+            v.numeric_digits("statement_coverage", *value, 2, rust_decimal::Decimal::from_i128_with_scale(1000, 0));
         }
         v.into_result()
     }

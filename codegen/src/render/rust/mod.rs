@@ -110,8 +110,8 @@ fn render_enum(out: &mut String, e: &Enum) {
     .unwrap();
     writeln!(
         out,
-        "impl strata::sql_value::ToValue for {name} {{\n    fn to_value(&self) -> strata::sql_value::Value {{\n        \
-         strata::sql_value::Value::Text(self.as_str().to_string())\n    }}\n}}\n"
+        "impl strata::sql_value::ToValue for {name} {{\n    fn to_value(&self) -> strata::sql_value::Value<'_> {{\n        \
+         strata::sql_value::Value::text(self.as_str())\n    }}\n}}\n"
     )
     .unwrap();
     writeln!(
@@ -121,6 +121,18 @@ fn render_enum(out: &mut String, e: &Enum) {
          <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))\n    }}\n}}"
     )
     .unwrap();
+}
+
+/// A decimal literal as a constant expression (`Decimal::from_i128_with_scale(m, s)`), so
+/// validation parses nothing at run time.
+fn decimal_const(text: &str) -> String {
+    let negative = text.starts_with('-');
+    let digits = text.trim_start_matches(['-', '+']);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = frac.split(['e', 'E']).next().unwrap_or("");
+    let mantissa: i128 = format!("{int}{frac}").parse().unwrap_or(0);
+    let mantissa = if negative { -mantissa } else { mantissa };
+    format!("rust_decimal::Decimal::from_i128_with_scale({mantissa}, {})", frac.len())
 }
 
 /// Types the `postgres` crate has no Rust mapping for travel as text (`col::text`, `$n::text::type`).
@@ -338,10 +350,21 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
                 Scalar::Numeric(Some((_, Some(scale)))) => scale.to_string(),
                 _ => "0".into(),
             };
-            writeln!(rules, "v.range({name:?}, {}, {lo:?}, {hi:?});", d.replace("SCALE", &scale)).unwrap();
+            writeln!(
+                rules,
+                "v.range({name:?}, {}, {}, {});",
+                d.replace("SCALE", &scale),
+                decimal_const(&lo),
+                decimal_const(&hi)
+            )
+            .unwrap();
         }
-        if let ColumnType::Scalar(Scalar::Numeric(Some((p, s)))) = c.ty {
-            writeln!(rules, "v.numeric_digits({name:?}, *value, {p}, {});", s.unwrap_or(0)).unwrap();
+        // Beyond 28 integer digits the Rust decimal overflows first; PostgreSQL is the judge there.
+        if let ColumnType::Scalar(Scalar::Numeric(Some((p, s)))) = c.ty
+            && p - s.unwrap_or(0) <= 28
+        {
+            let limit = format!("rust_decimal::Decimal::from_i128_with_scale({}, 0)", 10i128.pow(p - s.unwrap_or(0)));
+            writeln!(rules, "v.numeric_digits({name:?}, *value, {}, {limit});", s.unwrap_or(0)).unwrap();
         }
         if rules.is_empty() {
             continue;
