@@ -515,6 +515,26 @@ impl Diagnostic {
             ))
     }
 
+    pub fn invalid_pattern(column: &str, why: &str, span: Span) -> Diagnostic {
+        let why = why.lines().last().unwrap_or(why).trim().trim_start_matches("error: ");
+        error(
+            "E0043",
+            format!("pattern of `{column}` is not a regular expression the generated Rust accepts: {why}"),
+            span,
+        )
+        .help("write it in the syntax PostgreSQL and Rust's regex crate share (no back-references or look-around)")
+    }
+
+    pub fn rust_name_clash(kind: &str, name: &str, rust: &str, span: Span, first: Span) -> Diagnostic {
+        error(
+            "E0044",
+            format!("{kind} `{name}` becomes the Rust type `{rust}`, which another declaration already is"),
+            span,
+        )
+        .related(first, "this one is also named so in Rust")
+        .help("rename one of them so their Rust names differ")
+    }
+
     pub fn invalid_schedule(job: &str, schedule: &str, span: Span) -> Diagnostic {
         error("E0041", format!("job `{job}` has schedule `{schedule}`, which pg_cron does not accept"), span)
             .help("use five cron fields (`0 2 * * *`: minute hour day month weekday, each `*`, a number, a range, a list or a step) or `N seconds` with N from 1 to 59")

@@ -75,35 +75,36 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
 
     // Functions share a namespace too; strata declares no overloads, so one name is one function
     // (on_update's set_<column> may collide with a declared function).
-    let mut functions: HashMap<&str, Span> = HashMap::new();
-    for f in &schema.functions {
-        match functions.get(f.name.as_str()) {
-            Some(&first) => diags.push(Diagnostic::duplicate("function", &f.name, f.span, first)),
+    unique_names("function", schema.functions.iter().map(|f| (f.name.as_str(), f.span)), diags);
+
+    // The Rust target names types after tables (singular) and union types: they must differ.
+    let mut rust: HashMap<String, Span> = HashMap::new();
+    let types = schema.tables.iter().map(|t| ("table", &t.name, crate::render::rust::row_type(&t.name), t.span));
+    let enums = schema.enums.iter().map(|e| ("union type", &e.name, crate::render::rust::type_name(&e.name), e.span));
+    for (kind, name, ty, span) in types.chain(enums) {
+        match rust.get(&ty) {
+            Some(&first) => diags.push(Diagnostic::rust_name_clash(kind, name, &ty, span, first)),
             None => {
-                functions.insert(&f.name, f.span);
+                rust.insert(ty, span);
             }
         }
     }
-
     for t in &schema.tables {
-        let mut columns: HashMap<&str, Span> = HashMap::new();
-        for c in &t.columns {
-            match columns.get(c.name.as_str()) {
-                Some(&first) => diags.push(Diagnostic::duplicate("column", &c.name, c.span, first)),
-                None => {
-                    columns.insert(&c.name, c.span);
-                }
-            }
-        }
+        unique_names("column", t.columns.iter().map(|c| (c.name.as_str(), c.span)), diags);
         // Constraint names are unique per table; key constraints were compared above already.
-        let mut constraints: HashMap<&str, Span> = HashMap::new();
         let named = t.checks.iter().map(|c| (c.name.as_str(), c.expr.span));
-        for (name, span) in named.chain(t.foreign_keys.iter().map(|f| (f.name.as_str(), f.span))) {
-            match constraints.get(name) {
-                Some(&first) => diags.push(Diagnostic::duplicate("constraint", name, span, first)),
-                None => {
-                    constraints.insert(name, span);
-                }
+        unique_names("constraint", named.chain(t.foreign_keys.iter().map(|f| (f.name.as_str(), f.span))), diags);
+    }
+}
+
+/// Reports every name seen twice among `names`, pointing back at its first declaration.
+fn unique_names<'a>(kind: &str, names: impl Iterator<Item = (&'a str, Span)>, diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, Span> = HashMap::new();
+    for (name, span) in names {
+        match seen.get(name) {
+            Some(&first) => diags.push(Diagnostic::duplicate(kind, name, span, first)),
+            None => {
+                seen.insert(name, span);
             }
         }
     }

@@ -18,6 +18,11 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             type_exists(&c.ty, &candidates, &declared, c.ty_span, diags);
             enum_default(schema, c, diags);
             rules_fit(c, diags);
+            if let Some(p) = &c.rules.pattern
+                && let Err(e) = regex::Regex::new(p)
+            {
+                diags.push(Diagnostic::invalid_pattern(&c.name, &e.to_string(), c.span));
+            }
             if let (Some(_), Some(d)) = (&c.generated, &c.default) {
                 diags.push(Diagnostic::generated_with_default(&c.name, d.span));
             }

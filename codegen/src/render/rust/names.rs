@@ -55,7 +55,7 @@ fn singular(name: &str) -> String {
     let (head, last) = name.rsplit_once('_').map_or(("", name), |(h, l)| (h, l));
     let one = if let Some(stem) = last.strip_suffix("ies") {
         format!("{stem}y")
-    } else if last.ends_with("sses") || last.ends_with("xes") || last.ends_with("ches") || last.ends_with("shes") {
+    } else if ["sses", "uses", "xes", "ches", "shes"].iter().any(|e| last.ends_with(e)) {
         last[..last.len() - 2].to_string()
     } else if last.ends_with("ss") || last.ends_with("us") || !last.ends_with('s') {
         last.to_string()
@@ -76,6 +76,7 @@ mod tests {
         assert_eq!(row_type("replication_status"), "ReplicationStatus");
         assert_eq!(row_type("messages"), "Message");
         assert_eq!(row_type("kpis"), "Kpi");
+        assert_eq!(row_type("task_statuses"), "TaskStatus");
         assert_eq!(row_type("audit_log"), "AuditLog");
         assert_eq!(field("type"), "r#type");
         assert_eq!(field("Select"), "select");
