@@ -4,6 +4,39 @@
 -- CreateExtension pgcrypto
 CREATE EXTENSION IF NOT EXISTS pgcrypto;
 
+-- CreateRole agentflow_read
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_read') THEN
+        CREATE ROLE agentflow_read;
+    END IF;
+    ALTER ROLE agentflow_read NOLOGIN INHERIT;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
+
+-- CreateRole agentflow_app
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_app') THEN
+        CREATE ROLE agentflow_app;
+    END IF;
+    ALTER ROLE agentflow_app NOLOGIN INHERIT;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
+
+-- CreateRole agentflow_admin
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_admin') THEN
+        CREATE ROLE agentflow_admin;
+    END IF;
+    ALTER ROLE agentflow_admin NOLOGIN INHERIT;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
+
 -- CreateTable users
 CREATE TABLE users (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -440,6 +473,21 @@ CREATE TRIGGER wiki_entries_set_updated_at BEFORE UPDATE ON wiki_entries FOR EAC
 
 -- CreateTrigger agent_credentials.agent_credentials_set_updated_at
 CREATE TRIGGER agent_credentials_set_updated_at BEFORE UPDATE ON agent_credentials FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Grant USAGE
+GRANT USAGE ON SCHEMA public TO agentflow_read, agentflow_app, agentflow_admin;
+
+-- Grant CREATE
+GRANT CREATE ON SCHEMA public TO agentflow_admin;
+
+-- Grant SELECT
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO agentflow_read;
+
+-- Grant SELECT, INSERT, UPDATE, DELETE
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO agentflow_app;
+
+-- Grant ALL
+GRANT ALL ON ALL TABLES IN SCHEMA public TO agentflow_admin;
 
 -- Comment set_updated_at
 COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
