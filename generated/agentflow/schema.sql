@@ -8,9 +8,10 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_read') THEN
-        CREATE ROLE agentflow_read;
+        CREATE ROLE agentflow_read NOLOGIN INHERIT;
+    ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_read' AND rolcanlogin = false AND rolinherit = true) THEN
+        ALTER ROLE agentflow_read NOLOGIN INHERIT;
     END IF;
-    ALTER ROLE agentflow_read NOLOGIN INHERIT;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
@@ -19,9 +20,10 @@ $$;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_app') THEN
-        CREATE ROLE agentflow_app;
+        CREATE ROLE agentflow_app NOLOGIN INHERIT;
+    ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_app' AND rolcanlogin = false AND rolinherit = true) THEN
+        ALTER ROLE agentflow_app NOLOGIN INHERIT;
     END IF;
-    ALTER ROLE agentflow_app NOLOGIN INHERIT;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
@@ -30,9 +32,10 @@ $$;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_admin') THEN
-        CREATE ROLE agentflow_admin;
+        CREATE ROLE agentflow_admin NOLOGIN INHERIT;
+    ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentflow_admin' AND rolcanlogin = false AND rolinherit = true) THEN
+        ALTER ROLE agentflow_admin NOLOGIN INHERIT;
     END IF;
-    ALTER ROLE agentflow_admin NOLOGIN INHERIT;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;

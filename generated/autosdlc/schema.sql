@@ -11,9 +11,10 @@ CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'application_user') THEN
-        CREATE ROLE application_user;
+        CREATE ROLE application_user NOLOGIN INHERIT;
+    ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'application_user' AND rolcanlogin = false AND rolinherit = true) THEN
+        ALTER ROLE application_user NOLOGIN INHERIT;
     END IF;
-    ALTER ROLE application_user NOLOGIN INHERIT;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;

@@ -148,11 +148,16 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
 fn create_role(r: &Role) -> String {
     let login = if r.login { "LOGIN" } else { "NOLOGIN" };
     let inherit = if r.inherit { "INHERIT" } else { "NOINHERIT" };
+    // ALTER only when the attributes differ: concurrent runs (parallel migrations, tests) then
+    // write nothing, and two writers of one pg_authid row cannot collide.
     format!(
-        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {}) THEN\n        CREATE ROLE {};\n    END IF;\n    \
-         ALTER ROLE {1} {login} {inherit};\nEXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND\n$$",
-        literal(&r.name),
-        ident(&r.name),
+        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN\n        CREATE ROLE {role} {login} {inherit};\n    \
+         ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name} AND rolcanlogin = {} AND rolinherit = {}) THEN\n        \
+         ALTER ROLE {role} {login} {inherit};\n    END IF;\nEXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND\n$$",
+        r.login,
+        r.inherit,
+        name = literal(&r.name),
+        role = ident(&r.name),
     )
 }
 

@@ -8,9 +8,10 @@ CREATE EXTENSION IF NOT EXISTS vector;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentic_app') THEN
-        CREATE ROLE agentic_app;
+        CREATE ROLE agentic_app NOLOGIN INHERIT;
+    ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'agentic_app' AND rolcanlogin = false AND rolinherit = true) THEN
+        ALTER ROLE agentic_app NOLOGIN INHERIT;
     END IF;
-    ALTER ROLE agentic_app NOLOGIN INHERIT;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;

@@ -11,9 +11,10 @@ CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated_users') THEN
-        CREATE ROLE authenticated_users;
+        CREATE ROLE authenticated_users NOLOGIN INHERIT;
+    ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'authenticated_users' AND rolcanlogin = false AND rolinherit = true) THEN
+        ALTER ROLE authenticated_users NOLOGIN INHERIT;
     END IF;
-    ALTER ROLE authenticated_users NOLOGIN INHERIT;
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
