@@ -71,8 +71,19 @@ fn schema() -> Schema {
     compiled.schema.unwrap_or_else(|| panic!("{}", compiled.diagnostics.render(&compiled.sources)))
 }
 
+/// Roles are shared by the cluster: tests creating and granting them in parallel would race on
+/// pg_authid ("tuple concurrently updated"), so they take turns.
+static ROLES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Applies the schema's DDL, roles included, taking turns with the other tests.
+fn apply(client: &mut Client, schema: &Schema) {
+    let _turn = ROLES.lock().unwrap_or_else(|e| e.into_inner());
+    client.batch_execute(&generate::files(schema)[0].1).unwrap();
+}
+
 /// A role that owns nothing and is not a superuser, member of every role a policy names.
 fn become_probe(client: &mut Client, schema: &Schema) {
+    let _turn = ROLES.lock().unwrap_or_else(|e| e.into_inner());
     let mut sql = String::from(
         "DO $$ BEGIN CREATE ROLE strata_probe NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n\
          GRANT USAGE ON SCHEMA public TO strata_probe;\n\
@@ -164,7 +175,7 @@ fn tenant_policies_isolate_tenants() {
     let schema = schema();
     let db = TestDb::new();
     let (mut client, notices) = db.client_with_notices();
-    client.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    apply(&mut client, &schema);
     assert_eq!(assert_tenant_isolation(&db, &schema), 2);
     // Re-applying role creation and membership is silent: they are idempotent.
     let files = generate::files(&schema);
@@ -183,7 +194,7 @@ fn membership_policies_show_each_user_their_boards() {
     let schema = schema();
     let db = TestDb::new();
     let mut admin = db.client();
-    admin.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    apply(&mut admin, &schema);
     let users: Vec<String> =
         (0..2).map(|_| admin.query_one("SELECT gen_random_uuid()::text", &[]).unwrap().get(0)).collect();
     for (i, user) in users.iter().enumerate() {
@@ -221,7 +232,7 @@ fn autosdlc_membership_policies_isolate_users() {
     let schema = compiled.schema.expect("autosdlc has errors");
     let db = TestDb::new();
     let mut admin = db.client();
-    admin.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    apply(&mut admin, &schema);
     let table = |name: &str| schema.table(name).unwrap();
     let mut users = Vec::new();
     for _ in 0..2 {
@@ -272,7 +283,7 @@ fn agentworks_membership_policies_isolate_users() {
     let schema = compiled.schema.expect("agentworks has errors");
     let db = TestDb::new();
     let mut admin = db.client();
-    admin.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    apply(&mut admin, &schema);
     let table = |name: &str| schema.table(name).unwrap();
     let id = |row: &HashMap<String, Option<String>>, col: &str| row[col].clone().unwrap();
     let mut users = Vec::new();
@@ -338,7 +349,7 @@ fn every_tenant_table_of_every_system_isolates_tenants() {
         let db = TestDb::new();
         let mut admin = db.client();
         let (schema, _skipped) = support::applicable(&mut admin, &declared);
-        admin.batch_execute(&generate::files(&schema)[0].1).unwrap();
+        apply(&mut admin, &schema);
         let n = assert_tenant_isolation(&db, &schema);
         tested.push(format!("{}: {n} tables", schema.name));
     }
