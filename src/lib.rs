@@ -4,6 +4,7 @@
 //! feature, does. Generated code depends on `strata` with `default-features = false`.
 
 pub mod sql_value;
+mod union_type;
 mod validate;
 
 pub use validate::{Redacted, Validate, Violation, Violations};

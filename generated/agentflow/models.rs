@@ -7,593 +7,93 @@ use strata::reexports::postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_
 use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};
 use strata::{Validate, Violations};
 
-/// organization: management agents (CTO, Tech Lead, PM); project: execution agents (Developer, Designer, QA)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentLevel {
-    #[serde(rename = "organization")]
-    Organization,
-    #[serde(rename = "project")]
-    Project,
-}
-
-impl AgentLevel {
-    pub const ALL: [AgentLevel; 2] = [AgentLevel::Organization, AgentLevel::Project];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentLevel::Organization => "organization",
-            AgentLevel::Project => "project",
-        }
+strata::union_type! {
+    /// organization: management agents (CTO, Tech Lead, PM); project: execution agents (Developer, Designer, QA)
+    pub enum AgentLevel("agent_level") {
+        Organization = "organization",
+        Project = "project",
     }
 }
 
-impl std::fmt::Display for AgentLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `agent_status`.
+    pub enum AgentStatus("agent_status") {
+        Active = "active",
+        Probation = "probation",
+        Inactive = "inactive",
+        Terminated = "terminated",
     }
 }
 
-impl std::str::FromStr for AgentLevel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentLevel::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_level"))
+strata::union_type! {
+    /// P0 critical, P1 high, P2 medium, P3 low
+    pub enum PriorityLevel("priority_level") {
+        P0 = "P0",
+        P1 = "P1",
+        P2 = "P2",
+        P3 = "P3",
     }
 }
 
-impl ToSql for AgentLevel {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentLevel {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `task_status`.
+    pub enum TaskStatus("task_status") {
+        Backlog = "backlog",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        Blocked = "blocked",
+        Completed = "completed",
+        Cancelled = "cancelled",
     }
 }
 
-impl<'a> FromSql<'a> for AgentLevel {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentLevel>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `agent_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "probation")]
-    Probation,
-    #[serde(rename = "inactive")]
-    Inactive,
-    #[serde(rename = "terminated")]
-    Terminated,
-}
-
-impl AgentStatus {
-    pub const ALL: [AgentStatus; 4] = [AgentStatus::Active, AgentStatus::Probation, AgentStatus::Inactive, AgentStatus::Terminated];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentStatus::Active => "active",
-            AgentStatus::Probation => "probation",
-            AgentStatus::Inactive => "inactive",
-            AgentStatus::Terminated => "terminated",
-        }
+strata::union_type! {
+    /// The union type `session_status`.
+    pub enum SessionStatus("session_status") {
+        Started = "started",
+        Logging = "logging",
+        Stopped = "stopped",
     }
 }
 
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `event_type`.
+    pub enum EventType("event_type") {
+        SessionStart = "session_start",
+        SessionLog = "session_log",
+        SessionStop = "session_stop",
+        TaskAssigned = "task_assigned",
+        TaskCompleted = "task_completed",
+        TaskBlocked = "task_blocked",
+        ProblemReport = "problem_report",
+        AdviceGiven = "advice_given",
+        QuestionAsked = "question_asked",
+        ReviewRequested = "review_requested",
+        ReviewResponse = "review_response",
+        GithubPrOpened = "github_pr_opened",
+        GithubPrMerged = "github_pr_merged",
+        GithubIssueAssigned = "github_issue_assigned",
+        KpiUpdated = "kpi_updated",
+        TrustScoreChanged = "trust_score_changed",
+        WikiContribution = "wiki_contribution",
     }
 }
 
-impl std::str::FromStr for AgentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_status"))
+strata::union_type! {
+    /// The union type `wiki_entry_status`.
+    pub enum WikiEntryStatus("wiki_entry_status") {
+        Draft = "draft",
+        PendingApproval = "pending_approval",
+        Approved = "approved",
+        Rejected = "rejected",
     }
 }
 
-impl ToSql for AgentStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for AgentStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// P0 critical, P1 high, P2 medium, P3 low
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum PriorityLevel {
-    #[serde(rename = "P0")]
-    P0,
-    #[serde(rename = "P1")]
-    P1,
-    #[serde(rename = "P2")]
-    P2,
-    #[serde(rename = "P3")]
-    P3,
-}
-
-impl PriorityLevel {
-    pub const ALL: [PriorityLevel; 4] = [PriorityLevel::P0, PriorityLevel::P1, PriorityLevel::P2, PriorityLevel::P3];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PriorityLevel::P0 => "P0",
-            PriorityLevel::P1 => "P1",
-            PriorityLevel::P2 => "P2",
-            PriorityLevel::P3 => "P3",
-        }
-    }
-}
-
-impl std::fmt::Display for PriorityLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PriorityLevel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        PriorityLevel::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a priority_level"))
-    }
-}
-
-impl ToSql for PriorityLevel {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for PriorityLevel {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for PriorityLevel {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<PriorityLevel>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `task_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum TaskStatus {
-    #[serde(rename = "backlog")]
-    Backlog,
-    #[serde(rename = "assigned")]
-    Assigned,
-    #[serde(rename = "in_progress")]
-    InProgress,
-    #[serde(rename = "blocked")]
-    Blocked,
-    #[serde(rename = "completed")]
-    Completed,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl TaskStatus {
-    pub const ALL: [TaskStatus; 6] = [TaskStatus::Backlog, TaskStatus::Assigned, TaskStatus::InProgress, TaskStatus::Blocked, TaskStatus::Completed, TaskStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Backlog => "backlog",
-            TaskStatus::Assigned => "assigned",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::Blocked => "blocked",
-            TaskStatus::Completed => "completed",
-            TaskStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for TaskStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TaskStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        TaskStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a task_status"))
-    }
-}
-
-impl ToSql for TaskStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for TaskStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for TaskStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<TaskStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `session_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum SessionStatus {
-    #[serde(rename = "started")]
-    Started,
-    #[serde(rename = "logging")]
-    Logging,
-    #[serde(rename = "stopped")]
-    Stopped,
-}
-
-impl SessionStatus {
-    pub const ALL: [SessionStatus; 3] = [SessionStatus::Started, SessionStatus::Logging, SessionStatus::Stopped];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SessionStatus::Started => "started",
-            SessionStatus::Logging => "logging",
-            SessionStatus::Stopped => "stopped",
-        }
-    }
-}
-
-impl std::fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SessionStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        SessionStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a session_status"))
-    }
-}
-
-impl ToSql for SessionStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for SessionStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for SessionStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<SessionStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `event_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum EventType {
-    #[serde(rename = "session_start")]
-    SessionStart,
-    #[serde(rename = "session_log")]
-    SessionLog,
-    #[serde(rename = "session_stop")]
-    SessionStop,
-    #[serde(rename = "task_assigned")]
-    TaskAssigned,
-    #[serde(rename = "task_completed")]
-    TaskCompleted,
-    #[serde(rename = "task_blocked")]
-    TaskBlocked,
-    #[serde(rename = "problem_report")]
-    ProblemReport,
-    #[serde(rename = "advice_given")]
-    AdviceGiven,
-    #[serde(rename = "question_asked")]
-    QuestionAsked,
-    #[serde(rename = "review_requested")]
-    ReviewRequested,
-    #[serde(rename = "review_response")]
-    ReviewResponse,
-    #[serde(rename = "github_pr_opened")]
-    GithubPrOpened,
-    #[serde(rename = "github_pr_merged")]
-    GithubPrMerged,
-    #[serde(rename = "github_issue_assigned")]
-    GithubIssueAssigned,
-    #[serde(rename = "kpi_updated")]
-    KpiUpdated,
-    #[serde(rename = "trust_score_changed")]
-    TrustScoreChanged,
-    #[serde(rename = "wiki_contribution")]
-    WikiContribution,
-}
-
-impl EventType {
-    pub const ALL: [EventType; 17] = [EventType::SessionStart, EventType::SessionLog, EventType::SessionStop, EventType::TaskAssigned, EventType::TaskCompleted, EventType::TaskBlocked, EventType::ProblemReport, EventType::AdviceGiven, EventType::QuestionAsked, EventType::ReviewRequested, EventType::ReviewResponse, EventType::GithubPrOpened, EventType::GithubPrMerged, EventType::GithubIssueAssigned, EventType::KpiUpdated, EventType::TrustScoreChanged, EventType::WikiContribution];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventType::SessionStart => "session_start",
-            EventType::SessionLog => "session_log",
-            EventType::SessionStop => "session_stop",
-            EventType::TaskAssigned => "task_assigned",
-            EventType::TaskCompleted => "task_completed",
-            EventType::TaskBlocked => "task_blocked",
-            EventType::ProblemReport => "problem_report",
-            EventType::AdviceGiven => "advice_given",
-            EventType::QuestionAsked => "question_asked",
-            EventType::ReviewRequested => "review_requested",
-            EventType::ReviewResponse => "review_response",
-            EventType::GithubPrOpened => "github_pr_opened",
-            EventType::GithubPrMerged => "github_pr_merged",
-            EventType::GithubIssueAssigned => "github_issue_assigned",
-            EventType::KpiUpdated => "kpi_updated",
-            EventType::TrustScoreChanged => "trust_score_changed",
-            EventType::WikiContribution => "wiki_contribution",
-        }
-    }
-}
-
-impl std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for EventType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        EventType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a event_type"))
-    }
-}
-
-impl ToSql for EventType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for EventType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for EventType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<EventType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `wiki_entry_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum WikiEntryStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "pending_approval")]
-    PendingApproval,
-    #[serde(rename = "approved")]
-    Approved,
-    #[serde(rename = "rejected")]
-    Rejected,
-}
-
-impl WikiEntryStatus {
-    pub const ALL: [WikiEntryStatus; 4] = [WikiEntryStatus::Draft, WikiEntryStatus::PendingApproval, WikiEntryStatus::Approved, WikiEntryStatus::Rejected];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WikiEntryStatus::Draft => "draft",
-            WikiEntryStatus::PendingApproval => "pending_approval",
-            WikiEntryStatus::Approved => "approved",
-            WikiEntryStatus::Rejected => "rejected",
-        }
-    }
-}
-
-impl std::fmt::Display for WikiEntryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WikiEntryStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        WikiEntryStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a wiki_entry_status"))
-    }
-}
-
-impl ToSql for WikiEntryStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for WikiEntryStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for WikiEntryStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<WikiEntryStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `credential_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CredentialType {
-    #[serde(rename = "api_key")]
-    ApiKey,
-    #[serde(rename = "jwt_secret")]
-    JwtSecret,
-}
-
-impl CredentialType {
-    pub const ALL: [CredentialType; 2] = [CredentialType::ApiKey, CredentialType::JwtSecret];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CredentialType::ApiKey => "api_key",
-            CredentialType::JwtSecret => "jwt_secret",
-        }
-    }
-}
-
-impl std::fmt::Display for CredentialType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CredentialType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CredentialType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a credential_type"))
-    }
-}
-
-impl ToSql for CredentialType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CredentialType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CredentialType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CredentialType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `credential_type`.
+    pub enum CredentialType("credential_type") {
+        ApiKey = "api_key",
+        JwtSecret = "jwt_secret",
     }
 }
 

@@ -7,1218 +7,168 @@ use strata::reexports::postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_
 use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};
 use strata::{Validate, Violations};
 
-/// The union type `tenant_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum TenantStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "suspended")]
-    Suspended,
-    #[serde(rename = "deleted")]
-    Deleted,
-}
-
-impl TenantStatus {
-    pub const ALL: [TenantStatus; 3] = [TenantStatus::Active, TenantStatus::Suspended, TenantStatus::Deleted];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TenantStatus::Active => "active",
-            TenantStatus::Suspended => "suspended",
-            TenantStatus::Deleted => "deleted",
-        }
-    }
-}
-
-impl std::fmt::Display for TenantStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TenantStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        TenantStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a tenant_status"))
-    }
-}
-
-impl ToSql for TenantStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for TenantStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for TenantStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<TenantStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `plan_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum PlanType {
-    #[serde(rename = "free")]
-    Free,
-    #[serde(rename = "starter")]
-    Starter,
-    #[serde(rename = "pro")]
-    Pro,
-    #[serde(rename = "enterprise")]
-    Enterprise,
-}
-
-impl PlanType {
-    pub const ALL: [PlanType; 4] = [PlanType::Free, PlanType::Starter, PlanType::Pro, PlanType::Enterprise];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanType::Free => "free",
-            PlanType::Starter => "starter",
-            PlanType::Pro => "pro",
-            PlanType::Enterprise => "enterprise",
-        }
-    }
-}
-
-impl std::fmt::Display for PlanType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PlanType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        PlanType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a plan_type"))
-    }
-}
-
-impl ToSql for PlanType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for PlanType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for PlanType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<PlanType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `user_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum UserStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "inactive")]
-    Inactive,
-    #[serde(rename = "suspended")]
-    Suspended,
-}
-
-impl UserStatus {
-    pub const ALL: [UserStatus; 3] = [UserStatus::Active, UserStatus::Inactive, UserStatus::Suspended];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserStatus::Active => "active",
-            UserStatus::Inactive => "inactive",
-            UserStatus::Suspended => "suspended",
-        }
-    }
-}
-
-impl std::fmt::Display for UserStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for UserStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        UserStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a user_status"))
-    }
-}
-
-impl ToSql for UserStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for UserStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for UserStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<UserStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `user_role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum UserRole {
-    #[serde(rename = "admin")]
-    Admin,
-    #[serde(rename = "user")]
-    User,
-    #[serde(rename = "viewer")]
-    Viewer,
-}
-
-impl UserRole {
-    pub const ALL: [UserRole; 3] = [UserRole::Admin, UserRole::User, UserRole::Viewer];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserRole::Admin => "admin",
-            UserRole::User => "user",
-            UserRole::Viewer => "viewer",
-        }
-    }
-}
-
-impl std::fmt::Display for UserRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for UserRole {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        UserRole::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a user_role"))
-    }
-}
-
-impl ToSql for UserRole {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for UserRole {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for UserRole {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<UserRole>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `agent_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "inactive")]
-    Inactive,
-    #[serde(rename = "archived")]
-    Archived,
-}
-
-impl AgentStatus {
-    pub const ALL: [AgentStatus; 3] = [AgentStatus::Active, AgentStatus::Inactive, AgentStatus::Archived];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentStatus::Active => "active",
-            AgentStatus::Inactive => "inactive",
-            AgentStatus::Archived => "archived",
-        }
-    }
-}
-
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AgentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_status"))
-    }
-}
-
-impl ToSql for AgentStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for AgentStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `conversation_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ConversationStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "completed")]
-    Completed,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl ConversationStatus {
-    pub const ALL: [ConversationStatus; 4] = [ConversationStatus::Active, ConversationStatus::Completed, ConversationStatus::Failed, ConversationStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConversationStatus::Active => "active",
-            ConversationStatus::Completed => "completed",
-            ConversationStatus::Failed => "failed",
-            ConversationStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for ConversationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ConversationStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ConversationStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a conversation_status"))
-    }
-}
-
-impl ToSql for ConversationStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ConversationStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ConversationStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ConversationStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `message_role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum MessageRole {
-    #[serde(rename = "user")]
-    User,
-    #[serde(rename = "assistant")]
-    Assistant,
-    #[serde(rename = "system")]
-    System,
-    #[serde(rename = "tool")]
-    Tool,
-}
-
-impl MessageRole {
-    pub const ALL: [MessageRole; 4] = [MessageRole::User, MessageRole::Assistant, MessageRole::System, MessageRole::Tool];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageRole::User => "user",
-            MessageRole::Assistant => "assistant",
-            MessageRole::System => "system",
-            MessageRole::Tool => "tool",
-        }
-    }
-}
-
-impl std::fmt::Display for MessageRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MessageRole {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        MessageRole::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a message_role"))
-    }
-}
-
-impl ToSql for MessageRole {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for MessageRole {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for MessageRole {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<MessageRole>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `execution_result`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ExecutionResult {
-    #[serde(rename = "success")]
-    Success,
-    #[serde(rename = "error")]
-    Error,
-    #[serde(rename = "timeout")]
-    Timeout,
-}
-
-impl ExecutionResult {
-    pub const ALL: [ExecutionResult; 3] = [ExecutionResult::Success, ExecutionResult::Error, ExecutionResult::Timeout];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExecutionResult::Success => "success",
-            ExecutionResult::Error => "error",
-            ExecutionResult::Timeout => "timeout",
-        }
-    }
-}
-
-impl std::fmt::Display for ExecutionResult {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ExecutionResult {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ExecutionResult::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a execution_result"))
-    }
-}
-
-impl ToSql for ExecutionResult {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ExecutionResult {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ExecutionResult {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ExecutionResult>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `workflow_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum WorkflowStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "archived")]
-    Archived,
-}
-
-impl WorkflowStatus {
-    pub const ALL: [WorkflowStatus; 3] = [WorkflowStatus::Draft, WorkflowStatus::Active, WorkflowStatus::Archived];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkflowStatus::Draft => "draft",
-            WorkflowStatus::Active => "active",
-            WorkflowStatus::Archived => "archived",
-        }
-    }
-}
-
-impl std::fmt::Display for WorkflowStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WorkflowStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        WorkflowStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a workflow_status"))
-    }
-}
-
-impl ToSql for WorkflowStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for WorkflowStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for WorkflowStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<WorkflowStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `run_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum RunStatus {
-    #[serde(rename = "running")]
-    Running,
-    #[serde(rename = "completed")]
-    Completed,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl RunStatus {
-    pub const ALL: [RunStatus; 4] = [RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Completed => "completed",
-            RunStatus::Failed => "failed",
-            RunStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for RunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RunStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        RunStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a run_status"))
-    }
-}
-
-impl ToSql for RunStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for RunStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for RunStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<RunStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `key_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum KeyStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "revoked")]
-    Revoked,
-    #[serde(rename = "expired")]
-    Expired,
-}
-
-impl KeyStatus {
-    pub const ALL: [KeyStatus; 3] = [KeyStatus::Active, KeyStatus::Revoked, KeyStatus::Expired];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            KeyStatus::Active => "active",
-            KeyStatus::Revoked => "revoked",
-            KeyStatus::Expired => "expired",
-        }
-    }
-}
-
-impl std::fmt::Display for KeyStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for KeyStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        KeyStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a key_status"))
-    }
-}
-
-impl ToSql for KeyStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for KeyStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for KeyStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<KeyStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `collection_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CollectionStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "archived")]
-    Archived,
-}
-
-impl CollectionStatus {
-    pub const ALL: [CollectionStatus; 2] = [CollectionStatus::Active, CollectionStatus::Archived];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CollectionStatus::Active => "active",
-            CollectionStatus::Archived => "archived",
-        }
-    }
-}
-
-impl std::fmt::Display for CollectionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CollectionStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CollectionStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a collection_status"))
-    }
-}
-
-impl ToSql for CollectionStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CollectionStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CollectionStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CollectionStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `document_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum DocumentStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "processing")]
-    Processing,
-    #[serde(rename = "indexed")]
-    Indexed,
-    #[serde(rename = "failed")]
-    Failed,
-}
-
-impl DocumentStatus {
-    pub const ALL: [DocumentStatus; 4] = [DocumentStatus::Pending, DocumentStatus::Processing, DocumentStatus::Indexed, DocumentStatus::Failed];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentStatus::Pending => "pending",
-            DocumentStatus::Processing => "processing",
-            DocumentStatus::Indexed => "indexed",
-            DocumentStatus::Failed => "failed",
-        }
-    }
-}
-
-impl std::fmt::Display for DocumentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DocumentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        DocumentStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a document_status"))
-    }
-}
-
-impl ToSql for DocumentStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for DocumentStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for DocumentStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<DocumentStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `mcp_server_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum McpServerType {
-    #[serde(rename = "stdio")]
-    Stdio,
-    #[serde(rename = "sse")]
-    Sse,
-}
-
-impl McpServerType {
-    pub const ALL: [McpServerType; 2] = [McpServerType::Stdio, McpServerType::Sse];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            McpServerType::Stdio => "stdio",
-            McpServerType::Sse => "sse",
-        }
-    }
-}
-
-impl std::fmt::Display for McpServerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for McpServerType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        McpServerType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a mcp_server_type"))
-    }
-}
-
-impl ToSql for McpServerType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for McpServerType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for McpServerType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<McpServerType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `mcp_server_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum McpServerStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "deprecated")]
-    Deprecated,
-    #[serde(rename = "disabled")]
-    Disabled,
-}
-
-impl McpServerStatus {
-    pub const ALL: [McpServerStatus; 3] = [McpServerStatus::Active, McpServerStatus::Deprecated, McpServerStatus::Disabled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            McpServerStatus::Active => "active",
-            McpServerStatus::Deprecated => "deprecated",
-            McpServerStatus::Disabled => "disabled",
-        }
-    }
-}
-
-impl std::fmt::Display for McpServerStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for McpServerStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        McpServerStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a mcp_server_status"))
-    }
-}
-
-impl ToSql for McpServerStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for McpServerStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for McpServerStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<McpServerStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `audit_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AuditStatus {
-    #[serde(rename = "success")]
-    Success,
-    #[serde(rename = "failure")]
-    Failure,
-}
-
-impl AuditStatus {
-    pub const ALL: [AuditStatus; 2] = [AuditStatus::Success, AuditStatus::Failure];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditStatus::Success => "success",
-            AuditStatus::Failure => "failure",
-        }
+strata::union_type! {
+    /// The union type `tenant_status`.
+    pub enum TenantStatus("tenant_status") {
+        Active = "active",
+        Suspended = "suspended",
+        Deleted = "deleted",
     }
 }
 
-impl std::fmt::Display for AuditStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `plan_type`.
+    pub enum PlanType("plan_type") {
+        Free = "free",
+        Starter = "starter",
+        Pro = "pro",
+        Enterprise = "enterprise",
     }
 }
 
-impl std::str::FromStr for AuditStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AuditStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a audit_status"))
+strata::union_type! {
+    /// The union type `user_status`.
+    pub enum UserStatus("user_status") {
+        Active = "active",
+        Inactive = "inactive",
+        Suspended = "suspended",
     }
 }
-
-impl ToSql for AuditStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `user_role`.
+    pub enum UserRole("user_role") {
+        Admin = "admin",
+        User = "user",
+        Viewer = "viewer",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for AuditStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `agent_status`.
+    pub enum AgentStatus("agent_status") {
+        Active = "active",
+        Inactive = "inactive",
+        Archived = "archived",
     }
 }
-
-impl<'a> FromSql<'a> for AuditStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AuditStatus>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `conversation_status`.
+    pub enum ConversationStatus("conversation_status") {
+        Active = "active",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
     }
 }
 
-/// The union type `billing_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum BillingStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "paid")]
-    Paid,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "refunded")]
-    Refunded,
-}
-
-impl BillingStatus {
-    pub const ALL: [BillingStatus; 4] = [BillingStatus::Pending, BillingStatus::Paid, BillingStatus::Failed, BillingStatus::Refunded];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BillingStatus::Pending => "pending",
-            BillingStatus::Paid => "paid",
-            BillingStatus::Failed => "failed",
-            BillingStatus::Refunded => "refunded",
-        }
+strata::union_type! {
+    /// The union type `message_role`.
+    pub enum MessageRole("message_role") {
+        User = "user",
+        Assistant = "assistant",
+        System = "system",
+        Tool = "tool",
     }
 }
 
-impl std::fmt::Display for BillingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `execution_result`.
+    pub enum ExecutionResult("execution_result") {
+        Success = "success",
+        Error = "error",
+        Timeout = "timeout",
     }
 }
-
-impl std::str::FromStr for BillingStatus {
-    type Err = String;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        BillingStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a billing_status"))
+strata::union_type! {
+    /// The union type `workflow_status`.
+    pub enum WorkflowStatus("workflow_status") {
+        Draft = "draft",
+        Active = "active",
+        Archived = "archived",
     }
 }
 
-impl ToSql for BillingStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
+strata::union_type! {
+    /// The union type `run_status`.
+    pub enum RunStatus("run_status") {
+        Running = "running",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
     }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for BillingStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `key_status`.
+    pub enum KeyStatus("key_status") {
+        Active = "active",
+        Revoked = "revoked",
+        Expired = "expired",
     }
 }
 
-impl<'a> FromSql<'a> for BillingStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<BillingStatus>()?)
+strata::union_type! {
+    /// The union type `collection_status`.
+    pub enum CollectionStatus("collection_status") {
+        Active = "active",
+        Archived = "archived",
     }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `replication_state`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ReplicationState {
-    #[serde(rename = "healthy")]
-    Healthy,
-    #[serde(rename = "lagging")]
-    Lagging,
-    #[serde(rename = "failed")]
-    Failed,
 }
 
-impl ReplicationState {
-    pub const ALL: [ReplicationState; 3] = [ReplicationState::Healthy, ReplicationState::Lagging, ReplicationState::Failed];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplicationState::Healthy => "healthy",
-            ReplicationState::Lagging => "lagging",
-            ReplicationState::Failed => "failed",
-        }
+strata::union_type! {
+    /// The union type `document_status`.
+    pub enum DocumentStatus("document_status") {
+        Pending = "pending",
+        Processing = "processing",
+        Indexed = "indexed",
+        Failed = "failed",
     }
 }
 
-impl std::fmt::Display for ReplicationState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `mcp_server_type`.
+    pub enum McpServerType("mcp_server_type") {
+        Stdio = "stdio",
+        Sse = "sse",
     }
 }
 
-impl std::str::FromStr for ReplicationState {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ReplicationState::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a replication_state"))
+strata::union_type! {
+    /// The union type `mcp_server_status`.
+    pub enum McpServerStatus("mcp_server_status") {
+        Active = "active",
+        Deprecated = "deprecated",
+        Disabled = "disabled",
     }
 }
-
-impl ToSql for ReplicationState {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `audit_status`.
+    pub enum AuditStatus("audit_status") {
+        Success = "success",
+        Failure = "failure",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for ReplicationState {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `billing_status`.
+    pub enum BillingStatus("billing_status") {
+        Pending = "pending",
+        Paid = "paid",
+        Failed = "failed",
+        Refunded = "refunded",
     }
 }
-
-impl<'a> FromSql<'a> for ReplicationState {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ReplicationState>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `replication_state`.
+    pub enum ReplicationState("replication_state") {
+        Healthy = "healthy",
+        Lagging = "lagging",
+        Failed = "failed",
     }
 }
 

@@ -7,1586 +7,224 @@ use strata::reexports::postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_
 use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};
 use strata::{Validate, Violations};
 
-/// The union type `billing_plan`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum BillingPlan {
-    #[serde(rename = "free")]
-    Free,
-    #[serde(rename = "pro")]
-    Pro,
-    #[serde(rename = "enterprise")]
-    Enterprise,
-}
-
-impl BillingPlan {
-    pub const ALL: [BillingPlan; 3] = [BillingPlan::Free, BillingPlan::Pro, BillingPlan::Enterprise];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BillingPlan::Free => "free",
-            BillingPlan::Pro => "pro",
-            BillingPlan::Enterprise => "enterprise",
-        }
-    }
-}
-
-impl std::fmt::Display for BillingPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BillingPlan {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        BillingPlan::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a billing_plan"))
-    }
-}
-
-impl ToSql for BillingPlan {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for BillingPlan {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for BillingPlan {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<BillingPlan>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `workspace_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum WorkspaceStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "suspended")]
-    Suspended,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl WorkspaceStatus {
-    pub const ALL: [WorkspaceStatus; 3] = [WorkspaceStatus::Active, WorkspaceStatus::Suspended, WorkspaceStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkspaceStatus::Active => "active",
-            WorkspaceStatus::Suspended => "suspended",
-            WorkspaceStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for WorkspaceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WorkspaceStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        WorkspaceStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a workspace_status"))
-    }
-}
-
-impl ToSql for WorkspaceStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for WorkspaceStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for WorkspaceStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<WorkspaceStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `member_role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum MemberRole {
-    #[serde(rename = "owner")]
-    Owner,
-    #[serde(rename = "admin")]
-    Admin,
-    #[serde(rename = "member")]
-    Member,
-    #[serde(rename = "viewer")]
-    Viewer,
-}
-
-impl MemberRole {
-    pub const ALL: [MemberRole; 4] = [MemberRole::Owner, MemberRole::Admin, MemberRole::Member, MemberRole::Viewer];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Owner => "owner",
-            MemberRole::Admin => "admin",
-            MemberRole::Member => "member",
-            MemberRole::Viewer => "viewer",
-        }
-    }
-}
-
-impl std::fmt::Display for MemberRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MemberRole {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        MemberRole::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a member_role"))
-    }
-}
-
-impl ToSql for MemberRole {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for MemberRole {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for MemberRole {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<MemberRole>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `project_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ProjectStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "archived")]
-    Archived,
-    #[serde(rename = "deleted")]
-    Deleted,
-}
-
-impl ProjectStatus {
-    pub const ALL: [ProjectStatus; 3] = [ProjectStatus::Active, ProjectStatus::Archived, ProjectStatus::Deleted];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProjectStatus::Active => "active",
-            ProjectStatus::Archived => "archived",
-            ProjectStatus::Deleted => "deleted",
-        }
-    }
-}
-
-impl std::fmt::Display for ProjectStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ProjectStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ProjectStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a project_status"))
-    }
-}
-
-impl ToSql for ProjectStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ProjectStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ProjectStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ProjectStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `project_visibility`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ProjectVisibility {
-    #[serde(rename = "workspace")]
-    Workspace,
-    #[serde(rename = "members")]
-    Members,
-}
-
-impl ProjectVisibility {
-    pub const ALL: [ProjectVisibility; 2] = [ProjectVisibility::Workspace, ProjectVisibility::Members];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProjectVisibility::Workspace => "workspace",
-            ProjectVisibility::Members => "members",
-        }
-    }
-}
-
-impl std::fmt::Display for ProjectVisibility {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ProjectVisibility {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ProjectVisibility::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a project_visibility"))
-    }
-}
-
-impl ToSql for ProjectVisibility {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ProjectVisibility {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ProjectVisibility {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ProjectVisibility>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `card_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CardType {
-    #[serde(rename = "epic")]
-    Epic,
-    #[serde(rename = "feature")]
-    Feature,
-    #[serde(rename = "task")]
-    Task,
-    #[serde(rename = "bug")]
-    Bug,
-    #[serde(rename = "blueprint")]
-    Blueprint,
-    #[serde(rename = "doc")]
-    Doc,
-}
-
-impl CardType {
-    pub const ALL: [CardType; 6] = [CardType::Epic, CardType::Feature, CardType::Task, CardType::Bug, CardType::Blueprint, CardType::Doc];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardType::Epic => "epic",
-            CardType::Feature => "feature",
-            CardType::Task => "task",
-            CardType::Bug => "bug",
-            CardType::Blueprint => "blueprint",
-            CardType::Doc => "doc",
-        }
-    }
-}
-
-impl std::fmt::Display for CardType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CardType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CardType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a card_type"))
-    }
-}
-
-impl ToSql for CardType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CardType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CardType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CardType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `card_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CardStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "ready")]
-    Ready,
-    #[serde(rename = "in_progress")]
-    InProgress,
-    #[serde(rename = "blocked")]
-    Blocked,
-    #[serde(rename = "done")]
-    Done,
-}
-
-impl CardStatus {
-    pub const ALL: [CardStatus; 5] = [CardStatus::Draft, CardStatus::Ready, CardStatus::InProgress, CardStatus::Blocked, CardStatus::Done];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardStatus::Draft => "draft",
-            CardStatus::Ready => "ready",
-            CardStatus::InProgress => "in_progress",
-            CardStatus::Blocked => "blocked",
-            CardStatus::Done => "done",
-        }
-    }
-}
-
-impl std::fmt::Display for CardStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CardStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CardStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a card_status"))
-    }
-}
-
-impl ToSql for CardStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CardStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CardStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CardStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `card_priority`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CardPriority {
-    #[serde(rename = "low")]
-    Low,
-    #[serde(rename = "medium")]
-    Medium,
-    #[serde(rename = "high")]
-    High,
-    #[serde(rename = "critical")]
-    Critical,
-}
-
-impl CardPriority {
-    pub const ALL: [CardPriority; 4] = [CardPriority::Low, CardPriority::Medium, CardPriority::High, CardPriority::Critical];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardPriority::Low => "low",
-            CardPriority::Medium => "medium",
-            CardPriority::High => "high",
-            CardPriority::Critical => "critical",
-        }
-    }
-}
-
-impl std::fmt::Display for CardPriority {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CardPriority {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CardPriority::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a card_priority"))
-    }
-}
-
-impl ToSql for CardPriority {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CardPriority {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CardPriority {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CardPriority>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `dependency_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum DependencyType {
-    #[serde(rename = "blocks")]
-    Blocks,
-    #[serde(rename = "relates_to")]
-    RelatesTo,
-    #[serde(rename = "duplicates")]
-    Duplicates,
-}
-
-impl DependencyType {
-    pub const ALL: [DependencyType; 3] = [DependencyType::Blocks, DependencyType::RelatesTo, DependencyType::Duplicates];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DependencyType::Blocks => "blocks",
-            DependencyType::RelatesTo => "relates_to",
-            DependencyType::Duplicates => "duplicates",
-        }
-    }
-}
-
-impl std::fmt::Display for DependencyType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DependencyType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        DependencyType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a dependency_type"))
-    }
-}
-
-impl ToSql for DependencyType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for DependencyType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for DependencyType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<DependencyType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `comment_content_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CommentContentType {
-    #[serde(rename = "markdown")]
-    Markdown,
-    #[serde(rename = "plain_text")]
-    PlainText,
-}
-
-impl CommentContentType {
-    pub const ALL: [CommentContentType; 2] = [CommentContentType::Markdown, CommentContentType::PlainText];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentContentType::Markdown => "markdown",
-            CommentContentType::PlainText => "plain_text",
-        }
-    }
-}
-
-impl std::fmt::Display for CommentContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CommentContentType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CommentContentType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a comment_content_type"))
-    }
-}
-
-impl ToSql for CommentContentType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CommentContentType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CommentContentType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CommentContentType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `card_activity_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum CardActivityType {
-    #[serde(rename = "created")]
-    Created,
-    #[serde(rename = "updated")]
-    Updated,
-    #[serde(rename = "moved")]
-    Moved,
-    #[serde(rename = "assigned")]
-    Assigned,
-    #[serde(rename = "commented")]
-    Commented,
-}
-
-impl CardActivityType {
-    pub const ALL: [CardActivityType; 5] = [CardActivityType::Created, CardActivityType::Updated, CardActivityType::Moved, CardActivityType::Assigned, CardActivityType::Commented];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CardActivityType::Created => "created",
-            CardActivityType::Updated => "updated",
-            CardActivityType::Moved => "moved",
-            CardActivityType::Assigned => "assigned",
-            CardActivityType::Commented => "commented",
-        }
-    }
-}
-
-impl std::fmt::Display for CardActivityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for CardActivityType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        CardActivityType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a card_activity_type"))
-    }
-}
-
-impl ToSql for CardActivityType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for CardActivityType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for CardActivityType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<CardActivityType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `agent_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "deprecated")]
-    Deprecated,
-    #[serde(rename = "disabled")]
-    Disabled,
-}
-
-impl AgentStatus {
-    pub const ALL: [AgentStatus; 3] = [AgentStatus::Active, AgentStatus::Deprecated, AgentStatus::Disabled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentStatus::Active => "active",
-            AgentStatus::Deprecated => "deprecated",
-            AgentStatus::Disabled => "disabled",
-        }
-    }
-}
-
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AgentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_status"))
-    }
-}
-
-impl ToSql for AgentStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for AgentStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `run_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum RunStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "running")]
-    Running,
-    #[serde(rename = "completed")]
-    Completed,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl RunStatus {
-    pub const ALL: [RunStatus; 5] = [RunStatus::Pending, RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Pending => "pending",
-            RunStatus::Running => "running",
-            RunStatus::Completed => "completed",
-            RunStatus::Failed => "failed",
-            RunStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for RunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for RunStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        RunStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a run_status"))
-    }
-}
-
-impl ToSql for RunStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for RunStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for RunStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<RunStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `log_level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum LogLevel {
-    #[serde(rename = "debug")]
-    Debug,
-    #[serde(rename = "info")]
-    Info,
-    #[serde(rename = "warn")]
-    Warn,
-    #[serde(rename = "error")]
-    Error,
-}
-
-impl LogLevel {
-    pub const ALL: [LogLevel; 4] = [LogLevel::Debug, LogLevel::Info, LogLevel::Warn, LogLevel::Error];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Debug => "debug",
-            LogLevel::Info => "info",
-            LogLevel::Warn => "warn",
-            LogLevel::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for LogLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for LogLevel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        LogLevel::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a log_level"))
-    }
-}
-
-impl ToSql for LogLevel {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for LogLevel {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for LogLevel {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<LogLevel>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `log_source`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum LogSource {
-    #[serde(rename = "agent")]
-    Agent,
-    #[serde(rename = "orchestrator")]
-    Orchestrator,
-    #[serde(rename = "provider")]
-    Provider,
-}
-
-impl LogSource {
-    pub const ALL: [LogSource; 3] = [LogSource::Agent, LogSource::Orchestrator, LogSource::Provider];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogSource::Agent => "agent",
-            LogSource::Orchestrator => "orchestrator",
-            LogSource::Provider => "provider",
-        }
-    }
-}
-
-impl std::fmt::Display for LogSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for LogSource {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        LogSource::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a log_source"))
-    }
-}
-
-impl ToSql for LogSource {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for LogSource {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for LogSource {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<LogSource>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `actor_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ActorType {
-    #[serde(rename = "user")]
-    User,
-    #[serde(rename = "system")]
-    System,
-    #[serde(rename = "agent")]
-    Agent,
-}
-
-impl ActorType {
-    pub const ALL: [ActorType; 3] = [ActorType::User, ActorType::System, ActorType::Agent];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActorType::User => "user",
-            ActorType::System => "system",
-            ActorType::Agent => "agent",
-        }
-    }
-}
-
-impl std::fmt::Display for ActorType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ActorType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ActorType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a actor_type"))
-    }
-}
-
-impl ToSql for ActorType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ActorType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ActorType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ActorType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `period_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum PeriodType {
-    #[serde(rename = "daily")]
-    Daily,
-    #[serde(rename = "weekly")]
-    Weekly,
-    #[serde(rename = "monthly")]
-    Monthly,
-}
-
-impl PeriodType {
-    pub const ALL: [PeriodType; 3] = [PeriodType::Daily, PeriodType::Weekly, PeriodType::Monthly];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PeriodType::Daily => "daily",
-            PeriodType::Weekly => "weekly",
-            PeriodType::Monthly => "monthly",
-        }
-    }
-}
-
-impl std::fmt::Display for PeriodType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PeriodType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        PeriodType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a period_type"))
-    }
-}
-
-impl ToSql for PeriodType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for PeriodType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for PeriodType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<PeriodType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `billing_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum BillingStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "past_due")]
-    PastDue,
-    #[serde(rename = "suspended")]
-    Suspended,
-}
-
-impl BillingStatus {
-    pub const ALL: [BillingStatus; 3] = [BillingStatus::Active, BillingStatus::PastDue, BillingStatus::Suspended];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            BillingStatus::Active => "active",
-            BillingStatus::PastDue => "past_due",
-            BillingStatus::Suspended => "suspended",
-        }
-    }
-}
-
-impl std::fmt::Display for BillingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for BillingStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        BillingStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a billing_status"))
-    }
-}
-
-impl ToSql for BillingStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for BillingStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for BillingStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<BillingStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `invoice_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum InvoiceStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "sent")]
-    Sent,
-    #[serde(rename = "paid")]
-    Paid,
-    #[serde(rename = "overdue")]
-    Overdue,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 5] = [InvoiceStatus::Draft, InvoiceStatus::Sent, InvoiceStatus::Paid, InvoiceStatus::Overdue, InvoiceStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvoiceStatus::Draft => "draft",
-            InvoiceStatus::Sent => "sent",
-            InvoiceStatus::Paid => "paid",
-            InvoiceStatus::Overdue => "overdue",
-            InvoiceStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for InvoiceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InvoiceStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        InvoiceStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a invoice_status"))
-    }
-}
-
-impl ToSql for InvoiceStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for InvoiceStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for InvoiceStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<InvoiceStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `document_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum DocumentType {
-    #[serde(rename = "blueprint")]
-    Blueprint,
-    #[serde(rename = "prd")]
-    Prd,
-    #[serde(rename = "mvp")]
-    Mvp,
-    #[serde(rename = "agent_playbook")]
-    AgentPlaybook,
-}
-
-impl DocumentType {
-    pub const ALL: [DocumentType; 4] = [DocumentType::Blueprint, DocumentType::Prd, DocumentType::Mvp, DocumentType::AgentPlaybook];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentType::Blueprint => "blueprint",
-            DocumentType::Prd => "prd",
-            DocumentType::Mvp => "mvp",
-            DocumentType::AgentPlaybook => "agent_playbook",
-        }
-    }
-}
-
-impl std::fmt::Display for DocumentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `billing_plan`.
+    pub enum BillingPlan("billing_plan") {
+        Free = "free",
+        Pro = "pro",
+        Enterprise = "enterprise",
     }
 }
 
-impl std::str::FromStr for DocumentType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        DocumentType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a document_type"))
+strata::union_type! {
+    /// The union type `workspace_status`.
+    pub enum WorkspaceStatus("workspace_status") {
+        Active = "active",
+        Suspended = "suspended",
+        Cancelled = "cancelled",
     }
 }
-
-impl ToSql for DocumentType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `member_role`.
+    pub enum MemberRole("member_role") {
+        Owner = "owner",
+        Admin = "admin",
+        Member = "member",
+        Viewer = "viewer",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for DocumentType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `project_status`.
+    pub enum ProjectStatus("project_status") {
+        Active = "active",
+        Archived = "archived",
+        Deleted = "deleted",
     }
 }
 
-impl<'a> FromSql<'a> for DocumentType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<DocumentType>()?)
+strata::union_type! {
+    /// The union type `project_visibility`.
+    pub enum ProjectVisibility("project_visibility") {
+        Workspace = "workspace",
+        Members = "members",
     }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `document_content_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum DocumentContentType {
-    #[serde(rename = "markdown")]
-    Markdown,
-    #[serde(rename = "html")]
-    Html,
-    #[serde(rename = "plain_text")]
-    PlainText,
 }
 
-impl DocumentContentType {
-    pub const ALL: [DocumentContentType; 3] = [DocumentContentType::Markdown, DocumentContentType::Html, DocumentContentType::PlainText];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentContentType::Markdown => "markdown",
-            DocumentContentType::Html => "html",
-            DocumentContentType::PlainText => "plain_text",
-        }
+strata::union_type! {
+    /// The union type `card_type`.
+    pub enum CardType("card_type") {
+        Epic = "epic",
+        Feature = "feature",
+        Task = "task",
+        Bug = "bug",
+        Blueprint = "blueprint",
+        Doc = "doc",
     }
 }
 
-impl std::fmt::Display for DocumentContentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `card_status`.
+    pub enum CardStatus("card_status") {
+        Draft = "draft",
+        Ready = "ready",
+        InProgress = "in_progress",
+        Blocked = "blocked",
+        Done = "done",
     }
 }
-
-impl std::str::FromStr for DocumentContentType {
-    type Err = String;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        DocumentContentType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a document_content_type"))
+strata::union_type! {
+    /// The union type `card_priority`.
+    pub enum CardPriority("card_priority") {
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Critical = "critical",
     }
 }
-
-impl ToSql for DocumentContentType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `dependency_type`.
+    pub enum DependencyType("dependency_type") {
+        Blocks = "blocks",
+        RelatesTo = "relates_to",
+        Duplicates = "duplicates",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for DocumentContentType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `comment_content_type`.
+    pub enum CommentContentType("comment_content_type") {
+        Markdown = "markdown",
+        PlainText = "plain_text",
     }
 }
-
-impl<'a> FromSql<'a> for DocumentContentType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<DocumentContentType>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `card_activity_type`.
+    pub enum CardActivityType("card_activity_type") {
+        Created = "created",
+        Updated = "updated",
+        Moved = "moved",
+        Assigned = "assigned",
+        Commented = "commented",
     }
-}
-
-/// The union type `document_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum DocumentStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "review")]
-    Review,
-    #[serde(rename = "approved")]
-    Approved,
-    #[serde(rename = "archived")]
-    Archived,
 }
-
-impl DocumentStatus {
-    pub const ALL: [DocumentStatus; 4] = [DocumentStatus::Draft, DocumentStatus::Review, DocumentStatus::Approved, DocumentStatus::Archived];
 
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DocumentStatus::Draft => "draft",
-            DocumentStatus::Review => "review",
-            DocumentStatus::Approved => "approved",
-            DocumentStatus::Archived => "archived",
-        }
+strata::union_type! {
+    /// The union type `agent_status`.
+    pub enum AgentStatus("agent_status") {
+        Active = "active",
+        Deprecated = "deprecated",
+        Disabled = "disabled",
     }
 }
 
-impl std::fmt::Display for DocumentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `run_status`.
+    pub enum RunStatus("run_status") {
+        Pending = "pending",
+        Running = "running",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
     }
 }
 
-impl std::str::FromStr for DocumentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        DocumentStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a document_status"))
+strata::union_type! {
+    /// The union type `log_level`.
+    pub enum LogLevel("log_level") {
+        Debug = "debug",
+        Info = "info",
+        Warn = "warn",
+        Error = "error",
     }
 }
-
-impl ToSql for DocumentStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `log_source`.
+    pub enum LogSource("log_source") {
+        Agent = "agent",
+        Orchestrator = "orchestrator",
+        Provider = "provider",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for DocumentStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `actor_type`.
+    pub enum ActorType("actor_type") {
+        User = "user",
+        System = "system",
+        Agent = "agent",
     }
 }
-
-impl<'a> FromSql<'a> for DocumentStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<DocumentStatus>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `period_type`.
+    pub enum PeriodType("period_type") {
+        Daily = "daily",
+        Weekly = "weekly",
+        Monthly = "monthly",
     }
 }
 
-/// The union type `revision_change_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum RevisionChangeType {
-    #[serde(rename = "created")]
-    Created,
-    #[serde(rename = "updated")]
-    Updated,
-    #[serde(rename = "approved")]
-    Approved,
-}
-
-impl RevisionChangeType {
-    pub const ALL: [RevisionChangeType; 3] = [RevisionChangeType::Created, RevisionChangeType::Updated, RevisionChangeType::Approved];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RevisionChangeType::Created => "created",
-            RevisionChangeType::Updated => "updated",
-            RevisionChangeType::Approved => "approved",
-        }
+strata::union_type! {
+    /// The union type `billing_status`.
+    pub enum BillingStatus("billing_status") {
+        Active = "active",
+        PastDue = "past_due",
+        Suspended = "suspended",
     }
 }
 
-impl std::fmt::Display for RevisionChangeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `invoice_status`.
+    pub enum InvoiceStatus("invoice_status") {
+        Draft = "draft",
+        Sent = "sent",
+        Paid = "paid",
+        Overdue = "overdue",
+        Cancelled = "cancelled",
     }
 }
-
-impl std::str::FromStr for RevisionChangeType {
-    type Err = String;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        RevisionChangeType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a revision_change_type"))
+strata::union_type! {
+    /// The union type `document_type`.
+    pub enum DocumentType("document_type") {
+        Blueprint = "blueprint",
+        Prd = "prd",
+        Mvp = "mvp",
+        AgentPlaybook = "agent_playbook",
     }
 }
 
-impl ToSql for RevisionChangeType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
+strata::union_type! {
+    /// The union type `document_content_type`.
+    pub enum DocumentContentType("document_content_type") {
+        Markdown = "markdown",
+        Html = "html",
+        PlainText = "plain_text",
     }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for RevisionChangeType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `document_status`.
+    pub enum DocumentStatus("document_status") {
+        Draft = "draft",
+        Review = "review",
+        Approved = "approved",
+        Archived = "archived",
     }
 }
-
-impl<'a> FromSql<'a> for RevisionChangeType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<RevisionChangeType>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `revision_change_type`.
+    pub enum RevisionChangeType("revision_change_type") {
+        Created = "created",
+        Updated = "updated",
+        Approved = "approved",
     }
 }
 

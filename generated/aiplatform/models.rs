@@ -7,1260 +7,182 @@ use strata::reexports::postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_
 use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};
 use strata::{Validate, Violations};
 
-/// The union type `user_role`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum UserRole {
-    #[serde(rename = "owner")]
-    Owner,
-    #[serde(rename = "admin")]
-    Admin,
-    #[serde(rename = "member")]
-    Member,
-    #[serde(rename = "viewer")]
-    Viewer,
-}
-
-impl UserRole {
-    pub const ALL: [UserRole; 4] = [UserRole::Owner, UserRole::Admin, UserRole::Member, UserRole::Viewer];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UserRole::Owner => "owner",
-            UserRole::Admin => "admin",
-            UserRole::Member => "member",
-            UserRole::Viewer => "viewer",
-        }
-    }
-}
-
-impl std::fmt::Display for UserRole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for UserRole {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        UserRole::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a user_role"))
-    }
-}
-
-impl ToSql for UserRole {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for UserRole {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for UserRole {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<UserRole>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `agent_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "paused")]
-    Paused,
-    #[serde(rename = "archived")]
-    Archived,
-}
-
-impl AgentStatus {
-    pub const ALL: [AgentStatus; 4] = [AgentStatus::Draft, AgentStatus::Active, AgentStatus::Paused, AgentStatus::Archived];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentStatus::Draft => "draft",
-            AgentStatus::Active => "active",
-            AgentStatus::Paused => "paused",
-            AgentStatus::Archived => "archived",
-        }
-    }
-}
-
-impl std::fmt::Display for AgentStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AgentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_status"))
-    }
-}
-
-impl ToSql for AgentStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for AgentStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `agent_memory_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentMemoryType {
-    #[serde(rename = "conversation")]
-    Conversation,
-    #[serde(rename = "long_term")]
-    LongTerm,
-    #[serde(rename = "hybrid")]
-    Hybrid,
-}
-
-impl AgentMemoryType {
-    pub const ALL: [AgentMemoryType; 3] = [AgentMemoryType::Conversation, AgentMemoryType::LongTerm, AgentMemoryType::Hybrid];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentMemoryType::Conversation => "conversation",
-            AgentMemoryType::LongTerm => "long_term",
-            AgentMemoryType::Hybrid => "hybrid",
-        }
-    }
-}
-
-impl std::fmt::Display for AgentMemoryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for AgentMemoryType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentMemoryType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_memory_type"))
-    }
-}
-
-impl ToSql for AgentMemoryType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentMemoryType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for AgentMemoryType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentMemoryType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `tool_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ToolType {
-    #[serde(rename = "function")]
-    Function,
-    #[serde(rename = "api")]
-    Api,
-    #[serde(rename = "integration")]
-    Integration,
-    #[serde(rename = "mcp")]
-    Mcp,
-}
-
-impl ToolType {
-    pub const ALL: [ToolType; 4] = [ToolType::Function, ToolType::Api, ToolType::Integration, ToolType::Mcp];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ToolType::Function => "function",
-            ToolType::Api => "api",
-            ToolType::Integration => "integration",
-            ToolType::Mcp => "mcp",
-        }
-    }
-}
-
-impl std::fmt::Display for ToolType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ToolType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ToolType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a tool_type"))
-    }
-}
-
-impl ToSql for ToolType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ToolType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ToolType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ToolType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `execution_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ExecutionStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "running")]
-    Running,
-    #[serde(rename = "completed")]
-    Completed,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-}
-
-impl ExecutionStatus {
-    pub const ALL: [ExecutionStatus; 5] = [ExecutionStatus::Pending, ExecutionStatus::Running, ExecutionStatus::Completed, ExecutionStatus::Failed, ExecutionStatus::Cancelled];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExecutionStatus::Pending => "pending",
-            ExecutionStatus::Running => "running",
-            ExecutionStatus::Completed => "completed",
-            ExecutionStatus::Failed => "failed",
-            ExecutionStatus::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ExecutionStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ExecutionStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a execution_status"))
-    }
-}
-
-impl ToSql for ExecutionStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ExecutionStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ExecutionStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ExecutionStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `execution_log_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ExecutionLogType {
-    #[serde(rename = "llm_call")]
-    LlmCall,
-    #[serde(rename = "tool_call")]
-    ToolCall,
-    #[serde(rename = "memory_access")]
-    MemoryAccess,
-    #[serde(rename = "a2a_call")]
-    A2aCall,
-}
-
-impl ExecutionLogType {
-    pub const ALL: [ExecutionLogType; 4] = [ExecutionLogType::LlmCall, ExecutionLogType::ToolCall, ExecutionLogType::MemoryAccess, ExecutionLogType::A2aCall];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExecutionLogType::LlmCall => "llm_call",
-            ExecutionLogType::ToolCall => "tool_call",
-            ExecutionLogType::MemoryAccess => "memory_access",
-            ExecutionLogType::A2aCall => "a2a_call",
-        }
-    }
-}
-
-impl std::fmt::Display for ExecutionLogType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ExecutionLogType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ExecutionLogType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a execution_log_type"))
-    }
-}
-
-impl ToSql for ExecutionLogType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ExecutionLogType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ExecutionLogType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ExecutionLogType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `tool_call_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ToolCallStatus {
-    #[serde(rename = "success")]
-    Success,
-    #[serde(rename = "error")]
-    Error,
-}
-
-impl ToolCallStatus {
-    pub const ALL: [ToolCallStatus; 2] = [ToolCallStatus::Success, ToolCallStatus::Error];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ToolCallStatus::Success => "success",
-            ToolCallStatus::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for ToolCallStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ToolCallStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ToolCallStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a tool_call_status"))
-    }
-}
-
-impl ToSql for ToolCallStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ToolCallStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ToolCallStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ToolCallStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `integration_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum IntegrationStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "expired")]
-    Expired,
-    #[serde(rename = "revoked")]
-    Revoked,
-    #[serde(rename = "error")]
-    Error,
-}
-
-impl IntegrationStatus {
-    pub const ALL: [IntegrationStatus; 4] = [IntegrationStatus::Active, IntegrationStatus::Expired, IntegrationStatus::Revoked, IntegrationStatus::Error];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IntegrationStatus::Active => "active",
-            IntegrationStatus::Expired => "expired",
-            IntegrationStatus::Revoked => "revoked",
-            IntegrationStatus::Error => "error",
-        }
-    }
-}
-
-impl std::fmt::Display for IntegrationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for IntegrationStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        IntegrationStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a integration_status"))
-    }
-}
-
-impl ToSql for IntegrationStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for IntegrationStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for IntegrationStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<IntegrationStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `delivery_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum DeliveryStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "success")]
-    Success,
-    #[serde(rename = "failed")]
-    Failed,
-}
-
-impl DeliveryStatus {
-    pub const ALL: [DeliveryStatus; 3] = [DeliveryStatus::Pending, DeliveryStatus::Success, DeliveryStatus::Failed];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Success => "success",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-}
-
-impl std::fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DeliveryStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        DeliveryStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a delivery_status"))
-    }
-}
-
-impl ToSql for DeliveryStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for DeliveryStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for DeliveryStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<DeliveryStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `pricing_model`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum PricingModel {
-    #[serde(rename = "free")]
-    Free,
-    #[serde(rename = "one_time")]
-    OneTime,
-    #[serde(rename = "subscription")]
-    Subscription,
-    #[serde(rename = "usage_based")]
-    UsageBased,
-}
-
-impl PricingModel {
-    pub const ALL: [PricingModel; 4] = [PricingModel::Free, PricingModel::OneTime, PricingModel::Subscription, PricingModel::UsageBased];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PricingModel::Free => "free",
-            PricingModel::OneTime => "one_time",
-            PricingModel::Subscription => "subscription",
-            PricingModel::UsageBased => "usage_based",
-        }
-    }
-}
-
-impl std::fmt::Display for PricingModel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PricingModel {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        PricingModel::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a pricing_model"))
-    }
-}
-
-impl ToSql for PricingModel {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for PricingModel {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for PricingModel {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<PricingModel>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `listing_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum ListingStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "pending_review")]
-    PendingReview,
-    #[serde(rename = "approved")]
-    Approved,
-    #[serde(rename = "rejected")]
-    Rejected,
-    #[serde(rename = "suspended")]
-    Suspended,
-}
-
-impl ListingStatus {
-    pub const ALL: [ListingStatus; 5] = [ListingStatus::Draft, ListingStatus::PendingReview, ListingStatus::Approved, ListingStatus::Rejected, ListingStatus::Suspended];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ListingStatus::Draft => "draft",
-            ListingStatus::PendingReview => "pending_review",
-            ListingStatus::Approved => "approved",
-            ListingStatus::Rejected => "rejected",
-            ListingStatus::Suspended => "suspended",
-        }
-    }
-}
-
-impl std::fmt::Display for ListingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for ListingStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        ListingStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a listing_status"))
-    }
-}
-
-impl ToSql for ListingStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for ListingStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for ListingStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<ListingStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `subscription_plan`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum SubscriptionPlan {
-    #[serde(rename = "free")]
-    Free,
-    #[serde(rename = "starter")]
-    Starter,
-    #[serde(rename = "pro")]
-    Pro,
-    #[serde(rename = "team")]
-    Team,
-    #[serde(rename = "enterprise")]
-    Enterprise,
-}
-
-impl SubscriptionPlan {
-    pub const ALL: [SubscriptionPlan; 5] = [SubscriptionPlan::Free, SubscriptionPlan::Starter, SubscriptionPlan::Pro, SubscriptionPlan::Team, SubscriptionPlan::Enterprise];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubscriptionPlan::Free => "free",
-            SubscriptionPlan::Starter => "starter",
-            SubscriptionPlan::Pro => "pro",
-            SubscriptionPlan::Team => "team",
-            SubscriptionPlan::Enterprise => "enterprise",
-        }
-    }
-}
-
-impl std::fmt::Display for SubscriptionPlan {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SubscriptionPlan {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        SubscriptionPlan::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a subscription_plan"))
-    }
-}
-
-impl ToSql for SubscriptionPlan {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for SubscriptionPlan {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for SubscriptionPlan {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<SubscriptionPlan>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `subscription_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum SubscriptionStatus {
-    #[serde(rename = "active")]
-    Active,
-    #[serde(rename = "past_due")]
-    PastDue,
-    #[serde(rename = "cancelled")]
-    Cancelled,
-    #[serde(rename = "trialing")]
-    Trialing,
-}
-
-impl SubscriptionStatus {
-    pub const ALL: [SubscriptionStatus; 4] = [SubscriptionStatus::Active, SubscriptionStatus::PastDue, SubscriptionStatus::Cancelled, SubscriptionStatus::Trialing];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SubscriptionStatus::Active => "active",
-            SubscriptionStatus::PastDue => "past_due",
-            SubscriptionStatus::Cancelled => "cancelled",
-            SubscriptionStatus::Trialing => "trialing",
-        }
-    }
-}
-
-impl std::fmt::Display for SubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for SubscriptionStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        SubscriptionStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a subscription_status"))
-    }
-}
-
-impl ToSql for SubscriptionStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for SubscriptionStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for SubscriptionStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<SubscriptionStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `invoice_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum InvoiceStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "open")]
-    Open,
-    #[serde(rename = "paid")]
-    Paid,
-    #[serde(rename = "void")]
-    Void,
-    #[serde(rename = "uncollectible")]
-    Uncollectible,
-}
-
-impl InvoiceStatus {
-    pub const ALL: [InvoiceStatus; 5] = [InvoiceStatus::Draft, InvoiceStatus::Open, InvoiceStatus::Paid, InvoiceStatus::Void, InvoiceStatus::Uncollectible];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InvoiceStatus::Draft => "draft",
-            InvoiceStatus::Open => "open",
-            InvoiceStatus::Paid => "paid",
-            InvoiceStatus::Void => "void",
-            InvoiceStatus::Uncollectible => "uncollectible",
-        }
-    }
-}
-
-impl std::fmt::Display for InvoiceStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for InvoiceStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        InvoiceStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a invoice_status"))
-    }
-}
-
-impl ToSql for InvoiceStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for InvoiceStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for InvoiceStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<InvoiceStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `memory_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum MemoryType {
-    #[serde(rename = "conversation")]
-    Conversation,
-    #[serde(rename = "fact")]
-    Fact,
-    #[serde(rename = "preference")]
-    Preference,
-    #[serde(rename = "task")]
-    Task,
-}
-
-impl MemoryType {
-    pub const ALL: [MemoryType; 4] = [MemoryType::Conversation, MemoryType::Fact, MemoryType::Preference, MemoryType::Task];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemoryType::Conversation => "conversation",
-            MemoryType::Fact => "fact",
-            MemoryType::Preference => "preference",
-            MemoryType::Task => "task",
-        }
-    }
-}
-
-impl std::fmt::Display for MemoryType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MemoryType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        MemoryType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a memory_type"))
-    }
-}
-
-impl ToSql for MemoryType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for MemoryType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for MemoryType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<MemoryType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `eval_run_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum EvalRunStatus {
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "running")]
-    Running,
-    #[serde(rename = "completed")]
-    Completed,
-    #[serde(rename = "failed")]
-    Failed,
-}
-
-impl EvalRunStatus {
-    pub const ALL: [EvalRunStatus; 4] = [EvalRunStatus::Pending, EvalRunStatus::Running, EvalRunStatus::Completed, EvalRunStatus::Failed];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvalRunStatus::Pending => "pending",
-            EvalRunStatus::Running => "running",
-            EvalRunStatus::Completed => "completed",
-            EvalRunStatus::Failed => "failed",
-        }
+strata::union_type! {
+    /// The union type `user_role`.
+    pub enum UserRole("user_role") {
+        Owner = "owner",
+        Admin = "admin",
+        Member = "member",
+        Viewer = "viewer",
     }
 }
 
-impl std::fmt::Display for EvalRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `agent_status`.
+    pub enum AgentStatus("agent_status") {
+        Draft = "draft",
+        Active = "active",
+        Paused = "paused",
+        Archived = "archived",
     }
 }
 
-impl std::str::FromStr for EvalRunStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        EvalRunStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a eval_run_status"))
+strata::union_type! {
+    /// The union type `agent_memory_type`.
+    pub enum AgentMemoryType("agent_memory_type") {
+        Conversation = "conversation",
+        LongTerm = "long_term",
+        Hybrid = "hybrid",
     }
 }
-
-impl ToSql for EvalRunStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `tool_type`.
+    pub enum ToolType("tool_type") {
+        Function = "function",
+        Api = "api",
+        Integration = "integration",
+        Mcp = "mcp",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for EvalRunStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `execution_status`.
+    pub enum ExecutionStatus("execution_status") {
+        Pending = "pending",
+        Running = "running",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
     }
 }
-
-impl<'a> FromSql<'a> for EvalRunStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<EvalRunStatus>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `execution_log_type`.
+    pub enum ExecutionLogType("execution_log_type") {
+        LlmCall = "llm_call",
+        ToolCall = "tool_call",
+        MemoryAccess = "memory_access",
+        A2aCall = "a2a_call",
     }
 }
 
-/// The union type `eval_result_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum EvalResultStatus {
-    #[serde(rename = "passed")]
-    Passed,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "error")]
-    Error,
-}
-
-impl EvalResultStatus {
-    pub const ALL: [EvalResultStatus; 3] = [EvalResultStatus::Passed, EvalResultStatus::Failed, EvalResultStatus::Error];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EvalResultStatus::Passed => "passed",
-            EvalResultStatus::Failed => "failed",
-            EvalResultStatus::Error => "error",
-        }
+strata::union_type! {
+    /// The union type `tool_call_status`.
+    pub enum ToolCallStatus("tool_call_status") {
+        Success = "success",
+        Error = "error",
     }
 }
 
-impl std::fmt::Display for EvalResultStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `integration_status`.
+    pub enum IntegrationStatus("integration_status") {
+        Active = "active",
+        Expired = "expired",
+        Revoked = "revoked",
+        Error = "error",
     }
 }
-
-impl std::str::FromStr for EvalResultStatus {
-    type Err = String;
 
-    fn from_str(s: &str) -> Result<Self, String> {
-        EvalResultStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a eval_result_status"))
+strata::union_type! {
+    /// The union type `delivery_status`.
+    pub enum DeliveryStatus("delivery_status") {
+        Pending = "pending",
+        Success = "success",
+        Failed = "failed",
     }
 }
 
-impl ToSql for EvalResultStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
+strata::union_type! {
+    /// The union type `pricing_model`.
+    pub enum PricingModel("pricing_model") {
+        Free = "free",
+        OneTime = "one_time",
+        Subscription = "subscription",
+        UsageBased = "usage_based",
     }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for EvalResultStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `listing_status`.
+    pub enum ListingStatus("listing_status") {
+        Draft = "draft",
+        PendingReview = "pending_review",
+        Approved = "approved",
+        Rejected = "rejected",
+        Suspended = "suspended",
     }
 }
 
-impl<'a> FromSql<'a> for EvalResultStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<EvalResultStatus>()?)
+strata::union_type! {
+    /// The union type `subscription_plan`.
+    pub enum SubscriptionPlan("subscription_plan") {
+        Free = "free",
+        Starter = "starter",
+        Pro = "pro",
+        Team = "team",
+        Enterprise = "enterprise",
     }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `audit_action`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AuditAction {
-    #[serde(rename = "create")]
-    Create,
-    #[serde(rename = "update")]
-    Update,
-    #[serde(rename = "delete")]
-    Delete,
-    #[serde(rename = "access")]
-    Access,
 }
 
-impl AuditAction {
-    pub const ALL: [AuditAction; 4] = [AuditAction::Create, AuditAction::Update, AuditAction::Delete, AuditAction::Access];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::Create => "create",
-            AuditAction::Update => "update",
-            AuditAction::Delete => "delete",
-            AuditAction::Access => "access",
-        }
+strata::union_type! {
+    /// The union type `subscription_status`.
+    pub enum SubscriptionStatus("subscription_status") {
+        Active = "active",
+        PastDue = "past_due",
+        Cancelled = "cancelled",
+        Trialing = "trialing",
     }
 }
 
-impl std::fmt::Display for AuditAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `invoice_status`.
+    pub enum InvoiceStatus("invoice_status") {
+        Draft = "draft",
+        Open = "open",
+        Paid = "paid",
+        Void = "void",
+        Uncollectible = "uncollectible",
     }
 }
 
-impl std::str::FromStr for AuditAction {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AuditAction::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a audit_action"))
+strata::union_type! {
+    /// The union type `memory_type`.
+    pub enum MemoryType("memory_type") {
+        Conversation = "conversation",
+        Fact = "fact",
+        Preference = "preference",
+        Task = "task",
     }
 }
-
-impl ToSql for AuditAction {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `eval_run_status`.
+    pub enum EvalRunStatus("eval_run_status") {
+        Pending = "pending",
+        Running = "running",
+        Completed = "completed",
+        Failed = "failed",
     }
-
-    to_sql_checked!();
 }
 
-impl strata::sql_value::ToValue for AuditAction {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
+strata::union_type! {
+    /// The union type `eval_result_status`.
+    pub enum EvalResultStatus("eval_result_status") {
+        Passed = "passed",
+        Failed = "failed",
+        Error = "error",
     }
 }
-
-impl<'a> FromSql<'a> for AuditAction {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AuditAction>()?)
-    }
 
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `audit_action`.
+    pub enum AuditAction("audit_action") {
+        Create = "create",
+        Update = "update",
+        Delete = "delete",
+        Access = "access",
     }
 }
 

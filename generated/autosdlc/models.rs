@@ -7,268 +7,38 @@ use strata::reexports::postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_
 use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};
 use strata::{Validate, Violations};
 
-/// The union type `agent_output_type`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum AgentOutputType {
-    #[serde(rename = "status")]
-    Status,
-    #[serde(rename = "log")]
-    Log,
-    #[serde(rename = "metric")]
-    Metric,
-}
-
-impl AgentOutputType {
-    pub const ALL: [AgentOutputType; 3] = [AgentOutputType::Status, AgentOutputType::Log, AgentOutputType::Metric];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgentOutputType::Status => "status",
-            AgentOutputType::Log => "log",
-            AgentOutputType::Metric => "metric",
-        }
+strata::union_type! {
+    /// The union type `agent_output_type`.
+    pub enum AgentOutputType("agent_output_type") {
+        Status = "status",
+        Log = "log",
+        Metric = "metric",
     }
 }
 
-impl std::fmt::Display for AgentOutputType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+strata::union_type! {
+    /// The union type `tdd_phase`.
+    pub enum TddPhase("tdd_phase") {
+        Red = "red",
+        Green = "green",
+        Refactor = "refactor",
     }
 }
 
-impl std::str::FromStr for AgentOutputType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        AgentOutputType::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a agent_output_type"))
+strata::union_type! {
+    /// The union type `message_destination`.
+    pub enum MessageDestination("message_destination") {
+        Agent = "agent",
+        Broadcast = "broadcast",
     }
 }
 
-impl ToSql for AgentOutputType {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for AgentOutputType {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for AgentOutputType {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<AgentOutputType>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `tdd_phase`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum TddPhase {
-    #[serde(rename = "red")]
-    Red,
-    #[serde(rename = "green")]
-    Green,
-    #[serde(rename = "refactor")]
-    Refactor,
-}
-
-impl TddPhase {
-    pub const ALL: [TddPhase; 3] = [TddPhase::Red, TddPhase::Green, TddPhase::Refactor];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TddPhase::Red => "red",
-            TddPhase::Green => "green",
-            TddPhase::Refactor => "refactor",
-        }
-    }
-}
-
-impl std::fmt::Display for TddPhase {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TddPhase {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        TddPhase::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a tdd_phase"))
-    }
-}
-
-impl ToSql for TddPhase {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for TddPhase {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for TddPhase {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<TddPhase>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `message_destination`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum MessageDestination {
-    #[serde(rename = "agent")]
-    Agent,
-    #[serde(rename = "broadcast")]
-    Broadcast,
-}
-
-impl MessageDestination {
-    pub const ALL: [MessageDestination; 2] = [MessageDestination::Agent, MessageDestination::Broadcast];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MessageDestination::Agent => "agent",
-            MessageDestination::Broadcast => "broadcast",
-        }
-    }
-}
-
-impl std::fmt::Display for MessageDestination {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for MessageDestination {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        MessageDestination::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a message_destination"))
-    }
-}
-
-impl ToSql for MessageDestination {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for MessageDestination {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for MessageDestination {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<MessageDestination>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-}
-
-/// The union type `test_status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub enum TestStatus {
-    #[serde(rename = "passed")]
-    Passed,
-    #[serde(rename = "failed")]
-    Failed,
-    #[serde(rename = "skipped")]
-    Skipped,
-}
-
-impl TestStatus {
-    pub const ALL: [TestStatus; 3] = [TestStatus::Passed, TestStatus::Failed, TestStatus::Skipped];
-
-    /// The database spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TestStatus::Passed => "passed",
-            TestStatus::Failed => "failed",
-            TestStatus::Skipped => "skipped",
-        }
-    }
-}
-
-impl std::fmt::Display for TestStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for TestStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        TestStatus::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!("{s:?} is not a test_status"))
-    }
-}
-
-impl ToSql for TestStatus {
-    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        <&str as ToSql>::to_sql(&self.as_str(), ty, out)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
-    }
-
-    to_sql_checked!();
-}
-
-impl strata::sql_value::ToValue for TestStatus {
-    fn to_value(&self) -> strata::sql_value::Value<'_> {
-        strata::sql_value::Value::text(self.as_str())
-    }
-}
-
-impl<'a> FromSql<'a> for TestStatus {
-    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(std::str::from_utf8(raw)?.parse::<TestStatus>()?)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))
+strata::union_type! {
+    /// The union type `test_status`.
+    pub enum TestStatus("test_status") {
+        Passed = "passed",
+        Failed = "failed",
+        Skipped = "skipped",
     }
 }
 

@@ -67,60 +67,13 @@ fn render_catalog(out: &mut String, schema: &Schema) {
 }
 
 fn render_enum(out: &mut String, e: &Enum) {
-    let name = type_name(&e.name);
-    let variants: Vec<(String, &str)> = e.values.iter().map(|v| (type_name(v), v.as_str())).collect();
-    if let Some(doc) = &e.doc {
-        writeln!(out, "\n/// {}", doc.replace('\n', " ")).unwrap();
-    } else {
-        writeln!(out, "\n/// The union type `{}`.", e.name).unwrap();
-    }
-    writeln!(out, "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]").unwrap();
-    writeln!(out, "#[serde(crate = \"strata::reexports::serde\")]\npub enum {name} {{").unwrap();
-    for (v, value) in &variants {
-        writeln!(out, "    #[serde(rename = {value:?})]\n    {v},").unwrap();
-    }
-    writeln!(out, "}}\n\nimpl {name} {{").unwrap();
-    let all: Vec<String> = variants.iter().map(|(v, _)| format!("{name}::{v}")).collect();
-    writeln!(out, "    pub const ALL: [{name}; {}] = [{}];\n", all.len(), all.join(", ")).unwrap();
-    writeln!(out, "    /// The database spelling.\n    pub fn as_str(self) -> &'static str {{\n        match self {{")
+    let doc = e.doc.as_ref().map_or(format!("The union type `{}`.", e.name), |d| d.replace('\n', " "));
+    writeln!(out, "\nstrata::union_type! {{\n    /// {doc}\n    pub enum {}({:?}) {{", type_name(&e.name), e.name)
         .unwrap();
-    for (v, value) in &variants {
-        writeln!(out, "            {name}::{v} => {value:?},").unwrap();
+    for v in &e.values {
+        writeln!(out, "        {} = {v:?},", type_name(v)).unwrap();
     }
-    writeln!(out, "        }}\n    }}\n}}\n").unwrap();
-    writeln!(
-        out,
-        "impl std::fmt::Display for {name} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        f.write_str(self.as_str())\n    }}\n}}\n"
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "impl std::str::FromStr for {name} {{\n    type Err = String;\n\n    fn from_str(s: &str) -> Result<Self, String> {{\n        \
-         {name}::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| format!(\"{{s:?}} is not a {}\"))\n    }}\n}}\n",
-        e.name
-    )
-    .unwrap();
-    // Stored as text with a CHECK, or as a PostgreSQL enum: both take the label's bytes.
-    writeln!(
-        out,
-        "impl ToSql for {name} {{\n    fn to_sql(&self, ty: &Type, out: &mut strata::reexports::postgres::types::private::BytesMut) \
-         -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {{\n        <&str as ToSql>::to_sql(&self.as_str(), ty, out)\n    }}\n\n    \
-         fn accepts(ty: &Type) -> bool {{\n        <&str as ToSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))\n    }}\n\n    to_sql_checked!();\n}}\n"
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "impl strata::sql_value::ToValue for {name} {{\n    fn to_value(&self) -> strata::sql_value::Value<'_> {{\n        \
-         strata::sql_value::Value::text(self.as_str())\n    }}\n}}\n"
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "impl<'a> FromSql<'a> for {name} {{\n    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {{\n        \
-         Ok(std::str::from_utf8(raw)?.parse::<{name}>()?)\n    }}\n\n    fn accepts(ty: &Type) -> bool {{\n        \
-         <&str as FromSql>::accepts(ty) || matches!(ty.kind(), Kind::Enum(_))\n    }}\n}}"
-    )
-    .unwrap();
+    writeln!(out, "    }}\n}}").unwrap();
 }
 
 /// A decimal literal as a constant expression (`Decimal::from_i128_with_scale(m, s)`), so
