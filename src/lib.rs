@@ -3,10 +3,14 @@
 //! It never depends on the compiler (`strata-codegen`); the CLI, behind the default `cli`
 //! feature, does. Generated code depends on `strata` with `default-features = false`.
 
+mod conn;
 pub mod sql_value;
+pub mod table;
 mod union_type;
 mod validate;
 
+pub use conn::{Client, Conn, Params, Transaction, Tx};
+pub use table::{Columns, Table, Visit};
 pub use validate::{Redacted, Validate, Violation, Violations};
 
 /// What a generated query helper can fail with.
@@ -46,14 +50,15 @@ impl From<postgres::Error> for Error {
 /// Runs `f` in a transaction in which `setting` (such as `app.current_tenant_id`) is `value`.
 /// The value is bound as a parameter to `set_config(..., true)`, so it cannot inject SQL and it
 /// ends with the transaction: a pooled connection never carries one tenant into the next request.
-pub fn with_setting<T>(
-    client: &mut postgres::Client,
+pub fn with_setting<C: Conn, T>(
+    conn: &mut C,
     setting: &str,
     value: &str,
-    f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, Error>,
+    f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let mut tx = client.transaction()?;
-    tx.execute("SELECT set_config($1, $2, true)", &[&setting, &value])?;
+    let mut tx = conn.transaction()?;
+    let statement = tx.statement("SELECT set_config($1, $2, true)")?;
+    tx.execute(&statement, &[&setting, &value])?;
     let out = f(&mut tx)?;
     tx.commit()?;
     Ok(out)

@@ -246,90 +246,137 @@ impl Validate for UserPatch {
     }
 }
 
-impl User {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at";
+impl strata::Table for User {
+    const TABLE: &'static str = "users";
+    const COLUMNS: &'static str = "id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewUser;
+    type Patch = UserPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(User {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            password_hash: row.try_get("password_hash")?,
-            name: row.try_get("name")?,
-            avatar_url: row.try_get("avatar_url")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            email: row.try_get(1)?,
+            password_hash: row.try_get(2)?,
+            name: row.try_get(3)?,
+            avatar_url: row.try_get(4)?,
+            created_at: row.try_get(5)?,
+            updated_at: row.try_get(6)?,
+            deleted_at: row.try_get(7)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUser {
+        NewUser {
+            id: Some(self.id),
+            email: self.email.clone(),
+            password_hash: self.password_hash.clone(),
+            name: self.name.clone(),
+            avatar_url: self.avatar_url.clone(),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> UserPatch {
+        UserPatch {
+            email: Some(self.email.clone()),
+            password_hash: Some(self.password_hash.clone()),
+            name: Some(self.name.clone()),
+            avatar_url: Some(self.avatar_url.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUser, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("email", &new.email);
+        columns.set("password_hash", &new.password_hash);
+        columns.set("name", &new.name);
+        columns.set("avatar_url", &new.avatar_url);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a UserPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.email {
+            columns.set("email", value);
+        }
+        if let Some(value) = &patch.password_hash {
+            columns.set("password_hash", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.avatar_url {
+            columns.set("avatar_url", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUser) -> Result<User, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email; columns.push("email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.password_hash; columns.push("password_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.avatar_url; columns.push("avatar_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO users DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO users ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM users WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
-        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `email`, if any.
-    pub fn find_by_email(client: &mut impl postgres::GenericClient, email: &String) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE email = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[email])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `email` (and not soft-deleted), if any.
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &String) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[email])
     }
 }
 
@@ -478,99 +525,151 @@ impl Validate for WorkspacePatch {
     }
 }
 
-impl Workspace {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at";
+impl strata::Table for Workspace {
+    const TABLE: &'static str = "workspaces";
+    const COLUMNS: &'static str = "id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewWorkspace;
+    type Patch = WorkspacePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Workspace {
-            id: row.try_get("id")?,
-            owner_id: row.try_get("owner_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            settings: row.try_get("settings")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            owner_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            settings: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+            updated_at: row.try_get(7)?,
+            deleted_at: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkspace {
+        NewWorkspace {
+            id: Some(self.id),
+            owner_id: self.owner_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            settings: Some(self.settings.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> WorkspacePatch {
+        WorkspacePatch {
+            owner_id: Some(self.owner_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            settings: Some(self.settings.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkspace, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("owner_id", &new.owner_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkspacePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.owner_id {
+            columns.set("owner_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Workspace {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.owner_id; columns.push("owner_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workspaces DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workspaces ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workspaces WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.owner_id { params.push(value); sets.push(format!("owner_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workspaces SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_owner_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE workspaces SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        strata::table::all(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workspaces WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `slug`, if any.
-    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE slug = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `slug` (and not soft-deleted), if any.
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[slug])
     }
 }
 
@@ -759,108 +858,172 @@ impl Validate for ProjectPatch {
     }
 }
 
-impl Project {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at";
+impl strata::Table for Project {
+    const TABLE: &'static str = "projects";
+    const COLUMNS: &'static str = "id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewProject;
+    type Patch = ProjectPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Project {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            repository_url: row.try_get("repository_url")?,
-            github_installation_id: row.try_get("github_installation_id")?,
-            mvp_document_url: row.try_get("mvp_document_url")?,
-            is_active: row.try_get("is_active")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            repository_url: row.try_get(5)?,
+            github_installation_id: row.try_get(6)?,
+            mvp_document_url: row.try_get(7)?,
+            is_active: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
+            deleted_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewProject {
+        NewProject {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            repository_url: self.repository_url.clone(),
+            github_installation_id: self.github_installation_id,
+            mvp_document_url: self.mvp_document_url.clone(),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> ProjectPatch {
+        ProjectPatch {
+            workspace_id: Some(self.workspace_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            repository_url: Some(self.repository_url.clone()),
+            github_installation_id: Some(self.github_installation_id),
+            mvp_document_url: Some(self.mvp_document_url.clone()),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewProject, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        columns.set("repository_url", &new.repository_url);
+        columns.set("github_installation_id", &new.github_installation_id);
+        columns.set("mvp_document_url", &new.mvp_document_url);
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a ProjectPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.repository_url {
+            columns.set("repository_url", value);
+        }
+        if let Some(value) = &patch.github_installation_id {
+            columns.set("github_installation_id", value);
+        }
+        if let Some(value) = &patch.mvp_document_url {
+            columns.set("mvp_document_url", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Project {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewProject) -> Result<Project, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.repository_url; columns.push("repository_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_installation_id; columns.push("github_installation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mvp_document_url; columns.push("mvp_document_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO projects DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO projects ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewProject) -> Result<Project, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM projects WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
-        if let Some(value) = &patch.github_installation_id { params.push(value); sets.push(format!("github_installation_id = ${}", params.len())); }
-        if let Some(value) = &patch.mvp_document_url { params.push(value); sets.push(format!("mvp_document_url = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE projects SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE projects SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM projects WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `workspace_id, slug`, if any.
-    pub fn find_by_workspace_id_and_slug(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `workspace_id, slug` (and not soft-deleted), if any.
+    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND slug = $2 AND deleted_at IS NULL", &[workspace_id, slug])
     }
 }
 
@@ -1093,132 +1256,216 @@ impl Validate for AgentPatch {
     }
 }
 
-impl Agent {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at";
+impl strata::Table for Agent {
+    const TABLE: &'static str = "agents";
+    const COLUMNS: &'static str = "id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewAgent;
+    type Patch = AgentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Agent {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            project_id: row.try_get("project_id")?,
-            agent_level: row.try_get("agent_level")?,
-            agent_code: row.try_get("agent_code")?,
-            name: row.try_get("name")?,
-            role_title: row.try_get("role_title")?,
-            status: row.try_get("status")?,
-            trust_score: row.try_get("trust_score")?,
-            api_key_hash: row.try_get("api_key_hash")?,
-            public_key: row.try_get("public_key")?,
-            capabilities: row.try_get("capabilities")?,
-            settings: row.try_get("settings")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            project_id: row.try_get(2)?,
+            agent_level: row.try_get(3)?,
+            agent_code: row.try_get(4)?,
+            name: row.try_get(5)?,
+            role_title: row.try_get(6)?,
+            status: row.try_get(7)?,
+            trust_score: row.try_get(8)?,
+            api_key_hash: row.try_get(9)?,
+            public_key: row.try_get(10)?,
+            capabilities: row.try_get(11)?,
+            settings: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
+            deleted_at: row.try_get(15)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgent {
+        NewAgent {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            project_id: self.project_id,
+            agent_level: self.agent_level,
+            agent_code: self.agent_code.clone(),
+            name: self.name.clone(),
+            role_title: self.role_title.clone(),
+            status: Some(self.status),
+            trust_score: Some(self.trust_score),
+            api_key_hash: self.api_key_hash.clone(),
+            public_key: self.public_key.clone(),
+            capabilities: Some(self.capabilities.clone()),
+            settings: Some(self.settings.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentPatch {
+        AgentPatch {
+            workspace_id: Some(self.workspace_id),
+            project_id: Some(self.project_id),
+            agent_level: Some(self.agent_level),
+            agent_code: Some(self.agent_code.clone()),
+            name: Some(self.name.clone()),
+            role_title: Some(self.role_title.clone()),
+            status: Some(self.status),
+            trust_score: Some(self.trust_score),
+            api_key_hash: Some(self.api_key_hash.clone()),
+            public_key: Some(self.public_key.clone()),
+            capabilities: Some(self.capabilities.clone()),
+            settings: Some(self.settings.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("project_id", &new.project_id);
+        columns.set("agent_level", &new.agent_level);
+        columns.set("agent_code", &new.agent_code);
+        columns.set("name", &new.name);
+        columns.set("role_title", &new.role_title);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.trust_score {
+            columns.set("trust_score", value);
+        }
+        columns.set("api_key_hash", &new.api_key_hash);
+        columns.set("public_key", &new.public_key);
+        if let Some(value) = &new.capabilities {
+            columns.set("capabilities", value);
+        }
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.agent_level {
+            columns.set("agent_level", value);
+        }
+        if let Some(value) = &patch.agent_code {
+            columns.set("agent_code", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.role_title {
+            columns.set("role_title", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.trust_score {
+            columns.set("trust_score", value);
+        }
+        if let Some(value) = &patch.api_key_hash {
+            columns.set("api_key_hash", value);
+        }
+        if let Some(value) = &patch.public_key {
+            columns.set("public_key", value);
+        }
+        if let Some(value) = &patch.capabilities {
+            columns.set("capabilities", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgent) -> Result<Agent, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_level; columns.push("agent_level"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_code; columns.push("agent_code"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.role_title; columns.push("role_title"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.trust_score { columns.push("trust_score"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.api_key_hash; columns.push("api_key_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.public_key; columns.push("public_key"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.capabilities { columns.push("capabilities"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agents WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_level { params.push(value); sets.push(format!("agent_level = ${}", params.len())); }
-        if let Some(value) = &patch.agent_code { params.push(value); sets.push(format!("agent_code = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.role_title { params.push(value); sets.push(format!("role_title = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.trust_score { params.push(value); sets.push(format!("trust_score = ${}", params.len())); }
-        if let Some(value) = &patch.api_key_hash { params.push(value); sets.push(format!("api_key_hash = ${}", params.len())); }
-        if let Some(value) = &patch.public_key { params.push(value); sets.push(format!("public_key = ${}", params.len())); }
-        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `workspace_id, agent_code`, if any.
-    pub fn find_by_workspace_id_and_agent_code(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, agent_code: &String) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE workspace_id = $1 AND agent_code = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, agent_code])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `workspace_id, agent_code` (and not soft-deleted), if any.
+    pub fn find_by_workspace_id_and_agent_code(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, agent_code: &String) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND agent_code = $2 AND deleted_at IS NULL", &[workspace_id, agent_code])
     }
 
-    /// The row with this `workspace_id, project_id, name`, if any.
-    pub fn find_by_workspace_id_and_project_id_and_name(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &String) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, project_id, name])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `workspace_id, project_id, name` (and not soft-deleted), if any.
+    pub fn find_by_workspace_id_and_project_id_and_name(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &String) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3 AND deleted_at IS NULL", &[workspace_id, project_id, name])
     }
 }
 
@@ -1370,100 +1617,160 @@ impl Validate for SessionPatch {
     }
 }
 
-impl Session {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at";
+impl strata::Table for Session {
+    const TABLE: &'static str = "sessions";
+    const COLUMNS: &'static str = "id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewSession;
+    type Patch = SessionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Session {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            project_id: row.try_get("project_id")?,
-            status: row.try_get("status")?,
-            started_at: row.try_get("started_at")?,
-            stopped_at: row.try_get("stopped_at")?,
-            duration_seconds: row.try_get("duration_seconds")?,
-            tasks_worked_on: row.try_get("tasks_worked_on")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            project_id: row.try_get(2)?,
+            status: row.try_get(3)?,
+            started_at: row.try_get(4)?,
+            stopped_at: row.try_get(5)?,
+            duration_seconds: row.try_get(6)?,
+            tasks_worked_on: row.try_get(7)?,
+            metadata: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewSession {
+        NewSession {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            project_id: self.project_id,
+            status: Some(self.status),
+            started_at: Some(self.started_at),
+            stopped_at: self.stopped_at,
+            duration_seconds: self.duration_seconds,
+            tasks_worked_on: Some(self.tasks_worked_on.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> SessionPatch {
+        SessionPatch {
+            agent_id: Some(self.agent_id),
+            project_id: Some(self.project_id),
+            status: Some(self.status),
+            started_at: Some(self.started_at),
+            stopped_at: Some(self.stopped_at),
+            duration_seconds: Some(self.duration_seconds),
+            tasks_worked_on: Some(self.tasks_worked_on.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewSession, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("project_id", &new.project_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.started_at {
+            columns.set("started_at", value);
+        }
+        columns.set("stopped_at", &new.stopped_at);
+        columns.set("duration_seconds", &new.duration_seconds);
+        if let Some(value) = &new.tasks_worked_on {
+            columns.set("tasks_worked_on", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a SessionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.stopped_at {
+            columns.set("stopped_at", value);
+        }
+        if let Some(value) = &patch.duration_seconds {
+            columns.set("duration_seconds", value);
+        }
+        if let Some(value) = &patch.tasks_worked_on {
+            columns.set("tasks_worked_on", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Session {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewSession) -> Result<Session, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.started_at { columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stopped_at; columns.push("stopped_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.duration_seconds; columns.push("duration_seconds"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tasks_worked_on { columns.push("tasks_worked_on"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO sessions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO sessions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewSession) -> Result<Session, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
-        let sql = format!("SELECT {} FROM sessions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM sessions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.stopped_at { params.push(value); sets.push(format!("stopped_at = ${}", params.len())); }
-        if let Some(value) = &patch.duration_seconds { params.push(value); sets.push(format!("duration_seconds = ${}", params.len())); }
-        if let Some(value) = &patch.tasks_worked_on { params.push(value); sets.push(format!("tasks_worked_on = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE sessions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
-        let sql = format!("SELECT {} FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
-        let sql = format!("SELECT {} FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM sessions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1598,103 +1905,154 @@ impl Validate for EventPatch {
     }
 }
 
-impl Event {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at";
+impl strata::Table for Event {
+    const TABLE: &'static str = "events";
+    const COLUMNS: &'static str = "id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewEvent;
+    type Patch = EventPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Event {
-            id: row.try_get("id")?,
-            r#type: row.try_get("type")?,
-            author_id: row.try_get("author_id")?,
-            session_id: row.try_get("session_id")?,
-            project_id: row.try_get("project_id")?,
-            content: row.try_get("content")?,
-            mentions: row.try_get("mentions")?,
-            metadata: row.try_get("metadata")?,
-            timestamp: row.try_get("timestamp")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            r#type: row.try_get(1)?,
+            author_id: row.try_get(2)?,
+            session_id: row.try_get(3)?,
+            project_id: row.try_get(4)?,
+            content: row.try_get(5)?,
+            mentions: row.try_get(6)?,
+            metadata: row.try_get(7)?,
+            timestamp: row.try_get(8)?,
+            created_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewEvent {
+        NewEvent {
+            id: Some(self.id),
+            r#type: self.r#type,
+            author_id: self.author_id,
+            session_id: self.session_id,
+            project_id: self.project_id,
+            content: self.content.clone(),
+            mentions: Some(self.mentions.clone()),
+            metadata: Some(self.metadata.clone()),
+            timestamp: Some(self.timestamp),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> EventPatch {
+        EventPatch {
+            r#type: Some(self.r#type),
+            author_id: Some(self.author_id),
+            session_id: Some(self.session_id),
+            project_id: Some(self.project_id),
+            content: Some(self.content.clone()),
+            mentions: Some(self.mentions.clone()),
+            metadata: Some(self.metadata.clone()),
+            timestamp: Some(self.timestamp),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewEvent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("type", &new.r#type);
+        columns.set("author_id", &new.author_id);
+        columns.set("session_id", &new.session_id);
+        columns.set("project_id", &new.project_id);
+        columns.set("content", &new.content);
+        if let Some(value) = &new.mentions {
+            columns.set("mentions", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a EventPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.r#type {
+            columns.set("type", value);
+        }
+        if let Some(value) = &patch.author_id {
+            columns.set("author_id", value);
+        }
+        if let Some(value) = &patch.session_id {
+            columns.set("session_id", value);
+        }
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.mentions {
+            columns.set("mentions", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl Event {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewEvent) -> Result<Event, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.r#type; columns.push("type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.author_id; columns.push("author_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.session_id; columns.push("session_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.mentions { columns.push("mentions"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timestamp { columns.push("\"timestamp\""); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO events DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO events ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewEvent) -> Result<Event, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Event>, postgres::Error> {
-        let sql = format!("SELECT {} FROM events WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM events WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Event>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.r#type { params.push(value); sets.push(format!("type = ${}", params.len())); }
-        if let Some(value) = &patch.author_id { params.push(value); sets.push(format!("author_id = ${}", params.len())); }
-        if let Some(value) = &patch.session_id { params.push(value); sets.push(format!("session_id = ${}", params.len())); }
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.mentions { params.push(value); sets.push(format!("mentions = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE events SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `author_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_author_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
-        let sql = format!("SELECT {} FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_author_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `session_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_session_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
-        let sql = format!("SELECT {} FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_session_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
-        let sql = format!("SELECT {} FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM events", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1805,88 +2163,128 @@ impl Validate for KpiPatch {
     }
 }
 
-impl Kpi {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at";
+impl strata::Table for Kpi {
+    const TABLE: &'static str = "kpis";
+    const COLUMNS: &'static str = "id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewKpi;
+    type Patch = KpiPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Kpi {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            recorded_at: row.try_get("recorded_at")?,
-            metrics: row.try_get("metrics")?,
-            trend_data: row.try_get("trend_data")?,
-            calculated_at: row.try_get("calculated_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            recorded_at: row.try_get(2)?,
+            metrics: row.try_get(3)?,
+            trend_data: row.try_get(4)?,
+            calculated_at: row.try_get(5)?,
+            created_at: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewKpi {
+        NewKpi {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            recorded_at: Some(self.recorded_at),
+            metrics: self.metrics.clone(),
+            trend_data: Some(self.trend_data.clone()),
+            calculated_at: Some(self.calculated_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> KpiPatch {
+        KpiPatch {
+            agent_id: Some(self.agent_id),
+            recorded_at: Some(self.recorded_at),
+            metrics: Some(self.metrics.clone()),
+            trend_data: Some(self.trend_data.clone()),
+            calculated_at: Some(self.calculated_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewKpi, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        if let Some(value) = &new.recorded_at {
+            columns.set("recorded_at", value);
+        }
+        columns.set("metrics", &new.metrics);
+        if let Some(value) = &new.trend_data {
+            columns.set("trend_data", value);
+        }
+        if let Some(value) = &new.calculated_at {
+            columns.set("calculated_at", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a KpiPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.recorded_at {
+            columns.set("recorded_at", value);
+        }
+        if let Some(value) = &patch.metrics {
+            columns.set("metrics", value);
+        }
+        if let Some(value) = &patch.trend_data {
+            columns.set("trend_data", value);
+        }
+        if let Some(value) = &patch.calculated_at {
+            columns.set("calculated_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl Kpi {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewKpi) -> Result<Kpi, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.recorded_at { columns.push("recorded_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.metrics; columns.push("metrics"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.trend_data { columns.push("trend_data"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.calculated_at { columns.push("calculated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO kpis DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO kpis ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewKpi) -> Result<Kpi, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Kpi>, postgres::Error> {
-        let sql = format!("SELECT {} FROM kpis WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM kpis WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Kpi>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &KpiPatch) -> Result<Option<Kpi>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.recorded_at { params.push(value); sets.push(format!("recorded_at = ${}", params.len())); }
-        if let Some(value) = &patch.metrics { params.push(value); sets.push(format!("metrics = ${}", params.len())); }
-        if let Some(value) = &patch.trend_data { params.push(value); sets.push(format!("trend_data = ${}", params.len())); }
-        if let Some(value) = &patch.calculated_at { params.push(value); sets.push(format!("calculated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE kpis SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &KpiPatch) -> Result<Option<Kpi>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, postgres::Error> {
-        let sql = format!("SELECT {} FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM kpis", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `agent_id, recorded_at`, if any.
-    pub fn find_by_agent_id_and_recorded_at(client: &mut impl postgres::GenericClient, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, postgres::Error> {
-        let sql = format!("SELECT {} FROM kpis WHERE agent_id = $1 AND recorded_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[agent_id, recorded_at])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_agent_id_and_recorded_at(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND recorded_at = $2", &[agent_id, recorded_at])
     }
 }
 
@@ -2089,135 +2487,223 @@ impl Validate for TaskPatch {
     }
 }
 
-impl Task {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at";
+impl strata::Table for Task {
+    const TABLE: &'static str = "tasks";
+    const COLUMNS: &'static str = "id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewTask;
+    type Patch = TaskPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Task {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            github_issue_id: row.try_get("github_issue_id")?,
-            github_issue_number: row.try_get("github_issue_number")?,
-            assigned_agent_id: row.try_get("assigned_agent_id")?,
-            status: row.try_get("status")?,
-            priority: row.try_get("priority")?,
-            title: row.try_get("title")?,
-            description: row.try_get("description")?,
-            deadline: row.try_get("deadline")?,
-            success_criteria: row.try_get("success_criteria")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            github_issue_id: row.try_get(2)?,
+            github_issue_number: row.try_get(3)?,
+            assigned_agent_id: row.try_get(4)?,
+            status: row.try_get(5)?,
+            priority: row.try_get(6)?,
+            title: row.try_get(7)?,
+            description: row.try_get(8)?,
+            deadline: row.try_get(9)?,
+            success_criteria: row.try_get(10)?,
+            started_at: row.try_get(11)?,
+            completed_at: row.try_get(12)?,
+            metadata: row.try_get(13)?,
+            created_at: row.try_get(14)?,
+            updated_at: row.try_get(15)?,
+            deleted_at: row.try_get(16)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTask {
+        NewTask {
+            id: Some(self.id),
+            project_id: self.project_id,
+            github_issue_id: self.github_issue_id,
+            github_issue_number: self.github_issue_number,
+            assigned_agent_id: self.assigned_agent_id,
+            status: Some(self.status),
+            priority: Some(self.priority),
+            title: self.title.clone(),
+            description: self.description.clone(),
+            deadline: self.deadline,
+            success_criteria: Some(self.success_criteria.clone()),
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> TaskPatch {
+        TaskPatch {
+            project_id: Some(self.project_id),
+            github_issue_id: Some(self.github_issue_id),
+            github_issue_number: Some(self.github_issue_number),
+            assigned_agent_id: Some(self.assigned_agent_id),
+            status: Some(self.status),
+            priority: Some(self.priority),
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            deadline: Some(self.deadline),
+            success_criteria: Some(self.success_criteria.clone()),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTask, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("github_issue_id", &new.github_issue_id);
+        columns.set("github_issue_number", &new.github_issue_number);
+        columns.set("assigned_agent_id", &new.assigned_agent_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.priority {
+            columns.set("priority", value);
+        }
+        columns.set("title", &new.title);
+        columns.set("description", &new.description);
+        columns.set("deadline", &new.deadline);
+        if let Some(value) = &new.success_criteria {
+            columns.set("success_criteria", value);
+        }
+        columns.set("started_at", &new.started_at);
+        columns.set("completed_at", &new.completed_at);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a TaskPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.github_issue_id {
+            columns.set("github_issue_id", value);
+        }
+        if let Some(value) = &patch.github_issue_number {
+            columns.set("github_issue_number", value);
+        }
+        if let Some(value) = &patch.assigned_agent_id {
+            columns.set("assigned_agent_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.priority {
+            columns.set("priority", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.deadline {
+            columns.set("deadline", value);
+        }
+        if let Some(value) = &patch.success_criteria {
+            columns.set("success_criteria", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Task {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTask) -> Result<Task, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_issue_id; columns.push("github_issue_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_issue_number; columns.push("github_issue_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.assigned_agent_id; columns.push("assigned_agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.priority { columns.push("priority"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deadline; columns.push("deadline"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.success_criteria { columns.push("success_criteria"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO tasks DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO tasks ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTask) -> Result<Task, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM tasks WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.github_issue_id { params.push(value); sets.push(format!("github_issue_id = ${}", params.len())); }
-        if let Some(value) = &patch.github_issue_number { params.push(value); sets.push(format!("github_issue_number = ${}", params.len())); }
-        if let Some(value) = &patch.assigned_agent_id { params.push(value); sets.push(format!("assigned_agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.deadline { params.push(value); sets.push(format!("deadline = ${}", params.len())); }
-        if let Some(value) = &patch.success_criteria { params.push(value); sets.push(format!("success_criteria = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE tasks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `assigned_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assigned_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE tasks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `assigned_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM tasks WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `project_id, github_issue_id`, if any.
-    pub fn find_by_project_id_and_github_issue_id(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND github_issue_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[project_id, github_issue_id])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `project_id, github_issue_id` (and not soft-deleted), if any.
+    pub fn find_by_project_id_and_github_issue_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_id = $2 AND deleted_at IS NULL", &[project_id, github_issue_id])
     }
 
-    /// The row with this `project_id, github_issue_number`, if any.
-    pub fn find_by_project_id_and_github_issue_number(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND github_issue_number = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[project_id, github_issue_number])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `project_id, github_issue_number` (and not soft-deleted), if any.
+    pub fn find_by_project_id_and_github_issue_number(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_number = $2 AND deleted_at IS NULL", &[project_id, github_issue_number])
     }
 }
 
@@ -2476,162 +2962,261 @@ impl Validate for WikiEntryPatch {
     }
 }
 
-impl WikiEntry {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at";
+impl strata::Table for WikiEntry {
+    const TABLE: &'static str = "wiki_entries";
+    const COLUMNS: &'static str = "id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewWikiEntry;
+    type Patch = WikiEntryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(WikiEntry {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            project_id: row.try_get("project_id")?,
-            proposed_by_agent_id: row.try_get("proposed_by_agent_id")?,
-            status: row.try_get("status")?,
-            title: row.try_get("title")?,
-            slug: row.try_get("slug")?,
-            content: row.try_get("content")?,
-            tags: row.try_get("tags")?,
-            version: row.try_get("version")?,
-            parent_entry_id: row.try_get("parent_entry_id")?,
-            approved_by: row.try_get("approved_by")?,
-            approved_at: row.try_get("approved_at")?,
-            rejection_reason: row.try_get("rejection_reason")?,
-            view_count: row.try_get("view_count")?,
-            last_viewed_at: row.try_get("last_viewed_at")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            project_id: row.try_get(2)?,
+            proposed_by_agent_id: row.try_get(3)?,
+            status: row.try_get(4)?,
+            title: row.try_get(5)?,
+            slug: row.try_get(6)?,
+            content: row.try_get(7)?,
+            tags: row.try_get(8)?,
+            version: row.try_get(9)?,
+            parent_entry_id: row.try_get(10)?,
+            approved_by: row.try_get(11)?,
+            approved_at: row.try_get(12)?,
+            rejection_reason: row.try_get(13)?,
+            view_count: row.try_get(14)?,
+            last_viewed_at: row.try_get(15)?,
+            metadata: row.try_get(16)?,
+            created_at: row.try_get(17)?,
+            updated_at: row.try_get(18)?,
+            deleted_at: row.try_get(19)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWikiEntry {
+        NewWikiEntry {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            project_id: self.project_id,
+            proposed_by_agent_id: self.proposed_by_agent_id,
+            status: Some(self.status),
+            title: self.title.clone(),
+            slug: self.slug.clone(),
+            content: self.content.clone(),
+            tags: Some(self.tags.clone()),
+            version: Some(self.version),
+            parent_entry_id: self.parent_entry_id,
+            approved_by: self.approved_by,
+            approved_at: self.approved_at,
+            rejection_reason: self.rejection_reason.clone(),
+            view_count: Some(self.view_count),
+            last_viewed_at: self.last_viewed_at,
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> WikiEntryPatch {
+        WikiEntryPatch {
+            workspace_id: Some(self.workspace_id),
+            project_id: Some(self.project_id),
+            proposed_by_agent_id: Some(self.proposed_by_agent_id),
+            status: Some(self.status),
+            title: Some(self.title.clone()),
+            slug: Some(self.slug.clone()),
+            content: Some(self.content.clone()),
+            tags: Some(self.tags.clone()),
+            version: Some(self.version),
+            parent_entry_id: Some(self.parent_entry_id),
+            approved_by: Some(self.approved_by),
+            approved_at: Some(self.approved_at),
+            rejection_reason: Some(self.rejection_reason.clone()),
+            view_count: Some(self.view_count),
+            last_viewed_at: Some(self.last_viewed_at),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWikiEntry, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("project_id", &new.project_id);
+        columns.set("proposed_by_agent_id", &new.proposed_by_agent_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("title", &new.title);
+        columns.set("slug", &new.slug);
+        columns.set("content", &new.content);
+        if let Some(value) = &new.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        columns.set("parent_entry_id", &new.parent_entry_id);
+        columns.set("approved_by", &new.approved_by);
+        columns.set("approved_at", &new.approved_at);
+        columns.set("rejection_reason", &new.rejection_reason);
+        if let Some(value) = &new.view_count {
+            columns.set("view_count", value);
+        }
+        columns.set("last_viewed_at", &new.last_viewed_at);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a WikiEntryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.proposed_by_agent_id {
+            columns.set("proposed_by_agent_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.parent_entry_id {
+            columns.set("parent_entry_id", value);
+        }
+        if let Some(value) = &patch.approved_by {
+            columns.set("approved_by", value);
+        }
+        if let Some(value) = &patch.approved_at {
+            columns.set("approved_at", value);
+        }
+        if let Some(value) = &patch.rejection_reason {
+            columns.set("rejection_reason", value);
+        }
+        if let Some(value) = &patch.view_count {
+            columns.set("view_count", value);
+        }
+        if let Some(value) = &patch.last_viewed_at {
+            columns.set("last_viewed_at", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl WikiEntry {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWikiEntry) -> Result<WikiEntry, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.proposed_by_agent_id; columns.push("proposed_by_agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tags { columns.push("tags"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.parent_entry_id; columns.push("parent_entry_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.approved_by; columns.push("approved_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.approved_at; columns.push("approved_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.rejection_reason; columns.push("rejection_reason"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.view_count { columns.push("view_count"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_viewed_at; columns.push("last_viewed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO wiki_entries DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO wiki_entries ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWikiEntry) -> Result<WikiEntry, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM wiki_entries WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WikiEntry>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WikiEntryPatch) -> Result<Option<WikiEntry>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.proposed_by_agent_id { params.push(value); sets.push(format!("proposed_by_agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.parent_entry_id { params.push(value); sets.push(format!("parent_entry_id = ${}", params.len())); }
-        if let Some(value) = &patch.approved_by { params.push(value); sets.push(format!("approved_by = ${}", params.len())); }
-        if let Some(value) = &patch.approved_at { params.push(value); sets.push(format!("approved_at = ${}", params.len())); }
-        if let Some(value) = &patch.rejection_reason { params.push(value); sets.push(format!("rejection_reason = ${}", params.len())); }
-        if let Some(value) = &patch.view_count { params.push(value); sets.push(format!("view_count = ${}", params.len())); }
-        if let Some(value) = &patch.last_viewed_at { params.push(value); sets.push(format!("last_viewed_at = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE wiki_entries SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WikiEntryPatch) -> Result<Option<WikiEntry>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `proposed_by_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_proposed_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `parent_entry_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_entry_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `approved_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_approved_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE wiki_entries SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `proposed_by_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_proposed_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `parent_entry_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_parent_entry_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `approved_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_approved_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM wiki_entries WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `workspace_id, project_id, slug`, if any.
-    pub fn find_by_workspace_id_and_project_id_and_slug(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &String) -> Result<Option<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, project_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `workspace_id, project_id, slug` (and not soft-deleted), if any.
+    pub fn find_by_workspace_id_and_project_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &String) -> Result<Option<WikiEntry>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3 AND deleted_at IS NULL", &[workspace_id, project_id, slug])
     }
 
-    /// The row with this `workspace_id, project_id, title`, if any.
-    pub fn find_by_workspace_id_and_project_id_and_title(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &String) -> Result<Option<WikiEntry>, postgres::Error> {
-        let sql = format!("SELECT {} FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, project_id, title])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `workspace_id, project_id, title` (and not soft-deleted), if any.
+    pub fn find_by_workspace_id_and_project_id_and_title(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &String) -> Result<Option<WikiEntry>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3 AND deleted_at IS NULL", &[workspace_id, project_id, title])
     }
 }
 
@@ -2790,119 +3375,176 @@ impl Validate for AgentCredentialPatch {
     }
 }
 
-impl AgentCredential {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at";
+impl strata::Table for AgentCredential {
+    const TABLE: &'static str = "agent_credentials";
+    const COLUMNS: &'static str = "id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewAgentCredential;
+    type Patch = AgentCredentialPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentCredential {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            credential_type: row.try_get("credential_type")?,
-            credential_hash: row.try_get("credential_hash")?,
-            salt: row.try_get("salt")?,
-            is_active: row.try_get("is_active")?,
-            expires_at: row.try_get("expires_at")?,
-            last_used_at: row.try_get("last_used_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            credential_type: row.try_get(2)?,
+            credential_hash: row.try_get(3)?,
+            salt: row.try_get(4)?,
+            is_active: row.try_get(5)?,
+            expires_at: row.try_get(6)?,
+            last_used_at: row.try_get(7)?,
+            created_at: row.try_get(8)?,
+            updated_at: row.try_get(9)?,
+            deleted_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentCredential {
+        NewAgentCredential {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            credential_type: self.credential_type,
+            credential_hash: self.credential_hash.clone(),
+            salt: self.salt.clone(),
+            is_active: Some(self.is_active),
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentCredentialPatch {
+        AgentCredentialPatch {
+            agent_id: Some(self.agent_id),
+            credential_type: Some(self.credential_type),
+            credential_hash: Some(self.credential_hash.clone()),
+            salt: Some(self.salt.clone()),
+            is_active: Some(self.is_active),
+            expires_at: Some(self.expires_at),
+            last_used_at: Some(self.last_used_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentCredential, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("credential_type", &new.credential_type);
+        columns.set("credential_hash", &new.credential_hash);
+        columns.set("salt", &new.salt);
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        columns.set("expires_at", &new.expires_at);
+        columns.set("last_used_at", &new.last_used_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentCredentialPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.credential_type {
+            columns.set("credential_type", value);
+        }
+        if let Some(value) = &patch.credential_hash {
+            columns.set("credential_hash", value);
+        }
+        if let Some(value) = &patch.salt {
+            columns.set("salt", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.last_used_at {
+            columns.set("last_used_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl AgentCredential {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentCredential) -> Result<AgentCredential, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.credential_type; columns.push("credential_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.credential_hash; columns.push("credential_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.salt; columns.push("salt"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_used_at; columns.push("last_used_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_credentials DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_credentials ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentCredential) -> Result<AgentCredential, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentCredential>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_credentials WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_credentials WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentCredential>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentCredentialPatch) -> Result<Option<AgentCredential>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.credential_type { params.push(value); sets.push(format!("credential_type = ${}", params.len())); }
-        if let Some(value) = &patch.credential_hash { params.push(value); sets.push(format!("credential_hash = ${}", params.len())); }
-        if let Some(value) = &patch.salt { params.push(value); sets.push(format!("salt = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_credentials SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentCredentialPatch) -> Result<Option<AgentCredential>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE agent_credentials SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_credentials WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
 /// Every table of the schema, in declaration order.
 pub const TABLES: &[&str] = &["users", "workspaces", "projects", "agents", "sessions", "events", "kpis", "tasks", "wiki_entries", "agent_credentials"];
 
-/// Reads every row of `table` through its row struct and returns each row's `Debug` text
-/// (sensitive columns redacted): for diagnostics and tests of the mappings.
-pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
-    match table {
-        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workspaces" => client.query(&format!("SELECT {} FROM workspaces", Workspace::COLUMNS), &[])?.iter().map(|r| Workspace::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "projects" => client.query(&format!("SELECT {} FROM projects", Project::COLUMNS), &[])?.iter().map(|r| Project::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "sessions" => client.query(&format!("SELECT {} FROM sessions", Session::COLUMNS), &[])?.iter().map(|r| Session::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "events" => client.query(&format!("SELECT {} FROM events", Event::COLUMNS), &[])?.iter().map(|r| Event::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "kpis" => client.query(&format!("SELECT {} FROM kpis", Kpi::COLUMNS), &[])?.iter().map(|r| Kpi::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "tasks" => client.query(&format!("SELECT {} FROM tasks", Task::COLUMNS), &[])?.iter().map(|r| Task::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "wiki_entries" => client.query(&format!("SELECT {} FROM wiki_entries", WikiEntry::COLUMNS), &[])?.iter().map(|r| WikiEntry::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_credentials" => client.query(&format!("SELECT {} FROM agent_credentials", AgentCredential::COLUMNS), &[])?.iter().map(|r| AgentCredential::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        _ => Ok(Vec::new()),
-    }
+/// Visits every table's row type, in declaration order.
+pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<User>();
+    visitor.visit::<Workspace>();
+    visitor.visit::<Project>();
+    visitor.visit::<Agent>();
+    visitor.visit::<Session>();
+    visitor.visit::<Event>();
+    visitor.visit::<Kpi>();
+    visitor.visit::<Task>();
+    visitor.visit::<WikiEntry>();
+    visitor.visit::<AgentCredential>();
 }

@@ -380,119 +380,208 @@ impl Validate for TenantPatch {
     }
 }
 
-impl Tenant {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at";
+impl strata::Table for Tenant {
+    const TABLE: &'static str = "tenants";
+    const COLUMNS: &'static str = "id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewTenant;
+    type Patch = TenantPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Tenant {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            status: row.try_get("status")?,
-            plan_type: row.try_get("plan_type")?,
-            max_agents: row.try_get("max_agents")?,
-            max_daily_requests: row.try_get("max_daily_requests")?,
-            max_monthly_tokens: row.try_get("max_monthly_tokens")?,
-            contact_email: row.try_get("contact_email")?,
-            contact_name: row.try_get("contact_name")?,
-            settings: row.try_get("settings")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            slug: row.try_get(2)?,
+            status: row.try_get(3)?,
+            plan_type: row.try_get(4)?,
+            max_agents: row.try_get(5)?,
+            max_daily_requests: row.try_get(6)?,
+            max_monthly_tokens: row.try_get(7)?,
+            contact_email: row.try_get(8)?,
+            contact_name: row.try_get(9)?,
+            settings: row.try_get(10)?,
+            metadata: row.try_get(11)?,
+            created_at: row.try_get(12)?,
+            updated_at: row.try_get(13)?,
+            deleted_at: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTenant {
+        NewTenant {
+            id: Some(self.id),
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            status: Some(self.status),
+            plan_type: Some(self.plan_type),
+            max_agents: Some(self.max_agents),
+            max_daily_requests: Some(self.max_daily_requests),
+            max_monthly_tokens: Some(self.max_monthly_tokens),
+            contact_email: self.contact_email.clone(),
+            contact_name: self.contact_name.clone(),
+            settings: Some(self.settings.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> TenantPatch {
+        TenantPatch {
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            status: Some(self.status),
+            plan_type: Some(self.plan_type),
+            max_agents: Some(self.max_agents),
+            max_daily_requests: Some(self.max_daily_requests),
+            max_monthly_tokens: Some(self.max_monthly_tokens),
+            contact_email: Some(self.contact_email.clone()),
+            contact_name: Some(self.contact_name.clone()),
+            settings: Some(self.settings.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTenant, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.plan_type {
+            columns.set("plan_type", value);
+        }
+        if let Some(value) = &new.max_agents {
+            columns.set("max_agents", value);
+        }
+        if let Some(value) = &new.max_daily_requests {
+            columns.set("max_daily_requests", value);
+        }
+        if let Some(value) = &new.max_monthly_tokens {
+            columns.set("max_monthly_tokens", value);
+        }
+        columns.set("contact_email", &new.contact_email);
+        columns.set("contact_name", &new.contact_name);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a TenantPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.plan_type {
+            columns.set("plan_type", value);
+        }
+        if let Some(value) = &patch.max_agents {
+            columns.set("max_agents", value);
+        }
+        if let Some(value) = &patch.max_daily_requests {
+            columns.set("max_daily_requests", value);
+        }
+        if let Some(value) = &patch.max_monthly_tokens {
+            columns.set("max_monthly_tokens", value);
+        }
+        if let Some(value) = &patch.contact_email {
+            columns.set("contact_email", value);
+        }
+        if let Some(value) = &patch.contact_name {
+            columns.set("contact_name", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Tenant {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTenant) -> Result<Tenant, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.plan_type { columns.push("plan_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_agents { columns.push("max_agents"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_daily_requests { columns.push("max_daily_requests"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_monthly_tokens { columns.push("max_monthly_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.contact_email; columns.push("contact_email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.contact_name; columns.push("contact_name"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO tenants DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO tenants ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTenant) -> Result<Tenant, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Tenant>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenants WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM tenants WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Tenant>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TenantPatch) -> Result<Option<Tenant>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.plan_type { params.push(value); sets.push(format!("plan_type = ${}", params.len())); }
-        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
-        if let Some(value) = &patch.max_daily_requests { params.push(value); sets.push(format!("max_daily_requests = ${}", params.len())); }
-        if let Some(value) = &patch.max_monthly_tokens { params.push(value); sets.push(format!("max_monthly_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.contact_email { params.push(value); sets.push(format!("contact_email = ${}", params.len())); }
-        if let Some(value) = &patch.contact_name { params.push(value); sets.push(format!("contact_name = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE tenants SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantPatch) -> Result<Option<Tenant>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE tenants SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM tenants WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `slug`, if any.
-    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Tenant>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenants WHERE slug = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `slug` (and not soft-deleted), if any.
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Tenant>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at FROM tenants WHERE slug = $1 AND deleted_at IS NULL", &[slug])
     }
 }
 
@@ -699,128 +788,214 @@ impl Validate for UserPatch {
     }
 }
 
-impl User {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at";
+impl strata::Table for User {
+    const TABLE: &'static str = "users";
+    const COLUMNS: &'static str = "id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewUser;
+    type Patch = UserPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(User {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            email: row.try_get("email")?,
-            username: row.try_get("username")?,
-            password_hash: row.try_get("password_hash")?,
-            first_name: row.try_get("first_name")?,
-            last_name: row.try_get("last_name")?,
-            avatar_url: row.try_get("avatar_url")?,
-            status: row.try_get("status")?,
-            email_verified: row.try_get("email_verified")?,
-            last_login_at: row.try_get("last_login_at")?,
-            role: row.try_get("role")?,
-            permissions: row.try_get("permissions")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            email: row.try_get(2)?,
+            username: row.try_get(3)?,
+            password_hash: row.try_get(4)?,
+            first_name: row.try_get(5)?,
+            last_name: row.try_get(6)?,
+            avatar_url: row.try_get(7)?,
+            status: row.try_get(8)?,
+            email_verified: row.try_get(9)?,
+            last_login_at: row.try_get(10)?,
+            role: row.try_get(11)?,
+            permissions: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
+            deleted_at: row.try_get(15)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUser {
+        NewUser {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            email: self.email.clone(),
+            username: self.username.clone(),
+            password_hash: self.password_hash.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            avatar_url: self.avatar_url.clone(),
+            status: Some(self.status),
+            email_verified: Some(self.email_verified),
+            last_login_at: self.last_login_at,
+            role: Some(self.role),
+            permissions: Some(self.permissions.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> UserPatch {
+        UserPatch {
+            tenant_id: Some(self.tenant_id),
+            email: Some(self.email.clone()),
+            username: Some(self.username.clone()),
+            password_hash: Some(self.password_hash.clone()),
+            first_name: Some(self.first_name.clone()),
+            last_name: Some(self.last_name.clone()),
+            avatar_url: Some(self.avatar_url.clone()),
+            status: Some(self.status),
+            email_verified: Some(self.email_verified),
+            last_login_at: Some(self.last_login_at),
+            role: Some(self.role),
+            permissions: Some(self.permissions.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUser, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("email", &new.email);
+        columns.set("username", &new.username);
+        columns.set("password_hash", &new.password_hash);
+        columns.set("first_name", &new.first_name);
+        columns.set("last_name", &new.last_name);
+        columns.set("avatar_url", &new.avatar_url);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.email_verified {
+            columns.set("email_verified", value);
+        }
+        columns.set("last_login_at", &new.last_login_at);
+        if let Some(value) = &new.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &new.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a UserPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.email {
+            columns.set("email", value);
+        }
+        if let Some(value) = &patch.username {
+            columns.set("username", value);
+        }
+        if let Some(value) = &patch.password_hash {
+            columns.set("password_hash", value);
+        }
+        if let Some(value) = &patch.first_name {
+            columns.set("first_name", value);
+        }
+        if let Some(value) = &patch.last_name {
+            columns.set("last_name", value);
+        }
+        if let Some(value) = &patch.avatar_url {
+            columns.set("avatar_url", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.email_verified {
+            columns.set("email_verified", value);
+        }
+        if let Some(value) = &patch.last_login_at {
+            columns.set("last_login_at", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUser) -> Result<User, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email; columns.push("email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.username; columns.push("username"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.password_hash; columns.push("password_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.first_name; columns.push("first_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_name; columns.push("last_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.avatar_url; columns.push("avatar_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.email_verified { columns.push("email_verified"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_login_at; columns.push("last_login_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.role { columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.permissions { columns.push("permissions"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO users DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO users ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM users WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
-        if let Some(value) = &patch.username { params.push(value); sets.push(format!("username = ${}", params.len())); }
-        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
-        if let Some(value) = &patch.first_name { params.push(value); sets.push(format!("first_name = ${}", params.len())); }
-        if let Some(value) = &patch.last_name { params.push(value); sets.push(format!("last_name = ${}", params.len())); }
-        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.email_verified { params.push(value); sets.push(format!("email_verified = ${}", params.len())); }
-        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `tenant_id, email`, if any.
-    pub fn find_by_tenant_id_and_email(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, email: &String) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE tenant_id = $1 AND email = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, email])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `tenant_id, email` (and not soft-deleted), if any.
+    pub fn find_by_tenant_id_and_email(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, email: &String) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND email = $2 AND deleted_at IS NULL", &[tenant_id, email])
     }
 }
 
@@ -1102,149 +1277,283 @@ impl Validate for AgentPatch {
     }
 }
 
-impl Agent {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at";
+impl strata::Table for Agent {
+    const TABLE: &'static str = "agents";
+    const COLUMNS: &'static str = "id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewAgent;
+    type Patch = AgentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Agent {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            model_provider: row.try_get("model_provider")?,
-            model_name: row.try_get("model_name")?,
-            temperature: row.try_get("temperature")?,
-            max_tokens: row.try_get("max_tokens")?,
-            system_prompt: row.try_get("system_prompt")?,
-            capabilities: row.try_get("capabilities")?,
-            tools: row.try_get("tools")?,
-            timeout_seconds: row.try_get("timeout_seconds")?,
-            max_iterations: row.try_get("max_iterations")?,
-            memory_enabled: row.try_get("memory_enabled")?,
-            status: row.try_get("status")?,
-            version: row.try_get("version")?,
-            tags: row.try_get("tags")?,
-            config: row.try_get("config")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            model_provider: row.try_get(5)?,
+            model_name: row.try_get(6)?,
+            temperature: row.try_get(7)?,
+            max_tokens: row.try_get(8)?,
+            system_prompt: row.try_get(9)?,
+            capabilities: row.try_get(10)?,
+            tools: row.try_get(11)?,
+            timeout_seconds: row.try_get(12)?,
+            max_iterations: row.try_get(13)?,
+            memory_enabled: row.try_get(14)?,
+            status: row.try_get(15)?,
+            version: row.try_get(16)?,
+            tags: row.try_get(17)?,
+            config: row.try_get(18)?,
+            metadata: row.try_get(19)?,
+            created_at: row.try_get(20)?,
+            updated_at: row.try_get(21)?,
+            deleted_at: row.try_get(22)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgent {
+        NewAgent {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            model_provider: Some(self.model_provider.clone()),
+            model_name: Some(self.model_name.clone()),
+            temperature: Some(self.temperature),
+            max_tokens: Some(self.max_tokens),
+            system_prompt: self.system_prompt.clone(),
+            capabilities: Some(self.capabilities.clone()),
+            tools: Some(self.tools.clone()),
+            timeout_seconds: Some(self.timeout_seconds),
+            max_iterations: Some(self.max_iterations),
+            memory_enabled: Some(self.memory_enabled),
+            status: Some(self.status),
+            version: Some(self.version.clone()),
+            tags: Some(self.tags.clone()),
+            config: Some(self.config.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentPatch {
+        AgentPatch {
+            tenant_id: Some(self.tenant_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            model_provider: Some(self.model_provider.clone()),
+            model_name: Some(self.model_name.clone()),
+            temperature: Some(self.temperature),
+            max_tokens: Some(self.max_tokens),
+            system_prompt: Some(self.system_prompt.clone()),
+            capabilities: Some(self.capabilities.clone()),
+            tools: Some(self.tools.clone()),
+            timeout_seconds: Some(self.timeout_seconds),
+            max_iterations: Some(self.max_iterations),
+            memory_enabled: Some(self.memory_enabled),
+            status: Some(self.status),
+            version: Some(self.version.clone()),
+            tags: Some(self.tags.clone()),
+            config: Some(self.config.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        if let Some(value) = &new.model_provider {
+            columns.set("model_provider", value);
+        }
+        if let Some(value) = &new.model_name {
+            columns.set("model_name", value);
+        }
+        if let Some(value) = &new.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &new.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        columns.set("system_prompt", &new.system_prompt);
+        if let Some(value) = &new.capabilities {
+            columns.set("capabilities", value);
+        }
+        if let Some(value) = &new.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &new.timeout_seconds {
+            columns.set("timeout_seconds", value);
+        }
+        if let Some(value) = &new.max_iterations {
+            columns.set("max_iterations", value);
+        }
+        if let Some(value) = &new.memory_enabled {
+            columns.set("memory_enabled", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &new.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &new.config {
+            columns.set("config", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.model_provider {
+            columns.set("model_provider", value);
+        }
+        if let Some(value) = &patch.model_name {
+            columns.set("model_name", value);
+        }
+        if let Some(value) = &patch.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &patch.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        if let Some(value) = &patch.system_prompt {
+            columns.set("system_prompt", value);
+        }
+        if let Some(value) = &patch.capabilities {
+            columns.set("capabilities", value);
+        }
+        if let Some(value) = &patch.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &patch.timeout_seconds {
+            columns.set("timeout_seconds", value);
+        }
+        if let Some(value) = &patch.max_iterations {
+            columns.set("max_iterations", value);
+        }
+        if let Some(value) = &patch.memory_enabled {
+            columns.set("memory_enabled", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &patch.config {
+            columns.set("config", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgent) -> Result<Agent, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.model_provider { columns.push("model_provider"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.model_name { columns.push("model_name"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.temperature { columns.push("temperature"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_tokens { columns.push("max_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.system_prompt; columns.push("system_prompt"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.capabilities { columns.push("capabilities"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tools { columns.push("tools"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timeout_seconds { columns.push("timeout_seconds"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_iterations { columns.push("max_iterations"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.memory_enabled { columns.push("memory_enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tags { columns.push("tags"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.config { columns.push("config"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agents WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.model_provider { params.push(value); sets.push(format!("model_provider = ${}", params.len())); }
-        if let Some(value) = &patch.model_name { params.push(value); sets.push(format!("model_name = ${}", params.len())); }
-        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
-        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
-        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
-        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
-        if let Some(value) = &patch.timeout_seconds { params.push(value); sets.push(format!("timeout_seconds = ${}", params.len())); }
-        if let Some(value) = &patch.max_iterations { params.push(value); sets.push(format!("max_iterations = ${}", params.len())); }
-        if let Some(value) = &patch.memory_enabled { params.push(value); sets.push(format!("memory_enabled = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
-        if let Some(value) = &patch.config { params.push(value); sets.push(format!("config = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `tenant_id, slug`, if any.
-    pub fn find_by_tenant_id_and_slug(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE tenant_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[tenant_id, slug])
     }
 }
 
@@ -1399,125 +1708,198 @@ impl Validate for ConversationPatch {
     }
 }
 
-impl Conversation {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at";
+impl strata::Table for Conversation {
+    const TABLE: &'static str = "conversations";
+    const COLUMNS: &'static str = "id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewConversation;
+    type Patch = ConversationPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Conversation {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            agent_id: row.try_get("agent_id")?,
-            user_id: row.try_get("user_id")?,
-            title: row.try_get("title")?,
-            status: row.try_get("status")?,
-            context: row.try_get("context")?,
-            metadata: row.try_get("metadata")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            agent_id: row.try_get(2)?,
+            user_id: row.try_get(3)?,
+            title: row.try_get(4)?,
+            status: row.try_get(5)?,
+            context: row.try_get(6)?,
+            metadata: row.try_get(7)?,
+            started_at: row.try_get(8)?,
+            completed_at: row.try_get(9)?,
+            created_at: row.try_get(10)?,
+            updated_at: row.try_get(11)?,
+            deleted_at: row.try_get(12)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewConversation {
+        NewConversation {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            agent_id: self.agent_id,
+            user_id: self.user_id,
+            title: self.title.clone(),
+            status: Some(self.status),
+            context: Some(self.context.clone()),
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: self.completed_at,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> ConversationPatch {
+        ConversationPatch {
+            tenant_id: Some(self.tenant_id),
+            agent_id: Some(self.agent_id),
+            user_id: Some(self.user_id),
+            title: Some(self.title.clone()),
+            status: Some(self.status),
+            context: Some(self.context.clone()),
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewConversation, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("title", &new.title);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.context {
+            columns.set("context", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.started_at {
+            columns.set("started_at", value);
+        }
+        columns.set("completed_at", &new.completed_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a ConversationPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.context {
+            columns.set("context", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Conversation {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewConversation) -> Result<Conversation, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.context { columns.push("context"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.started_at { columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO conversations DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO conversations ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewConversation) -> Result<Conversation, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Conversation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM conversations WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM conversations WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Conversation>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ConversationPatch) -> Result<Option<Conversation>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.context { params.push(value); sets.push(format!("context = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE conversations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ConversationPatch) -> Result<Option<Conversation>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE conversations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM conversations WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1686,101 +2068,164 @@ impl Validate for MessagePatch {
     }
 }
 
-impl Message {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, conversation_id, role, content, token_count, model, tool_calls, tool_results, latency_ms, metadata, created_at, sequence_number";
+impl strata::Table for Message {
+    const TABLE: &'static str = "messages";
+    const COLUMNS: &'static str = "id, tenant_id, conversation_id, role, content, token_count, model, tool_calls, tool_results, latency_ms, metadata, created_at, sequence_number";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewMessage;
+    type Patch = MessagePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Message {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            conversation_id: row.try_get("conversation_id")?,
-            role: row.try_get("role")?,
-            content: row.try_get("content")?,
-            token_count: row.try_get("token_count")?,
-            model: row.try_get("model")?,
-            tool_calls: row.try_get("tool_calls")?,
-            tool_results: row.try_get("tool_results")?,
-            latency_ms: row.try_get("latency_ms")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            sequence_number: row.try_get("sequence_number")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            conversation_id: row.try_get(2)?,
+            role: row.try_get(3)?,
+            content: row.try_get(4)?,
+            token_count: row.try_get(5)?,
+            model: row.try_get(6)?,
+            tool_calls: row.try_get(7)?,
+            tool_results: row.try_get(8)?,
+            latency_ms: row.try_get(9)?,
+            metadata: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            sequence_number: row.try_get(12)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewMessage {
+        NewMessage {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            conversation_id: self.conversation_id,
+            role: self.role,
+            content: self.content.clone(),
+            token_count: self.token_count,
+            model: self.model.clone(),
+            tool_calls: Some(self.tool_calls.clone()),
+            tool_results: Some(self.tool_results.clone()),
+            latency_ms: self.latency_ms,
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            sequence_number: self.sequence_number,
+        }
+    }
+
+    fn to_patch(&self) -> MessagePatch {
+        MessagePatch {
+            tenant_id: Some(self.tenant_id),
+            conversation_id: Some(self.conversation_id),
+            role: Some(self.role),
+            content: Some(self.content.clone()),
+            token_count: Some(self.token_count),
+            model: Some(self.model.clone()),
+            tool_calls: Some(self.tool_calls.clone()),
+            tool_results: Some(self.tool_results.clone()),
+            latency_ms: Some(self.latency_ms),
+            metadata: Some(self.metadata.clone()),
+            sequence_number: Some(self.sequence_number),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMessage, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("conversation_id", &new.conversation_id);
+        columns.set("role", &new.role);
+        columns.set("content", &new.content);
+        columns.set("token_count", &new.token_count);
+        columns.set("model", &new.model);
+        if let Some(value) = &new.tool_calls {
+            columns.set("tool_calls", value);
+        }
+        if let Some(value) = &new.tool_results {
+            columns.set("tool_results", value);
+        }
+        columns.set("latency_ms", &new.latency_ms);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("sequence_number", &new.sequence_number);
+    }
+
+    fn bind_patch<'a>(patch: &'a MessagePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.conversation_id {
+            columns.set("conversation_id", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.token_count {
+            columns.set("token_count", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.tool_calls {
+            columns.set("tool_calls", value);
+        }
+        if let Some(value) = &patch.tool_results {
+            columns.set("tool_results", value);
+        }
+        if let Some(value) = &patch.latency_ms {
+            columns.set("latency_ms", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.sequence_number {
+            columns.set("sequence_number", value);
+        }
+    }
+}
+
+impl Message {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMessage) -> Result<Message, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.conversation_id; columns.push("conversation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.role; columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.token_count; columns.push("token_count"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.model; columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tool_calls { columns.push("tool_calls"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tool_results { columns.push("tool_results"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.latency_ms; columns.push("latency_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.sequence_number; columns.push("sequence_number"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO messages DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO messages ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMessage) -> Result<Message, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Message>, postgres::Error> {
-        let sql = format!("SELECT {} FROM messages WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM messages WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Message>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &MessagePatch) -> Result<Option<Message>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.conversation_id { params.push(value); sets.push(format!("conversation_id = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.token_count { params.push(value); sets.push(format!("token_count = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.tool_calls { params.push(value); sets.push(format!("tool_calls = ${}", params.len())); }
-        if let Some(value) = &patch.tool_results { params.push(value); sets.push(format!("tool_results = ${}", params.len())); }
-        if let Some(value) = &patch.latency_ms { params.push(value); sets.push(format!("latency_ms = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.sequence_number { params.push(value); sets.push(format!("sequence_number = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE messages SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &MessagePatch) -> Result<Option<Message>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM messages", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1951,107 +2396,176 @@ impl Validate for ToolExecutionPatch {
     }
 }
 
-impl ToolExecution {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, conversation_id, message_id, message_created_at, agent_id, tool_name, tool_input, tool_output, status, error_message, execution_time_ms, metadata, started_at, completed_at";
+impl strata::Table for ToolExecution {
+    const TABLE: &'static str = "tool_executions";
+    const COLUMNS: &'static str = "id, tenant_id, conversation_id, message_id, message_created_at, agent_id, tool_name, tool_input, tool_output, status, error_message, execution_time_ms, metadata, started_at, completed_at";
+    const KEY: &'static str = "id = $1 AND started_at = $2";
+    type New = NewToolExecution;
+    type Patch = ToolExecutionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ToolExecution {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            conversation_id: row.try_get("conversation_id")?,
-            message_id: row.try_get("message_id")?,
-            message_created_at: row.try_get("message_created_at")?,
-            agent_id: row.try_get("agent_id")?,
-            tool_name: row.try_get("tool_name")?,
-            tool_input: row.try_get("tool_input")?,
-            tool_output: row.try_get("tool_output")?,
-            status: row.try_get("status")?,
-            error_message: row.try_get("error_message")?,
-            execution_time_ms: row.try_get("execution_time_ms")?,
-            metadata: row.try_get("metadata")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            conversation_id: row.try_get(2)?,
+            message_id: row.try_get(3)?,
+            message_created_at: row.try_get(4)?,
+            agent_id: row.try_get(5)?,
+            tool_name: row.try_get(6)?,
+            tool_input: row.try_get(7)?,
+            tool_output: row.try_get(8)?,
+            status: row.try_get(9)?,
+            error_message: row.try_get(10)?,
+            execution_time_ms: row.try_get(11)?,
+            metadata: row.try_get(12)?,
+            started_at: row.try_get(13)?,
+            completed_at: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.started_at]
+    }
+
+    fn to_new(&self) -> NewToolExecution {
+        NewToolExecution {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            conversation_id: self.conversation_id,
+            message_id: self.message_id,
+            message_created_at: self.message_created_at,
+            agent_id: self.agent_id,
+            tool_name: self.tool_name.clone(),
+            tool_input: Some(self.tool_input.clone()),
+            tool_output: self.tool_output.clone(),
+            status: self.status,
+            error_message: self.error_message.clone(),
+            execution_time_ms: self.execution_time_ms,
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: self.completed_at,
+        }
+    }
+
+    fn to_patch(&self) -> ToolExecutionPatch {
+        ToolExecutionPatch {
+            tenant_id: Some(self.tenant_id),
+            conversation_id: Some(self.conversation_id),
+            message_id: Some(self.message_id),
+            message_created_at: Some(self.message_created_at),
+            agent_id: Some(self.agent_id),
+            tool_name: Some(self.tool_name.clone()),
+            tool_input: Some(self.tool_input.clone()),
+            tool_output: Some(self.tool_output.clone()),
+            status: Some(self.status),
+            error_message: Some(self.error_message.clone()),
+            execution_time_ms: Some(self.execution_time_ms),
+            metadata: Some(self.metadata.clone()),
+            completed_at: Some(self.completed_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewToolExecution, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("conversation_id", &new.conversation_id);
+        columns.set("message_id", &new.message_id);
+        columns.set("message_created_at", &new.message_created_at);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("tool_name", &new.tool_name);
+        if let Some(value) = &new.tool_input {
+            columns.set("tool_input", value);
+        }
+        columns.set("tool_output", &new.tool_output);
+        columns.set("status", &new.status);
+        columns.set("error_message", &new.error_message);
+        columns.set("execution_time_ms", &new.execution_time_ms);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.started_at {
+            columns.set("started_at", value);
+        }
+        columns.set("completed_at", &new.completed_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a ToolExecutionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.conversation_id {
+            columns.set("conversation_id", value);
+        }
+        if let Some(value) = &patch.message_id {
+            columns.set("message_id", value);
+        }
+        if let Some(value) = &patch.message_created_at {
+            columns.set("message_created_at", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.tool_name {
+            columns.set("tool_name", value);
+        }
+        if let Some(value) = &patch.tool_input {
+            columns.set("tool_input", value);
+        }
+        if let Some(value) = &patch.tool_output {
+            columns.set("tool_output", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.execution_time_ms {
+            columns.set("execution_time_ms", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+    }
+}
+
+impl ToolExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewToolExecution) -> Result<ToolExecution, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.conversation_id; columns.push("conversation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_id; columns.push("message_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_created_at; columns.push("message_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tool_name; columns.push("tool_name"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tool_input { columns.push("tool_input"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tool_output; columns.push("tool_output"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.execution_time_ms; columns.push("execution_time_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.started_at { columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO tool_executions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO tool_executions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewToolExecution) -> Result<ToolExecution, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ToolExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tool_executions WHERE id = $1 AND started_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, started_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM tool_executions WHERE id = $1 AND started_at = $2", &[id, started_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ToolExecution>, postgres::Error> {
+        strata::table::get(db, &[id, started_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>, patch: &ToolExecutionPatch) -> Result<Option<ToolExecution>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, started_at];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.conversation_id { params.push(value); sets.push(format!("conversation_id = ${}", params.len())); }
-        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
-        if let Some(value) = &patch.message_created_at { params.push(value); sets.push(format!("message_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.tool_name { params.push(value); sets.push(format!("tool_name = ${}", params.len())); }
-        if let Some(value) = &patch.tool_input { params.push(value); sets.push(format!("tool_input = ${}", params.len())); }
-        if let Some(value) = &patch.tool_output { params.push(value); sets.push(format!("tool_output = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.execution_time_ms { params.push(value); sets.push(format!("execution_time_ms = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, started_at)?);
-        }
-        let sql = format!("UPDATE tool_executions SET {} WHERE id = $1 AND started_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>, patch: &ToolExecutionPatch) -> Result<Option<ToolExecution>, strata::Error> {
+        strata::table::update(db, &[id, started_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, started_at])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM tool_executions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2220,120 +2734,185 @@ impl Validate for ApiKeyPatch {
     }
 }
 
-impl ApiKey {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at";
+impl strata::Table for ApiKey {
+    const TABLE: &'static str = "api_keys";
+    const COLUMNS: &'static str = "id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewApiKey;
+    type Patch = ApiKeyPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ApiKey {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("name")?,
-            key_hash: row.try_get("key_hash")?,
-            key_prefix: row.try_get("key_prefix")?,
-            scopes: row.try_get("scopes")?,
-            status: row.try_get("status")?,
-            expires_at: row.try_get("expires_at")?,
-            last_used_at: row.try_get("last_used_at")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            name: row.try_get(3)?,
+            key_hash: row.try_get(4)?,
+            key_prefix: row.try_get(5)?,
+            scopes: row.try_get(6)?,
+            status: row.try_get(7)?,
+            expires_at: row.try_get(8)?,
+            last_used_at: row.try_get(9)?,
+            metadata: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewApiKey {
+        NewApiKey {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            user_id: self.user_id,
+            name: self.name.clone(),
+            key_hash: self.key_hash.clone(),
+            key_prefix: self.key_prefix.clone(),
+            scopes: Some(self.scopes.clone()),
+            status: Some(self.status),
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> ApiKeyPatch {
+        ApiKeyPatch {
+            tenant_id: Some(self.tenant_id),
+            user_id: Some(self.user_id),
+            name: Some(self.name.clone()),
+            key_hash: Some(self.key_hash.clone()),
+            key_prefix: Some(self.key_prefix.clone()),
+            scopes: Some(self.scopes.clone()),
+            status: Some(self.status),
+            expires_at: Some(self.expires_at),
+            last_used_at: Some(self.last_used_at),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewApiKey, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("name", &new.name);
+        columns.set("key_hash", &new.key_hash);
+        columns.set("key_prefix", &new.key_prefix);
+        if let Some(value) = &new.scopes {
+            columns.set("scopes", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("expires_at", &new.expires_at);
+        columns.set("last_used_at", &new.last_used_at);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ApiKeyPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.key_hash {
+            columns.set("key_hash", value);
+        }
+        if let Some(value) = &patch.key_prefix {
+            columns.set("key_prefix", value);
+        }
+        if let Some(value) = &patch.scopes {
+            columns.set("scopes", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.last_used_at {
+            columns.set("last_used_at", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl ApiKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.key_hash; columns.push("key_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.key_prefix; columns.push("key_prefix"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.scopes { columns.push("scopes"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_used_at; columns.push("last_used_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO api_keys DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO api_keys ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM api_keys WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.key_hash { params.push(value); sets.push(format!("key_hash = ${}", params.len())); }
-        if let Some(value) = &patch.key_prefix { params.push(value); sets.push(format!("key_prefix = ${}", params.len())); }
-        if let Some(value) = &patch.scopes { params.push(value); sets.push(format!("scopes = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE api_keys SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(client: &mut impl postgres::GenericClient, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE key_hash = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[key_hash])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE key_hash = $1", &[key_hash])
     }
 }
 
@@ -2500,104 +3079,169 @@ impl Validate for AuditLogPatch {
     }
 }
 
-impl AuditLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, status, error_message, metadata, \"timestamp\"";
+impl strata::Table for AuditLog {
+    const TABLE: &'static str = "audit_logs";
+    const COLUMNS: &'static str = "id, tenant_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, status, error_message, metadata, \"timestamp\"";
+    const KEY: &'static str = "id = $1 AND \"timestamp\" = $2";
+    type New = NewAuditLog;
+    type Patch = AuditLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AuditLog {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            user_id: row.try_get("user_id")?,
-            action: row.try_get("action")?,
-            resource_type: row.try_get("resource_type")?,
-            resource_id: row.try_get("resource_id")?,
-            old_values: row.try_get("old_values")?,
-            new_values: row.try_get("new_values")?,
-            ip_address: row.try_get("ip_address")?,
-            user_agent: row.try_get("user_agent")?,
-            status: row.try_get("status")?,
-            error_message: row.try_get("error_message")?,
-            metadata: row.try_get("metadata")?,
-            timestamp: row.try_get("timestamp")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            action: row.try_get(3)?,
+            resource_type: row.try_get(4)?,
+            resource_id: row.try_get(5)?,
+            old_values: row.try_get(6)?,
+            new_values: row.try_get(7)?,
+            ip_address: row.try_get(8)?,
+            user_agent: row.try_get(9)?,
+            status: row.try_get(10)?,
+            error_message: row.try_get(11)?,
+            metadata: row.try_get(12)?,
+            timestamp: row.try_get(13)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.timestamp]
+    }
+
+    fn to_new(&self) -> NewAuditLog {
+        NewAuditLog {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            user_id: self.user_id,
+            action: self.action.clone(),
+            resource_type: self.resource_type.clone(),
+            resource_id: self.resource_id,
+            old_values: self.old_values.clone(),
+            new_values: self.new_values.clone(),
+            ip_address: self.ip_address,
+            user_agent: self.user_agent.clone(),
+            status: Some(self.status),
+            error_message: self.error_message.clone(),
+            metadata: Some(self.metadata.clone()),
+            timestamp: Some(self.timestamp),
+        }
+    }
+
+    fn to_patch(&self) -> AuditLogPatch {
+        AuditLogPatch {
+            tenant_id: Some(self.tenant_id),
+            user_id: Some(self.user_id),
+            action: Some(self.action.clone()),
+            resource_type: Some(self.resource_type.clone()),
+            resource_id: Some(self.resource_id),
+            old_values: Some(self.old_values.clone()),
+            new_values: Some(self.new_values.clone()),
+            ip_address: Some(self.ip_address),
+            user_agent: Some(self.user_agent.clone()),
+            status: Some(self.status),
+            error_message: Some(self.error_message.clone()),
+            metadata: Some(self.metadata.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAuditLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("action", &new.action);
+        columns.set("resource_type", &new.resource_type);
+        columns.set("resource_id", &new.resource_id);
+        columns.set("old_values", &new.old_values);
+        columns.set("new_values", &new.new_values);
+        columns.set("ip_address", &new.ip_address);
+        columns.set("user_agent", &new.user_agent);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("error_message", &new.error_message);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AuditLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.action {
+            columns.set("action", value);
+        }
+        if let Some(value) = &patch.resource_type {
+            columns.set("resource_type", value);
+        }
+        if let Some(value) = &patch.resource_id {
+            columns.set("resource_id", value);
+        }
+        if let Some(value) = &patch.old_values {
+            columns.set("old_values", value);
+        }
+        if let Some(value) = &patch.new_values {
+            columns.set("new_values", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+    }
+}
+
+impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.action; columns.push("action"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.resource_type; columns.push("resource_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.resource_id; columns.push("resource_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.old_values; columns.push("old_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.new_values; columns.push("new_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timestamp { columns.push("\"timestamp\""); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO audit_logs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO audit_logs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM audit_logs WHERE id = $1 AND \"timestamp\" = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, timestamp])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM audit_logs WHERE id = $1 AND \"timestamp\" = $2", &[id, timestamp])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
+        strata::table::get(db, &[id, timestamp])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, timestamp];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
-        if let Some(value) = &patch.resource_type { params.push(value); sets.push(format!("resource_type = ${}", params.len())); }
-        if let Some(value) = &patch.resource_id { params.push(value); sets.push(format!("resource_id = ${}", params.len())); }
-        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
-        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, timestamp)?);
-        }
-        let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 AND \"timestamp\" = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        strata::table::update(db, &[id, timestamp], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, timestamp])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM audit_logs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2796,128 +3440,220 @@ impl Validate for WorkflowPatch {
     }
 }
 
-impl Workflow {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at";
+impl strata::Table for Workflow {
+    const TABLE: &'static str = "workflows";
+    const COLUMNS: &'static str = "id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewWorkflow;
+    type Patch = WorkflowPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Workflow {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            definition: row.try_get("definition")?,
-            agent_ids: row.try_get("agent_ids")?,
-            timeout_seconds: row.try_get("timeout_seconds")?,
-            retry_config: row.try_get("retry_config")?,
-            status: row.try_get("status")?,
-            version: row.try_get("version")?,
-            tags: row.try_get("tags")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            definition: row.try_get(5)?,
+            agent_ids: row.try_get(6)?,
+            timeout_seconds: row.try_get(7)?,
+            retry_config: row.try_get(8)?,
+            status: row.try_get(9)?,
+            version: row.try_get(10)?,
+            tags: row.try_get(11)?,
+            metadata: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
+            deleted_at: row.try_get(15)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkflow {
+        NewWorkflow {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            definition: self.definition.clone(),
+            agent_ids: Some(self.agent_ids.clone()),
+            timeout_seconds: Some(self.timeout_seconds),
+            retry_config: Some(self.retry_config.clone()),
+            status: Some(self.status),
+            version: Some(self.version.clone()),
+            tags: Some(self.tags.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> WorkflowPatch {
+        WorkflowPatch {
+            tenant_id: Some(self.tenant_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            definition: Some(self.definition.clone()),
+            agent_ids: Some(self.agent_ids.clone()),
+            timeout_seconds: Some(self.timeout_seconds),
+            retry_config: Some(self.retry_config.clone()),
+            status: Some(self.status),
+            version: Some(self.version.clone()),
+            tags: Some(self.tags.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkflow, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        columns.set("definition", &new.definition);
+        if let Some(value) = &new.agent_ids {
+            columns.set("agent_ids", value);
+        }
+        if let Some(value) = &new.timeout_seconds {
+            columns.set("timeout_seconds", value);
+        }
+        if let Some(value) = &new.retry_config {
+            columns.set("retry_config", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &new.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkflowPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.definition {
+            columns.set("definition", value);
+        }
+        if let Some(value) = &patch.agent_ids {
+            columns.set("agent_ids", value);
+        }
+        if let Some(value) = &patch.timeout_seconds {
+            columns.set("timeout_seconds", value);
+        }
+        if let Some(value) = &patch.retry_config {
+            columns.set("retry_config", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Workflow {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkflow) -> Result<Workflow, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.definition; columns.push("definition"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.agent_ids { columns.push("agent_ids"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timeout_seconds { columns.push("timeout_seconds"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.retry_config { columns.push("retry_config"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tags { columns.push("tags"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workflows DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workflows ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflow) -> Result<Workflow, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflows WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workflows WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.definition { params.push(value); sets.push(format!("definition = ${}", params.len())); }
-        if let Some(value) = &patch.agent_ids { params.push(value); sets.push(format!("agent_ids = ${}", params.len())); }
-        if let Some(value) = &patch.timeout_seconds { params.push(value); sets.push(format!("timeout_seconds = ${}", params.len())); }
-        if let Some(value) = &patch.retry_config { params.push(value); sets.push(format!("retry_config = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workflows SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE workflows SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workflows WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `tenant_id, slug`, if any.
-    pub fn find_by_tenant_id_and_slug(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Workflow>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflows WHERE tenant_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Workflow>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[tenant_id, slug])
     }
 }
 
@@ -3098,126 +3834,201 @@ impl Validate for WorkflowExecutionPatch {
     }
 }
 
-impl WorkflowExecution {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at";
+impl strata::Table for WorkflowExecution {
+    const TABLE: &'static str = "workflow_executions";
+    const COLUMNS: &'static str = "id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewWorkflowExecution;
+    type Patch = WorkflowExecutionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(WorkflowExecution {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            workflow_id: row.try_get("workflow_id")?,
-            user_id: row.try_get("user_id")?,
-            status: row.try_get("status")?,
-            current_step: row.try_get("current_step")?,
-            input_data: row.try_get("input_data")?,
-            output_data: row.try_get("output_data")?,
-            error_message: row.try_get("error_message")?,
-            steps_completed: row.try_get("steps_completed")?,
-            steps_total: row.try_get("steps_total")?,
-            metadata: row.try_get("metadata")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            workflow_id: row.try_get(2)?,
+            user_id: row.try_get(3)?,
+            status: row.try_get(4)?,
+            current_step: row.try_get(5)?,
+            input_data: row.try_get(6)?,
+            output_data: row.try_get(7)?,
+            error_message: row.try_get(8)?,
+            steps_completed: row.try_get(9)?,
+            steps_total: row.try_get(10)?,
+            metadata: row.try_get(11)?,
+            started_at: row.try_get(12)?,
+            completed_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkflowExecution {
+        NewWorkflowExecution {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            workflow_id: self.workflow_id,
+            user_id: self.user_id,
+            status: Some(self.status),
+            current_step: self.current_step.clone(),
+            input_data: Some(self.input_data.clone()),
+            output_data: self.output_data.clone(),
+            error_message: self.error_message.clone(),
+            steps_completed: Some(self.steps_completed),
+            steps_total: self.steps_total,
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: self.completed_at,
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> WorkflowExecutionPatch {
+        WorkflowExecutionPatch {
+            tenant_id: Some(self.tenant_id),
+            workflow_id: Some(self.workflow_id),
+            user_id: Some(self.user_id),
+            status: Some(self.status),
+            current_step: Some(self.current_step.clone()),
+            input_data: Some(self.input_data.clone()),
+            output_data: Some(self.output_data.clone()),
+            error_message: Some(self.error_message.clone()),
+            steps_completed: Some(self.steps_completed),
+            steps_total: Some(self.steps_total),
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkflowExecution, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("workflow_id", &new.workflow_id);
+        columns.set("user_id", &new.user_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("current_step", &new.current_step);
+        if let Some(value) = &new.input_data {
+            columns.set("input_data", value);
+        }
+        columns.set("output_data", &new.output_data);
+        columns.set("error_message", &new.error_message);
+        if let Some(value) = &new.steps_completed {
+            columns.set("steps_completed", value);
+        }
+        columns.set("steps_total", &new.steps_total);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.started_at {
+            columns.set("started_at", value);
+        }
+        columns.set("completed_at", &new.completed_at);
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkflowExecutionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.workflow_id {
+            columns.set("workflow_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.current_step {
+            columns.set("current_step", value);
+        }
+        if let Some(value) = &patch.input_data {
+            columns.set("input_data", value);
+        }
+        if let Some(value) = &patch.output_data {
+            columns.set("output_data", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.steps_completed {
+            columns.set("steps_completed", value);
+        }
+        if let Some(value) = &patch.steps_total {
+            columns.set("steps_total", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl WorkflowExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkflowExecution) -> Result<WorkflowExecution, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workflow_id; columns.push("workflow_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.current_step; columns.push("current_step"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.input_data { columns.push("input_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output_data; columns.push("output_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.steps_completed { columns.push("steps_completed"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.steps_total; columns.push("steps_total"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.started_at { columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workflow_executions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workflow_executions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflowExecution) -> Result<WorkflowExecution, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workflow_executions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.workflow_id { params.push(value); sets.push(format!("workflow_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.current_step { params.push(value); sets.push(format!("current_step = ${}", params.len())); }
-        if let Some(value) = &patch.input_data { params.push(value); sets.push(format!("input_data = ${}", params.len())); }
-        if let Some(value) = &patch.output_data { params.push(value); sets.push(format!("output_data = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.steps_completed { params.push(value); sets.push(format!("steps_completed = ${}", params.len())); }
-        if let Some(value) = &patch.steps_total { params.push(value); sets.push(format!("steps_total = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workflow_executions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workflow_executions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3435,128 +4246,222 @@ impl Validate for CollectionPatch {
     }
 }
 
-impl Collection {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at";
+impl strata::Table for Collection {
+    const TABLE: &'static str = "collections";
+    const COLUMNS: &'static str = "id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewCollection;
+    type Patch = CollectionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Collection {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            embedding_model: row.try_get("embedding_model")?,
-            chunk_size: row.try_get("chunk_size")?,
-            chunk_overlap: row.try_get("chunk_overlap")?,
-            document_count: row.try_get("document_count")?,
-            total_chunks: row.try_get("total_chunks")?,
-            status: row.try_get("status")?,
-            metadata: row.try_get("metadata")?,
-            settings: row.try_get("settings")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            embedding_model: row.try_get(5)?,
+            chunk_size: row.try_get(6)?,
+            chunk_overlap: row.try_get(7)?,
+            document_count: row.try_get(8)?,
+            total_chunks: row.try_get(9)?,
+            status: row.try_get(10)?,
+            metadata: row.try_get(11)?,
+            settings: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
+            deleted_at: row.try_get(15)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewCollection {
+        NewCollection {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            embedding_model: Some(self.embedding_model.clone()),
+            chunk_size: Some(self.chunk_size),
+            chunk_overlap: Some(self.chunk_overlap),
+            document_count: Some(self.document_count),
+            total_chunks: Some(self.total_chunks),
+            status: Some(self.status),
+            metadata: Some(self.metadata.clone()),
+            settings: Some(self.settings.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> CollectionPatch {
+        CollectionPatch {
+            tenant_id: Some(self.tenant_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            embedding_model: Some(self.embedding_model.clone()),
+            chunk_size: Some(self.chunk_size),
+            chunk_overlap: Some(self.chunk_overlap),
+            document_count: Some(self.document_count),
+            total_chunks: Some(self.total_chunks),
+            status: Some(self.status),
+            metadata: Some(self.metadata.clone()),
+            settings: Some(self.settings.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCollection, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        if let Some(value) = &new.embedding_model {
+            columns.set("embedding_model", value);
+        }
+        if let Some(value) = &new.chunk_size {
+            columns.set("chunk_size", value);
+        }
+        if let Some(value) = &new.chunk_overlap {
+            columns.set("chunk_overlap", value);
+        }
+        if let Some(value) = &new.document_count {
+            columns.set("document_count", value);
+        }
+        if let Some(value) = &new.total_chunks {
+            columns.set("total_chunks", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a CollectionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.embedding_model {
+            columns.set("embedding_model", value);
+        }
+        if let Some(value) = &patch.chunk_size {
+            columns.set("chunk_size", value);
+        }
+        if let Some(value) = &patch.chunk_overlap {
+            columns.set("chunk_overlap", value);
+        }
+        if let Some(value) = &patch.document_count {
+            columns.set("document_count", value);
+        }
+        if let Some(value) = &patch.total_chunks {
+            columns.set("total_chunks", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Collection {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCollection) -> Result<Collection, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.embedding_model { columns.push("embedding_model"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.chunk_size { columns.push("chunk_size"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.chunk_overlap { columns.push("chunk_overlap"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.document_count { columns.push("document_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_chunks { columns.push("total_chunks"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO collections DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO collections ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCollection) -> Result<Collection, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Collection>, postgres::Error> {
-        let sql = format!("SELECT {} FROM collections WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM collections WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Collection>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CollectionPatch) -> Result<Option<Collection>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.embedding_model { params.push(value); sets.push(format!("embedding_model = ${}", params.len())); }
-        if let Some(value) = &patch.chunk_size { params.push(value); sets.push(format!("chunk_size = ${}", params.len())); }
-        if let Some(value) = &patch.chunk_overlap { params.push(value); sets.push(format!("chunk_overlap = ${}", params.len())); }
-        if let Some(value) = &patch.document_count { params.push(value); sets.push(format!("document_count = ${}", params.len())); }
-        if let Some(value) = &patch.total_chunks { params.push(value); sets.push(format!("total_chunks = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE collections SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CollectionPatch) -> Result<Option<Collection>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, postgres::Error> {
-        let sql = format!("SELECT {} FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE collections SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM collections WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `tenant_id, slug`, if any.
-    pub fn find_by_tenant_id_and_slug(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Collection>, postgres::Error> {
-        let sql = format!("SELECT {} FROM collections WHERE tenant_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Collection>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[tenant_id, slug])
     }
 }
 
@@ -3767,137 +4672,226 @@ impl Validate for DocumentPatch {
     }
 }
 
-impl Document {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at";
+impl strata::Table for Document {
+    const TABLE: &'static str = "documents";
+    const COLUMNS: &'static str = "id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewDocument;
+    type Patch = DocumentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Document {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            collection_id: row.try_get("collection_id")?,
-            title: row.try_get("title")?,
-            filename: row.try_get("filename")?,
-            file_type: row.try_get("file_type")?,
-            file_size_bytes: row.try_get("file_size_bytes")?,
-            storage_path: row.try_get("storage_path")?,
-            status: row.try_get("status")?,
-            chunk_count: row.try_get("chunk_count")?,
-            error_message: row.try_get("error_message")?,
-            metadata: row.try_get("metadata")?,
-            uploaded_by: row.try_get("uploaded_by")?,
-            uploaded_at: row.try_get("uploaded_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            collection_id: row.try_get(2)?,
+            title: row.try_get(3)?,
+            filename: row.try_get(4)?,
+            file_type: row.try_get(5)?,
+            file_size_bytes: row.try_get(6)?,
+            storage_path: row.try_get(7)?,
+            status: row.try_get(8)?,
+            chunk_count: row.try_get(9)?,
+            error_message: row.try_get(10)?,
+            metadata: row.try_get(11)?,
+            uploaded_by: row.try_get(12)?,
+            uploaded_at: row.try_get(13)?,
+            created_at: row.try_get(14)?,
+            updated_at: row.try_get(15)?,
+            deleted_at: row.try_get(16)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewDocument {
+        NewDocument {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            collection_id: self.collection_id,
+            title: self.title.clone(),
+            filename: self.filename.clone(),
+            file_type: self.file_type.clone(),
+            file_size_bytes: self.file_size_bytes,
+            storage_path: self.storage_path.clone(),
+            status: Some(self.status),
+            chunk_count: Some(self.chunk_count),
+            error_message: self.error_message.clone(),
+            metadata: Some(self.metadata.clone()),
+            uploaded_by: self.uploaded_by,
+            uploaded_at: Some(self.uploaded_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> DocumentPatch {
+        DocumentPatch {
+            tenant_id: Some(self.tenant_id),
+            collection_id: Some(self.collection_id),
+            title: Some(self.title.clone()),
+            filename: Some(self.filename.clone()),
+            file_type: Some(self.file_type.clone()),
+            file_size_bytes: Some(self.file_size_bytes),
+            storage_path: Some(self.storage_path.clone()),
+            status: Some(self.status),
+            chunk_count: Some(self.chunk_count),
+            error_message: Some(self.error_message.clone()),
+            metadata: Some(self.metadata.clone()),
+            uploaded_by: Some(self.uploaded_by),
+            uploaded_at: Some(self.uploaded_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewDocument, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("collection_id", &new.collection_id);
+        columns.set("title", &new.title);
+        columns.set("filename", &new.filename);
+        columns.set("file_type", &new.file_type);
+        columns.set("file_size_bytes", &new.file_size_bytes);
+        columns.set("storage_path", &new.storage_path);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.chunk_count {
+            columns.set("chunk_count", value);
+        }
+        columns.set("error_message", &new.error_message);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        columns.set("uploaded_by", &new.uploaded_by);
+        if let Some(value) = &new.uploaded_at {
+            columns.set("uploaded_at", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a DocumentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.collection_id {
+            columns.set("collection_id", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.filename {
+            columns.set("filename", value);
+        }
+        if let Some(value) = &patch.file_type {
+            columns.set("file_type", value);
+        }
+        if let Some(value) = &patch.file_size_bytes {
+            columns.set("file_size_bytes", value);
+        }
+        if let Some(value) = &patch.storage_path {
+            columns.set("storage_path", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.chunk_count {
+            columns.set("chunk_count", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.uploaded_by {
+            columns.set("uploaded_by", value);
+        }
+        if let Some(value) = &patch.uploaded_at {
+            columns.set("uploaded_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Document {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewDocument) -> Result<Document, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.collection_id; columns.push("collection_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.filename; columns.push("filename"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.file_type; columns.push("file_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.file_size_bytes; columns.push("file_size_bytes"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.storage_path; columns.push("storage_path"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.chunk_count { columns.push("chunk_count"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.uploaded_by; columns.push("uploaded_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.uploaded_at { columns.push("uploaded_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO documents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO documents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewDocument) -> Result<Document, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Document>, postgres::Error> {
-        let sql = format!("SELECT {} FROM documents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM documents WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Document>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &DocumentPatch) -> Result<Option<Document>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.collection_id { params.push(value); sets.push(format!("collection_id = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.filename { params.push(value); sets.push(format!("filename = ${}", params.len())); }
-        if let Some(value) = &patch.file_type { params.push(value); sets.push(format!("file_type = ${}", params.len())); }
-        if let Some(value) = &patch.file_size_bytes { params.push(value); sets.push(format!("file_size_bytes = ${}", params.len())); }
-        if let Some(value) = &patch.storage_path { params.push(value); sets.push(format!("storage_path = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.chunk_count { params.push(value); sets.push(format!("chunk_count = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.uploaded_by { params.push(value); sets.push(format!("uploaded_by = ${}", params.len())); }
-        if let Some(value) = &patch.uploaded_at { params.push(value); sets.push(format!("uploaded_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE documents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DocumentPatch) -> Result<Option<Document>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
-        let sql = format!("SELECT {} FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `collection_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
-        let sql = format!("SELECT {} FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `uploaded_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_uploaded_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
-        let sql = format!("SELECT {} FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE documents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `collection_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `uploaded_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_uploaded_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM documents WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -4050,120 +5044,170 @@ impl Validate for ChunkPatch {
     }
 }
 
-impl Chunk {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at";
+impl strata::Table for Chunk {
+    const TABLE: &'static str = "chunks";
+    const COLUMNS: &'static str = "id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewChunk;
+    type Patch = ChunkPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Chunk {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            collection_id: row.try_get("collection_id")?,
-            document_id: row.try_get("document_id")?,
-            content: row.try_get("content")?,
-            chunk_index: row.try_get("chunk_index")?,
-            embedding: row.try_get("embedding")?,
-            embedding_model: row.try_get("embedding_model")?,
-            token_count: row.try_get("token_count")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            collection_id: row.try_get(2)?,
+            document_id: row.try_get(3)?,
+            content: row.try_get(4)?,
+            chunk_index: row.try_get(5)?,
+            embedding: row.try_get(6)?,
+            embedding_model: row.try_get(7)?,
+            token_count: row.try_get(8)?,
+            metadata: row.try_get(9)?,
+            created_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewChunk {
+        NewChunk {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            collection_id: self.collection_id,
+            document_id: self.document_id,
+            content: self.content.clone(),
+            chunk_index: self.chunk_index,
+            embedding: self.embedding.clone(),
+            embedding_model: self.embedding_model.clone(),
+            token_count: self.token_count,
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> ChunkPatch {
+        ChunkPatch {
+            tenant_id: Some(self.tenant_id),
+            collection_id: Some(self.collection_id),
+            document_id: Some(self.document_id),
+            content: Some(self.content.clone()),
+            chunk_index: Some(self.chunk_index),
+            embedding: Some(self.embedding.clone()),
+            embedding_model: Some(self.embedding_model.clone()),
+            token_count: Some(self.token_count),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewChunk, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("collection_id", &new.collection_id);
+        columns.set("document_id", &new.document_id);
+        columns.set("content", &new.content);
+        columns.set("chunk_index", &new.chunk_index);
+        columns.set_as("embedding", "::text::vector(1536)", &new.embedding);
+        columns.set("embedding_model", &new.embedding_model);
+        columns.set("token_count", &new.token_count);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ChunkPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.collection_id {
+            columns.set("collection_id", value);
+        }
+        if let Some(value) = &patch.document_id {
+            columns.set("document_id", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.chunk_index {
+            columns.set("chunk_index", value);
+        }
+        if let Some(value) = &patch.embedding {
+            columns.set_as("embedding", "::text::vector(1536)", value);
+        }
+        if let Some(value) = &patch.embedding_model {
+            columns.set("embedding_model", value);
+        }
+        if let Some(value) = &patch.token_count {
+            columns.set("token_count", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl Chunk {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewChunk) -> Result<Chunk, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.collection_id; columns.push("collection_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.document_id; columns.push("document_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.chunk_index; columns.push("chunk_index"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.embedding; columns.push("embedding"); params.push(value); values.push(format!("${}::text::vector(1536)", params.len())); }
-        { let value = &new.embedding_model; columns.push("embedding_model"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.token_count; columns.push("token_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO chunks DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO chunks ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewChunk) -> Result<Chunk, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Chunk>, postgres::Error> {
-        let sql = format!("SELECT {} FROM chunks WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM chunks WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Chunk>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ChunkPatch) -> Result<Option<Chunk>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.collection_id { params.push(value); sets.push(format!("collection_id = ${}", params.len())); }
-        if let Some(value) = &patch.document_id { params.push(value); sets.push(format!("document_id = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.chunk_index { params.push(value); sets.push(format!("chunk_index = ${}", params.len())); }
-        if let Some(value) = &patch.embedding { params.push(value); sets.push(format!("embedding = ${}::text::vector(1536)", params.len())); }
-        if let Some(value) = &patch.embedding_model { params.push(value); sets.push(format!("embedding_model = ${}", params.len())); }
-        if let Some(value) = &patch.token_count { params.push(value); sets.push(format!("token_count = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE chunks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ChunkPatch) -> Result<Option<Chunk>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
-        let sql = format!("SELECT {} FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
-        let sql = format!("SELECT {} FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_document_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
-        let sql = format!("SELECT {} FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM chunks", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `document_id, chunk_index`, if any.
-    pub fn find_by_document_id_and_chunk_index(client: &mut impl postgres::GenericClient, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, postgres::Error> {
-        let sql = format!("SELECT {} FROM chunks WHERE document_id = $1 AND chunk_index = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[document_id, chunk_index])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_document_id_and_chunk_index(db: &mut impl strata::Conn, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND chunk_index = $2", &[document_id, chunk_index])
     }
 }
 
@@ -4322,108 +5366,164 @@ impl Validate for RagQueryPatch {
     }
 }
 
-impl RagQuery {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\"";
+impl strata::Table for RagQuery {
+    const TABLE: &'static str = "rag_queries";
+    const COLUMNS: &'static str = "id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\"";
+    const KEY: &'static str = "id = $1";
+    type New = NewRagQuery;
+    type Patch = RagQueryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(RagQuery {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            collection_id: row.try_get("collection_id")?,
-            query_text: row.try_get("query_text")?,
-            result_chunk_ids: row.try_get("result_chunk_ids")?,
-            top_result_score: row.try_get("top_result_score")?,
-            retrieval_strategy: row.try_get("retrieval_strategy")?,
-            filters: row.try_get("filters")?,
-            response_time_ms: row.try_get("response_time_ms")?,
-            user_feedback: row.try_get("user_feedback")?,
-            timestamp: row.try_get("timestamp")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            collection_id: row.try_get(2)?,
+            query_text: row.try_get(3)?,
+            result_chunk_ids: row.try_get(4)?,
+            top_result_score: row.try_get(5)?,
+            retrieval_strategy: row.try_get(6)?,
+            filters: row.try_get(7)?,
+            response_time_ms: row.try_get(8)?,
+            user_feedback: row.try_get(9)?,
+            timestamp: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewRagQuery {
+        NewRagQuery {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            collection_id: self.collection_id,
+            query_text: self.query_text.clone(),
+            result_chunk_ids: Some(self.result_chunk_ids.clone()),
+            top_result_score: self.top_result_score,
+            retrieval_strategy: Some(self.retrieval_strategy.clone()),
+            filters: Some(self.filters.clone()),
+            response_time_ms: self.response_time_ms,
+            user_feedback: self.user_feedback,
+            timestamp: Some(self.timestamp),
+        }
+    }
+
+    fn to_patch(&self) -> RagQueryPatch {
+        RagQueryPatch {
+            tenant_id: Some(self.tenant_id),
+            collection_id: Some(self.collection_id),
+            query_text: Some(self.query_text.clone()),
+            result_chunk_ids: Some(self.result_chunk_ids.clone()),
+            top_result_score: Some(self.top_result_score),
+            retrieval_strategy: Some(self.retrieval_strategy.clone()),
+            filters: Some(self.filters.clone()),
+            response_time_ms: Some(self.response_time_ms),
+            user_feedback: Some(self.user_feedback),
+            timestamp: Some(self.timestamp),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewRagQuery, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("collection_id", &new.collection_id);
+        columns.set("query_text", &new.query_text);
+        if let Some(value) = &new.result_chunk_ids {
+            columns.set("result_chunk_ids", value);
+        }
+        columns.set("top_result_score", &new.top_result_score);
+        if let Some(value) = &new.retrieval_strategy {
+            columns.set("retrieval_strategy", value);
+        }
+        if let Some(value) = &new.filters {
+            columns.set("filters", value);
+        }
+        columns.set("response_time_ms", &new.response_time_ms);
+        columns.set("user_feedback", &new.user_feedback);
+        if let Some(value) = &new.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a RagQueryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.collection_id {
+            columns.set("collection_id", value);
+        }
+        if let Some(value) = &patch.query_text {
+            columns.set("query_text", value);
+        }
+        if let Some(value) = &patch.result_chunk_ids {
+            columns.set("result_chunk_ids", value);
+        }
+        if let Some(value) = &patch.top_result_score {
+            columns.set("top_result_score", value);
+        }
+        if let Some(value) = &patch.retrieval_strategy {
+            columns.set("retrieval_strategy", value);
+        }
+        if let Some(value) = &patch.filters {
+            columns.set("filters", value);
+        }
+        if let Some(value) = &patch.response_time_ms {
+            columns.set("response_time_ms", value);
+        }
+        if let Some(value) = &patch.user_feedback {
+            columns.set("user_feedback", value);
+        }
+        if let Some(value) = &patch.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+    }
+}
+
+impl RagQuery {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewRagQuery) -> Result<RagQuery, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.collection_id; columns.push("collection_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.query_text; columns.push("query_text"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.result_chunk_ids { columns.push("result_chunk_ids"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.top_result_score; columns.push("top_result_score"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.retrieval_strategy { columns.push("retrieval_strategy"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.filters { columns.push("filters"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.response_time_ms; columns.push("response_time_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_feedback; columns.push("user_feedback"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timestamp { columns.push("\"timestamp\""); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO rag_queries DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO rag_queries ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewRagQuery) -> Result<RagQuery, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<RagQuery>, postgres::Error> {
-        let sql = format!("SELECT {} FROM rag_queries WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM rag_queries WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RagQuery>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &RagQueryPatch) -> Result<Option<RagQuery>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.collection_id { params.push(value); sets.push(format!("collection_id = ${}", params.len())); }
-        if let Some(value) = &patch.query_text { params.push(value); sets.push(format!("query_text = ${}", params.len())); }
-        if let Some(value) = &patch.result_chunk_ids { params.push(value); sets.push(format!("result_chunk_ids = ${}", params.len())); }
-        if let Some(value) = &patch.top_result_score { params.push(value); sets.push(format!("top_result_score = ${}", params.len())); }
-        if let Some(value) = &patch.retrieval_strategy { params.push(value); sets.push(format!("retrieval_strategy = ${}", params.len())); }
-        if let Some(value) = &patch.filters { params.push(value); sets.push(format!("filters = ${}", params.len())); }
-        if let Some(value) = &patch.response_time_ms { params.push(value); sets.push(format!("response_time_ms = ${}", params.len())); }
-        if let Some(value) = &patch.user_feedback { params.push(value); sets.push(format!("user_feedback = ${}", params.len())); }
-        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE rag_queries SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RagQueryPatch) -> Result<Option<RagQuery>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
-        let sql = format!("SELECT {} FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
-        let sql = format!("SELECT {} FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM rag_queries", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -4660,124 +5760,222 @@ impl Validate for McpServerPatch {
     }
 }
 
-impl McpServer {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at";
+impl strata::Table for McpServer {
+    const TABLE: &'static str = "mcp_servers";
+    const COLUMNS: &'static str = "id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMcpServer;
+    type Patch = McpServerPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(McpServer {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            version: row.try_get("version")?,
-            category: row.try_get("category")?,
-            server_type: row.try_get("server_type")?,
-            command: row.try_get("command")?,
-            config_schema: row.try_get("config_schema")?,
-            tools: row.try_get("tools")?,
-            resources: row.try_get("resources")?,
-            status: row.try_get("status")?,
-            is_public: row.try_get("is_public")?,
-            documentation_url: row.try_get("documentation_url")?,
-            repository_url: row.try_get("repository_url")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            version: row.try_get(5)?,
+            category: row.try_get(6)?,
+            server_type: row.try_get(7)?,
+            command: row.try_get(8)?,
+            config_schema: row.try_get(9)?,
+            tools: row.try_get(10)?,
+            resources: row.try_get(11)?,
+            status: row.try_get(12)?,
+            is_public: row.try_get(13)?,
+            documentation_url: row.try_get(14)?,
+            repository_url: row.try_get(15)?,
+            metadata: row.try_get(16)?,
+            created_at: row.try_get(17)?,
+            updated_at: row.try_get(18)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMcpServer {
+        NewMcpServer {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            version: Some(self.version.clone()),
+            category: self.category.clone(),
+            server_type: self.server_type,
+            command: self.command.clone(),
+            config_schema: Some(self.config_schema.clone()),
+            tools: Some(self.tools.clone()),
+            resources: Some(self.resources.clone()),
+            status: Some(self.status),
+            is_public: Some(self.is_public),
+            documentation_url: self.documentation_url.clone(),
+            repository_url: self.repository_url.clone(),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> McpServerPatch {
+        McpServerPatch {
+            tenant_id: Some(self.tenant_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            version: Some(self.version.clone()),
+            category: Some(self.category.clone()),
+            server_type: Some(self.server_type),
+            command: Some(self.command.clone()),
+            config_schema: Some(self.config_schema.clone()),
+            tools: Some(self.tools.clone()),
+            resources: Some(self.resources.clone()),
+            status: Some(self.status),
+            is_public: Some(self.is_public),
+            documentation_url: Some(self.documentation_url.clone()),
+            repository_url: Some(self.repository_url.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMcpServer, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        columns.set("category", &new.category);
+        columns.set("server_type", &new.server_type);
+        columns.set("command", &new.command);
+        if let Some(value) = &new.config_schema {
+            columns.set("config_schema", value);
+        }
+        if let Some(value) = &new.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &new.resources {
+            columns.set("resources", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.is_public {
+            columns.set("is_public", value);
+        }
+        columns.set("documentation_url", &new.documentation_url);
+        columns.set("repository_url", &new.repository_url);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a McpServerPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.category {
+            columns.set("category", value);
+        }
+        if let Some(value) = &patch.server_type {
+            columns.set("server_type", value);
+        }
+        if let Some(value) = &patch.command {
+            columns.set("command", value);
+        }
+        if let Some(value) = &patch.config_schema {
+            columns.set("config_schema", value);
+        }
+        if let Some(value) = &patch.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &patch.resources {
+            columns.set("resources", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.is_public {
+            columns.set("is_public", value);
+        }
+        if let Some(value) = &patch.documentation_url {
+            columns.set("documentation_url", value);
+        }
+        if let Some(value) = &patch.repository_url {
+            columns.set("repository_url", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl McpServer {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMcpServer) -> Result<McpServer, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.category; columns.push("category"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.server_type; columns.push("server_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.command; columns.push("command"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.config_schema { columns.push("config_schema"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tools { columns.push("tools"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.resources { columns.push("resources"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_public { columns.push("is_public"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.documentation_url; columns.push("documentation_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.repository_url; columns.push("repository_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO mcp_servers DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO mcp_servers ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMcpServer) -> Result<McpServer, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<McpServer>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_servers WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM mcp_servers WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServer>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &McpServerPatch) -> Result<Option<McpServer>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.category { params.push(value); sets.push(format!("category = ${}", params.len())); }
-        if let Some(value) = &patch.server_type { params.push(value); sets.push(format!("server_type = ${}", params.len())); }
-        if let Some(value) = &patch.command { params.push(value); sets.push(format!("command = ${}", params.len())); }
-        if let Some(value) = &patch.config_schema { params.push(value); sets.push(format!("config_schema = ${}", params.len())); }
-        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
-        if let Some(value) = &patch.resources { params.push(value); sets.push(format!("resources = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.is_public { params.push(value); sets.push(format!("is_public = ${}", params.len())); }
-        if let Some(value) = &patch.documentation_url { params.push(value); sets.push(format!("documentation_url = ${}", params.len())); }
-        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE mcp_servers SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpServerPatch) -> Result<Option<McpServer>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM mcp_servers", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug`, if any.
-    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<McpServer>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_servers WHERE slug = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<McpServer>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE slug = $1", &[slug])
     }
 }
 
@@ -4915,120 +6113,180 @@ impl Validate for McpServerConfigPatch {
     }
 }
 
-impl McpServerConfig {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at";
+impl strata::Table for McpServerConfig {
+    const TABLE: &'static str = "mcp_server_configs";
+    const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMcpServerConfig;
+    type Patch = McpServerConfigPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(McpServerConfig {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            mcp_server_id: row.try_get("mcp_server_id")?,
-            enabled: row.try_get("enabled")?,
-            config_values: row.try_get("config_values")?,
-            environment: row.try_get("environment")?,
-            resource_limits: row.try_get("resource_limits")?,
-            allowed_users: row.try_get("allowed_users")?,
-            created_by: row.try_get("created_by")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            mcp_server_id: row.try_get(2)?,
+            enabled: row.try_get(3)?,
+            config_values: row.try_get(4)?,
+            environment: row.try_get(5)?,
+            resource_limits: row.try_get(6)?,
+            allowed_users: row.try_get(7)?,
+            created_by: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMcpServerConfig {
+        NewMcpServerConfig {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            mcp_server_id: self.mcp_server_id,
+            enabled: Some(self.enabled),
+            config_values: Some(self.config_values.clone()),
+            environment: Some(self.environment.clone()),
+            resource_limits: Some(self.resource_limits.clone()),
+            allowed_users: Some(self.allowed_users.clone()),
+            created_by: self.created_by,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> McpServerConfigPatch {
+        McpServerConfigPatch {
+            tenant_id: Some(self.tenant_id),
+            mcp_server_id: Some(self.mcp_server_id),
+            enabled: Some(self.enabled),
+            config_values: Some(self.config_values.clone()),
+            environment: Some(self.environment.clone()),
+            resource_limits: Some(self.resource_limits.clone()),
+            allowed_users: Some(self.allowed_users.clone()),
+            created_by: Some(self.created_by),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMcpServerConfig, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("mcp_server_id", &new.mcp_server_id);
+        if let Some(value) = &new.enabled {
+            columns.set("enabled", value);
+        }
+        if let Some(value) = &new.config_values {
+            columns.set("config_values", value);
+        }
+        if let Some(value) = &new.environment {
+            columns.set("environment", value);
+        }
+        if let Some(value) = &new.resource_limits {
+            columns.set("resource_limits", value);
+        }
+        if let Some(value) = &new.allowed_users {
+            columns.set("allowed_users", value);
+        }
+        columns.set("created_by", &new.created_by);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a McpServerConfigPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.mcp_server_id {
+            columns.set("mcp_server_id", value);
+        }
+        if let Some(value) = &patch.enabled {
+            columns.set("enabled", value);
+        }
+        if let Some(value) = &patch.config_values {
+            columns.set("config_values", value);
+        }
+        if let Some(value) = &patch.environment {
+            columns.set("environment", value);
+        }
+        if let Some(value) = &patch.resource_limits {
+            columns.set("resource_limits", value);
+        }
+        if let Some(value) = &patch.allowed_users {
+            columns.set("allowed_users", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl McpServerConfig {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMcpServerConfig) -> Result<McpServerConfig, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mcp_server_id; columns.push("mcp_server_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.enabled { columns.push("enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.config_values { columns.push("config_values"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.environment { columns.push("environment"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.resource_limits { columns.push("resource_limits"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.allowed_users { columns.push("allowed_users"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO mcp_server_configs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO mcp_server_configs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMcpServerConfig) -> Result<McpServerConfig, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_server_configs WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM mcp_server_configs WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &McpServerConfigPatch) -> Result<Option<McpServerConfig>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.mcp_server_id { params.push(value); sets.push(format!("mcp_server_id = ${}", params.len())); }
-        if let Some(value) = &patch.enabled { params.push(value); sets.push(format!("enabled = ${}", params.len())); }
-        if let Some(value) = &patch.config_values { params.push(value); sets.push(format!("config_values = ${}", params.len())); }
-        if let Some(value) = &patch.environment { params.push(value); sets.push(format!("environment = ${}", params.len())); }
-        if let Some(value) = &patch.resource_limits { params.push(value); sets.push(format!("resource_limits = ${}", params.len())); }
-        if let Some(value) = &patch.allowed_users { params.push(value); sets.push(format!("allowed_users = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE mcp_server_configs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpServerConfigPatch) -> Result<Option<McpServerConfig>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_mcp_server_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM mcp_server_configs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, mcp_server_id`, if any.
-    pub fn find_by_tenant_id_and_mcp_server_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, mcp_server_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_tenant_id_and_mcp_server_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", &[tenant_id, mcp_server_id])
     }
 }
 
@@ -5234,141 +6492,221 @@ impl Validate for McpToolExecutionPatch {
     }
 }
 
-impl McpToolExecution {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at";
+impl strata::Table for McpToolExecution {
+    const TABLE: &'static str = "mcp_tool_executions";
+    const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMcpToolExecution;
+    type Patch = McpToolExecutionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(McpToolExecution {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            mcp_server_id: row.try_get("mcp_server_id")?,
-            agent_id: row.try_get("agent_id")?,
-            conversation_id: row.try_get("conversation_id")?,
-            message_id: row.try_get("message_id")?,
-            message_created_at: row.try_get("message_created_at")?,
-            tool_name: row.try_get("tool_name")?,
-            parameters: row.try_get("parameters")?,
-            result: row.try_get("result")?,
-            status: row.try_get("status")?,
-            error_message: row.try_get("error_message")?,
-            error_code: row.try_get("error_code")?,
-            execution_time_ms: row.try_get("execution_time_ms")?,
-            server_instance_id: row.try_get("server_instance_id")?,
-            metadata: row.try_get("metadata")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            mcp_server_id: row.try_get(2)?,
+            agent_id: row.try_get(3)?,
+            conversation_id: row.try_get(4)?,
+            message_id: row.try_get(5)?,
+            message_created_at: row.try_get(6)?,
+            tool_name: row.try_get(7)?,
+            parameters: row.try_get(8)?,
+            result: row.try_get(9)?,
+            status: row.try_get(10)?,
+            error_message: row.try_get(11)?,
+            error_code: row.try_get(12)?,
+            execution_time_ms: row.try_get(13)?,
+            server_instance_id: row.try_get(14)?,
+            metadata: row.try_get(15)?,
+            started_at: row.try_get(16)?,
+            completed_at: row.try_get(17)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMcpToolExecution {
+        NewMcpToolExecution {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            mcp_server_id: self.mcp_server_id,
+            agent_id: self.agent_id,
+            conversation_id: self.conversation_id,
+            message_id: self.message_id,
+            message_created_at: self.message_created_at,
+            tool_name: self.tool_name.clone(),
+            parameters: Some(self.parameters.clone()),
+            result: self.result.clone(),
+            status: self.status,
+            error_message: self.error_message.clone(),
+            error_code: self.error_code.clone(),
+            execution_time_ms: self.execution_time_ms,
+            server_instance_id: self.server_instance_id.clone(),
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: self.completed_at,
+        }
+    }
+
+    fn to_patch(&self) -> McpToolExecutionPatch {
+        McpToolExecutionPatch {
+            tenant_id: Some(self.tenant_id),
+            mcp_server_id: Some(self.mcp_server_id),
+            agent_id: Some(self.agent_id),
+            conversation_id: Some(self.conversation_id),
+            message_id: Some(self.message_id),
+            message_created_at: Some(self.message_created_at),
+            tool_name: Some(self.tool_name.clone()),
+            parameters: Some(self.parameters.clone()),
+            result: Some(self.result.clone()),
+            status: Some(self.status),
+            error_message: Some(self.error_message.clone()),
+            error_code: Some(self.error_code.clone()),
+            execution_time_ms: Some(self.execution_time_ms),
+            server_instance_id: Some(self.server_instance_id.clone()),
+            metadata: Some(self.metadata.clone()),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMcpToolExecution, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("mcp_server_id", &new.mcp_server_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("conversation_id", &new.conversation_id);
+        columns.set("message_id", &new.message_id);
+        columns.set("message_created_at", &new.message_created_at);
+        columns.set("tool_name", &new.tool_name);
+        if let Some(value) = &new.parameters {
+            columns.set("parameters", value);
+        }
+        columns.set("result", &new.result);
+        columns.set("status", &new.status);
+        columns.set("error_message", &new.error_message);
+        columns.set("error_code", &new.error_code);
+        columns.set("execution_time_ms", &new.execution_time_ms);
+        columns.set("server_instance_id", &new.server_instance_id);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.started_at {
+            columns.set("started_at", value);
+        }
+        columns.set("completed_at", &new.completed_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a McpToolExecutionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.mcp_server_id {
+            columns.set("mcp_server_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.conversation_id {
+            columns.set("conversation_id", value);
+        }
+        if let Some(value) = &patch.message_id {
+            columns.set("message_id", value);
+        }
+        if let Some(value) = &patch.message_created_at {
+            columns.set("message_created_at", value);
+        }
+        if let Some(value) = &patch.tool_name {
+            columns.set("tool_name", value);
+        }
+        if let Some(value) = &patch.parameters {
+            columns.set("parameters", value);
+        }
+        if let Some(value) = &patch.result {
+            columns.set("result", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.error_code {
+            columns.set("error_code", value);
+        }
+        if let Some(value) = &patch.execution_time_ms {
+            columns.set("execution_time_ms", value);
+        }
+        if let Some(value) = &patch.server_instance_id {
+            columns.set("server_instance_id", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+    }
+}
+
+impl McpToolExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMcpToolExecution) -> Result<McpToolExecution, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mcp_server_id; columns.push("mcp_server_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.conversation_id; columns.push("conversation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_id; columns.push("message_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_created_at; columns.push("message_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tool_name; columns.push("tool_name"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.parameters { columns.push("parameters"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.result; columns.push("result"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_code; columns.push("error_code"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.execution_time_ms; columns.push("execution_time_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.server_instance_id; columns.push("server_instance_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.started_at { columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO mcp_tool_executions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO mcp_tool_executions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMcpToolExecution) -> Result<McpToolExecution, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<McpToolExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM mcp_tool_executions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpToolExecution>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &McpToolExecutionPatch) -> Result<Option<McpToolExecution>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.mcp_server_id { params.push(value); sets.push(format!("mcp_server_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.conversation_id { params.push(value); sets.push(format!("conversation_id = ${}", params.len())); }
-        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
-        if let Some(value) = &patch.message_created_at { params.push(value); sets.push(format!("message_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.tool_name { params.push(value); sets.push(format!("tool_name = ${}", params.len())); }
-        if let Some(value) = &patch.parameters { params.push(value); sets.push(format!("parameters = ${}", params.len())); }
-        if let Some(value) = &patch.result { params.push(value); sets.push(format!("result = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.error_code { params.push(value); sets.push(format!("error_code = ${}", params.len())); }
-        if let Some(value) = &patch.execution_time_ms { params.push(value); sets.push(format!("execution_time_ms = ${}", params.len())); }
-        if let Some(value) = &patch.server_instance_id { params.push(value); sets.push(format!("server_instance_id = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE mcp_tool_executions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpToolExecutionPatch) -> Result<Option<McpToolExecution>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_mcp_server_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `conversation_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_conversation_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_conversation_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM mcp_tool_executions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5509,92 +6847,139 @@ impl Validate for UsageMetricPatch {
     }
 }
 
-impl UsageMetric {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, metric_type, metric_value, agent_id, user_id, metadata, recorded_at, period_start, period_end";
+impl strata::Table for UsageMetric {
+    const TABLE: &'static str = "usage_metrics";
+    const COLUMNS: &'static str = "id, tenant_id, metric_type, metric_value, agent_id, user_id, metadata, recorded_at, period_start, period_end";
+    const KEY: &'static str = "id = $1 AND period_start = $2";
+    type New = NewUsageMetric;
+    type Patch = UsageMetricPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UsageMetric {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            metric_type: row.try_get("metric_type")?,
-            metric_value: row.try_get("metric_value")?,
-            agent_id: row.try_get("agent_id")?,
-            user_id: row.try_get("user_id")?,
-            metadata: row.try_get("metadata")?,
-            recorded_at: row.try_get("recorded_at")?,
-            period_start: row.try_get("period_start")?,
-            period_end: row.try_get("period_end")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            metric_type: row.try_get(2)?,
+            metric_value: row.try_get(3)?,
+            agent_id: row.try_get(4)?,
+            user_id: row.try_get(5)?,
+            metadata: row.try_get(6)?,
+            recorded_at: row.try_get(7)?,
+            period_start: row.try_get(8)?,
+            period_end: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.period_start]
+    }
+
+    fn to_new(&self) -> NewUsageMetric {
+        NewUsageMetric {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            metric_type: self.metric_type.clone(),
+            metric_value: self.metric_value,
+            agent_id: self.agent_id,
+            user_id: self.user_id,
+            metadata: Some(self.metadata.clone()),
+            recorded_at: Some(self.recorded_at),
+            period_start: self.period_start,
+            period_end: self.period_end,
+        }
+    }
+
+    fn to_patch(&self) -> UsageMetricPatch {
+        UsageMetricPatch {
+            tenant_id: Some(self.tenant_id),
+            metric_type: Some(self.metric_type.clone()),
+            metric_value: Some(self.metric_value),
+            agent_id: Some(self.agent_id),
+            user_id: Some(self.user_id),
+            metadata: Some(self.metadata.clone()),
+            recorded_at: Some(self.recorded_at),
+            period_end: Some(self.period_end),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUsageMetric, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("metric_type", &new.metric_type);
+        columns.set("metric_value", &new.metric_value);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("user_id", &new.user_id);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.recorded_at {
+            columns.set("recorded_at", value);
+        }
+        columns.set("period_start", &new.period_start);
+        columns.set("period_end", &new.period_end);
+    }
+
+    fn bind_patch<'a>(patch: &'a UsageMetricPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.metric_type {
+            columns.set("metric_type", value);
+        }
+        if let Some(value) = &patch.metric_value {
+            columns.set("metric_value", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.recorded_at {
+            columns.set("recorded_at", value);
+        }
+        if let Some(value) = &patch.period_end {
+            columns.set("period_end", value);
+        }
+    }
+}
+
+impl UsageMetric {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUsageMetric) -> Result<UsageMetric, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.metric_type; columns.push("metric_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.metric_value; columns.push("metric_value"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.recorded_at { columns.push("recorded_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_start; columns.push("period_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_end; columns.push("period_end"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO usage_metrics DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO usage_metrics ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageMetric) -> Result<UsageMetric, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageMetric>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_metrics WHERE id = $1 AND period_start = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, period_start])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM usage_metrics WHERE id = $1 AND period_start = $2", &[id, period_start])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageMetric>, postgres::Error> {
+        strata::table::get(db, &[id, period_start])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>, patch: &UsageMetricPatch) -> Result<Option<UsageMetric>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, period_start];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.metric_type { params.push(value); sets.push(format!("metric_type = ${}", params.len())); }
-        if let Some(value) = &patch.metric_value { params.push(value); sets.push(format!("metric_value = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.recorded_at { params.push(value); sets.push(format!("recorded_at = ${}", params.len())); }
-        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, period_start)?);
-        }
-        let sql = format!("UPDATE usage_metrics SET {} WHERE id = $1 AND period_start = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>, patch: &UsageMetricPatch) -> Result<Option<UsageMetric>, strata::Error> {
+        strata::table::update(db, &[id, period_start], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, period_start])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM usage_metrics", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5763,94 +7148,151 @@ impl Validate for SubscriptionPlanPatch {
     }
 }
 
-impl SubscriptionPlan {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at";
+impl strata::Table for SubscriptionPlan {
+    const TABLE: &'static str = "subscription_plans";
+    const COLUMNS: &'static str = "id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewSubscriptionPlan;
+    type Patch = SubscriptionPlanPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(SubscriptionPlan {
-            id: row.try_get("id")?,
-            plan_type: row.try_get("plan_type")?,
-            name: row.try_get("name")?,
-            price_monthly_usd: row.try_get("price_monthly_usd")?,
-            max_agents: row.try_get("max_agents")?,
-            max_daily_requests: row.try_get("max_daily_requests")?,
-            max_monthly_tokens: row.try_get("max_monthly_tokens")?,
-            features: row.try_get("features")?,
-            is_active: row.try_get("is_active")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            plan_type: row.try_get(1)?,
+            name: row.try_get(2)?,
+            price_monthly_usd: row.try_get(3)?,
+            max_agents: row.try_get(4)?,
+            max_daily_requests: row.try_get(5)?,
+            max_monthly_tokens: row.try_get(6)?,
+            features: row.try_get(7)?,
+            is_active: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewSubscriptionPlan {
+        NewSubscriptionPlan {
+            id: Some(self.id),
+            plan_type: self.plan_type,
+            name: self.name.clone(),
+            price_monthly_usd: self.price_monthly_usd,
+            max_agents: self.max_agents,
+            max_daily_requests: self.max_daily_requests,
+            max_monthly_tokens: self.max_monthly_tokens,
+            features: Some(self.features.clone()),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> SubscriptionPlanPatch {
+        SubscriptionPlanPatch {
+            plan_type: Some(self.plan_type),
+            name: Some(self.name.clone()),
+            price_monthly_usd: Some(self.price_monthly_usd),
+            max_agents: Some(self.max_agents),
+            max_daily_requests: Some(self.max_daily_requests),
+            max_monthly_tokens: Some(self.max_monthly_tokens),
+            features: Some(self.features.clone()),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewSubscriptionPlan, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("plan_type", &new.plan_type);
+        columns.set("name", &new.name);
+        columns.set("price_monthly_usd", &new.price_monthly_usd);
+        columns.set("max_agents", &new.max_agents);
+        columns.set("max_daily_requests", &new.max_daily_requests);
+        columns.set("max_monthly_tokens", &new.max_monthly_tokens);
+        if let Some(value) = &new.features {
+            columns.set("features", value);
+        }
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a SubscriptionPlanPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.plan_type {
+            columns.set("plan_type", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.price_monthly_usd {
+            columns.set("price_monthly_usd", value);
+        }
+        if let Some(value) = &patch.max_agents {
+            columns.set("max_agents", value);
+        }
+        if let Some(value) = &patch.max_daily_requests {
+            columns.set("max_daily_requests", value);
+        }
+        if let Some(value) = &patch.max_monthly_tokens {
+            columns.set("max_monthly_tokens", value);
+        }
+        if let Some(value) = &patch.features {
+            columns.set("features", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl SubscriptionPlan {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewSubscriptionPlan) -> Result<SubscriptionPlan, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.plan_type; columns.push("plan_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.price_monthly_usd; columns.push("price_monthly_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_agents; columns.push("max_agents"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_daily_requests; columns.push("max_daily_requests"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_monthly_tokens; columns.push("max_monthly_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.features { columns.push("features"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO subscription_plans DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO subscription_plans ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewSubscriptionPlan) -> Result<SubscriptionPlan, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<SubscriptionPlan>, postgres::Error> {
-        let sql = format!("SELECT {} FROM subscription_plans WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM subscription_plans WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<SubscriptionPlan>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SubscriptionPlanPatch) -> Result<Option<SubscriptionPlan>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.plan_type { params.push(value); sets.push(format!("plan_type = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.price_monthly_usd { params.push(value); sets.push(format!("price_monthly_usd = ${}", params.len())); }
-        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
-        if let Some(value) = &patch.max_daily_requests { params.push(value); sets.push(format!("max_daily_requests = ${}", params.len())); }
-        if let Some(value) = &patch.max_monthly_tokens { params.push(value); sets.push(format!("max_monthly_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.features { params.push(value); sets.push(format!("features = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE subscription_plans SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SubscriptionPlanPatch) -> Result<Option<SubscriptionPlan>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM subscription_plans", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `plan_type`, if any.
-    pub fn find_by_plan_type(client: &mut impl postgres::GenericClient, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, postgres::Error> {
-        let sql = format!("SELECT {} FROM subscription_plans WHERE plan_type = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[plan_type])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_plan_type(db: &mut impl strata::Conn, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at FROM subscription_plans WHERE plan_type = $1", &[plan_type])
     }
 }
 
@@ -6007,111 +7449,171 @@ impl Validate for BillingRecordPatch {
     }
 }
 
-impl BillingRecord {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at";
+impl strata::Table for BillingRecord {
+    const TABLE: &'static str = "billing_records";
+    const COLUMNS: &'static str = "id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewBillingRecord;
+    type Patch = BillingRecordPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(BillingRecord {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            subscription_plan_id: row.try_get("subscription_plan_id")?,
-            period_start: row.try_get("period_start")?,
-            period_end: row.try_get("period_end")?,
-            amount_usd: row.try_get("amount_usd")?,
-            status: row.try_get("status")?,
-            paid_at: row.try_get("paid_at")?,
-            invoice_url: row.try_get("invoice_url")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            subscription_plan_id: row.try_get(2)?,
+            period_start: row.try_get(3)?,
+            period_end: row.try_get(4)?,
+            amount_usd: row.try_get(5)?,
+            status: row.try_get(6)?,
+            paid_at: row.try_get(7)?,
+            invoice_url: row.try_get(8)?,
+            metadata: row.try_get(9)?,
+            created_at: row.try_get(10)?,
+            updated_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewBillingRecord {
+        NewBillingRecord {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            subscription_plan_id: self.subscription_plan_id,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            amount_usd: self.amount_usd,
+            status: Some(self.status),
+            paid_at: self.paid_at,
+            invoice_url: self.invoice_url.clone(),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> BillingRecordPatch {
+        BillingRecordPatch {
+            tenant_id: Some(self.tenant_id),
+            subscription_plan_id: Some(self.subscription_plan_id),
+            period_start: Some(self.period_start),
+            period_end: Some(self.period_end),
+            amount_usd: Some(self.amount_usd),
+            status: Some(self.status),
+            paid_at: Some(self.paid_at),
+            invoice_url: Some(self.invoice_url.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewBillingRecord, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("subscription_plan_id", &new.subscription_plan_id);
+        columns.set("period_start", &new.period_start);
+        columns.set("period_end", &new.period_end);
+        columns.set("amount_usd", &new.amount_usd);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("paid_at", &new.paid_at);
+        columns.set("invoice_url", &new.invoice_url);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a BillingRecordPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.subscription_plan_id {
+            columns.set("subscription_plan_id", value);
+        }
+        if let Some(value) = &patch.period_start {
+            columns.set("period_start", value);
+        }
+        if let Some(value) = &patch.period_end {
+            columns.set("period_end", value);
+        }
+        if let Some(value) = &patch.amount_usd {
+            columns.set("amount_usd", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.paid_at {
+            columns.set("paid_at", value);
+        }
+        if let Some(value) = &patch.invoice_url {
+            columns.set("invoice_url", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl BillingRecord {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewBillingRecord) -> Result<BillingRecord, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.subscription_plan_id; columns.push("subscription_plan_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_start; columns.push("period_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_end; columns.push("period_end"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.amount_usd; columns.push("amount_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.paid_at; columns.push("paid_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invoice_url; columns.push("invoice_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO billing_records DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO billing_records ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewBillingRecord) -> Result<BillingRecord, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<BillingRecord>, postgres::Error> {
-        let sql = format!("SELECT {} FROM billing_records WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM billing_records WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingRecord>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &BillingRecordPatch) -> Result<Option<BillingRecord>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.subscription_plan_id { params.push(value); sets.push(format!("subscription_plan_id = ${}", params.len())); }
-        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
-        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
-        if let Some(value) = &patch.amount_usd { params.push(value); sets.push(format!("amount_usd = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.paid_at { params.push(value); sets.push(format!("paid_at = ${}", params.len())); }
-        if let Some(value) = &patch.invoice_url { params.push(value); sets.push(format!("invoice_url = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE billing_records SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BillingRecordPatch) -> Result<Option<BillingRecord>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
-        let sql = format!("SELECT {} FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `subscription_plan_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_subscription_plan_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
-        let sql = format!("SELECT {} FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_subscription_plan_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM billing_records", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -6276,108 +7778,164 @@ impl Validate for TenantQuotaPatch {
     }
 }
 
-impl TenantQuota {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at";
+impl strata::Table for TenantQuota {
+    const TABLE: &'static str = "tenant_quotas";
+    const COLUMNS: &'static str = "id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewTenantQuota;
+    type Patch = TenantQuotaPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(TenantQuota {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            max_agents: row.try_get("max_agents")?,
-            max_daily_requests: row.try_get("max_daily_requests")?,
-            max_monthly_tokens: row.try_get("max_monthly_tokens")?,
-            requests_today: row.try_get("requests_today")?,
-            tokens_this_month: row.try_get("tokens_this_month")?,
-            daily_reset_at: row.try_get("daily_reset_at")?,
-            monthly_reset_at: row.try_get("monthly_reset_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            max_agents: row.try_get(2)?,
+            max_daily_requests: row.try_get(3)?,
+            max_monthly_tokens: row.try_get(4)?,
+            requests_today: row.try_get(5)?,
+            tokens_this_month: row.try_get(6)?,
+            daily_reset_at: row.try_get(7)?,
+            monthly_reset_at: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTenantQuota {
+        NewTenantQuota {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            max_agents: self.max_agents,
+            max_daily_requests: self.max_daily_requests,
+            max_monthly_tokens: self.max_monthly_tokens,
+            requests_today: Some(self.requests_today),
+            tokens_this_month: Some(self.tokens_this_month),
+            daily_reset_at: self.daily_reset_at,
+            monthly_reset_at: self.monthly_reset_at,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> TenantQuotaPatch {
+        TenantQuotaPatch {
+            tenant_id: Some(self.tenant_id),
+            max_agents: Some(self.max_agents),
+            max_daily_requests: Some(self.max_daily_requests),
+            max_monthly_tokens: Some(self.max_monthly_tokens),
+            requests_today: Some(self.requests_today),
+            tokens_this_month: Some(self.tokens_this_month),
+            daily_reset_at: Some(self.daily_reset_at),
+            monthly_reset_at: Some(self.monthly_reset_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTenantQuota, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("max_agents", &new.max_agents);
+        columns.set("max_daily_requests", &new.max_daily_requests);
+        columns.set("max_monthly_tokens", &new.max_monthly_tokens);
+        if let Some(value) = &new.requests_today {
+            columns.set("requests_today", value);
+        }
+        if let Some(value) = &new.tokens_this_month {
+            columns.set("tokens_this_month", value);
+        }
+        columns.set("daily_reset_at", &new.daily_reset_at);
+        columns.set("monthly_reset_at", &new.monthly_reset_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a TenantQuotaPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.max_agents {
+            columns.set("max_agents", value);
+        }
+        if let Some(value) = &patch.max_daily_requests {
+            columns.set("max_daily_requests", value);
+        }
+        if let Some(value) = &patch.max_monthly_tokens {
+            columns.set("max_monthly_tokens", value);
+        }
+        if let Some(value) = &patch.requests_today {
+            columns.set("requests_today", value);
+        }
+        if let Some(value) = &patch.tokens_this_month {
+            columns.set("tokens_this_month", value);
+        }
+        if let Some(value) = &patch.daily_reset_at {
+            columns.set("daily_reset_at", value);
+        }
+        if let Some(value) = &patch.monthly_reset_at {
+            columns.set("monthly_reset_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl TenantQuota {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTenantQuota) -> Result<TenantQuota, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_agents; columns.push("max_agents"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_daily_requests; columns.push("max_daily_requests"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_monthly_tokens; columns.push("max_monthly_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.requests_today { columns.push("requests_today"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tokens_this_month { columns.push("tokens_this_month"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.daily_reset_at; columns.push("daily_reset_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.monthly_reset_at; columns.push("monthly_reset_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO tenant_quotas DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO tenant_quotas ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTenantQuota) -> Result<TenantQuota, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_quotas WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM tenant_quotas WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TenantQuotaPatch) -> Result<Option<TenantQuota>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
-        if let Some(value) = &patch.max_daily_requests { params.push(value); sets.push(format!("max_daily_requests = ${}", params.len())); }
-        if let Some(value) = &patch.max_monthly_tokens { params.push(value); sets.push(format!("max_monthly_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.requests_today { params.push(value); sets.push(format!("requests_today = ${}", params.len())); }
-        if let Some(value) = &patch.tokens_this_month { params.push(value); sets.push(format!("tokens_this_month = ${}", params.len())); }
-        if let Some(value) = &patch.daily_reset_at { params.push(value); sets.push(format!("daily_reset_at = ${}", params.len())); }
-        if let Some(value) = &patch.monthly_reset_at { params.push(value); sets.push(format!("monthly_reset_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE tenant_quotas SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantQuotaPatch) -> Result<Option<TenantQuota>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM tenant_quotas", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id`, if any.
-    pub fn find_by_tenant_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_quotas WHERE tenant_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1", &[tenant_id])
     }
 }
 
@@ -6508,82 +8066,121 @@ impl Validate for RegionPatch {
     }
 }
 
-impl Region {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, code, name, provider, is_active, created_at, updated_at";
+impl strata::Table for Region {
+    const TABLE: &'static str = "regions";
+    const COLUMNS: &'static str = "id, code, name, provider, is_active, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewRegion;
+    type Patch = RegionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Region {
-            id: row.try_get("id")?,
-            code: row.try_get("code")?,
-            name: row.try_get("name")?,
-            provider: row.try_get("provider")?,
-            is_active: row.try_get("is_active")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            code: row.try_get(1)?,
+            name: row.try_get(2)?,
+            provider: row.try_get(3)?,
+            is_active: row.try_get(4)?,
+            created_at: row.try_get(5)?,
+            updated_at: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewRegion {
+        NewRegion {
+            id: Some(self.id),
+            code: self.code.clone(),
+            name: self.name.clone(),
+            provider: self.provider.clone(),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> RegionPatch {
+        RegionPatch {
+            code: Some(self.code.clone()),
+            name: Some(self.name.clone()),
+            provider: Some(self.provider.clone()),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewRegion, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("code", &new.code);
+        columns.set("name", &new.name);
+        columns.set("provider", &new.provider);
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a RegionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.code {
+            columns.set("code", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.provider {
+            columns.set("provider", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Region {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewRegion) -> Result<Region, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.code; columns.push("code"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider; columns.push("provider"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO regions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO regions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewRegion) -> Result<Region, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Region>, postgres::Error> {
-        let sql = format!("SELECT {} FROM regions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM regions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Region>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &RegionPatch) -> Result<Option<Region>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.code { params.push(value); sets.push(format!("code = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE regions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RegionPatch) -> Result<Option<Region>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM regions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `code`, if any.
-    pub fn find_by_code(client: &mut impl postgres::GenericClient, code: &String) -> Result<Option<Region>, postgres::Error> {
-        let sql = format!("SELECT {} FROM regions WHERE code = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[code])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_code(db: &mut impl strata::Conn, code: &String) -> Result<Option<Region>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, code, name, provider, is_active, created_at, updated_at FROM regions WHERE code = $1", &[code])
     }
 }
 
@@ -6680,99 +8277,132 @@ impl Validate for TenantRegionPatch {
     }
 }
 
-impl TenantRegion {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, region_id, is_primary, created_at, updated_at";
+impl strata::Table for TenantRegion {
+    const TABLE: &'static str = "tenant_regions";
+    const COLUMNS: &'static str = "id, tenant_id, region_id, is_primary, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewTenantRegion;
+    type Patch = TenantRegionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(TenantRegion {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            region_id: row.try_get("region_id")?,
-            is_primary: row.try_get("is_primary")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            region_id: row.try_get(2)?,
+            is_primary: row.try_get(3)?,
+            created_at: row.try_get(4)?,
+            updated_at: row.try_get(5)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTenantRegion {
+        NewTenantRegion {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            region_id: self.region_id,
+            is_primary: Some(self.is_primary),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> TenantRegionPatch {
+        TenantRegionPatch {
+            tenant_id: Some(self.tenant_id),
+            region_id: Some(self.region_id),
+            is_primary: Some(self.is_primary),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTenantRegion, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("region_id", &new.region_id);
+        if let Some(value) = &new.is_primary {
+            columns.set("is_primary", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a TenantRegionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.region_id {
+            columns.set("region_id", value);
+        }
+        if let Some(value) = &patch.is_primary {
+            columns.set("is_primary", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl TenantRegion {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTenantRegion) -> Result<TenantRegion, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.region_id; columns.push("region_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_primary { columns.push("is_primary"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO tenant_regions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO tenant_regions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTenantRegion) -> Result<TenantRegion, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_regions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM tenant_regions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TenantRegionPatch) -> Result<Option<TenantRegion>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.region_id { params.push(value); sets.push(format!("region_id = ${}", params.len())); }
-        if let Some(value) = &patch.is_primary { params.push(value); sets.push(format!("is_primary = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE tenant_regions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantRegionPatch) -> Result<Option<TenantRegion>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM tenant_regions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, region_id`, if any.
-    pub fn find_by_tenant_id_and_region_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, region_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_tenant_id_and_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", &[tenant_id, region_id])
     }
 }
 
@@ -6899,114 +8529,158 @@ impl Validate for ReplicationStatusPatch {
     }
 }
 
-impl ReplicationStatus {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at";
+impl strata::Table for ReplicationStatus {
+    const TABLE: &'static str = "replication_status";
+    const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewReplicationStatus;
+    type Patch = ReplicationStatusPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ReplicationStatus {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            source_region_id: row.try_get("source_region_id")?,
-            target_region_id: row.try_get("target_region_id")?,
-            state: row.try_get("state")?,
-            lag_seconds: row.try_get("lag_seconds")?,
-            last_replicated_at: row.try_get("last_replicated_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            source_region_id: row.try_get(2)?,
+            target_region_id: row.try_get(3)?,
+            state: row.try_get(4)?,
+            lag_seconds: row.try_get(5)?,
+            last_replicated_at: row.try_get(6)?,
+            created_at: row.try_get(7)?,
+            updated_at: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewReplicationStatus {
+        NewReplicationStatus {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            source_region_id: self.source_region_id,
+            target_region_id: self.target_region_id,
+            state: Some(self.state),
+            lag_seconds: self.lag_seconds,
+            last_replicated_at: self.last_replicated_at,
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn to_patch(&self) -> ReplicationStatusPatch {
+        ReplicationStatusPatch {
+            tenant_id: Some(self.tenant_id),
+            source_region_id: Some(self.source_region_id),
+            target_region_id: Some(self.target_region_id),
+            state: Some(self.state),
+            lag_seconds: Some(self.lag_seconds),
+            last_replicated_at: Some(self.last_replicated_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewReplicationStatus, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("source_region_id", &new.source_region_id);
+        columns.set("target_region_id", &new.target_region_id);
+        if let Some(value) = &new.state {
+            columns.set("state", value);
+        }
+        columns.set("lag_seconds", &new.lag_seconds);
+        columns.set("last_replicated_at", &new.last_replicated_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ReplicationStatusPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.source_region_id {
+            columns.set("source_region_id", value);
+        }
+        if let Some(value) = &patch.target_region_id {
+            columns.set("target_region_id", value);
+        }
+        if let Some(value) = &patch.state {
+            columns.set("state", value);
+        }
+        if let Some(value) = &patch.lag_seconds {
+            columns.set("lag_seconds", value);
+        }
+        if let Some(value) = &patch.last_replicated_at {
+            columns.set("last_replicated_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl ReplicationStatus {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewReplicationStatus) -> Result<ReplicationStatus, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.source_region_id; columns.push("source_region_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.target_region_id; columns.push("target_region_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.state { columns.push("state"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.lag_seconds; columns.push("lag_seconds"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_replicated_at; columns.push("last_replicated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO replication_status DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO replication_status ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewReplicationStatus) -> Result<ReplicationStatus, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
-        let sql = format!("SELECT {} FROM replication_status WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM replication_status WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ReplicationStatusPatch) -> Result<Option<ReplicationStatus>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.source_region_id { params.push(value); sets.push(format!("source_region_id = ${}", params.len())); }
-        if let Some(value) = &patch.target_region_id { params.push(value); sets.push(format!("target_region_id = ${}", params.len())); }
-        if let Some(value) = &patch.state { params.push(value); sets.push(format!("state = ${}", params.len())); }
-        if let Some(value) = &patch.lag_seconds { params.push(value); sets.push(format!("lag_seconds = ${}", params.len())); }
-        if let Some(value) = &patch.last_replicated_at { params.push(value); sets.push(format!("last_replicated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE replication_status SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ReplicationStatusPatch) -> Result<Option<ReplicationStatus>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
-        let sql = format!("SELECT {} FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
-        let sql = format!("SELECT {} FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_target_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
-        let sql = format!("SELECT {} FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM replication_status", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, source_region_id, target_region_id`, if any.
-    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(client: &mut impl postgres::GenericClient, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
-        let sql = format!("SELECT {} FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[tenant_id, source_region_id, target_region_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", &[tenant_id, source_region_id, target_region_id])
     }
 }
 
@@ -7146,146 +8820,187 @@ impl Validate for CrossRegionSyncLogPatch {
     }
 }
 
-impl CrossRegionSyncLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at";
+impl strata::Table for CrossRegionSyncLog {
+    const TABLE: &'static str = "cross_region_sync_logs";
+    const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewCrossRegionSyncLog;
+    type Patch = CrossRegionSyncLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(CrossRegionSyncLog {
-            id: row.try_get("id")?,
-            tenant_id: row.try_get("tenant_id")?,
-            source_region_id: row.try_get("source_region_id")?,
-            target_region_id: row.try_get("target_region_id")?,
-            entity_type: row.try_get("entity_type")?,
-            entity_id: row.try_get("entity_id")?,
-            operation: row.try_get("operation")?,
-            status: row.try_get("status")?,
-            error_message: row.try_get("error_message")?,
-            synced_at: row.try_get("synced_at")?,
+            id: row.try_get(0)?,
+            tenant_id: row.try_get(1)?,
+            source_region_id: row.try_get(2)?,
+            target_region_id: row.try_get(3)?,
+            entity_type: row.try_get(4)?,
+            entity_id: row.try_get(5)?,
+            operation: row.try_get(6)?,
+            status: row.try_get(7)?,
+            error_message: row.try_get(8)?,
+            synced_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewCrossRegionSyncLog {
+        NewCrossRegionSyncLog {
+            id: Some(self.id),
+            tenant_id: self.tenant_id,
+            source_region_id: self.source_region_id,
+            target_region_id: self.target_region_id,
+            entity_type: self.entity_type.clone(),
+            entity_id: self.entity_id,
+            operation: self.operation.clone(),
+            status: self.status,
+            error_message: self.error_message.clone(),
+            synced_at: Some(self.synced_at),
+        }
+    }
+
+    fn to_patch(&self) -> CrossRegionSyncLogPatch {
+        CrossRegionSyncLogPatch {
+            tenant_id: Some(self.tenant_id),
+            source_region_id: Some(self.source_region_id),
+            target_region_id: Some(self.target_region_id),
+            entity_type: Some(self.entity_type.clone()),
+            entity_id: Some(self.entity_id),
+            operation: Some(self.operation.clone()),
+            status: Some(self.status),
+            error_message: Some(self.error_message.clone()),
+            synced_at: Some(self.synced_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCrossRegionSyncLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("tenant_id", &new.tenant_id);
+        columns.set("source_region_id", &new.source_region_id);
+        columns.set("target_region_id", &new.target_region_id);
+        columns.set("entity_type", &new.entity_type);
+        columns.set("entity_id", &new.entity_id);
+        columns.set("operation", &new.operation);
+        columns.set("status", &new.status);
+        columns.set("error_message", &new.error_message);
+        if let Some(value) = &new.synced_at {
+            columns.set("synced_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a CrossRegionSyncLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.tenant_id {
+            columns.set("tenant_id", value);
+        }
+        if let Some(value) = &patch.source_region_id {
+            columns.set("source_region_id", value);
+        }
+        if let Some(value) = &patch.target_region_id {
+            columns.set("target_region_id", value);
+        }
+        if let Some(value) = &patch.entity_type {
+            columns.set("entity_type", value);
+        }
+        if let Some(value) = &patch.entity_id {
+            columns.set("entity_id", value);
+        }
+        if let Some(value) = &patch.operation {
+            columns.set("operation", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.synced_at {
+            columns.set("synced_at", value);
+        }
+    }
+}
+
+impl CrossRegionSyncLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCrossRegionSyncLog) -> Result<CrossRegionSyncLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tenant_id; columns.push("tenant_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.source_region_id; columns.push("source_region_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.target_region_id; columns.push("target_region_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.entity_type; columns.push("entity_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.entity_id; columns.push("entity_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.operation; columns.push("operation"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.synced_at { columns.push("synced_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO cross_region_sync_logs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO cross_region_sync_logs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCrossRegionSyncLog) -> Result<CrossRegionSyncLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<CrossRegionSyncLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM cross_region_sync_logs WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CrossRegionSyncLog>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CrossRegionSyncLogPatch) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.tenant_id { params.push(value); sets.push(format!("tenant_id = ${}", params.len())); }
-        if let Some(value) = &patch.source_region_id { params.push(value); sets.push(format!("source_region_id = ${}", params.len())); }
-        if let Some(value) = &patch.target_region_id { params.push(value); sets.push(format!("target_region_id = ${}", params.len())); }
-        if let Some(value) = &patch.entity_type { params.push(value); sets.push(format!("entity_type = ${}", params.len())); }
-        if let Some(value) = &patch.entity_id { params.push(value); sets.push(format!("entity_id = ${}", params.len())); }
-        if let Some(value) = &patch.operation { params.push(value); sets.push(format!("operation = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE cross_region_sync_logs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CrossRegionSyncLogPatch) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_target_region_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
     pub const TENANT_SETTING: &'static str = "app.current_tenant_id";
 
     /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.
-    pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &uuid::Uuid, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
-        strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)
+    pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &uuid::Uuid, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {
+        strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM cross_region_sync_logs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
 /// Every table of the schema, in declaration order.
 pub const TABLES: &[&str] = &["tenants", "users", "agents", "conversations", "messages", "tool_executions", "api_keys", "audit_logs", "workflows", "workflow_executions", "collections", "documents", "chunks", "rag_queries", "mcp_servers", "mcp_server_configs", "mcp_tool_executions", "usage_metrics", "subscription_plans", "billing_records", "tenant_quotas", "regions", "tenant_regions", "replication_status", "cross_region_sync_logs"];
 
-/// Reads every row of `table` through its row struct and returns each row's `Debug` text
-/// (sensitive columns redacted): for diagnostics and tests of the mappings.
-pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
-    match table {
-        "tenants" => client.query(&format!("SELECT {} FROM tenants", Tenant::COLUMNS), &[])?.iter().map(|r| Tenant::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "conversations" => client.query(&format!("SELECT {} FROM conversations", Conversation::COLUMNS), &[])?.iter().map(|r| Conversation::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "messages" => client.query(&format!("SELECT {} FROM messages", Message::COLUMNS), &[])?.iter().map(|r| Message::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "tool_executions" => client.query(&format!("SELECT {} FROM tool_executions", ToolExecution::COLUMNS), &[])?.iter().map(|r| ToolExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "api_keys" => client.query(&format!("SELECT {} FROM api_keys", ApiKey::COLUMNS), &[])?.iter().map(|r| ApiKey::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "audit_logs" => client.query(&format!("SELECT {} FROM audit_logs", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workflows" => client.query(&format!("SELECT {} FROM workflows", Workflow::COLUMNS), &[])?.iter().map(|r| Workflow::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workflow_executions" => client.query(&format!("SELECT {} FROM workflow_executions", WorkflowExecution::COLUMNS), &[])?.iter().map(|r| WorkflowExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "collections" => client.query(&format!("SELECT {} FROM collections", Collection::COLUMNS), &[])?.iter().map(|r| Collection::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "documents" => client.query(&format!("SELECT {} FROM documents", Document::COLUMNS), &[])?.iter().map(|r| Document::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "chunks" => client.query(&format!("SELECT {} FROM chunks", Chunk::COLUMNS), &[])?.iter().map(|r| Chunk::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "rag_queries" => client.query(&format!("SELECT {} FROM rag_queries", RagQuery::COLUMNS), &[])?.iter().map(|r| RagQuery::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "mcp_servers" => client.query(&format!("SELECT {} FROM mcp_servers", McpServer::COLUMNS), &[])?.iter().map(|r| McpServer::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "mcp_server_configs" => client.query(&format!("SELECT {} FROM mcp_server_configs", McpServerConfig::COLUMNS), &[])?.iter().map(|r| McpServerConfig::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "mcp_tool_executions" => client.query(&format!("SELECT {} FROM mcp_tool_executions", McpToolExecution::COLUMNS), &[])?.iter().map(|r| McpToolExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "usage_metrics" => client.query(&format!("SELECT {} FROM usage_metrics", UsageMetric::COLUMNS), &[])?.iter().map(|r| UsageMetric::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "subscription_plans" => client.query(&format!("SELECT {} FROM subscription_plans", SubscriptionPlan::COLUMNS), &[])?.iter().map(|r| SubscriptionPlan::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "billing_records" => client.query(&format!("SELECT {} FROM billing_records", BillingRecord::COLUMNS), &[])?.iter().map(|r| BillingRecord::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "tenant_quotas" => client.query(&format!("SELECT {} FROM tenant_quotas", TenantQuota::COLUMNS), &[])?.iter().map(|r| TenantQuota::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "regions" => client.query(&format!("SELECT {} FROM regions", Region::COLUMNS), &[])?.iter().map(|r| Region::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "tenant_regions" => client.query(&format!("SELECT {} FROM tenant_regions", TenantRegion::COLUMNS), &[])?.iter().map(|r| TenantRegion::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "replication_status" => client.query(&format!("SELECT {} FROM replication_status", ReplicationStatus::COLUMNS), &[])?.iter().map(|r| ReplicationStatus::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "cross_region_sync_logs" => client.query(&format!("SELECT {} FROM cross_region_sync_logs", CrossRegionSyncLog::COLUMNS), &[])?.iter().map(|r| CrossRegionSyncLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        _ => Ok(Vec::new()),
-    }
+/// Visits every table's row type, in declaration order.
+pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<Tenant>();
+    visitor.visit::<User>();
+    visitor.visit::<Agent>();
+    visitor.visit::<Conversation>();
+    visitor.visit::<Message>();
+    visitor.visit::<ToolExecution>();
+    visitor.visit::<ApiKey>();
+    visitor.visit::<AuditLog>();
+    visitor.visit::<Workflow>();
+    visitor.visit::<WorkflowExecution>();
+    visitor.visit::<Collection>();
+    visitor.visit::<Document>();
+    visitor.visit::<Chunk>();
+    visitor.visit::<RagQuery>();
+    visitor.visit::<McpServer>();
+    visitor.visit::<McpServerConfig>();
+    visitor.visit::<McpToolExecution>();
+    visitor.visit::<UsageMetric>();
+    visitor.visit::<SubscriptionPlan>();
+    visitor.visit::<BillingRecord>();
+    visitor.visit::<TenantQuota>();
+    visitor.visit::<Region>();
+    visitor.visit::<TenantRegion>();
+    visitor.visit::<ReplicationStatus>();
+    visitor.visit::<CrossRegionSyncLog>();
 }

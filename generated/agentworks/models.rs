@@ -455,130 +455,227 @@ impl Validate for AgentPatch {
     }
 }
 
-impl Agent {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by";
+impl strata::Table for Agent {
+    const TABLE: &'static str = "agents";
+    const COLUMNS: &'static str = "id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgent;
+    type Patch = AgentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Agent {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            display_name: row.try_get("display_name")?,
-            description: row.try_get("description")?,
-            allowed_lanes: row.try_get("allowed_lanes")?,
-            capabilities: row.try_get("capabilities")?,
-            default_provider: row.try_get("default_provider")?,
-            default_model: row.try_get("default_model")?,
-            default_temperature: row.try_get("default_temperature")?,
-            default_max_tokens: row.try_get("default_max_tokens")?,
-            system_prompt: row.try_get("system_prompt")?,
-            prompt_template: row.try_get("prompt_template")?,
-            tools_config: row.try_get("tools_config")?,
-            status: row.try_get("status")?,
-            version: row.try_get("version")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            display_name: row.try_get(2)?,
+            description: row.try_get(3)?,
+            allowed_lanes: row.try_get(4)?,
+            capabilities: row.try_get(5)?,
+            default_provider: row.try_get(6)?,
+            default_model: row.try_get(7)?,
+            default_temperature: row.try_get(8)?,
+            default_max_tokens: row.try_get(9)?,
+            system_prompt: row.try_get(10)?,
+            prompt_template: row.try_get(11)?,
+            tools_config: row.try_get(12)?,
+            status: row.try_get(13)?,
+            version: row.try_get(14)?,
+            created_at: row.try_get(15)?,
+            updated_at: row.try_get(16)?,
+            created_by: row.try_get(17)?,
+            updated_by: row.try_get(18)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgent {
+        NewAgent {
+            id: Some(self.id),
+            name: self.name.clone(),
+            display_name: self.display_name.clone(),
+            description: self.description.clone(),
+            allowed_lanes: self.allowed_lanes.clone(),
+            capabilities: self.capabilities.clone(),
+            default_provider: self.default_provider.clone(),
+            default_model: self.default_model.clone(),
+            default_temperature: self.default_temperature,
+            default_max_tokens: self.default_max_tokens,
+            system_prompt: self.system_prompt.clone(),
+            prompt_template: self.prompt_template.clone(),
+            tools_config: self.tools_config.clone(),
+            status: self.status,
+            version: self.version.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> AgentPatch {
+        AgentPatch {
+            name: Some(self.name.clone()),
+            display_name: Some(self.display_name.clone()),
+            description: Some(self.description.clone()),
+            allowed_lanes: Some(self.allowed_lanes.clone()),
+            capabilities: Some(self.capabilities.clone()),
+            default_provider: Some(self.default_provider.clone()),
+            default_model: Some(self.default_model.clone()),
+            default_temperature: Some(self.default_temperature),
+            default_max_tokens: Some(self.default_max_tokens),
+            system_prompt: Some(self.system_prompt.clone()),
+            prompt_template: Some(self.prompt_template.clone()),
+            tools_config: Some(self.tools_config.clone()),
+            status: Some(self.status),
+            version: Some(self.version.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("name", &new.name);
+        columns.set("display_name", &new.display_name);
+        columns.set("description", &new.description);
+        if let Some(value) = &new.allowed_lanes {
+            columns.set("allowed_lanes", value);
+        }
+        if let Some(value) = &new.capabilities {
+            columns.set("capabilities", value);
+        }
+        columns.set("default_provider", &new.default_provider);
+        columns.set("default_model", &new.default_model);
+        if let Some(value) = &new.default_temperature {
+            columns.set("default_temperature", value);
+        }
+        if let Some(value) = &new.default_max_tokens {
+            columns.set("default_max_tokens", value);
+        }
+        columns.set("system_prompt", &new.system_prompt);
+        columns.set("prompt_template", &new.prompt_template);
+        if let Some(value) = &new.tools_config {
+            columns.set("tools_config", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.display_name {
+            columns.set("display_name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.allowed_lanes {
+            columns.set("allowed_lanes", value);
+        }
+        if let Some(value) = &patch.capabilities {
+            columns.set("capabilities", value);
+        }
+        if let Some(value) = &patch.default_provider {
+            columns.set("default_provider", value);
+        }
+        if let Some(value) = &patch.default_model {
+            columns.set("default_model", value);
+        }
+        if let Some(value) = &patch.default_temperature {
+            columns.set("default_temperature", value);
+        }
+        if let Some(value) = &patch.default_max_tokens {
+            columns.set("default_max_tokens", value);
+        }
+        if let Some(value) = &patch.system_prompt {
+            columns.set("system_prompt", value);
+        }
+        if let Some(value) = &patch.prompt_template {
+            columns.set("prompt_template", value);
+        }
+        if let Some(value) = &patch.tools_config {
+            columns.set("tools_config", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgent) -> Result<Agent, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.display_name; columns.push("display_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.allowed_lanes { columns.push("allowed_lanes"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.capabilities { columns.push("capabilities"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.default_provider; columns.push("default_provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.default_model; columns.push("default_model"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.default_temperature { columns.push("default_temperature"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.default_max_tokens { columns.push("default_max_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.system_prompt; columns.push("system_prompt"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.prompt_template; columns.push("prompt_template"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tools_config { columns.push("tools_config"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agents WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.display_name { params.push(value); sets.push(format!("display_name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.allowed_lanes { params.push(value); sets.push(format!("allowed_lanes = ${}", params.len())); }
-        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
-        if let Some(value) = &patch.default_provider { params.push(value); sets.push(format!("default_provider = ${}", params.len())); }
-        if let Some(value) = &patch.default_model { params.push(value); sets.push(format!("default_model = ${}", params.len())); }
-        if let Some(value) = &patch.default_temperature { params.push(value); sets.push(format!("default_temperature = ${}", params.len())); }
-        if let Some(value) = &patch.default_max_tokens { params.push(value); sets.push(format!("default_max_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
-        if let Some(value) = &patch.prompt_template { params.push(value); sets.push(format!("prompt_template = ${}", params.len())); }
-        if let Some(value) = &patch.tools_config { params.push(value); sets.push(format!("tools_config = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agents", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `name`, if any.
-    pub fn find_by_name(client: &mut impl postgres::GenericClient, name: &String) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE name = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[name])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_name(db: &mut impl strata::Conn, name: &String) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE name = $1", &[name])
     }
 }
 
@@ -756,130 +853,199 @@ impl Validate for AgentConfigPatch {
     }
 }
 
-impl AgentConfig {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by";
+impl strata::Table for AgentConfig {
+    const TABLE: &'static str = "agent_configs";
+    const COLUMNS: &'static str = "id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgentConfig;
+    type Patch = AgentConfigPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentConfig {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            agent_id: row.try_get("agent_id")?,
-            provider: row.try_get("provider")?,
-            model: row.try_get("model")?,
-            temperature: row.try_get("temperature")?,
-            max_tokens: row.try_get("max_tokens")?,
-            system_prompt_additions: row.try_get("system_prompt_additions")?,
-            context_instructions: row.try_get("context_instructions")?,
-            enabled: row.try_get("enabled")?,
-            auto_trigger: row.try_get("auto_trigger")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            agent_id: row.try_get(2)?,
+            provider: row.try_get(3)?,
+            model: row.try_get(4)?,
+            temperature: row.try_get(5)?,
+            max_tokens: row.try_get(6)?,
+            system_prompt_additions: row.try_get(7)?,
+            context_instructions: row.try_get(8)?,
+            enabled: row.try_get(9)?,
+            auto_trigger: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
+            created_by: row.try_get(13)?,
+            updated_by: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentConfig {
+        NewAgentConfig {
+            id: Some(self.id),
+            project_id: self.project_id,
+            agent_id: self.agent_id,
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            temperature: self.temperature,
+            max_tokens: self.max_tokens,
+            system_prompt_additions: self.system_prompt_additions.clone(),
+            context_instructions: self.context_instructions.clone(),
+            enabled: self.enabled,
+            auto_trigger: self.auto_trigger,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> AgentConfigPatch {
+        AgentConfigPatch {
+            project_id: Some(self.project_id),
+            agent_id: Some(self.agent_id),
+            provider: Some(self.provider.clone()),
+            model: Some(self.model.clone()),
+            temperature: Some(self.temperature),
+            max_tokens: Some(self.max_tokens),
+            system_prompt_additions: Some(self.system_prompt_additions.clone()),
+            context_instructions: Some(self.context_instructions.clone()),
+            enabled: Some(self.enabled),
+            auto_trigger: Some(self.auto_trigger),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentConfig, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("provider", &new.provider);
+        columns.set("model", &new.model);
+        columns.set("temperature", &new.temperature);
+        columns.set("max_tokens", &new.max_tokens);
+        columns.set("system_prompt_additions", &new.system_prompt_additions);
+        columns.set("context_instructions", &new.context_instructions);
+        if let Some(value) = &new.enabled {
+            columns.set("enabled", value);
+        }
+        if let Some(value) = &new.auto_trigger {
+            columns.set("auto_trigger", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentConfigPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.provider {
+            columns.set("provider", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &patch.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        if let Some(value) = &patch.system_prompt_additions {
+            columns.set("system_prompt_additions", value);
+        }
+        if let Some(value) = &patch.context_instructions {
+            columns.set("context_instructions", value);
+        }
+        if let Some(value) = &patch.enabled {
+            columns.set("enabled", value);
+        }
+        if let Some(value) = &patch.auto_trigger {
+            columns.set("auto_trigger", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl AgentConfig {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentConfig) -> Result<AgentConfig, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider; columns.push("provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.model; columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.temperature; columns.push("temperature"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_tokens; columns.push("max_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.system_prompt_additions; columns.push("system_prompt_additions"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.context_instructions; columns.push("context_instructions"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.enabled { columns.push("enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.auto_trigger { columns.push("auto_trigger"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_configs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_configs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentConfig) -> Result<AgentConfig, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_configs WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_configs WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentConfigPatch) -> Result<Option<AgentConfig>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
-        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.system_prompt_additions { params.push(value); sets.push(format!("system_prompt_additions = ${}", params.len())); }
-        if let Some(value) = &patch.context_instructions { params.push(value); sets.push(format!("context_instructions = ${}", params.len())); }
-        if let Some(value) = &patch.enabled { params.push(value); sets.push(format!("enabled = ${}", params.len())); }
-        if let Some(value) = &patch.auto_trigger { params.push(value); sets.push(format!("auto_trigger = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_configs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentConfigPatch) -> Result<Option<AgentConfig>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_configs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, agent_id`, if any.
-    pub fn find_by_project_id_and_agent_id(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_configs WHERE project_id = $1 AND agent_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[project_id, agent_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_project_id_and_agent_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND agent_id = $2", &[project_id, agent_id])
     }
 }
 
@@ -1166,132 +1332,259 @@ impl Validate for AgentRunPatch {
     }
 }
 
-impl AgentRun {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, card_id, agent_id, provider, model, temperature, max_tokens, status, progress, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, started_at, completed_at, duration_ms, result_summary, result_data, error_message, error_code, input_context, execution_metadata, created_at, updated_at, triggered_by";
+impl strata::Table for AgentRun {
+    const TABLE: &'static str = "agent_runs";
+    const COLUMNS: &'static str = "id, card_id, agent_id, provider, model, temperature, max_tokens, status, progress, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, started_at, completed_at, duration_ms, result_summary, result_data, error_message, error_code, input_context, execution_metadata, created_at, updated_at, triggered_by";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAgentRun;
+    type Patch = AgentRunPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentRun {
-            id: row.try_get("id")?,
-            card_id: row.try_get("card_id")?,
-            agent_id: row.try_get("agent_id")?,
-            provider: row.try_get("provider")?,
-            model: row.try_get("model")?,
-            temperature: row.try_get("temperature")?,
-            max_tokens: row.try_get("max_tokens")?,
-            status: row.try_get("status")?,
-            progress: row.try_get("progress")?,
-            input_tokens: row.try_get("input_tokens")?,
-            output_tokens: row.try_get("output_tokens")?,
-            total_tokens: row.try_get("total_tokens")?,
-            provider_cost: row.try_get("provider_cost")?,
-            customer_price: row.try_get("customer_price")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            duration_ms: row.try_get("duration_ms")?,
-            result_summary: row.try_get("result_summary")?,
-            result_data: row.try_get("result_data")?,
-            error_message: row.try_get("error_message")?,
-            error_code: row.try_get("error_code")?,
-            input_context: row.try_get("input_context")?,
-            execution_metadata: row.try_get("execution_metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            triggered_by: row.try_get("triggered_by")?,
+            id: row.try_get(0)?,
+            card_id: row.try_get(1)?,
+            agent_id: row.try_get(2)?,
+            provider: row.try_get(3)?,
+            model: row.try_get(4)?,
+            temperature: row.try_get(5)?,
+            max_tokens: row.try_get(6)?,
+            status: row.try_get(7)?,
+            progress: row.try_get(8)?,
+            input_tokens: row.try_get(9)?,
+            output_tokens: row.try_get(10)?,
+            total_tokens: row.try_get(11)?,
+            provider_cost: row.try_get(12)?,
+            customer_price: row.try_get(13)?,
+            started_at: row.try_get(14)?,
+            completed_at: row.try_get(15)?,
+            duration_ms: row.try_get(16)?,
+            result_summary: row.try_get(17)?,
+            result_data: row.try_get(18)?,
+            error_message: row.try_get(19)?,
+            error_code: row.try_get(20)?,
+            input_context: row.try_get(21)?,
+            execution_metadata: row.try_get(22)?,
+            created_at: row.try_get(23)?,
+            updated_at: row.try_get(24)?,
+            triggered_by: row.try_get(25)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAgentRun {
+        NewAgentRun {
+            id: Some(self.id),
+            card_id: self.card_id,
+            agent_id: self.agent_id,
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            temperature: self.temperature,
+            max_tokens: self.max_tokens,
+            status: self.status,
+            progress: self.progress,
+            input_tokens: self.input_tokens,
+            output_tokens: self.output_tokens,
+            total_tokens: self.total_tokens,
+            provider_cost: self.provider_cost,
+            customer_price: self.customer_price,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            duration_ms: self.duration_ms,
+            result_summary: self.result_summary.clone(),
+            result_data: self.result_data.clone(),
+            error_message: self.error_message.clone(),
+            error_code: self.error_code.clone(),
+            input_context: self.input_context.clone(),
+            execution_metadata: self.execution_metadata.clone(),
+            created_at: Some(self.created_at),
+            updated_at: self.updated_at,
+            triggered_by: self.triggered_by,
+        }
+    }
+
+    fn to_patch(&self) -> AgentRunPatch {
+        AgentRunPatch {
+            card_id: Some(self.card_id),
+            agent_id: Some(self.agent_id),
+            provider: Some(self.provider.clone()),
+            model: Some(self.model.clone()),
+            temperature: Some(self.temperature),
+            max_tokens: Some(self.max_tokens),
+            status: Some(self.status),
+            progress: Some(self.progress),
+            input_tokens: Some(self.input_tokens),
+            output_tokens: Some(self.output_tokens),
+            total_tokens: Some(self.total_tokens),
+            provider_cost: Some(self.provider_cost),
+            customer_price: Some(self.customer_price),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            duration_ms: Some(self.duration_ms),
+            result_summary: Some(self.result_summary.clone()),
+            result_data: Some(self.result_data.clone()),
+            error_message: Some(self.error_message.clone()),
+            error_code: Some(self.error_code.clone()),
+            input_context: Some(self.input_context.clone()),
+            execution_metadata: Some(self.execution_metadata.clone()),
+            updated_at: Some(self.updated_at),
+            triggered_by: Some(self.triggered_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentRun, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("card_id", &new.card_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("provider", &new.provider);
+        columns.set("model", &new.model);
+        columns.set("temperature", &new.temperature);
+        columns.set("max_tokens", &new.max_tokens);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.progress {
+            columns.set("progress", value);
+        }
+        if let Some(value) = &new.input_tokens {
+            columns.set("input_tokens", value);
+        }
+        if let Some(value) = &new.output_tokens {
+            columns.set("output_tokens", value);
+        }
+        if let Some(value) = &new.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &new.provider_cost {
+            columns.set("provider_cost", value);
+        }
+        if let Some(value) = &new.customer_price {
+            columns.set("customer_price", value);
+        }
+        columns.set("started_at", &new.started_at);
+        columns.set("completed_at", &new.completed_at);
+        columns.set("duration_ms", &new.duration_ms);
+        columns.set("result_summary", &new.result_summary);
+        columns.set("result_data", &new.result_data);
+        columns.set("error_message", &new.error_message);
+        columns.set("error_code", &new.error_code);
+        columns.set("input_context", &new.input_context);
+        if let Some(value) = &new.execution_metadata {
+            columns.set("execution_metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("triggered_by", &new.triggered_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentRunPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.card_id {
+            columns.set("card_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.provider {
+            columns.set("provider", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &patch.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.progress {
+            columns.set("progress", value);
+        }
+        if let Some(value) = &patch.input_tokens {
+            columns.set("input_tokens", value);
+        }
+        if let Some(value) = &patch.output_tokens {
+            columns.set("output_tokens", value);
+        }
+        if let Some(value) = &patch.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &patch.provider_cost {
+            columns.set("provider_cost", value);
+        }
+        if let Some(value) = &patch.customer_price {
+            columns.set("customer_price", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.duration_ms {
+            columns.set("duration_ms", value);
+        }
+        if let Some(value) = &patch.result_summary {
+            columns.set("result_summary", value);
+        }
+        if let Some(value) = &patch.result_data {
+            columns.set("result_data", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.error_code {
+            columns.set("error_code", value);
+        }
+        if let Some(value) = &patch.input_context {
+            columns.set("input_context", value);
+        }
+        if let Some(value) = &patch.execution_metadata {
+            columns.set("execution_metadata", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.triggered_by {
+            columns.set("triggered_by", value);
+        }
+    }
+}
+
+impl AgentRun {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentRun) -> Result<AgentRun, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.card_id; columns.push("card_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider; columns.push("provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.model; columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.temperature; columns.push("temperature"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_tokens; columns.push("max_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.progress { columns.push("progress"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.input_tokens { columns.push("input_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.output_tokens { columns.push("output_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_tokens { columns.push("total_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.provider_cost { columns.push("provider_cost"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.customer_price { columns.push("customer_price"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.duration_ms; columns.push("duration_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.result_summary; columns.push("result_summary"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.result_data; columns.push("result_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_code; columns.push("error_code"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.input_context; columns.push("input_context"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.execution_metadata { columns.push("execution_metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.triggered_by; columns.push("triggered_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_runs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_runs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentRun) -> Result<AgentRun, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRun>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_runs WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_runs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRun>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunPatch) -> Result<Option<AgentRun>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
-        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.progress { params.push(value); sets.push(format!("progress = ${}", params.len())); }
-        if let Some(value) = &patch.input_tokens { params.push(value); sets.push(format!("input_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.output_tokens { params.push(value); sets.push(format!("output_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.provider_cost { params.push(value); sets.push(format!("provider_cost = ${}", params.len())); }
-        if let Some(value) = &patch.customer_price { params.push(value); sets.push(format!("customer_price = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.duration_ms { params.push(value); sets.push(format!("duration_ms = ${}", params.len())); }
-        if let Some(value) = &patch.result_summary { params.push(value); sets.push(format!("result_summary = ${}", params.len())); }
-        if let Some(value) = &patch.result_data { params.push(value); sets.push(format!("result_data = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.error_code { params.push(value); sets.push(format!("error_code = ${}", params.len())); }
-        if let Some(value) = &patch.input_context { params.push(value); sets.push(format!("input_context = ${}", params.len())); }
-        if let Some(value) = &patch.execution_metadata { params.push(value); sets.push(format!("execution_metadata = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.triggered_by { params.push(value); sets.push(format!("triggered_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE agent_runs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunPatch) -> Result<Option<AgentRun>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_runs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1429,87 +1722,140 @@ impl Validate for AgentRunLogPatch {
     }
 }
 
-impl AgentRunLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
+impl strata::Table for AgentRunLog {
+    const TABLE: &'static str = "agent_run_logs";
+    const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAgentRunLog;
+    type Patch = AgentRunLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentRunLog {
-            id: row.try_get("id")?,
-            run_id: row.try_get("run_id")?,
-            run_created_at: row.try_get("run_created_at")?,
-            timestamp: row.try_get("timestamp")?,
-            log_level: row.try_get("log_level")?,
-            source: row.try_get("source")?,
-            message: row.try_get("message")?,
-            structured_data: row.try_get("structured_data")?,
-            operation: row.try_get("operation")?,
-            correlation_id: row.try_get("correlation_id")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            run_id: row.try_get(1)?,
+            run_created_at: row.try_get(2)?,
+            timestamp: row.try_get(3)?,
+            log_level: row.try_get(4)?,
+            source: row.try_get(5)?,
+            message: row.try_get(6)?,
+            structured_data: row.try_get(7)?,
+            operation: row.try_get(8)?,
+            correlation_id: row.try_get(9)?,
+            created_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAgentRunLog {
+        NewAgentRunLog {
+            id: Some(self.id),
+            run_id: self.run_id,
+            run_created_at: self.run_created_at,
+            timestamp: self.timestamp,
+            log_level: self.log_level,
+            source: self.source,
+            message: self.message.clone(),
+            structured_data: self.structured_data.clone(),
+            operation: self.operation.clone(),
+            correlation_id: self.correlation_id,
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> AgentRunLogPatch {
+        AgentRunLogPatch {
+            run_id: Some(self.run_id),
+            run_created_at: Some(self.run_created_at),
+            timestamp: Some(self.timestamp),
+            log_level: Some(self.log_level),
+            source: Some(self.source),
+            message: Some(self.message.clone()),
+            structured_data: Some(self.structured_data.clone()),
+            operation: Some(self.operation.clone()),
+            correlation_id: Some(self.correlation_id),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentRunLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("run_id", &new.run_id);
+        columns.set("run_created_at", &new.run_created_at);
+        if let Some(value) = &new.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+        columns.set("log_level", &new.log_level);
+        if let Some(value) = &new.source {
+            columns.set("source", value);
+        }
+        columns.set("message", &new.message);
+        columns.set("structured_data", &new.structured_data);
+        columns.set("operation", &new.operation);
+        columns.set("correlation_id", &new.correlation_id);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentRunLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.run_id {
+            columns.set("run_id", value);
+        }
+        if let Some(value) = &patch.run_created_at {
+            columns.set("run_created_at", value);
+        }
+        if let Some(value) = &patch.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+        if let Some(value) = &patch.log_level {
+            columns.set("log_level", value);
+        }
+        if let Some(value) = &patch.source {
+            columns.set("source", value);
+        }
+        if let Some(value) = &patch.message {
+            columns.set("message", value);
+        }
+        if let Some(value) = &patch.structured_data {
+            columns.set("structured_data", value);
+        }
+        if let Some(value) = &patch.operation {
+            columns.set("operation", value);
+        }
+        if let Some(value) = &patch.correlation_id {
+            columns.set("correlation_id", value);
+        }
+    }
+}
+
+impl AgentRunLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentRunLog) -> Result<AgentRunLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_id; columns.push("run_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_created_at; columns.push("run_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timestamp { columns.push("\"timestamp\""); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.log_level; columns.push("log_level"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.source { columns.push("source"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message; columns.push("message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.structured_data; columns.push("structured_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.operation; columns.push("operation"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.correlation_id; columns.push("correlation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_run_logs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_run_logs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentRunLog) -> Result<AgentRunLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_run_logs WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_run_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLog>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogPatch) -> Result<Option<AgentRunLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
-        if let Some(value) = &patch.run_created_at { params.push(value); sets.push(format!("run_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
-        if let Some(value) = &patch.log_level { params.push(value); sets.push(format!("log_level = ${}", params.len())); }
-        if let Some(value) = &patch.source { params.push(value); sets.push(format!("source = ${}", params.len())); }
-        if let Some(value) = &patch.message { params.push(value); sets.push(format!("message = ${}", params.len())); }
-        if let Some(value) = &patch.structured_data { params.push(value); sets.push(format!("structured_data = ${}", params.len())); }
-        if let Some(value) = &patch.operation { params.push(value); sets.push(format!("operation = ${}", params.len())); }
-        if let Some(value) = &patch.correlation_id { params.push(value); sets.push(format!("correlation_id = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE agent_run_logs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogPatch) -> Result<Option<AgentRunLog>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_run_logs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1645,87 +1991,132 @@ impl Validate for AgentRunLogsArchivePatch {
     }
 }
 
-impl AgentRunLogsArchive {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
+impl strata::Table for AgentRunLogsArchive {
+    const TABLE: &'static str = "agent_run_logs_archive";
+    const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAgentRunLogsArchive;
+    type Patch = AgentRunLogsArchivePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentRunLogsArchive {
-            id: row.try_get("id")?,
-            run_id: row.try_get("run_id")?,
-            run_created_at: row.try_get("run_created_at")?,
-            timestamp: row.try_get("timestamp")?,
-            log_level: row.try_get("log_level")?,
-            source: row.try_get("source")?,
-            message: row.try_get("message")?,
-            structured_data: row.try_get("structured_data")?,
-            operation: row.try_get("operation")?,
-            correlation_id: row.try_get("correlation_id")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            run_id: row.try_get(1)?,
+            run_created_at: row.try_get(2)?,
+            timestamp: row.try_get(3)?,
+            log_level: row.try_get(4)?,
+            source: row.try_get(5)?,
+            message: row.try_get(6)?,
+            structured_data: row.try_get(7)?,
+            operation: row.try_get(8)?,
+            correlation_id: row.try_get(9)?,
+            created_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAgentRunLogsArchive {
+        NewAgentRunLogsArchive {
+            id: self.id,
+            run_id: self.run_id,
+            run_created_at: self.run_created_at,
+            timestamp: self.timestamp,
+            log_level: self.log_level,
+            source: self.source,
+            message: self.message.clone(),
+            structured_data: self.structured_data.clone(),
+            operation: self.operation.clone(),
+            correlation_id: self.correlation_id,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentRunLogsArchivePatch {
+        AgentRunLogsArchivePatch {
+            run_id: Some(self.run_id),
+            run_created_at: Some(self.run_created_at),
+            timestamp: Some(self.timestamp),
+            log_level: Some(self.log_level),
+            source: Some(self.source),
+            message: Some(self.message.clone()),
+            structured_data: Some(self.structured_data.clone()),
+            operation: Some(self.operation.clone()),
+            correlation_id: Some(self.correlation_id),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentRunLogsArchive, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("run_id", &new.run_id);
+        columns.set("run_created_at", &new.run_created_at);
+        columns.set("\"timestamp\"", &new.timestamp);
+        columns.set("log_level", &new.log_level);
+        columns.set("source", &new.source);
+        columns.set("message", &new.message);
+        columns.set("structured_data", &new.structured_data);
+        columns.set("operation", &new.operation);
+        columns.set("correlation_id", &new.correlation_id);
+        columns.set("created_at", &new.created_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentRunLogsArchivePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.run_id {
+            columns.set("run_id", value);
+        }
+        if let Some(value) = &patch.run_created_at {
+            columns.set("run_created_at", value);
+        }
+        if let Some(value) = &patch.timestamp {
+            columns.set("\"timestamp\"", value);
+        }
+        if let Some(value) = &patch.log_level {
+            columns.set("log_level", value);
+        }
+        if let Some(value) = &patch.source {
+            columns.set("source", value);
+        }
+        if let Some(value) = &patch.message {
+            columns.set("message", value);
+        }
+        if let Some(value) = &patch.structured_data {
+            columns.set("structured_data", value);
+        }
+        if let Some(value) = &patch.operation {
+            columns.set("operation", value);
+        }
+        if let Some(value) = &patch.correlation_id {
+            columns.set("correlation_id", value);
+        }
+    }
+}
+
+impl AgentRunLogsArchive {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentRunLogsArchive) -> Result<AgentRunLogsArchive, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        { let value = &new.id; columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_id; columns.push("run_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_created_at; columns.push("run_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.timestamp; columns.push("\"timestamp\""); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.log_level; columns.push("log_level"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.source; columns.push("source"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message; columns.push("message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.structured_data; columns.push("structured_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.operation; columns.push("operation"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.correlation_id; columns.push("correlation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_at; columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_run_logs_archive DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_run_logs_archive ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentRunLogsArchive) -> Result<AgentRunLogsArchive, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLogsArchive>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_run_logs_archive WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_run_logs_archive WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLogsArchive>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogsArchivePatch) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
-        if let Some(value) = &patch.run_created_at { params.push(value); sets.push(format!("run_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.timestamp { params.push(value); sets.push(format!("\"timestamp\" = ${}", params.len())); }
-        if let Some(value) = &patch.log_level { params.push(value); sets.push(format!("log_level = ${}", params.len())); }
-        if let Some(value) = &patch.source { params.push(value); sets.push(format!("source = ${}", params.len())); }
-        if let Some(value) = &patch.message { params.push(value); sets.push(format!("message = ${}", params.len())); }
-        if let Some(value) = &patch.structured_data { params.push(value); sets.push(format!("structured_data = ${}", params.len())); }
-        if let Some(value) = &patch.operation { params.push(value); sets.push(format!("operation = ${}", params.len())); }
-        if let Some(value) = &patch.correlation_id { params.push(value); sets.push(format!("correlation_id = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE agent_run_logs_archive SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogsArchivePatch) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_run_logs_archive", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1893,96 +2284,159 @@ impl Validate for AuditLogPatch {
     }
 }
 
-impl AuditLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, entity_type, entity_id, workspace_id, action, actor_id, actor_type, field_changes, old_values, new_values, request_id, ip_address, user_agent, created_at";
+impl strata::Table for AuditLog {
+    const TABLE: &'static str = "audit_log";
+    const COLUMNS: &'static str = "id, entity_type, entity_id, workspace_id, action, actor_id, actor_type, field_changes, old_values, new_values, request_id, ip_address, user_agent, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAuditLog;
+    type Patch = AuditLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AuditLog {
-            id: row.try_get("id")?,
-            entity_type: row.try_get("entity_type")?,
-            entity_id: row.try_get("entity_id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            action: row.try_get("action")?,
-            actor_id: row.try_get("actor_id")?,
-            actor_type: row.try_get("actor_type")?,
-            field_changes: row.try_get("field_changes")?,
-            old_values: row.try_get("old_values")?,
-            new_values: row.try_get("new_values")?,
-            request_id: row.try_get("request_id")?,
-            ip_address: row.try_get("ip_address")?,
-            user_agent: row.try_get("user_agent")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            entity_type: row.try_get(1)?,
+            entity_id: row.try_get(2)?,
+            workspace_id: row.try_get(3)?,
+            action: row.try_get(4)?,
+            actor_id: row.try_get(5)?,
+            actor_type: row.try_get(6)?,
+            field_changes: row.try_get(7)?,
+            old_values: row.try_get(8)?,
+            new_values: row.try_get(9)?,
+            request_id: row.try_get(10)?,
+            ip_address: row.try_get(11)?,
+            user_agent: row.try_get(12)?,
+            created_at: row.try_get(13)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAuditLog {
+        NewAuditLog {
+            id: Some(self.id),
+            entity_type: self.entity_type.clone(),
+            entity_id: self.entity_id,
+            workspace_id: self.workspace_id,
+            action: self.action.clone(),
+            actor_id: self.actor_id,
+            actor_type: self.actor_type,
+            field_changes: self.field_changes.clone(),
+            old_values: self.old_values.clone(),
+            new_values: self.new_values.clone(),
+            request_id: self.request_id,
+            ip_address: self.ip_address,
+            user_agent: self.user_agent.clone(),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> AuditLogPatch {
+        AuditLogPatch {
+            entity_type: Some(self.entity_type.clone()),
+            entity_id: Some(self.entity_id),
+            workspace_id: Some(self.workspace_id),
+            action: Some(self.action.clone()),
+            actor_id: Some(self.actor_id),
+            actor_type: Some(self.actor_type),
+            field_changes: Some(self.field_changes.clone()),
+            old_values: Some(self.old_values.clone()),
+            new_values: Some(self.new_values.clone()),
+            request_id: Some(self.request_id),
+            ip_address: Some(self.ip_address),
+            user_agent: Some(self.user_agent.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAuditLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("entity_type", &new.entity_type);
+        columns.set("entity_id", &new.entity_id);
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("action", &new.action);
+        columns.set("actor_id", &new.actor_id);
+        if let Some(value) = &new.actor_type {
+            columns.set("actor_type", value);
+        }
+        columns.set("field_changes", &new.field_changes);
+        columns.set("old_values", &new.old_values);
+        columns.set("new_values", &new.new_values);
+        columns.set("request_id", &new.request_id);
+        columns.set("ip_address", &new.ip_address);
+        columns.set("user_agent", &new.user_agent);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AuditLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.entity_type {
+            columns.set("entity_type", value);
+        }
+        if let Some(value) = &patch.entity_id {
+            columns.set("entity_id", value);
+        }
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.action {
+            columns.set("action", value);
+        }
+        if let Some(value) = &patch.actor_id {
+            columns.set("actor_id", value);
+        }
+        if let Some(value) = &patch.actor_type {
+            columns.set("actor_type", value);
+        }
+        if let Some(value) = &patch.field_changes {
+            columns.set("field_changes", value);
+        }
+        if let Some(value) = &patch.old_values {
+            columns.set("old_values", value);
+        }
+        if let Some(value) = &patch.new_values {
+            columns.set("new_values", value);
+        }
+        if let Some(value) = &patch.request_id {
+            columns.set("request_id", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+    }
+}
+
+impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.entity_type; columns.push("entity_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.entity_id; columns.push("entity_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.action; columns.push("action"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.actor_id; columns.push("actor_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.actor_type { columns.push("actor_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.field_changes; columns.push("field_changes"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.old_values; columns.push("old_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.new_values; columns.push("new_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.request_id; columns.push("request_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO audit_log DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO audit_log ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM audit_log WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM audit_log WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.entity_type { params.push(value); sets.push(format!("entity_type = ${}", params.len())); }
-        if let Some(value) = &patch.entity_id { params.push(value); sets.push(format!("entity_id = ${}", params.len())); }
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
-        if let Some(value) = &patch.actor_id { params.push(value); sets.push(format!("actor_id = ${}", params.len())); }
-        if let Some(value) = &patch.actor_type { params.push(value); sets.push(format!("actor_type = ${}", params.len())); }
-        if let Some(value) = &patch.field_changes { params.push(value); sets.push(format!("field_changes = ${}", params.len())); }
-        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
-        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
-        if let Some(value) = &patch.request_id { params.push(value); sets.push(format!("request_id = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE audit_log SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM audit_log", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2231,117 +2685,216 @@ impl Validate for UsageEventPatch {
     }
 }
 
-impl UsageEvent {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, project_id, card_id, agent_id, run_id, run_created_at, provider, model, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, markup_multiplier, input_cost_per_token, output_cost_per_token, event_time, request_metadata, billing_period, created_at";
+impl strata::Table for UsageEvent {
+    const TABLE: &'static str = "usage_events";
+    const COLUMNS: &'static str = "id, workspace_id, project_id, card_id, agent_id, run_id, run_created_at, provider, model, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, markup_multiplier, input_cost_per_token, output_cost_per_token, event_time, request_metadata, billing_period, created_at";
+    const KEY: &'static str = "id = $1 AND event_time = $2";
+    type New = NewUsageEvent;
+    type Patch = UsageEventPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UsageEvent {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            project_id: row.try_get("project_id")?,
-            card_id: row.try_get("card_id")?,
-            agent_id: row.try_get("agent_id")?,
-            run_id: row.try_get("run_id")?,
-            run_created_at: row.try_get("run_created_at")?,
-            provider: row.try_get("provider")?,
-            model: row.try_get("model")?,
-            input_tokens: row.try_get("input_tokens")?,
-            output_tokens: row.try_get("output_tokens")?,
-            total_tokens: row.try_get("total_tokens")?,
-            provider_cost: row.try_get("provider_cost")?,
-            customer_price: row.try_get("customer_price")?,
-            markup_multiplier: row.try_get("markup_multiplier")?,
-            input_cost_per_token: row.try_get("input_cost_per_token")?,
-            output_cost_per_token: row.try_get("output_cost_per_token")?,
-            event_time: row.try_get("event_time")?,
-            request_metadata: row.try_get("request_metadata")?,
-            billing_period: row.try_get("billing_period")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            project_id: row.try_get(2)?,
+            card_id: row.try_get(3)?,
+            agent_id: row.try_get(4)?,
+            run_id: row.try_get(5)?,
+            run_created_at: row.try_get(6)?,
+            provider: row.try_get(7)?,
+            model: row.try_get(8)?,
+            input_tokens: row.try_get(9)?,
+            output_tokens: row.try_get(10)?,
+            total_tokens: row.try_get(11)?,
+            provider_cost: row.try_get(12)?,
+            customer_price: row.try_get(13)?,
+            markup_multiplier: row.try_get(14)?,
+            input_cost_per_token: row.try_get(15)?,
+            output_cost_per_token: row.try_get(16)?,
+            event_time: row.try_get(17)?,
+            request_metadata: row.try_get(18)?,
+            billing_period: row.try_get(19)?,
+            created_at: row.try_get(20)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.event_time]
+    }
+
+    fn to_new(&self) -> NewUsageEvent {
+        NewUsageEvent {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            project_id: self.project_id,
+            card_id: self.card_id,
+            agent_id: self.agent_id,
+            run_id: self.run_id,
+            run_created_at: self.run_created_at,
+            provider: self.provider.clone(),
+            model: self.model.clone(),
+            input_tokens: Some(self.input_tokens),
+            output_tokens: Some(self.output_tokens),
+            total_tokens: Some(self.total_tokens),
+            provider_cost: self.provider_cost,
+            customer_price: self.customer_price,
+            markup_multiplier: self.markup_multiplier,
+            input_cost_per_token: self.input_cost_per_token,
+            output_cost_per_token: self.output_cost_per_token,
+            event_time: self.event_time,
+            request_metadata: self.request_metadata.clone(),
+            billing_period: self.billing_period,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> UsageEventPatch {
+        UsageEventPatch {
+            workspace_id: Some(self.workspace_id),
+            project_id: Some(self.project_id),
+            card_id: Some(self.card_id),
+            agent_id: Some(self.agent_id),
+            run_id: Some(self.run_id),
+            run_created_at: Some(self.run_created_at),
+            provider: Some(self.provider.clone()),
+            model: Some(self.model.clone()),
+            input_tokens: Some(self.input_tokens),
+            output_tokens: Some(self.output_tokens),
+            total_tokens: Some(self.total_tokens),
+            provider_cost: Some(self.provider_cost),
+            customer_price: Some(self.customer_price),
+            markup_multiplier: Some(self.markup_multiplier),
+            input_cost_per_token: Some(self.input_cost_per_token),
+            output_cost_per_token: Some(self.output_cost_per_token),
+            request_metadata: Some(self.request_metadata.clone()),
+            billing_period: Some(self.billing_period),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUsageEvent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("project_id", &new.project_id);
+        columns.set("card_id", &new.card_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("run_id", &new.run_id);
+        columns.set("run_created_at", &new.run_created_at);
+        columns.set("provider", &new.provider);
+        columns.set("model", &new.model);
+        if let Some(value) = &new.input_tokens {
+            columns.set("input_tokens", value);
+        }
+        if let Some(value) = &new.output_tokens {
+            columns.set("output_tokens", value);
+        }
+        if let Some(value) = &new.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        columns.set("provider_cost", &new.provider_cost);
+        columns.set("customer_price", &new.customer_price);
+        if let Some(value) = &new.markup_multiplier {
+            columns.set("markup_multiplier", value);
+        }
+        columns.set("input_cost_per_token", &new.input_cost_per_token);
+        columns.set("output_cost_per_token", &new.output_cost_per_token);
+        columns.set("event_time", &new.event_time);
+        if let Some(value) = &new.request_metadata {
+            columns.set("request_metadata", value);
+        }
+        columns.set("billing_period", &new.billing_period);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a UsageEventPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.card_id {
+            columns.set("card_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.run_id {
+            columns.set("run_id", value);
+        }
+        if let Some(value) = &patch.run_created_at {
+            columns.set("run_created_at", value);
+        }
+        if let Some(value) = &patch.provider {
+            columns.set("provider", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.input_tokens {
+            columns.set("input_tokens", value);
+        }
+        if let Some(value) = &patch.output_tokens {
+            columns.set("output_tokens", value);
+        }
+        if let Some(value) = &patch.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &patch.provider_cost {
+            columns.set("provider_cost", value);
+        }
+        if let Some(value) = &patch.customer_price {
+            columns.set("customer_price", value);
+        }
+        if let Some(value) = &patch.markup_multiplier {
+            columns.set("markup_multiplier", value);
+        }
+        if let Some(value) = &patch.input_cost_per_token {
+            columns.set("input_cost_per_token", value);
+        }
+        if let Some(value) = &patch.output_cost_per_token {
+            columns.set("output_cost_per_token", value);
+        }
+        if let Some(value) = &patch.request_metadata {
+            columns.set("request_metadata", value);
+        }
+        if let Some(value) = &patch.billing_period {
+            columns.set("billing_period", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl UsageEvent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUsageEvent) -> Result<UsageEvent, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.card_id; columns.push("card_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_id; columns.push("run_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_created_at; columns.push("run_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider; columns.push("provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.model; columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.input_tokens { columns.push("input_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.output_tokens { columns.push("output_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_tokens { columns.push("total_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider_cost; columns.push("provider_cost"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.customer_price; columns.push("customer_price"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.markup_multiplier { columns.push("markup_multiplier"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.input_cost_per_token; columns.push("input_cost_per_token"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output_cost_per_token; columns.push("output_cost_per_token"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.event_time; columns.push("event_time"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.request_metadata { columns.push("request_metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.billing_period; columns.push("billing_period"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO usage_events DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO usage_events ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageEvent) -> Result<UsageEvent, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageEvent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_events WHERE id = $1 AND event_time = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, event_time])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM usage_events WHERE id = $1 AND event_time = $2", &[id, event_time])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageEvent>, postgres::Error> {
+        strata::table::get(db, &[id, event_time])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>, patch: &UsageEventPatch) -> Result<Option<UsageEvent>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, event_time];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
-        if let Some(value) = &patch.run_created_at { params.push(value); sets.push(format!("run_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.input_tokens { params.push(value); sets.push(format!("input_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.output_tokens { params.push(value); sets.push(format!("output_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.provider_cost { params.push(value); sets.push(format!("provider_cost = ${}", params.len())); }
-        if let Some(value) = &patch.customer_price { params.push(value); sets.push(format!("customer_price = ${}", params.len())); }
-        if let Some(value) = &patch.markup_multiplier { params.push(value); sets.push(format!("markup_multiplier = ${}", params.len())); }
-        if let Some(value) = &patch.input_cost_per_token { params.push(value); sets.push(format!("input_cost_per_token = ${}", params.len())); }
-        if let Some(value) = &patch.output_cost_per_token { params.push(value); sets.push(format!("output_cost_per_token = ${}", params.len())); }
-        if let Some(value) = &patch.request_metadata { params.push(value); sets.push(format!("request_metadata = ${}", params.len())); }
-        if let Some(value) = &patch.billing_period { params.push(value); sets.push(format!("billing_period = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, event_time)?);
-        }
-        let sql = format!("UPDATE usage_events SET {} WHERE id = $1 AND event_time = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>, patch: &UsageEventPatch) -> Result<Option<UsageEvent>, strata::Error> {
+        strata::table::update(db, &[id, event_time], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, event_time])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM usage_events", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2521,118 +3074,197 @@ impl Validate for UsageSummaryPatch {
     }
 }
 
-impl UsageSummary {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at";
+impl strata::Table for UsageSummary {
+    const TABLE: &'static str = "usage_summaries";
+    const COLUMNS: &'static str = "id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewUsageSummary;
+    type Patch = UsageSummaryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UsageSummary {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            project_id: row.try_get("project_id")?,
-            period_start: row.try_get("period_start")?,
-            period_end: row.try_get("period_end")?,
-            period_type: row.try_get("period_type")?,
-            total_calls: row.try_get("total_calls")?,
-            total_tokens: row.try_get("total_tokens")?,
-            total_cost: row.try_get("total_cost")?,
-            total_price: row.try_get("total_price")?,
-            gross_margin: row.try_get("gross_margin")?,
-            provider_breakdown: row.try_get("provider_breakdown")?,
-            agent_breakdown: row.try_get("agent_breakdown")?,
-            last_updated_at: row.try_get("last_updated_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            project_id: row.try_get(2)?,
+            period_start: row.try_get(3)?,
+            period_end: row.try_get(4)?,
+            period_type: row.try_get(5)?,
+            total_calls: row.try_get(6)?,
+            total_tokens: row.try_get(7)?,
+            total_cost: row.try_get(8)?,
+            total_price: row.try_get(9)?,
+            gross_margin: row.try_get(10)?,
+            provider_breakdown: row.try_get(11)?,
+            agent_breakdown: row.try_get(12)?,
+            last_updated_at: row.try_get(13)?,
+            created_at: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUsageSummary {
+        NewUsageSummary {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            project_id: self.project_id,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            period_type: self.period_type,
+            total_calls: self.total_calls,
+            total_tokens: self.total_tokens,
+            total_cost: self.total_cost,
+            total_price: self.total_price,
+            gross_margin: self.gross_margin,
+            provider_breakdown: self.provider_breakdown.clone(),
+            agent_breakdown: self.agent_breakdown.clone(),
+            last_updated_at: self.last_updated_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> UsageSummaryPatch {
+        UsageSummaryPatch {
+            workspace_id: Some(self.workspace_id),
+            project_id: Some(self.project_id),
+            period_start: Some(self.period_start),
+            period_end: Some(self.period_end),
+            period_type: Some(self.period_type),
+            total_calls: Some(self.total_calls),
+            total_tokens: Some(self.total_tokens),
+            total_cost: Some(self.total_cost),
+            total_price: Some(self.total_price),
+            gross_margin: Some(self.gross_margin),
+            provider_breakdown: Some(self.provider_breakdown.clone()),
+            agent_breakdown: Some(self.agent_breakdown.clone()),
+            last_updated_at: Some(self.last_updated_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUsageSummary, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("project_id", &new.project_id);
+        columns.set("period_start", &new.period_start);
+        columns.set("period_end", &new.period_end);
+        columns.set("period_type", &new.period_type);
+        if let Some(value) = &new.total_calls {
+            columns.set("total_calls", value);
+        }
+        if let Some(value) = &new.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &new.total_cost {
+            columns.set("total_cost", value);
+        }
+        if let Some(value) = &new.total_price {
+            columns.set("total_price", value);
+        }
+        columns.set("gross_margin", &new.gross_margin);
+        if let Some(value) = &new.provider_breakdown {
+            columns.set("provider_breakdown", value);
+        }
+        if let Some(value) = &new.agent_breakdown {
+            columns.set("agent_breakdown", value);
+        }
+        if let Some(value) = &new.last_updated_at {
+            columns.set("last_updated_at", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a UsageSummaryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.period_start {
+            columns.set("period_start", value);
+        }
+        if let Some(value) = &patch.period_end {
+            columns.set("period_end", value);
+        }
+        if let Some(value) = &patch.period_type {
+            columns.set("period_type", value);
+        }
+        if let Some(value) = &patch.total_calls {
+            columns.set("total_calls", value);
+        }
+        if let Some(value) = &patch.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &patch.total_cost {
+            columns.set("total_cost", value);
+        }
+        if let Some(value) = &patch.total_price {
+            columns.set("total_price", value);
+        }
+        if let Some(value) = &patch.gross_margin {
+            columns.set("gross_margin", value);
+        }
+        if let Some(value) = &patch.provider_breakdown {
+            columns.set("provider_breakdown", value);
+        }
+        if let Some(value) = &patch.agent_breakdown {
+            columns.set("agent_breakdown", value);
+        }
+        if let Some(value) = &patch.last_updated_at {
+            columns.set("last_updated_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl UsageSummary {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUsageSummary) -> Result<UsageSummary, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_start; columns.push("period_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_end; columns.push("period_end"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_type; columns.push("period_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_calls { columns.push("total_calls"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_tokens { columns.push("total_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_cost { columns.push("total_cost"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_price { columns.push("total_price"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.gross_margin; columns.push("gross_margin"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.provider_breakdown { columns.push("provider_breakdown"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.agent_breakdown { columns.push("agent_breakdown"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.last_updated_at { columns.push("last_updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO usage_summaries DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO usage_summaries ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageSummary) -> Result<UsageSummary, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<UsageSummary>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_summaries WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM usage_summaries WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageSummary>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UsageSummaryPatch) -> Result<Option<UsageSummary>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
-        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
-        if let Some(value) = &patch.period_type { params.push(value); sets.push(format!("period_type = ${}", params.len())); }
-        if let Some(value) = &patch.total_calls { params.push(value); sets.push(format!("total_calls = ${}", params.len())); }
-        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.total_cost { params.push(value); sets.push(format!("total_cost = ${}", params.len())); }
-        if let Some(value) = &patch.total_price { params.push(value); sets.push(format!("total_price = ${}", params.len())); }
-        if let Some(value) = &patch.gross_margin { params.push(value); sets.push(format!("gross_margin = ${}", params.len())); }
-        if let Some(value) = &patch.provider_breakdown { params.push(value); sets.push(format!("provider_breakdown = ${}", params.len())); }
-        if let Some(value) = &patch.agent_breakdown { params.push(value); sets.push(format!("agent_breakdown = ${}", params.len())); }
-        if let Some(value) = &patch.last_updated_at { params.push(value); sets.push(format!("last_updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE usage_summaries SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UsageSummaryPatch) -> Result<Option<UsageSummary>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM usage_summaries", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, project_id, period_start, period_type`, if any.
-    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, project_id, period_start, period_type])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", &[workspace_id, project_id, period_start, period_type])
     }
 }
 
@@ -2790,100 +3422,154 @@ impl Validate for BillingAccountPatch {
     }
 }
 
-impl BillingAccount {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at";
+impl strata::Table for BillingAccount {
+    const TABLE: &'static str = "billing_accounts";
+    const COLUMNS: &'static str = "id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewBillingAccount;
+    type Patch = BillingAccountPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(BillingAccount {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            stripe_customer_id: row.try_get("stripe_customer_id")?,
-            payment_method_id: row.try_get("payment_method_id")?,
-            billing_email: row.try_get("billing_email")?,
-            billing_address: row.try_get("billing_address")?,
-            tax_id: row.try_get("tax_id")?,
-            status: row.try_get("status")?,
-            next_billing_date: row.try_get("next_billing_date")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            stripe_customer_id: row.try_get(2)?,
+            payment_method_id: row.try_get(3)?,
+            billing_email: row.try_get(4)?,
+            billing_address: row.try_get(5)?,
+            tax_id: row.try_get(6)?,
+            status: row.try_get(7)?,
+            next_billing_date: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewBillingAccount {
+        NewBillingAccount {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            stripe_customer_id: self.stripe_customer_id.clone(),
+            payment_method_id: self.payment_method_id.clone(),
+            billing_email: self.billing_email.clone(),
+            billing_address: self.billing_address.clone(),
+            tax_id: self.tax_id.clone(),
+            status: self.status,
+            next_billing_date: self.next_billing_date,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> BillingAccountPatch {
+        BillingAccountPatch {
+            workspace_id: Some(self.workspace_id),
+            stripe_customer_id: Some(self.stripe_customer_id.clone()),
+            payment_method_id: Some(self.payment_method_id.clone()),
+            billing_email: Some(self.billing_email.clone()),
+            billing_address: Some(self.billing_address.clone()),
+            tax_id: Some(self.tax_id.clone()),
+            status: Some(self.status),
+            next_billing_date: Some(self.next_billing_date),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewBillingAccount, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("stripe_customer_id", &new.stripe_customer_id);
+        columns.set("payment_method_id", &new.payment_method_id);
+        columns.set("billing_email", &new.billing_email);
+        columns.set("billing_address", &new.billing_address);
+        columns.set("tax_id", &new.tax_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("next_billing_date", &new.next_billing_date);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a BillingAccountPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.stripe_customer_id {
+            columns.set("stripe_customer_id", value);
+        }
+        if let Some(value) = &patch.payment_method_id {
+            columns.set("payment_method_id", value);
+        }
+        if let Some(value) = &patch.billing_email {
+            columns.set("billing_email", value);
+        }
+        if let Some(value) = &patch.billing_address {
+            columns.set("billing_address", value);
+        }
+        if let Some(value) = &patch.tax_id {
+            columns.set("tax_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.next_billing_date {
+            columns.set("next_billing_date", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl BillingAccount {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewBillingAccount) -> Result<BillingAccount, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stripe_customer_id; columns.push("stripe_customer_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.payment_method_id; columns.push("payment_method_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.billing_email; columns.push("billing_email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.billing_address; columns.push("billing_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tax_id; columns.push("tax_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.next_billing_date; columns.push("next_billing_date"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO billing_accounts DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO billing_accounts ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewBillingAccount) -> Result<BillingAccount, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
-        let sql = format!("SELECT {} FROM billing_accounts WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM billing_accounts WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &BillingAccountPatch) -> Result<Option<BillingAccount>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.stripe_customer_id { params.push(value); sets.push(format!("stripe_customer_id = ${}", params.len())); }
-        if let Some(value) = &patch.payment_method_id { params.push(value); sets.push(format!("payment_method_id = ${}", params.len())); }
-        if let Some(value) = &patch.billing_email { params.push(value); sets.push(format!("billing_email = ${}", params.len())); }
-        if let Some(value) = &patch.billing_address { params.push(value); sets.push(format!("billing_address = ${}", params.len())); }
-        if let Some(value) = &patch.tax_id { params.push(value); sets.push(format!("tax_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.next_billing_date { params.push(value); sets.push(format!("next_billing_date = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE billing_accounts SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BillingAccountPatch) -> Result<Option<BillingAccount>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, postgres::Error> {
-        let sql = format!("SELECT {} FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM billing_accounts", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id`, if any.
-    pub fn find_by_workspace_id(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
-        let sql = format!("SELECT {} FROM billing_accounts WHERE workspace_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_workspace_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1", &[workspace_id])
     }
 }
 
@@ -3098,127 +3784,212 @@ impl Validate for InvoicePatch {
     }
 }
 
-impl Invoice {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at";
+impl strata::Table for Invoice {
+    const TABLE: &'static str = "invoices";
+    const COLUMNS: &'static str = "id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewInvoice;
+    type Patch = InvoicePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Invoice {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            billing_account_id: row.try_get("billing_account_id")?,
-            invoice_number: row.try_get("invoice_number")?,
-            period_start: row.try_get("period_start")?,
-            period_end: row.try_get("period_end")?,
-            subtotal: row.try_get("subtotal")?,
-            tax_amount: row.try_get("tax_amount")?,
-            total_amount: row.try_get("total_amount")?,
-            status: row.try_get("status")?,
-            issued_at: row.try_get("issued_at")?,
-            due_date: row.try_get("due_date")?,
-            paid_at: row.try_get("paid_at")?,
-            stripe_invoice_id: row.try_get("stripe_invoice_id")?,
-            line_items: row.try_get("line_items")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            billing_account_id: row.try_get(2)?,
+            invoice_number: row.try_get(3)?,
+            period_start: row.try_get(4)?,
+            period_end: row.try_get(5)?,
+            subtotal: row.try_get(6)?,
+            tax_amount: row.try_get(7)?,
+            total_amount: row.try_get(8)?,
+            status: row.try_get(9)?,
+            issued_at: row.try_get(10)?,
+            due_date: row.try_get(11)?,
+            paid_at: row.try_get(12)?,
+            stripe_invoice_id: row.try_get(13)?,
+            line_items: row.try_get(14)?,
+            metadata: row.try_get(15)?,
+            created_at: row.try_get(16)?,
+            updated_at: row.try_get(17)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewInvoice {
+        NewInvoice {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            billing_account_id: self.billing_account_id,
+            invoice_number: self.invoice_number.clone(),
+            period_start: self.period_start,
+            period_end: self.period_end,
+            subtotal: self.subtotal,
+            tax_amount: self.tax_amount,
+            total_amount: self.total_amount,
+            status: self.status,
+            issued_at: self.issued_at,
+            due_date: self.due_date,
+            paid_at: self.paid_at,
+            stripe_invoice_id: self.stripe_invoice_id.clone(),
+            line_items: self.line_items.clone(),
+            metadata: self.metadata.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> InvoicePatch {
+        InvoicePatch {
+            workspace_id: Some(self.workspace_id),
+            billing_account_id: Some(self.billing_account_id),
+            invoice_number: Some(self.invoice_number.clone()),
+            period_start: Some(self.period_start),
+            period_end: Some(self.period_end),
+            subtotal: Some(self.subtotal),
+            tax_amount: Some(self.tax_amount),
+            total_amount: Some(self.total_amount),
+            status: Some(self.status),
+            issued_at: Some(self.issued_at),
+            due_date: Some(self.due_date),
+            paid_at: Some(self.paid_at),
+            stripe_invoice_id: Some(self.stripe_invoice_id.clone()),
+            line_items: Some(self.line_items.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewInvoice, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("billing_account_id", &new.billing_account_id);
+        columns.set("invoice_number", &new.invoice_number);
+        columns.set("period_start", &new.period_start);
+        columns.set("period_end", &new.period_end);
+        columns.set("subtotal", &new.subtotal);
+        if let Some(value) = &new.tax_amount {
+            columns.set("tax_amount", value);
+        }
+        columns.set("total_amount", &new.total_amount);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("issued_at", &new.issued_at);
+        columns.set("due_date", &new.due_date);
+        columns.set("paid_at", &new.paid_at);
+        columns.set("stripe_invoice_id", &new.stripe_invoice_id);
+        columns.set("line_items", &new.line_items);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a InvoicePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.billing_account_id {
+            columns.set("billing_account_id", value);
+        }
+        if let Some(value) = &patch.invoice_number {
+            columns.set("invoice_number", value);
+        }
+        if let Some(value) = &patch.period_start {
+            columns.set("period_start", value);
+        }
+        if let Some(value) = &patch.period_end {
+            columns.set("period_end", value);
+        }
+        if let Some(value) = &patch.subtotal {
+            columns.set("subtotal", value);
+        }
+        if let Some(value) = &patch.tax_amount {
+            columns.set("tax_amount", value);
+        }
+        if let Some(value) = &patch.total_amount {
+            columns.set("total_amount", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.issued_at {
+            columns.set("issued_at", value);
+        }
+        if let Some(value) = &patch.due_date {
+            columns.set("due_date", value);
+        }
+        if let Some(value) = &patch.paid_at {
+            columns.set("paid_at", value);
+        }
+        if let Some(value) = &patch.stripe_invoice_id {
+            columns.set("stripe_invoice_id", value);
+        }
+        if let Some(value) = &patch.line_items {
+            columns.set("line_items", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Invoice {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewInvoice) -> Result<Invoice, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.billing_account_id; columns.push("billing_account_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invoice_number; columns.push("invoice_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_start; columns.push("period_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_end; columns.push("period_end"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.subtotal; columns.push("subtotal"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tax_amount { columns.push("tax_amount"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.total_amount; columns.push("total_amount"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.issued_at; columns.push("issued_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.due_date; columns.push("due_date"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.paid_at; columns.push("paid_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stripe_invoice_id; columns.push("stripe_invoice_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.line_items; columns.push("line_items"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO invoices DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO invoices ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewInvoice) -> Result<Invoice, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM invoices WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.billing_account_id { params.push(value); sets.push(format!("billing_account_id = ${}", params.len())); }
-        if let Some(value) = &patch.invoice_number { params.push(value); sets.push(format!("invoice_number = ${}", params.len())); }
-        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
-        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
-        if let Some(value) = &patch.subtotal { params.push(value); sets.push(format!("subtotal = ${}", params.len())); }
-        if let Some(value) = &patch.tax_amount { params.push(value); sets.push(format!("tax_amount = ${}", params.len())); }
-        if let Some(value) = &patch.total_amount { params.push(value); sets.push(format!("total_amount = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.issued_at { params.push(value); sets.push(format!("issued_at = ${}", params.len())); }
-        if let Some(value) = &patch.due_date { params.push(value); sets.push(format!("due_date = ${}", params.len())); }
-        if let Some(value) = &patch.paid_at { params.push(value); sets.push(format!("paid_at = ${}", params.len())); }
-        if let Some(value) = &patch.stripe_invoice_id { params.push(value); sets.push(format!("stripe_invoice_id = ${}", params.len())); }
-        if let Some(value) = &patch.line_items { params.push(value); sets.push(format!("line_items = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE invoices SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `billing_account_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_billing_account_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_billing_account_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM invoices", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `invoice_number`, if any.
-    pub fn find_by_invoice_number(client: &mut impl postgres::GenericClient, invoice_number: &String) -> Result<Option<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE invoice_number = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[invoice_number])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_invoice_number(db: &mut impl strata::Conn, invoice_number: &String) -> Result<Option<Invoice>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE invoice_number = $1", &[invoice_number])
     }
 }
 
@@ -3395,128 +4166,212 @@ impl Validate for ProjectDocumentPatch {
     }
 }
 
-impl ProjectDocument {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
+impl strata::Table for ProjectDocument {
+    const TABLE: &'static str = "project_documents";
+    const COLUMNS: &'static str = "id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewProjectDocument;
+    type Patch = ProjectDocumentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ProjectDocument {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            document_type: row.try_get("document_type")?,
-            title: row.try_get("title")?,
-            content: row.try_get("content")?,
-            content_type: row.try_get("content_type")?,
-            version: row.try_get("version")?,
-            is_latest: row.try_get("is_latest")?,
-            status: row.try_get("status")?,
-            tags: row.try_get("tags")?,
-            custom_metadata: row.try_get("custom_metadata")?,
-            published_at: row.try_get("published_at")?,
-            search_vector: row.try_get("search_vector")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            document_type: row.try_get(2)?,
+            title: row.try_get(3)?,
+            content: row.try_get(4)?,
+            content_type: row.try_get(5)?,
+            version: row.try_get(6)?,
+            is_latest: row.try_get(7)?,
+            status: row.try_get(8)?,
+            tags: row.try_get(9)?,
+            custom_metadata: row.try_get(10)?,
+            published_at: row.try_get(11)?,
+            search_vector: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
+            created_by: row.try_get(15)?,
+            updated_by: row.try_get(16)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewProjectDocument {
+        NewProjectDocument {
+            id: Some(self.id),
+            project_id: self.project_id,
+            document_type: self.document_type,
+            title: self.title.clone(),
+            content: self.content.clone(),
+            content_type: self.content_type,
+            version: self.version,
+            is_latest: self.is_latest,
+            status: self.status,
+            tags: self.tags.clone(),
+            custom_metadata: self.custom_metadata.clone(),
+            published_at: self.published_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> ProjectDocumentPatch {
+        ProjectDocumentPatch {
+            project_id: Some(self.project_id),
+            document_type: Some(self.document_type),
+            title: Some(self.title.clone()),
+            content: Some(self.content.clone()),
+            content_type: Some(self.content_type),
+            version: Some(self.version),
+            is_latest: Some(self.is_latest),
+            status: Some(self.status),
+            tags: Some(self.tags.clone()),
+            custom_metadata: Some(self.custom_metadata.clone()),
+            published_at: Some(self.published_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewProjectDocument, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("document_type", &new.document_type);
+        columns.set("title", &new.title);
+        if let Some(value) = &new.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &new.content_type {
+            columns.set("content_type", value);
+        }
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &new.is_latest {
+            columns.set("is_latest", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &new.custom_metadata {
+            columns.set("custom_metadata", value);
+        }
+        columns.set("published_at", &new.published_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a ProjectDocumentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.document_type {
+            columns.set("document_type", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.content_type {
+            columns.set("content_type", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.is_latest {
+            columns.set("is_latest", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &patch.custom_metadata {
+            columns.set("custom_metadata", value);
+        }
+        if let Some(value) = &patch.published_at {
+            columns.set("published_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl ProjectDocument {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewProjectDocument) -> Result<ProjectDocument, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.document_type; columns.push("document_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.content { columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.content_type { columns.push("content_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_latest { columns.push("is_latest"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tags { columns.push("tags"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.custom_metadata { columns.push("custom_metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.published_at; columns.push("published_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO project_documents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO project_documents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewProjectDocument) -> Result<ProjectDocument, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<ProjectDocument>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_documents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM project_documents WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectDocument>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectDocumentPatch) -> Result<Option<ProjectDocument>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.document_type { params.push(value); sets.push(format!("document_type = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.content_type { params.push(value); sets.push(format!("content_type = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.is_latest { params.push(value); sets.push(format!("is_latest = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
-        if let Some(value) = &patch.custom_metadata { params.push(value); sets.push(format!("custom_metadata = ${}", params.len())); }
-        if let Some(value) = &patch.published_at { params.push(value); sets.push(format!("published_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE project_documents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectDocumentPatch) -> Result<Option<ProjectDocument>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM project_documents", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, document_type, version`, if any.
-    pub fn find_by_project_id_and_document_type_and_version(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[project_id, document_type, version])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_project_id_and_document_type_and_version(db: &mut impl strata::Conn, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", &[project_id, document_type, version])
     }
 }
 
@@ -3634,94 +4489,136 @@ impl Validate for DocumentRevisionPatch {
     }
 }
 
-impl DocumentRevision {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by";
+impl strata::Table for DocumentRevision {
+    const TABLE: &'static str = "document_revisions";
+    const COLUMNS: &'static str = "id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewDocumentRevision;
+    type Patch = DocumentRevisionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(DocumentRevision {
-            id: row.try_get("id")?,
-            document_id: row.try_get("document_id")?,
-            change_type: row.try_get("change_type")?,
-            summary: row.try_get("summary")?,
-            diff_data: row.try_get("diff_data")?,
-            old_version: row.try_get("old_version")?,
-            new_version: row.try_get("new_version")?,
-            created_at: row.try_get("created_at")?,
-            created_by: row.try_get("created_by")?,
+            id: row.try_get(0)?,
+            document_id: row.try_get(1)?,
+            change_type: row.try_get(2)?,
+            summary: row.try_get(3)?,
+            diff_data: row.try_get(4)?,
+            old_version: row.try_get(5)?,
+            new_version: row.try_get(6)?,
+            created_at: row.try_get(7)?,
+            created_by: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewDocumentRevision {
+        NewDocumentRevision {
+            id: Some(self.id),
+            document_id: self.document_id,
+            change_type: self.change_type,
+            summary: self.summary.clone(),
+            diff_data: self.diff_data.clone(),
+            old_version: self.old_version,
+            new_version: self.new_version,
+            created_at: self.created_at,
+            created_by: self.created_by,
+        }
+    }
+
+    fn to_patch(&self) -> DocumentRevisionPatch {
+        DocumentRevisionPatch {
+            document_id: Some(self.document_id),
+            change_type: Some(self.change_type),
+            summary: Some(self.summary.clone()),
+            diff_data: Some(self.diff_data.clone()),
+            old_version: Some(self.old_version),
+            new_version: Some(self.new_version),
+            created_at: Some(self.created_at),
+            created_by: Some(self.created_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewDocumentRevision, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("document_id", &new.document_id);
+        columns.set("change_type", &new.change_type);
+        columns.set("summary", &new.summary);
+        columns.set("diff_data", &new.diff_data);
+        columns.set("old_version", &new.old_version);
+        columns.set("new_version", &new.new_version);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a DocumentRevisionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.document_id {
+            columns.set("document_id", value);
+        }
+        if let Some(value) = &patch.change_type {
+            columns.set("change_type", value);
+        }
+        if let Some(value) = &patch.summary {
+            columns.set("summary", value);
+        }
+        if let Some(value) = &patch.diff_data {
+            columns.set("diff_data", value);
+        }
+        if let Some(value) = &patch.old_version {
+            columns.set("old_version", value);
+        }
+        if let Some(value) = &patch.new_version {
+            columns.set("new_version", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+    }
+}
+
+impl DocumentRevision {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewDocumentRevision) -> Result<DocumentRevision, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.document_id; columns.push("document_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.change_type; columns.push("change_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.summary; columns.push("summary"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.diff_data; columns.push("diff_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.old_version; columns.push("old_version"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.new_version; columns.push("new_version"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO document_revisions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO document_revisions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewDocumentRevision) -> Result<DocumentRevision, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<DocumentRevision>, postgres::Error> {
-        let sql = format!("SELECT {} FROM document_revisions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM document_revisions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DocumentRevision>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &DocumentRevisionPatch) -> Result<Option<DocumentRevision>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.document_id { params.push(value); sets.push(format!("document_id = ${}", params.len())); }
-        if let Some(value) = &patch.change_type { params.push(value); sets.push(format!("change_type = ${}", params.len())); }
-        if let Some(value) = &patch.summary { params.push(value); sets.push(format!("summary = ${}", params.len())); }
-        if let Some(value) = &patch.diff_data { params.push(value); sets.push(format!("diff_data = ${}", params.len())); }
-        if let Some(value) = &patch.old_version { params.push(value); sets.push(format!("old_version = ${}", params.len())); }
-        if let Some(value) = &patch.new_version { params.push(value); sets.push(format!("new_version = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE document_revisions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DocumentRevisionPatch) -> Result<Option<DocumentRevision>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_document_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
-        let sql = format!("SELECT {} FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
+        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
-        let sql = format!("SELECT {} FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
+        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM document_revisions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3883,106 +4780,159 @@ impl Validate for UserPatch {
     }
 }
 
-impl User {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by";
+impl strata::Table for User {
+    const TABLE: &'static str = "users";
+    const COLUMNS: &'static str = "id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewUser;
+    type Patch = UserPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(User {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            name: row.try_get("name")?,
-            password_hash: row.try_get("password_hash")?,
-            avatar_url: row.try_get("avatar_url")?,
-            email_verified: row.try_get("email_verified")?,
-            last_login_at: row.try_get("last_login_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            email: row.try_get(1)?,
+            name: row.try_get(2)?,
+            password_hash: row.try_get(3)?,
+            avatar_url: row.try_get(4)?,
+            email_verified: row.try_get(5)?,
+            last_login_at: row.try_get(6)?,
+            created_at: row.try_get(7)?,
+            updated_at: row.try_get(8)?,
+            created_by: row.try_get(9)?,
+            updated_by: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUser {
+        NewUser {
+            id: Some(self.id),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            password_hash: self.password_hash.clone(),
+            avatar_url: self.avatar_url.clone(),
+            email_verified: self.email_verified,
+            last_login_at: self.last_login_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> UserPatch {
+        UserPatch {
+            email: Some(self.email.clone()),
+            name: Some(self.name.clone()),
+            password_hash: Some(self.password_hash.clone()),
+            avatar_url: Some(self.avatar_url.clone()),
+            email_verified: Some(self.email_verified),
+            last_login_at: Some(self.last_login_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUser, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("email", &new.email);
+        columns.set("name", &new.name);
+        columns.set("password_hash", &new.password_hash);
+        columns.set("avatar_url", &new.avatar_url);
+        if let Some(value) = &new.email_verified {
+            columns.set("email_verified", value);
+        }
+        columns.set("last_login_at", &new.last_login_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a UserPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.email {
+            columns.set("email", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.password_hash {
+            columns.set("password_hash", value);
+        }
+        if let Some(value) = &patch.avatar_url {
+            columns.set("avatar_url", value);
+        }
+        if let Some(value) = &patch.email_verified {
+            columns.set("email_verified", value);
+        }
+        if let Some(value) = &patch.last_login_at {
+            columns.set("last_login_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUser) -> Result<User, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email; columns.push("email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.password_hash; columns.push("password_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.avatar_url; columns.push("avatar_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.email_verified { columns.push("email_verified"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_login_at; columns.push("last_login_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO users DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO users ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM users WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
-        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
-        if let Some(value) = &patch.email_verified { params.push(value); sets.push(format!("email_verified = ${}", params.len())); }
-        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM users", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `email`, if any.
-    pub fn find_by_email(client: &mut impl postgres::GenericClient, email: &String) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE email = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[email])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &String) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE email = $1", &[email])
     }
 }
 
@@ -4090,82 +5040,117 @@ impl Validate for UserSessionPatch {
     }
 }
 
-impl UserSession {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address";
+impl strata::Table for UserSession {
+    const TABLE: &'static str = "user_sessions";
+    const COLUMNS: &'static str = "id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address";
+    const KEY: &'static str = "id = $1";
+    type New = NewUserSession;
+    type Patch = UserSessionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UserSession {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            expires_at: row.try_get("expires_at")?,
-            created_at: row.try_get("created_at")?,
-            last_accessed_at: row.try_get("last_accessed_at")?,
-            user_agent: row.try_get("user_agent")?,
-            ip_address: row.try_get("ip_address")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            expires_at: row.try_get(2)?,
+            created_at: row.try_get(3)?,
+            last_accessed_at: row.try_get(4)?,
+            user_agent: row.try_get(5)?,
+            ip_address: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUserSession {
+        NewUserSession {
+            id: self.id.clone(),
+            user_id: self.user_id,
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+            last_accessed_at: self.last_accessed_at,
+            user_agent: self.user_agent.clone(),
+            ip_address: self.ip_address,
+        }
+    }
+
+    fn to_patch(&self) -> UserSessionPatch {
+        UserSessionPatch {
+            user_id: Some(self.user_id),
+            expires_at: Some(self.expires_at),
+            created_at: Some(self.created_at),
+            last_accessed_at: Some(self.last_accessed_at),
+            user_agent: Some(self.user_agent.clone()),
+            ip_address: Some(self.ip_address),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUserSession, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("user_id", &new.user_id);
+        columns.set("expires_at", &new.expires_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.last_accessed_at {
+            columns.set("last_accessed_at", value);
+        }
+        columns.set("user_agent", &new.user_agent);
+        columns.set("ip_address", &new.ip_address);
+    }
+
+    fn bind_patch<'a>(patch: &'a UserSessionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.last_accessed_at {
+            columns.set("last_accessed_at", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+    }
+}
+
+impl UserSession {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUserSession) -> Result<UserSession, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        { let value = &new.id; columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.last_accessed_at { columns.push("last_accessed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO user_sessions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO user_sessions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUserSession) -> Result<UserSession, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &String) -> Result<Option<UserSession>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_sessions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &String) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM user_sessions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &String) -> Result<Option<UserSession>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &String, patch: &UserSessionPatch) -> Result<Option<UserSession>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_accessed_at { params.push(value); sets.push(format!("last_accessed_at = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE user_sessions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &String, patch: &UserSessionPatch) -> Result<Option<UserSession>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &String) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&String>, limit: i64) -> Result<Vec<UserSession>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&String>, limit: i64) -> Result<Vec<UserSession>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM user_sessions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -4313,97 +5298,145 @@ impl Validate for UserOauthAccountPatch {
     }
 }
 
-impl UserOauthAccount {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at";
+impl strata::Table for UserOauthAccount {
+    const TABLE: &'static str = "user_oauth_accounts";
+    const COLUMNS: &'static str = "id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewUserOauthAccount;
+    type Patch = UserOauthAccountPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UserOauthAccount {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            provider: row.try_get("provider")?,
-            provider_user_id: row.try_get("provider_user_id")?,
-            provider_email: row.try_get("provider_email")?,
-            access_token: row.try_get("access_token")?,
-            refresh_token: row.try_get("refresh_token")?,
-            expires_at: row.try_get("expires_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            provider: row.try_get(2)?,
+            provider_user_id: row.try_get(3)?,
+            provider_email: row.try_get(4)?,
+            access_token: row.try_get(5)?,
+            refresh_token: row.try_get(6)?,
+            expires_at: row.try_get(7)?,
+            created_at: row.try_get(8)?,
+            updated_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUserOauthAccount {
+        NewUserOauthAccount {
+            id: Some(self.id),
+            user_id: self.user_id,
+            provider: self.provider.clone(),
+            provider_user_id: self.provider_user_id.clone(),
+            provider_email: self.provider_email.clone(),
+            access_token: self.access_token.clone(),
+            refresh_token: self.refresh_token.clone(),
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> UserOauthAccountPatch {
+        UserOauthAccountPatch {
+            user_id: Some(self.user_id),
+            provider: Some(self.provider.clone()),
+            provider_user_id: Some(self.provider_user_id.clone()),
+            provider_email: Some(self.provider_email.clone()),
+            access_token: Some(self.access_token.clone()),
+            refresh_token: Some(self.refresh_token.clone()),
+            expires_at: Some(self.expires_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUserOauthAccount, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        columns.set("provider", &new.provider);
+        columns.set("provider_user_id", &new.provider_user_id);
+        columns.set("provider_email", &new.provider_email);
+        columns.set("access_token", &new.access_token);
+        columns.set("refresh_token", &new.refresh_token);
+        columns.set("expires_at", &new.expires_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a UserOauthAccountPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.provider {
+            columns.set("provider", value);
+        }
+        if let Some(value) = &patch.provider_user_id {
+            columns.set("provider_user_id", value);
+        }
+        if let Some(value) = &patch.provider_email {
+            columns.set("provider_email", value);
+        }
+        if let Some(value) = &patch.access_token {
+            columns.set("access_token", value);
+        }
+        if let Some(value) = &patch.refresh_token {
+            columns.set("refresh_token", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl UserOauthAccount {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUserOauthAccount) -> Result<UserOauthAccount, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider; columns.push("provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider_user_id; columns.push("provider_user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider_email; columns.push("provider_email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.access_token; columns.push("access_token"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.refresh_token; columns.push("refresh_token"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO user_oauth_accounts DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO user_oauth_accounts ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUserOauthAccount) -> Result<UserOauthAccount, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<UserOauthAccount>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_oauth_accounts WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM user_oauth_accounts WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserOauthAccount>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserOauthAccountPatch) -> Result<Option<UserOauthAccount>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
-        if let Some(value) = &patch.provider_user_id { params.push(value); sets.push(format!("provider_user_id = ${}", params.len())); }
-        if let Some(value) = &patch.provider_email { params.push(value); sets.push(format!("provider_email = ${}", params.len())); }
-        if let Some(value) = &patch.access_token { params.push(value); sets.push(format!("access_token = ${}", params.len())); }
-        if let Some(value) = &patch.refresh_token { params.push(value); sets.push(format!("refresh_token = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE user_oauth_accounts SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserOauthAccountPatch) -> Result<Option<UserOauthAccount>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM user_oauth_accounts", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `provider, provider_user_id`, if any.
-    pub fn find_by_provider_and_provider_user_id(client: &mut impl postgres::GenericClient, provider: &String, provider_user_id: &String) -> Result<Option<UserOauthAccount>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[provider, provider_user_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_provider_and_provider_user_id(db: &mut impl strata::Conn, provider: &String, provider_user_id: &String) -> Result<Option<UserOauthAccount>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", &[provider, provider_user_id])
     }
 }
 
@@ -4526,91 +5559,139 @@ impl Validate for UserPreferencePatch {
     }
 }
 
-impl UserPreference {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, preferences, theme, timezone, notifications, created_at, updated_at";
+impl strata::Table for UserPreference {
+    const TABLE: &'static str = "user_preferences";
+    const COLUMNS: &'static str = "id, user_id, preferences, theme, timezone, notifications, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewUserPreference;
+    type Patch = UserPreferencePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UserPreference {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            preferences: row.try_get("preferences")?,
-            theme: row.try_get("theme")?,
-            timezone: row.try_get("timezone")?,
-            notifications: row.try_get("notifications")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            preferences: row.try_get(2)?,
+            theme: row.try_get(3)?,
+            timezone: row.try_get(4)?,
+            notifications: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+            updated_at: row.try_get(7)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUserPreference {
+        NewUserPreference {
+            id: Some(self.id),
+            user_id: self.user_id,
+            preferences: self.preferences.clone(),
+            theme: self.theme.clone(),
+            timezone: self.timezone.clone(),
+            notifications: self.notifications.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> UserPreferencePatch {
+        UserPreferencePatch {
+            user_id: Some(self.user_id),
+            preferences: Some(self.preferences.clone()),
+            theme: Some(self.theme.clone()),
+            timezone: Some(self.timezone.clone()),
+            notifications: Some(self.notifications.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUserPreference, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        if let Some(value) = &new.preferences {
+            columns.set("preferences", value);
+        }
+        if let Some(value) = &new.theme {
+            columns.set("theme", value);
+        }
+        if let Some(value) = &new.timezone {
+            columns.set("timezone", value);
+        }
+        if let Some(value) = &new.notifications {
+            columns.set("notifications", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a UserPreferencePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.preferences {
+            columns.set("preferences", value);
+        }
+        if let Some(value) = &patch.theme {
+            columns.set("theme", value);
+        }
+        if let Some(value) = &patch.timezone {
+            columns.set("timezone", value);
+        }
+        if let Some(value) = &patch.notifications {
+            columns.set("notifications", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl UserPreference {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUserPreference) -> Result<UserPreference, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.preferences { columns.push("preferences"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.theme { columns.push("theme"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.timezone { columns.push("timezone"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.notifications { columns.push("notifications"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO user_preferences DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO user_preferences ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUserPreference) -> Result<UserPreference, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_preferences WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM user_preferences WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPreferencePatch) -> Result<Option<UserPreference>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.preferences { params.push(value); sets.push(format!("preferences = ${}", params.len())); }
-        if let Some(value) = &patch.theme { params.push(value); sets.push(format!("theme = ${}", params.len())); }
-        if let Some(value) = &patch.timezone { params.push(value); sets.push(format!("timezone = ${}", params.len())); }
-        if let Some(value) = &patch.notifications { params.push(value); sets.push(format!("notifications = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE user_preferences SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPreferencePatch) -> Result<Option<UserPreference>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM user_preferences", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `user_id`, if any.
-    pub fn find_by_user_id(client: &mut impl postgres::GenericClient, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
-        let sql = format!("SELECT {} FROM user_preferences WHERE user_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[user_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_user_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1", &[user_id])
     }
 }
 
@@ -4842,144 +5923,248 @@ impl Validate for WorkspacePatch {
     }
 }
 
-impl Workspace {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by";
+impl strata::Table for Workspace {
+    const TABLE: &'static str = "workspaces";
+    const COLUMNS: &'static str = "id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewWorkspace;
+    type Patch = WorkspacePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Workspace {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            slug: row.try_get("slug")?,
-            owner_id: row.try_get("owner_id")?,
-            billing_plan: row.try_get("billing_plan")?,
-            billing_email: row.try_get("billing_email")?,
-            stripe_customer_id: row.try_get("stripe_customer_id")?,
-            billing_address: row.try_get("billing_address")?,
-            settings: row.try_get("settings")?,
-            max_projects: row.try_get("max_projects")?,
-            max_members: row.try_get("max_members")?,
-            max_monthly_usage: row.try_get("max_monthly_usage")?,
-            status: row.try_get("status")?,
-            trial_ends_at: row.try_get("trial_ends_at")?,
-            deleted_at: row.try_get("deleted_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            description: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            owner_id: row.try_get(4)?,
+            billing_plan: row.try_get(5)?,
+            billing_email: row.try_get(6)?,
+            stripe_customer_id: row.try_get(7)?,
+            billing_address: row.try_get(8)?,
+            settings: row.try_get(9)?,
+            max_projects: row.try_get(10)?,
+            max_members: row.try_get(11)?,
+            max_monthly_usage: row.try_get(12)?,
+            status: row.try_get(13)?,
+            trial_ends_at: row.try_get(14)?,
+            deleted_at: row.try_get(15)?,
+            created_at: row.try_get(16)?,
+            updated_at: row.try_get(17)?,
+            created_by: row.try_get(18)?,
+            updated_by: row.try_get(19)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkspace {
+        NewWorkspace {
+            id: Some(self.id),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            slug: self.slug.clone(),
+            owner_id: self.owner_id,
+            billing_plan: self.billing_plan,
+            billing_email: self.billing_email.clone(),
+            stripe_customer_id: self.stripe_customer_id.clone(),
+            billing_address: self.billing_address.clone(),
+            settings: self.settings.clone(),
+            max_projects: self.max_projects,
+            max_members: self.max_members,
+            max_monthly_usage: self.max_monthly_usage,
+            status: self.status,
+            trial_ends_at: self.trial_ends_at,
+            deleted_at: self.deleted_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> WorkspacePatch {
+        WorkspacePatch {
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            slug: Some(self.slug.clone()),
+            owner_id: Some(self.owner_id),
+            billing_plan: Some(self.billing_plan),
+            billing_email: Some(self.billing_email.clone()),
+            stripe_customer_id: Some(self.stripe_customer_id.clone()),
+            billing_address: Some(self.billing_address.clone()),
+            settings: Some(self.settings.clone()),
+            max_projects: Some(self.max_projects),
+            max_members: Some(self.max_members),
+            max_monthly_usage: Some(self.max_monthly_usage),
+            status: Some(self.status),
+            trial_ends_at: Some(self.trial_ends_at),
+            deleted_at: Some(self.deleted_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkspace, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("name", &new.name);
+        columns.set("description", &new.description);
+        columns.set("slug", &new.slug);
+        columns.set("owner_id", &new.owner_id);
+        if let Some(value) = &new.billing_plan {
+            columns.set("billing_plan", value);
+        }
+        columns.set("billing_email", &new.billing_email);
+        columns.set("stripe_customer_id", &new.stripe_customer_id);
+        columns.set("billing_address", &new.billing_address);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.max_projects {
+            columns.set("max_projects", value);
+        }
+        if let Some(value) = &new.max_members {
+            columns.set("max_members", value);
+        }
+        if let Some(value) = &new.max_monthly_usage {
+            columns.set("max_monthly_usage", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("trial_ends_at", &new.trial_ends_at);
+        columns.set("deleted_at", &new.deleted_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkspacePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.owner_id {
+            columns.set("owner_id", value);
+        }
+        if let Some(value) = &patch.billing_plan {
+            columns.set("billing_plan", value);
+        }
+        if let Some(value) = &patch.billing_email {
+            columns.set("billing_email", value);
+        }
+        if let Some(value) = &patch.stripe_customer_id {
+            columns.set("stripe_customer_id", value);
+        }
+        if let Some(value) = &patch.billing_address {
+            columns.set("billing_address", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.max_projects {
+            columns.set("max_projects", value);
+        }
+        if let Some(value) = &patch.max_members {
+            columns.set("max_members", value);
+        }
+        if let Some(value) = &patch.max_monthly_usage {
+            columns.set("max_monthly_usage", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.trial_ends_at {
+            columns.set("trial_ends_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl Workspace {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.owner_id; columns.push("owner_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.billing_plan { columns.push("billing_plan"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.billing_email; columns.push("billing_email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stripe_customer_id; columns.push("stripe_customer_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.billing_address; columns.push("billing_address"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_projects { columns.push("max_projects"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_members { columns.push("max_members"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_monthly_usage { columns.push("max_monthly_usage"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.trial_ends_at; columns.push("trial_ends_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workspaces DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workspaces ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workspaces WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.owner_id { params.push(value); sets.push(format!("owner_id = ${}", params.len())); }
-        if let Some(value) = &patch.billing_plan { params.push(value); sets.push(format!("billing_plan = ${}", params.len())); }
-        if let Some(value) = &patch.billing_email { params.push(value); sets.push(format!("billing_email = ${}", params.len())); }
-        if let Some(value) = &patch.stripe_customer_id { params.push(value); sets.push(format!("stripe_customer_id = ${}", params.len())); }
-        if let Some(value) = &patch.billing_address { params.push(value); sets.push(format!("billing_address = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.max_projects { params.push(value); sets.push(format!("max_projects = ${}", params.len())); }
-        if let Some(value) = &patch.max_members { params.push(value); sets.push(format!("max_members = ${}", params.len())); }
-        if let Some(value) = &patch.max_monthly_usage { params.push(value); sets.push(format!("max_monthly_usage = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.trial_ends_at { params.push(value); sets.push(format!("trial_ends_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workspaces SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_owner_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `created_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE workspaces SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `created_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workspaces WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `slug`, if any.
-    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspaces WHERE slug = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `slug` (and not soft-deleted), if any.
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[slug])
     }
 }
 
@@ -5112,112 +6297,170 @@ impl Validate for WorkspaceMemberPatch {
     }
 }
 
-impl WorkspaceMember {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at";
+impl strata::Table for WorkspaceMember {
+    const TABLE: &'static str = "workspace_members";
+    const COLUMNS: &'static str = "id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewWorkspaceMember;
+    type Patch = WorkspaceMemberPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(WorkspaceMember {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            user_id: row.try_get("user_id")?,
-            role: row.try_get("role")?,
-            permissions: row.try_get("permissions")?,
-            invited_by: row.try_get("invited_by")?,
-            invited_at: row.try_get("invited_at")?,
-            joined_at: row.try_get("joined_at")?,
-            last_active_at: row.try_get("last_active_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            role: row.try_get(3)?,
+            permissions: row.try_get(4)?,
+            invited_by: row.try_get(5)?,
+            invited_at: row.try_get(6)?,
+            joined_at: row.try_get(7)?,
+            last_active_at: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkspaceMember {
+        NewWorkspaceMember {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            user_id: self.user_id,
+            role: self.role,
+            permissions: self.permissions.clone(),
+            invited_by: self.invited_by,
+            invited_at: self.invited_at,
+            joined_at: self.joined_at,
+            last_active_at: self.last_active_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> WorkspaceMemberPatch {
+        WorkspaceMemberPatch {
+            workspace_id: Some(self.workspace_id),
+            user_id: Some(self.user_id),
+            role: Some(self.role),
+            permissions: Some(self.permissions.clone()),
+            invited_by: Some(self.invited_by),
+            invited_at: Some(self.invited_at),
+            joined_at: Some(self.joined_at),
+            last_active_at: Some(self.last_active_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkspaceMember, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("user_id", &new.user_id);
+        if let Some(value) = &new.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &new.permissions {
+            columns.set("permissions", value);
+        }
+        columns.set("invited_by", &new.invited_by);
+        columns.set("invited_at", &new.invited_at);
+        if let Some(value) = &new.joined_at {
+            columns.set("joined_at", value);
+        }
+        if let Some(value) = &new.last_active_at {
+            columns.set("last_active_at", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkspaceMemberPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &patch.invited_by {
+            columns.set("invited_by", value);
+        }
+        if let Some(value) = &patch.invited_at {
+            columns.set("invited_at", value);
+        }
+        if let Some(value) = &patch.joined_at {
+            columns.set("joined_at", value);
+        }
+        if let Some(value) = &patch.last_active_at {
+            columns.set("last_active_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl WorkspaceMember {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkspaceMember) -> Result<WorkspaceMember, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.role { columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.permissions { columns.push("permissions"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invited_by; columns.push("invited_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invited_at; columns.push("invited_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.joined_at { columns.push("joined_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.last_active_at { columns.push("last_active_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workspace_members DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workspace_members ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspaceMember) -> Result<WorkspaceMember, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_members WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workspace_members WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspaceMemberPatch) -> Result<Option<WorkspaceMember>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
-        if let Some(value) = &patch.invited_by { params.push(value); sets.push(format!("invited_by = ${}", params.len())); }
-        if let Some(value) = &patch.invited_at { params.push(value); sets.push(format!("invited_at = ${}", params.len())); }
-        if let Some(value) = &patch.joined_at { params.push(value); sets.push(format!("joined_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_active_at { params.push(value); sets.push(format!("last_active_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workspace_members SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspaceMemberPatch) -> Result<Option<WorkspaceMember>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workspace_members", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, user_id`, if any.
-    pub fn find_by_workspace_id_and_user_id(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_workspace_id_and_user_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", &[workspace_id, user_id])
     }
 }
 
@@ -5352,106 +6595,148 @@ impl Validate for WorkspaceInvitationPatch {
     }
 }
 
-impl WorkspaceInvitation {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at";
+impl strata::Table for WorkspaceInvitation {
+    const TABLE: &'static str = "workspace_invitations";
+    const COLUMNS: &'static str = "id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewWorkspaceInvitation;
+    type Patch = WorkspaceInvitationPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(WorkspaceInvitation {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            email: row.try_get("email")?,
-            role: row.try_get("role")?,
-            invited_by: row.try_get("invited_by")?,
-            token: row.try_get("token")?,
-            expires_at: row.try_get("expires_at")?,
-            accepted_at: row.try_get("accepted_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            email: row.try_get(2)?,
+            role: row.try_get(3)?,
+            invited_by: row.try_get(4)?,
+            token: row.try_get(5)?,
+            expires_at: row.try_get(6)?,
+            accepted_at: row.try_get(7)?,
+            created_at: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkspaceInvitation {
+        NewWorkspaceInvitation {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            email: self.email.clone(),
+            role: self.role,
+            invited_by: self.invited_by,
+            token: self.token.clone(),
+            expires_at: self.expires_at,
+            accepted_at: self.accepted_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> WorkspaceInvitationPatch {
+        WorkspaceInvitationPatch {
+            workspace_id: Some(self.workspace_id),
+            email: Some(self.email.clone()),
+            role: Some(self.role),
+            invited_by: Some(self.invited_by),
+            token: Some(self.token.clone()),
+            expires_at: Some(self.expires_at),
+            accepted_at: Some(self.accepted_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkspaceInvitation, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("email", &new.email);
+        if let Some(value) = &new.role {
+            columns.set("role", value);
+        }
+        columns.set("invited_by", &new.invited_by);
+        columns.set("token", &new.token);
+        columns.set("expires_at", &new.expires_at);
+        columns.set("accepted_at", &new.accepted_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkspaceInvitationPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.email {
+            columns.set("email", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.invited_by {
+            columns.set("invited_by", value);
+        }
+        if let Some(value) = &patch.token {
+            columns.set("token", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.accepted_at {
+            columns.set("accepted_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl WorkspaceInvitation {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkspaceInvitation) -> Result<WorkspaceInvitation, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email; columns.push("email"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.role { columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invited_by; columns.push("invited_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.token; columns.push("token"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.accepted_at; columns.push("accepted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workspace_invitations DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workspace_invitations ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspaceInvitation) -> Result<WorkspaceInvitation, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_invitations WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workspace_invitations WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkspaceInvitationPatch) -> Result<Option<WorkspaceInvitation>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.invited_by { params.push(value); sets.push(format!("invited_by = ${}", params.len())); }
-        if let Some(value) = &patch.token { params.push(value); sets.push(format!("token = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.accepted_at { params.push(value); sets.push(format!("accepted_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workspace_invitations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspaceInvitationPatch) -> Result<Option<WorkspaceInvitation>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workspace_invitations", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `token`, if any.
-    pub fn find_by_token(client: &mut impl postgres::GenericClient, token: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_invitations WHERE token = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[token])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_token(db: &mut impl strata::Conn, token: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE token = $1", &[token])
     }
 
     /// The row with this `workspace_id, email`, if any.
-    pub fn find_by_workspace_id_and_email(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, email: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, email])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_workspace_id_and_email(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, email: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", &[workspace_id, email])
     }
 }
 
@@ -5651,127 +6936,203 @@ impl Validate for ProjectPatch {
     }
 }
 
-impl Project {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by";
+impl strata::Table for Project {
+    const TABLE: &'static str = "projects";
+    const COLUMNS: &'static str = "id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewProject;
+    type Patch = ProjectPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Project {
-            id: row.try_get("id")?,
-            workspace_id: row.try_get("workspace_id")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            slug: row.try_get("slug")?,
-            status: row.try_get("status")?,
-            visibility: row.try_get("visibility")?,
-            settings: row.try_get("settings")?,
-            repository_url: row.try_get("repository_url")?,
-            deployment_url: row.try_get("deployment_url")?,
-            documentation_url: row.try_get("documentation_url")?,
-            archived_at: row.try_get("archived_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            workspace_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            description: row.try_get(3)?,
+            slug: row.try_get(4)?,
+            status: row.try_get(5)?,
+            visibility: row.try_get(6)?,
+            settings: row.try_get(7)?,
+            repository_url: row.try_get(8)?,
+            deployment_url: row.try_get(9)?,
+            documentation_url: row.try_get(10)?,
+            archived_at: row.try_get(11)?,
+            created_at: row.try_get(12)?,
+            updated_at: row.try_get(13)?,
+            created_by: row.try_get(14)?,
+            updated_by: row.try_get(15)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewProject {
+        NewProject {
+            id: Some(self.id),
+            workspace_id: self.workspace_id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            slug: self.slug.clone(),
+            status: self.status,
+            visibility: self.visibility,
+            settings: self.settings.clone(),
+            repository_url: self.repository_url.clone(),
+            deployment_url: self.deployment_url.clone(),
+            documentation_url: self.documentation_url.clone(),
+            archived_at: self.archived_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> ProjectPatch {
+        ProjectPatch {
+            workspace_id: Some(self.workspace_id),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            slug: Some(self.slug.clone()),
+            status: Some(self.status),
+            visibility: Some(self.visibility),
+            settings: Some(self.settings.clone()),
+            repository_url: Some(self.repository_url.clone()),
+            deployment_url: Some(self.deployment_url.clone()),
+            documentation_url: Some(self.documentation_url.clone()),
+            archived_at: Some(self.archived_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewProject, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workspace_id", &new.workspace_id);
+        columns.set("name", &new.name);
+        columns.set("description", &new.description);
+        columns.set("slug", &new.slug);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.visibility {
+            columns.set("visibility", value);
+        }
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        columns.set("repository_url", &new.repository_url);
+        columns.set("deployment_url", &new.deployment_url);
+        columns.set("documentation_url", &new.documentation_url);
+        columns.set("archived_at", &new.archived_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a ProjectPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workspace_id {
+            columns.set("workspace_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.visibility {
+            columns.set("visibility", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.repository_url {
+            columns.set("repository_url", value);
+        }
+        if let Some(value) = &patch.deployment_url {
+            columns.set("deployment_url", value);
+        }
+        if let Some(value) = &patch.documentation_url {
+            columns.set("documentation_url", value);
+        }
+        if let Some(value) = &patch.archived_at {
+            columns.set("archived_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl Project {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewProject) -> Result<Project, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workspace_id; columns.push("workspace_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.visibility { columns.push("visibility"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.repository_url; columns.push("repository_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deployment_url; columns.push("deployment_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.documentation_url; columns.push("documentation_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.archived_at; columns.push("archived_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO projects DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO projects ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewProject) -> Result<Project, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM projects WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workspace_id { params.push(value); sets.push(format!("workspace_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.visibility { params.push(value); sets.push(format!("visibility = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
-        if let Some(value) = &patch.deployment_url { params.push(value); sets.push(format!("deployment_url = ${}", params.len())); }
-        if let Some(value) = &patch.documentation_url { params.push(value); sets.push(format!("documentation_url = ${}", params.len())); }
-        if let Some(value) = &patch.archived_at { params.push(value); sets.push(format!("archived_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE projects SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM projects", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, slug`, if any.
-    pub fn find_by_workspace_id_and_slug(client: &mut impl postgres::GenericClient, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE workspace_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[workspace_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND slug = $2", &[workspace_id, slug])
     }
 }
 
@@ -5903,103 +7264,156 @@ impl Validate for BoardPatch {
     }
 }
 
-impl Board {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by";
+impl strata::Table for Board {
+    const TABLE: &'static str = "boards";
+    const COLUMNS: &'static str = "id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewBoard;
+    type Patch = BoardPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Board {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            settings: row.try_get("settings")?,
-            column_config: row.try_get("column_config")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            description: row.try_get(3)?,
+            settings: row.try_get(4)?,
+            column_config: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+            updated_at: row.try_get(7)?,
+            created_by: row.try_get(8)?,
+            updated_by: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewBoard {
+        NewBoard {
+            id: Some(self.id),
+            project_id: self.project_id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            settings: self.settings.clone(),
+            column_config: self.column_config.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> BoardPatch {
+        BoardPatch {
+            project_id: Some(self.project_id),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            settings: Some(self.settings.clone()),
+            column_config: Some(self.column_config.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewBoard, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        if let Some(value) = &new.name {
+            columns.set("name", value);
+        }
+        columns.set("description", &new.description);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.column_config {
+            columns.set("column_config", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a BoardPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.column_config {
+            columns.set("column_config", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl Board {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewBoard) -> Result<Board, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.name { columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.column_config { columns.push("column_config"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO boards DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO boards ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewBoard) -> Result<Board, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Board>, postgres::Error> {
-        let sql = format!("SELECT {} FROM boards WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM boards WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Board>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &BoardPatch) -> Result<Option<Board>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.column_config { params.push(value); sets.push(format!("column_config = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE boards SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BoardPatch) -> Result<Option<Board>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
-        let sql = format!("SELECT {} FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
-        let sql = format!("SELECT {} FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
-        let sql = format!("SELECT {} FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM boards", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -6171,106 +7585,172 @@ impl Validate for LanePatch {
     }
 }
 
-impl Lane {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at";
+impl strata::Table for Lane {
+    const TABLE: &'static str = "lanes";
+    const COLUMNS: &'static str = "id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewLane;
+    type Patch = LanePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Lane {
-            id: row.try_get("id")?,
-            board_id: row.try_get("board_id")?,
-            lane_number: row.try_get("lane_number")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            wip_limit: row.try_get("wip_limit")?,
-            auto_trigger_agent: row.try_get("auto_trigger_agent")?,
-            exit_criteria: row.try_get("exit_criteria")?,
-            settings: row.try_get("settings")?,
-            color: row.try_get("color")?,
-            position: row.try_get("position")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            board_id: row.try_get(1)?,
+            lane_number: row.try_get(2)?,
+            name: row.try_get(3)?,
+            description: row.try_get(4)?,
+            wip_limit: row.try_get(5)?,
+            auto_trigger_agent: row.try_get(6)?,
+            exit_criteria: row.try_get(7)?,
+            settings: row.try_get(8)?,
+            color: row.try_get(9)?,
+            position: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewLane {
+        NewLane {
+            id: Some(self.id),
+            board_id: self.board_id,
+            lane_number: self.lane_number,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            wip_limit: self.wip_limit,
+            auto_trigger_agent: self.auto_trigger_agent.clone(),
+            exit_criteria: self.exit_criteria.clone(),
+            settings: self.settings.clone(),
+            color: self.color.clone(),
+            position: self.position,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> LanePatch {
+        LanePatch {
+            board_id: Some(self.board_id),
+            lane_number: Some(self.lane_number),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            wip_limit: Some(self.wip_limit),
+            auto_trigger_agent: Some(self.auto_trigger_agent.clone()),
+            exit_criteria: Some(self.exit_criteria.clone()),
+            settings: Some(self.settings.clone()),
+            color: Some(self.color.clone()),
+            position: Some(self.position),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewLane, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("board_id", &new.board_id);
+        columns.set("lane_number", &new.lane_number);
+        columns.set("name", &new.name);
+        columns.set("description", &new.description);
+        columns.set("wip_limit", &new.wip_limit);
+        columns.set("auto_trigger_agent", &new.auto_trigger_agent);
+        columns.set("exit_criteria", &new.exit_criteria);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.color {
+            columns.set("color", value);
+        }
+        if let Some(value) = &new.position {
+            columns.set("\"position\"", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a LanePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.board_id {
+            columns.set("board_id", value);
+        }
+        if let Some(value) = &patch.lane_number {
+            columns.set("lane_number", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.wip_limit {
+            columns.set("wip_limit", value);
+        }
+        if let Some(value) = &patch.auto_trigger_agent {
+            columns.set("auto_trigger_agent", value);
+        }
+        if let Some(value) = &patch.exit_criteria {
+            columns.set("exit_criteria", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.color {
+            columns.set("color", value);
+        }
+        if let Some(value) = &patch.position {
+            columns.set("\"position\"", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Lane {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewLane) -> Result<Lane, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.board_id; columns.push("board_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.lane_number; columns.push("lane_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.wip_limit; columns.push("wip_limit"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.auto_trigger_agent; columns.push("auto_trigger_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.exit_criteria; columns.push("exit_criteria"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.color { columns.push("color"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.position { columns.push("\"position\""); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO lanes DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO lanes ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewLane) -> Result<Lane, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Lane>, postgres::Error> {
-        let sql = format!("SELECT {} FROM lanes WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM lanes WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Lane>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &LanePatch) -> Result<Option<Lane>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.board_id { params.push(value); sets.push(format!("board_id = ${}", params.len())); }
-        if let Some(value) = &patch.lane_number { params.push(value); sets.push(format!("lane_number = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.wip_limit { params.push(value); sets.push(format!("wip_limit = ${}", params.len())); }
-        if let Some(value) = &patch.auto_trigger_agent { params.push(value); sets.push(format!("auto_trigger_agent = ${}", params.len())); }
-        if let Some(value) = &patch.exit_criteria { params.push(value); sets.push(format!("exit_criteria = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.color { params.push(value); sets.push(format!("color = ${}", params.len())); }
-        if let Some(value) = &patch.position { params.push(value); sets.push(format!("\"position\" = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE lanes SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &LanePatch) -> Result<Option<Lane>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_board_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, postgres::Error> {
-        let sql = format!("SELECT {} FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM lanes", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `board_id, lane_number`, if any.
-    pub fn find_by_board_id_and_lane_number(client: &mut impl postgres::GenericClient, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, postgres::Error> {
-        let sql = format!("SELECT {} FROM lanes WHERE board_id = $1 AND lane_number = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[board_id, lane_number])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_board_id_and_lane_number(db: &mut impl strata::Conn, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND lane_number = $2", &[board_id, lane_number])
     }
 }
 
@@ -6537,176 +8017,299 @@ impl Validate for CardPatch {
     }
 }
 
-impl Card {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
+impl strata::Table for Card {
+    const TABLE: &'static str = "cards";
+    const COLUMNS: &'static str = "id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewCard;
+    type Patch = CardPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Card {
-            id: row.try_get("id")?,
-            board_id: row.try_get("board_id")?,
-            lane_id: row.try_get("lane_id")?,
-            parent_id: row.try_get("parent_id")?,
-            title: row.try_get("title")?,
-            description: row.try_get("description")?,
-            card_type: row.try_get("card_type")?,
-            status: row.try_get("status")?,
-            priority: row.try_get("priority")?,
-            assignee_id: row.try_get("assignee_id")?,
-            reporter_id: row.try_get("reporter_id")?,
-            position: row.try_get("position")?,
-            labels: row.try_get("labels")?,
-            tags: row.try_get("tags")?,
-            estimated_hours: row.try_get("estimated_hours")?,
-            logged_hours: row.try_get("logged_hours")?,
-            due_date: row.try_get("due_date")?,
-            external_links: row.try_get("external_links")?,
-            attachments: row.try_get("attachments")?,
-            custom_fields: row.try_get("custom_fields")?,
-            completed_at: row.try_get("completed_at")?,
-            archived_at: row.try_get("archived_at")?,
-            search_vector: row.try_get("search_vector")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            created_by: row.try_get("created_by")?,
-            updated_by: row.try_get("updated_by")?,
+            id: row.try_get(0)?,
+            board_id: row.try_get(1)?,
+            lane_id: row.try_get(2)?,
+            parent_id: row.try_get(3)?,
+            title: row.try_get(4)?,
+            description: row.try_get(5)?,
+            card_type: row.try_get(6)?,
+            status: row.try_get(7)?,
+            priority: row.try_get(8)?,
+            assignee_id: row.try_get(9)?,
+            reporter_id: row.try_get(10)?,
+            position: row.try_get(11)?,
+            labels: row.try_get(12)?,
+            tags: row.try_get(13)?,
+            estimated_hours: row.try_get(14)?,
+            logged_hours: row.try_get(15)?,
+            due_date: row.try_get(16)?,
+            external_links: row.try_get(17)?,
+            attachments: row.try_get(18)?,
+            custom_fields: row.try_get(19)?,
+            completed_at: row.try_get(20)?,
+            archived_at: row.try_get(21)?,
+            search_vector: row.try_get(22)?,
+            created_at: row.try_get(23)?,
+            updated_at: row.try_get(24)?,
+            created_by: row.try_get(25)?,
+            updated_by: row.try_get(26)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewCard {
+        NewCard {
+            id: Some(self.id),
+            board_id: self.board_id,
+            lane_id: self.lane_id,
+            parent_id: self.parent_id,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            card_type: self.card_type,
+            status: self.status,
+            priority: self.priority,
+            assignee_id: self.assignee_id,
+            reporter_id: self.reporter_id,
+            position: self.position,
+            labels: self.labels.clone(),
+            tags: self.tags.clone(),
+            estimated_hours: self.estimated_hours,
+            logged_hours: self.logged_hours,
+            due_date: self.due_date,
+            external_links: self.external_links.clone(),
+            attachments: self.attachments.clone(),
+            custom_fields: self.custom_fields.clone(),
+            completed_at: self.completed_at,
+            archived_at: self.archived_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            created_by: self.created_by,
+            updated_by: self.updated_by,
+        }
+    }
+
+    fn to_patch(&self) -> CardPatch {
+        CardPatch {
+            board_id: Some(self.board_id),
+            lane_id: Some(self.lane_id),
+            parent_id: Some(self.parent_id),
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            card_type: Some(self.card_type),
+            status: Some(self.status),
+            priority: Some(self.priority),
+            assignee_id: Some(self.assignee_id),
+            reporter_id: Some(self.reporter_id),
+            position: Some(self.position),
+            labels: Some(self.labels.clone()),
+            tags: Some(self.tags.clone()),
+            estimated_hours: Some(self.estimated_hours),
+            logged_hours: Some(self.logged_hours),
+            due_date: Some(self.due_date),
+            external_links: Some(self.external_links.clone()),
+            attachments: Some(self.attachments.clone()),
+            custom_fields: Some(self.custom_fields.clone()),
+            completed_at: Some(self.completed_at),
+            archived_at: Some(self.archived_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            created_by: Some(self.created_by),
+            updated_by: Some(self.updated_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCard, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("board_id", &new.board_id);
+        columns.set("lane_id", &new.lane_id);
+        columns.set("parent_id", &new.parent_id);
+        columns.set("title", &new.title);
+        columns.set("description", &new.description);
+        columns.set("card_type", &new.card_type);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.priority {
+            columns.set("priority", value);
+        }
+        columns.set("assignee_id", &new.assignee_id);
+        columns.set("reporter_id", &new.reporter_id);
+        if let Some(value) = &new.position {
+            columns.set("\"position\"", value);
+        }
+        columns.set("labels", &new.labels);
+        if let Some(value) = &new.tags {
+            columns.set("tags", value);
+        }
+        columns.set("estimated_hours", &new.estimated_hours);
+        if let Some(value) = &new.logged_hours {
+            columns.set("logged_hours", value);
+        }
+        columns.set("due_date", &new.due_date);
+        if let Some(value) = &new.external_links {
+            columns.set("external_links", value);
+        }
+        if let Some(value) = &new.attachments {
+            columns.set("attachments", value);
+        }
+        if let Some(value) = &new.custom_fields {
+            columns.set("custom_fields", value);
+        }
+        columns.set("completed_at", &new.completed_at);
+        columns.set("archived_at", &new.archived_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("updated_by", &new.updated_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a CardPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.board_id {
+            columns.set("board_id", value);
+        }
+        if let Some(value) = &patch.lane_id {
+            columns.set("lane_id", value);
+        }
+        if let Some(value) = &patch.parent_id {
+            columns.set("parent_id", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.card_type {
+            columns.set("card_type", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.priority {
+            columns.set("priority", value);
+        }
+        if let Some(value) = &patch.assignee_id {
+            columns.set("assignee_id", value);
+        }
+        if let Some(value) = &patch.reporter_id {
+            columns.set("reporter_id", value);
+        }
+        if let Some(value) = &patch.position {
+            columns.set("\"position\"", value);
+        }
+        if let Some(value) = &patch.labels {
+            columns.set("labels", value);
+        }
+        if let Some(value) = &patch.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &patch.estimated_hours {
+            columns.set("estimated_hours", value);
+        }
+        if let Some(value) = &patch.logged_hours {
+            columns.set("logged_hours", value);
+        }
+        if let Some(value) = &patch.due_date {
+            columns.set("due_date", value);
+        }
+        if let Some(value) = &patch.external_links {
+            columns.set("external_links", value);
+        }
+        if let Some(value) = &patch.attachments {
+            columns.set("attachments", value);
+        }
+        if let Some(value) = &patch.custom_fields {
+            columns.set("custom_fields", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.archived_at {
+            columns.set("archived_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+    }
+}
+
+impl Card {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCard) -> Result<Card, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.board_id; columns.push("board_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.lane_id; columns.push("lane_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.parent_id; columns.push("parent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.card_type; columns.push("card_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.priority { columns.push("priority"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.assignee_id; columns.push("assignee_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.reporter_id; columns.push("reporter_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.position { columns.push("\"position\""); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.labels; columns.push("labels"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tags { columns.push("tags"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.estimated_hours; columns.push("estimated_hours"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.logged_hours { columns.push("logged_hours"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.due_date; columns.push("due_date"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.external_links { columns.push("external_links"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.attachments { columns.push("attachments"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.custom_fields { columns.push("custom_fields"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.archived_at; columns.push("archived_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO cards DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO cards ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCard) -> Result<Card, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM cards WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Card>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CardPatch) -> Result<Option<Card>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.board_id { params.push(value); sets.push(format!("board_id = ${}", params.len())); }
-        if let Some(value) = &patch.lane_id { params.push(value); sets.push(format!("lane_id = ${}", params.len())); }
-        if let Some(value) = &patch.parent_id { params.push(value); sets.push(format!("parent_id = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.card_type { params.push(value); sets.push(format!("card_type = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
-        if let Some(value) = &patch.assignee_id { params.push(value); sets.push(format!("assignee_id = ${}", params.len())); }
-        if let Some(value) = &patch.reporter_id { params.push(value); sets.push(format!("reporter_id = ${}", params.len())); }
-        if let Some(value) = &patch.position { params.push(value); sets.push(format!("\"position\" = ${}", params.len())); }
-        if let Some(value) = &patch.labels { params.push(value); sets.push(format!("labels = ${}", params.len())); }
-        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
-        if let Some(value) = &patch.estimated_hours { params.push(value); sets.push(format!("estimated_hours = ${}", params.len())); }
-        if let Some(value) = &patch.logged_hours { params.push(value); sets.push(format!("logged_hours = ${}", params.len())); }
-        if let Some(value) = &patch.due_date { params.push(value); sets.push(format!("due_date = ${}", params.len())); }
-        if let Some(value) = &patch.external_links { params.push(value); sets.push(format!("external_links = ${}", params.len())); }
-        if let Some(value) = &patch.attachments { params.push(value); sets.push(format!("attachments = ${}", params.len())); }
-        if let Some(value) = &patch.custom_fields { params.push(value); sets.push(format!("custom_fields = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.archived_at { params.push(value); sets.push(format!("archived_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE cards SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardPatch) -> Result<Option<Card>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_board_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `lane_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_lane_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_lane_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `parent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_parent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `assignee_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assignee_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_assignee_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `reporter_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_reporter_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_reporter_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        let sql = format!("SELECT {} FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM cards", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -6806,97 +8409,127 @@ impl Validate for CardDependencyPatch {
     }
 }
 
-impl CardDependency {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by";
+impl strata::Table for CardDependency {
+    const TABLE: &'static str = "card_dependencies";
+    const COLUMNS: &'static str = "id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by";
+    const KEY: &'static str = "id = $1";
+    type New = NewCardDependency;
+    type Patch = CardDependencyPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(CardDependency {
-            id: row.try_get("id")?,
-            dependent_card_id: row.try_get("dependent_card_id")?,
-            dependency_card_id: row.try_get("dependency_card_id")?,
-            dependency_type: row.try_get("dependency_type")?,
-            created_at: row.try_get("created_at")?,
-            created_by: row.try_get("created_by")?,
+            id: row.try_get(0)?,
+            dependent_card_id: row.try_get(1)?,
+            dependency_card_id: row.try_get(2)?,
+            dependency_type: row.try_get(3)?,
+            created_at: row.try_get(4)?,
+            created_by: row.try_get(5)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewCardDependency {
+        NewCardDependency {
+            id: Some(self.id),
+            dependent_card_id: self.dependent_card_id,
+            dependency_card_id: self.dependency_card_id,
+            dependency_type: self.dependency_type,
+            created_at: self.created_at,
+            created_by: self.created_by,
+        }
+    }
+
+    fn to_patch(&self) -> CardDependencyPatch {
+        CardDependencyPatch {
+            dependent_card_id: Some(self.dependent_card_id),
+            dependency_card_id: Some(self.dependency_card_id),
+            dependency_type: Some(self.dependency_type),
+            created_at: Some(self.created_at),
+            created_by: Some(self.created_by),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCardDependency, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("dependent_card_id", &new.dependent_card_id);
+        columns.set("dependency_card_id", &new.dependency_card_id);
+        if let Some(value) = &new.dependency_type {
+            columns.set("dependency_type", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("created_by", &new.created_by);
+    }
+
+    fn bind_patch<'a>(patch: &'a CardDependencyPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.dependent_card_id {
+            columns.set("dependent_card_id", value);
+        }
+        if let Some(value) = &patch.dependency_card_id {
+            columns.set("dependency_card_id", value);
+        }
+        if let Some(value) = &patch.dependency_type {
+            columns.set("dependency_type", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+    }
+}
+
+impl CardDependency {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCardDependency) -> Result<CardDependency, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.dependent_card_id; columns.push("dependent_card_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.dependency_card_id; columns.push("dependency_card_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.dependency_type { columns.push("dependency_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO card_dependencies DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO card_dependencies ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCardDependency) -> Result<CardDependency, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_dependencies WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM card_dependencies WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CardDependencyPatch) -> Result<Option<CardDependency>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.dependent_card_id { params.push(value); sets.push(format!("dependent_card_id = ${}", params.len())); }
-        if let Some(value) = &patch.dependency_card_id { params.push(value); sets.push(format!("dependency_card_id = ${}", params.len())); }
-        if let Some(value) = &patch.dependency_type { params.push(value); sets.push(format!("dependency_type = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE card_dependencies SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardDependencyPatch) -> Result<Option<CardDependency>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `dependent_card_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_dependent_card_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_dependent_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `dependency_card_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_dependency_card_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_dependency_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM card_dependencies", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `dependent_card_id, dependency_card_id`, if any.
-    pub fn find_by_dependent_card_id_and_dependency_card_id(client: &mut impl postgres::GenericClient, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[dependent_card_id, dependency_card_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_dependent_card_id_and_dependency_card_id(db: &mut impl strata::Conn, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", &[dependent_card_id, dependency_card_id])
     }
 }
 
@@ -7022,114 +8655,168 @@ impl Validate for CardCommentPatch {
     }
 }
 
-impl CardComment {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at";
+impl strata::Table for CardComment {
+    const TABLE: &'static str = "card_comments";
+    const COLUMNS: &'static str = "id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewCardComment;
+    type Patch = CardCommentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(CardComment {
-            id: row.try_get("id")?,
-            card_id: row.try_get("card_id")?,
-            user_id: row.try_get("user_id")?,
-            content: row.try_get("content")?,
-            content_type: row.try_get("content_type")?,
-            parent_comment_id: row.try_get("parent_comment_id")?,
-            deleted_at: row.try_get("deleted_at")?,
-            updated_by: row.try_get("updated_by")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            card_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            content: row.try_get(3)?,
+            content_type: row.try_get(4)?,
+            parent_comment_id: row.try_get(5)?,
+            deleted_at: row.try_get(6)?,
+            updated_by: row.try_get(7)?,
+            created_at: row.try_get(8)?,
+            updated_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewCardComment {
+        NewCardComment {
+            id: Some(self.id),
+            card_id: self.card_id,
+            user_id: self.user_id,
+            content: self.content.clone(),
+            content_type: self.content_type,
+            parent_comment_id: self.parent_comment_id,
+            deleted_at: self.deleted_at,
+            updated_by: self.updated_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> CardCommentPatch {
+        CardCommentPatch {
+            card_id: Some(self.card_id),
+            user_id: Some(self.user_id),
+            content: Some(self.content.clone()),
+            content_type: Some(self.content_type),
+            parent_comment_id: Some(self.parent_comment_id),
+            deleted_at: Some(self.deleted_at),
+            updated_by: Some(self.updated_by),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCardComment, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("card_id", &new.card_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("content", &new.content);
+        if let Some(value) = &new.content_type {
+            columns.set("content_type", value);
+        }
+        columns.set("parent_comment_id", &new.parent_comment_id);
+        columns.set("deleted_at", &new.deleted_at);
+        columns.set("updated_by", &new.updated_by);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a CardCommentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.card_id {
+            columns.set("card_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.content_type {
+            columns.set("content_type", value);
+        }
+        if let Some(value) = &patch.parent_comment_id {
+            columns.set("parent_comment_id", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+        if let Some(value) = &patch.updated_by {
+            columns.set("updated_by", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl CardComment {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCardComment) -> Result<CardComment, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.card_id; columns.push("card_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.content_type { columns.push("content_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.parent_comment_id; columns.push("parent_comment_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_by; columns.push("updated_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO card_comments DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO card_comments ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCardComment) -> Result<CardComment, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<CardComment>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_comments WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM card_comments WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardComment>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CardCommentPatch) -> Result<Option<CardComment>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.content_type { params.push(value); sets.push(format!("content_type = ${}", params.len())); }
-        if let Some(value) = &patch.parent_comment_id { params.push(value); sets.push(format!("parent_comment_id = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_by { params.push(value); sets.push(format!("updated_by = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE card_comments SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardCommentPatch) -> Result<Option<CardComment>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `card_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_card_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `parent_comment_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_comment_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE card_comments SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `card_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `parent_comment_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_parent_comment_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM card_comments WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -7252,117 +8939,156 @@ impl Validate for CardActivityPatch {
     }
 }
 
-impl CardActivity {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, card_id, user_id, activity_type, field_changed, old_value, new_value, metadata, created_at";
+impl strata::Table for CardActivity {
+    const TABLE: &'static str = "card_activities";
+    const COLUMNS: &'static str = "id, card_id, user_id, activity_type, field_changed, old_value, new_value, metadata, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewCardActivity;
+    type Patch = CardActivityPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(CardActivity {
-            id: row.try_get("id")?,
-            card_id: row.try_get("card_id")?,
-            user_id: row.try_get("user_id")?,
-            activity_type: row.try_get("activity_type")?,
-            field_changed: row.try_get("field_changed")?,
-            old_value: row.try_get("old_value")?,
-            new_value: row.try_get("new_value")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            card_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            activity_type: row.try_get(3)?,
+            field_changed: row.try_get(4)?,
+            old_value: row.try_get(5)?,
+            new_value: row.try_get(6)?,
+            metadata: row.try_get(7)?,
+            created_at: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewCardActivity {
+        NewCardActivity {
+            id: Some(self.id),
+            card_id: self.card_id,
+            user_id: self.user_id,
+            activity_type: self.activity_type,
+            field_changed: self.field_changed.clone(),
+            old_value: self.old_value.clone(),
+            new_value: self.new_value.clone(),
+            metadata: self.metadata.clone(),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> CardActivityPatch {
+        CardActivityPatch {
+            card_id: Some(self.card_id),
+            user_id: Some(self.user_id),
+            activity_type: Some(self.activity_type),
+            field_changed: Some(self.field_changed.clone()),
+            old_value: Some(self.old_value.clone()),
+            new_value: Some(self.new_value.clone()),
+            metadata: Some(self.metadata.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCardActivity, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("card_id", &new.card_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("activity_type", &new.activity_type);
+        columns.set("field_changed", &new.field_changed);
+        columns.set("old_value", &new.old_value);
+        columns.set("new_value", &new.new_value);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a CardActivityPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.card_id {
+            columns.set("card_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.activity_type {
+            columns.set("activity_type", value);
+        }
+        if let Some(value) = &patch.field_changed {
+            columns.set("field_changed", value);
+        }
+        if let Some(value) = &patch.old_value {
+            columns.set("old_value", value);
+        }
+        if let Some(value) = &patch.new_value {
+            columns.set("new_value", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+    }
+}
+
+impl CardActivity {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCardActivity) -> Result<CardActivity, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.card_id; columns.push("card_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.activity_type; columns.push("activity_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.field_changed; columns.push("field_changed"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.old_value; columns.push("old_value"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.new_value; columns.push("new_value"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO card_activities DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO card_activities ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCardActivity) -> Result<CardActivity, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<CardActivity>, postgres::Error> {
-        let sql = format!("SELECT {} FROM card_activities WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM card_activities WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<CardActivity>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &CardActivityPatch) -> Result<Option<CardActivity>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.card_id { params.push(value); sets.push(format!("card_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.activity_type { params.push(value); sets.push(format!("activity_type = ${}", params.len())); }
-        if let Some(value) = &patch.field_changed { params.push(value); sets.push(format!("field_changed = ${}", params.len())); }
-        if let Some(value) = &patch.old_value { params.push(value); sets.push(format!("old_value = ${}", params.len())); }
-        if let Some(value) = &patch.new_value { params.push(value); sets.push(format!("new_value = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE card_activities SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &CardActivityPatch) -> Result<Option<CardActivity>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM card_activities", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
 /// Every table of the schema, in declaration order.
 pub const TABLES: &[&str] = &["agents", "agent_configs", "agent_runs", "agent_run_logs", "agent_run_logs_archive", "audit_log", "usage_events", "usage_summaries", "billing_accounts", "invoices", "project_documents", "document_revisions", "users", "user_sessions", "user_oauth_accounts", "user_preferences", "workspaces", "workspace_members", "workspace_invitations", "projects", "boards", "lanes", "cards", "card_dependencies", "card_comments", "card_activities"];
 
-/// Reads every row of `table` through its row struct and returns each row's `Debug` text
-/// (sensitive columns redacted): for diagnostics and tests of the mappings.
-pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
-    match table {
-        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_configs" => client.query(&format!("SELECT {} FROM agent_configs", AgentConfig::COLUMNS), &[])?.iter().map(|r| AgentConfig::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_runs" => client.query(&format!("SELECT {} FROM agent_runs", AgentRun::COLUMNS), &[])?.iter().map(|r| AgentRun::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_run_logs" => client.query(&format!("SELECT {} FROM agent_run_logs", AgentRunLog::COLUMNS), &[])?.iter().map(|r| AgentRunLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_run_logs_archive" => client.query(&format!("SELECT {} FROM agent_run_logs_archive", AgentRunLogsArchive::COLUMNS), &[])?.iter().map(|r| AgentRunLogsArchive::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "audit_log" => client.query(&format!("SELECT {} FROM audit_log", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "usage_events" => client.query(&format!("SELECT {} FROM usage_events", UsageEvent::COLUMNS), &[])?.iter().map(|r| UsageEvent::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "usage_summaries" => client.query(&format!("SELECT {} FROM usage_summaries", UsageSummary::COLUMNS), &[])?.iter().map(|r| UsageSummary::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "billing_accounts" => client.query(&format!("SELECT {} FROM billing_accounts", BillingAccount::COLUMNS), &[])?.iter().map(|r| BillingAccount::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "invoices" => client.query(&format!("SELECT {} FROM invoices", Invoice::COLUMNS), &[])?.iter().map(|r| Invoice::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "project_documents" => client.query(&format!("SELECT {} FROM project_documents", ProjectDocument::COLUMNS), &[])?.iter().map(|r| ProjectDocument::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "document_revisions" => client.query(&format!("SELECT {} FROM document_revisions", DocumentRevision::COLUMNS), &[])?.iter().map(|r| DocumentRevision::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "user_sessions" => client.query(&format!("SELECT {} FROM user_sessions", UserSession::COLUMNS), &[])?.iter().map(|r| UserSession::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "user_oauth_accounts" => client.query(&format!("SELECT {} FROM user_oauth_accounts", UserOauthAccount::COLUMNS), &[])?.iter().map(|r| UserOauthAccount::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "user_preferences" => client.query(&format!("SELECT {} FROM user_preferences", UserPreference::COLUMNS), &[])?.iter().map(|r| UserPreference::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workspaces" => client.query(&format!("SELECT {} FROM workspaces", Workspace::COLUMNS), &[])?.iter().map(|r| Workspace::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workspace_members" => client.query(&format!("SELECT {} FROM workspace_members", WorkspaceMember::COLUMNS), &[])?.iter().map(|r| WorkspaceMember::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workspace_invitations" => client.query(&format!("SELECT {} FROM workspace_invitations", WorkspaceInvitation::COLUMNS), &[])?.iter().map(|r| WorkspaceInvitation::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "projects" => client.query(&format!("SELECT {} FROM projects", Project::COLUMNS), &[])?.iter().map(|r| Project::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "boards" => client.query(&format!("SELECT {} FROM boards", Board::COLUMNS), &[])?.iter().map(|r| Board::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "lanes" => client.query(&format!("SELECT {} FROM lanes", Lane::COLUMNS), &[])?.iter().map(|r| Lane::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "cards" => client.query(&format!("SELECT {} FROM cards", Card::COLUMNS), &[])?.iter().map(|r| Card::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "card_dependencies" => client.query(&format!("SELECT {} FROM card_dependencies", CardDependency::COLUMNS), &[])?.iter().map(|r| CardDependency::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "card_comments" => client.query(&format!("SELECT {} FROM card_comments", CardComment::COLUMNS), &[])?.iter().map(|r| CardComment::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "card_activities" => client.query(&format!("SELECT {} FROM card_activities", CardActivity::COLUMNS), &[])?.iter().map(|r| CardActivity::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        _ => Ok(Vec::new()),
-    }
+/// Visits every table's row type, in declaration order.
+pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<Agent>();
+    visitor.visit::<AgentConfig>();
+    visitor.visit::<AgentRun>();
+    visitor.visit::<AgentRunLog>();
+    visitor.visit::<AgentRunLogsArchive>();
+    visitor.visit::<AuditLog>();
+    visitor.visit::<UsageEvent>();
+    visitor.visit::<UsageSummary>();
+    visitor.visit::<BillingAccount>();
+    visitor.visit::<Invoice>();
+    visitor.visit::<ProjectDocument>();
+    visitor.visit::<DocumentRevision>();
+    visitor.visit::<User>();
+    visitor.visit::<UserSession>();
+    visitor.visit::<UserOauthAccount>();
+    visitor.visit::<UserPreference>();
+    visitor.visit::<Workspace>();
+    visitor.visit::<WorkspaceMember>();
+    visitor.visit::<WorkspaceInvitation>();
+    visitor.visit::<Project>();
+    visitor.visit::<Board>();
+    visitor.visit::<Lane>();
+    visitor.visit::<Card>();
+    visitor.visit::<CardDependency>();
+    visitor.visit::<CardComment>();
+    visitor.visit::<CardActivity>();
 }

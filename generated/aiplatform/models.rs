@@ -369,118 +369,187 @@ impl Validate for IntegrationPatch {
     }
 }
 
-impl Integration {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at";
+impl strata::Table for Integration {
+    const TABLE: &'static str = "integrations";
+    const COLUMNS: &'static str = "id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewIntegration;
+    type Patch = IntegrationPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Integration {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            user_id: row.try_get("user_id")?,
-            provider: row.try_get("provider")?,
-            provider_account_id: row.try_get("provider_account_id")?,
-            provider_account_name: row.try_get("provider_account_name")?,
-            vault_path: row.try_get("vault_path")?,
-            token_expires_at: row.try_get("token_expires_at")?,
-            refresh_token_expires_at: row.try_get("refresh_token_expires_at")?,
-            scopes: row.try_get("scopes")?,
-            status: row.try_get("status")?,
-            last_used_at: row.try_get("last_used_at")?,
-            last_error: row.try_get("last_error")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            provider: row.try_get(3)?,
+            provider_account_id: row.try_get(4)?,
+            provider_account_name: row.try_get(5)?,
+            vault_path: row.try_get(6)?,
+            token_expires_at: row.try_get(7)?,
+            refresh_token_expires_at: row.try_get(8)?,
+            scopes: row.try_get(9)?,
+            status: row.try_get(10)?,
+            last_used_at: row.try_get(11)?,
+            last_error: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewIntegration {
+        NewIntegration {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            user_id: self.user_id,
+            provider: self.provider.clone(),
+            provider_account_id: self.provider_account_id.clone(),
+            provider_account_name: self.provider_account_name.clone(),
+            vault_path: self.vault_path.clone(),
+            token_expires_at: self.token_expires_at,
+            refresh_token_expires_at: self.refresh_token_expires_at,
+            scopes: self.scopes.clone(),
+            status: self.status,
+            last_used_at: self.last_used_at,
+            last_error: self.last_error.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> IntegrationPatch {
+        IntegrationPatch {
+            organization_id: Some(self.organization_id),
+            user_id: Some(self.user_id),
+            provider: Some(self.provider.clone()),
+            provider_account_id: Some(self.provider_account_id.clone()),
+            provider_account_name: Some(self.provider_account_name.clone()),
+            vault_path: Some(self.vault_path.clone()),
+            token_expires_at: Some(self.token_expires_at),
+            refresh_token_expires_at: Some(self.refresh_token_expires_at),
+            scopes: Some(self.scopes.clone()),
+            status: Some(self.status),
+            last_used_at: Some(self.last_used_at),
+            last_error: Some(self.last_error.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewIntegration, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("provider", &new.provider);
+        columns.set("provider_account_id", &new.provider_account_id);
+        columns.set("provider_account_name", &new.provider_account_name);
+        columns.set("vault_path", &new.vault_path);
+        columns.set("token_expires_at", &new.token_expires_at);
+        columns.set("refresh_token_expires_at", &new.refresh_token_expires_at);
+        columns.set("scopes", &new.scopes);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("last_used_at", &new.last_used_at);
+        columns.set("last_error", &new.last_error);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a IntegrationPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.provider {
+            columns.set("provider", value);
+        }
+        if let Some(value) = &patch.provider_account_id {
+            columns.set("provider_account_id", value);
+        }
+        if let Some(value) = &patch.provider_account_name {
+            columns.set("provider_account_name", value);
+        }
+        if let Some(value) = &patch.vault_path {
+            columns.set("vault_path", value);
+        }
+        if let Some(value) = &patch.token_expires_at {
+            columns.set("token_expires_at", value);
+        }
+        if let Some(value) = &patch.refresh_token_expires_at {
+            columns.set("refresh_token_expires_at", value);
+        }
+        if let Some(value) = &patch.scopes {
+            columns.set("scopes", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.last_used_at {
+            columns.set("last_used_at", value);
+        }
+        if let Some(value) = &patch.last_error {
+            columns.set("last_error", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Integration {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewIntegration) -> Result<Integration, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider; columns.push("provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider_account_id; columns.push("provider_account_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.provider_account_name; columns.push("provider_account_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.vault_path; columns.push("vault_path"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.token_expires_at; columns.push("token_expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.refresh_token_expires_at; columns.push("refresh_token_expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.scopes; columns.push("scopes"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_used_at; columns.push("last_used_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_error; columns.push("last_error"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO integrations DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO integrations ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewIntegration) -> Result<Integration, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Integration>, postgres::Error> {
-        let sql = format!("SELECT {} FROM integrations WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM integrations WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Integration>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &IntegrationPatch) -> Result<Option<Integration>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.provider { params.push(value); sets.push(format!("provider = ${}", params.len())); }
-        if let Some(value) = &patch.provider_account_id { params.push(value); sets.push(format!("provider_account_id = ${}", params.len())); }
-        if let Some(value) = &patch.provider_account_name { params.push(value); sets.push(format!("provider_account_name = ${}", params.len())); }
-        if let Some(value) = &patch.vault_path { params.push(value); sets.push(format!("vault_path = ${}", params.len())); }
-        if let Some(value) = &patch.token_expires_at { params.push(value); sets.push(format!("token_expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.refresh_token_expires_at { params.push(value); sets.push(format!("refresh_token_expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.scopes { params.push(value); sets.push(format!("scopes = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_error { params.push(value); sets.push(format!("last_error = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE integrations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &IntegrationPatch) -> Result<Option<Integration>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
-        let sql = format!("SELECT {} FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
-        let sql = format!("SELECT {} FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM integrations", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `user_id, provider, provider_account_id`, if any.
-    pub fn find_by_user_id_and_provider_and_provider_account_id(client: &mut impl postgres::GenericClient, user_id: &uuid::Uuid, provider: &String, provider_account_id: &String) -> Result<Option<Integration>, postgres::Error> {
-        let sql = format!("SELECT {} FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[user_id, provider, provider_account_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_user_id_and_provider_and_provider_account_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid, provider: &String, provider_account_id: &String) -> Result<Option<Integration>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", &[user_id, provider, provider_account_id])
     }
 }
 
@@ -648,100 +717,169 @@ impl Validate for WebhookPatch {
     }
 }
 
-impl Webhook {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at";
+impl strata::Table for Webhook {
+    const TABLE: &'static str = "webhooks";
+    const COLUMNS: &'static str = "id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewWebhook;
+    type Patch = WebhookPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Webhook {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            url: row.try_get("url")?,
-            secret: row.try_get("secret")?,
-            events: row.try_get("events")?,
-            is_active: row.try_get("is_active")?,
-            total_deliveries: row.try_get("total_deliveries")?,
-            successful_deliveries: row.try_get("successful_deliveries")?,
-            failed_deliveries: row.try_get("failed_deliveries")?,
-            last_delivery_at: row.try_get("last_delivery_at")?,
-            last_delivery_status: row.try_get("last_delivery_status")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            url: row.try_get(2)?,
+            secret: row.try_get(3)?,
+            events: row.try_get(4)?,
+            is_active: row.try_get(5)?,
+            total_deliveries: row.try_get(6)?,
+            successful_deliveries: row.try_get(7)?,
+            failed_deliveries: row.try_get(8)?,
+            last_delivery_at: row.try_get(9)?,
+            last_delivery_status: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWebhook {
+        NewWebhook {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            url: self.url.clone(),
+            secret: self.secret.clone(),
+            events: self.events.clone(),
+            is_active: self.is_active,
+            total_deliveries: self.total_deliveries,
+            successful_deliveries: self.successful_deliveries,
+            failed_deliveries: self.failed_deliveries,
+            last_delivery_at: self.last_delivery_at,
+            last_delivery_status: self.last_delivery_status.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> WebhookPatch {
+        WebhookPatch {
+            organization_id: Some(self.organization_id),
+            url: Some(self.url.clone()),
+            secret: Some(self.secret.clone()),
+            events: Some(self.events.clone()),
+            is_active: Some(self.is_active),
+            total_deliveries: Some(self.total_deliveries),
+            successful_deliveries: Some(self.successful_deliveries),
+            failed_deliveries: Some(self.failed_deliveries),
+            last_delivery_at: Some(self.last_delivery_at),
+            last_delivery_status: Some(self.last_delivery_status.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWebhook, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("url", &new.url);
+        columns.set("secret", &new.secret);
+        columns.set("events", &new.events);
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &new.total_deliveries {
+            columns.set("total_deliveries", value);
+        }
+        if let Some(value) = &new.successful_deliveries {
+            columns.set("successful_deliveries", value);
+        }
+        if let Some(value) = &new.failed_deliveries {
+            columns.set("failed_deliveries", value);
+        }
+        columns.set("last_delivery_at", &new.last_delivery_at);
+        columns.set("last_delivery_status", &new.last_delivery_status);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a WebhookPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.url {
+            columns.set("url", value);
+        }
+        if let Some(value) = &patch.secret {
+            columns.set("secret", value);
+        }
+        if let Some(value) = &patch.events {
+            columns.set("events", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.total_deliveries {
+            columns.set("total_deliveries", value);
+        }
+        if let Some(value) = &patch.successful_deliveries {
+            columns.set("successful_deliveries", value);
+        }
+        if let Some(value) = &patch.failed_deliveries {
+            columns.set("failed_deliveries", value);
+        }
+        if let Some(value) = &patch.last_delivery_at {
+            columns.set("last_delivery_at", value);
+        }
+        if let Some(value) = &patch.last_delivery_status {
+            columns.set("last_delivery_status", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Webhook {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWebhook) -> Result<Webhook, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.url; columns.push("url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.secret; columns.push("secret"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.events; columns.push("events"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_deliveries { columns.push("total_deliveries"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.successful_deliveries { columns.push("successful_deliveries"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.failed_deliveries { columns.push("failed_deliveries"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_delivery_at; columns.push("last_delivery_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_delivery_status; columns.push("last_delivery_status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO webhooks DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO webhooks ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWebhook) -> Result<Webhook, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Webhook>, postgres::Error> {
-        let sql = format!("SELECT {} FROM webhooks WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM webhooks WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Webhook>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WebhookPatch) -> Result<Option<Webhook>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.url { params.push(value); sets.push(format!("url = ${}", params.len())); }
-        if let Some(value) = &patch.secret { params.push(value); sets.push(format!("secret = ${}", params.len())); }
-        if let Some(value) = &patch.events { params.push(value); sets.push(format!("events = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.total_deliveries { params.push(value); sets.push(format!("total_deliveries = ${}", params.len())); }
-        if let Some(value) = &patch.successful_deliveries { params.push(value); sets.push(format!("successful_deliveries = ${}", params.len())); }
-        if let Some(value) = &patch.failed_deliveries { params.push(value); sets.push(format!("failed_deliveries = ${}", params.len())); }
-        if let Some(value) = &patch.last_delivery_at { params.push(value); sets.push(format!("last_delivery_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_delivery_status { params.push(value); sets.push(format!("last_delivery_status = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE webhooks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WebhookPatch) -> Result<Option<Webhook>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, postgres::Error> {
-        let sql = format!("SELECT {} FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM webhooks", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -878,87 +1016,138 @@ impl Validate for WebhookDeliveryPatch {
     }
 }
 
-impl WebhookDelivery {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, webhook_id, event_type, payload, status, response_status_code, response_body, attempt_number, next_retry_at, created_at, delivered_at";
+impl strata::Table for WebhookDelivery {
+    const TABLE: &'static str = "webhook_deliveries";
+    const COLUMNS: &'static str = "id, webhook_id, event_type, payload, status, response_status_code, response_body, attempt_number, next_retry_at, created_at, delivered_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewWebhookDelivery;
+    type Patch = WebhookDeliveryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(WebhookDelivery {
-            id: row.try_get("id")?,
-            webhook_id: row.try_get("webhook_id")?,
-            event_type: row.try_get("event_type")?,
-            payload: row.try_get("payload")?,
-            status: row.try_get("status")?,
-            response_status_code: row.try_get("response_status_code")?,
-            response_body: row.try_get("response_body")?,
-            attempt_number: row.try_get("attempt_number")?,
-            next_retry_at: row.try_get("next_retry_at")?,
-            created_at: row.try_get("created_at")?,
-            delivered_at: row.try_get("delivered_at")?,
+            id: row.try_get(0)?,
+            webhook_id: row.try_get(1)?,
+            event_type: row.try_get(2)?,
+            payload: row.try_get(3)?,
+            status: row.try_get(4)?,
+            response_status_code: row.try_get(5)?,
+            response_body: row.try_get(6)?,
+            attempt_number: row.try_get(7)?,
+            next_retry_at: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            delivered_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewWebhookDelivery {
+        NewWebhookDelivery {
+            id: Some(self.id),
+            webhook_id: self.webhook_id,
+            event_type: self.event_type.clone(),
+            payload: self.payload.clone(),
+            status: self.status,
+            response_status_code: self.response_status_code,
+            response_body: self.response_body.clone(),
+            attempt_number: self.attempt_number,
+            next_retry_at: self.next_retry_at,
+            created_at: Some(self.created_at),
+            delivered_at: self.delivered_at,
+        }
+    }
+
+    fn to_patch(&self) -> WebhookDeliveryPatch {
+        WebhookDeliveryPatch {
+            webhook_id: Some(self.webhook_id),
+            event_type: Some(self.event_type.clone()),
+            payload: Some(self.payload.clone()),
+            status: Some(self.status),
+            response_status_code: Some(self.response_status_code),
+            response_body: Some(self.response_body.clone()),
+            attempt_number: Some(self.attempt_number),
+            next_retry_at: Some(self.next_retry_at),
+            delivered_at: Some(self.delivered_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWebhookDelivery, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("webhook_id", &new.webhook_id);
+        columns.set("event_type", &new.event_type);
+        columns.set("payload", &new.payload);
+        columns.set("status", &new.status);
+        columns.set("response_status_code", &new.response_status_code);
+        columns.set("response_body", &new.response_body);
+        if let Some(value) = &new.attempt_number {
+            columns.set("attempt_number", value);
+        }
+        columns.set("next_retry_at", &new.next_retry_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("delivered_at", &new.delivered_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a WebhookDeliveryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.webhook_id {
+            columns.set("webhook_id", value);
+        }
+        if let Some(value) = &patch.event_type {
+            columns.set("event_type", value);
+        }
+        if let Some(value) = &patch.payload {
+            columns.set("payload", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.response_status_code {
+            columns.set("response_status_code", value);
+        }
+        if let Some(value) = &patch.response_body {
+            columns.set("response_body", value);
+        }
+        if let Some(value) = &patch.attempt_number {
+            columns.set("attempt_number", value);
+        }
+        if let Some(value) = &patch.next_retry_at {
+            columns.set("next_retry_at", value);
+        }
+        if let Some(value) = &patch.delivered_at {
+            columns.set("delivered_at", value);
+        }
+    }
+}
+
+impl WebhookDelivery {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWebhookDelivery) -> Result<WebhookDelivery, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.webhook_id; columns.push("webhook_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.event_type; columns.push("event_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.payload; columns.push("payload"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.response_status_code; columns.push("response_status_code"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.response_body; columns.push("response_body"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.attempt_number { columns.push("attempt_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.next_retry_at; columns.push("next_retry_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.delivered_at; columns.push("delivered_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO webhook_deliveries DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO webhook_deliveries ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWebhookDelivery) -> Result<WebhookDelivery, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<WebhookDelivery>, postgres::Error> {
-        let sql = format!("SELECT {} FROM webhook_deliveries WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM webhook_deliveries WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<WebhookDelivery>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &WebhookDeliveryPatch) -> Result<Option<WebhookDelivery>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.webhook_id { params.push(value); sets.push(format!("webhook_id = ${}", params.len())); }
-        if let Some(value) = &patch.event_type { params.push(value); sets.push(format!("event_type = ${}", params.len())); }
-        if let Some(value) = &patch.payload { params.push(value); sets.push(format!("payload = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.response_status_code { params.push(value); sets.push(format!("response_status_code = ${}", params.len())); }
-        if let Some(value) = &patch.response_body { params.push(value); sets.push(format!("response_body = ${}", params.len())); }
-        if let Some(value) = &patch.attempt_number { params.push(value); sets.push(format!("attempt_number = ${}", params.len())); }
-        if let Some(value) = &patch.next_retry_at { params.push(value); sets.push(format!("next_retry_at = ${}", params.len())); }
-        if let Some(value) = &patch.delivered_at { params.push(value); sets.push(format!("delivered_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE webhook_deliveries SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &WebhookDeliveryPatch) -> Result<Option<WebhookDelivery>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM webhook_deliveries", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1219,136 +1408,248 @@ impl Validate for MarketplaceListingPatch {
     }
 }
 
-impl MarketplaceListing {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at";
+impl strata::Table for MarketplaceListing {
+    const TABLE: &'static str = "marketplace_listings";
+    const COLUMNS: &'static str = "id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMarketplaceListing;
+    type Patch = MarketplaceListingPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(MarketplaceListing {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            organization_id: row.try_get("organization_id")?,
-            title: row.try_get("title")?,
-            short_description: row.try_get("short_description")?,
-            long_description: row.try_get("long_description")?,
-            category: row.try_get("category")?,
-            tags: row.try_get("tags")?,
-            icon_url: row.try_get("icon_url")?,
-            screenshots: row.try_get("screenshots")?,
-            demo_video_url: row.try_get("demo_video_url")?,
-            pricing_model: row.try_get("pricing_model")?,
-            price_usd: row.try_get("price_usd")?,
-            install_count: row.try_get("install_count")?,
-            rating_average: row.try_get("rating_average")?,
-            rating_count: row.try_get("rating_count")?,
-            status: row.try_get("status")?,
-            review_notes: row.try_get("review_notes")?,
-            is_featured: row.try_get("is_featured")?,
-            featured_at: row.try_get("featured_at")?,
-            published_at: row.try_get("published_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            organization_id: row.try_get(2)?,
+            title: row.try_get(3)?,
+            short_description: row.try_get(4)?,
+            long_description: row.try_get(5)?,
+            category: row.try_get(6)?,
+            tags: row.try_get(7)?,
+            icon_url: row.try_get(8)?,
+            screenshots: row.try_get(9)?,
+            demo_video_url: row.try_get(10)?,
+            pricing_model: row.try_get(11)?,
+            price_usd: row.try_get(12)?,
+            install_count: row.try_get(13)?,
+            rating_average: row.try_get(14)?,
+            rating_count: row.try_get(15)?,
+            status: row.try_get(16)?,
+            review_notes: row.try_get(17)?,
+            is_featured: row.try_get(18)?,
+            featured_at: row.try_get(19)?,
+            published_at: row.try_get(20)?,
+            created_at: row.try_get(21)?,
+            updated_at: row.try_get(22)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMarketplaceListing {
+        NewMarketplaceListing {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            organization_id: self.organization_id,
+            title: self.title.clone(),
+            short_description: self.short_description.clone(),
+            long_description: self.long_description.clone(),
+            category: self.category.clone(),
+            tags: self.tags.clone(),
+            icon_url: self.icon_url.clone(),
+            screenshots: self.screenshots.clone(),
+            demo_video_url: self.demo_video_url.clone(),
+            pricing_model: self.pricing_model,
+            price_usd: self.price_usd,
+            install_count: self.install_count,
+            rating_average: self.rating_average,
+            rating_count: self.rating_count,
+            status: self.status,
+            review_notes: self.review_notes.clone(),
+            is_featured: self.is_featured,
+            featured_at: self.featured_at,
+            published_at: self.published_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> MarketplaceListingPatch {
+        MarketplaceListingPatch {
+            agent_id: Some(self.agent_id),
+            organization_id: Some(self.organization_id),
+            title: Some(self.title.clone()),
+            short_description: Some(self.short_description.clone()),
+            long_description: Some(self.long_description.clone()),
+            category: Some(self.category.clone()),
+            tags: Some(self.tags.clone()),
+            icon_url: Some(self.icon_url.clone()),
+            screenshots: Some(self.screenshots.clone()),
+            demo_video_url: Some(self.demo_video_url.clone()),
+            pricing_model: Some(self.pricing_model),
+            price_usd: Some(self.price_usd),
+            install_count: Some(self.install_count),
+            rating_average: Some(self.rating_average),
+            rating_count: Some(self.rating_count),
+            status: Some(self.status),
+            review_notes: Some(self.review_notes.clone()),
+            is_featured: Some(self.is_featured),
+            featured_at: Some(self.featured_at),
+            published_at: Some(self.published_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMarketplaceListing, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("organization_id", &new.organization_id);
+        columns.set("title", &new.title);
+        columns.set("short_description", &new.short_description);
+        columns.set("long_description", &new.long_description);
+        columns.set("category", &new.category);
+        columns.set("tags", &new.tags);
+        columns.set("icon_url", &new.icon_url);
+        columns.set("screenshots", &new.screenshots);
+        columns.set("demo_video_url", &new.demo_video_url);
+        if let Some(value) = &new.pricing_model {
+            columns.set("pricing_model", value);
+        }
+        columns.set("price_usd", &new.price_usd);
+        if let Some(value) = &new.install_count {
+            columns.set("install_count", value);
+        }
+        if let Some(value) = &new.rating_average {
+            columns.set("rating_average", value);
+        }
+        if let Some(value) = &new.rating_count {
+            columns.set("rating_count", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("review_notes", &new.review_notes);
+        if let Some(value) = &new.is_featured {
+            columns.set("is_featured", value);
+        }
+        columns.set("featured_at", &new.featured_at);
+        columns.set("published_at", &new.published_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a MarketplaceListingPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.short_description {
+            columns.set("short_description", value);
+        }
+        if let Some(value) = &patch.long_description {
+            columns.set("long_description", value);
+        }
+        if let Some(value) = &patch.category {
+            columns.set("category", value);
+        }
+        if let Some(value) = &patch.tags {
+            columns.set("tags", value);
+        }
+        if let Some(value) = &patch.icon_url {
+            columns.set("icon_url", value);
+        }
+        if let Some(value) = &patch.screenshots {
+            columns.set("screenshots", value);
+        }
+        if let Some(value) = &patch.demo_video_url {
+            columns.set("demo_video_url", value);
+        }
+        if let Some(value) = &patch.pricing_model {
+            columns.set("pricing_model", value);
+        }
+        if let Some(value) = &patch.price_usd {
+            columns.set("price_usd", value);
+        }
+        if let Some(value) = &patch.install_count {
+            columns.set("install_count", value);
+        }
+        if let Some(value) = &patch.rating_average {
+            columns.set("rating_average", value);
+        }
+        if let Some(value) = &patch.rating_count {
+            columns.set("rating_count", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.review_notes {
+            columns.set("review_notes", value);
+        }
+        if let Some(value) = &patch.is_featured {
+            columns.set("is_featured", value);
+        }
+        if let Some(value) = &patch.featured_at {
+            columns.set("featured_at", value);
+        }
+        if let Some(value) = &patch.published_at {
+            columns.set("published_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl MarketplaceListing {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMarketplaceListing) -> Result<MarketplaceListing, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.short_description; columns.push("short_description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.long_description; columns.push("long_description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.category; columns.push("category"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tags; columns.push("tags"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.icon_url; columns.push("icon_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.screenshots; columns.push("screenshots"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.demo_video_url; columns.push("demo_video_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.pricing_model { columns.push("pricing_model"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.price_usd; columns.push("price_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.install_count { columns.push("install_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.rating_average { columns.push("rating_average"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.rating_count { columns.push("rating_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.review_notes; columns.push("review_notes"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_featured { columns.push("is_featured"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.featured_at; columns.push("featured_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.published_at; columns.push("published_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO marketplace_listings DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO marketplace_listings ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMarketplaceListing) -> Result<MarketplaceListing, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<MarketplaceListing>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_listings WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM marketplace_listings WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceListing>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MarketplaceListingPatch) -> Result<Option<MarketplaceListing>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.short_description { params.push(value); sets.push(format!("short_description = ${}", params.len())); }
-        if let Some(value) = &patch.long_description { params.push(value); sets.push(format!("long_description = ${}", params.len())); }
-        if let Some(value) = &patch.category { params.push(value); sets.push(format!("category = ${}", params.len())); }
-        if let Some(value) = &patch.tags { params.push(value); sets.push(format!("tags = ${}", params.len())); }
-        if let Some(value) = &patch.icon_url { params.push(value); sets.push(format!("icon_url = ${}", params.len())); }
-        if let Some(value) = &patch.screenshots { params.push(value); sets.push(format!("screenshots = ${}", params.len())); }
-        if let Some(value) = &patch.demo_video_url { params.push(value); sets.push(format!("demo_video_url = ${}", params.len())); }
-        if let Some(value) = &patch.pricing_model { params.push(value); sets.push(format!("pricing_model = ${}", params.len())); }
-        if let Some(value) = &patch.price_usd { params.push(value); sets.push(format!("price_usd = ${}", params.len())); }
-        if let Some(value) = &patch.install_count { params.push(value); sets.push(format!("install_count = ${}", params.len())); }
-        if let Some(value) = &patch.rating_average { params.push(value); sets.push(format!("rating_average = ${}", params.len())); }
-        if let Some(value) = &patch.rating_count { params.push(value); sets.push(format!("rating_count = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.review_notes { params.push(value); sets.push(format!("review_notes = ${}", params.len())); }
-        if let Some(value) = &patch.is_featured { params.push(value); sets.push(format!("is_featured = ${}", params.len())); }
-        if let Some(value) = &patch.featured_at { params.push(value); sets.push(format!("featured_at = ${}", params.len())); }
-        if let Some(value) = &patch.published_at { params.push(value); sets.push(format!("published_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE marketplace_listings SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceListingPatch) -> Result<Option<MarketplaceListing>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM marketplace_listings", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1452,106 +1753,137 @@ impl Validate for MarketplaceInstallPatch {
     }
 }
 
-impl MarketplaceInstall {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at";
+impl strata::Table for MarketplaceInstall {
+    const TABLE: &'static str = "marketplace_installs";
+    const COLUMNS: &'static str = "id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMarketplaceInstall;
+    type Patch = MarketplaceInstallPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(MarketplaceInstall {
-            id: row.try_get("id")?,
-            listing_id: row.try_get("listing_id")?,
-            organization_id: row.try_get("organization_id")?,
-            installed_by_id: row.try_get("installed_by_id")?,
-            cloned_agent_id: row.try_get("cloned_agent_id")?,
-            installed_at: row.try_get("installed_at")?,
-            uninstalled_at: row.try_get("uninstalled_at")?,
+            id: row.try_get(0)?,
+            listing_id: row.try_get(1)?,
+            organization_id: row.try_get(2)?,
+            installed_by_id: row.try_get(3)?,
+            cloned_agent_id: row.try_get(4)?,
+            installed_at: row.try_get(5)?,
+            uninstalled_at: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMarketplaceInstall {
+        NewMarketplaceInstall {
+            id: Some(self.id),
+            listing_id: self.listing_id,
+            organization_id: self.organization_id,
+            installed_by_id: self.installed_by_id,
+            cloned_agent_id: self.cloned_agent_id,
+            installed_at: self.installed_at,
+            uninstalled_at: self.uninstalled_at,
+        }
+    }
+
+    fn to_patch(&self) -> MarketplaceInstallPatch {
+        MarketplaceInstallPatch {
+            listing_id: Some(self.listing_id),
+            organization_id: Some(self.organization_id),
+            installed_by_id: Some(self.installed_by_id),
+            cloned_agent_id: Some(self.cloned_agent_id),
+            installed_at: Some(self.installed_at),
+            uninstalled_at: Some(self.uninstalled_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMarketplaceInstall, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("listing_id", &new.listing_id);
+        columns.set("organization_id", &new.organization_id);
+        columns.set("installed_by_id", &new.installed_by_id);
+        columns.set("cloned_agent_id", &new.cloned_agent_id);
+        if let Some(value) = &new.installed_at {
+            columns.set("installed_at", value);
+        }
+        columns.set("uninstalled_at", &new.uninstalled_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a MarketplaceInstallPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.listing_id {
+            columns.set("listing_id", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.installed_by_id {
+            columns.set("installed_by_id", value);
+        }
+        if let Some(value) = &patch.cloned_agent_id {
+            columns.set("cloned_agent_id", value);
+        }
+        if let Some(value) = &patch.installed_at {
+            columns.set("installed_at", value);
+        }
+        if let Some(value) = &patch.uninstalled_at {
+            columns.set("uninstalled_at", value);
+        }
+    }
+}
+
+impl MarketplaceInstall {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMarketplaceInstall) -> Result<MarketplaceInstall, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.listing_id; columns.push("listing_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.installed_by_id; columns.push("installed_by_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.cloned_agent_id; columns.push("cloned_agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.installed_at { columns.push("installed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.uninstalled_at; columns.push("uninstalled_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO marketplace_installs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO marketplace_installs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMarketplaceInstall) -> Result<MarketplaceInstall, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_installs WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM marketplace_installs WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MarketplaceInstallPatch) -> Result<Option<MarketplaceInstall>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.listing_id { params.push(value); sets.push(format!("listing_id = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.installed_by_id { params.push(value); sets.push(format!("installed_by_id = ${}", params.len())); }
-        if let Some(value) = &patch.cloned_agent_id { params.push(value); sets.push(format!("cloned_agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.installed_at { params.push(value); sets.push(format!("installed_at = ${}", params.len())); }
-        if let Some(value) = &patch.uninstalled_at { params.push(value); sets.push(format!("uninstalled_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE marketplace_installs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceInstallPatch) -> Result<Option<MarketplaceInstall>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_listing_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `installed_by_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_installed_by_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_installed_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `cloned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_cloned_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_cloned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM marketplace_installs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `listing_id, organization_id`, if any.
-    pub fn find_by_listing_id_and_organization_id(client: &mut impl postgres::GenericClient, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[listing_id, organization_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_listing_id_and_organization_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", &[listing_id, organization_id])
     }
 }
 
@@ -1696,112 +2028,166 @@ impl Validate for MarketplaceReviewPatch {
     }
 }
 
-impl MarketplaceReview {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at";
+impl strata::Table for MarketplaceReview {
+    const TABLE: &'static str = "marketplace_reviews";
+    const COLUMNS: &'static str = "id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMarketplaceReview;
+    type Patch = MarketplaceReviewPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(MarketplaceReview {
-            id: row.try_get("id")?,
-            listing_id: row.try_get("listing_id")?,
-            user_id: row.try_get("user_id")?,
-            organization_id: row.try_get("organization_id")?,
-            rating: row.try_get("rating")?,
-            title: row.try_get("title")?,
-            body: row.try_get("body")?,
-            is_verified_install: row.try_get("is_verified_install")?,
-            is_hidden: row.try_get("is_hidden")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            listing_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            organization_id: row.try_get(3)?,
+            rating: row.try_get(4)?,
+            title: row.try_get(5)?,
+            body: row.try_get(6)?,
+            is_verified_install: row.try_get(7)?,
+            is_hidden: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMarketplaceReview {
+        NewMarketplaceReview {
+            id: Some(self.id),
+            listing_id: self.listing_id,
+            user_id: self.user_id,
+            organization_id: self.organization_id,
+            rating: self.rating,
+            title: self.title.clone(),
+            body: self.body.clone(),
+            is_verified_install: self.is_verified_install,
+            is_hidden: self.is_hidden,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> MarketplaceReviewPatch {
+        MarketplaceReviewPatch {
+            listing_id: Some(self.listing_id),
+            user_id: Some(self.user_id),
+            organization_id: Some(self.organization_id),
+            rating: Some(self.rating),
+            title: Some(self.title.clone()),
+            body: Some(self.body.clone()),
+            is_verified_install: Some(self.is_verified_install),
+            is_hidden: Some(self.is_hidden),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMarketplaceReview, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("listing_id", &new.listing_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("organization_id", &new.organization_id);
+        columns.set("rating", &new.rating);
+        columns.set("title", &new.title);
+        columns.set("body", &new.body);
+        if let Some(value) = &new.is_verified_install {
+            columns.set("is_verified_install", value);
+        }
+        if let Some(value) = &new.is_hidden {
+            columns.set("is_hidden", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a MarketplaceReviewPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.listing_id {
+            columns.set("listing_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.rating {
+            columns.set("rating", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.body {
+            columns.set("body", value);
+        }
+        if let Some(value) = &patch.is_verified_install {
+            columns.set("is_verified_install", value);
+        }
+        if let Some(value) = &patch.is_hidden {
+            columns.set("is_hidden", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl MarketplaceReview {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMarketplaceReview) -> Result<MarketplaceReview, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.listing_id; columns.push("listing_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.rating; columns.push("rating"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.body; columns.push("body"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_verified_install { columns.push("is_verified_install"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_hidden { columns.push("is_hidden"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO marketplace_reviews DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO marketplace_reviews ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMarketplaceReview) -> Result<MarketplaceReview, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_reviews WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM marketplace_reviews WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MarketplaceReviewPatch) -> Result<Option<MarketplaceReview>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.listing_id { params.push(value); sets.push(format!("listing_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.rating { params.push(value); sets.push(format!("rating = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.body { params.push(value); sets.push(format!("body = ${}", params.len())); }
-        if let Some(value) = &patch.is_verified_install { params.push(value); sets.push(format!("is_verified_install = ${}", params.len())); }
-        if let Some(value) = &patch.is_hidden { params.push(value); sets.push(format!("is_hidden = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE marketplace_reviews SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceReviewPatch) -> Result<Option<MarketplaceReview>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_listing_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM marketplace_reviews", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `listing_id, user_id`, if any.
-    pub fn find_by_listing_id_and_user_id(client: &mut impl postgres::GenericClient, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
-        let sql = format!("SELECT {} FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[listing_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_listing_id_and_user_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", &[listing_id, user_id])
     }
 }
 
@@ -1974,112 +2360,180 @@ impl Validate for SubscriptionPatch {
     }
 }
 
-impl Subscription {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at";
+impl strata::Table for Subscription {
+    const TABLE: &'static str = "subscriptions";
+    const COLUMNS: &'static str = "id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewSubscription;
+    type Patch = SubscriptionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Subscription {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            stripe_subscription_id: row.try_get("stripe_subscription_id")?,
-            stripe_customer_id: row.try_get("stripe_customer_id")?,
-            plan: row.try_get("plan")?,
-            status: row.try_get("status")?,
-            current_period_start: row.try_get("current_period_start")?,
-            current_period_end: row.try_get("current_period_end")?,
-            trial_start: row.try_get("trial_start")?,
-            trial_end: row.try_get("trial_end")?,
-            cancel_at: row.try_get("cancel_at")?,
-            cancelled_at: row.try_get("cancelled_at")?,
-            cancellation_reason: row.try_get("cancellation_reason")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            stripe_subscription_id: row.try_get(2)?,
+            stripe_customer_id: row.try_get(3)?,
+            plan: row.try_get(4)?,
+            status: row.try_get(5)?,
+            current_period_start: row.try_get(6)?,
+            current_period_end: row.try_get(7)?,
+            trial_start: row.try_get(8)?,
+            trial_end: row.try_get(9)?,
+            cancel_at: row.try_get(10)?,
+            cancelled_at: row.try_get(11)?,
+            cancellation_reason: row.try_get(12)?,
+            created_at: row.try_get(13)?,
+            updated_at: row.try_get(14)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewSubscription {
+        NewSubscription {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            stripe_subscription_id: self.stripe_subscription_id.clone(),
+            stripe_customer_id: self.stripe_customer_id.clone(),
+            plan: self.plan,
+            status: self.status,
+            current_period_start: self.current_period_start,
+            current_period_end: self.current_period_end,
+            trial_start: self.trial_start,
+            trial_end: self.trial_end,
+            cancel_at: self.cancel_at,
+            cancelled_at: self.cancelled_at,
+            cancellation_reason: self.cancellation_reason.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> SubscriptionPatch {
+        SubscriptionPatch {
+            organization_id: Some(self.organization_id),
+            stripe_subscription_id: Some(self.stripe_subscription_id.clone()),
+            stripe_customer_id: Some(self.stripe_customer_id.clone()),
+            plan: Some(self.plan),
+            status: Some(self.status),
+            current_period_start: Some(self.current_period_start),
+            current_period_end: Some(self.current_period_end),
+            trial_start: Some(self.trial_start),
+            trial_end: Some(self.trial_end),
+            cancel_at: Some(self.cancel_at),
+            cancelled_at: Some(self.cancelled_at),
+            cancellation_reason: Some(self.cancellation_reason.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewSubscription, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("stripe_subscription_id", &new.stripe_subscription_id);
+        columns.set("stripe_customer_id", &new.stripe_customer_id);
+        columns.set("plan", &new.plan);
+        columns.set("status", &new.status);
+        columns.set("current_period_start", &new.current_period_start);
+        columns.set("current_period_end", &new.current_period_end);
+        columns.set("trial_start", &new.trial_start);
+        columns.set("trial_end", &new.trial_end);
+        columns.set("cancel_at", &new.cancel_at);
+        columns.set("cancelled_at", &new.cancelled_at);
+        columns.set("cancellation_reason", &new.cancellation_reason);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a SubscriptionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.stripe_subscription_id {
+            columns.set("stripe_subscription_id", value);
+        }
+        if let Some(value) = &patch.stripe_customer_id {
+            columns.set("stripe_customer_id", value);
+        }
+        if let Some(value) = &patch.plan {
+            columns.set("plan", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.current_period_start {
+            columns.set("current_period_start", value);
+        }
+        if let Some(value) = &patch.current_period_end {
+            columns.set("current_period_end", value);
+        }
+        if let Some(value) = &patch.trial_start {
+            columns.set("trial_start", value);
+        }
+        if let Some(value) = &patch.trial_end {
+            columns.set("trial_end", value);
+        }
+        if let Some(value) = &patch.cancel_at {
+            columns.set("cancel_at", value);
+        }
+        if let Some(value) = &patch.cancelled_at {
+            columns.set("cancelled_at", value);
+        }
+        if let Some(value) = &patch.cancellation_reason {
+            columns.set("cancellation_reason", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Subscription {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewSubscription) -> Result<Subscription, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stripe_subscription_id; columns.push("stripe_subscription_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stripe_customer_id; columns.push("stripe_customer_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.plan; columns.push("plan"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.current_period_start; columns.push("current_period_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.current_period_end; columns.push("current_period_end"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.trial_start; columns.push("trial_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.trial_end; columns.push("trial_end"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.cancel_at; columns.push("cancel_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.cancelled_at; columns.push("cancelled_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.cancellation_reason; columns.push("cancellation_reason"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO subscriptions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO subscriptions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewSubscription) -> Result<Subscription, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Subscription>, postgres::Error> {
-        let sql = format!("SELECT {} FROM subscriptions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM subscriptions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Subscription>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SubscriptionPatch) -> Result<Option<Subscription>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.stripe_subscription_id { params.push(value); sets.push(format!("stripe_subscription_id = ${}", params.len())); }
-        if let Some(value) = &patch.stripe_customer_id { params.push(value); sets.push(format!("stripe_customer_id = ${}", params.len())); }
-        if let Some(value) = &patch.plan { params.push(value); sets.push(format!("plan = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.current_period_start { params.push(value); sets.push(format!("current_period_start = ${}", params.len())); }
-        if let Some(value) = &patch.current_period_end { params.push(value); sets.push(format!("current_period_end = ${}", params.len())); }
-        if let Some(value) = &patch.trial_start { params.push(value); sets.push(format!("trial_start = ${}", params.len())); }
-        if let Some(value) = &patch.trial_end { params.push(value); sets.push(format!("trial_end = ${}", params.len())); }
-        if let Some(value) = &patch.cancel_at { params.push(value); sets.push(format!("cancel_at = ${}", params.len())); }
-        if let Some(value) = &patch.cancelled_at { params.push(value); sets.push(format!("cancelled_at = ${}", params.len())); }
-        if let Some(value) = &patch.cancellation_reason { params.push(value); sets.push(format!("cancellation_reason = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE subscriptions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SubscriptionPatch) -> Result<Option<Subscription>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, postgres::Error> {
-        let sql = format!("SELECT {} FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM subscriptions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `stripe_subscription_id`, if any.
-    pub fn find_by_stripe_subscription_id(client: &mut impl postgres::GenericClient, stripe_subscription_id: &String) -> Result<Option<Subscription>, postgres::Error> {
-        let sql = format!("SELECT {} FROM subscriptions WHERE stripe_subscription_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[stripe_subscription_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_stripe_subscription_id(db: &mut impl strata::Conn, stripe_subscription_id: &String) -> Result<Option<Subscription>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE stripe_subscription_id = $1", &[stripe_subscription_id])
     }
 }
 
@@ -2256,109 +2710,189 @@ impl Validate for UsageRecordPatch {
     }
 }
 
-impl UsageRecord {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at";
+impl strata::Table for UsageRecord {
+    const TABLE: &'static str = "usage_records";
+    const COLUMNS: &'static str = "id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewUsageRecord;
+    type Patch = UsageRecordPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(UsageRecord {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            period_start: row.try_get("period_start")?,
-            period_end: row.try_get("period_end")?,
-            executions_count: row.try_get("executions_count")?,
-            tokens_used: row.try_get("tokens_used")?,
-            api_calls_count: row.try_get("api_calls_count")?,
-            storage_bytes: row.try_get("storage_bytes")?,
-            execution_cost_usd: row.try_get("execution_cost_usd")?,
-            token_cost_usd: row.try_get("token_cost_usd")?,
-            storage_cost_usd: row.try_get("storage_cost_usd")?,
-            total_cost_usd: row.try_get("total_cost_usd")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            period_start: row.try_get(2)?,
+            period_end: row.try_get(3)?,
+            executions_count: row.try_get(4)?,
+            tokens_used: row.try_get(5)?,
+            api_calls_count: row.try_get(6)?,
+            storage_bytes: row.try_get(7)?,
+            execution_cost_usd: row.try_get(8)?,
+            token_cost_usd: row.try_get(9)?,
+            storage_cost_usd: row.try_get(10)?,
+            total_cost_usd: row.try_get(11)?,
+            created_at: row.try_get(12)?,
+            updated_at: row.try_get(13)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUsageRecord {
+        NewUsageRecord {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            executions_count: self.executions_count,
+            tokens_used: self.tokens_used,
+            api_calls_count: self.api_calls_count,
+            storage_bytes: self.storage_bytes,
+            execution_cost_usd: self.execution_cost_usd,
+            token_cost_usd: self.token_cost_usd,
+            storage_cost_usd: self.storage_cost_usd,
+            total_cost_usd: self.total_cost_usd,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> UsageRecordPatch {
+        UsageRecordPatch {
+            organization_id: Some(self.organization_id),
+            period_start: Some(self.period_start),
+            period_end: Some(self.period_end),
+            executions_count: Some(self.executions_count),
+            tokens_used: Some(self.tokens_used),
+            api_calls_count: Some(self.api_calls_count),
+            storage_bytes: Some(self.storage_bytes),
+            execution_cost_usd: Some(self.execution_cost_usd),
+            token_cost_usd: Some(self.token_cost_usd),
+            storage_cost_usd: Some(self.storage_cost_usd),
+            total_cost_usd: Some(self.total_cost_usd),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUsageRecord, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("period_start", &new.period_start);
+        columns.set("period_end", &new.period_end);
+        if let Some(value) = &new.executions_count {
+            columns.set("executions_count", value);
+        }
+        if let Some(value) = &new.tokens_used {
+            columns.set("tokens_used", value);
+        }
+        if let Some(value) = &new.api_calls_count {
+            columns.set("api_calls_count", value);
+        }
+        if let Some(value) = &new.storage_bytes {
+            columns.set("storage_bytes", value);
+        }
+        if let Some(value) = &new.execution_cost_usd {
+            columns.set("execution_cost_usd", value);
+        }
+        if let Some(value) = &new.token_cost_usd {
+            columns.set("token_cost_usd", value);
+        }
+        if let Some(value) = &new.storage_cost_usd {
+            columns.set("storage_cost_usd", value);
+        }
+        if let Some(value) = &new.total_cost_usd {
+            columns.set("total_cost_usd", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a UsageRecordPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.period_start {
+            columns.set("period_start", value);
+        }
+        if let Some(value) = &patch.period_end {
+            columns.set("period_end", value);
+        }
+        if let Some(value) = &patch.executions_count {
+            columns.set("executions_count", value);
+        }
+        if let Some(value) = &patch.tokens_used {
+            columns.set("tokens_used", value);
+        }
+        if let Some(value) = &patch.api_calls_count {
+            columns.set("api_calls_count", value);
+        }
+        if let Some(value) = &patch.storage_bytes {
+            columns.set("storage_bytes", value);
+        }
+        if let Some(value) = &patch.execution_cost_usd {
+            columns.set("execution_cost_usd", value);
+        }
+        if let Some(value) = &patch.token_cost_usd {
+            columns.set("token_cost_usd", value);
+        }
+        if let Some(value) = &patch.storage_cost_usd {
+            columns.set("storage_cost_usd", value);
+        }
+        if let Some(value) = &patch.total_cost_usd {
+            columns.set("total_cost_usd", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl UsageRecord {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUsageRecord) -> Result<UsageRecord, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_start; columns.push("period_start"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.period_end; columns.push("period_end"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.executions_count { columns.push("executions_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tokens_used { columns.push("tokens_used"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.api_calls_count { columns.push("api_calls_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.storage_bytes { columns.push("storage_bytes"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.execution_cost_usd { columns.push("execution_cost_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.token_cost_usd { columns.push("token_cost_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.storage_cost_usd { columns.push("storage_cost_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_cost_usd { columns.push("total_cost_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO usage_records DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO usage_records ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageRecord) -> Result<UsageRecord, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<UsageRecord>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_records WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM usage_records WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageRecord>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UsageRecordPatch) -> Result<Option<UsageRecord>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.period_start { params.push(value); sets.push(format!("period_start = ${}", params.len())); }
-        if let Some(value) = &patch.period_end { params.push(value); sets.push(format!("period_end = ${}", params.len())); }
-        if let Some(value) = &patch.executions_count { params.push(value); sets.push(format!("executions_count = ${}", params.len())); }
-        if let Some(value) = &patch.tokens_used { params.push(value); sets.push(format!("tokens_used = ${}", params.len())); }
-        if let Some(value) = &patch.api_calls_count { params.push(value); sets.push(format!("api_calls_count = ${}", params.len())); }
-        if let Some(value) = &patch.storage_bytes { params.push(value); sets.push(format!("storage_bytes = ${}", params.len())); }
-        if let Some(value) = &patch.execution_cost_usd { params.push(value); sets.push(format!("execution_cost_usd = ${}", params.len())); }
-        if let Some(value) = &patch.token_cost_usd { params.push(value); sets.push(format!("token_cost_usd = ${}", params.len())); }
-        if let Some(value) = &patch.storage_cost_usd { params.push(value); sets.push(format!("storage_cost_usd = ${}", params.len())); }
-        if let Some(value) = &patch.total_cost_usd { params.push(value); sets.push(format!("total_cost_usd = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE usage_records SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UsageRecordPatch) -> Result<Option<UsageRecord>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM usage_records", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, period_start, period_end`, if any.
-    pub fn find_by_organization_id_and_period_start_and_period_end(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, postgres::Error> {
-        let sql = format!("SELECT {} FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", Self::COLUMNS);
-        client.query_opt(&sql, &[organization_id, period_start, period_end])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_organization_id_and_period_start_and_period_end(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", &[organization_id, period_start, period_end])
     }
 }
 
@@ -2576,121 +3110,194 @@ impl Validate for InvoicePatch {
     }
 }
 
-impl Invoice {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at";
+impl strata::Table for Invoice {
+    const TABLE: &'static str = "invoices";
+    const COLUMNS: &'static str = "id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewInvoice;
+    type Patch = InvoicePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Invoice {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            subscription_id: row.try_get("subscription_id")?,
-            stripe_invoice_id: row.try_get("stripe_invoice_id")?,
-            invoice_number: row.try_get("invoice_number")?,
-            status: row.try_get("status")?,
-            subtotal_usd: row.try_get("subtotal_usd")?,
-            tax_usd: row.try_get("tax_usd")?,
-            total_usd: row.try_get("total_usd")?,
-            amount_paid_usd: row.try_get("amount_paid_usd")?,
-            amount_due_usd: row.try_get("amount_due_usd")?,
-            invoice_date: row.try_get("invoice_date")?,
-            due_date: row.try_get("due_date")?,
-            paid_at: row.try_get("paid_at")?,
-            invoice_pdf_url: row.try_get("invoice_pdf_url")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            subscription_id: row.try_get(2)?,
+            stripe_invoice_id: row.try_get(3)?,
+            invoice_number: row.try_get(4)?,
+            status: row.try_get(5)?,
+            subtotal_usd: row.try_get(6)?,
+            tax_usd: row.try_get(7)?,
+            total_usd: row.try_get(8)?,
+            amount_paid_usd: row.try_get(9)?,
+            amount_due_usd: row.try_get(10)?,
+            invoice_date: row.try_get(11)?,
+            due_date: row.try_get(12)?,
+            paid_at: row.try_get(13)?,
+            invoice_pdf_url: row.try_get(14)?,
+            created_at: row.try_get(15)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewInvoice {
+        NewInvoice {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            subscription_id: self.subscription_id,
+            stripe_invoice_id: self.stripe_invoice_id.clone(),
+            invoice_number: self.invoice_number.clone(),
+            status: self.status,
+            subtotal_usd: self.subtotal_usd,
+            tax_usd: self.tax_usd,
+            total_usd: self.total_usd,
+            amount_paid_usd: self.amount_paid_usd,
+            amount_due_usd: self.amount_due_usd,
+            invoice_date: self.invoice_date,
+            due_date: self.due_date,
+            paid_at: self.paid_at,
+            invoice_pdf_url: self.invoice_pdf_url.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> InvoicePatch {
+        InvoicePatch {
+            organization_id: Some(self.organization_id),
+            subscription_id: Some(self.subscription_id),
+            stripe_invoice_id: Some(self.stripe_invoice_id.clone()),
+            invoice_number: Some(self.invoice_number.clone()),
+            status: Some(self.status),
+            subtotal_usd: Some(self.subtotal_usd),
+            tax_usd: Some(self.tax_usd),
+            total_usd: Some(self.total_usd),
+            amount_paid_usd: Some(self.amount_paid_usd),
+            amount_due_usd: Some(self.amount_due_usd),
+            invoice_date: Some(self.invoice_date),
+            due_date: Some(self.due_date),
+            paid_at: Some(self.paid_at),
+            invoice_pdf_url: Some(self.invoice_pdf_url.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewInvoice, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("subscription_id", &new.subscription_id);
+        columns.set("stripe_invoice_id", &new.stripe_invoice_id);
+        columns.set("invoice_number", &new.invoice_number);
+        columns.set("status", &new.status);
+        columns.set("subtotal_usd", &new.subtotal_usd);
+        if let Some(value) = &new.tax_usd {
+            columns.set("tax_usd", value);
+        }
+        columns.set("total_usd", &new.total_usd);
+        if let Some(value) = &new.amount_paid_usd {
+            columns.set("amount_paid_usd", value);
+        }
+        columns.set("amount_due_usd", &new.amount_due_usd);
+        columns.set("invoice_date", &new.invoice_date);
+        columns.set("due_date", &new.due_date);
+        columns.set("paid_at", &new.paid_at);
+        columns.set("invoice_pdf_url", &new.invoice_pdf_url);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a InvoicePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.subscription_id {
+            columns.set("subscription_id", value);
+        }
+        if let Some(value) = &patch.stripe_invoice_id {
+            columns.set("stripe_invoice_id", value);
+        }
+        if let Some(value) = &patch.invoice_number {
+            columns.set("invoice_number", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.subtotal_usd {
+            columns.set("subtotal_usd", value);
+        }
+        if let Some(value) = &patch.tax_usd {
+            columns.set("tax_usd", value);
+        }
+        if let Some(value) = &patch.total_usd {
+            columns.set("total_usd", value);
+        }
+        if let Some(value) = &patch.amount_paid_usd {
+            columns.set("amount_paid_usd", value);
+        }
+        if let Some(value) = &patch.amount_due_usd {
+            columns.set("amount_due_usd", value);
+        }
+        if let Some(value) = &patch.invoice_date {
+            columns.set("invoice_date", value);
+        }
+        if let Some(value) = &patch.due_date {
+            columns.set("due_date", value);
+        }
+        if let Some(value) = &patch.paid_at {
+            columns.set("paid_at", value);
+        }
+        if let Some(value) = &patch.invoice_pdf_url {
+            columns.set("invoice_pdf_url", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl Invoice {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewInvoice) -> Result<Invoice, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.subscription_id; columns.push("subscription_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stripe_invoice_id; columns.push("stripe_invoice_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invoice_number; columns.push("invoice_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.subtotal_usd; columns.push("subtotal_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tax_usd { columns.push("tax_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.total_usd; columns.push("total_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.amount_paid_usd { columns.push("amount_paid_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.amount_due_usd; columns.push("amount_due_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invoice_date; columns.push("invoice_date"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.due_date; columns.push("due_date"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.paid_at; columns.push("paid_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invoice_pdf_url; columns.push("invoice_pdf_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO invoices DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO invoices ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewInvoice) -> Result<Invoice, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM invoices WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.subscription_id { params.push(value); sets.push(format!("subscription_id = ${}", params.len())); }
-        if let Some(value) = &patch.stripe_invoice_id { params.push(value); sets.push(format!("stripe_invoice_id = ${}", params.len())); }
-        if let Some(value) = &patch.invoice_number { params.push(value); sets.push(format!("invoice_number = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.subtotal_usd { params.push(value); sets.push(format!("subtotal_usd = ${}", params.len())); }
-        if let Some(value) = &patch.tax_usd { params.push(value); sets.push(format!("tax_usd = ${}", params.len())); }
-        if let Some(value) = &patch.total_usd { params.push(value); sets.push(format!("total_usd = ${}", params.len())); }
-        if let Some(value) = &patch.amount_paid_usd { params.push(value); sets.push(format!("amount_paid_usd = ${}", params.len())); }
-        if let Some(value) = &patch.amount_due_usd { params.push(value); sets.push(format!("amount_due_usd = ${}", params.len())); }
-        if let Some(value) = &patch.invoice_date { params.push(value); sets.push(format!("invoice_date = ${}", params.len())); }
-        if let Some(value) = &patch.due_date { params.push(value); sets.push(format!("due_date = ${}", params.len())); }
-        if let Some(value) = &patch.paid_at { params.push(value); sets.push(format!("paid_at = ${}", params.len())); }
-        if let Some(value) = &patch.invoice_pdf_url { params.push(value); sets.push(format!("invoice_pdf_url = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE invoices SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `subscription_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_subscription_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_subscription_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM invoices", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `stripe_invoice_id`, if any.
-    pub fn find_by_stripe_invoice_id(client: &mut impl postgres::GenericClient, stripe_invoice_id: &String) -> Result<Option<Invoice>, postgres::Error> {
-        let sql = format!("SELECT {} FROM invoices WHERE stripe_invoice_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[stripe_invoice_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_stripe_invoice_id(db: &mut impl strata::Conn, stripe_invoice_id: &String) -> Result<Option<Invoice>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE stripe_invoice_id = $1", &[stripe_invoice_id])
     }
 }
 
@@ -2843,97 +3450,158 @@ impl Validate for AgentMemoryPatch {
     }
 }
 
-impl AgentMemory {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at";
+impl strata::Table for AgentMemory {
+    const TABLE: &'static str = "agent_memories";
+    const COLUMNS: &'static str = "id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgentMemory;
+    type Patch = AgentMemoryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentMemory {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            session_id: row.try_get("session_id")?,
-            memory_type: row.try_get("memory_type")?,
-            content: row.try_get("content")?,
-            embedding_id: row.try_get("embedding_id")?,
-            metadata: row.try_get("metadata")?,
-            importance_score: row.try_get("importance_score")?,
-            access_count: row.try_get("access_count")?,
-            last_accessed_at: row.try_get("last_accessed_at")?,
-            created_at: row.try_get("created_at")?,
-            expires_at: row.try_get("expires_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            session_id: row.try_get(2)?,
+            memory_type: row.try_get(3)?,
+            content: row.try_get(4)?,
+            embedding_id: row.try_get(5)?,
+            metadata: row.try_get(6)?,
+            importance_score: row.try_get(7)?,
+            access_count: row.try_get(8)?,
+            last_accessed_at: row.try_get(9)?,
+            created_at: row.try_get(10)?,
+            expires_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentMemory {
+        NewAgentMemory {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            session_id: self.session_id,
+            memory_type: self.memory_type,
+            content: self.content.clone(),
+            embedding_id: self.embedding_id.clone(),
+            metadata: self.metadata.clone(),
+            importance_score: self.importance_score,
+            access_count: self.access_count,
+            last_accessed_at: self.last_accessed_at,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentMemoryPatch {
+        AgentMemoryPatch {
+            agent_id: Some(self.agent_id),
+            session_id: Some(self.session_id),
+            memory_type: Some(self.memory_type),
+            content: Some(self.content.clone()),
+            embedding_id: Some(self.embedding_id.clone()),
+            metadata: Some(self.metadata.clone()),
+            importance_score: Some(self.importance_score),
+            access_count: Some(self.access_count),
+            last_accessed_at: Some(self.last_accessed_at),
+            created_at: Some(self.created_at),
+            expires_at: Some(self.expires_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentMemory, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("session_id", &new.session_id);
+        columns.set("memory_type", &new.memory_type);
+        columns.set("content", &new.content);
+        columns.set("embedding_id", &new.embedding_id);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.importance_score {
+            columns.set("importance_score", value);
+        }
+        if let Some(value) = &new.access_count {
+            columns.set("access_count", value);
+        }
+        columns.set("last_accessed_at", &new.last_accessed_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("expires_at", &new.expires_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentMemoryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.session_id {
+            columns.set("session_id", value);
+        }
+        if let Some(value) = &patch.memory_type {
+            columns.set("memory_type", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.embedding_id {
+            columns.set("embedding_id", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.importance_score {
+            columns.set("importance_score", value);
+        }
+        if let Some(value) = &patch.access_count {
+            columns.set("access_count", value);
+        }
+        if let Some(value) = &patch.last_accessed_at {
+            columns.set("last_accessed_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+    }
+}
+
+impl AgentMemory {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentMemory) -> Result<AgentMemory, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.session_id; columns.push("session_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.memory_type; columns.push("memory_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.embedding_id; columns.push("embedding_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.importance_score { columns.push("importance_score"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.access_count { columns.push("access_count"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_accessed_at; columns.push("last_accessed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_memories DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_memories ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentMemory) -> Result<AgentMemory, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentMemory>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_memories WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_memories WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMemory>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentMemoryPatch) -> Result<Option<AgentMemory>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.session_id { params.push(value); sets.push(format!("session_id = ${}", params.len())); }
-        if let Some(value) = &patch.memory_type { params.push(value); sets.push(format!("memory_type = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.embedding_id { params.push(value); sets.push(format!("embedding_id = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.importance_score { params.push(value); sets.push(format!("importance_score = ${}", params.len())); }
-        if let Some(value) = &patch.access_count { params.push(value); sets.push(format!("access_count = ${}", params.len())); }
-        if let Some(value) = &patch.last_accessed_at { params.push(value); sets.push(format!("last_accessed_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_memories SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentMemoryPatch) -> Result<Option<AgentMemory>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_memories", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3051,91 +3719,133 @@ impl Validate for EvalSuitePatch {
     }
 }
 
-impl EvalSuite {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, agent_id, name, description, config, created_at, updated_at";
+impl strata::Table for EvalSuite {
+    const TABLE: &'static str = "eval_suites";
+    const COLUMNS: &'static str = "id, organization_id, agent_id, name, description, config, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewEvalSuite;
+    type Patch = EvalSuitePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(EvalSuite {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            agent_id: row.try_get("agent_id")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            config: row.try_get("config")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            agent_id: row.try_get(2)?,
+            name: row.try_get(3)?,
+            description: row.try_get(4)?,
+            config: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+            updated_at: row.try_get(7)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewEvalSuite {
+        NewEvalSuite {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            agent_id: self.agent_id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            config: self.config.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> EvalSuitePatch {
+        EvalSuitePatch {
+            organization_id: Some(self.organization_id),
+            agent_id: Some(self.agent_id),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            config: Some(self.config.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewEvalSuite, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("name", &new.name);
+        columns.set("description", &new.description);
+        if let Some(value) = &new.config {
+            columns.set("config", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a EvalSuitePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.config {
+            columns.set("config", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl EvalSuite {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewEvalSuite) -> Result<EvalSuite, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.config { columns.push("config"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO eval_suites DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO eval_suites ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalSuite) -> Result<EvalSuite, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<EvalSuite>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_suites WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM eval_suites WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalSuite>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalSuitePatch) -> Result<Option<EvalSuite>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.config { params.push(value); sets.push(format!("config = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE eval_suites SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalSuitePatch) -> Result<Option<EvalSuite>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM eval_suites", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3253,85 +3963,124 @@ impl Validate for EvalTestCasePatch {
     }
 }
 
-impl EvalTestCase {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, suite_id, name, description, input, expected_output, scoring_rubric, created_at";
+impl strata::Table for EvalTestCase {
+    const TABLE: &'static str = "eval_test_cases";
+    const COLUMNS: &'static str = "id, suite_id, name, description, input, expected_output, scoring_rubric, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewEvalTestCase;
+    type Patch = EvalTestCasePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(EvalTestCase {
-            id: row.try_get("id")?,
-            suite_id: row.try_get("suite_id")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            input: row.try_get("input")?,
-            expected_output: row.try_get("expected_output")?,
-            scoring_rubric: row.try_get("scoring_rubric")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            suite_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            description: row.try_get(3)?,
+            input: row.try_get(4)?,
+            expected_output: row.try_get(5)?,
+            scoring_rubric: row.try_get(6)?,
+            created_at: row.try_get(7)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewEvalTestCase {
+        NewEvalTestCase {
+            id: Some(self.id),
+            suite_id: self.suite_id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            input: self.input.clone(),
+            expected_output: self.expected_output.clone(),
+            scoring_rubric: self.scoring_rubric.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> EvalTestCasePatch {
+        EvalTestCasePatch {
+            suite_id: Some(self.suite_id),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            input: Some(self.input.clone()),
+            expected_output: Some(self.expected_output.clone()),
+            scoring_rubric: Some(self.scoring_rubric.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewEvalTestCase, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("suite_id", &new.suite_id);
+        columns.set("name", &new.name);
+        columns.set("description", &new.description);
+        columns.set("input", &new.input);
+        columns.set("expected_output", &new.expected_output);
+        columns.set("scoring_rubric", &new.scoring_rubric);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a EvalTestCasePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.suite_id {
+            columns.set("suite_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.input {
+            columns.set("input", value);
+        }
+        if let Some(value) = &patch.expected_output {
+            columns.set("expected_output", value);
+        }
+        if let Some(value) = &patch.scoring_rubric {
+            columns.set("scoring_rubric", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl EvalTestCase {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewEvalTestCase) -> Result<EvalTestCase, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.suite_id; columns.push("suite_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.input; columns.push("input"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expected_output; columns.push("expected_output"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.scoring_rubric; columns.push("scoring_rubric"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO eval_test_cases DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO eval_test_cases ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalTestCase) -> Result<EvalTestCase, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<EvalTestCase>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_test_cases WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM eval_test_cases WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalTestCase>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalTestCasePatch) -> Result<Option<EvalTestCase>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.suite_id { params.push(value); sets.push(format!("suite_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.input { params.push(value); sets.push(format!("input = ${}", params.len())); }
-        if let Some(value) = &patch.expected_output { params.push(value); sets.push(format!("expected_output = ${}", params.len())); }
-        if let Some(value) = &patch.scoring_rubric { params.push(value); sets.push(format!("scoring_rubric = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE eval_test_cases SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalTestCasePatch) -> Result<Option<EvalTestCase>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, postgres::Error> {
+        strata::table::all(db, "SELECT id, suite_id, name, description, input, expected_output, scoring_rubric, created_at FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM eval_test_cases", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3476,109 +4225,170 @@ impl Validate for EvalRunPatch {
     }
 }
 
-impl EvalRun {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at";
+impl strata::Table for EvalRun {
+    const TABLE: &'static str = "eval_runs";
+    const COLUMNS: &'static str = "id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewEvalRun;
+    type Patch = EvalRunPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(EvalRun {
-            id: row.try_get("id")?,
-            suite_id: row.try_get("suite_id")?,
-            agent_id: row.try_get("agent_id")?,
-            agent_version_id: row.try_get("agent_version_id")?,
-            status: row.try_get("status")?,
-            total_tests: row.try_get("total_tests")?,
-            passed_tests: row.try_get("passed_tests")?,
-            failed_tests: row.try_get("failed_tests")?,
-            average_score: row.try_get("average_score")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            suite_id: row.try_get(1)?,
+            agent_id: row.try_get(2)?,
+            agent_version_id: row.try_get(3)?,
+            status: row.try_get(4)?,
+            total_tests: row.try_get(5)?,
+            passed_tests: row.try_get(6)?,
+            failed_tests: row.try_get(7)?,
+            average_score: row.try_get(8)?,
+            started_at: row.try_get(9)?,
+            completed_at: row.try_get(10)?,
+            created_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewEvalRun {
+        NewEvalRun {
+            id: Some(self.id),
+            suite_id: self.suite_id,
+            agent_id: self.agent_id,
+            agent_version_id: self.agent_version_id,
+            status: self.status,
+            total_tests: self.total_tests,
+            passed_tests: self.passed_tests,
+            failed_tests: self.failed_tests,
+            average_score: self.average_score,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> EvalRunPatch {
+        EvalRunPatch {
+            suite_id: Some(self.suite_id),
+            agent_id: Some(self.agent_id),
+            agent_version_id: Some(self.agent_version_id),
+            status: Some(self.status),
+            total_tests: Some(self.total_tests),
+            passed_tests: Some(self.passed_tests),
+            failed_tests: Some(self.failed_tests),
+            average_score: Some(self.average_score),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewEvalRun, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("suite_id", &new.suite_id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("agent_version_id", &new.agent_version_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.total_tests {
+            columns.set("total_tests", value);
+        }
+        if let Some(value) = &new.passed_tests {
+            columns.set("passed_tests", value);
+        }
+        if let Some(value) = &new.failed_tests {
+            columns.set("failed_tests", value);
+        }
+        columns.set("average_score", &new.average_score);
+        columns.set("started_at", &new.started_at);
+        columns.set("completed_at", &new.completed_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a EvalRunPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.suite_id {
+            columns.set("suite_id", value);
+        }
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.agent_version_id {
+            columns.set("agent_version_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.total_tests {
+            columns.set("total_tests", value);
+        }
+        if let Some(value) = &patch.passed_tests {
+            columns.set("passed_tests", value);
+        }
+        if let Some(value) = &patch.failed_tests {
+            columns.set("failed_tests", value);
+        }
+        if let Some(value) = &patch.average_score {
+            columns.set("average_score", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl EvalRun {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewEvalRun) -> Result<EvalRun, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.suite_id; columns.push("suite_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_version_id; columns.push("agent_version_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_tests { columns.push("total_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.passed_tests { columns.push("passed_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.failed_tests { columns.push("failed_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.average_score; columns.push("average_score"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO eval_runs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO eval_runs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalRun) -> Result<EvalRun, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<EvalRun>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_runs WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM eval_runs WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalRun>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalRunPatch) -> Result<Option<EvalRun>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.suite_id { params.push(value); sets.push(format!("suite_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_version_id { params.push(value); sets.push(format!("agent_version_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.total_tests { params.push(value); sets.push(format!("total_tests = ${}", params.len())); }
-        if let Some(value) = &patch.passed_tests { params.push(value); sets.push(format!("passed_tests = ${}", params.len())); }
-        if let Some(value) = &patch.failed_tests { params.push(value); sets.push(format!("failed_tests = ${}", params.len())); }
-        if let Some(value) = &patch.average_score { params.push(value); sets.push(format!("average_score = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE eval_runs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalRunPatch) -> Result<Option<EvalRun>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `agent_version_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_version_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM eval_runs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3709,97 +4519,143 @@ impl Validate for EvalResultPatch {
     }
 }
 
-impl EvalResult {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at";
+impl strata::Table for EvalResult {
+    const TABLE: &'static str = "eval_results";
+    const COLUMNS: &'static str = "id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewEvalResult;
+    type Patch = EvalResultPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(EvalResult {
-            id: row.try_get("id")?,
-            run_id: row.try_get("run_id")?,
-            test_case_id: row.try_get("test_case_id")?,
-            execution_id: row.try_get("execution_id")?,
-            execution_created_at: row.try_get("execution_created_at")?,
-            status: row.try_get("status")?,
-            score: row.try_get("score")?,
-            actual_output: row.try_get("actual_output")?,
-            feedback: row.try_get("feedback")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            run_id: row.try_get(1)?,
+            test_case_id: row.try_get(2)?,
+            execution_id: row.try_get(3)?,
+            execution_created_at: row.try_get(4)?,
+            status: row.try_get(5)?,
+            score: row.try_get(6)?,
+            actual_output: row.try_get(7)?,
+            feedback: row.try_get(8)?,
+            created_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewEvalResult {
+        NewEvalResult {
+            id: Some(self.id),
+            run_id: self.run_id,
+            test_case_id: self.test_case_id,
+            execution_id: self.execution_id,
+            execution_created_at: self.execution_created_at,
+            status: self.status,
+            score: self.score,
+            actual_output: self.actual_output.clone(),
+            feedback: self.feedback.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> EvalResultPatch {
+        EvalResultPatch {
+            run_id: Some(self.run_id),
+            test_case_id: Some(self.test_case_id),
+            execution_id: Some(self.execution_id),
+            execution_created_at: Some(self.execution_created_at),
+            status: Some(self.status),
+            score: Some(self.score),
+            actual_output: Some(self.actual_output.clone()),
+            feedback: Some(self.feedback.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewEvalResult, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("run_id", &new.run_id);
+        columns.set("test_case_id", &new.test_case_id);
+        columns.set("execution_id", &new.execution_id);
+        columns.set("execution_created_at", &new.execution_created_at);
+        columns.set("status", &new.status);
+        columns.set("score", &new.score);
+        columns.set("actual_output", &new.actual_output);
+        columns.set("feedback", &new.feedback);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a EvalResultPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.run_id {
+            columns.set("run_id", value);
+        }
+        if let Some(value) = &patch.test_case_id {
+            columns.set("test_case_id", value);
+        }
+        if let Some(value) = &patch.execution_id {
+            columns.set("execution_id", value);
+        }
+        if let Some(value) = &patch.execution_created_at {
+            columns.set("execution_created_at", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.score {
+            columns.set("score", value);
+        }
+        if let Some(value) = &patch.actual_output {
+            columns.set("actual_output", value);
+        }
+        if let Some(value) = &patch.feedback {
+            columns.set("feedback", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl EvalResult {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewEvalResult) -> Result<EvalResult, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.run_id; columns.push("run_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_case_id; columns.push("test_case_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.execution_id; columns.push("execution_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.execution_created_at; columns.push("execution_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.score; columns.push("score"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.actual_output; columns.push("actual_output"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.feedback; columns.push("feedback"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO eval_results DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO eval_results ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalResult) -> Result<EvalResult, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<EvalResult>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_results WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM eval_results WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalResult>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &EvalResultPatch) -> Result<Option<EvalResult>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.run_id { params.push(value); sets.push(format!("run_id = ${}", params.len())); }
-        if let Some(value) = &patch.test_case_id { params.push(value); sets.push(format!("test_case_id = ${}", params.len())); }
-        if let Some(value) = &patch.execution_id { params.push(value); sets.push(format!("execution_id = ${}", params.len())); }
-        if let Some(value) = &patch.execution_created_at { params.push(value); sets.push(format!("execution_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.score { params.push(value); sets.push(format!("score = ${}", params.len())); }
-        if let Some(value) = &patch.actual_output { params.push(value); sets.push(format!("actual_output = ${}", params.len())); }
-        if let Some(value) = &patch.feedback { params.push(value); sets.push(format!("feedback = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE eval_results SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalResultPatch) -> Result<Option<EvalResult>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `run_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_run_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_run_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
+        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `test_case_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_case_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
-        let sql = format!("SELECT {} FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_test_case_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
+        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM eval_results", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3950,90 +4806,143 @@ impl Validate for AuditLogPatch {
     }
 }
 
-impl AuditLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, request_id, created_at";
+impl strata::Table for AuditLog {
+    const TABLE: &'static str = "audit_logs";
+    const COLUMNS: &'static str = "id, organization_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, request_id, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAuditLog;
+    type Patch = AuditLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AuditLog {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            user_id: row.try_get("user_id")?,
-            action: row.try_get("action")?,
-            resource_type: row.try_get("resource_type")?,
-            resource_id: row.try_get("resource_id")?,
-            old_values: row.try_get("old_values")?,
-            new_values: row.try_get("new_values")?,
-            ip_address: row.try_get("ip_address")?,
-            user_agent: row.try_get("user_agent")?,
-            request_id: row.try_get("request_id")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            action: row.try_get(3)?,
+            resource_type: row.try_get(4)?,
+            resource_id: row.try_get(5)?,
+            old_values: row.try_get(6)?,
+            new_values: row.try_get(7)?,
+            ip_address: row.try_get(8)?,
+            user_agent: row.try_get(9)?,
+            request_id: row.try_get(10)?,
+            created_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAuditLog {
+        NewAuditLog {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            user_id: self.user_id,
+            action: self.action,
+            resource_type: self.resource_type.clone(),
+            resource_id: self.resource_id,
+            old_values: self.old_values.clone(),
+            new_values: self.new_values.clone(),
+            ip_address: self.ip_address,
+            user_agent: self.user_agent.clone(),
+            request_id: self.request_id.clone(),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> AuditLogPatch {
+        AuditLogPatch {
+            organization_id: Some(self.organization_id),
+            user_id: Some(self.user_id),
+            action: Some(self.action),
+            resource_type: Some(self.resource_type.clone()),
+            resource_id: Some(self.resource_id),
+            old_values: Some(self.old_values.clone()),
+            new_values: Some(self.new_values.clone()),
+            ip_address: Some(self.ip_address),
+            user_agent: Some(self.user_agent.clone()),
+            request_id: Some(self.request_id.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAuditLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("action", &new.action);
+        columns.set("resource_type", &new.resource_type);
+        columns.set("resource_id", &new.resource_id);
+        columns.set("old_values", &new.old_values);
+        columns.set("new_values", &new.new_values);
+        columns.set("ip_address", &new.ip_address);
+        columns.set("user_agent", &new.user_agent);
+        columns.set("request_id", &new.request_id);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AuditLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.action {
+            columns.set("action", value);
+        }
+        if let Some(value) = &patch.resource_type {
+            columns.set("resource_type", value);
+        }
+        if let Some(value) = &patch.resource_id {
+            columns.set("resource_id", value);
+        }
+        if let Some(value) = &patch.old_values {
+            columns.set("old_values", value);
+        }
+        if let Some(value) = &patch.new_values {
+            columns.set("new_values", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+        if let Some(value) = &patch.request_id {
+            columns.set("request_id", value);
+        }
+    }
+}
+
+impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.action; columns.push("action"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.resource_type; columns.push("resource_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.resource_id; columns.push("resource_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.old_values; columns.push("old_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.new_values; columns.push("new_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.request_id; columns.push("request_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO audit_logs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO audit_logs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM audit_logs WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM audit_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
-        if let Some(value) = &patch.resource_type { params.push(value); sets.push(format!("resource_type = ${}", params.len())); }
-        if let Some(value) = &patch.resource_id { params.push(value); sets.push(format!("resource_id = ${}", params.len())); }
-        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
-        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if let Some(value) = &patch.request_id { params.push(value); sets.push(format!("request_id = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM audit_logs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -4185,99 +5094,166 @@ impl Validate for OrganizationPatch {
     }
 }
 
-impl Organization {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at";
+impl strata::Table for Organization {
+    const TABLE: &'static str = "organizations";
+    const COLUMNS: &'static str = "id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewOrganization;
+    type Patch = OrganizationPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Organization {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            logo_url: row.try_get("logo_url")?,
-            settings: row.try_get("settings")?,
-            max_agents: row.try_get("max_agents")?,
-            max_executions_per_month: row.try_get("max_executions_per_month")?,
-            max_team_members: row.try_get("max_team_members")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            slug: row.try_get(2)?,
+            logo_url: row.try_get(3)?,
+            settings: row.try_get(4)?,
+            max_agents: row.try_get(5)?,
+            max_executions_per_month: row.try_get(6)?,
+            max_team_members: row.try_get(7)?,
+            created_at: row.try_get(8)?,
+            updated_at: row.try_get(9)?,
+            deleted_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewOrganization {
+        NewOrganization {
+            id: Some(self.id),
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            logo_url: self.logo_url.clone(),
+            settings: self.settings.clone(),
+            max_agents: self.max_agents,
+            max_executions_per_month: self.max_executions_per_month,
+            max_team_members: self.max_team_members,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> OrganizationPatch {
+        OrganizationPatch {
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            logo_url: Some(self.logo_url.clone()),
+            settings: Some(self.settings.clone()),
+            max_agents: Some(self.max_agents),
+            max_executions_per_month: Some(self.max_executions_per_month),
+            max_team_members: Some(self.max_team_members),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewOrganization, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("logo_url", &new.logo_url);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.max_agents {
+            columns.set("max_agents", value);
+        }
+        if let Some(value) = &new.max_executions_per_month {
+            columns.set("max_executions_per_month", value);
+        }
+        if let Some(value) = &new.max_team_members {
+            columns.set("max_team_members", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a OrganizationPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.logo_url {
+            columns.set("logo_url", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.max_agents {
+            columns.set("max_agents", value);
+        }
+        if let Some(value) = &patch.max_executions_per_month {
+            columns.set("max_executions_per_month", value);
+        }
+        if let Some(value) = &patch.max_team_members {
+            columns.set("max_team_members", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Organization {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewOrganization) -> Result<Organization, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.logo_url; columns.push("logo_url"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_agents { columns.push("max_agents"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_executions_per_month { columns.push("max_executions_per_month"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_team_members { columns.push("max_team_members"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO organizations DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO organizations ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewOrganization) -> Result<Organization, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organizations WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM organizations WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.logo_url { params.push(value); sets.push(format!("logo_url = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.max_agents { params.push(value); sets.push(format!("max_agents = ${}", params.len())); }
-        if let Some(value) = &patch.max_executions_per_month { params.push(value); sets.push(format!("max_executions_per_month = ${}", params.len())); }
-        if let Some(value) = &patch.max_team_members { params.push(value); sets.push(format!("max_team_members = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE organizations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE organizations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM organizations WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `slug`, if any.
-    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Organization>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organizations WHERE slug = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `slug` (and not soft-deleted), if any.
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Organization>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[slug])
     }
 }
 
@@ -4498,117 +5474,206 @@ impl Validate for UserPatch {
     }
 }
 
-impl User {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at";
+impl strata::Table for User {
+    const TABLE: &'static str = "users";
+    const COLUMNS: &'static str = "id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewUser;
+    type Patch = UserPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(User {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            email_verified_at: row.try_get("email_verified_at")?,
-            password_hash: row.try_get("password_hash")?,
-            full_name: row.try_get("full_name")?,
-            avatar_url: row.try_get("avatar_url")?,
-            organization_id: row.try_get("organization_id")?,
-            role: row.try_get("role")?,
-            last_login_at: row.try_get("last_login_at")?,
-            mfa_enabled: row.try_get("mfa_enabled")?,
-            mfa_secret: row.try_get("mfa_secret")?,
-            google_id: row.try_get("google_id")?,
-            github_id: row.try_get("github_id")?,
-            is_active: row.try_get("is_active")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            email: row.try_get(1)?,
+            email_verified_at: row.try_get(2)?,
+            password_hash: row.try_get(3)?,
+            full_name: row.try_get(4)?,
+            avatar_url: row.try_get(5)?,
+            organization_id: row.try_get(6)?,
+            role: row.try_get(7)?,
+            last_login_at: row.try_get(8)?,
+            mfa_enabled: row.try_get(9)?,
+            mfa_secret: row.try_get(10)?,
+            google_id: row.try_get(11)?,
+            github_id: row.try_get(12)?,
+            is_active: row.try_get(13)?,
+            created_at: row.try_get(14)?,
+            updated_at: row.try_get(15)?,
+            deleted_at: row.try_get(16)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUser {
+        NewUser {
+            id: Some(self.id),
+            email: self.email.clone(),
+            email_verified_at: self.email_verified_at,
+            password_hash: self.password_hash.clone(),
+            full_name: self.full_name.clone(),
+            avatar_url: self.avatar_url.clone(),
+            organization_id: self.organization_id,
+            role: self.role,
+            last_login_at: self.last_login_at,
+            mfa_enabled: self.mfa_enabled,
+            mfa_secret: self.mfa_secret.clone(),
+            google_id: self.google_id.clone(),
+            github_id: self.github_id.clone(),
+            is_active: self.is_active,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> UserPatch {
+        UserPatch {
+            email: Some(self.email.clone()),
+            email_verified_at: Some(self.email_verified_at),
+            password_hash: Some(self.password_hash.clone()),
+            full_name: Some(self.full_name.clone()),
+            avatar_url: Some(self.avatar_url.clone()),
+            organization_id: Some(self.organization_id),
+            role: Some(self.role),
+            last_login_at: Some(self.last_login_at),
+            mfa_enabled: Some(self.mfa_enabled),
+            mfa_secret: Some(self.mfa_secret.clone()),
+            google_id: Some(self.google_id.clone()),
+            github_id: Some(self.github_id.clone()),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUser, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("email", &new.email);
+        columns.set("email_verified_at", &new.email_verified_at);
+        columns.set("password_hash", &new.password_hash);
+        columns.set("full_name", &new.full_name);
+        columns.set("avatar_url", &new.avatar_url);
+        columns.set("organization_id", &new.organization_id);
+        if let Some(value) = &new.role {
+            columns.set("role", value);
+        }
+        columns.set("last_login_at", &new.last_login_at);
+        if let Some(value) = &new.mfa_enabled {
+            columns.set("mfa_enabled", value);
+        }
+        columns.set("mfa_secret", &new.mfa_secret);
+        columns.set("google_id", &new.google_id);
+        columns.set("github_id", &new.github_id);
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a UserPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.email {
+            columns.set("email", value);
+        }
+        if let Some(value) = &patch.email_verified_at {
+            columns.set("email_verified_at", value);
+        }
+        if let Some(value) = &patch.password_hash {
+            columns.set("password_hash", value);
+        }
+        if let Some(value) = &patch.full_name {
+            columns.set("full_name", value);
+        }
+        if let Some(value) = &patch.avatar_url {
+            columns.set("avatar_url", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.last_login_at {
+            columns.set("last_login_at", value);
+        }
+        if let Some(value) = &patch.mfa_enabled {
+            columns.set("mfa_enabled", value);
+        }
+        if let Some(value) = &patch.mfa_secret {
+            columns.set("mfa_secret", value);
+        }
+        if let Some(value) = &patch.google_id {
+            columns.set("google_id", value);
+        }
+        if let Some(value) = &patch.github_id {
+            columns.set("github_id", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUser) -> Result<User, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email; columns.push("email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email_verified_at; columns.push("email_verified_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.password_hash; columns.push("password_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.full_name; columns.push("full_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.avatar_url; columns.push("avatar_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.role { columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_login_at; columns.push("last_login_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.mfa_enabled { columns.push("mfa_enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mfa_secret; columns.push("mfa_secret"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.google_id; columns.push("google_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_id; columns.push("github_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO users DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO users ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM users WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
-        if let Some(value) = &patch.email_verified_at { params.push(value); sets.push(format!("email_verified_at = ${}", params.len())); }
-        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
-        if let Some(value) = &patch.full_name { params.push(value); sets.push(format!("full_name = ${}", params.len())); }
-        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
-        if let Some(value) = &patch.mfa_enabled { params.push(value); sets.push(format!("mfa_enabled = ${}", params.len())); }
-        if let Some(value) = &patch.mfa_secret { params.push(value); sets.push(format!("mfa_secret = ${}", params.len())); }
-        if let Some(value) = &patch.google_id { params.push(value); sets.push(format!("google_id = ${}", params.len())); }
-        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+        strata::table::all(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -4753,91 +5818,138 @@ impl Validate for RefreshTokenPatch {
     }
 }
 
-impl RefreshToken {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at";
+impl strata::Table for RefreshToken {
+    const TABLE: &'static str = "refresh_tokens";
+    const COLUMNS: &'static str = "id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewRefreshToken;
+    type Patch = RefreshTokenPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(RefreshToken {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            token_hash: row.try_get("token_hash")?,
-            device_name: row.try_get("device_name")?,
-            device_type: row.try_get("device_type")?,
-            ip_address: row.try_get("ip_address")?,
-            user_agent: row.try_get("user_agent")?,
-            expires_at: row.try_get("expires_at")?,
-            revoked_at: row.try_get("revoked_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            token_hash: row.try_get(2)?,
+            device_name: row.try_get(3)?,
+            device_type: row.try_get(4)?,
+            ip_address: row.try_get(5)?,
+            user_agent: row.try_get(6)?,
+            expires_at: row.try_get(7)?,
+            revoked_at: row.try_get(8)?,
+            created_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewRefreshToken {
+        NewRefreshToken {
+            id: Some(self.id),
+            user_id: self.user_id,
+            token_hash: self.token_hash.clone(),
+            device_name: self.device_name.clone(),
+            device_type: self.device_type.clone(),
+            ip_address: self.ip_address,
+            user_agent: self.user_agent.clone(),
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> RefreshTokenPatch {
+        RefreshTokenPatch {
+            user_id: Some(self.user_id),
+            token_hash: Some(self.token_hash.clone()),
+            device_name: Some(self.device_name.clone()),
+            device_type: Some(self.device_type.clone()),
+            ip_address: Some(self.ip_address),
+            user_agent: Some(self.user_agent.clone()),
+            expires_at: Some(self.expires_at),
+            revoked_at: Some(self.revoked_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewRefreshToken, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        columns.set("token_hash", &new.token_hash);
+        columns.set("device_name", &new.device_name);
+        columns.set("device_type", &new.device_type);
+        columns.set("ip_address", &new.ip_address);
+        columns.set("user_agent", &new.user_agent);
+        columns.set("expires_at", &new.expires_at);
+        columns.set("revoked_at", &new.revoked_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a RefreshTokenPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.token_hash {
+            columns.set("token_hash", value);
+        }
+        if let Some(value) = &patch.device_name {
+            columns.set("device_name", value);
+        }
+        if let Some(value) = &patch.device_type {
+            columns.set("device_type", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.revoked_at {
+            columns.set("revoked_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl RefreshToken {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewRefreshToken) -> Result<RefreshToken, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.token_hash; columns.push("token_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.device_name; columns.push("device_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.device_type; columns.push("device_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.revoked_at; columns.push("revoked_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO refresh_tokens DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO refresh_tokens ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewRefreshToken) -> Result<RefreshToken, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<RefreshToken>, postgres::Error> {
-        let sql = format!("SELECT {} FROM refresh_tokens WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM refresh_tokens WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RefreshToken>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &RefreshTokenPatch) -> Result<Option<RefreshToken>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.token_hash { params.push(value); sets.push(format!("token_hash = ${}", params.len())); }
-        if let Some(value) = &patch.device_name { params.push(value); sets.push(format!("device_name = ${}", params.len())); }
-        if let Some(value) = &patch.device_type { params.push(value); sets.push(format!("device_type = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.revoked_at { params.push(value); sets.push(format!("revoked_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE refresh_tokens SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RefreshTokenPatch) -> Result<Option<RefreshToken>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, postgres::Error> {
-        let sql = format!("SELECT {} FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM refresh_tokens", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5002,103 +6114,161 @@ impl Validate for ApiKeyPatch {
     }
 }
 
-impl ApiKey {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at";
+impl strata::Table for ApiKey {
+    const TABLE: &'static str = "api_keys";
+    const COLUMNS: &'static str = "id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewApiKey;
+    type Patch = ApiKeyPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ApiKey {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            organization_id: row.try_get("organization_id")?,
-            name: row.try_get("name")?,
-            key_prefix: row.try_get("key_prefix")?,
-            key_hash: row.try_get("key_hash")?,
-            scopes: row.try_get("scopes")?,
-            rate_limit: row.try_get("rate_limit")?,
-            expires_at: row.try_get("expires_at")?,
-            last_used_at: row.try_get("last_used_at")?,
-            revoked_at: row.try_get("revoked_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            organization_id: row.try_get(2)?,
+            name: row.try_get(3)?,
+            key_prefix: row.try_get(4)?,
+            key_hash: row.try_get(5)?,
+            scopes: row.try_get(6)?,
+            rate_limit: row.try_get(7)?,
+            expires_at: row.try_get(8)?,
+            last_used_at: row.try_get(9)?,
+            revoked_at: row.try_get(10)?,
+            created_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewApiKey {
+        NewApiKey {
+            id: Some(self.id),
+            user_id: self.user_id,
+            organization_id: self.organization_id,
+            name: self.name.clone(),
+            key_prefix: self.key_prefix.clone(),
+            key_hash: self.key_hash.clone(),
+            scopes: self.scopes.clone(),
+            rate_limit: self.rate_limit,
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            revoked_at: self.revoked_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> ApiKeyPatch {
+        ApiKeyPatch {
+            user_id: Some(self.user_id),
+            organization_id: Some(self.organization_id),
+            name: Some(self.name.clone()),
+            key_prefix: Some(self.key_prefix.clone()),
+            key_hash: Some(self.key_hash.clone()),
+            scopes: Some(self.scopes.clone()),
+            rate_limit: Some(self.rate_limit),
+            expires_at: Some(self.expires_at),
+            last_used_at: Some(self.last_used_at),
+            revoked_at: Some(self.revoked_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewApiKey, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        columns.set("organization_id", &new.organization_id);
+        columns.set("name", &new.name);
+        columns.set("key_prefix", &new.key_prefix);
+        columns.set("key_hash", &new.key_hash);
+        if let Some(value) = &new.scopes {
+            columns.set("scopes", value);
+        }
+        if let Some(value) = &new.rate_limit {
+            columns.set("rate_limit", value);
+        }
+        columns.set("expires_at", &new.expires_at);
+        columns.set("last_used_at", &new.last_used_at);
+        columns.set("revoked_at", &new.revoked_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ApiKeyPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.key_prefix {
+            columns.set("key_prefix", value);
+        }
+        if let Some(value) = &patch.key_hash {
+            columns.set("key_hash", value);
+        }
+        if let Some(value) = &patch.scopes {
+            columns.set("scopes", value);
+        }
+        if let Some(value) = &patch.rate_limit {
+            columns.set("rate_limit", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.last_used_at {
+            columns.set("last_used_at", value);
+        }
+        if let Some(value) = &patch.revoked_at {
+            columns.set("revoked_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl ApiKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.key_prefix; columns.push("key_prefix"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.key_hash; columns.push("key_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.scopes { columns.push("scopes"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.rate_limit { columns.push("rate_limit"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_used_at; columns.push("last_used_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.revoked_at; columns.push("revoked_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO api_keys DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO api_keys ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM api_keys WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.key_prefix { params.push(value); sets.push(format!("key_prefix = ${}", params.len())); }
-        if let Some(value) = &patch.key_hash { params.push(value); sets.push(format!("key_hash = ${}", params.len())); }
-        if let Some(value) = &patch.scopes { params.push(value); sets.push(format!("scopes = ${}", params.len())); }
-        if let Some(value) = &patch.rate_limit { params.push(value); sets.push(format!("rate_limit = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
-        if let Some(value) = &patch.revoked_at { params.push(value); sets.push(format!("revoked_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE api_keys SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5339,156 +6509,271 @@ impl Validate for AgentPatch {
     }
 }
 
-impl Agent {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at";
+impl strata::Table for Agent {
+    const TABLE: &'static str = "agents";
+    const COLUMNS: &'static str = "id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewAgent;
+    type Patch = AgentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Agent {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            created_by_id: row.try_get("created_by_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            avatar_url: row.try_get("avatar_url")?,
-            system_prompt: row.try_get("system_prompt")?,
-            model: row.try_get("model")?,
-            temperature: row.try_get("temperature")?,
-            max_tokens: row.try_get("max_tokens")?,
-            tools: row.try_get("tools")?,
-            memory_enabled: row.try_get("memory_enabled")?,
-            memory_type: row.try_get("memory_type")?,
-            status: row.try_get("status")?,
-            is_public: row.try_get("is_public")?,
-            marketplace_listing_id: row.try_get("marketplace_listing_id")?,
-            current_version_id: row.try_get("current_version_id")?,
-            published_at: row.try_get("published_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            deleted_at: row.try_get("deleted_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            created_by_id: row.try_get(2)?,
+            name: row.try_get(3)?,
+            slug: row.try_get(4)?,
+            description: row.try_get(5)?,
+            avatar_url: row.try_get(6)?,
+            system_prompt: row.try_get(7)?,
+            model: row.try_get(8)?,
+            temperature: row.try_get(9)?,
+            max_tokens: row.try_get(10)?,
+            tools: row.try_get(11)?,
+            memory_enabled: row.try_get(12)?,
+            memory_type: row.try_get(13)?,
+            status: row.try_get(14)?,
+            is_public: row.try_get(15)?,
+            marketplace_listing_id: row.try_get(16)?,
+            current_version_id: row.try_get(17)?,
+            published_at: row.try_get(18)?,
+            created_at: row.try_get(19)?,
+            updated_at: row.try_get(20)?,
+            deleted_at: row.try_get(21)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgent {
+        NewAgent {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            created_by_id: self.created_by_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            avatar_url: self.avatar_url.clone(),
+            system_prompt: self.system_prompt.clone(),
+            model: self.model.clone(),
+            temperature: self.temperature,
+            max_tokens: self.max_tokens,
+            tools: self.tools.clone(),
+            memory_enabled: self.memory_enabled,
+            memory_type: self.memory_type,
+            status: self.status,
+            is_public: self.is_public,
+            marketplace_listing_id: self.marketplace_listing_id,
+            current_version_id: self.current_version_id,
+            published_at: self.published_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentPatch {
+        AgentPatch {
+            organization_id: Some(self.organization_id),
+            created_by_id: Some(self.created_by_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            avatar_url: Some(self.avatar_url.clone()),
+            system_prompt: Some(self.system_prompt.clone()),
+            model: Some(self.model.clone()),
+            temperature: Some(self.temperature),
+            max_tokens: Some(self.max_tokens),
+            tools: Some(self.tools.clone()),
+            memory_enabled: Some(self.memory_enabled),
+            memory_type: Some(self.memory_type),
+            status: Some(self.status),
+            is_public: Some(self.is_public),
+            marketplace_listing_id: Some(self.marketplace_listing_id),
+            current_version_id: Some(self.current_version_id),
+            published_at: Some(self.published_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            deleted_at: Some(self.deleted_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("created_by_id", &new.created_by_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        columns.set("avatar_url", &new.avatar_url);
+        columns.set("system_prompt", &new.system_prompt);
+        if let Some(value) = &new.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &new.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &new.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        if let Some(value) = &new.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &new.memory_enabled {
+            columns.set("memory_enabled", value);
+        }
+        if let Some(value) = &new.memory_type {
+            columns.set("memory_type", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.is_public {
+            columns.set("is_public", value);
+        }
+        columns.set("marketplace_listing_id", &new.marketplace_listing_id);
+        columns.set("current_version_id", &new.current_version_id);
+        columns.set("published_at", &new.published_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.created_by_id {
+            columns.set("created_by_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.avatar_url {
+            columns.set("avatar_url", value);
+        }
+        if let Some(value) = &patch.system_prompt {
+            columns.set("system_prompt", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &patch.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        if let Some(value) = &patch.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &patch.memory_enabled {
+            columns.set("memory_enabled", value);
+        }
+        if let Some(value) = &patch.memory_type {
+            columns.set("memory_type", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.is_public {
+            columns.set("is_public", value);
+        }
+        if let Some(value) = &patch.marketplace_listing_id {
+            columns.set("marketplace_listing_id", value);
+        }
+        if let Some(value) = &patch.current_version_id {
+            columns.set("current_version_id", value);
+        }
+        if let Some(value) = &patch.published_at {
+            columns.set("published_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+    }
+}
+
+impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgent) -> Result<Agent, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by_id; columns.push("created_by_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.avatar_url; columns.push("avatar_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.system_prompt; columns.push("system_prompt"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.model { columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.temperature { columns.push("temperature"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_tokens { columns.push("max_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tools { columns.push("tools"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.memory_enabled { columns.push("memory_enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.memory_type { columns.push("memory_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_public { columns.push("is_public"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.marketplace_listing_id; columns.push("marketplace_listing_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.current_version_id; columns.push("current_version_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.published_at; columns.push("published_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agents WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.created_by_id { params.push(value); sets.push(format!("created_by_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
-        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
-        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
-        if let Some(value) = &patch.memory_enabled { params.push(value); sets.push(format!("memory_enabled = ${}", params.len())); }
-        if let Some(value) = &patch.memory_type { params.push(value); sets.push(format!("memory_type = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.is_public { params.push(value); sets.push(format!("is_public = ${}", params.len())); }
-        if let Some(value) = &patch.marketplace_listing_id { params.push(value); sets.push(format!("marketplace_listing_id = ${}", params.len())); }
-        if let Some(value) = &patch.current_version_id { params.push(value); sets.push(format!("current_version_id = ${}", params.len())); }
-        if let Some(value) = &patch.published_at { params.push(value); sets.push(format!("published_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        strata::table::update(db, &[id], patch)
     }
 
-    /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `created_by_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `marketplace_listing_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_marketplace_listing_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
-    }
-
-    /// Rows whose `current_version_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_current_version_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE agents SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
+    }
+
+    /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `created_by_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `marketplace_listing_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_marketplace_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+    }
+
+    /// Rows whose `current_version_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
+    pub fn list_by_current_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agents WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `organization_id, slug`, if any.
-    pub fn find_by_organization_id_and_slug(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE organization_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[organization_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `organization_id, slug` (and not soft-deleted), if any.
+    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL", &[organization_id, slug])
     }
 }
 
@@ -5653,109 +6938,164 @@ impl Validate for AgentVersionPatch {
     }
 }
 
-impl AgentVersion {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id";
+impl strata::Table for AgentVersion {
+    const TABLE: &'static str = "agent_versions";
+    const COLUMNS: &'static str = "id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgentVersion;
+    type Patch = AgentVersionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentVersion {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            version: row.try_get("version")?,
-            changelog: row.try_get("changelog")?,
-            system_prompt: row.try_get("system_prompt")?,
-            model: row.try_get("model")?,
-            temperature: row.try_get("temperature")?,
-            max_tokens: row.try_get("max_tokens")?,
-            tools: row.try_get("tools")?,
-            is_published: row.try_get("is_published")?,
-            created_at: row.try_get("created_at")?,
-            created_by_id: row.try_get("created_by_id")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            version: row.try_get(2)?,
+            changelog: row.try_get(3)?,
+            system_prompt: row.try_get(4)?,
+            model: row.try_get(5)?,
+            temperature: row.try_get(6)?,
+            max_tokens: row.try_get(7)?,
+            tools: row.try_get(8)?,
+            is_published: row.try_get(9)?,
+            created_at: row.try_get(10)?,
+            created_by_id: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentVersion {
+        NewAgentVersion {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            version: self.version.clone(),
+            changelog: self.changelog.clone(),
+            system_prompt: self.system_prompt.clone(),
+            model: self.model.clone(),
+            temperature: self.temperature,
+            max_tokens: self.max_tokens,
+            tools: self.tools.clone(),
+            is_published: self.is_published,
+            created_at: self.created_at,
+            created_by_id: self.created_by_id,
+        }
+    }
+
+    fn to_patch(&self) -> AgentVersionPatch {
+        AgentVersionPatch {
+            agent_id: Some(self.agent_id),
+            version: Some(self.version.clone()),
+            changelog: Some(self.changelog.clone()),
+            system_prompt: Some(self.system_prompt.clone()),
+            model: Some(self.model.clone()),
+            temperature: Some(self.temperature),
+            max_tokens: Some(self.max_tokens),
+            tools: Some(self.tools.clone()),
+            is_published: Some(self.is_published),
+            created_at: Some(self.created_at),
+            created_by_id: Some(self.created_by_id),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentVersion, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("version", &new.version);
+        columns.set("changelog", &new.changelog);
+        columns.set("system_prompt", &new.system_prompt);
+        columns.set("model", &new.model);
+        columns.set("temperature", &new.temperature);
+        columns.set("max_tokens", &new.max_tokens);
+        columns.set("tools", &new.tools);
+        if let Some(value) = &new.is_published {
+            columns.set("is_published", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("created_by_id", &new.created_by_id);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentVersionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.changelog {
+            columns.set("changelog", value);
+        }
+        if let Some(value) = &patch.system_prompt {
+            columns.set("system_prompt", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.temperature {
+            columns.set("temperature", value);
+        }
+        if let Some(value) = &patch.max_tokens {
+            columns.set("max_tokens", value);
+        }
+        if let Some(value) = &patch.tools {
+            columns.set("tools", value);
+        }
+        if let Some(value) = &patch.is_published {
+            columns.set("is_published", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.created_by_id {
+            columns.set("created_by_id", value);
+        }
+    }
+}
+
+impl AgentVersion {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentVersion) -> Result<AgentVersion, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.version; columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.changelog; columns.push("changelog"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.system_prompt; columns.push("system_prompt"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.model; columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.temperature; columns.push("temperature"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.max_tokens; columns.push("max_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tools; columns.push("tools"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_published { columns.push("is_published"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by_id; columns.push("created_by_id"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_versions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_versions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentVersion) -> Result<AgentVersion, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentVersion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_versions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_versions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentVersion>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentVersionPatch) -> Result<Option<AgentVersion>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.changelog { params.push(value); sets.push(format!("changelog = ${}", params.len())); }
-        if let Some(value) = &patch.system_prompt { params.push(value); sets.push(format!("system_prompt = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.temperature { params.push(value); sets.push(format!("temperature = ${}", params.len())); }
-        if let Some(value) = &patch.max_tokens { params.push(value); sets.push(format!("max_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.tools { params.push(value); sets.push(format!("tools = ${}", params.len())); }
-        if let Some(value) = &patch.is_published { params.push(value); sets.push(format!("is_published = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_by_id { params.push(value); sets.push(format!("created_by_id = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_versions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentVersionPatch) -> Result<Option<AgentVersion>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_versions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `agent_id, version`, if any.
-    pub fn find_by_agent_id_and_version(client: &mut impl postgres::GenericClient, agent_id: &uuid::Uuid, version: &String) -> Result<Option<AgentVersion>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_versions WHERE agent_id = $1 AND version = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[agent_id, version])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_agent_id_and_version(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, version: &String) -> Result<Option<AgentVersion>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND version = $2", &[agent_id, version])
     }
 }
 
@@ -5895,94 +7235,149 @@ impl Validate for AgentToolPatch {
     }
 }
 
-impl AgentTool {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at";
+impl strata::Table for AgentTool {
+    const TABLE: &'static str = "agent_tools";
+    const COLUMNS: &'static str = "id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgentTool;
+    type Patch = AgentToolPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentTool {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            name: row.try_get("name")?,
-            description: row.try_get("description")?,
-            tool_type: row.try_get("tool_type")?,
-            config: row.try_get("config")?,
-            input_schema: row.try_get("input_schema")?,
-            output_schema: row.try_get("output_schema")?,
-            is_active: row.try_get("is_active")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            description: row.try_get(3)?,
+            tool_type: row.try_get(4)?,
+            config: row.try_get(5)?,
+            input_schema: row.try_get(6)?,
+            output_schema: row.try_get(7)?,
+            is_active: row.try_get(8)?,
+            created_at: row.try_get(9)?,
+            updated_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentTool {
+        NewAgentTool {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            name: self.name.clone(),
+            description: self.description.clone(),
+            tool_type: self.tool_type,
+            config: self.config.clone(),
+            input_schema: self.input_schema.clone(),
+            output_schema: self.output_schema.clone(),
+            is_active: self.is_active,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentToolPatch {
+        AgentToolPatch {
+            organization_id: Some(self.organization_id),
+            name: Some(self.name.clone()),
+            description: Some(self.description.clone()),
+            tool_type: Some(self.tool_type),
+            config: Some(self.config.clone()),
+            input_schema: Some(self.input_schema.clone()),
+            output_schema: Some(self.output_schema.clone()),
+            is_active: Some(self.is_active),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentTool, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("name", &new.name);
+        columns.set("description", &new.description);
+        columns.set("tool_type", &new.tool_type);
+        columns.set("config", &new.config);
+        columns.set("input_schema", &new.input_schema);
+        columns.set("output_schema", &new.output_schema);
+        if let Some(value) = &new.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentToolPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.tool_type {
+            columns.set("tool_type", value);
+        }
+        if let Some(value) = &patch.config {
+            columns.set("config", value);
+        }
+        if let Some(value) = &patch.input_schema {
+            columns.set("input_schema", value);
+        }
+        if let Some(value) = &patch.output_schema {
+            columns.set("output_schema", value);
+        }
+        if let Some(value) = &patch.is_active {
+            columns.set("is_active", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl AgentTool {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentTool) -> Result<AgentTool, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tool_type; columns.push("tool_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.config; columns.push("config"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.input_schema; columns.push("input_schema"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output_schema; columns.push("output_schema"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.is_active { columns.push("is_active"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_tools DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_tools ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentTool) -> Result<AgentTool, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentTool>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_tools WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_tools WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentTool>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentToolPatch) -> Result<Option<AgentTool>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.tool_type { params.push(value); sets.push(format!("tool_type = ${}", params.len())); }
-        if let Some(value) = &patch.config { params.push(value); sets.push(format!("config = ${}", params.len())); }
-        if let Some(value) = &patch.input_schema { params.push(value); sets.push(format!("input_schema = ${}", params.len())); }
-        if let Some(value) = &patch.output_schema { params.push(value); sets.push(format!("output_schema = ${}", params.len())); }
-        if let Some(value) = &patch.is_active { params.push(value); sets.push(format!("is_active = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_tools SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentToolPatch) -> Result<Option<AgentTool>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_tools", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -6204,120 +7599,225 @@ impl Validate for ExecutionPatch {
     }
 }
 
-impl Execution {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, agent_version_id, organization_id, user_id, session_id, parent_execution_id, parent_execution_created_at, input, output, status, error_code, error_message, started_at, completed_at, latency_ms, prompt_tokens, completion_tokens, total_tokens, cost_usd, tool_calls, created_at";
+impl strata::Table for Execution {
+    const TABLE: &'static str = "executions";
+    const COLUMNS: &'static str = "id, agent_id, agent_version_id, organization_id, user_id, session_id, parent_execution_id, parent_execution_created_at, input, output, status, error_code, error_message, started_at, completed_at, latency_ms, prompt_tokens, completion_tokens, total_tokens, cost_usd, tool_calls, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewExecution;
+    type Patch = ExecutionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Execution {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            agent_version_id: row.try_get("agent_version_id")?,
-            organization_id: row.try_get("organization_id")?,
-            user_id: row.try_get("user_id")?,
-            session_id: row.try_get("session_id")?,
-            parent_execution_id: row.try_get("parent_execution_id")?,
-            parent_execution_created_at: row.try_get("parent_execution_created_at")?,
-            input: row.try_get("input")?,
-            output: row.try_get("output")?,
-            status: row.try_get("status")?,
-            error_code: row.try_get("error_code")?,
-            error_message: row.try_get("error_message")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            latency_ms: row.try_get("latency_ms")?,
-            prompt_tokens: row.try_get("prompt_tokens")?,
-            completion_tokens: row.try_get("completion_tokens")?,
-            total_tokens: row.try_get("total_tokens")?,
-            cost_usd: row.try_get("cost_usd")?,
-            tool_calls: row.try_get("tool_calls")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            agent_version_id: row.try_get(2)?,
+            organization_id: row.try_get(3)?,
+            user_id: row.try_get(4)?,
+            session_id: row.try_get(5)?,
+            parent_execution_id: row.try_get(6)?,
+            parent_execution_created_at: row.try_get(7)?,
+            input: row.try_get(8)?,
+            output: row.try_get(9)?,
+            status: row.try_get(10)?,
+            error_code: row.try_get(11)?,
+            error_message: row.try_get(12)?,
+            started_at: row.try_get(13)?,
+            completed_at: row.try_get(14)?,
+            latency_ms: row.try_get(15)?,
+            prompt_tokens: row.try_get(16)?,
+            completion_tokens: row.try_get(17)?,
+            total_tokens: row.try_get(18)?,
+            cost_usd: row.try_get(19)?,
+            tool_calls: row.try_get(20)?,
+            created_at: row.try_get(21)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewExecution {
+        NewExecution {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            agent_version_id: self.agent_version_id,
+            organization_id: self.organization_id,
+            user_id: self.user_id,
+            session_id: self.session_id,
+            parent_execution_id: self.parent_execution_id,
+            parent_execution_created_at: self.parent_execution_created_at,
+            input: self.input.clone(),
+            output: self.output.clone(),
+            status: self.status,
+            error_code: self.error_code.clone(),
+            error_message: self.error_message.clone(),
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            latency_ms: self.latency_ms,
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            total_tokens: self.total_tokens,
+            cost_usd: self.cost_usd,
+            tool_calls: self.tool_calls.clone(),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> ExecutionPatch {
+        ExecutionPatch {
+            agent_id: Some(self.agent_id),
+            agent_version_id: Some(self.agent_version_id),
+            organization_id: Some(self.organization_id),
+            user_id: Some(self.user_id),
+            session_id: Some(self.session_id),
+            parent_execution_id: Some(self.parent_execution_id),
+            parent_execution_created_at: Some(self.parent_execution_created_at),
+            input: Some(self.input.clone()),
+            output: Some(self.output.clone()),
+            status: Some(self.status),
+            error_code: Some(self.error_code.clone()),
+            error_message: Some(self.error_message.clone()),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            latency_ms: Some(self.latency_ms),
+            prompt_tokens: Some(self.prompt_tokens),
+            completion_tokens: Some(self.completion_tokens),
+            total_tokens: Some(self.total_tokens),
+            cost_usd: Some(self.cost_usd),
+            tool_calls: Some(self.tool_calls.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewExecution, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("agent_version_id", &new.agent_version_id);
+        columns.set("organization_id", &new.organization_id);
+        columns.set("user_id", &new.user_id);
+        columns.set("session_id", &new.session_id);
+        columns.set("parent_execution_id", &new.parent_execution_id);
+        columns.set("parent_execution_created_at", &new.parent_execution_created_at);
+        columns.set("input", &new.input);
+        columns.set("output", &new.output);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("error_code", &new.error_code);
+        columns.set("error_message", &new.error_message);
+        columns.set("started_at", &new.started_at);
+        columns.set("completed_at", &new.completed_at);
+        columns.set("latency_ms", &new.latency_ms);
+        if let Some(value) = &new.prompt_tokens {
+            columns.set("prompt_tokens", value);
+        }
+        if let Some(value) = &new.completion_tokens {
+            columns.set("completion_tokens", value);
+        }
+        if let Some(value) = &new.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &new.cost_usd {
+            columns.set("cost_usd", value);
+        }
+        if let Some(value) = &new.tool_calls {
+            columns.set("tool_calls", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ExecutionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.agent_version_id {
+            columns.set("agent_version_id", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.session_id {
+            columns.set("session_id", value);
+        }
+        if let Some(value) = &patch.parent_execution_id {
+            columns.set("parent_execution_id", value);
+        }
+        if let Some(value) = &patch.parent_execution_created_at {
+            columns.set("parent_execution_created_at", value);
+        }
+        if let Some(value) = &patch.input {
+            columns.set("input", value);
+        }
+        if let Some(value) = &patch.output {
+            columns.set("output", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.error_code {
+            columns.set("error_code", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.latency_ms {
+            columns.set("latency_ms", value);
+        }
+        if let Some(value) = &patch.prompt_tokens {
+            columns.set("prompt_tokens", value);
+        }
+        if let Some(value) = &patch.completion_tokens {
+            columns.set("completion_tokens", value);
+        }
+        if let Some(value) = &patch.total_tokens {
+            columns.set("total_tokens", value);
+        }
+        if let Some(value) = &patch.cost_usd {
+            columns.set("cost_usd", value);
+        }
+        if let Some(value) = &patch.tool_calls {
+            columns.set("tool_calls", value);
+        }
+    }
+}
+
+impl Execution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewExecution) -> Result<Execution, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_version_id; columns.push("agent_version_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.session_id; columns.push("session_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.parent_execution_id; columns.push("parent_execution_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.parent_execution_created_at; columns.push("parent_execution_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.input; columns.push("input"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output; columns.push("output"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_code; columns.push("error_code"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.latency_ms; columns.push("latency_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.prompt_tokens { columns.push("prompt_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.completion_tokens { columns.push("completion_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_tokens { columns.push("total_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.cost_usd { columns.push("cost_usd"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tool_calls { columns.push("tool_calls"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO executions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO executions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewExecution) -> Result<Execution, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Execution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM executions WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM executions WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Execution>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionPatch) -> Result<Option<Execution>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_version_id { params.push(value); sets.push(format!("agent_version_id = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.session_id { params.push(value); sets.push(format!("session_id = ${}", params.len())); }
-        if let Some(value) = &patch.parent_execution_id { params.push(value); sets.push(format!("parent_execution_id = ${}", params.len())); }
-        if let Some(value) = &patch.parent_execution_created_at { params.push(value); sets.push(format!("parent_execution_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.input { params.push(value); sets.push(format!("input = ${}", params.len())); }
-        if let Some(value) = &patch.output { params.push(value); sets.push(format!("output = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.error_code { params.push(value); sets.push(format!("error_code = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.latency_ms { params.push(value); sets.push(format!("latency_ms = ${}", params.len())); }
-        if let Some(value) = &patch.prompt_tokens { params.push(value); sets.push(format!("prompt_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.completion_tokens { params.push(value); sets.push(format!("completion_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.total_tokens { params.push(value); sets.push(format!("total_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.cost_usd { params.push(value); sets.push(format!("cost_usd = ${}", params.len())); }
-        if let Some(value) = &patch.tool_calls { params.push(value); sets.push(format!("tool_calls = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE executions SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionPatch) -> Result<Option<Execution>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM executions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -6504,139 +8004,208 @@ impl Validate for ExecutionLogPatch {
     }
 }
 
-impl ExecutionLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, execution_id, execution_created_at, log_type, sequence_number, input, output, started_at, completed_at, latency_ms, model, prompt_tokens, completion_tokens, tool_name, tool_status, error_message, created_at";
+impl strata::Table for ExecutionLog {
+    const TABLE: &'static str = "execution_logs";
+    const COLUMNS: &'static str = "id, execution_id, execution_created_at, log_type, sequence_number, input, output, started_at, completed_at, latency_ms, model, prompt_tokens, completion_tokens, tool_name, tool_status, error_message, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewExecutionLog;
+    type Patch = ExecutionLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ExecutionLog {
-            id: row.try_get("id")?,
-            execution_id: row.try_get("execution_id")?,
-            execution_created_at: row.try_get("execution_created_at")?,
-            log_type: row.try_get("log_type")?,
-            sequence_number: row.try_get("sequence_number")?,
-            input: row.try_get("input")?,
-            output: row.try_get("output")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            latency_ms: row.try_get("latency_ms")?,
-            model: row.try_get("model")?,
-            prompt_tokens: row.try_get("prompt_tokens")?,
-            completion_tokens: row.try_get("completion_tokens")?,
-            tool_name: row.try_get("tool_name")?,
-            tool_status: row.try_get("tool_status")?,
-            error_message: row.try_get("error_message")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            execution_id: row.try_get(1)?,
+            execution_created_at: row.try_get(2)?,
+            log_type: row.try_get(3)?,
+            sequence_number: row.try_get(4)?,
+            input: row.try_get(5)?,
+            output: row.try_get(6)?,
+            started_at: row.try_get(7)?,
+            completed_at: row.try_get(8)?,
+            latency_ms: row.try_get(9)?,
+            model: row.try_get(10)?,
+            prompt_tokens: row.try_get(11)?,
+            completion_tokens: row.try_get(12)?,
+            tool_name: row.try_get(13)?,
+            tool_status: row.try_get(14)?,
+            error_message: row.try_get(15)?,
+            created_at: row.try_get(16)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewExecutionLog {
+        NewExecutionLog {
+            id: Some(self.id),
+            execution_id: self.execution_id,
+            execution_created_at: self.execution_created_at,
+            log_type: self.log_type,
+            sequence_number: self.sequence_number,
+            input: self.input.clone(),
+            output: self.output.clone(),
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            latency_ms: self.latency_ms,
+            model: self.model.clone(),
+            prompt_tokens: self.prompt_tokens,
+            completion_tokens: self.completion_tokens,
+            tool_name: self.tool_name.clone(),
+            tool_status: self.tool_status,
+            error_message: self.error_message.clone(),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> ExecutionLogPatch {
+        ExecutionLogPatch {
+            execution_id: Some(self.execution_id),
+            execution_created_at: Some(self.execution_created_at),
+            log_type: Some(self.log_type),
+            sequence_number: Some(self.sequence_number),
+            input: Some(self.input.clone()),
+            output: Some(self.output.clone()),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            latency_ms: Some(self.latency_ms),
+            model: Some(self.model.clone()),
+            prompt_tokens: Some(self.prompt_tokens),
+            completion_tokens: Some(self.completion_tokens),
+            tool_name: Some(self.tool_name.clone()),
+            tool_status: Some(self.tool_status),
+            error_message: Some(self.error_message.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewExecutionLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("execution_id", &new.execution_id);
+        columns.set("execution_created_at", &new.execution_created_at);
+        columns.set("log_type", &new.log_type);
+        columns.set("sequence_number", &new.sequence_number);
+        columns.set("input", &new.input);
+        columns.set("output", &new.output);
+        columns.set("started_at", &new.started_at);
+        columns.set("completed_at", &new.completed_at);
+        columns.set("latency_ms", &new.latency_ms);
+        columns.set("model", &new.model);
+        columns.set("prompt_tokens", &new.prompt_tokens);
+        columns.set("completion_tokens", &new.completion_tokens);
+        columns.set("tool_name", &new.tool_name);
+        columns.set("tool_status", &new.tool_status);
+        columns.set("error_message", &new.error_message);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ExecutionLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.execution_id {
+            columns.set("execution_id", value);
+        }
+        if let Some(value) = &patch.execution_created_at {
+            columns.set("execution_created_at", value);
+        }
+        if let Some(value) = &patch.log_type {
+            columns.set("log_type", value);
+        }
+        if let Some(value) = &patch.sequence_number {
+            columns.set("sequence_number", value);
+        }
+        if let Some(value) = &patch.input {
+            columns.set("input", value);
+        }
+        if let Some(value) = &patch.output {
+            columns.set("output", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.latency_ms {
+            columns.set("latency_ms", value);
+        }
+        if let Some(value) = &patch.model {
+            columns.set("model", value);
+        }
+        if let Some(value) = &patch.prompt_tokens {
+            columns.set("prompt_tokens", value);
+        }
+        if let Some(value) = &patch.completion_tokens {
+            columns.set("completion_tokens", value);
+        }
+        if let Some(value) = &patch.tool_name {
+            columns.set("tool_name", value);
+        }
+        if let Some(value) = &patch.tool_status {
+            columns.set("tool_status", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+    }
+}
+
+impl ExecutionLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewExecutionLog) -> Result<ExecutionLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.execution_id; columns.push("execution_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.execution_created_at; columns.push("execution_created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.log_type; columns.push("log_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.sequence_number; columns.push("sequence_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.input; columns.push("input"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output; columns.push("output"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.latency_ms; columns.push("latency_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.model; columns.push("model"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.prompt_tokens; columns.push("prompt_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completion_tokens; columns.push("completion_tokens"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tool_name; columns.push("tool_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tool_status; columns.push("tool_status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO execution_logs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO execution_logs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewExecutionLog) -> Result<ExecutionLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ExecutionLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM execution_logs WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM execution_logs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ExecutionLog>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionLogPatch) -> Result<Option<ExecutionLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.execution_id { params.push(value); sets.push(format!("execution_id = ${}", params.len())); }
-        if let Some(value) = &patch.execution_created_at { params.push(value); sets.push(format!("execution_created_at = ${}", params.len())); }
-        if let Some(value) = &patch.log_type { params.push(value); sets.push(format!("log_type = ${}", params.len())); }
-        if let Some(value) = &patch.sequence_number { params.push(value); sets.push(format!("sequence_number = ${}", params.len())); }
-        if let Some(value) = &patch.input { params.push(value); sets.push(format!("input = ${}", params.len())); }
-        if let Some(value) = &patch.output { params.push(value); sets.push(format!("output = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.latency_ms { params.push(value); sets.push(format!("latency_ms = ${}", params.len())); }
-        if let Some(value) = &patch.model { params.push(value); sets.push(format!("model = ${}", params.len())); }
-        if let Some(value) = &patch.prompt_tokens { params.push(value); sets.push(format!("prompt_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.completion_tokens { params.push(value); sets.push(format!("completion_tokens = ${}", params.len())); }
-        if let Some(value) = &patch.tool_name { params.push(value); sets.push(format!("tool_name = ${}", params.len())); }
-        if let Some(value) = &patch.tool_status { params.push(value); sets.push(format!("tool_status = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE execution_logs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionLogPatch) -> Result<Option<ExecutionLog>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM execution_logs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
 /// Every table of the schema, in declaration order.
 pub const TABLES: &[&str] = &["integrations", "webhooks", "webhook_deliveries", "marketplace_listings", "marketplace_installs", "marketplace_reviews", "subscriptions", "usage_records", "invoices", "agent_memories", "eval_suites", "eval_test_cases", "eval_runs", "eval_results", "audit_logs", "organizations", "users", "refresh_tokens", "api_keys", "agents", "agent_versions", "agent_tools", "executions", "execution_logs"];
 
-/// Reads every row of `table` through its row struct and returns each row's `Debug` text
-/// (sensitive columns redacted): for diagnostics and tests of the mappings.
-pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
-    match table {
-        "integrations" => client.query(&format!("SELECT {} FROM integrations", Integration::COLUMNS), &[])?.iter().map(|r| Integration::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "webhooks" => client.query(&format!("SELECT {} FROM webhooks", Webhook::COLUMNS), &[])?.iter().map(|r| Webhook::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "webhook_deliveries" => client.query(&format!("SELECT {} FROM webhook_deliveries", WebhookDelivery::COLUMNS), &[])?.iter().map(|r| WebhookDelivery::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "marketplace_listings" => client.query(&format!("SELECT {} FROM marketplace_listings", MarketplaceListing::COLUMNS), &[])?.iter().map(|r| MarketplaceListing::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "marketplace_installs" => client.query(&format!("SELECT {} FROM marketplace_installs", MarketplaceInstall::COLUMNS), &[])?.iter().map(|r| MarketplaceInstall::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "marketplace_reviews" => client.query(&format!("SELECT {} FROM marketplace_reviews", MarketplaceReview::COLUMNS), &[])?.iter().map(|r| MarketplaceReview::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "subscriptions" => client.query(&format!("SELECT {} FROM subscriptions", Subscription::COLUMNS), &[])?.iter().map(|r| Subscription::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "usage_records" => client.query(&format!("SELECT {} FROM usage_records", UsageRecord::COLUMNS), &[])?.iter().map(|r| UsageRecord::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "invoices" => client.query(&format!("SELECT {} FROM invoices", Invoice::COLUMNS), &[])?.iter().map(|r| Invoice::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_memories" => client.query(&format!("SELECT {} FROM agent_memories", AgentMemory::COLUMNS), &[])?.iter().map(|r| AgentMemory::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "eval_suites" => client.query(&format!("SELECT {} FROM eval_suites", EvalSuite::COLUMNS), &[])?.iter().map(|r| EvalSuite::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "eval_test_cases" => client.query(&format!("SELECT {} FROM eval_test_cases", EvalTestCase::COLUMNS), &[])?.iter().map(|r| EvalTestCase::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "eval_runs" => client.query(&format!("SELECT {} FROM eval_runs", EvalRun::COLUMNS), &[])?.iter().map(|r| EvalRun::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "eval_results" => client.query(&format!("SELECT {} FROM eval_results", EvalResult::COLUMNS), &[])?.iter().map(|r| EvalResult::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "audit_logs" => client.query(&format!("SELECT {} FROM audit_logs", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "organizations" => client.query(&format!("SELECT {} FROM organizations", Organization::COLUMNS), &[])?.iter().map(|r| Organization::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "refresh_tokens" => client.query(&format!("SELECT {} FROM refresh_tokens", RefreshToken::COLUMNS), &[])?.iter().map(|r| RefreshToken::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "api_keys" => client.query(&format!("SELECT {} FROM api_keys", ApiKey::COLUMNS), &[])?.iter().map(|r| ApiKey::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_versions" => client.query(&format!("SELECT {} FROM agent_versions", AgentVersion::COLUMNS), &[])?.iter().map(|r| AgentVersion::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_tools" => client.query(&format!("SELECT {} FROM agent_tools", AgentTool::COLUMNS), &[])?.iter().map(|r| AgentTool::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "executions" => client.query(&format!("SELECT {} FROM executions", Execution::COLUMNS), &[])?.iter().map(|r| Execution::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "execution_logs" => client.query(&format!("SELECT {} FROM execution_logs", ExecutionLog::COLUMNS), &[])?.iter().map(|r| ExecutionLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        _ => Ok(Vec::new()),
-    }
+/// Visits every table's row type, in declaration order.
+pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<Integration>();
+    visitor.visit::<Webhook>();
+    visitor.visit::<WebhookDelivery>();
+    visitor.visit::<MarketplaceListing>();
+    visitor.visit::<MarketplaceInstall>();
+    visitor.visit::<MarketplaceReview>();
+    visitor.visit::<Subscription>();
+    visitor.visit::<UsageRecord>();
+    visitor.visit::<Invoice>();
+    visitor.visit::<AgentMemory>();
+    visitor.visit::<EvalSuite>();
+    visitor.visit::<EvalTestCase>();
+    visitor.visit::<EvalRun>();
+    visitor.visit::<EvalResult>();
+    visitor.visit::<AuditLog>();
+    visitor.visit::<Organization>();
+    visitor.visit::<User>();
+    visitor.visit::<RefreshToken>();
+    visitor.visit::<ApiKey>();
+    visitor.visit::<Agent>();
+    visitor.visit::<AgentVersion>();
+    visitor.visit::<AgentTool>();
+    visitor.visit::<Execution>();
+    visitor.visit::<ExecutionLog>();
 }

@@ -169,90 +169,141 @@ impl Validate for OrganizationPatch {
     }
 }
 
-impl Organization {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at";
+impl strata::Table for Organization {
+    const TABLE: &'static str = "organizations";
+    const COLUMNS: &'static str = "id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewOrganization;
+    type Patch = OrganizationPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Organization {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            settings: row.try_get("settings")?,
-            subscription_tier: row.try_get("subscription_tier")?,
-            deleted_at: row.try_get("deleted_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            name: row.try_get(1)?,
+            slug: row.try_get(2)?,
+            settings: row.try_get(3)?,
+            subscription_tier: row.try_get(4)?,
+            deleted_at: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+            updated_at: row.try_get(7)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewOrganization {
+        NewOrganization {
+            id: Some(self.id),
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            settings: self.settings.clone(),
+            subscription_tier: self.subscription_tier.clone(),
+            deleted_at: self.deleted_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> OrganizationPatch {
+        OrganizationPatch {
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            settings: Some(self.settings.clone()),
+            subscription_tier: Some(self.subscription_tier.clone()),
+            deleted_at: Some(self.deleted_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewOrganization, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.subscription_tier {
+            columns.set("subscription_tier", value);
+        }
+        columns.set("deleted_at", &new.deleted_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a OrganizationPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.subscription_tier {
+            columns.set("subscription_tier", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Organization {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewOrganization) -> Result<Organization, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.subscription_tier { columns.push("subscription_tier"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO organizations DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO organizations ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewOrganization) -> Result<Organization, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organizations WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM organizations WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.subscription_tier { params.push(value); sets.push(format!("subscription_tier = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE organizations SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE organizations SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM organizations WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `slug`, if any.
-    pub fn find_by_slug(client: &mut impl postgres::GenericClient, slug: &String) -> Result<Option<Organization>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organizations WHERE slug = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[slug])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `slug` (and not soft-deleted), if any.
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Organization>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[slug])
     }
 }
 
@@ -443,114 +494,188 @@ impl Validate for UserPatch {
     }
 }
 
-impl User {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at";
+impl strata::Table for User {
+    const TABLE: &'static str = "users";
+    const COLUMNS: &'static str = "id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    type New = NewUser;
+    type Patch = UserPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(User {
-            id: row.try_get("id")?,
-            email: row.try_get("email")?,
-            name: row.try_get("name")?,
-            avatar_url: row.try_get("avatar_url")?,
-            github_id: row.try_get("github_id")?,
-            auth_provider: row.try_get("auth_provider")?,
-            password_hash: row.try_get("password_hash")?,
-            mfa_enabled: row.try_get("mfa_enabled")?,
-            mfa_secret: row.try_get("mfa_secret")?,
-            mfa_secret_encrypted: row.try_get("mfa_secret_encrypted")?,
-            last_login_at: row.try_get("last_login_at")?,
-            deleted_at: row.try_get("deleted_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            email: row.try_get(1)?,
+            name: row.try_get(2)?,
+            avatar_url: row.try_get(3)?,
+            github_id: row.try_get(4)?,
+            auth_provider: row.try_get(5)?,
+            password_hash: row.try_get(6)?,
+            mfa_enabled: row.try_get(7)?,
+            mfa_secret: row.try_get(8)?,
+            mfa_secret_encrypted: row.try_get(9)?,
+            last_login_at: row.try_get(10)?,
+            deleted_at: row.try_get(11)?,
+            created_at: row.try_get(12)?,
+            updated_at: row.try_get(13)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewUser {
+        NewUser {
+            id: Some(self.id),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            avatar_url: self.avatar_url.clone(),
+            github_id: self.github_id.clone(),
+            auth_provider: Some(self.auth_provider.clone()),
+            password_hash: self.password_hash.clone(),
+            mfa_enabled: self.mfa_enabled,
+            mfa_secret: self.mfa_secret.clone(),
+            mfa_secret_encrypted: self.mfa_secret_encrypted.clone(),
+            last_login_at: self.last_login_at,
+            deleted_at: self.deleted_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> UserPatch {
+        UserPatch {
+            email: Some(self.email.clone()),
+            name: Some(self.name.clone()),
+            avatar_url: Some(self.avatar_url.clone()),
+            github_id: Some(self.github_id.clone()),
+            auth_provider: Some(self.auth_provider.clone()),
+            password_hash: Some(self.password_hash.clone()),
+            mfa_enabled: Some(self.mfa_enabled),
+            mfa_secret: Some(self.mfa_secret.clone()),
+            mfa_secret_encrypted: Some(self.mfa_secret_encrypted.clone()),
+            last_login_at: Some(self.last_login_at),
+            deleted_at: Some(self.deleted_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewUser, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("email", &new.email);
+        columns.set("name", &new.name);
+        columns.set("avatar_url", &new.avatar_url);
+        columns.set("github_id", &new.github_id);
+        if let Some(value) = &new.auth_provider {
+            columns.set("auth_provider", value);
+        }
+        columns.set("password_hash", &new.password_hash);
+        if let Some(value) = &new.mfa_enabled {
+            columns.set("mfa_enabled", value);
+        }
+        columns.set("mfa_secret", &new.mfa_secret);
+        columns.set("mfa_secret_encrypted", &new.mfa_secret_encrypted);
+        columns.set("last_login_at", &new.last_login_at);
+        columns.set("deleted_at", &new.deleted_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a UserPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.email {
+            columns.set("email", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.avatar_url {
+            columns.set("avatar_url", value);
+        }
+        if let Some(value) = &patch.github_id {
+            columns.set("github_id", value);
+        }
+        if let Some(value) = &patch.auth_provider {
+            columns.set("auth_provider", value);
+        }
+        if let Some(value) = &patch.password_hash {
+            columns.set("password_hash", value);
+        }
+        if let Some(value) = &patch.mfa_enabled {
+            columns.set("mfa_enabled", value);
+        }
+        if let Some(value) = &patch.mfa_secret {
+            columns.set("mfa_secret", value);
+        }
+        if let Some(value) = &patch.mfa_secret_encrypted {
+            columns.set("mfa_secret_encrypted", value);
+        }
+        if let Some(value) = &patch.last_login_at {
+            columns.set("last_login_at", value);
+        }
+        if let Some(value) = &patch.deleted_at {
+            columns.set("deleted_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewUser) -> Result<User, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.email; columns.push("email"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.avatar_url; columns.push("avatar_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_id; columns.push("github_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.auth_provider { columns.push("auth_provider"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.password_hash; columns.push("password_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.mfa_enabled { columns.push("mfa_enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mfa_secret; columns.push("mfa_secret"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mfa_secret_encrypted; columns.push("mfa_secret_encrypted"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_login_at; columns.push("last_login_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deleted_at; columns.push("deleted_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO users DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO users ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
+        strata::table::insert(db, new)
     }
 
-    /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM users WHERE id = $1", &[id])
+    /// The row with this primary key, if any (and not soft-deleted).
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.email { params.push(value); sets.push(format!("email = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.avatar_url { params.push(value); sets.push(format!("avatar_url = ${}", params.len())); }
-        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
-        if let Some(value) = &patch.auth_provider { params.push(value); sets.push(format!("auth_provider = ${}", params.len())); }
-        if let Some(value) = &patch.password_hash { params.push(value); sets.push(format!("password_hash = ${}", params.len())); }
-        if let Some(value) = &patch.mfa_enabled { params.push(value); sets.push(format!("mfa_enabled = ${}", params.len())); }
-        if let Some(value) = &patch.mfa_secret { params.push(value); sets.push(format!("mfa_secret = ${}", params.len())); }
-        if let Some(value) = &patch.mfa_secret_encrypted { params.push(value); sets.push(format!("mfa_secret_encrypted = ${}", params.len())); }
-        if let Some(value) = &patch.last_login_at { params.push(value); sets.push(format!("last_login_at = ${}", params.len())); }
-        if let Some(value) = &patch.deleted_at { params.push(value); sets.push(format!("deleted_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE users SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        Ok(client.execute("UPDATE users SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL", &[id])? == 1)
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], true)
+    }
+
+    /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+        strata::table::mark_deleted::<Self>(db, &[id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM users WHERE deleted_at IS NULL", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
-    /// The row with this `email`, if any.
-    pub fn find_by_email(client: &mut impl postgres::GenericClient, email: &String) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE email = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[email])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `email` (and not soft-deleted), if any.
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &String) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[email])
     }
 
-    /// The row with this `github_id`, if any.
-    pub fn find_by_github_id(client: &mut impl postgres::GenericClient, github_id: &String) -> Result<Option<User>, postgres::Error> {
-        let sql = format!("SELECT {} FROM users WHERE github_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[github_id])?.map(|r| Self::from_row(&r)).transpose()
+    /// The row with this `github_id` (and not soft-deleted), if any.
+    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &String) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE github_id = $1 AND deleted_at IS NULL", &[github_id])
     }
 }
 
@@ -660,100 +785,136 @@ impl Validate for OrganizationMemberPatch {
     }
 }
 
-impl OrganizationMember {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, user_id, role, permissions, invited_by, joined_at";
+impl strata::Table for OrganizationMember {
+    const TABLE: &'static str = "organization_members";
+    const COLUMNS: &'static str = "id, organization_id, user_id, role, permissions, invited_by, joined_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewOrganizationMember;
+    type Patch = OrganizationMemberPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(OrganizationMember {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            user_id: row.try_get("user_id")?,
-            role: row.try_get("role")?,
-            permissions: row.try_get("permissions")?,
-            invited_by: row.try_get("invited_by")?,
-            joined_at: row.try_get("joined_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            role: row.try_get(3)?,
+            permissions: row.try_get(4)?,
+            invited_by: row.try_get(5)?,
+            joined_at: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewOrganizationMember {
+        NewOrganizationMember {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            user_id: self.user_id,
+            role: Some(self.role.clone()),
+            permissions: self.permissions.clone(),
+            invited_by: self.invited_by,
+            joined_at: self.joined_at,
+        }
+    }
+
+    fn to_patch(&self) -> OrganizationMemberPatch {
+        OrganizationMemberPatch {
+            organization_id: Some(self.organization_id),
+            user_id: Some(self.user_id),
+            role: Some(self.role.clone()),
+            permissions: Some(self.permissions.clone()),
+            invited_by: Some(self.invited_by),
+            joined_at: Some(self.joined_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewOrganizationMember, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("user_id", &new.user_id);
+        if let Some(value) = &new.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &new.permissions {
+            columns.set("permissions", value);
+        }
+        columns.set("invited_by", &new.invited_by);
+        if let Some(value) = &new.joined_at {
+            columns.set("joined_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a OrganizationMemberPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &patch.invited_by {
+            columns.set("invited_by", value);
+        }
+        if let Some(value) = &patch.joined_at {
+            columns.set("joined_at", value);
+        }
+    }
+}
+
+impl OrganizationMember {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewOrganizationMember) -> Result<OrganizationMember, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.role { columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.permissions { columns.push("permissions"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.invited_by; columns.push("invited_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.joined_at { columns.push("joined_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO organization_members DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO organization_members ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewOrganizationMember) -> Result<OrganizationMember, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organization_members WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM organization_members WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &OrganizationMemberPatch) -> Result<Option<OrganizationMember>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
-        if let Some(value) = &patch.invited_by { params.push(value); sets.push(format!("invited_by = ${}", params.len())); }
-        if let Some(value) = &patch.joined_at { params.push(value); sets.push(format!("joined_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE organization_members SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationMemberPatch) -> Result<Option<OrganizationMember>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM organization_members", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, user_id`, if any.
-    pub fn find_by_organization_id_and_user_id(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM organization_members WHERE organization_id = $1 AND user_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[organization_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_organization_id_and_user_id(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND user_id = $2", &[organization_id, user_id])
     }
 }
 
@@ -931,112 +1092,175 @@ impl Validate for ProjectPatch {
     }
 }
 
-impl Project {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at";
+impl strata::Table for Project {
+    const TABLE: &'static str = "projects";
+    const COLUMNS: &'static str = "id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewProject;
+    type Patch = ProjectPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Project {
-            id: row.try_get("id")?,
-            organization_id: row.try_get("organization_id")?,
-            name: row.try_get("name")?,
-            slug: row.try_get("slug")?,
-            description: row.try_get("description")?,
-            repository_url: row.try_get("repository_url")?,
-            github_repo_id: row.try_get("github_repo_id")?,
-            settings: row.try_get("settings")?,
-            status: row.try_get("status")?,
-            created_by: row.try_get("created_by")?,
-            archived_at: row.try_get("archived_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            organization_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            slug: row.try_get(3)?,
+            description: row.try_get(4)?,
+            repository_url: row.try_get(5)?,
+            github_repo_id: row.try_get(6)?,
+            settings: row.try_get(7)?,
+            status: row.try_get(8)?,
+            created_by: row.try_get(9)?,
+            archived_at: row.try_get(10)?,
+            created_at: row.try_get(11)?,
+            updated_at: row.try_get(12)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewProject {
+        NewProject {
+            id: Some(self.id),
+            organization_id: self.organization_id,
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            repository_url: self.repository_url.clone(),
+            github_repo_id: self.github_repo_id.clone(),
+            settings: self.settings.clone(),
+            status: self.status.clone(),
+            created_by: self.created_by,
+            archived_at: self.archived_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> ProjectPatch {
+        ProjectPatch {
+            organization_id: Some(self.organization_id),
+            name: Some(self.name.clone()),
+            slug: Some(self.slug.clone()),
+            description: Some(self.description.clone()),
+            repository_url: Some(self.repository_url.clone()),
+            github_repo_id: Some(self.github_repo_id.clone()),
+            settings: Some(self.settings.clone()),
+            status: Some(self.status.clone()),
+            created_by: Some(self.created_by),
+            archived_at: Some(self.archived_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewProject, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("organization_id", &new.organization_id);
+        columns.set("name", &new.name);
+        columns.set("slug", &new.slug);
+        columns.set("description", &new.description);
+        columns.set("repository_url", &new.repository_url);
+        columns.set("github_repo_id", &new.github_repo_id);
+        if let Some(value) = &new.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("archived_at", &new.archived_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ProjectPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.slug {
+            columns.set("slug", value);
+        }
+        if let Some(value) = &patch.description {
+            columns.set("description", value);
+        }
+        if let Some(value) = &patch.repository_url {
+            columns.set("repository_url", value);
+        }
+        if let Some(value) = &patch.github_repo_id {
+            columns.set("github_repo_id", value);
+        }
+        if let Some(value) = &patch.settings {
+            columns.set("settings", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.archived_at {
+            columns.set("archived_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Project {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewProject) -> Result<Project, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.slug; columns.push("slug"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.description; columns.push("description"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.repository_url; columns.push("repository_url"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_repo_id; columns.push("github_repo_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.settings { columns.push("settings"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.archived_at; columns.push("archived_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO projects DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO projects ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewProject) -> Result<Project, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM projects WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.slug { params.push(value); sets.push(format!("slug = ${}", params.len())); }
-        if let Some(value) = &patch.description { params.push(value); sets.push(format!("description = ${}", params.len())); }
-        if let Some(value) = &patch.repository_url { params.push(value); sets.push(format!("repository_url = ${}", params.len())); }
-        if let Some(value) = &patch.github_repo_id { params.push(value); sets.push(format!("github_repo_id = ${}", params.len())); }
-        if let Some(value) = &patch.settings { params.push(value); sets.push(format!("settings = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.archived_at { params.push(value); sets.push(format!("archived_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE projects SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM projects", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, slug`, if any.
-    pub fn find_by_organization_id_and_slug(client: &mut impl postgres::GenericClient, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
-        let sql = format!("SELECT {} FROM projects WHERE organization_id = $1 AND slug = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[organization_id, slug])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND slug = $2", &[organization_id, slug])
     }
 }
 
@@ -1139,97 +1363,127 @@ impl Validate for ProjectMemberPatch {
     }
 }
 
-impl ProjectMember {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, user_id, role, added_by, added_at";
+impl strata::Table for ProjectMember {
+    const TABLE: &'static str = "project_members";
+    const COLUMNS: &'static str = "id, project_id, user_id, role, added_by, added_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewProjectMember;
+    type Patch = ProjectMemberPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ProjectMember {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            user_id: row.try_get("user_id")?,
-            role: row.try_get("role")?,
-            added_by: row.try_get("added_by")?,
-            added_at: row.try_get("added_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            user_id: row.try_get(2)?,
+            role: row.try_get(3)?,
+            added_by: row.try_get(4)?,
+            added_at: row.try_get(5)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewProjectMember {
+        NewProjectMember {
+            id: Some(self.id),
+            project_id: self.project_id,
+            user_id: self.user_id,
+            role: Some(self.role.clone()),
+            added_by: self.added_by,
+            added_at: self.added_at,
+        }
+    }
+
+    fn to_patch(&self) -> ProjectMemberPatch {
+        ProjectMemberPatch {
+            project_id: Some(self.project_id),
+            user_id: Some(self.user_id),
+            role: Some(self.role.clone()),
+            added_by: Some(self.added_by),
+            added_at: Some(self.added_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewProjectMember, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("user_id", &new.user_id);
+        if let Some(value) = &new.role {
+            columns.set("role", value);
+        }
+        columns.set("added_by", &new.added_by);
+        if let Some(value) = &new.added_at {
+            columns.set("added_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ProjectMemberPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.role {
+            columns.set("role", value);
+        }
+        if let Some(value) = &patch.added_by {
+            columns.set("added_by", value);
+        }
+        if let Some(value) = &patch.added_at {
+            columns.set("added_at", value);
+        }
+    }
+}
+
+impl ProjectMember {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewProjectMember) -> Result<ProjectMember, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.role { columns.push("role"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.added_by; columns.push("added_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.added_at { columns.push("added_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO project_members DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO project_members ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewProjectMember) -> Result<ProjectMember, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_members WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM project_members WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ProjectMemberPatch) -> Result<Option<ProjectMember>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.role { params.push(value); sets.push(format!("role = ${}", params.len())); }
-        if let Some(value) = &patch.added_by { params.push(value); sets.push(format!("added_by = ${}", params.len())); }
-        if let Some(value) = &patch.added_at { params.push(value); sets.push(format!("added_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE project_members SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectMemberPatch) -> Result<Option<ProjectMember>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `added_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_added_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_added_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM project_members", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, user_id`, if any.
-    pub fn find_by_project_id_and_user_id(client: &mut impl postgres::GenericClient, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
-        let sql = format!("SELECT {} FROM project_members WHERE project_id = $1 AND user_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[project_id, user_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_project_id_and_user_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND user_id = $2", &[project_id, user_id])
     }
 }
 
@@ -1453,124 +1707,220 @@ impl Validate for AgentPatch {
     }
 }
 
-impl Agent {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at";
+impl strata::Table for Agent {
+    const TABLE: &'static str = "agents";
+    const COLUMNS: &'static str = "id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgent;
+    type Patch = AgentPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Agent {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            agent_type: row.try_get("agent_type")?,
-            instance_id: row.try_get("instance_id")?,
-            name: row.try_get("name")?,
-            status: row.try_get("status")?,
-            configuration: row.try_get("configuration")?,
-            capabilities: row.try_get("capabilities")?,
-            version: row.try_get("version")?,
-            working_directory: row.try_get("working_directory")?,
-            claude_instructions: row.try_get("claude_instructions")?,
-            custom_commands: row.try_get("custom_commands")?,
-            performance_metrics: row.try_get("performance_metrics")?,
-            tdd_metrics: row.try_get("tdd_metrics")?,
-            last_heartbeat_at: row.try_get("last_heartbeat_at")?,
-            started_at: row.try_get("started_at")?,
-            stopped_at: row.try_get("stopped_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            agent_type: row.try_get(2)?,
+            instance_id: row.try_get(3)?,
+            name: row.try_get(4)?,
+            status: row.try_get(5)?,
+            configuration: row.try_get(6)?,
+            capabilities: row.try_get(7)?,
+            version: row.try_get(8)?,
+            working_directory: row.try_get(9)?,
+            claude_instructions: row.try_get(10)?,
+            custom_commands: row.try_get(11)?,
+            performance_metrics: row.try_get(12)?,
+            tdd_metrics: row.try_get(13)?,
+            last_heartbeat_at: row.try_get(14)?,
+            started_at: row.try_get(15)?,
+            stopped_at: row.try_get(16)?,
+            created_at: row.try_get(17)?,
+            updated_at: row.try_get(18)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgent {
+        NewAgent {
+            id: Some(self.id),
+            project_id: self.project_id,
+            agent_type: self.agent_type.clone(),
+            instance_id: self.instance_id.clone(),
+            name: self.name.clone(),
+            status: self.status.clone(),
+            configuration: self.configuration.clone(),
+            capabilities: self.capabilities.clone(),
+            version: self.version.clone(),
+            working_directory: self.working_directory.clone(),
+            claude_instructions: self.claude_instructions.clone(),
+            custom_commands: self.custom_commands.clone(),
+            performance_metrics: self.performance_metrics.clone(),
+            tdd_metrics: self.tdd_metrics.clone(),
+            last_heartbeat_at: self.last_heartbeat_at,
+            started_at: self.started_at,
+            stopped_at: self.stopped_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentPatch {
+        AgentPatch {
+            project_id: Some(self.project_id),
+            agent_type: Some(self.agent_type.clone()),
+            instance_id: Some(self.instance_id.clone()),
+            name: Some(self.name.clone()),
+            status: Some(self.status.clone()),
+            configuration: Some(self.configuration.clone()),
+            capabilities: Some(self.capabilities.clone()),
+            version: Some(self.version.clone()),
+            working_directory: Some(self.working_directory.clone()),
+            claude_instructions: Some(self.claude_instructions.clone()),
+            custom_commands: Some(self.custom_commands.clone()),
+            performance_metrics: Some(self.performance_metrics.clone()),
+            tdd_metrics: Some(self.tdd_metrics.clone()),
+            last_heartbeat_at: Some(self.last_heartbeat_at),
+            started_at: Some(self.started_at),
+            stopped_at: Some(self.stopped_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgent, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("agent_type", &new.agent_type);
+        columns.set("instance_id", &new.instance_id);
+        columns.set("name", &new.name);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.configuration {
+            columns.set("configuration", value);
+        }
+        if let Some(value) = &new.capabilities {
+            columns.set("capabilities", value);
+        }
+        columns.set("version", &new.version);
+        columns.set("working_directory", &new.working_directory);
+        columns.set("claude_instructions", &new.claude_instructions);
+        if let Some(value) = &new.custom_commands {
+            columns.set("custom_commands", value);
+        }
+        if let Some(value) = &new.performance_metrics {
+            columns.set("performance_metrics", value);
+        }
+        if let Some(value) = &new.tdd_metrics {
+            columns.set("tdd_metrics", value);
+        }
+        columns.set("last_heartbeat_at", &new.last_heartbeat_at);
+        columns.set("started_at", &new.started_at);
+        columns.set("stopped_at", &new.stopped_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.agent_type {
+            columns.set("agent_type", value);
+        }
+        if let Some(value) = &patch.instance_id {
+            columns.set("instance_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.configuration {
+            columns.set("configuration", value);
+        }
+        if let Some(value) = &patch.capabilities {
+            columns.set("capabilities", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.working_directory {
+            columns.set("working_directory", value);
+        }
+        if let Some(value) = &patch.claude_instructions {
+            columns.set("claude_instructions", value);
+        }
+        if let Some(value) = &patch.custom_commands {
+            columns.set("custom_commands", value);
+        }
+        if let Some(value) = &patch.performance_metrics {
+            columns.set("performance_metrics", value);
+        }
+        if let Some(value) = &patch.tdd_metrics {
+            columns.set("tdd_metrics", value);
+        }
+        if let Some(value) = &patch.last_heartbeat_at {
+            columns.set("last_heartbeat_at", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.stopped_at {
+            columns.set("stopped_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgent) -> Result<Agent, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_type; columns.push("agent_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.instance_id; columns.push("instance_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.configuration { columns.push("configuration"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.capabilities { columns.push("capabilities"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.version; columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.working_directory; columns.push("working_directory"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.claude_instructions; columns.push("claude_instructions"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.custom_commands { columns.push("custom_commands"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.performance_metrics { columns.push("performance_metrics"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.tdd_metrics { columns.push("tdd_metrics"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_heartbeat_at; columns.push("last_heartbeat_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.stopped_at; columns.push("stopped_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agents DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agents ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agents WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.agent_type { params.push(value); sets.push(format!("agent_type = ${}", params.len())); }
-        if let Some(value) = &patch.instance_id { params.push(value); sets.push(format!("instance_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.configuration { params.push(value); sets.push(format!("configuration = ${}", params.len())); }
-        if let Some(value) = &patch.capabilities { params.push(value); sets.push(format!("capabilities = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.working_directory { params.push(value); sets.push(format!("working_directory = ${}", params.len())); }
-        if let Some(value) = &patch.claude_instructions { params.push(value); sets.push(format!("claude_instructions = ${}", params.len())); }
-        if let Some(value) = &patch.custom_commands { params.push(value); sets.push(format!("custom_commands = ${}", params.len())); }
-        if let Some(value) = &patch.performance_metrics { params.push(value); sets.push(format!("performance_metrics = ${}", params.len())); }
-        if let Some(value) = &patch.tdd_metrics { params.push(value); sets.push(format!("tdd_metrics = ${}", params.len())); }
-        if let Some(value) = &patch.last_heartbeat_at { params.push(value); sets.push(format!("last_heartbeat_at = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.stopped_at { params.push(value); sets.push(format!("stopped_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agents SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agents", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `instance_id`, if any.
-    pub fn find_by_instance_id(client: &mut impl postgres::GenericClient, instance_id: &String) -> Result<Option<Agent>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agents WHERE instance_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[instance_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_instance_id(db: &mut impl strata::Conn, instance_id: &String) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE instance_id = $1", &[instance_id])
     }
 }
 
@@ -1674,79 +2024,112 @@ impl Validate for AgentStatusHistoryPatch {
     }
 }
 
-impl AgentStatusHistory {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, status, reason, metadata, created_at";
+impl strata::Table for AgentStatusHistory {
+    const TABLE: &'static str = "agent_status_history";
+    const COLUMNS: &'static str = "id, agent_id, status, reason, metadata, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgentStatusHistory;
+    type Patch = AgentStatusHistoryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentStatusHistory {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            status: row.try_get("status")?,
-            reason: row.try_get("reason")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            status: row.try_get(2)?,
+            reason: row.try_get(3)?,
+            metadata: row.try_get(4)?,
+            created_at: row.try_get(5)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentStatusHistory {
+        NewAgentStatusHistory {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            status: self.status.clone(),
+            reason: self.reason.clone(),
+            metadata: self.metadata.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentStatusHistoryPatch {
+        AgentStatusHistoryPatch {
+            agent_id: Some(self.agent_id),
+            status: Some(self.status.clone()),
+            reason: Some(self.reason.clone()),
+            metadata: Some(self.metadata.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentStatusHistory, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("status", &new.status);
+        columns.set("reason", &new.reason);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentStatusHistoryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.reason {
+            columns.set("reason", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl AgentStatusHistory {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentStatusHistory) -> Result<AgentStatusHistory, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.reason; columns.push("reason"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_status_history DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_status_history ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentStatusHistory) -> Result<AgentStatusHistory, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentStatusHistory>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_status_history WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_status_history WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentStatusHistory>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentStatusHistoryPatch) -> Result<Option<AgentStatusHistory>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.reason { params.push(value); sets.push(format!("reason = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_status_history SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentStatusHistoryPatch) -> Result<Option<AgentStatusHistory>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, postgres::Error> {
+        strata::table::all(db, "SELECT id, agent_id, status, reason, metadata, created_at FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_status_history", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -1841,72 +2224,103 @@ impl Validate for AgentOutputPatch {
     }
 }
 
-impl AgentOutput {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
+impl strata::Table for AgentOutput {
+    const TABLE: &'static str = "agent_outputs";
+    const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAgentOutput;
+    type Patch = AgentOutputPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentOutput {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            output_type: row.try_get("output_type")?,
-            content: row.try_get("content")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            output_type: row.try_get(2)?,
+            content: row.try_get(3)?,
+            metadata: row.try_get(4)?,
+            created_at: row.try_get(5)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAgentOutput {
+        NewAgentOutput {
+            id: Some(self.id),
+            agent_id: self.agent_id,
+            output_type: self.output_type,
+            content: self.content.clone(),
+            metadata: self.metadata.clone(),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn to_patch(&self) -> AgentOutputPatch {
+        AgentOutputPatch {
+            agent_id: Some(self.agent_id),
+            output_type: Some(self.output_type),
+            content: Some(self.content.clone()),
+            metadata: Some(self.metadata.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentOutput, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("agent_id", &new.agent_id);
+        columns.set("output_type", &new.output_type);
+        columns.set("content", &new.content);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentOutputPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.output_type {
+            columns.set("output_type", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+    }
+}
+
+impl AgentOutput {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentOutput) -> Result<AgentOutput, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output_type; columns.push("output_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_outputs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_outputs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentOutput) -> Result<AgentOutput, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_outputs WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_outputs WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.output_type { params.push(value); sets.push(format!("output_type = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE agent_outputs SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_outputs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2001,72 +2415,97 @@ impl Validate for AgentOutputsArchivePatch {
     }
 }
 
-impl AgentOutputsArchive {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
+impl strata::Table for AgentOutputsArchive {
+    const TABLE: &'static str = "agent_outputs_archive";
+    const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
+    const KEY: &'static str = "id = $1 AND created_at = $2";
+    type New = NewAgentOutputsArchive;
+    type Patch = AgentOutputsArchivePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentOutputsArchive {
-            id: row.try_get("id")?,
-            agent_id: row.try_get("agent_id")?,
-            output_type: row.try_get("output_type")?,
-            content: row.try_get("content")?,
-            metadata: row.try_get("metadata")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            agent_id: row.try_get(1)?,
+            output_type: row.try_get(2)?,
+            content: row.try_get(3)?,
+            metadata: row.try_get(4)?,
+            created_at: row.try_get(5)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.created_at]
+    }
+
+    fn to_new(&self) -> NewAgentOutputsArchive {
+        NewAgentOutputsArchive {
+            id: self.id,
+            agent_id: self.agent_id,
+            output_type: self.output_type,
+            content: self.content.clone(),
+            metadata: self.metadata.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentOutputsArchivePatch {
+        AgentOutputsArchivePatch {
+            agent_id: Some(self.agent_id),
+            output_type: Some(self.output_type),
+            content: Some(self.content.clone()),
+            metadata: Some(self.metadata.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentOutputsArchive, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("agent_id", &new.agent_id);
+        columns.set("output_type", &new.output_type);
+        columns.set("content", &new.content);
+        columns.set("metadata", &new.metadata);
+        columns.set("created_at", &new.created_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentOutputsArchivePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.agent_id {
+            columns.set("agent_id", value);
+        }
+        if let Some(value) = &patch.output_type {
+            columns.set("output_type", value);
+        }
+        if let Some(value) = &patch.content {
+            columns.set("content", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+    }
+}
+
+impl AgentOutputsArchive {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentOutputsArchive) -> Result<AgentOutputsArchive, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        { let value = &new.id; columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.agent_id; columns.push("agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output_type; columns.push("output_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.content; columns.push("content"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.metadata; columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_at; columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_outputs_archive DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_outputs_archive ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentOutputsArchive) -> Result<AgentOutputsArchive, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutputsArchive>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_outputs_archive WHERE id = $1 AND created_at = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[id, created_at])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_outputs_archive WHERE id = $1 AND created_at = $2", &[id, created_at])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutputsArchive>, postgres::Error> {
+        strata::table::get(db, &[id, created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputsArchivePatch) -> Result<Option<AgentOutputsArchive>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id, created_at];
-        if let Some(value) = &patch.agent_id { params.push(value); sets.push(format!("agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.output_type { params.push(value); sets.push(format!("output_type = ${}", params.len())); }
-        if let Some(value) = &patch.content { params.push(value); sets.push(format!("content = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id, created_at)?);
-        }
-        let sql = format!("UPDATE agent_outputs_archive SET {} WHERE id = $1 AND created_at = $2 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputsArchivePatch) -> Result<Option<AgentOutputsArchive>, strata::Error> {
+        strata::table::update(db, &[id, created_at], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id, created_at])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_outputs_archive", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2212,97 +2651,149 @@ impl Validate for WorkflowPatch {
     }
 }
 
-impl Workflow {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, name, type, definition, status, version, created_by, created_at, updated_at";
+impl strata::Table for Workflow {
+    const TABLE: &'static str = "workflows";
+    const COLUMNS: &'static str = "id, project_id, name, type, definition, status, version, created_by, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewWorkflow;
+    type Patch = WorkflowPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Workflow {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            name: row.try_get("name")?,
-            r#type: row.try_get("type")?,
-            definition: row.try_get("definition")?,
-            status: row.try_get("status")?,
-            version: row.try_get("version")?,
-            created_by: row.try_get("created_by")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            r#type: row.try_get(3)?,
+            definition: row.try_get(4)?,
+            status: row.try_get(5)?,
+            version: row.try_get(6)?,
+            created_by: row.try_get(7)?,
+            created_at: row.try_get(8)?,
+            updated_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkflow {
+        NewWorkflow {
+            id: Some(self.id),
+            project_id: self.project_id,
+            name: self.name.clone(),
+            r#type: self.r#type.clone(),
+            definition: self.definition.clone(),
+            status: self.status.clone(),
+            version: self.version,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> WorkflowPatch {
+        WorkflowPatch {
+            project_id: Some(self.project_id),
+            name: Some(self.name.clone()),
+            r#type: Some(self.r#type.clone()),
+            definition: Some(self.definition.clone()),
+            status: Some(self.status.clone()),
+            version: Some(self.version),
+            created_by: Some(self.created_by),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkflow, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("name", &new.name);
+        columns.set("type", &new.r#type);
+        columns.set("definition", &new.definition);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.version {
+            columns.set("version", value);
+        }
+        columns.set("created_by", &new.created_by);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkflowPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.r#type {
+            columns.set("type", value);
+        }
+        if let Some(value) = &patch.definition {
+            columns.set("definition", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.version {
+            columns.set("version", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Workflow {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkflow) -> Result<Workflow, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.r#type; columns.push("type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.definition; columns.push("definition"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.version { columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workflows DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workflows ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflow) -> Result<Workflow, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflows WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workflows WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.r#type { params.push(value); sets.push(format!("type = ${}", params.len())); }
-        if let Some(value) = &patch.definition { params.push(value); sets.push(format!("definition = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.version { params.push(value); sets.push(format!("version = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workflows SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workflows", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2440,106 +2931,163 @@ impl Validate for WorkflowExecutionPatch {
     }
 }
 
-impl WorkflowExecution {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at";
+impl strata::Table for WorkflowExecution {
+    const TABLE: &'static str = "workflow_executions";
+    const COLUMNS: &'static str = "id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewWorkflowExecution;
+    type Patch = WorkflowExecutionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(WorkflowExecution {
-            id: row.try_get("id")?,
-            workflow_id: row.try_get("workflow_id")?,
-            execution_number: row.try_get("execution_number")?,
-            status: row.try_get("status")?,
-            context: row.try_get("context")?,
-            variables: row.try_get("variables")?,
-            result: row.try_get("result")?,
-            error: row.try_get("error")?,
-            started_by: row.try_get("started_by")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
+            id: row.try_get(0)?,
+            workflow_id: row.try_get(1)?,
+            execution_number: row.try_get(2)?,
+            status: row.try_get(3)?,
+            context: row.try_get(4)?,
+            variables: row.try_get(5)?,
+            result: row.try_get(6)?,
+            error: row.try_get(7)?,
+            started_by: row.try_get(8)?,
+            started_at: row.try_get(9)?,
+            completed_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWorkflowExecution {
+        NewWorkflowExecution {
+            id: Some(self.id),
+            workflow_id: self.workflow_id,
+            execution_number: Some(self.execution_number),
+            status: self.status.clone(),
+            context: self.context.clone(),
+            variables: self.variables.clone(),
+            result: self.result.clone(),
+            error: self.error.clone(),
+            started_by: self.started_by,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+        }
+    }
+
+    fn to_patch(&self) -> WorkflowExecutionPatch {
+        WorkflowExecutionPatch {
+            workflow_id: Some(self.workflow_id),
+            execution_number: Some(self.execution_number),
+            status: Some(self.status.clone()),
+            context: Some(self.context.clone()),
+            variables: Some(self.variables.clone()),
+            result: Some(self.result.clone()),
+            error: Some(self.error.clone()),
+            started_by: Some(self.started_by),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWorkflowExecution, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("workflow_id", &new.workflow_id);
+        if let Some(value) = &new.execution_number {
+            columns.set("execution_number", value);
+        }
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.context {
+            columns.set("context", value);
+        }
+        if let Some(value) = &new.variables {
+            columns.set("variables", value);
+        }
+        columns.set("result", &new.result);
+        columns.set("error", &new.error);
+        columns.set("started_by", &new.started_by);
+        if let Some(value) = &new.started_at {
+            columns.set("started_at", value);
+        }
+        columns.set("completed_at", &new.completed_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a WorkflowExecutionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.workflow_id {
+            columns.set("workflow_id", value);
+        }
+        if let Some(value) = &patch.execution_number {
+            columns.set("execution_number", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.context {
+            columns.set("context", value);
+        }
+        if let Some(value) = &patch.variables {
+            columns.set("variables", value);
+        }
+        if let Some(value) = &patch.result {
+            columns.set("result", value);
+        }
+        if let Some(value) = &patch.error {
+            columns.set("error", value);
+        }
+        if let Some(value) = &patch.started_by {
+            columns.set("started_by", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+    }
+}
+
+impl WorkflowExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewWorkflowExecution) -> Result<WorkflowExecution, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workflow_id; columns.push("workflow_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.execution_number { columns.push("execution_number"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.context { columns.push("context"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.variables { columns.push("variables"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.result; columns.push("result"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error; columns.push("error"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_by; columns.push("started_by"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.started_at { columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO workflow_executions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO workflow_executions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflowExecution) -> Result<WorkflowExecution, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM workflow_executions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.workflow_id { params.push(value); sets.push(format!("workflow_id = ${}", params.len())); }
-        if let Some(value) = &patch.execution_number { params.push(value); sets.push(format!("execution_number = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.context { params.push(value); sets.push(format!("context = ${}", params.len())); }
-        if let Some(value) = &patch.variables { params.push(value); sets.push(format!("variables = ${}", params.len())); }
-        if let Some(value) = &patch.result { params.push(value); sets.push(format!("result = ${}", params.len())); }
-        if let Some(value) = &patch.error { params.push(value); sets.push(format!("error = ${}", params.len())); }
-        if let Some(value) = &patch.started_by { params.push(value); sets.push(format!("started_by = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE workflow_executions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `started_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_started_by(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_started_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM workflow_executions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `workflow_id, execution_number`, if any.
-    pub fn find_by_workflow_id_and_execution_number(client: &mut impl postgres::GenericClient, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, postgres::Error> {
-        let sql = format!("SELECT {} FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[workflow_id, execution_number])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_workflow_id_and_execution_number(db: &mut impl strata::Conn, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", &[workflow_id, execution_number])
     }
 }
 
@@ -2761,139 +3309,240 @@ impl Validate for TaskPatch {
     }
 }
 
-impl Task {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at";
+impl strata::Table for Task {
+    const TABLE: &'static str = "tasks";
+    const COLUMNS: &'static str = "id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewTask;
+    type Patch = TaskPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Task {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            workflow_execution_id: row.try_get("workflow_execution_id")?,
-            assigned_agent_id: row.try_get("assigned_agent_id")?,
-            r#type: row.try_get("type")?,
-            status: row.try_get("status")?,
-            priority: row.try_get("priority")?,
-            specification: row.try_get("specification")?,
-            input_data: row.try_get("input_data")?,
-            output_data: row.try_get("output_data")?,
-            error_details: row.try_get("error_details")?,
-            github_issue_number: row.try_get("github_issue_number")?,
-            github_pr_number: row.try_get("github_pr_number")?,
-            test_specification: row.try_get("test_specification")?,
-            tdd_phase: row.try_get("tdd_phase")?,
-            test_results: row.try_get("test_results")?,
-            scheduled_at: row.try_get("scheduled_at")?,
-            started_at: row.try_get("started_at")?,
-            completed_at: row.try_get("completed_at")?,
-            deadline_at: row.try_get("deadline_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            workflow_execution_id: row.try_get(2)?,
+            assigned_agent_id: row.try_get(3)?,
+            r#type: row.try_get(4)?,
+            status: row.try_get(5)?,
+            priority: row.try_get(6)?,
+            specification: row.try_get(7)?,
+            input_data: row.try_get(8)?,
+            output_data: row.try_get(9)?,
+            error_details: row.try_get(10)?,
+            github_issue_number: row.try_get(11)?,
+            github_pr_number: row.try_get(12)?,
+            test_specification: row.try_get(13)?,
+            tdd_phase: row.try_get(14)?,
+            test_results: row.try_get(15)?,
+            scheduled_at: row.try_get(16)?,
+            started_at: row.try_get(17)?,
+            completed_at: row.try_get(18)?,
+            deadline_at: row.try_get(19)?,
+            created_at: row.try_get(20)?,
+            updated_at: row.try_get(21)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTask {
+        NewTask {
+            id: Some(self.id),
+            project_id: self.project_id,
+            workflow_execution_id: self.workflow_execution_id,
+            assigned_agent_id: self.assigned_agent_id,
+            r#type: self.r#type.clone(),
+            status: self.status.clone(),
+            priority: self.priority,
+            specification: self.specification.clone(),
+            input_data: self.input_data.clone(),
+            output_data: self.output_data.clone(),
+            error_details: self.error_details.clone(),
+            github_issue_number: self.github_issue_number,
+            github_pr_number: self.github_pr_number,
+            test_specification: self.test_specification.clone(),
+            tdd_phase: self.tdd_phase,
+            test_results: self.test_results.clone(),
+            scheduled_at: self.scheduled_at,
+            started_at: self.started_at,
+            completed_at: self.completed_at,
+            deadline_at: self.deadline_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> TaskPatch {
+        TaskPatch {
+            project_id: Some(self.project_id),
+            workflow_execution_id: Some(self.workflow_execution_id),
+            assigned_agent_id: Some(self.assigned_agent_id),
+            r#type: Some(self.r#type.clone()),
+            status: Some(self.status.clone()),
+            priority: Some(self.priority),
+            specification: Some(self.specification.clone()),
+            input_data: Some(self.input_data.clone()),
+            output_data: Some(self.output_data.clone()),
+            error_details: Some(self.error_details.clone()),
+            github_issue_number: Some(self.github_issue_number),
+            github_pr_number: Some(self.github_pr_number),
+            test_specification: Some(self.test_specification.clone()),
+            tdd_phase: Some(self.tdd_phase),
+            test_results: Some(self.test_results.clone()),
+            scheduled_at: Some(self.scheduled_at),
+            started_at: Some(self.started_at),
+            completed_at: Some(self.completed_at),
+            deadline_at: Some(self.deadline_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTask, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("workflow_execution_id", &new.workflow_execution_id);
+        columns.set("assigned_agent_id", &new.assigned_agent_id);
+        columns.set("type", &new.r#type);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &new.priority {
+            columns.set("priority", value);
+        }
+        columns.set("specification", &new.specification);
+        if let Some(value) = &new.input_data {
+            columns.set("input_data", value);
+        }
+        columns.set("output_data", &new.output_data);
+        columns.set("error_details", &new.error_details);
+        columns.set("github_issue_number", &new.github_issue_number);
+        columns.set("github_pr_number", &new.github_pr_number);
+        columns.set("test_specification", &new.test_specification);
+        columns.set("tdd_phase", &new.tdd_phase);
+        columns.set("test_results", &new.test_results);
+        columns.set("scheduled_at", &new.scheduled_at);
+        columns.set("started_at", &new.started_at);
+        columns.set("completed_at", &new.completed_at);
+        columns.set("deadline_at", &new.deadline_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a TaskPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.workflow_execution_id {
+            columns.set("workflow_execution_id", value);
+        }
+        if let Some(value) = &patch.assigned_agent_id {
+            columns.set("assigned_agent_id", value);
+        }
+        if let Some(value) = &patch.r#type {
+            columns.set("type", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.priority {
+            columns.set("priority", value);
+        }
+        if let Some(value) = &patch.specification {
+            columns.set("specification", value);
+        }
+        if let Some(value) = &patch.input_data {
+            columns.set("input_data", value);
+        }
+        if let Some(value) = &patch.output_data {
+            columns.set("output_data", value);
+        }
+        if let Some(value) = &patch.error_details {
+            columns.set("error_details", value);
+        }
+        if let Some(value) = &patch.github_issue_number {
+            columns.set("github_issue_number", value);
+        }
+        if let Some(value) = &patch.github_pr_number {
+            columns.set("github_pr_number", value);
+        }
+        if let Some(value) = &patch.test_specification {
+            columns.set("test_specification", value);
+        }
+        if let Some(value) = &patch.tdd_phase {
+            columns.set("tdd_phase", value);
+        }
+        if let Some(value) = &patch.test_results {
+            columns.set("test_results", value);
+        }
+        if let Some(value) = &patch.scheduled_at {
+            columns.set("scheduled_at", value);
+        }
+        if let Some(value) = &patch.started_at {
+            columns.set("started_at", value);
+        }
+        if let Some(value) = &patch.completed_at {
+            columns.set("completed_at", value);
+        }
+        if let Some(value) = &patch.deadline_at {
+            columns.set("deadline_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl Task {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTask) -> Result<Task, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.workflow_execution_id; columns.push("workflow_execution_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.assigned_agent_id; columns.push("assigned_agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.r#type; columns.push("type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.priority { columns.push("priority"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.specification; columns.push("specification"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.input_data { columns.push("input_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.output_data; columns.push("output_data"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_details; columns.push("error_details"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_issue_number; columns.push("github_issue_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_pr_number; columns.push("github_pr_number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_specification; columns.push("test_specification"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.tdd_phase; columns.push("tdd_phase"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_results; columns.push("test_results"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.scheduled_at; columns.push("scheduled_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.started_at; columns.push("started_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.completed_at; columns.push("completed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.deadline_at; columns.push("deadline_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO tasks DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO tasks ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTask) -> Result<Task, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM tasks WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.workflow_execution_id { params.push(value); sets.push(format!("workflow_execution_id = ${}", params.len())); }
-        if let Some(value) = &patch.assigned_agent_id { params.push(value); sets.push(format!("assigned_agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.r#type { params.push(value); sets.push(format!("type = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
-        if let Some(value) = &patch.specification { params.push(value); sets.push(format!("specification = ${}", params.len())); }
-        if let Some(value) = &patch.input_data { params.push(value); sets.push(format!("input_data = ${}", params.len())); }
-        if let Some(value) = &patch.output_data { params.push(value); sets.push(format!("output_data = ${}", params.len())); }
-        if let Some(value) = &patch.error_details { params.push(value); sets.push(format!("error_details = ${}", params.len())); }
-        if let Some(value) = &patch.github_issue_number { params.push(value); sets.push(format!("github_issue_number = ${}", params.len())); }
-        if let Some(value) = &patch.github_pr_number { params.push(value); sets.push(format!("github_pr_number = ${}", params.len())); }
-        if let Some(value) = &patch.test_specification { params.push(value); sets.push(format!("test_specification = ${}", params.len())); }
-        if let Some(value) = &patch.tdd_phase { params.push(value); sets.push(format!("tdd_phase = ${}", params.len())); }
-        if let Some(value) = &patch.test_results { params.push(value); sets.push(format!("test_results = ${}", params.len())); }
-        if let Some(value) = &patch.scheduled_at { params.push(value); sets.push(format!("scheduled_at = ${}", params.len())); }
-        if let Some(value) = &patch.started_at { params.push(value); sets.push(format!("started_at = ${}", params.len())); }
-        if let Some(value) = &patch.completed_at { params.push(value); sets.push(format!("completed_at = ${}", params.len())); }
-        if let Some(value) = &patch.deadline_at { params.push(value); sets.push(format!("deadline_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE tasks SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `workflow_execution_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_execution_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_workflow_execution_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `assigned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assigned_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        let sql = format!("SELECT {} FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM tasks", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -2982,85 +3631,106 @@ impl Validate for TaskDependencyPatch {
     }
 }
 
-impl TaskDependency {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, task_id, depends_on_task_id, dependency_type";
+impl strata::Table for TaskDependency {
+    const TABLE: &'static str = "task_dependencies";
+    const COLUMNS: &'static str = "id, task_id, depends_on_task_id, dependency_type";
+    const KEY: &'static str = "id = $1";
+    type New = NewTaskDependency;
+    type Patch = TaskDependencyPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(TaskDependency {
-            id: row.try_get("id")?,
-            task_id: row.try_get("task_id")?,
-            depends_on_task_id: row.try_get("depends_on_task_id")?,
-            dependency_type: row.try_get("dependency_type")?,
+            id: row.try_get(0)?,
+            task_id: row.try_get(1)?,
+            depends_on_task_id: row.try_get(2)?,
+            dependency_type: row.try_get(3)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTaskDependency {
+        NewTaskDependency {
+            id: Some(self.id),
+            task_id: self.task_id,
+            depends_on_task_id: self.depends_on_task_id,
+            dependency_type: self.dependency_type.clone(),
+        }
+    }
+
+    fn to_patch(&self) -> TaskDependencyPatch {
+        TaskDependencyPatch {
+            task_id: Some(self.task_id),
+            depends_on_task_id: Some(self.depends_on_task_id),
+            dependency_type: Some(self.dependency_type.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTaskDependency, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("task_id", &new.task_id);
+        columns.set("depends_on_task_id", &new.depends_on_task_id);
+        if let Some(value) = &new.dependency_type {
+            columns.set("dependency_type", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a TaskDependencyPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.task_id {
+            columns.set("task_id", value);
+        }
+        if let Some(value) = &patch.depends_on_task_id {
+            columns.set("depends_on_task_id", value);
+        }
+        if let Some(value) = &patch.dependency_type {
+            columns.set("dependency_type", value);
+        }
+    }
+}
+
+impl TaskDependency {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTaskDependency) -> Result<TaskDependency, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.task_id; columns.push("task_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.depends_on_task_id; columns.push("depends_on_task_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.dependency_type { columns.push("dependency_type"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO task_dependencies DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO task_dependencies ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTaskDependency) -> Result<TaskDependency, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM task_dependencies WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM task_dependencies WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TaskDependencyPatch) -> Result<Option<TaskDependency>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.task_id { params.push(value); sets.push(format!("task_id = ${}", params.len())); }
-        if let Some(value) = &patch.depends_on_task_id { params.push(value); sets.push(format!("depends_on_task_id = ${}", params.len())); }
-        if let Some(value) = &patch.dependency_type { params.push(value); sets.push(format!("dependency_type = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE task_dependencies SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskDependencyPatch) -> Result<Option<TaskDependency>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_task_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
+        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `depends_on_task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_depends_on_task_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_depends_on_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
+        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM task_dependencies", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `task_id, depends_on_task_id`, if any.
-    pub fn find_by_task_id_and_depends_on_task_id(client: &mut impl postgres::GenericClient, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
-        let sql = format!("SELECT {} FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[task_id, depends_on_task_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_task_id_and_depends_on_task_id(db: &mut impl strata::Conn, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", &[task_id, depends_on_task_id])
     }
 }
 
@@ -3255,124 +3925,205 @@ impl Validate for AgentMessagePatch {
     }
 }
 
-impl AgentMessage {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at";
+impl strata::Table for AgentMessage {
+    const TABLE: &'static str = "agent_messages";
+    const COLUMNS: &'static str = "id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewAgentMessage;
+    type Patch = AgentMessagePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AgentMessage {
-            id: row.try_get("id")?,
-            message_id: row.try_get("message_id")?,
-            source_agent_id: row.try_get("source_agent_id")?,
-            destination_agent_id: row.try_get("destination_agent_id")?,
-            destination_type: row.try_get("destination_type")?,
-            message_type: row.try_get("message_type")?,
-            priority: row.try_get("priority")?,
-            payload: row.try_get("payload")?,
-            correlation_id: row.try_get("correlation_id")?,
-            requires_ack: row.try_get("requires_ack")?,
-            ack_received_at: row.try_get("ack_received_at")?,
-            ttl: row.try_get("ttl")?,
-            retry_count: row.try_get("retry_count")?,
-            max_retries: row.try_get("max_retries")?,
-            created_at: row.try_get("created_at")?,
-            delivered_at: row.try_get("delivered_at")?,
-            processed_at: row.try_get("processed_at")?,
+            id: row.try_get(0)?,
+            message_id: row.try_get(1)?,
+            source_agent_id: row.try_get(2)?,
+            destination_agent_id: row.try_get(3)?,
+            destination_type: row.try_get(4)?,
+            message_type: row.try_get(5)?,
+            priority: row.try_get(6)?,
+            payload: row.try_get(7)?,
+            correlation_id: row.try_get(8)?,
+            requires_ack: row.try_get(9)?,
+            ack_received_at: row.try_get(10)?,
+            ttl: row.try_get(11)?,
+            retry_count: row.try_get(12)?,
+            max_retries: row.try_get(13)?,
+            created_at: row.try_get(14)?,
+            delivered_at: row.try_get(15)?,
+            processed_at: row.try_get(16)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAgentMessage {
+        NewAgentMessage {
+            id: Some(self.id),
+            message_id: self.message_id.clone(),
+            source_agent_id: self.source_agent_id,
+            destination_agent_id: self.destination_agent_id,
+            destination_type: self.destination_type,
+            message_type: self.message_type.clone(),
+            priority: self.priority,
+            payload: self.payload.clone(),
+            correlation_id: self.correlation_id.clone(),
+            requires_ack: self.requires_ack,
+            ack_received_at: self.ack_received_at,
+            ttl: self.ttl,
+            retry_count: self.retry_count,
+            max_retries: self.max_retries,
+            created_at: self.created_at,
+            delivered_at: self.delivered_at,
+            processed_at: self.processed_at,
+        }
+    }
+
+    fn to_patch(&self) -> AgentMessagePatch {
+        AgentMessagePatch {
+            message_id: Some(self.message_id.clone()),
+            source_agent_id: Some(self.source_agent_id),
+            destination_agent_id: Some(self.destination_agent_id),
+            destination_type: Some(self.destination_type),
+            message_type: Some(self.message_type.clone()),
+            priority: Some(self.priority),
+            payload: Some(self.payload.clone()),
+            correlation_id: Some(self.correlation_id.clone()),
+            requires_ack: Some(self.requires_ack),
+            ack_received_at: Some(self.ack_received_at),
+            ttl: Some(self.ttl),
+            retry_count: Some(self.retry_count),
+            max_retries: Some(self.max_retries),
+            created_at: Some(self.created_at),
+            delivered_at: Some(self.delivered_at),
+            processed_at: Some(self.processed_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAgentMessage, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("message_id", &new.message_id);
+        columns.set("source_agent_id", &new.source_agent_id);
+        columns.set("destination_agent_id", &new.destination_agent_id);
+        columns.set("destination_type", &new.destination_type);
+        columns.set("message_type", &new.message_type);
+        if let Some(value) = &new.priority {
+            columns.set("priority", value);
+        }
+        columns.set("payload", &new.payload);
+        columns.set("correlation_id", &new.correlation_id);
+        if let Some(value) = &new.requires_ack {
+            columns.set("requires_ack", value);
+        }
+        columns.set("ack_received_at", &new.ack_received_at);
+        columns.set("ttl", &new.ttl);
+        if let Some(value) = &new.retry_count {
+            columns.set("retry_count", value);
+        }
+        if let Some(value) = &new.max_retries {
+            columns.set("max_retries", value);
+        }
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("delivered_at", &new.delivered_at);
+        columns.set("processed_at", &new.processed_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a AgentMessagePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.message_id {
+            columns.set("message_id", value);
+        }
+        if let Some(value) = &patch.source_agent_id {
+            columns.set("source_agent_id", value);
+        }
+        if let Some(value) = &patch.destination_agent_id {
+            columns.set("destination_agent_id", value);
+        }
+        if let Some(value) = &patch.destination_type {
+            columns.set("destination_type", value);
+        }
+        if let Some(value) = &patch.message_type {
+            columns.set("message_type", value);
+        }
+        if let Some(value) = &patch.priority {
+            columns.set("priority", value);
+        }
+        if let Some(value) = &patch.payload {
+            columns.set("payload", value);
+        }
+        if let Some(value) = &patch.correlation_id {
+            columns.set("correlation_id", value);
+        }
+        if let Some(value) = &patch.requires_ack {
+            columns.set("requires_ack", value);
+        }
+        if let Some(value) = &patch.ack_received_at {
+            columns.set("ack_received_at", value);
+        }
+        if let Some(value) = &patch.ttl {
+            columns.set("ttl", value);
+        }
+        if let Some(value) = &patch.retry_count {
+            columns.set("retry_count", value);
+        }
+        if let Some(value) = &patch.max_retries {
+            columns.set("max_retries", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.delivered_at {
+            columns.set("delivered_at", value);
+        }
+        if let Some(value) = &patch.processed_at {
+            columns.set("processed_at", value);
+        }
+    }
+}
+
+impl AgentMessage {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAgentMessage) -> Result<AgentMessage, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_id; columns.push("message_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.source_agent_id; columns.push("source_agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.destination_agent_id; columns.push("destination_agent_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.destination_type; columns.push("destination_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_type; columns.push("message_type"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.priority { columns.push("priority"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.payload; columns.push("payload"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.correlation_id; columns.push("correlation_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.requires_ack { columns.push("requires_ack"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ack_received_at; columns.push("ack_received_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ttl; columns.push("ttl"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.retry_count { columns.push("retry_count"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.max_retries { columns.push("max_retries"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.delivered_at; columns.push("delivered_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.processed_at; columns.push("processed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO agent_messages DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO agent_messages ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentMessage) -> Result<AgentMessage, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AgentMessage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_messages WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM agent_messages WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMessage>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AgentMessagePatch) -> Result<Option<AgentMessage>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
-        if let Some(value) = &patch.source_agent_id { params.push(value); sets.push(format!("source_agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.destination_agent_id { params.push(value); sets.push(format!("destination_agent_id = ${}", params.len())); }
-        if let Some(value) = &patch.destination_type { params.push(value); sets.push(format!("destination_type = ${}", params.len())); }
-        if let Some(value) = &patch.message_type { params.push(value); sets.push(format!("message_type = ${}", params.len())); }
-        if let Some(value) = &patch.priority { params.push(value); sets.push(format!("priority = ${}", params.len())); }
-        if let Some(value) = &patch.payload { params.push(value); sets.push(format!("payload = ${}", params.len())); }
-        if let Some(value) = &patch.correlation_id { params.push(value); sets.push(format!("correlation_id = ${}", params.len())); }
-        if let Some(value) = &patch.requires_ack { params.push(value); sets.push(format!("requires_ack = ${}", params.len())); }
-        if let Some(value) = &patch.ack_received_at { params.push(value); sets.push(format!("ack_received_at = ${}", params.len())); }
-        if let Some(value) = &patch.ttl { params.push(value); sets.push(format!("ttl = ${}", params.len())); }
-        if let Some(value) = &patch.retry_count { params.push(value); sets.push(format!("retry_count = ${}", params.len())); }
-        if let Some(value) = &patch.max_retries { params.push(value); sets.push(format!("max_retries = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.delivered_at { params.push(value); sets.push(format!("delivered_at = ${}", params.len())); }
-        if let Some(value) = &patch.processed_at { params.push(value); sets.push(format!("processed_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE agent_messages SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentMessagePatch) -> Result<Option<AgentMessage>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `source_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_source_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
+        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `destination_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_destination_agent_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_destination_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
+        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM agent_messages", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `message_id`, if any.
-    pub fn find_by_message_id(client: &mut impl postgres::GenericClient, message_id: &String) -> Result<Option<AgentMessage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM agent_messages WHERE message_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[message_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_message_id(db: &mut impl strata::Conn, message_id: &String) -> Result<Option<AgentMessage>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE message_id = $1", &[message_id])
     }
 }
 
@@ -3482,82 +4233,121 @@ impl Validate for MessageQueuePatch {
     }
 }
 
-impl MessageQueue {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, message_id, status, scheduled_for, attempts, last_error, created_at";
+impl strata::Table for MessageQueue {
+    const TABLE: &'static str = "message_queue";
+    const COLUMNS: &'static str = "id, message_id, status, scheduled_for, attempts, last_error, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewMessageQueue;
+    type Patch = MessageQueuePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(MessageQueue {
-            id: row.try_get("id")?,
-            message_id: row.try_get("message_id")?,
-            status: row.try_get("status")?,
-            scheduled_for: row.try_get("scheduled_for")?,
-            attempts: row.try_get("attempts")?,
-            last_error: row.try_get("last_error")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            message_id: row.try_get(1)?,
+            status: row.try_get(2)?,
+            scheduled_for: row.try_get(3)?,
+            attempts: row.try_get(4)?,
+            last_error: row.try_get(5)?,
+            created_at: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewMessageQueue {
+        NewMessageQueue {
+            id: Some(self.id),
+            message_id: self.message_id,
+            status: self.status.clone(),
+            scheduled_for: self.scheduled_for,
+            attempts: self.attempts,
+            last_error: self.last_error.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> MessageQueuePatch {
+        MessageQueuePatch {
+            message_id: Some(self.message_id),
+            status: Some(self.status.clone()),
+            scheduled_for: Some(self.scheduled_for),
+            attempts: Some(self.attempts),
+            last_error: Some(self.last_error.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewMessageQueue, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("message_id", &new.message_id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+        columns.set("scheduled_for", &new.scheduled_for);
+        if let Some(value) = &new.attempts {
+            columns.set("attempts", value);
+        }
+        columns.set("last_error", &new.last_error);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a MessageQueuePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.message_id {
+            columns.set("message_id", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.scheduled_for {
+            columns.set("scheduled_for", value);
+        }
+        if let Some(value) = &patch.attempts {
+            columns.set("attempts", value);
+        }
+        if let Some(value) = &patch.last_error {
+            columns.set("last_error", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl MessageQueue {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewMessageQueue) -> Result<MessageQueue, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.message_id; columns.push("message_id"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.status { columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.scheduled_for; columns.push("scheduled_for"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.attempts { columns.push("attempts"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_error; columns.push("last_error"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO message_queue DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO message_queue ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewMessageQueue) -> Result<MessageQueue, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<MessageQueue>, postgres::Error> {
-        let sql = format!("SELECT {} FROM message_queue WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM message_queue WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MessageQueue>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &MessageQueuePatch) -> Result<Option<MessageQueue>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.message_id { params.push(value); sets.push(format!("message_id = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.scheduled_for { params.push(value); sets.push(format!("scheduled_for = ${}", params.len())); }
-        if let Some(value) = &patch.attempts { params.push(value); sets.push(format!("attempts = ${}", params.len())); }
-        if let Some(value) = &patch.last_error { params.push(value); sets.push(format!("last_error = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE message_queue SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MessageQueuePatch) -> Result<Option<MessageQueue>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `message_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_message_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, postgres::Error> {
-        let sql = format!("SELECT {} FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_message_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, postgres::Error> {
+        strata::table::all(db, "SELECT id, message_id, status, scheduled_for, attempts, last_error, created_at FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM message_queue", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -3751,109 +4541,179 @@ impl Validate for GithubRepositoryPatch {
     }
 }
 
-impl GithubRepository {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at";
+impl strata::Table for GithubRepository {
+    const TABLE: &'static str = "github_repositories";
+    const COLUMNS: &'static str = "id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewGithubRepository;
+    type Patch = GithubRepositoryPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(GithubRepository {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            github_id: row.try_get("github_id")?,
-            owner: row.try_get("owner")?,
-            name: row.try_get("name")?,
-            full_name: row.try_get("full_name")?,
-            default_branch: row.try_get("default_branch")?,
-            webhook_id: row.try_get("webhook_id")?,
-            webhook_secret: row.try_get("webhook_secret")?,
-            permissions: row.try_get("permissions")?,
-            metadata: row.try_get("metadata")?,
-            synced_at: row.try_get("synced_at")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            github_id: row.try_get(2)?,
+            owner: row.try_get(3)?,
+            name: row.try_get(4)?,
+            full_name: row.try_get(5)?,
+            default_branch: row.try_get(6)?,
+            webhook_id: row.try_get(7)?,
+            webhook_secret: row.try_get(8)?,
+            permissions: row.try_get(9)?,
+            metadata: row.try_get(10)?,
+            synced_at: row.try_get(11)?,
+            created_at: row.try_get(12)?,
+            updated_at: row.try_get(13)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewGithubRepository {
+        NewGithubRepository {
+            id: Some(self.id),
+            project_id: self.project_id,
+            github_id: self.github_id.clone(),
+            owner: self.owner.clone(),
+            name: self.name.clone(),
+            full_name: self.full_name.clone(),
+            default_branch: self.default_branch.clone(),
+            webhook_id: self.webhook_id.clone(),
+            webhook_secret: self.webhook_secret.clone(),
+            permissions: self.permissions.clone(),
+            metadata: self.metadata.clone(),
+            synced_at: self.synced_at,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn to_patch(&self) -> GithubRepositoryPatch {
+        GithubRepositoryPatch {
+            project_id: Some(self.project_id),
+            github_id: Some(self.github_id.clone()),
+            owner: Some(self.owner.clone()),
+            name: Some(self.name.clone()),
+            full_name: Some(self.full_name.clone()),
+            default_branch: Some(self.default_branch.clone()),
+            webhook_id: Some(self.webhook_id.clone()),
+            webhook_secret: Some(self.webhook_secret.clone()),
+            permissions: Some(self.permissions.clone()),
+            metadata: Some(self.metadata.clone()),
+            synced_at: Some(self.synced_at),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewGithubRepository, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("github_id", &new.github_id);
+        columns.set("owner", &new.owner);
+        columns.set("name", &new.name);
+        columns.set("full_name", &new.full_name);
+        if let Some(value) = &new.default_branch {
+            columns.set("default_branch", value);
+        }
+        columns.set("webhook_id", &new.webhook_id);
+        columns.set("webhook_secret", &new.webhook_secret);
+        if let Some(value) = &new.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+        columns.set("synced_at", &new.synced_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a GithubRepositoryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.github_id {
+            columns.set("github_id", value);
+        }
+        if let Some(value) = &patch.owner {
+            columns.set("owner", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.full_name {
+            columns.set("full_name", value);
+        }
+        if let Some(value) = &patch.default_branch {
+            columns.set("default_branch", value);
+        }
+        if let Some(value) = &patch.webhook_id {
+            columns.set("webhook_id", value);
+        }
+        if let Some(value) = &patch.webhook_secret {
+            columns.set("webhook_secret", value);
+        }
+        if let Some(value) = &patch.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+        if let Some(value) = &patch.synced_at {
+            columns.set("synced_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+    }
+}
+
+impl GithubRepository {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewGithubRepository) -> Result<GithubRepository, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_id; columns.push("github_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.owner; columns.push("owner"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.full_name; columns.push("full_name"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.default_branch { columns.push("default_branch"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.webhook_id; columns.push("webhook_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.webhook_secret; columns.push("webhook_secret"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.permissions { columns.push("permissions"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.synced_at; columns.push("synced_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.updated_at { columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO github_repositories DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO github_repositories ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewGithubRepository) -> Result<GithubRepository, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<GithubRepository>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_repositories WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM github_repositories WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubRepository>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &GithubRepositoryPatch) -> Result<Option<GithubRepository>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
-        if let Some(value) = &patch.owner { params.push(value); sets.push(format!("owner = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.full_name { params.push(value); sets.push(format!("full_name = ${}", params.len())); }
-        if let Some(value) = &patch.default_branch { params.push(value); sets.push(format!("default_branch = ${}", params.len())); }
-        if let Some(value) = &patch.webhook_id { params.push(value); sets.push(format!("webhook_id = ${}", params.len())); }
-        if let Some(value) = &patch.webhook_secret { params.push(value); sets.push(format!("webhook_secret = ${}", params.len())); }
-        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE github_repositories SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubRepositoryPatch) -> Result<Option<GithubRepository>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM github_repositories", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `github_id`, if any.
-    pub fn find_by_github_id(client: &mut impl postgres::GenericClient, github_id: &String) -> Result<Option<GithubRepository>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_repositories WHERE github_id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[github_id])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &String) -> Result<Option<GithubRepository>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE github_id = $1", &[github_id])
     }
 }
 
@@ -4026,109 +4886,175 @@ impl Validate for GithubIssuePatch {
     }
 }
 
-impl GithubIssue {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at";
+impl strata::Table for GithubIssue {
+    const TABLE: &'static str = "github_issues";
+    const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewGithubIssue;
+    type Patch = GithubIssuePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(GithubIssue {
-            id: row.try_get("id")?,
-            repository_id: row.try_get("repository_id")?,
-            github_id: row.try_get("github_id")?,
-            number: row.try_get("number")?,
-            title: row.try_get("title")?,
-            body: row.try_get("body")?,
-            state: row.try_get("state")?,
-            labels: row.try_get("labels")?,
-            assignees: row.try_get("assignees")?,
-            created_by: row.try_get("created_by")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            closed_at: row.try_get("closed_at")?,
-            synced_at: row.try_get("synced_at")?,
+            id: row.try_get(0)?,
+            repository_id: row.try_get(1)?,
+            github_id: row.try_get(2)?,
+            number: row.try_get(3)?,
+            title: row.try_get(4)?,
+            body: row.try_get(5)?,
+            state: row.try_get(6)?,
+            labels: row.try_get(7)?,
+            assignees: row.try_get(8)?,
+            created_by: row.try_get(9)?,
+            created_at: row.try_get(10)?,
+            updated_at: row.try_get(11)?,
+            closed_at: row.try_get(12)?,
+            synced_at: row.try_get(13)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewGithubIssue {
+        NewGithubIssue {
+            id: Some(self.id),
+            repository_id: self.repository_id,
+            github_id: self.github_id.clone(),
+            number: self.number,
+            title: self.title.clone(),
+            body: self.body.clone(),
+            state: self.state.clone(),
+            labels: self.labels.clone(),
+            assignees: self.assignees.clone(),
+            created_by: self.created_by.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            closed_at: self.closed_at,
+            synced_at: self.synced_at,
+        }
+    }
+
+    fn to_patch(&self) -> GithubIssuePatch {
+        GithubIssuePatch {
+            repository_id: Some(self.repository_id),
+            github_id: Some(self.github_id.clone()),
+            number: Some(self.number),
+            title: Some(self.title.clone()),
+            body: Some(self.body.clone()),
+            state: Some(self.state.clone()),
+            labels: Some(self.labels.clone()),
+            assignees: Some(self.assignees.clone()),
+            created_by: Some(self.created_by.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            closed_at: Some(self.closed_at),
+            synced_at: Some(self.synced_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewGithubIssue, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("repository_id", &new.repository_id);
+        columns.set("github_id", &new.github_id);
+        columns.set("number", &new.number);
+        columns.set("title", &new.title);
+        columns.set("body", &new.body);
+        columns.set("state", &new.state);
+        if let Some(value) = &new.labels {
+            columns.set("labels", value);
+        }
+        if let Some(value) = &new.assignees {
+            columns.set("assignees", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("created_at", &new.created_at);
+        columns.set("updated_at", &new.updated_at);
+        columns.set("closed_at", &new.closed_at);
+        if let Some(value) = &new.synced_at {
+            columns.set("synced_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a GithubIssuePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.repository_id {
+            columns.set("repository_id", value);
+        }
+        if let Some(value) = &patch.github_id {
+            columns.set("github_id", value);
+        }
+        if let Some(value) = &patch.number {
+            columns.set("number", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.body {
+            columns.set("body", value);
+        }
+        if let Some(value) = &patch.state {
+            columns.set("state", value);
+        }
+        if let Some(value) = &patch.labels {
+            columns.set("labels", value);
+        }
+        if let Some(value) = &patch.assignees {
+            columns.set("assignees", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.closed_at {
+            columns.set("closed_at", value);
+        }
+        if let Some(value) = &patch.synced_at {
+            columns.set("synced_at", value);
+        }
+    }
+}
+
+impl GithubIssue {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewGithubIssue) -> Result<GithubIssue, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.repository_id; columns.push("repository_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_id; columns.push("github_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.number; columns.push("number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.body; columns.push("body"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.state; columns.push("state"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.labels { columns.push("labels"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.assignees { columns.push("assignees"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_at; columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_at; columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.closed_at; columns.push("closed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.synced_at { columns.push("synced_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO github_issues DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO github_issues ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewGithubIssue) -> Result<GithubIssue, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<GithubIssue>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_issues WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM github_issues WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubIssue>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &GithubIssuePatch) -> Result<Option<GithubIssue>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.repository_id { params.push(value); sets.push(format!("repository_id = ${}", params.len())); }
-        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
-        if let Some(value) = &patch.number { params.push(value); sets.push(format!("number = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.body { params.push(value); sets.push(format!("body = ${}", params.len())); }
-        if let Some(value) = &patch.state { params.push(value); sets.push(format!("state = ${}", params.len())); }
-        if let Some(value) = &patch.labels { params.push(value); sets.push(format!("labels = ${}", params.len())); }
-        if let Some(value) = &patch.assignees { params.push(value); sets.push(format!("assignees = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.closed_at { params.push(value); sets.push(format!("closed_at = ${}", params.len())); }
-        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE github_issues SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubIssuePatch) -> Result<Option<GithubIssue>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_repository_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, postgres::Error> {
+        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM github_issues", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `repository_id, number`, if any.
-    pub fn find_by_repository_id_and_number(client: &mut impl postgres::GenericClient, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_issues WHERE repository_id = $1 AND number = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[repository_id, number])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND number = $2", &[repository_id, number])
     }
 }
 
@@ -4355,127 +5281,221 @@ impl Validate for GithubPullRequestPatch {
     }
 }
 
-impl GithubPullRequest {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at";
+impl strata::Table for GithubPullRequest {
+    const TABLE: &'static str = "github_pull_requests";
+    const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewGithubPullRequest;
+    type Patch = GithubPullRequestPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(GithubPullRequest {
-            id: row.try_get("id")?,
-            repository_id: row.try_get("repository_id")?,
-            github_id: row.try_get("github_id")?,
-            number: row.try_get("number")?,
-            title: row.try_get("title")?,
-            body: row.try_get("body")?,
-            state: row.try_get("state")?,
-            head_ref: row.try_get("head_ref")?,
-            base_ref: row.try_get("base_ref")?,
-            draft: row.try_get("draft")?,
-            merged: row.try_get("merged")?,
-            mergeable: row.try_get("mergeable")?,
-            labels: row.try_get("labels")?,
-            reviewers: row.try_get("reviewers")?,
-            created_by: row.try_get("created_by")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            merged_at: row.try_get("merged_at")?,
-            closed_at: row.try_get("closed_at")?,
-            synced_at: row.try_get("synced_at")?,
+            id: row.try_get(0)?,
+            repository_id: row.try_get(1)?,
+            github_id: row.try_get(2)?,
+            number: row.try_get(3)?,
+            title: row.try_get(4)?,
+            body: row.try_get(5)?,
+            state: row.try_get(6)?,
+            head_ref: row.try_get(7)?,
+            base_ref: row.try_get(8)?,
+            draft: row.try_get(9)?,
+            merged: row.try_get(10)?,
+            mergeable: row.try_get(11)?,
+            labels: row.try_get(12)?,
+            reviewers: row.try_get(13)?,
+            created_by: row.try_get(14)?,
+            created_at: row.try_get(15)?,
+            updated_at: row.try_get(16)?,
+            merged_at: row.try_get(17)?,
+            closed_at: row.try_get(18)?,
+            synced_at: row.try_get(19)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewGithubPullRequest {
+        NewGithubPullRequest {
+            id: Some(self.id),
+            repository_id: self.repository_id,
+            github_id: self.github_id.clone(),
+            number: self.number,
+            title: self.title.clone(),
+            body: self.body.clone(),
+            state: self.state.clone(),
+            head_ref: self.head_ref.clone(),
+            base_ref: self.base_ref.clone(),
+            draft: self.draft,
+            merged: self.merged,
+            mergeable: self.mergeable,
+            labels: self.labels.clone(),
+            reviewers: self.reviewers.clone(),
+            created_by: self.created_by.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            merged_at: self.merged_at,
+            closed_at: self.closed_at,
+            synced_at: self.synced_at,
+        }
+    }
+
+    fn to_patch(&self) -> GithubPullRequestPatch {
+        GithubPullRequestPatch {
+            repository_id: Some(self.repository_id),
+            github_id: Some(self.github_id.clone()),
+            number: Some(self.number),
+            title: Some(self.title.clone()),
+            body: Some(self.body.clone()),
+            state: Some(self.state.clone()),
+            head_ref: Some(self.head_ref.clone()),
+            base_ref: Some(self.base_ref.clone()),
+            draft: Some(self.draft),
+            merged: Some(self.merged),
+            mergeable: Some(self.mergeable),
+            labels: Some(self.labels.clone()),
+            reviewers: Some(self.reviewers.clone()),
+            created_by: Some(self.created_by.clone()),
+            created_at: Some(self.created_at),
+            updated_at: Some(self.updated_at),
+            merged_at: Some(self.merged_at),
+            closed_at: Some(self.closed_at),
+            synced_at: Some(self.synced_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewGithubPullRequest, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("repository_id", &new.repository_id);
+        columns.set("github_id", &new.github_id);
+        columns.set("number", &new.number);
+        columns.set("title", &new.title);
+        columns.set("body", &new.body);
+        columns.set("state", &new.state);
+        columns.set("head_ref", &new.head_ref);
+        columns.set("base_ref", &new.base_ref);
+        if let Some(value) = &new.draft {
+            columns.set("draft", value);
+        }
+        if let Some(value) = &new.merged {
+            columns.set("merged", value);
+        }
+        columns.set("mergeable", &new.mergeable);
+        if let Some(value) = &new.labels {
+            columns.set("labels", value);
+        }
+        if let Some(value) = &new.reviewers {
+            columns.set("reviewers", value);
+        }
+        columns.set("created_by", &new.created_by);
+        columns.set("created_at", &new.created_at);
+        columns.set("updated_at", &new.updated_at);
+        columns.set("merged_at", &new.merged_at);
+        columns.set("closed_at", &new.closed_at);
+        if let Some(value) = &new.synced_at {
+            columns.set("synced_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a GithubPullRequestPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.repository_id {
+            columns.set("repository_id", value);
+        }
+        if let Some(value) = &patch.github_id {
+            columns.set("github_id", value);
+        }
+        if let Some(value) = &patch.number {
+            columns.set("number", value);
+        }
+        if let Some(value) = &patch.title {
+            columns.set("title", value);
+        }
+        if let Some(value) = &patch.body {
+            columns.set("body", value);
+        }
+        if let Some(value) = &patch.state {
+            columns.set("state", value);
+        }
+        if let Some(value) = &patch.head_ref {
+            columns.set("head_ref", value);
+        }
+        if let Some(value) = &patch.base_ref {
+            columns.set("base_ref", value);
+        }
+        if let Some(value) = &patch.draft {
+            columns.set("draft", value);
+        }
+        if let Some(value) = &patch.merged {
+            columns.set("merged", value);
+        }
+        if let Some(value) = &patch.mergeable {
+            columns.set("mergeable", value);
+        }
+        if let Some(value) = &patch.labels {
+            columns.set("labels", value);
+        }
+        if let Some(value) = &patch.reviewers {
+            columns.set("reviewers", value);
+        }
+        if let Some(value) = &patch.created_by {
+            columns.set("created_by", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.updated_at {
+            columns.set("updated_at", value);
+        }
+        if let Some(value) = &patch.merged_at {
+            columns.set("merged_at", value);
+        }
+        if let Some(value) = &patch.closed_at {
+            columns.set("closed_at", value);
+        }
+        if let Some(value) = &patch.synced_at {
+            columns.set("synced_at", value);
+        }
+    }
+}
+
+impl GithubPullRequest {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewGithubPullRequest) -> Result<GithubPullRequest, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.repository_id; columns.push("repository_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.github_id; columns.push("github_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.number; columns.push("number"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.title; columns.push("title"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.body; columns.push("body"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.state; columns.push("state"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.head_ref; columns.push("head_ref"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.base_ref; columns.push("base_ref"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.draft { columns.push("draft"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.merged { columns.push("merged"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.mergeable; columns.push("mergeable"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.labels { columns.push("labels"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.reviewers { columns.push("reviewers"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_by; columns.push("created_by"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.created_at; columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.updated_at; columns.push("updated_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.merged_at; columns.push("merged_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.closed_at; columns.push("closed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.synced_at { columns.push("synced_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO github_pull_requests DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO github_pull_requests ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewGithubPullRequest) -> Result<GithubPullRequest, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<GithubPullRequest>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_pull_requests WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM github_pull_requests WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubPullRequest>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &GithubPullRequestPatch) -> Result<Option<GithubPullRequest>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.repository_id { params.push(value); sets.push(format!("repository_id = ${}", params.len())); }
-        if let Some(value) = &patch.github_id { params.push(value); sets.push(format!("github_id = ${}", params.len())); }
-        if let Some(value) = &patch.number { params.push(value); sets.push(format!("number = ${}", params.len())); }
-        if let Some(value) = &patch.title { params.push(value); sets.push(format!("title = ${}", params.len())); }
-        if let Some(value) = &patch.body { params.push(value); sets.push(format!("body = ${}", params.len())); }
-        if let Some(value) = &patch.state { params.push(value); sets.push(format!("state = ${}", params.len())); }
-        if let Some(value) = &patch.head_ref { params.push(value); sets.push(format!("head_ref = ${}", params.len())); }
-        if let Some(value) = &patch.base_ref { params.push(value); sets.push(format!("base_ref = ${}", params.len())); }
-        if let Some(value) = &patch.draft { params.push(value); sets.push(format!("draft = ${}", params.len())); }
-        if let Some(value) = &patch.merged { params.push(value); sets.push(format!("merged = ${}", params.len())); }
-        if let Some(value) = &patch.mergeable { params.push(value); sets.push(format!("mergeable = ${}", params.len())); }
-        if let Some(value) = &patch.labels { params.push(value); sets.push(format!("labels = ${}", params.len())); }
-        if let Some(value) = &patch.reviewers { params.push(value); sets.push(format!("reviewers = ${}", params.len())); }
-        if let Some(value) = &patch.created_by { params.push(value); sets.push(format!("created_by = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.updated_at { params.push(value); sets.push(format!("updated_at = ${}", params.len())); }
-        if let Some(value) = &patch.merged_at { params.push(value); sets.push(format!("merged_at = ${}", params.len())); }
-        if let Some(value) = &patch.closed_at { params.push(value); sets.push(format!("closed_at = ${}", params.len())); }
-        if let Some(value) = &patch.synced_at { params.push(value); sets.push(format!("synced_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE github_pull_requests SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubPullRequestPatch) -> Result<Option<GithubPullRequest>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_repository_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, postgres::Error> {
+        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM github_pull_requests", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `repository_id, number`, if any.
-    pub fn find_by_repository_id_and_number(client: &mut impl postgres::GenericClient, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, postgres::Error> {
-        let sql = format!("SELECT {} FROM github_pull_requests WHERE repository_id = $1 AND number = $2", Self::COLUMNS);
-        client.query_opt(&sql, &[repository_id, number])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND number = $2", &[repository_id, number])
     }
 }
 
@@ -4627,103 +5647,165 @@ impl Validate for TestSuitePatch {
     }
 }
 
-impl TestSuite {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at";
+impl strata::Table for TestSuite {
+    const TABLE: &'static str = "test_suites";
+    const COLUMNS: &'static str = "id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewTestSuite;
+    type Patch = TestSuitePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(TestSuite {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            task_id: row.try_get("task_id")?,
-            name: row.try_get("name")?,
-            test_framework: row.try_get("test_framework")?,
-            total_tests: row.try_get("total_tests")?,
-            passed_tests: row.try_get("passed_tests")?,
-            failed_tests: row.try_get("failed_tests")?,
-            skipped_tests: row.try_get("skipped_tests")?,
-            duration_ms: row.try_get("duration_ms")?,
-            created_at: row.try_get("created_at")?,
-            executed_at: row.try_get("executed_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            task_id: row.try_get(2)?,
+            name: row.try_get(3)?,
+            test_framework: row.try_get(4)?,
+            total_tests: row.try_get(5)?,
+            passed_tests: row.try_get(6)?,
+            failed_tests: row.try_get(7)?,
+            skipped_tests: row.try_get(8)?,
+            duration_ms: row.try_get(9)?,
+            created_at: row.try_get(10)?,
+            executed_at: row.try_get(11)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTestSuite {
+        NewTestSuite {
+            id: Some(self.id),
+            project_id: self.project_id,
+            task_id: self.task_id,
+            name: self.name.clone(),
+            test_framework: self.test_framework.clone(),
+            total_tests: self.total_tests,
+            passed_tests: self.passed_tests,
+            failed_tests: self.failed_tests,
+            skipped_tests: self.skipped_tests,
+            duration_ms: self.duration_ms,
+            created_at: self.created_at,
+            executed_at: self.executed_at,
+        }
+    }
+
+    fn to_patch(&self) -> TestSuitePatch {
+        TestSuitePatch {
+            project_id: Some(self.project_id),
+            task_id: Some(self.task_id),
+            name: Some(self.name.clone()),
+            test_framework: Some(self.test_framework.clone()),
+            total_tests: Some(self.total_tests),
+            passed_tests: Some(self.passed_tests),
+            failed_tests: Some(self.failed_tests),
+            skipped_tests: Some(self.skipped_tests),
+            duration_ms: Some(self.duration_ms),
+            created_at: Some(self.created_at),
+            executed_at: Some(self.executed_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTestSuite, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("task_id", &new.task_id);
+        columns.set("name", &new.name);
+        columns.set("test_framework", &new.test_framework);
+        if let Some(value) = &new.total_tests {
+            columns.set("total_tests", value);
+        }
+        if let Some(value) = &new.passed_tests {
+            columns.set("passed_tests", value);
+        }
+        if let Some(value) = &new.failed_tests {
+            columns.set("failed_tests", value);
+        }
+        if let Some(value) = &new.skipped_tests {
+            columns.set("skipped_tests", value);
+        }
+        columns.set("duration_ms", &new.duration_ms);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("executed_at", &new.executed_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a TestSuitePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.task_id {
+            columns.set("task_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.test_framework {
+            columns.set("test_framework", value);
+        }
+        if let Some(value) = &patch.total_tests {
+            columns.set("total_tests", value);
+        }
+        if let Some(value) = &patch.passed_tests {
+            columns.set("passed_tests", value);
+        }
+        if let Some(value) = &patch.failed_tests {
+            columns.set("failed_tests", value);
+        }
+        if let Some(value) = &patch.skipped_tests {
+            columns.set("skipped_tests", value);
+        }
+        if let Some(value) = &patch.duration_ms {
+            columns.set("duration_ms", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.executed_at {
+            columns.set("executed_at", value);
+        }
+    }
+}
+
+impl TestSuite {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTestSuite) -> Result<TestSuite, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.task_id; columns.push("task_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_framework; columns.push("test_framework"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.total_tests { columns.push("total_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.passed_tests { columns.push("passed_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.failed_tests { columns.push("failed_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.skipped_tests { columns.push("skipped_tests"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.duration_ms; columns.push("duration_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.executed_at; columns.push("executed_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO test_suites DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO test_suites ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTestSuite) -> Result<TestSuite, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<TestSuite>, postgres::Error> {
-        let sql = format!("SELECT {} FROM test_suites WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM test_suites WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestSuite>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TestSuitePatch) -> Result<Option<TestSuite>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.task_id { params.push(value); sets.push(format!("task_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.test_framework { params.push(value); sets.push(format!("test_framework = ${}", params.len())); }
-        if let Some(value) = &patch.total_tests { params.push(value); sets.push(format!("total_tests = ${}", params.len())); }
-        if let Some(value) = &patch.passed_tests { params.push(value); sets.push(format!("passed_tests = ${}", params.len())); }
-        if let Some(value) = &patch.failed_tests { params.push(value); sets.push(format!("failed_tests = ${}", params.len())); }
-        if let Some(value) = &patch.skipped_tests { params.push(value); sets.push(format!("skipped_tests = ${}", params.len())); }
-        if let Some(value) = &patch.duration_ms { params.push(value); sets.push(format!("duration_ms = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.executed_at { params.push(value); sets.push(format!("executed_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE test_suites SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TestSuitePatch) -> Result<Option<TestSuite>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
-        let sql = format!("SELECT {} FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_task_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
-        let sql = format!("SELECT {} FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM test_suites", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -4841,88 +5923,131 @@ impl Validate for TestResultPatch {
     }
 }
 
-impl TestResult {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata";
+impl strata::Table for TestResult {
+    const TABLE: &'static str = "test_results";
+    const COLUMNS: &'static str = "id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata";
+    const KEY: &'static str = "id = $1";
+    type New = NewTestResult;
+    type Patch = TestResultPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(TestResult {
-            id: row.try_get("id")?,
-            test_suite_id: row.try_get("test_suite_id")?,
-            test_name: row.try_get("test_name")?,
-            test_path: row.try_get("test_path")?,
-            status: row.try_get("status")?,
-            duration_ms: row.try_get("duration_ms")?,
-            error_message: row.try_get("error_message")?,
-            error_stack: row.try_get("error_stack")?,
-            metadata: row.try_get("metadata")?,
+            id: row.try_get(0)?,
+            test_suite_id: row.try_get(1)?,
+            test_name: row.try_get(2)?,
+            test_path: row.try_get(3)?,
+            status: row.try_get(4)?,
+            duration_ms: row.try_get(5)?,
+            error_message: row.try_get(6)?,
+            error_stack: row.try_get(7)?,
+            metadata: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTestResult {
+        NewTestResult {
+            id: Some(self.id),
+            test_suite_id: self.test_suite_id,
+            test_name: self.test_name.clone(),
+            test_path: self.test_path.clone(),
+            status: self.status,
+            duration_ms: self.duration_ms,
+            error_message: self.error_message.clone(),
+            error_stack: self.error_stack.clone(),
+            metadata: self.metadata.clone(),
+        }
+    }
+
+    fn to_patch(&self) -> TestResultPatch {
+        TestResultPatch {
+            test_suite_id: Some(self.test_suite_id),
+            test_name: Some(self.test_name.clone()),
+            test_path: Some(self.test_path.clone()),
+            status: Some(self.status),
+            duration_ms: Some(self.duration_ms),
+            error_message: Some(self.error_message.clone()),
+            error_stack: Some(self.error_stack.clone()),
+            metadata: Some(self.metadata.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTestResult, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("test_suite_id", &new.test_suite_id);
+        columns.set("test_name", &new.test_name);
+        columns.set("test_path", &new.test_path);
+        columns.set("status", &new.status);
+        columns.set("duration_ms", &new.duration_ms);
+        columns.set("error_message", &new.error_message);
+        columns.set("error_stack", &new.error_stack);
+        if let Some(value) = &new.metadata {
+            columns.set("metadata", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a TestResultPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.test_suite_id {
+            columns.set("test_suite_id", value);
+        }
+        if let Some(value) = &patch.test_name {
+            columns.set("test_name", value);
+        }
+        if let Some(value) = &patch.test_path {
+            columns.set("test_path", value);
+        }
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+        if let Some(value) = &patch.duration_ms {
+            columns.set("duration_ms", value);
+        }
+        if let Some(value) = &patch.error_message {
+            columns.set("error_message", value);
+        }
+        if let Some(value) = &patch.error_stack {
+            columns.set("error_stack", value);
+        }
+        if let Some(value) = &patch.metadata {
+            columns.set("metadata", value);
+        }
+    }
+}
+
+impl TestResult {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewTestResult) -> Result<TestResult, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_suite_id; columns.push("test_suite_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_name; columns.push("test_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_path; columns.push("test_path"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.status; columns.push("status"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.duration_ms; columns.push("duration_ms"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_message; columns.push("error_message"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.error_stack; columns.push("error_stack"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.metadata { columns.push("metadata"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO test_results DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO test_results ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTestResult) -> Result<TestResult, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<TestResult>, postgres::Error> {
-        let sql = format!("SELECT {} FROM test_results WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM test_results WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestResult>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &TestResultPatch) -> Result<Option<TestResult>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.test_suite_id { params.push(value); sets.push(format!("test_suite_id = ${}", params.len())); }
-        if let Some(value) = &patch.test_name { params.push(value); sets.push(format!("test_name = ${}", params.len())); }
-        if let Some(value) = &patch.test_path { params.push(value); sets.push(format!("test_path = ${}", params.len())); }
-        if let Some(value) = &patch.status { params.push(value); sets.push(format!("status = ${}", params.len())); }
-        if let Some(value) = &patch.duration_ms { params.push(value); sets.push(format!("duration_ms = ${}", params.len())); }
-        if let Some(value) = &patch.error_message { params.push(value); sets.push(format!("error_message = ${}", params.len())); }
-        if let Some(value) = &patch.error_stack { params.push(value); sets.push(format!("error_stack = ${}", params.len())); }
-        if let Some(value) = &patch.metadata { params.push(value); sets.push(format!("metadata = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE test_results SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TestResultPatch) -> Result<Option<TestResult>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, postgres::Error> {
-        let sql = format!("SELECT {} FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, postgres::Error> {
+        strata::table::all(db, "SELECT id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM test_results", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5086,97 +6211,143 @@ impl Validate for CodeCoveragePatch {
     }
 }
 
-impl CodeCoverage {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at";
+impl strata::Table for CodeCoverage {
+    const TABLE: &'static str = "code_coverage";
+    const COLUMNS: &'static str = "id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewCodeCoverage;
+    type Patch = CodeCoveragePatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(CodeCoverage {
-            id: row.try_get("id")?,
-            project_id: row.try_get("project_id")?,
-            test_suite_id: row.try_get("test_suite_id")?,
-            commit_sha: row.try_get("commit_sha")?,
-            line_coverage: row.try_get("line_coverage")?,
-            branch_coverage: row.try_get("branch_coverage")?,
-            function_coverage: row.try_get("function_coverage")?,
-            statement_coverage: row.try_get("statement_coverage")?,
-            coverage_data: row.try_get("coverage_data")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            project_id: row.try_get(1)?,
+            test_suite_id: row.try_get(2)?,
+            commit_sha: row.try_get(3)?,
+            line_coverage: row.try_get(4)?,
+            branch_coverage: row.try_get(5)?,
+            function_coverage: row.try_get(6)?,
+            statement_coverage: row.try_get(7)?,
+            coverage_data: row.try_get(8)?,
+            created_at: row.try_get(9)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewCodeCoverage {
+        NewCodeCoverage {
+            id: Some(self.id),
+            project_id: self.project_id,
+            test_suite_id: self.test_suite_id,
+            commit_sha: self.commit_sha.clone(),
+            line_coverage: self.line_coverage,
+            branch_coverage: self.branch_coverage,
+            function_coverage: self.function_coverage,
+            statement_coverage: self.statement_coverage,
+            coverage_data: self.coverage_data.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> CodeCoveragePatch {
+        CodeCoveragePatch {
+            project_id: Some(self.project_id),
+            test_suite_id: Some(self.test_suite_id),
+            commit_sha: Some(self.commit_sha.clone()),
+            line_coverage: Some(self.line_coverage),
+            branch_coverage: Some(self.branch_coverage),
+            function_coverage: Some(self.function_coverage),
+            statement_coverage: Some(self.statement_coverage),
+            coverage_data: Some(self.coverage_data.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewCodeCoverage, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("project_id", &new.project_id);
+        columns.set("test_suite_id", &new.test_suite_id);
+        columns.set("commit_sha", &new.commit_sha);
+        columns.set("line_coverage", &new.line_coverage);
+        columns.set("branch_coverage", &new.branch_coverage);
+        columns.set("function_coverage", &new.function_coverage);
+        columns.set("statement_coverage", &new.statement_coverage);
+        columns.set("coverage_data", &new.coverage_data);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a CodeCoveragePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.project_id {
+            columns.set("project_id", value);
+        }
+        if let Some(value) = &patch.test_suite_id {
+            columns.set("test_suite_id", value);
+        }
+        if let Some(value) = &patch.commit_sha {
+            columns.set("commit_sha", value);
+        }
+        if let Some(value) = &patch.line_coverage {
+            columns.set("line_coverage", value);
+        }
+        if let Some(value) = &patch.branch_coverage {
+            columns.set("branch_coverage", value);
+        }
+        if let Some(value) = &patch.function_coverage {
+            columns.set("function_coverage", value);
+        }
+        if let Some(value) = &patch.statement_coverage {
+            columns.set("statement_coverage", value);
+        }
+        if let Some(value) = &patch.coverage_data {
+            columns.set("coverage_data", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl CodeCoverage {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewCodeCoverage) -> Result<CodeCoverage, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.project_id; columns.push("project_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.test_suite_id; columns.push("test_suite_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.commit_sha; columns.push("commit_sha"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.line_coverage; columns.push("line_coverage"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.branch_coverage; columns.push("branch_coverage"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.function_coverage; columns.push("function_coverage"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.statement_coverage; columns.push("statement_coverage"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.coverage_data; columns.push("coverage_data"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO code_coverage DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO code_coverage ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewCodeCoverage) -> Result<CodeCoverage, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<CodeCoverage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM code_coverage WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM code_coverage WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CodeCoverage>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &CodeCoveragePatch) -> Result<Option<CodeCoverage>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.project_id { params.push(value); sets.push(format!("project_id = ${}", params.len())); }
-        if let Some(value) = &patch.test_suite_id { params.push(value); sets.push(format!("test_suite_id = ${}", params.len())); }
-        if let Some(value) = &patch.commit_sha { params.push(value); sets.push(format!("commit_sha = ${}", params.len())); }
-        if let Some(value) = &patch.line_coverage { params.push(value); sets.push(format!("line_coverage = ${}", params.len())); }
-        if let Some(value) = &patch.branch_coverage { params.push(value); sets.push(format!("branch_coverage = ${}", params.len())); }
-        if let Some(value) = &patch.function_coverage { params.push(value); sets.push(format!("function_coverage = ${}", params.len())); }
-        if let Some(value) = &patch.statement_coverage { params.push(value); sets.push(format!("statement_coverage = ${}", params.len())); }
-        if let Some(value) = &patch.coverage_data { params.push(value); sets.push(format!("coverage_data = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE code_coverage SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CodeCoveragePatch) -> Result<Option<CodeCoverage>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_suite_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
-        let sql = format!("SELECT {} FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
+        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM code_coverage", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5322,100 +6493,150 @@ impl Validate for AuditLogPatch {
     }
 }
 
-impl AuditLog {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at";
+impl strata::Table for AuditLog {
+    const TABLE: &'static str = "audit_logs";
+    const COLUMNS: &'static str = "id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewAuditLog;
+    type Patch = AuditLogPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(AuditLog {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            organization_id: row.try_get("organization_id")?,
-            action: row.try_get("action")?,
-            resource_type: row.try_get("resource_type")?,
-            resource_id: row.try_get("resource_id")?,
-            old_values: row.try_get("old_values")?,
-            new_values: row.try_get("new_values")?,
-            ip_address: row.try_get("ip_address")?,
-            user_agent: row.try_get("user_agent")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            organization_id: row.try_get(2)?,
+            action: row.try_get(3)?,
+            resource_type: row.try_get(4)?,
+            resource_id: row.try_get(5)?,
+            old_values: row.try_get(6)?,
+            new_values: row.try_get(7)?,
+            ip_address: row.try_get(8)?,
+            user_agent: row.try_get(9)?,
+            created_at: row.try_get(10)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewAuditLog {
+        NewAuditLog {
+            id: Some(self.id),
+            user_id: self.user_id,
+            organization_id: self.organization_id,
+            action: self.action.clone(),
+            resource_type: self.resource_type.clone(),
+            resource_id: self.resource_id,
+            old_values: self.old_values.clone(),
+            new_values: self.new_values.clone(),
+            ip_address: self.ip_address,
+            user_agent: self.user_agent.clone(),
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> AuditLogPatch {
+        AuditLogPatch {
+            user_id: Some(self.user_id),
+            organization_id: Some(self.organization_id),
+            action: Some(self.action.clone()),
+            resource_type: Some(self.resource_type.clone()),
+            resource_id: Some(self.resource_id),
+            old_values: Some(self.old_values.clone()),
+            new_values: Some(self.new_values.clone()),
+            ip_address: Some(self.ip_address),
+            user_agent: Some(self.user_agent.clone()),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewAuditLog, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        columns.set("organization_id", &new.organization_id);
+        columns.set("action", &new.action);
+        columns.set("resource_type", &new.resource_type);
+        columns.set("resource_id", &new.resource_id);
+        columns.set("old_values", &new.old_values);
+        columns.set("new_values", &new.new_values);
+        columns.set("ip_address", &new.ip_address);
+        columns.set("user_agent", &new.user_agent);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a AuditLogPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.organization_id {
+            columns.set("organization_id", value);
+        }
+        if let Some(value) = &patch.action {
+            columns.set("action", value);
+        }
+        if let Some(value) = &patch.resource_type {
+            columns.set("resource_type", value);
+        }
+        if let Some(value) = &patch.resource_id {
+            columns.set("resource_id", value);
+        }
+        if let Some(value) = &patch.old_values {
+            columns.set("old_values", value);
+        }
+        if let Some(value) = &patch.new_values {
+            columns.set("new_values", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.organization_id; columns.push("organization_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.action; columns.push("action"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.resource_type; columns.push("resource_type"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.resource_id; columns.push("resource_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.old_values; columns.push("old_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.new_values; columns.push("new_values"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO audit_logs DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO audit_logs ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<AuditLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM audit_logs WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM audit_logs WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AuditLog>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.organization_id { params.push(value); sets.push(format!("organization_id = ${}", params.len())); }
-        if let Some(value) = &patch.action { params.push(value); sets.push(format!("action = ${}", params.len())); }
-        if let Some(value) = &patch.resource_type { params.push(value); sets.push(format!("resource_type = ${}", params.len())); }
-        if let Some(value) = &patch.resource_id { params.push(value); sets.push(format!("resource_id = ${}", params.len())); }
-        if let Some(value) = &patch.old_values { params.push(value); sets.push(format!("old_values = ${}", params.len())); }
-        if let Some(value) = &patch.new_values { params.push(value); sets.push(format!("new_values = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE audit_logs SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
-        let sql = format!("SELECT {} FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM audit_logs", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -5548,94 +6769,138 @@ impl Validate for ApiKeyPatch {
     }
 }
 
-impl ApiKey {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at";
+impl strata::Table for ApiKey {
+    const TABLE: &'static str = "api_keys";
+    const COLUMNS: &'static str = "id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewApiKey;
+    type Patch = ApiKeyPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(ApiKey {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            name: row.try_get("name")?,
-            key_hash: row.try_get("key_hash")?,
-            permissions: row.try_get("permissions")?,
-            expires_at: row.try_get("expires_at")?,
-            last_used_at: row.try_get("last_used_at")?,
-            created_at: row.try_get("created_at")?,
-            revoked_at: row.try_get("revoked_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            name: row.try_get(2)?,
+            key_hash: row.try_get(3)?,
+            permissions: row.try_get(4)?,
+            expires_at: row.try_get(5)?,
+            last_used_at: row.try_get(6)?,
+            created_at: row.try_get(7)?,
+            revoked_at: row.try_get(8)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewApiKey {
+        NewApiKey {
+            id: Some(self.id),
+            user_id: self.user_id,
+            name: self.name.clone(),
+            key_hash: self.key_hash.clone(),
+            permissions: self.permissions.clone(),
+            expires_at: self.expires_at,
+            last_used_at: self.last_used_at,
+            created_at: self.created_at,
+            revoked_at: self.revoked_at,
+        }
+    }
+
+    fn to_patch(&self) -> ApiKeyPatch {
+        ApiKeyPatch {
+            user_id: Some(self.user_id),
+            name: Some(self.name.clone()),
+            key_hash: Some(self.key_hash.clone()),
+            permissions: Some(self.permissions.clone()),
+            expires_at: Some(self.expires_at),
+            last_used_at: Some(self.last_used_at),
+            created_at: Some(self.created_at),
+            revoked_at: Some(self.revoked_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewApiKey, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        columns.set("name", &new.name);
+        columns.set("key_hash", &new.key_hash);
+        if let Some(value) = &new.permissions {
+            columns.set("permissions", value);
+        }
+        columns.set("expires_at", &new.expires_at);
+        columns.set("last_used_at", &new.last_used_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        columns.set("revoked_at", &new.revoked_at);
+    }
+
+    fn bind_patch<'a>(patch: &'a ApiKeyPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.name {
+            columns.set("name", value);
+        }
+        if let Some(value) = &patch.key_hash {
+            columns.set("key_hash", value);
+        }
+        if let Some(value) = &patch.permissions {
+            columns.set("permissions", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.last_used_at {
+            columns.set("last_used_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.revoked_at {
+            columns.set("revoked_at", value);
+        }
+    }
+}
+
+impl ApiKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.name; columns.push("name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.key_hash; columns.push("key_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.permissions { columns.push("permissions"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_used_at; columns.push("last_used_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.revoked_at; columns.push("revoked_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO api_keys DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO api_keys ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM api_keys WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.name { params.push(value); sets.push(format!("name = ${}", params.len())); }
-        if let Some(value) = &patch.key_hash { params.push(value); sets.push(format!("key_hash = ${}", params.len())); }
-        if let Some(value) = &patch.permissions { params.push(value); sets.push(format!("permissions = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_used_at { params.push(value); sets.push(format!("last_used_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.revoked_at { params.push(value); sets.push(format!("revoked_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE api_keys SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM api_keys", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(client: &mut impl postgres::GenericClient, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
-        let sql = format!("SELECT {} FROM api_keys WHERE key_hash = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[key_hash])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE key_hash = $1", &[key_hash])
     }
 }
 
@@ -5754,91 +7019,131 @@ impl Validate for SessionPatch {
     }
 }
 
-impl Session {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at";
+impl strata::Table for Session {
+    const TABLE: &'static str = "sessions";
+    const COLUMNS: &'static str = "id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewSession;
+    type Patch = SessionPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(Session {
-            id: row.try_get("id")?,
-            user_id: row.try_get("user_id")?,
-            token_hash: row.try_get("token_hash")?,
-            ip_address: row.try_get("ip_address")?,
-            user_agent: row.try_get("user_agent")?,
-            expires_at: row.try_get("expires_at")?,
-            created_at: row.try_get("created_at")?,
-            last_activity_at: row.try_get("last_activity_at")?,
+            id: row.try_get(0)?,
+            user_id: row.try_get(1)?,
+            token_hash: row.try_get(2)?,
+            ip_address: row.try_get(3)?,
+            user_agent: row.try_get(4)?,
+            expires_at: row.try_get(5)?,
+            created_at: row.try_get(6)?,
+            last_activity_at: row.try_get(7)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewSession {
+        NewSession {
+            id: Some(self.id),
+            user_id: self.user_id,
+            token_hash: self.token_hash.clone(),
+            ip_address: self.ip_address,
+            user_agent: self.user_agent.clone(),
+            expires_at: self.expires_at,
+            created_at: self.created_at,
+            last_activity_at: self.last_activity_at,
+        }
+    }
+
+    fn to_patch(&self) -> SessionPatch {
+        SessionPatch {
+            user_id: Some(self.user_id),
+            token_hash: Some(self.token_hash.clone()),
+            ip_address: Some(self.ip_address),
+            user_agent: Some(self.user_agent.clone()),
+            expires_at: Some(self.expires_at),
+            created_at: Some(self.created_at),
+            last_activity_at: Some(self.last_activity_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewSession, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("user_id", &new.user_id);
+        columns.set("token_hash", &new.token_hash);
+        columns.set("ip_address", &new.ip_address);
+        columns.set("user_agent", &new.user_agent);
+        columns.set("expires_at", &new.expires_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &new.last_activity_at {
+            columns.set("last_activity_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a SessionPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.user_id {
+            columns.set("user_id", value);
+        }
+        if let Some(value) = &patch.token_hash {
+            columns.set("token_hash", value);
+        }
+        if let Some(value) = &patch.ip_address {
+            columns.set("ip_address", value);
+        }
+        if let Some(value) = &patch.user_agent {
+            columns.set("user_agent", value);
+        }
+        if let Some(value) = &patch.expires_at {
+            columns.set("expires_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+        if let Some(value) = &patch.last_activity_at {
+            columns.set("last_activity_at", value);
+        }
+    }
+}
+
+impl Session {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewSession) -> Result<Session, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_id; columns.push("user_id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.token_hash; columns.push("token_hash"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.ip_address; columns.push("ip_address"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.user_agent; columns.push("user_agent"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.expires_at; columns.push("expires_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.last_activity_at { columns.push("last_activity_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO sessions DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO sessions ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewSession) -> Result<Session, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
-        let sql = format!("SELECT {} FROM sessions WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM sessions WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.user_id { params.push(value); sets.push(format!("user_id = ${}", params.len())); }
-        if let Some(value) = &patch.token_hash { params.push(value); sets.push(format!("token_hash = ${}", params.len())); }
-        if let Some(value) = &patch.ip_address { params.push(value); sets.push(format!("ip_address = ${}", params.len())); }
-        if let Some(value) = &patch.user_agent { params.push(value); sets.push(format!("user_agent = ${}", params.len())); }
-        if let Some(value) = &patch.expires_at { params.push(value); sets.push(format!("expires_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if let Some(value) = &patch.last_activity_at { params.push(value); sets.push(format!("last_activity_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE sessions SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(client: &mut impl postgres::GenericClient, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
-        let sql = format!("SELECT {} FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", Self::COLUMNS);
-        client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM sessions", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 
     /// The row with this `token_hash`, if any.
-    pub fn find_by_token_hash(client: &mut impl postgres::GenericClient, token_hash: &String) -> Result<Option<Session>, postgres::Error> {
-        let sql = format!("SELECT {} FROM sessions WHERE token_hash = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[token_hash])?.map(|r| Self::from_row(&r)).transpose()
+    pub fn find_by_token_hash(db: &mut impl strata::Conn, token_hash: &String) -> Result<Option<Session>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE token_hash = $1", &[token_hash])
     }
 }
 
@@ -5949,76 +7254,116 @@ impl Validate for DataRetentionPolicyPatch {
     }
 }
 
-impl DataRetentionPolicy {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "id, table_name, retention_days, archive_enabled, delete_enabled, last_run_at, created_at";
+impl strata::Table for DataRetentionPolicy {
+    const TABLE: &'static str = "data_retention_policies";
+    const COLUMNS: &'static str = "id, table_name, retention_days, archive_enabled, delete_enabled, last_run_at, created_at";
+    const KEY: &'static str = "id = $1";
+    type New = NewDataRetentionPolicy;
+    type Patch = DataRetentionPolicyPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(DataRetentionPolicy {
-            id: row.try_get("id")?,
-            table_name: row.try_get("table_name")?,
-            retention_days: row.try_get("retention_days")?,
-            archive_enabled: row.try_get("archive_enabled")?,
-            delete_enabled: row.try_get("delete_enabled")?,
-            last_run_at: row.try_get("last_run_at")?,
-            created_at: row.try_get("created_at")?,
+            id: row.try_get(0)?,
+            table_name: row.try_get(1)?,
+            retention_days: row.try_get(2)?,
+            archive_enabled: row.try_get(3)?,
+            delete_enabled: row.try_get(4)?,
+            last_run_at: row.try_get(5)?,
+            created_at: row.try_get(6)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewDataRetentionPolicy {
+        NewDataRetentionPolicy {
+            id: Some(self.id),
+            table_name: self.table_name.clone(),
+            retention_days: self.retention_days,
+            archive_enabled: self.archive_enabled,
+            delete_enabled: self.delete_enabled,
+            last_run_at: self.last_run_at,
+            created_at: self.created_at,
+        }
+    }
+
+    fn to_patch(&self) -> DataRetentionPolicyPatch {
+        DataRetentionPolicyPatch {
+            table_name: Some(self.table_name.clone()),
+            retention_days: Some(self.retention_days),
+            archive_enabled: Some(self.archive_enabled),
+            delete_enabled: Some(self.delete_enabled),
+            last_run_at: Some(self.last_run_at),
+            created_at: Some(self.created_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewDataRetentionPolicy, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("table_name", &new.table_name);
+        columns.set("retention_days", &new.retention_days);
+        if let Some(value) = &new.archive_enabled {
+            columns.set("archive_enabled", value);
+        }
+        if let Some(value) = &new.delete_enabled {
+            columns.set("delete_enabled", value);
+        }
+        columns.set("last_run_at", &new.last_run_at);
+        if let Some(value) = &new.created_at {
+            columns.set("created_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a DataRetentionPolicyPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.table_name {
+            columns.set("table_name", value);
+        }
+        if let Some(value) = &patch.retention_days {
+            columns.set("retention_days", value);
+        }
+        if let Some(value) = &patch.archive_enabled {
+            columns.set("archive_enabled", value);
+        }
+        if let Some(value) = &patch.delete_enabled {
+            columns.set("delete_enabled", value);
+        }
+        if let Some(value) = &patch.last_run_at {
+            columns.set("last_run_at", value);
+        }
+        if let Some(value) = &patch.created_at {
+            columns.set("created_at", value);
+        }
+    }
+}
+
+impl DataRetentionPolicy {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewDataRetentionPolicy) -> Result<DataRetentionPolicy, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        if let Some(value) = &new.id { columns.push("id"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.table_name; columns.push("table_name"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.retention_days; columns.push("retention_days"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.archive_enabled { columns.push("archive_enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.delete_enabled { columns.push("delete_enabled"); params.push(value); values.push(format!("${}", params.len())); }
-        { let value = &new.last_run_at; columns.push("last_run_at"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.created_at { columns.push("created_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO data_retention_policies DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO data_retention_policies ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewDataRetentionPolicy) -> Result<DataRetentionPolicy, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<Option<DataRetentionPolicy>, postgres::Error> {
-        let sql = format!("SELECT {} FROM data_retention_policies WHERE id = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[id])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM data_retention_policies WHERE id = $1", &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DataRetentionPolicy>, postgres::Error> {
+        strata::table::get(db, &[id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, id: &uuid::Uuid, patch: &DataRetentionPolicyPatch) -> Result<Option<DataRetentionPolicy>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![id];
-        if let Some(value) = &patch.table_name { params.push(value); sets.push(format!("table_name = ${}", params.len())); }
-        if let Some(value) = &patch.retention_days { params.push(value); sets.push(format!("retention_days = ${}", params.len())); }
-        if let Some(value) = &patch.archive_enabled { params.push(value); sets.push(format!("archive_enabled = ${}", params.len())); }
-        if let Some(value) = &patch.delete_enabled { params.push(value); sets.push(format!("delete_enabled = ${}", params.len())); }
-        if let Some(value) = &patch.last_run_at { params.push(value); sets.push(format!("last_run_at = ${}", params.len())); }
-        if let Some(value) = &patch.created_at { params.push(value); sets.push(format!("created_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, id)?);
-        }
-        let sql = format!("UPDATE data_retention_policies SET {} WHERE id = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DataRetentionPolicyPatch) -> Result<Option<DataRetentionPolicy>, strata::Error> {
+        strata::table::update(db, &[id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[id])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM data_retention_policies", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
@@ -6091,97 +7436,107 @@ impl Validate for SchemaMigrationPatch {
     }
 }
 
-impl SchemaMigration {
-    /// The columns, in declaration order, as the queries select them.
-    pub const COLUMNS: &'static str = "version, applied_at";
+impl strata::Table for SchemaMigration {
+    const TABLE: &'static str = "schema_migrations";
+    const COLUMNS: &'static str = "version, applied_at";
+    const KEY: &'static str = "version = $1";
+    type New = NewSchemaMigration;
+    type Patch = SchemaMigrationPatch;
 
-    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
         Ok(SchemaMigration {
-            version: row.try_get("version")?,
-            applied_at: row.try_get("applied_at")?,
+            version: row.try_get(0)?,
+            applied_at: row.try_get(1)?,
         })
     }
 
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.version]
+    }
+
+    fn to_new(&self) -> NewSchemaMigration {
+        NewSchemaMigration {
+            version: self.version.clone(),
+            applied_at: self.applied_at,
+        }
+    }
+
+    fn to_patch(&self) -> SchemaMigrationPatch {
+        SchemaMigrationPatch {
+            applied_at: Some(self.applied_at),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewSchemaMigration, columns: &mut strata::Columns<'a>) {
+        columns.set("version", &new.version);
+        if let Some(value) = &new.applied_at {
+            columns.set("applied_at", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a SchemaMigrationPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.applied_at {
+            columns.set("applied_at", value);
+        }
+    }
+}
+
+impl SchemaMigration {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(client: &mut impl postgres::GenericClient, new: &NewSchemaMigration) -> Result<SchemaMigration, strata::Error> {
-        new.validate()?;
-        let mut columns: Vec<&str> = Vec::new();
-        let mut values: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        { let value = &new.version; columns.push("version"); params.push(value); values.push(format!("${}", params.len())); }
-        if let Some(value) = &new.applied_at { columns.push("applied_at"); params.push(value); values.push(format!("${}", params.len())); }
-        let sql = if columns.is_empty() {
-            format!("INSERT INTO schema_migrations DEFAULT VALUES RETURNING {}", Self::COLUMNS)
-        } else {
-            format!("INSERT INTO schema_migrations ({}) VALUES ({}) RETURNING {}", columns.join(", "), values.join(", "), Self::COLUMNS)
-        };
-        let row = client.query_one(&sql, &params)?;
-        Ok(Self::from_row(&row)?)
+    pub fn insert(db: &mut impl strata::Conn, new: &NewSchemaMigration) -> Result<SchemaMigration, strata::Error> {
+        strata::table::insert(db, new)
     }
 
     /// The row with this primary key, if any.
-    pub fn get(client: &mut impl postgres::GenericClient, version: &String) -> Result<Option<SchemaMigration>, postgres::Error> {
-        let sql = format!("SELECT {} FROM schema_migrations WHERE version = $1", Self::COLUMNS);
-        client.query_opt(&sql, &[version])?.map(|r| Self::from_row(&r)).transpose()
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(client: &mut impl postgres::GenericClient, version: &String) -> Result<u64, postgres::Error> {
-        client.execute("DELETE FROM schema_migrations WHERE version = $1", &[version])
+    pub fn get(db: &mut impl strata::Conn, version: &String) -> Result<Option<SchemaMigration>, postgres::Error> {
+        strata::table::get(db, &[version])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(client: &mut impl postgres::GenericClient, version: &String, patch: &SchemaMigrationPatch) -> Result<Option<SchemaMigration>, strata::Error> {
-        patch.validate()?;
-        let mut sets: Vec<String> = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![version];
-        if let Some(value) = &patch.applied_at { params.push(value); sets.push(format!("applied_at = ${}", params.len())); }
-        if sets.is_empty() {
-            return Ok(Self::get(client, version)?);
-        }
-        let sql = format!("UPDATE schema_migrations SET {} WHERE version = $1 RETURNING {}", sets.join(", "), Self::COLUMNS);
-        Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)
+    pub fn update(db: &mut impl strata::Conn, version: &String, patch: &SchemaMigrationPatch) -> Result<Option<SchemaMigration>, strata::Error> {
+        strata::table::update(db, &[version], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, version: &String) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[version])
     }
 
     /// How many rows there are.
-    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {
-        Ok(client.query_one("SELECT count(*) FROM schema_migrations", &[])?.get(0))
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+        strata::table::count::<Self>(db)
     }
 }
 
 /// Every table of the schema, in declaration order.
 pub const TABLES: &[&str] = &["organizations", "users", "organization_members", "projects", "project_members", "agents", "agent_status_history", "agent_outputs", "agent_outputs_archive", "workflows", "workflow_executions", "tasks", "task_dependencies", "agent_messages", "message_queue", "github_repositories", "github_issues", "github_pull_requests", "test_suites", "test_results", "code_coverage", "audit_logs", "api_keys", "sessions", "data_retention_policies", "schema_migrations"];
 
-/// Reads every row of `table` through its row struct and returns each row's `Debug` text
-/// (sensitive columns redacted): for diagnostics and tests of the mappings.
-pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {
-    match table {
-        "organizations" => client.query(&format!("SELECT {} FROM organizations", Organization::COLUMNS), &[])?.iter().map(|r| Organization::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "users" => client.query(&format!("SELECT {} FROM users", User::COLUMNS), &[])?.iter().map(|r| User::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "organization_members" => client.query(&format!("SELECT {} FROM organization_members", OrganizationMember::COLUMNS), &[])?.iter().map(|r| OrganizationMember::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "projects" => client.query(&format!("SELECT {} FROM projects", Project::COLUMNS), &[])?.iter().map(|r| Project::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "project_members" => client.query(&format!("SELECT {} FROM project_members", ProjectMember::COLUMNS), &[])?.iter().map(|r| ProjectMember::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agents" => client.query(&format!("SELECT {} FROM agents", Agent::COLUMNS), &[])?.iter().map(|r| Agent::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_status_history" => client.query(&format!("SELECT {} FROM agent_status_history", AgentStatusHistory::COLUMNS), &[])?.iter().map(|r| AgentStatusHistory::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_outputs" => client.query(&format!("SELECT {} FROM agent_outputs", AgentOutput::COLUMNS), &[])?.iter().map(|r| AgentOutput::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_outputs_archive" => client.query(&format!("SELECT {} FROM agent_outputs_archive", AgentOutputsArchive::COLUMNS), &[])?.iter().map(|r| AgentOutputsArchive::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workflows" => client.query(&format!("SELECT {} FROM workflows", Workflow::COLUMNS), &[])?.iter().map(|r| Workflow::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "workflow_executions" => client.query(&format!("SELECT {} FROM workflow_executions", WorkflowExecution::COLUMNS), &[])?.iter().map(|r| WorkflowExecution::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "tasks" => client.query(&format!("SELECT {} FROM tasks", Task::COLUMNS), &[])?.iter().map(|r| Task::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "task_dependencies" => client.query(&format!("SELECT {} FROM task_dependencies", TaskDependency::COLUMNS), &[])?.iter().map(|r| TaskDependency::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "agent_messages" => client.query(&format!("SELECT {} FROM agent_messages", AgentMessage::COLUMNS), &[])?.iter().map(|r| AgentMessage::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "message_queue" => client.query(&format!("SELECT {} FROM message_queue", MessageQueue::COLUMNS), &[])?.iter().map(|r| MessageQueue::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "github_repositories" => client.query(&format!("SELECT {} FROM github_repositories", GithubRepository::COLUMNS), &[])?.iter().map(|r| GithubRepository::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "github_issues" => client.query(&format!("SELECT {} FROM github_issues", GithubIssue::COLUMNS), &[])?.iter().map(|r| GithubIssue::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "github_pull_requests" => client.query(&format!("SELECT {} FROM github_pull_requests", GithubPullRequest::COLUMNS), &[])?.iter().map(|r| GithubPullRequest::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "test_suites" => client.query(&format!("SELECT {} FROM test_suites", TestSuite::COLUMNS), &[])?.iter().map(|r| TestSuite::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "test_results" => client.query(&format!("SELECT {} FROM test_results", TestResult::COLUMNS), &[])?.iter().map(|r| TestResult::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "code_coverage" => client.query(&format!("SELECT {} FROM code_coverage", CodeCoverage::COLUMNS), &[])?.iter().map(|r| CodeCoverage::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "audit_logs" => client.query(&format!("SELECT {} FROM audit_logs", AuditLog::COLUMNS), &[])?.iter().map(|r| AuditLog::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "api_keys" => client.query(&format!("SELECT {} FROM api_keys", ApiKey::COLUMNS), &[])?.iter().map(|r| ApiKey::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "sessions" => client.query(&format!("SELECT {} FROM sessions", Session::COLUMNS), &[])?.iter().map(|r| Session::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "data_retention_policies" => client.query(&format!("SELECT {} FROM data_retention_policies", DataRetentionPolicy::COLUMNS), &[])?.iter().map(|r| DataRetentionPolicy::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        "schema_migrations" => client.query(&format!("SELECT {} FROM schema_migrations", SchemaMigration::COLUMNS), &[])?.iter().map(|r| SchemaMigration::from_row(r).map(|x| format!("{x:?}"))).collect(),
-        _ => Ok(Vec::new()),
-    }
+/// Visits every table's row type, in declaration order.
+pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<Organization>();
+    visitor.visit::<User>();
+    visitor.visit::<OrganizationMember>();
+    visitor.visit::<Project>();
+    visitor.visit::<ProjectMember>();
+    visitor.visit::<Agent>();
+    visitor.visit::<AgentStatusHistory>();
+    visitor.visit::<AgentOutput>();
+    visitor.visit::<AgentOutputsArchive>();
+    visitor.visit::<Workflow>();
+    visitor.visit::<WorkflowExecution>();
+    visitor.visit::<Task>();
+    visitor.visit::<TaskDependency>();
+    visitor.visit::<AgentMessage>();
+    visitor.visit::<MessageQueue>();
+    visitor.visit::<GithubRepository>();
+    visitor.visit::<GithubIssue>();
+    visitor.visit::<GithubPullRequest>();
+    visitor.visit::<TestSuite>();
+    visitor.visit::<TestResult>();
+    visitor.visit::<CodeCoverage>();
+    visitor.visit::<AuditLog>();
+    visitor.visit::<ApiKey>();
+    visitor.visit::<Session>();
+    visitor.visit::<DataRetentionPolicy>();
+    visitor.visit::<SchemaMigration>();
 }

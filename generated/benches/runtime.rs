@@ -9,9 +9,9 @@ use std::str::FromStr;
 use std::sync::LazyLock;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use strata::Validate;
 use strata::reexports::rust_decimal::Decimal;
 use strata::reexports::uuid::Uuid;
+use strata::{Table as _, Validate};
 use strata_generated::agentflow::*;
 use validator::Validate as _;
 

@@ -77,8 +77,14 @@ fn insert_get_delete_and_soft_delete() {
     assert_eq!(Agent::get(&mut c, &agent.id).unwrap(), Some(agent.clone()));
     assert!(Agent::soft_delete(&mut c, &agent.id).unwrap());
     assert!(!Agent::soft_delete(&mut c, &agent.id).unwrap(), "already deleted");
-    assert!(Agent::get(&mut c, &agent.id).unwrap().unwrap().deleted_at.is_some());
-    assert_eq!(Agent::delete(&mut c, &agent.id).unwrap(), 1);
+    assert_eq!(Agent::get(&mut c, &agent.id).unwrap(), None, "soft-deleted rows are hidden");
+    assert_eq!(Agent::count(&mut c).unwrap(), 0);
+    assert!(Agent::restore(&mut c, &agent.id).unwrap());
+    let restored = Agent::get(&mut c, &agent.id).unwrap().expect("restored");
+    assert_eq!((restored.deleted_at, restored.name.as_str()), (None, agent.name.as_str()));
+    assert!(restored.updated_at > agent.updated_at, "the on_update trigger ran");
+    assert!(Agent::soft_delete(&mut c, &agent.id).unwrap());
+    assert_eq!(Agent::delete(&mut c, &agent.id).unwrap(), 1, "delete reaches soft-deleted rows");
     assert_eq!(Agent::get(&mut c, &agent.id).unwrap(), None);
 }
 
@@ -170,4 +176,23 @@ fn update_find_list_and_count() {
     Agent::soft_delete(&mut c, &ids[4]).unwrap();
     assert_eq!(Agent::count(&mut c).unwrap(), 4);
     assert_eq!(Agent::list_by_workspace_id(&mut c, &ws, None, 10).unwrap().len(), 4);
+}
+
+#[test]
+fn statements_are_prepared_once_per_client_and_outlive_transactions() {
+    let (_db, client) = database();
+    let mut c = strata::Client::new(client);
+    let user = User::insert(&mut c, &new_user("cache@example.com")).unwrap();
+    let prepared = c.cached_statements();
+    assert_eq!(prepared, 1, "the insert");
+    for i in 0..3 {
+        // Prepared inside a transaction that rolls back, then reused outside it.
+        let mut tx = strata::Conn::transaction(&mut c).unwrap();
+        User::insert(&mut tx, &new_user(&format!("rolled-{i}@example.com"))).unwrap();
+        assert!(User::get(&mut tx, &user.id).unwrap().is_some());
+        drop(tx);
+        assert_eq!(User::get(&mut c, &user.id).unwrap().as_ref(), Some(&user));
+    }
+    assert_eq!(c.cached_statements(), prepared + 1, "insert and get, each prepared once");
+    assert_eq!(User::count(&mut c).unwrap(), 1, "the rolled-back inserts are gone");
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use postgres::Client;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table};
-use strata_codegen::render::sql::{ident, literal};
+use strata_codegen::render::sql::{ident, literal, sql_type};
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
@@ -84,13 +84,14 @@ pub fn insert_row(
     try_insert_row(client, schema, table, fixed).unwrap_or_else(|e| panic!("inserting into {}: {e:?}", table.name))
 }
 
-/// As `insert_row`, returning the error of the row's own INSERT.
-pub fn try_insert_row(
+/// The values of one valid row of `table` as SQL expressions, by column: `fixed` ones, then
+/// values for required columns. The rows its required foreign keys need are inserted first.
+fn row_values(
     client: &mut Client,
     schema: &Schema,
     table: &Table,
     fixed: &HashMap<String, String>,
-) -> Result<HashMap<String, Option<String>>, postgres::Error> {
+) -> Vec<(String, String)> {
     let mut values: Vec<(String, String)> = Vec::new();
     for fk in &table.foreign_keys {
         let required = fk.columns.iter().any(|c| !table.column(&c.name).unwrap().nullable);
@@ -129,6 +130,17 @@ pub fn try_insert_row(
             values.push((c.name.clone(), value(schema, table, &c.name)));
         }
     }
+    values
+}
+
+/// As `insert_row`, returning the error of the row's own INSERT.
+pub fn try_insert_row(
+    client: &mut Client,
+    schema: &Schema,
+    table: &Table,
+    fixed: &HashMap<String, String>,
+) -> Result<HashMap<String, Option<String>>, postgres::Error> {
+    let values = row_values(client, schema, table, fixed);
     let cols: Vec<_> = values.iter().map(|(c, _)| ident(c).into_owned()).collect();
     let vals: Vec<_> = values.iter().map(|(_, v)| v.clone()).collect();
     let returning: Vec<String> = table.columns.iter().map(|c| format!("{}::text", ident(&c.name))).collect();
@@ -145,6 +157,36 @@ pub fn try_insert_row(
     };
     let row = client.query_one(&sql, &[])?;
     Ok(table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect())
+}
+
+/// One valid row of `table` as a query that stores nothing: `SELECT <columns> FROM (<values>)`,
+/// every column as PostgreSQL would fill it (defaults evaluated, generated columns NULL), read
+/// through `columns` (a row struct's select list). Parents are inserted first.
+pub fn row_query(client: &mut Client, schema: &Schema, table: &Table, columns: &str) -> String {
+    let values = row_values(client, schema, table, &HashMap::new());
+    let exprs: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| {
+            let given = values.iter().find(|(n, _)| *n == c.name).map(|(_, v)| v.clone());
+            let expr = match (given, &c.default, &c.ty) {
+                (Some(v), _, _) => v,
+                (None, _, _) if c.generated.is_some() => "NULL".into(),
+                (None, Some(default), _) => default.sql.clone(),
+                (None, None, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)) => {
+                    format!("nextval(pg_get_serial_sequence({}, {}))", literal(&table.name), literal(&c.name))
+                }
+                (None, None, _) => "NULL".into(),
+            };
+            let ty = match c.ty {
+                ColumnType::Scalar(Scalar::Serial) => "integer".into(),
+                ColumnType::Scalar(Scalar::BigSerial) => "bigint".into(),
+                _ => sql_type(schema, &c.ty),
+            };
+            format!("({expr})::{ty} AS {}", ident(&c.name))
+        })
+        .collect();
+    format!("SELECT {columns} FROM (SELECT {}) AS row", exprs.join(", "))
 }
 
 /// The part of `schema` this server can hold: without each declared extension it does not have.

@@ -36,7 +36,7 @@ pub fn models(schema: &Schema) -> String {
     out
 }
 
-/// Every table's name, and a reader of any table by name: exercises every column's mapping.
+/// Every table's name, and a visit of every table's row type (code generic over tables).
 fn render_catalog(out: &mut String, schema: &Schema) {
     let names: Vec<String> = schema.tables.iter().map(|t| format!("{:?}", t.name)).collect();
     writeln!(
@@ -45,25 +45,12 @@ fn render_catalog(out: &mut String, schema: &Schema) {
         names.join(", ")
     )
     .unwrap();
-    writeln!(
-        out,
-        "\n/// Reads every row of `table` through its row struct and returns each row's `Debug` text\n\
-         /// (sensitive columns redacted): for diagnostics and tests of the mappings.\n\
-         pub fn debug_rows(client: &mut impl postgres::GenericClient, table: &str) -> Result<Vec<String>, postgres::Error> {{\n    \
-         match table {{"
-    )
-    .unwrap();
-    for t in &schema.tables {
-        let row = row_type(&t.name);
-        let select = format!("SELECT {{}} FROM {}", ident(&t.name));
-        writeln!(
-            out,
-            "        {:?} => client.query(&format!({select:?}, {row}::COLUMNS), &[])?.iter().map(|r| {row}::from_row(r).map(|x| format!(\"{{x:?}}\"))).collect(),",
-            t.name
-        )
+    writeln!(out, "\n/// Visits every table's row type, in declaration order.\npub fn visit_tables(visitor: &mut impl strata::Visit) {{")
         .unwrap();
+    for t in &schema.tables {
+        writeln!(out, "    visitor.visit::<{}>();", row_type(&t.name)).unwrap();
     }
-    writeln!(out, "        _ => Ok(Vec::new()),\n    }}\n}}").unwrap();
+    writeln!(out, "}}").unwrap();
 }
 
 fn render_enum(out: &mut String, e: &Enum) {
@@ -121,6 +108,14 @@ fn rust_scalar(s: &Scalar) -> String {
     }
 }
 
+/// Whether the column's Rust type is `Copy` (then it is copied, not cloned).
+fn is_copy(ty: &ColumnType) -> bool {
+    match ty {
+        ColumnType::Array(_) => false,
+        ColumnType::Scalar(s) => !matches!(rust_scalar(s).as_str(), "String" | "Vec<u8>" | "serde_json::Value"),
+    }
+}
+
 fn rust_type(ty: &ColumnType) -> String {
     match ty {
         ColumnType::Scalar(s) => rust_scalar(s),
@@ -151,6 +146,13 @@ fn select_list(t: &Table) -> String {
         })
         .collect();
     cols.join(", ")
+}
+
+/// `a = $1 AND b = $2`.
+fn condition(columns: &[&Column]) -> String {
+    let parts: Vec<String> =
+        columns.iter().enumerate().map(|(i, c)| format!("{} = ${}", ident(&c.name), i + 1)).collect();
+    parts.join(" AND ")
 }
 
 fn render_table(out: &mut String, schema: &Schema, t: &Table) {
@@ -366,102 +368,124 @@ fn render_queries(
     patched: &[&Column],
 ) {
     let table = ident(&t.name);
-    let select = select_list(t);
-    writeln!(out, "\nimpl {row} {{").unwrap();
-    writeln!(out, "    /// The columns, in declaration order, as the queries select them.\n    pub const COLUMNS: &'static str = {select:?};\n").unwrap();
-    writeln!(out, "    pub fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {{\n        Ok({row} {{")
+    let key: Vec<&Column> = t.primary_key.iter().flat_map(|pk| &pk.columns).filter_map(|k| t.column(&k.name)).collect();
+    let key_cond = condition(&key);
+    let soft_delete = t.soft_delete.as_ref().map(|sd| ident(&sd.name).into_owned());
+    let live = |prefix: &str| soft_delete.as_ref().map(|sd| format!(" {prefix} {sd} IS NULL")).unwrap_or_default();
+    writeln!(out, "\nimpl strata::Table for {row} {{").unwrap();
+    writeln!(out, "    const TABLE: &'static str = {:?};", table.as_ref()).unwrap();
+    writeln!(out, "    const COLUMNS: &'static str = {:?};", select_list(t)).unwrap();
+    writeln!(out, "    const KEY: &'static str = {key_cond:?};").unwrap();
+    if let Some(sd) = &soft_delete {
+        writeln!(out, "    const SOFT_DELETE: Option<&'static str> = Some({sd:?});").unwrap();
+    }
+    writeln!(out, "    type New = {new};\n    type Patch = {patch};\n").unwrap();
+    writeln!(out, "    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {{\n        Ok({row} {{")
         .unwrap();
-    for c in &t.columns {
-        writeln!(out, "            {}: row.try_get({:?})?,", field(&c.name), c.name).unwrap();
+    for (i, c) in t.columns.iter().enumerate() {
+        writeln!(out, "            {}: row.try_get({i})?,", field(&c.name)).unwrap();
     }
     writeln!(out, "        }})\n    }}\n").unwrap();
+    let key_fields: Vec<String> = key.iter().map(|c| format!("&self.{}", field(&c.name))).collect();
+    writeln!(
+        out,
+        "    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {{\n        vec![{}]\n    }}\n",
+        key_fields.join(", ")
+    )
+    .unwrap();
+    let copied = |c: &Column| {
+        let f = field(&c.name);
+        if is_copy(&c.ty) { format!("self.{f}") } else { format!("self.{f}.clone()") }
+    };
+    writeln!(out, "    fn to_new(&self) -> {new} {{\n        {new} {{").unwrap();
+    for c in inserted {
+        let value = copied(c);
+        let value = if has_default(c) && !c.nullable { format!("Some({value})") } else { value };
+        writeln!(out, "            {}: {value},", field(&c.name)).unwrap();
+    }
+    writeln!(out, "        }}\n    }}\n").unwrap();
+    writeln!(out, "    fn to_patch(&self) -> {patch} {{\n        {patch} {{").unwrap();
+    for c in patched {
+        writeln!(out, "            {}: Some({}),", field(&c.name), copied(c)).unwrap();
+    }
+    writeln!(out, "        }}\n    }}\n").unwrap();
+    let bind = |c: &Column, value: &str| {
+        if via_text(&c.ty) {
+            format!(
+                "columns.set_as({:?}, {:?}, {value})",
+                ident(&c.name).as_ref(),
+                format!("::text::{}", sql::sql_type(schema, &c.ty))
+            )
+        } else {
+            format!("columns.set({:?}, {value})", ident(&c.name).as_ref())
+        }
+    };
+    writeln!(out, "    fn bind_new<'a>(new: &'a {new}, columns: &mut strata::Columns<'a>) {{").unwrap();
+    for c in inserted {
+        let f = field(&c.name);
+        if has_default(c) {
+            writeln!(out, "        if let Some(value) = &new.{f} {{\n            {};\n        }}", bind(c, "value"))
+                .unwrap();
+        } else {
+            writeln!(out, "        {};", bind(c, &format!("&new.{f}"))).unwrap();
+        }
+    }
+    writeln!(out, "    }}\n").unwrap();
+    let name = if patched.is_empty() { "_patch" } else { "patch" };
+    let columns = if patched.is_empty() { "_columns" } else { "columns" };
+    writeln!(out, "    fn bind_patch<'a>({name}: &'a {patch}, {columns}: &mut strata::Columns<'a>) {{").unwrap();
+    for c in patched {
+        writeln!(
+            out,
+            "        if let Some(value) = &patch.{} {{\n            {};\n        }}",
+            field(&c.name),
+            bind(c, "value")
+        )
+        .unwrap();
+    }
+    writeln!(out, "    }}\n}}").unwrap();
 
-    // insert
+    writeln!(out, "\nimpl {row} {{").unwrap();
     writeln!(
         out,
         "    /// Inserts `new` (validated first) and returns the stored row.\n    \
-         pub fn insert(client: &mut impl postgres::GenericClient, new: &{new}) -> Result<{row}, strata::Error> {{\n        \
-         new.validate()?;\n        let mut columns: Vec<&str> = Vec::new();\n        let mut values: Vec<String> = Vec::new();\n        \
-         let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();"
+         pub fn insert(db: &mut impl strata::Conn, new: &{new}) -> Result<{row}, strata::Error> {{\n        \
+         strata::table::insert(db, new)\n    }}"
     )
     .unwrap();
-    for c in inserted {
-        let placeholder =
-            if via_text(&c.ty) { format!("::text::{}", sql::sql_type(schema, &c.ty)) } else { String::new() };
-        let push = format!(
-            "columns.push({:?}); params.push(value); values.push(format!(\"${{}}{placeholder}\", params.len()));",
-            ident(&c.name)
-        );
-        if has_default(c) {
-            writeln!(out, "        if let Some(value) = &new.{} {{ {push} }}", field(&c.name)).unwrap();
-        } else {
-            writeln!(out, "        {{ let value = &new.{}; {push} }}", field(&c.name)).unwrap();
-        }
-    }
-    let (default_values, with_values) = (
-        format!("INSERT INTO {table} DEFAULT VALUES RETURNING {{}}"),
-        format!("INSERT INTO {table} ({{}}) VALUES ({{}}) RETURNING {{}}"),
-    );
-    writeln!(
-        out,
-        "        let sql = if columns.is_empty() {{\n            format!({default_values:?}, Self::COLUMNS)\n        }} else {{\n            \
-         format!({with_values:?}, columns.join(\", \"), values.join(\", \"), Self::COLUMNS)\n        }};\n        \
-         let row = client.query_one(&sql, &params)?;\n        Ok(Self::from_row(&row)?)\n    }}"
-    )
-    .unwrap();
-
-    // get / delete by primary key
-    if let Some(pk) = &t.primary_key {
-        let cols: Vec<&Column> = pk.columns.iter().filter_map(|k| t.column(&k.name)).collect();
-        let args: Vec<String> = cols.iter().map(|c| format!("{}: &{}", field(&c.name), rust_type(&c.ty))).collect();
-        let params: Vec<String> = cols.iter().map(|c| field(&c.name)).collect();
-        let cond: Vec<String> =
-            cols.iter().enumerate().map(|(i, c)| format!("{} = ${}", ident(&c.name), i + 1)).collect();
-        let (args, params, cond) = (args.join(", "), params.join(", "), cond.join(" AND "));
-        let select = format!("SELECT {{}} FROM {table} WHERE {cond}");
+    if !key.is_empty() {
+        let args: Vec<String> = key.iter().map(|c| format!("{}: &{}", field(&c.name), rust_type(&c.ty))).collect();
+        let params: Vec<String> = key.iter().map(|c| field(&c.name)).collect();
+        let (args, params) = (args.join(", "), params.join(", "));
+        let hidden = if soft_delete.is_some() { " (and not soft-deleted)" } else { "" };
         writeln!(
             out,
-            "\n    /// The row with this primary key, if any.\n    \
-             pub fn get(client: &mut impl postgres::GenericClient, {args}) -> Result<Option<{row}>, postgres::Error> {{\n        \
-             let sql = format!({select:?}, Self::COLUMNS);\n        \
-             client.query_opt(&sql, &[{params}])?.map(|r| Self::from_row(&r)).transpose()\n    }}"
+            "\n    /// The row with this primary key, if any{hidden}.\n    \
+             pub fn get(db: &mut impl strata::Conn, {args}) -> Result<Option<{row}>, postgres::Error> {{\n        \
+             strata::table::get(db, &[{params}])\n    }}\n\n    \
+             /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.\n    \
+             pub fn update(db: &mut impl strata::Conn, {args}, patch: &{patch}) -> Result<Option<{row}>, strata::Error> {{\n        \
+             strata::table::update(db, &[{params}], patch)\n    }}\n\n    \
+             /// Deletes the row with this primary key; returns how many rows went (0 or 1).\n    \
+             pub fn delete(db: &mut impl strata::Conn, {args}) -> Result<u64, postgres::Error> {{\n        \
+             strata::table::delete::<Self>(db, &[{params}])\n    }}"
         )
         .unwrap();
-        writeln!(
-            out,
-            "\n    /// Deletes the row with this primary key; returns how many rows went (0 or 1).\n    \
-             pub fn delete(client: &mut impl postgres::GenericClient, {args}) -> Result<u64, postgres::Error> {{\n        \
-             client.execute({:?}, &[{params}])\n    }}",
-            format!("DELETE FROM {table} WHERE {cond}")
-        )
-        .unwrap();
-        // update from a patch
-        let mut sets = String::new();
-        for c in patched {
-            let cast =
-                if via_text(&c.ty) { format!("::text::{}", sql::sql_type(schema, &c.ty)) } else { String::new() };
+        if let Some(sd) = &t.soft_delete {
             writeln!(
-                sets,
-                "        if let Some(value) = &patch.{} {{ params.push(value); sets.push(format!(\"{} = ${{}}{cast}\", params.len())); }}",
-                field(&c.name),
-                ident(&c.name).replace('"', "\\\"")
+                out,
+                "\n    /// Marks the row deleted (`{0}` = now()); returns whether a live row was marked.\n    \
+                 pub fn soft_delete(db: &mut impl strata::Conn, {args}) -> Result<bool, postgres::Error> {{\n        \
+                 strata::table::mark_deleted::<Self>(db, &[{params}], true)\n    }}\n\n    \
+                 /// Makes a soft-deleted row live again (`{0}` = NULL); returns whether a row was restored.\n    \
+                 pub fn restore(db: &mut impl strata::Conn, {args}) -> Result<bool, postgres::Error> {{\n        \
+                 strata::table::mark_deleted::<Self>(db, &[{params}], false)\n    }}",
+                sd.name
             )
             .unwrap();
         }
-        let update = format!("UPDATE {table} SET {{}} WHERE {cond} RETURNING {{}}");
-        writeln!(
-            out,
-            "\n    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.\n    \
-             pub fn update(client: &mut impl postgres::GenericClient, {args}, patch: &{patch}) -> Result<Option<{row}>, strata::Error> {{\n        \
-             patch.validate()?;\n        let mut sets: Vec<String> = Vec::new();\n        let mut params: Vec<&(dyn ToSql + Sync)> = vec![{params}];\n\
-             {sets}        if sets.is_empty() {{\n            return Ok(Self::get(client, {params})?);\n        }}\n        \
-             let sql = format!({update:?}, sets.join(\", \"), Self::COLUMNS);\n        \
-             Ok(client.query_opt(&sql, &params)?.map(|r| Self::from_row(&r)).transpose()?)\n    }}"
-        )
-        .unwrap();
         // list by each single-column foreign key, in primary-key order, after a key (keyset pagination)
-        if let [key] = cols.as_slice() {
-            let live = t.soft_delete.as_ref().map(|sd| format!(" AND {} IS NULL", ident(&sd.name))).unwrap_or_default();
+        if let [key] = key.as_slice() {
             let mut seen = Vec::new();
             for fk in t.foreign_keys.iter().filter(|fk| fk.columns.len() == 1) {
                 let Some(fc) = t.column(&fk.columns[0].name) else { continue };
@@ -470,37 +494,27 @@ fn render_queries(
                 }
                 seen.push(fc.name.clone());
                 let list = format!(
-                    "SELECT {{}} FROM {table} WHERE {} = $1 AND ($2::{} IS NULL OR {} > $2){live} ORDER BY {} LIMIT $3",
+                    "SELECT {} FROM {table} WHERE {} = $1 AND ($2::{} IS NULL OR {} > $2){} ORDER BY {} LIMIT $3",
+                    select_list(t),
                     ident(&fc.name),
                     sql::sql_type(schema, &key.ty),
                     ident(&key.name),
+                    live("AND"),
                     ident(&key.name)
                 );
                 writeln!(
                     out,
                     "\n    /// Rows whose `{0}` is `value`{1}, in primary-key order after `after`, at most `limit`.\n    \
-                     pub fn list_by_{2}(client: &mut impl postgres::GenericClient, value: &{3}, after: Option<&{4}>, limit: i64) -> Result<Vec<{row}>, postgres::Error> {{\n        \
-                     let sql = format!({list:?}, Self::COLUMNS);\n        \
-                     client.query(&sql, &[value, &after, &limit])?.iter().map(Self::from_row).collect()\n    }}",
+                     pub fn list_by_{2}(db: &mut impl strata::Conn, value: &{3}, after: Option<&{4}>, limit: i64) -> Result<Vec<{row}>, postgres::Error> {{\n        \
+                     strata::table::all(db, {list:?}, &[value, &after, &limit])\n    }}",
                     fc.name,
-                    if live.is_empty() { "" } else { " (soft-deleted rows left out)" },
+                    if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
                     field(&fc.name).trim_start_matches("r#"),
                     rust_type(&fc.ty),
                     rust_type(&key.ty),
                 )
                 .unwrap();
             }
-        }
-        if let Some(sd) = &t.soft_delete {
-            writeln!(
-                out,
-                "\n    /// Marks the row deleted (`{0}` = now()); returns whether a live row was marked.\n    \
-                 pub fn soft_delete(client: &mut impl postgres::GenericClient, {args}) -> Result<bool, postgres::Error> {{\n        \
-                 Ok(client.execute({1:?}, &[{params}])? == 1)\n    }}",
-                sd.name,
-                format!("UPDATE {table} SET {} = now() WHERE {cond} AND {} IS NULL", ident(&sd.name), ident(&sd.name))
-            )
-            .unwrap();
         }
     }
     // the tenant helper of a table with the tenant shorthand
@@ -510,20 +524,18 @@ fn render_queries(
             out,
             "\n    /// The setting the `tenant_isolation` policy reads.\n    pub const TENANT_SETTING: &'static str = {:?};\n\n    \
              /// Runs `f` in a transaction scoped to `tenant`: the policy then shows and accepts only its rows.\n    \
-             pub fn in_tenant<T>(client: &mut postgres::Client, tenant: &{ty}, f: impl FnOnce(&mut postgres::Transaction<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {{\n        \
-             strata::with_setting(client, Self::TENANT_SETTING, &tenant.to_string(), f)\n    }}",
+             pub fn in_tenant<C: strata::Conn, T>(db: &mut C, tenant: &{ty}, f: impl FnOnce(&mut C::Tx<'_>) -> Result<T, strata::Error>) -> Result<T, strata::Error> {{\n        \
+             strata::with_setting(db, Self::TENANT_SETTING, &tenant.to_string(), f)\n    }}",
             rls.setting
         )
         .unwrap();
     }
     // count, and a finder for each unique key
-    let live = t.soft_delete.as_ref().map(|sd| format!(" WHERE {} IS NULL", ident(&sd.name))).unwrap_or_default();
     writeln!(
         out,
-        "\n    /// How many rows there are{}.\n    pub fn count(client: &mut impl postgres::GenericClient) -> Result<i64, postgres::Error> {{\n        \
-         Ok(client.query_one({:?}, &[])?.get(0))\n    }}",
-        if live.is_empty() { "" } else { " (soft-deleted rows left out)" },
-        format!("SELECT count(*) FROM {table}{live}")
+        "\n    /// How many rows there are{}.\n    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {{\n        \
+         strata::table::count::<Self>(db)\n    }}",
+        if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
     )
     .unwrap();
     let mut keys: Vec<Vec<&str>> =
@@ -549,17 +561,14 @@ fn render_queries(
         // NULL never equals NULL: a key with nullable columns is found by its non-null values only.
         let args: Vec<String> = cols.iter().map(|c| format!("{}: &{}", field(&c.name), rust_type(&c.ty))).collect();
         let params: Vec<String> = cols.iter().map(|c| field(&c.name)).collect();
-        let cond: Vec<String> =
-            cols.iter().enumerate().map(|(i, c)| format!("{} = ${}", ident(&c.name), i + 1)).collect();
         let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
-        let find = format!("SELECT {{}} FROM {table} WHERE {}", cond.join(" AND "));
+        let find = format!("SELECT {} FROM {table} WHERE {}{}", select_list(t), condition(&cols), live("AND"));
         writeln!(
             out,
-            "\n    /// The row with this `{}`, if any.\n    \
-             pub fn find_by_{}(client: &mut impl postgres::GenericClient, {}) -> Result<Option<{row}>, postgres::Error> {{\n        \
-             let sql = format!({find:?}, Self::COLUMNS);\n        \
-             client.query_opt(&sql, &[{}])?.map(|r| Self::from_row(&r)).transpose()\n    }}",
-            key.join(", "),
+            "\n    /// The row with this `{}, if any.\n    \
+             pub fn find_by_{}(db: &mut impl strata::Conn, {}) -> Result<Option<{row}>, postgres::Error> {{\n        \
+             strata::table::opt(db, {find:?}, &[{}])\n    }}",
+            key.join(", ") + if soft_delete.is_some() { "` (and not soft-deleted)" } else { "`" },
             name.join("_and_"),
             args.join(", "),
             params.join(", ")
