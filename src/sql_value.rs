@@ -26,11 +26,13 @@ pub trait ToValue {
 }
 
 impl<'a> Value<'a> {
+    #[inline]
     pub fn of<T: ToValue + ?Sized>(v: &'a T) -> Value<'a> {
         v.to_value()
     }
 
     /// A field that is `None` when the column takes its DEFAULT.
+    #[inline]
     pub fn or_default<T: ToValue>(v: &'a Option<T>) -> Value<'a> {
         v.as_ref().map_or(Value::Unknown, ToValue::to_value)
     }
@@ -39,10 +41,12 @@ impl<'a> Value<'a> {
         text.parse().map_or(Value::Unknown, Value::Num)
     }
 
+    #[inline]
     pub fn text(text: &'a str) -> Value<'a> {
         Value::Text(Cow::Borrowed(text))
     }
 
+    #[inline]
     fn order(&self, other: &Value<'_>) -> Option<Ordering> {
         match (self, other) {
             (Value::Num(a), Value::Num(b)) => a.partial_cmp(b),
@@ -54,6 +58,7 @@ impl<'a> Value<'a> {
     }
 
     /// `a op b` for `=`, `<>`, `<`, `<=`, `>`, `>=`; `None` when either side is NULL or unknown.
+    #[inline]
     pub fn compare(&self, op: &str, other: &Value<'_>) -> Option<bool> {
         let o = self.order(other)?;
         Some(match op {
@@ -81,6 +86,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    #[inline]
     pub fn is_null(&self) -> Option<bool> {
         match self {
             Value::Unknown => None,
@@ -88,6 +94,7 @@ impl<'a> Value<'a> {
         }
     }
 
+    #[inline]
     pub fn truth(&self) -> Option<bool> {
         match self {
             Value::Bool(b) => Some(*b),
@@ -97,6 +104,7 @@ impl<'a> Value<'a> {
 }
 
 /// Three-valued AND.
+#[inline]
 pub fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
         (Some(false), _) | (_, Some(false)) => Some(false),
@@ -106,6 +114,7 @@ pub fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
 }
 
 /// Three-valued OR.
+#[inline]
 pub fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
         (Some(true), _) | (_, Some(true)) => Some(true),

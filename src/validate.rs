@@ -20,18 +20,25 @@ impl Violations {
         self.0.is_empty()
     }
 
+    #[inline]
     pub fn push(&mut self, field: &'static str, rule: &'static str, message: String) {
         self.0.push(Violation { field, rule, message });
     }
 
     /// `Ok(())` when empty, so callers can use `?`.
+    #[inline]
     pub fn into_result(self) -> Result<(), Violations> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
     }
 
     /// At most `n` characters (`varchar(n)`, `char(n)`). As in PostgreSQL (and the SQL
     /// standard), excess characters that are all spaces are not an error: they are cut off.
+    #[inline]
     pub fn max_chars(&mut self, field: &'static str, value: &str, n: usize) {
+        // A character takes at least one byte: within n bytes is within n characters.
+        if value.len() <= n {
+            return;
+        }
         let len = value.chars().count();
         if len > n && !value.chars().skip(n).all(|c| c == ' ') {
             self.push(field, "max_length", format!("{field} is {len} characters long, at most {n} allowed"));
@@ -39,13 +46,19 @@ impl Violations {
     }
 
     /// At least `n` characters (`min_length`).
+    #[inline]
     pub fn min_chars(&mut self, field: &'static str, value: &str, n: usize) {
+        // A character takes at most four bytes.
+        if value.len() >= 4 * n {
+            return;
+        }
         let len = value.chars().count();
         if len < n {
             self.push(field, "min_length", format!("{field} is {len} characters long, at least {n} required"));
         }
     }
 
+    #[inline]
     pub fn pattern(&mut self, field: &'static str, value: &str, re: &regex::Regex) {
         if !re.is_match(value) {
             self.push(field, "pattern", format!("{field} does not match {}", re.as_str()));
@@ -53,6 +66,7 @@ impl Violations {
     }
 
     /// Inclusive bounds, compared exactly (decimal), as PostgreSQL compares numerics.
+    #[inline]
     pub fn range(
         &mut self,
         field: &'static str,
@@ -67,6 +81,7 @@ impl Violations {
 
     /// `numeric(p, s)`: PostgreSQL rounds to `s` decimals, then the value must stay below
     /// `limit` = 10^(p - s) in magnitude.
+    #[inline]
     pub fn numeric_digits(
         &mut self,
         field: &'static str,
@@ -81,6 +96,7 @@ impl Violations {
 
     /// The value PostgreSQL stores in `numeric(p, s)`: rounded half away from zero to `s`
     /// decimals. Rules compare this value, as the database's CHECK constraints do.
+    #[inline]
     pub fn stored(value: rust_decimal::Decimal, scale: u32) -> rust_decimal::Decimal {
         value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
