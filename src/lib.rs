@@ -81,3 +81,7 @@ pub mod testing;
 /// `schema!("schema/<system>")`: the generated models of a schema folder, in place.
 #[cfg(feature = "macros")]
 pub use strata_macros::schema;
+
+/// `#[derive(strata::Table)]`: a table described in Rust (the trait of the same name is what it implements).
+#[cfg(feature = "macros")]
+pub use strata_macros::Table;

@@ -114,3 +114,31 @@ fn help_for_every_command() {
         assert!(text(&run.stdout).contains("Usage: strata"), "{args:?}");
     }
 }
+
+#[test]
+fn a_schema_described_in_rust() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let generated = strata(&["generate", "--rust", "schema/shop.rs", "--out", out_dir]);
+    assert_eq!(generated.status.code(), Some(0), "{}", text(&generated.stderr));
+    let sql = fs::read_to_string(out.path().join("shop/schema.sql")).unwrap();
+    assert_eq!(sql, fs::read_to_string("generated/shop/schema.sql").unwrap(), "the committed SQL is current");
+    assert!(!out.path().join("shop/models.rs").exists(), "the derive makes the Rust");
+    let check = strata(&["check", "--rust", "schema/shop.rs", "--out", out_dir]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+
+    // An error points into the Rust file, and nothing is written.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("tags.rs");
+    fs::write(
+        &bad,
+        "#[derive(strata::Table)]\n#[strata(table = \"tags\")]\nstruct Tag {\n    #[strata(primary_key)]\n    id: i64,\n    #[strata(type = \"varchr(5)\")]\n    name: String,\n}\n",
+    )
+    .unwrap();
+    let failed = strata(&["generate", "--rust", bad.to_str().unwrap(), "--out", out_dir]);
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = text(&failed.stderr);
+    assert!(stderr.contains("unknown column type `varchr(5)`") && stderr.contains("tags.rs:6:21"), "{stderr}");
+    assert!(stderr.contains("6 │     #[strata(type = \"varchr(5)\")]"), "the Rust line is quoted: {stderr}");
+    assert!(!out.path().join("tags").exists());
+}

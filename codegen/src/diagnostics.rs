@@ -212,6 +212,12 @@ impl Diagnostic {
         error("E0001", format!("invalid TOML: {message}"), span).help("fix the TOML syntax at this position")
     }
 
+    /// A Rust schema source that is not valid Rust, or a `#[strata(...)]` attribute strata cannot read.
+    pub fn rust_source(message: &str, span: Span) -> Diagnostic {
+        error("E0045", format!("invalid Rust schema source: {message}"), span)
+            .help("tables are structs with #[derive(strata::Table)] and #[strata(key = value, ...)] attributes (docs/format.md)")
+    }
+
     pub fn unknown_key(key: &str, allowed: &[&str], span: Span) -> Diagnostic {
         error("E0002", format!("unknown key `{key}`"), span).suggest(key, allowed.iter().copied(), "the allowed keys")
     }

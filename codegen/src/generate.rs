@@ -4,6 +4,9 @@ use crate::model::Schema;
 use crate::plan;
 use crate::render::sql;
 
+/// The Rust models' file name (left out for a schema described in Rust: its derive makes them).
+pub const MODELS: &str = "models.rs";
+
 /// Every generated file of `schema`, in a fixed order, paths relative to its output folder.
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
     let steps = plan::create(schema);
@@ -19,7 +22,7 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
             sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
         ),
     ];
-    files.push(("models.rs".to_string(), crate::render::rust::models(schema)));
+    files.push((MODELS.to_string(), crate::render::rust::models(schema)));
     if !schema.jobs.is_empty() {
         files.push(("jobs.sql".to_string(), sql::jobs(schema)));
     }

@@ -46,3 +46,49 @@ pub fn models_tokens(schema: &crate::model::Schema, files: &[String]) -> Result<
         #models
     })
 }
+
+/// `#[derive(strata::Table)]`: the struct is a table described in Rust. Expands to what the
+/// models of a TOML schema hold for that table, the row struct aside (it is the input): its
+/// redacting `Debug`, `New<Row>` and `<Row>Patch` with `validate()`, and the queries. They are
+/// put in a hidden module (so its imports cannot clash with the caller's) and re-exported.
+pub fn derive_table(input: TokenStream) -> TokenStream {
+    syn::parse2::<syn::ItemStruct>(input)
+        .and_then(|item| expand_table(&item))
+        .unwrap_or_else(syn::Error::into_compile_error)
+}
+
+fn expand_table(item: &syn::ItemStruct) -> syn::Result<TokenStream> {
+    let (translation, table) = crate::source::rust::translate_struct(item, "derive")?;
+    let compiled = crate::compile_toml_str([("derive", translation.toml.as_str())]);
+    // Every error, each at the Rust tokens it is about.
+    let errors = compiled.diagnostics.0.iter().filter(|d| d.severity == crate::diagnostics::Severity::Error).map(|d| {
+        let span = d.span.map_or(translation.fallback, |s| translation.origin(s.start as usize));
+        let help = d.help.as_ref().map(|h| format!("\nhelp: {h}")).unwrap_or_default();
+        syn::Error::new(span, format!("error[{}]: {}{help}", d.code, d.message))
+    });
+    if let Some(error) = errors.reduce(|mut all, e| {
+        all.combine(e);
+        all
+    }) {
+        return Err(error);
+    }
+    let schema = compiled.schema.expect("a schema without errors");
+    let t = schema.table(&table).expect("the derived table");
+    let row = &item.ident;
+    let items: TokenStream = crate::render::rust::derived(&schema, t, &row.to_string())
+        .parse()
+        .map_err(|e| syn::Error::new(row.span(), format!("generated code does not parse: {e}")))?;
+    let module = quote::format_ident!("__strata_{}", row);
+    let (new, patch) = (quote::format_ident!("New{}", row), quote::format_ident!("{}Patch", row));
+    let vis = &item.vis;
+    Ok(quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        mod #module {
+            use super::*;
+            #items
+        }
+        #[allow(unused_imports)]
+        #vis use #module::{#new, #patch};
+    })
+}

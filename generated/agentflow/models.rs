@@ -346,27 +346,27 @@ impl User {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -375,8 +375,8 @@ impl User {
     }
 
     /// The row with this `email` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &String) -> Result<Option<User>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[email])
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[&email])
     }
 }
 
@@ -634,32 +634,32 @@ impl Workspace {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        strata::table::all(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -668,8 +668,8 @@ impl Workspace {
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[slug])
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
 
@@ -988,32 +988,32 @@ impl Project {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -1022,8 +1022,8 @@ impl Project {
     }
 
     /// The row with this `workspace_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND slug = $2 AND deleted_at IS NULL", &[workspace_id, slug])
+    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&workspace_id, &slug])
     }
 }
 
@@ -1420,37 +1420,37 @@ impl Agent {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -1459,13 +1459,13 @@ impl Agent {
     }
 
     /// The row with this `workspace_id, agent_code` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_agent_code(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, agent_code: &String) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND agent_code = $2 AND deleted_at IS NULL", &[workspace_id, agent_code])
+    pub fn find_by_workspace_id_and_agent_code(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, agent_code: &str) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND agent_code = $2 AND deleted_at IS NULL", &[&workspace_id, &agent_code])
     }
 
     /// The row with this `workspace_id, project_id, name` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_name(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &String) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3 AND deleted_at IS NULL", &[workspace_id, project_id, name])
+    pub fn find_by_workspace_id_and_project_id_and_name(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &str) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &name])
     }
 }
 
@@ -1745,27 +1745,27 @@ impl Session {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2022,32 +2022,32 @@ impl Event {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Event>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `author_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_author_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
-        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `session_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_session_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
-        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
-        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2259,22 +2259,22 @@ impl Kpi {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Kpi>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &KpiPatch) -> Result<Option<Kpi>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2284,7 +2284,7 @@ impl Kpi {
 
     /// The row with this `agent_id, recorded_at`, if any.
     pub fn find_by_agent_id_and_recorded_at(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND recorded_at = $2", &[agent_id, recorded_at])
+        strata::table::opt(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND recorded_at = $2", &[&agent_id, &recorded_at])
     }
 }
 
@@ -2658,37 +2658,37 @@ impl Task {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `assigned_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -2698,12 +2698,12 @@ impl Task {
 
     /// The row with this `project_id, github_issue_id` (and not soft-deleted), if any.
     pub fn find_by_project_id_and_github_issue_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_id = $2 AND deleted_at IS NULL", &[project_id, github_issue_id])
+        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_id = $2 AND deleted_at IS NULL", &[&project_id, &github_issue_id])
     }
 
     /// The row with this `project_id, github_issue_number` (and not soft-deleted), if any.
     pub fn find_by_project_id_and_github_issue_number(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_number = $2 AND deleted_at IS NULL", &[project_id, github_issue_number])
+        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_number = $2 AND deleted_at IS NULL", &[&project_id, &github_issue_number])
     }
 }
 
@@ -3156,52 +3156,52 @@ impl WikiEntry {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WikiEntry>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WikiEntryPatch) -> Result<Option<WikiEntry>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `proposed_by_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_proposed_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `parent_entry_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_parent_entry_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `approved_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_approved_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -3210,13 +3210,13 @@ impl WikiEntry {
     }
 
     /// The row with this `workspace_id, project_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &String) -> Result<Option<WikiEntry>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3 AND deleted_at IS NULL", &[workspace_id, project_id, slug])
+    pub fn find_by_workspace_id_and_project_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &str) -> Result<Option<WikiEntry>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &slug])
     }
 
     /// The row with this `workspace_id, project_id, title` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_title(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &String) -> Result<Option<WikiEntry>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3 AND deleted_at IS NULL", &[workspace_id, project_id, title])
+    pub fn find_by_workspace_id_and_project_id_and_title(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &str) -> Result<Option<WikiEntry>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &title])
     }
 }
 
@@ -3498,32 +3498,32 @@ impl AgentCredential {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentCredential>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentCredentialPatch) -> Result<Option<AgentCredential>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).

@@ -543,27 +543,27 @@ impl Tenant {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Tenant>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantPatch) -> Result<Option<Tenant>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -580,8 +580,8 @@ impl Tenant {
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Tenant>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at FROM tenants WHERE slug = $1 AND deleted_at IS NULL", &[slug])
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Tenant>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at FROM tenants WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
 
@@ -952,32 +952,32 @@ impl User {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -994,8 +994,8 @@ impl User {
     }
 
     /// The row with this `tenant_id, email` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_email(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, email: &String) -> Result<Option<User>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND email = $2 AND deleted_at IS NULL", &[tenant_id, email])
+    pub fn find_by_tenant_id_and_email(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, email: &str) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND email = $2 AND deleted_at IS NULL", &[&tenant_id, &email])
     }
 }
 
@@ -1510,32 +1510,32 @@ impl Agent {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -1552,8 +1552,8 @@ impl Agent {
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[tenant_id, slug])
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
     }
 }
 
@@ -1851,42 +1851,42 @@ impl Conversation {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Conversation>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ConversationPatch) -> Result<Option<Conversation>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2202,17 +2202,17 @@ impl Message {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Message>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &MessagePatch) -> Result<Option<Message>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2542,17 +2542,17 @@ impl ToolExecution {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ToolExecution>, postgres::Error> {
-        strata::table::get(db, &[id, started_at])
+        strata::table::get(db, &[&id, &started_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>, patch: &ToolExecutionPatch) -> Result<Option<ToolExecution>, strata::Error> {
-        strata::table::update(db, &[id, started_at], patch)
+        strata::table::update(db, &[&id, &started_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, started_at])
+        strata::table::delete::<Self>(db, &[&id, &started_at])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2874,27 +2874,27 @@ impl ApiKey {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2911,8 +2911,8 @@ impl ApiKey {
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE key_hash = $1", &[key_hash])
+    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE key_hash = $1", &[&key_hash])
     }
 }
 
@@ -3218,17 +3218,17 @@ impl AuditLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
-        strata::table::get(db, &[id, timestamp])
+        strata::table::get(db, &[&id, &timestamp])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[id, timestamp], patch)
+        strata::table::update(db, &[&id, &timestamp], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, timestamp])
+        strata::table::delete::<Self>(db, &[&id, &timestamp])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -3610,32 +3610,32 @@ impl Workflow {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -3652,8 +3652,8 @@ impl Workflow {
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Workflow>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[tenant_id, slug])
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Workflow>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
     }
 }
 
@@ -3990,32 +3990,32 @@ impl WorkflowExecution {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -4418,32 +4418,32 @@ impl Collection {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Collection>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CollectionPatch) -> Result<Option<Collection>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -4460,8 +4460,8 @@ impl Collection {
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &String) -> Result<Option<Collection>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[tenant_id, slug])
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Collection>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
     }
 }
 
@@ -4843,42 +4843,42 @@ impl Document {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Document>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DocumentPatch) -> Result<Option<Document>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `uploaded_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_uploaded_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -5164,32 +5164,32 @@ impl Chunk {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Chunk>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ChunkPatch) -> Result<Option<Chunk>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -5207,7 +5207,7 @@ impl Chunk {
 
     /// The row with this `document_id, chunk_index`, if any.
     pub fn find_by_document_id_and_chunk_index(db: &mut impl strata::Conn, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND chunk_index = $2", &[document_id, chunk_index])
+        strata::table::opt(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND chunk_index = $2", &[&document_id, &chunk_index])
     }
 }
 
@@ -5490,27 +5490,27 @@ impl RagQuery {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RagQuery>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RagQueryPatch) -> Result<Option<RagQuery>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -5950,22 +5950,22 @@ impl McpServer {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServer>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpServerPatch) -> Result<Option<McpServer>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -5974,8 +5974,8 @@ impl McpServer {
     }
 
     /// The row with this `slug`, if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<McpServer>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE slug = $1", &[slug])
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<McpServer>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE slug = $1", &[&slug])
     }
 }
 
@@ -6243,32 +6243,32 @@ impl McpServerConfig {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpServerConfigPatch) -> Result<Option<McpServerConfig>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -6286,7 +6286,7 @@ impl McpServerConfig {
 
     /// The row with this `tenant_id, mcp_server_id`, if any.
     pub fn find_by_tenant_id_and_mcp_server_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", &[tenant_id, mcp_server_id])
+        strata::table::opt(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", &[&tenant_id, &mcp_server_id])
     }
 }
 
@@ -6663,37 +6663,37 @@ impl McpToolExecution {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpToolExecution>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpToolExecutionPatch) -> Result<Option<McpToolExecution>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `conversation_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_conversation_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -6956,17 +6956,17 @@ impl UsageMetric {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageMetric>, postgres::Error> {
-        strata::table::get(db, &[id, period_start])
+        strata::table::get(db, &[&id, &period_start])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>, patch: &UsageMetricPatch) -> Result<Option<UsageMetric>, strata::Error> {
-        strata::table::update(db, &[id, period_start], patch)
+        strata::table::update(db, &[&id, &period_start], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, period_start])
+        strata::table::delete::<Self>(db, &[&id, &period_start])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -7272,17 +7272,17 @@ impl SubscriptionPlan {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<SubscriptionPlan>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SubscriptionPlanPatch) -> Result<Option<SubscriptionPlan>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// How many rows there are.
@@ -7292,7 +7292,7 @@ impl SubscriptionPlan {
 
     /// The row with this `plan_type`, if any.
     pub fn find_by_plan_type(db: &mut impl strata::Conn, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at FROM subscription_plans WHERE plan_type = $1", &[plan_type])
+        strata::table::opt(db, "SELECT id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at FROM subscription_plans WHERE plan_type = $1", &[&plan_type])
     }
 }
 
@@ -7580,27 +7580,27 @@ impl BillingRecord {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingRecord>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BillingRecordPatch) -> Result<Option<BillingRecord>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `subscription_plan_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_subscription_plan_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -7902,22 +7902,22 @@ impl TenantQuota {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantQuotaPatch) -> Result<Option<TenantQuota>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -7935,7 +7935,7 @@ impl TenantQuota {
 
     /// The row with this `tenant_id`, if any.
     pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1", &[tenant_id])
+        strata::table::opt(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1", &[&tenant_id])
     }
 }
 
@@ -8160,17 +8160,17 @@ impl Region {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Region>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RegionPatch) -> Result<Option<Region>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// How many rows there are.
@@ -8179,8 +8179,8 @@ impl Region {
     }
 
     /// The row with this `code`, if any.
-    pub fn find_by_code(db: &mut impl strata::Conn, code: &String) -> Result<Option<Region>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, code, name, provider, is_active, created_at, updated_at FROM regions WHERE code = $1", &[code])
+    pub fn find_by_code(db: &mut impl strata::Conn, code: &str) -> Result<Option<Region>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, code, name, provider, is_active, created_at, updated_at FROM regions WHERE code = $1", &[&code])
     }
 }
 
@@ -8364,27 +8364,27 @@ impl TenantRegion {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantRegionPatch) -> Result<Option<TenantRegion>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `region_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -8402,7 +8402,7 @@ impl TenantRegion {
 
     /// The row with this `tenant_id, region_id`, if any.
     pub fn find_by_tenant_id_and_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", &[tenant_id, region_id])
+        strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", &[&tenant_id, &region_id])
     }
 }
 
@@ -8637,32 +8637,32 @@ impl ReplicationStatus {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ReplicationStatusPatch) -> Result<Option<ReplicationStatus>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -8680,7 +8680,7 @@ impl ReplicationStatus {
 
     /// The row with this `tenant_id, source_region_id, target_region_id`, if any.
     pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", &[tenant_id, source_region_id, target_region_id])
+        strata::table::opt(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", &[&tenant_id, &source_region_id, &target_region_id])
     }
 }
 
@@ -8931,32 +8931,32 @@ impl CrossRegionSyncLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CrossRegionSyncLog>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CrossRegionSyncLogPatch) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// The setting the `tenant_isolation` policy reads.

@@ -645,27 +645,27 @@ impl Agent {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -674,8 +674,8 @@ impl Agent {
     }
 
     /// The row with this `name`, if any.
-    pub fn find_by_name(db: &mut impl strata::Conn, name: &String) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE name = $1", &[name])
+    pub fn find_by_name(db: &mut impl strata::Conn, name: &str) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE name = $1", &[&name])
     }
 }
 
@@ -1005,37 +1005,37 @@ impl AgentConfig {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentConfigPatch) -> Result<Option<AgentConfig>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1045,7 +1045,7 @@ impl AgentConfig {
 
     /// The row with this `project_id, agent_id`, if any.
     pub fn find_by_project_id_and_agent_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND agent_id = $2", &[project_id, agent_id])
+        strata::table::opt(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND agent_id = $2", &[&project_id, &agent_id])
     }
 }
 
@@ -1569,17 +1569,17 @@ impl AgentRun {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRun>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunPatch) -> Result<Option<AgentRun>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -1840,17 +1840,17 @@ impl AgentRunLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLog>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogPatch) -> Result<Option<AgentRunLog>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -2101,17 +2101,17 @@ impl AgentRunLogsArchive {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLogsArchive>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogsArchivePatch) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -2421,17 +2421,17 @@ impl AuditLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -2879,17 +2879,17 @@ impl UsageEvent {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageEvent>, postgres::Error> {
-        strata::table::get(db, &[id, event_time])
+        strata::table::get(db, &[&id, &event_time])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>, patch: &UsageEventPatch) -> Result<Option<UsageEvent>, strata::Error> {
-        strata::table::update(db, &[id, event_time], patch)
+        strata::table::update(db, &[&id, &event_time], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, event_time])
+        strata::table::delete::<Self>(db, &[&id, &event_time])
     }
 
     /// How many rows there are.
@@ -3234,27 +3234,27 @@ impl UsageSummary {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageSummary>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UsageSummaryPatch) -> Result<Option<UsageSummary>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3264,7 +3264,7 @@ impl UsageSummary {
 
     /// The row with this `workspace_id, project_id, period_start, period_type`, if any.
     pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", &[workspace_id, project_id, period_start, period_type])
+        strata::table::opt(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", &[&workspace_id, &project_id, &period_start, &period_type])
     }
 }
 
@@ -3544,22 +3544,22 @@ impl BillingAccount {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BillingAccountPatch) -> Result<Option<BillingAccount>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3569,7 +3569,7 @@ impl BillingAccount {
 
     /// The row with this `workspace_id`, if any.
     pub fn find_by_workspace_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1", &[workspace_id])
+        strata::table::opt(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1", &[&workspace_id])
     }
 }
 
@@ -3959,27 +3959,27 @@ impl Invoice {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `billing_account_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_billing_account_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3988,8 +3988,8 @@ impl Invoice {
     }
 
     /// The row with this `invoice_number`, if any.
-    pub fn find_by_invoice_number(db: &mut impl strata::Conn, invoice_number: &String) -> Result<Option<Invoice>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE invoice_number = $1", &[invoice_number])
+    pub fn find_by_invoice_number(db: &mut impl strata::Conn, invoice_number: &str) -> Result<Option<Invoice>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE invoice_number = $1", &[&invoice_number])
     }
 }
 
@@ -4336,32 +4336,32 @@ impl ProjectDocument {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectDocument>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectDocumentPatch) -> Result<Option<ProjectDocument>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4371,7 +4371,7 @@ impl ProjectDocument {
 
     /// The row with this `project_id, document_type, version`, if any.
     pub fn find_by_project_id_and_document_type_and_version(db: &mut impl strata::Conn, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", &[project_id, document_type, version])
+        strata::table::opt(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", &[&project_id, &document_type, &version])
     }
 }
 
@@ -4593,27 +4593,27 @@ impl DocumentRevision {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DocumentRevision>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DocumentRevisionPatch) -> Result<Option<DocumentRevision>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
-        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
-        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4902,27 +4902,27 @@ impl User {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4931,8 +4931,8 @@ impl User {
     }
 
     /// The row with this `email`, if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &String) -> Result<Option<User>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE email = $1", &[email])
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE email = $1", &[&email])
     }
 }
 
@@ -5129,23 +5129,23 @@ impl UserSession {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &String) -> Result<Option<UserSession>, postgres::Error> {
-        strata::table::get(db, &[id])
+    pub fn get(db: &mut impl strata::Conn, id: &str) -> Result<Option<UserSession>, postgres::Error> {
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &String, patch: &UserSessionPatch) -> Result<Option<UserSession>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+    pub fn update(db: &mut impl strata::Conn, id: &str, patch: &UserSessionPatch) -> Result<Option<UserSession>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &String) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+    pub fn delete(db: &mut impl strata::Conn, id: &str) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&String>, limit: i64) -> Result<Vec<UserSession>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&str>, limit: i64) -> Result<Vec<UserSession>, postgres::Error> {
+        strata::table::all(db, "SELECT id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -5411,22 +5411,22 @@ impl UserOauthAccount {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserOauthAccount>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserOauthAccountPatch) -> Result<Option<UserOauthAccount>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -5435,8 +5435,8 @@ impl UserOauthAccount {
     }
 
     /// The row with this `provider, provider_user_id`, if any.
-    pub fn find_by_provider_and_provider_user_id(db: &mut impl strata::Conn, provider: &String, provider_user_id: &String) -> Result<Option<UserOauthAccount>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", &[provider, provider_user_id])
+    pub fn find_by_provider_and_provider_user_id(db: &mut impl strata::Conn, provider: &str, provider_user_id: &str) -> Result<Option<UserOauthAccount>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", &[&provider, &provider_user_id])
     }
 }
 
@@ -5666,22 +5666,22 @@ impl UserPreference {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPreferencePatch) -> Result<Option<UserPreference>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -5691,7 +5691,7 @@ impl UserPreference {
 
     /// The row with this `user_id`, if any.
     pub fn find_by_user_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1", &[user_id])
+        strata::table::opt(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1", &[&user_id])
     }
 }
 
@@ -6119,42 +6119,42 @@ impl Workspace {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
-        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -6163,8 +6163,8 @@ impl Workspace {
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Workspace>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[slug])
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
 
@@ -6425,32 +6425,32 @@ impl WorkspaceMember {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspaceMemberPatch) -> Result<Option<WorkspaceMember>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6460,7 +6460,7 @@ impl WorkspaceMember {
 
     /// The row with this `workspace_id, user_id`, if any.
     pub fn find_by_workspace_id_and_user_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", &[workspace_id, user_id])
+        strata::table::opt(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", &[&workspace_id, &user_id])
     }
 }
 
@@ -6701,27 +6701,27 @@ impl WorkspaceInvitation {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspaceInvitationPatch) -> Result<Option<WorkspaceInvitation>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6730,13 +6730,13 @@ impl WorkspaceInvitation {
     }
 
     /// The row with this `token`, if any.
-    pub fn find_by_token(db: &mut impl strata::Conn, token: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE token = $1", &[token])
+    pub fn find_by_token(db: &mut impl strata::Conn, token: &str) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE token = $1", &[&token])
     }
 
     /// The row with this `workspace_id, email`, if any.
-    pub fn find_by_workspace_id_and_email(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, email: &String) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", &[workspace_id, email])
+    pub fn find_by_workspace_id_and_email(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, email: &str) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", &[&workspace_id, &email])
     }
 }
 
@@ -7097,32 +7097,32 @@ impl Project {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -7131,8 +7131,8 @@ impl Project {
     }
 
     /// The row with this `workspace_id, slug`, if any.
-    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND slug = $2", &[workspace_id, slug])
+    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND slug = $2", &[&workspace_id, &slug])
     }
 }
 
@@ -7383,32 +7383,32 @@ impl Board {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Board>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BoardPatch) -> Result<Option<Board>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -7725,22 +7725,22 @@ impl Lane {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Lane>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &LanePatch) -> Result<Option<Lane>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -7750,7 +7750,7 @@ impl Lane {
 
     /// The row with this `board_id, lane_number`, if any.
     pub fn find_by_board_id_and_lane_number(db: &mut impl strata::Conn, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND lane_number = $2", &[board_id, lane_number])
+        strata::table::opt(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND lane_number = $2", &[&board_id, &lane_number])
     }
 }
 
@@ -8259,52 +8259,52 @@ impl Card {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Card>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardPatch) -> Result<Option<Card>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `lane_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_lane_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `parent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_parent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `assignee_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_assignee_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `reporter_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_reporter_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -8494,32 +8494,32 @@ impl CardDependency {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardDependencyPatch) -> Result<Option<CardDependency>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `dependent_card_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_dependent_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
-        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `dependency_card_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_dependency_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
-        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
-        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -8529,7 +8529,7 @@ impl CardDependency {
 
     /// The row with this `dependent_card_id, dependency_card_id`, if any.
     pub fn find_by_dependent_card_id_and_dependency_card_id(db: &mut impl strata::Conn, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", &[dependent_card_id, dependency_card_id])
+        strata::table::opt(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", &[&dependent_card_id, &dependency_card_id])
     }
 }
 
@@ -8771,47 +8771,47 @@ impl CardComment {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardComment>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardCommentPatch) -> Result<Option<CardComment>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `card_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `parent_comment_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_parent_comment_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -9041,17 +9041,17 @@ impl CardActivity {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<CardActivity>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &CardActivityPatch) -> Result<Option<CardActivity>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.

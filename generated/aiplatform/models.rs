@@ -519,27 +519,27 @@ impl Integration {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Integration>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &IntegrationPatch) -> Result<Option<Integration>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -548,8 +548,8 @@ impl Integration {
     }
 
     /// The row with this `user_id, provider, provider_account_id`, if any.
-    pub fn find_by_user_id_and_provider_and_provider_account_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid, provider: &String, provider_account_id: &String) -> Result<Option<Integration>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", &[user_id, provider, provider_account_id])
+    pub fn find_by_user_id_and_provider_and_provider_account_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid, provider: &str, provider_account_id: &str) -> Result<Option<Integration>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", &[&user_id, &provider, &provider_account_id])
     }
 }
 
@@ -859,22 +859,22 @@ impl Webhook {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Webhook>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WebhookPatch) -> Result<Option<Webhook>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1132,17 +1132,17 @@ impl WebhookDelivery {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<WebhookDelivery>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &WebhookDeliveryPatch) -> Result<Option<WebhookDelivery>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -1624,27 +1624,27 @@ impl MarketplaceListing {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceListing>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceListingPatch) -> Result<Option<MarketplaceListing>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1843,37 +1843,37 @@ impl MarketplaceInstall {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceInstallPatch) -> Result<Option<MarketplaceInstall>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `installed_by_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_installed_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `cloned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_cloned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1883,7 +1883,7 @@ impl MarketplaceInstall {
 
     /// The row with this `listing_id, organization_id`, if any.
     pub fn find_by_listing_id_and_organization_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", &[listing_id, organization_id])
+        strata::table::opt(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", &[&listing_id, &organization_id])
     }
 }
 
@@ -2152,32 +2152,32 @@ impl MarketplaceReview {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceReviewPatch) -> Result<Option<MarketplaceReview>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
-        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2187,7 +2187,7 @@ impl MarketplaceReview {
 
     /// The row with this `listing_id, user_id`, if any.
     pub fn find_by_listing_id_and_user_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", &[listing_id, user_id])
+        strata::table::opt(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", &[&listing_id, &user_id])
     }
 }
 
@@ -2508,22 +2508,22 @@ impl Subscription {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Subscription>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SubscriptionPatch) -> Result<Option<Subscription>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2532,8 +2532,8 @@ impl Subscription {
     }
 
     /// The row with this `stripe_subscription_id`, if any.
-    pub fn find_by_stripe_subscription_id(db: &mut impl strata::Conn, stripe_subscription_id: &String) -> Result<Option<Subscription>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE stripe_subscription_id = $1", &[stripe_subscription_id])
+    pub fn find_by_stripe_subscription_id(db: &mut impl strata::Conn, stripe_subscription_id: &str) -> Result<Option<Subscription>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE stripe_subscription_id = $1", &[&stripe_subscription_id])
     }
 }
 
@@ -2867,22 +2867,22 @@ impl UsageRecord {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageRecord>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UsageRecordPatch) -> Result<Option<UsageRecord>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2892,7 +2892,7 @@ impl UsageRecord {
 
     /// The row with this `organization_id, period_start, period_end`, if any.
     pub fn find_by_organization_id_and_period_start_and_period_end(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", &[organization_id, period_start, period_end])
+        strata::table::opt(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", &[&organization_id, &period_start, &period_end])
     }
 }
 
@@ -3267,27 +3267,27 @@ impl Invoice {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `subscription_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_subscription_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3296,8 +3296,8 @@ impl Invoice {
     }
 
     /// The row with this `stripe_invoice_id`, if any.
-    pub fn find_by_stripe_invoice_id(db: &mut impl strata::Conn, stripe_invoice_id: &String) -> Result<Option<Invoice>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE stripe_invoice_id = $1", &[stripe_invoice_id])
+    pub fn find_by_stripe_invoice_id(db: &mut impl strata::Conn, stripe_invoice_id: &str) -> Result<Option<Invoice>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE stripe_invoice_id = $1", &[&stripe_invoice_id])
     }
 }
 
@@ -3581,22 +3581,22 @@ impl AgentMemory {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMemory>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentMemoryPatch) -> Result<Option<AgentMemory>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3820,27 +3820,27 @@ impl EvalSuite {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalSuite>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalSuitePatch) -> Result<Option<EvalSuite>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4060,22 +4060,22 @@ impl EvalTestCase {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalTestCase>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalTestCasePatch) -> Result<Option<EvalTestCase>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, postgres::Error> {
-        strata::table::all(db, "SELECT id, suite_id, name, description, input, expected_output, scoring_rubric, created_at FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, suite_id, name, description, input, expected_output, scoring_rubric, created_at FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4358,32 +4358,32 @@ impl EvalRun {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalRun>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalRunPatch) -> Result<Option<EvalRun>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
-        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
-        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_version_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
-        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4630,27 +4630,27 @@ impl EvalResult {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalResult>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalResultPatch) -> Result<Option<EvalResult>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `run_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_run_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
-        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `test_case_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_test_case_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
-        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4927,17 +4927,17 @@ impl AuditLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -5223,27 +5223,27 @@ impl Organization {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -5252,8 +5252,8 @@ impl Organization {
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Organization>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[slug])
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
 
@@ -5643,32 +5643,32 @@ impl User {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
-        strata::table::all(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -5929,22 +5929,22 @@ impl RefreshToken {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RefreshToken>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RefreshTokenPatch) -> Result<Option<RefreshToken>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6243,27 +6243,27 @@ impl ApiKey {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6723,47 +6723,47 @@ impl Agent {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `marketplace_listing_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_marketplace_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `current_version_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
     pub fn list_by_current_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -6772,8 +6772,8 @@ impl Agent {
     }
 
     /// The row with this `organization_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL", &[organization_id, slug])
+    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&organization_id, &slug])
     }
 }
 
@@ -7065,27 +7065,27 @@ impl AgentVersion {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentVersion>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentVersionPatch) -> Result<Option<AgentVersion>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -7094,8 +7094,8 @@ impl AgentVersion {
     }
 
     /// The row with this `agent_id, version`, if any.
-    pub fn find_by_agent_id_and_version(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, version: &String) -> Result<Option<AgentVersion>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND version = $2", &[agent_id, version])
+    pub fn find_by_agent_id_and_version(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, version: &str) -> Result<Option<AgentVersion>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND version = $2", &[&agent_id, &version])
     }
 }
 
@@ -7357,22 +7357,22 @@ impl AgentTool {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentTool>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentToolPatch) -> Result<Option<AgentTool>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -7802,17 +7802,17 @@ impl Execution {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Execution>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionPatch) -> Result<Option<Execution>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -8160,17 +8160,17 @@ impl ExecutionLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ExecutionLog>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionLogPatch) -> Result<Option<ExecutionLog>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.

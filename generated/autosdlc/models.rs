@@ -273,27 +273,27 @@ impl Organization {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -302,8 +302,8 @@ impl Organization {
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &String) -> Result<Option<Organization>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[slug])
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
 
@@ -640,27 +640,27 @@ impl User {
 
     /// The row with this primary key, if any (and not soft-deleted).
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
     pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], true)
+        strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
     pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
-        strata::table::mark_deleted::<Self>(db, &[id], false)
+        strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
@@ -669,13 +669,13 @@ impl User {
     }
 
     /// The row with this `email` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &String) -> Result<Option<User>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[email])
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[&email])
     }
 
     /// The row with this `github_id` (and not soft-deleted), if any.
-    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &String) -> Result<Option<User>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE github_id = $1 AND deleted_at IS NULL", &[github_id])
+    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<User>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE github_id = $1 AND deleted_at IS NULL", &[&github_id])
     }
 }
 
@@ -879,32 +879,32 @@ impl OrganizationMember {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationMemberPatch) -> Result<Option<OrganizationMember>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -914,7 +914,7 @@ impl OrganizationMember {
 
     /// The row with this `organization_id, user_id`, if any.
     pub fn find_by_organization_id_and_user_id(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND user_id = $2", &[organization_id, user_id])
+        strata::table::opt(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND user_id = $2", &[&organization_id, &user_id])
     }
 }
 
@@ -1230,27 +1230,27 @@ impl Project {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
-        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1259,8 +1259,8 @@ impl Project {
     }
 
     /// The row with this `organization_id, slug`, if any.
-    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &String) -> Result<Option<Project>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND slug = $2", &[organization_id, slug])
+    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND slug = $2", &[&organization_id, &slug])
     }
 }
 
@@ -1448,32 +1448,32 @@ impl ProjectMember {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectMemberPatch) -> Result<Option<ProjectMember>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `added_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_added_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1483,7 +1483,7 @@ impl ProjectMember {
 
     /// The row with this `project_id, user_id`, if any.
     pub fn find_by_project_id_and_user_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND user_id = $2", &[project_id, user_id])
+        strata::table::opt(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND user_id = $2", &[&project_id, &user_id])
     }
 }
 
@@ -1895,22 +1895,22 @@ impl Agent {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -1919,8 +1919,8 @@ impl Agent {
     }
 
     /// The row with this `instance_id`, if any.
-    pub fn find_by_instance_id(db: &mut impl strata::Conn, instance_id: &String) -> Result<Option<Agent>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE instance_id = $1", &[instance_id])
+    pub fn find_by_instance_id(db: &mut impl strata::Conn, instance_id: &str) -> Result<Option<Agent>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE instance_id = $1", &[&instance_id])
     }
 }
 
@@ -2109,22 +2109,22 @@ impl AgentStatusHistory {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentStatusHistory>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentStatusHistoryPatch) -> Result<Option<AgentStatusHistory>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, postgres::Error> {
-        strata::table::all(db, "SELECT id, agent_id, status, reason, metadata, created_at FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, agent_id, status, reason, metadata, created_at FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -2305,17 +2305,17 @@ impl AgentOutput {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -2490,17 +2490,17 @@ impl AgentOutputsArchive {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutputsArchive>, postgres::Error> {
-        strata::table::get(db, &[id, created_at])
+        strata::table::get(db, &[&id, &created_at])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputsArchivePatch) -> Result<Option<AgentOutputsArchive>, strata::Error> {
-        strata::table::update(db, &[id, created_at], patch)
+        strata::table::update(db, &[&id, &created_at], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id, created_at])
+        strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
@@ -2768,27 +2768,27 @@ impl Workflow {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3057,27 +3057,27 @@ impl WorkflowExecution {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `started_by` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_started_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
-        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3087,7 +3087,7 @@ impl WorkflowExecution {
 
     /// The row with this `workflow_id, execution_number`, if any.
     pub fn find_by_workflow_id_and_execution_number(db: &mut impl strata::Conn, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", &[workflow_id, execution_number])
+        strata::table::opt(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", &[&workflow_id, &execution_number])
     }
 }
 
@@ -3512,32 +3512,32 @@ impl Task {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `workflow_execution_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_workflow_execution_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `assigned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3700,27 +3700,27 @@ impl TaskDependency {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskDependencyPatch) -> Result<Option<TaskDependency>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
-        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `depends_on_task_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_depends_on_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
-        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -3730,7 +3730,7 @@ impl TaskDependency {
 
     /// The row with this `task_id, depends_on_task_id`, if any.
     pub fn find_by_task_id_and_depends_on_task_id(db: &mut impl strata::Conn, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", &[task_id, depends_on_task_id])
+        strata::table::opt(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", &[&task_id, &depends_on_task_id])
     }
 }
 
@@ -4093,27 +4093,27 @@ impl AgentMessage {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMessage>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentMessagePatch) -> Result<Option<AgentMessage>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `source_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_source_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
-        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `destination_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_destination_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
-        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4122,8 +4122,8 @@ impl AgentMessage {
     }
 
     /// The row with this `message_id`, if any.
-    pub fn find_by_message_id(db: &mut impl strata::Conn, message_id: &String) -> Result<Option<AgentMessage>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE message_id = $1", &[message_id])
+    pub fn find_by_message_id(db: &mut impl strata::Conn, message_id: &str) -> Result<Option<AgentMessage>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE message_id = $1", &[&message_id])
     }
 }
 
@@ -4327,22 +4327,22 @@ impl MessageQueue {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MessageQueue>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MessageQueuePatch) -> Result<Option<MessageQueue>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `message_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_message_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, postgres::Error> {
-        strata::table::all(db, "SELECT id, message_id, status, scheduled_for, attempts, last_error, created_at FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, message_id, status, scheduled_for, attempts, last_error, created_at FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4688,22 +4688,22 @@ impl GithubRepository {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubRepository>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubRepositoryPatch) -> Result<Option<GithubRepository>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -4712,8 +4712,8 @@ impl GithubRepository {
     }
 
     /// The row with this `github_id`, if any.
-    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &String) -> Result<Option<GithubRepository>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE github_id = $1", &[github_id])
+    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<GithubRepository>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE github_id = $1", &[&github_id])
     }
 }
 
@@ -5029,22 +5029,22 @@ impl GithubIssue {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubIssue>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubIssuePatch) -> Result<Option<GithubIssue>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, postgres::Error> {
-        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -5054,7 +5054,7 @@ impl GithubIssue {
 
     /// The row with this `repository_id, number`, if any.
     pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND number = $2", &[repository_id, number])
+        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND number = $2", &[&repository_id, &number])
     }
 }
 
@@ -5470,22 +5470,22 @@ impl GithubPullRequest {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubPullRequest>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubPullRequestPatch) -> Result<Option<GithubPullRequest>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, postgres::Error> {
-        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -5495,7 +5495,7 @@ impl GithubPullRequest {
 
     /// The row with this `repository_id, number`, if any.
     pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND number = $2", &[repository_id, number])
+        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND number = $2", &[&repository_id, &number])
     }
 }
 
@@ -5780,27 +5780,27 @@ impl TestSuite {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestSuite>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TestSuitePatch) -> Result<Option<TestSuite>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6027,22 +6027,22 @@ impl TestResult {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestResult>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TestResultPatch) -> Result<Option<TestResult>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, postgres::Error> {
-        strata::table::all(db, "SELECT id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6322,27 +6322,27 @@ impl CodeCoverage {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CodeCoverage>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CodeCoveragePatch) -> Result<Option<CodeCoverage>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
-        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6611,27 +6611,27 @@ impl AuditLog {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AuditLog>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6875,22 +6875,22 @@ impl ApiKey {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -6899,8 +6899,8 @@ impl ApiKey {
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &String) -> Result<Option<ApiKey>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE key_hash = $1", &[key_hash])
+    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE key_hash = $1", &[&key_hash])
     }
 }
 
@@ -7118,22 +7118,22 @@ impl Session {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
     pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
-        strata::table::all(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[value, &after, &limit])
+        strata::table::all(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
@@ -7142,8 +7142,8 @@ impl Session {
     }
 
     /// The row with this `token_hash`, if any.
-    pub fn find_by_token_hash(db: &mut impl strata::Conn, token_hash: &String) -> Result<Option<Session>, postgres::Error> {
-        strata::table::opt(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE token_hash = $1", &[token_hash])
+    pub fn find_by_token_hash(db: &mut impl strata::Conn, token_hash: &str) -> Result<Option<Session>, postgres::Error> {
+        strata::table::opt(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE token_hash = $1", &[&token_hash])
     }
 }
 
@@ -7348,17 +7348,17 @@ impl DataRetentionPolicy {
 
     /// The row with this primary key, if any.
     pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DataRetentionPolicy>, postgres::Error> {
-        strata::table::get(db, &[id])
+        strata::table::get(db, &[&id])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DataRetentionPolicyPatch) -> Result<Option<DataRetentionPolicy>, strata::Error> {
-        strata::table::update(db, &[id], patch)
+        strata::table::update(db, &[&id], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
     pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[id])
+        strata::table::delete::<Self>(db, &[&id])
     }
 
     /// How many rows there are.
@@ -7488,18 +7488,18 @@ impl SchemaMigration {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, version: &String) -> Result<Option<SchemaMigration>, postgres::Error> {
-        strata::table::get(db, &[version])
+    pub fn get(db: &mut impl strata::Conn, version: &str) -> Result<Option<SchemaMigration>, postgres::Error> {
+        strata::table::get(db, &[&version])
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, version: &String, patch: &SchemaMigrationPatch) -> Result<Option<SchemaMigration>, strata::Error> {
-        strata::table::update(db, &[version], patch)
+    pub fn update(db: &mut impl strata::Conn, version: &str, patch: &SchemaMigrationPatch) -> Result<Option<SchemaMigration>, strata::Error> {
+        strata::table::update(db, &[&version], patch)
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, version: &String) -> Result<u64, postgres::Error> {
-        strata::table::delete::<Self>(db, &[version])
+    pub fn delete(db: &mut impl strata::Conn, version: &str) -> Result<u64, postgres::Error> {
+        strata::table::delete::<Self>(db, &[&version])
     }
 
     /// How many rows there are.

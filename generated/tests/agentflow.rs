@@ -165,9 +165,9 @@ fn update_find_list_and_count() {
     assert!(matches!(Agent::update(&mut c, &ids[0], &bad), Err(Error::Invalid(_))));
 
     // Finders for unique keys, keyset pages by foreign key, counts without soft-deleted rows.
-    let found = Agent::find_by_workspace_id_and_agent_code(&mut c, &ws, &"agent-3".to_string()).unwrap().unwrap();
+    let found = Agent::find_by_workspace_id_and_agent_code(&mut c, &ws, "agent-3").unwrap().unwrap();
     assert_eq!(found.agent_code, "agent-3");
-    assert_eq!(User::find_by_email(&mut c, &"kim@example.com".to_string()).unwrap().map(|u| u.id), Some(user.id));
+    assert_eq!(User::find_by_email(&mut c, "kim@example.com").unwrap().map(|u| u.id), Some(user.id));
     let first = Agent::list_by_workspace_id(&mut c, &ws, None, 2).unwrap();
     let rest = Agent::list_by_workspace_id(&mut c, &ws, Some(&first[1].id), 10).unwrap();
     let paged: Vec<Uuid> = first.iter().chain(&rest).map(|a| a.id).collect();

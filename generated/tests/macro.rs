@@ -53,3 +53,29 @@ fn a_schema_error_is_a_compile_error_with_its_position() {
     assert!(out.contains("compile_error"), "{out}");
     assert!(out.contains("s.toml:5:5") && out.contains("unknown column type `integr`"), "{out}");
 }
+
+/// `#[derive(strata::Table)]` on each struct of the Rust-described shop schema expands to the
+/// same items `strata generate` renders for that table from the whole file (the row struct aside).
+#[test]
+fn the_derive_generates_what_the_models_hold() {
+    let text = std::fs::read_to_string("../schema/shop.rs").unwrap();
+    let whole = strata_codegen::compile_rust("shop", "schema/shop.rs", &text).schema.unwrap();
+    let models = TokenStream::from_str(&strata_codegen::render::rust::models(&whole)).unwrap().to_string();
+    let file = syn::parse_file(&text).unwrap();
+    let mut derived = 0;
+    for item in &file.items {
+        let syn::Item::Struct(s) = item else { continue };
+        let expanded = strata_codegen::macros::derive_table(quote::quote!(#s)).to_string();
+        assert!(!expanded.contains("compile_error"), "{expanded}");
+        let table = whole.tables.iter().find(|t| s.ident == strata_codegen::render::rust::row_type(&t.name)).unwrap();
+        let items =
+            TokenStream::from_str(&strata_codegen::render::rust::derived(&whole, table, &s.ident.to_string())).unwrap();
+        // The items after the imports: from the Debug impl on.
+        let items = items.to_string();
+        let body = &items[items.find("impl std :: fmt :: Debug").unwrap()..];
+        assert!(expanded.contains(body), "{}: the derive differs from the whole-file rendering", s.ident);
+        assert!(models.contains(body), "{}: the models differ", s.ident);
+        derived += 1;
+    }
+    assert_eq!(derived, 2);
+}

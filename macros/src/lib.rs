@@ -1,5 +1,5 @@
-//! `schema!("schema/agentflow")`: the models of a schema folder, expanded in place.
-//! A thin wrapper: the work is `strata_codegen::macros::schema_inner`.
+//! strata's proc-macros. Thin wrappers: the work is in `strata_codegen::macros`, testable
+//! without a compiler plugin.
 
 use proc_macro::TokenStream;
 
@@ -9,4 +9,12 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn schema(input: TokenStream) -> TokenStream {
     strata_codegen::macros::schema_inner(input.into()).into()
+}
+
+/// A table described in Rust: the struct is the row, `#[strata(...)]` attributes carry what the
+/// TOML format says (docs/format.md). Generates the insert and patch structs with `validate()`,
+/// a redacting `Debug`, and the queries; schema errors are compile errors at the attribute.
+#[proc_macro_derive(Table, attributes(strata))]
+pub fn derive_table(input: TokenStream) -> TokenStream {
+    strata_codegen::macros::derive_table(input.into()).into()
 }

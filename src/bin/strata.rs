@@ -36,6 +36,11 @@ struct Options {
     /// Only this schema (the name of its folder).
     #[arg(long, value_name = "NAME")]
     schema: Option<String>,
+    /// A schema described in Rust (`#[derive(strata::Table)]` structs, `union_type!`s), named
+    /// after the file, instead of the schema folders. Its Rust comes from the derive, so only SQL
+    /// and migrations are written. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    rust: Vec<PathBuf>,
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -72,33 +77,33 @@ fn main() -> ExitCode {
 }
 
 fn run(opts: &Options, write: bool) -> Result<(), Failure> {
-    let folders = schema_folders(opts)?;
     let mut compiled = Vec::new();
     let mut json = Vec::new();
     let mut errors = false;
-    for dir in &folders {
-        let c = io::compile_folder(dir).map_err(|e| Failure::Usage(e.to_string()))?;
+    for (name, c, rust) in compile_all(opts)? {
         errors |= c.diagnostics.has_errors();
         match opts.format {
             Format::Human => eprint!("{}", c.diagnostics.render(&c.sources)),
             Format::Json => json.extend(c.diagnostics.to_json(&c.sources).as_array().cloned().unwrap_or_default()),
         }
-        compiled.push((dir, c));
+        compiled.push((name, c, rust));
     }
     if opts.format == Format::Json {
         println!("{}", serde_json::Value::Array(json));
     }
     if errors {
-        let n: usize = compiled.iter().map(|(_, c)| c.diagnostics.errors()).sum();
+        let n: usize = compiled.iter().map(|(_, c, _)| c.diagnostics.errors()).sum();
         eprintln!("error: {n} schema error(s); nothing was written");
         return Err(Failure::Schema);
     }
     let mut stale = false;
-    for (dir, c) in &compiled {
+    for (name, c, rust) in &compiled {
         let Compiled { schema: Some(schema), .. } = c else { continue };
-        let name = dir.file_name().unwrap_or_default();
         let out = opts.out.join(name);
-        let files = generate::files(schema);
+        let mut files = generate::files(schema);
+        if *rust {
+            files.retain(|(f, _)| f != generate::MODELS);
+        }
         if write {
             io::write_folder(&out, &files).map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
             eprintln!("wrote {} ({} files)", out.display(), files.len());
@@ -111,6 +116,25 @@ fn run(opts: &Options, write: bool) -> Result<(), Failure> {
         return Err(Failure::Schema);
     }
     Ok(())
+}
+
+/// Every schema the options name, compiled: (name, result, whether it was described in Rust).
+fn compile_all(opts: &Options) -> Result<Vec<(String, Compiled, bool)>, Failure> {
+    if !opts.rust.is_empty() {
+        let mut all = Vec::new();
+        for path in &opts.rust {
+            let text = fs::read_to_string(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            all.push((name.clone(), strata_codegen::compile_rust(&name, &path.display().to_string(), &text), true));
+        }
+        return Ok(all);
+    }
+    let mut all = Vec::new();
+    for dir in schema_folders(opts)? {
+        let c = io::compile_folder(&dir).map_err(|e| Failure::Usage(e.to_string()))?;
+        all.push((dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), c, false));
+    }
+    Ok(all)
 }
 
 fn schema_folders(opts: &Options) -> Result<Vec<PathBuf>, Failure> {

@@ -1,3 +1,4 @@
 //! Sources: each turns one kind of schema description into the `Schema` model.
 
+pub mod rust;
 pub mod toml;

@@ -1,0 +1,95 @@
+//! A schema described in Rust (`schema/shop.rs`): its SQL comes from `strata generate --rust`
+//! (generated/shop/), its Rust from `#[derive(strata::Table)]`; both run together against a live
+//! PostgreSQL here.
+
+#[path = "../../schema/shop.rs"]
+mod shop;
+
+use std::str::FromStr;
+
+use shop::*;
+use strata::reexports::rust_decimal::Decimal;
+use strata::testing::TestDb;
+use strata::{Error, Table as _, Validate};
+
+fn new_customer(email: &str) -> NewCustomer {
+    NewCustomer {
+        id: None,
+        email: email.into(),
+        name: "Ada".into(),
+        password_hash: "$argon2id$secret".into(),
+        created_at: None,
+        deleted_at: None,
+    }
+}
+
+fn new_order(customer_id: strata::reexports::uuid::Uuid, number: &str, total: &str) -> NewOrder {
+    NewOrder {
+        id: None,
+        customer_id,
+        number: number.into(),
+        status: Some(OrderStatus::Paid),
+        total: Some(Decimal::from_str(total).unwrap()),
+        note: None,
+        placed_at: None,
+    }
+}
+
+#[test]
+fn derived_tables_run_against_the_sql_generated_from_the_same_file() {
+    let db = TestDb::new();
+    let mut client = db.client();
+    client.batch_execute(include_str!("../shop/schema.sql")).unwrap();
+    let mut c = strata::Client::new(client);
+
+    let ada = Customer::insert(&mut c, &new_customer("ada@example.com")).unwrap();
+    assert_eq!(Customer::find_by_email(&mut c, "ada@example.com").unwrap().as_ref(), Some(&ada));
+    assert!(format!("{ada:?}").contains("password_hash: [redacted]"), "{ada:?}");
+    assert!(!format!("{ada:?}").contains("secret"));
+
+    let order = Order::insert(&mut c, &new_order(ada.id, "ORD-000001", "19.99")).unwrap();
+    assert_eq!(order.status, OrderStatus::Paid);
+    assert_eq!(Order::list_by_customer_id(&mut c, &ada.id, None, 10).unwrap(), vec![order.clone()]);
+    let shipped = OrderPatch {
+        status: Some(OrderStatus::Shipped),
+        note: Some(Some("left at the door".into())),
+        ..Default::default()
+    };
+    let updated = Order::update(&mut c, &order.id, &shipped).unwrap().unwrap();
+    assert_eq!((updated.status, updated.note.as_deref()), (OrderStatus::Shipped, Some("left at the door")));
+    assert_eq!(Order::count(&mut c).unwrap(), 1);
+
+    // Every rule of the Rust description, checked before anything is sent.
+    let mut bad = new_order(ada.id, "ORD-1", "-1");
+    bad.status = Some(OrderStatus::Paid);
+    let rules: Vec<(&str, &str)> = bad.validate().unwrap_err().0.iter().map(|v| (v.field, v.rule)).collect();
+    assert_eq!(rules, [("number", "pattern"), ("total", "range"), ("orders_paid_has_total", "check")]);
+    assert!(matches!(Order::insert(&mut c, &bad), Err(Error::Invalid(_))));
+    let mut nameless = new_customer("not an address");
+    nameless.name = String::new();
+    let rules: Vec<&str> = nameless.validate().unwrap_err().0.iter().map(|v| v.rule).collect();
+    assert_eq!(rules, ["email", "min_length"]);
+
+    // The database agrees on the rules it enforces: each broken rule alone is rejected there too.
+    for (number, total, status) in [
+        ("ORD-1", "5", OrderStatus::Paid),
+        ("ORD-000002", "-1", OrderStatus::Paid),
+        ("ORD-000003", "0", OrderStatus::Paid),
+    ] {
+        let mut o = new_order(ada.id, number, total);
+        o.status = Some(status);
+        assert!(o.validate().is_err());
+        let mut tx = strata::Conn::transaction(&mut c).unwrap();
+        let sql = "INSERT INTO orders (customer_id, number, total, status) VALUES ($1, $2, $3, $4)";
+        let err = tx.execute(sql, &[&o.customer_id, &o.number, &o.total, &o.status]).unwrap_err();
+        assert!(err.as_db_error().is_some_and(|e| e.code().code() == "23514"), "{number}: {err}");
+    }
+
+    // Soft delete hides the customer; deleting cascades to the orders.
+    assert!(Customer::soft_delete(&mut c, &ada.id).unwrap());
+    assert_eq!(Customer::get(&mut c, &ada.id).unwrap(), None);
+    assert!(Customer::restore(&mut c, &ada.id).unwrap());
+    assert_eq!(Customer::delete(&mut c, &ada.id).unwrap(), 1);
+    assert_eq!(Order::count(&mut c).unwrap(), 0);
+    assert_eq!(Customer::TABLE, "customers");
+}
