@@ -128,6 +128,12 @@ fn live<T: Table>(prefix: &str) -> String {
 /// Inserts `new` (validated first) and returns the stored row.
 pub fn insert<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<T, Error> {
     new.validate()?;
+    Ok(insert_unvalidated(db, new)?)
+}
+
+/// Inserts `new` as it is, leaving every rule to the database: for rows checked already, and
+/// for comparing `validate()` with PostgreSQL's verdict.
+pub fn insert_unvalidated<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<T, postgres::Error> {
     let mut columns = Columns::after(&[]);
     T::bind_new(new, &mut columns);
     let sql = if columns.is_empty() {
@@ -136,7 +142,7 @@ pub fn insert<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<T, Error> {
         format!("INSERT INTO {} {} RETURNING {}", T::TABLE, columns.values(), T::COLUMNS)
     };
     let statement = db.statement(&sql)?;
-    Ok(T::from_row(&db.query_one(&statement, &columns.params)?)?)
+    T::from_row(&db.query_one(&statement, &columns.params)?)
 }
 
 /// The row with this primary key, if any (and not soft-deleted).

@@ -45,6 +45,19 @@ impl Violations {
         }
     }
 
+    /// The text `varchar(n)` stores: cut to `n` characters when the excess is all spaces (as
+    /// PostgreSQL does before any CHECK sees it). Rules after the length run on this.
+    #[inline]
+    pub fn stored_text(value: &str, n: usize) -> &str {
+        if value.len() <= n {
+            return value;
+        }
+        match value.char_indices().nth(n) {
+            Some((end, _)) if value[end..].chars().all(|c| c == ' ') => &value[..end],
+            _ => value,
+        }
+    }
+
     /// At least `n` characters (`min_length`).
     #[inline]
     pub fn min_chars(&mut self, field: &'static str, value: &str, n: usize) {

@@ -178,6 +178,7 @@ impl Validate for NewUser {
         {
             let value = &self.email;
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         {
@@ -187,10 +188,12 @@ impl Validate for NewUser {
         {
             let value = &self.name;
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(value) = &self.avatar_url {
             v.max_chars("avatar_url", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.url("avatar_url", value);
         }
         v.into_result()
@@ -229,6 +232,7 @@ impl Validate for UserPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.email {
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(value) = &self.password_hash {
@@ -236,10 +240,12 @@ impl Validate for UserPatch {
         }
         if let Some(value) = &self.name {
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(Some(value)) = &self.avatar_url {
             v.max_chars("avatar_url", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.url("avatar_url", value);
         }
         v.into_result()
@@ -468,11 +474,13 @@ impl Validate for NewWorkspace {
         {
             let value = &self.name;
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.min_chars("slug", value, 1);
             v.pattern("slug", value, &RE_WORKSPACES_SLUG);
         }
@@ -514,10 +522,12 @@ impl Validate for WorkspacePatch {
         let mut v = Violations::default();
         if let Some(value) = &self.name {
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.min_chars("slug", value, 1);
             v.pattern("slug", value, &RE_WORKSPACES_SLUG);
         }
@@ -779,20 +789,24 @@ impl Validate for NewProject {
         {
             let value = &self.name;
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.min_chars("slug", value, 1);
             v.pattern("slug", value, &RE_PROJECTS_SLUG);
         }
         if let Some(value) = &self.repository_url {
             v.max_chars("repository_url", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.url("repository_url", value);
         }
         if let Some(value) = &self.mvp_document_url {
             v.max_chars("mvp_document_url", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.url("mvp_document_url", value);
         }
         v.into_result()
@@ -839,19 +853,23 @@ impl Validate for ProjectPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.name {
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.min_chars("slug", value, 1);
             v.pattern("slug", value, &RE_PROJECTS_SLUG);
         }
         if let Some(Some(value)) = &self.repository_url {
             v.max_chars("repository_url", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.url("repository_url", value);
         }
         if let Some(Some(value)) = &self.mvp_document_url {
             v.max_chars("mvp_document_url", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.url("mvp_document_url", value);
         }
         v.into_result()
@@ -1158,17 +1176,20 @@ impl Validate for NewAgent {
         {
             let value = &self.agent_code;
             v.max_chars("agent_code", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.min_chars("agent_code", value, 1);
             v.pattern("agent_code", value, &RE_AGENTS_AGENT_CODE);
         }
         {
             let value = &self.name;
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         {
             let value = &self.role_title;
             v.max_chars("role_title", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("role_title", value, 1);
         }
         if let Some(value) = &self.trust_score {
@@ -1234,15 +1255,18 @@ impl Validate for AgentPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.agent_code {
             v.max_chars("agent_code", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.min_chars("agent_code", value, 1);
             v.pattern("agent_code", value, &RE_AGENTS_AGENT_CODE);
         }
         if let Some(value) = &self.name {
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(value) = &self.role_title {
             v.max_chars("role_title", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("role_title", value, 1);
         }
         if let Some(value) = &self.trust_score {
@@ -2422,6 +2446,7 @@ impl Validate for NewTask {
         {
             let value = &self.title;
             v.max_chars("title", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.min_chars("title", value, 1);
         }
         if strata::sql_value::or(strata::sql_value::or((strata::sql_value::Value::of(&self.completed_at)).is_null(), (strata::sql_value::Value::of(&self.started_at)).is_null()), (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::of(&self.started_at)))) == Some(false) {
@@ -2481,6 +2506,7 @@ impl Validate for TaskPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.title {
             v.max_chars("title", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.min_chars("title", value, 1);
         }
         v.into_result()
@@ -2861,11 +2887,13 @@ impl Validate for NewWikiEntry {
         {
             let value = &self.title;
             v.max_chars("title", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.min_chars("title", value, 1);
         }
         {
             let value = &self.slug;
             v.max_chars("slug", value, 200);
+            let value = Violations::stored_text(value, 200);
             v.min_chars("slug", value, 1);
             v.pattern("slug", value, &RE_WIKI_ENTRIES_SLUG);
         }
@@ -2942,10 +2970,12 @@ impl Validate for WikiEntryPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.title {
             v.max_chars("title", value, 500);
+            let value = Violations::stored_text(value, 500);
             v.min_chars("title", value, 1);
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 200);
+            let value = Violations::stored_text(value, 200);
             v.min_chars("slug", value, 1);
             v.pattern("slug", value, &RE_WIKI_ENTRIES_SLUG);
         }

@@ -281,11 +281,13 @@ impl Validate for NewTenant {
         {
             let value = &self.name;
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_TENANTS_SLUG);
         }
         if let Some(value) = &self.max_agents {
@@ -299,6 +301,7 @@ impl Validate for NewTenant {
         }
         if let Some(value) = &self.contact_email {
             v.max_chars("contact_email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("contact_email", value);
         }
         if let Some(value) = &self.contact_name {
@@ -354,10 +357,12 @@ impl Validate for TenantPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.name {
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_TENANTS_SLUG);
         }
         if let Some(value) = &self.max_agents {
@@ -371,6 +376,7 @@ impl Validate for TenantPatch {
         }
         if let Some(Some(value)) = &self.contact_email {
             v.max_chars("contact_email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("contact_email", value);
         }
         if let Some(Some(value)) = &self.contact_name {
@@ -698,6 +704,7 @@ impl Validate for NewUser {
         {
             let value = &self.email;
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(value) = &self.username {
@@ -767,6 +774,7 @@ impl Validate for UserPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.email {
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(Some(value)) = &self.username {
@@ -1150,11 +1158,13 @@ impl Validate for NewAgent {
         {
             let value = &self.name;
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_AGENTS_SLUG);
         }
         if let Some(value) = &self.model_provider {
@@ -1245,10 +1255,12 @@ impl Validate for AgentPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.name {
             v.max_chars("name", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.min_chars("name", value, 1);
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_AGENTS_SLUG);
         }
         if let Some(value) = &self.model_provider {
@@ -3365,6 +3377,7 @@ impl Validate for NewWorkflow {
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_WORKFLOWS_SLUG);
         }
         if let Some(value) = &self.timeout_seconds {
@@ -3428,6 +3441,7 @@ impl Validate for WorkflowPatch {
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_WORKFLOWS_SLUG);
         }
         if let Some(value) = &self.timeout_seconds {
@@ -4150,6 +4164,7 @@ impl Validate for NewCollection {
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_COLLECTIONS_SLUG);
         }
         if let Some(value) = &self.embedding_model {
@@ -4225,6 +4240,7 @@ impl Validate for CollectionPatch {
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_COLLECTIONS_SLUG);
         }
         if let Some(value) = &self.embedding_model {
@@ -5663,6 +5679,7 @@ impl Validate for NewMcpServer {
         {
             let value = &self.slug;
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_MCP_SERVERS_SLUG);
         }
         if let Some(value) = &self.version {
@@ -5742,6 +5759,7 @@ impl Validate for McpServerPatch {
         }
         if let Some(value) = &self.slug {
             v.max_chars("slug", value, 100);
+            let value = Violations::stored_text(value, 100);
             v.pattern("slug", value, &RE_MCP_SERVERS_SLUG);
         }
         if let Some(value) = &self.version {
@@ -8010,6 +8028,7 @@ impl Validate for NewRegion {
         {
             let value = &self.code;
             v.max_chars("code", value, 50);
+            let value = Violations::stored_text(value, 50);
             v.pattern("code", value, &RE_REGIONS_CODE);
         }
         {
@@ -8054,6 +8073,7 @@ impl Validate for RegionPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.code {
             v.max_chars("code", value, 50);
+            let value = Violations::stored_text(value, 50);
             v.pattern("code", value, &RE_REGIONS_CODE);
         }
         if let Some(value) = &self.name {

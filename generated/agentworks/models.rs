@@ -3360,6 +3360,7 @@ impl Validate for NewBillingAccount {
         }
         if let Some(value) = &self.billing_email {
             v.max_chars("billing_email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("billing_email", value);
         }
         if let Some(value) = &self.tax_id {
@@ -3413,6 +3414,7 @@ impl Validate for BillingAccountPatch {
         }
         if let Some(Some(value)) = &self.billing_email {
             v.max_chars("billing_email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("billing_email", value);
         }
         if let Some(Some(value)) = &self.tax_id {
@@ -4711,6 +4713,7 @@ impl Validate for NewUser {
         {
             let value = &self.email;
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         {
@@ -4765,6 +4768,7 @@ impl Validate for UserPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.email {
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(value) = &self.name {
@@ -5837,6 +5841,7 @@ impl Validate for NewWorkspace {
         }
         if let Some(value) = &self.billing_email {
             v.max_chars("billing_email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("billing_email", value);
         }
         if let Some(value) = &self.stripe_customer_id {
@@ -5911,6 +5916,7 @@ impl Validate for WorkspacePatch {
         }
         if let Some(Some(value)) = &self.billing_email {
             v.max_chars("billing_email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("billing_email", value);
         }
         if let Some(Some(value)) = &self.stripe_customer_id {
@@ -6542,6 +6548,7 @@ impl Validate for NewWorkspaceInvitation {
         {
             let value = &self.email;
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         {
@@ -6586,6 +6593,7 @@ impl Validate for WorkspaceInvitationPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.email {
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(value) = &self.token {
@@ -7525,6 +7533,7 @@ impl Validate for NewLane {
         }
         if let Some(value) = &self.color {
             v.max_chars("color", value, 7);
+            let value = Violations::stored_text(value, 7);
             v.pattern("color", value, &RE_LANES_COLOR);
         }
         v.into_result()
@@ -7579,6 +7588,7 @@ impl Validate for LanePatch {
         }
         if let Some(Some(value)) = &self.color {
             v.max_chars("color", value, 7);
+            let value = Violations::stored_text(value, 7);
             v.pattern("color", value, &RE_LANES_COLOR);
         }
         v.into_result()

@@ -5376,6 +5376,7 @@ impl Validate for NewUser {
         {
             let value = &self.email;
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(value) = &self.password_hash {
@@ -5450,6 +5451,7 @@ impl Validate for UserPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.email {
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(Some(value)) = &self.password_hash {
@@ -6872,6 +6874,7 @@ impl Validate for NewAgentVersion {
         {
             let value = &self.version;
             v.max_chars("version", value, 50);
+            let value = Violations::stored_text(value, 50);
             v.pattern("version", value, &RE_AGENT_VERSIONS_VERSION);
         }
         {
@@ -6926,6 +6929,7 @@ impl Validate for AgentVersionPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.version {
             v.max_chars("version", value, 50);
+            let value = Violations::stored_text(value, 50);
             v.pattern("version", value, &RE_AGENT_VERSIONS_VERSION);
         }
         if let Some(value) = &self.model {

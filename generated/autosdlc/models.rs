@@ -413,6 +413,7 @@ impl Validate for NewUser {
         {
             let value = &self.email;
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         {
@@ -476,6 +477,7 @@ impl Validate for UserPatch {
         let mut v = Violations::default();
         if let Some(value) = &self.email {
             v.max_chars("email", value, 255);
+            let value = Violations::stored_text(value, 255);
             v.email("email", value);
         }
         if let Some(value) = &self.name {

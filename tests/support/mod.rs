@@ -159,17 +159,16 @@ pub fn try_insert_row(
     Ok(table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect())
 }
 
-/// One valid row of `table` as a query that stores nothing: `SELECT <columns> FROM (<values>)`,
-/// every column as PostgreSQL would fill it (defaults evaluated, generated columns NULL), read
-/// through `columns` (a row struct's select list). Parents are inserted first.
-pub fn row_query(client: &mut Client, schema: &Schema, table: &Table, columns: &str) -> String {
+/// One valid row of `table` as SQL expressions, one per column, as PostgreSQL would fill them
+/// (defaults evaluated, generated columns NULL). Parents are inserted first.
+pub fn row_exprs(client: &mut Client, schema: &Schema, table: &Table) -> Vec<String> {
     let values = row_values(client, schema, table, &HashMap::new());
-    let exprs: Vec<String> = table
+    table
         .columns
         .iter()
         .map(|c| {
             let given = values.iter().find(|(n, _)| *n == c.name).map(|(_, v)| v.clone());
-            let expr = match (given, &c.default, &c.ty) {
+            match (given, &c.default, &c.ty) {
                 (Some(v), _, _) => v,
                 (None, _, _) if c.generated.is_some() => "NULL".into(),
                 (None, Some(default), _) => default.sql.clone(),
@@ -177,16 +176,37 @@ pub fn row_query(client: &mut Client, schema: &Schema, table: &Table, columns: &
                     format!("nextval(pg_get_serial_sequence({}, {}))", literal(&table.name), literal(&c.name))
                 }
                 (None, None, _) => "NULL".into(),
-            };
-            let ty = match c.ty {
+            }
+        })
+        .collect()
+}
+
+/// `SELECT <columns> FROM (SELECT <exprs>)`: a row that stores nothing, read through `columns`
+/// (a row struct's select list). Values are cast to the columns' types without length or
+/// precision, so a value too long stays too long instead of being cut as a cast would.
+pub fn select_row(schema: &Schema, table: &Table, exprs: &[String], columns: &str) -> String {
+    let exprs: Vec<String> = table
+        .columns
+        .iter()
+        .zip(exprs)
+        .map(|(c, expr)| {
+            let ty = match &c.ty {
                 ColumnType::Scalar(Scalar::Serial) => "integer".into(),
                 ColumnType::Scalar(Scalar::BigSerial) => "bigint".into(),
+                ColumnType::Scalar(Scalar::Varchar(_) | Scalar::Char(_)) => "text".into(),
+                ColumnType::Scalar(Scalar::Numeric(_)) => "numeric".into(),
                 _ => sql_type(schema, &c.ty),
             };
             format!("({expr})::{ty} AS {}", ident(&c.name))
         })
         .collect();
     format!("SELECT {columns} FROM (SELECT {}) AS row", exprs.join(", "))
+}
+
+/// One valid row of `table` as a query that stores nothing (`row_exprs` read by `select_row`).
+pub fn row_query(client: &mut Client, schema: &Schema, table: &Table, columns: &str) -> String {
+    let exprs = row_exprs(client, schema, table);
+    select_row(schema, table, &exprs, columns)
 }
 
 /// The part of `schema` this server can hold: without each declared extension it does not have.

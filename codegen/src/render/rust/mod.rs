@@ -158,6 +158,20 @@ fn select_list(t: &Table) -> String {
     cols.join(", ")
 }
 
+/// The CHECK constraints of `t` that its generated `validate()` enforces too: those derived
+/// from column rules and union types, and the declared ones it translates into Rust.
+pub fn checks_in_rust(t: &Table) -> Vec<&str> {
+    let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.generated.is_none()).collect();
+    t.checks
+        .iter()
+        .filter(|c| {
+            c.origin != crate::model::CheckOrigin::Declared
+                || check::translate(&c.expr.sql, t, &inserted, has_default).is_some()
+        })
+        .map(|c| c.name.as_str())
+        .collect()
+}
+
 /// `a = $1 AND b = $2`.
 fn condition(columns: &[&Column]) -> String {
     let parts: Vec<String> =
@@ -294,6 +308,9 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
         let mut rules = String::new();
         if let ColumnType::Scalar(Scalar::Varchar(Some(n)) | Scalar::Char(Some(n))) = c.ty {
             writeln!(rules, "v.max_chars({name:?}, value, {n});").unwrap();
+            if c.rules.min_length.is_some() || c.rules.pattern.is_some() || c.rules.format.is_some() {
+                writeln!(rules, "let value = Violations::stored_text(value, {n});").unwrap();
+            }
         }
         if let Some(n) = c.rules.min_length {
             writeln!(rules, "v.min_chars({name:?}, value, {n});").unwrap();
