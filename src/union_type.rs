@@ -1,4 +1,4 @@
-//! `union_type!`: a union type as a Rust enum spelled as the database spells it, with Display,
+//! `union_type!` and `json_shape!`. `union_type!`: a union type as a Rust enum spelled as the database spells it, with Display,
 //! FromStr, serde, and postgres ToSql/FromSql for both storages (text with a CHECK, or a
 //! PostgreSQL ENUM). Generated code invokes it once per union type instead of repeating the impls.
 
@@ -73,6 +73,42 @@ macro_rules! union_type {
         impl $crate::sql_value::ToValue for $name {
             fn to_value(&self) -> $crate::sql_value::Value<'_> {
                 $crate::sql_value::Value::text(self.as_str())
+            }
+        }
+    };
+}
+
+/// `json_shape!(KpiMetrics)`: a shape struct (serde) travels as json/jsonb through `postgres`.
+#[macro_export]
+macro_rules! json_shape {
+    ($name:ident) => {
+        impl $crate::reexports::postgres::types::ToSql for $name {
+            fn to_sql(
+                &self,
+                ty: &$crate::reexports::postgres::types::Type,
+                out: &mut $crate::reexports::postgres::types::private::BytesMut,
+            ) -> Result<$crate::reexports::postgres::types::IsNull, Box<dyn ::std::error::Error + Sync + Send>> {
+                $crate::reexports::postgres::types::Json(self).to_sql(ty, out)
+            }
+
+            fn accepts(ty: &$crate::reexports::postgres::types::Type) -> bool {
+                <$crate::reexports::postgres::types::Json<$name> as $crate::reexports::postgres::types::ToSql>::accepts(ty)
+            }
+
+            $crate::reexports::postgres::types::to_sql_checked!();
+        }
+
+        impl<'a> $crate::reexports::postgres::types::FromSql<'a> for $name {
+            fn from_sql(
+                ty: &$crate::reexports::postgres::types::Type,
+                raw: &'a [u8],
+            ) -> Result<Self, Box<dyn ::std::error::Error + Sync + Send>> {
+                <$crate::reexports::postgres::types::Json<$name> as $crate::reexports::postgres::types::FromSql>::from_sql(ty, raw)
+                    .map(|json| json.0)
+            }
+
+            fn accepts(ty: &$crate::reexports::postgres::types::Type) -> bool {
+                <$crate::reexports::postgres::types::Json<$name> as $crate::reexports::postgres::types::FromSql>::accepts(ty)
             }
         }
     };

@@ -114,6 +114,15 @@ impl Violations {
         value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
 
+    /// The rules of a nested value (a jsonb column's shape), reported under `field`.
+    pub fn nested(&mut self, field: &'static str, value: &impl Validate) {
+        if let Err(inner) = value.validate() {
+            for v in inner.0 {
+                self.push(field, v.rule, format!("{field}: {}", v.message));
+            }
+        }
+    }
+
     /// A plausible address: one `@`, something on both sides, a dot in the domain, no spaces.
     pub fn email(&mut self, field: &'static str, value: &str) {
         let ok = value.split_once('@').is_some_and(|(local, domain)| {

@@ -218,6 +218,22 @@ impl Diagnostic {
             .help("tables are structs with #[derive(strata::Table)] and #[strata(key = value, ...)] attributes (docs/format.md)")
     }
 
+    pub fn unknown_shape(name: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0046", format!("unknown shape `{name}`"), span).suggest(name, candidates.iter().copied(), "").or_help(
+            "declare it under [shapes], or use integer, number, string, boolean, list<T>, map<T> or a union type",
+        )
+    }
+
+    pub fn invalid_shape_default(field: &str, default: &str, span: Span) -> Diagnostic {
+        error("E0048", format!("default {default} of field `{field}` is not a value of its type"), span)
+            .help("give a default of the field's type (a whole number for integer, a quoted string for string, ...)")
+    }
+
+    pub fn shape_needs_json(column: &str, span: Span) -> Diagnostic {
+        error("E0047", format!("column `{column}` has a shape but is not json or jsonb"), span)
+            .help("give the column `type = \"jsonb\"`, or remove `shape`")
+    }
+
     pub fn unknown_key(key: &str, allowed: &[&str], span: Span) -> Diagnostic {
         error("E0002", format!("unknown key `{key}`"), span).suggest(key, allowed.iter().copied(), "the allowed keys")
     }

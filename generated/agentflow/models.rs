@@ -97,6 +97,115 @@ strata::union_type! {
     }
 }
 
+strata::union_type! {
+    /// Which way a KPI moves.
+    pub enum Trend("trend") {
+        Up = "up",
+        Down = "down",
+        Stable = "stable",
+    }
+}
+
+strata::union_type! {
+    /// Which way an agent's KPIs move as a whole.
+    pub enum OverallTrend("overall_trend") {
+        Improving = "improving",
+        Declining = "declining",
+        Stable = "stable",
+    }
+}
+
+/// KPI metrics: what an agent maximizes and minimizes, and custom metrics per role.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde")]
+#[serde(default)]
+pub struct KpiMetrics {
+    #[serde(rename = "tasksCompleted")]
+    pub tasks_completed: i64,
+    #[serde(rename = "codeQualityScore")]
+    pub code_quality_score: f64,
+    #[serde(rename = "positiveFeedbackCount")]
+    pub positive_feedback_count: i64,
+    #[serde(rename = "featureCompletionRate")]
+    pub feature_completion_rate: f64,
+    #[serde(rename = "bugsIntroduced")]
+    pub bugs_introduced: i64,
+    #[serde(rename = "deploymentFailures")]
+    pub deployment_failures: i64,
+    #[serde(rename = "codeChurn")]
+    pub code_churn: i64,
+    /// In minutes
+    #[serde(rename = "averageTaskDuration")]
+    pub average_task_duration: i64,
+    #[serde(rename = "customMetrics", skip_serializing_if = "Option::is_none")]
+    pub custom_metrics: Option<std::collections::BTreeMap<String, f64>>,
+}
+
+impl Default for KpiMetrics {
+    fn default() -> Self {
+        KpiMetrics {
+            tasks_completed: 0,
+            code_quality_score: 0.0,
+            positive_feedback_count: 0,
+            feature_completion_rate: 0.0,
+            bugs_introduced: 0,
+            deployment_failures: 0,
+            code_churn: 0,
+            average_task_duration: 0,
+            custom_metrics: None,
+        }
+    }
+}
+
+impl Validate for KpiMetrics {
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        {
+            let value = &self.code_quality_score;
+            v.range("codeQualityScore", rust_decimal::Decimal::try_from(*value).unwrap_or_default(), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(100, 0));
+        }
+        {
+            let value = &self.feature_completion_rate;
+            v.range("featureCompletionRate", rust_decimal::Decimal::try_from(*value).unwrap_or_default(), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(1, 0));
+        }
+        v.into_result()
+    }
+}
+
+strata::json_shape!(KpiMetrics);
+
+/// KPI trend analysis.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde")]
+#[serde(default)]
+pub struct KpiTrends {
+    #[serde(rename = "tasksCompletedTrend")]
+    pub tasks_completed_trend: Trend,
+    #[serde(rename = "codeQualityTrend")]
+    pub code_quality_trend: Trend,
+    #[serde(rename = "overallTrend")]
+    pub overall_trend: OverallTrend,
+}
+
+impl Default for KpiTrends {
+    fn default() -> Self {
+        KpiTrends {
+            tasks_completed_trend: serde_json::from_str("\"stable\"").expect("default checked by strata"),
+            code_quality_trend: serde_json::from_str("\"stable\"").expect("default checked by strata"),
+            overall_trend: serde_json::from_str("\"stable\"").expect("default checked by strata"),
+        }
+    }
+}
+
+impl Validate for KpiTrends {
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+strata::json_shape!(KpiTrends);
+
 /// A row of `users`: CEO (human user) accounts who own and manage workspaces.
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -2095,10 +2204,10 @@ pub struct Kpi {
     pub recorded_at: chrono::NaiveDateTime,
     /// KPI metrics object
     #[serde(rename = "metrics")]
-    pub metrics: serde_json::Value,
+    pub metrics: KpiMetrics,
     /// Trend analysis data
     #[serde(rename = "trend_data")]
-    pub trend_data: serde_json::Value,
+    pub trend_data: KpiTrends,
     /// Calculation timestamp
     #[serde(rename = "calculated_at")]
     pub calculated_at: chrono::NaiveDateTime,
@@ -2127,8 +2236,8 @@ pub struct NewKpi {
     pub id: Option<uuid::Uuid>,
     pub agent_id: uuid::Uuid,
     pub recorded_at: Option<chrono::NaiveDateTime>,
-    pub metrics: serde_json::Value,
-    pub trend_data: Option<serde_json::Value>,
+    pub metrics: KpiMetrics,
+    pub trend_data: Option<KpiTrends>,
     pub calculated_at: Option<chrono::NaiveDateTime>,
     pub created_at: Option<chrono::NaiveDateTime>,
 }
@@ -2150,7 +2259,14 @@ impl std::fmt::Debug for NewKpi {
 impl Validate for NewKpi {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        {
+            let value = &self.metrics;
+            v.nested("metrics", value);
+        }
+        if let Some(value) = &self.trend_data {
+            v.nested("trend_data", value);
+        }
         v.into_result()
     }
 }
@@ -2160,8 +2276,8 @@ impl Validate for NewKpi {
 pub struct KpiPatch {
     pub agent_id: Option<uuid::Uuid>,
     pub recorded_at: Option<chrono::NaiveDateTime>,
-    pub metrics: Option<serde_json::Value>,
-    pub trend_data: Option<serde_json::Value>,
+    pub metrics: Option<KpiMetrics>,
+    pub trend_data: Option<KpiTrends>,
     pub calculated_at: Option<chrono::NaiveDateTime>,
     pub created_at: Option<chrono::NaiveDateTime>,
 }
@@ -2182,7 +2298,13 @@ impl std::fmt::Debug for KpiPatch {
 impl Validate for KpiPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        if let Some(value) = &self.metrics {
+            v.nested("metrics", value);
+        }
+        if let Some(value) = &self.trend_data {
+            v.nested("trend_data", value);
+        }
         v.into_result()
     }
 }

@@ -196,3 +196,49 @@ fn statements_are_prepared_once_per_client_and_outlive_transactions() {
     assert_eq!(c.cached_statements(), prepared + 1, "insert and get, each prepared once");
     assert_eq!(User::count(&mut c).unwrap(), 1, "the rolled-back inserts are gone");
 }
+
+#[test]
+fn kpi_metrics_are_typed_shapes_with_defaults_and_rules() {
+    let (_db, mut c) = database();
+    let user = User::insert(&mut c, &new_user("kpi@example.com")).unwrap();
+    let ws: Uuid = c
+        .query_one("INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id", &[&user.id])
+        .unwrap()
+        .get(0);
+    let agent = Agent::insert(&mut c, &new_agent(ws, "agent-kpi")).unwrap();
+    let metrics = KpiMetrics {
+        tasks_completed: 12,
+        code_quality_score: 87.5,
+        custom_metrics: Some([("reviews".to_string(), 3.0)].into()),
+        ..Default::default()
+    };
+    let new = NewKpi {
+        id: None,
+        agent_id: agent.id,
+        recorded_at: None,
+        metrics: metrics.clone(),
+        trend_data: None,
+        calculated_at: None,
+        created_at: None,
+    };
+    let kpi = Kpi::insert(&mut c, &new).unwrap();
+    assert_eq!(kpi.metrics, metrics);
+    // The column's default '{}' reads back as the shape's defaults.
+    assert_eq!(kpi.trend_data, KpiTrends { tasks_completed_trend: Trend::Stable, ..Default::default() });
+    // Stored with the document's keys; keys left out take their defaults when read.
+    let stored: strata::reexports::serde_json::Value =
+        c.query_one("SELECT metrics FROM kpis WHERE id = $1", &[&kpi.id]).unwrap().get(0);
+    assert_eq!(stored["tasksCompleted"], 12);
+    assert_eq!(stored["customMetrics"]["reviews"], 3.0);
+    c.execute("UPDATE kpis SET metrics = '{\"bugsIntroduced\": 2}' WHERE id = $1", &[&kpi.id]).unwrap();
+    let read = Kpi::get(&mut c, &kpi.id).unwrap().unwrap();
+    assert_eq!((read.metrics.bugs_introduced, read.metrics.tasks_completed), (2, 0));
+    // Rules of the shape are the column's rules.
+    let mut bad = new.clone();
+    bad.metrics.code_quality_score = 150.0;
+    bad.metrics.feature_completion_rate = -0.5;
+    let violations = bad.validate().unwrap_err().0;
+    let found: Vec<(&str, &str)> = violations.iter().map(|v| (v.field, v.rule)).collect();
+    assert_eq!(found, [("metrics", "range"), ("metrics", "range")]);
+    assert!(violations[0].message.starts_with("metrics: codeQualityScore is 150"), "{}", violations[0].message);
+}

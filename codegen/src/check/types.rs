@@ -1,8 +1,9 @@
 //! Types: every column type resolves, extension types have their extension, union-type
-//! defaults are values of the union, and value rules fit the column's type.
+//! defaults are values of the union, value rules fit the column's type, and shapes resolve
+//! and sit on json/jsonb columns.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{BUILTIN_TYPE_NAMES, Column, ColumnType, Scalar, Schema};
+use crate::model::{BUILTIN_TYPE_NAMES, Column, ColumnType, Scalar, Schema, ShapeType};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut candidates: Vec<&str> = BUILTIN_TYPE_NAMES.to_vec();
@@ -26,7 +27,57 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             if let (Some(_), Some(d)) = (&c.generated, &c.default) {
                 diags.push(Diagnostic::generated_with_default(&c.name, d.span));
             }
+            if let Some(shape) = &c.shape {
+                shape_exists(schema, &shape.name, &[], shape.span, diags);
+                if !matches!(c.ty, ColumnType::Scalar(Scalar::Json | Scalar::Jsonb)) {
+                    diags.push(Diagnostic::shape_needs_json(&c.name, shape.span));
+                }
+            }
         }
+    }
+    for shape in &schema.shapes {
+        for f in &shape.fields {
+            let mut ty = &f.ty;
+            while let ShapeType::List(inner) | ShapeType::Map(inner) = ty {
+                ty = inner;
+            }
+            if let ShapeType::Shape(name) = ty {
+                let mut kinds = vec!["integer", "number", "string", "boolean"];
+                kinds.extend(schema.enums.iter().map(|e| e.name.as_str()));
+                shape_exists(schema, name, &kinds, f.span, diags);
+            }
+            if let Some(default) = &f.default
+                && !default_fits(schema, &f.ty, default)
+            {
+                diags.push(Diagnostic::invalid_shape_default(&f.name, default, f.span));
+            }
+        }
+    }
+}
+
+/// Whether a shape field's default (JSON text) is a value of its type, so the generated
+/// `Default` cannot fail.
+fn default_fits(schema: &Schema, ty: &ShapeType, json: &str) -> bool {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else { return false };
+    match ty {
+        ShapeType::Integer => value.is_i64(),
+        ShapeType::Number => value.is_number(),
+        ShapeType::Boolean => value.is_boolean(),
+        ShapeType::String => value.is_string(),
+        ShapeType::Union(name) => {
+            value.as_str().is_some_and(|v| schema.enum_(name).is_some_and(|e| e.values.iter().any(|x| x == v)))
+        }
+        ShapeType::List(_) => value.is_array(),
+        ShapeType::Map(_) | ShapeType::Shape(_) => value.is_object(),
+    }
+}
+
+/// `name` is a shape (`also`: other names that would fit there, for the did-you-mean).
+fn shape_exists(schema: &Schema, name: &str, also: &[&str], span: crate::diagnostics::Span, diags: &mut Diagnostics) {
+    if !schema.shapes.iter().any(|s| s.name == name) {
+        let mut candidates: Vec<&str> = schema.shapes.iter().map(|s| s.name.as_str()).collect();
+        candidates.extend(also);
+        diags.push(Diagnostic::unknown_shape(name, &candidates, span));
     }
 }
 

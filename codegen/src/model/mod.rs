@@ -20,6 +20,8 @@ pub struct Schema {
     pub doc: Option<String>,
     pub extensions: Vec<Named>,
     pub enums: Vec<Enum>,
+    /// Typed shapes of json/jsonb columns, for the Rust target.
+    pub shapes: Vec<Shape>,
     pub tables: Vec<Table>,
     pub roles: Vec<Role>,
     pub grants: Vec<Grant>,
@@ -317,7 +319,50 @@ pub struct Column {
     pub sensitive: bool,
     /// An expression assigned on every UPDATE by a trigger (`now()` for `updated_at`).
     pub on_update: Option<Expr>,
+    /// The shape (`Schema::shapes`) a json/jsonb column holds: a typed struct in Rust.
+    pub shape: Option<Named>,
     pub span: Span,
+}
+
+/// The structure of a JSON object a json/jsonb column holds. PostgreSQL stores any JSON; the
+/// generated Rust reads and writes this struct and validates its rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub name: String,
+    pub doc: Option<String>,
+    pub fields: Vec<ShapeField>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeField {
+    /// The JSON key, spelled as the document spells it (`tasksCompleted`).
+    pub name: String,
+    pub ty: ShapeType,
+    /// May be absent (`Option` in Rust).
+    pub optional: bool,
+    /// The value when absent, as JSON text (`0`, `"stable"`).
+    pub default: Option<String>,
+    pub range: Option<Range>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// The type of a shape's field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShapeType {
+    Integer,
+    Number,
+    String,
+    Boolean,
+    /// A union type of the schema, by name.
+    Union(String),
+    /// Another shape, by name.
+    Shape(String),
+    /// `list<T>`.
+    List(Box<ShapeType>),
+    /// `map<T>`: an object with any keys.
+    Map(Box<ShapeType>),
 }
 
 /// Value rules declared on a column, kept structured for the Rust target.

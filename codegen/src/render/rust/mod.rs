@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 pub use names::{field, row_type, type_name};
 
-use crate::model::{Column, ColumnType, Enum, Scalar, Schema, Table};
+use crate::model::{Column, ColumnType, Enum, Scalar, Schema, Shape, ShapeField, ShapeType, Table};
 use crate::render::sql::{self, ident};
 
 /// The first line of every Rust file strata writes.
@@ -30,6 +30,9 @@ pub fn models(schema: &Schema) -> String {
     out.push_str(USES);
     for e in &schema.enums {
         render_enum(&mut out, e);
+    }
+    for shape in &schema.shapes {
+        render_shape(&mut out, shape);
     }
     for t in &schema.tables {
         render_table(&mut out, schema, t);
@@ -63,6 +66,106 @@ fn render_enum(out: &mut String, e: &Enum) {
         writeln!(out, "        {} = {v:?},", type_name(v)).unwrap();
     }
     writeln!(out, "    }}\n}}").unwrap();
+}
+
+/// A shape: a serde struct with the JSON keys, its defaults (`Default`, and for absent keys
+/// when every field has one), its rules (`Validate`), and json/jsonb travel (`json_shape!`).
+fn render_shape(out: &mut String, shape: &Shape) {
+    let name = type_name(&shape.name);
+    let doc = shape.doc.as_ref().map_or(format!("The shape `{}`.", shape.name), |d| d.replace('\n', " "));
+    let defaulted = shape.fields.iter().all(|f| f.optional || f.default.is_some());
+    writeln!(out, "\n/// {doc}\n#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\")]").unwrap();
+    if defaulted {
+        writeln!(out, "#[serde(default)]").unwrap();
+    }
+    writeln!(out, "pub struct {name} {{").unwrap();
+    for f in &shape.fields {
+        if let Some(doc) = &f.doc {
+            writeln!(out, "    /// {}", doc.replace('\n', " ")).unwrap();
+        }
+        let skip = if f.optional { ", skip_serializing_if = \"Option::is_none\"" } else { "" };
+        writeln!(
+            out,
+            "    #[serde(rename = {:?}{skip})]\n    pub {}: {},",
+            f.name,
+            field(&f.name),
+            shape_field_type(f)
+        )
+        .unwrap();
+    }
+    writeln!(out, "}}").unwrap();
+    if defaulted {
+        writeln!(out, "\nimpl Default for {name} {{\n    fn default() -> Self {{\n        {name} {{").unwrap();
+        for f in &shape.fields {
+            let value = match &f.default {
+                Some(json) if f.optional => {
+                    format!("Some(serde_json::from_str({json:?}).expect(\"default checked by strata\"))")
+                }
+                Some(json) => shape_default(&f.ty, json),
+                None => "None".into(),
+            };
+            writeln!(out, "            {}: {value},", field(&f.name)).unwrap();
+        }
+        writeln!(out, "        }}\n    }}\n}}").unwrap();
+    }
+    let mut body = String::new();
+    for f in &shape.fields {
+        let Some(r) = &f.range else { continue };
+        let value = match f.ty {
+            ShapeType::Integer => "rust_decimal::Decimal::from(*value)",
+            _ => "rust_decimal::Decimal::try_from(*value).unwrap_or_default()",
+        };
+        let check = format!(
+            "v.range({:?}, {value}, {}, {});",
+            f.name,
+            decimal_const(r.min.as_deref().unwrap_or("0")),
+            decimal_const(r.max.as_deref().unwrap_or("0"))
+        );
+        if f.optional {
+            writeln!(body, "        if let Some(value) = &self.{} {{\n            {check}\n        }}", field(&f.name))
+                .unwrap();
+        } else {
+            writeln!(
+                body,
+                "        {{\n            let value = &self.{};\n            {check}\n        }}",
+                field(&f.name)
+            )
+            .unwrap();
+        }
+    }
+    let v = if body.is_empty() { "let v" } else { "let mut v" };
+    writeln!(
+        out,
+        "\nimpl Validate for {name} {{\n    fn validate(&self) -> Result<(), Violations> {{\n        {v} = Violations::default();\n{body}        v.into_result()\n    }}\n}}\n\nstrata::json_shape!({name});"
+    )
+    .unwrap();
+}
+
+fn shape_type(ty: &ShapeType) -> String {
+    match ty {
+        ShapeType::Integer => "i64".into(),
+        ShapeType::Number => "f64".into(),
+        ShapeType::String => "String".into(),
+        ShapeType::Boolean => "bool".into(),
+        ShapeType::Union(name) | ShapeType::Shape(name) => type_name(name),
+        ShapeType::List(inner) => format!("Vec<{}>", shape_type(inner)),
+        ShapeType::Map(inner) => format!("std::collections::BTreeMap<String, {}>", shape_type(inner)),
+    }
+}
+
+fn shape_field_type(f: &ShapeField) -> String {
+    if f.optional { format!("Option<{}>", shape_type(&f.ty)) } else { shape_type(&f.ty) }
+}
+
+/// A field's default as a Rust expression: literals for numbers and booleans, else parsed from
+/// its JSON once.
+fn shape_default(ty: &ShapeType, json: &str) -> String {
+    match ty {
+        ShapeType::Integer | ShapeType::Boolean => json.to_string(),
+        ShapeType::Number if json.contains(['.', 'e', 'E']) => json.to_string(),
+        ShapeType::Number => format!("{json}.0"),
+        _ => format!("serde_json::from_str({json:?}).expect(\"default checked by strata\")"),
+    }
 }
 
 /// A decimal literal as a constant expression (`Decimal::from_i128_with_scale(m, s)`), so
@@ -133,8 +236,13 @@ fn borrowed_type(ty: &ColumnType) -> String {
     }
 }
 
+/// The column's Rust type: its shape's struct for a shaped json/jsonb column.
+fn value_type(c: &Column) -> String {
+    c.shape.as_ref().map_or_else(|| rust_type(&c.ty), |s| type_name(&s.name))
+}
+
 fn column_type(c: &Column) -> String {
-    let ty = rust_type(&c.ty);
+    let ty = value_type(c);
     if c.nullable { format!("Option<{ty}>") } else { ty }
 }
 
@@ -292,7 +400,7 @@ impl Holding {
 
     fn field_type(self, c: &Column) -> String {
         match self {
-            Holding::Insert if has_default(c) && !c.nullable => format!("Option<{}>", rust_type(&c.ty)),
+            Holding::Insert if has_default(c) && !c.nullable => format!("Option<{}>", value_type(c)),
             Holding::Insert => column_type(c),
             Holding::Patch => format!("Option<{}>", column_type(c)),
         }
@@ -326,6 +434,9 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
             .unwrap();
             }
             writeln!(rules, "v.pattern({name:?}, value, &{re});").unwrap();
+        }
+        if c.shape.is_some() {
+            writeln!(rules, "v.nested({name:?}, value);").unwrap();
         }
         match c.rules.format.as_deref() {
             Some("email") => writeln!(rules, "v.email({name:?}, value);").unwrap(),

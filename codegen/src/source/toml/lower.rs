@@ -14,7 +14,10 @@ use crate::model::TypeError;
 use crate::model::calendar::{Date, Interval};
 use crate::model::*;
 
-const TOP_KEYS: &[&str] = &["schema", "mixins", "enums", "tables", "roles", "grants", "functions", "views", "jobs"];
+const TOP_KEYS: &[&str] =
+    &["schema", "mixins", "enums", "shapes", "tables", "roles", "grants", "functions", "views", "jobs"];
+const SHAPE_KEYS: &[&str] = &["fields", "doc"];
+const SHAPE_FIELD_KEYS: &[&str] = &["type", "optional", "default", "range", "doc"];
 const JOB_KEYS: &[&str] = &["schedule", "command"];
 const FUNCTION_KEYS: &[&str] =
     &["args", "returns", "language", "volatility", "security_definer", "search_path", "body", "doc"];
@@ -65,6 +68,7 @@ const COLUMN_KEYS: &[&str] = &[
     "range",
     "format",
     "on_update",
+    "shape",
 ];
 const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct"];
 const CHECK_KEYS: &[&str] = &["name", "expr"];
@@ -91,6 +95,7 @@ struct Decl<'a, 'i> {
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut shapes = Vec::new();
     let (mut functions, mut views, mut jobs): (Vec<Decl>, Vec<Decl>, Vec<Decl>) = (Vec::new(), Vec::new(), Vec::new());
     let mut grants = Vec::new();
     let mut seen: HashMap<(&str, String), Span> = HashMap::new();
@@ -109,6 +114,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         let sections = [
             ("mixins", &mut mixins),
             ("enums", &mut enums),
+            ("shapes", &mut shapes),
             ("tables", &mut tables),
             ("roles", &mut roles),
             ("functions", &mut functions),
@@ -141,6 +147,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         doc: None,
         extensions: Vec::new(),
         enums: Vec::new(),
+        shapes: Vec::new(),
         tables: Vec::new(),
         roles: Vec::new(),
         grants,
@@ -156,6 +163,8 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         }
     }
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.shapes = shapes.iter().filter_map(|d| lower_shape(&mut Walker { file: d.file, diags }, d)).collect();
+    resolve_shape_unions(&mut schema);
     schema.roles = roles.iter().filter_map(|d| lower_role(&mut Walker { file: d.file, diags }, d)).collect();
     schema.functions =
         functions.iter().filter_map(|d| lower_function(&mut Walker { file: d.file, diags }, d)).collect();
@@ -168,6 +177,22 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     derive_on_update_triggers(&mut schema);
     derive_retention_helper(&mut schema);
     schema
+}
+
+/// A shape field's type that names a union type (not a shape) is that union.
+fn resolve_shape_unions(schema: &mut Schema) {
+    fn resolve(ty: &mut ShapeType, enums: &[Enum]) {
+        match ty {
+            ShapeType::Shape(name) if enums.iter().any(|e| e.name == *name) => *ty = ShapeType::Union(name.clone()),
+            ShapeType::List(inner) | ShapeType::Map(inner) => resolve(inner, enums),
+            _ => {}
+        }
+    }
+    for shape in &mut schema.shapes {
+        for f in &mut shape.fields {
+            resolve(&mut f.ty, &schema.enums);
+        }
+    }
 }
 
 /// With any retention declared, `strata_expired_partitions()` lists the range partitions whose
@@ -495,6 +520,93 @@ fn lower_enum(w: &mut Walker, d: &Decl) -> Option<Enum> {
     Some(Enum { name: d.name.clone(), values, repr, doc, span: d.span })
 }
 
+/// `range = [min, max]`, inclusive, with min <= max.
+fn lower_range(w: &mut Walker, name: &str, v: &Value) -> Option<Range> {
+    let bounds = w.array("range", v).unwrap_or_default();
+    if bounds.len() != 2 {
+        w.report(Diagnostic::invalid_range(name, "it needs exactly two bounds", w.span(v)));
+        return None;
+    }
+    let (min, max) = (w.number("range", &bounds[0])?, w.number("range", &bounds[1])?);
+    let (lo, hi): (f64, f64) = (min.parse().unwrap_or(0.0), max.parse().unwrap_or(0.0));
+    if lo > hi {
+        w.report(Diagnostic::invalid_range(name, &format!("min {min} is greater than max {max}"), w.span(v)));
+    }
+    Some(Range { min: Some(min), max: Some(max) })
+}
+
+/// `[shapes.NAME]`: `doc`, and `fields.KEY = { type, optional, default, range, doc }`.
+fn lower_shape(w: &mut Walker, d: &Decl) -> Option<Shape> {
+    let t = w.table("shape", d.value)?;
+    let f = w.fields(t, SHAPE_KEYS);
+    let mut fields = Vec::new();
+    if let Some(table) = f.get("fields").and_then(|v| w.table("fields", v)) {
+        for (key, v) in table.iter() {
+            let (name, span) = (key.get_ref().to_string(), w.span(key));
+            let Some(ft) = w.table("field", v) else { continue };
+            let ff = w.fields(ft, SHAPE_FIELD_KEYS);
+            let Some(ty_value) = ff.get("type") else {
+                w.report(Diagnostic::missing_key("type", &format!("field `{name}`"), span));
+                continue;
+            };
+            let Some(text) = w.string("type", ty_value) else { continue };
+            let Some(ty) = shape_type(&text) else {
+                w.report(Diagnostic::unknown_type(&text, SHAPE_TYPES, w.span(ty_value)));
+                continue;
+            };
+            let default = ff.get("default").map(|v| json_text(v.get_ref()));
+            fields.push(ShapeField {
+                optional: ff.get("optional").and_then(|v| w.boolean("optional", v)).unwrap_or(false),
+                range: ff.get("range").and_then(|v| lower_range(w, &name, v)),
+                doc: ff.get("doc").and_then(|v| w.string("doc", v)),
+                name,
+                ty,
+                default,
+                span,
+            });
+        }
+    }
+    if fields.is_empty() {
+        w.report(Diagnostic::missing_key("fields", &format!("shape `{}`", d.name), d.span));
+    }
+    Some(Shape { name: d.name.clone(), doc: f.get("doc").and_then(|v| w.string("doc", v)), fields, span: d.span })
+}
+
+/// The field types of shapes: the JSON kinds, `list<T>`, `map<T>`, or a union type's or
+/// another shape's name (resolved by the checks).
+const SHAPE_TYPES: &[&str] = &["integer", "number", "string", "boolean", "list<T>", "map<T>"];
+
+fn shape_type(text: &str) -> Option<ShapeType> {
+    let text = text.trim();
+    let inner = |prefix: &str| text.strip_prefix(prefix)?.strip_suffix('>').and_then(shape_type).map(Box::new);
+    Some(match text {
+        "integer" => ShapeType::Integer,
+        "number" => ShapeType::Number,
+        "string" => ShapeType::String,
+        "boolean" => ShapeType::Boolean,
+        _ if text.starts_with("list<") => ShapeType::List(inner("list<")?),
+        _ if text.starts_with("map<") => ShapeType::Map(inner("map<")?),
+        _ if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            ShapeType::Shape(text.to_string())
+        }
+        _ => return None,
+    })
+}
+
+/// A TOML value as JSON text (a shape field's default).
+fn json_text(v: &DeValue) -> String {
+    match v {
+        DeValue::String(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
+        DeValue::Integer(i) => i.to_string(),
+        DeValue::Float(f) => f.to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Array(items) => {
+            format!("[{}]", items.iter().map(|i| json_text(i.get_ref())).collect::<Vec<_>>().join(", "))
+        }
+        _ => "null".into(),
+    }
+}
+
 fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
     let text = w.string("type", v)?;
     match ColumnType::parse(&text) {
@@ -758,24 +870,12 @@ fn lower_column(w: &mut Walker, table: &mut Table, span: Span, name: String, v: 
     let nullable = flag(w, "nullable");
     let unique = flag(w, "unique");
     let sensitive = flag(w, "sensitive");
-    let mut rules = Rules {
+    let rules = Rules {
         min_length: f.get("min_length").and_then(|v| w.count("min_length", v)),
         pattern: f.get("pattern").and_then(|v| w.string("pattern", v)),
-        range: None,
+        range: f.get("range").and_then(|v| lower_range(w, &name, v)),
         format: f.get("format").and_then(|v| w.choice("format", v, FORMATS)).map(str::to_string),
     };
-    if let Some(v) = f.get("range") {
-        let bounds = w.array("range", v).unwrap_or_default();
-        if bounds.len() != 2 {
-            w.report(Diagnostic::invalid_range(&name, "it needs exactly two bounds", w.span(v)));
-        } else if let (Some(min), Some(max)) = (w.number("range", &bounds[0]), w.number("range", &bounds[1])) {
-            let (lo, hi): (f64, f64) = (min.parse().unwrap_or(0.0), max.parse().unwrap_or(0.0));
-            if lo > hi {
-                w.report(Diagnostic::invalid_range(&name, &format!("min {min} is greater than max {max}"), w.span(v)));
-            }
-            rules.range = Some(Range { min: Some(min), max: Some(max) });
-        }
-    }
     let column = Column {
         name: name.clone(),
         ty,
@@ -787,6 +887,7 @@ fn lower_column(w: &mut Walker, table: &mut Table, span: Span, name: String, v: 
         rules,
         sensitive,
         on_update: f.get("on_update").and_then(|v| expr_of(w, "on_update", v)),
+        shape: f.get("shape").and_then(|v| Some(Named { name: w.string("shape", v)?, span: w.span(v) })),
         span,
     };
     let t = table.name.clone();
