@@ -30,6 +30,14 @@ fn new_user(email: &str) -> NewUser {
     }
 }
 
+/// A user, and a workspace it owns.
+fn owner_and_workspace(c: &mut Client, email: &str) -> (User, Uuid) {
+    let user = User::insert(c, &new_user(email)).unwrap();
+    let sql = "INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id";
+    let ws = c.query_one(sql, &[&user.id]).unwrap().get(0);
+    (user, ws)
+}
+
 fn new_agent(workspace_id: Uuid, code: &str) -> NewAgent {
     NewAgent {
         id: None,
@@ -91,11 +99,7 @@ fn insert_get_delete_and_soft_delete() {
 #[test]
 fn validation_reports_every_violation_and_postgres_agrees() {
     let (_db, mut c) = database();
-    let user = User::insert(&mut c, &new_user("bob@example.com")).unwrap();
-    let ws: Uuid = c
-        .query_one("INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id", &[&user.id])
-        .unwrap()
-        .get(0);
+    let (_, ws) = owner_and_workspace(&mut c, "bob@example.com");
     let mut bad = new_agent(ws, "Not A Slug!");
     bad.name = String::new();
     bad.trust_score = Some(Decimal::from_str("100.01").unwrap());
@@ -144,11 +148,7 @@ fn union_types_spell_as_the_database_does() {
 #[test]
 fn update_find_list_and_count() {
     let (_db, mut c) = database();
-    let user = User::insert(&mut c, &new_user("kim@example.com")).unwrap();
-    let ws: Uuid = c
-        .query_one("INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id", &[&user.id])
-        .unwrap()
-        .get(0);
+    let (user, ws) = owner_and_workspace(&mut c, "kim@example.com");
     let mut ids: Vec<Uuid> =
         (0..5).map(|i| Agent::insert(&mut c, &new_agent(ws, &format!("agent-{i}"))).unwrap().id).collect();
     ids.sort();
@@ -200,11 +200,7 @@ fn statements_are_prepared_once_per_client_and_outlive_transactions() {
 #[test]
 fn kpi_metrics_are_typed_shapes_with_defaults_and_rules() {
     let (_db, mut c) = database();
-    let user = User::insert(&mut c, &new_user("kpi@example.com")).unwrap();
-    let ws: Uuid = c
-        .query_one("INSERT INTO workspaces (owner_id, name, slug) VALUES ($1, 'W', 'w') RETURNING id", &[&user.id])
-        .unwrap()
-        .get(0);
+    let (_, ws) = owner_and_workspace(&mut c, "kpi@example.com");
     let agent = Agent::insert(&mut c, &new_agent(ws, "agent-kpi")).unwrap();
     let metrics = KpiMetrics {
         tasks_completed: 12,
