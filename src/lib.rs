@@ -4,6 +4,7 @@
 //! feature, does. Generated code depends on `strata` with `default-features = false`.
 
 mod conn;
+pub mod de;
 pub mod sql_value;
 pub mod table;
 mod union_type;
@@ -67,6 +68,7 @@ pub fn with_setting<C: Conn, T>(
 /// The crates generated code uses, re-exported so it depends on `strata` alone.
 pub mod reexports {
     pub use chrono;
+    pub use erased_serde;
     pub use postgres;
     pub use regex;
     pub use rust_decimal;

@@ -1,5 +1,5 @@
 //! `union_type!` and `json_shape!`. `union_type!`: a union type as a Rust enum spelled as the database spells it, with Display,
-//! FromStr, serde, and postgres ToSql/FromSql for both storages (text with a CHECK, or a
+//! FromStr, serde (as a string), and postgres ToSql/FromSql for both storages (text with a CHECK, or a
 //! PostgreSQL ENUM). Generated code invokes it once per union type instead of repeating the impls.
 
 /// Declares the enum and its impls. `("agent_level")` is the SQL name, used in error messages.
@@ -7,10 +7,33 @@
 macro_rules! union_type {
     ($(#[$meta:meta])* $vis:vis enum $name:ident ($sql:literal) { $($variant:ident = $value:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, $crate::reexports::serde::Serialize, $crate::reexports::serde::Deserialize)]
-        #[serde(crate = "strata::reexports::serde")]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         $vis enum $name {
-            $(#[serde(rename = $value)] $variant,)+
+            $($variant,)+
+        }
+
+        // serde as the database spells it: a string, in every format.
+        impl $crate::reexports::serde::Serialize for $name {
+            fn serialize<S: $crate::reexports::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::reexports::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::reexports::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = <String as $crate::reexports::serde::Deserialize>::deserialize(deserializer)?;
+                text.parse().map_err(<D::Error as $crate::reexports::serde::de::Error>::custom)
+            }
+        }
+
+        impl $crate::de::Declared for $name {
+            fn read(de: &mut dyn $crate::de::Erased<'_>) -> Result<Self, $crate::de::FieldError> {
+                $crate::de::parse(<String as $crate::de::Value>::read(de)?)
+            }
+
+            fn read_option(de: &mut dyn $crate::de::Erased<'_>) -> Result<Option<Self>, $crate::de::FieldError> {
+                <Option<String> as $crate::de::Value>::read(de)?.map($crate::de::parse).transpose()
+            }
         }
 
         impl $name {
@@ -82,6 +105,16 @@ macro_rules! union_type {
 #[macro_export]
 macro_rules! json_shape {
     ($name:ident) => {
+        impl $crate::de::Declared for $name {
+            fn read(de: &mut dyn $crate::de::Erased<'_>) -> Result<Self, $crate::de::FieldError> {
+                $crate::reexports::erased_serde::deserialize(de)
+            }
+
+            fn read_option(de: &mut dyn $crate::de::Erased<'_>) -> Result<Option<Self>, $crate::de::FieldError> {
+                $crate::reexports::erased_serde::deserialize(de)
+            }
+        }
+
         impl $crate::reexports::postgres::types::ToSql for $name {
             fn to_sql(
                 &self,

@@ -207,7 +207,7 @@ impl Validate for KpiTrends {
 strata::json_shape!(KpiTrends);
 
 /// A row of `users`: CEO (human user) accounts who own and manage workspaces.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct User {
     /// Unique user identifier
@@ -235,6 +235,59 @@ pub struct User {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `User` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserFields {
+    id: Option<uuid::Uuid>,
+    email: Option<String>,
+    password_hash: Option<String>,
+    name: Option<String>,
+    avatar_url: Option<Option<String>>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for User {
+    const NAME: &'static str = "User";
+    const FIELDS: &'static [&'static str] = &["id", "email", "password_hash", "name", "avatar_url", "created_at", "updated_at", "deleted_at"];
+    type Fields = UserFields;
+
+    fn read_field(fields: &mut UserFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.email, "email", de),
+            2 => strata::de::field(&mut fields.password_hash, "password_hash", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.avatar_url, "avatar_url", de),
+            5 => strata::de::field(&mut fields.created_at, "created_at", de),
+            6 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            7 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserFields) -> Result<Self, &'static str> {
+        Ok(User {
+            id: fields.id.ok_or("id")?,
+            email: fields.email.ok_or("email")?,
+            password_hash: fields.password_hash.ok_or("password_hash")?,
+            name: fields.name.ok_or("name")?,
+            avatar_url: fields.avatar_url.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -496,7 +549,7 @@ impl User {
 }
 
 /// A row of `workspaces`: A virtual company owned by a user (CEO).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Workspace {
     /// Unique workspace identifier
@@ -526,6 +579,62 @@ pub struct Workspace {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for Workspace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Workspace` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkspaceFields {
+    id: Option<uuid::Uuid>,
+    owner_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    settings: Option<serde_json::Value>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for Workspace {
+    const NAME: &'static str = "Workspace";
+    const FIELDS: &'static [&'static str] = &["id", "owner_id", "name", "slug", "description", "settings", "created_at", "updated_at", "deleted_at"];
+    type Fields = WorkspaceFields;
+
+    fn read_field(fields: &mut WorkspaceFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.owner_id, "owner_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.settings, "settings", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            7 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            8 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkspaceFields) -> Result<Self, &'static str> {
+        Ok(Workspace {
+            id: fields.id.ok_or("id")?,
+            owner_id: fields.owner_id.ok_or("owner_id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            settings: fields.settings.ok_or("settings")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -793,7 +902,7 @@ impl Workspace {
 }
 
 /// A row of `projects`: A specific initiative within a workspace.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Project {
     /// Unique project identifier
@@ -832,6 +941,71 @@ pub struct Project {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Project` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ProjectFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    repository_url: Option<Option<String>>,
+    github_installation_id: Option<Option<i64>>,
+    mvp_document_url: Option<Option<String>>,
+    is_active: Option<bool>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for Project {
+    const NAME: &'static str = "Project";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "name", "slug", "description", "repository_url", "github_installation_id", "mvp_document_url", "is_active", "created_at", "updated_at", "deleted_at"];
+    type Fields = ProjectFields;
+
+    fn read_field(fields: &mut ProjectFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.repository_url, "repository_url", de),
+            6 => strata::de::field(&mut fields.github_installation_id, "github_installation_id", de),
+            7 => strata::de::field(&mut fields.mvp_document_url, "mvp_document_url", de),
+            8 => strata::de::field(&mut fields.is_active, "is_active", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            11 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ProjectFields) -> Result<Self, &'static str> {
+        Ok(Project {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            repository_url: fields.repository_url.flatten(),
+            github_installation_id: fields.github_installation_id.flatten(),
+            mvp_document_url: fields.mvp_document_url.flatten(),
+            is_active: fields.is_active.ok_or("is_active")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Project {
@@ -1155,7 +1329,7 @@ impl Project {
 }
 
 /// A row of `agents`: AI agents (virtual employees) with identity, roles, and performance tracking.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Agent {
     /// Unique agent identifier
@@ -1207,6 +1381,83 @@ pub struct Agent {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Agent` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    project_id: Option<Option<uuid::Uuid>>,
+    agent_level: Option<AgentLevel>,
+    agent_code: Option<String>,
+    name: Option<String>,
+    role_title: Option<String>,
+    status: Option<AgentStatus>,
+    trust_score: Option<rust_decimal::Decimal>,
+    api_key_hash: Option<String>,
+    public_key: Option<Option<String>>,
+    capabilities: Option<serde_json::Value>,
+    settings: Option<serde_json::Value>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for Agent {
+    const NAME: &'static str = "Agent";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "project_id", "agent_level", "agent_code", "name", "role_title", "status", "trust_score", "api_key_hash", "public_key", "capabilities", "settings", "created_at", "updated_at", "deleted_at"];
+    type Fields = AgentFields;
+
+    fn read_field(fields: &mut AgentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.project_id, "project_id", de),
+            3 => strata::de::field(&mut fields.agent_level, "agent_level", de),
+            4 => strata::de::field(&mut fields.agent_code, "agent_code", de),
+            5 => strata::de::field(&mut fields.name, "name", de),
+            6 => strata::de::field(&mut fields.role_title, "role_title", de),
+            7 => strata::de::field(&mut fields.status, "status", de),
+            8 => strata::de::field(&mut fields.trust_score, "trust_score", de),
+            9 => strata::de::field(&mut fields.api_key_hash, "api_key_hash", de),
+            10 => strata::de::field(&mut fields.public_key, "public_key", de),
+            11 => strata::de::field(&mut fields.capabilities, "capabilities", de),
+            12 => strata::de::field(&mut fields.settings, "settings", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            15 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentFields) -> Result<Self, &'static str> {
+        Ok(Agent {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            project_id: fields.project_id.flatten(),
+            agent_level: fields.agent_level.ok_or("agent_level")?,
+            agent_code: fields.agent_code.ok_or("agent_code")?,
+            name: fields.name.ok_or("name")?,
+            role_title: fields.role_title.ok_or("role_title")?,
+            status: fields.status.ok_or("status")?,
+            trust_score: fields.trust_score.ok_or("trust_score")?,
+            api_key_hash: fields.api_key_hash.ok_or("api_key_hash")?,
+            public_key: fields.public_key.flatten(),
+            capabilities: fields.capabilities.ok_or("capabilities")?,
+            settings: fields.settings.ok_or("settings")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Agent {
@@ -1603,7 +1854,7 @@ impl Agent {
 }
 
 /// A row of `sessions`: Agent work sessions with start/stop times and logs.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Session {
     /// Unique session identifier
@@ -1639,6 +1890,68 @@ pub struct Session {
     /// Last update timestamp
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::NaiveDateTime,
+}
+
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Session` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct SessionFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    status: Option<SessionStatus>,
+    started_at: Option<chrono::NaiveDateTime>,
+    stopped_at: Option<Option<chrono::NaiveDateTime>>,
+    duration_seconds: Option<Option<i32>>,
+    tasks_worked_on: Option<serde_json::Value>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+}
+
+impl strata::de::Row for Session {
+    const NAME: &'static str = "Session";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "project_id", "status", "started_at", "stopped_at", "duration_seconds", "tasks_worked_on", "metadata", "created_at", "updated_at"];
+    type Fields = SessionFields;
+
+    fn read_field(fields: &mut SessionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.project_id, "project_id", de),
+            3 => strata::de::field(&mut fields.status, "status", de),
+            4 => strata::de::field(&mut fields.started_at, "started_at", de),
+            5 => strata::de::field(&mut fields.stopped_at, "stopped_at", de),
+            6 => strata::de::field(&mut fields.duration_seconds, "duration_seconds", de),
+            7 => strata::de::field(&mut fields.tasks_worked_on, "tasks_worked_on", de),
+            8 => strata::de::field(&mut fields.metadata, "metadata", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: SessionFields) -> Result<Self, &'static str> {
+        Ok(Session {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            status: fields.status.ok_or("status")?,
+            started_at: fields.started_at.ok_or("started_at")?,
+            stopped_at: fields.stopped_at.flatten(),
+            duration_seconds: fields.duration_seconds.flatten(),
+            tasks_worked_on: fields.tasks_worked_on.ok_or("tasks_worked_on")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Session {
@@ -1908,7 +2221,7 @@ impl Session {
 }
 
 /// A row of `events`: Timeline of all agent and system events in chronological order (append-only).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Event {
     /// Unique event identifier
@@ -1941,6 +2254,65 @@ pub struct Event {
     /// Creation timestamp
     #[serde(rename = "created_at")]
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl<'de> serde::Deserialize<'de> for Event {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Event` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct EventFields {
+    id: Option<uuid::Uuid>,
+    r#type: Option<EventType>,
+    author_id: Option<Option<uuid::Uuid>>,
+    session_id: Option<Option<uuid::Uuid>>,
+    project_id: Option<Option<uuid::Uuid>>,
+    content: Option<serde_json::Value>,
+    mentions: Option<Vec<uuid::Uuid>>,
+    metadata: Option<serde_json::Value>,
+    timestamp: Option<chrono::NaiveDateTime>,
+    created_at: Option<chrono::NaiveDateTime>,
+}
+
+impl strata::de::Row for Event {
+    const NAME: &'static str = "Event";
+    const FIELDS: &'static [&'static str] = &["id", "type", "author_id", "session_id", "project_id", "content", "mentions", "metadata", "timestamp", "created_at"];
+    type Fields = EventFields;
+
+    fn read_field(fields: &mut EventFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.r#type, "type", de),
+            2 => strata::de::field(&mut fields.author_id, "author_id", de),
+            3 => strata::de::field(&mut fields.session_id, "session_id", de),
+            4 => strata::de::field(&mut fields.project_id, "project_id", de),
+            5 => strata::de::field(&mut fields.content, "content", de),
+            6 => strata::de::field(&mut fields.mentions, "mentions", de),
+            7 => strata::de::field(&mut fields.metadata, "metadata", de),
+            8 => strata::de::field(&mut fields.timestamp, "timestamp", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: EventFields) -> Result<Self, &'static str> {
+        Ok(Event {
+            id: fields.id.ok_or("id")?,
+            r#type: fields.r#type.ok_or("type")?,
+            author_id: fields.author_id.flatten(),
+            session_id: fields.session_id.flatten(),
+            project_id: fields.project_id.flatten(),
+            content: fields.content.ok_or("content")?,
+            mentions: fields.mentions.ok_or("mentions")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            timestamp: fields.timestamp.ok_or("timestamp")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Event {
@@ -2190,7 +2562,7 @@ impl Event {
 }
 
 /// A row of `kpis`: Agent Key Performance Indicators with historical tracking.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Kpi {
     /// Unique KPI record identifier
@@ -2214,6 +2586,56 @@ pub struct Kpi {
     /// Creation timestamp
     #[serde(rename = "created_at")]
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl<'de> serde::Deserialize<'de> for Kpi {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Kpi` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct KpiFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    recorded_at: Option<chrono::NaiveDateTime>,
+    metrics: Option<KpiMetrics>,
+    trend_data: Option<KpiTrends>,
+    calculated_at: Option<chrono::NaiveDateTime>,
+    created_at: Option<chrono::NaiveDateTime>,
+}
+
+impl strata::de::Row for Kpi {
+    const NAME: &'static str = "Kpi";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "recorded_at", "metrics", "trend_data", "calculated_at", "created_at"];
+    type Fields = KpiFields;
+
+    fn read_field(fields: &mut KpiFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.recorded_at, "recorded_at", de),
+            3 => strata::de::field(&mut fields.metrics, "metrics", de),
+            4 => strata::de::field(&mut fields.trend_data, "trend_data", de),
+            5 => strata::de::field(&mut fields.calculated_at, "calculated_at", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: KpiFields) -> Result<Self, &'static str> {
+        Ok(Kpi {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            recorded_at: fields.recorded_at.ok_or("recorded_at")?,
+            metrics: fields.metrics.ok_or("metrics")?,
+            trend_data: fields.trend_data.ok_or("trend_data")?,
+            calculated_at: fields.calculated_at.ok_or("calculated_at")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Kpi {
@@ -2435,7 +2857,7 @@ impl Kpi {
 }
 
 /// A row of `tasks`: Work tasks linked to GitHub Issues.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Task {
     /// Unique task identifier
@@ -2489,6 +2911,86 @@ pub struct Task {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Task` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TaskFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    github_issue_id: Option<i64>,
+    github_issue_number: Option<i32>,
+    assigned_agent_id: Option<Option<uuid::Uuid>>,
+    status: Option<TaskStatus>,
+    priority: Option<PriorityLevel>,
+    title: Option<String>,
+    description: Option<Option<String>>,
+    deadline: Option<Option<chrono::NaiveDateTime>>,
+    success_criteria: Option<serde_json::Value>,
+    started_at: Option<Option<chrono::NaiveDateTime>>,
+    completed_at: Option<Option<chrono::NaiveDateTime>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for Task {
+    const NAME: &'static str = "Task";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "github_issue_id", "github_issue_number", "assigned_agent_id", "status", "priority", "title", "description", "deadline", "success_criteria", "started_at", "completed_at", "metadata", "created_at", "updated_at", "deleted_at"];
+    type Fields = TaskFields;
+
+    fn read_field(fields: &mut TaskFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.github_issue_id, "github_issue_id", de),
+            3 => strata::de::field(&mut fields.github_issue_number, "github_issue_number", de),
+            4 => strata::de::field(&mut fields.assigned_agent_id, "assigned_agent_id", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.priority, "priority", de),
+            7 => strata::de::field(&mut fields.title, "title", de),
+            8 => strata::de::field(&mut fields.description, "description", de),
+            9 => strata::de::field(&mut fields.deadline, "deadline", de),
+            10 => strata::de::field(&mut fields.success_criteria, "success_criteria", de),
+            11 => strata::de::field(&mut fields.started_at, "started_at", de),
+            12 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            13 => strata::de::field(&mut fields.metadata, "metadata", de),
+            14 => strata::de::field(&mut fields.created_at, "created_at", de),
+            15 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            16 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TaskFields) -> Result<Self, &'static str> {
+        Ok(Task {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            github_issue_id: fields.github_issue_id.ok_or("github_issue_id")?,
+            github_issue_number: fields.github_issue_number.ok_or("github_issue_number")?,
+            assigned_agent_id: fields.assigned_agent_id.flatten(),
+            status: fields.status.ok_or("status")?,
+            priority: fields.priority.ok_or("priority")?,
+            title: fields.title.ok_or("title")?,
+            description: fields.description.flatten(),
+            deadline: fields.deadline.flatten(),
+            success_criteria: fields.success_criteria.ok_or("success_criteria")?,
+            started_at: fields.started_at.flatten(),
+            completed_at: fields.completed_at.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Task {
@@ -2856,7 +3358,7 @@ impl Task {
 }
 
 /// A row of `wiki_entries`: Knowledge base for organizational knowledge with versioning.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct WikiEntry {
     /// Unique wiki entry identifier
@@ -2919,6 +3421,95 @@ pub struct WikiEntry {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for WikiEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `WikiEntry` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WikiEntryFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    project_id: Option<Option<uuid::Uuid>>,
+    proposed_by_agent_id: Option<Option<uuid::Uuid>>,
+    status: Option<WikiEntryStatus>,
+    title: Option<String>,
+    slug: Option<String>,
+    content: Option<String>,
+    tags: Option<Vec<String>>,
+    version: Option<i32>,
+    parent_entry_id: Option<Option<uuid::Uuid>>,
+    approved_by: Option<Option<uuid::Uuid>>,
+    approved_at: Option<Option<chrono::NaiveDateTime>>,
+    rejection_reason: Option<Option<String>>,
+    view_count: Option<i32>,
+    last_viewed_at: Option<Option<chrono::NaiveDateTime>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for WikiEntry {
+    const NAME: &'static str = "WikiEntry";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "project_id", "proposed_by_agent_id", "status", "title", "slug", "content", "tags", "version", "parent_entry_id", "approved_by", "approved_at", "rejection_reason", "view_count", "last_viewed_at", "metadata", "created_at", "updated_at", "deleted_at"];
+    type Fields = WikiEntryFields;
+
+    fn read_field(fields: &mut WikiEntryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.project_id, "project_id", de),
+            3 => strata::de::field(&mut fields.proposed_by_agent_id, "proposed_by_agent_id", de),
+            4 => strata::de::field(&mut fields.status, "status", de),
+            5 => strata::de::field(&mut fields.title, "title", de),
+            6 => strata::de::field(&mut fields.slug, "slug", de),
+            7 => strata::de::field(&mut fields.content, "content", de),
+            8 => strata::de::field(&mut fields.tags, "tags", de),
+            9 => strata::de::field(&mut fields.version, "version", de),
+            10 => strata::de::field(&mut fields.parent_entry_id, "parent_entry_id", de),
+            11 => strata::de::field(&mut fields.approved_by, "approved_by", de),
+            12 => strata::de::field(&mut fields.approved_at, "approved_at", de),
+            13 => strata::de::field(&mut fields.rejection_reason, "rejection_reason", de),
+            14 => strata::de::field(&mut fields.view_count, "view_count", de),
+            15 => strata::de::field(&mut fields.last_viewed_at, "last_viewed_at", de),
+            16 => strata::de::field(&mut fields.metadata, "metadata", de),
+            17 => strata::de::field(&mut fields.created_at, "created_at", de),
+            18 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            19 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WikiEntryFields) -> Result<Self, &'static str> {
+        Ok(WikiEntry {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            project_id: fields.project_id.flatten(),
+            proposed_by_agent_id: fields.proposed_by_agent_id.flatten(),
+            status: fields.status.ok_or("status")?,
+            title: fields.title.ok_or("title")?,
+            slug: fields.slug.ok_or("slug")?,
+            content: fields.content.ok_or("content")?,
+            tags: fields.tags.ok_or("tags")?,
+            version: fields.version.ok_or("version")?,
+            parent_entry_id: fields.parent_entry_id.flatten(),
+            approved_by: fields.approved_by.flatten(),
+            approved_at: fields.approved_at.flatten(),
+            rejection_reason: fields.rejection_reason.flatten(),
+            view_count: fields.view_count.ok_or("view_count")?,
+            last_viewed_at: fields.last_viewed_at.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for WikiEntry {
@@ -3373,7 +3964,7 @@ impl WikiEntry {
 }
 
 /// A row of `agent_credentials`: Agent API credentials, kept apart from agents for security isolation.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentCredential {
     /// Unique credential identifier
@@ -3411,6 +4002,68 @@ pub struct AgentCredential {
     /// Soft delete timestamp
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::NaiveDateTime>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentCredential {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentCredential` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentCredentialFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    credential_type: Option<CredentialType>,
+    credential_hash: Option<String>,
+    salt: Option<String>,
+    is_active: Option<bool>,
+    expires_at: Option<Option<chrono::NaiveDateTime>>,
+    last_used_at: Option<Option<chrono::NaiveDateTime>>,
+    created_at: Option<chrono::NaiveDateTime>,
+    updated_at: Option<chrono::NaiveDateTime>,
+    deleted_at: Option<Option<chrono::NaiveDateTime>>,
+}
+
+impl strata::de::Row for AgentCredential {
+    const NAME: &'static str = "AgentCredential";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "credential_type", "credential_hash", "salt", "is_active", "expires_at", "last_used_at", "created_at", "updated_at", "deleted_at"];
+    type Fields = AgentCredentialFields;
+
+    fn read_field(fields: &mut AgentCredentialFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.credential_type, "credential_type", de),
+            3 => strata::de::field(&mut fields.credential_hash, "credential_hash", de),
+            4 => strata::de::field(&mut fields.salt, "salt", de),
+            5 => strata::de::field(&mut fields.is_active, "is_active", de),
+            6 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            7 => strata::de::field(&mut fields.last_used_at, "last_used_at", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            9 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            10 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentCredentialFields) -> Result<Self, &'static str> {
+        Ok(AgentCredential {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            credential_type: fields.credential_type.ok_or("credential_type")?,
+            credential_hash: fields.credential_hash.ok_or("credential_hash")?,
+            salt: fields.salt.ok_or("salt")?,
+            is_active: fields.is_active.ok_or("is_active")?,
+            expires_at: fields.expires_at.flatten(),
+            last_used_at: fields.last_used_at.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentCredential {

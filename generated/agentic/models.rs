@@ -173,7 +173,7 @@ strata::union_type! {
 }
 
 /// A row of `tenants`: Organizations (tenants). A tenant sees only its own row.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Tenant {
     #[serde(rename = "id")]
@@ -206,6 +206,80 @@ pub struct Tenant {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Tenant {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Tenant` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TenantFields {
+    id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    status: Option<TenantStatus>,
+    plan_type: Option<PlanType>,
+    max_agents: Option<i32>,
+    max_daily_requests: Option<i32>,
+    max_monthly_tokens: Option<i64>,
+    contact_email: Option<Option<String>>,
+    contact_name: Option<Option<String>>,
+    settings: Option<serde_json::Value>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Tenant {
+    const NAME: &'static str = "Tenant";
+    const FIELDS: &'static [&'static str] = &["id", "name", "slug", "status", "plan_type", "max_agents", "max_daily_requests", "max_monthly_tokens", "contact_email", "contact_name", "settings", "metadata", "created_at", "updated_at", "deleted_at"];
+    type Fields = TenantFields;
+
+    fn read_field(fields: &mut TenantFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.name, "name", de),
+            2 => strata::de::field(&mut fields.slug, "slug", de),
+            3 => strata::de::field(&mut fields.status, "status", de),
+            4 => strata::de::field(&mut fields.plan_type, "plan_type", de),
+            5 => strata::de::field(&mut fields.max_agents, "max_agents", de),
+            6 => strata::de::field(&mut fields.max_daily_requests, "max_daily_requests", de),
+            7 => strata::de::field(&mut fields.max_monthly_tokens, "max_monthly_tokens", de),
+            8 => strata::de::field(&mut fields.contact_email, "contact_email", de),
+            9 => strata::de::field(&mut fields.contact_name, "contact_name", de),
+            10 => strata::de::field(&mut fields.settings, "settings", de),
+            11 => strata::de::field(&mut fields.metadata, "metadata", de),
+            12 => strata::de::field(&mut fields.created_at, "created_at", de),
+            13 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            14 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TenantFields) -> Result<Self, &'static str> {
+        Ok(Tenant {
+            id: fields.id.ok_or("id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            status: fields.status.ok_or("status")?,
+            plan_type: fields.plan_type.ok_or("plan_type")?,
+            max_agents: fields.max_agents.ok_or("max_agents")?,
+            max_daily_requests: fields.max_daily_requests.ok_or("max_daily_requests")?,
+            max_monthly_tokens: fields.max_monthly_tokens.ok_or("max_monthly_tokens")?,
+            contact_email: fields.contact_email.flatten(),
+            contact_name: fields.contact_name.flatten(),
+            settings: fields.settings.ok_or("settings")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Tenant {
@@ -592,7 +666,7 @@ impl Tenant {
 }
 
 /// A row of `users`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct User {
     #[serde(rename = "id")]
@@ -628,6 +702,83 @@ pub struct User {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `User` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    email: Option<String>,
+    username: Option<Option<String>>,
+    password_hash: Option<Option<String>>,
+    first_name: Option<Option<String>>,
+    last_name: Option<Option<String>>,
+    avatar_url: Option<Option<String>>,
+    status: Option<UserStatus>,
+    email_verified: Option<bool>,
+    last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    role: Option<UserRole>,
+    permissions: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for User {
+    const NAME: &'static str = "User";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "email", "username", "password_hash", "first_name", "last_name", "avatar_url", "status", "email_verified", "last_login_at", "role", "permissions", "created_at", "updated_at", "deleted_at"];
+    type Fields = UserFields;
+
+    fn read_field(fields: &mut UserFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.email, "email", de),
+            3 => strata::de::field(&mut fields.username, "username", de),
+            4 => strata::de::field(&mut fields.password_hash, "password_hash", de),
+            5 => strata::de::field(&mut fields.first_name, "first_name", de),
+            6 => strata::de::field(&mut fields.last_name, "last_name", de),
+            7 => strata::de::field(&mut fields.avatar_url, "avatar_url", de),
+            8 => strata::de::field(&mut fields.status, "status", de),
+            9 => strata::de::field(&mut fields.email_verified, "email_verified", de),
+            10 => strata::de::field(&mut fields.last_login_at, "last_login_at", de),
+            11 => strata::de::field(&mut fields.role, "role", de),
+            12 => strata::de::field(&mut fields.permissions, "permissions", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            15 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserFields) -> Result<Self, &'static str> {
+        Ok(User {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            email: fields.email.ok_or("email")?,
+            username: fields.username.flatten(),
+            password_hash: fields.password_hash.flatten(),
+            first_name: fields.first_name.flatten(),
+            last_name: fields.last_name.flatten(),
+            avatar_url: fields.avatar_url.flatten(),
+            status: fields.status.ok_or("status")?,
+            email_verified: fields.email_verified.ok_or("email_verified")?,
+            last_login_at: fields.last_login_at.flatten(),
+            role: fields.role.ok_or("role")?,
+            permissions: fields.permissions.ok_or("permissions")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -1008,7 +1159,7 @@ impl User {
 }
 
 /// A row of `agents`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Agent {
     #[serde(rename = "id")]
@@ -1059,6 +1210,104 @@ pub struct Agent {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Agent` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    model_provider: Option<String>,
+    model_name: Option<String>,
+    temperature: Option<rust_decimal::Decimal>,
+    max_tokens: Option<i32>,
+    system_prompt: Option<Option<String>>,
+    capabilities: Option<Vec<String>>,
+    tools: Option<Vec<String>>,
+    timeout_seconds: Option<i32>,
+    max_iterations: Option<i32>,
+    memory_enabled: Option<bool>,
+    status: Option<AgentStatus>,
+    version: Option<String>,
+    tags: Option<serde_json::Value>,
+    config: Option<serde_json::Value>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Agent {
+    const NAME: &'static str = "Agent";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "name", "slug", "description", "model_provider", "model_name", "temperature", "max_tokens", "system_prompt", "capabilities", "tools", "timeout_seconds", "max_iterations", "memory_enabled", "status", "version", "tags", "config", "metadata", "created_at", "updated_at", "deleted_at"];
+    type Fields = AgentFields;
+
+    fn read_field(fields: &mut AgentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.model_provider, "model_provider", de),
+            6 => strata::de::field(&mut fields.model_name, "model_name", de),
+            7 => strata::de::field(&mut fields.temperature, "temperature", de),
+            8 => strata::de::field(&mut fields.max_tokens, "max_tokens", de),
+            9 => strata::de::field(&mut fields.system_prompt, "system_prompt", de),
+            10 => strata::de::field(&mut fields.capabilities, "capabilities", de),
+            11 => strata::de::field(&mut fields.tools, "tools", de),
+            12 => strata::de::field(&mut fields.timeout_seconds, "timeout_seconds", de),
+            13 => strata::de::field(&mut fields.max_iterations, "max_iterations", de),
+            14 => strata::de::field(&mut fields.memory_enabled, "memory_enabled", de),
+            15 => strata::de::field(&mut fields.status, "status", de),
+            16 => strata::de::field(&mut fields.version, "version", de),
+            17 => strata::de::field(&mut fields.tags, "tags", de),
+            18 => strata::de::field(&mut fields.config, "config", de),
+            19 => strata::de::field(&mut fields.metadata, "metadata", de),
+            20 => strata::de::field(&mut fields.created_at, "created_at", de),
+            21 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            22 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentFields) -> Result<Self, &'static str> {
+        Ok(Agent {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            model_provider: fields.model_provider.ok_or("model_provider")?,
+            model_name: fields.model_name.ok_or("model_name")?,
+            temperature: fields.temperature.ok_or("temperature")?,
+            max_tokens: fields.max_tokens.ok_or("max_tokens")?,
+            system_prompt: fields.system_prompt.flatten(),
+            capabilities: fields.capabilities.ok_or("capabilities")?,
+            tools: fields.tools.ok_or("tools")?,
+            timeout_seconds: fields.timeout_seconds.ok_or("timeout_seconds")?,
+            max_iterations: fields.max_iterations.ok_or("max_iterations")?,
+            memory_enabled: fields.memory_enabled.ok_or("memory_enabled")?,
+            status: fields.status.ok_or("status")?,
+            version: fields.version.ok_or("version")?,
+            tags: fields.tags.ok_or("tags")?,
+            config: fields.config.ok_or("config")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Agent {
@@ -1570,7 +1819,7 @@ impl Agent {
 }
 
 /// A row of `conversations`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Conversation {
     #[serde(rename = "id")]
@@ -1599,6 +1848,74 @@ pub struct Conversation {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Conversation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Conversation` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ConversationFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    title: Option<Option<String>>,
+    status: Option<ConversationStatus>,
+    context: Option<serde_json::Value>,
+    metadata: Option<serde_json::Value>,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Conversation {
+    const NAME: &'static str = "Conversation";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "agent_id", "user_id", "title", "status", "context", "metadata", "started_at", "completed_at", "created_at", "updated_at", "deleted_at"];
+    type Fields = ConversationFields;
+
+    fn read_field(fields: &mut ConversationFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            3 => strata::de::field(&mut fields.user_id, "user_id", de),
+            4 => strata::de::field(&mut fields.title, "title", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.context, "context", de),
+            7 => strata::de::field(&mut fields.metadata, "metadata", de),
+            8 => strata::de::field(&mut fields.started_at, "started_at", de),
+            9 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            11 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            12 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ConversationFields) -> Result<Self, &'static str> {
+        Ok(Conversation {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            user_id: fields.user_id.flatten(),
+            title: fields.title.flatten(),
+            status: fields.status.ok_or("status")?,
+            context: fields.context.ok_or("context")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            started_at: fields.started_at.ok_or("started_at")?,
+            completed_at: fields.completed_at.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Conversation {
@@ -1916,7 +2233,7 @@ impl Conversation {
 }
 
 /// A row of `messages`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Message {
     #[serde(rename = "id")]
@@ -1945,6 +2262,74 @@ pub struct Message {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "sequence_number")]
     pub sequence_number: i32,
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Message` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct MessageFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    conversation_id: Option<uuid::Uuid>,
+    role: Option<MessageRole>,
+    content: Option<String>,
+    token_count: Option<Option<i32>>,
+    model: Option<Option<String>>,
+    tool_calls: Option<serde_json::Value>,
+    tool_results: Option<serde_json::Value>,
+    latency_ms: Option<Option<i32>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    sequence_number: Option<i32>,
+}
+
+impl strata::de::Row for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "conversation_id", "role", "content", "token_count", "model", "tool_calls", "tool_results", "latency_ms", "metadata", "created_at", "sequence_number"];
+    type Fields = MessageFields;
+
+    fn read_field(fields: &mut MessageFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.conversation_id, "conversation_id", de),
+            3 => strata::de::field(&mut fields.role, "role", de),
+            4 => strata::de::field(&mut fields.content, "content", de),
+            5 => strata::de::field(&mut fields.token_count, "token_count", de),
+            6 => strata::de::field(&mut fields.model, "model", de),
+            7 => strata::de::field(&mut fields.tool_calls, "tool_calls", de),
+            8 => strata::de::field(&mut fields.tool_results, "tool_results", de),
+            9 => strata::de::field(&mut fields.latency_ms, "latency_ms", de),
+            10 => strata::de::field(&mut fields.metadata, "metadata", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            12 => strata::de::field(&mut fields.sequence_number, "sequence_number", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: MessageFields) -> Result<Self, &'static str> {
+        Ok(Message {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            conversation_id: fields.conversation_id.ok_or("conversation_id")?,
+            role: fields.role.ok_or("role")?,
+            content: fields.content.ok_or("content")?,
+            token_count: fields.token_count.flatten(),
+            model: fields.model.flatten(),
+            tool_calls: fields.tool_calls.ok_or("tool_calls")?,
+            tool_results: fields.tool_results.ok_or("tool_results")?,
+            latency_ms: fields.latency_ms.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            sequence_number: fields.sequence_number.ok_or("sequence_number")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Message {
@@ -2242,7 +2627,7 @@ impl Message {
 }
 
 /// A row of `tool_executions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ToolExecution {
     #[serde(rename = "id")]
@@ -2275,6 +2660,80 @@ pub struct ToolExecution {
     pub started_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "completed_at")]
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for ToolExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ToolExecution` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ToolExecutionFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    conversation_id: Option<Option<uuid::Uuid>>,
+    message_id: Option<Option<uuid::Uuid>>,
+    message_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    agent_id: Option<uuid::Uuid>,
+    tool_name: Option<String>,
+    tool_input: Option<serde_json::Value>,
+    tool_output: Option<Option<serde_json::Value>>,
+    status: Option<ExecutionResult>,
+    error_message: Option<Option<String>>,
+    execution_time_ms: Option<Option<i32>>,
+    metadata: Option<serde_json::Value>,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for ToolExecution {
+    const NAME: &'static str = "ToolExecution";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "conversation_id", "message_id", "message_created_at", "agent_id", "tool_name", "tool_input", "tool_output", "status", "error_message", "execution_time_ms", "metadata", "started_at", "completed_at"];
+    type Fields = ToolExecutionFields;
+
+    fn read_field(fields: &mut ToolExecutionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.conversation_id, "conversation_id", de),
+            3 => strata::de::field(&mut fields.message_id, "message_id", de),
+            4 => strata::de::field(&mut fields.message_created_at, "message_created_at", de),
+            5 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            6 => strata::de::field(&mut fields.tool_name, "tool_name", de),
+            7 => strata::de::field(&mut fields.tool_input, "tool_input", de),
+            8 => strata::de::field(&mut fields.tool_output, "tool_output", de),
+            9 => strata::de::field(&mut fields.status, "status", de),
+            10 => strata::de::field(&mut fields.error_message, "error_message", de),
+            11 => strata::de::field(&mut fields.execution_time_ms, "execution_time_ms", de),
+            12 => strata::de::field(&mut fields.metadata, "metadata", de),
+            13 => strata::de::field(&mut fields.started_at, "started_at", de),
+            14 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ToolExecutionFields) -> Result<Self, &'static str> {
+        Ok(ToolExecution {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            conversation_id: fields.conversation_id.flatten(),
+            message_id: fields.message_id.flatten(),
+            message_created_at: fields.message_created_at.flatten(),
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            tool_name: fields.tool_name.ok_or("tool_name")?,
+            tool_input: fields.tool_input.ok_or("tool_input")?,
+            tool_output: fields.tool_output.flatten(),
+            status: fields.status.ok_or("status")?,
+            error_message: fields.error_message.flatten(),
+            execution_time_ms: fields.execution_time_ms.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            started_at: fields.started_at.ok_or("started_at")?,
+            completed_at: fields.completed_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for ToolExecution {
@@ -2582,7 +3041,7 @@ impl ToolExecution {
 }
 
 /// A row of `api_keys`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ApiKey {
     #[serde(rename = "id")]
@@ -2613,6 +3072,74 @@ pub struct ApiKey {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ApiKey` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ApiKeyFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    name: Option<String>,
+    key_hash: Option<String>,
+    key_prefix: Option<String>,
+    scopes: Option<serde_json::Value>,
+    status: Option<KeyStatus>,
+    expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for ApiKey {
+    const NAME: &'static str = "ApiKey";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "user_id", "name", "key_hash", "key_prefix", "scopes", "status", "expires_at", "last_used_at", "metadata", "created_at", "updated_at"];
+    type Fields = ApiKeyFields;
+
+    fn read_field(fields: &mut ApiKeyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.key_hash, "key_hash", de),
+            5 => strata::de::field(&mut fields.key_prefix, "key_prefix", de),
+            6 => strata::de::field(&mut fields.scopes, "scopes", de),
+            7 => strata::de::field(&mut fields.status, "status", de),
+            8 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            9 => strata::de::field(&mut fields.last_used_at, "last_used_at", de),
+            10 => strata::de::field(&mut fields.metadata, "metadata", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            12 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ApiKeyFields) -> Result<Self, &'static str> {
+        Ok(ApiKey {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            user_id: fields.user_id.flatten(),
+            name: fields.name.ok_or("name")?,
+            key_hash: fields.key_hash.ok_or("key_hash")?,
+            key_prefix: fields.key_prefix.ok_or("key_prefix")?,
+            scopes: fields.scopes.ok_or("scopes")?,
+            status: fields.status.ok_or("status")?,
+            expires_at: fields.expires_at.flatten(),
+            last_used_at: fields.last_used_at.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for ApiKey {
@@ -2929,7 +3456,7 @@ impl ApiKey {
 }
 
 /// A row of `audit_logs`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AuditLog {
     #[serde(rename = "id")]
@@ -2962,6 +3489,77 @@ pub struct AuditLog {
     pub metadata: serde_json::Value,
     #[serde(rename = "timestamp")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AuditLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AuditLogFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    action: Option<String>,
+    resource_type: Option<String>,
+    resource_id: Option<Option<uuid::Uuid>>,
+    old_values: Option<Option<serde_json::Value>>,
+    new_values: Option<Option<serde_json::Value>>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+    user_agent: Option<Option<String>>,
+    status: Option<AuditStatus>,
+    error_message: Option<Option<String>>,
+    metadata: Option<serde_json::Value>,
+    timestamp: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AuditLog {
+    const NAME: &'static str = "AuditLog";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "user_id", "action", "resource_type", "resource_id", "old_values", "new_values", "ip_address", "user_agent", "status", "error_message", "metadata", "timestamp"];
+    type Fields = AuditLogFields;
+
+    fn read_field(fields: &mut AuditLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.action, "action", de),
+            4 => strata::de::field(&mut fields.resource_type, "resource_type", de),
+            5 => strata::de::field(&mut fields.resource_id, "resource_id", de),
+            6 => strata::de::field(&mut fields.old_values, "old_values", de),
+            7 => strata::de::field(&mut fields.new_values, "new_values", de),
+            8 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            9 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            10 => strata::de::field(&mut fields.status, "status", de),
+            11 => strata::de::field(&mut fields.error_message, "error_message", de),
+            12 => strata::de::field(&mut fields.metadata, "metadata", de),
+            13 => strata::de::field(&mut fields.timestamp, "timestamp", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AuditLogFields) -> Result<Self, &'static str> {
+        Ok(AuditLog {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            user_id: fields.user_id.flatten(),
+            action: fields.action.ok_or("action")?,
+            resource_type: fields.resource_type.ok_or("resource_type")?,
+            resource_id: fields.resource_id.flatten(),
+            old_values: fields.old_values.flatten(),
+            new_values: fields.new_values.flatten(),
+            ip_address: fields.ip_address.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            status: fields.status.ok_or("status")?,
+            error_message: fields.error_message.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            timestamp: fields.timestamp.ok_or("timestamp")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -3258,7 +3856,7 @@ impl AuditLog {
 }
 
 /// A row of `workflows`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Workflow {
     #[serde(rename = "id")]
@@ -3295,6 +3893,83 @@ pub struct Workflow {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Workflow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Workflow` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkflowFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    definition: Option<serde_json::Value>,
+    agent_ids: Option<serde_json::Value>,
+    timeout_seconds: Option<i32>,
+    retry_config: Option<serde_json::Value>,
+    status: Option<WorkflowStatus>,
+    version: Option<String>,
+    tags: Option<serde_json::Value>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Workflow {
+    const NAME: &'static str = "Workflow";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "name", "slug", "description", "definition", "agent_ids", "timeout_seconds", "retry_config", "status", "version", "tags", "metadata", "created_at", "updated_at", "deleted_at"];
+    type Fields = WorkflowFields;
+
+    fn read_field(fields: &mut WorkflowFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.definition, "definition", de),
+            6 => strata::de::field(&mut fields.agent_ids, "agent_ids", de),
+            7 => strata::de::field(&mut fields.timeout_seconds, "timeout_seconds", de),
+            8 => strata::de::field(&mut fields.retry_config, "retry_config", de),
+            9 => strata::de::field(&mut fields.status, "status", de),
+            10 => strata::de::field(&mut fields.version, "version", de),
+            11 => strata::de::field(&mut fields.tags, "tags", de),
+            12 => strata::de::field(&mut fields.metadata, "metadata", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            15 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkflowFields) -> Result<Self, &'static str> {
+        Ok(Workflow {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            definition: fields.definition.ok_or("definition")?,
+            agent_ids: fields.agent_ids.ok_or("agent_ids")?,
+            timeout_seconds: fields.timeout_seconds.ok_or("timeout_seconds")?,
+            retry_config: fields.retry_config.ok_or("retry_config")?,
+            status: fields.status.ok_or("status")?,
+            version: fields.version.ok_or("version")?,
+            tags: fields.tags.ok_or("tags")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Workflow {
@@ -3672,7 +4347,7 @@ impl Workflow {
 }
 
 /// A row of `workflow_executions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct WorkflowExecution {
     #[serde(rename = "id")]
@@ -3705,6 +4380,80 @@ pub struct WorkflowExecution {
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `WorkflowExecution` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkflowExecutionFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    workflow_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    status: Option<RunStatus>,
+    current_step: Option<Option<String>>,
+    input_data: Option<serde_json::Value>,
+    output_data: Option<Option<serde_json::Value>>,
+    error_message: Option<Option<String>>,
+    steps_completed: Option<i32>,
+    steps_total: Option<Option<i32>>,
+    metadata: Option<serde_json::Value>,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for WorkflowExecution {
+    const NAME: &'static str = "WorkflowExecution";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "workflow_id", "user_id", "status", "current_step", "input_data", "output_data", "error_message", "steps_completed", "steps_total", "metadata", "started_at", "completed_at", "updated_at"];
+    type Fields = WorkflowExecutionFields;
+
+    fn read_field(fields: &mut WorkflowExecutionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.workflow_id, "workflow_id", de),
+            3 => strata::de::field(&mut fields.user_id, "user_id", de),
+            4 => strata::de::field(&mut fields.status, "status", de),
+            5 => strata::de::field(&mut fields.current_step, "current_step", de),
+            6 => strata::de::field(&mut fields.input_data, "input_data", de),
+            7 => strata::de::field(&mut fields.output_data, "output_data", de),
+            8 => strata::de::field(&mut fields.error_message, "error_message", de),
+            9 => strata::de::field(&mut fields.steps_completed, "steps_completed", de),
+            10 => strata::de::field(&mut fields.steps_total, "steps_total", de),
+            11 => strata::de::field(&mut fields.metadata, "metadata", de),
+            12 => strata::de::field(&mut fields.started_at, "started_at", de),
+            13 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkflowExecutionFields) -> Result<Self, &'static str> {
+        Ok(WorkflowExecution {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            workflow_id: fields.workflow_id.ok_or("workflow_id")?,
+            user_id: fields.user_id.flatten(),
+            status: fields.status.ok_or("status")?,
+            current_step: fields.current_step.flatten(),
+            input_data: fields.input_data.ok_or("input_data")?,
+            output_data: fields.output_data.flatten(),
+            error_message: fields.error_message.flatten(),
+            steps_completed: fields.steps_completed.ok_or("steps_completed")?,
+            steps_total: fields.steps_total.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            started_at: fields.started_at.ok_or("started_at")?,
+            completed_at: fields.completed_at.flatten(),
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for WorkflowExecution {
@@ -4047,7 +4796,7 @@ impl WorkflowExecution {
 }
 
 /// A row of `collections`: Knowledge base collections (RAG).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Collection {
     #[serde(rename = "id")]
@@ -4082,6 +4831,83 @@ pub struct Collection {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Collection {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Collection` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CollectionFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    embedding_model: Option<String>,
+    chunk_size: Option<i32>,
+    chunk_overlap: Option<i32>,
+    document_count: Option<i32>,
+    total_chunks: Option<i32>,
+    status: Option<CollectionStatus>,
+    metadata: Option<serde_json::Value>,
+    settings: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Collection {
+    const NAME: &'static str = "Collection";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "name", "slug", "description", "embedding_model", "chunk_size", "chunk_overlap", "document_count", "total_chunks", "status", "metadata", "settings", "created_at", "updated_at", "deleted_at"];
+    type Fields = CollectionFields;
+
+    fn read_field(fields: &mut CollectionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.embedding_model, "embedding_model", de),
+            6 => strata::de::field(&mut fields.chunk_size, "chunk_size", de),
+            7 => strata::de::field(&mut fields.chunk_overlap, "chunk_overlap", de),
+            8 => strata::de::field(&mut fields.document_count, "document_count", de),
+            9 => strata::de::field(&mut fields.total_chunks, "total_chunks", de),
+            10 => strata::de::field(&mut fields.status, "status", de),
+            11 => strata::de::field(&mut fields.metadata, "metadata", de),
+            12 => strata::de::field(&mut fields.settings, "settings", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            15 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CollectionFields) -> Result<Self, &'static str> {
+        Ok(Collection {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            embedding_model: fields.embedding_model.ok_or("embedding_model")?,
+            chunk_size: fields.chunk_size.ok_or("chunk_size")?,
+            chunk_overlap: fields.chunk_overlap.ok_or("chunk_overlap")?,
+            document_count: fields.document_count.ok_or("document_count")?,
+            total_chunks: fields.total_chunks.ok_or("total_chunks")?,
+            status: fields.status.ok_or("status")?,
+            metadata: fields.metadata.ok_or("metadata")?,
+            settings: fields.settings.ok_or("settings")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Collection {
@@ -4482,7 +5308,7 @@ impl Collection {
 }
 
 /// A row of `documents`: Documents uploaded to collections.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Document {
     #[serde(rename = "id")]
@@ -4522,6 +5348,86 @@ pub struct Document {
     pub updated_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Document {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Document` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct DocumentFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    collection_id: Option<uuid::Uuid>,
+    title: Option<String>,
+    filename: Option<String>,
+    file_type: Option<String>,
+    file_size_bytes: Option<i64>,
+    storage_path: Option<String>,
+    status: Option<DocumentStatus>,
+    chunk_count: Option<i32>,
+    error_message: Option<Option<String>>,
+    metadata: Option<serde_json::Value>,
+    uploaded_by: Option<Option<uuid::Uuid>>,
+    uploaded_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Document {
+    const NAME: &'static str = "Document";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "collection_id", "title", "filename", "file_type", "file_size_bytes", "storage_path", "status", "chunk_count", "error_message", "metadata", "uploaded_by", "uploaded_at", "created_at", "updated_at", "deleted_at"];
+    type Fields = DocumentFields;
+
+    fn read_field(fields: &mut DocumentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.collection_id, "collection_id", de),
+            3 => strata::de::field(&mut fields.title, "title", de),
+            4 => strata::de::field(&mut fields.filename, "filename", de),
+            5 => strata::de::field(&mut fields.file_type, "file_type", de),
+            6 => strata::de::field(&mut fields.file_size_bytes, "file_size_bytes", de),
+            7 => strata::de::field(&mut fields.storage_path, "storage_path", de),
+            8 => strata::de::field(&mut fields.status, "status", de),
+            9 => strata::de::field(&mut fields.chunk_count, "chunk_count", de),
+            10 => strata::de::field(&mut fields.error_message, "error_message", de),
+            11 => strata::de::field(&mut fields.metadata, "metadata", de),
+            12 => strata::de::field(&mut fields.uploaded_by, "uploaded_by", de),
+            13 => strata::de::field(&mut fields.uploaded_at, "uploaded_at", de),
+            14 => strata::de::field(&mut fields.created_at, "created_at", de),
+            15 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            16 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: DocumentFields) -> Result<Self, &'static str> {
+        Ok(Document {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            collection_id: fields.collection_id.ok_or("collection_id")?,
+            title: fields.title.ok_or("title")?,
+            filename: fields.filename.ok_or("filename")?,
+            file_type: fields.file_type.ok_or("file_type")?,
+            file_size_bytes: fields.file_size_bytes.ok_or("file_size_bytes")?,
+            storage_path: fields.storage_path.ok_or("storage_path")?,
+            status: fields.status.ok_or("status")?,
+            chunk_count: fields.chunk_count.ok_or("chunk_count")?,
+            error_message: fields.error_message.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            uploaded_by: fields.uploaded_by.flatten(),
+            uploaded_at: fields.uploaded_at.ok_or("uploaded_at")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Document {
@@ -4912,7 +5818,7 @@ impl Document {
 }
 
 /// A row of `chunks`: Document chunks with their embeddings.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Chunk {
     #[serde(rename = "id")]
@@ -4938,6 +5844,68 @@ pub struct Chunk {
     pub metadata: serde_json::Value,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for Chunk {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Chunk` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ChunkFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    collection_id: Option<uuid::Uuid>,
+    document_id: Option<uuid::Uuid>,
+    content: Option<String>,
+    chunk_index: Option<i32>,
+    embedding: Option<Option<String>>,
+    embedding_model: Option<String>,
+    token_count: Option<Option<i32>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for Chunk {
+    const NAME: &'static str = "Chunk";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "collection_id", "document_id", "content", "chunk_index", "embedding", "embedding_model", "token_count", "metadata", "created_at"];
+    type Fields = ChunkFields;
+
+    fn read_field(fields: &mut ChunkFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.collection_id, "collection_id", de),
+            3 => strata::de::field(&mut fields.document_id, "document_id", de),
+            4 => strata::de::field(&mut fields.content, "content", de),
+            5 => strata::de::field(&mut fields.chunk_index, "chunk_index", de),
+            6 => strata::de::field(&mut fields.embedding, "embedding", de),
+            7 => strata::de::field(&mut fields.embedding_model, "embedding_model", de),
+            8 => strata::de::field(&mut fields.token_count, "token_count", de),
+            9 => strata::de::field(&mut fields.metadata, "metadata", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ChunkFields) -> Result<Self, &'static str> {
+        Ok(Chunk {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            collection_id: fields.collection_id.ok_or("collection_id")?,
+            document_id: fields.document_id.ok_or("document_id")?,
+            content: fields.content.ok_or("content")?,
+            chunk_index: fields.chunk_index.ok_or("chunk_index")?,
+            embedding: fields.embedding.flatten(),
+            embedding_model: fields.embedding_model.ok_or("embedding_model")?,
+            token_count: fields.token_count.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Chunk {
@@ -5228,7 +6196,7 @@ impl Chunk {
 }
 
 /// A row of `rag_queries`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct RagQuery {
     #[serde(rename = "id")]
@@ -5254,6 +6222,68 @@ pub struct RagQuery {
     pub user_feedback: Option<i16>,
     #[serde(rename = "timestamp")]
     pub timestamp: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for RagQuery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `RagQuery` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct RagQueryFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    collection_id: Option<uuid::Uuid>,
+    query_text: Option<String>,
+    result_chunk_ids: Option<Vec<uuid::Uuid>>,
+    top_result_score: Option<Option<rust_decimal::Decimal>>,
+    retrieval_strategy: Option<String>,
+    filters: Option<serde_json::Value>,
+    response_time_ms: Option<Option<i32>>,
+    user_feedback: Option<Option<i16>>,
+    timestamp: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for RagQuery {
+    const NAME: &'static str = "RagQuery";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "collection_id", "query_text", "result_chunk_ids", "top_result_score", "retrieval_strategy", "filters", "response_time_ms", "user_feedback", "timestamp"];
+    type Fields = RagQueryFields;
+
+    fn read_field(fields: &mut RagQueryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.collection_id, "collection_id", de),
+            3 => strata::de::field(&mut fields.query_text, "query_text", de),
+            4 => strata::de::field(&mut fields.result_chunk_ids, "result_chunk_ids", de),
+            5 => strata::de::field(&mut fields.top_result_score, "top_result_score", de),
+            6 => strata::de::field(&mut fields.retrieval_strategy, "retrieval_strategy", de),
+            7 => strata::de::field(&mut fields.filters, "filters", de),
+            8 => strata::de::field(&mut fields.response_time_ms, "response_time_ms", de),
+            9 => strata::de::field(&mut fields.user_feedback, "user_feedback", de),
+            10 => strata::de::field(&mut fields.timestamp, "timestamp", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: RagQueryFields) -> Result<Self, &'static str> {
+        Ok(RagQuery {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            collection_id: fields.collection_id.ok_or("collection_id")?,
+            query_text: fields.query_text.ok_or("query_text")?,
+            result_chunk_ids: fields.result_chunk_ids.ok_or("result_chunk_ids")?,
+            top_result_score: fields.top_result_score.flatten(),
+            retrieval_strategy: fields.retrieval_strategy.ok_or("retrieval_strategy")?,
+            filters: fields.filters.ok_or("filters")?,
+            response_time_ms: fields.response_time_ms.flatten(),
+            user_feedback: fields.user_feedback.flatten(),
+            timestamp: fields.timestamp.ok_or("timestamp")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for RagQuery {
@@ -5544,7 +6574,7 @@ impl RagQuery {
 }
 
 /// A row of `mcp_servers`: Registry of MCP servers.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct McpServer {
     #[serde(rename = "id")]
@@ -5588,6 +6618,92 @@ pub struct McpServer {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for McpServer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `McpServer` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct McpServerFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<Option<uuid::Uuid>>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    version: Option<String>,
+    category: Option<String>,
+    server_type: Option<McpServerType>,
+    command: Option<Option<String>>,
+    config_schema: Option<serde_json::Value>,
+    tools: Option<serde_json::Value>,
+    resources: Option<serde_json::Value>,
+    status: Option<McpServerStatus>,
+    is_public: Option<bool>,
+    documentation_url: Option<Option<String>>,
+    repository_url: Option<Option<String>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for McpServer {
+    const NAME: &'static str = "McpServer";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "name", "slug", "description", "version", "category", "server_type", "command", "config_schema", "tools", "resources", "status", "is_public", "documentation_url", "repository_url", "metadata", "created_at", "updated_at"];
+    type Fields = McpServerFields;
+
+    fn read_field(fields: &mut McpServerFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.version, "version", de),
+            6 => strata::de::field(&mut fields.category, "category", de),
+            7 => strata::de::field(&mut fields.server_type, "server_type", de),
+            8 => strata::de::field(&mut fields.command, "command", de),
+            9 => strata::de::field(&mut fields.config_schema, "config_schema", de),
+            10 => strata::de::field(&mut fields.tools, "tools", de),
+            11 => strata::de::field(&mut fields.resources, "resources", de),
+            12 => strata::de::field(&mut fields.status, "status", de),
+            13 => strata::de::field(&mut fields.is_public, "is_public", de),
+            14 => strata::de::field(&mut fields.documentation_url, "documentation_url", de),
+            15 => strata::de::field(&mut fields.repository_url, "repository_url", de),
+            16 => strata::de::field(&mut fields.metadata, "metadata", de),
+            17 => strata::de::field(&mut fields.created_at, "created_at", de),
+            18 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: McpServerFields) -> Result<Self, &'static str> {
+        Ok(McpServer {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.flatten(),
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            version: fields.version.ok_or("version")?,
+            category: fields.category.ok_or("category")?,
+            server_type: fields.server_type.ok_or("server_type")?,
+            command: fields.command.flatten(),
+            config_schema: fields.config_schema.ok_or("config_schema")?,
+            tools: fields.tools.ok_or("tools")?,
+            resources: fields.resources.ok_or("resources")?,
+            status: fields.status.ok_or("status")?,
+            is_public: fields.is_public.ok_or("is_public")?,
+            documentation_url: fields.documentation_url.flatten(),
+            repository_url: fields.repository_url.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for McpServer {
@@ -5998,7 +7114,7 @@ impl McpServer {
 }
 
 /// A row of `mcp_server_configs`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct McpServerConfig {
     #[serde(rename = "id")]
@@ -6029,6 +7145,68 @@ pub struct McpServerConfig {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for McpServerConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `McpServerConfig` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct McpServerConfigFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    mcp_server_id: Option<uuid::Uuid>,
+    enabled: Option<bool>,
+    config_values: Option<serde_json::Value>,
+    environment: Option<serde_json::Value>,
+    resource_limits: Option<serde_json::Value>,
+    allowed_users: Option<serde_json::Value>,
+    created_by: Option<Option<uuid::Uuid>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for McpServerConfig {
+    const NAME: &'static str = "McpServerConfig";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "mcp_server_id", "enabled", "config_values", "environment", "resource_limits", "allowed_users", "created_by", "created_at", "updated_at"];
+    type Fields = McpServerConfigFields;
+
+    fn read_field(fields: &mut McpServerConfigFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.mcp_server_id, "mcp_server_id", de),
+            3 => strata::de::field(&mut fields.enabled, "enabled", de),
+            4 => strata::de::field(&mut fields.config_values, "config_values", de),
+            5 => strata::de::field(&mut fields.environment, "environment", de),
+            6 => strata::de::field(&mut fields.resource_limits, "resource_limits", de),
+            7 => strata::de::field(&mut fields.allowed_users, "allowed_users", de),
+            8 => strata::de::field(&mut fields.created_by, "created_by", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: McpServerConfigFields) -> Result<Self, &'static str> {
+        Ok(McpServerConfig {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            mcp_server_id: fields.mcp_server_id.ok_or("mcp_server_id")?,
+            enabled: fields.enabled.ok_or("enabled")?,
+            config_values: fields.config_values.ok_or("config_values")?,
+            environment: fields.environment.ok_or("environment")?,
+            resource_limits: fields.resource_limits.ok_or("resource_limits")?,
+            allowed_users: fields.allowed_users.ok_or("allowed_users")?,
+            created_by: fields.created_by.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for McpServerConfig {
@@ -6309,7 +7487,7 @@ impl McpServerConfig {
 }
 
 /// A row of `mcp_tool_executions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct McpToolExecution {
     #[serde(rename = "id")]
@@ -6348,6 +7526,89 @@ pub struct McpToolExecution {
     pub started_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "completed_at")]
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for McpToolExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `McpToolExecution` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct McpToolExecutionFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    mcp_server_id: Option<uuid::Uuid>,
+    agent_id: Option<Option<uuid::Uuid>>,
+    conversation_id: Option<Option<uuid::Uuid>>,
+    message_id: Option<Option<uuid::Uuid>>,
+    message_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    tool_name: Option<String>,
+    parameters: Option<serde_json::Value>,
+    result: Option<Option<serde_json::Value>>,
+    status: Option<ExecutionResult>,
+    error_message: Option<Option<String>>,
+    error_code: Option<Option<String>>,
+    execution_time_ms: Option<Option<i32>>,
+    server_instance_id: Option<Option<String>>,
+    metadata: Option<serde_json::Value>,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for McpToolExecution {
+    const NAME: &'static str = "McpToolExecution";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "mcp_server_id", "agent_id", "conversation_id", "message_id", "message_created_at", "tool_name", "parameters", "result", "status", "error_message", "error_code", "execution_time_ms", "server_instance_id", "metadata", "started_at", "completed_at"];
+    type Fields = McpToolExecutionFields;
+
+    fn read_field(fields: &mut McpToolExecutionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.mcp_server_id, "mcp_server_id", de),
+            3 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            4 => strata::de::field(&mut fields.conversation_id, "conversation_id", de),
+            5 => strata::de::field(&mut fields.message_id, "message_id", de),
+            6 => strata::de::field(&mut fields.message_created_at, "message_created_at", de),
+            7 => strata::de::field(&mut fields.tool_name, "tool_name", de),
+            8 => strata::de::field(&mut fields.parameters, "parameters", de),
+            9 => strata::de::field(&mut fields.result, "result", de),
+            10 => strata::de::field(&mut fields.status, "status", de),
+            11 => strata::de::field(&mut fields.error_message, "error_message", de),
+            12 => strata::de::field(&mut fields.error_code, "error_code", de),
+            13 => strata::de::field(&mut fields.execution_time_ms, "execution_time_ms", de),
+            14 => strata::de::field(&mut fields.server_instance_id, "server_instance_id", de),
+            15 => strata::de::field(&mut fields.metadata, "metadata", de),
+            16 => strata::de::field(&mut fields.started_at, "started_at", de),
+            17 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: McpToolExecutionFields) -> Result<Self, &'static str> {
+        Ok(McpToolExecution {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            mcp_server_id: fields.mcp_server_id.ok_or("mcp_server_id")?,
+            agent_id: fields.agent_id.flatten(),
+            conversation_id: fields.conversation_id.flatten(),
+            message_id: fields.message_id.flatten(),
+            message_created_at: fields.message_created_at.flatten(),
+            tool_name: fields.tool_name.ok_or("tool_name")?,
+            parameters: fields.parameters.ok_or("parameters")?,
+            result: fields.result.flatten(),
+            status: fields.status.ok_or("status")?,
+            error_message: fields.error_message.flatten(),
+            error_code: fields.error_code.flatten(),
+            execution_time_ms: fields.execution_time_ms.flatten(),
+            server_instance_id: fields.server_instance_id.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            started_at: fields.started_at.ok_or("started_at")?,
+            completed_at: fields.completed_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for McpToolExecution {
@@ -6729,7 +7990,7 @@ impl McpToolExecution {
 }
 
 /// A row of `usage_metrics`: Resource usage for billing and quotas, partitioned monthly by period_start.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UsageMetric {
     #[serde(rename = "id")]
@@ -6753,6 +8014,65 @@ pub struct UsageMetric {
     pub period_start: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "period_end")]
     pub period_end: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for UsageMetric {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UsageMetric` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UsageMetricFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    metric_type: Option<String>,
+    metric_value: Option<i64>,
+    agent_id: Option<Option<uuid::Uuid>>,
+    user_id: Option<Option<uuid::Uuid>>,
+    metadata: Option<serde_json::Value>,
+    recorded_at: Option<chrono::DateTime<chrono::Utc>>,
+    period_start: Option<chrono::DateTime<chrono::Utc>>,
+    period_end: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for UsageMetric {
+    const NAME: &'static str = "UsageMetric";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "metric_type", "metric_value", "agent_id", "user_id", "metadata", "recorded_at", "period_start", "period_end"];
+    type Fields = UsageMetricFields;
+
+    fn read_field(fields: &mut UsageMetricFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.metric_type, "metric_type", de),
+            3 => strata::de::field(&mut fields.metric_value, "metric_value", de),
+            4 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            5 => strata::de::field(&mut fields.user_id, "user_id", de),
+            6 => strata::de::field(&mut fields.metadata, "metadata", de),
+            7 => strata::de::field(&mut fields.recorded_at, "recorded_at", de),
+            8 => strata::de::field(&mut fields.period_start, "period_start", de),
+            9 => strata::de::field(&mut fields.period_end, "period_end", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UsageMetricFields) -> Result<Self, &'static str> {
+        Ok(UsageMetric {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            metric_type: fields.metric_type.ok_or("metric_type")?,
+            metric_value: fields.metric_value.ok_or("metric_value")?,
+            agent_id: fields.agent_id.flatten(),
+            user_id: fields.user_id.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            recorded_at: fields.recorded_at.ok_or("recorded_at")?,
+            period_start: fields.period_start.ok_or("period_start")?,
+            period_end: fields.period_end.ok_or("period_end")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for UsageMetric {
@@ -7002,7 +8322,7 @@ impl UsageMetric {
 }
 
 /// A row of `subscription_plans`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct SubscriptionPlan {
     #[serde(rename = "id")]
@@ -7027,6 +8347,68 @@ pub struct SubscriptionPlan {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for SubscriptionPlan {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `SubscriptionPlan` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct SubscriptionPlanFields {
+    id: Option<uuid::Uuid>,
+    plan_type: Option<PlanType>,
+    name: Option<String>,
+    price_monthly_usd: Option<rust_decimal::Decimal>,
+    max_agents: Option<i32>,
+    max_daily_requests: Option<i32>,
+    max_monthly_tokens: Option<i64>,
+    features: Option<serde_json::Value>,
+    is_active: Option<bool>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for SubscriptionPlan {
+    const NAME: &'static str = "SubscriptionPlan";
+    const FIELDS: &'static [&'static str] = &["id", "plan_type", "name", "price_monthly_usd", "max_agents", "max_daily_requests", "max_monthly_tokens", "features", "is_active", "created_at", "updated_at"];
+    type Fields = SubscriptionPlanFields;
+
+    fn read_field(fields: &mut SubscriptionPlanFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.plan_type, "plan_type", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.price_monthly_usd, "price_monthly_usd", de),
+            4 => strata::de::field(&mut fields.max_agents, "max_agents", de),
+            5 => strata::de::field(&mut fields.max_daily_requests, "max_daily_requests", de),
+            6 => strata::de::field(&mut fields.max_monthly_tokens, "max_monthly_tokens", de),
+            7 => strata::de::field(&mut fields.features, "features", de),
+            8 => strata::de::field(&mut fields.is_active, "is_active", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: SubscriptionPlanFields) -> Result<Self, &'static str> {
+        Ok(SubscriptionPlan {
+            id: fields.id.ok_or("id")?,
+            plan_type: fields.plan_type.ok_or("plan_type")?,
+            name: fields.name.ok_or("name")?,
+            price_monthly_usd: fields.price_monthly_usd.ok_or("price_monthly_usd")?,
+            max_agents: fields.max_agents.ok_or("max_agents")?,
+            max_daily_requests: fields.max_daily_requests.ok_or("max_daily_requests")?,
+            max_monthly_tokens: fields.max_monthly_tokens.ok_or("max_monthly_tokens")?,
+            features: fields.features.ok_or("features")?,
+            is_active: fields.is_active.ok_or("is_active")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for SubscriptionPlan {
@@ -7315,7 +8697,7 @@ impl SubscriptionPlan {
 }
 
 /// A row of `billing_records`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct BillingRecord {
     #[serde(rename = "id")]
@@ -7342,6 +8724,71 @@ pub struct BillingRecord {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for BillingRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `BillingRecord` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct BillingRecordFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    subscription_plan_id: Option<uuid::Uuid>,
+    period_start: Option<chrono::NaiveDate>,
+    period_end: Option<chrono::NaiveDate>,
+    amount_usd: Option<rust_decimal::Decimal>,
+    status: Option<BillingStatus>,
+    paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    invoice_url: Option<Option<String>>,
+    metadata: Option<serde_json::Value>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for BillingRecord {
+    const NAME: &'static str = "BillingRecord";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "subscription_plan_id", "period_start", "period_end", "amount_usd", "status", "paid_at", "invoice_url", "metadata", "created_at", "updated_at"];
+    type Fields = BillingRecordFields;
+
+    fn read_field(fields: &mut BillingRecordFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.subscription_plan_id, "subscription_plan_id", de),
+            3 => strata::de::field(&mut fields.period_start, "period_start", de),
+            4 => strata::de::field(&mut fields.period_end, "period_end", de),
+            5 => strata::de::field(&mut fields.amount_usd, "amount_usd", de),
+            6 => strata::de::field(&mut fields.status, "status", de),
+            7 => strata::de::field(&mut fields.paid_at, "paid_at", de),
+            8 => strata::de::field(&mut fields.invoice_url, "invoice_url", de),
+            9 => strata::de::field(&mut fields.metadata, "metadata", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            11 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: BillingRecordFields) -> Result<Self, &'static str> {
+        Ok(BillingRecord {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            subscription_plan_id: fields.subscription_plan_id.ok_or("subscription_plan_id")?,
+            period_start: fields.period_start.ok_or("period_start")?,
+            period_end: fields.period_end.ok_or("period_end")?,
+            amount_usd: fields.amount_usd.ok_or("amount_usd")?,
+            status: fields.status.ok_or("status")?,
+            paid_at: fields.paid_at.flatten(),
+            invoice_url: fields.invoice_url.flatten(),
+            metadata: fields.metadata.ok_or("metadata")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for BillingRecord {
@@ -7636,7 +9083,7 @@ impl BillingRecord {
 }
 
 /// A row of `tenant_quotas`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct TenantQuota {
     #[serde(rename = "id")]
@@ -7661,6 +9108,68 @@ pub struct TenantQuota {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for TenantQuota {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `TenantQuota` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TenantQuotaFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    max_agents: Option<i32>,
+    max_daily_requests: Option<i32>,
+    max_monthly_tokens: Option<i64>,
+    requests_today: Option<i32>,
+    tokens_this_month: Option<i64>,
+    daily_reset_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    monthly_reset_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for TenantQuota {
+    const NAME: &'static str = "TenantQuota";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "max_agents", "max_daily_requests", "max_monthly_tokens", "requests_today", "tokens_this_month", "daily_reset_at", "monthly_reset_at", "created_at", "updated_at"];
+    type Fields = TenantQuotaFields;
+
+    fn read_field(fields: &mut TenantQuotaFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.max_agents, "max_agents", de),
+            3 => strata::de::field(&mut fields.max_daily_requests, "max_daily_requests", de),
+            4 => strata::de::field(&mut fields.max_monthly_tokens, "max_monthly_tokens", de),
+            5 => strata::de::field(&mut fields.requests_today, "requests_today", de),
+            6 => strata::de::field(&mut fields.tokens_this_month, "tokens_this_month", de),
+            7 => strata::de::field(&mut fields.daily_reset_at, "daily_reset_at", de),
+            8 => strata::de::field(&mut fields.monthly_reset_at, "monthly_reset_at", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TenantQuotaFields) -> Result<Self, &'static str> {
+        Ok(TenantQuota {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            max_agents: fields.max_agents.ok_or("max_agents")?,
+            max_daily_requests: fields.max_daily_requests.ok_or("max_daily_requests")?,
+            max_monthly_tokens: fields.max_monthly_tokens.ok_or("max_monthly_tokens")?,
+            requests_today: fields.requests_today.ok_or("requests_today")?,
+            tokens_this_month: fields.tokens_this_month.ok_or("tokens_this_month")?,
+            daily_reset_at: fields.daily_reset_at.flatten(),
+            monthly_reset_at: fields.monthly_reset_at.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for TenantQuota {
@@ -7958,7 +9467,7 @@ impl TenantQuota {
 }
 
 /// A row of `regions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Region {
     #[serde(rename = "id")]
@@ -7977,6 +9486,56 @@ pub struct Region {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for Region {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Region` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct RegionFields {
+    id: Option<uuid::Uuid>,
+    code: Option<String>,
+    name: Option<String>,
+    provider: Option<String>,
+    is_active: Option<bool>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for Region {
+    const NAME: &'static str = "Region";
+    const FIELDS: &'static [&'static str] = &["id", "code", "name", "provider", "is_active", "created_at", "updated_at"];
+    type Fields = RegionFields;
+
+    fn read_field(fields: &mut RegionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.code, "code", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.provider, "provider", de),
+            4 => strata::de::field(&mut fields.is_active, "is_active", de),
+            5 => strata::de::field(&mut fields.created_at, "created_at", de),
+            6 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: RegionFields) -> Result<Self, &'static str> {
+        Ok(Region {
+            id: fields.id.ok_or("id")?,
+            code: fields.code.ok_or("code")?,
+            name: fields.name.ok_or("name")?,
+            provider: fields.provider.ok_or("provider")?,
+            is_active: fields.is_active.ok_or("is_active")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Region {
@@ -8205,7 +9764,7 @@ impl Region {
 }
 
 /// A row of `tenant_regions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct TenantRegion {
     #[serde(rename = "id")]
@@ -8220,6 +9779,53 @@ pub struct TenantRegion {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for TenantRegion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `TenantRegion` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TenantRegionFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    region_id: Option<uuid::Uuid>,
+    is_primary: Option<bool>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for TenantRegion {
+    const NAME: &'static str = "TenantRegion";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "region_id", "is_primary", "created_at", "updated_at"];
+    type Fields = TenantRegionFields;
+
+    fn read_field(fields: &mut TenantRegionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.region_id, "region_id", de),
+            3 => strata::de::field(&mut fields.is_primary, "is_primary", de),
+            4 => strata::de::field(&mut fields.created_at, "created_at", de),
+            5 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TenantRegionFields) -> Result<Self, &'static str> {
+        Ok(TenantRegion {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            region_id: fields.region_id.ok_or("region_id")?,
+            is_primary: fields.is_primary.ok_or("is_primary")?,
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for TenantRegion {
@@ -8427,7 +10033,7 @@ impl TenantRegion {
 }
 
 /// A row of `replication_status`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ReplicationStatus {
     #[serde(rename = "id")]
@@ -8448,6 +10054,62 @@ pub struct ReplicationStatus {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "updated_at")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for ReplicationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ReplicationStatus` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ReplicationStatusFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    source_region_id: Option<uuid::Uuid>,
+    target_region_id: Option<uuid::Uuid>,
+    state: Option<ReplicationState>,
+    lag_seconds: Option<Option<i32>>,
+    last_replicated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for ReplicationStatus {
+    const NAME: &'static str = "ReplicationStatus";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "source_region_id", "target_region_id", "state", "lag_seconds", "last_replicated_at", "created_at", "updated_at"];
+    type Fields = ReplicationStatusFields;
+
+    fn read_field(fields: &mut ReplicationStatusFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.source_region_id, "source_region_id", de),
+            3 => strata::de::field(&mut fields.target_region_id, "target_region_id", de),
+            4 => strata::de::field(&mut fields.state, "state", de),
+            5 => strata::de::field(&mut fields.lag_seconds, "lag_seconds", de),
+            6 => strata::de::field(&mut fields.last_replicated_at, "last_replicated_at", de),
+            7 => strata::de::field(&mut fields.created_at, "created_at", de),
+            8 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ReplicationStatusFields) -> Result<Self, &'static str> {
+        Ok(ReplicationStatus {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            source_region_id: fields.source_region_id.ok_or("source_region_id")?,
+            target_region_id: fields.target_region_id.ok_or("target_region_id")?,
+            state: fields.state.ok_or("state")?,
+            lag_seconds: fields.lag_seconds.flatten(),
+            last_replicated_at: fields.last_replicated_at.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.ok_or("updated_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for ReplicationStatus {
@@ -8705,7 +10367,7 @@ impl ReplicationStatus {
 }
 
 /// A row of `cross_region_sync_logs`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct CrossRegionSyncLog {
     #[serde(rename = "id")]
@@ -8729,6 +10391,65 @@ pub struct CrossRegionSyncLog {
     pub error_message: Option<String>,
     #[serde(rename = "synced_at")]
     pub synced_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for CrossRegionSyncLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `CrossRegionSyncLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CrossRegionSyncLogFields {
+    id: Option<uuid::Uuid>,
+    tenant_id: Option<uuid::Uuid>,
+    source_region_id: Option<uuid::Uuid>,
+    target_region_id: Option<uuid::Uuid>,
+    entity_type: Option<String>,
+    entity_id: Option<Option<uuid::Uuid>>,
+    operation: Option<String>,
+    status: Option<AuditStatus>,
+    error_message: Option<Option<String>>,
+    synced_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for CrossRegionSyncLog {
+    const NAME: &'static str = "CrossRegionSyncLog";
+    const FIELDS: &'static [&'static str] = &["id", "tenant_id", "source_region_id", "target_region_id", "entity_type", "entity_id", "operation", "status", "error_message", "synced_at"];
+    type Fields = CrossRegionSyncLogFields;
+
+    fn read_field(fields: &mut CrossRegionSyncLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.tenant_id, "tenant_id", de),
+            2 => strata::de::field(&mut fields.source_region_id, "source_region_id", de),
+            3 => strata::de::field(&mut fields.target_region_id, "target_region_id", de),
+            4 => strata::de::field(&mut fields.entity_type, "entity_type", de),
+            5 => strata::de::field(&mut fields.entity_id, "entity_id", de),
+            6 => strata::de::field(&mut fields.operation, "operation", de),
+            7 => strata::de::field(&mut fields.status, "status", de),
+            8 => strata::de::field(&mut fields.error_message, "error_message", de),
+            9 => strata::de::field(&mut fields.synced_at, "synced_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CrossRegionSyncLogFields) -> Result<Self, &'static str> {
+        Ok(CrossRegionSyncLog {
+            id: fields.id.ok_or("id")?,
+            tenant_id: fields.tenant_id.ok_or("tenant_id")?,
+            source_region_id: fields.source_region_id.ok_or("source_region_id")?,
+            target_region_id: fields.target_region_id.ok_or("target_region_id")?,
+            entity_type: fields.entity_type.ok_or("entity_type")?,
+            entity_id: fields.entity_id.flatten(),
+            operation: fields.operation.ok_or("operation")?,
+            status: fields.status.ok_or("status")?,
+            error_message: fields.error_message.flatten(),
+            synced_at: fields.synced_at.ok_or("synced_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for CrossRegionSyncLog {

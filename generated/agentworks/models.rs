@@ -229,7 +229,7 @@ strata::union_type! {
 }
 
 /// A row of `agents`: Agent definitions (system-wide).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Agent {
     #[serde(rename = "id")]
@@ -273,6 +273,92 @@ pub struct Agent {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Agent` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentFields {
+    id: Option<uuid::Uuid>,
+    name: Option<String>,
+    display_name: Option<String>,
+    description: Option<Option<String>>,
+    allowed_lanes: Option<Option<Vec<i32>>>,
+    capabilities: Option<Option<Vec<String>>>,
+    default_provider: Option<String>,
+    default_model: Option<String>,
+    default_temperature: Option<Option<rust_decimal::Decimal>>,
+    default_max_tokens: Option<Option<i32>>,
+    system_prompt: Option<String>,
+    prompt_template: Option<Option<String>>,
+    tools_config: Option<Option<serde_json::Value>>,
+    status: Option<Option<AgentStatus>>,
+    version: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for Agent {
+    const NAME: &'static str = "Agent";
+    const FIELDS: &'static [&'static str] = &["id", "name", "display_name", "description", "allowed_lanes", "capabilities", "default_provider", "default_model", "default_temperature", "default_max_tokens", "system_prompt", "prompt_template", "tools_config", "status", "version", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = AgentFields;
+
+    fn read_field(fields: &mut AgentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.name, "name", de),
+            2 => strata::de::field(&mut fields.display_name, "display_name", de),
+            3 => strata::de::field(&mut fields.description, "description", de),
+            4 => strata::de::field(&mut fields.allowed_lanes, "allowed_lanes", de),
+            5 => strata::de::field(&mut fields.capabilities, "capabilities", de),
+            6 => strata::de::field(&mut fields.default_provider, "default_provider", de),
+            7 => strata::de::field(&mut fields.default_model, "default_model", de),
+            8 => strata::de::field(&mut fields.default_temperature, "default_temperature", de),
+            9 => strata::de::field(&mut fields.default_max_tokens, "default_max_tokens", de),
+            10 => strata::de::field(&mut fields.system_prompt, "system_prompt", de),
+            11 => strata::de::field(&mut fields.prompt_template, "prompt_template", de),
+            12 => strata::de::field(&mut fields.tools_config, "tools_config", de),
+            13 => strata::de::field(&mut fields.status, "status", de),
+            14 => strata::de::field(&mut fields.version, "version", de),
+            15 => strata::de::field(&mut fields.created_at, "created_at", de),
+            16 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            17 => strata::de::field(&mut fields.created_by, "created_by", de),
+            18 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentFields) -> Result<Self, &'static str> {
+        Ok(Agent {
+            id: fields.id.ok_or("id")?,
+            name: fields.name.ok_or("name")?,
+            display_name: fields.display_name.ok_or("display_name")?,
+            description: fields.description.flatten(),
+            allowed_lanes: fields.allowed_lanes.flatten(),
+            capabilities: fields.capabilities.flatten(),
+            default_provider: fields.default_provider.ok_or("default_provider")?,
+            default_model: fields.default_model.ok_or("default_model")?,
+            default_temperature: fields.default_temperature.flatten(),
+            default_max_tokens: fields.default_max_tokens.flatten(),
+            system_prompt: fields.system_prompt.ok_or("system_prompt")?,
+            prompt_template: fields.prompt_template.flatten(),
+            tools_config: fields.tools_config.flatten(),
+            status: fields.status.flatten(),
+            version: fields.version.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Agent {
@@ -680,7 +766,7 @@ impl Agent {
 }
 
 /// A row of `agent_configs`: Project-specific agent configurations.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentConfig {
     #[serde(rename = "id")]
@@ -713,6 +799,80 @@ pub struct AgentConfig {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentConfig` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentConfigFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    provider: Option<Option<String>>,
+    model: Option<Option<String>>,
+    temperature: Option<Option<rust_decimal::Decimal>>,
+    max_tokens: Option<Option<i32>>,
+    system_prompt_additions: Option<Option<String>>,
+    context_instructions: Option<Option<String>>,
+    enabled: Option<Option<bool>>,
+    auto_trigger: Option<Option<bool>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for AgentConfig {
+    const NAME: &'static str = "AgentConfig";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "agent_id", "provider", "model", "temperature", "max_tokens", "system_prompt_additions", "context_instructions", "enabled", "auto_trigger", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = AgentConfigFields;
+
+    fn read_field(fields: &mut AgentConfigFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            3 => strata::de::field(&mut fields.provider, "provider", de),
+            4 => strata::de::field(&mut fields.model, "model", de),
+            5 => strata::de::field(&mut fields.temperature, "temperature", de),
+            6 => strata::de::field(&mut fields.max_tokens, "max_tokens", de),
+            7 => strata::de::field(&mut fields.system_prompt_additions, "system_prompt_additions", de),
+            8 => strata::de::field(&mut fields.context_instructions, "context_instructions", de),
+            9 => strata::de::field(&mut fields.enabled, "enabled", de),
+            10 => strata::de::field(&mut fields.auto_trigger, "auto_trigger", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            12 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            13 => strata::de::field(&mut fields.created_by, "created_by", de),
+            14 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentConfigFields) -> Result<Self, &'static str> {
+        Ok(AgentConfig {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            provider: fields.provider.flatten(),
+            model: fields.model.flatten(),
+            temperature: fields.temperature.flatten(),
+            max_tokens: fields.max_tokens.flatten(),
+            system_prompt_additions: fields.system_prompt_additions.flatten(),
+            context_instructions: fields.context_instructions.flatten(),
+            enabled: fields.enabled.flatten(),
+            auto_trigger: fields.auto_trigger.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentConfig {
@@ -1050,7 +1210,7 @@ impl AgentConfig {
 }
 
 /// A row of `agent_runs`: Agent execution runs, partitioned monthly.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentRun {
     #[serde(rename = "id")]
@@ -1108,6 +1268,113 @@ pub struct AgentRun {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "triggered_by")]
     pub triggered_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentRun {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentRun` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentRunFields {
+    id: Option<uuid::Uuid>,
+    card_id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    provider: Option<String>,
+    model: Option<String>,
+    temperature: Option<Option<rust_decimal::Decimal>>,
+    max_tokens: Option<Option<i32>>,
+    status: Option<Option<RunStatus>>,
+    progress: Option<Option<rust_decimal::Decimal>>,
+    input_tokens: Option<Option<i32>>,
+    output_tokens: Option<Option<i32>>,
+    total_tokens: Option<Option<i32>>,
+    provider_cost: Option<Option<rust_decimal::Decimal>>,
+    customer_price: Option<Option<rust_decimal::Decimal>>,
+    started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    duration_ms: Option<Option<i32>>,
+    result_summary: Option<Option<String>>,
+    result_data: Option<Option<serde_json::Value>>,
+    error_message: Option<Option<String>>,
+    error_code: Option<Option<String>>,
+    input_context: Option<Option<serde_json::Value>>,
+    execution_metadata: Option<Option<serde_json::Value>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    triggered_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for AgentRun {
+    const NAME: &'static str = "AgentRun";
+    const FIELDS: &'static [&'static str] = &["id", "card_id", "agent_id", "provider", "model", "temperature", "max_tokens", "status", "progress", "input_tokens", "output_tokens", "total_tokens", "provider_cost", "customer_price", "started_at", "completed_at", "duration_ms", "result_summary", "result_data", "error_message", "error_code", "input_context", "execution_metadata", "created_at", "updated_at", "triggered_by"];
+    type Fields = AgentRunFields;
+
+    fn read_field(fields: &mut AgentRunFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.card_id, "card_id", de),
+            2 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            3 => strata::de::field(&mut fields.provider, "provider", de),
+            4 => strata::de::field(&mut fields.model, "model", de),
+            5 => strata::de::field(&mut fields.temperature, "temperature", de),
+            6 => strata::de::field(&mut fields.max_tokens, "max_tokens", de),
+            7 => strata::de::field(&mut fields.status, "status", de),
+            8 => strata::de::field(&mut fields.progress, "progress", de),
+            9 => strata::de::field(&mut fields.input_tokens, "input_tokens", de),
+            10 => strata::de::field(&mut fields.output_tokens, "output_tokens", de),
+            11 => strata::de::field(&mut fields.total_tokens, "total_tokens", de),
+            12 => strata::de::field(&mut fields.provider_cost, "provider_cost", de),
+            13 => strata::de::field(&mut fields.customer_price, "customer_price", de),
+            14 => strata::de::field(&mut fields.started_at, "started_at", de),
+            15 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            16 => strata::de::field(&mut fields.duration_ms, "duration_ms", de),
+            17 => strata::de::field(&mut fields.result_summary, "result_summary", de),
+            18 => strata::de::field(&mut fields.result_data, "result_data", de),
+            19 => strata::de::field(&mut fields.error_message, "error_message", de),
+            20 => strata::de::field(&mut fields.error_code, "error_code", de),
+            21 => strata::de::field(&mut fields.input_context, "input_context", de),
+            22 => strata::de::field(&mut fields.execution_metadata, "execution_metadata", de),
+            23 => strata::de::field(&mut fields.created_at, "created_at", de),
+            24 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            25 => strata::de::field(&mut fields.triggered_by, "triggered_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentRunFields) -> Result<Self, &'static str> {
+        Ok(AgentRun {
+            id: fields.id.ok_or("id")?,
+            card_id: fields.card_id.ok_or("card_id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            provider: fields.provider.ok_or("provider")?,
+            model: fields.model.ok_or("model")?,
+            temperature: fields.temperature.flatten(),
+            max_tokens: fields.max_tokens.flatten(),
+            status: fields.status.flatten(),
+            progress: fields.progress.flatten(),
+            input_tokens: fields.input_tokens.flatten(),
+            output_tokens: fields.output_tokens.flatten(),
+            total_tokens: fields.total_tokens.flatten(),
+            provider_cost: fields.provider_cost.flatten(),
+            customer_price: fields.customer_price.flatten(),
+            started_at: fields.started_at.flatten(),
+            completed_at: fields.completed_at.flatten(),
+            duration_ms: fields.duration_ms.flatten(),
+            result_summary: fields.result_summary.flatten(),
+            result_data: fields.result_data.flatten(),
+            error_message: fields.error_message.flatten(),
+            error_code: fields.error_code.flatten(),
+            input_context: fields.input_context.flatten(),
+            execution_metadata: fields.execution_metadata.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            updated_at: fields.updated_at.flatten(),
+            triggered_by: fields.triggered_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentRun {
@@ -1589,7 +1856,7 @@ impl AgentRun {
 }
 
 /// A row of `agent_run_logs`: Detailed logs for agent runs, partitioned weekly; archived after 90 days.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentRunLog {
     #[serde(rename = "id")]
@@ -1616,6 +1883,68 @@ pub struct AgentRunLog {
     pub correlation_id: Option<uuid::Uuid>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentRunLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentRunLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentRunLogFields {
+    id: Option<uuid::Uuid>,
+    run_id: Option<uuid::Uuid>,
+    run_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    timestamp: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    log_level: Option<LogLevel>,
+    source: Option<Option<LogSource>>,
+    message: Option<String>,
+    structured_data: Option<Option<serde_json::Value>>,
+    operation: Option<Option<String>>,
+    correlation_id: Option<Option<uuid::Uuid>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AgentRunLog {
+    const NAME: &'static str = "AgentRunLog";
+    const FIELDS: &'static [&'static str] = &["id", "run_id", "run_created_at", "timestamp", "log_level", "source", "message", "structured_data", "operation", "correlation_id", "created_at"];
+    type Fields = AgentRunLogFields;
+
+    fn read_field(fields: &mut AgentRunLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.run_id, "run_id", de),
+            2 => strata::de::field(&mut fields.run_created_at, "run_created_at", de),
+            3 => strata::de::field(&mut fields.timestamp, "timestamp", de),
+            4 => strata::de::field(&mut fields.log_level, "log_level", de),
+            5 => strata::de::field(&mut fields.source, "source", de),
+            6 => strata::de::field(&mut fields.message, "message", de),
+            7 => strata::de::field(&mut fields.structured_data, "structured_data", de),
+            8 => strata::de::field(&mut fields.operation, "operation", de),
+            9 => strata::de::field(&mut fields.correlation_id, "correlation_id", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentRunLogFields) -> Result<Self, &'static str> {
+        Ok(AgentRunLog {
+            id: fields.id.ok_or("id")?,
+            run_id: fields.run_id.ok_or("run_id")?,
+            run_created_at: fields.run_created_at.ok_or("run_created_at")?,
+            timestamp: fields.timestamp.flatten(),
+            log_level: fields.log_level.ok_or("log_level")?,
+            source: fields.source.flatten(),
+            message: fields.message.ok_or("message")?,
+            structured_data: fields.structured_data.flatten(),
+            operation: fields.operation.flatten(),
+            correlation_id: fields.correlation_id.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentRunLog {
@@ -1860,7 +2189,7 @@ impl AgentRunLog {
 }
 
 /// A row of `agent_run_logs_archive`: Agent run logs older than 90 days.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentRunLogsArchive {
     #[serde(rename = "id")]
@@ -1885,6 +2214,68 @@ pub struct AgentRunLogsArchive {
     pub correlation_id: Option<uuid::Uuid>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentRunLogsArchive {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentRunLogsArchive` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentRunLogsArchiveFields {
+    id: Option<uuid::Uuid>,
+    run_id: Option<uuid::Uuid>,
+    run_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    timestamp: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    log_level: Option<LogLevel>,
+    source: Option<Option<LogSource>>,
+    message: Option<String>,
+    structured_data: Option<Option<serde_json::Value>>,
+    operation: Option<Option<String>>,
+    correlation_id: Option<Option<uuid::Uuid>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AgentRunLogsArchive {
+    const NAME: &'static str = "AgentRunLogsArchive";
+    const FIELDS: &'static [&'static str] = &["id", "run_id", "run_created_at", "timestamp", "log_level", "source", "message", "structured_data", "operation", "correlation_id", "created_at"];
+    type Fields = AgentRunLogsArchiveFields;
+
+    fn read_field(fields: &mut AgentRunLogsArchiveFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.run_id, "run_id", de),
+            2 => strata::de::field(&mut fields.run_created_at, "run_created_at", de),
+            3 => strata::de::field(&mut fields.timestamp, "timestamp", de),
+            4 => strata::de::field(&mut fields.log_level, "log_level", de),
+            5 => strata::de::field(&mut fields.source, "source", de),
+            6 => strata::de::field(&mut fields.message, "message", de),
+            7 => strata::de::field(&mut fields.structured_data, "structured_data", de),
+            8 => strata::de::field(&mut fields.operation, "operation", de),
+            9 => strata::de::field(&mut fields.correlation_id, "correlation_id", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentRunLogsArchiveFields) -> Result<Self, &'static str> {
+        Ok(AgentRunLogsArchive {
+            id: fields.id.ok_or("id")?,
+            run_id: fields.run_id.ok_or("run_id")?,
+            run_created_at: fields.run_created_at.ok_or("run_created_at")?,
+            timestamp: fields.timestamp.flatten(),
+            log_level: fields.log_level.ok_or("log_level")?,
+            source: fields.source.flatten(),
+            message: fields.message.ok_or("message")?,
+            structured_data: fields.structured_data.flatten(),
+            operation: fields.operation.flatten(),
+            correlation_id: fields.correlation_id.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentRunLogsArchive {
@@ -2121,7 +2512,7 @@ impl AgentRunLogsArchive {
 }
 
 /// A row of `audit_log`: System-wide audit log, partitioned monthly.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AuditLog {
     #[serde(rename = "id")]
@@ -2155,6 +2546,77 @@ pub struct AuditLog {
     pub user_agent: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AuditLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AuditLogFields {
+    id: Option<uuid::Uuid>,
+    entity_type: Option<String>,
+    entity_id: Option<uuid::Uuid>,
+    workspace_id: Option<Option<uuid::Uuid>>,
+    action: Option<String>,
+    actor_id: Option<Option<uuid::Uuid>>,
+    actor_type: Option<Option<ActorType>>,
+    field_changes: Option<Option<serde_json::Value>>,
+    old_values: Option<Option<serde_json::Value>>,
+    new_values: Option<Option<serde_json::Value>>,
+    request_id: Option<Option<uuid::Uuid>>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+    user_agent: Option<Option<String>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AuditLog {
+    const NAME: &'static str = "AuditLog";
+    const FIELDS: &'static [&'static str] = &["id", "entity_type", "entity_id", "workspace_id", "action", "actor_id", "actor_type", "field_changes", "old_values", "new_values", "request_id", "ip_address", "user_agent", "created_at"];
+    type Fields = AuditLogFields;
+
+    fn read_field(fields: &mut AuditLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.entity_type, "entity_type", de),
+            2 => strata::de::field(&mut fields.entity_id, "entity_id", de),
+            3 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            4 => strata::de::field(&mut fields.action, "action", de),
+            5 => strata::de::field(&mut fields.actor_id, "actor_id", de),
+            6 => strata::de::field(&mut fields.actor_type, "actor_type", de),
+            7 => strata::de::field(&mut fields.field_changes, "field_changes", de),
+            8 => strata::de::field(&mut fields.old_values, "old_values", de),
+            9 => strata::de::field(&mut fields.new_values, "new_values", de),
+            10 => strata::de::field(&mut fields.request_id, "request_id", de),
+            11 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            12 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AuditLogFields) -> Result<Self, &'static str> {
+        Ok(AuditLog {
+            id: fields.id.ok_or("id")?,
+            entity_type: fields.entity_type.ok_or("entity_type")?,
+            entity_id: fields.entity_id.ok_or("entity_id")?,
+            workspace_id: fields.workspace_id.flatten(),
+            action: fields.action.ok_or("action")?,
+            actor_id: fields.actor_id.flatten(),
+            actor_type: fields.actor_type.flatten(),
+            field_changes: fields.field_changes.flatten(),
+            old_values: fields.old_values.flatten(),
+            new_values: fields.new_values.flatten(),
+            request_id: fields.request_id.flatten(),
+            ip_address: fields.ip_address.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -2441,7 +2903,7 @@ impl AuditLog {
 }
 
 /// A row of `usage_events`: Detailed usage events for billing, partitioned monthly by event_time.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UsageEvent {
     #[serde(rename = "id")]
@@ -2489,6 +2951,98 @@ pub struct UsageEvent {
     pub billing_period: Option<chrono::NaiveDate>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for UsageEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UsageEvent` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UsageEventFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    card_id: Option<Option<uuid::Uuid>>,
+    agent_id: Option<Option<uuid::Uuid>>,
+    run_id: Option<Option<uuid::Uuid>>,
+    run_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    provider: Option<String>,
+    model: Option<String>,
+    input_tokens: Option<i32>,
+    output_tokens: Option<i32>,
+    total_tokens: Option<i32>,
+    provider_cost: Option<rust_decimal::Decimal>,
+    customer_price: Option<rust_decimal::Decimal>,
+    markup_multiplier: Option<Option<rust_decimal::Decimal>>,
+    input_cost_per_token: Option<Option<rust_decimal::Decimal>>,
+    output_cost_per_token: Option<Option<rust_decimal::Decimal>>,
+    event_time: Option<chrono::DateTime<chrono::Utc>>,
+    request_metadata: Option<Option<serde_json::Value>>,
+    billing_period: Option<Option<chrono::NaiveDate>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for UsageEvent {
+    const NAME: &'static str = "UsageEvent";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "project_id", "card_id", "agent_id", "run_id", "run_created_at", "provider", "model", "input_tokens", "output_tokens", "total_tokens", "provider_cost", "customer_price", "markup_multiplier", "input_cost_per_token", "output_cost_per_token", "event_time", "request_metadata", "billing_period", "created_at"];
+    type Fields = UsageEventFields;
+
+    fn read_field(fields: &mut UsageEventFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.project_id, "project_id", de),
+            3 => strata::de::field(&mut fields.card_id, "card_id", de),
+            4 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            5 => strata::de::field(&mut fields.run_id, "run_id", de),
+            6 => strata::de::field(&mut fields.run_created_at, "run_created_at", de),
+            7 => strata::de::field(&mut fields.provider, "provider", de),
+            8 => strata::de::field(&mut fields.model, "model", de),
+            9 => strata::de::field(&mut fields.input_tokens, "input_tokens", de),
+            10 => strata::de::field(&mut fields.output_tokens, "output_tokens", de),
+            11 => strata::de::field(&mut fields.total_tokens, "total_tokens", de),
+            12 => strata::de::field(&mut fields.provider_cost, "provider_cost", de),
+            13 => strata::de::field(&mut fields.customer_price, "customer_price", de),
+            14 => strata::de::field(&mut fields.markup_multiplier, "markup_multiplier", de),
+            15 => strata::de::field(&mut fields.input_cost_per_token, "input_cost_per_token", de),
+            16 => strata::de::field(&mut fields.output_cost_per_token, "output_cost_per_token", de),
+            17 => strata::de::field(&mut fields.event_time, "event_time", de),
+            18 => strata::de::field(&mut fields.request_metadata, "request_metadata", de),
+            19 => strata::de::field(&mut fields.billing_period, "billing_period", de),
+            20 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UsageEventFields) -> Result<Self, &'static str> {
+        Ok(UsageEvent {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            card_id: fields.card_id.flatten(),
+            agent_id: fields.agent_id.flatten(),
+            run_id: fields.run_id.flatten(),
+            run_created_at: fields.run_created_at.flatten(),
+            provider: fields.provider.ok_or("provider")?,
+            model: fields.model.ok_or("model")?,
+            input_tokens: fields.input_tokens.ok_or("input_tokens")?,
+            output_tokens: fields.output_tokens.ok_or("output_tokens")?,
+            total_tokens: fields.total_tokens.ok_or("total_tokens")?,
+            provider_cost: fields.provider_cost.ok_or("provider_cost")?,
+            customer_price: fields.customer_price.ok_or("customer_price")?,
+            markup_multiplier: fields.markup_multiplier.flatten(),
+            input_cost_per_token: fields.input_cost_per_token.flatten(),
+            output_cost_per_token: fields.output_cost_per_token.flatten(),
+            event_time: fields.event_time.ok_or("event_time")?,
+            request_metadata: fields.request_metadata.flatten(),
+            billing_period: fields.billing_period.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for UsageEvent {
@@ -2899,7 +3453,7 @@ impl UsageEvent {
 }
 
 /// A row of `usage_summaries`: Pre-aggregated usage summaries for faster billing.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UsageSummary {
     #[serde(rename = "id")]
@@ -2934,6 +3488,80 @@ pub struct UsageSummary {
     pub last_updated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for UsageSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UsageSummary` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UsageSummaryFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    project_id: Option<Option<uuid::Uuid>>,
+    period_start: Option<chrono::NaiveDate>,
+    period_end: Option<chrono::NaiveDate>,
+    period_type: Option<PeriodType>,
+    total_calls: Option<Option<i32>>,
+    total_tokens: Option<Option<i32>>,
+    total_cost: Option<Option<rust_decimal::Decimal>>,
+    total_price: Option<Option<rust_decimal::Decimal>>,
+    gross_margin: Option<Option<rust_decimal::Decimal>>,
+    provider_breakdown: Option<Option<serde_json::Value>>,
+    agent_breakdown: Option<Option<serde_json::Value>>,
+    last_updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for UsageSummary {
+    const NAME: &'static str = "UsageSummary";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "project_id", "period_start", "period_end", "period_type", "total_calls", "total_tokens", "total_cost", "total_price", "gross_margin", "provider_breakdown", "agent_breakdown", "last_updated_at", "created_at"];
+    type Fields = UsageSummaryFields;
+
+    fn read_field(fields: &mut UsageSummaryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.project_id, "project_id", de),
+            3 => strata::de::field(&mut fields.period_start, "period_start", de),
+            4 => strata::de::field(&mut fields.period_end, "period_end", de),
+            5 => strata::de::field(&mut fields.period_type, "period_type", de),
+            6 => strata::de::field(&mut fields.total_calls, "total_calls", de),
+            7 => strata::de::field(&mut fields.total_tokens, "total_tokens", de),
+            8 => strata::de::field(&mut fields.total_cost, "total_cost", de),
+            9 => strata::de::field(&mut fields.total_price, "total_price", de),
+            10 => strata::de::field(&mut fields.gross_margin, "gross_margin", de),
+            11 => strata::de::field(&mut fields.provider_breakdown, "provider_breakdown", de),
+            12 => strata::de::field(&mut fields.agent_breakdown, "agent_breakdown", de),
+            13 => strata::de::field(&mut fields.last_updated_at, "last_updated_at", de),
+            14 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UsageSummaryFields) -> Result<Self, &'static str> {
+        Ok(UsageSummary {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            project_id: fields.project_id.flatten(),
+            period_start: fields.period_start.ok_or("period_start")?,
+            period_end: fields.period_end.ok_or("period_end")?,
+            period_type: fields.period_type.ok_or("period_type")?,
+            total_calls: fields.total_calls.flatten(),
+            total_tokens: fields.total_tokens.flatten(),
+            total_cost: fields.total_cost.flatten(),
+            total_price: fields.total_price.flatten(),
+            gross_margin: fields.gross_margin.flatten(),
+            provider_breakdown: fields.provider_breakdown.flatten(),
+            agent_breakdown: fields.agent_breakdown.flatten(),
+            last_updated_at: fields.last_updated_at.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for UsageSummary {
@@ -3269,7 +3897,7 @@ impl UsageSummary {
 }
 
 /// A row of `billing_accounts`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct BillingAccount {
     #[serde(rename = "id")]
@@ -3294,6 +3922,68 @@ pub struct BillingAccount {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for BillingAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `BillingAccount` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct BillingAccountFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    stripe_customer_id: Option<Option<String>>,
+    payment_method_id: Option<Option<String>>,
+    billing_email: Option<Option<String>>,
+    billing_address: Option<Option<serde_json::Value>>,
+    tax_id: Option<Option<String>>,
+    status: Option<Option<BillingStatus>>,
+    next_billing_date: Option<Option<chrono::NaiveDate>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for BillingAccount {
+    const NAME: &'static str = "BillingAccount";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "stripe_customer_id", "payment_method_id", "billing_email", "billing_address", "tax_id", "status", "next_billing_date", "created_at", "updated_at"];
+    type Fields = BillingAccountFields;
+
+    fn read_field(fields: &mut BillingAccountFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.stripe_customer_id, "stripe_customer_id", de),
+            3 => strata::de::field(&mut fields.payment_method_id, "payment_method_id", de),
+            4 => strata::de::field(&mut fields.billing_email, "billing_email", de),
+            5 => strata::de::field(&mut fields.billing_address, "billing_address", de),
+            6 => strata::de::field(&mut fields.tax_id, "tax_id", de),
+            7 => strata::de::field(&mut fields.status, "status", de),
+            8 => strata::de::field(&mut fields.next_billing_date, "next_billing_date", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: BillingAccountFields) -> Result<Self, &'static str> {
+        Ok(BillingAccount {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            stripe_customer_id: fields.stripe_customer_id.flatten(),
+            payment_method_id: fields.payment_method_id.flatten(),
+            billing_email: fields.billing_email.flatten(),
+            billing_address: fields.billing_address.flatten(),
+            tax_id: fields.tax_id.flatten(),
+            status: fields.status.flatten(),
+            next_billing_date: fields.next_billing_date.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for BillingAccount {
@@ -3576,7 +4266,7 @@ impl BillingAccount {
 }
 
 /// A row of `invoices`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Invoice {
     #[serde(rename = "id")]
@@ -3616,6 +4306,89 @@ pub struct Invoice {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Invoice` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct InvoiceFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    billing_account_id: Option<uuid::Uuid>,
+    invoice_number: Option<String>,
+    period_start: Option<chrono::NaiveDate>,
+    period_end: Option<chrono::NaiveDate>,
+    subtotal: Option<rust_decimal::Decimal>,
+    tax_amount: Option<Option<rust_decimal::Decimal>>,
+    total_amount: Option<rust_decimal::Decimal>,
+    status: Option<Option<InvoiceStatus>>,
+    issued_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    due_date: Option<Option<chrono::NaiveDate>>,
+    paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    stripe_invoice_id: Option<Option<String>>,
+    line_items: Option<serde_json::Value>,
+    metadata: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Invoice {
+    const NAME: &'static str = "Invoice";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "billing_account_id", "invoice_number", "period_start", "period_end", "subtotal", "tax_amount", "total_amount", "status", "issued_at", "due_date", "paid_at", "stripe_invoice_id", "line_items", "metadata", "created_at", "updated_at"];
+    type Fields = InvoiceFields;
+
+    fn read_field(fields: &mut InvoiceFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.billing_account_id, "billing_account_id", de),
+            3 => strata::de::field(&mut fields.invoice_number, "invoice_number", de),
+            4 => strata::de::field(&mut fields.period_start, "period_start", de),
+            5 => strata::de::field(&mut fields.period_end, "period_end", de),
+            6 => strata::de::field(&mut fields.subtotal, "subtotal", de),
+            7 => strata::de::field(&mut fields.tax_amount, "tax_amount", de),
+            8 => strata::de::field(&mut fields.total_amount, "total_amount", de),
+            9 => strata::de::field(&mut fields.status, "status", de),
+            10 => strata::de::field(&mut fields.issued_at, "issued_at", de),
+            11 => strata::de::field(&mut fields.due_date, "due_date", de),
+            12 => strata::de::field(&mut fields.paid_at, "paid_at", de),
+            13 => strata::de::field(&mut fields.stripe_invoice_id, "stripe_invoice_id", de),
+            14 => strata::de::field(&mut fields.line_items, "line_items", de),
+            15 => strata::de::field(&mut fields.metadata, "metadata", de),
+            16 => strata::de::field(&mut fields.created_at, "created_at", de),
+            17 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: InvoiceFields) -> Result<Self, &'static str> {
+        Ok(Invoice {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            billing_account_id: fields.billing_account_id.ok_or("billing_account_id")?,
+            invoice_number: fields.invoice_number.ok_or("invoice_number")?,
+            period_start: fields.period_start.ok_or("period_start")?,
+            period_end: fields.period_end.ok_or("period_end")?,
+            subtotal: fields.subtotal.ok_or("subtotal")?,
+            tax_amount: fields.tax_amount.flatten(),
+            total_amount: fields.total_amount.ok_or("total_amount")?,
+            status: fields.status.flatten(),
+            issued_at: fields.issued_at.flatten(),
+            due_date: fields.due_date.flatten(),
+            paid_at: fields.paid_at.flatten(),
+            stripe_invoice_id: fields.stripe_invoice_id.flatten(),
+            line_items: fields.line_items.ok_or("line_items")?,
+            metadata: fields.metadata.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Invoice {
@@ -3996,7 +4769,7 @@ impl Invoice {
 }
 
 /// A row of `project_documents`: Project documents (Blueprint, PRD, MVP, etc.).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ProjectDocument {
     #[serde(rename = "id")]
@@ -4033,6 +4806,86 @@ pub struct ProjectDocument {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ProjectDocument` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ProjectDocumentFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    document_type: Option<DocumentType>,
+    title: Option<String>,
+    content: Option<Option<String>>,
+    content_type: Option<Option<DocumentContentType>>,
+    version: Option<Option<i32>>,
+    is_latest: Option<Option<bool>>,
+    status: Option<Option<DocumentStatus>>,
+    tags: Option<Option<Vec<String>>>,
+    custom_metadata: Option<Option<serde_json::Value>>,
+    published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    search_vector: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for ProjectDocument {
+    const NAME: &'static str = "ProjectDocument";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "document_type", "title", "content", "content_type", "version", "is_latest", "status", "tags", "custom_metadata", "published_at", "search_vector", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = ProjectDocumentFields;
+
+    fn read_field(fields: &mut ProjectDocumentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.document_type, "document_type", de),
+            3 => strata::de::field(&mut fields.title, "title", de),
+            4 => strata::de::field(&mut fields.content, "content", de),
+            5 => strata::de::field(&mut fields.content_type, "content_type", de),
+            6 => strata::de::field(&mut fields.version, "version", de),
+            7 => strata::de::field(&mut fields.is_latest, "is_latest", de),
+            8 => strata::de::field(&mut fields.status, "status", de),
+            9 => strata::de::field(&mut fields.tags, "tags", de),
+            10 => strata::de::field(&mut fields.custom_metadata, "custom_metadata", de),
+            11 => strata::de::field(&mut fields.published_at, "published_at", de),
+            12 => strata::de::field(&mut fields.search_vector, "search_vector", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            15 => strata::de::field(&mut fields.created_by, "created_by", de),
+            16 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ProjectDocumentFields) -> Result<Self, &'static str> {
+        Ok(ProjectDocument {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            document_type: fields.document_type.ok_or("document_type")?,
+            title: fields.title.ok_or("title")?,
+            content: fields.content.flatten(),
+            content_type: fields.content_type.flatten(),
+            version: fields.version.flatten(),
+            is_latest: fields.is_latest.flatten(),
+            status: fields.status.flatten(),
+            tags: fields.tags.flatten(),
+            custom_metadata: fields.custom_metadata.flatten(),
+            published_at: fields.published_at.flatten(),
+            search_vector: fields.search_vector.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for ProjectDocument {
@@ -4378,7 +5231,7 @@ impl ProjectDocument {
 }
 
 /// A row of `document_revisions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct DocumentRevision {
     #[serde(rename = "id")]
@@ -4399,6 +5252,62 @@ pub struct DocumentRevision {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_by")]
     pub created_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for DocumentRevision {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `DocumentRevision` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct DocumentRevisionFields {
+    id: Option<uuid::Uuid>,
+    document_id: Option<uuid::Uuid>,
+    change_type: Option<RevisionChangeType>,
+    summary: Option<Option<String>>,
+    diff_data: Option<Option<serde_json::Value>>,
+    old_version: Option<Option<i32>>,
+    new_version: Option<i32>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for DocumentRevision {
+    const NAME: &'static str = "DocumentRevision";
+    const FIELDS: &'static [&'static str] = &["id", "document_id", "change_type", "summary", "diff_data", "old_version", "new_version", "created_at", "created_by"];
+    type Fields = DocumentRevisionFields;
+
+    fn read_field(fields: &mut DocumentRevisionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.document_id, "document_id", de),
+            2 => strata::de::field(&mut fields.change_type, "change_type", de),
+            3 => strata::de::field(&mut fields.summary, "summary", de),
+            4 => strata::de::field(&mut fields.diff_data, "diff_data", de),
+            5 => strata::de::field(&mut fields.old_version, "old_version", de),
+            6 => strata::de::field(&mut fields.new_version, "new_version", de),
+            7 => strata::de::field(&mut fields.created_at, "created_at", de),
+            8 => strata::de::field(&mut fields.created_by, "created_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: DocumentRevisionFields) -> Result<Self, &'static str> {
+        Ok(DocumentRevision {
+            id: fields.id.ok_or("id")?,
+            document_id: fields.document_id.ok_or("document_id")?,
+            change_type: fields.change_type.ok_or("change_type")?,
+            summary: fields.summary.flatten(),
+            diff_data: fields.diff_data.flatten(),
+            old_version: fields.old_version.flatten(),
+            new_version: fields.new_version.ok_or("new_version")?,
+            created_at: fields.created_at.flatten(),
+            created_by: fields.created_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for DocumentRevision {
@@ -4625,7 +5534,7 @@ impl DocumentRevision {
 }
 
 /// A row of `users`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct User {
     #[serde(rename = "id")]
@@ -4652,6 +5561,68 @@ pub struct User {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `User` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserFields {
+    id: Option<uuid::Uuid>,
+    email: Option<String>,
+    name: Option<String>,
+    password_hash: Option<Option<String>>,
+    avatar_url: Option<Option<String>>,
+    email_verified: Option<Option<bool>>,
+    last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for User {
+    const NAME: &'static str = "User";
+    const FIELDS: &'static [&'static str] = &["id", "email", "name", "password_hash", "avatar_url", "email_verified", "last_login_at", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = UserFields;
+
+    fn read_field(fields: &mut UserFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.email, "email", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.password_hash, "password_hash", de),
+            4 => strata::de::field(&mut fields.avatar_url, "avatar_url", de),
+            5 => strata::de::field(&mut fields.email_verified, "email_verified", de),
+            6 => strata::de::field(&mut fields.last_login_at, "last_login_at", de),
+            7 => strata::de::field(&mut fields.created_at, "created_at", de),
+            8 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            9 => strata::de::field(&mut fields.created_by, "created_by", de),
+            10 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserFields) -> Result<Self, &'static str> {
+        Ok(User {
+            id: fields.id.ok_or("id")?,
+            email: fields.email.ok_or("email")?,
+            name: fields.name.ok_or("name")?,
+            password_hash: fields.password_hash.flatten(),
+            avatar_url: fields.avatar_url.flatten(),
+            email_verified: fields.email_verified.flatten(),
+            last_login_at: fields.last_login_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -4941,7 +5912,7 @@ impl User {
 }
 
 /// A row of `user_sessions`: User authentication sessions (Lucia-compatible).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UserSession {
     #[serde(rename = "id")]
@@ -4958,6 +5929,56 @@ pub struct UserSession {
     pub user_agent: Option<String>,
     #[serde(rename = "ip_address")]
     pub ip_address: Option<std::net::IpAddr>,
+}
+
+impl<'de> serde::Deserialize<'de> for UserSession {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UserSession` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserSessionFields {
+    id: Option<String>,
+    user_id: Option<uuid::Uuid>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_accessed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    user_agent: Option<Option<String>>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+}
+
+impl strata::de::Row for UserSession {
+    const NAME: &'static str = "UserSession";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "expires_at", "created_at", "last_accessed_at", "user_agent", "ip_address"];
+    type Fields = UserSessionFields;
+
+    fn read_field(fields: &mut UserSessionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            3 => strata::de::field(&mut fields.created_at, "created_at", de),
+            4 => strata::de::field(&mut fields.last_accessed_at, "last_accessed_at", de),
+            5 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            6 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserSessionFields) -> Result<Self, &'static str> {
+        Ok(UserSession {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            expires_at: fields.expires_at.ok_or("expires_at")?,
+            created_at: fields.created_at.flatten(),
+            last_accessed_at: fields.last_accessed_at.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            ip_address: fields.ip_address.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for UserSession {
@@ -5159,7 +6180,7 @@ impl UserSession {
 }
 
 /// A row of `user_oauth_accounts`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UserOauthAccount {
     #[serde(rename = "id")]
@@ -5185,6 +6206,65 @@ pub struct UserOauthAccount {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for UserOauthAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UserOauthAccount` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserOauthAccountFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    provider: Option<String>,
+    provider_user_id: Option<String>,
+    provider_email: Option<Option<String>>,
+    access_token: Option<Option<String>>,
+    refresh_token: Option<Option<String>>,
+    expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for UserOauthAccount {
+    const NAME: &'static str = "UserOauthAccount";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "provider", "provider_user_id", "provider_email", "access_token", "refresh_token", "expires_at", "created_at", "updated_at"];
+    type Fields = UserOauthAccountFields;
+
+    fn read_field(fields: &mut UserOauthAccountFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.provider, "provider", de),
+            3 => strata::de::field(&mut fields.provider_user_id, "provider_user_id", de),
+            4 => strata::de::field(&mut fields.provider_email, "provider_email", de),
+            5 => strata::de::field(&mut fields.access_token, "access_token", de),
+            6 => strata::de::field(&mut fields.refresh_token, "refresh_token", de),
+            7 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            9 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserOauthAccountFields) -> Result<Self, &'static str> {
+        Ok(UserOauthAccount {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            provider: fields.provider.ok_or("provider")?,
+            provider_user_id: fields.provider_user_id.ok_or("provider_user_id")?,
+            provider_email: fields.provider_email.flatten(),
+            access_token: fields.access_token.flatten(),
+            refresh_token: fields.refresh_token.flatten(),
+            expires_at: fields.expires_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for UserOauthAccount {
@@ -5445,7 +6525,7 @@ impl UserOauthAccount {
 }
 
 /// A row of `user_preferences`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UserPreference {
     #[serde(rename = "id")]
@@ -5464,6 +6544,59 @@ pub struct UserPreference {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for UserPreference {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UserPreference` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserPreferenceFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    preferences: Option<Option<serde_json::Value>>,
+    theme: Option<Option<String>>,
+    timezone: Option<Option<String>>,
+    notifications: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for UserPreference {
+    const NAME: &'static str = "UserPreference";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "preferences", "theme", "timezone", "notifications", "created_at", "updated_at"];
+    type Fields = UserPreferenceFields;
+
+    fn read_field(fields: &mut UserPreferenceFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.preferences, "preferences", de),
+            3 => strata::de::field(&mut fields.theme, "theme", de),
+            4 => strata::de::field(&mut fields.timezone, "timezone", de),
+            5 => strata::de::field(&mut fields.notifications, "notifications", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            7 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserPreferenceFields) -> Result<Self, &'static str> {
+        Ok(UserPreference {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            preferences: fields.preferences.flatten(),
+            theme: fields.theme.flatten(),
+            timezone: fields.timezone.flatten(),
+            notifications: fields.notifications.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for UserPreference {
@@ -5700,7 +6833,7 @@ impl UserPreference {
 }
 
 /// A row of `workspaces`: A tenant: billing configuration, limits and members.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Workspace {
     #[serde(rename = "id")]
@@ -5746,6 +6879,95 @@ pub struct Workspace {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for Workspace {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Workspace` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkspaceFields {
+    id: Option<uuid::Uuid>,
+    name: Option<String>,
+    description: Option<Option<String>>,
+    slug: Option<String>,
+    owner_id: Option<uuid::Uuid>,
+    billing_plan: Option<Option<BillingPlan>>,
+    billing_email: Option<Option<String>>,
+    stripe_customer_id: Option<Option<String>>,
+    billing_address: Option<Option<serde_json::Value>>,
+    settings: Option<Option<serde_json::Value>>,
+    max_projects: Option<Option<i32>>,
+    max_members: Option<Option<i32>>,
+    max_monthly_usage: Option<Option<rust_decimal::Decimal>>,
+    status: Option<Option<WorkspaceStatus>>,
+    trial_ends_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for Workspace {
+    const NAME: &'static str = "Workspace";
+    const FIELDS: &'static [&'static str] = &["id", "name", "description", "slug", "owner_id", "billing_plan", "billing_email", "stripe_customer_id", "billing_address", "settings", "max_projects", "max_members", "max_monthly_usage", "status", "trial_ends_at", "deleted_at", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = WorkspaceFields;
+
+    fn read_field(fields: &mut WorkspaceFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.name, "name", de),
+            2 => strata::de::field(&mut fields.description, "description", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.owner_id, "owner_id", de),
+            5 => strata::de::field(&mut fields.billing_plan, "billing_plan", de),
+            6 => strata::de::field(&mut fields.billing_email, "billing_email", de),
+            7 => strata::de::field(&mut fields.stripe_customer_id, "stripe_customer_id", de),
+            8 => strata::de::field(&mut fields.billing_address, "billing_address", de),
+            9 => strata::de::field(&mut fields.settings, "settings", de),
+            10 => strata::de::field(&mut fields.max_projects, "max_projects", de),
+            11 => strata::de::field(&mut fields.max_members, "max_members", de),
+            12 => strata::de::field(&mut fields.max_monthly_usage, "max_monthly_usage", de),
+            13 => strata::de::field(&mut fields.status, "status", de),
+            14 => strata::de::field(&mut fields.trial_ends_at, "trial_ends_at", de),
+            15 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            16 => strata::de::field(&mut fields.created_at, "created_at", de),
+            17 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            18 => strata::de::field(&mut fields.created_by, "created_by", de),
+            19 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkspaceFields) -> Result<Self, &'static str> {
+        Ok(Workspace {
+            id: fields.id.ok_or("id")?,
+            name: fields.name.ok_or("name")?,
+            description: fields.description.flatten(),
+            slug: fields.slug.ok_or("slug")?,
+            owner_id: fields.owner_id.ok_or("owner_id")?,
+            billing_plan: fields.billing_plan.flatten(),
+            billing_email: fields.billing_email.flatten(),
+            stripe_customer_id: fields.stripe_customer_id.flatten(),
+            billing_address: fields.billing_address.flatten(),
+            settings: fields.settings.flatten(),
+            max_projects: fields.max_projects.flatten(),
+            max_members: fields.max_members.flatten(),
+            max_monthly_usage: fields.max_monthly_usage.flatten(),
+            status: fields.status.flatten(),
+            trial_ends_at: fields.trial_ends_at.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Workspace {
@@ -6175,7 +7397,7 @@ impl Workspace {
 }
 
 /// A row of `workspace_members`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct WorkspaceMember {
     #[serde(rename = "id")]
@@ -6201,6 +7423,68 @@ pub struct WorkspaceMember {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkspaceMember {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `WorkspaceMember` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkspaceMemberFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    role: Option<Option<MemberRole>>,
+    permissions: Option<Option<serde_json::Value>>,
+    invited_by: Option<Option<uuid::Uuid>>,
+    invited_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    joined_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_active_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for WorkspaceMember {
+    const NAME: &'static str = "WorkspaceMember";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "user_id", "role", "permissions", "invited_by", "invited_at", "joined_at", "last_active_at", "created_at", "updated_at"];
+    type Fields = WorkspaceMemberFields;
+
+    fn read_field(fields: &mut WorkspaceMemberFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.role, "role", de),
+            4 => strata::de::field(&mut fields.permissions, "permissions", de),
+            5 => strata::de::field(&mut fields.invited_by, "invited_by", de),
+            6 => strata::de::field(&mut fields.invited_at, "invited_at", de),
+            7 => strata::de::field(&mut fields.joined_at, "joined_at", de),
+            8 => strata::de::field(&mut fields.last_active_at, "last_active_at", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkspaceMemberFields) -> Result<Self, &'static str> {
+        Ok(WorkspaceMember {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            role: fields.role.flatten(),
+            permissions: fields.permissions.flatten(),
+            invited_by: fields.invited_by.flatten(),
+            invited_at: fields.invited_at.flatten(),
+            joined_at: fields.joined_at.flatten(),
+            last_active_at: fields.last_active_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for WorkspaceMember {
@@ -6471,7 +7755,7 @@ impl WorkspaceMember {
 }
 
 /// A row of `workspace_invitations`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct WorkspaceInvitation {
     #[serde(rename = "id")]
@@ -6493,6 +7777,62 @@ pub struct WorkspaceInvitation {
     pub accepted_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkspaceInvitation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `WorkspaceInvitation` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkspaceInvitationFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    email: Option<String>,
+    role: Option<Option<MemberRole>>,
+    invited_by: Option<uuid::Uuid>,
+    token: Option<String>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    accepted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for WorkspaceInvitation {
+    const NAME: &'static str = "WorkspaceInvitation";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "email", "role", "invited_by", "token", "expires_at", "accepted_at", "created_at"];
+    type Fields = WorkspaceInvitationFields;
+
+    fn read_field(fields: &mut WorkspaceInvitationFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.email, "email", de),
+            3 => strata::de::field(&mut fields.role, "role", de),
+            4 => strata::de::field(&mut fields.invited_by, "invited_by", de),
+            5 => strata::de::field(&mut fields.token, "token", de),
+            6 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            7 => strata::de::field(&mut fields.accepted_at, "accepted_at", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkspaceInvitationFields) -> Result<Self, &'static str> {
+        Ok(WorkspaceInvitation {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            email: fields.email.ok_or("email")?,
+            role: fields.role.flatten(),
+            invited_by: fields.invited_by.ok_or("invited_by")?,
+            token: fields.token.ok_or("token")?,
+            expires_at: fields.expires_at.ok_or("expires_at")?,
+            accepted_at: fields.accepted_at.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for WorkspaceInvitation {
@@ -6749,7 +8089,7 @@ impl WorkspaceInvitation {
 }
 
 /// A row of `projects`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Project {
     #[serde(rename = "id")]
@@ -6785,6 +8125,83 @@ pub struct Project {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Project` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ProjectFields {
+    id: Option<uuid::Uuid>,
+    workspace_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    description: Option<Option<String>>,
+    slug: Option<String>,
+    status: Option<Option<ProjectStatus>>,
+    visibility: Option<Option<ProjectVisibility>>,
+    settings: Option<Option<serde_json::Value>>,
+    repository_url: Option<Option<String>>,
+    deployment_url: Option<Option<String>>,
+    documentation_url: Option<Option<String>>,
+    archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for Project {
+    const NAME: &'static str = "Project";
+    const FIELDS: &'static [&'static str] = &["id", "workspace_id", "name", "description", "slug", "status", "visibility", "settings", "repository_url", "deployment_url", "documentation_url", "archived_at", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = ProjectFields;
+
+    fn read_field(fields: &mut ProjectFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workspace_id, "workspace_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.description, "description", de),
+            4 => strata::de::field(&mut fields.slug, "slug", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.visibility, "visibility", de),
+            7 => strata::de::field(&mut fields.settings, "settings", de),
+            8 => strata::de::field(&mut fields.repository_url, "repository_url", de),
+            9 => strata::de::field(&mut fields.deployment_url, "deployment_url", de),
+            10 => strata::de::field(&mut fields.documentation_url, "documentation_url", de),
+            11 => strata::de::field(&mut fields.archived_at, "archived_at", de),
+            12 => strata::de::field(&mut fields.created_at, "created_at", de),
+            13 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            14 => strata::de::field(&mut fields.created_by, "created_by", de),
+            15 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ProjectFields) -> Result<Self, &'static str> {
+        Ok(Project {
+            id: fields.id.ok_or("id")?,
+            workspace_id: fields.workspace_id.ok_or("workspace_id")?,
+            name: fields.name.ok_or("name")?,
+            description: fields.description.flatten(),
+            slug: fields.slug.ok_or("slug")?,
+            status: fields.status.flatten(),
+            visibility: fields.visibility.flatten(),
+            settings: fields.settings.flatten(),
+            repository_url: fields.repository_url.flatten(),
+            deployment_url: fields.deployment_url.flatten(),
+            documentation_url: fields.documentation_url.flatten(),
+            archived_at: fields.archived_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Project {
@@ -7145,7 +8562,7 @@ impl Project {
 }
 
 /// A row of `boards`: Kanban boards for projects (usually one per project).
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Board {
     #[serde(rename = "id")]
@@ -7169,6 +8586,65 @@ pub struct Board {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for Board {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Board` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct BoardFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    name: Option<Option<String>>,
+    description: Option<Option<String>>,
+    settings: Option<Option<serde_json::Value>>,
+    column_config: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for Board {
+    const NAME: &'static str = "Board";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "name", "description", "settings", "column_config", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = BoardFields;
+
+    fn read_field(fields: &mut BoardFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.description, "description", de),
+            4 => strata::de::field(&mut fields.settings, "settings", de),
+            5 => strata::de::field(&mut fields.column_config, "column_config", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            7 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            8 => strata::de::field(&mut fields.created_by, "created_by", de),
+            9 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: BoardFields) -> Result<Self, &'static str> {
+        Ok(Board {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            name: fields.name.flatten(),
+            description: fields.description.flatten(),
+            settings: fields.settings.flatten(),
+            column_config: fields.column_config.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Board {
@@ -7426,7 +8902,7 @@ impl Board {
 }
 
 /// A row of `lanes`: Lanes (columns) within boards.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Lane {
     #[serde(rename = "id")]
@@ -7458,6 +8934,74 @@ pub struct Lane {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Lane {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Lane` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct LaneFields {
+    id: Option<uuid::Uuid>,
+    board_id: Option<uuid::Uuid>,
+    lane_number: Option<i32>,
+    name: Option<String>,
+    description: Option<Option<String>>,
+    wip_limit: Option<Option<i32>>,
+    auto_trigger_agent: Option<Option<String>>,
+    exit_criteria: Option<Option<String>>,
+    settings: Option<Option<serde_json::Value>>,
+    color: Option<Option<String>>,
+    position: Option<Option<i32>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Lane {
+    const NAME: &'static str = "Lane";
+    const FIELDS: &'static [&'static str] = &["id", "board_id", "lane_number", "name", "description", "wip_limit", "auto_trigger_agent", "exit_criteria", "settings", "color", "position", "created_at", "updated_at"];
+    type Fields = LaneFields;
+
+    fn read_field(fields: &mut LaneFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.board_id, "board_id", de),
+            2 => strata::de::field(&mut fields.lane_number, "lane_number", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.wip_limit, "wip_limit", de),
+            6 => strata::de::field(&mut fields.auto_trigger_agent, "auto_trigger_agent", de),
+            7 => strata::de::field(&mut fields.exit_criteria, "exit_criteria", de),
+            8 => strata::de::field(&mut fields.settings, "settings", de),
+            9 => strata::de::field(&mut fields.color, "color", de),
+            10 => strata::de::field(&mut fields.position, "position", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            12 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: LaneFields) -> Result<Self, &'static str> {
+        Ok(Lane {
+            id: fields.id.ok_or("id")?,
+            board_id: fields.board_id.ok_or("board_id")?,
+            lane_number: fields.lane_number.ok_or("lane_number")?,
+            name: fields.name.ok_or("name")?,
+            description: fields.description.flatten(),
+            wip_limit: fields.wip_limit.flatten(),
+            auto_trigger_agent: fields.auto_trigger_agent.flatten(),
+            exit_criteria: fields.exit_criteria.flatten(),
+            settings: fields.settings.flatten(),
+            color: fields.color.flatten(),
+            position: fields.position.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Lane {
@@ -7765,7 +9309,7 @@ impl Lane {
 }
 
 /// A row of `cards`: Cards (work items) within boards.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Card {
     #[serde(rename = "id")]
@@ -7824,6 +9368,116 @@ pub struct Card {
     pub created_by: Option<uuid::Uuid>,
     #[serde(rename = "updated_by")]
     pub updated_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for Card {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Card` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CardFields {
+    id: Option<uuid::Uuid>,
+    board_id: Option<uuid::Uuid>,
+    lane_id: Option<uuid::Uuid>,
+    parent_id: Option<Option<uuid::Uuid>>,
+    title: Option<String>,
+    description: Option<Option<String>>,
+    card_type: Option<CardType>,
+    status: Option<Option<CardStatus>>,
+    priority: Option<Option<CardPriority>>,
+    assignee_id: Option<Option<uuid::Uuid>>,
+    reporter_id: Option<Option<uuid::Uuid>>,
+    position: Option<Option<rust_decimal::Decimal>>,
+    labels: Option<Option<Vec<String>>>,
+    tags: Option<Option<serde_json::Value>>,
+    estimated_hours: Option<Option<rust_decimal::Decimal>>,
+    logged_hours: Option<Option<rust_decimal::Decimal>>,
+    due_date: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    external_links: Option<Option<serde_json::Value>>,
+    attachments: Option<Option<serde_json::Value>>,
+    custom_fields: Option<Option<serde_json::Value>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    search_vector: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for Card {
+    const NAME: &'static str = "Card";
+    const FIELDS: &'static [&'static str] = &["id", "board_id", "lane_id", "parent_id", "title", "description", "card_type", "status", "priority", "assignee_id", "reporter_id", "position", "labels", "tags", "estimated_hours", "logged_hours", "due_date", "external_links", "attachments", "custom_fields", "completed_at", "archived_at", "search_vector", "created_at", "updated_at", "created_by", "updated_by"];
+    type Fields = CardFields;
+
+    fn read_field(fields: &mut CardFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.board_id, "board_id", de),
+            2 => strata::de::field(&mut fields.lane_id, "lane_id", de),
+            3 => strata::de::field(&mut fields.parent_id, "parent_id", de),
+            4 => strata::de::field(&mut fields.title, "title", de),
+            5 => strata::de::field(&mut fields.description, "description", de),
+            6 => strata::de::field(&mut fields.card_type, "card_type", de),
+            7 => strata::de::field(&mut fields.status, "status", de),
+            8 => strata::de::field(&mut fields.priority, "priority", de),
+            9 => strata::de::field(&mut fields.assignee_id, "assignee_id", de),
+            10 => strata::de::field(&mut fields.reporter_id, "reporter_id", de),
+            11 => strata::de::field(&mut fields.position, "position", de),
+            12 => strata::de::field(&mut fields.labels, "labels", de),
+            13 => strata::de::field(&mut fields.tags, "tags", de),
+            14 => strata::de::field(&mut fields.estimated_hours, "estimated_hours", de),
+            15 => strata::de::field(&mut fields.logged_hours, "logged_hours", de),
+            16 => strata::de::field(&mut fields.due_date, "due_date", de),
+            17 => strata::de::field(&mut fields.external_links, "external_links", de),
+            18 => strata::de::field(&mut fields.attachments, "attachments", de),
+            19 => strata::de::field(&mut fields.custom_fields, "custom_fields", de),
+            20 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            21 => strata::de::field(&mut fields.archived_at, "archived_at", de),
+            22 => strata::de::field(&mut fields.search_vector, "search_vector", de),
+            23 => strata::de::field(&mut fields.created_at, "created_at", de),
+            24 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            25 => strata::de::field(&mut fields.created_by, "created_by", de),
+            26 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CardFields) -> Result<Self, &'static str> {
+        Ok(Card {
+            id: fields.id.ok_or("id")?,
+            board_id: fields.board_id.ok_or("board_id")?,
+            lane_id: fields.lane_id.ok_or("lane_id")?,
+            parent_id: fields.parent_id.flatten(),
+            title: fields.title.ok_or("title")?,
+            description: fields.description.flatten(),
+            card_type: fields.card_type.ok_or("card_type")?,
+            status: fields.status.flatten(),
+            priority: fields.priority.flatten(),
+            assignee_id: fields.assignee_id.flatten(),
+            reporter_id: fields.reporter_id.flatten(),
+            position: fields.position.flatten(),
+            labels: fields.labels.flatten(),
+            tags: fields.tags.flatten(),
+            estimated_hours: fields.estimated_hours.flatten(),
+            logged_hours: fields.logged_hours.flatten(),
+            due_date: fields.due_date.flatten(),
+            external_links: fields.external_links.flatten(),
+            attachments: fields.attachments.flatten(),
+            custom_fields: fields.custom_fields.flatten(),
+            completed_at: fields.completed_at.flatten(),
+            archived_at: fields.archived_at.flatten(),
+            search_vector: fields.search_vector.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            created_by: fields.created_by.flatten(),
+            updated_by: fields.updated_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Card {
@@ -8324,7 +9978,7 @@ impl Card {
 }
 
 /// A row of `card_dependencies`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct CardDependency {
     #[serde(rename = "id")]
@@ -8339,6 +9993,53 @@ pub struct CardDependency {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_by")]
     pub created_by: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardDependency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `CardDependency` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CardDependencyFields {
+    id: Option<uuid::Uuid>,
+    dependent_card_id: Option<uuid::Uuid>,
+    dependency_card_id: Option<uuid::Uuid>,
+    dependency_type: Option<Option<DependencyType>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for CardDependency {
+    const NAME: &'static str = "CardDependency";
+    const FIELDS: &'static [&'static str] = &["id", "dependent_card_id", "dependency_card_id", "dependency_type", "created_at", "created_by"];
+    type Fields = CardDependencyFields;
+
+    fn read_field(fields: &mut CardDependencyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.dependent_card_id, "dependent_card_id", de),
+            2 => strata::de::field(&mut fields.dependency_card_id, "dependency_card_id", de),
+            3 => strata::de::field(&mut fields.dependency_type, "dependency_type", de),
+            4 => strata::de::field(&mut fields.created_at, "created_at", de),
+            5 => strata::de::field(&mut fields.created_by, "created_by", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CardDependencyFields) -> Result<Self, &'static str> {
+        Ok(CardDependency {
+            id: fields.id.ok_or("id")?,
+            dependent_card_id: fields.dependent_card_id.ok_or("dependent_card_id")?,
+            dependency_card_id: fields.dependency_card_id.ok_or("dependency_card_id")?,
+            dependency_type: fields.dependency_type.flatten(),
+            created_at: fields.created_at.flatten(),
+            created_by: fields.created_by.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for CardDependency {
@@ -8544,7 +10245,7 @@ impl CardDependency {
 }
 
 /// A row of `card_comments`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct CardComment {
     #[serde(rename = "id")]
@@ -8568,6 +10269,65 @@ pub struct CardComment {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardComment {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `CardComment` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CardCommentFields {
+    id: Option<uuid::Uuid>,
+    card_id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    content: Option<String>,
+    content_type: Option<Option<CommentContentType>>,
+    parent_comment_id: Option<Option<uuid::Uuid>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_by: Option<Option<uuid::Uuid>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for CardComment {
+    const NAME: &'static str = "CardComment";
+    const FIELDS: &'static [&'static str] = &["id", "card_id", "user_id", "content", "content_type", "parent_comment_id", "deleted_at", "updated_by", "created_at", "updated_at"];
+    type Fields = CardCommentFields;
+
+    fn read_field(fields: &mut CardCommentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.card_id, "card_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.content, "content", de),
+            4 => strata::de::field(&mut fields.content_type, "content_type", de),
+            5 => strata::de::field(&mut fields.parent_comment_id, "parent_comment_id", de),
+            6 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            7 => strata::de::field(&mut fields.updated_by, "updated_by", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            9 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CardCommentFields) -> Result<Self, &'static str> {
+        Ok(CardComment {
+            id: fields.id.ok_or("id")?,
+            card_id: fields.card_id.ok_or("card_id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            content: fields.content.ok_or("content")?,
+            content_type: fields.content_type.flatten(),
+            parent_comment_id: fields.parent_comment_id.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+            updated_by: fields.updated_by.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for CardComment {
@@ -8831,7 +10591,7 @@ impl CardComment {
 }
 
 /// A row of `card_activities`: Card activity log, partitioned monthly.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct CardActivity {
     #[serde(rename = "id")]
@@ -8853,6 +10613,62 @@ pub struct CardActivity {
     pub metadata: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for CardActivity {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `CardActivity` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CardActivityFields {
+    id: Option<uuid::Uuid>,
+    card_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    activity_type: Option<CardActivityType>,
+    field_changed: Option<Option<String>>,
+    old_value: Option<Option<serde_json::Value>>,
+    new_value: Option<Option<serde_json::Value>>,
+    metadata: Option<Option<serde_json::Value>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for CardActivity {
+    const NAME: &'static str = "CardActivity";
+    const FIELDS: &'static [&'static str] = &["id", "card_id", "user_id", "activity_type", "field_changed", "old_value", "new_value", "metadata", "created_at"];
+    type Fields = CardActivityFields;
+
+    fn read_field(fields: &mut CardActivityFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.card_id, "card_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.activity_type, "activity_type", de),
+            4 => strata::de::field(&mut fields.field_changed, "field_changed", de),
+            5 => strata::de::field(&mut fields.old_value, "old_value", de),
+            6 => strata::de::field(&mut fields.new_value, "new_value", de),
+            7 => strata::de::field(&mut fields.metadata, "metadata", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CardActivityFields) -> Result<Self, &'static str> {
+        Ok(CardActivity {
+            id: fields.id.ok_or("id")?,
+            card_id: fields.card_id.ok_or("card_id")?,
+            user_id: fields.user_id.flatten(),
+            activity_type: fields.activity_type.ok_or("activity_type")?,
+            field_changed: fields.field_changed.flatten(),
+            old_value: fields.old_value.flatten(),
+            new_value: fields.new_value.flatten(),
+            metadata: fields.metadata.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for CardActivity {

@@ -187,7 +187,7 @@ strata::union_type! {
 }
 
 /// A row of `integrations`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Integration {
     #[serde(rename = "id")]
@@ -222,6 +222,80 @@ pub struct Integration {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Integration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Integration` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct IntegrationFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    provider: Option<String>,
+    provider_account_id: Option<Option<String>>,
+    provider_account_name: Option<Option<String>>,
+    vault_path: Option<Option<String>>,
+    token_expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    refresh_token_expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    scopes: Option<Option<Vec<String>>>,
+    status: Option<Option<IntegrationStatus>>,
+    last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_error: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Integration {
+    const NAME: &'static str = "Integration";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "user_id", "provider", "provider_account_id", "provider_account_name", "vault_path", "token_expires_at", "refresh_token_expires_at", "scopes", "status", "last_used_at", "last_error", "created_at", "updated_at"];
+    type Fields = IntegrationFields;
+
+    fn read_field(fields: &mut IntegrationFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.provider, "provider", de),
+            4 => strata::de::field(&mut fields.provider_account_id, "provider_account_id", de),
+            5 => strata::de::field(&mut fields.provider_account_name, "provider_account_name", de),
+            6 => strata::de::field(&mut fields.vault_path, "vault_path", de),
+            7 => strata::de::field(&mut fields.token_expires_at, "token_expires_at", de),
+            8 => strata::de::field(&mut fields.refresh_token_expires_at, "refresh_token_expires_at", de),
+            9 => strata::de::field(&mut fields.scopes, "scopes", de),
+            10 => strata::de::field(&mut fields.status, "status", de),
+            11 => strata::de::field(&mut fields.last_used_at, "last_used_at", de),
+            12 => strata::de::field(&mut fields.last_error, "last_error", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: IntegrationFields) -> Result<Self, &'static str> {
+        Ok(Integration {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            provider: fields.provider.ok_or("provider")?,
+            provider_account_id: fields.provider_account_id.flatten(),
+            provider_account_name: fields.provider_account_name.flatten(),
+            vault_path: fields.vault_path.flatten(),
+            token_expires_at: fields.token_expires_at.flatten(),
+            refresh_token_expires_at: fields.refresh_token_expires_at.flatten(),
+            scopes: fields.scopes.flatten(),
+            status: fields.status.flatten(),
+            last_used_at: fields.last_used_at.flatten(),
+            last_error: fields.last_error.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Integration {
@@ -554,7 +628,7 @@ impl Integration {
 }
 
 /// A row of `webhooks`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Webhook {
     #[serde(rename = "id")]
@@ -585,6 +659,74 @@ pub struct Webhook {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Webhook {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Webhook` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WebhookFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    url: Option<String>,
+    secret: Option<String>,
+    events: Option<Vec<String>>,
+    is_active: Option<Option<bool>>,
+    total_deliveries: Option<Option<i32>>,
+    successful_deliveries: Option<Option<i32>>,
+    failed_deliveries: Option<Option<i32>>,
+    last_delivery_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_delivery_status: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Webhook {
+    const NAME: &'static str = "Webhook";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "url", "secret", "events", "is_active", "total_deliveries", "successful_deliveries", "failed_deliveries", "last_delivery_at", "last_delivery_status", "created_at", "updated_at"];
+    type Fields = WebhookFields;
+
+    fn read_field(fields: &mut WebhookFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.url, "url", de),
+            3 => strata::de::field(&mut fields.secret, "secret", de),
+            4 => strata::de::field(&mut fields.events, "events", de),
+            5 => strata::de::field(&mut fields.is_active, "is_active", de),
+            6 => strata::de::field(&mut fields.total_deliveries, "total_deliveries", de),
+            7 => strata::de::field(&mut fields.successful_deliveries, "successful_deliveries", de),
+            8 => strata::de::field(&mut fields.failed_deliveries, "failed_deliveries", de),
+            9 => strata::de::field(&mut fields.last_delivery_at, "last_delivery_at", de),
+            10 => strata::de::field(&mut fields.last_delivery_status, "last_delivery_status", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            12 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WebhookFields) -> Result<Self, &'static str> {
+        Ok(Webhook {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            url: fields.url.ok_or("url")?,
+            secret: fields.secret.ok_or("secret")?,
+            events: fields.events.ok_or("events")?,
+            is_active: fields.is_active.flatten(),
+            total_deliveries: fields.total_deliveries.flatten(),
+            successful_deliveries: fields.successful_deliveries.flatten(),
+            failed_deliveries: fields.failed_deliveries.flatten(),
+            last_delivery_at: fields.last_delivery_at.flatten(),
+            last_delivery_status: fields.last_delivery_status.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Webhook {
@@ -884,7 +1026,7 @@ impl Webhook {
 }
 
 /// A row of `webhook_deliveries`: Webhook deliveries, partitioned monthly by created_at; kept 3 months.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct WebhookDelivery {
     #[serde(rename = "id")]
@@ -909,6 +1051,68 @@ pub struct WebhookDelivery {
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(rename = "delivered_at")]
     pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for WebhookDelivery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `WebhookDelivery` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WebhookDeliveryFields {
+    id: Option<uuid::Uuid>,
+    webhook_id: Option<uuid::Uuid>,
+    event_type: Option<String>,
+    payload: Option<serde_json::Value>,
+    status: Option<DeliveryStatus>,
+    response_status_code: Option<Option<i32>>,
+    response_body: Option<Option<String>>,
+    attempt_number: Option<Option<i32>>,
+    next_retry_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+    delivered_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for WebhookDelivery {
+    const NAME: &'static str = "WebhookDelivery";
+    const FIELDS: &'static [&'static str] = &["id", "webhook_id", "event_type", "payload", "status", "response_status_code", "response_body", "attempt_number", "next_retry_at", "created_at", "delivered_at"];
+    type Fields = WebhookDeliveryFields;
+
+    fn read_field(fields: &mut WebhookDeliveryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.webhook_id, "webhook_id", de),
+            2 => strata::de::field(&mut fields.event_type, "event_type", de),
+            3 => strata::de::field(&mut fields.payload, "payload", de),
+            4 => strata::de::field(&mut fields.status, "status", de),
+            5 => strata::de::field(&mut fields.response_status_code, "response_status_code", de),
+            6 => strata::de::field(&mut fields.response_body, "response_body", de),
+            7 => strata::de::field(&mut fields.attempt_number, "attempt_number", de),
+            8 => strata::de::field(&mut fields.next_retry_at, "next_retry_at", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.delivered_at, "delivered_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WebhookDeliveryFields) -> Result<Self, &'static str> {
+        Ok(WebhookDelivery {
+            id: fields.id.ok_or("id")?,
+            webhook_id: fields.webhook_id.ok_or("webhook_id")?,
+            event_type: fields.event_type.ok_or("event_type")?,
+            payload: fields.payload.ok_or("payload")?,
+            status: fields.status.ok_or("status")?,
+            response_status_code: fields.response_status_code.flatten(),
+            response_body: fields.response_body.flatten(),
+            attempt_number: fields.attempt_number.flatten(),
+            next_retry_at: fields.next_retry_at.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+            delivered_at: fields.delivered_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for WebhookDelivery {
@@ -1152,7 +1356,7 @@ impl WebhookDelivery {
 }
 
 /// A row of `marketplace_listings`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct MarketplaceListing {
     #[serde(rename = "id")]
@@ -1201,6 +1405,104 @@ pub struct MarketplaceListing {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for MarketplaceListing {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `MarketplaceListing` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct MarketplaceListingFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    title: Option<String>,
+    short_description: Option<String>,
+    long_description: Option<Option<String>>,
+    category: Option<String>,
+    tags: Option<Option<Vec<String>>>,
+    icon_url: Option<Option<String>>,
+    screenshots: Option<Option<Vec<String>>>,
+    demo_video_url: Option<Option<String>>,
+    pricing_model: Option<Option<PricingModel>>,
+    price_usd: Option<Option<rust_decimal::Decimal>>,
+    install_count: Option<Option<i32>>,
+    rating_average: Option<Option<rust_decimal::Decimal>>,
+    rating_count: Option<Option<i32>>,
+    status: Option<Option<ListingStatus>>,
+    review_notes: Option<Option<String>>,
+    is_featured: Option<Option<bool>>,
+    featured_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for MarketplaceListing {
+    const NAME: &'static str = "MarketplaceListing";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "organization_id", "title", "short_description", "long_description", "category", "tags", "icon_url", "screenshots", "demo_video_url", "pricing_model", "price_usd", "install_count", "rating_average", "rating_count", "status", "review_notes", "is_featured", "featured_at", "published_at", "created_at", "updated_at"];
+    type Fields = MarketplaceListingFields;
+
+    fn read_field(fields: &mut MarketplaceListingFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            3 => strata::de::field(&mut fields.title, "title", de),
+            4 => strata::de::field(&mut fields.short_description, "short_description", de),
+            5 => strata::de::field(&mut fields.long_description, "long_description", de),
+            6 => strata::de::field(&mut fields.category, "category", de),
+            7 => strata::de::field(&mut fields.tags, "tags", de),
+            8 => strata::de::field(&mut fields.icon_url, "icon_url", de),
+            9 => strata::de::field(&mut fields.screenshots, "screenshots", de),
+            10 => strata::de::field(&mut fields.demo_video_url, "demo_video_url", de),
+            11 => strata::de::field(&mut fields.pricing_model, "pricing_model", de),
+            12 => strata::de::field(&mut fields.price_usd, "price_usd", de),
+            13 => strata::de::field(&mut fields.install_count, "install_count", de),
+            14 => strata::de::field(&mut fields.rating_average, "rating_average", de),
+            15 => strata::de::field(&mut fields.rating_count, "rating_count", de),
+            16 => strata::de::field(&mut fields.status, "status", de),
+            17 => strata::de::field(&mut fields.review_notes, "review_notes", de),
+            18 => strata::de::field(&mut fields.is_featured, "is_featured", de),
+            19 => strata::de::field(&mut fields.featured_at, "featured_at", de),
+            20 => strata::de::field(&mut fields.published_at, "published_at", de),
+            21 => strata::de::field(&mut fields.created_at, "created_at", de),
+            22 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: MarketplaceListingFields) -> Result<Self, &'static str> {
+        Ok(MarketplaceListing {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            title: fields.title.ok_or("title")?,
+            short_description: fields.short_description.ok_or("short_description")?,
+            long_description: fields.long_description.flatten(),
+            category: fields.category.ok_or("category")?,
+            tags: fields.tags.flatten(),
+            icon_url: fields.icon_url.flatten(),
+            screenshots: fields.screenshots.flatten(),
+            demo_video_url: fields.demo_video_url.flatten(),
+            pricing_model: fields.pricing_model.flatten(),
+            price_usd: fields.price_usd.flatten(),
+            install_count: fields.install_count.flatten(),
+            rating_average: fields.rating_average.flatten(),
+            rating_count: fields.rating_count.flatten(),
+            status: fields.status.flatten(),
+            review_notes: fields.review_notes.flatten(),
+            is_featured: fields.is_featured.flatten(),
+            featured_at: fields.featured_at.flatten(),
+            published_at: fields.published_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for MarketplaceListing {
@@ -1654,7 +1956,7 @@ impl MarketplaceListing {
 }
 
 /// A row of `marketplace_installs`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct MarketplaceInstall {
     #[serde(rename = "id")]
@@ -1671,6 +1973,56 @@ pub struct MarketplaceInstall {
     pub installed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "uninstalled_at")]
     pub uninstalled_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for MarketplaceInstall {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `MarketplaceInstall` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct MarketplaceInstallFields {
+    id: Option<uuid::Uuid>,
+    listing_id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    installed_by_id: Option<Option<uuid::Uuid>>,
+    cloned_agent_id: Option<Option<uuid::Uuid>>,
+    installed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    uninstalled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for MarketplaceInstall {
+    const NAME: &'static str = "MarketplaceInstall";
+    const FIELDS: &'static [&'static str] = &["id", "listing_id", "organization_id", "installed_by_id", "cloned_agent_id", "installed_at", "uninstalled_at"];
+    type Fields = MarketplaceInstallFields;
+
+    fn read_field(fields: &mut MarketplaceInstallFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.listing_id, "listing_id", de),
+            2 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            3 => strata::de::field(&mut fields.installed_by_id, "installed_by_id", de),
+            4 => strata::de::field(&mut fields.cloned_agent_id, "cloned_agent_id", de),
+            5 => strata::de::field(&mut fields.installed_at, "installed_at", de),
+            6 => strata::de::field(&mut fields.uninstalled_at, "uninstalled_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: MarketplaceInstallFields) -> Result<Self, &'static str> {
+        Ok(MarketplaceInstall {
+            id: fields.id.ok_or("id")?,
+            listing_id: fields.listing_id.ok_or("listing_id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            installed_by_id: fields.installed_by_id.flatten(),
+            cloned_agent_id: fields.cloned_agent_id.flatten(),
+            installed_at: fields.installed_at.flatten(),
+            uninstalled_at: fields.uninstalled_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for MarketplaceInstall {
@@ -1888,7 +2240,7 @@ impl MarketplaceInstall {
 }
 
 /// A row of `marketplace_reviews`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct MarketplaceReview {
     #[serde(rename = "id")]
@@ -1913,6 +2265,68 @@ pub struct MarketplaceReview {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for MarketplaceReview {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `MarketplaceReview` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct MarketplaceReviewFields {
+    id: Option<uuid::Uuid>,
+    listing_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    organization_id: Option<uuid::Uuid>,
+    rating: Option<i32>,
+    title: Option<Option<String>>,
+    body: Option<Option<String>>,
+    is_verified_install: Option<Option<bool>>,
+    is_hidden: Option<Option<bool>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for MarketplaceReview {
+    const NAME: &'static str = "MarketplaceReview";
+    const FIELDS: &'static [&'static str] = &["id", "listing_id", "user_id", "organization_id", "rating", "title", "body", "is_verified_install", "is_hidden", "created_at", "updated_at"];
+    type Fields = MarketplaceReviewFields;
+
+    fn read_field(fields: &mut MarketplaceReviewFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.listing_id, "listing_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            4 => strata::de::field(&mut fields.rating, "rating", de),
+            5 => strata::de::field(&mut fields.title, "title", de),
+            6 => strata::de::field(&mut fields.body, "body", de),
+            7 => strata::de::field(&mut fields.is_verified_install, "is_verified_install", de),
+            8 => strata::de::field(&mut fields.is_hidden, "is_hidden", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: MarketplaceReviewFields) -> Result<Self, &'static str> {
+        Ok(MarketplaceReview {
+            id: fields.id.ok_or("id")?,
+            listing_id: fields.listing_id.ok_or("listing_id")?,
+            user_id: fields.user_id.flatten(),
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            rating: fields.rating.ok_or("rating")?,
+            title: fields.title.flatten(),
+            body: fields.body.flatten(),
+            is_verified_install: fields.is_verified_install.flatten(),
+            is_hidden: fields.is_hidden.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for MarketplaceReview {
@@ -2192,7 +2606,7 @@ impl MarketplaceReview {
 }
 
 /// A row of `subscriptions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Subscription {
     #[serde(rename = "id")]
@@ -2225,6 +2639,80 @@ pub struct Subscription {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Subscription` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct SubscriptionFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    stripe_subscription_id: Option<Option<String>>,
+    stripe_customer_id: Option<String>,
+    plan: Option<SubscriptionPlan>,
+    status: Option<SubscriptionStatus>,
+    current_period_start: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    current_period_end: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    trial_start: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    trial_end: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    cancel_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    cancelled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    cancellation_reason: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Subscription {
+    const NAME: &'static str = "Subscription";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "stripe_subscription_id", "stripe_customer_id", "plan", "status", "current_period_start", "current_period_end", "trial_start", "trial_end", "cancel_at", "cancelled_at", "cancellation_reason", "created_at", "updated_at"];
+    type Fields = SubscriptionFields;
+
+    fn read_field(fields: &mut SubscriptionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.stripe_subscription_id, "stripe_subscription_id", de),
+            3 => strata::de::field(&mut fields.stripe_customer_id, "stripe_customer_id", de),
+            4 => strata::de::field(&mut fields.plan, "plan", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.current_period_start, "current_period_start", de),
+            7 => strata::de::field(&mut fields.current_period_end, "current_period_end", de),
+            8 => strata::de::field(&mut fields.trial_start, "trial_start", de),
+            9 => strata::de::field(&mut fields.trial_end, "trial_end", de),
+            10 => strata::de::field(&mut fields.cancel_at, "cancel_at", de),
+            11 => strata::de::field(&mut fields.cancelled_at, "cancelled_at", de),
+            12 => strata::de::field(&mut fields.cancellation_reason, "cancellation_reason", de),
+            13 => strata::de::field(&mut fields.created_at, "created_at", de),
+            14 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: SubscriptionFields) -> Result<Self, &'static str> {
+        Ok(Subscription {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            stripe_subscription_id: fields.stripe_subscription_id.flatten(),
+            stripe_customer_id: fields.stripe_customer_id.ok_or("stripe_customer_id")?,
+            plan: fields.plan.ok_or("plan")?,
+            status: fields.status.ok_or("status")?,
+            current_period_start: fields.current_period_start.flatten(),
+            current_period_end: fields.current_period_end.flatten(),
+            trial_start: fields.trial_start.flatten(),
+            trial_end: fields.trial_end.flatten(),
+            cancel_at: fields.cancel_at.flatten(),
+            cancelled_at: fields.cancelled_at.flatten(),
+            cancellation_reason: fields.cancellation_reason.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Subscription {
@@ -2538,7 +3026,7 @@ impl Subscription {
 }
 
 /// A row of `usage_records`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct UsageRecord {
     #[serde(rename = "id")]
@@ -2569,6 +3057,77 @@ pub struct UsageRecord {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for UsageRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `UsageRecord` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UsageRecordFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    period_start: Option<chrono::NaiveDate>,
+    period_end: Option<chrono::NaiveDate>,
+    executions_count: Option<Option<i32>>,
+    tokens_used: Option<Option<i64>>,
+    api_calls_count: Option<Option<i32>>,
+    storage_bytes: Option<Option<i64>>,
+    execution_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    token_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    storage_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    total_cost_usd: Option<Option<rust_decimal::Decimal>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for UsageRecord {
+    const NAME: &'static str = "UsageRecord";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "period_start", "period_end", "executions_count", "tokens_used", "api_calls_count", "storage_bytes", "execution_cost_usd", "token_cost_usd", "storage_cost_usd", "total_cost_usd", "created_at", "updated_at"];
+    type Fields = UsageRecordFields;
+
+    fn read_field(fields: &mut UsageRecordFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.period_start, "period_start", de),
+            3 => strata::de::field(&mut fields.period_end, "period_end", de),
+            4 => strata::de::field(&mut fields.executions_count, "executions_count", de),
+            5 => strata::de::field(&mut fields.tokens_used, "tokens_used", de),
+            6 => strata::de::field(&mut fields.api_calls_count, "api_calls_count", de),
+            7 => strata::de::field(&mut fields.storage_bytes, "storage_bytes", de),
+            8 => strata::de::field(&mut fields.execution_cost_usd, "execution_cost_usd", de),
+            9 => strata::de::field(&mut fields.token_cost_usd, "token_cost_usd", de),
+            10 => strata::de::field(&mut fields.storage_cost_usd, "storage_cost_usd", de),
+            11 => strata::de::field(&mut fields.total_cost_usd, "total_cost_usd", de),
+            12 => strata::de::field(&mut fields.created_at, "created_at", de),
+            13 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UsageRecordFields) -> Result<Self, &'static str> {
+        Ok(UsageRecord {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            period_start: fields.period_start.ok_or("period_start")?,
+            period_end: fields.period_end.ok_or("period_end")?,
+            executions_count: fields.executions_count.flatten(),
+            tokens_used: fields.tokens_used.flatten(),
+            api_calls_count: fields.api_calls_count.flatten(),
+            storage_bytes: fields.storage_bytes.flatten(),
+            execution_cost_usd: fields.execution_cost_usd.flatten(),
+            token_cost_usd: fields.token_cost_usd.flatten(),
+            storage_cost_usd: fields.storage_cost_usd.flatten(),
+            total_cost_usd: fields.total_cost_usd.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for UsageRecord {
@@ -2897,7 +3456,7 @@ impl UsageRecord {
 }
 
 /// A row of `invoices`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Invoice {
     #[serde(rename = "id")]
@@ -2932,6 +3491,83 @@ pub struct Invoice {
     pub invoice_pdf_url: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Invoice` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct InvoiceFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    subscription_id: Option<Option<uuid::Uuid>>,
+    stripe_invoice_id: Option<Option<String>>,
+    invoice_number: Option<Option<String>>,
+    status: Option<InvoiceStatus>,
+    subtotal_usd: Option<rust_decimal::Decimal>,
+    tax_usd: Option<Option<rust_decimal::Decimal>>,
+    total_usd: Option<rust_decimal::Decimal>,
+    amount_paid_usd: Option<Option<rust_decimal::Decimal>>,
+    amount_due_usd: Option<rust_decimal::Decimal>,
+    invoice_date: Option<chrono::NaiveDate>,
+    due_date: Option<Option<chrono::NaiveDate>>,
+    paid_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    invoice_pdf_url: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Invoice {
+    const NAME: &'static str = "Invoice";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "subscription_id", "stripe_invoice_id", "invoice_number", "status", "subtotal_usd", "tax_usd", "total_usd", "amount_paid_usd", "amount_due_usd", "invoice_date", "due_date", "paid_at", "invoice_pdf_url", "created_at"];
+    type Fields = InvoiceFields;
+
+    fn read_field(fields: &mut InvoiceFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.subscription_id, "subscription_id", de),
+            3 => strata::de::field(&mut fields.stripe_invoice_id, "stripe_invoice_id", de),
+            4 => strata::de::field(&mut fields.invoice_number, "invoice_number", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.subtotal_usd, "subtotal_usd", de),
+            7 => strata::de::field(&mut fields.tax_usd, "tax_usd", de),
+            8 => strata::de::field(&mut fields.total_usd, "total_usd", de),
+            9 => strata::de::field(&mut fields.amount_paid_usd, "amount_paid_usd", de),
+            10 => strata::de::field(&mut fields.amount_due_usd, "amount_due_usd", de),
+            11 => strata::de::field(&mut fields.invoice_date, "invoice_date", de),
+            12 => strata::de::field(&mut fields.due_date, "due_date", de),
+            13 => strata::de::field(&mut fields.paid_at, "paid_at", de),
+            14 => strata::de::field(&mut fields.invoice_pdf_url, "invoice_pdf_url", de),
+            15 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: InvoiceFields) -> Result<Self, &'static str> {
+        Ok(Invoice {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            subscription_id: fields.subscription_id.flatten(),
+            stripe_invoice_id: fields.stripe_invoice_id.flatten(),
+            invoice_number: fields.invoice_number.flatten(),
+            status: fields.status.ok_or("status")?,
+            subtotal_usd: fields.subtotal_usd.ok_or("subtotal_usd")?,
+            tax_usd: fields.tax_usd.flatten(),
+            total_usd: fields.total_usd.ok_or("total_usd")?,
+            amount_paid_usd: fields.amount_paid_usd.flatten(),
+            amount_due_usd: fields.amount_due_usd.ok_or("amount_due_usd")?,
+            invoice_date: fields.invoice_date.ok_or("invoice_date")?,
+            due_date: fields.due_date.flatten(),
+            paid_at: fields.paid_at.flatten(),
+            invoice_pdf_url: fields.invoice_pdf_url.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Invoice {
@@ -3302,7 +3938,7 @@ impl Invoice {
 }
 
 /// A row of `agent_memories`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentMemory {
     #[serde(rename = "id")]
@@ -3331,6 +3967,71 @@ pub struct AgentMemory {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "expires_at")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentMemory {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentMemory` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentMemoryFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    session_id: Option<Option<uuid::Uuid>>,
+    memory_type: Option<MemoryType>,
+    content: Option<String>,
+    embedding_id: Option<Option<String>>,
+    metadata: Option<Option<serde_json::Value>>,
+    importance_score: Option<Option<rust_decimal::Decimal>>,
+    access_count: Option<Option<i32>>,
+    last_accessed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for AgentMemory {
+    const NAME: &'static str = "AgentMemory";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "session_id", "memory_type", "content", "embedding_id", "metadata", "importance_score", "access_count", "last_accessed_at", "created_at", "expires_at"];
+    type Fields = AgentMemoryFields;
+
+    fn read_field(fields: &mut AgentMemoryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.session_id, "session_id", de),
+            3 => strata::de::field(&mut fields.memory_type, "memory_type", de),
+            4 => strata::de::field(&mut fields.content, "content", de),
+            5 => strata::de::field(&mut fields.embedding_id, "embedding_id", de),
+            6 => strata::de::field(&mut fields.metadata, "metadata", de),
+            7 => strata::de::field(&mut fields.importance_score, "importance_score", de),
+            8 => strata::de::field(&mut fields.access_count, "access_count", de),
+            9 => strata::de::field(&mut fields.last_accessed_at, "last_accessed_at", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            11 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentMemoryFields) -> Result<Self, &'static str> {
+        Ok(AgentMemory {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            session_id: fields.session_id.flatten(),
+            memory_type: fields.memory_type.ok_or("memory_type")?,
+            content: fields.content.ok_or("content")?,
+            embedding_id: fields.embedding_id.flatten(),
+            metadata: fields.metadata.flatten(),
+            importance_score: fields.importance_score.flatten(),
+            access_count: fields.access_count.flatten(),
+            last_accessed_at: fields.last_accessed_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            expires_at: fields.expires_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentMemory {
@@ -3606,7 +4307,7 @@ impl AgentMemory {
 }
 
 /// A row of `eval_suites`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct EvalSuite {
     #[serde(rename = "id")]
@@ -3625,6 +4326,59 @@ pub struct EvalSuite {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for EvalSuite {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `EvalSuite` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct EvalSuiteFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    agent_id: Option<Option<uuid::Uuid>>,
+    name: Option<String>,
+    description: Option<Option<String>>,
+    config: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for EvalSuite {
+    const NAME: &'static str = "EvalSuite";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "agent_id", "name", "description", "config", "created_at", "updated_at"];
+    type Fields = EvalSuiteFields;
+
+    fn read_field(fields: &mut EvalSuiteFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.config, "config", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            7 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: EvalSuiteFields) -> Result<Self, &'static str> {
+        Ok(EvalSuite {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            agent_id: fields.agent_id.flatten(),
+            name: fields.name.ok_or("name")?,
+            description: fields.description.flatten(),
+            config: fields.config.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for EvalSuite {
@@ -3850,7 +4604,7 @@ impl EvalSuite {
 }
 
 /// A row of `eval_test_cases`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct EvalTestCase {
     #[serde(rename = "id")]
@@ -3869,6 +4623,59 @@ pub struct EvalTestCase {
     pub scoring_rubric: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for EvalTestCase {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `EvalTestCase` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct EvalTestCaseFields {
+    id: Option<uuid::Uuid>,
+    suite_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    description: Option<Option<String>>,
+    input: Option<serde_json::Value>,
+    expected_output: Option<Option<serde_json::Value>>,
+    scoring_rubric: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for EvalTestCase {
+    const NAME: &'static str = "EvalTestCase";
+    const FIELDS: &'static [&'static str] = &["id", "suite_id", "name", "description", "input", "expected_output", "scoring_rubric", "created_at"];
+    type Fields = EvalTestCaseFields;
+
+    fn read_field(fields: &mut EvalTestCaseFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.suite_id, "suite_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.description, "description", de),
+            4 => strata::de::field(&mut fields.input, "input", de),
+            5 => strata::de::field(&mut fields.expected_output, "expected_output", de),
+            6 => strata::de::field(&mut fields.scoring_rubric, "scoring_rubric", de),
+            7 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: EvalTestCaseFields) -> Result<Self, &'static str> {
+        Ok(EvalTestCase {
+            id: fields.id.ok_or("id")?,
+            suite_id: fields.suite_id.ok_or("suite_id")?,
+            name: fields.name.ok_or("name")?,
+            description: fields.description.flatten(),
+            input: fields.input.ok_or("input")?,
+            expected_output: fields.expected_output.flatten(),
+            scoring_rubric: fields.scoring_rubric.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for EvalTestCase {
@@ -4085,7 +4892,7 @@ impl EvalTestCase {
 }
 
 /// A row of `eval_runs`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct EvalRun {
     #[serde(rename = "id")]
@@ -4112,6 +4919,71 @@ pub struct EvalRun {
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for EvalRun {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `EvalRun` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct EvalRunFields {
+    id: Option<uuid::Uuid>,
+    suite_id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    agent_version_id: Option<Option<uuid::Uuid>>,
+    status: Option<Option<EvalRunStatus>>,
+    total_tests: Option<Option<i32>>,
+    passed_tests: Option<Option<i32>>,
+    failed_tests: Option<Option<i32>>,
+    average_score: Option<Option<rust_decimal::Decimal>>,
+    started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for EvalRun {
+    const NAME: &'static str = "EvalRun";
+    const FIELDS: &'static [&'static str] = &["id", "suite_id", "agent_id", "agent_version_id", "status", "total_tests", "passed_tests", "failed_tests", "average_score", "started_at", "completed_at", "created_at"];
+    type Fields = EvalRunFields;
+
+    fn read_field(fields: &mut EvalRunFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.suite_id, "suite_id", de),
+            2 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            3 => strata::de::field(&mut fields.agent_version_id, "agent_version_id", de),
+            4 => strata::de::field(&mut fields.status, "status", de),
+            5 => strata::de::field(&mut fields.total_tests, "total_tests", de),
+            6 => strata::de::field(&mut fields.passed_tests, "passed_tests", de),
+            7 => strata::de::field(&mut fields.failed_tests, "failed_tests", de),
+            8 => strata::de::field(&mut fields.average_score, "average_score", de),
+            9 => strata::de::field(&mut fields.started_at, "started_at", de),
+            10 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: EvalRunFields) -> Result<Self, &'static str> {
+        Ok(EvalRun {
+            id: fields.id.ok_or("id")?,
+            suite_id: fields.suite_id.ok_or("suite_id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            agent_version_id: fields.agent_version_id.flatten(),
+            status: fields.status.flatten(),
+            total_tests: fields.total_tests.flatten(),
+            passed_tests: fields.passed_tests.flatten(),
+            failed_tests: fields.failed_tests.flatten(),
+            average_score: fields.average_score.flatten(),
+            started_at: fields.started_at.flatten(),
+            completed_at: fields.completed_at.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for EvalRun {
@@ -4393,7 +5265,7 @@ impl EvalRun {
 }
 
 /// A row of `eval_results`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct EvalResult {
     #[serde(rename = "id")]
@@ -4416,6 +5288,65 @@ pub struct EvalResult {
     pub feedback: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for EvalResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `EvalResult` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct EvalResultFields {
+    id: Option<uuid::Uuid>,
+    run_id: Option<uuid::Uuid>,
+    test_case_id: Option<uuid::Uuid>,
+    execution_id: Option<Option<uuid::Uuid>>,
+    execution_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    status: Option<EvalResultStatus>,
+    score: Option<Option<rust_decimal::Decimal>>,
+    actual_output: Option<Option<serde_json::Value>>,
+    feedback: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for EvalResult {
+    const NAME: &'static str = "EvalResult";
+    const FIELDS: &'static [&'static str] = &["id", "run_id", "test_case_id", "execution_id", "execution_created_at", "status", "score", "actual_output", "feedback", "created_at"];
+    type Fields = EvalResultFields;
+
+    fn read_field(fields: &mut EvalResultFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.run_id, "run_id", de),
+            2 => strata::de::field(&mut fields.test_case_id, "test_case_id", de),
+            3 => strata::de::field(&mut fields.execution_id, "execution_id", de),
+            4 => strata::de::field(&mut fields.execution_created_at, "execution_created_at", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.score, "score", de),
+            7 => strata::de::field(&mut fields.actual_output, "actual_output", de),
+            8 => strata::de::field(&mut fields.feedback, "feedback", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: EvalResultFields) -> Result<Self, &'static str> {
+        Ok(EvalResult {
+            id: fields.id.ok_or("id")?,
+            run_id: fields.run_id.ok_or("run_id")?,
+            test_case_id: fields.test_case_id.ok_or("test_case_id")?,
+            execution_id: fields.execution_id.flatten(),
+            execution_created_at: fields.execution_created_at.flatten(),
+            status: fields.status.ok_or("status")?,
+            score: fields.score.flatten(),
+            actual_output: fields.actual_output.flatten(),
+            feedback: fields.feedback.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for EvalResult {
@@ -4660,7 +5591,7 @@ impl EvalResult {
 }
 
 /// A row of `audit_logs`: Audit trail, partitioned monthly by created_at; kept 7 years.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AuditLog {
     #[serde(rename = "id")]
@@ -4688,6 +5619,71 @@ pub struct AuditLog {
     pub request_id: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AuditLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AuditLogFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    action: Option<AuditAction>,
+    resource_type: Option<String>,
+    resource_id: Option<Option<uuid::Uuid>>,
+    old_values: Option<Option<serde_json::Value>>,
+    new_values: Option<Option<serde_json::Value>>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+    user_agent: Option<Option<String>>,
+    request_id: Option<Option<String>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AuditLog {
+    const NAME: &'static str = "AuditLog";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "user_id", "action", "resource_type", "resource_id", "old_values", "new_values", "ip_address", "user_agent", "request_id", "created_at"];
+    type Fields = AuditLogFields;
+
+    fn read_field(fields: &mut AuditLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.action, "action", de),
+            4 => strata::de::field(&mut fields.resource_type, "resource_type", de),
+            5 => strata::de::field(&mut fields.resource_id, "resource_id", de),
+            6 => strata::de::field(&mut fields.old_values, "old_values", de),
+            7 => strata::de::field(&mut fields.new_values, "new_values", de),
+            8 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            9 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            10 => strata::de::field(&mut fields.request_id, "request_id", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AuditLogFields) -> Result<Self, &'static str> {
+        Ok(AuditLog {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            user_id: fields.user_id.flatten(),
+            action: fields.action.ok_or("action")?,
+            resource_type: fields.resource_type.ok_or("resource_type")?,
+            resource_id: fields.resource_id.flatten(),
+            old_values: fields.old_values.flatten(),
+            new_values: fields.new_values.flatten(),
+            ip_address: fields.ip_address.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            request_id: fields.request_id.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -4947,7 +5943,7 @@ impl AuditLog {
 }
 
 /// A row of `organizations`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Organization {
     #[serde(rename = "id")]
@@ -4972,6 +5968,68 @@ pub struct Organization {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Organization` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct OrganizationFields {
+    id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    logo_url: Option<Option<String>>,
+    settings: Option<Option<serde_json::Value>>,
+    max_agents: Option<Option<i32>>,
+    max_executions_per_month: Option<Option<i32>>,
+    max_team_members: Option<Option<i32>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Organization {
+    const NAME: &'static str = "Organization";
+    const FIELDS: &'static [&'static str] = &["id", "name", "slug", "logo_url", "settings", "max_agents", "max_executions_per_month", "max_team_members", "created_at", "updated_at", "deleted_at"];
+    type Fields = OrganizationFields;
+
+    fn read_field(fields: &mut OrganizationFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.name, "name", de),
+            2 => strata::de::field(&mut fields.slug, "slug", de),
+            3 => strata::de::field(&mut fields.logo_url, "logo_url", de),
+            4 => strata::de::field(&mut fields.settings, "settings", de),
+            5 => strata::de::field(&mut fields.max_agents, "max_agents", de),
+            6 => strata::de::field(&mut fields.max_executions_per_month, "max_executions_per_month", de),
+            7 => strata::de::field(&mut fields.max_team_members, "max_team_members", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            9 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            10 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: OrganizationFields) -> Result<Self, &'static str> {
+        Ok(Organization {
+            id: fields.id.ok_or("id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            logo_url: fields.logo_url.flatten(),
+            settings: fields.settings.flatten(),
+            max_agents: fields.max_agents.flatten(),
+            max_executions_per_month: fields.max_executions_per_month.flatten(),
+            max_team_members: fields.max_team_members.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Organization {
@@ -5258,7 +6316,7 @@ impl Organization {
 }
 
 /// A row of `users`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct User {
     #[serde(rename = "id")]
@@ -5297,6 +6355,86 @@ pub struct User {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `User` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserFields {
+    id: Option<uuid::Uuid>,
+    email: Option<String>,
+    email_verified_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    password_hash: Option<Option<String>>,
+    full_name: Option<Option<String>>,
+    avatar_url: Option<Option<String>>,
+    organization_id: Option<Option<uuid::Uuid>>,
+    role: Option<Option<UserRole>>,
+    last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    mfa_enabled: Option<Option<bool>>,
+    mfa_secret: Option<Option<String>>,
+    google_id: Option<Option<String>>,
+    github_id: Option<Option<String>>,
+    is_active: Option<Option<bool>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for User {
+    const NAME: &'static str = "User";
+    const FIELDS: &'static [&'static str] = &["id", "email", "email_verified_at", "password_hash", "full_name", "avatar_url", "organization_id", "role", "last_login_at", "mfa_enabled", "mfa_secret", "google_id", "github_id", "is_active", "created_at", "updated_at", "deleted_at"];
+    type Fields = UserFields;
+
+    fn read_field(fields: &mut UserFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.email, "email", de),
+            2 => strata::de::field(&mut fields.email_verified_at, "email_verified_at", de),
+            3 => strata::de::field(&mut fields.password_hash, "password_hash", de),
+            4 => strata::de::field(&mut fields.full_name, "full_name", de),
+            5 => strata::de::field(&mut fields.avatar_url, "avatar_url", de),
+            6 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            7 => strata::de::field(&mut fields.role, "role", de),
+            8 => strata::de::field(&mut fields.last_login_at, "last_login_at", de),
+            9 => strata::de::field(&mut fields.mfa_enabled, "mfa_enabled", de),
+            10 => strata::de::field(&mut fields.mfa_secret, "mfa_secret", de),
+            11 => strata::de::field(&mut fields.google_id, "google_id", de),
+            12 => strata::de::field(&mut fields.github_id, "github_id", de),
+            13 => strata::de::field(&mut fields.is_active, "is_active", de),
+            14 => strata::de::field(&mut fields.created_at, "created_at", de),
+            15 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            16 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserFields) -> Result<Self, &'static str> {
+        Ok(User {
+            id: fields.id.ok_or("id")?,
+            email: fields.email.ok_or("email")?,
+            email_verified_at: fields.email_verified_at.flatten(),
+            password_hash: fields.password_hash.flatten(),
+            full_name: fields.full_name.flatten(),
+            avatar_url: fields.avatar_url.flatten(),
+            organization_id: fields.organization_id.flatten(),
+            role: fields.role.flatten(),
+            last_login_at: fields.last_login_at.flatten(),
+            mfa_enabled: fields.mfa_enabled.flatten(),
+            mfa_secret: fields.mfa_secret.flatten(),
+            google_id: fields.google_id.flatten(),
+            github_id: fields.github_id.flatten(),
+            is_active: fields.is_active.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -5680,7 +6818,7 @@ impl User {
 }
 
 /// A row of `refresh_tokens`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct RefreshToken {
     #[serde(rename = "id")]
@@ -5704,6 +6842,65 @@ pub struct RefreshToken {
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for RefreshToken {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `RefreshToken` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct RefreshTokenFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    token_hash: Option<String>,
+    device_name: Option<Option<String>>,
+    device_type: Option<Option<String>>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+    user_agent: Option<Option<String>>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for RefreshToken {
+    const NAME: &'static str = "RefreshToken";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "token_hash", "device_name", "device_type", "ip_address", "user_agent", "expires_at", "revoked_at", "created_at"];
+    type Fields = RefreshTokenFields;
+
+    fn read_field(fields: &mut RefreshTokenFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.token_hash, "token_hash", de),
+            3 => strata::de::field(&mut fields.device_name, "device_name", de),
+            4 => strata::de::field(&mut fields.device_type, "device_type", de),
+            5 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            6 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            7 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            8 => strata::de::field(&mut fields.revoked_at, "revoked_at", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: RefreshTokenFields) -> Result<Self, &'static str> {
+        Ok(RefreshToken {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            token_hash: fields.token_hash.ok_or("token_hash")?,
+            device_name: fields.device_name.flatten(),
+            device_type: fields.device_type.flatten(),
+            ip_address: fields.ip_address.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            expires_at: fields.expires_at.ok_or("expires_at")?,
+            revoked_at: fields.revoked_at.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for RefreshToken {
@@ -5956,7 +7153,7 @@ impl RefreshToken {
 }
 
 /// A row of `api_keys`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ApiKey {
     #[serde(rename = "id")]
@@ -5988,6 +7185,71 @@ pub struct ApiKey {
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ApiKey` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ApiKeyFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    key_prefix: Option<String>,
+    key_hash: Option<String>,
+    scopes: Option<Option<Vec<String>>>,
+    rate_limit: Option<Option<i32>>,
+    expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for ApiKey {
+    const NAME: &'static str = "ApiKey";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "organization_id", "name", "key_prefix", "key_hash", "scopes", "rate_limit", "expires_at", "last_used_at", "revoked_at", "created_at"];
+    type Fields = ApiKeyFields;
+
+    fn read_field(fields: &mut ApiKeyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.key_prefix, "key_prefix", de),
+            5 => strata::de::field(&mut fields.key_hash, "key_hash", de),
+            6 => strata::de::field(&mut fields.scopes, "scopes", de),
+            7 => strata::de::field(&mut fields.rate_limit, "rate_limit", de),
+            8 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            9 => strata::de::field(&mut fields.last_used_at, "last_used_at", de),
+            10 => strata::de::field(&mut fields.revoked_at, "revoked_at", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ApiKeyFields) -> Result<Self, &'static str> {
+        Ok(ApiKey {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            name: fields.name.ok_or("name")?,
+            key_prefix: fields.key_prefix.ok_or("key_prefix")?,
+            key_hash: fields.key_hash.ok_or("key_hash")?,
+            scopes: fields.scopes.flatten(),
+            rate_limit: fields.rate_limit.flatten(),
+            expires_at: fields.expires_at.flatten(),
+            last_used_at: fields.last_used_at.flatten(),
+            revoked_at: fields.revoked_at.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for ApiKey {
@@ -6275,7 +7537,7 @@ impl ApiKey {
 }
 
 /// A row of `agents`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Agent {
     #[serde(rename = "id")]
@@ -6322,6 +7584,101 @@ pub struct Agent {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "deleted_at")]
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Agent` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    created_by_id: Option<Option<uuid::Uuid>>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    avatar_url: Option<Option<String>>,
+    system_prompt: Option<String>,
+    model: Option<Option<String>>,
+    temperature: Option<Option<rust_decimal::Decimal>>,
+    max_tokens: Option<Option<i32>>,
+    tools: Option<Option<serde_json::Value>>,
+    memory_enabled: Option<Option<bool>>,
+    memory_type: Option<Option<AgentMemoryType>>,
+    status: Option<Option<AgentStatus>>,
+    is_public: Option<Option<bool>>,
+    marketplace_listing_id: Option<Option<uuid::Uuid>>,
+    current_version_id: Option<Option<uuid::Uuid>>,
+    published_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Agent {
+    const NAME: &'static str = "Agent";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "created_by_id", "name", "slug", "description", "avatar_url", "system_prompt", "model", "temperature", "max_tokens", "tools", "memory_enabled", "memory_type", "status", "is_public", "marketplace_listing_id", "current_version_id", "published_at", "created_at", "updated_at", "deleted_at"];
+    type Fields = AgentFields;
+
+    fn read_field(fields: &mut AgentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.created_by_id, "created_by_id", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.slug, "slug", de),
+            5 => strata::de::field(&mut fields.description, "description", de),
+            6 => strata::de::field(&mut fields.avatar_url, "avatar_url", de),
+            7 => strata::de::field(&mut fields.system_prompt, "system_prompt", de),
+            8 => strata::de::field(&mut fields.model, "model", de),
+            9 => strata::de::field(&mut fields.temperature, "temperature", de),
+            10 => strata::de::field(&mut fields.max_tokens, "max_tokens", de),
+            11 => strata::de::field(&mut fields.tools, "tools", de),
+            12 => strata::de::field(&mut fields.memory_enabled, "memory_enabled", de),
+            13 => strata::de::field(&mut fields.memory_type, "memory_type", de),
+            14 => strata::de::field(&mut fields.status, "status", de),
+            15 => strata::de::field(&mut fields.is_public, "is_public", de),
+            16 => strata::de::field(&mut fields.marketplace_listing_id, "marketplace_listing_id", de),
+            17 => strata::de::field(&mut fields.current_version_id, "current_version_id", de),
+            18 => strata::de::field(&mut fields.published_at, "published_at", de),
+            19 => strata::de::field(&mut fields.created_at, "created_at", de),
+            20 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            21 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentFields) -> Result<Self, &'static str> {
+        Ok(Agent {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            created_by_id: fields.created_by_id.flatten(),
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            avatar_url: fields.avatar_url.flatten(),
+            system_prompt: fields.system_prompt.ok_or("system_prompt")?,
+            model: fields.model.flatten(),
+            temperature: fields.temperature.flatten(),
+            max_tokens: fields.max_tokens.flatten(),
+            tools: fields.tools.flatten(),
+            memory_enabled: fields.memory_enabled.flatten(),
+            memory_type: fields.memory_type.flatten(),
+            status: fields.status.flatten(),
+            is_public: fields.is_public.flatten(),
+            marketplace_listing_id: fields.marketplace_listing_id.flatten(),
+            current_version_id: fields.current_version_id.flatten(),
+            published_at: fields.published_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Agent {
@@ -6780,7 +8137,7 @@ impl Agent {
 }
 
 /// A row of `agent_versions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentVersion {
     #[serde(rename = "id")]
@@ -6808,6 +8165,71 @@ pub struct AgentVersion {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_by_id")]
     pub created_by_id: Option<uuid::Uuid>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentVersion` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentVersionFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    version: Option<String>,
+    changelog: Option<Option<String>>,
+    system_prompt: Option<String>,
+    model: Option<String>,
+    temperature: Option<rust_decimal::Decimal>,
+    max_tokens: Option<i32>,
+    tools: Option<serde_json::Value>,
+    is_published: Option<Option<bool>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_by_id: Option<Option<uuid::Uuid>>,
+}
+
+impl strata::de::Row for AgentVersion {
+    const NAME: &'static str = "AgentVersion";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "version", "changelog", "system_prompt", "model", "temperature", "max_tokens", "tools", "is_published", "created_at", "created_by_id"];
+    type Fields = AgentVersionFields;
+
+    fn read_field(fields: &mut AgentVersionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.version, "version", de),
+            3 => strata::de::field(&mut fields.changelog, "changelog", de),
+            4 => strata::de::field(&mut fields.system_prompt, "system_prompt", de),
+            5 => strata::de::field(&mut fields.model, "model", de),
+            6 => strata::de::field(&mut fields.temperature, "temperature", de),
+            7 => strata::de::field(&mut fields.max_tokens, "max_tokens", de),
+            8 => strata::de::field(&mut fields.tools, "tools", de),
+            9 => strata::de::field(&mut fields.is_published, "is_published", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            11 => strata::de::field(&mut fields.created_by_id, "created_by_id", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentVersionFields) -> Result<Self, &'static str> {
+        Ok(AgentVersion {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            version: fields.version.ok_or("version")?,
+            changelog: fields.changelog.flatten(),
+            system_prompt: fields.system_prompt.ok_or("system_prompt")?,
+            model: fields.model.ok_or("model")?,
+            temperature: fields.temperature.ok_or("temperature")?,
+            max_tokens: fields.max_tokens.ok_or("max_tokens")?,
+            tools: fields.tools.ok_or("tools")?,
+            is_published: fields.is_published.flatten(),
+            created_at: fields.created_at.flatten(),
+            created_by_id: fields.created_by_id.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentVersion {
@@ -7104,7 +8526,7 @@ impl AgentVersion {
 }
 
 /// A row of `agent_tools`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentTool {
     #[serde(rename = "id")]
@@ -7130,6 +8552,68 @@ pub struct AgentTool {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentTool {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentTool` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentToolFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    description: Option<String>,
+    tool_type: Option<ToolType>,
+    config: Option<serde_json::Value>,
+    input_schema: Option<serde_json::Value>,
+    output_schema: Option<Option<serde_json::Value>>,
+    is_active: Option<Option<bool>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for AgentTool {
+    const NAME: &'static str = "AgentTool";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "name", "description", "tool_type", "config", "input_schema", "output_schema", "is_active", "created_at", "updated_at"];
+    type Fields = AgentToolFields;
+
+    fn read_field(fields: &mut AgentToolFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.description, "description", de),
+            4 => strata::de::field(&mut fields.tool_type, "tool_type", de),
+            5 => strata::de::field(&mut fields.config, "config", de),
+            6 => strata::de::field(&mut fields.input_schema, "input_schema", de),
+            7 => strata::de::field(&mut fields.output_schema, "output_schema", de),
+            8 => strata::de::field(&mut fields.is_active, "is_active", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            10 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentToolFields) -> Result<Self, &'static str> {
+        Ok(AgentTool {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            name: fields.name.ok_or("name")?,
+            description: fields.description.ok_or("description")?,
+            tool_type: fields.tool_type.ok_or("tool_type")?,
+            config: fields.config.ok_or("config")?,
+            input_schema: fields.input_schema.ok_or("input_schema")?,
+            output_schema: fields.output_schema.flatten(),
+            is_active: fields.is_active.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentTool {
@@ -7386,7 +8870,7 @@ impl AgentTool {
 }
 
 /// A row of `executions`: Agent executions, partitioned monthly by created_at; kept 12 months.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Execution {
     #[serde(rename = "id")]
@@ -7436,6 +8920,101 @@ pub struct Execution {
     pub tool_calls: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for Execution {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Execution` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ExecutionFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    agent_version_id: Option<Option<uuid::Uuid>>,
+    organization_id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    session_id: Option<Option<uuid::Uuid>>,
+    parent_execution_id: Option<Option<uuid::Uuid>>,
+    parent_execution_created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    input: Option<serde_json::Value>,
+    output: Option<Option<serde_json::Value>>,
+    status: Option<Option<ExecutionStatus>>,
+    error_code: Option<Option<String>>,
+    error_message: Option<Option<String>>,
+    started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    latency_ms: Option<Option<i32>>,
+    prompt_tokens: Option<Option<i32>>,
+    completion_tokens: Option<Option<i32>>,
+    total_tokens: Option<Option<i32>>,
+    cost_usd: Option<Option<rust_decimal::Decimal>>,
+    tool_calls: Option<Option<serde_json::Value>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for Execution {
+    const NAME: &'static str = "Execution";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "agent_version_id", "organization_id", "user_id", "session_id", "parent_execution_id", "parent_execution_created_at", "input", "output", "status", "error_code", "error_message", "started_at", "completed_at", "latency_ms", "prompt_tokens", "completion_tokens", "total_tokens", "cost_usd", "tool_calls", "created_at"];
+    type Fields = ExecutionFields;
+
+    fn read_field(fields: &mut ExecutionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.agent_version_id, "agent_version_id", de),
+            3 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            4 => strata::de::field(&mut fields.user_id, "user_id", de),
+            5 => strata::de::field(&mut fields.session_id, "session_id", de),
+            6 => strata::de::field(&mut fields.parent_execution_id, "parent_execution_id", de),
+            7 => strata::de::field(&mut fields.parent_execution_created_at, "parent_execution_created_at", de),
+            8 => strata::de::field(&mut fields.input, "input", de),
+            9 => strata::de::field(&mut fields.output, "output", de),
+            10 => strata::de::field(&mut fields.status, "status", de),
+            11 => strata::de::field(&mut fields.error_code, "error_code", de),
+            12 => strata::de::field(&mut fields.error_message, "error_message", de),
+            13 => strata::de::field(&mut fields.started_at, "started_at", de),
+            14 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            15 => strata::de::field(&mut fields.latency_ms, "latency_ms", de),
+            16 => strata::de::field(&mut fields.prompt_tokens, "prompt_tokens", de),
+            17 => strata::de::field(&mut fields.completion_tokens, "completion_tokens", de),
+            18 => strata::de::field(&mut fields.total_tokens, "total_tokens", de),
+            19 => strata::de::field(&mut fields.cost_usd, "cost_usd", de),
+            20 => strata::de::field(&mut fields.tool_calls, "tool_calls", de),
+            21 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ExecutionFields) -> Result<Self, &'static str> {
+        Ok(Execution {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            agent_version_id: fields.agent_version_id.flatten(),
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            user_id: fields.user_id.flatten(),
+            session_id: fields.session_id.flatten(),
+            parent_execution_id: fields.parent_execution_id.flatten(),
+            parent_execution_created_at: fields.parent_execution_created_at.flatten(),
+            input: fields.input.ok_or("input")?,
+            output: fields.output.flatten(),
+            status: fields.status.flatten(),
+            error_code: fields.error_code.flatten(),
+            error_message: fields.error_message.flatten(),
+            started_at: fields.started_at.flatten(),
+            completed_at: fields.completed_at.flatten(),
+            latency_ms: fields.latency_ms.flatten(),
+            prompt_tokens: fields.prompt_tokens.flatten(),
+            completion_tokens: fields.completion_tokens.flatten(),
+            total_tokens: fields.total_tokens.flatten(),
+            cost_usd: fields.cost_usd.flatten(),
+            tool_calls: fields.tool_calls.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for Execution {
@@ -7826,7 +9405,7 @@ impl Execution {
 }
 
 /// A row of `execution_logs`: Execution traces, partitioned monthly by created_at; kept 6 months.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ExecutionLog {
     #[serde(rename = "id")]
@@ -7866,6 +9445,86 @@ pub struct ExecutionLog {
     pub error_message: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for ExecutionLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ExecutionLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ExecutionLogFields {
+    id: Option<uuid::Uuid>,
+    execution_id: Option<uuid::Uuid>,
+    execution_created_at: Option<chrono::DateTime<chrono::Utc>>,
+    log_type: Option<ExecutionLogType>,
+    sequence_number: Option<i32>,
+    input: Option<Option<serde_json::Value>>,
+    output: Option<Option<serde_json::Value>>,
+    started_at: Option<chrono::DateTime<chrono::Utc>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    latency_ms: Option<Option<i32>>,
+    model: Option<Option<String>>,
+    prompt_tokens: Option<Option<i32>>,
+    completion_tokens: Option<Option<i32>>,
+    tool_name: Option<Option<String>>,
+    tool_status: Option<Option<ToolCallStatus>>,
+    error_message: Option<Option<String>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for ExecutionLog {
+    const NAME: &'static str = "ExecutionLog";
+    const FIELDS: &'static [&'static str] = &["id", "execution_id", "execution_created_at", "log_type", "sequence_number", "input", "output", "started_at", "completed_at", "latency_ms", "model", "prompt_tokens", "completion_tokens", "tool_name", "tool_status", "error_message", "created_at"];
+    type Fields = ExecutionLogFields;
+
+    fn read_field(fields: &mut ExecutionLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.execution_id, "execution_id", de),
+            2 => strata::de::field(&mut fields.execution_created_at, "execution_created_at", de),
+            3 => strata::de::field(&mut fields.log_type, "log_type", de),
+            4 => strata::de::field(&mut fields.sequence_number, "sequence_number", de),
+            5 => strata::de::field(&mut fields.input, "input", de),
+            6 => strata::de::field(&mut fields.output, "output", de),
+            7 => strata::de::field(&mut fields.started_at, "started_at", de),
+            8 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            9 => strata::de::field(&mut fields.latency_ms, "latency_ms", de),
+            10 => strata::de::field(&mut fields.model, "model", de),
+            11 => strata::de::field(&mut fields.prompt_tokens, "prompt_tokens", de),
+            12 => strata::de::field(&mut fields.completion_tokens, "completion_tokens", de),
+            13 => strata::de::field(&mut fields.tool_name, "tool_name", de),
+            14 => strata::de::field(&mut fields.tool_status, "tool_status", de),
+            15 => strata::de::field(&mut fields.error_message, "error_message", de),
+            16 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ExecutionLogFields) -> Result<Self, &'static str> {
+        Ok(ExecutionLog {
+            id: fields.id.ok_or("id")?,
+            execution_id: fields.execution_id.ok_or("execution_id")?,
+            execution_created_at: fields.execution_created_at.ok_or("execution_created_at")?,
+            log_type: fields.log_type.ok_or("log_type")?,
+            sequence_number: fields.sequence_number.ok_or("sequence_number")?,
+            input: fields.input.flatten(),
+            output: fields.output.flatten(),
+            started_at: fields.started_at.ok_or("started_at")?,
+            completed_at: fields.completed_at.flatten(),
+            latency_ms: fields.latency_ms.flatten(),
+            model: fields.model.flatten(),
+            prompt_tokens: fields.prompt_tokens.flatten(),
+            completion_tokens: fields.completion_tokens.flatten(),
+            tool_name: fields.tool_name.flatten(),
+            tool_status: fields.tool_status.flatten(),
+            error_message: fields.error_message.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for ExecutionLog {

@@ -43,7 +43,7 @@ strata::union_type! {
 }
 
 /// A row of `organizations`: Tenants.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Organization {
     #[serde(rename = "id")]
@@ -62,6 +62,59 @@ pub struct Organization {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Organization {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Organization` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct OrganizationFields {
+    id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    settings: Option<Option<serde_json::Value>>,
+    subscription_tier: Option<Option<String>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Organization {
+    const NAME: &'static str = "Organization";
+    const FIELDS: &'static [&'static str] = &["id", "name", "slug", "settings", "subscription_tier", "deleted_at", "created_at", "updated_at"];
+    type Fields = OrganizationFields;
+
+    fn read_field(fields: &mut OrganizationFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.name, "name", de),
+            2 => strata::de::field(&mut fields.slug, "slug", de),
+            3 => strata::de::field(&mut fields.settings, "settings", de),
+            4 => strata::de::field(&mut fields.subscription_tier, "subscription_tier", de),
+            5 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            7 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: OrganizationFields) -> Result<Self, &'static str> {
+        Ok(Organization {
+            id: fields.id.ok_or("id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            settings: fields.settings.flatten(),
+            subscription_tier: fields.subscription_tier.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Organization {
@@ -308,7 +361,7 @@ impl Organization {
 }
 
 /// A row of `users`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct User {
     #[serde(rename = "id")]
@@ -343,6 +396,77 @@ pub struct User {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `User` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct UserFields {
+    id: Option<uuid::Uuid>,
+    email: Option<String>,
+    name: Option<String>,
+    avatar_url: Option<Option<String>>,
+    github_id: Option<Option<String>>,
+    auth_provider: Option<String>,
+    password_hash: Option<Option<String>>,
+    mfa_enabled: Option<Option<bool>>,
+    mfa_secret: Option<Option<String>>,
+    mfa_secret_encrypted: Option<Option<Vec<u8>>>,
+    last_login_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    deleted_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for User {
+    const NAME: &'static str = "User";
+    const FIELDS: &'static [&'static str] = &["id", "email", "name", "avatar_url", "github_id", "auth_provider", "password_hash", "mfa_enabled", "mfa_secret", "mfa_secret_encrypted", "last_login_at", "deleted_at", "created_at", "updated_at"];
+    type Fields = UserFields;
+
+    fn read_field(fields: &mut UserFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.email, "email", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.avatar_url, "avatar_url", de),
+            4 => strata::de::field(&mut fields.github_id, "github_id", de),
+            5 => strata::de::field(&mut fields.auth_provider, "auth_provider", de),
+            6 => strata::de::field(&mut fields.password_hash, "password_hash", de),
+            7 => strata::de::field(&mut fields.mfa_enabled, "mfa_enabled", de),
+            8 => strata::de::field(&mut fields.mfa_secret, "mfa_secret", de),
+            9 => strata::de::field(&mut fields.mfa_secret_encrypted, "mfa_secret_encrypted", de),
+            10 => strata::de::field(&mut fields.last_login_at, "last_login_at", de),
+            11 => strata::de::field(&mut fields.deleted_at, "deleted_at", de),
+            12 => strata::de::field(&mut fields.created_at, "created_at", de),
+            13 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: UserFields) -> Result<Self, &'static str> {
+        Ok(User {
+            id: fields.id.ok_or("id")?,
+            email: fields.email.ok_or("email")?,
+            name: fields.name.ok_or("name")?,
+            avatar_url: fields.avatar_url.flatten(),
+            github_id: fields.github_id.flatten(),
+            auth_provider: fields.auth_provider.ok_or("auth_provider")?,
+            password_hash: fields.password_hash.flatten(),
+            mfa_enabled: fields.mfa_enabled.flatten(),
+            mfa_secret: fields.mfa_secret.flatten(),
+            mfa_secret_encrypted: fields.mfa_secret_encrypted.flatten(),
+            last_login_at: fields.last_login_at.flatten(),
+            deleted_at: fields.deleted_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for User {
@@ -682,7 +806,7 @@ impl User {
 }
 
 /// A row of `organization_members`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct OrganizationMember {
     #[serde(rename = "id")]
@@ -699,6 +823,56 @@ pub struct OrganizationMember {
     pub invited_by: Option<uuid::Uuid>,
     #[serde(rename = "joined_at")]
     pub joined_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for OrganizationMember {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `OrganizationMember` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct OrganizationMemberFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    role: Option<String>,
+    permissions: Option<Option<serde_json::Value>>,
+    invited_by: Option<Option<uuid::Uuid>>,
+    joined_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for OrganizationMember {
+    const NAME: &'static str = "OrganizationMember";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "user_id", "role", "permissions", "invited_by", "joined_at"];
+    type Fields = OrganizationMemberFields;
+
+    fn read_field(fields: &mut OrganizationMemberFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.role, "role", de),
+            4 => strata::de::field(&mut fields.permissions, "permissions", de),
+            5 => strata::de::field(&mut fields.invited_by, "invited_by", de),
+            6 => strata::de::field(&mut fields.joined_at, "joined_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: OrganizationMemberFields) -> Result<Self, &'static str> {
+        Ok(OrganizationMember {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            role: fields.role.ok_or("role")?,
+            permissions: fields.permissions.flatten(),
+            invited_by: fields.invited_by.flatten(),
+            joined_at: fields.joined_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for OrganizationMember {
@@ -921,7 +1095,7 @@ impl OrganizationMember {
 }
 
 /// A row of `projects`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Project {
     #[serde(rename = "id")]
@@ -950,6 +1124,74 @@ pub struct Project {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Project {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Project` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ProjectFields {
+    id: Option<uuid::Uuid>,
+    organization_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    repository_url: Option<Option<String>>,
+    github_repo_id: Option<Option<String>>,
+    settings: Option<Option<serde_json::Value>>,
+    status: Option<Option<String>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    archived_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Project {
+    const NAME: &'static str = "Project";
+    const FIELDS: &'static [&'static str] = &["id", "organization_id", "name", "slug", "description", "repository_url", "github_repo_id", "settings", "status", "created_by", "archived_at", "created_at", "updated_at"];
+    type Fields = ProjectFields;
+
+    fn read_field(fields: &mut ProjectFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.slug, "slug", de),
+            4 => strata::de::field(&mut fields.description, "description", de),
+            5 => strata::de::field(&mut fields.repository_url, "repository_url", de),
+            6 => strata::de::field(&mut fields.github_repo_id, "github_repo_id", de),
+            7 => strata::de::field(&mut fields.settings, "settings", de),
+            8 => strata::de::field(&mut fields.status, "status", de),
+            9 => strata::de::field(&mut fields.created_by, "created_by", de),
+            10 => strata::de::field(&mut fields.archived_at, "archived_at", de),
+            11 => strata::de::field(&mut fields.created_at, "created_at", de),
+            12 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ProjectFields) -> Result<Self, &'static str> {
+        Ok(Project {
+            id: fields.id.ok_or("id")?,
+            organization_id: fields.organization_id.ok_or("organization_id")?,
+            name: fields.name.ok_or("name")?,
+            slug: fields.slug.ok_or("slug")?,
+            description: fields.description.flatten(),
+            repository_url: fields.repository_url.flatten(),
+            github_repo_id: fields.github_repo_id.flatten(),
+            settings: fields.settings.flatten(),
+            status: fields.status.flatten(),
+            created_by: fields.created_by.flatten(),
+            archived_at: fields.archived_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Project {
@@ -1267,7 +1509,7 @@ impl Project {
 }
 
 /// A row of `project_members`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ProjectMember {
     #[serde(rename = "id")]
@@ -1282,6 +1524,53 @@ pub struct ProjectMember {
     pub added_by: Option<uuid::Uuid>,
     #[serde(rename = "added_at")]
     pub added_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for ProjectMember {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ProjectMember` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ProjectMemberFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    role: Option<String>,
+    added_by: Option<Option<uuid::Uuid>>,
+    added_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for ProjectMember {
+    const NAME: &'static str = "ProjectMember";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "user_id", "role", "added_by", "added_at"];
+    type Fields = ProjectMemberFields;
+
+    fn read_field(fields: &mut ProjectMemberFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.user_id, "user_id", de),
+            3 => strata::de::field(&mut fields.role, "role", de),
+            4 => strata::de::field(&mut fields.added_by, "added_by", de),
+            5 => strata::de::field(&mut fields.added_at, "added_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ProjectMemberFields) -> Result<Self, &'static str> {
+        Ok(ProjectMember {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            role: fields.role.ok_or("role")?,
+            added_by: fields.added_by.flatten(),
+            added_at: fields.added_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for ProjectMember {
@@ -1490,7 +1779,7 @@ impl ProjectMember {
 }
 
 /// A row of `agents`: Agent definitions.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Agent {
     #[serde(rename = "id")]
@@ -1533,6 +1822,92 @@ pub struct Agent {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Agent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Agent` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    agent_type: Option<String>,
+    instance_id: Option<String>,
+    name: Option<String>,
+    status: Option<Option<String>>,
+    configuration: Option<Option<serde_json::Value>>,
+    capabilities: Option<Option<Vec<String>>>,
+    version: Option<String>,
+    working_directory: Option<Option<String>>,
+    claude_instructions: Option<Option<String>>,
+    custom_commands: Option<Option<serde_json::Value>>,
+    performance_metrics: Option<Option<serde_json::Value>>,
+    tdd_metrics: Option<Option<serde_json::Value>>,
+    last_heartbeat_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    stopped_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Agent {
+    const NAME: &'static str = "Agent";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "agent_type", "instance_id", "name", "status", "configuration", "capabilities", "version", "working_directory", "claude_instructions", "custom_commands", "performance_metrics", "tdd_metrics", "last_heartbeat_at", "started_at", "stopped_at", "created_at", "updated_at"];
+    type Fields = AgentFields;
+
+    fn read_field(fields: &mut AgentFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.agent_type, "agent_type", de),
+            3 => strata::de::field(&mut fields.instance_id, "instance_id", de),
+            4 => strata::de::field(&mut fields.name, "name", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.configuration, "configuration", de),
+            7 => strata::de::field(&mut fields.capabilities, "capabilities", de),
+            8 => strata::de::field(&mut fields.version, "version", de),
+            9 => strata::de::field(&mut fields.working_directory, "working_directory", de),
+            10 => strata::de::field(&mut fields.claude_instructions, "claude_instructions", de),
+            11 => strata::de::field(&mut fields.custom_commands, "custom_commands", de),
+            12 => strata::de::field(&mut fields.performance_metrics, "performance_metrics", de),
+            13 => strata::de::field(&mut fields.tdd_metrics, "tdd_metrics", de),
+            14 => strata::de::field(&mut fields.last_heartbeat_at, "last_heartbeat_at", de),
+            15 => strata::de::field(&mut fields.started_at, "started_at", de),
+            16 => strata::de::field(&mut fields.stopped_at, "stopped_at", de),
+            17 => strata::de::field(&mut fields.created_at, "created_at", de),
+            18 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentFields) -> Result<Self, &'static str> {
+        Ok(Agent {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            agent_type: fields.agent_type.ok_or("agent_type")?,
+            instance_id: fields.instance_id.ok_or("instance_id")?,
+            name: fields.name.ok_or("name")?,
+            status: fields.status.flatten(),
+            configuration: fields.configuration.flatten(),
+            capabilities: fields.capabilities.flatten(),
+            version: fields.version.ok_or("version")?,
+            working_directory: fields.working_directory.flatten(),
+            claude_instructions: fields.claude_instructions.flatten(),
+            custom_commands: fields.custom_commands.flatten(),
+            performance_metrics: fields.performance_metrics.flatten(),
+            tdd_metrics: fields.tdd_metrics.flatten(),
+            last_heartbeat_at: fields.last_heartbeat_at.flatten(),
+            started_at: fields.started_at.flatten(),
+            stopped_at: fields.stopped_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Agent {
@@ -1927,7 +2302,7 @@ impl Agent {
 }
 
 /// A row of `agent_status_history`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentStatusHistory {
     #[serde(rename = "id")]
@@ -1942,6 +2317,53 @@ pub struct AgentStatusHistory {
     pub metadata: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentStatusHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentStatusHistory` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentStatusHistoryFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    status: Option<String>,
+    reason: Option<Option<String>>,
+    metadata: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for AgentStatusHistory {
+    const NAME: &'static str = "AgentStatusHistory";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "status", "reason", "metadata", "created_at"];
+    type Fields = AgentStatusHistoryFields;
+
+    fn read_field(fields: &mut AgentStatusHistoryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.status, "status", de),
+            3 => strata::de::field(&mut fields.reason, "reason", de),
+            4 => strata::de::field(&mut fields.metadata, "metadata", de),
+            5 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentStatusHistoryFields) -> Result<Self, &'static str> {
+        Ok(AgentStatusHistory {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            status: fields.status.ok_or("status")?,
+            reason: fields.reason.flatten(),
+            metadata: fields.metadata.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentStatusHistory {
@@ -2136,7 +2558,7 @@ impl AgentStatusHistory {
 }
 
 /// A row of `agent_outputs`: Agent output (status, logs, metrics), partitioned monthly; kept 90 days.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentOutput {
     #[serde(rename = "id")]
@@ -2151,6 +2573,53 @@ pub struct AgentOutput {
     pub metadata: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentOutput` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentOutputFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    output_type: Option<AgentOutputType>,
+    content: Option<String>,
+    metadata: Option<Option<serde_json::Value>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AgentOutput {
+    const NAME: &'static str = "AgentOutput";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "output_type", "content", "metadata", "created_at"];
+    type Fields = AgentOutputFields;
+
+    fn read_field(fields: &mut AgentOutputFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.output_type, "output_type", de),
+            3 => strata::de::field(&mut fields.content, "content", de),
+            4 => strata::de::field(&mut fields.metadata, "metadata", de),
+            5 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentOutputFields) -> Result<Self, &'static str> {
+        Ok(AgentOutput {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            output_type: fields.output_type.ok_or("output_type")?,
+            content: fields.content.ok_or("content")?,
+            metadata: fields.metadata.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentOutput {
@@ -2327,7 +2796,7 @@ impl AgentOutput {
 }
 
 /// A row of `agent_outputs_archive`: Agent outputs older than the retention period.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentOutputsArchive {
     #[serde(rename = "id")]
@@ -2342,6 +2811,53 @@ pub struct AgentOutputsArchive {
     pub metadata: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentOutputsArchive {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentOutputsArchive` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentOutputsArchiveFields {
+    id: Option<uuid::Uuid>,
+    agent_id: Option<uuid::Uuid>,
+    output_type: Option<AgentOutputType>,
+    content: Option<String>,
+    metadata: Option<Option<serde_json::Value>>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl strata::de::Row for AgentOutputsArchive {
+    const NAME: &'static str = "AgentOutputsArchive";
+    const FIELDS: &'static [&'static str] = &["id", "agent_id", "output_type", "content", "metadata", "created_at"];
+    type Fields = AgentOutputsArchiveFields;
+
+    fn read_field(fields: &mut AgentOutputsArchiveFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+            2 => strata::de::field(&mut fields.output_type, "output_type", de),
+            3 => strata::de::field(&mut fields.content, "content", de),
+            4 => strata::de::field(&mut fields.metadata, "metadata", de),
+            5 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentOutputsArchiveFields) -> Result<Self, &'static str> {
+        Ok(AgentOutputsArchive {
+            id: fields.id.ok_or("id")?,
+            agent_id: fields.agent_id.ok_or("agent_id")?,
+            output_type: fields.output_type.ok_or("output_type")?,
+            content: fields.content.ok_or("content")?,
+            metadata: fields.metadata.flatten(),
+            created_at: fields.created_at.ok_or("created_at")?,
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentOutputsArchive {
@@ -2512,7 +3028,7 @@ impl AgentOutputsArchive {
 }
 
 /// A row of `workflows`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Workflow {
     #[serde(rename = "id")]
@@ -2536,6 +3052,65 @@ pub struct Workflow {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Workflow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Workflow` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkflowFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    name: Option<String>,
+    r#type: Option<String>,
+    definition: Option<serde_json::Value>,
+    status: Option<Option<String>>,
+    version: Option<Option<i32>>,
+    created_by: Option<Option<uuid::Uuid>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Workflow {
+    const NAME: &'static str = "Workflow";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "name", "type", "definition", "status", "version", "created_by", "created_at", "updated_at"];
+    type Fields = WorkflowFields;
+
+    fn read_field(fields: &mut WorkflowFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.r#type, "type", de),
+            4 => strata::de::field(&mut fields.definition, "definition", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.version, "version", de),
+            7 => strata::de::field(&mut fields.created_by, "created_by", de),
+            8 => strata::de::field(&mut fields.created_at, "created_at", de),
+            9 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkflowFields) -> Result<Self, &'static str> {
+        Ok(Workflow {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            name: fields.name.ok_or("name")?,
+            r#type: fields.r#type.ok_or("type")?,
+            definition: fields.definition.ok_or("definition")?,
+            status: fields.status.flatten(),
+            version: fields.version.flatten(),
+            created_by: fields.created_by.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Workflow {
@@ -2800,7 +3375,7 @@ impl Workflow {
 }
 
 /// A row of `workflow_executions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct WorkflowExecution {
     #[serde(rename = "id")]
@@ -2825,6 +3400,68 @@ pub struct WorkflowExecution {
     pub started_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "completed_at")]
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for WorkflowExecution {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `WorkflowExecution` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WorkflowExecutionFields {
+    id: Option<uuid::Uuid>,
+    workflow_id: Option<uuid::Uuid>,
+    execution_number: Option<i32>,
+    status: Option<Option<String>>,
+    context: Option<Option<serde_json::Value>>,
+    variables: Option<Option<serde_json::Value>>,
+    result: Option<Option<serde_json::Value>>,
+    error: Option<Option<String>>,
+    started_by: Option<Option<uuid::Uuid>>,
+    started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for WorkflowExecution {
+    const NAME: &'static str = "WorkflowExecution";
+    const FIELDS: &'static [&'static str] = &["id", "workflow_id", "execution_number", "status", "context", "variables", "result", "error", "started_by", "started_at", "completed_at"];
+    type Fields = WorkflowExecutionFields;
+
+    fn read_field(fields: &mut WorkflowExecutionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.workflow_id, "workflow_id", de),
+            2 => strata::de::field(&mut fields.execution_number, "execution_number", de),
+            3 => strata::de::field(&mut fields.status, "status", de),
+            4 => strata::de::field(&mut fields.context, "context", de),
+            5 => strata::de::field(&mut fields.variables, "variables", de),
+            6 => strata::de::field(&mut fields.result, "result", de),
+            7 => strata::de::field(&mut fields.error, "error", de),
+            8 => strata::de::field(&mut fields.started_by, "started_by", de),
+            9 => strata::de::field(&mut fields.started_at, "started_at", de),
+            10 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WorkflowExecutionFields) -> Result<Self, &'static str> {
+        Ok(WorkflowExecution {
+            id: fields.id.ok_or("id")?,
+            workflow_id: fields.workflow_id.ok_or("workflow_id")?,
+            execution_number: fields.execution_number.ok_or("execution_number")?,
+            status: fields.status.flatten(),
+            context: fields.context.flatten(),
+            variables: fields.variables.flatten(),
+            result: fields.result.flatten(),
+            error: fields.error.flatten(),
+            started_by: fields.started_by.flatten(),
+            started_at: fields.started_at.flatten(),
+            completed_at: fields.completed_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for WorkflowExecution {
@@ -3094,7 +3731,7 @@ impl WorkflowExecution {
 }
 
 /// A row of `tasks`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Task {
     #[serde(rename = "id")]
@@ -3141,6 +3778,101 @@ pub struct Task {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Task {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Task` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TaskFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    workflow_execution_id: Option<Option<uuid::Uuid>>,
+    assigned_agent_id: Option<Option<uuid::Uuid>>,
+    r#type: Option<String>,
+    status: Option<Option<String>>,
+    priority: Option<Option<i32>>,
+    specification: Option<serde_json::Value>,
+    input_data: Option<Option<serde_json::Value>>,
+    output_data: Option<Option<serde_json::Value>>,
+    error_details: Option<Option<serde_json::Value>>,
+    github_issue_number: Option<Option<i32>>,
+    github_pr_number: Option<Option<i32>>,
+    test_specification: Option<Option<String>>,
+    tdd_phase: Option<Option<TddPhase>>,
+    test_results: Option<Option<serde_json::Value>>,
+    scheduled_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    started_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    completed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    deadline_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Task {
+    const NAME: &'static str = "Task";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "workflow_execution_id", "assigned_agent_id", "type", "status", "priority", "specification", "input_data", "output_data", "error_details", "github_issue_number", "github_pr_number", "test_specification", "tdd_phase", "test_results", "scheduled_at", "started_at", "completed_at", "deadline_at", "created_at", "updated_at"];
+    type Fields = TaskFields;
+
+    fn read_field(fields: &mut TaskFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.workflow_execution_id, "workflow_execution_id", de),
+            3 => strata::de::field(&mut fields.assigned_agent_id, "assigned_agent_id", de),
+            4 => strata::de::field(&mut fields.r#type, "type", de),
+            5 => strata::de::field(&mut fields.status, "status", de),
+            6 => strata::de::field(&mut fields.priority, "priority", de),
+            7 => strata::de::field(&mut fields.specification, "specification", de),
+            8 => strata::de::field(&mut fields.input_data, "input_data", de),
+            9 => strata::de::field(&mut fields.output_data, "output_data", de),
+            10 => strata::de::field(&mut fields.error_details, "error_details", de),
+            11 => strata::de::field(&mut fields.github_issue_number, "github_issue_number", de),
+            12 => strata::de::field(&mut fields.github_pr_number, "github_pr_number", de),
+            13 => strata::de::field(&mut fields.test_specification, "test_specification", de),
+            14 => strata::de::field(&mut fields.tdd_phase, "tdd_phase", de),
+            15 => strata::de::field(&mut fields.test_results, "test_results", de),
+            16 => strata::de::field(&mut fields.scheduled_at, "scheduled_at", de),
+            17 => strata::de::field(&mut fields.started_at, "started_at", de),
+            18 => strata::de::field(&mut fields.completed_at, "completed_at", de),
+            19 => strata::de::field(&mut fields.deadline_at, "deadline_at", de),
+            20 => strata::de::field(&mut fields.created_at, "created_at", de),
+            21 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TaskFields) -> Result<Self, &'static str> {
+        Ok(Task {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            workflow_execution_id: fields.workflow_execution_id.flatten(),
+            assigned_agent_id: fields.assigned_agent_id.flatten(),
+            r#type: fields.r#type.ok_or("type")?,
+            status: fields.status.flatten(),
+            priority: fields.priority.flatten(),
+            specification: fields.specification.ok_or("specification")?,
+            input_data: fields.input_data.flatten(),
+            output_data: fields.output_data.flatten(),
+            error_details: fields.error_details.flatten(),
+            github_issue_number: fields.github_issue_number.flatten(),
+            github_pr_number: fields.github_pr_number.flatten(),
+            test_specification: fields.test_specification.flatten(),
+            tdd_phase: fields.tdd_phase.flatten(),
+            test_results: fields.test_results.flatten(),
+            scheduled_at: fields.scheduled_at.flatten(),
+            started_at: fields.started_at.flatten(),
+            completed_at: fields.completed_at.flatten(),
+            deadline_at: fields.deadline_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Task {
@@ -3549,7 +4281,7 @@ impl Task {
 }
 
 /// A row of `task_dependencies`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct TaskDependency {
     #[serde(rename = "id")]
@@ -3560,6 +4292,47 @@ pub struct TaskDependency {
     pub depends_on_task_id: uuid::Uuid,
     #[serde(rename = "dependency_type")]
     pub dependency_type: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for TaskDependency {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `TaskDependency` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TaskDependencyFields {
+    id: Option<uuid::Uuid>,
+    task_id: Option<uuid::Uuid>,
+    depends_on_task_id: Option<uuid::Uuid>,
+    dependency_type: Option<Option<String>>,
+}
+
+impl strata::de::Row for TaskDependency {
+    const NAME: &'static str = "TaskDependency";
+    const FIELDS: &'static [&'static str] = &["id", "task_id", "depends_on_task_id", "dependency_type"];
+    type Fields = TaskDependencyFields;
+
+    fn read_field(fields: &mut TaskDependencyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.task_id, "task_id", de),
+            2 => strata::de::field(&mut fields.depends_on_task_id, "depends_on_task_id", de),
+            3 => strata::de::field(&mut fields.dependency_type, "dependency_type", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TaskDependencyFields) -> Result<Self, &'static str> {
+        Ok(TaskDependency {
+            id: fields.id.ok_or("id")?,
+            task_id: fields.task_id.ok_or("task_id")?,
+            depends_on_task_id: fields.depends_on_task_id.ok_or("depends_on_task_id")?,
+            dependency_type: fields.dependency_type.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for TaskDependency {
@@ -3737,7 +4510,7 @@ impl TaskDependency {
 }
 
 /// A row of `agent_messages`: Inter-agent messages.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AgentMessage {
     #[serde(rename = "id")]
@@ -3775,6 +4548,86 @@ pub struct AgentMessage {
     pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "processed_at")]
     pub processed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AgentMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AgentMessage` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AgentMessageFields {
+    id: Option<uuid::Uuid>,
+    message_id: Option<String>,
+    source_agent_id: Option<Option<uuid::Uuid>>,
+    destination_agent_id: Option<Option<uuid::Uuid>>,
+    destination_type: Option<Option<MessageDestination>>,
+    message_type: Option<String>,
+    priority: Option<Option<i32>>,
+    payload: Option<serde_json::Value>,
+    correlation_id: Option<Option<String>>,
+    requires_ack: Option<Option<bool>>,
+    ack_received_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    ttl: Option<Option<i32>>,
+    retry_count: Option<Option<i32>>,
+    max_retries: Option<Option<i32>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    delivered_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    processed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for AgentMessage {
+    const NAME: &'static str = "AgentMessage";
+    const FIELDS: &'static [&'static str] = &["id", "message_id", "source_agent_id", "destination_agent_id", "destination_type", "message_type", "priority", "payload", "correlation_id", "requires_ack", "ack_received_at", "ttl", "retry_count", "max_retries", "created_at", "delivered_at", "processed_at"];
+    type Fields = AgentMessageFields;
+
+    fn read_field(fields: &mut AgentMessageFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.message_id, "message_id", de),
+            2 => strata::de::field(&mut fields.source_agent_id, "source_agent_id", de),
+            3 => strata::de::field(&mut fields.destination_agent_id, "destination_agent_id", de),
+            4 => strata::de::field(&mut fields.destination_type, "destination_type", de),
+            5 => strata::de::field(&mut fields.message_type, "message_type", de),
+            6 => strata::de::field(&mut fields.priority, "priority", de),
+            7 => strata::de::field(&mut fields.payload, "payload", de),
+            8 => strata::de::field(&mut fields.correlation_id, "correlation_id", de),
+            9 => strata::de::field(&mut fields.requires_ack, "requires_ack", de),
+            10 => strata::de::field(&mut fields.ack_received_at, "ack_received_at", de),
+            11 => strata::de::field(&mut fields.ttl, "ttl", de),
+            12 => strata::de::field(&mut fields.retry_count, "retry_count", de),
+            13 => strata::de::field(&mut fields.max_retries, "max_retries", de),
+            14 => strata::de::field(&mut fields.created_at, "created_at", de),
+            15 => strata::de::field(&mut fields.delivered_at, "delivered_at", de),
+            16 => strata::de::field(&mut fields.processed_at, "processed_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AgentMessageFields) -> Result<Self, &'static str> {
+        Ok(AgentMessage {
+            id: fields.id.ok_or("id")?,
+            message_id: fields.message_id.ok_or("message_id")?,
+            source_agent_id: fields.source_agent_id.flatten(),
+            destination_agent_id: fields.destination_agent_id.flatten(),
+            destination_type: fields.destination_type.flatten(),
+            message_type: fields.message_type.ok_or("message_type")?,
+            priority: fields.priority.flatten(),
+            payload: fields.payload.ok_or("payload")?,
+            correlation_id: fields.correlation_id.flatten(),
+            requires_ack: fields.requires_ack.flatten(),
+            ack_received_at: fields.ack_received_at.flatten(),
+            ttl: fields.ttl.flatten(),
+            retry_count: fields.retry_count.flatten(),
+            max_retries: fields.max_retries.flatten(),
+            created_at: fields.created_at.flatten(),
+            delivered_at: fields.delivered_at.flatten(),
+            processed_at: fields.processed_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AgentMessage {
@@ -4130,7 +4983,7 @@ impl AgentMessage {
 }
 
 /// A row of `message_queue`: Failed or delayed messages.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct MessageQueue {
     #[serde(rename = "id")]
@@ -4147,6 +5000,56 @@ pub struct MessageQueue {
     pub last_error: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageQueue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `MessageQueue` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct MessageQueueFields {
+    id: Option<uuid::Uuid>,
+    message_id: Option<uuid::Uuid>,
+    status: Option<Option<String>>,
+    scheduled_for: Option<chrono::DateTime<chrono::Utc>>,
+    attempts: Option<Option<i32>>,
+    last_error: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for MessageQueue {
+    const NAME: &'static str = "MessageQueue";
+    const FIELDS: &'static [&'static str] = &["id", "message_id", "status", "scheduled_for", "attempts", "last_error", "created_at"];
+    type Fields = MessageQueueFields;
+
+    fn read_field(fields: &mut MessageQueueFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.message_id, "message_id", de),
+            2 => strata::de::field(&mut fields.status, "status", de),
+            3 => strata::de::field(&mut fields.scheduled_for, "scheduled_for", de),
+            4 => strata::de::field(&mut fields.attempts, "attempts", de),
+            5 => strata::de::field(&mut fields.last_error, "last_error", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: MessageQueueFields) -> Result<Self, &'static str> {
+        Ok(MessageQueue {
+            id: fields.id.ok_or("id")?,
+            message_id: fields.message_id.ok_or("message_id")?,
+            status: fields.status.flatten(),
+            scheduled_for: fields.scheduled_for.ok_or("scheduled_for")?,
+            attempts: fields.attempts.flatten(),
+            last_error: fields.last_error.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for MessageQueue {
@@ -4354,7 +5257,7 @@ impl MessageQueue {
 }
 
 /// A row of `github_repositories`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct GithubRepository {
     #[serde(rename = "id")]
@@ -4386,6 +5289,77 @@ pub struct GithubRepository {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "updated_at")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GithubRepository {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `GithubRepository` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct GithubRepositoryFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    github_id: Option<String>,
+    owner: Option<String>,
+    name: Option<String>,
+    full_name: Option<String>,
+    default_branch: Option<Option<String>>,
+    webhook_id: Option<Option<String>>,
+    webhook_secret: Option<Option<String>>,
+    permissions: Option<Option<serde_json::Value>>,
+    metadata: Option<Option<serde_json::Value>>,
+    synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for GithubRepository {
+    const NAME: &'static str = "GithubRepository";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "github_id", "owner", "name", "full_name", "default_branch", "webhook_id", "webhook_secret", "permissions", "metadata", "synced_at", "created_at", "updated_at"];
+    type Fields = GithubRepositoryFields;
+
+    fn read_field(fields: &mut GithubRepositoryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.github_id, "github_id", de),
+            3 => strata::de::field(&mut fields.owner, "owner", de),
+            4 => strata::de::field(&mut fields.name, "name", de),
+            5 => strata::de::field(&mut fields.full_name, "full_name", de),
+            6 => strata::de::field(&mut fields.default_branch, "default_branch", de),
+            7 => strata::de::field(&mut fields.webhook_id, "webhook_id", de),
+            8 => strata::de::field(&mut fields.webhook_secret, "webhook_secret", de),
+            9 => strata::de::field(&mut fields.permissions, "permissions", de),
+            10 => strata::de::field(&mut fields.metadata, "metadata", de),
+            11 => strata::de::field(&mut fields.synced_at, "synced_at", de),
+            12 => strata::de::field(&mut fields.created_at, "created_at", de),
+            13 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: GithubRepositoryFields) -> Result<Self, &'static str> {
+        Ok(GithubRepository {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            github_id: fields.github_id.ok_or("github_id")?,
+            owner: fields.owner.ok_or("owner")?,
+            name: fields.name.ok_or("name")?,
+            full_name: fields.full_name.ok_or("full_name")?,
+            default_branch: fields.default_branch.flatten(),
+            webhook_id: fields.webhook_id.flatten(),
+            webhook_secret: fields.webhook_secret.flatten(),
+            permissions: fields.permissions.flatten(),
+            metadata: fields.metadata.flatten(),
+            synced_at: fields.synced_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for GithubRepository {
@@ -4720,7 +5694,7 @@ impl GithubRepository {
 }
 
 /// A row of `github_issues`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct GithubIssue {
     #[serde(rename = "id")]
@@ -4751,6 +5725,77 @@ pub struct GithubIssue {
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "synced_at")]
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GithubIssue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `GithubIssue` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct GithubIssueFields {
+    id: Option<uuid::Uuid>,
+    repository_id: Option<uuid::Uuid>,
+    github_id: Option<String>,
+    number: Option<i32>,
+    title: Option<String>,
+    body: Option<Option<String>>,
+    state: Option<String>,
+    labels: Option<Option<serde_json::Value>>,
+    assignees: Option<Option<serde_json::Value>>,
+    created_by: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    closed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for GithubIssue {
+    const NAME: &'static str = "GithubIssue";
+    const FIELDS: &'static [&'static str] = &["id", "repository_id", "github_id", "number", "title", "body", "state", "labels", "assignees", "created_by", "created_at", "updated_at", "closed_at", "synced_at"];
+    type Fields = GithubIssueFields;
+
+    fn read_field(fields: &mut GithubIssueFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.repository_id, "repository_id", de),
+            2 => strata::de::field(&mut fields.github_id, "github_id", de),
+            3 => strata::de::field(&mut fields.number, "number", de),
+            4 => strata::de::field(&mut fields.title, "title", de),
+            5 => strata::de::field(&mut fields.body, "body", de),
+            6 => strata::de::field(&mut fields.state, "state", de),
+            7 => strata::de::field(&mut fields.labels, "labels", de),
+            8 => strata::de::field(&mut fields.assignees, "assignees", de),
+            9 => strata::de::field(&mut fields.created_by, "created_by", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            11 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            12 => strata::de::field(&mut fields.closed_at, "closed_at", de),
+            13 => strata::de::field(&mut fields.synced_at, "synced_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: GithubIssueFields) -> Result<Self, &'static str> {
+        Ok(GithubIssue {
+            id: fields.id.ok_or("id")?,
+            repository_id: fields.repository_id.ok_or("repository_id")?,
+            github_id: fields.github_id.ok_or("github_id")?,
+            number: fields.number.ok_or("number")?,
+            title: fields.title.ok_or("title")?,
+            body: fields.body.flatten(),
+            state: fields.state.ok_or("state")?,
+            labels: fields.labels.flatten(),
+            assignees: fields.assignees.flatten(),
+            created_by: fields.created_by.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            closed_at: fields.closed_at.flatten(),
+            synced_at: fields.synced_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for GithubIssue {
@@ -5061,7 +6106,7 @@ impl GithubIssue {
 }
 
 /// A row of `github_pull_requests`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct GithubPullRequest {
     #[serde(rename = "id")]
@@ -5104,6 +6149,95 @@ pub struct GithubPullRequest {
     pub closed_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "synced_at")]
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for GithubPullRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `GithubPullRequest` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct GithubPullRequestFields {
+    id: Option<uuid::Uuid>,
+    repository_id: Option<uuid::Uuid>,
+    github_id: Option<String>,
+    number: Option<i32>,
+    title: Option<String>,
+    body: Option<Option<String>>,
+    state: Option<String>,
+    head_ref: Option<Option<String>>,
+    base_ref: Option<Option<String>>,
+    draft: Option<Option<bool>>,
+    merged: Option<Option<bool>>,
+    mergeable: Option<Option<bool>>,
+    labels: Option<Option<serde_json::Value>>,
+    reviewers: Option<Option<serde_json::Value>>,
+    created_by: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    updated_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    merged_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    closed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    synced_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for GithubPullRequest {
+    const NAME: &'static str = "GithubPullRequest";
+    const FIELDS: &'static [&'static str] = &["id", "repository_id", "github_id", "number", "title", "body", "state", "head_ref", "base_ref", "draft", "merged", "mergeable", "labels", "reviewers", "created_by", "created_at", "updated_at", "merged_at", "closed_at", "synced_at"];
+    type Fields = GithubPullRequestFields;
+
+    fn read_field(fields: &mut GithubPullRequestFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.repository_id, "repository_id", de),
+            2 => strata::de::field(&mut fields.github_id, "github_id", de),
+            3 => strata::de::field(&mut fields.number, "number", de),
+            4 => strata::de::field(&mut fields.title, "title", de),
+            5 => strata::de::field(&mut fields.body, "body", de),
+            6 => strata::de::field(&mut fields.state, "state", de),
+            7 => strata::de::field(&mut fields.head_ref, "head_ref", de),
+            8 => strata::de::field(&mut fields.base_ref, "base_ref", de),
+            9 => strata::de::field(&mut fields.draft, "draft", de),
+            10 => strata::de::field(&mut fields.merged, "merged", de),
+            11 => strata::de::field(&mut fields.mergeable, "mergeable", de),
+            12 => strata::de::field(&mut fields.labels, "labels", de),
+            13 => strata::de::field(&mut fields.reviewers, "reviewers", de),
+            14 => strata::de::field(&mut fields.created_by, "created_by", de),
+            15 => strata::de::field(&mut fields.created_at, "created_at", de),
+            16 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+            17 => strata::de::field(&mut fields.merged_at, "merged_at", de),
+            18 => strata::de::field(&mut fields.closed_at, "closed_at", de),
+            19 => strata::de::field(&mut fields.synced_at, "synced_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: GithubPullRequestFields) -> Result<Self, &'static str> {
+        Ok(GithubPullRequest {
+            id: fields.id.ok_or("id")?,
+            repository_id: fields.repository_id.ok_or("repository_id")?,
+            github_id: fields.github_id.ok_or("github_id")?,
+            number: fields.number.ok_or("number")?,
+            title: fields.title.ok_or("title")?,
+            body: fields.body.flatten(),
+            state: fields.state.ok_or("state")?,
+            head_ref: fields.head_ref.flatten(),
+            base_ref: fields.base_ref.flatten(),
+            draft: fields.draft.flatten(),
+            merged: fields.merged.flatten(),
+            mergeable: fields.mergeable.flatten(),
+            labels: fields.labels.flatten(),
+            reviewers: fields.reviewers.flatten(),
+            created_by: fields.created_by.flatten(),
+            created_at: fields.created_at.flatten(),
+            updated_at: fields.updated_at.flatten(),
+            merged_at: fields.merged_at.flatten(),
+            closed_at: fields.closed_at.flatten(),
+            synced_at: fields.synced_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for GithubPullRequest {
@@ -5502,7 +6636,7 @@ impl GithubPullRequest {
 }
 
 /// A row of `test_suites`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct TestSuite {
     #[serde(rename = "id")]
@@ -5529,6 +6663,71 @@ pub struct TestSuite {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "executed_at")]
     pub executed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for TestSuite {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `TestSuite` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TestSuiteFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    task_id: Option<Option<uuid::Uuid>>,
+    name: Option<String>,
+    test_framework: Option<Option<String>>,
+    total_tests: Option<Option<i32>>,
+    passed_tests: Option<Option<i32>>,
+    failed_tests: Option<Option<i32>>,
+    skipped_tests: Option<Option<i32>>,
+    duration_ms: Option<Option<i32>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    executed_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for TestSuite {
+    const NAME: &'static str = "TestSuite";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "task_id", "name", "test_framework", "total_tests", "passed_tests", "failed_tests", "skipped_tests", "duration_ms", "created_at", "executed_at"];
+    type Fields = TestSuiteFields;
+
+    fn read_field(fields: &mut TestSuiteFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.task_id, "task_id", de),
+            3 => strata::de::field(&mut fields.name, "name", de),
+            4 => strata::de::field(&mut fields.test_framework, "test_framework", de),
+            5 => strata::de::field(&mut fields.total_tests, "total_tests", de),
+            6 => strata::de::field(&mut fields.passed_tests, "passed_tests", de),
+            7 => strata::de::field(&mut fields.failed_tests, "failed_tests", de),
+            8 => strata::de::field(&mut fields.skipped_tests, "skipped_tests", de),
+            9 => strata::de::field(&mut fields.duration_ms, "duration_ms", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            11 => strata::de::field(&mut fields.executed_at, "executed_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TestSuiteFields) -> Result<Self, &'static str> {
+        Ok(TestSuite {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            task_id: fields.task_id.flatten(),
+            name: fields.name.ok_or("name")?,
+            test_framework: fields.test_framework.flatten(),
+            total_tests: fields.total_tests.flatten(),
+            passed_tests: fields.passed_tests.flatten(),
+            failed_tests: fields.failed_tests.flatten(),
+            skipped_tests: fields.skipped_tests.flatten(),
+            duration_ms: fields.duration_ms.flatten(),
+            created_at: fields.created_at.flatten(),
+            executed_at: fields.executed_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for TestSuite {
@@ -5812,7 +7011,7 @@ impl TestSuite {
 }
 
 /// A row of `test_results`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct TestResult {
     #[serde(rename = "id")]
@@ -5833,6 +7032,62 @@ pub struct TestResult {
     pub error_stack: Option<String>,
     #[serde(rename = "metadata")]
     pub metadata: Option<serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for TestResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `TestResult` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TestResultFields {
+    id: Option<uuid::Uuid>,
+    test_suite_id: Option<uuid::Uuid>,
+    test_name: Option<String>,
+    test_path: Option<Option<String>>,
+    status: Option<TestStatus>,
+    duration_ms: Option<Option<i32>>,
+    error_message: Option<Option<String>>,
+    error_stack: Option<Option<String>>,
+    metadata: Option<Option<serde_json::Value>>,
+}
+
+impl strata::de::Row for TestResult {
+    const NAME: &'static str = "TestResult";
+    const FIELDS: &'static [&'static str] = &["id", "test_suite_id", "test_name", "test_path", "status", "duration_ms", "error_message", "error_stack", "metadata"];
+    type Fields = TestResultFields;
+
+    fn read_field(fields: &mut TestResultFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.test_suite_id, "test_suite_id", de),
+            2 => strata::de::field(&mut fields.test_name, "test_name", de),
+            3 => strata::de::field(&mut fields.test_path, "test_path", de),
+            4 => strata::de::field(&mut fields.status, "status", de),
+            5 => strata::de::field(&mut fields.duration_ms, "duration_ms", de),
+            6 => strata::de::field(&mut fields.error_message, "error_message", de),
+            7 => strata::de::field(&mut fields.error_stack, "error_stack", de),
+            8 => strata::de::field(&mut fields.metadata, "metadata", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TestResultFields) -> Result<Self, &'static str> {
+        Ok(TestResult {
+            id: fields.id.ok_or("id")?,
+            test_suite_id: fields.test_suite_id.ok_or("test_suite_id")?,
+            test_name: fields.test_name.ok_or("test_name")?,
+            test_path: fields.test_path.flatten(),
+            status: fields.status.ok_or("status")?,
+            duration_ms: fields.duration_ms.flatten(),
+            error_message: fields.error_message.flatten(),
+            error_stack: fields.error_stack.flatten(),
+            metadata: fields.metadata.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for TestResult {
@@ -6054,7 +7309,7 @@ impl TestResult {
 }
 
 /// A row of `code_coverage`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct CodeCoverage {
     #[serde(rename = "id")]
@@ -6078,6 +7333,65 @@ pub struct CodeCoverage {
     pub coverage_data: Option<serde_json::Value>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for CodeCoverage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `CodeCoverage` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct CodeCoverageFields {
+    id: Option<uuid::Uuid>,
+    project_id: Option<uuid::Uuid>,
+    test_suite_id: Option<Option<uuid::Uuid>>,
+    commit_sha: Option<Option<String>>,
+    line_coverage: Option<Option<rust_decimal::Decimal>>,
+    branch_coverage: Option<Option<rust_decimal::Decimal>>,
+    function_coverage: Option<Option<rust_decimal::Decimal>>,
+    statement_coverage: Option<Option<rust_decimal::Decimal>>,
+    coverage_data: Option<Option<serde_json::Value>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for CodeCoverage {
+    const NAME: &'static str = "CodeCoverage";
+    const FIELDS: &'static [&'static str] = &["id", "project_id", "test_suite_id", "commit_sha", "line_coverage", "branch_coverage", "function_coverage", "statement_coverage", "coverage_data", "created_at"];
+    type Fields = CodeCoverageFields;
+
+    fn read_field(fields: &mut CodeCoverageFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.project_id, "project_id", de),
+            2 => strata::de::field(&mut fields.test_suite_id, "test_suite_id", de),
+            3 => strata::de::field(&mut fields.commit_sha, "commit_sha", de),
+            4 => strata::de::field(&mut fields.line_coverage, "line_coverage", de),
+            5 => strata::de::field(&mut fields.branch_coverage, "branch_coverage", de),
+            6 => strata::de::field(&mut fields.function_coverage, "function_coverage", de),
+            7 => strata::de::field(&mut fields.statement_coverage, "statement_coverage", de),
+            8 => strata::de::field(&mut fields.coverage_data, "coverage_data", de),
+            9 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: CodeCoverageFields) -> Result<Self, &'static str> {
+        Ok(CodeCoverage {
+            id: fields.id.ok_or("id")?,
+            project_id: fields.project_id.ok_or("project_id")?,
+            test_suite_id: fields.test_suite_id.flatten(),
+            commit_sha: fields.commit_sha.flatten(),
+            line_coverage: fields.line_coverage.flatten(),
+            branch_coverage: fields.branch_coverage.flatten(),
+            function_coverage: fields.function_coverage.flatten(),
+            statement_coverage: fields.statement_coverage.flatten(),
+            coverage_data: fields.coverage_data.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for CodeCoverage {
@@ -6354,7 +7668,7 @@ impl CodeCoverage {
 }
 
 /// A row of `audit_logs`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct AuditLog {
     #[serde(rename = "id")]
@@ -6379,6 +7693,68 @@ pub struct AuditLog {
     pub user_agent: Option<String>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for AuditLog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `AuditLog` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct AuditLogFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    organization_id: Option<Option<uuid::Uuid>>,
+    action: Option<String>,
+    resource_type: Option<String>,
+    resource_id: Option<Option<uuid::Uuid>>,
+    old_values: Option<Option<serde_json::Value>>,
+    new_values: Option<Option<serde_json::Value>>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+    user_agent: Option<Option<String>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for AuditLog {
+    const NAME: &'static str = "AuditLog";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "organization_id", "action", "resource_type", "resource_id", "old_values", "new_values", "ip_address", "user_agent", "created_at"];
+    type Fields = AuditLogFields;
+
+    fn read_field(fields: &mut AuditLogFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.organization_id, "organization_id", de),
+            3 => strata::de::field(&mut fields.action, "action", de),
+            4 => strata::de::field(&mut fields.resource_type, "resource_type", de),
+            5 => strata::de::field(&mut fields.resource_id, "resource_id", de),
+            6 => strata::de::field(&mut fields.old_values, "old_values", de),
+            7 => strata::de::field(&mut fields.new_values, "new_values", de),
+            8 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            9 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            10 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: AuditLogFields) -> Result<Self, &'static str> {
+        Ok(AuditLog {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.flatten(),
+            organization_id: fields.organization_id.flatten(),
+            action: fields.action.ok_or("action")?,
+            resource_type: fields.resource_type.ok_or("resource_type")?,
+            resource_id: fields.resource_id.flatten(),
+            old_values: fields.old_values.flatten(),
+            new_values: fields.new_values.flatten(),
+            ip_address: fields.ip_address.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -6643,7 +8019,7 @@ impl AuditLog {
 }
 
 /// A row of `api_keys`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct ApiKey {
     #[serde(rename = "id")]
@@ -6665,6 +8041,62 @@ pub struct ApiKey {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "revoked_at")]
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `ApiKey` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ApiKeyFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<Option<uuid::Uuid>>,
+    name: Option<String>,
+    key_hash: Option<String>,
+    permissions: Option<Option<serde_json::Value>>,
+    expires_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_used_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    revoked_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for ApiKey {
+    const NAME: &'static str = "ApiKey";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "name", "key_hash", "permissions", "expires_at", "last_used_at", "created_at", "revoked_at"];
+    type Fields = ApiKeyFields;
+
+    fn read_field(fields: &mut ApiKeyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.name, "name", de),
+            3 => strata::de::field(&mut fields.key_hash, "key_hash", de),
+            4 => strata::de::field(&mut fields.permissions, "permissions", de),
+            5 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            6 => strata::de::field(&mut fields.last_used_at, "last_used_at", de),
+            7 => strata::de::field(&mut fields.created_at, "created_at", de),
+            8 => strata::de::field(&mut fields.revoked_at, "revoked_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ApiKeyFields) -> Result<Self, &'static str> {
+        Ok(ApiKey {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.flatten(),
+            name: fields.name.ok_or("name")?,
+            key_hash: fields.key_hash.ok_or("key_hash")?,
+            permissions: fields.permissions.flatten(),
+            expires_at: fields.expires_at.flatten(),
+            last_used_at: fields.last_used_at.flatten(),
+            created_at: fields.created_at.flatten(),
+            revoked_at: fields.revoked_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for ApiKey {
@@ -6907,7 +8339,7 @@ impl ApiKey {
 }
 
 /// A row of `sessions`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct Session {
     #[serde(rename = "id")]
@@ -6927,6 +8359,59 @@ pub struct Session {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "last_activity_at")]
     pub last_activity_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Session {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Session` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct SessionFields {
+    id: Option<uuid::Uuid>,
+    user_id: Option<uuid::Uuid>,
+    token_hash: Option<String>,
+    ip_address: Option<Option<std::net::IpAddr>>,
+    user_agent: Option<Option<String>>,
+    expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    last_activity_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for Session {
+    const NAME: &'static str = "Session";
+    const FIELDS: &'static [&'static str] = &["id", "user_id", "token_hash", "ip_address", "user_agent", "expires_at", "created_at", "last_activity_at"];
+    type Fields = SessionFields;
+
+    fn read_field(fields: &mut SessionFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.user_id, "user_id", de),
+            2 => strata::de::field(&mut fields.token_hash, "token_hash", de),
+            3 => strata::de::field(&mut fields.ip_address, "ip_address", de),
+            4 => strata::de::field(&mut fields.user_agent, "user_agent", de),
+            5 => strata::de::field(&mut fields.expires_at, "expires_at", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            7 => strata::de::field(&mut fields.last_activity_at, "last_activity_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: SessionFields) -> Result<Self, &'static str> {
+        Ok(Session {
+            id: fields.id.ok_or("id")?,
+            user_id: fields.user_id.ok_or("user_id")?,
+            token_hash: fields.token_hash.ok_or("token_hash")?,
+            ip_address: fields.ip_address.flatten(),
+            user_agent: fields.user_agent.flatten(),
+            expires_at: fields.expires_at.ok_or("expires_at")?,
+            created_at: fields.created_at.flatten(),
+            last_activity_at: fields.last_activity_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for Session {
@@ -7150,7 +8635,7 @@ impl Session {
 }
 
 /// A row of `data_retention_policies`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct DataRetentionPolicy {
     #[serde(rename = "id")]
@@ -7167,6 +8652,56 @@ pub struct DataRetentionPolicy {
     pub last_run_at: Option<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "created_at")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for DataRetentionPolicy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `DataRetentionPolicy` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct DataRetentionPolicyFields {
+    id: Option<uuid::Uuid>,
+    table_name: Option<String>,
+    retention_days: Option<i32>,
+    archive_enabled: Option<Option<bool>>,
+    delete_enabled: Option<Option<bool>>,
+    last_run_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+    created_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for DataRetentionPolicy {
+    const NAME: &'static str = "DataRetentionPolicy";
+    const FIELDS: &'static [&'static str] = &["id", "table_name", "retention_days", "archive_enabled", "delete_enabled", "last_run_at", "created_at"];
+    type Fields = DataRetentionPolicyFields;
+
+    fn read_field(fields: &mut DataRetentionPolicyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.table_name, "table_name", de),
+            2 => strata::de::field(&mut fields.retention_days, "retention_days", de),
+            3 => strata::de::field(&mut fields.archive_enabled, "archive_enabled", de),
+            4 => strata::de::field(&mut fields.delete_enabled, "delete_enabled", de),
+            5 => strata::de::field(&mut fields.last_run_at, "last_run_at", de),
+            6 => strata::de::field(&mut fields.created_at, "created_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: DataRetentionPolicyFields) -> Result<Self, &'static str> {
+        Ok(DataRetentionPolicy {
+            id: fields.id.ok_or("id")?,
+            table_name: fields.table_name.ok_or("table_name")?,
+            retention_days: fields.retention_days.ok_or("retention_days")?,
+            archive_enabled: fields.archive_enabled.flatten(),
+            delete_enabled: fields.delete_enabled.flatten(),
+            last_run_at: fields.last_run_at.flatten(),
+            created_at: fields.created_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for DataRetentionPolicy {
@@ -7370,13 +8905,48 @@ impl DataRetentionPolicy {
 }
 
 /// A row of `schema_migrations`: The document's own migration log; strata's runner records migrations separately.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
 pub struct SchemaMigration {
     #[serde(rename = "version")]
     pub version: String,
     #[serde(rename = "applied_at")]
     pub applied_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'de> serde::Deserialize<'de> for SchemaMigration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `SchemaMigration` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct SchemaMigrationFields {
+    version: Option<String>,
+    applied_at: Option<Option<chrono::DateTime<chrono::Utc>>>,
+}
+
+impl strata::de::Row for SchemaMigration {
+    const NAME: &'static str = "SchemaMigration";
+    const FIELDS: &'static [&'static str] = &["version", "applied_at"];
+    type Fields = SchemaMigrationFields;
+
+    fn read_field(fields: &mut SchemaMigrationFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.version, "version", de),
+            1 => strata::de::field(&mut fields.applied_at, "applied_at", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: SchemaMigrationFields) -> Result<Self, &'static str> {
+        Ok(SchemaMigration {
+            version: fields.version.ok_or("version")?,
+            applied_at: fields.applied_at.flatten(),
+        })
+    }
 }
 
 impl std::fmt::Debug for SchemaMigration {

@@ -312,7 +312,7 @@ fn render_row(out: &mut String, t: &Table, row: &str) {
         t.doc.as_ref().map(|d| format!(": {}", d.replace('\n', " "))).unwrap_or(".".into())
     )
     .unwrap();
-    writeln!(out, "#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\")]\npub struct {row} {{").unwrap();
+    writeln!(out, "#[derive(Clone, PartialEq, serde::Serialize)]\n#[serde(crate = \"strata::reexports::serde\")]\npub struct {row} {{").unwrap();
     for c in &t.columns {
         if let Some(doc) = &c.doc {
             writeln!(out, "    /// {}", doc.replace('\n', " ")).unwrap();
@@ -323,6 +323,59 @@ fn render_row(out: &mut String, t: &Table, row: &str) {
         writeln!(out, "    #[serde(rename = {:?})]\n    pub {}: {},", c.name, field(&c.name), column_type(c)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
+    render_deserialize(out, t, row);
+}
+
+/// `Deserialize` through `strata::de` (the visitor is written once there): the fields read so
+/// far, reading one by index, and the row from them.
+fn render_deserialize(out: &mut String, t: &Table, row: &str) {
+    let fields = format!("{row}Fields");
+    writeln!(
+        out,
+        "impl<'de> serde::Deserialize<'de> for {row} {{\n    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {{\n        strata::de::deserialize(deserializer)\n    }}\n}}\n"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "/// What deserializing a `{row}` has read so far.\n#[doc(hidden)]\n#[derive(Default)]\npub struct {fields} {{"
+    )
+    .unwrap();
+    for c in &t.columns {
+        writeln!(out, "    {}: Option<{}>,", field(&c.name), column_type(c)).unwrap();
+    }
+    writeln!(out, "}}\n").unwrap();
+    let names: Vec<String> = t.columns.iter().map(|c| format!("{:?}", c.name)).collect();
+    writeln!(
+        out,
+        "impl strata::de::Row for {row} {{\n    const NAME: &'static str = {row:?};\n    const FIELDS: &'static [&'static str] = &[{}];\n    type Fields = {fields};\n",
+        names.join(", ")
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "    fn read_field(fields: &mut {fields}, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {{\n        match index {{"
+    )
+    .unwrap();
+    for (i, c) in t.columns.iter().enumerate() {
+        // The runtime has readers for every column type but nested arrays.
+        let read = match &c.ty {
+            ColumnType::Array(inner) if matches!(**inner, ColumnType::Array(_)) => "any",
+            _ => "field",
+        };
+        writeln!(out, "            {i} => strata::de::{read}(&mut fields.{}, {:?}, de),", field(&c.name), c.name)
+            .unwrap();
+    }
+    writeln!(out, "            _ => Ok(()),\n        }}\n    }}\n").unwrap();
+    writeln!(out, "    fn from_fields(fields: {fields}) -> Result<Self, &'static str> {{\n        Ok({row} {{")
+        .unwrap();
+    for c in &t.columns {
+        let f = field(&c.name);
+        // An absent nullable column is NULL, as with serde's derive; any other must be there.
+        let value =
+            if c.nullable { format!("fields.{f}.flatten()") } else { format!("fields.{f}.ok_or({:?})?", c.name) };
+        writeln!(out, "            {f}: {value},").unwrap();
+    }
+    writeln!(out, "        }})\n    }}\n}}\n").unwrap();
 }
 
 /// The insert and patch structs with their rules, and the queries.
