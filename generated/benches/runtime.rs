@@ -151,43 +151,31 @@ fn insert_and_get(c: &mut Criterion) {
     // iteration runs both, in turns, and times one. Both then see the same server.
     let mut group = c.benchmark_group("insert + get an agent");
     let mut n = 0u64;
-    let mut both = |client: &mut strata::Client, iters: u64, timed: usize| {
-        let mut spent = Duration::ZERO;
-        for i in 0..iters as usize {
-            for turn in [i % 2, 1 - i % 2] {
+    // `pairs` runs of both sides, each going first in half of them: every call's time, per side.
+    let mut alternate = |client: &mut strata::Client, pairs: usize| {
+        let mut times = [Vec::with_capacity(pairs), Vec::with_capacity(pairs)];
+        for i in 0..pairs {
+            for side in [i % 2, 1 - i % 2] {
                 n += 1;
                 let start = Instant::now();
-                if turn == 0 {
+                if side == 0 {
                     generated(client, n)
                 } else {
                     by_hand(client, n)
                 };
-                if turn == timed {
-                    spent += start.elapsed();
-                }
+                times[side].push(start.elapsed());
             }
         }
-        spent
+        times
     };
-    group.bench_function("strata generated, strata::Client", |b| b.iter_custom(|iters| both(&mut client, iters, 0)));
-    group
-        .bench_function("hand-written postgres, prepared once", |b| b.iter_custom(|iters| both(&mut client, iters, 1)));
-    // The overhead, from medians of single calls (criterion's means above include outliers).
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-    for i in 0..2_000 {
-        // Each goes first in half the pairs.
-        for turn in [i % 2, 1 - i % 2] {
-            n += 1;
-            let start = Instant::now();
-            if turn == 0 {
-                generated(&mut client, n);
-                ours.push(start.elapsed());
-            } else {
-                by_hand(&mut client, n);
-                theirs.push(start.elapsed());
-            }
-        }
+    for (side, name) in ["strata generated, strata::Client", "hand-written postgres, prepared once"].iter().enumerate()
+    {
+        group.bench_function(*name, |b| {
+            b.iter_custom(|iters| alternate(&mut client, iters as usize)[side].iter().sum())
+        });
     }
+    // The overhead, from medians of single calls (criterion's means above include outliers).
+    let [ours, theirs] = alternate(&mut client, 2_000);
     let (ours, theirs) = (median(ours), median(theirs));
     let overhead = (ours.as_secs_f64() / theirs.as_secs_f64() - 1.0) * 100.0;
     println!(

@@ -239,8 +239,7 @@ fn agree(system: &str, visit: fn(&mut Agreement)) {
     let declared = strata_codegen::io::compile_folder(&Path::new("../schema").join(system)).unwrap().schema.unwrap();
     let test_db = TestDb::new();
     let mut client = test_db.client();
-    let (schema, skipped) = support::applicable(&mut client, &declared);
-    client.batch_execute(&strata_codegen::generate::files(&schema)[0].1).unwrap();
+    let (schema, skipped) = support::apply(&mut client, &declared);
     let mut a = Agreement { db: strata::Client::new(client), schema, skipped, counts: Counts::default() };
     visit(&mut a);
     let c = &a.counts;

@@ -9,9 +9,9 @@ use std::path::Path;
 
 use strata::testing::TestDb;
 use strata::{Table, table};
+use strata_codegen::io;
 use strata_codegen::model::Schema;
 use strata_codegen::render::sql::ident;
-use strata_codegen::{generate, io};
 
 struct Crud {
     db: strata::Client,
@@ -94,8 +94,7 @@ fn crud(system: &'static str, visit: fn(&mut Crud)) {
     let declared = io::compile_folder(&Path::new("../schema").join(system)).unwrap().schema.unwrap();
     let test_db = TestDb::new();
     let mut client = test_db.client();
-    let (schema, skipped) = support::applicable(&mut client, &declared);
-    client.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    let (schema, skipped) = support::apply(&mut client, &declared);
     let mut crud = Crud {
         db: strata::Client::new(client),
         schema,

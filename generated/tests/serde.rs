@@ -13,9 +13,9 @@ use strata::de::Row;
 use strata::reexports::serde::Serialize;
 use strata::reexports::serde::de::DeserializeOwned;
 use strata::testing::TestDb;
+use strata_codegen::io;
 use strata_codegen::model::Schema;
 use strata_codegen::render::sql::ident;
-use strata_codegen::{generate, io};
 use strata_generated::{agentflow, agentworks, aiplatform, autosdlc};
 
 struct System {
@@ -28,8 +28,7 @@ fn system(name: &str) -> System {
     let declared = io::compile_folder(&Path::new("../schema").join(name)).unwrap().schema.unwrap();
     let test_db = TestDb::new();
     let mut db = test_db.client();
-    let (schema, _) = support::applicable(&mut db, &declared);
-    db.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    let (schema, _) = support::apply(&mut db, &declared);
     System { db, schema, _test_db: test_db }
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use strata::reexports::uuid::Uuid;
 use strata::testing::TestDb;
-use strata_codegen::{generate, io};
+use strata_codegen::io;
 use strata_generated::agentic::*;
 
 fn new_agent(tenant: Uuid, slug: &str) -> NewAgent {
@@ -44,8 +44,7 @@ fn in_tenant_scopes_reads_and_writes() {
     let declared = io::compile_folder(Path::new("../schema/agentic")).unwrap().schema.unwrap();
     let db = TestDb::new();
     let mut c = db.client();
-    let (schema, _) = support::applicable(&mut c, &declared);
-    c.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    support::apply(&mut c, &declared);
     let tenants: Vec<Uuid> = (0..2)
         .map(|i| {
             c.query_one("INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id", &[&format!("t{i}")])

@@ -229,3 +229,11 @@ pub fn applicable(client: &mut Client, schema: &Schema) -> (Schema, Vec<String>)
     }
     (schema, skipped)
 }
+
+/// Applies the part of `declared` this server can hold (see [`applicable`]) and returns it, with
+/// what was left out.
+pub fn apply(client: &mut Client, declared: &Schema) -> (Schema, Vec<String>) {
+    let (schema, skipped) = applicable(client, declared);
+    client.batch_execute(&strata_codegen::generate::files(&schema)[0].1).unwrap();
+    (schema, skipped)
+}
