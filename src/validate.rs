@@ -88,7 +88,8 @@ impl Violations {
         max: rust_decimal::Decimal,
     ) {
         if value < min || value > max {
-            self.push(field, "range", format!("{field} is {value}, outside [{min}, {max}]"));
+            // Messages never carry the value: the column may be sensitive (a pin, a salary).
+            self.push(field, "range", format!("{field} is outside [{min}, {max}]"));
         }
     }
 
@@ -103,7 +104,7 @@ impl Violations {
         limit: rust_decimal::Decimal,
     ) {
         if Self::stored(value, scale).abs() >= limit {
-            self.push(field, "numeric", format!("{field} is {value}, not below {limit} in magnitude"));
+            self.push(field, "numeric", format!("{field} is not below {limit} in magnitude"));
         }
     }
 
@@ -191,5 +192,10 @@ mod tests {
         v.url("url", "ftp://x");
         let rules: Vec<&str> = v.0.iter().map(|x| x.rule).collect();
         assert_eq!(rules, ["min_length", "numeric", "numeric", "email", "url"]);
+        // No message repeats the value: a sensitive column's value never reaches a log.
+        let mut secret = Violations::default();
+        secret.range("pin", "1234".parse().unwrap(), rust_decimal::Decimal::ZERO, rust_decimal::Decimal::TEN);
+        secret.numeric_digits("pin", "98765.4".parse().unwrap(), 0, limit);
+        assert!(secret.0.iter().all(|x| !x.message.contains("1234") && !x.message.contains("98765")), "{secret}");
     }
 }

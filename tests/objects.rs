@@ -9,7 +9,7 @@ name = "objects"
 
 [mixins.timestamps]
 columns.created_at = { type = "timestamptz", default = "now()" }
-columns.updated_at = { type = "timestamptz", default = "now()", on_update = "now()" }
+columns.updated_at = { type = "timestamptz", default = "now()", set_on_update = "now()" }
 
 [tables.retention]
 mixins = ["timestamps"]
@@ -82,7 +82,7 @@ fn functions_triggers_views_and_rows_work() {
     let rows: Vec<(String, i32, bool)> = rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
     assert_eq!(rows, [("agent_outputs".into(), 90, true), ("audit_logs".into(), 2555, false)]);
 
-    // on_update: updated_at moves on UPDATE, created_at does not.
+    // set_on_update: updated_at moves on UPDATE, created_at does not.
     c.batch_execute("INSERT INTO tasks (status, created_at, updated_at) VALUES ('open', '2020-01-01', '2020-01-01')")
         .unwrap();
     c.batch_execute("UPDATE tasks SET status = 'done'").unwrap();
@@ -120,4 +120,39 @@ fn functions_triggers_views_and_rows_work() {
         .unwrap()
         .get(0);
     assert_eq!(left, 0);
+}
+
+/// A role granted INSERT on tables with serial columns can insert: the grant covers their
+/// sequences too (without it: `permission denied for sequence tags_id_seq`).
+#[test]
+fn table_grants_cover_the_sequences_of_serial_columns() {
+    let toml = r#"
+[schema]
+name = "grants"
+[roles.strata_objects_writer]
+[roles.strata_objects_tagger]
+[[grants]]
+privileges = ["select", "insert"]
+on = "all tables"
+to = ["strata_objects_writer"]
+[[grants]]
+privileges = ["insert"]
+tables = ["tags"]
+to = ["strata_objects_tagger"]
+[tables.tags.columns]
+id = { type = "serial", primary_key = true }
+name = "text"
+[tables.events.columns]
+id = { type = "bigserial", primary_key = true }
+"#;
+    let compiled = compile_toml_str([("grants.toml", toml)]);
+    let schema = compiled.schema.unwrap_or_else(|| panic!("{}", compiled.diagnostics.render(&compiled.sources)));
+    let db = TestDb::new();
+    let mut c = db.client();
+    c.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    c.batch_execute("SET ROLE strata_objects_writer; INSERT INTO tags (name) VALUES ('a'); INSERT INTO events DEFAULT VALUES; RESET ROLE")
+        .unwrap();
+    c.batch_execute("SET ROLE strata_objects_tagger; INSERT INTO tags (name) VALUES ('b'); RESET ROLE").unwrap();
+    let err = c.batch_execute("SET ROLE strata_objects_tagger; INSERT INTO events DEFAULT VALUES").unwrap_err();
+    assert!(err.as_db_error().unwrap().message().contains("permission denied for table events"), "{err:?}");
 }

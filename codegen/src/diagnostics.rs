@@ -212,6 +212,24 @@ impl Diagnostic {
         error("E0001", format!("invalid TOML: {message}"), span).help("fix the TOML syntax at this position")
     }
 
+    /// An inline table whose `}` is missing: reported once, where it starts.
+    pub fn unclosed_inline_table(open: Span, noticed: Span) -> Diagnostic {
+        error("E0001", "invalid TOML: this inline table is not closed".to_string(), open)
+            .related(noticed, "the parser noticed here")
+            .help("add `}` at the end of the inline table (an inline table ends on the line it starts)")
+    }
+
+    /// A raw SQL fragment that is not what its key must hold: written as given, it could run more.
+    pub fn invalid_fragment(what: &str, key: &str, fragment: &str, expected: &str, span: Span) -> Diagnostic {
+        error("E0052", format!("`{key}` of {what} is not {expected}: `{}`", fragment.escape_debug()), span)
+            .help(format!("write `{key}` as {expected}; strata writes it into the SQL as given"))
+    }
+
+    pub fn nul_in_text(key: &str, span: Span) -> Diagnostic {
+        error("E0053", format!("`{key}` holds a NUL character"), span)
+            .help("remove the \\u0000: PostgreSQL text cannot hold NUL")
+    }
+
     /// A Rust schema source that is not valid Rust, or a `#[strata(...)]` attribute strata cannot read.
     pub fn rust_source(message: &str, span: Span) -> Diagnostic {
         error("E0045", format!("invalid Rust schema source: {message}"), span)
@@ -227,6 +245,33 @@ impl Diagnostic {
     pub fn invalid_shape_default(field: &str, default: &str, span: Span) -> Diagnostic {
         error("E0048", format!("default {default} of field `{field}` is not a value of its type"), span)
             .help("give a default of the field's type (a whole number for integer, a quoted string for string, ...)")
+    }
+
+    /// `on_delete` / `on_update` on a column that references nothing: a foreign-key action with no key.
+    pub fn fk_action_without_reference(key: &str, column: &str, span: Span) -> Diagnostic {
+        let help = if key == "on_update" {
+            format!(
+                "`{key}` is the action of a foreign key: add `references = \"table.column\"`; to set the column on every UPDATE (like `updated_at`), use `set_on_update = \"now()\"`"
+            )
+        } else {
+            format!("`{key}` is the action of a foreign key: add `references = \"table.column\"`, or remove `{key}`")
+        };
+        error("E0049", format!("column `{column}` has `{key}` but no `references`"), span).help(help)
+    }
+
+    pub fn default_does_not_fit(column: &str, default: &str, ty: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0050", format!("default {default} of column `{column}` ({ty}) {why}"), span)
+            .help(format!("give a default PostgreSQL accepts for {ty}: quoted text is read by the type's input function ('42', '2026-01-01', '{{}}'), numbers and booleans need a cast to it"))
+    }
+
+    /// A default (or `set_on_update`) that reads a column: PostgreSQL refuses column references there.
+    pub fn value_reads_column(key: &str, column: &str, name: &str, span: Span) -> Diagnostic {
+        error(
+            "E0051",
+            format!("`{key}` of column `{column}` reads `{name}` as a column, which PostgreSQL does not allow here"),
+            span,
+        )
+        .help(format!("to mean the text {name}, quote it as SQL text: {key} = \"'{name}'\""))
     }
 
     pub fn shape_needs_json(column: &str, span: Span) -> Diagnostic {
@@ -395,7 +440,7 @@ impl Diagnostic {
     }
 
     pub fn invalid_identifier(name: &str, span: Span) -> Diagnostic {
-        error("E0027", format!("`{name}` is not a usable identifier"), span)
+        error("E0027", format!("`{}` is not a usable identifier", name.escape_debug()), span)
             .help("use a non-empty name of letters, digits and underscores, starting with a letter or underscore")
     }
 

@@ -90,7 +90,7 @@ fn insert_get_delete_and_soft_delete() {
     assert!(Agent::restore(&mut c, &agent.id).unwrap());
     let restored = Agent::get(&mut c, &agent.id).unwrap().expect("restored");
     assert_eq!((restored.deleted_at, restored.name.as_str()), (None, agent.name.as_str()));
-    assert!(restored.updated_at > agent.updated_at, "the on_update trigger ran");
+    assert!(restored.updated_at > agent.updated_at, "the set_on_update trigger ran");
     assert!(Agent::soft_delete(&mut c, &agent.id).unwrap());
     assert_eq!(Agent::delete(&mut c, &agent.id).unwrap(), 1, "delete reaches soft-deleted rows");
     assert_eq!(Agent::get(&mut c, &agent.id).unwrap(), None);

@@ -23,7 +23,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             exprs.extend(tr.when.iter().map(|e| ("trigger condition", e)));
         }
         for c in &t.columns {
-            exprs.extend(c.on_update.iter().map(|e| ("on_update", e)));
+            exprs.extend(c.set_on_update.iter().map(|e| ("set_on_update", e)));
         }
         for p in &t.policies {
             exprs.extend(p.using.iter().chain(&p.with_check).map(|e| ("policy expression", e)));

@@ -1,6 +1,7 @@
 //! Checks over the model: each file one family of rules, all of them run, none stops early.
 
 mod expressions;
+mod fragments;
 mod keys;
 mod names;
 mod partitions;
@@ -9,6 +10,7 @@ mod routines;
 mod rows;
 mod security;
 mod types;
+pub mod values;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::Schema;
@@ -22,9 +24,11 @@ pub fn check(schema: &Schema) -> Diagnostics {
     keys::check(schema, &mut diags);
     partitions::check(schema, &mut diags);
     expressions::check(schema, &mut diags);
+    fragments::check(schema, &mut diags);
     security::check(schema, &mut diags);
     routines::check(schema, &mut diags);
     routines::check_jobs(schema, &mut diags);
+    values::check(schema, &mut diags);
     rows::check(schema, &mut diags);
     diags
 }

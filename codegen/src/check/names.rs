@@ -25,6 +25,8 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     schema.roles.iter().for_each(|r| name(&r.name, r.span));
     schema.functions.iter().for_each(|f| name(&f.name, f.span));
     schema.views.iter().for_each(|v| name(&v.name, v.span));
+    schema.jobs.iter().for_each(|j| name(&j.name, j.span));
+    schema.shapes.iter().for_each(|s| name(&s.name, s.span));
     for t in &schema.tables {
         name(&t.name, t.span);
         t.columns.iter().for_each(|c| name(&c.name, c.span));
@@ -34,6 +36,8 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         t.foreign_keys.iter().for_each(|fk| name(&fk.name, fk.span));
         t.indexes.iter().for_each(|i| name(&i.name, i.span));
         t.partition.iter().flat_map(|p| &p.partitions).for_each(|p| name(&p.name, p.span));
+        t.policies.iter().for_each(|p| name(&p.name, p.span));
+        t.triggers.iter().for_each(|tr| name(&tr.name, tr.span));
     }
 
     // Tables, indexes (also those behind primary keys and unique constraints) and types share
@@ -74,7 +78,7 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     }
 
     // Functions share a namespace too; strata declares no overloads, so one name is one function
-    // (on_update's set_<column> may collide with a declared function).
+    // (set_on_update's set_<column> may collide with a declared function).
     unique_names("function", schema.functions.iter().map(|f| (f.name.as_str(), f.span)), diags);
 
     // The Rust target names types after tables (singular) and union types: they must differ.

@@ -1,4 +1,4 @@
-//! Seed rows: every value names a column and fits its type, and required columns are given.
+//! Seed rows: every value names a column and fits its type (`values::judge`), and required columns are given.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{ColumnType, Scalar, Schema};
@@ -12,32 +12,11 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                     diags.push(Diagnostic::unknown_column(&t.name, &col.name, &names, col.span));
                     continue;
                 };
-                let quoted = value.starts_with('\'');
-                let boolean = value == "true" || value == "false";
-                let fits = match c.ty.scalar() {
-                    _ if matches!(c.ty, ColumnType::Array(_)) => quoted,
-                    Scalar::Boolean => boolean,
-                    Scalar::SmallInt | Scalar::Integer | Scalar::BigInt | Scalar::Serial | Scalar::BigSerial => {
-                        value.parse::<i64>().is_ok()
-                    }
-                    Scalar::Numeric(_) | Scalar::Real | Scalar::Double => !quoted && !boolean,
-                    _ => quoted,
-                };
-                if !fits {
+                if let super::values::Verdict::DoesNotFit(why) = super::values::judge(value, &c.ty, schema) {
                     diags.push(Diagnostic::seed_value(
                         &t.name,
                         &col.name,
-                        &format!("is `{}`, which does not fit {}", value, c.ty),
-                        col.span,
-                    ));
-                } else if let Scalar::Enum(e) = c.ty.scalar()
-                    && let Some(e) = schema.enum_(e)
-                    && !e.values.iter().any(|v| crate::render::sql::literal(v) == *value)
-                {
-                    diags.push(Diagnostic::seed_value(
-                        &t.name,
-                        &col.name,
-                        &format!("is {value}, not a value of `{}`", e.name),
+                        &format!("is {value}, which {why}"),
                         col.span,
                     ));
                 }

@@ -29,7 +29,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         g.to.iter().for_each(|r| role(r, diags));
         let (target, allowed): (&str, &[&str]) = match &g.on {
             GrantOn::Schema => ("a schema", &["USAGE", "CREATE", "ALL"]),
-            GrantOn::AllSequences => ("sequences", &["USAGE", "SELECT", "UPDATE", "ALL"]),
+            GrantOn::AllSequences | GrantOn::Sequences(_) => ("sequences", &["USAGE", "SELECT", "UPDATE", "ALL"]),
             GrantOn::AllFunctions => ("functions", &["EXECUTE", "ALL"]),
             GrantOn::AllTables | GrantOn::Tables(_) => {
                 ("tables", &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"])

@@ -17,7 +17,6 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     for t in &schema.tables {
         for c in &t.columns {
             type_exists(&c.ty, &candidates, &declared, c.ty_span, diags);
-            enum_default(schema, c, diags);
             rules_fit(c, diags);
             if let Some(p) = &c.rules.pattern
                 && let Err(e) = regex::Regex::new(p)
@@ -97,28 +96,6 @@ fn type_exists(
     }
 }
 
-/// A literal default of a union-typed column must be one of its values.
-fn enum_default(schema: &Schema, c: &Column, diags: &mut Diagnostics) {
-    let (ColumnType::Scalar(Scalar::Enum(name)), Some(default)) = (&c.ty, &c.default) else { return };
-    let Some(e) = schema.enum_(name) else { return };
-    let Some(value) = string_literal(&default.sql) else { return };
-    if !e.values.contains(&value) {
-        diags.push(Diagnostic::enum_default_not_a_value(&value, name, &e.values, default.span));
-    }
-}
-
-/// The value of `'text'` or `'text'::type`, the forms a default literal takes.
-fn string_literal(sql: &str) -> Option<String> {
-    let sql = sql.trim();
-    let body = sql.strip_prefix('\'')?;
-    let end = body.rfind('\'')?;
-    let (inner, rest) = (&body[..end], body[end + 1..].trim());
-    if !(rest.is_empty() || rest.starts_with("::")) || inner.replace("''", "").contains('\'') {
-        return None;
-    }
-    Some(inner.replace("''", "'"))
-}
-
 fn rules_fit(c: &Column, diags: &mut Diagnostics) {
     let text = matches!(
         c.ty,
@@ -150,16 +127,5 @@ fn rules_fit(c: &Column, diags: &mut Diagnostics) {
     }
     if c.rules.range.is_some() && !numeric {
         diags.push(Diagnostic::invalid_range(&c.name, &format!("the column is `{ty}`, not a number"), c.span));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn string_literals() {
-        assert_eq!(super::string_literal("'active'"), Some("active".into()));
-        assert_eq!(super::string_literal("'it''s'::text"), Some("it's".into()));
-        assert_eq!(super::string_literal("'a' || 'b'"), None);
-        assert_eq!(super::string_literal("now()"), None);
     }
 }

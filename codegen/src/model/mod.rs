@@ -140,6 +140,8 @@ pub enum GrantOn {
     AllSequences,
     AllFunctions,
     Tables(Vec<Named>),
+    /// Named sequences: derived for the serial columns of tables granted INSERT.
+    Sequences(Vec<Named>),
 }
 
 /// Row-level security of one table.
@@ -318,7 +320,7 @@ pub struct Column {
     /// Redacted in generated `Debug` output and never logged.
     pub sensitive: bool,
     /// An expression assigned on every UPDATE by a trigger (`now()` for `updated_at`).
-    pub on_update: Option<Expr>,
+    pub set_on_update: Option<Expr>,
     /// The shape (`Schema::shapes`) a json/jsonb column holds: a typed struct in Rust.
     pub shape: Option<Named>,
     pub span: Span,

@@ -58,8 +58,13 @@ fn render_catalog(out: &mut String, schema: &Schema) {
     writeln!(out, "}}").unwrap();
 }
 
+/// Doc text on one `///` line: newlines, carriage returns and other control characters are spaces.
+fn doc_line(doc: &str) -> String {
+    doc.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
 fn render_enum(out: &mut String, e: &Enum) {
-    let doc = e.doc.as_ref().map_or(format!("The union type `{}`.", e.name), |d| d.replace('\n', " "));
+    let doc = e.doc.as_deref().map_or(format!("The union type `{}`.", e.name), doc_line);
     writeln!(out, "\nstrata::union_type! {{\n    /// {doc}\n    pub enum {}({:?}) {{", type_name(&e.name), e.name)
         .unwrap();
     for v in &e.values {
@@ -72,7 +77,7 @@ fn render_enum(out: &mut String, e: &Enum) {
 /// when every field has one), its rules (`Validate`), and json/jsonb travel (`json_shape!`).
 fn render_shape(out: &mut String, shape: &Shape) {
     let name = type_name(&shape.name);
-    let doc = shape.doc.as_ref().map_or(format!("The shape `{}`.", shape.name), |d| d.replace('\n', " "));
+    let doc = shape.doc.as_deref().map_or(format!("The shape `{}`.", shape.name), doc_line);
     let defaulted = shape.fields.iter().all(|f| f.optional || f.default.is_some());
     writeln!(out, "\n/// {doc}\n#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\")]").unwrap();
     if defaulted {
@@ -81,7 +86,7 @@ fn render_shape(out: &mut String, shape: &Shape) {
     writeln!(out, "pub struct {name} {{").unwrap();
     for f in &shape.fields {
         if let Some(doc) = &f.doc {
-            writeln!(out, "    /// {}", doc.replace('\n', " ")).unwrap();
+            writeln!(out, "    /// {}", doc_line(doc)).unwrap();
         }
         let skip = if f.optional { ", skip_serializing_if = \"Option::is_none\"" } else { "" };
         writeln!(
@@ -309,13 +314,13 @@ fn render_row(out: &mut String, t: &Table, row: &str) {
         out,
         "\n/// A row of `{}`{}",
         t.name,
-        t.doc.as_ref().map(|d| format!(": {}", d.replace('\n', " "))).unwrap_or(".".into())
+        t.doc.as_ref().map(|d| format!(": {}", doc_line(d))).unwrap_or(".".into())
     )
     .unwrap();
     writeln!(out, "#[derive(Clone, PartialEq, serde::Serialize)]\n#[serde(crate = \"strata::reexports::serde\")]\npub struct {row} {{").unwrap();
     for c in &t.columns {
         if let Some(doc) = &c.doc {
-            writeln!(out, "    /// {}", doc.replace('\n', " ")).unwrap();
+            writeln!(out, "    /// {}", doc_line(doc)).unwrap();
         }
         if c.sensitive {
             writeln!(out, "    #[serde(skip_serializing)]").unwrap();
@@ -546,7 +551,7 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
                     body,
                     "        if {test} == Some(false) {{\n            v.push({:?}, \"check\", {:?}.to_string());\n        }}",
                     check.name,
-                    format!("violates CHECK {}: {}", check.name, check.expr.sql.replace('\n', " "))
+                    format!("violates CHECK {}: {}", check.name, doc_line(&check.expr.sql))
                 )
                 .unwrap(),
                 None => db_only.push(check.name.clone()),

@@ -36,11 +36,16 @@ pub fn statements(schema: &Schema, steps: &[Step<'_>]) -> Vec<Statement> {
 
 /// A whole file: the header, a title line, then each statement under its `-- Description`.
 pub fn file(title: &str, statements: impl IntoIterator<Item = (String, String)>) -> String {
-    let mut out = format!("{HEADER}\n-- {title}\n");
+    let mut out = format!("{HEADER}\n-- {}\n", comment_text(title));
     for (description, sql) in statements {
-        write!(out, "\n-- {description}\n{sql};\n").unwrap();
+        write!(out, "\n-- {}\n{sql};\n", comment_text(&description)).unwrap();
     }
     out
+}
+
+/// Text for a `--` comment line: control characters escaped, so no name can end the comment.
+fn comment_text(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 /// The pg_cron jobs of a schema, for the database pg_cron is installed in (`cron.database_name`).
@@ -201,6 +206,7 @@ fn grant_parts(g: &Grant) -> (String, String, String) {
         GrantOn::AllSequences => "ALL SEQUENCES IN SCHEMA public".to_string(),
         GrantOn::AllFunctions => "ALL FUNCTIONS IN SCHEMA public".to_string(),
         GrantOn::Tables(t) => format!("TABLE {}", columns(t)),
+        GrantOn::Sequences(s) => format!("SEQUENCE {}", columns(s)),
     };
     (g.privileges.join(", "), target, columns(&g.to))
 }

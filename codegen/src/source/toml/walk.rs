@@ -88,6 +88,11 @@ impl Walker<'_> {
 
     pub fn string(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
         match v.get_ref() {
+            // PostgreSQL's text cannot hold NUL, and psql stops reading a file at one.
+            DeValue::String(s) if s.contains('\0') => {
+                self.report(Diagnostic::nul_in_text(key, self.span(v)));
+                None
+            }
             DeValue::String(s) => Some(s.to_string()),
             _ => {
                 self.wrong(key, "a string", v);

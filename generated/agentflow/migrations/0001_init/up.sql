@@ -493,7 +493,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO agentflow
 GRANT ALL ON ALL TABLES IN SCHEMA public TO agentflow_admin;
 
 -- Comment set_updated_at
-COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
 
 -- Comment users
 COMMENT ON TABLE users IS 'CEO (human user) accounts who own and manage workspaces.';

@@ -1275,7 +1275,7 @@ GRANT USAGE ON SCHEMA public TO agentic_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO agentic_app;
 
 -- Comment set_updated_at
-COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
 
 -- Comment tenants
 COMMENT ON TABLE tenants IS 'Organizations (tenants). A tenant sees only its own row.';

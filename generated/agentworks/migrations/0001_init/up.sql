@@ -1080,7 +1080,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO authentic
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO authenticated_users;
 
 -- Comment set_updated_at
-COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
 
 -- Comment strata_expired_partitions
 COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';

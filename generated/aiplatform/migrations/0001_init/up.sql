@@ -913,7 +913,7 @@ CREATE TRIGGER eval_suites_set_updated_at BEFORE UPDATE ON eval_suites FOR EACH 
 CREATE TRIGGER agent_tools_set_updated_at BEFORE UPDATE ON agent_tools FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 -- Comment set_updated_at
-COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: on_update).';
+COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
 
 -- Comment strata_expired_partitions
 COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';

@@ -885,6 +885,9 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO applicati
 -- Grant USAGE, SELECT
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO application_user;
 
+-- Grant USAGE
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO application_user;
+
 -- Comment create_monthly_partition
 COMMENT ON FUNCTION create_monthly_partition IS 'Creates this month''s partition of agent_outputs if it is missing.';
 

@@ -1,0 +1,138 @@
+//! Roles, grants, row-level security and policies (and the tenant shorthand's policy).
+
+use super::*;
+
+pub(super) const ROLE_KEYS: &[&str] = &["login", "inherit", "member_of", "doc"];
+pub(super) const GRANT_KEYS: &[&str] = &["privileges", "on", "tables", "to"];
+pub(super) const RLS_KEYS: &[&str] = &["enabled", "force", "tenant", "setting", "to"];
+pub(super) const POLICY_KEYS: &[&str] = &["name", "as", "for", "to", "using", "with_check"];
+pub(super) fn lower_role(w: &mut Walker, d: &Decl) -> Option<Role> {
+    let t = w.table("role", d.value)?;
+    let f = w.fields(t, ROLE_KEYS);
+    Some(Role {
+        name: d.name.clone(),
+        login: f.get("login").and_then(|v| w.boolean("login", v)).unwrap_or(false),
+        inherit: f.get("inherit").and_then(|v| w.boolean("inherit", v)).unwrap_or(true),
+        member_of: f.get("member_of").and_then(|v| w.strings("member_of", v)).unwrap_or_default(),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+pub(super) const GRANT_TARGETS: [(&str, Option<GrantOn>); 5] = [
+    ("schema", Some(GrantOn::Schema)),
+    ("all tables", Some(GrantOn::AllTables)),
+    ("all sequences", Some(GrantOn::AllSequences)),
+    ("all functions", Some(GrantOn::AllFunctions)),
+    ("tables", None),
+];
+pub(super) fn lower_grant(w: &mut Walker, item: &Value) -> Option<Grant> {
+    let t = w.table("grants", item)?;
+    let f = w.fields(t, GRANT_KEYS);
+    let privileges = require(w, &f.get("privileges"), "privileges", "a grant", item)?;
+    let privileges: Vec<String> =
+        w.strings("privileges", privileges)?.into_iter().map(|p| p.name.to_ascii_uppercase()).collect();
+    let on = match (f.get("on"), f.get("tables")) {
+        (_, Some(tables)) => GrantOn::Tables(w.strings("tables", tables)?),
+        (Some(on), None) => {
+            let targets: Vec<(&str, Option<GrantOn>)> = GRANT_TARGETS.to_vec();
+            let choices: Vec<(&str, usize)> = targets.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+            let i = w.choice("on", on, &choices)?;
+            targets[i].1.clone()?
+        }
+        (None, None) => {
+            w.report(Diagnostic::missing_key("on", "a grant (or list `tables`)", w.span(item)));
+            return None;
+        }
+    };
+    let to = require(w, &f.get("to"), "to", "a grant", item)?;
+    let to = w.strings("to", to)?;
+    Some(Grant { privileges, on, to, span: w.span(item) })
+}
+pub(super) fn lower_rls(w: &mut Walker, v: &Value) -> Option<Rls> {
+    let t = w.table("rls", v)?;
+    let f = w.fields(t, RLS_KEYS);
+    Some(Rls {
+        enabled: f.get("enabled").and_then(|x| w.boolean("enabled", x)).unwrap_or(true),
+        force: f.get("force").and_then(|x| w.boolean("force", x)).unwrap_or(true),
+        tenant: f.get("tenant").and_then(|x| w.named("tenant", x)),
+        setting: f.get("setting").and_then(|x| w.string("setting", x)).unwrap_or("app.current_tenant_id".into()),
+        tenant_roles: f.get("to").and_then(|x| w.strings("to", x)).unwrap_or_default(),
+        span: w.span(v),
+    })
+}
+/// The tenant shorthand's policy: rows are visible and writable only under the current tenant.
+/// An unset or empty setting matches nothing, so a connection that forgot to set it sees no rows.
+pub(super) fn tenant_policy(table: &Table) -> Option<Policy> {
+    let rls = table.rls.as_ref()?;
+    let tenant = rls.tenant.as_ref()?;
+    let ty = table.column(&tenant.name).map_or("uuid".to_string(), |c| c.ty.to_string());
+    let current = format!("NULLIF(current_setting({}, true), '')", crate::render::sql::literal(&rls.setting));
+    let expr =
+        Expr { sql: format!("{} = {current}::{ty}", crate::render::sql::ident(&tenant.name)), span: tenant.span };
+    Some(Policy {
+        name: "tenant_isolation".to_string(),
+        permissive: true,
+        command: PolicyCommand::All,
+        to: rls.tenant_roles.clone(),
+        using: Some(expr.clone()),
+        with_check: Some(expr),
+        span: tenant.span,
+    })
+}
+pub(super) fn lower_policy(w: &mut Walker, item: &Value) -> Option<Policy> {
+    let t = w.table("policies", item)?;
+    let f = w.fields(t, POLICY_KEYS);
+    let name = require(w, &f.get("name"), "name", "a policy", item)?;
+    let name = w.string("name", name)?;
+    let permissive = match f.get("as") {
+        Some(v) => w.choice("as", v, &[("permissive", true), ("restrictive", false)])?,
+        None => true,
+    };
+    let command = match f.get("for") {
+        Some(v) => w.choice("for", v, &PolicyCommand::ALL)?,
+        None => PolicyCommand::All,
+    };
+    Some(Policy {
+        name,
+        permissive,
+        command,
+        to: f.get("to").and_then(|v| w.strings("to", v)).unwrap_or_default(),
+        using: f.get("using").and_then(|v| expr_of(w, "using", v)),
+        with_check: f.get("with_check").and_then(|v| expr_of(w, "with_check", v)),
+        span: w.span(item),
+    })
+}
+
+/// A role granted INSERT on a table with serial columns also needs USAGE on their sequences,
+/// or its first insert fails (`permission denied for sequence ..._seq`): grant it with the table.
+pub(super) fn derive_sequence_grants(schema: &mut Schema) {
+    let serial = |t: &Table| {
+        t.columns
+            .iter()
+            .filter(|c| matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)))
+            .map(|c| format!("{}_{}_seq", t.name, c.name))
+            .collect::<Vec<_>>()
+    };
+    let mut derived = Vec::new();
+    for g in &schema.grants {
+        if !g.privileges.iter().any(|p| p == "INSERT" || p == "ALL") {
+            continue;
+        }
+        let sequences: Vec<String> = match &g.on {
+            GrantOn::AllTables => schema.tables.iter().flat_map(serial).collect(),
+            GrantOn::Tables(names) => {
+                names.iter().filter_map(|n| schema.tables.iter().find(|t| t.name == n.name)).flat_map(serial).collect()
+            }
+            _ => continue,
+        };
+        if sequences.is_empty() {
+            continue;
+        }
+        let on = match g.on {
+            GrantOn::AllTables => GrantOn::AllSequences,
+            _ => GrantOn::Sequences(sequences.into_iter().map(|name| Named { name, span: g.span }).collect()),
+        };
+        derived.push(Grant { privileges: vec!["USAGE".into()], on, to: g.to.clone(), span: g.span });
+    }
+    schema.grants.extend(derived);
+}

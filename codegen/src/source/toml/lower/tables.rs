@@ -1,0 +1,454 @@
+//! Tables: columns (with mixins), keys, rule CHECKs, indexes and foreign keys.
+
+use super::*;
+
+pub(super) const MIXIN_KEYS: &[&str] = &["columns", "mixins", "doc"];
+pub(super) const TABLE_KEYS: &[&str] = &[
+    "doc",
+    "mixins",
+    "soft_delete",
+    "columns",
+    "primary_key",
+    "unique",
+    "checks",
+    "indexes",
+    "foreign_keys",
+    "partition",
+    "rls",
+    "policies",
+    "triggers",
+    "rows",
+];
+pub(super) const COLUMN_KEYS: &[&str] = &[
+    "type",
+    "nullable",
+    "primary_key",
+    "unique",
+    "default",
+    "generated",
+    "references",
+    "on_delete",
+    "on_update",
+    "check",
+    "doc",
+    "sensitive",
+    "pattern",
+    "min_length",
+    "range",
+    "format",
+    "set_on_update",
+    "shape",
+];
+pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct"];
+pub(super) const CHECK_KEYS: &[&str] = &["name", "expr"];
+pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with"];
+pub(super) const INDEX_KEY_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass"];
+pub(super) const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
+pub(super) const FORMATS: &[(&str, &str)] = &[("email", "email"), ("url", "url")];
+/// The declared mixins, expanded on demand with cycle detection.
+pub(super) struct Mixins<'m, 'a, 'i> {
+    pub(super) decls: &'m [Decl<'a, 'i>],
+}
+/// A column declaration and the file it was written in.
+pub(super) type ColumnDecl<'a, 'i> = (FileId, Span, String, &'a Value<'i>);
+impl<'a, 'i> Mixins<'_, 'a, 'i> {
+    /// The columns `name` brings, its own after those of the mixins it includes.
+    fn columns(
+        &self,
+        diags: &mut Diagnostics,
+        name: &crate::model::Named,
+        chain: &mut Vec<String>,
+        out: &mut Vec<ColumnDecl<'a, 'i>>,
+    ) {
+        let Some(decl) = self.decls.iter().find(|d| d.name == name.name) else {
+            let names: Vec<&str> = self.decls.iter().map(|d| d.name.as_str()).collect();
+            diags.push(Diagnostic::unknown_mixin(&name.name, &names, name.span));
+            return;
+        };
+        if chain.contains(&decl.name) {
+            chain.push(decl.name.clone());
+            diags.push(Diagnostic::mixin_cycle(chain, name.span));
+            chain.pop();
+            return;
+        }
+        let mut w = Walker { file: decl.file, diags };
+        let Some(t) = w.table("mixin", decl.value) else { return };
+        let f = w.fields(t, MIXIN_KEYS);
+        let includes = f.get("mixins").and_then(|v| w.strings("mixins", v)).unwrap_or_default();
+        let own = f.get("columns").and_then(|v| w.table("columns", v));
+        chain.push(decl.name.clone());
+        for inner in &includes {
+            self.columns(diags, inner, chain, out);
+        }
+        chain.pop();
+        for (key, value) in own.into_iter().flat_map(|t| t.iter()) {
+            out.push((decl.file, span_of(decl.file, key), key.get_ref().to_string(), value));
+        }
+    }
+}
+pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Table> {
+    let mut w = Walker { file: d.file, diags };
+    let t = w.table("table", d.value)?;
+    let f = w.fields(t, TABLE_KEYS);
+    let mut table = Table {
+        name: d.name.clone(),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        columns: Vec::new(),
+        primary_key: None,
+        foreign_keys: Vec::new(),
+        uniques: Vec::new(),
+        checks: Vec::new(),
+        indexes: Vec::new(),
+        soft_delete: f.get("soft_delete").and_then(|v| w.named("soft_delete", v)),
+        partition: f.get("partition").and_then(|v| lower_partitioning(&mut w, &d.name, v)),
+        rls: None,
+        policies: Vec::new(),
+        triggers: Vec::new(),
+        rows: Vec::new(),
+        span: d.span,
+    };
+    table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
+    for item in f.get("triggers").and_then(|v| w.array("triggers", v)).unwrap_or_default() {
+        table.triggers.extend(lower_trigger(&mut w, item));
+    }
+    for item in f.get("rows").and_then(|v| w.array("rows", v)).unwrap_or_default() {
+        table.rows.extend(lower_row(&mut w, item));
+    }
+    for item in f.get("policies").and_then(|v| w.array("policies", v)).unwrap_or_default() {
+        table.policies.extend(lower_policy(&mut w, item));
+    }
+
+    // Own columns first, then each mixin's, so shared timestamps end up last as in the seeds.
+    let mut decls: Vec<ColumnDecl> = Vec::new();
+    match f.get("columns").and_then(|v| w.table("columns", v)) {
+        Some(cols) => decls.extend(cols.iter().map(|(k, v)| (d.file, w.span(k), k.get_ref().to_string(), v))),
+        None if f.get("columns").is_none() && f.get("mixins").is_none() => {
+            w.report(Diagnostic::missing_key("columns", &format!("table `{}`", d.name), d.span))
+        }
+        None => {}
+    }
+    let included = f.get("mixins").and_then(|v| w.strings("mixins", v)).unwrap_or_default();
+    let (pk_value, unique_value) = (f.get("primary_key"), f.get("unique"));
+    let (checks_value, indexes_value, fks_value) = (f.get("checks"), f.get("indexes"), f.get("foreign_keys"));
+    for name in &included {
+        mixins.columns(diags, name, &mut Vec::new(), &mut decls);
+    }
+
+    let mut pk_columns: Vec<(Named, Span)> = Vec::new();
+    for (file, span, name, value) in decls {
+        let mut w = Walker { file, diags };
+        if let Some(Some(pk_span)) = lower_column(&mut w, &mut table, span, name, value) {
+            pk_columns.push((Named { name: table.columns.last().unwrap().name.clone(), span }, pk_span));
+        }
+    }
+
+    let mut w = Walker { file: d.file, diags };
+    if let Some(v) = pk_value {
+        let columns = w.strings("primary_key", v).unwrap_or_default();
+        if let Some((_, first)) = pk_columns.first() {
+            w.report(Diagnostic::primary_key_twice(&table.name, w.span(v), *first));
+        } else if columns.is_empty() {
+            w.report(Diagnostic::empty_list("primary_key", w.span(v)));
+        } else {
+            table.primary_key = Some(PrimaryKey { name: format!("{}_pkey", table.name), columns, span: w.span(v) });
+        }
+    }
+    if pk_columns.len() > 1 {
+        let (_, first) = pk_columns[0];
+        w.report(Diagnostic::primary_key_twice(&table.name, pk_columns[1].1, first));
+    } else if let Some((col, span)) = pk_columns.pop() {
+        table.primary_key = Some(PrimaryKey { name: format!("{}_pkey", table.name), columns: vec![col], span });
+    }
+
+    if let Some(v) = unique_value.and_then(|v| w.table("unique", v)) {
+        for (name, value) in v.iter() {
+            let (cols, nulls_not_distinct) = match value.get_ref() {
+                DeValue::Table(t) => {
+                    let f = w.fields(t, UNIQUE_KEYS);
+                    let flag = f.get("nulls_not_distinct").and_then(|v| w.boolean("nulls_not_distinct", v));
+                    (require(&mut w, &f.get("columns"), "columns", "a unique constraint", value), flag.unwrap_or(false))
+                }
+                _ => (Some(value), false),
+            };
+            let Some(cols) = cols else { continue };
+            let columns = w.strings("unique", cols).unwrap_or_default();
+            if columns.is_empty() {
+                w.report(Diagnostic::empty_list("unique", w.span(cols)));
+                continue;
+            }
+            let name = name.get_ref().to_string();
+            table.uniques.push(Unique { name, columns, nulls_not_distinct, span: w.span(value) });
+        }
+    }
+    for item in checks_value.and_then(|v| w.array("checks", v)).unwrap_or_default() {
+        let Some(t) = w.table("checks", item) else { continue };
+        let f = w.fields(t, CHECK_KEYS);
+        let name = require(&mut w, &f.get("name"), "name", "a check", item);
+        let expr = require(&mut w, &f.get("expr"), "expr", "a check", item);
+        if let (Some(name), Some(expr)) = (name, expr) {
+            let name = w.string("name", name);
+            let expr = expr_of(&mut w, "expr", expr);
+            if let (Some(name), Some(expr)) = (name, expr) {
+                table.checks.push(Check { name, expr, origin: CheckOrigin::Declared });
+            }
+        }
+    }
+    for item in indexes_value.and_then(|v| w.array("indexes", v)).unwrap_or_default() {
+        if let Some(index) = lower_index(&mut w, &table.name, item) {
+            table.indexes.push(index);
+        }
+    }
+    for item in fks_value.and_then(|v| w.array("foreign_keys", v)).unwrap_or_default() {
+        let Some(t) = w.table("foreign_keys", item) else { continue };
+        let f = w.fields(t, FK_KEYS);
+        let columns = require(&mut w, &f.get("columns"), "columns", "a foreign key", item)
+            .and_then(|v| w.strings("columns", v))
+            .unwrap_or_default();
+        let Some(target) = require(&mut w, &f.get("references"), "references", "a foreign key", item) else {
+            continue;
+        };
+        let Some((ref_table, ref_columns)) = reference(&mut w, target) else { continue };
+        let cols: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let name = match f.get("name") {
+            Some(v) => w.string("name", v),
+            None => Some(format!("{}_{}_fkey", table.name, cols.join("_"))),
+        };
+        let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL)).unwrap_or_default();
+        let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL)).unwrap_or_default();
+        if let Some(name) = name {
+            let span = w.span(target);
+            table.foreign_keys.push(ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update, span });
+        }
+    }
+    table.policies.splice(0..0, tenant_policy(&table));
+    Some(table)
+}
+/// `table`, `table.column` or `table(a, b)`: the referenced table and columns (empty: its key).
+pub(super) fn reference(w: &mut Walker, v: &Value) -> Option<(Named, Vec<Named>)> {
+    let text = w.string("references", v)?;
+    let span = w.span(v);
+    let named = |name: &str| Named { name: name.trim().to_string(), span };
+    let (table, columns) = if let Some((table, rest)) = text.split_once('(') {
+        let inner = rest.strip_suffix(')').unwrap_or(rest);
+        (table, inner.split(',').map(named).collect())
+    } else if let Some((table, column)) = text.split_once('.') {
+        (table, vec![named(column)])
+    } else {
+        (text.as_str(), Vec::new())
+    };
+    Some((named(table), columns))
+}
+/// Lowers one column into `table`; returns `Some(Some(span))` when it is marked primary key.
+pub(super) fn lower_column(
+    w: &mut Walker,
+    table: &mut Table,
+    span: Span,
+    name: String,
+    v: &Value,
+) -> Option<Option<Span>> {
+    // `name = "varchar(255)"` is shorthand for `name = { type = "varchar(255)" }`.
+    let empty = DeTable::default();
+    let (t, ty_value) = match v.get_ref() {
+        DeValue::String(_) => (&empty, Some(v)),
+        DeValue::Table(t) => (t, None),
+        _ => {
+            w.table("column", v);
+            return None;
+        }
+    };
+    let f = w.fields(t, COLUMN_KEYS);
+    let ty_value = ty_value.or(f.get("type"));
+    let Some(ty_value) = ty_value else {
+        // A misspelt `type` was reported as an unknown key already; saying it is missing is noise.
+        if t.iter().all(|(k, _)| COLUMN_KEYS.contains(&k.get_ref().as_ref())) {
+            w.report(Diagnostic::missing_key("type", &format!("column `{name}`"), span));
+        }
+        return None;
+    };
+    let ty = parse_type(w, ty_value)?;
+    let flag = |w: &mut Walker, key: &str| f.get(key).and_then(|v| w.boolean(key, v)).unwrap_or(false);
+    let primary_key = flag(w, "primary_key");
+    let nullable = flag(w, "nullable");
+    let unique = flag(w, "unique");
+    let sensitive = flag(w, "sensitive");
+    let rules = Rules {
+        min_length: f.get("min_length").and_then(|v| w.count("min_length", v)),
+        pattern: f.get("pattern").and_then(|v| w.string("pattern", v)),
+        range: f.get("range").and_then(|v| lower_range(w, &name, v)),
+        format: f.get("format").and_then(|v| w.choice("format", v, FORMATS)).map(str::to_string),
+    };
+    let column = Column {
+        name: name.clone(),
+        ty,
+        ty_span: w.span(ty_value),
+        nullable,
+        default: f.get("default").and_then(|v| expr_of(w, "default", v)),
+        generated: f.get("generated").and_then(|v| expr_of(w, "generated", v)),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        rules,
+        sensitive,
+        set_on_update: f.get("set_on_update").and_then(|v| expr_of(w, "set_on_update", v)),
+        shape: f.get("shape").and_then(|v| Some(Named { name: w.string("shape", v)?, span: w.span(v) })),
+        span,
+    };
+    let t = table.name.clone();
+    if unique {
+        let columns = vec![Named { name: name.clone(), span }];
+        table.uniques.push(Unique { name: format!("{t}_{name}_key"), columns, nulls_not_distinct: false, span });
+    }
+    if let Some(expr) = f.get("check").and_then(|v| expr_of(w, "check", v)) {
+        table.checks.push(Check { name: format!("{t}_{name}_check"), expr, origin: CheckOrigin::Declared });
+    }
+    push_rule_checks(table, &column);
+    if let Some(target) = f.get("references")
+        && let Some((ref_table, ref_columns)) = reference(w, target)
+    {
+        let fk_span = w.span(target);
+        let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL));
+        let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL));
+        table.foreign_keys.push(ForeignKey {
+            name: format!("{t}_{name}_fkey"),
+            columns: vec![Named { name: name.clone(), span }],
+            ref_table,
+            ref_columns,
+            on_delete: on_delete.unwrap_or_default(),
+            on_update: on_update.unwrap_or_default(),
+            span: fk_span,
+        });
+    }
+    if f.get("references").is_none() {
+        for key in ["on_delete", "on_update"] {
+            if let Some(v) = f.get(key) {
+                w.report(Diagnostic::fk_action_without_reference(key, &name, w.span(v)));
+            }
+        }
+    }
+    table.columns.push(column);
+    Some(primary_key.then_some(span))
+}
+/// CHECK constraints derived from a column's rules, so PostgreSQL enforces them too.
+pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
+    let (t, c) = (&table.name, &column.name);
+    let q = crate::render::sql::ident(c);
+    let origin = || CheckOrigin::Rule { column: c.clone() };
+    let span = column.span;
+    if let Some(n) = column.rules.min_length {
+        let expr = Expr { sql: format!("char_length({q}) >= {n}"), span };
+        table.checks.push(Check { name: format!("{t}_{c}_min_length"), expr, origin: origin() });
+    }
+    if let Some(pattern) = &column.rules.pattern {
+        let expr = Expr { sql: format!("{q} ~ {}", crate::render::sql::literal(pattern)), span };
+        table.checks.push(Check { name: format!("{t}_{c}_pattern"), expr, origin: origin() });
+    }
+    if let Some(Range { min, max }) = &column.rules.range {
+        let parts: Vec<String> =
+            [min.as_ref().map(|m| format!("{q} >= {m}")), max.as_ref().map(|m| format!("{q} <= {m}"))]
+                .into_iter()
+                .flatten()
+                .collect();
+        let expr = Expr { sql: parts.join(" AND "), span };
+        table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin() });
+    }
+}
+pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<Index> {
+    let t = w.table("indexes", item)?;
+    let f = w.fields(t, INDEX_KEYS);
+    let columns = require(w, &f.get("columns"), "columns", "an index", item)?;
+    let mut keys = Vec::new();
+    for key in w.array("columns", columns).unwrap_or_default() {
+        if let Some(key) = lower_index_key(w, key) {
+            keys.push(key);
+        }
+    }
+    if keys.is_empty() {
+        w.report(Diagnostic::empty_list("columns", w.span(columns)));
+        return None;
+    }
+    let name = match f.get("name") {
+        Some(v) => w.string("name", v)?,
+        None => {
+            let parts: Vec<&str> = keys
+                .iter()
+                .map(|k| match &k.target {
+                    IndexTarget::Column(c) => c.name.as_str(),
+                    IndexTarget::Expr(_) => "expr",
+                })
+                .collect();
+            format!("{table}_{}_idx", parts.join("_"))
+        }
+    };
+    let method = match f.get("using") {
+        Some(v) => w.string("using", v)?.to_ascii_lowercase(),
+        None => "btree".to_string(),
+    };
+    let mut with = Vec::new();
+    if let Some(params) = f.get("with").and_then(|v| w.table("with", v)) {
+        for (k, v) in params.iter() {
+            let value = match v.get_ref() {
+                DeValue::String(_) => w.string("with", v).map(|s| crate::render::sql::literal(&s)),
+                DeValue::Boolean(b) => Some(b.to_string()),
+                _ => w.number("with", v),
+            };
+            if let Some(value) = value {
+                with.push((k.get_ref().to_string(), value));
+            }
+        }
+    }
+    Some(Index {
+        name,
+        keys,
+        method,
+        unique: f.get("unique").and_then(|v| w.boolean("unique", v)).unwrap_or(false),
+        predicate: f.get("where").and_then(|v| expr_of(w, "where", v)),
+        include: f.get("include").and_then(|v| w.strings("include", v)).unwrap_or_default(),
+        with,
+        span: w.span(item),
+    })
+}
+pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
+    let plain = |target| IndexKey { target, opclass: None, descending: false, nulls_first: None };
+    match v.get_ref() {
+        DeValue::String(_) => Some(plain(IndexTarget::Column(w.named("columns", v)?))),
+        DeValue::Table(t) => {
+            let f = w.fields(t, INDEX_KEY_KEYS);
+            let target = match (f.get("column"), f.get("expr")) {
+                (Some(c), None) => IndexTarget::Column(w.named("column", c)?),
+                (None, Some(e)) => IndexTarget::Expr(expr_of(w, "expr", e)?),
+                _ => {
+                    w.report(Diagnostic::missing_key(
+                        "column",
+                        "an index key (give `column` or `expr`, not both)",
+                        w.span(v),
+                    ));
+                    return None;
+                }
+            };
+            let descending = match f.get("order") {
+                Some(o) => w.choice("order", o, &[("asc", false), ("desc", true)])?,
+                None => false,
+            };
+            let nulls_first = match f.get("nulls") {
+                Some(n) => Some(w.choice("nulls", n, &[("first", true), ("last", false)])?),
+                None => None,
+            };
+            let opclass = f.get("opclass").and_then(|o| w.string("opclass", o));
+            Some(IndexKey { opclass, descending, nulls_first, ..plain(target) })
+        }
+        _ => {
+            w.string("columns", v);
+            None
+        }
+    }
+}
+/// A foreign key that names no columns references its target's primary key.
+pub(super) fn resolve_foreign_key_targets(schema: &mut Schema) {
+    let keys: HashMap<String, Vec<Named>> =
+        schema.tables.iter().filter_map(|t| Some((t.name.clone(), t.primary_key.as_ref()?.columns.clone()))).collect();
+    for fk in schema.tables.iter_mut().flat_map(|t| &mut t.foreign_keys) {
+        if fk.ref_columns.is_empty() {
+            let span = fk.ref_table.span;
+            let pk = keys.get(&fk.ref_table.name).into_iter().flatten();
+            fk.ref_columns = pk.map(|c| Named { name: c.name.clone(), span }).collect();
+        }
+    }
+}

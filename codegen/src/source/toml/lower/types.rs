@@ -1,0 +1,181 @@
+//! Union types, typed JSON shapes, column types and ranges.
+
+use super::*;
+
+pub(super) const SHAPE_KEYS: &[&str] = &["fields", "doc"];
+pub(super) const SHAPE_FIELD_KEYS: &[&str] = &["type", "optional", "default", "range", "doc"];
+pub(super) const ENUM_KEYS: &[&str] = &["values", "as", "type", "doc"];
+/// A shape field's type that names a union type (not a shape) is that union.
+pub(super) fn resolve_shape_unions(schema: &mut Schema) {
+    fn resolve(ty: &mut ShapeType, enums: &[Enum]) {
+        match ty {
+            ShapeType::Shape(name) if enums.iter().any(|e| e.name == *name) => *ty = ShapeType::Union(name.clone()),
+            ShapeType::List(inner) | ShapeType::Map(inner) => resolve(inner, enums),
+            _ => {}
+        }
+    }
+    for shape in &mut schema.shapes {
+        for f in &mut shape.fields {
+            resolve(&mut f.ty, &schema.enums);
+        }
+    }
+}
+pub(super) fn lower_enum(w: &mut Walker, d: &Decl) -> Option<Enum> {
+    let t = w.table("enum", d.value)?;
+    let f = w.fields(t, ENUM_KEYS);
+    let mut values: Vec<String> = Vec::new();
+    match f.get("values") {
+        Some(v) => {
+            for item in w.strings("values", v).unwrap_or_default() {
+                if values.contains(&item.name) {
+                    w.report(Diagnostic::duplicate_enum_value(&item.name, item.span));
+                } else {
+                    values.push(item.name);
+                }
+            }
+            if values.is_empty() {
+                w.report(Diagnostic::empty_list("values", w.span(v)));
+            }
+        }
+        None => w.report(Diagnostic::missing_key("values", &format!("union type `{}`", d.name), d.span)),
+    }
+    let as_type = match f.get("as") {
+        Some(v) => w.choice("as", v, &[("check", false), ("type", true)]).unwrap_or(false),
+        None => false,
+    };
+    let repr = if as_type {
+        EnumRepr::Type
+    } else {
+        let storage = f.get("type").and_then(|v| parse_type(w, v)).unwrap_or(ColumnType::Scalar(Scalar::Text));
+        EnumRepr::Check { storage }
+    };
+    let doc = f.get("doc").and_then(|v| w.string("doc", v));
+    Some(Enum { name: d.name.clone(), values, repr, doc, span: d.span })
+}
+/// `range = [min, max]`, inclusive, with min <= max.
+pub(super) fn lower_range(w: &mut Walker, name: &str, v: &Value) -> Option<Range> {
+    let bounds = w.array("range", v).unwrap_or_default();
+    if bounds.len() != 2 {
+        w.report(Diagnostic::invalid_range(name, "it needs exactly two bounds", w.span(v)));
+        return None;
+    }
+    let (min, max) = (w.number("range", &bounds[0])?, w.number("range", &bounds[1])?);
+    let (lo, hi): (f64, f64) = (min.parse().unwrap_or(0.0), max.parse().unwrap_or(0.0));
+    if lo > hi {
+        w.report(Diagnostic::invalid_range(name, &format!("min {min} is greater than max {max}"), w.span(v)));
+    }
+    Some(Range { min: Some(min), max: Some(max) })
+}
+/// `[shapes.NAME]`: `doc`, and `fields.KEY = { type, optional, default, range, doc }`.
+pub(super) fn lower_shape(w: &mut Walker, d: &Decl) -> Option<Shape> {
+    let t = w.table("shape", d.value)?;
+    let f = w.fields(t, SHAPE_KEYS);
+    let mut fields = Vec::new();
+    if let Some(table) = f.get("fields").and_then(|v| w.table("fields", v)) {
+        for (key, v) in table.iter() {
+            let (name, span) = (key.get_ref().to_string(), w.span(key));
+            let Some(ft) = w.table("field", v) else { continue };
+            let ff = w.fields(ft, SHAPE_FIELD_KEYS);
+            let Some(ty_value) = ff.get("type") else {
+                w.report(Diagnostic::missing_key("type", &format!("field `{name}`"), span));
+                continue;
+            };
+            let Some(text) = w.string("type", ty_value) else { continue };
+            let Some(ty) = shape_type(&text) else {
+                w.report(Diagnostic::unknown_type(&text, SHAPE_TYPES, w.span(ty_value)));
+                continue;
+            };
+            let default = ff.get("default").map(|v| json_text(v.get_ref()));
+            fields.push(ShapeField {
+                optional: ff.get("optional").and_then(|v| w.boolean("optional", v)).unwrap_or(false),
+                range: ff.get("range").and_then(|v| lower_range(w, &name, v)),
+                doc: ff.get("doc").and_then(|v| w.string("doc", v)),
+                name,
+                ty,
+                default,
+                span,
+            });
+        }
+    }
+    if fields.is_empty() {
+        w.report(Diagnostic::missing_key("fields", &format!("shape `{}`", d.name), d.span));
+    }
+    Some(Shape { name: d.name.clone(), doc: f.get("doc").and_then(|v| w.string("doc", v)), fields, span: d.span })
+}
+/// The field types of shapes: the JSON kinds, `list<T>`, `map<T>`, or a union type's or
+/// another shape's name (resolved by the checks).
+pub(super) const SHAPE_TYPES: &[&str] = &["integer", "number", "string", "boolean", "list<T>", "map<T>"];
+pub(super) fn shape_type(text: &str) -> Option<ShapeType> {
+    let text = text.trim();
+    let inner = |prefix: &str| text.strip_prefix(prefix)?.strip_suffix('>').and_then(shape_type).map(Box::new);
+    Some(match text {
+        "integer" => ShapeType::Integer,
+        "number" => ShapeType::Number,
+        "string" => ShapeType::String,
+        "boolean" => ShapeType::Boolean,
+        _ if text.starts_with("list<") => ShapeType::List(inner("list<")?),
+        _ if text.starts_with("map<") => ShapeType::Map(inner("map<")?),
+        _ if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            ShapeType::Shape(text.to_string())
+        }
+        _ => return None,
+    })
+}
+/// A TOML value as JSON text (a shape field's default).
+pub(super) fn json_text(v: &DeValue) -> String {
+    match v {
+        DeValue::String(s) => serde_json::to_string(s.as_ref()).unwrap_or_default(),
+        DeValue::Integer(i) => i.to_string(),
+        DeValue::Float(f) => f.to_string(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Array(items) => {
+            format!("[{}]", items.iter().map(|i| json_text(i.get_ref())).collect::<Vec<_>>().join(", "))
+        }
+        _ => "null".into(),
+    }
+}
+pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
+    let text = w.string("type", v)?;
+    match ColumnType::parse(&text) {
+        Ok(ty) => Some(ty),
+        Err(TypeError::OutOfRange(why)) => {
+            w.report(Diagnostic::invalid_type(&text, &why, w.span(v)));
+            None
+        }
+        Err(TypeError::Modifiers(why)) => {
+            w.report(Diagnostic::invalid_type(&text, &format!("this type {why}"), w.span(v)));
+            None
+        }
+        Err(TypeError::Syntax) => {
+            w.report(Diagnostic::unknown_type(&text, crate::model::BUILTIN_TYPE_NAMES, w.span(v)));
+            None
+        }
+    }
+}
+/// Columns whose type names a declared union type become `Scalar::Enum`, and get its CHECK.
+pub(super) fn resolve_enum_columns(schema: &mut Schema) {
+    let Schema { enums, tables, .. } = schema;
+    for table in tables {
+        let mut derived = Vec::new();
+        for column in &mut table.columns {
+            let scalar = column.ty.scalar_mut();
+            let Scalar::Unresolved(name) = scalar else { continue };
+            let Some(e) = enums.iter().find(|e| &e.name == name) else { continue };
+            *scalar = Scalar::Enum(e.name.clone());
+            if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
+                let values: Vec<String> = e.values.iter().map(|v| crate::render::sql::literal(v)).collect();
+                let q = crate::render::sql::ident(&column.name);
+                let expr = Expr { sql: format!("{q} IN ({})", values.join(", ")), span: column.ty_span };
+                let origin = CheckOrigin::Enum { column: column.name.clone() };
+                derived.push(Check { name: format!("{}_{}_check", table.name, column.name), expr, origin });
+            }
+        }
+        // A declared column check keeps PostgreSQL's `_check1` suffix when the enum took `_check`.
+        for check in &mut table.checks {
+            if derived.iter().any(|d| d.name == check.name) {
+                check.name.push('1');
+            }
+        }
+        table.checks.splice(0..0, derived);
+    }
+}
