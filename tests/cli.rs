@@ -142,3 +142,150 @@ fn a_schema_described_in_rust() {
     assert!(stderr.contains("6 │     #[strata(type = \"varchr(5)\")]"), "the Rust line is quoted: {stderr}");
     assert!(!out.path().join("tags").exists());
 }
+
+/// The files under `dir`, relative, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            out.extend(listing(&path).into_iter().map(|p| format!("{}/{p}", entry.file_name().to_string_lossy())));
+        } else {
+            out.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Fault injection: `strata generate` killed (SIGKILL) at random moments never leaves an output
+/// folder missing or half-written; the staging folders it leaves are reported by `check` and
+/// removed by the next `generate`.
+#[test]
+fn a_killed_generate_never_loses_the_output_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let args = ["generate", "--schemas", "schema", "--out", out.path().to_str().unwrap()];
+    let started = std::time::Instant::now();
+    assert_eq!(strata(&args).status.code(), Some(0));
+    let full = started.elapsed();
+    let systems: Vec<String> =
+        ["agentflow", "agentic", "agentworks", "aiplatform", "autosdlc"].map(String::from).into();
+    let expected: Vec<Vec<String>> = systems.iter().map(|s| listing(&out.path().join(s))).collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut killed = 0;
+    for _ in 0..40 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let delay = full.mul_f64((seed % 1000) as f64 / 1000.0);
+        let mut child =
+            Command::new(env!("CARGO_BIN_EXE_strata")).args(args).stderr(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(delay);
+        killed += usize::from(child.try_wait().unwrap().is_none());
+        child.kill().ok();
+        child.wait().unwrap();
+        for (system, files) in systems.iter().zip(&expected) {
+            assert_eq!(&listing(&out.path().join(system)), files, "{system} after a kill at {delay:?}");
+        }
+    }
+    assert!(killed > 0, "no run was killed while running");
+    // And deterministically at the swap itself.
+    let aborted = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(args)
+        .env("STRATA_FAULT_ABORT_BEFORE_SWAP", "1")
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!aborted.success());
+    for (system, files) in systems.iter().zip(&expected) {
+        assert_eq!(&listing(&out.path().join(system)), files, "{system} after an abort at the swap");
+    }
+    let strays: Vec<String> = fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    let check = strata(&["check", "--schemas", "schema", "--out", out.path().to_str().unwrap()]);
+    if !strays.is_empty() {
+        assert_eq!(check.status.code(), Some(1));
+        assert!(text(&check.stdout).contains("left by an interrupted `strata generate`"), "{}", text(&check.stdout));
+    }
+    assert_eq!(strata(&args).status.code(), Some(0));
+    let left = fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    assert_eq!(left, 0, "the next generate removes what killed runs left ({} strays before)", strays.len());
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_refused_untouched() {
+    let src = schemas(GOOD);
+    let out = tempfile::tempdir().unwrap();
+    fs::write(out.path().join("shop"), "my notes").unwrap();
+    let run = strata(&[&["generate"][..], &paths(src.path(), out.path())].concat());
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("exists and is not a folder"), "{}", text(&run.stderr));
+    assert_eq!(fs::read_to_string(out.path().join("shop")).unwrap(), "my notes");
+    assert_eq!(fs::read_dir(out.path()).unwrap().count(), 1, "nothing moved aside or left behind");
+}
+
+#[test]
+fn a_renamed_schema_leaves_no_stale_folder() {
+    let src = schemas(GOOD);
+    let out = tempfile::tempdir().unwrap();
+    strata(&[&["generate"][..], &paths(src.path(), out.path())].concat());
+    fs::create_dir(out.path().join("notes")).unwrap(); // not strata's: left alone
+    fs::rename(src.path().join("shop"), src.path().join("store")).unwrap();
+    let check = strata(&[&["check"][..], &paths(src.path(), out.path())].concat());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("shop: no schema produces it any more"), "{}", text(&check.stdout));
+    assert_eq!(strata(&[&["generate"][..], &paths(src.path(), out.path())].concat()).status.code(), Some(0));
+    assert!(!out.path().join("shop").exists() && out.path().join("store/schema.sql").is_file());
+    assert!(out.path().join("notes").is_dir());
+    assert_eq!(strata(&[&["check"][..], &paths(src.path(), out.path())].concat()).status.code(), Some(0));
+}
+
+#[test]
+fn empty_schema_folders_say_what_is_expected() {
+    let src = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = strata(&[&["check"][..], &paths(src.path(), out.path())].concat());
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("expected one subfolder of .toml files per system"), "{}", text(&run.stderr));
+    fs::create_dir(src.path().join("shop")).unwrap();
+    fs::write(src.path().join("shop/README.md"), "notes").unwrap();
+    let run = strata(&[&["check"][..], &paths(src.path(), out.path())].concat());
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("E0028") && !stderr.contains("E0026"), "one error, not a cascade: {stderr}");
+    fs::create_dir(src.path().join("shop/x.toml")).unwrap();
+    let run = strata(&[&["check"][..], &paths(src.path(), out.path())].concat());
+    assert!(text(&run.stderr).contains("x.toml: is a folder, not a file"), "{}", text(&run.stderr));
+}
+
+#[test]
+fn the_project_file_covers_folders_and_rust_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join("db/shop")).unwrap();
+    fs::write(root.join("db/shop/schema.toml"), GOOD).unwrap();
+    fs::copy("schema/shop.rs", root.join("db/store.rs")).unwrap();
+    fs::write(root.join("strata.toml"), "schemas = \"db\"\nrust = [\"db/store.rs\"]\nout = \"gen\"\n").unwrap();
+    let project = root.join("strata.toml");
+    let run = strata(&["generate", "--project", project.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(root.join("gen/shop/models.rs").is_file() && root.join("gen/store/schema.sql").is_file());
+    assert_eq!(strata(&["check", "--project", project.to_str().unwrap()]).status.code(), Some(0));
+    // A symlink loop in the output is one unexpected entry, not a walk that never ends.
+    std::os::unix::fs::symlink(root.join("gen/shop"), root.join("gen/shop/again")).unwrap();
+    let check = strata(&["check", "--project", project.to_str().unwrap()]);
+    assert_eq!(check.status.code(), Some(1));
+    assert_eq!(text(&check.stdout).matches("not generated by strata").count(), 1, "{}", text(&check.stdout));
+    fs::write(&project, "schema = \"db\"\n").unwrap();
+    let bad = strata(&["check", "--project", project.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("strata.toml:1:1: unknown key `schema`"), "{}", text(&bad.stderr));
+}

@@ -9,19 +9,32 @@ use crate::{Compiled, compile_toml};
 
 /// The schema folders under `root` (each a subfolder holding .toml files), sorted by name.
 pub fn schema_folders(root: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut dirs: Vec<PathBuf> =
-        fs::read_dir(root)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root)
+        .map_err(|e| with_path(root, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     Ok(dirs)
 }
 
 /// Reads and compiles one schema folder: every `*.toml` file in it, in file-name order.
 pub fn compile_folder(dir: &Path) -> io::Result<Compiled> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)?
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| with_path(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
+    // A `.toml` that is a folder, or a link that leads nowhere (or in a loop), is not skipped in silence.
+    if let Some(odd) = paths.iter().find(|p| !p.is_file()) {
+        let what = if odd.is_dir() {
+            "is a folder, not a file"
+        } else {
+            "cannot be read as a file (a broken or looping link?)"
+        };
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{}: {what}", odd.display())));
+    }
     let mut sources = Sources::default();
     let mut ids: Vec<FileId> = Vec::new();
     for path in &paths {
@@ -31,40 +44,114 @@ pub fn compile_folder(dir: &Path) -> io::Result<Compiled> {
     }
     let mut compiled = compile_toml(sources, &ids);
     if ids.is_empty() {
-        compiled.diagnostics.push(Diagnostic::no_schema_files(&dir.display().to_string()));
+        // The one thing to say: the other errors (no [schema] section) follow from it.
+        compiled.diagnostics =
+            crate::diagnostics::Diagnostics(vec![Diagnostic::no_schema_files(&dir.display().to_string())]);
         compiled.schema = None;
     }
     Ok(compiled)
 }
 
-/// Replaces `dir` with exactly `files`, atomically: everything is written into a sibling
-/// temporary folder first, which then takes the old folder's place. A failure part-way leaves
-/// the old folder as it was.
+/// Replaces `dir` with exactly `files`, atomically at every instant: everything is written into
+/// a sibling staging folder first, which then trades places with the old folder in one
+/// `renameat2(RENAME_EXCHANGE)`, so `dir` always holds either the old files or the new ones,
+/// whenever the process is killed. A path that exists and is not a folder is refused before
+/// anything is touched. Staging folders left by killed runs are removed first.
 pub fn write_folder(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
+    if fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists and is not a folder; move it away, strata writes a folder there", dir.display()),
+        ));
+    }
     let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
+    fs::create_dir_all(parent).map_err(|e| with_path(parent, e))?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let staging = tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(parent)?;
+    for stray in strays(dir) {
+        fs::remove_dir_all(&stray).map_err(|e| with_path(&stray, e))?;
+    }
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-{}-", std::process::id()))
+        .tempdir_in(parent)
+        .map_err(|e| with_path(parent, e))?;
     for (rel, contents) in files {
         let path = staging.path().join(rel);
         fs::create_dir_all(path.parent().unwrap_or(staging.path()))?;
-        fs::write(&path, contents)?;
+        fs::write(&path, contents).map_err(|e| with_path(&path, e))?;
     }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let had_old = dir.exists();
-    if had_old {
-        fs::rename(dir, &old)?;
+    // Fault injection for the tests: die the hardest way at the one moment that matters.
+    if std::env::var_os("STRATA_FAULT_ABORT_BEFORE_SWAP").is_some() {
+        std::process::abort();
     }
-    if let Err(e) = fs::rename(staging.path(), dir) {
-        if had_old {
-            fs::rename(&old, dir)?;
-        }
-        return Err(e);
-    }
-    // The staging folder now lives at `dir`; keep tempfile from deleting it.
-    let _ = staging.keep();
-    if had_old {
-        fs::remove_dir_all(&old)?;
+    if dir.exists() {
+        // The staging path now holds the old folder; dropping `staging` removes it.
+        exchange(staging.path(), dir).map_err(|e| with_path(dir, e))?;
+    } else {
+        fs::rename(staging.path(), dir).map_err(|e| with_path(dir, e))?;
+        let _ = staging.keep();
     }
     Ok(())
+}
+
+/// Staging folders of `dir` (`.NAME.new-PID-*`) whose process is gone: what an interrupted
+/// `write_folder` left behind. `check` reports them; `write_folder` removes them.
+pub fn strays(dir: &Path) -> Vec<PathBuf> {
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
+    let mut found: Vec<PathBuf> = fs::read_dir(parent)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let rest = file.strip_prefix(&format!(".{name}.new-")).or(file.strip_prefix(&format!(".{name}.old-")));
+            rest.is_some_and(|r| !alive(r.split('-').next().and_then(|pid| pid.parse().ok())))
+        })
+        .map(|e| e.path())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Whether a process with this id runs (and is not this one, whose staging is never left over).
+fn alive(pid: Option<u32>) -> bool {
+    let Some(pid) = pid.filter(|&p| p != std::process::id()) else { return false };
+    #[cfg(unix)]
+    {
+        // Signal 0 checks existence; EPERM means it exists but belongs to someone else.
+        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+/// Swaps two folders in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c =
+        |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e));
+    let (a, b) = (c(a)?, c(b)?);
+    let r = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if r == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+/// Without an atomic exchange: the old folder steps aside under a staging name (a stray that the
+/// next run removes) and the new one takes its place.
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    let aside = a.with_extension("old");
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
+}
+
+fn with_path(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }

@@ -11,6 +11,7 @@ pub mod io;
 pub mod macros;
 pub mod model;
 pub mod plan;
+pub mod project;
 pub mod render;
 pub mod source;
 pub mod sql_deps;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use strata_codegen::project::{self, Project};
 use strata_codegen::{Compiled, generate, io};
 
 #[derive(Parser)]
@@ -27,23 +28,58 @@ enum Command {
 
 #[derive(Args)]
 struct Options {
-    /// Folder holding one subfolder of .toml files per schema.
-    #[arg(long, default_value = "schema", value_name = "DIR")]
-    schemas: PathBuf,
-    /// Folder the generated files go to, one subfolder per schema.
-    #[arg(long, default_value = "generated", value_name = "DIR")]
-    out: PathBuf,
+    /// Folder holding one subfolder of .toml files per schema [default: from strata.toml, else schema].
+    #[arg(long, value_name = "DIR")]
+    schemas: Option<PathBuf>,
+    /// Folder the generated files go to, one subfolder per schema [default: from strata.toml, else generated].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Only this schema (the name of its folder).
     #[arg(long, value_name = "NAME")]
     schema: Option<String>,
     /// A schema described in Rust (`#[derive(strata::Table)]` structs, `union_type!`s), named
     /// after the file, instead of the schema folders. Its Rust comes from the derive, so only SQL
-    /// and migrations are written. Repeatable.
+    /// and migrations are written. Repeatable. strata.toml's `rust` list is used when neither
+    /// this nor --schemas is given.
     #[arg(long, value_name = "FILE")]
     rust: Vec<PathBuf>,
     /// How diagnostics are printed.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// The project file naming schema folders, Rust sources and the output folder.
+    #[arg(long, value_name = "FILE", default_value = project::FILE)]
+    project: PathBuf,
+}
+
+/// What one run covers: the options resolved against the project file.
+struct Plan {
+    schemas: Option<PathBuf>,
+    out: PathBuf,
+    rust: Vec<PathBuf>,
+    /// Every system of the project, so an output folder no system produces is stale.
+    complete: bool,
+}
+
+impl Options {
+    fn plan(&self) -> Result<Plan, Failure> {
+        let project = match fs::read_to_string(&self.project) {
+            Ok(text) => Project::parse(&self.project, &text).map_err(Failure::Usage)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Project::default(),
+            Err(e) => return Err(Failure::Usage(format!("{}: {e}", self.project.display()))),
+        };
+        let out = self.out.clone().unwrap_or(project.out);
+        Ok(match (&self.schemas, self.rust.is_empty()) {
+            (None, true) => {
+                Plan { schemas: Some(project.schemas), out, rust: project.rust, complete: self.schema.is_none() }
+            }
+            (schemas, _) => Plan {
+                schemas: schemas.clone().or(self.rust.is_empty().then_some(project.schemas)),
+                out,
+                rust: self.rust.clone(),
+                complete: self.schema.is_none() && self.rust.is_empty(),
+            },
+        })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,10 +113,11 @@ fn main() -> ExitCode {
 }
 
 fn run(opts: &Options, write: bool) -> Result<(), Failure> {
+    let plan = opts.plan()?;
     let mut compiled = Vec::new();
     let mut json = Vec::new();
     let mut errors = false;
-    for (name, c, rust) in compile_all(opts)? {
+    for (name, c, rust) in compile_all(opts, &plan)? {
         errors |= c.diagnostics.has_errors();
         match opts.format {
             Format::Human => eprint!("{}", c.diagnostics.render(&c.sources)),
@@ -99,7 +136,7 @@ fn run(opts: &Options, write: bool) -> Result<(), Failure> {
     let mut stale = false;
     for (name, c, rust) in &compiled {
         let Compiled { schema: Some(schema), .. } = c else { continue };
-        let out = opts.out.join(name);
+        let out = plan.out.join(name);
         let mut files = generate::files(schema);
         if *rust {
             files.retain(|(f, _)| f != generate::MODELS);
@@ -111,6 +148,18 @@ fn run(opts: &Options, write: bool) -> Result<(), Failure> {
             stale |= report_stale(&out, &files);
         }
     }
+    if plan.complete {
+        let names: Vec<&str> = compiled.iter().map(|(n, _, _)| n.as_str()).collect();
+        for orphan in orphans(&plan.out, &names) {
+            if write {
+                fs::remove_dir_all(&orphan).map_err(|e| Failure::Usage(format!("{}: {e}", orphan.display())))?;
+                eprintln!("removed {} (no schema produces it any more)", orphan.display());
+            } else {
+                stale = true;
+                println!("{}: no schema produces it any more; `strata generate` removes it", orphan.display());
+            }
+        }
+    }
     if stale {
         eprintln!("error: generated files are stale; run `strata generate` and commit the result");
         return Err(Failure::Schema);
@@ -118,29 +167,58 @@ fn run(opts: &Options, write: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Every schema the options name, compiled: (name, result, whether it was described in Rust).
-fn compile_all(opts: &Options) -> Result<Vec<(String, Compiled, bool)>, Failure> {
-    if !opts.rust.is_empty() {
-        let mut all = Vec::new();
-        for path in &opts.rust {
-            let text = fs::read_to_string(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
-            let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-            all.push((name.clone(), strata_codegen::compile_rust(&name, &path.display().to_string(), &text), true));
-        }
-        return Ok(all);
-    }
+/// Every schema the plan names, compiled: (name, result, whether it was described in Rust).
+fn compile_all(opts: &Options, plan: &Plan) -> Result<Vec<(String, Compiled, bool)>, Failure> {
     let mut all = Vec::new();
-    for dir in schema_folders(opts)? {
-        let c = io::compile_folder(&dir).map_err(|e| Failure::Usage(e.to_string()))?;
-        all.push((dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), c, false));
+    let rust_named = opts.schema.as_ref().is_some_and(|s| plan.rust.iter().any(|p| p.file_stem() == Some(s.as_ref())));
+    if let Some(schemas) = plan.schemas.as_ref().filter(|_| !rust_named) {
+        for dir in schema_folders(opts, schemas)? {
+            let c = io::compile_folder(&dir).map_err(|e| Failure::Usage(e.to_string()))?;
+            all.push((dir.file_name().unwrap_or_default().to_string_lossy().into_owned(), c, false));
+        }
+    }
+    for path in &plan.rust {
+        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if opts.schema.as_ref().is_some_and(|s| *s != name) {
+            continue;
+        }
+        let text = fs::read_to_string(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+        all.push((name.clone(), strata_codegen::compile_rust(&name, &path.display().to_string(), &text), true));
+    }
+    if all.is_empty() && opts.schema.is_none() {
+        let folder = plan.schemas.as_deref().unwrap_or(Path::new("schema"));
+        return Err(Failure::Usage(format!(
+            "no schema in {}: expected one subfolder of .toml files per system ({}/<name>/schema.toml), or Rust sources in strata.toml's `rust` list",
+            folder.display(),
+            folder.display()
+        )));
     }
     Ok(all)
 }
 
-fn schema_folders(opts: &Options) -> Result<Vec<PathBuf>, Failure> {
+/// Output folders under `out` that strata wrote (their schema.sql starts with its header) and
+/// no compiled system produces any more, such as the folder of a renamed schema.
+fn orphans(out: &Path, names: &[&str]) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| !names.contains(&e.file_name().to_string_lossy().as_ref()))
+        .map(|e| e.path())
+        .filter(|p| {
+            let sql = fs::read_to_string(p.join("schema.sql")).unwrap_or_default();
+            sql.starts_with(strata_codegen::render::sql::HEADER)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn schema_folders(opts: &Options, schemas: &Path) -> Result<Vec<PathBuf>, Failure> {
     let unreadable =
-        |e: std::io::Error| Failure::Usage(format!("cannot read schema folder {}: {e}", opts.schemas.display()));
-    let all = io::schema_folders(&opts.schemas).map_err(unreadable)?;
+        |e: std::io::Error| Failure::Usage(format!("cannot read schema folder {}: {e}", schemas.display()));
+    let all = io::schema_folders(schemas).map_err(unreadable)?;
     match &opts.schema {
         None => Ok(all),
         Some(name) => match all.iter().find(|d| d.file_name().is_some_and(|n| n == name.as_str())) {
@@ -148,11 +226,7 @@ fn schema_folders(opts: &Options) -> Result<Vec<PathBuf>, Failure> {
             None => {
                 let names: Vec<String> =
                     all.iter().filter_map(|d| d.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-                Err(Failure::Usage(format!(
-                    "no schema `{name}` in {}; found: {}",
-                    opts.schemas.display(),
-                    names.join(", ")
-                )))
+                Err(Failure::Usage(format!("no schema `{name}` in {}; found: {}", schemas.display(), names.join(", "))))
             }
         },
     }
@@ -163,6 +237,15 @@ fn schema_folders(opts: &Options) -> Result<Vec<PathBuf>, Failure> {
 fn report_stale(out: &Path, files: &[(String, String)]) -> bool {
     let mut stale = false;
     let mut stdout = std::io::stdout().lock();
+    for stray in io::strays(out) {
+        stale = true;
+        writeln!(
+            stdout,
+            "{}: left by an interrupted `strata generate`; the next `strata generate` removes it",
+            stray.display()
+        )
+        .ok();
+    }
     for (rel, want) in files {
         let path = out.join(rel);
         let have = fs::read_to_string(&path).unwrap_or_default();
@@ -188,7 +271,8 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
-        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+        // A symlink is an entry of its own, never followed (a loop would never end).
+        if entry.file_type().is_ok_and(|t| t.is_dir()) { out.extend(walk(&path)) } else { out.push(path) }
     }
     out.sort();
     out
