@@ -389,3 +389,18 @@ fn start_local(settings: &[(&str, &str)]) -> Result<(Config, Owned), String> {
     }
     Ok((config, owned))
 }
+
+/// Reports, visibly, a part of a test that could not run here (an extension the server lacks).
+/// The line goes straight to the process's stderr, which the test harness does not capture (it
+/// captures `print!` and `eprint!` only), so it shows under plain `cargo test` too; `.ci/run`
+/// counts these lines as skipped.
+pub fn skipped(what: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED: {what}");
+}
+
+/// Reports that a whole test did nothing here: `.ci/run` counts it as skipped, not passed.
+pub fn skipped_test(name: &str, why: impl std::fmt::Display) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "SKIPPED test {name}: {why}");
+}

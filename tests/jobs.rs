@@ -15,8 +15,9 @@ fn scheduled_jobs_register_and_their_commands_run() {
     if !Server::local_has_module("pg_cron") {
         let required = std::env::var("STRATA_REQUIRE_PG_CRON").is_ok_and(|v| v == "1");
         assert!(!required, "pg_cron is required here (STRATA_REQUIRE_PG_CRON=1) but not installed");
-        eprintln!(
-            "SKIPPED scheduled_jobs_register_and_their_commands_run: pg_cron is not installed (Debian: postgresql-15-cron)"
+        strata::testing::skipped_test(
+            "scheduled_jobs_register_and_their_commands_run",
+            "pg_cron is not installed (Debian: postgresql-15-cron)",
         );
         return;
     }

@@ -221,7 +221,10 @@ pub fn applicable(client: &mut Client, schema: &Schema) -> (Schema, Vec<String>)
         if !available {
             let (without, removed) = schema.without_extension(&ext.name);
             for r in &removed {
-                eprintln!("SKIPPED {}: {r}: extension `{}` is not available on this server", schema.name, ext.name);
+                strata::testing::skipped(format_args!(
+                    "{}: {r}: extension `{}` is not available on this server",
+                    schema.name, ext.name
+                ));
             }
             skipped.extend(removed);
             schema = without;
