@@ -53,6 +53,8 @@ pub struct Order {
     pub status: OrderStatus,
     #[strata(type = "numeric(10,2)", range = [0, 1000000], default = "0")]
     pub total: Decimal,
+    /// Absent rather than empty.
+    #[strata(check = "note <> ''")]
     pub note: Option<String>,
     #[strata(default = "now()")]
     pub placed_at: DateTime<Utc>,

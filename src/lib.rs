@@ -14,22 +14,70 @@ pub use conn::{Client, Conn, Params, Transaction, Tx};
 pub use table::{Columns, Table, Visit};
 pub use validate::{Redacted, Validate, Violation, Violations};
 
-/// What a generated query helper can fail with.
+/// What every generated query helper fails with.
 #[derive(Debug)]
 pub enum Error {
     /// The value broke rules of the declaration; nothing was sent to the database.
     Invalid(Violations),
+    /// PostgreSQL refused a write for one of the table's constraints.
+    Constraint(ConstraintViolation),
+    /// Anything else the database or the connection reported.
     Db(postgres::Error),
+}
+
+/// A constraint PostgreSQL enforced: which one, of what kind, and the field when strata knows it
+/// (a unique violation on `users_email_key` names `email`).
+#[derive(Debug)]
+pub struct ConstraintViolation {
+    pub constraint: String,
+    /// `unique`, `foreign_key`, `check`, `not_null` or `exclusion`.
+    pub kind: &'static str,
+    pub field: Option<&'static str>,
+    pub source: postgres::Error,
+}
+
+impl Error {
+    /// The database's own error, when the database reported one.
+    pub fn postgres(&self) -> Option<&postgres::Error> {
+        match self {
+            Error::Invalid(_) => None,
+            Error::Constraint(c) => Some(&c.source),
+            Error::Db(e) => Some(e),
+        }
+    }
+
+    /// A database error, as a `Constraint` when it names one; `fields` maps the table's
+    /// constraint names to their fields (generated: `Table::CONSTRAINTS`).
+    pub fn from_db(e: postgres::Error, fields: &[(&'static str, &'static str)]) -> Error {
+        use postgres::error::SqlState;
+        let Some(db) = e.as_db_error() else { return Error::Db(e) };
+        let kind = match *db.code() {
+            SqlState::UNIQUE_VIOLATION => "unique",
+            SqlState::FOREIGN_KEY_VIOLATION => "foreign_key",
+            SqlState::CHECK_VIOLATION => "check",
+            SqlState::NOT_NULL_VIOLATION => "not_null",
+            SqlState::EXCLUSION_VIOLATION => "exclusion",
+            _ => return Error::Db(e),
+        };
+        let constraint = db.constraint().unwrap_or_default().to_string();
+        let field = fields.iter().find(|(c, _)| *c == constraint).map(|(_, f)| *f).or_else(|| {
+            let column = db.column()?;
+            fields.iter().map(|(_, f)| *f).find(|f| *f == column)
+        });
+        Error::Constraint(ConstraintViolation { constraint, kind, field, source: e })
+    }
 }
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = |e: &postgres::Error| e.as_db_error().map_or(e.to_string(), |db| db.message().to_string());
         match self {
             Error::Invalid(v) => write!(f, "invalid: {v}"),
-            Error::Db(e) => match e.as_db_error() {
-                Some(db) => write!(f, "database: {}", db.message()),
-                None => write!(f, "database: {e}"),
+            Error::Constraint(c) => match c.field {
+                Some(field) => write!(f, "{field}: {}", message(&c.source)),
+                None => write!(f, "database: {}", message(&c.source)),
             },
+            Error::Db(e) => write!(f, "database: {}", message(e)),
         }
     }
 }

@@ -20,6 +20,9 @@ pub trait Table: Sized + std::fmt::Debug + PartialEq {
     /// The soft-delete column (quoted) where the table declares one: its rows are then left out
     /// of `get`, `count`, finders and lists once marked.
     const SOFT_DELETE: Option<&'static str> = None;
+    /// The table's constraints that belong to one field, `(constraint, field)`: what names the
+    /// field of an `Error::Constraint`.
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[];
 
     /// What an insert takes.
     type New: Validate + std::fmt::Debug + PartialEq;
@@ -103,21 +106,35 @@ impl<'a> Columns<'a> {
 }
 
 /// The rows `sql` returns, read as `T`.
-pub fn all<T: Table>(db: &mut impl Conn, sql: &str, params: &Params<'_>) -> Result<Vec<T>, postgres::Error> {
-    let statement = db.statement(sql)?;
-    db.query(&statement, params)?.iter().map(T::from_row).collect()
+pub fn all<T: Table>(db: &mut impl Conn, sql: &str, params: &Params<'_>) -> Result<Vec<T>, Error> {
+    let mut run = || -> Result<Vec<T>, postgres::Error> {
+        let statement = db.statement(sql)?;
+        db.query(&statement, params)?.iter().map(T::from_row).collect()
+    };
+    run().map_err(failed::<T>)
+}
+
+/// A database error of a statement on `T`'s table, naming the field of a constraint it broke.
+fn failed<T: Table>(e: postgres::Error) -> Error {
+    Error::from_db(e, T::CONSTRAINTS)
 }
 
 /// The row `sql` returns, if any, read as `T`.
-pub fn opt<T: Table>(db: &mut impl Conn, sql: &str, params: &Params<'_>) -> Result<Option<T>, postgres::Error> {
-    let statement = db.statement(sql)?;
-    db.query_opt(&statement, params)?.map(|row| T::from_row(&row)).transpose()
+pub fn opt<T: Table>(db: &mut impl Conn, sql: &str, params: &Params<'_>) -> Result<Option<T>, Error> {
+    let mut run = || -> Result<Option<T>, postgres::Error> {
+        let statement = db.statement(sql)?;
+        db.query_opt(&statement, params)?.map(|row| T::from_row(&row)).transpose()
+    };
+    run().map_err(failed::<T>)
 }
 
 /// How many rows `sql` touched.
-pub fn execute(db: &mut impl Conn, sql: &str, params: &Params<'_>) -> Result<u64, postgres::Error> {
-    let statement = db.statement(sql)?;
-    db.execute(&statement, params)
+pub fn execute<T: Table>(db: &mut impl Conn, sql: &str, params: &Params<'_>) -> Result<u64, Error> {
+    let mut run = || -> Result<u64, postgres::Error> {
+        let statement = db.statement(sql)?;
+        db.execute(&statement, params)
+    };
+    run().map_err(failed::<T>)
 }
 
 /// ` AND <live condition>` for a table with soft delete, else nothing.
@@ -128,12 +145,12 @@ fn live<T: Table>(prefix: &str) -> String {
 /// Inserts `new` (validated first) and returns the stored row.
 pub fn insert<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<T, Error> {
     new.validate()?;
-    Ok(insert_unvalidated(db, new)?)
+    insert_unvalidated(db, new)
 }
 
 /// Inserts `new` as it is, leaving every rule to the database: for rows checked already, and
 /// for comparing `validate()` with PostgreSQL's verdict.
-pub fn insert_unvalidated<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<T, postgres::Error> {
+pub fn insert_unvalidated<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<T, Error> {
     let mut columns = Columns::after(&[]);
     T::bind_new(new, &mut columns);
     let sql = if columns.is_empty() {
@@ -141,12 +158,15 @@ pub fn insert_unvalidated<T: Table>(db: &mut impl Conn, new: &T::New) -> Result<
     } else {
         format!("INSERT INTO {} {} RETURNING {}", T::TABLE, columns.values(), T::COLUMNS)
     };
-    let statement = db.statement(&sql)?;
-    T::from_row(&db.query_one(&statement, &columns.params)?)
+    let mut run = || -> Result<T, postgres::Error> {
+        let statement = db.statement(&sql)?;
+        T::from_row(&db.query_one(&statement, &columns.params)?)
+    };
+    run().map_err(failed::<T>)
 }
 
 /// The row with this primary key, if any (and not soft-deleted).
-pub fn get<T: Table>(db: &mut impl Conn, key: &Params<'_>) -> Result<Option<T>, postgres::Error> {
+pub fn get<T: Table>(db: &mut impl Conn, key: &Params<'_>) -> Result<Option<T>, Error> {
     opt(db, &format!("SELECT {} FROM {} WHERE {}{}", T::COLUMNS, T::TABLE, T::KEY, live::<T>("AND")), key)
 }
 
@@ -156,32 +176,35 @@ pub fn update<T: Table>(db: &mut impl Conn, key: &Params<'_>, patch: &T::Patch) 
     let mut columns = Columns::after(key);
     T::bind_patch(patch, &mut columns);
     if columns.is_empty() {
-        return Ok(get(db, key)?);
+        return get(db, key);
     }
     let sql = format!("UPDATE {} SET {} WHERE {} RETURNING {}", T::TABLE, columns.assignments(), T::KEY, T::COLUMNS);
-    Ok(opt(db, &sql, &columns.params)?)
+    opt(db, &sql, &columns.params)
 }
 
 /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-pub fn delete<T: Table>(db: &mut impl Conn, key: &Params<'_>) -> Result<u64, postgres::Error> {
-    execute(db, &format!("DELETE FROM {} WHERE {}", T::TABLE, T::KEY), key)
+pub fn delete<T: Table>(db: &mut impl Conn, key: &Params<'_>) -> Result<u64, Error> {
+    execute::<T>(db, &format!("DELETE FROM {} WHERE {}", T::TABLE, T::KEY), key)
 }
 
 /// Marks the row deleted (now) or, with `deleted` false, live again; returns whether a row changed.
-pub fn mark_deleted<T: Table>(db: &mut impl Conn, key: &Params<'_>, deleted: bool) -> Result<bool, postgres::Error> {
+pub fn mark_deleted<T: Table>(db: &mut impl Conn, key: &Params<'_>, deleted: bool) -> Result<bool, Error> {
     let Some(column) = T::SOFT_DELETE else { return Ok(false) };
     let (value, was) = if deleted { ("now()", "IS NULL") } else { ("NULL", "IS NOT NULL") };
     let sql = format!("UPDATE {} SET {column} = {value} WHERE {} AND {column} {was}", T::TABLE, T::KEY);
-    Ok(execute(db, &sql, key)? == 1)
+    Ok(execute::<T>(db, &sql, key)? == 1)
 }
 
 /// How many rows there are (soft-deleted rows left out).
-pub fn count<T: Table>(db: &mut impl Conn) -> Result<i64, postgres::Error> {
-    let statement = db.statement(&format!("SELECT count(*) FROM {}{}", T::TABLE, live::<T>("WHERE")))?;
-    Ok(db.query_one(&statement, &[])?.get(0))
+pub fn count<T: Table>(db: &mut impl Conn) -> Result<i64, Error> {
+    let mut run = || -> Result<i64, postgres::Error> {
+        let statement = db.statement(&format!("SELECT count(*) FROM {}{}", T::TABLE, live::<T>("WHERE")))?;
+        db.query_one(&statement, &[])?.try_get(0)
+    };
+    run().map_err(failed::<T>)
 }
 
 /// The row this row's primary key finds now, if any.
-pub fn reload<T: Table>(db: &mut impl Conn, row: &T) -> Result<Option<T>, postgres::Error> {
+pub fn reload<T: Table>(db: &mut impl Conn, row: &T) -> Result<Option<T>, Error> {
     get(db, &row.key())
 }

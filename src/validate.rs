@@ -6,8 +6,11 @@ use std::fmt;
 /// One broken rule: which field, which rule, and a message for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// The field (column) the rule is about; for a CHECK over several columns, the CHECK's name.
     pub field: &'static str,
     pub rule: &'static str,
+    /// The database constraint that enforces the same rule, when there is one by name (a CHECK).
+    pub constraint: Option<&'static str>,
     pub message: String,
 }
 
@@ -22,7 +25,12 @@ impl Violations {
 
     #[inline]
     pub fn push(&mut self, field: &'static str, rule: &'static str, message: String) {
-        self.0.push(Violation { field, rule, message });
+        self.0.push(Violation { field, rule, constraint: None, message });
+    }
+
+    /// A table CHECK translated to Rust failed: reported under `field`, with the CHECK's name.
+    pub fn check(&mut self, field: &'static str, constraint: &'static str, message: &str) {
+        self.0.push(Violation { field, rule: "check", constraint: Some(constraint), message: message.to_string() });
     }
 
     /// `Ok(())` when empty, so callers can use `?`.

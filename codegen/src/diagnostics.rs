@@ -287,6 +287,12 @@ impl Diagnostic {
         error("E0003", format!("`{key}` must be {expected}, found {found}"), span)
     }
 
+    /// A TOML number or boolean where SQL text is expected (`default = 0`): say how to write it.
+    pub fn sql_not_a_string(key: &str, found: &str, value: &str, span: Span) -> Diagnostic {
+        Diagnostic::wrong_value_type(key, "a string", found, span)
+            .help(format!("`{key}` holds SQL, written as a TOML string: `{key} = \"{value}\"`"))
+    }
+
     pub fn missing_key(key: &str, within: &str, span: Span) -> Diagnostic {
         error("E0004", format!("{within} has no `{key}`"), span).help(format!("add `{key} = …` to {within}"))
     }
@@ -348,14 +354,15 @@ impl Diagnostic {
     }
 
     pub fn duplicate_relation(name: &str, kind: &str, other: &str, span: Span, first: Span) -> Diagnostic {
-        error("E0011", format!("{kind} `{name}` has the same name as {other}"), span)
+        let article = if other.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
+        error("E0011", format!("{kind} `{name}` has the same name as {article} {other}"), span)
             .related(first, "the other one")
             .help("tables, indexes, key constraints and types share one namespace per PostgreSQL schema: rename one of them")
     }
 
     pub fn identifier_too_long(name: &str, span: Span) -> Diagnostic {
         error("E0012", format!("identifier `{name}` is {} bytes long, over PostgreSQL's limit of 63", name.len()), span)
-            .help("PostgreSQL would silently truncate it; choose a name of at most 63 bytes (set `name` for a derived constraint or index name)")
+            .help("PostgreSQL would silently truncate it; choose a name of at most 63 bytes. A derived name (`<table>_<column>_key`, `_fkey`, `_check`, `_pattern`, `_range`, `_idx`) comes from the table and column names: shorten those, or give the index, check or foreign key its own `name` (a unique constraint is named by its key under [tables.T.unique])")
     }
 
     pub fn invalid_expression(what: &str, why: &str, span: Span) -> Diagnostic {

@@ -46,22 +46,24 @@ pub fn relations(sql: &str) -> Option<Vec<String>> {
     Some(visitor.found)
 }
 
+/// Words that read like a column but are values (SQL's niladic functions and literals).
+pub const NOT_COLUMNS: &[&str] = &[
+    "current_user",
+    "session_user",
+    "current_role",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "localtime",
+    "localtimestamp",
+    "true",
+    "false",
+    "null",
+];
+
 /// The columns an expression reads outside any subquery, as (qualifier, column), names folded
 /// as PostgreSQL folds them; `None` when it does not parse.
 pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
-    const NOT_COLUMNS: &[&str] = &[
-        "current_user",
-        "session_user",
-        "current_role",
-        "current_date",
-        "current_time",
-        "current_timestamp",
-        "localtime",
-        "localtimestamp",
-        "true",
-        "false",
-        "null",
-    ];
     fn folded(ident: &Ident) -> String {
         if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
     }

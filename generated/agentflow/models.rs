@@ -318,6 +318,39 @@ pub struct NewUser {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewUser {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(email: impl Into<String>, password_hash: impl Into<String>, name: impl Into<String>) -> Self {
+        NewUser { id: None, email: email.into(), password_hash: password_hash.into(), name: name.into(), avatar_url: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser")
@@ -419,6 +452,7 @@ impl strata::Table for User {
     const COLUMNS: &'static str = "id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("idx_users_email", "email"), ("users_name_min_length", "name")];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -513,7 +547,7 @@ impl User {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -523,27 +557,27 @@ impl User {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `email` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, postgres::Error> {
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
         strata::table::opt(db, "SELECT id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[&email])
     }
 }
@@ -667,6 +701,44 @@ pub struct NewWorkspace {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewWorkspace {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(owner_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewWorkspace { id: None, owner_id, name: name.into(), slug: slug.into(), description: None, settings: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkspace")
@@ -758,6 +830,7 @@ impl strata::Table for Workspace {
     const COLUMNS: &'static str = "id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspaces_pkey", "id"), ("idx_workspaces_slug", "slug"), ("workspaces_owner_id_fkey", "owner_id"), ("workspaces_name_min_length", "name"), ("workspaces_slug_min_length", "slug"), ("workspaces_slug_pattern", "slug")];
     type New = NewWorkspace;
     type Patch = WorkspacePatch;
 
@@ -861,7 +934,7 @@ impl Workspace {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -871,32 +944,32 @@ impl Workspace {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
         strata::table::all(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, postgres::Error> {
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, strata::Error> {
         strata::table::opt(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
@@ -1044,6 +1117,59 @@ pub struct NewProject {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewProject {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewProject { id: None, workspace_id, name: name.into(), slug: slug.into(), description: None, repository_url: None, github_installation_id: None, mvp_document_url: None, is_active: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_repository_url(mut self, value: impl Into<String>) -> Self {
+        self.repository_url = Some(value.into());
+        self
+    }
+
+    pub fn with_github_installation_id(mut self, value: i64) -> Self {
+        self.github_installation_id = Some(value);
+        self
+    }
+
+    pub fn with_mvp_document_url(mut self, value: impl Into<String>) -> Self {
+        self.mvp_document_url = Some(value.into());
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewProject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewProject")
@@ -1164,6 +1290,7 @@ impl strata::Table for Project {
     const COLUMNS: &'static str = "id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("projects_pkey", "id"), ("projects_workspace_id_fkey", "workspace_id"), ("projects_name_min_length", "name"), ("projects_slug_min_length", "slug"), ("projects_slug_pattern", "slug")];
     type New = NewProject;
     type Patch = ProjectPatch;
 
@@ -1288,7 +1415,7 @@ impl Project {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1298,32 +1425,32 @@ impl Project {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, postgres::Error> {
+    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&workspace_id, &slug])
     }
 }
@@ -1504,6 +1631,64 @@ pub struct NewAgent {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewAgent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, agent_level: AgentLevel, agent_code: impl Into<String>, name: impl Into<String>, role_title: impl Into<String>, api_key_hash: impl Into<String>) -> Self {
+        NewAgent { id: None, workspace_id, project_id: None, agent_level, agent_code: agent_code.into(), name: name.into(), role_title: role_title.into(), status: None, trust_score: None, api_key_hash: api_key_hash.into(), public_key: None, capabilities: None, settings: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_project_id(mut self, value: uuid::Uuid) -> Self {
+        self.project_id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_trust_score(mut self, value: rust_decimal::Decimal) -> Self {
+        self.trust_score = Some(value);
+        self
+    }
+
+    pub fn with_public_key(mut self, value: impl Into<String>) -> Self {
+        self.public_key = Some(value.into());
+        self
+    }
+
+    pub fn with_capabilities(mut self, value: serde_json::Value) -> Self {
+        self.capabilities = Some(value);
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgent")
@@ -1561,7 +1746,7 @@ impl Validate for NewAgent {
             v.max_chars("api_key_hash", value, 255);
         }
         if strata::sql_value::or(strata::sql_value::and((strata::sql_value::Value::of(&self.agent_level)).compare("=", &(strata::sql_value::Value::text("organization"))), (strata::sql_value::Value::of(&self.project_id)).is_null()), strata::sql_value::and((strata::sql_value::Value::of(&self.agent_level)).compare("=", &(strata::sql_value::Value::text("project"))), (strata::sql_value::Value::of(&self.project_id)).is_null().map(|b| !b))) == Some(false) {
-            v.push("agents_agent_level_scope", "check", "violates CHECK agents_agent_level_scope: (agent_level = 'organization' AND project_id IS NULL) OR (agent_level = 'project' AND project_id IS NOT NULL)".to_string());
+            v.check("agents_agent_level_scope", "agents_agent_level_scope", "violates CHECK agents_agent_level_scope: (agent_level = 'organization' AND project_id IS NULL) OR (agent_level = 'project' AND project_id IS NOT NULL)");
         }
         v.into_result()
     }
@@ -1645,6 +1830,7 @@ impl strata::Table for Agent {
     const COLUMNS: &'static str = "id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_workspace_id_fkey", "workspace_id"), ("agents_project_id_fkey", "project_id"), ("agents_agent_level_check", "agent_level"), ("agents_status_check", "status"), ("agents_agent_code_min_length", "agent_code"), ("agents_agent_code_pattern", "agent_code"), ("agents_name_min_length", "name"), ("agents_role_title_min_length", "role_title"), ("agents_trust_score_range", "trust_score")];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -1803,7 +1989,7 @@ impl Agent {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1813,42 +1999,42 @@ impl Agent {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, agent_code` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_agent_code(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, agent_code: &str) -> Result<Option<Agent>, postgres::Error> {
+    pub fn find_by_workspace_id_and_agent_code(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, agent_code: &str) -> Result<Option<Agent>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND agent_code = $2 AND deleted_at IS NULL", &[&workspace_id, &agent_code])
     }
 
     /// The row with this `workspace_id, project_id, name` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_name(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &str) -> Result<Option<Agent>, postgres::Error> {
+    pub fn find_by_workspace_id_and_project_id_and_name(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &str) -> Result<Option<Agent>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &name])
     }
 }
@@ -1988,6 +2174,59 @@ pub struct NewSession {
     pub updated_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewSession {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, project_id: uuid::Uuid) -> Self {
+        NewSession { id: None, agent_id, project_id, status: None, started_at: None, stopped_at: None, duration_seconds: None, tasks_worked_on: None, metadata: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: SessionStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_stopped_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.stopped_at = Some(value);
+        self
+    }
+
+    pub fn with_duration_seconds(mut self, value: i32) -> Self {
+        self.duration_seconds = Some(value);
+        self
+    }
+
+    pub fn with_tasks_worked_on(mut self, value: serde_json::Value) -> Self {
+        self.tasks_worked_on = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewSession")
@@ -2014,7 +2253,7 @@ impl Validate for NewSession {
             v.range("duration_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if strata::sql_value::or((strata::sql_value::Value::of(&self.stopped_at)).is_null(), (strata::sql_value::Value::of(&self.stopped_at)).compare(">=", &(strata::sql_value::Value::or_default(&self.started_at)))) == Some(false) {
-            v.push("sessions_stopped_after_start", "check", "violates CHECK sessions_stopped_after_start: stopped_at IS NULL OR stopped_at >= started_at".to_string());
+            v.check("sessions_stopped_after_start", "sessions_stopped_after_start", "violates CHECK sessions_stopped_after_start: stopped_at IS NULL OR stopped_at >= started_at");
         }
         v.into_result()
     }
@@ -2067,6 +2306,7 @@ impl strata::Table for Session {
     const TABLE: &'static str = "sessions";
     const COLUMNS: &'static str = "id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("sessions_pkey", "id"), ("sessions_agent_id_fkey", "agent_id"), ("sessions_project_id_fkey", "project_id"), ("idx_sessions_one_active_per_agent", "agent_id"), ("sessions_status_check", "status"), ("sessions_duration_seconds_range", "duration_seconds")];
     type New = NewSession;
     type Patch = SessionPatch;
 
@@ -2190,7 +2430,7 @@ impl Session {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2200,23 +2440,28 @@ impl Session {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
+    }
+
+    /// The row with this `agent_id` among rows where `stopped_at IS NULL`, if any.
+    pub fn find_by_agent_id(db: &mut impl strata::Conn, agent_id: &uuid::Uuid) -> Result<Option<Session>, strata::Error> {
+        strata::table::opt(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND (stopped_at IS NULL)", &[&agent_id])
     }
 }
 
@@ -2347,6 +2592,54 @@ pub struct NewEvent {
     pub created_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewEvent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(r#type: EventType, content: serde_json::Value) -> Self {
+        NewEvent { id: None, r#type, author_id: None, session_id: None, project_id: None, content, mentions: None, metadata: None, timestamp: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_author_id(mut self, value: uuid::Uuid) -> Self {
+        self.author_id = Some(value);
+        self
+    }
+
+    pub fn with_session_id(mut self, value: uuid::Uuid) -> Self {
+        self.session_id = Some(value);
+        self
+    }
+
+    pub fn with_project_id(mut self, value: uuid::Uuid) -> Self {
+        self.project_id = Some(value);
+        self
+    }
+
+    pub fn with_mentions(mut self, value: Vec<uuid::Uuid>) -> Self {
+        self.mentions = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_timestamp(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewEvent")
@@ -2414,6 +2707,7 @@ impl strata::Table for Event {
     const TABLE: &'static str = "events";
     const COLUMNS: &'static str = "id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("events_pkey", "id"), ("events_author_id_fkey", "author_id"), ("events_session_id_fkey", "session_id"), ("events_project_id_fkey", "project_id"), ("events_type_check", "type")];
     type New = NewEvent;
     type Patch = EventPatch;
 
@@ -2526,7 +2820,7 @@ impl Event {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Event>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Event>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2536,27 +2830,27 @@ impl Event {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `author_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_author_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+    pub fn list_by_author_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, strata::Error> {
         strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `session_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_session_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+    pub fn list_by_session_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, strata::Error> {
         strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, strata::Error> {
         strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2664,6 +2958,39 @@ pub struct NewKpi {
     pub created_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewKpi {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, metrics: KpiMetrics) -> Self {
+        NewKpi { id: None, agent_id, recorded_at: None, metrics, trend_data: None, calculated_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_recorded_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.recorded_at = Some(value);
+        self
+    }
+
+    pub fn with_trend_data(mut self, value: KpiTrends) -> Self {
+        self.trend_data = Some(value);
+        self
+    }
+
+    pub fn with_calculated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.calculated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewKpi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewKpi")
@@ -2735,6 +3062,7 @@ impl strata::Table for Kpi {
     const TABLE: &'static str = "kpis";
     const COLUMNS: &'static str = "id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("kpis_pkey", "id"), ("kpis_agent_id_fkey", "agent_id")];
     type New = NewKpi;
     type Patch = KpiPatch;
 
@@ -2826,7 +3154,7 @@ impl Kpi {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Kpi>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Kpi>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2836,22 +3164,22 @@ impl Kpi {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `agent_id, recorded_at`, if any.
-    pub fn find_by_agent_id_and_recorded_at(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, postgres::Error> {
+    pub fn find_by_agent_id_and_recorded_at(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, strata::Error> {
         strata::table::opt(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND recorded_at = $2", &[&agent_id, &recorded_at])
     }
 }
@@ -3039,6 +3367,79 @@ pub struct NewTask {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewTask {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, github_issue_id: i64, github_issue_number: i32, title: impl Into<String>) -> Self {
+        NewTask { id: None, project_id, github_issue_id, github_issue_number, assigned_agent_id: None, status: None, priority: None, title: title.into(), description: None, deadline: None, success_criteria: None, started_at: None, completed_at: None, metadata: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_assigned_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.assigned_agent_id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: TaskStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_priority(mut self, value: PriorityLevel) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_deadline(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deadline = Some(value);
+        self
+    }
+
+    pub fn with_success_criteria(mut self, value: serde_json::Value) -> Self {
+        self.success_criteria = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTask {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTask")
@@ -3074,7 +3475,7 @@ impl Validate for NewTask {
             v.min_chars("title", value, 1);
         }
         if strata::sql_value::or(strata::sql_value::or((strata::sql_value::Value::of(&self.completed_at)).is_null(), (strata::sql_value::Value::of(&self.started_at)).is_null()), (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::of(&self.started_at)))) == Some(false) {
-            v.push("tasks_completed_after_start", "check", "violates CHECK tasks_completed_after_start: completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at".to_string());
+            v.check("tasks_completed_after_start", "tasks_completed_after_start", "violates CHECK tasks_completed_after_start: completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at");
         }
         v.into_result()
     }
@@ -3142,6 +3543,7 @@ impl strata::Table for Task {
     const COLUMNS: &'static str = "id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tasks_pkey", "id"), ("tasks_project_id_fkey", "project_id"), ("tasks_assigned_agent_id_fkey", "assigned_agent_id"), ("tasks_status_check", "status"), ("tasks_priority_check", "priority"), ("tasks_title_min_length", "title")];
     type New = NewTask;
     type Patch = TaskPatch;
 
@@ -3307,7 +3709,7 @@ impl Task {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3317,42 +3719,42 @@ impl Task {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `assigned_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, github_issue_id` (and not soft-deleted), if any.
-    pub fn find_by_project_id_and_github_issue_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, postgres::Error> {
+    pub fn find_by_project_id_and_github_issue_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_id = $2 AND deleted_at IS NULL", &[&project_id, &github_issue_id])
     }
 
     /// The row with this `project_id, github_issue_number` (and not soft-deleted), if any.
-    pub fn find_by_project_id_and_github_issue_number(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, postgres::Error> {
+    pub fn find_by_project_id_and_github_issue_number(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_number = $2 AND deleted_at IS NULL", &[&project_id, &github_issue_number])
     }
 }
@@ -3564,6 +3966,94 @@ pub struct NewWikiEntry {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewWikiEntry {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, title: impl Into<String>, slug: impl Into<String>, content: impl Into<String>) -> Self {
+        NewWikiEntry { id: None, workspace_id, project_id: None, proposed_by_agent_id: None, status: None, title: title.into(), slug: slug.into(), content: content.into(), tags: None, version: None, parent_entry_id: None, approved_by: None, approved_at: None, rejection_reason: None, view_count: None, last_viewed_at: None, metadata: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_project_id(mut self, value: uuid::Uuid) -> Self {
+        self.project_id = Some(value);
+        self
+    }
+
+    pub fn with_proposed_by_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.proposed_by_agent_id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: WikiEntryStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    pub fn with_version(mut self, value: i32) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    pub fn with_parent_entry_id(mut self, value: uuid::Uuid) -> Self {
+        self.parent_entry_id = Some(value);
+        self
+    }
+
+    pub fn with_approved_by(mut self, value: uuid::Uuid) -> Self {
+        self.approved_by = Some(value);
+        self
+    }
+
+    pub fn with_approved_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.approved_at = Some(value);
+        self
+    }
+
+    pub fn with_rejection_reason(mut self, value: impl Into<String>) -> Self {
+        self.rejection_reason = Some(value.into());
+        self
+    }
+
+    pub fn with_view_count(mut self, value: i32) -> Self {
+        self.view_count = Some(value);
+        self
+    }
+
+    pub fn with_last_viewed_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.last_viewed_at = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWikiEntry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWikiEntry")
@@ -3621,7 +4111,7 @@ impl Validate for NewWikiEntry {
             v.range("view_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if strata::sql_value::or((strata::sql_value::Value::or_default(&self.status)).compare("<>", &(strata::sql_value::Value::text("approved"))), strata::sql_value::and((strata::sql_value::Value::of(&self.approved_by)).is_null().map(|b| !b), (strata::sql_value::Value::of(&self.approved_at)).is_null().map(|b| !b))) == Some(false) {
-            v.push("wiki_entries_approval_recorded", "check", "violates CHECK wiki_entries_approval_recorded: status <> 'approved' OR (approved_by IS NOT NULL AND approved_at IS NOT NULL)".to_string());
+            v.check("wiki_entries_approval_recorded", "wiki_entries_approval_recorded", "violates CHECK wiki_entries_approval_recorded: status <> 'approved' OR (approved_by IS NOT NULL AND approved_at IS NOT NULL)");
         }
         v.into_result()
     }
@@ -3710,6 +4200,7 @@ impl strata::Table for WikiEntry {
     const COLUMNS: &'static str = "id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("wiki_entries_pkey", "id"), ("wiki_entries_workspace_id_fkey", "workspace_id"), ("wiki_entries_project_id_fkey", "project_id"), ("wiki_entries_proposed_by_agent_id_fkey", "proposed_by_agent_id"), ("wiki_entries_parent_entry_id_fkey", "parent_entry_id"), ("wiki_entries_approved_by_fkey", "approved_by"), ("wiki_entries_status_check", "status"), ("wiki_entries_title_min_length", "title"), ("wiki_entries_slug_min_length", "slug"), ("wiki_entries_slug_pattern", "slug"), ("wiki_entries_content_min_length", "content"), ("wiki_entries_version_range", "version"), ("wiki_entries_view_count_range", "view_count")];
     type New = NewWikiEntry;
     type Patch = WikiEntryPatch;
 
@@ -3898,7 +4389,7 @@ impl WikiEntry {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WikiEntry>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WikiEntry>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3908,57 +4399,57 @@ impl WikiEntry {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `proposed_by_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_proposed_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+    pub fn list_by_proposed_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `parent_entry_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_entry_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+    pub fn list_by_parent_entry_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `approved_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_approved_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, postgres::Error> {
+    pub fn list_by_approved_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, project_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &str) -> Result<Option<WikiEntry>, postgres::Error> {
+    pub fn find_by_workspace_id_and_project_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &str) -> Result<Option<WikiEntry>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &slug])
     }
 
     /// The row with this `workspace_id, project_id, title` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_title(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &str) -> Result<Option<WikiEntry>, postgres::Error> {
+    pub fn find_by_workspace_id_and_project_id_and_title(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &str) -> Result<Option<WikiEntry>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &title])
     }
 }
@@ -4100,6 +4591,49 @@ pub struct NewAgentCredential {
     pub deleted_at: Option<chrono::NaiveDateTime>,
 }
 
+impl NewAgentCredential {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, credential_type: CredentialType, credential_hash: impl Into<String>, salt: impl Into<String>) -> Self {
+        NewAgentCredential { id: None, agent_id, credential_type, credential_hash: credential_hash.into(), salt: salt.into(), is_active: None, expires_at: None, last_used_at: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_expires_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+
+    pub fn with_last_used_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.last_used_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::NaiveDateTime) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentCredential")
@@ -4185,6 +4719,7 @@ impl strata::Table for AgentCredential {
     const COLUMNS: &'static str = "id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_credentials_pkey", "id"), ("agent_credentials_agent_id_fkey", "agent_id"), ("agent_credentials_credential_type_check", "credential_type")];
     type New = NewAgentCredential;
     type Patch = AgentCredentialPatch;
 
@@ -4302,7 +4837,7 @@ impl AgentCredential {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentCredential>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentCredential>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4312,27 +4847,27 @@ impl AgentCredential {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }

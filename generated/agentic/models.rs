@@ -324,6 +324,79 @@ pub struct NewTenant {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewTenant {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewTenant { id: None, name: name.into(), slug: slug.into(), status: None, plan_type: None, max_agents: None, max_daily_requests: None, max_monthly_tokens: None, contact_email: None, contact_name: None, settings: None, metadata: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: TenantStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_plan_type(mut self, value: PlanType) -> Self {
+        self.plan_type = Some(value);
+        self
+    }
+
+    pub fn with_max_agents(mut self, value: i32) -> Self {
+        self.max_agents = Some(value);
+        self
+    }
+
+    pub fn with_max_daily_requests(mut self, value: i32) -> Self {
+        self.max_daily_requests = Some(value);
+        self
+    }
+
+    pub fn with_max_monthly_tokens(mut self, value: i64) -> Self {
+        self.max_monthly_tokens = Some(value);
+        self
+    }
+
+    pub fn with_contact_email(mut self, value: impl Into<String>) -> Self {
+        self.contact_email = Some(value.into());
+        self
+    }
+
+    pub fn with_contact_name(mut self, value: impl Into<String>) -> Self {
+        self.contact_name = Some(value.into());
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTenant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTenant")
@@ -465,6 +538,7 @@ impl strata::Table for Tenant {
     const COLUMNS: &'static str = "id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenants_pkey", "id"), ("tenants_slug_key", "slug"), ("tenants_status_check", "status"), ("tenants_plan_type_check", "plan_type"), ("tenants_name_min_length", "name"), ("tenants_slug_pattern", "slug"), ("tenants_max_agents_range", "max_agents"), ("tenants_max_daily_requests_range", "max_daily_requests"), ("tenants_max_monthly_tokens_range", "max_monthly_tokens")];
     type New = NewTenant;
     type Patch = TenantPatch;
 
@@ -622,7 +696,7 @@ impl Tenant {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Tenant>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Tenant>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -632,17 +706,17 @@ impl Tenant {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
@@ -655,12 +729,12 @@ impl Tenant {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Tenant>, postgres::Error> {
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Tenant>, strata::Error> {
         strata::table::opt(db, "SELECT id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at FROM tenants WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
@@ -825,6 +899,84 @@ pub struct NewUser {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUser {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, email: impl Into<String>) -> Self {
+        NewUser { id: None, tenant_id, email: email.into(), username: None, password_hash: None, first_name: None, last_name: None, avatar_url: None, status: None, email_verified: None, last_login_at: None, role: None, permissions: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+
+    pub fn with_password_hash(mut self, value: impl Into<String>) -> Self {
+        self.password_hash = Some(value.into());
+        self
+    }
+
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    pub fn with_status(mut self, value: UserStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_email_verified(mut self, value: bool) -> Self {
+        self.email_verified = Some(value);
+        self
+    }
+
+    pub fn with_last_login_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_login_at = Some(value);
+        self
+    }
+
+    pub fn with_role(mut self, value: UserRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+
+    pub fn with_permissions(mut self, value: serde_json::Value) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser")
@@ -952,6 +1104,7 @@ impl strata::Table for User {
     const COLUMNS: &'static str = "id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_tenant_id_fkey", "tenant_id"), ("users_status_check", "status"), ("users_role_check", "role")];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -1110,7 +1263,7 @@ impl User {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1120,22 +1273,22 @@ impl User {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -1148,12 +1301,12 @@ impl User {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, email` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_email(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, email: &str) -> Result<Option<User>, postgres::Error> {
+    pub fn find_by_tenant_id_and_email(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, email: &str) -> Result<Option<User>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND email = $2 AND deleted_at IS NULL", &[&tenant_id, &email])
     }
 }
@@ -1368,6 +1521,114 @@ pub struct NewAgent {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewAgent { id: None, tenant_id, name: name.into(), slug: slug.into(), description: None, model_provider: None, model_name: None, temperature: None, max_tokens: None, system_prompt: None, capabilities: None, tools: None, timeout_seconds: None, max_iterations: None, memory_enabled: None, status: None, version: None, tags: None, config: None, metadata: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_model_provider(mut self, value: impl Into<String>) -> Self {
+        self.model_provider = Some(value.into());
+        self
+    }
+
+    pub fn with_model_name(mut self, value: impl Into<String>) -> Self {
+        self.model_name = Some(value.into());
+        self
+    }
+
+    pub fn with_temperature(mut self, value: rust_decimal::Decimal) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    pub fn with_max_tokens(mut self, value: i32) -> Self {
+        self.max_tokens = Some(value);
+        self
+    }
+
+    pub fn with_system_prompt(mut self, value: impl Into<String>) -> Self {
+        self.system_prompt = Some(value.into());
+        self
+    }
+
+    pub fn with_capabilities(mut self, value: Vec<String>) -> Self {
+        self.capabilities = Some(value);
+        self
+    }
+
+    pub fn with_tools(mut self, value: Vec<String>) -> Self {
+        self.tools = Some(value);
+        self
+    }
+
+    pub fn with_timeout_seconds(mut self, value: i32) -> Self {
+        self.timeout_seconds = Some(value);
+        self
+    }
+
+    pub fn with_max_iterations(mut self, value: i32) -> Self {
+        self.max_iterations = Some(value);
+        self
+    }
+
+    pub fn with_memory_enabled(mut self, value: bool) -> Self {
+        self.memory_enabled = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    pub fn with_tags(mut self, value: serde_json::Value) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    pub fn with_config(mut self, value: serde_json::Value) -> Self {
+        self.config = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgent")
@@ -1543,6 +1804,7 @@ impl strata::Table for Agent {
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_tenant_id_fkey", "tenant_id"), ("agents_status_check", "status"), ("agents_name_min_length", "name"), ("agents_slug_pattern", "slug"), ("agents_temperature_range", "temperature"), ("agents_max_tokens_range", "max_tokens"), ("agents_timeout_seconds_range", "timeout_seconds"), ("agents_max_iterations_range", "max_iterations")];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -1770,7 +2032,7 @@ impl Agent {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1780,22 +2042,22 @@ impl Agent {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -1808,12 +2070,12 @@ impl Agent {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, postgres::Error> {
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
     }
 }
@@ -1956,6 +2218,69 @@ pub struct NewConversation {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewConversation {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, agent_id: uuid::Uuid) -> Self {
+        NewConversation { id: None, tenant_id, agent_id, user_id: None, title: None, status: None, context: None, metadata: None, started_at: None, completed_at: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    pub fn with_status(mut self, value: ConversationStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_context(mut self, value: serde_json::Value) -> Self {
+        self.context = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewConversation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewConversation")
@@ -1984,7 +2309,7 @@ impl Validate for NewConversation {
             v.max_chars("title", value, 500);
         }
         if strata::sql_value::or((strata::sql_value::Value::of(&self.completed_at)).is_null(), (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::or_default(&self.started_at)))) == Some(false) {
-            v.push("conversations_completed_after_start", "check", "violates CHECK conversations_completed_after_start: completed_at IS NULL OR completed_at >= started_at".to_string());
+            v.check("conversations_completed_after_start", "conversations_completed_after_start", "violates CHECK conversations_completed_after_start: completed_at IS NULL OR completed_at >= started_at");
         }
         v.into_result()
     }
@@ -2042,6 +2367,7 @@ impl strata::Table for Conversation {
     const COLUMNS: &'static str = "id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("conversations_pkey", "id"), ("conversations_tenant_id_fkey", "tenant_id"), ("conversations_agent_id_fkey", "agent_id"), ("conversations_user_id_fkey", "user_id"), ("conversations_status_check", "status")];
     type New = NewConversation;
     type Patch = ConversationPatch;
 
@@ -2179,7 +2505,7 @@ impl Conversation {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Conversation>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Conversation>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2189,32 +2515,32 @@ impl Conversation {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -2227,7 +2553,7 @@ impl Conversation {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2370,6 +2696,54 @@ pub struct NewMessage {
     pub sequence_number: i32,
 }
 
+impl NewMessage {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, conversation_id: uuid::Uuid, role: MessageRole, content: impl Into<String>, sequence_number: i32) -> Self {
+        NewMessage { id: None, tenant_id, conversation_id, role, content: content.into(), token_count: None, model: None, tool_calls: None, tool_results: None, latency_ms: None, metadata: None, created_at: None, sequence_number }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_token_count(mut self, value: i32) -> Self {
+        self.token_count = Some(value);
+        self
+    }
+
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    pub fn with_tool_calls(mut self, value: serde_json::Value) -> Self {
+        self.tool_calls = Some(value);
+        self
+    }
+
+    pub fn with_tool_results(mut self, value: serde_json::Value) -> Self {
+        self.tool_results = Some(value);
+        self
+    }
+
+    pub fn with_latency_ms(mut self, value: i32) -> Self {
+        self.latency_ms = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMessage")
@@ -2469,6 +2843,7 @@ impl strata::Table for Message {
     const TABLE: &'static str = "messages";
     const COLUMNS: &'static str = "id, tenant_id, conversation_id, role, content, token_count, model, tool_calls, tool_results, latency_ms, metadata, created_at, sequence_number";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("messages_tenant_id_fkey", "tenant_id"), ("messages_conversation_id_fkey", "conversation_id"), ("messages_role_check", "role"), ("messages_token_count_range", "token_count"), ("messages_latency_ms_range", "latency_ms"), ("messages_sequence_number_range", "sequence_number")];
     type New = NewMessage;
     type Patch = MessagePatch;
 
@@ -2598,7 +2973,7 @@ impl Message {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Message>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Message>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -2608,7 +2983,7 @@ impl Message {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
@@ -2621,7 +2996,7 @@ impl Message {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2778,6 +3153,69 @@ pub struct NewToolExecution {
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewToolExecution {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, agent_id: uuid::Uuid, tool_name: impl Into<String>, status: ExecutionResult) -> Self {
+        NewToolExecution { id: None, tenant_id, conversation_id: None, message_id: None, message_created_at: None, agent_id, tool_name: tool_name.into(), tool_input: None, tool_output: None, status, error_message: None, execution_time_ms: None, metadata: None, started_at: None, completed_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_conversation_id(mut self, value: uuid::Uuid) -> Self {
+        self.conversation_id = Some(value);
+        self
+    }
+
+    pub fn with_message_id(mut self, value: uuid::Uuid) -> Self {
+        self.message_id = Some(value);
+        self
+    }
+
+    pub fn with_message_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.message_created_at = Some(value);
+        self
+    }
+
+    pub fn with_tool_input(mut self, value: serde_json::Value) -> Self {
+        self.tool_input = Some(value);
+        self
+    }
+
+    pub fn with_tool_output(mut self, value: serde_json::Value) -> Self {
+        self.tool_output = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_execution_time_ms(mut self, value: i32) -> Self {
+        self.execution_time_ms = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewToolExecution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewToolExecution")
@@ -2871,6 +3309,7 @@ impl strata::Table for ToolExecution {
     const TABLE: &'static str = "tool_executions";
     const COLUMNS: &'static str = "id, tenant_id, conversation_id, message_id, message_created_at, agent_id, tool_name, tool_input, tool_output, status, error_message, execution_time_ms, metadata, started_at, completed_at";
     const KEY: &'static str = "id = $1 AND started_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tool_executions_tenant_id_fkey", "tenant_id"), ("tool_executions_conversation_id_fkey", "conversation_id"), ("tool_executions_agent_id_fkey", "agent_id"), ("tool_executions_status_check", "status"), ("tool_executions_execution_time_ms_range", "execution_time_ms")];
     type New = NewToolExecution;
     type Patch = ToolExecutionPatch;
 
@@ -3012,7 +3451,7 @@ impl ToolExecution {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ToolExecution>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ToolExecution>, strata::Error> {
         strata::table::get(db, &[&id, &started_at])
     }
 
@@ -3022,7 +3461,7 @@ impl ToolExecution {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &started_at])
     }
 
@@ -3035,7 +3474,7 @@ impl ToolExecution {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -3180,6 +3619,59 @@ pub struct NewApiKey {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewApiKey {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, name: impl Into<String>, key_hash: impl Into<String>, key_prefix: impl Into<String>) -> Self {
+        NewApiKey { id: None, tenant_id, user_id: None, name: name.into(), key_hash: key_hash.into(), key_prefix: key_prefix.into(), scopes: None, status: None, expires_at: None, last_used_at: None, metadata: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_scopes(mut self, value: serde_json::Value) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: KeyStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+
+    pub fn with_last_used_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_used_at = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewApiKey")
@@ -3277,6 +3769,7 @@ impl strata::Table for ApiKey {
     const TABLE: &'static str = "api_keys";
     const COLUMNS: &'static str = "id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_key_hash_key", "key_hash"), ("api_keys_tenant_id_fkey", "tenant_id"), ("api_keys_user_id_fkey", "user_id"), ("api_keys_status_check", "status")];
     type New = NewApiKey;
     type Patch = ApiKeyPatch;
 
@@ -3412,7 +3905,7 @@ impl ApiKey {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3422,17 +3915,17 @@ impl ApiKey {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -3445,12 +3938,12 @@ impl ApiKey {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, postgres::Error> {
+    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE key_hash = $1", &[&key_hash])
     }
 }
@@ -3602,6 +4095,69 @@ pub struct NewAuditLog {
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAuditLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, action: impl Into<String>, resource_type: impl Into<String>) -> Self {
+        NewAuditLog { id: None, tenant_id, user_id: None, action: action.into(), resource_type: resource_type.into(), resource_id: None, old_values: None, new_values: None, ip_address: None, user_agent: None, status: None, error_message: None, metadata: None, timestamp: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_resource_id(mut self, value: uuid::Uuid) -> Self {
+        self.resource_id = Some(value);
+        self
+    }
+
+    pub fn with_old_values(mut self, value: serde_json::Value) -> Self {
+        self.old_values = Some(value);
+        self
+    }
+
+    pub fn with_new_values(mut self, value: serde_json::Value) -> Self {
+        self.new_values = Some(value);
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_status(mut self, value: AuditStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAuditLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAuditLog")
@@ -3693,6 +4249,7 @@ impl strata::Table for AuditLog {
     const TABLE: &'static str = "audit_logs";
     const COLUMNS: &'static str = "id, tenant_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, status, error_message, metadata, \"timestamp\"";
     const KEY: &'static str = "id = $1 AND \"timestamp\" = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_tenant_id_fkey", "tenant_id"), ("audit_logs_user_id_fkey", "user_id"), ("audit_logs_status_check", "status")];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -3827,7 +4384,7 @@ impl AuditLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, strata::Error> {
         strata::table::get(db, &[&id, &timestamp])
     }
 
@@ -3837,7 +4394,7 @@ impl AuditLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &timestamp])
     }
 
@@ -3850,7 +4407,7 @@ impl AuditLog {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -4016,6 +4573,74 @@ pub struct NewWorkflow {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWorkflow {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>, definition: serde_json::Value) -> Self {
+        NewWorkflow { id: None, tenant_id, name: name.into(), slug: slug.into(), description: None, definition, agent_ids: None, timeout_seconds: None, retry_config: None, status: None, version: None, tags: None, metadata: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_agent_ids(mut self, value: serde_json::Value) -> Self {
+        self.agent_ids = Some(value);
+        self
+    }
+
+    pub fn with_timeout_seconds(mut self, value: i32) -> Self {
+        self.timeout_seconds = Some(value);
+        self
+    }
+
+    pub fn with_retry_config(mut self, value: serde_json::Value) -> Self {
+        self.retry_config = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: WorkflowStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    pub fn with_tags(mut self, value: serde_json::Value) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkflow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkflow")
@@ -4134,6 +4759,7 @@ impl strata::Table for Workflow {
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflows_pkey", "id"), ("workflows_tenant_id_fkey", "tenant_id"), ("workflows_status_check", "status"), ("workflows_slug_pattern", "slug"), ("workflows_timeout_seconds_range", "timeout_seconds")];
     type New = NewWorkflow;
     type Patch = WorkflowPatch;
 
@@ -4298,7 +4924,7 @@ impl Workflow {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4308,22 +4934,22 @@ impl Workflow {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -4336,12 +4962,12 @@ impl Workflow {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Workflow>, postgres::Error> {
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Workflow>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
     }
 }
@@ -4498,6 +5124,79 @@ pub struct NewWorkflowExecution {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWorkflowExecution {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, workflow_id: uuid::Uuid) -> Self {
+        NewWorkflowExecution { id: None, tenant_id, workflow_id, user_id: None, status: None, current_step: None, input_data: None, output_data: None, error_message: None, steps_completed: None, steps_total: None, metadata: None, started_at: None, completed_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: RunStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_current_step(mut self, value: impl Into<String>) -> Self {
+        self.current_step = Some(value.into());
+        self
+    }
+
+    pub fn with_input_data(mut self, value: serde_json::Value) -> Self {
+        self.input_data = Some(value);
+        self
+    }
+
+    pub fn with_output_data(mut self, value: serde_json::Value) -> Self {
+        self.output_data = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_steps_completed(mut self, value: i32) -> Self {
+        self.steps_completed = Some(value);
+        self
+    }
+
+    pub fn with_steps_total(mut self, value: i32) -> Self {
+        self.steps_total = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkflowExecution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkflowExecution")
@@ -4534,7 +5233,7 @@ impl Validate for NewWorkflowExecution {
             v.range("steps_total", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if strata::sql_value::or((strata::sql_value::Value::of(&self.steps_total)).is_null(), (strata::sql_value::Value::or_default(&self.steps_completed)).compare("<=", &(strata::sql_value::Value::of(&self.steps_total)))) == Some(false) {
-            v.push("workflow_executions_progress", "check", "violates CHECK workflow_executions_progress: steps_total IS NULL OR steps_completed <= steps_total".to_string());
+            v.check("workflow_executions_progress", "workflow_executions_progress", "violates CHECK workflow_executions_progress: steps_total IS NULL OR steps_completed <= steps_total");
         }
         v.into_result()
     }
@@ -4601,6 +5300,7 @@ impl strata::Table for WorkflowExecution {
     const TABLE: &'static str = "workflow_executions";
     const COLUMNS: &'static str = "id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflow_executions_pkey", "id"), ("workflow_executions_tenant_id_fkey", "tenant_id"), ("workflow_executions_workflow_id_fkey", "workflow_id"), ("workflow_executions_user_id_fkey", "user_id"), ("workflow_executions_status_check", "status"), ("workflow_executions_steps_completed_range", "steps_completed"), ("workflow_executions_steps_total_range", "steps_total")];
     type New = NewWorkflowExecution;
     type Patch = WorkflowExecutionPatch;
 
@@ -4752,7 +5452,7 @@ impl WorkflowExecution {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4762,22 +5462,22 @@ impl WorkflowExecution {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -4790,7 +5490,7 @@ impl WorkflowExecution {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -4954,6 +5654,79 @@ pub struct NewCollection {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewCollection {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewCollection { id: None, tenant_id, name: name.into(), slug: slug.into(), description: None, embedding_model: None, chunk_size: None, chunk_overlap: None, document_count: None, total_chunks: None, status: None, metadata: None, settings: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_embedding_model(mut self, value: impl Into<String>) -> Self {
+        self.embedding_model = Some(value.into());
+        self
+    }
+
+    pub fn with_chunk_size(mut self, value: i32) -> Self {
+        self.chunk_size = Some(value);
+        self
+    }
+
+    pub fn with_chunk_overlap(mut self, value: i32) -> Self {
+        self.chunk_overlap = Some(value);
+        self
+    }
+
+    pub fn with_document_count(mut self, value: i32) -> Self {
+        self.document_count = Some(value);
+        self
+    }
+
+    pub fn with_total_chunks(mut self, value: i32) -> Self {
+        self.total_chunks = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: CollectionStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCollection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCollection")
@@ -5009,7 +5782,7 @@ impl Validate for NewCollection {
             v.range("total_chunks", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if (strata::sql_value::Value::or_default(&self.chunk_overlap)).compare("<", &(strata::sql_value::Value::or_default(&self.chunk_size))) == Some(false) {
-            v.push("collections_overlap_below_size", "check", "violates CHECK collections_overlap_below_size: chunk_overlap < chunk_size".to_string());
+            v.check("collections_overlap_below_size", "collections_overlap_below_size", "violates CHECK collections_overlap_below_size: chunk_overlap < chunk_size");
         }
         v.into_result()
     }
@@ -5093,6 +5866,7 @@ impl strata::Table for Collection {
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("collections_pkey", "id"), ("collections_tenant_id_fkey", "tenant_id"), ("collections_status_check", "status"), ("collections_slug_pattern", "slug"), ("collections_chunk_size_range", "chunk_size"), ("collections_chunk_overlap_range", "chunk_overlap"), ("collections_document_count_range", "document_count"), ("collections_total_chunks_range", "total_chunks")];
     type New = NewCollection;
     type Patch = CollectionPatch;
 
@@ -5259,7 +6033,7 @@ impl Collection {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Collection>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Collection>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5269,22 +6043,22 @@ impl Collection {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -5297,12 +6071,12 @@ impl Collection {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Collection>, postgres::Error> {
+    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Collection>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
     }
 }
@@ -5476,6 +6250,64 @@ pub struct NewDocument {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewDocument {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, collection_id: uuid::Uuid, title: impl Into<String>, filename: impl Into<String>, file_type: impl Into<String>, file_size_bytes: i64, storage_path: impl Into<String>) -> Self {
+        NewDocument { id: None, tenant_id, collection_id, title: title.into(), filename: filename.into(), file_type: file_type.into(), file_size_bytes, storage_path: storage_path.into(), status: None, chunk_count: None, error_message: None, metadata: None, uploaded_by: None, uploaded_at: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: DocumentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_chunk_count(mut self, value: i32) -> Self {
+        self.chunk_count = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_uploaded_by(mut self, value: uuid::Uuid) -> Self {
+        self.uploaded_by = Some(value);
+        self
+    }
+
+    pub fn with_uploaded_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.uploaded_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewDocument")
@@ -5599,6 +6431,7 @@ impl strata::Table for Document {
     const COLUMNS: &'static str = "id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("documents_pkey", "id"), ("documents_tenant_id_fkey", "tenant_id"), ("documents_collection_id_fkey", "collection_id"), ("documents_uploaded_by_fkey", "uploaded_by"), ("documents_status_check", "status"), ("documents_file_size_bytes_range", "file_size_bytes"), ("documents_chunk_count_range", "chunk_count")];
     type New = NewDocument;
     type Patch = DocumentPatch;
 
@@ -5764,7 +6597,7 @@ impl Document {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Document>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Document>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5774,32 +6607,32 @@ impl Document {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `uploaded_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_uploaded_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, postgres::Error> {
+    pub fn list_by_uploaded_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -5812,7 +6645,7 @@ impl Document {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -5942,6 +6775,39 @@ pub struct NewChunk {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewChunk {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, collection_id: uuid::Uuid, document_id: uuid::Uuid, content: impl Into<String>, chunk_index: i32, embedding_model: impl Into<String>) -> Self {
+        NewChunk { id: None, tenant_id, collection_id, document_id, content: content.into(), chunk_index, embedding: None, embedding_model: embedding_model.into(), token_count: None, metadata: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_embedding(mut self, value: impl Into<String>) -> Self {
+        self.embedding = Some(value.into());
+        self
+    }
+
+    pub fn with_token_count(mut self, value: i32) -> Self {
+        self.token_count = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewChunk {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewChunk")
@@ -6032,6 +6898,7 @@ impl strata::Table for Chunk {
     const TABLE: &'static str = "chunks";
     const COLUMNS: &'static str = "id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("chunks_pkey", "id"), ("chunks_tenant_id_fkey", "tenant_id"), ("chunks_collection_id_fkey", "collection_id"), ("chunks_document_id_fkey", "document_id"), ("chunks_chunk_index_range", "chunk_index"), ("chunks_token_count_range", "token_count")];
     type New = NewChunk;
     type Patch = ChunkPatch;
 
@@ -6147,7 +7014,7 @@ impl Chunk {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Chunk>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Chunk>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6157,22 +7024,22 @@ impl Chunk {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, postgres::Error> {
+    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -6185,12 +7052,12 @@ impl Chunk {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `document_id, chunk_index`, if any.
-    pub fn find_by_document_id_and_chunk_index(db: &mut impl strata::Conn, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, postgres::Error> {
+    pub fn find_by_document_id_and_chunk_index(db: &mut impl strata::Conn, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND chunk_index = $2", &[&document_id, &chunk_index])
     }
 }
@@ -6320,6 +7187,54 @@ pub struct NewRagQuery {
     pub timestamp: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewRagQuery {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, collection_id: uuid::Uuid, query_text: impl Into<String>) -> Self {
+        NewRagQuery { id: None, tenant_id, collection_id, query_text: query_text.into(), result_chunk_ids: None, top_result_score: None, retrieval_strategy: None, filters: None, response_time_ms: None, user_feedback: None, timestamp: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_result_chunk_ids(mut self, value: Vec<uuid::Uuid>) -> Self {
+        self.result_chunk_ids = Some(value);
+        self
+    }
+
+    pub fn with_top_result_score(mut self, value: rust_decimal::Decimal) -> Self {
+        self.top_result_score = Some(value);
+        self
+    }
+
+    pub fn with_retrieval_strategy(mut self, value: impl Into<String>) -> Self {
+        self.retrieval_strategy = Some(value.into());
+        self
+    }
+
+    pub fn with_filters(mut self, value: serde_json::Value) -> Self {
+        self.filters = Some(value);
+        self
+    }
+
+    pub fn with_response_time_ms(mut self, value: i32) -> Self {
+        self.response_time_ms = Some(value);
+        self
+    }
+
+    pub fn with_user_feedback(mut self, value: i16) -> Self {
+        self.user_feedback = Some(value);
+        self
+    }
+
+    pub fn with_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewRagQuery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewRagQuery")
@@ -6416,6 +7331,7 @@ impl strata::Table for RagQuery {
     const TABLE: &'static str = "rag_queries";
     const COLUMNS: &'static str = "id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\"";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("rag_queries_pkey", "id"), ("rag_queries_tenant_id_fkey", "tenant_id"), ("rag_queries_collection_id_fkey", "collection_id"), ("rag_queries_top_result_score_range", "top_result_score"), ("rag_queries_response_time_ms_range", "response_time_ms"), ("rag_queries_user_feedback_range", "user_feedback")];
     type New = NewRagQuery;
     type Patch = RagQueryPatch;
 
@@ -6535,7 +7451,7 @@ impl RagQuery {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RagQuery>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RagQuery>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6545,17 +7461,17 @@ impl RagQuery {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, postgres::Error> {
+    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -6568,7 +7484,7 @@ impl RagQuery {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -6756,6 +7672,89 @@ pub struct NewMcpServer {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMcpServer {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, slug: impl Into<String>, category: impl Into<String>, server_type: McpServerType) -> Self {
+        NewMcpServer { id: None, tenant_id: None, name: name.into(), slug: slug.into(), description: None, version: None, category: category.into(), server_type, command: None, config_schema: None, tools: None, resources: None, status: None, is_public: None, documentation_url: None, repository_url: None, metadata: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_tenant_id(mut self, value: uuid::Uuid) -> Self {
+        self.tenant_id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    pub fn with_command(mut self, value: impl Into<String>) -> Self {
+        self.command = Some(value.into());
+        self
+    }
+
+    pub fn with_config_schema(mut self, value: serde_json::Value) -> Self {
+        self.config_schema = Some(value);
+        self
+    }
+
+    pub fn with_tools(mut self, value: serde_json::Value) -> Self {
+        self.tools = Some(value);
+        self
+    }
+
+    pub fn with_resources(mut self, value: serde_json::Value) -> Self {
+        self.resources = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: McpServerStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_is_public(mut self, value: bool) -> Self {
+        self.is_public = Some(value);
+        self
+    }
+
+    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
+        self
+    }
+
+    pub fn with_repository_url(mut self, value: impl Into<String>) -> Self {
+        self.repository_url = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMcpServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMcpServer")
@@ -6812,7 +7811,7 @@ impl Validate for NewMcpServer {
             v.url("repository_url", value);
         }
         if strata::sql_value::or(((strata::sql_value::Value::or_default(&self.is_public)).truth()).map(|b| !b), (strata::sql_value::Value::of(&self.tenant_id)).is_null()) == Some(false) {
-            v.push("mcp_servers_public_has_no_tenant", "check", "violates CHECK mcp_servers_public_has_no_tenant: NOT is_public OR tenant_id IS NULL".to_string());
+            v.check("mcp_servers_public_has_no_tenant", "mcp_servers_public_has_no_tenant", "violates CHECK mcp_servers_public_has_no_tenant: NOT is_public OR tenant_id IS NULL");
         }
         v.into_result()
     }
@@ -6898,6 +7897,7 @@ impl strata::Table for McpServer {
     const TABLE: &'static str = "mcp_servers";
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_servers_pkey", "id"), ("mcp_servers_slug_key", "slug"), ("mcp_servers_tenant_id_fkey", "tenant_id"), ("mcp_servers_server_type_check", "server_type"), ("mcp_servers_status_check", "status"), ("mcp_servers_slug_pattern", "slug")];
     type New = NewMcpServer;
     type Patch = McpServerPatch;
 
@@ -7083,7 +8083,7 @@ impl McpServer {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServer>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServer>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7093,22 +8093,22 @@ impl McpServer {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug`, if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<McpServer>, postgres::Error> {
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<McpServer>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE slug = $1", &[&slug])
     }
 }
@@ -7243,6 +8243,59 @@ pub struct NewMcpServerConfig {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMcpServerConfig {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, mcp_server_id: uuid::Uuid) -> Self {
+        NewMcpServerConfig { id: None, tenant_id, mcp_server_id, enabled: None, config_values: None, environment: None, resource_limits: None, allowed_users: None, created_by: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    pub fn with_config_values(mut self, value: serde_json::Value) -> Self {
+        self.config_values = Some(value);
+        self
+    }
+
+    pub fn with_environment(mut self, value: serde_json::Value) -> Self {
+        self.environment = Some(value);
+        self
+    }
+
+    pub fn with_resource_limits(mut self, value: serde_json::Value) -> Self {
+        self.resource_limits = Some(value);
+        self
+    }
+
+    pub fn with_allowed_users(mut self, value: serde_json::Value) -> Self {
+        self.allowed_users = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMcpServerConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMcpServerConfig")
@@ -7313,6 +8366,7 @@ impl strata::Table for McpServerConfig {
     const TABLE: &'static str = "mcp_server_configs";
     const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_server_configs_pkey", "id"), ("mcp_server_configs_tenant_id_fkey", "tenant_id"), ("mcp_server_configs_mcp_server_id_fkey", "mcp_server_id"), ("mcp_server_configs_created_by_fkey", "created_by")];
     type New = NewMcpServerConfig;
     type Patch = McpServerConfigPatch;
 
@@ -7438,7 +8492,7 @@ impl McpServerConfig {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServerConfig>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7448,22 +8502,22 @@ impl McpServerConfig {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -7476,12 +8530,12 @@ impl McpServerConfig {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, mcp_server_id`, if any.
-    pub fn find_by_tenant_id_and_mcp_server_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, postgres::Error> {
+    pub fn find_by_tenant_id_and_mcp_server_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", &[&tenant_id, &mcp_server_id])
     }
 }
@@ -7659,6 +8713,84 @@ pub struct NewMcpToolExecution {
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMcpToolExecution {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, mcp_server_id: uuid::Uuid, tool_name: impl Into<String>, status: ExecutionResult) -> Self {
+        NewMcpToolExecution { id: None, tenant_id, mcp_server_id, agent_id: None, conversation_id: None, message_id: None, message_created_at: None, tool_name: tool_name.into(), parameters: None, result: None, status, error_message: None, error_code: None, execution_time_ms: None, server_instance_id: None, metadata: None, started_at: None, completed_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.agent_id = Some(value);
+        self
+    }
+
+    pub fn with_conversation_id(mut self, value: uuid::Uuid) -> Self {
+        self.conversation_id = Some(value);
+        self
+    }
+
+    pub fn with_message_id(mut self, value: uuid::Uuid) -> Self {
+        self.message_id = Some(value);
+        self
+    }
+
+    pub fn with_message_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.message_created_at = Some(value);
+        self
+    }
+
+    pub fn with_parameters(mut self, value: serde_json::Value) -> Self {
+        self.parameters = Some(value);
+        self
+    }
+
+    pub fn with_result(mut self, value: serde_json::Value) -> Self {
+        self.result = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    pub fn with_execution_time_ms(mut self, value: i32) -> Self {
+        self.execution_time_ms = Some(value);
+        self
+    }
+
+    pub fn with_server_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.server_instance_id = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMcpToolExecution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMcpToolExecution")
@@ -7775,6 +8907,7 @@ impl strata::Table for McpToolExecution {
     const TABLE: &'static str = "mcp_tool_executions";
     const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_tool_executions_pkey", "id"), ("mcp_tool_executions_tenant_id_fkey", "tenant_id"), ("mcp_tool_executions_mcp_server_id_fkey", "mcp_server_id"), ("mcp_tool_executions_agent_id_fkey", "agent_id"), ("mcp_tool_executions_conversation_id_fkey", "conversation_id"), ("mcp_tool_executions_status_check", "status"), ("mcp_tool_executions_execution_time_ms_range", "execution_time_ms")];
     type New = NewMcpToolExecution;
     type Patch = McpToolExecutionPatch;
 
@@ -7941,7 +9074,7 @@ impl McpToolExecution {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpToolExecution>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpToolExecution>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7951,27 +9084,27 @@ impl McpToolExecution {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `conversation_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_conversation_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, postgres::Error> {
+    pub fn list_by_conversation_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -7984,7 +9117,7 @@ impl McpToolExecution {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -8107,6 +9240,39 @@ pub struct NewUsageMetric {
     pub period_end: chrono::DateTime<chrono::Utc>,
 }
 
+impl NewUsageMetric {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, metric_type: impl Into<String>, metric_value: i64, period_start: chrono::DateTime<chrono::Utc>, period_end: chrono::DateTime<chrono::Utc>) -> Self {
+        NewUsageMetric { id: None, tenant_id, metric_type: metric_type.into(), metric_value, agent_id: None, user_id: None, metadata: None, recorded_at: None, period_start, period_end }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.agent_id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_recorded_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.recorded_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUsageMetric {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUsageMetric")
@@ -8137,7 +9303,7 @@ impl Validate for NewUsageMetric {
             v.range("metric_value", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(9223372036854775807, 0));
         }
         if (strata::sql_value::Value::of(&self.period_end)).compare(">", &(strata::sql_value::Value::of(&self.period_start))) == Some(false) {
-            v.push("usage_metrics_period", "check", "violates CHECK usage_metrics_period: period_end > period_start".to_string());
+            v.check("usage_metrics_period", "usage_metrics_period", "violates CHECK usage_metrics_period: period_end > period_start");
         }
         v.into_result()
     }
@@ -8189,6 +9355,7 @@ impl strata::Table for UsageMetric {
     const TABLE: &'static str = "usage_metrics";
     const COLUMNS: &'static str = "id, tenant_id, metric_type, metric_value, agent_id, user_id, metadata, recorded_at, period_start, period_end";
     const KEY: &'static str = "id = $1 AND period_start = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_metrics_tenant_id_fkey", "tenant_id"), ("usage_metrics_agent_id_fkey", "agent_id"), ("usage_metrics_user_id_fkey", "user_id"), ("usage_metrics_metric_value_range", "metric_value")];
     type New = NewUsageMetric;
     type Patch = UsageMetricPatch;
 
@@ -8293,7 +9460,7 @@ impl UsageMetric {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageMetric>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageMetric>, strata::Error> {
         strata::table::get(db, &[&id, &period_start])
     }
 
@@ -8303,7 +9470,7 @@ impl UsageMetric {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &period_start])
     }
 
@@ -8316,7 +9483,7 @@ impl UsageMetric {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -8445,6 +9612,39 @@ pub struct NewSubscriptionPlan {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewSubscriptionPlan {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(plan_type: PlanType, name: impl Into<String>, price_monthly_usd: rust_decimal::Decimal, max_agents: i32, max_daily_requests: i32, max_monthly_tokens: i64) -> Self {
+        NewSubscriptionPlan { id: None, plan_type, name: name.into(), price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features: None, is_active: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_features(mut self, value: serde_json::Value) -> Self {
+        self.features = Some(value);
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewSubscriptionPlan {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewSubscriptionPlan")
@@ -8552,6 +9752,7 @@ impl strata::Table for SubscriptionPlan {
     const TABLE: &'static str = "subscription_plans";
     const COLUMNS: &'static str = "id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("subscription_plans_pkey", "id"), ("subscription_plans_plan_type_key", "plan_type"), ("subscription_plans_plan_type_check", "plan_type"), ("subscription_plans_price_monthly_usd_range", "price_monthly_usd"), ("subscription_plans_max_agents_range", "max_agents"), ("subscription_plans_max_daily_requests_range", "max_daily_requests"), ("subscription_plans_max_monthly_tokens_range", "max_monthly_tokens")];
     type New = NewSubscriptionPlan;
     type Patch = SubscriptionPlanPatch;
 
@@ -8671,7 +9872,7 @@ impl SubscriptionPlan {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<SubscriptionPlan>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<SubscriptionPlan>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8681,17 +9882,17 @@ impl SubscriptionPlan {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `plan_type`, if any.
-    pub fn find_by_plan_type(db: &mut impl strata::Conn, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, postgres::Error> {
+    pub fn find_by_plan_type(db: &mut impl strata::Conn, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, strata::Error> {
         strata::table::opt(db, "SELECT id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at FROM subscription_plans WHERE plan_type = $1", &[&plan_type])
     }
 }
@@ -8827,6 +10028,49 @@ pub struct NewBillingRecord {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewBillingRecord {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, subscription_plan_id: uuid::Uuid, period_start: chrono::NaiveDate, period_end: chrono::NaiveDate, amount_usd: rust_decimal::Decimal) -> Self {
+        NewBillingRecord { id: None, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status: None, paid_at: None, invoice_url: None, metadata: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: BillingStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_paid_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.paid_at = Some(value);
+        self
+    }
+
+    pub fn with_invoice_url(mut self, value: impl Into<String>) -> Self {
+        self.invoice_url = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewBillingRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewBillingRecord")
@@ -8859,7 +10103,7 @@ impl Validate for NewBillingRecord {
             v.url("invoice_url", value);
         }
         if (strata::sql_value::Value::of(&self.period_end)).compare(">=", &(strata::sql_value::Value::of(&self.period_start))) == Some(false) {
-            v.push("billing_records_period", "check", "violates CHECK billing_records_period: period_end >= period_start".to_string());
+            v.check("billing_records_period", "billing_records_period", "violates CHECK billing_records_period: period_end >= period_start");
         }
         v.into_result()
     }
@@ -8918,6 +10162,7 @@ impl strata::Table for BillingRecord {
     const TABLE: &'static str = "billing_records";
     const COLUMNS: &'static str = "id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("billing_records_pkey", "id"), ("billing_records_tenant_id_fkey", "tenant_id"), ("billing_records_subscription_plan_id_fkey", "subscription_plan_id"), ("billing_records_status_check", "status"), ("billing_records_amount_usd_range", "amount_usd")];
     type New = NewBillingRecord;
     type Patch = BillingRecordPatch;
 
@@ -9044,7 +10289,7 @@ impl BillingRecord {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingRecord>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingRecord>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -9054,17 +10299,17 @@ impl BillingRecord {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `subscription_plan_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_subscription_plan_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, postgres::Error> {
+    pub fn list_by_subscription_plan_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -9077,7 +10322,7 @@ impl BillingRecord {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -9206,6 +10451,49 @@ pub struct NewTenantQuota {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewTenantQuota {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, max_agents: i32, max_daily_requests: i32, max_monthly_tokens: i64) -> Self {
+        NewTenantQuota { id: None, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today: None, tokens_this_month: None, daily_reset_at: None, monthly_reset_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_requests_today(mut self, value: i32) -> Self {
+        self.requests_today = Some(value);
+        self
+    }
+
+    pub fn with_tokens_this_month(mut self, value: i64) -> Self {
+        self.tokens_this_month = Some(value);
+        self
+    }
+
+    pub fn with_daily_reset_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.daily_reset_at = Some(value);
+        self
+    }
+
+    pub fn with_monthly_reset_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.monthly_reset_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTenantQuota {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTenantQuota")
@@ -9309,6 +10597,7 @@ impl strata::Table for TenantQuota {
     const TABLE: &'static str = "tenant_quotas";
     const COLUMNS: &'static str = "id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenant_quotas_pkey", "id"), ("tenant_quotas_tenant_id_key", "tenant_id"), ("tenant_quotas_tenant_id_fkey", "tenant_id"), ("tenant_quotas_max_agents_range", "max_agents"), ("tenant_quotas_max_daily_requests_range", "max_daily_requests"), ("tenant_quotas_max_monthly_tokens_range", "max_monthly_tokens"), ("tenant_quotas_requests_today_range", "requests_today"), ("tenant_quotas_tokens_this_month_range", "tokens_this_month")];
     type New = NewTenantQuota;
     type Patch = TenantQuotaPatch;
 
@@ -9428,7 +10717,7 @@ impl TenantQuota {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantQuota>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -9438,12 +10727,12 @@ impl TenantQuota {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -9456,12 +10745,12 @@ impl TenantQuota {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id`, if any.
-    pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, postgres::Error> {
+    pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1", &[&tenant_id])
     }
 }
@@ -9564,6 +10853,34 @@ pub struct NewRegion {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewRegion {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(code: impl Into<String>, name: impl Into<String>, provider: impl Into<String>) -> Self {
+        NewRegion { id: None, code: code.into(), name: name.into(), provider: provider.into(), is_active: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewRegion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewRegion")
@@ -9649,6 +10966,7 @@ impl strata::Table for Region {
     const TABLE: &'static str = "regions";
     const COLUMNS: &'static str = "id, code, name, provider, is_active, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("regions_pkey", "id"), ("regions_code_key", "code"), ("regions_code_pattern", "code")];
     type New = NewRegion;
     type Patch = RegionPatch;
 
@@ -9738,7 +11056,7 @@ impl Region {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Region>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Region>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -9748,17 +11066,17 @@ impl Region {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `code`, if any.
-    pub fn find_by_code(db: &mut impl strata::Conn, code: &str) -> Result<Option<Region>, postgres::Error> {
+    pub fn find_by_code(db: &mut impl strata::Conn, code: &str) -> Result<Option<Region>, strata::Error> {
         strata::table::opt(db, "SELECT id, code, name, provider, is_active, created_at, updated_at FROM regions WHERE code = $1", &[&code])
     }
 }
@@ -9852,6 +11170,34 @@ pub struct NewTenantRegion {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewTenantRegion {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, region_id: uuid::Uuid) -> Self {
+        NewTenantRegion { id: None, tenant_id, region_id, is_primary: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_is_primary(mut self, value: bool) -> Self {
+        self.is_primary = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTenantRegion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTenantRegion")
@@ -9907,6 +11253,7 @@ impl strata::Table for TenantRegion {
     const TABLE: &'static str = "tenant_regions";
     const COLUMNS: &'static str = "id, tenant_id, region_id, is_primary, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenant_regions_pkey", "id"), ("tenant_regions_tenant_id_fkey", "tenant_id"), ("tenant_regions_region_id_fkey", "region_id"), ("idx_tenant_regions_one_primary", "tenant_id")];
     type New = NewTenantRegion;
     type Patch = TenantRegionPatch;
 
@@ -9989,7 +11336,7 @@ impl TenantRegion {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantRegion>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -9999,17 +11346,17 @@ impl TenantRegion {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, postgres::Error> {
+    pub fn list_by_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -10022,13 +11369,18 @@ impl TenantRegion {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, region_id`, if any.
-    pub fn find_by_tenant_id_and_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, postgres::Error> {
+    pub fn find_by_tenant_id_and_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", &[&tenant_id, &region_id])
+    }
+
+    /// The row with this `tenant_id` among rows where `is_primary`, if any.
+    pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantRegion>, strata::Error> {
+        strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND (is_primary)", &[&tenant_id])
     }
 }
 
@@ -10142,6 +11494,44 @@ pub struct NewReplicationStatus {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewReplicationStatus {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, source_region_id: uuid::Uuid, target_region_id: uuid::Uuid) -> Self {
+        NewReplicationStatus { id: None, tenant_id, source_region_id, target_region_id, state: None, lag_seconds: None, last_replicated_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_state(mut self, value: ReplicationState) -> Self {
+        self.state = Some(value);
+        self
+    }
+
+    pub fn with_lag_seconds(mut self, value: i32) -> Self {
+        self.lag_seconds = Some(value);
+        self
+    }
+
+    pub fn with_last_replicated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_replicated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewReplicationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewReplicationStatus")
@@ -10166,7 +11556,7 @@ impl Validate for NewReplicationStatus {
             v.range("lag_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
         if (strata::sql_value::Value::of(&self.source_region_id)).compare("<>", &(strata::sql_value::Value::of(&self.target_region_id))) == Some(false) {
-            v.push("replication_status_distinct_regions", "check", "violates CHECK replication_status_distinct_regions: source_region_id <> target_region_id".to_string());
+            v.check("replication_status_distinct_regions", "replication_status_distinct_regions", "violates CHECK replication_status_distinct_regions: source_region_id <> target_region_id");
         }
         v.into_result()
     }
@@ -10215,6 +11605,7 @@ impl strata::Table for ReplicationStatus {
     const TABLE: &'static str = "replication_status";
     const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("replication_status_pkey", "id"), ("replication_status_tenant_id_fkey", "tenant_id"), ("replication_status_source_region_id_fkey", "source_region_id"), ("replication_status_target_region_id_fkey", "target_region_id"), ("replication_status_state_check", "state"), ("replication_status_lag_seconds_range", "lag_seconds")];
     type New = NewReplicationStatus;
     type Patch = ReplicationStatusPatch;
 
@@ -10318,7 +11709,7 @@ impl ReplicationStatus {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -10328,22 +11719,22 @@ impl ReplicationStatus {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, postgres::Error> {
+    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -10356,12 +11747,12 @@ impl ReplicationStatus {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `tenant_id, source_region_id, target_region_id`, if any.
-    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, postgres::Error> {
+    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, strata::Error> {
         strata::table::opt(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", &[&tenant_id, &source_region_id, &target_region_id])
     }
 }
@@ -10484,6 +11875,34 @@ pub struct NewCrossRegionSyncLog {
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewCrossRegionSyncLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(tenant_id: uuid::Uuid, source_region_id: uuid::Uuid, target_region_id: uuid::Uuid, entity_type: impl Into<String>, operation: impl Into<String>, status: AuditStatus) -> Self {
+        NewCrossRegionSyncLog { id: None, tenant_id, source_region_id, target_region_id, entity_type: entity_type.into(), entity_id: None, operation: operation.into(), status, error_message: None, synced_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_entity_id(mut self, value: uuid::Uuid) -> Self {
+        self.entity_id = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_synced_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.synced_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCrossRegionSyncLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCrossRegionSyncLog")
@@ -10565,6 +11984,7 @@ impl strata::Table for CrossRegionSyncLog {
     const TABLE: &'static str = "cross_region_sync_logs";
     const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("cross_region_sync_logs_pkey", "id"), ("cross_region_sync_logs_tenant_id_fkey", "tenant_id"), ("cross_region_sync_logs_source_region_id_fkey", "source_region_id"), ("cross_region_sync_logs_target_region_id_fkey", "target_region_id"), ("cross_region_sync_logs_status_check", "status")];
     type New = NewCrossRegionSyncLog;
     type Patch = CrossRegionSyncLogPatch;
 
@@ -10671,7 +12091,7 @@ impl CrossRegionSyncLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CrossRegionSyncLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -10681,22 +12101,22 @@ impl CrossRegionSyncLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, postgres::Error> {
+    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, strata::Error> {
         strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
@@ -10709,7 +12129,7 @@ impl CrossRegionSyncLog {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }

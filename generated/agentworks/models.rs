@@ -411,6 +411,84 @@ pub struct NewAgent {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewAgent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, display_name: impl Into<String>, default_provider: impl Into<String>, default_model: impl Into<String>, system_prompt: impl Into<String>) -> Self {
+        NewAgent { id: None, name: name.into(), display_name: display_name.into(), description: None, allowed_lanes: None, capabilities: None, default_provider: default_provider.into(), default_model: default_model.into(), default_temperature: None, default_max_tokens: None, system_prompt: system_prompt.into(), prompt_template: None, tools_config: None, status: None, version: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_allowed_lanes(mut self, value: Vec<i32>) -> Self {
+        self.allowed_lanes = Some(value);
+        self
+    }
+
+    pub fn with_capabilities(mut self, value: Vec<String>) -> Self {
+        self.capabilities = Some(value);
+        self
+    }
+
+    pub fn with_default_temperature(mut self, value: rust_decimal::Decimal) -> Self {
+        self.default_temperature = Some(value);
+        self
+    }
+
+    pub fn with_default_max_tokens(mut self, value: i32) -> Self {
+        self.default_max_tokens = Some(value);
+        self
+    }
+
+    pub fn with_prompt_template(mut self, value: impl Into<String>) -> Self {
+        self.prompt_template = Some(value.into());
+        self
+    }
+
+    pub fn with_tools_config(mut self, value: serde_json::Value) -> Self {
+        self.tools_config = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgent")
@@ -545,6 +623,7 @@ impl strata::Table for Agent {
     const TABLE: &'static str = "agents";
     const COLUMNS: &'static str = "id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_name_key", "name"), ("agents_created_by_fkey", "created_by"), ("agents_updated_by_fkey", "updated_by"), ("agents_status_check", "status")];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -730,7 +809,7 @@ impl Agent {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -740,27 +819,27 @@ impl Agent {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `name`, if any.
-    pub fn find_by_name(db: &mut impl strata::Conn, name: &str) -> Result<Option<Agent>, postgres::Error> {
+    pub fn find_by_name(db: &mut impl strata::Conn, name: &str) -> Result<Option<Agent>, strata::Error> {
         strata::table::opt(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE name = $1", &[&name])
     }
 }
@@ -917,6 +996,79 @@ pub struct NewAgentConfig {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewAgentConfig {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, agent_id: uuid::Uuid) -> Self {
+        NewAgentConfig { id: None, project_id, agent_id, provider: None, model: None, temperature: None, max_tokens: None, system_prompt_additions: None, context_instructions: None, enabled: None, auto_trigger: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_provider(mut self, value: impl Into<String>) -> Self {
+        self.provider = Some(value.into());
+        self
+    }
+
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    pub fn with_temperature(mut self, value: rust_decimal::Decimal) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    pub fn with_max_tokens(mut self, value: i32) -> Self {
+        self.max_tokens = Some(value);
+        self
+    }
+
+    pub fn with_system_prompt_additions(mut self, value: impl Into<String>) -> Self {
+        self.system_prompt_additions = Some(value.into());
+        self
+    }
+
+    pub fn with_context_instructions(mut self, value: impl Into<String>) -> Self {
+        self.context_instructions = Some(value.into());
+        self
+    }
+
+    pub fn with_enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+
+    pub fn with_auto_trigger(mut self, value: bool) -> Self {
+        self.auto_trigger = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentConfig")
@@ -1017,6 +1169,7 @@ impl strata::Table for AgentConfig {
     const TABLE: &'static str = "agent_configs";
     const COLUMNS: &'static str = "id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_configs_pkey", "id"), ("agent_configs_project_id_fkey", "project_id"), ("agent_configs_agent_id_fkey", "agent_id"), ("agent_configs_created_by_fkey", "created_by"), ("agent_configs_updated_by_fkey", "updated_by")];
     type New = NewAgentConfig;
     type Patch = AgentConfigPatch;
 
@@ -1164,7 +1317,7 @@ impl AgentConfig {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentConfig>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1174,37 +1327,37 @@ impl AgentConfig {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, agent_id`, if any.
-    pub fn find_by_project_id_and_agent_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, postgres::Error> {
+    pub fn find_by_project_id_and_agent_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND agent_id = $2", &[&project_id, &agent_id])
     }
 }
@@ -1441,6 +1594,124 @@ pub struct NewAgentRun {
     pub triggered_by: Option<uuid::Uuid>,
 }
 
+impl NewAgentRun {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(card_id: uuid::Uuid, agent_id: uuid::Uuid, provider: impl Into<String>, model: impl Into<String>) -> Self {
+        NewAgentRun { id: None, card_id, agent_id, provider: provider.into(), model: model.into(), temperature: None, max_tokens: None, status: None, progress: None, input_tokens: None, output_tokens: None, total_tokens: None, provider_cost: None, customer_price: None, started_at: None, completed_at: None, duration_ms: None, result_summary: None, result_data: None, error_message: None, error_code: None, input_context: None, execution_metadata: None, created_at: None, updated_at: None, triggered_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_temperature(mut self, value: rust_decimal::Decimal) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    pub fn with_max_tokens(mut self, value: i32) -> Self {
+        self.max_tokens = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: RunStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_progress(mut self, value: rust_decimal::Decimal) -> Self {
+        self.progress = Some(value);
+        self
+    }
+
+    pub fn with_input_tokens(mut self, value: i32) -> Self {
+        self.input_tokens = Some(value);
+        self
+    }
+
+    pub fn with_output_tokens(mut self, value: i32) -> Self {
+        self.output_tokens = Some(value);
+        self
+    }
+
+    pub fn with_total_tokens(mut self, value: i32) -> Self {
+        self.total_tokens = Some(value);
+        self
+    }
+
+    pub fn with_provider_cost(mut self, value: rust_decimal::Decimal) -> Self {
+        self.provider_cost = Some(value);
+        self
+    }
+
+    pub fn with_customer_price(mut self, value: rust_decimal::Decimal) -> Self {
+        self.customer_price = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_duration_ms(mut self, value: i32) -> Self {
+        self.duration_ms = Some(value);
+        self
+    }
+
+    pub fn with_result_summary(mut self, value: impl Into<String>) -> Self {
+        self.result_summary = Some(value.into());
+        self
+    }
+
+    pub fn with_result_data(mut self, value: serde_json::Value) -> Self {
+        self.result_data = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    pub fn with_input_context(mut self, value: serde_json::Value) -> Self {
+        self.input_context = Some(value);
+        self
+    }
+
+    pub fn with_execution_metadata(mut self, value: serde_json::Value) -> Self {
+        self.execution_metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_triggered_by(mut self, value: uuid::Uuid) -> Self {
+        self.triggered_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentRun")
@@ -1503,7 +1774,7 @@ impl Validate for NewAgentRun {
             v.max_chars("error_code", value, 50);
         }
         if (strata::sql_value::Value::of(&self.completed_at)).compare(">=", &(strata::sql_value::Value::of(&self.started_at))) == Some(false) {
-            v.push("agent_runs_completed_after_start", "check", "violates CHECK agent_runs_completed_after_start: completed_at >= started_at".to_string());
+            v.check("agent_runs_completed_after_start", "agent_runs_completed_after_start", "violates CHECK agent_runs_completed_after_start: completed_at >= started_at");
         }
         v.into_result()
     }
@@ -1603,6 +1874,7 @@ impl strata::Table for AgentRun {
     const TABLE: &'static str = "agent_runs";
     const COLUMNS: &'static str = "id, card_id, agent_id, provider, model, temperature, max_tokens, status, progress, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, started_at, completed_at, duration_ms, result_summary, result_data, error_message, error_code, input_context, execution_metadata, created_at, updated_at, triggered_by";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_runs_card_id_fkey", "card_id"), ("agent_runs_agent_id_fkey", "agent_id"), ("agent_runs_triggered_by_fkey", "triggered_by"), ("agent_runs_status_check", "status"), ("agent_runs_progress_range", "progress")];
     type New = NewAgentRun;
     type Patch = AgentRunPatch;
 
@@ -1835,7 +2107,7 @@ impl AgentRun {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRun>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRun>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -1845,12 +2117,12 @@ impl AgentRun {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -1981,6 +2253,49 @@ pub struct NewAgentRunLog {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgentRunLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(run_id: uuid::Uuid, run_created_at: chrono::DateTime<chrono::Utc>, log_level: LogLevel, message: impl Into<String>) -> Self {
+        NewAgentRunLog { id: None, run_id, run_created_at, timestamp: None, log_level, source: None, message: message.into(), structured_data: None, operation: None, correlation_id: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    pub fn with_source(mut self, value: LogSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    pub fn with_structured_data(mut self, value: serde_json::Value) -> Self {
+        self.structured_data = Some(value);
+        self
+    }
+
+    pub fn with_operation(mut self, value: impl Into<String>) -> Self {
+        self.operation = Some(value.into());
+        self
+    }
+
+    pub fn with_correlation_id(mut self, value: uuid::Uuid) -> Self {
+        self.correlation_id = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentRunLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentRunLog")
@@ -2055,6 +2370,7 @@ impl strata::Table for AgentRunLog {
     const TABLE: &'static str = "agent_run_logs";
     const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_run_logs_log_level_check", "log_level"), ("agent_run_logs_source_check", "source")];
     type New = NewAgentRunLog;
     type Patch = AgentRunLogPatch;
 
@@ -2168,7 +2484,7 @@ impl AgentRunLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLog>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -2178,12 +2494,12 @@ impl AgentRunLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2312,6 +2628,39 @@ pub struct NewAgentRunLogsArchive {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl NewAgentRunLogsArchive {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: uuid::Uuid, run_id: uuid::Uuid, run_created_at: chrono::DateTime<chrono::Utc>, log_level: LogLevel, message: impl Into<String>, created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewAgentRunLogsArchive { id, run_id, run_created_at, timestamp: None, log_level, source: None, message: message.into(), structured_data: None, operation: None, correlation_id: None, created_at }
+    }
+
+    pub fn with_timestamp(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    pub fn with_source(mut self, value: LogSource) -> Self {
+        self.source = Some(value);
+        self
+    }
+
+    pub fn with_structured_data(mut self, value: serde_json::Value) -> Self {
+        self.structured_data = Some(value);
+        self
+    }
+
+    pub fn with_operation(mut self, value: impl Into<String>) -> Self {
+        self.operation = Some(value.into());
+        self
+    }
+
+    pub fn with_correlation_id(mut self, value: uuid::Uuid) -> Self {
+        self.correlation_id = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentRunLogsArchive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentRunLogsArchive")
@@ -2386,6 +2735,7 @@ impl strata::Table for AgentRunLogsArchive {
     const TABLE: &'static str = "agent_run_logs_archive";
     const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_run_logs_archive_log_level_check", "log_level"), ("agent_run_logs_archive_source_check", "source")];
     type New = NewAgentRunLogsArchive;
     type Patch = AgentRunLogsArchivePatch;
 
@@ -2491,7 +2841,7 @@ impl AgentRunLogsArchive {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLogsArchive>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -2501,12 +2851,12 @@ impl AgentRunLogsArchive {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2659,6 +3009,69 @@ pub struct NewAuditLog {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAuditLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(entity_type: impl Into<String>, entity_id: uuid::Uuid, action: impl Into<String>) -> Self {
+        NewAuditLog { id: None, entity_type: entity_type.into(), entity_id, workspace_id: None, action: action.into(), actor_id: None, actor_type: None, field_changes: None, old_values: None, new_values: None, request_id: None, ip_address: None, user_agent: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_workspace_id(mut self, value: uuid::Uuid) -> Self {
+        self.workspace_id = Some(value);
+        self
+    }
+
+    pub fn with_actor_id(mut self, value: uuid::Uuid) -> Self {
+        self.actor_id = Some(value);
+        self
+    }
+
+    pub fn with_actor_type(mut self, value: ActorType) -> Self {
+        self.actor_type = Some(value);
+        self
+    }
+
+    pub fn with_field_changes(mut self, value: serde_json::Value) -> Self {
+        self.field_changes = Some(value);
+        self
+    }
+
+    pub fn with_old_values(mut self, value: serde_json::Value) -> Self {
+        self.old_values = Some(value);
+        self
+    }
+
+    pub fn with_new_values(mut self, value: serde_json::Value) -> Self {
+        self.new_values = Some(value);
+        self
+    }
+
+    pub fn with_request_id(mut self, value: uuid::Uuid) -> Self {
+        self.request_id = Some(value);
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAuditLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAuditLog")
@@ -2750,6 +3163,7 @@ impl strata::Table for AuditLog {
     const TABLE: &'static str = "audit_log";
     const COLUMNS: &'static str = "id, entity_type, entity_id, workspace_id, action, actor_id, actor_type, field_changes, old_values, new_values, request_id, ip_address, user_agent, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_log_actor_id_fkey", "actor_id"), ("audit_log_actor_type_check", "actor_type")];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -2882,7 +3296,7 @@ impl AuditLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -2892,12 +3306,12 @@ impl AuditLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -3099,6 +3513,84 @@ pub struct NewUsageEvent {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUsageEvent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, project_id: uuid::Uuid, provider: impl Into<String>, model: impl Into<String>, provider_cost: rust_decimal::Decimal, customer_price: rust_decimal::Decimal, event_time: chrono::DateTime<chrono::Utc>) -> Self {
+        NewUsageEvent { id: None, workspace_id, project_id, card_id: None, agent_id: None, run_id: None, run_created_at: None, provider: provider.into(), model: model.into(), input_tokens: None, output_tokens: None, total_tokens: None, provider_cost, customer_price, markup_multiplier: None, input_cost_per_token: None, output_cost_per_token: None, event_time, request_metadata: None, billing_period: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_card_id(mut self, value: uuid::Uuid) -> Self {
+        self.card_id = Some(value);
+        self
+    }
+
+    pub fn with_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.agent_id = Some(value);
+        self
+    }
+
+    pub fn with_run_id(mut self, value: uuid::Uuid) -> Self {
+        self.run_id = Some(value);
+        self
+    }
+
+    pub fn with_run_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.run_created_at = Some(value);
+        self
+    }
+
+    pub fn with_input_tokens(mut self, value: i32) -> Self {
+        self.input_tokens = Some(value);
+        self
+    }
+
+    pub fn with_output_tokens(mut self, value: i32) -> Self {
+        self.output_tokens = Some(value);
+        self
+    }
+
+    pub fn with_total_tokens(mut self, value: i32) -> Self {
+        self.total_tokens = Some(value);
+        self
+    }
+
+    pub fn with_markup_multiplier(mut self, value: rust_decimal::Decimal) -> Self {
+        self.markup_multiplier = Some(value);
+        self
+    }
+
+    pub fn with_input_cost_per_token(mut self, value: rust_decimal::Decimal) -> Self {
+        self.input_cost_per_token = Some(value);
+        self
+    }
+
+    pub fn with_output_cost_per_token(mut self, value: rust_decimal::Decimal) -> Self {
+        self.output_cost_per_token = Some(value);
+        self
+    }
+
+    pub fn with_request_metadata(mut self, value: serde_json::Value) -> Self {
+        self.request_metadata = Some(value);
+        self
+    }
+
+    pub fn with_billing_period(mut self, value: chrono::NaiveDate) -> Self {
+        self.billing_period = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUsageEvent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUsageEvent")
@@ -3243,6 +3735,7 @@ impl strata::Table for UsageEvent {
     const TABLE: &'static str = "usage_events";
     const COLUMNS: &'static str = "id, workspace_id, project_id, card_id, agent_id, run_id, run_created_at, provider, model, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, markup_multiplier, input_cost_per_token, output_cost_per_token, event_time, request_metadata, billing_period, created_at";
     const KEY: &'static str = "id = $1 AND event_time = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_events_workspace_id_fkey", "workspace_id"), ("usage_events_project_id_fkey", "project_id"), ("usage_events_card_id_fkey", "card_id"), ("usage_events_agent_id_fkey", "agent_id")];
     type New = NewUsageEvent;
     type Patch = UsageEventPatch;
 
@@ -3432,7 +3925,7 @@ impl UsageEvent {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageEvent>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageEvent>, strata::Error> {
         strata::table::get(db, &[&id, &event_time])
     }
 
@@ -3442,12 +3935,12 @@ impl UsageEvent {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &event_time])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -3606,6 +4099,69 @@ pub struct NewUsageSummary {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUsageSummary {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, period_start: chrono::NaiveDate, period_end: chrono::NaiveDate, period_type: PeriodType) -> Self {
+        NewUsageSummary { id: None, workspace_id, project_id: None, period_start, period_end, period_type, total_calls: None, total_tokens: None, total_cost: None, total_price: None, gross_margin: None, provider_breakdown: None, agent_breakdown: None, last_updated_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_project_id(mut self, value: uuid::Uuid) -> Self {
+        self.project_id = Some(value);
+        self
+    }
+
+    pub fn with_total_calls(mut self, value: i32) -> Self {
+        self.total_calls = Some(value);
+        self
+    }
+
+    pub fn with_total_tokens(mut self, value: i32) -> Self {
+        self.total_tokens = Some(value);
+        self
+    }
+
+    pub fn with_total_cost(mut self, value: rust_decimal::Decimal) -> Self {
+        self.total_cost = Some(value);
+        self
+    }
+
+    pub fn with_total_price(mut self, value: rust_decimal::Decimal) -> Self {
+        self.total_price = Some(value);
+        self
+    }
+
+    pub fn with_gross_margin(mut self, value: rust_decimal::Decimal) -> Self {
+        self.gross_margin = Some(value);
+        self
+    }
+
+    pub fn with_provider_breakdown(mut self, value: serde_json::Value) -> Self {
+        self.provider_breakdown = Some(value);
+        self
+    }
+
+    pub fn with_agent_breakdown(mut self, value: serde_json::Value) -> Self {
+        self.agent_breakdown = Some(value);
+        self
+    }
+
+    pub fn with_last_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUsageSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUsageSummary")
@@ -3706,6 +4262,7 @@ impl strata::Table for UsageSummary {
     const TABLE: &'static str = "usage_summaries";
     const COLUMNS: &'static str = "id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_summaries_pkey", "id"), ("usage_summaries_workspace_id_fkey", "workspace_id"), ("usage_summaries_project_id_fkey", "project_id"), ("usage_summaries_period_type_check", "period_type")];
     type New = NewUsageSummary;
     type Patch = UsageSummaryPatch;
 
@@ -3861,7 +4418,7 @@ impl UsageSummary {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageSummary>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageSummary>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3871,27 +4428,27 @@ impl UsageSummary {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, project_id, period_start, period_type`, if any.
-    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, postgres::Error> {
+    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", &[&workspace_id, &project_id, &period_start, &period_type])
     }
 }
@@ -4020,6 +4577,64 @@ pub struct NewBillingAccount {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewBillingAccount {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid) -> Self {
+        NewBillingAccount { id: None, workspace_id, stripe_customer_id: None, payment_method_id: None, billing_email: None, billing_address: None, tax_id: None, status: None, next_billing_date: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_stripe_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.stripe_customer_id = Some(value.into());
+        self
+    }
+
+    pub fn with_payment_method_id(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_id = Some(value.into());
+        self
+    }
+
+    pub fn with_billing_email(mut self, value: impl Into<String>) -> Self {
+        self.billing_email = Some(value.into());
+        self
+    }
+
+    pub fn with_billing_address(mut self, value: serde_json::Value) -> Self {
+        self.billing_address = Some(value);
+        self
+    }
+
+    pub fn with_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = Some(value.into());
+        self
+    }
+
+    pub fn with_status(mut self, value: BillingStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_next_billing_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.next_billing_date = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewBillingAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewBillingAccount")
@@ -4118,6 +4733,7 @@ impl strata::Table for BillingAccount {
     const TABLE: &'static str = "billing_accounts";
     const COLUMNS: &'static str = "id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("billing_accounts_pkey", "id"), ("billing_accounts_workspace_id_key", "workspace_id"), ("billing_accounts_workspace_id_fkey", "workspace_id"), ("billing_accounts_status_check", "status")];
     type New = NewBillingAccount;
     type Patch = BillingAccountPatch;
 
@@ -4235,7 +4851,7 @@ impl BillingAccount {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingAccount>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4245,22 +4861,22 @@ impl BillingAccount {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id`, if any.
-    pub fn find_by_workspace_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, postgres::Error> {
+    pub fn find_by_workspace_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1", &[&workspace_id])
     }
 }
@@ -4439,6 +5055,64 @@ pub struct NewInvoice {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewInvoice {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, billing_account_id: uuid::Uuid, invoice_number: impl Into<String>, period_start: chrono::NaiveDate, period_end: chrono::NaiveDate, subtotal: rust_decimal::Decimal, total_amount: rust_decimal::Decimal, line_items: serde_json::Value) -> Self {
+        NewInvoice { id: None, workspace_id, billing_account_id, invoice_number: invoice_number.into(), period_start, period_end, subtotal, tax_amount: None, total_amount, status: None, issued_at: None, due_date: None, paid_at: None, stripe_invoice_id: None, line_items, metadata: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_tax_amount(mut self, value: rust_decimal::Decimal) -> Self {
+        self.tax_amount = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: InvoiceStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_issued_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.issued_at = Some(value);
+        self
+    }
+
+    pub fn with_due_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.due_date = Some(value);
+        self
+    }
+
+    pub fn with_paid_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.paid_at = Some(value);
+        self
+    }
+
+    pub fn with_stripe_invoice_id(mut self, value: impl Into<String>) -> Self {
+        self.stripe_invoice_id = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewInvoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewInvoice")
@@ -4563,6 +5237,7 @@ impl strata::Table for Invoice {
     const TABLE: &'static str = "invoices";
     const COLUMNS: &'static str = "id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("invoices_pkey", "id"), ("invoices_invoice_number_key", "invoice_number"), ("invoices_workspace_id_fkey", "workspace_id"), ("invoices_billing_account_id_fkey", "billing_account_id"), ("invoices_status_check", "status")];
     type New = NewInvoice;
     type Patch = InvoicePatch;
 
@@ -4733,7 +5408,7 @@ impl Invoice {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4743,27 +5418,27 @@ impl Invoice {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `billing_account_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_billing_account_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+    pub fn list_by_billing_account_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `invoice_number`, if any.
-    pub fn find_by_invoice_number(db: &mut impl strata::Conn, invoice_number: &str) -> Result<Option<Invoice>, postgres::Error> {
+    pub fn find_by_invoice_number(db: &mut impl strata::Conn, invoice_number: &str) -> Result<Option<Invoice>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE invoice_number = $1", &[&invoice_number])
     }
 }
@@ -4933,6 +5608,79 @@ pub struct NewProjectDocument {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewProjectDocument {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, document_type: DocumentType, title: impl Into<String>) -> Self {
+        NewProjectDocument { id: None, project_id, document_type, title: title.into(), content: None, content_type: None, version: None, is_latest: None, status: None, tags: None, custom_metadata: None, published_at: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    pub fn with_content_type(mut self, value: DocumentContentType) -> Self {
+        self.content_type = Some(value);
+        self
+    }
+
+    pub fn with_version(mut self, value: i32) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    pub fn with_is_latest(mut self, value: bool) -> Self {
+        self.is_latest = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: DocumentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    pub fn with_custom_metadata(mut self, value: serde_json::Value) -> Self {
+        self.custom_metadata = Some(value);
+        self
+    }
+
+    pub fn with_published_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.published_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewProjectDocument {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewProjectDocument")
@@ -5025,6 +5773,7 @@ impl strata::Table for ProjectDocument {
     const TABLE: &'static str = "project_documents";
     const COLUMNS: &'static str = "id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("project_documents_pkey", "id"), ("project_documents_project_id_fkey", "project_id"), ("project_documents_created_by_fkey", "created_by"), ("project_documents_updated_by_fkey", "updated_by"), ("project_documents_document_type_check", "document_type"), ("project_documents_content_type_check", "content_type"), ("project_documents_status_check", "status")];
     type New = NewProjectDocument;
     type Patch = ProjectDocumentPatch;
 
@@ -5190,7 +5939,7 @@ impl ProjectDocument {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectDocument>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectDocument>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5200,32 +5949,32 @@ impl ProjectDocument {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, document_type, version`, if any.
-    pub fn find_by_project_id_and_document_type_and_version(db: &mut impl strata::Conn, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, postgres::Error> {
+    pub fn find_by_project_id_and_document_type_and_version(db: &mut impl strata::Conn, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", &[&project_id, &document_type, &version])
     }
 }
@@ -5340,6 +6089,44 @@ pub struct NewDocumentRevision {
     pub created_by: Option<uuid::Uuid>,
 }
 
+impl NewDocumentRevision {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(document_id: uuid::Uuid, change_type: RevisionChangeType, new_version: i32) -> Self {
+        NewDocumentRevision { id: None, document_id, change_type, summary: None, diff_data: None, old_version: None, new_version, created_at: None, created_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_summary(mut self, value: impl Into<String>) -> Self {
+        self.summary = Some(value.into());
+        self
+    }
+
+    pub fn with_diff_data(mut self, value: serde_json::Value) -> Self {
+        self.diff_data = Some(value);
+        self
+    }
+
+    pub fn with_old_version(mut self, value: i32) -> Self {
+        self.old_version = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewDocumentRevision {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewDocumentRevision")
@@ -5404,6 +6191,7 @@ impl strata::Table for DocumentRevision {
     const TABLE: &'static str = "document_revisions";
     const COLUMNS: &'static str = "id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("document_revisions_pkey", "id"), ("document_revisions_document_id_fkey", "document_id"), ("document_revisions_created_by_fkey", "created_by"), ("document_revisions_change_type_check", "change_type")];
     type New = NewDocumentRevision;
     type Patch = DocumentRevisionPatch;
 
@@ -5503,7 +6291,7 @@ impl DocumentRevision {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DocumentRevision>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DocumentRevision>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5513,22 +6301,22 @@ impl DocumentRevision {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
+    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, strata::Error> {
         strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, strata::Error> {
         strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -5659,6 +6447,59 @@ pub struct NewUser {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewUser {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
+        NewUser { id: None, email: email.into(), name: name.into(), password_hash: None, avatar_url: None, email_verified: None, last_login_at: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_password_hash(mut self, value: impl Into<String>) -> Self {
+        self.password_hash = Some(value.into());
+        self
+    }
+
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    pub fn with_email_verified(mut self, value: bool) -> Self {
+        self.email_verified = Some(value);
+        self
+    }
+
+    pub fn with_last_login_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_login_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser")
@@ -5759,6 +6600,7 @@ impl strata::Table for User {
     const TABLE: &'static str = "users";
     const COLUMNS: &'static str = "id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_email_key", "email"), ("users_created_by_fkey", "created_by"), ("users_updated_by_fkey", "updated_by")];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -5876,7 +6718,7 @@ impl User {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5886,27 +6728,27 @@ impl User {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
         strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
         strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `email`, if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, postgres::Error> {
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
         strata::table::opt(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE email = $1", &[&email])
     }
 }
@@ -6007,6 +6849,34 @@ pub struct NewUserSession {
     pub ip_address: Option<std::net::IpAddr>,
 }
 
+impl NewUserSession {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: impl Into<String>, user_id: uuid::Uuid, expires_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewUserSession { id: id.into(), user_id, expires_at, created_at: None, last_accessed_at: None, user_agent: None, ip_address: None }
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_last_accessed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_accessed_at = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUserSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUserSession")
@@ -6069,6 +6939,7 @@ impl strata::Table for UserSession {
     const TABLE: &'static str = "user_sessions";
     const COLUMNS: &'static str = "id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("user_sessions_pkey", "id"), ("user_sessions_user_id_fkey", "user_id")];
     type New = NewUserSession;
     type Patch = UserSessionPatch;
 
@@ -6154,7 +7025,7 @@ impl UserSession {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &str) -> Result<Option<UserSession>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &str) -> Result<Option<UserSession>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6164,17 +7035,17 @@ impl UserSession {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &str) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &str) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&str>, limit: i64) -> Result<Vec<UserSession>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&str>, limit: i64) -> Result<Vec<UserSession>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -6299,6 +7170,49 @@ pub struct NewUserOauthAccount {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUserOauthAccount {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(user_id: uuid::Uuid, provider: impl Into<String>, provider_user_id: impl Into<String>) -> Self {
+        NewUserOauthAccount { id: None, user_id, provider: provider.into(), provider_user_id: provider_user_id.into(), provider_email: None, access_token: None, refresh_token: None, expires_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_provider_email(mut self, value: impl Into<String>) -> Self {
+        self.provider_email = Some(value.into());
+        self
+    }
+
+    pub fn with_access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(value.into());
+        self
+    }
+
+    pub fn with_refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.refresh_token = Some(value.into());
+        self
+    }
+
+    pub fn with_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUserOauthAccount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUserOauthAccount")
@@ -6386,6 +7300,7 @@ impl strata::Table for UserOauthAccount {
     const TABLE: &'static str = "user_oauth_accounts";
     const COLUMNS: &'static str = "id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("user_oauth_accounts_pkey", "id"), ("user_oauth_accounts_user_id_fkey", "user_id")];
     type New = NewUserOauthAccount;
     type Patch = UserOauthAccountPatch;
 
@@ -6494,7 +7409,7 @@ impl UserOauthAccount {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserOauthAccount>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserOauthAccount>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6504,22 +7419,22 @@ impl UserOauthAccount {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `provider, provider_user_id`, if any.
-    pub fn find_by_provider_and_provider_user_id(db: &mut impl strata::Conn, provider: &str, provider_user_id: &str) -> Result<Option<UserOauthAccount>, postgres::Error> {
+    pub fn find_by_provider_and_provider_user_id(db: &mut impl strata::Conn, provider: &str, provider_user_id: &str) -> Result<Option<UserOauthAccount>, strata::Error> {
         strata::table::opt(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", &[&provider, &provider_user_id])
     }
 }
@@ -6627,6 +7542,49 @@ pub struct NewUserPreference {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUserPreference {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(user_id: uuid::Uuid) -> Self {
+        NewUserPreference { id: None, user_id, preferences: None, theme: None, timezone: None, notifications: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_preferences(mut self, value: serde_json::Value) -> Self {
+        self.preferences = Some(value);
+        self
+    }
+
+    pub fn with_theme(mut self, value: impl Into<String>) -> Self {
+        self.theme = Some(value.into());
+        self
+    }
+
+    pub fn with_timezone(mut self, value: impl Into<String>) -> Self {
+        self.timezone = Some(value.into());
+        self
+    }
+
+    pub fn with_notifications(mut self, value: serde_json::Value) -> Self {
+        self.notifications = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUserPreference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUserPreference")
@@ -6700,6 +7658,7 @@ impl strata::Table for UserPreference {
     const TABLE: &'static str = "user_preferences";
     const COLUMNS: &'static str = "id, user_id, preferences, theme, timezone, notifications, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("user_preferences_pkey", "id"), ("user_preferences_user_id_key", "user_id"), ("user_preferences_user_id_fkey", "user_id")];
     type New = NewUserPreference;
     type Patch = UserPreferencePatch;
 
@@ -6802,7 +7761,7 @@ impl UserPreference {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserPreference>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6812,22 +7771,22 @@ impl UserPreference {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `user_id`, if any.
-    pub fn find_by_user_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, postgres::Error> {
+    pub fn find_by_user_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, strata::Error> {
         strata::table::opt(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1", &[&user_id])
     }
 }
@@ -7022,6 +7981,99 @@ pub struct NewWorkspace {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewWorkspace {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, slug: impl Into<String>, owner_id: uuid::Uuid) -> Self {
+        NewWorkspace { id: None, name: name.into(), description: None, slug: slug.into(), owner_id, billing_plan: None, billing_email: None, stripe_customer_id: None, billing_address: None, settings: None, max_projects: None, max_members: None, max_monthly_usage: None, status: None, trial_ends_at: None, deleted_at: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_billing_plan(mut self, value: BillingPlan) -> Self {
+        self.billing_plan = Some(value);
+        self
+    }
+
+    pub fn with_billing_email(mut self, value: impl Into<String>) -> Self {
+        self.billing_email = Some(value.into());
+        self
+    }
+
+    pub fn with_stripe_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.stripe_customer_id = Some(value.into());
+        self
+    }
+
+    pub fn with_billing_address(mut self, value: serde_json::Value) -> Self {
+        self.billing_address = Some(value);
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_max_projects(mut self, value: i32) -> Self {
+        self.max_projects = Some(value);
+        self
+    }
+
+    pub fn with_max_members(mut self, value: i32) -> Self {
+        self.max_members = Some(value);
+        self
+    }
+
+    pub fn with_max_monthly_usage(mut self, value: rust_decimal::Decimal) -> Self {
+        self.max_monthly_usage = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: WorkspaceStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_trial_ends_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.trial_ends_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkspace")
@@ -7156,6 +8208,7 @@ impl strata::Table for Workspace {
     const COLUMNS: &'static str = "id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspaces_pkey", "id"), ("workspaces_slug_key", "slug"), ("workspaces_owner_id_fkey", "owner_id"), ("workspaces_created_by_fkey", "created_by"), ("workspaces_updated_by_fkey", "updated_by"), ("workspaces_billing_plan_check", "billing_plan"), ("workspaces_status_check", "status")];
     type New = NewWorkspace;
     type Patch = WorkspacePatch;
 
@@ -7346,7 +8399,7 @@ impl Workspace {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7356,42 +8409,42 @@ impl Workspace {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
         strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
         strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
         strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, postgres::Error> {
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, strata::Error> {
         strata::table::opt(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
@@ -7521,6 +8574,59 @@ pub struct NewWorkspaceMember {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWorkspaceMember {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, user_id: uuid::Uuid) -> Self {
+        NewWorkspaceMember { id: None, workspace_id, user_id, role: None, permissions: None, invited_by: None, invited_at: None, joined_at: None, last_active_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_role(mut self, value: MemberRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+
+    pub fn with_permissions(mut self, value: serde_json::Value) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    pub fn with_invited_by(mut self, value: uuid::Uuid) -> Self {
+        self.invited_by = Some(value);
+        self
+    }
+
+    pub fn with_invited_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.invited_at = Some(value);
+        self
+    }
+
+    pub fn with_joined_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.joined_at = Some(value);
+        self
+    }
+
+    pub fn with_last_active_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_active_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkspaceMember {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkspaceMember")
@@ -7591,6 +8697,7 @@ impl strata::Table for WorkspaceMember {
     const TABLE: &'static str = "workspace_members";
     const COLUMNS: &'static str = "id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspace_members_pkey", "id"), ("workspace_members_workspace_id_fkey", "workspace_id"), ("workspace_members_user_id_fkey", "user_id"), ("workspace_members_invited_by_fkey", "invited_by"), ("workspace_members_role_check", "role")];
     type New = NewWorkspaceMember;
     type Patch = WorkspaceMemberPatch;
 
@@ -7714,7 +8821,7 @@ impl WorkspaceMember {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7724,32 +8831,32 @@ impl WorkspaceMember {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, postgres::Error> {
+    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, user_id`, if any.
-    pub fn find_by_workspace_id_and_user_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, postgres::Error> {
+    pub fn find_by_workspace_id_and_user_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", &[&workspace_id, &user_id])
     }
 }
@@ -7865,6 +8972,34 @@ pub struct NewWorkspaceInvitation {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWorkspaceInvitation {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, email: impl Into<String>, invited_by: uuid::Uuid, token: impl Into<String>, expires_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewWorkspaceInvitation { id: None, workspace_id, email: email.into(), role: None, invited_by, token: token.into(), expires_at, accepted_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_role(mut self, value: MemberRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+
+    pub fn with_accepted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.accepted_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkspaceInvitation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkspaceInvitation")
@@ -7947,6 +9082,7 @@ impl strata::Table for WorkspaceInvitation {
     const TABLE: &'static str = "workspace_invitations";
     const COLUMNS: &'static str = "id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspace_invitations_pkey", "id"), ("workspace_invitations_token_key", "token"), ("workspace_invitations_workspace_id_fkey", "workspace_id"), ("workspace_invitations_invited_by_fkey", "invited_by"), ("workspace_invitations_role_check", "role")];
     type New = NewWorkspaceInvitation;
     type Patch = WorkspaceInvitationPatch;
 
@@ -8048,7 +9184,7 @@ impl WorkspaceInvitation {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceInvitation>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8058,32 +9194,32 @@ impl WorkspaceInvitation {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, postgres::Error> {
+    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `token`, if any.
-    pub fn find_by_token(db: &mut impl strata::Conn, token: &str) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+    pub fn find_by_token(db: &mut impl strata::Conn, token: &str) -> Result<Option<WorkspaceInvitation>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE token = $1", &[&token])
     }
 
     /// The row with this `workspace_id, email`, if any.
-    pub fn find_by_workspace_id_and_email(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, email: &str) -> Result<Option<WorkspaceInvitation>, postgres::Error> {
+    pub fn find_by_workspace_id_and_email(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, email: &str) -> Result<Option<WorkspaceInvitation>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", &[&workspace_id, &email])
     }
 }
@@ -8248,6 +9384,79 @@ pub struct NewProject {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewProject {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workspace_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewProject { id: None, workspace_id, name: name.into(), description: None, slug: slug.into(), status: None, visibility: None, settings: None, repository_url: None, deployment_url: None, documentation_url: None, archived_at: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_status(mut self, value: ProjectStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_visibility(mut self, value: ProjectVisibility) -> Self {
+        self.visibility = Some(value);
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_repository_url(mut self, value: impl Into<String>) -> Self {
+        self.repository_url = Some(value.into());
+        self
+    }
+
+    pub fn with_deployment_url(mut self, value: impl Into<String>) -> Self {
+        self.deployment_url = Some(value.into());
+        self
+    }
+
+    pub fn with_documentation_url(mut self, value: impl Into<String>) -> Self {
+        self.documentation_url = Some(value.into());
+        self
+    }
+
+    pub fn with_archived_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.archived_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewProject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewProject")
@@ -8365,6 +9574,7 @@ impl strata::Table for Project {
     const TABLE: &'static str = "projects";
     const COLUMNS: &'static str = "id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("projects_pkey", "id"), ("projects_workspace_id_fkey", "workspace_id"), ("projects_created_by_fkey", "created_by"), ("projects_updated_by_fkey", "updated_by"), ("projects_status_check", "status"), ("projects_visibility_check", "visibility")];
     type New = NewProject;
     type Patch = ProjectPatch;
 
@@ -8521,7 +9731,7 @@ impl Project {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8531,32 +9741,32 @@ impl Project {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
         strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workspace_id, slug`, if any.
-    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, postgres::Error> {
+    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, strata::Error> {
         strata::table::opt(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND slug = $2", &[&workspace_id, &slug])
     }
 }
@@ -8679,6 +9889,59 @@ pub struct NewBoard {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewBoard {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid) -> Self {
+        NewBoard { id: None, project_id, name: None, description: None, settings: None, column_config: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_column_config(mut self, value: serde_json::Value) -> Self {
+        self.column_config = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewBoard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewBoard")
@@ -8752,6 +10015,7 @@ impl strata::Table for Board {
     const TABLE: &'static str = "boards";
     const COLUMNS: &'static str = "id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("boards_pkey", "id"), ("boards_project_id_fkey", "project_id"), ("boards_created_by_fkey", "created_by"), ("boards_updated_by_fkey", "updated_by")];
     type New = NewBoard;
     type Patch = BoardPatch;
 
@@ -8866,7 +10130,7 @@ impl Board {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Board>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Board>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8876,27 +10140,27 @@ impl Board {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -9042,6 +10306,64 @@ pub struct NewLane {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewLane {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(board_id: uuid::Uuid, lane_number: i32, name: impl Into<String>) -> Self {
+        NewLane { id: None, board_id, lane_number, name: name.into(), description: None, wip_limit: None, auto_trigger_agent: None, exit_criteria: None, settings: None, color: None, position: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_wip_limit(mut self, value: i32) -> Self {
+        self.wip_limit = Some(value);
+        self
+    }
+
+    pub fn with_auto_trigger_agent(mut self, value: impl Into<String>) -> Self {
+        self.auto_trigger_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_exit_criteria(mut self, value: impl Into<String>) -> Self {
+        self.exit_criteria = Some(value.into());
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    pub fn with_position(mut self, value: i32) -> Self {
+        self.position = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewLane {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewLane")
@@ -9143,6 +10465,7 @@ impl strata::Table for Lane {
     const TABLE: &'static str = "lanes";
     const COLUMNS: &'static str = "id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("lanes_pkey", "id"), ("lanes_board_id_fkey", "board_id"), ("lanes_color_pattern", "color")];
     type New = NewLane;
     type Patch = LanePatch;
 
@@ -9278,7 +10601,7 @@ impl Lane {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Lane>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Lane>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -9288,22 +10611,22 @@ impl Lane {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, postgres::Error> {
+    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `board_id, lane_number`, if any.
-    pub fn find_by_board_id_and_lane_number(db: &mut impl strata::Conn, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, postgres::Error> {
+    pub fn find_by_board_id_and_lane_number(db: &mut impl strata::Conn, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, strata::Error> {
         strata::table::opt(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND lane_number = $2", &[&board_id, &lane_number])
     }
 }
@@ -9545,6 +10868,124 @@ pub struct NewCard {
     pub updated_by: Option<uuid::Uuid>,
 }
 
+impl NewCard {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(board_id: uuid::Uuid, lane_id: uuid::Uuid, title: impl Into<String>, card_type: CardType) -> Self {
+        NewCard { id: None, board_id, lane_id, parent_id: None, title: title.into(), description: None, card_type, status: None, priority: None, assignee_id: None, reporter_id: None, position: None, labels: None, tags: None, estimated_hours: None, logged_hours: None, due_date: None, external_links: None, attachments: None, custom_fields: None, completed_at: None, archived_at: None, created_at: None, updated_at: None, created_by: None, updated_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_parent_id(mut self, value: uuid::Uuid) -> Self {
+        self.parent_id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_status(mut self, value: CardStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_priority(mut self, value: CardPriority) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    pub fn with_assignee_id(mut self, value: uuid::Uuid) -> Self {
+        self.assignee_id = Some(value);
+        self
+    }
+
+    pub fn with_reporter_id(mut self, value: uuid::Uuid) -> Self {
+        self.reporter_id = Some(value);
+        self
+    }
+
+    pub fn with_position(mut self, value: rust_decimal::Decimal) -> Self {
+        self.position = Some(value);
+        self
+    }
+
+    pub fn with_labels(mut self, value: Vec<String>) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    pub fn with_tags(mut self, value: serde_json::Value) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    pub fn with_estimated_hours(mut self, value: rust_decimal::Decimal) -> Self {
+        self.estimated_hours = Some(value);
+        self
+    }
+
+    pub fn with_logged_hours(mut self, value: rust_decimal::Decimal) -> Self {
+        self.logged_hours = Some(value);
+        self
+    }
+
+    pub fn with_due_date(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.due_date = Some(value);
+        self
+    }
+
+    pub fn with_external_links(mut self, value: serde_json::Value) -> Self {
+        self.external_links = Some(value);
+        self
+    }
+
+    pub fn with_attachments(mut self, value: serde_json::Value) -> Self {
+        self.attachments = Some(value);
+        self
+    }
+
+    pub fn with_custom_fields(mut self, value: serde_json::Value) -> Self {
+        self.custom_fields = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_archived_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.archived_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCard")
@@ -9685,6 +11126,7 @@ impl strata::Table for Card {
     const TABLE: &'static str = "cards";
     const COLUMNS: &'static str = "id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("cards_pkey", "id"), ("cards_board_id_fkey", "board_id"), ("cards_lane_id_fkey", "lane_id"), ("cards_parent_id_fkey", "parent_id"), ("cards_assignee_id_fkey", "assignee_id"), ("cards_reporter_id_fkey", "reporter_id"), ("cards_created_by_fkey", "created_by"), ("cards_updated_by_fkey", "updated_by"), ("cards_card_type_check", "card_type"), ("cards_status_check", "status"), ("cards_priority_check", "priority")];
     type New = NewCard;
     type Patch = CardPatch;
 
@@ -9922,7 +11364,7 @@ impl Card {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Card>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Card>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -9932,47 +11374,47 @@ impl Card {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `lane_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_lane_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_lane_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `parent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_parent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `assignee_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assignee_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_assignee_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `reporter_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_reporter_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_reporter_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
         strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -10066,6 +11508,34 @@ pub struct NewCardDependency {
     pub created_by: Option<uuid::Uuid>,
 }
 
+impl NewCardDependency {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(dependent_card_id: uuid::Uuid, dependency_card_id: uuid::Uuid) -> Self {
+        NewCardDependency { id: None, dependent_card_id, dependency_card_id, dependency_type: None, created_at: None, created_by: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_dependency_type(mut self, value: DependencyType) -> Self {
+        self.dependency_type = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCardDependency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCardDependency")
@@ -10084,7 +11554,7 @@ impl Validate for NewCardDependency {
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if (strata::sql_value::Value::of(&self.dependent_card_id)).compare("<>", &(strata::sql_value::Value::of(&self.dependency_card_id))) == Some(false) {
-            v.push("card_dependencies_not_self", "check", "violates CHECK card_dependencies_not_self: dependent_card_id <> dependency_card_id".to_string());
+            v.check("card_dependencies_not_self", "card_dependencies_not_self", "violates CHECK card_dependencies_not_self: dependent_card_id <> dependency_card_id");
         }
         v.into_result()
     }
@@ -10124,6 +11594,7 @@ impl strata::Table for CardDependency {
     const TABLE: &'static str = "card_dependencies";
     const COLUMNS: &'static str = "id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("card_dependencies_pkey", "id"), ("card_dependencies_dependent_card_id_fkey", "dependent_card_id"), ("card_dependencies_dependency_card_id_fkey", "dependency_card_id"), ("card_dependencies_created_by_fkey", "created_by"), ("card_dependencies_dependency_type_check", "dependency_type")];
     type New = NewCardDependency;
     type Patch = CardDependencyPatch;
 
@@ -10204,7 +11675,7 @@ impl CardDependency {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardDependency>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -10214,32 +11685,32 @@ impl CardDependency {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `dependent_card_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_dependent_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+    pub fn list_by_dependent_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, strata::Error> {
         strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `dependency_card_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_dependency_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+    pub fn list_by_dependency_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, strata::Error> {
         strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, strata::Error> {
         strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `dependent_card_id, dependency_card_id`, if any.
-    pub fn find_by_dependent_card_id_and_dependency_card_id(db: &mut impl strata::Conn, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, postgres::Error> {
+    pub fn find_by_dependent_card_id_and_dependency_card_id(db: &mut impl strata::Conn, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, strata::Error> {
         strata::table::opt(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", &[&dependent_card_id, &dependency_card_id])
     }
 }
@@ -10362,6 +11833,49 @@ pub struct NewCardComment {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewCardComment {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(card_id: uuid::Uuid, user_id: uuid::Uuid, content: impl Into<String>) -> Self {
+        NewCardComment { id: None, card_id, user_id, content: content.into(), content_type: None, parent_comment_id: None, deleted_at: None, updated_by: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_content_type(mut self, value: CommentContentType) -> Self {
+        self.content_type = Some(value);
+        self
+    }
+
+    pub fn with_parent_comment_id(mut self, value: uuid::Uuid) -> Self {
+        self.parent_comment_id = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_by(mut self, value: uuid::Uuid) -> Self {
+        self.updated_by = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCardComment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCardComment")
@@ -10430,6 +11944,7 @@ impl strata::Table for CardComment {
     const COLUMNS: &'static str = "id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("card_comments_pkey", "id"), ("card_comments_card_id_fkey", "card_id"), ("card_comments_user_id_fkey", "user_id"), ("card_comments_parent_comment_id_fkey", "parent_comment_id"), ("card_comments_updated_by_fkey", "updated_by"), ("card_comments_content_type_check", "content_type")];
     type New = NewCardComment;
     type Patch = CardCommentPatch;
 
@@ -10540,7 +12055,7 @@ impl CardComment {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardComment>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardComment>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -10550,42 +12065,42 @@ impl CardComment {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `card_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+    pub fn list_by_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
         strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
         strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `parent_comment_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_comment_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+    pub fn list_by_parent_comment_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
         strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, postgres::Error> {
+    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
         strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -10701,6 +12216,49 @@ pub struct NewCardActivity {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewCardActivity {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(card_id: uuid::Uuid, activity_type: CardActivityType) -> Self {
+        NewCardActivity { id: None, card_id, user_id: None, activity_type, field_changed: None, old_value: None, new_value: None, metadata: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_field_changed(mut self, value: impl Into<String>) -> Self {
+        self.field_changed = Some(value.into());
+        self
+    }
+
+    pub fn with_old_value(mut self, value: serde_json::Value) -> Self {
+        self.old_value = Some(value);
+        self
+    }
+
+    pub fn with_new_value(mut self, value: serde_json::Value) -> Self {
+        self.new_value = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCardActivity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCardActivity")
@@ -10769,6 +12327,7 @@ impl strata::Table for CardActivity {
     const TABLE: &'static str = "card_activities";
     const COLUMNS: &'static str = "id, card_id, user_id, activity_type, field_changed, old_value, new_value, metadata, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("card_activities_card_id_fkey", "card_id"), ("card_activities_user_id_fkey", "user_id"), ("card_activities_activity_type_check", "activity_type")];
     type New = NewCardActivity;
     type Patch = CardActivityPatch;
 
@@ -10866,7 +12425,7 @@ impl CardActivity {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<CardActivity>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<CardActivity>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -10876,12 +12435,12 @@ impl CardActivity {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }

@@ -340,6 +340,74 @@ pub struct NewIntegration {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewIntegration {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, user_id: uuid::Uuid, provider: impl Into<String>) -> Self {
+        NewIntegration { id: None, organization_id, user_id, provider: provider.into(), provider_account_id: None, provider_account_name: None, vault_path: None, token_expires_at: None, refresh_token_expires_at: None, scopes: None, status: None, last_used_at: None, last_error: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_provider_account_id(mut self, value: impl Into<String>) -> Self {
+        self.provider_account_id = Some(value.into());
+        self
+    }
+
+    pub fn with_provider_account_name(mut self, value: impl Into<String>) -> Self {
+        self.provider_account_name = Some(value.into());
+        self
+    }
+
+    pub fn with_vault_path(mut self, value: impl Into<String>) -> Self {
+        self.vault_path = Some(value.into());
+        self
+    }
+
+    pub fn with_token_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.token_expires_at = Some(value);
+        self
+    }
+
+    pub fn with_refresh_token_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.refresh_token_expires_at = Some(value);
+        self
+    }
+
+    pub fn with_scopes(mut self, value: Vec<String>) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: IntegrationStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_last_used_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_used_at = Some(value);
+        self
+    }
+
+    pub fn with_last_error(mut self, value: impl Into<String>) -> Self {
+        self.last_error = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewIntegration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewIntegration")
@@ -447,6 +515,7 @@ impl strata::Table for Integration {
     const TABLE: &'static str = "integrations";
     const COLUMNS: &'static str = "id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("integrations_pkey", "id"), ("integrations_organization_id_fkey", "organization_id"), ("integrations_user_id_fkey", "user_id"), ("integrations_status_check", "status")];
     type New = NewIntegration;
     type Patch = IntegrationPatch;
 
@@ -592,7 +661,7 @@ impl Integration {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Integration>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Integration>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -602,27 +671,27 @@ impl Integration {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `user_id, provider, provider_account_id`, if any.
-    pub fn find_by_user_id_and_provider_and_provider_account_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid, provider: &str, provider_account_id: &str) -> Result<Option<Integration>, postgres::Error> {
+    pub fn find_by_user_id_and_provider_and_provider_account_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid, provider: &str, provider_account_id: &str) -> Result<Option<Integration>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", &[&user_id, &provider, &provider_account_id])
     }
 }
@@ -767,6 +836,59 @@ pub struct NewWebhook {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWebhook {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, url: impl Into<String>, secret: impl Into<String>, events: Vec<String>) -> Self {
+        NewWebhook { id: None, organization_id, url: url.into(), secret: secret.into(), events, is_active: None, total_deliveries: None, successful_deliveries: None, failed_deliveries: None, last_delivery_at: None, last_delivery_status: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_total_deliveries(mut self, value: i32) -> Self {
+        self.total_deliveries = Some(value);
+        self
+    }
+
+    pub fn with_successful_deliveries(mut self, value: i32) -> Self {
+        self.successful_deliveries = Some(value);
+        self
+    }
+
+    pub fn with_failed_deliveries(mut self, value: i32) -> Self {
+        self.failed_deliveries = Some(value);
+        self
+    }
+
+    pub fn with_last_delivery_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_delivery_at = Some(value);
+        self
+    }
+
+    pub fn with_last_delivery_status(mut self, value: impl Into<String>) -> Self {
+        self.last_delivery_status = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWebhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWebhook")
@@ -863,6 +985,7 @@ impl strata::Table for Webhook {
     const TABLE: &'static str = "webhooks";
     const COLUMNS: &'static str = "id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("webhooks_pkey", "id"), ("webhooks_organization_id_fkey", "organization_id")];
     type New = NewWebhook;
     type Patch = WebhookPatch;
 
@@ -1000,7 +1123,7 @@ impl Webhook {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Webhook>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Webhook>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1010,17 +1133,17 @@ impl Webhook {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -1149,6 +1272,49 @@ pub struct NewWebhookDelivery {
     pub delivered_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWebhookDelivery {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(webhook_id: uuid::Uuid, event_type: impl Into<String>, payload: serde_json::Value, status: DeliveryStatus) -> Self {
+        NewWebhookDelivery { id: None, webhook_id, event_type: event_type.into(), payload, status, response_status_code: None, response_body: None, attempt_number: None, next_retry_at: None, created_at: None, delivered_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_response_status_code(mut self, value: i32) -> Self {
+        self.response_status_code = Some(value);
+        self
+    }
+
+    pub fn with_response_body(mut self, value: impl Into<String>) -> Self {
+        self.response_body = Some(value.into());
+        self
+    }
+
+    pub fn with_attempt_number(mut self, value: i32) -> Self {
+        self.attempt_number = Some(value);
+        self
+    }
+
+    pub fn with_next_retry_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.next_retry_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_delivered_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.delivered_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWebhookDelivery {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWebhookDelivery")
@@ -1224,6 +1390,7 @@ impl strata::Table for WebhookDelivery {
     const TABLE: &'static str = "webhook_deliveries";
     const COLUMNS: &'static str = "id, webhook_id, event_type, payload, status, response_status_code, response_body, attempt_number, next_retry_at, created_at, delivered_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("webhook_deliveries_webhook_id_fkey", "webhook_id"), ("webhook_deliveries_status_check", "status")];
     type New = NewWebhookDelivery;
     type Patch = WebhookDeliveryPatch;
 
@@ -1335,7 +1502,7 @@ impl WebhookDelivery {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<WebhookDelivery>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<WebhookDelivery>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -1345,12 +1512,12 @@ impl WebhookDelivery {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -1563,6 +1730,104 @@ pub struct NewMarketplaceListing {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMarketplaceListing {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, organization_id: uuid::Uuid, title: impl Into<String>, short_description: impl Into<String>, category: impl Into<String>) -> Self {
+        NewMarketplaceListing { id: None, agent_id, organization_id, title: title.into(), short_description: short_description.into(), long_description: None, category: category.into(), tags: None, icon_url: None, screenshots: None, demo_video_url: None, pricing_model: None, price_usd: None, install_count: None, rating_average: None, rating_count: None, status: None, review_notes: None, is_featured: None, featured_at: None, published_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_long_description(mut self, value: impl Into<String>) -> Self {
+        self.long_description = Some(value.into());
+        self
+    }
+
+    pub fn with_tags(mut self, value: Vec<String>) -> Self {
+        self.tags = Some(value);
+        self
+    }
+
+    pub fn with_icon_url(mut self, value: impl Into<String>) -> Self {
+        self.icon_url = Some(value.into());
+        self
+    }
+
+    pub fn with_screenshots(mut self, value: Vec<String>) -> Self {
+        self.screenshots = Some(value);
+        self
+    }
+
+    pub fn with_demo_video_url(mut self, value: impl Into<String>) -> Self {
+        self.demo_video_url = Some(value.into());
+        self
+    }
+
+    pub fn with_pricing_model(mut self, value: PricingModel) -> Self {
+        self.pricing_model = Some(value);
+        self
+    }
+
+    pub fn with_price_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.price_usd = Some(value);
+        self
+    }
+
+    pub fn with_install_count(mut self, value: i32) -> Self {
+        self.install_count = Some(value);
+        self
+    }
+
+    pub fn with_rating_average(mut self, value: rust_decimal::Decimal) -> Self {
+        self.rating_average = Some(value);
+        self
+    }
+
+    pub fn with_rating_count(mut self, value: i32) -> Self {
+        self.rating_count = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: ListingStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_review_notes(mut self, value: impl Into<String>) -> Self {
+        self.review_notes = Some(value.into());
+        self
+    }
+
+    pub fn with_is_featured(mut self, value: bool) -> Self {
+        self.is_featured = Some(value);
+        self
+    }
+
+    pub fn with_featured_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.featured_at = Some(value);
+        self
+    }
+
+    pub fn with_published_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.published_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMarketplaceListing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMarketplaceListing")
@@ -1714,6 +1979,7 @@ impl strata::Table for MarketplaceListing {
     const TABLE: &'static str = "marketplace_listings";
     const COLUMNS: &'static str = "id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("marketplace_listings_pkey", "id"), ("marketplace_listings_agent_id_fkey", "agent_id"), ("marketplace_listings_organization_id_fkey", "organization_id"), ("marketplace_listings_pricing_model_check", "pricing_model"), ("marketplace_listings_status_check", "status")];
     type New = NewMarketplaceListing;
     type Patch = MarketplaceListingPatch;
 
@@ -1925,7 +2191,7 @@ impl MarketplaceListing {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceListing>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceListing>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1935,22 +2201,22 @@ impl MarketplaceListing {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2051,6 +2317,39 @@ pub struct NewMarketplaceInstall {
     pub uninstalled_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMarketplaceInstall {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(listing_id: uuid::Uuid, organization_id: uuid::Uuid) -> Self {
+        NewMarketplaceInstall { id: None, listing_id, organization_id, installed_by_id: None, cloned_agent_id: None, installed_at: None, uninstalled_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_installed_by_id(mut self, value: uuid::Uuid) -> Self {
+        self.installed_by_id = Some(value);
+        self
+    }
+
+    pub fn with_cloned_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.cloned_agent_id = Some(value);
+        self
+    }
+
+    pub fn with_installed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.installed_at = Some(value);
+        self
+    }
+
+    pub fn with_uninstalled_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.uninstalled_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMarketplaceInstall {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMarketplaceInstall")
@@ -2109,6 +2408,7 @@ impl strata::Table for MarketplaceInstall {
     const TABLE: &'static str = "marketplace_installs";
     const COLUMNS: &'static str = "id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("marketplace_installs_pkey", "id"), ("marketplace_installs_listing_id_fkey", "listing_id"), ("marketplace_installs_organization_id_fkey", "organization_id"), ("marketplace_installs_installed_by_id_fkey", "installed_by_id"), ("marketplace_installs_cloned_agent_id_fkey", "cloned_agent_id")];
     type New = NewMarketplaceInstall;
     type Patch = MarketplaceInstallPatch;
 
@@ -2194,7 +2494,7 @@ impl MarketplaceInstall {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2204,37 +2504,37 @@ impl MarketplaceInstall {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `installed_by_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_installed_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+    pub fn list_by_installed_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `cloned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_cloned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, postgres::Error> {
+    pub fn list_by_cloned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `listing_id, organization_id`, if any.
-    pub fn find_by_listing_id_and_organization_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, postgres::Error> {
+    pub fn find_by_listing_id_and_organization_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, strata::Error> {
         strata::table::opt(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", &[&listing_id, &organization_id])
     }
 }
@@ -2363,6 +2663,54 @@ pub struct NewMarketplaceReview {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMarketplaceReview {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(listing_id: uuid::Uuid, organization_id: uuid::Uuid, rating: i32) -> Self {
+        NewMarketplaceReview { id: None, listing_id, user_id: None, organization_id, rating, title: None, body: None, is_verified_install: None, is_hidden: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    pub fn with_is_verified_install(mut self, value: bool) -> Self {
+        self.is_verified_install = Some(value);
+        self
+    }
+
+    pub fn with_is_hidden(mut self, value: bool) -> Self {
+        self.is_hidden = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMarketplaceReview {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMarketplaceReview")
@@ -2446,6 +2794,7 @@ impl strata::Table for MarketplaceReview {
     const TABLE: &'static str = "marketplace_reviews";
     const COLUMNS: &'static str = "id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("marketplace_reviews_pkey", "id"), ("marketplace_reviews_listing_id_fkey", "listing_id"), ("marketplace_reviews_user_id_fkey", "user_id"), ("marketplace_reviews_organization_id_fkey", "organization_id"), ("marketplace_reviews_rating_range", "rating")];
     type New = NewMarketplaceReview;
     type Patch = MarketplaceReviewPatch;
 
@@ -2565,7 +2914,7 @@ impl MarketplaceReview {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2575,32 +2924,32 @@ impl MarketplaceReview {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, strata::Error> {
         strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `listing_id, user_id`, if any.
-    pub fn find_by_listing_id_and_user_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, postgres::Error> {
+    pub fn find_by_listing_id_and_user_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, strata::Error> {
         strata::table::opt(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", &[&listing_id, &user_id])
     }
 }
@@ -2757,6 +3106,69 @@ pub struct NewSubscription {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewSubscription {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, stripe_customer_id: impl Into<String>, plan: SubscriptionPlan, status: SubscriptionStatus) -> Self {
+        NewSubscription { id: None, organization_id, stripe_subscription_id: None, stripe_customer_id: stripe_customer_id.into(), plan, status, current_period_start: None, current_period_end: None, trial_start: None, trial_end: None, cancel_at: None, cancelled_at: None, cancellation_reason: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_stripe_subscription_id(mut self, value: impl Into<String>) -> Self {
+        self.stripe_subscription_id = Some(value.into());
+        self
+    }
+
+    pub fn with_current_period_start(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.current_period_start = Some(value);
+        self
+    }
+
+    pub fn with_current_period_end(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.current_period_end = Some(value);
+        self
+    }
+
+    pub fn with_trial_start(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.trial_start = Some(value);
+        self
+    }
+
+    pub fn with_trial_end(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.trial_end = Some(value);
+        self
+    }
+
+    pub fn with_cancel_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.cancel_at = Some(value);
+        self
+    }
+
+    pub fn with_cancelled_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.cancelled_at = Some(value);
+        self
+    }
+
+    pub fn with_cancellation_reason(mut self, value: impl Into<String>) -> Self {
+        self.cancellation_reason = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewSubscription {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewSubscription")
@@ -2852,6 +3264,7 @@ impl strata::Table for Subscription {
     const TABLE: &'static str = "subscriptions";
     const COLUMNS: &'static str = "id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("subscriptions_pkey", "id"), ("subscriptions_stripe_subscription_id_key", "stripe_subscription_id"), ("subscriptions_organization_id_fkey", "organization_id"), ("subscriptions_plan_check", "plan"), ("subscriptions_status_check", "status")];
     type New = NewSubscription;
     type Patch = SubscriptionPatch;
 
@@ -2995,7 +3408,7 @@ impl Subscription {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Subscription>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Subscription>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3005,22 +3418,22 @@ impl Subscription {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `stripe_subscription_id`, if any.
-    pub fn find_by_stripe_subscription_id(db: &mut impl strata::Conn, stripe_subscription_id: &str) -> Result<Option<Subscription>, postgres::Error> {
+    pub fn find_by_stripe_subscription_id(db: &mut impl strata::Conn, stripe_subscription_id: &str) -> Result<Option<Subscription>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE stripe_subscription_id = $1", &[&stripe_subscription_id])
     }
 }
@@ -3170,6 +3583,69 @@ pub struct NewUsageRecord {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUsageRecord {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, period_start: chrono::NaiveDate, period_end: chrono::NaiveDate) -> Self {
+        NewUsageRecord { id: None, organization_id, period_start, period_end, executions_count: None, tokens_used: None, api_calls_count: None, storage_bytes: None, execution_cost_usd: None, token_cost_usd: None, storage_cost_usd: None, total_cost_usd: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_executions_count(mut self, value: i32) -> Self {
+        self.executions_count = Some(value);
+        self
+    }
+
+    pub fn with_tokens_used(mut self, value: i64) -> Self {
+        self.tokens_used = Some(value);
+        self
+    }
+
+    pub fn with_api_calls_count(mut self, value: i32) -> Self {
+        self.api_calls_count = Some(value);
+        self
+    }
+
+    pub fn with_storage_bytes(mut self, value: i64) -> Self {
+        self.storage_bytes = Some(value);
+        self
+    }
+
+    pub fn with_execution_cost_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.execution_cost_usd = Some(value);
+        self
+    }
+
+    pub fn with_token_cost_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.token_cost_usd = Some(value);
+        self
+    }
+
+    pub fn with_storage_cost_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.storage_cost_usd = Some(value);
+        self
+    }
+
+    pub fn with_total_cost_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.total_cost_usd = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUsageRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUsageRecord")
@@ -3273,6 +3749,7 @@ impl strata::Table for UsageRecord {
     const TABLE: &'static str = "usage_records";
     const COLUMNS: &'static str = "id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_records_pkey", "id"), ("usage_records_organization_id_fkey", "organization_id")];
     type New = NewUsageRecord;
     type Patch = UsageRecordPatch;
 
@@ -3425,7 +3902,7 @@ impl UsageRecord {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageRecord>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageRecord>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3435,22 +3912,22 @@ impl UsageRecord {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, period_start, period_end`, if any.
-    pub fn find_by_organization_id_and_period_start_and_period_end(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, postgres::Error> {
+    pub fn find_by_organization_id_and_period_start_and_period_end(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", &[&organization_id, &period_start, &period_end])
     }
 }
@@ -3614,6 +4091,64 @@ pub struct NewInvoice {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewInvoice {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, status: InvoiceStatus, subtotal_usd: rust_decimal::Decimal, total_usd: rust_decimal::Decimal, amount_due_usd: rust_decimal::Decimal, invoice_date: chrono::NaiveDate) -> Self {
+        NewInvoice { id: None, organization_id, subscription_id: None, stripe_invoice_id: None, invoice_number: None, status, subtotal_usd, tax_usd: None, total_usd, amount_paid_usd: None, amount_due_usd, invoice_date, due_date: None, paid_at: None, invoice_pdf_url: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_subscription_id(mut self, value: uuid::Uuid) -> Self {
+        self.subscription_id = Some(value);
+        self
+    }
+
+    pub fn with_stripe_invoice_id(mut self, value: impl Into<String>) -> Self {
+        self.stripe_invoice_id = Some(value.into());
+        self
+    }
+
+    pub fn with_invoice_number(mut self, value: impl Into<String>) -> Self {
+        self.invoice_number = Some(value.into());
+        self
+    }
+
+    pub fn with_tax_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.tax_usd = Some(value);
+        self
+    }
+
+    pub fn with_amount_paid_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.amount_paid_usd = Some(value);
+        self
+    }
+
+    pub fn with_due_date(mut self, value: chrono::NaiveDate) -> Self {
+        self.due_date = Some(value);
+        self
+    }
+
+    pub fn with_paid_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.paid_at = Some(value);
+        self
+    }
+
+    pub fn with_invoice_pdf_url(mut self, value: impl Into<String>) -> Self {
+        self.invoice_pdf_url = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewInvoice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewInvoice")
@@ -3750,6 +4285,7 @@ impl strata::Table for Invoice {
     const TABLE: &'static str = "invoices";
     const COLUMNS: &'static str = "id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("invoices_pkey", "id"), ("invoices_stripe_invoice_id_key", "stripe_invoice_id"), ("invoices_organization_id_fkey", "organization_id"), ("invoices_subscription_id_fkey", "subscription_id"), ("invoices_status_check", "status")];
     type New = NewInvoice;
     type Patch = InvoicePatch;
 
@@ -3902,7 +4438,7 @@ impl Invoice {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3912,27 +4448,27 @@ impl Invoice {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `subscription_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_subscription_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, postgres::Error> {
+    pub fn list_by_subscription_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `stripe_invoice_id`, if any.
-    pub fn find_by_stripe_invoice_id(db: &mut impl strata::Conn, stripe_invoice_id: &str) -> Result<Option<Invoice>, postgres::Error> {
+    pub fn find_by_stripe_invoice_id(db: &mut impl strata::Conn, stripe_invoice_id: &str) -> Result<Option<Invoice>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE stripe_invoice_id = $1", &[&stripe_invoice_id])
     }
 }
@@ -4070,6 +4606,59 @@ pub struct NewAgentMemory {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgentMemory {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, memory_type: MemoryType, content: impl Into<String>) -> Self {
+        NewAgentMemory { id: None, agent_id, session_id: None, memory_type, content: content.into(), embedding_id: None, metadata: None, importance_score: None, access_count: None, last_accessed_at: None, created_at: None, expires_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_session_id(mut self, value: uuid::Uuid) -> Self {
+        self.session_id = Some(value);
+        self
+    }
+
+    pub fn with_embedding_id(mut self, value: impl Into<String>) -> Self {
+        self.embedding_id = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_importance_score(mut self, value: rust_decimal::Decimal) -> Self {
+        self.importance_score = Some(value);
+        self
+    }
+
+    pub fn with_access_count(mut self, value: i32) -> Self {
+        self.access_count = Some(value);
+        self
+    }
+
+    pub fn with_last_accessed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_accessed_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentMemory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentMemory")
@@ -4155,6 +4744,7 @@ impl strata::Table for AgentMemory {
     const TABLE: &'static str = "agent_memories";
     const COLUMNS: &'static str = "id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_memories_pkey", "id"), ("agent_memories_agent_id_fkey", "agent_id"), ("agent_memories_memory_type_check", "memory_type")];
     type New = NewAgentMemory;
     type Patch = AgentMemoryPatch;
 
@@ -4281,7 +4871,7 @@ impl AgentMemory {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMemory>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMemory>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4291,17 +4881,17 @@ impl AgentMemory {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -4409,6 +4999,44 @@ pub struct NewEvalSuite {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewEvalSuite {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, name: impl Into<String>) -> Self {
+        NewEvalSuite { id: None, organization_id, agent_id: None, name: name.into(), description: None, config: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.agent_id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_config(mut self, value: serde_json::Value) -> Self {
+        self.config = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewEvalSuite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewEvalSuite")
@@ -4477,6 +5105,7 @@ impl strata::Table for EvalSuite {
     const TABLE: &'static str = "eval_suites";
     const COLUMNS: &'static str = "id, organization_id, agent_id, name, description, config, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_suites_pkey", "id"), ("eval_suites_organization_id_fkey", "organization_id"), ("eval_suites_agent_id_fkey", "agent_id")];
     type New = NewEvalSuite;
     type Patch = EvalSuitePatch;
 
@@ -4573,7 +5202,7 @@ impl EvalSuite {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalSuite>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalSuite>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4583,22 +5212,22 @@ impl EvalSuite {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -4706,6 +5335,39 @@ pub struct NewEvalTestCase {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewEvalTestCase {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(suite_id: uuid::Uuid, name: impl Into<String>, input: serde_json::Value) -> Self {
+        NewEvalTestCase { id: None, suite_id, name: name.into(), description: None, input, expected_output: None, scoring_rubric: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_expected_output(mut self, value: serde_json::Value) -> Self {
+        self.expected_output = Some(value);
+        self
+    }
+
+    pub fn with_scoring_rubric(mut self, value: serde_json::Value) -> Self {
+        self.scoring_rubric = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewEvalTestCase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewEvalTestCase")
@@ -4774,6 +5436,7 @@ impl strata::Table for EvalTestCase {
     const TABLE: &'static str = "eval_test_cases";
     const COLUMNS: &'static str = "id, suite_id, name, description, input, expected_output, scoring_rubric, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_test_cases_pkey", "id"), ("eval_test_cases_suite_id_fkey", "suite_id")];
     type New = NewEvalTestCase;
     type Patch = EvalTestCasePatch;
 
@@ -4866,7 +5529,7 @@ impl EvalTestCase {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalTestCase>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalTestCase>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4876,17 +5539,17 @@ impl EvalTestCase {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, postgres::Error> {
+    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, strata::Error> {
         strata::table::all(db, "SELECT id, suite_id, name, description, input, expected_output, scoring_rubric, created_at FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -5022,6 +5685,64 @@ pub struct NewEvalRun {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewEvalRun {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(suite_id: uuid::Uuid, agent_id: uuid::Uuid) -> Self {
+        NewEvalRun { id: None, suite_id, agent_id, agent_version_id: None, status: None, total_tests: None, passed_tests: None, failed_tests: None, average_score: None, started_at: None, completed_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_agent_version_id(mut self, value: uuid::Uuid) -> Self {
+        self.agent_version_id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: EvalRunStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_total_tests(mut self, value: i32) -> Self {
+        self.total_tests = Some(value);
+        self
+    }
+
+    pub fn with_passed_tests(mut self, value: i32) -> Self {
+        self.passed_tests = Some(value);
+        self
+    }
+
+    pub fn with_failed_tests(mut self, value: i32) -> Self {
+        self.failed_tests = Some(value);
+        self
+    }
+
+    pub fn with_average_score(mut self, value: rust_decimal::Decimal) -> Self {
+        self.average_score = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewEvalRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewEvalRun")
@@ -5101,6 +5822,7 @@ impl strata::Table for EvalRun {
     const TABLE: &'static str = "eval_runs";
     const COLUMNS: &'static str = "id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_runs_pkey", "id"), ("eval_runs_suite_id_fkey", "suite_id"), ("eval_runs_agent_id_fkey", "agent_id"), ("eval_runs_agent_version_id_fkey", "agent_version_id"), ("eval_runs_status_check", "status")];
     type New = NewEvalRun;
     type Patch = EvalRunPatch;
 
@@ -5229,7 +5951,7 @@ impl EvalRun {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalRun>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalRun>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5239,27 +5961,27 @@ impl EvalRun {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, strata::Error> {
         strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, strata::Error> {
         strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `agent_version_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, postgres::Error> {
+    pub fn list_by_agent_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, strata::Error> {
         strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -5381,6 +6103,49 @@ pub struct NewEvalResult {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewEvalResult {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(run_id: uuid::Uuid, test_case_id: uuid::Uuid, status: EvalResultStatus) -> Self {
+        NewEvalResult { id: None, run_id, test_case_id, execution_id: None, execution_created_at: None, status, score: None, actual_output: None, feedback: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_execution_id(mut self, value: uuid::Uuid) -> Self {
+        self.execution_id = Some(value);
+        self
+    }
+
+    pub fn with_execution_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.execution_created_at = Some(value);
+        self
+    }
+
+    pub fn with_score(mut self, value: rust_decimal::Decimal) -> Self {
+        self.score = Some(value);
+        self
+    }
+
+    pub fn with_actual_output(mut self, value: serde_json::Value) -> Self {
+        self.actual_output = Some(value);
+        self
+    }
+
+    pub fn with_feedback(mut self, value: impl Into<String>) -> Self {
+        self.feedback = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewEvalResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewEvalResult")
@@ -5454,6 +6219,7 @@ impl strata::Table for EvalResult {
     const TABLE: &'static str = "eval_results";
     const COLUMNS: &'static str = "id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_results_pkey", "id"), ("eval_results_run_id_fkey", "run_id"), ("eval_results_test_case_id_fkey", "test_case_id"), ("eval_results_status_check", "status")];
     type New = NewEvalResult;
     type Patch = EvalResultPatch;
 
@@ -5560,7 +6326,7 @@ impl EvalResult {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalResult>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalResult>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5570,22 +6336,22 @@ impl EvalResult {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `run_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_run_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
+    pub fn list_by_run_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, strata::Error> {
         strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `test_case_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_case_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, postgres::Error> {
+    pub fn list_by_test_case_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, strata::Error> {
         strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -5722,6 +6488,59 @@ pub struct NewAuditLog {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAuditLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, action: AuditAction, resource_type: impl Into<String>) -> Self {
+        NewAuditLog { id: None, organization_id, user_id: None, action, resource_type: resource_type.into(), resource_id: None, old_values: None, new_values: None, ip_address: None, user_agent: None, request_id: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_resource_id(mut self, value: uuid::Uuid) -> Self {
+        self.resource_id = Some(value);
+        self
+    }
+
+    pub fn with_old_values(mut self, value: serde_json::Value) -> Self {
+        self.old_values = Some(value);
+        self
+    }
+
+    pub fn with_new_values(mut self, value: serde_json::Value) -> Self {
+        self.new_values = Some(value);
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAuditLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAuditLog")
@@ -5806,6 +6625,7 @@ impl strata::Table for AuditLog {
     const TABLE: &'static str = "audit_logs";
     const COLUMNS: &'static str = "id, organization_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, request_id, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_action_check", "action")];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -5922,7 +6742,7 @@ impl AuditLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -5932,12 +6752,12 @@ impl AuditLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -6066,6 +6886,59 @@ pub struct NewOrganization {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewOrganization {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewOrganization { id: None, name: name.into(), slug: slug.into(), logo_url: None, settings: None, max_agents: None, max_executions_per_month: None, max_team_members: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_max_agents(mut self, value: i32) -> Self {
+        self.max_agents = Some(value);
+        self
+    }
+
+    pub fn with_max_executions_per_month(mut self, value: i32) -> Self {
+        self.max_executions_per_month = Some(value);
+        self
+    }
+
+    pub fn with_max_team_members(mut self, value: i32) -> Self {
+        self.max_team_members = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewOrganization {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewOrganization")
@@ -6157,6 +7030,7 @@ impl strata::Table for Organization {
     const COLUMNS: &'static str = "id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("organizations_pkey", "id"), ("organizations_slug_key", "slug")];
     type New = NewOrganization;
     type Patch = OrganizationPatch;
 
@@ -6280,7 +7154,7 @@ impl Organization {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6290,27 +7164,27 @@ impl Organization {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, postgres::Error> {
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, strata::Error> {
         strata::table::opt(db, "SELECT id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
@@ -6483,6 +7357,94 @@ pub struct NewUser {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUser {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(email: impl Into<String>) -> Self {
+        NewUser { id: None, email: email.into(), email_verified_at: None, password_hash: None, full_name: None, avatar_url: None, organization_id: None, role: None, last_login_at: None, mfa_enabled: None, mfa_secret: None, google_id: None, github_id: None, is_active: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_email_verified_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.email_verified_at = Some(value);
+        self
+    }
+
+    pub fn with_password_hash(mut self, value: impl Into<String>) -> Self {
+        self.password_hash = Some(value.into());
+        self
+    }
+
+    pub fn with_full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    pub fn with_organization_id(mut self, value: uuid::Uuid) -> Self {
+        self.organization_id = Some(value);
+        self
+    }
+
+    pub fn with_role(mut self, value: UserRole) -> Self {
+        self.role = Some(value);
+        self
+    }
+
+    pub fn with_last_login_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_login_at = Some(value);
+        self
+    }
+
+    pub fn with_mfa_enabled(mut self, value: bool) -> Self {
+        self.mfa_enabled = Some(value);
+        self
+    }
+
+    pub fn with_mfa_secret(mut self, value: impl Into<String>) -> Self {
+        self.mfa_secret = Some(value.into());
+        self
+    }
+
+    pub fn with_google_id(mut self, value: impl Into<String>) -> Self {
+        self.google_id = Some(value.into());
+        self
+    }
+
+    pub fn with_github_id(mut self, value: impl Into<String>) -> Self {
+        self.github_id = Some(value.into());
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser")
@@ -6619,6 +7581,7 @@ impl strata::Table for User {
     const COLUMNS: &'static str = "id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_organization_id_fkey", "organization_id"), ("idx_users_email", "email"), ("users_role_check", "role")];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -6782,7 +7745,7 @@ impl User {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6792,28 +7755,33 @@ impl User {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
         strata::table::all(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
+    }
+
+    /// The row with this `email` among rows where `deleted_at IS NULL` (and not soft-deleted), if any.
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
+        strata::table::opt(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND (deleted_at IS NULL) AND deleted_at IS NULL", &[&email])
     }
 }
 
@@ -6935,6 +7903,49 @@ pub struct NewRefreshToken {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewRefreshToken {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(user_id: uuid::Uuid, token_hash: impl Into<String>, expires_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewRefreshToken { id: None, user_id, token_hash: token_hash.into(), device_name: None, device_type: None, ip_address: None, user_agent: None, expires_at, revoked_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_device_name(mut self, value: impl Into<String>) -> Self {
+        self.device_name = Some(value.into());
+        self
+    }
+
+    pub fn with_device_type(mut self, value: impl Into<String>) -> Self {
+        self.device_type = Some(value.into());
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_revoked_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.revoked_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewRefreshToken {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewRefreshToken")
@@ -7021,6 +8032,7 @@ impl strata::Table for RefreshToken {
     const TABLE: &'static str = "refresh_tokens";
     const COLUMNS: &'static str = "id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("refresh_tokens_pkey", "id"), ("refresh_tokens_user_id_fkey", "user_id")];
     type New = NewRefreshToken;
     type Patch = RefreshTokenPatch;
 
@@ -7127,7 +8139,7 @@ impl RefreshToken {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RefreshToken>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RefreshToken>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7137,17 +8149,17 @@ impl RefreshToken {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -7288,6 +8300,49 @@ pub struct NewApiKey {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewApiKey {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(user_id: uuid::Uuid, organization_id: uuid::Uuid, name: impl Into<String>, key_prefix: impl Into<String>, key_hash: impl Into<String>) -> Self {
+        NewApiKey { id: None, user_id, organization_id, name: name.into(), key_prefix: key_prefix.into(), key_hash: key_hash.into(), scopes: None, rate_limit: None, expires_at: None, last_used_at: None, revoked_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_scopes(mut self, value: Vec<String>) -> Self {
+        self.scopes = Some(value);
+        self
+    }
+
+    pub fn with_rate_limit(mut self, value: i32) -> Self {
+        self.rate_limit = Some(value);
+        self
+    }
+
+    pub fn with_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+
+    pub fn with_last_used_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_used_at = Some(value);
+        self
+    }
+
+    pub fn with_revoked_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.revoked_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewApiKey")
@@ -7382,6 +8437,7 @@ impl strata::Table for ApiKey {
     const TABLE: &'static str = "api_keys";
     const COLUMNS: &'static str = "id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_user_id_fkey", "user_id"), ("api_keys_organization_id_fkey", "organization_id")];
     type New = NewApiKey;
     type Patch = ApiKeyPatch;
 
@@ -7506,7 +8562,7 @@ impl ApiKey {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7516,22 +8572,22 @@ impl ApiKey {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -7737,6 +8793,104 @@ pub struct NewAgent {
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>, system_prompt: impl Into<String>) -> Self {
+        NewAgent { id: None, organization_id, created_by_id: None, name: name.into(), slug: slug.into(), description: None, avatar_url: None, system_prompt: system_prompt.into(), model: None, temperature: None, max_tokens: None, tools: None, memory_enabled: None, memory_type: None, status: None, is_public: None, marketplace_listing_id: None, current_version_id: None, published_at: None, created_at: None, updated_at: None, deleted_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_created_by_id(mut self, value: uuid::Uuid) -> Self {
+        self.created_by_id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    pub fn with_temperature(mut self, value: rust_decimal::Decimal) -> Self {
+        self.temperature = Some(value);
+        self
+    }
+
+    pub fn with_max_tokens(mut self, value: i32) -> Self {
+        self.max_tokens = Some(value);
+        self
+    }
+
+    pub fn with_tools(mut self, value: serde_json::Value) -> Self {
+        self.tools = Some(value);
+        self
+    }
+
+    pub fn with_memory_enabled(mut self, value: bool) -> Self {
+        self.memory_enabled = Some(value);
+        self
+    }
+
+    pub fn with_memory_type(mut self, value: AgentMemoryType) -> Self {
+        self.memory_type = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: AgentStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_is_public(mut self, value: bool) -> Self {
+        self.is_public = Some(value);
+        self
+    }
+
+    pub fn with_marketplace_listing_id(mut self, value: uuid::Uuid) -> Self {
+        self.marketplace_listing_id = Some(value);
+        self
+    }
+
+    pub fn with_current_version_id(mut self, value: uuid::Uuid) -> Self {
+        self.current_version_id = Some(value);
+        self
+    }
+
+    pub fn with_published_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.published_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgent")
@@ -7873,6 +9027,7 @@ impl strata::Table for Agent {
     const COLUMNS: &'static str = "id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_organization_id_fkey", "organization_id"), ("agents_created_by_id_fkey", "created_by_id"), ("agents_marketplace_listing_id_fkey", "marketplace_listing_id"), ("agents_current_version_id_fkey", "current_version_id"), ("agents_memory_type_check", "memory_type"), ("agents_status_check", "status")];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -8081,7 +9236,7 @@ impl Agent {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8091,47 +9246,47 @@ impl Agent {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `marketplace_listing_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_marketplace_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_marketplace_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `current_version_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_current_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_current_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, postgres::Error> {
+    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&organization_id, &slug])
     }
 }
@@ -8268,6 +9423,39 @@ pub struct NewAgentVersion {
     pub created_by_id: Option<uuid::Uuid>,
 }
 
+impl NewAgentVersion {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, version: impl Into<String>, system_prompt: impl Into<String>, model: impl Into<String>, temperature: rust_decimal::Decimal, max_tokens: i32, tools: serde_json::Value) -> Self {
+        NewAgentVersion { id: None, agent_id, version: version.into(), changelog: None, system_prompt: system_prompt.into(), model: model.into(), temperature, max_tokens, tools, is_published: None, created_at: None, created_by_id: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_changelog(mut self, value: impl Into<String>) -> Self {
+        self.changelog = Some(value.into());
+        self
+    }
+
+    pub fn with_is_published(mut self, value: bool) -> Self {
+        self.is_published = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_created_by_id(mut self, value: uuid::Uuid) -> Self {
+        self.created_by_id = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentVersion {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentVersion")
@@ -8368,6 +9556,7 @@ impl strata::Table for AgentVersion {
     const TABLE: &'static str = "agent_versions";
     const COLUMNS: &'static str = "id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_versions_pkey", "id"), ("agent_versions_agent_id_fkey", "agent_id"), ("agent_versions_created_by_id_fkey", "created_by_id"), ("agent_versions_version_pattern", "version")];
     type New = NewAgentVersion;
     type Patch = AgentVersionPatch;
 
@@ -8490,7 +9679,7 @@ impl AgentVersion {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentVersion>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentVersion>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8500,27 +9689,27 @@ impl AgentVersion {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, postgres::Error> {
+    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `agent_id, version`, if any.
-    pub fn find_by_agent_id_and_version(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, version: &str) -> Result<Option<AgentVersion>, postgres::Error> {
+    pub fn find_by_agent_id_and_version(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, version: &str) -> Result<Option<AgentVersion>, strata::Error> {
         strata::table::opt(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND version = $2", &[&agent_id, &version])
     }
 }
@@ -8650,6 +9839,39 @@ pub struct NewAgentTool {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgentTool {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, name: impl Into<String>, description: impl Into<String>, tool_type: ToolType, config: serde_json::Value, input_schema: serde_json::Value) -> Self {
+        NewAgentTool { id: None, organization_id, name: name.into(), description: description.into(), tool_type, config, input_schema, output_schema: None, is_active: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_output_schema(mut self, value: serde_json::Value) -> Self {
+        self.output_schema = Some(value);
+        self
+    }
+
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentTool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentTool")
@@ -8727,6 +9949,7 @@ impl strata::Table for AgentTool {
     const TABLE: &'static str = "agent_tools";
     const COLUMNS: &'static str = "id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_tools_pkey", "id"), ("agent_tools_organization_id_fkey", "organization_id"), ("agent_tools_tool_type_check", "tool_type")];
     type New = NewAgentTool;
     type Patch = AgentToolPatch;
 
@@ -8844,7 +10067,7 @@ impl AgentTool {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentTool>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentTool>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8854,17 +10077,17 @@ impl AgentTool {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -9073,6 +10296,109 @@ pub struct NewExecution {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewExecution {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, organization_id: uuid::Uuid, input: serde_json::Value) -> Self {
+        NewExecution { id: None, agent_id, agent_version_id: None, organization_id, user_id: None, session_id: None, parent_execution_id: None, parent_execution_created_at: None, input, output: None, status: None, error_code: None, error_message: None, started_at: None, completed_at: None, latency_ms: None, prompt_tokens: None, completion_tokens: None, total_tokens: None, cost_usd: None, tool_calls: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_agent_version_id(mut self, value: uuid::Uuid) -> Self {
+        self.agent_version_id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_session_id(mut self, value: uuid::Uuid) -> Self {
+        self.session_id = Some(value);
+        self
+    }
+
+    pub fn with_parent_execution_id(mut self, value: uuid::Uuid) -> Self {
+        self.parent_execution_id = Some(value);
+        self
+    }
+
+    pub fn with_parent_execution_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.parent_execution_created_at = Some(value);
+        self
+    }
+
+    pub fn with_output(mut self, value: serde_json::Value) -> Self {
+        self.output = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: ExecutionStatus) -> Self {
+        self.status = Some(value);
+        self
+    }
+
+    pub fn with_error_code(mut self, value: impl Into<String>) -> Self {
+        self.error_code = Some(value.into());
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_latency_ms(mut self, value: i32) -> Self {
+        self.latency_ms = Some(value);
+        self
+    }
+
+    pub fn with_prompt_tokens(mut self, value: i32) -> Self {
+        self.prompt_tokens = Some(value);
+        self
+    }
+
+    pub fn with_completion_tokens(mut self, value: i32) -> Self {
+        self.completion_tokens = Some(value);
+        self
+    }
+
+    pub fn with_total_tokens(mut self, value: i32) -> Self {
+        self.total_tokens = Some(value);
+        self
+    }
+
+    pub fn with_cost_usd(mut self, value: rust_decimal::Decimal) -> Self {
+        self.cost_usd = Some(value);
+        self
+    }
+
+    pub fn with_tool_calls(mut self, value: serde_json::Value) -> Self {
+        self.tool_calls = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewExecution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewExecution")
@@ -9186,6 +10512,7 @@ impl strata::Table for Execution {
     const TABLE: &'static str = "executions";
     const COLUMNS: &'static str = "id, agent_id, agent_version_id, organization_id, user_id, session_id, parent_execution_id, parent_execution_created_at, input, output, status, error_code, error_message, started_at, completed_at, latency_ms, prompt_tokens, completion_tokens, total_tokens, cost_usd, tool_calls, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("executions_agent_id_fkey", "agent_id"), ("executions_agent_version_id_fkey", "agent_version_id"), ("executions_organization_id_fkey", "organization_id"), ("executions_user_id_fkey", "user_id"), ("executions_status_check", "status")];
     type New = NewExecution;
     type Patch = ExecutionPatch;
 
@@ -9384,7 +10711,7 @@ impl Execution {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Execution>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Execution>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -9394,12 +10721,12 @@ impl Execution {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -9573,6 +10900,74 @@ pub struct NewExecutionLog {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewExecutionLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(execution_id: uuid::Uuid, execution_created_at: chrono::DateTime<chrono::Utc>, log_type: ExecutionLogType, sequence_number: i32, started_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewExecutionLog { id: None, execution_id, execution_created_at, log_type, sequence_number, input: None, output: None, started_at, completed_at: None, latency_ms: None, model: None, prompt_tokens: None, completion_tokens: None, tool_name: None, tool_status: None, error_message: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_input(mut self, value: serde_json::Value) -> Self {
+        self.input = Some(value);
+        self
+    }
+
+    pub fn with_output(mut self, value: serde_json::Value) -> Self {
+        self.output = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_latency_ms(mut self, value: i32) -> Self {
+        self.latency_ms = Some(value);
+        self
+    }
+
+    pub fn with_model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+
+    pub fn with_prompt_tokens(mut self, value: i32) -> Self {
+        self.prompt_tokens = Some(value);
+        self
+    }
+
+    pub fn with_completion_tokens(mut self, value: i32) -> Self {
+        self.completion_tokens = Some(value);
+        self
+    }
+
+    pub fn with_tool_name(mut self, value: impl Into<String>) -> Self {
+        self.tool_name = Some(value.into());
+        self
+    }
+
+    pub fn with_tool_status(mut self, value: ToolCallStatus) -> Self {
+        self.tool_status = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewExecutionLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewExecutionLog")
@@ -9671,6 +11066,7 @@ impl strata::Table for ExecutionLog {
     const TABLE: &'static str = "execution_logs";
     const COLUMNS: &'static str = "id, execution_id, execution_created_at, log_type, sequence_number, input, output, started_at, completed_at, latency_ms, model, prompt_tokens, completion_tokens, tool_name, tool_status, error_message, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("execution_logs_log_type_check", "log_type"), ("execution_logs_tool_status_check", "tool_status")];
     type New = NewExecutionLog;
     type Patch = ExecutionLogPatch;
 
@@ -9822,7 +11218,7 @@ impl ExecutionLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ExecutionLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ExecutionLog>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -9832,12 +11228,12 @@ impl ExecutionLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }

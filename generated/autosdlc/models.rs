@@ -145,6 +145,44 @@ pub struct NewOrganization {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewOrganization {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewOrganization { id: None, name: name.into(), slug: slug.into(), settings: None, subscription_tier: None, deleted_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_subscription_tier(mut self, value: impl Into<String>) -> Self {
+        self.subscription_tier = Some(value.into());
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewOrganization {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewOrganization")
@@ -227,6 +265,7 @@ impl strata::Table for Organization {
     const COLUMNS: &'static str = "id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("organizations_pkey", "id"), ("organizations_slug_key", "slug")];
     type New = NewOrganization;
     type Patch = OrganizationPatch;
 
@@ -325,7 +364,7 @@ impl Organization {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -335,27 +374,27 @@ impl Organization {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, postgres::Error> {
+    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, strata::Error> {
         strata::table::opt(db, "SELECT id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
     }
 }
@@ -509,6 +548,74 @@ pub struct NewUser {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewUser {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(email: impl Into<String>, name: impl Into<String>) -> Self {
+        NewUser { id: None, email: email.into(), name: name.into(), avatar_url: None, github_id: None, auth_provider: None, password_hash: None, mfa_enabled: None, mfa_secret: None, mfa_secret_encrypted: None, last_login_at: None, deleted_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = Some(value.into());
+        self
+    }
+
+    pub fn with_github_id(mut self, value: impl Into<String>) -> Self {
+        self.github_id = Some(value.into());
+        self
+    }
+
+    pub fn with_auth_provider(mut self, value: impl Into<String>) -> Self {
+        self.auth_provider = Some(value.into());
+        self
+    }
+
+    pub fn with_password_hash(mut self, value: impl Into<String>) -> Self {
+        self.password_hash = Some(value.into());
+        self
+    }
+
+    pub fn with_mfa_enabled(mut self, value: bool) -> Self {
+        self.mfa_enabled = Some(value);
+        self
+    }
+
+    pub fn with_mfa_secret(mut self, value: impl Into<String>) -> Self {
+        self.mfa_secret = Some(value.into());
+        self
+    }
+
+    pub fn with_mfa_secret_encrypted(mut self, value: Vec<u8>) -> Self {
+        self.mfa_secret_encrypted = Some(value);
+        self
+    }
+
+    pub fn with_last_login_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_login_at = Some(value);
+        self
+    }
+
+    pub fn with_deleted_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deleted_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser")
@@ -625,6 +732,7 @@ impl strata::Table for User {
     const COLUMNS: &'static str = "id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_email_key", "email"), ("users_github_id_key", "github_id")];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -765,7 +873,7 @@ impl User {
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -775,32 +883,32 @@ impl User {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], true)
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, postgres::Error> {
+    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
         strata::table::mark_deleted::<Self>(db, &[&id], false)
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `email` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, postgres::Error> {
+    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
         strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[&email])
     }
 
     /// The row with this `github_id` (and not soft-deleted), if any.
-    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<User>, postgres::Error> {
+    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<User>, strata::Error> {
         strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE github_id = $1 AND deleted_at IS NULL", &[&github_id])
     }
 }
@@ -901,6 +1009,39 @@ pub struct NewOrganizationMember {
     pub joined_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewOrganizationMember {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, user_id: uuid::Uuid) -> Self {
+        NewOrganizationMember { id: None, organization_id, user_id, role: None, permissions: None, invited_by: None, joined_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    pub fn with_permissions(mut self, value: serde_json::Value) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    pub fn with_invited_by(mut self, value: uuid::Uuid) -> Self {
+        self.invited_by = Some(value);
+        self
+    }
+
+    pub fn with_joined_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.joined_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewOrganizationMember {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewOrganizationMember")
@@ -965,6 +1106,7 @@ impl strata::Table for OrganizationMember {
     const TABLE: &'static str = "organization_members";
     const COLUMNS: &'static str = "id, organization_id, user_id, role, permissions, invited_by, joined_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("organization_members_pkey", "id"), ("organization_members_organization_id_fkey", "organization_id"), ("organization_members_user_id_fkey", "user_id"), ("organization_members_invited_by_fkey", "invited_by")];
     type New = NewOrganizationMember;
     type Patch = OrganizationMemberPatch;
 
@@ -1054,7 +1196,7 @@ impl OrganizationMember {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<OrganizationMember>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1064,32 +1206,32 @@ impl OrganizationMember {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, postgres::Error> {
+    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, user_id`, if any.
-    pub fn find_by_organization_id_and_user_id(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, postgres::Error> {
+    pub fn find_by_organization_id_and_user_id(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND user_id = $2", &[&organization_id, &user_id])
     }
 }
@@ -1232,6 +1374,64 @@ pub struct NewProject {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewProject {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(organization_id: uuid::Uuid, name: impl Into<String>, slug: impl Into<String>) -> Self {
+        NewProject { id: None, organization_id, name: name.into(), slug: slug.into(), description: None, repository_url: None, github_repo_id: None, settings: None, status: None, created_by: None, archived_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    pub fn with_repository_url(mut self, value: impl Into<String>) -> Self {
+        self.repository_url = Some(value.into());
+        self
+    }
+
+    pub fn with_github_repo_id(mut self, value: impl Into<String>) -> Self {
+        self.github_repo_id = Some(value.into());
+        self
+    }
+
+    pub fn with_settings(mut self, value: serde_json::Value) -> Self {
+        self.settings = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_archived_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.archived_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewProject {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewProject")
@@ -1340,6 +1540,7 @@ impl strata::Table for Project {
     const TABLE: &'static str = "projects";
     const COLUMNS: &'static str = "id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("projects_pkey", "id"), ("projects_organization_id_fkey", "organization_id"), ("projects_created_by_fkey", "created_by")];
     type New = NewProject;
     type Patch = ProjectPatch;
 
@@ -1473,7 +1674,7 @@ impl Project {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1483,27 +1684,27 @@ impl Project {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
         strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `organization_id, slug`, if any.
-    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, postgres::Error> {
+    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, strata::Error> {
         strata::table::opt(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND slug = $2", &[&organization_id, &slug])
     }
 }
@@ -1597,6 +1798,34 @@ pub struct NewProjectMember {
     pub added_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewProjectMember {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, user_id: uuid::Uuid) -> Self {
+        NewProjectMember { id: None, project_id, user_id, role: None, added_by: None, added_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+
+    pub fn with_added_by(mut self, value: uuid::Uuid) -> Self {
+        self.added_by = Some(value);
+        self
+    }
+
+    pub fn with_added_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.added_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewProjectMember {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewProjectMember")
@@ -1658,6 +1887,7 @@ impl strata::Table for ProjectMember {
     const TABLE: &'static str = "project_members";
     const COLUMNS: &'static str = "id, project_id, user_id, role, added_by, added_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("project_members_pkey", "id"), ("project_members_project_id_fkey", "project_id"), ("project_members_user_id_fkey", "user_id"), ("project_members_added_by_fkey", "added_by")];
     type New = NewProjectMember;
     type Patch = ProjectMemberPatch;
 
@@ -1738,7 +1968,7 @@ impl ProjectMember {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectMember>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -1748,32 +1978,32 @@ impl ProjectMember {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `added_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_added_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, postgres::Error> {
+    pub fn list_by_added_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `project_id, user_id`, if any.
-    pub fn find_by_project_id_and_user_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, postgres::Error> {
+    pub fn find_by_project_id_and_user_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND user_id = $2", &[&project_id, &user_id])
     }
 }
@@ -1960,6 +2190,84 @@ pub struct NewAgent {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgent {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, agent_type: impl Into<String>, instance_id: impl Into<String>, name: impl Into<String>, version: impl Into<String>) -> Self {
+        NewAgent { id: None, project_id, agent_type: agent_type.into(), instance_id: instance_id.into(), name: name.into(), status: None, configuration: None, capabilities: None, version: version.into(), working_directory: None, claude_instructions: None, custom_commands: None, performance_metrics: None, tdd_metrics: None, last_heartbeat_at: None, started_at: None, stopped_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    pub fn with_configuration(mut self, value: serde_json::Value) -> Self {
+        self.configuration = Some(value);
+        self
+    }
+
+    pub fn with_capabilities(mut self, value: Vec<String>) -> Self {
+        self.capabilities = Some(value);
+        self
+    }
+
+    pub fn with_working_directory(mut self, value: impl Into<String>) -> Self {
+        self.working_directory = Some(value.into());
+        self
+    }
+
+    pub fn with_claude_instructions(mut self, value: impl Into<String>) -> Self {
+        self.claude_instructions = Some(value.into());
+        self
+    }
+
+    pub fn with_custom_commands(mut self, value: serde_json::Value) -> Self {
+        self.custom_commands = Some(value);
+        self
+    }
+
+    pub fn with_performance_metrics(mut self, value: serde_json::Value) -> Self {
+        self.performance_metrics = Some(value);
+        self
+    }
+
+    pub fn with_tdd_metrics(mut self, value: serde_json::Value) -> Self {
+        self.tdd_metrics = Some(value);
+        self
+    }
+
+    pub fn with_last_heartbeat_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_heartbeat_at = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_stopped_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.stopped_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgent")
@@ -2088,6 +2396,7 @@ impl strata::Table for Agent {
     const TABLE: &'static str = "agents";
     const COLUMNS: &'static str = "id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_instance_id_key", "instance_id"), ("agents_project_id_fkey", "project_id")];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -2271,7 +2580,7 @@ impl Agent {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2281,22 +2590,22 @@ impl Agent {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `instance_id`, if any.
-    pub fn find_by_instance_id(db: &mut impl strata::Conn, instance_id: &str) -> Result<Option<Agent>, postgres::Error> {
+    pub fn find_by_instance_id(db: &mut impl strata::Conn, instance_id: &str) -> Result<Option<Agent>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE instance_id = $1", &[&instance_id])
     }
 }
@@ -2390,6 +2699,34 @@ pub struct NewAgentStatusHistory {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgentStatusHistory {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, status: impl Into<String>) -> Self {
+        NewAgentStatusHistory { id: None, agent_id, status: status.into(), reason: None, metadata: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentStatusHistory {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentStatusHistory")
@@ -2452,6 +2789,7 @@ impl strata::Table for AgentStatusHistory {
     const TABLE: &'static str = "agent_status_history";
     const COLUMNS: &'static str = "id, agent_id, status, reason, metadata, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_status_history_pkey", "id"), ("agent_status_history_agent_id_fkey", "agent_id")];
     type New = NewAgentStatusHistory;
     type Patch = AgentStatusHistoryPatch;
 
@@ -2532,7 +2870,7 @@ impl AgentStatusHistory {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentStatusHistory>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentStatusHistory>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -2542,17 +2880,17 @@ impl AgentStatusHistory {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, postgres::Error> {
+    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, strata::Error> {
         strata::table::all(db, "SELECT id, agent_id, status, reason, metadata, created_at FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2646,6 +2984,29 @@ pub struct NewAgentOutput {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgentOutput {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(agent_id: uuid::Uuid, output_type: AgentOutputType, content: impl Into<String>) -> Self {
+        NewAgentOutput { id: None, agent_id, output_type, content: content.into(), metadata: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentOutput")
@@ -2699,6 +3060,7 @@ impl strata::Table for AgentOutput {
     const TABLE: &'static str = "agent_outputs";
     const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_outputs_agent_id_fkey", "agent_id"), ("agent_outputs_output_type_check", "output_type")];
     type New = NewAgentOutput;
     type Patch = AgentOutputPatch;
 
@@ -2775,7 +3137,7 @@ impl AgentOutput {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -2785,12 +3147,12 @@ impl AgentOutput {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -2884,6 +3246,19 @@ pub struct NewAgentOutputsArchive {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl NewAgentOutputsArchive {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: uuid::Uuid, agent_id: uuid::Uuid, output_type: AgentOutputType, content: impl Into<String>, created_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewAgentOutputsArchive { id, agent_id, output_type, content: content.into(), metadata: None, created_at }
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentOutputsArchive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentOutputsArchive")
@@ -2937,6 +3312,7 @@ impl strata::Table for AgentOutputsArchive {
     const TABLE: &'static str = "agent_outputs_archive";
     const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_outputs_archive_output_type_check", "output_type")];
     type New = NewAgentOutputsArchive;
     type Patch = AgentOutputsArchivePatch;
 
@@ -3007,7 +3383,7 @@ impl AgentOutputsArchive {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutputsArchive>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutputsArchive>, strata::Error> {
         strata::table::get(db, &[&id, &created_at])
     }
 
@@ -3017,12 +3393,12 @@ impl AgentOutputsArchive {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id, &created_at])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -3145,6 +3521,44 @@ pub struct NewWorkflow {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWorkflow {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, name: impl Into<String>, r#type: impl Into<String>, definition: serde_json::Value) -> Self {
+        NewWorkflow { id: None, project_id, name: name.into(), r#type: r#type.into(), definition, status: None, version: None, created_by: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    pub fn with_version(mut self, value: i32) -> Self {
+        self.version = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: uuid::Uuid) -> Self {
+        self.created_by = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkflow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkflow")
@@ -3232,6 +3646,7 @@ impl strata::Table for Workflow {
     const TABLE: &'static str = "workflows";
     const COLUMNS: &'static str = "id, project_id, name, type, definition, status, version, created_by, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflows_pkey", "id"), ("workflows_project_id_fkey", "project_id"), ("workflows_created_by_fkey", "created_by")];
     type New = NewWorkflow;
     type Patch = WorkflowPatch;
 
@@ -3344,7 +3759,7 @@ impl Workflow {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3354,22 +3769,22 @@ impl Workflow {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, postgres::Error> {
+    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -3498,6 +3913,64 @@ pub struct NewWorkflowExecution {
     pub completed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewWorkflowExecution {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(workflow_id: uuid::Uuid) -> Self {
+        NewWorkflowExecution { id: None, workflow_id, execution_number: None, status: None, context: None, variables: None, result: None, error: None, started_by: None, started_at: None, completed_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_execution_number(mut self, value: i32) -> Self {
+        self.execution_number = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    pub fn with_context(mut self, value: serde_json::Value) -> Self {
+        self.context = Some(value);
+        self
+    }
+
+    pub fn with_variables(mut self, value: serde_json::Value) -> Self {
+        self.variables = Some(value);
+        self
+    }
+
+    pub fn with_result(mut self, value: serde_json::Value) -> Self {
+        self.result = Some(value);
+        self
+    }
+
+    pub fn with_error(mut self, value: impl Into<String>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    pub fn with_started_by(mut self, value: uuid::Uuid) -> Self {
+        self.started_by = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewWorkflowExecution {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewWorkflowExecution")
@@ -3574,6 +4047,7 @@ impl strata::Table for WorkflowExecution {
     const TABLE: &'static str = "workflow_executions";
     const COLUMNS: &'static str = "id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflow_executions_pkey", "id"), ("workflow_executions_workflow_id_fkey", "workflow_id"), ("workflow_executions_started_by_fkey", "started_by")];
     type New = NewWorkflowExecution;
     type Patch = WorkflowExecutionPatch;
 
@@ -3695,7 +4169,7 @@ impl WorkflowExecution {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -3705,27 +4179,27 @@ impl WorkflowExecution {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `started_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_started_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, postgres::Error> {
+    pub fn list_by_started_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
         strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `workflow_id, execution_number`, if any.
-    pub fn find_by_workflow_id_and_execution_number(db: &mut impl strata::Conn, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, postgres::Error> {
+    pub fn find_by_workflow_id_and_execution_number(db: &mut impl strata::Conn, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, strata::Error> {
         strata::table::opt(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", &[&workflow_id, &execution_number])
     }
 }
@@ -3931,6 +4405,109 @@ pub struct NewTask {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewTask {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, r#type: impl Into<String>, specification: serde_json::Value) -> Self {
+        NewTask { id: None, project_id, workflow_execution_id: None, assigned_agent_id: None, r#type: r#type.into(), status: None, priority: None, specification, input_data: None, output_data: None, error_details: None, github_issue_number: None, github_pr_number: None, test_specification: None, tdd_phase: None, test_results: None, scheduled_at: None, started_at: None, completed_at: None, deadline_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_workflow_execution_id(mut self, value: uuid::Uuid) -> Self {
+        self.workflow_execution_id = Some(value);
+        self
+    }
+
+    pub fn with_assigned_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.assigned_agent_id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    pub fn with_priority(mut self, value: i32) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    pub fn with_input_data(mut self, value: serde_json::Value) -> Self {
+        self.input_data = Some(value);
+        self
+    }
+
+    pub fn with_output_data(mut self, value: serde_json::Value) -> Self {
+        self.output_data = Some(value);
+        self
+    }
+
+    pub fn with_error_details(mut self, value: serde_json::Value) -> Self {
+        self.error_details = Some(value);
+        self
+    }
+
+    pub fn with_github_issue_number(mut self, value: i32) -> Self {
+        self.github_issue_number = Some(value);
+        self
+    }
+
+    pub fn with_github_pr_number(mut self, value: i32) -> Self {
+        self.github_pr_number = Some(value);
+        self
+    }
+
+    pub fn with_test_specification(mut self, value: impl Into<String>) -> Self {
+        self.test_specification = Some(value.into());
+        self
+    }
+
+    pub fn with_tdd_phase(mut self, value: TddPhase) -> Self {
+        self.tdd_phase = Some(value);
+        self
+    }
+
+    pub fn with_test_results(mut self, value: serde_json::Value) -> Self {
+        self.test_results = Some(value);
+        self
+    }
+
+    pub fn with_scheduled_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.scheduled_at = Some(value);
+        self
+    }
+
+    pub fn with_started_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.started_at = Some(value);
+        self
+    }
+
+    pub fn with_completed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.completed_at = Some(value);
+        self
+    }
+
+    pub fn with_deadline_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.deadline_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTask {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTask")
@@ -4047,6 +4624,7 @@ impl strata::Table for Task {
     const TABLE: &'static str = "tasks";
     const COLUMNS: &'static str = "id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tasks_pkey", "id"), ("tasks_project_id_fkey", "project_id"), ("tasks_workflow_execution_id_fkey", "workflow_execution_id"), ("tasks_assigned_agent_id_fkey", "assigned_agent_id"), ("tasks_tdd_phase_check", "tdd_phase")];
     type New = NewTask;
     type Patch = TaskPatch;
 
@@ -4245,7 +4823,7 @@ impl Task {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4255,27 +4833,27 @@ impl Task {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `workflow_execution_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_execution_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+    pub fn list_by_workflow_execution_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `assigned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, postgres::Error> {
+    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -4355,6 +4933,24 @@ pub struct NewTaskDependency {
     pub dependency_type: Option<String>,
 }
 
+impl NewTaskDependency {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(task_id: uuid::Uuid, depends_on_task_id: uuid::Uuid) -> Self {
+        NewTaskDependency { id: None, task_id, depends_on_task_id, dependency_type: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_dependency_type(mut self, value: impl Into<String>) -> Self {
+        self.dependency_type = Some(value.into());
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTaskDependency {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTaskDependency")
@@ -4410,6 +5006,7 @@ impl strata::Table for TaskDependency {
     const TABLE: &'static str = "task_dependencies";
     const COLUMNS: &'static str = "id, task_id, depends_on_task_id, dependency_type";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("task_dependencies_pkey", "id"), ("task_dependencies_task_id_fkey", "task_id"), ("task_dependencies_depends_on_task_id_fkey", "depends_on_task_id")];
     type New = NewTaskDependency;
     type Patch = TaskDependencyPatch;
 
@@ -4474,7 +5071,7 @@ impl TaskDependency {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TaskDependency>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4484,27 +5081,27 @@ impl TaskDependency {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
+    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, strata::Error> {
         strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `depends_on_task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_depends_on_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, postgres::Error> {
+    pub fn list_by_depends_on_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, strata::Error> {
         strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `task_id, depends_on_task_id`, if any.
-    pub fn find_by_task_id_and_depends_on_task_id(db: &mut impl strata::Conn, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, postgres::Error> {
+    pub fn find_by_task_id_and_depends_on_task_id(db: &mut impl strata::Conn, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, strata::Error> {
         strata::table::opt(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", &[&task_id, &depends_on_task_id])
     }
 }
@@ -4676,6 +5273,84 @@ pub struct NewAgentMessage {
     pub processed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAgentMessage {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(message_id: impl Into<String>, message_type: impl Into<String>, payload: serde_json::Value) -> Self {
+        NewAgentMessage { id: None, message_id: message_id.into(), source_agent_id: None, destination_agent_id: None, destination_type: None, message_type: message_type.into(), priority: None, payload, correlation_id: None, requires_ack: None, ack_received_at: None, ttl: None, retry_count: None, max_retries: None, created_at: None, delivered_at: None, processed_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_source_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.source_agent_id = Some(value);
+        self
+    }
+
+    pub fn with_destination_agent_id(mut self, value: uuid::Uuid) -> Self {
+        self.destination_agent_id = Some(value);
+        self
+    }
+
+    pub fn with_destination_type(mut self, value: MessageDestination) -> Self {
+        self.destination_type = Some(value);
+        self
+    }
+
+    pub fn with_priority(mut self, value: i32) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    pub fn with_correlation_id(mut self, value: impl Into<String>) -> Self {
+        self.correlation_id = Some(value.into());
+        self
+    }
+
+    pub fn with_requires_ack(mut self, value: bool) -> Self {
+        self.requires_ack = Some(value);
+        self
+    }
+
+    pub fn with_ack_received_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.ack_received_at = Some(value);
+        self
+    }
+
+    pub fn with_ttl(mut self, value: i32) -> Self {
+        self.ttl = Some(value);
+        self
+    }
+
+    pub fn with_retry_count(mut self, value: i32) -> Self {
+        self.retry_count = Some(value);
+        self
+    }
+
+    pub fn with_max_retries(mut self, value: i32) -> Self {
+        self.max_retries = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_delivered_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.delivered_at = Some(value);
+        self
+    }
+
+    pub fn with_processed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.processed_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAgentMessage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAgentMessage")
@@ -4784,6 +5459,7 @@ impl strata::Table for AgentMessage {
     const TABLE: &'static str = "agent_messages";
     const COLUMNS: &'static str = "id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_messages_pkey", "id"), ("agent_messages_message_id_key", "message_id"), ("agent_messages_source_agent_id_fkey", "source_agent_id"), ("agent_messages_destination_agent_id_fkey", "destination_agent_id"), ("agent_messages_destination_type_check", "destination_type")];
     type New = NewAgentMessage;
     type Patch = AgentMessagePatch;
 
@@ -4947,7 +5623,7 @@ impl AgentMessage {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMessage>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMessage>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -4957,27 +5633,27 @@ impl AgentMessage {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `source_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
+    pub fn list_by_source_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, strata::Error> {
         strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `destination_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_destination_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, postgres::Error> {
+    pub fn list_by_destination_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, strata::Error> {
         strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `message_id`, if any.
-    pub fn find_by_message_id(db: &mut impl strata::Conn, message_id: &str) -> Result<Option<AgentMessage>, postgres::Error> {
+    pub fn find_by_message_id(db: &mut impl strata::Conn, message_id: &str) -> Result<Option<AgentMessage>, strata::Error> {
         strata::table::opt(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE message_id = $1", &[&message_id])
     }
 }
@@ -5078,6 +5754,39 @@ pub struct NewMessageQueue {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewMessageQueue {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(message_id: uuid::Uuid, scheduled_for: chrono::DateTime<chrono::Utc>) -> Self {
+        NewMessageQueue { id: None, message_id, status: None, scheduled_for, attempts: None, last_error: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    pub fn with_attempts(mut self, value: i32) -> Self {
+        self.attempts = Some(value);
+        self
+    }
+
+    pub fn with_last_error(mut self, value: impl Into<String>) -> Self {
+        self.last_error = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewMessageQueue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewMessageQueue")
@@ -5142,6 +5851,7 @@ impl strata::Table for MessageQueue {
     const TABLE: &'static str = "message_queue";
     const COLUMNS: &'static str = "id, message_id, status, scheduled_for, attempts, last_error, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("message_queue_pkey", "id"), ("message_queue_message_id_fkey", "message_id")];
     type New = NewMessageQueue;
     type Patch = MessageQueuePatch;
 
@@ -5231,7 +5941,7 @@ impl MessageQueue {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MessageQueue>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MessageQueue>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5241,17 +5951,17 @@ impl MessageQueue {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `message_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_message_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, postgres::Error> {
+    pub fn list_by_message_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, strata::Error> {
         strata::table::all(db, "SELECT id, message_id, status, scheduled_for, attempts, last_error, created_at FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -5402,6 +6112,59 @@ pub struct NewGithubRepository {
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewGithubRepository {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, github_id: impl Into<String>, owner: impl Into<String>, name: impl Into<String>, full_name: impl Into<String>) -> Self {
+        NewGithubRepository { id: None, project_id, github_id: github_id.into(), owner: owner.into(), name: name.into(), full_name: full_name.into(), default_branch: None, webhook_id: None, webhook_secret: None, permissions: None, metadata: None, synced_at: None, created_at: None, updated_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_default_branch(mut self, value: impl Into<String>) -> Self {
+        self.default_branch = Some(value.into());
+        self
+    }
+
+    pub fn with_webhook_id(mut self, value: impl Into<String>) -> Self {
+        self.webhook_id = Some(value.into());
+        self
+    }
+
+    pub fn with_webhook_secret(mut self, value: impl Into<String>) -> Self {
+        self.webhook_secret = Some(value.into());
+        self
+    }
+
+    pub fn with_permissions(mut self, value: serde_json::Value) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+
+    pub fn with_synced_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.synced_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewGithubRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewGithubRepository")
@@ -5521,6 +6284,7 @@ impl strata::Table for GithubRepository {
     const TABLE: &'static str = "github_repositories";
     const COLUMNS: &'static str = "id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("github_repositories_pkey", "id"), ("github_repositories_github_id_key", "github_id"), ("github_repositories_project_id_fkey", "project_id")];
     type New = NewGithubRepository;
     type Patch = GithubRepositoryPatch;
 
@@ -5663,7 +6427,7 @@ impl GithubRepository {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubRepository>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubRepository>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -5673,22 +6437,22 @@ impl GithubRepository {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `github_id`, if any.
-    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<GithubRepository>, postgres::Error> {
+    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<GithubRepository>, strata::Error> {
         strata::table::opt(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE github_id = $1", &[&github_id])
     }
 }
@@ -5838,6 +6602,59 @@ pub struct NewGithubIssue {
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewGithubIssue {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(repository_id: uuid::Uuid, github_id: impl Into<String>, number: i32, title: impl Into<String>, state: impl Into<String>) -> Self {
+        NewGithubIssue { id: None, repository_id, github_id: github_id.into(), number, title: title.into(), body: None, state: state.into(), labels: None, assignees: None, created_by: None, created_at: None, updated_at: None, closed_at: None, synced_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    pub fn with_labels(mut self, value: serde_json::Value) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    pub fn with_assignees(mut self, value: serde_json::Value) -> Self {
+        self.assignees = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_closed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.closed_at = Some(value);
+        self
+    }
+
+    pub fn with_synced_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.synced_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewGithubIssue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewGithubIssue")
@@ -5937,6 +6754,7 @@ impl strata::Table for GithubIssue {
     const TABLE: &'static str = "github_issues";
     const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("github_issues_pkey", "id"), ("github_issues_repository_id_fkey", "repository_id")];
     type New = NewGithubIssue;
     type Patch = GithubIssuePatch;
 
@@ -6075,7 +6893,7 @@ impl GithubIssue {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubIssue>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubIssue>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6085,22 +6903,22 @@ impl GithubIssue {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, postgres::Error> {
+    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, strata::Error> {
         strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `repository_id, number`, if any.
-    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, postgres::Error> {
+    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, strata::Error> {
         strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND number = $2", &[&repository_id, &number])
     }
 }
@@ -6292,6 +7110,89 @@ pub struct NewGithubPullRequest {
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewGithubPullRequest {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(repository_id: uuid::Uuid, github_id: impl Into<String>, number: i32, title: impl Into<String>, state: impl Into<String>) -> Self {
+        NewGithubPullRequest { id: None, repository_id, github_id: github_id.into(), number, title: title.into(), body: None, state: state.into(), head_ref: None, base_ref: None, draft: None, merged: None, mergeable: None, labels: None, reviewers: None, created_by: None, created_at: None, updated_at: None, merged_at: None, closed_at: None, synced_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+
+    pub fn with_head_ref(mut self, value: impl Into<String>) -> Self {
+        self.head_ref = Some(value.into());
+        self
+    }
+
+    pub fn with_base_ref(mut self, value: impl Into<String>) -> Self {
+        self.base_ref = Some(value.into());
+        self
+    }
+
+    pub fn with_draft(mut self, value: bool) -> Self {
+        self.draft = Some(value);
+        self
+    }
+
+    pub fn with_merged(mut self, value: bool) -> Self {
+        self.merged = Some(value);
+        self
+    }
+
+    pub fn with_mergeable(mut self, value: bool) -> Self {
+        self.mergeable = Some(value);
+        self
+    }
+
+    pub fn with_labels(mut self, value: serde_json::Value) -> Self {
+        self.labels = Some(value);
+        self
+    }
+
+    pub fn with_reviewers(mut self, value: serde_json::Value) -> Self {
+        self.reviewers = Some(value);
+        self
+    }
+
+    pub fn with_created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+
+    pub fn with_merged_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.merged_at = Some(value);
+        self
+    }
+
+    pub fn with_closed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.closed_at = Some(value);
+        self
+    }
+
+    pub fn with_synced_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.synced_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewGithubPullRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewGithubPullRequest")
@@ -6421,6 +7322,7 @@ impl strata::Table for GithubPullRequest {
     const TABLE: &'static str = "github_pull_requests";
     const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("github_pull_requests_pkey", "id"), ("github_pull_requests_repository_id_fkey", "repository_id")];
     type New = NewGithubPullRequest;
     type Patch = GithubPullRequestPatch;
 
@@ -6605,7 +7507,7 @@ impl GithubPullRequest {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubPullRequest>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubPullRequest>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6615,22 +7517,22 @@ impl GithubPullRequest {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, postgres::Error> {
+    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, strata::Error> {
         strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `repository_id, number`, if any.
-    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, postgres::Error> {
+    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, strata::Error> {
         strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND number = $2", &[&repository_id, &number])
     }
 }
@@ -6766,6 +7668,64 @@ pub struct NewTestSuite {
     pub executed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewTestSuite {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid, name: impl Into<String>) -> Self {
+        NewTestSuite { id: None, project_id, task_id: None, name: name.into(), test_framework: None, total_tests: None, passed_tests: None, failed_tests: None, skipped_tests: None, duration_ms: None, created_at: None, executed_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_task_id(mut self, value: uuid::Uuid) -> Self {
+        self.task_id = Some(value);
+        self
+    }
+
+    pub fn with_test_framework(mut self, value: impl Into<String>) -> Self {
+        self.test_framework = Some(value.into());
+        self
+    }
+
+    pub fn with_total_tests(mut self, value: i32) -> Self {
+        self.total_tests = Some(value);
+        self
+    }
+
+    pub fn with_passed_tests(mut self, value: i32) -> Self {
+        self.passed_tests = Some(value);
+        self
+    }
+
+    pub fn with_failed_tests(mut self, value: i32) -> Self {
+        self.failed_tests = Some(value);
+        self
+    }
+
+    pub fn with_skipped_tests(mut self, value: i32) -> Self {
+        self.skipped_tests = Some(value);
+        self
+    }
+
+    pub fn with_duration_ms(mut self, value: i32) -> Self {
+        self.duration_ms = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_executed_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.executed_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTestSuite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTestSuite")
@@ -6852,6 +7812,7 @@ impl strata::Table for TestSuite {
     const TABLE: &'static str = "test_suites";
     const COLUMNS: &'static str = "id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("test_suites_pkey", "id"), ("test_suites_project_id_fkey", "project_id"), ("test_suites_task_id_fkey", "task_id")];
     type New = NewTestSuite;
     type Patch = TestSuitePatch;
 
@@ -6980,7 +7941,7 @@ impl TestSuite {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestSuite>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestSuite>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -6990,22 +7951,22 @@ impl TestSuite {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, postgres::Error> {
+    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -7120,6 +8081,44 @@ pub struct NewTestResult {
     pub metadata: Option<serde_json::Value>,
 }
 
+impl NewTestResult {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(test_suite_id: uuid::Uuid, test_name: impl Into<String>, status: TestStatus) -> Self {
+        NewTestResult { id: None, test_suite_id, test_name: test_name.into(), test_path: None, status, duration_ms: None, error_message: None, error_stack: None, metadata: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_test_path(mut self, value: impl Into<String>) -> Self {
+        self.test_path = Some(value.into());
+        self
+    }
+
+    pub fn with_duration_ms(mut self, value: i32) -> Self {
+        self.duration_ms = Some(value);
+        self
+    }
+
+    pub fn with_error_message(mut self, value: impl Into<String>) -> Self {
+        self.error_message = Some(value.into());
+        self
+    }
+
+    pub fn with_error_stack(mut self, value: impl Into<String>) -> Self {
+        self.error_stack = Some(value.into());
+        self
+    }
+
+    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+        self.metadata = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewTestResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewTestResult")
@@ -7184,6 +8183,7 @@ impl strata::Table for TestResult {
     const TABLE: &'static str = "test_results";
     const COLUMNS: &'static str = "id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("test_results_pkey", "id"), ("test_results_test_suite_id_fkey", "test_suite_id"), ("test_results_status_check", "status")];
     type New = NewTestResult;
     type Patch = TestResultPatch;
 
@@ -7283,7 +8283,7 @@ impl TestResult {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestResult>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestResult>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7293,17 +8293,17 @@ impl TestResult {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, postgres::Error> {
+    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, strata::Error> {
         strata::table::all(db, "SELECT id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -7426,6 +8426,59 @@ pub struct NewCodeCoverage {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewCodeCoverage {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(project_id: uuid::Uuid) -> Self {
+        NewCodeCoverage { id: None, project_id, test_suite_id: None, commit_sha: None, line_coverage: None, branch_coverage: None, function_coverage: None, statement_coverage: None, coverage_data: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_test_suite_id(mut self, value: uuid::Uuid) -> Self {
+        self.test_suite_id = Some(value);
+        self
+    }
+
+    pub fn with_commit_sha(mut self, value: impl Into<String>) -> Self {
+        self.commit_sha = Some(value.into());
+        self
+    }
+
+    pub fn with_line_coverage(mut self, value: rust_decimal::Decimal) -> Self {
+        self.line_coverage = Some(value);
+        self
+    }
+
+    pub fn with_branch_coverage(mut self, value: rust_decimal::Decimal) -> Self {
+        self.branch_coverage = Some(value);
+        self
+    }
+
+    pub fn with_function_coverage(mut self, value: rust_decimal::Decimal) -> Self {
+        self.function_coverage = Some(value);
+        self
+    }
+
+    pub fn with_statement_coverage(mut self, value: rust_decimal::Decimal) -> Self {
+        self.statement_coverage = Some(value);
+        self
+    }
+
+    pub fn with_coverage_data(mut self, value: serde_json::Value) -> Self {
+        self.coverage_data = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewCodeCoverage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewCodeCoverage")
@@ -7531,6 +8584,7 @@ impl strata::Table for CodeCoverage {
     const TABLE: &'static str = "code_coverage";
     const COLUMNS: &'static str = "id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("code_coverage_pkey", "id"), ("code_coverage_project_id_fkey", "project_id"), ("code_coverage_test_suite_id_fkey", "test_suite_id"), ("code_coverage_line_coverage_range", "line_coverage"), ("code_coverage_branch_coverage_range", "branch_coverage"), ("code_coverage_function_coverage_range", "function_coverage"), ("code_coverage_statement_coverage_range", "statement_coverage")];
     type New = NewCodeCoverage;
     type Patch = CodeCoveragePatch;
 
@@ -7637,7 +8691,7 @@ impl CodeCoverage {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CodeCoverage>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CodeCoverage>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7647,22 +8701,22 @@ impl CodeCoverage {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
+    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, postgres::Error> {
+    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, strata::Error> {
         strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -7791,6 +8845,59 @@ pub struct NewAuditLog {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewAuditLog {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(action: impl Into<String>, resource_type: impl Into<String>) -> Self {
+        NewAuditLog { id: None, user_id: None, organization_id: None, action: action.into(), resource_type: resource_type.into(), resource_id: None, old_values: None, new_values: None, ip_address: None, user_agent: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_organization_id(mut self, value: uuid::Uuid) -> Self {
+        self.organization_id = Some(value);
+        self
+    }
+
+    pub fn with_resource_id(mut self, value: uuid::Uuid) -> Self {
+        self.resource_id = Some(value);
+        self
+    }
+
+    pub fn with_old_values(mut self, value: serde_json::Value) -> Self {
+        self.old_values = Some(value);
+        self
+    }
+
+    pub fn with_new_values(mut self, value: serde_json::Value) -> Self {
+        self.new_values = Some(value);
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewAuditLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewAuditLog")
@@ -7875,6 +8982,7 @@ impl strata::Table for AuditLog {
     const TABLE: &'static str = "audit_logs";
     const COLUMNS: &'static str = "id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_pkey", "id"), ("audit_logs_user_id_fkey", "user_id"), ("audit_logs_organization_id_fkey", "organization_id")];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -7988,7 +9096,7 @@ impl AuditLog {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AuditLog>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AuditLog>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -7998,22 +9106,22 @@ impl AuditLog {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, postgres::Error> {
+    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -8129,6 +9237,49 @@ pub struct NewApiKey {
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewApiKey {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(name: impl Into<String>, key_hash: impl Into<String>) -> Self {
+        NewApiKey { id: None, user_id: None, name: name.into(), key_hash: key_hash.into(), permissions: None, expires_at: None, last_used_at: None, created_at: None, revoked_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_user_id(mut self, value: uuid::Uuid) -> Self {
+        self.user_id = Some(value);
+        self
+    }
+
+    pub fn with_permissions(mut self, value: serde_json::Value) -> Self {
+        self.permissions = Some(value);
+        self
+    }
+
+    pub fn with_expires_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.expires_at = Some(value);
+        self
+    }
+
+    pub fn with_last_used_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_used_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_revoked_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.revoked_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewApiKey")
@@ -8207,6 +9358,7 @@ impl strata::Table for ApiKey {
     const TABLE: &'static str = "api_keys";
     const COLUMNS: &'static str = "id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_key_hash_key", "key_hash"), ("api_keys_user_id_fkey", "user_id")];
     type New = NewApiKey;
     type Patch = ApiKeyPatch;
 
@@ -8308,7 +9460,7 @@ impl ApiKey {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8318,22 +9470,22 @@ impl ApiKey {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, postgres::Error> {
+    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, strata::Error> {
         strata::table::opt(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE key_hash = $1", &[&key_hash])
     }
 }
@@ -8442,6 +9594,39 @@ pub struct NewSession {
     pub last_activity_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewSession {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(user_id: uuid::Uuid, token_hash: impl Into<String>, expires_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewSession { id: None, user_id, token_hash: token_hash.into(), ip_address: None, user_agent: None, expires_at, created_at: None, last_activity_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_ip_address(mut self, value: std::net::IpAddr) -> Self {
+        self.ip_address = Some(value);
+        self
+    }
+
+    pub fn with_user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = Some(value.into());
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+
+    pub fn with_last_activity_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_activity_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewSession {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewSession")
@@ -8510,6 +9695,7 @@ impl strata::Table for Session {
     const TABLE: &'static str = "sessions";
     const COLUMNS: &'static str = "id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("sessions_pkey", "id"), ("sessions_token_hash_key", "token_hash"), ("sessions_user_id_fkey", "user_id")];
     type New = NewSession;
     type Patch = SessionPatch;
 
@@ -8604,7 +9790,7 @@ impl Session {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8614,22 +9800,22 @@ impl Session {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, postgres::Error> {
+    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, strata::Error> {
         strata::table::all(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 
     /// The row with this `token_hash`, if any.
-    pub fn find_by_token_hash(db: &mut impl strata::Conn, token_hash: &str) -> Result<Option<Session>, postgres::Error> {
+    pub fn find_by_token_hash(db: &mut impl strata::Conn, token_hash: &str) -> Result<Option<Session>, strata::Error> {
         strata::table::opt(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE token_hash = $1", &[&token_hash])
     }
 }
@@ -8730,6 +9916,39 @@ pub struct NewDataRetentionPolicy {
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewDataRetentionPolicy {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(table_name: impl Into<String>, retention_days: i32) -> Self {
+        NewDataRetentionPolicy { id: None, table_name: table_name.into(), retention_days, archive_enabled: None, delete_enabled: None, last_run_at: None, created_at: None }
+    }
+
+    pub fn with_id(mut self, value: uuid::Uuid) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_archive_enabled(mut self, value: bool) -> Self {
+        self.archive_enabled = Some(value);
+        self
+    }
+
+    pub fn with_delete_enabled(mut self, value: bool) -> Self {
+        self.delete_enabled = Some(value);
+        self
+    }
+
+    pub fn with_last_run_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.last_run_at = Some(value);
+        self
+    }
+
+    pub fn with_created_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewDataRetentionPolicy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewDataRetentionPolicy")
@@ -8795,6 +10014,7 @@ impl strata::Table for DataRetentionPolicy {
     const TABLE: &'static str = "data_retention_policies";
     const COLUMNS: &'static str = "id, table_name, retention_days, archive_enabled, delete_enabled, last_run_at, created_at";
     const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("data_retention_policies_pkey", "id")];
     type New = NewDataRetentionPolicy;
     type Patch = DataRetentionPolicyPatch;
 
@@ -8884,7 +10104,7 @@ impl DataRetentionPolicy {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DataRetentionPolicy>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DataRetentionPolicy>, strata::Error> {
         strata::table::get(db, &[&id])
     }
 
@@ -8894,12 +10114,12 @@ impl DataRetentionPolicy {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&id])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }
@@ -8965,6 +10185,19 @@ pub struct NewSchemaMigration {
     pub applied_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl NewSchemaMigration {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(version: impl Into<String>) -> Self {
+        NewSchemaMigration { version: version.into(), applied_at: None }
+    }
+
+    pub fn with_applied_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+        self.applied_at = Some(value);
+        self
+    }
+}
+
 impl std::fmt::Debug for NewSchemaMigration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewSchemaMigration")
@@ -9012,6 +10245,7 @@ impl strata::Table for SchemaMigration {
     const TABLE: &'static str = "schema_migrations";
     const COLUMNS: &'static str = "version, applied_at";
     const KEY: &'static str = "version = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("schema_migrations_pkey", "version")];
     type New = NewSchemaMigration;
     type Patch = SchemaMigrationPatch;
 
@@ -9060,7 +10294,7 @@ impl SchemaMigration {
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, version: &str) -> Result<Option<SchemaMigration>, postgres::Error> {
+    pub fn get(db: &mut impl strata::Conn, version: &str) -> Result<Option<SchemaMigration>, strata::Error> {
         strata::table::get(db, &[&version])
     }
 
@@ -9070,12 +10304,12 @@ impl SchemaMigration {
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, version: &str) -> Result<u64, postgres::Error> {
+    pub fn delete(db: &mut impl strata::Conn, version: &str) -> Result<u64, strata::Error> {
         strata::table::delete::<Self>(db, &[&version])
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
         strata::table::count::<Self>(db)
     }
 }

@@ -28,6 +28,7 @@ CREATE TABLE orders (
     CONSTRAINT orders_status_check CHECK (status IN ('pending', 'paid', 'shipped', 'cancelled')),
     CONSTRAINT orders_number_pattern CHECK (number ~ '^ORD-[0-9]{6}$'),
     CONSTRAINT orders_total_range CHECK (total >= 0 AND total <= 1000000),
+    CONSTRAINT orders_note_check CHECK (note <> ''),
     CONSTRAINT orders_paid_has_total CHECK (status = 'pending' OR total > 0),
     CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE
 );
@@ -43,3 +44,6 @@ COMMENT ON COLUMN customers.email IS 'Where receipts go.';
 
 -- Comment orders
 COMMENT ON TABLE orders IS 'What customers bought.';
+
+-- Comment orders.note
+COMMENT ON COLUMN orders.note IS 'Absent rather than empty.';

@@ -17,17 +17,29 @@ fn database() -> (TestDb, Client) {
     (db, client)
 }
 
+/// Built with the constructor (required fields) and setters, as applications should: a new
+/// nullable or defaulted column breaks nothing here.
 fn new_user(email: &str) -> NewUser {
-    NewUser {
+    NewUser::new(email, "$2b$12$hash", "Ada")
+}
+
+#[test]
+fn insert_structs_have_a_constructor_and_setters() {
+    let user = NewUser::new("a@example.com", "h", "A").with_avatar_url("https://example.com/a.png");
+    let literal = NewUser {
         id: None,
-        email: email.into(),
-        password_hash: "$2b$12$hash".into(),
-        name: "Ada".into(),
-        avatar_url: None,
+        email: "a@example.com".into(),
+        password_hash: "h".into(),
+        name: "A".into(),
+        avatar_url: Some("https://example.com/a.png".into()),
         created_at: None,
         updated_at: None,
         deleted_at: None,
-    }
+    };
+    assert_eq!(user, literal);
+    let (_db, mut c) = database();
+    let stored = User::insert(&mut c, &user).unwrap();
+    assert_eq!(stored.avatar_url.as_deref(), Some("https://example.com/a.png"));
 }
 
 /// A user, and a workspace it owns.
@@ -176,6 +188,16 @@ fn update_find_list_and_count() {
     Agent::soft_delete(&mut c, &ids[4]).unwrap();
     assert_eq!(Agent::count(&mut c).unwrap(), 4);
     assert_eq!(Agent::list_by_workspace_id(&mut c, &ws, None, 10).unwrap().len(), 4);
+
+    // A partial unique index (one active session per agent) finds under its predicate.
+    let sql = "INSERT INTO projects (workspace_id, name, slug) VALUES ($1, 'P', 'p') RETURNING id";
+    let project: Uuid = c.query_one(sql, &[&ws]).unwrap().get(0);
+    let sql = "INSERT INTO sessions (agent_id, project_id, started_at, stopped_at) VALUES ($1, $2, now() - interval '2 hours', now() - interval '1 hour')";
+    c.execute(sql, &[&ids[1], &project]).unwrap();
+    assert_eq!(Session::find_by_agent_id(&mut c, &ids[1]).unwrap(), None, "a stopped session is not the active one");
+    let sql = "INSERT INTO sessions (agent_id, project_id) VALUES ($1, $2) RETURNING id";
+    let active: Uuid = c.query_one(sql, &[&ids[1], &project]).unwrap().get(0);
+    assert_eq!(Session::find_by_agent_id(&mut c, &ids[1]).unwrap().map(|s| s.id), Some(active));
 }
 
 #[test]
@@ -236,5 +258,5 @@ fn kpi_metrics_are_typed_shapes_with_defaults_and_rules() {
     let violations = bad.validate().unwrap_err().0;
     let found: Vec<(&str, &str)> = violations.iter().map(|v| (v.field, v.rule)).collect();
     assert_eq!(found, [("metrics", "range"), ("metrics", "range")]);
-    assert!(violations[0].message.starts_with("metrics: codeQualityScore is 150"), "{}", violations[0].message);
+    assert_eq!(violations[0].message, "metrics: codeQualityScore is outside [0, 100]", "messages never carry values");
 }

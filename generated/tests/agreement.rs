@@ -122,14 +122,16 @@ impl strata::Visit for Agreement {
 }
 
 /// Whether PostgreSQL rejected the row for breaking a rule on its values (as opposed to a key).
-fn is_rule(e: &strata::reexports::postgres::Error) -> bool {
+fn is_rule(e: &strata::Error) -> bool {
     // string too long, numeric out of range, check violation, not-null violation, invalid value
-    e.code().is_some_and(|c| ["22001", "22003", "23514", "23502", "22P02"].contains(&c.code()))
+    e.postgres()
+        .and_then(|e| e.code())
+        .is_some_and(|c| ["22001", "22003", "23514", "23502", "22P02"].contains(&c.code()))
 }
 
 /// Whether the rule PostgreSQL reports is one validate() also checks.
-fn enforced_in_rust(e: &strata::reexports::postgres::Error, in_rust: &[String]) -> bool {
-    match e.as_db_error() {
+fn enforced_in_rust(e: &strata::Error, in_rust: &[String]) -> bool {
+    match e.postgres().and_then(|e| e.as_db_error()) {
         Some(db) if db.code().code() == "23514" => db.constraint().is_some_and(|c| in_rust.iter().any(|r| r == c)),
         Some(_) => true,
         None => false,

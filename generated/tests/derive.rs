@@ -47,6 +47,19 @@ fn derived_tables_run_against_the_sql_generated_from_the_same_file() {
     assert!(format!("{ada:?}").contains("password_hash: [redacted]"), "{ada:?}");
     assert!(!format!("{ada:?}").contains("secret"));
 
+    // One error type, and a constraint PostgreSQL enforced names its field.
+    match Customer::insert(&mut c, &new_customer("ada@example.com")) {
+        Err(Error::Constraint(v)) => {
+            assert_eq!((v.constraint.as_str(), v.kind, v.field), ("customers_email_key", "unique", Some("email")));
+        }
+        other => panic!("expected a unique violation, got {other:?}"),
+    }
+    let stranger = new_order(strata::reexports::uuid::Uuid::nil(), "ORD-000009", "1");
+    match Order::insert(&mut c, &stranger) {
+        Err(Error::Constraint(v)) => assert_eq!((v.kind, v.field), ("foreign_key", Some("customer_id"))),
+        other => panic!("expected a foreign key violation, got {other:?}"),
+    }
+
     let order = Order::insert(&mut c, &new_order(ada.id, "ORD-000001", "19.99")).unwrap();
     assert_eq!(order.status, OrderStatus::Paid);
     assert_eq!(Order::list_by_customer_id(&mut c, &ada.id, None, 10).unwrap(), vec![order.clone()]);
@@ -62,8 +75,16 @@ fn derived_tables_run_against_the_sql_generated_from_the_same_file() {
     // Every rule of the Rust description, checked before anything is sent.
     let mut bad = new_order(ada.id, "ORD-1", "-1");
     bad.status = Some(OrderStatus::Paid);
-    let rules: Vec<(&str, &str)> = bad.validate().unwrap_err().0.iter().map(|v| (v.field, v.rule)).collect();
-    assert_eq!(rules, [("number", "pattern"), ("total", "range"), ("orders_paid_has_total", "check")]);
+    bad.note = Some(String::new());
+    let violations = bad.validate().unwrap_err().0;
+    let rules: Vec<(&str, &str)> = violations.iter().map(|v| (v.field, v.rule)).collect();
+    // A CHECK on one column is that field's violation, with the constraint's name beside it.
+    assert_eq!(
+        rules,
+        [("number", "pattern"), ("total", "range"), ("note", "check"), ("orders_paid_has_total", "check")]
+    );
+    let constraints: Vec<Option<&str>> = violations.iter().map(|v| v.constraint).collect();
+    assert_eq!(constraints, [None, None, Some("orders_note_check"), Some("orders_paid_has_total")]);
     assert!(matches!(Order::insert(&mut c, &bad), Err(Error::Invalid(_))));
     let mut nameless = new_customer("not an address");
     nameless.name = String::new();

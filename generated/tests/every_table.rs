@@ -40,10 +40,10 @@ impl strata::Visit for Crud {
         let built = T::from_row(&db.query_one(&query, &[]).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let mut tx = strata::Conn::transaction(db).unwrap();
         let keyed = match cycle::<T>(&mut tx, &name, &built.to_new()) {
-            Err(strata::Error::Db(e)) if !table.rows.is_empty() => {
+            Err(e @ (strata::Error::Db(_) | strata::Error::Constraint(_))) if !table.rows.is_empty() => {
                 // Seed rows may fill the unique keys (one row per plan type): a seed row then
                 // goes round instead, in a transaction that is rolled back.
-                eprintln!("{name}: {}; a seed row goes round instead", strata::Error::Db(e));
+                eprintln!("{name}: {e}; a seed row goes round instead");
                 drop(tx);
                 let mut tx = strata::Conn::transaction(db).unwrap();
                 let sql = format!("SELECT {} FROM {} LIMIT 1", T::COLUMNS, T::TABLE);

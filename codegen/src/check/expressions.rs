@@ -40,12 +40,17 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }));
         }
     }
+    // Column reads are judged only in expressions that parse: a syntax error is one error.
+    let parses = |e: &Expr| parse_expr(&e.sql).is_ok();
     for t in &schema.tables {
-        for c in t.checks.iter().filter(|c| c.origin == CheckOrigin::Declared) {
+        for c in t.checks.iter().filter(|c| c.origin == CheckOrigin::Declared && parses(&c.expr)) {
             columns_exist(t, &format!("check `{}`", c.name), &c.expr, diags);
         }
         for i in &t.indexes {
-            i.predicate.iter().for_each(|e| columns_exist(t, &format!("index `{}`", i.name), e, diags));
+            i.predicate
+                .iter()
+                .filter(|e| parses(e))
+                .for_each(|e| columns_exist(t, &format!("index `{}`", i.name), e, diags));
         }
     }
     // Schemas repeat the same few defaults (now(), gen_random_uuid(), '{}'): parse each text once.
@@ -74,13 +79,33 @@ pub fn columns_exist(t: &Table, what: &str, e: &Expr, diags: &mut Diagnostics) {
     }
 }
 
-/// Parses one whole expression; trailing tokens are an error too.
+/// Parses one whole expression; trailing tokens are an error too, and so is a reserved word
+/// where a column would be (sqlparser reads `x IS NULL and and` as a column named `and`;
+/// PostgreSQL reports a syntax error).
 pub fn parse_expr(sql: &str) -> Result<(), String> {
     let dialect = PostgreSqlDialect {};
     let mut parser = Parser::new(&dialect).try_with_sql(sql).map_err(|e| e.to_string())?;
-    parser.parse_expr().map_err(|e| e.to_string())?;
-    match parser.peek_token().token {
-        Token::EOF => Ok(()),
-        other => Err(format!("unexpected `{other}` after the expression")),
+    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    if let Token::EOF = parser.peek_token().token {
+    } else {
+        return Err(format!("unexpected `{}` after the expression", parser.peek_token().token));
+    }
+    let mut word = None;
+    let _ = sqlparser::ast::visit_expressions(&expr, |e| {
+        if let sqlparser::ast::Expr::Identifier(id) = e
+            && id.quote_style.is_none()
+            && crate::render::sql::reserved_words().contains(&id.value.to_ascii_lowercase().as_str())
+            && !crate::sql_deps::NOT_COLUMNS.contains(&id.value.to_ascii_lowercase().as_str())
+        {
+            word = Some(id.value.clone());
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    match word {
+        Some(w) => {
+            Err(format!("`{w}` is a reserved word, not a column: the expression ends too early or has a word too many"))
+        }
+        None => Ok(()),
     }
 }

@@ -45,9 +45,7 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     let mut relations: HashMap<&str, (&str, Span)> = HashMap::new();
     let mut relation =
         |name: &'s str, kind: &'static str, span: Span, diags: &mut Diagnostics| match relations.get(name) {
-            Some(&(other, first)) => {
-                diags.push(Diagnostic::duplicate_relation(name, kind, &format!("a {other}"), span, first))
-            }
+            Some(&(other, first)) => diags.push(Diagnostic::duplicate_relation(name, kind, other, span, first)),
             None => {
                 relations.insert(name, (kind, span));
             }

@@ -395,6 +395,7 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
         writeln!(out, "    pub {}: {},", field(&c.name), Holding::Insert.field_type(c)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
+    render_constructor(out, &new, &inserted);
     let new_table = Table { columns: inserted.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
     render_debug(out, &new, &new_table);
     render_validate(out, &new, t, &inserted, Holding::Insert);
@@ -418,6 +419,46 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     render_debug(out, &patch, &patch_table);
     render_validate(out, &patch, t, &patched, Holding::Patch);
     render_queries(out, schema, t, row, &new, &inserted, &patch, &patched);
+}
+
+/// `New…::new(required fields)` and a `with_…` setter per optional field, so code that builds
+/// inserts this way keeps compiling when a nullable or defaulted column is added.
+fn render_constructor(out: &mut String, new: &str, inserted: &[&Column]) {
+    let required = |c: &Column| !c.nullable && !has_default(c);
+    let param = |c: &Column| match value_type(c).as_str() {
+        "String" => ("impl Into<String>".to_string(), ".into()"),
+        ty => (ty.to_string(), ""),
+    };
+    let args: Vec<String> =
+        inserted.iter().filter(|c| required(c)).map(|c| format!("{}: {}", field(&c.name), param(c).0)).collect();
+    let values: Vec<String> = inserted
+        .iter()
+        .map(|c| match (required(c), param(c).1) {
+            (true, "") => field(&c.name),
+            (true, into) => format!("{0}: {0}{into}", field(&c.name)),
+            (false, _) => format!("{}: None", field(&c.name)),
+        })
+        .collect();
+    writeln!(
+        out,
+        "impl {new} {{\n    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.\n    \
+         #[allow(clippy::too_many_arguments, clippy::new_without_default)]\n    \
+         pub fn new({}) -> Self {{\n        {new} {{ {} }}\n    }}",
+        args.join(", "),
+        values.join(", ")
+    )
+    .unwrap();
+    for c in inserted.iter().filter(|c| !required(c)) {
+        let (ty, into) = param(c);
+        writeln!(
+            out,
+            "\n    pub fn with_{}(mut self, value: {ty}) -> Self {{\n        self.{} = Some(value{into});\n        self\n    }}",
+            field(&c.name).trim_start_matches("r#"),
+            field(&c.name)
+        )
+        .unwrap();
+    }
+    writeln!(out, "}}\n").unwrap();
 }
 
 fn render_debug(out: &mut String, name: &str, t: &Table) {
@@ -463,6 +504,33 @@ impl Holding {
             Holding::Patch => format!("Option<{}>", column_type(c)),
         }
     }
+}
+
+/// The constraints of `t` that are about one column, `(constraint, column)`: a primary key,
+/// unique key, foreign key or unique index over one column, and a CHECK reading one column.
+fn field_constraints(t: &Table) -> Vec<(String, String)> {
+    let one = |columns: &[crate::model::Named]| match columns {
+        [c] => Some(c.name.clone()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    out.extend(t.primary_key.iter().filter_map(|pk| Some((pk.name.clone(), one(&pk.columns)?))));
+    out.extend(t.uniques.iter().filter_map(|u| Some((u.name.clone(), one(&u.columns)?))));
+    out.extend(t.foreign_keys.iter().filter_map(|fk| Some((fk.name.clone(), one(&fk.columns)?))));
+    for i in t.indexes.iter().filter(|i| i.unique) {
+        if let [crate::model::IndexKey { target: crate::model::IndexTarget::Column(c), .. }] = i.keys.as_slice() {
+            out.push((i.name.clone(), c.name.clone()));
+        }
+    }
+    out.extend(t.checks.iter().filter_map(|check| Some((check.name.clone(), check_column(check)?))));
+    out
+}
+
+/// The one column a CHECK reads, if it reads exactly one.
+fn check_column(check: &crate::model::Check) -> Option<String> {
+    let read: std::collections::BTreeSet<String> =
+        crate::sql_deps::outer_columns(&check.expr.sql)?.into_iter().map(|(_, c)| c).collect();
+    if read.len() == 1 { read.into_iter().next() } else { None }
 }
 
 fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column], holding: Holding) {
@@ -546,10 +614,12 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
     let mut db_only = Vec::new();
     if matches!(holding, Holding::Insert) {
         for check in t.checks.iter().filter(|c| c.origin == crate::model::CheckOrigin::Declared) {
+            // A CHECK on one column is that field's violation; one over several is the table's.
+            let field = check_column(check).unwrap_or_else(|| check.name.clone());
             match check::translate(&check.expr.sql, t, inserted, has_default) {
                 Some(test) => writeln!(
                     body,
-                    "        if {test} == Some(false) {{\n            v.push({:?}, \"check\", {:?}.to_string());\n        }}",
+                    "        if {test} == Some(false) {{\n            v.check({field:?}, {:?}, {:?});\n        }}",
                     check.name,
                     format!("violates CHECK {}: {}", check.name, doc_line(&check.expr.sql))
                 )
@@ -591,6 +661,12 @@ fn render_queries(
     writeln!(out, "    const KEY: &'static str = {key_cond:?};").unwrap();
     if let Some(sd) = &soft_delete {
         writeln!(out, "    const SOFT_DELETE: Option<&'static str> = Some({sd:?});").unwrap();
+    }
+    let owned = field_constraints(t);
+    if !owned.is_empty() {
+        let pairs: Vec<String> = owned.iter().map(|(c, f)| format!("({c:?}, {f:?})")).collect();
+        writeln!(out, "    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[{}];", pairs.join(", "))
+            .unwrap();
     }
     writeln!(out, "    type New = {new};\n    type Patch = {patch};\n").unwrap();
     writeln!(out, "    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {{\n        Ok({row} {{")
@@ -674,13 +750,13 @@ fn render_queries(
         writeln!(
             out,
             "\n    /// The row with this primary key, if any{hidden}.\n    \
-             pub fn get(db: &mut impl strata::Conn, {args}) -> Result<Option<{row}>, postgres::Error> {{\n        \
+             pub fn get(db: &mut impl strata::Conn, {args}) -> Result<Option<{row}>, strata::Error> {{\n        \
              strata::table::get(db, &[{params}])\n    }}\n\n    \
              /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.\n    \
              pub fn update(db: &mut impl strata::Conn, {args}, patch: &{patch}) -> Result<Option<{row}>, strata::Error> {{\n        \
              strata::table::update(db, &[{params}], patch)\n    }}\n\n    \
              /// Deletes the row with this primary key; returns how many rows went (0 or 1).\n    \
-             pub fn delete(db: &mut impl strata::Conn, {args}) -> Result<u64, postgres::Error> {{\n        \
+             pub fn delete(db: &mut impl strata::Conn, {args}) -> Result<u64, strata::Error> {{\n        \
              strata::table::delete::<Self>(db, &[{params}])\n    }}"
         )
         .unwrap();
@@ -688,10 +764,10 @@ fn render_queries(
             writeln!(
                 out,
                 "\n    /// Marks the row deleted (`{0}` = now()); returns whether a live row was marked.\n    \
-                 pub fn soft_delete(db: &mut impl strata::Conn, {args}) -> Result<bool, postgres::Error> {{\n        \
+                 pub fn soft_delete(db: &mut impl strata::Conn, {args}) -> Result<bool, strata::Error> {{\n        \
                  strata::table::mark_deleted::<Self>(db, &[{params}], true)\n    }}\n\n    \
                  /// Makes a soft-deleted row live again (`{0}` = NULL); returns whether a row was restored.\n    \
-                 pub fn restore(db: &mut impl strata::Conn, {args}) -> Result<bool, postgres::Error> {{\n        \
+                 pub fn restore(db: &mut impl strata::Conn, {args}) -> Result<bool, strata::Error> {{\n        \
                  strata::table::mark_deleted::<Self>(db, &[{params}], false)\n    }}",
                 sd.name
             )
@@ -718,7 +794,7 @@ fn render_queries(
                 writeln!(
                     out,
                     "\n    /// Rows whose `{0}` is `value`{1}, in primary-key order after `after`, at most `limit`.\n    \
-                     pub fn list_by_{2}(db: &mut impl strata::Conn, value: &{3}, after: Option<&{4}>, limit: i64) -> Result<Vec<{row}>, postgres::Error> {{\n        \
+                     pub fn list_by_{2}(db: &mut impl strata::Conn, value: &{3}, after: Option<&{4}>, limit: i64) -> Result<Vec<{row}>, strata::Error> {{\n        \
                      strata::table::all(db, {list:?}, &[&value, &after, &limit])\n    }}",
                     fc.name,
                     if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
@@ -746,14 +822,15 @@ fn render_queries(
     // count, and a finder for each unique key
     writeln!(
         out,
-        "\n    /// How many rows there are{}.\n    pub fn count(db: &mut impl strata::Conn) -> Result<i64, postgres::Error> {{\n        \
+        "\n    /// How many rows there are{}.\n    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {{\n        \
          strata::table::count::<Self>(db)\n    }}",
         if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
     )
     .unwrap();
-    let mut keys: Vec<Vec<&str>> =
-        t.uniques.iter().map(|u| u.columns.iter().map(|c| c.name.as_str()).collect()).collect();
-    for i in t.indexes.iter().filter(|i| i.unique && i.predicate.is_none()) {
+    // Unique keys, then unique indexes; a partial one (`where`) is found under its predicate.
+    let mut keys: Vec<(Vec<&str>, Option<&str>)> =
+        t.uniques.iter().map(|u| (u.columns.iter().map(|c| c.name.as_str()).collect(), None)).collect();
+    for i in t.indexes.iter().filter(|i| i.unique) {
         let cols: Option<Vec<&str>> = i
             .keys
             .iter()
@@ -762,10 +839,12 @@ fn render_queries(
                 crate::model::IndexTarget::Expr(_) => None,
             })
             .collect();
-        keys.extend(cols);
+        keys.extend(cols.map(|c| (c, i.predicate.as_ref().map(|p| p.sql.as_str()))));
     }
+    // A key without a predicate finds every row the partial one does: it wins the name.
+    keys.sort_by_key(|(_, predicate)| predicate.is_some());
     let mut done: Vec<Vec<&str>> = Vec::new();
-    for key in keys {
+    for (key, predicate) in keys {
         if done.contains(&key) {
             continue;
         }
@@ -775,13 +854,18 @@ fn render_queries(
         let args: Vec<String> = cols.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty))).collect();
         let params: Vec<String> = cols.iter().map(|c| format!("&{}", field(&c.name))).collect();
         let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
-        let find = format!("SELECT {} FROM {table} WHERE {}{}", select_list(t), condition(&cols), live("AND"));
+        let only = predicate.map(|p| format!(" AND ({})", doc_line(p))).unwrap_or_default();
+        let find = format!("SELECT {} FROM {table} WHERE {}{only}{}", select_list(t), condition(&cols), live("AND"));
+        let key = match predicate {
+            Some(p) => format!("{}` among rows where `{}", key.join(", "), doc_line(p)),
+            None => key.join(", "),
+        };
         writeln!(
             out,
             "\n    /// The row with this `{}, if any.\n    \
-             pub fn find_by_{}(db: &mut impl strata::Conn, {}) -> Result<Option<{row}>, postgres::Error> {{\n        \
+             pub fn find_by_{}(db: &mut impl strata::Conn, {}) -> Result<Option<{row}>, strata::Error> {{\n        \
              strata::table::opt(db, {find:?}, &[{}])\n    }}",
-            key.join(", ") + if soft_delete.is_some() { "` (and not soft-deleted)" } else { "`" },
+            key + if soft_delete.is_some() { "` (and not soft-deleted)" } else { "`" },
             name.join("_and_"),
             args.join(", "),
             params.join(", ")

@@ -14,6 +14,10 @@ pub struct Walker<'d> {
     pub diags: &'d mut Diagnostics,
 }
 
+/// Keys whose value is SQL text: a TOML number or boolean there gets the quoted form as help.
+const SQL_KEYS: &[&str] =
+    &["default", "check", "generated", "expr", "where", "using", "with_check", "when", "set_on_update"];
+
 /// A TOML table whose keys were checked against the allowed ones.
 pub struct Fields<'a, 'i> {
     table: &'a DeTable<'i>,
@@ -88,6 +92,16 @@ impl Walker<'_> {
 
     pub fn string(&mut self, key: &str, v: &Value<'_>) -> Option<String> {
         match v.get_ref() {
+            DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) if SQL_KEYS.contains(&key) => {
+                let value = match v.get_ref() {
+                    DeValue::Integer(i) => i.to_string(),
+                    DeValue::Float(f) => f.to_string(),
+                    DeValue::Boolean(b) => b.to_string(),
+                    _ => String::new(),
+                };
+                self.report(Diagnostic::sql_not_a_string(key, found(v.get_ref()), &value, self.span(v)));
+                None
+            }
             // PostgreSQL's text cannot hold NUL, and psql stops reading a file at one.
             DeValue::String(s) if s.contains('\0') => {
                 self.report(Diagnostic::nul_in_text(key, self.span(v)));

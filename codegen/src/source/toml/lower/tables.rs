@@ -402,7 +402,8 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
         predicate: f.get("where").and_then(|v| expr_of(w, "where", v)),
         include: f.get("include").and_then(|v| w.strings("include", v)).unwrap_or_default(),
         with,
-        span: w.span(item),
+        // A named index is found at its name (duplicates and length point there).
+        span: f.get("name").map_or(w.span(item), |v| w.span(v)),
     })
 }
 pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
