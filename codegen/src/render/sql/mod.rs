@@ -43,6 +43,30 @@ pub fn file(title: &str, statements: impl IntoIterator<Item = (String, String)>)
     out
 }
 
+/// Checks that every statement of a generated SQL file parses as exactly one statement
+/// (sqlparser, PostgreSQL dialect) under its `-- Description` header; returns how many did.
+/// `DO` blocks are skipped: sqlparser has none, and the live tests run them on PostgreSQL.
+pub fn statements_parse(sql: &str) -> Result<usize, String> {
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+    let mut parsed = 0;
+    for chunk in sql.split("\n-- ").skip(1).filter(|c| !c.starts_with('@')) {
+        let Some((header, statement)) = chunk.split_once('\n').filter(|(_, s)| !s.trim().is_empty()) else {
+            continue;
+        };
+        if statement.starts_with("DO $$") {
+            continue;
+        }
+        let statements = Parser::parse_sql(&PostgreSqlDialect {}, statement)
+            .map_err(|e| format!("{header}: does not parse: {e}\n{statement}"))?;
+        if statements.len() != 1 {
+            return Err(format!("{header}: {} statements under one header\n{statement}", statements.len()));
+        }
+        parsed += 1;
+    }
+    Ok(parsed)
+}
+
 /// Text for a `--` comment line: control characters escaped, so no name can end the comment.
 fn comment_text(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
