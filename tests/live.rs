@@ -38,6 +38,17 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
         "SELECT 'rls ' || relname || CASE WHEN relforcerowsecurity THEN ' forced' ELSE '' END FROM pg_class \
          WHERE relnamespace = 'public'::regnamespace AND relrowsecurity",
         "SELECT 'type ' || typname FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typtype = 'e'",
+        "SELECT 'unlogged ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+         AND relkind IN ('r', 'p') AND relpersistence = 'u' AND NOT relispartition",
+        "SELECT 'option ' || c.relname || ' ' || o FROM pg_class c, unnest(c.reloptions) o \
+         WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition \
+         UNION ALL SELECT 'option ' || c.relname || ' toast.' || o FROM pg_class c JOIN pg_class x ON x.oid = c.reltoastrelid, \
+         unnest(x.reloptions) o WHERE c.relnamespace = 'public'::regnamespace AND NOT c.relispartition",
+        "SELECT 'unpopulated ' || relname FROM pg_class WHERE relnamespace = 'public'::regnamespace \
+         AND relkind = 'm' AND NOT relispopulated",
+        "SELECT 'deferrable ' || conrelid::regclass || '.' || conname || CASE WHEN condeferred THEN ' deferred' ELSE ' immediate' END \
+         FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid \
+         WHERE connamespace = 'public'::regnamespace AND condeferrable AND NOT c.relispartition AND k.conparentid = 0",
         "SELECT 'comment ' || c.relname || '.' || COALESCE(a.attname, '') FROM pg_description d \
          JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
          LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 \
@@ -59,7 +70,23 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
     for e in schema.enums.iter().filter(|e| e.repr == strata_codegen::model::EnumRepr::Type) {
         out.insert(format!("type {}", e.name));
     }
+    use strata_codegen::model::Deferrable;
+    // reloptions as PostgreSQL stores them: `name=value`, strings unquoted.
+    let options = |out: &mut BTreeSet<String>, name: &str, params: &[(String, String)]| {
+        for (k, v) in params {
+            out.insert(format!("option {name} {k}={}", v.trim_matches('\'')));
+        }
+    };
+    let deferrable = |out: &mut BTreeSet<String>, table: &str, name: &str, d: Deferrable| match d {
+        Deferrable::No => {}
+        Deferrable::Immediate => _ = out.insert(format!("deferrable {}.{name} immediate", q(table))),
+        Deferrable::Deferred => _ = out.insert(format!("deferrable {}.{name} deferred", q(table))),
+    };
     for v in &schema.views {
+        options(&mut out, &v.name, &v.options);
+        if v.materialized && !v.with_data {
+            out.insert(format!("unpopulated {}", v.name));
+        }
         out.insert(format!("view {}", v.name));
         if v.doc.is_some() {
             out.insert(format!("comment {}.", v.name));
@@ -71,6 +98,12 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
     }
     for t in &schema.tables {
         out.insert(format!("table {}", t.name));
+        options(&mut out, &t.name, &t.storage);
+        if t.unlogged {
+            out.insert(format!("unlogged {}", t.name));
+        }
+        t.uniques.iter().for_each(|u| deferrable(&mut out, &t.name, &u.name, u.deferrable));
+        t.foreign_keys.iter().for_each(|f| deferrable(&mut out, &t.name, &f.name, f.deferrable));
         if t.doc.is_some() {
             out.insert(format!("comment {}.", t.name));
         }
@@ -134,7 +167,10 @@ fn apply(client: &mut Client, sql: &str, what: &str) {
 
 #[test]
 fn every_system_applies_cleanly_and_the_catalog_matches_the_model() {
-    for dir in io::schema_folders(Path::new("schema")).unwrap() {
+    // The five seeds, and strata's own systems for the kinds and options they do not use.
+    let mut dirs = io::schema_folders(Path::new("schema")).unwrap();
+    dirs.extend(io::schema_folders(Path::new("tests/fixtures/systems")).unwrap());
+    for dir in dirs {
         let declared = io::compile_folder(&dir).unwrap().schema.expect("schema has errors");
         let db = TestDb::new();
         let (mut client, notices) = db.client_with_notices();

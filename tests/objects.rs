@@ -156,3 +156,31 @@ id = { type = "bigserial", primary_key = true }
     let err = c.batch_execute("SET ROLE strata_objects_tagger; INSERT INTO events DEFAULT VALUES").unwrap_err();
     assert!(err.as_db_error().unwrap().message().contains("permission denied for table events"), "{err:?}");
 }
+
+/// Deferrable keys behave as declared: a deferred foreign key is checked at COMMIT, so a
+/// transaction may insert the child first; an unlogged table and the view options apply.
+#[test]
+fn deferrable_keys_unlogged_tables_and_view_options_work() {
+    let dir = std::path::Path::new("tests/fixtures/systems/kinds");
+    let compiled = strata_codegen::io::compile_folder(dir).unwrap();
+    let schema = compiled.schema.unwrap_or_else(|| panic!("{}", compiled.diagnostics.render(&compiled.sources)));
+    let db = TestDb::new();
+    let mut c = db.client();
+    c.batch_execute(&generate::files(&schema)[0].1).unwrap();
+    c.batch_execute(
+        "BEGIN; INSERT INTO transfers (id, account_id) VALUES (1, 7); \
+         INSERT INTO accounts (id, handle, rank) VALUES (7, 'ada', 1); COMMIT;",
+    )
+    .unwrap();
+    let err = c.batch_execute("BEGIN; INSERT INTO transfers (id, account_id) VALUES (2, 99); COMMIT;").unwrap_err();
+    assert!(err.as_db_error().unwrap().message().contains("transfers_account_id_fkey"), "{err:?}");
+    c.batch_execute("ROLLBACK").ok();
+    // The view's check_option refuses a row it would not show.
+    let err = c.batch_execute("INSERT INTO visible_accounts (id, handle, rank) VALUES (8, 'bob', 0)").unwrap_err();
+    assert!(err.as_db_error().unwrap().message().contains("check option"), "{err:?}");
+    // WITH NO DATA: unreadable until refreshed.
+    assert!(c.batch_execute("SELECT * FROM account_ranks").is_err());
+    c.batch_execute("REFRESH MATERIALIZED VIEW account_ranks").unwrap();
+    let n: i64 = c.query_one("SELECT count(*) FROM account_ranks", &[]).unwrap().get(0);
+    assert_eq!(n, 1);
+}

@@ -380,3 +380,59 @@ fn defaults_judged_by_strata_agree_with_postgresql() {
     assert!(judged >= 1000, "only {judged} pairs judged");
     assert!(disagreements.is_empty(), "strata and PostgreSQL disagree:\n{}", disagreements.join("\n"));
 }
+
+/// Which column types may reference which key types: strata's E0009 and PostgreSQL's verdict
+/// agree on every pair of these types (both directions).
+#[test]
+fn foreign_key_types_agree_with_postgresql() {
+    const TYPES: &[&str] = &[
+        "smallint",
+        "integer",
+        "bigint",
+        "numeric",
+        "numeric(10,2)",
+        "real",
+        "double precision",
+        "text",
+        "varchar(10)",
+        "char(5)",
+        "uuid",
+        "boolean",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "time",
+        "interval",
+        "jsonb",
+        "inet",
+        "bytea",
+        "integer[]",
+    ];
+    let db = TestDb::new();
+    let mut client = db.client();
+    let (mut pairs, mut accepted, mut disagreements) = (0, 0, Vec::new());
+    for key in TYPES {
+        for fk in TYPES {
+            let toml = format!(
+                "[schema]\nname = \"fk\"\n[tables.p.columns]\nid = {{ type = \"{key}\", primary_key = true }}\n\
+                 [tables.c.columns]\nid = {{ type = \"integer\", primary_key = true }}\nx = {{ type = \"{fk}\", references = \"p.id\" }}\n"
+            );
+            let compiled = compile_toml_str([("fk.toml", toml.as_str())]);
+            let strata = !compiled.diagnostics.0.iter().any(|d| d.code == "E0009");
+            let sql = format!(
+                "BEGIN; CREATE TABLE p (id {key} PRIMARY KEY); CREATE TABLE c (x {fk} REFERENCES p); ROLLBACK;"
+            );
+            let postgres = client.batch_execute(&sql).is_ok();
+            if !postgres {
+                client.batch_execute("ROLLBACK").unwrap();
+            }
+            pairs += 1;
+            accepted += usize::from(postgres);
+            if strata != postgres {
+                disagreements.push(format!("{fk} REFERENCES {key}: strata {strata}, PostgreSQL {postgres}"));
+            }
+        }
+    }
+    println!("foreign keys: {pairs} type pairs, {accepted} accepted by both, {} disagreements", disagreements.len());
+    assert!(disagreements.is_empty(), "strata and PostgreSQL disagree:\n{}", disagreements.join("\n"));
+}

@@ -230,6 +230,17 @@ impl Diagnostic {
             .help("remove the \\u0000: PostgreSQL text cannot hold NUL")
     }
 
+    pub fn invalid_option(what: &str, key: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0054", format!("`{key}` of {what}: {why}"), span)
+            .help(format!("change or remove `{key}` (docs/format.md lists what each object takes)"))
+    }
+
+    pub fn unknown_option(what: &str, name: &str, allowed: &[&str], span: Span) -> Diagnostic {
+        error("E0055", format!("{what} has the option `{name}`, which PostgreSQL does not know there"), span)
+            .suggest(name, allowed.iter().copied(), "the options")
+            .or_help("see docs/format.md for the options each object takes")
+    }
+
     /// A Rust schema source that is not valid Rust, or a `#[strata(...)]` attribute strata cannot read.
     pub fn rust_source(message: &str, span: Span) -> Diagnostic {
         error("E0045", format!("invalid Rust schema source: {message}"), span)
@@ -254,7 +265,7 @@ impl Diagnostic {
                 "`{key}` is the action of a foreign key: add `references = \"table.column\"`; to set the column on every UPDATE (like `updated_at`), use `set_on_update = \"now()\"`"
             )
         } else {
-            format!("`{key}` is the action of a foreign key: add `references = \"table.column\"`, or remove `{key}`")
+            format!("`{key}` is a setting of a foreign key: add `references = \"table.column\"`, or remove `{key}`")
         };
         error("E0049", format!("column `{column}` has `{key}` but no `references`"), span).help(help)
     }

@@ -4,6 +4,7 @@ mod expressions;
 mod fragments;
 mod keys;
 mod names;
+mod options;
 mod partitions;
 mod references;
 mod routines;
@@ -23,6 +24,7 @@ pub fn check(schema: &Schema) -> Diagnostics {
     references::check(schema, &mut diags);
     keys::check(schema, &mut diags);
     partitions::check(schema, &mut diags);
+    options::check(schema, &mut diags);
     expressions::check(schema, &mut diags);
     fragments::check(schema, &mut diags);
     security::check(schema, &mut diags);

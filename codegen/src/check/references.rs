@@ -59,7 +59,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 let (Some(c), Some(r)) = (t.column(&col.name), target.column(&ref_col.name)) else { continue };
                 let target_name = format!("{}.{}", target.name, r.name);
                 let (ty, ref_ty) = (c.ty.storage(), r.ty.storage());
-                if !c.ty.same_family(&r.ty) {
+                if !c.ty.references_compatible(&r.ty) {
                     diags.push(Diagnostic::fk_type_mismatch(
                         &c.name,
                         &ty.to_string(),

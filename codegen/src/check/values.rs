@@ -348,11 +348,13 @@ fn date_time(s: &str, kind: DateTimeKind) -> Verdict {
     if specials.contains(&t.as_str()) {
         return Fits;
     }
-    let re = regex::Regex::new(
-        r"^(?:(\d{4})-(\d{2})-(\d{2}))?(?:(?:^|[ t])(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(z|[+-]\d{2}(?::?\d{2})?)?$",
-    )
-    .expect("valid regex");
-    let Some(m) = re.captures(&t) else { return Unknown };
+    static ISO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:(\d{4})-(\d{2})-(\d{2}))?(?:(?:^|[ t])(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(z|[+-]\d{2}(?::?\d{2})?)?$",
+        )
+        .expect("valid regex")
+    });
+    let Some(m) = ISO.captures(&t) else { return Unknown };
     let num = |i: usize| m.get(i).map(|g| g.as_str().parse::<u32>().unwrap_or(0));
     let (has_date, has_time, zone) = (m.get(1).is_some(), m.get(4).is_some(), m.get(7));
     let shape_ok = match kind {

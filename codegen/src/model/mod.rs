@@ -100,6 +100,11 @@ pub struct View {
     pub materialized: bool,
     /// Indexes, for materialized views (a unique one allows REFRESH ... CONCURRENTLY).
     pub indexes: Vec<Index>,
+    /// `WITH (...)`: a view's `security_invoker`, `security_barrier`, `check_option`, or a
+    /// materialized view's storage parameters: (name, SQL value).
+    pub options: Vec<(String, String)>,
+    /// A materialized view filled when created (`false`: `WITH NO DATA`, filled by REFRESH).
+    pub with_data: bool,
     pub doc: Option<String>,
     pub span: Span,
 }
@@ -244,6 +249,10 @@ pub struct Table {
     pub policies: Vec<Policy>,
     pub triggers: Vec<Trigger>,
     pub rows: Vec<SeedRow>,
+    /// `CREATE UNLOGGED TABLE`: not written to the WAL, emptied after a crash.
+    pub unlogged: bool,
+    /// Storage parameters, `WITH (fillfactor = 70, ...)`: (name, SQL value).
+    pub storage: Vec<(String, String)>,
     pub span: Span,
 }
 
@@ -404,7 +413,25 @@ pub struct Unique {
     pub columns: Vec<Named>,
     /// PostgreSQL 15's `NULLS NOT DISTINCT`: rows whose key is NULL also collide.
     pub nulls_not_distinct: bool,
+    pub deferrable: Deferrable,
     pub span: Span,
+}
+
+/// When a constraint is checked: per statement (the default), or deferrable, checked at the
+/// end of the statement (`INITIALLY IMMEDIATE`) or of the transaction (`INITIALLY DEFERRED`)
+/// unless `SET CONSTRAINTS` says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Deferrable {
+    #[default]
+    No,
+    Immediate,
+    Deferred,
+}
+
+impl Deferrable {
+    /// The TOML spellings of `deferrable`.
+    pub const ALL: [(&'static str, Deferrable); 2] =
+        [("immediate", Deferrable::Immediate), ("deferred", Deferrable::Deferred)];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -417,6 +444,7 @@ pub struct ForeignKey {
     pub ref_columns: Vec<Named>,
     pub on_delete: FkAction,
     pub on_update: FkAction,
+    pub deferrable: Deferrable,
     pub span: Span,
 }
 

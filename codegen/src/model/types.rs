@@ -227,6 +227,31 @@ impl ColumnType {
         }
     }
 
+    /// Whether a foreign key column of this type may reference a key of type `key`: PostgreSQL
+    /// needs an equality operator of the key's btree family for the pair, directly or after an
+    /// implicit cast of this type. Integers of any width reference each other; integers and
+    /// numerics reference numeric and floats; text, varchar and char each other; date, timestamp
+    /// and timestamptz each other; time references interval. (`tests/values.rs` proves the table
+    /// against PostgreSQL, pair by pair.)
+    pub fn references_compatible(&self, key: &ColumnType) -> bool {
+        use Scalar::*;
+        let (ColumnType::Scalar(fk), ColumnType::Scalar(pk)) = (self.storage(), key.storage()) else {
+            return self.same_family(key);
+        };
+        let integer = |s: &Scalar| matches!(s, SmallInt | Integer | BigInt);
+        let text = |s: &Scalar| matches!(s, Text | Varchar(_) | Char(_));
+        let datetime = |s: &Scalar| matches!(s, Date | Timestamp | Timestamptz);
+        match (&fk, &pk) {
+            (a, b) if integer(a) && integer(b) => true,
+            (a, Numeric(_)) => integer(a) || matches!(a, Numeric(_)),
+            (a, Real | Double) => integer(a) || matches!(a, Numeric(_) | Real | Double),
+            (a, b) if text(a) && text(b) => true,
+            (a, b) if datetime(a) && datetime(b) => true,
+            (Time, Interval) => true,
+            _ => self.same_family(key),
+        }
+    }
+
     /// The same type family, ignoring length, precision and scale.
     pub fn same_family(&self, other: &ColumnType) -> bool {
         use Scalar::*;

@@ -5,7 +5,7 @@ use super::*;
 pub(super) const JOB_KEYS: &[&str] = &["schedule", "command"];
 pub(super) const FUNCTION_KEYS: &[&str] =
     &["args", "returns", "language", "volatility", "security_definer", "search_path", "body", "doc"];
-pub(super) const VIEW_KEYS: &[&str] = &["query", "materialized", "indexes", "doc"];
+pub(super) const VIEW_KEYS: &[&str] = &["query", "materialized", "indexes", "with", "with_data", "doc"];
 pub(super) const TRIGGER_KEYS: &[&str] = &["name", "timing", "events", "for_each", "when", "function"];
 pub(super) const VOLATILITY: [(&str, &str); 3] =
     [("immutable", "IMMUTABLE"), ("stable", "STABLE"), ("volatile", "VOLATILE")];
@@ -51,6 +51,8 @@ pub(super) fn lower_view(w: &mut Walker, d: &Decl) -> Option<View> {
         query: expr_of(w, "query", query)?,
         materialized: f.get("materialized").and_then(|v| w.boolean("materialized", v)).unwrap_or(false),
         indexes: indexes.iter().filter_map(|i| lower_index(w, &d.name, i)).collect(),
+        options: f.get("with").map(|v| lower_with(w, v)).unwrap_or_default(),
+        with_data: f.get("with_data").and_then(|v| w.boolean("with_data", v)).unwrap_or(true),
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
         span: d.span,
     })

@@ -18,6 +18,8 @@ pub(super) const TABLE_KEYS: &[&str] = &[
     "policies",
     "triggers",
     "rows",
+    "unlogged",
+    "with",
 ];
 pub(super) const COLUMN_KEYS: &[&str] = &[
     "type",
@@ -38,12 +40,13 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
     "format",
     "set_on_update",
     "shape",
+    "deferrable",
 ];
-pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct"];
+pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable"];
 pub(super) const CHECK_KEYS: &[&str] = &["name", "expr"];
 pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with"];
 pub(super) const INDEX_KEY_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass"];
-pub(super) const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
+pub(super) const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update", "deferrable"];
 pub(super) const FORMATS: &[(&str, &str)] = &[("email", "email"), ("url", "url")];
 /// The declared mixins, expanded on demand with cycle detection.
 pub(super) struct Mixins<'m, 'a, 'i> {
@@ -105,6 +108,8 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
         policies: Vec::new(),
         triggers: Vec::new(),
         rows: Vec::new(),
+        unlogged: f.get("unlogged").and_then(|v| w.boolean("unlogged", v)).unwrap_or(false),
+        storage: f.get("with").map(|v| lower_with(&mut w, v)).unwrap_or_default(),
         span: d.span,
     };
     table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
@@ -162,13 +167,15 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
 
     if let Some(v) = unique_value.and_then(|v| w.table("unique", v)) {
         for (name, value) in v.iter() {
-            let (cols, nulls_not_distinct) = match value.get_ref() {
+            let (cols, nulls_not_distinct, deferrable) = match value.get_ref() {
                 DeValue::Table(t) => {
                     let f = w.fields(t, UNIQUE_KEYS);
                     let flag = f.get("nulls_not_distinct").and_then(|v| w.boolean("nulls_not_distinct", v));
-                    (require(&mut w, &f.get("columns"), "columns", "a unique constraint", value), flag.unwrap_or(false))
+                    let deferrable = lower_deferrable(&mut w, f.get("deferrable"));
+                    let columns = require(&mut w, &f.get("columns"), "columns", "a unique constraint", value);
+                    (columns, flag.unwrap_or(false), deferrable)
                 }
-                _ => (Some(value), false),
+                _ => (Some(value), false, Deferrable::No),
             };
             let Some(cols) = cols else { continue };
             let columns = w.strings("unique", cols).unwrap_or_default();
@@ -177,7 +184,7 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
                 continue;
             }
             let name = name.get_ref().to_string();
-            table.uniques.push(Unique { name, columns, nulls_not_distinct, span: w.span(value) });
+            table.uniques.push(Unique { name, columns, nulls_not_distinct, deferrable, span: w.span(value) });
         }
     }
     for item in checks_value.and_then(|v| w.array("checks", v)).unwrap_or_default() {
@@ -215,9 +222,11 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
         };
         let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL)).unwrap_or_default();
         let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL)).unwrap_or_default();
+        let deferrable = lower_deferrable(&mut w, f.get("deferrable"));
         if let Some(name) = name {
             let span = w.span(target);
-            table.foreign_keys.push(ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update, span });
+            let fk = ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update, deferrable, span };
+            table.foreign_keys.push(fk);
         }
     }
     table.policies.splice(0..0, tenant_policy(&table));
@@ -294,7 +303,14 @@ pub(super) fn lower_column(
     let t = table.name.clone();
     if unique {
         let columns = vec![Named { name: name.clone(), span }];
-        table.uniques.push(Unique { name: format!("{t}_{name}_key"), columns, nulls_not_distinct: false, span });
+        let deferrable = Deferrable::No;
+        table.uniques.push(Unique {
+            name: format!("{t}_{name}_key"),
+            columns,
+            nulls_not_distinct: false,
+            deferrable,
+            span,
+        });
     }
     if let Some(expr) = f.get("check").and_then(|v| expr_of(w, "check", v)) {
         table.checks.push(Check { name: format!("{t}_{name}_check"), expr, origin: CheckOrigin::Declared });
@@ -313,11 +329,12 @@ pub(super) fn lower_column(
             ref_columns,
             on_delete: on_delete.unwrap_or_default(),
             on_update: on_update.unwrap_or_default(),
+            deferrable: lower_deferrable(w, f.get("deferrable")),
             span: fk_span,
         });
     }
     if f.get("references").is_none() {
-        for key in ["on_delete", "on_update"] {
+        for key in ["on_delete", "on_update", "deferrable"] {
             if let Some(v) = f.get(key) {
                 w.report(Diagnostic::fk_action_without_reference(key, &name, w.span(v)));
             }
@@ -381,19 +398,7 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
         Some(v) => w.string("using", v)?.to_ascii_lowercase(),
         None => "btree".to_string(),
     };
-    let mut with = Vec::new();
-    if let Some(params) = f.get("with").and_then(|v| w.table("with", v)) {
-        for (k, v) in params.iter() {
-            let value = match v.get_ref() {
-                DeValue::String(_) => w.string("with", v).map(|s| crate::render::sql::literal(&s)),
-                DeValue::Boolean(b) => Some(b.to_string()),
-                _ => w.number("with", v),
-            };
-            if let Some(value) = value {
-                with.push((k.get_ref().to_string(), value));
-            }
-        }
-    }
+    let with = f.get("with").map(|v| lower_with(w, v)).unwrap_or_default();
     Some(Index {
         name,
         keys,
@@ -452,4 +457,26 @@ pub(super) fn resolve_foreign_key_targets(schema: &mut Schema) {
             fk.ref_columns = pk.map(|c| Named { name: c.name.clone(), span }).collect();
         }
     }
+}
+
+/// `with = { name = value, ... }`: storage parameters or options, each value a SQL literal
+/// (strings quoted, numbers and booleans as written).
+pub(super) fn lower_with(w: &mut Walker, v: &Value) -> Vec<(String, String)> {
+    let mut with = Vec::new();
+    for (k, v) in w.table("with", v).map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default() {
+        let value = match v.get_ref() {
+            DeValue::String(_) => w.string("with", v).map(|s| crate::render::sql::literal(&s)),
+            DeValue::Boolean(b) => Some(b.to_string()),
+            _ => w.number("with", v),
+        };
+        if let Some(value) = value {
+            with.push((k.get_ref().to_string(), value));
+        }
+    }
+    with
+}
+
+/// `deferrable = "immediate" | "deferred"`; absent: not deferrable.
+pub(super) fn lower_deferrable(w: &mut Walker, v: Option<&Value>) -> Deferrable {
+    v.and_then(|v| w.choice("deferrable", v, &Deferrable::ALL)).unwrap_or_default()
 }
