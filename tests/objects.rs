@@ -161,7 +161,7 @@ id = { type = "bigserial", primary_key = true }
 /// transaction may insert the child first; an unlogged table and the view options apply.
 #[test]
 fn deferrable_keys_unlogged_tables_and_view_options_work() {
-    let dir = std::path::Path::new("tests/fixtures/systems/kinds");
+    let dir = std::path::Path::new("schema/kinds");
     let compiled = strata_codegen::io::compile_folder(dir).unwrap();
     let schema = compiled.schema.unwrap_or_else(|| panic!("{}", compiled.diagnostics.render(&compiled.sources)));
     let db = TestDb::new();

@@ -16,3 +16,7 @@ pub mod aiplatform {
 pub mod autosdlc {
     include!("../autosdlc/models.rs");
 }
+/// strata's own system for the object kinds and options the seeds do not use.
+pub mod kinds {
+    include!("../kinds/models.rs");
+}

@@ -141,3 +141,8 @@ fn aiplatform() {
 fn autosdlc() {
     crud("autosdlc", strata_generated::autosdlc::visit_tables);
 }
+
+#[test]
+fn kinds() {
+    crud("kinds", strata_generated::kinds::visit_tables);
+}

@@ -52,6 +52,20 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
             Scalar::Inet | Scalar::Cidr => "'127.0.0.1'".into(),
             Scalar::Bytea => "'\\x00'".into(),
             Scalar::Tsvector => "''".into(),
+            Scalar::Builtin(b) => match b.name {
+                "timetz" => "'12:00+00'".into(),
+                "money" => "'1.00'".into(),
+                "xml" => "'<a/>'".into(),
+                "bit" => format!("'{}'", "1".repeat(b.modifiers.first().copied().unwrap_or(1) as usize)),
+                "varbit" => "'1'".into(),
+                "oid" => "'1'".into(),
+                "macaddr" => "'08:00:2b:01:02:03'".into(),
+                "macaddr8" => "'08:00:2b:01:02:03:04:05'".into(),
+                "int4range" | "int8range" | "numrange" => "'[1,2)'".into(),
+                "daterange" | "tsrange" | "tstzrange" => "'[2026-01-01,2026-02-01)'".into(),
+                "time" => "'12:00'".into(),
+                _ => format!("'2026-01-15 12:00:00+00'::timestamptz + interval '{position} minutes'"),
+            },
             Scalar::Enum(name) => {
                 let e = schema.enum_(name).unwrap();
                 let v = literal(&e.values[0]);

@@ -36,6 +36,10 @@ pub enum Scalar {
     Cidr,
     Bytea,
     Tsvector,
+    /// A built-in type strata stores and reads as text (`money`, `xml`, `bit(n)`, `timetz`,
+    /// `macaddr`, `oid`, the range types, and `timestamp(p)` / `timestamptz(p)` / `time(p)`):
+    /// its canonical name and modifiers.
+    Builtin(BuiltinType),
     /// A union type declared in the schema.
     Enum(String),
     /// A type that an extension provides, e.g. `vector(1536)`.
@@ -51,6 +55,33 @@ pub struct ExtensionType {
     /// The extension that must be declared for the type to exist.
     pub extension: &'static str,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltinType {
+    pub name: &'static str,
+    pub modifiers: Vec<u32>,
+}
+
+/// The built-in types held as `Scalar::Builtin`: (accepted spelling, canonical name, how many
+/// modifiers it takes at most, the largest modifier).
+const TEXT_BUILTINS: &[(&str, &str, usize, u32)] = &[
+    ("timetz", "timetz", 1, 6),
+    ("time with time zone", "timetz", 1, 6),
+    ("money", "money", 0, 0),
+    ("xml", "xml", 0, 0),
+    ("bit", "bit", 1, 83_886_080),
+    ("varbit", "varbit", 1, 83_886_080),
+    ("bit varying", "varbit", 1, 83_886_080),
+    ("oid", "oid", 0, 0),
+    ("macaddr", "macaddr", 0, 0),
+    ("macaddr8", "macaddr8", 0, 0),
+    ("int4range", "int4range", 0, 0),
+    ("int8range", "int8range", 0, 0),
+    ("numrange", "numrange", 0, 0),
+    ("tsrange", "tsrange", 0, 0),
+    ("tstzrange", "tstzrange", 0, 0),
+    ("daterange", "daterange", 0, 0),
+];
 
 /// Extension types strata knows, and the extension each needs.
 const EXTENSION_TYPES: &[(&str, &str)] = &[
@@ -105,6 +136,20 @@ pub const BUILTIN_TYPE_NAMES: &[&str] = &[
     "cidr",
     "bytea",
     "tsvector",
+    "timetz",
+    "money",
+    "xml",
+    "bit",
+    "varbit",
+    "oid",
+    "macaddr",
+    "macaddr8",
+    "int4range",
+    "int8range",
+    "numrange",
+    "tsrange",
+    "tstzrange",
+    "daterange",
 ];
 
 /// Why a type name could not be parsed.
@@ -181,6 +226,30 @@ impl ColumnType {
             "real" | "float4" => none(Scalar::Real)?,
             "double precision" | "float8" => none(Scalar::Double)?,
             "date" => none(Scalar::Date)?,
+            // With a precision, the time types are held as text (their Rust type is a String).
+            "time"
+            | "time without time zone"
+            | "timestamp"
+            | "timestamp without time zone"
+            | "timestamptz"
+            | "timestamp with time zone"
+                if !mods.is_empty() =>
+            {
+                let canonical = match name.as_str() {
+                    "time" | "time without time zone" => "time",
+                    "timestamptz" | "timestamp with time zone" => "timestamptz",
+                    _ => "timestamp",
+                };
+                match mods[..] {
+                    [p] if p <= 6 => Scalar::Builtin(BuiltinType { name: canonical, modifiers: mods }),
+                    [p] => {
+                        return Err(TypeError::OutOfRange(format!(
+                            "{canonical}({p}): the precision must be between 0 and 6"
+                        )));
+                    }
+                    _ => return Err(TypeError::Modifiers("takes one precision")),
+                }
+            }
             "time" | "time without time zone" => none(Scalar::Time)?,
             "timestamp" | "timestamp without time zone" => none(Scalar::Timestamp)?,
             "timestamptz" | "timestamp with time zone" => none(Scalar::Timestamptz)?,
@@ -191,6 +260,22 @@ impl ColumnType {
             "cidr" => none(Scalar::Cidr)?,
             "bytea" => none(Scalar::Bytea)?,
             "tsvector" => none(Scalar::Tsvector)?,
+            other if TEXT_BUILTINS.iter().any(|(n, ..)| *n == other) => {
+                let &(_, canonical, most, max) = TEXT_BUILTINS.iter().find(|(n, ..)| *n == other).unwrap();
+                if mods.len() > most {
+                    return Err(TypeError::Modifiers(if most == 0 {
+                        "takes no length or precision"
+                    } else {
+                        "takes one modifier"
+                    }));
+                }
+                if let Some(&m) =
+                    mods.iter().find(|&&m| m > max || (canonical.starts_with("bit") || canonical == "varbit") && m == 0)
+                {
+                    return Err(TypeError::OutOfRange(format!("{canonical}({m}): the modifier must be at most {max}")));
+                }
+                Scalar::Builtin(BuiltinType { name: canonical, modifiers: mods })
+            }
             other => match EXTENSION_TYPES.iter().find(|(n, _)| *n == other) {
                 Some(&(name, extension)) => {
                     Scalar::Extension(ExtensionType { name: name.to_string(), modifiers: mods, extension })
@@ -311,6 +396,11 @@ impl fmt::Display for Scalar {
             Scalar::Cidr => f.write_str("cidr"),
             Scalar::Bytea => f.write_str("bytea"),
             Scalar::Tsvector => f.write_str("tsvector"),
+            Scalar::Builtin(b) if b.modifiers.is_empty() => f.write_str(b.name),
+            Scalar::Builtin(b) => {
+                let mods: Vec<String> = b.modifiers.iter().map(u32::to_string).collect();
+                write!(f, "{}({})", b.name, mods.join(","))
+            }
             Scalar::Enum(name) | Scalar::Unresolved(name) => f.write_str(name),
             Scalar::Extension(ext) => {
                 f.write_str(&ext.name)?;

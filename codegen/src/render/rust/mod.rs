@@ -189,7 +189,12 @@ fn decimal_const(text: &str) -> String {
 fn via_text(ty: &ColumnType) -> bool {
     matches!(
         ty.scalar(),
-        Scalar::Interval | Scalar::Tsvector | Scalar::Cidr | Scalar::Extension(_) | Scalar::Unresolved(_)
+        Scalar::Interval
+            | Scalar::Tsvector
+            | Scalar::Cidr
+            | Scalar::Builtin(_)
+            | Scalar::Extension(_)
+            | Scalar::Unresolved(_)
     )
 }
 
@@ -212,9 +217,12 @@ fn rust_scalar(s: &Scalar) -> String {
         Scalar::Inet => "std::net::IpAddr".into(),
         Scalar::Bytea => "Vec<u8>".into(),
         Scalar::Enum(name) => type_name(name),
-        Scalar::Interval | Scalar::Tsvector | Scalar::Cidr | Scalar::Extension(_) | Scalar::Unresolved(_) => {
-            "String".into()
-        }
+        Scalar::Interval
+        | Scalar::Tsvector
+        | Scalar::Cidr
+        | Scalar::Builtin(_)
+        | Scalar::Extension(_)
+        | Scalar::Unresolved(_) => "String".into(),
     }
 }
 
