@@ -15,7 +15,9 @@ pub use table::{Columns, Table, Visit};
 pub use validate::{Redacted, Validate, Violation, Violations};
 
 /// What every generated query helper fails with.
-#[derive(Debug)]
+///
+/// Its `Debug` leaves out what PostgreSQL's error carries about the row (`DETAIL: Failing row
+/// contains (...)`, the key's values): a sensitive column's value must never reach a log.
 pub enum Error {
     /// The value broke rules of the declaration; nothing was sent to the database.
     Invalid(Violations),
@@ -26,8 +28,7 @@ pub enum Error {
 }
 
 /// A constraint PostgreSQL enforced: which one, of what kind, and the field when strata knows it
-/// (a unique violation on `users_email_key` names `email`).
-#[derive(Debug)]
+/// (a unique violation on `users_email_key` names `email`). `Debug` shows no row values.
 pub struct ConstraintViolation {
     pub constraint: String,
     /// `unique`, `foreign_key`, `check`, `not_null` or `exclusion`.
@@ -83,6 +84,46 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The database error without the row's values: code, message, and where it happened.
+struct WithoutRow<'a>(&'a postgres::Error);
+
+impl std::fmt::Debug for WithoutRow<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.as_db_error() {
+            Some(db) => f
+                .debug_struct("DbError")
+                .field("code", &db.code().code())
+                .field("message", &db.message())
+                .field("table", &db.table())
+                .field("column", &db.column())
+                .field("constraint", &db.constraint())
+                .finish_non_exhaustive(),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Invalid(v) => f.debug_tuple("Invalid").field(v).finish(),
+            Error::Constraint(c) => f.debug_tuple("Constraint").field(c).finish(),
+            Error::Db(e) => f.debug_tuple("Db").field(&WithoutRow(e)).finish(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ConstraintViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConstraintViolation")
+            .field("constraint", &self.constraint)
+            .field("kind", &self.kind)
+            .field("field", &self.field)
+            .field("source", &WithoutRow(&self.source))
+            .finish()
+    }
+}
 
 impl From<Violations> for Error {
     fn from(v: Violations) -> Self {

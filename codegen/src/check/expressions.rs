@@ -40,8 +40,23 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }));
         }
     }
+    // Schemas repeat the same few defaults (now(), gen_random_uuid(), '{}'): parse each text once.
+    let mut valid: HashSet<&str> = HashSet::new();
+    let mut invalid: HashSet<&str> = HashSet::new();
+    for (what, e) in exprs {
+        if valid.contains(e.sql.as_str()) {
+            continue;
+        }
+        match parse_expr(&e.sql) {
+            Ok(()) => _ = valid.insert(&e.sql),
+            Err(why) => {
+                invalid.insert(&e.sql);
+                diags.push(Diagnostic::invalid_expression(what, &why, e.span));
+            }
+        }
+    }
     // Column reads are judged only in expressions that parse: a syntax error is one error.
-    let parses = |e: &Expr| parse_expr(&e.sql).is_ok();
+    let parses = |e: &Expr| !invalid.contains(e.sql.as_str());
     for t in &schema.tables {
         for c in t.checks.iter().filter(|c| c.origin == CheckOrigin::Declared && parses(&c.expr)) {
             columns_exist(t, &format!("check `{}`", c.name), &c.expr, diags);
@@ -51,17 +66,6 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 .iter()
                 .filter(|e| parses(e))
                 .for_each(|e| columns_exist(t, &format!("index `{}`", i.name), e, diags));
-        }
-    }
-    // Schemas repeat the same few defaults (now(), gen_random_uuid(), '{}'): parse each text once.
-    let mut valid: HashSet<&str> = HashSet::new();
-    for (what, e) in exprs {
-        if valid.contains(e.sql.as_str()) {
-            continue;
-        }
-        match parse_expr(&e.sql) {
-            Ok(()) => _ = valid.insert(&e.sql),
-            Err(why) => diags.push(Diagnostic::invalid_expression(what, &why, e.span)),
         }
     }
 }

@@ -31,21 +31,30 @@ fn no(why: impl Into<String>) -> Verdict {
 }
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
+    // Schemas repeat the same defaults (now(), '{}', 0): read each text once.
+    let mut reads_of: std::collections::HashMap<&str, Vec<(Option<String>, String)>> = Default::default();
     for t in &schema.tables {
         for c in &t.columns {
             for (key, e) in [("default", &c.default), ("set_on_update", &c.set_on_update)] {
                 let Some(e) = e else { continue };
-                let reads = outer_columns(&e.sql).unwrap_or_default();
+                let reads = reads_of.entry(&e.sql).or_insert_with(|| outer_columns(&e.sql).unwrap_or_default());
                 if let Some((_, name)) = reads.iter().find(|(q, _)| key == "default" || q.is_none()) {
                     diags.push(Diagnostic::value_reads_column(key, &c.name, name, e.span));
                     continue;
                 }
-                if key == "default" {
+                if key == "default" && may_be_literal(&e.sql) {
                     check_default(schema, c, &e.sql, e.span, diags);
                 }
             }
         }
     }
+}
+
+/// Whether a default could be a literal strata judges: a call such as `now()` cannot, and is
+/// left to the database without parsing it again.
+fn may_be_literal(sql: &str) -> bool {
+    let sql = sql.trim();
+    !(sql.ends_with(')') && !sql.starts_with('(') && !sql.starts_with('\''))
 }
 
 fn check_default(schema: &Schema, c: &Column, sql: &str, span: crate::diagnostics::Span, diags: &mut Diagnostics) {

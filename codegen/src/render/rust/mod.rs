@@ -536,6 +536,10 @@ fn field_constraints(t: &Table) -> Vec<(String, String)> {
 
 /// The one column a CHECK reads, if it reads exactly one.
 fn check_column(check: &crate::model::Check) -> Option<String> {
+    use crate::model::CheckOrigin;
+    if let CheckOrigin::Rule { column } | CheckOrigin::Enum { column } = &check.origin {
+        return Some(column.clone());
+    }
     let read: std::collections::BTreeSet<String> =
         crate::sql_deps::outer_columns(&check.expr.sql)?.into_iter().map(|(_, c)| c).collect();
     if read.len() == 1 { read.into_iter().next() } else { None }
