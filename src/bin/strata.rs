@@ -68,16 +68,16 @@ impl Options {
             Err(e) => return Err(Failure::Usage(format!("{}: {e}", self.project.display()))),
         };
         let out = self.out.clone().unwrap_or(project.out);
-        Ok(match (&self.schemas, self.rust.is_empty()) {
-            (None, true) => {
-                Plan { schemas: Some(project.schemas), out, rust: project.rust, complete: self.schema.is_none() }
-            }
-            (schemas, _) => Plan {
-                schemas: schemas.clone().or(self.rust.is_empty().then_some(project.schemas)),
+        // Flags that name sources replace the project's; `--schema` narrows either.
+        Ok(if self.schemas.is_none() && self.rust.is_empty() {
+            Plan { schemas: Some(project.schemas), out, rust: project.rust, complete: self.schema.is_none() }
+        } else {
+            Plan {
+                schemas: self.schemas.clone(),
                 out,
                 rust: self.rust.clone(),
                 complete: self.schema.is_none() && self.rust.is_empty(),
-            },
+            }
         })
     }
 }

@@ -7,7 +7,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Schema;
+use crate::model::{Schema, is_plain_word as is_word};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     for f in &schema.functions {
@@ -77,12 +77,6 @@ fn one_statement(sql: &str, is: impl Fn(&Statement) -> bool) -> Result<(), Strin
         [_] => Err("it is another kind of statement".into()),
         many => Err(format!("it is {} statements", many.len())),
     }
-}
-
-fn is_word(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// A search_path entry: a plain name, `"$user"`, or a quoted name without quotes inside.

@@ -11,6 +11,14 @@ pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError
 
 use crate::diagnostics::Span;
 
+/// A plain word: ASCII letters, digits and underscores, not starting with a digit. What a
+/// schema's name (a folder, a Rust module) and SQL words strata writes unquoted must be.
+pub fn is_plain_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A whole system: extensions, union types and tables, in declaration order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {

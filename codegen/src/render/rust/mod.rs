@@ -866,7 +866,8 @@ fn render_queries(
         let args: Vec<String> = cols.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty))).collect();
         let params: Vec<String> = cols.iter().map(|c| format!("&{}", field(&c.name))).collect();
         let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
-        let only = predicate.map(|p| format!(" AND ({})", doc_line(p))).unwrap_or_default();
+        // The predicate is SQL (written into a Rust string literal): as declared, not as a doc line.
+        let only = predicate.map(|p| format!(" AND ({p})")).unwrap_or_default();
         let find = format!("SELECT {} FROM {table} WHERE {}{only}{}", select_list(t), condition(&cols), live("AND"));
         let key = match predicate {
             Some(p) => format!("{}` among rows where `{}", key.join(", "), doc_line(p)),

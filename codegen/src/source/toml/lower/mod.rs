@@ -35,6 +35,7 @@ pub struct File<'i> {
     pub id: FileId,
     pub root: toml::Spanned<DeTable<'i>>,
 }
+
 /// A declaration gathered from any file, read once every file is known.
 struct Decl<'a, 'i> {
     file: FileId,
@@ -42,6 +43,7 @@ struct Decl<'a, 'i> {
     span: Span,
     value: &'a Value<'i>,
 }
+
 /// Lowers every file of one schema folder into a single `Schema`.
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
@@ -130,6 +132,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     derive_retention_helper(&mut schema);
     schema
 }
+
 fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Schema) {
     let Some(t) = w.table("schema", v) else { return };
     let f = w.fields(t, SCHEMA_KEYS);
@@ -137,10 +140,7 @@ fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Sche
         Some(v) => {
             schema.name = w.string("name", v).unwrap_or_default();
             // It names the output folder and the Rust module: letters, digits and underscores.
-            let mut chars = schema.name.chars();
-            let plain = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !plain && !schema.name.is_empty() {
+            if !is_plain_word(&schema.name) && !schema.name.is_empty() {
                 w.report(Diagnostic::invalid_identifier(&schema.name, w.span(v)));
             }
         }
@@ -154,6 +154,7 @@ fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Sche
     }
     schema.doc = f.get("doc").and_then(|v| w.string("doc", v));
 }
+
 /// The value of a required key, or None after reporting it missing.
 fn require<'a, 'i>(
     w: &mut Walker,
@@ -167,6 +168,7 @@ fn require<'a, 'i>(
     }
     *v
 }
+
 fn expr_of(w: &mut Walker, key: &str, v: &Value) -> Option<Expr> {
     let sql = w.string(key, v)?;
     Some(Expr { sql, span: w.span(v) })

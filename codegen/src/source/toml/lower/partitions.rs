@@ -45,6 +45,7 @@ pub(super) fn derive_retention_helper(schema: &mut Schema) {
         span,
     });
 }
+
 pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Option<Partitioning> {
     let t = w.table("partition", v)?;
     let f = w.fields(t, PARTITION_KEYS);
@@ -113,6 +114,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         span: at,
     })
 }
+
 pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition> {
     let t = w.table("partitions", item)?;
     let f = w.fields(t, PARTITION_ITEM_KEYS);
@@ -136,6 +138,7 @@ pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition>
     };
     Some(Partition { name, bound, span: w.span(item) })
 }
+
 /// Bound values as SQL literals: strings quoted, numbers as written; one value or an array.
 pub(super) fn bound_values(w: &mut Walker, key: &str, v: &Value) -> Option<Vec<String>> {
     let one = |w: &mut Walker, v: &Value| match v.get_ref() {

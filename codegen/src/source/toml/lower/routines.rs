@@ -28,6 +28,7 @@ pub(super) fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {
         span: d.span,
     })
 }
+
 pub(super) fn lower_job(w: &mut Walker, d: &Decl) -> Option<Job> {
     let t = w.table("job", d.value)?;
     let f = w.fields(t, JOB_KEYS);
@@ -41,6 +42,7 @@ pub(super) fn lower_job(w: &mut Walker, d: &Decl) -> Option<Job> {
         span: d.span,
     })
 }
+
 pub(super) fn lower_view(w: &mut Walker, d: &Decl) -> Option<View> {
     let t = w.table("view", d.value)?;
     let f = w.fields(t, VIEW_KEYS);
@@ -57,6 +59,7 @@ pub(super) fn lower_view(w: &mut Walker, d: &Decl) -> Option<View> {
         span: d.span,
     })
 }
+
 pub(super) fn lower_trigger(w: &mut Walker, item: &Value) -> Option<Trigger> {
     let t = w.table("triggers", item)?;
     let f = w.fields(t, TRIGGER_KEYS);
@@ -78,6 +81,7 @@ pub(super) fn lower_trigger(w: &mut Walker, item: &Value) -> Option<Trigger> {
         span: w.span(item),
     })
 }
+
 /// `set_on_update = "now()"`: one shared trigger function per column name and expression, and one
 /// BEFORE UPDATE trigger per table that uses it.
 pub(super) fn derive_on_update_triggers(schema: &mut Schema) {

@@ -18,6 +18,7 @@ pub(super) fn lower_role(w: &mut Walker, d: &Decl) -> Option<Role> {
         span: d.span,
     })
 }
+
 pub(super) const GRANT_TARGETS: [(&str, Option<GrantOn>); 5] = [
     ("schema", Some(GrantOn::Schema)),
     ("all tables", Some(GrantOn::AllTables)),
@@ -25,6 +26,7 @@ pub(super) const GRANT_TARGETS: [(&str, Option<GrantOn>); 5] = [
     ("all functions", Some(GrantOn::AllFunctions)),
     ("tables", None),
 ];
+
 pub(super) fn lower_grant(w: &mut Walker, item: &Value) -> Option<Grant> {
     let t = w.table("grants", item)?;
     let f = w.fields(t, GRANT_KEYS);
@@ -48,6 +50,7 @@ pub(super) fn lower_grant(w: &mut Walker, item: &Value) -> Option<Grant> {
     let to = w.strings("to", to)?;
     Some(Grant { privileges, on, to, span: w.span(item) })
 }
+
 pub(super) fn lower_rls(w: &mut Walker, v: &Value) -> Option<Rls> {
     let t = w.table("rls", v)?;
     let f = w.fields(t, RLS_KEYS);
@@ -60,6 +63,7 @@ pub(super) fn lower_rls(w: &mut Walker, v: &Value) -> Option<Rls> {
         span: w.span(v),
     })
 }
+
 /// The tenant shorthand's policy: rows are visible and writable only under the current tenant.
 /// An unset or empty setting matches nothing, so a connection that forgot to set it sees no rows.
 pub(super) fn tenant_policy(table: &Table) -> Option<Policy> {
@@ -79,6 +83,7 @@ pub(super) fn tenant_policy(table: &Table) -> Option<Policy> {
         span: tenant.span,
     })
 }
+
 pub(super) fn lower_policy(w: &mut Walker, item: &Value) -> Option<Policy> {
     let t = w.table("policies", item)?;
     let f = w.fields(t, POLICY_KEYS);

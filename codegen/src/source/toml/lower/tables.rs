@@ -21,6 +21,7 @@ pub(super) const TABLE_KEYS: &[&str] = &[
     "unlogged",
     "with",
 ];
+
 pub(super) const COLUMN_KEYS: &[&str] = &[
     "type",
     "nullable",
@@ -42,6 +43,7 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
     "shape",
     "deferrable",
 ];
+
 pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable"];
 pub(super) const CHECK_KEYS: &[&str] = &["name", "expr"];
 pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with"];
@@ -52,6 +54,7 @@ pub(super) const FORMATS: &[(&str, &str)] = &[("email", "email"), ("url", "url")
 pub(super) struct Mixins<'m, 'a, 'i> {
     pub(super) decls: &'m [Decl<'a, 'i>],
 }
+
 /// A column declaration and the file it was written in.
 pub(super) type ColumnDecl<'a, 'i> = (FileId, Span, String, &'a Value<'i>);
 impl<'a, 'i> Mixins<'_, 'a, 'i> {
@@ -89,6 +92,7 @@ impl<'a, 'i> Mixins<'_, 'a, 'i> {
         }
     }
 }
+
 pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) -> Option<Table> {
     let mut w = Walker { file: d.file, diags };
     let t = w.table("table", d.value)?;
@@ -232,6 +236,7 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
     table.policies.splice(0..0, tenant_policy(&table));
     Some(table)
 }
+
 /// `table`, `table.column` or `table(a, b)`: the referenced table and columns (empty: its key).
 pub(super) fn reference(w: &mut Walker, v: &Value) -> Option<(Named, Vec<Named>)> {
     let text = w.string("references", v)?;
@@ -247,6 +252,7 @@ pub(super) fn reference(w: &mut Walker, v: &Value) -> Option<(Named, Vec<Named>)
     };
     Some((named(table), columns))
 }
+
 /// Lowers one column into `table`; returns `Some(Some(span))` when it is marked primary key.
 pub(super) fn lower_column(
     w: &mut Walker,
@@ -343,6 +349,7 @@ pub(super) fn lower_column(
     table.columns.push(column);
     Some(primary_key.then_some(span))
 }
+
 /// CHECK constraints derived from a column's rules, so PostgreSQL enforces them too.
 pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
     let (t, c) = (&table.name, &column.name);
@@ -367,6 +374,7 @@ pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
         table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin() });
     }
 }
+
 pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<Index> {
     let t = w.table("indexes", item)?;
     let f = w.fields(t, INDEX_KEYS);
@@ -411,6 +419,7 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
         span: f.get("name").map_or(w.span(item), |v| w.span(v)),
     })
 }
+
 pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
     let plain = |target| IndexKey { target, opclass: None, descending: false, nulls_first: None };
     match v.get_ref() {
@@ -446,6 +455,7 @@ pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
         }
     }
 }
+
 /// A foreign key that names no columns references its target's primary key.
 pub(super) fn resolve_foreign_key_targets(schema: &mut Schema) {
     let keys: HashMap<String, Vec<Named>> =

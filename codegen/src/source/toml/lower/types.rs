@@ -20,6 +20,7 @@ pub(super) fn resolve_shape_unions(schema: &mut Schema) {
         }
     }
 }
+
 pub(super) fn lower_enum(w: &mut Walker, d: &Decl) -> Option<Enum> {
     let t = w.table("enum", d.value)?;
     let f = w.fields(t, ENUM_KEYS);
@@ -52,6 +53,7 @@ pub(super) fn lower_enum(w: &mut Walker, d: &Decl) -> Option<Enum> {
     let doc = f.get("doc").and_then(|v| w.string("doc", v));
     Some(Enum { name: d.name.clone(), values, repr, doc, span: d.span })
 }
+
 /// `range = [min, max]`, inclusive, with min <= max.
 pub(super) fn lower_range(w: &mut Walker, name: &str, v: &Value) -> Option<Range> {
     let bounds = w.array("range", v).unwrap_or_default();
@@ -66,6 +68,7 @@ pub(super) fn lower_range(w: &mut Walker, name: &str, v: &Value) -> Option<Range
     }
     Some(Range { min: Some(min), max: Some(max) })
 }
+
 /// `[shapes.NAME]`: `doc`, and `fields.KEY = { type, optional, default, range, doc }`.
 pub(super) fn lower_shape(w: &mut Walker, d: &Decl) -> Option<Shape> {
     let t = w.table("shape", d.value)?;
@@ -102,6 +105,7 @@ pub(super) fn lower_shape(w: &mut Walker, d: &Decl) -> Option<Shape> {
     }
     Some(Shape { name: d.name.clone(), doc: f.get("doc").and_then(|v| w.string("doc", v)), fields, span: d.span })
 }
+
 /// The field types of shapes: the JSON kinds, `list<T>`, `map<T>`, or a union type's or
 /// another shape's name (resolved by the checks).
 pub(super) const SHAPE_TYPES: &[&str] = &["integer", "number", "string", "boolean", "list<T>", "map<T>"];
@@ -121,6 +125,7 @@ pub(super) fn shape_type(text: &str) -> Option<ShapeType> {
         _ => return None,
     })
 }
+
 /// A TOML value as JSON text (a shape field's default).
 pub(super) fn json_text(v: &DeValue) -> String {
     match v {
@@ -134,6 +139,7 @@ pub(super) fn json_text(v: &DeValue) -> String {
         _ => "null".into(),
     }
 }
+
 pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
     let text = w.string("type", v)?;
     match ColumnType::parse(&text) {
@@ -152,6 +158,7 @@ pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
         }
     }
 }
+
 /// Columns whose type names a declared union type become `Scalar::Enum`, and get its CHECK.
 pub(super) fn resolve_enum_columns(schema: &mut Schema) {
     let Schema { enums, tables, .. } = schema;
