@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use postgres::Client;
 use strata::testing::TestDb;
 use strata_codegen::model::{Schema, Table};
-use strata_codegen::render::sql::{ident, literal};
+use strata_codegen::render::sql::{ident, literal, qualified};
 use strata_codegen::{compile_toml_str, generate};
 
 const SCHEMA: &str = r#"
@@ -113,7 +113,12 @@ fn insert_again(table: &Table, row: &HashMap<String, Option<String>>) -> String 
     let cols: Vec<&strata_codegen::model::Column> = table.columns.iter().filter(|c| c.generated.is_none()).collect();
     let names: Vec<_> = cols.iter().map(|c| ident(&c.name).into_owned()).collect();
     let values: Vec<_> = cols.iter().map(|c| row[&c.name].as_deref().map_or("NULL".into(), literal)).collect();
-    format!("INSERT INTO {} ({}) VALUES ({})", ident(&table.name), names.join(", "), values.join(", "))
+    format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        qualified(&table.namespace, &table.name),
+        names.join(", "),
+        values.join(", ")
+    )
 }
 
 /// The tenant shorthand on every table that declares it, for two tenants.
@@ -122,7 +127,7 @@ fn assert_tenant_isolation(db: &TestDb, schema: &Schema) -> usize {
     for table in schema.tables.iter().filter(|t| t.rls.as_ref().is_some_and(|r| r.tenant.is_some())) {
         let rls = table.rls.as_ref().unwrap();
         let tenant = &rls.tenant.as_ref().unwrap().name;
-        let (t, col) = (ident(&table.name), ident(tenant));
+        let (t, col) = (qualified(&table.namespace, &table.name), ident(tenant));
         let mut admin = db.client();
         let tenants: Vec<String> =
             (0..2).map(|_| admin.query_one("SELECT gen_random_uuid()::text", &[]).unwrap().get(0)).collect();
@@ -132,7 +137,7 @@ fn assert_tenant_isolation(db: &TestDb, schema: &Schema) -> usize {
             .foreign_keys
             .iter()
             .find(|fk| fk.columns.len() == 1 && fk.columns[0].name == *tenant)
-            .map(|fk| (schema.table(&fk.ref_table.name).unwrap(), fk.ref_columns[0].name.clone()));
+            .map(|fk| (schema.table(&fk.ref_table.qname()).unwrap(), fk.ref_columns[0].name.clone()));
         let mut rows = Vec::new();
         for id in &tenants {
             if let Some((parent, key)) = &parent {
@@ -233,7 +238,7 @@ fn autosdlc_membership_policies_isolate_users() {
     let db = TestDb::new();
     let mut admin = db.client();
     apply(&mut admin, &schema);
-    let table = |name: &str| schema.table(name).unwrap();
+    let table = |name: &str| schema.table(&schema.qualify(name)).unwrap();
     let mut users = Vec::new();
     for _ in 0..2 {
         let user = support::insert_row(&mut admin, &schema, table("users"), &HashMap::new());
@@ -284,7 +289,7 @@ fn agentworks_membership_policies_isolate_users() {
     let db = TestDb::new();
     let mut admin = db.client();
     apply(&mut admin, &schema);
-    let table = |name: &str| schema.table(name).unwrap();
+    let table = |name: &str| schema.table(&schema.qualify(name)).unwrap();
     let id = |row: &HashMap<String, Option<String>>, col: &str| row[col].clone().unwrap();
     let mut users = Vec::new();
     for _ in 0..2 {

@@ -344,7 +344,7 @@ fn defaults_judged_by_strata_agree_with_postgresql() {
         tried += 1;
         let mut ty = ColumnType::parse(&ty_text).unwrap();
         if let Scalar::Unresolved(name) = ty.scalar_mut() {
-            *ty.scalar_mut() = Scalar::Enum(name.clone());
+            *ty.scalar_mut() = Scalar::Enum(schema.qualify(name));
         }
         let verdict = judge(&default, &ty, &schema);
         let ddl = format!(

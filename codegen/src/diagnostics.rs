@@ -326,6 +326,12 @@ impl Diagnostic {
             .or_help("declare the table under [tables] or fix the name")
     }
 
+    pub fn unknown_namespace(namespace: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0056", format!("namespace `{namespace}` is neither declared nor used by any object"), span)
+            .suggest(namespace, candidates.iter().copied(), "")
+            .or_help("declare it under [namespaces] or fix the name")
+    }
+
     pub fn unknown_column(table: &str, column: &str, candidates: &[&str], span: Span) -> Diagnostic {
         error("E0008", format!("table `{table}` has no column `{column}`"), span).suggest(
             column,

@@ -73,7 +73,7 @@ fn expand_table(item: &syn::ItemStruct) -> syn::Result<TokenStream> {
         return Err(error);
     }
     let schema = compiled.schema.expect("a schema without errors");
-    let t = schema.table(&table).expect("the derived table");
+    let t = schema.table(&schema.qualify(&table)).expect("the derived table");
     let row = &item.ident;
     let items: TokenStream = crate::render::rust::derived(&schema, t, &row.to_string())
         .parse()

@@ -7,8 +7,8 @@ use sqlparser::ast::{Expr as Ast, Ident, ObjectName, Query, Statement, Visit, Vi
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-/// The relations a SQL text reads (unqualified or `public.` names folded to lower case,
-/// other schemas kept qualified), CTE names left out; `None` when it does not parse.
+/// The relations a SQL text reads, as written (`name` or `namespace.name`, unquoted parts
+/// folded to lower case), CTE names left out; `None` when it does not parse.
 pub fn relations(sql: &str) -> Option<Vec<String>> {
     #[derive(Default)]
     struct Relations {
@@ -30,10 +30,7 @@ pub fn relations(sql: &str) -> Option<Vec<String>> {
                 .filter_map(|p| p.as_ident())
                 .map(|i| if i.quote_style.is_some() { i.value.clone() } else { i.value.to_lowercase() })
                 .collect();
-            let name = match parts.as_slice() {
-                [schema, name] if schema == "public" => name.clone(),
-                _ => parts.join("."),
-            };
+            let name = parts.join(".");
             if !self.ctes.contains(&name) && !self.found.contains(&name) {
                 self.found.push(name);
             }
@@ -129,7 +126,7 @@ mod tests {
     fn relations_of_a_query() {
         let sql = "WITH recent AS (SELECT * FROM public.tasks) SELECT p.id FROM projects p JOIN recent r ON r.project_id = p.id \
                    WHERE EXISTS (SELECT 1 FROM pg_stat_user_tables)";
-        assert_eq!(super::relations(sql).unwrap(), ["tasks", "projects", "pg_stat_user_tables"]);
+        assert_eq!(super::relations(sql).unwrap(), ["public.tasks", "projects", "pg_stat_user_tables"]);
     }
     #[test]
     fn outer_columns_skip_subqueries() {

@@ -3157,252 +3157,6 @@ impl AgentOutput {
     }
 }
 
-/// A row of `agent_outputs_archive`: Agent outputs older than the retention period.
-#[derive(Clone, PartialEq, serde::Serialize)]
-#[serde(crate = "strata::reexports::serde")]
-pub struct AgentOutputsArchive {
-    #[serde(rename = "id")]
-    pub id: uuid::Uuid,
-    #[serde(rename = "agent_id")]
-    pub agent_id: uuid::Uuid,
-    #[serde(rename = "output_type")]
-    pub output_type: AgentOutputType,
-    #[serde(rename = "content")]
-    pub content: String,
-    #[serde(rename = "metadata")]
-    pub metadata: Option<serde_json::Value>,
-    #[serde(rename = "created_at")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl<'de> serde::Deserialize<'de> for AgentOutputsArchive {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        strata::de::deserialize(deserializer)
-    }
-}
-
-/// What deserializing a `AgentOutputsArchive` has read so far.
-#[doc(hidden)]
-#[derive(Default)]
-pub struct AgentOutputsArchiveFields {
-    id: Option<uuid::Uuid>,
-    agent_id: Option<uuid::Uuid>,
-    output_type: Option<AgentOutputType>,
-    content: Option<String>,
-    metadata: Option<Option<serde_json::Value>>,
-    created_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl strata::de::Row for AgentOutputsArchive {
-    const NAME: &'static str = "AgentOutputsArchive";
-    const FIELDS: &'static [&'static str] = &["id", "agent_id", "output_type", "content", "metadata", "created_at"];
-    type Fields = AgentOutputsArchiveFields;
-
-    fn read_field(fields: &mut AgentOutputsArchiveFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
-        match index {
-            0 => strata::de::field(&mut fields.id, "id", de),
-            1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
-            2 => strata::de::field(&mut fields.output_type, "output_type", de),
-            3 => strata::de::field(&mut fields.content, "content", de),
-            4 => strata::de::field(&mut fields.metadata, "metadata", de),
-            5 => strata::de::field(&mut fields.created_at, "created_at", de),
-            _ => Ok(()),
-        }
-    }
-
-    fn from_fields(fields: AgentOutputsArchiveFields) -> Result<Self, &'static str> {
-        Ok(AgentOutputsArchive {
-            id: fields.id.ok_or("id")?,
-            agent_id: fields.agent_id.ok_or("agent_id")?,
-            output_type: fields.output_type.ok_or("output_type")?,
-            content: fields.content.ok_or("content")?,
-            metadata: fields.metadata.flatten(),
-            created_at: fields.created_at.ok_or("created_at")?,
-        })
-    }
-}
-
-impl std::fmt::Debug for AgentOutputsArchive {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgentOutputsArchive")
-            .field("id", &self.id)
-            .field("agent_id", &self.agent_id)
-            .field("output_type", &self.output_type)
-            .field("content", &self.content)
-            .field("metadata", &self.metadata)
-            .field("created_at", &self.created_at)
-            .finish()
-    }
-}
-
-/// What inserting into `agent_outputs_archive` takes; `None` on a column with a default means the default.
-#[derive(Clone, PartialEq)]
-pub struct NewAgentOutputsArchive {
-    pub id: uuid::Uuid,
-    pub agent_id: uuid::Uuid,
-    pub output_type: AgentOutputType,
-    pub content: String,
-    pub metadata: Option<serde_json::Value>,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl NewAgentOutputsArchive {
-    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
-    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
-    pub fn new(id: uuid::Uuid, agent_id: uuid::Uuid, output_type: AgentOutputType, content: impl Into<String>, created_at: chrono::DateTime<chrono::Utc>) -> Self {
-        NewAgentOutputsArchive { id, agent_id, output_type, content: content.into(), metadata: None, created_at }
-    }
-
-    pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
-        self.metadata = Some(value);
-        self
-    }
-}
-
-impl std::fmt::Debug for NewAgentOutputsArchive {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewAgentOutputsArchive")
-            .field("id", &self.id)
-            .field("agent_id", &self.agent_id)
-            .field("output_type", &self.output_type)
-            .field("content", &self.content)
-            .field("metadata", &self.metadata)
-            .field("created_at", &self.created_at)
-            .finish()
-    }
-}
-
-impl Validate for NewAgentOutputsArchive {
-    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
-    fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
-        v.into_result()
-    }
-}
-
-/// An update of `agent_outputs_archive`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
-#[derive(Clone, Default, PartialEq)]
-pub struct AgentOutputsArchivePatch {
-    pub agent_id: Option<uuid::Uuid>,
-    pub output_type: Option<AgentOutputType>,
-    pub content: Option<String>,
-    pub metadata: Option<Option<serde_json::Value>>,
-}
-
-impl std::fmt::Debug for AgentOutputsArchivePatch {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AgentOutputsArchivePatch")
-            .field("agent_id", &self.agent_id)
-            .field("output_type", &self.output_type)
-            .field("content", &self.content)
-            .field("metadata", &self.metadata)
-            .finish()
-    }
-}
-
-impl Validate for AgentOutputsArchivePatch {
-    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
-    fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
-        v.into_result()
-    }
-}
-
-impl strata::Table for AgentOutputsArchive {
-    const TABLE: &'static str = "agent_outputs_archive";
-    const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
-    const KEY: &'static str = "id = $1 AND created_at = $2";
-    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_outputs_archive_output_type_check", "output_type")];
-    type New = NewAgentOutputsArchive;
-    type Patch = AgentOutputsArchivePatch;
-
-    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
-        Ok(AgentOutputsArchive {
-            id: row.try_get(0)?,
-            agent_id: row.try_get(1)?,
-            output_type: row.try_get(2)?,
-            content: row.try_get(3)?,
-            metadata: row.try_get(4)?,
-            created_at: row.try_get(5)?,
-        })
-    }
-
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
-    }
-
-    fn to_new(&self) -> NewAgentOutputsArchive {
-        NewAgentOutputsArchive {
-            id: self.id,
-            agent_id: self.agent_id,
-            output_type: self.output_type,
-            content: self.content.clone(),
-            metadata: self.metadata.clone(),
-            created_at: self.created_at,
-        }
-    }
-
-    fn to_patch(&self) -> AgentOutputsArchivePatch {
-        AgentOutputsArchivePatch {
-            agent_id: Some(self.agent_id),
-            output_type: Some(self.output_type),
-            content: Some(self.content.clone()),
-            metadata: Some(self.metadata.clone()),
-        }
-    }
-
-    fn bind_new<'a>(new: &'a NewAgentOutputsArchive, columns: &mut strata::Columns<'a>) {
-        columns.set("id", &new.id);
-        columns.set("agent_id", &new.agent_id);
-        columns.set("output_type", &new.output_type);
-        columns.set("content", &new.content);
-        columns.set("metadata", &new.metadata);
-        columns.set("created_at", &new.created_at);
-    }
-
-    fn bind_patch<'a>(patch: &'a AgentOutputsArchivePatch, columns: &mut strata::Columns<'a>) {
-        if let Some(value) = &patch.agent_id {
-            columns.set("agent_id", value);
-        }
-        if let Some(value) = &patch.output_type {
-            columns.set("output_type", value);
-        }
-        if let Some(value) = &patch.content {
-            columns.set("content", value);
-        }
-        if let Some(value) = &patch.metadata {
-            columns.set("metadata", value);
-        }
-    }
-}
-
-impl AgentOutputsArchive {
-    /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentOutputsArchive) -> Result<AgentOutputsArchive, strata::Error> {
-        strata::table::insert(db, new)
-    }
-
-    /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutputsArchive>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
-    }
-
-    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputsArchivePatch) -> Result<Option<AgentOutputsArchive>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
-    }
-
-    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
-    }
-
-    /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
-    }
-}
-
 /// A row of `workflows`.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -10314,8 +10068,260 @@ impl SchemaMigration {
     }
 }
 
+/// The objects of namespace `archive`.
+pub mod archive {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// A row of `agent_outputs`: Agent outputs older than the retention period.
+    #[derive(Clone, PartialEq, serde::Serialize)]
+    #[serde(crate = "strata::reexports::serde")]
+    pub struct AgentOutput {
+        #[serde(rename = "id")]
+        pub id: uuid::Uuid,
+        #[serde(rename = "agent_id")]
+        pub agent_id: uuid::Uuid,
+        #[serde(rename = "output_type")]
+        pub output_type: AgentOutputType,
+        #[serde(rename = "content")]
+        pub content: String,
+        #[serde(rename = "metadata")]
+        pub metadata: Option<serde_json::Value>,
+        #[serde(rename = "created_at")]
+        pub created_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for AgentOutput {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            strata::de::deserialize(deserializer)
+        }
+    }
+
+    /// What deserializing a `AgentOutput` has read so far.
+    #[doc(hidden)]
+    #[derive(Default)]
+    pub struct AgentOutputFields {
+        id: Option<uuid::Uuid>,
+        agent_id: Option<uuid::Uuid>,
+        output_type: Option<AgentOutputType>,
+        content: Option<String>,
+        metadata: Option<Option<serde_json::Value>>,
+        created_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    impl strata::de::Row for AgentOutput {
+        const NAME: &'static str = "AgentOutput";
+        const FIELDS: &'static [&'static str] = &["id", "agent_id", "output_type", "content", "metadata", "created_at"];
+        type Fields = AgentOutputFields;
+
+        fn read_field(fields: &mut AgentOutputFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+            match index {
+                0 => strata::de::field(&mut fields.id, "id", de),
+                1 => strata::de::field(&mut fields.agent_id, "agent_id", de),
+                2 => strata::de::field(&mut fields.output_type, "output_type", de),
+                3 => strata::de::field(&mut fields.content, "content", de),
+                4 => strata::de::field(&mut fields.metadata, "metadata", de),
+                5 => strata::de::field(&mut fields.created_at, "created_at", de),
+                _ => Ok(()),
+            }
+        }
+
+        fn from_fields(fields: AgentOutputFields) -> Result<Self, &'static str> {
+            Ok(AgentOutput {
+                id: fields.id.ok_or("id")?,
+                agent_id: fields.agent_id.ok_or("agent_id")?,
+                output_type: fields.output_type.ok_or("output_type")?,
+                content: fields.content.ok_or("content")?,
+                metadata: fields.metadata.flatten(),
+                created_at: fields.created_at.ok_or("created_at")?,
+            })
+        }
+    }
+
+    impl std::fmt::Debug for AgentOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentOutput")
+                .field("id", &self.id)
+                .field("agent_id", &self.agent_id)
+                .field("output_type", &self.output_type)
+                .field("content", &self.content)
+                .field("metadata", &self.metadata)
+                .field("created_at", &self.created_at)
+                .finish()
+        }
+    }
+
+    /// What inserting into `agent_outputs` takes; `None` on a column with a default means the default.
+    #[derive(Clone, PartialEq)]
+    pub struct NewAgentOutput {
+        pub id: uuid::Uuid,
+        pub agent_id: uuid::Uuid,
+        pub output_type: AgentOutputType,
+        pub content: String,
+        pub metadata: Option<serde_json::Value>,
+        pub created_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    impl NewAgentOutput {
+        /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+        #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+        pub fn new(id: uuid::Uuid, agent_id: uuid::Uuid, output_type: AgentOutputType, content: impl Into<String>, created_at: chrono::DateTime<chrono::Utc>) -> Self {
+            NewAgentOutput { id, agent_id, output_type, content: content.into(), metadata: None, created_at }
+        }
+
+        pub fn with_metadata(mut self, value: serde_json::Value) -> Self {
+            self.metadata = Some(value);
+            self
+        }
+    }
+
+    impl std::fmt::Debug for NewAgentOutput {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("NewAgentOutput")
+                .field("id", &self.id)
+                .field("agent_id", &self.agent_id)
+                .field("output_type", &self.output_type)
+                .field("content", &self.content)
+                .field("metadata", &self.metadata)
+                .field("created_at", &self.created_at)
+                .finish()
+        }
+    }
+
+    impl Validate for NewAgentOutput {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let v = Violations::default();
+            v.into_result()
+        }
+    }
+
+    /// An update of `agent_outputs`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+    #[derive(Clone, Default, PartialEq)]
+    pub struct AgentOutputPatch {
+        pub agent_id: Option<uuid::Uuid>,
+        pub output_type: Option<AgentOutputType>,
+        pub content: Option<String>,
+        pub metadata: Option<Option<serde_json::Value>>,
+    }
+
+    impl std::fmt::Debug for AgentOutputPatch {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AgentOutputPatch")
+                .field("agent_id", &self.agent_id)
+                .field("output_type", &self.output_type)
+                .field("content", &self.content)
+                .field("metadata", &self.metadata)
+                .finish()
+        }
+    }
+
+    impl Validate for AgentOutputPatch {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let v = Violations::default();
+            v.into_result()
+        }
+    }
+
+    impl strata::Table for AgentOutput {
+        const TABLE: &'static str = "archive.agent_outputs";
+        const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
+        const KEY: &'static str = "id = $1 AND created_at = $2";
+        const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_outputs_output_type_check", "output_type")];
+        type New = NewAgentOutput;
+        type Patch = AgentOutputPatch;
+
+        fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+            Ok(AgentOutput {
+                id: row.try_get(0)?,
+                agent_id: row.try_get(1)?,
+                output_type: row.try_get(2)?,
+                content: row.try_get(3)?,
+                metadata: row.try_get(4)?,
+                created_at: row.try_get(5)?,
+            })
+        }
+
+        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+            vec![&self.id, &self.created_at]
+        }
+
+        fn to_new(&self) -> NewAgentOutput {
+            NewAgentOutput {
+                id: self.id,
+                agent_id: self.agent_id,
+                output_type: self.output_type,
+                content: self.content.clone(),
+                metadata: self.metadata.clone(),
+                created_at: self.created_at,
+            }
+        }
+
+        fn to_patch(&self) -> AgentOutputPatch {
+            AgentOutputPatch {
+                agent_id: Some(self.agent_id),
+                output_type: Some(self.output_type),
+                content: Some(self.content.clone()),
+                metadata: Some(self.metadata.clone()),
+            }
+        }
+
+        fn bind_new<'a>(new: &'a NewAgentOutput, columns: &mut strata::Columns<'a>) {
+            columns.set("id", &new.id);
+            columns.set("agent_id", &new.agent_id);
+            columns.set("output_type", &new.output_type);
+            columns.set("content", &new.content);
+            columns.set("metadata", &new.metadata);
+            columns.set("created_at", &new.created_at);
+        }
+
+        fn bind_patch<'a>(patch: &'a AgentOutputPatch, columns: &mut strata::Columns<'a>) {
+            if let Some(value) = &patch.agent_id {
+                columns.set("agent_id", value);
+            }
+            if let Some(value) = &patch.output_type {
+                columns.set("output_type", value);
+            }
+            if let Some(value) = &patch.content {
+                columns.set("content", value);
+            }
+            if let Some(value) = &patch.metadata {
+                columns.set("metadata", value);
+            }
+        }
+    }
+
+    impl AgentOutput {
+        /// Inserts `new` (validated first) and returns the stored row.
+        pub fn insert(db: &mut impl strata::Conn, new: &NewAgentOutput) -> Result<AgentOutput, strata::Error> {
+            strata::table::insert(db, new)
+        }
+
+        /// The row with this primary key, if any.
+        pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, strata::Error> {
+            strata::table::get(db, &[&id, &created_at])
+        }
+
+        /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+        pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
+            strata::table::update(db, &[&id, &created_at], patch)
+        }
+
+        /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+        pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
+            strata::table::delete::<Self>(db, &[&id, &created_at])
+        }
+
+        /// How many rows there are.
+        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+            strata::table::count::<Self>(db)
+        }
+    }
+}
+
 /// Every table of the schema, in declaration order.
-pub const TABLES: &[&str] = &["organizations", "users", "organization_members", "projects", "project_members", "agents", "agent_status_history", "agent_outputs", "agent_outputs_archive", "workflows", "workflow_executions", "tasks", "task_dependencies", "agent_messages", "message_queue", "github_repositories", "github_issues", "github_pull_requests", "test_suites", "test_results", "code_coverage", "audit_logs", "api_keys", "sessions", "data_retention_policies", "schema_migrations"];
+pub const TABLES: &[&str] = &["organizations", "users", "organization_members", "projects", "project_members", "agents", "agent_status_history", "agent_outputs", "archive.agent_outputs", "workflows", "workflow_executions", "tasks", "task_dependencies", "agent_messages", "message_queue", "github_repositories", "github_issues", "github_pull_requests", "test_suites", "test_results", "code_coverage", "audit_logs", "api_keys", "sessions", "data_retention_policies", "schema_migrations"];
 
 /// Visits every table's row type, in declaration order.
 pub fn visit_tables(visitor: &mut impl strata::Visit) {
@@ -10327,7 +10333,7 @@ pub fn visit_tables(visitor: &mut impl strata::Visit) {
     visitor.visit::<Agent>();
     visitor.visit::<AgentStatusHistory>();
     visitor.visit::<AgentOutput>();
-    visitor.visit::<AgentOutputsArchive>();
+    visitor.visit::<archive::AgentOutput>();
     visitor.visit::<Workflow>();
     visitor.visit::<WorkflowExecution>();
     visitor.visit::<Task>();

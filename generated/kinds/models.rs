@@ -7,6 +7,14 @@ use strata::reexports::postgres::types::{FromSql, IsNull, Kind, ToSql, Type, to_
 use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};
 use strata::{Validate, Violations};
 
+strata::union_type! {
+    /// Which way an entry moves money.
+    pub enum LedgerEntryKind("entry_kind") {
+        Credit = "credit",
+        Debit = "debit",
+    }
+}
+
 /// A row of `accounts`: Storage parameters and a deferrable unique key.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -1118,11 +1126,670 @@ impl TypedValue {
     }
 }
 
+/// The objects of namespace `ledger`.
+pub mod ledger {
+    #[allow(unused_imports)]
+    use super::*;
+    pub use super::LedgerEntryKind as EntryKind;
+
+    /// A row of `accounts`: The ledger's own view of an account: same name as public.accounts, another table.
+    #[derive(Clone, PartialEq, serde::Serialize)]
+    #[serde(crate = "strata::reexports::serde")]
+    pub struct Account {
+        #[serde(rename = "id")]
+        pub id: i64,
+        #[serde(rename = "balance")]
+        pub balance: rust_decimal::Decimal,
+        #[serde(rename = "updated_at")]
+        pub updated_at: chrono::DateTime<chrono::Utc>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Account {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            strata::de::deserialize(deserializer)
+        }
+    }
+
+    /// What deserializing a `Account` has read so far.
+    #[doc(hidden)]
+    #[derive(Default)]
+    pub struct AccountFields {
+        id: Option<i64>,
+        balance: Option<rust_decimal::Decimal>,
+        updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    impl strata::de::Row for Account {
+        const NAME: &'static str = "Account";
+        const FIELDS: &'static [&'static str] = &["id", "balance", "updated_at"];
+        type Fields = AccountFields;
+
+        fn read_field(fields: &mut AccountFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+            match index {
+                0 => strata::de::field(&mut fields.id, "id", de),
+                1 => strata::de::field(&mut fields.balance, "balance", de),
+                2 => strata::de::field(&mut fields.updated_at, "updated_at", de),
+                _ => Ok(()),
+            }
+        }
+
+        fn from_fields(fields: AccountFields) -> Result<Self, &'static str> {
+            Ok(Account {
+                id: fields.id.ok_or("id")?,
+                balance: fields.balance.ok_or("balance")?,
+                updated_at: fields.updated_at.ok_or("updated_at")?,
+            })
+        }
+    }
+
+    impl std::fmt::Debug for Account {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Account")
+                .field("id", &self.id)
+                .field("balance", &self.balance)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+
+    /// What inserting into `accounts` takes; `None` on a column with a default means the default.
+    #[derive(Clone, PartialEq)]
+    pub struct NewAccount {
+        pub id: i64,
+        pub balance: Option<rust_decimal::Decimal>,
+        pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    impl NewAccount {
+        /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+        #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+        pub fn new(id: i64) -> Self {
+            NewAccount { id, balance: None, updated_at: None }
+        }
+
+        pub fn with_balance(mut self, value: rust_decimal::Decimal) -> Self {
+            self.balance = Some(value);
+            self
+        }
+
+        pub fn with_updated_at(mut self, value: chrono::DateTime<chrono::Utc>) -> Self {
+            self.updated_at = Some(value);
+            self
+        }
+    }
+
+    impl std::fmt::Debug for NewAccount {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("NewAccount")
+                .field("id", &self.id)
+                .field("balance", &self.balance)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+
+    impl Validate for NewAccount {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let mut v = Violations::default();
+            if let Some(value) = &self.balance {
+                v.numeric_digits("balance", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+            }
+            v.into_result()
+        }
+    }
+
+    /// An update of `accounts`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+    #[derive(Clone, Default, PartialEq)]
+    pub struct AccountPatch {
+        pub balance: Option<rust_decimal::Decimal>,
+        pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    }
+
+    impl std::fmt::Debug for AccountPatch {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("AccountPatch")
+                .field("balance", &self.balance)
+                .field("updated_at", &self.updated_at)
+                .finish()
+        }
+    }
+
+    impl Validate for AccountPatch {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let mut v = Violations::default();
+            if let Some(value) = &self.balance {
+                v.numeric_digits("balance", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+            }
+            v.into_result()
+        }
+    }
+
+    impl strata::Table for Account {
+        const TABLE: &'static str = "ledger.accounts";
+        const COLUMNS: &'static str = "id, balance, updated_at";
+        const KEY: &'static str = "id = $1";
+        const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("accounts_pkey", "id"), ("accounts_id_fkey", "id")];
+        type New = NewAccount;
+        type Patch = AccountPatch;
+
+        fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+            Ok(Account {
+                id: row.try_get(0)?,
+                balance: row.try_get(1)?,
+                updated_at: row.try_get(2)?,
+            })
+        }
+
+        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+            vec![&self.id]
+        }
+
+        fn to_new(&self) -> NewAccount {
+            NewAccount {
+                id: self.id,
+                balance: Some(self.balance),
+                updated_at: Some(self.updated_at),
+            }
+        }
+
+        fn to_patch(&self) -> AccountPatch {
+            AccountPatch {
+                balance: Some(self.balance),
+                updated_at: Some(self.updated_at),
+            }
+        }
+
+        fn bind_new<'a>(new: &'a NewAccount, columns: &mut strata::Columns<'a>) {
+            columns.set("id", &new.id);
+            if let Some(value) = &new.balance {
+                columns.set("balance", value);
+            }
+            if let Some(value) = &new.updated_at {
+                columns.set("updated_at", value);
+            }
+        }
+
+        fn bind_patch<'a>(patch: &'a AccountPatch, columns: &mut strata::Columns<'a>) {
+            if let Some(value) = &patch.balance {
+                columns.set("balance", value);
+            }
+            if let Some(value) = &patch.updated_at {
+                columns.set("updated_at", value);
+            }
+        }
+    }
+
+    impl Account {
+        /// Inserts `new` (validated first) and returns the stored row.
+        pub fn insert(db: &mut impl strata::Conn, new: &NewAccount) -> Result<Account, strata::Error> {
+            strata::table::insert(db, new)
+        }
+
+        /// The row with this primary key, if any.
+        pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Account>, strata::Error> {
+            strata::table::get(db, &[&id])
+        }
+
+        /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+        pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &AccountPatch) -> Result<Option<Account>, strata::Error> {
+            strata::table::update(db, &[&id], patch)
+        }
+
+        /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+        pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
+            strata::table::delete::<Self>(db, &[&id])
+        }
+
+        /// Rows whose `id` is `value`, in primary-key order after `after`, at most `limit`.
+        pub fn list_by_id(db: &mut impl strata::Conn, value: &i64, after: Option<&i64>, limit: i64) -> Result<Vec<Account>, strata::Error> {
+            strata::table::all(db, "SELECT id, balance, updated_at FROM ledger.accounts WHERE id = $1 AND ($2::bigint IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+        }
+
+        /// How many rows there are.
+        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+            strata::table::count::<Self>(db)
+        }
+    }
+
+    /// A row of `entries`: One movement of money; its kind is a union type of the ledger namespace.
+    #[derive(Clone, PartialEq, serde::Serialize)]
+    #[serde(crate = "strata::reexports::serde")]
+    pub struct Entry {
+        #[serde(rename = "id")]
+        pub id: i64,
+        #[serde(rename = "account_id")]
+        pub account_id: i64,
+        #[serde(rename = "kind")]
+        pub kind: LedgerEntryKind,
+        #[serde(rename = "amount")]
+        pub amount: rust_decimal::Decimal,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Entry {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            strata::de::deserialize(deserializer)
+        }
+    }
+
+    /// What deserializing a `Entry` has read so far.
+    #[doc(hidden)]
+    #[derive(Default)]
+    pub struct EntryFields {
+        id: Option<i64>,
+        account_id: Option<i64>,
+        kind: Option<LedgerEntryKind>,
+        amount: Option<rust_decimal::Decimal>,
+    }
+
+    impl strata::de::Row for Entry {
+        const NAME: &'static str = "Entry";
+        const FIELDS: &'static [&'static str] = &["id", "account_id", "kind", "amount"];
+        type Fields = EntryFields;
+
+        fn read_field(fields: &mut EntryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+            match index {
+                0 => strata::de::field(&mut fields.id, "id", de),
+                1 => strata::de::field(&mut fields.account_id, "account_id", de),
+                2 => strata::de::field(&mut fields.kind, "kind", de),
+                3 => strata::de::field(&mut fields.amount, "amount", de),
+                _ => Ok(()),
+            }
+        }
+
+        fn from_fields(fields: EntryFields) -> Result<Self, &'static str> {
+            Ok(Entry {
+                id: fields.id.ok_or("id")?,
+                account_id: fields.account_id.ok_or("account_id")?,
+                kind: fields.kind.ok_or("kind")?,
+                amount: fields.amount.ok_or("amount")?,
+            })
+        }
+    }
+
+    impl std::fmt::Debug for Entry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Entry")
+                .field("id", &self.id)
+                .field("account_id", &self.account_id)
+                .field("kind", &self.kind)
+                .field("amount", &self.amount)
+                .finish()
+        }
+    }
+
+    /// What inserting into `entries` takes; `None` on a column with a default means the default.
+    #[derive(Clone, PartialEq)]
+    pub struct NewEntry {
+        pub id: Option<i64>,
+        pub account_id: i64,
+        pub kind: LedgerEntryKind,
+        pub amount: rust_decimal::Decimal,
+    }
+
+    impl NewEntry {
+        /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+        #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+        pub fn new(account_id: i64, kind: LedgerEntryKind, amount: rust_decimal::Decimal) -> Self {
+            NewEntry { id: None, account_id, kind, amount }
+        }
+
+        pub fn with_id(mut self, value: i64) -> Self {
+            self.id = Some(value);
+            self
+        }
+    }
+
+    impl std::fmt::Debug for NewEntry {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("NewEntry")
+                .field("id", &self.id)
+                .field("account_id", &self.account_id)
+                .field("kind", &self.kind)
+                .field("amount", &self.amount)
+                .finish()
+        }
+    }
+
+    impl Validate for NewEntry {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let mut v = Violations::default();
+            {
+                let value = &self.amount;
+                v.range("amount", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
+                v.numeric_digits("amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+            }
+            v.into_result()
+        }
+    }
+
+    /// An update of `entries`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+    #[derive(Clone, Default, PartialEq)]
+    pub struct EntryPatch {
+        pub account_id: Option<i64>,
+        pub kind: Option<LedgerEntryKind>,
+        pub amount: Option<rust_decimal::Decimal>,
+    }
+
+    impl std::fmt::Debug for EntryPatch {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EntryPatch")
+                .field("account_id", &self.account_id)
+                .field("kind", &self.kind)
+                .field("amount", &self.amount)
+                .finish()
+        }
+    }
+
+    impl Validate for EntryPatch {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let mut v = Violations::default();
+            if let Some(value) = &self.amount {
+                v.range("amount", Violations::stored(*value, 2), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(1000000, 0));
+                v.numeric_digits("amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+            }
+            v.into_result()
+        }
+    }
+
+    impl strata::Table for Entry {
+        const TABLE: &'static str = "ledger.entries";
+        const COLUMNS: &'static str = "id, account_id, kind, amount";
+        const KEY: &'static str = "id = $1";
+        const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("entries_pkey", "id"), ("entries_account_id_fkey", "account_id"), ("entries_amount_range", "amount")];
+        type New = NewEntry;
+        type Patch = EntryPatch;
+
+        fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+            Ok(Entry {
+                id: row.try_get(0)?,
+                account_id: row.try_get(1)?,
+                kind: row.try_get(2)?,
+                amount: row.try_get(3)?,
+            })
+        }
+
+        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+            vec![&self.id]
+        }
+
+        fn to_new(&self) -> NewEntry {
+            NewEntry {
+                id: Some(self.id),
+                account_id: self.account_id,
+                kind: self.kind,
+                amount: self.amount,
+            }
+        }
+
+        fn to_patch(&self) -> EntryPatch {
+            EntryPatch {
+                account_id: Some(self.account_id),
+                kind: Some(self.kind),
+                amount: Some(self.amount),
+            }
+        }
+
+        fn bind_new<'a>(new: &'a NewEntry, columns: &mut strata::Columns<'a>) {
+            if let Some(value) = &new.id {
+                columns.set("id", value);
+            }
+            columns.set("account_id", &new.account_id);
+            columns.set("kind", &new.kind);
+            columns.set("amount", &new.amount);
+        }
+
+        fn bind_patch<'a>(patch: &'a EntryPatch, columns: &mut strata::Columns<'a>) {
+            if let Some(value) = &patch.account_id {
+                columns.set("account_id", value);
+            }
+            if let Some(value) = &patch.kind {
+                columns.set("kind", value);
+            }
+            if let Some(value) = &patch.amount {
+                columns.set("amount", value);
+            }
+        }
+    }
+
+    impl Entry {
+        /// Inserts `new` (validated first) and returns the stored row.
+        pub fn insert(db: &mut impl strata::Conn, new: &NewEntry) -> Result<Entry, strata::Error> {
+            strata::table::insert(db, new)
+        }
+
+        /// The row with this primary key, if any.
+        pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Entry>, strata::Error> {
+            strata::table::get(db, &[&id])
+        }
+
+        /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+        pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &EntryPatch) -> Result<Option<Entry>, strata::Error> {
+            strata::table::update(db, &[&id], patch)
+        }
+
+        /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+        pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
+            strata::table::delete::<Self>(db, &[&id])
+        }
+
+        /// Rows whose `account_id` is `value`, in primary-key order after `after`, at most `limit`.
+        pub fn list_by_account_id(db: &mut impl strata::Conn, value: &i64, after: Option<&i64>, limit: i64) -> Result<Vec<Entry>, strata::Error> {
+            strata::table::all(db, "SELECT id, account_id, kind, amount FROM ledger.entries WHERE account_id = $1 AND ($2::bigserial IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+        }
+
+        /// How many rows there are.
+        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+            strata::table::count::<Self>(db)
+        }
+    }
+
+    /// A row of `events`: Partitioned by month; the old partition lives in ledger_history.
+    #[derive(Clone, PartialEq, serde::Serialize)]
+    #[serde(crate = "strata::reexports::serde")]
+    pub struct Event {
+        #[serde(rename = "id")]
+        pub id: i64,
+        #[serde(rename = "at")]
+        pub at: chrono::DateTime<chrono::Utc>,
+        #[serde(rename = "note")]
+        pub note: Option<String>,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Event {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            strata::de::deserialize(deserializer)
+        }
+    }
+
+    /// What deserializing a `Event` has read so far.
+    #[doc(hidden)]
+    #[derive(Default)]
+    pub struct EventFields {
+        id: Option<i64>,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+        note: Option<Option<String>>,
+    }
+
+    impl strata::de::Row for Event {
+        const NAME: &'static str = "Event";
+        const FIELDS: &'static [&'static str] = &["id", "at", "note"];
+        type Fields = EventFields;
+
+        fn read_field(fields: &mut EventFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+            match index {
+                0 => strata::de::field(&mut fields.id, "id", de),
+                1 => strata::de::field(&mut fields.at, "at", de),
+                2 => strata::de::field(&mut fields.note, "note", de),
+                _ => Ok(()),
+            }
+        }
+
+        fn from_fields(fields: EventFields) -> Result<Self, &'static str> {
+            Ok(Event {
+                id: fields.id.ok_or("id")?,
+                at: fields.at.ok_or("at")?,
+                note: fields.note.flatten(),
+            })
+        }
+    }
+
+    impl std::fmt::Debug for Event {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Event")
+                .field("id", &self.id)
+                .field("at", &self.at)
+                .field("note", &self.note)
+                .finish()
+        }
+    }
+
+    /// What inserting into `events` takes; `None` on a column with a default means the default.
+    #[derive(Clone, PartialEq)]
+    pub struct NewEvent {
+        pub id: i64,
+        pub at: chrono::DateTime<chrono::Utc>,
+        pub note: Option<String>,
+    }
+
+    impl NewEvent {
+        /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+        #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+        pub fn new(id: i64, at: chrono::DateTime<chrono::Utc>) -> Self {
+            NewEvent { id, at, note: None }
+        }
+
+        pub fn with_note(mut self, value: impl Into<String>) -> Self {
+            self.note = Some(value.into());
+            self
+        }
+    }
+
+    impl std::fmt::Debug for NewEvent {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("NewEvent")
+                .field("id", &self.id)
+                .field("at", &self.at)
+                .field("note", &self.note)
+                .finish()
+        }
+    }
+
+    impl Validate for NewEvent {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let v = Violations::default();
+            v.into_result()
+        }
+    }
+
+    /// An update of `events`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+    #[derive(Clone, Default, PartialEq)]
+    pub struct EventPatch {
+        pub note: Option<Option<String>>,
+    }
+
+    impl std::fmt::Debug for EventPatch {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("EventPatch")
+                .field("note", &self.note)
+                .finish()
+        }
+    }
+
+    impl Validate for EventPatch {
+        /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+        fn validate(&self) -> Result<(), Violations> {
+            let v = Violations::default();
+            v.into_result()
+        }
+    }
+
+    impl strata::Table for Event {
+        const TABLE: &'static str = "ledger.events";
+        const COLUMNS: &'static str = "id, at, note";
+        const KEY: &'static str = "id = $1 AND at = $2";
+        type New = NewEvent;
+        type Patch = EventPatch;
+
+        fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+            Ok(Event {
+                id: row.try_get(0)?,
+                at: row.try_get(1)?,
+                note: row.try_get(2)?,
+            })
+        }
+
+        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+            vec![&self.id, &self.at]
+        }
+
+        fn to_new(&self) -> NewEvent {
+            NewEvent {
+                id: self.id,
+                at: self.at,
+                note: self.note.clone(),
+            }
+        }
+
+        fn to_patch(&self) -> EventPatch {
+            EventPatch {
+                note: Some(self.note.clone()),
+            }
+        }
+
+        fn bind_new<'a>(new: &'a NewEvent, columns: &mut strata::Columns<'a>) {
+            columns.set("id", &new.id);
+            columns.set("at", &new.at);
+            columns.set("note", &new.note);
+        }
+
+        fn bind_patch<'a>(patch: &'a EventPatch, columns: &mut strata::Columns<'a>) {
+            if let Some(value) = &patch.note {
+                columns.set("note", value);
+            }
+        }
+    }
+
+    impl Event {
+        /// Inserts `new` (validated first) and returns the stored row.
+        pub fn insert(db: &mut impl strata::Conn, new: &NewEvent) -> Result<Event, strata::Error> {
+            strata::table::insert(db, new)
+        }
+
+        /// The row with this primary key, if any.
+        pub fn get(db: &mut impl strata::Conn, id: &i64, at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Event>, strata::Error> {
+            strata::table::get(db, &[&id, &at])
+        }
+
+        /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+        pub fn update(db: &mut impl strata::Conn, id: &i64, at: &chrono::DateTime<chrono::Utc>, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
+            strata::table::update(db, &[&id, &at], patch)
+        }
+
+        /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+        pub fn delete(db: &mut impl strata::Conn, id: &i64, at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
+            strata::table::delete::<Self>(db, &[&id, &at])
+        }
+
+        /// How many rows there are.
+        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+            strata::table::count::<Self>(db)
+        }
+    }
+}
+
 /// Every table of the schema, in declaration order.
-pub const TABLES: &[&str] = &["accounts", "transfers", "import_scratch", "typed_values"];
+pub const TABLES: &[&str] = &["ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "import_scratch", "typed_values"];
 
 /// Visits every table's row type, in declaration order.
 pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<ledger::Account>();
+    visitor.visit::<ledger::Entry>();
+    visitor.visit::<ledger::Event>();
     visitor.visit::<Account>();
     visitor.visit::<Transfer>();
     visitor.visit::<ImportScratch>();

@@ -19,7 +19,7 @@ use strata::testing::TestDb;
 use strata::{Table, Validate, table};
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table as Model};
 use strata_codegen::render::rust::checks_in_rust;
-use strata_codegen::render::sql::{ident, literal};
+use strata_codegen::render::sql::{literal, qualified};
 
 /// Rows tried per table.
 const ROWS: u32 = 120;
@@ -47,7 +47,7 @@ struct Agreement {
 
 impl strata::Visit for Agreement {
     fn visit<T: Table>(&mut self) {
-        let model = self.schema.tables.iter().find(|t| ident(&t.name) == T::TABLE).cloned().unwrap();
+        let model = self.schema.tables.iter().find(|t| qualified(&t.namespace, &t.name) == T::TABLE).cloned().unwrap();
         if self.skipped.iter().any(|s| s.starts_with(&format!("column {}.", model.name))) {
             return;
         }
@@ -215,7 +215,7 @@ fn pool(schema: &Schema, model: &Model, c: &strata_codegen::model::Column, base:
             for v in &e.values {
                 pool.push(match e.repr {
                     EnumRepr::Check { .. } => literal(v),
-                    EnumRepr::Type => format!("{}::{}", literal(v), ident(name)),
+                    EnumRepr::Type => format!("{}::{}", literal(v), qualified(&name.namespace, &name.name)),
                 });
             }
         }

@@ -11,7 +11,7 @@ use strata::testing::TestDb;
 use strata::{Table, table};
 use strata_codegen::io;
 use strata_codegen::model::Schema;
-use strata_codegen::render::sql::ident;
+use strata_codegen::render::sql::qualified;
 
 struct Crud {
     db: strata::Client,
@@ -26,7 +26,8 @@ struct Crud {
 
 impl strata::Visit for Crud {
     fn visit<T: Table>(&mut self) {
-        let Some(table) = self.schema.tables.iter().find(|t| ident(&t.name) == T::TABLE).cloned() else {
+        let Some(table) = self.schema.tables.iter().find(|t| qualified(&t.namespace, &t.name) == T::TABLE).cloned()
+        else {
             panic!("{}: {} is not in the model", self.system, T::TABLE)
         };
         let name = format!("{}.{}", self.system, table.name);

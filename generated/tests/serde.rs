@@ -15,7 +15,7 @@ use strata::reexports::serde::de::DeserializeOwned;
 use strata::testing::TestDb;
 use strata_codegen::io;
 use strata_codegen::model::Schema;
-use strata_codegen::render::sql::ident;
+use strata_codegen::render::sql::qualified;
 use strata_generated::{agentflow, agentworks, aiplatform, autosdlc};
 
 struct System {
@@ -35,7 +35,7 @@ fn system(name: &str) -> System {
 /// A row of `T` built from the model goes to JSON and back; a row with sensitive columns is
 /// written without them, so reading it back fails on the first one, by name.
 fn round_trip<T: Table + Row + Serialize + DeserializeOwned>(s: &mut System) {
-    let table = s.schema.tables.iter().find(|t| ident(&t.name) == T::TABLE).unwrap().clone();
+    let table = s.schema.tables.iter().find(|t| qualified(&t.namespace, &t.name) == T::TABLE).unwrap().clone();
     let query = support::row_query(&mut s.db, &s.schema, &table, T::COLUMNS);
     let row = T::from_row(&s.db.query_one(&query, &[]).unwrap()).unwrap();
     let json = serde_json::to_value(&row).unwrap();

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use postgres::Client;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table};
-use strata_codegen::render::sql::{ident, literal, sql_type};
+use strata_codegen::render::sql::{ident, literal, qualified, sql_type};
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
@@ -71,7 +71,7 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
                 let v = literal(&e.values[0]);
                 match e.repr {
                     EnumRepr::Check { .. } => v,
-                    EnumRepr::Type => format!("{v}::{}", ident(name)),
+                    EnumRepr::Type => format!("{v}::{}", qualified(&name.namespace, &name.name)),
                 }
             }
             Scalar::Extension(_) | Scalar::Unresolved(_) => "NULL".into(),
@@ -82,7 +82,10 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
 fn existing_row(client: &mut Client, table: &Table) -> Option<HashMap<String, Option<String>>> {
     let columns: Vec<String> = table.columns.iter().map(|c| format!("{}::text", ident(&c.name))).collect();
     let row = client
-        .query_opt(&format!("SELECT {} FROM {} LIMIT 1", columns.join(", "), ident(&table.name)), &[])
+        .query_opt(
+            &format!("SELECT {} FROM {} LIMIT 1", columns.join(", "), qualified(&table.namespace, &table.name)),
+            &[],
+        )
         .unwrap()?;
     Some(table.columns.iter().enumerate().map(|(i, c)| (c.name.clone(), row.get::<_, Option<String>>(i))).collect())
 }
@@ -112,8 +115,8 @@ fn row_values(
         if !required || fk.columns.iter().all(|c| fixed.contains_key(&c.name)) {
             continue;
         }
-        let target = schema.table(&fk.ref_table.name).unwrap();
-        let parent = if target.name == table.name {
+        let target = schema.table(&fk.ref_table.qname()).unwrap();
+        let parent = if target.qname() == table.qname() {
             None
         } else if !target.columns.iter().any(|c| fixed.contains_key(&c.name)) {
             // A parent outside the fixed scope (a global catalog such as plans): a new row, or an
@@ -159,11 +162,15 @@ pub fn try_insert_row(
     let vals: Vec<_> = values.iter().map(|(_, v)| v.clone()).collect();
     let returning: Vec<String> = table.columns.iter().map(|c| format!("{}::text", ident(&c.name))).collect();
     let sql = if cols.is_empty() {
-        format!("INSERT INTO {} DEFAULT VALUES RETURNING {}", ident(&table.name), returning.join(", "))
+        format!(
+            "INSERT INTO {} DEFAULT VALUES RETURNING {}",
+            qualified(&table.namespace, &table.name),
+            returning.join(", ")
+        )
     } else {
         format!(
             "INSERT INTO {} ({}) VALUES ({}) RETURNING {}",
-            ident(&table.name),
+            qualified(&table.namespace, &table.name),
             cols.join(", "),
             vals.join(", "),
             returning.join(", ")
@@ -187,7 +194,11 @@ pub fn row_exprs(client: &mut Client, schema: &Schema, table: &Table) -> Vec<Str
                 (None, _, _) if c.generated.is_some() => "NULL".into(),
                 (None, Some(default), _) => default.sql.clone(),
                 (None, None, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)) => {
-                    format!("nextval(pg_get_serial_sequence({}, {}))", literal(&table.name), literal(&c.name))
+                    format!(
+                        "nextval(pg_get_serial_sequence({}, {}))",
+                        literal(&qualified(&table.namespace, &table.name)),
+                        literal(&c.name)
+                    )
                 }
                 (None, None, _) => "NULL".into(),
             }

@@ -19,6 +19,7 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     for e in &schema.extensions {
         name(&e.name, e.span);
     }
+    schema.namespaces.iter().for_each(|n| name(&n.name, n.span));
     for e in &schema.enums {
         name(&e.name, e.span);
     }
@@ -40,62 +41,86 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         t.triggers.iter().for_each(|tr| name(&tr.name, tr.span));
     }
 
-    // Tables, indexes (also those behind primary keys and unique constraints) and types share
-    // pg_class / pg_type: a table's row type clashes with a type of the same name.
-    let mut relations: HashMap<&str, (&str, Span)> = HashMap::new();
+    // In each namespace, tables, indexes (also those behind primary keys and unique
+    // constraints) and types share pg_class / pg_type: a table's row type clashes with a type
+    // of the same name. Indexes live in their table's namespace.
+    let mut relations: HashMap<(&str, &str), (&str, Span)> = HashMap::new();
     let mut relation =
-        |name: &'s str, kind: &'static str, span: Span, diags: &mut Diagnostics| match relations.get(name) {
+        |namespace: &'s str, name: &'s str, kind: &'static str, span: Span, diags: &mut Diagnostics| match relations
+            .get(&(namespace, name))
+        {
             Some(&(other, first)) => diags.push(Diagnostic::duplicate_relation(name, kind, other, span, first)),
             None => {
-                relations.insert(name, (kind, span));
+                relations.insert((namespace, name), (kind, span));
             }
         };
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
-        relation(&e.name, "type", e.span, diags);
+        relation(&e.namespace, &e.name, "type", e.span, diags);
     }
     for t in &schema.tables {
-        relation(&t.name, "table", t.span, diags);
+        relation(&t.namespace, &t.name, "table", t.span, diags);
     }
     for v in &schema.views {
-        relation(&v.name, "view", v.span, diags);
-        v.indexes.iter().for_each(|i| relation(&i.name, "index", i.span, diags));
+        relation(&v.namespace, &v.name, "view", v.span, diags);
+        v.indexes.iter().for_each(|i| relation(&v.namespace, &i.name, "index", i.span, diags));
     }
     for t in &schema.tables {
+        let ns = t.namespace.as_str();
         if let Some(pk) = &t.primary_key {
-            relation(&pk.name, "primary key", pk.span, diags);
+            relation(ns, &pk.name, "primary key", pk.span, diags);
         }
         for u in &t.uniques {
-            relation(&u.name, "unique constraint", u.span, diags);
+            relation(ns, &u.name, "unique constraint", u.span, diags);
         }
         for i in &t.indexes {
-            relation(&i.name, "index", i.span, diags);
+            relation(ns, &i.name, "index", i.span, diags);
         }
         for p in t.partition.iter().flat_map(|p| &p.partitions) {
-            relation(&p.name, "partition", p.span, diags);
+            relation(&p.namespace, &p.name, "partition", p.span, diags);
         }
     }
 
     // Functions share a namespace too; strata declares no overloads, so one name is one function
     // (set_on_update's set_<column> may collide with a declared function).
-    unique_names("function", schema.functions.iter().map(|f| (f.name.as_str(), f.span)), diags);
+    let functions: Vec<(String, Span)> = schema.functions.iter().map(|f| (f.qname().to_string(), f.span)).collect();
+    unique_names("function", functions.iter().map(|(n, s)| (n.as_str(), *s)), diags);
 
-    // The Rust target names types after tables (singular) and union types: they must differ.
-    let mut rust: HashMap<String, Span> = HashMap::new();
-    let types = schema.tables.iter().map(|t| ("table", &t.name, crate::render::rust::row_type(&t.name), t.span));
-    let enums = schema.enums.iter().map(|e| ("union type", &e.name, crate::render::rust::type_name(&e.name), e.span));
-    for (kind, name, ty, span) in types.chain(enums) {
-        match rust.get(&ty) {
-            Some(&first) => diags.push(Diagnostic::rust_name_clash(kind, name, &ty, span, first)),
-            None => {
-                rust.insert(ty, span);
-            }
-        }
-    }
+    rust_names(schema, diags);
     for t in &schema.tables {
         unique_names("column", t.columns.iter().map(|c| (c.name.as_str(), c.span)), diags);
         // Constraint names are unique per table; key constraints were compared above already.
         let named = t.checks.iter().map(|c| (c.name.as_str(), c.expr.span));
         unique_names("constraint", named.chain(t.foreign_keys.iter().map(|f| (f.name.as_str(), f.span))), diags);
+    }
+}
+
+/// The Rust target names types after tables (singular) and union types: union types are all
+/// defined at the top (prefixed with their namespace outside the default one), and each
+/// namespace's tables share its module with its union types' plain names; no two may meet.
+fn rust_names(schema: &Schema, diags: &mut Diagnostics) {
+    use crate::render::rust::{enum_type, row_type, type_name};
+    // Keyed by module ("" for the top) and Rust name.
+    let mut seen: HashMap<(&str, String), Span> = HashMap::new();
+    let mut clash = |module, kind, name: &str, ty: String, span: Span| match seen.get(&(module, ty.clone())) {
+        Some(&first) => diags.push(Diagnostic::rust_name_clash(kind, name, &ty, span, first)),
+        None => _ = seen.insert((module, ty), span),
+    };
+    for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
+        clash("", "table", &t.name, row_type(&t.name), t.span);
+    }
+    for e in &schema.enums {
+        clash("", "union type", &e.name, enum_type(schema, &e.qname()), e.span);
+    }
+    for e in schema.enums.iter().filter(|e| e.namespace != schema.namespace) {
+        clash(&e.namespace, "union type", &e.qname().to_string(), type_name(&e.name), e.span);
+    }
+    for t in schema.tables.iter().filter(|t| t.namespace != schema.namespace) {
+        let name = t.qname().to_string();
+        clash(&t.namespace, "table", &name, row_type(&t.name), t.span);
+        // A row type named like a top-level union type would hide it in the module.
+        if schema.enums.iter().any(|e| enum_type(schema, &e.qname()) == row_type(&t.name)) {
+            clash("", "table", &name, row_type(&t.name), t.span);
+        }
     }
 }
 

@@ -62,7 +62,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }
         }
         for fk in &t.foreign_keys {
-            let Some(target) = schema.tables.iter().find(|x| x.name == fk.ref_table.name) else { continue };
+            let Some(target) = schema.table(&fk.ref_table.qname()) else { continue };
             let cols: Vec<&str> = fk.ref_columns.iter().map(|c| c.name.as_str()).collect();
             let deferrable_key = target.uniques.iter().find(|u| {
                 u.deferrable != Deferrable::No && u.columns.iter().map(|c| c.name.as_str()).eq(cols.iter().copied())

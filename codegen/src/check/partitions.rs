@@ -6,18 +6,18 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{IndexTarget, PartitionBound, PartitionMethod, Partitioning, Schema, Table};
+use crate::model::{IndexTarget, PartitionBound, PartitionMethod, Partitioning, QName, Schema, Table};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
-    let partitioned: HashMap<&str, &Table> =
-        schema.tables.iter().filter(|t| t.partition.is_some()).map(|t| (t.name.as_str(), t)).collect();
+    let partitioned: HashMap<QName, &Table> =
+        schema.tables.iter().filter(|t| t.partition.is_some()).map(|t| (t.qname(), t)).collect();
     for t in &schema.tables {
         if let Some(p) = &t.partition {
             unique_keys_include_partition_key(t, p, diags);
             bounds(t, p, diags);
         }
         for fk in &t.foreign_keys {
-            let Some(target) = partitioned.get(fk.ref_table.name.as_str()) else { continue };
+            let Some(target) = partitioned.get(&fk.ref_table.qname()) else { continue };
             let missing: Vec<&str> = target
                 .partition_key_columns()
                 .into_iter()

@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{ColumnType, IndexTarget, Named, Scalar, Schema, Table};
+use crate::model::{ColumnType, IndexTarget, Named, QName, Scalar, Schema, Table};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
-    let table_names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
-    let tables: HashMap<&str, &Table> = schema.tables.iter().map(|t| (t.name.as_str(), t)).collect();
+    let table_names: Vec<String> = schema.tables.iter().map(|t| t.qname().to_string()).collect();
+    let table_names: Vec<&str> = table_names.iter().map(String::as_str).collect();
+    let tables: HashMap<QName, &Table> = schema.tables.iter().map(|t| (t.qname(), t)).collect();
     for t in &schema.tables {
         let pk = t.primary_key.iter().flat_map(|pk| &pk.columns);
         let uniques = t.uniques.iter().flat_map(|u| &u.columns);
@@ -31,8 +32,12 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             soft_delete(t, sd, diags);
         }
         for fk in &t.foreign_keys {
-            let Some(&target) = tables.get(fk.ref_table.name.as_str()) else {
-                diags.push(Diagnostic::unknown_table(&fk.ref_table.name, &table_names, fk.ref_table.span));
+            let Some(&target) = tables.get(&fk.ref_table.qname()) else {
+                diags.push(Diagnostic::unknown_table(
+                    &fk.ref_table.qname().to_string(),
+                    &table_names,
+                    fk.ref_table.span,
+                ));
                 continue;
             };
             let ref_columns = &fk.ref_columns;

@@ -7,28 +7,61 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{Schema, TriggerTiming};
+use crate::model::{Function, PUBLIC, QName, Schema, TriggerTiming};
 use crate::sql_deps::{called_functions, relations};
 
-/// Tables and views a SQL text may read: the declared ones; system catalogs and other schemas
-/// are not checked.
-fn declared_relations(schema: &Schema) -> Vec<&str> {
-    let mut known: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
-    known.extend(schema.views.iter().map(|v| v.name.as_str()));
-    known
+/// Tables and views a SQL text may read: the declared ones, in the namespaces strata knows;
+/// system catalogs and other namespaces are not checked.
+struct Known {
+    default: String,
+    namespaces: Vec<String>,
+    relations: Vec<QName>,
 }
 
-fn reads(known: &[&str], what: &str, sql: &str, span: Span, diags: &mut Diagnostics) {
+impl Known {
+    fn new(schema: &Schema) -> Known {
+        let mut relations: Vec<QName> = schema.tables.iter().map(|t| t.qname()).collect();
+        relations.extend(schema.views.iter().map(|v| v.qname()));
+        let mut namespaces: Vec<String> = schema.namespaces.iter().map(|n| n.name.clone()).collect();
+        namespaces.extend([schema.namespace.clone(), PUBLIC.to_string()]);
+        Known { default: schema.namespace.clone(), namespaces, relations }
+    }
+
+    /// Whether `text` (`name` or `namespace.name`) names a declared relation or one strata
+    /// does not check; an unqualified name is looked for on the search path the generated SQL
+    /// sets (public, then the default namespace).
+    fn has(&self, text: &str) -> bool {
+        let q = QName::parse(text, "");
+        if q.name.starts_with("pg_") {
+            return true;
+        }
+        match q.namespace.as_str() {
+            "" => [self.default.as_str(), PUBLIC].iter().any(|n| self.relations.contains(&QName::new(n, &q.name))),
+            n if self.namespaces.iter().any(|k| k == n) => self.relations.contains(&q),
+            _ => true,
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.relations
+            .iter()
+            .map(|r| if r.namespace == self.default { r.name.clone() } else { format!("{}.{}", r.namespace, r.name) })
+            .collect()
+    }
+}
+
+fn reads(known: &Known, what: &str, sql: &str, span: Span, diags: &mut Diagnostics) {
     for r in relations(sql).unwrap_or_default() {
-        let system = r.starts_with("pg_") || r.contains('.');
-        if !system && !known.contains(&r.as_str()) {
-            diags.push(Diagnostic::unknown_relation(what, &r, known, span));
+        if !known.has(&r) {
+            let names = known.names();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            diags.push(Diagnostic::unknown_relation(what, &r, &names, span));
         }
     }
 }
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
-    let known = declared_relations(schema);
+    let known = Known::new(schema);
     for f in &schema.functions {
         if f.security_definer && f.search_path.is_none() {
             diags.push(Diagnostic::definer_without_search_path(&f.name, f.span));
@@ -46,9 +79,8 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         }
         reads(&known, &what, &v.query.sql, v.query.span, diags);
     }
-    let functions: HashMap<&str, &str> =
-        schema.functions.iter().map(|f| (f.name.as_str(), f.returns.as_str())).collect();
-    let names: Vec<&str> = functions.keys().copied().collect();
+    let functions: HashMap<QName, &str> = schema.functions.iter().map(|f| (f.qname(), f.returns.as_str())).collect();
+    let names: Vec<&str> = schema.functions.iter().map(|f| f.name.as_str()).collect();
     for t in &schema.tables {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for tr in &t.triggers {
@@ -56,7 +88,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 diags.push(Diagnostic::duplicate("trigger", &tr.name, tr.span, first));
             }
             seen.insert(&tr.name, tr.span);
-            match functions.get(tr.function.name.as_str()) {
+            match functions.get(&tr.function.qname()) {
                 None => diags.push(Diagnostic::trigger_function(
                     &tr.name,
                     &tr.function.name,
@@ -87,7 +119,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
 
 /// Jobs: a schedule pg_cron accepts, and a command that is SQL reading declared relations.
 pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
-    let known = declared_relations(schema);
+    let known = Known::new(schema);
     let functions: Vec<&str> = schema.functions.iter().map(|f| f.name.as_str()).collect();
     for job in &schema.jobs {
         if !valid_schedule(&job.schedule) {
@@ -101,7 +133,9 @@ pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
         reads(&known, &what, &job.command.sql, job.command.span, diags);
         // `SELECT f()` calls a function: it must be declared (PostgreSQL would fail at 2 a.m.).
         for f in called_functions(&job.command.sql) {
-            if !functions.contains(&f.as_str()) && !f.starts_with("pg_") {
+            let q = QName::parse(&f, "");
+            let declared = |x: &&Function| x.name == q.name && (q.namespace.is_empty() || q.namespace == x.namespace);
+            if !schema.functions.iter().any(|x| declared(&x)) && !q.name.starts_with("pg_") {
                 diags.push(Diagnostic::unknown_function(&what, &f, &functions, job.command.span));
             }
         }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{GrantOn, Named, PolicyCommand, Schema};
+use crate::model::{GrantOn, Named, PUBLIC, PolicyCommand, Schema};
 
 use super::expressions::columns_exist;
 
@@ -24,14 +24,17 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     for r in &schema.roles {
         r.member_of.iter().for_each(|m| role(m, diags));
     }
+    schema.namespaces.iter().flat_map(|n| &n.owner).for_each(|o| role(o, diags));
+    let namespaces: Vec<&str> =
+        schema.namespaces.iter().map(|n| n.name.as_str()).chain([schema.namespace.as_str(), PUBLIC]).collect();
     let tables: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
     for g in &schema.grants {
         g.to.iter().for_each(|r| role(r, diags));
         let (target, allowed): (&str, &[&str]) = match &g.on {
-            GrantOn::Schema => ("a schema", &["USAGE", "CREATE", "ALL"]),
-            GrantOn::AllSequences | GrantOn::Sequences(_) => ("sequences", &["USAGE", "SELECT", "UPDATE", "ALL"]),
-            GrantOn::AllFunctions => ("functions", &["EXECUTE", "ALL"]),
-            GrantOn::AllTables | GrantOn::Tables(_) => {
+            GrantOn::Schema(_) => ("a schema", &["USAGE", "CREATE", "ALL"]),
+            GrantOn::AllSequences(_) | GrantOn::Sequences(_) => ("sequences", &["USAGE", "SELECT", "UPDATE", "ALL"]),
+            GrantOn::AllFunctions(_) => ("functions", &["EXECUTE", "ALL"]),
+            GrantOn::AllTables(_) | GrantOn::Tables(_) => {
                 ("tables", &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"])
             }
         };
@@ -40,9 +43,14 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 diags.push(Diagnostic::invalid_privilege(p, target, allowed, g.span));
             }
         }
+        if let GrantOn::Schema(n) | GrantOn::AllTables(n) | GrantOn::AllSequences(n) | GrantOn::AllFunctions(n) = &g.on
+            && !namespaces.contains(&n.as_str())
+        {
+            diags.push(Diagnostic::unknown_namespace(n, &namespaces, g.span));
+        }
         if let GrantOn::Tables(names) = &g.on {
-            for t in names.iter().filter(|t| !tables.contains(&t.name.as_str())) {
-                diags.push(Diagnostic::unknown_table(&t.name, &tables, t.span));
+            for t in names.iter().filter(|t| schema.table(&t.qname()).is_none()) {
+                diags.push(Diagnostic::unknown_table(&t.qname().to_string(), &tables, t.span));
             }
         }
     }

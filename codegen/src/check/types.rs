@@ -63,9 +63,9 @@ fn default_fits(schema: &Schema, ty: &ShapeType, json: &str) -> bool {
         ShapeType::Number => value.is_number(),
         ShapeType::Boolean => value.is_boolean(),
         ShapeType::String => value.is_string(),
-        ShapeType::Union(name) => {
-            value.as_str().is_some_and(|v| schema.enum_(name).is_some_and(|e| e.values.iter().any(|x| x == v)))
-        }
+        ShapeType::Union(name) => value
+            .as_str()
+            .is_some_and(|v| schema.enum_(&schema.qualify(name)).is_some_and(|e| e.values.iter().any(|x| x == v))),
         ShapeType::List(_) => value.is_array(),
         ShapeType::Map(_) | ShapeType::Shape(_) => value.is_object(),
     }

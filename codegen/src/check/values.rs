@@ -63,7 +63,7 @@ fn check_default(schema: &Schema, c: &Column, sql: &str, span: crate::diagnostic
         && let Some(value) = string_literal(sql)
     {
         if !e.values.contains(&value) {
-            diags.push(Diagnostic::enum_default_not_a_value(&value, name, &e.values, span));
+            diags.push(Diagnostic::enum_default_not_a_value(&value, &name.to_string(), &e.values, span));
         }
         return;
     }

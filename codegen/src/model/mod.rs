@@ -19,6 +19,77 @@ pub fn is_plain_word(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// PostgreSQL's own namespace, which every database has: never created or dropped by strata,
+/// and the one names are written without a qualifier in.
+pub const PUBLIC: &str = "public";
+
+/// A name in a namespace (a PostgreSQL schema): what identifies a table, union type,
+/// function or view, and what references to them resolve to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QName {
+    pub namespace: String,
+    pub name: String,
+}
+
+impl QName {
+    pub fn new(namespace: &str, name: &str) -> QName {
+        QName { namespace: namespace.to_string(), name: name.to_string() }
+    }
+
+    /// `namespace.name` or a bare `name` (in `default`): the spelling of names in TOML keys and
+    /// references. A name holds no dot, so the first one separates the two.
+    pub fn parse(text: &str, default: &str) -> QName {
+        match text.split_once('.') {
+            Some((namespace, name)) => QName::new(namespace.trim(), name.trim()),
+            None => QName::new(default, text.trim()),
+        }
+    }
+}
+
+impl std::fmt::Display for QName {
+    /// `name` in `public`, `namespace.name` elsewhere: how PostgreSQL prints a name visible on
+    /// the default search path.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.namespace == PUBLIC { f.write_str(&self.name) } else { write!(f, "{}.{}", self.namespace, self.name) }
+    }
+}
+
+/// A reference to a named object of some namespace, and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    pub namespace: String,
+    pub name: String,
+    pub span: Span,
+}
+
+impl Ref {
+    /// `namespace.name` or `name`, the namespace left empty for lowering to resolve.
+    pub fn parse(text: &str, span: Span) -> Ref {
+        let q = QName::parse(text, "");
+        Ref { namespace: q.namespace, name: q.name, span }
+    }
+
+    pub fn qname(&self) -> QName {
+        QName::new(&self.namespace, &self.name)
+    }
+
+    pub fn is(&self, namespace: &str, name: &str) -> bool {
+        self.namespace == namespace && self.name == name
+    }
+}
+
+/// A PostgreSQL schema that objects live in (called a namespace here, as in `pg_namespace`,
+/// since "schema" is the whole system). Every namespace an object names is created; declaring
+/// one adds its owner and comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Namespace {
+    pub name: String,
+    /// `AUTHORIZATION role`: the owner; absent, whoever applies the schema.
+    pub owner: Option<Named>,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
 /// A whole system: extensions, union types and tables, in declaration order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
@@ -26,6 +97,10 @@ pub struct Schema {
     /// The PostgreSQL major version the schema targets.
     pub postgres: u32,
     pub doc: Option<String>,
+    /// Where unqualified names live (`public` unless the `[schema]` section says otherwise).
+    pub namespace: String,
+    /// Every namespace other than `public` that an object lives in, and `public` when declared.
+    pub namespaces: Vec<Namespace>,
     pub extensions: Vec<Named>,
     pub enums: Vec<Enum>,
     /// Typed shapes of json/jsonb columns, for the Rust target.
@@ -53,6 +128,7 @@ pub struct Job {
 /// A function with a SQL or PL/pgSQL body, kept as text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
+    pub namespace: String,
     pub name: String,
     /// The argument list as written: `workspace_uuid uuid, user_uuid uuid`.
     pub args: String,
@@ -76,7 +152,7 @@ pub struct Trigger {
     pub events: Vec<String>,
     pub for_each_row: bool,
     pub when: Option<Expr>,
-    pub function: Named,
+    pub function: Ref,
     pub span: Span,
 }
 
@@ -103,6 +179,7 @@ impl TriggerTiming {
 /// A view or materialized view over the schema's tables.
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
+    pub namespace: String,
     pub name: String,
     pub query: Expr,
     pub materialized: bool,
@@ -147,14 +224,15 @@ pub struct Grant {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GrantOn {
-    /// `ON SCHEMA public`.
-    Schema,
-    AllTables,
-    AllSequences,
-    AllFunctions,
-    Tables(Vec<Named>),
+    /// `ON SCHEMA namespace`.
+    Schema(String),
+    /// `ON ALL TABLES IN SCHEMA namespace`, and so on.
+    AllTables(String),
+    AllSequences(String),
+    AllFunctions(String),
+    Tables(Vec<Ref>),
     /// Named sequences: derived for the serial columns of tables granted INSERT.
-    Sequences(Vec<Named>),
+    Sequences(Vec<Ref>),
 }
 
 /// Row-level security of one table.
@@ -223,6 +301,7 @@ pub struct Named {
 /// A union type: a closed set of string values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {
+    pub namespace: String,
     pub name: String,
     pub values: Vec<String>,
     pub repr: EnumRepr,
@@ -242,6 +321,7 @@ pub enum EnumRepr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
+    pub namespace: String,
     pub name: String,
     pub doc: Option<String>,
     pub columns: Vec<Column>,
@@ -301,6 +381,8 @@ impl PartitionMethod {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partition {
+    /// A partition may live in another namespace than its parent.
+    pub namespace: String,
     pub name: String,
     pub bound: PartitionBound,
     pub span: Span,
@@ -446,7 +528,7 @@ impl Deferrable {
 pub struct ForeignKey {
     pub name: String,
     pub columns: Vec<Named>,
-    pub ref_table: Named,
+    pub ref_table: Ref,
     /// The referenced columns; when none are written, the target's primary key (filled in by
     /// the source), empty only if the target or its primary key does not exist.
     pub ref_columns: Vec<Named>,
@@ -534,16 +616,49 @@ pub enum IndexTarget {
 }
 
 impl Schema {
-    pub fn table(&self, name: &str) -> Option<&Table> {
-        self.tables.iter().find(|t| t.name == name)
+    pub fn table(&self, q: &QName) -> Option<&Table> {
+        self.tables.iter().find(|t| t.namespace == q.namespace && t.name == q.name)
     }
 
-    pub fn enum_(&self, name: &str) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.name == name)
+    pub fn enum_(&self, q: &QName) -> Option<&Enum> {
+        self.enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name)
+    }
+
+    /// A name as written in a key or reference, resolved against the default namespace.
+    pub fn qualify(&self, text: &str) -> QName {
+        QName::parse(text, &self.namespace)
+    }
+}
+
+impl Enum {
+    pub fn qname(&self) -> QName {
+        QName::new(&self.namespace, &self.name)
+    }
+}
+
+impl Function {
+    pub fn qname(&self) -> QName {
+        QName::new(&self.namespace, &self.name)
+    }
+}
+
+impl View {
+    pub fn qname(&self) -> QName {
+        QName::new(&self.namespace, &self.name)
+    }
+}
+
+impl Partition {
+    pub fn qname(&self) -> QName {
+        QName::new(&self.namespace, &self.name)
     }
 }
 
 impl Table {
+    pub fn qname(&self) -> QName {
+        QName::new(&self.namespace, &self.name)
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

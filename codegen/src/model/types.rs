@@ -41,7 +41,7 @@ pub enum Scalar {
     /// its canonical name and modifiers.
     Builtin(BuiltinType),
     /// A union type declared in the schema.
-    Enum(String),
+    Enum(super::QName),
     /// A type that an extension provides, e.g. `vector(1536)`.
     Extension(ExtensionType),
     /// A name that is neither built in nor known yet; resolved to `Enum` or rejected by lowering.
@@ -401,7 +401,8 @@ impl fmt::Display for Scalar {
                 let mods: Vec<String> = b.modifiers.iter().map(u32::to_string).collect();
                 write!(f, "{}({})", b.name, mods.join(","))
             }
-            Scalar::Enum(name) | Scalar::Unresolved(name) => f.write_str(name),
+            Scalar::Enum(name) => name.fmt(f),
+            Scalar::Unresolved(name) => f.write_str(name),
             Scalar::Extension(ext) => {
                 f.write_str(&ext.name)?;
                 if !ext.modifiers.is_empty() {

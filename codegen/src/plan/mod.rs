@@ -3,19 +3,29 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Enum, ForeignKey, Function, Grant, Index, Named, Partition, Policy, Role, Schema, Table, Trigger, View,
+    Enum, ForeignKey, Function, Grant, Index, Named, Namespace, PUBLIC, Partition, Policy, QName, Role, Schema, Table,
+    Trigger, View,
 };
-use crate::render::sql::ident;
+use crate::render::sql::{ident, qualified};
 
 /// One step of a plan. Steps are applied in the order of the plan, undone in reverse.
 #[derive(Debug, Clone)]
 pub enum Step<'s> {
+    /// Before anything, when the default namespace is not `public`: unqualified names in
+    /// declared SQL (views, policies, checks) then find the default namespace's objects too.
+    /// `public` stays first, so what strata writes unqualified (names in `public`, extensions)
+    /// is created there.
+    SetSearchPath(&'s str),
     /// First: types and tables may use what an extension provides.
     CreateExtension(&'s Named),
     /// Roles exist before anything is granted to them or a policy names them.
     CreateRole(&'s Role),
     /// After every role exists, whatever the declaration order.
     GrantMembership(&'s Role),
+    /// After roles (its owner), before every object that lives in it.
+    CreateNamespace(&'s Namespace),
+    /// `public` exists already: a declared owner is given to it.
+    AlterNamespaceOwner(&'s Namespace),
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
     /// In foreign-key order, carrying the foreign keys whose targets already exist.
@@ -26,7 +36,7 @@ pub enum Step<'s> {
     AddForeignKey { table: &'s Table, fk: &'s ForeignKey },
     /// After all tables, so the table exists and bulk-loaded data need not maintain it.
     /// `on` is a table or a materialized view.
-    CreateIndex { on: &'s str, index: &'s Index },
+    CreateIndex { on: QName, index: &'s Index },
     /// After tables: a SQL function's body is checked against them when it is created.
     CreateFunction(&'s Function),
     /// After functions, in dependency order among views.
@@ -41,7 +51,7 @@ pub enum Step<'s> {
     Grant(&'s Grant),
     /// Comments only describe objects that exist.
     Comment { table: &'s Table, column: Option<&'s str>, text: &'s str },
-    /// `kind` is TYPE, FUNCTION, VIEW or MATERIALIZED VIEW; `target` is its SQL reference.
+    /// `kind` is SCHEMA, TYPE, FUNCTION, VIEW or MATERIALIZED VIEW; `target` is its SQL reference.
     CommentOn { kind: &'static str, target: String, text: &'s str },
     /// Seed rows go into the complete tables, parents before children, before RLS is enabled.
     InsertRows { table: &'s Table },
@@ -51,24 +61,31 @@ impl Step<'_> {
     /// The `-- CreateTable users` style header that precedes each statement.
     pub fn description(&self) -> String {
         match self {
+            Step::SetSearchPath(n) => format!("SetSearchPath {n}"),
+            Step::CreateNamespace(n) => format!("CreateNamespace {}", n.name),
+            Step::AlterNamespaceOwner(n) => format!("AlterNamespaceOwner {}", n.name),
             Step::CreateExtension(e) => format!("CreateExtension {}", e.name),
             Step::CreateRole(r) => format!("CreateRole {}", r.name),
             Step::GrantMembership(r) => format!("GrantMembership {}", r.name),
-            Step::EnableRls { table, force: false } => format!("EnableRls {}", table.name),
-            Step::EnableRls { table, force: true } => format!("ForceRls {}", table.name),
-            Step::CreatePolicy { table, policy } => format!("CreatePolicy {}.{}", table.name, policy.name),
+            Step::EnableRls { table, force: false } => format!("EnableRls {}", table.qname()),
+            Step::EnableRls { table, force: true } => format!("ForceRls {}", table.qname()),
+            Step::CreatePolicy { table, policy } => format!("CreatePolicy {}.{}", table.qname(), policy.name),
             Step::Grant(g) => format!("Grant {}", g.privileges.join(", ")),
-            Step::CreateEnum(e) => format!("CreateEnum {}", e.name),
-            Step::CreateTable { table, .. } => format!("CreateTable {}", table.name),
-            Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.name),
-            Step::AddForeignKey { table, fk } => format!("AddForeignKey {}.{}", table.name, fk.name),
-            Step::CreateIndex { index, .. } => format!("CreateIndex {}", index.name),
-            Step::CreateFunction(f) => format!("CreateFunction {}", f.name),
-            Step::CreateView(v) => format!("Create{}View {}", if v.materialized { "Materialized" } else { "" }, v.name),
-            Step::CreateTrigger { table, trigger } => format!("CreateTrigger {}.{}", table.name, trigger.name),
-            Step::InsertRows { table } => format!("InsertRows {}", table.name),
-            Step::Comment { table, column: None, .. } => format!("Comment {}", table.name),
-            Step::Comment { table, column: Some(c), .. } => format!("Comment {}.{c}", table.name),
+            Step::CreateEnum(e) => format!("CreateEnum {}", e.qname()),
+            Step::CreateTable { table, .. } => format!("CreateTable {}", table.qname()),
+            Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.qname()),
+            Step::AddForeignKey { table, fk } => format!("AddForeignKey {}.{}", table.qname(), fk.name),
+            Step::CreateIndex { on, index } => {
+                format!("CreateIndex {}", QName::new(&on.namespace, &index.name))
+            }
+            Step::CreateFunction(f) => format!("CreateFunction {}", f.qname()),
+            Step::CreateView(v) => {
+                format!("Create{}View {}", if v.materialized { "Materialized" } else { "" }, v.qname())
+            }
+            Step::CreateTrigger { table, trigger } => format!("CreateTrigger {}.{}", table.qname(), trigger.name),
+            Step::InsertRows { table } => format!("InsertRows {}", table.qname()),
+            Step::Comment { table, column: None, .. } => format!("Comment {}", table.qname()),
+            Step::Comment { table, column: Some(c), .. } => format!("Comment {}.{c}", table.qname()),
             Step::CommentOn { target, .. } => format!("Comment {target}"),
         }
     }
@@ -83,18 +100,14 @@ impl Step<'_> {
 /// point at a table not created yet are deferred, so a cycle costs as few deferrals as its shape allows.
 fn table_order(schema: &Schema) -> (Vec<usize>, Vec<Vec<usize>>) {
     let n = schema.tables.len();
-    let index: HashMap<&str, usize> = schema.tables.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let index: HashMap<(&str, &str), usize> =
+        schema.tables.iter().enumerate().map(|(i, t)| ((t.namespace.as_str(), t.name.as_str()), i)).collect();
+    let target = |fk: &ForeignKey| index.get(&(fk.ref_table.namespace.as_str(), fk.ref_table.name.as_str())).copied();
     let edges: Vec<Vec<usize>> = schema
         .tables
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            t.foreign_keys
-                .iter()
-                .filter_map(|fk| index.get(fk.ref_table.name.as_str()).copied())
-                .filter(|&j| j != i)
-                .collect()
-        })
+        .map(|(i, t)| t.foreign_keys.iter().filter_map(target).filter(|&j| j != i).collect())
         .collect();
     let component = strongly_connected(&edges);
     let n_components = component.iter().max().map_or(0, |m| m + 1);
@@ -123,7 +136,7 @@ fn table_order(schema: &Schema) -> (Vec<usize>, Vec<Vec<usize>>) {
     while let Some((_, c)) = ready.pop_first() {
         for &i in &members[c] {
             for (k, fk) in schema.tables[i].foreign_keys.iter().enumerate() {
-                if let Some(&j) = index.get(fk.ref_table.name.as_str())
+                if let Some(j) = target(fk)
                     && j != i
                     && component[j] == c
                     && !created[j]
@@ -194,9 +207,20 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 /// The plan that creates `schema` in an empty database.
 pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     let (order, deferred) = table_order(schema);
-    let mut steps: Vec<Step> = schema.extensions.iter().map(Step::CreateExtension).collect();
+    let mut steps: Vec<Step> = Vec::new();
+    if schema.namespace != PUBLIC {
+        steps.push(Step::SetSearchPath(&schema.namespace));
+    }
+    steps.extend(schema.extensions.iter().map(Step::CreateExtension));
     steps.extend(schema.roles.iter().map(Step::CreateRole));
     steps.extend(schema.roles.iter().filter(|r| !r.member_of.is_empty()).map(Step::GrantMembership));
+    for n in &schema.namespaces {
+        match (n.name == PUBLIC, &n.owner) {
+            (false, _) => steps.push(Step::CreateNamespace(n)),
+            (true, Some(_)) => steps.push(Step::AlterNamespaceOwner(n)),
+            (true, None) => {}
+        }
+    }
     steps.extend(schema.enums.iter().filter(|e| e.repr == crate::model::EnumRepr::Type).map(Step::CreateEnum));
     for &i in &order {
         let table = &schema.tables[i];
@@ -210,12 +234,12 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for &i in &order {
         let table = &schema.tables[i];
-        steps.extend(table.indexes.iter().map(|index| Step::CreateIndex { on: &table.name, index }));
+        steps.extend(table.indexes.iter().map(|index| Step::CreateIndex { on: table.qname(), index }));
     }
     steps.extend(schema.functions.iter().map(Step::CreateFunction));
     for view in view_order(schema) {
         steps.push(Step::CreateView(view));
-        steps.extend(view.indexes.iter().map(|index| Step::CreateIndex { on: &view.name, index }));
+        steps.extend(view.indexes.iter().map(|index| Step::CreateIndex { on: view.qname(), index }));
     }
     for &i in &order {
         let table = &schema.tables[i];
@@ -237,21 +261,26 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         steps.extend(table.policies.iter().map(|policy| Step::CreatePolicy { table, policy }));
     }
     steps.extend(schema.grants.iter().map(Step::Grant));
+    for n in &schema.namespaces {
+        if let Some(text) = &n.doc {
+            steps.push(Step::CommentOn { kind: "SCHEMA", target: ident(&n.name).into_owned(), text });
+        }
+    }
     for e in &schema.enums {
         if let (crate::model::EnumRepr::Type, Some(text)) = (&e.repr, &e.doc) {
-            steps.push(Step::CommentOn { kind: "TYPE", target: ident(&e.name).into_owned(), text });
+            steps.push(Step::CommentOn { kind: "TYPE", target: qualified(&e.namespace, &e.name), text });
         }
     }
     for f in &schema.functions {
         if let Some(text) = &f.doc {
             // Without an argument list: valid while the name is not overloaded, as strata declares it.
-            steps.push(Step::CommentOn { kind: "FUNCTION", target: ident(&f.name).into_owned(), text });
+            steps.push(Step::CommentOn { kind: "FUNCTION", target: qualified(&f.namespace, &f.name), text });
         }
     }
     for v in &schema.views {
         if let Some(text) = &v.doc {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
-            steps.push(Step::CommentOn { kind, target: ident(&v.name).into_owned(), text });
+            steps.push(Step::CommentOn { kind, target: qualified(&v.namespace, &v.name), text });
         }
     }
     for &i in &order {
@@ -270,8 +299,16 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
 
 /// Views in declaration order, except that a view comes after the views it reads.
 fn view_order(schema: &Schema) -> Vec<&View> {
-    let reads: Vec<Vec<String>> =
-        schema.views.iter().map(|v| crate::sql_deps::relations(&v.query.sql).unwrap_or_default()).collect();
+    // A name as the query wrote it: unqualified ones resolve on the search path, so any
+    // namespace's view of that name counts (a false dependency only reorders).
+    let reads_view = |r: &QName, v: &View| v.name == r.name && (r.namespace.is_empty() || r.namespace == v.namespace);
+    let reads: Vec<Vec<QName>> = schema
+        .views
+        .iter()
+        .map(|v| {
+            crate::sql_deps::relations(&v.query.sql).unwrap_or_default().iter().map(|r| QName::parse(r, "")).collect()
+        })
+        .collect();
     let mut done = vec![false; schema.views.len()];
     let mut order = Vec::with_capacity(schema.views.len());
     while order.len() < schema.views.len() {
@@ -279,7 +316,7 @@ fn view_order(schema: &Schema) -> Vec<&View> {
             !done[i]
                 && reads[i]
                     .iter()
-                    .all(|r| schema.views.iter().enumerate().all(|(j, v)| v.name != *r || done[j] || j == i))
+                    .all(|r| schema.views.iter().enumerate().all(|(j, v)| !reads_view(r, v) || done[j] || j == i))
         });
         // A cycle among views cannot be created at all; PostgreSQL will say so. Keep going in order.
         let i = ready.unwrap_or_else(|| done.iter().position(|d| !d).unwrap());

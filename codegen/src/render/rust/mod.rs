@@ -7,9 +7,9 @@ mod names;
 
 use std::fmt::Write as _;
 
-pub use names::{field, row_type, type_name};
+pub use names::{field, module, row_type, type_name};
 
-use crate::model::{Column, ColumnType, Enum, Scalar, Schema, Shape, ShapeField, ShapeType, Table};
+use crate::model::{Column, ColumnType, Enum, QName, Scalar, Schema, Shape, ShapeField, ShapeType, Table};
 use crate::render::sql::{self, ident};
 
 /// The first line of every Rust file strata writes.
@@ -29,21 +29,66 @@ pub fn models(schema: &Schema) -> String {
     out.push('\n');
     out.push_str(USES);
     for e in &schema.enums {
-        render_enum(&mut out, e);
+        render_enum(&mut out, schema, e);
     }
     for shape in &schema.shapes {
         render_shape(&mut out, shape);
     }
-    for t in &schema.tables {
+    for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
         render_table(&mut out, schema, t);
+    }
+    for n in schema.namespaces.iter().filter(|n| n.name != schema.namespace) {
+        render_namespace(&mut out, schema, &n.name);
     }
     render_catalog(&mut out, schema);
     out
 }
 
+/// The tables of a namespace other than the default one, in a module named for it, with its
+/// union types (kept at the top under a prefixed name) re-exported under their own names.
+fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
+    let enums: Vec<&Enum> = schema.enums.iter().filter(|e| e.namespace == namespace).collect();
+    let tables: Vec<&Table> = schema.tables.iter().filter(|t| t.namespace == namespace).collect();
+    if enums.is_empty() && tables.is_empty() {
+        return;
+    }
+    let mut inner = String::new();
+    writeln!(inner, "#[allow(unused_imports)]\nuse super::*;").unwrap();
+    for e in enums {
+        writeln!(inner, "pub use super::{} as {};", enum_type(schema, &e.qname()), type_name(&e.name)).unwrap();
+    }
+    for t in tables {
+        render_table(&mut inner, schema, t);
+    }
+    writeln!(out, "\n/// The objects of namespace `{namespace}`.\npub mod {} {{", module(namespace)).unwrap();
+    for line in inner.lines() {
+        if line.is_empty() { out.push('\n') } else { writeln!(out, "    {line}").unwrap() }
+    }
+    writeln!(out, "}}").unwrap();
+}
+
+/// The Rust name of a union type: its own in the default namespace, prefixed with its
+/// namespace elsewhere (every union type is defined at the top, so names must differ there).
+pub fn enum_type(schema: &Schema, q: &QName) -> String {
+    if q.namespace == schema.namespace {
+        type_name(&q.name)
+    } else {
+        format!("{}{}", type_name(&q.namespace), type_name(&q.name))
+    }
+}
+
+/// The Rust path of a table's row type from the top of the models: `Agent`, `archive::AgentOutput`.
+pub fn row_path(schema: &Schema, t: &Table) -> String {
+    if t.namespace == schema.namespace {
+        row_type(&t.name)
+    } else {
+        format!("{}::{}", module(&t.namespace), row_type(&t.name))
+    }
+}
+
 /// Every table's name, and a visit of every table's row type (code generic over tables).
 fn render_catalog(out: &mut String, schema: &Schema) {
-    let names: Vec<String> = schema.tables.iter().map(|t| format!("{:?}", t.name)).collect();
+    let names: Vec<String> = schema.tables.iter().map(|t| format!("{:?}", t.qname().to_string())).collect();
     writeln!(
         out,
         "\n/// Every table of the schema, in declaration order.\npub const TABLES: &[&str] = &[{}];",
@@ -53,7 +98,7 @@ fn render_catalog(out: &mut String, schema: &Schema) {
     writeln!(out, "\n/// Visits every table's row type, in declaration order.\npub fn visit_tables(visitor: &mut impl strata::Visit) {{")
         .unwrap();
     for t in &schema.tables {
-        writeln!(out, "    visitor.visit::<{}>();", row_type(&t.name)).unwrap();
+        writeln!(out, "    visitor.visit::<{}>();", row_path(schema, t)).unwrap();
     }
     writeln!(out, "}}").unwrap();
 }
@@ -63,10 +108,10 @@ fn doc_line(doc: &str) -> String {
     doc.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-fn render_enum(out: &mut String, e: &Enum) {
-    let doc = e.doc.as_deref().map_or(format!("The union type `{}`.", e.name), doc_line);
-    writeln!(out, "\nstrata::union_type! {{\n    /// {doc}\n    pub enum {}({:?}) {{", type_name(&e.name), e.name)
-        .unwrap();
+fn render_enum(out: &mut String, schema: &Schema, e: &Enum) {
+    let doc = e.doc.as_deref().map_or(format!("The union type `{}`.", e.qname()), doc_line);
+    let name = enum_type(schema, &e.qname());
+    writeln!(out, "\nstrata::union_type! {{\n    /// {doc}\n    pub enum {name}({:?}) {{", e.name).unwrap();
     for v in &e.values {
         writeln!(out, "        {} = {v:?},", type_name(v)).unwrap();
     }
@@ -198,7 +243,7 @@ fn via_text(ty: &ColumnType) -> bool {
     )
 }
 
-fn rust_scalar(s: &Scalar) -> String {
+fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
     match s {
         Scalar::Uuid => "uuid::Uuid".into(),
         Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_) => "String".into(),
@@ -216,7 +261,7 @@ fn rust_scalar(s: &Scalar) -> String {
         Scalar::Json | Scalar::Jsonb => "serde_json::Value".into(),
         Scalar::Inet => "std::net::IpAddr".into(),
         Scalar::Bytea => "Vec<u8>".into(),
-        Scalar::Enum(name) => type_name(name),
+        Scalar::Enum(name) => enum_type(schema, name),
         Scalar::Interval
         | Scalar::Tsvector
         | Scalar::Cidr
@@ -227,35 +272,35 @@ fn rust_scalar(s: &Scalar) -> String {
 }
 
 /// Whether the column's Rust type is `Copy` (then it is copied, not cloned).
-fn is_copy(ty: &ColumnType) -> bool {
+fn is_copy(ty: &ColumnType, schema: &Schema) -> bool {
     match ty {
         ColumnType::Array(_) => false,
-        ColumnType::Scalar(s) => !matches!(rust_scalar(s).as_str(), "String" | "Vec<u8>" | "serde_json::Value"),
+        ColumnType::Scalar(s) => !matches!(rust_scalar(s, schema).as_str(), "String" | "Vec<u8>" | "serde_json::Value"),
     }
 }
 
-fn rust_type(ty: &ColumnType) -> String {
+fn rust_type(ty: &ColumnType, schema: &Schema) -> String {
     match ty {
-        ColumnType::Scalar(s) => rust_scalar(s),
-        ColumnType::Array(inner) => format!("Vec<{}>", rust_type(inner)),
+        ColumnType::Scalar(s) => rust_scalar(s, schema),
+        ColumnType::Array(inner) => format!("Vec<{}>", rust_type(inner, schema)),
     }
 }
 
 /// The type a query parameter borrows: `str` for `String`, so callers pass `&str`.
-fn borrowed_type(ty: &ColumnType) -> String {
-    match rust_type(ty) {
+fn borrowed_type(ty: &ColumnType, schema: &Schema) -> String {
+    match rust_type(ty, schema) {
         s if s == "String" => "str".into(),
         s => s,
     }
 }
 
 /// The column's Rust type: its shape's struct for a shaped json/jsonb column.
-fn value_type(c: &Column) -> String {
-    c.shape.as_ref().map_or_else(|| rust_type(&c.ty), |s| type_name(&s.name))
+fn value_type(c: &Column, schema: &Schema) -> String {
+    c.shape.as_ref().map_or_else(|| rust_type(&c.ty, schema), |s| type_name(&s.name))
 }
 
-fn column_type(c: &Column) -> String {
-    let ty = value_type(c);
+fn column_type(c: &Column, schema: &Schema) -> String {
+    let ty = value_type(c, schema);
     if c.nullable { format!("Option<{ty}>") } else { ty }
 }
 
@@ -302,7 +347,7 @@ fn condition(columns: &[&Column]) -> String {
 
 fn render_table(out: &mut String, schema: &Schema, t: &Table) {
     let row = row_type(&t.name);
-    render_row(out, t, &row);
+    render_row(out, schema, t, &row);
     render_debug(out, &row, t);
     render_companions(out, schema, t, &row);
 }
@@ -317,7 +362,7 @@ pub fn derived(schema: &Schema, t: &Table, row: &str) -> String {
 }
 
 /// The row struct.
-fn render_row(out: &mut String, t: &Table, row: &str) {
+fn render_row(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     writeln!(
         out,
         "\n/// A row of `{}`{}",
@@ -333,15 +378,16 @@ fn render_row(out: &mut String, t: &Table, row: &str) {
         if c.sensitive {
             writeln!(out, "    #[serde(skip_serializing)]").unwrap();
         }
-        writeln!(out, "    #[serde(rename = {:?})]\n    pub {}: {},", c.name, field(&c.name), column_type(c)).unwrap();
+        writeln!(out, "    #[serde(rename = {:?})]\n    pub {}: {},", c.name, field(&c.name), column_type(c, schema))
+            .unwrap();
     }
     writeln!(out, "}}\n").unwrap();
-    render_deserialize(out, t, row);
+    render_deserialize(out, schema, t, row);
 }
 
 /// `Deserialize` through `strata::de` (the visitor is written once there): the fields read so
 /// far, reading one by index, and the row from them.
-fn render_deserialize(out: &mut String, t: &Table, row: &str) {
+fn render_deserialize(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     let fields = format!("{row}Fields");
     writeln!(
         out,
@@ -354,7 +400,7 @@ fn render_deserialize(out: &mut String, t: &Table, row: &str) {
     )
     .unwrap();
     for c in &t.columns {
-        writeln!(out, "    {}: Option<{}>,", field(&c.name), column_type(c)).unwrap();
+        writeln!(out, "    {}: Option<{}>,", field(&c.name), column_type(c, schema)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
     let names: Vec<String> = t.columns.iter().map(|c| format!("{:?}", c.name)).collect();
@@ -400,10 +446,10 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     writeln!(out, "#[derive(Clone, PartialEq)]\npub struct {new} {{").unwrap();
     let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.generated.is_none()).collect();
     for c in &inserted {
-        writeln!(out, "    pub {}: {},", field(&c.name), Holding::Insert.field_type(c)).unwrap();
+        writeln!(out, "    pub {}: {},", field(&c.name), Holding::Insert.field_type(c, schema)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
-    render_constructor(out, &new, &inserted);
+    render_constructor(out, schema, &new, &inserted);
     let new_table = Table { columns: inserted.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
     render_debug(out, &new, &new_table);
     render_validate(out, &new, t, &inserted, Holding::Insert);
@@ -420,7 +466,7 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     .unwrap();
     writeln!(out, "#[derive(Clone, Default, PartialEq)]\npub struct {patch} {{").unwrap();
     for c in &patched {
-        writeln!(out, "    pub {}: {},", field(&c.name), Holding::Patch.field_type(c)).unwrap();
+        writeln!(out, "    pub {}: {},", field(&c.name), Holding::Patch.field_type(c, schema)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
     let patch_table = Table { columns: patched.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
@@ -431,9 +477,9 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
 
 /// `New…::new(required fields)` and a `with_…` setter per optional field, so code that builds
 /// inserts this way keeps compiling when a nullable or defaulted column is added.
-fn render_constructor(out: &mut String, new: &str, inserted: &[&Column]) {
+fn render_constructor(out: &mut String, schema: &Schema, new: &str, inserted: &[&Column]) {
     let required = |c: &Column| !c.nullable && !has_default(c);
-    let param = |c: &Column| match value_type(c).as_str() {
+    let param = |c: &Column| match value_type(c, schema).as_str() {
         "String" => ("impl Into<String>".to_string(), ".into()"),
         ty => (ty.to_string(), ""),
     };
@@ -505,11 +551,11 @@ impl Holding {
         }
     }
 
-    fn field_type(self, c: &Column) -> String {
+    fn field_type(self, c: &Column, schema: &Schema) -> String {
         match self {
-            Holding::Insert if has_default(c) && !c.nullable => format!("Option<{}>", value_type(c)),
-            Holding::Insert => column_type(c),
-            Holding::Patch => format!("Option<{}>", column_type(c)),
+            Holding::Insert if has_default(c) && !c.nullable => format!("Option<{}>", value_type(c, schema)),
+            Holding::Insert => column_type(c, schema),
+            Holding::Patch => format!("Option<{}>", column_type(c, schema)),
         }
     }
 }
@@ -662,13 +708,13 @@ fn render_queries(
     patch: &str,
     patched: &[&Column],
 ) {
-    let table = ident(&t.name);
+    let table = sql::qualified(&t.namespace, &t.name);
     let key: Vec<&Column> = t.primary_key.iter().flat_map(|pk| &pk.columns).filter_map(|k| t.column(&k.name)).collect();
     let key_cond = condition(&key);
     let soft_delete = t.soft_delete.as_ref().map(|sd| ident(&sd.name).into_owned());
     let live = |prefix: &str| soft_delete.as_ref().map(|sd| format!(" {prefix} {sd} IS NULL")).unwrap_or_default();
     writeln!(out, "\nimpl strata::Table for {row} {{").unwrap();
-    writeln!(out, "    const TABLE: &'static str = {:?};", table.as_ref()).unwrap();
+    writeln!(out, "    const TABLE: &'static str = {:?};", table).unwrap();
     writeln!(out, "    const COLUMNS: &'static str = {:?};", select_list(t)).unwrap();
     writeln!(out, "    const KEY: &'static str = {key_cond:?};").unwrap();
     if let Some(sd) = &soft_delete {
@@ -696,7 +742,7 @@ fn render_queries(
     .unwrap();
     let copied = |c: &Column| {
         let f = field(&c.name);
-        if is_copy(&c.ty) { format!("self.{f}") } else { format!("self.{f}.clone()") }
+        if is_copy(&c.ty, schema) { format!("self.{f}") } else { format!("self.{f}.clone()") }
     };
     writeln!(out, "    fn to_new(&self) -> {new} {{\n        {new} {{").unwrap();
     for c in inserted {
@@ -755,7 +801,8 @@ fn render_queries(
     )
     .unwrap();
     if !key.is_empty() {
-        let args: Vec<String> = key.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty))).collect();
+        let args: Vec<String> =
+            key.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty, schema))).collect();
         let params: Vec<String> = key.iter().map(|c| format!("&{}", field(&c.name))).collect();
         let (args, params) = (args.join(", "), params.join(", "));
         let hidden = if soft_delete.is_some() { " (and not soft-deleted)" } else { "" };
@@ -811,8 +858,8 @@ fn render_queries(
                     fc.name,
                     if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
                     field(&fc.name).trim_start_matches("r#"),
-                    borrowed_type(&fc.ty),
-                    borrowed_type(&key.ty),
+                    borrowed_type(&fc.ty, schema),
+                    borrowed_type(&key.ty, schema),
                 )
                 .unwrap();
             }
@@ -820,7 +867,7 @@ fn render_queries(
     }
     // the tenant helper of a table with the tenant shorthand
     if let Some((rls, tenant)) = t.rls.as_ref().and_then(|r| Some((r, r.tenant.as_ref()?))) {
-        let ty = t.column(&tenant.name).map_or("uuid::Uuid".into(), |c| rust_type(&c.ty));
+        let ty = t.column(&tenant.name).map_or("uuid::Uuid".into(), |c| rust_type(&c.ty, schema));
         writeln!(
             out,
             "\n    /// The setting the `tenant_isolation` policy reads.\n    pub const TENANT_SETTING: &'static str = {:?};\n\n    \
@@ -863,7 +910,8 @@ fn render_queries(
         done.push(key.clone());
         let cols: Vec<&Column> = key.iter().filter_map(|k| t.column(k)).collect();
         // NULL never equals NULL: a key with nullable columns is found by its non-null values only.
-        let args: Vec<String> = cols.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty))).collect();
+        let args: Vec<String> =
+            cols.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty, schema))).collect();
         let params: Vec<String> = cols.iter().map(|c| format!("&{}", field(&c.name))).collect();
         let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
         // The predicate is SQL (written into a Rust string literal): as declared, not as a doc line.

@@ -33,6 +33,11 @@ fn snake(name: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) || out.is_empty() { format!("_{out}") } else { out }
 }
 
+/// A module name for a namespace: snake case, keywords raw.
+pub fn module(namespace: &str) -> String {
+    field(namespace)
+}
+
 /// A type name: UpperCamelCase.
 pub fn type_name(name: &str) -> String {
     let camel: String = snake(name)

@@ -159,6 +159,16 @@ const RESERVED: &[&str] = &[
     "xmltable",
 ];
 
+/// A name in a namespace, each part quoted on its own; names in `public` stay bare, as
+/// PostgreSQL prints names visible on the default search path.
+pub fn qualified(namespace: &str, name: &str) -> String {
+    if namespace == crate::model::PUBLIC {
+        ident(name).into_owned()
+    } else {
+        format!("{}.{}", ident(namespace), ident(name))
+    }
+}
+
 /// Quotes `name` when PostgreSQL would otherwise fold, reject or misread it
 /// (upper case, spaces, a leading digit, a reserved word), like `quote_ident`.
 pub fn ident(name: &str) -> Cow<'_, str> {

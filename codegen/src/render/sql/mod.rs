@@ -4,11 +4,11 @@ mod ident;
 
 use std::fmt::Write as _;
 
-pub use ident::{ident, literal, reserved_words};
+pub use ident::{ident, literal, qualified, reserved_words};
 
 use crate::model::{
     ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexTarget, Named,
-    Partition, PartitionBound, Policy, Role, Scalar, Schema, Table, Trigger,
+    Partition, PartitionBound, Policy, QName, Ref, Role, Scalar, Schema, Table, Trigger,
 };
 use crate::plan::Step;
 
@@ -121,16 +121,24 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             format!("CREATE EXTENSION IF NOT EXISTS {}", ident(&e.name)),
             Some(format!("DROP EXTENSION IF EXISTS {}", ident(&e.name))),
         ),
+        Step::SetSearchPath(namespace) => (format!("SET search_path TO public, {}", ident(namespace)), None),
+        Step::CreateNamespace(n) => {
+            let owner = n.owner.as_ref().map(|o| format!(" AUTHORIZATION {}", ident(&o.name))).unwrap_or_default();
+            (format!("CREATE SCHEMA {}{owner}", ident(&n.name)), Some(format!("DROP SCHEMA {}", ident(&n.name))))
+        }
+        Step::AlterNamespaceOwner(n) => {
+            let owner = n.owner.as_ref().map_or("", |o| &o.name);
+            (format!("ALTER SCHEMA {} OWNER TO {}", ident(&n.name), ident(owner)), None)
+        }
         Step::CreateRole(r) => (create_role(r), None),
         Step::GrantMembership(r) => (grant_membership(r), None),
         Step::EnableRls { table, force } => {
             let verb = if *force { "FORCE" } else { "ENABLE" };
-            (format!("ALTER TABLE {} {verb} ROW LEVEL SECURITY", ident(&table.name)), None)
+            (format!("ALTER TABLE {} {verb} ROW LEVEL SECURITY", rel(table)), None)
         }
-        Step::CreatePolicy { table, policy } => (
-            create_policy(table, policy),
-            Some(format!("DROP POLICY {} ON {}", ident(&policy.name), ident(&table.name))),
-        ),
+        Step::CreatePolicy { table, policy } => {
+            (create_policy(table, policy), Some(format!("DROP POLICY {} ON {}", ident(&policy.name), rel(table))))
+        }
         Step::Grant(g) => {
             let (privileges, target, roles) = grant_parts(g);
             (
@@ -141,37 +149,39 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
         Step::CreateEnum(e) => {
             let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
             (
-                format!("CREATE TYPE {} AS ENUM ({})", ident(&e.name), values.join(", ")),
-                Some(format!("DROP TYPE {}", ident(&e.name))),
+                format!("CREATE TYPE {} AS ENUM ({})", qualified(&e.namespace, &e.name), values.join(", ")),
+                Some(format!("DROP TYPE {}", qualified(&e.namespace, &e.name))),
             )
         }
         Step::CreateTable { table, deferred } => {
-            (create_table(schema, table, deferred), Some(format!("DROP TABLE {}", ident(&table.name))))
+            (create_table(schema, table, deferred), Some(format!("DROP TABLE {}", rel(table))))
         }
         Step::AddForeignKey { table, fk } => (
-            format!("ALTER TABLE {} ADD {}", ident(&table.name), foreign_key(fk)),
-            Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", ident(&table.name), ident(&fk.name))),
+            format!("ALTER TABLE {} ADD {}", rel(table), foreign_key(fk)),
+            Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", rel(table), ident(&fk.name))),
         ),
         Step::CreatePartition { table, partition } => (create_partition(table, partition), None),
         Step::CreateIndex { on, index } => (create_index(on, index), None),
-        Step::CreateFunction(f) => (create_function(f), Some(format!("DROP FUNCTION {}({})", ident(&f.name), f.args))),
+        Step::CreateFunction(f) => {
+            (create_function(f), Some(format!("DROP FUNCTION {}({})", qualified(&f.namespace, &f.name), f.args)))
+        }
         Step::CreateView(v) => {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
             let no_data = if v.materialized && !v.with_data { "\nWITH NO DATA" } else { "" };
+            let name = qualified(&v.namespace, &v.name);
             (
-                format!("CREATE {kind} {}{} AS\n{}{no_data}", ident(&v.name), with(&v.options), v.query.sql.trim()),
-                Some(format!("DROP {kind} {}", ident(&v.name))),
+                format!("CREATE {kind} {name}{} AS\n{}{no_data}", with(&v.options), v.query.sql.trim()),
+                Some(format!("DROP {kind} {name}")),
             )
         }
-        Step::CreateTrigger { table, trigger } => (
-            create_trigger(table, trigger),
-            Some(format!("DROP TRIGGER {} ON {}", ident(&trigger.name), ident(&table.name))),
-        ),
+        Step::CreateTrigger { table, trigger } => {
+            (create_trigger(table, trigger), Some(format!("DROP TRIGGER {} ON {}", ident(&trigger.name), rel(table))))
+        }
         Step::InsertRows { table } => (insert_rows(table), None),
         Step::Comment { table, column, text } => {
             let target = match column {
-                None => format!("TABLE {}", ident(&table.name)),
-                Some(c) => format!("COLUMN {}.{}", ident(&table.name), ident(c)),
+                None => format!("TABLE {}", rel(table)),
+                Some(c) => format!("COLUMN {}.{}", rel(table), ident(c)),
             };
             (format!("COMMENT ON {target} IS {}", literal(text)), None)
         }
@@ -216,8 +226,7 @@ fn grant_membership(r: &Role) -> String {
 
 fn create_policy(table: &Table, p: &Policy) -> String {
     let kind = if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" };
-    let mut sql =
-        format!("CREATE POLICY {} ON {} AS {kind} FOR {}", ident(&p.name), ident(&table.name), p.command.sql());
+    let mut sql = format!("CREATE POLICY {} ON {} AS {kind} FOR {}", ident(&p.name), rel(table), p.command.sql());
     if !p.to.is_empty() {
         write!(sql, " TO {}", columns(&p.to)).unwrap();
     }
@@ -232,12 +241,12 @@ fn create_policy(table: &Table, p: &Policy) -> String {
 
 fn grant_parts(g: &Grant) -> (String, String, String) {
     let target = match &g.on {
-        GrantOn::Schema => "SCHEMA public".to_string(),
-        GrantOn::AllTables => "ALL TABLES IN SCHEMA public".to_string(),
-        GrantOn::AllSequences => "ALL SEQUENCES IN SCHEMA public".to_string(),
-        GrantOn::AllFunctions => "ALL FUNCTIONS IN SCHEMA public".to_string(),
-        GrantOn::Tables(t) => format!("TABLE {}", columns(t)),
-        GrantOn::Sequences(s) => format!("SEQUENCE {}", columns(s)),
+        GrantOn::Schema(n) => format!("SCHEMA {}", ident(n)),
+        GrantOn::AllTables(n) => format!("ALL TABLES IN SCHEMA {}", ident(n)),
+        GrantOn::AllSequences(n) => format!("ALL SEQUENCES IN SCHEMA {}", ident(n)),
+        GrantOn::AllFunctions(n) => format!("ALL FUNCTIONS IN SCHEMA {}", ident(n)),
+        GrantOn::Tables(t) => format!("TABLE {}", refs(t)),
+        GrantOn::Sequences(s) => format!("SEQUENCE {}", refs(s)),
     };
     (g.privileges.join(", "), target, columns(&g.to))
 }
@@ -248,7 +257,7 @@ pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
         ColumnType::Array(inner) => format!("{}[]", sql_type(schema, inner)),
         ColumnType::Scalar(Scalar::Enum(name)) => match schema.enum_(name).map(|e| &e.repr) {
             Some(EnumRepr::Check { storage }) => sql_type(schema, storage),
-            _ => ident(name).into_owned(),
+            _ => qualified(&name.namespace, &name.name),
         },
         ColumnType::Scalar(s) => s.to_string(),
     }
@@ -257,6 +266,16 @@ pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
 fn columns(names: &[Named]) -> String {
     let names: Vec<_> = names.iter().map(|n| ident(&n.name)).collect();
     names.join(", ")
+}
+
+fn refs(refs: &[Ref]) -> String {
+    let names: Vec<_> = refs.iter().map(|r| qualified(&r.namespace, &r.name)).collect();
+    names.join(", ")
+}
+
+/// A table's name as SQL, qualified outside `public`.
+fn rel(table: &Table) -> String {
+    qualified(&table.namespace, &table.name)
 }
 
 fn create_table(schema: &Schema, table: &Table, deferred: &[usize]) -> String {
@@ -291,7 +310,7 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize]) -> String {
         }
     }
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
-    let mut sql = format!("CREATE {unlogged}TABLE {} (\n    {}\n)", ident(&table.name), lines.join(",\n    "));
+    let mut sql = format!("CREATE {unlogged}TABLE {} (\n    {}\n)", rel(table), lines.join(",\n    "));
     if let Some(p) = &table.partition {
         let keys: Vec<String> = p.key.iter().map(index_target).collect();
         write!(sql, " PARTITION BY {} ({})", p.method.sql(), keys.join(", ")).unwrap();
@@ -327,7 +346,7 @@ fn create_partition(table: &Table, partition: &Partition) -> String {
         }
         PartitionBound::Default => "DEFAULT".to_string(),
     };
-    format!("CREATE TABLE {} PARTITION OF {} {bound}", ident(&partition.name), ident(&table.name))
+    format!("CREATE TABLE {} PARTITION OF {} {bound}", qualified(&partition.namespace, &partition.name), rel(table))
 }
 
 fn index_target(target: &IndexTarget) -> String {
@@ -342,7 +361,7 @@ fn foreign_key(fk: &ForeignKey) -> String {
         "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
         ident(&fk.name),
         columns(&fk.columns),
-        ident(&fk.ref_table.name),
+        qualified(&fk.ref_table.namespace, &fk.ref_table.name),
         columns(&fk.ref_columns),
     );
     for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
@@ -357,7 +376,7 @@ fn foreign_key(fk: &ForeignKey) -> String {
 fn create_function(f: &Function) -> String {
     let mut sql = format!(
         "CREATE OR REPLACE FUNCTION {}({}) RETURNS {} LANGUAGE {}",
-        ident(&f.name),
+        qualified(&f.namespace, &f.name),
         f.args,
         f.returns,
         f.language
@@ -387,12 +406,12 @@ fn create_trigger(table: &Table, t: &Trigger) -> String {
         ident(&t.name),
         t.timing.sql(),
         t.events.join(" OR "),
-        ident(&table.name)
+        rel(table)
     );
     if let Some(w) = &t.when {
         write!(sql, " WHEN ({})", w.sql).unwrap();
     }
-    write!(sql, " EXECUTE FUNCTION {}()", ident(&t.function.name)).unwrap();
+    write!(sql, " EXECUTE FUNCTION {}()", qualified(&t.function.namespace, &t.function.name)).unwrap();
     sql
 }
 
@@ -416,10 +435,10 @@ fn insert_rows(table: &Table) -> String {
         })
         .collect();
     let names: Vec<_> = columns.iter().map(|c| ident(c)).collect();
-    format!("INSERT INTO {} ({}) VALUES\n    {}", ident(&table.name), names.join(", "), rows.join(",\n    "))
+    format!("INSERT INTO {} ({}) VALUES\n    {}", rel(table), names.join(", "), rows.join(",\n    "))
 }
 
-fn create_index(on: &str, index: &Index) -> String {
+fn create_index(on: &QName, index: &Index) -> String {
     let keys: Vec<String> = index
         .keys
         .iter()
@@ -443,7 +462,7 @@ fn create_index(on: &str, index: &Index) -> String {
     let mut sql = format!(
         "CREATE {unique}INDEX {} ON {} USING {} ({})",
         ident(&index.name),
-        ident(on),
+        qualified(&on.namespace, &on.name),
         ident(&index.method),
         keys.join(", ")
     );

@@ -4,7 +4,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
-use crate::model::Named;
+use crate::model::{Named, Ref};
 
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -118,6 +118,13 @@ impl Walker<'_> {
     pub fn named(&mut self, key: &str, v: &Value<'_>) -> Option<Named> {
         let span = self.span(v);
         self.string(key, v).map(|name| Named { name, span })
+    }
+
+    /// A name that may be qualified (`archive.runs`); an unqualified one has an empty namespace
+    /// until lowering resolves it (`resolve_namespaces`).
+    pub fn reference(&mut self, key: &str, v: &Value<'_>) -> Option<Ref> {
+        let span = self.span(v);
+        self.string(key, v).map(|text| Ref::parse(&text, span))
     }
 
     pub fn boolean(&mut self, key: &str, v: &Value<'_>) -> Option<bool> {

@@ -109,8 +109,8 @@ DROP TABLE workflow_executions;
 -- Undo CreateTable workflows
 DROP TABLE workflows;
 
--- Undo CreateTable agent_outputs_archive
-DROP TABLE agent_outputs_archive;
+-- Undo CreateTable archive.agent_outputs
+DROP TABLE archive.agent_outputs;
 
 -- Undo CreateTable agent_outputs
 DROP TABLE agent_outputs;
@@ -135,6 +135,9 @@ DROP TABLE users;
 
 -- Undo CreateTable organizations
 DROP TABLE organizations;
+
+-- Undo CreateNamespace archive
+DROP SCHEMA archive;
 
 -- Undo CreateExtension pg_stat_statements
 DROP EXTENSION IF EXISTS pg_stat_statements;

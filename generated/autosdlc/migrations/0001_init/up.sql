@@ -19,6 +19,9 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
 
+-- CreateNamespace archive
+CREATE SCHEMA archive;
+
 -- CreateTable organizations
 CREATE TABLE organizations (
     id uuid NOT NULL DEFAULT gen_random_uuid(),
@@ -169,16 +172,16 @@ CREATE TABLE agent_outputs_2026_03 PARTITION OF agent_outputs FOR VALUES FROM ('
 -- CreatePartition agent_outputs_default
 CREATE TABLE agent_outputs_default PARTITION OF agent_outputs DEFAULT;
 
--- CreateTable agent_outputs_archive
-CREATE TABLE agent_outputs_archive (
+-- CreateTable archive.agent_outputs
+CREATE TABLE archive.agent_outputs (
     id uuid NOT NULL,
     agent_id uuid NOT NULL,
     output_type varchar(50) NOT NULL,
     content text NOT NULL,
     metadata jsonb,
     created_at timestamptz NOT NULL,
-    CONSTRAINT agent_outputs_archive_pkey PRIMARY KEY (id, created_at),
-    CONSTRAINT agent_outputs_archive_output_type_check CHECK (output_type IN ('status', 'log', 'metric'))
+    CONSTRAINT agent_outputs_pkey PRIMARY KEY (id, created_at),
+    CONSTRAINT agent_outputs_output_type_check CHECK (output_type IN ('status', 'log', 'metric'))
 );
 
 -- CreateTable workflows
@@ -721,7 +724,7 @@ $$;
 
 -- CreateFunction archive_old_agent_outputs
 CREATE OR REPLACE FUNCTION archive_old_agent_outputs() RETURNS void LANGUAGE plpgsql AS $$BEGIN
-    INSERT INTO agent_outputs_archive
+    INSERT INTO archive.agent_outputs
     SELECT id, agent_id, output_type, content, metadata, created_at FROM agent_outputs
     WHERE created_at < CURRENT_DATE - INTERVAL '90 days';
 
@@ -888,11 +891,14 @@ GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO application_user;
 -- Grant USAGE
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO application_user;
 
+-- Comment archive
+COMMENT ON SCHEMA archive IS 'Agent outputs moved out of the live tables after their retention period.';
+
 -- Comment create_monthly_partition
 COMMENT ON FUNCTION create_monthly_partition IS 'Creates this month''s partition of agent_outputs if it is missing.';
 
 -- Comment archive_old_agent_outputs
-COMMENT ON FUNCTION archive_old_agent_outputs IS 'Moves agent outputs older than 90 days to agent_outputs_archive.';
+COMMENT ON FUNCTION archive_old_agent_outputs IS 'Moves agent outputs older than 90 days to archive.agent_outputs.';
 
 -- Comment strata_expired_partitions
 COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';
@@ -921,8 +927,8 @@ COMMENT ON COLUMN agents.claude_instructions IS 'CLAUDE.md content';
 -- Comment agent_outputs
 COMMENT ON TABLE agent_outputs IS 'Agent output (status, logs, metrics), partitioned monthly; kept 90 days.';
 
--- Comment agent_outputs_archive
-COMMENT ON TABLE agent_outputs_archive IS 'Agent outputs older than the retention period.';
+-- Comment archive.agent_outputs
+COMMENT ON TABLE archive.agent_outputs IS 'Agent outputs older than the retention period.';
 
 -- Comment workflows.definition
 COMMENT ON COLUMN workflows.definition IS 'Workflow DAG';

@@ -28,8 +28,10 @@ use tables::*;
 use types::*;
 
 const TOP_KEYS: &[&str] =
-    &["schema", "mixins", "enums", "shapes", "tables", "roles", "grants", "functions", "views", "jobs"];
-const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "doc"];
+    &["schema", "namespaces", "mixins", "enums", "shapes", "tables", "roles", "grants", "functions", "views", "jobs"];
+const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc"];
+/// The sections whose keys name objects of a namespace: `tables."archive.runs"`.
+const NAMESPACED: &[&str] = &["enums", "tables", "functions", "views"];
 /// One parsed file of a schema folder.
 pub struct File<'i> {
     pub id: FileId,
@@ -39,6 +41,8 @@ pub struct File<'i> {
 /// A declaration gathered from any file, read once every file is known.
 struct Decl<'a, 'i> {
     file: FileId,
+    /// The namespace of a namespaced object (the default one when its key has no qualifier).
+    namespace: String,
     name: String,
     span: Span,
     value: &'a Value<'i>,
@@ -48,10 +52,9 @@ struct Decl<'a, 'i> {
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut shapes = Vec::new();
-    let (mut functions, mut views, mut jobs): (Vec<Decl>, Vec<Decl>, Vec<Decl>) = (Vec::new(), Vec::new(), Vec::new());
-    let mut grants = Vec::new();
-    let mut seen: HashMap<(&str, String), Span> = HashMap::new();
+    let (mut shapes, mut namespaces) = (Vec::new(), Vec::new());
+    let (mut functions, mut views, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut grant_items = Vec::new();
     for file in files {
         let mut w = Walker { file: file.id, diags };
         let top = w.fields(file.root.get_ref(), TOP_KEYS);
@@ -62,9 +65,10 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             }
         }
         for item in top.get("grants").and_then(|g| w.array("grants", g)).unwrap_or_default() {
-            grants.extend(lower_grant(&mut w, item));
+            grant_items.push((file.id, item));
         }
         let sections = [
+            ("namespaces", &mut namespaces),
             ("mixins", &mut mixins),
             ("enums", &mut enums),
             ("shapes", &mut shapes),
@@ -80,16 +84,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             for (name, value) in section.iter() {
                 let span = w.span(name);
                 let name = name.get_ref().to_string();
-                match seen.entry((key, name.clone())) {
-                    Entry::Occupied(first) => {
-                        let kind = &key[..key.len() - 1];
-                        w.report(Diagnostic::duplicate(kind, &name, span, *first.get()));
-                    }
-                    Entry::Vacant(slot) => {
-                        slot.insert(span);
-                        list.push(Decl { file: file.id, name, span, value });
-                    }
-                }
+                list.push((key, Decl { file: file.id, namespace: String::new(), name, span, value }));
             }
         }
     }
@@ -98,12 +93,14 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         name: String::new(),
         postgres: 15,
         doc: None,
+        namespace: PUBLIC.to_string(),
+        namespaces: Vec::new(),
         extensions: Vec::new(),
         enums: Vec::new(),
         shapes: Vec::new(),
         tables: Vec::new(),
         roles: Vec::new(),
-        grants,
+        grants: Vec::new(),
         functions: Vec::new(),
         views: Vec::new(),
         jobs: Vec::new(),
@@ -115,6 +112,27 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             diags.push(Diagnostic::missing_schema_section(at));
         }
     }
+    // Names are known once the default namespace is: `users` and `public.users` are one table.
+    let mut seen: HashMap<(&str, String, String), Span> = HashMap::new();
+    let lists = [
+        &mut namespaces,
+        &mut mixins,
+        &mut enums,
+        &mut shapes,
+        &mut tables,
+        &mut roles,
+        &mut functions,
+        &mut views,
+        &mut jobs,
+    ];
+    let [namespaces, mixins, enums, shapes, tables, roles, functions, views, jobs] =
+        lists.map(|list| qualify(std::mem::take(list), &schema.namespace, &mut seen, diags));
+    for (file, item) in grant_items {
+        let grant = lower_grant(&mut Walker { file, diags }, item, &schema.namespace);
+        schema.grants.extend(grant);
+    }
+    schema.namespaces =
+        namespaces.iter().filter_map(|d| lower_namespace(&mut Walker { file: d.file, diags }, d)).collect();
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
     schema.shapes = shapes.iter().filter_map(|d| lower_shape(&mut Walker { file: d.file, diags }, d)).collect();
     resolve_shape_unions(&mut schema);
@@ -125,12 +143,101 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     schema.jobs = jobs.iter().filter_map(|d| lower_job(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
     schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
+    resolve_namespaces(&mut schema);
     resolve_enum_columns(&mut schema);
     resolve_foreign_key_targets(&mut schema);
     derive_on_update_triggers(&mut schema);
     derive_sequence_grants(&mut schema);
     derive_retention_helper(&mut schema);
+    derive_namespaces(&mut schema);
     schema
+}
+
+/// Sets each namespaced declaration's namespace and name from its key, and reports a
+/// declaration whose qualified name was declared before.
+fn qualify<'a, 'i>(
+    decls: Vec<(&'static str, Decl<'a, 'i>)>,
+    default: &str,
+    seen: &mut HashMap<(&'static str, String, String), Span>,
+    diags: &mut Diagnostics,
+) -> Vec<Decl<'a, 'i>> {
+    let mut out = Vec::with_capacity(decls.len());
+    for (key, mut d) in decls {
+        if NAMESPACED.contains(&key) {
+            let q = QName::parse(&d.name, default);
+            (d.namespace, d.name) = (q.namespace, q.name);
+        }
+        match seen.entry((key, d.namespace.clone(), d.name.clone())) {
+            Entry::Occupied(first) => {
+                let kind = &key[..key.len() - 1];
+                let shown =
+                    if d.namespace.is_empty() { d.name.clone() } else { QName::new(&d.namespace, &d.name).to_string() };
+                diags.push(Diagnostic::duplicate(kind, &shown, d.span, *first.get()));
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(d.span);
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+const NAMESPACE_KEYS: &[&str] = &["owner", "doc"];
+
+fn lower_namespace(w: &mut Walker, d: &Decl) -> Option<Namespace> {
+    let t = w.table("namespace", d.value)?;
+    let f = w.fields(t, NAMESPACE_KEYS);
+    Some(Namespace {
+        name: d.name.clone(),
+        owner: f.get("owner").and_then(|v| w.named("owner", v)),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
+/// `namespace`, or `default` when a name was written without one.
+fn resolved(namespace: String, default: &str) -> String {
+    if namespace.is_empty() { default.to_string() } else { namespace }
+}
+
+/// Unqualified references name the default namespace; an unqualified partition lives beside
+/// its parent.
+fn resolve_namespaces(schema: &mut Schema) {
+    let default = &schema.namespace;
+    for t in &mut schema.tables {
+        for fk in &mut t.foreign_keys {
+            fk.ref_table.namespace = resolved(std::mem::take(&mut fk.ref_table.namespace), default);
+        }
+        for tr in &mut t.triggers {
+            tr.function.namespace = resolved(std::mem::take(&mut tr.function.namespace), default);
+        }
+        for p in t.partition.iter_mut().flat_map(|p| &mut p.partitions) {
+            p.namespace = resolved(std::mem::take(&mut p.namespace), &t.namespace);
+        }
+    }
+}
+
+/// Every namespace an object lives in exists: those not declared (and not `public`, which
+/// every database has) are added after the declared ones, in order of first use.
+fn derive_namespaces(schema: &mut Schema) {
+    let tables = schema.tables.iter().flat_map(|t| {
+        let partitions = t.partition.iter().flat_map(|p| &p.partitions).map(|p| (&p.namespace, p.span));
+        std::iter::once((&t.namespace, t.span)).chain(partitions)
+    });
+    let used: Vec<(&String, Span)> = std::iter::once((&schema.namespace, Span::default()))
+        .chain(schema.enums.iter().map(|e| (&e.namespace, e.span)))
+        .chain(tables)
+        .chain(schema.functions.iter().map(|f| (&f.namespace, f.span)))
+        .chain(schema.views.iter().map(|v| (&v.namespace, v.span)))
+        .collect();
+    let mut implicit: Vec<Namespace> = Vec::new();
+    for (name, span) in used {
+        if name != PUBLIC && !schema.namespaces.iter().chain(&implicit).any(|n| n.name == *name) {
+            implicit.push(Namespace { name: name.clone(), owner: None, doc: None, span });
+        }
+    }
+    schema.namespaces.extend(implicit);
 }
 
 fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Schema) {
@@ -151,6 +258,9 @@ fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Sche
     }
     if let Some(v) = f.get("extensions") {
         schema.extensions = w.strings("extensions", v).unwrap_or_default();
+    }
+    if let Some(namespace) = f.get("namespace").and_then(|v| w.string("namespace", v)) {
+        schema.namespace = namespace;
     }
     schema.doc = f.get("doc").and_then(|v| w.string("doc", v));
 }

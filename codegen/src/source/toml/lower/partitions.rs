@@ -15,7 +15,8 @@ pub(super) fn derive_retention_helper(schema: &mut Schema) {
         .filter_map(|t| {
             let p = t.partition.as_ref().filter(|p| p.method == PartitionMethod::Range)?;
             let r = p.retention.as_ref()?;
-            Some(format!("({}, interval {})", literal(&t.name), literal(r)))
+            let table = crate::render::sql::qualified(&t.namespace, &t.name);
+            Some(format!("({}, interval {})", literal(&table), literal(r)))
         })
         .collect();
     let Some(span) =
@@ -33,6 +34,7 @@ pub(super) fn derive_retention_helper(schema: &mut Schema) {
         retained.join(", ")
     );
     schema.functions.push(Function {
+        namespace: schema.namespace.clone(),
         name: "strata_expired_partitions".into(),
         args: String::new(),
         returns: "TABLE(parent regclass, partition regclass, retention interval)".into(),
@@ -86,7 +88,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
                 from: vec![crate::render::sql::literal(&start.to_string())],
                 to: vec![crate::render::sql::literal(&end.to_string())],
             };
-            partitions.push(Partition { name: start.name(&pattern, table), bound, span: at });
+            partitions.push(Partition { namespace: String::new(), name: start.name(&pattern, table), bound, span: at });
             start = end;
         }
     }
@@ -94,7 +96,8 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
     if let Some(m) = f.get("modulus").and_then(|m| w.count("modulus", m)) {
         for remainder in 0..m {
             let bound = PartitionBound::Hash { modulus: m, remainder };
-            partitions.push(Partition { name: format!("{table}_p{remainder}"), bound, span: at });
+            let name = format!("{table}_p{remainder}");
+            partitions.push(Partition { namespace: String::new(), name, bound, span: at });
         }
     }
     for item in f.get("partitions").and_then(|p| w.array("partitions", p)).unwrap_or_default() {
@@ -103,7 +106,8 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         }
     }
     if f.get("default").and_then(|d| w.boolean("default", d)).unwrap_or(false) {
-        partitions.push(Partition { name: format!("{table}_default"), bound: PartitionBound::Default, span: at });
+        let name = format!("{table}_default");
+        partitions.push(Partition { namespace: String::new(), name, bound: PartitionBound::Default, span: at });
     }
     Some(Partitioning {
         method,
@@ -119,7 +123,7 @@ pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition>
     let t = w.table("partitions", item)?;
     let f = w.fields(t, PARTITION_ITEM_KEYS);
     let name = require(w, &f.get("name"), "name", "a partition", item)?;
-    let name = w.string("name", name)?;
+    let Ref { namespace, name, .. } = w.reference("name", name)?;
     let bound = if f.get("default").and_then(|d| w.boolean("default", d)).unwrap_or(false) {
         PartitionBound::Default
     } else if let Some(values) = f.get("values") {
@@ -136,7 +140,7 @@ pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition>
         let to = bound_values(w, "to", to)?;
         PartitionBound::Range { from, to }
     };
-    Some(Partition { name, bound, span: w.span(item) })
+    Some(Partition { namespace, name, bound, span: w.span(item) })
 }
 
 /// Bound values as SQL literals: strings quoted, numbers as written; one value or an array.

@@ -16,6 +16,7 @@ pub(super) fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {
     let returns = require(w, &f.get("returns"), "returns", &within, d.value)?;
     let body = require(w, &f.get("body"), "body", &within, d.value)?;
     Some(Function {
+        namespace: d.namespace.clone(),
         name: d.name.clone(),
         args: f.get("args").and_then(|v| w.string("args", v)).unwrap_or_default(),
         returns: w.string("returns", returns)?,
@@ -49,6 +50,7 @@ pub(super) fn lower_view(w: &mut Walker, d: &Decl) -> Option<View> {
     let query = require(w, &f.get("query"), "query", &format!("view `{}`", d.name), d.value)?;
     let indexes = f.get("indexes").and_then(|v| w.array("indexes", v)).unwrap_or_default();
     Some(View {
+        namespace: d.namespace.clone(),
         name: d.name.clone(),
         query: expr_of(w, "query", query)?,
         materialized: f.get("materialized").and_then(|v| w.boolean("materialized", v)).unwrap_or(false),
@@ -77,7 +79,7 @@ pub(super) fn lower_trigger(w: &mut Walker, item: &Value) -> Option<Trigger> {
         events: w.strings("events", events)?.into_iter().map(|e| e.name.to_ascii_uppercase()).collect(),
         for_each_row,
         when: f.get("when").and_then(|v| expr_of(w, "when", v)),
-        function: w.named("function", function)?,
+        function: w.reference("function", function)?,
         span: w.span(item),
     })
 }
@@ -97,6 +99,7 @@ pub(super) fn derive_on_update_triggers(schema: &mut Schema) {
                         if n == 0 { format!("set_{}", column.name) } else { format!("set_{}_{}", column.name, n + 1) };
                     let target = crate::render::sql::ident(&column.name);
                     schema.functions.push(Function {
+                        namespace: schema.namespace.clone(),
                         name: name.clone(),
                         args: String::new(),
                         returns: "trigger".into(),
@@ -118,7 +121,7 @@ pub(super) fn derive_on_update_triggers(schema: &mut Schema) {
                 events: vec!["UPDATE".into()],
                 for_each_row: true,
                 when: None,
-                function: Named { name: function, span: expr.span },
+                function: Ref { namespace: schema.namespace.clone(), name: function, span: expr.span },
                 span: expr.span,
             });
         }

@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) const ROLE_KEYS: &[&str] = &["login", "inherit", "member_of", "doc"];
-pub(super) const GRANT_KEYS: &[&str] = &["privileges", "on", "tables", "to"];
+pub(super) const GRANT_KEYS: &[&str] = &["privileges", "on", "namespace", "tables", "to"];
 pub(super) const RLS_KEYS: &[&str] = &["enabled", "force", "tenant", "setting", "to"];
 pub(super) const POLICY_KEYS: &[&str] = &["name", "as", "for", "to", "using", "with_check"];
 pub(super) fn lower_role(w: &mut Walker, d: &Decl) -> Option<Role> {
@@ -19,7 +19,11 @@ pub(super) fn lower_role(w: &mut Walker, d: &Decl) -> Option<Role> {
     })
 }
 
-pub(super) const GRANT_TARGETS: [(&str, Option<GrantOn>); 5] = [
+/// A grant target of a namespace (`GrantOn::Schema`, `GrantOn::AllTables`, ...).
+type InNamespace = fn(String) -> GrantOn;
+
+/// What `on` may say; all but `tables` take the namespace of the `namespace` key.
+pub(super) const GRANT_TARGETS: [(&str, Option<InNamespace>); 5] = [
     ("schema", Some(GrantOn::Schema)),
     ("all tables", Some(GrantOn::AllTables)),
     ("all sequences", Some(GrantOn::AllSequences)),
@@ -27,19 +31,23 @@ pub(super) const GRANT_TARGETS: [(&str, Option<GrantOn>); 5] = [
     ("tables", None),
 ];
 
-pub(super) fn lower_grant(w: &mut Walker, item: &Value) -> Option<Grant> {
+pub(super) fn lower_grant(w: &mut Walker, item: &Value, default: &str) -> Option<Grant> {
     let t = w.table("grants", item)?;
     let f = w.fields(t, GRANT_KEYS);
     let privileges = require(w, &f.get("privileges"), "privileges", "a grant", item)?;
     let privileges: Vec<String> =
         w.strings("privileges", privileges)?.into_iter().map(|p| p.name.to_ascii_uppercase()).collect();
+    let namespace = f.get("namespace").and_then(|v| w.string("namespace", v)).unwrap_or(default.to_string());
     let on = match (f.get("on"), f.get("tables")) {
-        (_, Some(tables)) => GrantOn::Tables(w.strings("tables", tables)?),
+        (_, Some(tables)) => {
+            let tables = w.array("tables", tables)?;
+            let tables = tables.iter().filter_map(|v| w.reference("tables", v));
+            GrantOn::Tables(tables.map(|r| Ref { namespace: resolved(r.namespace, default), ..r }).collect())
+        }
         (Some(on), None) => {
-            let targets: Vec<(&str, Option<GrantOn>)> = GRANT_TARGETS.to_vec();
-            let choices: Vec<(&str, usize)> = targets.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
+            let choices: Vec<(&str, usize)> = GRANT_TARGETS.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
             let i = w.choice("on", on, &choices)?;
-            targets[i].1.clone()?
+            GRANT_TARGETS[i].1?(namespace)
         }
         (None, None) => {
             w.report(Diagnostic::missing_key("on", "a grant (or list `tables`)", w.span(item)));
@@ -115,7 +123,7 @@ pub(super) fn derive_sequence_grants(schema: &mut Schema) {
         t.columns
             .iter()
             .filter(|c| matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)))
-            .map(|c| format!("{}_{}_seq", t.name, c.name))
+            .map(|c| Ref { namespace: t.namespace.clone(), name: format!("{}_{}_seq", t.name, c.name), span: t.span })
             .collect::<Vec<_>>()
     };
     let mut derived = Vec::new();
@@ -123,19 +131,17 @@ pub(super) fn derive_sequence_grants(schema: &mut Schema) {
         if !g.privileges.iter().any(|p| p == "INSERT" || p == "ALL") {
             continue;
         }
-        let sequences: Vec<String> = match &g.on {
-            GrantOn::AllTables => schema.tables.iter().flat_map(serial).collect(),
-            GrantOn::Tables(names) => {
-                names.iter().filter_map(|n| schema.tables.iter().find(|t| t.name == n.name)).flat_map(serial).collect()
-            }
+        let sequences: Vec<Ref> = match &g.on {
+            GrantOn::AllTables(n) => schema.tables.iter().filter(|t| t.namespace == *n).flat_map(serial).collect(),
+            GrantOn::Tables(names) => names.iter().filter_map(|n| schema.table(&n.qname())).flat_map(serial).collect(),
             _ => continue,
         };
         if sequences.is_empty() {
             continue;
         }
-        let on = match g.on {
-            GrantOn::AllTables => GrantOn::AllSequences,
-            _ => GrantOn::Sequences(sequences.into_iter().map(|name| Named { name, span: g.span }).collect()),
+        let on = match &g.on {
+            GrantOn::AllTables(n) => GrantOn::AllSequences(n.clone()),
+            _ => GrantOn::Sequences(sequences.into_iter().map(|s| Ref { span: g.span, ..s }).collect()),
         };
         derived.push(Grant { privileges: vec!["USAGE".into()], on, to: g.to.clone(), span: g.span });
     }

@@ -98,6 +98,7 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
     let t = w.table("table", d.value)?;
     let f = w.fields(t, TABLE_KEYS);
     let mut table = Table {
+        namespace: d.namespace.clone(),
         name: d.name.clone(),
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
         columns: Vec::new(),
@@ -237,20 +238,21 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
     Some(table)
 }
 
-/// `table`, `table.column` or `table(a, b)`: the referenced table and columns (empty: its key).
-pub(super) fn reference(w: &mut Walker, v: &Value) -> Option<(Named, Vec<Named>)> {
+/// `[namespace.]table.column`, `[namespace.]table(a, b)` or `table`: the referenced table and
+/// columns (empty: its key). A two-part name without parentheses is `table.column`.
+pub(super) fn reference(w: &mut Walker, v: &Value) -> Option<(Ref, Vec<Named>)> {
     let text = w.string("references", v)?;
     let span = w.span(v);
     let named = |name: &str| Named { name: name.trim().to_string(), span };
     let (table, columns) = if let Some((table, rest)) = text.split_once('(') {
         let inner = rest.strip_suffix(')').unwrap_or(rest);
         (table, inner.split(',').map(named).collect())
-    } else if let Some((table, column)) = text.split_once('.') {
+    } else if let Some((table, column)) = text.rsplit_once('.') {
         (table, vec![named(column)])
     } else {
         (text.as_str(), Vec::new())
     };
-    Some((named(table), columns))
+    Some((Ref::parse(table, span), columns))
 }
 
 /// Lowers one column into `table`; returns `Some(Some(span))` when it is marked primary key.
@@ -458,12 +460,12 @@ pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
 
 /// A foreign key that names no columns references its target's primary key.
 pub(super) fn resolve_foreign_key_targets(schema: &mut Schema) {
-    let keys: HashMap<String, Vec<Named>> =
-        schema.tables.iter().filter_map(|t| Some((t.name.clone(), t.primary_key.as_ref()?.columns.clone()))).collect();
+    let keys: HashMap<QName, Vec<Named>> =
+        schema.tables.iter().filter_map(|t| Some((t.qname(), t.primary_key.as_ref()?.columns.clone()))).collect();
     for fk in schema.tables.iter_mut().flat_map(|t| &mut t.foreign_keys) {
         if fk.ref_columns.is_empty() {
             let span = fk.ref_table.span;
-            let pk = keys.get(&fk.ref_table.name).into_iter().flatten();
+            let pk = keys.get(&fk.ref_table.qname()).into_iter().flatten();
             fk.ref_columns = pk.map(|c| Named { name: c.name.clone(), span }).collect();
         }
     }

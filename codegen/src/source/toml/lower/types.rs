@@ -7,16 +7,18 @@ pub(super) const SHAPE_FIELD_KEYS: &[&str] = &["type", "optional", "default", "r
 pub(super) const ENUM_KEYS: &[&str] = &["values", "as", "type", "doc"];
 /// A shape field's type that names a union type (not a shape) is that union.
 pub(super) fn resolve_shape_unions(schema: &mut Schema) {
-    fn resolve(ty: &mut ShapeType, enums: &[Enum]) {
+    fn resolve(ty: &mut ShapeType, enums: &[Enum], default: &str) {
         match ty {
-            ShapeType::Shape(name) if enums.iter().any(|e| e.name == *name) => *ty = ShapeType::Union(name.clone()),
-            ShapeType::List(inner) | ShapeType::Map(inner) => resolve(inner, enums),
+            ShapeType::Shape(name) if enums.iter().any(|e| e.qname() == QName::parse(name, default)) => {
+                *ty = ShapeType::Union(name.clone())
+            }
+            ShapeType::List(inner) | ShapeType::Map(inner) => resolve(inner, enums, default),
             _ => {}
         }
     }
     for shape in &mut schema.shapes {
         for f in &mut shape.fields {
-            resolve(&mut f.ty, &schema.enums);
+            resolve(&mut f.ty, &schema.enums, &schema.namespace);
         }
     }
 }
@@ -51,7 +53,7 @@ pub(super) fn lower_enum(w: &mut Walker, d: &Decl) -> Option<Enum> {
         EnumRepr::Check { storage }
     };
     let doc = f.get("doc").and_then(|v| w.string("doc", v));
-    Some(Enum { name: d.name.clone(), values, repr, doc, span: d.span })
+    Some(Enum { namespace: d.namespace.clone(), name: d.name.clone(), values, repr, doc, span: d.span })
 }
 
 /// `range = [min, max]`, inclusive, with min <= max.
@@ -161,14 +163,15 @@ pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
 
 /// Columns whose type names a declared union type become `Scalar::Enum`, and get its CHECK.
 pub(super) fn resolve_enum_columns(schema: &mut Schema) {
-    let Schema { enums, tables, .. } = schema;
+    let Schema { enums, tables, namespace: default, .. } = schema;
     for table in tables {
         let mut derived = Vec::new();
         for column in &mut table.columns {
             let scalar = column.ty.scalar_mut();
             let Scalar::Unresolved(name) = scalar else { continue };
-            let Some(e) = enums.iter().find(|e| &e.name == name) else { continue };
-            *scalar = Scalar::Enum(e.name.clone());
+            let q = QName::parse(name, default);
+            let Some(e) = enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name) else { continue };
+            *scalar = Scalar::Enum(q);
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
                 let values: Vec<String> = e.values.iter().map(|v| crate::render::sql::literal(v)).collect();
                 let q = crate::render::sql::ident(&column.name);
