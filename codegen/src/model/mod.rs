@@ -630,35 +630,20 @@ impl Schema {
     }
 }
 
-impl Enum {
-    pub fn qname(&self) -> QName {
-        QName::new(&self.namespace, &self.name)
-    }
+/// `qname()` for each kind of object that lives in a namespace.
+macro_rules! in_namespace {
+    ($($kind:ty),*) => {$(
+        impl $kind {
+            pub fn qname(&self) -> QName {
+                QName::new(&self.namespace, &self.name)
+            }
+        }
+    )*};
 }
 
-impl Function {
-    pub fn qname(&self) -> QName {
-        QName::new(&self.namespace, &self.name)
-    }
-}
-
-impl View {
-    pub fn qname(&self) -> QName {
-        QName::new(&self.namespace, &self.name)
-    }
-}
-
-impl Partition {
-    pub fn qname(&self) -> QName {
-        QName::new(&self.namespace, &self.name)
-    }
-}
+in_namespace!(Table, Enum, Function, View, Partition);
 
 impl Table {
-    pub fn qname(&self) -> QName {
-        QName::new(&self.namespace, &self.name)
-    }
-
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
