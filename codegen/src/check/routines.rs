@@ -12,19 +12,17 @@ use crate::sql_deps::{called_functions, relations};
 
 /// Tables and views a SQL text may read: the declared ones, in the namespaces strata knows;
 /// system catalogs and other namespaces are not checked.
-struct Known {
-    default: String,
-    namespaces: Vec<String>,
+struct Known<'s> {
+    default: &'s str,
+    namespaces: Vec<&'s str>,
     relations: Vec<QName>,
 }
 
-impl Known {
-    fn new(schema: &Schema) -> Known {
+impl<'s> Known<'s> {
+    fn new(schema: &'s Schema) -> Known<'s> {
         let mut relations: Vec<QName> = schema.tables.iter().map(|t| t.qname()).collect();
         relations.extend(schema.views.iter().map(|v| v.qname()));
-        let mut namespaces: Vec<String> = schema.namespaces.iter().map(|n| n.name.clone()).collect();
-        namespaces.extend([schema.namespace.clone(), PUBLIC.to_string()]);
-        Known { default: schema.namespace.clone(), namespaces, relations }
+        Known { default: &schema.namespace, namespaces: schema.namespace_names(), relations }
     }
 
     /// Whether `text` (`name` or `namespace.name`) names a declared relation or one strata
@@ -36,17 +34,14 @@ impl Known {
             return true;
         }
         match q.namespace.as_str() {
-            "" => [self.default.as_str(), PUBLIC].iter().any(|n| self.relations.contains(&QName::new(n, &q.name))),
-            n if self.namespaces.iter().any(|k| k == n) => self.relations.contains(&q),
+            "" => [self.default, PUBLIC].iter().any(|n| self.relations.contains(&QName::new(n, &q.name))),
+            n if self.namespaces.contains(&n) => self.relations.contains(&q),
             _ => true,
         }
     }
 
     fn names(&self) -> Vec<String> {
-        self.relations
-            .iter()
-            .map(|r| if r.namespace == self.default { r.name.clone() } else { format!("{}.{}", r.namespace, r.name) })
-            .collect()
+        self.relations.iter().map(QName::to_string).collect()
     }
 }
 
@@ -134,8 +129,8 @@ pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
         // `SELECT f()` calls a function: it must be declared (PostgreSQL would fail at 2 a.m.).
         for f in called_functions(&job.command.sql) {
             let q = QName::parse(&f, "");
-            let declared = |x: &&Function| x.name == q.name && (q.namespace.is_empty() || q.namespace == x.namespace);
-            if !schema.functions.iter().any(|x| declared(&x)) && !q.name.starts_with("pg_") {
+            let declared = |x: &Function| x.name == q.name && (q.namespace.is_empty() || q.namespace == x.namespace);
+            if !schema.functions.iter().any(declared) && !q.name.starts_with("pg_") {
                 diags.push(Diagnostic::unknown_function(&what, &f, &functions, job.command.span));
             }
         }

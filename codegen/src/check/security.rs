@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{GrantOn, Named, PUBLIC, PolicyCommand, Schema};
+use crate::model::{GrantOn, Named, PolicyCommand, Schema};
 
 use super::expressions::columns_exist;
 
@@ -25,8 +25,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         r.member_of.iter().for_each(|m| role(m, diags));
     }
     schema.namespaces.iter().flat_map(|n| &n.owner).for_each(|o| role(o, diags));
-    let namespaces: Vec<&str> =
-        schema.namespaces.iter().map(|n| n.name.as_str()).chain([schema.namespace.as_str(), PUBLIC]).collect();
+    let namespaces = schema.namespace_names();
     let tables: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
     for g in &schema.grants {
         g.to.iter().for_each(|r| role(r, diags));

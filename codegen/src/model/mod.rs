@@ -72,10 +72,6 @@ impl Ref {
     pub fn qname(&self) -> QName {
         QName::new(&self.namespace, &self.name)
     }
-
-    pub fn is(&self, namespace: &str, name: &str) -> bool {
-        self.namespace == namespace && self.name == name
-    }
 }
 
 /// A PostgreSQL schema that objects live in (called a namespace here, as in `pg_namespace`,
@@ -622,6 +618,15 @@ impl Schema {
 
     pub fn enum_(&self, q: &QName) -> Option<&Enum> {
         self.enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name)
+    }
+
+    /// The namespaces the schema's objects may live in: every one it creates, and `public`.
+    pub fn namespace_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.namespaces.iter().map(|n| n.name.as_str()).collect();
+        if !names.contains(&PUBLIC) {
+            names.push(PUBLIC);
+        }
+        names
     }
 
     /// A name as written in a key or reference, resolved against the default namespace.

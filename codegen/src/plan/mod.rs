@@ -25,7 +25,7 @@ pub enum Step<'s> {
     /// After roles (its owner), before every object that lives in it.
     CreateNamespace(&'s Namespace),
     /// `public` exists already: a declared owner is given to it.
-    AlterNamespaceOwner(&'s Namespace),
+    AlterNamespaceOwner { namespace: &'s Namespace, owner: &'s Named },
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
     /// In foreign-key order, carrying the foreign keys whose targets already exist.
@@ -63,7 +63,7 @@ impl Step<'_> {
         match self {
             Step::SetSearchPath(n) => format!("SetSearchPath {n}"),
             Step::CreateNamespace(n) => format!("CreateNamespace {}", n.name),
-            Step::AlterNamespaceOwner(n) => format!("AlterNamespaceOwner {}", n.name),
+            Step::AlterNamespaceOwner { namespace, .. } => format!("AlterNamespaceOwner {}", namespace.name),
             Step::CreateExtension(e) => format!("CreateExtension {}", e.name),
             Step::CreateRole(r) => format!("CreateRole {}", r.name),
             Step::GrantMembership(r) => format!("GrantMembership {}", r.name),
@@ -217,7 +217,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     for n in &schema.namespaces {
         match (n.name == PUBLIC, &n.owner) {
             (false, _) => steps.push(Step::CreateNamespace(n)),
-            (true, Some(_)) => steps.push(Step::AlterNamespaceOwner(n)),
+            (true, Some(owner)) => steps.push(Step::AlterNamespaceOwner { namespace: n, owner }),
             (true, None) => {}
         }
     }

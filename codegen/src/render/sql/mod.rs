@@ -126,9 +126,8 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             let owner = n.owner.as_ref().map(|o| format!(" AUTHORIZATION {}", ident(&o.name))).unwrap_or_default();
             (format!("CREATE SCHEMA {}{owner}", ident(&n.name)), Some(format!("DROP SCHEMA {}", ident(&n.name))))
         }
-        Step::AlterNamespaceOwner(n) => {
-            let owner = n.owner.as_ref().map_or("", |o| &o.name);
-            (format!("ALTER SCHEMA {} OWNER TO {}", ident(&n.name), ident(owner)), None)
+        Step::AlterNamespaceOwner { namespace, owner } => {
+            (format!("ALTER SCHEMA {} OWNER TO {}", ident(&namespace.name), ident(&owner.name)), None)
         }
         Step::CreateRole(r) => (create_role(r), None),
         Step::GrantMembership(r) => (grant_membership(r), None),

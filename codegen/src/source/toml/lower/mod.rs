@@ -52,9 +52,8 @@ struct Decl<'a, 'i> {
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut shapes, mut namespaces) = (Vec::new(), Vec::new());
+    let (mut shapes, mut namespaces, mut grants) = (Vec::new(), Vec::new(), Vec::new());
     let (mut functions, mut views, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
-    let mut grant_items = Vec::new();
     for file in files {
         let mut w = Walker { file: file.id, diags };
         let top = w.fields(file.root.get_ref(), TOP_KEYS);
@@ -65,7 +64,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             }
         }
         for item in top.get("grants").and_then(|g| w.array("grants", g)).unwrap_or_default() {
-            grant_items.push((file.id, item));
+            grants.extend(lower_grant(&mut w, item));
         }
         let sections = [
             ("namespaces", &mut namespaces),
@@ -100,7 +99,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         shapes: Vec::new(),
         tables: Vec::new(),
         roles: Vec::new(),
-        grants: Vec::new(),
+        grants,
         functions: Vec::new(),
         views: Vec::new(),
         jobs: Vec::new(),
@@ -127,10 +126,6 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     ];
     let [namespaces, mixins, enums, shapes, tables, roles, functions, views, jobs] =
         lists.map(|list| qualify(std::mem::take(list), &schema.namespace, &mut seen, diags));
-    for (file, item) in grant_items {
-        let grant = lower_grant(&mut Walker { file, diags }, item, &schema.namespace);
-        schema.grants.extend(grant);
-    }
     schema.namespaces =
         namespaces.iter().filter_map(|d| lower_namespace(&mut Walker { file: d.file, diags }, d)).collect();
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
@@ -196,24 +191,31 @@ fn lower_namespace(w: &mut Walker, d: &Decl) -> Option<Namespace> {
     })
 }
 
-/// `namespace`, or `default` when a name was written without one.
-fn resolved(namespace: String, default: &str) -> String {
-    if namespace.is_empty() { default.to_string() } else { namespace }
-}
-
-/// Unqualified references name the default namespace; an unqualified partition lives beside
-/// its parent.
+/// Unqualified references (foreign keys, trigger functions, grants) name the default
+/// namespace; an unqualified partition lives beside its parent. The one place an empty
+/// namespace, as `Ref::parse` and the grant lowering leave it, is filled in.
 fn resolve_namespaces(schema: &mut Schema) {
+    fn resolve(namespace: &mut String, default: &str) {
+        if namespace.is_empty() {
+            *namespace = default.to_string();
+        }
+    }
     let default = &schema.namespace;
     for t in &mut schema.tables {
-        for fk in &mut t.foreign_keys {
-            fk.ref_table.namespace = resolved(std::mem::take(&mut fk.ref_table.namespace), default);
-        }
-        for tr in &mut t.triggers {
-            tr.function.namespace = resolved(std::mem::take(&mut tr.function.namespace), default);
-        }
+        t.foreign_keys.iter_mut().for_each(|fk| resolve(&mut fk.ref_table.namespace, default));
+        t.triggers.iter_mut().for_each(|tr| resolve(&mut tr.function.namespace, default));
         for p in t.partition.iter_mut().flat_map(|p| &mut p.partitions) {
-            p.namespace = resolved(std::mem::take(&mut p.namespace), &t.namespace);
+            resolve(&mut p.namespace, &t.namespace);
+        }
+    }
+    for g in &mut schema.grants {
+        match &mut g.on {
+            GrantOn::Schema(n) | GrantOn::AllTables(n) | GrantOn::AllSequences(n) | GrantOn::AllFunctions(n) => {
+                resolve(n, default)
+            }
+            GrantOn::Tables(refs) | GrantOn::Sequences(refs) => {
+                refs.iter_mut().for_each(|r| resolve(&mut r.namespace, default))
+            }
         }
     }
 }

@@ -31,18 +31,18 @@ pub(super) const GRANT_TARGETS: [(&str, Option<InNamespace>); 5] = [
     ("tables", None),
 ];
 
-pub(super) fn lower_grant(w: &mut Walker, item: &Value, default: &str) -> Option<Grant> {
+pub(super) fn lower_grant(w: &mut Walker, item: &Value) -> Option<Grant> {
     let t = w.table("grants", item)?;
     let f = w.fields(t, GRANT_KEYS);
     let privileges = require(w, &f.get("privileges"), "privileges", "a grant", item)?;
     let privileges: Vec<String> =
         w.strings("privileges", privileges)?.into_iter().map(|p| p.name.to_ascii_uppercase()).collect();
-    let namespace = f.get("namespace").and_then(|v| w.string("namespace", v)).unwrap_or(default.to_string());
+    // Empty when not given: lowering resolves it to the default namespace.
+    let namespace = f.get("namespace").and_then(|v| w.string("namespace", v)).unwrap_or_default();
     let on = match (f.get("on"), f.get("tables")) {
         (_, Some(tables)) => {
             let tables = w.array("tables", tables)?;
-            let tables = tables.iter().filter_map(|v| w.reference("tables", v));
-            GrantOn::Tables(tables.map(|r| Ref { namespace: resolved(r.namespace, default), ..r }).collect())
+            GrantOn::Tables(tables.iter().filter_map(|v| w.reference("tables", v)).collect())
         }
         (Some(on), None) => {
             let choices: Vec<(&str, usize)> = GRANT_TARGETS.iter().enumerate().map(|(i, (n, _))| (*n, i)).collect();
@@ -123,7 +123,7 @@ pub(super) fn derive_sequence_grants(schema: &mut Schema) {
         t.columns
             .iter()
             .filter(|c| matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)))
-            .map(|c| Ref { namespace: t.namespace.clone(), name: format!("{}_{}_seq", t.name, c.name), span: t.span })
+            .map(|c| (t.namespace.clone(), format!("{}_{}_seq", t.name, c.name)))
             .collect::<Vec<_>>()
     };
     let mut derived = Vec::new();
@@ -131,7 +131,7 @@ pub(super) fn derive_sequence_grants(schema: &mut Schema) {
         if !g.privileges.iter().any(|p| p == "INSERT" || p == "ALL") {
             continue;
         }
-        let sequences: Vec<Ref> = match &g.on {
+        let sequences: Vec<(String, String)> = match &g.on {
             GrantOn::AllTables(n) => schema.tables.iter().filter(|t| t.namespace == *n).flat_map(serial).collect(),
             GrantOn::Tables(names) => names.iter().filter_map(|n| schema.table(&n.qname())).flat_map(serial).collect(),
             _ => continue,
@@ -141,7 +141,10 @@ pub(super) fn derive_sequence_grants(schema: &mut Schema) {
         }
         let on = match &g.on {
             GrantOn::AllTables(n) => GrantOn::AllSequences(n.clone()),
-            _ => GrantOn::Sequences(sequences.into_iter().map(|s| Ref { span: g.span, ..s }).collect()),
+            _ => {
+                let refs = sequences.into_iter().map(|(namespace, name)| Ref { namespace, name, span: g.span });
+                GrantOn::Sequences(refs.collect())
+            }
         };
         derived.push(Grant { privileges: vec!["USAGE".into()], on, to: g.to.clone(), span: g.span });
     }
