@@ -37,8 +37,18 @@ pub fn models(schema: &Schema) -> String {
     for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
         render_table(&mut out, schema, t);
     }
-    for n in schema.namespaces.iter().filter(|n| n.name != schema.namespace) {
-        render_namespace(&mut out, schema, &n.name);
+    // Every other namespace that holds a table or union type, `public` included when it is
+    // not the default, in order of first use.
+    let mut others: Vec<&str> = Vec::new();
+    let used =
+        schema.enums.iter().map(|e| e.namespace.as_str()).chain(schema.tables.iter().map(|t| t.namespace.as_str()));
+    for n in used {
+        if n != schema.namespace && !others.contains(&n) {
+            others.push(n);
+        }
+    }
+    for n in others {
+        render_namespace(&mut out, schema, n);
     }
     render_catalog(&mut out, schema);
     out
@@ -47,11 +57,8 @@ pub fn models(schema: &Schema) -> String {
 /// The tables of a namespace other than the default one, in a module named for it, with its
 /// union types (kept at the top under a prefixed name) re-exported under their own names.
 fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
-    let enums: Vec<&Enum> = schema.enums.iter().filter(|e| e.namespace == namespace).collect();
-    let tables: Vec<&Table> = schema.tables.iter().filter(|t| t.namespace == namespace).collect();
-    if enums.is_empty() && tables.is_empty() {
-        return;
-    }
+    let enums = schema.enums.iter().filter(|e| e.namespace == namespace);
+    let tables = schema.tables.iter().filter(|t| t.namespace == namespace);
     let mut inner = String::new();
     writeln!(inner, "#[allow(unused_imports)]\nuse super::*;").unwrap();
     for e in enums {
@@ -934,4 +941,41 @@ fn render_queries(
         .unwrap();
     }
     writeln!(out, "}}").unwrap();
+}
+
+#[cfg(test)]
+mod tests {
+    /// Tables outside the default namespace get a module, `public` too when it is not the default.
+    #[test]
+    fn every_other_namespace_is_a_module() {
+        let toml = r#"
+[schema]
+name = "elsewhere"
+namespace = "app"
+[enums.state]
+values = ["open", "closed"]
+[tables.users.columns]
+id = { type = "integer", primary_key = true }
+state = "state"
+[tables."public.notes".columns]
+id = { type = "integer", primary_key = true }
+[tables."archive.users".columns]
+id = { type = "integer", primary_key = true }
+state = "app.state"
+"#;
+        let compiled = crate::compile_toml_str([("elsewhere.toml", toml)]);
+        let schema = compiled.schema.expect("a valid schema");
+        let models = super::models(&schema);
+        syn::parse_file(&models).expect("models parse as Rust");
+        for expected in [
+            "pub mod public {",
+            "pub mod archive {",
+            "visitor.visit::<User>();",
+            "visitor.visit::<public::Note>();",
+            "visitor.visit::<archive::User>();",
+            "pub state: State,",
+        ] {
+            assert!(models.contains(expected), "{expected} in\n{models}");
+        }
+    }
 }
