@@ -626,6 +626,15 @@ impl Diagnostic {
         .help("rename one of them so their Rust names differ")
     }
 
+    pub fn module_name_taken(namespace: &str, module: &str, span: Span) -> Diagnostic {
+        error(
+            "E0057",
+            format!("namespace `{namespace}` becomes the Rust module `{module}`, a crate the generated code uses"),
+            span,
+        )
+        .help("name the namespace otherwise: its tables' Rust lives in a module of its name")
+    }
+
     pub fn invalid_schedule(job: &str, schedule: &str, span: Span) -> Diagnostic {
         error("E0041", format!("job `{job}` has schedule `{schedule}`, which pg_cron does not accept"), span)
             .help("use five cron fields (`0 2 * * *`: minute hour day month weekday, each `*`, a number, a range, a list or a step) or `N seconds` with N from 1 to 59")

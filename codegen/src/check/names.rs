@@ -98,7 +98,12 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
 /// defined at the top (prefixed with their namespace outside the default one), and each
 /// namespace's tables share its module with its union types' plain names; no two may meet.
 fn rust_names(schema: &Schema, diags: &mut Diagnostics) {
-    use crate::render::rust::{enum_type, row_type, type_name};
+    use crate::render::rust::{CRATE_NAMES, enum_type, module, row_type, type_name};
+    for n in schema.namespaces.iter().filter(|n| n.name != schema.namespace) {
+        if CRATE_NAMES.contains(&module(&n.name).as_str()) {
+            diags.push(Diagnostic::module_name_taken(&n.name, &module(&n.name), n.span));
+        }
+    }
     // Keyed by module ("" for the top) and Rust name.
     let mut seen: HashMap<(&str, String), Span> = HashMap::new();
     let mut clash = |module, kind, name: &str, ty: String, span: Span| match seen.get(&(module, ty.clone())) {

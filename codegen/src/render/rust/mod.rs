@@ -20,6 +20,11 @@ const USES: &str = "#[allow(unused_imports)]\nuse strata::reexports::postgres::t
                     #[allow(unused_imports)]\nuse strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json, uuid};\n\
                     use strata::{Validate, Violations};\n";
 
+/// Names the generated code uses for crates (`USES`, `strata`, `std`): a namespace's module
+/// must not take one.
+pub const CRATE_NAMES: &[&str] =
+    &["chrono", "core", "postgres", "regex", "rust_decimal", "serde", "serde_json", "std", "strata", "uuid"];
+
 /// The whole `models.rs` of a schema.
 pub fn models(schema: &Schema) -> String {
     let mut out = String::new();
