@@ -95,6 +95,13 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
              LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid AND d.objsubid > 0 \
              WHERE c.relnamespace IN {ns}"
         ),
+        format!(
+            "SELECT state || ' ' || conrelid::regclass || '.' || conname \
+             FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid, \
+             unnest(ARRAY[CASE WHEN NOT k.convalidated THEN 'notvalid' END, \
+                          CASE WHEN k.confmatchtype = 'f' THEN 'matchfull' END]) state \
+             WHERE connamespace IN {ns} AND NOT c.relispartition AND k.conparentid = 0 AND state IS NOT NULL"
+        ),
         // Namespaces other than public, with their owner when not the applying user, and comment.
         format!(
             "SELECT 'namespace ' || n.nspname || CASE WHEN n.nspowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user) \
@@ -178,6 +185,13 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
         }
         t.uniques.iter().for_each(|u| deferrable(&mut out, &quoted, &u.name, u.deferrable));
         t.foreign_keys.iter().for_each(|f| deferrable(&mut out, &quoted, &f.name, f.deferrable));
+        let not_valid = t.checks.iter().filter(|c| c.not_valid).map(|c| &c.name);
+        for c in not_valid.chain(t.foreign_keys.iter().filter(|f| f.not_valid).map(|f| &f.name)) {
+            out.insert(format!("notvalid {quoted}.{c}"));
+        }
+        for f in t.foreign_keys.iter().filter(|f| f.match_full) {
+            out.insert(format!("matchfull {quoted}.{}", f.name));
+        }
         if t.doc.is_some() {
             out.insert(format!("comment {name}."));
         }
@@ -389,4 +403,36 @@ body = "SELECT count(*) FROM users"
     assert_eq!(n, 1);
     apply(&mut client, file("migrations/0001_init/down.sql"), "down");
     assert!(catalog(&mut client).is_empty(), "down left objects behind");
+}
+
+#[test]
+fn not_valid_and_match_full_constraints_behave_as_declared() {
+    let compiled = io::compile_folder(Path::new("schema/kinds")).unwrap();
+    let schema = compiled.schema.expect("kinds has no errors");
+    let files = generate::files(&schema);
+    let db = TestDb::new();
+    let mut client = db.client();
+    apply(&mut client, &files[0].1, "kinds");
+    client.batch_execute("INSERT INTO pair_keys VALUES (1, 1)").unwrap();
+    // MATCH FULL: a key that is partly NULL is refused; wholly NULL or whole, accepted.
+    let partly = client.batch_execute("INSERT INTO pair_links (id, a) VALUES (1, 1)").unwrap_err();
+    assert_eq!(partly.as_db_error().unwrap().constraint(), Some("pair_links_a_b_fkey"));
+    client.batch_execute("INSERT INTO pair_links (id) VALUES (2); INSERT INTO pair_links VALUES (3, 1, 1, 5)").unwrap();
+    // NOT VALID still guards new rows; the rows there validate, and the state becomes valid.
+    let err = client.batch_execute("INSERT INTO pair_links (id, weight) VALUES (4, 0)").unwrap_err();
+    assert_eq!(err.as_db_error().unwrap().constraint(), Some("pair_links_weight_positive"));
+    client
+        .batch_execute(
+            "ALTER TABLE pair_links VALIDATE CONSTRAINT pair_links_weight_positive; \
+             ALTER TABLE pair_links VALIDATE CONSTRAINT pair_links_a_b_fkey",
+        )
+        .unwrap();
+    let invalid: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'pair_links'::regclass AND NOT convalidated",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(invalid, 0);
 }

@@ -635,6 +635,11 @@ impl Diagnostic {
         .help("name the namespace otherwise: its tables' Rust lives in a module of its name")
     }
 
+    pub fn not_valid_fk_on_partitioned(table: &str, fk: &str, span: Span) -> Diagnostic {
+        error("E0058", format!("foreign key `{fk}` is NOT VALID on partitioned table `{table}`"), span)
+            .help("PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table: drop `not_valid`")
+    }
+
     pub fn invalid_schedule(job: &str, schedule: &str, span: Span) -> Diagnostic {
         error("E0041", format!("job `{job}` has schedule `{schedule}`, which pg_cron does not accept"), span)
             .help("use five cron fields (`0 2 * * *`: minute hour day month weekday, each `*`, a number, a range, a list or a step) or `N seconds` with N from 1 to 59")

@@ -456,6 +456,409 @@ impl Transfer {
     }
 }
 
+/// A row of `pair_keys`: A two-column key, referenced MATCH FULL.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct PairKey {
+    #[serde(rename = "a")]
+    pub a: i32,
+    #[serde(rename = "b")]
+    pub b: i32,
+}
+
+impl<'de> serde::Deserialize<'de> for PairKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `PairKey` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct PairKeyFields {
+    a: Option<i32>,
+    b: Option<i32>,
+}
+
+impl strata::de::Row for PairKey {
+    const NAME: &'static str = "PairKey";
+    const FIELDS: &'static [&'static str] = &["a", "b"];
+    type Fields = PairKeyFields;
+
+    fn read_field(fields: &mut PairKeyFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.a, "a", de),
+            1 => strata::de::field(&mut fields.b, "b", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: PairKeyFields) -> Result<Self, &'static str> {
+        Ok(PairKey {
+            a: fields.a.ok_or("a")?,
+            b: fields.b.ok_or("b")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for PairKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairKey")
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .finish()
+    }
+}
+
+/// What inserting into `pair_keys` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewPairKey {
+    pub a: i32,
+    pub b: i32,
+}
+
+impl NewPairKey {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(a: i32, b: i32) -> Self {
+        NewPairKey { a, b }
+    }
+}
+
+impl std::fmt::Debug for NewPairKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewPairKey")
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .finish()
+    }
+}
+
+impl Validate for NewPairKey {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `pair_keys`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct PairKeyPatch {
+}
+
+impl std::fmt::Debug for PairKeyPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairKeyPatch")
+            .finish()
+    }
+}
+
+impl Validate for PairKeyPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for PairKey {
+    const TABLE: &'static str = "pair_keys";
+    const COLUMNS: &'static str = "a, b";
+    const KEY: &'static str = "a = $1 AND b = $2";
+    type New = NewPairKey;
+    type Patch = PairKeyPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(PairKey {
+            a: row.try_get(0)?,
+            b: row.try_get(1)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.a, &self.b]
+    }
+
+    fn to_new(&self) -> NewPairKey {
+        NewPairKey {
+            a: self.a,
+            b: self.b,
+        }
+    }
+
+    fn to_patch(&self) -> PairKeyPatch {
+        PairKeyPatch {
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewPairKey, columns: &mut strata::Columns<'a>) {
+        columns.set("a", &new.a);
+        columns.set("b", &new.b);
+    }
+
+    fn bind_patch<'a>(_patch: &'a PairKeyPatch, _columns: &mut strata::Columns<'a>) {
+    }
+}
+
+impl PairKey {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewPairKey) -> Result<PairKey, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, a: &i32, b: &i32) -> Result<Option<PairKey>, strata::Error> {
+        strata::table::get(db, &[&a, &b])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, a: &i32, b: &i32, patch: &PairKeyPatch) -> Result<Option<PairKey>, strata::Error> {
+        strata::table::update(db, &[&a, &b], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, a: &i32, b: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&a, &b])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `pair_links`: Constraints declared NOT VALID (added after the table, rows already there unchecked) and a MATCH FULL key.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct PairLink {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "a")]
+    pub a: Option<i32>,
+    #[serde(rename = "b")]
+    pub b: Option<i32>,
+    #[serde(rename = "weight")]
+    pub weight: Option<i32>,
+}
+
+impl<'de> serde::Deserialize<'de> for PairLink {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `PairLink` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct PairLinkFields {
+    id: Option<i32>,
+    a: Option<Option<i32>>,
+    b: Option<Option<i32>>,
+    weight: Option<Option<i32>>,
+}
+
+impl strata::de::Row for PairLink {
+    const NAME: &'static str = "PairLink";
+    const FIELDS: &'static [&'static str] = &["id", "a", "b", "weight"];
+    type Fields = PairLinkFields;
+
+    fn read_field(fields: &mut PairLinkFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.a, "a", de),
+            2 => strata::de::field(&mut fields.b, "b", de),
+            3 => strata::de::field(&mut fields.weight, "weight", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: PairLinkFields) -> Result<Self, &'static str> {
+        Ok(PairLink {
+            id: fields.id.ok_or("id")?,
+            a: fields.a.flatten(),
+            b: fields.b.flatten(),
+            weight: fields.weight.flatten(),
+        })
+    }
+}
+
+impl std::fmt::Debug for PairLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairLink")
+            .field("id", &self.id)
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .field("weight", &self.weight)
+            .finish()
+    }
+}
+
+/// What inserting into `pair_links` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewPairLink {
+    pub id: i32,
+    pub a: Option<i32>,
+    pub b: Option<i32>,
+    pub weight: Option<i32>,
+}
+
+impl NewPairLink {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32) -> Self {
+        NewPairLink { id, a: None, b: None, weight: None }
+    }
+
+    pub fn with_a(mut self, value: i32) -> Self {
+        self.a = Some(value);
+        self
+    }
+
+    pub fn with_b(mut self, value: i32) -> Self {
+        self.b = Some(value);
+        self
+    }
+
+    pub fn with_weight(mut self, value: i32) -> Self {
+        self.weight = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewPairLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewPairLink")
+            .field("id", &self.id)
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .field("weight", &self.weight)
+            .finish()
+    }
+}
+
+impl Validate for NewPairLink {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if (strata::sql_value::Value::of(&self.weight)).compare(">", &(strata::sql_value::Value::num("0"))) == Some(false) {
+            v.check("weight", "pair_links_weight_positive", "violates CHECK pair_links_weight_positive: weight > 0");
+        }
+        v.into_result()
+    }
+}
+
+/// An update of `pair_links`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct PairLinkPatch {
+    pub a: Option<Option<i32>>,
+    pub b: Option<Option<i32>>,
+    pub weight: Option<Option<i32>>,
+}
+
+impl std::fmt::Debug for PairLinkPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PairLinkPatch")
+            .field("a", &self.a)
+            .field("b", &self.b)
+            .field("weight", &self.weight)
+            .finish()
+    }
+}
+
+impl Validate for PairLinkPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for PairLink {
+    const TABLE: &'static str = "pair_links";
+    const COLUMNS: &'static str = "id, a, b, weight";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("pair_links_pkey", "id"), ("pair_links_weight_positive", "weight")];
+    type New = NewPairLink;
+    type Patch = PairLinkPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(PairLink {
+            id: row.try_get(0)?,
+            a: row.try_get(1)?,
+            b: row.try_get(2)?,
+            weight: row.try_get(3)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewPairLink {
+        NewPairLink {
+            id: self.id,
+            a: self.a,
+            b: self.b,
+            weight: self.weight,
+        }
+    }
+
+    fn to_patch(&self) -> PairLinkPatch {
+        PairLinkPatch {
+            a: Some(self.a),
+            b: Some(self.b),
+            weight: Some(self.weight),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewPairLink, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("a", &new.a);
+        columns.set("b", &new.b);
+        columns.set("weight", &new.weight);
+    }
+
+    fn bind_patch<'a>(patch: &'a PairLinkPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.a {
+            columns.set("a", value);
+        }
+        if let Some(value) = &patch.b {
+            columns.set("b", value);
+        }
+        if let Some(value) = &patch.weight {
+            columns.set("weight", value);
+        }
+    }
+}
+
+impl PairLink {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewPairLink) -> Result<PairLink, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<PairLink>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &PairLinkPatch) -> Result<Option<PairLink>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
 /// A row of `import_scratch`: Not written to the WAL: emptied after a crash.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -1783,7 +2186,7 @@ pub mod ledger {
 }
 
 /// Every table of the schema, in declaration order.
-pub const TABLES: &[&str] = &["ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "import_scratch", "typed_values"];
+pub const TABLES: &[&str] = &["ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "pair_keys", "pair_links", "import_scratch", "typed_values"];
 
 /// Visits every table's row type, in declaration order.
 pub fn visit_tables(visitor: &mut impl strata::Visit) {
@@ -1792,6 +2195,8 @@ pub fn visit_tables(visitor: &mut impl strata::Visit) {
     visitor.visit::<ledger::Event>();
     visitor.visit::<Account>();
     visitor.visit::<Transfer>();
+    visitor.visit::<PairKey>();
+    visitor.visit::<PairLink>();
     visitor.visit::<ImportScratch>();
     visitor.visit::<TypedValue>();
 }

@@ -15,6 +15,9 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         if let Some(p) = &t.partition {
             unique_keys_include_partition_key(t, p, diags);
             bounds(t, p, diags);
+            for fk in t.foreign_keys.iter().filter(|fk| fk.not_valid) {
+                diags.push(Diagnostic::not_valid_fk_on_partitioned(&t.name, &fk.name, fk.span));
+            }
         }
         for fk in &t.foreign_keys {
             let Some(target) = partitioned.get(&fk.ref_table.qname()) else { continue };

@@ -531,6 +531,10 @@ pub struct ForeignKey {
     pub on_delete: FkAction,
     pub on_update: FkAction,
     pub deferrable: Deferrable,
+    /// `MATCH FULL`: a row whose key is partly NULL is refused, instead of being exempt.
+    pub match_full: bool,
+    /// Declared `NOT VALID`, as for `Check::not_valid`.
+    pub not_valid: bool,
     pub span: Span,
 }
 
@@ -569,6 +573,9 @@ pub struct Check {
     pub name: String,
     pub expr: Expr,
     pub origin: CheckOrigin,
+    /// Declared `NOT VALID`: added after the table is created, unchecked against the rows it
+    /// holds; PostgreSQL enforces it on new and changed rows until `VALIDATE CONSTRAINT`.
+    pub not_valid: bool,
 }
 
 /// Where a CHECK constraint came from, so the Rust target can use the structured rule instead.

@@ -3,8 +3,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Enum, ForeignKey, Function, Grant, Index, Named, Namespace, PUBLIC, Partition, Policy, QName, Role, Schema, Table,
-    Trigger, View,
+    Check, Enum, ForeignKey, Function, Grant, Index, Named, Namespace, PUBLIC, Partition, Policy, QName, Role, Schema,
+    Table, Trigger, View,
 };
 use crate::render::sql::{ident, qualified};
 
@@ -28,12 +28,16 @@ pub enum Step<'s> {
     AlterNamespaceOwner { namespace: &'s Namespace, owner: &'s Named },
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
-    /// In foreign-key order, carrying the foreign keys whose targets already exist.
-    CreateTable { table: &'s Table, deferred: Vec<usize> },
+    /// In foreign-key order, carrying the foreign keys whose targets already exist; `deferred`
+    /// foreign keys and `later_checks` are added by their own steps.
+    CreateTable { table: &'s Table, deferred: Vec<usize>, later_checks: Vec<usize> },
     /// Right after its parent, which must exist.
     CreatePartition { table: &'s Table, partition: &'s Partition },
-    /// A foreign key that is part of a cycle, added once both tables exist.
+    /// A foreign key that is part of a cycle, added once both tables exist; or one declared
+    /// NOT VALID, which only ALTER TABLE can add (CREATE TABLE validates every constraint).
     AddForeignKey { table: &'s Table, fk: &'s ForeignKey },
+    /// A CHECK declared NOT VALID, after its table for the same reason.
+    AddCheck { table: &'s Table, check: &'s Check },
     /// After all tables, so the table exists and bulk-loaded data need not maintain it.
     /// `on` is a table or a materialized view.
     CreateIndex { on: QName, index: &'s Index },
@@ -75,6 +79,7 @@ impl Step<'_> {
             Step::CreateTable { table, .. } => format!("CreateTable {}", table.qname()),
             Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.qname()),
             Step::AddForeignKey { table, fk } => format!("AddForeignKey {}.{}", table.qname(), fk.name),
+            Step::AddCheck { table, check } => format!("AddCheck {}.{}", table.qname(), check.name),
             Step::CreateIndex { on, index } => {
                 format!("CreateIndex {}", QName::new(&on.namespace, &index.name))
             }
@@ -206,7 +211,13 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 
 /// The plan that creates `schema` in an empty database.
 pub fn create(schema: &Schema) -> Vec<Step<'_>> {
-    let (order, deferred) = table_order(schema);
+    let (order, mut deferred) = table_order(schema);
+    for (i, t) in schema.tables.iter().enumerate() {
+        let not_valid = t.foreign_keys.iter().enumerate().filter(|(k, fk)| fk.not_valid && !deferred[i].contains(k));
+        let not_valid: Vec<usize> = not_valid.map(|(k, _)| k).collect();
+        deferred[i].extend(not_valid);
+    }
+    let later_checks = |t: &Table| -> Vec<usize> { (0..t.checks.len()).filter(|&k| t.checks[k].not_valid).collect() };
     let mut steps: Vec<Step> = Vec::new();
     if schema.namespace != PUBLIC {
         steps.push(Step::SetSearchPath(&schema.namespace));
@@ -224,13 +235,14 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     steps.extend(schema.enums.iter().filter(|e| e.repr == crate::model::EnumRepr::Type).map(Step::CreateEnum));
     for &i in &order {
         let table = &schema.tables[i];
-        steps.push(Step::CreateTable { table, deferred: deferred[i].clone() });
+        steps.push(Step::CreateTable { table, deferred: deferred[i].clone(), later_checks: later_checks(table) });
         let partitions = table.partition.iter().flat_map(|p| &p.partitions);
         steps.extend(partitions.map(|partition| Step::CreatePartition { table, partition }));
     }
     for &i in &order {
         let table = &schema.tables[i];
         steps.extend(deferred[i].iter().map(|&k| Step::AddForeignKey { table, fk: &table.foreign_keys[k] }));
+        steps.extend(later_checks(table).into_iter().map(|k| Step::AddCheck { table, check: &table.checks[k] }));
     }
     for &i in &order {
         let table = &schema.tables[i];

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 pub use ident::{ident, literal, qualified, reserved_words};
 
 use crate::model::{
-    ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexTarget, Named,
+    Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexTarget, Named,
     Partition, PartitionBound, Policy, QName, Ref, Role, Scalar, Schema, Table, Trigger,
 };
 use crate::plan::Step;
@@ -152,13 +152,16 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                 Some(format!("DROP TYPE {}", qualified(&e.namespace, &e.name))),
             )
         }
-        Step::CreateTable { table, deferred } => {
-            (create_table(schema, table, deferred), Some(format!("DROP TABLE {}", rel(table))))
+        Step::CreateTable { table, deferred, later_checks } => {
+            (create_table(schema, table, deferred, later_checks), Some(format!("DROP TABLE {}", rel(table))))
         }
         Step::AddForeignKey { table, fk } => (
-            format!("ALTER TABLE {} ADD {}", rel(table), foreign_key(fk)),
+            format!("ALTER TABLE {} ADD {}{}", rel(table), foreign_key(fk), not_valid(fk.not_valid)),
             Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", rel(table), ident(&fk.name))),
         ),
+        Step::AddCheck { table, check } => {
+            (format!("ALTER TABLE {} ADD {}{}", rel(table), check_constraint(check), not_valid(check.not_valid)), None)
+        }
         Step::CreatePartition { table, partition } => (create_partition(table, partition), None),
         Step::CreateIndex { on, index } => (create_index(on, index), None),
         Step::CreateFunction(f) => {
@@ -277,7 +280,7 @@ fn rel(table: &Table) -> String {
     qualified(&table.namespace, &table.name)
 }
 
-fn create_table(schema: &Schema, table: &Table, deferred: &[usize]) -> String {
+fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks: &[usize]) -> String {
     let mut lines = Vec::new();
     for c in &table.columns {
         let mut line = format!("{} {}", ident(&c.name), sql_type(schema, &c.ty));
@@ -300,8 +303,10 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize]) -> String {
         let deferrable = deferrable(u.deferrable);
         lines.push(format!("CONSTRAINT {} UNIQUE{nulls} ({}){deferrable}", ident(&u.name), columns(&u.columns)));
     }
-    for c in &table.checks {
-        lines.push(format!("CONSTRAINT {} CHECK ({})", ident(&c.name), c.expr.sql));
+    for (k, c) in table.checks.iter().enumerate() {
+        if !later_checks.contains(&k) {
+            lines.push(check_constraint(c));
+        }
     }
     for (k, fk) in table.foreign_keys.iter().enumerate() {
         if !deferred.contains(&k) {
@@ -325,6 +330,15 @@ fn with(params: &[(String, String)]) -> String {
     }
     let params: Vec<String> = params.iter().map(|(k, v)| format!("{} = {v}", ident(k))).collect();
     format!(" WITH ({})", params.join(", "))
+}
+
+fn check_constraint(c: &Check) -> String {
+    format!("CONSTRAINT {} CHECK ({})", ident(&c.name), c.expr.sql)
+}
+
+/// ` NOT VALID` for a constraint declared so.
+fn not_valid(not_valid: bool) -> &'static str {
+    if not_valid { " NOT VALID" } else { "" }
 }
 
 /// ` DEFERRABLE INITIALLY ...`, or nothing for a constraint checked per statement.
@@ -363,6 +377,9 @@ fn foreign_key(fk: &ForeignKey) -> String {
         qualified(&fk.ref_table.namespace, &fk.ref_table.name),
         columns(&fk.ref_columns),
     );
+    if fk.match_full {
+        sql.push_str(" MATCH FULL");
+    }
     for (clause, action) in [("ON DELETE", fk.on_delete), ("ON UPDATE", fk.on_update)] {
         if action != FkAction::NoAction {
             write!(sql, " {clause} {}", action.sql()).unwrap();

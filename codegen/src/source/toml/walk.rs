@@ -127,6 +127,11 @@ impl Walker<'_> {
         self.string(key, v).map(|text| Ref::parse(&text, span))
     }
 
+    /// An optional `true | false` key of `f`: false when absent.
+    pub fn flag(&mut self, f: &Fields<'_, '_>, key: &str) -> bool {
+        f.get(key).and_then(|v| self.boolean(key, v)).unwrap_or(false)
+    }
+
     pub fn boolean(&mut self, key: &str, v: &Value<'_>) -> Option<bool> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),

@@ -28,11 +28,20 @@ DROP FUNCTION set_updated_at();
 -- Undo CreateFunction ledger.apply_entry
 DROP FUNCTION ledger.apply_entry();
 
+-- Undo AddForeignKey pair_links.pair_links_a_b_fkey
+ALTER TABLE pair_links DROP CONSTRAINT pair_links_a_b_fkey;
+
 -- Undo CreateTable typed_values
 DROP TABLE typed_values;
 
 -- Undo CreateTable import_scratch
 DROP TABLE import_scratch;
+
+-- Undo CreateTable pair_links
+DROP TABLE pair_links;
+
+-- Undo CreateTable pair_keys
+DROP TABLE pair_keys;
 
 -- Undo CreateTable transfers
 DROP TABLE transfers;

@@ -91,6 +91,22 @@ CREATE TABLE transfers (
     CONSTRAINT transfers_previous_id_fkey FOREIGN KEY (previous_id) REFERENCES transfers (id) DEFERRABLE INITIALLY IMMEDIATE
 );
 
+-- CreateTable pair_keys
+CREATE TABLE pair_keys (
+    a integer NOT NULL,
+    b integer NOT NULL,
+    CONSTRAINT pair_keys_pkey PRIMARY KEY (a, b)
+);
+
+-- CreateTable pair_links
+CREATE TABLE pair_links (
+    id integer NOT NULL,
+    a integer,
+    b integer,
+    weight integer,
+    CONSTRAINT pair_links_pkey PRIMARY KEY (id)
+);
+
 -- CreateTable import_scratch
 CREATE UNLOGGED TABLE import_scratch (
     line bigint NOT NULL,
@@ -120,6 +136,12 @@ CREATE TABLE typed_values (
     "window" tstzrange,
     CONSTRAINT typed_values_pkey PRIMARY KEY (id)
 );
+
+-- AddForeignKey pair_links.pair_links_a_b_fkey
+ALTER TABLE pair_links ADD CONSTRAINT pair_links_a_b_fkey FOREIGN KEY (a, b) REFERENCES pair_keys (a, b) MATCH FULL NOT VALID;
+
+-- AddCheck pair_links.pair_links_weight_positive
+ALTER TABLE pair_links ADD CONSTRAINT pair_links_weight_positive CHECK (weight > 0) NOT VALID;
 
 -- CreateIndex ledger.entries_account_idx
 CREATE INDEX entries_account_idx ON ledger.entries USING btree (account_id, kind);
@@ -198,6 +220,12 @@ COMMENT ON TABLE ledger.entries IS 'One movement of money; its kind is a union t
 
 -- Comment transfers
 COMMENT ON TABLE transfers IS 'Foreign keys checked at commit, so rows may arrive in any order within a transaction.';
+
+-- Comment pair_keys
+COMMENT ON TABLE pair_keys IS 'A two-column key, referenced MATCH FULL.';
+
+-- Comment pair_links
+COMMENT ON TABLE pair_links IS 'Constraints declared NOT VALID (added after the table, rows already there unchecked) and a MATCH FULL key.';
 
 -- Comment import_scratch
 COMMENT ON TABLE import_scratch IS 'Not written to the WAL: emptied after a crash.';

@@ -45,10 +45,11 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
 ];
 
 pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable"];
-pub(super) const CHECK_KEYS: &[&str] = &["name", "expr"];
+pub(super) const CHECK_KEYS: &[&str] = &["name", "expr", "not_valid"];
 pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with"];
 pub(super) const INDEX_KEY_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass"];
-pub(super) const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update", "deferrable"];
+pub(super) const FK_KEYS: &[&str] =
+    &["name", "columns", "references", "on_delete", "on_update", "deferrable", "match", "not_valid"];
 pub(super) const FORMATS: &[(&str, &str)] = &[("email", "email"), ("url", "url")];
 /// The declared mixins, expanded on demand with cycle detection.
 pub(super) struct Mixins<'m, 'a, 'i> {
@@ -200,8 +201,9 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
         if let (Some(name), Some(expr)) = (name, expr) {
             let name = w.string("name", name);
             let expr = expr_of(&mut w, "expr", expr);
+            let not_valid = w.flag(&f, "not_valid");
             if let (Some(name), Some(expr)) = (name, expr) {
-                table.checks.push(Check { name, expr, origin: CheckOrigin::Declared });
+                table.checks.push(Check { name, expr, origin: CheckOrigin::Declared, not_valid });
             }
         }
     }
@@ -228,10 +230,22 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
         let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL)).unwrap_or_default();
         let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL)).unwrap_or_default();
         let deferrable = lower_deferrable(&mut w, f.get("deferrable"));
+        let match_full = f.get("match").and_then(|v| w.choice("match", v, &[("simple", false), ("full", true)]));
+        let not_valid = w.flag(&f, "not_valid");
         if let Some(name) = name {
             let span = w.span(target);
-            let fk = ForeignKey { name, columns, ref_table, ref_columns, on_delete, on_update, deferrable, span };
-            table.foreign_keys.push(fk);
+            table.foreign_keys.push(ForeignKey {
+                name,
+                columns,
+                ref_table,
+                ref_columns,
+                on_delete,
+                on_update,
+                deferrable,
+                match_full: match_full.unwrap_or(false),
+                not_valid,
+                span,
+            });
         }
     }
     table.policies.splice(0..0, tenant_policy(&table));
@@ -283,11 +297,10 @@ pub(super) fn lower_column(
         return None;
     };
     let ty = parse_type(w, ty_value)?;
-    let flag = |w: &mut Walker, key: &str| f.get(key).and_then(|v| w.boolean(key, v)).unwrap_or(false);
-    let primary_key = flag(w, "primary_key");
-    let nullable = flag(w, "nullable");
-    let unique = flag(w, "unique");
-    let sensitive = flag(w, "sensitive");
+    let primary_key = w.flag(&f, "primary_key");
+    let nullable = w.flag(&f, "nullable");
+    let unique = w.flag(&f, "unique");
+    let sensitive = w.flag(&f, "sensitive");
     let rules = Rules {
         min_length: f.get("min_length").and_then(|v| w.count("min_length", v)),
         pattern: f.get("pattern").and_then(|v| w.string("pattern", v)),
@@ -321,7 +334,8 @@ pub(super) fn lower_column(
         });
     }
     if let Some(expr) = f.get("check").and_then(|v| expr_of(w, "check", v)) {
-        table.checks.push(Check { name: format!("{t}_{name}_check"), expr, origin: CheckOrigin::Declared });
+        let check = Check { name: format!("{t}_{name}_check"), expr, origin: CheckOrigin::Declared, not_valid: false };
+        table.checks.push(check);
     }
     push_rule_checks(table, &column);
     if let Some(target) = f.get("references")
@@ -338,6 +352,8 @@ pub(super) fn lower_column(
             on_delete: on_delete.unwrap_or_default(),
             on_update: on_update.unwrap_or_default(),
             deferrable: lower_deferrable(w, f.get("deferrable")),
+            match_full: false,
+            not_valid: false,
             span: fk_span,
         });
     }
@@ -360,11 +376,11 @@ pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
     let span = column.span;
     if let Some(n) = column.rules.min_length {
         let expr = Expr { sql: format!("char_length({q}) >= {n}"), span };
-        table.checks.push(Check { name: format!("{t}_{c}_min_length"), expr, origin: origin() });
+        table.checks.push(Check { name: format!("{t}_{c}_min_length"), expr, origin: origin(), not_valid: false });
     }
     if let Some(pattern) = &column.rules.pattern {
         let expr = Expr { sql: format!("{q} ~ {}", crate::render::sql::literal(pattern)), span };
-        table.checks.push(Check { name: format!("{t}_{c}_pattern"), expr, origin: origin() });
+        table.checks.push(Check { name: format!("{t}_{c}_pattern"), expr, origin: origin(), not_valid: false });
     }
     if let Some(Range { min, max }) = &column.rules.range {
         let parts: Vec<String> =
@@ -373,7 +389,7 @@ pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
                 .flatten()
                 .collect();
         let expr = Expr { sql: parts.join(" AND "), span };
-        table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin() });
+        table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin(), not_valid: false });
     }
 }
 

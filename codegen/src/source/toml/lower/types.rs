@@ -177,7 +177,8 @@ pub(super) fn resolve_enum_columns(schema: &mut Schema) {
                 let q = crate::render::sql::ident(&column.name);
                 let expr = Expr { sql: format!("{q} IN ({})", values.join(", ")), span: column.ty_span };
                 let origin = CheckOrigin::Enum { column: column.name.clone() };
-                derived.push(Check { name: format!("{}_{}_check", table.name, column.name), expr, origin });
+                let name = format!("{}_{}_check", table.name, column.name);
+                derived.push(Check { name, expr, origin, not_valid: false });
             }
         }
         // A declared column check keeps PostgreSQL's `_check1` suffix when the enum took `_check`.
