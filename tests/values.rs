@@ -6,11 +6,14 @@
 //! Every pair strata judges (fits / does not fit) must get the same answer from PostgreSQL;
 //! pairs strata leaves to the database are counted, not compared.
 
+mod support;
+
 use strata::testing::TestDb;
 use strata_codegen::check::values::{Verdict, judge};
 use strata_codegen::compile_toml_str;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema};
 use strata_codegen::render::sql::{literal, sql_type};
+use support::Rng;
 
 const ENUMS: &str = r#"
 [schema]
@@ -24,28 +27,6 @@ type = "varchar(4)"
 as = "type"
 values = ["red", "green"]
 "#;
-
-/// SplitMix64: a fixed seed gives the same pairs on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Clone>(&mut self, items: &[T]) -> T {
-        items[self.below(items.len() as u64) as usize].clone()
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 fn quoted(s: &str) -> String {
     literal(s)

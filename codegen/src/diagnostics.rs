@@ -312,7 +312,7 @@ impl Diagnostic {
         let base = ty.split(['(', '[']).next().unwrap_or(ty).trim();
         error("E0005", format!("unknown column type `{ty}`"), span)
             .suggest(base, candidates.iter().copied(), "")
-            .or_help("use a PostgreSQL type (uuid, text, varchar(n), integer, timestamptz, jsonb, …) or declare a union type under [enums]")
+            .or_help("use a PostgreSQL type (uuid, text, varchar(n), integer, timestamptz, jsonb, …) or declare a union type under [enums] or a domain under [domains]")
     }
 
     pub fn invalid_type(ty: &str, why: &str, span: Span) -> Diagnostic {
@@ -324,6 +324,12 @@ impl Diagnostic {
         error("E0007", format!("reference to table `{table}`, which is not declared"), span)
             .suggest(table, candidates.iter().copied(), "")
             .or_help("declare the table under [tables] or fix the name")
+    }
+
+    pub fn unknown_sequence(sequence: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0062", format!("reference to sequence `{sequence}`, which is not declared"), span)
+            .suggest(sequence, candidates.iter().copied(), "")
+            .or_help("declare it under [sequences], or name the sequence of a serial or identity column (`<table>_<column>_seq`)")
     }
 
     pub fn unknown_namespace(namespace: &str, candidates: &[&str], span: Span) -> Diagnostic {
@@ -386,6 +392,13 @@ impl Diagnostic {
         let why = why.trim_start_matches("sql parser error: ");
         error("E0013", format!("{what} is not a valid SQL expression: {why}"), span)
             .help("write a PostgreSQL expression; string literals take single quotes, e.g. 'active'")
+    }
+
+    pub fn expression_unread(what: &str, construct: &str, span: Span) -> Diagnostic {
+        warning("W0007", format!("{what} has `{construct}`, which strata's SQL parser cannot read"), span).help(
+            "strata writes the expression as it is and PostgreSQL judges it when the schema is applied; \
+             its columns are not checked and validate() leaves it to the database",
+        )
     }
 
     pub fn enum_default_not_a_value(value: &str, enum_name: &str, values: &[String], span: Span) -> Diagnostic {
@@ -588,14 +601,20 @@ impl Diagnostic {
             .or_help("declare it under [functions] with `returns = \"trigger\"`")
     }
 
-    pub fn invalid_trigger(trigger: &str, why: &str, span: Span) -> Diagnostic {
-        error("E0039", format!("trigger `{trigger}` {why}"), span)
-            .help("events are INSERT, UPDATE (or `UPDATE OF col`), DELETE, TRUNCATE; INSTEAD OF is for views only")
+    /// A trigger PostgreSQL refuses: `why` says what it is, `help` what PostgreSQL's rule is.
+    pub fn invalid_trigger(trigger: &str, why: &str, help: &str, span: Span) -> Diagnostic {
+        error("E0039", format!("trigger `{trigger}` {why}"), span).help(help)
     }
 
     pub fn seed_value(table: &str, column: &str, why: &str, span: Span) -> Diagnostic {
         error("E0040", format!("seed row of `{table}`: `{column}` {why}"), span)
             .help("give each row a value of the column's type: strings for text, dates, uuids and union types, numbers for numbers, true/false for booleans")
+    }
+
+    pub fn seed_value_computed(table: &str, column: &str, span: Span) -> Diagnostic {
+        error("E0040", format!("seed row of `{table}`: `{column}` is computed by PostgreSQL"), span).help(
+            "a generated column and a GENERATED ALWAYS identity column take no value in an INSERT: leave it out of the row",
+        )
     }
 
     pub fn unknown_function(what: &str, function: &str, candidates: &[&str], span: Span) -> Diagnostic {
@@ -638,6 +657,72 @@ impl Diagnostic {
     pub fn not_valid_fk_on_partitioned(table: &str, fk: &str, span: Span) -> Diagnostic {
         error("E0058", format!("foreign key `{fk}` is NOT VALID on partitioned table `{table}`"), span)
             .help("PostgreSQL 15 cannot add a NOT VALID foreign key to a partitioned table: drop `not_valid`")
+    }
+
+    /// PostgreSQL's own reason (`MINVALUE (10) must be less than MAXVALUE (5)`) for refusing
+    /// the options of a sequence or identity column.
+    pub fn invalid_sequence_options(what: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0059", format!("{what}: {why}"), span).help(
+            "PostgreSQL fills in what is left out: min 1 and max the type's largest value when counting up, \
+             max -1 and min the type's smallest when counting down, start at min (up) or max (down), cache 1",
+        )
+    }
+
+    pub fn invalid_identity(column: &str, why: &str, span: Span) -> Diagnostic {
+        error("E0060", format!("identity column `{column}` {why}"), span).help(
+            "an identity column is a NOT NULL smallint, integer or bigint whose values come from its own sequence: \
+             drop `default`, `generated` and `nullable`, or drop `identity`",
+        )
+    }
+
+    pub fn sequence_owner_elsewhere(sequence: &str, table: &str, span: Span) -> Diagnostic {
+        error("E0061", format!("sequence `{sequence}` is owned by `{table}`, in another namespace"), span)
+            .help("PostgreSQL links a sequence only to a table of its own namespace: move one of them")
+    }
+
+    pub fn exclusion_on_partitioned(table: &str, name: &str, span: Span) -> Diagnostic {
+        error("E0063", format!("exclusion constraint `{name}` is on partitioned table `{table}`"), span)
+            .help("PostgreSQL 15 has no exclusion constraints on partitioned tables (17 has them): declare it on each partition's own table, or enforce it in a trigger")
+    }
+
+    pub fn unknown_index(table: &str, index: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0064", format!("table `{table}` has no index `{index}`"), span)
+            .suggest(index, candidates.iter().copied(), "its indexes")
+            .or_help(
+                "`index_names` maps the parent table's index names (under [[tables.T.indexes]]) to the partition's own",
+            )
+    }
+
+    /// A function's options that PostgreSQL refuses together: `why` says what, `help` its rule.
+    pub fn invalid_routine(what: &str, why: &str, help: &str, span: Span) -> Diagnostic {
+        error("E0065", format!("{what} {why}"), span).help(help)
+    }
+
+    pub fn column_grant_needs_one_table(span: Span) -> Diagnostic {
+        error("E0066", "column privileges name the columns of more than one table, or of none".to_string(), span)
+            .help("a grant with `columns` lists exactly one table in `tables`: write one grant per table")
+    }
+
+    /// `found` routines match the name: none, or several overloads.
+    pub fn unknown_routine(routine: &str, found: usize, candidates: &[&str], span: Span) -> Diagnostic {
+        let (why, help) = match found {
+            0 => ("which is not declared", "name a declared function, with its argument types if overloaded"),
+            _ => ("which names several overloads", "give the argument types: `name(integer, text)`"),
+        };
+        error("E0067", format!("grant on function `{routine}`, {why}"), span)
+            .suggest(routine, candidates.iter().copied(), "")
+            .or_help(help)
+    }
+
+    pub fn unknown_type_grant(ty: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        error("E0068", format!("grant on type `{ty}`, which is not a declared type"), span)
+            .suggest(ty, candidates.iter().copied(), "")
+            .or_help("name a union type declared `as = \"type\"` (one stored as a CHECK is no type of its own)")
+    }
+
+    pub fn schemas_default_in_namespace(span: Span) -> Diagnostic {
+        error("E0069", "default privileges on schemas name a namespace".to_string(), span)
+            .help("PostgreSQL cannot use IN SCHEMA with ON SCHEMAS: drop `namespace`")
     }
 
     pub fn invalid_schedule(job: &str, schedule: &str, span: Span) -> Diagnostic {

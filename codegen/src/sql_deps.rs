@@ -43,7 +43,8 @@ pub fn relations(sql: &str) -> Option<Vec<String>> {
     Some(visitor.found)
 }
 
-/// Words that read like a column but are values (SQL's niladic functions and literals).
+/// Words that read like a column but are values (SQL's niladic functions and literals, and the
+/// normal forms `normalize(x, NFC)` and `x IS NFC NORMALIZED` name).
 pub const NOT_COLUMNS: &[&str] = &[
     "current_user",
     "session_user",
@@ -56,6 +57,10 @@ pub const NOT_COLUMNS: &[&str] = &[
     "true",
     "false",
     "null",
+    "nfc",
+    "nfd",
+    "nfkc",
+    "nfkd",
 ];
 
 /// The columns an expression reads outside any subquery, as (qualifier, column), names folded
@@ -120,8 +125,41 @@ pub fn called_functions(sql: &str) -> Vec<String> {
     calls.0
 }
 
+/// The types of a routine's identity (`integer, text`): those of its arguments, OUT ones left
+/// out (a procedure keeps them). `None` when the argument list does not parse.
+pub fn argument_types(args: &str, procedure: bool) -> Option<Vec<String>> {
+    use sqlparser::ast::{ArgMode, Statement};
+    let stub = format!("CREATE FUNCTION f({args}) RETURNS void LANGUAGE sql AS ''");
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, &stub).ok()?;
+    let [Statement::CreateFunction(f)] = statements.as_slice() else { return None };
+    let args = f.args.iter().flatten().filter(|a| procedure || a.mode != Some(ArgMode::Out));
+    Some(args.map(|a| a.data_type.to_string().to_lowercase()).collect())
+}
+
+/// The routines a grant's `name` or `name(types)` may mean: those of that name, and of those
+/// types when given.
+pub fn routines<'s>(functions: &'s [crate::model::Function], r: &crate::model::Ref) -> Vec<&'s crate::model::Function> {
+    let (name, types) = match r.name.split_once('(') {
+        Some((name, args)) => (name, argument_types(args.strip_suffix(')').unwrap_or(args), false)),
+        None => (r.name.as_str(), None),
+    };
+    let same = |f: &&crate::model::Function| {
+        f.namespace == r.namespace
+            && f.name == name
+            && types.as_ref().is_none_or(|t| argument_types(&f.args, f.procedure).as_ref() == Some(t))
+    };
+    functions.iter().filter(same).collect()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn argument_types_leave_out_names_defaults_and_out() {
+        let types =
+            super::argument_types("a integer, OUT b text, VARIADIC c uuid[] DEFAULT '{}', double precision", false);
+        assert_eq!(types.unwrap(), ["integer", "uuid[]", "double precision"]);
+        assert_eq!(super::argument_types("INOUT n bigint, OUT m bigint", true).unwrap(), ["bigint", "bigint"]);
+    }
     #[test]
     fn relations_of_a_query() {
         let sql = "WITH recent AS (SELECT * FROM public.tasks) SELECT p.id FROM projects p JOIN recent r ON r.project_id = p.id \

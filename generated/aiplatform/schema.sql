@@ -861,7 +861,7 @@ CREATE INDEX idx_execution_logs_execution_id ON execution_logs USING btree (exec
 -- CreateIndex idx_execution_logs_log_type
 CREATE INDEX idx_execution_logs_log_type ON execution_logs USING btree (log_type);
 
--- CreateFunction set_updated_at
+-- CreateFunction set_updated_at()
 CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.updated_at = now();
@@ -869,7 +869,7 @@ BEGIN
 END;
 $$;
 
--- CreateFunction strata_expired_partitions
+-- CreateFunction strata_expired_partitions()
 CREATE OR REPLACE FUNCTION strata_expired_partitions() RETURNS TABLE(parent regclass, partition regclass, retention interval) LANGUAGE sql STABLE AS $$
 SELECT h.inhparent::regclass, h.inhrelid::regclass, r.retention
 FROM pg_inherits h
@@ -912,11 +912,11 @@ CREATE TRIGGER eval_suites_set_updated_at BEFORE UPDATE ON eval_suites FOR EACH 
 -- CreateTrigger agent_tools.agent_tools_set_updated_at
 CREATE TRIGGER agent_tools_set_updated_at BEFORE UPDATE ON agent_tools FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
--- Comment set_updated_at
-COMMENT ON FUNCTION set_updated_at IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
+-- Comment set_updated_at()
+COMMENT ON FUNCTION set_updated_at() IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
 
--- Comment strata_expired_partitions
-COMMENT ON FUNCTION strata_expired_partitions IS 'Range partitions past their table''s retention (strata: partition.retention).';
+-- Comment strata_expired_partitions()
+COMMENT ON FUNCTION strata_expired_partitions() IS 'Range partitions past their table''s retention (strata: partition.retention).';
 
 -- Comment audit_logs
 COMMENT ON TABLE audit_logs IS 'Audit trail, partitioned monthly by created_at; kept 7 years.';

@@ -15,6 +15,207 @@ strata::union_type! {
     }
 }
 
+/// A row of `wallets`: Columns of domain types.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Wallet {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "owner")]
+    pub owner: String,
+    #[serde(rename = "balance")]
+    pub balance: Option<rust_decimal::Decimal>,
+}
+
+impl<'de> serde::Deserialize<'de> for Wallet {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Wallet` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct WalletFields {
+    id: Option<i32>,
+    owner: Option<String>,
+    balance: Option<Option<rust_decimal::Decimal>>,
+}
+
+impl strata::de::Row for Wallet {
+    const NAME: &'static str = "Wallet";
+    const FIELDS: &'static [&'static str] = &["id", "owner", "balance"];
+    type Fields = WalletFields;
+
+    fn read_field(fields: &mut WalletFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.owner, "owner", de),
+            2 => strata::de::field(&mut fields.balance, "balance", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: WalletFields) -> Result<Self, &'static str> {
+        Ok(Wallet {
+            id: fields.id.ok_or("id")?,
+            owner: fields.owner.ok_or("owner")?,
+            balance: fields.balance.flatten(),
+        })
+    }
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wallet")
+            .field("id", &self.id)
+            .field("owner", &self.owner)
+            .field("balance", &self.balance)
+            .finish()
+    }
+}
+
+/// What inserting into `wallets` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewWallet {
+    pub id: i32,
+    pub owner: String,
+    pub balance: Option<rust_decimal::Decimal>,
+}
+
+impl NewWallet {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32, owner: impl Into<String>) -> Self {
+        NewWallet { id, owner: owner.into(), balance: None }
+    }
+
+    pub fn with_balance(mut self, value: rust_decimal::Decimal) -> Self {
+        self.balance = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewWallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewWallet")
+            .field("id", &self.id)
+            .field("owner", &self.owner)
+            .field("balance", &self.balance)
+            .finish()
+    }
+}
+
+impl Validate for NewWallet {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `wallets`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct WalletPatch {
+    pub owner: Option<String>,
+    pub balance: Option<Option<rust_decimal::Decimal>>,
+}
+
+impl std::fmt::Debug for WalletPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WalletPatch")
+            .field("owner", &self.owner)
+            .field("balance", &self.balance)
+            .finish()
+    }
+}
+
+impl Validate for WalletPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Wallet {
+    const TABLE: &'static str = "wallets";
+    const COLUMNS: &'static str = "id, owner::varchar(40) AS owner, balance::numeric(12,2) AS balance";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("wallets_pkey", "id")];
+    type New = NewWallet;
+    type Patch = WalletPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Wallet {
+            id: row.try_get(0)?,
+            owner: row.try_get(1)?,
+            balance: row.try_get(2)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewWallet {
+        NewWallet {
+            id: self.id,
+            owner: self.owner.clone(),
+            balance: self.balance,
+        }
+    }
+
+    fn to_patch(&self) -> WalletPatch {
+        WalletPatch {
+            owner: Some(self.owner.clone()),
+            balance: Some(self.balance),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewWallet, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set_as("owner", "::varchar(40)::handle", &new.owner);
+        columns.set_as("balance", "::numeric(12,2)::ledger.amount", &new.balance);
+    }
+
+    fn bind_patch<'a>(patch: &'a WalletPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.owner {
+            columns.set_as("owner", "::varchar(40)::handle", value);
+        }
+        if let Some(value) = &patch.balance {
+            columns.set_as("balance", "::numeric(12,2)::ledger.amount", value);
+        }
+    }
+}
+
+impl Wallet {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewWallet) -> Result<Wallet, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Wallet>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &WalletPatch) -> Result<Option<Wallet>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
 /// A row of `accounts`: Storage parameters and a deferrable unique key.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -859,6 +1060,1085 @@ impl PairLink {
     }
 }
 
+/// A row of `room_bookings`: No two live bookings of one room overlap, checked at commit; a primary key with a name of its own.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct RoomBooking {
+    #[serde(rename = "id")]
+    pub id: i64,
+    #[serde(rename = "room_id")]
+    pub room_id: i32,
+    #[serde(rename = "during")]
+    pub during: String,
+    #[serde(rename = "cancelled")]
+    pub cancelled: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for RoomBooking {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `RoomBooking` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct RoomBookingFields {
+    id: Option<i64>,
+    room_id: Option<i32>,
+    during: Option<String>,
+    cancelled: Option<bool>,
+}
+
+impl strata::de::Row for RoomBooking {
+    const NAME: &'static str = "RoomBooking";
+    const FIELDS: &'static [&'static str] = &["id", "room_id", "during", "cancelled"];
+    type Fields = RoomBookingFields;
+
+    fn read_field(fields: &mut RoomBookingFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.room_id, "room_id", de),
+            2 => strata::de::field(&mut fields.during, "during", de),
+            3 => strata::de::field(&mut fields.cancelled, "cancelled", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: RoomBookingFields) -> Result<Self, &'static str> {
+        Ok(RoomBooking {
+            id: fields.id.ok_or("id")?,
+            room_id: fields.room_id.ok_or("room_id")?,
+            during: fields.during.ok_or("during")?,
+            cancelled: fields.cancelled.ok_or("cancelled")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for RoomBooking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomBooking")
+            .field("id", &self.id)
+            .field("room_id", &self.room_id)
+            .field("during", &self.during)
+            .field("cancelled", &self.cancelled)
+            .finish()
+    }
+}
+
+/// What inserting into `room_bookings` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewRoomBooking {
+    pub id: i64,
+    pub room_id: i32,
+    pub during: String,
+    pub cancelled: Option<bool>,
+}
+
+impl NewRoomBooking {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i64, room_id: i32, during: impl Into<String>) -> Self {
+        NewRoomBooking { id, room_id, during: during.into(), cancelled: None }
+    }
+
+    pub fn with_cancelled(mut self, value: bool) -> Self {
+        self.cancelled = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewRoomBooking {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewRoomBooking")
+            .field("id", &self.id)
+            .field("room_id", &self.room_id)
+            .field("during", &self.during)
+            .field("cancelled", &self.cancelled)
+            .finish()
+    }
+}
+
+impl Validate for NewRoomBooking {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `room_bookings`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct RoomBookingPatch {
+    pub room_id: Option<i32>,
+    pub during: Option<String>,
+    pub cancelled: Option<bool>,
+}
+
+impl std::fmt::Debug for RoomBookingPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomBookingPatch")
+            .field("room_id", &self.room_id)
+            .field("during", &self.during)
+            .field("cancelled", &self.cancelled)
+            .finish()
+    }
+}
+
+impl Validate for RoomBookingPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for RoomBooking {
+    const TABLE: &'static str = "room_bookings";
+    const COLUMNS: &'static str = "id, room_id, during::text AS during, cancelled";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("room_bookings_pk", "id")];
+    type New = NewRoomBooking;
+    type Patch = RoomBookingPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(RoomBooking {
+            id: row.try_get(0)?,
+            room_id: row.try_get(1)?,
+            during: row.try_get(2)?,
+            cancelled: row.try_get(3)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewRoomBooking {
+        NewRoomBooking {
+            id: self.id,
+            room_id: self.room_id,
+            during: self.during.clone(),
+            cancelled: Some(self.cancelled),
+        }
+    }
+
+    fn to_patch(&self) -> RoomBookingPatch {
+        RoomBookingPatch {
+            room_id: Some(self.room_id),
+            during: Some(self.during.clone()),
+            cancelled: Some(self.cancelled),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewRoomBooking, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("room_id", &new.room_id);
+        columns.set_as("during", "::text::tstzrange", &new.during);
+        if let Some(value) = &new.cancelled {
+            columns.set("cancelled", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a RoomBookingPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.room_id {
+            columns.set("room_id", value);
+        }
+        if let Some(value) = &patch.during {
+            columns.set_as("during", "::text::tstzrange", value);
+        }
+        if let Some(value) = &patch.cancelled {
+            columns.set("cancelled", value);
+        }
+    }
+}
+
+impl RoomBooking {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewRoomBooking) -> Result<RoomBooking, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<RoomBooking>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &RoomBookingPatch) -> Result<Option<RoomBooking>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `shifts`: Shifts of one worker never overlap: an exclusion on an expression, with INCLUDE.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Shift {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "worker")]
+    pub worker: i32,
+    #[serde(rename = "starts_at")]
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    #[serde(rename = "ends_at")]
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    #[serde(rename = "note")]
+    pub note: Option<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Shift {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Shift` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ShiftFields {
+    id: Option<i32>,
+    worker: Option<i32>,
+    starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    note: Option<Option<String>>,
+}
+
+impl strata::de::Row for Shift {
+    const NAME: &'static str = "Shift";
+    const FIELDS: &'static [&'static str] = &["id", "worker", "starts_at", "ends_at", "note"];
+    type Fields = ShiftFields;
+
+    fn read_field(fields: &mut ShiftFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.worker, "worker", de),
+            2 => strata::de::field(&mut fields.starts_at, "starts_at", de),
+            3 => strata::de::field(&mut fields.ends_at, "ends_at", de),
+            4 => strata::de::field(&mut fields.note, "note", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ShiftFields) -> Result<Self, &'static str> {
+        Ok(Shift {
+            id: fields.id.ok_or("id")?,
+            worker: fields.worker.ok_or("worker")?,
+            starts_at: fields.starts_at.ok_or("starts_at")?,
+            ends_at: fields.ends_at.ok_or("ends_at")?,
+            note: fields.note.flatten(),
+        })
+    }
+}
+
+impl std::fmt::Debug for Shift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shift")
+            .field("id", &self.id)
+            .field("worker", &self.worker)
+            .field("starts_at", &self.starts_at)
+            .field("ends_at", &self.ends_at)
+            .field("note", &self.note)
+            .finish()
+    }
+}
+
+/// What inserting into `shifts` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewShift {
+    pub id: i32,
+    pub worker: i32,
+    pub starts_at: chrono::DateTime<chrono::Utc>,
+    pub ends_at: chrono::DateTime<chrono::Utc>,
+    pub note: Option<String>,
+}
+
+impl NewShift {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32, worker: i32, starts_at: chrono::DateTime<chrono::Utc>, ends_at: chrono::DateTime<chrono::Utc>) -> Self {
+        NewShift { id, worker, starts_at, ends_at, note: None }
+    }
+
+    pub fn with_note(mut self, value: impl Into<String>) -> Self {
+        self.note = Some(value.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for NewShift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewShift")
+            .field("id", &self.id)
+            .field("worker", &self.worker)
+            .field("starts_at", &self.starts_at)
+            .field("ends_at", &self.ends_at)
+            .field("note", &self.note)
+            .finish()
+    }
+}
+
+impl Validate for NewShift {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `shifts`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ShiftPatch {
+    pub worker: Option<i32>,
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub ends_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub note: Option<Option<String>>,
+}
+
+impl std::fmt::Debug for ShiftPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShiftPatch")
+            .field("worker", &self.worker)
+            .field("starts_at", &self.starts_at)
+            .field("ends_at", &self.ends_at)
+            .field("note", &self.note)
+            .finish()
+    }
+}
+
+impl Validate for ShiftPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Shift {
+    const TABLE: &'static str = "shifts";
+    const COLUMNS: &'static str = "id, worker, starts_at, ends_at, note";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("shifts_pkey", "id")];
+    type New = NewShift;
+    type Patch = ShiftPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Shift {
+            id: row.try_get(0)?,
+            worker: row.try_get(1)?,
+            starts_at: row.try_get(2)?,
+            ends_at: row.try_get(3)?,
+            note: row.try_get(4)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewShift {
+        NewShift {
+            id: self.id,
+            worker: self.worker,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            note: self.note.clone(),
+        }
+    }
+
+    fn to_patch(&self) -> ShiftPatch {
+        ShiftPatch {
+            worker: Some(self.worker),
+            starts_at: Some(self.starts_at),
+            ends_at: Some(self.ends_at),
+            note: Some(self.note.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewShift, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("worker", &new.worker);
+        columns.set("starts_at", &new.starts_at);
+        columns.set("ends_at", &new.ends_at);
+        columns.set("note", &new.note);
+    }
+
+    fn bind_patch<'a>(patch: &'a ShiftPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.worker {
+            columns.set("worker", value);
+        }
+        if let Some(value) = &patch.starts_at {
+            columns.set("starts_at", value);
+        }
+        if let Some(value) = &patch.ends_at {
+            columns.set("ends_at", value);
+        }
+        if let Some(value) = &patch.note {
+            columns.set("note", value);
+        }
+    }
+}
+
+impl Shift {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewShift) -> Result<Shift, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Shift>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &ShiftPatch) -> Result<Option<Shift>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `sensors`: What readings come from: labels sorted bytewise, and whole old rows sent to logical replicas.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Sensor {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "label")]
+    pub label: String,
+    /// From pgcrypto, installed in its own namespace.
+    #[serde(rename = "secret")]
+    pub secret: Vec<u8>,
+}
+
+impl<'de> serde::Deserialize<'de> for Sensor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Sensor` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct SensorFields {
+    id: Option<i32>,
+    label: Option<String>,
+    secret: Option<Vec<u8>>,
+}
+
+impl strata::de::Row for Sensor {
+    const NAME: &'static str = "Sensor";
+    const FIELDS: &'static [&'static str] = &["id", "label", "secret"];
+    type Fields = SensorFields;
+
+    fn read_field(fields: &mut SensorFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.label, "label", de),
+            2 => strata::de::field(&mut fields.secret, "secret", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: SensorFields) -> Result<Self, &'static str> {
+        Ok(Sensor {
+            id: fields.id.ok_or("id")?,
+            label: fields.label.ok_or("label")?,
+            secret: fields.secret.ok_or("secret")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for Sensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sensor")
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+/// What inserting into `sensors` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewSensor {
+    pub id: i32,
+    pub label: String,
+    pub secret: Option<Vec<u8>>,
+}
+
+impl NewSensor {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32, label: impl Into<String>) -> Self {
+        NewSensor { id, label: label.into(), secret: None }
+    }
+
+    pub fn with_secret(mut self, value: Vec<u8>) -> Self {
+        self.secret = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewSensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSensor")
+            .field("id", &self.id)
+            .field("label", &self.label)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+impl Validate for NewSensor {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `sensors`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct SensorPatch {
+    pub label: Option<String>,
+    pub secret: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SensorPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SensorPatch")
+            .field("label", &self.label)
+            .field("secret", &self.secret)
+            .finish()
+    }
+}
+
+impl Validate for SensorPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Sensor {
+    const TABLE: &'static str = "sensors";
+    const COLUMNS: &'static str = "id, label, secret";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("sensors_pkey", "id")];
+    type New = NewSensor;
+    type Patch = SensorPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Sensor {
+            id: row.try_get(0)?,
+            label: row.try_get(1)?,
+            secret: row.try_get(2)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewSensor {
+        NewSensor {
+            id: self.id,
+            label: self.label.clone(),
+            secret: Some(self.secret.clone()),
+        }
+    }
+
+    fn to_patch(&self) -> SensorPatch {
+        SensorPatch {
+            label: Some(self.label.clone()),
+            secret: Some(self.secret.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewSensor, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("label", &new.label);
+        if let Some(value) = &new.secret {
+            columns.set("secret", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a SensorPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.label {
+            columns.set("label", value);
+        }
+        if let Some(value) = &patch.secret {
+            columns.set("secret", value);
+        }
+    }
+}
+
+impl Sensor {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewSensor) -> Result<Sensor, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Sensor>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &SensorPatch) -> Result<Option<Sensor>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `readings`: Partitions with objects of their own: storage, a CHECK, a foreign key, an index, and a named copy of the parent's index.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Reading {
+    #[serde(rename = "id")]
+    pub id: i64,
+    #[serde(rename = "taken_on")]
+    pub taken_on: chrono::NaiveDate,
+    #[serde(rename = "sensor")]
+    pub sensor: i32,
+    #[serde(rename = "value")]
+    pub value: Option<rust_decimal::Decimal>,
+}
+
+impl<'de> serde::Deserialize<'de> for Reading {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Reading` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ReadingFields {
+    id: Option<i64>,
+    taken_on: Option<chrono::NaiveDate>,
+    sensor: Option<i32>,
+    value: Option<Option<rust_decimal::Decimal>>,
+}
+
+impl strata::de::Row for Reading {
+    const NAME: &'static str = "Reading";
+    const FIELDS: &'static [&'static str] = &["id", "taken_on", "sensor", "value"];
+    type Fields = ReadingFields;
+
+    fn read_field(fields: &mut ReadingFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.taken_on, "taken_on", de),
+            2 => strata::de::field(&mut fields.sensor, "sensor", de),
+            3 => strata::de::field(&mut fields.value, "value", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ReadingFields) -> Result<Self, &'static str> {
+        Ok(Reading {
+            id: fields.id.ok_or("id")?,
+            taken_on: fields.taken_on.ok_or("taken_on")?,
+            sensor: fields.sensor.ok_or("sensor")?,
+            value: fields.value.flatten(),
+        })
+    }
+}
+
+impl std::fmt::Debug for Reading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Reading")
+            .field("id", &self.id)
+            .field("taken_on", &self.taken_on)
+            .field("sensor", &self.sensor)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+/// What inserting into `readings` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewReading {
+    pub id: i64,
+    pub taken_on: chrono::NaiveDate,
+    pub sensor: i32,
+    pub value: Option<rust_decimal::Decimal>,
+}
+
+impl NewReading {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i64, taken_on: chrono::NaiveDate, sensor: i32) -> Self {
+        NewReading { id, taken_on, sensor, value: None }
+    }
+
+    pub fn with_value(mut self, value: rust_decimal::Decimal) -> Self {
+        self.value = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewReading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewReading")
+            .field("id", &self.id)
+            .field("taken_on", &self.taken_on)
+            .field("sensor", &self.sensor)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl Validate for NewReading {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.value {
+            v.numeric_digits("value", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
+        }
+        v.into_result()
+    }
+}
+
+/// An update of `readings`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ReadingPatch {
+    pub sensor: Option<i32>,
+    pub value: Option<Option<rust_decimal::Decimal>>,
+}
+
+impl std::fmt::Debug for ReadingPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadingPatch")
+            .field("sensor", &self.sensor)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+impl Validate for ReadingPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(Some(value)) = &self.value {
+            v.numeric_digits("value", *value, 2, rust_decimal::Decimal::from_i128_with_scale(100000000, 0));
+        }
+        v.into_result()
+    }
+}
+
+impl strata::Table for Reading {
+    const TABLE: &'static str = "readings";
+    const COLUMNS: &'static str = "id, taken_on, sensor, value";
+    const KEY: &'static str = "id = $1 AND taken_on = $2";
+    type New = NewReading;
+    type Patch = ReadingPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Reading {
+            id: row.try_get(0)?,
+            taken_on: row.try_get(1)?,
+            sensor: row.try_get(2)?,
+            value: row.try_get(3)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id, &self.taken_on]
+    }
+
+    fn to_new(&self) -> NewReading {
+        NewReading {
+            id: self.id,
+            taken_on: self.taken_on,
+            sensor: self.sensor,
+            value: self.value,
+        }
+    }
+
+    fn to_patch(&self) -> ReadingPatch {
+        ReadingPatch {
+            sensor: Some(self.sensor),
+            value: Some(self.value),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewReading, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("taken_on", &new.taken_on);
+        columns.set("sensor", &new.sensor);
+        columns.set("value", &new.value);
+    }
+
+    fn bind_patch<'a>(patch: &'a ReadingPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.sensor {
+            columns.set("sensor", value);
+        }
+        if let Some(value) = &patch.value {
+            columns.set("value", value);
+        }
+    }
+}
+
+impl Reading {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewReading) -> Result<Reading, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i64, taken_on: &chrono::NaiveDate) -> Result<Option<Reading>, strata::Error> {
+        strata::table::get(db, &[&id, &taken_on])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i64, taken_on: &chrono::NaiveDate, patch: &ReadingPatch) -> Result<Option<Reading>, strata::Error> {
+        strata::table::update(db, &[&id, &taken_on], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i64, taken_on: &chrono::NaiveDate) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id, &taken_on])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `notes`: Row-level security with a commented policy.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Note {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "owner")]
+    pub owner: String,
+    #[serde(rename = "body")]
+    pub body: String,
+}
+
+impl<'de> serde::Deserialize<'de> for Note {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Note` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct NoteFields {
+    id: Option<i32>,
+    owner: Option<String>,
+    body: Option<String>,
+}
+
+impl strata::de::Row for Note {
+    const NAME: &'static str = "Note";
+    const FIELDS: &'static [&'static str] = &["id", "owner", "body"];
+    type Fields = NoteFields;
+
+    fn read_field(fields: &mut NoteFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.owner, "owner", de),
+            2 => strata::de::field(&mut fields.body, "body", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: NoteFields) -> Result<Self, &'static str> {
+        Ok(Note {
+            id: fields.id.ok_or("id")?,
+            owner: fields.owner.ok_or("owner")?,
+            body: fields.body.ok_or("body")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Note")
+            .field("id", &self.id)
+            .field("owner", &self.owner)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// What inserting into `notes` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewNote {
+    pub id: i32,
+    pub owner: Option<String>,
+    pub body: String,
+}
+
+impl NewNote {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32, body: impl Into<String>) -> Self {
+        NewNote { id, owner: None, body: body.into() }
+    }
+
+    pub fn with_owner(mut self, value: impl Into<String>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for NewNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewNote")
+            .field("id", &self.id)
+            .field("owner", &self.owner)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl Validate for NewNote {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `notes`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct NotePatch {
+    pub owner: Option<String>,
+    pub body: Option<String>,
+}
+
+impl std::fmt::Debug for NotePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NotePatch")
+            .field("owner", &self.owner)
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+impl Validate for NotePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Note {
+    const TABLE: &'static str = "notes";
+    const COLUMNS: &'static str = "id, owner, body";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("notes_pkey", "id")];
+    type New = NewNote;
+    type Patch = NotePatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Note {
+            id: row.try_get(0)?,
+            owner: row.try_get(1)?,
+            body: row.try_get(2)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewNote {
+        NewNote {
+            id: self.id,
+            owner: Some(self.owner.clone()),
+            body: self.body.clone(),
+        }
+    }
+
+    fn to_patch(&self) -> NotePatch {
+        NotePatch {
+            owner: Some(self.owner.clone()),
+            body: Some(self.body.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewNote, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        if let Some(value) = &new.owner {
+            columns.set("owner", value);
+        }
+        columns.set("body", &new.body);
+    }
+
+    fn bind_patch<'a>(patch: &'a NotePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.owner {
+            columns.set("owner", value);
+        }
+        if let Some(value) = &patch.body {
+            columns.set("body", value);
+        }
+    }
+}
+
+impl Note {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewNote) -> Result<Note, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Note>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &NotePatch) -> Result<Option<Note>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
 /// A row of `import_scratch`: Not written to the WAL: emptied after a crash.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -1529,6 +2809,987 @@ impl TypedValue {
     }
 }
 
+/// A row of `invoices`: Numbered from the shared document series.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Invoice {
+    #[serde(rename = "id")]
+    pub id: i64,
+    #[serde(rename = "number")]
+    pub number: i32,
+    #[serde(rename = "total")]
+    pub total: rust_decimal::Decimal,
+}
+
+impl<'de> serde::Deserialize<'de> for Invoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Invoice` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct InvoiceFields {
+    id: Option<i64>,
+    number: Option<i32>,
+    total: Option<rust_decimal::Decimal>,
+}
+
+impl strata::de::Row for Invoice {
+    const NAME: &'static str = "Invoice";
+    const FIELDS: &'static [&'static str] = &["id", "number", "total"];
+    type Fields = InvoiceFields;
+
+    fn read_field(fields: &mut InvoiceFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.number, "number", de),
+            2 => strata::de::field(&mut fields.total, "total", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: InvoiceFields) -> Result<Self, &'static str> {
+        Ok(Invoice {
+            id: fields.id.ok_or("id")?,
+            number: fields.number.ok_or("number")?,
+            total: fields.total.ok_or("total")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for Invoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invoice")
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+/// What inserting into `invoices` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewInvoice {
+    pub number: Option<i32>,
+    pub total: rust_decimal::Decimal,
+}
+
+impl NewInvoice {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(total: rust_decimal::Decimal) -> Self {
+        NewInvoice { number: None, total }
+    }
+
+    pub fn with_number(mut self, value: i32) -> Self {
+        self.number = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewInvoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewInvoice")
+            .field("number", &self.number)
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+impl Validate for NewInvoice {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        {
+            let value = &self.total;
+            v.numeric_digits("total", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+        }
+        v.into_result()
+    }
+}
+
+/// An update of `invoices`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct InvoicePatch {
+    pub number: Option<i32>,
+    pub total: Option<rust_decimal::Decimal>,
+}
+
+impl std::fmt::Debug for InvoicePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvoicePatch")
+            .field("number", &self.number)
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+impl Validate for InvoicePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        if let Some(value) = &self.total {
+            v.numeric_digits("total", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+        }
+        v.into_result()
+    }
+}
+
+impl strata::Table for Invoice {
+    const TABLE: &'static str = "invoices";
+    const COLUMNS: &'static str = "id, number, total";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("invoices_pkey", "id"), ("invoices_number_key", "number")];
+    type New = NewInvoice;
+    type Patch = InvoicePatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Invoice {
+            id: row.try_get(0)?,
+            number: row.try_get(1)?,
+            total: row.try_get(2)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewInvoice {
+        NewInvoice {
+            number: Some(self.number),
+            total: self.total,
+        }
+    }
+
+    fn to_patch(&self) -> InvoicePatch {
+        InvoicePatch {
+            number: Some(self.number),
+            total: Some(self.total),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewInvoice, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.number {
+            columns.set("number", value);
+        }
+        columns.set("total", &new.total);
+    }
+
+    fn bind_patch<'a>(patch: &'a InvoicePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.number {
+            columns.set("number", value);
+        }
+        if let Some(value) = &patch.total {
+            columns.set("total", value);
+        }
+    }
+}
+
+impl Invoice {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewInvoice) -> Result<Invoice, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Invoice>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+
+    /// The row with this `number`, if any.
+    pub fn find_by_number(db: &mut impl strata::Conn, number: &i32) -> Result<Option<Invoice>, strata::Error> {
+        strata::table::opt(db, "SELECT id, number, total FROM invoices WHERE number = $1", &[&number])
+    }
+}
+
+/// A row of `receipts`: Numbered from the shared document series too; ids may be given (BY DEFAULT).
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Receipt {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "number")]
+    pub number: i32,
+}
+
+impl<'de> serde::Deserialize<'de> for Receipt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Receipt` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct ReceiptFields {
+    id: Option<i32>,
+    number: Option<i32>,
+}
+
+impl strata::de::Row for Receipt {
+    const NAME: &'static str = "Receipt";
+    const FIELDS: &'static [&'static str] = &["id", "number"];
+    type Fields = ReceiptFields;
+
+    fn read_field(fields: &mut ReceiptFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.number, "number", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: ReceiptFields) -> Result<Self, &'static str> {
+        Ok(Receipt {
+            id: fields.id.ok_or("id")?,
+            number: fields.number.ok_or("number")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receipt")
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+/// What inserting into `receipts` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewReceipt {
+    pub id: Option<i32>,
+    pub number: Option<i32>,
+}
+
+impl NewReceipt {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewReceipt { id: None, number: None }
+    }
+
+    pub fn with_id(mut self, value: i32) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    pub fn with_number(mut self, value: i32) -> Self {
+        self.number = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewReceipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewReceipt")
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+impl Validate for NewReceipt {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `receipts`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct ReceiptPatch {
+    pub number: Option<i32>,
+}
+
+impl std::fmt::Debug for ReceiptPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReceiptPatch")
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+impl Validate for ReceiptPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Receipt {
+    const TABLE: &'static str = "receipts";
+    const COLUMNS: &'static str = "id, number";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("receipts_pkey", "id")];
+    type New = NewReceipt;
+    type Patch = ReceiptPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Receipt {
+            id: row.try_get(0)?,
+            number: row.try_get(1)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewReceipt {
+        NewReceipt {
+            id: Some(self.id),
+            number: Some(self.number),
+        }
+    }
+
+    fn to_patch(&self) -> ReceiptPatch {
+        ReceiptPatch {
+            number: Some(self.number),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewReceipt, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        if let Some(value) = &new.number {
+            columns.set("number", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a ReceiptPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.number {
+            columns.set("number", value);
+        }
+    }
+}
+
+impl Receipt {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewReceipt) -> Result<Receipt, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Receipt>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &ReceiptPatch) -> Result<Option<Receipt>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `tickets`: Owns its sequence.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Ticket {
+    #[serde(rename = "id")]
+    pub id: i16,
+    #[serde(rename = "number")]
+    pub number: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for Ticket {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Ticket` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct TicketFields {
+    id: Option<i16>,
+    number: Option<i64>,
+}
+
+impl strata::de::Row for Ticket {
+    const NAME: &'static str = "Ticket";
+    const FIELDS: &'static [&'static str] = &["id", "number"];
+    type Fields = TicketFields;
+
+    fn read_field(fields: &mut TicketFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.number, "number", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: TicketFields) -> Result<Self, &'static str> {
+        Ok(Ticket {
+            id: fields.id.ok_or("id")?,
+            number: fields.number.ok_or("number")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ticket")
+            .field("id", &self.id)
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+/// What inserting into `tickets` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewTicket {
+    pub number: Option<i64>,
+}
+
+impl NewTicket {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new() -> Self {
+        NewTicket { number: None }
+    }
+
+    pub fn with_number(mut self, value: i64) -> Self {
+        self.number = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewTicket")
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+impl Validate for NewTicket {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `tickets`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct TicketPatch {
+    pub number: Option<i64>,
+}
+
+impl std::fmt::Debug for TicketPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TicketPatch")
+            .field("number", &self.number)
+            .finish()
+    }
+}
+
+impl Validate for TicketPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Ticket {
+    const TABLE: &'static str = "tickets";
+    const COLUMNS: &'static str = "id, number";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tickets_pkey", "id")];
+    type New = NewTicket;
+    type Patch = TicketPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Ticket {
+            id: row.try_get(0)?,
+            number: row.try_get(1)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewTicket {
+        NewTicket {
+            number: Some(self.number),
+        }
+    }
+
+    fn to_patch(&self) -> TicketPatch {
+        TicketPatch {
+            number: Some(self.number),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewTicket, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.number {
+            columns.set("number", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a TicketPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.number {
+            columns.set("number", value);
+        }
+    }
+}
+
+impl Ticket {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewTicket) -> Result<Ticket, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i16) -> Result<Option<Ticket>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i16, patch: &TicketPatch) -> Result<Option<Ticket>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i16) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `stock_moves`: Stock going in and out; every change is counted in stock_audit.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct StockMove {
+    #[serde(rename = "id")]
+    pub id: i64,
+    #[serde(rename = "item")]
+    pub item: String,
+    #[serde(rename = "qty")]
+    pub qty: i32,
+}
+
+impl<'de> serde::Deserialize<'de> for StockMove {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `StockMove` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct StockMoveFields {
+    id: Option<i64>,
+    item: Option<String>,
+    qty: Option<i32>,
+}
+
+impl strata::de::Row for StockMove {
+    const NAME: &'static str = "StockMove";
+    const FIELDS: &'static [&'static str] = &["id", "item", "qty"];
+    type Fields = StockMoveFields;
+
+    fn read_field(fields: &mut StockMoveFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.item, "item", de),
+            2 => strata::de::field(&mut fields.qty, "qty", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: StockMoveFields) -> Result<Self, &'static str> {
+        Ok(StockMove {
+            id: fields.id.ok_or("id")?,
+            item: fields.item.ok_or("item")?,
+            qty: fields.qty.ok_or("qty")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for StockMove {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StockMove")
+            .field("id", &self.id)
+            .field("item", &self.item)
+            .field("qty", &self.qty)
+            .finish()
+    }
+}
+
+/// What inserting into `stock_moves` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewStockMove {
+    pub id: Option<i64>,
+    pub item: String,
+    pub qty: i32,
+}
+
+impl NewStockMove {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(item: impl Into<String>, qty: i32) -> Self {
+        NewStockMove { id: None, item: item.into(), qty }
+    }
+
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewStockMove {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewStockMove")
+            .field("id", &self.id)
+            .field("item", &self.item)
+            .field("qty", &self.qty)
+            .finish()
+    }
+}
+
+impl Validate for NewStockMove {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `stock_moves`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct StockMovePatch {
+    pub item: Option<String>,
+    pub qty: Option<i32>,
+}
+
+impl std::fmt::Debug for StockMovePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StockMovePatch")
+            .field("item", &self.item)
+            .field("qty", &self.qty)
+            .finish()
+    }
+}
+
+impl Validate for StockMovePatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for StockMove {
+    const TABLE: &'static str = "stock_moves";
+    const COLUMNS: &'static str = "id, item, qty";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("stock_moves_pkey", "id")];
+    type New = NewStockMove;
+    type Patch = StockMovePatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(StockMove {
+            id: row.try_get(0)?,
+            item: row.try_get(1)?,
+            qty: row.try_get(2)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewStockMove {
+        NewStockMove {
+            id: Some(self.id),
+            item: self.item.clone(),
+            qty: self.qty,
+        }
+    }
+
+    fn to_patch(&self) -> StockMovePatch {
+        StockMovePatch {
+            item: Some(self.item.clone()),
+            qty: Some(self.qty),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewStockMove, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &new.id {
+            columns.set("id", value);
+        }
+        columns.set("item", &new.item);
+        columns.set("qty", &new.qty);
+    }
+
+    fn bind_patch<'a>(patch: &'a StockMovePatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.item {
+            columns.set("item", value);
+        }
+        if let Some(value) = &patch.qty {
+            columns.set("qty", value);
+        }
+    }
+}
+
+impl StockMove {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewStockMove) -> Result<StockMove, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<StockMove>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &StockMovePatch) -> Result<Option<StockMove>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `stock_audit`: What the triggers of stock_moves saw: one row per firing.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct StockAudit {
+    #[serde(rename = "id")]
+    pub id: i64,
+    #[serde(rename = "what")]
+    pub what: String,
+    #[serde(rename = "rows")]
+    pub rows: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for StockAudit {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `StockAudit` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct StockAuditFields {
+    id: Option<i64>,
+    what: Option<String>,
+    rows: Option<i64>,
+}
+
+impl strata::de::Row for StockAudit {
+    const NAME: &'static str = "StockAudit";
+    const FIELDS: &'static [&'static str] = &["id", "what", "rows"];
+    type Fields = StockAuditFields;
+
+    fn read_field(fields: &mut StockAuditFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.what, "what", de),
+            2 => strata::de::field(&mut fields.rows, "rows", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: StockAuditFields) -> Result<Self, &'static str> {
+        Ok(StockAudit {
+            id: fields.id.ok_or("id")?,
+            what: fields.what.ok_or("what")?,
+            rows: fields.rows.ok_or("rows")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for StockAudit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StockAudit")
+            .field("id", &self.id)
+            .field("what", &self.what)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+/// What inserting into `stock_audit` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewStockAudit {
+    pub what: String,
+    pub rows: i64,
+}
+
+impl NewStockAudit {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(what: impl Into<String>, rows: i64) -> Self {
+        NewStockAudit { what: what.into(), rows }
+    }
+}
+
+impl std::fmt::Debug for NewStockAudit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewStockAudit")
+            .field("what", &self.what)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl Validate for NewStockAudit {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `stock_audit`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct StockAuditPatch {
+    pub what: Option<String>,
+    pub rows: Option<i64>,
+}
+
+impl std::fmt::Debug for StockAuditPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StockAuditPatch")
+            .field("what", &self.what)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl Validate for StockAuditPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for StockAudit {
+    const TABLE: &'static str = "stock_audit";
+    const COLUMNS: &'static str = "id, what, rows";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("stock_audit_pkey", "id")];
+    type New = NewStockAudit;
+    type Patch = StockAuditPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(StockAudit {
+            id: row.try_get(0)?,
+            what: row.try_get(1)?,
+            rows: row.try_get(2)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewStockAudit {
+        NewStockAudit {
+            what: self.what.clone(),
+            rows: self.rows,
+        }
+    }
+
+    fn to_patch(&self) -> StockAuditPatch {
+        StockAuditPatch {
+            what: Some(self.what.clone()),
+            rows: Some(self.rows),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewStockAudit, columns: &mut strata::Columns<'a>) {
+        columns.set("what", &new.what);
+        columns.set("rows", &new.rows);
+    }
+
+    fn bind_patch<'a>(patch: &'a StockAuditPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.what {
+            columns.set("what", value);
+        }
+        if let Some(value) = &patch.rows {
+            columns.set("rows", value);
+        }
+    }
+}
+
+impl StockAudit {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewStockAudit) -> Result<StockAudit, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<StockAudit>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &StockAuditPatch) -> Result<Option<StockAudit>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
 /// The objects of namespace `ledger`.
 pub mod ledger {
     #[allow(unused_imports)]
@@ -2186,10 +4447,11 @@ pub mod ledger {
 }
 
 /// Every table of the schema, in declaration order.
-pub const TABLES: &[&str] = &["ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "pair_keys", "pair_links", "import_scratch", "typed_values"];
+pub const TABLES: &[&str] = &["wallets", "ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "pair_keys", "pair_links", "room_bookings", "shifts", "sensors", "readings", "notes", "import_scratch", "typed_values", "invoices", "receipts", "tickets", "stock_moves", "stock_audit"];
 
 /// Visits every table's row type, in declaration order.
 pub fn visit_tables(visitor: &mut impl strata::Visit) {
+    visitor.visit::<Wallet>();
     visitor.visit::<ledger::Account>();
     visitor.visit::<ledger::Entry>();
     visitor.visit::<ledger::Event>();
@@ -2197,6 +4459,16 @@ pub fn visit_tables(visitor: &mut impl strata::Visit) {
     visitor.visit::<Transfer>();
     visitor.visit::<PairKey>();
     visitor.visit::<PairLink>();
+    visitor.visit::<RoomBooking>();
+    visitor.visit::<Shift>();
+    visitor.visit::<Sensor>();
+    visitor.visit::<Reading>();
+    visitor.visit::<Note>();
     visitor.visit::<ImportScratch>();
     visitor.visit::<TypedValue>();
+    visitor.visit::<Invoice>();
+    visitor.visit::<Receipt>();
+    visitor.visit::<Ticket>();
+    visitor.visit::<StockMove>();
+    visitor.visit::<StockAudit>();
 }

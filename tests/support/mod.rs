@@ -25,7 +25,8 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
         let v = format!("a{n}");
         literal(&format!("{v}{}", "a".repeat((min as usize).saturating_sub(v.len()))))
     };
-    match &c.ty {
+    // A domain's value is one of its base type (the declared ones accept these).
+    match &schema.base_type(&c.ty) {
         ColumnType::Array(_) => "'{}'".to_string(),
         ColumnType::Scalar(s) => match s {
             Scalar::Uuid => "gen_random_uuid()".into(),
@@ -74,7 +75,7 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
                     EnumRepr::Type => format!("{v}::{}", qualified(&name.namespace, &name.name)),
                 }
             }
-            Scalar::Extension(_) | Scalar::Unresolved(_) => "NULL".into(),
+            Scalar::Extension(_) | Scalar::Unresolved(_) | Scalar::Domain(_) => "NULL".into(),
         },
     }
 }
@@ -135,15 +136,12 @@ fn row_values(
         }
     }
     for c in &table.columns {
-        if values.iter().any(|(n, _)| *n == c.name) || c.generated.is_some() {
+        if values.iter().any(|(n, _)| *n == c.name) || !c.writable() {
             continue;
         }
         if let Some(v) = fixed.get(&c.name) {
             values.push((c.name.clone(), v.clone()));
-        } else if !c.nullable
-            && c.default.is_none()
-            && !matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial))
-        {
+        } else if !c.nullable && !c.has_default() {
             values.push((c.name.clone(), value(schema, table, &c.name)));
         }
     }
@@ -189,18 +187,18 @@ pub fn row_exprs(client: &mut Client, schema: &Schema, table: &Table) -> Vec<Str
         .iter()
         .map(|c| {
             let given = values.iter().find(|(n, _)| *n == c.name).map(|(_, v)| v.clone());
-            match (given, &c.default, &c.ty) {
-                (Some(v), _, _) => v,
-                (None, _, _) if c.generated.is_some() => "NULL".into(),
-                (None, Some(default), _) => default.sql.clone(),
-                (None, None, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)) => {
+            match (given, &c.default) {
+                (Some(v), _) => v,
+                (None, _) if c.generated.is_some() => "NULL".into(),
+                (None, Some(default)) => default.sql.clone(),
+                (None, None) if c.implicit_sequence(table).is_some() => {
                     format!(
                         "nextval(pg_get_serial_sequence({}, {}))",
                         literal(&qualified(&table.namespace, &table.name)),
                         literal(&c.name)
                     )
                 }
-                (None, None, _) => "NULL".into(),
+                (None, None) => "NULL".into(),
             }
         })
         .collect()
@@ -264,4 +262,26 @@ pub fn apply(client: &mut Client, declared: &Schema) -> (Schema, Vec<String>) {
     let (schema, skipped) = applicable(client, declared);
     client.batch_execute(&strata_codegen::generate::files(&schema)[0].1).unwrap();
     (schema, skipped)
+}
+
+/// SplitMix64: a fixed seed gives the same cases on every run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    pub fn pick<T: Clone>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize].clone()
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
 }

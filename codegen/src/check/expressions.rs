@@ -13,12 +13,18 @@ use crate::sql_deps::outer_columns;
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut exprs: Vec<(&str, &Expr)> = Vec::new();
+    for d in &schema.domains {
+        exprs.extend(d.default.iter().map(|e| ("default", e)));
+        exprs.extend(d.checks.iter().map(|c| ("check", &c.expr)));
+    }
     for t in &schema.tables {
         for c in &t.columns {
             exprs.extend(c.default.iter().map(|e| ("default", e)));
             exprs.extend(c.generated.iter().map(|e| ("generated expression", e)));
         }
         exprs.extend(t.checks.iter().map(|c| ("check", &c.expr)));
+        let partitions = t.partition.iter().flat_map(|p| &p.partitions);
+        exprs.extend(partitions.clone().flat_map(|p| &p.checks).map(|c| ("check", &c.expr)));
         for tr in &t.triggers {
             exprs.extend(tr.when.iter().map(|e| ("trigger condition", e)));
         }
@@ -32,7 +38,14 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             IndexTarget::Expr(e) => Some(("partition key", e)),
             IndexTarget::Column(_) => None,
         }));
-        for i in &t.indexes {
+        for x in &t.exclusions {
+            exprs.extend(x.predicate.iter().map(|e| ("exclusion predicate", e)));
+            exprs.extend(x.elements.iter().filter_map(|el| match &el.key.target {
+                IndexTarget::Expr(e) => Some(("exclusion expression", e)),
+                IndexTarget::Column(_) => None,
+            }));
+        }
+        for i in t.indexes.iter().chain(partitions.flat_map(|p| &p.indexes)) {
             exprs.extend(i.predicate.iter().map(|e| ("index predicate", e)));
             exprs.extend(i.keys.iter().filter_map(|k| match &k.target {
                 IndexTarget::Expr(e) => Some(("index expression", e)),
@@ -51,17 +64,23 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             Ok(()) => _ = valid.insert(&e.sql),
             Err(why) => {
                 invalid.insert(&e.sql);
-                diags.push(Diagnostic::invalid_expression(what, &why, e.span));
+                match unread_construct(&e.sql, &why) {
+                    Some(construct) => diags.push(Diagnostic::expression_unread(what, &construct, e.span)),
+                    None => diags.push(Diagnostic::invalid_expression(what, &why, e.span)),
+                }
             }
         }
     }
     // Column reads are judged only in expressions that parse: a syntax error is one error.
     let parses = |e: &Expr| !invalid.contains(e.sql.as_str());
     for t in &schema.tables {
-        for c in t.checks.iter().filter(|c| c.origin == CheckOrigin::Declared && parses(&c.expr)) {
+        // A partition's own checks and indexes read its parent's columns.
+        let partitions = t.partition.iter().flat_map(|p| &p.partitions);
+        let checks = t.checks.iter().chain(partitions.clone().flat_map(|p| &p.checks));
+        for c in checks.filter(|c| c.origin == CheckOrigin::Declared && parses(&c.expr)) {
             columns_exist(t, &format!("check `{}`", c.name), &c.expr, diags);
         }
-        for i in &t.indexes {
+        for i in t.indexes.iter().chain(partitions.flat_map(|p| &p.indexes)) {
             i.predicate
                 .iter()
                 .filter(|e| parses(e))
@@ -81,6 +100,30 @@ pub fn columns_exist(t: &Table, what: &str, e: &Expr, diags: &mut Diagnostics) {
         let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
         diags.push(Diagnostic::expression_unknown_column(what, &t.name, &column, &names, e.span));
     }
+}
+
+/// When sqlparser stops inside an expression that is otherwise whole — its quotes closed, its
+/// parentheses and brackets balanced, not cut short — the construct it stopped at: one
+/// PostgreSQL may well accept (`TRIM(BOTH FROM x)`, `XMLTABLE(...)`, an operator sqlparser lacks),
+/// left to the database to judge. `None` for an expression that is broken whatever reads it.
+fn unread_construct(sql: &str, why: &str) -> Option<String> {
+    use sqlparser::tokenizer::Tokenizer;
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().ok()?;
+    let mut depth = 0i32;
+    for t in &tokens {
+        match t {
+            Token::LParen | Token::LBracket => depth += 1,
+            Token::RParen | Token::RBracket => depth -= 1,
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    let found = why.split_once("found: ")?.1;
+    let construct = found.split_once(" at Line").map_or(found, |(c, _)| c).trim();
+    (depth == 0 && construct != "EOF" && !why.contains("reserved word") && !why.starts_with("unexpected"))
+        .then(|| construct.to_string())
 }
 
 /// Parses one whole expression; trailing tokens are an error too, and so is a reserved word

@@ -22,11 +22,16 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             ));
         }
         // The signature alone, with a body that cannot interfere: one CREATE FUNCTION, nothing else.
-        let stub = format!("CREATE FUNCTION f({}) RETURNS {} LANGUAGE sql AS 'SELECT 1'", f.args, f.returns);
+        let returns = if f.procedure { "void" } else { f.returns.as_str() };
+        let stub = format!("CREATE FUNCTION f({}) RETURNS {returns} LANGUAGE sql AS 'SELECT 1'", f.args);
         if let Err(why) = one_statement(&stub, |s| matches!(s, Statement::CreateFunction(_))) {
             let fragment = format!("({}) RETURNS {}", f.args, f.returns);
             let expected = &format!("an argument list (`a uuid, b text`) and a return type ({why})");
             diags.push(Diagnostic::invalid_fragment(&what, "args` / `returns", &fragment, expected, f.span));
+        }
+        for (name, _) in f.settings.iter().filter(|(n, _)| !n.split('.').all(is_word)) {
+            let expected = "a setting name (`work_mem`, `app.tenant`)";
+            diags.push(Diagnostic::invalid_fragment(&what, "set", name, expected, f.span));
         }
         if let Some(path) = &f.search_path
             && !path.split(',').all(|p| is_schema_name(p.trim()))

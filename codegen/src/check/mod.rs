@@ -10,6 +10,8 @@ mod references;
 mod routines;
 mod rows;
 mod security;
+mod sequences;
+mod triggers;
 mod types;
 pub mod values;
 
@@ -24,11 +26,13 @@ pub fn check(schema: &Schema) -> Diagnostics {
     references::check(schema, &mut diags);
     keys::check(schema, &mut diags);
     partitions::check(schema, &mut diags);
+    sequences::check(schema, &mut diags);
     options::check(schema, &mut diags);
     expressions::check(schema, &mut diags);
     fragments::check(schema, &mut diags);
     security::check(schema, &mut diags);
     routines::check(schema, &mut diags);
+    triggers::check(schema, &mut diags);
     routines::check_jobs(schema, &mut diags);
     values::check(schema, &mut diags);
     rows::check(schema, &mut diags);

@@ -23,6 +23,10 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     for e in &schema.enums {
         name(&e.name, e.span);
     }
+    for d in &schema.domains {
+        name(&d.name, d.span);
+        d.checks.iter().for_each(|c| name(&c.name, c.expr.span));
+    }
     schema.roles.iter().for_each(|r| name(&r.name, r.span));
     schema.functions.iter().for_each(|f| name(&f.name, f.span));
     schema.views.iter().for_each(|v| name(&v.name, v.span));
@@ -33,15 +37,22 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         t.columns.iter().for_each(|c| name(&c.name, c.span));
         t.primary_key.iter().for_each(|pk| name(&pk.name, pk.span));
         t.uniques.iter().for_each(|u| name(&u.name, u.span));
+        t.exclusions.iter().for_each(|x| name(&x.name, x.span));
         t.checks.iter().for_each(|c| name(&c.name, c.expr.span));
         t.foreign_keys.iter().for_each(|fk| name(&fk.name, fk.span));
         t.indexes.iter().for_each(|i| name(&i.name, i.span));
-        t.partition.iter().flat_map(|p| &p.partitions).for_each(|p| name(&p.name, p.span));
+        for p in t.partition.iter().flat_map(|p| &p.partitions) {
+            name(&p.name, p.span);
+            p.checks.iter().for_each(|c| name(&c.name, c.expr.span));
+            p.foreign_keys.iter().for_each(|fk| name(&fk.name, fk.span));
+            p.indexes.iter().for_each(|i| name(&i.name, i.span));
+            p.index_names.iter().for_each(|(parent, own)| name(own, parent.span));
+        }
         t.policies.iter().for_each(|p| name(&p.name, p.span));
         t.triggers.iter().for_each(|tr| name(&tr.name, tr.span));
     }
 
-    // In each namespace, tables, indexes (also those behind primary keys and unique
+    // In each namespace, tables, sequences, indexes (also those behind primary keys and unique
     // constraints) and types share pg_class / pg_type: a table's row type clashes with a type
     // of the same name. Indexes live in their table's namespace.
     let mut relations: HashMap<(&str, &str), (&str, Span)> = HashMap::new();
@@ -57,8 +68,14 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
         relation(&e.namespace, &e.name, "type", e.span, diags);
     }
+    for d in &schema.domains {
+        relation(&d.namespace, &d.name, "domain", d.span, diags);
+    }
     for t in &schema.tables {
         relation(&t.namespace, &t.name, "table", t.span, diags);
+    }
+    for s in &schema.sequences {
+        relation(&s.namespace, &s.name, "sequence", s.span, diags);
     }
     for v in &schema.views {
         relation(&v.namespace, &v.name, "view", v.span, diags);
@@ -72,17 +89,25 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         for u in &t.uniques {
             relation(ns, &u.name, "unique constraint", u.span, diags);
         }
+        for x in &t.exclusions {
+            relation(ns, &x.name, "exclusion constraint", x.span, diags);
+        }
         for i in &t.indexes {
             relation(ns, &i.name, "index", i.span, diags);
         }
         for p in t.partition.iter().flat_map(|p| &p.partitions) {
             relation(&p.namespace, &p.name, "partition", p.span, diags);
+            p.indexes.iter().for_each(|i| relation(&p.namespace, &i.name, "index", i.span, diags));
+            for (parent, own) in &p.index_names {
+                relation(&p.namespace, own, "index", parent.span, diags);
+            }
         }
     }
 
-    // Functions share a namespace too; strata declares no overloads, so one name is one function
-    // (set_on_update's set_<column> may collide with a declared function).
-    let functions: Vec<(String, Span)> = schema.functions.iter().map(|f| (f.qname().to_string(), f.span)).collect();
+    // A routine is its name and argument types: overloads differ in the types (set_on_update's
+    // set_<column>() may collide with a declared function).
+    let functions: Vec<(String, Span)> =
+        schema.functions.iter().map(|f| (crate::render::sql::signature(f), f.span)).collect();
     unique_names("function", functions.iter().map(|(n, s)| (n.as_str(), *s)), diags);
 
     rust_names(schema, diags);
@@ -90,7 +115,12 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         unique_names("column", t.columns.iter().map(|c| (c.name.as_str(), c.span)), diags);
         // Constraint names are unique per table; key constraints were compared above already.
         let named = t.checks.iter().map(|c| (c.name.as_str(), c.expr.span));
+        let named = named.chain(t.exclusions.iter().map(|x| (x.name.as_str(), x.span)));
         unique_names("constraint", named.chain(t.foreign_keys.iter().map(|f| (f.name.as_str(), f.span))), diags);
+        for p in t.partition.iter().flat_map(|p| &p.partitions) {
+            let named = p.checks.iter().map(|c| (c.name.as_str(), c.expr.span));
+            unique_names("constraint", named.chain(p.foreign_keys.iter().map(|f| (f.name.as_str(), f.span))), diags);
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Partitions: PostgreSQL's own rules for partitioned tables, checked before it rejects them.
 //! Unique keys must include the partition key, foreign keys to a partitioned table must
-//! reference it, bounds must fit the method, and generated or listed ranges must not overlap.
+//! reference it, exclusion constraints wait for PostgreSQL 17, bounds must fit the method, and generated or listed ranges must not overlap.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -17,6 +17,15 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             bounds(t, p, diags);
             for fk in t.foreign_keys.iter().filter(|fk| fk.not_valid) {
                 diags.push(Diagnostic::not_valid_fk_on_partitioned(&t.name, &fk.name, fk.span));
+            }
+            for x in &t.exclusions {
+                diags.push(Diagnostic::exclusion_on_partitioned(&t.name, &x.name, x.span));
+            }
+            let indexes: Vec<&str> = t.indexes.iter().map(|i| i.name.as_str()).collect();
+            for (parent, _) in p.partitions.iter().flat_map(|p| &p.index_names) {
+                if !indexes.contains(&parent.name.as_str()) {
+                    diags.push(Diagnostic::unknown_index(&t.name, &parent.name, &indexes, parent.span));
+                }
             }
         }
         for fk in &t.foreign_keys {

@@ -1,10 +1,10 @@
-//! References: every column a key, index or foreign key names exists, and every foreign key
+//! References: every column a key, index, exclusion constraint or foreign key names exists, and every foreign key
 //! points at a declared table's unique key with columns of the same type.
 
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{ColumnType, IndexTarget, Named, QName, Scalar, Schema, Table};
+use crate::model::{ColumnType, ForeignKey, IndexTarget, Named, Partition, QName, Scalar, Schema, Table};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let table_names: Vec<String> = schema.tables.iter().map(|t| t.qname().to_string()).collect();
@@ -13,12 +13,18 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     for t in &schema.tables {
         let pk = t.primary_key.iter().flat_map(|pk| &pk.columns);
         let uniques = t.uniques.iter().flat_map(|u| &u.columns);
-        let include = t.indexes.iter().flat_map(|i| &i.include);
-        let keys = t.indexes.iter().flat_map(|i| &i.keys).filter_map(|k| match &k.target {
+        let partitions: Vec<&Partition> = t.partition.iter().flat_map(|p| &p.partitions).collect();
+        let indexes = || t.indexes.iter().chain(partitions.iter().flat_map(|p| &p.indexes));
+        let include = indexes().flat_map(|i| &i.include).chain(t.exclusions.iter().flat_map(|x| &x.include));
+        let elements = t.exclusions.iter().flat_map(|x| x.elements.iter().map(|e| &e.key));
+        let keys = indexes().flat_map(|i| &i.keys).chain(elements).filter_map(|k| match &k.target {
             IndexTarget::Column(c) => Some(c),
             IndexTarget::Expr(_) => None,
         });
-        let fk_columns = t.foreign_keys.iter().flat_map(|fk| &fk.columns);
+        // A partition's own foreign keys are over its parent's columns, as its indexes are.
+        let foreign_keys: Vec<&ForeignKey> =
+            t.foreign_keys.iter().chain(partitions.iter().flat_map(|p| &p.foreign_keys)).collect();
+        let fk_columns = foreign_keys.iter().flat_map(|fk| &fk.columns);
         let partition_key = t.partition.iter().flat_map(|p| &p.key).filter_map(|k| match k {
             IndexTarget::Column(c) => Some(c),
             IndexTarget::Expr(_) => None,
@@ -31,7 +37,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         if let Some(sd) = &t.soft_delete {
             soft_delete(t, sd, diags);
         }
-        for fk in &t.foreign_keys {
+        for fk in foreign_keys {
             let Some(&target) = tables.get(&fk.ref_table.qname()) else {
                 diags.push(Diagnostic::unknown_table(
                     &fk.ref_table.qname().to_string(),
@@ -87,7 +93,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
 }
 
 /// Whether `column` exists in `table`, reporting it when not.
-fn column_exists(table: &Table, column: &Named, diags: &mut Diagnostics) -> bool {
+pub(super) fn column_exists(table: &Table, column: &Named, diags: &mut Diagnostics) -> bool {
     if table.column(&column.name).is_some() {
         return true;
     }

@@ -1,13 +1,11 @@
-//! Functions, triggers and views: definer functions pin their search_path, what SQL bodies and
-//! views read exists, and triggers execute declared trigger functions on valid events.
-
-use std::collections::HashMap;
+//! Functions, views and jobs: definer functions pin their search_path, what SQL bodies, views
+//! and jobs read exists, and jobs run on a schedule pg_cron accepts.
 
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{Function, PUBLIC, QName, Schema, TriggerTiming};
+use crate::model::{Function, PUBLIC, QName, Schema};
 use crate::sql_deps::{called_functions, relations};
 
 /// Tables and views a SQL text may read: the declared ones, in the namespaces strata knows;
@@ -58,6 +56,10 @@ fn reads(known: &Known, what: &str, sql: &str, span: Span, diags: &mut Diagnosti
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let known = Known::new(schema);
     for f in &schema.functions {
+        if let Some((why, help)) = refusal(f) {
+            let what = format!("{} `{}`", crate::render::sql::routine_kind(f).to_lowercase(), f.name);
+            diags.push(Diagnostic::invalid_routine(&what, why, help, f.span));
+        }
         if f.security_definer && f.search_path.is_none() {
             diags.push(Diagnostic::definer_without_search_path(&f.name, f.span));
         }
@@ -74,42 +76,38 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         }
         reads(&known, &what, &v.query.sql, v.query.span, diags);
     }
-    let functions: HashMap<QName, &str> = schema.functions.iter().map(|f| (f.qname(), f.returns.as_str())).collect();
-    let names: Vec<&str> = schema.functions.iter().map(|f| f.name.as_str()).collect();
-    for t in &schema.tables {
-        let mut seen: HashMap<&str, Span> = HashMap::new();
-        for tr in &t.triggers {
-            if let Some(&first) = seen.get(tr.name.as_str()) {
-                diags.push(Diagnostic::duplicate("trigger", &tr.name, tr.span, first));
-            }
-            seen.insert(&tr.name, tr.span);
-            match functions.get(&tr.function.qname()) {
-                None => diags.push(Diagnostic::trigger_function(
-                    &tr.name,
-                    &tr.function.name,
-                    "is not declared",
-                    &names,
-                    tr.function.span,
-                )),
-                Some(r) if !r.eq_ignore_ascii_case("trigger") => diags.push(Diagnostic::trigger_function(
-                    &tr.name,
-                    &tr.function.name,
-                    &format!("returns {r}, not trigger"),
-                    &[],
-                    tr.function.span,
-                )),
-                Some(_) => {}
-            }
-            if tr.timing == TriggerTiming::InsteadOf {
-                diags.push(Diagnostic::invalid_trigger(&tr.name, "is INSTEAD OF on a table", tr.span));
-            }
-            let valid =
-                |e: &str| ["INSERT", "UPDATE", "DELETE", "TRUNCATE"].contains(&e) || e.starts_with("UPDATE OF ");
-            if tr.events.is_empty() || !tr.events.iter().all(|e| valid(e)) {
-                diags.push(Diagnostic::invalid_trigger(&tr.name, &format!("has events {:?}", tr.events), tr.span));
-            }
-        }
-    }
+}
+
+/// Why PostgreSQL refuses `f`'s options, and its rule.
+fn refusal(f: &Function) -> Option<(&'static str, &'static str)> {
+    let returns = f.returns.trim_start().to_ascii_lowercase();
+    let set_returning = returns.starts_with("setof ") || returns.starts_with("table");
+    let function_only = f.volatility.is_some() || f.strict || f.leakproof || f.parallel.is_some() || f.cost.is_some();
+    let rules = [
+        (
+            f.procedure && !f.returns.is_empty(),
+            "returns a value",
+            "a procedure returns nothing (use INOUT arguments): drop `returns`, or drop `procedure`",
+        ),
+        (
+            f.procedure && (function_only || f.rows.is_some()),
+            "has options only functions have",
+            "volatility, strict, leakproof, parallel, cost and rows are for functions",
+        ),
+        (
+            f.rows.is_some() && !set_returning,
+            "has `rows` but returns one value",
+            "ROWS is for functions returning SETOF or TABLE",
+        ),
+        (f.rows == Some(0), "has `rows = 0`", "ROWS must be positive"),
+        (f.cost == Some(0), "has `cost = 0`", "COST must be positive"),
+        (
+            f.atomic_body() && f.language != "sql",
+            "has a BEGIN ATOMIC body in another language than sql",
+            "a SQL-standard body (BEGIN ATOMIC ... END) is for LANGUAGE sql",
+        ),
+    ];
+    rules.into_iter().find(|(broken, _, _)| *broken).map(|(_, why, help)| (why, help))
 }
 
 /// Jobs: a schedule pg_cron accepts, and a command that is SQL reading declared relations.

@@ -1,7 +1,8 @@
-//! Seed rows: every value names a column and fits its type (`values::judge`), and required columns are given.
+//! Seed rows: every value names a column it may give and fits its type (`values::judge`), and
+//! required columns are given.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{ColumnType, Scalar, Schema};
+use crate::model::Schema;
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     for t in &schema.tables {
@@ -12,6 +13,10 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                     diags.push(Diagnostic::unknown_column(&t.name, &col.name, &names, col.span));
                     continue;
                 };
+                if !c.writable() {
+                    diags.push(Diagnostic::seed_value_computed(&t.name, &col.name, col.span));
+                    continue;
+                }
                 if let super::values::Verdict::DoesNotFit(why) = super::values::judge(value, &c.ty, schema) {
                     diags.push(Diagnostic::seed_value(
                         &t.name,
@@ -22,8 +27,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
                 }
             }
             for c in &t.columns {
-                let serial = matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial));
-                let required = !c.nullable && c.default.is_none() && c.generated.is_none() && !serial;
+                let required = !c.nullable && !c.has_default() && c.generated.is_none();
                 if required && !row.values.iter().any(|(n, _)| n.name == c.name) {
                     diags.push(Diagnostic::seed_value(
                         &t.name,

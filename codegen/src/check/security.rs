@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{GrantOn, Named, PolicyCommand, Schema};
+use crate::model::{GrantOn, Named, PolicyCommand, QName, Schema};
 
 use super::expressions::columns_exist;
 
@@ -32,7 +32,8 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         let (target, allowed): (&str, &[&str]) = match &g.on {
             GrantOn::Schema(_) => ("a schema", &["USAGE", "CREATE", "ALL"]),
             GrantOn::AllSequences(_) | GrantOn::Sequences(_) => ("sequences", &["USAGE", "SELECT", "UPDATE", "ALL"]),
-            GrantOn::AllFunctions(_) => ("functions", &["EXECUTE", "ALL"]),
+            GrantOn::AllFunctions(_) | GrantOn::Functions(_) => ("functions", &["EXECUTE", "ALL"]),
+            GrantOn::Types(_) => ("types", &["USAGE", "ALL"]),
             GrantOn::AllTables(_) | GrantOn::Tables(_) => {
                 ("tables", &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"])
             }
@@ -48,9 +49,68 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::unknown_namespace(n, &namespaces, g.span));
         }
         if let GrantOn::Tables(names) = &g.on {
-            for t in names.iter().filter(|t| schema.table(&t.qname()).is_none()) {
+            let relation = |q: &QName| schema.table(q).is_some() || schema.views.iter().any(|v| v.qname() == *q);
+            for t in names.iter().filter(|t| !relation(&t.qname())) {
                 diags.push(Diagnostic::unknown_table(&t.qname().to_string(), &tables, t.span));
             }
+            match (names.as_slice(), g.columns.as_slice()) {
+                (_, []) => {}
+                ([one], columns) => {
+                    if let Some(t) = schema.table(&one.qname()) {
+                        columns.iter().for_each(|c| _ = super::references::column_exists(t, c, diags));
+                    }
+                }
+                (_, [first, ..]) => diags.push(Diagnostic::column_grant_needs_one_table(first.span)),
+            }
+        } else if let Some(first) = g.columns.first() {
+            diags.push(Diagnostic::column_grant_needs_one_table(first.span));
+        }
+        if let GrantOn::Functions(names) = &g.on {
+            for r in names {
+                let found = crate::sql_deps::routines(&schema.functions, r).len();
+                if found != 1 {
+                    let names: Vec<String> = schema.functions.iter().map(crate::render::sql::signature).collect();
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    diags.push(Diagnostic::unknown_routine(&r.qname().to_string(), found, &names, r.span));
+                }
+            }
+        }
+        if let GrantOn::Types(names) = &g.on {
+            let types = |q: &QName| schema.enum_(q).is_some_and(|e| e.repr == crate::model::EnumRepr::Type);
+            for t in names.iter().filter(|t| !types(&t.qname())) {
+                let known: Vec<String> = schema.enums.iter().map(|e| e.qname().to_string()).collect();
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                diags.push(Diagnostic::unknown_type_grant(&t.qname().to_string(), &known, t.span));
+            }
+        }
+
+        if let GrantOn::Sequences(names) = &g.on {
+            let implicit = schema.tables.iter().flat_map(|t| t.columns.iter().filter_map(|c| c.implicit_sequence(t)));
+            let known: Vec<String> =
+                schema.sequences.iter().map(|s| s.qname()).chain(implicit).map(|q| q.to_string()).collect();
+            for s in names.iter().filter(|s| !known.contains(&s.qname().to_string())) {
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                diags.push(Diagnostic::unknown_sequence(&s.qname().to_string(), &known, s.span));
+            }
+        }
+    }
+    for d in &schema.default_privileges {
+        d.for_role.iter().chain(&d.to).for_each(|r| role(r, diags));
+        if let Some(n) = d.namespace.as_ref().filter(|n| !namespaces.contains(&n.as_str())) {
+            diags.push(Diagnostic::unknown_namespace(n, &namespaces, d.span));
+        }
+        let allowed: &[&str] = match d.on {
+            "TABLES" => &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"],
+            "SEQUENCES" => &["USAGE", "SELECT", "UPDATE", "ALL"],
+            "FUNCTIONS" => &["EXECUTE", "ALL"],
+            "TYPES" => &["USAGE", "ALL"],
+            _ => &["USAGE", "CREATE", "ALL"],
+        };
+        for p in d.privileges.iter().filter(|p| !allowed.contains(&p.as_str())) {
+            diags.push(Diagnostic::invalid_privilege(p, &d.on.to_lowercase(), allowed, d.span));
+        }
+        if d.on == "SCHEMAS" && d.namespace.is_some() {
+            diags.push(Diagnostic::schemas_default_in_namespace(d.span));
         }
     }
     for t in &schema.tables {

@@ -8,11 +8,15 @@ use crate::model::{BUILTIN_TYPE_NAMES, Column, ColumnType, Scalar, Schema, Shape
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut candidates: Vec<&str> = BUILTIN_TYPE_NAMES.to_vec();
     candidates.extend(schema.enums.iter().map(|e| e.name.as_str()));
+    candidates.extend(schema.domains.iter().map(|d| d.name.as_str()));
     let declared = |ext: &str| schema.extensions.iter().any(|e| e.name == ext);
     for e in &schema.enums {
         if let crate::model::EnumRepr::Check { storage } = &e.repr {
             type_exists(storage, &candidates, &declared, e.span, diags);
         }
+    }
+    for d in &schema.domains {
+        type_exists(&d.base, &candidates, &declared, d.span, diags);
     }
     for t in &schema.tables {
         for c in &t.columns {

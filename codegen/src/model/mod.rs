@@ -4,10 +4,14 @@
 //! Spans point back at the declaration so that checks can report where a problem is.
 
 pub mod calendar;
+mod sequence;
 mod subset;
 mod types;
 
+pub use sequence::{Identity, OwnedBy, ResolvedSequence, Sequence, SequenceOptions, SequenceType};
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};
+
+use serde::Serialize;
 
 use crate::diagnostics::Span;
 
@@ -25,7 +29,7 @@ pub const PUBLIC: &str = "public";
 
 /// A name in a namespace (a PostgreSQL schema): what identifies a table, union type,
 /// function or view, and what references to them resolve to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct QName {
     pub namespace: String,
     pub name: String,
@@ -55,10 +59,11 @@ impl std::fmt::Display for QName {
 }
 
 /// A reference to a named object of some namespace, and where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ref {
     pub namespace: String,
     pub name: String,
+    #[serde(skip)]
     pub span: Span,
 }
 
@@ -77,17 +82,18 @@ impl Ref {
 /// A PostgreSQL schema that objects live in (called a namespace here, as in `pg_namespace`,
 /// since "schema" is the whole system). Every namespace an object names is created; declaring
 /// one adds its owner and comment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Namespace {
     pub name: String,
     /// `AUTHORIZATION role`: the owner; absent, whoever applies the schema.
     pub owner: Option<Named>,
     pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// A whole system: extensions, union types and tables, in declaration order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Schema {
     pub name: String,
     /// The PostgreSQL major version the schema targets.
@@ -97,13 +103,17 @@ pub struct Schema {
     pub namespace: String,
     /// Every namespace other than `public` that an object lives in, and `public` when declared.
     pub namespaces: Vec<Namespace>,
-    pub extensions: Vec<Named>,
+    pub extensions: Vec<Extension>,
     pub enums: Vec<Enum>,
+    /// Named types over a base type, with NOT NULL, a default and CHECKs of their own.
+    pub domains: Vec<Domain>,
     /// Typed shapes of json/jsonb columns, for the Rust target.
     pub shapes: Vec<Shape>,
     pub tables: Vec<Table>,
+    pub sequences: Vec<Sequence>,
     pub roles: Vec<Role>,
     pub grants: Vec<Grant>,
+    pub default_privileges: Vec<DefaultPrivileges>,
     pub functions: Vec<Function>,
     pub views: Vec<View>,
     /// Scheduled jobs (pg_cron), kept apart from the DDL: pg_cron lives in one database of the
@@ -111,36 +121,63 @@ pub struct Schema {
     pub jobs: Vec<Job>,
 }
 
+/// `CREATE EXTENSION name [SCHEMA namespace]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    pub name: String,
+    /// Where its objects go; absent: where the extension puts them (`public` for most).
+    pub namespace: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
 /// A command pg_cron runs on a schedule in this schema's database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Job {
     pub name: String,
     /// Cron syntax (`0 2 * * *`) or pg_cron's interval form (`30 seconds`).
     pub schedule: String,
     pub command: Expr,
+    #[serde(skip)]
     pub span: Span,
 }
 
-/// A function with a SQL or PL/pgSQL body, kept as text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A function or procedure with a SQL or PL/pgSQL body, kept as text. Its identity is its name
+/// and argument types: functions of one name with other arguments are overloads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Function {
     pub namespace: String,
     pub name: String,
+    /// `CREATE PROCEDURE`: no return type, run by CALL, may commit.
+    pub procedure: bool,
     /// The argument list as written: `workspace_uuid uuid, user_uuid uuid`.
     pub args: String,
+    /// Empty for a procedure.
     pub returns: String,
     pub language: String,
     /// IMMUTABLE, STABLE or VOLATILE (PostgreSQL's default).
     pub volatility: Option<String>,
+    /// STRICT: NULL for any NULL argument, without running.
+    pub strict: bool,
+    pub leakproof: bool,
+    /// PARALLEL SAFE, RESTRICTED or UNSAFE (the default).
+    pub parallel: Option<String>,
+    pub cost: Option<u32>,
+    /// Estimated rows of a set-returning function.
+    pub rows: Option<u32>,
     pub security_definer: bool,
     /// `SET search_path = ...`, which a SECURITY DEFINER function needs to be safe.
     pub search_path: Option<String>,
+    /// Other `SET name = value` settings while it runs: (name, SQL literal).
+    pub settings: Vec<(String, String)>,
     pub body: String,
     pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A trigger on a table, or on a view (INSTEAD OF, or statement-level).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Trigger {
     pub name: String,
     pub timing: TriggerTiming,
@@ -149,10 +186,24 @@ pub struct Trigger {
     pub for_each_row: bool,
     pub when: Option<Expr>,
     pub function: Ref,
+    /// Text arguments the function reads from `TG_ARGV`.
+    pub args: Vec<String>,
+    /// `REFERENCING OLD TABLE AS name`: the rows as they were, for an AFTER trigger.
+    pub old_table: Option<String>,
+    /// `REFERENCING NEW TABLE AS name`: the rows as they are now.
+    pub new_table: Option<String>,
+    /// `CREATE CONSTRAINT TRIGGER`, and when it fires: at the end of the statement
+    /// (`Deferrable::No`), or deferrable to the end of the transaction.
+    pub constraint: Option<Deferrable>,
+    /// Created disabled (`ALTER TABLE ... DISABLE TRIGGER`): declared, kept, not fired.
+    pub enabled: bool,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TriggerTiming {
     Before,
     After,
@@ -173,7 +224,7 @@ impl TriggerTiming {
 }
 
 /// A view or materialized view over the schema's tables.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct View {
     pub namespace: String,
     pub name: String,
@@ -186,19 +237,23 @@ pub struct View {
     pub options: Vec<(String, String)>,
     /// A materialized view filled when created (`false`: `WITH NO DATA`, filled by REFRESH).
     pub with_data: bool,
+    /// INSTEAD OF triggers that make the view writable, and statement-level ones.
+    pub triggers: Vec<Trigger>,
     pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// A row inserted when the schema is created: column and SQL literal, type-checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SeedRow {
     pub values: Vec<(Named, String)>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// A database role, created if missing (roles are shared by every database of a cluster).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Role {
     pub name: String,
     pub login: bool,
@@ -206,19 +261,29 @@ pub struct Role {
     /// Roles this one is a member of.
     pub member_of: Vec<Named>,
     pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-/// `GRANT privileges ON target TO roles`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `GRANT privileges ON target TO roles`, or `REVOKE ... FROM roles`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Grant {
+    /// REVOKE: takes away what PostgreSQL grants by default (EXECUTE to PUBLIC, ...) or what
+    /// another grant gave; revokes come before grants.
+    pub revoke: bool,
     pub privileges: Vec<String>,
     pub on: GrantOn,
+    /// Column privileges (`SELECT (a, b)`): of the one table in `on`.
+    pub columns: Vec<Named>,
+    /// The roles granted to, or revoked from (`public` for everyone).
     pub to: Vec<Named>,
+    /// WITH GRANT OPTION: they may grant it on.
+    pub with_grant_option: bool,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum GrantOn {
     /// `ON SCHEMA namespace`.
     Schema(String),
@@ -226,13 +291,35 @@ pub enum GrantOn {
     AllTables(String),
     AllSequences(String),
     AllFunctions(String),
+    /// Tables and views.
     Tables(Vec<Ref>),
-    /// Named sequences: derived for the serial columns of tables granted INSERT.
+    /// Named sequences; also derived for the serial columns of tables granted INSERT.
     Sequences(Vec<Ref>),
+    /// Routines by name (`area`, when it has no overload) or signature (`area(integer)`).
+    Functions(Vec<Ref>),
+    /// Union types declared as types (and later domains).
+    Types(Vec<Ref>),
+}
+
+/// `ALTER DEFAULT PRIVILEGES`: what objects created later get.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DefaultPrivileges {
+    /// FOR ROLE: whose objects (absent: the role applying the schema).
+    pub for_role: Option<Named>,
+    /// IN SCHEMA: only objects of that namespace.
+    pub namespace: Option<String>,
+    pub revoke: bool,
+    pub privileges: Vec<String>,
+    /// TABLES, SEQUENCES, FUNCTIONS, TYPES or SCHEMAS.
+    pub on: &'static str,
+    pub to: Vec<Named>,
+    pub with_grant_option: bool,
+    #[serde(skip)]
+    pub span: Span,
 }
 
 /// Row-level security of one table.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rls {
     pub enabled: bool,
     /// FORCE: the table's owner is subject to the policies too.
@@ -243,10 +330,11 @@ pub struct Rls {
     pub setting: String,
     /// The roles the tenant policy applies to (empty: PUBLIC).
     pub tenant_roles: Vec<Named>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
     pub name: String,
     pub permissive: bool,
@@ -255,10 +343,13 @@ pub struct Policy {
     pub to: Vec<Named>,
     pub using: Option<Expr>,
     pub with_check: Option<Expr>,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PolicyCommand {
     All,
     Select,
@@ -288,25 +379,43 @@ impl PolicyCommand {
 }
 
 /// A name and where it was declared.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Named {
     pub name: String,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// A union type: a closed set of string values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Enum {
     pub namespace: String,
     pub name: String,
     pub values: Vec<String>,
     pub repr: EnumRepr,
     pub doc: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `CREATE DOMAIN name AS base`: a type whose values are its base type's that meet its CHECKs
+/// (which read the value as `VALUE`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Domain {
+    pub namespace: String,
+    pub name: String,
+    pub base: ColumnType,
+    pub not_null: bool,
+    pub default: Option<Expr>,
+    pub checks: Vec<Check>,
+    pub collation: Option<Named>,
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// How a union type is stored in PostgreSQL.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum EnumRepr {
     /// A plain column of `storage` type with `CHECK (col IN (...))`, the seeds' form:
     /// adding a value is a constraint change, not an `ALTER TYPE`.
@@ -315,7 +424,7 @@ pub enum EnumRepr {
     Type,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
     pub namespace: String,
     pub name: String,
@@ -324,6 +433,7 @@ pub struct Table {
     pub primary_key: Option<PrimaryKey>,
     pub foreign_keys: Vec<ForeignKey>,
     pub uniques: Vec<Unique>,
+    pub exclusions: Vec<Exclusion>,
     pub checks: Vec<Check>,
     pub indexes: Vec<Index>,
     /// The nullable timestamp column whose non-null value marks a row as deleted.
@@ -337,11 +447,26 @@ pub struct Table {
     pub unlogged: bool,
     /// Storage parameters, `WITH (fillfactor = 70, ...)`: (name, SQL value).
     pub storage: Vec<(String, String)>,
+    /// What logical replication writes of an updated or deleted row; absent: the primary key.
+    pub replica_identity: Option<ReplicaIdentity>,
+    #[serde(skip)]
     pub span: Span,
 }
 
+/// `REPLICA IDENTITY`: the old row's columns logical decoding records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ReplicaIdentity {
+    /// The primary key (PostgreSQL's default, declared to say so).
+    Default,
+    /// Every column.
+    Full,
+    Nothing,
+    /// The columns of this unique index (or unique constraint).
+    Index(Named),
+}
+
 /// `PARTITION BY ...` and the partitions strata creates.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Partitioning {
     pub method: PartitionMethod,
     pub key: Vec<IndexTarget>,
@@ -352,10 +477,11 @@ pub struct Partitioning {
     /// Who creates the partitions when not strata (`pg_partman`, `application`): diffs and drift
     /// checks then leave the children alone.
     pub managed_by: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum PartitionMethod {
     Range,
     List,
@@ -375,17 +501,27 @@ impl PartitionMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Partition {
     /// A partition may live in another namespace than its parent.
     pub namespace: String,
     pub name: String,
     pub bound: PartitionBound,
+    /// Its own storage parameters (`WITH (...)`).
+    pub storage: Vec<(String, String)>,
+    /// CHECKs, foreign keys and indexes of this partition alone, over its parent's columns.
+    pub checks: Vec<Check>,
+    pub foreign_keys: Vec<ForeignKey>,
+    pub indexes: Vec<Index>,
+    /// Its copies of parent indexes under names of its own: (the parent's index, its name).
+    /// Created before the parent's index, which then attaches them instead of making its own.
+    pub index_names: Vec<(Named, String)>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// Bounds are SQL literal text (`'2026-01-01'`), as written in `FOR VALUES`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PartitionBound {
     /// `FROM (from) TO (to)`: one value per key column.
     Range {
@@ -400,15 +536,20 @@ pub enum PartitionBound {
     Default,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Column {
     pub name: String,
     pub ty: ColumnType,
+    #[serde(skip)]
     pub ty_span: Span,
     pub nullable: bool,
     pub default: Option<Expr>,
     /// `GENERATED ALWAYS AS (expr) STORED`.
     pub generated: Option<Expr>,
+    /// `GENERATED ... AS IDENTITY`: numbered by a sequence of its own.
+    pub identity: Option<Identity>,
+    /// `COLLATE "C"`: how its text sorts and compares, other than the database's default.
+    pub collation: Option<Named>,
     pub doc: Option<String>,
     /// Validation rules; those PostgreSQL can check also appear in `Table::checks`.
     pub rules: Rules,
@@ -418,20 +559,22 @@ pub struct Column {
     pub set_on_update: Option<Expr>,
     /// The shape (`Schema::shapes`) a json/jsonb column holds: a typed struct in Rust.
     pub shape: Option<Named>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// The structure of a JSON object a json/jsonb column holds. PostgreSQL stores any JSON; the
 /// generated Rust reads and writes this struct and validates its rules.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Shape {
     pub name: String,
     pub doc: Option<String>,
     pub fields: Vec<ShapeField>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShapeField {
     /// The JSON key, spelled as the document spells it (`tasksCompleted`).
     pub name: String,
@@ -442,11 +585,12 @@ pub struct ShapeField {
     pub default: Option<String>,
     pub range: Option<Range>,
     pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
 /// The type of a shape's field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ShapeType {
     Integer,
     Number,
@@ -463,7 +607,7 @@ pub enum ShapeType {
 }
 
 /// Value rules declared on a column, kept structured for the Rust target.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Rules {
     pub min_length: Option<u32>,
     pub pattern: Option<String>,
@@ -473,40 +617,75 @@ pub struct Rules {
 }
 
 /// An inclusive numeric range; bounds are kept as their decimal text so no precision is lost.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Range {
     pub min: Option<String>,
     pub max: Option<String>,
 }
 
 /// A SQL expression kept as text, checked to parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Expr {
     pub sql: String,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<Named>,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unique {
     pub name: String,
     pub columns: Vec<Named>,
     /// PostgreSQL 15's `NULLS NOT DISTINCT`: rows whose key is NULL also collide.
     pub nulls_not_distinct: bool,
     pub deferrable: Deferrable,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
+}
+
+/// `EXCLUDE USING method (element WITH operator, ...)`: no two rows whose elements all compare
+/// true under their operators (`&&` on ranges: no two overlap).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exclusion {
+    pub name: String,
+    /// The index access method behind it: gist (the default), btree, hash, spgist.
+    pub method: String,
+    pub elements: Vec<ExclusionElement>,
+    pub include: Vec<Named>,
+    /// Storage parameters of its index.
+    pub with: Vec<(String, String)>,
+    /// `WHERE (...)`: only rows it holds for are compared.
+    pub predicate: Option<Expr>,
+    pub deferrable: Deferrable,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// A column or expression of an exclusion constraint, and the operator its values must not
+/// agree under (`=`, `&&`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExclusionElement {
+    pub key: IndexKey,
+    pub operator: String,
 }
 
 /// When a constraint is checked: per statement (the default), or deferrable, checked at the
 /// end of the statement (`INITIALLY IMMEDIATE`) or of the transaction (`INITIALLY DEFERRED`)
 /// unless `SET CONSTRAINTS` says otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum Deferrable {
     #[default]
     No,
@@ -520,7 +699,7 @@ impl Deferrable {
         [("immediate", Deferrable::Immediate), ("deferred", Deferrable::Deferred)];
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ForeignKey {
     pub name: String,
     pub columns: Vec<Named>,
@@ -535,10 +714,13 @@ pub struct ForeignKey {
     pub match_full: bool,
     /// Declared `NOT VALID`, as for `Check::not_valid`.
     pub not_valid: bool,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum FkAction {
     #[default]
     NoAction,
@@ -568,7 +750,7 @@ impl FkAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
     pub name: String,
     pub expr: Expr,
@@ -576,10 +758,12 @@ pub struct Check {
     /// Declared `NOT VALID`: added after the table is created, unchecked against the rows it
     /// holds; PostgreSQL enforces it on new and changed rows until `VALIDATE CONSTRAINT`.
     pub not_valid: bool,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
 }
 
 /// Where a CHECK constraint came from, so the Rust target can use the structured rule instead.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum CheckOrigin {
     /// Written as SQL by the user, on the table or on a column.
     Declared,
@@ -589,7 +773,7 @@ pub enum CheckOrigin {
     Rule { column: String },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Index {
     pub name: String,
     pub keys: Vec<IndexKey>,
@@ -600,10 +784,13 @@ pub struct Index {
     pub include: Vec<Named>,
     /// Storage parameters (`WITH (m = 16)`), in declaration order.
     pub with: Vec<(String, String)>,
+    /// `COMMENT ON`.
+    pub doc: Option<String>,
+    #[serde(skip)]
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndexKey {
     pub target: IndexTarget,
     pub opclass: Option<String>,
@@ -612,7 +799,7 @@ pub struct IndexKey {
     pub nulls_first: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum IndexTarget {
     Column(Named),
     Expr(Expr),
@@ -627,6 +814,22 @@ impl Schema {
         self.enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name)
     }
 
+    pub fn domain(&self, q: &QName) -> Option<&Domain> {
+        self.domains.iter().find(|d| d.namespace == q.namespace && d.name == q.name)
+    }
+
+    /// A column type with its domains replaced by their base types: what it stores.
+    pub fn base_type(&self, ty: &ColumnType) -> ColumnType {
+        match ty {
+            ColumnType::Array(inner) => ColumnType::Array(Box::new(self.base_type(inner))),
+            ColumnType::Scalar(Scalar::Domain(q)) => match self.domain(q) {
+                Some(d) => self.base_type(&d.base),
+                None => ty.clone(),
+            },
+            _ => ty.clone(),
+        }
+    }
+
     /// The namespaces the schema's objects may live in: every one it creates, and `public`.
     pub fn namespace_names(&self) -> Vec<&str> {
         let mut names: Vec<&str> = self.namespaces.iter().map(|n| n.name.as_str()).collect();
@@ -634,6 +837,18 @@ impl Schema {
             names.push(PUBLIC);
         }
         names
+    }
+
+    /// What the schema declares, without where: the model as JSON with every span left out.
+    /// The same for two schemas that declare the same objects in other files, lines or sources.
+    pub fn declared(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("the model holds only serializable values")
+    }
+
+    /// Whether `self` and `other` declare the same objects, wherever each was declared. (The
+    /// derived `PartialEq` also compares spans.)
+    pub fn same_as(&self, other: &Schema) -> bool {
+        self.declared() == other.declared()
     }
 
     /// A name as written in a key or reference, resolved against the default namespace.
@@ -653,7 +868,104 @@ macro_rules! in_namespace {
     )*};
 }
 
-in_namespace!(Table, Enum, Function, View, Partition);
+in_namespace!(Table, Enum, Domain, Function, View, Partition, Sequence);
+
+impl Function {
+    /// A function of `args` returning `returns`, with every option left to PostgreSQL's default.
+    pub fn new(namespace: &str, name: &str, args: String, returns: String, language: &str, body: String) -> Function {
+        Function {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            procedure: false,
+            args,
+            returns,
+            language: language.to_string(),
+            volatility: None,
+            strict: false,
+            leakproof: false,
+            parallel: None,
+            cost: None,
+            rows: None,
+            security_definer: false,
+            search_path: None,
+            settings: Vec::new(),
+            body,
+            doc: None,
+            span: Span::default(),
+        }
+    }
+
+    /// A body in the SQL standard's form (`BEGIN ATOMIC ... END`), parsed when created rather
+    /// than kept as a string.
+    pub fn atomic_body(&self) -> bool {
+        let words: Vec<&str> = self.body.split_whitespace().take(2).collect();
+        matches!(words.as_slice(), [b, a] if b.eq_ignore_ascii_case("begin") && a.eq_ignore_ascii_case("atomic"))
+    }
+}
+
+impl Partition {
+    /// A partition with its bound and nothing of its own.
+    pub fn new(namespace: &str, name: String, bound: PartitionBound, span: Span) -> Partition {
+        Partition {
+            namespace: namespace.to_string(),
+            name,
+            bound,
+            storage: Vec::new(),
+            checks: Vec::new(),
+            foreign_keys: Vec::new(),
+            indexes: Vec::new(),
+            index_names: Vec::new(),
+            span,
+        }
+    }
+}
+
+impl Trigger {
+    /// The columns of its `UPDATE OF a, b` event.
+    pub fn update_of(&self) -> Vec<&str> {
+        let lists = self.events.iter().filter_map(|e| e.strip_prefix("UPDATE OF "));
+        lists.flat_map(|l| l.split(',')).map(str::trim).collect()
+    }
+}
+
+impl Column {
+    /// Whether an INSERT may give the column a value: not a generated column, nor an identity
+    /// one PostgreSQL always numbers itself.
+    pub fn writable(&self) -> bool {
+        self.generated.is_none() && !self.identity.as_ref().is_some_and(|i| i.always)
+    }
+
+    /// The sequence PostgreSQL creates for a serial or identity column of `table`.
+    pub fn implicit_sequence(&self, table: &Table) -> Option<QName> {
+        let serial = matches!(self.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial));
+        (serial || self.identity.is_some())
+            .then(|| QName::new(&table.namespace, &format!("{}_{}_seq", table.name, self.name)))
+    }
+
+    /// The options of that sequence, counting in the column's type.
+    pub fn implicit_sequence_options(&self) -> Option<SequenceOptions> {
+        let data_type = match self.ty {
+            ColumnType::Scalar(Scalar::SmallInt) => Some(SequenceType::SmallInt),
+            ColumnType::Scalar(Scalar::Integer | Scalar::Serial) => Some(SequenceType::Integer),
+            ColumnType::Scalar(Scalar::BigInt | Scalar::BigSerial) => Some(SequenceType::BigInt),
+            _ => None,
+        };
+        match &self.identity {
+            Some(identity) => Some(SequenceOptions { data_type, ..identity.options.clone() }),
+            None if matches!(self.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial)) => {
+                Some(SequenceOptions { data_type, ..SequenceOptions::default() })
+            }
+            None => None,
+        }
+    }
+
+    /// Whether PostgreSQL fills the column in when an INSERT leaves it out.
+    pub fn has_default(&self) -> bool {
+        self.default.is_some()
+            || self.identity.is_some()
+            || matches!(self.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial))
+    }
+}
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
@@ -692,5 +1004,34 @@ impl Table {
                         IndexTarget::Expr(_) => None,
                     }))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile_toml_str;
+
+    const TABLE: &str = r#"
+[enums.mood]
+values = ["happy", "sad"]
+
+[tables.people.columns]
+id = { type = "bigint", primary_key = true, identity = "always" }
+mood = { type = "mood", default = "'happy'" }
+"#;
+
+    #[test]
+    fn equality_ignores_where_things_were_declared() {
+        let schema = "[schema]\nname = \"same\"\n";
+        let one = compile_toml_str([("one.toml", format!("{schema}{TABLE}").as_str())]).schema.unwrap();
+        // Other files, other lines, other spacing: the same declarations.
+        let spread = TABLE.replace("id = { type", "# the key\nid = {   type");
+        let two = compile_toml_str([("a.toml", schema), ("b.toml", spread.as_str())]).schema.unwrap();
+        assert_ne!(one, two, "spans differ, so the derived equality tells them apart");
+        assert!(one.same_as(&two));
+        let changed = TABLE.replace("'happy'", "'sad'");
+        let three = compile_toml_str([("a.toml", schema), ("b.toml", changed.as_str())]).schema.unwrap();
+        assert!(!one.same_as(&three), "a changed default is a change");
+        assert!(!one.declared().to_string().contains("span"), "no span in what is declared");
     }
 }

@@ -9,6 +9,13 @@ pub enum ColumnType {
     Array(Box<ColumnType>),
 }
 
+/// As its SQL name: `varchar(255)`, `uuid[]`, `ledger.entry_kind`.
+impl serde::Serialize for ColumnType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scalar {
     Uuid,
@@ -42,6 +49,8 @@ pub enum Scalar {
     Builtin(BuiltinType),
     /// A union type declared in the schema.
     Enum(super::QName),
+    /// A domain declared in the schema: its base type with its constraints.
+    Domain(super::QName),
     /// A type that an extension provides, e.g. `vector(1536)`.
     Extension(ExtensionType),
     /// A name that is neither built in nor known yet; resolved to `Enum` or rejected by lowering.
@@ -401,7 +410,7 @@ impl fmt::Display for Scalar {
                 let mods: Vec<String> = b.modifiers.iter().map(u32::to_string).collect();
                 write!(f, "{}({})", b.name, mods.join(","))
             }
-            Scalar::Enum(name) => name.fmt(f),
+            Scalar::Enum(name) | Scalar::Domain(name) => name.fmt(f),
             Scalar::Unresolved(name) => f.write_str(name),
             Scalar::Extension(ext) => {
                 f.write_str(&ext.name)?;

@@ -3,8 +3,8 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Check, Enum, ForeignKey, Function, Grant, Index, Named, Namespace, PUBLIC, Partition, Policy, QName, Role, Schema,
-    Table, Trigger, View,
+    Check, DefaultPrivileges, Domain, Enum, Extension, ForeignKey, Function, Grant, Index, Named, Namespace, OwnedBy,
+    PUBLIC, Partition, Policy, QName, ReplicaIdentity, Role, Schema, Sequence, Table, Trigger, View,
 };
 use crate::render::sql::{ident, qualified};
 
@@ -16,8 +16,9 @@ pub enum Step<'s> {
     /// `public` stays first, so what strata writes unqualified (names in `public`, extensions)
     /// is created there.
     SetSearchPath(&'s str),
-    /// First: types and tables may use what an extension provides.
-    CreateExtension(&'s Named),
+    /// After namespaces (one may hold it), before everything else: types and tables may use
+    /// what an extension provides.
+    CreateExtension(&'s Extension),
     /// Roles exist before anything is granted to them or a policy names them.
     CreateRole(&'s Role),
     /// After every role exists, whatever the declaration order.
@@ -28,6 +29,12 @@ pub enum Step<'s> {
     AlterNamespaceOwner { namespace: &'s Namespace, owner: &'s Named },
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
+    /// After union types (its base may be one), before tables.
+    CreateDomain(&'s Domain),
+    /// Before tables: a column's default may call `nextval` on it.
+    CreateSequence(&'s Sequence),
+    /// `OWNED BY`, once every table exists.
+    SetSequenceOwner { sequence: &'s Sequence, owner: &'s OwnedBy },
     /// In foreign-key order, carrying the foreign keys whose targets already exist; `deferred`
     /// foreign keys and `later_checks` are added by their own steps.
     CreateTable { table: &'s Table, deferred: Vec<usize>, later_checks: Vec<usize> },
@@ -35,27 +42,40 @@ pub enum Step<'s> {
     CreatePartition { table: &'s Table, partition: &'s Partition },
     /// A foreign key that is part of a cycle, added once both tables exist; or one declared
     /// NOT VALID, which only ALTER TABLE can add (CREATE TABLE validates every constraint).
-    AddForeignKey { table: &'s Table, fk: &'s ForeignKey },
+    /// `on` is a table or, for one of its own, a partition.
+    AddForeignKey { on: QName, fk: &'s ForeignKey },
     /// A CHECK declared NOT VALID, after its table for the same reason.
-    AddCheck { table: &'s Table, check: &'s Check },
+    AddCheck { on: QName, check: &'s Check },
+    /// A partition's copy of its parent's `index` under a name of its own, just before the
+    /// parent's index, which then attaches it instead of creating one.
+    CreatePartitionIndex { on: QName, index: &'s Index, name: &'s str },
     /// After all tables, so the table exists and bulk-loaded data need not maintain it.
     /// `on` is a table or a materialized view.
     CreateIndex { on: QName, index: &'s Index },
     /// After tables: a SQL function's body is checked against them when it is created.
     CreateFunction(&'s Function),
+    /// After the table's indexes, one of which it may name.
+    SetReplicaIdentity { table: &'s Table, identity: &'s ReplicaIdentity },
     /// After functions, in dependency order among views.
     CreateView(&'s View),
     /// After the functions they execute.
-    CreateTrigger { table: &'s Table, trigger: &'s Trigger },
+    /// `on` is a table or a view.
+    CreateTrigger { on: QName, trigger: &'s Trigger },
+    /// Right after its trigger: declared `enabled = false`.
+    DisableTrigger { on: QName, trigger: &'s Trigger },
     /// After seed rows, which the schema's owner inserts before policies (FORCE) would stop it.
     EnableRls { table: &'s Table, force: bool },
     /// After every table, as a policy's expression may read other tables.
     CreatePolicy { table: &'s Table, policy: &'s Policy },
-    /// After every object, as `ON ALL TABLES` covers only those that exist.
+    /// After every object, as `ON ALL TABLES` covers only those that exist; revokes first, so
+    /// that a grant is what remains.
     Grant(&'s Grant),
+    /// After grants: it changes what objects created later get, not those created here.
+    DefaultPrivileges(&'s DefaultPrivileges),
     /// Comments only describe objects that exist.
     Comment { table: &'s Table, column: Option<&'s str>, text: &'s str },
-    /// `kind` is SCHEMA, TYPE, FUNCTION, VIEW or MATERIALIZED VIEW; `target` is its SQL reference.
+    /// `kind` is SCHEMA, TYPE, SEQUENCE, FUNCTION, VIEW, MATERIALIZED VIEW, INDEX, or CONSTRAINT,
+    /// TRIGGER or POLICY (whose `target` is `name ON table`); `target` is its SQL reference.
     CommentOn { kind: &'static str, target: String, text: &'s str },
     /// Seed rows go into the complete tables, parents before children, before RLS is enabled.
     InsertRows { table: &'s Table },
@@ -74,20 +94,36 @@ impl Step<'_> {
             Step::EnableRls { table, force: false } => format!("EnableRls {}", table.qname()),
             Step::EnableRls { table, force: true } => format!("ForceRls {}", table.qname()),
             Step::CreatePolicy { table, policy } => format!("CreatePolicy {}.{}", table.qname(), policy.name),
-            Step::Grant(g) => format!("Grant {}", g.privileges.join(", ")),
+            Step::Grant(g) => format!("{} {}", if g.revoke { "Revoke" } else { "Grant" }, g.privileges.join(", ")),
+            Step::DefaultPrivileges(d) => {
+                format!(
+                    "DefaultPrivileges {} {} {}",
+                    if d.revoke { "revoke" } else { "grant" },
+                    d.privileges.join(", "),
+                    d.on
+                )
+            }
             Step::CreateEnum(e) => format!("CreateEnum {}", e.qname()),
+            Step::CreateDomain(d) => format!("CreateDomain {}", d.qname()),
+            Step::CreateSequence(s) => format!("CreateSequence {}", s.qname()),
+            Step::SetSequenceOwner { sequence, .. } => format!("SetSequenceOwner {}", sequence.qname()),
             Step::CreateTable { table, .. } => format!("CreateTable {}", table.qname()),
             Step::CreatePartition { partition, .. } => format!("CreatePartition {}", partition.qname()),
-            Step::AddForeignKey { table, fk } => format!("AddForeignKey {}.{}", table.qname(), fk.name),
-            Step::AddCheck { table, check } => format!("AddCheck {}.{}", table.qname(), check.name),
+            Step::AddForeignKey { on, fk } => format!("AddForeignKey {on}.{}", fk.name),
+            Step::AddCheck { on, check } => format!("AddCheck {on}.{}", check.name),
+            Step::CreatePartitionIndex { on, name, .. } => {
+                format!("CreateIndex {}", QName::new(&on.namespace, name))
+            }
             Step::CreateIndex { on, index } => {
                 format!("CreateIndex {}", QName::new(&on.namespace, &index.name))
             }
-            Step::CreateFunction(f) => format!("CreateFunction {}", f.qname()),
+            Step::SetReplicaIdentity { table, .. } => format!("SetReplicaIdentity {}", table.qname()),
+            Step::CreateFunction(f) => format!("CreateFunction {}", crate::render::sql::signature(f)),
             Step::CreateView(v) => {
                 format!("Create{}View {}", if v.materialized { "Materialized" } else { "" }, v.qname())
             }
-            Step::CreateTrigger { table, trigger } => format!("CreateTrigger {}.{}", table.qname(), trigger.name),
+            Step::CreateTrigger { on, trigger } => format!("CreateTrigger {on}.{}", trigger.name),
+            Step::DisableTrigger { on, trigger } => format!("DisableTrigger {on}.{}", trigger.name),
             Step::InsertRows { table } => format!("InsertRows {}", table.qname()),
             Step::Comment { table, column: None, .. } => format!("Comment {}", table.qname()),
             Step::Comment { table, column: Some(c), .. } => format!("Comment {}.{c}", table.qname()),
@@ -222,7 +258,6 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     if schema.namespace != PUBLIC {
         steps.push(Step::SetSearchPath(&schema.namespace));
     }
-    steps.extend(schema.extensions.iter().map(Step::CreateExtension));
     steps.extend(schema.roles.iter().map(Step::CreateRole));
     steps.extend(schema.roles.iter().filter(|r| !r.member_of.is_empty()).map(Step::GrantMembership));
     for n in &schema.namespaces {
@@ -232,7 +267,10 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
             (true, None) => {}
         }
     }
+    steps.extend(schema.extensions.iter().map(Step::CreateExtension));
     steps.extend(schema.enums.iter().filter(|e| e.repr == crate::model::EnumRepr::Type).map(Step::CreateEnum));
+    steps.extend(schema.domains.iter().map(Step::CreateDomain));
+    steps.extend(schema.sequences.iter().map(Step::CreateSequence));
     for &i in &order {
         let table = &schema.tables[i];
         steps.push(Step::CreateTable { table, deferred: deferred[i].clone(), later_checks: later_checks(table) });
@@ -241,12 +279,34 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for &i in &order {
         let table = &schema.tables[i];
-        steps.extend(deferred[i].iter().map(|&k| Step::AddForeignKey { table, fk: &table.foreign_keys[k] }));
-        steps.extend(later_checks(table).into_iter().map(|k| Step::AddCheck { table, check: &table.checks[k] }));
+        let on = table.qname();
+        steps.extend(deferred[i].iter().map(|&k| Step::AddForeignKey { on: on.clone(), fk: &table.foreign_keys[k] }));
+        steps.extend(
+            later_checks(table).into_iter().map(|k| Step::AddCheck { on: on.clone(), check: &table.checks[k] }),
+        );
+        // A partition's own foreign keys wait for every table, as its checks declared NOT VALID do.
+        for p in partitions(table) {
+            steps.extend(p.foreign_keys.iter().map(|fk| Step::AddForeignKey { on: p.qname(), fk }));
+            let not_valid = p.checks.iter().filter(|c| c.not_valid);
+            steps.extend(not_valid.map(|check| Step::AddCheck { on: p.qname(), check }));
+        }
+    }
+    for sequence in &schema.sequences {
+        steps.extend(sequence.owned_by.iter().map(|owner| Step::SetSequenceOwner { sequence, owner }));
     }
     for &i in &order {
         let table = &schema.tables[i];
+        for p in partitions(table) {
+            for (parent, name) in &p.index_names {
+                let Some(index) = table.indexes.iter().find(|i| i.name == parent.name) else { continue };
+                steps.push(Step::CreatePartitionIndex { on: p.qname(), index, name });
+            }
+        }
         steps.extend(table.indexes.iter().map(|index| Step::CreateIndex { on: table.qname(), index }));
+        for p in partitions(table) {
+            steps.extend(p.indexes.iter().map(|index| Step::CreateIndex { on: p.qname(), index }));
+        }
+        steps.extend(table.replica_identity.iter().map(|identity| Step::SetReplicaIdentity { table, identity }));
     }
     steps.extend(schema.functions.iter().map(Step::CreateFunction));
     for view in view_order(schema) {
@@ -255,7 +315,10 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for &i in &order {
         let table = &schema.tables[i];
-        steps.extend(table.triggers.iter().map(|trigger| Step::CreateTrigger { table, trigger }));
+        triggers(&mut steps, table.qname(), &table.triggers);
+    }
+    for view in &schema.views {
+        triggers(&mut steps, view.qname(), &view.triggers);
     }
     for &i in &order {
         if !schema.tables[i].rows.is_empty() {
@@ -272,7 +335,9 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         }
         steps.extend(table.policies.iter().map(|policy| Step::CreatePolicy { table, policy }));
     }
-    steps.extend(schema.grants.iter().map(Step::Grant));
+    steps.extend(schema.grants.iter().filter(|g| g.revoke).map(Step::Grant));
+    steps.extend(schema.grants.iter().filter(|g| !g.revoke).map(Step::Grant));
+    steps.extend(schema.default_privileges.iter().map(Step::DefaultPrivileges));
     for n in &schema.namespaces {
         if let Some(text) = &n.doc {
             steps.push(Step::CommentOn { kind: "SCHEMA", target: ident(&n.name).into_owned(), text });
@@ -283,16 +348,35 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
             steps.push(Step::CommentOn { kind: "TYPE", target: qualified(&e.namespace, &e.name), text });
         }
     }
+    for d in &schema.domains {
+        if let Some(text) = &d.doc {
+            steps.push(Step::CommentOn { kind: "DOMAIN", target: qualified(&d.namespace, &d.name), text });
+        }
+    }
+    for s in &schema.sequences {
+        if let Some(text) = &s.doc {
+            steps.push(Step::CommentOn { kind: "SEQUENCE", target: qualified(&s.namespace, &s.name), text });
+        }
+    }
     for f in &schema.functions {
         if let Some(text) = &f.doc {
-            // Without an argument list: valid while the name is not overloaded, as strata declares it.
-            steps.push(Step::CommentOn { kind: "FUNCTION", target: qualified(&f.namespace, &f.name), text });
+            let kind = crate::render::sql::routine_kind(f);
+            steps.push(Step::CommentOn { kind, target: crate::render::sql::signature(f), text });
         }
     }
     for v in &schema.views {
+        let rel = qualified(&v.namespace, &v.name);
         if let Some(text) = &v.doc {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
-            steps.push(Step::CommentOn { kind, target: qualified(&v.namespace, &v.name), text });
+            steps.push(Step::CommentOn { kind, target: rel.clone(), text });
+        }
+        for i in v.indexes.iter().filter(|i| i.doc.is_some()) {
+            let text = i.doc.as_deref().unwrap();
+            steps.push(Step::CommentOn { kind: "INDEX", target: qualified(&v.namespace, &i.name), text });
+        }
+        for t in v.triggers.iter().filter(|t| t.doc.is_some()) {
+            let target = format!("{} ON {rel}", ident(&t.name));
+            steps.push(Step::CommentOn { kind: "TRIGGER", target, text: t.doc.as_deref().unwrap() });
         }
     }
     for &i in &order {
@@ -300,6 +384,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         if let Some(text) = &table.doc {
             steps.push(Step::Comment { table, column: None, text });
         }
+        object_comments(&mut steps, table);
         for c in &table.columns {
             if let Some(text) = &c.doc {
                 steps.push(Step::Comment { table, column: Some(&c.name), text });
@@ -307,6 +392,56 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         }
     }
     steps
+}
+
+/// Comments on a table's constraints, indexes, triggers and policies, and on its partitions'.
+fn object_comments<'s>(steps: &mut Vec<Step<'s>>, table: &'s Table) {
+    let rel = qualified(&table.namespace, &table.name);
+    let on = |name: &str, rel: &str| format!("{} ON {rel}", ident(name));
+    let keys = table.primary_key.iter().map(|k| (&k.name, &k.doc));
+    let keys = keys.chain(table.uniques.iter().map(|u| (&u.name, &u.doc)));
+    let keys = keys.chain(table.exclusions.iter().map(|x| (&x.name, &x.doc)));
+    let mut constraints: Vec<(&String, &Option<String>, String)> = keys.map(|(n, d)| (n, d, rel.clone())).collect();
+    for (checks, fks, rel) in std::iter::once((&table.checks, &table.foreign_keys, rel.clone()))
+        .chain(partitions(table).map(|p| (&p.checks, &p.foreign_keys, qualified(&p.namespace, &p.name))))
+    {
+        constraints.extend(checks.iter().map(|c| (&c.name, &c.doc, rel.clone())));
+        constraints.extend(fks.iter().map(|f| (&f.name, &f.doc, rel.clone())));
+    }
+    for (name, doc, rel) in constraints {
+        if let Some(text) = doc {
+            steps.push(Step::CommentOn { kind: "CONSTRAINT", target: on(name, &rel), text });
+        }
+    }
+    let indexes = table.indexes.iter().map(|i| (&table.namespace, i));
+    for (namespace, index) in
+        indexes.chain(partitions(table).flat_map(|p| p.indexes.iter().map(move |i| (&p.namespace, i))))
+    {
+        if let Some(text) = &index.doc {
+            steps.push(Step::CommentOn { kind: "INDEX", target: qualified(namespace, &index.name), text });
+        }
+    }
+    for t in table.triggers.iter().filter(|t| t.doc.is_some()) {
+        steps.push(Step::CommentOn { kind: "TRIGGER", target: on(&t.name, &rel), text: t.doc.as_deref().unwrap() });
+    }
+    for p in table.policies.iter().filter(|p| p.doc.is_some()) {
+        steps.push(Step::CommentOn { kind: "POLICY", target: on(&p.name, &rel), text: p.doc.as_deref().unwrap() });
+    }
+}
+
+/// A table's partitions, none when it is not partitioned.
+fn partitions(table: &Table) -> impl Iterator<Item = &Partition> {
+    table.partition.iter().flat_map(|p| &p.partitions)
+}
+
+/// The steps that create `on`'s triggers, each disabled right after when so declared.
+fn triggers<'s>(steps: &mut Vec<Step<'s>>, on: QName, triggers: &'s [Trigger]) {
+    for trigger in triggers {
+        steps.push(Step::CreateTrigger { on: on.clone(), trigger });
+        if !trigger.enabled {
+            steps.push(Step::DisableTrigger { on: on.clone(), trigger });
+        }
+    }
 }
 
 /// Views in declaration order, except that a view comes after the views it reads.

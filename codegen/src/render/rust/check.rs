@@ -11,16 +11,15 @@ use super::field;
 use crate::model::{Column, Table};
 
 /// A Rust expression of type `Option<bool>` for the CHECK `sql` over `columns`, or `None`.
-pub fn translate(sql: &str, t: &Table, columns: &[&Column], has_default: fn(&Column) -> bool) -> Option<String> {
+pub fn translate(sql: &str, t: &Table, columns: &[&Column]) -> Option<String> {
     let dialect = PostgreSqlDialect {};
     let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
-    Translator { t, columns, has_default }.boolean(&expr)
+    Translator { t, columns }.boolean(&expr)
 }
 
 struct Translator<'a> {
     t: &'a Table,
     columns: &'a [&'a Column],
-    has_default: fn(&Column) -> bool,
 }
 
 const V: &str = "strata::sql_value::Value";
@@ -84,11 +83,7 @@ impl Translator<'_> {
                 let name = if id.quote_style.is_some() { id.value.clone() } else { id.value.to_lowercase() };
                 let c = self.columns.iter().find(|c| c.name == name)?;
                 let f = field(&c.name);
-                if (self.has_default)(c) {
-                    format!("{V}::or_default(&self.{f})")
-                } else {
-                    format!("{V}::of(&self.{f})")
-                }
+                if c.has_default() { format!("{V}::or_default(&self.{f})") } else { format!("{V}::of(&self.{f})") }
             }
             Expr::CompoundIdentifier(parts) if parts.len() == 2 && parts[0].value == self.t.name => {
                 self.value(&Expr::Identifier(parts[1].clone()))?

@@ -274,6 +274,7 @@ fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
         Scalar::Inet => "std::net::IpAddr".into(),
         Scalar::Bytea => "Vec<u8>".into(),
         Scalar::Enum(name) => enum_type(schema, name),
+        Scalar::Domain(q) => schema.domain(q).map_or_else(|| "String".into(), |d| rust_type(&d.base, schema)),
         Scalar::Interval
         | Scalar::Tsvector
         | Scalar::Cidr
@@ -316,21 +317,23 @@ fn column_type(c: &Column, schema: &Schema) -> String {
     if c.nullable { format!("Option<{ty}>") } else { ty }
 }
 
-/// Whether the insert struct may leave the column out, PostgreSQL filling it in.
-fn has_default(c: &Column) -> bool {
-    c.default.is_some() || matches!(c.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial))
+/// The type a column travels as between Rust and PostgreSQL when not its own: text for the
+/// types the postgres crate has no mapping for, and a domain's base type for a domain.
+fn carrier(ty: &ColumnType, schema: &Schema) -> Option<String> {
+    let base = schema.base_type(ty);
+    if via_text(&base) {
+        return Some("text".into());
+    }
+    (base != *ty).then(|| sql::sql_type(schema, &base))
 }
 
-fn select_list(t: &Table) -> String {
+fn select_list(t: &Table, schema: &Schema) -> String {
     let cols: Vec<String> = t
         .columns
         .iter()
-        .map(|c| {
-            if via_text(&c.ty) {
-                format!("{}::text AS {}", ident(&c.name), ident(&c.name))
-            } else {
-                ident(&c.name).into_owned()
-            }
+        .map(|c| match carrier(&c.ty, schema) {
+            Some(carrier) => format!("{}::{carrier} AS {}", ident(&c.name), ident(&c.name)),
+            None => ident(&c.name).into_owned(),
         })
         .collect();
     cols.join(", ")
@@ -339,12 +342,11 @@ fn select_list(t: &Table) -> String {
 /// The CHECK constraints of `t` that its generated `validate()` enforces too: those derived
 /// from column rules and union types, and the declared ones it translates into Rust.
 pub fn checks_in_rust(t: &Table) -> Vec<&str> {
-    let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.generated.is_none()).collect();
+    let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.writable()).collect();
     t.checks
         .iter()
         .filter(|c| {
-            c.origin != crate::model::CheckOrigin::Declared
-                || check::translate(&c.expr.sql, t, &inserted, has_default).is_some()
+            c.origin != crate::model::CheckOrigin::Declared || check::translate(&c.expr.sql, t, &inserted).is_some()
         })
         .map(|c| c.name.as_str())
         .collect()
@@ -456,7 +458,7 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     writeln!(out, "\n/// What inserting into `{}` takes; `None` on a column with a default means the default.", t.name)
         .unwrap();
     writeln!(out, "#[derive(Clone, PartialEq)]\npub struct {new} {{").unwrap();
-    let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.generated.is_none()).collect();
+    let inserted: Vec<&Column> = t.columns.iter().filter(|c| c.writable()).collect();
     for c in &inserted {
         writeln!(out, "    pub {}: {},", field(&c.name), Holding::Insert.field_type(c, schema)).unwrap();
     }
@@ -490,7 +492,7 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
 /// `New…::new(required fields)` and a `with_…` setter per optional field, so code that builds
 /// inserts this way keeps compiling when a nullable or defaulted column is added.
 fn render_constructor(out: &mut String, schema: &Schema, new: &str, inserted: &[&Column]) {
-    let required = |c: &Column| !c.nullable && !has_default(c);
+    let required = |c: &Column| !c.nullable && !c.has_default();
     let param = |c: &Column| match value_type(c, schema).as_str() {
         "String" => ("impl Into<String>".to_string(), ".into()"),
         ty => (ty.to_string(), ""),
@@ -554,7 +556,7 @@ enum Holding {
 
 impl Holding {
     fn binding(self, c: &Column, f: &str) -> Option<String> {
-        let optional = c.nullable || has_default(c);
+        let optional = c.nullable || c.has_default();
         match self {
             Holding::Insert if optional => Some(format!("if let Some(value) = &self.{f}")),
             Holding::Insert => None,
@@ -565,7 +567,7 @@ impl Holding {
 
     fn field_type(self, c: &Column, schema: &Schema) -> String {
         match self {
-            Holding::Insert if has_default(c) && !c.nullable => format!("Option<{}>", value_type(c, schema)),
+            Holding::Insert if c.has_default() && !c.nullable => format!("Option<{}>", value_type(c, schema)),
             Holding::Insert => column_type(c, schema),
             Holding::Patch => format!("Option<{}>", column_type(c, schema)),
         }
@@ -686,7 +688,7 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
         for check in t.checks.iter().filter(|c| c.origin == crate::model::CheckOrigin::Declared) {
             // A CHECK on one column is that field's violation; one over several is the table's.
             let field = check_column(check).unwrap_or_else(|| check.name.clone());
-            match check::translate(&check.expr.sql, t, inserted, has_default) {
+            match check::translate(&check.expr.sql, t, inserted) {
                 Some(test) => writeln!(
                     body,
                     "        if {test} == Some(false) {{\n            v.check({field:?}, {:?}, {:?});\n        }}",
@@ -727,7 +729,7 @@ fn render_queries(
     let live = |prefix: &str| soft_delete.as_ref().map(|sd| format!(" {prefix} {sd} IS NULL")).unwrap_or_default();
     writeln!(out, "\nimpl strata::Table for {row} {{").unwrap();
     writeln!(out, "    const TABLE: &'static str = {:?};", table).unwrap();
-    writeln!(out, "    const COLUMNS: &'static str = {:?};", select_list(t)).unwrap();
+    writeln!(out, "    const COLUMNS: &'static str = {:?};", select_list(t, schema)).unwrap();
     writeln!(out, "    const KEY: &'static str = {key_cond:?};").unwrap();
     if let Some(sd) = &soft_delete {
         writeln!(out, "    const SOFT_DELETE: Option<&'static str> = Some({sd:?});").unwrap();
@@ -759,7 +761,7 @@ fn render_queries(
     writeln!(out, "    fn to_new(&self) -> {new} {{\n        {new} {{").unwrap();
     for c in inserted {
         let value = copied(c);
-        let value = if has_default(c) && !c.nullable { format!("Some({value})") } else { value };
+        let value = if c.has_default() && !c.nullable { format!("Some({value})") } else { value };
         writeln!(out, "            {}: {value},", field(&c.name)).unwrap();
     }
     writeln!(out, "        }}\n    }}\n").unwrap();
@@ -768,21 +770,18 @@ fn render_queries(
         writeln!(out, "            {}: Some({}),", field(&c.name), copied(c)).unwrap();
     }
     writeln!(out, "        }}\n    }}\n").unwrap();
-    let bind = |c: &Column, value: &str| {
-        if via_text(&c.ty) {
-            format!(
-                "columns.set_as({:?}, {:?}, {value})",
-                ident(&c.name).as_ref(),
-                format!("::text::{}", sql::sql_type(schema, &c.ty))
-            )
-        } else {
-            format!("columns.set({:?}, {value})", ident(&c.name).as_ref())
-        }
+    let bind = |c: &Column, value: &str| match carrier(&c.ty, schema) {
+        Some(carrier) => format!(
+            "columns.set_as({:?}, {:?}, {value})",
+            ident(&c.name).as_ref(),
+            format!("::{carrier}::{}", sql::sql_type(schema, &c.ty))
+        ),
+        None => format!("columns.set({:?}, {value})", ident(&c.name).as_ref()),
     };
     writeln!(out, "    fn bind_new<'a>(new: &'a {new}, columns: &mut strata::Columns<'a>) {{").unwrap();
     for c in inserted {
         let f = field(&c.name);
-        if has_default(c) {
+        if c.has_default() {
             writeln!(out, "        if let Some(value) = &new.{f} {{\n            {};\n        }}", bind(c, "value"))
                 .unwrap();
         } else {
@@ -855,7 +854,7 @@ fn render_queries(
                 seen.push(fc.name.clone());
                 let list = format!(
                     "SELECT {} FROM {table} WHERE {} = $1 AND ($2::{} IS NULL OR {} > $2){} ORDER BY {} LIMIT $3",
-                    select_list(t),
+                    select_list(t, schema),
                     ident(&fc.name),
                     sql::sql_type(schema, &key.ty),
                     ident(&key.name),
@@ -928,7 +927,8 @@ fn render_queries(
         let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
         // The predicate is SQL (written into a Rust string literal): as declared, not as a doc line.
         let only = predicate.map(|p| format!(" AND ({p})")).unwrap_or_default();
-        let find = format!("SELECT {} FROM {table} WHERE {}{only}{}", select_list(t), condition(&cols), live("AND"));
+        let find =
+            format!("SELECT {} FROM {table} WHERE {}{only}{}", select_list(t, schema), condition(&cols), live("AND"));
         let key = match predicate {
             Some(p) => format!("{}` among rows where `{}", key.join(", "), doc_line(p)),
             None => key.join(", "),

@@ -1,14 +1,17 @@
 //! The SQL target: prints a plan as PostgreSQL DDL. It decides nothing; the plan does.
 
 mod ident;
+mod parses;
 
 use std::fmt::Write as _;
 
 pub use ident::{ident, literal, qualified, reserved_words};
+pub use parses::statements_parse;
 
 use crate::model::{
-    Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexTarget, Named,
-    Partition, PartitionBound, Policy, QName, Ref, Role, Scalar, Schema, Table, Trigger,
+    Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexKey,
+    IndexTarget, Named, Partition, PartitionBound, Policy, QName, Ref, ReplicaIdentity, Role, Scalar, Schema,
+    SequenceOptions, Table, Trigger,
 };
 use crate::plan::Step;
 
@@ -41,36 +44,6 @@ pub fn file(title: &str, statements: impl IntoIterator<Item = (String, String)>)
         write!(out, "\n-- {}\n{sql};\n", comment_text(&description)).unwrap();
     }
     out
-}
-
-/// Checks that every statement of a generated SQL file parses as exactly one statement
-/// (sqlparser, PostgreSQL dialect) under its `-- Description` header; returns how many did.
-/// `DO` blocks are skipped and `WITH NO DATA` is left off: sqlparser has neither, and the live
-/// tests run them on PostgreSQL.
-pub fn statements_parse(sql: &str) -> Result<usize, String> {
-    use sqlparser::dialect::PostgreSqlDialect;
-    use sqlparser::parser::Parser;
-    let mut parsed = 0;
-    for chunk in sql.split("\n-- ").skip(1).filter(|c| !c.starts_with('@')) {
-        let Some((header, statement)) = chunk.split_once('\n').filter(|(_, s)| !s.trim().is_empty()) else {
-            continue;
-        };
-        if statement.starts_with("DO $$") {
-            continue;
-        }
-        // A fixed suffix strata writes and sqlparser lacks (never user text): parsed without it.
-        let statement = match statement.trim_end().strip_suffix("\nWITH NO DATA;") {
-            Some(head) => format!("{head};"),
-            None => statement.to_string(),
-        };
-        let statements = Parser::parse_sql(&PostgreSqlDialect {}, &statement)
-            .map_err(|e| format!("{header}: does not parse: {e}\n{statement}"))?;
-        if statements.len() != 1 {
-            return Err(format!("{header}: {} statements under one header\n{statement}", statements.len()));
-        }
-        parsed += 1;
-    }
-    Ok(parsed)
 }
 
 /// Text for a `--` comment line: control characters escaped, so no name can end the comment.
@@ -118,7 +91,11 @@ pub fn down(title: &str, statements: &[Statement]) -> String {
 fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
     match step {
         Step::CreateExtension(e) => (
-            format!("CREATE EXTENSION IF NOT EXISTS {}", ident(&e.name)),
+            format!(
+                "CREATE EXTENSION IF NOT EXISTS {}{}",
+                ident(&e.name),
+                e.namespace.as_ref().map(|n| format!(" WITH SCHEMA {}", ident(n))).unwrap_or_default()
+            ),
             Some(format!("DROP EXTENSION IF EXISTS {}", ident(&e.name))),
         ),
         Step::SetSearchPath(namespace) => (format!("SET search_path TO public, {}", ident(namespace)), None),
@@ -139,11 +116,19 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             (create_policy(table, policy), Some(format!("DROP POLICY {} ON {}", ident(&policy.name), rel(table))))
         }
         Step::Grant(g) => {
-            let (privileges, target, roles) = grant_parts(g);
-            (
-                format!("GRANT {privileges} ON {target} TO {roles}"),
-                Some(format!("REVOKE {privileges} ON {target} FROM {roles}")),
-            )
+            let (privileges, target, roles) = grant_parts(schema, g);
+            grant_or_revoke("", &privileges, &target, &roles, g.revoke, g.with_grant_option)
+        }
+        Step::DefaultPrivileges(d) => {
+            let mut head = "ALTER DEFAULT PRIVILEGES ".to_string();
+            if let Some(r) = &d.for_role {
+                write!(head, "FOR ROLE {} ", ident(&r.name)).unwrap();
+            }
+            if let Some(n) = &d.namespace {
+                write!(head, "IN SCHEMA {} ", ident(n)).unwrap();
+            }
+            let (privileges, roles) = (d.privileges.join(", "), columns(&d.to));
+            grant_or_revoke(&head, &privileges, d.on, &roles, d.revoke, d.with_grant_option)
         }
         Step::CreateEnum(e) => {
             let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
@@ -152,21 +137,65 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                 Some(format!("DROP TYPE {}", qualified(&e.namespace, &e.name))),
             )
         }
+        Step::CreateDomain(d) => {
+            let name = qualified(&d.namespace, &d.name);
+            let mut sql = format!("CREATE DOMAIN {name} AS {}", sql_type(schema, &d.base));
+            if let Some(c) = &d.collation {
+                write!(sql, " COLLATE {}", ident(&c.name)).unwrap();
+            }
+            if let Some(e) = &d.default {
+                write!(sql, " DEFAULT {}", e.sql).unwrap();
+            }
+            if d.not_null {
+                sql.push_str(" NOT NULL");
+            }
+            for c in &d.checks {
+                write!(sql, " {}", check_constraint(c)).unwrap();
+            }
+            (sql, Some(format!("DROP DOMAIN {name}")))
+        }
+        Step::CreateSequence(seq) => {
+            let name = qualified(&seq.namespace, &seq.name);
+            (format!("CREATE SEQUENCE {name}{}", sequence_options(&seq.options)), Some(format!("DROP SEQUENCE {name}")))
+        }
+        Step::SetSequenceOwner { sequence, owner } => {
+            let name = qualified(&sequence.namespace, &sequence.name);
+            let table = qualified(&owner.table.namespace, &owner.table.name);
+            (
+                format!("ALTER SEQUENCE {name} OWNED BY {table}.{}", ident(&owner.column.name)),
+                // Undone before the table is dropped, so DROP TABLE leaves the sequence to its own step.
+                Some(format!("ALTER SEQUENCE {name} OWNED BY NONE")),
+            )
+        }
         Step::CreateTable { table, deferred, later_checks } => {
             (create_table(schema, table, deferred, later_checks), Some(format!("DROP TABLE {}", rel(table))))
         }
-        Step::AddForeignKey { table, fk } => (
-            format!("ALTER TABLE {} ADD {}{}", rel(table), foreign_key(fk), not_valid(fk.not_valid)),
-            Some(format!("ALTER TABLE {} DROP CONSTRAINT {}", rel(table), ident(&fk.name))),
-        ),
-        Step::AddCheck { table, check } => {
-            (format!("ALTER TABLE {} ADD {}{}", rel(table), check_constraint(check), not_valid(check.not_valid)), None)
+        Step::AddForeignKey { on, fk } => {
+            let on = qualified(&on.namespace, &on.name);
+            (
+                format!("ALTER TABLE {on} ADD {}{}", foreign_key(fk), not_valid(fk.not_valid)),
+                Some(format!("ALTER TABLE {on} DROP CONSTRAINT {}", ident(&fk.name))),
+            )
+        }
+        Step::AddCheck { on, check } => {
+            let on = qualified(&on.namespace, &on.name);
+            (format!("ALTER TABLE {on} ADD {}{}", check_constraint(check), not_valid(check.not_valid)), None)
+        }
+        Step::CreatePartitionIndex { on, index, name } => {
+            (create_index(on, &Index { name: name.to_string(), ..(*index).clone() }), None)
+        }
+        Step::SetReplicaIdentity { table, identity } => {
+            let identity = match identity {
+                ReplicaIdentity::Default => "DEFAULT".to_string(),
+                ReplicaIdentity::Full => "FULL".to_string(),
+                ReplicaIdentity::Nothing => "NOTHING".to_string(),
+                ReplicaIdentity::Index(i) => format!("USING INDEX {}", ident(&i.name)),
+            };
+            (format!("ALTER TABLE {} REPLICA IDENTITY {identity}", rel(table)), None)
         }
         Step::CreatePartition { table, partition } => (create_partition(table, partition), None),
         Step::CreateIndex { on, index } => (create_index(on, index), None),
-        Step::CreateFunction(f) => {
-            (create_function(f), Some(format!("DROP FUNCTION {}({})", qualified(&f.namespace, &f.name), f.args)))
-        }
+        Step::CreateFunction(f) => (create_function(f), Some(format!("DROP {} {}", routine_kind(f), signature(f)))),
         Step::CreateView(v) => {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
             let no_data = if v.materialized && !v.with_data { "\nWITH NO DATA" } else { "" };
@@ -176,9 +205,14 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                 Some(format!("DROP {kind} {name}")),
             )
         }
-        Step::CreateTrigger { table, trigger } => {
-            (create_trigger(table, trigger), Some(format!("DROP TRIGGER {} ON {}", ident(&trigger.name), rel(table))))
+        Step::CreateTrigger { on, trigger } => {
+            let on = qualified(&on.namespace, &on.name);
+            (create_trigger(&on, trigger), Some(format!("DROP TRIGGER {} ON {on}", ident(&trigger.name))))
         }
+        Step::DisableTrigger { on, trigger } => (
+            format!("ALTER TABLE {} DISABLE TRIGGER {}", qualified(&on.namespace, &on.name), ident(&trigger.name)),
+            None,
+        ),
         Step::InsertRows { table } => (insert_rows(table), None),
         Step::Comment { table, column, text } => {
             let target = match column {
@@ -241,8 +275,35 @@ fn create_policy(table: &Table, p: &Policy) -> String {
     sql
 }
 
-fn grant_parts(g: &Grant) -> (String, String, String) {
+/// `{head}GRANT ... TO` or `{head}REVOKE ... FROM`, and the statement that undoes it.
+fn grant_or_revoke(
+    head: &str,
+    privileges: &str,
+    target: &str,
+    roles: &str,
+    revoke: bool,
+    with_grant_option: bool,
+) -> (String, Option<String>) {
+    let grant = format!("{head}GRANT {privileges} ON {target} TO {roles}");
+    let take = format!("{head}REVOKE {privileges} ON {target} FROM {roles}");
+    match revoke {
+        false if with_grant_option => (format!("{grant} WITH GRANT OPTION"), Some(take)),
+        false => (grant, Some(take)),
+        true => (take, Some(grant)),
+    }
+}
+
+/// A grant's privileges (each with its columns), target and roles.
+fn grant_parts(schema: &Schema, g: &Grant) -> (String, String, String) {
     let target = match &g.on {
+        GrantOn::Functions(refs) => {
+            let routines: Vec<&Function> =
+                refs.iter().flat_map(|r| crate::sql_deps::routines(&schema.functions, r)).collect();
+            let kind = if routines.iter().any(|f| f.procedure) { "ROUTINE" } else { "FUNCTION" };
+            let signatures: Vec<String> = routines.iter().map(|f| signature(f)).collect();
+            format!("{kind} {}", signatures.join(", "))
+        }
+        GrantOn::Types(t) => format!("TYPE {}", refs(t)),
         GrantOn::Schema(n) => format!("SCHEMA {}", ident(n)),
         GrantOn::AllTables(n) => format!("ALL TABLES IN SCHEMA {}", ident(n)),
         GrantOn::AllSequences(n) => format!("ALL SEQUENCES IN SCHEMA {}", ident(n)),
@@ -250,13 +311,18 @@ fn grant_parts(g: &Grant) -> (String, String, String) {
         GrantOn::Tables(t) => format!("TABLE {}", refs(t)),
         GrantOn::Sequences(s) => format!("SEQUENCE {}", refs(s)),
     };
-    (g.privileges.join(", "), target, columns(&g.to))
+    let privileges: Vec<String> = match g.columns.as_slice() {
+        [] => g.privileges.clone(),
+        cols => g.privileges.iter().map(|p| format!("{p} ({})", columns(cols))).collect(),
+    };
+    (privileges.join(", "), target, columns(&g.to))
 }
 
 /// The SQL spelling of a column type; a CHECK-form union type is stored as its storage type.
 pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
     match ty {
         ColumnType::Array(inner) => format!("{}[]", sql_type(schema, inner)),
+        ColumnType::Scalar(Scalar::Domain(q)) => qualified(&q.namespace, &q.name),
         ColumnType::Scalar(Scalar::Enum(name)) => match schema.enum_(name).map(|e| &e.repr) {
             Some(EnumRepr::Check { storage }) => sql_type(schema, storage),
             _ => qualified(&name.namespace, &name.name),
@@ -284,8 +350,19 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks
     let mut lines = Vec::new();
     for c in &table.columns {
         let mut line = format!("{} {}", ident(&c.name), sql_type(schema, &c.ty));
+        if let Some(collation) = &c.collation {
+            write!(line, " COLLATE {}", ident(&collation.name)).unwrap();
+        }
         if let Some(g) = &c.generated {
             write!(line, " GENERATED ALWAYS AS ({}) STORED", g.sql).unwrap();
+        }
+        if let Some(identity) = &c.identity {
+            let options = sequence_options(&identity.options);
+            let always = if identity.always { "ALWAYS" } else { "BY DEFAULT" };
+            write!(line, " GENERATED {always} AS IDENTITY").unwrap();
+            if !options.is_empty() {
+                write!(line, " ({})", options.trim_start()).unwrap();
+            }
         }
         if !c.nullable {
             line.push_str(" NOT NULL");
@@ -302,6 +379,21 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks
         let nulls = if u.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
         let deferrable = deferrable(u.deferrable);
         lines.push(format!("CONSTRAINT {} UNIQUE{nulls} ({}){deferrable}", ident(&u.name), columns(&u.columns)));
+    }
+    for x in &table.exclusions {
+        let elements: Vec<String> =
+            x.elements.iter().map(|e| format!("{} WITH {}", index_key(&e.key), e.operator)).collect();
+        let mut line =
+            format!("CONSTRAINT {} EXCLUDE USING {} ({})", ident(&x.name), ident(&x.method), elements.join(", "));
+        if !x.include.is_empty() {
+            write!(line, " INCLUDE ({})", columns(&x.include)).unwrap();
+        }
+        line.push_str(&with(&x.with));
+        if let Some(p) = &x.predicate {
+            write!(line, " WHERE ({})", p.sql).unwrap();
+        }
+        line.push_str(deferrable(x.deferrable));
+        lines.push(line);
     }
     for (k, c) in table.checks.iter().enumerate() {
         if !later_checks.contains(&k) {
@@ -320,6 +412,30 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks
         write!(sql, " PARTITION BY {} ({})", p.method.sql(), keys.join(", ")).unwrap();
     }
     sql.push_str(&with(&table.storage));
+    sql
+}
+
+/// ` AS type START WITH n ...`: the options declared, in PostgreSQL's order, or nothing.
+pub fn sequence_options(o: &SequenceOptions) -> String {
+    let mut sql = String::new();
+    if let Some(ty) = o.data_type {
+        write!(sql, " AS {}", ty.sql()).unwrap();
+    }
+    let numbers = [
+        ("INCREMENT BY", o.increment),
+        ("MINVALUE", o.min),
+        ("MAXVALUE", o.max),
+        ("START WITH", o.start),
+        ("CACHE", o.cache),
+    ];
+    for (clause, value) in numbers {
+        if let Some(n) = value {
+            write!(sql, " {clause} {n}").unwrap();
+        }
+    }
+    if o.cycle {
+        sql.push_str(" CYCLE");
+    }
     sql
 }
 
@@ -359,7 +475,15 @@ fn create_partition(table: &Table, partition: &Partition) -> String {
         }
         PartitionBound::Default => "DEFAULT".to_string(),
     };
-    format!("CREATE TABLE {} PARTITION OF {} {bound}", qualified(&partition.namespace, &partition.name), rel(table))
+    // Its own CHECKs go in the statement; NOT VALID ones and foreign keys have steps of their own.
+    let checks: Vec<String> = partition.checks.iter().filter(|c| !c.not_valid).map(check_constraint).collect();
+    let checks = if checks.is_empty() { String::new() } else { format!(" (\n    {}\n)", checks.join(",\n    ")) };
+    format!(
+        "CREATE TABLE {} PARTITION OF {}{checks} {bound}{}",
+        qualified(&partition.namespace, &partition.name),
+        rel(table),
+        with(&partition.storage)
+    )
 }
 
 fn index_target(target: &IndexTarget) -> String {
@@ -389,22 +513,56 @@ fn foreign_key(fk: &ForeignKey) -> String {
     sql
 }
 
+/// FUNCTION or PROCEDURE.
+pub fn routine_kind(f: &Function) -> &'static str {
+    if f.procedure { "PROCEDURE" } else { "FUNCTION" }
+}
+
+/// A routine's identity as SQL names it: `ns.name(integer, text)` (the argument list as
+/// written when it does not parse, which a check reports).
+pub fn signature(f: &Function) -> String {
+    let types = crate::sql_deps::argument_types(&f.args, f.procedure).map_or_else(|| f.args.clone(), |t| t.join(", "));
+    format!("{}({types})", qualified(&f.namespace, &f.name))
+}
+
 fn create_function(f: &Function) -> String {
-    let mut sql = format!(
-        "CREATE OR REPLACE FUNCTION {}({}) RETURNS {} LANGUAGE {}",
-        qualified(&f.namespace, &f.name),
-        f.args,
-        f.returns,
-        f.language
-    );
+    let name = qualified(&f.namespace, &f.name);
+    let mut sql = format!("CREATE OR REPLACE {} {name}({})", routine_kind(f), f.args);
+    if !f.procedure {
+        write!(sql, " RETURNS {}", f.returns).unwrap();
+    }
+    write!(sql, " LANGUAGE {}", f.language).unwrap();
     if let Some(v) = &f.volatility {
         write!(sql, " {v}").unwrap();
+    }
+    if f.strict {
+        sql.push_str(" STRICT");
+    }
+    if f.leakproof {
+        sql.push_str(" LEAKPROOF");
     }
     if f.security_definer {
         sql.push_str(" SECURITY DEFINER");
     }
+    if let Some(p) = &f.parallel {
+        write!(sql, " PARALLEL {p}").unwrap();
+    }
+    if let Some(n) = f.cost {
+        write!(sql, " COST {n}").unwrap();
+    }
+    if let Some(n) = f.rows {
+        write!(sql, " ROWS {n}").unwrap();
+    }
     if let Some(path) = &f.search_path {
         write!(sql, " SET search_path = {path}").unwrap();
+    }
+    for (name, value) in &f.settings {
+        write!(sql, " SET {} = {value}", name.split('.').map(ident).collect::<Vec<_>>().join(".")).unwrap();
+    }
+    // A SQL-standard body is SQL, not a string: written as it is.
+    if f.atomic_body() {
+        write!(sql, "\n{}", f.body.trim()).unwrap();
+        return sql;
     }
     // The body is quoted with a dollar tag it does not itself contain.
     let tag = (0..)
@@ -415,19 +573,37 @@ fn create_function(f: &Function) -> String {
     sql
 }
 
-fn create_trigger(table: &Table, t: &Trigger) -> String {
+fn create_trigger(on: &str, t: &Trigger) -> String {
     let level = if t.for_each_row { "ROW" } else { "STATEMENT" };
-    let mut sql = format!(
-        "CREATE TRIGGER {} {} {} ON {} FOR EACH {level}",
-        ident(&t.name),
-        t.timing.sql(),
-        t.events.join(" OR "),
-        rel(table)
-    );
+    let constraint = if t.constraint.is_some() { "CONSTRAINT " } else { "" };
+    let events: Vec<String> = t
+        .events
+        .iter()
+        .map(|e| match e.strip_prefix("UPDATE OF ") {
+            Some(_) => format!("UPDATE OF {}", t.update_of().iter().map(|c| ident(c)).collect::<Vec<_>>().join(", ")),
+            None => e.clone(),
+        })
+        .collect();
+    let mut sql =
+        format!("CREATE {constraint}TRIGGER {} {} {} ON {on}", ident(&t.name), t.timing.sql(), events.join(" OR "));
+    if let Some(d) = t.constraint {
+        sql.push_str(deferrable(d));
+    }
+    let transition = [("OLD", &t.old_table), ("NEW", &t.new_table)];
+    let transition: Vec<String> = transition
+        .iter()
+        .filter_map(|(which, name)| Some(format!("{which} TABLE AS {}", ident(name.as_ref()?))))
+        .collect();
+    if !transition.is_empty() {
+        write!(sql, " REFERENCING {}", transition.join(" ")).unwrap();
+    }
+    write!(sql, " FOR EACH {level}").unwrap();
     if let Some(w) = &t.when {
         write!(sql, " WHEN ({})", w.sql).unwrap();
     }
-    write!(sql, " EXECUTE FUNCTION {}()", qualified(&t.function.namespace, &t.function.name)).unwrap();
+    let args: Vec<String> = t.args.iter().map(|a| literal(a)).collect();
+    write!(sql, " EXECUTE FUNCTION {}({})", qualified(&t.function.namespace, &t.function.name), args.join(", "))
+        .unwrap();
     sql
 }
 
@@ -454,26 +630,25 @@ fn insert_rows(table: &Table) -> String {
     format!("INSERT INTO {} ({}) VALUES\n    {}", rel(table), names.join(", "), rows.join(",\n    "))
 }
 
+/// An index key or exclusion element: the column or `(expression)`, opclass, order and nulls.
+fn index_key(k: &IndexKey) -> String {
+    let mut key = index_target(&k.target);
+    if let Some(op) = &k.opclass {
+        write!(key, " {op}").unwrap();
+    }
+    if k.descending {
+        key.push_str(" DESC");
+    }
+    match k.nulls_first {
+        Some(true) => key.push_str(" NULLS FIRST"),
+        Some(false) => key.push_str(" NULLS LAST"),
+        None => {}
+    }
+    key
+}
+
 fn create_index(on: &QName, index: &Index) -> String {
-    let keys: Vec<String> = index
-        .keys
-        .iter()
-        .map(|k| {
-            let mut key = index_target(&k.target);
-            if let Some(op) = &k.opclass {
-                write!(key, " {op}").unwrap();
-            }
-            if k.descending {
-                key.push_str(" DESC");
-            }
-            match k.nulls_first {
-                Some(true) => key.push_str(" NULLS FIRST"),
-                Some(false) => key.push_str(" NULLS LAST"),
-                None => {}
-            }
-            key
-        })
-        .collect();
+    let keys: Vec<String> = index.keys.iter().map(index_key).collect();
     let unique = if index.unique { "UNIQUE " } else { "" };
     let mut sql = format!(
         "CREATE {unique}INDEX {} ON {} USING {} ({})",

@@ -40,7 +40,7 @@ DROP TRIGGER workspaces_set_updated_at ON workspaces;
 -- Undo CreateTrigger users.users_set_updated_at
 DROP TRIGGER users_set_updated_at ON users;
 
--- Undo CreateFunction set_updated_at
+-- Undo CreateFunction set_updated_at()
 DROP FUNCTION set_updated_at();
 
 -- Undo CreateTable agent_credentials

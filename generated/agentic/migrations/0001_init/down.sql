@@ -127,7 +127,7 @@ DROP TRIGGER users_set_updated_at ON users;
 -- Undo CreateTrigger tenants.tenants_set_updated_at
 DROP TRIGGER tenants_set_updated_at ON tenants;
 
--- Undo CreateFunction set_updated_at
+-- Undo CreateFunction set_updated_at()
 DROP FUNCTION set_updated_at();
 
 -- Undo CreateTable cross_region_sync_logs

@@ -82,26 +82,26 @@ DROP VIEW table_size_monitor;
 -- Undo CreateView query_performance_monitor
 DROP VIEW query_performance_monitor;
 
--- Undo CreateFunction strata_expired_partitions
+-- Undo CreateFunction strata_expired_partitions()
 DROP FUNCTION strata_expired_partitions();
 
--- Undo CreateFunction set_updated_at
+-- Undo CreateFunction set_updated_at()
 DROP FUNCTION set_updated_at();
 
--- Undo CreateFunction validate_data_integrity
+-- Undo CreateFunction validate_data_integrity()
 DROP FUNCTION validate_data_integrity();
 
--- Undo CreateFunction cleanup_soft_deleted
+-- Undo CreateFunction cleanup_soft_deleted()
 DROP FUNCTION cleanup_soft_deleted();
 
--- Undo CreateFunction archive_old_logs
+-- Undo CreateFunction archive_old_logs()
 DROP FUNCTION archive_old_logs();
 
--- Undo CreateFunction get_user_workspaces
-DROP FUNCTION get_user_workspaces(user_uuid uuid);
+-- Undo CreateFunction get_user_workspaces(uuid)
+DROP FUNCTION get_user_workspaces(uuid);
 
--- Undo CreateFunction check_workspace_membership
-DROP FUNCTION check_workspace_membership(workspace_uuid uuid, user_uuid uuid);
+-- Undo CreateFunction check_workspace_membership(uuid, uuid)
+DROP FUNCTION check_workspace_membership(uuid, uuid);
 
 -- Undo CreateTable card_activities
 DROP TABLE card_activities;

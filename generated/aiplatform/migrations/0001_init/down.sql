@@ -34,10 +34,10 @@ DROP TRIGGER webhooks_set_updated_at ON webhooks;
 -- Undo CreateTrigger organizations.organizations_set_updated_at
 DROP TRIGGER organizations_set_updated_at ON organizations;
 
--- Undo CreateFunction strata_expired_partitions
+-- Undo CreateFunction strata_expired_partitions()
 DROP FUNCTION strata_expired_partitions();
 
--- Undo CreateFunction set_updated_at
+-- Undo CreateFunction set_updated_at()
 DROP FUNCTION set_updated_at();
 
 -- Undo AddForeignKey agents.agents_current_version_id_fkey

@@ -37,25 +37,25 @@ DROP MATERIALIZED VIEW project_task_stats;
 -- Undo CreateMaterializedView agent_performance_daily
 DROP MATERIALIZED VIEW agent_performance_daily;
 
--- Undo CreateFunction strata_expired_partitions
+-- Undo CreateFunction strata_expired_partitions()
 DROP FUNCTION strata_expired_partitions();
 
--- Undo CreateFunction refresh_agent_performance_daily
+-- Undo CreateFunction refresh_agent_performance_daily()
 DROP FUNCTION refresh_agent_performance_daily();
 
--- Undo CreateFunction update_table_statistics
+-- Undo CreateFunction update_table_statistics()
 DROP FUNCTION update_table_statistics();
 
--- Undo CreateFunction decrypt_sensitive
-DROP FUNCTION decrypt_sensitive(data bytea);
+-- Undo CreateFunction decrypt_sensitive(bytea)
+DROP FUNCTION decrypt_sensitive(bytea);
 
--- Undo CreateFunction encrypt_sensitive
-DROP FUNCTION encrypt_sensitive(data text);
+-- Undo CreateFunction encrypt_sensitive(text)
+DROP FUNCTION encrypt_sensitive(text);
 
--- Undo CreateFunction archive_old_agent_outputs
+-- Undo CreateFunction archive_old_agent_outputs()
 DROP FUNCTION archive_old_agent_outputs();
 
--- Undo CreateFunction create_monthly_partition
+-- Undo CreateFunction create_monthly_partition()
 DROP FUNCTION create_monthly_partition();
 
 -- Undo CreateTable schema_migrations
@@ -136,11 +136,11 @@ DROP TABLE users;
 -- Undo CreateTable organizations
 DROP TABLE organizations;
 
--- Undo CreateNamespace archive
-DROP SCHEMA archive;
-
 -- Undo CreateExtension pg_stat_statements
 DROP EXTENSION IF EXISTS pg_stat_statements;
 
 -- Undo CreateExtension pgcrypto
 DROP EXTENSION IF EXISTS pgcrypto;
+
+-- Undo CreateNamespace archive
+DROP SCHEMA archive;

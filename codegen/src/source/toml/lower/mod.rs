@@ -12,10 +12,11 @@ mod partitions;
 mod routines;
 mod rows;
 mod security;
+mod sequences;
 mod tables;
 mod types;
 
-use super::walk::{Value, Walker, span_of};
+use super::walk::{Fields, Value, Walker, span_of};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
 use crate::model::TypeError;
 use crate::model::calendar::{Date, Interval};
@@ -24,14 +25,30 @@ use partitions::*;
 use routines::*;
 use rows::*;
 use security::*;
+use sequences::*;
 use tables::*;
 use types::*;
 
-const TOP_KEYS: &[&str] =
-    &["schema", "namespaces", "mixins", "enums", "shapes", "tables", "roles", "grants", "functions", "views", "jobs"];
+const TOP_KEYS: &[&str] = &[
+    "schema",
+    "namespaces",
+    "mixins",
+    "enums",
+    "domains",
+    "shapes",
+    "tables",
+    "sequences",
+    "roles",
+    "grants",
+    "revokes",
+    "default_privileges",
+    "functions",
+    "views",
+    "jobs",
+];
 const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc"];
 /// The sections whose keys name objects of a namespace: `tables."archive.runs"`.
-const NAMESPACED: &[&str] = &["enums", "tables", "functions", "views"];
+const NAMESPACED: &[&str] = &["enums", "domains", "tables", "sequences", "functions", "views"];
 /// One parsed file of a schema folder.
 pub struct File<'i> {
     pub id: FileId,
@@ -53,7 +70,9 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
     let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut shapes, mut namespaces, mut grants) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut functions, mut views, mut jobs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut default_privileges = Vec::new();
+    let (mut functions, mut views, mut jobs, mut sequences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut domains = Vec::new();
     for file in files {
         let mut w = Walker { file: file.id, diags };
         let top = w.fields(file.root.get_ref(), TOP_KEYS);
@@ -63,15 +82,23 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
                 None => schema_section = Some(((file.id, v), w.span(v))),
             }
         }
+        for item in top.get("revokes").and_then(|g| w.array("revokes", g)).unwrap_or_default() {
+            grants.extend(lower_grant(&mut w, item, true));
+        }
+        for item in top.get("default_privileges").and_then(|g| w.array("default_privileges", g)).unwrap_or_default() {
+            default_privileges.extend(lower_default_privileges(&mut w, item));
+        }
         for item in top.get("grants").and_then(|g| w.array("grants", g)).unwrap_or_default() {
-            grants.extend(lower_grant(&mut w, item));
+            grants.extend(lower_grant(&mut w, item, false));
         }
         let sections = [
             ("namespaces", &mut namespaces),
             ("mixins", &mut mixins),
             ("enums", &mut enums),
+            ("domains", &mut domains),
             ("shapes", &mut shapes),
             ("tables", &mut tables),
+            ("sequences", &mut sequences),
             ("roles", &mut roles),
             ("functions", &mut functions),
             ("views", &mut views),
@@ -96,10 +123,13 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         namespaces: Vec::new(),
         extensions: Vec::new(),
         enums: Vec::new(),
+        domains: Vec::new(),
         shapes: Vec::new(),
         tables: Vec::new(),
+        sequences: Vec::new(),
         roles: Vec::new(),
         grants,
+        default_privileges,
         functions: Vec::new(),
         views: Vec::new(),
         jobs: Vec::new(),
@@ -117,18 +147,21 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         &mut namespaces,
         &mut mixins,
         &mut enums,
+        &mut domains,
         &mut shapes,
         &mut tables,
+        &mut sequences,
         &mut roles,
         &mut functions,
         &mut views,
         &mut jobs,
     ];
-    let [namespaces, mixins, enums, shapes, tables, roles, functions, views, jobs] =
+    let [namespaces, mixins, enums, domains, shapes, tables, sequences, roles, functions, views, jobs] =
         lists.map(|list| qualify(std::mem::take(list), &schema.namespace, &mut seen, diags));
     schema.namespaces =
         namespaces.iter().filter_map(|d| lower_namespace(&mut Walker { file: d.file, diags }, d)).collect();
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.domains = domains.iter().filter_map(|d| lower_domain(&mut Walker { file: d.file, diags }, d)).collect();
     schema.shapes = shapes.iter().filter_map(|d| lower_shape(&mut Walker { file: d.file, diags }, d)).collect();
     resolve_shape_unions(&mut schema);
     schema.roles = roles.iter().filter_map(|d| lower_role(&mut Walker { file: d.file, diags }, d)).collect();
@@ -138,6 +171,8 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     schema.jobs = jobs.iter().filter_map(|d| lower_job(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
     schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
+    schema.sequences =
+        sequences.iter().filter_map(|d| lower_sequence(&mut Walker { file: d.file, diags }, d)).collect();
     resolve_namespaces(&mut schema);
     resolve_enum_columns(&mut schema);
     resolve_foreign_key_targets(&mut schema);
@@ -192,7 +227,8 @@ fn lower_namespace(w: &mut Walker, d: &Decl) -> Option<Namespace> {
 }
 
 /// Unqualified references (foreign keys, trigger functions, grants) name the default
-/// namespace; an unqualified partition lives beside its parent. The one place an empty
+/// namespace; an unqualified partition lives beside its parent, and the table owning a
+/// sequence beside the sequence (PostgreSQL requires both in one namespace). The one place an empty
 /// namespace, as `Ref::parse` and the grant lowering leave it, is filled in.
 fn resolve_namespaces(schema: &mut Schema) {
     fn resolve(namespace: &mut String, default: &str) {
@@ -206,14 +242,21 @@ fn resolve_namespaces(schema: &mut Schema) {
         t.triggers.iter_mut().for_each(|tr| resolve(&mut tr.function.namespace, default));
         for p in t.partition.iter_mut().flat_map(|p| &mut p.partitions) {
             resolve(&mut p.namespace, &t.namespace);
+            p.foreign_keys.iter_mut().for_each(|fk| resolve(&mut fk.ref_table.namespace, default));
         }
+    }
+    for v in &mut schema.views {
+        v.triggers.iter_mut().for_each(|tr| resolve(&mut tr.function.namespace, default));
+    }
+    for s in &mut schema.sequences {
+        s.owned_by.iter_mut().for_each(|o| resolve(&mut o.table.namespace, &s.namespace));
     }
     for g in &mut schema.grants {
         match &mut g.on {
             GrantOn::Schema(n) | GrantOn::AllTables(n) | GrantOn::AllSequences(n) | GrantOn::AllFunctions(n) => {
                 resolve(n, default)
             }
-            GrantOn::Tables(refs) | GrantOn::Sequences(refs) => {
+            GrantOn::Tables(refs) | GrantOn::Sequences(refs) | GrantOn::Functions(refs) | GrantOn::Types(refs) => {
                 refs.iter_mut().for_each(|r| resolve(&mut r.namespace, default))
             }
         }
@@ -227,9 +270,13 @@ fn derive_namespaces(schema: &mut Schema) {
         let partitions = t.partition.iter().flat_map(|p| &p.partitions).map(|p| (&p.namespace, p.span));
         std::iter::once((&t.namespace, t.span)).chain(partitions)
     });
+    let extensions = schema.extensions.iter().filter_map(|e| Some((e.namespace.as_ref()?, e.span)));
     let used: Vec<(&String, Span)> = std::iter::once((&schema.namespace, Span::default()))
+        .chain(extensions)
         .chain(schema.enums.iter().map(|e| (&e.namespace, e.span)))
+        .chain(schema.domains.iter().map(|d| (&d.namespace, d.span)))
         .chain(tables)
+        .chain(schema.sequences.iter().map(|s| (&s.namespace, s.span)))
         .chain(schema.functions.iter().map(|f| (&f.namespace, f.span)))
         .chain(schema.views.iter().map(|v| (&v.namespace, v.span)))
         .collect();
@@ -259,7 +306,19 @@ fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Sche
         schema.postgres = w.count("postgres", v).unwrap_or(15);
     }
     if let Some(v) = f.get("extensions") {
-        schema.extensions = w.strings("extensions", v).unwrap_or_default();
+        // `"pgcrypto"`, or `{ name = "pgcrypto", namespace = "crypto" }`.
+        for item in w.array("extensions", v).unwrap_or_default() {
+            let (name, namespace) = match item.get_ref() {
+                DeValue::Table(t) => {
+                    let f = w.fields(t, &["name", "namespace"]);
+                    let name =
+                        require(w, &f.get("name"), "name", "an extension", item).and_then(|n| w.string("name", n));
+                    (name, f.get("namespace").and_then(|n| w.string("namespace", n)))
+                }
+                _ => (w.string("extensions", item), None),
+            };
+            schema.extensions.extend(name.map(|name| Extension { name, namespace, span: w.span(item) }));
+        }
     }
     if let Some(namespace) = f.get("namespace").and_then(|v| w.string("namespace", v)) {
         schema.namespace = namespace;

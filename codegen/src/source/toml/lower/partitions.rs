@@ -4,7 +4,20 @@ use super::*;
 
 pub(super) const PARTITION_KEYS: &[&str] =
     &["by", "key", "interval", "from", "count", "name", "default", "modulus", "retention", "managed_by", "partitions"];
-pub(super) const PARTITION_ITEM_KEYS: &[&str] = &["name", "from", "to", "values", "modulus", "remainder", "default"];
+pub(super) const PARTITION_ITEM_KEYS: &[&str] = &[
+    "name",
+    "from",
+    "to",
+    "values",
+    "modulus",
+    "remainder",
+    "default",
+    "with",
+    "checks",
+    "foreign_keys",
+    "indexes",
+    "index_names",
+];
 /// With any retention declared, `strata_expired_partitions()` lists the range partitions whose
 /// upper bound is older than their table's retention: what an archival job may detach or drop.
 pub(super) fn derive_retention_helper(schema: &mut Schema) {
@@ -33,19 +46,12 @@ pub(super) fn derive_retention_helper(schema: &mut Schema) {
          ORDER BY 1, 2\n",
         retained.join(", ")
     );
-    schema.functions.push(Function {
-        namespace: schema.namespace.clone(),
-        name: "strata_expired_partitions".into(),
-        args: String::new(),
-        returns: "TABLE(parent regclass, partition regclass, retention interval)".into(),
-        language: "sql".into(),
-        volatility: Some("STABLE".into()),
-        security_definer: false,
-        search_path: None,
-        body,
-        doc: Some("Range partitions past their table's retention (strata: partition.retention).".into()),
-        span,
-    });
+    let returns = "TABLE(parent regclass, partition regclass, retention interval)".to_string();
+    let mut f = Function::new(&schema.namespace, "strata_expired_partitions", String::new(), returns, "sql", body);
+    f.volatility = Some("STABLE".into());
+    f.doc = Some("Range partitions past their table's retention (strata: partition.retention).".into());
+    f.span = span;
+    schema.functions.push(f);
 }
 
 pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Option<Partitioning> {
@@ -58,7 +64,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         .array("key", key_value)
         .unwrap_or_default()
         .iter()
-        .filter_map(|k| lower_index_key(w, k))
+        .filter_map(|k| lower_index_key(w, k, INDEX_KEY_KEYS))
         .map(|k| k.target)
         .collect();
     if key.is_empty() {
@@ -88,7 +94,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
                 from: vec![crate::render::sql::literal(&start.to_string())],
                 to: vec![crate::render::sql::literal(&end.to_string())],
             };
-            partitions.push(Partition { namespace: String::new(), name: start.name(&pattern, table), bound, span: at });
+            partitions.push(Partition::new("", start.name(&pattern, table), bound, at));
             start = end;
         }
     }
@@ -97,7 +103,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         for remainder in 0..m {
             let bound = PartitionBound::Hash { modulus: m, remainder };
             let name = format!("{table}_p{remainder}");
-            partitions.push(Partition { namespace: String::new(), name, bound, span: at });
+            partitions.push(Partition::new("", name, bound, at));
         }
     }
     for item in f.get("partitions").and_then(|p| w.array("partitions", p)).unwrap_or_default() {
@@ -107,7 +113,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
     }
     if f.get("default").and_then(|d| w.boolean("default", d)).unwrap_or(false) {
         let name = format!("{table}_default");
-        partitions.push(Partition { namespace: String::new(), name, bound: PartitionBound::Default, span: at });
+        partitions.push(Partition::new("", name, PartitionBound::Default, at));
     }
     Some(Partitioning {
         method,
@@ -119,6 +125,8 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
     })
 }
 
+/// An explicit partition: its bound, and what it has of its own (storage, checks, foreign keys,
+/// indexes, names of its copies of the parent's indexes).
 pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition> {
     let t = w.table("partitions", item)?;
     let f = w.fields(t, PARTITION_ITEM_KEYS);
@@ -140,7 +148,23 @@ pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition>
         let to = bound_values(w, "to", to)?;
         PartitionBound::Range { from, to }
     };
-    Some(Partition { namespace, name, bound, span: w.span(item) })
+    let mut partition = Partition::new(&namespace, name, bound, w.span(item));
+    partition.storage = f.get("with").map(|v| lower_with(w, "with", v)).unwrap_or_default();
+    for item in f.get("checks").and_then(|v| w.array("checks", v)).unwrap_or_default() {
+        partition.checks.extend(lower_check(w, item));
+    }
+    for item in f.get("foreign_keys").and_then(|v| w.array("foreign_keys", v)).unwrap_or_default() {
+        partition.foreign_keys.extend(lower_foreign_key(w, &partition.name, item));
+    }
+    for item in f.get("indexes").and_then(|v| w.array("indexes", v)).unwrap_or_default() {
+        partition.indexes.extend(lower_index(w, &partition.name, item));
+    }
+    for (parent, own) in f.get("index_names").and_then(|v| w.table("index_names", v)).into_iter().flat_map(|t| t.iter())
+    {
+        let parent = Named { name: parent.get_ref().to_string(), span: w.span(parent) };
+        partition.index_names.extend(w.string("index_names", own).map(|own| (parent, own)));
+    }
+    Some(partition)
 }
 
 /// Bound values as SQL literals: strings quoted, numbers as written; one value or an array.

@@ -3,31 +3,78 @@
 use super::*;
 
 pub(super) const JOB_KEYS: &[&str] = &["schedule", "command"];
-pub(super) const FUNCTION_KEYS: &[&str] =
-    &["args", "returns", "language", "volatility", "security_definer", "search_path", "body", "doc"];
-pub(super) const VIEW_KEYS: &[&str] = &["query", "materialized", "indexes", "with", "with_data", "doc"];
-pub(super) const TRIGGER_KEYS: &[&str] = &["name", "timing", "events", "for_each", "when", "function"];
+pub(super) const FUNCTION_KEYS: &[&str] = &[
+    "name",
+    "procedure",
+    "args",
+    "returns",
+    "language",
+    "volatility",
+    "strict",
+    "leakproof",
+    "parallel",
+    "cost",
+    "rows",
+    "security_definer",
+    "search_path",
+    "set",
+    "body",
+    "doc",
+];
+const PARALLEL: [(&str, &str); 3] = [("safe", "SAFE"), ("restricted", "RESTRICTED"), ("unsafe", "UNSAFE")];
+pub(super) const VIEW_KEYS: &[&str] = &["query", "materialized", "indexes", "with", "with_data", "triggers", "doc"];
+pub(super) const TRIGGER_KEYS: &[&str] = &[
+    "name",
+    "timing",
+    "events",
+    "for_each",
+    "when",
+    "function",
+    "args",
+    "referencing",
+    "constraint",
+    "deferrable",
+    "enabled",
+    "doc",
+];
+pub(super) const REFERENCING_KEYS: &[&str] = &["old", "new"];
 pub(super) const VOLATILITY: [(&str, &str); 3] =
     [("immutable", "IMMUTABLE"), ("stable", "STABLE"), ("volatile", "VOLATILE")];
+/// `[functions.KEY]`: a function, or a procedure with `procedure = true`. `name` gives the SQL
+/// name when it is not the key, so that overloads (one name, other arguments) have keys of
+/// their own.
 pub(super) fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {
     let t = w.table("function", d.value)?;
     let f = w.fields(t, FUNCTION_KEYS);
     let within = format!("function `{}`", d.name);
-    let returns = require(w, &f.get("returns"), "returns", &within, d.value)?;
+    let procedure = w.flag(&f, "procedure");
+    let returns = match f.get("returns") {
+        Some(v) => w.string("returns", v)?,
+        None if procedure => String::new(),
+        None => {
+            w.report(Diagnostic::missing_key("returns", &within, d.span));
+            return None;
+        }
+    };
     let body = require(w, &f.get("body"), "body", &within, d.value)?;
-    Some(Function {
-        namespace: d.namespace.clone(),
-        name: d.name.clone(),
-        args: f.get("args").and_then(|v| w.string("args", v)).unwrap_or_default(),
-        returns: w.string("returns", returns)?,
-        language: f.get("language").and_then(|v| w.string("language", v)).unwrap_or("sql".into()).to_ascii_lowercase(),
-        volatility: f.get("volatility").and_then(|v| w.choice("volatility", v, &VOLATILITY)).map(str::to_string),
-        security_definer: f.get("security_definer").and_then(|v| w.boolean("security_definer", v)).unwrap_or(false),
-        search_path: f.get("search_path").and_then(|v| w.string("search_path", v)),
-        body: w.string("body", body)?,
-        doc: f.get("doc").and_then(|v| w.string("doc", v)),
-        span: d.span,
-    })
+    let name = f.get("name").and_then(|v| w.string("name", v)).unwrap_or_else(|| d.name.clone());
+    let language = f.get("language").and_then(|v| w.string("language", v)).unwrap_or("sql".into());
+    let args = f.get("args").and_then(|v| w.string("args", v)).unwrap_or_default();
+    let mut function =
+        Function::new(&d.namespace, &name, args, returns, &language.to_ascii_lowercase(), w.string("body", body)?);
+    function.procedure = procedure;
+    function.volatility = f.get("volatility").and_then(|v| w.choice("volatility", v, &VOLATILITY)).map(str::to_string);
+    function.strict = w.flag(&f, "strict");
+    function.leakproof = w.flag(&f, "leakproof");
+    function.parallel = f.get("parallel").and_then(|v| w.choice("parallel", v, &PARALLEL)).map(str::to_string);
+    function.cost = f.get("cost").and_then(|v| w.count("cost", v));
+    function.rows = f.get("rows").and_then(|v| w.count("rows", v));
+    function.security_definer = w.flag(&f, "security_definer");
+    function.search_path = f.get("search_path").and_then(|v| w.string("search_path", v));
+    function.settings = f.get("set").map(|v| lower_with(w, "set", v)).unwrap_or_default();
+    function.doc = f.get("doc").and_then(|v| w.string("doc", v));
+    function.span = d.span;
+    Some(function)
 }
 
 pub(super) fn lower_job(w: &mut Walker, d: &Decl) -> Option<Job> {
@@ -49,14 +96,16 @@ pub(super) fn lower_view(w: &mut Walker, d: &Decl) -> Option<View> {
     let f = w.fields(t, VIEW_KEYS);
     let query = require(w, &f.get("query"), "query", &format!("view `{}`", d.name), d.value)?;
     let indexes = f.get("indexes").and_then(|v| w.array("indexes", v)).unwrap_or_default();
+    let triggers = f.get("triggers").and_then(|v| w.array("triggers", v)).unwrap_or_default();
     Some(View {
         namespace: d.namespace.clone(),
         name: d.name.clone(),
         query: expr_of(w, "query", query)?,
         materialized: f.get("materialized").and_then(|v| w.boolean("materialized", v)).unwrap_or(false),
         indexes: indexes.iter().filter_map(|i| lower_index(w, &d.name, i)).collect(),
-        options: f.get("with").map(|v| lower_with(w, v)).unwrap_or_default(),
+        options: f.get("with").map(|v| lower_with(w, "with", v)).unwrap_or_default(),
         with_data: f.get("with_data").and_then(|v| w.boolean("with_data", v)).unwrap_or(true),
+        triggers: triggers.iter().filter_map(|t| lower_trigger(w, t)).collect(),
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
         span: d.span,
     })
@@ -73,15 +122,50 @@ pub(super) fn lower_trigger(w: &mut Walker, item: &Value) -> Option<Trigger> {
         Some(v) => w.choice("for_each", v, &[("row", true), ("statement", false)])?,
         None => true,
     };
+    let referencing =
+        f.get("referencing").and_then(|v| w.table("referencing", v)).map(|t| w.fields(t, REFERENCING_KEYS));
+    let transition = |w: &mut Walker, key: &str| referencing.as_ref()?.get(key).and_then(|v| w.string(key, v));
+    let (old_table, new_table) = (transition(w, "old"), transition(w, "new"));
+    let name = w.string("name", name)?;
+    let constraint = w.flag(&f, "constraint").then(|| lower_deferrable(w, f.get("deferrable")));
+    if let (None, Some(v)) = (constraint, f.get("deferrable")) {
+        let help = "only a constraint trigger (`constraint = true`) can be deferred";
+        w.report(Diagnostic::invalid_trigger(&name, "is deferrable but not a constraint trigger", help, w.span(v)));
+    }
     Some(Trigger {
-        name: w.string("name", name)?,
+        name,
         timing: w.choice("timing", timing, &TriggerTiming::ALL)?,
-        events: w.strings("events", events)?.into_iter().map(|e| e.name.to_ascii_uppercase()).collect(),
+        events: w.strings("events", events)?.iter().map(|e| event(&e.name)).collect(),
         for_each_row,
         when: f.get("when").and_then(|v| expr_of(w, "when", v)),
         function: w.reference("function", function)?,
+        args: f
+            .get("args")
+            .and_then(|v| w.strings("args", v))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| a.name)
+            .collect(),
+        old_table,
+        new_table,
+        constraint,
+        enabled: f.get("enabled").and_then(|v| w.boolean("enabled", v)).unwrap_or(true),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
         span: w.span(item),
     })
+}
+
+/// An event as the model holds it: the keyword in capitals, `UPDATE OF a, b` with its columns
+/// as written.
+fn event(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.as_slice() {
+        [update, of, ..] if update.eq_ignore_ascii_case("update") && of.eq_ignore_ascii_case("of") => {
+            let columns = text.trim_start()[update.len()..].trim_start()[of.len()..].split(',');
+            format!("UPDATE OF {}", columns.map(str::trim).collect::<Vec<_>>().join(", "))
+        }
+        _ => text.trim().to_ascii_uppercase(),
+    }
 }
 
 /// `set_on_update = "now()"`: one shared trigger function per column name and expression, and one
@@ -98,19 +182,12 @@ pub(super) fn derive_on_update_triggers(schema: &mut Schema) {
                     let name =
                         if n == 0 { format!("set_{}", column.name) } else { format!("set_{}_{}", column.name, n + 1) };
                     let target = crate::render::sql::ident(&column.name);
-                    schema.functions.push(Function {
-                        namespace: schema.namespace.clone(),
-                        name: name.clone(),
-                        args: String::new(),
-                        returns: "trigger".into(),
-                        language: "plpgsql".into(),
-                        volatility: None,
-                        security_definer: false,
-                        search_path: None,
-                        body: format!("\nBEGIN\n    NEW.{target} = {};\n    RETURN NEW;\nEND;\n", expr.sql),
-                        doc: Some(format!("Sets {} on every UPDATE (strata: set_on_update).", column.name)),
-                        span: expr.span,
-                    });
+                    let body = format!("\nBEGIN\n    NEW.{target} = {};\n    RETURN NEW;\nEND;\n", expr.sql);
+                    let mut f =
+                        Function::new(&schema.namespace, &name, String::new(), "trigger".into(), "plpgsql", body);
+                    f.doc = Some(format!("Sets {} on every UPDATE (strata: set_on_update).", column.name));
+                    f.span = expr.span;
+                    schema.functions.push(f);
                     made.push((column.name.clone(), expr.sql.clone(), name.clone()));
                     name
                 }
@@ -122,6 +199,12 @@ pub(super) fn derive_on_update_triggers(schema: &mut Schema) {
                 for_each_row: true,
                 when: None,
                 function: Ref { namespace: schema.namespace.clone(), name: function, span: expr.span },
+                args: Vec::new(),
+                old_table: None,
+                new_table: None,
+                constraint: None,
+                enabled: true,
+                doc: None,
                 span: expr.span,
             });
         }

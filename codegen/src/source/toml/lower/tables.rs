@@ -10,6 +10,7 @@ pub(super) const TABLE_KEYS: &[&str] = &[
     "columns",
     "primary_key",
     "unique",
+    "exclude",
     "checks",
     "indexes",
     "foreign_keys",
@@ -20,6 +21,7 @@ pub(super) const TABLE_KEYS: &[&str] = &[
     "rows",
     "unlogged",
     "with",
+    "replica_identity",
 ];
 
 pub(super) const COLUMN_KEYS: &[&str] = &[
@@ -29,6 +31,7 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
     "unique",
     "default",
     "generated",
+    "identity",
     "references",
     "on_delete",
     "on_update",
@@ -42,14 +45,19 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
     "set_on_update",
     "shape",
     "deferrable",
+    "collate",
 ];
 
-pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable"];
-pub(super) const CHECK_KEYS: &[&str] = &["name", "expr", "not_valid"];
-pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with"];
+pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable", "doc"];
+pub(super) const PRIMARY_KEY_KEYS: &[&str] = &["name", "columns", "doc"];
+pub(super) const EXCLUDE_KEYS: &[&str] =
+    &["name", "using", "elements", "include", "with", "where", "deferrable", "doc"];
+pub(super) const EXCLUDE_ELEMENT_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass", "with"];
+pub(super) const CHECK_KEYS: &[&str] = &["name", "expr", "not_valid", "doc"];
+pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with", "doc"];
 pub(super) const INDEX_KEY_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass"];
 pub(super) const FK_KEYS: &[&str] =
-    &["name", "columns", "references", "on_delete", "on_update", "deferrable", "match", "not_valid"];
+    &["name", "columns", "references", "on_delete", "on_update", "deferrable", "match", "not_valid", "doc"];
 pub(super) const FORMATS: &[(&str, &str)] = &[("email", "email"), ("url", "url")];
 /// The declared mixins, expanded on demand with cycle detection.
 pub(super) struct Mixins<'m, 'a, 'i> {
@@ -106,6 +114,7 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
         primary_key: None,
         foreign_keys: Vec::new(),
         uniques: Vec::new(),
+        exclusions: Vec::new(),
         checks: Vec::new(),
         indexes: Vec::new(),
         soft_delete: f.get("soft_delete").and_then(|v| w.named("soft_delete", v)),
@@ -115,7 +124,8 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
         triggers: Vec::new(),
         rows: Vec::new(),
         unlogged: f.get("unlogged").and_then(|v| w.boolean("unlogged", v)).unwrap_or(false),
-        storage: f.get("with").map(|v| lower_with(&mut w, v)).unwrap_or_default(),
+        storage: f.get("with").map(|v| lower_with(&mut w, "with", v)).unwrap_or_default(),
+        replica_identity: f.get("replica_identity").and_then(|v| lower_replica_identity(&mut w, v)),
         span: d.span,
     };
     table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
@@ -141,6 +151,7 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
     let included = f.get("mixins").and_then(|v| w.strings("mixins", v)).unwrap_or_default();
     let (pk_value, unique_value) = (f.get("primary_key"), f.get("unique"));
     let (checks_value, indexes_value, fks_value) = (f.get("checks"), f.get("indexes"), f.get("foreign_keys"));
+    let exclude_value = f.get("exclude");
     for name in &included {
         mixins.columns(diags, name, &mut Vec::new(), &mut decls);
     }
@@ -155,33 +166,48 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
 
     let mut w = Walker { file: d.file, diags };
     if let Some(v) = pk_value {
-        let columns = w.strings("primary_key", v).unwrap_or_default();
+        // `["a", "b"]`, or `{ name = "...", columns = [...] }` for a key not named `<table>_pkey`.
+        let (name, columns, doc) = match v.get_ref() {
+            DeValue::Table(t) => {
+                let f = w.fields(t, PRIMARY_KEY_KEYS);
+                let name = f.get("name").and_then(|n| w.string("name", n));
+                let columns = require(&mut w, &f.get("columns"), "columns", "a primary key", v);
+                let doc = f.get("doc").and_then(|d| w.string("doc", d));
+                (name, columns.map(|c| w.strings("columns", c).unwrap_or_default()), doc)
+            }
+            _ => (None, Some(w.strings("primary_key", v).unwrap_or_default()), None),
+        };
+        let name = name.unwrap_or_else(|| format!("{}_pkey", table.name));
         if let Some((_, first)) = pk_columns.first() {
             w.report(Diagnostic::primary_key_twice(&table.name, w.span(v), *first));
-        } else if columns.is_empty() {
-            w.report(Diagnostic::empty_list("primary_key", w.span(v)));
         } else {
-            table.primary_key = Some(PrimaryKey { name: format!("{}_pkey", table.name), columns, span: w.span(v) });
+            match columns {
+                Some(columns) if columns.is_empty() => w.report(Diagnostic::empty_list("primary_key", w.span(v))),
+                Some(columns) => table.primary_key = Some(PrimaryKey { name, columns, doc, span: w.span(v) }),
+                None => {} // `columns` missing was reported
+            }
         }
     }
     if pk_columns.len() > 1 {
         let (_, first) = pk_columns[0];
         w.report(Diagnostic::primary_key_twice(&table.name, pk_columns[1].1, first));
     } else if let Some((col, span)) = pk_columns.pop() {
-        table.primary_key = Some(PrimaryKey { name: format!("{}_pkey", table.name), columns: vec![col], span });
+        table.primary_key =
+            Some(PrimaryKey { name: format!("{}_pkey", table.name), columns: vec![col], doc: None, span });
     }
 
     if let Some(v) = unique_value.and_then(|v| w.table("unique", v)) {
         for (name, value) in v.iter() {
-            let (cols, nulls_not_distinct, deferrable) = match value.get_ref() {
+            let (cols, nulls_not_distinct, deferrable, doc) = match value.get_ref() {
                 DeValue::Table(t) => {
                     let f = w.fields(t, UNIQUE_KEYS);
                     let flag = f.get("nulls_not_distinct").and_then(|v| w.boolean("nulls_not_distinct", v));
                     let deferrable = lower_deferrable(&mut w, f.get("deferrable"));
                     let columns = require(&mut w, &f.get("columns"), "columns", "a unique constraint", value);
-                    (columns, flag.unwrap_or(false), deferrable)
+                    let doc = f.get("doc").and_then(|d| w.string("doc", d));
+                    (columns, flag.unwrap_or(false), deferrable, doc)
                 }
-                _ => (Some(value), false, Deferrable::No),
+                _ => (Some(value), false, Deferrable::No, None),
             };
             let Some(cols) = cols else { continue };
             let columns = w.strings("unique", cols).unwrap_or_default();
@@ -190,66 +216,85 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
                 continue;
             }
             let name = name.get_ref().to_string();
-            table.uniques.push(Unique { name, columns, nulls_not_distinct, deferrable, span: w.span(value) });
+            table.uniques.push(Unique { name, columns, nulls_not_distinct, deferrable, doc, span: w.span(value) });
         }
+    }
+    for item in exclude_value.and_then(|v| w.array("exclude", v)).unwrap_or_default() {
+        table.exclusions.extend(lower_exclusion(&mut w, &table.name, item));
     }
     for item in checks_value.and_then(|v| w.array("checks", v)).unwrap_or_default() {
-        let Some(t) = w.table("checks", item) else { continue };
-        let f = w.fields(t, CHECK_KEYS);
-        let name = require(&mut w, &f.get("name"), "name", "a check", item);
-        let expr = require(&mut w, &f.get("expr"), "expr", "a check", item);
-        if let (Some(name), Some(expr)) = (name, expr) {
-            let name = w.string("name", name);
-            let expr = expr_of(&mut w, "expr", expr);
-            let not_valid = w.flag(&f, "not_valid");
-            if let (Some(name), Some(expr)) = (name, expr) {
-                table.checks.push(Check { name, expr, origin: CheckOrigin::Declared, not_valid });
-            }
-        }
+        table.checks.extend(lower_check(&mut w, item));
     }
     for item in indexes_value.and_then(|v| w.array("indexes", v)).unwrap_or_default() {
-        if let Some(index) = lower_index(&mut w, &table.name, item) {
-            table.indexes.push(index);
-        }
+        table.indexes.extend(lower_index(&mut w, &table.name, item));
     }
     for item in fks_value.and_then(|v| w.array("foreign_keys", v)).unwrap_or_default() {
-        let Some(t) = w.table("foreign_keys", item) else { continue };
-        let f = w.fields(t, FK_KEYS);
-        let columns = require(&mut w, &f.get("columns"), "columns", "a foreign key", item)
-            .and_then(|v| w.strings("columns", v))
-            .unwrap_or_default();
-        let Some(target) = require(&mut w, &f.get("references"), "references", "a foreign key", item) else {
-            continue;
-        };
-        let Some((ref_table, ref_columns)) = reference(&mut w, target) else { continue };
-        let cols: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
-        let name = match f.get("name") {
-            Some(v) => w.string("name", v),
-            None => Some(format!("{}_{}_fkey", table.name, cols.join("_"))),
-        };
-        let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL)).unwrap_or_default();
-        let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL)).unwrap_or_default();
-        let deferrable = lower_deferrable(&mut w, f.get("deferrable"));
-        let match_full = f.get("match").and_then(|v| w.choice("match", v, &[("simple", false), ("full", true)]));
-        let not_valid = w.flag(&f, "not_valid");
-        if let Some(name) = name {
-            let span = w.span(target);
-            table.foreign_keys.push(ForeignKey {
-                name,
-                columns,
-                ref_table,
-                ref_columns,
-                on_delete,
-                on_update,
-                deferrable,
-                match_full: match_full.unwrap_or(false),
-                not_valid,
-                span,
-            });
-        }
+        table.foreign_keys.extend(lower_foreign_key(&mut w, &table.name, item));
     }
     table.policies.splice(0..0, tenant_policy(&table));
     Some(table)
+}
+
+/// `replica_identity = "default" | "full" | "nothing"`, or `{ index = "name" }`.
+fn lower_replica_identity(w: &mut Walker, v: &Value) -> Option<ReplicaIdentity> {
+    match v.get_ref() {
+        DeValue::Table(t) => {
+            let f = w.fields(t, &["index"]);
+            let index = require(w, &f.get("index"), "index", "a replica identity", v)?;
+            Some(ReplicaIdentity::Index(w.named("index", index)?))
+        }
+        _ => match w.choice("replica_identity", v, &[("default", 0u8), ("full", 1), ("nothing", 2)])? {
+            0 => Some(ReplicaIdentity::Default),
+            1 => Some(ReplicaIdentity::Full),
+            _ => Some(ReplicaIdentity::Nothing),
+        },
+    }
+}
+
+/// `[[tables.T.checks]]`: a named CHECK.
+pub(super) fn lower_check(w: &mut Walker, item: &Value) -> Option<Check> {
+    let t = w.table("checks", item)?;
+    let f = w.fields(t, CHECK_KEYS);
+    let name = require(w, &f.get("name"), "name", "a check", item);
+    let expr = require(w, &f.get("expr"), "expr", "a check", item);
+    let (name, expr) = (w.string("name", name?), expr_of(w, "expr", expr?));
+    let not_valid = w.flag(&f, "not_valid");
+    let doc = f.get("doc").and_then(|v| w.string("doc", v));
+    Some(Check { name: name?, expr: expr?, origin: CheckOrigin::Declared, not_valid, doc })
+}
+
+/// `[[tables.T.foreign_keys]]`: a foreign key over one or more columns of `table`.
+pub(super) fn lower_foreign_key(w: &mut Walker, table: &str, item: &Value) -> Option<ForeignKey> {
+    let t = w.table("foreign_keys", item)?;
+    let f = w.fields(t, FK_KEYS);
+    let columns = require(w, &f.get("columns"), "columns", "a foreign key", item)
+        .and_then(|v| w.strings("columns", v))
+        .unwrap_or_default();
+    let target = require(w, &f.get("references"), "references", "a foreign key", item)?;
+    let (ref_table, ref_columns) = reference(w, target)?;
+    let cols: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    let name = match f.get("name") {
+        Some(v) => w.string("name", v),
+        None => Some(format!("{table}_{}_fkey", cols.join("_"))),
+    };
+    let on_delete = f.get("on_delete").and_then(|v| w.choice("on_delete", v, &FkAction::ALL)).unwrap_or_default();
+    let on_update = f.get("on_update").and_then(|v| w.choice("on_update", v, &FkAction::ALL)).unwrap_or_default();
+    let deferrable = lower_deferrable(w, f.get("deferrable"));
+    let match_full = f.get("match").and_then(|v| w.choice("match", v, &[("simple", false), ("full", true)]));
+    let not_valid = w.flag(&f, "not_valid");
+    Some(ForeignKey {
+        name: name?,
+        columns,
+        ref_table,
+        ref_columns,
+        on_delete,
+        on_update,
+        deferrable,
+        match_full: match_full.unwrap_or(false),
+        not_valid,
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: w.span(target),
+    })
 }
 
 /// `[namespace.]table.column`, `[namespace.]table(a, b)` or `table`: the referenced table and
@@ -314,6 +359,8 @@ pub(super) fn lower_column(
         nullable,
         default: f.get("default").and_then(|v| expr_of(w, "default", v)),
         generated: f.get("generated").and_then(|v| expr_of(w, "generated", v)),
+        identity: f.get("identity").and_then(|v| lower_identity(w, v)),
+        collation: f.get("collate").and_then(|v| w.named("collate", v)),
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
         rules,
         sensitive,
@@ -330,11 +377,18 @@ pub(super) fn lower_column(
             columns,
             nulls_not_distinct: false,
             deferrable,
+            doc: None,
             span,
         });
     }
     if let Some(expr) = f.get("check").and_then(|v| expr_of(w, "check", v)) {
-        let check = Check { name: format!("{t}_{name}_check"), expr, origin: CheckOrigin::Declared, not_valid: false };
+        let check = Check {
+            name: format!("{t}_{name}_check"),
+            expr,
+            origin: CheckOrigin::Declared,
+            not_valid: false,
+            doc: None,
+        };
         table.checks.push(check);
     }
     push_rule_checks(table, &column);
@@ -354,6 +408,7 @@ pub(super) fn lower_column(
             deferrable: lower_deferrable(w, f.get("deferrable")),
             match_full: false,
             not_valid: false,
+            doc: None,
             span: fk_span,
         });
     }
@@ -370,17 +425,22 @@ pub(super) fn lower_column(
 
 /// CHECK constraints derived from a column's rules, so PostgreSQL enforces them too.
 pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
-    let (t, c) = (&table.name, &column.name);
+    let (t, c) = (table.name.clone(), &column.name);
     let q = crate::render::sql::ident(c);
-    let origin = || CheckOrigin::Rule { column: c.clone() };
-    let span = column.span;
+    let mut rule = |suffix: &str, sql: String| {
+        table.checks.push(Check {
+            name: format!("{t}_{c}_{suffix}"),
+            expr: Expr { sql, span: column.span },
+            origin: CheckOrigin::Rule { column: c.clone() },
+            not_valid: false,
+            doc: None,
+        })
+    };
     if let Some(n) = column.rules.min_length {
-        let expr = Expr { sql: format!("char_length({q}) >= {n}"), span };
-        table.checks.push(Check { name: format!("{t}_{c}_min_length"), expr, origin: origin(), not_valid: false });
+        rule("min_length", format!("char_length({q}) >= {n}"));
     }
     if let Some(pattern) = &column.rules.pattern {
-        let expr = Expr { sql: format!("{q} ~ {}", crate::render::sql::literal(pattern)), span };
-        table.checks.push(Check { name: format!("{t}_{c}_pattern"), expr, origin: origin(), not_valid: false });
+        rule("pattern", format!("{q} ~ {}", crate::render::sql::literal(pattern)));
     }
     if let Some(Range { min, max }) = &column.rules.range {
         let parts: Vec<String> =
@@ -388,8 +448,7 @@ pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
                 .into_iter()
                 .flatten()
                 .collect();
-        let expr = Expr { sql: parts.join(" AND "), span };
-        table.checks.push(Check { name: format!("{t}_{c}_range"), expr, origin: origin(), not_valid: false });
+        rule("range", parts.join(" AND "));
     }
 }
 
@@ -399,7 +458,7 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
     let columns = require(w, &f.get("columns"), "columns", "an index", item)?;
     let mut keys = Vec::new();
     for key in w.array("columns", columns).unwrap_or_default() {
-        if let Some(key) = lower_index_key(w, key) {
+        if let Some(key) = lower_index_key(w, key, INDEX_KEY_KEYS) {
             keys.push(key);
         }
     }
@@ -409,22 +468,13 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
     }
     let name = match f.get("name") {
         Some(v) => w.string("name", v)?,
-        None => {
-            let parts: Vec<&str> = keys
-                .iter()
-                .map(|k| match &k.target {
-                    IndexTarget::Column(c) => c.name.as_str(),
-                    IndexTarget::Expr(_) => "expr",
-                })
-                .collect();
-            format!("{table}_{}_idx", parts.join("_"))
-        }
+        None => format!("{table}_{}_idx", key_names(keys.iter()).join("_")),
     };
     let method = match f.get("using") {
         Some(v) => w.string("using", v)?.to_ascii_lowercase(),
         None => "btree".to_string(),
     };
-    let with = f.get("with").map(|v| lower_with(w, v)).unwrap_or_default();
+    let with = f.get("with").map(|v| lower_with(w, "with", v)).unwrap_or_default();
     Some(Index {
         name,
         keys,
@@ -433,17 +483,72 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
         predicate: f.get("where").and_then(|v| expr_of(w, "where", v)),
         include: f.get("include").and_then(|v| w.strings("include", v)).unwrap_or_default(),
         with,
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
         // A named index is found at its name (duplicates and length point there).
         span: f.get("name").map_or(w.span(item), |v| w.span(v)),
     })
 }
 
-pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
+/// `[[tables.T.exclude]]`: an exclusion constraint, named `<table>_<columns>_excl` by default
+/// as PostgreSQL names it.
+fn lower_exclusion(w: &mut Walker, table: &str, item: &Value) -> Option<Exclusion> {
+    let t = w.table("exclude", item)?;
+    let f = w.fields(t, EXCLUDE_KEYS);
+    let list = require(w, &f.get("elements"), "elements", "an exclusion constraint", item)?;
+    let mut elements = Vec::new();
+    for v in w.array("elements", list).unwrap_or_default() {
+        let Some(key) = lower_index_key(w, v, EXCLUDE_ELEMENT_KEYS) else { continue };
+        // Its keys were checked by lower_index_key.
+        let operator = match v.get_ref() {
+            DeValue::Table(e) => e.iter().find(|(k, _)| k.get_ref() == "with").and_then(|(_, o)| w.string("with", o)),
+            _ => None,
+        };
+        match operator {
+            Some(operator) => elements.push(ExclusionElement { key, operator }),
+            None => {
+                w.report(Diagnostic::missing_key("with", "an exclusion element (its operator: `=`, `&&`)", w.span(v)))
+            }
+        }
+    }
+    if elements.is_empty() {
+        w.report(Diagnostic::empty_list("elements", w.span(list)));
+        return None;
+    }
+    let name = match f.get("name") {
+        Some(v) => w.string("name", v)?,
+        None => format!("{table}_{}_excl", key_names(elements.iter().map(|e| &e.key)).join("_")),
+    };
+    let method = f.get("using").and_then(|v| w.string("using", v)).map_or("gist".into(), |m| m.to_ascii_lowercase());
+    Some(Exclusion {
+        name,
+        method,
+        elements,
+        include: f.get("include").and_then(|v| w.strings("include", v)).unwrap_or_default(),
+        with: f.get("with").map(|v| lower_with(w, "with", v)).unwrap_or_default(),
+        predicate: f.get("where").and_then(|v| expr_of(w, "where", v)),
+        deferrable: lower_deferrable(w, f.get("deferrable")),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: f.get("name").map_or(w.span(item), |v| w.span(v)),
+    })
+}
+
+/// The parts of a derived index or constraint name: column names, `expr` for an expression.
+fn key_names<'k>(keys: impl Iterator<Item = &'k IndexKey>) -> Vec<&'k str> {
+    keys.map(|k| match &k.target {
+        IndexTarget::Column(c) => c.name.as_str(),
+        IndexTarget::Expr(_) => "expr",
+    })
+    .collect()
+}
+
+/// A key of an index (or exclusion element, whose table also allows `with`): a column name, or a
+/// table with `column` or `expr` and its order, nulls and opclass.
+pub(super) fn lower_index_key(w: &mut Walker, v: &Value, allowed: &[&str]) -> Option<IndexKey> {
     let plain = |target| IndexKey { target, opclass: None, descending: false, nulls_first: None };
     match v.get_ref() {
         DeValue::String(_) => Some(plain(IndexTarget::Column(w.named("columns", v)?))),
         DeValue::Table(t) => {
-            let f = w.fields(t, INDEX_KEY_KEYS);
+            let f = w.fields(t, allowed);
             let target = match (f.get("column"), f.get("expr")) {
                 (Some(c), None) => IndexTarget::Column(w.named("column", c)?),
                 (None, Some(e)) => IndexTarget::Expr(expr_of(w, "expr", e)?),
@@ -478,7 +583,14 @@ pub(super) fn lower_index_key(w: &mut Walker, v: &Value) -> Option<IndexKey> {
 pub(super) fn resolve_foreign_key_targets(schema: &mut Schema) {
     let keys: HashMap<QName, Vec<Named>> =
         schema.tables.iter().filter_map(|t| Some((t.qname(), t.primary_key.as_ref()?.columns.clone()))).collect();
-    for fk in schema.tables.iter_mut().flat_map(|t| &mut t.foreign_keys) {
+    // A partition's own foreign keys too.
+    let mut all: Vec<&mut ForeignKey> = Vec::new();
+    for t in &mut schema.tables {
+        let Table { foreign_keys, partition, .. } = t;
+        all.extend(foreign_keys.iter_mut());
+        all.extend(partition.iter_mut().flat_map(|p| &mut p.partitions).flat_map(|p| &mut p.foreign_keys));
+    }
+    for fk in all {
         if fk.ref_columns.is_empty() {
             let span = fk.ref_table.span;
             let pk = keys.get(&fk.ref_table.qname()).into_iter().flatten();
@@ -487,15 +599,15 @@ pub(super) fn resolve_foreign_key_targets(schema: &mut Schema) {
     }
 }
 
-/// `with = { name = value, ... }`: storage parameters or options, each value a SQL literal
+/// `with = { name = value, ... }` (or `set`): storage parameters, options or settings, each value a SQL literal
 /// (strings quoted, numbers and booleans as written).
-pub(super) fn lower_with(w: &mut Walker, v: &Value) -> Vec<(String, String)> {
+pub(super) fn lower_with(w: &mut Walker, key: &str, v: &Value) -> Vec<(String, String)> {
     let mut with = Vec::new();
-    for (k, v) in w.table("with", v).map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default() {
+    for (k, v) in w.table(key, v).map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default() {
         let value = match v.get_ref() {
-            DeValue::String(_) => w.string("with", v).map(|s| crate::render::sql::literal(&s)),
+            DeValue::String(_) => w.string(key, v).map(|s| crate::render::sql::literal(&s)),
             DeValue::Boolean(b) => Some(b.to_string()),
-            _ => w.number("with", v),
+            _ => w.number(key, v),
         };
         if let Some(value) = value {
             with.push((k.get_ref().to_string(), value));

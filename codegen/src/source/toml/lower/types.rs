@@ -163,13 +163,27 @@ pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
 
 /// Columns whose type names a declared union type become `Scalar::Enum`, and get its CHECK.
 pub(super) fn resolve_enum_columns(schema: &mut Schema) {
-    let Schema { enums, tables, namespace: default, .. } = schema;
+    let Schema { enums, tables, domains, namespace: default, .. } = schema;
+    // A domain's base may be a union type; a column's type may be a domain.
+    for d in domains.iter_mut() {
+        let scalar = d.base.scalar_mut();
+        if let Scalar::Unresolved(name) = scalar {
+            let q = QName::parse(name, default);
+            if enums.iter().any(|e| e.namespace == q.namespace && e.name == q.name) {
+                *scalar = Scalar::Enum(q);
+            }
+        }
+    }
     for table in tables {
         let mut derived = Vec::new();
         for column in &mut table.columns {
             let scalar = column.ty.scalar_mut();
             let Scalar::Unresolved(name) = scalar else { continue };
             let q = QName::parse(name, default);
+            if domains.iter().any(|d| d.namespace == q.namespace && d.name == q.name) {
+                *scalar = Scalar::Domain(q);
+                continue;
+            }
             let Some(e) = enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name) else { continue };
             *scalar = Scalar::Enum(q);
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
@@ -178,7 +192,7 @@ pub(super) fn resolve_enum_columns(schema: &mut Schema) {
                 let expr = Expr { sql: format!("{q} IN ({})", values.join(", ")), span: column.ty_span };
                 let origin = CheckOrigin::Enum { column: column.name.clone() };
                 let name = format!("{}_{}_check", table.name, column.name);
-                derived.push(Check { name, expr, origin, not_valid: false });
+                derived.push(Check { name, expr, origin, not_valid: false, doc: None });
             }
         }
         // A declared column check keeps PostgreSQL's `_check1` suffix when the enum took `_check`.
@@ -189,4 +203,29 @@ pub(super) fn resolve_enum_columns(schema: &mut Schema) {
         }
         table.checks.splice(0..0, derived);
     }
+}
+
+pub(super) const DOMAIN_KEYS: &[&str] = &["type", "not_null", "default", "checks", "collate", "doc"];
+
+/// `[domains.NAME]`: a base type, and NOT NULL, a default and named CHECKs (reading `VALUE`).
+pub(super) fn lower_domain(w: &mut Walker, d: &Decl) -> Option<Domain> {
+    let t = w.table("domain", d.value)?;
+    let f = w.fields(t, DOMAIN_KEYS);
+    let ty = require(w, &f.get("type"), "type", &format!("domain `{}`", d.name), d.value)?;
+    let base = parse_type(w, ty)?;
+    let mut checks = Vec::new();
+    for item in f.get("checks").and_then(|v| w.array("checks", v)).unwrap_or_default() {
+        checks.extend(lower_check(w, item));
+    }
+    Some(Domain {
+        namespace: d.namespace.clone(),
+        name: d.name.clone(),
+        base,
+        not_null: w.flag(&f, "not_null"),
+        default: f.get("default").and_then(|v| expr_of(w, "default", v)),
+        checks,
+        collation: f.get("collate").and_then(|v| w.named("collate", v)),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
 }
