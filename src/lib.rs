@@ -3,6 +3,8 @@
 //! It never depends on the compiler (`strata-codegen`); the CLI, behind the default `cli`
 //! feature, does. Generated code depends on `strata` with `default-features = false`.
 
+#[doc(hidden)]
+pub mod composite;
 mod conn;
 pub mod de;
 pub mod sql_value;

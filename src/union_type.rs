@@ -105,15 +105,7 @@ macro_rules! union_type {
 #[macro_export]
 macro_rules! json_shape {
     ($name:ident) => {
-        impl $crate::de::Declared for $name {
-            fn read(de: &mut dyn $crate::de::Erased<'_>) -> Result<Self, $crate::de::FieldError> {
-                $crate::reexports::erased_serde::deserialize(de)
-            }
-
-            fn read_option(de: &mut dyn $crate::de::Erased<'_>) -> Result<Option<Self>, $crate::de::FieldError> {
-                $crate::reexports::erased_serde::deserialize(de)
-            }
-        }
+        $crate::serde_declared!($name);
 
         impl $crate::reexports::postgres::types::ToSql for $name {
             fn to_sql(
@@ -142,6 +134,23 @@ macro_rules! json_shape {
 
             fn accepts(ty: &$crate::reexports::postgres::types::Type) -> bool {
                 <$crate::reexports::postgres::types::Json<$name> as $crate::reexports::postgres::types::FromSql>::accepts(ty)
+            }
+        }
+    };
+}
+
+/// `Declared` for a type that serde reads whole (a shape, a composite struct).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! serde_declared {
+    ($name:ident) => {
+        impl $crate::de::Declared for $name {
+            fn read(de: &mut dyn $crate::de::Erased<'_>) -> Result<Self, $crate::de::FieldError> {
+                $crate::reexports::erased_serde::deserialize(de)
+            }
+
+            fn read_option(de: &mut dyn $crate::de::Erased<'_>) -> Result<Option<Self>, $crate::de::FieldError> {
+                $crate::reexports::erased_serde::deserialize(de)
             }
         }
     };

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use postgres::Client;
 use strata::testing::TestDb;
-use strata_codegen::model::Schema;
+use strata_codegen::model::{ColumnType, Schema};
 use strata_codegen::{compile_toml_str, generate, io, render::sql};
 
 /// The namespaces a schema's objects may live in: every one but PostgreSQL's own and those an
@@ -56,7 +56,8 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
             "SELECT 'view ' || {c} FROM pg_class c WHERE relnamespace IN {ns} AND relkind IN ('v', 'm') \
              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')"
         ),
-        // Routines by identity (name and argument types), with their options.
+        // Routines by identity (name and argument types), with their options; aggregates have
+        // lines of their own, and a range type's constructors belong to it (deptype 'i').
         format!(
             "SELECT 'function ' || CASE WHEN pronamespace = 'public'::regnamespace THEN '' \
              ELSE pronamespace::regnamespace::text || '.' END || proname || '(' || oidvectortypes(proargtypes) || ') ' \
@@ -64,8 +65,8 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
              || CASE WHEN proleakproof THEN ' leakproof' ELSE '' END || ' parallel ' || proparallel::text \
              || ' cost ' || procost || ' rows ' || prorows || COALESCE(' set ' || array_to_string(proconfig, '; '), '') \
              || CASE WHEN obj_description(p.oid, 'pg_proc') IS NULL THEN '' ELSE ' commented' END \
-             FROM pg_proc p WHERE pronamespace IN {ns} \
-             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+             FROM pg_proc p WHERE pronamespace IN {ns} AND prokind <> 'a' \
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype IN ('e', 'i'))"
         ),
         // Arguments as `encode` prints them: each followed by `\000`.
         "SELECT 'trigger ' || tgrelid::regclass || '.' || tgname || CASE WHEN tgenabled = 'D' THEN ' disabled' ELSE '' END \
@@ -202,6 +203,34 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
              UNION ALL SELECT 'domain constraint ' || contypid::regtype || '.' || conname FROM pg_constraint \
              WHERE connamespace IN {ns} AND contypid <> 0"
         ),
+        // Composite types with their fields in order, range types with their options, and
+        // aggregates with their functions and state.
+        format!(
+            "SELECT 'composite ' || t.oid::regtype::text || ' (' || string_agg(a.attname || ' ' || \
+             format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation <> at.typcollation \
+             THEN ' collate ' || l.collname ELSE '' END, ', ' ORDER BY a.attnum) || ')' \
+             || CASE WHEN obj_description(t.oid, 'pg_type') IS NULL THEN '' ELSE ' commented' END \
+             FROM pg_type t JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' \
+             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 JOIN pg_type at ON at.oid = a.atttypid \
+             LEFT JOIN pg_collation l ON l.oid = a.attcollation \
+             WHERE t.typnamespace IN {ns} GROUP BY t.oid"
+        ),
+        format!(
+            "SELECT 'range ' || r.rngtypid::regtype::text || ' of ' || format_type(r.rngsubtype, NULL) \
+             || ' multirange ' || r.rngmultitypid::regtype::text \
+             || CASE WHEN r.rngsubdiff = 0 THEN '' ELSE ' diff ' || r.rngsubdiff::regproc::text END \
+             || CASE WHEN obj_description(r.rngtypid, 'pg_type') IS NULL THEN '' ELSE ' commented' END \
+             FROM pg_range r JOIN pg_type t ON t.oid = r.rngtypid WHERE t.typnamespace IN {ns}"
+        ),
+        format!(
+            "SELECT 'aggregate ' || p.oid::regprocedure::text || ' sfunc ' || g.aggtransfn::regproc::text \
+             || ' stype ' || format_type(g.aggtranstype, NULL) \
+             || CASE WHEN g.aggfinalfn = 0 THEN '' ELSE ' final ' || g.aggfinalfn::regproc::text END \
+             || CASE WHEN g.aggcombinefn = 0 THEN '' ELSE ' combine ' || g.aggcombinefn::regproc::text END \
+             || coalesce(' init ' || g.agginitval, '') || ' parallel ' || p.proparallel::text \
+             || CASE WHEN obj_description(p.oid, 'pg_proc') IS NULL THEN '' ELSE ' commented' END \
+             FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid WHERE p.pronamespace IN {ns}"
+        ),
         // What a partition has of its own: constraints not copied from its parent, storage.
         format!(
             "SELECT 'partconstraint ' || contype::text || ' ' || conrelid::regclass || '.' || conname \
@@ -251,6 +280,51 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
         for c in &d.checks {
             out.insert(format!("domain constraint {}.{}", q(&d.namespace, &d.name), c.name));
         }
+    }
+    let commented = |doc: &Option<String>| if doc.is_some() { " commented" } else { "" };
+    for c in &schema.composites {
+        let fields: Vec<String> = c
+            .fields
+            .iter()
+            .map(|f| {
+                let collate = f.collation.as_ref().map(|l| format!(" collate {}", l.name)).unwrap_or_default();
+                format!("{} {}{collate}", f.name, catalog_type(&sql::sql_type(schema, &f.ty)))
+            })
+            .collect();
+        out.insert(format!("composite {} ({}){}", raw(&c.namespace, &c.name), fields.join(", "), commented(&c.doc)));
+    }
+    for r in &schema.ranges {
+        let diff = r.subtype_diff.as_ref().map(|f| format!(" diff {}", f.name)).unwrap_or_default();
+        out.insert(format!(
+            "range {} of {} multirange {}{diff}{}",
+            raw(&r.namespace, &r.name),
+            catalog_type(&sql::sql_type(schema, &r.subtype)),
+            raw(&r.namespace, &r.multirange_name()),
+            commented(&r.doc)
+        ));
+    }
+    for a in &schema.aggregates {
+        let types: Vec<String> =
+            a.args.split(',').map(|t| catalog_type(&sql::sql_type(schema, &ColumnType::parse(t).unwrap()))).collect();
+        let name = raw(&a.namespace, &a.name);
+        let function = |key: &str, f: &Option<strata_codegen::model::Named>| {
+            f.as_ref().map(|f| format!(" {key} {}", f.name)).unwrap_or_default()
+        };
+        let parallel = match a.parallel.as_deref() {
+            Some("SAFE") => "s",
+            Some("RESTRICTED") => "r",
+            _ => "u",
+        };
+        out.insert(format!(
+            "aggregate {name}({}) sfunc {} stype {}{}{}{} parallel {parallel}{}",
+            types.join(", "),
+            a.sfunc.name,
+            catalog_type(&sql::sql_type(schema, &ColumnType::parse(&a.stype).unwrap())),
+            function("final", &a.finalfunc),
+            function("combine", &a.combinefunc),
+            a.initcond.as_ref().map(|i| format!(" init {i}")).unwrap_or_default(),
+            commented(&a.doc)
+        ));
     }
     for e in &schema.extensions {
         if let Some(n) = e.namespace.as_ref().filter(|n| *n != PUBLIC) {
@@ -983,4 +1057,33 @@ fn domains_hold_as_declared() {
     assert_eq!(err.as_db_error().unwrap().constraint(), Some("handle_not_blank"));
     let err = client.batch_execute("INSERT INTO wallets (id, owner, balance) VALUES (3, 'bo', -1)").unwrap_err();
     assert_eq!(err.as_db_error().unwrap().constraint(), Some("amount_not_negative"));
+}
+
+#[test]
+fn composite_range_and_aggregate_types_work_as_declared() {
+    let (_db, mut client) = kinds_client();
+    let text = |client: &mut Client, sql: &str| -> String { client.query_one(sql, &[]).unwrap().get(0) };
+    // Aggregates fold with their own state functions, from their initial state.
+    let product = "SELECT product(x)::text FROM (VALUES (2::numeric), (3), (NULL), (4)) v(x)";
+    assert_eq!(text(&mut client, product), "24");
+    assert_eq!(text(&mut client, "SELECT longest(x) FROM (VALUES ('ab'), ('abcd'), ('abc')) v(x)"), "abcd");
+    assert_eq!(text(&mut client, "SELECT all_true(x)::text FROM (VALUES (true), (false)) v(x)"), "false");
+    // A range type and its multirange under the declared name; its SUBTYPE_DIFF serves GiST.
+    assert_eq!(text(&mut client, "SELECT (float_range(1, 2) @> 1.5::float8)::text"), "true");
+    assert_eq!(text(&mut client, "SELECT float_ranges(float_range(1, 2), float_range(2, 3))::text"), "{[1,3)}");
+    client.batch_execute("CREATE INDEX deliveries_window ON deliveries USING gist (\"window\")").unwrap();
+    // A composite keeps its fields, the nested one too, and a domain field keeps its rules.
+    client
+        .batch_execute(
+            "INSERT INTO deliveries (id, address, shipment) VALUES (1, ROW('Main St', 'Oslo', '01234', 2), \
+             ROW(ROW(NULL, 'Bergen', NULL, NULL), '{1.5,2.25}', '2026-12-02'))",
+        )
+        .unwrap();
+    let city =
+        "SELECT (address).city || '/' || ((shipment).destination).city || '/' || (shipment).weights[2] FROM deliveries";
+    assert_eq!(text(&mut client, city), "Oslo/Bergen/2.25");
+    let err = client.batch_execute(
+        "INSERT INTO deliveries (id, address, tagged) VALUES (2, ROW(NULL, NULL, NULL, NULL), ROW('  ', 1))",
+    );
+    assert_eq!(err.unwrap_err().as_db_error().unwrap().constraint(), Some("handle_not_blank"));
 }

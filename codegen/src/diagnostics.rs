@@ -717,7 +717,12 @@ impl Diagnostic {
     pub fn unknown_type_grant(ty: &str, candidates: &[&str], span: Span) -> Diagnostic {
         error("E0068", format!("grant on type `{ty}`, which is not a declared type"), span)
             .suggest(ty, candidates.iter().copied(), "")
-            .or_help("name a union type declared `as = \"type\"` (one stored as a CHECK is no type of its own)")
+            .or_help("name a domain, a composite or range type, or a union type declared `as = \"type\"` (one stored as a CHECK is no type of its own)")
+    }
+
+    pub fn type_contains_itself(name: &str, path: &str, span: Span) -> Diagnostic {
+        error("E0070", format!("type `{name}` contains itself ({path})"), span)
+            .help("PostgreSQL cannot create a type that holds a value of its own type: use an array of another type, or a table with a foreign key")
     }
 
     pub fn schemas_default_in_namespace(span: Span) -> Diagnostic {

@@ -15,6 +15,45 @@ strata::union_type! {
     }
 }
 
+/// Where letters go.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct PostalAddress {
+    #[serde(rename = "street")]
+    pub street: Option<String>,
+    #[serde(rename = "city")]
+    pub city: Option<String>,
+    #[serde(rename = "zip")]
+    pub zip: Option<String>,
+    #[serde(rename = "floor")]
+    pub floor: Option<i32>,
+}
+
+strata::composite_type!(PostalAddress("postal_address") {
+    street("street"): Option<String>,
+    city("city"): Option<String>,
+    zip("zip"): Option<String>,
+    floor("floor"): Option<i32>,
+});
+
+/// A composite that holds another.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct LedgerShipment {
+    #[serde(rename = "destination")]
+    pub destination: Option<PostalAddress>,
+    #[serde(rename = "weights")]
+    pub weights: Option<Vec<rust_decimal::Decimal>>,
+    #[serde(rename = "shipped_on")]
+    pub shipped_on: Option<chrono::NaiveDate>,
+}
+
+strata::composite_type!(LedgerShipment("shipment") {
+    destination("destination"): Option<PostalAddress>,
+    weights("weights"): Option<Vec<rust_decimal::Decimal>>,
+    shipped_on("shipped_on"): Option<chrono::NaiveDate>,
+});
+
 /// A row of `wallets`: Columns of domain types.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -3790,11 +3829,301 @@ impl StockAudit {
     }
 }
 
+/// A row of `deliveries`: Columns of composite and range types.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct Delivery {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "address")]
+    pub address: PostalAddress,
+    #[serde(rename = "shipment")]
+    pub shipment: Option<LedgerShipment>,
+    #[serde(rename = "tagged")]
+    pub tagged: Option<String>,
+    #[serde(rename = "window")]
+    pub window: Option<String>,
+    #[serde(rename = "prices")]
+    pub prices: Option<String>,
+    #[serde(rename = "stops")]
+    pub stops: Option<Vec<PostalAddress>>,
+}
+
+impl<'de> serde::Deserialize<'de> for Delivery {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `Delivery` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct DeliveryFields {
+    id: Option<i32>,
+    address: Option<PostalAddress>,
+    shipment: Option<Option<LedgerShipment>>,
+    tagged: Option<Option<String>>,
+    window: Option<Option<String>>,
+    prices: Option<Option<String>>,
+    stops: Option<Option<Vec<PostalAddress>>>,
+}
+
+impl strata::de::Row for Delivery {
+    const NAME: &'static str = "Delivery";
+    const FIELDS: &'static [&'static str] = &["id", "address", "shipment", "tagged", "window", "prices", "stops"];
+    type Fields = DeliveryFields;
+
+    fn read_field(fields: &mut DeliveryFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.address, "address", de),
+            2 => strata::de::field(&mut fields.shipment, "shipment", de),
+            3 => strata::de::field(&mut fields.tagged, "tagged", de),
+            4 => strata::de::field(&mut fields.window, "window", de),
+            5 => strata::de::field(&mut fields.prices, "prices", de),
+            6 => strata::de::field(&mut fields.stops, "stops", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: DeliveryFields) -> Result<Self, &'static str> {
+        Ok(Delivery {
+            id: fields.id.ok_or("id")?,
+            address: fields.address.ok_or("address")?,
+            shipment: fields.shipment.flatten(),
+            tagged: fields.tagged.flatten(),
+            window: fields.window.flatten(),
+            prices: fields.prices.flatten(),
+            stops: fields.stops.flatten(),
+        })
+    }
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery")
+            .field("id", &self.id)
+            .field("address", &self.address)
+            .field("shipment", &self.shipment)
+            .field("tagged", &self.tagged)
+            .field("window", &self.window)
+            .field("prices", &self.prices)
+            .field("stops", &self.stops)
+            .finish()
+    }
+}
+
+/// What inserting into `deliveries` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewDelivery {
+    pub id: i32,
+    pub address: PostalAddress,
+    pub shipment: Option<LedgerShipment>,
+    pub tagged: Option<String>,
+    pub window: Option<String>,
+    pub prices: Option<String>,
+    pub stops: Option<Vec<PostalAddress>>,
+}
+
+impl NewDelivery {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32, address: PostalAddress) -> Self {
+        NewDelivery { id, address, shipment: None, tagged: None, window: None, prices: None, stops: None }
+    }
+
+    pub fn with_shipment(mut self, value: LedgerShipment) -> Self {
+        self.shipment = Some(value);
+        self
+    }
+
+    pub fn with_tagged(mut self, value: impl Into<String>) -> Self {
+        self.tagged = Some(value.into());
+        self
+    }
+
+    pub fn with_window(mut self, value: impl Into<String>) -> Self {
+        self.window = Some(value.into());
+        self
+    }
+
+    pub fn with_prices(mut self, value: impl Into<String>) -> Self {
+        self.prices = Some(value.into());
+        self
+    }
+
+    pub fn with_stops(mut self, value: Vec<PostalAddress>) -> Self {
+        self.stops = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewDelivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDelivery")
+            .field("id", &self.id)
+            .field("address", &self.address)
+            .field("shipment", &self.shipment)
+            .field("tagged", &self.tagged)
+            .field("window", &self.window)
+            .field("prices", &self.prices)
+            .field("stops", &self.stops)
+            .finish()
+    }
+}
+
+impl Validate for NewDelivery {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `deliveries`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct DeliveryPatch {
+    pub address: Option<PostalAddress>,
+    pub shipment: Option<Option<LedgerShipment>>,
+    pub tagged: Option<Option<String>>,
+    pub window: Option<Option<String>>,
+    pub prices: Option<Option<String>>,
+    pub stops: Option<Option<Vec<PostalAddress>>>,
+}
+
+impl std::fmt::Debug for DeliveryPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeliveryPatch")
+            .field("address", &self.address)
+            .field("shipment", &self.shipment)
+            .field("tagged", &self.tagged)
+            .field("window", &self.window)
+            .field("prices", &self.prices)
+            .field("stops", &self.stops)
+            .finish()
+    }
+}
+
+impl Validate for DeliveryPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for Delivery {
+    const TABLE: &'static str = "deliveries";
+    const COLUMNS: &'static str = "id, address, shipment, tagged::text AS tagged, \"window\"::text AS \"window\", prices::text AS prices, stops";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("deliveries_pkey", "id")];
+    type New = NewDelivery;
+    type Patch = DeliveryPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(Delivery {
+            id: row.try_get(0)?,
+            address: row.try_get(1)?,
+            shipment: row.try_get(2)?,
+            tagged: row.try_get(3)?,
+            window: row.try_get(4)?,
+            prices: row.try_get(5)?,
+            stops: row.try_get(6)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewDelivery {
+        NewDelivery {
+            id: self.id,
+            address: self.address.clone(),
+            shipment: self.shipment.clone(),
+            tagged: self.tagged.clone(),
+            window: self.window.clone(),
+            prices: self.prices.clone(),
+            stops: self.stops.clone(),
+        }
+    }
+
+    fn to_patch(&self) -> DeliveryPatch {
+        DeliveryPatch {
+            address: Some(self.address.clone()),
+            shipment: Some(self.shipment.clone()),
+            tagged: Some(self.tagged.clone()),
+            window: Some(self.window.clone()),
+            prices: Some(self.prices.clone()),
+            stops: Some(self.stops.clone()),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewDelivery, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        columns.set("address", &new.address);
+        columns.set("shipment", &new.shipment);
+        columns.set_as("tagged", "::text::tagged_amount", &new.tagged);
+        columns.set_as("\"window\"", "::text::float_range", &new.window);
+        columns.set_as("prices", "::text::ledger.price_range", &new.prices);
+        columns.set("stops", &new.stops);
+    }
+
+    fn bind_patch<'a>(patch: &'a DeliveryPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.address {
+            columns.set("address", value);
+        }
+        if let Some(value) = &patch.shipment {
+            columns.set("shipment", value);
+        }
+        if let Some(value) = &patch.tagged {
+            columns.set_as("tagged", "::text::tagged_amount", value);
+        }
+        if let Some(value) = &patch.window {
+            columns.set_as("\"window\"", "::text::float_range", value);
+        }
+        if let Some(value) = &patch.prices {
+            columns.set_as("prices", "::text::ledger.price_range", value);
+        }
+        if let Some(value) = &patch.stops {
+            columns.set("stops", value);
+        }
+    }
+}
+
+impl Delivery {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewDelivery) -> Result<Delivery, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Delivery>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &DeliveryPatch) -> Result<Option<Delivery>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
 /// The objects of namespace `ledger`.
 pub mod ledger {
     #[allow(unused_imports)]
     use super::*;
     pub use super::LedgerEntryKind as EntryKind;
+    pub use super::LedgerShipment as Shipment;
 
     /// A row of `accounts`: The ledger's own view of an account: same name as public.accounts, another table.
     #[derive(Clone, PartialEq, serde::Serialize)]
@@ -4447,7 +4776,7 @@ pub mod ledger {
 }
 
 /// Every table of the schema, in declaration order.
-pub const TABLES: &[&str] = &["wallets", "ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "pair_keys", "pair_links", "room_bookings", "shifts", "sensors", "readings", "notes", "import_scratch", "typed_values", "invoices", "receipts", "tickets", "stock_moves", "stock_audit"];
+pub const TABLES: &[&str] = &["wallets", "ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "pair_keys", "pair_links", "room_bookings", "shifts", "sensors", "readings", "notes", "import_scratch", "typed_values", "invoices", "receipts", "tickets", "stock_moves", "stock_audit", "deliveries"];
 
 /// Visits every table's row type, in declaration order.
 pub fn visit_tables(visitor: &mut impl strata::Visit) {
@@ -4471,4 +4800,5 @@ pub fn visit_tables(visitor: &mut impl strata::Visit) {
     visitor.visit::<Ticket>();
     visitor.visit::<StockMove>();
     visitor.visit::<StockAudit>();
+    visitor.visit::<Delivery>();
 }

@@ -61,6 +61,36 @@ CREATE DOMAIN handle AS varchar(40) NOT NULL CONSTRAINT handle_not_blank CHECK (
 -- CreateDomain ledger.amount
 CREATE DOMAIN ledger.amount AS numeric(12,2) DEFAULT 0 CONSTRAINT amount_not_negative CHECK (VALUE >= 0);
 
+-- CreateComposite postal_address
+CREATE TYPE postal_address AS (
+    street text,
+    city varchar(80) COLLATE "C",
+    zip char(5),
+    floor integer
+);
+
+-- CreateComposite ledger.shipment
+CREATE TYPE ledger.shipment AS (
+    destination postal_address,
+    weights numeric(8,2)[],
+    shipped_on date
+);
+
+-- CreateComposite tagged_amount
+CREATE TYPE tagged_amount AS (
+    tag handle,
+    amount ledger.amount
+);
+
+-- CreateFunction float_range_diff(double precision, double precision)
+CREATE OR REPLACE FUNCTION float_range_diff(a double precision, b double precision) RETURNS double precision LANGUAGE sql IMMUTABLE STRICT AS $$SELECT a - b$$;
+
+-- CreateRange float_range
+CREATE TYPE float_range AS RANGE (SUBTYPE = double precision, SUBTYPE_DIFF = float_range_diff, MULTIRANGE_TYPE_NAME = float_ranges);
+
+-- CreateRange ledger.price_range
+CREATE TYPE ledger.price_range AS RANGE (SUBTYPE = numeric);
+
 -- CreateSequence document_numbers
 CREATE SEQUENCE document_numbers AS integer INCREMENT BY 1 MINVALUE 1000 MAXVALUE 999999 START WITH 1000 CACHE 10;
 
@@ -274,6 +304,18 @@ CREATE TABLE stock_audit (
     CONSTRAINT stock_audit_pkey PRIMARY KEY (id)
 );
 
+-- CreateTable deliveries
+CREATE TABLE deliveries (
+    id integer NOT NULL,
+    address postal_address NOT NULL,
+    shipment ledger.shipment,
+    tagged tagged_amount,
+    "window" float_range,
+    prices ledger.price_range,
+    stops postal_address[],
+    CONSTRAINT deliveries_pkey PRIMARY KEY (id)
+);
+
 -- AddForeignKey pair_links.pair_links_a_b_fkey
 ALTER TABLE pair_links ADD CONSTRAINT pair_links_a_b_fkey FOREIGN KEY (a, b) REFERENCES pair_keys (a, b) MATCH FULL NOT VALID;
 
@@ -350,6 +392,12 @@ CREATE OR REPLACE FUNCTION insert_move() RETURNS trigger LANGUAGE plpgsql AS $$B
 END;
 $$;
 
+-- CreateFunction product_step(numeric, numeric)
+CREATE OR REPLACE FUNCTION product_step(state numeric, value numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$SELECT state * coalesce(value, 1)$$;
+
+-- CreateFunction ledger.longer_text(text, text)
+CREATE OR REPLACE FUNCTION ledger.longer_text(a text, b text) RETURNS text LANGUAGE sql IMMUTABLE AS $$SELECT CASE WHEN a IS NULL OR length(b) > length(a) THEN b ELSE a END$$;
+
 -- CreateFunction set_updated_at()
 CREATE OR REPLACE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -357,6 +405,27 @@ BEGIN
     RETURN NEW;
 END;
 $$;
+
+-- CreateAggregate product(numeric)
+CREATE AGGREGATE product(numeric) (
+    SFUNC = product_step,
+    STYPE = numeric,
+    INITCOND = '1',
+    PARALLEL = SAFE
+);
+
+-- CreateAggregate longest(text)
+CREATE AGGREGATE longest(text) (
+    SFUNC = ledger.longer_text,
+    STYPE = text
+);
+
+-- CreateAggregate all_true(boolean)
+CREATE AGGREGATE all_true(boolean) (
+    SFUNC = booland_statefunc,
+    STYPE = boolean,
+    COMBINEFUNC = booland_statefunc
+);
 
 -- CreateView ledger.balances
 CREATE VIEW ledger.balances AS
@@ -435,6 +504,9 @@ GRANT USAGE ON TYPE ledger.entry_kind TO kinds_reader;
 -- Grant USAGE
 GRANT USAGE ON SEQUENCE document_numbers, ledger.countdown, tickets_id_seq TO kinds_auditor;
 
+-- Grant USAGE
+GRANT USAGE ON TYPE postal_address, float_range, handle TO kinds_reader;
+
 -- DefaultPrivileges grant SELECT TABLES
 ALTER DEFAULT PRIVILEGES IN SCHEMA ledger GRANT SELECT ON TABLES TO kinds_reader;
 
@@ -452,6 +524,18 @@ COMMENT ON TYPE ledger.entry_kind IS 'Which way an entry moves money.';
 
 -- Comment handle
 COMMENT ON DOMAIN handle IS 'A name people type: never blank.';
+
+-- Comment postal_address
+COMMENT ON TYPE postal_address IS 'Where letters go.';
+
+-- Comment ledger.shipment
+COMMENT ON TYPE ledger.shipment IS 'A composite that holds another.';
+
+-- Comment float_range
+COMMENT ON TYPE float_range IS 'Ranges of floating-point numbers.';
+
+-- Comment product(numeric)
+COMMENT ON AGGREGATE product(numeric) IS 'The product of the values.';
 
 -- Comment document_numbers
 COMMENT ON SEQUENCE document_numbers IS 'Numbers documents of every kind from one series, so an invoice and a receipt never share one.';
@@ -569,3 +653,6 @@ COMMENT ON TRIGGER stock_moves_paused ON stock_moves IS 'Kept for audits, paused
 
 -- Comment stock_audit
 COMMENT ON TABLE stock_audit IS 'What the triggers of stock_moves saw: one row per firing.';
+
+-- Comment deliveries
+COMMENT ON TABLE deliveries IS 'Columns of composite and range types.';

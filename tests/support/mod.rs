@@ -15,9 +15,13 @@ static NEXT: AtomicU64 = AtomicU64::new(1);
 /// values of other rows so unique keys hold.
 fn value(schema: &Schema, table: &Table, column: &str) -> String {
     let c = table.column(column).unwrap();
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
     // Later columns get later times, so "end after start" rules hold as columns are declared.
     let position = table.columns.iter().position(|x| x.name == column).unwrap_or(0);
+    value_of(schema, c, position)
+}
+
+fn value_of(schema: &Schema, c: &strata_codegen::model::Column, position: usize) -> String {
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
     if let Some(range) = &c.rules.range {
         return range.min.clone().unwrap_or("0".into());
     }
@@ -75,6 +79,16 @@ fn value(schema: &Schema, table: &Table, column: &str) -> String {
                     EnumRepr::Type => format!("{v}::{}", qualified(&name.namespace, &name.name)),
                 }
             }
+            // A composite's fields get values of their types; a range, one over 1 and 2.
+            Scalar::Composite(q) => {
+                let fields = schema.composite(q).unwrap().fields.iter().map(|f| {
+                    let mut field = c.clone();
+                    (field.ty, field.rules) = (f.ty.clone(), Default::default());
+                    value_of(schema, &field, position)
+                });
+                format!("ROW({})::{}", fields.collect::<Vec<_>>().join(", "), qualified(&q.namespace, &q.name))
+            }
+            Scalar::Range(q) => format!("'[1,2)'::{}", qualified(&q.namespace, &q.name)),
             Scalar::Extension(_) | Scalar::Unresolved(_) | Scalar::Domain(_) => "NULL".into(),
         },
     }

@@ -27,6 +27,15 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
         name(&d.name, d.span);
         d.checks.iter().for_each(|c| name(&c.name, c.expr.span));
     }
+    for c in &schema.composites {
+        name(&c.name, c.span);
+        c.fields.iter().for_each(|f| name(&f.name, f.span));
+    }
+    for r in &schema.ranges {
+        name(&r.name, r.span);
+        r.multirange.iter().for_each(|m| name(&m.name, m.span));
+    }
+    schema.aggregates.iter().for_each(|a| name(&a.name, a.span));
     schema.roles.iter().for_each(|r| name(&r.name, r.span));
     schema.functions.iter().for_each(|f| name(&f.name, f.span));
     schema.views.iter().for_each(|v| name(&v.name, v.span));
@@ -55,14 +64,14 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     // In each namespace, tables, sequences, indexes (also those behind primary keys and unique
     // constraints) and types share pg_class / pg_type: a table's row type clashes with a type
     // of the same name. Indexes live in their table's namespace.
-    let mut relations: HashMap<(&str, &str), (&str, Span)> = HashMap::new();
+    let mut relations: HashMap<(&str, String), (&str, Span)> = HashMap::new();
     let mut relation =
-        |namespace: &'s str, name: &'s str, kind: &'static str, span: Span, diags: &mut Diagnostics| match relations
-            .get(&(namespace, name))
+        |namespace: &'s str, name: &str, kind: &'static str, span: Span, diags: &mut Diagnostics| match relations
+            .get(&(namespace, name.to_string()))
         {
             Some(&(other, first)) => diags.push(Diagnostic::duplicate_relation(name, kind, other, span, first)),
             None => {
-                relations.insert((namespace, name), (kind, span));
+                relations.insert((namespace, name.to_string()), (kind, span));
             }
         };
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
@@ -70,6 +79,14 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     }
     for d in &schema.domains {
         relation(&d.namespace, &d.name, "domain", d.span, diags);
+    }
+    for c in &schema.composites {
+        relation(&c.namespace, &c.name, "composite type", c.span, diags);
+    }
+    for r in &schema.ranges {
+        relation(&r.namespace, &r.name, "range type", r.span, diags);
+        let span = r.multirange.as_ref().map_or(r.span, |m| m.span);
+        relation(&r.namespace, &r.multirange_name(), "multirange type", span, diags);
     }
     for t in &schema.tables {
         relation(&t.namespace, &t.name, "table", t.span, diags);

@@ -76,9 +76,9 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }
         }
         if let GrantOn::Types(names) = &g.on {
-            let types = |q: &QName| schema.enum_(q).is_some_and(|e| e.repr == crate::model::EnumRepr::Type);
-            for t in names.iter().filter(|t| !types(&t.qname())) {
-                let known: Vec<String> = schema.enums.iter().map(|e| e.qname().to_string()).collect();
+            let types = schema.type_names();
+            for t in names.iter().filter(|t| !types.contains(&t.qname())) {
+                let known: Vec<String> = types.iter().map(QName::to_string).collect();
                 let known: Vec<&str> = known.iter().map(String::as_str).collect();
                 diags.push(Diagnostic::unknown_type_grant(&t.qname().to_string(), &known, t.span));
             }

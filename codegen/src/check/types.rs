@@ -3,12 +3,14 @@
 //! and sit on json/jsonb columns.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{BUILTIN_TYPE_NAMES, Column, ColumnType, Scalar, Schema, ShapeType};
+use crate::model::{BUILTIN_TYPE_NAMES, Column, ColumnType, QName, Scalar, Schema, ShapeType};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut candidates: Vec<&str> = BUILTIN_TYPE_NAMES.to_vec();
     candidates.extend(schema.enums.iter().map(|e| e.name.as_str()));
     candidates.extend(schema.domains.iter().map(|d| d.name.as_str()));
+    candidates.extend(schema.composites.iter().map(|c| c.name.as_str()));
+    candidates.extend(schema.ranges.iter().map(|r| r.name.as_str()));
     let declared = |ext: &str| schema.extensions.iter().any(|e| e.name == ext);
     for e in &schema.enums {
         if let crate::model::EnumRepr::Check { storage } = &e.repr {
@@ -17,6 +19,15 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     }
     for d in &schema.domains {
         type_exists(&d.base, &candidates, &declared, d.span, diags);
+    }
+    for c in &schema.composites {
+        c.fields.iter().for_each(|f| type_exists(&f.ty, &candidates, &declared, f.span, diags));
+        if let Some(path) = contains(schema, &c.qname(), &c.qname(), &mut Vec::new()) {
+            diags.push(Diagnostic::type_contains_itself(&c.qname().to_string(), &path, c.span));
+        }
+    }
+    for r in &schema.ranges {
+        type_exists(&r.subtype, &candidates, &declared, r.span, diags);
     }
     for t in &schema.tables {
         for c in &t.columns {
@@ -56,6 +67,33 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// The path by which the composite `within` holds a value of type `target` (through fields,
+/// domains and arrays), as `a.b -> b.c`; `seen` stops at types already walked.
+fn contains(schema: &Schema, within: &QName, target: &QName, seen: &mut Vec<QName>) -> Option<String> {
+    let c = schema.composite(within)?;
+    for f in &c.fields {
+        let mut ty = f.ty.scalar();
+        while let Scalar::Domain(q) = ty {
+            match schema.domain(q) {
+                Some(d) => ty = d.base.scalar(),
+                None => break,
+            }
+        }
+        let Scalar::Composite(q) = ty else { continue };
+        let step = format!("{within}.{}", f.name);
+        if q == target {
+            return Some(step);
+        }
+        if !seen.contains(q) {
+            seen.push(q.clone());
+            if let Some(rest) = contains(schema, q, target, seen) {
+                return Some(format!("{step} -> {rest}"));
+            }
+        }
+    }
+    None
 }
 
 /// Whether a shape field's default (JSON text) is a value of its type, so the generated

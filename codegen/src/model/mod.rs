@@ -107,6 +107,10 @@ pub struct Schema {
     pub enums: Vec<Enum>,
     /// Named types over a base type, with NOT NULL, a default and CHECKs of their own.
     pub domains: Vec<Domain>,
+    /// Row types of named, typed fields (`CREATE TYPE name AS (...)`).
+    pub composites: Vec<Composite>,
+    /// Range types over a subtype (`CREATE TYPE name AS RANGE (...)`).
+    pub ranges: Vec<RangeType>,
     /// Typed shapes of json/jsonb columns, for the Rust target.
     pub shapes: Vec<Shape>,
     pub tables: Vec<Table>,
@@ -115,6 +119,8 @@ pub struct Schema {
     pub grants: Vec<Grant>,
     pub default_privileges: Vec<DefaultPrivileges>,
     pub functions: Vec<Function>,
+    /// After functions: each names functions of its own.
+    pub aggregates: Vec<Aggregate>,
     pub views: Vec<View>,
     /// Scheduled jobs (pg_cron), kept apart from the DDL: pg_cron lives in one database of the
     /// cluster and runs them in this one.
@@ -171,6 +177,30 @@ pub struct Function {
     /// Other `SET name = value` settings while it runs: (name, SQL literal).
     pub settings: Vec<(String, String)>,
     pub body: String,
+    pub doc: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `CREATE AGGREGATE`: a state value folded over rows by `sfunc`, finished by `finalfunc`.
+/// Like a function, its identity is its name and argument types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Aggregate {
+    pub namespace: String,
+    pub name: String,
+    /// The argument types as written: `numeric`, `anyelement, integer`.
+    pub args: String,
+    /// The state transition function, `(state, args...) -> state`. The function names are as
+    /// written: unqualified, they are found on the search path (built-in ones in `pg_catalog`).
+    pub sfunc: Named,
+    /// The state's type, as SQL.
+    pub stype: String,
+    pub finalfunc: Option<Named>,
+    /// Combines two partial states, so the aggregate can run in parallel.
+    pub combinefunc: Option<Named>,
+    /// The initial state as a string literal's content (`INITCOND`); NULL when absent.
+    pub initcond: Option<String>,
+    pub parallel: Option<String>,
     pub doc: Option<String>,
     #[serde(skip)]
     pub span: Span,
@@ -412,6 +442,58 @@ pub struct Domain {
     pub doc: Option<String>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// `CREATE TYPE name AS (field type, ...)`: a row value of named fields, usable as a column type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Composite {
+    pub namespace: String,
+    pub name: String,
+    pub fields: Vec<CompositeField>,
+    pub doc: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompositeField {
+    pub name: String,
+    pub ty: ColumnType,
+    pub collation: Option<Named>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+/// `CREATE TYPE name AS RANGE (SUBTYPE = ...)`: ranges of values of an ordered subtype, and
+/// the multirange type PostgreSQL creates beside it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RangeType {
+    pub namespace: String,
+    pub name: String,
+    pub subtype: ColumnType,
+    /// The btree operator class that orders the subtype, when not its default one.
+    pub subtype_opclass: Option<Named>,
+    pub collation: Option<Named>,
+    /// A function `(subtype, subtype) -> double precision` that GiST indexes use, as written:
+    /// unqualified, it is found on the search path (built-in ones in `pg_catalog`).
+    pub subtype_diff: Option<Named>,
+    /// The multirange type's name, when not PostgreSQL's default (`range` -> `multirange`).
+    pub multirange: Option<Named>,
+    pub doc: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl RangeType {
+    /// The multirange type's name: declared, or PostgreSQL's default (`range` becomes
+    /// `multirange` in the name, else `_multirange` is appended).
+    pub fn multirange_name(&self) -> String {
+        match &self.multirange {
+            Some(m) => m.name.clone(),
+            None if self.name.contains("range") => self.name.replacen("range", "multirange", 1),
+            None => format!("{}_multirange", self.name),
+        }
+    }
 }
 
 /// How a union type is stored in PostgreSQL.
@@ -818,6 +900,22 @@ impl Schema {
         self.domains.iter().find(|d| d.namespace == q.namespace && d.name == q.name)
     }
 
+    pub fn composite(&self, q: &QName) -> Option<&Composite> {
+        self.composites.iter().find(|c| c.namespace == q.namespace && c.name == q.name)
+    }
+
+    pub fn range(&self, q: &QName) -> Option<&RangeType> {
+        self.ranges.iter().find(|r| r.namespace == q.namespace && r.name == q.name)
+    }
+
+    /// The types `CREATE TYPE` or `CREATE DOMAIN` makes: what `GRANT ... ON TYPE` may name.
+    pub fn type_names(&self) -> Vec<QName> {
+        let enums = self.enums.iter().filter(|e| e.repr == EnumRepr::Type).map(Enum::qname);
+        let domains = self.domains.iter().map(Domain::qname);
+        let composites = self.composites.iter().map(Composite::qname);
+        enums.chain(domains).chain(composites).chain(self.ranges.iter().map(RangeType::qname)).collect()
+    }
+
     /// A column type with its domains replaced by their base types: what it stores.
     pub fn base_type(&self, ty: &ColumnType) -> ColumnType {
         match ty {
@@ -868,7 +966,7 @@ macro_rules! in_namespace {
     )*};
 }
 
-in_namespace!(Table, Enum, Domain, Function, View, Partition, Sequence);
+in_namespace!(Table, Enum, Domain, Composite, RangeType, Aggregate, Function, View, Partition, Sequence);
 
 impl Function {
     /// A function of `args` returning `returns`, with every option left to PostgreSQL's default.

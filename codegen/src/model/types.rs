@@ -51,6 +51,10 @@ pub enum Scalar {
     Enum(super::QName),
     /// A domain declared in the schema: its base type with its constraints.
     Domain(super::QName),
+    /// A composite type declared in the schema.
+    Composite(super::QName),
+    /// A range type declared in the schema.
+    Range(super::QName),
     /// A type that an extension provides, e.g. `vector(1536)`.
     Extension(ExtensionType),
     /// A name that is neither built in nor known yet; resolved to `Enum` or rejected by lowering.
@@ -410,7 +414,7 @@ impl fmt::Display for Scalar {
                 let mods: Vec<String> = b.modifiers.iter().map(u32::to_string).collect();
                 write!(f, "{}({})", b.name, mods.join(","))
             }
-            Scalar::Enum(name) | Scalar::Domain(name) => name.fmt(f),
+            Scalar::Enum(name) | Scalar::Domain(name) | Scalar::Composite(name) | Scalar::Range(name) => name.fmt(f),
             Scalar::Unresolved(name) => f.write_str(name),
             Scalar::Extension(ext) => {
                 f.write_str(&ext.name)?;

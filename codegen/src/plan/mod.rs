@@ -3,8 +3,9 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
-    Check, DefaultPrivileges, Domain, Enum, Extension, ForeignKey, Function, Grant, Index, Named, Namespace, OwnedBy,
-    PUBLIC, Partition, Policy, QName, ReplicaIdentity, Role, Schema, Sequence, Table, Trigger, View,
+    Aggregate, Check, ColumnType, Composite, DefaultPrivileges, Domain, Enum, Extension, ForeignKey, Function, Grant,
+    Index, Named, Namespace, OwnedBy, PUBLIC, Partition, Policy, QName, RangeType, ReplicaIdentity, Role, Scalar,
+    Schema, Sequence, Table, Trigger, View,
 };
 use crate::render::sql::{ident, qualified};
 
@@ -29,8 +30,13 @@ pub enum Step<'s> {
     AlterNamespaceOwner { namespace: &'s Namespace, owner: &'s Named },
     /// Before tables: columns use the type.
     CreateEnum(&'s Enum),
-    /// After union types (its base may be one), before tables.
+    /// After union types (its base may be one), before tables; among composite and range
+    /// types in the order their references need.
     CreateDomain(&'s Domain),
+    /// Before tables, after the types its fields use.
+    CreateComposite(&'s Composite),
+    /// Before tables, after its subtype (and its SUBTYPE_DIFF function, created just before).
+    CreateRange(&'s RangeType),
     /// Before tables: a column's default may call `nextval` on it.
     CreateSequence(&'s Sequence),
     /// `OWNED BY`, once every table exists.
@@ -52,8 +58,11 @@ pub enum Step<'s> {
     /// After all tables, so the table exists and bulk-loaded data need not maintain it.
     /// `on` is a table or a materialized view.
     CreateIndex { on: QName, index: &'s Index },
-    /// After tables: a SQL function's body is checked against them when it is created.
+    /// After tables: a SQL function's body is checked against them when it is created. (A
+    /// range type's SUBTYPE_DIFF function comes with the types instead.)
     CreateFunction(&'s Function),
+    /// After functions, which it names.
+    CreateAggregate(&'s Aggregate),
     /// After the table's indexes, one of which it may name.
     SetReplicaIdentity { table: &'s Table, identity: &'s ReplicaIdentity },
     /// After functions, in dependency order among views.
@@ -105,6 +114,9 @@ impl Step<'_> {
             }
             Step::CreateEnum(e) => format!("CreateEnum {}", e.qname()),
             Step::CreateDomain(d) => format!("CreateDomain {}", d.qname()),
+            Step::CreateComposite(c) => format!("CreateComposite {}", c.qname()),
+            Step::CreateRange(r) => format!("CreateRange {}", r.qname()),
+            Step::CreateAggregate(a) => format!("CreateAggregate {}", crate::render::sql::aggregate_signature(a)),
             Step::CreateSequence(s) => format!("CreateSequence {}", s.qname()),
             Step::SetSequenceOwner { sequence, .. } => format!("SetSequenceOwner {}", sequence.qname()),
             Step::CreateTable { table, .. } => format!("CreateTable {}", table.qname()),
@@ -130,6 +142,61 @@ impl Step<'_> {
             Step::CommentOn { target, .. } => format!("Comment {target}"),
         }
     }
+}
+
+/// Domains, composite and range types, each after the declared types it uses (declaration
+/// order otherwise), with a range's declared SUBTYPE_DIFF function just before it. Returns
+/// those functions, which are then not created again with the others.
+fn type_steps<'s>(schema: &'s Schema, steps: &mut Vec<Step<'s>>) -> Vec<&'s Function> {
+    fn uses(ty: &ColumnType) -> Option<&QName> {
+        match ty.scalar() {
+            Scalar::Domain(q) | Scalar::Composite(q) | Scalar::Range(q) => Some(q),
+            _ => None,
+        }
+    }
+    let nodes: Vec<(QName, Step<'s>, Vec<&QName>)> = schema
+        .domains
+        .iter()
+        .map(|d| (d.qname(), Step::CreateDomain(d), uses(&d.base).into_iter().collect()))
+        .chain(
+            schema
+                .composites
+                .iter()
+                .map(|c| (c.qname(), Step::CreateComposite(c), c.fields.iter().filter_map(|f| uses(&f.ty)).collect())),
+        )
+        .chain(schema.ranges.iter().map(|r| (r.qname(), Step::CreateRange(r), uses(&r.subtype).into_iter().collect())))
+        .collect();
+    fn visit<'s>(i: usize, nodes: &[(QName, Step<'s>, Vec<&QName>)], done: &mut Vec<bool>, order: &mut Vec<usize>) {
+        if done[i] {
+            return;
+        }
+        done[i] = true; // also before its dependencies: a cycle (refused by the checks) ends here
+        for q in &nodes[i].2 {
+            if let Some(j) = nodes.iter().position(|n| &n.0 == *q) {
+                visit(j, nodes, done, order);
+            }
+        }
+        order.push(i);
+    }
+    let (mut done, mut order) = (vec![false; nodes.len()], Vec::new());
+    (0..nodes.len()).for_each(|i| visit(i, &nodes, &mut done, &mut order));
+    let mut early: Vec<&Function> = Vec::new();
+    for i in order {
+        if let Step::CreateRange(r) = nodes[i].1
+            && let Some(diff) = &r.subtype_diff
+        {
+            let q = schema.qualify(&diff.name);
+            let found: Vec<&Function> = schema
+                .functions
+                .iter()
+                .filter(|f| f.qname() == q && !early.iter().any(|e| std::ptr::eq(*e, *f)))
+                .collect();
+            steps.extend(found.iter().map(|f| Step::CreateFunction(f)));
+            early.extend(found);
+        }
+        steps.push(nodes[i].1.clone());
+    }
+    early
 }
 
 /// The order tables are created in, and per table the positions of its foreign keys that must
@@ -269,7 +336,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     steps.extend(schema.extensions.iter().map(Step::CreateExtension));
     steps.extend(schema.enums.iter().filter(|e| e.repr == crate::model::EnumRepr::Type).map(Step::CreateEnum));
-    steps.extend(schema.domains.iter().map(Step::CreateDomain));
+    let early = type_steps(schema, &mut steps);
     steps.extend(schema.sequences.iter().map(Step::CreateSequence));
     for &i in &order {
         let table = &schema.tables[i];
@@ -308,7 +375,9 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         }
         steps.extend(table.replica_identity.iter().map(|identity| Step::SetReplicaIdentity { table, identity }));
     }
-    steps.extend(schema.functions.iter().map(Step::CreateFunction));
+    let later = schema.functions.iter().filter(|f| !early.iter().any(|e| std::ptr::eq(*e, *f)));
+    steps.extend(later.map(Step::CreateFunction));
+    steps.extend(schema.aggregates.iter().map(Step::CreateAggregate));
     for view in view_order(schema) {
         steps.push(Step::CreateView(view));
         steps.extend(view.indexes.iter().map(|index| Step::CreateIndex { on: view.qname(), index }));
@@ -351,6 +420,18 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     for d in &schema.domains {
         if let Some(text) = &d.doc {
             steps.push(Step::CommentOn { kind: "DOMAIN", target: qualified(&d.namespace, &d.name), text });
+        }
+    }
+    let composites = schema.composites.iter().map(|c| (c.qname(), &c.doc));
+    for (q, doc) in composites.chain(schema.ranges.iter().map(|r| (r.qname(), &r.doc))) {
+        if let Some(text) = doc {
+            steps.push(Step::CommentOn { kind: "TYPE", target: qualified(&q.namespace, &q.name), text });
+        }
+    }
+    for a in &schema.aggregates {
+        if let Some(text) = &a.doc {
+            let target = crate::render::sql::aggregate_signature(a);
+            steps.push(Step::CommentOn { kind: "AGGREGATE", target, text });
         }
     }
     for s in &schema.sequences {

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 pub use names::{field, module, row_type, type_name};
 
-use crate::model::{Column, ColumnType, Enum, QName, Scalar, Schema, Shape, ShapeField, ShapeType, Table};
+use crate::model::{Column, ColumnType, Composite, Enum, QName, Scalar, Schema, Shape, ShapeField, ShapeType, Table};
 use crate::render::sql::{self, ident};
 
 /// The first line of every Rust file strata writes.
@@ -36,6 +36,9 @@ pub fn models(schema: &Schema) -> String {
     for e in &schema.enums {
         render_enum(&mut out, schema, e);
     }
+    for c in schema.composites.iter().filter(|c| native_composite(schema, c)) {
+        render_composite(&mut out, schema, c);
+    }
     for shape in &schema.shapes {
         render_shape(&mut out, shape);
     }
@@ -45,8 +48,13 @@ pub fn models(schema: &Schema) -> String {
     // Every other namespace that holds a table or union type, `public` included when it is
     // not the default, in order of first use.
     let mut others: Vec<&str> = Vec::new();
-    let used =
-        schema.enums.iter().map(|e| e.namespace.as_str()).chain(schema.tables.iter().map(|t| t.namespace.as_str()));
+    let composites = schema.composites.iter().filter(|c| native_composite(schema, c)).map(|c| c.namespace.as_str());
+    let used = schema
+        .enums
+        .iter()
+        .map(|e| e.namespace.as_str())
+        .chain(composites)
+        .chain(schema.tables.iter().map(|t| t.namespace.as_str()));
     for n in used {
         if n != schema.namespace && !others.contains(&n) {
             others.push(n);
@@ -66,8 +74,10 @@ fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
     let tables = schema.tables.iter().filter(|t| t.namespace == namespace);
     let mut inner = String::new();
     writeln!(inner, "#[allow(unused_imports)]\nuse super::*;").unwrap();
-    for e in enums {
-        writeln!(inner, "pub use super::{} as {};", enum_type(schema, &e.qname()), type_name(&e.name)).unwrap();
+    let composites = schema.composites.iter().filter(|c| c.namespace == namespace && native_composite(schema, c));
+    let types = enums.map(|e| e.qname()).chain(composites.map(|c| c.qname()));
+    for q in types {
+        writeln!(inner, "pub use super::{} as {};", enum_type(schema, &q), type_name(&q.name)).unwrap();
     }
     for t in tables {
         render_table(&mut inner, schema, t);
@@ -79,8 +89,8 @@ fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
     writeln!(out, "}}").unwrap();
 }
 
-/// The Rust name of a union type: its own in the default namespace, prefixed with its
-/// namespace elsewhere (every union type is defined at the top, so names must differ there).
+/// The Rust name of a union or composite type: its own in the default namespace, prefixed with
+/// its namespace elsewhere (every such type is defined at the top, so names must differ there).
 pub fn enum_type(schema: &Schema, q: &QName) -> String {
     if q.namespace == schema.namespace {
         type_name(&q.name)
@@ -128,6 +138,37 @@ fn render_enum(out: &mut String, schema: &Schema, e: &Enum) {
         writeln!(out, "        {} = {v:?},", type_name(v)).unwrap();
     }
     writeln!(out, "    }}\n}}").unwrap();
+}
+
+/// Whether a composite type's fields all travel in binary as their own Rust types (no domain
+/// and no type that travels as text, nested composites included): then it is a Rust struct;
+/// otherwise its columns travel as text, as `String`.
+fn native_composite(schema: &Schema, c: &Composite) -> bool {
+    c.fields.iter().all(|f| match f.ty.scalar() {
+        Scalar::Composite(q) => {
+            schema.composite(q).is_some_and(|inner| inner.qname() != c.qname() && native_composite(schema, inner))
+        }
+        Scalar::Domain(_) => false,
+        _ => !via_text(&f.ty, schema),
+    })
+}
+
+/// A composite type: a struct of nullable fields (PostgreSQL lets any field of a composite
+/// value be NULL) with serde, and binary travel (`composite_type!`).
+fn render_composite(out: &mut String, schema: &Schema, c: &Composite) {
+    let name = enum_type(schema, &c.qname());
+    let doc = c.doc.as_deref().map_or(format!("The composite type `{}`.", c.qname()), doc_line);
+    writeln!(out, "\n/// {doc}\n#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\")]\npub struct {name} {{").unwrap();
+    let fields: Vec<(String, String)> =
+        c.fields.iter().map(|f| (field(&f.name), format!("Option<{}>", rust_type(&f.ty, schema)))).collect();
+    for (f, (rust, ty)) in c.fields.iter().zip(&fields) {
+        writeln!(out, "    #[serde(rename = {:?})]\n    pub {rust}: {ty},", f.name).unwrap();
+    }
+    writeln!(out, "}}\n\nstrata::composite_type!({name}({:?}) {{", c.name).unwrap();
+    for (f, (rust, ty)) in c.fields.iter().zip(&fields) {
+        writeln!(out, "    {rust}({:?}): {ty},", f.name).unwrap();
+    }
+    writeln!(out, "}});").unwrap();
 }
 
 /// A shape: a serde struct with the JSON keys, its defaults (`Default`, and for absent keys
@@ -243,16 +284,20 @@ fn decimal_const(text: &str) -> String {
 }
 
 /// Types the `postgres` crate has no Rust mapping for travel as text (`col::text`, `$n::text::type`).
-fn via_text(ty: &ColumnType) -> bool {
-    matches!(
-        ty.scalar(),
-        Scalar::Interval
-            | Scalar::Tsvector
-            | Scalar::Cidr
-            | Scalar::Builtin(_)
-            | Scalar::Extension(_)
-            | Scalar::Unresolved(_)
-    )
+fn via_text(ty: &ColumnType, schema: &Schema) -> bool {
+    match ty.scalar() {
+        Scalar::Composite(q) => !schema.composite(q).is_some_and(|c| native_composite(schema, c)),
+        scalar => matches!(
+            scalar,
+            Scalar::Interval
+                | Scalar::Tsvector
+                | Scalar::Cidr
+                | Scalar::Builtin(_)
+                | Scalar::Range(_)
+                | Scalar::Extension(_)
+                | Scalar::Unresolved(_)
+        ),
+    }
 }
 
 fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
@@ -274,11 +319,16 @@ fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
         Scalar::Inet => "std::net::IpAddr".into(),
         Scalar::Bytea => "Vec<u8>".into(),
         Scalar::Enum(name) => enum_type(schema, name),
+        Scalar::Composite(q) if schema.composite(q).is_some_and(|c| native_composite(schema, c)) => {
+            enum_type(schema, q)
+        }
         Scalar::Domain(q) => schema.domain(q).map_or_else(|| "String".into(), |d| rust_type(&d.base, schema)),
         Scalar::Interval
         | Scalar::Tsvector
         | Scalar::Cidr
         | Scalar::Builtin(_)
+        | Scalar::Composite(_)
+        | Scalar::Range(_)
         | Scalar::Extension(_)
         | Scalar::Unresolved(_) => "String".into(),
     }
@@ -287,7 +337,7 @@ fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
 /// Whether the column's Rust type is `Copy` (then it is copied, not cloned).
 fn is_copy(ty: &ColumnType, schema: &Schema) -> bool {
     match ty {
-        ColumnType::Array(_) => false,
+        ColumnType::Array(_) | ColumnType::Scalar(Scalar::Composite(_)) => false,
         ColumnType::Scalar(s) => !matches!(rust_scalar(s, schema).as_str(), "String" | "Vec<u8>" | "serde_json::Value"),
     }
 }
@@ -321,7 +371,7 @@ fn column_type(c: &Column, schema: &Schema) -> String {
 /// types the postgres crate has no mapping for, and a domain's base type for a domain.
 fn carrier(ty: &ColumnType, schema: &Schema) -> Option<String> {
     let base = schema.base_type(ty);
-    if via_text(&base) {
+    if via_text(&base, schema) {
         return Some("text".into());
     }
     (base != *ty).then(|| sql::sql_type(schema, &base))

@@ -9,8 +9,8 @@ pub use ident::{ident, literal, qualified, reserved_words};
 pub use parses::statements_parse;
 
 use crate::model::{
-    Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index, IndexKey,
-    IndexTarget, Named, Partition, PartitionBound, Policy, QName, Ref, ReplicaIdentity, Role, Scalar, Schema,
+    Aggregate, Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index,
+    IndexKey, IndexTarget, Named, Partition, PartitionBound, Policy, QName, Ref, ReplicaIdentity, Role, Scalar, Schema,
     SequenceOptions, Table, Trigger,
 };
 use crate::plan::Step;
@@ -153,6 +153,42 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                 write!(sql, " {}", check_constraint(c)).unwrap();
             }
             (sql, Some(format!("DROP DOMAIN {name}")))
+        }
+        Step::CreateComposite(c) => {
+            let name = qualified(&c.namespace, &c.name);
+            let fields: Vec<String> = c
+                .fields
+                .iter()
+                .map(|f| {
+                    let collate =
+                        f.collation.as_ref().map(|c| format!(" COLLATE {}", ident(&c.name))).unwrap_or_default();
+                    format!("    {} {}{collate}", ident(&f.name), sql_type(schema, &f.ty))
+                })
+                .collect();
+            (format!("CREATE TYPE {name} AS (\n{}\n)", fields.join(",\n")), Some(format!("DROP TYPE {name}")))
+        }
+        Step::CreateRange(r) => {
+            let name = qualified(&r.namespace, &r.name);
+            let mut options = vec![format!("SUBTYPE = {}", sql_type(schema, &r.subtype))];
+            options.extend(r.subtype_opclass.iter().map(|o| format!("SUBTYPE_OPCLASS = {}", path(&o.name))));
+            options.extend(r.collation.iter().map(|c| format!("COLLATION = {}", ident(&c.name))));
+            options.extend(r.subtype_diff.iter().map(|f| format!("SUBTYPE_DIFF = {}", path(&f.name))));
+            options.extend(
+                r.multirange.iter().map(|m| format!("MULTIRANGE_TYPE_NAME = {}", qualified(&r.namespace, &m.name))),
+            );
+            (format!("CREATE TYPE {name} AS RANGE ({})", options.join(", ")), Some(format!("DROP TYPE {name}")))
+        }
+        Step::CreateAggregate(a) => {
+            let mut options = vec![format!("SFUNC = {}", path(&a.sfunc.name)), format!("STYPE = {}", a.stype)];
+            options.extend(a.finalfunc.iter().map(|f| format!("FINALFUNC = {}", path(&f.name))));
+            options.extend(a.combinefunc.iter().map(|f| format!("COMBINEFUNC = {}", path(&f.name))));
+            options.extend(a.initcond.iter().map(|i| format!("INITCOND = {}", literal(i))));
+            options.extend(a.parallel.iter().map(|p| format!("PARALLEL = {p}")));
+            let signature = aggregate_signature(a);
+            (
+                format!("CREATE AGGREGATE {signature} (\n    {}\n)", options.join(",\n    ")),
+                Some(format!("DROP AGGREGATE {signature}")),
+            )
         }
         Step::CreateSequence(seq) => {
             let name = qualified(&seq.namespace, &seq.name);
@@ -318,11 +354,25 @@ fn grant_parts(schema: &Schema, g: &Grant) -> (String, String, String) {
     (privileges.join(", "), target, columns(&g.to))
 }
 
+/// An aggregate as `DROP AGGREGATE` and `COMMENT ON AGGREGATE` name it: `name(argument types)`.
+pub fn aggregate_signature(a: &Aggregate) -> String {
+    format!("{}({})", qualified(&a.namespace, &a.name), a.args.trim())
+}
+
+/// A name as written, possibly qualified (`archive.sum_state`), each part quoted as needed;
+/// unqualified, PostgreSQL finds it on the search path.
+fn path(text: &str) -> String {
+    let parts: Vec<_> = text.split('.').map(|p| ident(p.trim())).collect();
+    parts.join(".")
+}
+
 /// The SQL spelling of a column type; a CHECK-form union type is stored as its storage type.
 pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
     match ty {
         ColumnType::Array(inner) => format!("{}[]", sql_type(schema, inner)),
-        ColumnType::Scalar(Scalar::Domain(q)) => qualified(&q.namespace, &q.name),
+        ColumnType::Scalar(Scalar::Domain(q) | Scalar::Composite(q) | Scalar::Range(q)) => {
+            qualified(&q.namespace, &q.name)
+        }
         ColumnType::Scalar(Scalar::Enum(name)) => match schema.enum_(name).map(|e| &e.repr) {
             Some(EnumRepr::Check { storage }) => sql_type(schema, storage),
             _ => qualified(&name.namespace, &name.name),

@@ -6,7 +6,7 @@
 /// Checks that every statement of a generated SQL file parses as exactly one statement
 /// (sqlparser, PostgreSQL dialect) under its `-- Description` header; returns how many did.
 /// Skipped: `DO` blocks, `ALTER SEQUENCE ... OWNED BY`, comments on constraints, triggers,
-/// policies and routines (by signature), procedures, BEGIN ATOMIC bodies, privileges on routines
+/// policies and routines (by signature), aggregates, procedures, BEGIN ATOMIC bodies, privileges on routines
 /// and types, default privileges. Left off: `WITH NO DATA`, trigger arguments, a domain's NOT
 /// NULL and the routine options LEAKPROOF, COST, ROWS and PARALLEL.
 /// sqlparser (0.63 and 0.64) has none of them; all are words strata writes, not user text.
@@ -26,6 +26,9 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
             "COMMENT ON POLICY ",
             "COMMENT ON FUNCTION ",
             "COMMENT ON PROCEDURE ",
+            "CREATE AGGREGATE ",
+            "COMMENT ON AGGREGATE ",
+            "DROP AGGREGATE ",
         ];
         // Nor procedures, SQL-standard bodies (BEGIN ATOMIC), privileges on routines (by the
         // signatures strata derives from parsed argument lists) and types, and default privileges.

@@ -8,6 +8,9 @@ ALTER DEFAULT PRIVILEGES FOR ROLE kinds_ledger_owner GRANT EXECUTE ON FUNCTIONS 
 ALTER DEFAULT PRIVILEGES IN SCHEMA ledger REVOKE SELECT ON TABLES FROM kinds_reader;
 
 -- Undo Grant USAGE
+REVOKE USAGE ON TYPE postal_address, float_range, handle FROM kinds_reader;
+
+-- Undo Grant USAGE
 REVOKE USAGE ON SEQUENCE document_numbers, ledger.countdown, tickets_id_seq FROM kinds_auditor;
 
 -- Undo Grant USAGE
@@ -70,8 +73,23 @@ DROP VIEW visible_accounts;
 -- Undo CreateView ledger.balances
 DROP VIEW ledger.balances;
 
+-- Undo CreateAggregate all_true(boolean)
+DROP AGGREGATE all_true(boolean);
+
+-- Undo CreateAggregate longest(text)
+DROP AGGREGATE longest(text);
+
+-- Undo CreateAggregate product(numeric)
+DROP AGGREGATE product(numeric);
+
 -- Undo CreateFunction set_updated_at()
 DROP FUNCTION set_updated_at();
+
+-- Undo CreateFunction ledger.longer_text(text, text)
+DROP FUNCTION ledger.longer_text(text, text);
+
+-- Undo CreateFunction product_step(numeric, numeric)
+DROP FUNCTION product_step(numeric, numeric);
 
 -- Undo CreateFunction insert_move()
 DROP FUNCTION insert_move();
@@ -105,6 +123,9 @@ ALTER TABLE readings_2025 DROP CONSTRAINT readings_2025_sensor_fkey;
 
 -- Undo AddForeignKey pair_links.pair_links_a_b_fkey
 ALTER TABLE pair_links DROP CONSTRAINT pair_links_a_b_fkey;
+
+-- Undo CreateTable deliveries
+DROP TABLE deliveries;
 
 -- Undo CreateTable stock_audit
 DROP TABLE stock_audit;
@@ -174,6 +195,24 @@ DROP SEQUENCE ticket_numbers;
 
 -- Undo CreateSequence document_numbers
 DROP SEQUENCE document_numbers;
+
+-- Undo CreateRange ledger.price_range
+DROP TYPE ledger.price_range;
+
+-- Undo CreateRange float_range
+DROP TYPE float_range;
+
+-- Undo CreateFunction float_range_diff(double precision, double precision)
+DROP FUNCTION float_range_diff(double precision, double precision);
+
+-- Undo CreateComposite tagged_amount
+DROP TYPE tagged_amount;
+
+-- Undo CreateComposite ledger.shipment
+DROP TYPE ledger.shipment;
+
+-- Undo CreateComposite postal_address
+DROP TYPE postal_address;
 
 -- Undo CreateDomain ledger.amount
 DROP DOMAIN ledger.amount;

@@ -35,6 +35,8 @@ const TOP_KEYS: &[&str] = &[
     "mixins",
     "enums",
     "domains",
+    "composites",
+    "ranges",
     "shapes",
     "tables",
     "sequences",
@@ -43,12 +45,14 @@ const TOP_KEYS: &[&str] = &[
     "revokes",
     "default_privileges",
     "functions",
+    "aggregates",
     "views",
     "jobs",
 ];
 const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc"];
 /// The sections whose keys name objects of a namespace: `tables."archive.runs"`.
-const NAMESPACED: &[&str] = &["enums", "domains", "tables", "sequences", "functions", "views"];
+const NAMESPACED: &[&str] =
+    &["enums", "domains", "composites", "ranges", "tables", "sequences", "functions", "aggregates", "views"];
 /// One parsed file of a schema folder.
 pub struct File<'i> {
     pub id: FileId,
@@ -72,7 +76,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let (mut shapes, mut namespaces, mut grants) = (Vec::new(), Vec::new(), Vec::new());
     let mut default_privileges = Vec::new();
     let (mut functions, mut views, mut jobs, mut sequences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut domains = Vec::new();
+    let (mut domains, mut composites, mut ranges, mut aggregates) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for file in files {
         let mut w = Walker { file: file.id, diags };
         let top = w.fields(file.root.get_ref(), TOP_KEYS);
@@ -96,11 +100,14 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
             ("mixins", &mut mixins),
             ("enums", &mut enums),
             ("domains", &mut domains),
+            ("composites", &mut composites),
+            ("ranges", &mut ranges),
             ("shapes", &mut shapes),
             ("tables", &mut tables),
             ("sequences", &mut sequences),
             ("roles", &mut roles),
             ("functions", &mut functions),
+            ("aggregates", &mut aggregates),
             ("views", &mut views),
             ("jobs", &mut jobs),
         ];
@@ -124,6 +131,8 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         extensions: Vec::new(),
         enums: Vec::new(),
         domains: Vec::new(),
+        composites: Vec::new(),
+        ranges: Vec::new(),
         shapes: Vec::new(),
         tables: Vec::new(),
         sequences: Vec::new(),
@@ -131,6 +140,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         grants,
         default_privileges,
         functions: Vec::new(),
+        aggregates: Vec::new(),
         views: Vec::new(),
         jobs: Vec::new(),
     };
@@ -148,25 +158,47 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         &mut mixins,
         &mut enums,
         &mut domains,
+        &mut composites,
+        &mut ranges,
         &mut shapes,
         &mut tables,
         &mut sequences,
         &mut roles,
         &mut functions,
+        &mut aggregates,
         &mut views,
         &mut jobs,
     ];
-    let [namespaces, mixins, enums, domains, shapes, tables, sequences, roles, functions, views, jobs] =
-        lists.map(|list| qualify(std::mem::take(list), &schema.namespace, &mut seen, diags));
+    let [
+        namespaces,
+        mixins,
+        enums,
+        domains,
+        composites,
+        ranges,
+        shapes,
+        tables,
+        sequences,
+        roles,
+        functions,
+        aggregates,
+        views,
+        jobs,
+    ] = lists.map(|list| qualify(std::mem::take(list), &schema.namespace, &mut seen, diags));
     schema.namespaces =
         namespaces.iter().filter_map(|d| lower_namespace(&mut Walker { file: d.file, diags }, d)).collect();
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
     schema.domains = domains.iter().filter_map(|d| lower_domain(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.composites =
+        composites.iter().filter_map(|d| lower_composite(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.ranges = ranges.iter().filter_map(|d| lower_range_type(&mut Walker { file: d.file, diags }, d)).collect();
     schema.shapes = shapes.iter().filter_map(|d| lower_shape(&mut Walker { file: d.file, diags }, d)).collect();
     resolve_shape_unions(&mut schema);
     schema.roles = roles.iter().filter_map(|d| lower_role(&mut Walker { file: d.file, diags }, d)).collect();
     schema.functions =
         functions.iter().filter_map(|d| lower_function(&mut Walker { file: d.file, diags }, d)).collect();
+    schema.aggregates =
+        aggregates.iter().filter_map(|d| lower_aggregate(&mut Walker { file: d.file, diags }, d)).collect();
     schema.views = views.iter().filter_map(|d| lower_view(&mut Walker { file: d.file, diags }, d)).collect();
     schema.jobs = jobs.iter().filter_map(|d| lower_job(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
@@ -174,7 +206,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     schema.sequences =
         sequences.iter().filter_map(|d| lower_sequence(&mut Walker { file: d.file, diags }, d)).collect();
     resolve_namespaces(&mut schema);
-    resolve_enum_columns(&mut schema);
+    resolve_declared_types(&mut schema);
     resolve_foreign_key_targets(&mut schema);
     derive_on_update_triggers(&mut schema);
     derive_sequence_grants(&mut schema);
@@ -275,9 +307,12 @@ fn derive_namespaces(schema: &mut Schema) {
         .chain(extensions)
         .chain(schema.enums.iter().map(|e| (&e.namespace, e.span)))
         .chain(schema.domains.iter().map(|d| (&d.namespace, d.span)))
+        .chain(schema.composites.iter().map(|c| (&c.namespace, c.span)))
+        .chain(schema.ranges.iter().map(|r| (&r.namespace, r.span)))
         .chain(tables)
         .chain(schema.sequences.iter().map(|s| (&s.namespace, s.span)))
         .chain(schema.functions.iter().map(|f| (&f.namespace, f.span)))
+        .chain(schema.aggregates.iter().map(|a| (&a.namespace, a.span)))
         .chain(schema.views.iter().map(|v| (&v.namespace, v.span)))
         .collect();
     let mut implicit: Vec<Namespace> = Vec::new();

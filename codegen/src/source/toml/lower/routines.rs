@@ -77,6 +77,32 @@ pub(super) fn lower_function(w: &mut Walker, d: &Decl) -> Option<Function> {
     Some(function)
 }
 
+pub(super) const AGGREGATE_KEYS: &[&str] =
+    &["name", "args", "sfunc", "stype", "finalfunc", "combinefunc", "initcond", "parallel", "doc"];
+
+/// `[aggregates.KEY]`: `CREATE AGGREGATE`; `name` gives the SQL name for overloads, as for functions.
+pub(super) fn lower_aggregate(w: &mut Walker, d: &Decl) -> Option<Aggregate> {
+    let t = w.table("aggregate", d.value)?;
+    let f = w.fields(t, AGGREGATE_KEYS);
+    let within = format!("aggregate `{}`", d.name);
+    let sfunc = require(w, &f.get("sfunc"), "sfunc", &within, d.value).and_then(|v| w.named("sfunc", v));
+    let stype = require(w, &f.get("stype"), "stype", &within, d.value).and_then(|v| w.string("stype", v));
+    let args = require(w, &f.get("args"), "args", &within, d.value).and_then(|v| w.string("args", v));
+    Some(Aggregate {
+        namespace: d.namespace.clone(),
+        name: f.get("name").and_then(|v| w.string("name", v)).unwrap_or_else(|| d.name.clone()),
+        args: args?,
+        sfunc: sfunc?,
+        stype: stype?,
+        finalfunc: f.get("finalfunc").and_then(|v| w.named("finalfunc", v)),
+        combinefunc: f.get("combinefunc").and_then(|v| w.named("combinefunc", v)),
+        initcond: f.get("initcond").and_then(|v| w.string("initcond", v)),
+        parallel: f.get("parallel").and_then(|v| w.choice("parallel", v, &PARALLEL)).map(str::to_string),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
 pub(super) fn lower_job(w: &mut Walker, d: &Decl) -> Option<Job> {
     let t = w.table("job", d.value)?;
     let f = w.fields(t, JOB_KEYS);

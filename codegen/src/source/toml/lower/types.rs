@@ -161,31 +161,34 @@ pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
     }
 }
 
-/// Columns whose type names a declared union type become `Scalar::Enum`, and get its CHECK.
-pub(super) fn resolve_enum_columns(schema: &mut Schema) {
-    let Schema { enums, tables, domains, namespace: default, .. } = schema;
-    // A domain's base may be a union type; a column's type may be a domain.
-    for d in domains.iter_mut() {
-        let scalar = d.base.scalar_mut();
+/// Type names that name a declared type resolve to it (in columns, domain bases, composite
+/// fields and range subtypes), and columns of a union type stored as a CHECK get that CHECK.
+pub(super) fn resolve_declared_types(schema: &mut Schema) {
+    let mut declared: HashMap<QName, fn(QName) -> Scalar> = HashMap::new();
+    declared.extend(schema.ranges.iter().map(|r| (r.qname(), Scalar::Range as fn(QName) -> Scalar)));
+    declared.extend(schema.composites.iter().map(|c| (c.qname(), Scalar::Composite as fn(QName) -> Scalar)));
+    declared.extend(schema.domains.iter().map(|d| (d.qname(), Scalar::Domain as fn(QName) -> Scalar)));
+    declared.extend(schema.enums.iter().map(|e| (e.qname(), Scalar::Enum as fn(QName) -> Scalar)));
+    let default = schema.namespace.clone();
+    let resolve = |ty: &mut ColumnType| {
+        let scalar = ty.scalar_mut();
         if let Scalar::Unresolved(name) = scalar {
-            let q = QName::parse(name, default);
-            if enums.iter().any(|e| e.namespace == q.namespace && e.name == q.name) {
-                *scalar = Scalar::Enum(q);
+            let q = QName::parse(name, &default);
+            if let Some(make) = declared.get(&q) {
+                *scalar = make(q);
             }
         }
-    }
+    };
+    schema.domains.iter_mut().for_each(|d| resolve(&mut d.base));
+    schema.composites.iter_mut().flat_map(|c| &mut c.fields).for_each(|f| resolve(&mut f.ty));
+    schema.ranges.iter_mut().for_each(|r| resolve(&mut r.subtype));
+    let Schema { enums, tables, .. } = schema;
     for table in tables {
         let mut derived = Vec::new();
         for column in &mut table.columns {
-            let scalar = column.ty.scalar_mut();
-            let Scalar::Unresolved(name) = scalar else { continue };
-            let q = QName::parse(name, default);
-            if domains.iter().any(|d| d.namespace == q.namespace && d.name == q.name) {
-                *scalar = Scalar::Domain(q);
-                continue;
-            }
-            let Some(e) = enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name) else { continue };
-            *scalar = Scalar::Enum(q);
+            resolve(&mut column.ty);
+            let Scalar::Enum(q) = column.ty.scalar() else { continue };
+            let Some(e) = enums.iter().find(|e| e.qname() == *q) else { continue };
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
                 let values: Vec<String> = e.values.iter().map(|v| crate::render::sql::literal(v)).collect();
                 let q = crate::render::sql::ident(&column.name);
@@ -225,6 +228,55 @@ pub(super) fn lower_domain(w: &mut Walker, d: &Decl) -> Option<Domain> {
         default: f.get("default").and_then(|v| expr_of(w, "default", v)),
         checks,
         collation: f.get("collate").and_then(|v| w.named("collate", v)),
+        doc: f.get("doc").and_then(|v| w.string("doc", v)),
+        span: d.span,
+    })
+}
+
+pub(super) const COMPOSITE_KEYS: &[&str] = &["fields", "doc"];
+pub(super) const COMPOSITE_FIELD_KEYS: &[&str] = &["type", "collate"];
+
+/// `[composites.NAME]`: `fields.KEY = "type"` or `{ type, collate }`, in order, and `doc`.
+pub(super) fn lower_composite(w: &mut Walker, d: &Decl) -> Option<Composite> {
+    let t = w.table("composite", d.value)?;
+    let f = w.fields(t, COMPOSITE_KEYS);
+    let within = format!("composite type `{}`", d.name);
+    let table = require(w, &f.get("fields"), "fields", &within, d.value).and_then(|v| w.table("fields", v))?;
+    let mut fields = Vec::new();
+    for (key, v) in table.iter() {
+        let (name, span) = (key.get_ref().to_string(), w.span(key));
+        let (ty, collation) = match v.get_ref() {
+            DeValue::Table(ft) => {
+                let ff = w.fields(ft, COMPOSITE_FIELD_KEYS);
+                let ty = require(w, &ff.get("type"), "type", &format!("field `{name}`"), v);
+                (ty.and_then(|ty| parse_type(w, ty)), ff.get("collate").and_then(|c| w.named("collate", c)))
+            }
+            _ => (parse_type(w, v), None),
+        };
+        fields.extend(ty.map(|ty| CompositeField { name, ty, collation, span }));
+    }
+    if table.is_empty() {
+        w.report(Diagnostic::empty_list("fields", d.span));
+    }
+    let doc = f.get("doc").and_then(|v| w.string("doc", v));
+    Some(Composite { namespace: d.namespace.clone(), name: d.name.clone(), fields, doc, span: d.span })
+}
+
+pub(super) const RANGE_KEYS: &[&str] = &["subtype", "subtype_opclass", "collate", "subtype_diff", "multirange", "doc"];
+
+/// `[ranges.NAME]`: `subtype` and PostgreSQL's other range options.
+pub(super) fn lower_range_type(w: &mut Walker, d: &Decl) -> Option<RangeType> {
+    let t = w.table("range", d.value)?;
+    let f = w.fields(t, RANGE_KEYS);
+    let subtype = require(w, &f.get("subtype"), "subtype", &format!("range type `{}`", d.name), d.value)?;
+    Some(RangeType {
+        namespace: d.namespace.clone(),
+        name: d.name.clone(),
+        subtype: parse_type(w, subtype)?,
+        subtype_opclass: f.get("subtype_opclass").and_then(|v| w.named("subtype_opclass", v)),
+        collation: f.get("collate").and_then(|v| w.named("collate", v)),
+        subtype_diff: f.get("subtype_diff").and_then(|v| w.named("subtype_diff", v)),
+        multirange: f.get("multirange").and_then(|v| w.named("multirange", v)),
         doc: f.get("doc").and_then(|v| w.string("doc", v)),
         span: d.span,
     })
