@@ -7,12 +7,16 @@
 pub mod composite;
 mod conn;
 pub mod de;
+#[doc(hidden)]
+pub mod domain;
+mod range;
 pub mod sql_value;
 pub mod table;
 mod union_type;
 mod validate;
 
 pub use conn::{Client, Conn, Params, Transaction, Tx};
+pub use range::Range;
 pub use table::{Columns, Table, Visit};
 pub use validate::{Redacted, Validate, Violation, Violations};
 

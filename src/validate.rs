@@ -123,11 +123,13 @@ impl Violations {
         value.round_dp_with_strategy(scale, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     }
 
-    /// The rules of a nested value (a jsonb column's shape), reported under `field`.
+    /// The rules of a nested value (a jsonb column's shape, a domain's value), reported under
+    /// `field`, with the CHECK's name when one failed.
     pub fn nested(&mut self, field: &'static str, value: &impl Validate) {
         if let Err(inner) = value.validate() {
             for v in inner.0 {
-                self.push(field, v.rule, format!("{field}: {}", v.message));
+                let message = format!("{field}: {}", v.message);
+                self.0.push(Violation { field, rule: v.rule, constraint: v.constraint, message });
             }
         }
     }

@@ -1087,3 +1087,55 @@ fn composite_range_and_aggregate_types_work_as_declared() {
     );
     assert_eq!(err.unwrap_err().as_db_error().unwrap().constraint(), Some("handle_not_blank"));
 }
+
+#[test]
+fn postgres_refuses_a_composite_that_holds_itself_as_e0070_does() {
+    // strata refuses the declaration (E0070); PostgreSQL refuses the type it would make.
+    let db = TestDb::new();
+    let mut client = db.client();
+    client
+        .batch_execute("CREATE TYPE node AS (label text); CREATE TYPE edge AS (weight integer, target node)")
+        .unwrap();
+    let err = client.batch_execute("ALTER TYPE node ADD ATTRIBUTE child edge").unwrap_err();
+    assert!(err.as_db_error().unwrap().message().contains("cannot be made a member of itself"), "{err}");
+    let source = "[schema]\nname = \"t\"\n[composites.node]\nfields = { label = \"text\", child = \"edge\" }\n\
+                  [composites.edge]\nfields = { weight = \"integer\", target = \"node\" }\n";
+    let compiled = compile_toml_str([("cycle.toml", source)]);
+    let codes: Vec<&str> = compiled.diagnostics.0.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"E0070"), "{codes:?}");
+}
+
+#[test]
+fn ranges_travel_in_binary_with_every_kind_of_bound() {
+    use strata::Range;
+    let db = TestDb::new();
+    let mut client = db.client();
+    // Each value read into a Range, written back as a parameter, and printed by PostgreSQL.
+    fn round<T>(client: &mut Client, literal: &str, ty: &str) -> String
+    where
+        T: for<'a> postgres::types::FromSql<'a> + postgres::types::ToSql + Sync,
+    {
+        let value: Range<T> = client.query_one(&format!("SELECT {literal}::{ty}"), &[]).unwrap().get(0);
+        client.query_one(&format!("SELECT $1::{ty}::text"), &[&value]).unwrap().get(0)
+    }
+    for (literal, ty) in
+        [("'empty'", "int4range"), ("'[1,)'", "int4range"), ("'(,5]'", "int4range"), ("'(,)'", "int8range")]
+    {
+        let want: String = client.query_one(&format!("SELECT {literal}::{ty}::text"), &[]).unwrap().get(0);
+        let have = match ty {
+            "int4range" => round::<i32>(&mut client, literal, ty),
+            _ => round::<i64>(&mut client, literal, ty),
+        };
+        assert_eq!(have, want, "{literal}::{ty}");
+    }
+    assert_eq!(round::<rust_decimal::Decimal>(&mut client, "'(1.5,2.25]'", "numrange"), "(1.5,2.25]");
+    assert_eq!(
+        round::<chrono::NaiveDate>(&mut client, "'[2026-01-01,2026-02-01)'", "daterange"),
+        "[2026-01-01,2026-02-01)"
+    );
+    let made = Range::new(3, 7);
+    let text: String = client.query_one("SELECT $1::int4range::text", &[&made]).unwrap().get(0);
+    assert_eq!(text, "[3,7)");
+    let empty: String = client.query_one("SELECT $1::int4range::text", &[&Range::<i32>::empty()]).unwrap().get(0);
+    assert_eq!(empty, "empty");
+}

@@ -54,6 +54,65 @@ strata::composite_type!(LedgerShipment("shipment") {
     shipped_on("shipped_on"): Option<chrono::NaiveDate>,
 });
 
+/// The composite type `tagged_amount`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct TaggedAmount {
+    #[serde(rename = "tag")]
+    pub tag: Option<Handle>,
+    #[serde(rename = "amount")]
+    pub amount: Option<LedgerAmount>,
+}
+
+strata::composite_type!(TaggedAmount("tagged_amount") {
+    tag("tag"): Option<Handle>,
+    amount("amount"): Option<LedgerAmount>,
+});
+
+/// A name people type: never blank.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde", transparent)]
+pub struct Handle(pub String);
+
+strata::domain_type!(Handle(String), value);
+
+impl From<&str> for Handle {
+    fn from(value: &str) -> Self {
+        Handle(value.to_string())
+    }
+}
+
+impl Validate for Handle {
+    /// The domain's rules that PostgreSQL enforces too.
+    /// Checked by the database only: handle_not_blank.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        let value = &self.0;
+        v.max_chars("handle", value, 40);
+        v.into_result()
+    }
+}
+
+/// The domain `ledger.amount`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(crate = "strata::reexports::serde", transparent)]
+pub struct LedgerAmount(pub rust_decimal::Decimal);
+
+strata::domain_type!(LedgerAmount(rust_decimal::Decimal), value);
+
+impl Validate for LedgerAmount {
+    /// The domain's rules that PostgreSQL enforces too.
+    fn validate(&self) -> Result<(), Violations> {
+        let mut v = Violations::default();
+        let value = &self.0;
+        v.numeric_digits("amount", *value, 2, rust_decimal::Decimal::from_i128_with_scale(10000000000, 0));
+        if (strata::sql_value::Value::of(&self.0)).compare(">=", &(strata::sql_value::Value::num("0"))) == Some(false) {
+            v.check("amount", "amount_not_negative", "violates CHECK amount_not_negative: VALUE >= 0");
+        }
+        v.into_result()
+    }
+}
+
 /// A row of `wallets`: Columns of domain types.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -61,9 +120,9 @@ pub struct Wallet {
     #[serde(rename = "id")]
     pub id: i32,
     #[serde(rename = "owner")]
-    pub owner: String,
+    pub owner: Handle,
     #[serde(rename = "balance")]
-    pub balance: Option<rust_decimal::Decimal>,
+    pub balance: Option<LedgerAmount>,
 }
 
 impl<'de> serde::Deserialize<'de> for Wallet {
@@ -77,8 +136,8 @@ impl<'de> serde::Deserialize<'de> for Wallet {
 #[derive(Default)]
 pub struct WalletFields {
     id: Option<i32>,
-    owner: Option<String>,
-    balance: Option<Option<rust_decimal::Decimal>>,
+    owner: Option<Handle>,
+    balance: Option<Option<LedgerAmount>>,
 }
 
 impl strata::de::Row for Wallet {
@@ -118,19 +177,19 @@ impl std::fmt::Debug for Wallet {
 #[derive(Clone, PartialEq)]
 pub struct NewWallet {
     pub id: i32,
-    pub owner: String,
-    pub balance: Option<rust_decimal::Decimal>,
+    pub owner: Handle,
+    pub balance: Option<LedgerAmount>,
 }
 
 impl NewWallet {
     /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
     #[allow(clippy::too_many_arguments, clippy::new_without_default)]
-    pub fn new(id: i32, owner: impl Into<String>) -> Self {
+    pub fn new(id: i32, owner: impl Into<Handle>) -> Self {
         NewWallet { id, owner: owner.into(), balance: None }
     }
 
-    pub fn with_balance(mut self, value: rust_decimal::Decimal) -> Self {
-        self.balance = Some(value);
+    pub fn with_balance(mut self, value: impl Into<LedgerAmount>) -> Self {
+        self.balance = Some(value.into());
         self
     }
 }
@@ -148,7 +207,14 @@ impl std::fmt::Debug for NewWallet {
 impl Validate for NewWallet {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        {
+            let value = &self.owner;
+            v.nested("owner", value);
+        }
+        if let Some(value) = &self.balance {
+            v.nested("balance", value);
+        }
         v.into_result()
     }
 }
@@ -156,8 +222,8 @@ impl Validate for NewWallet {
 /// An update of `wallets`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
 #[derive(Clone, Default, PartialEq)]
 pub struct WalletPatch {
-    pub owner: Option<String>,
-    pub balance: Option<Option<rust_decimal::Decimal>>,
+    pub owner: Option<Handle>,
+    pub balance: Option<Option<LedgerAmount>>,
 }
 
 impl std::fmt::Debug for WalletPatch {
@@ -172,7 +238,13 @@ impl std::fmt::Debug for WalletPatch {
 impl Validate for WalletPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        if let Some(value) = &self.owner {
+            v.nested("owner", value);
+        }
+        if let Some(Some(value)) = &self.balance {
+            v.nested("balance", value);
+        }
         v.into_result()
     }
 }
@@ -201,14 +273,14 @@ impl strata::Table for Wallet {
         NewWallet {
             id: self.id,
             owner: self.owner.clone(),
-            balance: self.balance,
+            balance: self.balance.clone(),
         }
     }
 
     fn to_patch(&self) -> WalletPatch {
         WalletPatch {
             owner: Some(self.owner.clone()),
-            balance: Some(self.balance),
+            balance: Some(self.balance.clone()),
         }
     }
 
@@ -1108,7 +1180,7 @@ pub struct RoomBooking {
     #[serde(rename = "room_id")]
     pub room_id: i32,
     #[serde(rename = "during")]
-    pub during: String,
+    pub during: strata::Range<chrono::DateTime<chrono::Utc>>,
     #[serde(rename = "cancelled")]
     pub cancelled: bool,
 }
@@ -1125,7 +1197,7 @@ impl<'de> serde::Deserialize<'de> for RoomBooking {
 pub struct RoomBookingFields {
     id: Option<i64>,
     room_id: Option<i32>,
-    during: Option<String>,
+    during: Option<strata::Range<chrono::DateTime<chrono::Utc>>>,
     cancelled: Option<bool>,
 }
 
@@ -1170,15 +1242,15 @@ impl std::fmt::Debug for RoomBooking {
 pub struct NewRoomBooking {
     pub id: i64,
     pub room_id: i32,
-    pub during: String,
+    pub during: strata::Range<chrono::DateTime<chrono::Utc>>,
     pub cancelled: Option<bool>,
 }
 
 impl NewRoomBooking {
     /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
     #[allow(clippy::too_many_arguments, clippy::new_without_default)]
-    pub fn new(id: i64, room_id: i32, during: impl Into<String>) -> Self {
-        NewRoomBooking { id, room_id, during: during.into(), cancelled: None }
+    pub fn new(id: i64, room_id: i32, during: strata::Range<chrono::DateTime<chrono::Utc>>) -> Self {
+        NewRoomBooking { id, room_id, during, cancelled: None }
     }
 
     pub fn with_cancelled(mut self, value: bool) -> Self {
@@ -1210,7 +1282,7 @@ impl Validate for NewRoomBooking {
 #[derive(Clone, Default, PartialEq)]
 pub struct RoomBookingPatch {
     pub room_id: Option<i32>,
-    pub during: Option<String>,
+    pub during: Option<strata::Range<chrono::DateTime<chrono::Utc>>>,
     pub cancelled: Option<bool>,
 }
 
@@ -1234,7 +1306,7 @@ impl Validate for RoomBookingPatch {
 
 impl strata::Table for RoomBooking {
     const TABLE: &'static str = "room_bookings";
-    const COLUMNS: &'static str = "id, room_id, during::text AS during, cancelled";
+    const COLUMNS: &'static str = "id, room_id, during, cancelled";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("room_bookings_pk", "id")];
     type New = NewRoomBooking;
@@ -1273,7 +1345,7 @@ impl strata::Table for RoomBooking {
     fn bind_new<'a>(new: &'a NewRoomBooking, columns: &mut strata::Columns<'a>) {
         columns.set("id", &new.id);
         columns.set("room_id", &new.room_id);
-        columns.set_as("during", "::text::tstzrange", &new.during);
+        columns.set("during", &new.during);
         if let Some(value) = &new.cancelled {
             columns.set("cancelled", value);
         }
@@ -1284,7 +1356,7 @@ impl strata::Table for RoomBooking {
             columns.set("room_id", value);
         }
         if let Some(value) = &patch.during {
-            columns.set_as("during", "::text::tstzrange", value);
+            columns.set("during", value);
         }
         if let Some(value) = &patch.cancelled {
             columns.set("cancelled", value);
@@ -2386,17 +2458,17 @@ pub struct TypedValue {
     #[serde(rename = "nic8")]
     pub nic8: String,
     #[serde(rename = "seats")]
-    pub seats: String,
+    pub seats: strata::Range<i32>,
     #[serde(rename = "ids")]
-    pub ids: String,
+    pub ids: strata::Range<i64>,
     #[serde(rename = "amounts")]
-    pub amounts: String,
+    pub amounts: strata::Range<rust_decimal::Decimal>,
     #[serde(rename = "stay")]
-    pub stay: String,
+    pub stay: strata::Range<chrono::NaiveDate>,
     #[serde(rename = "slot")]
-    pub slot: String,
+    pub slot: strata::Range<chrono::NaiveDateTime>,
     #[serde(rename = "window")]
-    pub window: Option<String>,
+    pub window: Option<strata::Range<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl<'de> serde::Deserialize<'de> for TypedValue {
@@ -2421,12 +2493,12 @@ pub struct TypedValueFields {
     object: Option<String>,
     nic: Option<String>,
     nic8: Option<String>,
-    seats: Option<String>,
-    ids: Option<String>,
-    amounts: Option<String>,
-    stay: Option<String>,
-    slot: Option<String>,
-    window: Option<Option<String>>,
+    seats: Option<strata::Range<i32>>,
+    ids: Option<strata::Range<i64>>,
+    amounts: Option<strata::Range<rust_decimal::Decimal>>,
+    stay: Option<strata::Range<chrono::NaiveDate>>,
+    slot: Option<strata::Range<chrono::NaiveDateTime>>,
+    window: Option<Option<strata::Range<chrono::DateTime<chrono::Utc>>>>,
 }
 
 impl strata::de::Row for TypedValue {
@@ -2522,19 +2594,19 @@ pub struct NewTypedValue {
     pub object: String,
     pub nic: String,
     pub nic8: String,
-    pub seats: Option<String>,
-    pub ids: String,
-    pub amounts: String,
-    pub stay: String,
-    pub slot: String,
-    pub window: Option<String>,
+    pub seats: Option<strata::Range<i32>>,
+    pub ids: strata::Range<i64>,
+    pub amounts: strata::Range<rust_decimal::Decimal>,
+    pub stay: strata::Range<chrono::NaiveDate>,
+    pub slot: strata::Range<chrono::NaiveDateTime>,
+    pub window: Option<strata::Range<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl NewTypedValue {
     /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
     #[allow(clippy::too_many_arguments, clippy::new_without_default)]
-    pub fn new(id: i32, local_at: impl Into<String>, clock: impl Into<String>, document: impl Into<String>, mask: impl Into<String>, object: impl Into<String>, nic: impl Into<String>, nic8: impl Into<String>, ids: impl Into<String>, amounts: impl Into<String>, stay: impl Into<String>, slot: impl Into<String>) -> Self {
-        NewTypedValue { id, at: None, local_at: local_at.into(), clock: clock.into(), zoned_clock: None, price: None, document: document.into(), flags: None, mask: mask.into(), object: object.into(), nic: nic.into(), nic8: nic8.into(), seats: None, ids: ids.into(), amounts: amounts.into(), stay: stay.into(), slot: slot.into(), window: None }
+    pub fn new(id: i32, local_at: impl Into<String>, clock: impl Into<String>, document: impl Into<String>, mask: impl Into<String>, object: impl Into<String>, nic: impl Into<String>, nic8: impl Into<String>, ids: strata::Range<i64>, amounts: strata::Range<rust_decimal::Decimal>, stay: strata::Range<chrono::NaiveDate>, slot: strata::Range<chrono::NaiveDateTime>) -> Self {
+        NewTypedValue { id, at: None, local_at: local_at.into(), clock: clock.into(), zoned_clock: None, price: None, document: document.into(), flags: None, mask: mask.into(), object: object.into(), nic: nic.into(), nic8: nic8.into(), seats: None, ids, amounts, stay, slot, window: None }
     }
 
     pub fn with_at(mut self, value: impl Into<String>) -> Self {
@@ -2557,13 +2629,13 @@ impl NewTypedValue {
         self
     }
 
-    pub fn with_seats(mut self, value: impl Into<String>) -> Self {
-        self.seats = Some(value.into());
+    pub fn with_seats(mut self, value: strata::Range<i32>) -> Self {
+        self.seats = Some(value);
         self
     }
 
-    pub fn with_window(mut self, value: impl Into<String>) -> Self {
-        self.window = Some(value.into());
+    pub fn with_window(mut self, value: strata::Range<chrono::DateTime<chrono::Utc>>) -> Self {
+        self.window = Some(value);
         self
     }
 }
@@ -2615,12 +2687,12 @@ pub struct TypedValuePatch {
     pub object: Option<String>,
     pub nic: Option<String>,
     pub nic8: Option<String>,
-    pub seats: Option<String>,
-    pub ids: Option<String>,
-    pub amounts: Option<String>,
-    pub stay: Option<String>,
-    pub slot: Option<String>,
-    pub window: Option<Option<String>>,
+    pub seats: Option<strata::Range<i32>>,
+    pub ids: Option<strata::Range<i64>>,
+    pub amounts: Option<strata::Range<rust_decimal::Decimal>>,
+    pub stay: Option<strata::Range<chrono::NaiveDate>>,
+    pub slot: Option<strata::Range<chrono::NaiveDateTime>>,
+    pub window: Option<Option<strata::Range<chrono::DateTime<chrono::Utc>>>>,
 }
 
 impl std::fmt::Debug for TypedValuePatch {
@@ -2657,7 +2729,7 @@ impl Validate for TypedValuePatch {
 
 impl strata::Table for TypedValue {
     const TABLE: &'static str = "typed_values";
-    const COLUMNS: &'static str = "id, at::text AS at, local_at::text AS local_at, clock::text AS clock, zoned_clock::text AS zoned_clock, price::text AS price, document::text AS document, flags::text AS flags, mask::text AS mask, object::text AS object, nic::text AS nic, nic8::text AS nic8, seats::text AS seats, ids::text AS ids, amounts::text AS amounts, stay::text AS stay, slot::text AS slot, \"window\"::text AS \"window\"";
+    const COLUMNS: &'static str = "id, at::text AS at, local_at::text AS local_at, clock::text AS clock, zoned_clock::text AS zoned_clock, price::text AS price, document::text AS document, flags::text AS flags, mask::text AS mask, object::text AS object, nic::text AS nic, nic8::text AS nic8, seats, ids, amounts, stay, slot, \"window\"";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("typed_values_pkey", "id")];
     type New = NewTypedValue;
@@ -2757,13 +2829,13 @@ impl strata::Table for TypedValue {
         columns.set_as("nic", "::text::macaddr", &new.nic);
         columns.set_as("nic8", "::text::macaddr8", &new.nic8);
         if let Some(value) = &new.seats {
-            columns.set_as("seats", "::text::int4range", value);
+            columns.set("seats", value);
         }
-        columns.set_as("ids", "::text::int8range", &new.ids);
-        columns.set_as("amounts", "::text::numrange", &new.amounts);
-        columns.set_as("stay", "::text::daterange", &new.stay);
-        columns.set_as("slot", "::text::tsrange", &new.slot);
-        columns.set_as("\"window\"", "::text::tstzrange", &new.window);
+        columns.set("ids", &new.ids);
+        columns.set("amounts", &new.amounts);
+        columns.set("stay", &new.stay);
+        columns.set("slot", &new.slot);
+        columns.set("\"window\"", &new.window);
     }
 
     fn bind_patch<'a>(patch: &'a TypedValuePatch, columns: &mut strata::Columns<'a>) {
@@ -2801,22 +2873,22 @@ impl strata::Table for TypedValue {
             columns.set_as("nic8", "::text::macaddr8", value);
         }
         if let Some(value) = &patch.seats {
-            columns.set_as("seats", "::text::int4range", value);
+            columns.set("seats", value);
         }
         if let Some(value) = &patch.ids {
-            columns.set_as("ids", "::text::int8range", value);
+            columns.set("ids", value);
         }
         if let Some(value) = &patch.amounts {
-            columns.set_as("amounts", "::text::numrange", value);
+            columns.set("amounts", value);
         }
         if let Some(value) = &patch.stay {
-            columns.set_as("stay", "::text::daterange", value);
+            columns.set("stay", value);
         }
         if let Some(value) = &patch.slot {
-            columns.set_as("slot", "::text::tsrange", value);
+            columns.set("slot", value);
         }
         if let Some(value) = &patch.window {
-            columns.set_as("\"window\"", "::text::tstzrange", value);
+            columns.set("\"window\"", value);
         }
     }
 }
@@ -3840,11 +3912,11 @@ pub struct Delivery {
     #[serde(rename = "shipment")]
     pub shipment: Option<LedgerShipment>,
     #[serde(rename = "tagged")]
-    pub tagged: Option<String>,
+    pub tagged: Option<TaggedAmount>,
     #[serde(rename = "window")]
-    pub window: Option<String>,
+    pub window: Option<strata::Range<f64>>,
     #[serde(rename = "prices")]
-    pub prices: Option<String>,
+    pub prices: Option<strata::Range<rust_decimal::Decimal>>,
     #[serde(rename = "stops")]
     pub stops: Option<Vec<PostalAddress>>,
 }
@@ -3862,9 +3934,9 @@ pub struct DeliveryFields {
     id: Option<i32>,
     address: Option<PostalAddress>,
     shipment: Option<Option<LedgerShipment>>,
-    tagged: Option<Option<String>>,
-    window: Option<Option<String>>,
-    prices: Option<Option<String>>,
+    tagged: Option<Option<TaggedAmount>>,
+    window: Option<Option<strata::Range<f64>>>,
+    prices: Option<Option<strata::Range<rust_decimal::Decimal>>>,
     stops: Option<Option<Vec<PostalAddress>>>,
 }
 
@@ -3919,9 +3991,9 @@ pub struct NewDelivery {
     pub id: i32,
     pub address: PostalAddress,
     pub shipment: Option<LedgerShipment>,
-    pub tagged: Option<String>,
-    pub window: Option<String>,
-    pub prices: Option<String>,
+    pub tagged: Option<TaggedAmount>,
+    pub window: Option<strata::Range<f64>>,
+    pub prices: Option<strata::Range<rust_decimal::Decimal>>,
     pub stops: Option<Vec<PostalAddress>>,
 }
 
@@ -3937,18 +4009,18 @@ impl NewDelivery {
         self
     }
 
-    pub fn with_tagged(mut self, value: impl Into<String>) -> Self {
-        self.tagged = Some(value.into());
+    pub fn with_tagged(mut self, value: TaggedAmount) -> Self {
+        self.tagged = Some(value);
         self
     }
 
-    pub fn with_window(mut self, value: impl Into<String>) -> Self {
-        self.window = Some(value.into());
+    pub fn with_window(mut self, value: strata::Range<f64>) -> Self {
+        self.window = Some(value);
         self
     }
 
-    pub fn with_prices(mut self, value: impl Into<String>) -> Self {
-        self.prices = Some(value.into());
+    pub fn with_prices(mut self, value: strata::Range<rust_decimal::Decimal>) -> Self {
+        self.prices = Some(value);
         self
     }
 
@@ -3985,9 +4057,9 @@ impl Validate for NewDelivery {
 pub struct DeliveryPatch {
     pub address: Option<PostalAddress>,
     pub shipment: Option<Option<LedgerShipment>>,
-    pub tagged: Option<Option<String>>,
-    pub window: Option<Option<String>>,
-    pub prices: Option<Option<String>>,
+    pub tagged: Option<Option<TaggedAmount>>,
+    pub window: Option<Option<strata::Range<f64>>>,
+    pub prices: Option<Option<strata::Range<rust_decimal::Decimal>>>,
     pub stops: Option<Option<Vec<PostalAddress>>>,
 }
 
@@ -4014,7 +4086,7 @@ impl Validate for DeliveryPatch {
 
 impl strata::Table for Delivery {
     const TABLE: &'static str = "deliveries";
-    const COLUMNS: &'static str = "id, address, shipment, tagged::text AS tagged, \"window\"::text AS \"window\", prices::text AS prices, stops";
+    const COLUMNS: &'static str = "id, address, shipment, tagged, \"window\", prices, stops";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("deliveries_pkey", "id")];
     type New = NewDelivery;
@@ -4063,9 +4135,9 @@ impl strata::Table for Delivery {
         columns.set("id", &new.id);
         columns.set("address", &new.address);
         columns.set("shipment", &new.shipment);
-        columns.set_as("tagged", "::text::tagged_amount", &new.tagged);
-        columns.set_as("\"window\"", "::text::float_range", &new.window);
-        columns.set_as("prices", "::text::ledger.price_range", &new.prices);
+        columns.set("tagged", &new.tagged);
+        columns.set("\"window\"", &new.window);
+        columns.set("prices", &new.prices);
         columns.set("stops", &new.stops);
     }
 
@@ -4077,13 +4149,13 @@ impl strata::Table for Delivery {
             columns.set("shipment", value);
         }
         if let Some(value) = &patch.tagged {
-            columns.set_as("tagged", "::text::tagged_amount", value);
+            columns.set("tagged", value);
         }
         if let Some(value) = &patch.window {
-            columns.set_as("\"window\"", "::text::float_range", value);
+            columns.set("\"window\"", value);
         }
         if let Some(value) = &patch.prices {
-            columns.set_as("prices", "::text::ledger.price_range", value);
+            columns.set("prices", value);
         }
         if let Some(value) = &patch.stops {
             columns.set("stops", value);
@@ -4124,6 +4196,7 @@ pub mod ledger {
     use super::*;
     pub use super::LedgerEntryKind as EntryKind;
     pub use super::LedgerShipment as Shipment;
+    pub use super::LedgerAmount as Amount;
 
     /// A row of `accounts`: The ledger's own view of an account: same name as public.accounts, another table.
     #[derive(Clone, PartialEq, serde::Serialize)]

@@ -18,7 +18,7 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use strata::testing::TestDb;
 use strata::{Table, Validate, table};
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table as Model};
-use strata_codegen::render::rust::checks_in_rust;
+use strata_codegen::render::rust::{checks_in_rust, domain_checks_in_rust};
 use strata_codegen::render::sql::{literal, qualified};
 
 /// Rows tried per table.
@@ -54,7 +54,8 @@ impl strata::Visit for Agreement {
         let base = support::row_exprs(&mut self.db, &self.schema, &model);
         let pools: Vec<Vec<String>> =
             model.columns.iter().zip(&base).map(|(c, b)| pool(&self.schema, &model, c, b)).collect();
-        let in_rust: Vec<String> = checks_in_rust(&model).iter().map(|s| s.to_string()).collect();
+        let in_rust: Vec<String> =
+            checks_in_rust(&model).into_iter().chain(domain_checks_in_rust(&self.schema)).map(str::to_string).collect();
         let picks = proptest::collection::vec((0..model.columns.len(), any::<prop::sample::Index>()), 1..=3);
         // A fixed seed: CI sees the same rows every run (change it to explore others).
         let config = Config { cases: ROWS, failure_persistence: None, ..Config::default() };
@@ -84,9 +85,17 @@ impl strata::Visit for Agreement {
             let ours: Vec<String> = match new.validate() {
                 Ok(()) => Vec::new(),
                 Err(v) => {
+                    // A failed CHECK counts under its name: `check amount_not_negative`.
                     v.0.iter()
                         .filter(|v| !APP_ONLY.contains(&v.rule))
-                        .map(|v| format!("{} {}", v.field, v.rule))
+                        .map(|v| {
+                            format!(
+                                "{} {}{}",
+                                v.field,
+                                v.rule,
+                                v.constraint.map(|c| format!(" {c}")).unwrap_or_default()
+                            )
+                        })
                         .collect()
                 }
             };
@@ -156,7 +165,8 @@ fn pool(schema: &Schema, model: &Model, c: &strata_codegen::model::Column, base:
         pool.push("NULL".into());
     }
     let in_check = model.checks.iter().any(|k| k.expr.sql.contains(&c.name));
-    let ColumnType::Scalar(scalar) = &c.ty else { return pool };
+    // A domain column's candidates are its base type's, near its own CHECKs' edges too.
+    let ColumnType::Scalar(scalar) = &schema.base_type(&c.ty) else { return pool };
     match scalar {
         Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_) => {
             let max = match scalar {
@@ -277,4 +287,9 @@ fn aiplatform() {
 #[test]
 fn autosdlc() {
     agree("autosdlc", strata_generated::autosdlc::visit_tables);
+}
+
+#[test]
+fn kinds() {
+    agree("kinds", strata_generated::kinds::visit_tables);
 }

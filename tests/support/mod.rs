@@ -227,12 +227,13 @@ pub fn select_row(schema: &Schema, table: &Table, exprs: &[String], columns: &st
         .iter()
         .zip(exprs)
         .map(|(c, expr)| {
-            let ty = match &c.ty {
+            // A domain column's value is read as its base type, so values the domain refuses reach Rust.
+            let ty = match &schema.base_type(&c.ty) {
                 ColumnType::Scalar(Scalar::Serial) => "integer".into(),
                 ColumnType::Scalar(Scalar::BigSerial) => "bigint".into(),
                 ColumnType::Scalar(Scalar::Varchar(_) | Scalar::Char(_)) => "text".into(),
                 ColumnType::Scalar(Scalar::Numeric(_)) => "numeric".into(),
-                _ => sql_type(schema, &c.ty),
+                base => sql_type(schema, base),
             };
             format!("({expr})::{ty} AS {}", ident(&c.name))
         })

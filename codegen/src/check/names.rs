@@ -141,11 +141,12 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
     }
 }
 
-/// The Rust target names types after tables (singular) and union types: union types are all
-/// defined at the top (prefixed with their namespace outside the default one), and each
-/// namespace's tables share its module with its union types' plain names; no two may meet.
+/// The Rust target names types after tables (singular) and declared types (union, composite,
+/// domain): those are all defined at the top (prefixed with their namespace outside the
+/// default one), and each namespace's tables share its module with its types' plain names; no
+/// two may meet.
 fn rust_names(schema: &Schema, diags: &mut Diagnostics) {
-    use crate::render::rust::{CRATE_NAMES, enum_type, module, row_type, type_name};
+    use crate::render::rust::{CRATE_NAMES, declared_type, module, row_type, rust_types, type_name};
     for n in schema.namespaces.iter().filter(|n| n.name != schema.namespace) {
         if CRATE_NAMES.contains(&module(&n.name).as_str()) {
             diags.push(Diagnostic::module_name_taken(&n.name, &module(&n.name), n.span));
@@ -160,17 +161,18 @@ fn rust_names(schema: &Schema, diags: &mut Diagnostics) {
     for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
         clash("", "table", &t.name, row_type(&t.name), t.span);
     }
-    for e in &schema.enums {
-        clash("", "union type", &e.name, enum_type(schema, &e.qname()), e.span);
+    let types = rust_types(schema);
+    for (kind, q, span) in &types {
+        clash("", kind, &q.name, declared_type(schema, q), *span);
     }
-    for e in schema.enums.iter().filter(|e| e.namespace != schema.namespace) {
-        clash(&e.namespace, "union type", &e.qname().to_string(), type_name(&e.name), e.span);
+    for (kind, q, span) in types.iter().filter(|(_, q, _)| q.namespace != schema.namespace) {
+        clash(&q.namespace, kind, &q.to_string(), type_name(&q.name), *span);
     }
     for t in schema.tables.iter().filter(|t| t.namespace != schema.namespace) {
         let name = t.qname().to_string();
         clash(&t.namespace, "table", &name, row_type(&t.name), t.span);
-        // A row type named like a top-level union type would hide it in the module.
-        if schema.enums.iter().any(|e| enum_type(schema, &e.qname()) == row_type(&t.name)) {
+        // A row type named like a top-level type would hide it in the module.
+        if types.iter().any(|(_, q, _)| declared_type(schema, q) == row_type(&t.name)) {
             clash("", "table", &name, row_type(&t.name), t.span);
         }
     }

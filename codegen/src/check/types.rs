@@ -19,6 +19,18 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     }
     for d in &schema.domains {
         type_exists(&d.base, &candidates, &declared, d.span, diags);
+        if let Scalar::Domain(_) = schema.base_type(&d.base).scalar() {
+            let mut path = vec![d.name.as_str()];
+            let mut at = d;
+            while let Scalar::Domain(q) = at.base.scalar()
+                && let Some(next) = schema.domain(q)
+                && !path[1..].contains(&next.name.as_str())
+            {
+                path.push(&next.name);
+                at = next;
+            }
+            diags.push(Diagnostic::type_contains_itself(&d.qname().to_string(), &path.join(" -> "), d.span));
+        }
     }
     for c in &schema.composites {
         c.fields.iter().for_each(|f| type_exists(&f.ty, &candidates, &declared, f.span, diags));
@@ -74,14 +86,8 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
 fn contains(schema: &Schema, within: &QName, target: &QName, seen: &mut Vec<QName>) -> Option<String> {
     let c = schema.composite(within)?;
     for f in &c.fields {
-        let mut ty = f.ty.scalar();
-        while let Scalar::Domain(q) = ty {
-            match schema.domain(q) {
-                Some(d) => ty = d.base.scalar(),
-                None => break,
-            }
-        }
-        let Scalar::Composite(q) = ty else { continue };
+        let Scalar::Composite(q) = schema.base_type(&f.ty).scalar().clone() else { continue };
+        let q = &q;
         let step = format!("{within}.{}", f.name);
         if q == target {
             return Some(step);

@@ -917,11 +917,16 @@ impl Schema {
     }
 
     /// A column type with its domains replaced by their base types: what it stores.
+    /// A domain that is its own base, refused by the checks, stays itself.
     pub fn base_type(&self, ty: &ColumnType) -> ColumnType {
+        self.base_within(ty, self.domains.len())
+    }
+
+    fn base_within(&self, ty: &ColumnType, steps: usize) -> ColumnType {
         match ty {
-            ColumnType::Array(inner) => ColumnType::Array(Box::new(self.base_type(inner))),
-            ColumnType::Scalar(Scalar::Domain(q)) => match self.domain(q) {
-                Some(d) => self.base_type(&d.base),
+            ColumnType::Array(inner) => ColumnType::Array(Box::new(self.base_within(inner, steps))),
+            ColumnType::Scalar(Scalar::Domain(q)) if steps > 0 => match self.domain(q) {
+                Some(d) => self.base_within(&d.base, steps - 1),
                 None => ty.clone(),
             },
             _ => ty.clone(),

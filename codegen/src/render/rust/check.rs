@@ -1,7 +1,8 @@
-//! Table CHECK expressions in Rust: the translatable subset (comparisons, AND/OR/NOT,
-//! IS [NOT] NULL, IN, BETWEEN, arithmetic, literals, columns) becomes an expression over the
-//! insert struct with SQL's three-valued logic (`strata::sql_value`); anything else stays with
-//! the database, and the generated code says so.
+//! CHECK expressions in Rust: the translatable subset (comparisons, AND/OR/NOT, IS [NOT] NULL,
+//! IN, BETWEEN, arithmetic, literals, columns) becomes an expression over the insert struct (a
+//! table's CHECK) or over the newtype's value (a domain's, reading `VALUE`) with SQL's
+//! three-valued logic (`strata::sql_value`); anything else stays with the database, and the
+//! generated code says so.
 
 use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -12,19 +13,35 @@ use crate::model::{Column, Table};
 
 /// A Rust expression of type `Option<bool>` for the CHECK `sql` over `columns`, or `None`.
 pub fn translate(sql: &str, t: &Table, columns: &[&Column]) -> Option<String> {
-    let dialect = PostgreSqlDialect {};
-    let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
-    Translator { t, columns }.boolean(&expr)
+    Translator { scope: Scope::Row { t, columns } }.parse(sql)
+}
+
+/// The same for a domain's CHECK, whose `VALUE` is the newtype's `self.0`.
+pub fn translate_domain(sql: &str) -> Option<String> {
+    Translator { scope: Scope::Value }.parse(sql)
+}
+
+/// What names in the expression read.
+enum Scope<'a> {
+    /// The columns of a table's insert struct.
+    Row { t: &'a Table, columns: &'a [&'a Column] },
+    /// `VALUE`, in a domain's CHECK.
+    Value,
 }
 
 struct Translator<'a> {
-    t: &'a Table,
-    columns: &'a [&'a Column],
+    scope: Scope<'a>,
 }
 
 const V: &str = "strata::sql_value::Value";
 
 impl Translator<'_> {
+    fn parse(&self, sql: &str) -> Option<String> {
+        let dialect = PostgreSqlDialect {};
+        let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
+        self.boolean(&expr)
+    }
+
     fn boolean(&self, e: &Expr) -> Option<String> {
         Some(match e {
             Expr::Nested(inner) => self.boolean(inner)?,
@@ -81,11 +98,23 @@ impl Translator<'_> {
             Expr::Nested(inner) => self.value(inner)?,
             Expr::Identifier(id) => {
                 let name = if id.quote_style.is_some() { id.value.clone() } else { id.value.to_lowercase() };
-                let c = self.columns.iter().find(|c| c.name == name)?;
-                let f = field(&c.name);
-                if c.has_default() { format!("{V}::or_default(&self.{f})") } else { format!("{V}::of(&self.{f})") }
+                match self.scope {
+                    Scope::Value if name == "value" => format!("{V}::of(&self.0)"),
+                    Scope::Value => return None,
+                    Scope::Row { columns, .. } => {
+                        let c = columns.iter().find(|c| c.name == name)?;
+                        let f = field(&c.name);
+                        if c.has_default() {
+                            format!("{V}::or_default(&self.{f})")
+                        } else {
+                            format!("{V}::of(&self.{f})")
+                        }
+                    }
+                }
             }
-            Expr::CompoundIdentifier(parts) if parts.len() == 2 && parts[0].value == self.t.name => {
+            Expr::CompoundIdentifier(parts)
+                if parts.len() == 2 && matches!(self.scope, Scope::Row { t, .. } if parts[0].value == t.name) =>
+            {
                 self.value(&Expr::Identifier(parts[1].clone()))?
             }
             Expr::Value(v) => match &v.value {

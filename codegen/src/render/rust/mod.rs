@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 pub use names::{field, module, row_type, type_name};
 
-use crate::model::{Column, ColumnType, Composite, Enum, QName, Scalar, Schema, Shape, ShapeField, ShapeType, Table};
+use crate::model::{
+    Column, ColumnType, Composite, Domain, Enum, QName, Scalar, Schema, Shape, ShapeField, ShapeType, Table,
+};
 use crate::render::sql::{self, ident};
 
 /// The first line of every Rust file strata writes.
@@ -39,23 +41,21 @@ pub fn models(schema: &Schema) -> String {
     for c in schema.composites.iter().filter(|c| native_composite(schema, c)) {
         render_composite(&mut out, schema, c);
     }
+    for d in &schema.domains {
+        render_domain(&mut out, schema, d);
+    }
     for shape in &schema.shapes {
         render_shape(&mut out, shape);
     }
     for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
         render_table(&mut out, schema, t);
     }
-    // Every other namespace that holds a table or union type, `public` included when it is
-    // not the default, in order of first use.
+    // Every other namespace that holds a table or a type, `public` included when it is not the
+    // default, in order of first use.
     let mut others: Vec<&str> = Vec::new();
-    let composites = schema.composites.iter().filter(|c| native_composite(schema, c)).map(|c| c.namespace.as_str());
-    let used = schema
-        .enums
-        .iter()
-        .map(|e| e.namespace.as_str())
-        .chain(composites)
-        .chain(schema.tables.iter().map(|t| t.namespace.as_str()));
-    for n in used {
+    let types = rust_types(schema).into_iter().map(|(_, q, _)| q.namespace);
+    let used = types.chain(schema.tables.iter().map(|t| t.namespace.clone())).collect::<Vec<_>>();
+    for n in used.iter().map(String::as_str) {
         if n != schema.namespace && !others.contains(&n) {
             others.push(n);
         }
@@ -67,17 +67,23 @@ pub fn models(schema: &Schema) -> String {
     out
 }
 
+/// The types the Rust target declares at the top of the models, each named by
+/// `declared_type`: union types, composites that travel in binary, and domains.
+pub fn rust_types(schema: &Schema) -> Vec<(&'static str, QName, crate::diagnostics::Span)> {
+    let enums = schema.enums.iter().map(|e| ("union type", e.qname(), e.span));
+    let composites = schema.composites.iter().filter(|c| native_composite(schema, c));
+    let composites = composites.map(|c| ("composite type", c.qname(), c.span));
+    enums.chain(composites).chain(schema.domains.iter().map(|d| ("domain", d.qname(), d.span))).collect()
+}
+
 /// The tables of a namespace other than the default one, in a module named for it, with its
-/// union types (kept at the top under a prefixed name) re-exported under their own names.
+/// types (kept at the top under a prefixed name) re-exported under their own names.
 fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
-    let enums = schema.enums.iter().filter(|e| e.namespace == namespace);
     let tables = schema.tables.iter().filter(|t| t.namespace == namespace);
     let mut inner = String::new();
     writeln!(inner, "#[allow(unused_imports)]\nuse super::*;").unwrap();
-    let composites = schema.composites.iter().filter(|c| c.namespace == namespace && native_composite(schema, c));
-    let types = enums.map(|e| e.qname()).chain(composites.map(|c| c.qname()));
-    for q in types {
-        writeln!(inner, "pub use super::{} as {};", enum_type(schema, &q), type_name(&q.name)).unwrap();
+    for (_, q, _) in rust_types(schema).into_iter().filter(|(_, q, _)| q.namespace == namespace) {
+        writeln!(inner, "pub use super::{} as {};", declared_type(schema, &q), type_name(&q.name)).unwrap();
     }
     for t in tables {
         render_table(&mut inner, schema, t);
@@ -91,7 +97,7 @@ fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
 
 /// The Rust name of a union or composite type: its own in the default namespace, prefixed with
 /// its namespace elsewhere (every such type is defined at the top, so names must differ there).
-pub fn enum_type(schema: &Schema, q: &QName) -> String {
+pub fn declared_type(schema: &Schema, q: &QName) -> String {
     if q.namespace == schema.namespace {
         type_name(&q.name)
     } else {
@@ -132,7 +138,7 @@ fn doc_line(doc: &str) -> String {
 
 fn render_enum(out: &mut String, schema: &Schema, e: &Enum) {
     let doc = e.doc.as_deref().map_or(format!("The union type `{}`.", e.qname()), doc_line);
-    let name = enum_type(schema, &e.qname());
+    let name = declared_type(schema, &e.qname());
     writeln!(out, "\nstrata::union_type! {{\n    /// {doc}\n    pub enum {name}({:?}) {{", e.name).unwrap();
     for v in &e.values {
         writeln!(out, "        {} = {v:?},", type_name(v)).unwrap();
@@ -140,23 +146,32 @@ fn render_enum(out: &mut String, schema: &Schema, e: &Enum) {
     writeln!(out, "    }}\n}}").unwrap();
 }
 
-/// Whether a composite type's fields all travel in binary as their own Rust types (no domain
-/// and no type that travels as text, nested composites included): then it is a Rust struct;
-/// otherwise its columns travel as text, as `String`.
+/// Whether a composite type's fields all travel in binary as their own Rust types (no type
+/// that travels as text, in nested composites and under domains too): then it is a Rust
+/// struct; otherwise its columns travel as text, as `String`.
 fn native_composite(schema: &Schema, c: &Composite) -> bool {
-    c.fields.iter().all(|f| match f.ty.scalar() {
-        Scalar::Composite(q) => {
-            schema.composite(q).is_some_and(|inner| inner.qname() != c.qname() && native_composite(schema, inner))
-        }
-        Scalar::Domain(_) => false,
-        _ => !via_text(&f.ty, schema),
+    native_within(schema, c, &mut vec![c.qname()])
+}
+
+/// `native_composite`, where `within` are the composites being walked (a cycle, refused by the
+/// checks, is not native).
+fn native_within(schema: &Schema, c: &Composite, within: &mut Vec<QName>) -> bool {
+    c.fields.iter().all(|f| match schema.base_type(&f.ty).scalar() {
+        Scalar::Composite(q) if within.contains(q) => false,
+        Scalar::Composite(q) => schema.composite(q).is_some_and(|inner| {
+            within.push(q.clone());
+            let native = native_within(schema, inner, within);
+            within.pop();
+            native
+        }),
+        _ => !via_text(&schema.base_type(&f.ty), schema),
     })
 }
 
 /// A composite type: a struct of nullable fields (PostgreSQL lets any field of a composite
 /// value be NULL) with serde, and binary travel (`composite_type!`).
 fn render_composite(out: &mut String, schema: &Schema, c: &Composite) {
-    let name = enum_type(schema, &c.qname());
+    let name = declared_type(schema, &c.qname());
     let doc = c.doc.as_deref().map_or(format!("The composite type `{}`.", c.qname()), doc_line);
     writeln!(out, "\n/// {doc}\n#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\")]\npub struct {name} {{").unwrap();
     let fields: Vec<(String, String)> =
@@ -169,6 +184,103 @@ fn render_composite(out: &mut String, schema: &Schema, c: &Composite) {
         writeln!(out, "    {rust}({:?}): {ty},", f.name).unwrap();
     }
     writeln!(out, "}});").unwrap();
+}
+
+/// A domain: a newtype over its base type's Rust type (`strata::domain_type!`), whose
+/// `validate()` enforces the base type's length and digits and the CHECKs it can translate.
+fn render_domain(out: &mut String, schema: &Schema, d: &Domain) {
+    let name = declared_type(schema, &d.qname());
+    let inner = rust_type(&d.base, schema);
+    let doc = d.doc.as_deref().map_or(format!("The domain `{}`.", d.qname()), doc_line);
+    writeln!(out, "\n/// {doc}\n#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\", transparent)]\npub struct {name}(pub {inner});").unwrap();
+    let to_value = if readable(schema, &d.base) { ", value" } else { "" };
+    writeln!(out, "\nstrata::domain_type!({name}({inner}){to_value});").unwrap();
+    if inner == "String" {
+        writeln!(out, "\nimpl From<&str> for {name} {{\n    fn from(value: &str) -> Self {{\n        {name}(value.to_string())\n    }}\n}}").unwrap();
+    }
+    let label = d.name.as_str();
+    let mut body = String::new();
+    if let Some(rule) = max_chars_rule(label, &d.base) {
+        writeln!(body, "        {rule}").unwrap();
+    }
+    if let Some(rule) = digits_rule(label, &d.base) {
+        writeln!(body, "        {rule}").unwrap();
+    }
+    if matches!(d.base, ColumnType::Scalar(Scalar::Domain(_))) {
+        writeln!(body, "        v.nested({label:?}, value);").unwrap();
+    }
+    // The base type's rules read the value as `value`; translated CHECKs read `self.0`.
+    let value = if body.is_empty() { "" } else { "\n        let value = &self.0;" };
+    let mut db_only = Vec::new();
+    for c in &d.checks {
+        match check::translate_domain(&c.expr.sql) {
+            Some(test) => check_rule(&mut body, &test, label, &c.name, &c.expr.sql),
+            None => db_only.push(c.name.clone()),
+        }
+    }
+    let v = if body.is_empty() { "let v" } else { "let mut v" };
+    writeln!(
+        out,
+        "\nimpl Validate for {name} {{\n    /// The domain's rules that PostgreSQL enforces too.{}\n    \
+         fn validate(&self) -> Result<(), Violations> {{\n        {v} = Violations::default();{value}\n{body}        v.into_result()\n    }}\n}}",
+        if db_only.is_empty() { String::new() } else { format!("\n    /// Checked by the database only: {}.", db_only.join(", ")) }
+    )
+    .unwrap();
+}
+
+/// The `validate()` lines of a translated CHECK: `test` is its Rust expression (`Option<bool>`),
+/// a violation when false, reported under `field` with the CHECK's name.
+fn check_rule(body: &mut String, test: &str, field: &str, name: &str, sql: &str) {
+    let message = format!("violates CHECK {name}: {}", doc_line(sql));
+    writeln!(
+        body,
+        "        if {test} == Some(false) {{\n            v.check({field:?}, {name:?}, {message:?});\n        }}"
+    )
+    .unwrap();
+}
+
+/// Whether translated CHECKs can read a value of this type (it has `strata::sql_value::ToValue`).
+fn readable(schema: &Schema, ty: &ColumnType) -> bool {
+    match ty {
+        ColumnType::Scalar(Scalar::Enum(_)) => true,
+        ColumnType::Scalar(Scalar::Domain(q)) => schema.domain(q).is_some_and(|d| readable(schema, &d.base)),
+        _ => matches!(
+            rust_type(ty, schema).as_str(),
+            "String"
+                | "bool"
+                | "i16"
+                | "i32"
+                | "i64"
+                | "f32"
+                | "f64"
+                | "rust_decimal::Decimal"
+                | "uuid::Uuid"
+                | "chrono::NaiveDate"
+                | "chrono::NaiveDateTime"
+                | "chrono::DateTime<chrono::Utc>"
+        ),
+    }
+}
+
+/// The rule a `varchar(n)` or `char(n)` value breaks past `n` characters.
+fn max_chars_rule(name: &str, ty: &ColumnType) -> Option<String> {
+    match ty {
+        ColumnType::Scalar(Scalar::Varchar(Some(n)) | Scalar::Char(Some(n))) => {
+            Some(format!("v.max_chars({name:?}, value, {n});"))
+        }
+        _ => None,
+    }
+}
+
+/// The rule a `numeric(p, s)` value breaks with more than `p - s` integer digits. Beyond 28
+/// integer digits the Rust decimal overflows first; PostgreSQL is the judge there.
+fn digits_rule(name: &str, ty: &ColumnType) -> Option<String> {
+    let ColumnType::Scalar(Scalar::Numeric(Some((p, s)))) = *ty else { return None };
+    let digits = p - s.unwrap_or(0);
+    (digits <= 28).then(|| {
+        let limit = format!("rust_decimal::Decimal::from_i128_with_scale({}, 0)", 10i128.pow(digits));
+        format!("v.numeric_digits({name:?}, *value, {}, {limit});", s.unwrap_or(0))
+    })
 }
 
 /// A shape: a serde struct with the JSON keys, its defaults (`Default`, and for absent keys
@@ -287,6 +399,7 @@ fn decimal_const(text: &str) -> String {
 fn via_text(ty: &ColumnType, schema: &Schema) -> bool {
     match ty.scalar() {
         Scalar::Composite(q) => !schema.composite(q).is_some_and(|c| native_composite(schema, c)),
+        scalar @ (Scalar::Builtin(_) | Scalar::Range(_)) => range_subtype(schema, scalar).is_none(),
         scalar => matches!(
             scalar,
             Scalar::Interval
@@ -300,7 +413,32 @@ fn via_text(ty: &ColumnType, schema: &Schema) -> bool {
     }
 }
 
+/// The subtype of a range type that Rust holds as `strata::Range<T>`: a built-in range or a
+/// declared one whose subtype travels in binary.
+fn range_subtype(schema: &Schema, s: &Scalar) -> Option<ColumnType> {
+    let sub = match s {
+        Scalar::Builtin(b) => ColumnType::Scalar(match b.name {
+            "int4range" => Scalar::Integer,
+            "int8range" => Scalar::BigInt,
+            "numrange" => Scalar::Numeric(None),
+            "tsrange" => Scalar::Timestamp,
+            "tstzrange" => Scalar::Timestamptz,
+            "daterange" => Scalar::Date,
+            _ => return None,
+        }),
+        Scalar::Range(q) => schema.range(q)?.subtype.clone(),
+        _ => return None,
+    };
+    let base = schema.base_type(&sub);
+    let binary =
+        matches!(base, ColumnType::Scalar(_)) && !matches!(base.scalar(), Scalar::Range(_) | Scalar::Builtin(_));
+    (binary && !via_text(&base, schema)).then_some(sub)
+}
+
 fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
+    if let Some(sub) = range_subtype(schema, s) {
+        return format!("strata::Range<{}>", rust_type(&sub, schema));
+    }
     match s {
         Scalar::Uuid => "uuid::Uuid".into(),
         Scalar::Text | Scalar::Varchar(_) | Scalar::Char(_) => "String".into(),
@@ -318,11 +456,11 @@ fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
         Scalar::Json | Scalar::Jsonb => "serde_json::Value".into(),
         Scalar::Inet => "std::net::IpAddr".into(),
         Scalar::Bytea => "Vec<u8>".into(),
-        Scalar::Enum(name) => enum_type(schema, name),
+        Scalar::Enum(name) => declared_type(schema, name),
         Scalar::Composite(q) if schema.composite(q).is_some_and(|c| native_composite(schema, c)) => {
-            enum_type(schema, q)
+            declared_type(schema, q)
         }
-        Scalar::Domain(q) => schema.domain(q).map_or_else(|| "String".into(), |d| rust_type(&d.base, schema)),
+        Scalar::Domain(q) => declared_type(schema, q),
         Scalar::Interval
         | Scalar::Tsvector
         | Scalar::Cidr
@@ -337,7 +475,8 @@ fn rust_scalar(s: &Scalar, schema: &Schema) -> String {
 /// Whether the column's Rust type is `Copy` (then it is copied, not cloned).
 fn is_copy(ty: &ColumnType, schema: &Schema) -> bool {
     match ty {
-        ColumnType::Array(_) | ColumnType::Scalar(Scalar::Composite(_)) => false,
+        ColumnType::Array(_) | ColumnType::Scalar(Scalar::Composite(_) | Scalar::Domain(_) | Scalar::Range(_)) => false,
+        ColumnType::Scalar(s) if range_subtype(schema, s).is_some() => false,
         ColumnType::Scalar(s) => !matches!(rust_scalar(s, schema).as_str(), "String" | "Vec<u8>" | "serde_json::Value"),
     }
 }
@@ -400,6 +539,12 @@ pub fn checks_in_rust(t: &Table) -> Vec<&str> {
         })
         .map(|c| c.name.as_str())
         .collect()
+}
+
+/// The CHECKs of every domain that the domains' generated `validate()` enforces too.
+pub fn domain_checks_in_rust(schema: &Schema) -> Vec<&str> {
+    let checks = schema.domains.iter().flat_map(|d| &d.checks);
+    checks.filter(|c| check::translate_domain(&c.expr.sql).is_some()).map(|c| c.name.as_str()).collect()
 }
 
 /// `a = $1 AND b = $2`.
@@ -545,6 +690,7 @@ fn render_constructor(out: &mut String, schema: &Schema, new: &str, inserted: &[
     let required = |c: &Column| !c.nullable && !c.has_default();
     let param = |c: &Column| match value_type(c, schema).as_str() {
         "String" => ("impl Into<String>".to_string(), ".into()"),
+        ty if matches!(c.ty, ColumnType::Scalar(Scalar::Domain(_))) => (format!("impl Into<{ty}>"), ".into()"),
         ty => (ty.to_string(), ""),
     };
     let args: Vec<String> =
@@ -662,9 +808,11 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
         let f = field(&c.name);
         let name = &c.name;
         let mut rules = String::new();
-        if let ColumnType::Scalar(Scalar::Varchar(Some(n)) | Scalar::Char(Some(n))) = c.ty {
-            writeln!(rules, "v.max_chars({name:?}, value, {n});").unwrap();
-            if c.rules.min_length.is_some() || c.rules.pattern.is_some() || c.rules.format.is_some() {
+        if let Some(rule) = max_chars_rule(name, &c.ty) {
+            writeln!(rules, "{rule}").unwrap();
+            if let ColumnType::Scalar(Scalar::Varchar(Some(n)) | Scalar::Char(Some(n))) = c.ty
+                && (c.rules.min_length.is_some() || c.rules.pattern.is_some() || c.rules.format.is_some())
+            {
                 writeln!(rules, "let value = Violations::stored_text(value, {n});").unwrap();
             }
         }
@@ -683,7 +831,7 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
             }
             writeln!(rules, "v.pattern({name:?}, value, &{re});").unwrap();
         }
-        if c.shape.is_some() {
+        if c.shape.is_some() || matches!(c.ty, ColumnType::Scalar(Scalar::Domain(_))) {
             writeln!(rules, "v.nested({name:?}, value);").unwrap();
         }
         match c.rules.format.as_deref() {
@@ -717,12 +865,8 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
             )
             .unwrap();
         }
-        // Beyond 28 integer digits the Rust decimal overflows first; PostgreSQL is the judge there.
-        if let ColumnType::Scalar(Scalar::Numeric(Some((p, s)))) = c.ty
-            && p - s.unwrap_or(0) <= 28
-        {
-            let limit = format!("rust_decimal::Decimal::from_i128_with_scale({}, 0)", 10i128.pow(p - s.unwrap_or(0)));
-            writeln!(rules, "v.numeric_digits({name:?}, *value, {}, {limit});", s.unwrap_or(0)).unwrap();
+        if let Some(rule) = digits_rule(name, &c.ty) {
+            writeln!(rules, "{rule}").unwrap();
         }
         if rules.is_empty() {
             continue;
@@ -739,13 +883,7 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
             // A CHECK on one column is that field's violation; one over several is the table's.
             let field = check_column(check).unwrap_or_else(|| check.name.clone());
             match check::translate(&check.expr.sql, t, inserted) {
-                Some(test) => writeln!(
-                    body,
-                    "        if {test} == Some(false) {{\n            v.check({field:?}, {:?}, {:?});\n        }}",
-                    check.name,
-                    format!("violates CHECK {}: {}", check.name, doc_line(&check.expr.sql))
-                )
-                .unwrap(),
+                Some(test) => check_rule(&mut body, &test, &field, &check.name, &check.expr.sql),
                 None => db_only.push(check.name.clone()),
             }
         }
