@@ -1,18 +1,75 @@
 //! Rust names for SQL names: `agent_credentials` → `AgentCredential`, `type` → `r#type`.
 
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static",
-    "struct", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-];
+/// Rust's keywords, strict and reserved: a field of one of these names is written raw. (A
+/// `match`, as this runs for every name the generator writes.)
+fn is_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "try"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+    )
+}
 
 /// A field or function name: snake case, keywords raw (`r#type`).
 pub fn field(name: &str) -> String {
+    // Most SQL names are snake case already: the generator asks for them again and again.
+    let plain = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('_')
+        && !name.contains("__");
+    if plain && !is_keyword(name) && !matches!(name, "self" | "super" | "crate") {
+        return name.to_string();
+    }
     let snake = snake(name);
     match snake.as_str() {
         "self" | "super" | "crate" | "Self" => format!("{snake}_"),
-        s if KEYWORDS.contains(&s) => format!("r#{s}"),
+        s if is_keyword(s) => format!("r#{s}"),
         _ => snake,
     }
 }
