@@ -47,8 +47,12 @@ pub struct Order {
     pub id: Uuid,
     #[strata(references = "customers.id", on_delete = "cascade")]
     pub customer_id: Uuid,
-    #[strata(type = "varchar(20)", unique, pattern = "^ORD-[0-9]{6}$")]
+    /// Compared byte by byte (`COLLATE "C"`), as order numbers are codes, not words.
+    #[strata(type = "varchar(20)", unique, pattern = "^ORD-[0-9]{6}$", collate = "C")]
     pub number: String,
+    /// The order's place in the shop's own count: numbered by PostgreSQL unless given.
+    #[strata(identity = "by default")]
+    pub sequence_no: i64,
     #[strata(default = "'pending'")]
     pub status: OrderStatus,
     #[strata(type = "numeric(10,2)", range = [0, 1000000], default = "0")]

@@ -32,6 +32,7 @@ fn new_order(customer_id: strata::reexports::uuid::Uuid, number: &str, total: &s
         total: Some(Decimal::from_str(total).unwrap()),
         note: None,
         placed_at: None,
+        sequence_no: None,
     }
 }
 
@@ -75,6 +76,20 @@ fn derived_tables_run_against_the_sql_generated_from_the_same_file() {
     let updated = Order::update(&mut c, &order.id, &shipped).unwrap().unwrap();
     assert_eq!((updated.status, updated.note.as_deref()), (OrderStatus::Shipped, Some("left at the door")));
     assert_eq!(Order::count(&mut c).unwrap(), 1);
+    // The identity column numbers orders unless given a number; the refused insert above used
+    // one, as a sequence does. A `collate` from the Rust source is the column's in the catalog.
+    assert_eq!(order.sequence_no, 2);
+    let numbered = NewOrder { sequence_no: Some(100), ..new_order(ada.id, "ORD-000005", "5") };
+    assert_eq!(Order::insert(&mut c, &numbered).unwrap().sequence_no, 100);
+    let collation: String = c
+        .query_one(
+            "SELECT collname::text FROM pg_attribute JOIN pg_collation l ON l.oid = attcollation \
+         WHERE attrelid = 'orders'::regclass AND attname = 'number'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(collation, "C");
 
     // Every rule of the Rust description, checked before anything is sent.
     let mut bad = new_order(ada.id, "ORD-1", "-1");
