@@ -10,6 +10,7 @@ pub mod generate;
 pub mod io;
 pub mod macros;
 pub mod model;
+pub mod normalize;
 pub mod plan;
 pub mod project;
 pub mod render;

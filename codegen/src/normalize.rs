@@ -1,0 +1,333 @@
+//! One spelling per SQL expression, so that an expression as declared and as PostgreSQL prints
+//! it back (`pg_get_expr`, `pg_get_constraintdef`) compare equal when they mean the same. The
+//! reverse sources and the differ compare expressions only through `expr`.
+//!
+//! PostgreSQL's printer adds casts to literals (`'a'::text`, `'-1'::integer`, `'x'::regclass`)
+//! and to text-like operands (`(status)::text`), writes `IN (...)` as `= ANY (ARRAY[...])`,
+//! `BETWEEN` as two comparisons, `LIKE` as `~~`, `CURRENT_TIMESTAMP` as `now()` (in defaults)
+//! and parenthesizes every operation; each of these is undone here, on both sides.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    self, BinaryOperator, CastKind, DataType, Expr, Ident, ObjectNamePart, Select, TableFactor, UnaryOperator, Value,
+    ValueWithSpan, VisitMut, VisitorMut,
+};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+
+/// The canonical text of an SQL expression, or `None` when sqlparser cannot read it (the
+/// caller then compares the texts as they are).
+pub fn expr(sql: &str) -> Option<String> {
+    let mut e = Parser::new(&PostgreSqlDialect {}).try_with_sql(sql).ok()?.parse_expr().ok()?;
+    let _ = e.visit(&mut Subqueries);
+    let _ = ast::visit_expressions_mut(&mut e, |e| {
+        canonical(e);
+        ControlFlow::<()>::Continue(())
+    });
+    // Parentheses went with the rest: put them back around every operand that is not atomic,
+    // so the text says exactly what the tree does.
+    let _ = ast::visit_expressions_mut(&mut e, |e| {
+        parenthesize(e);
+        ControlFlow::<()>::Continue(())
+    });
+    Some(e.to_string())
+}
+
+fn parenthesize(e: &mut Expr) {
+    let wrap = |x: &mut Box<Expr>| {
+        let atomic = matches!(
+            x.as_ref(),
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::Value(_) | Expr::Function(_) | Expr::Nested(_)
+        );
+        if !atomic {
+            let inner = std::mem::replace(x.as_mut(), Expr::Value(Value::Null.into()));
+            **x = Expr::Nested(Box::new(inner));
+        }
+    };
+    match e {
+        Expr::BinaryOp { left, right, .. } => {
+            wrap(left);
+            wrap(right);
+        }
+        Expr::UnaryOp { expr, .. }
+        | Expr::IsNull(expr)
+        | Expr::IsNotNull(expr)
+        | Expr::IsTrue(expr)
+        | Expr::IsFalse(expr)
+        | Expr::InList { expr, .. }
+        | Expr::Cast { expr, .. } => wrap(expr),
+        _ => {}
+    }
+}
+
+/// Subqueries as PostgreSQL prints them back: joins nested in parentheses (`FROM ((a JOIN b)
+/// JOIN c)`), and columns qualified with the one table of their FROM. Both are undone.
+struct Subqueries;
+
+impl VisitorMut for Subqueries {
+    type Break = ();
+
+    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        for from in &mut select.from {
+            while let TableFactor::NestedJoin { table_with_joins, alias: None } = &mut from.relation {
+                let inner = std::mem::replace(
+                    table_with_joins.as_mut(),
+                    ast::TableWithJoins {
+                        relation: TableFactor::Table {
+                            name: ast::ObjectName::from(Vec::<Ident>::new()),
+                            alias: None,
+                            args: None,
+                            with_hints: Vec::new(),
+                            version: None,
+                            with_ordinality: false,
+                            partitions: Vec::new(),
+                            json_path: None,
+                            sample: None,
+                            index_hints: Vec::new(),
+                        },
+                        joins: Vec::new(),
+                    },
+                );
+                from.relation = inner.relation;
+                from.joins.splice(0..0, inner.joins);
+            }
+        }
+        if let [ast::TableWithJoins { relation: TableFactor::Table { name, alias: None, .. }, joins }] =
+            select.from.as_slice()
+            && joins.is_empty()
+            && let Some(ObjectNamePart::Identifier(table)) = name.0.last()
+        {
+            let table = table.value.clone();
+            let _ = ast::visit_expressions_mut(select, |e| {
+                if let Expr::CompoundIdentifier(parts) = e
+                    && let [qualifier, column] = parts.as_slice()
+                    && qualifier.value == table
+                {
+                    *e = Expr::Identifier(column.clone());
+                }
+                ControlFlow::<()>::Continue(())
+            });
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Whether two expressions mean the same by `expr` (or, unreadable, are the same text).
+pub fn same(a: &str, b: &str) -> bool {
+    match (expr(a), expr(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// Rewrites one node whose children are canonical already (the visit is post-order).
+fn canonical(e: &mut Expr) {
+    let placeholder = || Expr::Value(Value::Null.into());
+    match e {
+        Expr::Nested(inner) => *e = std::mem::replace(inner.as_mut(), placeholder()),
+        Expr::Cast { kind: CastKind::DoubleColon | CastKind::Cast, expr: inner, data_type, .. } => {
+            if let Some(uncast) = uncast(inner, data_type) {
+                *e = uncast;
+            }
+        }
+        Expr::Interval(i) if i.leading_field.is_none() && i.last_field.is_none() => {
+            if let Expr::Value(_) = i.value.as_ref() {
+                *e = std::mem::replace(i.value.as_mut(), placeholder());
+            }
+        }
+        Expr::UnaryOp { op: UnaryOperator::Minus, expr: inner } => {
+            if let Expr::Value(ValueWithSpan { value: Value::Number(n, long), .. }) = inner.as_ref() {
+                *e = Expr::Value(Value::Number(format!("-{n}"), *long).into());
+            }
+        }
+        Expr::AnyOp { left, compare_op: BinaryOperator::Eq, right, .. } => {
+            if let Expr::Array(array) = right.as_ref() {
+                let list = array.elem.clone();
+                *e = Expr::InList {
+                    expr: Box::new(std::mem::replace(left.as_mut(), placeholder())),
+                    list,
+                    negated: false,
+                };
+            }
+        }
+        Expr::AllOp { left, compare_op: BinaryOperator::NotEq, right } => {
+            if let Expr::Array(array) = right.as_ref() {
+                let list = array.elem.clone();
+                *e = Expr::InList {
+                    expr: Box::new(std::mem::replace(left.as_mut(), placeholder())),
+                    list,
+                    negated: true,
+                };
+            }
+        }
+        Expr::Between { expr: x, negated: false, low, high } => {
+            let (x, low, high) = (x.as_ref().clone(), low.as_ref().clone(), high.as_ref().clone());
+            let compare = |op, right| Expr::BinaryOp { left: Box::new(x.clone()), op, right: Box::new(right) };
+            *e = Expr::BinaryOp {
+                left: Box::new(compare(BinaryOperator::GtEq, low)),
+                op: BinaryOperator::And,
+                right: Box::new(compare(BinaryOperator::LtEq, high)),
+            };
+        }
+        Expr::Like { negated, any: false, expr: x, pattern, escape_char: None }
+        | Expr::ILike { negated, any: false, expr: x, pattern, escape_char: None } => {
+            let negated = *negated;
+            let (left, right) = (x.as_ref().clone(), pattern.as_ref().clone());
+            let op = match (matches!(e, Expr::ILike { .. }), negated) {
+                (false, false) => BinaryOperator::PGLikeMatch,
+                (false, true) => BinaryOperator::PGNotLikeMatch,
+                (true, false) => BinaryOperator::PGILikeMatch,
+                (true, true) => BinaryOperator::PGNotILikeMatch,
+            };
+            *e = Expr::BinaryOp { left: Box::new(left), op, right: Box::new(right) };
+        }
+        Expr::Identifier(id) => fold(id),
+        Expr::CompoundIdentifier(parts) => parts.iter_mut().for_each(fold),
+        Expr::Function(f) => {
+            for part in &mut f.name.0 {
+                if let ObjectNamePart::Identifier(id) = part {
+                    fold(id);
+                }
+            }
+            let name = f.name.to_string();
+            if name == "current_timestamp" && matches!(f.args, ast::FunctionArguments::None) {
+                f.name = ast::ObjectName::from(vec![Ident::new("now")]);
+                f.args = ast::FunctionArguments::List(ast::FunctionArgumentList {
+                    duplicate_treatment: None,
+                    args: Vec::new(),
+                    clauses: Vec::new(),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What a cast comes to when it changes nothing the comparison needs: a literal's cast (the
+/// type it gets from where it stands), and a text-like operand's cast to another text type.
+fn uncast(inner: &mut Expr, ty: &DataType) -> Option<Expr> {
+    match inner {
+        Expr::Value(ValueWithSpan { value: Value::SingleQuotedString(s), .. }) if numeric(ty) => {
+            Some(match s.parse::<f64>() {
+                Ok(_) => Expr::Value(Value::Number(s.clone(), false).into()),
+                Err(_) => inner.clone(),
+            })
+        }
+        Expr::Value(_) => Some(inner.clone()),
+        // `ARRAY[]::text[]` is printed back as `'{}'::text[]`.
+        Expr::Array(a) if a.elem.is_empty() => Some(Expr::Value(Value::SingleQuotedString("{}".into()).into())),
+        _ if text_like(ty) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+fn numeric(ty: &DataType) -> bool {
+    matches!(
+        ty,
+        DataType::Int(_)
+            | DataType::Integer(_)
+            | DataType::BigInt(_)
+            | DataType::SmallInt(_)
+            | DataType::Int2(_)
+            | DataType::Int4(_)
+            | DataType::Int8(_)
+            | DataType::Numeric(_)
+            | DataType::Decimal(_)
+            | DataType::Real
+            | DataType::Float4
+            | DataType::Float8
+            | DataType::DoublePrecision
+    )
+}
+
+fn text_like(ty: &DataType) -> bool {
+    match ty {
+        DataType::Text
+        | DataType::Varchar(_)
+        | DataType::CharacterVarying(_)
+        | DataType::Char(_)
+        | DataType::Character(_) => true,
+        DataType::Custom(name, _) => name.to_string().eq_ignore_ascii_case("bpchar"),
+        DataType::Array(
+            ast::ArrayElemTypeDef::SquareBracket(inner, _) | ast::ArrayElemTypeDef::AngleBracket(inner),
+        ) => text_like(inner),
+        _ => false,
+    }
+}
+
+/// Names as PostgreSQL folds them: unquoted ones in lower case, quotes only where needed.
+fn fold(id: &mut Ident) {
+    match id.quote_style {
+        None => id.value = id.value.to_lowercase(),
+        Some('"') if crate::model::is_plain_word(&id.value) && id.value == id.value.to_lowercase() => {
+            id.quote_style = None
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (as declared, as PostgreSQL prints it back): each pair means the same.
+    const SAME: &[(&str, &str)] = &[
+        ("status IN ('a', 'b')", "(status = ANY (ARRAY['a'::text, 'b'::text]))"),
+        (
+            "status IN ('a', 'b')",
+            "((status)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[]))",
+        ),
+        ("status NOT IN ('a')", "(status <> ALL (ARRAY['a'::text]))"),
+        ("CURRENT_TIMESTAMP", "now()"),
+        ("x > -1", "(x > '-1'::integer)"),
+        ("x BETWEEN 1 AND 5", "((x >= 1) AND (x <= 5))"),
+        ("name LIKE 'a%'", "((name)::text ~~ 'a%'::text)"),
+        ("'{}'", "'{}'::jsonb"),
+        ("ARRAY[]::text[]", "'{}'::text[]"),
+        ("now() + INTERVAL '1 day'", "(now() + '1 day'::interval)"),
+        ("\"Status\" = 'x'", "(\"Status\" = 'x'::text)"),
+        ("\"status\" = 'x'", "(status = 'x'::text)"),
+        ("Lower(Email) = email", "(lower(email) = email)"),
+        ("nextval('seq')", "nextval('seq'::regclass)"),
+        ("NOT (a AND b)", "(NOT (a AND b))"),
+        ("(a OR b) AND c", "((a OR b) AND c)"),
+        (
+            "id IN (SELECT workspace_id FROM members WHERE user_id = 1)",
+            "(id IN ( SELECT members.workspace_id FROM members WHERE (members.user_id = 1)))",
+        ),
+        (
+            "id IN (SELECT b.id FROM boards b JOIN projects p ON p.id = b.project_id JOIN m ON m.w = p.w)",
+            "(id IN ( SELECT b.id FROM ((boards b JOIN projects p ON ((p.id = b.project_id))) JOIN m ON ((m.w = p.w)))))",
+        ),
+    ];
+
+    /// Pairs that differ in meaning stay apart.
+    const DIFFERENT: &[(&str, &str)] = &[
+        ("status IN ('a', 'b')", "status IN ('a')"),
+        ("x > 1", "x >= 1"),
+        ("a OR b AND c", "(a OR b) AND c"),
+        ("\"Status\" = 'x'", "status = 'x'"),
+        ("x::integer > 1", "x::bigint > 1"),
+    ];
+
+    #[test]
+    fn what_postgresql_prints_back_is_what_was_declared() {
+        for (declared, printed) in SAME {
+            assert_eq!(expr(declared), expr(printed), "{declared}  vs  {printed}");
+        }
+    }
+
+    #[test]
+    fn different_meanings_stay_different() {
+        for (a, b) in DIFFERENT {
+            assert!(!same(a, b), "{a}  vs  {b}: {:?}", expr(a));
+        }
+    }
+
+    #[test]
+    fn unreadable_text_compares_as_written() {
+        assert!(same("XMLTABLE(((", "XMLTABLE((("));
+        assert!(!same("XMLTABLE(((", "XMLTABLE(("));
+    }
+}
