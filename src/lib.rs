@@ -172,6 +172,10 @@ pub mod reexports {
     pub use uuid;
 }
 
+/// Reading a live database's catalog into the model (the CLI's side of the live source).
+#[cfg(feature = "cli")]
+pub mod live;
+
 #[cfg(feature = "testing")]
 pub mod testing;
 

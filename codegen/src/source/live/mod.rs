@@ -1,0 +1,324 @@
+//! The live source: a database's catalog, read into the `Schema` model by a fixed number of
+//! queries (the `.sql` files beside this one), whatever the size of the schema.
+//!
+//! It knows no client library: a `Catalog` answers each query with rows of text, so the
+//! compiler stays free of a connection and the CLI and tests bring theirs (`strata::live`).
+//! Read so far: namespaces, enum types, tables (comment, UNLOGGED, storage options), columns
+//! (exact type, NOT NULL, default, identity, generated expression, collation, comment), primary
+//! keys, unique, CHECK and foreign-key constraints with names and DEFERRABLE / NOT VALID state,
+//! and indexes (method, keys and expressions, order, operator class, predicate, INCLUDE, WITH).
+//! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
+
+use crate::diagnostics::Span;
+use crate::model::*;
+
+/// Answers a catalog query: each row's columns as text, NULL as `None`.
+pub trait Catalog {
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String>;
+}
+
+/// The queries, in the order `introspect` runs them: one round trip each.
+pub const QUERIES: [(&str, &str); 6] = [
+    ("namespaces", include_str!("queries/namespaces.sql")),
+    ("enums", include_str!("queries/enums.sql")),
+    ("tables", include_str!("queries/tables.sql")),
+    ("columns", include_str!("queries/columns.sql")),
+    ("constraints", include_str!("queries/constraints.sql")),
+    ("indexes", include_str!("queries/indexes.sql")),
+];
+
+/// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
+const UNIT: char = '\u{1f}';
+const RECORD: char = '\u{1e}';
+
+/// The objects of `namespaces` (the first is the schema's default) as a `Schema` named `name`.
+pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) -> Result<Schema, String> {
+    let list: Vec<String> = namespaces.iter().map(|n| crate::render::sql::literal(n)).collect();
+    let mut answers = Vec::with_capacity(QUERIES.len());
+    for (what, sql) in QUERIES {
+        let rows = catalog
+            .rows(&sql.replace("{namespaces}", &list.join(", ")))
+            .map_err(|e| format!("catalog query `{what}`: {e}"))?;
+        answers.push(rows.into_iter().map(Row).collect::<Vec<_>>());
+    }
+    let [namespace_rows, enum_rows, table_rows, column_rows, constraint_rows, index_rows] =
+        <[Vec<Row>; 6]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+    let default = namespaces.first().copied().unwrap_or(PUBLIC);
+    let mut schema = empty(name, default);
+    for r in &namespace_rows {
+        let name = r.text(0);
+        if name != PUBLIC || r.opt(2).is_some() {
+            schema.namespaces.push(Namespace { name, owner: None, doc: r.opt(2), span: Span::default() });
+        }
+    }
+    for r in &enum_rows {
+        schema.enums.push(Enum {
+            namespace: r.text(0),
+            name: r.text(1),
+            values: r.list(2),
+            repr: EnumRepr::Type,
+            doc: r.opt(3),
+            span: Span::default(),
+        });
+    }
+    for r in &table_rows {
+        let storage = r.list(4).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
+        schema.tables.push(table(r.text(0), r.text(1), r.opt(2), r.flag(3), storage.collect()));
+    }
+    let table_at = |schema: &mut Schema, r: &Row| -> Option<usize> {
+        schema.tables.iter().position(|t| t.namespace == r.text(0) && t.name == r.text(1))
+    };
+    for r in &column_rows {
+        let Some(t) = table_at(&mut schema, r) else { continue };
+        let column = column(r, &schema)?;
+        schema.tables[t].columns.push(column);
+    }
+    for r in &constraint_rows {
+        let Some(t) = table_at(&mut schema, r) else { continue };
+        constraint(&mut schema.tables[t], r);
+    }
+    for r in &index_rows {
+        let Some(t) = table_at(&mut schema, r) else { continue };
+        schema.tables[t].indexes.push(index(r));
+    }
+    Ok(schema)
+}
+
+/// One answer row.
+struct Row(Vec<Option<String>>);
+
+impl Row {
+    fn opt(&self, i: usize) -> Option<String> {
+        self.0.get(i).cloned().flatten()
+    }
+
+    fn text(&self, i: usize) -> String {
+        self.opt(i).unwrap_or_default()
+    }
+
+    fn flag(&self, i: usize) -> bool {
+        self.opt(i).as_deref() == Some("true")
+    }
+
+    fn list(&self, i: usize) -> Vec<String> {
+        self.opt(i).map(|s| s.split(UNIT).map(str::to_string).collect()).unwrap_or_default()
+    }
+
+    fn named(&self, i: usize) -> Vec<Named> {
+        self.list(i).into_iter().map(|name| Named { name, span: Span::default() }).collect()
+    }
+}
+
+fn empty(name: &str, namespace: &str) -> Schema {
+    Schema {
+        name: name.to_string(),
+        postgres: 15,
+        doc: None,
+        namespace: namespace.to_string(),
+        namespaces: Vec::new(),
+        extensions: Vec::new(),
+        enums: Vec::new(),
+        domains: Vec::new(),
+        composites: Vec::new(),
+        ranges: Vec::new(),
+        shapes: Vec::new(),
+        tables: Vec::new(),
+        sequences: Vec::new(),
+        roles: Vec::new(),
+        grants: Vec::new(),
+        default_privileges: Vec::new(),
+        functions: Vec::new(),
+        aggregates: Vec::new(),
+        views: Vec::new(),
+        jobs: Vec::new(),
+    }
+}
+
+fn table(
+    namespace: String,
+    name: String,
+    doc: Option<String>,
+    unlogged: bool,
+    storage: Vec<(String, String)>,
+) -> Table {
+    Table {
+        namespace,
+        name,
+        doc,
+        columns: Vec::new(),
+        primary_key: None,
+        foreign_keys: Vec::new(),
+        uniques: Vec::new(),
+        exclusions: Vec::new(),
+        checks: Vec::new(),
+        indexes: Vec::new(),
+        soft_delete: None,
+        partition: None,
+        rls: None,
+        policies: Vec::new(),
+        triggers: Vec::new(),
+        rows: Vec::new(),
+        unlogged,
+        storage,
+        replica_identity: None,
+        span: Span::default(),
+    }
+}
+
+fn expr(sql: String) -> Expr {
+    Expr { sql, span: Span::default() }
+}
+
+/// A column; a type name that is none of PostgreSQL's resolves to an enum type read here, or
+/// stays a name (a domain or another type this source does not read yet).
+fn column(r: &Row, schema: &Schema) -> Result<Column, String> {
+    let printed = type_name(&r.text(3));
+    let mut ty = ColumnType::parse(&printed)
+        .map_err(|e| format!("column {}.{}: type `{printed}`: {e:?}", r.text(1), r.text(2)))?;
+    let scalar = ty.scalar_mut();
+    if let Scalar::Unresolved(name) = scalar {
+        let q = schema.qualify(name.trim_matches('"'));
+        if schema.enum_(&q).is_some() {
+            *scalar = Scalar::Enum(q);
+        }
+    }
+    let (default, generated) = match r.text(7).as_str() {
+        "s" => (None, r.opt(5).map(expr)),
+        _ => (r.opt(5).map(expr), None),
+    };
+    let identity = match r.text(6).as_str() {
+        "a" | "d" => {
+            Some(Identity { always: r.text(6) == "a", options: SequenceOptions::default(), span: Span::default() })
+        }
+        _ => None,
+    };
+    Ok(Column {
+        name: r.text(2),
+        ty,
+        ty_span: Span::default(),
+        nullable: !r.flag(4),
+        default,
+        generated,
+        identity,
+        collation: r.opt(8).map(|name| Named { name, span: Span::default() }),
+        doc: r.opt(9),
+        rules: Rules::default(),
+        sensitive: false,
+        set_on_update: None,
+        shape: None,
+        span: Span::default(),
+    })
+}
+
+/// `format_type`'s spelling in strata's: the precision of the time types moves to the end
+/// (`timestamp(3) with time zone` is `timestamptz(3)`).
+fn type_name(printed: &str) -> String {
+    let (base, arrays) = printed.split_at(printed.find("[]").unwrap_or(printed.len()));
+    for (prefix, zone, name) in [
+        ("timestamp(", ") with time zone", "timestamptz"),
+        ("timestamp(", ") without time zone", "timestamp"),
+        ("time(", ") with time zone", "timetz"),
+        ("time(", ") without time zone", "time"),
+    ] {
+        if let Some(precision) = base.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(zone)) {
+            return format!("{name}({precision}){arrays}");
+        }
+    }
+    printed.to_string()
+}
+
+fn deferrable(r: &Row) -> Deferrable {
+    match (r.flag(5), r.flag(6)) {
+        (false, _) => Deferrable::No,
+        (true, false) => Deferrable::Immediate,
+        (true, true) => Deferrable::Deferred,
+    }
+}
+
+fn action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+/// A constraint into its table. (Exclusion constraints are not read yet.)
+fn constraint(t: &mut Table, r: &Row) {
+    let (name, doc, span) = (r.text(2), r.opt(15), Span::default());
+    let definition = r.text(4);
+    match r.text(3).as_str() {
+        "p" => t.primary_key = Some(PrimaryKey { name, columns: r.named(8), doc, span }),
+        "u" => t.uniques.push(Unique {
+            name,
+            columns: r.named(8),
+            nulls_not_distinct: definition.contains("NULLS NOT DISTINCT"),
+            deferrable: deferrable(r),
+            doc,
+            span,
+        }),
+        "c" => {
+            let body = definition.strip_prefix("CHECK ").unwrap_or(&definition);
+            let body = body.strip_suffix(" NOT VALID").unwrap_or(body);
+            let not_valid = !r.flag(7);
+            t.checks.push(Check { name, expr: expr(body.to_string()), origin: CheckOrigin::Declared, not_valid, doc });
+        }
+        "f" => t.foreign_keys.push(ForeignKey {
+            name,
+            columns: r.named(8),
+            ref_table: Ref { namespace: r.text(9), name: r.text(10), span },
+            ref_columns: r.named(11),
+            on_delete: action(&r.text(12)),
+            on_update: action(&r.text(13)),
+            deferrable: deferrable(r),
+            match_full: r.text(14) == "f",
+            not_valid: !r.flag(7),
+            doc,
+            span,
+        }),
+        _ => {}
+    }
+}
+
+fn index(r: &Row) -> Index {
+    let keys = r
+        .list(5)
+        .into_iter()
+        .map(|key| {
+            let parts: Vec<&str> = key.split(RECORD).collect();
+            let printed = parts.first().copied().unwrap_or_default();
+            let descending = parts.get(1) == Some(&"true");
+            let nulls_first = parts.get(2) == Some(&"true");
+            // A plain column is printed as its (possibly quoted) name; anything else is an expression.
+            let unquoted = printed.strip_prefix('"').and_then(|p| p.strip_suffix('"')).map(|p| p.replace("\"\"", "\""));
+            let target = match unquoted {
+                Some(name) => IndexTarget::Column(Named { name, span: Span::default() }),
+                None if is_plain_word(printed) => {
+                    IndexTarget::Column(Named { name: printed.into(), span: Span::default() })
+                }
+                None => IndexTarget::Expr(expr(printed.to_string())),
+            };
+            // NULLS FIRST is the default for DESC and NULLS LAST for ASC: only the other is said.
+            IndexKey {
+                target,
+                opclass: parts.get(3).map(|o| o.to_string()),
+                descending,
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
+            }
+        })
+        .collect();
+    let with = r.list(8).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
+    Index {
+        name: r.text(2),
+        keys,
+        method: r.text(3),
+        unique: r.flag(4),
+        predicate: r.opt(6).map(expr),
+        include: r.named(7),
+        with: with.collect(),
+        doc: r.opt(9),
+        span: Span::default(),
+    }
+}

@@ -1,0 +1,19 @@
+-- Table constraints: namespace, table, name, kind (p u f c x), definition, deferrable,
+-- initially deferred, validated, columns (unit separator), referenced namespace, table and
+-- columns, ON DELETE, ON UPDATE, MATCH, comment.
+SELECT n.nspname::text, c.relname::text, k.conname::text, k.contype::text, pg_get_constraintdef(k.oid),
+       k.condeferrable::text, k.condeferred::text, k.convalidated::text,
+       (SELECT string_agg(a.attname, chr(31) ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(num, ord)
+        JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.num),
+       rn.nspname::text, r.relname::text,
+       (SELECT string_agg(a.attname, chr(31) ORDER BY u.ord) FROM unnest(k.confkey) WITH ORDINALITY u(num, ord)
+        JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.num),
+       k.confdeltype::text, k.confupdtype::text, k.confmatchtype::text,
+       obj_description(k.oid, 'pg_constraint')
+FROM pg_constraint k
+JOIN pg_class c ON c.oid = k.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class r ON r.oid = k.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
+WHERE n.nspname IN ({namespaces}) AND NOT c.relispartition AND k.conparentid = 0
+ORDER BY n.nspname, c.oid, k.conname

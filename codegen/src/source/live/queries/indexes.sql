@@ -1,0 +1,23 @@
+-- Indexes not behind a constraint: namespace, table, name, method, unique, keys (unit separator;
+-- each the key as printed, DESC, NULLS FIRST and a non-default operator class, record
+-- separator), predicate, included columns (unit separator), storage options, comment.
+SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.indisunique::text,
+       (SELECT string_agg(concat_ws(chr(30), pg_get_indexdef(x.indexrelid, k, true),
+                                    (x.indoption[k - 1] & 1 = 1)::text, (x.indoption[k - 1] & 2 = 2)::text,
+                                    (SELECT o.opcname::text FROM pg_opclass o
+                                     WHERE o.oid = x.indclass[k - 1] AND NOT o.opcdefault)),
+                          chr(31) ORDER BY k)
+        FROM generate_series(1, x.indnkeyatts) k),
+       pg_get_expr(x.indpred, x.indrelid),
+       (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), chr(31) ORDER BY k)
+        FROM generate_series(x.indnkeyatts + 1, x.indnatts) k),
+       array_to_string(i.reloptions, chr(31)),
+       obj_description(i.oid, 'pg_class')
+FROM pg_index x
+JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_class c ON c.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = i.relam
+WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'))
+ORDER BY n.nspname, c.oid, i.relname

@@ -1,0 +1,8 @@
+-- Tables (partitions aside): namespace, name, comment, unlogged, storage options (unit separator).
+SELECT n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
+       (c.relpersistence = 'u')::text, array_to_string(c.reloptions, chr(31))
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+ORDER BY n.nspname, c.oid

@@ -1,0 +1,240 @@
+//! The live source against the declarations: every system is generated, applied to a live
+//! server, read back by `source::live::introspect` (a fixed number of catalog queries), and each
+//! object kind the live source reads must come back as declared. Per kind, matched/total counts
+//! are printed; a deliberate drift made by hand is reported as exactly that drift.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use strata::live::PgCatalog;
+use strata::testing::TestDb;
+use strata_codegen::model::{ColumnType, EnumRepr, IndexTarget, PUBLIC, Scalar, Schema, Table};
+use strata_codegen::{io, normalize, source::live};
+
+/// What the live source reads of a schema, one line per object or property, in words both
+/// sides spell alike: types by name, expressions normalized, defaults PostgreSQL fills in
+/// (a serial's `nextval`, NULLS FIRST of DESC) folded away.
+fn lines(schema: &Schema) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let expr = |sql: &str| normalize::expr(sql).unwrap_or_else(|| sql.trim().to_string());
+    let names =
+        |items: &[strata_codegen::model::Named]| items.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(",");
+    for n in schema.namespaces.iter().filter(|n| n.name != PUBLIC) {
+        out.insert(format!("namespace {} doc={:?}", n.name, n.doc));
+    }
+    for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
+        out.insert(format!("enum {}.{} {:?} doc={:?}", e.namespace, e.name, e.values, e.doc));
+    }
+    for t in &schema.tables {
+        let q = format!("{}.{}", t.namespace, t.name);
+        let storage: Vec<String> = t.storage.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
+        out.insert(format!("table {q} unlogged={} storage={storage:?} doc={:?}", t.unlogged, t.doc));
+        for c in &t.columns {
+            let (ty, default) = column_type(schema, t, c);
+            let default = default.map(|d| expr(&d));
+            let generated = c.generated.as_ref().map(|g| expr(&g.sql));
+            let identity = c.identity.as_ref().map(|i| if i.always { "always" } else { "by default" });
+            let collation = c.collation.as_ref().map(|l| l.name.as_str());
+            out.insert(format!(
+                "column {q}.{} {ty} null={} default={default:?} generated={generated:?} identity={identity:?} collate={collation:?} doc={:?}",
+                c.name, c.nullable, c.doc
+            ));
+        }
+        if let Some(pk) = &t.primary_key {
+            out.insert(format!("primary key {q}.{} ({}) doc={:?}", pk.name, names(&pk.columns), pk.doc));
+        }
+        for u in &t.uniques {
+            out.insert(format!(
+                "unique {q}.{} ({}) nulls_not_distinct={} {:?} doc={:?}",
+                u.name,
+                names(&u.columns),
+                u.nulls_not_distinct,
+                u.deferrable,
+                u.doc
+            ));
+        }
+        for k in &t.checks {
+            out.insert(format!("check {q}.{} {} not_valid={} doc={:?}", k.name, expr(&k.expr.sql), k.not_valid, k.doc));
+        }
+        for fk in &t.foreign_keys {
+            out.insert(format!(
+                "foreign key {q}.{} ({}) -> {}.{} ({}) {:?} {:?} {:?} full={} not_valid={} doc={:?}",
+                fk.name,
+                names(&fk.columns),
+                fk.ref_table.namespace,
+                fk.ref_table.name,
+                names(&fk.ref_columns),
+                fk.on_delete,
+                fk.on_update,
+                fk.deferrable,
+                fk.match_full,
+                fk.not_valid,
+                fk.doc
+            ));
+        }
+        for i in &t.indexes {
+            let keys: Vec<String> = i
+                .keys
+                .iter()
+                .map(|k| {
+                    let target = match &k.target {
+                        IndexTarget::Column(c) => c.name.clone(),
+                        IndexTarget::Expr(e) => expr(&e.sql),
+                    };
+                    let nulls_first = k.nulls_first.unwrap_or(k.descending);
+                    format!("{target} desc={} nulls_first={nulls_first} opclass={:?}", k.descending, k.opclass)
+                })
+                .collect();
+            let with: Vec<String> = i.with.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
+            out.insert(format!(
+                "index {q}.{} {} unique={} keys={keys:?} where={:?} include={} with={with:?} doc={:?}",
+                i.name,
+                i.method,
+                i.unique,
+                i.predicate.as_ref().map(|p| expr(&p.sql)),
+                names(&i.include),
+                i.doc
+            ));
+        }
+    }
+    out
+}
+
+/// A column's type as stored, and its default: a serial is an integer whose default is its
+/// sequence's `nextval`, written out here for the declaration; a union type kept as a CHECK is
+/// its storage type.
+fn column_type(schema: &Schema, t: &Table, c: &strata_codegen::model::Column) -> (String, Option<String>) {
+    let default = c.default.as_ref().map(|d| d.sql.clone());
+    let serial = |ty: ColumnType| {
+        let seq = c.implicit_sequence(t).map(|q| strata_codegen::render::sql::qualified(&q.namespace, &q.name));
+        (ty.to_string(), seq.map(|s| format!("nextval('{s}'::regclass)")))
+    };
+    match &c.ty {
+        ColumnType::Scalar(Scalar::Serial) if c.identity.is_none() => serial(ColumnType::Scalar(Scalar::Integer)),
+        ColumnType::Scalar(Scalar::BigSerial) if c.identity.is_none() => serial(ColumnType::Scalar(Scalar::BigInt)),
+        ty => {
+            let stored = match ty.scalar() {
+                Scalar::Enum(q) => match schema.enum_(q).map(|e| &e.repr) {
+                    Some(EnumRepr::Check { storage }) => {
+                        let storage = storage.clone();
+                        if matches!(ty, ColumnType::Array(_)) { ColumnType::Array(Box::new(storage)) } else { storage }
+                    }
+                    _ => ty.clone(),
+                },
+                _ => ty.clone(),
+            };
+            (stored.to_string(), default)
+        }
+    }
+}
+
+/// A default whose text its type rewrites (`'12:00+02'` is read back `'12:00:00+02'`, money
+/// `'0.00'` as `'$0.00'`) is compared by the server, as the verify command will have to; when
+/// equal, the declaration takes the text read back. Returns how many were.
+fn settle_constants(client: &mut postgres::Client, declared: &mut Schema, read: &Schema) -> usize {
+    let mut settled = 0;
+    for t in &mut declared.tables {
+        let Some(r) = read.table(&t.qname()) else { continue };
+        for c in &mut t.columns {
+            let (Some(d), Some(rc)) = (c.default.as_mut(), r.column(&c.name)) else { continue };
+            let Some(printed) = rc.default.as_ref().filter(|p| !normalize::same(&d.sql, &p.sql)) else { continue };
+            let sql = format!("SELECT ({})::{ty} IS NOT DISTINCT FROM ({})::{ty}", d.sql, printed.sql, ty = rc.ty);
+            if client.query_one(sql.as_str(), &[]).is_ok_and(|row| row.get::<_, bool>(0)) {
+                d.sql = printed.sql.clone();
+                settled += 1;
+            }
+        }
+    }
+    settled
+}
+
+fn introspect(client: &mut postgres::Client, schema: &Schema) -> Schema {
+    let mut namespaces: Vec<&str> = vec![&schema.namespace];
+    namespaces.extend(schema.namespaces.iter().map(|n| n.name.as_str()).filter(|n| *n != schema.namespace));
+    if !namespaces.contains(&PUBLIC) {
+        namespaces.push(PUBLIC);
+    }
+    live::introspect(&mut PgCatalog(client), &schema.name, &namespaces).unwrap()
+}
+
+#[test]
+fn every_system_reads_back_as_declared() {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut drift = Vec::new();
+    let mut by_server = 0;
+    for dir in io::schema_folders(Path::new("schema")).unwrap() {
+        let declared = io::compile_folder(&dir).unwrap().schema.expect("schema has errors");
+        let db = TestDb::new();
+        let mut client = db.client();
+        let (mut schema, _) = support::apply(&mut client, &declared);
+        let read = introspect(&mut client, &schema);
+        by_server += settle_constants(&mut client, &mut schema, &read);
+        let (want, have) = (lines(&schema), lines(&read));
+        for line in &want {
+            let kind = line.split(' ').next().unwrap().to_string();
+            let entry = counts.entry(kind).or_default();
+            entry.1 += 1;
+            if have.contains(line) {
+                entry.0 += 1;
+            }
+        }
+        drift.extend(want.difference(&have).map(|l| format!("{}: [-] {l}", schema.name)));
+        drift.extend(have.difference(&want).map(|l| format!("{}: [+] {l}", schema.name)));
+    }
+    for (kind, (matched, total)) in &counts {
+        eprintln!("introspect: {kind}: {matched}/{total} read back as declared");
+    }
+    eprintln!("introspect: {by_server} default(s) equal by the server only");
+    assert!(drift.is_empty(), "{} line(s) differ:\n{}", drift.len(), drift.join("\n"));
+}
+
+#[test]
+fn a_change_made_by_hand_is_read_back_as_that_change() {
+    let declared = io::compile_folder(Path::new("schema/kinds")).unwrap().schema.unwrap();
+    let db = TestDb::new();
+    let mut client = db.client();
+    let (schema, _) = support::apply(&mut client, &declared);
+    let before = lines(&introspect(&mut client, &schema));
+    client
+        .batch_execute(
+            "ALTER TABLE accounts ADD COLUMN nickname text; DROP INDEX ledger.entries_account_idx; \
+             ALTER TABLE transfers ALTER CONSTRAINT transfers_account_id_fkey NOT DEFERRABLE",
+        )
+        .unwrap();
+    let after = lines(&introspect(&mut client, &schema));
+    let removed: Vec<&String> = before.difference(&after).collect();
+    let added: Vec<&String> = after.difference(&before).collect();
+    assert_eq!(removed.len(), 2, "{removed:#?}");
+    assert!(removed.iter().any(|l| l.starts_with("index ledger.entries.entries_account_idx ")), "{removed:#?}");
+    assert!(removed.iter().any(|l| l.starts_with("foreign key public.transfers.transfers_account_id_fkey ")));
+    assert_eq!(added.len(), 2, "{added:#?}");
+    assert!(added.iter().any(|l| l.starts_with("column public.accounts.nickname text null=true")), "{added:#?}");
+    assert!(added.iter().any(|l| l.contains("transfers_account_id_fkey") && l.contains(" No ")), "{added:#?}");
+}
+
+#[test]
+fn the_number_of_catalog_queries_does_not_grow_with_the_schema() {
+    struct Counting<'a>(PgCatalog<'a>, usize);
+    impl live::Catalog for Counting<'_> {
+        fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+            self.1 += 1;
+            self.0.rows(sql)
+        }
+    }
+    let mut round_trips = Vec::new();
+    for system in ["schema/kinds", "schema/agentic"] {
+        let declared = io::compile_folder(Path::new(system)).unwrap().schema.unwrap();
+        let db = TestDb::new();
+        let mut client = db.client();
+        let (schema, _) = support::apply(&mut client, &declared);
+        let mut counting = Counting(PgCatalog(&mut client), 0);
+        let read = live::introspect(&mut counting, &schema.name, &[&schema.namespace]).unwrap();
+        assert!(!read.tables.is_empty());
+        round_trips.push((schema.tables.len(), counting.1));
+    }
+    eprintln!("introspect: round trips per schema (tables, queries): {round_trips:?}");
+    assert!(round_trips.iter().all(|&(_, queries)| queries == live::QUERIES.len()), "{round_trips:?}");
+}
