@@ -1,7 +1,8 @@
 //! The live source against the declarations: every system is generated, applied to a live
 //! server, read back by `source::live::introspect` (a fixed number of catalog queries), and each
 //! object kind the live source reads must come back as declared. Per kind, matched/total counts
-//! are printed; a deliberate drift made by hand is reported as exactly that drift.
+//! are printed; a deliberate drift made by hand (a column added, an index dropped, a foreign
+//! key made NOT DEFERRABLE, a policy's USING changed) is read back as exactly that drift.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -11,7 +12,7 @@ use std::path::Path;
 
 use strata::live::PgCatalog;
 use strata::testing::TestDb;
-use strata_codegen::model::{ColumnType, EnumRepr, IndexTarget, PUBLIC, Scalar, Schema, Table};
+use strata_codegen::model::{ColumnType, EnumRepr, IndexTarget, PUBLIC, Scalar, Schema};
 use strata_codegen::{io, normalize, source::live};
 
 /// What the live source reads of a schema, one line per object or property, in words both
@@ -28,19 +29,44 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
         out.insert(format!("enum {}.{} {:?} doc={:?}", e.namespace, e.name, e.values, e.doc));
     }
+    for s in &schema.sequences {
+        let owner = s.owned_by.as_ref().map(|o| format!("{}.{}.{}", o.table.namespace, o.table.name, o.column.name));
+        out.insert(format!(
+            "sequence {}.{} {:?} owned_by={owner:?} doc={:?}",
+            s.namespace,
+            s.name,
+            s.options.resolve(),
+            s.doc
+        ));
+    }
     for t in &schema.tables {
         let q = format!("{}.{}", t.namespace, t.name);
         let storage: Vec<String> = t.storage.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
         out.insert(format!("table {q} unlogged={} storage={storage:?} doc={:?}", t.unlogged, t.doc));
         for c in &t.columns {
-            let (ty, default) = column_type(schema, t, c);
-            let default = default.map(|d| expr(&d));
+            let ty = column_type(schema, c);
+            let default = c.default.as_ref().map(|d| expr(&d.sql));
             let generated = c.generated.as_ref().map(|g| expr(&g.sql));
             let identity = c.identity.as_ref().map(|i| if i.always { "always" } else { "by default" });
             let collation = c.collation.as_ref().map(|l| l.name.as_str());
             out.insert(format!(
                 "column {q}.{} {ty} null={} default={default:?} generated={generated:?} identity={identity:?} collate={collation:?} doc={:?}",
                 c.name, c.nullable, c.doc
+            ));
+        }
+        if let Some(rls) = &t.rls {
+            out.insert(format!("rls {q} enabled={} force={}", rls.enabled, rls.force));
+        }
+        for p in &t.policies {
+            let to: Vec<&str> = p.to.iter().map(|r| r.name.as_str()).collect();
+            out.insert(format!(
+                "policy {q}.{} permissive={} {:?} to={to:?} using={:?} with_check={:?} doc={:?}",
+                p.name,
+                p.permissive,
+                p.command,
+                p.using.as_ref().map(|u| expr(&u.sql)),
+                p.with_check.as_ref().map(|w| expr(&w.sql)),
+                p.doc
             ));
         }
         if let Some(pk) = &t.primary_key {
@@ -103,32 +129,19 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
     out
 }
 
-/// A column's type as stored, and its default: a serial is an integer whose default is its
-/// sequence's `nextval`, written out here for the declaration; a union type kept as a CHECK is
-/// its storage type.
-fn column_type(schema: &Schema, t: &Table, c: &strata_codegen::model::Column) -> (String, Option<String>) {
-    let default = c.default.as_ref().map(|d| d.sql.clone());
-    let serial = |ty: ColumnType| {
-        let seq = c.implicit_sequence(t).map(|q| strata_codegen::render::sql::qualified(&q.namespace, &q.name));
-        (ty.to_string(), seq.map(|s| format!("nextval('{s}'::regclass)")))
+/// A column's type as stored: a union type kept as a CHECK is its storage type.
+fn column_type(schema: &Schema, c: &strata_codegen::model::Column) -> String {
+    let stored = match c.ty.scalar() {
+        Scalar::Enum(q) => match schema.enum_(q).map(|e| &e.repr) {
+            Some(EnumRepr::Check { storage }) if matches!(c.ty, ColumnType::Array(_)) => {
+                ColumnType::Array(Box::new(storage.clone()))
+            }
+            Some(EnumRepr::Check { storage }) => storage.clone(),
+            _ => c.ty.clone(),
+        },
+        _ => c.ty.clone(),
     };
-    match &c.ty {
-        ColumnType::Scalar(Scalar::Serial) if c.identity.is_none() => serial(ColumnType::Scalar(Scalar::Integer)),
-        ColumnType::Scalar(Scalar::BigSerial) if c.identity.is_none() => serial(ColumnType::Scalar(Scalar::BigInt)),
-        ty => {
-            let stored = match ty.scalar() {
-                Scalar::Enum(q) => match schema.enum_(q).map(|e| &e.repr) {
-                    Some(EnumRepr::Check { storage }) => {
-                        let storage = storage.clone();
-                        if matches!(ty, ColumnType::Array(_)) { ColumnType::Array(Box::new(storage)) } else { storage }
-                    }
-                    _ => ty.clone(),
-                },
-                _ => ty.clone(),
-            };
-            (stored.to_string(), default)
-        }
-    }
+    stored.to_string()
 }
 
 /// A default whose text its type rewrites (`'12:00+02'` is read back `'12:00:00+02'`, money
@@ -201,18 +214,24 @@ fn a_change_made_by_hand_is_read_back_as_that_change() {
     client
         .batch_execute(
             "ALTER TABLE accounts ADD COLUMN nickname text; DROP INDEX ledger.entries_account_idx; \
-             ALTER TABLE transfers ALTER CONSTRAINT transfers_account_id_fkey NOT DEFERRABLE",
+             ALTER TABLE transfers ALTER CONSTRAINT transfers_account_id_fkey NOT DEFERRABLE; \
+             ALTER POLICY notes_own_rows ON notes USING (owner = session_user)",
         )
         .unwrap();
     let after = lines(&introspect(&mut client, &schema));
     let removed: Vec<&String> = before.difference(&after).collect();
     let added: Vec<&String> = after.difference(&before).collect();
-    assert_eq!(removed.len(), 2, "{removed:#?}");
+    assert_eq!(removed.len(), 3, "{removed:#?}");
     assert!(removed.iter().any(|l| l.starts_with("index ledger.entries.entries_account_idx ")), "{removed:#?}");
     assert!(removed.iter().any(|l| l.starts_with("foreign key public.transfers.transfers_account_id_fkey ")));
-    assert_eq!(added.len(), 2, "{added:#?}");
+    assert!(
+        removed.iter().any(|l| l.starts_with("policy public.notes.notes_own_rows ") && l.contains("current_user")),
+        "{removed:#?}"
+    );
+    assert_eq!(added.len(), 3, "{added:#?}");
     assert!(added.iter().any(|l| l.starts_with("column public.accounts.nickname text null=true")), "{added:#?}");
     assert!(added.iter().any(|l| l.contains("transfers_account_id_fkey") && l.contains(" No ")), "{added:#?}");
+    assert!(added.iter().any(|l| l.starts_with("policy public.notes.notes_own_rows ") && l.contains("session_user")));
 }
 
 #[test]

@@ -3,10 +3,11 @@
 //!
 //! It knows no client library: a `Catalog` answers each query with rows of text, so the
 //! compiler stays free of a connection and the CLI and tests bring theirs (`strata::live`).
-//! Read so far: namespaces, enum types, tables (comment, UNLOGGED, storage options), columns
-//! (exact type, NOT NULL, default, identity, generated expression, collation, comment), primary
-//! keys, unique, CHECK and foreign-key constraints with names and DEFERRABLE / NOT VALID state,
-//! and indexes (method, keys and expressions, order, operator class, predicate, INCLUDE, WITH).
+//! Read so far: namespaces, enum types, tables (comment, UNLOGGED, storage options, row-level
+//! security), columns (exact type, NOT NULL, default, identity, generated expression,
+//! collation, comment; a serial read back as one), primary keys, unique, CHECK and foreign-key
+//! constraints with names and DEFERRABLE / NOT VALID state, indexes (method, keys and
+//! expressions, order, operator class, predicate, INCLUDE, WITH), policies, and sequences.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use crate::diagnostics::Span;
@@ -18,13 +19,15 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 6] = [
+pub const QUERIES: [(&str, &str); 8] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
     ("columns", include_str!("queries/columns.sql")),
     ("constraints", include_str!("queries/constraints.sql")),
     ("indexes", include_str!("queries/indexes.sql")),
+    ("policies", include_str!("queries/policies.sql")),
+    ("sequences", include_str!("queries/sequences.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -41,8 +44,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
             .map_err(|e| format!("catalog query `{what}`: {e}"))?;
         answers.push(rows.into_iter().map(Row).collect::<Vec<_>>());
     }
-    let [namespace_rows, enum_rows, table_rows, column_rows, constraint_rows, index_rows] =
-        <[Vec<Row>; 6]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+    let [namespace_rows, enum_rows, table_rows, column_rows, constraint_rows, index_rows, policy_rows, sequence_rows] =
+        <[Vec<Row>; 8]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let default = namespaces.first().copied().unwrap_or(PUBLIC);
     let mut schema = empty(name, default);
     for r in &namespace_rows {
@@ -63,7 +66,19 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     }
     for r in &table_rows {
         let storage = r.list(4).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
-        schema.tables.push(table(r.text(0), r.text(1), r.opt(2), r.flag(3), storage.collect()));
+        let mut t = table(r.text(0), r.text(1), r.opt(2), r.flag(3), storage.collect());
+        if r.flag(5) || r.flag(6) {
+            let (tenant, setting, tenant_roles) = (None, String::new(), Vec::new());
+            t.rls = Some(Rls {
+                enabled: r.flag(5),
+                force: r.flag(6),
+                tenant,
+                setting,
+                tenant_roles,
+                span: Span::default(),
+            });
+        }
+        schema.tables.push(t);
     }
     let table_at = |schema: &mut Schema, r: &Row| -> Option<usize> {
         schema.tables.iter().position(|t| t.namespace == r.text(0) && t.name == r.text(1))
@@ -81,7 +96,101 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         let Some(t) = table_at(&mut schema, r) else { continue };
         schema.tables[t].indexes.push(index(r));
     }
+    for r in &policy_rows {
+        let Some(t) = table_at(&mut schema, r) else { continue };
+        schema.tables[t].policies.push(policy(r));
+    }
+    schema.sequences = sequence_rows.iter().map(sequence).collect::<Result<_, _>>()?;
+    fold_serials(&mut schema);
     Ok(schema)
+}
+
+fn policy(r: &Row) -> Policy {
+    let command = match r.text(4).as_str() {
+        "r" => PolicyCommand::Select,
+        "a" => PolicyCommand::Insert,
+        "w" => PolicyCommand::Update,
+        "d" => PolicyCommand::Delete,
+        _ => PolicyCommand::All,
+    };
+    // A policy for PUBLIC names no role.
+    let to = r.named(5).into_iter().filter(|n| n.name != "public").collect();
+    Policy {
+        name: r.text(2),
+        permissive: r.flag(3),
+        command,
+        to,
+        using: r.opt(6).map(expr),
+        with_check: r.opt(7).map(expr),
+        doc: r.opt(8),
+        span: Span::default(),
+    }
+}
+
+fn sequence(r: &Row) -> Result<Sequence, String> {
+    let number = |i: usize| r.text(i).parse::<i64>().map_err(|e| format!("sequence {}: {e}", r.text(1)));
+    let data_type = match r.text(2).as_str() {
+        "smallint" => SequenceType::SmallInt,
+        "integer" => SequenceType::Integer,
+        _ => SequenceType::BigInt,
+    };
+    let owned_by = r.opt(10).map(|table| OwnedBy {
+        table: Ref { namespace: r.text(9), name: table, span: Span::default() },
+        column: Named { name: r.text(11), span: Span::default() },
+    });
+    Ok(Sequence {
+        namespace: r.text(0),
+        name: r.text(1),
+        options: SequenceOptions {
+            data_type: Some(data_type),
+            start: Some(number(3)?),
+            increment: Some(number(4)?),
+            min: Some(number(5)?),
+            max: Some(number(6)?),
+            cache: Some(number(7)?),
+            cycle: r.flag(8),
+        },
+        owned_by,
+        doc: r.opt(12),
+        span: Span::default(),
+    })
+}
+
+/// A `serial` is an integer column defaulting to `nextval` of a sequence it owns, with the
+/// name and options `serial` gives it: read back as that, the sequence is the column's own again.
+fn fold_serials(schema: &mut Schema) {
+    let Schema { tables, sequences, .. } = schema;
+    for t in tables.iter_mut() {
+        for c in &mut t.columns {
+            let (serial, data_type) = match c.ty {
+                ColumnType::Scalar(Scalar::Integer) => (Scalar::Serial, SequenceType::Integer),
+                ColumnType::Scalar(Scalar::BigInt) => (Scalar::BigSerial, SequenceType::BigInt),
+                _ => continue,
+            };
+            let Some(default) = &c.default else { continue };
+            let Some(name) = default.sql.strip_prefix("nextval('").and_then(|s| s.strip_suffix("'::regclass)")) else {
+                continue;
+            };
+            let q = QName::parse(&name.replace('"', ""), &t.namespace);
+            let plain = SequenceOptions { data_type: Some(data_type), ..SequenceOptions::default() }.resolve();
+            // Only the sequence `serial` would have made: its name, its options, no comment.
+            let own_name = QName::new(&t.namespace, &format!("{}_{}_seq", t.name, c.name));
+            let owned = |s: &Sequence| {
+                s.qname() == q
+                    && q == own_name
+                    && s.doc.is_none()
+                    && s.owned_by.as_ref().is_some_and(|o| {
+                        o.table.namespace == t.namespace && o.table.name == t.name && o.column.name == c.name
+                    })
+                    && s.options.resolve() == plain
+            };
+            if let Some(at) = sequences.iter().position(owned) {
+                sequences.remove(at);
+                c.ty = ColumnType::Scalar(serial);
+                c.default = None;
+            }
+        }
+    }
 }
 
 /// One answer row.

@@ -1,6 +1,8 @@
--- Tables (partitions aside): namespace, name, comment, unlogged, storage options (unit separator).
+-- Tables (partitions aside): namespace, name, comment, unlogged, storage options (unit separator),
+-- row-level security enabled, forced.
 SELECT n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
-       (c.relpersistence = 'u')::text, array_to_string(c.reloptions, chr(31))
+       (c.relpersistence = 'u')::text, array_to_string(c.reloptions, chr(31)),
+       c.relrowsecurity::text, c.relforcerowsecurity::text
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
