@@ -19,19 +19,34 @@ use sqlparser::parser::Parser;
 /// The canonical text of an SQL expression, or `None` when sqlparser cannot read it (the
 /// caller then compares the texts as they are).
 pub fn expr(sql: &str) -> Option<String> {
-    let mut e = Parser::new(&PostgreSqlDialect {}).try_with_sql(sql).ok()?.parse_expr().ok()?;
-    let _ = e.visit(&mut Subqueries);
-    let _ = ast::visit_expressions_mut(&mut e, |e| {
+    // `trim(x)` is printed `TRIM(BOTH FROM x)`, which sqlparser (0.63) cannot read.
+    let sql = sql.replace("TRIM(BOTH FROM ", "TRIM(");
+    let mut e = Parser::new(&PostgreSqlDialect {}).try_with_sql(&sql).ok()?.parse_expr().ok()?;
+    canonicalize(&mut e);
+    Some(e.to_string())
+}
+
+/// The canonical text of a query (a view's), as `expr` for each expression in it.
+pub fn query(sql: &str) -> Option<String> {
+    let sql = sql.replace("TRIM(BOTH FROM ", "TRIM(");
+    let mut q =
+        Parser::new(&PostgreSqlDialect {}).try_with_sql(sql.trim().trim_end_matches(';')).ok()?.parse_query().ok()?;
+    canonicalize(q.as_mut());
+    Some(q.to_string())
+}
+
+fn canonicalize<T: VisitMut>(node: &mut T) {
+    let _ = node.visit(&mut Subqueries);
+    let _ = ast::visit_expressions_mut(node, |e| {
         canonical(e);
         ControlFlow::<()>::Continue(())
     });
     // Parentheses went with the rest: put them back around every operand that is not atomic,
     // so the text says exactly what the tree does.
-    let _ = ast::visit_expressions_mut(&mut e, |e| {
+    let _ = ast::visit_expressions_mut(node, |e| {
         parenthesize(e);
         ControlFlow::<()>::Continue(())
     });
-    Some(e.to_string())
 }
 
 fn parenthesize(e: &mut Expr) {
@@ -68,6 +83,20 @@ struct Subqueries;
 impl VisitorMut for Subqueries {
     type Break = ();
 
+    /// ORDER BY belongs to the query: its columns lose the one table's qualifier too.
+    fn pre_visit_query(&mut self, query: &mut ast::Query) -> ControlFlow<()> {
+        if let ast::SetExpr::Select(select) = query.body.as_ref()
+            && let Some(table) = single_table(select)
+            && let Some(order_by) = &mut query.order_by
+        {
+            let _ = ast::visit_expressions_mut(order_by, |e| {
+                unqualify(e, &table);
+                ControlFlow::<()>::Continue(())
+            });
+        }
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
         for from in &mut select.from {
             while let TableFactor::NestedJoin { table_with_joins, alias: None } = &mut from.relation {
@@ -93,24 +122,72 @@ impl VisitorMut for Subqueries {
                 from.joins.splice(0..0, inner.joins);
             }
         }
-        if let [ast::TableWithJoins { relation: TableFactor::Table { name, alias: None, .. }, joins }] =
-            select.from.as_slice()
-            && joins.is_empty()
-            && let Some(ObjectNamePart::Identifier(table)) = name.0.last()
-        {
-            let table = table.value.clone();
+        if let Some(table) = single_table(select) {
             let _ = ast::visit_expressions_mut(select, |e| {
-                if let Expr::CompoundIdentifier(parts) = e
-                    && let [qualifier, column] = parts.as_slice()
-                    && qualifier.value == table
-                {
-                    *e = Expr::Identifier(column.clone());
-                }
+                unqualify(e, &table);
                 ControlFlow::<()>::Continue(())
             });
         }
         ControlFlow::Continue(())
     }
+}
+
+/// The one table of a FROM without joins or alias, whose name PostgreSQL qualifies columns with.
+fn single_table(select: &Select) -> Option<String> {
+    match select.from.as_slice() {
+        [ast::TableWithJoins { relation: TableFactor::Table { name, alias: None, .. }, joins }] if joins.is_empty() => {
+            match name.0.last() {
+                Some(ObjectNamePart::Identifier(table)) => Some(table.value.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn unqualify(e: &mut Expr, table: &str) {
+    if let Expr::CompoundIdentifier(parts) = e
+        && let [qualifier, column] = parts.as_slice()
+        && qualifier.value == table
+    {
+        *e = Expr::Identifier(column.clone());
+    }
+}
+
+/// A routine's argument or result types with what PostgreSQL does not keep of them: it drops
+/// type modifiers (`varchar(255)` is `character varying`) and prints its own names.
+pub fn routine_types(text: &str) -> String {
+    let mut out = String::new();
+    let lower = text.to_lowercase();
+    let mut chars = lower.chars().peekable();
+    while let Some(c) = chars.next() {
+        // A modifier: `(` right after a type name, then digits, commas and spaces, `)`.
+        if c == '('
+            && out.ends_with(|p: char| p.is_ascii_alphabetic())
+            && chars.peek().is_some_and(char::is_ascii_digit)
+        {
+            chars.by_ref().find(|&d| d == ')');
+        } else {
+            out.push(c);
+        }
+    }
+    let spaced = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    [
+        ("character varying", "varchar"),
+        ("timestamp with time zone", "timestamptz"),
+        ("timestamp without time zone", "timestamp"),
+        ("time without time zone", "time"),
+        ("double precision", "float8"),
+        ("character", "char"),
+        ("integer", "int4"),
+        ("bigint", "int8"),
+        ("smallint", "int2"),
+        ("boolean", "bool"),
+        ("decimal", "numeric"),
+        ("table (", "table("),
+    ]
+    .iter()
+    .fold(spaced, |t, (from, to)| t.replace(from, to))
 }
 
 /// Whether two expressions mean the same by `expr` (or, unreadable, are the same text).
@@ -181,6 +258,12 @@ fn canonical(e: &mut Expr) {
                 (true, true) => BinaryOperator::PGNotILikeMatch,
             };
             *e = Expr::BinaryOp { left: Box::new(left), op, right: Box::new(right) };
+        }
+        // `CASE ... END` is printed `CASE ... ELSE NULL END`.
+        Expr::Case { else_result, .. }
+            if matches!(else_result.as_deref(), Some(Expr::Value(ValueWithSpan { value: Value::Null, .. }))) =>
+        {
+            *else_result = None
         }
         Expr::Identifier(id) => fold(id),
         Expr::CompoundIdentifier(parts) => parts.iter_mut().for_each(fold),
@@ -290,6 +373,8 @@ mod tests {
         ("\"status\" = 'x'", "(status = 'x'::text)"),
         ("Lower(Email) = email", "(lower(email) = email)"),
         ("nextval('seq')", "nextval('seq'::regclass)"),
+        ("char_length(trim(VALUE)) > 0", "(char_length(TRIM(BOTH FROM VALUE)) > 0)"),
+        ("VALUE >= 0", "(VALUE >= (0)::numeric)"),
         ("NOT (a AND b)", "(NOT (a AND b))"),
         ("(a OR b) AND c", "((a OR b) AND c)"),
         (
@@ -323,6 +408,15 @@ mod tests {
         for (a, b) in DIFFERENT {
             assert!(!same(a, b), "{a}  vs  {b}: {:?}", expr(a));
         }
+    }
+
+    #[test]
+    fn routine_types_drop_what_postgresql_drops() {
+        assert_eq!(
+            routine_types("TABLE (workspace_id UUID, name VARCHAR(255), role varchar(20))"),
+            routine_types("TABLE(workspace_id uuid, name character varying, role character varying)")
+        );
+        assert_ne!(routine_types("numeric"), routine_types("integer"));
     }
 
     #[test]

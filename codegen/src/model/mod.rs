@@ -908,6 +908,31 @@ impl Schema {
         self.ranges.iter().find(|r| r.namespace == q.namespace && r.name == q.name)
     }
 
+    /// Type names that name a type the schema declares (a union type, domain, composite or
+    /// range) become that type, wherever a type is written: columns, domain bases, composite
+    /// fields, range subtypes. Every source runs it once all its types are known.
+    pub fn resolve_type_names(&mut self) {
+        let mut declared: std::collections::HashMap<QName, fn(QName) -> Scalar> = std::collections::HashMap::new();
+        declared.extend(self.ranges.iter().map(|r| (r.qname(), Scalar::Range as fn(QName) -> Scalar)));
+        declared.extend(self.composites.iter().map(|c| (c.qname(), Scalar::Composite as fn(QName) -> Scalar)));
+        declared.extend(self.domains.iter().map(|d| (d.qname(), Scalar::Domain as fn(QName) -> Scalar)));
+        declared.extend(self.enums.iter().map(|e| (e.qname(), Scalar::Enum as fn(QName) -> Scalar)));
+        let default = self.namespace.clone();
+        let resolve = |ty: &mut ColumnType| {
+            let scalar = ty.scalar_mut();
+            if let Scalar::Unresolved(name) = scalar {
+                let q = QName::parse(name, &default);
+                if let Some(make) = declared.get(&q) {
+                    *scalar = make(q);
+                }
+            }
+        };
+        self.domains.iter_mut().for_each(|d| resolve(&mut d.base));
+        self.composites.iter_mut().flat_map(|c| &mut c.fields).for_each(|f| resolve(&mut f.ty));
+        self.ranges.iter_mut().for_each(|r| resolve(&mut r.subtype));
+        self.tables.iter_mut().flat_map(|t| &mut t.columns).for_each(|c| resolve(&mut c.ty));
+    }
+
     /// The types `CREATE TYPE` or `CREATE DOMAIN` makes: what `GRANT ... ON TYPE` may name.
     pub fn type_names(&self) -> Vec<QName> {
         let enums = self.enums.iter().filter(|e| e.repr == EnumRepr::Type).map(Enum::qname);

@@ -7,7 +7,11 @@
 //! security), columns (exact type, NOT NULL, default, identity, generated expression,
 //! collation, comment; a serial read back as one), primary keys, unique, CHECK and foreign-key
 //! constraints with names and DEFERRABLE / NOT VALID state, indexes (method, keys and
-//! expressions, order, operator class, predicate, INCLUDE, WITH), policies, and sequences.
+//! expressions, order, operator class, predicate, INCLUDE, WITH), policies, sequences,
+//! domains, composite and range types, views and materialized views (query, options, WITH NO
+//! DATA), and functions and procedures with their options. Not yet: partitions, exclusion
+//! constraints, triggers, aggregates, roles, grants, default privileges, extensions, replica
+//! identity, comments on objects other than those above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use crate::diagnostics::Span;
@@ -19,7 +23,7 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 8] = [
+pub const QUERIES: [(&str, &str); 11] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
@@ -28,6 +32,9 @@ pub const QUERIES: [(&str, &str); 8] = [
     ("indexes", include_str!("queries/indexes.sql")),
     ("policies", include_str!("queries/policies.sql")),
     ("sequences", include_str!("queries/sequences.sql")),
+    ("types", include_str!("queries/types.sql")),
+    ("views", include_str!("queries/views.sql")),
+    ("routines", include_str!("queries/routines.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -37,16 +44,30 @@ const RECORD: char = '\u{1e}';
 /// The objects of `namespaces` (the first is the schema's default) as a `Schema` named `name`.
 pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) -> Result<Schema, String> {
     let list: Vec<String> = namespaces.iter().map(|n| crate::render::sql::literal(n)).collect();
+    let default = namespaces.first().copied().unwrap_or(PUBLIC);
+    // Names and expressions are printed as the schema's own SQL spells them: with its default
+    // namespace on the search path (for this transaction only).
+    let path = crate::render::sql::ident(default);
     let mut answers = Vec::with_capacity(QUERIES.len());
     for (what, sql) in QUERIES {
-        let rows = catalog
-            .rows(&sql.replace("{namespaces}", &list.join(", ")))
-            .map_err(|e| format!("catalog query `{what}`: {e}"))?;
+        let sql = sql.replace("{namespaces}", &list.join(", "));
+        let wrapped = format!("BEGIN READ ONLY; SET LOCAL search_path = {path}; {sql}; COMMIT");
+        let rows = catalog.rows(&wrapped).map_err(|e| format!("catalog query `{what}`: {e}"))?;
         answers.push(rows.into_iter().map(Row).collect::<Vec<_>>());
     }
-    let [namespace_rows, enum_rows, table_rows, column_rows, constraint_rows, index_rows, policy_rows, sequence_rows] =
-        <[Vec<Row>; 8]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
-    let default = namespaces.first().copied().unwrap_or(PUBLIC);
+    let [
+        namespace_rows,
+        enum_rows,
+        table_rows,
+        column_rows,
+        constraint_rows,
+        index_rows,
+        policy_rows,
+        sequence_rows,
+        type_rows,
+        view_rows,
+        routine_rows,
+    ] = <[Vec<Row>; 11]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let mut schema = empty(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
@@ -85,7 +106,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     };
     for r in &column_rows {
         let Some(t) = table_at(&mut schema, r) else { continue };
-        let column = column(r, &schema)?;
+        let column = column(r)?;
         schema.tables[t].columns.push(column);
     }
     for r in &constraint_rows {
@@ -102,7 +123,123 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     }
     schema.sequences = sequence_rows.iter().map(sequence).collect::<Result<_, _>>()?;
     fold_serials(&mut schema);
+    for r in &type_rows {
+        declared_type(&mut schema, r)?;
+    }
+    schema.views = view_rows.iter().map(view).collect();
+    schema.functions = routine_rows.iter().map(routine).collect();
+    schema.resolve_type_names();
     Ok(schema)
+}
+
+/// A type name as `format_type` prints it, in strata's spelling (see `type_name`).
+fn parse_type(printed: &str) -> Result<ColumnType, String> {
+    let mut ty = ColumnType::parse(&type_name(printed)).map_err(|e| format!("type `{printed}`: {e:?}"))?;
+    if let Scalar::Unresolved(name) = ty.scalar_mut() {
+        *name = name.replace('"', "");
+    }
+    Ok(ty)
+}
+
+fn named(name: Option<String>) -> Option<Named> {
+    name.map(|name| Named { name, span: Span::default() })
+}
+
+/// A domain, composite or range type (`types.sql`).
+fn declared_type(schema: &mut Schema, r: &Row) -> Result<(), String> {
+    let (namespace, name, doc, span) = (r.text(1), r.text(2), r.opt(9), Span::default());
+    match r.text(0).as_str() {
+        "d" => {
+            let checks = r.list(7).into_iter().filter(|c| !c.is_empty()).map(|c| {
+                let (name, definition) = c.split_once(RECORD).unwrap_or((&c, ""));
+                let body = definition.strip_prefix("CHECK ").unwrap_or(definition);
+                let origin = CheckOrigin::Declared;
+                Check { name: name.to_string(), expr: expr(body.to_string()), origin, not_valid: false, doc: None }
+            });
+            schema.domains.push(Domain {
+                base: parse_type(&r.text(3))?,
+                not_null: r.flag(4),
+                default: r.opt(5).map(expr),
+                checks: checks.collect(),
+                collation: named(r.opt(6)),
+                namespace,
+                name,
+                doc,
+                span,
+            });
+        }
+        "c" => {
+            let mut fields = Vec::new();
+            for f in r.list(3) {
+                let parts: Vec<&str> = f.split(RECORD).collect();
+                let ty = parse_type(parts.get(1).copied().unwrap_or_default())?;
+                let collation = named(parts.get(2).map(|c| c.to_string()));
+                fields.push(CompositeField { name: parts[0].to_string(), ty, collation, span });
+            }
+            schema.composites.push(Composite { namespace, name, fields, doc, span });
+        }
+        _ => schema.ranges.push(RangeType {
+            subtype: parse_type(&r.text(3))?,
+            subtype_opclass: named(r.opt(4)),
+            collation: named(r.opt(5)),
+            subtype_diff: named(r.opt(6)),
+            multirange: named(r.opt(7)),
+            namespace,
+            name,
+            doc,
+            span,
+        }),
+    }
+    Ok(())
+}
+
+fn view(r: &Row) -> View {
+    let options = r.list(4).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
+    View {
+        namespace: r.text(0),
+        name: r.text(1),
+        query: expr(r.text(3).trim().trim_end_matches(';').to_string()),
+        materialized: r.flag(2),
+        indexes: Vec::new(),
+        options: options.collect(),
+        with_data: r.flag(5),
+        triggers: Vec::new(),
+        doc: r.opt(6),
+        span: Span::default(),
+    }
+}
+
+fn routine(r: &Row) -> Function {
+    let procedure = r.flag(2);
+    let returns = if procedure { String::new() } else { r.text(4) };
+    let mut f = Function::new(&r.text(0), &r.text(1), r.text(3), returns, &r.text(5), r.text(14));
+    f.procedure = procedure;
+    f.volatility = match r.text(6).as_str() {
+        "i" => Some("IMMUTABLE".into()),
+        "s" => Some("STABLE".into()),
+        _ => None,
+    };
+    f.strict = r.flag(7);
+    f.leakproof = r.flag(8);
+    f.parallel = match r.text(9).as_str() {
+        "s" => Some("SAFE".into()),
+        "r" => Some("RESTRICTED".into()),
+        _ => None,
+    };
+    // PostgreSQL's defaults (cost 100, 1000 rows for a set-returning function) are not said.
+    f.cost = r.text(10).parse::<f64>().ok().map(|c| c as u32).filter(|&c| c != 100);
+    f.rows = r.text(11).parse::<f64>().ok().map(|c| c as u32).filter(|&c| c != 0 && c != 1000);
+    f.security_definer = r.flag(12);
+    for setting in r.list(13) {
+        let Some((name, value)) = setting.split_once('=') else { continue };
+        if name == "search_path" {
+            f.search_path = Some(value.to_string());
+        } else {
+            f.settings.push((name.to_string(), crate::render::sql::literal(value)));
+        }
+    }
+    f.doc = r.opt(15);
+    f
 }
 
 fn policy(r: &Row) -> Policy {
@@ -278,19 +415,10 @@ fn expr(sql: String) -> Expr {
     Expr { sql, span: Span::default() }
 }
 
-/// A column; a type name that is none of PostgreSQL's resolves to an enum type read here, or
-/// stays a name (a domain or another type this source does not read yet).
-fn column(r: &Row, schema: &Schema) -> Result<Column, String> {
-    let printed = type_name(&r.text(3));
-    let mut ty = ColumnType::parse(&printed)
-        .map_err(|e| format!("column {}.{}: type `{printed}`: {e:?}", r.text(1), r.text(2)))?;
-    let scalar = ty.scalar_mut();
-    if let Scalar::Unresolved(name) = scalar {
-        let q = schema.qualify(name.trim_matches('"'));
-        if schema.enum_(&q).is_some() {
-            *scalar = Scalar::Enum(q);
-        }
-    }
+/// A column; a type name that is none of PostgreSQL's resolves to a type read here once all are
+/// (`Schema::resolve_type_names`), or stays a name (a type this source does not read).
+fn column(r: &Row) -> Result<Column, String> {
+    let ty = parse_type(&r.text(3)).map_err(|e| format!("column {}.{}: {e}", r.text(1), r.text(2)))?;
     let (default, generated) = match r.text(7).as_str() {
         "s" => (None, r.opt(5).map(expr)),
         _ => (r.opt(5).map(expr), None),

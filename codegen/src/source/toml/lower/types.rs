@@ -164,29 +164,11 @@ pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
 /// Type names that name a declared type resolve to it (in columns, domain bases, composite
 /// fields and range subtypes), and columns of a union type stored as a CHECK get that CHECK.
 pub(super) fn resolve_declared_types(schema: &mut Schema) {
-    let mut declared: HashMap<QName, fn(QName) -> Scalar> = HashMap::new();
-    declared.extend(schema.ranges.iter().map(|r| (r.qname(), Scalar::Range as fn(QName) -> Scalar)));
-    declared.extend(schema.composites.iter().map(|c| (c.qname(), Scalar::Composite as fn(QName) -> Scalar)));
-    declared.extend(schema.domains.iter().map(|d| (d.qname(), Scalar::Domain as fn(QName) -> Scalar)));
-    declared.extend(schema.enums.iter().map(|e| (e.qname(), Scalar::Enum as fn(QName) -> Scalar)));
-    let default = schema.namespace.clone();
-    let resolve = |ty: &mut ColumnType| {
-        let scalar = ty.scalar_mut();
-        if let Scalar::Unresolved(name) = scalar {
-            let q = QName::parse(name, &default);
-            if let Some(make) = declared.get(&q) {
-                *scalar = make(q);
-            }
-        }
-    };
-    schema.domains.iter_mut().for_each(|d| resolve(&mut d.base));
-    schema.composites.iter_mut().flat_map(|c| &mut c.fields).for_each(|f| resolve(&mut f.ty));
-    schema.ranges.iter_mut().for_each(|r| resolve(&mut r.subtype));
+    schema.resolve_type_names();
     let Schema { enums, tables, .. } = schema;
     for table in tables {
         let mut derived = Vec::new();
         for column in &mut table.columns {
-            resolve(&mut column.ty);
             let Scalar::Enum(q) = column.ty.scalar() else { continue };
             let Some(e) = enums.iter().find(|e| e.qname() == *q) else { continue };
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
