@@ -29,6 +29,36 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
         out.insert(format!("enum {}.{} {:?} doc={:?}", e.namespace, e.name, e.values, e.doc));
     }
+    for e in &schema.extensions {
+        out.insert(format!("extension {} in {}", e.name, e.namespace.as_deref().unwrap_or(&schema.namespace)));
+    }
+    let triggers = schema
+        .tables
+        .iter()
+        .map(|t| (t.qname(), &t.triggers))
+        .chain(schema.views.iter().map(|v| (v.qname(), &v.triggers)));
+    for (on, list) in triggers {
+        for tr in list {
+            let when = tr.when.as_ref().map(|w| expr(&w.sql));
+            out.insert(format!(
+                "trigger {}.{}.{} {:?} {:?} row={} when={when:?} function={}.{} args={:?} old={:?} new={:?} constraint={:?} enabled={} doc={:?}",
+                on.namespace,
+                on.name,
+                tr.name,
+                tr.timing,
+                tr.events,
+                tr.for_each_row,
+                tr.function.namespace,
+                tr.function.name,
+                tr.args,
+                tr.old_table,
+                tr.new_table,
+                tr.constraint,
+                tr.enabled,
+                tr.doc
+            ));
+        }
+    }
     for d in &schema.domains {
         let checks: Vec<String> = d.checks.iter().map(|c| format!("{} {}", c.name, expr(&c.expr.sql))).collect();
         out.insert(format!(

@@ -9,9 +9,10 @@
 //! constraints with names and DEFERRABLE / NOT VALID state, indexes (method, keys and
 //! expressions, order, operator class, predicate, INCLUDE, WITH), policies, sequences,
 //! domains, composite and range types, views and materialized views (query, options, WITH NO
-//! DATA), and functions and procedures with their options. Not yet: partitions, exclusion
-//! constraints, triggers, aggregates, roles, grants, default privileges, extensions, replica
-//! identity, comments on objects other than those above.
+//! DATA), functions and procedures with their options, triggers (on tables and views, with
+//! every option), and extensions. Not yet: partitions, exclusion constraints, aggregates,
+//! roles, grants, default privileges, replica identity, comments on objects other than those
+//! above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use crate::diagnostics::Span;
@@ -23,7 +24,7 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 11] = [
+pub const QUERIES: [(&str, &str); 13] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
@@ -35,6 +36,8 @@ pub const QUERIES: [(&str, &str); 11] = [
     ("types", include_str!("queries/types.sql")),
     ("views", include_str!("queries/views.sql")),
     ("routines", include_str!("queries/routines.sql")),
+    ("triggers", include_str!("queries/triggers.sql")),
+    ("extensions", include_str!("queries/extensions.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -67,7 +70,9 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         type_rows,
         view_rows,
         routine_rows,
-    ] = <[Vec<Row>; 11]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+        trigger_rows,
+        extension_rows,
+    ] = <[Vec<Row>; 13]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let mut schema = empty(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
@@ -128,6 +133,18 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     }
     schema.views = view_rows.iter().map(view).collect();
     schema.functions = routine_rows.iter().map(routine).collect();
+    for r in &trigger_rows {
+        let trigger = trigger(r, default);
+        let (namespace, name) = (r.text(0), r.text(1));
+        if let Some(t) = schema.tables.iter_mut().find(|t| t.namespace == namespace && t.name == name) {
+            t.triggers.push(trigger);
+        } else if let Some(v) = schema.views.iter_mut().find(|v| v.namespace == namespace && v.name == name) {
+            v.triggers.push(trigger);
+        }
+    }
+    let span = Span::default();
+    schema.extensions =
+        extension_rows.iter().map(|r| Extension { name: r.text(0), namespace: r.opt(1), span }).collect();
     schema.resolve_type_names();
     Ok(schema)
 }
@@ -191,6 +208,55 @@ fn declared_type(schema: &mut Schema, r: &Row) -> Result<(), String> {
         }),
     }
     Ok(())
+}
+
+fn trigger(r: &Row, default: &str) -> Trigger {
+    let bits: u32 = r.text(3).parse().unwrap_or(0);
+    let timing = match (bits & 2 != 0, bits & 64 != 0) {
+        (_, true) => TriggerTiming::InsteadOf,
+        (true, _) => TriggerTiming::Before,
+        _ => TriggerTiming::After,
+    };
+    let columns = r.list(12);
+    let mut events = Vec::new();
+    for (bit, event) in [(4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE")] {
+        if bits & bit != 0 {
+            events.push(match (event, columns.is_empty()) {
+                ("UPDATE", false) => format!("UPDATE OF {}", columns.join(", ")),
+                _ => event.to_string(),
+            });
+        }
+    }
+    // The arguments arrive as `encode(..., 'escape')` prints them: each ended by `\000`.
+    let args = r.text(6);
+    let args = args.strip_suffix("\\000").map(|a| a.split("\\000").map(str::to_string).collect()).unwrap_or_default();
+    // WHEN is only in the printed definition: `... WHEN (condition) EXECUTE FUNCTION ...`.
+    let definition = r.text(13);
+    let when = definition
+        .split_once(" WHEN (")
+        .and_then(|(_, rest)| rest.rsplit_once(") EXECUTE "))
+        .map(|(w, _)| expr(w.to_string()));
+    let constraint = r.flag(9).then(|| deferrable_at(r.flag(10), r.flag(11)));
+    let function = Ref::parse(&r.text(4), Span::default());
+    let function = Ref {
+        namespace: if function.namespace.is_empty() { default.to_string() } else { function.namespace },
+        ..function
+    };
+    Trigger {
+        name: r.text(2),
+        timing,
+        events,
+        for_each_row: bits & 1 != 0,
+        when,
+        function,
+        args,
+        old_table: r.opt(7),
+        new_table: r.opt(8),
+        constraint,
+        enabled: r.text(5) != "D",
+        doc: r.opt(14),
+        span: Span::default(),
+    }
 }
 
 fn view(r: &Row) -> View {
@@ -465,7 +531,11 @@ fn type_name(printed: &str) -> String {
 }
 
 fn deferrable(r: &Row) -> Deferrable {
-    match (r.flag(5), r.flag(6)) {
+    deferrable_at(r.flag(5), r.flag(6))
+}
+
+fn deferrable_at(deferrable: bool, deferred: bool) -> Deferrable {
+    match (deferrable, deferred) {
         (false, _) => Deferrable::No,
         (true, false) => Deferrable::Immediate,
         (true, true) => Deferrable::Deferred,
