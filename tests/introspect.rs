@@ -12,7 +12,7 @@ use std::path::Path;
 
 use strata::live::PgCatalog;
 use strata::testing::TestDb;
-use strata_codegen::model::{ColumnType, EnumRepr, IndexTarget, PUBLIC, Scalar, Schema};
+use strata_codegen::model::{ColumnType, EnumRepr, IndexTarget, PUBLIC, PartitionBound, Scalar, Schema};
 use strata_codegen::{io, normalize, source::live};
 
 /// What the live source reads of a schema, one line per object or property, in words both
@@ -152,6 +152,33 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
                 c.name, c.nullable, c.doc
             ));
         }
+        if let Some(p) = &t.partition {
+            let key: Vec<String> = p
+                .key
+                .iter()
+                .map(|k| match k {
+                    IndexTarget::Column(c) => c.name.clone(),
+                    IndexTarget::Expr(e) => expr(&e.sql),
+                })
+                .collect();
+            out.insert(format!("partitioning {q} {:?} key={key:?}", p.method));
+            for part in &p.partitions {
+                let bound = match &part.bound {
+                    PartitionBound::Range { from, to } => {
+                        let (from, to): (Vec<_>, Vec<_>) =
+                            (from.iter().map(|v| expr(v)).collect(), to.iter().map(|v| expr(v)).collect());
+                        format!("from {from:?} to {to:?}")
+                    }
+                    PartitionBound::In(values) => {
+                        format!("in {:?}", values.iter().map(|v| expr(v)).collect::<Vec<_>>())
+                    }
+                    other => format!("{other:?}"),
+                };
+                let storage: Vec<String> =
+                    part.storage.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
+                out.insert(format!("partition {q} {}.{} {bound} storage={storage:?}", part.namespace, part.name));
+            }
+        }
         if let Some(rls) = &t.rls {
             out.insert(format!("rls {q} enabled={} force={}", rls.enabled, rls.force));
         }
@@ -286,6 +313,47 @@ fn settle_views(client: &mut postgres::Client, declared: &mut Schema, read: &Sch
     settled
 }
 
+/// A partition bound's values are printed in their type's output form (`'2026-01-01'` on a
+/// timestamptz key is `'2026-01-01 00:00:00+00'`): the server compares them as values of the key
+/// column's type; when every one is equal the declaration takes the bound read.
+fn settle_bounds(client: &mut postgres::Client, declared: &mut Schema, read: &Schema) -> usize {
+    // The key column's type, for each table partitioned by one column.
+    let types: Vec<(strata_codegen::model::QName, String)> = declared
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let Some([IndexTarget::Column(c)]) = t.partition.as_ref().map(|p| p.key.as_slice()) else { return None };
+            let c = t.column(&c.name)?;
+            Some((t.qname(), strata_codegen::render::sql::sql_type(declared, &c.ty.storage())))
+        })
+        .collect();
+    let mut settled = 0;
+    for t in &mut declared.tables {
+        let Some(rt) = read.table(&t.qname()) else { continue };
+        let Some((_, ty)) = types.iter().find(|(q, _)| *q == t.qname()) else { continue };
+        let (Some(p), Some(rp)) = (t.partition.as_mut(), rt.partition.as_ref()) else { continue };
+        for part in &mut p.partitions {
+            let Some(rpart) = rp.partitions.iter().find(|r| r.name == part.name) else { continue };
+            let pairs: Vec<(&String, &String)> = match (&part.bound, &rpart.bound) {
+                (PartitionBound::Range { from, to }, PartitionBound::Range { from: rf, to: rt }) => {
+                    from.iter().zip(rf).chain(to.iter().zip(rt)).collect()
+                }
+                (PartitionBound::In(a), PartitionBound::In(b)) if a.len() == b.len() => a.iter().zip(b).collect(),
+                _ => continue,
+            };
+            let equal = |client: &mut postgres::Client, (a, b): (&String, &String)| {
+                let sql = format!("SELECT ({a})::{ty} IS NOT DISTINCT FROM ({b})::{ty}");
+                a == b || client.query_one(sql.as_str(), &[]).is_ok_and(|row| row.get::<_, bool>(0))
+            };
+            if part.bound != rpart.bound && pairs.into_iter().all(|pair| equal(client, pair)) {
+                part.bound = rpart.bound.clone();
+                settled += 1;
+            }
+        }
+    }
+    settled
+}
+
 fn introspect(client: &mut postgres::Client, schema: &Schema) -> Schema {
     let mut namespaces: Vec<&str> = vec![&schema.namespace];
     namespaces.extend(schema.namespaces.iter().map(|n| n.name.as_str()).filter(|n| *n != schema.namespace));
@@ -301,6 +369,7 @@ fn every_system_reads_back_as_declared() {
     let mut drift = Vec::new();
     let mut by_server = 0;
     let mut views_by_server = 0;
+    let mut bounds_by_server = 0;
     for dir in io::schema_folders(Path::new("schema")).unwrap() {
         let declared = io::compile_folder(&dir).unwrap().schema.expect("schema has errors");
         let db = TestDb::new();
@@ -309,6 +378,7 @@ fn every_system_reads_back_as_declared() {
         let read = introspect(&mut client, &schema);
         by_server += settle_constants(&mut client, &mut schema, &read);
         views_by_server += settle_views(&mut client, &mut schema, &read);
+        bounds_by_server += settle_bounds(&mut client, &mut schema, &read);
         let (want, have) = (lines(&schema), lines(&read));
         for line in &want {
             let kind = line.split(' ').next().unwrap().to_string();
@@ -324,7 +394,9 @@ fn every_system_reads_back_as_declared() {
     for (kind, (matched, total)) in &counts {
         eprintln!("introspect: {kind}: {matched}/{total} read back as declared");
     }
-    eprintln!("introspect: {by_server} default(s) and {views_by_server} view(s) equal by the server only");
+    eprintln!(
+        "introspect: {by_server} default(s), {views_by_server} view(s) and {bounds_by_server} partition bound(s) equal by the server only"
+    );
     assert!(drift.is_empty(), "{} line(s) differ:\n{}", drift.len(), drift.join("\n"));
 }
 

@@ -10,9 +10,10 @@
 //! expressions, order, operator class, predicate, INCLUDE, WITH), policies, sequences,
 //! domains, composite and range types, views and materialized views (query, options, WITH NO
 //! DATA), functions and procedures with their options, triggers (on tables and views, with
-//! every option), and extensions. Not yet: partitions, exclusion constraints, aggregates,
-//! roles, grants, default privileges, replica identity, comments on objects other than those
-//! above.
+//! every option), extensions, and partitioned tables (method, key, partitions with bounds
+//! and storage). Not yet: partition-local constraints and indexes, exclusion constraints,
+//! aggregates, roles, grants, default privileges, replica identity, comments on objects other
+//! than those above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use crate::diagnostics::Span;
@@ -24,7 +25,7 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 13] = [
+pub const QUERIES: [(&str, &str); 14] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
@@ -38,6 +39,7 @@ pub const QUERIES: [(&str, &str); 13] = [
     ("routines", include_str!("queries/routines.sql")),
     ("triggers", include_str!("queries/triggers.sql")),
     ("extensions", include_str!("queries/extensions.sql")),
+    ("partitions", include_str!("queries/partitions.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -72,7 +74,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         routine_rows,
         trigger_rows,
         extension_rows,
-    ] = <[Vec<Row>; 13]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+        partition_rows,
+    ] = <[Vec<Row>; 14]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let mut schema = empty(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
@@ -141,6 +144,10 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         } else if let Some(v) = schema.views.iter_mut().find(|v| v.namespace == namespace && v.name == name) {
             v.triggers.push(trigger);
         }
+    }
+    for r in &partition_rows {
+        let Some(t) = table_at(&mut schema, r) else { continue };
+        partition(&mut schema.tables[t], r);
     }
     let span = Span::default();
     schema.extensions =
@@ -257,6 +264,75 @@ fn trigger(r: &Row, default: &str) -> Trigger {
         doc: r.opt(14),
         span: Span::default(),
     }
+}
+
+/// A partitioned table's key (first row) and one partition (each row that names one).
+fn partition(t: &mut Table, r: &Row) {
+    let span = Span::default();
+    if t.partition.is_none() {
+        let key = r.text(2);
+        let (method, columns) = key.split_once(' ').unwrap_or((&key, ""));
+        let method = match method {
+            "LIST" => PartitionMethod::List,
+            "HASH" => PartitionMethod::Hash,
+            _ => PartitionMethod::Range,
+        };
+        let inner = columns.trim().strip_prefix('(').and_then(|c| c.strip_suffix(')')).unwrap_or(columns);
+        let key = top_level(inner)
+            .into_iter()
+            .map(|k| match is_plain_word(&k) {
+                true => IndexTarget::Column(Named { name: k, span }),
+                false => IndexTarget::Expr(expr(k)),
+            })
+            .collect();
+        t.partition =
+            Some(Partitioning { method, key, partitions: Vec::new(), retention: None, managed_by: None, span });
+    }
+    let Some(name) = r.opt(4) else { return };
+    let printed = r.text(5);
+    let values = |s: &str| top_level(s.trim().strip_prefix('(').and_then(|v| v.strip_suffix(')')).unwrap_or(s));
+    let bound = if printed == "DEFAULT" {
+        PartitionBound::Default
+    } else if let Some(range) = printed.strip_prefix("FOR VALUES FROM ") {
+        let (from, to) = range.split_once(" TO ").unwrap_or((range, ""));
+        PartitionBound::Range { from: values(from), to: values(to) }
+    } else if let Some(list) = printed.strip_prefix("FOR VALUES IN ") {
+        PartitionBound::In(values(list))
+    } else {
+        let numbers: Vec<u32> = printed.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+        PartitionBound::Hash {
+            modulus: numbers.first().copied().unwrap_or(0),
+            remainder: numbers.get(1).copied().unwrap_or(0),
+        }
+    };
+    let mut p = Partition::new(&r.text(3), name, bound, span);
+    p.storage = r.list(6).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into()))).collect();
+    if let Some(partitioning) = &mut t.partition {
+        partitioning.partitions.push(p);
+    }
+}
+
+/// The items of a comma-separated list outside parentheses and quotes: `'a, b', f(x, y)`.
+fn top_level(list: &str) -> Vec<String> {
+    let (mut items, mut item, mut depth, mut quoted) = (Vec::new(), String::new(), 0, false);
+    for c in list.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                items.push(item.trim().to_string());
+                item.clear();
+                continue;
+            }
+            _ => {}
+        }
+        item.push(c);
+    }
+    if !item.trim().is_empty() {
+        items.push(item.trim().to_string());
+    }
+    items
 }
 
 fn view(r: &Row) -> View {
