@@ -207,6 +207,20 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
                 u.doc
             ));
         }
+        for x in &t.exclusions {
+            let elements: Vec<String> =
+                x.elements.iter().map(|e| format!("{} WITH {}", key_line(&e.key, &expr), e.operator)).collect();
+            let with: Vec<String> = x.with.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
+            out.insert(format!(
+                "exclusion {q}.{} {} {elements:?} include={} with={with:?} where={:?} {:?} doc={:?}",
+                x.name,
+                x.method,
+                names(&x.include),
+                x.predicate.as_ref().map(|p| expr(&p.sql)),
+                x.deferrable,
+                x.doc
+            ));
+        }
         for k in &t.checks {
             out.insert(format!("check {q}.{} {} not_valid={} doc={:?}", k.name, expr(&k.expr.sql), k.not_valid, k.doc));
         }
@@ -227,18 +241,7 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
             ));
         }
         for i in &t.indexes {
-            let keys: Vec<String> = i
-                .keys
-                .iter()
-                .map(|k| {
-                    let target = match &k.target {
-                        IndexTarget::Column(c) => c.name.clone(),
-                        IndexTarget::Expr(e) => expr(&e.sql),
-                    };
-                    let nulls_first = k.nulls_first.unwrap_or(k.descending);
-                    format!("{target} desc={} nulls_first={nulls_first} opclass={:?}", k.descending, k.opclass)
-                })
-                .collect();
+            let keys: Vec<String> = i.keys.iter().map(|k| key_line(k, &expr)).collect();
             let with: Vec<String> = i.with.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
             out.insert(format!(
                 "index {q}.{} {} unique={} keys={keys:?} where={:?} include={} with={with:?} doc={:?}",
@@ -252,6 +255,16 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// An index key: its column or normalized expression, order, NULLS placement and operator class.
+fn key_line(k: &strata_codegen::model::IndexKey, expr: &dyn Fn(&str) -> String) -> String {
+    let target = match &k.target {
+        IndexTarget::Column(c) => c.name.clone(),
+        IndexTarget::Expr(e) => expr(&e.sql),
+    };
+    let nulls_first = k.nulls_first.unwrap_or(k.descending);
+    format!("{target} desc={} nulls_first={nulls_first} opclass={:?}", k.descending, k.opclass)
 }
 
 /// A column's type as stored: a union type kept as a CHECK is its storage type.

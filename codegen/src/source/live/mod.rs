@@ -11,7 +11,7 @@
 //! domains, composite and range types, views and materialized views (query, options, WITH NO
 //! DATA), functions and procedures with their options, triggers (on tables and views, with
 //! every option), extensions, and partitioned tables (method, key, partitions with bounds
-//! and storage). Not yet: partition-local constraints and indexes, exclusion constraints,
+//! and storage), exclusion constraints. Not yet: partition-local constraints and indexes,
 //! aggregates, roles, grants, default privileges, replica identity, comments on objects other
 //! than those above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
@@ -25,7 +25,7 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 14] = [
+pub const QUERIES: [(&str, &str); 15] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
@@ -40,6 +40,7 @@ pub const QUERIES: [(&str, &str); 14] = [
     ("triggers", include_str!("queries/triggers.sql")),
     ("extensions", include_str!("queries/extensions.sql")),
     ("partitions", include_str!("queries/partitions.sql")),
+    ("exclusions", include_str!("queries/exclusions.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -75,7 +76,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         trigger_rows,
         extension_rows,
         partition_rows,
-    ] = <[Vec<Row>; 14]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+        exclusion_rows,
+    ] = <[Vec<Row>; 15]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let mut schema = empty(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
@@ -94,8 +96,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         });
     }
     for r in &table_rows {
-        let storage = r.list(4).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
-        let mut t = table(r.text(0), r.text(1), r.opt(2), r.flag(3), storage.collect());
+        let mut t = table(r.text(0), r.text(1), r.opt(2), r.flag(3), r.options(4));
         if r.flag(5) || r.flag(6) {
             let (tenant, setting, tenant_roles) = (None, String::new(), Vec::new());
             t.rls = Some(Rls {
@@ -148,6 +149,10 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     for r in &partition_rows {
         let Some(t) = table_at(&mut schema, r) else { continue };
         partition(&mut schema.tables[t], r);
+    }
+    for r in &exclusion_rows {
+        let Some(t) = table_at(&mut schema, r) else { continue };
+        schema.tables[t].exclusions.push(exclusion(r));
     }
     let span = Span::default();
     schema.extensions =
@@ -306,7 +311,7 @@ fn partition(t: &mut Table, r: &Row) {
         }
     };
     let mut p = Partition::new(&r.text(3), name, bound, span);
-    p.storage = r.list(6).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into()))).collect();
+    p.storage = r.options(6);
     if let Some(partitioning) = &mut t.partition {
         partitioning.partitions.push(p);
     }
@@ -335,15 +340,36 @@ fn top_level(list: &str) -> Vec<String> {
     items
 }
 
+fn exclusion(r: &Row) -> Exclusion {
+    let elements = r
+        .list(4)
+        .iter()
+        .map(|e| {
+            let (key, rest) = index_key(e);
+            ExclusionElement { key, operator: rest.first().copied().unwrap_or_default().to_string() }
+        })
+        .collect();
+    Exclusion {
+        name: r.text(2),
+        method: r.text(3),
+        elements,
+        include: r.named(5),
+        with: r.options(6),
+        predicate: r.opt(7).map(expr),
+        deferrable: deferrable_at(r.flag(8), r.flag(9)),
+        doc: r.opt(10),
+        span: Span::default(),
+    }
+}
+
 fn view(r: &Row) -> View {
-    let options = r.list(4).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
     View {
         namespace: r.text(0),
         name: r.text(1),
         query: expr(r.text(3).trim().trim_end_matches(';').to_string()),
         materialized: r.flag(2),
         indexes: Vec::new(),
-        options: options.collect(),
+        options: r.options(4),
         with_data: r.flag(5),
         triggers: Vec::new(),
         doc: r.opt(6),
@@ -492,6 +518,11 @@ impl Row {
         self.opt(i).map(|s| s.split(UNIT).map(str::to_string).collect()).unwrap_or_default()
     }
 
+    /// `name=value` items (reloptions): storage parameters and view options.
+    fn options(&self, i: usize) -> Vec<(String, String)> {
+        self.list(i).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into()))).collect()
+    }
+
     fn named(&self, i: usize) -> Vec<Named> {
         self.list(i).into_iter().map(|name| Named { name, span: Span::default() }).collect()
     }
@@ -628,7 +659,7 @@ fn action(code: &str) -> FkAction {
     }
 }
 
-/// A constraint into its table. (Exclusion constraints are not read yet.)
+/// A constraint into its table (exclusion constraints have a query of their own).
 fn constraint(t: &mut Table, r: &Row) {
     let (name, doc, span) = (r.text(2), r.opt(15), Span::default());
     let definition = r.text(4);
@@ -665,34 +696,32 @@ fn constraint(t: &mut Table, r: &Row) {
     }
 }
 
+/// One key of an index as `indexes.sql` and `exclusions.sql` print it: the key, DESC, NULLS
+/// FIRST and a non-default operator class, separated by `RECORD`; then anything else.
+fn index_key(printed: &str) -> (IndexKey, Vec<&str>) {
+    let parts: Vec<&str> = printed.split(RECORD).collect();
+    let key = parts.first().copied().unwrap_or_default();
+    let descending = parts.get(1) == Some(&"true");
+    let nulls_first = parts.get(2) == Some(&"true");
+    // A plain column is printed as its (possibly quoted) name; anything else is an expression.
+    let unquoted = key.strip_prefix('"').and_then(|p| p.strip_suffix('"')).map(|p| p.replace("\"\"", "\""));
+    let target = match unquoted {
+        Some(name) => IndexTarget::Column(Named { name, span: Span::default() }),
+        None if is_plain_word(key) => IndexTarget::Column(Named { name: key.into(), span: Span::default() }),
+        None => IndexTarget::Expr(expr(key.to_string())),
+    };
+    let key = IndexKey {
+        target,
+        opclass: parts.get(3).filter(|o| !o.is_empty()).map(|o| o.to_string()),
+        descending,
+        // NULLS FIRST is the default for DESC and NULLS LAST for ASC: only the other is said.
+        nulls_first: (nulls_first != descending).then_some(nulls_first),
+    };
+    (key, parts.into_iter().skip(4).collect())
+}
+
 fn index(r: &Row) -> Index {
-    let keys = r
-        .list(5)
-        .into_iter()
-        .map(|key| {
-            let parts: Vec<&str> = key.split(RECORD).collect();
-            let printed = parts.first().copied().unwrap_or_default();
-            let descending = parts.get(1) == Some(&"true");
-            let nulls_first = parts.get(2) == Some(&"true");
-            // A plain column is printed as its (possibly quoted) name; anything else is an expression.
-            let unquoted = printed.strip_prefix('"').and_then(|p| p.strip_suffix('"')).map(|p| p.replace("\"\"", "\""));
-            let target = match unquoted {
-                Some(name) => IndexTarget::Column(Named { name, span: Span::default() }),
-                None if is_plain_word(printed) => {
-                    IndexTarget::Column(Named { name: printed.into(), span: Span::default() })
-                }
-                None => IndexTarget::Expr(expr(printed.to_string())),
-            };
-            // NULLS FIRST is the default for DESC and NULLS LAST for ASC: only the other is said.
-            IndexKey {
-                target,
-                opclass: parts.get(3).map(|o| o.to_string()),
-                descending,
-                nulls_first: (nulls_first != descending).then_some(nulls_first),
-            }
-        })
-        .collect();
-    let with = r.list(8).into_iter().filter_map(|o| o.split_once('=').map(|(k, v)| (k.into(), v.into())));
+    let keys = r.list(5).iter().map(|k| index_key(k).0).collect();
     Index {
         name: r.text(2),
         keys,
@@ -700,7 +729,7 @@ fn index(r: &Row) -> Index {
         unique: r.flag(4),
         predicate: r.opt(6).map(expr),
         include: r.named(7),
-        with: with.collect(),
+        with: r.options(8),
         doc: r.opt(9),
         span: Span::default(),
     }
