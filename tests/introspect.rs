@@ -29,6 +29,22 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
         out.insert(format!("enum {}.{} {:?} doc={:?}", e.namespace, e.name, e.values, e.doc));
     }
+    for a in &schema.aggregates {
+        // The state type and argument types as PostgreSQL names them.
+        out.insert(format!(
+            "aggregate {}.{}({}) sfunc={} stype={} final={:?} combine={:?} init={:?} {:?} doc={:?}",
+            a.namespace,
+            a.name,
+            normalize::routine_types(&a.args),
+            a.sfunc.name,
+            normalize::routine_types(&a.stype),
+            a.finalfunc.as_ref().map(|f| &f.name),
+            a.combinefunc.as_ref().map(|f| &f.name),
+            a.initcond,
+            a.parallel,
+            a.doc
+        ));
+    }
     for e in &schema.extensions {
         out.insert(format!("extension {} in {}", e.name, e.namespace.as_deref().unwrap_or(&schema.namespace)));
     }
@@ -178,6 +194,13 @@ fn lines(schema: &Schema) -> BTreeSet<String> {
                     part.storage.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
                 out.insert(format!("partition {q} {}.{} {bound} storage={storage:?}", part.namespace, part.name));
             }
+        }
+        if let Some(identity) = &t.replica_identity {
+            let identity = match identity {
+                strata_codegen::model::ReplicaIdentity::Index(i) => format!("index {}", i.name),
+                other => format!("{other:?}"),
+            };
+            out.insert(format!("replica identity {q} {identity}"));
         }
         if let Some(rls) = &t.rls {
             out.insert(format!("rls {q} enabled={} force={}", rls.enabled, rls.force));

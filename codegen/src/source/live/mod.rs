@@ -11,9 +11,9 @@
 //! domains, composite and range types, views and materialized views (query, options, WITH NO
 //! DATA), functions and procedures with their options, triggers (on tables and views, with
 //! every option), extensions, and partitioned tables (method, key, partitions with bounds
-//! and storage), exclusion constraints. Not yet: partition-local constraints and indexes,
-//! aggregates, roles, grants, default privileges, replica identity, comments on objects other
-//! than those above.
+//! and storage), exclusion constraints, replica identity, and aggregates. Not yet:
+//! partition-local constraints and indexes, roles, grants, default privileges, comments on
+//! objects other than those above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use crate::diagnostics::Span;
@@ -25,7 +25,7 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 15] = [
+pub const QUERIES: [(&str, &str); 16] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
@@ -41,6 +41,7 @@ pub const QUERIES: [(&str, &str); 15] = [
     ("extensions", include_str!("queries/extensions.sql")),
     ("partitions", include_str!("queries/partitions.sql")),
     ("exclusions", include_str!("queries/exclusions.sql")),
+    ("aggregates", include_str!("queries/aggregates.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -77,7 +78,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         extension_rows,
         partition_rows,
         exclusion_rows,
-    ] = <[Vec<Row>; 15]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+        aggregate_rows,
+    ] = <[Vec<Row>; 16]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let mut schema = empty(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
@@ -97,6 +99,12 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     }
     for r in &table_rows {
         let mut t = table(r.text(0), r.text(1), r.opt(2), r.flag(3), r.options(4));
+        t.replica_identity = match r.text(7).as_str() {
+            "f" => Some(ReplicaIdentity::Full),
+            "n" => Some(ReplicaIdentity::Nothing),
+            "i" => named(r.opt(8)).map(ReplicaIdentity::Index),
+            _ => None,
+        };
         if r.flag(5) || r.flag(6) {
             let (tenant, setting, tenant_roles) = (None, String::new(), Vec::new());
             t.rls = Some(Rls {
@@ -150,6 +158,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         let Some(t) = table_at(&mut schema, r) else { continue };
         partition(&mut schema.tables[t], r);
     }
+    schema.aggregates = aggregate_rows.iter().map(aggregate).collect();
     for r in &exclusion_rows {
         let Some(t) = table_at(&mut schema, r) else { continue };
         schema.tables[t].exclusions.push(exclusion(r));
@@ -338,6 +347,27 @@ fn top_level(list: &str) -> Vec<String> {
         items.push(item.trim().to_string());
     }
     items
+}
+
+fn aggregate(r: &Row) -> Aggregate {
+    let parallel = match r.text(8).as_str() {
+        "s" => Some("SAFE".to_string()),
+        "r" => Some("RESTRICTED".to_string()),
+        _ => None,
+    };
+    Aggregate {
+        namespace: r.text(0),
+        name: r.text(1),
+        args: r.text(2),
+        sfunc: Named { name: r.text(3), span: Span::default() },
+        stype: r.text(4),
+        finalfunc: named(r.opt(5)),
+        combinefunc: named(r.opt(6)),
+        initcond: r.opt(7),
+        parallel,
+        doc: r.opt(9),
+        span: Span::default(),
+    }
 }
 
 fn exclusion(r: &Row) -> Exclusion {

@@ -1,8 +1,10 @@
 -- Tables (partitions aside): namespace, name, comment, unlogged, storage options (unit separator),
--- row-level security enabled, forced.
+-- row-level security enabled, forced, replica identity (d f n i) and its index.
 SELECT n.nspname::text, c.relname::text, obj_description(c.oid, 'pg_class'),
        (c.relpersistence = 'u')::text, array_to_string(c.reloptions, chr(31)),
-       c.relrowsecurity::text, c.relforcerowsecurity::text
+       c.relrowsecurity::text, c.relforcerowsecurity::text, c.relreplident::text,
+       (SELECT i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = c.oid AND x.indisreplident)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
