@@ -888,6 +888,32 @@ pub enum IndexTarget {
 }
 
 impl Schema {
+    /// A schema that declares nothing yet, for PostgreSQL 15, its unqualified names in `namespace`.
+    pub fn new(name: &str, namespace: &str) -> Schema {
+        Schema {
+            name: name.to_string(),
+            postgres: 15,
+            doc: None,
+            namespace: namespace.to_string(),
+            namespaces: Vec::new(),
+            extensions: Vec::new(),
+            enums: Vec::new(),
+            domains: Vec::new(),
+            composites: Vec::new(),
+            ranges: Vec::new(),
+            shapes: Vec::new(),
+            tables: Vec::new(),
+            sequences: Vec::new(),
+            roles: Vec::new(),
+            grants: Vec::new(),
+            default_privileges: Vec::new(),
+            functions: Vec::new(),
+            aggregates: Vec::new(),
+            views: Vec::new(),
+            jobs: Vec::new(),
+        }
+    }
+
     pub fn table(&self, q: &QName) -> Option<&Table> {
         self.tables.iter().find(|t| t.namespace == q.namespace && t.name == q.name)
     }

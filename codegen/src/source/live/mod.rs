@@ -80,7 +80,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         exclusion_rows,
         aggregate_rows,
     ] = <[Vec<Row>; 16]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
-    let mut schema = empty(name, default);
+    let mut schema = Schema::new(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
         if name != PUBLIC || r.opt(2).is_some() {
@@ -555,31 +555,6 @@ impl Row {
 
     fn named(&self, i: usize) -> Vec<Named> {
         self.list(i).into_iter().map(|name| Named { name, span: Span::default() }).collect()
-    }
-}
-
-fn empty(name: &str, namespace: &str) -> Schema {
-    Schema {
-        name: name.to_string(),
-        postgres: 15,
-        doc: None,
-        namespace: namespace.to_string(),
-        namespaces: Vec::new(),
-        extensions: Vec::new(),
-        enums: Vec::new(),
-        domains: Vec::new(),
-        composites: Vec::new(),
-        ranges: Vec::new(),
-        shapes: Vec::new(),
-        tables: Vec::new(),
-        sequences: Vec::new(),
-        roles: Vec::new(),
-        grants: Vec::new(),
-        default_privileges: Vec::new(),
-        functions: Vec::new(),
-        aggregates: Vec::new(),
-        views: Vec::new(),
-        jobs: Vec::new(),
     }
 }
 

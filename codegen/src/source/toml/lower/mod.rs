@@ -122,28 +122,8 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         }
     }
 
-    let mut schema = Schema {
-        name: String::new(),
-        postgres: 15,
-        doc: None,
-        namespace: PUBLIC.to_string(),
-        namespaces: Vec::new(),
-        extensions: Vec::new(),
-        enums: Vec::new(),
-        domains: Vec::new(),
-        composites: Vec::new(),
-        ranges: Vec::new(),
-        shapes: Vec::new(),
-        tables: Vec::new(),
-        sequences: Vec::new(),
-        roles: Vec::new(),
-        grants,
-        default_privileges,
-        functions: Vec::new(),
-        aggregates: Vec::new(),
-        views: Vec::new(),
-        jobs: Vec::new(),
-    };
+    let mut schema = Schema::new("", PUBLIC);
+    (schema.grants, schema.default_privileges) = (grants, default_privileges);
     match schema_section {
         Some(((file, v), span)) => lower_schema_section(&mut Walker { file, diags }, v, span, &mut schema),
         None => {
