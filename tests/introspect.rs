@@ -315,8 +315,7 @@ fn settle_constants(client: &mut postgres::Client, declared: &mut Schema, read: 
         for c in &mut t.columns {
             let (Some(d), Some(rc)) = (c.default.as_mut(), r.column(&c.name)) else { continue };
             let Some(printed) = rc.default.as_ref().filter(|p| !normalize::same(&d.sql, &p.sql)) else { continue };
-            let sql = format!("SELECT ({})::{ty} IS NOT DISTINCT FROM ({})::{ty}", d.sql, printed.sql, ty = rc.ty);
-            if client.query_one(sql.as_str(), &[]).is_ok_and(|row| row.get::<_, bool>(0)) {
+            if support::equal_as(client, &d.sql, &printed.sql, &rc.ty.to_string()) {
                 d.sql = printed.sql.clone();
                 settled += 1;
             }
@@ -378,8 +377,7 @@ fn settle_bounds(client: &mut postgres::Client, declared: &mut Schema, read: &Sc
                 _ => continue,
             };
             let equal = |client: &mut postgres::Client, (a, b): (&String, &String)| {
-                let sql = format!("SELECT ({a})::{ty} IS NOT DISTINCT FROM ({b})::{ty}");
-                a == b || client.query_one(sql.as_str(), &[]).is_ok_and(|row| row.get::<_, bool>(0))
+                a == b || support::equal_as(client, a, b, ty)
             };
             if part.bound != rpart.bound && pairs.into_iter().all(|pair| equal(client, pair)) {
                 part.bound = rpart.bound.clone();

@@ -11,12 +11,6 @@ use strata::testing::TestDb;
 use strata_codegen::model::{ColumnType, Schema};
 use strata_codegen::{compile_toml_str, generate, io, render::sql};
 
-/// The namespaces a schema's objects may live in: every one but PostgreSQL's own and those an
-/// extension created.
-const USER_NAMESPACES: &str = "(SELECT n.oid FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' \
-     AND n.nspname <> 'information_schema' \
-     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e'))";
-
 /// What the catalog says exists in the schema's namespaces, as sorted `kind name` lines; names
 /// outside `public` are qualified.
 fn catalog(client: &mut Client) -> BTreeSet<String> {
@@ -28,7 +22,7 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
         )
     };
     let (c, i) = (rel("c"), rel("i"));
-    let ns = USER_NAMESPACES;
+    let ns = support::USER_NAMESPACES;
     // Partitions are listed by name only; their columns, constraints and indexes are the parent's.
     let queries = [
         format!("SELECT 'table ' || {c} FROM pg_class c WHERE relnamespace IN {ns} AND relkind IN ('r', 'p') AND NOT relispartition"),

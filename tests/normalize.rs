@@ -13,11 +13,6 @@ use std::path::Path;
 use strata::testing::TestDb;
 use strata_codegen::{io, normalize};
 
-/// The namespaces a schema's objects may live in (as tests/live.rs has them).
-const USER_NAMESPACES: &str = "(SELECT n.oid FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' \
-     AND n.nspname <> 'information_schema' \
-     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e'))";
-
 #[test]
 fn every_declared_expression_normalizes_as_postgresql_prints_it() {
     let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -28,7 +23,7 @@ fn every_declared_expression_normalizes_as_postgresql_prints_it() {
         let db = TestDb::new();
         let mut client = db.client();
         let (schema, _) = support::apply(&mut client, &declared);
-        let ns = USER_NAMESPACES;
+        let ns = support::USER_NAMESPACES;
         // (kind, namespace.table, name) -> the expression as PostgreSQL prints it.
         let queries = [
             format!(
@@ -77,13 +72,9 @@ fn every_declared_expression_normalizes_as_postgresql_prints_it() {
             let text = text.strip_suffix(" NOT VALID").unwrap_or(text);
             // A constant whose text the type rewrites (`'12:00+02'` is printed `'12:00:00+02'`,
             // `'0.00'` as money `'$0.00'`) only the server can compare: as the verify command will.
-            let by_server = |client: &mut postgres::Client, ty: &str| {
-                let sql = format!("SELECT ({declared})::{ty} IS NOT DISTINCT FROM ({text})::{ty}");
-                client.query_one(sql.as_str(), &[]).ok().is_some_and(|row| row.get::<_, bool>(0))
-            };
             if normalize::same(declared, text) {
                 entry.0 += 1;
-            } else if let Some(ty) = ty.as_deref().filter(|ty| by_server(&mut client, ty)) {
+            } else if let Some(ty) = ty.as_deref().filter(|ty| support::equal_as(&mut client, declared, text, ty)) {
                 entry.0 += 1;
                 *server.entry(kind).or_default() += 1;
                 eprintln!("normalize: {kind} {table}.{name}: {declared} and {text} are equal {ty}s (by the server)");

@@ -9,6 +9,19 @@ use postgres::Client;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table};
 use strata_codegen::render::sql::{ident, literal, qualified, sql_type};
 
+/// The namespaces a schema's objects may live in: every one but PostgreSQL's own and those an
+/// extension created.
+pub const USER_NAMESPACES: &str = "(SELECT n.oid FROM pg_namespace n WHERE n.nspname NOT LIKE 'pg\\_%' \
+     AND n.nspname <> 'information_schema' \
+     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = n.oid AND d.deptype = 'e'))";
+
+/// Whether two SQL expressions are equal values of type `ty`, by the server: constants whose
+/// text the type rewrites (`'0.00'` money is printed `'$0.00'`) compare only this way.
+pub fn equal_as(client: &mut Client, a: &str, b: &str, ty: &str) -> bool {
+    let sql = format!("SELECT ({a})::{ty} IS NOT DISTINCT FROM ({b})::{ty}");
+    client.query_one(sql.as_str(), &[]).is_ok_and(|row| row.get::<_, bool>(0))
+}
+
 static NEXT: AtomicU64 = AtomicU64::new(1);
 
 /// A value for a NOT NULL column without a default that its rules accept, distinct from the

@@ -1082,6 +1082,34 @@ impl Trigger {
     }
 }
 
+impl Table {
+    /// A table with no columns, keys or options yet.
+    pub fn new(namespace: &str, name: &str) -> Table {
+        Table {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+            doc: None,
+            columns: Vec::new(),
+            primary_key: None,
+            foreign_keys: Vec::new(),
+            uniques: Vec::new(),
+            exclusions: Vec::new(),
+            checks: Vec::new(),
+            indexes: Vec::new(),
+            soft_delete: None,
+            partition: None,
+            rls: None,
+            policies: Vec::new(),
+            triggers: Vec::new(),
+            rows: Vec::new(),
+            unlogged: false,
+            storage: Vec::new(),
+            replica_identity: None,
+            span: Span::default(),
+        }
+    }
+}
+
 impl Column {
     /// Whether an INSERT may give the column a value: not a generated column, nor an identity
     /// one PostgreSQL always numbers itself.

@@ -183,6 +183,14 @@ impl ColumnType {
         if let Some(inner) = text.strip_suffix("[]") {
             return Ok(ColumnType::Array(Box::new(ColumnType::parse(inner)?)));
         }
+        // PostgreSQL writes a time type's precision before the zone: `timestamp(3) with time zone`.
+        for zone in [" with time zone", " without time zone"] {
+            if let Some((head, mods)) = text.strip_suffix(zone).and_then(|t| t.split_once('('))
+                && mods.ends_with(')')
+            {
+                return ColumnType::parse(&format!("{head}{zone}({mods}"));
+            }
+        }
         let (name, mods) = match text.find('(') {
             Some(open) => {
                 let close = text.strip_suffix(')').ok_or(TypeError::Syntax)?;

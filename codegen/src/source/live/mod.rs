@@ -98,7 +98,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         });
     }
     for r in &table_rows {
-        let mut t = table(r.text(0), r.text(1), r.opt(2), r.flag(3), r.options(4));
+        let mut t = Table::new(&r.text(0), &r.text(1));
+        (t.doc, t.unlogged, t.storage) = (r.opt(2), r.flag(3), r.options(4));
         t.replica_identity = match r.text(7).as_str() {
             "f" => Some(ReplicaIdentity::Full),
             "n" => Some(ReplicaIdentity::Nothing),
@@ -170,9 +171,9 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     Ok(schema)
 }
 
-/// A type name as `format_type` prints it, in strata's spelling (see `type_name`).
+/// A type name as `format_type` prints it; a name of no built-in type is kept unquoted.
 fn parse_type(printed: &str) -> Result<ColumnType, String> {
-    let mut ty = ColumnType::parse(&type_name(printed)).map_err(|e| format!("type `{printed}`: {e:?}"))?;
+    let mut ty = ColumnType::parse(printed).map_err(|e| format!("type `{printed}`: {e:?}"))?;
     if let Scalar::Unresolved(name) = ty.scalar_mut() {
         *name = name.replace('"', "");
     }
@@ -558,37 +559,6 @@ impl Row {
     }
 }
 
-fn table(
-    namespace: String,
-    name: String,
-    doc: Option<String>,
-    unlogged: bool,
-    storage: Vec<(String, String)>,
-) -> Table {
-    Table {
-        namespace,
-        name,
-        doc,
-        columns: Vec::new(),
-        primary_key: None,
-        foreign_keys: Vec::new(),
-        uniques: Vec::new(),
-        exclusions: Vec::new(),
-        checks: Vec::new(),
-        indexes: Vec::new(),
-        soft_delete: None,
-        partition: None,
-        rls: None,
-        policies: Vec::new(),
-        triggers: Vec::new(),
-        rows: Vec::new(),
-        unlogged,
-        storage,
-        replica_identity: None,
-        span: Span::default(),
-    }
-}
-
 fn expr(sql: String) -> Expr {
     Expr { sql, span: Span::default() }
 }
@@ -623,23 +593,6 @@ fn column(r: &Row) -> Result<Column, String> {
         shape: None,
         span: Span::default(),
     })
-}
-
-/// `format_type`'s spelling in strata's: the precision of the time types moves to the end
-/// (`timestamp(3) with time zone` is `timestamptz(3)`).
-fn type_name(printed: &str) -> String {
-    let (base, arrays) = printed.split_at(printed.find("[]").unwrap_or(printed.len()));
-    for (prefix, zone, name) in [
-        ("timestamp(", ") with time zone", "timestamptz"),
-        ("timestamp(", ") without time zone", "timestamp"),
-        ("time(", ") with time zone", "timetz"),
-        ("time(", ") without time zone", "time"),
-    ] {
-        if let Some(precision) = base.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(zone)) {
-            return format!("{name}({precision}){arrays}");
-        }
-    }
-    printed.to_string()
 }
 
 fn deferrable(r: &Row) -> Deferrable {

@@ -106,28 +106,14 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
     let mut w = Walker { file: d.file, diags };
     let t = w.table("table", d.value)?;
     let f = w.fields(t, TABLE_KEYS);
-    let mut table = Table {
-        namespace: d.namespace.clone(),
-        name: d.name.clone(),
-        doc: f.get("doc").and_then(|v| w.string("doc", v)),
-        columns: Vec::new(),
-        primary_key: None,
-        foreign_keys: Vec::new(),
-        uniques: Vec::new(),
-        exclusions: Vec::new(),
-        checks: Vec::new(),
-        indexes: Vec::new(),
-        soft_delete: f.get("soft_delete").and_then(|v| w.named("soft_delete", v)),
-        partition: f.get("partition").and_then(|v| lower_partitioning(&mut w, &d.name, v)),
-        rls: None,
-        policies: Vec::new(),
-        triggers: Vec::new(),
-        rows: Vec::new(),
-        unlogged: f.get("unlogged").and_then(|v| w.boolean("unlogged", v)).unwrap_or(false),
-        storage: f.get("with").map(|v| lower_with(&mut w, "with", v)).unwrap_or_default(),
-        replica_identity: f.get("replica_identity").and_then(|v| lower_replica_identity(&mut w, v)),
-        span: d.span,
-    };
+    let mut table = Table::new(&d.namespace, &d.name);
+    table.doc = f.get("doc").and_then(|v| w.string("doc", v));
+    table.soft_delete = f.get("soft_delete").and_then(|v| w.named("soft_delete", v));
+    table.partition = f.get("partition").and_then(|v| lower_partitioning(&mut w, &d.name, v));
+    table.unlogged = f.get("unlogged").and_then(|v| w.boolean("unlogged", v)).unwrap_or(false);
+    table.storage = f.get("with").map(|v| lower_with(&mut w, "with", v)).unwrap_or_default();
+    table.replica_identity = f.get("replica_identity").and_then(|v| lower_replica_identity(&mut w, v));
+    table.span = d.span;
     table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
     for item in f.get("triggers").and_then(|v| w.array("triggers", v)).unwrap_or_default() {
         table.triggers.extend(lower_trigger(&mut w, item));
