@@ -176,6 +176,9 @@ pub mod reexports {
 #[cfg(feature = "cli")]
 pub mod live;
 
+#[cfg(feature = "scratch")]
+pub mod scratch;
+
 #[cfg(feature = "testing")]
 pub mod testing;
 

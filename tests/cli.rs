@@ -108,7 +108,7 @@ fn one_schema_only() {
 
 #[test]
 fn help_for_every_command() {
-    for args in [&["--help"][..], &["generate", "--help"], &["check", "--help"]] {
+    for args in [&["--help"][..], &["generate", "--help"], &["check", "--help"], &["verify", "--help"]] {
         let run = strata(args);
         assert_eq!(run.status.code(), Some(0));
         assert!(text(&run.stdout).contains("Usage: strata"), "{args:?}");

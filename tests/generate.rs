@@ -70,6 +70,9 @@ fn every_generated_statement_parses() {
             let parsed =
                 strata_codegen::render::sql::statements_parse(sql).unwrap_or_else(|e| panic!("{system}/{path}, {e}"));
             assert!(parsed > 0 || path.ends_with("jobs.sql"), "{system}/{path}: no statement");
+            let split =
+                strata_codegen::render::sql::statements_split(sql).unwrap_or_else(|e| panic!("{system}/{path}, {e}"));
+            assert!(split > 0 || path.ends_with("jobs.sql"), "{system}/{path}: no statement");
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod project;
 pub mod render;
 pub mod source;
 pub mod sql_deps;
+pub mod verify;
 
 pub use builder::Builder;
 use diagnostics::{Diagnostics, FileId, Sources};

@@ -131,6 +131,12 @@ fn unread_construct(sql: &str, why: &str) -> Option<String> {
 /// PostgreSQL reports a syntax error).
 pub fn parse_expr(sql: &str) -> Result<(), String> {
     let dialect = PostgreSqlDialect {};
+    // Judged before parsing: an expression sqlparser cannot read is written as it is (W0007), so
+    // a `;` there would end the statement strata writes and start another.
+    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, sql).tokenize().map_err(|e| e.to_string())?;
+    if tokens.contains(&Token::SemiColon) {
+        return Err("unexpected `;`: it would end the statement; an expression holds one only inside quotes".into());
+    }
     let mut parser = Parser::new(&dialect).try_with_sql(sql).map_err(|e| e.to_string())?;
     let expr = parser.parse_expr().map_err(|e| e.to_string())?;
     if let Token::EOF = parser.peek_token().token {

@@ -6,7 +6,7 @@ mod parses;
 use std::fmt::Write as _;
 
 pub use ident::{ident, literal, qualified, reserved_words};
-pub use parses::statements_parse;
+pub use parses::{statements_by_line, statements_parse, statements_split};
 
 use crate::model::{
     Aggregate, Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index,

@@ -48,6 +48,18 @@ pub const QUERIES: [(&str, &str); 16] = [
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
 
+/// The namespaces a schema's objects may live in, as `introspect` takes them: its default
+/// first, then those it declares, and `public`, where extensions put their objects.
+pub fn namespaces_of(schema: &Schema) -> Vec<String> {
+    let mut namespaces = vec![schema.namespace.clone()];
+    for n in schema.namespaces.iter().map(|n| &n.name).chain([&PUBLIC.to_string()]) {
+        if !namespaces.contains(n) {
+            namespaces.push(n.clone());
+        }
+    }
+    namespaces
+}
+
 /// The objects of `namespaces` (the first is the schema's default) as a `Schema` named `name`.
 pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) -> Result<Schema, String> {
     let list: Vec<String> = namespaces.iter().map(|n| crate::render::sql::literal(n)).collect();

@@ -1,5 +1,7 @@
 //! The `strata` command line: `generate` writes what the schemas describe, `check` fails when
-//! anything written is stale. Exit codes: 0 fine, 1 schema errors or stale files, 2 usage errors.
+//! anything written is stale, `verify` compares the declaration with a live database.
+//! Exit codes: 0 fine, 1 schema errors, stale files or differences, 2 usage errors, 3 no
+//! database (unreachable, refused, or a scratch server that cannot start).
 
 use std::fs;
 use std::io::Write as _;
@@ -9,6 +11,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use strata_codegen::project::{self, Project};
 use strata_codegen::{Compiled, generate, io};
+
+mod verify;
 
 #[derive(Parser)]
 #[command(name = "strata", version, about = "Schema-as-code for PostgreSQL")]
@@ -24,6 +28,28 @@ enum Command {
     /// Regenerate in memory and exit 1 with a diff when anything under generated/ is stale,
     /// or when a schema has errors. The command CI runs.
     Check(Options),
+    /// Apply the generated migrations to a scratch database, read it back, and exit 1 with the
+    /// differences when it is not what the schema declares. With --database-url and --no-apply,
+    /// compare a running database as it is instead (drift detection).
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    #[command(flatten)]
+    options: Options,
+    /// A server strata may create a scratch database on (and drop it after) [default: the
+    /// STRATA_DEV_URL environment variable, else a server strata starts: a container where a
+    /// Docker engine answers, else PostgreSQL's own binaries].
+    #[arg(long, value_name = "URL", conflicts_with = "no_apply")]
+    dev_url: Option<String>,
+    /// The database to compare as it is (with --no-apply) [default: the DATABASE_URL
+    /// environment variable].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+    /// Apply nothing: compare the database at --database-url with the declaration.
+    #[arg(long)]
+    no_apply: bool,
 }
 
 #[derive(Args)]
@@ -94,6 +120,8 @@ enum Failure {
     Schema,
     /// Bad arguments or unreadable folders: exit 2.
     Usage(String),
+    /// No database to verify against: exit 3.
+    Database(String),
 }
 
 fn main() -> ExitCode {
@@ -101,6 +129,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Generate(opts) => run(opts, true),
         Command::Check(opts) => run(opts, false),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -109,30 +138,16 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::from(2)
         }
+        Err(Failure::Database(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(3)
+        }
     }
 }
 
 fn run(opts: &Options, write: bool) -> Result<(), Failure> {
     let plan = opts.plan()?;
-    let mut compiled = Vec::new();
-    let mut json = Vec::new();
-    let mut errors = false;
-    for (name, c, rust) in compile_all(opts, &plan)? {
-        errors |= c.diagnostics.has_errors();
-        match opts.format {
-            Format::Human => eprint!("{}", c.diagnostics.render(&c.sources)),
-            Format::Json => json.extend(c.diagnostics.to_json(&c.sources).as_array().cloned().unwrap_or_default()),
-        }
-        compiled.push((name, c, rust));
-    }
-    if opts.format == Format::Json {
-        println!("{}", serde_json::Value::Array(json));
-    }
-    if errors {
-        let n: usize = compiled.iter().map(|(_, c, _)| c.diagnostics.errors()).sum();
-        eprintln!("error: {n} schema error(s); nothing was written");
-        return Err(Failure::Schema);
-    }
+    let compiled = compile_reported(opts, &plan, true)?;
     let mut stale = false;
     for (name, c, rust) in &compiled {
         let Compiled { schema: Some(schema), .. } = c else { continue };
@@ -165,6 +180,37 @@ fn run(opts: &Options, write: bool) -> Result<(), Failure> {
         return Err(Failure::Schema);
     }
     Ok(())
+}
+
+/// Every schema the plan names, compiled, with its diagnostics printed (as JSON on stdout when
+/// `json_diagnostics`); `Failure::Schema` when any has errors.
+fn compile_reported(
+    opts: &Options,
+    plan: &Plan,
+    json_diagnostics: bool,
+) -> Result<Vec<(String, Compiled, bool)>, Failure> {
+    let mut compiled = Vec::new();
+    let mut json = Vec::new();
+    let mut errors = false;
+    for (name, c, rust) in compile_all(opts, plan)? {
+        errors |= c.diagnostics.has_errors();
+        match opts.format {
+            Format::Json if json_diagnostics => {
+                json.extend(c.diagnostics.to_json(&c.sources).as_array().cloned().unwrap_or_default())
+            }
+            _ => eprint!("{}", c.diagnostics.render(&c.sources)),
+        }
+        compiled.push((name, c, rust));
+    }
+    if opts.format == Format::Json && json_diagnostics {
+        println!("{}", serde_json::Value::Array(json));
+    }
+    if errors {
+        let n: usize = compiled.iter().map(|(_, c, _)| c.diagnostics.errors()).sum();
+        eprintln!("error: {n} schema error(s); nothing was written");
+        return Err(Failure::Schema);
+    }
+    Ok(compiled)
 }
 
 /// Every schema the plan names, compiled: (name, result, whether it was described in Rust).
