@@ -106,9 +106,7 @@ impl Server {
 
     /// Whether the local binaries ship a server module (`pg_cron`, ...), as `lib/<name>.so`.
     pub fn local_has_module(name: &str) -> bool {
-        // PATH may hold links to the binaries: look beside the real one.
-        let postgres = find_bin_dir().and_then(|bin| std::fs::canonicalize(bin.join("postgres")).ok());
-        postgres.is_some_and(|p| p.parent().unwrap_or(&p).join("../lib").join(format!("{name}.so")).is_file())
+        bin_dir().is_some_and(|bin| bin.join("../lib").join(format!("{name}.so")).is_file())
     }
 
     /// Stops what this server started; a server from a URL is left running.
@@ -212,13 +210,16 @@ fn start_container() -> Result<(Config, Owned), String> {
     Ok((config, owned))
 }
 
-/// The folder holding `initdb` and `postgres`: PATH first, then the newest Debian-style install.
-fn find_bin_dir() -> Option<PathBuf> {
+/// The folder holding `initdb` and `postgres` (and `psql`, `pg_dump`): PATH first, then the
+/// newest Debian-style install. PATH may hold links to the binaries: the folder of the real
+/// `postgres` is the one returned.
+pub fn bin_dir() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()
-        .find(|d| d.join("initdb").is_file() && d.join("postgres").is_file());
+        .find(|d| d.join("initdb").is_file() && d.join("postgres").is_file())
+        .and_then(|d| Some(std::fs::canonicalize(d.join("postgres")).ok()?.parent()?.to_path_buf()));
     on_path.or_else(|| {
         let mut dirs: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
             .ok()?
@@ -256,7 +257,7 @@ fn command(bin: &Path, program: &str, user: Option<(u32, u32)>) -> Command {
 }
 
 fn start_local(settings: &[(&str, &str)]) -> Result<(Config, Owned), String> {
-    let bin = find_bin_dir().ok_or("no initdb/postgres on PATH or under /usr/lib/postgresql/*/bin")?;
+    let bin = bin_dir().ok_or("no initdb/postgres on PATH or under /usr/lib/postgresql/*/bin")?;
     let user = run_as()?;
     let dir = tempfile::Builder::new().prefix("strata-pg-").tempdir().map_err(|e| e.to_string())?;
     if let Some((uid, gid)) = user {

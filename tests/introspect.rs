@@ -35,6 +35,7 @@ fn every_system_reads_back_as_declared() {
         let read = introspect(&mut client, &schema);
         let settled = verify::settle(&mut PgCatalog(&mut client), &mut schema, &read);
         by_server.defaults += settled.defaults;
+        by_server.checks += settled.checks;
         by_server.views += settled.views;
         by_server.bounds += settled.bounds;
         let differences = verify::differences(&schema, &read);
@@ -52,9 +53,9 @@ fn every_system_reads_back_as_declared() {
     for (kind, (matched, total)) in &counts {
         eprintln!("introspect: {kind}: {matched}/{total} read back as declared");
     }
-    let verify::Settled { defaults, views, bounds } = by_server;
+    let verify::Settled { defaults, checks, views, bounds } = by_server;
     eprintln!(
-        "introspect: {defaults} default(s), {views} view(s) and {bounds} partition bound(s) equal by the server only"
+        "introspect: {defaults} default(s), {checks} check(s), {views} view(s) and {bounds} partition bound(s) equal by the server only"
     );
     assert!(drift.is_empty(), "{}", drift.join("\n"));
 }

@@ -57,7 +57,7 @@ fn a_schema_applied_to_a_scratch_database_is_what_it_declares() {
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "verify notes: the database holds the 11 declared objects, and nothing else in their namespaces\n"
+        "verify notes: the database holds the 16 declared objects, and nothing else in their namespaces\n"
     );
     let mut client = db.client();
     let left = client.query_one("SELECT count(*) FROM pg_database WHERE datname LIKE 'strata_verify_%'", &[]).unwrap();
@@ -69,7 +69,7 @@ fn without_a_dev_url_verify_starts_its_own_server() {
     let out = strata(&["verify", "--schemas", SCHEMAS, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report, serde_json::json!([{ "schema": "notes", "objects": 11, "differences": [] }]));
+    assert_eq!(report, serde_json::json!([{ "schema": "notes", "objects": 16, "differences": [] }]));
 }
 
 /// The drifts, made by hand on a running database: each reported as exactly that drift.

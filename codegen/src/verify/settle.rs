@@ -10,16 +10,18 @@ use crate::source::live::Catalog;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Settled {
     pub defaults: usize,
+    pub checks: usize,
     pub views: usize,
     pub bounds: usize,
 }
 
-/// Settles every default, view query and partition bound of `declared` that differs from `read`
-/// in text only. Runs read-only queries, and creates (and rolls back) one temporary view per
-/// view query to be compared.
+/// Settles every default, CHECK, view query and partition bound of `declared` that differs from
+/// `read` in text only. Runs read-only queries, and creates (and rolls back) a temporary table
+/// or view for each CHECK or view query to be compared.
 pub fn settle(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> Settled {
     Settled {
         defaults: constants(catalog, declared, read),
+        checks: checks(catalog, declared, read),
         views: views(catalog, declared, read),
         bounds: bounds(catalog, declared, read),
     }
@@ -50,6 +52,45 @@ fn constants(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) ->
     settled
 }
 
+/// The first column of the first row `sql` answers; a failed query's transaction is rolled back.
+fn printed(catalog: &mut dyn Catalog, sql: &str) -> Option<String> {
+    let rows = catalog.rows(sql);
+    if rows.is_err() {
+        let _ = catalog.rows("ROLLBACK");
+    }
+    rows.ok().and_then(|rows| rows.first().and_then(|r| r.first().cloned().flatten()))
+}
+
+/// A CHECK is printed with its constants in their type's output form (`interval '5 seconds'`
+/// is `'00:00:05'::interval`): the declared one is printed by the server too, on a temporary
+/// copy of its table's columns in a transaction that is rolled back.
+fn checks(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> usize {
+    let mut settled = 0;
+    for t in &mut declared.tables {
+        let Some(rt) = read.table(&t.qname()) else { continue };
+        let table = crate::render::sql::qualified(&t.namespace, &t.name);
+        for c in &mut t.checks {
+            let Some(rc) = rt.checks.iter().find(|r| r.name == c.name) else { continue };
+            if normalize::same(&c.expr.sql, &rc.expr.sql) {
+                continue;
+            }
+            let sql = format!(
+                "BEGIN; CREATE TEMP TABLE strata_probe (LIKE {table}); \
+                 ALTER TABLE strata_probe ADD CONSTRAINT strata_probe_check CHECK ({}); \
+                 SELECT pg_get_constraintdef(oid, true) FROM pg_constraint WHERE conname = 'strata_probe_check'; ROLLBACK",
+                c.expr.sql
+            );
+            let printed = printed(catalog, &sql);
+            let body = printed.as_deref().map(|p| p.strip_prefix("CHECK ").unwrap_or(p));
+            if body.is_some_and(|b| normalize::same(b, &rc.expr.sql)) {
+                c.expr.sql = rc.expr.sql.clone();
+                settled += 1;
+            }
+        }
+    }
+    settled
+}
+
 /// A view's query is printed with the casts PostgreSQL's parser inserted (`oid::regclass`, a
 /// `count` widened for a division): the declared query is printed by the server too, as a
 /// temporary view in a transaction that is rolled back.
@@ -64,12 +105,7 @@ fn views(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> usi
             "BEGIN; CREATE TEMP VIEW strata_probe AS {}; SELECT pg_get_viewdef('strata_probe'::regclass, true); ROLLBACK",
             v.query.sql
         );
-        let printed = catalog.rows(&sql);
-        if printed.is_err() {
-            let _ = catalog.rows("ROLLBACK");
-        }
-        let printed = printed.ok().and_then(|rows| rows.first().and_then(|r| r.first().cloned().flatten()));
-        if printed.is_some_and(|p| normalize::query(&p) == normalize::query(&r.query.sql)) {
+        if printed(catalog, &sql).is_some_and(|p| normalize::query(&p) == normalize::query(&r.query.sql)) {
             v.query.sql = r.query.sql.clone();
             settled += 1;
         }

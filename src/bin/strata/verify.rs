@@ -145,22 +145,29 @@ fn no_database(which: &str, why: &str) -> Failure {
     Failure::Database(format!("{which}: {why}"))
 }
 
-/// Applies every generated migration, in order, in one transaction, a statement at a time so
-/// that PostgreSQL's refusal is reported at its line of the migration file (as written under
-/// `out`). `Ok(false)` when refused: nothing is kept.
+/// Applies every generated migration, in order, in one transaction: each file in one round
+/// trip. When PostgreSQL refuses one, nothing is kept, and the statements are run again one at a
+/// time (rolled back) to report the refusal at its line of the migration file (as written under
+/// `out`). `Ok(false)` when refused.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
     let mut migrations: Vec<(String, String)> = generate::files(schema)
         .into_iter()
         .filter(|(path, _)| path.starts_with("migrations/") && path.ends_with("/up.sql"))
         .collect();
     migrations.sort();
-    let mut tx = client.transaction().map_err(|e| no_database("the scratch database", &message(&e)))?;
+    let failed = |e: postgres::Error| no_database("the scratch database", &message(&e));
+    let mut tx = client.transaction().map_err(failed)?;
+    let whole = migrations.iter().try_for_each(|(_, sql)| tx.batch_execute(sql));
+    let Err(refused) = whole else {
+        tx.commit().map_err(failed)?;
+        return Ok(true);
+    };
+    tx.rollback().map_err(failed)?;
+    let mut tx = client.transaction().map_err(failed)?;
     for (path, sql) in &migrations {
         for (line, statement) in strata_codegen::render::sql::statements_by_line(sql) {
             let Err(e) = tx.batch_execute(statement) else { continue };
-            let Some(db) = e.as_db_error() else {
-                return Err(no_database("the scratch database", &message(&e)));
-            };
+            let Some(db) = e.as_db_error() else { return Err(failed(e)) };
             let within = match db.position() {
                 Some(postgres::error::ErrorPosition::Original(at)) => {
                     statement.chars().take(*at as usize).filter(|&c| c == '\n').count()
@@ -173,9 +180,9 @@ fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<
             return Ok(false);
         }
     }
-    // The scratch database is dropped anyway; committing lets a second reader see it.
-    tx.commit().map_err(|e| no_database("the scratch database", &message(&e)))?;
-    Ok(true)
+    // Refused as a whole, accepted statement by statement: the refusal, without its line.
+    eprintln!("error: schema `{}` does not apply ({}); nothing was kept", schema.name, message(&refused));
+    Ok(false)
 }
 
 /// The schema's namespaces read back, with the declaration settled against what was read.

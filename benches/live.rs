@@ -1,0 +1,145 @@
+//! The reverse source and `strata verify` against PostgreSQL's own tools, side by side in one
+//! run on one scratch server (PostgreSQL's binaries, tuned for speed as `strata verify`'s own
+//! scratch server is), on the synthetic 1,000-table schema:
+//!
+//! - introspection (`source::live::introspect`, a fixed number of catalog queries) against
+//!   `pg_dump --schema-only` of the same database; the number of round trips is printed;
+//! - `strata verify` end to end (compile, generate, apply in one transaction, introspect,
+//!   compare; the binary, as users run it) against `psql -f schema.sql` alone.
+//!
+//! `cargo bench --bench live` (`-- --quick` for one sample each instead of five). Targets:
+//! introspection in at most half pg_dump's time; verify faster than psql.
+
+// The compiler's benchmark schema; this bench uses one of its shapes.
+#[path = "../codegen/benches/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use strata::live::PgCatalog;
+use strata::scratch::{Backend, Server};
+use strata_codegen::source::live::{self, Catalog};
+
+const TABLES: usize = 1000;
+
+/// Counts round trips.
+struct Counting<'a>(PgCatalog<'a>, usize);
+
+impl Catalog for Counting<'_> {
+    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
+        self.1 += 1;
+        self.0.rows(sql)
+    }
+}
+
+fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let samples = if quick { 1 } else { 5 };
+    let server = Server::start(Backend::Local).expect("PostgreSQL's binaries (initdb, postgres) are needed");
+    let bin = strata::scratch::bin_dir().expect("PostgreSQL's binaries");
+    let config = server.config("postgres");
+    let host = match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(h) => h.clone(),
+        postgres::config::Host::Unix(p) => p.display().to_string(),
+    };
+    let port = config.get_ports()[0].to_string();
+    let url = |db: &str| format!("postgres://postgres@{host}:{port}/{db}");
+
+    // The schema as a project folder, and its SQL.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("synthetic");
+    std::fs::create_dir(&folder).expect("mkdir");
+    std::fs::write(folder.join("schema.toml"), synthetic::schema_toml(TABLES)).expect("write toml");
+    let schema = strata_codegen::io::compile_folder(&folder).unwrap().schema.unwrap();
+    let sql_file = dir.path().join("schema.sql");
+    std::fs::write(&sql_file, &strata_codegen::generate::files(&schema)[0].1).expect("write sql");
+
+    let mut admin = server.admin().unwrap();
+    let mut fresh = |name: &str| {
+        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).unwrap();
+        admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0")).unwrap();
+    };
+
+    // psql -f schema.sql, alone, into a fresh database each time.
+    let psql = best(samples, || {
+        fresh("bench_psql");
+        let start = Instant::now();
+        let status = Command::new(bin.join("psql"))
+            .args(["-q", "-X", "-v", "ON_ERROR_STOP=1", "-d", &url("bench_psql"), "-f"])
+            .arg(&sql_file)
+            .stdout(Stdio::null())
+            .status()
+            .expect("psql");
+        assert!(status.success(), "psql failed");
+        start.elapsed()
+    });
+
+    // strata verify: compile, generate, apply, introspect, compare.
+    let verify = best(samples, || {
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(["verify", "--schemas"])
+            .arg(dir.path())
+            .args(["--dev-url", &url("postgres")])
+            .env_remove("DATABASE_URL")
+            .output()
+            .expect("strata");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        start.elapsed()
+    });
+
+    // Introspection against pg_dump, on the database psql made.
+    let mut client = server.config("bench_psql").connect(postgres::NoTls).unwrap();
+    let namespaces = live::namespaces_of(&schema);
+    let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+    let mut round_trips = 0;
+    let mut tables = 0;
+    let introspect = best(samples, || {
+        let start = Instant::now();
+        let mut counting = Counting(PgCatalog(&mut client), 0);
+        let read = live::introspect(&mut counting, "synthetic", &namespaces).unwrap();
+        (round_trips, tables) = (counting.1, read.tables.len());
+        start.elapsed()
+    });
+    let pg_dump = best(samples, || {
+        let start = Instant::now();
+        let status = Command::new(bin.join("pg_dump"))
+            .args(["--schema-only", "-d", &url("bench_psql")])
+            .stdout(Stdio::null())
+            .status()
+            .expect("pg_dump");
+        assert!(status.success(), "pg_dump failed");
+        start.elapsed()
+    });
+
+    println!("live bench: {TABLES} tables, best of {samples}");
+    println!(
+        "introspect: {:>8.1} ms ({round_trips} catalog round trips, {tables} tables read)   pg_dump --schema-only: {:>8.1} ms   ratio {:.2} (target <= 0.50)",
+        ms(introspect),
+        ms(pg_dump),
+        ms(introspect) / ms(pg_dump)
+    );
+    println!(
+        "strata verify: {:>8.1} ms (compile, apply, introspect, compare)   psql -f schema.sql: {:>8.1} ms   ratio {:.2} (target < 1.00)",
+        ms(verify),
+        ms(psql),
+        ms(verify) / ms(psql)
+    );
+}
+
+/// The shortest of `samples` runs, each timing what it measures itself.
+fn best(samples: usize, mut run: impl FnMut() -> Duration) -> Duration {
+    (0..samples).map(|_| run()).min().unwrap()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
