@@ -21,16 +21,19 @@ use std::time::{Duration, Instant};
 use strata::live::PgCatalog;
 use strata::scratch::{Backend, Server};
 use strata_codegen::source::live::{self, Catalog};
+use strata_codegen::verify;
 
 const TABLES: usize = 1000;
 
-/// Counts round trips.
-struct Counting<'a>(PgCatalog<'a>, usize);
+/// Times each round trip.
+struct Timed<'a>(PgCatalog<'a>, Vec<Duration>);
 
-impl Catalog for Counting<'_> {
+impl Catalog for Timed<'_> {
     fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String> {
-        self.1 += 1;
-        self.0.rows(sql)
+        let start = Instant::now();
+        let rows = self.0.rows(sql);
+        self.1.push(start.elapsed());
+        rows
     }
 }
 
@@ -100,15 +103,26 @@ fn main() {
     let mut client = server.config("bench_psql").connect(postgres::NoTls).unwrap();
     let namespaces = live::namespaces_of(&schema);
     let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
-    let mut round_trips = 0;
-    let mut tables = 0;
+    let mut per_query = Vec::new();
+    let mut read = None;
     let introspect = best(samples, || {
         let start = Instant::now();
-        let mut counting = Counting(PgCatalog(&mut client), 0);
-        let read = live::introspect(&mut counting, "synthetic", &namespaces).unwrap();
-        (round_trips, tables) = (counting.1, read.tables.len());
+        let mut timed = Timed(PgCatalog(&mut client), Vec::new());
+        read = Some(live::introspect(&mut timed, "synthetic", &namespaces).unwrap());
+        per_query = timed.1;
         start.elapsed()
     });
+    let (round_trips, read) = (per_query.len(), read.unwrap());
+    let tables = read.tables.len();
+    // What verify does after reading, on its own.
+    let mut declared = schema.clone();
+    let start = Instant::now();
+    let settled = verify::settle(&mut PgCatalog(&mut client), &mut declared, &read);
+    let settle = start.elapsed();
+    let start = Instant::now();
+    let differences = verify::differences(&declared, &read);
+    let compare = start.elapsed();
+    assert!(differences.is_empty(), "{} difference(s)", differences.len());
     let pg_dump = best(samples, || {
         let start = Instant::now();
         let status = Command::new(bin.join("pg_dump"))
@@ -127,6 +141,12 @@ fn main() {
         ms(pg_dump),
         ms(introspect) / ms(pg_dump)
     );
+    let mut slowest: Vec<(Duration, &str)> =
+        per_query.iter().zip(live::QUERIES).map(|(d, (name, _))| (*d, name)).collect();
+    slowest.sort_by(|a, b| b.cmp(a));
+    let slowest: Vec<String> = slowest.iter().take(5).map(|(d, n)| format!("{n} {:.1}", ms(*d))).collect();
+    println!("  slowest queries (ms): {}", slowest.join(", "));
+    println!("  after reading: settle {:.1} ms ({settled:?}), compare {:.1} ms", ms(settle), ms(compare));
     println!(
         "strata verify: {:>8.1} ms (compile, apply, introspect, compare)   psql -f schema.sql: {:>8.1} ms   ratio {:.2} (target < 1.00)",
         ms(verify),

@@ -140,34 +140,6 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
              UNION ALL SELECT 'comment policy ' || p.polrelid::regclass || '.' || p.polname FROM pg_description d \
              JOIN pg_policy p ON p.oid = d.objoid AND d.classoid = 'pg_policy'::regclass"
         ),
-        // Privileges held by others than the owner (`public` for PUBLIC): on relations, columns,
-        // routines and types; and default privileges.
-        format!(
-            "SELECT 'acl ' || {c} || ' ' || a.privilege_type || ' ' || {grantee} || {grantable} \
-             FROM pg_class c, aclexplode(c.relacl) a WHERE c.relnamespace IN {ns} AND a.grantee <> c.relowner \
-             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e') \
-             UNION ALL SELECT 'acl ' || {c} || '.' || t.attname || ' ' || a.privilege_type || ' ' || {grantee} || {grantable} \
-             FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a \
-             WHERE c.relnamespace IN {ns} AND a.grantee <> c.relowner \
-             UNION ALL SELECT 'acl ' || CASE WHEN pronamespace = 'public'::regnamespace THEN '' \
-             ELSE pronamespace::regnamespace::text || '.' END || proname || '(' || oidvectortypes(proargtypes) || ') ' \
-             || a.privilege_type || ' ' || {grantee} || {grantable} \
-             FROM pg_proc p, aclexplode(p.proacl) a WHERE p.pronamespace IN {ns} AND a.grantee <> p.proowner \
-             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') \
-             UNION ALL SELECT 'acl ' || CASE WHEN typnamespace = 'public'::regnamespace THEN '' \
-             ELSE typnamespace::regnamespace::text || '.' END || typname || ' ' || a.privilege_type || ' ' || {grantee} || {grantable} \
-             FROM pg_type y, aclexplode(y.typacl) a WHERE y.typnamespace IN {ns} AND a.grantee <> y.typowner \
-             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = y.oid AND d.deptype = 'e')",
-            grantee = "CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END",
-            grantable = "CASE WHEN a.is_grantable THEN ' grantable' ELSE '' END",
-        ),
-        "SELECT 'default ' || CASE WHEN d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) THEN 'current' \
-         ELSE pg_get_userbyid(d.defaclrole) END || ' ' || CASE WHEN d.defaclnamespace = 0 THEN '*' ELSE d.defaclnamespace::regnamespace::text END || ' ' \
-         || d.defaclobjtype::text || COALESCE(' ' || a.privilege_type || ' ' \
-         || CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee) END, '') \
-         FROM pg_default_acl d LEFT JOIN LATERAL aclexplode(d.defaclacl) a ON a.grantee <> d.defaclrole \
-         WHERE d.defaclnamespace = 0 OR d.defaclnamespace IN (SELECT oid FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%')"
-            .to_string(),
         // Replica identity other than the default, collations other than the type's, and
         // extensions installed in a namespace of the schema's.
         format!(
@@ -387,7 +359,6 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
             out.insert(format!("comment {}.", raw(&v.namespace, &i.name)));
         }
     }
-    out.extend(acl(schema));
     for f in &schema.functions {
         let volatility = match f.volatility.as_deref() {
             Some("IMMUTABLE") => 'i',
@@ -558,110 +529,6 @@ fn routine(schema: &Schema, f: &strata_codegen::model::Function) -> String {
         })
         .collect();
     format!("{}({})", strata_codegen::model::QName::new(&f.namespace, &f.name), types.join(", "))
-}
-
-/// The `acl` and `default` lines the catalog must show: the model's revokes, then grants (the
-/// plan's order), played over PostgreSQL's defaults (EXECUTE on routines and USAGE on types for
-/// PUBLIC, nothing on relations), for every object a grant or revoke names.
-fn acl(schema: &Schema) -> BTreeSet<String> {
-    use std::collections::BTreeMap;
-    use strata_codegen::model::{GrantOn, QName};
-    let raw = |ns: &str, name: &str| QName::new(ns, name).to_string();
-    // Object -> its (privilege, grantee) -> grantable, once touched.
-    let mut held: BTreeMap<String, BTreeMap<(String, String), bool>> = BTreeMap::new();
-    let all = |kind: &str| -> Vec<&str> {
-        match kind {
-            "relation" => vec!["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"],
-            "sequence" => vec!["USAGE", "SELECT", "UPDATE"],
-            "routine" => vec!["EXECUTE"],
-            _ => vec!["USAGE"],
-        }
-    };
-    let grants = schema.grants.iter().filter(|g| g.revoke).chain(schema.grants.iter().filter(|g| !g.revoke));
-    for g in grants {
-        let in_ns = |ns: &str| {
-            let tables = schema.tables.iter().filter(move |t| t.namespace == ns).map(|t| raw(&t.namespace, &t.name));
-            let parts = schema.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
-            let parts = parts.filter(move |p| p.namespace == ns).map(|p| raw(&p.namespace, &p.name));
-            let views = schema.views.iter().filter(move |v| v.namespace == ns).map(|v| raw(&v.namespace, &v.name));
-            tables.chain(parts).chain(views).collect::<Vec<_>>()
-        };
-        let sequences_in = |ns: &str| {
-            let declared = schema.sequences.iter().filter(|s| s.namespace == ns).map(|s| raw(&s.namespace, &s.name));
-            let implicit = schema.tables.iter().filter(|t| t.namespace == ns).flat_map(|t| {
-                t.columns.iter().filter_map(|c| c.implicit_sequence(t)).map(|q| raw(&q.namespace, &q.name))
-            });
-            declared.chain(implicit).collect::<Vec<_>>()
-        };
-        let (kind, objects): (&str, Vec<String>) = match &g.on {
-            GrantOn::Schema(_) => continue,
-            GrantOn::AllTables(ns) => ("relation", in_ns(ns)),
-            GrantOn::AllSequences(ns) => ("sequence", sequences_in(ns)),
-            GrantOn::AllFunctions(ns) => {
-                let fs = schema.functions.iter().filter(|f| f.namespace == *ns && !f.procedure);
-                ("routine", fs.map(|f| routine(schema, f)).collect())
-            }
-            GrantOn::Tables(r) => ("relation", r.iter().map(|r| raw(&r.namespace, &r.name)).collect()),
-            GrantOn::Sequences(r) => ("sequence", r.iter().map(|r| raw(&r.namespace, &r.name)).collect()),
-            GrantOn::Functions(r) => {
-                let fs = r.iter().flat_map(|r| strata_codegen::sql_deps::routines(&schema.functions, r));
-                ("routine", fs.map(|f| routine(schema, f)).collect())
-            }
-            GrantOn::Types(r) => ("type", r.iter().map(|r| raw(&r.namespace, &r.name)).collect()),
-        };
-        let objects: Vec<String> = match g.columns.as_slice() {
-            [] => objects,
-            cols => objects.iter().flat_map(|o| cols.iter().map(move |c| format!("{o}.{}", c.name))).collect(),
-        };
-        for object in objects {
-            let acl = held.entry(object).or_insert_with(|| match kind {
-                "routine" => BTreeMap::from([(("EXECUTE".into(), "public".into()), false)]),
-                "type" => BTreeMap::from([(("USAGE".into(), "public".into()), false)]),
-                _ => BTreeMap::new(),
-            });
-            for p in &g.privileges {
-                let privileges = if p == "ALL" { all(kind) } else { vec![p.as_str()] };
-                for p in privileges {
-                    for r in &g.to {
-                        let key = (p.to_string(), r.name.clone());
-                        if g.revoke {
-                            acl.remove(&key);
-                        } else {
-                            *acl.entry(key).or_insert(false) |= g.with_grant_option;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    for (object, acl) in held {
-        for ((p, r), grantable) in acl {
-            out.insert(format!("acl {object} {p} {r}{}", if grantable { " grantable" } else { "" }));
-        }
-    }
-    for d in &schema.default_privileges {
-        let role = d.for_role.as_ref().map_or("current".to_string(), |r| r.name.clone());
-        let ns = d.namespace.clone().unwrap_or("*".into());
-        let kind = match d.on {
-            "TABLES" => 'r',
-            "SEQUENCES" => 'S',
-            "FUNCTIONS" => 'f',
-            "TYPES" => 'T',
-            _ => 'n',
-        };
-        // A row without privileges of others (all revoked) shows bare.
-        if d.revoke {
-            out.insert(format!("default {role} {ns} {kind}"));
-        } else {
-            for p in &d.privileges {
-                for r in &d.to {
-                    out.insert(format!("default {role} {ns} {kind} {p} {}", r.name));
-                }
-            }
-        }
-    }
-    out
 }
 
 /// strata's type spelling in `format_type`'s words.

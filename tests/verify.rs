@@ -57,7 +57,7 @@ fn a_schema_applied_to_a_scratch_database_is_what_it_declares() {
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
-        "verify notes: the database holds the 16 declared objects, and nothing else in their namespaces\n"
+        "verify notes: the database holds the 18 declared objects, and nothing else in their namespaces\n"
     );
     let mut client = db.client();
     let left = client.query_one("SELECT count(*) FROM pg_database WHERE datname LIKE 'strata_verify_%'", &[]).unwrap();
@@ -69,10 +69,12 @@ fn without_a_dev_url_verify_starts_its_own_server() {
     let out = strata(&["verify", "--schemas", SCHEMAS, "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report, serde_json::json!([{ "schema": "notes", "objects": 16, "differences": [] }]));
+    assert_eq!(report, serde_json::json!([{ "schema": "notes", "objects": 18, "differences": [] }]));
 }
 
-/// The issue's drifts, made by hand on a running database: each reported as exactly that drift.
+/// The issue's drifts (a column added, an index dropped, a policy's USING changed, a grant
+/// revoked, a trigger disabled, and a NOT NULL dropped), made by hand on a running database:
+/// each reported as exactly that drift.
 #[test]
 fn drift_on_a_running_database_is_reported_object_by_object() {
     let db = applied();
@@ -80,7 +82,8 @@ fn drift_on_a_running_database_is_reported_object_by_object() {
         .batch_execute(
             "ALTER TABLE notes ADD COLUMN nickname text; DROP INDEX notes_owner_idx; \
              ALTER POLICY notes_own_rows ON notes USING (owner = session_user); \
-             ALTER TABLE notes DISABLE TRIGGER notes_touch; ALTER TABLE notes ALTER COLUMN body DROP NOT NULL",
+             ALTER TABLE notes DISABLE TRIGGER notes_touch; ALTER TABLE notes ALTER COLUMN body DROP NOT NULL; \
+             REVOKE SELECT ON notes FROM verify_notes_reader",
         )
         .unwrap();
     let target = url(&db.config());
@@ -100,6 +103,7 @@ fn drift_on_a_running_database_is_reported_object_by_object() {
             ("changed", "column"),
             ("changed", "policy"),
             ("missing", "index"),
+            ("missing", "privileges"),
             ("extra", "column")
         ]
     );
@@ -113,7 +117,8 @@ fn drift_on_a_running_database_is_reported_object_by_object() {
         .batch_execute(
             "ALTER TABLE notes DROP COLUMN nickname; CREATE INDEX notes_owner_idx ON notes (owner); \
              ALTER POLICY notes_own_rows ON notes USING (owner = current_user); \
-             ALTER TABLE notes ENABLE TRIGGER notes_touch; ALTER TABLE notes ALTER COLUMN body SET NOT NULL",
+             ALTER TABLE notes ENABLE TRIGGER notes_touch; ALTER TABLE notes ALTER COLUMN body SET NOT NULL; \
+             GRANT SELECT ON notes TO verify_notes_reader",
         )
         .unwrap();
     let clean = strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply"]);

@@ -79,6 +79,18 @@ pub fn facts(schema: &Schema) -> Vec<Fact> {
     for t in &schema.tables {
         table(schema, t, &mut out);
     }
+    // A role's doc is not written to the cluster (a comment on a role is shared by every
+    // database of it), so it is not a fact.
+    for r in &schema.roles {
+        let props = vec![
+            ("login", r.login.to_string()),
+            ("inherit", r.inherit.to_string()),
+            ("member of", names(&r.member_of)),
+        ];
+        out.add("role", r.name.clone(), r.span, props);
+    }
+    out.0.extend(super::privileges::object_privileges(schema));
+    out.0.extend(super::privileges::default_privileges(schema));
     out.0
 }
 
@@ -128,9 +140,14 @@ fn types(schema: &Schema, out: &mut Facts) {
     }
 }
 
+/// A routine by its namespace, name and argument types: `public.area(double precision, double precision)`.
+pub(super) fn routine_name(f: &Function) -> String {
+    let types = crate::sql_deps::argument_types(&f.args, f.procedure).unwrap_or_default();
+    format!("{}({})", qualified(&f.namespace, &f.name), types.join(", "))
+}
+
 fn routines(schema: &Schema, out: &mut Facts) {
     for f in &schema.functions {
-        let types = crate::sql_deps::argument_types(&f.args, f.procedure).unwrap_or_default();
         let props = vec![
             ("procedure", f.procedure.to_string()),
             ("returns", normalize::routine_types(&f.returns)),
@@ -146,8 +163,7 @@ fn routines(schema: &Schema, out: &mut Facts) {
             ("settings", list(f.settings.iter().map(|(k, v)| format!("{k}={v}")).collect())),
             ("comment", opt(&f.doc)),
         ];
-        let name = format!("{}({})", qualified(&f.namespace, &f.name), types.join(", "));
-        out.add("routine", name, f.span, props);
+        out.add("routine", routine_name(f), f.span, props);
     }
     for a in &schema.aggregates {
         // The state type and argument types as PostgreSQL names them.

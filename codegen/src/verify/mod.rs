@@ -3,6 +3,7 @@
 //! and the differences are what one side has and the other lacks or holds otherwise.
 
 mod facts;
+mod privileges;
 mod settle;
 
 use std::collections::BTreeMap;
@@ -37,7 +38,9 @@ pub struct Difference {
 /// The differences between a declared schema and one read back, in the order of the declared
 /// objects, then the database's extra ones. Settle `declared` first (see [`settle`]).
 pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
-    let (declared, read) = (facts(declared), facts(read));
+    let (declared, mut read) = (facts(declared), facts(read));
+    // Roles belong to the cluster, not to one database: only the declared ones are compared.
+    read.retain(|r| r.kind != "role" || declared.iter().any(|d| d.kind == "role" && d.name == r.name));
     let index = |facts: &[Fact]| -> BTreeMap<(&'static str, String), usize> {
         facts.iter().enumerate().map(|(i, f)| ((f.kind, f.name.clone()), i)).collect()
     };

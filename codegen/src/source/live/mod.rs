@@ -11,9 +11,9 @@
 //! domains, composite and range types, views and materialized views (query, options, WITH NO
 //! DATA), functions and procedures with their options, triggers (on tables and views, with
 //! every option), extensions, and partitioned tables (method, key, partitions with bounds
-//! and storage), exclusion constraints, replica identity, and aggregates. Not yet:
-//! partition-local constraints and indexes, roles, grants, default privileges, comments on
-//! objects other than those above.
+//! and storage), exclusion constraints, replica identity, aggregates, roles, and privileges
+//! (one grant per object and grantee; default privileges). Not yet: partition-local
+//! constraints and indexes, comments on objects other than those above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use crate::diagnostics::Span;
@@ -25,7 +25,7 @@ pub trait Catalog {
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
-pub const QUERIES: [(&str, &str); 16] = [
+pub const QUERIES: [(&str, &str); 19] = [
     ("namespaces", include_str!("queries/namespaces.sql")),
     ("enums", include_str!("queries/enums.sql")),
     ("tables", include_str!("queries/tables.sql")),
@@ -42,6 +42,9 @@ pub const QUERIES: [(&str, &str); 16] = [
     ("partitions", include_str!("queries/partitions.sql")),
     ("exclusions", include_str!("queries/exclusions.sql")),
     ("aggregates", include_str!("queries/aggregates.sql")),
+    ("roles", include_str!("queries/roles.sql")),
+    ("privileges", include_str!("queries/privileges.sql")),
+    ("default_privileges", include_str!("queries/default_privileges.sql")),
 ];
 
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
@@ -91,7 +94,10 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         partition_rows,
         exclusion_rows,
         aggregate_rows,
-    ] = <[Vec<Row>; 16]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
+        role_rows,
+        privilege_rows,
+        default_privilege_rows,
+    ] = <[Vec<Row>; 19]>::try_from(answers).map_err(|_| "a catalog query is missing".to_string())?;
     let mut schema = Schema::new(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
@@ -179,8 +185,87 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     let span = Span::default();
     schema.extensions =
         extension_rows.iter().map(|r| Extension { name: r.text(0), namespace: r.opt(1), span }).collect();
+    schema.roles = role_rows.iter().map(role).collect();
+    schema.grants = grants(&privilege_rows);
+    schema.default_privileges = default_privileges(&default_privilege_rows);
     schema.resolve_type_names();
     Ok(schema)
+}
+
+fn role(r: &Row) -> Role {
+    Role {
+        name: r.text(0),
+        login: r.flag(1),
+        inherit: r.flag(2),
+        member_of: r.named(3),
+        doc: r.opt(4),
+        span: Span::default(),
+    }
+}
+
+/// One grant per object, grantee and grant option (`privileges.sql` rows come in that order),
+/// and a revoke from PUBLIC where its default EXECUTE or USAGE no longer holds.
+fn grants(rows: &[Row]) -> Vec<Grant> {
+    let mut out: Vec<Grant> = Vec::new();
+    for r in rows {
+        let span = Span::default();
+        let object = Ref { namespace: r.text(1), name: r.text(2), span };
+        let on = match r.text(0).as_str() {
+            "r" => GrantOn::Tables(vec![object]),
+            "S" => GrantOn::Sequences(vec![object]),
+            "f" => GrantOn::Functions(vec![object]),
+            "T" => GrantOn::Types(vec![object]),
+            _ => GrantOn::Schema(r.text(1)),
+        };
+        let grant = Grant {
+            revoke: r.text(6) == "revoked",
+            privileges: vec![r.text(5)],
+            on,
+            columns: named(r.opt(3)).into_iter().collect(),
+            to: vec![Named { name: r.text(4), span }],
+            with_grant_option: r.flag(6),
+            span,
+        };
+        match out.last_mut() {
+            Some(last) if Grant { privileges: last.privileges.clone(), ..grant.clone() } == *last => {
+                last.privileges.extend(grant.privileges)
+            }
+            _ => out.push(grant),
+        }
+    }
+    out
+}
+
+/// Default privileges (`default_privileges.sql`), one entry per role, namespace, kind, grantee
+/// and grant option.
+fn default_privileges(rows: &[Row]) -> Vec<DefaultPrivileges> {
+    let mut out: Vec<DefaultPrivileges> = Vec::new();
+    for r in rows {
+        let on = match r.text(2).as_str() {
+            "r" => "TABLES",
+            "S" => "SEQUENCES",
+            "f" => "FUNCTIONS",
+            "T" => "TYPES",
+            _ => "SCHEMAS",
+        };
+        let entry = DefaultPrivileges {
+            for_role: named(r.opt(0)),
+            namespace: r.opt(1),
+            revoke: r.text(5) == "revoked",
+            privileges: vec![r.text(4)],
+            on,
+            to: vec![Named { name: r.text(3), span: Span::default() }],
+            with_grant_option: r.flag(5),
+            span: Span::default(),
+        };
+        match out.last_mut() {
+            Some(last) if DefaultPrivileges { privileges: last.privileges.clone(), ..entry.clone() } == *last => {
+                last.privileges.extend(entry.privileges)
+            }
+            _ => out.push(entry),
+        }
+    }
+    out
 }
 
 /// A type name as `format_type` prints it; a name of no built-in type is kept unquoted.
