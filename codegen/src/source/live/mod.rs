@@ -16,6 +16,8 @@
 //! constraints and indexes, comments on objects other than those above.
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
+use std::collections::HashMap;
+
 use crate::diagnostics::Span;
 use crate::model::*;
 
@@ -137,24 +139,28 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         }
         schema.tables.push(t);
     }
-    let table_at = |schema: &mut Schema, r: &Row| -> Option<usize> {
-        schema.tables.iter().position(|t| t.namespace == r.text(0) && t.name == r.text(1))
+    // Every later row names its table by (namespace, name): found by one lookup, not a scan.
+    let positions: HashMap<(String, String), usize> =
+        schema.tables.iter().enumerate().map(|(i, t)| ((t.namespace.clone(), t.name.clone()), i)).collect();
+    let table_at = |r: &Row| -> Option<usize> {
+        let (namespace, name) = (r.0.first()?.as_deref()?, r.0.get(1)?.as_deref()?);
+        positions.get(&(namespace.to_string(), name.to_string())).copied()
     };
     for r in &column_rows {
-        let Some(t) = table_at(&mut schema, r) else { continue };
+        let Some(t) = table_at(r) else { continue };
         let column = column(r)?;
         schema.tables[t].columns.push(column);
     }
     for r in &constraint_rows {
-        let Some(t) = table_at(&mut schema, r) else { continue };
+        let Some(t) = table_at(r) else { continue };
         constraint(&mut schema.tables[t], r);
     }
     for r in &index_rows {
-        let Some(t) = table_at(&mut schema, r) else { continue };
+        let Some(t) = table_at(r) else { continue };
         schema.tables[t].indexes.push(index(r));
     }
     for r in &policy_rows {
-        let Some(t) = table_at(&mut schema, r) else { continue };
+        let Some(t) = table_at(r) else { continue };
         schema.tables[t].policies.push(policy(r));
     }
     schema.sequences = sequence_rows.iter().map(sequence).collect::<Result<_, _>>()?;
@@ -174,12 +180,12 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         }
     }
     for r in &partition_rows {
-        let Some(t) = table_at(&mut schema, r) else { continue };
+        let Some(t) = table_at(r) else { continue };
         partition(&mut schema.tables[t], r);
     }
     schema.aggregates = aggregate_rows.iter().map(aggregate).collect();
     for r in &exclusion_rows {
-        let Some(t) = table_at(&mut schema, r) else { continue };
+        let Some(t) = table_at(r) else { continue };
         schema.tables[t].exclusions.push(exclusion(r));
     }
     let span = Span::default();
