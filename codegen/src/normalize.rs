@@ -35,6 +35,55 @@ pub fn query(sql: &str) -> Option<String> {
     Some(q.to_string())
 }
 
+/// `sql` with each `x = ANY (ARRAY[...])` PostgreSQL printed for an `IN` list written back as
+/// `x IN (...)`, the casts it added to the operand and the items dropped; `None` when there is
+/// none. Applied again, the `IN` list is stored as before, where the printed form would keep the
+/// casts (`ARRAY[('a'::varchar)::text]` instead of `(ARRAY['a'::varchar])::text[]`).
+pub fn in_lists(sql: &str) -> Option<String> {
+    let mut e = Parser::new(&PostgreSqlDialect {}).try_with_sql(sql).ok()?.parse_expr().ok()?;
+    let mut changed = false;
+    let _ = ast::visit_expressions_mut(&mut e, |e| {
+        if let Expr::AnyOp { left, compare_op: BinaryOperator::Eq, right, .. } = e
+            && let Some(items) = array_items(right)
+        {
+            let list = items.into_iter().map(|item| strip(item, true)).collect();
+            let left = strip(std::mem::replace(left.as_mut(), Expr::Value(Value::Null.into())), false);
+            *e = Expr::InList { expr: Box::new(left), list, negated: false };
+            changed = true;
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    changed.then(|| e.to_string())
+}
+
+/// The items of `ARRAY[...]`, possibly parenthesized and cast to an array type.
+fn array_items(e: &Expr) -> Option<Vec<Expr>> {
+    match e {
+        Expr::Nested(inner) => array_items(inner),
+        Expr::Cast { expr, .. } => array_items(expr),
+        Expr::Array(array) => Some(array.elem.clone()),
+        _ => None,
+    }
+}
+
+/// An operand without the parentheses and casts the printer added: an item's cast only when
+/// it casts a literal, the tested expression's when it casts a column to text.
+fn strip(e: Expr, item: bool) -> Expr {
+    match e {
+        Expr::Nested(inner) => strip(*inner, item),
+        Expr::Cast { expr, data_type, .. } => {
+            let literal = matches!(expr.as_ref(), Expr::Value(_));
+            let column = matches!(strip(*expr.clone(), item), Expr::Identifier(_) | Expr::CompoundIdentifier(_));
+            if (item && literal) || (!item && column && data_type == DataType::Text) {
+                strip(*expr, item)
+            } else {
+                Expr::Cast { kind: CastKind::DoubleColon, expr, data_type, format: None }
+            }
+        }
+        other => other,
+    }
+}
+
 fn canonicalize<T: VisitMut>(node: &mut T) {
     let _ = node.visit(&mut Subqueries);
     let _ = ast::visit_expressions_mut(node, |e| {
@@ -353,6 +402,14 @@ fn fold(id: &mut Ident) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_lists_are_written_back_as_in() {
+        let printed =
+            "((om.role)::text = ANY ((ARRAY['admin'::character varying, 'owner'::character varying])::text[]))";
+        assert_eq!(in_lists(printed).as_deref(), Some("(om.role IN ('admin', 'owner'))"));
+        assert_eq!(in_lists("(x > 1)"), None);
+    }
 
     /// (as declared, as PostgreSQL prints it back): each pair means the same.
     const SAME: &[(&str, &str)] = &[

@@ -49,7 +49,17 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::unknown_namespace(n, &namespaces, g.span));
         }
         if let GrantOn::Tables(names) = &g.on {
-            let relation = |q: &QName| schema.table(q).is_some() || schema.views.iter().any(|v| v.qname() == *q);
+            // A partition is a table to GRANT, as `on = "all tables"` shows.
+            let partition = |q: &QName| {
+                schema
+                    .tables
+                    .iter()
+                    .filter_map(|t| t.partition.as_ref())
+                    .flat_map(|p| &p.partitions)
+                    .any(|p| p.qname() == *q)
+            };
+            let relation =
+                |q: &QName| schema.table(q).is_some() || schema.views.iter().any(|v| v.qname() == *q) || partition(q);
             for t in names.iter().filter(|t| !relation(&t.qname())) {
                 diags.push(Diagnostic::unknown_table(&t.qname().to_string(), &tables, t.span));
             }

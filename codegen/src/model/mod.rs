@@ -887,6 +887,37 @@ pub enum IndexTarget {
     Expr(Expr),
 }
 
+impl Index {
+    /// The name PostgreSQL gives an index it makes on `table` for `keys` (`ChooseIndexName`):
+    /// `<table>_<columns>_idx`, `expr` for an expression (then `expr1`, ...), the longer of the
+    /// two parts cut until the name fits in 63 bytes (`makeObjectName`). A name PostgreSQL
+    /// numbers to make it unique differs from this one; such an index is named explicitly
+    /// where this matters: never wrong, only longer.
+    pub fn chosen_name(table: &str, keys: &[IndexKey]) -> String {
+        let mut names: Vec<String> = Vec::new();
+        for k in keys {
+            let base = match &k.target {
+                IndexTarget::Column(c) => c.name.clone(),
+                IndexTarget::Expr(_) => "expr".to_string(),
+            };
+            let mut name = base.clone();
+            let mut n = 0;
+            while names.contains(&name) {
+                n += 1;
+                name = format!("{base}{n}");
+            }
+            names.push(name);
+        }
+        let (mut first, mut second) = (table.to_string(), names.join("_"));
+        // 63 bytes less `_`, `_` and the label `idx`.
+        while first.len() + second.len() > 63 - 5 {
+            let longer = if first.len() > second.len() { &mut first } else { &mut second };
+            longer.pop();
+        }
+        format!("{first}_{second}_idx")
+    }
+}
+
 impl Schema {
     /// A schema that declares nothing yet, for PostgreSQL 15, its unqualified names in `namespace`.
     pub fn new(name: &str, namespace: &str) -> Schema {

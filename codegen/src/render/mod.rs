@@ -2,3 +2,4 @@
 
 pub mod rust;
 pub mod sql;
+pub mod toml;

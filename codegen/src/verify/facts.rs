@@ -183,12 +183,25 @@ fn routines(schema: &Schema, out: &mut Facts) {
 
 fn table(schema: &Schema, t: &Table, out: &mut Facts) {
     let q = qualified(&t.namespace, &t.name);
-    let storage =
-        |s: &[(String, String)]| list(s.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect());
     let props = vec![("unlogged", t.unlogged.to_string()), ("storage", storage(&t.storage)), ("comment", opt(&t.doc))];
     out.add("table", q.clone(), t.span, props);
     for c in &t.columns {
-        let identity = c.identity.as_ref().map(|i| if i.always { "always" } else { "by default" }.to_string());
+        // Identity with its sequence's options as PostgreSQL fills them in.
+        let identity = c.identity.as_ref().map(|i| {
+            let generated = if i.always { "always" } else { "by default" };
+            match c.implicit_sequence_options().map(|o| o.resolve()) {
+                Some(Ok(o)) => format!(
+                    "{generated} (start {}, increment {}, min {}, max {}, cache {}{})",
+                    o.start,
+                    o.increment,
+                    o.min,
+                    o.max,
+                    o.cache,
+                    if o.cycle { ", cycle" } else { "" }
+                ),
+                _ => generated.to_string(),
+            }
+        });
         let props = vec![
             ("type", column_type(schema, c)),
             ("nullable", c.nullable.to_string()),
@@ -210,8 +223,25 @@ fn table(schema: &Schema, t: &Table, out: &mut Facts) {
                 PartitionBound::In(v) => format!("in {}", values(v)),
                 other => format!("{other:?}"),
             };
-            let props = vec![("of", q.clone()), ("bound", bound), ("storage", storage(&part.storage))];
-            out.add("partition", qualified(&part.namespace, &part.name), part.span, props);
+            // Its copies of the parent's indexes by name, where the name is not PostgreSQL's choice.
+            let named = part.index_names.iter().filter(|(parent, own)| {
+                let keys = t.indexes.iter().find(|i| i.name == parent.name).map(|i| i.keys.as_slice());
+                keys.is_none_or(|keys| *own != Index::chosen_name(&part.name, keys))
+            });
+            let props = vec![
+                ("of", q.clone()),
+                ("bound", bound),
+                ("storage", storage(&part.storage)),
+                ("index names", list(named.map(|(parent, own)| format!("{}={own}", parent.name)).collect())),
+            ];
+            let pq = qualified(&part.namespace, &part.name);
+            out.add("partition", pq.clone(), part.span, props);
+            let mut own = Table::new(&part.namespace, &part.name);
+            (own.checks, own.foreign_keys) = (part.checks.clone(), part.foreign_keys.clone());
+            constraints(&own, &pq, out);
+            for i in &part.indexes {
+                index(i, &pq, out);
+            }
         }
     }
     if let Some(identity) = &t.replica_identity {
@@ -238,17 +268,21 @@ fn table(schema: &Schema, t: &Table, out: &mut Facts) {
     }
     constraints(t, &q, out);
     for i in &t.indexes {
-        let props = vec![
-            ("method", i.method.clone()),
-            ("unique", i.unique.to_string()),
-            ("keys", list(i.keys.iter().map(key).collect())),
-            ("where", opt(&i.predicate.as_ref().map(|p| expr(&p.sql)))),
-            ("include", names(&i.include)),
-            ("with", storage(&i.with)),
-            ("comment", opt(&i.doc)),
-        ];
-        out.add("index", format!("{q}.{}", i.name), i.span, props);
+        index(i, &q, out);
     }
+}
+
+fn index(i: &Index, q: &str, out: &mut Facts) {
+    let props = vec![
+        ("method", i.method.clone()),
+        ("unique", i.unique.to_string()),
+        ("keys", list(i.keys.iter().map(key).collect())),
+        ("where", opt(&i.predicate.as_ref().map(|p| expr(&p.sql)))),
+        ("include", names(&i.include)),
+        ("with", storage(&i.with)),
+        ("comment", opt(&i.doc)),
+    ];
+    out.add("index", format!("{q}.{}", i.name), i.span, props);
 }
 
 fn constraints(t: &Table, q: &str, out: &mut Facts) {
@@ -267,12 +301,11 @@ fn constraints(t: &Table, q: &str, out: &mut Facts) {
     }
     for x in &t.exclusions {
         let elements = x.elements.iter().map(|e| format!("{} WITH {}", key(&e.key), e.operator)).collect();
-        let with = x.with.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect();
         let props = vec![
             ("method", x.method.clone()),
             ("elements", list(elements)),
             ("include", names(&x.include)),
-            ("with", list(with)),
+            ("with", storage(&x.with)),
             ("where", opt(&x.predicate.as_ref().map(|p| expr(&p.sql)))),
             ("deferrable", deferrable(&x.deferrable)),
             ("comment", opt(&x.doc)),
@@ -300,6 +333,11 @@ fn constraints(t: &Table, q: &str, out: &mut Facts) {
         ];
         out.add("foreign key", format!("{q}.{}", fk.name), fk.span, props);
     }
+}
+
+/// Storage parameters as `name=value`, a value without the quotes a declaration may give it.
+fn storage(options: &[(String, String)]) -> String {
+    list(options.iter().map(|(k, v)| format!("{k}={}", v.trim_matches('\''))).collect())
 }
 
 fn deferrable(d: &Deferrable) -> String {

@@ -77,7 +77,7 @@ fn objects(schema: &Schema, on: &GrantOn) -> (&'static str, Vec<String>) {
     };
     let refs = |r: &[Ref]| r.iter().map(|r| q(&r.namespace, &r.name)).collect();
     match on {
-        GrantOn::Schema(ns) => ("namespace", if ns == PUBLIC { Vec::new() } else { vec![ns.clone()] }),
+        GrantOn::Schema(ns) => ("namespace", vec![ns.clone()]),
         GrantOn::AllTables(ns) => ("table", relations_in(ns)),
         GrantOn::AllSequences(ns) => ("sequence", sequences_in(ns)),
         GrantOn::AllFunctions(ns) => {

@@ -151,30 +151,56 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         let column = column(r)?;
         schema.tables[t].columns.push(column);
     }
+    // A constraint of no table is a partition's own, read with the partitions.
+    let mut partition_constraints = Vec::new();
     for r in &constraint_rows {
-        let Some(t) = table_at(r) else { continue };
-        constraint(&mut schema.tables[t], r);
+        match table_at(r) {
+            Some(t) => constraint(&mut schema.tables[t], r),
+            None => partition_constraints.push(r),
+        }
     }
+    // An index on no table is on a materialized view or a partition, read below.
+    let mut other_indexes = Vec::new();
     for r in &index_rows {
-        let Some(t) = table_at(r) else { continue };
-        schema.tables[t].indexes.push(index(r));
+        match table_at(r) {
+            Some(t) => schema.tables[t].indexes.push(index(r)),
+            None => other_indexes.push(r),
+        }
     }
     for r in &policy_rows {
         let Some(t) = table_at(r) else { continue };
         schema.tables[t].policies.push(policy(r));
     }
-    schema.sequences = sequence_rows.iter().map(sequence).collect::<Result<_, _>>()?;
+    for r in &sequence_rows {
+        let s = sequence(r)?;
+        // An identity column's own sequence holds its options.
+        let owner = s.owned_by.as_ref().filter(|_| r.text(13) == "i").and_then(|o| {
+            let t = table_at(&Row(vec![Some(o.table.namespace.clone()), Some(o.table.name.clone())]))?;
+            Some((t, schema.tables[t].columns.iter().position(|c| c.name == o.column.name)?))
+        });
+        match owner.and_then(|(t, c)| schema.tables[t].columns[c].identity.as_mut()) {
+            Some(id) => id.options = SequenceOptions { data_type: None, ..s.options },
+            None => schema.sequences.push(s),
+        }
+    }
     fold_serials(&mut schema);
     for r in &type_rows {
         declared_type(&mut schema, r)?;
     }
     schema.views = view_rows.iter().map(view).collect();
+    let mut partition_indexes = Vec::new();
+    for r in other_indexes {
+        match schema.views.iter_mut().find(|v| v.namespace == r.text(0) && v.name == r.text(1)) {
+            Some(v) => v.indexes.push(index(r)),
+            None => partition_indexes.push(r),
+        }
+    }
     schema.functions = routine_rows.iter().map(routine).collect();
     for r in &trigger_rows {
         let trigger = trigger(r, default);
         let (namespace, name) = (r.text(0), r.text(1));
-        if let Some(t) = schema.tables.iter_mut().find(|t| t.namespace == namespace && t.name == name) {
-            t.triggers.push(trigger);
+        if let Some(t) = table_at(r) {
+            schema.tables[t].triggers.push(trigger);
         } else if let Some(v) = schema.views.iter_mut().find(|v| v.namespace == namespace && v.name == name) {
             v.triggers.push(trigger);
         }
@@ -183,6 +209,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         let Some(t) = table_at(r) else { continue };
         partition(&mut schema.tables[t], r);
     }
+    partition_objects(&mut schema, &partition_constraints, &partition_indexes);
     schema.aggregates = aggregate_rows.iter().map(aggregate).collect();
     for r in &exclusion_rows {
         let Some(t) = table_at(r) else { continue };
@@ -396,13 +423,7 @@ fn partition(t: &mut Table, r: &Row) {
             _ => PartitionMethod::Range,
         };
         let inner = columns.trim().strip_prefix('(').and_then(|c| c.strip_suffix(')')).unwrap_or(columns);
-        let key = top_level(inner)
-            .into_iter()
-            .map(|k| match is_plain_word(&k) {
-                true => IndexTarget::Column(Named { name: k, span }),
-                false => IndexTarget::Expr(expr(k)),
-            })
-            .collect();
+        let key = top_level(inner).iter().map(|k| key_target(k)).collect();
         t.partition =
             Some(Partitioning { method, key, partitions: Vec::new(), retention: None, managed_by: None, span });
     }
@@ -757,6 +778,17 @@ fn constraint(t: &mut Table, r: &Row) {
     }
 }
 
+/// A key of an index or a partitioning as printed: a plain column is its (possibly quoted)
+/// name; anything else is an expression.
+fn key_target(key: &str) -> IndexTarget {
+    let unquoted = key.strip_prefix('"').and_then(|p| p.strip_suffix('"')).map(|p| p.replace("\"\"", "\""));
+    match unquoted {
+        Some(name) => IndexTarget::Column(Named { name, span: Span::default() }),
+        None if is_plain_word(key) => IndexTarget::Column(Named { name: key.into(), span: Span::default() }),
+        None => IndexTarget::Expr(expr(key.to_string())),
+    }
+}
+
 /// One key of an index as `indexes.sql` and `exclusions.sql` print it: the key, DESC, NULLS
 /// FIRST and a non-default operator class, separated by `RECORD`; then anything else.
 fn index_key(printed: &str) -> (IndexKey, Vec<&str>) {
@@ -764,21 +796,52 @@ fn index_key(printed: &str) -> (IndexKey, Vec<&str>) {
     let key = parts.first().copied().unwrap_or_default();
     let descending = parts.get(1) == Some(&"true");
     let nulls_first = parts.get(2) == Some(&"true");
-    // A plain column is printed as its (possibly quoted) name; anything else is an expression.
-    let unquoted = key.strip_prefix('"').and_then(|p| p.strip_suffix('"')).map(|p| p.replace("\"\"", "\""));
-    let target = match unquoted {
-        Some(name) => IndexTarget::Column(Named { name, span: Span::default() }),
-        None if is_plain_word(key) => IndexTarget::Column(Named { name: key.into(), span: Span::default() }),
-        None => IndexTarget::Expr(expr(key.to_string())),
-    };
     let key = IndexKey {
-        target,
+        target: key_target(key),
         opclass: parts.get(3).filter(|o| !o.is_empty()).map(|o| o.to_string()),
         descending,
         // NULLS FIRST is the default for DESC and NULLS LAST for ASC: only the other is said.
         nulls_first: (nulls_first != descending).then_some(nulls_first),
     };
     (key, parts.into_iter().skip(4).collect())
+}
+
+/// What partitions have of their own: CHECKs and foreign keys not inherited from the parent,
+/// indexes not attached to one of the parent's, and the names of those attached when they are
+/// not the ones PostgreSQL would choose.
+fn partition_objects(schema: &mut Schema, constraints: &[&Row], indexes: &[&Row]) {
+    let mut at = HashMap::new();
+    for (ti, t) in schema.tables.iter().enumerate() {
+        for (pi, p) in t.partition.iter().flat_map(|p| &p.partitions).enumerate() {
+            at.insert((p.namespace.clone(), p.name.clone()), (ti, pi));
+        }
+    }
+    fn partition<'s>(
+        schema: &'s mut Schema,
+        at: &HashMap<(String, String), (usize, usize)>,
+        r: &Row,
+    ) -> Option<&'s mut Partition> {
+        let (ti, pi) = at.get(&(r.text(0), r.text(1)))?;
+        schema.tables[*ti].partition.as_mut()?.partitions.get_mut(*pi)
+    }
+    for r in constraints {
+        let Some(p) = partition(schema, &at, r) else { continue };
+        let mut own = Table::new(&p.namespace, &p.name);
+        constraint(&mut own, r);
+        p.checks.append(&mut own.checks);
+        p.foreign_keys.append(&mut own.foreign_keys);
+    }
+    for r in indexes {
+        let Some(p) = partition(schema, &at, r) else { continue };
+        let index = index(r);
+        match r.opt(10) {
+            None => p.indexes.push(index),
+            Some(parent) if index.name != Index::chosen_name(&p.name, &index.keys) => {
+                p.index_names.push((Named { name: parent, span: Span::default() }, index.name))
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 fn index(r: &Row) -> Index {

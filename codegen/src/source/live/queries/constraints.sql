@@ -1,6 +1,7 @@
 -- Table constraints: namespace, table, name, kind (p u f c x), definition, deferrable,
 -- initially deferred, validated, columns (unit separator), referenced namespace, table and
--- columns, ON DELETE, ON UPDATE, MATCH, comment.
+-- columns, ON DELETE, ON UPDATE, MATCH, comment. Of a partition, only the CHECKs and foreign keys
+-- of its own (not inherited, not cloned from the parent's).
 SELECT n.nspname::text, c.relname::text, k.conname::text, k.contype::text, pg_get_constraintdef(k.oid),
        k.condeferrable::text, k.condeferred::text, k.convalidated::text,
        (SELECT string_agg(a.attname, chr(31) ORDER BY u.ord) FROM unnest(k.conkey) WITH ORDINALITY u(num, ord)
@@ -15,5 +16,6 @@ JOIN pg_class c ON c.oid = k.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class r ON r.oid = k.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = r.relnamespace
-WHERE n.nspname IN ({namespaces}) AND NOT c.relispartition AND k.conparentid = 0
+WHERE n.nspname IN ({namespaces}) AND k.conparentid = 0
+  AND (NOT c.relispartition OR (k.contype IN ('c', 'f') AND k.coninhcount = 0))
 ORDER BY n.nspname, c.oid, k.conname

@@ -1,6 +1,7 @@
--- Indexes not behind a constraint: namespace, table, name, method, unique, keys (unit separator;
+-- Indexes not behind a constraint (of tables and materialized views): namespace, table, name, method, unique, keys (unit separator;
 -- each the key as printed, DESC, NULLS FIRST and a non-default operator class, record
--- separator), predicate, included columns (unit separator), storage options, comment.
+-- separator), predicate, included columns (unit separator), storage options, comment, and for
+-- a partition's index the parent's index it is attached to.
 SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.indisunique::text,
        (SELECT string_agg(concat_ws(chr(30), pg_get_indexdef(x.indexrelid, k, true),
                                     (x.indoption[k - 1] & 1 = 1)::text, (x.indoption[k - 1] & 2 = 2)::text,
@@ -12,12 +13,13 @@ SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.ind
        (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), chr(31) ORDER BY k)
         FROM generate_series(x.indnkeyatts + 1, x.indnatts) k),
        array_to_string(i.reloptions, chr(31)),
-       obj_description(i.oid, 'pg_class')
+       obj_description(i.oid, 'pg_class'),
+       (SELECT pi.relname::text FROM pg_inherits ih JOIN pg_class pi ON pi.oid = ih.inhparent WHERE ih.inhrelid = i.oid)
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = i.relam
-WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'))
 ORDER BY n.nspname, c.oid, i.relname

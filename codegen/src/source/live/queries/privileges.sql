@@ -2,8 +2,8 @@
 -- f routine, T type, n namespace), namespace, name (a routine's with its arguments), column,
 -- grantee (`public` for PUBLIC), privilege, grantable. A routine or type whose privileges were
 -- changed and no longer hold PostgreSQL's default for PUBLIC (EXECUTE, USAGE) gets a row with
--- grantable `revoked`. Objects of extensions are left out; so is `public`'s own ACL (a default
--- of the database, not of a schema).
+-- grantable `revoked`. Objects of extensions are left out; so is PUBLIC's USAGE on the schema
+-- `public` (a default of every database, not of a schema).
 WITH items AS (
     SELECT CASE WHEN c.relkind = 'S' THEN 'S' ELSE 'r' END AS kind, n.nspname::text AS ns, c.relname::text AS name,
            NULL::text AS col, c.relacl AS acl, c.relowner AS owner, c.oid
@@ -25,7 +25,7 @@ WITH items AS (
     UNION ALL
     SELECT 'n', n.nspname::text, n.nspname::text, NULL, n.nspacl, n.nspowner, n.oid
     FROM pg_namespace n
-    WHERE n.nspname IN ({namespaces}) AND n.nspname <> 'public' AND n.nspacl IS NOT NULL
+    WHERE n.nspname IN ({namespaces}) AND n.nspacl IS NOT NULL
 ), kept AS (
     SELECT i.* FROM items i
     WHERE NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = i.oid AND d.deptype = 'e')
@@ -35,6 +35,7 @@ SELECT k.kind, k.ns, k.name, k.col,
        a.privilege_type::text, a.is_grantable::text
 FROM kept k, aclexplode(k.acl) a
 WHERE a.grantee <> k.owner
+  AND NOT (k.kind = 'n' AND k.name = 'public' AND a.grantee = 0 AND a.privilege_type = 'USAGE')
 UNION ALL
 SELECT k.kind, k.ns, k.name, NULL, 'public', CASE k.kind WHEN 'f' THEN 'EXECUTE' ELSE 'USAGE' END, 'revoked'
 FROM kept k
