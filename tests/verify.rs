@@ -4,41 +4,16 @@
 //! line; no database, a clear error. Nothing here compares text strata wrote with itself: the
 //! database is read back through the catalog.
 
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use strata::testing::TestDb;
 
 const SCHEMAS: &str = "tests/fixtures/verify";
-
-fn strata(args: &[&str]) -> Output {
-    // The environment must not choose the database for these tests.
-    Command::new(env!("CARGO_BIN_EXE_strata"))
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("STRATA_DEV_URL")
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A URL for a database of the test server, password included.
-fn url(config: &postgres::Config) -> String {
-    let host = match &config.get_hosts()[0] {
-        postgres::config::Host::Tcp(host) => host.clone(),
-        postgres::config::Host::Unix(path) => path.display().to_string(),
-    };
-    let password = config.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
-    format!(
-        "postgres://{}{password}@{host}:{}/{}",
-        config.get_user().unwrap_or("postgres"),
-        config.get_ports().first().copied().unwrap_or(5432),
-        config.get_dbname().unwrap_or("postgres")
-    )
-}
 
 /// Applies the fixture's generated SQL to a new test database.
 fn applied() -> TestDb {
@@ -52,11 +27,11 @@ fn applied() -> TestDb {
 fn a_schema_applied_to_a_scratch_database_is_what_it_declares() {
     // On the test server (--dev-url): strata creates its scratch database there and drops it.
     let db = TestDb::new();
-    let dev = url(&db.config());
-    let out = strata(&["verify", "--schemas", SCHEMAS, "--dev-url", &dev]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let dev = support::url(&db.config());
+    let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--dev-url", &dev]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", cli::text(&out.stdout), cli::text(&out.stderr));
     assert_eq!(
-        text(&out.stdout),
+        cli::text(&out.stdout),
         "verify notes: the database holds the 18 declared objects, and nothing else in their namespaces\n"
     );
     let mut client = db.client();
@@ -66,8 +41,8 @@ fn a_schema_applied_to_a_scratch_database_is_what_it_declares() {
 
 #[test]
 fn without_a_dev_url_verify_starts_its_own_server() {
-    let out = strata(&["verify", "--schemas", SCHEMAS, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", cli::text(&out.stdout), cli::text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report, serde_json::json!([{ "schema": "notes", "objects": 18, "differences": [] }]));
 }
@@ -86,11 +61,12 @@ fn drift_on_a_running_database_is_reported_object_by_object() {
              REVOKE SELECT ON notes FROM verify_notes_reader",
         )
         .unwrap();
-    let target = url(&db.config());
-    let out = strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply"]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    insta::assert_snapshot!(text(&out.stdout));
-    let json = strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply", "--format", "json"]);
+    let target = support::url(&db.config());
+    let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply"]);
+    assert_eq!(out.status.code(), Some(1), "{}", cli::text(&out.stderr));
+    insta::assert_snapshot!(cli::text(&out.stdout));
+    let json =
+        cli::strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply", "--format", "json"]);
     assert_eq!(json.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let differences = report[0]["differences"].as_array().unwrap();
@@ -121,8 +97,8 @@ fn drift_on_a_running_database_is_reported_object_by_object() {
              GRANT SELECT ON notes TO verify_notes_reader",
         )
         .unwrap();
-    let clean = strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply"]);
-    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+    let clean = cli::strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", cli::text(&clean.stdout));
 }
 
 #[test]
@@ -134,9 +110,10 @@ fn sql_postgresql_refuses_is_reported_at_its_line() {
                 v = { type = \"text\", default = \"current_setting('a':x:y)\" }\n";
     std::fs::write(dir.path().join("odd/schema.toml"), toml).unwrap();
     let db = TestDb::new();
-    let out = strata(&["verify", "--schemas", dir.path().to_str().unwrap(), "--dev-url", &url(&db.config())]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
-    let stderr = text(&out.stderr);
+    let out =
+        cli::strata(&["verify", "--schemas", dir.path().to_str().unwrap(), "--dev-url", &support::url(&db.config())]);
+    assert_eq!(out.status.code(), Some(1), "{}", cli::text(&out.stdout));
+    let stderr = cli::text(&out.stderr);
     let schema = strata_codegen::io::compile_folder(&dir.path().join("odd")).unwrap().schema.unwrap();
     let up = strata_codegen::generate::files(&schema).into_iter().find(|(p, _)| p.ends_with("up.sql")).unwrap().1;
     let line = up.lines().position(|l| l.contains("'a':x:y")).unwrap() + 1;
@@ -152,16 +129,16 @@ fn sql_postgresql_refuses_is_reported_at_its_line() {
 fn no_database_is_a_clear_error_without_the_password() {
     let closed = "postgres://strata:hunter2@127.0.0.1:1/nowhere";
     for args in [vec!["--database-url", closed, "--no-apply"], vec!["--dev-url", closed]] {
-        let out = strata(&[&["verify", "--schemas", SCHEMAS][..], &args].concat());
+        let out = cli::strata(&[&["verify", "--schemas", SCHEMAS][..], &args].concat());
         assert_eq!(out.status.code(), Some(3), "{args:?}");
-        let stderr = text(&out.stderr);
+        let stderr = cli::text(&out.stderr);
         assert!(stderr.starts_with("error: --") && stderr.contains("connect"), "{stderr}");
         assert!(!stderr.contains("hunter2") && out.stdout.is_empty(), "{stderr}");
     }
-    let out = strata(&["verify", "--schemas", SCHEMAS, "--no-apply"]);
+    let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--no-apply"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("give --database-url URL"));
-    let out = strata(&["verify", "--schemas", SCHEMAS, "--database-url", closed]);
+    assert!(cli::text(&out.stderr).contains("give --database-url URL"));
+    let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--database-url", closed]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("add --no-apply"));
+    assert!(cli::text(&out.stderr).contains("add --no-apply"));
 }

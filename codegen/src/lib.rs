@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod plan;
 pub mod project;
 pub mod render;
+pub mod script;
 pub mod source;
 pub mod sql_deps;
 pub mod verify;

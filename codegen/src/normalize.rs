@@ -66,19 +66,22 @@ fn array_items(e: &Expr) -> Option<Vec<Expr>> {
     }
 }
 
-/// An operand without the parentheses and casts the printer added: an item's cast only when
-/// it casts a literal, the tested expression's when it casts a column to text.
+/// An operand without the parentheses and casts the printer added: an item's when they cast a
+/// literal (however many), the tested expression's when they cast a column to text.
 fn strip(e: Expr, item: bool) -> Expr {
+    let mut core = &e;
+    while let Expr::Nested(inner) | Expr::Cast { expr: inner, .. } = core {
+        core = inner;
+    }
+    if item && matches!(core, Expr::Value(_)) {
+        return core.clone();
+    }
     match e {
         Expr::Nested(inner) => strip(*inner, item),
-        Expr::Cast { expr, data_type, .. } => {
-            let literal = matches!(expr.as_ref(), Expr::Value(_));
-            let column = matches!(strip(*expr.clone(), item), Expr::Identifier(_) | Expr::CompoundIdentifier(_));
-            if (item && literal) || (!item && column && data_type == DataType::Text) {
-                strip(*expr, item)
-            } else {
-                Expr::Cast { kind: CastKind::DoubleColon, expr, data_type, format: None }
-            }
+        Expr::Cast { expr, data_type: DataType::Text, .. }
+            if !item && matches!(strip(*expr.clone(), item), Expr::Identifier(_) | Expr::CompoundIdentifier(_)) =>
+        {
+            strip(*expr, item)
         }
         other => other,
     }
@@ -409,6 +412,10 @@ mod tests {
             "((om.role)::text = ANY ((ARRAY['admin'::character varying, 'owner'::character varying])::text[]))";
         assert_eq!(in_lists(printed).as_deref(), Some("(om.role IN ('admin', 'owner'))"));
         assert_eq!(in_lists("(x > 1)"), None);
+        // As a database restored from pg_dump prints it.
+        let restored =
+            "((role)::text = ANY (ARRAY[('admin'::character varying)::text, ('owner'::character varying)::text]))";
+        assert_eq!(in_lists(restored).as_deref(), Some("(role IN ('admin', 'owner'))"));
     }
 
     /// (as declared, as PostgreSQL prints it back): each pair means the same.

@@ -313,3 +313,107 @@ impl Rng {
         self.below(100) < percent
     }
 }
+
+/// A URL for a database of the test server, password included.
+pub fn url(config: &postgres::Config) -> String {
+    let host = match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(host) => host.clone(),
+        postgres::config::Host::Unix(path) => path.display().to_string(),
+    };
+    let password = config.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
+    format!(
+        "postgres://{}{password}@{host}:{}/{}",
+        config.get_user().unwrap_or("postgres"),
+        config.get_ports().first().copied().unwrap_or(5432),
+        config.get_dbname().unwrap_or("postgres")
+    )
+}
+
+/// The namespaces of a database read into a schema named `name` (the first is the default).
+pub fn introspect(client: &mut Client, name: &str, namespaces: &[String]) -> Schema {
+    let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+    strata_codegen::source::live::introspect(&mut strata::live::PgCatalog(client), name, &namespaces).unwrap()
+}
+
+/// `pg_dump --schema-only` of a database, as it prints it; `namespaces` narrows it (`-n`).
+pub fn pg_dump(config: &postgres::Config, namespaces: &[String]) -> String {
+    let bin = strata::scratch::bin_dir().expect("PostgreSQL's binaries");
+    let mut cmd = std::process::Command::new(bin.join("pg_dump"));
+    cmd.args(["--schema-only", "-d", config.get_dbname().unwrap_or("postgres")]);
+    for ns in namespaces {
+        cmd.args(["-n", ns]);
+    }
+    match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(host) => cmd.args(["-h", host]),
+        postgres::config::Host::Unix(path) => cmd.args(["-h", &path.display().to_string()]),
+    };
+    cmd.args(["-p", &config.get_ports()[0].to_string()]);
+    if let Some(user) = config.get_user() {
+        cmd.args(["-U", user]);
+    }
+    if let Some(password) = config.get_password() {
+        cmd.env("PGPASSWORD", String::from_utf8_lossy(password).to_string());
+    }
+    let out = cmd.output().expect("pg_dump runs");
+    assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Per kind of object: (equal, total) over the systems compared.
+pub type Counts = std::collections::BTreeMap<&'static str, (usize, usize)>;
+
+/// Whether the schema folder at `folder` reproduces a database whose namespaces read as `read`
+/// and which `pg_dump` prints as `original` does: compiled, generated and applied to a fresh
+/// database, that database must read back equal (counted per kind into `counts`) and have the
+/// same `pg_dump --schema-only` of the namespaces, compared as a multiset of lines (an ACL lists
+/// grants in the order they were made) without the dump's comments and settings. `Err` says
+/// what differs.
+pub fn reproduces(
+    original: &strata::testing::TestDb,
+    read: &Schema,
+    namespaces: &[String],
+    folder: &std::path::Path,
+    counts: &mut Counts,
+) -> Result<(), String> {
+    let compiled = strata_codegen::io::compile_folder(folder).unwrap();
+    let Some(pulled) = compiled.schema else {
+        return Err(format!("the TOML has errors:\n{}", compiled.diagnostics.render(&compiled.sources)));
+    };
+    let copy = strata::testing::TestDb::new();
+    let mut client = copy.client();
+    if let Err(e) = client.batch_execute(&strata_codegen::generate::files(&pulled)[0].1) {
+        return Err(format!("its SQL does not apply: {e:?}"));
+    }
+    let again = introspect(&mut client, &read.name, namespaces);
+    let differences = strata_codegen::verify::differences(read, &again);
+    for fact in strata_codegen::verify::facts(read) {
+        let entry = counts.entry(fact.kind).or_default();
+        entry.1 += 1;
+        if !differences.iter().any(|d| d.kind == fact.kind && d.name == fact.name) {
+            entry.0 += 1;
+        }
+    }
+    if !differences.is_empty() {
+        return Err(strata_codegen::verify::render(&differences, &compiled.sources));
+    }
+    let lines = |config: &postgres::Config| {
+        let dump = pg_dump(config, namespaces);
+        let mut lines: Vec<String> = dump
+            .lines()
+            .filter(|l| !(l.is_empty() || l.starts_with("--") || l.starts_with("SET ") || l.starts_with('\\')))
+            .filter(|l| !l.starts_with("SELECT pg_catalog.set_config"))
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let (a, b) = (lines(&original.config()), lines(&copy.config()));
+    if a != b {
+        let only = |x: &[String], y: &[String], sign| {
+            x.iter().filter(|l| !y.contains(l)).map(move |l| format!("{sign} {l}")).collect::<Vec<_>>()
+        };
+        let diff = [only(&a, &b, '-'), only(&b, &a, '+')].concat();
+        return Err(format!("pg_dump --schema-only differs:\n{}", diff[..diff.len().min(40)].join("\n")));
+    }
+    Ok(())
+}

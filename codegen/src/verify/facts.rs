@@ -20,7 +20,8 @@ pub struct Fact {
 pub fn facts(schema: &Schema) -> Vec<Fact> {
     let mut out = Facts(Vec::new());
     for n in schema.namespaces.iter().filter(|n| n.name != PUBLIC) {
-        out.add("namespace", n.name.clone(), n.span, vec![("comment", opt(&n.doc))]);
+        let owner = n.owner.as_ref().map(|o| o.name.clone());
+        out.add("namespace", n.name.clone(), n.span, vec![("owner", opt(&owner)), ("comment", opt(&n.doc))]);
     }
     for e in schema.enums.iter().filter(|e| e.repr == EnumRepr::Type) {
         let props = vec![("values", e.values.join(", ")), ("comment", opt(&e.doc))];

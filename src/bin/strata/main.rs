@@ -1,5 +1,6 @@
 //! The `strata` command line: `generate` writes what the schemas describe, `check` fails when
-//! anything written is stale, `verify` compares the declaration with a live database.
+//! anything written is stale, `verify` compares the declaration with a live database, `pull`
+//! and `import` write a schema folder from a database or a SQL script.
 //! Exit codes: 0 fine, 1 schema errors, stale files or differences, 2 usage errors, 3 no
 //! database (unreachable, refused, or a scratch server that cannot start).
 
@@ -12,6 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use strata_codegen::project::{self, Project};
 use strata_codegen::{Compiled, generate, io};
 
+mod db;
+mod reverse;
 mod verify;
 
 #[derive(Parser)]
@@ -32,6 +35,11 @@ enum Command {
     /// differences when it is not what the schema declares. With --database-url and --no-apply,
     /// compare a running database as it is instead (drift detection).
     Verify(VerifyArgs),
+    /// Read a database's schema and write it as a new schema folder of TOML files.
+    Pull(reverse::PullArgs),
+    /// Apply a SQL script (pg_dump --schema-only output, structure.sql, DDL) to a scratch
+    /// database, and write what it created as a new schema folder of TOML files.
+    Import(reverse::ImportArgs),
 }
 
 #[derive(Args)]
@@ -130,6 +138,8 @@ fn main() -> ExitCode {
         Command::Generate(opts) => run(opts, true),
         Command::Check(opts) => run(opts, false),
         Command::Verify(args) => verify::run(args),
+        Command::Pull(args) => reverse::pull(args),
+        Command::Import(args) => reverse::import(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,13 +3,14 @@
 //! server started for the moment) that is dropped afterwards; with --no-apply the database at
 //! --database-url is read as it is. Either way it is read back by the live source and compared.
 
-use postgres::{Client, NoTls};
+use postgres::Client;
 use strata::live::PgCatalog;
 use strata::scratch::Server;
 use strata_codegen::model::Schema;
 use strata_codegen::source::live;
 use strata_codegen::{Compiled, generate, verify};
 
+use crate::db::{self, Scratch, Script, connect, no_database, scratch_server};
 use crate::{Failure, Format, VerifyArgs, compile_reported};
 
 pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
@@ -28,12 +29,9 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
     }
     let plan = opts.plan()?;
     let compiled = compile_reported(opts, &plan, false)?;
-    let target = match (args.no_apply, args.dev_url.clone().or_else(|| env("STRATA_DEV_URL"))) {
-        (true, _) => Target::Running(database_url.unwrap_or_default()),
-        (false, Some(url)) => {
-            Target::Scratch(Box::new(Server::from_url(&url).map_err(|e| no_database("--dev-url", &e))?))
-        }
-        (false, None) => Target::Scratch(Box::new(Server::scratch().map_err(Failure::Database)?)),
+    let target = match args.no_apply {
+        true => Target::Running(database_url.unwrap_or_default()),
+        false => Target::Scratch(Box::new(scratch_server(args.dev_url.as_deref())?)),
     };
     let mut reports = Vec::new();
     let mut differ = false;
@@ -88,101 +86,23 @@ enum Target {
     Scratch(Box<Server>),
 }
 
-/// A database created for one schema's verification, dropped with the value.
-struct Scratch<'a> {
-    server: &'a Server,
-    name: String,
-}
-
-impl<'a> Scratch<'a> {
-    fn create(server: &'a Server, name: &str) -> Result<Scratch<'a>, Failure> {
-        let mut admin = server.admin().map_err(|e| no_database("the scratch server", &e))?;
-        // One statement each: DROP DATABASE cannot run in the transaction of a multi-statement query.
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name} TEMPLATE template0"),
-        ] {
-            admin.batch_execute(&sql).map_err(|e| {
-                no_database("the scratch server", &format!("cannot create a scratch database: {}", message(&e)))
-            })?;
-        }
-        Ok(Scratch { server, name: name.to_string() })
-    }
-
-    fn connect(&self) -> Result<Client, Failure> {
-        let config = self.server.config(&self.name);
-        config.connect(NoTls).map_err(|e| no_database("the scratch database", &message(&e)))
-    }
-}
-
-impl Drop for Scratch<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = self.server.admin() {
-            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
-    }
-}
-
-fn connect(url: &str, flag: &str) -> Result<Client, Failure> {
-    let config: postgres::Config = url.parse().map_err(|e| Failure::Usage(format!("{flag}: invalid URL: {e}")))?;
-    config.connect(NoTls).map_err(|e| no_database(flag, &message(&e)))
-}
-
-/// What the server said, or why it could not be reached (`postgres::Error` alone prints
-/// only "db error").
-fn message(e: &postgres::Error) -> String {
-    match e.as_db_error() {
-        Some(db) => db.message().to_string(),
-        None => match std::error::Error::source(e) {
-            Some(source) => format!("{e}: {source}"),
-            None => e.to_string(),
-        },
-    }
-}
-
-/// The database could not be used; the URL is never repeated (it may hold a password).
-fn no_database(which: &str, why: &str) -> Failure {
-    Failure::Database(format!("{which}: {why}"))
-}
-
-/// Applies every generated migration, in order, in one transaction: each file in one round
-/// trip. When PostgreSQL refuses one, nothing is kept, and the statements are run again one at a
-/// time (rolled back) to report the refusal at its line of the migration file (as written under
-/// `out`). `Ok(false)` when refused.
+/// Applies every generated migration, in order, in one transaction (see `db::apply`), refusals
+/// reported at their line of the migration file as written under `out`. `Ok(false)` when refused.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
     let mut migrations: Vec<(String, String)> = generate::files(schema)
         .into_iter()
         .filter(|(path, _)| path.starts_with("migrations/") && path.ends_with("/up.sql"))
         .collect();
     migrations.sort();
-    let failed = |e: postgres::Error| no_database("the scratch database", &message(&e));
-    let mut tx = client.transaction().map_err(failed)?;
-    let whole = migrations.iter().try_for_each(|(_, sql)| tx.batch_execute(sql));
-    let Err(refused) = whole else {
-        tx.commit().map_err(failed)?;
-        return Ok(true);
-    };
-    tx.rollback().map_err(failed)?;
-    let mut tx = client.transaction().map_err(failed)?;
-    for (path, sql) in &migrations {
-        for (line, statement) in strata_codegen::render::sql::statements_by_line(sql) {
-            let Err(e) = tx.batch_execute(statement) else { continue };
-            let Some(db) = e.as_db_error() else { return Err(failed(e)) };
-            let within = match db.position() {
-                Some(postgres::error::ErrorPosition::Original(at)) => {
-                    statement.chars().take(*at as usize).filter(|&c| c == '\n').count()
-                }
-                _ => 0,
-            };
-            let hint = db.hint().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
-            eprintln!("{}:{}: PostgreSQL rejects it: {}{hint}", out.join(path).display(), line + within, db.message());
-            eprintln!("error: schema `{}` does not apply; nothing was kept", schema.name);
-            return Ok(false);
-        }
-    }
-    // Refused as a whole, accepted statement by statement: the refusal, without its line.
-    eprintln!("error: schema `{}` does not apply ({}); nothing was kept", schema.name, message(&refused));
-    Ok(false)
+    let scripts: Vec<Script> = migrations
+        .iter()
+        .map(|(path, sql)| Script {
+            path: out.join(path),
+            whole: sql,
+            statements: strata_codegen::render::sql::statements_by_line(sql).collect(),
+        })
+        .collect();
+    db::apply(client, &scripts, &format!("schema `{}`", schema.name))
 }
 
 /// The schema's namespaces read back, with the declaration settled against what was read.

@@ -1,5 +1,6 @@
 //! What a person writes differently from what the catalog holds: a column's CHECK `IN` list of
-//! text values is a union type.
+//! text values is a union type; the roles are those the schema uses, not every role of the
+//! cluster; the extensions in the default namespace say none.
 
 use sqlparser::ast::{Expr, Value};
 use sqlparser::dialect::PostgreSqlDialect;
@@ -73,6 +74,43 @@ pub(super) fn union_types(schema: &Schema) -> Schema {
     removed.sort_by(|a, b| b.cmp(a));
     for (ti, ki) in removed {
         schema.tables[ti].checks.remove(ki);
+    }
+    schema
+}
+
+/// `schema` with the roles its grants, default privileges, policies and namespace owners name (and the roles
+/// those are members of), and extensions in the default namespace without it.
+pub(super) fn used_roles(schema: Schema) -> Schema {
+    let mut schema = schema;
+    let mut used: Vec<&str> = Vec::new();
+    for g in &schema.grants {
+        used.extend(g.to.iter().map(|r| r.name.as_str()));
+    }
+    for d in &schema.default_privileges {
+        used.extend(d.to.iter().chain(&d.for_role).map(|r| r.name.as_str()));
+    }
+    for t in &schema.tables {
+        used.extend(t.policies.iter().flat_map(|p| &p.to).map(|r| r.name.as_str()));
+    }
+    used.extend(schema.namespaces.iter().filter_map(|n| n.owner.as_ref()).map(|o| o.name.as_str()));
+    let mut i = 0;
+    while i < used.len() {
+        if let Some(r) = schema.roles.iter().find(|r| r.name == used[i]) {
+            for m in &r.member_of {
+                if !used.contains(&m.name.as_str()) {
+                    used.push(&m.name);
+                }
+            }
+        }
+        i += 1;
+    }
+    let used: Vec<String> = used.into_iter().map(str::to_string).collect();
+    schema.roles.retain(|r| used.contains(&r.name));
+    let default = schema.namespace.clone();
+    for e in &mut schema.extensions {
+        if e.namespace.as_deref() == Some(default.as_str()) {
+            e.namespace = None;
+        }
     }
     schema
 }

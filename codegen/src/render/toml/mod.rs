@@ -17,7 +17,7 @@ use crate::model::*;
 /// `types.toml`, one `tables*.toml` per namespace, `routines.toml` and `views.toml`; a file
 /// with nothing to say is left out. Same model, byte-identical files.
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
-    let schema = &idioms::union_types(schema);
+    let schema = &idioms::used_roles(idioms::union_types(schema));
     let at = Names { default: &schema.namespace };
     let mut files = vec![("schema.toml".to_string(), objects::schema_file(schema, at))];
     files.push(("types.toml".into(), objects::types_file(schema, at)));

@@ -7,13 +7,14 @@
 //! security), columns (exact type, NOT NULL, default, identity, generated expression,
 //! collation, comment; a serial read back as one), primary keys, unique, CHECK and foreign-key
 //! constraints with names and DEFERRABLE / NOT VALID state, indexes (method, keys and
-//! expressions, order, operator class, predicate, INCLUDE, WITH), policies, sequences,
-//! domains, composite and range types, views and materialized views (query, options, WITH NO
-//! DATA), functions and procedures with their options, triggers (on tables and views, with
-//! every option), extensions, and partitioned tables (method, key, partitions with bounds
-//! and storage), exclusion constraints, replica identity, aggregates, roles, and privileges
-//! (one grant per object and grantee; default privileges). Not yet: partition-local
-//! constraints and indexes, comments on objects other than those above.
+//! expressions, order, operator class, predicate, INCLUDE, WITH), policies, sequences (and
+//! identity columns' options), domains, composite and range types, views and materialized
+//! views (query, options, WITH NO DATA, indexes), functions and procedures with their options,
+//! triggers (on tables and views, with every option), extensions, partitioned tables (method,
+//! key, partitions with bounds, storage and objects of their own), exclusion constraints,
+//! replica identity, aggregates, roles, namespace owners, and privileges (one grant per object
+//! and grantee; default privileges). Not read: comments on objects other than those above,
+//! owners of tables and routines (the model has none).
 //! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
 
 use std::collections::HashMap;
@@ -103,8 +104,11 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     let mut schema = Schema::new(name, default);
     for r in &namespace_rows {
         let name = r.text(0);
-        if name != PUBLIC || r.opt(2).is_some() {
-            schema.namespaces.push(Namespace { name, owner: None, doc: r.opt(2), span: Span::default() });
+        // `public` as every database has it (with its stock comment) is not the schema's.
+        let doc = r.opt(2).filter(|d| !(name == PUBLIC && d == "standard public schema"));
+        let owner = named(r.opt(1));
+        if name != PUBLIC || doc.is_some() || owner.is_some() {
+            schema.namespaces.push(Namespace { name, owner, doc, span: Span::default() });
         }
     }
     for r in &enum_rows {

@@ -1,0 +1,117 @@
+//! Connections: to a database named by URL, and to scratch databases created for the moment.
+//! Messages never repeat a URL, which may hold a password.
+
+use std::path::PathBuf;
+
+use postgres::{Client, NoTls};
+use strata::scratch::Server;
+
+use crate::Failure;
+
+/// A database created for the moment, dropped with the value.
+pub struct Scratch<'a> {
+    server: &'a Server,
+    name: String,
+}
+
+impl<'a> Scratch<'a> {
+    pub fn create(server: &'a Server, name: &str) -> Result<Scratch<'a>, Failure> {
+        let mut admin = server.admin().map_err(|e| no_database("the scratch server", &e))?;
+        // One statement each: DROP DATABASE cannot run in the transaction of a multi-statement query.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            format!("CREATE DATABASE {name} TEMPLATE template0"),
+        ] {
+            admin.batch_execute(&sql).map_err(|e| {
+                no_database("the scratch server", &format!("cannot create a scratch database: {}", message(&e)))
+            })?;
+        }
+        Ok(Scratch { server, name: name.to_string() })
+    }
+
+    pub fn connect(&self) -> Result<Client, Failure> {
+        let config = self.server.config(&self.name);
+        config.connect(NoTls).map_err(|e| no_database("the scratch database", &message(&e)))
+    }
+}
+
+impl Drop for Scratch<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut admin) = self.server.admin() {
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        }
+    }
+}
+
+pub fn connect(url: &str, flag: &str) -> Result<Client, Failure> {
+    let config: postgres::Config = url.parse().map_err(|e| Failure::Usage(format!("{flag}: invalid URL: {e}")))?;
+    config.connect(NoTls).map_err(|e| no_database(flag, &message(&e)))
+}
+
+/// What the server said, or why it could not be reached (`postgres::Error` alone prints
+/// only "db error").
+pub fn message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => db.message().to_string(),
+        None => match std::error::Error::source(e) {
+            Some(source) => format!("{e}: {source}"),
+            None => e.to_string(),
+        },
+    }
+}
+
+/// The database could not be used; the URL is never repeated (it may hold a password).
+pub fn no_database(which: &str, why: &str) -> Failure {
+    Failure::Database(format!("{which}: {why}"))
+}
+
+/// A server to create scratch databases on: `--dev-url`, else STRATA_DEV_URL, else one started
+/// for the moment (a container where a Docker engine answers, else PostgreSQL's own binaries).
+pub fn scratch_server(dev_url: Option<&str>) -> Result<Server, Failure> {
+    let env = std::env::var("STRATA_DEV_URL").ok().filter(|v| !v.is_empty());
+    match dev_url.map(str::to_string).or(env) {
+        Some(url) => Server::from_url(&url).map_err(|e| no_database("--dev-url", &e)),
+        None => Server::scratch().map_err(Failure::Database),
+    }
+}
+
+/// A SQL file to apply: its text, and its statements with the line each starts on.
+pub struct Script<'a> {
+    pub path: PathBuf,
+    pub whole: &'a str,
+    pub statements: Vec<(usize, &'a str)>,
+}
+
+/// Applies the scripts, in order, in one transaction: each in one round trip. When PostgreSQL
+/// refuses one, nothing is kept, and the statements run again one at a time (rolled back) to
+/// report the refusal at its line (`path:line: PostgreSQL rejects it: ...`). `Ok(false)` when
+/// refused; `what` names what did not apply.
+pub fn apply(client: &mut Client, scripts: &[Script], what: &str) -> Result<bool, Failure> {
+    let failed = |e: postgres::Error| no_database("the scratch database", &message(&e));
+    let mut tx = client.transaction().map_err(failed)?;
+    let Err(refused) = scripts.iter().try_for_each(|s| tx.batch_execute(s.whole)) else {
+        tx.commit().map_err(failed)?;
+        return Ok(true);
+    };
+    tx.rollback().map_err(failed)?;
+    let mut tx = client.transaction().map_err(failed)?;
+    for script in scripts {
+        for (line, statement) in &script.statements {
+            let Err(e) = tx.batch_execute(statement) else { continue };
+            let Some(db) = e.as_db_error() else { return Err(failed(e)) };
+            let within = match db.position() {
+                Some(postgres::error::ErrorPosition::Original(at)) => {
+                    statement.chars().take(*at as usize).filter(|&c| c == '\n').count()
+                }
+                _ => 0,
+            };
+            let hint = db.hint().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
+            eprintln!("{}:{}: PostgreSQL rejects it: {}{hint}", script.path.display(), line + within, db.message());
+            eprintln!("error: {what} does not apply; nothing was kept");
+            return Ok(false);
+        }
+    }
+    // Refused as a whole, accepted statement by statement: the refusal, without its line.
+    eprintln!("error: {what} does not apply ({}); nothing was kept", message(&refused));
+    Ok(false)
+}

@@ -1,0 +1,184 @@
+//! `strata pull` and `strata import`: a database, or a SQL script applied to a scratch database
+//! (PostgreSQL is the parser), read by the live source and written as a schema folder by the
+//! TOML target. Nothing is written unless all of it succeeded and the files compile.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use postgres::Client;
+use strata::live::PgCatalog;
+use strata_codegen::model::{PUBLIC, Schema};
+use strata_codegen::script::{self, Piece};
+use strata_codegen::source::live;
+use strata_codegen::{io, render};
+
+use crate::Failure;
+use crate::db::{self, Scratch, Script, connect, message, no_database, scratch_server};
+
+/// Where the folder goes and what it holds.
+#[derive(Args)]
+pub struct Output {
+    /// The schema folder to write (refused when it exists and is not empty).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// A namespace to read; repeatable, the first is the schema's default [default: every
+    /// namespace that is neither PostgreSQL's nor an extension's, `public` first].
+    #[arg(long = "namespace", value_name = "NAME")]
+    namespaces: Vec<String>,
+    /// The system's name [default: the name of the --out folder].
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+}
+
+#[derive(Args)]
+pub struct PullArgs {
+    #[command(flatten)]
+    output: Output,
+    /// The database to read [default: the DATABASE_URL environment variable].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// The SQL script: pg_dump --schema-only output, a Rails structure.sql, hand-written DDL.
+    file: PathBuf,
+    #[command(flatten)]
+    output: Output,
+    /// A server strata may create a scratch database on (and drop it after) [default: the
+    /// STRATA_DEV_URL environment variable, else a server strata starts].
+    #[arg(long, value_name = "URL")]
+    dev_url: Option<String>,
+}
+
+pub fn pull(args: &PullArgs) -> Result<(), Failure> {
+    let name = args.output.check()?;
+    let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
+    let url = url.ok_or_else(|| Failure::Usage("pull reads a database: give --database-url URL".into()))?;
+    let mut client = connect(&url, "--database-url")?;
+    let schema = read(&mut client, &name, &args.output.namespaces)?;
+    args.output.write(&schema)
+}
+
+pub fn import(args: &ImportArgs) -> Result<(), Failure> {
+    let name = args.output.check()?;
+    let file = &args.file;
+    let sql = std::fs::read_to_string(file).map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?;
+    let statements = statements(file, &sql)?;
+    let server = scratch_server(args.dev_url.as_deref())?;
+    let scratch = Scratch::create(&server, &format!("strata_import_{}", std::process::id()))?;
+    let mut client = scratch.connect()?;
+    let whole: String = statements.iter().map(|(_, s)| format!("{s};\n")).collect();
+    let script = Script { path: file.clone(), whole: &whole, statements };
+    if !db::apply(&mut client, &[script], &file.display().to_string())? {
+        return Err(Failure::Schema);
+    }
+    let schema = read(&mut client, &name, &args.output.namespaces)?;
+    args.output.write(&schema)
+}
+
+impl Output {
+    /// The system's name, once the folder is known to be free.
+    fn check(&self) -> Result<String, Failure> {
+        let out = &self.out;
+        if std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_some()) {
+            return Err(Failure::Usage(format!(
+                "{} exists and is not empty; strata writes a new schema folder (move it away or name another)",
+                out.display()
+            )));
+        }
+        if out.exists() && !out.is_dir() {
+            return Err(Failure::Usage(format!("{} exists and is not a folder", out.display())));
+        }
+        let name = self.name.clone().or_else(|| out.file_name().map(|n| n.to_string_lossy().into_owned()));
+        name.filter(|n| !n.is_empty())
+            .ok_or_else(|| Failure::Usage(format!("{}: give the system a --name", out.display())))
+    }
+
+    /// Writes the schema folder, once the TOML it holds is known to compile.
+    fn write(&self, schema: &Schema) -> Result<(), Failure> {
+        let files = render::toml::files(schema);
+        let trial = tempfile::tempdir().map_err(|e| Failure::Usage(format!("a temporary folder: {e}")))?;
+        for (file, text) in &files {
+            std::fs::write(trial.path().join(file), text).map_err(|e| Failure::Usage(format!("{file}: {e}")))?;
+        }
+        let compiled = io::compile_folder(trial.path()).map_err(|e| Failure::Usage(e.to_string()))?;
+        if compiled.schema.is_none() {
+            eprint!("{}", compiled.diagnostics.render(&compiled.sources));
+            eprintln!("error: the schema read does not compile as strata TOML (a strata bug); nothing was written");
+            return Err(Failure::Schema);
+        }
+        io::write_folder(&self.out, &files).map_err(|e| Failure::Usage(format!("{}: {e}", self.out.display())))?;
+        let views = schema.views.len();
+        let routines = schema.functions.len() + schema.aggregates.len();
+        eprintln!(
+            "wrote {} ({} files): {} tables, {views} views, {routines} routines, {} types in {} namespace(s)",
+            self.out.display(),
+            files.len(),
+            schema.tables.len(),
+            schema.enums.len() + schema.domains.len() + schema.composites.len() + schema.ranges.len(),
+            namespaces(schema),
+        );
+        Ok(())
+    }
+}
+
+fn namespaces(schema: &Schema) -> usize {
+    let mut all: Vec<&str> = schema.tables.iter().map(|t| t.namespace.as_str()).collect();
+    all.extend(schema.namespaces.iter().map(|n| n.name.as_str()));
+    all.sort();
+    all.dedup();
+    all.len()
+}
+
+/// The namespaces asked for (all must exist), or every user namespace, read into a schema.
+fn read(client: &mut Client, name: &str, asked: &[String]) -> Result<Schema, Failure> {
+    let failed = |e: postgres::Error| no_database("reading the catalog", &message(&e));
+    let rows = client
+        .query(
+            "SELECT n.nspname::text FROM pg_namespace n
+             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                               WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e')
+             ORDER BY n.nspname <> 'public', n.nspname",
+            &[],
+        )
+        .map_err(failed)?;
+    let present: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    let missing: Vec<&String> = asked.iter().filter(|n| !present.contains(n)).collect();
+    if !missing.is_empty() {
+        let missing: Vec<String> = missing.iter().map(|n| format!("`{n}`")).collect();
+        return Err(Failure::Usage(format!(
+            "namespace {} does not exist in the database; it has: {}",
+            missing.join(", "),
+            present.join(", ")
+        )));
+    }
+    let mut namespaces: Vec<&str> =
+        if asked.is_empty() { present.iter() } else { asked.iter() }.map(String::as_str).collect();
+    if namespaces.is_empty() {
+        namespaces.push(PUBLIC);
+    }
+    live::introspect(&mut PgCatalog(client), name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
+}
+
+/// The script's statements; psql's `\restrict` and `\unrestrict` (which pg_dump writes around
+/// its output) are skipped, any other meta-command is refused at its line.
+fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<(usize, &'s str)>, Failure> {
+    let pieces = script::pieces(sql).map_err(|e| {
+        eprintln!("{}:{e}", file.display());
+        Failure::Schema
+    })?;
+    let mut statements = Vec::new();
+    for piece in pieces {
+        match piece {
+            Piece::Statement { line, text } => statements.push((line, text)),
+            Piece::Meta { text, .. } if text.starts_with("\\restrict") || text.starts_with("\\unrestrict") => {}
+            Piece::Meta { line, text } => {
+                eprintln!("{}:{line}: `{text}` is a psql meta-command, not SQL: remove it", file.display());
+                return Err(Failure::Schema);
+            }
+        }
+    }
+    Ok(statements)
+}
