@@ -9,22 +9,32 @@ pub const MODELS: &str = "models.rs";
 
 /// Every generated file of `schema`, in a fixed order, paths relative to its output folder.
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
-    let steps = plan::create(schema);
-    let statements = sql::statements(schema, &steps);
-    let mut files = vec![
-        ("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements)),
-        (
-            "migrations/0001_init/up.sql".to_string(),
-            sql::up(&format!("schema {}: migration 0001_init, up", schema.name), &statements),
-        ),
-        (
-            "migrations/0001_init/down.sql".to_string(),
-            sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
-        ),
-    ];
+    let statements = statements(schema);
+    let mut files =
+        vec![("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements))];
+    files.extend(migration_files(schema, &statements));
+    files.push((
+        "migrations/0001_init/down.sql".to_string(),
+        sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
+    ));
     files.push((MODELS.to_string(), crate::render::rust::models(schema)));
     if !schema.jobs.is_empty() {
         files.push(("jobs.sql".to_string(), sql::jobs(schema)));
     }
     files
+}
+
+/// The up migrations, in order, as `files` writes them: what applying the schema runs (without
+/// rendering anything else).
+pub fn migrations(schema: &Schema) -> Vec<(String, String)> {
+    migration_files(schema, &statements(schema))
+}
+
+fn statements(schema: &Schema) -> Vec<sql::Statement> {
+    sql::statements(schema, &plan::create(schema))
+}
+
+fn migration_files(schema: &Schema, statements: &[sql::Statement]) -> Vec<(String, String)> {
+    let up = sql::up(&format!("schema {}: migration 0001_init, up", schema.name), statements);
+    vec![("migrations/0001_init/up.sql".to_string(), up)]
 }

@@ -89,11 +89,7 @@ enum Target {
 /// Applies every generated migration, in order, in one transaction (see `db::apply`), refusals
 /// reported at their line of the migration file as written under `out`. `Ok(false)` when refused.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
-    let mut migrations: Vec<(String, String)> = generate::files(schema)
-        .into_iter()
-        .filter(|(path, _)| path.starts_with("migrations/") && path.ends_with("/up.sql"))
-        .collect();
-    migrations.sort();
+    let migrations = generate::migrations(schema);
     let scripts: Vec<Script> = migrations
         .iter()
         .map(|(path, sql)| Script {

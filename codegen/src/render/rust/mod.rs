@@ -547,7 +547,7 @@ fn condition(columns: &[&Column]) -> String {
 fn render_table(out: &mut String, schema: &Schema, t: &Table) {
     let row = row_type(&t.name);
     render_row(out, schema, t, &row);
-    render_debug(out, &row, t);
+    render_debug(out, &row, &t.columns);
     render_companions(out, schema, t, &row);
 }
 
@@ -555,7 +555,7 @@ fn render_table(out: &mut String, schema: &Schema, t: &Table) {
 /// `Debug`, the insert and patch structs with `validate()`, and the queries.
 pub fn derived(schema: &Schema, t: &Table, row: &str) -> String {
     let mut out = String::from(USES);
-    render_debug(&mut out, row, t);
+    render_debug(&mut out, row, &t.columns);
     render_companions(&mut out, schema, t, row);
     out
 }
@@ -649,8 +649,7 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
     }
     writeln!(out, "}}\n").unwrap();
     render_constructor(out, schema, &new, &inserted);
-    let new_table = Table { columns: inserted.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
-    render_debug(out, &new, &new_table);
+    render_debug(out, &new, inserted.iter().copied());
     render_validate(out, &new, t, &inserted, Holding::Insert);
 
     // The patch: every column outside the primary key, each `None` when left as it is.
@@ -668,8 +667,7 @@ fn render_companions(out: &mut String, schema: &Schema, t: &Table, row: &str) {
         writeln!(out, "    pub {}: {},", field(&c.name), Holding::Patch.field_type(c, schema)).unwrap();
     }
     writeln!(out, "}}\n").unwrap();
-    let patch_table = Table { columns: patched.iter().map(|c| (*c).clone()).collect(), ..t.clone() };
-    render_debug(out, &patch, &patch_table);
+    render_debug(out, &patch, patched.iter().copied());
     render_validate(out, &patch, t, &patched, Holding::Patch);
     render_queries(out, schema, t, row, &new, &inserted, &patch, &patched);
 }
@@ -715,14 +713,14 @@ fn render_constructor(out: &mut String, schema: &Schema, new: &str, inserted: &[
     writeln!(out, "}}\n").unwrap();
 }
 
-fn render_debug(out: &mut String, name: &str, t: &Table) {
+fn render_debug<'c>(out: &mut String, name: &str, columns: impl IntoIterator<Item = &'c Column>) {
     writeln!(
         out,
         "impl std::fmt::Debug for {name} {{\n    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{"
     )
     .unwrap();
     write!(out, "        f.debug_struct({name:?})").unwrap();
-    for c in &t.columns {
+    for c in columns {
         if c.sensitive {
             write!(out, "\n            .field({:?}, &strata::Redacted)", c.name).unwrap();
         } else {

@@ -13,13 +13,14 @@ SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.ind
        (SELECT string_agg(pg_get_indexdef(x.indexrelid, k, true), chr(31) ORDER BY k)
         FROM generate_series(x.indnkeyatts + 1, x.indnatts) k),
        array_to_string(i.reloptions, chr(31)),
-       obj_description(i.oid, 'pg_class'),
+       ds.description,
        (SELECT pi.relname::text FROM pg_inherits ih JOIN pg_class pi ON pi.oid = ih.inhparent WHERE ih.inhrelid = i.oid)
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = i.relam
+LEFT JOIN pg_description ds ON ds.objoid = i.oid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = 0
 WHERE n.nspname IN ({namespaces}) AND c.relkind IN ('r', 'p', 'm')
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid AND k.contype IN ('p', 'u', 'x'))
 ORDER BY n.nspname, c.oid, i.relname
