@@ -124,3 +124,66 @@ fn every_declared_expression_normalizes_as_postgresql_prints_it() {
     }
     assert!(mismatches.is_empty(), "{} expression(s) differ:\n{}", mismatches.len(), mismatches.join("\n"));
 }
+
+/// Interval constants normalize to the value PostgreSQL stores: random intervals of every unit
+/// are printed by the server, and `normalize::same` must say two of them are the same exactly
+/// when the server stores them alike (its text output of each is equal).
+#[test]
+fn interval_constants_are_equal_exactly_when_postgresql_stores_them_alike() {
+    // Each field once (PostgreSQL refuses a repeated one), in one of its spellings; whole
+    // numbers of years and months, quarters elsewhere.
+    const FIELDS: [&[&str]; 7] = [
+        &["years", "year", "y"],
+        &["mons", "months"],
+        &["weeks", "w"],
+        &["days", "d"],
+        &["hours", "hrs", "h"],
+        &["minutes", "min", "mins"],
+        &["seconds", "secs", "s", "ms", "milliseconds"],
+    ];
+    let db = TestDb::new();
+    let mut client = db.client();
+    let mut rng = support::Rng(0x1e7e_4a15);
+    let mut random = || {
+        let mut parts = Vec::new();
+        let mut clock_free = true;
+        for (f, spellings) in FIELDS.iter().enumerate() {
+            if !rng.chance(35) {
+                continue;
+            }
+            let amount = rng.below(3000) as f64 / if f < 2 || rng.chance(50) { 1.0 } else { 4.0 };
+            parts.push(format!("{amount} {}", rng.pick(spellings)));
+            clock_free &= f < 4;
+        }
+        if clock_free && (parts.is_empty() || rng.chance(30)) {
+            parts.push(format!("{:02}:{:02}:{:02}", rng.below(30), rng.below(60), rng.below(60)));
+        }
+        parts.join(" ")
+    };
+    let intervals: Vec<String> = (0..400).map(|_| random()).collect();
+    let (mut agreed, mut pairs) = (0, 0);
+    let mut wrong = Vec::new();
+    let printed: Vec<String> =
+        intervals.iter().map(|i| client.query_one("SELECT ($1::text)::interval::text", &[i]).unwrap().get(0)).collect();
+    for (i, text) in intervals.iter().enumerate() {
+        // As declared against as PostgreSQL prints it back.
+        let (declared, read) = (format!("x < interval '{text}'"), format!("(x < '{}'::interval)", printed[i]));
+        pairs += 1;
+        if normalize::same(&declared, &read) {
+            agreed += 1;
+        } else {
+            wrong.push(format!("{declared}  vs  {read}"));
+        }
+        // Against the next one: same for strata exactly when the server stores them alike.
+        let j = (i + 1) % intervals.len();
+        let other = format!("x < interval '{}'", intervals[j]);
+        pairs += 1;
+        if normalize::same(&declared, &other) == (printed[i] == printed[j]) {
+            agreed += 1;
+        } else {
+            wrong.push(format!("{declared}  vs  {other} (server: {} / {})", printed[i], printed[j]));
+        }
+    }
+    eprintln!("normalize: interval constants: {agreed}/{pairs} verdicts agree with PostgreSQL");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -122,7 +122,7 @@ fn sql_postgresql_refuses_is_reported_at_its_line() {
     );
     assert!(stderr.contains(&at), "{stderr}\nwanted: {at}");
     assert!(stderr.contains("warning[W0007]"), "{stderr}");
-    assert!(stderr.contains("schema `odd` does not apply; nothing was kept"), "{stderr}");
+    assert!(stderr.contains("error: schema `odd` does not apply"), "{stderr}");
 }
 
 #[test]

@@ -19,11 +19,29 @@ use sqlparser::parser::Parser;
 /// The canonical text of an SQL expression, or `None` when sqlparser cannot read it (the
 /// caller then compares the texts as they are).
 pub fn expr(sql: &str) -> Option<String> {
+    // Remembered per thread: a comparison normalizes both sides, and schemas repeat their
+    // expressions (`now()`, `gen_random_uuid()`); verify normalizes each several times.
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> = Default::default();
+    }
+    if let Some(known) = SEEN.with(|seen| seen.borrow().get(sql).cloned()) {
+        return known;
+    }
     // `trim(x)` is printed `TRIM(BOTH FROM x)`, which sqlparser (0.63) cannot read.
-    let sql = sql.replace("TRIM(BOTH FROM ", "TRIM(");
-    let mut e = Parser::new(&PostgreSqlDialect {}).try_with_sql(&sql).ok()?.parse_expr().ok()?;
-    canonicalize(&mut e);
-    Some(e.to_string())
+    let text = sql.replace("TRIM(BOTH FROM ", "TRIM(");
+    let canonical = Parser::new(&PostgreSqlDialect {}).try_with_sql(&text).ok().and_then(|mut p| {
+        let mut e = p.parse_expr().ok()?;
+        canonicalize(&mut e);
+        Some(e.to_string())
+    });
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if seen.len() > 100_000 {
+            seen.clear();
+        }
+        seen.insert(sql.to_string(), canonical.clone());
+    });
+    canonical
 }
 
 /// The canonical text of a query (a view's), as `expr` for each expression in it.
@@ -261,8 +279,8 @@ fn canonical(e: &mut Expr) {
             }
         }
         Expr::Interval(i) if i.leading_field.is_none() && i.last_field.is_none() => {
-            if let Expr::Value(_) = i.value.as_ref() {
-                *e = std::mem::replace(i.value.as_mut(), placeholder());
+            if let Expr::Value(v) = i.value.as_ref() {
+                *e = Expr::Value(interval_value(&v.value).into());
             }
         }
         Expr::UnaryOp { op: UnaryOperator::Minus, expr: inner } => {
@@ -343,6 +361,9 @@ fn canonical(e: &mut Expr) {
 /// type it gets from where it stands), and a text-like operand's cast to another text type.
 fn uncast(inner: &mut Expr, ty: &DataType) -> Option<Expr> {
     match inner {
+        Expr::Value(v) if matches!(ty, DataType::Interval { fields: None, precision: None }) => {
+            Some(Expr::Value(interval_value(&v.value).into()))
+        }
         Expr::Value(ValueWithSpan { value: Value::SingleQuotedString(s), .. }) if numeric(ty) => {
             Some(match s.parse::<f64>() {
                 Ok(_) => Expr::Value(Value::Number(s.clone(), false).into()),
@@ -355,6 +376,70 @@ fn uncast(inner: &mut Expr, ty: &DataType) -> Option<Expr> {
         _ if text_like(ty) => Some(inner.clone()),
         _ => None,
     }
+}
+
+/// An interval constant as the value PostgreSQL stores (months, days, microseconds), so that
+/// `interval '1000 seconds'` and `'00:16:40'::interval` are one spelling; text it does not
+/// read stays as it is.
+fn interval_value(v: &Value) -> Value {
+    match v {
+        Value::SingleQuotedString(text) => match interval(text) {
+            Some((months, days, micros)) => Value::SingleQuotedString(format!("@interval {months} {days} {micros}")),
+            None => v.clone(),
+        },
+        _ => v.clone(),
+    }
+}
+
+/// PostgreSQL's interval input for its common forms: `N unit` pairs (integer years and months,
+/// decimal weeks, days, hours, minutes, seconds and smaller; fractions carried down as
+/// PostgreSQL carries them, a month being 30 days) and a `[-]HH:MM[:SS[.f]]` time.
+fn interval(text: &str) -> Option<(i64, i64, i64)> {
+    const DAY: f64 = 86_400_000_000.0;
+    let (mut months, mut days, mut micros) = (0i64, 0i64, 0f64);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if word.contains(':') {
+            let (sign, clock) = match word.strip_prefix('-') {
+                Some(rest) => (-1.0, rest),
+                None => (1.0, word.strip_prefix('+').unwrap_or(word)),
+            };
+            let parts: Vec<f64> = clock.split(':').map(|p| p.parse::<f64>().ok()).collect::<Option<_>>()?;
+            let seconds = match parts.as_slice() {
+                [h, m] => h * 3600.0 + m * 60.0,
+                [h, m, s] => h * 3600.0 + m * 60.0 + s,
+                _ => return None,
+            };
+            micros += sign * seconds * 1e6;
+            i += 1;
+            continue;
+        }
+        let amount: f64 = word.parse().ok()?;
+        let unit = words.get(i + 1)?.to_ascii_lowercase();
+        match unit.as_str() {
+            "year" | "years" | "yr" | "yrs" | "y" if amount.fract() == 0.0 => months += 12 * amount as i64,
+            "mon" | "mons" | "month" | "months" if amount.fract() == 0.0 => months += amount as i64,
+            "week" | "weeks" | "w" => {
+                let d = amount * 7.0;
+                days += d.trunc() as i64;
+                micros += d.fract() * DAY;
+            }
+            "day" | "days" | "d" => {
+                days += amount.trunc() as i64;
+                micros += amount.fract() * DAY;
+            }
+            "hour" | "hours" | "hr" | "hrs" | "h" => micros += amount * 3_600_000_000.0,
+            "minute" | "minutes" | "min" | "mins" | "m" => micros += amount * 60_000_000.0,
+            "second" | "seconds" | "sec" | "secs" | "s" => micros += amount * 1_000_000.0,
+            "millisecond" | "milliseconds" | "ms" | "msec" | "msecs" => micros += amount * 1_000.0,
+            "microsecond" | "microseconds" | "us" | "usec" | "usecs" => micros += amount,
+            _ => return None,
+        }
+        i += 2;
+    }
+    (i > 0).then_some((months, days, micros.round() as i64))
 }
 
 fn numeric(ty: &DataType) -> bool {
@@ -433,6 +518,10 @@ mod tests {
         ("'{}'", "'{}'::jsonb"),
         ("ARRAY[]::text[]", "'{}'::text[]"),
         ("now() + INTERVAL '1 day'", "(now() + '1 day'::interval)"),
+        ("t >= s + interval '1000 seconds'", "(t >= (s + '00:16:40'::interval))"),
+        ("t < s + interval '2 hours 30 minutes'", "(t < (s + '02:30:00'::interval))"),
+        ("t < s + interval '1 year 2 months 1.5 days'", "(t < (s + '1 year 2 mons 1 day 12:00:00'::interval))"),
+        ("t < s + interval '2 weeks'", "(t < (s + '14 days'::interval))"),
         ("\"Status\" = 'x'", "(\"Status\" = 'x'::text)"),
         ("\"status\" = 'x'", "(status = 'x'::text)"),
         ("Lower(Email) = email", "(lower(email) = email)"),
@@ -453,6 +542,8 @@ mod tests {
 
     /// Pairs that differ in meaning stay apart.
     const DIFFERENT: &[(&str, &str)] = &[
+        // Equal under `=`, stored apart: a day is not 24 hours across a DST change.
+        ("x < interval '1 day'", "(x < '24:00:00'::interval)"),
         ("status IN ('a', 'b')", "status IN ('a')"),
         ("x > 1", "x >= 1"),
         ("a OR b AND c", "(a OR b) AND c"),

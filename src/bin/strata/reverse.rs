@@ -68,8 +68,7 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     let server = scratch_server(args.dev_url.as_deref())?;
     let scratch = Scratch::create(&server, &format!("strata_import_{}", std::process::id()))?;
     let mut client = scratch.connect()?;
-    let whole: String = statements.iter().map(|(_, s)| format!("{s};\n")).collect();
-    let script = Script { path: file.clone(), whole: &whole, statements };
+    let script = Script { path: file.clone(), statements };
     if !db::apply(&mut client, &[script], &file.display().to_string())? {
         return Err(Failure::Schema);
     }

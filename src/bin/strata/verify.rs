@@ -1,5 +1,5 @@
 //! `strata verify`: the declaration against a live database. By default the generated
-//! migrations are applied, in one transaction, to a scratch database (on --dev-url, else on a
+//! migrations are applied, a batch of statements per round trip, to a scratch database (on --dev-url, else on a
 //! server started for the moment) that is dropped afterwards; with --no-apply the database at
 //! --database-url is read as it is. Either way it is read back by the live source and compared.
 
@@ -86,7 +86,7 @@ enum Target {
     Scratch(Box<Server>),
 }
 
-/// Applies every generated migration, in order, in one transaction (see `db::apply`), refusals
+/// Applies every generated migration, in order (see `db::apply`), refusals
 /// reported at their line of the migration file as written under `out`. `Ok(false)` when refused.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
     let migrations = generate::migrations(schema);
@@ -94,7 +94,6 @@ fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<
         .iter()
         .map(|(path, sql)| Script {
             path: out.join(path),
-            whole: sql,
             statements: strata_codegen::render::sql::statements_by_line(sql).collect(),
         })
         .collect();

@@ -754,7 +754,7 @@ fn constraint(t: &mut Table, r: &Row) {
         "u" => t.uniques.push(Unique {
             name,
             columns: r.named(8),
-            nulls_not_distinct: definition.contains("NULLS NOT DISTINCT"),
+            nulls_not_distinct: r.flag(16),
             deferrable: deferrable(r),
             doc,
             span,

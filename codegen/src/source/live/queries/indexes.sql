@@ -1,9 +1,13 @@
--- Indexes not behind a constraint (of tables and materialized views): namespace, table, name, method, unique, keys (unit separator;
--- each the key as printed, DESC, NULLS FIRST and a non-default operator class, record
--- separator), predicate, included columns (unit separator), storage options, comment, and for
--- a partition's index the parent's index it is attached to.
+-- Indexes not behind a constraint (of tables and materialized views): namespace, table, name,
+-- method, unique, keys (unit separator; each the key as printed, a column by its quoted name
+-- since printing is dearer, then DESC, NULLS FIRST and a non-default operator class, record
+-- separator), predicate, included columns (unit separator), storage options, comment, and for a
+-- partition's index the parent's index it is attached to.
 SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.indisunique::text,
-       (SELECT string_agg(concat_ws(chr(30), pg_get_indexdef(x.indexrelid, k, true),
+       (SELECT string_agg(concat_ws(chr(30),
+                                    CASE WHEN x.indkey[k - 1] = 0 THEN pg_get_indexdef(x.indexrelid, k, true)
+                                    ELSE (SELECT quote_ident(a.attname) FROM pg_attribute a
+                                          WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k - 1]) END,
                                     (x.indoption[k - 1] & 1 = 1)::text, (x.indoption[k - 1] & 2 = 2)::text,
                                     (SELECT o.opcname::text FROM pg_opclass o
                                      WHERE o.oid = x.indclass[k - 1] AND NOT o.opcdefault)),
