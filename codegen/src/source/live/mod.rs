@@ -146,10 +146,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     // Every later row names its table by (namespace, name): found by one lookup, not a scan.
     let positions: HashMap<(String, String), usize> =
         schema.tables.iter().enumerate().map(|(i, t)| ((t.namespace.clone(), t.name.clone()), i)).collect();
-    let table_at = |r: &Row| -> Option<usize> {
-        let (namespace, name) = (r.0.first()?.as_deref()?, r.0.get(1)?.as_deref()?);
-        positions.get(&(namespace.to_string(), name.to_string())).copied()
-    };
+    let table_named = |namespace: &str, name: &str| positions.get(&(namespace.to_string(), name.to_string())).copied();
+    let table_at = |r: &Row| table_named(r.0.first()?.as_deref()?, r.0.get(1)?.as_deref()?);
     for r in &column_rows {
         let Some(t) = table_at(r) else { continue };
         let column = column(r)?;
@@ -179,7 +177,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         let s = sequence(r)?;
         // An identity column's own sequence holds its options.
         let owner = s.owned_by.as_ref().filter(|_| r.text(13) == "i").and_then(|o| {
-            let t = table_at(&Row(vec![Some(o.table.namespace.clone()), Some(o.table.name.clone())]))?;
+            let t = table_named(&o.table.namespace, &o.table.name)?;
             Some((t, schema.tables[t].columns.iter().position(|c| c.name == o.column.name)?))
         });
         match owner.and_then(|(t, c)| schema.tables[t].columns[c].identity.as_mut()) {
