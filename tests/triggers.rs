@@ -77,7 +77,7 @@ fn trigger(rng: &mut Rng) -> Trigger {
         timing,
         events,
         for_each_row: rng.chance(60),
-        when: rng.pick(&when).map(|sql| Expr { sql: sql.into(), span: Default::default() }),
+        when: rng.pick(&when).map(|sql| Expr::new(sql, Default::default())),
         function: Ref { namespace: "public".into(), name: "audit".into(), span: Default::default() },
         args: if rng.chance(30) { vec!["a".into(), "it's".into()] } else { Vec::new() },
         old_table,

@@ -9,6 +9,20 @@ pub const MODELS: &str = "models.rs";
 
 /// Every generated file of `schema`, in a fixed order, paths relative to its output folder.
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
+    // The SQL and the Rust models share nothing but the schema: render them side by side.
+    let (mut files, models) = std::thread::scope(|s| {
+        let models = s.spawn(|| crate::render::rust::models(schema));
+        (sql_files(schema), models.join().expect("rendering the models panicked"))
+    });
+    files.push((MODELS.to_string(), models));
+    if !schema.jobs.is_empty() {
+        files.push(("jobs.sql".to_string(), sql::jobs(schema)));
+    }
+    files
+}
+
+/// schema.sql and the migrations.
+fn sql_files(schema: &Schema) -> Vec<(String, String)> {
     let statements = statements(schema);
     let mut files =
         vec![("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements))];
@@ -17,10 +31,6 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
         "migrations/0001_init/down.sql".to_string(),
         sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
     ));
-    files.push((MODELS.to_string(), crate::render::rust::models(schema)));
-    if !schema.jobs.is_empty() {
-        files.push(("jobs.sql".to_string(), sql::jobs(schema)));
-    }
     files
 }
 

@@ -6,6 +6,7 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{Expr as Ast, Ident, ObjectName, Query, Statement, Visit, Visitor};
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The relations a SQL text reads, as written (`name` or `namespace.name`, unquoted parts
 /// folded to lower case), CTE names left out; `None` when it does not parse.
@@ -63,9 +64,52 @@ pub const NOT_COLUMNS: &[&str] = &[
     "nfkd",
 ];
 
-/// The columns an expression reads outside any subquery, as (qualifier, column), names folded
-/// as PostgreSQL folds them; `None` when it does not parse.
+/// Parses one whole expression; trailing tokens are an error too, and so is a reserved word
+/// where a column would be (sqlparser reads `x IS NULL and and` as a column named `and`;
+/// PostgreSQL reports a syntax error).
+pub fn parse_whole(sql: &str) -> Result<Ast, String> {
+    let dialect = PostgreSqlDialect {};
+    // Judged before parsing: an expression sqlparser cannot read is written as it is (W0007), so
+    // a `;` there would end the statement strata writes and start another.
+    let tokens = Tokenizer::new(&dialect, sql).tokenize_with_location().map_err(|e| e.to_string())?;
+    if tokens.iter().any(|t| t.token == Token::SemiColon) {
+        return Err("unexpected `;`: it would end the statement; an expression holds one only inside quotes".into());
+    }
+    let mut parser = Parser::new(&dialect).with_tokens_with_locations(tokens);
+    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
+    if let Token::EOF = parser.peek_token().token {
+    } else {
+        return Err(format!("unexpected `{}` after the expression", parser.peek_token().token));
+    }
+    let mut word = None;
+    let _ = sqlparser::ast::visit_expressions(&expr, |e| {
+        if let Ast::Identifier(id) = e
+            && id.quote_style.is_none()
+            && crate::render::sql::reserved_words().contains(&id.value.to_ascii_lowercase().as_str())
+            && !NOT_COLUMNS.contains(&id.value.to_ascii_lowercase().as_str())
+        {
+            word = Some(id.value.clone());
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    match word {
+        Some(w) => {
+            Err(format!("`{w}` is a reserved word, not a column: the expression ends too early or has a word too many"))
+        }
+        None => Ok(expr),
+    }
+}
+
+/// The columns an expression text reads outside any subquery (`columns_read`); `None` when it
+/// is not one whole expression.
 pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
+    parse_whole(sql).ok().as_ref().map(columns_read)
+}
+
+/// The columns an expression reads outside any subquery, as (qualifier, column), names folded
+/// as PostgreSQL folds them.
+pub fn columns_read(expr: &Ast) -> Vec<(Option<String>, String)> {
     fn folded(ident: &Ident) -> String {
         if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
     }
@@ -99,11 +143,9 @@ pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
             ControlFlow::Continue(())
         }
     }
-    let dialect = PostgreSqlDialect {};
-    let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
     let mut columns = Columns::default();
     let _ = expr.visit(&mut columns);
-    Some(columns.found)
+    columns.found
 }
 
 /// Names of the functions a SQL text calls, lower-cased.

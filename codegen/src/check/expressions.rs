@@ -4,12 +4,11 @@
 use std::collections::HashSet;
 
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::Token;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{CheckOrigin, Expr, IndexTarget, Schema, Table};
-use crate::sql_deps::outer_columns;
+use crate::sql_deps::columns_read;
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut exprs: Vec<(&str, &Expr)> = Vec::new();
@@ -60,13 +59,13 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         if valid.contains(e.sql.as_str()) {
             continue;
         }
-        match parse_expr(&e.sql) {
-            Ok(()) => _ = valid.insert(&e.sql),
+        match e.parsed() {
+            Ok(_) => _ = valid.insert(&e.sql),
             Err(why) => {
                 invalid.insert(&e.sql);
-                match unread_construct(&e.sql, &why) {
+                match unread_construct(&e.sql, why) {
                     Some(construct) => diags.push(Diagnostic::expression_unread(what, &construct, e.span)),
-                    None => diags.push(Diagnostic::invalid_expression(what, &why, e.span)),
+                    None => diags.push(Diagnostic::invalid_expression(what, why, e.span)),
                 }
             }
         }
@@ -92,7 +91,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
 /// Columns an expression reads directly (not in a subquery), unqualified or qualified by the
 /// table itself, must exist.
 pub fn columns_exist(t: &Table, what: &str, e: &Expr, diags: &mut Diagnostics) {
-    let Some(columns) = outer_columns(&e.sql) else { return };
+    let Some(columns) = e.ast().map(columns_read) else { return };
     for (qualifier, column) in columns {
         if qualifier.as_ref().is_some_and(|q| *q != t.name) || t.column(&column).is_some() {
             continue;
@@ -124,41 +123,4 @@ fn unread_construct(sql: &str, why: &str) -> Option<String> {
     let construct = found.split_once(" at Line").map_or(found, |(c, _)| c).trim();
     (depth == 0 && construct != "EOF" && !why.contains("reserved word") && !why.starts_with("unexpected"))
         .then(|| construct.to_string())
-}
-
-/// Parses one whole expression; trailing tokens are an error too, and so is a reserved word
-/// where a column would be (sqlparser reads `x IS NULL and and` as a column named `and`;
-/// PostgreSQL reports a syntax error).
-pub fn parse_expr(sql: &str) -> Result<(), String> {
-    let dialect = PostgreSqlDialect {};
-    // Judged before parsing: an expression sqlparser cannot read is written as it is (W0007), so
-    // a `;` there would end the statement strata writes and start another.
-    let tokens = sqlparser::tokenizer::Tokenizer::new(&dialect, sql).tokenize().map_err(|e| e.to_string())?;
-    if tokens.contains(&Token::SemiColon) {
-        return Err("unexpected `;`: it would end the statement; an expression holds one only inside quotes".into());
-    }
-    let mut parser = Parser::new(&dialect).try_with_sql(sql).map_err(|e| e.to_string())?;
-    let expr = parser.parse_expr().map_err(|e| e.to_string())?;
-    if let Token::EOF = parser.peek_token().token {
-    } else {
-        return Err(format!("unexpected `{}` after the expression", parser.peek_token().token));
-    }
-    let mut word = None;
-    let _ = sqlparser::ast::visit_expressions(&expr, |e| {
-        if let sqlparser::ast::Expr::Identifier(id) = e
-            && id.quote_style.is_none()
-            && crate::render::sql::reserved_words().contains(&id.value.to_ascii_lowercase().as_str())
-            && !crate::sql_deps::NOT_COLUMNS.contains(&id.value.to_ascii_lowercase().as_str())
-        {
-            word = Some(id.value.clone());
-            return std::ops::ControlFlow::Break(());
-        }
-        std::ops::ControlFlow::Continue(())
-    });
-    match word {
-        Some(w) => {
-            Err(format!("`{w}` is a reserved word, not a column: the expression ends too early or has a word too many"))
-        }
-        None => Ok(()),
-    }
 }

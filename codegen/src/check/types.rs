@@ -41,14 +41,17 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     for r in &schema.ranges {
         type_exists(&r.subtype, &candidates, &declared, r.span, diags);
     }
+    // Compiling a regex costs far more than the rest of this check: each pattern once.
+    let mut pattern_errors: std::collections::HashMap<&str, Option<String>> = Default::default();
     for t in &schema.tables {
         for c in &t.columns {
             type_exists(&c.ty, &candidates, &declared, c.ty_span, diags);
             rules_fit(c, diags);
             if let Some(p) = &c.rules.pattern
-                && let Err(e) = regex::Regex::new(p)
+                && let Some(e) =
+                    pattern_errors.entry(p).or_insert_with(|| regex::Regex::new(p).err().map(|e| e.to_string()))
             {
-                diags.push(Diagnostic::invalid_pattern(&c.name, &e.to_string(), c.span));
+                diags.push(Diagnostic::invalid_pattern(&c.name, e, c.span));
             }
             if let (Some(_), Some(d)) = (&c.generated, &c.default) {
                 diags.push(Diagnostic::generated_with_default(&c.name, d.span));

@@ -11,8 +11,8 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Column, ColumnType, EnumRepr, Scalar, Schema};
-use crate::sql_deps::outer_columns;
+use crate::model::{Column, ColumnType, EnumRepr, Expr, Scalar, Schema};
+use crate::sql_deps::columns_read;
 
 /// What strata can say about a value for a column type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,13 +37,16 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         for c in &t.columns {
             for (key, e) in [("default", &c.default), ("set_on_update", &c.set_on_update)] {
                 let Some(e) = e else { continue };
-                let reads = reads_of.entry(&e.sql).or_insert_with(|| outer_columns(&e.sql).unwrap_or_default());
+                let reads = reads_of.entry(&e.sql).or_insert_with(|| e.ast().map(columns_read).unwrap_or_default());
                 if let Some((_, name)) = reads.iter().find(|(q, _)| key == "default" || q.is_none()) {
                     diags.push(Diagnostic::value_reads_column(key, &c.name, name, e.span));
                     continue;
                 }
-                if key == "default" && may_be_literal(&e.sql) {
-                    check_default(schema, c, &e.sql, e.span, diags);
+                if key == "default"
+                    && may_be_literal(&e.sql)
+                    && let Some(ast) = e.ast()
+                {
+                    check_default(schema, c, ast, e, diags);
                 }
             }
         }
@@ -57,35 +60,30 @@ fn may_be_literal(sql: &str) -> bool {
     !(sql.ends_with(')') && !sql.starts_with('(') && !sql.starts_with('\''))
 }
 
-fn check_default(schema: &Schema, c: &Column, sql: &str, span: crate::diagnostics::Span, diags: &mut Diagnostics) {
+/// A default `e` (read as `ast`, reading no column) of column `c`.
+fn check_default(schema: &Schema, c: &Column, ast: &Ast, e: &Expr, diags: &mut Diagnostics) {
     if let ColumnType::Scalar(Scalar::Enum(name)) = &c.ty
-        && let Some(e) = schema.enum_(name)
-        && let Some(value) = string_literal(sql)
+        && let Some(en) = schema.enum_(name)
+        && let Some(value) = string_literal(ast)
     {
-        if !e.values.contains(&value) {
-            diags.push(Diagnostic::enum_default_not_a_value(&value, &name.to_string(), &e.values, span));
+        if !en.values.contains(&value) {
+            diags.push(Diagnostic::enum_default_not_a_value(&value, &name.to_string(), &en.values, e.span));
         }
         return;
     }
-    if let DoesNotFit(why) = judge(sql, &c.ty, schema) {
-        diags.push(Diagnostic::default_does_not_fit(&c.name, sql, &c.ty.to_string(), &why, span));
+    if let DoesNotFit(why) = judge_expr(ast, &c.ty, schema) {
+        diags.push(Diagnostic::default_does_not_fit(&c.name, &e.sql, &c.ty.to_string(), &why, e.span));
     }
 }
 
 /// The value of `'text'`, the form a union-typed literal takes.
-fn string_literal(sql: &str) -> Option<String> {
-    match parse(sql)? {
-        Ast::Value(v) => match v.value {
-            Value::SingleQuotedString(s) => Some(s),
+fn string_literal(e: &Ast) -> Option<String> {
+    match e {
+        Ast::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) => Some(s.clone()),
             _ => None,
         },
-        Ast::Cast { expr, .. } => match *expr {
-            Ast::Value(v) => match v.value {
-                Value::SingleQuotedString(s) => Some(s),
-                _ => None,
-            },
-            _ => None,
-        },
+        Ast::Cast { expr, .. } => string_literal(expr).filter(|_| matches!(**expr, Ast::Value(_))),
         _ => None,
     }
 }
@@ -100,7 +98,7 @@ fn parse(sql: &str) -> Option<Ast> {
 /// Judges a SQL value expression (a default, a seed row's literal) for a column of type `ty`.
 pub fn judge(sql: &str, ty: &ColumnType, schema: &Schema) -> Verdict {
     let Some(e) = parse(sql) else { return Unknown };
-    if let Some((_, name)) = outer_columns(sql).unwrap_or_default().first() {
+    if let Some((_, name)) = columns_read(&e).first() {
         return no(format!("reads `{name}` as a column"));
     }
     judge_expr(&e, ty, schema)

@@ -4,10 +4,12 @@
 //! Spans point back at the declaration so that checks can report where a problem is.
 
 pub mod calendar;
+mod expr;
 mod sequence;
 mod subset;
 mod types;
 
+pub use expr::Expr;
 pub use sequence::{Identity, OwnedBy, ResolvedSequence, Sequence, SequenceOptions, SequenceType};
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};
 
@@ -703,14 +705,6 @@ pub struct Rules {
 pub struct Range {
     pub min: Option<String>,
     pub max: Option<String>,
-}
-
-/// A SQL expression kept as text, checked to parse.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Expr {
-    pub sql: String,
-    #[serde(skip)]
-    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

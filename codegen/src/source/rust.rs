@@ -410,7 +410,7 @@ fn sql_type(ty: &Type) -> (Option<String>, bool) {
         "Value" => "jsonb".into(),
         "IpAddr" => "inet".into(),
         _ if last.arguments.is_none() && name.chars().next().is_some_and(char::is_uppercase) => {
-            crate::render::rust::field(&name)
+            crate::render::rust::field(&name).into_owned()
         }
         _ => return (None, false),
     };

@@ -2,7 +2,7 @@
 //! declaration whose text differs from what was read back, but which the server finds equal,
 //! takes the text read back, so comparing facts then finds them equal.
 
-use crate::model::{IndexTarget, PartitionBound, QName, Schema};
+use crate::model::{Expr, IndexTarget, PartitionBound, QName, Schema};
 use crate::normalize;
 use crate::source::live::Catalog;
 
@@ -72,7 +72,7 @@ fn constants(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) ->
     let mut settled = 0;
     for ((ti, ci, printed, _), equal) in differing.into_iter().zip(equal) {
         if let (true, Some(d)) = (equal, declared.tables[ti].columns[ci].default.as_mut()) {
-            d.sql = printed;
+            *d = Expr::new(printed, d.span);
             settled += 1;
         }
     }
@@ -148,7 +148,8 @@ fn checks(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> us
     let mut settled = 0;
     for ((ti, ci, read_sql), printed) in differing.into_iter().zip(printed) {
         if printed.is_some_and(|p| normalize::same(&p, &read_sql)) {
-            declared.tables[ti].checks[ci].expr.sql = read_sql;
+            let expr = &mut declared.tables[ti].checks[ci].expr;
+            *expr = Expr::new(read_sql, expr.span);
             settled += 1;
         }
     }
@@ -170,7 +171,7 @@ fn views(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> usi
             v.query.sql
         );
         if printed(catalog, &sql).is_some_and(|p| normalize::query(&p) == normalize::query(&r.query.sql)) {
-            v.query.sql = r.query.sql.clone();
+            v.query = Expr::new(r.query.sql.clone(), v.query.span);
             settled += 1;
         }
     }

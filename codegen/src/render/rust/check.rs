@@ -5,20 +5,18 @@
 //! generated code says so.
 
 use sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::parser::Parser;
 
 use super::field;
 use crate::model::{Column, Table};
 
-/// A Rust expression of type `Option<bool>` for the CHECK `sql` over `columns`, or `None`.
-pub fn translate(sql: &str, t: &Table, columns: &[&Column]) -> Option<String> {
-    Translator { scope: Scope::Row { t, columns } }.parse(sql)
+/// A Rust expression of type `Option<bool>` for the CHECK `e` over `columns`, or `None`.
+pub fn translate(e: &crate::model::Expr, t: &Table, columns: &[&Column]) -> Option<String> {
+    Translator { scope: Scope::Row { t, columns } }.boolean(e.ast()?)
 }
 
 /// The same for a domain's CHECK, whose `VALUE` is the newtype's `self.0`.
-pub fn translate_domain(sql: &str) -> Option<String> {
-    Translator { scope: Scope::Value }.parse(sql)
+pub fn translate_domain(e: &crate::model::Expr) -> Option<String> {
+    Translator { scope: Scope::Value }.boolean(e.ast()?)
 }
 
 /// What names in the expression read.
@@ -36,12 +34,6 @@ struct Translator<'a> {
 const V: &str = "strata::sql_value::Value";
 
 impl Translator<'_> {
-    fn parse(&self, sql: &str) -> Option<String> {
-        let dialect = PostgreSqlDialect {};
-        let expr = Parser::new(&dialect).try_with_sql(sql).ok()?.parse_expr().ok()?;
-        self.boolean(&expr)
-    }
-
     fn boolean(&self, e: &Expr) -> Option<String> {
         Some(match e {
             Expr::Nested(inner) => self.boolean(inner)?,

@@ -29,6 +29,7 @@ pub const CRATE_NAMES: &[&str] =
 
 /// The whole `models.rs` of a schema.
 pub fn models(schema: &Schema) -> String {
+    let tables = rendered_tables(schema);
     let mut out = String::new();
     writeln!(out, "{HEADER}").unwrap();
     writeln!(out, "// Rust for schema `{}`: union types, rows, inserts with validation, and queries.", schema.name)
@@ -47,8 +48,8 @@ pub fn models(schema: &Schema) -> String {
     for shape in &schema.shapes {
         render_shape(&mut out, shape);
     }
-    for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
-        render_table(&mut out, schema, t);
+    for (_, text) in schema.tables.iter().zip(&tables).filter(|(t, _)| t.namespace == schema.namespace) {
+        out.push_str(text);
     }
     // Every other namespace that holds a table or a type, `public` included when it is not the
     // default, in order of first use.
@@ -61,10 +62,32 @@ pub fn models(schema: &Schema) -> String {
         }
     }
     for n in others {
-        render_namespace(&mut out, schema, n);
+        render_namespace(&mut out, schema, &tables, n);
     }
     render_catalog(&mut out, schema);
     out
+}
+
+/// Each table's structs and queries, in `schema.tables`' order, rendered on two threads: on a
+/// large schema they are most of what `generate` writes.
+fn rendered_tables(schema: &Schema) -> Vec<String> {
+    let render = |tables: &[Table]| -> Vec<String> {
+        tables
+            .iter()
+            .map(|t| {
+                let mut out = String::new();
+                render_table(&mut out, schema, t);
+                out
+            })
+            .collect()
+    };
+    let (first, second) = schema.tables.split_at(schema.tables.len() / 2);
+    std::thread::scope(|s| {
+        let second = s.spawn(|| render(second));
+        let mut all = render(first);
+        all.extend(second.join().expect("rendering a table panicked"));
+        all
+    })
 }
 
 /// The types the Rust target declares at the top of the models, each named by
@@ -78,15 +101,15 @@ pub fn rust_types(schema: &Schema) -> Vec<(&'static str, QName, crate::diagnosti
 
 /// The tables of a namespace other than the default one, in a module named for it, with its
 /// types (kept at the top under a prefixed name) re-exported under their own names.
-fn render_namespace(out: &mut String, schema: &Schema, namespace: &str) {
-    let tables = schema.tables.iter().filter(|t| t.namespace == namespace);
+fn render_namespace(out: &mut String, schema: &Schema, rendered: &[String], namespace: &str) {
+    let tables = schema.tables.iter().zip(rendered).filter(|(t, _)| t.namespace == namespace);
     let mut inner = String::new();
     writeln!(inner, "#[allow(unused_imports)]\nuse super::*;").unwrap();
     for (_, q, _) in rust_types(schema).into_iter().filter(|(_, q, _)| q.namespace == namespace) {
         writeln!(inner, "pub use super::{} as {};", declared_type(schema, &q), type_name(&q.name)).unwrap();
     }
-    for t in tables {
-        render_table(&mut inner, schema, t);
+    for (_, text) in tables {
+        inner.push_str(text);
     }
     writeln!(out, "\n/// The objects of namespace `{namespace}`.\npub mod {} {{", module(namespace)).unwrap();
     for line in inner.lines() {
@@ -174,8 +197,11 @@ fn render_composite(out: &mut String, schema: &Schema, c: &Composite) {
     let name = declared_type(schema, &c.qname());
     let doc = c.doc.as_deref().map_or(format!("The composite type `{}`.", c.qname()), doc_line);
     writeln!(out, "\n/// {doc}\n#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]\n#[serde(crate = \"strata::reexports::serde\")]\npub struct {name} {{").unwrap();
-    let fields: Vec<(String, String)> =
-        c.fields.iter().map(|f| (field(&f.name), format!("Option<{}>", rust_type(&f.ty, schema)))).collect();
+    let fields: Vec<(String, String)> = c
+        .fields
+        .iter()
+        .map(|f| (field(&f.name).into_owned(), format!("Option<{}>", rust_type(&f.ty, schema))))
+        .collect();
     for (f, (rust, ty)) in c.fields.iter().zip(&fields) {
         writeln!(out, "    #[serde(rename = {:?})]\n    pub {rust}: {ty},", f.name).unwrap();
     }
@@ -213,7 +239,7 @@ fn render_domain(out: &mut String, schema: &Schema, d: &Domain) {
     let value = if body.is_empty() { "" } else { "\n        let value = &self.0;" };
     let mut db_only = Vec::new();
     for c in &d.checks {
-        match check::translate_domain(&c.expr.sql) {
+        match check::translate_domain(&c.expr) {
             Some(test) => check_rule(&mut body, &test, label, &c.name, &c.expr.sql),
             None => db_only.push(c.name.clone()),
         }
@@ -525,7 +551,7 @@ pub fn checks_in_rust(t: &Table) -> Vec<&str> {
     t.checks
         .iter()
         .filter(|c| {
-            c.origin != crate::model::CheckOrigin::Declared || check::translate(&c.expr.sql, t, &inserted).is_some()
+            c.origin != crate::model::CheckOrigin::Declared || check::translate(&c.expr, t, &inserted).is_some()
         })
         .map(|c| c.name.as_str())
         .collect()
@@ -534,7 +560,7 @@ pub fn checks_in_rust(t: &Table) -> Vec<&str> {
 /// The CHECKs of every domain that the domains' generated `validate()` enforces too.
 pub fn domain_checks_in_rust(schema: &Schema) -> Vec<&str> {
     let checks = schema.domains.iter().flat_map(|d| &d.checks);
-    checks.filter(|c| check::translate_domain(&c.expr.sql).is_some()).map(|c| c.name.as_str()).collect()
+    checks.filter(|c| check::translate_domain(&c.expr).is_some()).map(|c| c.name.as_str()).collect()
 }
 
 /// `a = $1 AND b = $2`.
@@ -686,7 +712,7 @@ fn render_constructor(out: &mut String, schema: &Schema, new: &str, inserted: &[
     let values: Vec<String> = inserted
         .iter()
         .map(|c| match (required(c), param(c).1) {
-            (true, "") => field(&c.name),
+            (true, "") => field(&c.name).into_owned(),
             (true, into) => format!("{0}: {0}{into}", field(&c.name)),
             (false, _) => format!("{}: None", field(&c.name)),
         })
@@ -785,7 +811,7 @@ fn check_column(check: &crate::model::Check) -> Option<String> {
         return Some(column.clone());
     }
     let read: std::collections::BTreeSet<String> =
-        crate::sql_deps::outer_columns(&check.expr.sql)?.into_iter().map(|(_, c)| c).collect();
+        crate::sql_deps::columns_read(check.expr.ast()?).into_iter().map(|(_, c)| c).collect();
     if read.len() == 1 { read.into_iter().next() } else { None }
 }
 
@@ -870,7 +896,7 @@ fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column],
         for check in t.checks.iter().filter(|c| c.origin == crate::model::CheckOrigin::Declared) {
             // A CHECK on one column is that field's violation; one over several is the table's.
             let field = check_column(check).unwrap_or_else(|| check.name.clone());
-            match check::translate(&check.expr.sql, t, inserted) {
+            match check::translate(&check.expr, t, inserted) {
                 Some(test) => check_rule(&mut body, &test, &field, &check.name, &check.expr.sql),
                 None => db_only.push(check.name.clone()),
             }

@@ -57,20 +57,20 @@ fn is_keyword(s: &str) -> bool {
 }
 
 /// A field or function name: snake case, keywords raw (`r#type`).
-pub fn field(name: &str) -> String {
+pub fn field(name: &str) -> std::borrow::Cow<'_, str> {
     // Most SQL names are snake case already: the generator asks for them again and again.
     let plain = name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('_')
         && !name.contains("__");
     if plain && !is_keyword(name) && !matches!(name, "self" | "super" | "crate") {
-        return name.to_string();
+        return name.into();
     }
     let snake = snake(name);
     match snake.as_str() {
-        "self" | "super" | "crate" | "Self" => format!("{snake}_"),
-        s if is_keyword(s) => format!("r#{s}"),
-        _ => snake,
+        "self" | "super" | "crate" | "Self" => format!("{snake}_").into(),
+        s if is_keyword(s) => format!("r#{s}").into(),
+        _ => snake.into(),
     }
 }
 
@@ -92,7 +92,7 @@ fn snake(name: &str) -> String {
 
 /// A module name for a namespace: snake case, keywords raw.
 pub fn module(namespace: &str) -> String {
-    field(namespace)
+    field(namespace).into_owned()
 }
 
 /// A type name: UpperCamelCase.

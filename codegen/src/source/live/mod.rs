@@ -686,7 +686,7 @@ impl Row {
 }
 
 fn expr(sql: String) -> Expr {
-    Expr { sql, span: Span::default() }
+    Expr::new(sql, Span::default())
 }
 
 /// A column; a type name that is none of PostgreSQL's resolves to a type read here once all are

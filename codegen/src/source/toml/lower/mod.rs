@@ -357,5 +357,5 @@ fn require<'a, 'i>(
 
 fn expr_of(w: &mut Walker, key: &str, v: &Value) -> Option<Expr> {
     let sql = w.string(key, v)?;
-    Some(Expr { sql, span: w.span(v) })
+    Some(Expr::new(sql, w.span(v)))
 }

@@ -416,7 +416,7 @@ pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
     let mut rule = |suffix: &str, sql: String| {
         table.checks.push(Check {
             name: format!("{t}_{c}_{suffix}"),
-            expr: Expr { sql, span: column.span },
+            expr: Expr::new(sql, column.span),
             origin: CheckOrigin::Rule { column: c.clone() },
             not_valid: false,
             doc: None,

@@ -174,7 +174,7 @@ pub(super) fn resolve_declared_types(schema: &mut Schema) {
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
                 let values: Vec<String> = e.values.iter().map(|v| crate::render::sql::literal(v)).collect();
                 let q = crate::render::sql::ident(&column.name);
-                let expr = Expr { sql: format!("{q} IN ({})", values.join(", ")), span: column.ty_span };
+                let expr = Expr::new(format!("{q} IN ({})", values.join(", ")), column.ty_span);
                 let origin = CheckOrigin::Enum { column: column.name.clone() };
                 let name = format!("{}_{}_check", table.name, column.name);
                 derived.push(Check { name, expr, origin, not_valid: false, doc: None });
