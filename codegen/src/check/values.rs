@@ -83,7 +83,7 @@ fn string_literal(e: &Ast) -> Option<String> {
             Value::SingleQuotedString(s) => Some(s.clone()),
             _ => None,
         },
-        Ast::Cast { expr, .. } => string_literal(expr).filter(|_| matches!(**expr, Ast::Value(_))),
+        Ast::Cast { expr, .. } if matches!(**expr, Ast::Value(_)) => string_literal(expr),
         _ => None,
     }
 }
