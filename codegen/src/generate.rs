@@ -21,8 +21,8 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
     files
 }
 
-/// schema.sql and the migrations.
-fn sql_files(schema: &Schema) -> Vec<(String, String)> {
+/// schema.sql and the migrations: the SQL target alone.
+pub fn sql_files(schema: &Schema) -> Vec<(String, String)> {
     let statements = statements(schema);
     let mut files =
         vec![("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements))];
