@@ -104,6 +104,210 @@ fn a_dump_in_pg_dumps_form_imports() {
     insta::assert_snapshot!(files.join("\n"));
 }
 
+/// `strata import --offline file --out dir`: no server.
+fn import_offline(file: &Path, out: &Path, name: &str) -> std::process::Output {
+    cli::strata(&["import", "--offline", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", name])
+}
+
+/// Hand-written DDL of every kind the offline reader reads, imported without a server: it must
+/// reproduce the database PostgreSQL makes of the same file.
+#[test]
+fn an_offline_import_reproduces_what_postgresql_makes_of_the_script() {
+    let fixture = Path::new("tests/fixtures/import/offline.sql");
+    let original = TestDb::new();
+    let mut client = original.client();
+    apply_script(&mut client, &std::fs::read_to_string(fixture).unwrap());
+    let namespaces = vec!["public".to_string(), "app".to_string()];
+    let read = support::introspect(&mut client, "offline", &namespaces);
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("offline");
+    let output = import_offline(fixture, &out, "offline");
+    assert_eq!(output.status.code(), Some(0), "{}", cli::text(&output.stderr));
+    let mut counts = support::Counts::new();
+    support::reproduces(&original, &read, &namespaces, &out, &mut counts).unwrap();
+    for (kind, (matched, total)) in &counts {
+        eprintln!("offline import of offline.sql: {kind}: {matched}/{total}");
+    }
+}
+
+/// What sqlparser or the offline reader cannot read in a dump is reported statement by
+/// statement with its line, and nothing is written.
+#[test]
+fn an_offline_import_reports_each_statement_it_cannot_read_and_writes_nothing() {
+    let fixture = Path::new("tests/fixtures/import/warehouse.sql");
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("warehouse");
+    let output = import_offline(fixture, &out, "warehouse");
+    assert_eq!(output.status.code(), Some(1), "{}", cli::text(&output.stderr));
+    assert!(!out.exists(), "{} was written", out.display());
+    insta::assert_snapshot!(cli::text(&output.stderr));
+}
+
+/// PostgreSQL is the oracle of the offline reader: random scripts of the kinds it reads (names
+/// quoted and not, constraints inline, at the end and added later, defaults, indexes of columns
+/// and expressions, comments), each applied to a database and imported offline, must reproduce
+/// that database.
+#[test]
+fn random_scripts_imported_offline_reproduce_what_postgresql_makes_of_them() {
+    let mut counts = support::Counts::new();
+    let namespaces = vec!["public".to_string(), "app".to_string()];
+    // More with STRATA_OFFLINE_CASES=N.
+    let cases = std::env::var("STRATA_OFFLINE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(24);
+    for case in 0..cases {
+        let sql = random_script(0x5eed + case as u64);
+        let original = TestDb::new();
+        let mut client = original.client();
+        apply_script(&mut client, &sql);
+        let read = support::introspect(&mut client, "random", &namespaces);
+        let work = tempfile::tempdir().unwrap();
+        let (file, out) = (work.path().join("random.sql"), work.path().join("random"));
+        std::fs::write(&file, &sql).unwrap();
+        let output = import_offline(&file, &out, "random");
+        assert_eq!(output.status.code(), Some(0), "case {case}:\n{sql}\n{}", cli::text(&output.stderr));
+        if let Err(e) = support::reproduces(&original, &read, &namespaces, &out, &mut counts) {
+            panic!("case {case}: the offline import does not reproduce the database:\n{e}\n\n{sql}");
+        }
+    }
+    let total: usize = counts.values().map(|(_, total)| total).sum();
+    for (kind, (matched, total)) in &counts {
+        eprintln!("random offline imports: {kind}: {matched}/{total}");
+    }
+    eprintln!("random offline imports: {cases} scripts, {total} objects, all equal after import and apply");
+}
+
+/// A small deterministic generator (xorshift), so a failing case is reproduced by its number.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// A script of 2 to 5 tables in `public` and `app`, each referring to an earlier one.
+fn random_script(seed: u64) -> String {
+    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut sql = String::from("CREATE SCHEMA app;\nCREATE TYPE app.level AS ENUM ('low', 'mid', 'high');\n");
+    // (qualified name, key column, key type) of the tables so far.
+    let mut tables: Vec<(String, String, &str)> = Vec::new();
+    let mut later = Vec::new();
+    for t in 0..2 + rng.below(4) {
+        let namespace = rng.pick(&["public", "app"]);
+        let name = if rng.chance(20) { format!("\"Table {t}\"") } else { format!("t{t}") };
+        let qualified = format!("{namespace}.{name}");
+        let (key_sql, key_type) = match rng.below(4) {
+            0 => ("bigint GENERATED ALWAYS AS IDENTITY", "bigint"),
+            1 => ("serial", "integer"),
+            2 => ("uuid DEFAULT gen_random_uuid()", "uuid"),
+            _ => ("integer GENERATED BY DEFAULT AS IDENTITY", "integer"),
+        };
+        let key = if rng.chance(20) { "\"Key\"".to_string() } else { "id".to_string() };
+        let mut columns = vec![format!("    {key} {key_sql} PRIMARY KEY")];
+        let mut text_columns = Vec::new();
+        let mut all_columns = Vec::new();
+        for c in 0..1 + rng.below(6) {
+            let column = if rng.chance(15) { format!("\"C {c}\"") } else { format!("c{c}") };
+            let (ty, default, check) = match rng.below(9) {
+                0 => ("text", "'x'", Some(format!("length({column}) > 0"))),
+                1 => ("character varying(40)", "'y'::character varying", None),
+                2 => ("integer", "0", Some(format!("{column} >= 0"))),
+                3 => ("bigint", "42", None),
+                4 => ("numeric(8,2)", "1.5", Some(format!("{column} BETWEEN 0 AND 1000"))),
+                5 => ("boolean", "false", None),
+                6 => ("timestamp with time zone", "now()", None),
+                7 => ("jsonb", "'{}'::jsonb", None),
+                _ => ("app.level", "'mid'::app.level", None),
+            };
+            let mut def = format!("    {column} {ty}");
+            if rng.chance(50) {
+                def += &format!(" DEFAULT {default}");
+            }
+            if rng.chance(50) {
+                def += " NOT NULL";
+            }
+            if let Some(check) = check.filter(|_| rng.chance(40)) {
+                def += &format!(" CHECK ({check})");
+            }
+            if rng.chance(15) && ty != "jsonb" {
+                def += " UNIQUE";
+            }
+            if ty.starts_with("text") || ty.starts_with("character") {
+                text_columns.push(column.clone());
+            }
+            all_columns.push((column, ty));
+            columns.push(def);
+        }
+        if let Some((target, target_key, target_type)) = tables.get(rng.below(tables.len().max(1))).cloned() {
+            let action = rng.pick(&["", " ON DELETE CASCADE", " ON DELETE SET NULL", " ON UPDATE RESTRICT"]);
+            let fk = format!("ref_{}", tables.len());
+            columns.push(format!("    {fk} {target_type}"));
+            let reference = if rng.chance(50) { String::new() } else { format!("({target_key})") };
+            match rng.below(3) {
+                0 => columns.push(format!("    FOREIGN KEY ({fk}) REFERENCES {target}{reference}{action}")),
+                1 => later.push(format!(
+                    "ALTER TABLE ONLY {qualified}\n    ADD CONSTRAINT {}_{fk}_fk FOREIGN KEY ({fk}) REFERENCES {target}{reference}{action};",
+                    name.replace('"', "").replace(' ', "_")
+                )),
+                _ => {
+                    let last = columns.last_mut().unwrap();
+                    *last += &format!(" REFERENCES {target}{reference}{action}");
+                }
+            }
+        }
+        if all_columns.len() >= 2 && rng.chance(30) {
+            let (a, b) = (&all_columns[0].0, &all_columns[1].0);
+            let named = if rng.chance(50) {
+                format!("CONSTRAINT {}_pair ", name.replace('"', "").replace(' ', "_"))
+            } else {
+                String::new()
+            };
+            columns.push(format!("    {named}CHECK ({a} IS NOT NULL OR {b} IS NULL)"));
+        }
+        sql += &format!("CREATE TABLE {qualified} (\n{}\n);\n", columns.join(",\n"));
+        if rng.chance(40) {
+            sql += &format!("COMMENT ON TABLE {qualified} IS 'Table {t}, it''s random.';\n");
+        }
+        if let Some((column, _)) = all_columns.first().filter(|_| rng.chance(40)) {
+            sql += &format!("COMMENT ON COLUMN {qualified}.{column} IS 'A column.';\n");
+        }
+        for i in 0..rng.below(3) {
+            let (column, ty) = &all_columns[rng.below(all_columns.len())];
+            let unique = if rng.chance(20) { "UNIQUE " } else { "" };
+            let index_name = if rng.chance(50) { format!("ix_{t}_{i} ") } else { String::new() };
+            let mut keys = vec![if *ty == "jsonb" {
+                column.clone()
+            } else {
+                format!("{column}{}", rng.pick(&["", " DESC", " NULLS FIRST", " DESC NULLS LAST"]))
+            }];
+            let method = if *ty == "jsonb" { " USING gin" } else { "" };
+            if let Some(text) = text_columns.first().filter(|_| rng.chance(40) && method.is_empty()) {
+                keys.push(format!("lower({text})"));
+            }
+            let predicate = if rng.chance(30) { format!(" WHERE {column} IS NOT NULL") } else { String::new() };
+            let unique = if method.is_empty() { unique } else { "" };
+            sql +=
+                &format!("CREATE {unique}INDEX {index_name}ON {qualified}{method} ({}){predicate};\n", keys.join(", "));
+        }
+        if rng.chance(25) {
+            sql += &format!("ALTER TABLE {qualified} ENABLE ROW LEVEL SECURITY;\n");
+            sql += &format!("CREATE POLICY p{t} ON {qualified} FOR SELECT USING ({key} IS NOT NULL);\n");
+        }
+        tables.push((qualified, key, key_type));
+    }
+    sql + &later.join("\n") + "\n"
+}
+
 #[test]
 fn pull_writes_a_folder_that_reproduces_the_database() {
     let declared = io::compile_folder(Path::new("schema/kinds")).unwrap().schema.unwrap();

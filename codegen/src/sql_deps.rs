@@ -25,12 +25,7 @@ pub fn relations(sql: &str) -> Option<Vec<String>> {
             ControlFlow::Continue(())
         }
         fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
-            let parts: Vec<String> = relation
-                .0
-                .iter()
-                .filter_map(|p| p.as_ident())
-                .map(|i| if i.quote_style.is_some() { i.value.clone() } else { i.value.to_lowercase() })
-                .collect();
+            let parts: Vec<String> = relation.0.iter().filter_map(|p| p.as_ident()).map(folded).collect();
             let name = parts.join(".");
             if !self.ctes.contains(&name) && !self.found.contains(&name) {
                 self.found.push(name);
@@ -107,12 +102,14 @@ pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {
     parse_whole(sql).ok().as_ref().map(columns_read)
 }
 
+/// A name as PostgreSQL folds it: unquoted, to lower case.
+pub fn folded(ident: &Ident) -> String {
+    if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
+}
+
 /// The columns an expression reads outside any subquery, as (qualifier, column), names folded
 /// as PostgreSQL folds them.
 pub fn columns_read(expr: &Ast) -> Vec<(Option<String>, String)> {
-    fn folded(ident: &Ident) -> String {
-        if ident.quote_style.is_some() { ident.value.clone() } else { ident.value.to_lowercase() }
-    }
     #[derive(Default)]
     struct Columns {
         depth: usize,

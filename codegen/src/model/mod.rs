@@ -883,17 +883,25 @@ pub enum IndexTarget {
 
 impl Index {
     /// The name PostgreSQL gives an index it makes on `table` for `keys` (`ChooseIndexName`):
-    /// `<table>_<columns>_idx`, `expr` for an expression (then `expr1`, ...), the longer of the
-    /// two parts cut until the name fits in 63 bytes (`makeObjectName`). A name PostgreSQL
-    /// numbers to make it unique differs from this one; such an index is named explicitly
+    /// `<table>_<columns>_idx`, an expression named as a result column would be (`lower` for
+    /// `lower(name)`), else `expr` (then `expr1`, ...), the longer of the two parts cut until
+    /// the name fits in 63 bytes (`makeObjectName`). A name PostgreSQL numbers to make it
+    /// unique (`chosen_name_among`) differs from this one; such an index is named explicitly
     /// where this matters: never wrong, only longer.
     pub fn chosen_name(table: &str, keys: &[IndexKey]) -> String {
+        Index::chosen_name_among(table, keys, &[])
+    }
+
+    /// `chosen_name`, numbered (`_idx1`, `_idx2`, ...) past the names `taken` by relations of
+    /// the namespace, as PostgreSQL does.
+    pub fn chosen_name_among(table: &str, keys: &[IndexKey], taken: &[String]) -> String {
         let mut names: Vec<String> = Vec::new();
         for k in keys {
             let base = match &k.target {
-                IndexTarget::Column(c) => c.name.clone(),
-                IndexTarget::Expr(_) => "expr".to_string(),
-            };
+                IndexTarget::Column(c) => Some(c.name.clone()),
+                IndexTarget::Expr(e) => e.ast().and_then(|a| expression_column_name(a).map(|(n, _)| n)),
+            }
+            .unwrap_or_else(|| "expr".to_string());
             let mut name = base.clone();
             let mut n = 0;
             while names.contains(&name) {
@@ -902,14 +910,52 @@ impl Index {
             }
             names.push(name);
         }
-        let (mut first, mut second) = (table.to_string(), names.join("_"));
-        // 63 bytes less `_`, `_` and the label `idx`.
-        while first.len() + second.len() > 63 - 5 {
-            let longer = if first.len() > second.len() { &mut first } else { &mut second };
-            longer.pop();
+        let columns = names.join("_");
+        let mut name = object_name(table, &columns, "idx");
+        let mut n = 0;
+        while taken.contains(&name) {
+            n += 1;
+            name = object_name(table, &columns, &format!("idx{n}"));
         }
-        format!("{first}_{second}_idx")
+        name
     }
+}
+
+/// The name PostgreSQL gives an expression's value (`FigureColnameInternal`), and how sure it is
+/// (2 for a column or function, 1 for a kind of expression or a cast's type); `None` when it
+/// has none (then an index calls it `expr`).
+fn expression_column_name(e: &sqlparser::ast::Expr) -> Option<(String, u8)> {
+    use sqlparser::ast::Expr as E;
+    let last =
+        |name: &sqlparser::ast::ObjectName| name.0.last().and_then(|p| p.as_ident()).map(crate::sql_deps::folded);
+    match e {
+        E::Identifier(i) => Some((crate::sql_deps::folded(i), 2)),
+        E::CompoundIdentifier(parts) => parts.last().map(|i| (crate::sql_deps::folded(i), 2)),
+        E::Nested(inner) => expression_column_name(inner),
+        E::Function(f) => last(&f.name).map(|n| (n, 2)),
+        E::Cast { expr, data_type, .. } => match expression_column_name(expr) {
+            Some((name, 2)) => Some((name, 2)),
+            _ => match data_type {
+                sqlparser::ast::DataType::Custom(name, _) => last(name).map(|n| (n, 1)),
+                _ => None,
+            },
+        },
+        E::Case { .. } => Some(("case".into(), 1)),
+        E::Array(_) => Some(("array".into(), 1)),
+        _ => None,
+    }
+}
+
+/// The name PostgreSQL makes of two parts and a label (`makeObjectName`): `first_second_label`,
+/// or `first_label` when `second` is empty, the longer part cut until the name fits in 63 bytes.
+pub fn object_name(first: &str, second: &str, label: &str) -> String {
+    let (mut first, mut second) = (first.to_string(), second.to_string());
+    let overhead = label.len() + if second.is_empty() { 1 } else { 2 };
+    while first.len() + second.len() > 63 - overhead {
+        let longer = if first.len() > second.len() { &mut first } else { &mut second };
+        longer.pop();
+    }
+    if second.is_empty() { format!("{first}_{label}") } else { format!("{first}_{second}_{label}") }
 }
 
 impl Schema {
@@ -1216,7 +1262,23 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
+    use super::{Expr, Index, IndexKey, IndexTarget, Named, object_name};
     use crate::compile_toml_str;
+    use crate::diagnostics::Span;
+
+    #[test]
+    fn index_names_are_chosen_as_postgresql_chooses_them() {
+        let key = |target| IndexKey { target, opclass: None, descending: false, nulls_first: None };
+        let column = |name: &str| key(IndexTarget::Column(Named { name: name.into(), span: Span::default() }));
+        let expr = |sql: &str| key(IndexTarget::Expr(Expr::new(sql, Span::default())));
+        let keys = [column("a"), expr("lower(b)"), expr("a + 1"), expr("(b)::text"), expr("upper(b)::text")];
+        assert_eq!(Index::chosen_name("t", &keys), "t_a_lower_expr_b_upper_idx");
+        let taken = ["t_a_idx".to_string(), "t_a_idx1".to_string()];
+        assert_eq!(Index::chosen_name_among("t", &[column("a")], &taken), "t_a_idx2");
+        let long = "x".repeat(70);
+        assert_eq!(object_name(&long, "", "pkey").len(), 63);
+        assert_eq!(object_name("t", &long, "idx"), format!("t_{}_idx", "x".repeat(57)));
+    }
 
     const TABLE: &str = r#"
 [enums.mood]

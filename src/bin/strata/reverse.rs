@@ -9,7 +9,7 @@ use postgres::Client;
 use strata::live::PgCatalog;
 use strata_codegen::model::{PUBLIC, Schema};
 use strata_codegen::script::{self, Piece};
-use strata_codegen::source::live;
+use strata_codegen::source::{self, live};
 use strata_codegen::{io, render};
 
 use crate::Failure;
@@ -47,8 +47,12 @@ pub struct ImportArgs {
     output: Output,
     /// A server strata may create a scratch database on (and drop it after) [default: the
     /// STRATA_DEV_URL environment variable, else a server strata starts].
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with = "offline")]
     dev_url: Option<String>,
+    /// Read the script with sqlparser instead of a server: no database needed, but only the
+    /// statements sqlparser and this reader understand; each other one is reported at its line.
+    #[arg(long)]
+    offline: bool,
 }
 
 pub fn pull(args: &PullArgs) -> Result<(), Failure> {
@@ -64,6 +68,9 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     let name = args.output.check()?;
     let file = &args.file;
     let sql = std::fs::read_to_string(file).map_err(|e| Failure::Usage(format!("{}: {e}", file.display())))?;
+    if args.offline {
+        return import_offline(args, &name, &sql);
+    }
     let statements = statements(file, &sql)?;
     let server = scratch_server(args.dev_url.as_deref())?;
     let scratch = Scratch::create(&server, &format!("strata_import_{}", std::process::id()))?;
@@ -74,6 +81,35 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     }
     let schema = read(&mut client, &name, &args.output.namespaces)?;
     args.output.write(&schema)
+}
+
+/// `import --offline`: the script read by the SQL source; every statement it cannot read is
+/// reported, and then nothing is written.
+fn import_offline(args: &ImportArgs, name: &str, sql: &str) -> Result<(), Failure> {
+    let namespace = match args.output.namespaces.as_slice() {
+        [] => PUBLIC,
+        [one] => one.as_str(),
+        _ => {
+            return Err(Failure::Usage(
+                "--offline reads every namespace of the script: give at most one --namespace, its default".into(),
+            ));
+        }
+    };
+    match source::sql::import(name, namespace, sql) {
+        Ok(schema) => args.output.write(&schema),
+        Err(unread) => {
+            let file = args.file.display();
+            for u in &unread {
+                eprintln!("{file}:{}:{}: {}", u.line, u.column, u.reason);
+            }
+            eprintln!(
+                "error: {} statement(s) could not be read offline; nothing was written. Without --offline, \
+                 PostgreSQL reads the script (on a scratch database) and every statement it accepts imports",
+                unread.len()
+            );
+            Err(Failure::Schema)
+        }
+    }
 }
 
 impl Output {

@@ -89,7 +89,7 @@ impl Translator<'_> {
         Some(match e {
             Expr::Nested(inner) => self.value(inner)?,
             Expr::Identifier(id) => {
-                let name = if id.quote_style.is_some() { id.value.clone() } else { id.value.to_lowercase() };
+                let name = crate::sql_deps::folded(id);
                 match self.scope {
                     Scope::Value if name == "value" => format!("{V}::of(&self.0)"),
                     Scope::Value => return None,
