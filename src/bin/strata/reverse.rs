@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use postgres::Client;
-use strata::live::PgCatalog;
+use strata::live::PgCatalogs;
 use strata_codegen::model::{PUBLIC, Schema};
 use strata_codegen::script::{self, Piece};
 use strata_codegen::source::{self, live};
@@ -60,7 +60,7 @@ pub fn pull(args: &PullArgs) -> Result<(), Failure> {
     let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
     let url = url.ok_or_else(|| Failure::Usage("pull reads a database: give --database-url URL".into()))?;
     let mut client = connect(&url, "--database-url")?;
-    let schema = read(&mut client, &name, &args.output.namespaces)?;
+    let schema = read(&mut client, || connect(&url, "--database-url"), &name, &args.output.namespaces)?;
     args.output.write(&schema)
 }
 
@@ -79,7 +79,7 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     if !db::apply(&mut client, &[script], &file.display().to_string())? {
         return Err(Failure::Schema);
     }
-    let schema = read(&mut client, &name, &args.output.namespaces)?;
+    let schema = read(&mut client, || scratch.connect(), &name, &args.output.namespaces)?;
     args.output.write(&schema)
 }
 
@@ -166,8 +166,14 @@ fn namespaces(schema: &Schema) -> usize {
     all.len()
 }
 
-/// The namespaces asked for (all must exist), or every user namespace, read into a schema.
-fn read(client: &mut Client, name: &str, asked: &[String]) -> Result<Schema, Failure> {
+/// The namespaces asked for (all must exist), or every user namespace, read into a schema over
+/// several connections made by `connect`.
+fn read(
+    client: &mut Client,
+    connect: impl FnMut() -> Result<Client, Failure>,
+    name: &str,
+    asked: &[String],
+) -> Result<Schema, Failure> {
     let failed = |e: postgres::Error| no_database("reading the catalog", &message(&e));
     let rows = client
         .query(
@@ -194,7 +200,8 @@ fn read(client: &mut Client, name: &str, asked: &[String]) -> Result<Schema, Fai
     if namespaces.is_empty() {
         namespaces.push(PUBLIC);
     }
-    live::introspect(&mut PgCatalog(client), name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
+    let mut catalogs = PgCatalogs::connect(connect)?;
+    live::introspect(&mut catalogs, name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
 }
 
 /// The script's statements; psql's `\restrict` and `\unrestrict` (which pg_dump writes around

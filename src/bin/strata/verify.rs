@@ -4,7 +4,7 @@
 //! --database-url is read as it is. Either way it is read back by the live source and compared.
 
 use postgres::Client;
-use strata::live::PgCatalog;
+use strata::live::PgCatalogs;
 use strata::scratch::Server;
 use strata_codegen::model::Schema;
 use strata_codegen::source::live;
@@ -38,10 +38,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
     for (i, (name, c, _)) in compiled.iter().enumerate() {
         let Compiled { schema: Some(schema), sources, .. } = c else { continue };
         let (declared, read) = match &target {
-            Target::Running(url) => {
-                let mut client = connect(url, "--database-url")?;
-                read_back(&mut client, schema)?
-            }
+            Target::Running(url) => read_back(|| connect(url, "--database-url"), schema)?,
             Target::Scratch(server) => {
                 let scratch = Scratch::create(server, &format!("strata_verify_{}_{i}", std::process::id()))?;
                 let mut client = scratch.connect()?;
@@ -49,7 +46,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
                     differ = true;
                     continue;
                 }
-                read_back(&mut client, schema)?
+                read_back(|| scratch.connect(), schema)?
             }
         };
         let differences = verify::differences(&declared, &read);
@@ -100,13 +97,15 @@ fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<
     db::apply(client, &scripts, &format!("schema `{}`", schema.name))
 }
 
-/// The schema's namespaces read back, with the declaration settled against what was read.
-fn read_back(client: &mut Client, schema: &Schema) -> Result<(Schema, Schema), Failure> {
+/// The schema's namespaces read back (over several connections made by `connect`), with the
+/// declaration settled against what was read.
+fn read_back(connect: impl FnMut() -> Result<Client, Failure>, schema: &Schema) -> Result<(Schema, Schema), Failure> {
     let namespaces = live::namespaces_of(schema);
     let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
-    let read = live::introspect(&mut PgCatalog(client), &schema.name, &namespaces)
+    let mut catalogs = PgCatalogs::connect(connect)?;
+    let read = live::introspect(&mut catalogs, &schema.name, &namespaces)
         .map_err(|e| no_database("reading the catalog", &e))?;
     let mut declared = schema.clone();
-    verify::settle(&mut PgCatalog(client), &mut declared, &read);
+    verify::settle(&mut catalogs, &mut declared, &read);
     Ok((declared, read))
 }

@@ -22,9 +22,18 @@ use std::collections::HashMap;
 use crate::diagnostics::Span;
 use crate::model::*;
 
-/// Answers a catalog query: each row's columns as text, NULL as `None`.
+/// A query's answer: each row's columns as text, NULL as `None`.
+pub type Rows = Vec<Vec<Option<String>>>;
+
+/// Answers catalog queries.
 pub trait Catalog {
-    fn rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>, String>;
+    fn rows(&mut self, sql: &str) -> Result<Rows, String>;
+
+    /// The answers to independent queries, in their order. A catalog with several
+    /// connections may run them side by side; by default, one after another.
+    fn rows_all(&mut self, queries: &[String]) -> Vec<Result<Rows, String>> {
+        queries.iter().map(|q| self.rows(q)).collect()
+    }
 }
 
 /// The queries, in the order `introspect` runs them: one round trip each.
@@ -73,11 +82,18 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
     // Names and expressions are printed as the schema's own SQL spells them: with its default
     // namespace on the search path (for this transaction only).
     let path = crate::render::sql::ident(default);
+    // JIT compiling these queries (a server's default above a cost they reach on large schemas)
+    // takes longer than running them: 1.3 s instead of 0.2 s for `indexes` on 1,000 tables.
+    let wrapped: Vec<String> = QUERIES
+        .iter()
+        .map(|(_, sql)| {
+            let sql = sql.replace("{namespaces}", &list.join(", "));
+            format!("BEGIN READ ONLY; SET LOCAL search_path = {path}; SET LOCAL jit = off; {sql}; COMMIT")
+        })
+        .collect();
     let mut answers = Vec::with_capacity(QUERIES.len());
-    for (what, sql) in QUERIES {
-        let sql = sql.replace("{namespaces}", &list.join(", "));
-        let wrapped = format!("BEGIN READ ONLY; SET LOCAL search_path = {path}; {sql}; COMMIT");
-        let rows = catalog.rows(&wrapped).map_err(|e| format!("catalog query `{what}`: {e}"))?;
+    for ((what, _), rows) in QUERIES.iter().zip(catalog.rows_all(&wrapped)) {
+        let rows = rows.map_err(|e| format!("catalog query `{what}`: {e}"))?;
         answers.push(rows.into_iter().map(Row).collect::<Vec<_>>());
     }
     let [
