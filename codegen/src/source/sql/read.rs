@@ -135,7 +135,7 @@ impl Reader {
                     .collect::<Result<_, String>>()?;
                 self.schema.composites.push(Composite { namespace, name, fields, doc: None, span });
             }
-            _ => return Err(format!("`CREATE TYPE {name} AS {r}` is not read by --offline")),
+            _ => return Err(format!("`CREATE TYPE {name} {r}` is not read by --offline")),
         }
         Ok(())
     }
