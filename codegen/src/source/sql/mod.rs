@@ -93,6 +93,18 @@ mod tests {
     }
 
     #[test]
+    fn a_search_path_elsewhere_is_reported() {
+        let read = |sql: &str| import("s", "public", sql).map(|_| ()).map_err(|u| u[0].reason.clone());
+        assert_eq!(read("SET search_path = public;\nCREATE TABLE a (id int);"), Ok(()));
+        assert_eq!(read("SET search_path TO \"$user\", public;\nCREATE TABLE a (id int);"), Ok(()));
+        assert_eq!(read("SELECT pg_catalog.set_config('search_path', '', false);"), Ok(()));
+        let elsewhere = read("SET search_path TO app, public;\nCREATE TABLE a (id int);").unwrap_err();
+        assert!(elsewhere.contains("--namespace app"), "{elsewhere}");
+        let config = read("SELECT pg_catalog.set_config('search_path', 'app', false);").unwrap_err();
+        assert!(config.contains("`app`"), "{config}");
+    }
+
+    #[test]
     fn an_open_quote_is_reported_at_its_line() {
         let unread = import("s", "public", "CREATE TABLE a (id int);\nSELECT 'open\n").unwrap_err();
         assert_eq!(unread[0].line, 2, "{unread:?}");

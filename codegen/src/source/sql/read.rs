@@ -62,7 +62,11 @@ impl Reader {
     /// Reads one statement into the schema, or says why it cannot.
     pub(super) fn statement(&mut self, s: &Statement) -> Read {
         match s {
-            // The script's session settings (pg_dump's preamble), not objects.
+            // The script's session settings (pg_dump's preamble), not objects; but a search
+            // path says where later unqualified names go.
+            Statement::Set(_) | Statement::Query(_) if search_path(s).is_some() => {
+                self.search_path(&search_path(s).unwrap_or_default())
+            }
             Statement::Set(_) => Ok(()),
             Statement::Query(q) if is_set_config(q) => Ok(()),
             Statement::CreateSchema { schema_name, .. } => self.create_schema(schema_name),
@@ -90,6 +94,20 @@ impl Reader {
                 self.comment(*object_type, object_name, comment.clone())
             }
             other => Err(format!("`{}` is not read by --offline", kind(other))),
+        }
+    }
+
+    /// A search path is read when it keeps unqualified names where they go already: the
+    /// default namespace, or nowhere (pg_dump's `''`, after which every name is qualified).
+    fn search_path(&self, path: &[String]) -> Read {
+        match path.iter().find(|n| !n.is_empty() && *n != "$user") {
+            None => Ok(()),
+            Some(n) if *n == self.schema.namespace => Ok(()),
+            Some(n) => Err(format!(
+                "the search path puts unqualified names in `{n}`, not in `{}`: give --namespace {n} and remove the \
+                 statement, or qualify the names",
+                self.schema.namespace
+            )),
         }
     }
 
@@ -668,6 +686,40 @@ fn kind(s: &Statement) -> String {
     let words: Vec<&str> = text.split_whitespace().filter(|w| !matches!(*w, "OR" | "REPLACE")).take(3).collect();
     let object = words.iter().take_while(|w| w.chars().all(|c| c.is_ascii_uppercase())).count();
     words[..object.clamp(1, 2)].join(" ")
+}
+
+/// The namespaces of `SET search_path ...` or `SELECT set_config('search_path', '...', ...)`.
+fn search_path(s: &Statement) -> Option<Vec<String>> {
+    let words = |e: &ast::Expr| -> Vec<String> {
+        match e {
+            ast::Expr::Value(v) => match &v.value {
+                ast::Value::SingleQuotedString(text) => {
+                    text.split(',').map(|p| p.trim().trim_matches('"').to_string()).collect()
+                }
+                other => vec![other.to_string()],
+            },
+            ast::Expr::Identifier(i) => vec![ident(i)],
+            other => vec![other.to_string()],
+        }
+    };
+    match s {
+        Statement::Set(ast::Set::SingleAssignment { variable, values, .. })
+            if variable.to_string().eq_ignore_ascii_case("search_path") =>
+        {
+            Some(values.iter().flat_map(words).collect())
+        }
+        Statement::Query(q) if is_set_config(q) => {
+            let ast::SetExpr::Select(select) = q.body.as_ref() else { return None };
+            let ast::SelectItem::UnnamedExpr(ast::Expr::Function(f)) = select.projection.first()? else { return None };
+            let ast::FunctionArguments::List(list) = &f.args else { return None };
+            let arg = |i: usize| match list.args.get(i) {
+                Some(ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))) => Some(words(e)),
+                _ => None,
+            };
+            (arg(0)? == ["search_path"]).then(|| arg(1)).flatten()
+        }
+        _ => None,
+    }
 }
 
 /// `SELECT pg_catalog.set_config(...)`: pg_dump's way of emptying the search path.
