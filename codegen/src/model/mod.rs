@@ -910,15 +910,21 @@ impl Index {
             }
             names.push(name);
         }
-        let columns = names.join("_");
-        let mut name = object_name(table, &columns, "idx");
-        let mut n = 0;
-        while taken.contains(&name) {
-            n += 1;
-            name = object_name(table, &columns, &format!("idx{n}"));
-        }
-        name
+        chosen_name(table, &names.join("_"), "idx", taken)
     }
+}
+
+/// `object_name(first, second, label)`, numbered in its label (`_idx1`, `_check2`, ...) past the
+/// names `taken`, as PostgreSQL's `ChooseRelationName` and `ChooseConstraintName` do.
+pub fn chosen_name<S: AsRef<str>>(first: &str, second: &str, label: &str, taken: &[S]) -> String {
+    let is_taken = |name: &str| taken.iter().any(|t| t.as_ref() == name);
+    let mut name = object_name(first, second, label);
+    let mut n = 0;
+    while is_taken(&name) {
+        n += 1;
+        name = object_name(first, second, &format!("{label}{n}"));
+    }
+    name
 }
 
 /// The name PostgreSQL gives an expression's value (`FigureColnameInternal`), and how sure it is

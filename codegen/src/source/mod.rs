@@ -7,6 +7,15 @@ pub mod toml;
 
 use crate::model::*;
 
+/// A type name as the reverse sources read it (as `format_type` prints it, or as written); a name of no built-in type is kept unquoted.
+pub(crate) fn parse_type(printed: &str) -> Result<ColumnType, String> {
+    let mut ty = ColumnType::parse(printed).map_err(|e| format!("type `{printed}`: {e:?}"))?;
+    if let Scalar::Unresolved(name) = ty.scalar_mut() {
+        *name = name.replace('"', "");
+    }
+    Ok(ty)
+}
+
 /// A `serial` is an integer column defaulting to `nextval` of a sequence it owns, with the
 /// name and options `serial` gives it: read back as that, the sequence is the column's own again.
 pub(crate) fn fold_serials(schema: &mut Schema) {

@@ -319,15 +319,6 @@ fn default_privileges(rows: &[Row]) -> Vec<DefaultPrivileges> {
     out
 }
 
-/// A type name as `format_type` prints it; a name of no built-in type is kept unquoted.
-fn parse_type(printed: &str) -> Result<ColumnType, String> {
-    let mut ty = ColumnType::parse(printed).map_err(|e| format!("type `{printed}`: {e:?}"))?;
-    if let Scalar::Unresolved(name) = ty.scalar_mut() {
-        *name = name.replace('"', "");
-    }
-    Ok(ty)
-}
-
 fn named(name: Option<String>) -> Option<Named> {
     name.map(|name| Named { name, span: Span::default() })
 }
@@ -344,7 +335,7 @@ fn declared_type(schema: &mut Schema, r: &Row) -> Result<(), String> {
                 Check { name: name.to_string(), expr: expr(body.to_string()), origin, not_valid: false, doc: None }
             });
             schema.domains.push(Domain {
-                base: parse_type(&r.text(3))?,
+                base: super::parse_type(&r.text(3))?,
                 not_null: r.flag(4),
                 default: r.opt(5).map(expr),
                 checks: checks.collect(),
@@ -359,14 +350,14 @@ fn declared_type(schema: &mut Schema, r: &Row) -> Result<(), String> {
             let mut fields = Vec::new();
             for f in r.list(3) {
                 let parts: Vec<&str> = f.split(RECORD).collect();
-                let ty = parse_type(parts.get(1).copied().unwrap_or_default())?;
+                let ty = super::parse_type(parts.get(1).copied().unwrap_or_default())?;
                 let collation = named(parts.get(2).map(|c| c.to_string()));
                 fields.push(CompositeField { name: parts[0].to_string(), ty, collation, span });
             }
             schema.composites.push(Composite { namespace, name, fields, doc, span });
         }
         _ => schema.ranges.push(RangeType {
-            subtype: parse_type(&r.text(3))?,
+            subtype: super::parse_type(&r.text(3))?,
             subtype_opclass: named(r.opt(4)),
             collation: named(r.opt(5)),
             subtype_diff: named(r.opt(6)),
@@ -671,7 +662,7 @@ fn expr(sql: String) -> Expr {
 /// A column; a type name that is none of PostgreSQL's resolves to a type read here once all are
 /// (`Schema::resolve_type_names`), or stays a name (a type this source does not read).
 fn column(r: &Row) -> Result<Column, String> {
-    let ty = parse_type(&r.text(3)).map_err(|e| format!("column {}.{}: {e}", r.text(1), r.text(2)))?;
+    let ty = super::parse_type(&r.text(3)).map_err(|e| format!("column {}.{}: {e}", r.text(1), r.text(2)))?;
     let (default, generated) = match r.text(7).as_str() {
         "s" => (None, r.opt(5).map(expr)),
         _ => (r.opt(5).map(expr), None),

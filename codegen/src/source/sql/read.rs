@@ -377,8 +377,7 @@ impl Reader {
                 read.dedup();
                 let column = if read.len() == 1 { read[0].as_str() } else { "" };
                 let taken: Vec<&str> = table.checks.iter().map(|c| c.name.as_str()).collect();
-                let name =
-                    given(&c.name).unwrap_or_else(|| numbered(object_name(&table.name, column, "check"), &taken));
+                let name = given(&c.name).unwrap_or_else(|| chosen_name(&table.name, column, "check", &taken));
                 if c.no_inherit || c.enforced == Some(false) {
                     return Err("a CHECK's NO INHERIT or NOT ENFORCED is not read by --offline".into());
                 }
@@ -743,12 +742,7 @@ fn default_expr(e: &ast::Expr) -> Expr {
 
 /// The type's name as the model parses it (lower case, as `format_type` prints built-in types).
 fn column_type(ty: &DataType) -> Result<ColumnType, String> {
-    let text = type_text(ty);
-    let mut parsed = ColumnType::parse(&text).map_err(|e| format!("type `{text}`: {e:?}"))?;
-    if let Scalar::Unresolved(name) = parsed.scalar_mut() {
-        *name = name.replace('"', "");
-    }
-    Ok(parsed)
+    super::super::parse_type(&type_text(ty))
 }
 
 fn type_text(ty: &DataType) -> String {
@@ -890,15 +884,4 @@ fn set_name(c: &mut TableConstraint, name: Option<Ident>) {
         TableConstraint::Check(c) => c.name = name,
         _ => {}
     }
-}
-
-/// `name`, or `name1`, `name2`... when taken (PostgreSQL's `ChooseConstraintName`).
-fn numbered(name: String, taken: &[&str]) -> String {
-    let mut candidate = name.clone();
-    let mut n = 0;
-    while taken.contains(&candidate.as_str()) {
-        n += 1;
-        candidate = format!("{name}{n}");
-    }
-    candidate
 }
