@@ -9,7 +9,9 @@ mod conn;
 pub mod de;
 #[doc(hidden)]
 pub mod domain;
+pub mod migrate;
 mod range;
+pub mod script;
 pub mod sql_value;
 pub mod table;
 mod union_type;

@@ -178,7 +178,7 @@ fn wait_for(config: &Config, limit: Duration) -> Result<(), String> {
 }
 
 fn start_container() -> Result<(Config, Owned), String> {
-    use testcontainers::core::{IntoContainerPort, WaitFor};
+    use testcontainers::core::{IntoContainerPort, Mount, WaitFor};
     use testcontainers::runners::SyncRunner;
     use testcontainers::{GenericImage, ImageExt};
 
@@ -191,6 +191,12 @@ fn start_container() -> Result<(Config, Owned), String> {
         .with_env_var("POSTGRES_PASSWORD", password)
         .with_env_var("POSTGRES_USER", "postgres")
         .with_env_var("POSTGRES_DB", "postgres")
+        // Tuned for speed as the local backend is: a scratch server's data need not survive a
+        // crash, and lives in memory (on the container's own file system, CREATE DATABASE, one
+        // per test, took five times as long).
+        .with_cmd(["postgres", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+        .with_mount(Mount::tmpfs_mount("/var/lib/postgresql/data"))
+        .with_env_var("PGDATA", "/var/lib/postgresql/data/pgdata")
         .with_startup_timeout(Duration::from_secs(60))
         .start()
         .map_err(|e| format!("cannot start image {image}: {e}"))?;

@@ -114,6 +114,17 @@ impl TestDb {
         self.config().connect(NoTls).unwrap_or_else(|e| panic!("cannot connect to {}: {e}", self.name))
     }
 
+    /// A new database holding what this one holds (`CREATE DATABASE ... TEMPLATE`); nothing
+    /// may be connected to this one meanwhile.
+    pub fn copy(&self) -> TestDb {
+        let name = format!("strata_test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::Relaxed));
+        let mut admin = self.server.admin().unwrap_or_else(|e| panic!("{e}"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", self.name))
+            .unwrap_or_else(|e| panic!("cannot copy test database {}: {e}", self.name));
+        TestDb { server: self.server, name }
+    }
+
     /// A connection that records every notice and warning the server sends.
     pub fn client_with_notices(&self) -> (Client, Notices) {
         let notices: Notices = Arc::default();

@@ -289,3 +289,104 @@ fn the_project_file_covers_folders_and_rust_sources() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(text(&bad.stderr).contains("strata.toml:1:1: unknown key `schema`"), "{}", text(&bad.stderr));
 }
+
+/// The migration chain as a user drives it: a changed schema needs a name, the next migration is
+/// written beside the first (which stays byte for byte), one that deletes data needs
+/// --allow-destructive (with a rename hint), and an edited migration is refused.
+#[test]
+fn generate_extends_the_migration_chain() {
+    let src = schemas(GOOD);
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| strata(&[args, &paths(src.path(), out.path())].concat());
+    assert_eq!(run(&["generate"]).status.code(), Some(0));
+    let first = fs::read_to_string(out.path().join("shop/migrations/0001_init/up.sql")).unwrap();
+
+    let changed = format!("{GOOD}note = {{ type = \"text\", nullable = true }}\n");
+    fs::write(src.path().join("shop/schema.toml"), &changed).unwrap();
+    for command in ["check", "generate"] {
+        let unnamed = run(&[command]);
+        assert_eq!(unnamed.status.code(), Some(1), "{command}");
+        assert!(text(&unnamed.stderr).contains("name the next migration: strata generate --name NAME"), "{command}");
+    }
+    assert_eq!(run(&["generate", "--name", "Add Note"]).status.code(), Some(1), "a name that is no folder name");
+    let named = run(&["generate", "--name", "add_note"]);
+    assert_eq!(named.status.code(), Some(0), "{}", text(&named.stderr));
+    let up = fs::read_to_string(out.path().join("shop/migrations/0002_add_note/up.sql")).unwrap();
+    assert!(up.contains("ALTER TABLE orders ADD COLUMN note text;"), "{up}");
+    assert!(out.path().join("shop/migrations/0002_add_note/model.json").is_file());
+    assert_eq!(fs::read_to_string(out.path().join("shop/migrations/0001_init/up.sql")).unwrap(), first);
+    assert_eq!(run(&["check"]).status.code(), Some(0), "no change, no new migration");
+
+    // Renaming without the hint is a drop and an add: refused, with the hint.
+    fs::write(src.path().join("shop/schema.toml"), changed.replace("note =", "remark =")).unwrap();
+    let refused = run(&["generate", "--name", "remark"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = text(&refused.stderr);
+    assert!(stderr.contains("DropColumn note ON orders") && stderr.contains("renamed_from = \"note\""), "{stderr}");
+    let hinted = changed.replace("note = { type", "remark = { renamed_from = \"note\", type");
+    fs::write(src.path().join("shop/schema.toml"), hinted).unwrap();
+    assert_eq!(run(&["generate", "--name", "remark"]).status.code(), Some(0));
+    let up = fs::read_to_string(out.path().join("shop/migrations/0003_remark/up.sql")).unwrap();
+    assert!(up.contains("ALTER TABLE orders RENAME COLUMN note TO remark;"), "{up}");
+
+    // Dropping it for good needs the flag.
+    fs::write(src.path().join("shop/schema.toml"), GOOD).unwrap();
+    assert_eq!(run(&["generate", "--name", "drop_remark"]).status.code(), Some(1));
+    assert_eq!(run(&["generate", "--name", "drop_remark", "--allow-destructive"]).status.code(), Some(0));
+
+    // An edited migration is never rewritten, and says so.
+    let edited = out.path().join("shop/migrations/0002_add_note/up.sql");
+    fs::write(&edited, fs::read_to_string(&edited).unwrap() + "-- by hand\n").unwrap();
+    let check = run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stderr).contains("migrations/0002_add_note/up.sql was edited after it was generated"));
+
+    // strata diff prints what the folder's last snapshot lacks, writing nothing.
+    fs::write(&edited, fs::read_to_string(&edited).unwrap().replace("-- by hand\n", "")).unwrap();
+    fs::write(src.path().join("shop/schema.toml"), format!("{GOOD}total = \"integer\"\n")).unwrap();
+    let shop_out = out.path().join("shop");
+    let diff =
+        strata(&["diff", "--from", shop_out.to_str().unwrap(), "--to", src.path().join("shop").to_str().unwrap()]);
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    assert!(
+        text(&diff.stdout).contains("ALTER TABLE orders ADD COLUMN total integer NOT NULL;"),
+        "{}",
+        text(&diff.stdout)
+    );
+    assert!(text(&diff.stdout).contains("may fail on existing rows"));
+    let json = strata(&[
+        "diff",
+        "--format",
+        "json",
+        "--from",
+        shop_out.to_str().unwrap(),
+        "--to",
+        src.path().join("shop").to_str().unwrap(),
+    ]);
+    let statements: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let added =
+        statements.as_array().unwrap().iter().find(|s| s["description"] == "AddColumn total ON orders").unwrap();
+    assert_eq!(added["sql"], "ALTER TABLE orders ADD COLUMN total integer NOT NULL");
+    assert_eq!(added["transaction"], true);
+    assert!(added["hazards"].as_array().unwrap().contains(&"may fail on existing rows".into()), "{added}");
+    let url = strata(&["diff", "--from", "postgres://me:secret@localhost/db", "--to", "x"]);
+    assert_eq!(url.status.code(), Some(2));
+    assert!(!text(&url.stderr).contains("secret"));
+}
+
+/// `strata lint`: every rule on a hand-written script (a table the script creates is exempt),
+/// in both formats, and nothing on a script that does each thing the safe way.
+#[test]
+fn lint_reports_risky_statements_at_their_lines() {
+    let out = strata(&["lint", "tests/fixtures/lint/risky.sql"]);
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("lint_risky", text(&out.stdout));
+    let json = strata(&["lint", "--format", "json", "tests/fixtures/lint/risky.sql"]);
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(findings.as_array().unwrap().len(), text(&out.stdout).matches("warning[").count());
+
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.sql");
+    fs::write(&clean, "CREATE INDEX CONCURRENTLY a_idx ON a (b);\nALTER TABLE a ADD COLUMN c text;\n").unwrap();
+    assert_eq!(strata(&["lint", clean.to_str().unwrap()]).status.code(), Some(0));
+}

@@ -30,7 +30,8 @@ fn both_seed_systems_are_declared() {
 #[test]
 fn snapshots_of_every_generated_file() {
     for (system, files) in systems() {
-        for (path, contents) in files {
+        // The model snapshots are data, not text to review: `generated_tree_is_up_to_date` holds them.
+        for (path, contents) in files.into_iter().filter(|(p, _)| !p.ends_with(strata_codegen::migrations::SNAPSHOT)) {
             insta::assert_snapshot!(format!("{system}__{}", path.replace('/', "__")), contents);
         }
     }
@@ -38,7 +39,11 @@ fn snapshots_of_every_generated_file() {
 
 #[test]
 fn generated_tree_is_up_to_date() {
-    for (system, files) in systems() {
+    for (system, _) in systems() {
+        // As `strata check` does: the migrations that exist are kept, the rest generated.
+        let schema = io::compile_folder(&Path::new("schema").join(&system)).unwrap().schema.unwrap();
+        let existing = io::read_migrations(&Path::new("generated").join(&system)).unwrap();
+        let files = generate::files_after(&schema, &existing, Default::default()).unwrap();
         for (path, want) in files {
             let on_disk = Path::new("generated").join(&system).join(&path);
             let have = std::fs::read_to_string(&on_disk).unwrap_or_default();

@@ -106,7 +106,7 @@ proptest! {
             Some(schema) => {
                 prop_assert!(!compiled.diagnostics.has_errors());
                 let files = generate::files(schema);
-                prop_assert!(files.iter().any(|(p, _)| p == "schema.sql") && files.len() == 4 + usize::from(!schema.jobs.is_empty()));
+                prop_assert!(files.iter().any(|(p, _)| p == "schema.sql") && files.len() == 5 + usize::from(!schema.jobs.is_empty()));
             }
             None => {
                 prop_assert!(compiled.diagnostics.has_errors());

@@ -142,3 +142,31 @@ fn no_database_is_a_clear_error_without_the_password() {
     assert_eq!(out.status.code(), Some(2));
     assert!(cli::text(&out.stderr).contains("add --no-apply"));
 }
+
+/// With migrations written, verify applies the chain (the first, then each later one) and the
+/// database it leads to must be the schema; a schema changed since the last one is an error.
+#[test]
+fn verify_applies_the_migration_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("schema"), dir.path().join("generated"));
+    std::fs::create_dir_all(src.join("shop")).unwrap();
+    let v1 = "[schema]\nname = \"shop\"\n[tables.orders.columns]\nid = { type = \"integer\", primary_key = true }\n\
+              nick = { type = \"varchar(20)\", nullable = true }\n";
+    std::fs::write(src.join("shop/schema.toml"), v1).unwrap();
+    let paths = ["--schemas", src.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    assert_eq!(cli::strata(&[&["generate"][..], &paths].concat()).status.code(), Some(0));
+    let v2 = v1.replace(
+        "nick = { type = \"varchar(20)\", nullable = true }",
+        "handle = { type = \"text\", renamed_from = \"nick\", default = \"''\" }",
+    );
+    std::fs::write(src.join("shop/schema.toml"), &v2).unwrap();
+    let db = TestDb::new();
+    let dev = support::url(&db.config());
+    let stale = cli::strata(&[&["verify", "--dev-url", &dev][..], &paths].concat());
+    assert_eq!(stale.status.code(), Some(1));
+    assert!(cli::text(&stale.stderr).contains("name the next migration"), "{}", cli::text(&stale.stderr));
+    assert_eq!(cli::strata(&[&["generate", "--name", "handle"][..], &paths].concat()).status.code(), Some(0));
+    let out = cli::strata(&[&["verify", "--dev-url", &dev][..], &paths].concat());
+    assert_eq!(out.status.code(), Some(0), "{}{}", cli::text(&out.stdout), cli::text(&out.stderr));
+    assert!(cli::text(&out.stdout).contains("the database holds the"), "{}", cli::text(&out.stdout));
+}

@@ -1,50 +1,54 @@
 //! What `strata generate` writes for one schema, as (relative path, contents), in memory.
 
+use crate::migrations::{self, ChainError, Migration, Next};
 use crate::model::Schema;
-use crate::plan;
 use crate::render::sql;
 
 /// The Rust models' file name (left out for a schema described in Rust: its derive makes them).
 pub const MODELS: &str = "models.rs";
 
-/// Every generated file of `schema`, in a fixed order, paths relative to its output folder.
+/// Every generated file of `schema` when no migration exists yet, in a fixed order, paths
+/// relative to its output folder.
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
+    files_after(schema, &[], Next::default()).expect("a first migration is always possible")
+}
+
+/// Every generated file of `schema` given the migrations that exist (kept as they are), with a
+/// new migration when the schema changed since the last one (see `migrations::chain`).
+pub fn files_after(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
     // The SQL and the Rust models share nothing but the schema: render them side by side.
-    let (mut files, models) = std::thread::scope(|s| {
+    let (files, models) = std::thread::scope(|s| {
         let models = s.spawn(|| crate::render::rust::models(schema));
-        (sql_files(schema), models.join().expect("rendering the models panicked"))
+        (sql_files_after(schema, existing, next), models.join().expect("rendering the models panicked"))
     });
+    let mut files = files?;
     files.push((MODELS.to_string(), models));
     if !schema.jobs.is_empty() {
         files.push(("jobs.sql".to_string(), sql::jobs(schema)));
     }
-    files
+    Ok(files)
 }
 
-/// schema.sql and the migrations: the SQL target alone.
+/// schema.sql and the migrations when none exists yet: the SQL target alone.
 pub fn sql_files(schema: &Schema) -> Vec<(String, String)> {
-    let statements = statements(schema);
-    let mut files =
-        vec![("schema.sql".to_string(), sql::up(&format!("schema {}: the full DDL", schema.name), &statements))];
-    files.extend(migration_files(schema, &statements));
-    files.push((
-        "migrations/0001_init/down.sql".to_string(),
-        sql::down(&format!("schema {}: migration 0001_init, down", schema.name), &statements),
-    ));
-    files
+    sql_files_after(schema, &[], Next::default()).expect("a first migration is always possible")
 }
 
-/// The up migrations, in order, as `files` writes them: what applying the schema runs (without
-/// rendering anything else).
-pub fn migrations(schema: &Schema) -> Vec<(String, String)> {
-    migration_files(schema, &statements(schema))
+fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
+    let mut files = vec![("schema.sql".to_string(), full(schema))];
+    files.extend(migrations::chain(schema, existing, next)?);
+    Ok(files)
 }
 
-fn statements(schema: &Schema) -> Vec<sql::Statement> {
-    sql::statements(schema, &plan::create(schema))
+/// The full DDL: the first migration's up, `diff(empty, schema)`.
+fn full(schema: &Schema) -> String {
+    let empty = migrations::empty(schema);
+    migrations::file(&format!("schema {}: the full DDL", schema.name), &migrations::statements(&empty, schema))
 }
 
-fn migration_files(schema: &Schema, statements: &[sql::Statement]) -> Vec<(String, String)> {
-    let up = sql::up(&format!("schema {}: migration 0001_init, up", schema.name), statements);
-    vec![("migrations/0001_init/up.sql".to_string(), up)]
+/// The up migrations, in order: those that exist, then the next one if the schema changed
+/// (unnamed: `next`), what applying the schema runs (without rendering anything else).
+pub fn migrations(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
+    let chain = migrations::chain(schema, existing, next)?;
+    Ok(chain.into_iter().filter(|(p, _)| p.ends_with("/up.sql")).collect())
 }

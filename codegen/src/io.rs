@@ -52,6 +52,36 @@ pub fn compile_folder(dir: &Path) -> io::Result<Compiled> {
     Ok(compiled)
 }
 
+/// The migrations under `out/migrations`, in folder-name order; none when there is no such
+/// folder (or `out` is no folder: writing it says so).
+pub fn read_migrations(out: &Path) -> io::Result<Vec<crate::migrations::Migration>> {
+    if !out.is_dir() {
+        return Ok(Vec::new());
+    }
+    let root = out.join("migrations");
+    let mut dirs: Vec<PathBuf> = match fs::read_dir(&root) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(with_path(&root, e)),
+    };
+    dirs.sort();
+    let read = |path: PathBuf| match fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(with_path(&path, e)),
+    };
+    dirs.into_iter()
+        .map(|dir| {
+            Ok(crate::migrations::Migration {
+                dir: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+                up: read(dir.join("up.sql"))?.unwrap_or_default(),
+                down: read(dir.join("down.sql"))?.unwrap_or_default(),
+                snapshot: read(dir.join(crate::migrations::SNAPSHOT))?,
+            })
+        })
+        .collect()
+}
+
 /// Replaces `dir` with exactly `files`, atomically at every instant: everything is written into
 /// a sibling staging folder first, which then trades places with the old folder in one
 /// `renameat2(RENAME_EXCHANGE)`, so `dir` always holds either the old files or the new ones,

@@ -6,9 +6,12 @@
 pub mod builder;
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod generate;
 pub mod io;
+pub mod lint;
 pub mod macros;
+pub mod migrations;
 pub mod model;
 pub mod normalize;
 pub mod plan;

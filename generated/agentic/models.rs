@@ -8,6 +8,79 @@ use strata::reexports::{chrono, postgres, regex, rust_decimal, serde, serde_json
 use strata::{Validate, Violations};
 
 strata::union_type! {
+    /// The union type `workflow_status`.
+    pub enum WorkflowStatus("workflow_status") {
+        Draft = "draft",
+        Active = "active",
+        Archived = "archived",
+    }
+}
+
+strata::union_type! {
+    /// The union type `run_status`.
+    pub enum RunStatus("run_status") {
+        Running = "running",
+        Completed = "completed",
+        Failed = "failed",
+        Cancelled = "cancelled",
+    }
+}
+
+strata::union_type! {
+    /// The union type `collection_status`.
+    pub enum CollectionStatus("collection_status") {
+        Active = "active",
+        Archived = "archived",
+    }
+}
+
+strata::union_type! {
+    /// The union type `document_status`.
+    pub enum DocumentStatus("document_status") {
+        Pending = "pending",
+        Processing = "processing",
+        Indexed = "indexed",
+        Failed = "failed",
+    }
+}
+
+strata::union_type! {
+    /// The union type `mcp_server_type`.
+    pub enum McpServerType("mcp_server_type") {
+        Stdio = "stdio",
+        Sse = "sse",
+    }
+}
+
+strata::union_type! {
+    /// The union type `mcp_server_status`.
+    pub enum McpServerStatus("mcp_server_status") {
+        Active = "active",
+        Deprecated = "deprecated",
+        Disabled = "disabled",
+    }
+}
+
+strata::union_type! {
+    /// The union type `billing_status`.
+    pub enum BillingStatus("billing_status") {
+        Pending = "pending",
+        Paid = "paid",
+        Failed = "failed",
+        Refunded = "refunded",
+    }
+}
+
+strata::union_type! {
+    /// The union type `replication_state`.
+    pub enum ReplicationState("replication_state") {
+        Healthy = "healthy",
+        Lagging = "lagging",
+        Failed = "failed",
+    }
+}
+
+strata::union_type! {
     /// The union type `tenant_status`.
     pub enum TenantStatus("tenant_status") {
         Active = "active",
@@ -83,25 +156,6 @@ strata::union_type! {
 }
 
 strata::union_type! {
-    /// The union type `workflow_status`.
-    pub enum WorkflowStatus("workflow_status") {
-        Draft = "draft",
-        Active = "active",
-        Archived = "archived",
-    }
-}
-
-strata::union_type! {
-    /// The union type `run_status`.
-    pub enum RunStatus("run_status") {
-        Running = "running",
-        Completed = "completed",
-        Failed = "failed",
-        Cancelled = "cancelled",
-    }
-}
-
-strata::union_type! {
     /// The union type `key_status`.
     pub enum KeyStatus("key_status") {
         Active = "active",
@@ -111,64 +165,10 @@ strata::union_type! {
 }
 
 strata::union_type! {
-    /// The union type `collection_status`.
-    pub enum CollectionStatus("collection_status") {
-        Active = "active",
-        Archived = "archived",
-    }
-}
-
-strata::union_type! {
-    /// The union type `document_status`.
-    pub enum DocumentStatus("document_status") {
-        Pending = "pending",
-        Processing = "processing",
-        Indexed = "indexed",
-        Failed = "failed",
-    }
-}
-
-strata::union_type! {
-    /// The union type `mcp_server_type`.
-    pub enum McpServerType("mcp_server_type") {
-        Stdio = "stdio",
-        Sse = "sse",
-    }
-}
-
-strata::union_type! {
-    /// The union type `mcp_server_status`.
-    pub enum McpServerStatus("mcp_server_status") {
-        Active = "active",
-        Deprecated = "deprecated",
-        Disabled = "disabled",
-    }
-}
-
-strata::union_type! {
     /// The union type `audit_status`.
     pub enum AuditStatus("audit_status") {
         Success = "success",
         Failure = "failure",
-    }
-}
-
-strata::union_type! {
-    /// The union type `billing_status`.
-    pub enum BillingStatus("billing_status") {
-        Pending = "pending",
-        Paid = "paid",
-        Failed = "failed",
-        Refunded = "refunded",
-    }
-}
-
-strata::union_type! {
-    /// The union type `replication_state`.
-    pub enum ReplicationState("replication_state") {
-        Healthy = "healthy",
-        Lagging = "lagging",
-        Failed = "failed",
     }
 }
 

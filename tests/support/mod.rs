@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod migrating;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -396,24 +398,10 @@ pub fn reproduces(
     if !differences.is_empty() {
         return Err(strata_codegen::verify::render(&differences, &compiled.sources));
     }
-    let lines = |config: &postgres::Config| {
-        let dump = pg_dump(config, namespaces);
-        let mut lines: Vec<String> = dump
-            .lines()
-            .filter(|l| !(l.is_empty() || l.starts_with("--") || l.starts_with("SET ") || l.starts_with('\\')))
-            .filter(|l| !l.starts_with("SELECT pg_catalog.set_config"))
-            .map(str::to_string)
-            .collect();
-        lines.sort();
-        lines
-    };
-    let (a, b) = (lines(&original.config()), lines(&copy.config()));
-    if a != b {
-        let only = |x: &[String], y: &[String], sign| {
-            x.iter().filter(|l| !y.contains(l)).map(move |l| format!("{sign} {l}")).collect::<Vec<_>>()
-        };
-        let diff = [only(&a, &b, '-'), only(&b, &a, '+')].concat();
-        return Err(format!("pg_dump --schema-only differs:\n{}", diff[..diff.len().min(40)].join("\n")));
+    let (a, b) =
+        (migrating::dump_lines(&original.config(), namespaces), migrating::dump_lines(&copy.config(), namespaces));
+    if let Some(d) = migrating::dump_difference(&a, &b) {
+        return Err(d);
     }
     Ok(())
 }

@@ -109,7 +109,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         if let Some(n) = d.namespace.as_ref().filter(|n| !namespaces.contains(&n.as_str())) {
             diags.push(Diagnostic::unknown_namespace(n, &namespaces, d.span));
         }
-        let allowed: &[&str] = match d.on {
+        let allowed: &[&str] = match d.on.as_str() {
             "TABLES" => &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "ALL"],
             "SEQUENCES" => &["USAGE", "SELECT", "UPDATE", "ALL"],
             "FUNCTIONS" => &["EXECUTE", "ALL"],

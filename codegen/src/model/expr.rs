@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Span;
 
@@ -11,7 +11,7 @@ use crate::diagnostics::Span;
 /// The checks and both targets read the same expression several times (its columns, its
 /// translation to Rust); its parse is kept beside the text so that each is parsed once. Equality,
 /// `Debug` and the serialized form leave the parse out: it is derived from the text.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct Expr {
     /// Replaced only by a new `Expr`, so that the parse is never of another text.
     pub sql: String,

@@ -13,7 +13,7 @@ pub use expr::Expr;
 pub use sequence::{Identity, OwnedBy, ResolvedSequence, Sequence, SequenceOptions, SequenceType};
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Span;
 
@@ -31,7 +31,7 @@ pub const PUBLIC: &str = "public";
 
 /// A name in a namespace (a PostgreSQL schema): what identifies a table, union type,
 /// function or view, and what references to them resolve to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct QName {
     pub namespace: String,
     pub name: String,
@@ -61,7 +61,7 @@ impl std::fmt::Display for QName {
 }
 
 /// A reference to a named object of some namespace, and where it was written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ref {
     pub namespace: String,
     pub name: String,
@@ -84,7 +84,7 @@ impl Ref {
 /// A PostgreSQL schema that objects live in (called a namespace here, as in `pg_namespace`,
 /// since "schema" is the whole system). Every namespace an object names is created; declaring
 /// one adds its owner and comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Namespace {
     pub name: String,
     /// `AUTHORIZATION role`: the owner; absent, whoever applies the schema.
@@ -95,7 +95,7 @@ pub struct Namespace {
 }
 
 /// A whole system: extensions, union types and tables, in declaration order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schema {
     pub name: String,
     /// The PostgreSQL major version the schema targets.
@@ -130,7 +130,7 @@ pub struct Schema {
 }
 
 /// `CREATE EXTENSION name [SCHEMA namespace]`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extension {
     pub name: String,
     /// Where its objects go; absent: where the extension puts them (`public` for most).
@@ -140,7 +140,7 @@ pub struct Extension {
 }
 
 /// A command pg_cron runs on a schedule in this schema's database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     pub name: String,
     /// Cron syntax (`0 2 * * *`) or pg_cron's interval form (`30 seconds`).
@@ -152,7 +152,7 @@ pub struct Job {
 
 /// A function or procedure with a SQL or PL/pgSQL body, kept as text. Its identity is its name
 /// and argument types: functions of one name with other arguments are overloads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Function {
     pub namespace: String,
     pub name: String,
@@ -186,7 +186,7 @@ pub struct Function {
 
 /// `CREATE AGGREGATE`: a state value folded over rows by `sfunc`, finished by `finalfunc`.
 /// Like a function, its identity is its name and argument types.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Aggregate {
     pub namespace: String,
     pub name: String,
@@ -209,7 +209,7 @@ pub struct Aggregate {
 }
 
 /// A trigger on a table, or on a view (INSTEAD OF, or statement-level).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Trigger {
     pub name: String,
     pub timing: TriggerTiming,
@@ -235,7 +235,7 @@ pub struct Trigger {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TriggerTiming {
     Before,
     After,
@@ -256,7 +256,7 @@ impl TriggerTiming {
 }
 
 /// A view or materialized view over the schema's tables.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct View {
     pub namespace: String,
     pub name: String,
@@ -277,7 +277,7 @@ pub struct View {
 }
 
 /// A row inserted when the schema is created: column and SQL literal, type-checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeedRow {
     pub values: Vec<(Named, String)>,
     #[serde(skip)]
@@ -285,7 +285,7 @@ pub struct SeedRow {
 }
 
 /// A database role, created if missing (roles are shared by every database of a cluster).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub name: String,
     pub login: bool,
@@ -298,7 +298,7 @@ pub struct Role {
 }
 
 /// `GRANT privileges ON target TO roles`, or `REVOKE ... FROM roles`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     /// REVOKE: takes away what PostgreSQL grants by default (EXECUTE to PUBLIC, ...) or what
     /// another grant gave; revokes come before grants.
@@ -315,7 +315,7 @@ pub struct Grant {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GrantOn {
     /// `ON SCHEMA namespace`.
     Schema(String),
@@ -334,7 +334,7 @@ pub enum GrantOn {
 }
 
 /// `ALTER DEFAULT PRIVILEGES`: what objects created later get.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefaultPrivileges {
     /// FOR ROLE: whose objects (absent: the role applying the schema).
     pub for_role: Option<Named>,
@@ -343,7 +343,7 @@ pub struct DefaultPrivileges {
     pub revoke: bool,
     pub privileges: Vec<String>,
     /// TABLES, SEQUENCES, FUNCTIONS, TYPES or SCHEMAS.
-    pub on: &'static str,
+    pub on: String,
     pub to: Vec<Named>,
     pub with_grant_option: bool,
     #[serde(skip)]
@@ -351,7 +351,7 @@ pub struct DefaultPrivileges {
 }
 
 /// Row-level security of one table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rls {
     pub enabled: bool,
     /// FORCE: the table's owner is subject to the policies too.
@@ -366,7 +366,7 @@ pub struct Rls {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     pub name: String,
     pub permissive: bool,
@@ -381,7 +381,7 @@ pub struct Policy {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PolicyCommand {
     All,
     Select,
@@ -411,7 +411,7 @@ impl PolicyCommand {
 }
 
 /// A name and where it was declared.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Named {
     pub name: String,
     #[serde(skip)]
@@ -419,7 +419,7 @@ pub struct Named {
 }
 
 /// A union type: a closed set of string values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Enum {
     pub namespace: String,
     pub name: String,
@@ -432,7 +432,7 @@ pub struct Enum {
 
 /// `CREATE DOMAIN name AS base`: a type whose values are its base type's that meet its CHECKs
 /// (which read the value as `VALUE`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Domain {
     pub namespace: String,
     pub name: String,
@@ -447,7 +447,7 @@ pub struct Domain {
 }
 
 /// `CREATE TYPE name AS (field type, ...)`: a row value of named fields, usable as a column type.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Composite {
     pub namespace: String,
     pub name: String,
@@ -457,7 +457,7 @@ pub struct Composite {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompositeField {
     pub name: String,
     pub ty: ColumnType,
@@ -468,7 +468,7 @@ pub struct CompositeField {
 
 /// `CREATE TYPE name AS RANGE (SUBTYPE = ...)`: ranges of values of an ordered subtype, and
 /// the multirange type PostgreSQL creates beside it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RangeType {
     pub namespace: String,
     pub name: String,
@@ -499,7 +499,7 @@ impl RangeType {
 }
 
 /// How a union type is stored in PostgreSQL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EnumRepr {
     /// A plain column of `storage` type with `CHECK (col IN (...))`, the seeds' form:
     /// adding a value is a constraint change, not an `ALTER TYPE`.
@@ -508,7 +508,7 @@ pub enum EnumRepr {
     Type,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub namespace: String,
     pub name: String,
@@ -533,12 +533,15 @@ pub struct Table {
     pub storage: Vec<(String, String)>,
     /// What logical replication writes of an updated or deleted row; absent: the primary key.
     pub replica_identity: Option<ReplicaIdentity>,
+    /// The name it had before (in its namespace): a migration renames it rather than dropping it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     #[serde(skip)]
     pub span: Span,
 }
 
 /// `REPLICA IDENTITY`: the old row's columns logical decoding records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReplicaIdentity {
     /// The primary key (PostgreSQL's default, declared to say so).
     Default,
@@ -550,7 +553,7 @@ pub enum ReplicaIdentity {
 }
 
 /// `PARTITION BY ...` and the partitions strata creates.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Partitioning {
     pub method: PartitionMethod,
     pub key: Vec<IndexTarget>,
@@ -565,7 +568,7 @@ pub struct Partitioning {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartitionMethod {
     Range,
     List,
@@ -585,7 +588,7 @@ impl PartitionMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Partition {
     /// A partition may live in another namespace than its parent.
     pub namespace: String,
@@ -605,7 +608,7 @@ pub struct Partition {
 }
 
 /// Bounds are SQL literal text (`'2026-01-01'`), as written in `FOR VALUES`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PartitionBound {
     /// `FROM (from) TO (to)`: one value per key column.
     Range {
@@ -620,7 +623,7 @@ pub enum PartitionBound {
     Default,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Column {
     pub name: String,
     pub ty: ColumnType,
@@ -643,13 +646,16 @@ pub struct Column {
     pub set_on_update: Option<Expr>,
     /// The shape (`Schema::shapes`) a json/jsonb column holds: a typed struct in Rust.
     pub shape: Option<Named>,
+    /// The name it had before: a migration renames it rather than dropping it and adding another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     #[serde(skip)]
     pub span: Span,
 }
 
 /// The structure of a JSON object a json/jsonb column holds. PostgreSQL stores any JSON; the
 /// generated Rust reads and writes this struct and validates its rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Shape {
     pub name: String,
     pub doc: Option<String>,
@@ -658,7 +664,7 @@ pub struct Shape {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShapeField {
     /// The JSON key, spelled as the document spells it (`tasksCompleted`).
     pub name: String,
@@ -674,7 +680,7 @@ pub struct ShapeField {
 }
 
 /// The type of a shape's field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ShapeType {
     Integer,
     Number,
@@ -691,7 +697,7 @@ pub enum ShapeType {
 }
 
 /// Value rules declared on a column, kept structured for the Rust target.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rules {
     pub min_length: Option<u32>,
     pub pattern: Option<String>,
@@ -701,13 +707,13 @@ pub struct Rules {
 }
 
 /// An inclusive numeric range; bounds are kept as their decimal text so no precision is lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Range {
     pub min: Option<String>,
     pub max: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimaryKey {
     pub name: String,
     pub columns: Vec<Named>,
@@ -717,7 +723,7 @@ pub struct PrimaryKey {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unique {
     pub name: String,
     pub columns: Vec<Named>,
@@ -732,7 +738,7 @@ pub struct Unique {
 
 /// `EXCLUDE USING method (element WITH operator, ...)`: no two rows whose elements all compare
 /// true under their operators (`&&` on ranges: no two overlap).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Exclusion {
     pub name: String,
     /// The index access method behind it: gist (the default), btree, hash, spgist.
@@ -752,7 +758,7 @@ pub struct Exclusion {
 
 /// A column or expression of an exclusion constraint, and the operator its values must not
 /// agree under (`=`, `&&`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExclusionElement {
     pub key: IndexKey,
     pub operator: String,
@@ -761,7 +767,7 @@ pub struct ExclusionElement {
 /// When a constraint is checked: per statement (the default), or deferrable, checked at the
 /// end of the statement (`INITIALLY IMMEDIATE`) or of the transaction (`INITIALLY DEFERRED`)
 /// unless `SET CONSTRAINTS` says otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Deferrable {
     #[default]
     No,
@@ -775,7 +781,7 @@ impl Deferrable {
         [("immediate", Deferrable::Immediate), ("deferred", Deferrable::Deferred)];
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForeignKey {
     pub name: String,
     pub columns: Vec<Named>,
@@ -796,7 +802,7 @@ pub struct ForeignKey {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum FkAction {
     #[default]
     NoAction,
@@ -826,7 +832,7 @@ impl FkAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
     pub name: String,
     pub expr: Expr,
@@ -839,7 +845,7 @@ pub struct Check {
 }
 
 /// Where a CHECK constraint came from, so the Rust target can use the structured rule instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckOrigin {
     /// Written as SQL by the user, on the table or on a column.
     Declared,
@@ -849,7 +855,7 @@ pub enum CheckOrigin {
     Rule { column: String },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Index {
     pub name: String,
     pub keys: Vec<IndexKey>,
@@ -866,7 +872,7 @@ pub struct Index {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexKey {
     pub target: IndexTarget,
     pub opclass: Option<String>,
@@ -875,7 +881,7 @@ pub struct IndexKey {
     pub nulls_first: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IndexTarget {
     Column(Named),
     Expr(Expr),
@@ -1015,16 +1021,20 @@ impl Schema {
     /// range) become that type, wherever a type is written: columns, domain bases, composite
     /// fields, range subtypes. Every source runs it once all its types are known.
     pub fn resolve_type_names(&mut self) {
+        self.resolve_type_names_in(&self.namespace.clone());
+    }
+
+    /// `resolve_type_names`, with unqualified names in `default` (a snapshot's, written bare in `public`).
+    pub fn resolve_type_names_in(&mut self, default: &str) {
         let mut declared: std::collections::HashMap<QName, fn(QName) -> Scalar> = std::collections::HashMap::new();
         declared.extend(self.ranges.iter().map(|r| (r.qname(), Scalar::Range as fn(QName) -> Scalar)));
         declared.extend(self.composites.iter().map(|c| (c.qname(), Scalar::Composite as fn(QName) -> Scalar)));
         declared.extend(self.domains.iter().map(|d| (d.qname(), Scalar::Domain as fn(QName) -> Scalar)));
         declared.extend(self.enums.iter().map(|e| (e.qname(), Scalar::Enum as fn(QName) -> Scalar)));
-        let default = self.namespace.clone();
         let resolve = |ty: &mut ColumnType| {
             let scalar = ty.scalar_mut();
             if let Scalar::Unresolved(name) = scalar {
-                let q = QName::parse(name, &default);
+                let q = QName::parse(name, default);
                 if let Some(make) = declared.get(&q) {
                     *scalar = make(q);
                 }
@@ -1182,12 +1192,35 @@ impl Table {
             unlogged: false,
             storage: Vec::new(),
             replica_identity: None,
+            renamed_from: None,
             span: Span::default(),
         }
     }
 }
 
 impl Column {
+    /// A column of that name and type and nothing else declared: NOT NULL (strata's default),
+    /// no default, rule or comment; no source position.
+    pub fn new(name: &str, ty: ColumnType) -> Column {
+        Column {
+            name: name.to_string(),
+            ty,
+            ty_span: Span::default(),
+            nullable: false,
+            default: None,
+            generated: None,
+            identity: None,
+            collation: None,
+            doc: None,
+            rules: Rules::default(),
+            sensitive: false,
+            set_on_update: None,
+            shape: None,
+            renamed_from: None,
+            span: Span::default(),
+        }
+    }
+
     /// Whether an INSERT may give the column a value: not a generated column, nor an identity
     /// one PostgreSQL always numbers itself.
     pub fn writable(&self) -> bool {

@@ -2,13 +2,13 @@
 //! when an option is left out, and which combinations it refuses.
 
 use super::{Named, Ref};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Span;
 
 /// `CREATE SEQUENCE`: a counter of its own, which columns may default to (`nextval('name')`)
 /// and several tables may share.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sequence {
     pub namespace: String,
     pub name: String,
@@ -20,14 +20,14 @@ pub struct Sequence {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OwnedBy {
     pub table: Ref,
     pub column: Named,
 }
 
 /// `GENERATED ALWAYS | BY DEFAULT AS IDENTITY (options)`: the column's own sequence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     /// ALWAYS: an INSERT cannot give the value (without `OVERRIDING SYSTEM VALUE`).
     pub always: bool,
@@ -38,7 +38,7 @@ pub struct Identity {
 }
 
 /// The integer type a sequence counts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SequenceType {
     SmallInt,
     Integer,
@@ -67,7 +67,7 @@ impl SequenceType {
 }
 
 /// A sequence's options as declared; `None` leaves the choice to PostgreSQL.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SequenceOptions {
     /// `AS type` (bigint when absent); an identity column's sequence takes the column's type.
     pub data_type: Option<SequenceType>,
@@ -80,7 +80,7 @@ pub struct SequenceOptions {
 }
 
 /// Every option with PostgreSQL's default filled in: what `pg_sequence` holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResolvedSequence {
     pub data_type: SequenceType,
     pub start: i64,

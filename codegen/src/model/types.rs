@@ -16,6 +16,15 @@ impl serde::Serialize for ColumnType {
     }
 }
 
+/// From its SQL name; a declared type's name stays `Scalar::Unresolved` until
+/// `Schema::resolve_type_names` runs (as after reading a snapshot).
+impl<'de> serde::Deserialize<'de> for ColumnType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ColumnType::parse(&text).map_err(|e| serde::de::Error::custom(format!("type `{text}`: {e:?}")))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scalar {
     Uuid,

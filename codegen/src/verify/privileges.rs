@@ -118,7 +118,7 @@ pub fn default_privileges(schema: &Schema) -> Vec<Fact> {
         let name = format!("for {role} in {namespace} on {}", d.on);
         let (granted, public_default, span) = states.entry(name).or_insert((BTreeSet::new(), true, d.span));
         *span = d.span;
-        let kind = match d.on {
+        let kind = match d.on.as_str() {
             "TABLES" => "table",
             "SEQUENCES" => "sequence",
             "FUNCTIONS" => "routine",

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use postgres::{Client, NoTls};
 use strata::scratch::Server;
+use strata::script::Statement;
 
 use crate::Failure;
 
@@ -75,10 +76,10 @@ pub fn scratch_server(dev_url: Option<&str>) -> Result<Server, Failure> {
     }
 }
 
-/// A SQL file to apply: its statements with the line each starts on.
+/// A SQL file to apply: its statements (see `strata::script`).
 pub struct Script<'a> {
     pub path: PathBuf,
-    pub statements: Vec<(usize, &'a str)>,
+    pub statements: Vec<Statement<'a>>,
 }
 
 /// Statements sent in one round trip, each batch its own transaction: PostgreSQL runs thousands
@@ -87,34 +88,41 @@ pub struct Script<'a> {
 const BATCH: usize = 200;
 
 /// Applies the scripts, in order, to a scratch database (dropped afterwards, so a refusal
-/// leaves nothing behind), `BATCH` statements per round trip. When PostgreSQL refuses a batch,
-/// its statements run again one at a time (rolled back) to report the refusal at its line
+/// leaves nothing behind), `BATCH` statements per transaction, and each marked to run outside a
+/// transaction alone (`strata::script::run`). A refusal is reported at its line
 /// (`path:line: PostgreSQL rejects it: ...`). `Ok(false)` when refused; `what` names what did
 /// not apply.
 pub fn apply(client: &mut Client, scripts: &[Script], what: &str) -> Result<bool, Failure> {
-    let failed = |e: postgres::Error| no_database("the scratch database", &message(&e));
     for script in scripts {
-        for batch in script.statements.chunks(BATCH) {
-            let text: String =
-                batch.iter().map(|(_, s)| format!("{};\n", s.trim_end().trim_end_matches(';'))).collect();
-            let Err(refused) = client.batch_execute(&text) else { continue };
-            let mut tx = client.transaction().map_err(failed)?;
-            for (line, statement) in batch {
-                let Err(e) = tx.batch_execute(statement) else { continue };
-                let Some(db) = e.as_db_error() else { return Err(failed(e)) };
-                let within = match db.position() {
-                    Some(postgres::error::ErrorPosition::Original(at)) => {
-                        statement.chars().take(*at as usize).filter(|&c| c == '\n').count()
-                    }
-                    _ => 0,
-                };
-                let hint = db.hint().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
-                eprintln!("{}:{}: PostgreSQL rejects it: {}{hint}", script.path.display(), line + within, db.message());
-                eprintln!("error: {what} does not apply");
-                return Ok(false);
-            }
-            // Refused as a batch, accepted statement by statement: the refusal, without its line.
-            eprintln!("error: {what} does not apply ({})", message(&refused));
+        let mut rest = script.statements.as_slice();
+        while !rest.is_empty() {
+            // A batch ends before the next statement that runs alone, or after it.
+            let n = match rest.iter().position(|s| !s.transaction) {
+                Some(0) => 1,
+                Some(n) => n.min(BATCH),
+                None => rest.len().min(BATCH),
+            };
+            let (batch, after) = rest.split_at(n);
+            rest = after;
+            let Err(refused) = strata::script::run(client, batch) else { continue };
+            let Some(db) = refused.error.as_db_error() else {
+                return Err(no_database("the scratch database", &message(&refused.error)));
+            };
+            let statement = refused.statement;
+            let within = match db.position() {
+                Some(postgres::error::ErrorPosition::Original(at)) => {
+                    statement.sql.chars().take(*at as usize).filter(|&c| c == '\n').count()
+                }
+                _ => 0,
+            };
+            let hint = db.hint().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
+            eprintln!(
+                "{}:{}: PostgreSQL rejects it: {}{hint}",
+                script.path.display(),
+                statement.line + within,
+                db.message()
+            );
+            eprintln!("error: {what} does not apply");
             return Ok(false);
         }
     }

@@ -1,6 +1,7 @@
 //! The `strata` command line: `generate` writes what the schemas describe, `check` fails when
 //! anything written is stale, `verify` compares the declaration with a live database, `pull`
-//! and `import` write a schema folder from a database or a SQL script.
+//! and `import` write a schema folder from a database or a SQL script, `migrate` moves a
+//! database along the migrations.
 //! Exit codes: 0 fine, 1 schema errors, stale files or differences, 2 usage errors, 3 no
 //! database (unreachable, refused, or a scratch server that cannot start).
 
@@ -10,10 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use strata_codegen::migrations::Next;
 use strata_codegen::project::{self, Project};
 use strata_codegen::{Compiled, generate, io};
 
 mod db;
+mod diff;
+mod lint;
+mod migrate;
 mod reverse;
 mod verify;
 
@@ -26,8 +31,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write generated/<name>/ (schema.sql, migrations/) for every schema under the schema folder.
-    Generate(Options),
+    /// Write generated/<name>/ (schema.sql, migrations/, models.rs) for every schema under the
+    /// schema folder. Migrations that exist are kept; a schema that changed since the last one
+    /// needs --name for the next.
+    Generate(GenerateArgs),
     /// Regenerate in memory and exit 1 with a diff when anything under generated/ is stale,
     /// or when a schema has errors. The command CI runs.
     Check(Options),
@@ -40,6 +47,28 @@ enum Command {
     /// Apply a SQL script (pg_dump --schema-only output, structure.sql, DDL) to a scratch
     /// database, and write what it created as a new schema folder of TOML files.
     Import(reverse::ImportArgs),
+    /// Print the SQL that takes one schema to another (schema folders, migration snapshots,
+    /// databases), writing nothing.
+    Diff(diff::DiffArgs),
+    /// Report the statements of migration SQL that lock, rewrite, delete data or may fail on a
+    /// live table (exit 1 when there is any).
+    Lint(lint::LintArgs),
+    /// Apply, undo or list a database's migrations (`up`, `down`, `status`, `redo`): each
+    /// exactly once, in its own transaction with its record row, under an advisory lock.
+    Migrate(migrate::MigrateArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    #[command(flatten)]
+    options: Options,
+    /// The name of the next migration (`add_workflows` writes migrations/0002_add_workflows/),
+    /// when a schema changed since its last migration.
+    #[arg(long, value_name = "NAME")]
+    name: Option<String>,
+    /// Let the next migration delete data (drop a table or column, remove a union value).
+    #[arg(long)]
+    allow_destructive: bool,
 }
 
 #[derive(Args)]
@@ -135,11 +164,16 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Generate(opts) => run(opts, true),
-        Command::Check(opts) => run(opts, false),
+        Command::Generate(args) => {
+            run(&args.options, Some(Next { name: args.name.as_deref(), allow_destructive: args.allow_destructive }))
+        }
+        Command::Check(opts) => run(opts, None),
         Command::Verify(args) => verify::run(args),
         Command::Pull(args) => reverse::pull(args),
         Command::Import(args) => reverse::import(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Migrate(args) => migrate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -155,15 +189,33 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(opts: &Options, write: bool) -> Result<(), Failure> {
+/// `generate` (with what it may add to the migrations) when `write` is some, else `check`.
+fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     let plan = opts.plan()?;
     let compiled = compile_reported(opts, &plan, true)?;
     let mut stale = false;
+    let mut outputs = Vec::new();
     for (name, c, rust) in &compiled {
         let Compiled { schema: Some(schema), .. } = c else { continue };
         let out = plan.out.join(name);
-        let mut files = generate::files(schema);
-        if *rust {
+        let existing = io::read_migrations(&out).map_err(|e| Failure::Usage(e.to_string()))?;
+        let files = match generate::files_after(schema, &existing, write.unwrap_or_default()) {
+            Ok(files) => files,
+            Err(e) => {
+                eprintln!("error: {}: {e}", out.display());
+                stale = true;
+                continue;
+            }
+        };
+        outputs.push((out, files, *rust));
+    }
+    if stale {
+        eprintln!("error: nothing was written");
+        return Err(Failure::Schema);
+    }
+    let write = write.is_some();
+    for (out, mut files, rust) in outputs {
+        if rust {
             files.retain(|(f, _)| f != generate::MODELS);
         }
         if write {

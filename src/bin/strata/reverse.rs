@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use postgres::Client;
 use strata::live::PgCatalogs;
+use strata::script::Statement;
 use strata_codegen::model::{PUBLIC, Schema};
 use strata_codegen::script::{self, Piece};
 use strata_codegen::source::{self, live};
@@ -206,7 +207,7 @@ fn read(
 
 /// The script's statements; psql's `\restrict` and `\unrestrict` (which pg_dump writes around
 /// its output) are skipped, any other meta-command is refused at its line.
-fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<(usize, &'s str)>, Failure> {
+fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failure> {
     let pieces = script::pieces(sql).map_err(|e| {
         eprintln!("{}:{e}", file.display());
         Failure::Schema
@@ -214,7 +215,9 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<(usize, &'s str)>, Fa
     let mut statements = Vec::new();
     for piece in pieces {
         match piece {
-            Piece::Statement { line, text } => statements.push((line, text)),
+            Piece::Statement { line, text } => {
+                statements.push(Statement { line, header: "", sql: text, transaction: !runs_alone(text) })
+            }
             Piece::Meta { text, .. } if text.starts_with("\\restrict") || text.starts_with("\\unrestrict") => {}
             Piece::Meta { line, text } => {
                 eprintln!("{}:{line}: `{text}` is a psql meta-command, not SQL: remove it", file.display());
@@ -223,4 +226,17 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<(usize, &'s str)>, Fa
         }
     }
     Ok(statements)
+}
+
+/// Whether a statement of a user's script must run outside a transaction, as psql would run it:
+/// a CONCURRENTLY build or drop, or a new union value (usable only once committed).
+fn runs_alone(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let starts = |prefix: &[&str]| words.len() >= prefix.len() && words.iter().zip(prefix).all(|(w, p)| w == p);
+    words.iter().any(|w| w == "CONCURRENTLY")
+        || (starts(&["ALTER", "TYPE"]) && words.windows(2).any(|w| w == ["ADD", "VALUE"]))
 }

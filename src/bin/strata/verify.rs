@@ -83,16 +83,19 @@ enum Target {
     Scratch(Box<Server>),
 }
 
-/// Applies every generated migration, in order (see `db::apply`), refusals
-/// reported at their line of the migration file as written under `out`. `Ok(false)` when refused.
+/// Applies the migrations under `out` in order (see `db::apply`), or the first one when there are
+/// none yet: the chain must lead to the schema. Refusals are reported at their line of the
+/// migration file. `Ok(false)` when refused; a schema that changed since the last migration is
+/// an error that says so.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
-    let migrations = generate::migrations(schema);
+    let existing = strata_codegen::io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
+    let migrations = generate::migrations(schema, &existing, Default::default()).map_err(|e| {
+        eprintln!("error: {}: {e}", out.display());
+        Failure::Schema
+    })?;
     let scripts: Vec<Script> = migrations
         .iter()
-        .map(|(path, sql)| Script {
-            path: out.join(path),
-            statements: strata_codegen::render::sql::statements_by_line(sql).collect(),
-        })
+        .map(|(path, sql)| Script { path: out.join(path), statements: strata::script::statements(sql) })
         .collect();
     db::apply(client, &scripts, &format!("schema `{}`", schema.name))
 }

@@ -1,17 +1,19 @@
 //! The SQL target: prints a plan as PostgreSQL DDL. It decides nothing; the plan does.
 
+mod changes;
 mod ident;
 mod parses;
 
 use std::fmt::Write as _;
 
+pub use changes::{ChangeSql, changes, drop_sql};
 pub use ident::{ident, literal, qualified, reserved_words};
-pub use parses::{statements_by_line, statements_parse, statements_split};
+pub use parses::{statements_parse, statements_split};
 
 use crate::model::{
-    Aggregate, Check, ColumnType, Deferrable, EnumRepr, FkAction, ForeignKey, Function, Grant, GrantOn, Index,
-    IndexKey, IndexTarget, Named, Partition, PartitionBound, Policy, QName, Ref, ReplicaIdentity, Role, Scalar, Schema,
-    SequenceOptions, Table, Trigger,
+    Aggregate, Check, Column, ColumnType, Deferrable, EnumRepr, Exclusion, FkAction, ForeignKey, Function, Grant,
+    GrantOn, Identity, Index, IndexKey, IndexTarget, Named, Partition, PartitionBound, Policy, PrimaryKey, QName, Ref,
+    ReplicaIdentity, Role, Scalar, Schema, SequenceOptions, Table, Trigger, Unique,
 };
 use crate::plan::Step;
 
@@ -88,7 +90,8 @@ pub fn down(title: &str, statements: &[Statement]) -> String {
     file(title, undo)
 }
 
-fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
+/// A step's statement, and the statement that undoes it when dropping its container does not.
+pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
     match step {
         Step::CreateExtension(e) => (
             format!(
@@ -128,7 +131,7 @@ fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                 write!(head, "IN SCHEMA {} ", ident(n)).unwrap();
             }
             let (privileges, roles) = (d.privileges.join(", "), columns(&d.to));
-            grant_or_revoke(&head, &privileges, d.on, &roles, d.revoke, d.with_grant_option)
+            grant_or_revoke(&head, &privileges, &d.on, &roles, d.revoke, d.with_grant_option)
         }
         Step::CreateEnum(e) => {
             let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
@@ -397,64 +400,12 @@ fn rel(table: &Table) -> String {
 }
 
 fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks: &[usize]) -> String {
-    let mut lines = Vec::new();
-    for c in &table.columns {
-        let mut line = format!("{} {}", ident(&c.name), sql_type(schema, &c.ty));
-        if let Some(collation) = &c.collation {
-            write!(line, " COLLATE {}", ident(&collation.name)).unwrap();
-        }
-        if let Some(g) = &c.generated {
-            write!(line, " GENERATED ALWAYS AS ({}) STORED", g.sql).unwrap();
-        }
-        if let Some(identity) = &c.identity {
-            let options = sequence_options(&identity.options);
-            let always = if identity.always { "ALWAYS" } else { "BY DEFAULT" };
-            write!(line, " GENERATED {always} AS IDENTITY").unwrap();
-            if !options.is_empty() {
-                write!(line, " ({})", options.trim_start()).unwrap();
-            }
-        }
-        if !c.nullable {
-            line.push_str(" NOT NULL");
-        }
-        if let Some(d) = &c.default {
-            write!(line, " DEFAULT {}", d.sql).unwrap();
-        }
-        lines.push(line);
-    }
-    if let Some(pk) = &table.primary_key {
-        lines.push(format!("CONSTRAINT {} PRIMARY KEY ({})", ident(&pk.name), columns(&pk.columns)));
-    }
-    for u in &table.uniques {
-        let nulls = if u.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
-        let deferrable = deferrable(u.deferrable);
-        lines.push(format!("CONSTRAINT {} UNIQUE{nulls} ({}){deferrable}", ident(&u.name), columns(&u.columns)));
-    }
-    for x in &table.exclusions {
-        let elements: Vec<String> =
-            x.elements.iter().map(|e| format!("{} WITH {}", index_key(&e.key), e.operator)).collect();
-        let mut line =
-            format!("CONSTRAINT {} EXCLUDE USING {} ({})", ident(&x.name), ident(&x.method), elements.join(", "));
-        if !x.include.is_empty() {
-            write!(line, " INCLUDE ({})", columns(&x.include)).unwrap();
-        }
-        line.push_str(&with(&x.with));
-        if let Some(p) = &x.predicate {
-            write!(line, " WHERE ({})", p.sql).unwrap();
-        }
-        line.push_str(deferrable(x.deferrable));
-        lines.push(line);
-    }
-    for (k, c) in table.checks.iter().enumerate() {
-        if !later_checks.contains(&k) {
-            lines.push(check_constraint(c));
-        }
-    }
-    for (k, fk) in table.foreign_keys.iter().enumerate() {
-        if !deferred.contains(&k) {
-            lines.push(foreign_key(fk));
-        }
-    }
+    let mut lines: Vec<String> = table.columns.iter().map(|c| column_def(schema, c)).collect();
+    let checks = table.checks.iter().enumerate().filter(|(k, _)| !later_checks.contains(k)).map(|(_, c)| c);
+    let fks = table.foreign_keys.iter().enumerate().filter(|(k, _)| !deferred.contains(k)).map(|(_, f)| f);
+    let constraints =
+        Constraint::keys(table).chain(checks.map(Constraint::Check)).chain(fks.map(Constraint::ForeignKey));
+    lines.extend(constraints.map(|c| c.sql()));
     let unlogged = if table.unlogged { "UNLOGGED " } else { "" };
     let mut sql = format!("CREATE {unlogged}TABLE {} (\n    {}\n)", rel(table), lines.join(",\n    "));
     if let Some(p) = &table.partition {
@@ -463,6 +414,117 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks
     }
     sql.push_str(&with(&table.storage));
     sql
+}
+
+/// A column as CREATE TABLE and ADD COLUMN write it: name, type and every property.
+pub fn column_def(schema: &Schema, c: &Column) -> String {
+    let mut line = format!("{} {}", ident(&c.name), sql_type(schema, &c.ty));
+    if let Some(collation) = &c.collation {
+        write!(line, " COLLATE {}", ident(&collation.name)).unwrap();
+    }
+    if let Some(g) = &c.generated {
+        write!(line, " GENERATED ALWAYS AS ({}) STORED", g.sql).unwrap();
+    }
+    if let Some(identity) = &c.identity {
+        line.push_str(&identity_clause(identity));
+    }
+    if !c.nullable {
+        line.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        write!(line, " DEFAULT {}", d.sql).unwrap();
+    }
+    line
+}
+
+/// ` GENERATED ... AS IDENTITY (options)`.
+pub fn identity_clause(identity: &Identity) -> String {
+    let options = sequence_options(&identity.options);
+    let always = if identity.always { "ALWAYS" } else { "BY DEFAULT" };
+    let mut sql = format!(" GENERATED {always} AS IDENTITY");
+    if !options.is_empty() {
+        write!(sql, " ({})", options.trim_start()).unwrap();
+    }
+    sql
+}
+
+/// A table constraint, as CREATE TABLE and ALTER TABLE ... ADD write it.
+#[derive(Debug, Clone, Copy)]
+pub enum Constraint<'s> {
+    PrimaryKey(&'s PrimaryKey),
+    Unique(&'s Unique),
+    Exclusion(&'s Exclusion),
+    Check(&'s Check),
+    ForeignKey(&'s ForeignKey),
+}
+
+impl<'s> Constraint<'s> {
+    /// The primary key, uniques and exclusion constraints of a table, in CREATE TABLE's order.
+    pub fn keys(table: &'s Table) -> impl Iterator<Item = Constraint<'s>> {
+        let pk = table.primary_key.iter().map(Constraint::PrimaryKey);
+        pk.chain(table.uniques.iter().map(Constraint::Unique)).chain(table.exclusions.iter().map(Constraint::Exclusion))
+    }
+
+    /// Every constraint of a table, in CREATE TABLE's order.
+    pub fn all(table: &'s Table) -> impl Iterator<Item = Constraint<'s>> {
+        Constraint::keys(table)
+            .chain(table.checks.iter().map(Constraint::Check))
+            .chain(table.foreign_keys.iter().map(Constraint::ForeignKey))
+    }
+
+    pub fn name(self) -> &'s str {
+        match self {
+            Constraint::PrimaryKey(c) => &c.name,
+            Constraint::Unique(c) => &c.name,
+            Constraint::Exclusion(c) => &c.name,
+            Constraint::Check(c) => &c.name,
+            Constraint::ForeignKey(c) => &c.name,
+        }
+    }
+
+    /// `CONSTRAINT name ...`, without NOT VALID.
+    pub fn sql(self) -> String {
+        match self {
+            Constraint::PrimaryKey(pk) => {
+                format!("CONSTRAINT {} PRIMARY KEY ({})", ident(&pk.name), columns(&pk.columns))
+            }
+            Constraint::Unique(u) => {
+                let nulls = if u.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" };
+                let deferrable = deferrable(u.deferrable);
+                format!("CONSTRAINT {} UNIQUE{nulls} ({}){deferrable}", ident(&u.name), columns(&u.columns))
+            }
+            Constraint::Exclusion(x) => {
+                let elements: Vec<String> =
+                    x.elements.iter().map(|e| format!("{} WITH {}", index_key(&e.key), e.operator)).collect();
+                let mut line = format!(
+                    "CONSTRAINT {} EXCLUDE USING {} ({})",
+                    ident(&x.name),
+                    ident(&x.method),
+                    elements.join(", ")
+                );
+                if !x.include.is_empty() {
+                    write!(line, " INCLUDE ({})", columns(&x.include)).unwrap();
+                }
+                line.push_str(&with(&x.with));
+                if let Some(p) = &x.predicate {
+                    write!(line, " WHERE ({})", p.sql).unwrap();
+                }
+                line.push_str(deferrable(x.deferrable));
+                line
+            }
+            Constraint::Check(c) => check_constraint(c),
+            Constraint::ForeignKey(fk) => foreign_key(fk),
+        }
+    }
+
+    /// Declared NOT VALID: added unchecked against the rows already there.
+    pub fn not_valid(self) -> bool {
+        match self {
+            Constraint::Check(c) => c.not_valid,
+            Constraint::ForeignKey(fk) => fk.not_valid,
+            _ => false,
+        }
+    }
 }
 
 /// ` AS type START WITH n ...`: the options declared, in PostgreSQL's order, or nothing.

@@ -110,20 +110,6 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
     Ok(split)
 }
 
-/// The statements of a generated SQL file, each with the 1-based line it starts on: what to run
-/// one at a time to know which one the server refused.
-pub fn statements_by_line(sql: &str) -> impl Iterator<Item = (usize, &str)> {
-    // Lines are counted from the previous statement on, not from the top each time.
-    let (mut line, mut counted) = (1, 0);
-    statements(sql).map(move |(_, statement)| {
-        // `statement` is a slice of `sql`: its offset is where it starts.
-        let offset = statement.as_ptr() as usize - sql.as_ptr() as usize;
-        line += sql[counted..offset].matches('\n').count();
-        counted = offset;
-        (line, statement)
-    })
-}
-
 /// The statements of a generated SQL file, each with its `-- Description` header.
 fn statements(sql: &str) -> impl Iterator<Item = (&str, &str)> {
     sql.split("\n-- ")

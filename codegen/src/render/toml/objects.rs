@@ -47,7 +47,7 @@ pub(super) fn schema_file(schema: &Schema, at: Names) -> String {
             .opt("for_role", d.for_role.as_ref().map(|r| r.name.clone()))
             .opt("namespace", d.namespace.clone())
             .strs("privileges", &d.privileges)
-            .str("on", word(d.on))
+            .str("on", word(&d.on))
             .strs(if d.revoke { "from" } else { "to" }, d.to.iter().map(|r| &r.name))
             .flag("with_grant_option", d.with_grant_option);
         doc.item(&["default_privileges"], fields);

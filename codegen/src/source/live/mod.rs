@@ -304,7 +304,7 @@ fn default_privileges(rows: &[Row]) -> Vec<DefaultPrivileges> {
             namespace: r.opt(1),
             revoke: r.text(5) == "revoked",
             privileges: vec![r.text(4)],
-            on,
+            on: on.to_string(),
             to: vec![Named { name: r.text(3), span: Span::default() }],
             with_grant_option: r.flag(5),
             span: Span::default(),
@@ -674,20 +674,13 @@ fn column(r: &Row) -> Result<Column, String> {
         _ => None,
     };
     Ok(Column {
-        name: r.text(2),
-        ty,
-        ty_span: Span::default(),
         nullable: !r.flag(4),
         default,
         generated,
         identity,
         collation: r.opt(8).map(|name| Named { name, span: Span::default() }),
         doc: r.opt(9),
-        rules: Rules::default(),
-        sensitive: false,
-        set_on_update: None,
-        shape: None,
-        span: Span::default(),
+        ..Column::new(&r.text(2), ty)
     })
 }
 

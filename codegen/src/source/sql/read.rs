@@ -226,23 +226,8 @@ impl Reader {
         if self.schema.tables[t].column(&name).is_some() {
             return Err(format!("column {name} is declared twice"));
         }
-        let span = Span::default();
-        self.schema.tables[t].columns.push(Column {
-            name: name.clone(),
-            ty: column_type(&def.data_type)?,
-            ty_span: span,
-            nullable: true,
-            default: None,
-            generated: None,
-            identity: None,
-            collation: None,
-            doc: None,
-            rules: Rules::default(),
-            sensitive: false,
-            set_on_update: None,
-            shape: None,
-            span,
-        });
+        let column = Column { nullable: true, ..Column::new(&name, column_type(&def.data_type)?) };
+        self.schema.tables[t].columns.push(column);
         for option in &def.options {
             // A column's constraint is the table's, over that one column.
             let one = || vec![Ident::with_quote('"', name.clone())];

@@ -140,7 +140,7 @@ pub(super) fn lower_default_privileges(w: &mut Walker, item: &Value) -> Option<D
         namespace: f.get("namespace").and_then(|v| w.string("namespace", v)),
         revoke,
         privileges,
-        on,
+        on: on.to_string(),
         to: roles,
         with_grant_option: w.flag(&f, "with_grant_option"),
         span: w.span(item),

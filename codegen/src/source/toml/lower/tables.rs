@@ -22,6 +22,7 @@ pub(super) const TABLE_KEYS: &[&str] = &[
     "unlogged",
     "with",
     "replica_identity",
+    "renamed_from",
 ];
 
 pub(super) const COLUMN_KEYS: &[&str] = &[
@@ -46,6 +47,7 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
     "shape",
     "deferrable",
     "collate",
+    "renamed_from",
 ];
 
 pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable", "doc"];
@@ -113,6 +115,7 @@ pub(super) fn lower_table(diags: &mut Diagnostics, d: &Decl, mixins: &Mixins) ->
     table.unlogged = f.get("unlogged").and_then(|v| w.boolean("unlogged", v)).unwrap_or(false);
     table.storage = f.get("with").map(|v| lower_with(&mut w, "with", v)).unwrap_or_default();
     table.replica_identity = f.get("replica_identity").and_then(|v| lower_replica_identity(&mut w, v));
+    table.renamed_from = f.get("renamed_from").and_then(|v| w.string("renamed_from", v));
     table.span = d.span;
     table.rls = f.get("rls").and_then(|v| lower_rls(&mut w, v));
     for item in f.get("triggers").and_then(|v| w.array("triggers", v)).unwrap_or_default() {
@@ -352,6 +355,7 @@ pub(super) fn lower_column(
         sensitive,
         set_on_update: f.get("set_on_update").and_then(|v| expr_of(w, "set_on_update", v)),
         shape: f.get("shape").and_then(|v| Some(Named { name: w.string("shape", v)?, span: w.span(v) })),
+        renamed_from: f.get("renamed_from").and_then(|v| w.string("renamed_from", v)),
         span,
     };
     let t = table.name.clone();

@@ -1,0 +1,142 @@
+//! What running a change risks on a live database, printed with each statement of a migration.
+
+use super::{Change, TableChange};
+use crate::model::{QName, Scalar, Schema};
+use crate::plan::Step;
+use crate::render::sql::Constraint;
+
+/// A risk of one change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Hazard {
+    /// Rows, columns or values are gone afterwards: refused unless allowed.
+    DeletesData,
+    /// Fails if rows already there do not fit (NOT NULL, a narrower type, a CHECK).
+    MayFailOnRows,
+    /// Takes an ACCESS EXCLUSIVE lock: reads and writes of the table wait.
+    LocksTable,
+    /// Writes the whole table again.
+    RewritesTable,
+    /// Builds an index, blocking writes while it does (not CONCURRENTLY).
+    BuildsIndex,
+    /// Reads every row to validate, under the lock it takes.
+    ValidatesRows,
+    /// Changes who may read or write what.
+    ChangesAuthorization,
+    /// Runs alone, outside the migration's transactions: a concurrent index build that fails
+    /// leaves an INVALID index behind (drop it and run again).
+    OutsideTransaction,
+}
+
+impl Hazard {
+    pub fn text(self) -> &'static str {
+        match self {
+            Hazard::DeletesData => "deletes data",
+            Hazard::MayFailOnRows => "may fail on existing rows",
+            Hazard::LocksTable => "ACCESS EXCLUSIVE lock",
+            Hazard::RewritesTable => "rewrites the table",
+            Hazard::BuildsIndex => "builds an index",
+            Hazard::ValidatesRows => "validates every row",
+            Hazard::ChangesAuthorization => "changes authorization",
+            Hazard::OutsideTransaction => "runs outside a transaction",
+        }
+    }
+}
+
+/// Whether `change` runs alone, outside a transaction: an index built or dropped CONCURRENTLY
+/// on a table that stays (writes go on meanwhile; a partitioned table has no CONCURRENTLY), and
+/// a new union value, which must be committed before anything uses it (SQLSTATE 55P04).
+pub fn runs_alone(old: &Schema, new: &Schema, change: &Change<'_>) -> bool {
+    let stays =
+        |q: &QName| old.table(q).zip(new.table(q)).is_some_and(|(o, n)| o.partition.is_none() && n.partition.is_none());
+    match change {
+        Change::Create(Step::CreateIndex { on, .. }) | Change::Drop(Step::CreateIndex { on, .. }) => stays(on),
+        Change::AddEnumValue { .. } => true,
+        _ => false,
+    }
+}
+
+/// The hazards of `change`, a change from `old` to `new`. What is made new (a table, and what
+/// is on it) risks nothing: only what touches objects `old` has. Making a whole schema from
+/// nothing, or taking it back to nothing (the first migration's up and down), is what the
+/// migration is for: it has none.
+pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
+    use Hazard::*;
+    let empty = |s: &Schema| s.tables.is_empty() && s.views.is_empty() && s.functions.is_empty() && s.grants.is_empty();
+    if empty(old) || empty(new) {
+        return Vec::new();
+    }
+    let existed = |q: &QName| old.tables.iter().any(|t| t.qname() == *q);
+    let mut h =
+        match change {
+            Change::Drop(Step::CreateTable { .. } | Step::CreatePartition { .. }) => vec![DeletesData, LocksTable],
+            Change::Drop(Step::CreateIndex { .. } | Step::CreatePartitionIndex { .. }) => vec![LocksTable],
+            Change::Drop(
+                Step::CreatePolicy { .. } | Step::Grant(_) | Step::EnableRls { .. } | Step::DefaultPrivileges(_),
+            )
+            | Change::Create(Step::Grant(_) | Step::DefaultPrivileges(_)) => vec![ChangesAuthorization],
+            Change::Create(Step::CreatePolicy { table, .. } | Step::EnableRls { table, .. }) => {
+                if existed(&table.qname()) { vec![ChangesAuthorization] } else { vec![] }
+            }
+            Change::Create(Step::CreateIndex { on, .. }) if existed(on) => vec![BuildsIndex],
+            Change::Create(Step::AddForeignKey { on, fk }) if existed(on) && !fk.not_valid => {
+                vec![ValidatesRows, MayFailOnRows]
+            }
+            Change::Create(Step::AddCheck { on, check }) if existed(on) && !check.not_valid => {
+                vec![ValidatesRows, MayFailOnRows, LocksTable]
+            }
+            Change::ReplaceEnum { old: o, new: n, .. } => {
+                let removes = o.values.iter().any(|v| !n.values.contains(v));
+                let mut h = vec![RewritesTable, LocksTable];
+                if removes {
+                    h.extend([DeletesData, MayFailOnRows]);
+                }
+                h
+            }
+            Change::Rename(_) => vec![LocksTable],
+            Change::Alter { change, .. } => match change {
+                TableChange::DropColumn(_) => vec![DeletesData, LocksTable],
+                TableChange::AddColumn(c) => {
+                    let counted = c.identity.is_some()
+                        || c.generated.is_some()
+                        || matches!(c.ty.scalar(), Scalar::Serial | Scalar::BigSerial);
+                    let mut h = vec![LocksTable];
+                    if counted {
+                        h.push(RewritesTable);
+                    }
+                    if !c.nullable && c.default.is_none() && c.generated.is_none() && c.identity.is_none() {
+                        h.push(MayFailOnRows);
+                    }
+                    h
+                }
+                TableChange::SetType(_) => vec![RewritesTable, MayFailOnRows, LocksTable],
+                // The rows are read under the validation's lock, which lets writes go on.
+                TableChange::SetNotNull(_) | TableChange::ValidateConstraint(_) => vec![ValidatesRows, MayFailOnRows],
+                // A foreign key's takes SHARE ROW EXCLUSIVE (writes wait a moment), a CHECK's ACCESS EXCLUSIVE.
+                TableChange::AddConstraintNotValid(Constraint::ForeignKey(_)) => vec![],
+                TableChange::AddConstraintNotValid(_) => vec![LocksTable],
+                TableChange::AddIdentity(_) | TableChange::SetUnlogged(_) => vec![RewritesTable, LocksTable],
+                TableChange::AddConstraint(c) => match c {
+                    Constraint::PrimaryKey(_) | Constraint::Unique(_) | Constraint::Exclusion(_) => {
+                        vec![BuildsIndex, MayFailOnRows, LocksTable]
+                    }
+                    Constraint::Check(_) | Constraint::ForeignKey(_) if c.not_valid() => vec![LocksTable],
+                    Constraint::Check(_) | Constraint::ForeignKey(_) => vec![ValidatesRows, MayFailOnRows, LocksTable],
+                },
+                _ => vec![LocksTable],
+            },
+            _ => vec![],
+        };
+    if runs_alone(old, new, change) {
+        // Built or dropped CONCURRENTLY: writes go on meanwhile.
+        h.retain(|h| !matches!(h, BuildsIndex | LocksTable));
+        if let Change::Create(Step::CreateIndex { index, .. }) = change
+            && index.unique
+        {
+            h.push(MayFailOnRows);
+        }
+        h.push(OutsideTransaction);
+    }
+    h.sort();
+    h.dedup();
+    h
+}

@@ -1,0 +1,377 @@
+//! The differ: the changes that turn one schema into another, in the plan's vocabulary.
+//!
+//! Creating is diffing from nothing: `diff(empty, schema)` is exactly the plan that creates the
+//! schema, and every later migration is made of the same steps. What the new schema's plan
+//! creates that the old one lacks is created in the new plan's order; what the old plan created
+//! that the new one lacks is undone in the reverse of the old plan's order (so foreign keys go
+//! before their tables, views before what they read); a table both have is altered in place.
+//! An object whose definition changed is dropped and created again, unless PostgreSQL can
+//! change it where it stands (a comment, a function's body, a union type's new value).
+
+mod hazards;
+mod keys;
+mod renames;
+mod tables;
+
+use std::collections::{HashMap, HashSet};
+
+pub use hazards::{Hazard, hazards, runs_alone};
+pub use keys::Key;
+pub use renames::{Rename, renamed};
+pub use tables::{TableChange, TableDiff};
+
+use crate::model::{Column, Enum, EnumRepr, GrantOn, QName, Scalar, Schema, Table};
+use crate::plan::{self, Step};
+use crate::render::sql::step_sql;
+
+/// One change, rendered as one statement.
+#[derive(Debug, Clone)]
+pub enum Change<'s> {
+    /// A step of the new schema's plan.
+    Create(Step<'s>),
+    /// A step of the old schema's plan, undone.
+    Drop(Step<'s>),
+    /// An ALTER TABLE action on a table both schemas have.
+    Alter { table: &'s Table, change: TableChange<'s> },
+    /// `ALTER TYPE ... ADD VALUE`, before the value that follows it (at the end: none).
+    AddEnumValue { enum_: &'s Enum, value: &'s str, before: Option<&'s str> },
+    /// A union type that loses or reorders values: PostgreSQL cannot remove one, so a new type
+    /// takes the old one's place under `columns` (of tables both schemas have), cast through text.
+    ReplaceEnum { old: &'s Enum, new: &'s Enum, columns: Vec<(&'s Table, &'s Column)> },
+    /// A table or column renamed (from a `renamed_from` hint), before everything else.
+    Rename(Rename),
+}
+
+/// The changes from `old` to `new`, in the order they must run, without renames: see
+/// `migrations::statements`, which makes the renames first and diffs from the renamed model.
+pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
+    let old_steps = plan::create(old);
+    let new_steps = plan::create(new);
+    let old_keys: Vec<Option<Key>> = old_steps.iter().map(|s| keys::key(old, s)).collect();
+    let new_keys: Vec<Option<Key>> = new_steps.iter().map(|s| keys::key(new, s)).collect();
+    let old_at: HashMap<&Key, usize> =
+        old_keys.iter().enumerate().filter_map(|(i, k)| Some((k.as_ref()?, i))).collect();
+    let new_at: HashMap<&Key, usize> =
+        new_keys.iter().enumerate().filter_map(|(i, k)| Some((k.as_ref()?, i))).collect();
+
+    // Tables both schemas have, and how each changes.
+    let old_tables: HashMap<(&str, &str), &Table> = old.tables.iter().map(|t| (at(t), t)).collect();
+    let mut altered: HashMap<(&str, &str), TableDiff> = HashMap::new();
+    for t in &new.tables {
+        if let Some(o) = old_tables.get(&at(t)) {
+            altered.insert(at(t), tables::diff(old, o, new, t));
+        }
+    }
+    let in_place = |q: (&str, &str)| altered.get(&q).is_some_and(|d| !d.recreate);
+    // A table altered in place owns its constraints: they change with it, not as steps.
+    let table_owned = |step: &Step| match step {
+        Step::CreateTable { table, .. } => in_place(at(table)),
+        Step::AddForeignKey { on, .. } | Step::AddCheck { on, .. } => in_place((&on.namespace, &on.name)),
+        _ => false,
+    };
+    // The altered tables' changes of one kind, in the new schema's table order.
+    let of_altered = |pick: for<'d> fn(&'d TableDiff<'s>) -> &'d Vec<TableChange<'s>>| -> Vec<Change<'s>> {
+        let mut changes = Vec::new();
+        for t in &new.tables {
+            let Some(d) = altered.get(&at(t)).filter(|d| !d.recreate) else { continue };
+            changes.extend(pick(d).iter().map(|c| Change::Alter { table: t, change: c.clone() }));
+        }
+        changes
+    };
+
+    // What the old plan made that must go: gone from the new one, changed beyond altering,
+    // or inside or built on something that goes.
+    let mut gone: HashSet<Key> = HashSet::new();
+    let mut reshaped: HashSet<Key> = HashSet::new();
+    for (&(namespace, name), d) in &altered {
+        gone.extend(d.gone.iter().cloned());
+        if d.recreate {
+            gone.insert(Key::table(&QName::new(namespace, name)));
+        } else if d.reshaped {
+            reshaped.insert(Key::table(&QName::new(namespace, name)));
+        }
+    }
+    let mut reemit: HashSet<usize> = HashSet::new();
+    // Union types replaced under their columns: what is given on them is given again.
+    let mut renewed: HashSet<Key> = HashSet::new();
+    for (i, step) in old_steps.iter().enumerate() {
+        let Some(key) = &old_keys[i] else { continue };
+        if table_owned(step) {
+            continue;
+        }
+        if let (Step::CreateEnum(o), Some(Step::CreateEnum(n))) = (step, new_at.get(key).map(|&j| &new_steps[j]))
+            && o.repr == EnumRepr::Type
+            && n.repr == EnumRepr::Type
+            && !is_extension(&o.values, &n.values)
+        {
+            renewed.insert(key.clone());
+        }
+        match new_at.get(key) {
+            None => {
+                gone.insert(key.clone());
+            }
+            Some(&j) => match compare(old, step, new, &new_steps[j]) {
+                Same::Yes => {}
+                Same::Reemit => {
+                    reemit.insert(j);
+                }
+                Same::No => {
+                    gone.insert(key.clone());
+                }
+            },
+        }
+        // Inside something that goes, or built on something that goes or changes shape.
+        if keys::containers(step).iter().any(|c| gone.contains(c))
+            || keys::dependencies(old, step).iter().any(|d| gone.contains(d) || reshaped.contains(d))
+        {
+            gone.insert(key.clone());
+        }
+    }
+
+    let made = |j: usize| new_keys[j].as_ref().is_some_and(|k| !old_at.contains_key(k) || gone.contains(k));
+    let fresh = fresh_namespaces(&new_steps, made, &altered);
+    // Default privileges change what objects made later get: objects this migration makes get
+    // what the first migration gives them (defaults set after them) when the defaults are taken
+    // back first and set again at the end.
+    if !fresh.is_empty() {
+        for (i, step) in old_steps.iter().enumerate() {
+            if let (Step::DefaultPrivileges(_), Some(key)) = (step, &old_keys[i]) {
+                gone.insert(key.clone());
+            }
+        }
+    }
+
+    let mut changes = Vec::new();
+    let is_table_step = |s: &Step| {
+        matches!(
+            s,
+            Step::CreateTable { .. }
+                | Step::CreatePartition { .. }
+                | Step::AddForeignKey { .. }
+                | Step::AddCheck { .. }
+        )
+    };
+    // Undo, last made first; foreign keys of altered tables before any table changes.
+    let mut fk_drops_done = false;
+    for (i, step) in old_steps.iter().enumerate().rev() {
+        if is_table_step(step) && !fk_drops_done {
+            fk_drops_done = true;
+            changes.extend(of_altered(|d| &d.fk_drops));
+        }
+        if let Step::CreateTable { table, .. } = step
+            && in_place(at(table))
+        {
+            let d = &altered[&at(table)];
+            changes.extend(d.drops.iter().map(|c| Change::Alter { table, change: c.clone() }));
+            continue;
+        }
+        let Some(key) = &old_keys[i] else { continue };
+        if table_owned(step) || !gone.contains(key) {
+            continue;
+        }
+        // Taken along by a container that goes, and nothing to undo of its own.
+        let taken = keys::containers(step).iter().any(|c| gone.contains(c));
+        if taken && step_sql(old, step).1.is_none() {
+            continue;
+        }
+        if crate::render::sql::drop_sql(old, step).is_some() {
+            changes.push(Change::Drop(step.clone()));
+        }
+    }
+    if !fk_drops_done {
+        changes.extend(of_altered(|d| &d.fk_drops));
+    }
+
+    // Make, in the new plan's order; foreign keys of altered tables once every table exists.
+    let mut creates = Vec::new();
+    let mut fk_adds_done = false;
+    let mut in_tables = false;
+    for (j, step) in new_steps.iter().enumerate() {
+        if is_table_step(step) {
+            in_tables = true;
+        } else if in_tables && !fk_adds_done {
+            fk_adds_done = true;
+            creates.extend(of_altered(|d| &d.fk_adds));
+        }
+        if let Step::CreateTable { table, .. } = step
+            && in_place(at(table))
+        {
+            let d = &altered[&at(table)];
+            creates.extend(d.adds.iter().map(|c| Change::Alter { table, change: c.clone() }));
+            continue;
+        }
+        let Some(key) = &new_keys[j] else { continue };
+        if table_owned(step) {
+            continue;
+        }
+        match old_at.get(key) {
+            None => creates.push(Change::Create(step.clone())),
+            Some(_) if gone.contains(key) || keys::containers(step).iter().any(|c| renewed.contains(c)) => {
+                creates.push(Change::Create(step.clone()))
+            }
+            // `ON ALL ... IN SCHEMA` covers what exists when it runs: given again for what is new.
+            Some(_) if matches!(step, Step::Grant(g) if fresh.contains(&all_in(&g.on))) => {
+                creates.push(Change::Create(step.clone()))
+            }
+            Some(&i) => {
+                if let (Step::CreateEnum(o), Step::CreateEnum(n)) = (&old_steps[i], step) {
+                    if is_extension(&o.values, &n.values) {
+                        creates.extend(added_values(o, n));
+                    } else if reemit.contains(&j) {
+                        let columns = enum_columns(old, new, &n.qname());
+                        creates.push(Change::ReplaceEnum { old: o, new: n, columns });
+                    }
+                } else if let (Step::CreateNamespace(_), Step::CreateNamespace(n)) = (&old_steps[i], step) {
+                    if let Some(owner) = n.owner.as_ref().filter(|_| reemit.contains(&j)) {
+                        creates.push(Change::Create(Step::AlterNamespaceOwner { namespace: n, owner }));
+                    }
+                } else if reemit.contains(&j) {
+                    creates.push(Change::Create(step.clone()));
+                }
+            }
+        }
+    }
+    if !fk_adds_done {
+        creates.extend(of_altered(|d| &d.fk_adds));
+    }
+    if !creates.is_empty()
+        && let Some(path @ Step::SetSearchPath(_)) = new_steps.first()
+    {
+        creates.insert(0, Change::Create(path.clone()));
+    }
+    changes.extend(creates);
+    changes
+}
+
+/// How an old step compares with the new step of the same key.
+enum Same {
+    Yes,
+    /// Changed, and running the new step again changes it in place.
+    Reemit,
+    /// Changed: dropped and made again.
+    No,
+}
+
+fn compare(old: &Schema, o: &Step, new: &Schema, n: &Step) -> Same {
+    // Comments are most of a schema's steps: their keys are equal, so their texts decide.
+    if let (
+        Step::Comment { text: a, .. } | Step::CommentOn { text: a, .. },
+        Step::Comment { text: b, .. } | Step::CommentOn { text: b, .. },
+    ) = (o, n)
+    {
+        return if a == b { Same::Yes } else { Same::Reemit };
+    }
+    if step_sql(old, o).0 == step_sql(new, n).0 {
+        return Same::Yes;
+    }
+    match (o, n) {
+        (Step::Comment { .. } | Step::CommentOn { .. }, _)
+        | (Step::CreateRole(_), _)
+        | (Step::GrantMembership(_), _)
+        | (Step::AlterNamespaceOwner { .. }, _)
+        | (Step::SetSequenceOwner { .. }, _)
+        | (Step::SetReplicaIdentity { .. }, _)
+        | (Step::CreateNamespace(_), _) => Same::Reemit,
+        // CREATE OR REPLACE keeps a routine's identity when its result and arguments stay.
+        (Step::CreateFunction(a), Step::CreateFunction(b)) if a.returns == b.returns && a.args == b.args => {
+            Same::Reemit
+        }
+        // Values are added in place, or the type is replaced under its columns (`added_values`).
+        (Step::CreateEnum(a), Step::CreateEnum(b)) if a.repr == EnumRepr::Type && b.repr == EnumRepr::Type => {
+            Same::Reemit
+        }
+        _ => Same::No,
+    }
+}
+
+/// Whether `new` holds every value of `old` in the same order (values only added).
+fn is_extension(old: &[String], new: &[String]) -> bool {
+    let mut rest = new.iter();
+    old.iter().all(|v| rest.any(|n| n == v))
+}
+
+/// `ADD VALUE` for each value `new` adds to `old`, placed before the old value it precedes.
+fn added_values<'s>(old: &Enum, new: &'s Enum) -> Vec<Change<'s>> {
+    let mut changes = Vec::new();
+    for (k, v) in new.values.iter().enumerate() {
+        if old.values.contains(v) {
+            continue;
+        }
+        let before = new.values[k + 1..].iter().find(|n| old.values.contains(n)).map(String::as_str);
+        changes.push(Change::AddEnumValue { enum_: new, value: v, before });
+    }
+    changes
+}
+
+/// The columns of the new schema's tables that exist in the old one too and are of the union
+/// type `q` (or arrays of it).
+fn enum_columns<'s>(old: &Schema, new: &'s Schema, q: &QName) -> Vec<(&'s Table, &'s Column)> {
+    let existed = |t: &Table| old.tables.iter().any(|o| o.qname() == t.qname());
+    let of_type = |c: &Column| matches!(c.ty.scalar(), Scalar::Enum(e) if e == q);
+    new.tables
+        .iter()
+        .filter(|t| existed(t))
+        .flat_map(|t| t.columns.iter().filter(|c| of_type(c)).map(move |c| (t, c)))
+        .collect()
+}
+
+/// For `ON ALL TABLES | SEQUENCES | FUNCTIONS IN SCHEMA ns`: (the kind, ns); else nothing.
+fn all_in(on: &GrantOn) -> (&'static str, &str) {
+    match on {
+        GrantOn::AllTables(n) => ("TABLES", n),
+        GrantOn::AllSequences(n) => ("SEQUENCES", n),
+        GrantOn::AllFunctions(n) => ("FUNCTIONS", n),
+        _ => ("", ""),
+    }
+}
+
+/// The (kind, namespace) pairs in which the change makes relations, sequences or routines.
+fn fresh_namespaces<'a>(
+    steps: &'a [Step<'_>],
+    made: impl Fn(usize) -> bool,
+    altered: &'a HashMap<(&str, &str), TableDiff<'_>>,
+) -> HashSet<(&'static str, &'a str)> {
+    let counted = |c: &Column| c.identity.is_some() || matches!(c.ty.scalar(), Scalar::Serial | Scalar::BigSerial);
+    let mut fresh = HashSet::new();
+    for (_, step) in steps.iter().enumerate().filter(|(j, _)| made(*j)) {
+        match step {
+            Step::CreateTable { table, .. } => {
+                fresh.insert(("TABLES", table.namespace.as_str()));
+                if table.columns.iter().any(counted) {
+                    fresh.insert(("SEQUENCES", table.namespace.as_str()));
+                }
+            }
+            Step::CreatePartition { partition, .. } => {
+                fresh.insert(("TABLES", partition.namespace.as_str()));
+            }
+            Step::CreateView(v) => {
+                fresh.insert(("TABLES", v.namespace.as_str()));
+            }
+            Step::CreateSequence(s) => {
+                fresh.insert(("SEQUENCES", s.namespace.as_str()));
+            }
+            Step::CreateFunction(f) => {
+                fresh.insert(("FUNCTIONS", f.namespace.as_str()));
+            }
+            Step::CreateAggregate(a) => {
+                fresh.insert(("FUNCTIONS", a.namespace.as_str()));
+            }
+            _ => {}
+        }
+    }
+    for (&(namespace, _), d) in altered {
+        let adds = d.adds.iter().filter_map(|c| match c {
+            TableChange::AddColumn(c) | TableChange::AddIdentity(c) => Some(*c),
+            _ => None,
+        });
+        if adds.into_iter().any(counted) {
+            fresh.insert(("SEQUENCES", namespace));
+        }
+    }
+    fresh
+}
+
+/// A table's (namespace, name), to look it up without allocating.
+fn at(t: &Table) -> (&str, &str) {
+    (&t.namespace, &t.name)
+}

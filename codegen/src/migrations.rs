@@ -1,0 +1,266 @@
+//! The migration chain: `migrations/NNNN_name/{up.sql,down.sql,model.json}`, each migration
+//! the diff from the model its predecessor left to the one it leaves, recorded in its
+//! `model.json` so that the next one is computed offline. A migration that exists is never
+//! rewritten: its snapshot records the checksums of its files, and an edit is an error.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::model::Schema;
+use crate::render::sql;
+
+/// The snapshot file of each migration.
+pub const SNAPSHOT: &str = "model.json";
+
+/// One migration as found in the output folder: its folder name (`0002_add_workflows`) and
+/// files; `snapshot` is absent for a migration written before snapshots existed.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub dir: String,
+    pub up: String,
+    pub down: String,
+    pub snapshot: Option<String>,
+}
+
+/// What `model.json` holds.
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    /// The format of this file, for strata versions to come.
+    format: u32,
+    up_sha256: String,
+    down_sha256: String,
+    /// The model the database is in once this migration has run (what it declares, not where).
+    schema: Schema,
+}
+
+/// Why the chain cannot be extended as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainError {
+    /// A committed migration's file no longer has the checksum its snapshot recorded.
+    Edited { dir: String, file: &'static str, recorded: String, actual: String },
+    /// A snapshot that does not read as one.
+    BadSnapshot { dir: String, message: String },
+    /// A migration without a snapshot after which others follow, or that is not the first.
+    NoSnapshot { dir: String },
+    /// The schema changed since the last migration, and no name was given for the next one.
+    Unnamed { last: String },
+    /// A migration name that cannot be a folder name.
+    BadName(String),
+    /// The next migration would delete data, which was not allowed: each such change, and a
+    /// hint for each drop and add that looks like a rename.
+    Destructive { changes: Vec<String>, hints: Vec<String> },
+}
+
+impl std::fmt::Display for ChainError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainError::Edited { dir, file, recorded, actual } => write!(
+                f,
+                "migrations/{dir}/{file} was edited after it was generated (sha256 {actual}, recorded {recorded}); \
+                 a migration that exists is never rewritten: restore it (git checkout) and put the change in a new migration"
+            ),
+            ChainError::BadSnapshot { dir, message } => {
+                write!(f, "migrations/{dir}/{SNAPSHOT} cannot be read ({message}); restore it from version control")
+            }
+            ChainError::NoSnapshot { dir } => write!(
+                f,
+                "migrations/{dir} has no {SNAPSHOT}, so the next migration cannot be computed from it; \
+                 restore it from version control"
+            ),
+            ChainError::Unnamed { last } => write!(
+                f,
+                "the schema changed since migration {last}; name the next migration: strata generate --name NAME"
+            ),
+            ChainError::Destructive { changes, hints } => {
+                write!(f, "the next migration would delete data:")?;
+                for c in changes {
+                    write!(f, "\n  {c}")?;
+                }
+                for h in hints {
+                    write!(f, "\n  help: {h}")?;
+                }
+                write!(f, "\n  if that is what you want, pass --allow-destructive")
+            }
+            ChainError::BadName(name) => write!(
+                f,
+                "`{name}` cannot name a migration: use lowercase letters, digits and underscores (add_workflows)"
+            ),
+        }
+    }
+}
+
+fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The model a snapshot records.
+pub fn read_snapshot(dir: &str, text: &str) -> Result<Schema, ChainError> {
+    snapshot(dir, text).map(|s| s.schema)
+}
+
+fn snapshot(dir: &str, text: &str) -> Result<Snapshot, ChainError> {
+    let mut s: Snapshot = serde_json::from_str(text)
+        .map_err(|e| ChainError::BadSnapshot { dir: dir.to_string(), message: e.to_string() })?;
+    // Type names are written as SQL names, bare in `public`: resolve them as such.
+    s.schema.resolve_type_names_in(crate::model::PUBLIC);
+    Ok(s)
+}
+
+/// The model with nothing in it: where the first migration starts.
+pub fn empty(schema: &Schema) -> Schema {
+    Schema::new(&schema.name, crate::model::PUBLIC)
+}
+
+/// The statements that migrate a database from `old` to `new`, as (description, SQL): the
+/// renames first, then the diff from `old` renamed (rendered against it, as the database is then).
+pub fn statements(old: &Schema, new: &Schema) -> Vec<sql::ChangeSql> {
+    let (renamed, renames) = crate::diff::renamed(old, new);
+    let mut changes: Vec<crate::diff::Change> = renames.into_iter().map(crate::diff::Change::Rename).collect();
+    changes.extend(crate::diff::diff(&renamed, new));
+    sql::changes(&renamed, new, &changes)
+}
+
+/// The line under a statement's header that has it run alone, outside a transaction (the
+/// runtime's `strata::script` reads it).
+pub const NO_TRANSACTION: &str = "-- strata:no-transaction";
+
+/// A migration file: each statement under its description and hazards, and those that run
+/// alone marked so.
+pub fn file(title: &str, statements: &[sql::ChangeSql]) -> String {
+    let sql = |s: &sql::ChangeSql| match s.transaction {
+        true => s.sql.clone(),
+        false => format!("{NO_TRANSACTION}\n{}", s.sql),
+    };
+    sql::file(title, statements.iter().map(|s| (s.header(), sql(s))))
+}
+
+/// The up and down migration from `old` to `new`, and its snapshot, as the files of `dir`.
+pub fn migration(old: &Schema, new: &Schema, dir: &str) -> Vec<(String, String)> {
+    migration_of(old, new, dir, &statements(old, new))
+}
+
+/// `migration`, its up statements already made.
+fn migration_of(old: &Schema, new: &Schema, dir: &str, up: &[sql::ChangeSql]) -> Vec<(String, String)> {
+    let title = |which: &str| format!("schema {}: migration {dir}, {which}", new.name);
+    let up = file(&title("up"), up);
+    let down = file(&title("down"), &statements(new, old));
+    let snapshot = Snapshot { format: 1, up_sha256: sha256(&up), down_sha256: sha256(&down), schema: new.clone() };
+    let json = serde_json::to_string_pretty(&snapshot).expect("the model holds only serializable values") + "\n";
+    vec![
+        (format!("migrations/{dir}/up.sql"), up),
+        (format!("migrations/{dir}/down.sql"), down),
+        (format!("migrations/{dir}/{SNAPSHOT}"), json),
+    ]
+}
+
+/// What `generate` is asked for beyond the schema: the next migration's name, and whether it
+/// may delete data.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Next<'a> {
+    pub name: Option<&'a str>,
+    pub allow_destructive: bool,
+}
+
+/// Refuses a migration from `old` to `new` that deletes data, saying which changes do and
+/// which drop and add pairs look like renames (`renamed_from` makes them renames).
+/// `up` is the migration's statements; the changes are diffed again only to word the hints.
+fn refuse_destructive(old: &Schema, new: &Schema, up: &[sql::ChangeSql]) -> Result<(), ChainError> {
+    use crate::diff::{Change, Hazard, TableChange};
+    let destructive: Vec<String> =
+        up.iter().filter(|s| s.hazards.contains(&Hazard::DeletesData)).map(|s| s.description.clone()).collect();
+    if destructive.is_empty() {
+        return Ok(());
+    }
+    let (renamed, _) = crate::diff::renamed(old, new);
+    let changes = crate::diff::diff(&renamed, new);
+    let mut hints = Vec::new();
+    for c in &changes {
+        if let Change::Alter { table, change: TableChange::DropColumn(dropped) } = c {
+            let added = changes.iter().find_map(|a| match a {
+                Change::Alter { table: t, change: TableChange::AddColumn(added) }
+                    if t.qname() == table.qname()
+                        && sql::sql_type(new, &added.ty) == sql::sql_type(&renamed, &dropped.ty) =>
+                {
+                    Some(added)
+                }
+                _ => None,
+            });
+            if let Some(added) = added {
+                hints.push(format!(
+                    "if {}.{} was renamed to {}, say so on the new column: renamed_from = \"{}\"",
+                    table.qname(),
+                    dropped.name,
+                    added.name,
+                    dropped.name
+                ));
+            }
+        }
+        if let Change::Drop(crate::plan::Step::CreateTable { table: dropped, .. }) = c {
+            let columns = |t: &crate::model::Table| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+            let added = changes.iter().find_map(|a| match a {
+                Change::Create(crate::plan::Step::CreateTable { table, .. }) if columns(table) == columns(dropped) => {
+                    Some(table)
+                }
+                _ => None,
+            });
+            if let Some(added) = added {
+                hints.push(format!(
+                    "if table {} was renamed to {}, say so on the new table: renamed_from = \"{}\"",
+                    dropped.qname(),
+                    added.qname(),
+                    dropped.name
+                ));
+            }
+        }
+    }
+    Err(ChainError::Destructive { changes: destructive, hints })
+}
+
+/// The migration files of `schema` given the migrations that exist: those, kept byte for byte,
+/// and a new one named `next.name` when the schema changed since the last (refused when it
+/// deletes data, unless allowed). Without any, the first migration (`0001_init`) creates the schema.
+pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
+    let name = next.name;
+    if let Some(name) = name
+        && (name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+    {
+        return Err(ChainError::BadName(name.to_string()));
+    }
+    // A lone first migration without a snapshot was written before snapshots existed: it is
+    // what the first migration is now, and is written again with one.
+    let existing = match existing {
+        [only] if only.snapshot.is_none() && only.dir.starts_with("0001_") => &[][..],
+        all => all,
+    };
+    let Some(last) = existing.last() else {
+        return Ok(migration(&empty(schema), schema, &format!("0001_{}", name.unwrap_or("init"))));
+    };
+    let mut files = Vec::new();
+    let mut model = None;
+    for m in existing {
+        let text = m.snapshot.as_deref().ok_or_else(|| ChainError::NoSnapshot { dir: m.dir.clone() })?;
+        let s = snapshot(&m.dir, text)?;
+        for (file, text, recorded) in [("up.sql", &m.up, &s.up_sha256), ("down.sql", &m.down, &s.down_sha256)] {
+            let actual = sha256(text);
+            if actual != *recorded {
+                return Err(ChainError::Edited { dir: m.dir.clone(), file, recorded: recorded.clone(), actual });
+            }
+        }
+        files.push((format!("migrations/{}/up.sql", m.dir), m.up.clone()));
+        files.push((format!("migrations/{}/down.sql", m.dir), m.down.clone()));
+        files.push((format!("migrations/{}/{SNAPSHOT}", m.dir), text.to_string()));
+        model = Some(s.schema);
+    }
+    let model = model.expect("at least one migration");
+    let up = statements(&model, schema);
+    if up.is_empty() {
+        return Ok(files);
+    }
+    let Some(name) = name else { return Err(ChainError::Unnamed { last: last.dir.clone() }) };
+    if !next.allow_destructive {
+        refuse_destructive(&model, schema, &up)?;
+    }
+    let number: u32 = last.dir.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(existing.len() as u32);
+    files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up));
+    Ok(files)
+}

@@ -1,0 +1,224 @@
+//! `strata migrate up | down | status | redo`: the runtime's `Migrator` over a folder of
+//! generated migrations, against the database at `--database-url` (or DATABASE_URL).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use strata::migrate::{self, Down, Migrator};
+use strata_codegen::project::{self, Project};
+
+use crate::Failure;
+use crate::db::{connect, no_database};
+
+#[derive(Args)]
+pub struct MigrateArgs {
+    #[command(subcommand)]
+    action: Action,
+    /// The migrations folder [default: <out>/<schema>/migrations, the project's out folder].
+    #[arg(long, global = true, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// The schema whose migrations run (needed unless --dir is given or the project has one).
+    #[arg(long, global = true, value_name = "NAME")]
+    schema: Option<String>,
+    /// The database [default: the DATABASE_URL environment variable].
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// Print what would run, in order, with each statement's hazards; run nothing.
+    #[arg(long, global = true)]
+    dry_run: bool,
+    /// How long a statement waits for a lock before its migration gives up and is retried.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]
+    lock_timeout: f64,
+    /// How long any statement may run [default: no limit].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    statement_timeout: Option<f64>,
+    /// Where the record of applied migrations is kept.
+    #[arg(long, global = true, value_name = "NAMESPACE.TABLE", default_value = "strata.migrations")]
+    record: String,
+    /// Apply a pending migration older than the newest applied one instead of refusing.
+    #[arg(long, global = true)]
+    allow_out_of_order: bool,
+    /// The project file naming the output folder.
+    #[arg(long, global = true, value_name = "FILE", default_value = project::FILE)]
+    project: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Apply the pending migrations, oldest first.
+    Up {
+        /// Stop after this version.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<i64>,
+    },
+    /// Undo applied migrations, newest first: the newest one unless --to or --steps says.
+    Down {
+        /// Undo every migration after this version (0: all).
+        #[arg(long, value_name = "VERSION", conflicts_with = "steps")]
+        to: Option<i64>,
+        /// Undo this many.
+        #[arg(long, value_name = "N")]
+        steps: Option<usize>,
+    },
+    /// List applied and pending migrations and what is wrong (exit 1 when anything is).
+    Status,
+    /// Undo the newest migration and apply it again.
+    Redo,
+}
+
+pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
+    let migrator = args.migrator()?;
+    let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
+    let url = url.ok_or_else(|| Failure::Usage("migrate needs a database: give --database-url URL".into()))?;
+    let mut client = connect(&url, "--database-url")?;
+    let status = migrator.status(&mut client).map_err(failed)?;
+    if let Action::Status = args.action {
+        return print_status(&migrator, &status);
+    }
+    if args.dry_run {
+        return dry_run(&migrator, &status, &args.action);
+    }
+    let done = match args.action {
+        Action::Up { to } => migrator.up(&mut client, to),
+        Action::Down { to, steps } => {
+            let how_far = match (to, steps) {
+                (Some(to), _) => Down::To(to),
+                (None, steps) => Down::Steps(steps.unwrap_or(1)),
+            };
+            migrator.down(&mut client, how_far)
+        }
+        Action::Redo => migrator.down(&mut client, Down::Steps(1)).and_then(|mut done| {
+            let redone = migrator.up(&mut client, None)?;
+            done.extend(redone);
+            Ok(done)
+        }),
+        Action::Status => unreachable!("answered above"),
+    }
+    .map_err(failed)?;
+    if done.is_empty() {
+        eprintln!("nothing to do: the database is at the newest migration");
+    }
+    for d in done {
+        eprintln!("ran {} ({} ms)", d.migration, d.duration.as_millis());
+    }
+    Ok(())
+}
+
+impl MigrateArgs {
+    fn migrator(&self) -> Result<Migrator, Failure> {
+        let dir = match (&self.dir, &self.schema) {
+            (Some(dir), _) => dir.clone(),
+            (None, schema) => {
+                let out = match std::fs::read_to_string(&self.project) {
+                    Ok(text) => Project::parse(&self.project, &text).map_err(Failure::Usage)?.out,
+                    Err(_) => Project::default().out,
+                };
+                let schema = match schema {
+                    Some(s) => s.clone(),
+                    None => only_schema(&out)?,
+                };
+                out.join(schema).join("migrations")
+            }
+        };
+        let (namespace, table) = self
+            .record
+            .split_once('.')
+            .ok_or_else(|| Failure::Usage(format!("--record {}: give NAMESPACE.TABLE", self.record)))?;
+        let seconds = |flag: &str, s: f64| {
+            Duration::try_from_secs_f64(s).map_err(|_| Failure::Usage(format!("{flag} {s}: give a number of seconds")))
+        };
+        let statement_timeout = self.statement_timeout.map(|s| seconds("--statement-timeout", s)).transpose()?;
+        Ok(Migrator::from_dir(&dir)
+            .map_err(|e| Failure::Usage(e.to_string()))?
+            .record_in(namespace, table)
+            .lock_timeout(seconds("--lock-timeout", self.lock_timeout)?)
+            .statement_timeout(statement_timeout)
+            .allow_out_of_order(self.allow_out_of_order))
+    }
+}
+
+/// The one schema folder under `out` that has migrations.
+fn only_schema(out: &std::path::Path) -> Result<String, Failure> {
+    let with_migrations: Vec<String> = std::fs::read_dir(out)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().join("migrations").is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    match with_migrations.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Failure::Usage(format!("{} holds no migrations: give --dir", out.display()))),
+        several => {
+            Err(Failure::Usage(format!("several schemas have migrations ({}): give --schema NAME", several.join(", "))))
+        }
+    }
+}
+
+fn failed(e: migrate::Error) -> Failure {
+    match e {
+        migrate::Error::Db(e) => no_database("--database-url", &migrate::describe(&e)),
+        migrate::Error::Folder(why) => Failure::Usage(why),
+        other => {
+            eprintln!("error: {other}");
+            Failure::Schema
+        }
+    }
+}
+
+fn print_status(migrator: &Migrator, status: &migrate::Status) -> Result<(), Failure> {
+    for a in &status.applied {
+        let state = if a.steps_done.is_some() { "interrupted" } else { "applied" };
+        println!(
+            "{state:<11} {:04}_{}  {} by {} ({} ms)",
+            a.version, a.name, a.applied_at, a.applied_by, a.duration_ms
+        );
+    }
+    for m in migrator.migrations().iter().filter(|m| status.pending.contains(&m.version)) {
+        if !status.applied.iter().any(|a| a.version == m.version) {
+            println!("{:<11} {}", "pending", m.dir());
+        }
+    }
+    for p in &status.problems {
+        eprintln!("error: {p}");
+    }
+    if status.problems.is_empty() { Ok(()) } else { Err(Failure::Schema) }
+}
+
+fn dry_run(migrator: &Migrator, status: &migrate::Status, action: &Action) -> Result<(), Failure> {
+    for p in &status.problems {
+        eprintln!("error: {p}");
+    }
+    if !status.problems.is_empty() {
+        return Err(Failure::Schema);
+    }
+    let applied = |n: usize| -> Vec<&migrate::Migration> {
+        let mut done: Vec<_> = migrator
+            .migrations()
+            .iter()
+            .filter(|m| status.applied.iter().any(|a| a.version == m.version))
+            .rev()
+            .collect();
+        done.truncate(n);
+        done
+    };
+    let (ups, downs) = match action {
+        Action::Up { to } => (migrator.pending(status, *to), vec![]),
+        Action::Down { to: Some(to), .. } => {
+            (vec![], applied(usize::MAX).into_iter().filter(|m| m.version > *to).collect())
+        }
+        Action::Down { steps, .. } => (vec![], applied(steps.unwrap_or(1))),
+        Action::Redo => (applied(1), applied(1)),
+        Action::Status => unreachable!("answered before"),
+    };
+    for m in downs {
+        println!("-- would undo {}\n{}", m.dir(), m.down);
+    }
+    for m in ups {
+        println!("-- would apply {}\n{}", m.dir(), m.up);
+    }
+    Ok(())
+}

@@ -1,0 +1,594 @@
+//! The migration runner: the migrations `strata generate` wrote (`NNNN_name/{up,down}.sql`),
+//! applied to a database in order, each exactly once and all or nothing, recorded with the
+//! checksums of its files. The whole run holds an advisory lock, so runners started at once
+//! (replicas of one application) apply each migration once, and the others wait and then find
+//! nothing to do.
+//!
+//! A migration runs in one transaction together with its record row, with `lock_timeout` set so
+//! that it never waits forever behind a long transaction (a lock timeout is retried). Statements
+//! marked to run alone (`strata::script`: CONCURRENTLY index builds, new union values) cut it
+//! into steps, each recorded as done once it is; an interrupted migration is resumed from the
+//! step after the last one done, and an INVALID index a failed concurrent build left is dropped
+//! and built again.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+use sha2::{Digest, Sha256};
+
+use crate::script::{self, Statement};
+
+/// One migration: its version and name (from its folder, `0002_add_workflows`) and its SQL.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    pub version: i64,
+    pub name: String,
+    pub up: Cow<'static, str>,
+    pub down: Cow<'static, str>,
+}
+
+impl Migration {
+    /// The migration of folder `dir` (`NNNN_name`).
+    pub fn new(
+        dir: &str,
+        up: impl Into<Cow<'static, str>>,
+        down: impl Into<Cow<'static, str>>,
+    ) -> Result<Migration, Error> {
+        let parsed = dir.split_once('_').and_then(|(n, name)| Some((n.parse::<i64>().ok()?, name)));
+        let Some((version, name)) = parsed.filter(|(v, name)| *v > 0 && !name.is_empty()) else {
+            return Err(Error::Folder(format!(
+                "`{dir}` does not name a migration: a folder is NNNN_name, as `strata generate` writes it"
+            )));
+        };
+        Ok(Migration { version, name: name.to_string(), up: up.into(), down: down.into() })
+    }
+
+    /// `0002_add_workflows`.
+    pub fn dir(&self) -> String {
+        format!("{:04}_{}", self.version, self.name)
+    }
+}
+
+/// The sha256 of a file's text, in hex: what a migration's record (and its `model.json`) keeps.
+pub fn sha256(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A migration as the record has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub version: i64,
+    pub name: String,
+    pub up_sha256: String,
+    pub down_sha256: String,
+    pub applied_at: String,
+    pub duration_ms: i64,
+    pub applied_by: String,
+    /// Of a migration cut into steps and interrupted: how many steps are done.
+    pub steps_done: Option<i32>,
+}
+
+/// What makes running migrations unsafe, found by comparing the record with the folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// An applied migration's file changed since it ran.
+    Edited { migration: String, file: &'static str, recorded: String, actual: String },
+    /// An applied migration is not in the folder.
+    Missing { migration: String },
+    /// A pending migration is older than the newest applied one.
+    OutOfOrder { migration: String, newest: String },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Edited { migration, file, recorded, actual } => write!(
+                f,
+                "{migration}/{file} was edited after it was applied (sha256 {actual}, applied {recorded}): \
+                 restore it, and put the change in a new migration"
+            ),
+            Problem::Missing { migration } => {
+                write!(f, "{migration} was applied but is not in the migrations folder: restore it")
+            }
+            Problem::OutOfOrder { migration, newest } => write!(
+                f,
+                "{migration} is pending but older than {newest}, which was applied: generate it again after \
+                 {newest}, or allow out-of-order migrations"
+            ),
+        }
+    }
+}
+
+/// The record against the folder.
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub applied: Vec<Applied>,
+    /// The versions not applied yet, oldest first (an interrupted one among them).
+    pub pending: Vec<i64>,
+    pub problems: Vec<Problem>,
+}
+
+/// A migration run (up or down).
+#[derive(Debug, Clone)]
+pub struct Done {
+    pub migration: String,
+    pub duration: Duration,
+}
+
+/// How far `down` goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Down {
+    /// Undo the migrations after this version (0: all of them).
+    To(i64),
+    /// Undo this many, newest first.
+    Steps(usize),
+}
+
+/// Why a run stopped. A migration that failed left nothing of its transaction behind.
+#[derive(Debug)]
+pub enum Error {
+    /// The migrations folder cannot be read.
+    Folder(String),
+    /// The record and the folder disagree (see `Problem`); nothing ran.
+    Refused(Vec<Problem>),
+    /// A statement of a migration failed (PostgreSQL refused it, a timeout, or the connection
+    /// was lost while it ran).
+    /// `at` is the statement's file, line and header (none when writing the record failed).
+    Failed { migration: String, at: Option<String>, error: postgres::Error },
+    /// The database failed outside any migration (taking the lock, reading the record).
+    Db(postgres::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Folder(why) => write!(f, "{why}"),
+            Error::Refused(problems) => {
+                write!(f, "nothing was run:")?;
+                problems.iter().try_for_each(|p| write!(f, "\n  {p}"))
+            }
+            Error::Failed { migration, at, error } => {
+                let at = at.as_deref().unwrap_or("its record");
+                write!(f, "migration {migration} failed at {at}: {}; its transaction was rolled back", describe(error))
+            }
+            Error::Db(e) => write!(f, "{}", describe(e)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// PostgreSQL's message (with its SQLSTATE and hint), or what happened to the connection.
+pub fn describe(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let hint = db.hint().map(|h| format!(" (hint: {h})")).unwrap_or_default();
+            format!("{} [SQLSTATE {}]{hint}", db.message(), db.code().code())
+        }
+        None if e.is_closed() => "the connection to the database was lost".to_string(),
+        None => e.to_string(),
+    }
+}
+
+/// Runs migrations against a database (see the module's documentation).
+#[derive(Debug, Clone)]
+pub struct Migrator {
+    migrations: Vec<Migration>,
+    namespace: String,
+    table: String,
+    lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
+    retries: u32,
+    retry_delay: Duration,
+    out_of_order: bool,
+}
+
+impl Migrator {
+    /// A runner over `migrations` (sorted by version), recording in `strata.migrations`.
+    pub fn new(mut migrations: Vec<Migration>) -> Migrator {
+        migrations.sort_by_key(|m| m.version);
+        Migrator {
+            migrations,
+            namespace: "strata".into(),
+            table: "migrations".into(),
+            lock_timeout: Duration::from_secs(10),
+            statement_timeout: None,
+            retries: 3,
+            retry_delay: Duration::from_secs(1),
+            out_of_order: false,
+        }
+    }
+
+    /// The migrations of a folder `strata generate` wrote (`generated/<schema>/migrations`).
+    pub fn from_dir(dir: &Path) -> Result<Migrator, Error> {
+        let failed = |e: std::io::Error| Error::Folder(format!("{}: {e}", dir.display()));
+        let mut migrations = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(failed)? {
+            let path = entry.map_err(failed)?.path();
+            if !path.is_dir() {
+                continue;
+            }
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let read = |file: &str| {
+                std::fs::read_to_string(path.join(file)).map_err(|e| Error::Folder(format!("{name}/{file}: {e}")))
+            };
+            migrations.push(Migration::new(&name, read("up.sql")?, read("down.sql")?)?);
+        }
+        Ok(Migrator::new(migrations))
+    }
+
+    /// Record in `namespace.table` instead of `strata.migrations`.
+    pub fn record_in(mut self, namespace: &str, table: &str) -> Migrator {
+        (self.namespace, self.table) = (namespace.into(), table.into());
+        self
+    }
+
+    /// How long a statement waits for a lock before the migration gives up (and is retried):
+    /// 10 s unless set.
+    pub fn lock_timeout(mut self, timeout: Duration) -> Migrator {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// How long any statement may run (none unless set).
+    pub fn statement_timeout(mut self, timeout: Option<Duration>) -> Migrator {
+        self.statement_timeout = timeout;
+        self
+    }
+
+    /// How often a migration that gave up waiting for a lock is tried again, and the delay
+    /// before the first retry (doubled each time): 3 times from 1 s unless set.
+    pub fn retries(mut self, retries: u32, delay: Duration) -> Migrator {
+        (self.retries, self.retry_delay) = (retries, delay);
+        self
+    }
+
+    /// Apply a pending migration older than the newest applied one instead of refusing.
+    pub fn allow_out_of_order(mut self, allow: bool) -> Migrator {
+        self.out_of_order = allow;
+        self
+    }
+
+    pub fn migrations(&self) -> &[Migration] {
+        &self.migrations
+    }
+
+    fn record(&self) -> String {
+        format!("{}.{}", quote(&self.namespace), quote(&self.table))
+    }
+
+    /// The record against the folder. Reads only: a database never migrated has no record.
+    pub fn status(&self, client: &mut Client) -> Result<Status, Error> {
+        let exists: bool =
+            client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&self.record()]).map_err(Error::Db)?.get(0);
+        let applied = if exists { self.applied(client)? } else { Vec::new() };
+        Ok(self.compare(applied))
+    }
+
+    /// Applies the pending migrations, oldest first, up to version `to` (all without), resuming
+    /// an interrupted one first. What ran, in order.
+    pub fn up(&self, client: &mut Client, to: Option<i64>) -> Result<Vec<Done>, Error> {
+        self.locked(client, |client, status| {
+            let mut done = Vec::new();
+            for m in self.migrations.iter().filter(|m| to.is_none_or(|to| m.version <= to)) {
+                let record = status.applied.iter().find(|a| a.version == m.version);
+                let from = match record {
+                    Some(Applied { steps_done: None, .. }) => continue,
+                    Some(Applied { steps_done: Some(n), .. }) => *n as usize,
+                    None => 0,
+                };
+                done.push(self.run_up(client, m, from)?);
+            }
+            Ok(done)
+        })
+    }
+
+    /// Undoes applied migrations, newest first (see `Down`). What ran, in order.
+    pub fn down(&self, client: &mut Client, how_far: Down) -> Result<Vec<Done>, Error> {
+        self.locked(client, |client, status| {
+            let mut applied: Vec<&Applied> = status.applied.iter().rev().collect();
+            match how_far {
+                Down::To(version) => applied.retain(|a| a.version > version),
+                Down::Steps(n) => applied.truncate(n),
+            }
+            let mut done = Vec::new();
+            for a in applied {
+                let m = self.migrations.iter().find(|m| m.version == a.version).expect("compare found it");
+                done.push(self.run_down(client, m)?);
+            }
+            Ok(done)
+        })
+    }
+
+    /// The statements `up` would run, by migration, in order (for `--dry-run`).
+    pub fn pending<'m>(&'m self, status: &Status, to: Option<i64>) -> Vec<&'m Migration> {
+        self.migrations
+            .iter()
+            .filter(|m| status.pending.contains(&m.version) && to.is_none_or(|to| m.version <= to))
+            .collect()
+    }
+
+    /// Runs `f` holding the run's advisory lock (waiting for it as long as another run holds it),
+    /// with the record made if missing and found consistent with the folder.
+    fn locked<T>(
+        &self,
+        client: &mut Client,
+        f: impl FnOnce(&mut Client, Status) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let key = self.record();
+        // A runner killed mid-statement must not leave its backend running (holding the lock and
+        // the migration's locks) until the statement ends: PostgreSQL 14 and later look for the
+        // client every second.
+        client
+            .batch_execute(
+                "DO $$ BEGIN IF current_setting('server_version_num')::int >= 140000 THEN \
+                 PERFORM set_config('client_connection_check_interval', '1s', false); END IF; END $$",
+            )
+            .map_err(Error::Db)?;
+        client.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&key]).map_err(Error::Db)?;
+        let result = self.prepare(client).and_then(|status| f(client, status));
+        // A lost connection has released the lock with its session.
+        let _ = client.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", &[&key]);
+        result
+    }
+
+    fn prepare(&self, client: &mut Client) -> Result<Status, Error> {
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {ns};
+                 CREATE TABLE IF NOT EXISTS {record} (
+                     version bigint PRIMARY KEY,
+                     name text NOT NULL,
+                     up_sha256 text NOT NULL,
+                     down_sha256 text NOT NULL,
+                     applied_at timestamptz NOT NULL DEFAULT now(),
+                     duration_ms bigint NOT NULL,
+                     applied_by text NOT NULL DEFAULT current_user,
+                     steps_done integer
+                 );
+                 COMMENT ON TABLE {record} IS 'The migrations strata applied; steps_done is set while one is interrupted.'",
+                ns = quote(&self.namespace),
+                record = self.record()
+            ))
+            .map_err(Error::Db)?;
+        let status = self.compare(self.applied(client)?);
+        if !status.problems.is_empty() {
+            return Err(Error::Refused(status.problems));
+        }
+        Ok(status)
+    }
+
+    fn applied(&self, client: &mut Client) -> Result<Vec<Applied>, Error> {
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT version, name, up_sha256, down_sha256, applied_at::text, duration_ms, applied_by, steps_done \
+                     FROM {} ORDER BY version",
+                    self.record()
+                ),
+                &[],
+            )
+            .map_err(Error::Db)?;
+        Ok(rows
+            .iter()
+            .map(|r| Applied {
+                version: r.get(0),
+                name: r.get(1),
+                up_sha256: r.get(2),
+                down_sha256: r.get(3),
+                applied_at: r.get(4),
+                duration_ms: r.get(5),
+                applied_by: r.get(6),
+                steps_done: r.get(7),
+            })
+            .collect())
+    }
+
+    fn compare(&self, applied: Vec<Applied>) -> Status {
+        let mut problems = Vec::new();
+        for a in &applied {
+            let dir = format!("{:04}_{}", a.version, a.name);
+            let Some(m) = self.migrations.iter().find(|m| m.version == a.version) else {
+                problems.push(Problem::Missing { migration: dir });
+                continue;
+            };
+            for (file, text, recorded) in [("up.sql", &m.up, &a.up_sha256), ("down.sql", &m.down, &a.down_sha256)] {
+                let actual = sha256(text);
+                if actual != *recorded {
+                    problems.push(Problem::Edited { migration: m.dir(), file, recorded: recorded.clone(), actual });
+                }
+            }
+        }
+        let finished = |a: &&Applied| a.steps_done.is_none();
+        let newest = applied.iter().filter(finished).map(|a| a.version).max();
+        let pending: Vec<i64> = self
+            .migrations
+            .iter()
+            .map(|m| m.version)
+            .filter(|v| !applied.iter().filter(finished).any(|a| a.version == *v))
+            .collect();
+        if let Some(newest) = newest.filter(|_| !self.out_of_order) {
+            let newest_dir = self.migrations.iter().find(|m| m.version == newest).map(Migration::dir);
+            for m in self.migrations.iter().filter(|m| m.version < newest && pending.contains(&m.version)) {
+                let newest = newest_dir.clone().unwrap_or_else(|| newest.to_string());
+                problems.push(Problem::OutOfOrder { migration: m.dir(), newest });
+            }
+        }
+        Status { applied, pending, problems }
+    }
+
+    /// `SET LOCAL` (in a transaction) or `SET` (for a statement run alone) of the timeouts.
+    fn timeouts(&self, local: bool) -> String {
+        let set = if local { "SET LOCAL" } else { "SET" };
+        let ms = |d: Option<Duration>| d.map_or(0, |d| d.as_millis().max(1));
+        format!(
+            "{set} lock_timeout = {}; {set} statement_timeout = {}",
+            ms(Some(self.lock_timeout)),
+            ms(self.statement_timeout)
+        )
+    }
+
+    /// Runs one step, retrying it while it gives up waiting for a lock.
+    fn retrying(&self, mut step: impl FnMut() -> Result<(), Error>) -> Result<(), Error> {
+        let mut delay = self.retry_delay;
+        for attempt in 0.. {
+            match step() {
+                Err(Error::Failed { error, .. })
+                    if attempt < self.retries
+                        && error.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) =>
+                {
+                    std::thread::sleep(delay);
+                    delay *= 2;
+                }
+                other => return other,
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    fn run_up(&self, client: &mut Client, m: &Migration, from: usize) -> Result<Done, Error> {
+        let started = Instant::now();
+        let statements = script::statements(&m.up);
+        let groups = script::groups(&statements);
+        let steps = groups.len().max(1);
+        for (i, group) in groups.iter().enumerate().skip(from) {
+            // The record says how far the migration got; a whole one, no step.
+            let steps_done = if i + 1 == steps { None } else { Some((i + 1) as i32) };
+            self.retrying(|| {
+                self.step(client, m, group, "up.sql", |tx| self.write_record(tx, m, steps_done, started))
+            })?;
+        }
+        if groups.is_empty() {
+            self.retrying(|| self.step(client, m, &[], "up.sql", |tx| self.write_record(tx, m, None, started)))?;
+        }
+        Ok(Done { migration: m.dir(), duration: started.elapsed() })
+    }
+
+    fn run_down(&self, client: &mut Client, m: &Migration) -> Result<Done, Error> {
+        let started = Instant::now();
+        let statements = script::statements(&m.down);
+        let groups = script::groups(&statements);
+        let delete = |tx: &mut postgres::Transaction<'_>| {
+            tx.execute(&format!("DELETE FROM {} WHERE version = $1", self.record()), &[&m.version]).map(drop)
+        };
+        for (i, group) in groups.iter().enumerate() {
+            let last = i + 1 == groups.len();
+            self.retrying(|| self.step(client, m, group, "down.sql", |tx| if last { delete(tx) } else { Ok(()) }))?;
+        }
+        if groups.is_empty() {
+            self.retrying(|| self.step(client, m, &[], "down.sql", delete))?;
+        }
+        Ok(Done { migration: m.dir(), duration: started.elapsed() })
+    }
+
+    /// Runs one group of a migration's statements and `record` (its record row written or
+    /// deleted): a transactional group in one transaction with the record; a statement that
+    /// runs alone by itself (after repairing what an interrupted run of it left), then the
+    /// record in its own transaction.
+    fn step(
+        &self,
+        client: &mut Client,
+        m: &Migration,
+        group: &[Statement<'_>],
+        file: &str,
+        record: impl Fn(&mut postgres::Transaction<'_>) -> Result<(), postgres::Error>,
+    ) -> Result<(), Error> {
+        let failed = |statement: Option<&Statement<'_>>, error| Error::Failed {
+            migration: m.dir(),
+            at: statement.map(|s| format!("{file}:{} ({})", s.line, s.header)),
+            error,
+        };
+        if let [alone] = group
+            && !alone.transaction
+        {
+            repair(client, alone.sql).map_err(|e| failed(Some(alone), e))?;
+            client.batch_execute(&self.timeouts(false)).map_err(|e| failed(Some(alone), e))?;
+            let ran = client.batch_execute(alone.sql).map_err(|e| failed(Some(alone), e));
+            let _ = client.batch_execute("RESET lock_timeout; RESET statement_timeout");
+            ran?;
+            let mut tx = client.transaction().map_err(|e| failed(None, e))?;
+            record(&mut tx).map_err(|e| failed(None, e))?;
+            return tx.commit().map_err(|e| failed(None, e));
+        }
+        let mut tx = client.transaction().map_err(|e| failed(group.first(), e))?;
+        tx.batch_execute(&self.timeouts(true)).map_err(|e| failed(group.first(), e))?;
+        script::run_in(&mut tx, group).map_err(|r| failed(Some(&r.statement), r.error))?;
+        record(&mut tx).map_err(|e| failed(None, e))?;
+        tx.commit().map_err(|e| failed(group.last(), e))
+    }
+
+    fn write_record(
+        &self,
+        tx: &mut postgres::Transaction<'_>,
+        m: &Migration,
+        steps_done: Option<i32>,
+        started: Instant,
+    ) -> Result<(), postgres::Error> {
+        let ms = started.elapsed().as_millis() as i64;
+        tx.execute(
+            &format!(
+                "INSERT INTO {} (version, name, up_sha256, down_sha256, duration_ms, steps_done) \
+                 VALUES ($1, $2, $3, $4, $5, $6) \
+                 ON CONFLICT (version) DO UPDATE SET duration_ms = EXCLUDED.duration_ms, steps_done = EXCLUDED.steps_done",
+                self.record()
+            ),
+            &[&m.version, &m.name, &sha256(&m.up), &sha256(&m.down), &ms, &steps_done],
+        )
+        .map(drop)
+    }
+}
+
+/// Before a statement that runs alone runs again: an index its interrupted concurrent build
+/// left INVALID is dropped, so that `IF NOT EXISTS` does not keep it.
+fn repair(client: &mut Client, sql: &str) -> Result<(), postgres::Error> {
+    let Some(index) = concurrent_index(sql) else { return Ok(()) };
+    let invalid: bool = client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid)",
+            &[&index],
+        )?
+        .get(0);
+    if invalid {
+        client.batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {index}"))?;
+    }
+    Ok(())
+}
+
+/// The index a `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS name ON ...` builds, as written.
+fn concurrent_index(sql: &str) -> Option<&str> {
+    let rest = sql.trim_start().strip_prefix("CREATE ")?;
+    let rest = rest.strip_prefix("UNIQUE ").unwrap_or(rest);
+    let rest = rest.strip_prefix("INDEX CONCURRENTLY IF NOT EXISTS ")?;
+    rest.split(" ON ").next()
+}
+
+/// An identifier, always quoted (equal to the bare name when that is lowercase).
+fn quote(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folder_names_give_versions() {
+        let m = Migration::new("0002_add_workflows", "", "").unwrap();
+        assert_eq!((m.version, m.name.as_str(), m.dir()), (2, "add_workflows", "0002_add_workflows".to_string()));
+        assert!(Migration::new("init", "", "").is_err());
+        assert!(Migration::new("0000_x", "", "").is_err());
+        assert!(Migration::new("0003_", "", "").is_err());
+    }
+
+    #[test]
+    fn the_index_of_a_concurrent_build_is_found() {
+        assert_eq!(
+            concurrent_index("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS a.b_key ON a.b USING btree (c)"),
+            Some("a.b_key")
+        );
+        assert_eq!(concurrent_index("CREATE INDEX b_idx ON b (c)"), None);
+    }
+}

@@ -1,0 +1,424 @@
+//! Migrations proven on a live server: random changes to every system's model (columns added,
+//! dropped, retyped, made NOT NULL or given defaults; indexes, checks, foreign keys, views,
+//! policies, triggers, tables and union values added or dropped; comments changed), each
+//! migrated up from a database at the old version and down again. After up, the database must
+//! read back (introspection) as exactly the new model; after down, as the old one. The seed and
+//! the number of cases print with every failure; `STRATA_MIGRATE_CASES=N` runs more.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use strata::testing::TestDb;
+use strata_codegen::model::{
+    Check, CheckOrigin, Column, ColumnType, EnumRepr, Expr, Index, IndexKey, IndexTarget, Named, Schema, Table,
+};
+use strata_codegen::{diff, io};
+use support::Rng;
+use support::migrating::{apply, compare, dumps_as_fresh, rows, survived};
+
+/// One random change to `schema`, described; `None` when the draw does not apply to it.
+/// `nulls_refused` when it makes a column NOT NULL, which a table holding a NULL there refuses
+/// (as PostgreSQL must): such a change is migrated on empty tables.
+fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)> {
+    let mut nulls_refused = false;
+    let t = rng.below(schema.tables.len() as u64) as usize;
+    let json = serde_json::to_string(&schema.declared()).unwrap();
+    // A name used elsewhere than its own declaration (a view, policy, function, check...).
+    let used = |name: &str| json.matches(&format!("\"{name}\"")).count() + word_count(&json, name);
+    let table = &mut schema.tables[t];
+    let tname = table.qname().to_string();
+    let what = match rng.below(16) {
+        0 | 1 => {
+            let (ty, default) = rng.pick(&[
+                ("text", "'x'"),
+                ("integer", "7"),
+                ("bigint", "0"),
+                ("boolean", "true"),
+                ("timestamptz", "now()"),
+                ("numeric(10,2)", "1.50"),
+                ("varchar(40)", "''"),
+                ("jsonb", "'{}'"),
+            ]);
+            let nullable = rng.chance(50);
+            let mut c = column(&format!("m_col_{n}"), ty, nullable);
+            if !nullable || rng.chance(50) {
+                c.default = Some(Expr::new(default, Default::default()));
+            }
+            table.columns.push(c);
+            format!("add column {tname}.m_col_{n} {ty} nullable={nullable}")
+        }
+        2 => {
+            let c = rng.below(table.columns.len() as u64) as usize;
+            let name = table.columns[c].name.clone();
+            // Only a column nothing else names: its own declaration mentions it once.
+            if used(&name) > 2 || table.columns.len() < 2 {
+                return None;
+            }
+            table.columns.remove(c);
+            format!("drop column {tname}.{name}")
+        }
+        3 => {
+            let c = pick_plain(table, rng)?;
+            let col = &mut table.columns[c];
+            col.nullable = !col.nullable;
+            nulls_refused = !col.nullable;
+            format!("column {tname}.{} nullable={}", col.name, col.nullable)
+        }
+        4 => {
+            let c = pick_plain(table, rng)?;
+            let col = &mut table.columns[c];
+            let default = match col.ty.to_string().as_str() {
+                "text" | "varchar" => "'m'",
+                t if t.starts_with("varchar") => "'m'",
+                "integer" | "bigint" | "smallint" => "42",
+                "boolean" => "false",
+                "timestamptz" | "timestamp" => "now()",
+                _ => return None,
+            };
+            col.default = if col.default.is_some() && rng.chance(50) {
+                None
+            } else {
+                Some(Expr::new(default, Default::default()))
+            };
+            format!("column {tname}.{} default={:?}", col.name, col.default.as_ref().map(|d| &d.sql))
+        }
+        5 => {
+            let c = pick_plain(table, rng)?;
+            let col = &mut table.columns[c];
+            let to = match col.ty.to_string().as_str() {
+                "integer" => "bigint",
+                "smallint" => "integer",
+                t if t.starts_with("varchar") => "text",
+                "text" => "varchar(500)",
+                _ => return None,
+            };
+            if used(&col.name) > 2 {
+                return None;
+            }
+            col.ty = ColumnType::parse(to).unwrap();
+            col.default = None;
+            format!("column {tname}.{} type {to}", col.name)
+        }
+        6 => {
+            if table.indexes.is_empty() {
+                return None;
+            }
+            let i = rng.below(table.indexes.len() as u64) as usize;
+            let name = table.indexes.remove(i).name;
+            format!("drop index {name}")
+        }
+        7 => {
+            let c = pick_plain(table, rng)?;
+            let column = named(&table.columns[c].name);
+            // A partition's copy would be numbered past a name taken (`..._idx1`), which the
+            // declared model does not predict (introspection reads it as a name of its own).
+            let first = |i: &Index| match i.keys.first().map(|k| &k.target) {
+                Some(IndexTarget::Column(c)) => c.name == column.name,
+                _ => false,
+            };
+            let taken = table.indexes.iter().any(first);
+            if table.partition.is_some() && taken {
+                return None;
+            }
+            let name = format!("m_idx_{n}");
+            let key = IndexKey {
+                target: IndexTarget::Column(column),
+                opclass: None,
+                descending: rng.chance(30),
+                nulls_first: None,
+            };
+            table.indexes.push(Index {
+                name: name.clone(),
+                keys: vec![key],
+                method: "btree".into(),
+                unique: false,
+                predicate: None,
+                include: vec![],
+                with: vec![],
+                doc: None,
+                span: Default::default(),
+            });
+            format!("add index {name} on {tname}")
+        }
+        8 => {
+            let declared: Vec<usize> =
+                (0..table.checks.len()).filter(|&k| table.checks[k].origin == CheckOrigin::Declared).collect();
+            if declared.is_empty() {
+                return None;
+            }
+            let k = rng.pick(&declared);
+            let name = table.checks.remove(k).name;
+            format!("drop check {name} on {tname}")
+        }
+        9 => {
+            let c = pick_plain(table, rng)?;
+            let col = table.columns[c].name.clone();
+            let name = format!("m_check_{n}");
+            let not_valid = rng.chance(30);
+            table.checks.push(Check {
+                name: name.clone(),
+                expr: Expr::new(format!("{col} IS NOT NULL OR {col} IS NULL"), Default::default()),
+                origin: CheckOrigin::Declared,
+                not_valid,
+                doc: None,
+            });
+            format!("add check {name} on {tname} not_valid={not_valid}")
+        }
+        10 => {
+            if table.foreign_keys.is_empty() {
+                return None;
+            }
+            let k = rng.below(table.foreign_keys.len() as u64) as usize;
+            let name = table.foreign_keys.remove(k).name;
+            format!("drop foreign key {name} on {tname}")
+        }
+        11 => {
+            table.doc = if table.doc.is_some() && rng.chance(40) { None } else { Some(format!("changed {n}")) };
+            let c = rng.below(table.columns.len() as u64) as usize;
+            table.columns[c].doc = Some(format!("column changed {n}"));
+            format!("comments of {tname} and {}", table.columns[c].name)
+        }
+        12 => {
+            if table.policies.is_empty() {
+                return None;
+            }
+            let p = rng.below(table.policies.len() as u64) as usize;
+            let policy = &mut table.policies[p];
+            let name = policy.name.clone();
+            if rng.chance(50) {
+                table.policies.remove(p);
+                format!("drop policy {name} on {tname}")
+            } else {
+                let using = policy.using.as_ref()?.sql.clone();
+                policy.using = Some(Expr::new(format!("({using}) AND true"), Default::default()));
+                format!("policy {name} on {tname}: USING and true")
+            }
+        }
+        13 => {
+            if table.triggers.is_empty() {
+                return None;
+            }
+            let k = rng.below(table.triggers.len() as u64) as usize;
+            let name = table.triggers.remove(k).name;
+            format!("drop trigger {name} on {tname}")
+        }
+        14 => {
+            let enums: Vec<usize> =
+                (0..schema.enums.len()).filter(|&e| schema.enums[e].repr == EnumRepr::Type).collect();
+            if enums.is_empty() {
+                return None;
+            }
+            let e = &mut schema.enums[rng.pick(&enums)];
+            let at = rng.below(e.values.len() as u64 + 1) as usize;
+            e.values.insert(at, format!("m_value_{n}"));
+            format!("union type {}: value m_value_{n} at {at}", e.qname())
+        }
+        _ => {
+            if rng.chance(50) {
+                if schema.views.is_empty() {
+                    return None;
+                }
+                let v = rng.below(schema.views.len() as u64) as usize;
+                let name = schema.views[v].name.clone();
+                if used(&name) > 1 {
+                    return None;
+                }
+                schema.views.remove(v);
+                format!("drop view {name}")
+            } else {
+                let name = format!("m_table_{n}");
+                let mut table = Table::new(&schema.namespace, &name);
+                table.columns.push(column("id", "bigint", false));
+                table.columns.push(column("note", "text", true));
+                table.primary_key = Some(strata_codegen::model::PrimaryKey {
+                    name: format!("{name}_pkey"),
+                    columns: vec![named("id")],
+                    doc: None,
+                    span: Default::default(),
+                });
+                table.doc = Some("added".into());
+                schema.tables.push(table);
+                format!("add table {name}")
+            }
+        }
+    };
+    Some((what, nulls_refused))
+}
+
+fn named(name: &str) -> Named {
+    Named { name: name.to_string(), span: Default::default() }
+}
+
+fn word_count(text: &str, word: &str) -> usize {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    text.match_indices(word)
+        .filter(|(at, _)| {
+            let before = text[..*at].chars().next_back().is_none_or(|c| !is_word(c));
+            let after = text[at + word.len()..].chars().next().is_none_or(|c| !is_word(c));
+            before && after
+        })
+        .count()
+}
+
+fn column(name: &str, ty: &str, nullable: bool) -> Column {
+    Column { nullable, ..Column::new(name, ColumnType::parse(ty).unwrap()) }
+}
+
+/// A column of a built-in type that is no key, identity, generated or serial column.
+fn pick_plain(table: &Table, rng: &mut Rng) -> Option<usize> {
+    let c = rng.below(table.columns.len() as u64) as usize;
+    let col = &table.columns[c];
+    let keyed = table.primary_key.iter().flat_map(|k| &k.columns).any(|k| k.name == col.name)
+        || table
+            .partition
+            .as_ref()
+            .is_some_and(|p| serde_json::to_string(&p.key).unwrap().contains(&format!("\"{}\"", col.name)));
+    let plain = col.identity.is_none() && col.generated.is_none() && !col.ty.to_string().contains("serial");
+    (plain && !keyed).then_some(c)
+}
+
+/// `old` narrowed to what `new` keeps of it: the tables and columns of both, as `old` has them.
+fn kept(old: &Schema, new: &Schema) -> Schema {
+    let mut kept = old.clone();
+    kept.tables.retain(|t| new.table(&t.qname()).is_some());
+    for t in &mut kept.tables {
+        let other = new.table(&t.qname()).unwrap();
+        t.columns.retain(|c| other.column(&c.name).is_some());
+    }
+    kept
+}
+
+#[test]
+fn random_changes_migrate_up_and_down() {
+    let cases: usize = std::env::var("STRATA_MIGRATE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(4);
+    let seed: u64 = std::env::var("STRATA_MIGRATE_SEED").ok().and_then(|n| n.parse().ok()).unwrap_or(0x5eed);
+    let mut rng = Rng(seed);
+    let (mut ran, mut not_applicable, mut refused, mut with_rows) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
+    for dir in io::schema_folders(Path::new("schema")).unwrap() {
+        let declared = io::compile_folder(&dir).unwrap().schema.expect("schema has errors");
+        // The system at v1 twice: empty, and with a row in every table that takes one as it is.
+        let base = TestDb::new();
+        let v1 = support::apply(&mut base.client(), &declared).0;
+        let filled = base.copy();
+        {
+            let mut client = filled.client();
+            for table in &v1.tables {
+                let _ = support::try_insert_row(&mut client, &v1, table, &HashMap::new());
+            }
+        }
+        for n in 0..cases {
+            let mut v2 = v1.clone();
+            let Some((what, nulls_refused)) = mutate(&mut v2, &mut rng, n) else {
+                not_applicable += 1;
+                continue;
+            };
+            if strata_codegen::check::check(&v2).has_errors() {
+                refused += 1;
+                continue;
+            }
+            ran += 1;
+            with_rows += usize::from(!nulls_refused);
+            let db = if nulls_refused { base.copy() } else { filled.copy() };
+            let mut client = db.client();
+            let kept = kept(&v1, &v2);
+            let before = rows(&mut client, &kept);
+            let outcome = apply(&mut client, &v1, &v2)
+                .and_then(|()| survived(&mut client, &kept, &before).map_err(|e| format!("after up: {e}")))
+                .and_then(|()| compare(&mut client, &v2).map_err(|d| format!("after up:\n{d}")))
+                .and_then(|()| dumps_as_fresh(&db.config(), &v2).map_err(|d| format!("after up: {d}")))
+                .and_then(|()| apply(&mut client, &v2, &v1))
+                .and_then(|()| survived(&mut client, &kept, &before).map_err(|e| format!("after down: {e}")))
+                .and_then(|()| compare(&mut client, &v1).map_err(|d| format!("after down:\n{d}")));
+            if let Err(e) = outcome {
+                failures.push(format!("{} case {n} ({what}): {e}", v1.name));
+            }
+        }
+    }
+    eprintln!(
+        "migrate: {ran} random changes migrated up and down, {with_rows} of them with rows that survived \
+         ({not_applicable} draws did not apply, {refused} refused by the checks), seed {seed}"
+    );
+    assert!(failures.is_empty(), "{} of {ran} failed:\n{}", failures.len(), failures.join("\n\n"));
+}
+
+/// A fixture's version: `tests/fixtures/migrations/<case>/<version>.toml`, compiled.
+fn fixture(case: &Path, version: &str) -> Schema {
+    let path = case.join(format!("{version}.toml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let compiled = strata_codegen::compile_toml_str([(path.to_str().unwrap(), text.as_str())]);
+    compiled.schema.unwrap_or_else(|| panic!("{}:\n{}", path.display(), compiled.diagnostics.render(&compiled.sources)))
+}
+
+/// The migration files between two versions, as `strata generate --name` writes them.
+fn migration_text(v1: &Schema, v2: &Schema) -> String {
+    let files = strata_codegen::migrations::migration(v1, v2, "0002_change");
+    files.into_iter().filter(|(p, _)| p.ends_with(".sql")).map(|(_, text)| text).collect::<Vec<_>>().join("\n")
+}
+
+/// Each case of tests/fixtures/migrations: its up and down migration (snapshot), each applied
+/// live and read back as the version it leads to; no version differs from itself.
+#[test]
+fn fixture_migrations_apply_up_and_down() {
+    let mut cases: Vec<_> =
+        std::fs::read_dir("tests/fixtures/migrations").unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (v1, v2) = (fixture(case, "v1"), fixture(case, "v2"));
+        assert!(
+            diff::diff(&v1, &v1).is_empty() && diff::diff(&v2, &v2).is_empty(),
+            "{name}: a version differs from itself"
+        );
+        insta::assert_snapshot!(format!("migrations__{name}"), migration_text(&v1, &v2));
+        let db = TestDb::new();
+        let mut client = db.client();
+        client.batch_execute(&strata_codegen::generate::files(&v1)[0].1).unwrap();
+        // Rows that must survive the migration: data.sql inserts them, after_up.sql says they did.
+        let optional = |file: &str| std::fs::read_to_string(case.join(file)).ok();
+        if let Some(data) = optional("data.sql") {
+            client.batch_execute(&data).unwrap();
+        }
+        let rows_kept = |client: &mut postgres::Client| match optional("after_up.sql") {
+            Some(query) => match client.query_one(&query, &[]).map(|row| row.get::<_, bool>(0)) {
+                Ok(true) => Ok(()),
+                other => Err(format!("rows did not survive: {other:?}")),
+            },
+            None => Ok(()),
+        };
+        let outcome = apply(&mut client, &v1, &v2)
+            .and_then(|()| rows_kept(&mut client))
+            .and_then(|()| compare(&mut client, &v2).map_err(|d| format!("after up:\n{d}")))
+            .and_then(|()| apply(&mut client, &v2, &v1))
+            .and_then(|()| compare(&mut client, &v1).map_err(|d| format!("after down:\n{d}")));
+        if let Err(e) = outcome {
+            failures.push(format!("{name}: {e}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// A migration's snapshot reads back as the model it records: the next diff from it is empty.
+#[test]
+fn snapshots_read_back_as_their_models() {
+    for dir in io::schema_folders(Path::new("schema")).unwrap() {
+        let schema = io::compile_folder(&dir).unwrap().schema.unwrap();
+        let files =
+            strata_codegen::migrations::migration(&strata_codegen::migrations::empty(&schema), &schema, "0001_init");
+        let (_, json) = files.iter().find(|(p, _)| p.ends_with(strata_codegen::migrations::SNAPSHOT)).unwrap();
+        let read = strata_codegen::migrations::read_snapshot("0001_init", json).unwrap();
+        let changes = diff::diff(&read, &schema);
+        assert!(changes.is_empty(), "{}: {changes:?}", dir.display());
+        assert_eq!(read.declared(), schema.declared(), "{}", dir.display());
+    }
+}
+
+/// The compiler marks a statement to run alone with the line the runtime reads.
+#[test]
+fn the_no_transaction_marker_is_the_one_the_runtime_reads() {
+    assert_eq!(strata_codegen::migrations::NO_TRANSACTION, strata::script::NO_TRANSACTION);
+}
