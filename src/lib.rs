@@ -184,6 +184,10 @@ pub mod scratch;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+/// `embed_migrations!("generated/<schema>/migrations")`: a `migrate::Migrator` over migrations
+/// compiled into the binary.
+#[cfg(feature = "macros")]
+pub use strata_macros::embed_migrations;
 /// `schema!("schema/<system>")`: the generated models of a schema folder, in place.
 #[cfg(feature = "macros")]
 pub use strata_macros::schema;

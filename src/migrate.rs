@@ -46,6 +46,11 @@ impl Migration {
         Ok(Migration { version, name: name.to_string(), up: up.into(), down: down.into() })
     }
 
+    /// A migration compiled into the binary (`strata::embed_migrations!`, which checked its name).
+    pub fn embedded(version: i64, name: &str, up: &'static str, down: &'static str) -> Migration {
+        Migration { version, name: name.to_string(), up: up.into(), down: down.into() }
+    }
+
     /// `0002_add_workflows`.
     pub fn dir(&self) -> String {
         format!("{:04}_{}", self.version, self.name)

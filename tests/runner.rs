@@ -349,3 +349,62 @@ fn every_committed_chain_goes_up_down_and_up_again() {
         assert_eq!(support::migrating::dump_lines(&db.config(), &namespaces), first, "{name}");
     }
 }
+
+/// `strata::embed_migrations!`: the folder's migrations compiled in, as an application migrates
+/// at startup; the same as the folder read at run time.
+#[test]
+fn embedded_migrations_migrate_at_startup() {
+    let embedded = strata::embed_migrations!("generated/shop/migrations");
+    let read = Migrator::from_dir(Path::new("generated/shop/migrations")).unwrap();
+    let dirs = |m: &Migrator| {
+        m.migrations().iter().map(|m| (m.dir(), m.up.to_string(), m.down.to_string())).collect::<Vec<_>>()
+    };
+    assert_eq!(dirs(&embedded), dirs(&read));
+    let db = TestDb::new();
+    let mut client = db.client();
+    assert_eq!(embedded.up(&mut client, None).unwrap().len(), read.migrations().len());
+    let status = read.status(&mut client).unwrap();
+    assert!(status.pending.is_empty() && status.problems.is_empty(), "{status:?}");
+    assert!(exists(&mut client, "orders"));
+}
+
+/// `strata migrate status`, `--dry-run`, `down` and `redo` from the command line; the URL's
+/// password is never printed.
+#[test]
+fn the_cli_lists_dry_runs_undoes_and_redoes() {
+    let db = TestDb::new();
+    let dir = three();
+    let url = support::url(&db.config());
+    let run = |args: &[&str]| {
+        let mut all = vec!["migrate"];
+        all.extend_from_slice(args);
+        all.extend(["--dir", dir.path().to_str().unwrap(), "--database-url", &url]);
+        cli::strata(&all)
+    };
+    let status = run(&["status"]);
+    assert_eq!(cli::text(&status.stdout).matches("pending").count(), 3, "{}", cli::text(&status.stdout));
+    let dry = run(&["up", "--to", "2", "--dry-run"]);
+    let printed = cli::text(&dry.stdout);
+    assert!(printed.contains("-- would apply 0001_init") && printed.contains("-- would apply 0002_b"), "{printed}");
+    assert!(!printed.contains("0003_c"));
+    let mut client = db.client();
+    assert!(!exists(&mut client, "a"), "a dry run ran nothing");
+    assert!(run(&["up"]).status.success());
+    assert!(run(&["down"]).status.success());
+    assert_eq!(record(&mut client).len(), 2);
+    assert!(run(&["redo"]).status.success());
+    assert_eq!(record(&mut client).len(), 2);
+    assert!(run(&["up"]).status.success());
+    let status = run(&["status"]);
+    assert_eq!(cli::text(&status.stdout).matches("applied").count(), 3);
+    let none = cli::strata(&[
+        "migrate",
+        "status",
+        "--dir",
+        dir.path().to_str().unwrap(),
+        "--database-url",
+        "postgres://me:secret@127.0.0.1:1/x",
+    ]);
+    assert_eq!(none.status.code(), Some(3));
+    assert!(!cli::text(&none.stderr).contains("secret"));
+}

@@ -25,6 +25,46 @@ fn expand_schema(lit: &syn::LitStr) -> syn::Result<TokenStream> {
         .map_err(|e| syn::Error::new(lit.span(), format!("generated code does not parse: {e}")))
 }
 
+/// `strata::embed_migrations!("generated/<schema>/migrations")`: a `strata::migrate::Migrator`
+/// over the migrations of the folder (relative to the crate's Cargo.toml), their SQL compiled
+/// into the binary (`include_str!`, so an edited file recompiles; a new migration folder needs a
+/// rebuild of the crate).
+pub fn embed_migrations_inner(input: TokenStream) -> TokenStream {
+    syn::parse2::<syn::LitStr>(input)
+        .and_then(|lit| embed_migrations(&lit))
+        .unwrap_or_else(syn::Error::into_compile_error)
+}
+
+fn embed_migrations(lit: &syn::LitStr) -> syn::Result<TokenStream> {
+    let root = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let dir = root.join(lit.value());
+    let error = |what: String| syn::Error::new(lit.span(), what);
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| error(format!("cannot read migrations folder {}: {e}", dir.display())))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut migrations = Vec::new();
+    for path in dirs {
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let parsed = name.split_once('_').and_then(|(n, rest)| Some((n.parse::<i64>().ok()?, rest)));
+        let Some((version, rest)) = parsed.filter(|(v, rest)| *v > 0 && !rest.is_empty()) else {
+            return Err(error(format!("{}: a migration folder is named NNNN_name", path.display())));
+        };
+        let file = |f: &str| {
+            let p = path.join(f);
+            if p.is_file() { Ok(p.display().to_string()) } else { Err(error(format!("{} is missing", p.display()))) }
+        };
+        let (up, down) = (file("up.sql")?, file("down.sql")?);
+        migrations.push(quote! {
+            ::strata::migrate::Migration::embedded(#version, #rest, include_str!(#up), include_str!(#down))
+        });
+    }
+    Ok(quote! { ::strata::migrate::Migrator::new(vec![#(#migrations),*]) })
+}
+
 fn toml_files(dir: &Path) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .into_iter()

@@ -18,3 +18,11 @@ pub fn schema(input: TokenStream) -> TokenStream {
 pub fn derive_table(input: TokenStream) -> TokenStream {
     strata_codegen::macros::derive_table(input.into()).into()
 }
+
+/// `embed_migrations!("generated/<schema>/migrations")`: a `strata::migrate::Migrator` over the
+/// folder's migrations (relative to the crate's Cargo.toml), their SQL in the binary, so an
+/// application migrates at startup: `embed_migrations!(...).up(&mut client, None)`.
+#[proc_macro]
+pub fn embed_migrations(input: TokenStream) -> TokenStream {
+    strata_codegen::macros::embed_migrations_inner(input.into()).into()
+}

@@ -88,8 +88,9 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
             };
             migrator.down(&mut client, how_far)
         }
+        // The newest applied one, again, and nothing after it.
         Action::Redo => migrator.down(&mut client, Down::Steps(1)).and_then(|mut done| {
-            let redone = migrator.up(&mut client, None)?;
+            let redone = migrator.up(&mut client, status.applied.last().map(|a| a.version))?;
             done.extend(redone);
             Ok(done)
         }),
