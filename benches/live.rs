@@ -9,7 +9,8 @@
 //!   compare; the binary, as users run it) against `psql -f schema.sql` alone.
 //!
 //! `cargo bench --bench live` (`-- --quick` for one sample each instead of five). Targets:
-//! introspection in at most half pg_dump's time; verify faster than psql.
+//! introspection in at most half pg_dump's time; verify faster than psql. Also `strata migrate
+//! up` of the first migration against psql, and the runner's own cost per migration.
 
 // The compiler's benchmark schema; this bench uses one of its shapes.
 #[path = "../codegen/benches/synthetic.rs"]
@@ -145,6 +146,53 @@ fn main() {
         start.elapsed()
     });
 
+    // strata migrate up of the first migration (the binary, as users run it), against psql.
+    let chain = dir.path().join("migrations");
+    let empty = strata_codegen::migrations::empty(&schema);
+    for (path, text) in strata_codegen::migrations::migration(&empty, &schema, "0001_init") {
+        let path = chain.join(path.strip_prefix("migrations/").unwrap());
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let migrate = best(samples, || {
+        fresh("bench_migrate");
+        let start = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(["migrate", "up", "--dir"])
+            .arg(&chain)
+            .args(["--database-url", &url("bench_migrate")])
+            .output()
+            .expect("strata");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        start.elapsed()
+    });
+
+    // The runner's own cost per migration (lock, record, checksums, transaction): 100 small
+    // migrations through the Migrator, against their statements run one by one.
+    let small: Vec<strata::migrate::Migration> = (1..=100)
+        .map(|n| {
+            let up = format!("-- @generated\n-- up\n\n-- CreateTable t{n}\nCREATE TABLE t{n} (id int);\n");
+            strata::migrate::Migration::new(&format!("{n:04}_t{n}"), up, format!("-- Undo\nDROP TABLE t{n};\n"))
+                .unwrap()
+        })
+        .collect();
+    let direct = best(samples, || {
+        fresh("bench_small");
+        let mut client = server.config("bench_small").connect(postgres::NoTls).unwrap();
+        let start = Instant::now();
+        for m in &small {
+            client.batch_execute(&m.up).unwrap();
+        }
+        start.elapsed()
+    });
+    let runner = best(samples, || {
+        fresh("bench_small");
+        let mut client = server.config("bench_small").connect(postgres::NoTls).unwrap();
+        let start = Instant::now();
+        strata::migrate::Migrator::new(small.clone()).up(&mut client, None).unwrap();
+        start.elapsed()
+    });
+
     println!("live bench: {TABLES} tables, best of {samples}");
     println!(
         "introspect: {:>8.1} ms ({round_trips} catalog round trips over {} connections, {tables} tables read)   pg_dump --schema-only: {:>8.1} ms   ratio {:.2} (target <= 0.50)",
@@ -165,6 +213,18 @@ fn main() {
         ms(verify),
         ms(psql),
         ms(verify) / ms(psql)
+    );
+    println!(
+        "strata migrate up (first migration): {:>8.1} ms   psql -f schema.sql: {:>8.1} ms   ratio {:.2}",
+        ms(migrate),
+        ms(psql),
+        ms(migrate) / ms(psql)
+    );
+    println!(
+        "runner, 100 small migrations: {:.1} ms, their statements alone {:.1} ms: {:.2} ms per migration for lock, record and transaction",
+        ms(runner),
+        ms(direct),
+        (ms(runner) - ms(direct)) / 100.0
     );
 }
 
