@@ -7,6 +7,7 @@ mod support;
 use std::collections::HashMap;
 
 use postgres::Client;
+use strata::migrate::ClusterLock;
 use strata::testing::TestDb;
 use strata_codegen::model::{Schema, Table};
 use strata_codegen::render::sql::{ident, literal, qualified};
@@ -71,19 +72,16 @@ fn schema() -> Schema {
     compiled.schema.unwrap_or_else(|| panic!("{}", compiled.diagnostics.render(&compiled.sources)))
 }
 
-/// Roles are shared by the cluster: tests creating and granting them in parallel would race on
-/// pg_authid ("tuple concurrently updated"), so they take turns.
-static ROLES: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Applies the schema's DDL, roles included, taking turns with the other tests.
-fn apply(client: &mut Client, schema: &Schema) {
-    let _turn = ROLES.lock().unwrap_or_else(|e| e.into_inner());
+/// Applies the schema's DDL, roles included, taking turns on the roles with the tests of every
+/// other database of the cluster (in this process or another) as the runner does.
+fn apply(db: &TestDb, client: &mut Client, schema: &Schema) {
+    let _turn = ClusterLock::take(&db.config()).unwrap();
     client.batch_execute(&generate::files(schema)[0].1).unwrap();
 }
 
 /// A role that owns nothing and is not a superuser, member of every role a policy names.
-fn become_probe(client: &mut Client, schema: &Schema) {
-    let _turn = ROLES.lock().unwrap_or_else(|e| e.into_inner());
+fn become_probe(db: &TestDb, client: &mut Client, schema: &Schema) {
+    let _turn = ClusterLock::take(&db.config()).unwrap();
     let mut sql = String::from(
         "DO $$ BEGIN CREATE ROLE strata_probe NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;\n\
          GRANT USAGE ON SCHEMA public TO strata_probe;\n\
@@ -150,7 +148,7 @@ fn assert_tenant_isolation(db: &TestDb, schema: &Schema) -> usize {
         let mine = count(&mut admin, &format!("SELECT count(*) FROM {t} WHERE {col} = {}", literal(a)));
 
         let mut probe = db.client();
-        become_probe(&mut probe, schema);
+        become_probe(db, &mut probe, schema);
         set(&mut probe, &rls.setting, a);
         let seen = count(&mut probe, &format!("SELECT count(*) FROM {t}"));
         assert_eq!(seen, mine, "{t}: tenant A sees exactly its own rows");
@@ -168,7 +166,7 @@ fn assert_tenant_isolation(db: &TestDb, schema: &Schema) -> usize {
         set(&mut probe, &rls.setting, "");
         assert_eq!(count(&mut probe, &format!("SELECT count(*) FROM {t}")), 0, "{t}: no tenant set, no rows");
         let mut fresh = db.client();
-        become_probe(&mut fresh, schema);
+        become_probe(db, &mut fresh, schema);
         assert_eq!(count(&mut fresh, &format!("SELECT count(*) FROM {t}")), 0, "{t}: never set, no rows");
         tested += 1;
     }
@@ -180,7 +178,7 @@ fn tenant_policies_isolate_tenants() {
     let schema = schema();
     let db = TestDb::new();
     let (mut client, notices) = db.client_with_notices();
-    apply(&mut client, &schema);
+    apply(&db, &mut client, &schema);
     assert_eq!(assert_tenant_isolation(&db, &schema), 2);
     // Re-applying role creation and membership is silent: they are idempotent.
     let files = generate::files(&schema);
@@ -199,7 +197,7 @@ fn membership_policies_show_each_user_their_boards() {
     let schema = schema();
     let db = TestDb::new();
     let mut admin = db.client();
-    apply(&mut admin, &schema);
+    apply(&db, &mut admin, &schema);
     let users: Vec<String> =
         (0..2).map(|_| admin.query_one("SELECT gen_random_uuid()::text", &[]).unwrap().get(0)).collect();
     for (i, user) in users.iter().enumerate() {
@@ -217,7 +215,7 @@ fn membership_policies_show_each_user_their_boards() {
         }
     }
     let mut probe = db.client();
-    become_probe(&mut probe, &schema);
+    become_probe(&db, &mut probe, &schema);
     for (i, user) in users.iter().enumerate() {
         set(&mut probe, "app.current_user_id", user);
         let names: Vec<String> =
@@ -237,7 +235,7 @@ fn autosdlc_membership_policies_isolate_users() {
     let schema = compiled.schema.expect("autosdlc has errors");
     let db = TestDb::new();
     let mut admin = db.client();
-    apply(&mut admin, &schema);
+    apply(&db, &mut admin, &schema);
     let table = |name: &str| schema.table(&schema.qualify(name)).unwrap();
     let mut users = Vec::new();
     for _ in 0..2 {
@@ -256,7 +254,7 @@ fn autosdlc_membership_policies_isolate_users() {
         users.push((user["id"].clone().unwrap(), project["id"].clone().unwrap(), task["id"].clone().unwrap()));
     }
     let mut probe = db.client();
-    become_probe(&mut probe, &schema);
+    become_probe(&db, &mut probe, &schema);
     for (i, (user, project, task)) in users.iter().enumerate() {
         let (other_project, other_task) = (&users[1 - i].1, &users[1 - i].2);
         set(&mut probe, "app.current_user_id", user);
@@ -288,7 +286,7 @@ fn agentworks_membership_policies_isolate_users() {
     let schema = compiled.schema.expect("agentworks has errors");
     let db = TestDb::new();
     let mut admin = db.client();
-    apply(&mut admin, &schema);
+    apply(&db, &mut admin, &schema);
     let table = |name: &str| schema.table(&schema.qualify(name)).unwrap();
     let id = |row: &HashMap<String, Option<String>>, col: &str| row[col].clone().unwrap();
     let mut users = Vec::new();
@@ -317,7 +315,7 @@ fn agentworks_membership_policies_isolate_users() {
         users.push((id(&user, "id"), workspace, id(&card, "id"), id(&run, "id")));
     }
     let mut probe = db.client();
-    become_probe(&mut probe, &schema);
+    become_probe(&db, &mut probe, &schema);
     for (i, (user, workspace, card, run)) in users.iter().enumerate() {
         set(&mut probe, "app.current_user_id", user);
         let seen = |probe: &mut Client, sql: &str| -> Vec<String> {
@@ -354,7 +352,7 @@ fn every_tenant_table_of_every_system_isolates_tenants() {
         let db = TestDb::new();
         let mut admin = db.client();
         let (schema, _skipped) = support::applicable(&mut admin, &declared);
-        apply(&mut admin, &schema);
+        apply(&db, &mut admin, &schema);
         let n = assert_tenant_isolation(&db, &schema);
         tested.push(format!("{}: {n} tables", schema.name));
     }

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use postgres::Client;
-use strata::migrate::{Down, Error, Migrator};
+use strata::migrate::{self, Down, Error, Migrator};
 use strata::testing::TestDb;
 
 /// A slow statement, slow only where the session sets `strata_test.slow` (the runner killed or
@@ -407,4 +407,98 @@ fn the_cli_lists_dry_runs_undoes_and_redoes() {
     ]);
     assert_eq!(none.status.code(), Some(3));
     assert!(!cli::text(&none.stderr).contains("secret"));
+}
+
+/// Two databases of one cluster migrating at once, each creating the same role: with the
+/// cluster's lock the second waits for the first and finds the role made; without it the two
+/// creators collide (the race the lock exists for, shown so the test proves the lock).
+#[test]
+fn migrations_creating_roles_in_two_databases_take_turns() {
+    let role = format!("strata_cluster_{}", std::process::id());
+    let up = format!(
+        "-- CreateRole {role}\nDO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN \
+         CREATE ROLE {role} NOLOGIN; END IF; END $$;\n\n-- Slow\nSELECT pg_sleep(1.5);\n\n\
+         -- Stamp\nCREATE TABLE stamp AS SELECT now() AS began, clock_timestamp() AS ended;\n"
+    );
+    let migrations = folder(&[("0001_roles", &up, "-- Undo\nDROP TABLE stamp;\n")]);
+    let run = |with_lock: bool| {
+        let dbs = [TestDb::new(), TestDb::new()];
+        let barrier = std::sync::Barrier::new(2);
+        let results: Vec<Result<(), String>> = std::thread::scope(|s| {
+            let runs: Vec<_> = dbs
+                .iter()
+                .map(|db| {
+                    let (barrier, dir) = (&barrier, migrations.path());
+                    s.spawn(move || {
+                        let mut migrator = Migrator::from_dir(dir).unwrap();
+                        if with_lock {
+                            migrator = migrator.cluster_lock(db.config());
+                        }
+                        let mut client = db.client();
+                        barrier.wait();
+                        migrator.up(&mut client, None).map(drop).map_err(|e| e.to_string())
+                    })
+                })
+                .collect();
+            runs.into_iter().map(|r| r.join().unwrap()).collect()
+        });
+        let mut admin = dbs[0].client();
+        admin.batch_execute(&format!("DROP ROLE IF EXISTS {role}")).unwrap();
+        (dbs, results)
+    };
+
+    let (_, unguarded) = run(false);
+    let collided: Vec<&String> = unguarded.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(collided.len(), 1, "without the cluster's lock one creator collides: {unguarded:?}");
+    assert!(collided[0].contains("failed at up.sql:5 (CreateRole"), "{}", collided[0]);
+
+    let (dbs, guarded) = run(true);
+    assert!(guarded.iter().all(Result::is_ok), "{guarded:?}");
+    let times: Vec<(String, String)> = dbs
+        .iter()
+        .map(|db| {
+            let row = db.client().query_one("SELECT began::text, ended::text FROM stamp", &[]).unwrap();
+            (row.get(0), row.get(1))
+        })
+        .collect();
+    let (first, second) = if times[0].0 < times[1].0 { (&times[0], &times[1]) } else { (&times[1], &times[0]) };
+    assert!(second.0 >= first.1, "the migrations overlapped: {times:?}");
+}
+
+/// An undoing cut off after a step that ran alone (committed, so not rolled back) is recorded
+/// as half done: `up` is refused until `down` runs again, which resumes after that step.
+#[test]
+fn an_interrupted_undoing_is_resumed_by_the_next_down() {
+    let dir = folder(&[(
+        "0001_init",
+        "-- CreateTable a\nCREATE TABLE a (id int);\n\n-- CreateIndex a_idx ON a\nCREATE INDEX a_idx ON a (id);\n",
+        &format!(
+            "-- DropIndex a_idx\n-- strata:no-transaction\nDROP INDEX CONCURRENTLY IF EXISTS a_idx;\n\n\
+             -- Slow\n{SLOW};\n\n-- DropTable a\nDROP TABLE a;\n"
+        ),
+    )]);
+    let db = TestDb::new();
+    let mut client = db.client();
+    Migrator::from_dir(dir.path()).unwrap().up(&mut client, None).unwrap();
+    let mut config = db.config();
+    config.options("-c strata_test.slow=on");
+    let path = dir.path().to_path_buf();
+    let runner = std::thread::spawn(move || {
+        let mut slow = config.connect(postgres::NoTls).unwrap();
+        Migrator::from_dir(&path).unwrap().down(&mut slow, Down::Steps(1)).map(drop)
+    });
+    let pid = sleeping(&mut client);
+    client.execute("SELECT pg_terminate_backend($1)", &[&pid]).unwrap();
+    assert!(runner.join().unwrap().is_err());
+    assert!(!exists(&mut client, "a_idx") && exists(&mut client, "a"), "the first step is done, not the rest");
+
+    let migrator = Migrator::from_dir(dir.path()).unwrap();
+    let status = migrator.status(&mut client).unwrap();
+    let undoing = migrate::Problem::Undoing { migration: "0001_init".into(), steps_done: 1 };
+    assert_eq!(status.problems, std::slice::from_ref(&undoing));
+    let Err(Error::Refused(problems)) = migrator.up(&mut client, None) else { panic!("up ran") };
+    assert_eq!(problems, [undoing]);
+    migrator.down(&mut client, Down::Steps(1)).unwrap();
+    assert!(!exists(&mut client, "a"));
+    assert_eq!(record(&mut client), []);
 }

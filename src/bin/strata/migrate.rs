@@ -72,6 +72,9 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
     let url = url.ok_or_else(|| Failure::Usage("migrate needs a database: give --database-url URL".into()))?;
     let mut client = connect(&url, "--database-url")?;
+    // connect parsed it already.
+    let migrator =
+        migrator.cluster_lock(url.parse().map_err(|_| Failure::Usage("--database-url: invalid URL".into()))?);
     let status = migrator.status(&mut client).map_err(failed)?;
     if let Action::Status = args.action {
         return print_status(&migrator, &status);
@@ -172,7 +175,11 @@ fn failed(e: migrate::Error) -> Failure {
 
 fn print_status(migrator: &Migrator, status: &migrate::Status) -> Result<(), Failure> {
     for a in &status.applied {
-        let state = if a.steps_done.is_some() { "interrupted" } else { "applied" };
+        let state = match (a.steps_done, a.down_steps_done) {
+            (Some(_), _) => "interrupted",
+            (_, Some(_)) => "undoing",
+            _ => "applied",
+        };
         println!(
             "{state:<11} {:04}_{}  {} by {} ({} ms)",
             a.version, a.name, a.applied_at, a.applied_by, a.duration_ms

@@ -9,7 +9,12 @@
 //! marked to run alone (`strata::script`: CONCURRENTLY index builds, new union values) cut it
 //! into steps, each recorded as done once it is; an interrupted migration is resumed from the
 //! step after the last one done, and an INVALID index a failed concurrent build left is dropped
-//! and built again.
+//! and built again. A migration that creates roles (the cluster's, not the database's) also
+//! holds the cluster's lock (`ClusterLock`) when the runner knows the cluster (`cluster_lock`).
+
+mod cluster;
+
+pub use cluster::ClusterLock;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -74,6 +79,8 @@ pub struct Applied {
     pub applied_by: String,
     /// Of a migration cut into steps and interrupted: how many steps are done.
     pub steps_done: Option<i32>,
+    /// Of a migration whose undoing was interrupted: how many steps of its down.sql are done.
+    pub down_steps_done: Option<i32>,
 }
 
 /// What makes running migrations unsafe, found by comparing the record with the folder.
@@ -85,6 +92,8 @@ pub enum Problem {
     Missing { migration: String },
     /// A pending migration is older than the newest applied one.
     OutOfOrder { migration: String, newest: String },
+    /// A migration's undoing was interrupted: only `down` may run (and finishes it).
+    Undoing { migration: String, steps_done: i32 },
 }
 
 impl fmt::Display for Problem {
@@ -102,6 +111,11 @@ impl fmt::Display for Problem {
                 f,
                 "{migration} is pending but older than {newest}, which was applied: generate it again after \
                  {newest}, or allow out-of-order migrations"
+            ),
+            Problem::Undoing { migration, steps_done } => write!(
+                f,
+                "{migration} was being undone when it was interrupted ({steps_done} steps of its down.sql done): \
+                 migrate down again to finish undoing it"
             ),
         }
     }
@@ -189,6 +203,7 @@ pub struct Migrator {
     retries: u32,
     retry_delay: Duration,
     out_of_order: bool,
+    cluster: Option<postgres::Config>,
 }
 
 impl Migrator {
@@ -204,6 +219,7 @@ impl Migrator {
             retries: 3,
             retry_delay: Duration::from_secs(1),
             out_of_order: false,
+            cluster: None,
         }
     }
 
@@ -257,6 +273,15 @@ impl Migrator {
         self
     }
 
+    /// The database's connection settings, so that a migration creating roles takes turns with
+    /// the runners of the cluster's other databases (`ClusterLock`). Without them, two such
+    /// migrations in two databases at once rely on the generated SQL tolerating a concurrent
+    /// creator.
+    pub fn cluster_lock(mut self, config: postgres::Config) -> Migrator {
+        self.cluster = Some(config);
+        self
+    }
+
     pub fn migrations(&self) -> &[Migration] {
         &self.migrations
     }
@@ -276,7 +301,7 @@ impl Migrator {
     /// Applies the pending migrations, oldest first, up to version `to` (all without), resuming
     /// an interrupted one first. What ran, in order.
     pub fn up(&self, client: &mut Client, to: Option<i64>) -> Result<Vec<Done>, Error> {
-        self.locked(client, |client, status| {
+        self.locked(client, true, |client, status| {
             let mut done = Vec::new();
             for m in self.migrations.iter().filter(|m| to.is_none_or(|to| m.version <= to)) {
                 let record = status.applied.iter().find(|a| a.version == m.version);
@@ -293,7 +318,7 @@ impl Migrator {
 
     /// Undoes applied migrations, newest first (see `Down`). What ran, in order.
     pub fn down(&self, client: &mut Client, how_far: Down) -> Result<Vec<Done>, Error> {
-        self.locked(client, |client, status| {
+        self.locked(client, false, |client, status| {
             let mut applied: Vec<&Applied> = status.applied.iter().rev().collect();
             match how_far {
                 Down::To(version) => applied.retain(|a| a.version > version),
@@ -302,7 +327,7 @@ impl Migrator {
             let mut done = Vec::new();
             for a in applied {
                 let m = self.migrations.iter().find(|m| m.version == a.version).expect("compare found it");
-                done.push(self.run_down(client, m)?);
+                done.push(self.run_down(client, m, a.down_steps_done.unwrap_or(0) as usize)?);
             }
             Ok(done)
         })
@@ -317,10 +342,12 @@ impl Migrator {
     }
 
     /// Runs `f` holding the run's advisory lock (waiting for it as long as another run holds it),
-    /// with the record made if missing and found consistent with the folder.
+    /// with the record made if missing and found consistent with the folder (`up`: and no
+    /// migration half undone).
     fn locked<T>(
         &self,
         client: &mut Client,
+        up: bool,
         f: impl FnOnce(&mut Client, Status) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let key = self.record();
@@ -334,13 +361,13 @@ impl Migrator {
             )
             .map_err(Error::Db)?;
         client.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&key]).map_err(Error::Db)?;
-        let result = self.prepare(client).and_then(|status| f(client, status));
+        let result = self.prepare(client, up).and_then(|status| f(client, status));
         // A lost connection has released the lock with its session.
         let _ = client.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", &[&key]);
         result
     }
 
-    fn prepare(&self, client: &mut Client) -> Result<Status, Error> {
+    fn prepare(&self, client: &mut Client, up: bool) -> Result<Status, Error> {
         client
             .batch_execute(&format!(
                 "CREATE SCHEMA IF NOT EXISTS {ns};
@@ -352,15 +379,17 @@ impl Migrator {
                      applied_at timestamptz NOT NULL DEFAULT now(),
                      duration_ms bigint NOT NULL,
                      applied_by text NOT NULL DEFAULT current_user,
-                     steps_done integer
+                     steps_done integer,
+                     down_steps_done integer
                  );
-                 COMMENT ON TABLE {record} IS 'The migrations strata applied; steps_done is set while one is interrupted.'",
+                 COMMENT ON TABLE {record} IS 'The migrations strata applied; steps_done (down_steps_done) is set while \
+                 one is interrupted going up (down).'",
                 ns = quote(&self.namespace),
                 record = self.record()
             ))
             .map_err(Error::Db)?;
         let status = self.compare(self.applied(client)?);
-        if !status.problems.is_empty() {
+        if status.problems.iter().any(|p| up || !matches!(p, Problem::Undoing { .. })) {
             return Err(Error::Refused(status.problems));
         }
         Ok(status)
@@ -370,8 +399,8 @@ impl Migrator {
         let rows = client
             .query(
                 &format!(
-                    "SELECT version, name, up_sha256, down_sha256, applied_at::text, duration_ms, applied_by, steps_done \
-                     FROM {} ORDER BY version",
+                    "SELECT version, name, up_sha256, down_sha256, applied_at::text, duration_ms, applied_by, steps_done, \
+                     down_steps_done FROM {} ORDER BY version",
                     self.record()
                 ),
                 &[],
@@ -388,6 +417,7 @@ impl Migrator {
                 duration_ms: r.get(5),
                 applied_by: r.get(6),
                 steps_done: r.get(7),
+                down_steps_done: r.get(8),
             })
             .collect())
     }
@@ -405,6 +435,9 @@ impl Migrator {
                 if actual != *recorded {
                     problems.push(Problem::Edited { migration: m.dir(), file, recorded: recorded.clone(), actual });
                 }
+            }
+            if let Some(steps_done) = a.down_steps_done {
+                problems.push(Problem::Undoing { migration: m.dir(), steps_done });
             }
         }
         let finished = |a: &&Applied| a.steps_done.is_none();
@@ -459,6 +492,11 @@ impl Migrator {
         let statements = script::statements(&m.up);
         let groups = script::groups(&statements);
         let steps = groups.len().max(1);
+        let creates_roles = statements.iter().any(|s| s.sql.to_ascii_uppercase().contains("CREATE ROLE"));
+        let _turn = match &self.cluster {
+            Some(config) if creates_roles => Some(ClusterLock::take(config).map_err(Error::Db)?),
+            _ => None,
+        };
         for (i, group) in groups.iter().enumerate().skip(from) {
             // The record says how far the migration got; a whole one, no step.
             let steps_done = if i + 1 == steps { None } else { Some((i + 1) as i32) };
@@ -472,16 +510,24 @@ impl Migrator {
         Ok(Done { migration: m.dir(), duration: started.elapsed() })
     }
 
-    fn run_down(&self, client: &mut Client, m: &Migration) -> Result<Done, Error> {
+    /// Undoes `m` from step `from` of its down.sql (an interrupted undoing resumed), each step
+    /// recorded as done once it is, and the last with the record row deleted.
+    fn run_down(&self, client: &mut Client, m: &Migration, from: usize) -> Result<Done, Error> {
         let started = Instant::now();
         let statements = script::statements(&m.down);
         let groups = script::groups(&statements);
         let delete = |tx: &mut postgres::Transaction<'_>| {
             tx.execute(&format!("DELETE FROM {} WHERE version = $1", self.record()), &[&m.version]).map(drop)
         };
-        for (i, group) in groups.iter().enumerate() {
+        let count = |tx: &mut postgres::Transaction<'_>, done: i32| {
+            let sql = format!("UPDATE {} SET down_steps_done = $2 WHERE version = $1", self.record());
+            tx.execute(&sql, &[&m.version, &done]).map(drop)
+        };
+        for (i, group) in groups.iter().enumerate().skip(from) {
             let last = i + 1 == groups.len();
-            self.retrying(|| self.step(client, m, group, "down.sql", |tx| if last { delete(tx) } else { Ok(()) }))?;
+            self.retrying(|| {
+                self.step(client, m, group, "down.sql", |tx| if last { delete(tx) } else { count(tx, i as i32 + 1) })
+            })?;
         }
         if groups.is_empty() {
             self.retrying(|| self.step(client, m, &[], "down.sql", delete))?;
