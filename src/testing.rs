@@ -93,6 +93,21 @@ pub struct TestDb {
     pub name: String,
 }
 
+/// A URL for a database of the test server, password included.
+pub fn url(config: &Config) -> String {
+    let host = match &config.get_hosts()[0] {
+        postgres::config::Host::Tcp(host) => host.clone(),
+        postgres::config::Host::Unix(path) => path.display().to_string(),
+    };
+    let password = config.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
+    format!(
+        "postgres://{}{password}@{host}:{}/{}",
+        config.get_user().unwrap_or("postgres"),
+        config.get_ports().first().copied().unwrap_or(5432),
+        config.get_dbname().unwrap_or("postgres")
+    )
+}
+
 /// Notices (warnings included) the server sent on a connection.
 pub type Notices = Arc<Mutex<Vec<String>>>;
 
@@ -108,6 +123,11 @@ impl TestDb {
 
     pub fn config(&self) -> Config {
         self.server.config(&self.name)
+    }
+
+    /// Its URL, password included (for a process started by a test).
+    pub fn url(&self) -> String {
+        url(&self.config())
     }
 
     pub fn client(&self) -> Client {

@@ -52,7 +52,7 @@ fn import_of_generated_sql_and_of_pg_dump_reproduces_every_system() {
             let work = tempfile::tempdir().unwrap();
             let (file, out) = (work.path().join("input.sql"), work.path().join(&schema.name));
             std::fs::write(&file, sql).unwrap();
-            let result = import(&file, &out, &schema.name, &support::url(&made.config()))
+            let result = import(&file, &out, &schema.name, &made.url())
                 .and_then(|()| support::reproduces(&applied, &read, &namespaces, &out, &mut counts[i]));
             if let Err(e) = result {
                 failures.push(format!("{} from its {what}: {e}", schema.name));
@@ -90,7 +90,7 @@ fn a_dump_in_pg_dumps_form_imports() {
     let read = support::introspect(&mut client, "warehouse", &namespaces);
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("warehouse");
-    import(fixture, &out, "warehouse", &support::url(&original.config())).unwrap();
+    import(fixture, &out, "warehouse", &original.url()).unwrap();
     let mut counts = support::Counts::new();
     support::reproduces(&original, &read, &namespaces, &out, &mut counts).unwrap();
     let total: usize = counts.values().map(|(_, total)| total).sum();
@@ -318,7 +318,7 @@ fn pull_writes_a_folder_that_reproduces_the_database() {
     let read = support::introspect(&mut client, "kinds", &namespaces);
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("kinds");
-    let url = support::url(&original.config());
+    let url = original.url();
     let mut args = vec!["pull", "--database-url", &url, "--out", out.to_str().unwrap()];
     for n in &namespaces {
         args.extend(["--namespace", n]);
@@ -334,7 +334,7 @@ fn pull_writes_a_folder_that_reproduces_the_database() {
 #[test]
 fn bad_input_is_reported_and_writes_nothing() {
     let db = TestDb::new();
-    let dev = support::url(&db.config());
+    let dev = db.url();
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("out");
     let out_arg = out.to_str().unwrap();

@@ -97,14 +97,14 @@ fn lock_is_free(client: &mut Client) {
 }
 
 fn slow_url(db: &TestDb) -> String {
-    format!("{}?options=-c%20strata_test.slow%3Don", support::url(&db.config()))
+    format!("{}?options=-c%20strata_test.slow%3Don", db.url())
 }
 
 #[test]
 fn concurrent_runners_apply_each_migration_exactly_once() {
     let db = TestDb::new();
     let dir = three();
-    let url = support::url(&db.config());
+    let url = db.url();
     // Four processes and four threads, started together.
     let processes: Vec<_> = (0..4)
         .map(|_| {
@@ -226,14 +226,8 @@ fn an_edited_migration_is_refused_with_both_checksums() {
         "{message}"
     );
     assert_eq!(migrator.status(&mut client).unwrap().problems.len(), 1);
-    let status = cli::strata(&[
-        "migrate",
-        "status",
-        "--dir",
-        dir.path().to_str().unwrap(),
-        "--database-url",
-        &support::url(&db.config()),
-    ]);
+    let status =
+        cli::strata(&["migrate", "status", "--dir", dir.path().to_str().unwrap(), "--database-url", &db.url()]);
     assert_eq!(status.status.code(), Some(1));
     assert!(cli::text(&status.stderr).contains(&after));
     assert_eq!(record(&mut client).len(), 3, "nothing ran");
@@ -374,7 +368,7 @@ fn embedded_migrations_migrate_at_startup() {
 fn the_cli_lists_dry_runs_undoes_and_redoes() {
     let db = TestDb::new();
     let dir = three();
-    let url = support::url(&db.config());
+    let url = db.url();
     let run = |args: &[&str]| {
         let mut all = vec!["migrate"];
         all.extend_from_slice(args);

@@ -27,7 +27,7 @@ fn applied() -> TestDb {
 fn a_schema_applied_to_a_scratch_database_is_what_it_declares() {
     // On the test server (--dev-url): strata creates its scratch database there and drops it.
     let db = TestDb::new();
-    let dev = support::url(&db.config());
+    let dev = db.url();
     let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--dev-url", &dev]);
     assert_eq!(out.status.code(), Some(0), "{}{}", cli::text(&out.stdout), cli::text(&out.stderr));
     assert_eq!(
@@ -61,7 +61,7 @@ fn drift_on_a_running_database_is_reported_object_by_object() {
              REVOKE SELECT ON notes FROM verify_notes_reader",
         )
         .unwrap();
-    let target = support::url(&db.config());
+    let target = db.url();
     let out = cli::strata(&["verify", "--schemas", SCHEMAS, "--database-url", &target, "--no-apply"]);
     assert_eq!(out.status.code(), Some(1), "{}", cli::text(&out.stderr));
     insta::assert_snapshot!(cli::text(&out.stdout));
@@ -110,8 +110,7 @@ fn sql_postgresql_refuses_is_reported_at_its_line() {
                 v = { type = \"text\", default = \"current_setting('a':x:y)\" }\n";
     std::fs::write(dir.path().join("odd/schema.toml"), toml).unwrap();
     let db = TestDb::new();
-    let out =
-        cli::strata(&["verify", "--schemas", dir.path().to_str().unwrap(), "--dev-url", &support::url(&db.config())]);
+    let out = cli::strata(&["verify", "--schemas", dir.path().to_str().unwrap(), "--dev-url", &db.url()]);
     assert_eq!(out.status.code(), Some(1), "{}", cli::text(&out.stdout));
     let stderr = cli::text(&out.stderr);
     let schema = strata_codegen::io::compile_folder(&dir.path().join("odd")).unwrap().schema.unwrap();
@@ -161,7 +160,7 @@ fn verify_applies_the_migration_chain() {
     );
     std::fs::write(src.join("shop/schema.toml"), &v2).unwrap();
     let db = TestDb::new();
-    let dev = support::url(&db.config());
+    let dev = db.url();
     let stale = cli::strata(&[&["verify", "--dev-url", &dev][..], &paths].concat());
     assert_eq!(stale.status.code(), Some(1));
     assert!(cli::text(&stale.stderr).contains("name the next migration"), "{}", cli::text(&stale.stderr));

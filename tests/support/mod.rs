@@ -316,21 +316,6 @@ impl Rng {
     }
 }
 
-/// A URL for a database of the test server, password included.
-pub fn url(config: &postgres::Config) -> String {
-    let host = match &config.get_hosts()[0] {
-        postgres::config::Host::Tcp(host) => host.clone(),
-        postgres::config::Host::Unix(path) => path.display().to_string(),
-    };
-    let password = config.get_password().map(|p| format!(":{}", String::from_utf8_lossy(p))).unwrap_or_default();
-    format!(
-        "postgres://{}{password}@{host}:{}/{}",
-        config.get_user().unwrap_or("postgres"),
-        config.get_ports().first().copied().unwrap_or(5432),
-        config.get_dbname().unwrap_or("postgres")
-    )
-}
-
 /// The namespaces of a database read into a schema named `name` (the first is the default).
 pub fn introspect(client: &mut Client, name: &str, namespaces: &[String]) -> Schema {
     let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
