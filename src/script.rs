@@ -7,6 +7,11 @@
 /// The line that marks a statement to run outside a transaction, under its header.
 pub const NO_TRANSACTION: &str = "-- strata:no-transaction";
 
+/// The lines under a migration's title that set its own `lock_timeout` and `statement_timeout`
+/// in whole milliseconds (`strata generate --lock-timeout`).
+pub const LOCK_TIMEOUT: &str = "-- strata:lock-timeout-ms";
+pub const STATEMENT_TIMEOUT: &str = "-- strata:statement-timeout-ms";
+
 /// One statement of a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Statement<'a> {

@@ -309,10 +309,11 @@ fn generate_extends_the_migration_chain() {
         assert!(text(&unnamed.stderr).contains("name the next migration: strata generate --name NAME"), "{command}");
     }
     assert_eq!(run(&["generate", "--name", "Add Note"]).status.code(), Some(1), "a name that is no folder name");
-    let named = run(&["generate", "--name", "add_note"]);
+    let named = run(&["generate", "--name", "add_note", "--lock-timeout", "2.5"]);
     assert_eq!(named.status.code(), Some(0), "{}", text(&named.stderr));
     let up = fs::read_to_string(out.path().join("shop/migrations/0002_add_note/up.sql")).unwrap();
     assert!(up.contains("ALTER TABLE orders ADD COLUMN note text;"), "{up}");
+    assert_eq!(up.lines().nth(2), Some("-- strata:lock-timeout-ms 2500"), "its own lock timeout, under the title");
     assert!(out.path().join("shop/migrations/0002_add_note/model.json").is_file());
     assert_eq!(fs::read_to_string(out.path().join("shop/migrations/0001_init/up.sql")).unwrap(), first);
     assert_eq!(run(&["check"]).status.code(), Some(0), "no change, no new migration");

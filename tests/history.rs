@@ -67,7 +67,7 @@ fn chain(history: &History) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for (name, schema) in &history.versions {
         let existing = as_migrations(&files);
-        files = migrations::chain(schema, &existing, Next { name: Some(name), allow_destructive: false })
+        files = migrations::chain(schema, &existing, Next { name: Some(name), ..Default::default() })
             .unwrap_or_else(|e| panic!("{} {name}: {e}", history.system));
     }
     files

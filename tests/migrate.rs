@@ -417,8 +417,12 @@ fn snapshots_read_back_as_their_models() {
     }
 }
 
-/// The compiler marks a statement to run alone with the line the runtime reads.
+/// The compiler marks a statement to run alone, and a migration's own timeouts, with the lines
+/// the runtime reads.
 #[test]
-fn the_no_transaction_marker_is_the_one_the_runtime_reads() {
-    assert_eq!(strata_codegen::migrations::NO_TRANSACTION, strata::script::NO_TRANSACTION);
+fn the_markers_are_the_ones_the_runtime_reads() {
+    use strata_codegen::migrations as compiler;
+    assert_eq!(compiler::NO_TRANSACTION, strata::script::NO_TRANSACTION);
+    assert_eq!(compiler::LOCK_TIMEOUT, strata::script::LOCK_TIMEOUT);
+    assert_eq!(compiler::STATEMENT_TIMEOUT, strata::script::STATEMENT_TIMEOUT);
 }

@@ -105,7 +105,7 @@ fn generate_next_migration(c: &mut Criterion) {
         let header = format!("[tables.t{t}.columns]\n");
         changed = changed.replacen(&header, &format!("{header}added = {{ type = \"text\", nullable = true }}\n"), 1);
     }
-    let next = strata_codegen::migrations::Next { name: Some("add"), allow_destructive: false };
+    let next = strata_codegen::migrations::Next { name: Some("add"), ..Default::default() };
     let mut group = c.benchmark_group("generate with a new migration");
     group.sample_size(10);
     group.bench_function("1000 tables, 5% changed", |b| {

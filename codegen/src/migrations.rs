@@ -124,6 +124,11 @@ pub fn statements(old: &Schema, new: &Schema) -> Vec<sql::ChangeSql> {
 /// runtime's `strata::script` reads it).
 pub const NO_TRANSACTION: &str = "-- strata:no-transaction";
 
+/// The lines under a migration's title that set its own `lock_timeout` and `statement_timeout`
+/// (whole milliseconds), which the runner uses for it instead of the run's.
+pub const LOCK_TIMEOUT: &str = "-- strata:lock-timeout-ms";
+pub const STATEMENT_TIMEOUT: &str = "-- strata:statement-timeout-ms";
+
 /// A migration file: each statement under its description and hazards, and those that run
 /// alone marked so.
 pub fn file(title: &str, statements: &[sql::ChangeSql]) -> String {
@@ -136,14 +141,27 @@ pub fn file(title: &str, statements: &[sql::ChangeSql]) -> String {
 
 /// The up and down migration from `old` to `new`, and its snapshot, as the files of `dir`.
 pub fn migration(old: &Schema, new: &Schema, dir: &str) -> Vec<(String, String)> {
-    migration_of(old, new, dir, &statements(old, new))
+    migration_of(old, new, dir, &statements(old, new), &Next::default())
 }
 
-/// `migration`, its up statements already made.
-fn migration_of(old: &Schema, new: &Schema, dir: &str, up: &[sql::ChangeSql]) -> Vec<(String, String)> {
+/// `file` with the timeout lines of `next` under its title (the second line).
+fn with_timeouts(file: String, next: &Next) -> String {
+    let lines: Vec<String> = [(LOCK_TIMEOUT, next.lock_timeout), (STATEMENT_TIMEOUT, next.statement_timeout)]
+        .into_iter()
+        .filter_map(|(key, timeout)| Some(format!("{key} {}\n", timeout?.as_millis().max(1))))
+        .collect();
+    if lines.is_empty() {
+        return file;
+    }
+    let title_end = file.match_indices('\n').nth(1).map_or(file.len(), |(at, _)| at + 1);
+    format!("{}{}{}", &file[..title_end], lines.concat(), &file[title_end..])
+}
+
+/// `migration`, its up statements already made, with the timeouts `next` gives it.
+fn migration_of(old: &Schema, new: &Schema, dir: &str, up: &[sql::ChangeSql], next: &Next) -> Vec<(String, String)> {
     let title = |which: &str| format!("schema {}: migration {dir}, {which}", new.name);
-    let up = file(&title("up"), up);
-    let down = file(&title("down"), &statements(new, old));
+    let up = with_timeouts(file(&title("up"), up), next);
+    let down = with_timeouts(file(&title("down"), &statements(new, old)), next);
     let snapshot = Snapshot { format: 1, up_sha256: sha256(&up), down_sha256: sha256(&down), schema: new.clone() };
     let json = serde_json::to_string_pretty(&snapshot).expect("the model holds only serializable values") + "\n";
     vec![
@@ -153,12 +171,14 @@ fn migration_of(old: &Schema, new: &Schema, dir: &str, up: &[sql::ChangeSql]) ->
     ]
 }
 
-/// What `generate` is asked for beyond the schema: the next migration's name, and whether it
-/// may delete data.
+/// What `generate` is asked for beyond the schema: the next migration's name, whether it may
+/// delete data, and its own timeouts (`LOCK_TIMEOUT`, `STATEMENT_TIMEOUT`).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Next<'a> {
     pub name: Option<&'a str>,
     pub allow_destructive: bool,
+    pub lock_timeout: Option<std::time::Duration>,
+    pub statement_timeout: Option<std::time::Duration>,
 }
 
 /// Refuses a migration from `old` to `new` that deletes data, saying which changes do and
@@ -233,7 +253,8 @@ pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<
         all => all,
     };
     let Some(last) = existing.last() else {
-        return Ok(migration(&empty(schema), schema, &format!("0001_{}", name.unwrap_or("init"))));
+        let (dir, empty) = (format!("0001_{}", name.unwrap_or("init")), empty(schema));
+        return Ok(migration_of(&empty, schema, &dir, &statements(&empty, schema), &next));
     };
     let mut files = Vec::new();
     let mut model = None;
@@ -261,6 +282,6 @@ pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<
         refuse_destructive(&model, schema, &up)?;
     }
     let number: u32 = last.dir.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(existing.len() as u32);
-    files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up));
+    files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up, &next));
     Ok(files)
 }

@@ -458,15 +458,25 @@ impl Migrator {
         Status { applied, pending, problems }
     }
 
-    /// `SET LOCAL` (in a transaction) or `SET` (for a statement run alone) of the timeouts.
-    fn timeouts(&self, local: bool) -> String {
-        let set = if local { "SET LOCAL" } else { "SET" };
-        let ms = |d: Option<Duration>| d.map_or(0, |d| d.as_millis().max(1));
-        format!(
-            "{set} lock_timeout = {}; {set} statement_timeout = {}",
-            ms(Some(self.lock_timeout)),
-            ms(self.statement_timeout)
-        )
+    /// How `file` of `m` runs: under the migration's own timeouts where its header sets them
+    /// (`strata generate --lock-timeout`), else the run's.
+    fn file<'t>(&self, m: &Migration, file: &'static str, text: &'t str) -> Result<File<'t>, Error> {
+        let own = |key: &str| -> Result<Option<Duration>, Error> {
+            let header = text.lines().take_while(|l| l.starts_with("-- "));
+            let Some(value) = header.filter_map(|l| l.strip_prefix(key)?.strip_prefix(' ')).next() else {
+                return Ok(None);
+            };
+            let ms = value.trim().parse::<u64>().map_err(|_| {
+                Error::Folder(format!("{}/{file}: `{key} {value}`: give a whole number of milliseconds", m.dir()))
+            })?;
+            Ok(Some(Duration::from_millis(ms)))
+        };
+        Ok(File {
+            name: file,
+            statements: script::statements(text),
+            lock_timeout: own(script::LOCK_TIMEOUT)?.unwrap_or(self.lock_timeout),
+            statement_timeout: own(script::STATEMENT_TIMEOUT)?.or(self.statement_timeout),
+        })
     }
 
     /// Runs one step, retrying it while it gives up waiting for a lock.
@@ -489,8 +499,9 @@ impl Migrator {
 
     fn run_up(&self, client: &mut Client, m: &Migration, from: usize) -> Result<Done, Error> {
         let started = Instant::now();
-        let statements = script::statements(&m.up);
-        let groups = script::groups(&statements);
+        let file = self.file(m, "up.sql", &m.up)?;
+        let statements = &file.statements;
+        let groups = script::groups(statements);
         let steps = groups.len().max(1);
         let creates_roles = statements.iter().any(|s| s.sql.to_ascii_uppercase().contains("CREATE ROLE"));
         let _turn = match &self.cluster {
@@ -500,12 +511,10 @@ impl Migrator {
         for (i, group) in groups.iter().enumerate().skip(from) {
             // The record says how far the migration got; a whole one, no step.
             let steps_done = if i + 1 == steps { None } else { Some((i + 1) as i32) };
-            self.retrying(|| {
-                self.step(client, m, group, "up.sql", |tx| self.write_record(tx, m, steps_done, started))
-            })?;
+            self.retrying(|| self.step(client, m, group, &file, |tx| self.write_record(tx, m, steps_done, started)))?;
         }
         if groups.is_empty() {
-            self.retrying(|| self.step(client, m, &[], "up.sql", |tx| self.write_record(tx, m, None, started)))?;
+            self.retrying(|| self.step(client, m, &[], &file, |tx| self.write_record(tx, m, None, started)))?;
         }
         Ok(Done { migration: m.dir(), duration: started.elapsed() })
     }
@@ -514,8 +523,8 @@ impl Migrator {
     /// recorded as done once it is, and the last with the record row deleted.
     fn run_down(&self, client: &mut Client, m: &Migration, from: usize) -> Result<Done, Error> {
         let started = Instant::now();
-        let statements = script::statements(&m.down);
-        let groups = script::groups(&statements);
+        let file = self.file(m, "down.sql", &m.down)?;
+        let groups = script::groups(&file.statements);
         let delete = |tx: &mut postgres::Transaction<'_>| {
             tx.execute(&format!("DELETE FROM {} WHERE version = $1", self.record()), &[&m.version]).map(drop)
         };
@@ -526,11 +535,11 @@ impl Migrator {
         for (i, group) in groups.iter().enumerate().skip(from) {
             let last = i + 1 == groups.len();
             self.retrying(|| {
-                self.step(client, m, group, "down.sql", |tx| if last { delete(tx) } else { count(tx, i as i32 + 1) })
+                self.step(client, m, group, &file, |tx| if last { delete(tx) } else { count(tx, i as i32 + 1) })
             })?;
         }
         if groups.is_empty() {
-            self.retrying(|| self.step(client, m, &[], "down.sql", delete))?;
+            self.retrying(|| self.step(client, m, &[], &file, delete))?;
         }
         Ok(Done { migration: m.dir(), duration: started.elapsed() })
     }
@@ -544,19 +553,19 @@ impl Migrator {
         client: &mut Client,
         m: &Migration,
         group: &[Statement<'_>],
-        file: &str,
+        file: &File<'_>,
         record: impl Fn(&mut postgres::Transaction<'_>) -> Result<(), postgres::Error>,
     ) -> Result<(), Error> {
         let failed = |statement: Option<&Statement<'_>>, error| Error::Failed {
             migration: m.dir(),
-            at: statement.map(|s| format!("{file}:{} ({})", s.line, s.header)),
+            at: statement.map(|s| format!("{}:{} ({})", file.name, s.line, s.header)),
             error,
         };
         if let [alone] = group
             && !alone.transaction
         {
             repair(client, alone.sql).map_err(|e| failed(Some(alone), e))?;
-            client.batch_execute(&self.timeouts(false)).map_err(|e| failed(Some(alone), e))?;
+            client.batch_execute(&file.timeouts(false)).map_err(|e| failed(Some(alone), e))?;
             let ran = client.batch_execute(alone.sql).map_err(|e| failed(Some(alone), e));
             let _ = client.batch_execute("RESET lock_timeout; RESET statement_timeout");
             ran?;
@@ -565,7 +574,7 @@ impl Migrator {
             return tx.commit().map_err(|e| failed(None, e));
         }
         let mut tx = client.transaction().map_err(|e| failed(group.first(), e))?;
-        tx.batch_execute(&self.timeouts(true)).map_err(|e| failed(group.first(), e))?;
+        tx.batch_execute(&file.timeouts(true)).map_err(|e| failed(group.first(), e))?;
         script::run_in(&mut tx, group).map_err(|r| failed(Some(&r.statement), r.error))?;
         record(&mut tx).map_err(|e| failed(None, e))?;
         tx.commit().map_err(|e| failed(group.last(), e))
@@ -589,6 +598,27 @@ impl Migrator {
             &[&m.version, &m.name, &sha256(&m.up), &sha256(&m.down), &ms, &steps_done],
         )
         .map(drop)
+    }
+}
+
+/// A migration's file as it runs: its statements, under its timeouts.
+struct File<'t> {
+    name: &'static str,
+    statements: Vec<Statement<'t>>,
+    lock_timeout: Duration,
+    statement_timeout: Option<Duration>,
+}
+
+impl File<'_> {
+    /// `SET LOCAL` (in a transaction) or `SET` (for a statement run alone) of the timeouts.
+    fn timeouts(&self, local: bool) -> String {
+        let set = if local { "SET LOCAL" } else { "SET" };
+        let ms = |d: Option<Duration>| d.map_or(0, |d| d.as_millis().max(1));
+        format!(
+            "{set} lock_timeout = {}; {set} statement_timeout = {}",
+            ms(Some(self.lock_timeout)),
+            ms(self.statement_timeout)
+        )
     }
 }
 

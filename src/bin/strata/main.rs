@@ -69,6 +69,19 @@ struct GenerateArgs {
     /// Let the next migration delete data (drop a table or column, remove a union value).
     #[arg(long)]
     allow_destructive: bool,
+    /// The next migration's own lock_timeout, written into it: `strata migrate` uses it for
+    /// that migration instead of its --lock-timeout.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    lock_timeout: Option<std::time::Duration>,
+    /// The next migration's own statement_timeout, written into it.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    statement_timeout: Option<std::time::Duration>,
+}
+
+/// A command line's number of seconds (`2.5`).
+fn seconds(text: &str) -> Result<std::time::Duration, String> {
+    let s: f64 = text.parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(s).map_err(|_| format!("`{text}` is not a number of seconds"))
 }
 
 #[derive(Args)]
@@ -165,7 +178,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Generate(args) => {
-            run(&args.options, Some(Next { name: args.name.as_deref(), allow_destructive: args.allow_destructive }))
+            let next = Next {
+                name: args.name.as_deref(),
+                allow_destructive: args.allow_destructive,
+                lock_timeout: args.lock_timeout,
+                statement_timeout: args.statement_timeout,
+            };
+            run(&args.options, Some(next))
         }
         Command::Check(opts) => run(opts, None),
         Command::Verify(args) => verify::run(args),

@@ -27,12 +27,13 @@ pub struct MigrateArgs {
     /// Print what would run, in order, with each statement's hazards; run nothing.
     #[arg(long, global = true)]
     dry_run: bool,
-    /// How long a statement waits for a lock before its migration gives up and is retried.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0)]
-    lock_timeout: f64,
-    /// How long any statement may run [default: no limit].
-    #[arg(long, global = true, value_name = "SECONDS")]
-    statement_timeout: Option<f64>,
+    /// How long a statement waits for a lock before its migration gives up and is retried
+    /// (a migration generated with its own timeout uses that).
+    #[arg(long, global = true, value_name = "SECONDS", default_value = "10", value_parser = crate::seconds)]
+    lock_timeout: Duration,
+    /// How long any statement may run [default: no limit, unless the migration sets one].
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = crate::seconds)]
+    statement_timeout: Option<Duration>,
     /// Where the record of applied migrations is kept.
     #[arg(long, global = true, value_name = "NAMESPACE.TABLE", default_value = "strata.migrations")]
     record: String,
@@ -129,15 +130,11 @@ impl MigrateArgs {
             .record
             .split_once('.')
             .ok_or_else(|| Failure::Usage(format!("--record {}: give NAMESPACE.TABLE", self.record)))?;
-        let seconds = |flag: &str, s: f64| {
-            Duration::try_from_secs_f64(s).map_err(|_| Failure::Usage(format!("{flag} {s}: give a number of seconds")))
-        };
-        let statement_timeout = self.statement_timeout.map(|s| seconds("--statement-timeout", s)).transpose()?;
         Ok(Migrator::from_dir(&dir)
             .map_err(|e| Failure::Usage(e.to_string()))?
             .record_in(namespace, table)
-            .lock_timeout(seconds("--lock-timeout", self.lock_timeout)?)
-            .statement_timeout(statement_timeout)
+            .lock_timeout(self.lock_timeout)
+            .statement_timeout(self.statement_timeout)
             .allow_out_of_order(self.allow_out_of_order))
     }
 }
