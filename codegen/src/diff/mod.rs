@@ -280,8 +280,23 @@ fn compare(old: &Schema, o: &Step, new: &Schema, n: &Step) -> Same {
         (Step::CreateEnum(a), Step::CreateEnum(b)) if a.repr == EnumRepr::Type && b.repr == EnumRepr::Type => {
             Same::Reemit
         }
+        // As PostgreSQL means them: a policy read back from the catalog is printed otherwise
+        // each time it is stored again (an `IN` list inside it, casts).
+        (Step::CreatePolicy { policy: a, .. }, Step::CreatePolicy { policy: b, .. }) if same_policy(a, b) => Same::Yes,
         _ => Same::No,
     }
+}
+
+/// Whether two policies differ only in how their expressions are spelled.
+fn same_policy(a: &crate::model::Policy, b: &crate::model::Policy) -> bool {
+    let names = |p: &crate::model::Policy| p.to.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    let same = |x: &Option<crate::model::Expr>, y: &Option<crate::model::Expr>| match (x, y) {
+        (Some(x), Some(y)) => crate::normalize::same(&x.sql, &y.sql),
+        (x, y) => x.is_none() && y.is_none(),
+    };
+    (a.permissive, a.command, names(a)) == (b.permissive, b.command, names(b))
+        && same(&a.using, &b.using)
+        && same(&a.with_check, &b.with_check)
 }
 
 /// Whether `new` holds every value of `old` in the same order (values only added).

@@ -1,23 +1,37 @@
 //! `strata diff`: the SQL that takes one schema to another, printed, nothing written. Either side
-//! is a schema folder, a migration's snapshot (`model.json`), or a folder of migrations (its last
-//! snapshot).
+//! is a schema folder, a migration's snapshot (`model.json`), a folder of migrations (its last
+//! snapshot), or a live database (its catalog, as `strata verify --no-apply` reads it). A
+//! declaration diffed with a database is first created in a scratch database and read back
+//! (Atlas's dev database), so that both sides are spelled as the catalog prints them and equal
+//! schemas give no SQL.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use clap::Args;
 use strata_codegen::{io, migrations, model::Schema};
 
+use postgres::Client;
+use strata::live::PgCatalogs;
+use strata::script::statements;
+use strata_codegen::source::live;
+
+use crate::db::{self, Scratch, Script, connect, no_database, scratch_server};
 use crate::{Failure, Format};
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// Where the database is: a schema folder, a model.json, or a migrations folder (or an
-    /// output folder holding one).
+    /// Where the database is: a schema folder, a model.json, a migrations folder (or an output
+    /// folder holding one), or a database URL (postgres://...).
     #[arg(long, value_name = "SOURCE")]
     from: String,
     /// Where it should be: the same kinds of source.
     #[arg(long, value_name = "SOURCE")]
     to: String,
+    /// A server strata may create a scratch database on, when a declaration is diffed with a
+    /// database [default: STRATA_DEV_URL, else a server strata starts].
+    #[arg(long, value_name = "URL")]
+    dev_url: Option<String>,
     /// How the migration is printed: as the SQL file, or as a JSON array of its statements
     /// (`description`, `sql`, `hazards`, `transaction`).
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -25,11 +39,29 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
-    let (from, to) = (read("--from", &args.from)?, read("--to", &args.to)?);
+    let (from, to) = match (url(&args.from), url(&args.to)) {
+        (None, None) => (read("--from", &args.from)?, read("--to", &args.to)?),
+        (Some(from), None) => {
+            let to = read("--to", &args.to)?;
+            (read_live(from, "--from", &to)?, as_created(&to, args.dev_url.as_deref())?)
+        }
+        (None, Some(to)) => {
+            let from = read("--from", &args.from)?;
+            (as_created(&from, args.dev_url.as_deref())?, read_live(to, "--to", &from)?)
+        }
+        (Some(from), Some(to)) => {
+            let (mut from, mut to) = (read_database(from, "--from")?, read_database(to, "--to")?);
+            let named: BTreeSet<String> = named_roles(&from).chain(named_roles(&to)).collect();
+            for side in [&mut from, &mut to] {
+                side.roles.retain(|r| named.contains(&r.name));
+            }
+            (from, to)
+        }
+    };
     let statements = migrations::statements(&from, &to);
     match args.format {
         Format::Human => {
-            let title = format!("schema {}: from {} to {}", to.name, args.from, args.to);
+            let title = format!("schema {}: from {} to {}", to.name, shown(&args.from), shown(&args.to));
             print!("{}", migrations::file(&title, &statements));
         }
         Format::Json => {
@@ -51,15 +83,67 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn read(flag: &str, source: &str) -> Result<Schema, Failure> {
-    if source.starts_with("postgres://") || source.starts_with("postgresql://") {
-        // The live model spells some things otherwise (a grant per object, index expressions as
-        // the catalog prints them): diffed as they are, equal schemas would differ. (The URL is
-        // not repeated: it may hold a password.)
-        return Err(Failure::Usage(format!(
-            "{flag}: a database is not a diff source yet; `strata verify --database-url URL --no-apply` compares one with the schema"
-        )));
+/// The source when it is a database URL (never repeated in messages: it may hold a password).
+fn url(source: &str) -> Option<&str> {
+    (source.starts_with("postgres://") || source.starts_with("postgresql://")).then_some(source)
+}
+
+/// A source as the title shows it: a database by its name only.
+fn shown(source: &str) -> String {
+    match url(source).and_then(|u| u.parse::<postgres::Config>().ok()) {
+        Some(config) => format!("database {}", config.get_dbname().unwrap_or("postgres")),
+        None => source.to_string(),
     }
+}
+
+/// The namespaces of `declared`, read from the databases `connect` makes. Roles are the
+/// cluster's, not the database's: only the declared ones are read.
+fn introspect(connect: impl FnMut() -> Result<Client, Failure>, declared: &Schema) -> Result<Schema, Failure> {
+    let namespaces = live::namespaces_of(declared);
+    let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+    let mut catalogs = PgCatalogs::connect(connect)?;
+    let mut read = live::introspect(&mut catalogs, &declared.name, &namespaces)
+        .map_err(|e| no_database("reading the catalog", &e))?;
+    read.roles.retain(|r| declared.roles.iter().any(|d| d.name == r.name));
+    Ok(read)
+}
+
+/// The roles a database's objects name (grants, default privileges, policies, owners): of
+/// the cluster's roles, those that belong to its schema.
+fn named_roles(schema: &Schema) -> impl Iterator<Item = String> + '_ {
+    let grants = schema.grants.iter().flat_map(|g| &g.to);
+    let defaults = schema.default_privileges.iter().flat_map(|d| d.to.iter().chain(&d.for_role));
+    let policies = schema.tables.iter().flat_map(|t| t.policies.iter().flat_map(|p| &p.to));
+    let owners = schema.namespaces.iter().filter_map(|n| n.owner.as_ref());
+    grants.chain(defaults).chain(policies).chain(owners).map(|r| r.name.clone())
+}
+
+/// The namespaces `declared` has, read from the database at `url`.
+fn read_live(url: &str, flag: &str, declared: &Schema) -> Result<Schema, Failure> {
+    introspect(|| connect(url, flag), declared)
+}
+
+/// `declared` as a database holds it: created in a scratch database and read back.
+fn as_created(declared: &Schema, dev_url: Option<&str>) -> Result<Schema, Failure> {
+    let server = scratch_server(dev_url)?;
+    let scratch = Scratch::create(&server, &format!("strata_diff_{}", std::process::id()))?;
+    let mut client = scratch.connect()?;
+    let empty = migrations::empty(declared);
+    let sql = migrations::file("diff", &migrations::statements(&empty, declared));
+    let script = Script { path: format!("schema {} as created", declared.name).into(), statements: statements(&sql) };
+    if !db::apply(&mut client, &[script], &format!("schema `{}`", declared.name))? {
+        return Err(Failure::Schema);
+    }
+    introspect(|| scratch.connect(), declared)
+}
+
+/// Every user namespace of the database at `url`.
+fn read_database(url: &str, flag: &str) -> Result<Schema, Failure> {
+    let mut client = connect(url, flag)?;
+    crate::reverse::read(&mut client, || connect(url, flag), "database", &[])
+}
+
+fn read(flag: &str, source: &str) -> Result<Schema, Failure> {
     let usage = |what: String| Failure::Usage(format!("{flag}: {what}"));
     let path = Path::new(source);
     if path.is_file() {

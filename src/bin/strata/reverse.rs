@@ -169,7 +169,7 @@ fn namespaces(schema: &Schema) -> usize {
 
 /// The namespaces asked for (all must exist), or every user namespace, read into a schema over
 /// several connections made by `connect`.
-fn read(
+pub fn read(
     client: &mut Client,
     connect: impl FnMut() -> Result<Client, Failure>,
     name: &str,
@@ -196,8 +196,11 @@ fn read(
             present.join(", ")
         )));
     }
-    let mut namespaces: Vec<&str> =
-        if asked.is_empty() { present.iter() } else { asked.iter() }.map(String::as_str).collect();
+    // Unless asked for, the runner's record (`strata migrate`) is not the user's.
+    let mut namespaces: Vec<&str> = match asked.is_empty() {
+        true => present.iter().map(String::as_str).filter(|n| *n != "strata").collect(),
+        false => asked.iter().map(String::as_str).collect(),
+    };
     if namespaces.is_empty() {
         namespaces.push(PUBLIC);
     }
