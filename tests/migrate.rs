@@ -1,6 +1,7 @@
 //! Migrations proven on a live server: random changes to every system's model (columns added,
-//! dropped, retyped, made NOT NULL or given defaults; indexes, checks, foreign keys, views,
-//! policies, triggers, tables and union values added or dropped; comments changed), each
+//! dropped, renamed, retyped, made NOT NULL or given defaults, identity columns added; indexes,
+//! checks, foreign keys, views, policies, triggers, tables and union values added or dropped;
+//! tables renamed, namespaces, grants and functions added; comments changed), each
 //! migrated up from a database at the old version and down again. After up, the database must
 //! read back (introspection) as exactly the new model; after down, as the old one. The seed and
 //! the number of cases print with every failure; `STRATA_MIGRATE_CASES=N` runs more.
@@ -13,11 +14,12 @@ use std::path::Path;
 
 use strata::testing::TestDb;
 use strata_codegen::model::{
-    Check, CheckOrigin, Column, ColumnType, EnumRepr, Expr, Index, IndexKey, IndexTarget, Named, Schema, Table,
+    Check, CheckOrigin, Column, ColumnType, EnumRepr, Expr, Function, Grant, GrantOn, Identity, Index, IndexKey,
+    IndexTarget, Named, Namespace, Ref, Schema, Table,
 };
 use strata_codegen::{diff, io};
 use support::Rng;
-use support::migrating::{apply, compare, dumps_as_fresh, rows, survived};
+use support::migrating::{apply, compare, dumps_as_fresh, rows, survived, survived_as};
 
 /// One random change to `schema`, described; `None` when the draw does not apply to it.
 /// `nulls_refused` when it makes a column NOT NULL, which a table holding a NULL there refuses
@@ -30,7 +32,7 @@ fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)
     let used = |name: &str| json.matches(&format!("\"{name}\"")).count() + word_count(&json, name);
     let table = &mut schema.tables[t];
     let tname = table.qname().to_string();
-    let what = match rng.below(16) {
+    let what = match rng.below(22) {
         0 | 1 => {
             let (ty, default) = rng.pick(&[
                 ("text", "'x'"),
@@ -216,6 +218,101 @@ fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)
             e.values.insert(at, format!("m_value_{n}"));
             format!("union type {}: value m_value_{n} at {at}", e.qname())
         }
+        15 => {
+            // Renamed with the hint: the data stays in it.
+            let c = pick_plain(table, rng)?;
+            let old = table.columns[c].name.clone();
+            if used(&old) > 2 {
+                return None;
+            }
+            let col = &mut table.columns[c];
+            col.name = format!("m_renamed_{n}");
+            col.renamed_from = Some(old.clone());
+            format!("rename column {tname}.{old} to m_renamed_{n}")
+        }
+        16 => {
+            // A table nothing else names, without a sequence of its own (which keeps its name,
+            // `old_id_seq`, where a fresh table's would be named after it).
+            let numbered = table.columns.iter().any(|c| c.identity.is_some() || c.ty.to_string().contains("serial"));
+            if used(&table.name) > 2 || numbered || table.partition.is_some() || !table.rows.is_empty() {
+                return None;
+            }
+            let old = std::mem::replace(&mut table.name, format!("m_renamed_{n}"));
+            table.renamed_from = Some(old);
+            format!("rename table {tname} to m_renamed_{n}")
+        }
+        17 => {
+            let by_default = rng.chance(60);
+            let mut c = column(&format!("m_ident_{n}"), "bigint", false);
+            c.identity = Some(Identity { always: !by_default, options: Default::default(), span: Default::default() });
+            table.columns.push(c);
+            format!("add identity column {tname}.m_ident_{n} by_default={by_default}")
+        }
+        18 => {
+            if table.partition.is_some() {
+                return None;
+            }
+            let grant = Grant {
+                revoke: false,
+                privileges: vec!["SELECT".into()],
+                on: GrantOn::Tables(vec![Ref {
+                    namespace: table.namespace.clone(),
+                    name: table.name.clone(),
+                    span: Default::default(),
+                }]),
+                columns: vec![],
+                to: vec![named("public")],
+                with_grant_option: false,
+                span: Default::default(),
+            };
+            schema.grants.push(grant);
+            format!("grant SELECT on {tname} to public")
+        }
+        19 => {
+            let namespace = format!("m_ns_{n}");
+            let mut table = Table::new(&namespace, "m_table");
+            table.columns.push(column("id", "integer", false));
+            table.columns.push(column("at", "timestamptz", true));
+            table.indexes.push(Index {
+                name: "m_table_at_idx".into(),
+                keys: vec![IndexKey {
+                    target: IndexTarget::Column(named("at")),
+                    opclass: None,
+                    descending: false,
+                    nulls_first: None,
+                }],
+                method: "btree".into(),
+                unique: false,
+                predicate: None,
+                include: vec![],
+                with: vec![],
+                doc: None,
+                span: Default::default(),
+            });
+            schema.tables.push(table);
+            // As the sources do: a namespace an object names is declared.
+            schema.namespaces.push(Namespace {
+                name: namespace.clone(),
+                owner: None,
+                doc: None,
+                span: Default::default(),
+            });
+            format!("add namespace {namespace} with a table")
+        }
+        20 => {
+            let name = format!("m_fn_{n}");
+            let mut f = Function::new(
+                &schema.namespace,
+                &name,
+                "x integer".into(),
+                "integer".into(),
+                "sql",
+                "SELECT x + 1".into(),
+            );
+            f.volatility = Some("IMMUTABLE".into());
+            schema.functions.push(f);
+            format!("add function {name}(integer)")
+        }
         _ => {
             if rng.chance(50) {
                 if schema.views.is_empty() {
@@ -280,15 +377,24 @@ fn pick_plain(table: &Table, rng: &mut Rng) -> Option<usize> {
     (plain && !keyed).then_some(c)
 }
 
-/// `old` narrowed to what `new` keeps of it: the tables and columns of both, as `old` has them.
-fn kept(old: &Schema, new: &Schema) -> Schema {
+/// `old` narrowed to what `new` keeps of it: the tables and columns of both, as `old` names
+/// them and as `new` does (a renamed one under its new name).
+fn kept(old: &Schema, new: &Schema) -> (Schema, Schema) {
+    let renamed = |t: &Table| {
+        new.tables.iter().find(|n| n.namespace == t.namespace && n.renamed_from.as_deref() == Some(&t.name))
+    };
     let mut kept = old.clone();
-    kept.tables.retain(|t| new.table(&t.qname()).is_some());
-    for t in &mut kept.tables {
-        let other = new.table(&t.qname()).unwrap();
-        t.columns.retain(|c| other.column(&c.name).is_some());
+    kept.tables.retain(|t| new.table(&t.qname()).is_some() || renamed(t).is_some());
+    let mut now = kept.clone();
+    for (t, n) in kept.tables.iter_mut().zip(&mut now.tables) {
+        let other = new.table(&t.qname()).or_else(|| renamed(t)).unwrap();
+        let to =
+            |c: &Column| other.columns.iter().find(|o| o.name == c.name || o.renamed_from.as_deref() == Some(&c.name));
+        t.columns.retain(|c| to(c).is_some());
+        n.columns = t.columns.iter().map(|c| Column { name: to(c).unwrap().name.clone(), ..c.clone() }).collect();
+        n.name = other.name.clone();
     }
-    kept
+    (kept, now)
 }
 
 #[test]
@@ -324,10 +430,10 @@ fn random_changes_migrate_up_and_down() {
             with_rows += usize::from(!nulls_refused);
             let db = if nulls_refused { base.copy() } else { filled.copy() };
             let mut client = db.client();
-            let kept = kept(&v1, &v2);
+            let (kept, renamed) = kept(&v1, &v2);
             let before = rows(&mut client, &kept);
             let outcome = apply(&mut client, &v1, &v2)
-                .and_then(|()| survived(&mut client, &kept, &before).map_err(|e| format!("after up: {e}")))
+                .and_then(|()| survived_as(&mut client, &kept, &renamed, &before).map_err(|e| format!("after up: {e}")))
                 .and_then(|()| compare(&mut client, &v2).map_err(|d| format!("after up:\n{d}")))
                 .and_then(|()| dumps_as_fresh(&db.config(), &v2).map_err(|d| format!("after up: {d}")))
                 .and_then(|()| apply(&mut client, &v2, &v1))

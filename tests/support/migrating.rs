@@ -55,7 +55,24 @@ pub fn rows(client: &mut Client, schema: &Schema) -> BTreeMap<String, Vec<String
 
 /// Whether the rows of `schema`'s tables are still `before`: the tables and rows that changed.
 pub fn survived(client: &mut Client, schema: &Schema, before: &BTreeMap<String, Vec<String>>) -> Result<(), String> {
-    let after = rows(client, schema);
+    survived_as(client, schema, schema, before)
+}
+
+/// `survived`, the tables and columns of `then` (which `before` was read by) now named as in
+/// `now` (renamed), table for table and column for column.
+pub fn survived_as(
+    client: &mut Client,
+    then: &Schema,
+    now: &Schema,
+    before: &BTreeMap<String, Vec<String>>,
+) -> Result<(), String> {
+    let mut read = rows(client, now);
+    let after: BTreeMap<String, Vec<String>> = then
+        .tables
+        .iter()
+        .zip(&now.tables)
+        .filter_map(|(t, n)| Some((t.qname().to_string(), read.remove(&n.qname().to_string())?)))
+        .collect();
     let lost: Vec<String> = before
         .iter()
         .filter(|(t, rows)| after.get(*t) != Some(rows))
