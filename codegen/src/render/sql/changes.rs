@@ -2,7 +2,7 @@
 
 use super::{column_def, ident, identity_clause, literal, qualified, rel, sql_type, step_sql, with};
 use crate::diff::{Change, Hazard, Rename, TableChange, hazards, runs_alone};
-use crate::model::{Schema, Table};
+use crate::model::{Index, QName, Schema, Table};
 use crate::plan::Step;
 
 /// One change as SQL, with what running it risks.
@@ -29,25 +29,120 @@ impl ChangeSql {
 
 /// Each change as SQL: creates against `new`, drops against `old`.
 pub fn changes(old: &Schema, new: &Schema, changes: &[Change<'_>]) -> Vec<ChangeSql> {
-    changes
-        .iter()
-        .filter_map(|change| Some((change, sql_of(old, new, change)?)))
-        .map(|(change, (description, sql))| {
-            let alone = runs_alone(old, new, change);
-            // An index built or dropped alone is built or dropped CONCURRENTLY, and may run again
-            // after an interruption (the runner drops an INVALID index first).
-            let sql = match change {
-                Change::Create(Step::CreateIndex { .. }) if alone => {
-                    sql.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1)
-                }
-                Change::Drop(Step::CreateIndex { .. }) if alone => {
-                    sql.replacen("INDEX ", "INDEX CONCURRENTLY IF EXISTS ", 1)
-                }
-                _ => sql,
-            };
-            ChangeSql { description, sql, hazards: hazards(old, new, change), transaction: !alone }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(changes.len());
+    for change in changes {
+        if let Change::Create(Step::CreateIndex { on, index }) = change
+            && let Some(steps) = per_partition(old, new, on, index)
+        {
+            out.extend(steps);
+            continue;
+        }
+        out.extend(one(old, new, change));
+    }
+    out
+}
+
+/// `change` as one statement.
+fn one(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<ChangeSql> {
+    sql_of(old, new, change).map(|(description, sql)| {
+        let alone = runs_alone(old, new, change);
+        // An index built or dropped alone is built or dropped CONCURRENTLY, and may run again
+        // after an interruption (the runner drops an INVALID index first).
+        let sql = match change {
+            Change::Create(Step::CreateIndex { .. }) if alone => {
+                sql.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1)
+            }
+            Change::Drop(Step::CreateIndex { .. }) if alone => {
+                sql.replacen("INDEX ", "INDEX CONCURRENTLY IF EXISTS ", 1)
+            }
+            _ => sql,
+        };
+        ChangeSql { description, sql, hazards: hazards(old, new, change), transaction: !alone }
+    })
+}
+
+/// An index added to a partitioned table that stays, without locking it while the index is
+/// built (a partitioned table has no CONCURRENTLY): the parent's index made `ON ONLY` (invalid,
+/// empty), each partition's built CONCURRENTLY under the name PostgreSQL would give it (or its
+/// own, `index_names`), then attached, which makes the parent's valid. `None` where that cannot
+/// be done exactly: partitions made by someone else (`managed_by`), which strata does not know,
+/// or a name PostgreSQL would number because another relation has it.
+fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Option<Vec<ChangeSql>> {
+    let table = new.table(on)?;
+    let partitioning = table.partition.as_ref().filter(|p| p.managed_by.is_none())?;
+    old.table(on)?.partition.as_ref()?;
+    let taken = relation_names(new);
+    let mut names = Vec::new();
+    for p in &partitioning.partitions {
+        let own = p.index_names.iter().find(|(parent, _)| parent.name == index.name).map(|(_, own)| own.clone());
+        let made_before = own.is_some(); // by its own step (`Step::CreatePartitionIndex`)
+        let name = own.unwrap_or_else(|| Index::chosen_name(&p.name, &index.keys));
+        if !made_before && taken.contains(&(p.namespace.as_str(), name.as_str())) {
+            return None;
+        }
+        names.push((p, name, made_before));
+    }
+    let parent = Step::CreateIndex { on: on.clone(), index };
+    let description = parent.description();
+    let mut out = vec![ChangeSql {
+        description: format!("{description} ON ONLY {on}"),
+        sql: step_sql(new, &parent).0.replacen(" ON ", " ON ONLY ", 1),
+        hazards: vec![],
+        transaction: true,
+    }];
+    for (p, name, made_before) in &names {
+        if *made_before {
+            continue;
+        }
+        let copy = Index { name: name.clone(), ..index.clone() };
+        let step = Step::CreateIndex { on: p.qname(), index: &copy };
+        out.push(ChangeSql {
+            description: format!("{} (of {description})", step.description()),
+            sql: step_sql(new, &step).0.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1),
+            hazards: vec![Hazard::BuildsIndex, Hazard::OutsideTransaction],
+            transaction: false,
+        });
+    }
+    for (p, name, _) in &names {
+        out.push(ChangeSql {
+            description: format!(
+                "AttachIndex {} TO {}",
+                QName::new(&p.namespace, name),
+                QName::new(&on.namespace, &index.name)
+            ),
+            sql: format!(
+                "ALTER INDEX {} ATTACH PARTITION {}",
+                qualified(&on.namespace, &index.name),
+                qualified(&p.namespace, name)
+            ),
+            hazards: vec![],
+            transaction: true,
+        });
+    }
+    Some(out)
+}
+
+/// (namespace, name) of every relation `schema` makes: tables, partitions, views, sequences,
+/// and indexes (the constraints' included).
+fn relation_names(schema: &Schema) -> std::collections::HashSet<(&str, &str)> {
+    let mut names = std::collections::HashSet::new();
+    for t in &schema.tables {
+        let ns = t.namespace.as_str();
+        names.insert((ns, t.name.as_str()));
+        names.extend(t.indexes.iter().map(|i| (ns, i.name.as_str())));
+        names.extend(t.primary_key.iter().map(|k| (ns, k.name.as_str())));
+        names.extend(t.uniques.iter().map(|u| (ns, u.name.as_str())));
+        names.extend(t.exclusions.iter().map(|x| (ns, x.name.as_str())));
+        for p in t.partition.iter().flat_map(|p| &p.partitions) {
+            let ns = p.namespace.as_str();
+            names.insert((ns, p.name.as_str()));
+            names.extend(p.indexes.iter().map(|i| (ns, i.name.as_str())));
+            names.extend(p.index_names.iter().map(|(_, own)| (ns, own.as_str())));
+        }
+    }
+    names.extend(schema.views.iter().map(|v| (v.namespace.as_str(), v.name.as_str())));
+    names.extend(schema.sequences.iter().map(|s| (s.namespace.as_str(), s.name.as_str())));
+    names
 }
 
 fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<(String, String)> {
@@ -134,7 +229,10 @@ pub fn drop_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
     let relation = |q: &crate::model::QName| qualified(&q.namespace, &q.name);
     Some(match step {
         Step::AddCheck { on, check } => format!("ALTER TABLE {} DROP CONSTRAINT {}", relation(on), ident(&check.name)),
-        Step::CreatePartitionIndex { on, name, .. } => format!("DROP INDEX {}", qualified(&on.namespace, name)),
+        // Attached to the parent's index, it went with it when that was dropped first.
+        Step::CreatePartitionIndex { on, name, .. } => {
+            format!("DROP INDEX IF EXISTS {}", qualified(&on.namespace, name))
+        }
         Step::CreateIndex { on, index } => format!("DROP INDEX {}", qualified(&on.namespace, &index.name)),
         Step::SetReplicaIdentity { table, .. } => format!("ALTER TABLE {} REPLICA IDENTITY DEFAULT", rel(table)),
         Step::CreatePartition { partition, .. } => format!("DROP TABLE {}", relation(&partition.qname())),
