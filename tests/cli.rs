@@ -330,10 +330,22 @@ fn generate_extends_the_migration_chain() {
     let up = fs::read_to_string(out.path().join("shop/migrations/0003_remark/up.sql")).unwrap();
     assert!(up.contains("ALTER TABLE orders RENAME COLUMN note TO remark;"), "{up}");
 
-    // Dropping it for good needs the flag.
+    // Dropping it for good needs the flag, or the change allowed in the schema by its name.
     fs::write(src.path().join("shop/schema.toml"), GOOD).unwrap();
-    assert_eq!(run(&["generate", "--name", "drop_remark"]).status.code(), Some(1));
-    assert_eq!(run(&["generate", "--name", "drop_remark", "--allow-destructive"]).status.code(), Some(0));
+    let refused = run(&["generate", "--name", "drop_remark"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(text(&refused.stderr).contains("[schema] allow_destructive = [\"DropColumn remark ON orders\"]"));
+    let allowed =
+        GOOD.replace("name = \"shop\"\n", "name = \"shop\"\nallow_destructive = [\"DropColumn remark ON orders\"]\n");
+    fs::write(src.path().join("shop/schema.toml"), &allowed).unwrap();
+    let dropped = run(&["generate", "--name", "drop_remark"]);
+    assert_eq!(dropped.status.code(), Some(0), "{}", text(&dropped.stderr));
+    let up = fs::read_to_string(out.path().join("shop/migrations/0004_drop_remark/up.sql")).unwrap();
+    assert!(up.contains("ALTER TABLE orders DROP COLUMN remark;"), "{up}");
+    assert!(
+        !fs::read_to_string(out.path().join("shop/migrations/0004_drop_remark/model.json")).unwrap().contains("allow")
+    );
+    fs::write(src.path().join("shop/schema.toml"), GOOD).unwrap();
 
     // An edited migration is never rewritten, and says so.
     let edited = out.path().join("shop/migrations/0002_add_note/up.sql");

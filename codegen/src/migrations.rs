@@ -79,7 +79,12 @@ impl std::fmt::Display for ChainError {
                 for h in hints {
                     write!(f, "\n  help: {h}")?;
                 }
-                write!(f, "\n  if that is what you want, pass --allow-destructive")
+                write!(
+                    f,
+                    "\n  if that is what you want, pass --allow-destructive, or allow each change in the schema: \
+                     [schema] allow_destructive = [\"{}\"]",
+                    changes.first().map(String::as_str).unwrap_or_default()
+                )
             }
             ChainError::BadName(name) => write!(
                 f,
@@ -186,8 +191,13 @@ pub struct Next<'a> {
 /// `up` is the migration's statements; the changes are diffed again only to word the hints.
 fn refuse_destructive(old: &Schema, new: &Schema, up: &[sql::ChangeSql]) -> Result<(), ChainError> {
     use crate::diff::{Change, Hazard, TableChange};
-    let destructive: Vec<String> =
-        up.iter().filter(|s| s.hazards.contains(&Hazard::DeletesData)).map(|s| s.description.clone()).collect();
+    let allowed = |s: &&sql::ChangeSql| new.allow_destructive.iter().any(|a| a.name == s.description);
+    let destructive: Vec<String> = up
+        .iter()
+        .filter(|s| s.hazards.contains(&Hazard::DeletesData))
+        .filter(|s| !allowed(s))
+        .map(|s| s.description.clone())
+        .collect();
     if destructive.is_empty() {
         return Ok(());
     }

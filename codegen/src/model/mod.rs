@@ -127,6 +127,10 @@ pub struct Schema {
     /// Scheduled jobs (pg_cron), kept apart from the DDL: pg_cron lives in one database of the
     /// cluster and runs them in this one.
     pub jobs: Vec<Job>,
+    /// Changes the next migration may make although they delete data, each as the refusal
+    /// names it (`DropColumn note ON orders`). Not the database's: never in a snapshot.
+    #[serde(skip)]
+    pub allow_destructive: Vec<Named>,
 }
 
 /// `CREATE EXTENSION name [SCHEMA namespace]`.
@@ -994,6 +998,7 @@ impl Schema {
             aggregates: Vec::new(),
             views: Vec::new(),
             jobs: Vec::new(),
+            allow_destructive: Vec::new(),
         }
     }
 

@@ -49,7 +49,7 @@ const TOP_KEYS: &[&str] = &[
     "views",
     "jobs",
 ];
-const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc"];
+const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc", "allow_destructive"];
 /// The sections whose keys name objects of a namespace: `tables."archive.runs"`.
 const NAMESPACED: &[&str] =
     &["enums", "domains", "composites", "ranges", "tables", "sequences", "functions", "aggregates", "views"];
@@ -339,6 +339,10 @@ fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Sche
         schema.namespace = namespace;
     }
     schema.doc = f.get("doc").and_then(|v| w.string("doc", v));
+    for item in f.get("allow_destructive").and_then(|v| w.array("allow_destructive", v)).unwrap_or_default() {
+        let name = w.string("allow_destructive", item);
+        schema.allow_destructive.extend(name.map(|name| Named { name, span: w.span(item) }));
+    }
 }
 
 /// The value of a required key, or None after reporting it missing.
