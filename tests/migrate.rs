@@ -133,28 +133,13 @@ fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)
                 Some(IndexTarget::Column(c)) => c.name == column.name,
                 _ => false,
             };
-            let taken = table.indexes.iter().any(first);
+            let own = table.partition.iter().flat_map(|p| &p.partitions).flat_map(|p| &p.indexes);
+            let taken = table.indexes.iter().chain(own).any(first);
             if table.partition.is_some() && taken {
                 return None;
             }
             let name = format!("m_idx_{n}");
-            let key = IndexKey {
-                target: IndexTarget::Column(column),
-                opclass: None,
-                descending: rng.chance(30),
-                nulls_first: None,
-            };
-            table.indexes.push(Index {
-                name: name.clone(),
-                keys: vec![key],
-                method: "btree".into(),
-                unique: false,
-                predicate: None,
-                include: vec![],
-                with: vec![],
-                doc: None,
-                span: Default::default(),
-            });
+            table.indexes.push(btree(&name, column, rng.chance(30)));
             format!("add index {name} on {tname}")
         }
         8 => {
@@ -289,22 +274,7 @@ fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)
             let mut table = Table::new(&namespace, "m_table");
             table.columns.push(column("id", "integer", false));
             table.columns.push(column("at", "timestamptz", true));
-            table.indexes.push(Index {
-                name: "m_table_at_idx".into(),
-                keys: vec![IndexKey {
-                    target: IndexTarget::Column(named("at")),
-                    opclass: None,
-                    descending: false,
-                    nulls_first: None,
-                }],
-                method: "btree".into(),
-                unique: false,
-                predicate: None,
-                include: vec![],
-                with: vec![],
-                doc: None,
-                span: Default::default(),
-            });
+            table.indexes.push(btree("m_table_at_idx", named("at"), false));
             schema.tables.push(table);
             // As the sources do: a namespace an object names is declared.
             schema.namespaces.push(Namespace {
@@ -359,6 +329,21 @@ fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)
         }
     };
     Some((what, nulls_refused))
+}
+
+/// A btree index on one column.
+fn btree(name: &str, column: Named, descending: bool) -> Index {
+    Index {
+        name: name.to_string(),
+        keys: vec![IndexKey { target: IndexTarget::Column(column), opclass: None, descending, nulls_first: None }],
+        method: "btree".into(),
+        unique: false,
+        predicate: None,
+        include: vec![],
+        with: vec![],
+        doc: None,
+        span: Default::default(),
+    }
 }
 
 fn named(name: &str) -> Named {

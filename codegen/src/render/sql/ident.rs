@@ -159,6 +159,33 @@ const RESERVED: &[&str] = &[
     "xmltable",
 ];
 
+/// Of each letter, the run of `RESERVED` that starts with it: every name the renderer writes
+/// is looked up, so the search covers a handful of words, not all of them.
+const RUNS: [(usize, usize); 26] = {
+    let mut runs = [(0, 0); 26];
+    let mut i = 0;
+    while i < RESERVED.len() {
+        let letter = (RESERVED[i].as_bytes()[0] - b'a') as usize;
+        if runs[letter].1 == 0 {
+            runs[letter].0 = i;
+        }
+        runs[letter].1 = i + 1;
+        i += 1;
+    }
+    runs
+};
+
+/// Whether `name`, lowercase, is one of `RESERVED`.
+fn reserved(name: &str) -> bool {
+    match name.as_bytes().first() {
+        Some(first @ b'a'..=b'z') => {
+            let (start, end) = RUNS[(first - b'a') as usize];
+            RESERVED[start..end].binary_search(&name).is_ok()
+        }
+        _ => false,
+    }
+}
+
 /// A name in a namespace, each part quoted on its own; names in `public` stay bare, as
 /// PostgreSQL prints names visible on the default search path.
 pub fn qualified(namespace: &str, name: &str) -> String {
@@ -174,7 +201,7 @@ pub fn qualified(namespace: &str, name: &str) -> String {
 pub fn ident(name: &str) -> Cow<'_, str> {
     let plain = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
         && name.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'_')
-        && RESERVED.binary_search(&name).is_err();
+        && !reserved(name);
     if plain { Cow::Borrowed(name) } else { Cow::Owned(format!("\"{}\"", name.replace('"', "\"\""))) }
 }
 
@@ -193,5 +220,11 @@ mod tests {
     #[test]
     fn reserved_is_sorted() {
         assert!(super::RESERVED.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_reserved_word_is_found_in_its_run() {
+        assert!(super::RESERVED.iter().all(|w| super::reserved(w)));
+        assert!(!super::reserved("name") && !super::reserved("_x") && !super::reserved(""));
     }
 }
