@@ -12,6 +12,13 @@ pub const NO_TRANSACTION: &str = "-- strata:no-transaction";
 pub const LOCK_TIMEOUT: &str = "-- strata:lock-timeout-ms";
 pub const STATEMENT_TIMEOUT: &str = "-- strata:statement-timeout-ms";
 
+/// The value of a `key value` line in the script's header (the comment lines above its first
+/// statement), such as `LOCK_TIMEOUT`.
+pub fn setting<'s>(script: &'s str, key: &str) -> Option<&'s str> {
+    let header = script.lines().take_while(|l| l.starts_with("-- "));
+    header.filter_map(|l| l.strip_prefix(key)?.strip_prefix(' ')).map(str::trim).next()
+}
+
 /// One statement of a script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Statement<'a> {

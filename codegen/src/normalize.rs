@@ -262,6 +262,9 @@ pub fn routine_types(text: &str) -> String {
 
 /// Whether two expressions mean the same by `expr` (or, unreadable, are the same text).
 pub fn same(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
     match (expr(a), expr(b)) {
         (Some(a), Some(b)) => a == b,
         _ => a.trim() == b.trim(),

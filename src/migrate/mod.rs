@@ -462,11 +462,8 @@ impl Migrator {
     /// (`strata generate --lock-timeout`), else the run's.
     fn file<'t>(&self, m: &Migration, file: &'static str, text: &'t str) -> Result<File<'t>, Error> {
         let own = |key: &str| -> Result<Option<Duration>, Error> {
-            let header = text.lines().take_while(|l| l.starts_with("-- "));
-            let Some(value) = header.filter_map(|l| l.strip_prefix(key)?.strip_prefix(' ')).next() else {
-                return Ok(None);
-            };
-            let ms = value.trim().parse::<u64>().map_err(|_| {
+            let Some(value) = script::setting(text, key) else { return Ok(None) };
+            let ms = value.parse::<u64>().map_err(|_| {
                 Error::Folder(format!("{}/{file}: `{key} {value}`: give a whole number of milliseconds", m.dir()))
             })?;
             Ok(Some(Duration::from_millis(ms)))

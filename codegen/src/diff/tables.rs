@@ -194,9 +194,7 @@ fn same_constraint(a: Constraint, b: Constraint) -> bool {
     match (a, b) {
         // As PostgreSQL means them: a CHECK read back from the catalog is printed otherwise each
         // time it is stored again (`IN` lists as `= ANY (ARRAY[...])`, with casts).
-        (Constraint::Check(a), Constraint::Check(b)) => {
-            a.expr.sql == b.expr.sql || crate::normalize::same(&a.expr.sql, &b.expr.sql)
-        }
+        (Constraint::Check(a), Constraint::Check(b)) => crate::normalize::same(&a.expr.sql, &b.expr.sql),
         (Constraint::PrimaryKey(a), Constraint::PrimaryKey(b)) => names(&a.columns) == names(&b.columns),
         (Constraint::Unique(a), Constraint::Unique(b)) => {
             names(&a.columns) == names(&b.columns)

@@ -899,12 +899,12 @@ impl Index {
     /// unique (`chosen_name_among`) differs from this one; such an index is named explicitly
     /// where this matters: never wrong, only longer.
     pub fn chosen_name(table: &str, keys: &[IndexKey]) -> String {
-        Index::chosen_name_among(table, keys, &[])
+        Index::chosen_name_among::<&str>(table, keys, &[])
     }
 
     /// `chosen_name`, numbered (`_idx1`, `_idx2`, ...) past the names `taken` by relations of
     /// the namespace, as PostgreSQL does.
-    pub fn chosen_name_among(table: &str, keys: &[IndexKey], taken: &[String]) -> String {
+    pub fn chosen_name_among<S: AsRef<str>>(table: &str, keys: &[IndexKey], taken: &[S]) -> String {
         let mut names: Vec<String> = Vec::new();
         for k in keys {
             let base = match &k.target {
@@ -1000,6 +1000,28 @@ impl Schema {
             jobs: Vec::new(),
             allow_destructive: Vec::new(),
         }
+    }
+
+    /// The names of the relations of `namespace` (they share pg_class): tables, partitions,
+    /// views, sequences, and indexes (those behind keys and a partition's own ones too).
+    pub fn relation_names(&self, namespace: &str) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for t in self.tables.iter().filter(|t| t.namespace == namespace) {
+            names.push(&t.name);
+            names.extend(t.indexes.iter().map(|i| i.name.as_str()));
+            names.extend(t.primary_key.iter().map(|k| k.name.as_str()));
+            names.extend(t.uniques.iter().map(|u| u.name.as_str()));
+            names.extend(t.exclusions.iter().map(|x| x.name.as_str()));
+        }
+        let partitions = self.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
+        for p in partitions.filter(|p| p.namespace == namespace) {
+            names.push(&p.name);
+            names.extend(p.indexes.iter().map(|i| i.name.as_str()));
+            names.extend(p.index_names.iter().map(|(_, own)| own.as_str()));
+        }
+        names.extend(self.sequences.iter().filter(|q| q.namespace == namespace).map(|q| q.name.as_str()));
+        names.extend(self.views.iter().filter(|v| v.namespace == namespace).map(|v| v.name.as_str()));
+        names
     }
 
     pub fn table(&self, q: &QName) -> Option<&Table> {

@@ -4,8 +4,11 @@
 use std::path::PathBuf;
 
 use postgres::{Client, NoTls};
+use strata::live::PgCatalogs;
 use strata::scratch::Server;
 use strata::script::Statement;
+use strata_codegen::model::Schema;
+use strata_codegen::source::live;
 
 use crate::Failure;
 
@@ -45,8 +48,19 @@ impl Drop for Scratch<'_> {
 }
 
 pub fn connect(url: &str, flag: &str) -> Result<Client, Failure> {
-    let config: postgres::Config = url.parse().map_err(|e| Failure::Usage(format!("{flag}: invalid URL: {e}")))?;
-    config.connect(NoTls).map_err(|e| no_database(flag, &message(&e)))
+    config(url, flag)?.connect(NoTls).map_err(|e| no_database(flag, &message(&e)))
+}
+
+/// The namespaces `declared` has, read through `catalogs` into a schema of its name.
+pub fn read_namespaces_of(catalogs: &mut PgCatalogs, declared: &Schema) -> Result<Schema, Failure> {
+    let namespaces = live::namespaces_of(declared);
+    let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
+    live::introspect(catalogs, &declared.name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
+}
+
+/// The connection settings of a URL given with `flag`.
+pub fn config(url: &str, flag: &str) -> Result<postgres::Config, Failure> {
+    url.parse().map_err(|e| Failure::Usage(format!("{flag}: invalid URL: {e}")))
 }
 
 /// What the server said, or why it could not be reached (`postgres::Error` alone prints

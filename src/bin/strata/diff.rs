@@ -9,14 +9,12 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use clap::Args;
-use strata_codegen::{io, migrations, model::Schema};
-
 use postgres::Client;
 use strata::live::PgCatalogs;
 use strata::script::statements;
-use strata_codegen::source::live;
+use strata_codegen::{io, migrations, model::Schema};
 
-use crate::db::{self, Scratch, Script, connect, no_database, scratch_server};
+use crate::db::{self, Scratch, Script, connect, scratch_server};
 use crate::{Failure, Format};
 
 #[derive(Args)]
@@ -99,11 +97,7 @@ fn shown(source: &str) -> String {
 /// The namespaces of `declared`, read from the databases `connect` makes. Roles are the
 /// cluster's, not the database's: only the declared ones are read.
 fn introspect(connect: impl FnMut() -> Result<Client, Failure>, declared: &Schema) -> Result<Schema, Failure> {
-    let namespaces = live::namespaces_of(declared);
-    let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
-    let mut catalogs = PgCatalogs::connect(connect)?;
-    let mut read = live::introspect(&mut catalogs, &declared.name, &namespaces)
-        .map_err(|e| no_database("reading the catalog", &e))?;
+    let mut read = db::read_namespaces_of(&mut PgCatalogs::connect(connect)?, declared)?;
     read.roles.retain(|r| declared.roles.iter().any(|d| d.name == r.name));
     Ok(read)
 }

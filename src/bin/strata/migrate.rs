@@ -9,7 +9,7 @@ use strata::migrate::{self, Down, Migrator};
 use strata_codegen::project::{self, Project};
 
 use crate::Failure;
-use crate::db::{connect, no_database};
+use crate::db::{config, connect, no_database};
 
 #[derive(Args)]
 pub struct MigrateArgs {
@@ -73,9 +73,7 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
     let url = url.ok_or_else(|| Failure::Usage("migrate needs a database: give --database-url URL".into()))?;
     let mut client = connect(&url, "--database-url")?;
-    // connect parsed it already.
-    let migrator =
-        migrator.cluster_lock(url.parse().map_err(|_| Failure::Usage("--database-url: invalid URL".into()))?);
+    let migrator = migrator.cluster_lock(config(&url, "--database-url")?);
     let status = migrator.status(&mut client).map_err(failed)?;
     if let Action::Status = args.action {
         return print_status(&migrator, &status);

@@ -7,10 +7,9 @@ use postgres::Client;
 use strata::live::PgCatalogs;
 use strata::scratch::Server;
 use strata_codegen::model::Schema;
-use strata_codegen::source::live;
 use strata_codegen::{Compiled, generate, verify};
 
-use crate::db::{self, Scratch, Script, connect, no_database, scratch_server};
+use crate::db::{self, Scratch, Script, connect, scratch_server};
 use crate::{Failure, Format, VerifyArgs, compile_reported};
 
 pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
@@ -103,11 +102,8 @@ fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<
 /// The schema's namespaces read back (over several connections made by `connect`), with the
 /// declaration settled against what was read.
 fn read_back(connect: impl FnMut() -> Result<Client, Failure>, schema: &Schema) -> Result<(Schema, Schema), Failure> {
-    let namespaces = live::namespaces_of(schema);
-    let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
     let mut catalogs = PgCatalogs::connect(connect)?;
-    let read = live::introspect(&mut catalogs, &schema.name, &namespaces)
-        .map_err(|e| no_database("reading the catalog", &e))?;
+    let read = db::read_namespaces_of(&mut catalogs, schema)?;
     let mut declared = schema.clone();
     verify::settle(&mut catalogs, &mut declared, &read);
     Ok((declared, read))

@@ -49,9 +49,7 @@ fn one(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<ChangeSql> {
         // An index built or dropped alone is built or dropped CONCURRENTLY, and may run again
         // after an interruption (the runner drops an INVALID index first).
         let sql = match change {
-            Change::Create(Step::CreateIndex { .. }) if alone => {
-                sql.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1)
-            }
+            Change::Create(Step::CreateIndex { .. }) if alone => concurrently(&sql),
             Change::Drop(Step::CreateIndex { .. }) if alone => {
                 sql.replacen("INDEX ", "INDEX CONCURRENTLY IF EXISTS ", 1)
             }
@@ -59,6 +57,11 @@ fn one(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<ChangeSql> {
         };
         ChangeSql { description, sql, hazards: hazards(old, new, change), transaction: !alone }
     })
+}
+
+/// `CREATE INDEX` as a build that leaves writes alone and may run again after an interruption.
+fn concurrently(create: &str) -> String {
+    create.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1)
 }
 
 /// An index added to a partitioned table that stays, without locking it while the index is
@@ -71,13 +74,12 @@ fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Optio
     let table = new.table(on)?;
     let partitioning = table.partition.as_ref().filter(|p| p.managed_by.is_none())?;
     old.table(on)?.partition.as_ref()?;
-    let taken = relation_names(new);
     let mut names = Vec::new();
     for p in &partitioning.partitions {
         let own = p.index_names.iter().find(|(parent, _)| parent.name == index.name).map(|(_, own)| own.clone());
         let made_before = own.is_some(); // by its own step (`Step::CreatePartitionIndex`)
         let name = own.unwrap_or_else(|| Index::chosen_name(&p.name, &index.keys));
-        if !made_before && taken.contains(&(p.namespace.as_str(), name.as_str())) {
+        if !made_before && new.relation_names(&p.namespace).contains(&name.as_str()) {
             return None;
         }
         names.push((p, name, made_before));
@@ -98,7 +100,7 @@ fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Optio
         let step = Step::CreateIndex { on: p.qname(), index: &copy };
         out.push(ChangeSql {
             description: format!("{} (of {description})", step.description()),
-            sql: step_sql(new, &step).0.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1),
+            sql: concurrently(&step_sql(new, &step).0),
             hazards: vec![Hazard::BuildsIndex, Hazard::OutsideTransaction],
             transaction: false,
         });
@@ -120,29 +122,6 @@ fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Optio
         });
     }
     Some(out)
-}
-
-/// (namespace, name) of every relation `schema` makes: tables, partitions, views, sequences,
-/// and indexes (the constraints' included).
-fn relation_names(schema: &Schema) -> std::collections::HashSet<(&str, &str)> {
-    let mut names = std::collections::HashSet::new();
-    for t in &schema.tables {
-        let ns = t.namespace.as_str();
-        names.insert((ns, t.name.as_str()));
-        names.extend(t.indexes.iter().map(|i| (ns, i.name.as_str())));
-        names.extend(t.primary_key.iter().map(|k| (ns, k.name.as_str())));
-        names.extend(t.uniques.iter().map(|u| (ns, u.name.as_str())));
-        names.extend(t.exclusions.iter().map(|x| (ns, x.name.as_str())));
-        for p in t.partition.iter().flat_map(|p| &p.partitions) {
-            let ns = p.namespace.as_str();
-            names.insert((ns, p.name.as_str()));
-            names.extend(p.indexes.iter().map(|i| (ns, i.name.as_str())));
-            names.extend(p.index_names.iter().map(|(_, own)| (ns, own.as_str())));
-        }
-    }
-    names.extend(schema.views.iter().map(|v| (v.namespace.as_str(), v.name.as_str())));
-    names.extend(schema.sequences.iter().map(|s| (s.namespace.as_str(), s.name.as_str())));
-    names
 }
 
 fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<(String, String)> {

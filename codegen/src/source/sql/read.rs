@@ -434,7 +434,7 @@ impl Reader {
         let name = match &i.name {
             // An index lives in its table's namespace: its name is never qualified.
             Some(n) => single(n)?,
-            None => Index::chosen_name_among(&on.name, &keys, &self.relation_names(&on.namespace)),
+            None => Index::chosen_name_among(&on.name, &keys, &self.schema.relation_names(&on.namespace)),
         };
         let with = i.with.iter().map(option_pair).collect::<Result<_, _>>()?;
         let index = Index {
@@ -618,25 +618,6 @@ impl Reader {
         let q = self.qname(name)?;
         let name = if q.namespace == self.schema.namespace { q.name } else { format!("{}.{}", q.namespace, q.name) };
         Ok(Named { name, span: Span::default() })
-    }
-
-    /// The names of the relations of `namespace` so far: tables, partitions, indexes (those of
-    /// keys too), sequences and views.
-    fn relation_names(&self, namespace: &str) -> Vec<String> {
-        let s = &self.schema;
-        let tables = s.tables.iter().filter(|t| t.namespace == namespace);
-        let mut names: Vec<String> = Vec::new();
-        for t in tables {
-            names.push(t.name.clone());
-            names.extend(t.indexes.iter().map(|i| i.name.clone()));
-            names.extend(t.primary_key.iter().map(|k| k.name.clone()));
-            names.extend(t.uniques.iter().map(|u| u.name.clone()));
-        }
-        let partitions = s.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
-        names.extend(partitions.filter(|p| p.namespace == namespace).map(|p| p.name.clone()));
-        names.extend(s.sequences.iter().filter(|q| q.namespace == namespace).map(|q| q.name.clone()));
-        names.extend(s.views.iter().filter(|v| v.namespace == namespace).map(|v| v.name.clone()));
-        names
     }
 
     fn table_at(&self, q: &QName) -> Option<usize> {
