@@ -540,6 +540,21 @@ impl Diagnostic {
             .help("generate partitions (`interval`, `from`, `count`), list them, add `default = true`, or set `managed_by` if another tool creates them")
     }
 
+    pub fn invalid_premake(table: &str, why: &str, help: &str, span: Span) -> Diagnostic {
+        error("E0071", format!("premade partitions of `{table}`: {why}"), span).help(help)
+    }
+
+    pub fn default_between_upkeeps(table: &str, span: Span) -> Diagnostic {
+        warning(
+            "W0008",
+            format!(
+                "`{table}` premakes no partition ahead, so each new period's rows land in DEFAULT until upkeep runs"
+            ),
+            span,
+        )
+        .help("set `premake` to 1 or more: upkeep then moves no rows out of DEFAULT on every run")
+    }
+
     pub fn unknown_role(role: &str, candidates: &[&str], span: Span) -> Diagnostic {
         error("E0034", format!("role `{role}` is not declared"), span)
             .suggest(role, candidates.iter().copied(), "")

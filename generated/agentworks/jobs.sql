@@ -6,3 +6,6 @@ SELECT cron.schedule_in_database('agentworks-archive-logs', '0 2 * * *', 'SELECT
 
 -- ScheduleJob agentworks-cleanup-deleted
 SELECT cron.schedule_in_database('agentworks-cleanup-deleted', '0 3 * * 0', 'SELECT cleanup_soft_deleted()', current_setting('strata.database'));
+
+-- ScheduleJob agentworks-partition-upkeep
+SELECT cron.schedule_in_database('agentworks-partition-upkeep', '0 * * * *', 'SELECT strata_partition_upkeep()', current_setting('strata.database'));

@@ -105,45 +105,6 @@ CREATE TABLE audit_log (
     CONSTRAINT audit_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES users (id)
 ) PARTITION BY RANGE (created_at);
 
--- CreatePartition audit_log_y2025m12
-CREATE TABLE audit_log_y2025m12 PARTITION OF audit_log FOR VALUES FROM ('2025-12-01') TO ('2026-01-01');
-
--- CreatePartition audit_log_y2026m01
-CREATE TABLE audit_log_y2026m01 PARTITION OF audit_log FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition audit_log_y2026m02
-CREATE TABLE audit_log_y2026m02 PARTITION OF audit_log FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition audit_log_y2026m03
-CREATE TABLE audit_log_y2026m03 PARTITION OF audit_log FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition audit_log_y2026m04
-CREATE TABLE audit_log_y2026m04 PARTITION OF audit_log FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition audit_log_y2026m05
-CREATE TABLE audit_log_y2026m05 PARTITION OF audit_log FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition audit_log_y2026m06
-CREATE TABLE audit_log_y2026m06 PARTITION OF audit_log FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition audit_log_y2026m07
-CREATE TABLE audit_log_y2026m07 PARTITION OF audit_log FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition audit_log_y2026m08
-CREATE TABLE audit_log_y2026m08 PARTITION OF audit_log FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition audit_log_y2026m09
-CREATE TABLE audit_log_y2026m09 PARTITION OF audit_log FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition audit_log_y2026m10
-CREATE TABLE audit_log_y2026m10 PARTITION OF audit_log FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition audit_log_y2026m11
-CREATE TABLE audit_log_y2026m11 PARTITION OF audit_log FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition audit_log_y2026m12
-CREATE TABLE audit_log_y2026m12 PARTITION OF audit_log FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
-
 -- CreatePartition audit_log_default
 CREATE TABLE audit_log_default PARTITION OF audit_log DEFAULT;
 
@@ -549,45 +510,6 @@ CREATE TABLE agent_runs (
     CONSTRAINT agent_runs_triggered_by_fkey FOREIGN KEY (triggered_by) REFERENCES users (id)
 ) PARTITION BY RANGE (created_at);
 
--- CreatePartition agent_runs_y2025m12
-CREATE TABLE agent_runs_y2025m12 PARTITION OF agent_runs FOR VALUES FROM ('2025-12-01') TO ('2026-01-01');
-
--- CreatePartition agent_runs_y2026m01
-CREATE TABLE agent_runs_y2026m01 PARTITION OF agent_runs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition agent_runs_y2026m02
-CREATE TABLE agent_runs_y2026m02 PARTITION OF agent_runs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition agent_runs_y2026m03
-CREATE TABLE agent_runs_y2026m03 PARTITION OF agent_runs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition agent_runs_y2026m04
-CREATE TABLE agent_runs_y2026m04 PARTITION OF agent_runs FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition agent_runs_y2026m05
-CREATE TABLE agent_runs_y2026m05 PARTITION OF agent_runs FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition agent_runs_y2026m06
-CREATE TABLE agent_runs_y2026m06 PARTITION OF agent_runs FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition agent_runs_y2026m07
-CREATE TABLE agent_runs_y2026m07 PARTITION OF agent_runs FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition agent_runs_y2026m08
-CREATE TABLE agent_runs_y2026m08 PARTITION OF agent_runs FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition agent_runs_y2026m09
-CREATE TABLE agent_runs_y2026m09 PARTITION OF agent_runs FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition agent_runs_y2026m10
-CREATE TABLE agent_runs_y2026m10 PARTITION OF agent_runs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition agent_runs_y2026m11
-CREATE TABLE agent_runs_y2026m11 PARTITION OF agent_runs FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition agent_runs_y2026m12
-CREATE TABLE agent_runs_y2026m12 PARTITION OF agent_runs FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
-
 -- CreatePartition agent_runs_default
 CREATE TABLE agent_runs_default PARTITION OF agent_runs DEFAULT;
 
@@ -609,30 +531,6 @@ CREATE TABLE agent_run_logs (
     CONSTRAINT agent_run_logs_source_check CHECK (source IN ('agent', 'orchestrator', 'provider')),
     CONSTRAINT agent_run_logs_run_id_run_created_at_fkey FOREIGN KEY (run_id, run_created_at) REFERENCES agent_runs (id, created_at) ON DELETE CASCADE
 ) PARTITION BY RANGE (created_at);
-
--- CreatePartition agent_run_logs_y2025w49
-CREATE TABLE agent_run_logs_y2025w49 PARTITION OF agent_run_logs FOR VALUES FROM ('2025-12-01') TO ('2025-12-08');
-
--- CreatePartition agent_run_logs_y2025w50
-CREATE TABLE agent_run_logs_y2025w50 PARTITION OF agent_run_logs FOR VALUES FROM ('2025-12-08') TO ('2025-12-15');
-
--- CreatePartition agent_run_logs_y2025w51
-CREATE TABLE agent_run_logs_y2025w51 PARTITION OF agent_run_logs FOR VALUES FROM ('2025-12-15') TO ('2025-12-22');
-
--- CreatePartition agent_run_logs_y2025w52
-CREATE TABLE agent_run_logs_y2025w52 PARTITION OF agent_run_logs FOR VALUES FROM ('2025-12-22') TO ('2025-12-29');
-
--- CreatePartition agent_run_logs_y2026w01
-CREATE TABLE agent_run_logs_y2026w01 PARTITION OF agent_run_logs FOR VALUES FROM ('2025-12-29') TO ('2026-01-05');
-
--- CreatePartition agent_run_logs_y2026w02
-CREATE TABLE agent_run_logs_y2026w02 PARTITION OF agent_run_logs FOR VALUES FROM ('2026-01-05') TO ('2026-01-12');
-
--- CreatePartition agent_run_logs_y2026w03
-CREATE TABLE agent_run_logs_y2026w03 PARTITION OF agent_run_logs FOR VALUES FROM ('2026-01-12') TO ('2026-01-19');
-
--- CreatePartition agent_run_logs_y2026w04
-CREATE TABLE agent_run_logs_y2026w04 PARTITION OF agent_run_logs FOR VALUES FROM ('2026-01-19') TO ('2026-01-26');
 
 -- CreatePartition agent_run_logs_default
 CREATE TABLE agent_run_logs_default PARTITION OF agent_run_logs DEFAULT;
@@ -667,45 +565,6 @@ CREATE TABLE usage_events (
     CONSTRAINT usage_events_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES agents (id),
     CONSTRAINT usage_events_run_id_run_created_at_fkey FOREIGN KEY (run_id, run_created_at) REFERENCES agent_runs (id, created_at)
 ) PARTITION BY RANGE (event_time);
-
--- CreatePartition usage_events_y2025m12
-CREATE TABLE usage_events_y2025m12 PARTITION OF usage_events FOR VALUES FROM ('2025-12-01') TO ('2026-01-01');
-
--- CreatePartition usage_events_y2026m01
-CREATE TABLE usage_events_y2026m01 PARTITION OF usage_events FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition usage_events_y2026m02
-CREATE TABLE usage_events_y2026m02 PARTITION OF usage_events FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition usage_events_y2026m03
-CREATE TABLE usage_events_y2026m03 PARTITION OF usage_events FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition usage_events_y2026m04
-CREATE TABLE usage_events_y2026m04 PARTITION OF usage_events FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition usage_events_y2026m05
-CREATE TABLE usage_events_y2026m05 PARTITION OF usage_events FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition usage_events_y2026m06
-CREATE TABLE usage_events_y2026m06 PARTITION OF usage_events FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition usage_events_y2026m07
-CREATE TABLE usage_events_y2026m07 PARTITION OF usage_events FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition usage_events_y2026m08
-CREATE TABLE usage_events_y2026m08 PARTITION OF usage_events FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition usage_events_y2026m09
-CREATE TABLE usage_events_y2026m09 PARTITION OF usage_events FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition usage_events_y2026m10
-CREATE TABLE usage_events_y2026m10 PARTITION OF usage_events FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition usage_events_y2026m11
-CREATE TABLE usage_events_y2026m11 PARTITION OF usage_events FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition usage_events_y2026m12
-CREATE TABLE usage_events_y2026m12 PARTITION OF usage_events FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
 
 -- CreatePartition usage_events_default
 CREATE TABLE usage_events_default PARTITION OF usage_events DEFAULT;
@@ -763,45 +622,6 @@ CREATE TABLE card_activities (
     CONSTRAINT card_activities_card_id_fkey FOREIGN KEY (card_id) REFERENCES cards (id) ON DELETE CASCADE,
     CONSTRAINT card_activities_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)
 ) PARTITION BY RANGE (created_at);
-
--- CreatePartition card_activities_y2025m12
-CREATE TABLE card_activities_y2025m12 PARTITION OF card_activities FOR VALUES FROM ('2025-12-01') TO ('2026-01-01');
-
--- CreatePartition card_activities_y2026m01
-CREATE TABLE card_activities_y2026m01 PARTITION OF card_activities FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition card_activities_y2026m02
-CREATE TABLE card_activities_y2026m02 PARTITION OF card_activities FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition card_activities_y2026m03
-CREATE TABLE card_activities_y2026m03 PARTITION OF card_activities FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition card_activities_y2026m04
-CREATE TABLE card_activities_y2026m04 PARTITION OF card_activities FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition card_activities_y2026m05
-CREATE TABLE card_activities_y2026m05 PARTITION OF card_activities FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition card_activities_y2026m06
-CREATE TABLE card_activities_y2026m06 PARTITION OF card_activities FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition card_activities_y2026m07
-CREATE TABLE card_activities_y2026m07 PARTITION OF card_activities FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition card_activities_y2026m08
-CREATE TABLE card_activities_y2026m08 PARTITION OF card_activities FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition card_activities_y2026m09
-CREATE TABLE card_activities_y2026m09 PARTITION OF card_activities FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition card_activities_y2026m10
-CREATE TABLE card_activities_y2026m10 PARTITION OF card_activities FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition card_activities_y2026m11
-CREATE TABLE card_activities_y2026m11 PARTITION OF card_activities FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition card_activities_y2026m12
-CREATE TABLE card_activities_y2026m12 PARTITION OF card_activities FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
 
 -- CreatePartition card_activities_default
 CREATE TABLE card_activities_default PARTITION OF card_activities DEFAULT;
@@ -932,6 +752,115 @@ WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[
 ORDER BY 1, 2
 $$;
 
+-- CreateFunction strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_upkeep_partitions(parent regclass, key_column text, unit text, ahead integer, past integer, name_format text, retention interval, archive text, at timestamp with time zone DEFAULT now()) RETURNS TABLE(partition text, action text) LANGUAGE plpgsql SET "TimeZone" = 'UTC' AS $$
+#variable_conflict use_column
+DECLARE
+    step interval := ('1 ' || unit)::interval;
+    this_period timestamptz := date_trunc(unit, at);
+    ns text;
+    default_part regclass;
+    columns text;
+    referenced boolean;
+    child regclass;
+    child_name text;
+    upper_bound text;
+    lo timestamptz;
+    lo_text text;
+    hi_text text;
+    name text;
+    moving boolean;
+    moved bigint;
+BEGIN
+    -- One upkeep at a time: a second run waits, then finds everything done.
+    PERFORM pg_advisory_xact_lock(hashtextextended('strata_upkeep_partitions', 0));
+    -- Read under the lock: reading a partition's bound waits for a run that is making it.
+    ns := (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = parent);
+    default_part := (
+        SELECT i.inhrelid::regclass FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT');
+    columns := (
+        SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+        WHERE attrelid = parent AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
+    referenced := EXISTS (SELECT FROM pg_constraint WHERE confrelid = parent AND contype = 'f');
+    -- Retention: partitions wholly older than it are detached, then dropped or archived.
+    IF retention IS NOT NULL THEN
+        FOR child, child_name, upper_bound IN
+            SELECT c.oid::regclass, format('%I.%I', n.nspname, c.relname),
+                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE i.inhparent = parent ORDER BY c.relname
+        LOOP
+            CONTINUE WHEN upper_bound IS NULL OR upper_bound::timestamptz > at - retention;
+            partition := child_name;
+            EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', parent, child);
+            IF archive IS NULL THEN
+                EXECUTE format('DROP TABLE %s', child);
+                action := 'dropped';
+            ELSE
+                EXECUTE format('ALTER TABLE %s SET SCHEMA %I', child, archive);
+                action := 'archived';
+            END IF;
+            RETURN NEXT;
+        END LOOP;
+    END IF;
+    -- The periods from `past` before the current one to `ahead` after it, unless past retention.
+    FOR k IN -past .. ahead LOOP
+        lo := this_period + k * step;
+        CONTINUE WHEN retention IS NOT NULL AND lo + step <= at - retention;
+        name := to_char(lo, name_format);
+        CONTINUE WHEN to_regclass(format('%I.%I', ns, name)) IS NOT NULL;
+        lo_text := to_char(lo, 'YYYY-MM-DD');
+        hi_text := to_char(lo + step, 'YYYY-MM-DD');
+        partition := format('%I.%I', ns, name);
+        -- Rows of the period already in DEFAULT move to the new partition in this transaction.
+        moving := false;
+        IF default_part IS NOT NULL THEN
+            EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
+                default_part, key_column, lo_text, key_column, hi_text) INTO moving;
+        END IF;
+        -- Moving deletes and inserts again: ON DELETE actions of foreign keys to the table would
+        -- run on the rows referring to them. Those rows stay where they are, and it is said.
+        IF moving AND referenced THEN
+            RAISE WARNING 'strata: % holds rows of %, and foreign keys reference %: not moved',
+                default_part, partition, parent
+                USING HINT = 'move the rows by hand (detach DEFAULT, create the partition, move them, attach DEFAULT)';
+            action := 'blocked: rows in DEFAULT';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF moving THEN
+            EXECUTE format('CREATE TEMP TABLE strata_moved AS SELECT %s FROM %s WITH NO DATA', columns, parent);
+            EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING %s) '
+                'INSERT INTO strata_moved (%s) SELECT %s FROM m',
+                default_part, key_column, lo_text, key_column, hi_text, columns, columns, columns);
+        END IF;
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+            ns, name, parent, lo_text, hi_text);
+        action := 'created';
+        IF moving THEN
+            EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM strata_moved',
+                ns, name, columns, columns);
+            GET DIAGNOSTICS moved = ROW_COUNT;
+            DROP TABLE strata_moved;
+            action := format('created, %s rows moved from DEFAULT', moved);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+
+-- CreateFunction strata_partition_upkeep(timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_partition_upkeep(at timestamp with time zone DEFAULT now()) RETURNS TABLE(parent regclass, partition text, action text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT 'agent_runs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('agent_runs', 'created_at', 'month', 3, 1, '"agent_runs_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'agent_run_logs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('agent_run_logs', 'created_at', 'week', 4, 2, '"agent_run_logs_y"IYYY"w"IW', '90 days', NULL, at) AS u;
+    RETURN QUERY SELECT 'audit_log'::regclass, u.partition, u.action FROM strata_upkeep_partitions('audit_log', 'created_at', 'month', 3, 1, '"audit_log_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'usage_events'::regclass, u.partition, u.action FROM strata_upkeep_partitions('usage_events', 'event_time', 'month', 3, 1, '"usage_events_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'card_activities'::regclass, u.partition, u.action FROM strata_upkeep_partitions('card_activities', 'created_at', 'month', 3, 1, '"card_activities_y"YYYY"m"MM', '1 year', NULL, at) AS u;
+END;
+$$;
+
 -- CreateView query_performance_monitor
 CREATE VIEW query_performance_monitor AS
 SELECT
@@ -1020,6 +949,21 @@ CREATE TRIGGER agent_runs_set_updated_at BEFORE UPDATE ON agent_runs FOR EACH RO
 -- CreateTrigger card_comments.card_comments_set_updated_at
 CREATE TRIGGER card_comments_set_updated_at BEFORE UPDATE ON card_comments FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
+-- PartitionUpkeep audit_log
+SELECT * FROM strata_upkeep_partitions('audit_log', 'created_at', 'month', 3, 1, '"audit_log_y"YYYY"m"MM', NULL, NULL, now());
+
+-- PartitionUpkeep agent_runs
+SELECT * FROM strata_upkeep_partitions('agent_runs', 'created_at', 'month', 3, 1, '"agent_runs_y"YYYY"m"MM', NULL, NULL, now());
+
+-- PartitionUpkeep agent_run_logs
+SELECT * FROM strata_upkeep_partitions('agent_run_logs', 'created_at', 'week', 4, 2, '"agent_run_logs_y"IYYY"w"IW', '90 days', NULL, now());
+
+-- PartitionUpkeep usage_events
+SELECT * FROM strata_upkeep_partitions('usage_events', 'event_time', 'month', 3, 1, '"usage_events_y"YYYY"m"MM', NULL, NULL, now());
+
+-- PartitionUpkeep card_activities
+SELECT * FROM strata_upkeep_partitions('card_activities', 'created_at', 'month', 3, 1, '"card_activities_y"YYYY"m"MM', '1 year', NULL, now());
+
 -- EnableRls workspaces
 ALTER TABLE workspaces ENABLE ROW LEVEL SECURITY;
 
@@ -1084,6 +1028,12 @@ COMMENT ON FUNCTION set_updated_at() IS 'Sets updated_at on every UPDATE (strata
 
 -- Comment strata_expired_partitions()
 COMMENT ON FUNCTION strata_expired_partitions() IS 'Range partitions past their table''s retention (strata: partition.retention).';
+
+-- Comment strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+COMMENT ON FUNCTION strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone) IS 'Makes one table''s premade partitions and enforces its retention (strata: partition.premake).';
+
+-- Comment strata_partition_upkeep(timestamp with time zone)
+COMMENT ON FUNCTION strata_partition_upkeep(timestamp with time zone) IS 'Partition upkeep of every table strata keeps; pg_cron runs it hourly.';
 
 -- Comment agent_run_logs_archive
 COMMENT ON TABLE agent_run_logs_archive IS 'Agent run logs older than 90 days.';

@@ -22,42 +22,6 @@ CREATE TABLE audit_logs (
     CONSTRAINT audit_logs_action_check CHECK (action IN ('create', 'update', 'delete', 'access'))
 ) PARTITION BY RANGE (created_at);
 
--- CreatePartition audit_logs_2026_01
-CREATE TABLE audit_logs_2026_01 PARTITION OF audit_logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition audit_logs_2026_02
-CREATE TABLE audit_logs_2026_02 PARTITION OF audit_logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition audit_logs_2026_03
-CREATE TABLE audit_logs_2026_03 PARTITION OF audit_logs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition audit_logs_2026_04
-CREATE TABLE audit_logs_2026_04 PARTITION OF audit_logs FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition audit_logs_2026_05
-CREATE TABLE audit_logs_2026_05 PARTITION OF audit_logs FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition audit_logs_2026_06
-CREATE TABLE audit_logs_2026_06 PARTITION OF audit_logs FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition audit_logs_2026_07
-CREATE TABLE audit_logs_2026_07 PARTITION OF audit_logs FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition audit_logs_2026_08
-CREATE TABLE audit_logs_2026_08 PARTITION OF audit_logs FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition audit_logs_2026_09
-CREATE TABLE audit_logs_2026_09 PARTITION OF audit_logs FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition audit_logs_2026_10
-CREATE TABLE audit_logs_2026_10 PARTITION OF audit_logs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition audit_logs_2026_11
-CREATE TABLE audit_logs_2026_11 PARTITION OF audit_logs FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition audit_logs_2026_12
-CREATE TABLE audit_logs_2026_12 PARTITION OF audit_logs FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
-
 -- CreatePartition audit_logs_default
 CREATE TABLE audit_logs_default PARTITION OF audit_logs DEFAULT;
 
@@ -114,42 +78,6 @@ CREATE TABLE webhook_deliveries (
     CONSTRAINT webhook_deliveries_status_check CHECK (status IN ('pending', 'success', 'failed')),
     CONSTRAINT webhook_deliveries_webhook_id_fkey FOREIGN KEY (webhook_id) REFERENCES webhooks (id) ON DELETE CASCADE
 ) PARTITION BY RANGE (created_at);
-
--- CreatePartition webhook_deliveries_2026_01
-CREATE TABLE webhook_deliveries_2026_01 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition webhook_deliveries_2026_02
-CREATE TABLE webhook_deliveries_2026_02 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition webhook_deliveries_2026_03
-CREATE TABLE webhook_deliveries_2026_03 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition webhook_deliveries_2026_04
-CREATE TABLE webhook_deliveries_2026_04 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition webhook_deliveries_2026_05
-CREATE TABLE webhook_deliveries_2026_05 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition webhook_deliveries_2026_06
-CREATE TABLE webhook_deliveries_2026_06 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition webhook_deliveries_2026_07
-CREATE TABLE webhook_deliveries_2026_07 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition webhook_deliveries_2026_08
-CREATE TABLE webhook_deliveries_2026_08 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition webhook_deliveries_2026_09
-CREATE TABLE webhook_deliveries_2026_09 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition webhook_deliveries_2026_10
-CREATE TABLE webhook_deliveries_2026_10 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition webhook_deliveries_2026_11
-CREATE TABLE webhook_deliveries_2026_11 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition webhook_deliveries_2026_12
-CREATE TABLE webhook_deliveries_2026_12 PARTITION OF webhook_deliveries FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
 
 -- CreatePartition webhook_deliveries_default
 CREATE TABLE webhook_deliveries_default PARTITION OF webhook_deliveries DEFAULT;
@@ -550,42 +478,6 @@ CREATE TABLE executions (
     CONSTRAINT executions_parent_execution_id_parent_execution_created_at_fkey FOREIGN KEY (parent_execution_id, parent_execution_created_at) REFERENCES executions (id, created_at)
 ) PARTITION BY RANGE (created_at);
 
--- CreatePartition executions_2026_01
-CREATE TABLE executions_2026_01 PARTITION OF executions FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition executions_2026_02
-CREATE TABLE executions_2026_02 PARTITION OF executions FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition executions_2026_03
-CREATE TABLE executions_2026_03 PARTITION OF executions FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition executions_2026_04
-CREATE TABLE executions_2026_04 PARTITION OF executions FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition executions_2026_05
-CREATE TABLE executions_2026_05 PARTITION OF executions FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition executions_2026_06
-CREATE TABLE executions_2026_06 PARTITION OF executions FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition executions_2026_07
-CREATE TABLE executions_2026_07 PARTITION OF executions FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition executions_2026_08
-CREATE TABLE executions_2026_08 PARTITION OF executions FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition executions_2026_09
-CREATE TABLE executions_2026_09 PARTITION OF executions FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition executions_2026_10
-CREATE TABLE executions_2026_10 PARTITION OF executions FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition executions_2026_11
-CREATE TABLE executions_2026_11 PARTITION OF executions FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition executions_2026_12
-CREATE TABLE executions_2026_12 PARTITION OF executions FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
-
 -- CreatePartition executions_default
 CREATE TABLE executions_default PARTITION OF executions DEFAULT;
 
@@ -632,42 +524,6 @@ CREATE TABLE execution_logs (
     CONSTRAINT execution_logs_tool_status_check CHECK (tool_status IN ('success', 'error')),
     CONSTRAINT execution_logs_execution_id_execution_created_at_fkey FOREIGN KEY (execution_id, execution_created_at) REFERENCES executions (id, created_at) ON DELETE CASCADE
 ) PARTITION BY RANGE (created_at);
-
--- CreatePartition execution_logs_2026_01
-CREATE TABLE execution_logs_2026_01 PARTITION OF execution_logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition execution_logs_2026_02
-CREATE TABLE execution_logs_2026_02 PARTITION OF execution_logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition execution_logs_2026_03
-CREATE TABLE execution_logs_2026_03 PARTITION OF execution_logs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition execution_logs_2026_04
-CREATE TABLE execution_logs_2026_04 PARTITION OF execution_logs FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition execution_logs_2026_05
-CREATE TABLE execution_logs_2026_05 PARTITION OF execution_logs FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition execution_logs_2026_06
-CREATE TABLE execution_logs_2026_06 PARTITION OF execution_logs FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition execution_logs_2026_07
-CREATE TABLE execution_logs_2026_07 PARTITION OF execution_logs FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition execution_logs_2026_08
-CREATE TABLE execution_logs_2026_08 PARTITION OF execution_logs FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition execution_logs_2026_09
-CREATE TABLE execution_logs_2026_09 PARTITION OF execution_logs FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition execution_logs_2026_10
-CREATE TABLE execution_logs_2026_10 PARTITION OF execution_logs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition execution_logs_2026_11
-CREATE TABLE execution_logs_2026_11 PARTITION OF execution_logs FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition execution_logs_2026_12
-CREATE TABLE execution_logs_2026_12 PARTITION OF execution_logs FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
 
 -- CreatePartition execution_logs_default
 CREATE TABLE execution_logs_default PARTITION OF execution_logs DEFAULT;
@@ -879,6 +735,114 @@ WHERE (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[
 ORDER BY 1, 2
 $$;
 
+-- CreateFunction strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_upkeep_partitions(parent regclass, key_column text, unit text, ahead integer, past integer, name_format text, retention interval, archive text, at timestamp with time zone DEFAULT now()) RETURNS TABLE(partition text, action text) LANGUAGE plpgsql SET "TimeZone" = 'UTC' AS $$
+#variable_conflict use_column
+DECLARE
+    step interval := ('1 ' || unit)::interval;
+    this_period timestamptz := date_trunc(unit, at);
+    ns text;
+    default_part regclass;
+    columns text;
+    referenced boolean;
+    child regclass;
+    child_name text;
+    upper_bound text;
+    lo timestamptz;
+    lo_text text;
+    hi_text text;
+    name text;
+    moving boolean;
+    moved bigint;
+BEGIN
+    -- One upkeep at a time: a second run waits, then finds everything done.
+    PERFORM pg_advisory_xact_lock(hashtextextended('strata_upkeep_partitions', 0));
+    -- Read under the lock: reading a partition's bound waits for a run that is making it.
+    ns := (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = parent);
+    default_part := (
+        SELECT i.inhrelid::regclass FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT');
+    columns := (
+        SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+        WHERE attrelid = parent AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
+    referenced := EXISTS (SELECT FROM pg_constraint WHERE confrelid = parent AND contype = 'f');
+    -- Retention: partitions wholly older than it are detached, then dropped or archived.
+    IF retention IS NOT NULL THEN
+        FOR child, child_name, upper_bound IN
+            SELECT c.oid::regclass, format('%I.%I', n.nspname, c.relname),
+                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE i.inhparent = parent ORDER BY c.relname
+        LOOP
+            CONTINUE WHEN upper_bound IS NULL OR upper_bound::timestamptz > at - retention;
+            partition := child_name;
+            EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', parent, child);
+            IF archive IS NULL THEN
+                EXECUTE format('DROP TABLE %s', child);
+                action := 'dropped';
+            ELSE
+                EXECUTE format('ALTER TABLE %s SET SCHEMA %I', child, archive);
+                action := 'archived';
+            END IF;
+            RETURN NEXT;
+        END LOOP;
+    END IF;
+    -- The periods from `past` before the current one to `ahead` after it, unless past retention.
+    FOR k IN -past .. ahead LOOP
+        lo := this_period + k * step;
+        CONTINUE WHEN retention IS NOT NULL AND lo + step <= at - retention;
+        name := to_char(lo, name_format);
+        CONTINUE WHEN to_regclass(format('%I.%I', ns, name)) IS NOT NULL;
+        lo_text := to_char(lo, 'YYYY-MM-DD');
+        hi_text := to_char(lo + step, 'YYYY-MM-DD');
+        partition := format('%I.%I', ns, name);
+        -- Rows of the period already in DEFAULT move to the new partition in this transaction.
+        moving := false;
+        IF default_part IS NOT NULL THEN
+            EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
+                default_part, key_column, lo_text, key_column, hi_text) INTO moving;
+        END IF;
+        -- Moving deletes and inserts again: ON DELETE actions of foreign keys to the table would
+        -- run on the rows referring to them. Those rows stay where they are, and it is said.
+        IF moving AND referenced THEN
+            RAISE WARNING 'strata: % holds rows of %, and foreign keys reference %: not moved',
+                default_part, partition, parent
+                USING HINT = 'move the rows by hand (detach DEFAULT, create the partition, move them, attach DEFAULT)';
+            action := 'blocked: rows in DEFAULT';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF moving THEN
+            EXECUTE format('CREATE TEMP TABLE strata_moved AS SELECT %s FROM %s WITH NO DATA', columns, parent);
+            EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING %s) '
+                'INSERT INTO strata_moved (%s) SELECT %s FROM m',
+                default_part, key_column, lo_text, key_column, hi_text, columns, columns, columns);
+        END IF;
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+            ns, name, parent, lo_text, hi_text);
+        action := 'created';
+        IF moving THEN
+            EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM strata_moved',
+                ns, name, columns, columns);
+            GET DIAGNOSTICS moved = ROW_COUNT;
+            DROP TABLE strata_moved;
+            action := format('created, %s rows moved from DEFAULT', moved);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+
+-- CreateFunction strata_partition_upkeep(timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_partition_upkeep(at timestamp with time zone DEFAULT now()) RETURNS TABLE(parent regclass, partition text, action text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT 'webhook_deliveries'::regclass, u.partition, u.action FROM strata_upkeep_partitions('webhook_deliveries', 'created_at', 'month', 3, 1, '"webhook_deliveries_"YYYY"_"MM', '3 months', NULL, at) AS u;
+    RETURN QUERY SELECT 'audit_logs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('audit_logs', 'created_at', 'month', 3, 1, '"audit_logs_"YYYY"_"MM', '7 years', NULL, at) AS u;
+    RETURN QUERY SELECT 'executions'::regclass, u.partition, u.action FROM strata_upkeep_partitions('executions', 'created_at', 'month', 3, 1, '"executions_"YYYY"_"MM', '12 months', NULL, at) AS u;
+    RETURN QUERY SELECT 'execution_logs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('execution_logs', 'created_at', 'month', 3, 1, '"execution_logs_"YYYY"_"MM', '6 months', NULL, at) AS u;
+END;
+$$;
+
 -- CreateTrigger organizations.organizations_set_updated_at
 CREATE TRIGGER organizations_set_updated_at BEFORE UPDATE ON organizations FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -912,11 +876,29 @@ CREATE TRIGGER eval_suites_set_updated_at BEFORE UPDATE ON eval_suites FOR EACH 
 -- CreateTrigger agent_tools.agent_tools_set_updated_at
 CREATE TRIGGER agent_tools_set_updated_at BEFORE UPDATE ON agent_tools FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
+-- PartitionUpkeep audit_logs
+SELECT * FROM strata_upkeep_partitions('audit_logs', 'created_at', 'month', 3, 1, '"audit_logs_"YYYY"_"MM', '7 years', NULL, now());
+
+-- PartitionUpkeep webhook_deliveries
+SELECT * FROM strata_upkeep_partitions('webhook_deliveries', 'created_at', 'month', 3, 1, '"webhook_deliveries_"YYYY"_"MM', '3 months', NULL, now());
+
+-- PartitionUpkeep executions
+SELECT * FROM strata_upkeep_partitions('executions', 'created_at', 'month', 3, 1, '"executions_"YYYY"_"MM', '12 months', NULL, now());
+
+-- PartitionUpkeep execution_logs
+SELECT * FROM strata_upkeep_partitions('execution_logs', 'created_at', 'month', 3, 1, '"execution_logs_"YYYY"_"MM', '6 months', NULL, now());
+
 -- Comment set_updated_at()
 COMMENT ON FUNCTION set_updated_at() IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
 
 -- Comment strata_expired_partitions()
 COMMENT ON FUNCTION strata_expired_partitions() IS 'Range partitions past their table''s retention (strata: partition.retention).';
+
+-- Comment strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+COMMENT ON FUNCTION strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone) IS 'Makes one table''s premade partitions and enforces its retention (strata: partition.premake).';
+
+-- Comment strata_partition_upkeep(timestamp with time zone)
+COMMENT ON FUNCTION strata_partition_upkeep(timestamp with time zone) IS 'Partition upkeep of every table strata keeps; pg_cron runs it hourly.';
 
 -- Comment audit_logs
 COMMENT ON TABLE audit_logs IS 'Audit trail, partitioned monthly by created_at; kept 7 years.';

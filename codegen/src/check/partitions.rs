@@ -6,7 +6,10 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{IndexTarget, PartitionBound, PartitionMethod, Partitioning, QName, Schema, Table};
+use crate::model::calendar::Date;
+use crate::model::{
+    IndexTarget, PG_PARTMAN, PartitionBound, PartitionMethod, Partitioning, QName, STRATA_UPKEEP, Scalar, Schema, Table,
+};
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let partitioned: HashMap<QName, &Table> =
@@ -15,6 +18,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         if let Some(p) = &t.partition {
             unique_keys_include_partition_key(t, p, diags);
             bounds(t, p, diags);
+            premade(schema, t, p, diags);
             for fk in t.foreign_keys.iter().filter(|fk| fk.not_valid) {
                 diags.push(Diagnostic::not_valid_fk_on_partitioned(&t.name, &fk.name, fk.span));
             }
@@ -38,6 +42,68 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             if !missing.is_empty() {
                 diags.push(Diagnostic::fk_to_partitioned_without_key(&target.name, &missing, fk.span));
             }
+        }
+    }
+}
+
+/// Partitions made at run time: by range over one date or timestamp column, none listed but
+/// DEFAULT, kept by strata or pg_partman (declared), names that fit and change every period, and
+/// an archive namespace that exists.
+fn premade(schema: &Schema, t: &Table, p: &Partitioning, diags: &mut Diagnostics) {
+    let Some(premake) = &p.premake else { return };
+    let mut wrong = |why: &str, help: &str| diags.push(Diagnostic::invalid_premake(&t.name, why, help, p.span));
+    if p.method != PartitionMethod::Range {
+        wrong("they are ranges of time", "use `by = \"range\"`");
+    }
+    let column = match p.key.as_slice() {
+        [IndexTarget::Column(c)] => t.column(&c.name),
+        _ => None,
+    };
+    if !column.is_some_and(|c| matches!(c.ty.scalar(), Scalar::Date | Scalar::Timestamp | Scalar::Timestamptz)) {
+        wrong(
+            "the key is not one date or timestamp column",
+            "partition by one `date`, `timestamp` or `timestamptz` column",
+        );
+    }
+    if p.partitions.iter().any(|part| part.bound != PartitionBound::Default) {
+        wrong("partitions are listed too", "list none (`default = true` may stay): upkeep makes and drops the ranges");
+    }
+    match p.managed_by.as_deref() {
+        Some(STRATA_UPKEEP) => {}
+        Some(PG_PARTMAN) if schema.extensions.iter().any(|e| e.name == PG_PARTMAN) => {}
+        Some(PG_PARTMAN) => wrong(
+            "pg_partman is not a declared extension",
+            "add `extensions = [\"pg_partman\"]` (with its namespace) to [schema]",
+        ),
+        _ => wrong(
+            "another tool is named in `managed_by`",
+            "set `managed_by` to \"strata\" or \"pg_partman\", or remove `premake`",
+        ),
+    }
+    // The longest names a pattern gives, and two periods in a row, which must differ.
+    let first = Date { year: 2026, month: 12, day: 28 };
+    let (a, b) = (first.name(&premake.name, &t.name), first.step(premake.interval).name(&premake.name, &t.name));
+    if a == b {
+        wrong(
+            &format!("`name` gives `{a}` for two periods in a row"),
+            "put the date fields of the interval in `name` (`{yyyy}`, `{mm}`, `{dd}`, `{isoyyyy}`, `{ww}`)",
+        );
+    }
+    if a.len() > 63 {
+        diags.push(Diagnostic::identifier_too_long(&a, p.span));
+    }
+    let has_default = p.partitions.iter().any(|part| part.bound == PartitionBound::Default);
+    if has_default && p.partman_upkeep().is_some() {
+        let (why, help) = ("pg_partman makes its own DEFAULT partition", "remove `default`");
+        diags.push(Diagnostic::invalid_premake(&t.name, why, help, p.span));
+    }
+    if premake.ahead == 0 && has_default {
+        diags.push(Diagnostic::default_between_upkeeps(&t.name, p.span));
+    }
+    if let Some(ns) = &p.archive {
+        let namespaces = schema.namespace_names();
+        if !namespaces.contains(&ns.as_str()) {
+            diags.push(Diagnostic::unknown_namespace(ns, &namespaces, p.span));
         }
     }
 }

@@ -128,7 +128,12 @@ pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
         for f in called_functions(&job.command.sql) {
             let q = QName::parse(&f, "");
             let declared = |x: &Function| x.name == q.name && (q.namespace.is_empty() || q.namespace == x.namespace);
-            if !schema.functions.iter().any(declared) && !q.name.starts_with("pg_") {
+            // A function in a declared extension's namespace is the extension's (`partman.run_maintenance`).
+            let extension = schema
+                .extensions
+                .iter()
+                .any(|e| !q.namespace.is_empty() && e.namespace.as_deref() == Some(&q.namespace));
+            if !schema.functions.iter().any(declared) && !q.name.starts_with("pg_") && !extension {
                 diags.push(Diagnostic::unknown_function(&what, &f, &functions, job.command.span));
             }
         }

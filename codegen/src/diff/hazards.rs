@@ -78,6 +78,12 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
                 if existed(&table.qname()) { vec![ChangesAuthorization] } else { vec![] }
             }
             Change::Create(Step::CreateIndex { on, .. }) if existed(on) => vec![BuildsIndex],
+            // Partitions made under the parent's lock, rows moved out of DEFAULT, and with a
+            // retention, partitions past it dropped (or archived) at once.
+            Change::Create(Step::PartitionUpkeep { table }) if existed(&table.qname()) => {
+                let drops = table.partition.as_ref().is_some_and(|p| p.retention.is_some() && p.archive.is_none());
+                if drops { vec![DeletesData, LocksTable] } else { vec![LocksTable] }
+            }
             Change::Create(Step::AddForeignKey { on, fk }) if existed(on) && !fk.not_valid => {
                 vec![ValidatesRows, MayFailOnRows]
             }

@@ -68,6 +68,7 @@ pub fn key(schema: &Schema, step: &Step<'_>) -> Option<Key> {
         Step::CreateTrigger { on: rel, trigger } => Key::new("TRIGGER", on(&trigger.name, rel)),
         Step::DisableTrigger { on: rel, trigger } => Key::new("TRIGGER DISABLED", on(&trigger.name, rel)),
         Step::InsertRows { table } => Key::new("ROWS", qualified(&table.namespace, &table.name)),
+        Step::PartitionUpkeep { table } => Key::new("UPKEEP", qualified(&table.namespace, &table.name)),
         Step::EnableRls { table, force } => Key::new(
             if *force { "FORCE ROW LEVEL SECURITY" } else { "ROW LEVEL SECURITY" },
             qualified(&table.namespace, &table.name),
@@ -105,6 +106,7 @@ pub fn containers(step: &Step<'_>) -> Vec<Key> {
         Step::CreatePartition { table, .. }
         | Step::SetReplicaIdentity { table, .. }
         | Step::InsertRows { table }
+        | Step::PartitionUpkeep { table }
         | Step::EnableRls { table, .. }
         | Step::Comment { table, column: None, .. } => vec![Key::table(&table.qname())],
         Step::Comment { table, column: Some(c), .. } => {

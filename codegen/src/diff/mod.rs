@@ -20,7 +20,7 @@ pub use keys::Key;
 pub use renames::{Rename, renamed};
 pub use tables::{TableChange, TableDiff};
 
-use crate::model::{Column, Enum, EnumRepr, GrantOn, QName, Scalar, Schema, Table};
+use crate::model::{Column, Enum, EnumRepr, GrantOn, PartitionBound, QName, Scalar, Schema, Table};
 use crate::plan::{self, Step};
 use crate::render::sql::step_sql;
 
@@ -69,6 +69,18 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
         Step::AddForeignKey { on, .. } | Step::AddCheck { on, .. } => in_place((&on.namespace, &on.name)),
         _ => false,
     };
+    // Partitions of a table some tool keeps (strata's upkeep, pg_partman, the application) come
+    // and go at run time: those only one side has are left alone, with the grants naming only
+    // them (a database's `ON ALL TABLES` reaches its partitions), unless a DEFAULT is declared.
+    let (alone, children) = left_alone(old, new);
+    let left_alone = |s: &Step| match s {
+        Step::CreatePartition { partition, .. } => alone.contains(&(&partition.namespace, &partition.name)),
+        Step::Grant(g) => match &g.on {
+            GrantOn::Tables(names) => names.iter().all(|r| children.contains(&(&r.namespace, &r.name))),
+            _ => false,
+        },
+        _ => false,
+    };
     // The altered tables' changes of one kind, in the new schema's table order.
     let of_altered = |pick: for<'d> fn(&'d TableDiff<'s>) -> &'d Vec<TableChange<'s>>| -> Vec<Change<'s>> {
         let mut changes = Vec::new();
@@ -107,6 +119,7 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
             renewed.insert(key.clone());
         }
         match new_at.get(key) {
+            None if left_alone(step) => {}
             None => {
                 gone.insert(key.clone());
             }
@@ -205,6 +218,7 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
             continue;
         }
         match old_at.get(key) {
+            None if left_alone(step) => {}
             None => creates.push(Change::Create(step.clone())),
             Some(_) if gone.contains(key) || keys::containers(step).iter().any(|c| renewed.contains(c)) => {
                 creates.push(Change::Create(step.clone()))
@@ -384,6 +398,39 @@ fn fresh_namespaces<'a>(
         }
     }
     fresh
+}
+
+type Names<'s> = HashSet<(&'s str, &'s str)>;
+
+/// The partitions the differ leaves alone: of a table both schemas have, kept at run time on
+/// either side (`managed_by`), those the old one alone has, and those the new one alone has
+/// when the old one was kept (its children are the tool's), DEFAULT aside. Then every child of
+/// such a table on either side, whose grants are left alone (the parent's decide access).
+fn left_alone<'s>(old: &'s Schema, new: &'s Schema) -> (Names<'s>, Names<'s>) {
+    let kept = |t: &Table| t.partition.as_ref().is_some_and(|p| p.managed_by.is_some());
+    fn parts(t: &Table) -> impl Iterator<Item = &crate::model::Partition> {
+        t.partition.iter().flat_map(|p| &p.partitions)
+    }
+    let partitioned: HashMap<(&str, &str), &Table> =
+        new.tables.iter().filter(|t| t.partition.is_some()).map(|t| (at(t), t)).collect();
+    let (mut alone, mut children) = (HashSet::new(), HashSet::new());
+    for o in old.tables.iter().filter(|t| t.partition.is_some()) {
+        let Some(n) = partitioned.get(&at(o)) else { continue };
+        if !kept(o) && !kept(n) {
+            continue;
+        }
+        let named = |t: &'s Table| {
+            parts(t).filter(|p| p.bound != PartitionBound::Default).map(|p| (p.namespace.as_str(), p.name.as_str()))
+        };
+        children.extend(named(o).chain(named(n)));
+        let has = |t: &Table, name: &str| parts(t).any(|p| p.name == name);
+        alone.extend(parts(o).filter(|p| !has(n, &p.name)).map(|p| (p.namespace.as_str(), p.name.as_str())));
+        if kept(o) {
+            let fresh = parts(n).filter(|p| !has(o, &p.name) && p.bound != PartitionBound::Default);
+            alone.extend(fresh.map(|p| (p.namespace.as_str(), p.name.as_str())));
+        }
+    }
+    (alone, children)
 }
 
 /// A table's (namespace, name), to look it up without allocating.

@@ -11,7 +11,8 @@ pub struct Date {
 }
 
 /// The step between generated partitions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Interval {
     Day,
     Week,
@@ -22,6 +23,16 @@ pub enum Interval {
 impl Interval {
     pub const ALL: [(&'static str, Interval); 4] =
         [("day", Interval::Day), ("week", Interval::Week), ("month", Interval::Month), ("year", Interval::Year)];
+
+    /// PostgreSQL's name of the unit (`date_trunc`, intervals).
+    pub fn unit(self) -> &'static str {
+        match self {
+            Interval::Day => "day",
+            Interval::Week => "week",
+            Interval::Month => "month",
+            Interval::Year => "year",
+        }
+    }
 
     /// The default partition name pattern, e.g. `{table}_y{yyyy}m{mm}` for months.
     pub fn default_pattern(self) -> &'static str {
@@ -104,6 +115,35 @@ impl Date {
     }
 }
 
+/// A name pattern as a `to_char` format, so PostgreSQL names partitions it makes at run time as
+/// `Date::name` names generated ones: fixed text is quoted, the date fields become `YYYY`, `MM`,
+/// `DD`, `IYYY` and `IW`.
+pub fn to_char_format(pattern: &str, table: &str) -> String {
+    let fields = [("{yyyy}", "YYYY"), ("{mm}", "MM"), ("{dd}", "DD"), ("{isoyyyy}", "IYYY"), ("{ww}", "IW")];
+    let pattern = pattern.replace("{table}", table);
+    let (mut out, mut text, mut rest) = (String::new(), String::new(), pattern.as_str());
+    let flush = |out: &mut String, text: &mut String| {
+        if !text.is_empty() {
+            out.push('"');
+            out.push_str(&text.replace('\\', "\\\\").replace('"', "\\\""));
+            out.push('"');
+            text.clear();
+        }
+    };
+    while let Some(c) = rest.chars().next() {
+        if let Some((field, format)) = fields.iter().find(|(f, _)| rest.starts_with(f)) {
+            flush(&mut out, &mut text);
+            out.push_str(format);
+            rest = &rest[field.len()..];
+        } else {
+            text.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    flush(&mut out, &mut text);
+    out
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -122,6 +162,13 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_patterns_as_to_char_formats() {
+        assert_eq!(to_char_format("{table}_y{yyyy}m{mm}", "logs"), r#""logs_y"YYYY"m"MM"#);
+        assert_eq!(to_char_format("{table}_y{isoyyyy}w{ww}", "a\"b"), r#""a\"b_y"IYYY"w"IW"#);
+        assert_eq!(to_char_format("{yyyy}{mm}{dd}", "t"), "YYYYMMDD");
+    }
 
     #[test]
     fn dates() {

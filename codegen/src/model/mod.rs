@@ -565,11 +565,66 @@ pub struct Partitioning {
     pub partitions: Vec<Partition>,
     /// How long rows are kept, as a PostgreSQL interval (`12 months`).
     pub retention: Option<String>,
-    /// Who creates the partitions when not strata (`pg_partman`, `application`): diffs and drift
-    /// checks then leave the children alone.
+    /// Who creates the partitions when the declaration does not list them all: `strata` (its
+    /// upkeep function), `pg_partman`, or anyone else (`application`). Diffs and drift checks
+    /// then leave the range children alone.
     pub managed_by: Option<String>,
+    /// Range partitions made at run time relative to the server's clock (by strata or pg_partman).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub premake: Option<Premake>,
+    /// Where partitions past retention go instead of being dropped (`retention_action = "archive"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
     #[serde(skip)]
     pub span: Span,
+}
+
+/// `managed_by` of partitions strata's upkeep function makes (the default with `premake`).
+pub const STRATA_UPKEEP: &str = "strata";
+/// `managed_by` of partitions pg_partman makes, from the configuration strata gives it.
+pub const PG_PARTMAN: &str = "pg_partman";
+
+impl Schema {
+    /// Takes who keeps each partitioned table's children, and how (`managed_by`, `premake`,
+    /// `retention`, `archive`), from `declared`: a schema read from a catalog cannot know it, and
+    /// comparing with the declaration must leave those children alone.
+    pub fn take_upkeep_from(&mut self, declared: &Schema) {
+        for t in &mut self.tables {
+            let Some(p) = &mut t.partition else { continue };
+            let d = declared.tables.iter().find(|d| d.namespace == t.namespace && d.name == t.name);
+            if let Some(d) = d.and_then(|d| d.partition.as_ref()).filter(|d| d.managed_by.is_some()) {
+                p.managed_by.clone_from(&d.managed_by);
+                p.premake.clone_from(&d.premake);
+                p.retention.clone_from(&d.retention);
+                p.archive.clone_from(&d.archive);
+            }
+        }
+    }
+}
+
+impl Partitioning {
+    /// The premade partitions strata's upkeep function keeps, if it keeps this table's.
+    pub fn strata_upkeep(&self) -> Option<&Premake> {
+        self.premake.as_ref().filter(|_| self.managed_by.as_deref() == Some(STRATA_UPKEEP))
+    }
+
+    /// The premade partitions pg_partman keeps, if it keeps this table's.
+    pub fn partman_upkeep(&self) -> Option<&Premake> {
+        self.premake.as_ref().filter(|_| self.managed_by.as_deref() == Some(PG_PARTMAN))
+    }
+}
+
+/// Range partitions kept ahead of time: made when the schema is applied and by each upkeep run,
+/// relative to the clock of that moment, never to the day the SQL was generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Premake {
+    pub interval: calendar::Interval,
+    /// Partitions after the current one that always exist.
+    pub ahead: u32,
+    /// Partitions before the current one made too (at first apply), unless past retention.
+    pub past: u32,
+    /// The name pattern (`{table}_y{yyyy}m{mm}`), as for generated partitions.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

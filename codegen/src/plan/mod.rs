@@ -72,6 +72,10 @@ pub enum Step<'s> {
     CreateTrigger { on: QName, trigger: &'s Trigger },
     /// Right after its trigger: declared `enabled = false`.
     DisableTrigger { on: QName, trigger: &'s Trigger },
+    /// Premade partitions made now, and their upkeep set going (strata's function, or
+    /// pg_partman's configuration): after the table's indexes and triggers (which partitions
+    /// take from it) and the upkeep function, before seed rows, which may need the partitions.
+    PartitionUpkeep { table: &'s Table },
     /// After seed rows, which the schema's owner inserts before policies (FORCE) would stop it.
     EnableRls { table: &'s Table, force: bool },
     /// After every table, as a policy's expression may read other tables.
@@ -137,6 +141,7 @@ impl Step<'_> {
             Step::CreateTrigger { on, trigger } => format!("CreateTrigger {on}.{}", trigger.name),
             Step::DisableTrigger { on, trigger } => format!("DisableTrigger {on}.{}", trigger.name),
             Step::InsertRows { table } => format!("InsertRows {}", table.qname()),
+            Step::PartitionUpkeep { table } => format!("PartitionUpkeep {}", table.qname()),
             Step::Comment { table, column: None, .. } => format!("Comment {}", table.qname()),
             Step::Comment { table, column: Some(c), .. } => format!("Comment {}.{c}", table.qname()),
             Step::CommentOn { target, .. } => format!("Comment {target}"),
@@ -388,6 +393,12 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for view in &schema.views {
         triggers(&mut steps, view.qname(), &view.triggers);
+    }
+    for &i in &order {
+        let table = &schema.tables[i];
+        if table.partition.as_ref().is_some_and(|p| p.strata_upkeep().is_some() || p.partman_upkeep().is_some()) {
+            steps.push(Step::PartitionUpkeep { table });
+        }
     }
     for &i in &order {
         if !schema.tables[i].rows.is_empty() {

@@ -354,7 +354,7 @@ fn expr(sql: &str) -> String {
     normalize::expr(sql).unwrap_or_else(|| sql.trim().to_string())
 }
 
-fn qualified(namespace: &str, name: &str) -> String {
+pub(super) fn qualified(namespace: &str, name: &str) -> String {
     format!("{namespace}.{name}")
 }
 

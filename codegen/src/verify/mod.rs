@@ -6,7 +6,7 @@ mod facts;
 mod privileges;
 mod settle;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub use facts::{Fact, facts};
 pub use settle::{Settled, settle};
@@ -38,9 +38,24 @@ pub struct Difference {
 /// The differences between a declared schema and one read back, in the order of the declared
 /// objects, then the database's extra ones. Settle `declared` first (see [`settle`]).
 pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
+    let kept = kept_partitions(declared);
     let (declared, mut read) = (facts(declared), facts(read));
     // Roles belong to the cluster, not to one database: only the declared ones are compared.
     read.retain(|r| r.kind != "role" || declared.iter().any(|d| d.kind == "role" && d.name == r.name));
+    // Partitions of a table some tool keeps are made and dropped at run time: only the declared
+    // ones are compared (and what is granted on them: the parent's privileges decide access).
+    let of_kept = |r: &Fact| r.props.iter().any(|(p, v)| *p == "of" && kept.contains(v));
+    let is_declared = |r: &Fact| declared.iter().any(|d| d.kind == r.kind && d.name == r.name);
+    let made: HashSet<String> = read
+        .iter()
+        .filter(|r| r.kind == "partition" && of_kept(r) && !is_declared(r))
+        .map(|r| r.name.clone())
+        .collect();
+    read.retain(|r| match r.kind {
+        "partition" => !made.contains(&r.name),
+        "privileges" => !r.name.strip_prefix("table ").is_some_and(|n| made.contains(n)),
+        _ => true,
+    });
     let index = |facts: &[Fact]| -> BTreeMap<(&'static str, String), usize> {
         facts.iter().enumerate().map(|(i, f)| ((f.kind, f.name.clone()), i)).collect()
     };
@@ -69,6 +84,13 @@ pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
         out.push(Difference { kind: r.kind, name: r.name.clone(), change: Change::Extra, span: None });
     }
     out
+}
+
+/// The tables whose partitions strata's upkeep, pg_partman or the application keep (`managed_by`),
+/// qualified as facts name them.
+fn kept_partitions(schema: &Schema) -> HashSet<String> {
+    let kept = schema.tables.iter().filter(|t| t.partition.as_ref().is_some_and(|p| p.managed_by.is_some()));
+    kept.map(|t| facts::qualified(&t.namespace, &t.name)).collect()
 }
 
 /// The differences as a person reads them: `[+]`, `[-]` or `[~]`, the object, where it was

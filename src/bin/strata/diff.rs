@@ -99,6 +99,7 @@ fn shown(source: &str) -> String {
 fn introspect(connect: impl FnMut() -> Result<Client, Failure>, declared: &Schema) -> Result<Schema, Failure> {
     let mut read = db::read_namespaces_of(&mut PgCatalogs::connect(connect)?, declared)?;
     read.roles.retain(|r| declared.roles.iter().any(|d| d.name == r.name));
+    read.take_upkeep_from(declared);
     Ok(read)
 }
 

@@ -3,12 +3,14 @@
 mod changes;
 mod ident;
 mod parses;
+mod upkeep;
 
 use std::fmt::Write as _;
 
 pub use changes::{ChangeSql, changes, drop_sql};
 pub use ident::{ident, literal, qualified, reserved_words};
 pub use parses::{statements_parse, statements_split};
+pub use upkeep::{UPKEEP_ALL, UPKEEP_FUNCTION, upkeep_call};
 
 use crate::model::{
     Aggregate, Check, Column, ColumnType, Deferrable, EnumRepr, Exclusion, FkAction, ForeignKey, Function, Grant,
@@ -253,6 +255,9 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             None,
         ),
         Step::InsertRows { table } => (insert_rows(table), None),
+        Step::PartitionUpkeep { table } => {
+            (upkeep::start(schema, table).unwrap_or_default(), upkeep::stop(schema, table))
+        }
         Step::Comment { table, column, text } => {
             let target = match column {
                 None => format!("TABLE {}", rel(table)),

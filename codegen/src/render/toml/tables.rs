@@ -145,11 +145,23 @@ fn partitioning(doc: &mut Doc, t: &Table, p: &Partitioning, key: &str, at: Names
         IndexTarget::Column(c) => V::Str(c.name.clone()),
         IndexTarget::Expr(e) => V::Inline(Fields::default().str("expr", &e.sql)),
     });
+    let premake = p.premake.as_ref();
     let fields = Fields::default()
         .str("by", word(p.method.sql()))
         .put("key", V::List(keys.collect()))
+        .opt("interval", premake.map(|m| m.interval.unit().to_string()))
+        .num("premake", premake.map(|m| m.ahead))
+        .num("past", premake.map(|m| m.past).filter(|&n| n > 0))
+        .opt(
+            "name",
+            premake
+                .map(|m| m.name.clone())
+                .filter(|n| Some(n.as_str()) != premake.map(|m| m.interval.default_pattern())),
+        )
         .opt("retention", p.retention.clone())
-        .opt("managed_by", p.managed_by.clone());
+        .opt("retention_action", p.archive.as_ref().map(|_| "archive".to_string()))
+        .opt("archive", p.archive.clone())
+        .opt("managed_by", p.managed_by.clone().filter(|m| premake.is_none() || m != crate::model::STRATA_UPKEEP));
     doc.section(&["tables", key, "partition"], fields, true);
     for part in &p.partitions {
         let name = if part.namespace == t.namespace { part.name.clone() } else { at.of(&part.namespace, &part.name) };

@@ -433,8 +433,16 @@ fn partition(t: &mut Table, r: &Row) {
         };
         let inner = columns.trim().strip_prefix('(').and_then(|c| c.strip_suffix(')')).unwrap_or(columns);
         let key = top_level(inner).iter().map(|k| key_target(k)).collect();
-        t.partition =
-            Some(Partitioning { method, key, partitions: Vec::new(), retention: None, managed_by: None, span });
+        t.partition = Some(Partitioning {
+            method,
+            key,
+            partitions: Vec::new(),
+            retention: None,
+            managed_by: None,
+            premake: None,
+            archive: None,
+            span,
+        });
     }
     let Some(name) = r.opt(4) else { return };
     let printed = r.text(5);

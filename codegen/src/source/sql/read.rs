@@ -741,7 +741,7 @@ fn partitioning(by: &ast::Expr) -> Result<Partitioning, String> {
         })
         .collect::<Result<_, _>>()?;
     let (partitions, retention, managed_by, span) = (Vec::new(), None, None, Span::default());
-    Ok(Partitioning { method, key, partitions, retention, managed_by, span })
+    Ok(Partitioning { method, key, partitions, retention, managed_by, premake: None, archive: None, span })
 }
 
 fn bounds(values: &[PartitionBoundValue]) -> Result<Vec<String>, String> {

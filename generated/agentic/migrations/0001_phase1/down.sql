@@ -46,6 +46,12 @@ DROP TRIGGER users_set_updated_at ON users;
 -- Undo CreateTrigger tenants.tenants_set_updated_at
 DROP TRIGGER tenants_set_updated_at ON tenants;
 
+-- Undo CreateFunction strata_partition_upkeep(timestamp with time zone)
+DROP FUNCTION strata_partition_upkeep(timestamp with time zone);
+
+-- Undo CreateFunction strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+DROP FUNCTION strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone);
+
 -- Undo CreateFunction set_updated_at()
 DROP FUNCTION set_updated_at();
 

@@ -153,42 +153,6 @@ CREATE TABLE messages (
     CONSTRAINT messages_conversation_id_fkey FOREIGN KEY (conversation_id) REFERENCES conversations (id) ON DELETE CASCADE
 ) PARTITION BY RANGE (created_at);
 
--- CreatePartition messages_y2026m01
-CREATE TABLE messages_y2026m01 PARTITION OF messages FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition messages_y2026m02
-CREATE TABLE messages_y2026m02 PARTITION OF messages FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition messages_y2026m03
-CREATE TABLE messages_y2026m03 PARTITION OF messages FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition messages_y2026m04
-CREATE TABLE messages_y2026m04 PARTITION OF messages FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition messages_y2026m05
-CREATE TABLE messages_y2026m05 PARTITION OF messages FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition messages_y2026m06
-CREATE TABLE messages_y2026m06 PARTITION OF messages FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition messages_y2026m07
-CREATE TABLE messages_y2026m07 PARTITION OF messages FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition messages_y2026m08
-CREATE TABLE messages_y2026m08 PARTITION OF messages FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition messages_y2026m09
-CREATE TABLE messages_y2026m09 PARTITION OF messages FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition messages_y2026m10
-CREATE TABLE messages_y2026m10 PARTITION OF messages FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition messages_y2026m11
-CREATE TABLE messages_y2026m11 PARTITION OF messages FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition messages_y2026m12
-CREATE TABLE messages_y2026m12 PARTITION OF messages FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
-
 -- CreatePartition messages_default
 CREATE TABLE messages_default PARTITION OF messages DEFAULT;
 
@@ -217,42 +181,6 @@ CREATE TABLE tool_executions (
     CONSTRAINT tool_executions_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES agents (id) ON DELETE CASCADE,
     CONSTRAINT tool_executions_message_id_message_created_at_fkey FOREIGN KEY (message_id, message_created_at) REFERENCES messages (id, created_at) ON DELETE CASCADE
 ) PARTITION BY RANGE (started_at);
-
--- CreatePartition tool_executions_y2026m01
-CREATE TABLE tool_executions_y2026m01 PARTITION OF tool_executions FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition tool_executions_y2026m02
-CREATE TABLE tool_executions_y2026m02 PARTITION OF tool_executions FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition tool_executions_y2026m03
-CREATE TABLE tool_executions_y2026m03 PARTITION OF tool_executions FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition tool_executions_y2026m04
-CREATE TABLE tool_executions_y2026m04 PARTITION OF tool_executions FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition tool_executions_y2026m05
-CREATE TABLE tool_executions_y2026m05 PARTITION OF tool_executions FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition tool_executions_y2026m06
-CREATE TABLE tool_executions_y2026m06 PARTITION OF tool_executions FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition tool_executions_y2026m07
-CREATE TABLE tool_executions_y2026m07 PARTITION OF tool_executions FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition tool_executions_y2026m08
-CREATE TABLE tool_executions_y2026m08 PARTITION OF tool_executions FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition tool_executions_y2026m09
-CREATE TABLE tool_executions_y2026m09 PARTITION OF tool_executions FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition tool_executions_y2026m10
-CREATE TABLE tool_executions_y2026m10 PARTITION OF tool_executions FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition tool_executions_y2026m11
-CREATE TABLE tool_executions_y2026m11 PARTITION OF tool_executions FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition tool_executions_y2026m12
-CREATE TABLE tool_executions_y2026m12 PARTITION OF tool_executions FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
 
 -- CreatePartition tool_executions_default
 CREATE TABLE tool_executions_default PARTITION OF tool_executions DEFAULT;
@@ -300,42 +228,6 @@ CREATE TABLE audit_logs (
     CONSTRAINT audit_logs_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES tenants (id) ON DELETE CASCADE,
     CONSTRAINT audit_logs_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL
 ) PARTITION BY RANGE ("timestamp");
-
--- CreatePartition audit_logs_y2026m01
-CREATE TABLE audit_logs_y2026m01 PARTITION OF audit_logs FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition audit_logs_y2026m02
-CREATE TABLE audit_logs_y2026m02 PARTITION OF audit_logs FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition audit_logs_y2026m03
-CREATE TABLE audit_logs_y2026m03 PARTITION OF audit_logs FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition audit_logs_y2026m04
-CREATE TABLE audit_logs_y2026m04 PARTITION OF audit_logs FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition audit_logs_y2026m05
-CREATE TABLE audit_logs_y2026m05 PARTITION OF audit_logs FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition audit_logs_y2026m06
-CREATE TABLE audit_logs_y2026m06 PARTITION OF audit_logs FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition audit_logs_y2026m07
-CREATE TABLE audit_logs_y2026m07 PARTITION OF audit_logs FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition audit_logs_y2026m08
-CREATE TABLE audit_logs_y2026m08 PARTITION OF audit_logs FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition audit_logs_y2026m09
-CREATE TABLE audit_logs_y2026m09 PARTITION OF audit_logs FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition audit_logs_y2026m10
-CREATE TABLE audit_logs_y2026m10 PARTITION OF audit_logs FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition audit_logs_y2026m11
-CREATE TABLE audit_logs_y2026m11 PARTITION OF audit_logs FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition audit_logs_y2026m12
-CREATE TABLE audit_logs_y2026m12 PARTITION OF audit_logs FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
 
 -- CreatePartition audit_logs_default
 CREATE TABLE audit_logs_default PARTITION OF audit_logs DEFAULT;
@@ -441,6 +333,113 @@ BEGIN
 END;
 $$;
 
+-- CreateFunction strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_upkeep_partitions(parent regclass, key_column text, unit text, ahead integer, past integer, name_format text, retention interval, archive text, at timestamp with time zone DEFAULT now()) RETURNS TABLE(partition text, action text) LANGUAGE plpgsql SET "TimeZone" = 'UTC' AS $$
+#variable_conflict use_column
+DECLARE
+    step interval := ('1 ' || unit)::interval;
+    this_period timestamptz := date_trunc(unit, at);
+    ns text;
+    default_part regclass;
+    columns text;
+    referenced boolean;
+    child regclass;
+    child_name text;
+    upper_bound text;
+    lo timestamptz;
+    lo_text text;
+    hi_text text;
+    name text;
+    moving boolean;
+    moved bigint;
+BEGIN
+    -- One upkeep at a time: a second run waits, then finds everything done.
+    PERFORM pg_advisory_xact_lock(hashtextextended('strata_upkeep_partitions', 0));
+    -- Read under the lock: reading a partition's bound waits for a run that is making it.
+    ns := (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = parent);
+    default_part := (
+        SELECT i.inhrelid::regclass FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT');
+    columns := (
+        SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute
+        WHERE attrelid = parent AND attnum > 0 AND NOT attisdropped AND attgenerated = '');
+    referenced := EXISTS (SELECT FROM pg_constraint WHERE confrelid = parent AND contype = 'f');
+    -- Retention: partitions wholly older than it are detached, then dropped or archived.
+    IF retention IS NOT NULL THEN
+        FOR child, child_name, upper_bound IN
+            SELECT c.oid::regclass, format('%I.%I', n.nspname, c.relname),
+                (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]
+            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE i.inhparent = parent ORDER BY c.relname
+        LOOP
+            CONTINUE WHEN upper_bound IS NULL OR upper_bound::timestamptz > at - retention;
+            partition := child_name;
+            EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', parent, child);
+            IF archive IS NULL THEN
+                EXECUTE format('DROP TABLE %s', child);
+                action := 'dropped';
+            ELSE
+                EXECUTE format('ALTER TABLE %s SET SCHEMA %I', child, archive);
+                action := 'archived';
+            END IF;
+            RETURN NEXT;
+        END LOOP;
+    END IF;
+    -- The periods from `past` before the current one to `ahead` after it, unless past retention.
+    FOR k IN -past .. ahead LOOP
+        lo := this_period + k * step;
+        CONTINUE WHEN retention IS NOT NULL AND lo + step <= at - retention;
+        name := to_char(lo, name_format);
+        CONTINUE WHEN to_regclass(format('%I.%I', ns, name)) IS NOT NULL;
+        lo_text := to_char(lo, 'YYYY-MM-DD');
+        hi_text := to_char(lo + step, 'YYYY-MM-DD');
+        partition := format('%I.%I', ns, name);
+        -- Rows of the period already in DEFAULT move to the new partition in this transaction.
+        moving := false;
+        IF default_part IS NOT NULL THEN
+            EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= %L AND %I < %L)',
+                default_part, key_column, lo_text, key_column, hi_text) INTO moving;
+        END IF;
+        -- Moving deletes and inserts again: ON DELETE actions of foreign keys to the table would
+        -- run on the rows referring to them. Those rows stay where they are, and it is said.
+        IF moving AND referenced THEN
+            RAISE WARNING 'strata: % holds rows of %, and foreign keys reference %: not moved',
+                default_part, partition, parent
+                USING HINT = 'move the rows by hand (detach DEFAULT, create the partition, move them, attach DEFAULT)';
+            action := 'blocked: rows in DEFAULT';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF moving THEN
+            EXECUTE format('CREATE TEMP TABLE strata_moved AS SELECT %s FROM %s WITH NO DATA', columns, parent);
+            EXECUTE format('WITH m AS (DELETE FROM %s WHERE %I >= %L AND %I < %L RETURNING %s) '
+                'INSERT INTO strata_moved (%s) SELECT %s FROM m',
+                default_part, key_column, lo_text, key_column, hi_text, columns, columns, columns);
+        END IF;
+        EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+            ns, name, parent, lo_text, hi_text);
+        action := 'created';
+        IF moving THEN
+            EXECUTE format('INSERT INTO %I.%I (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM strata_moved',
+                ns, name, columns, columns);
+            GET DIAGNOSTICS moved = ROW_COUNT;
+            DROP TABLE strata_moved;
+            action := format('created, %s rows moved from DEFAULT', moved);
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+
+-- CreateFunction strata_partition_upkeep(timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_partition_upkeep(at timestamp with time zone DEFAULT now()) RETURNS TABLE(parent regclass, partition text, action text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT 'messages'::regclass, u.partition, u.action FROM strata_upkeep_partitions('messages', 'created_at', 'month', 3, 1, '"messages_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'tool_executions'::regclass, u.partition, u.action FROM strata_upkeep_partitions('tool_executions', 'started_at', 'month', 3, 1, '"tool_executions_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'audit_logs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('audit_logs', 'timestamp', 'month', 3, 1, '"audit_logs_y"YYYY"m"MM', NULL, NULL, at) AS u;
+END;
+$$;
+
 -- CreateTrigger tenants.tenants_set_updated_at
 CREATE TRIGGER tenants_set_updated_at BEFORE UPDATE ON tenants FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -455,6 +454,15 @@ CREATE TRIGGER conversations_set_updated_at BEFORE UPDATE ON conversations FOR E
 
 -- CreateTrigger api_keys.api_keys_set_updated_at
 CREATE TRIGGER api_keys_set_updated_at BEFORE UPDATE ON api_keys FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- PartitionUpkeep messages
+SELECT * FROM strata_upkeep_partitions('messages', 'created_at', 'month', 3, 1, '"messages_y"YYYY"m"MM', NULL, NULL, now());
+
+-- PartitionUpkeep tool_executions
+SELECT * FROM strata_upkeep_partitions('tool_executions', 'started_at', 'month', 3, 1, '"tool_executions_y"YYYY"m"MM', NULL, NULL, now());
+
+-- PartitionUpkeep audit_logs
+SELECT * FROM strata_upkeep_partitions('audit_logs', 'timestamp', 'month', 3, 1, '"audit_logs_y"YYYY"m"MM', NULL, NULL, now());
 
 -- InsertRows tenants
 INSERT INTO tenants (id, name, slug, plan_type, contact_email) VALUES
@@ -552,6 +560,12 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO agentic_a
 
 -- Comment set_updated_at()
 COMMENT ON FUNCTION set_updated_at() IS 'Sets updated_at on every UPDATE (strata: set_on_update).';
+
+-- Comment strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+COMMENT ON FUNCTION strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone) IS 'Makes one table''s premade partitions and enforces its retention (strata: partition.premake).';
+
+-- Comment strata_partition_upkeep(timestamp with time zone)
+COMMENT ON FUNCTION strata_partition_upkeep(timestamp with time zone) IS 'Partition upkeep of every table strata keeps; pg_cron runs it hourly.';
 
 -- Comment tenants
 COMMENT ON TABLE tenants IS 'Organizations (tenants). A tenant sees only its own row.';

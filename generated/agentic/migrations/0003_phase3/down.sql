@@ -30,3 +30,12 @@ DROP TABLE subscription_plans;
 
 -- Undo CreateTable usage_metrics (hazards: deletes data, ACCESS EXCLUSIVE lock)
 DROP TABLE usage_metrics;
+
+-- CreateFunction strata_partition_upkeep(timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_partition_upkeep(at timestamp with time zone DEFAULT now()) RETURNS TABLE(parent regclass, partition text, action text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT 'messages'::regclass, u.partition, u.action FROM strata_upkeep_partitions('messages', 'created_at', 'month', 3, 1, '"messages_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'tool_executions'::regclass, u.partition, u.action FROM strata_upkeep_partitions('tool_executions', 'started_at', 'month', 3, 1, '"tool_executions_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'audit_logs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('audit_logs', 'timestamp', 'month', 3, 1, '"audit_logs_y"YYYY"m"MM', NULL, NULL, at) AS u;
+END;
+$$;

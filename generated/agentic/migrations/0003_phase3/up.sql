@@ -21,42 +21,6 @@ CREATE TABLE usage_metrics (
     CONSTRAINT usage_metrics_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE SET NULL
 ) PARTITION BY RANGE (period_start);
 
--- CreatePartition usage_metrics_y2026m01
-CREATE TABLE usage_metrics_y2026m01 PARTITION OF usage_metrics FOR VALUES FROM ('2026-01-01') TO ('2026-02-01');
-
--- CreatePartition usage_metrics_y2026m02
-CREATE TABLE usage_metrics_y2026m02 PARTITION OF usage_metrics FOR VALUES FROM ('2026-02-01') TO ('2026-03-01');
-
--- CreatePartition usage_metrics_y2026m03
-CREATE TABLE usage_metrics_y2026m03 PARTITION OF usage_metrics FOR VALUES FROM ('2026-03-01') TO ('2026-04-01');
-
--- CreatePartition usage_metrics_y2026m04
-CREATE TABLE usage_metrics_y2026m04 PARTITION OF usage_metrics FOR VALUES FROM ('2026-04-01') TO ('2026-05-01');
-
--- CreatePartition usage_metrics_y2026m05
-CREATE TABLE usage_metrics_y2026m05 PARTITION OF usage_metrics FOR VALUES FROM ('2026-05-01') TO ('2026-06-01');
-
--- CreatePartition usage_metrics_y2026m06
-CREATE TABLE usage_metrics_y2026m06 PARTITION OF usage_metrics FOR VALUES FROM ('2026-06-01') TO ('2026-07-01');
-
--- CreatePartition usage_metrics_y2026m07
-CREATE TABLE usage_metrics_y2026m07 PARTITION OF usage_metrics FOR VALUES FROM ('2026-07-01') TO ('2026-08-01');
-
--- CreatePartition usage_metrics_y2026m08
-CREATE TABLE usage_metrics_y2026m08 PARTITION OF usage_metrics FOR VALUES FROM ('2026-08-01') TO ('2026-09-01');
-
--- CreatePartition usage_metrics_y2026m09
-CREATE TABLE usage_metrics_y2026m09 PARTITION OF usage_metrics FOR VALUES FROM ('2026-09-01') TO ('2026-10-01');
-
--- CreatePartition usage_metrics_y2026m10
-CREATE TABLE usage_metrics_y2026m10 PARTITION OF usage_metrics FOR VALUES FROM ('2026-10-01') TO ('2026-11-01');
-
--- CreatePartition usage_metrics_y2026m11
-CREATE TABLE usage_metrics_y2026m11 PARTITION OF usage_metrics FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');
-
--- CreatePartition usage_metrics_y2026m12
-CREATE TABLE usage_metrics_y2026m12 PARTITION OF usage_metrics FOR VALUES FROM ('2026-12-01') TO ('2027-01-01');
-
 -- CreatePartition usage_metrics_default
 CREATE TABLE usage_metrics_default PARTITION OF usage_metrics DEFAULT;
 
@@ -142,6 +106,16 @@ CREATE INDEX idx_usage_metrics_recorded_at ON usage_metrics USING btree (recorde
 -- CreateIndex idx_billing_records_tenant_period
 CREATE INDEX idx_billing_records_tenant_period ON billing_records USING btree (tenant_id, period_start);
 
+-- CreateFunction strata_partition_upkeep(timestamp with time zone)
+CREATE OR REPLACE FUNCTION strata_partition_upkeep(at timestamp with time zone DEFAULT now()) RETURNS TABLE(parent regclass, partition text, action text) LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN QUERY SELECT 'messages'::regclass, u.partition, u.action FROM strata_upkeep_partitions('messages', 'created_at', 'month', 3, 1, '"messages_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'tool_executions'::regclass, u.partition, u.action FROM strata_upkeep_partitions('tool_executions', 'started_at', 'month', 3, 1, '"tool_executions_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'audit_logs'::regclass, u.partition, u.action FROM strata_upkeep_partitions('audit_logs', 'timestamp', 'month', 3, 1, '"audit_logs_y"YYYY"m"MM', NULL, NULL, at) AS u;
+    RETURN QUERY SELECT 'usage_metrics'::regclass, u.partition, u.action FROM strata_upkeep_partitions('usage_metrics', 'period_start', 'month', 3, 1, '"usage_metrics_y"YYYY"m"MM', NULL, NULL, at) AS u;
+END;
+$$;
+
 -- CreateTrigger subscription_plans.subscription_plans_set_updated_at
 CREATE TRIGGER subscription_plans_set_updated_at BEFORE UPDATE ON subscription_plans FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
@@ -150,6 +124,9 @@ CREATE TRIGGER billing_records_set_updated_at BEFORE UPDATE ON billing_records F
 
 -- CreateTrigger tenant_quotas.tenant_quotas_set_updated_at
 CREATE TRIGGER tenant_quotas_set_updated_at BEFORE UPDATE ON tenant_quotas FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- PartitionUpkeep usage_metrics
+SELECT * FROM strata_upkeep_partitions('usage_metrics', 'period_start', 'month', 3, 1, '"usage_metrics_y"YYYY"m"MM', NULL, NULL, now());
 
 -- InsertRows subscription_plans
 INSERT INTO subscription_plans (plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens) VALUES

@@ -37,6 +37,12 @@ DROP MATERIALIZED VIEW project_task_stats;
 -- Undo CreateMaterializedView agent_performance_daily
 DROP MATERIALIZED VIEW agent_performance_daily;
 
+-- Undo CreateFunction strata_partition_upkeep(timestamp with time zone)
+DROP FUNCTION strata_partition_upkeep(timestamp with time zone);
+
+-- Undo CreateFunction strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone)
+DROP FUNCTION strata_upkeep_partitions(regclass, text, text, integer, integer, text, interval, text, timestamp with time zone);
+
 -- Undo CreateFunction strata_expired_partitions()
 DROP FUNCTION strata_expired_partitions();
 

@@ -191,6 +191,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     derive_on_update_triggers(&mut schema);
     derive_sequence_grants(&mut schema);
     derive_retention_helper(&mut schema);
+    derive_upkeep(&mut schema);
     derive_namespaces(&mut schema);
     schema
 }

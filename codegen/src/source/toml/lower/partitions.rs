@@ -2,8 +2,25 @@
 
 use super::*;
 
-pub(super) const PARTITION_KEYS: &[&str] =
-    &["by", "key", "interval", "from", "count", "name", "default", "modulus", "retention", "managed_by", "partitions"];
+pub(super) const PARTITION_KEYS: &[&str] = &[
+    "by",
+    "key",
+    "interval",
+    "from",
+    "count",
+    "premake",
+    "past",
+    "name",
+    "default",
+    "modulus",
+    "retention",
+    "retention_action",
+    "archive",
+    "managed_by",
+    "partitions",
+];
+/// What `retention_action` may say: partitions past retention are dropped, or moved to `archive`.
+const RETENTION_ACTIONS: [(&str, bool); 2] = [("drop", false), ("archive", true)];
 pub(super) const PARTITION_ITEM_KEYS: &[&str] = &[
     "name",
     "from",
@@ -54,6 +71,65 @@ pub(super) fn derive_retention_helper(schema: &mut Schema) {
     schema.functions.push(f);
 }
 
+/// With any table whose premade partitions strata keeps: the upkeep function (one table at a
+/// time, `upkeep.sql`), the function that keeps them all (which declares each table's upkeep,
+/// so a changed declaration is a changed function), and an hourly pg_cron job running it,
+/// unless a job of that name is declared.
+pub(super) fn derive_upkeep(schema: &mut Schema) {
+    use crate::render::sql::{UPKEEP_ALL, UPKEEP_FUNCTION, qualified, upkeep_call};
+    let calls: Vec<String> = schema
+        .tables
+        .iter()
+        .filter_map(|t| {
+            let p = t.partition.as_ref()?;
+            let call = upkeep_call(schema, t, p, p.strata_upkeep()?, "at");
+            let parent = crate::render::sql::literal(&qualified(&t.namespace, &t.name));
+            Some(format!("    RETURN QUERY SELECT {parent}::regclass, u.partition, u.action FROM {call} AS u;\n"))
+        })
+        .collect();
+    // pg_partman's maintenance, where it keeps a table, runs hourly from pg_cron too.
+    let partman = schema.tables.iter().find_map(|t| t.partition.as_ref().filter(|p| p.partman_upkeep().is_some()));
+    let extension = schema.extensions.iter().find(|e| e.name == PG_PARTMAN);
+    if let (Some(p), Some(extension)) = (partman, extension) {
+        let run = qualified(extension.namespace.as_deref().unwrap_or(PUBLIC), "run_maintenance");
+        let name = format!("{}-partman-maintenance", schema.name);
+        hourly_job(schema, &name, &format!("SELECT {run}()"), p.span);
+    }
+    let Some(span) =
+        schema.tables.iter().find_map(|t| t.partition.as_ref().filter(|p| p.strata_upkeep().is_some())).map(|p| p.span)
+    else {
+        return;
+    };
+    let args = "parent regclass, key_column text, unit text, ahead integer, past integer, name_format text, \
+                retention interval, archive text, at timestamp with time zone DEFAULT now()";
+    let returns = "TABLE(partition text, action text)".to_string();
+    let body = include_str!("upkeep.sql").to_string();
+    let mut one = Function::new(&schema.namespace, UPKEEP_FUNCTION, args.into(), returns, "plpgsql", body);
+    // Period bounds at midnight UTC whoever runs it (a migration, pg_cron), so none overlap.
+    one.settings.push(("TimeZone".into(), "'UTC'".into()));
+    one.doc =
+        Some("Makes one table's premade partitions and enforces its retention (strata: partition.premake).".into());
+    one.span = span;
+    let args = "at timestamp with time zone DEFAULT now()".to_string();
+    let returns = "TABLE(parent regclass, partition text, action text)".to_string();
+    let body = format!("\nBEGIN\n{}END;\n", calls.concat());
+    let mut all = Function::new(&schema.namespace, UPKEEP_ALL, args, returns, "plpgsql", body);
+    all.doc = Some("Partition upkeep of every table strata keeps; pg_cron runs it hourly.".into());
+    all.span = span;
+    schema.functions.extend([one, all]);
+    let command = format!("SELECT {}()", qualified(&schema.namespace, UPKEEP_ALL));
+    // Named for the schema: pg_cron's job names are one set per user across databases.
+    hourly_job(schema, &format!("{}-partition-upkeep", schema.name), &command, span);
+}
+
+/// A pg_cron job running `command` hourly, unless a job of that name is declared.
+fn hourly_job(schema: &mut Schema, name: &str, command: &str, span: Span) {
+    if !schema.jobs.iter().any(|j| j.name == name) {
+        let command = Expr::new(command, span);
+        schema.jobs.push(Job { name: name.into(), schedule: "0 * * * *".into(), command, span });
+    }
+}
+
 pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Option<Partitioning> {
     let t = w.table("partition", v)?;
     let f = w.fields(t, PARTITION_KEYS);
@@ -72,9 +148,35 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         return None;
     }
     let mut partitions = Vec::new();
+    let mut premake = None;
     let at = w.span(v);
+    let pattern = |w: &mut Walker, interval: Interval| match f.get("name") {
+        Some(n) => w.string("name", n),
+        None => Some(interval.default_pattern().to_string()),
+    };
+    // Made at run time, relative to the clock: `interval`, `premake`, `past`, optional `name`.
+    if let Some(ahead) = f.get("premake") {
+        let ahead = w.count("premake", ahead)?;
+        let interval = require(w, &f.get("interval"), "interval", "premade partitions", v)?;
+        let interval = w.choice("interval", interval, &Interval::ALL)?;
+        for fixed in ["from", "count"].into_iter().filter_map(|k| f.get(k)) {
+            let why = "they are made relative to the server's clock, while `from` and `count` fix them to dates";
+            let help =
+                "remove `from` and `count` (`past` says how many earlier partitions to make), or remove `premake`";
+            w.report(Diagnostic::invalid_premake(table, why, help, w.span(fixed)));
+        }
+        let past = f.get("past").and_then(|p| w.count("past", p)).unwrap_or(0);
+        premake = Some(Premake { interval, ahead, past, name: pattern(w, interval)? });
+    } else if let Some(past) = f.get("past") {
+        w.report(Diagnostic::invalid_option(
+            "a partitioned table",
+            "past",
+            "it counts premade partitions: add `premake`",
+            w.span(past),
+        ));
+    }
     // Generated ranges: `interval`, `from`, `count`, optional `name` pattern.
-    if let Some(interval) = f.get("interval") {
+    if let Some(interval) = f.get("interval").filter(|_| premake.is_none()) {
         let interval = w.choice("interval", interval, &Interval::ALL)?;
         let from = require(w, &f.get("from"), "from", "generated partitions", v)?;
         let count =
@@ -84,10 +186,7 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
             w.report(Diagnostic::invalid_value("from", &text, &["a date such as 2026-01-01"], w.span(from)));
             return None;
         };
-        let pattern = match f.get("name") {
-            Some(n) => w.string("name", n)?,
-            None => interval.default_pattern().to_string(),
-        };
+        let pattern = pattern(w, interval)?;
         for _ in 0..count {
             let end = start.step(interval);
             let bound = PartitionBound::Range {
@@ -115,12 +214,31 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         let name = format!("{table}_default");
         partitions.push(Partition::new("", name, PartitionBound::Default, at));
     }
+    let archives = f.get("retention_action").and_then(|a| w.choice("retention_action", a, &RETENTION_ACTIONS));
+    let archive = match (archives, f.get("archive")) {
+        (Some(true), Some(ns)) => w.string("archive", ns),
+        (Some(true), None) => {
+            w.report(Diagnostic::missing_key("archive", "`retention_action = \"archive\"`", at));
+            None
+        }
+        (_, Some(ns)) => {
+            let why = "it names where partitions past retention go: add `retention_action = \"archive\"`";
+            w.report(Diagnostic::invalid_option("a partitioned table", "archive", why, w.span(ns)));
+            None
+        }
+        (_, None) => None,
+    };
+    // Premade partitions are strata's to keep unless another tool is named.
+    let managed_by = f.get("managed_by").and_then(|m| w.string("managed_by", m));
+    let managed_by = managed_by.or_else(|| premake.as_ref().map(|_| crate::model::STRATA_UPKEEP.to_string()));
     Some(Partitioning {
         method,
         key,
         partitions,
         retention: f.get("retention").and_then(|r| w.string("retention", r)),
-        managed_by: f.get("managed_by").and_then(|m| w.string("managed_by", m)),
+        managed_by,
+        premake,
+        archive,
         span: at,
     })
 }
