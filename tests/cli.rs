@@ -85,6 +85,34 @@ fn json_diagnostics() {
     assert_eq!((json[0]["line"].as_u64(), json[0]["column"].as_u64()), (Some(5), Some(5)));
 }
 
+/// `--format github`: one workflow command per diagnostic on stdout, on the line it is about, and
+/// the same exit code; lint's findings likewise.
+#[test]
+fn github_annotations() {
+    let src = schemas(BAD);
+    let out = tempfile::tempdir().unwrap();
+    let run = strata(&[&["check", "--format", "github"][..], &paths(src.path(), out.path())].concat());
+    assert_eq!(run.status.code(), Some(1));
+    let file = src.path().join("shop/schema.toml");
+    let annotation = text(&run.stdout);
+    let want = format!("::error file={},line=5,col=5,title=E0005::", file.display().to_string().replace(':', "%3A"));
+    assert!(annotation.starts_with(&want), "{annotation}");
+    assert_eq!(annotation.lines().count(), 1, "one line, the help after an escaped line break: {annotation}");
+    assert!(annotation.contains("%0Ahelp: "), "{annotation}");
+    let sql = out.path().join("lint.sql");
+    fs::write(
+        &sql,
+        "-- a table with rows
+ALTER TABLE orders ADD COLUMN n integer NOT NULL;
+",
+    )
+    .unwrap();
+    let run = strata(&["lint", "--format", "github", sql.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stdout).starts_with("::warning file="), "{}", text(&run.stdout));
+    assert!(text(&run.stdout).contains(",line=2,col=1,title="), "{}", text(&run.stdout));
+}
+
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(strata(&["generate", "--no-such-flag"]).status.code(), Some(2));
@@ -402,4 +430,44 @@ fn lint_reports_risky_statements_at_their_lines() {
     let clean = dir.path().join("clean.sql");
     fs::write(&clean, "CREATE INDEX CONCURRENTLY a_idx ON a (b);\nALTER TABLE a ADD COLUMN c text;\n").unwrap();
     assert_eq!(strata(&["lint", clean.to_str().unwrap()]).status.code(), Some(0));
+}
+
+/// `strata init`: a project whose example generates as it is and whose first migration applies
+/// to PostgreSQL (up, then down to nothing); a second init refuses and changes nothing.
+#[test]
+fn init_starts_a_project_that_generates_and_applies() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = strata(&["init", "shop", "--dir", dir.path().to_str().unwrap()]);
+    assert!(init.status.success(), "{}", text(&init.stderr));
+    let generate = Command::new(env!("CARGO_BIN_EXE_strata")).current_dir(dir.path()).arg("generate").output().unwrap();
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    assert!(!text(&generate.stderr).contains("warning"), "no warning on the example: {}", text(&generate.stderr));
+    let migration = dir.path().join("generated/shop/migrations/0001_init");
+    let db = strata::testing::TestDb::new();
+    let mut client = db.client();
+    for file in ["up.sql", "down.sql", "up.sql"] {
+        let sql = fs::read_to_string(migration.join(file)).unwrap();
+        client.batch_execute(&sql).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+    }
+    client.batch_execute("INSERT INTO customers (email, name) VALUES ('a@example.com', 'A')").unwrap();
+    let schema = dir.path().join("schema/shop/schema.toml");
+    let before = fs::read_to_string(&schema).unwrap();
+    let again = strata(&["init", "shop", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("never overwrites"), "{}", text(&again.stderr));
+    assert_eq!(fs::read_to_string(&schema).unwrap(), before);
+    let bad = strata(&["init", "Shop", "--dir", dir.path().to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+}
+
+/// `strata explain CODE`: the long explanation, with an example and the fix; an unknown code is a
+/// usage error.
+#[test]
+fn explain_prints_a_codes_explanation() {
+    let run = strata(&["explain", "e0002"]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let out = text(&run.stdout);
+    assert!(out.starts_with("E0002: A key that the section does not take"), "{out}");
+    assert!(out.contains("For example:\n\n    [tables.users.columns]") && out.contains("The fix: "), "{out}");
+    assert_eq!(strata(&["explain", "E9999"]).status.code(), Some(2));
 }

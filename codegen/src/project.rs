@@ -9,7 +9,7 @@ use toml::de::{DeTable, DeValue};
 /// The file the CLI looks for in the current folder.
 pub const FILE: &str = "strata.toml";
 
-const KEYS: &[&str] = &["schemas", "out", "rust"];
+const KEYS: &[&str] = &["schemas", "out", "rust", "docs"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
@@ -19,11 +19,13 @@ pub struct Project {
     pub out: PathBuf,
     /// Systems described in Rust (`#[derive(strata::Table)]`), each named after its file.
     pub rust: Vec<PathBuf>,
+    /// `generate` writes each system's data dictionary and ER diagram too (`docs/`).
+    pub docs: bool,
 }
 
 impl Default for Project {
     fn default() -> Project {
-        Project { schemas: "schema".into(), out: "generated".into(), rust: Vec::new() }
+        Project { schemas: "schema".into(), out: "generated".into(), rust: Vec::new(), docs: false }
     }
 }
 
@@ -38,7 +40,8 @@ impl Project {
             format!("{}:{line}:{column}", path.display())
         };
         let table = DeTable::parse(text).map_err(|e| format!("{}: {}", at(e.span().unwrap_or(0..0)), e.message()))?;
-        let mut project = Project { schemas: root.join("schema"), out: root.join("generated"), rust: Vec::new() };
+        let mut project =
+            Project { schemas: root.join("schema"), out: root.join("generated"), rust: Vec::new(), docs: false };
         let path_of = |key: &str, v: &toml::Spanned<DeValue>| match v.get_ref() {
             DeValue::String(s) => Ok(root.join(s.as_ref())),
             _ => Err(format!("{}: `{key}` must be a path (a string)", at(v.span()))),
@@ -52,6 +55,10 @@ impl Project {
                         project.rust = items.iter().map(|i| path_of("rust", i)).collect::<Result<_, _>>()?
                     }
                     _ => return Err(format!("{}: `rust` must be a list of .rs files", at(value.span()))),
+                },
+                "docs" => match value.get_ref() {
+                    DeValue::Boolean(b) => project.docs = *b,
+                    _ => return Err(format!("{}: `docs` must be true or false", at(value.span()))),
                 },
                 other => {
                     return Err(format!(
@@ -72,12 +79,18 @@ mod tests {
 
     #[test]
     fn reads_keys_relative_to_the_file() {
-        let p = Project::parse(Path::new("app/strata.toml"), "schemas = \"db\"\nrust = [\"src/shop.rs\"]\n").unwrap();
+        let text = "schemas = \"db\"\nrust = [\"src/shop.rs\"]\ndocs = true\n";
+        let p = Project::parse(Path::new("app/strata.toml"), text).unwrap();
         assert_eq!(
             p,
-            Project { schemas: "app/db".into(), out: "app/generated".into(), rust: vec!["app/src/shop.rs".into()] }
+            Project {
+                schemas: "app/db".into(),
+                out: "app/generated".into(),
+                rust: vec!["app/src/shop.rs".into()],
+                docs: true
+            }
         );
         let err = Project::parse(Path::new("strata.toml"), "schemas = \"db\"\nouts = \"x\"\n").unwrap_err();
-        assert_eq!(err, "strata.toml:2:1: unknown key `outs` in strata.toml; the keys are schemas, out, rust");
+        assert_eq!(err, "strata.toml:2:1: unknown key `outs` in strata.toml; the keys are schemas, out, rust, docs");
     }
 }

@@ -122,6 +122,29 @@ pub fn render(differences: &[Difference], sources: &Sources) -> String {
     out
 }
 
+/// The differences as GitHub Actions annotations, each on its declaration's line (an object only
+/// the database has, on no line).
+pub fn to_github(differences: &[Difference], sources: &Sources) -> String {
+    let mut out = String::new();
+    for d in differences {
+        let at = d.span.and_then(|s| location(sources, s));
+        let at = at.as_ref().map(|(file, line, column)| (file.as_str(), *line, *column));
+        let (title, message) = match &d.change {
+            Change::Extra => ("[+]", "in the database, not declared".to_string()),
+            Change::Missing => ("[-]", "declared, not in the database".to_string()),
+            Change::Changed(props) => {
+                let props = props
+                    .iter()
+                    .map(|(p, declared, database)| format!("{p}: declared {declared}, database {database}"));
+                ("[~]", props.collect::<Vec<_>>().join("\n"))
+            }
+        };
+        let title = format!("{title} {} {}", d.kind, d.name);
+        out.push_str(&crate::diagnostics::github_annotation("error", at, &title, &message));
+    }
+    out
+}
+
 /// The differences as JSON: one object each, with `change` (`extra`, `missing`, `changed`),
 /// the declaration's file, line and column, and changed properties.
 pub fn to_json(differences: &[Difference], sources: &Sources) -> serde_json::Value {

@@ -37,6 +37,9 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: &DiffArgs) -> Result<(), Failure> {
+    if args.format == Format::Github {
+        return Err(Failure::Usage("--format github is for check, verify and lint".into()));
+    }
     let (from, to) = match (url(&args.from), url(&args.to)) {
         (None, None) => (read("--from", &args.from)?, read("--to", &args.to)?),
         (Some(from), None) => {
@@ -58,7 +61,8 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     };
     let statements = migrations::statements(&from, &to);
     match args.format {
-        Format::Human => {
+        // Refused above: a diff is SQL, not diagnostics on lines.
+        Format::Human | Format::Github => {
             let title = format!("schema {}: from {} to {}", to.name, shown(&args.from), shown(&args.to));
             print!("{}", migrations::file(&title, &statements));
         }

@@ -36,6 +36,11 @@ pub fn run(args: &LintArgs) -> Result<(), Failure> {
                     f.message,
                     f.help
                 ),
+                Format::Github => {
+                    let at = Some((file.to_str().unwrap_or_default(), f.line, f.column));
+                    let message = format!("{}\nhelp: {}", f.message, f.help);
+                    print!("{}", strata_codegen::diagnostics::github_annotation("warning", at, f.rule, &message));
+                }
                 Format::Json => json.push(serde_json::json!({
                     "file": file.display().to_string(), "line": f.line, "column": f.column,
                     "rule": f.rule, "message": f.message, "help": f.help,

@@ -13,10 +13,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use strata_codegen::migrations::Next;
 use strata_codegen::project::{self, Project};
-use strata_codegen::{Compiled, generate, io};
+use strata_codegen::{Compiled, generate, io, render};
 
 mod db;
 mod diff;
+mod init;
 mod lint;
 mod migrate;
 mod reverse;
@@ -56,6 +57,19 @@ enum Command {
     /// Apply, undo or list a database's migrations (`up`, `down`, `status`, `redo`): each
     /// exactly once, in its own transaction with its record row, under an advisory lock.
     Migrate(migrate::MigrateArgs),
+    /// Write each system's data dictionary and ER diagram (generated/NAME/docs/: README.md with
+    /// a Mermaid diagram, er.svg drawn by Graphviz, index.html with a search box). With
+    /// `docs = true` in strata.toml, `generate` writes them and `check` checks them.
+    Docs(Options),
+    /// The long explanation of a diagnostic code (`strata explain E0002`): what it means, a
+    /// mistake that gets it, and the fix.
+    Explain {
+        /// A code such as E0002 or W0001.
+        code: String,
+    },
+    /// Start a project: strata.toml and schema/NAME/schema.toml, a commented example that
+    /// generates and applies as it is. Refuses to overwrite anything.
+    Init(init::InitArgs),
 }
 
 #[derive(Args)]
@@ -134,6 +148,8 @@ struct Plan {
     rust: Vec<PathBuf>,
     /// Every system of the project, so an output folder no system produces is stale.
     complete: bool,
+    /// The data dictionary and ER diagram too (`docs = true` in strata.toml).
+    docs: bool,
 }
 
 impl Options {
@@ -146,13 +162,20 @@ impl Options {
         let out = self.out.clone().unwrap_or(project.out);
         // Flags that name sources replace the project's; `--schema` narrows either.
         Ok(if self.schemas.is_none() && self.rust.is_empty() {
-            Plan { schemas: Some(project.schemas), out, rust: project.rust, complete: self.schema.is_none() }
+            Plan {
+                schemas: Some(project.schemas),
+                out,
+                rust: project.rust,
+                complete: self.schema.is_none(),
+                docs: project.docs,
+            }
         } else {
             Plan {
                 schemas: self.schemas.clone(),
                 out,
                 rust: self.rust.clone(),
                 complete: self.schema.is_none() && self.rust.is_empty(),
+                docs: project.docs,
             }
         })
     }
@@ -162,6 +185,9 @@ impl Options {
 enum Format {
     Human,
     Json,
+    /// GitHub Actions annotations (`::error file=...,line=...::`) on stdout: CI shows each on
+    /// the line of the pull request it is about.
+    Github,
 }
 
 /// What went wrong, by exit code.
@@ -193,6 +219,17 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Migrate(args) => migrate::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Docs(opts) => docs(opts),
+        Command::Explain { code } => match strata_codegen::diagnostics::Diagnostic::explain(code) {
+            Some(e) => {
+                print!("{}", e.render(&code.to_ascii_uppercase()));
+                Ok(())
+            }
+            None => Err(Failure::Usage(format!(
+                "`{code}` is not a strata diagnostic code (E0001 to E0071, W0001 to W0008)"
+            ))),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -218,7 +255,7 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
         let Compiled { schema: Some(schema), .. } = c else { continue };
         let out = plan.out.join(name);
         let existing = io::read_migrations(&out).map_err(|e| Failure::Usage(e.to_string()))?;
-        let files = match generate::files_after(schema, &existing, write.unwrap_or_default()) {
+        let mut files = match generate::files_after(schema, &existing, write.unwrap_or_default()) {
             Ok(files) => files,
             Err(e) => {
                 eprintln!("error: {}: {e}", out.display());
@@ -226,6 +263,10 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
                 continue;
             }
         };
+        if plan.docs {
+            let docs = render::docs::files(schema).map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
+            files.extend(docs);
+        }
         outputs.push((out, files, *rust));
     }
     if stale {
@@ -279,6 +320,7 @@ fn compile_reported(
             Format::Json if json_diagnostics => {
                 json.extend(c.diagnostics.to_json(&c.sources).as_array().cloned().unwrap_or_default())
             }
+            Format::Github => print!("{}", c.diagnostics.to_github(&c.sources)),
             _ => eprint!("{}", c.diagnostics.render(&c.sources)),
         }
         compiled.push((name, c, rust));
@@ -361,6 +403,24 @@ fn schema_folders(opts: &Options, schemas: &Path) -> Result<Vec<PathBuf>, Failur
 
 /// Prints a unified diff for every file under `out` that differs from what would be generated,
 /// is missing, or would be removed; returns whether there was any.
+/// `strata docs`: each system's docs/ folder, written whatever strata.toml says.
+fn docs(opts: &Options) -> Result<(), Failure> {
+    let plan = opts.plan()?;
+    for (name, c, _) in compile_reported(opts, &plan, true)? {
+        let Some(schema) = &c.schema else { continue };
+        let out = plan.out.join(&name).join("docs");
+        let failed = |e: std::io::Error| Failure::Usage(format!("{}: {e}", out.display()));
+        let files: Vec<(String, String)> = render::docs::files(schema)
+            .map_err(failed)?
+            .into_iter()
+            .map(|(path, text)| (path.trim_start_matches("docs/").to_string(), text))
+            .collect();
+        io::write_folder(&out, &files).map_err(failed)?;
+        eprintln!("wrote {} ({} files)", out.display(), files.len());
+    }
+    Ok(())
+}
+
 fn report_stale(out: &Path, files: &[(String, String)]) -> bool {
     let mut stale = false;
     let mut stdout = std::io::stdout().lock();

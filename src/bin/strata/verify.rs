@@ -61,6 +61,10 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
                 println!("verify {name}: {} difference(s)", differences.len());
                 print!("{}", verify::render(&differences, sources));
             }
+            Format::Github => {
+                eprintln!("verify {name}: {} difference(s)", differences.len());
+                print!("{}", verify::to_github(&differences, sources));
+            }
             Format::Json => reports.push(serde_json::json!({
                 "schema": name,
                 "objects": objects,

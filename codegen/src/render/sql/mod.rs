@@ -603,7 +603,8 @@ fn create_partition(table: &Table, partition: &Partition) -> String {
     )
 }
 
-fn index_target(target: &IndexTarget) -> String {
+/// An index key or partition key as SQL: a column's name, or an expression in parentheses.
+pub fn index_target(target: &IndexTarget) -> String {
     match target {
         IndexTarget::Column(c) => ident(&c.name).into_owned(),
         IndexTarget::Expr(e) => format!("({})", e.sql),

@@ -5,6 +5,8 @@
 mod lower;
 mod walk;
 
+pub use lower::json_schema;
+
 use toml::de::DeTable;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Sources, Span};

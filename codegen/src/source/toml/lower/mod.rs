@@ -8,6 +8,7 @@ use std::collections::hash_map::Entry;
 
 use toml::de::{DeTable, DeValue};
 
+mod json_schema;
 mod partitions;
 mod routines;
 mod rows;
@@ -15,6 +16,7 @@ mod security;
 mod sequences;
 mod tables;
 mod types;
+mod upkeep;
 
 use super::walk::{Fields, Value, Walker, span_of};
 use crate::diagnostics::{Diagnostic, Diagnostics, FileId, Span};
@@ -28,6 +30,9 @@ use security::*;
 use sequences::*;
 use tables::*;
 use types::*;
+use upkeep::*;
+
+pub use json_schema::json_schema;
 
 const TOP_KEYS: &[&str] = &[
     "schema",

@@ -103,7 +103,7 @@ pub(super) fn lower_grant(w: &mut Walker, item: &Value, revoke: bool) -> Option<
     })
 }
 
-const DEFAULT_PRIVILEGE_KEYS: &[&str] =
+pub(super) const DEFAULT_PRIVILEGE_KEYS: &[&str] =
     &["for_role", "namespace", "privileges", "on", "to", "from", "with_grant_option"];
 const DEFAULT_ON: [(&str, &str); 5] = [
     ("tables", "TABLES"),

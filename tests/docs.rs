@@ -1,0 +1,111 @@
+//! The docs target: each system's data dictionary (Markdown with a Mermaid ER diagram), the SVG
+//! Graphviz draws, and the static HTML page with a search box, loaded in a real browser
+//! (Debian's chromium, headless): searching for a column shows its table and hides the others.
+
+use std::path::Path;
+use std::process::Command;
+
+use strata_codegen::io;
+use strata_codegen::model::Schema;
+use strata_codegen::render::docs;
+use strata_codegen::render::sql::qualified;
+
+fn systems() -> Vec<Schema> {
+    let folders = io::schema_folders(Path::new("schema")).unwrap();
+    folders.iter().map(|dir| io::compile_folder(dir).unwrap().schema.unwrap()).collect()
+}
+
+fn graphviz() -> bool {
+    let found = Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
+    let required = std::env::var("STRATA_REQUIRE_DOCS_TOOLS").is_ok_and(|v| v == "1");
+    assert!(found || !required, "Graphviz's dot is required here (STRATA_REQUIRE_DOCS_TOOLS=1) but not installed");
+    found
+}
+
+#[test]
+fn dictionary_and_mermaid_snapshots() {
+    for name in ["agentflow", "autosdlc"] {
+        let schema = systems().into_iter().find(|s| s.name == name).unwrap();
+        let d = docs::dictionary(&schema);
+        insta::assert_snapshot!(format!("{name}_mermaid"), docs::mermaid(&schema));
+        insta::assert_snapshot!(format!("{name}_dictionary"), docs::markdown(&d, "(the mermaid text above)\n"));
+    }
+}
+
+#[test]
+fn every_table_and_column_is_in_the_docs_and_the_svg() {
+    if !graphviz() {
+        strata::testing::skipped_test("every_table_and_column_is_in_the_docs_and_the_svg", "Graphviz is not installed");
+        return;
+    }
+    for schema in systems() {
+        let files = docs::files(&schema).unwrap();
+        assert_eq!(files, docs::files(&schema).unwrap(), "{}: the same bytes every time", schema.name);
+        let file = |name: &str| &files.iter().find(|(p, _)| p == name).unwrap().1;
+        for t in &schema.tables {
+            let q = qualified(&t.namespace, &t.name);
+            assert!(file("docs/er.svg").contains(&format!("<title>{q}</title>")), "{}: {q} not drawn", schema.name);
+            assert!(file("docs/README.md").contains(&format!("### `{q}`")), "{}: {q} not described", schema.name);
+            for c in &t.columns {
+                assert!(
+                    file("docs/README.md").contains(&format!("| `{}` |", c.name)),
+                    "{}: {q}.{}",
+                    schema.name,
+                    c.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn searching_the_page_in_a_browser_shows_the_table_of_a_column() {
+    let chromium =
+        ["chromium", "chromium-browser"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok());
+    let required = std::env::var("STRATA_REQUIRE_DOCS_TOOLS").is_ok_and(|v| v == "1");
+    let Some(chromium) = chromium.filter(|_| graphviz()) else {
+        assert!(!required, "chromium is required here (STRATA_REQUIRE_DOCS_TOOLS=1) but not installed");
+        strata::testing::skipped_test(
+            "searching_the_page_in_a_browser_shows_the_table_of_a_column",
+            "chromium or Graphviz is not installed (Debian: chromium, graphviz)",
+        );
+        return;
+    };
+    let schema = systems().into_iter().find(|s| s.name == "agentflow").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("index.html");
+    let files = docs::files(&schema).unwrap();
+    std::fs::write(&page, &files.iter().find(|(p, _)| p == "docs/index.html").unwrap().1).unwrap();
+    // A column only one table has, and that table.
+    let (table, column) = schema
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
+        .find(|(t, c)| {
+            c.name.len() > 6
+                && schema.tables.iter().filter(|o| o.columns.iter().any(|x| x.name.contains(&c.name))).count() == 1
+                && !schema.tables.iter().any(|o| o.name != t.name && o.name.contains(&c.name))
+        })
+        .expect("a column of one table");
+    let headless = |extra: &[&str], url: &str| {
+        let mut args = vec!["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=2000"];
+        args.extend_from_slice(extra);
+        args.push(url);
+        Command::new(chromium).args(&args).output().unwrap()
+    };
+    let url = format!("file://{}#q={}", page.display(), column.name);
+    let dom = String::from_utf8_lossy(&headless(&["--dump-dom"], &url).stdout).into_owned();
+    let sections: Vec<&str> = dom.split("<section").skip(1).collect();
+    assert_eq!(sections.len(), schema.tables.len(), "every table has its section: {}", &dom[..dom.len().min(400)]);
+    let heading = format!("<h3>{}</h3>", qualified(&table.namespace, &table.name));
+    let shown: Vec<&&str> = sections.iter().filter(|s| !s.split('>').next().unwrap().contains("hidden")).collect();
+    assert_eq!(shown.len(), 1, "searching `{}` shows one table", column.name);
+    assert!(shown[0].contains(&heading), "searching `{}` shows {heading}", column.name);
+    assert!(dom.contains("1 table(s) match"), "the count is shown");
+    // A screenshot of the page as a person sees it, kept for looking at.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docs-agentflow.png");
+    let _ = std::fs::remove_file(&shot);
+    headless(&[&format!("--screenshot={}", shot.display()), "--window-size=1280,1600"], &url);
+    let png = std::fs::read(&shot).expect("chromium wrote a screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "a real picture: {} bytes", png.len());
+}
