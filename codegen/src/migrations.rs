@@ -49,6 +49,8 @@ pub enum ChainError {
     /// The next migration would delete data, which was not allowed: each such change, and a
     /// hint for each drop and add that looks like a rename.
     Destructive { changes: Vec<String>, hints: Vec<String> },
+    /// Changes PostgreSQL cannot make to the tables as they are, each with the way to get there.
+    Impossible(Vec<String>),
 }
 
 impl std::fmt::Display for ChainError {
@@ -85,6 +87,13 @@ impl std::fmt::Display for ChainError {
                      [schema] allow_destructive = [\"{}\"]",
                     changes.first().map(String::as_str).unwrap_or_default()
                 )
+            }
+            ChainError::Impossible(reasons) => {
+                write!(f, "PostgreSQL cannot make the next migration:")?;
+                for r in reasons {
+                    write!(f, "\n  {r}")?;
+                }
+                Ok(())
             }
             ChainError::BadName(name) => write!(
                 f,
@@ -184,6 +193,42 @@ pub struct Next<'a> {
     pub allow_destructive: bool,
     pub lock_timeout: Option<std::time::Duration>,
     pub statement_timeout: Option<std::time::Duration>,
+}
+
+/// Refuses what PostgreSQL 15 refuses at migration time and no static check of one schema sees:
+/// an identity column added to a partitioned table that has partitions ("cannot recursively add
+/// identity column to table that has child tables"; creating the table with it is fine).
+fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
+    let candidates =
+        new.tables.iter().filter(|t| t.partition.is_some() && t.columns.iter().any(|c| c.identity.is_some()));
+    let candidates: Vec<&crate::model::Table> = candidates.collect();
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    let (old, _) = crate::diff::renamed(old, new);
+    let mut reasons = Vec::new();
+    for t in candidates {
+        let Some(o) = old.tables.iter().find(|o| o.qname() == t.qname()) else { continue };
+        // A table partitioned anew is created again, identity and all.
+        let Some(p) = &o.partition else { continue };
+        if p.partitions.is_empty() && p.managed_by.is_none() {
+            continue;
+        }
+        let added = t
+            .columns
+            .iter()
+            .filter(|c| c.identity.is_some())
+            .filter(|c| o.columns.iter().find(|x| x.name == c.name).is_none_or(|x| x.identity.is_none()));
+        for c in added {
+            reasons.push(format!(
+                "identity column {}.{}: PostgreSQL 15 cannot add one to a partitioned table that has partitions; \
+                 declare a sequence and `default = \"nextval('<sequence>')\"` on a bigint column instead",
+                t.qname(),
+                c.name
+            ));
+        }
+    }
+    if reasons.is_empty() { Ok(()) } else { Err(ChainError::Impossible(reasons)) }
 }
 
 /// Refuses a migration from `old` to `new` that deletes data, saying which changes do and
@@ -288,6 +333,7 @@ pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<
         return Ok(files);
     }
     let Some(name) = name else { return Err(ChainError::Unnamed { last: last.dir.clone() }) };
+    refuse_impossible(&model, schema)?;
     if !next.allow_destructive {
         refuse_destructive(&model, schema, &up)?;
     }
