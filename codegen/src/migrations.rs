@@ -211,7 +211,7 @@ fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
         let Some(o) = old.tables.iter().find(|o| o.qname() == t.qname()) else { continue };
         // A table partitioned anew is created again, identity and all.
         let Some(p) = &o.partition else { continue };
-        if p.partitions.is_empty() && p.managed_by.is_none() {
+        if !p.has_children() {
             continue;
         }
         let added = t

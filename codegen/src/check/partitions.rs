@@ -139,7 +139,7 @@ fn unique_keys_include_partition_key(t: &Table, p: &Partitioning, diags: &mut Di
 }
 
 fn bounds(t: &Table, p: &Partitioning, diags: &mut Diagnostics) {
-    if p.partitions.is_empty() && p.managed_by.is_none() {
+    if !p.has_children() {
         diags.push(Diagnostic::partitioned_without_partitions(&t.name, p.span));
     }
     let method = format!("{:?}", p.method).to_lowercase();

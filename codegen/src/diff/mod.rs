@@ -407,7 +407,7 @@ type Names<'s> = HashSet<(&'s str, &'s str)>;
 /// when the old one was kept (its children are the tool's), DEFAULT aside. Then every child of
 /// such a table on either side, whose grants are left alone (the parent's decide access).
 fn left_alone<'s>(old: &'s Schema, new: &'s Schema) -> (Names<'s>, Names<'s>) {
-    let kept = |t: &Table| t.partition.as_ref().is_some_and(|p| p.managed_by.is_some());
+    let kept = Table::partitions_kept;
     fn parts(t: &Table) -> impl Iterator<Item = &crate::model::Partition> {
         t.partition.iter().flat_map(|p| &p.partitions)
     }

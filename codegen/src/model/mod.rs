@@ -603,6 +603,11 @@ impl Schema {
 }
 
 impl Partitioning {
+    /// Whether it has partitions, or will: declared ones, or those a tool makes at run time.
+    pub fn has_children(&self) -> bool {
+        !self.partitions.is_empty() || self.managed_by.is_some()
+    }
+
     /// The premade partitions strata's upkeep function keeps, if it keeps this table's.
     pub fn strata_upkeep(&self) -> Option<&Premake> {
         self.premake.as_ref().filter(|_| self.managed_by.as_deref() == Some(STRATA_UPKEEP))
@@ -1347,6 +1352,12 @@ impl Table {
     }
 
     /// The columns of the partition key (expression keys left out); empty when not partitioned.
+    /// Whether its partitions are made at run time by a tool (strata's upkeep, pg_partman, the
+    /// application): diffs and drift checks leave them alone.
+    pub fn partitions_kept(&self) -> bool {
+        self.partition.as_ref().is_some_and(|p| p.managed_by.is_some())
+    }
+
     pub fn partition_key_columns(&self) -> Vec<&str> {
         let keys = self.partition.iter().flat_map(|p| &p.key);
         keys.filter_map(|k| match k {

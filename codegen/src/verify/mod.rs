@@ -89,8 +89,7 @@ pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
 /// The tables whose partitions strata's upkeep, pg_partman or the application keep (`managed_by`),
 /// qualified as facts name them.
 fn kept_partitions(schema: &Schema) -> HashSet<String> {
-    let kept = schema.tables.iter().filter(|t| t.partition.as_ref().is_some_and(|p| p.managed_by.is_some()));
-    kept.map(|t| facts::qualified(&t.namespace, &t.name)).collect()
+    schema.tables.iter().filter(|t| t.partitions_kept()).map(|t| facts::qualified(&t.namespace, &t.name)).collect()
 }
 
 /// The differences as a person reads them: `[+]`, `[-]` or `[~]`, the object, where it was

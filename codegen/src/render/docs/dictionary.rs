@@ -69,7 +69,7 @@ pub fn dictionary(schema: &Schema) -> Dictionary {
 }
 
 /// SQL text on one line, its runs of white space one space each.
-fn one_line(sql: &str) -> String {
+pub(super) fn one_line(sql: &str) -> String {
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

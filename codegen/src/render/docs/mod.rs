@@ -25,7 +25,7 @@ pub fn files(schema: &Schema) -> std::io::Result<Vec<(String, String)>> {
 
 /// Text in a Markdown table cell: no line breaks, `|` escaped.
 fn cell(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    dictionary::one_line(s).replace('|', "\\|")
 }
 
 pub fn markdown(d: &Dictionary, mermaid: &str) -> String {

@@ -13,7 +13,6 @@ pub const UPKEEP_ALL: &str = "strata_partition_upkeep";
 
 /// `strata_upkeep_partitions(...)` for one table with its declared upkeep, at time `at` (SQL).
 pub fn upkeep_call(schema: &Schema, table: &Table, p: &Partitioning, premake: &Premake, at: &str) -> String {
-    let or_null = |v: Option<&String>| v.map_or("NULL".to_string(), |v| literal(v));
     format!(
         "{}({}, {}, {}, {}, {}, {}, {}, {}, {at})",
         qualified(&schema.namespace, UPKEEP_FUNCTION),
@@ -41,8 +40,7 @@ pub fn start(schema: &Schema, table: &Table) -> Option<String> {
     let unit = premake.interval.unit();
     // The first partition `past` periods before the current one, by the server's clock.
     let start = format!("to_char(date_trunc('{unit}', now()) - interval '{} {unit}', 'YYYY-MM-DD')", premake.past);
-    let retention = p.retention.as_ref().map_or("NULL".to_string(), |r| literal(r));
-    let archive = p.archive.as_ref().map_or("NULL".to_string(), |a| literal(a));
+    let (retention, archive) = (or_null(p.retention.as_ref()), or_null(p.archive.as_ref()));
     Some(format!(
         "SELECT {partman}.create_parent(p_parent_table => {parent}, p_control => {}, p_type => 'native', \
          p_interval => '1 {unit}', p_premake => {}, p_start_partition => {start});\n\
@@ -51,6 +49,11 @@ pub fn start(schema: &Schema, table: &Table) -> Option<String> {
         literal(key_column(p)),
         premake.ahead,
     ))
+}
+
+/// A text setting as a SQL literal, or NULL.
+fn or_null(value: Option<&String>) -> String {
+    value.map_or("NULL".to_string(), |v| literal(v))
 }
 
 /// What undoes `start`: nothing for strata's upkeep (the function goes with the schema's other
