@@ -34,16 +34,14 @@ pub fn sql_files(schema: &Schema) -> Vec<(String, String)> {
     sql_files_after(schema, &[], Next::default()).expect("a first migration is always possible")
 }
 
+/// schema.sql, the full DDL, is the first migration's up, `diff(empty, schema)`: made once for
+/// both (and the first migration's down beside it, when there is no migration yet).
 fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
-    let mut files = vec![("schema.sql".to_string(), full(schema))];
-    files.extend(migrations::chain(schema, existing, next)?);
+    let first = migrations::First::of(schema, existing.is_empty());
+    let full = migrations::file(&format!("schema {}: the full DDL", schema.name), &first.up);
+    let mut files = vec![("schema.sql".to_string(), full)];
+    files.extend(migrations::chain_given(schema, existing, next, Some(&first))?);
     Ok(files)
-}
-
-/// The full DDL: the first migration's up, `diff(empty, schema)`.
-fn full(schema: &Schema) -> String {
-    let empty = migrations::empty(schema);
-    migrations::file(&format!("schema {}: the full DDL", schema.name), &migrations::statements(&empty, schema))
 }
 
 /// The up migrations, in order: those that exist, then the next one if the schema changed

@@ -155,7 +155,7 @@ pub fn file(title: &str, statements: &[sql::ChangeSql]) -> String {
 
 /// The up and down migration from `old` to `new`, and its snapshot, as the files of `dir`.
 pub fn migration(old: &Schema, new: &Schema, dir: &str) -> Vec<(String, String)> {
-    migration_of(old, new, dir, &statements(old, new), &Next::default())
+    migration_of(old, new, dir, &statements(old, new), None, &Next::default())
 }
 
 /// `file` with the timeout lines of `next` under its title (the second line).
@@ -171,13 +171,27 @@ fn with_timeouts(file: String, next: &Next) -> String {
     format!("{}{}{}", &file[..title_end], lines.concat(), &file[title_end..])
 }
 
-/// `migration`, its up statements already made, with the timeouts `next` gives it.
-fn migration_of(old: &Schema, new: &Schema, dir: &str, up: &[sql::ChangeSql], next: &Next) -> Vec<(String, String)> {
+/// `migration`, its up statements (and its down ones, when given) already made, with the
+/// timeouts `next` gives it.
+fn migration_of(
+    old: &Schema,
+    new: &Schema,
+    dir: &str,
+    up: &[sql::ChangeSql],
+    rest: Option<&Rest>,
+    next: &Next,
+) -> Vec<(String, String)> {
     let title = |which: &str| format!("schema {}: migration {dir}, {which}", new.name);
     let up = with_timeouts(file(&title("up"), up), next);
-    let down = with_timeouts(file(&title("down"), &statements(new, old)), next);
-    let snapshot = Snapshot { format: 1, up_sha256: sha256(&up), down_sha256: sha256(&down), schema: new.clone() };
-    let json = serde_json::to_string_pretty(&snapshot).expect("the model holds only serializable values") + "\n";
+    let down = match rest {
+        Some(rest) => file(&title("down"), &rest.down),
+        None => file(&title("down"), &statements(new, old)),
+    };
+    let down = with_timeouts(down, next);
+    let json = match rest {
+        Some(rest) => snapshot_text(&up, &down, &rest.model),
+        None => snapshot_text(&up, &down, &model_json(new)),
+    };
     vec![
         (format!("migrations/{dir}/up.sql"), up),
         (format!("migrations/{dir}/down.sql"), down),
@@ -295,6 +309,59 @@ fn refuse_destructive(old: &Schema, new: &Schema, up: &[sql::ChangeSql]) -> Resu
 /// and a new one named `next.name` when the schema changed since the last (refused when it
 /// deletes data, unless allowed). Without any, the first migration (`0001_init`) creates the schema.
 pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
+    chain_given(schema, existing, next, None)
+}
+
+/// The first migration, made ahead: what creates a schema from nothing (also its full DDL),
+/// and when asked for, the rest of its files' parts.
+pub struct First {
+    pub up: Vec<sql::ChangeSql>,
+    rest: Option<Rest>,
+}
+
+/// A migration's parts besides its up statements: its down statements and its model's JSON.
+struct Rest {
+    down: Vec<sql::ChangeSql>,
+    model: String,
+}
+
+impl First {
+    /// The up statements of `schema`; with `whole`, the rest made beside them on another
+    /// thread (the two diffs and the JSON share nothing but the schema).
+    pub fn of(schema: &Schema, whole: bool) -> First {
+        let empty = empty(schema);
+        std::thread::scope(|s| {
+            let rest = whole.then(|| s.spawn(|| Rest { down: statements(schema, &empty), model: model_json(schema) }));
+            let up = statements(&empty, schema);
+            First { up, rest: rest.map(|r| r.join().expect("making the first migration's down panicked")) }
+        })
+    }
+}
+
+/// `schema` as the value of the snapshot's `schema` key (pretty JSON, one level in).
+fn model_json(schema: &Schema) -> String {
+    let json = serde_json::to_string_pretty(schema).expect("the model holds only serializable values");
+    // Strings in JSON hold no raw line break: each one is the printer's, before an indent.
+    json.replace('\n', "\n  ")
+}
+
+/// The text of `model.json`: what `serde_json::to_string_pretty` writes for a `Snapshot`
+/// (proven in the tests), its schema's JSON made beforehand.
+fn snapshot_text(up: &str, down: &str, model: &str) -> String {
+    format!(
+        "{{\n  \"format\": 1,\n  \"up_sha256\": \"{}\",\n  \"down_sha256\": \"{}\",\n  \"schema\": {model}\n}}\n",
+        sha256(up),
+        sha256(down)
+    )
+}
+
+/// `chain`, given the first migration's statements when the caller has them already.
+pub fn chain_given(
+    schema: &Schema,
+    existing: &[Migration],
+    next: Next,
+    first: Option<&First>,
+) -> Result<Vec<(String, String)>, ChainError> {
     let name = next.name;
     if let Some(name) = name
         && (name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
@@ -309,7 +376,11 @@ pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<
     };
     let Some(last) = existing.last() else {
         let (dir, empty) = (format!("0001_{}", name.unwrap_or("init")), empty(schema));
-        return Ok(migration_of(&empty, schema, &dir, &statements(&empty, schema), &next));
+        let up = match first {
+            Some(first) => &first.up,
+            None => &statements(&empty, schema),
+        };
+        return Ok(migration_of(&empty, schema, &dir, up, first.and_then(|f| f.rest.as_ref()), &next));
     };
     let mut files = Vec::new();
     let mut model = None;
@@ -338,6 +409,25 @@ pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<
         refuse_destructive(&model, schema, &up)?;
     }
     let number: u32 = last.dir.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(existing.len() as u32);
-    files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up, &next));
+    files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up, None, &next));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `snapshot_text` writes what serde_json writes for the `Snapshot` it reads back.
+    #[test]
+    fn snapshot_text_is_the_snapshot_as_serde_json_writes_it() {
+        let toml = "[schema]\nname = \"s\"\n[tables.t]\ndoc = \"a \\\"quoted\\\" line\\nand another\"\n\
+                    [tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\n";
+        let compiled = crate::compile_toml_str([("s.toml", toml)]);
+        let schema = compiled.schema.expect("the schema compiles");
+        let (up, down) = ("-- up\nSELECT 1;\n", "-- down\n");
+        let snapshot = Snapshot { format: 1, up_sha256: sha256(up), down_sha256: sha256(down), schema: schema.clone() };
+        let expected = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
+        assert_eq!(snapshot_text(up, down, &model_json(&schema)), expected);
+        assert_eq!(read_snapshot("0001_init", &expected).unwrap().declared(), schema.declared());
+    }
 }

@@ -11,6 +11,12 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 /// The relations a SQL text reads, as written (`name` or `namespace.name`, unquoted parts
 /// folded to lower case), CTE names left out; `None` when it does not parse.
 pub fn relations(sql: &str) -> Option<Vec<String>> {
+    let statements: Vec<Statement> = Parser::parse_sql(&PostgreSqlDialect {}, sql).ok()?;
+    Some(relations_in(&statements))
+}
+
+/// `relations` of what is parsed already (an expression's kept parse).
+pub fn relations_in(parsed: &impl Visit) -> Vec<String> {
     #[derive(Default)]
     struct Relations {
         ctes: Vec<String>,
@@ -33,10 +39,9 @@ pub fn relations(sql: &str) -> Option<Vec<String>> {
             ControlFlow::Continue(())
         }
     }
-    let statements: Vec<Statement> = Parser::parse_sql(&PostgreSqlDialect {}, sql).ok()?;
     let mut visitor = Relations::default();
-    let _ = statements.visit(&mut visitor);
-    Some(visitor.found)
+    let _ = parsed.visit(&mut visitor);
+    visitor.found
 }
 
 /// Words that read like a column but are values (SQL's niladic functions and literals, and the

@@ -75,8 +75,8 @@ pub fn key(schema: &Schema, step: &Step<'_>) -> Option<Key> {
         ),
         Step::CreatePolicy { table, policy } => Key::new("POLICY", on(&policy.name, &table.qname())),
         // Grants have no name: the statement is their identity.
-        Step::Grant(_) => Key::new("GRANT", step_sql(schema, step).0),
-        Step::DefaultPrivileges(_) => Key::new("DEFAULT PRIVILEGES", step_sql(schema, step).0),
+        Step::Grant(_) => Key::new("GRANT", step_sql(schema, step)),
+        Step::DefaultPrivileges(_) => Key::new("DEFAULT PRIVILEGES", step_sql(schema, step)),
         Step::Comment { table, column: None, .. } => {
             Key::new("COMMENT", format!("TABLE {}", qualified(&table.namespace, &table.name)))
         }
@@ -153,8 +153,7 @@ pub fn containers(step: &Step<'_>) -> Vec<Key> {
 /// policy's table, a trigger's function. (A view cannot outlive a column it reads, so it is
 /// dropped first and created again.)
 pub fn dependencies(schema: &Schema, step: &Step<'_>) -> Vec<Key> {
-    let relations = |sql: &str| -> Vec<Key> {
-        let reads = crate::sql_deps::relations(sql).unwrap_or_default();
+    let keys_of = |reads: Vec<String>| -> Vec<Key> {
         reads
             .iter()
             .flat_map(|r| {
@@ -165,11 +164,15 @@ pub fn dependencies(schema: &Schema, step: &Step<'_>) -> Vec<Key> {
             .collect()
     };
     match step {
-        Step::CreateView(v) => relations(&v.query.sql),
+        Step::CreateView(v) => keys_of(crate::sql_deps::relations(&v.query.sql).unwrap_or_default()),
         Step::CreatePolicy { table, policy } => {
             let mut keys = vec![Key::table(&table.qname())];
             for e in policy.using.iter().chain(&policy.with_check) {
-                keys.extend(relations(&format!("SELECT {}", e.sql)));
+                // Its kept parse; else as a query, which reads more than one expression parses.
+                let reads = e.ast().map(crate::sql_deps::relations_in);
+                keys.extend(keys_of(
+                    reads.or_else(|| crate::sql_deps::relations(&format!("SELECT {}", e.sql))).unwrap_or_default(),
+                ));
             }
             keys
         }

@@ -22,7 +22,7 @@ pub use tables::{TableChange, TableDiff};
 
 use crate::model::{Column, Enum, EnumRepr, GrantOn, PartitionBound, QName, Scalar, Schema, Table};
 use crate::plan::{self, Step};
-use crate::render::sql::step_sql;
+use crate::render::sql::{step_sql, undo_sql};
 
 /// One change, rendered as one statement.
 #[derive(Debug, Clone)]
@@ -184,7 +184,7 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
         }
         // Taken along by a container that goes, and nothing to undo of its own.
         let taken = keys::containers(step).iter().any(|c| gone.contains(c));
-        if taken && step_sql(old, step).1.is_none() {
+        if taken && undo_sql(old, step).is_none() {
             continue;
         }
         if crate::render::sql::drop_sql(old, step).is_some() {
@@ -275,7 +275,7 @@ fn compare(old: &Schema, o: &Step, new: &Schema, n: &Step) -> Same {
     {
         return if a == b { Same::Yes } else { Same::Reemit };
     }
-    if step_sql(old, o).0 == step_sql(new, n).0 {
+    if step_sql(old, o) == step_sql(new, n) {
         return Same::Yes;
     }
     match (o, n) {

@@ -3,6 +3,9 @@
 //! renamed in place; the rest of the diff then runs against the old schema with those names
 //! changed, so nothing of what was renamed is dropped.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+
 use crate::model::{Index, QName, Schema, Table};
 use crate::render::sql::{Constraint, ident};
 
@@ -35,9 +38,10 @@ pub enum Rename {
 
 /// The renames from `old` to `new` (a hint on either side: the down migration reads the new
 /// schema's hints backwards), and `old` with them made.
-pub fn renamed(old: &Schema, new: &Schema) -> (Schema, Vec<Rename>) {
+/// Without renames `old` is borrowed as it is (the common case: no copy of the schema).
+pub fn renamed<'a>(old: &'a Schema, new: &Schema) -> (Cow<'a, Schema>, Vec<Rename>) {
     let mut renames = Vec::new();
-    let mut old = old.clone();
+    let mut old = Cow::Borrowed(old);
     let has = |s: &Schema, q: &QName| s.tables.iter().any(|t| t.qname() == *q);
     // Tables: (name in old, name in new).
     let mut pairs: Vec<(QName, QName)> = Vec::new();
@@ -55,12 +59,16 @@ pub fn renamed(old: &Schema, new: &Schema) -> (Schema, Vec<Rename>) {
         if from == to || !has(&old, &from) || has(&old, &to) || has(new, &from) || !has(new, &to) {
             continue;
         }
-        rename_table(&mut old, &from, &to.name);
+        rename_table(old.to_mut(), &from, &to.name);
         renames.push(Rename::Table { from, to: to.name });
     }
+    // Where each table of `old` is (renaming tables moves none).
+    let at: HashMap<(String, String), usize> =
+        old.tables.iter().enumerate().map(|(i, t)| ((t.namespace.clone(), t.name.clone()), i)).collect();
+    let position = |n: &Table| at.get(&(n.namespace.clone(), n.name.clone())).copied();
     // Columns of the tables both have (once renamed).
     for n in &new.tables {
-        let Some(o) = old.tables.iter().position(|o| o.qname() == n.qname()) else { continue };
+        let Some(o) = position(n) else { continue };
         let mut columns: Vec<(String, String)> = Vec::new();
         columns.extend(n.columns.iter().filter_map(|c| Some((c.renamed_from.clone()?, c.name.clone()))));
         columns.extend(old.tables[o].columns.iter().filter_map(|c| Some((c.name.clone(), c.renamed_from.clone()?))));
@@ -74,14 +82,14 @@ pub fn renamed(old: &Schema, new: &Schema) -> (Schema, Vec<Rename>) {
             {
                 continue;
             }
-            rename_column(&mut old, o, &from, &to);
+            rename_column(old.to_mut(), o, &from, &to);
             renames.push(Rename::Column { table: n.qname(), from, to });
         }
     }
     // Constraints and indexes of the tables both have, defined alike under another name (a
     // renamed table's `<table>_pkey`): renamed too, as dropping a key others reference cannot be.
     for n in &new.tables {
-        let Some(o) = old.tables.iter().position(|o| o.qname() == n.qname()) else { continue };
+        let Some(o) = position(n) else { continue };
         let unnamed = |c: Constraint, name: &str| c.sql().replacen(&format!("CONSTRAINT {} ", ident(name)), "", 1);
         let mut pairs: Vec<(String, String, bool)> = Vec::new();
         for c in Constraint::all(&old.tables[o]) {
@@ -102,7 +110,7 @@ pub fn renamed(old: &Schema, new: &Schema) -> (Schema, Vec<Rename>) {
             pairs.extend(twin.map(|x| (i.name.clone(), x.name.clone(), true)));
         }
         for (from, to, index) in pairs {
-            rename_object(&mut old.tables[o], &from, &to);
+            rename_object(&mut old.to_mut().tables[o], &from, &to);
             renames.push(if index {
                 Rename::Index { namespace: n.namespace.clone(), from, to }
             } else {

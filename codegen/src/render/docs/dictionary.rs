@@ -62,7 +62,7 @@ pub fn dictionary(schema: &Schema) -> Dictionary {
         others.push(("role", r.name.clone(), r.doc.clone().unwrap_or_default()));
     }
     for g in &schema.grants {
-        let sql = crate::render::sql::step_sql(schema, &crate::plan::Step::Grant(g)).0;
+        let sql = crate::render::sql::step_sql(schema, &crate::plan::Step::Grant(g));
         others.push(("grant", String::new(), sql));
     }
     Dictionary { name: schema.name.clone(), doc: schema.doc.clone(), namespaces, tables, others }

@@ -1,6 +1,6 @@
 //! The differ's changes as SQL: steps made or undone, ALTER TABLE actions, new union values.
 
-use super::{column_def, ident, identity_clause, literal, qualified, rel, sql_type, step_sql, with};
+use super::{column_def, ident, identity_clause, literal, qualified, rel, sql_type, step_sql, undo_sql, with};
 use crate::diff::{Change, Hazard, Rename, TableChange, hazards, runs_alone};
 use crate::model::{Index, QName, Schema, Table};
 use crate::plan::Step;
@@ -71,9 +71,10 @@ fn concurrently(create: &str) -> String {
 /// be done exactly: partitions made by someone else (`managed_by`), which strata does not know,
 /// or a name PostgreSQL would number because another relation has it.
 fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Option<Vec<ChangeSql>> {
+    // The old table first: a first migration has none (no search through the new tables).
+    old.table(on)?.partition.as_ref()?;
     let table = new.table(on)?;
     let partitioning = table.partition.as_ref().filter(|p| p.managed_by.is_none())?;
-    old.table(on)?.partition.as_ref()?;
     let mut names = Vec::new();
     for p in &partitioning.partitions {
         let own = p.index_names.iter().find(|(parent, _)| parent.name == index.name).map(|(_, own)| own.clone());
@@ -88,7 +89,7 @@ fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Optio
     let description = parent.description();
     let mut out = vec![ChangeSql {
         description: format!("{description} ON ONLY {on}"),
-        sql: step_sql(new, &parent).0.replacen(" ON ", " ON ONLY ", 1),
+        sql: step_sql(new, &parent).replacen(" ON ", " ON ONLY ", 1),
         hazards: vec![],
         transaction: true,
     }];
@@ -100,7 +101,7 @@ fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Optio
         let step = Step::CreateIndex { on: p.qname(), index: &copy };
         out.push(ChangeSql {
             description: format!("{} (of {description})", step.description()),
-            sql: concurrently(&step_sql(new, &step).0),
+            sql: concurrently(&step_sql(new, &step)),
             hazards: vec![Hazard::BuildsIndex, Hazard::OutsideTransaction],
             transaction: false,
         });
@@ -126,7 +127,7 @@ fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Optio
 
 fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<(String, String)> {
     match change {
-        Change::Create(step) => Some((step.description(), step_sql(new, step).0)),
+        Change::Create(step) => Some((step.description(), step_sql(new, step))),
         Change::Drop(step) => Some((format!("Undo {}", step.description()), drop_sql(old, step)?)),
         Change::Alter { table, change } => Some(alter(new, table, change)),
         Change::AddEnumValue { enum_, value, before } => {
@@ -202,7 +203,7 @@ fn replace_enum(e: &crate::model::Enum, columns: &[(&Table, &crate::model::Colum
 /// The statement that undoes a step on its own (its container staying); none for what is
 /// never undone: roles and their memberships (the cluster's), seed rows (data), the search path.
 pub fn drop_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
-    if let (_, Some(reverse)) = step_sql(schema, step) {
+    if let Some(reverse) = undo_sql(schema, step) {
         return Some(reverse);
     }
     let relation = |q: &crate::model::QName| qualified(&q.namespace, &q.name);

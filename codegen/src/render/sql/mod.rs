@@ -34,9 +34,10 @@ pub struct Statement {
 pub fn statements(schema: &Schema, steps: &[Step<'_>]) -> Vec<Statement> {
     steps
         .iter()
-        .map(|step| {
-            let (sql, reverse) = step_sql(schema, step);
-            Statement { description: step.description(), sql, reverse }
+        .map(|step| Statement {
+            description: step.description(),
+            sql: step_sql(schema, step),
+            reverse: undo_sql(schema, step),
         })
         .collect()
 }
@@ -51,7 +52,10 @@ pub fn file(title: &str, statements: impl IntoIterator<Item = (String, String)>)
 }
 
 /// Text for a `--` comment line: control characters escaped, so no name can end the comment.
-fn comment_text(text: &str) -> String {
+fn comment_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return text.into();
+    }
     text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
@@ -92,55 +96,33 @@ pub fn down(title: &str, statements: &[Statement]) -> String {
     file(title, undo)
 }
 
-/// A step's statement, and the statement that undoes it when dropping its container does not.
-pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
+/// A step's statement (`undo_sql` is what undoes it).
+pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
     match step {
-        Step::CreateExtension(e) => (
-            format!(
-                "CREATE EXTENSION IF NOT EXISTS {}{}",
-                ident(&e.name),
-                e.namespace.as_ref().map(|n| format!(" WITH SCHEMA {}", ident(n))).unwrap_or_default()
-            ),
-            Some(format!("DROP EXTENSION IF EXISTS {}", ident(&e.name))),
+        Step::CreateExtension(e) => format!(
+            "CREATE EXTENSION IF NOT EXISTS {}{}",
+            ident(&e.name),
+            e.namespace.as_ref().map(|n| format!(" WITH SCHEMA {}", ident(n))).unwrap_or_default()
         ),
-        Step::SetSearchPath(namespace) => (format!("SET search_path TO public, {}", ident(namespace)), None),
+        Step::SetSearchPath(namespace) => format!("SET search_path TO public, {}", ident(namespace)),
         Step::CreateNamespace(n) => {
             let owner = n.owner.as_ref().map(|o| format!(" AUTHORIZATION {}", ident(&o.name))).unwrap_or_default();
-            (format!("CREATE SCHEMA {}{owner}", ident(&n.name)), Some(format!("DROP SCHEMA {}", ident(&n.name))))
+            format!("CREATE SCHEMA {}{owner}", ident(&n.name))
         }
         Step::AlterNamespaceOwner { namespace, owner } => {
-            (format!("ALTER SCHEMA {} OWNER TO {}", ident(&namespace.name), ident(&owner.name)), None)
+            format!("ALTER SCHEMA {} OWNER TO {}", ident(&namespace.name), ident(&owner.name))
         }
-        Step::CreateRole(r) => (create_role(r), None),
-        Step::GrantMembership(r) => (grant_membership(r), None),
+        Step::CreateRole(r) => create_role(r),
+        Step::GrantMembership(r) => grant_membership(r),
         Step::EnableRls { table, force } => {
             let verb = if *force { "FORCE" } else { "ENABLE" };
-            (format!("ALTER TABLE {} {verb} ROW LEVEL SECURITY", rel(table)), None)
+            format!("ALTER TABLE {} {verb} ROW LEVEL SECURITY", rel(table))
         }
-        Step::CreatePolicy { table, policy } => {
-            (create_policy(table, policy), Some(format!("DROP POLICY {} ON {}", ident(&policy.name), rel(table))))
-        }
-        Step::Grant(g) => {
-            let (privileges, target, roles) = grant_parts(schema, g);
-            grant_or_revoke("", &privileges, &target, &roles, g.revoke, g.with_grant_option)
-        }
-        Step::DefaultPrivileges(d) => {
-            let mut head = "ALTER DEFAULT PRIVILEGES ".to_string();
-            if let Some(r) = &d.for_role {
-                write!(head, "FOR ROLE {} ", ident(&r.name)).unwrap();
-            }
-            if let Some(n) = &d.namespace {
-                write!(head, "IN SCHEMA {} ", ident(n)).unwrap();
-            }
-            let (privileges, roles) = (d.privileges.join(", "), columns(&d.to));
-            grant_or_revoke(&head, &privileges, &d.on, &roles, d.revoke, d.with_grant_option)
-        }
+        Step::CreatePolicy { table, policy } => create_policy(table, policy),
+        Step::Grant(_) | Step::DefaultPrivileges(_) => grant_and_undo(schema, step).0,
         Step::CreateEnum(e) => {
             let values: Vec<String> = e.values.iter().map(|v| literal(v)).collect();
-            (
-                format!("CREATE TYPE {} AS ENUM ({})", qualified(&e.namespace, &e.name), values.join(", ")),
-                Some(format!("DROP TYPE {}", qualified(&e.namespace, &e.name))),
-            )
+            format!("CREATE TYPE {} AS ENUM ({})", qualified(&e.namespace, &e.name), values.join(", "))
         }
         Step::CreateDomain(d) => {
             let name = qualified(&d.namespace, &d.name);
@@ -157,7 +139,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             for c in &d.checks {
                 write!(sql, " {}", check_constraint(c)).unwrap();
             }
-            (sql, Some(format!("DROP DOMAIN {name}")))
+            sql
         }
         Step::CreateComposite(c) => {
             let name = qualified(&c.namespace, &c.name);
@@ -170,7 +152,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                     format!("    {} {}{collate}", ident(&f.name), sql_type(schema, &f.ty))
                 })
                 .collect();
-            (format!("CREATE TYPE {name} AS (\n{}\n)", fields.join(",\n")), Some(format!("DROP TYPE {name}")))
+            format!("CREATE TYPE {name} AS (\n{}\n)", fields.join(",\n"))
         }
         Step::CreateRange(r) => {
             let name = qualified(&r.namespace, &r.name);
@@ -181,7 +163,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             options.extend(
                 r.multirange.iter().map(|m| format!("MULTIRANGE_TYPE_NAME = {}", qualified(&r.namespace, &m.name))),
             );
-            (format!("CREATE TYPE {name} AS RANGE ({})", options.join(", ")), Some(format!("DROP TYPE {name}")))
+            format!("CREATE TYPE {name} AS RANGE ({})", options.join(", "))
         }
         Step::CreateAggregate(a) => {
             let mut options = vec![format!("SFUNC = {}", path(&a.sfunc.name)), format!("STYPE = {}", a.stype)];
@@ -190,40 +172,32 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
             options.extend(a.initcond.iter().map(|i| format!("INITCOND = {}", literal(i))));
             options.extend(a.parallel.iter().map(|p| format!("PARALLEL = {p}")));
             let signature = aggregate_signature(a);
-            (
-                format!("CREATE AGGREGATE {signature} (\n    {}\n)", options.join(",\n    ")),
-                Some(format!("DROP AGGREGATE {signature}")),
-            )
+            format!("CREATE AGGREGATE {signature} (\n    {}\n)", options.join(",\n    "))
         }
         Step::CreateSequence(seq) => {
             let name = qualified(&seq.namespace, &seq.name);
-            (format!("CREATE SEQUENCE {name}{}", sequence_options(&seq.options)), Some(format!("DROP SEQUENCE {name}")))
+            format!("CREATE SEQUENCE {name}{}", sequence_options(&seq.options))
         }
         Step::SetSequenceOwner { sequence, owner } => {
             let name = qualified(&sequence.namespace, &sequence.name);
             let table = qualified(&owner.table.namespace, &owner.table.name);
-            (
-                format!("ALTER SEQUENCE {name} OWNED BY {table}.{}", ident(&owner.column.name)),
-                // Undone before the table is dropped, so DROP TABLE leaves the sequence to its own step.
-                Some(format!("ALTER SEQUENCE {name} OWNED BY NONE")),
-            )
+            format!("ALTER SEQUENCE {name} OWNED BY {table}.{}", ident(&owner.column.name))
         }
-        Step::CreateTable { table, deferred, later_checks } => {
-            (create_table(schema, table, deferred, later_checks), Some(format!("DROP TABLE {}", rel(table))))
-        }
+        Step::CreateTable { table, deferred, later_checks } => create_table(schema, table, deferred, later_checks),
         Step::AddForeignKey { on, fk } => {
-            let on = qualified(&on.namespace, &on.name);
-            (
-                format!("ALTER TABLE {on} ADD {}{}", foreign_key(fk), not_valid(fk.not_valid)),
-                Some(format!("ALTER TABLE {on} DROP CONSTRAINT {}", ident(&fk.name))),
+            format!(
+                "ALTER TABLE {} ADD {}{}",
+                qualified(&on.namespace, &on.name),
+                foreign_key(fk),
+                not_valid(fk.not_valid)
             )
         }
         Step::AddCheck { on, check } => {
             let on = qualified(&on.namespace, &on.name);
-            (format!("ALTER TABLE {on} ADD {}{}", check_constraint(check), not_valid(check.not_valid)), None)
+            format!("ALTER TABLE {on} ADD {}{}", check_constraint(check), not_valid(check.not_valid))
         }
         Step::CreatePartitionIndex { on, index, name } => {
-            (create_index(on, &Index { name: name.to_string(), ..(*index).clone() }), None)
+            create_index(on, &Index { name: name.to_string(), ..(*index).clone() })
         }
         Step::SetReplicaIdentity { table, identity } => {
             let identity = match identity {
@@ -232,40 +206,101 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
                 ReplicaIdentity::Nothing => "NOTHING".to_string(),
                 ReplicaIdentity::Index(i) => format!("USING INDEX {}", ident(&i.name)),
             };
-            (format!("ALTER TABLE {} REPLICA IDENTITY {identity}", rel(table)), None)
+            format!("ALTER TABLE {} REPLICA IDENTITY {identity}", rel(table))
         }
-        Step::CreatePartition { table, partition } => (create_partition(table, partition), None),
-        Step::CreateIndex { on, index } => (create_index(on, index), None),
-        Step::CreateFunction(f) => (create_function(f), Some(format!("DROP {} {}", routine_kind(f), signature(f)))),
+        Step::CreatePartition { table, partition } => create_partition(table, partition),
+        Step::CreateIndex { on, index } => create_index(on, index),
+        Step::CreateFunction(f) => create_function(f),
         Step::CreateView(v) => {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
             let no_data = if v.materialized && !v.with_data { "\nWITH NO DATA" } else { "" };
             let name = qualified(&v.namespace, &v.name);
-            (
-                format!("CREATE {kind} {name}{} AS\n{}{no_data}", with(&v.options), v.query.sql.trim()),
-                Some(format!("DROP {kind} {name}")),
-            )
+            format!("CREATE {kind} {name}{} AS\n{}{no_data}", with(&v.options), v.query.sql.trim())
         }
-        Step::CreateTrigger { on, trigger } => {
-            let on = qualified(&on.namespace, &on.name);
-            (create_trigger(&on, trigger), Some(format!("DROP TRIGGER {} ON {on}", ident(&trigger.name))))
+        Step::CreateTrigger { on, trigger } => create_trigger(&qualified(&on.namespace, &on.name), trigger),
+        Step::DisableTrigger { on, trigger } => {
+            format!("ALTER TABLE {} DISABLE TRIGGER {}", qualified(&on.namespace, &on.name), ident(&trigger.name))
         }
-        Step::DisableTrigger { on, trigger } => (
-            format!("ALTER TABLE {} DISABLE TRIGGER {}", qualified(&on.namespace, &on.name), ident(&trigger.name)),
-            None,
-        ),
-        Step::InsertRows { table } => (insert_rows(table), None),
-        Step::PartitionUpkeep { table } => {
-            (upkeep::start(schema, table).unwrap_or_default(), upkeep::stop(schema, table))
-        }
+        Step::InsertRows { table } => insert_rows(table),
+        Step::PartitionUpkeep { table } => upkeep::start(schema, table).unwrap_or_default(),
         Step::Comment { table, column, text } => {
             let target = match column {
                 None => format!("TABLE {}", rel(table)),
                 Some(c) => format!("COLUMN {}.{}", rel(table), ident(c)),
             };
-            (format!("COMMENT ON {target} IS {}", literal(text)), None)
+            format!("COMMENT ON {target} IS {}", literal(text))
         }
-        Step::CommentOn { kind, target, text } => (format!("COMMENT ON {kind} {target} IS {}", literal(text)), None),
+        Step::CommentOn { kind, target, text } => format!("COMMENT ON {kind} {target} IS {}", literal(text)),
+    }
+}
+
+/// The statement that undoes a step when dropping its container does not (a comment or an
+/// index goes with its table): rendered without the step's own statement.
+pub fn undo_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
+    Some(match step {
+        Step::CreateExtension(e) => format!("DROP EXTENSION IF EXISTS {}", ident(&e.name)),
+        Step::CreateNamespace(n) => format!("DROP SCHEMA {}", ident(&n.name)),
+        Step::CreatePolicy { table, policy } => format!("DROP POLICY {} ON {}", ident(&policy.name), rel(table)),
+        Step::Grant(_) | Step::DefaultPrivileges(_) => return grant_and_undo(schema, step).1,
+        Step::CreateEnum(e) => format!("DROP TYPE {}", qualified(&e.namespace, &e.name)),
+        Step::CreateDomain(d) => format!("DROP DOMAIN {}", qualified(&d.namespace, &d.name)),
+        Step::CreateComposite(c) => format!("DROP TYPE {}", qualified(&c.namespace, &c.name)),
+        Step::CreateRange(r) => format!("DROP TYPE {}", qualified(&r.namespace, &r.name)),
+        Step::CreateAggregate(a) => format!("DROP AGGREGATE {}", aggregate_signature(a)),
+        Step::CreateSequence(seq) => format!("DROP SEQUENCE {}", qualified(&seq.namespace, &seq.name)),
+        // Undone before the table is dropped, so DROP TABLE leaves the sequence to its own step.
+        Step::SetSequenceOwner { sequence, .. } => {
+            format!("ALTER SEQUENCE {} OWNED BY NONE", qualified(&sequence.namespace, &sequence.name))
+        }
+        Step::CreateTable { table, .. } => format!("DROP TABLE {}", rel(table)),
+        Step::AddForeignKey { on, fk } => {
+            format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(&on.namespace, &on.name), ident(&fk.name))
+        }
+        Step::CreateFunction(f) => format!("DROP {} {}", routine_kind(f), signature(f)),
+        Step::CreateView(v) => {
+            let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+            format!("DROP {kind} {}", qualified(&v.namespace, &v.name))
+        }
+        Step::CreateTrigger { on, trigger } => {
+            format!("DROP TRIGGER {} ON {}", ident(&trigger.name), qualified(&on.namespace, &on.name))
+        }
+        Step::PartitionUpkeep { table } => return upkeep::stop(schema, table),
+        Step::SetSearchPath(_)
+        | Step::AlterNamespaceOwner { .. }
+        | Step::CreateRole(_)
+        | Step::GrantMembership(_)
+        | Step::EnableRls { .. }
+        | Step::AddCheck { .. }
+        | Step::CreatePartitionIndex { .. }
+        | Step::SetReplicaIdentity { .. }
+        | Step::CreatePartition { .. }
+        | Step::CreateIndex { .. }
+        | Step::DisableTrigger { .. }
+        | Step::InsertRows { .. }
+        | Step::Comment { .. }
+        | Step::CommentOn { .. } => return None,
+    })
+}
+
+/// A grant or default privileges, and the statement that undoes it (they are made together).
+fn grant_and_undo(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) {
+    match step {
+        Step::Grant(g) => {
+            let (privileges, target, roles) = grant_parts(schema, g);
+            grant_or_revoke("", &privileges, &target, &roles, g.revoke, g.with_grant_option)
+        }
+        Step::DefaultPrivileges(d) => {
+            let mut head = "ALTER DEFAULT PRIVILEGES ".to_string();
+            if let Some(r) = &d.for_role {
+                write!(head, "FOR ROLE {} ", ident(&r.name)).unwrap();
+            }
+            if let Some(n) = &d.namespace {
+                write!(head, "IN SCHEMA {} ", ident(n)).unwrap();
+            }
+            let (privileges, roles) = (d.privileges.join(", "), columns(&d.to));
+            grant_or_revoke(&head, &privileges, &d.on, &roles, d.revoke, d.with_grant_option)
+        }
+        _ => unreachable!("only grants and default privileges"),
     }
 }
 
