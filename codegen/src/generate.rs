@@ -40,7 +40,7 @@ fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Resul
     let first = migrations::First::of(schema, existing.is_empty());
     let full = migrations::file(&format!("schema {}: the full DDL", schema.name), &first.up);
     let mut files = vec![("schema.sql".to_string(), full)];
-    files.extend(migrations::chain_given(schema, existing, next, Some(&first))?);
+    files.extend(migrations::chain_given(schema, existing, next, Some(first))?);
     Ok(files)
 }
 

@@ -24,13 +24,13 @@ pub struct Migration {
 
 /// What `model.json` holds.
 #[derive(Serialize, Deserialize)]
-struct Snapshot {
+struct Snapshot<S = Schema> {
     /// The format of this file, for strata versions to come.
     format: u32,
     up_sha256: String,
     down_sha256: String,
     /// The model the database is in once this migration has run (what it declares, not where).
-    schema: Schema,
+    schema: S,
 }
 
 /// Why the chain cannot be extended as it is.
@@ -178,20 +178,14 @@ fn migration_of(
     new: &Schema,
     dir: &str,
     up: &[sql::ChangeSql],
-    rest: Option<&Rest>,
+    rest: Option<Rest>,
     next: &Next,
 ) -> Vec<(String, String)> {
     let title = |which: &str| format!("schema {}: migration {dir}, {which}", new.name);
     let up = with_timeouts(file(&title("up"), up), next);
-    let down = match rest {
-        Some(rest) => file(&title("down"), &rest.down),
-        None => file(&title("down"), &statements(new, old)),
-    };
-    let down = with_timeouts(down, next);
-    let json = match rest {
-        Some(rest) => snapshot_text(&up, &down, &rest.model),
-        None => snapshot_text(&up, &down, &model_json(new)),
-    };
+    let Rest { down, model } = rest.unwrap_or_else(|| Rest { down: statements(new, old), model: model_json(new) });
+    let down = with_timeouts(file(&title("down"), &down), next);
+    let json = sealed(model, &up, &down);
     vec![
         (format!("migrations/{dir}/up.sql"), up),
         (format!("migrations/{dir}/down.sql"), down),
@@ -326,33 +320,39 @@ struct Rest {
 }
 
 impl First {
-    /// The up statements of `schema`; with `whole`, the rest made beside them on another
-    /// thread (the two diffs and the JSON share nothing but the schema).
+    /// The up statements of `schema`; with `whole`, the rest too, the model's JSON on another
+    /// thread while the two diffs are made (they share nothing but the schema).
     pub fn of(schema: &Schema, whole: bool) -> First {
         let empty = empty(schema);
         std::thread::scope(|s| {
-            let rest = whole.then(|| s.spawn(|| Rest { down: statements(schema, &empty), model: model_json(schema) }));
+            let model = whole.then(|| s.spawn(|| model_json(schema)));
             let up = statements(&empty, schema);
-            First { up, rest: rest.map(|r| r.join().expect("making the first migration's down panicked")) }
+            let rest = model.map(|model| Rest {
+                down: statements(schema, &empty),
+                model: model.join().expect("writing the model as JSON panicked"),
+            });
+            First { up, rest }
         })
     }
 }
 
-/// `schema` as the value of the snapshot's `schema` key (pretty JSON, one level in).
+/// A snapshot's text, its checksums still to be written (`sealed`): what takes long, made
+/// while the migration's files are.
 fn model_json(schema: &Schema) -> String {
-    let json = serde_json::to_string_pretty(schema).expect("the model holds only serializable values");
-    // Strings in JSON hold no raw line break: each one is the printer's, before an indent.
-    json.replace('\n', "\n  ")
+    let snapshot = Snapshot { format: 1, up_sha256: PENDING.into(), down_sha256: PENDING.into(), schema };
+    serde_json::to_string_pretty(&snapshot).expect("the model holds only serializable values") + "\n"
 }
 
-/// The text of `model.json`: what `serde_json::to_string_pretty` writes for a `Snapshot`
-/// (proven in the tests), its schema's JSON made beforehand.
-fn snapshot_text(up: &str, down: &str, model: &str) -> String {
-    format!(
-        "{{\n  \"format\": 1,\n  \"up_sha256\": \"{}\",\n  \"down_sha256\": \"{}\",\n  \"schema\": {model}\n}}\n",
-        sha256(up),
-        sha256(down)
-    )
+/// Where a checksum goes: as long as one, so writing it moves nothing.
+const PENDING: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The text of `model.json` for the files `up` and `down`: `model` with their checksums.
+fn sealed(mut model: String, up: &str, down: &str) -> String {
+    for text in [up, down] {
+        let at = model.find(PENDING).expect("a checksum to write");
+        model.replace_range(at..at + PENDING.len(), &sha256(text));
+    }
+    model
 }
 
 /// `chain`, given the first migration's statements when the caller has them already.
@@ -360,7 +360,7 @@ pub fn chain_given(
     schema: &Schema,
     existing: &[Migration],
     next: Next,
-    first: Option<&First>,
+    first: Option<First>,
 ) -> Result<Vec<(String, String)>, ChainError> {
     let name = next.name;
     if let Some(name) = name
@@ -376,11 +376,11 @@ pub fn chain_given(
     };
     let Some(last) = existing.last() else {
         let (dir, empty) = (format!("0001_{}", name.unwrap_or("init")), empty(schema));
-        let up = match first {
-            Some(first) => &first.up,
-            None => &statements(&empty, schema),
+        let (up, rest) = match first {
+            Some(First { up, rest }) => (up, rest),
+            None => (statements(&empty, schema), None),
         };
-        return Ok(migration_of(&empty, schema, &dir, up, first.and_then(|f| f.rest.as_ref()), &next));
+        return Ok(migration_of(&empty, schema, &dir, &up, rest, &next));
     };
     let mut files = Vec::new();
     let mut model = None;
@@ -417,17 +417,17 @@ pub fn chain_given(
 mod tests {
     use super::*;
 
-    /// `snapshot_text` writes what serde_json writes for the `Snapshot` it reads back.
+    /// `sealed` writes what serde_json writes for the `Snapshot` it reads back.
     #[test]
-    fn snapshot_text_is_the_snapshot_as_serde_json_writes_it() {
+    fn a_sealed_snapshot_is_the_snapshot_as_serde_json_writes_it() {
         let toml = "[schema]\nname = \"s\"\n[tables.t]\ndoc = \"a \\\"quoted\\\" line\\nand another\"\n\
                     [tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\n";
         let compiled = crate::compile_toml_str([("s.toml", toml)]);
         let schema = compiled.schema.expect("the schema compiles");
         let (up, down) = ("-- up\nSELECT 1;\n", "-- down\n");
-        let snapshot = Snapshot { format: 1, up_sha256: sha256(up), down_sha256: sha256(down), schema: schema.clone() };
+        let snapshot = Snapshot { format: 1, up_sha256: sha256(up), down_sha256: sha256(down), schema: &schema };
         let expected = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
-        assert_eq!(snapshot_text(up, down, &model_json(&schema)), expected);
+        assert_eq!(sealed(model_json(&schema), up, down), expected);
         assert_eq!(read_snapshot("0001_init", &expected).unwrap().declared(), schema.declared());
     }
 }

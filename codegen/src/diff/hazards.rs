@@ -65,7 +65,7 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
     if empty(old) || empty(new) {
         return Vec::new();
     }
-    let existed = |q: &QName| old.tables.iter().any(|t| t.qname() == *q);
+    let existed = |q: &QName| old.table(q).is_some();
     let mut h =
         match change {
             Change::Drop(Step::CreateTable { .. } | Step::CreatePartition { .. }) => vec![DeletesData, LocksTable],
