@@ -134,8 +134,10 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
             },
         }
         // Inside something that goes, or built on something that goes or changes shape.
-        if keys::containers(step).iter().any(|c| gone.contains(c))
-            || keys::dependencies(old, step).iter().any(|d| gone.contains(d) || reshaped.contains(d))
+        let nothing_goes = gone.is_empty() && reshaped.is_empty();
+        if !nothing_goes
+            && (keys::containers(step).iter().any(|c| gone.contains(c))
+                || keys::dependencies(old, step).iter().any(|d| gone.contains(d) || reshaped.contains(d)))
         {
             gone.insert(key.clone());
         }
@@ -220,7 +222,10 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
         match old_at.get(key) {
             None if left_alone(step) => {}
             None => creates.push(Change::Create(step.clone())),
-            Some(_) if gone.contains(key) || keys::containers(step).iter().any(|c| renewed.contains(c)) => {
+            Some(_)
+                if gone.contains(key)
+                    || (!renewed.is_empty() && keys::containers(step).iter().any(|c| renewed.contains(c))) =>
+            {
                 creates.push(Change::Create(step.clone()))
             }
             // `ON ALL ... IN SCHEMA` covers what exists when it runs: given again for what is new.
@@ -274,6 +279,13 @@ fn compare(old: &Schema, o: &Step, new: &Schema, n: &Step) -> Same {
     ) = (o, n)
     {
         return if a == b { Same::Yes } else { Same::Reemit };
+    }
+    // Indexes are most of the rest: one defined alike makes the same statement.
+    if let (Step::CreateIndex { on: a, index: i }, Step::CreateIndex { on: b, index: j }) = (o, n)
+        && a == b
+        && i.defined_as(j)
+    {
+        return Same::Yes;
     }
     if step_sql(old, o) == step_sql(new, n) {
         return Same::Yes;

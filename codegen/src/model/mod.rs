@@ -952,6 +952,26 @@ pub enum IndexTarget {
 }
 
 impl Index {
+    /// Whether `other` is defined alike (what `CREATE INDEX` says: its comment and where it
+    /// was declared aside). Every field is named, so a new one must be weighed here.
+    pub fn defined_as(&self, other: &Index) -> bool {
+        let Index { name, keys, method, unique, predicate, include, with, doc: _, span: _ } = self;
+        let key = |a: &IndexKey, b: &IndexKey| {
+            let IndexKey { target, opclass, descending, nulls_first } = a;
+            let target = match (target, &b.target) {
+                (IndexTarget::Column(x), IndexTarget::Column(y)) => x.name == y.name,
+                (IndexTarget::Expr(x), IndexTarget::Expr(y)) => x.sql == y.sql,
+                _ => false,
+            };
+            target && (opclass, descending, nulls_first) == (&b.opclass, &b.descending, &b.nulls_first)
+        };
+        (name, method, unique, with) == (&other.name, &other.method, &other.unique, &other.with)
+            && keys.len() == other.keys.len()
+            && keys.iter().zip(&other.keys).all(|(a, b)| key(a, b))
+            && predicate.as_ref().map(|p| &p.sql) == other.predicate.as_ref().map(|p| &p.sql)
+            && include.iter().map(|n| &n.name).eq(other.include.iter().map(|n| &n.name))
+    }
+
     /// The name PostgreSQL gives an index it makes on `table` for `keys` (`ChooseIndexName`):
     /// `<table>_<columns>_idx`, an expression named as a result column would be (`lower` for
     /// `lower(name)`), else `expr` (then `expr1`, ...), the longer of the two parts cut until

@@ -187,7 +187,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     schema.views = views.iter().filter_map(|d| lower_view(&mut Walker { file: d.file, diags }, d)).collect();
     schema.jobs = jobs.iter().filter_map(|d| lower_job(&mut Walker { file: d.file, diags }, d)).collect();
     let mixins = Mixins { decls: &mixins };
-    schema.tables = tables.iter().filter_map(|d| lower_table(diags, d, &mixins)).collect();
+    schema.tables = lower_tables(diags, &tables, &mixins);
     schema.sequences =
         sequences.iter().filter_map(|d| lower_sequence(&mut Walker { file: d.file, diags }, d)).collect();
     resolve_namespaces(&mut schema);
@@ -199,6 +199,28 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     derive_upkeep(&mut schema);
     derive_namespaces(&mut schema);
     schema
+}
+
+/// Each table lowered, in declaration order; a large schema's on two threads (tables lower
+/// independently, and the diagnostics are sorted once the compile is done).
+fn lower_tables(diags: &mut Diagnostics, tables: &[Decl], mixins: &Mixins) -> Vec<Table> {
+    let lower = |decls: &[Decl], diags: &mut Diagnostics| -> Vec<Table> {
+        decls.iter().filter_map(|d| lower_table(diags, d, mixins)).collect()
+    };
+    if tables.len() < 64 {
+        return lower(tables, diags);
+    }
+    let (first, second) = tables.split_at(tables.len() / 2);
+    let (mut lowered, (rest, more)) = std::thread::scope(|s| {
+        let second = s.spawn(|| {
+            let mut diags = Diagnostics::default();
+            (lower(second, &mut diags), diags)
+        });
+        (lower(first, diags), second.join().expect("lowering a table panicked"))
+    });
+    lowered.extend(rest);
+    diags.0.extend(more.0);
+    lowered
 }
 
 /// Sets each namespaced declaration's namespace and name from its key, and reports a
