@@ -1455,4 +1455,31 @@ mood = { type = "mood", default = "'happy'" }
         assert!(!one.same_as(&three), "a changed default is a change");
         assert!(!one.declared().to_string().contains("span"), "no span in what is declared");
     }
+
+    #[test]
+    fn an_index_is_defined_alike_wherever_it_was_declared() {
+        let table = |index: &str| {
+            let toml = format!(
+                "[schema]\nname = \"i\"\n[tables.t.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n\
+                 a = {{ type = \"text\" }}\n[[tables.t.indexes]]\n{index}\n"
+            );
+            compile_toml_str([("i.toml", toml.as_str())]).schema.unwrap().tables.remove(0).indexes.remove(0)
+        };
+        let index = table("columns = [\"a\", { expr = \"lower(a)\" }]\nwhere = \"a <> ''\"\ninclude = [\"id\"]");
+        let moved =
+            table("# moved\ncolumns = [ \"a\",  { expr = \"lower(a)\" } ]\nwhere = \"a <> ''\"\ninclude = [\"id\"]");
+        assert_ne!(index, moved, "the spans differ");
+        assert!(index.defined_as(&moved));
+        let commented = Index { doc: Some("said otherwise".into()), ..moved.clone() };
+        assert!(index.defined_as(&commented), "a comment is its own statement");
+        for other in [
+            "columns = [\"a\", { expr = \"lower(a)\" }]\nwhere = \"a <> 'x'\"\ninclude = [\"id\"]",
+            "columns = [\"a\", { expr = \"upper(a)\" }]\nwhere = \"a <> ''\"\ninclude = [\"id\"]",
+            "columns = [\"a\", { expr = \"lower(a)\" }]\nwhere = \"a <> ''\"",
+            "columns = [{ column = \"a\", order = \"desc\" }, { expr = \"lower(a)\" }]\nwhere = \"a <> ''\"\ninclude = [\"id\"]",
+            "columns = [\"a\", { expr = \"lower(a)\" }]\nwhere = \"a <> ''\"\ninclude = [\"id\"]\nunique = true",
+        ] {
+            assert!(!index.defined_as(&table(other)), "{other}");
+        }
+    }
 }
