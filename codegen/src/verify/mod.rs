@@ -6,7 +6,7 @@ mod facts;
 mod privileges;
 mod settle;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 pub use facts::{Fact, facts};
 pub use settle::{Settled, settle};
@@ -56,13 +56,13 @@ pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
         "privileges" => !r.name.strip_prefix("table ").is_some_and(|n| made.contains(n)),
         _ => true,
     });
-    let index = |facts: &[Fact]| -> BTreeMap<(&'static str, String), usize> {
-        facts.iter().enumerate().map(|(i, f)| ((f.kind, f.name.clone()), i)).collect()
-    };
+    fn index(facts: &[Fact]) -> HashMap<(&'static str, &str), usize> {
+        facts.iter().enumerate().map(|(i, f)| ((f.kind, f.name.as_str()), i)).collect()
+    }
     let (declared_at, read_at) = (index(&declared), index(&read));
     let mut out = Vec::new();
     for d in &declared {
-        let change = match read_at.get(&(d.kind, d.name.clone())).map(|&i| &read[i]) {
+        let change = match read_at.get(&(d.kind, d.name.as_str())).map(|&i| &read[i]) {
             None => Change::Missing,
             Some(r) => {
                 let changed: Vec<_> = d
@@ -80,7 +80,7 @@ pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
         };
         out.push(Difference { kind: d.kind, name: d.name.clone(), change, span: Some(d.span) });
     }
-    for r in read.iter().filter(|r| !declared_at.contains_key(&(r.kind, r.name.clone()))) {
+    for r in read.iter().filter(|r| !declared_at.contains_key(&(r.kind, r.name.as_str()))) {
         out.push(Difference { kind: r.kind, name: r.name.clone(), change: Change::Extra, span: None });
     }
     out
