@@ -35,12 +35,22 @@ pub fn sql_files(schema: &Schema) -> Vec<(String, String)> {
 }
 
 /// schema.sql, the full DDL, is the first migration's up, `diff(empty, schema)`: made once for
-/// both (and the first migration's down beside it, when there is no migration yet).
+/// both when there is no migration yet (with the first migration's down beside it), else beside
+/// the chain, which reads the last migration's model and diffs from it.
 fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
-    let first = migrations::First::of(schema, existing.is_empty());
-    let full = migrations::file(&format!("schema {}: the full DDL", schema.name), &first.up);
+    let full = |up: &[sql::ChangeSql]| migrations::file(&format!("schema {}: the full DDL", schema.name), up);
+    let (full, chain) = if existing.is_empty() {
+        let first = migrations::First::of(schema, true);
+        (full(&first.up), migrations::chain_given(schema, existing, next, Some(first)))
+    } else {
+        std::thread::scope(|s| {
+            let full = s.spawn(|| full(&migrations::First::of(schema, false).up));
+            let chain = migrations::chain(schema, existing, next);
+            (full.join().expect("making schema.sql panicked"), chain)
+        })
+    };
     let mut files = vec![("schema.sql".to_string(), full)];
-    files.extend(migrations::chain_given(schema, existing, next, Some(first))?);
+    files.extend(chain?);
     Ok(files)
 }
 

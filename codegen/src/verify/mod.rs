@@ -38,6 +38,11 @@ pub struct Difference {
 /// The differences between a declared schema and one read back, in the order of the declared
 /// objects, then the database's extra ones. Settle `declared` first (see [`settle`]).
 pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
+    compare(declared, read).0
+}
+
+/// `differences`, and the number of objects declared (facts of `declared`), made once.
+pub fn compare(declared: &Schema, read: &Schema) -> (Vec<Difference>, usize) {
     let kept = kept_partitions(declared);
     let (declared, mut read) = (facts(declared), facts(read));
     // Roles belong to the cluster, not to one database: only the declared ones are compared.
@@ -83,7 +88,7 @@ pub fn differences(declared: &Schema, read: &Schema) -> Vec<Difference> {
     for r in read.iter().filter(|r| !declared_at.contains_key(&(r.kind, r.name.as_str()))) {
         out.push(Difference { kind: r.kind, name: r.name.clone(), change: Change::Extra, span: None });
     }
-    out
+    (out, declared.len())
 }
 
 /// The tables whose partitions strata's upkeep, pg_partman or the application keep (`managed_by`),

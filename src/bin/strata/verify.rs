@@ -48,9 +48,8 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
                 read_back(|| scratch.connect(), schema)?
             }
         };
-        let differences = verify::differences(&declared, &read);
+        let (differences, objects) = verify::compare(&declared, &read);
         differ |= !differences.is_empty();
-        let objects = verify::facts(&declared).len();
         match opts.format {
             Format::Human if differences.is_empty() => {
                 println!(

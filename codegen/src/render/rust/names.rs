@@ -1,8 +1,12 @@
 //! Rust names for SQL names: `agent_credentials` → `AgentCredential`, `type` → `r#type`.
 
 /// Rust's keywords, strict and reserved: a field of one of these names is written raw. (A
-/// `match`, as this runs for every name the generator writes.)
+/// `match`, as this runs for every name the generator writes; none is longer than 8 bytes or
+/// holds `_`, which rules out most names before any comparison.)
 fn is_keyword(s: &str) -> bool {
+    if s.len() > 8 || s.contains('_') {
+        return false;
+    }
     matches!(
         s,
         "as" | "async"
