@@ -176,8 +176,8 @@ fn with_timeouts(file: String, next: &Next) -> String {
     format!("{}{}{}", &file[..title_end], lines.concat(), &file[title_end..])
 }
 
-/// `migration`, its up statements (and its down ones, when given) already made, with the
-/// timeouts `next` gives it.
+/// `migration`, its up statements (and the rest, when given) already made, with the timeouts
+/// `next` gives it.
 fn migration_of(
     old: &Schema,
     new: &Schema,
@@ -363,7 +363,8 @@ fn model_json(schema: &Schema) -> String {
 /// Where a checksum goes: as long as one, so writing it moves nothing.
 const PENDING: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The text of `model.json` for the files `up` and `down`: `model` with their checksums.
+/// The text of `model.json` for the files `up` and `down`: `model` with their checksums. The
+/// first two `PENDING`s are the checksums' fields, which come before the schema.
 fn sealed(mut model: String, up: &str, down: &str) -> String {
     for text in [up, down] {
         let at = model.find(PENDING).expect("a checksum to write");
