@@ -181,6 +181,19 @@ pub fn skipped(what: impl std::fmt::Display) {
     let _ = writeln!(std::io::stderr().lock(), "SKIPPED: {what}");
 }
 
+/// Whether the environment variable `require` is `1`: what it names must then be there (CI
+/// installs it), and a test that lacks it fails instead of skipping.
+pub fn required(require: &str) -> bool {
+    std::env::var(require).is_ok_and(|v| v == "1")
+}
+
+/// A whole test that cannot run here because `what` is not installed (`install` says how to get
+/// it): a failure where `require` says it must be there, else reported as skipped.
+pub fn missing(require: &str, test: &str, what: &str, install: &str) {
+    assert!(!required(require), "{what} is required here ({require}=1) but not installed");
+    skipped_test(test, format!("{what} is not installed ({install})"));
+}
+
 /// Reports that a whole test did nothing here: `.ci/run` counts it as skipped, not passed.
 pub fn skipped_test(name: &str, why: impl std::fmt::Display) {
     use std::io::Write as _;

@@ -17,7 +17,7 @@ fn systems() -> Vec<Schema> {
 
 fn graphviz() -> bool {
     let found = Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success());
-    let required = std::env::var("STRATA_REQUIRE_DOCS_TOOLS").is_ok_and(|v| v == "1");
+    let required = strata::testing::required("STRATA_REQUIRE_DOCS_TOOLS");
     assert!(found || !required, "Graphviz's dot is required here (STRATA_REQUIRE_DOCS_TOOLS=1) but not installed");
     found
 }
@@ -62,12 +62,12 @@ fn every_table_and_column_is_in_the_docs_and_the_svg() {
 fn searching_the_page_in_a_browser_shows_the_table_of_a_column() {
     let chromium =
         ["chromium", "chromium-browser"].into_iter().find(|b| Command::new(b).arg("--version").output().is_ok());
-    let required = std::env::var("STRATA_REQUIRE_DOCS_TOOLS").is_ok_and(|v| v == "1");
     let Some(chromium) = chromium.filter(|_| graphviz()) else {
-        assert!(!required, "chromium is required here (STRATA_REQUIRE_DOCS_TOOLS=1) but not installed");
-        strata::testing::skipped_test(
+        strata::testing::missing(
+            "STRATA_REQUIRE_DOCS_TOOLS",
             "searching_the_page_in_a_browser_shows_the_table_of_a_column",
-            "chromium or Graphviz is not installed (Debian: chromium, graphviz)",
+            "chromium or Graphviz",
+            "Debian: chromium, graphviz",
         );
         return;
     };

@@ -13,11 +13,11 @@ use strata_codegen::{generate, io};
 #[test]
 fn scheduled_jobs_register_and_their_commands_run() {
     if !Server::local_has_module("pg_cron") {
-        let required = std::env::var("STRATA_REQUIRE_PG_CRON").is_ok_and(|v| v == "1");
-        assert!(!required, "pg_cron is required here (STRATA_REQUIRE_PG_CRON=1) but not installed");
-        strata::testing::skipped_test(
+        strata::testing::missing(
+            "STRATA_REQUIRE_PG_CRON",
             "scheduled_jobs_register_and_their_commands_run",
-            "pg_cron is not installed (Debian: postgresql-15-cron)",
+            "pg_cron",
+            "Debian: postgresql-15-cron",
         );
         return;
     }
