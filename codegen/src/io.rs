@@ -107,7 +107,12 @@ pub fn write_folder(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
     for (rel, contents) in files {
         let path = staging.path().join(rel);
         fs::create_dir_all(path.parent().unwrap_or(staging.path()))?;
-        fs::write(&path, contents).map_err(|e| with_path(&path, e))?;
+        // A file already there as it is (a migration that exists, all of an unchanged output) is
+        // linked rather than written again: large outputs are tens of megabytes.
+        let old = dir.join(rel);
+        if !holds(&old, contents) || fs::hard_link(&old, &path).is_err() {
+            fs::write(&path, contents).map_err(|e| with_path(&path, e))?;
+        }
     }
     // Fault injection for the tests: die the hardest way at the one moment that matters.
     if std::env::var_os("STRATA_FAULT_ABORT_BEFORE_SWAP").is_some() {
@@ -121,6 +126,23 @@ pub fn write_folder(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
         let _ = staging.keep();
     }
     Ok(())
+}
+
+/// Whether `path` is a file holding exactly `contents` (read a piece at a time: the file may be
+/// large, and most differ early or in size).
+fn holds(path: &Path, contents: &str) -> bool {
+    use std::io::Read as _;
+    let same_size = fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64);
+    let Some(mut file) = same_size.then(|| fs::File::open(path).ok()).flatten() else { return false };
+    let (mut buffer, mut rest) = (vec![0; 1 << 16], contents.as_bytes());
+    while !rest.is_empty() {
+        match file.read(&mut buffer) {
+            Ok(n) if n > 0 && rest.starts_with(&buffer[..n]) => rest = &rest[n..],
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Staging folders of `dir` (`.NAME.new-PID-*`) whose process is gone: what an interrupted
@@ -184,4 +206,47 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 
 fn with_path(path: &Path, e: io::Error) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+    }
+
+    /// A file already there as it is is linked into the new folder rather than written again;
+    /// one that differs (in size, or only in its bytes) is written; the folder then holds
+    /// exactly the files given, and the old folder is gone (no second link is left).
+    #[test]
+    fn files_already_there_are_linked_and_the_rest_written() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        write_folder(
+            &dir,
+            &files(&[("kept/up.sql", "kept"), ("same_size.sql", "one"), ("grown.sql", "a"), ("gone.sql", "x")]),
+        )
+        .unwrap();
+        let meta = |p: &str| fs::metadata(dir.join(p)).unwrap();
+        let before = |p: &str| meta(p).ino();
+        let (kept, same_size, grown) = (before("kept/up.sql"), before("same_size.sql"), before("grown.sql"));
+        write_folder(
+            &dir,
+            &files(&[("kept/up.sql", "kept"), ("same_size.sql", "two"), ("grown.sql", "ab"), ("new.sql", "new")]),
+        )
+        .unwrap();
+        assert_eq!(meta("kept/up.sql").ino(), kept, "an unchanged file is linked");
+        assert_eq!(meta("kept/up.sql").nlink(), 1, "the old folder is gone");
+        assert_ne!(meta("same_size.sql").ino(), same_size);
+        assert_ne!(meta("grown.sql").ino(), grown);
+        let read = |p: &str| fs::read_to_string(dir.join(p)).unwrap();
+        assert_eq!(
+            [read("kept/up.sql"), read("same_size.sql"), read("grown.sql"), read("new.sql")],
+            ["kept", "two", "ab", "new"]
+        );
+        assert!(!dir.join("gone.sql").exists());
+        assert!(strays(&dir).is_empty());
+    }
 }
