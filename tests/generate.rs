@@ -43,7 +43,8 @@ fn generated_tree_is_up_to_date() {
         // As `strata check` does: the migrations that exist are kept, the rest generated.
         let schema = io::compile_folder(&Path::new("schema").join(&system)).unwrap().schema.unwrap();
         let existing = io::read_migrations(&Path::new("generated").join(&system)).unwrap();
-        let files = generate::files_after(&schema, &existing, Default::default()).unwrap();
+        let history = strata_codegen::migrations::History::of(existing).unwrap();
+        let files = generate::files_after(&schema, history, Default::default()).unwrap();
         for (path, want) in files {
             let on_disk = Path::new("generated").join(&system).join(&path);
             let have = std::fs::read_to_string(&on_disk).unwrap_or_default();

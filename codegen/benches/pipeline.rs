@@ -111,7 +111,8 @@ fn generate_next_migration(c: &mut Criterion) {
     group.bench_function("1000 tables, 5% changed", |b| {
         b.iter(|| {
             let compiled = compile_toml_str([("synthetic.toml", changed.as_str())]);
-            let files = generate::files_after(compiled.schema.as_ref().unwrap(), &existing, next).unwrap();
+            let history = strata_codegen::migrations::History::of(existing.to_vec()).unwrap();
+            let files = generate::files_after(compiled.schema.as_ref().unwrap(), history, next).unwrap();
             assert!(files.iter().any(|(p, _)| p.starts_with("migrations/0002_add/")));
             files
         })

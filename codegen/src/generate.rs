@@ -1,6 +1,6 @@
 //! What `strata generate` writes for one schema, as (relative path, contents), in memory.
 
-use crate::migrations::{self, ChainError, Migration, Next};
+use crate::migrations::{self, ChainError, History, Next};
 use crate::model::Schema;
 use crate::render::sql;
 
@@ -10,12 +10,12 @@ pub const MODELS: &str = "models.rs";
 /// Every generated file of `schema` when no migration exists yet, in a fixed order, paths
 /// relative to its output folder.
 pub fn files(schema: &Schema) -> Vec<(String, String)> {
-    files_after(schema, &[], Next::default()).expect("a first migration is always possible")
+    files_after(schema, History::default(), Next::default()).expect("a first migration is always possible")
 }
 
 /// Every generated file of `schema` given the migrations that exist (kept as they are), with a
 /// new migration when the schema changed since the last one (see `migrations::chain`).
-pub fn files_after(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
+pub fn files_after(schema: &Schema, existing: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
     // The SQL and the Rust models share nothing but the schema: render them side by side.
     let (files, models) = std::thread::scope(|s| {
         let models = s.spawn(|| crate::render::rust::models(schema));
@@ -31,13 +31,13 @@ pub fn files_after(schema: &Schema, existing: &[Migration], next: Next) -> Resul
 
 /// schema.sql and the migrations when none exists yet: the SQL target alone.
 pub fn sql_files(schema: &Schema) -> Vec<(String, String)> {
-    sql_files_after(schema, &[], Next::default()).expect("a first migration is always possible")
+    sql_files_after(schema, History::default(), Next::default()).expect("a first migration is always possible")
 }
 
 /// schema.sql, the full DDL, is the first migration's up, `diff(empty, schema)`: made once for
 /// both when there is no migration yet (with the first migration's down beside it), else beside
 /// the chain, which reads the last migration's model and diffs from it.
-fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
+fn sql_files_after(schema: &Schema, existing: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
     let full = |up: &[sql::ChangeSql]| migrations::file(&format!("schema {}: the full DDL", schema.name), up);
     let (full, chain) = if existing.is_empty() {
         let first = migrations::First::of(schema, true);
@@ -45,7 +45,7 @@ fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Resul
     } else {
         std::thread::scope(|s| {
             let full = s.spawn(|| full(&migrations::First::of(schema, false).up));
-            let chain = migrations::chain(schema, existing, next);
+            let chain = migrations::chain_given(schema, existing, next, None);
             (full.join().expect("making schema.sql panicked"), chain)
         })
     };
@@ -56,7 +56,7 @@ fn sql_files_after(schema: &Schema, existing: &[Migration], next: Next) -> Resul
 
 /// The up migrations, in order: those that exist, then the next one if the schema changed
 /// (unnamed: `next`), what applying the schema runs (without rendering anything else).
-pub fn migrations(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
-    let chain = migrations::chain(schema, existing, next)?;
+pub fn migrations(schema: &Schema, existing: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
+    let chain = migrations::chain_given(schema, existing, next, None)?;
     Ok(chain.into_iter().filter(|(p, _)| p.ends_with("/up.sql")).collect())
 }

@@ -308,7 +308,62 @@ fn refuse_destructive(old: &Schema, new: &Schema, up: &[sql::ChangeSql]) -> Resu
 /// and a new one named `next.name` when the schema changed since the last (refused when it
 /// deletes data, unless allowed). Without any, the first migration (`0001_init`) creates the schema.
 pub fn chain(schema: &Schema, existing: &[Migration], next: Next) -> Result<Vec<(String, String)>, ChainError> {
-    chain_given(schema, existing, next, None)
+    chain_given(schema, History::of(existing.to_vec())?, next, None)
+}
+
+/// The migrations that exist, each checked against the checksums its snapshot recorded, with the
+/// last one's model read: where the next migration starts. It needs no schema, so it can be read
+/// while the schema compiles (the last model is a large part of a run).
+#[derive(Default)]
+pub struct History {
+    /// Their files, as (relative path, contents).
+    files: Vec<(String, String)>,
+    /// The last migration's folder and the model it leaves; none before the first migration.
+    last: Option<(String, Schema)>,
+}
+
+impl History {
+    /// Whether no migration exists yet (the next one is the first).
+    pub fn is_empty(&self) -> bool {
+        self.last.is_none()
+    }
+
+    /// `existing` checked, and the last one's model read.
+    pub fn of(existing: Vec<Migration>) -> Result<History, ChainError> {
+        // A lone first migration without a snapshot was written before snapshots existed: it is
+        // what the first migration is now, and is written again with one.
+        if let [only] = &existing[..]
+            && only.snapshot.is_none()
+            && only.dir.starts_with("0001_")
+        {
+            return Ok(History { files: Vec::new(), last: None });
+        }
+        let (mut files, mut last) = (Vec::with_capacity(existing.len() * 3), None);
+        let count = existing.len();
+        for (i, m) in existing.into_iter().enumerate() {
+            let Migration { dir, up, down, snapshot: text } = m;
+            let text = text.ok_or_else(|| ChainError::NoSnapshot { dir: dir.clone() })?;
+            // The last one's model is where the next migration starts; the others' are not read.
+            let sums = if i + 1 == count {
+                let s = snapshot(&dir, &text)?;
+                last = Some((dir.clone(), s.schema));
+                (s.up_sha256, s.down_sha256)
+            } else {
+                let s: Snapshot<serde::de::IgnoredAny> = read(&dir, &text)?;
+                (s.up_sha256, s.down_sha256)
+            };
+            for (file, text, recorded) in [("up.sql", &up, sums.0), ("down.sql", &down, sums.1)] {
+                let actual = sha256(text);
+                if actual != recorded {
+                    return Err(ChainError::Edited { dir, file, recorded, actual });
+                }
+            }
+            files.push((format!("migrations/{dir}/up.sql"), up));
+            files.push((format!("migrations/{dir}/down.sql"), down));
+            files.push((format!("migrations/{dir}/{SNAPSHOT}"), text));
+        }
+        Ok(History { files, last })
+    }
 }
 
 /// The first migration, made ahead: what creates a schema from nothing (also its full DDL),
@@ -352,12 +407,89 @@ impl Rest {
 /// while the migration's files are.
 fn model_json(schema: &Schema) -> String {
     let snapshot = Snapshot { format: 1, up_sha256: PENDING.into(), down_sha256: PENDING.into(), schema };
-    // A table takes about 12 KB: sized once rather than copied at each doubling (pages never
+    // A table takes about 6 KB: sized once rather than copied at each doubling (pages never
     // written to cost nothing).
-    let mut json = Vec::with_capacity((1 << 16) + schema.tables.len() * (16 << 10));
-    serde_json::to_writer_pretty(&mut json, &snapshot).expect("the model holds only serializable values");
+    let mut json = Vec::with_capacity((1 << 16) + schema.tables.len() * (8 << 10));
+    snapshot
+        .serialize(&mut serde_json::Serializer::with_formatter(&mut json, Lines::default()))
+        .expect("the model holds only serializable values");
     json.push(b'\n');
     String::from_utf8(json).expect("serde_json writes UTF-8")
+}
+
+/// How a snapshot is laid out: indented down to the schema's lists, each of whose items (a
+/// table, a union type, a role) is one line. A new migration's snapshot reads line by line
+/// against the last one's; laid out in full, a 1,000-table model is 13 MB of mostly
+/// indentation, written and read on every `strata generate`.
+#[derive(Default)]
+struct Lines {
+    /// How deep the value being written is: the snapshot is 1, the schema 2, its lists 3.
+    depth: usize,
+    /// Whether the container being closed holds anything (it ends on a line of its own).
+    has_value: bool,
+}
+
+impl Lines {
+    /// Containers down to this depth have their items on lines of their own.
+    const INDENTED: usize = 3;
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        if self.depth <= Self::INDENTED && self.has_value {
+            self.line(w, self.depth - 1)?;
+        }
+        self.depth -= 1;
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        if self.depth <= Self::INDENTED { self.line(w, self.depth) } else { Ok(()) }
+    }
+
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, depth: usize) -> std::io::Result<()> {
+        w.write_all(b"\n")?;
+        (0..depth).try_for_each(|_| w.write_all(b"  "))
+    }
+}
+
+impl serde_json::ser::Formatter for Lines {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(if self.depth <= Self::INDENTED { b": " } else { b":" })
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Where a checksum goes: as long as one, so writing it moves nothing.
@@ -373,10 +505,11 @@ fn sealed(mut model: String, up: &str, down: &str) -> String {
     model
 }
 
-/// `chain`, given the first migration's statements when the caller has them already.
+/// `chain` from a `History`, given the first migration's statements when the caller has them
+/// already.
 pub fn chain_given(
     schema: &Schema,
-    existing: &[Migration],
+    history: History,
     next: Next,
     first: Option<First>,
 ) -> Result<Vec<(String, String)>, ChainError> {
@@ -386,13 +519,8 @@ pub fn chain_given(
     {
         return Err(ChainError::BadName(name.to_string()));
     }
-    // A lone first migration without a snapshot was written before snapshots existed: it is
-    // what the first migration is now, and is written again with one.
-    let existing = match existing {
-        [only] if only.snapshot.is_none() && only.dir.starts_with("0001_") => &[][..],
-        all => all,
-    };
-    let Some(last) = existing.last() else {
+    let History { mut files, last } = history;
+    let Some((last, model)) = last else {
         let (dir, empty) = (format!("0001_{}", name.unwrap_or("init")), empty(schema));
         let (up, rest) = match first {
             Some(First { up, rest }) => (up, rest),
@@ -400,40 +528,16 @@ pub fn chain_given(
         };
         return Ok(migration_of(&empty, schema, &dir, &up, rest, &next));
     };
-    let mut files = Vec::new();
-    let mut model = None;
-    for (i, m) in existing.iter().enumerate() {
-        let text = m.snapshot.as_deref().ok_or_else(|| ChainError::NoSnapshot { dir: m.dir.clone() })?;
-        // The last one's model is where the next migration starts; the others' are not read.
-        let sums = if i + 1 == existing.len() {
-            let s = snapshot(&m.dir, text)?;
-            model = Some(s.schema);
-            (s.up_sha256, s.down_sha256)
-        } else {
-            let s: Snapshot<serde::de::IgnoredAny> = read(&m.dir, text)?;
-            (s.up_sha256, s.down_sha256)
-        };
-        for (file, text, recorded) in [("up.sql", &m.up, &sums.0), ("down.sql", &m.down, &sums.1)] {
-            let actual = sha256(text);
-            if actual != *recorded {
-                return Err(ChainError::Edited { dir: m.dir.clone(), file, recorded: recorded.clone(), actual });
-            }
-        }
-        files.push((format!("migrations/{}/up.sql", m.dir), m.up.clone()));
-        files.push((format!("migrations/{}/down.sql", m.dir), m.down.clone()));
-        files.push((format!("migrations/{}/{SNAPSHOT}", m.dir), text.to_string()));
-    }
-    let model = model.expect("at least one migration");
     let up = statements(&model, schema);
     if up.is_empty() {
         return Ok(files);
     }
-    let Some(name) = name else { return Err(ChainError::Unnamed { last: last.dir.clone() }) };
+    let Some(name) = name else { return Err(ChainError::Unnamed { last }) };
     refuse_impossible(&model, schema)?;
     if !next.allow_destructive {
         refuse_destructive(&model, schema, &up)?;
     }
-    let number: u32 = last.dir.split('_').next().and_then(|n| n.parse().ok()).unwrap_or(existing.len() as u32);
+    let number: u32 = last.split('_').next().and_then(|n| n.parse().ok()).unwrap_or((files.len() / 3) as u32);
     files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up, None, &next));
     Ok(files)
 }
@@ -451,8 +555,33 @@ mod tests {
         let schema = compiled.schema.expect("the schema compiles");
         let (up, down) = ("-- up\nSELECT 1;\n", "-- down\n");
         let snapshot = Snapshot { format: 1, up_sha256: sha256(up), down_sha256: sha256(down), schema: &schema };
-        let expected = serde_json::to_string_pretty(&snapshot).unwrap() + "\n";
+        let mut expected = Vec::new();
+        snapshot.serialize(&mut serde_json::Serializer::with_formatter(&mut expected, Lines::default())).unwrap();
+        let expected = String::from_utf8(expected).unwrap() + "\n";
         assert_eq!(sealed(model_json(&schema), up, down), expected);
         assert_eq!(read_snapshot("0001_init", &expected).unwrap().declared(), schema.declared());
+    }
+
+    /// `Lines` writes the JSON that serde_json writes, laid out down to the schema's lists, each
+    /// item on one line.
+    #[test]
+    fn a_snapshot_has_one_line_per_item_of_the_schemas_lists() {
+        let toml = "[schema]\nname = \"s\"\n[enums.state]\nvalues = [\"a\", \"b\"]\n\
+                    [tables.t]\n[tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\n\
+                    [tables.u]\n[tables.u.columns]\nid = { type = \"bigint\", primary_key = true }\n";
+        let schema = crate::compile_toml_str([("s.toml", toml)]).schema.expect("the schema compiles");
+        let json = model_json(&schema);
+        let snapshot = Snapshot { format: 1, up_sha256: PENDING.into(), down_sha256: PENDING.into(), schema: &schema };
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(value, serde_json::to_value(&snapshot).unwrap());
+        let lines: Vec<&str> = json.lines().collect();
+        assert_eq!(lines[..3], ["{", "  \"format\": 1,", &format!("  \"up_sha256\": \"{PENDING}\",")]);
+        assert!(lines.contains(&"  \"schema\": {"), "{json}");
+        assert!(lines.contains(&"    \"tables\": ["), "{json}");
+        let tables: Vec<&&str> =
+            lines.iter().filter(|l| l.starts_with("      {\"namespace\":\"public\",\"name\":\"")).collect();
+        assert_eq!(tables.len(), 3, "a line for the union type and each table:\n{json}");
+        assert!(lines.contains(&"    \"roles\": [],"), "an empty list stays on its line:\n{json}");
+        assert_eq!(lines.last(), Some(&"}"));
     }
 }

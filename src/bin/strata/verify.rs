@@ -27,7 +27,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
         ));
     }
     let plan = opts.plan()?;
-    let compiled = compile_reported(opts, &plan, false)?;
+    let compiled = compile_reported(opts, &crate::systems(opts, &plan)?, false)?;
     let target = match args.no_apply {
         true => Target::Running(database_url.unwrap_or_default()),
         false => Target::Scratch(Box::new(scratch_server(args.dev_url.as_deref())?)),
@@ -91,7 +91,8 @@ enum Target {
 /// an error that says so.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
     let existing = strata_codegen::io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
-    let migrations = generate::migrations(schema, &existing, Default::default()).map_err(|e| {
+    let history = strata_codegen::migrations::History::of(existing);
+    let migrations = history.and_then(|h| generate::migrations(schema, h, Default::default())).map_err(|e| {
         eprintln!("error: {}: {e}", out.display());
         Failure::Schema
     })?;
