@@ -469,5 +469,12 @@ fn explain_prints_a_codes_explanation() {
     let out = text(&run.stdout);
     assert!(out.starts_with("E0002: A key that the section does not take"), "{out}");
     assert!(out.contains("For example:\n\n    [tables.users.columns]") && out.contains("The fix: "), "{out}");
-    assert_eq!(strata(&["explain", "E9999"]).status.code(), Some(2));
+    let unknown = strata(&["explain", "E9999"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let codes = strata_codegen::diagnostics::Diagnostic::codes();
+    assert!(
+        text(&unknown.stderr).contains(&format!("is not a strata diagnostic code ({codes})")),
+        "{}",
+        text(&unknown.stderr)
+    );
 }

@@ -232,7 +232,8 @@ fn main() -> ExitCode {
                 Ok(())
             }
             None => Err(Failure::Usage(format!(
-                "`{code}` is not a strata diagnostic code (E0001 to E0071, W0001 to W0008)"
+                "`{code}` is not a strata diagnostic code ({})",
+                strata_codegen::diagnostics::Diagnostic::codes()
             ))),
         },
     };
