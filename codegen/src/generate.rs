@@ -57,6 +57,5 @@ fn sql_files_after(schema: &Schema, existing: History, next: Next) -> Result<Vec
 /// The up migrations, in order: those that exist, then the next one if the schema changed
 /// (unnamed: `next`), what applying the schema runs (without rendering anything else).
 pub fn migrations(schema: &Schema, existing: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
-    let chain = migrations::chain_given(schema, existing, next, None)?;
-    Ok(chain.into_iter().filter(|(p, _)| p.ends_with("/up.sql")).collect())
+    migrations::ups(schema, existing, next)
 }

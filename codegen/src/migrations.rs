@@ -186,16 +186,21 @@ fn migration_of(
     rest: Option<Rest>,
     next: &Next,
 ) -> Vec<(String, String)> {
-    let title = |which: &str| format!("schema {}: migration {dir}, {which}", new.name);
-    let up = with_timeouts(file(&title("up"), up), next);
+    let up = migration_file(new, dir, "up", up, next);
     let Rest { down, model } = rest.unwrap_or_else(|| Rest::of(old, new));
-    let down = with_timeouts(file(&title("down"), &down), next);
+    let down = migration_file(new, dir, "down", &down, next);
     let json = sealed(model, &up, &down);
     vec![
         (format!("migrations/{dir}/up.sql"), up),
         (format!("migrations/{dir}/down.sql"), down),
         (format!("migrations/{dir}/{SNAPSHOT}"), json),
     ]
+}
+
+/// The `which` ("up" or "down") file of migration `dir` leading to `new`: its statements under
+/// its title and the timeouts `next` gives it.
+fn migration_file(new: &Schema, dir: &str, which: &str, statements: &[sql::ChangeSql], next: &Next) -> String {
+    with_timeouts(file(&format!("schema {}: migration {dir}, {which}", new.name), statements), next)
 }
 
 /// What `generate` is asked for beyond the schema: the next migration's name, whether it may
@@ -513,15 +518,10 @@ pub fn chain_given(
     next: Next,
     first: Option<First>,
 ) -> Result<Vec<(String, String)>, ChainError> {
-    let name = next.name;
-    if let Some(name) = name
-        && (name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
-    {
-        return Err(ChainError::BadName(name.to_string()));
-    }
+    let name = named(&next)?;
     let History { mut files, last } = history;
     let Some((last, model)) = last else {
-        let (dir, empty) = (format!("0001_{}", name.unwrap_or("init")), empty(schema));
+        let (dir, empty) = (first_dir(name), empty(schema));
         let (up, rest) = match first {
             Some(First { up, rest }) => (up, rest),
             None => (statements(&empty, schema), None),
@@ -542,6 +542,35 @@ pub fn chain_given(
     Ok(files)
 }
 
+/// The up files of `chain`, in order: what applying the schema runs. A first migration's down
+/// and model, which nothing applies, are not made.
+pub fn ups(schema: &Schema, history: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
+    if history.is_empty() {
+        let dir = first_dir(named(&next)?);
+        let up = statements(&empty(schema), schema);
+        return Ok(vec![(format!("migrations/{dir}/up.sql"), migration_file(schema, &dir, "up", &up, &next))]);
+    }
+    let chain = chain_given(schema, history, next, None)?;
+    Ok(chain.into_iter().filter(|(p, _)| p.ends_with("/up.sql")).collect())
+}
+
+/// The next migration's name, refused when it cannot be a folder name.
+fn named<'a>(next: &Next<'a>) -> Result<Option<&'a str>, ChainError> {
+    match next.name {
+        Some(name)
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+        {
+            Err(ChainError::BadName(name.to_string()))
+        }
+        name => Ok(name),
+    }
+}
+
+/// The first migration's folder.
+fn first_dir(name: Option<&str>) -> String {
+    format!("0001_{}", name.unwrap_or("init"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -560,6 +589,39 @@ mod tests {
         let expected = String::from_utf8(expected).unwrap() + "\n";
         assert_eq!(sealed(model_json(&schema), up, down), expected);
         assert_eq!(read_snapshot("0001_init", &expected).unwrap().declared(), schema.declared());
+    }
+
+    /// `ups` is the up files of `chain`: of the first migration alone (named, with timeouts, or
+    /// not), and of those that exist and the next one.
+    #[test]
+    fn ups_are_the_up_files_of_the_chain() {
+        let toml =
+            "[schema]\nname = \"s\"\n[tables.t]\n[tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\n";
+        let compile = |toml: &str| crate::compile_toml_str([("s.toml", toml)]).schema.expect("the schema compiles");
+        let (before, after) =
+            (compile(toml), compile(&format!("{toml}note = {{ type = \"text\", nullable = true }}\n")));
+        let up_files = |files: Vec<(String, String)>| -> Vec<(String, String)> {
+            files.into_iter().filter(|(p, _)| p.ends_with("/up.sql")).collect()
+        };
+        let timed =
+            Next { name: Some("first"), lock_timeout: Some(std::time::Duration::from_secs(2)), ..Next::default() };
+        for next in [Next::default(), timed] {
+            assert_eq!(ups(&before, History::default(), next).unwrap(), up_files(chain(&before, &[], next).unwrap()));
+        }
+        let bad = Next { name: Some("Bad Name"), ..Next::default() };
+        assert_eq!(ups(&before, History::default(), bad).unwrap_err(), ChainError::BadName("Bad Name".into()));
+        let first = chain(&before, &[], Next::default()).unwrap();
+        let file = |end: &str| first.iter().find(|(p, _)| p.ends_with(end)).map(|(_, t)| t.clone());
+        let existing = [Migration {
+            dir: "0001_init".into(),
+            up: file("up.sql").unwrap(),
+            down: file("down.sql").unwrap(),
+            snapshot: file(SNAPSHOT),
+        }];
+        let next = Next { name: Some("note"), ..Next::default() };
+        let want = up_files(chain(&after, &existing, next).unwrap());
+        assert_eq!(want.len(), 2);
+        assert_eq!(ups(&after, History::of(existing.to_vec()).unwrap(), next).unwrap(), want);
     }
 
     /// `Lines` writes the JSON that serde_json writes, laid out down to the schema's lists, each
