@@ -53,9 +53,3 @@ fn sql_files_after(schema: &Schema, existing: History, next: Next) -> Result<Vec
     files.extend(chain?);
     Ok(files)
 }
-
-/// The up migrations, in order: those that exist, then the next one if the schema changed
-/// (unnamed: `next`), what applying the schema runs (without rendering anything else).
-pub fn migrations(schema: &Schema, existing: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
-    migrations::ups(schema, existing, next)
-}

@@ -341,7 +341,7 @@ impl History {
             && only.snapshot.is_none()
             && only.dir.starts_with("0001_")
         {
-            return Ok(History { files: Vec::new(), last: None });
+            return Ok(History::default());
         }
         let (mut files, mut last) = (Vec::with_capacity(existing.len() * 3), None);
         let count = existing.len();
@@ -425,75 +425,66 @@ fn model_json(schema: &Schema) -> String {
 /// How a snapshot is laid out: indented down to the schema's lists, each of whose items (a
 /// table, a union type, a role) is one line. A new migration's snapshot reads line by line
 /// against the last one's; laid out in full, a 1,000-table model is 13 MB of mostly
-/// indentation, written and read on every `strata generate`.
+/// indentation, written and read on every `strata generate`. serde_json's own formatters do the
+/// writing: the pretty one down to the lists, the compact one below.
 #[derive(Default)]
 struct Lines {
-    /// How deep the value being written is: the snapshot is 1, the schema 2, its lists 3.
+    /// How deep the container being written is: the snapshot is 1, the schema 2, its lists 3.
     depth: usize,
-    /// Whether the container being closed holds anything (it ends on a line of its own).
-    has_value: bool,
+    pretty: serde_json::ser::PrettyFormatter<'static>,
 }
 
 impl Lines {
     /// Containers down to this depth have their items on lines of their own.
     const INDENTED: usize = 3;
 
-    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
-        if self.depth <= Self::INDENTED && self.has_value {
-            self.line(w, self.depth - 1)?;
+    /// The formatter for what is written inside the container at `self.depth`.
+    fn at_depth<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        pretty: impl FnOnce(&mut serde_json::ser::PrettyFormatter<'static>, &mut W) -> std::io::Result<()>,
+        compact: impl FnOnce(&mut serde_json::ser::CompactFormatter, &mut W) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        match self.depth <= Self::INDENTED {
+            true => pretty(&mut self.pretty, w),
+            false => compact(&mut serde_json::ser::CompactFormatter, w),
         }
-        self.depth -= 1;
-        w.write_all(bracket)
-    }
-
-    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        if !first {
-            w.write_all(b",")?;
-        }
-        if self.depth <= Self::INDENTED { self.line(w, self.depth) } else { Ok(()) }
-    }
-
-    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, depth: usize) -> std::io::Result<()> {
-        w.write_all(b"\n")?;
-        (0..depth).try_for_each(|_| w.write_all(b"  "))
     }
 }
 
 impl serde_json::ser::Formatter for Lines {
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"[")
+        self.depth += 1;
+        self.at_depth(w, |f, w| f.begin_array(w), |f, w| f.begin_array(w))
     }
     fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"]")
+        self.at_depth(w, |f, w| f.end_array(w), |f, w| f.end_array(w))?;
+        self.depth -= 1;
+        Ok(())
     }
     fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.item(w, first)
+        self.at_depth(w, |f, w| f.begin_array_value(w, first), |f, w| f.begin_array_value(w, first))
     }
-    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.at_depth(w, |f, w| f.end_array_value(w), |f, w| f.end_array_value(w))
     }
     fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.open(w, b"{")
+        self.depth += 1;
+        self.at_depth(w, |f, w| f.begin_object(w), |f, w| f.begin_object(w))
     }
     fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.close(w, b"}")
+        self.at_depth(w, |f, w| f.end_object(w), |f, w| f.end_object(w))?;
+        self.depth -= 1;
+        Ok(())
     }
     fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
-        self.item(w, first)
+        self.at_depth(w, |f, w| f.begin_object_key(w, first), |f, w| f.begin_object_key(w, first))
     }
     fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(if self.depth <= Self::INDENTED { b": " } else { b":" })
+        self.at_depth(w, |f, w| f.begin_object_value(w), |f, w| f.begin_object_value(w))
     }
-    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.at_depth(w, |f, w| f.end_object_value(w), |f, w| f.end_object_value(w))
     }
 }
 
@@ -542,8 +533,9 @@ pub fn chain_given(
     Ok(files)
 }
 
-/// The up files of `chain`, in order: what applying the schema runs. A first migration's down
-/// and model, which nothing applies, are not made.
+/// The up files of `chain`, in order: those that exist, then the next one if the schema changed
+/// (unnamed: `next`), what applying the schema runs (`strata verify`). A first migration's
+/// down and model, which nothing applies, are not made.
 pub fn ups(schema: &Schema, history: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
     if history.is_empty() {
         let dir = first_dir(named(&next)?);

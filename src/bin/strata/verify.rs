@@ -7,7 +7,7 @@ use postgres::Client;
 use strata::live::PgCatalogs;
 use strata::scratch::Server;
 use strata_codegen::model::Schema;
-use strata_codegen::{Compiled, generate, verify};
+use strata_codegen::{Compiled, migrations, verify};
 
 use crate::db::{self, Scratch, Script, connect, scratch_server};
 use crate::{Failure, Format, VerifyArgs, compile_reported};
@@ -91,12 +91,12 @@ enum Target {
 /// an error that says so.
 fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
     let existing = strata_codegen::io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
-    let history = strata_codegen::migrations::History::of(existing);
-    let migrations = history.and_then(|h| generate::migrations(schema, h, Default::default())).map_err(|e| {
+    let history = migrations::History::of(existing);
+    let ups = history.and_then(|h| migrations::ups(schema, h, Default::default())).map_err(|e| {
         eprintln!("error: {}: {e}", out.display());
         Failure::Schema
     })?;
-    let scripts: Vec<Script> = migrations
+    let scripts: Vec<Script> = ups
         .iter()
         .map(|(path, sql)| Script { path: out.join(path), statements: strata::script::statements(sql) })
         .collect();
