@@ -79,7 +79,7 @@ impl Error {
 
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let message = |e: &postgres::Error| e.as_db_error().map_or(e.to_string(), |db| db.message().to_string());
+        let message = |e: &postgres::Error| e.as_db_error().map_or(e.to_string(), |db| without_values(db).into_owned());
         match self {
             Error::Invalid(v) => write!(f, "invalid: {v}"),
             Error::Constraint(c) => match c.field {
@@ -102,7 +102,7 @@ impl std::fmt::Debug for WithoutRow<'_> {
             Some(db) => f
                 .debug_struct("DbError")
                 .field("code", &db.code().code())
-                .field("message", &db.message())
+                .field("message", &without_values(db))
                 .field("table", &db.table())
                 .field("column", &db.column())
                 .field("constraint", &db.constraint())
@@ -110,6 +110,22 @@ impl std::fmt::Debug for WithoutRow<'_> {
             None => write!(f, "{}", self.0),
         }
     }
+}
+
+/// PostgreSQL's message without the value it quotes: a data exception (SQLSTATE class 22:
+/// `invalid input syntax for type cidr: "..."`, `value "..." is out of range`) repeats the text
+/// it was given, which may be a sensitive column's, and names no column to tell.
+fn without_values(db: &postgres::error::DbError) -> std::borrow::Cow<'_, str> {
+    let message = db.message();
+    if !db.code().code().starts_with("22") || !message.contains('"') {
+        return message.into();
+    }
+    let mut out = String::with_capacity(message.len());
+    for (i, part) in message.split('"').enumerate() {
+        // Odd parts are inside quotes (a quote left open: to the end).
+        out.push_str(if i % 2 == 1 { "\"[redacted]\"" } else { part });
+    }
+    out.into()
 }
 
 impl std::fmt::Debug for Error {

@@ -248,6 +248,38 @@ fn a_killed_generate_never_loses_the_output_folder() {
     assert_eq!(left, 0, "the next generate removes what killed runs left ({} strays before)", strays.len());
 }
 
+/// Two runs on one output folder take turns: each finds the folder whole (or absent) and leaves
+/// it whole; neither takes the other's staging folder for a stray. Half the trials start with no
+/// folder, half with one.
+#[test]
+fn two_generates_on_one_folder_take_turns() {
+    let src = schemas(GOOD);
+    let trials = 200;
+    let out = tempfile::tempdir().unwrap();
+    let folder = out.path().join("gen");
+    let args = ["generate", "--schemas", src.path().to_str().unwrap(), "--out", folder.to_str().unwrap()];
+    assert_eq!(strata(&args).status.code(), Some(0));
+    let expected = listing(&folder);
+    for trial in 0..trials {
+        if trial % 2 == 0 {
+            fs::remove_dir_all(&folder).unwrap();
+        }
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                let piped = std::process::Stdio::piped;
+                Command::new(env!("CARGO_BIN_EXE_strata")).args(args).stdout(piped()).stderr(piped()).spawn().unwrap()
+            })
+            .collect();
+        for run in runs {
+            let out = run.wait_with_output().unwrap();
+            assert!(out.status.success(), "trial {trial}: {}", text(&out.stderr));
+        }
+        assert_eq!(listing(&folder), expected, "trial {trial}");
+        let left: Vec<_> = fs::read_dir(out.path()).unwrap().flatten().filter(|e| e.file_name() != "gen").collect();
+        assert!(left.is_empty(), "trial {trial}: left beside the folder: {left:?}");
+    }
+}
+
 #[test]
 fn an_output_path_that_is_a_file_is_refused_untouched() {
     let src = schemas(GOOD);

@@ -56,10 +56,11 @@ fn a_database_a_migration_behind_gets_the_change_and_then_nothing() {
         assert!(sql.contains(change), "{change} missing:\n{sql}");
     }
     let (between, _) = diff(&behind.url(), &ahead.url(), &dev);
-    let statements = |sql: &str| strata::script::statements(sql).iter().map(|s| s.sql.to_string()).collect::<Vec<_>>();
+    let statements =
+        |sql: &str| strata::script::statements(sql).unwrap().iter().map(|s| s.sql.to_string()).collect::<Vec<_>>();
     assert_eq!(statements(&between), statements(&sql), "two databases differ as the database and the folder do");
 
-    strata::script::run(&mut behind.client(), &strata::script::statements(&sql))
+    strata::script::run(&mut behind.client(), &strata::script::statements(&sql).unwrap())
         .unwrap_or_else(|e| panic!("line {}: {}", e.statement.line, strata::migrate::describe(&e.error)));
     for (from, to) in [(behind.url(), "schema/autosdlc".to_string()), (behind.url(), ahead.url())] {
         let (sql, stderr) = diff(&from, &to, &dev);

@@ -11,9 +11,9 @@ mod support;
 
 use std::path::Path;
 
+use strata::script::{Piece, pieces};
 use strata::testing::TestDb;
 use strata_codegen::io;
-use strata_codegen::script::{self, Piece};
 use strata_codegen::source::live;
 
 /// `strata import file --out dir` on the test server; the output when it failed.
@@ -70,7 +70,7 @@ fn import_of_generated_sql_and_of_pg_dump_reproduces_every_system() {
 
 /// Applies a script as psql would, meta-commands left out.
 fn apply_script(client: &mut postgres::Client, sql: &str) {
-    for piece in script::pieces(sql).unwrap() {
+    for piece in pieces(sql).unwrap() {
         if let Piece::Statement { text, .. } = piece {
             client.batch_execute(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
         }
@@ -363,7 +363,7 @@ fn bad_input_is_reported_and_writes_nothing() {
         (
             vec!["import".into(), script("open.sql", "CREATE TABLE a (id int);\nSELECT 'open\n")],
             1,
-            "open.sql:line 2".into(),
+            "open.sql:2: a quoted string is not closed".into(),
         ),
         (
             vec!["pull".into(), "--database-url".into(), dev.clone(), "--namespace".into(), "nowhere".into()],

@@ -525,16 +525,6 @@ fn snapshots_read_back_as_their_models() {
     }
 }
 
-/// The compiler marks a statement to run alone, and a migration's own timeouts, with the lines
-/// the runtime reads.
-#[test]
-fn the_markers_are_the_ones_the_runtime_reads() {
-    use strata_codegen::migrations as compiler;
-    assert_eq!(compiler::NO_TRANSACTION, strata::script::NO_TRANSACTION);
-    assert_eq!(compiler::LOCK_TIMEOUT, strata::script::LOCK_TIMEOUT);
-    assert_eq!(compiler::STATEMENT_TIMEOUT, strata::script::STATEMENT_TIMEOUT);
-}
-
 const EVENTS: &str = r#"
 [schema]
 name = "events"

@@ -298,6 +298,45 @@ fn a_migration_waits_for_a_lock_as_long_as_it_says() {
     assert_eq!(record(&mut client).len(), 2);
 }
 
+/// Runners waiting for the lock hold no snapshot that a CONCURRENTLY build must wait out: with
+/// `pg_advisory_lock` they did, and 7 of 8 runners failed with a deadlock.
+#[test]
+fn concurrent_runners_with_concurrent_builds_all_succeed() {
+    let db = TestDb::new();
+    let dir = folder(&[
+        (
+            "0001_init",
+            "-- CreateTable a\nCREATE TABLE a (id int PRIMARY KEY, v int);\n\n-- Rows\nINSERT INTO a SELECT g, g FROM generate_series(1, 20000) g;\n\n-- Wait\nSELECT pg_sleep(0.3);\n",
+            "-- Undo\nDROP TABLE a;\n",
+        ),
+        (
+            "0002_index",
+            "-- CreateIndex a_v_idx ON a\n-- strata:no-transaction\nCREATE INDEX CONCURRENTLY a_v_idx ON a (v);\n\n\
+             -- CreateIndex a_id_v_idx ON a\n-- strata:no-transaction\nCREATE INDEX CONCURRENTLY a_id_v_idx ON a (id, v);\n",
+            "-- DropIndex\n-- strata:no-transaction\nDROP INDEX CONCURRENTLY a_v_idx;\n\n-- DropIndex\n-- strata:no-transaction\nDROP INDEX CONCURRENTLY a_id_v_idx;\n",
+        ),
+    ]);
+    let runners: Vec<_> = (0..8)
+        .map(|_| {
+            let (config, path) = (db.config(), dir.path().to_path_buf());
+            std::thread::spawn(move || {
+                let mut client = config.connect(postgres::NoTls).unwrap();
+                Migrator::from_dir(&path).unwrap().up(&mut client, None).map(|done| done.len())
+            })
+        })
+        .collect();
+    let ran: usize =
+        runners.into_iter().map(|t| t.join().unwrap().unwrap_or_else(|e| panic!("a runner failed: {e}"))).sum();
+    assert_eq!(ran, 2, "each migration ran once in all");
+    let mut client = db.client();
+    assert_eq!(record(&mut client), [(1, "init".into()), (2, "index".into())]);
+    let valid: i64 = client
+        .query_one("SELECT count(*) FROM pg_index WHERE indrelid = 'a'::regclass AND indisvalid", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(valid, 3, "the key and both indexes, valid");
+}
+
 /// Statements marked to run alone (an index built CONCURRENTLY) run outside the transactions,
 /// recorded step by step; down and up again leave the same catalog.
 #[test]

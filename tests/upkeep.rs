@@ -401,7 +401,7 @@ fn agentworks_migration_0002_moves_todays_logs_out_of_default() {
     let mut client = db.client();
     let migrate = |client: &mut Client, name: &str| {
         let sql = std::fs::read_to_string(format!("generated/agentworks/migrations/{name}/up.sql")).unwrap();
-        strata::script::run(client, &strata::script::statements(&sql))
+        strata::script::run(client, &strata::script::statements(&sql).unwrap())
             .unwrap_or_else(|e| panic!("{name}: {:?}", e.error));
     };
     migrate(&mut client, "0001_init");

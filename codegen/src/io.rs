@@ -86,18 +86,25 @@ pub fn read_migrations(out: &Path) -> io::Result<Vec<crate::migrations::Migratio
 /// a sibling staging folder first, which then trades places with the old folder in one
 /// `renameat2(RENAME_EXCHANGE)`, so `dir` always holds either the old files or the new ones,
 /// whenever the process is killed. A path that exists and is not a folder is refused before
-/// anything is touched. Staging folders left by killed runs are removed first.
+/// anything is touched. Runs on one folder take turns (`Turn`), so under it every staging folder
+/// there is one a killed run left: those are removed first.
 pub fn write_folder(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
+    write_folder_in(&Turn::wait(parent_of(dir))?, dir, files)
+}
+
+/// `write_folder` by a run that holds the turn of `dir`'s parent already (`strata generate`
+/// takes it before it reads the migrations there, so that no other run writes in between).
+pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)]) -> io::Result<()> {
+    let parent = parent_of(dir);
+    assert_eq!(turn.parent, parent, "the turn taken is another folder's");
     if fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             format!("{} exists and is not a folder; move it away, strata writes a folder there", dir.display()),
         ));
     }
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    fs::create_dir_all(parent).map_err(|e| with_path(parent, e))?;
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    for stray in strays(dir) {
+    for stray in staging_folders(dir) {
         fs::remove_dir_all(&stray).map_err(|e| with_path(&stray, e))?;
     }
     let staging = tempfile::Builder::new()
@@ -145,11 +152,21 @@ fn holds(path: &Path, contents: &str) -> bool {
     true
 }
 
-/// Staging folders of `dir` (`.NAME.new-PID-*`) whose process is gone: what an interrupted
-/// `write_folder` left behind. `check` reports them; `write_folder` removes them.
+/// Staging folders of `dir` (`.NAME.new-PID-*`) that no running `write_folder` is using: what an
+/// interrupted one left behind. `check` reports them; `write_folder` removes them. None while
+/// another run holds its turn (its staging folder is live).
 pub fn strays(dir: &Path) -> Vec<PathBuf> {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    match Turn::try_take(parent_of(dir)) {
+        Some(_turn) => staging_folders(dir),
+        None => Vec::new(),
+    }
+}
+
+/// Every staging folder of `dir`, live or not.
+fn staging_folders(dir: &Path) -> Vec<PathBuf> {
+    let parent = parent_of(dir);
     let Some(name) = dir.file_name().map(|n| n.to_string_lossy().into_owned()) else { return Vec::new() };
+    let (new, old) = (format!(".{name}.new-"), format!(".{name}.old-"));
     let mut found: Vec<PathBuf> = fs::read_dir(parent)
         .into_iter()
         .flatten()
@@ -157,8 +174,7 @@ pub fn strays(dir: &Path) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter(|e| {
             let file = e.file_name().to_string_lossy().into_owned();
-            let rest = file.strip_prefix(&format!(".{name}.new-")).or(file.strip_prefix(&format!(".{name}.old-")));
-            rest.is_some_and(|r| !alive(r.split('-').next().and_then(|pid| pid.parse().ok())))
+            file.starts_with(&new) || file.starts_with(&old)
         })
         .map(|e| e.path())
         .collect();
@@ -166,19 +182,33 @@ pub fn strays(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// Whether a process with this id runs (and is not this one, whose staging is never left over).
-fn alive(pid: Option<u32>) -> bool {
-    let Some(pid) = pid.filter(|&p| p != std::process::id()) else { return false };
-    #[cfg(unix)]
-    {
-        // Signal 0 checks existence; EPERM means it exists but belongs to someone else.
-        let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
-        r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+/// The folder `dir` is in (`.` for a bare name).
+fn parent_of(dir: &Path) -> &Path {
+    dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// A run's turn at writing the folders of one parent folder: an exclusive lock on the parent
+/// itself (no file of its own to leave behind), released when dropped or when the process dies,
+/// whatever its process namespace. Without it, two runs each took the other's live staging
+/// folder for a stray and removed it.
+pub struct Turn {
+    parent: PathBuf,
+    _lock: fs::File,
+}
+
+impl Turn {
+    /// Waits for the turn of `parent`, made if missing.
+    pub fn wait(parent: &Path) -> io::Result<Turn> {
+        fs::create_dir_all(parent).map_err(|e| with_path(parent, e))?;
+        let folder = fs::File::open(parent).map_err(|e| with_path(parent, e))?;
+        folder.lock().map_err(|e| with_path(parent, e))?;
+        Ok(Turn { parent: parent.to_path_buf(), _lock: folder })
     }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        false
+
+    fn try_take(parent: &Path) -> Option<Turn> {
+        let folder = fs::File::open(parent).ok()?;
+        folder.try_lock().ok()?;
+        Some(Turn { parent: parent.to_path_buf(), _lock: folder })
     }
 }
 

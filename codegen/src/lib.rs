@@ -17,7 +17,6 @@ pub mod normalize;
 pub mod plan;
 pub mod project;
 pub mod render;
-pub mod script;
 pub mod source;
 pub mod sql_deps;
 pub mod verify;

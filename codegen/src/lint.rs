@@ -9,7 +9,7 @@ use sqlparser::ast::{
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
-use crate::script::{self, Piece};
+use strata_script::{self as script, Piece};
 
 /// One risky statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct Finding {
 pub fn lint(sql: &str) -> Result<Vec<Finding>, String> {
     let mut findings = Vec::new();
     let mut created: Vec<String> = Vec::new();
-    for piece in script::pieces(sql)? {
+    for piece in script::pieces(sql).map_err(|e| e.to_string())? {
         let Piece::Statement { line, text } = piece else { continue };
         let (line, column, text) = start(line, text);
         let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, text) else {

@@ -139,14 +139,8 @@ pub fn statements(old: &Schema, new: &Schema) -> Vec<sql::ChangeSql> {
     sql::changes(&renamed, new, &changes)
 }
 
-/// The line under a statement's header that has it run alone, outside a transaction (the
-/// runtime's `strata::script` reads it).
-pub const NO_TRANSACTION: &str = "-- strata:no-transaction";
-
-/// The lines under a migration's title that set its own `lock_timeout` and `statement_timeout`
-/// (whole milliseconds), which the runner uses for it instead of the run's.
-pub const LOCK_TIMEOUT: &str = "-- strata:lock-timeout-ms";
-pub const STATEMENT_TIMEOUT: &str = "-- strata:statement-timeout-ms";
+/// The markers of the migration file format, which the runner reads (`strata_script` owns them).
+pub use strata_script::{LOCK_TIMEOUT, NO_TRANSACTION, STATEMENT_TIMEOUT};
 
 /// A migration file: each statement under its description and hazards, and those that run
 /// alone marked so.

@@ -101,6 +101,39 @@ pub fn parse_whole(sql: &str) -> Result<Ast, String> {
     }
 }
 
+/// The statements of a SQL-standard routine body (`BEGIN ATOMIC ... END`), cut as psql cuts
+/// them, each parsed as one query or data change (`RETURN x` as the query `SELECT x`); how many
+/// there are. `Err` says why not: PostgreSQL would end the body elsewhere, or run something else.
+pub fn atomic_statements(body: &str) -> Result<usize, String> {
+    let body = body.trim();
+    let inner = body
+        .get(..12)
+        .filter(|head| head.split_whitespace().map(str::to_ascii_lowercase).eq(["begin", "atomic"]))
+        .map(|_| &body[12..])
+        .ok_or("it does not start with BEGIN ATOMIC")?;
+    let inner = inner.trim_end().trim_end_matches(';').trim_end();
+    let end = inner.len().checked_sub(3).filter(|&at| inner[at..].eq_ignore_ascii_case("end"));
+    let inner = match end {
+        Some(at) if inner[..at].ends_with(|c: char| c.is_whitespace() || c == ';') => &inner[..at],
+        _ => return Err("it does not end with END".into()),
+    };
+    let pieces = strata_script::pieces(inner).map_err(|e| e.message)?;
+    for piece in &pieces {
+        let strata_script::Piece::Statement { text, .. } = piece else {
+            return Err("a psql meta-command is not SQL".into());
+        };
+        let returned =
+            text.get(..7).filter(|r| r.eq_ignore_ascii_case("return ")).map(|_| format!("SELECT {}", &text[7..]));
+        let statements = Parser::parse_sql(&PostgreSqlDialect {}, returned.as_deref().unwrap_or(text))
+            .map_err(|e| format!("`{text}`: {e}"))?;
+        match statements.as_slice() {
+            [Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_)] => {}
+            _ => return Err(format!("`{text}` is not one query or data change")),
+        }
+    }
+    Ok(pieces.len())
+}
+
 /// The columns an expression text reads outside any subquery (`columns_read`); `None` when it
 /// is not one whole expression.
 pub fn outer_columns(sql: &str) -> Option<Vec<(Option<String>, String)>> {

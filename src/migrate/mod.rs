@@ -360,7 +360,7 @@ impl Migrator {
                  PERFORM set_config('client_connection_check_interval', '1s', false); END IF; END $$",
             )
             .map_err(Error::Db)?;
-        client.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", &[&key]).map_err(Error::Db)?;
+        wait_for_lock(client, &key).map_err(Error::Db)?;
         let result = self.prepare(client, up).and_then(|status| f(client, status));
         // A lost connection has released the lock with its session.
         let _ = client.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", &[&key]);
@@ -470,7 +470,8 @@ impl Migrator {
         };
         Ok(File {
             name: file,
-            statements: script::statements(text),
+            statements: script::statements(text)
+                .map_err(|e| Error::Folder(format!("{}/{file}: {e}; it cannot be run", m.dir())))?,
             lock_timeout: own(script::LOCK_TIMEOUT)?.unwrap_or(self.lock_timeout),
             statement_timeout: own(script::STATEMENT_TIMEOUT)?.or(self.statement_timeout),
         })
@@ -640,12 +641,51 @@ fn concurrent_index(sql: &str) -> Option<&str> {
     let rest = sql.trim_start().strip_prefix("CREATE ")?;
     let rest = rest.strip_prefix("UNIQUE ").unwrap_or(rest);
     let rest = rest.strip_prefix("INDEX CONCURRENTLY IF NOT EXISTS ")?;
-    rest.split(" ON ").next()
+    Some(&rest[..qualified_name_len(rest)?])
+}
+
+/// The length of the (possibly qualified, possibly quoted) name `text` starts with: a quoted
+/// part may hold anything, ` ON ` included.
+fn qualified_name_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    loop {
+        if bytes.get(at) == Some(&b'"') {
+            at += 1;
+            loop {
+                match (bytes.get(at)?, bytes.get(at + 1)) {
+                    (b'"', Some(b'"')) => at += 2,
+                    (b'"', _) => break at += 1,
+                    _ => at += 1,
+                }
+            }
+        } else {
+            let len = text[at..].find(|c: char| c.is_whitespace() || c == '.' || c == '(').unwrap_or(text.len() - at);
+            (len > 0).then_some(())?;
+            at += len;
+        }
+        if bytes.get(at) != Some(&b'.') {
+            return Some(at);
+        }
+        at += 1;
+    }
 }
 
 /// An identifier, always quoted (equal to the bare name when that is lowercase).
 fn quote(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Takes the session-level advisory lock `key`, polling for it between statements rather than
+/// waiting in one: a session waiting in `pg_advisory_lock` holds a snapshot, which the holder's
+/// `CREATE INDEX CONCURRENTLY` must wait out while the waiter waits for the holder (a deadlock).
+fn wait_for_lock(client: &mut Client, key: &str) -> Result<(), postgres::Error> {
+    let mut delay = Duration::from_millis(10);
+    while !client.query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&key])?.get::<_, bool>(0) {
+        std::thread::sleep(delay);
+        delay = (delay * 2).min(Duration::from_millis(250));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -668,5 +708,7 @@ mod tests {
             Some("a.b_key")
         );
         assert_eq!(concurrent_index("CREATE INDEX b_idx ON b (c)"), None);
+        let quoted = "CREATE INDEX CONCURRENTLY IF NOT EXISTS \"a ON b\".\"x\"\"y ON z\" ON t (c)";
+        assert_eq!(concurrent_index(quoted), Some("\"a ON b\".\"x\"\"y ON z\""));
     }
 }

@@ -16,7 +16,7 @@ use strata_codegen::{source::live, verify};
 /// runtime runs it (`strata::script`: in transactions, those marked to run alone alone).
 pub fn apply(client: &mut Client, old: &Schema, new: &Schema) -> Result<(), String> {
     let script = migrations::file("migration", &migrations::statements(old, new));
-    strata::script::run(client, &strata::script::statements(&script))
+    strata::script::run(client, &strata::script::statements(&script).unwrap())
         .map_err(|e| format!("line {}: {:?}\n{script}", e.statement.line, e.error))
 }
 

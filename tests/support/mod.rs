@@ -324,12 +324,21 @@ pub fn introspect(client: &mut Client, name: &str, namespaces: &[String]) -> Sch
 
 /// `pg_dump --schema-only` of a database, as it prints it; `namespaces` narrows it (`-n`).
 pub fn pg_dump(config: &postgres::Config, namespaces: &[String]) -> String {
-    let bin = strata::scratch::bin_dir().expect("PostgreSQL's binaries");
-    let mut cmd = std::process::Command::new(bin.join("pg_dump"));
-    cmd.args(["--schema-only", "-d", config.get_dbname().unwrap_or("postgres")]);
+    let mut cmd = pg_tool("pg_dump", config);
+    cmd.arg("--schema-only");
     for ns in namespaces {
         cmd.args(["-n", ns]);
     }
+    let out = cmd.output().expect("pg_dump runs");
+    assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// One of PostgreSQL's client programs (`pg_dump`, `psql`) connected to the database of `config`.
+pub fn pg_tool(program: &str, config: &postgres::Config) -> std::process::Command {
+    let bin = strata::scratch::bin_dir().expect("PostgreSQL's binaries");
+    let mut cmd = std::process::Command::new(bin.join(program));
+    cmd.args(["-d", config.get_dbname().unwrap_or("postgres")]);
     match &config.get_hosts()[0] {
         postgres::config::Host::Tcp(host) => cmd.args(["-h", host]),
         postgres::config::Host::Unix(path) => cmd.args(["-h", &path.display().to_string()]),
@@ -341,9 +350,7 @@ pub fn pg_dump(config: &postgres::Config, namespaces: &[String]) -> String {
     if let Some(password) = config.get_password() {
         cmd.env("PGPASSWORD", String::from_utf8_lossy(password).to_string());
     }
-    let out = cmd.output().expect("pg_dump runs");
-    assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    cmd
 }
 
 /// Per kind of object: (equal, total) over the systems compared.

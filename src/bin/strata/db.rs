@@ -96,6 +96,19 @@ pub struct Script<'a> {
     pub statements: Vec<Statement<'a>>,
 }
 
+impl<'a> Script<'a> {
+    /// A file strata wrote, cut into its statements; one that does not cut is reported at its line.
+    pub fn of(path: PathBuf, sql: &'a str) -> Result<Script<'a>, Failure> {
+        match strata::script::statements(sql) {
+            Ok(statements) => Ok(Script { path, statements }),
+            Err(e) => {
+                eprintln!("{}:{}: {}", path.display(), e.line, e.message);
+                Err(Failure::Schema)
+            }
+        }
+    }
+}
+
 /// Statements sent in one round trip, each batch its own transaction: PostgreSQL runs thousands
 /// of DDL statements slower in one transaction than in batches (it keeps every catalog
 /// invalidation a transaction makes): 1,000 tables took 3.5 s in one, 2.9 s statement by statement.

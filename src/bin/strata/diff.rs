@@ -11,7 +11,6 @@ use std::path::Path;
 use clap::Args;
 use postgres::Client;
 use strata::live::PgCatalogs;
-use strata::script::statements;
 use strata_codegen::{io, migrations, model::Schema};
 
 use crate::db::{self, Scratch, Script, connect, scratch_server};
@@ -129,7 +128,7 @@ fn as_created(declared: &Schema, dev_url: Option<&str>) -> Result<Schema, Failur
     let mut client = scratch.connect()?;
     let empty = migrations::empty(declared);
     let sql = migrations::file("diff", &migrations::statements(&empty, declared));
-    let script = Script { path: format!("schema {} as created", declared.name).into(), statements: statements(&sql) };
+    let script = Script::of(format!("schema {} as created", declared.name).into(), &sql)?;
     if !db::apply(&mut client, &[script], &format!("schema `{}`", declared.name))? {
         return Err(Failure::Schema);
     }

@@ -255,6 +255,12 @@ fn main() -> ExitCode {
 fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     let plan = opts.plan()?;
     let systems = systems(opts, &plan)?;
+    // A generate holds the output folder's turn from reading its migrations to writing the
+    // next: two runs at once take turns instead of each writing over what the other read.
+    let turn = match write {
+        Some(_) => Some(io::Turn::wait(&plan.out).map_err(|e| Failure::Usage(e.to_string()))?),
+        None => None,
+    };
     // Each system's migrations are read (the last one's model, a large part of the run, with
     // them) while the schemas compile: they do not depend on each other.
     let (compiled, histories) = std::thread::scope(|s| {
@@ -286,13 +292,12 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
         eprintln!("error: nothing was written");
         return Err(Failure::Schema);
     }
-    let write = write.is_some();
     for (out, mut files, rust) in outputs {
         if rust {
             files.retain(|(f, _)| f != generate::MODELS);
         }
-        if write {
-            io::write_folder(&out, &files).map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
+        if let Some(turn) = &turn {
+            io::write_folder_in(turn, &out, &files).map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
             eprintln!("wrote {} ({} files)", out.display(), files.len());
         } else {
             stale |= report_stale(&out, &files);
@@ -301,7 +306,7 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     if plan.complete {
         let names: Vec<&str> = compiled.iter().map(|(n, _, _)| n.as_str()).collect();
         for orphan in orphans(&plan.out, &names) {
-            if write {
+            if turn.is_some() {
                 fs::remove_dir_all(&orphan).map_err(|e| Failure::Usage(format!("{}: {e}", orphan.display())))?;
                 eprintln!("removed {} (no schema produces it any more)", orphan.display());
             } else {

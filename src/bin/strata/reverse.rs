@@ -9,9 +9,9 @@ use postgres::Client;
 use strata::live::PgCatalogs;
 use strata::script::Statement;
 use strata_codegen::model::{PUBLIC, Schema};
-use strata_codegen::script::{self, Piece};
 use strata_codegen::source::{self, live};
 use strata_codegen::{io, render};
+use strata_script::{self as script, Piece};
 
 use crate::Failure;
 use crate::db::{self, Scratch, Script, connect, message, no_database, scratch_server};
@@ -212,7 +212,7 @@ pub fn read(
 /// its output) are skipped, any other meta-command is refused at its line.
 fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failure> {
     let pieces = script::pieces(sql).map_err(|e| {
-        eprintln!("{}:{e}", file.display());
+        eprintln!("{}:{}: {}", file.display(), e.line, e.message);
         Failure::Schema
     })?;
     let mut statements = Vec::new();
@@ -234,11 +234,9 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failu
 /// Whether a statement of a user's script must run outside a transaction, as psql would run it:
 /// a CONCURRENTLY build or drop, or a new union value (usable only once committed).
 fn runs_alone(text: &str) -> bool {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase)
-        .collect();
+    // Words outside comments and quotes: `/* CONCURRENTLY */` does not take a statement out of
+    // its transaction.
+    let words: Vec<String> = script::words(text).map(str::to_ascii_uppercase).collect();
     let starts = |prefix: &[&str]| words.len() >= prefix.len() && words.iter().zip(prefix).all(|(w, p)| w == p);
     words.iter().any(|w| w == "CONCURRENTLY")
         || (starts(&["ALTER", "TYPE"]) && words.windows(2).any(|w| w == ["ADD", "VALUE"]))

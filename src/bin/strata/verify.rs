@@ -96,10 +96,8 @@ fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<
         eprintln!("error: {}: {e}", out.display());
         Failure::Schema
     })?;
-    let scripts: Vec<Script> = ups
-        .iter()
-        .map(|(path, sql)| Script { path: out.join(path), statements: strata::script::statements(sql) })
-        .collect();
+    let scripts: Vec<Script> =
+        ups.iter().map(|(path, sql)| Script::of(out.join(path), sql)).collect::<Result<_, _>>()?;
     db::apply(client, &scripts, &format!("schema `{}`", schema.name))
 }
 

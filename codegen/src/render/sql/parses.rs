@@ -5,8 +5,9 @@
 
 /// Checks that every statement of a generated SQL file parses as exactly one statement
 /// (sqlparser, PostgreSQL dialect) under its `-- Description` header; returns how many did.
-/// Skipped: `DO` blocks, `ALTER SEQUENCE ... OWNED BY`, comments on constraints, triggers,
-/// policies and routines (by signature), aggregates, procedures, BEGIN ATOMIC bodies, privileges on routines
+/// Every statement is one as psql and the runner cut them, aggregates included; a BEGIN ATOMIC
+/// body's statements each parse. Not parsed as a whole: `DO` blocks, `ALTER SEQUENCE ... OWNED BY`,
+/// comments on constraints, triggers, policies and routines (by signature), aggregates, procedures, privileges on routines
 /// and types, default privileges. Left off: `WITH NO DATA`, trigger arguments, a domain's NOT
 /// NULL and the routine options LEAKPROOF, COST, ROWS and PARALLEL.
 /// sqlparser (0.63 and 0.64) has none of them; all are words strata writes, not user text.
@@ -14,7 +15,7 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
     use sqlparser::dialect::PostgreSqlDialect;
     use sqlparser::parser::Parser;
     let mut parsed = 0;
-    for (header, statement) in statements(sql) {
+    for (header, statement) in statements(sql)? {
         let lacking = [
             "DO $$",
             "ALTER SEQUENCE ",
@@ -27,10 +28,20 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
             "COMMENT ON AGGREGATE ",
             "DROP AGGREGATE ",
         ];
-        // Nor procedures, SQL-standard bodies (BEGIN ATOMIC), privileges on routines (by the
-        // signatures strata derives from parsed argument lists) and types, and default privileges.
+        // A SQL-standard body (BEGIN ATOMIC), which sqlparser lacks: its statements each parse
+        // as one, and the rest with a quoted body in its place.
+        let statement = match statement.split_once("\nBEGIN ATOMIC") {
+            Some((head, body)) => {
+                crate::sql_deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
+                    .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
+                format!("{head} AS 'SELECT 1'")
+            }
+            None => statement.to_string(),
+        };
+        let statement = statement.as_str();
+        // Nor procedures, privileges on routines (by the signatures strata derives from parsed
+        // argument lists) and types, and default privileges.
         let routine = statement.starts_with("CREATE OR REPLACE PROCEDURE ")
-            || statement.contains("\nBEGIN ATOMIC")
             || statement.starts_with("ALTER DEFAULT PRIVILEGES ")
             || [" ON FUNCTION ", " ON ROUTINE ", " ON TYPE "].iter().any(|on| {
                 (statement.starts_with("GRANT ") || statement.starts_with("REVOKE ")) && statement.contains(on)
@@ -39,8 +50,8 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
             continue;
         }
         // A fixed suffix strata writes and sqlparser lacks (never user text): parsed without it.
-        let statement = match statement.trim_end().strip_suffix("\nWITH NO DATA;") {
-            Some(head) => format!("{head};"),
+        let statement = match statement.strip_suffix("\nWITH NO DATA") {
+            Some(head) => head.to_string(),
             None => statement.to_string(),
         };
         // Routine options strata writes (keywords and numbers) that sqlparser lacks.
@@ -74,7 +85,7 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
             Some((head, call))
                 if head.starts_with("CREATE TRIGGER ") || head.starts_with("CREATE CONSTRAINT TRIGGER ") =>
             {
-                format!("{head} EXECUTE FUNCTION {}();", call.split_once('(').map_or(call, |(name, _)| name))
+                format!("{head} EXECUTE FUNCTION {}()", call.split_once('(').map_or(call, |(name, _)| name))
             }
             _ => statement,
         };
@@ -89,20 +100,27 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
 }
 
 /// Checks by tokens alone that every statement of a generated SQL file is one statement: its only
-/// `;` outside quotes, dollar quotes and comments is its last token. The guard for a schema with an
+/// `;` outside quotes, dollar quotes and comments ends it. The guard for a schema with an
 /// expression sqlparser cannot read (W0007), which strata writes as it is; returns how many were.
-/// Skipped: SQL-standard routine bodies (BEGIN ATOMIC), whose statements end in `;` of their own.
+/// A SQL-standard routine body (BEGIN ATOMIC), whose statements end in `;` of their own, is
+/// checked statement by statement.
 pub fn statements_split(sql: &str) -> Result<usize, String> {
     use sqlparser::dialect::PostgreSqlDialect;
     use sqlparser::tokenizer::{Token, Tokenizer};
     let mut split = 0;
-    for (header, statement) in statements(sql).filter(|(_, s)| !s.contains("\nBEGIN ATOMIC")) {
+    for (header, statement) in statements(sql)? {
+        let statement = match statement.split_once("\nBEGIN ATOMIC") {
+            Some((head, body)) => {
+                crate::sql_deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
+                    .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
+                head
+            }
+            None => statement,
+        };
         let tokens = Tokenizer::new(&PostgreSqlDialect {}, statement)
             .tokenize()
             .map_err(|e| format!("{header}: does not tokenize: {e}\n{statement}"))?;
-        let mut ends = tokens.iter().enumerate().filter(|(_, t)| **t == Token::SemiColon).map(|(i, _)| i);
-        let last = tokens.iter().rposition(|t| !matches!(t, Token::Whitespace(_)));
-        if ends.next() != last || ends.next().is_some() {
+        if tokens.contains(&Token::SemiColon) {
             return Err(format!("{header}: not exactly one statement\n{statement}"));
         }
         split += 1;
@@ -110,10 +128,13 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
     Ok(split)
 }
 
-/// The statements of a generated SQL file, each with its `-- Description` header.
-fn statements(sql: &str) -> impl Iterator<Item = (&str, &str)> {
-    sql.split("\n-- ")
-        .skip(1)
-        .filter(|c| !c.starts_with('@'))
-        .filter_map(|chunk| chunk.split_once('\n').filter(|(_, s)| !s.trim().is_empty()))
+/// The statements of a generated SQL file, each with its `-- Description` header, as the runner
+/// cuts them; `Err` when a header has more than one statement under it (psql would run each): a
+/// fragment strata wrote ended its statement and began another.
+fn statements(sql: &str) -> Result<Vec<(&str, &str)>, String> {
+    let listed = strata_script::statements(sql).map_err(|e| e.to_string())?;
+    if let Some(s) = listed.iter().find(|s| strata_script::pieces(s.sql).is_ok_and(|p| p.len() != 1)) {
+        return Err(format!("{}: more than one statement under one header\n{}", s.header, s.sql));
+    }
+    Ok(listed.into_iter().map(|s| (s.header, s.sql)).collect())
 }

@@ -13,7 +13,7 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
 
 use crate::model::Schema;
-use crate::script::{self, Piece};
+use strata_script::{self as script, Piece};
 
 /// A statement this source could not read: where it is (1-based) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct Unread {
 /// The schema `sql` declares, named `name`, with unqualified names in `namespace`; or every
 /// statement that could not be read.
 pub fn import(name: &str, namespace: &str, sql: &str) -> Result<Schema, Vec<Unread>> {
-    let pieces = script::pieces(sql).map_err(|e| vec![script_error(&e)])?;
+    let pieces = script::pieces(sql).map_err(|e| vec![Unread { line: e.line, column: 1, reason: e.message }])?;
     let mut reader = read::Reader::new(name, namespace);
     let mut unread = Vec::new();
     for piece in pieces {
@@ -50,16 +50,6 @@ pub fn import(name: &str, namespace: &str, sql: &str) -> Result<Schema, Vec<Unre
         }
     }
     if unread.is_empty() { Ok(reader.finish()) } else { Err(unread) }
-}
-
-/// `line N: message` from `script::pieces`.
-fn script_error(e: &str) -> Unread {
-    let (line, reason) = e
-        .strip_prefix("line ")
-        .and_then(|rest| rest.split_once(": "))
-        .and_then(|(n, reason)| Some((n.parse().ok()?, reason.to_string())))
-        .unwrap_or((1, e.to_string()));
-    Unread { line, column: 1, reason }
 }
 
 /// sqlparser's error, placed in the script: its message ends with `at Line: L, Column: C`,
