@@ -248,6 +248,24 @@ fn a_killed_generate_never_loses_the_output_folder() {
     assert_eq!(left, 0, "the next generate removes what killed runs left ({} strays before)", strays.len());
 }
 
+/// A password never reaches the terminal, not even in a mistyped command line: a URL given where
+/// no argument is expected, a connection string given as a source.
+#[test]
+fn passwords_in_arguments_are_never_printed() {
+    let runs = [
+        (vec!["pull", "postgres://strata:s3cret@127.0.0.1:1/app", "--out", "x"], 2),
+        (vec!["diff", "--from", "host=127.0.0.1 port=1 user=strata password=s3cret", "--to", "schema/agentflow"], 3),
+        (vec!["diff", "--from", "postgres://strata:s3cret@127.0.0.1:1/app", "--to", "schema/agentflow"], 3),
+        (vec!["migrate", "up", "--dir", "x", "--database-url", "postgresql://strata:s3cret@127.0.0.1:1/app"], 2),
+    ];
+    for (args, code) in runs {
+        let out = strata(&args);
+        let printed = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {printed}");
+        assert!(!printed.contains("s3cret"), "{args:?} printed a password:\n{printed}");
+    }
+}
+
 /// Two runs on one output folder take turns: each finds the folder whole (or absent) and leaves
 /// it whole; neither takes the other's staging folder for a stray. Half the trials start with no
 /// folder, half with one.

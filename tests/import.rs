@@ -361,6 +361,19 @@ fn bad_input_is_reported_and_writes_nothing() {
             "meta.sql:2: `\\connect other` is a psql meta-command, not SQL: remove it".into(),
         ),
         (
+            vec!["import".into(), script("data.sql", "CREATE TABLE a (id int);\nCOPY a (id) FROM stdin;\n1\n2\n\\.\n")],
+            1,
+            "data.sql:2: COPY is data, not schema".into(),
+        ),
+        (
+            vec![
+                "import".into(),
+                script("server.sql", "CREATE TABLE a (id int);\n/* x */ ALTER SYSTEM SET work_mem = '1GB';\n"),
+            ],
+            1,
+            "server.sql:2: ALTER SYSTEM acts on the server, not on a schema".into(),
+        ),
+        (
             vec!["import".into(), script("open.sql", "CREATE TABLE a (id int);\nSELECT 'open\n")],
             1,
             "open.sql:2: a quoted string is not closed".into(),

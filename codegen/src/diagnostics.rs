@@ -124,20 +124,21 @@ impl Diagnostics {
             if let Some((span, note)) = &d.related {
                 labels.push(
                     cs::Label::secondary(span.file.0 as usize, span.start as usize..span.end as usize)
-                        .with_message(note),
+                        .with_message(printable(note)),
                 );
             }
             let severity = match d.severity {
                 Severity::Error => cs::Severity::Error,
                 Severity::Warning => cs::Severity::Warning,
             };
-            let mut diag = cs::Diagnostic::new(severity).with_code(d.code).with_message(&d.message).with_labels(labels);
+            let message = printable(&d.message);
+            let mut diag = cs::Diagnostic::new(severity).with_code(d.code).with_message(&message).with_labels(labels);
             if let Some(help) = &d.help {
-                diag = diag.with_notes(vec![format!("help: {help}")]);
+                diag = diag.with_notes(vec![format!("help: {}", printable(help))]);
             }
             match term::emit_into_string(&config, &files, &diag) {
                 Ok(text) => out.push_str(&text),
-                Err(_) => writeln!(out, "{}[{}]: {}", severity_word(d.severity), d.code, d.message).unwrap(),
+                Err(_) => writeln!(out, "{}[{}]: {message}", severity_word(d.severity), d.code).unwrap(),
             }
         }
         out
@@ -165,6 +166,16 @@ impl Diagnostics {
         });
         serde_json::Value::Array(items.collect())
     }
+}
+
+/// `text` as a terminal shows it safely: control characters (an escape sequence in a name read
+/// from a schema or a database) written as escapes, lines and tabs kept.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars().map(|c| if unsafe_char(c) { c.escape_default().to_string() } else { c.to_string() }).collect()
 }
 
 impl Diagnostics {

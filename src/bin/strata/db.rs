@@ -75,6 +75,48 @@ pub fn message(e: &postgres::Error) -> String {
     }
 }
 
+/// `text` with every password it holds masked: the password of a URL (`postgres://user:PASSWORD@`)
+/// and the value of a connection string's `password=`. Whatever strata prints last passes here,
+/// the argument parser's messages included (they repeat a mistyped argument).
+pub fn without_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let url = rest.find("://").map(|at| (at + 3, true));
+        let key = find_ignore_case(rest, "password=").map(|at| (at + "password=".len(), false));
+        let Some((at, is_url)) = [url, key].into_iter().flatten().min() else { break };
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = if is_url {
+            rest.find(|c: char| c.is_whitespace() || "/?#'\"".contains(c)).unwrap_or(rest.len())
+        } else if let Some(quoted) = rest.strip_prefix('\'') {
+            quoted.find('\'').map_or(rest.len(), |n| n + 2)
+        } else {
+            rest.find(char::is_whitespace).unwrap_or(rest.len())
+        };
+        let (value, after) = rest.split_at(end);
+        match is_url {
+            // user:password@host: the password is what lies between the first `:` and the last `@`.
+            true => match value.rfind('@').and_then(|a| value[..a].find(':').map(|c| (c, a))) {
+                Some((colon, at)) => {
+                    out.push_str(&value[..=colon]);
+                    out.push_str("***");
+                    out.push_str(&value[at..]);
+                }
+                None => out.push_str(value),
+            },
+            false => out.push_str("***"),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_ignore_case(text: &str, word: &str) -> Option<usize> {
+    text.as_bytes().windows(word.len()).position(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
 /// The database could not be used; the URL is never repeated (it may hold a password).
 pub fn no_database(which: &str, why: &str) -> Failure {
     Failure::Database(format!("{which}: {why}"))
@@ -154,4 +196,26 @@ pub fn apply(client: &mut Client, scripts: &[Script], what: &str) -> Result<bool
         }
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_passwords;
+
+    #[test]
+    fn passwords_are_masked_wherever_they_are() {
+        let cases = [
+            (
+                "unexpected argument 'postgres://u:s3cret@h:1/db' found",
+                "unexpected argument 'postgres://u:***@h:1/db' found",
+            ),
+            ("postgresql://u:p@ss:w@h/db?x=1", "postgresql://u:***@h/db?x=1"),
+            ("--from: host=h PASSWORD=s3cret port=x: bad", "--from: host=h PASSWORD=*** port=x: bad"),
+            ("password='two words' user=u", "password=*** user=u"),
+            ("postgres://u@h/db and no password", "postgres://u@h/db and no password"),
+        ];
+        for (text, masked) in cases {
+            assert_eq!(without_passwords(text), masked);
+        }
+    }
 }

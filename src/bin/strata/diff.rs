@@ -84,9 +84,13 @@ pub fn run(args: &DiffArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The source when it is a database URL (never repeated in messages: it may hold a password).
+/// The source when it names a database: a URL, or a connection string (`host=... dbname=...`)
+/// that is no path. Never repeated in messages: it may hold a password.
 fn url(source: &str) -> Option<&str> {
-    (source.starts_with("postgres://") || source.starts_with("postgresql://")).then_some(source)
+    let is_url = source.starts_with("postgres://") || source.starts_with("postgresql://");
+    let conninfo =
+        || source.contains('=') && !std::path::Path::new(source).exists() && source.parse::<postgres::Config>().is_ok();
+    (is_url || conninfo()).then_some(source)
 }
 
 /// A source as the title shows it: a database by its name only.

@@ -206,7 +206,15 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // The parser's own messages repeat a mistyped argument, which may be a URL.
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", db::without_passwords(&e.render().to_string()));
+            return ExitCode::from(e.exit_code() as u8);
+        }
+        Err(e) => e.exit(),
+    };
     let result = match &cli.command {
         Command::Generate(args) => {
             let next = Next {
@@ -241,11 +249,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Schema) => ExitCode::from(1),
         Err(Failure::Usage(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", db::without_passwords(&message));
             ExitCode::from(2)
         }
         Err(Failure::Database(message)) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", db::without_passwords(&message));
             ExitCode::from(3)
         }
     }

@@ -219,6 +219,10 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failu
     for piece in pieces {
         match piece {
             Piece::Statement { line, text } => {
+                if let Some(why) = not_schema(text) {
+                    eprintln!("{}:{line}: {why}", file.display());
+                    return Err(Failure::Schema);
+                }
                 statements.push(Statement { line, header: "", sql: text, transaction: !runs_alone(text) })
             }
             Piece::Meta { text, .. } if text.starts_with("\\restrict") || text.starts_with("\\unrestrict") => {}
@@ -229,6 +233,23 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failu
         }
     }
     Ok(statements)
+}
+
+/// Why a statement has no place in a schema script, if it has none: data (COPY, whose rows
+/// follow it as text that is no SQL), or what acts on the server beyond one database.
+fn not_schema(text: &str) -> Option<String> {
+    let words: Vec<String> = script::words(text).take(2).map(str::to_ascii_uppercase).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["COPY", ..] => Some(
+            "COPY is data, not schema: import reads a schema script (pg_dump --schema-only); load rows separately"
+                .into(),
+        ),
+        ["ALTER", "SYSTEM"] | ["CREATE" | "ALTER" | "DROP", "DATABASE" | "TABLESPACE"] | ["DROP", "ROLE" | "USER"] => {
+            Some(format!("{} {} acts on the server, not on a schema: remove it from the script", words[0], words[1]))
+        }
+        _ => None,
+    }
 }
 
 /// Whether a statement of a user's script must run outside a transaction, as psql would run it:
