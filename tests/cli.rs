@@ -248,6 +248,26 @@ fn a_killed_generate_never_loses_the_output_folder() {
     assert_eq!(left, 0, "the next generate removes what killed runs left ({} strays before)", strays.len());
 }
 
+/// A CHECK of 10,000 ANDed terms (PostgreSQL takes it, and `pull` reads one back) generates
+/// and applies: its parse is as deep as its terms, which overflowed a thread's stack.
+#[test]
+fn a_check_of_ten_thousand_terms_generates_and_applies() {
+    let terms: Vec<String> = (0..10_000).map(|i| format!("v <> {i}")).collect();
+    let toml = format!(
+        "[schema]\nname = \"shop\"\n[tables.t.columns]\nid = {{ type = \"int\", primary_key = true }}\nv = \"int\"\n\
+         [[tables.t.checks]]\nname = \"many\"\nexpr = \"{}\"\n",
+        terms.join(" AND ")
+    );
+    let src = schemas(&toml);
+    let out = tempfile::tempdir().unwrap();
+    let run = strata(&[&["generate"][..], &paths(src.path(), out.path())].concat());
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let db = strata::testing::TestDb::new();
+    db.client().batch_execute(&fs::read_to_string(out.path().join("shop/schema.sql")).unwrap()).unwrap();
+    let refused = db.client().execute("INSERT INTO t VALUES (1, 9999)", &[]);
+    assert!(refused.is_err(), "the last term holds");
+}
+
 /// A password never reaches the terminal, not even in a mistyped command line: a URL given where
 /// no argument is expected, a connection string given as a source.
 #[test]

@@ -18,7 +18,7 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
 pub fn files_after(schema: &Schema, existing: History, next: Next) -> Result<Vec<(String, String)>, ChainError> {
     // The SQL and the Rust models share nothing but the schema: render them side by side.
     let (files, models) = std::thread::scope(|s| {
-        let models = s.spawn(|| crate::render::rust::models(schema));
+        let models = crate::stack::spawn(s, || crate::render::rust::models(schema));
         (sql_files_after(schema, existing, next), models.join().expect("rendering the models panicked"))
     });
     let mut files = files?;
@@ -44,7 +44,7 @@ fn sql_files_after(schema: &Schema, existing: History, next: Next) -> Result<Vec
         (full(&first.up), migrations::chain_given(schema, existing, next, Some(first)))
     } else {
         std::thread::scope(|s| {
-            let full = s.spawn(|| full(&migrations::First::of(schema, false).up));
+            let full = crate::stack::spawn(s, || full(&migrations::First::of(schema, false).up));
             let chain = migrations::chain_given(schema, existing, next, None);
             (full.join().expect("making schema.sql panicked"), chain)
         })

@@ -19,6 +19,7 @@ pub mod project;
 pub mod render;
 pub mod source;
 pub mod sql_deps;
+pub mod stack;
 pub mod verify;
 
 pub use builder::Builder;

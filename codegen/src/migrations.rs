@@ -383,7 +383,7 @@ impl First {
     pub fn of(schema: &Schema, whole: bool) -> First {
         let empty = empty(schema);
         std::thread::scope(|s| {
-            let rest = whole.then(|| s.spawn(|| Rest::of(&empty, schema)));
+            let rest = whole.then(|| crate::stack::spawn(s, || Rest::of(&empty, schema)));
             let up = statements(&empty, schema);
             First { up, rest: rest.map(|r| r.join().expect("making the first migration's down panicked")) }
         })
@@ -395,7 +395,7 @@ impl Rest {
     /// another thread (they share nothing but the schema).
     fn of(old: &Schema, new: &Schema) -> Rest {
         std::thread::scope(|s| {
-            let model = s.spawn(|| model_json(new));
+            let model = crate::stack::spawn(s, || model_json(new));
             let down = statements(new, old);
             Rest { down, model: model.join().expect("writing the model as JSON panicked") }
         })

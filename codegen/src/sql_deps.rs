@@ -64,6 +64,11 @@ pub const NOT_COLUMNS: &[&str] = &[
     "nfkd",
 ];
 
+/// The most tokens an expression may have: within what `crate::stack::SIZE` holds when every
+/// two are an operator (`a AND b AND ...`, 30,000 terms, three times what PostgreSQL's default
+/// `max_stack_depth` takes).
+const MAX_TOKENS: usize = 60_000;
+
 /// Parses one whole expression; trailing tokens are an error too, and so is a reserved word
 /// where a column would be (sqlparser reads `x IS NULL and and` as a column named `and`;
 /// PostgreSQL reports a syntax error).
@@ -72,6 +77,13 @@ pub fn parse_whole(sql: &str) -> Result<Ast, String> {
     // Judged before parsing: an expression sqlparser cannot read is written as it is (W0007), so
     // a `;` there would end the statement strata writes and start another.
     let tokens = Tokenizer::new(&dialect, sql).tokenize_with_location().map_err(|e| e.to_string())?;
+    // Its tree is as deep as its operators, and every pass over it recurses that deep.
+    let words = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).count();
+    if words > MAX_TOKENS {
+        return Err(format!(
+            "it has {words} tokens; strata reads expressions of at most {MAX_TOKENS} (split it in several)"
+        ));
+    }
     if tokens.iter().any(|t| t.token == Token::SemiColon) {
         return Err("unexpected `;`: it would end the statement; an expression holds one only inside quotes".into());
     }

@@ -54,7 +54,7 @@ pub fn check(schema: &Schema) -> Diagnostics {
         diags
     };
     let (mut diags, other) = std::thread::scope(|s| {
-        let other = s.spawn(run);
+        let other = crate::stack::spawn(s, run);
         (run(), other.join().expect("a check panicked"))
     });
     diags.0.extend(other.0);

@@ -206,6 +206,20 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
+    // The work runs where deep expressions fit (`strata_codegen::stack`), not on the main
+    // thread's 8 MiB.
+    let work = std::thread::Builder::new().stack_size(strata_codegen::stack::SIZE).spawn(command);
+    match work.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => code,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn command() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // The parser's own messages repeat a mistyped argument, which may be a URL.
@@ -272,7 +286,9 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     // Each system's migrations are read (the last one's model, a large part of the run, with
     // them) while the schemas compile: they do not depend on each other.
     let (compiled, histories) = std::thread::scope(|s| {
-        let histories = s.spawn(|| systems.iter().map(|(name, ..)| history(&plan.out.join(name))).collect::<Vec<_>>());
+        let histories = strata_codegen::stack::spawn(s, || {
+            systems.iter().map(|(name, ..)| history(&plan.out.join(name))).collect::<Vec<_>>()
+        });
         (compile_reported(opts, &systems, true), histories.join().expect("reading the migrations panicked"))
     });
     let compiled = compiled?;

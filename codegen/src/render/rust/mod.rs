@@ -84,7 +84,7 @@ fn rendered_tables(schema: &Schema) -> Vec<String> {
     };
     let (first, second) = schema.tables.split_at(schema.tables.len() / 2);
     std::thread::scope(|s| {
-        let second = s.spawn(|| render(second));
+        let second = crate::stack::spawn(s, || render(second));
         let mut all = render(first);
         all.extend(second.join().expect("rendering a table panicked"));
         all

@@ -212,7 +212,7 @@ fn lower_tables(diags: &mut Diagnostics, tables: &[Decl], mixins: &Mixins) -> Ve
     }
     let (first, second) = tables.split_at(tables.len() / 2);
     let (mut lowered, (rest, more)) = std::thread::scope(|s| {
-        let second = s.spawn(|| {
+        let second = crate::stack::spawn(s, || {
             let mut diags = Diagnostics::default();
             (lower(second, &mut diags), diags)
         });
