@@ -298,6 +298,49 @@ fn a_migration_waits_for_a_lock_as_long_as_it_says() {
     assert_eq!(record(&mut client).len(), 2);
 }
 
+/// Once the record exists, a role that only may write it (no CREATE on the database, not its
+/// owner) migrates; one that may not read it is refused with PostgreSQL's reason, exit 1 (the
+/// database was there: not the "no database" exit 3).
+#[test]
+fn a_role_that_owns_nothing_migrates_once_the_record_exists() {
+    let db = TestDb::new();
+    let first = folder(&[(
+        "0001_init",
+        "-- CreateTable a\nCREATE TABLE a (id int PRIMARY KEY);\n",
+        "-- Undo\nDROP TABLE a;\n",
+    )]);
+    Migrator::from_dir(first.path()).unwrap().up(&mut db.client(), None).unwrap();
+    let dbname = db.config().get_dbname().unwrap().to_string();
+    let (writer, reader) = (format!("{dbname}_writer"), format!("{dbname}_reader"));
+    db.client()
+        .batch_execute(&format!(
+            "CREATE ROLE {writer} LOGIN PASSWORD 'pw'; CREATE ROLE {reader} LOGIN PASSWORD 'pw';
+             GRANT USAGE ON SCHEMA strata TO {writer}, {reader};
+             GRANT SELECT, INSERT, UPDATE, DELETE ON strata.migrations TO {writer};
+             GRANT CREATE ON SCHEMA public TO {writer}, {reader};"
+        ))
+        .unwrap();
+    let both = folder(&[
+        ("0001_init", "-- CreateTable a\nCREATE TABLE a (id int PRIMARY KEY);\n", "-- Undo\nDROP TABLE a;\n"),
+        ("0002_b", "-- CreateTable b\nCREATE TABLE b (id int PRIMARY KEY);\n", "-- Undo\nDROP TABLE b;\n"),
+    ]);
+    let as_role = |role: &str| {
+        let mut config = db.config();
+        config.user(role).password("pw");
+        config
+    };
+    let mut client = as_role(&writer).connect(postgres::NoTls).unwrap();
+    let done = Migrator::from_dir(both.path()).unwrap().up(&mut client, None).unwrap();
+    assert_eq!(done.len(), 1);
+    assert_eq!(record(&mut db.client()).len(), 2);
+
+    let url = strata::testing::url(&as_role(&reader));
+    let out = cli::strata(&["migrate", "status", "--dir", both.path().to_str().unwrap(), "--database-url", &url]);
+    let stderr = cli::text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("permission denied"), "{stderr}");
+}
+
 /// Runners waiting for the lock hold no snapshot that a CONCURRENTLY build must wait out: with
 /// `pg_advisory_lock` they did, and 7 of 8 runners failed with a deadlock.
 #[test]

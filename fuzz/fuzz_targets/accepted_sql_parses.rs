@@ -4,17 +4,8 @@
 //! prove it.
 #![no_main]
 
+mod common;
+
 libfuzzer_sys::fuzz_target!(|text: &str| {
-    let compiled = strata_codegen::compile_toml_str([("fuzz.toml", text)]);
-    let Some(schema) = compiled.schema else { return };
-    let unread = compiled.diagnostics.0.iter().any(|d| d.code == "W0007");
-    for (path, sql) in strata_codegen::generate::files(&schema).into_iter().filter(|(p, _)| p.ends_with(".sql")) {
-        let one_each = match unread {
-            false => strata_codegen::render::sql::statements_parse(&sql),
-            true => strata_codegen::render::sql::statements_split(&sql),
-        };
-        if let Err(e) = one_each {
-            panic!("{path} of an accepted schema: {e}");
-        }
-    }
+    common::one_statement_each(strata_codegen::compile_toml_str([("fuzz.toml", text)]), "an accepted schema");
 });

@@ -368,6 +368,14 @@ impl Migrator {
     }
 
     fn prepare(&self, client: &mut Client, up: bool) -> Result<Status, Error> {
+        // Made only when missing: a role that runs migrations needs neither CREATE on the
+        // database nor the record's ownership once it exists (IF NOT EXISTS checks the privilege
+        // first, and COMMENT needs the owner).
+        let made: bool =
+            client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&self.record()]).map_err(Error::Db)?.get(0);
+        if made {
+            return self.checked(client, up);
+        }
         client
             .batch_execute(&format!(
                 "CREATE SCHEMA IF NOT EXISTS {ns};
@@ -388,6 +396,12 @@ impl Migrator {
                 record = self.record()
             ))
             .map_err(Error::Db)?;
+        self.checked(client, up)
+    }
+
+    /// The record read and compared with the folder; refused with its problems (going down, a
+    /// migration half undone is no problem: it is what `down` finishes).
+    fn checked(&self, client: &mut Client, up: bool) -> Result<Status, Error> {
         let status = self.compare(self.applied(client)?);
         if status.problems.iter().any(|p| up || !matches!(p, Problem::Undoing { .. })) {
             return Err(Error::Refused(status.problems));

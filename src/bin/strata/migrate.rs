@@ -159,6 +159,11 @@ fn only_schema(out: &std::path::Path) -> Result<String, Failure> {
 
 fn failed(e: migrate::Error) -> Failure {
     match e {
+        // The server was reached and refused (a permission, say): the run failed, exit 1.
+        migrate::Error::Db(e) if e.as_db_error().is_some() => {
+            eprintln!("error: --database-url: {}", migrate::describe(&e));
+            Failure::Schema
+        }
         migrate::Error::Db(e) => no_database("--database-url", &migrate::describe(&e)),
         migrate::Error::Folder(why) => Failure::Usage(why),
         other => {
