@@ -105,3 +105,30 @@ fn sequence_options_agree_with_postgres() {
     eprintln!("sequence options: {CASES} cases, {accepted} accepted by both, {refused} refused by both");
     assert!(accepted > CASES / 10 && refused > CASES / 10, "too few of one kind: {accepted} / {refused}");
 }
+
+/// The sequence of a serial or identity column with long names is the one PostgreSQL names
+/// (both names shortened to fit 63 bytes): the grant of USAGE strata adds for a role that may
+/// insert reaches it, and strata's name for it is PostgreSQL's.
+#[test]
+fn long_names_give_the_sequence_postgresql_names() {
+    let table = "a_table_whose_name_is_long_enough_to_need_shortening_x";
+    let toml = format!(
+        "[schema]\nname = \"long\"\n[roles.writer]\n[tables.{table}.columns]\n\
+         id = {{ type = \"serial\", primary_key = true }}\n\
+         a_column_with_a_long_name_too = {{ type = \"bigint\", identity = \"always\" }}\n\
+         [[grants]]\nprivileges = [\"INSERT\"]\ntables = [\"{table}\"]\nto = [\"writer\"]\n"
+    );
+    let schema = strata_codegen::compile_toml_str([("long.toml", toml.as_str())]).schema.expect("compiles");
+    let db = TestDb::new();
+    let mut client = db.client();
+    let (schema, _) = support::apply(&mut client, &schema);
+    let t = &schema.tables[0];
+    for c in &t.columns {
+        let ours = c.implicit_sequence(t).unwrap().name;
+        let theirs: String = client
+            .query_one("SELECT pg_get_serial_sequence($1, $2)::regclass::text", &[&t.name, &c.name])
+            .unwrap()
+            .get(0);
+        assert_eq!(ours, theirs, "{}", c.name);
+    }
+}

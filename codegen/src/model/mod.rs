@@ -1334,11 +1334,12 @@ impl Column {
         self.generated.is_none() && !self.identity.as_ref().is_some_and(|i| i.always)
     }
 
-    /// The sequence PostgreSQL creates for a serial or identity column of `table`.
+    /// The sequence PostgreSQL creates for a serial or identity column of `table`, named as it
+    /// names it (the table's and column's names shortened to fit 63 bytes).
     pub fn implicit_sequence(&self, table: &Table) -> Option<QName> {
         let serial = matches!(self.ty, ColumnType::Scalar(Scalar::Serial | Scalar::BigSerial));
         (serial || self.identity.is_some())
-            .then(|| QName::new(&table.namespace, &format!("{}_{}_seq", table.name, self.name)))
+            .then(|| QName::new(&table.namespace, &object_name(&table.name, &self.name, "seq")))
     }
 
     /// The options of that sequence, counting in the column's type.

@@ -34,7 +34,7 @@ pub(crate) fn fold_serials(schema: &mut Schema) {
             let q = QName::parse(&name.replace('"', ""), &t.namespace);
             let plain = SequenceOptions { data_type: Some(data_type), ..SequenceOptions::default() }.resolve();
             // Only the sequence `serial` would have made: its name, its options, no comment.
-            let own_name = QName::new(&t.namespace, &format!("{}_{}_seq", t.name, c.name));
+            let own_name = QName::new(&t.namespace, &crate::model::object_name(&t.name, &c.name, "seq"));
             let owned = |s: &Sequence| {
                 s.qname() == q
                     && q == own_name
