@@ -101,6 +101,24 @@ fn lock_is_free(client: &mut Client) {
     }
 }
 
+/// `n` runners of `up` on threads, started together.
+fn runners_started(db: &TestDb, dir: &Path, n: usize) -> Vec<std::thread::JoinHandle<Result<usize, Error>>> {
+    (0..n)
+        .map(|_| {
+            let (config, path) = (db.config(), dir.to_path_buf());
+            std::thread::spawn(move || {
+                let mut client = config.connect(postgres::NoTls).unwrap();
+                Migrator::from_dir(&path).unwrap().up(&mut client, None).map(|done| done.len())
+            })
+        })
+        .collect()
+}
+
+/// How many migrations the runners ran in all; each must have succeeded.
+fn runners_done(runners: Vec<std::thread::JoinHandle<Result<usize, Error>>>) -> usize {
+    runners.into_iter().map(|t| t.join().unwrap().unwrap_or_else(|e| panic!("a runner failed: {e}"))).sum()
+}
+
 fn slow_url(db: &TestDb) -> String {
     format!("{}?options=-c%20strata_test.slow%3Don", db.url())
 }
@@ -120,19 +138,8 @@ fn concurrent_runners_apply_each_migration_exactly_once() {
                 .unwrap()
         })
         .collect();
-    let threads: Vec<_> = (0..4)
-        .map(|_| {
-            let (config, path) = (db.config(), dir.path().to_path_buf());
-            std::thread::spawn(move || {
-                let mut client = config.connect(postgres::NoTls).unwrap();
-                Migrator::from_dir(&path).unwrap().up(&mut client, None).map(|done| done.len())
-            })
-        })
-        .collect();
-    let mut ran = 0;
-    for t in threads {
-        ran += t.join().unwrap().unwrap_or_else(|e| panic!("a runner failed: {e}"));
-    }
+    let threads = runners_started(&db, dir.path(), 4);
+    let mut ran = runners_done(threads);
     for p in processes {
         let out = p.wait_with_output().unwrap();
         let stderr = cli::text(&out.stderr);
@@ -359,17 +366,7 @@ fn concurrent_runners_with_concurrent_builds_all_succeed() {
             "-- DropIndex\n-- strata:no-transaction\nDROP INDEX CONCURRENTLY a_v_idx;\n\n-- DropIndex\n-- strata:no-transaction\nDROP INDEX CONCURRENTLY a_id_v_idx;\n",
         ),
     ]);
-    let runners: Vec<_> = (0..8)
-        .map(|_| {
-            let (config, path) = (db.config(), dir.path().to_path_buf());
-            std::thread::spawn(move || {
-                let mut client = config.connect(postgres::NoTls).unwrap();
-                Migrator::from_dir(&path).unwrap().up(&mut client, None).map(|done| done.len())
-            })
-        })
-        .collect();
-    let ran: usize =
-        runners.into_iter().map(|t| t.join().unwrap().unwrap_or_else(|e| panic!("a runner failed: {e}"))).sum();
+    let ran = runners_done(runners_started(&db, dir.path(), 8));
     assert_eq!(ran, 2, "each migration ran once in all");
     let mut client = db.client();
     assert_eq!(record(&mut client), [(1, "init".into()), (2, "index".into())]);
