@@ -105,10 +105,18 @@ pub fn judge(sql: &str, ty: &ColumnType, schema: &Schema) -> Verdict {
 }
 
 fn judge_expr(e: &Ast, ty: &ColumnType, schema: &Schema) -> Verdict {
+    let newer = |n: &str| {
+        no(format!(
+            "`{n}` is written as PostgreSQL 16 writes numbers (`_` between digits, 0x/0o/0b), which PostgreSQL {} \
+             does not read",
+            schema.postgres
+        ))
+    };
     match e {
         Ast::Nested(inner) => judge_expr(inner, ty, schema),
         Ast::Value(v) => match &v.value {
             Value::SingleQuotedString(s) => judge_text(s, ty, schema),
+            Value::Number(n, _) if schema.postgres < 16 && newer_number(n) => newer(n),
             Value::Number(n, _) => judge_number(n, ty, schema),
             Value::Boolean(b) => judge_boolean(*b, ty, schema),
             Value::Null => Fits,
@@ -116,6 +124,7 @@ fn judge_expr(e: &Ast, ty: &ColumnType, schema: &Schema) -> Verdict {
         },
         Ast::UnaryOp { op: UnaryOperator::Minus, expr } => match expr.as_ref() {
             Ast::Value(v) => match &v.value {
+                Value::Number(n, _) if schema.postgres < 16 && newer_number(n) => newer(n),
                 Value::Number(n, _) if !n.starts_with('-') => judge_number(&format!("-{n}"), ty, schema),
                 _ => Unknown,
             },
@@ -160,6 +169,8 @@ fn judge_text(s: &str, ty: &ColumnType, schema: &Schema) -> Verdict {
         Scalar::Timestamptz => date_time(s, DateTimeKind::Timestamptz),
         Scalar::Time => date_time(s, DateTimeKind::Time),
         Scalar::Json | Scalar::Jsonb => json(s),
+        Scalar::Inet => network(s, false),
+        Scalar::Cidr => network(s, true),
         Scalar::Bytea if !s.contains('\\') => Fits,
         Scalar::Enum(name) => match schema.enum_(name) {
             Some(e) if e.values.iter().any(|v| v == s) => Fits,
@@ -204,7 +215,9 @@ fn judge_number(n: &str, ty: &ColumnType, schema: &Schema) -> Verdict {
             (Some(_), _) => no("is a number, not a value of the union type (quote a value)"),
             _ => Unknown,
         },
+        // money: assignment casts from integers and numeric, into a locale's range.
         Scalar::Extension(_) | Scalar::Unresolved(_) => Unknown,
+        Scalar::Builtin(b) if b.name == "money" => Unknown,
         other => {
             no(format!("is a number, and PostgreSQL has no assignment cast from a number to {}", scalar_name(other)))
         }
@@ -266,10 +279,69 @@ fn looks_numeric(t: &str) -> bool {
     !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b))
 }
 
+/// A number constant PostgreSQL reads from version 16 on only: digits grouped with `_`, or a
+/// hexadecimal, octal or binary integer.
+fn newer_number(n: &str) -> bool {
+    let n = n.trim_start_matches(['-', '+']).to_ascii_lowercase();
+    n.contains('_') || ["0x", "0o", "0b"].iter().any(|p| n.starts_with(p))
+}
+
+/// An `inet` or `cidr` value in IPv4's dotted form, as `network_in` reads it: four parts of
+/// 0-255, then `/bits` of 0-32; a `cidr` has no bit set past its mask. Other spellings (IPv6,
+/// abbreviated addresses, leading zeros, white space) are left to PostgreSQL.
+fn network(s: &str, cidr: bool) -> Verdict {
+    let what = if cidr { "cidr" } else { "inet" };
+    if s.contains(':') || s.bytes().any(|b| b.is_ascii_whitespace()) {
+        return Unknown;
+    }
+    // Digits, dots and a slash; hexadecimal letters and `x` for the `0x0a000001` form.
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit() || b"./xX".contains(&b)) {
+        return no(format!("is not an {what} value"));
+    }
+    let (address, bits) = match s.split_once('/') {
+        Some((address, bits)) => (address, Some(bits)),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = address.split('.').collect();
+    let plain = |p: &str| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit());
+    if !parts.iter().all(|p| plain(p)) {
+        return Unknown;
+    }
+    if parts.len() > 4 || parts.iter().any(|p| p.parse::<u32>().is_ok_and(|o| o > 255)) {
+        return no(format!("is not an {what} value: an IPv4 address is four parts of 0 to 255"));
+    }
+    // Fewer parts (`10/8`, which cidr reads as 10.0.0.0/8) are left to PostgreSQL.
+    if parts.len() != 4 {
+        return Unknown;
+    }
+    if parts.iter().any(|p| p.len() > 1 && p.starts_with('0')) {
+        return Unknown;
+    }
+    let octets: Vec<u32> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
+    let bits = match bits {
+        None => 32,
+        Some(b) if b.len() <= 2 && b.bytes().all(|c| c.is_ascii_digit()) && !b.is_empty() => match b.parse::<u32>() {
+            Ok(n) if n <= 32 => n,
+            _ => return no(format!("is not an {what} value: more than 32 bits")),
+        },
+        Some(_) => return Unknown,
+    };
+    let address = octets.iter().fold(0u64, |a, &o| a << 8 | u64::from(o));
+    let host = if bits == 32 { 0 } else { (1u64 << (32 - bits)) - 1 };
+    if cidr && address & host != 0 {
+        return no("is not a cidr value: it has bits set to the right of its mask");
+    }
+    Fits
+}
+
 /// real (largest exponent 38) and double precision (308): whatever is far from the edge.
 fn float(s: &str, max_exp: i64) -> Verdict {
     let t = trim_space(s);
     let lower = t.to_ascii_lowercase();
+    // strtod, which PostgreSQL reads floats with, also reads hexadecimal (`0x10`, `0x1p4`).
+    if lower.strip_prefix(['+', '-']).unwrap_or(&lower).starts_with("0x") {
+        return Unknown;
+    }
     if ["nan", "infinity", "inf"].contains(&lower.strip_prefix(['+', '-']).unwrap_or(&lower)) {
         return Fits;
     }
