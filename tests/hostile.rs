@@ -1,7 +1,8 @@
 //! Text never runs as SQL: quoted text (comments, defaults, CHECKs, enum values, view queries,
 //! function bodies) that looks like a header or a statement, from a schema or from a database,
 //! goes through `strata migrate up` exactly as through `psql -f`. PostgreSQL's own client is the
-//! oracle of where statements end.
+//! oracle of where statements end. And a script given to `strata import` touches nothing outside
+//! the scratch database it is applied to.
 
 #[path = "support/cli.rs"]
 mod cli;
@@ -182,4 +183,80 @@ fn dump(db: &TestDb) -> String {
         .filter(|l| !l.starts_with("\\restrict") && !l.starts_with("\\unrestrict"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `strata import` of a script on the test server; its exit code and what it printed.
+fn import(db: &TestDb, sql: &str, namespaces: &[&str]) -> (Option<i32>, String, String) {
+    let work = tempfile::tempdir().unwrap();
+    let (file, out) = (work.path().join("script.sql"), work.path().join("out"));
+    std::fs::write(&file, sql).unwrap();
+    let url = db.url();
+    let mut args =
+        vec!["import", file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--name", "x", "--dev-url", &url];
+    for n in namespaces {
+        args.extend(["--namespace", n]);
+    }
+    let output = cli::strata(&args);
+    let toml: String = std::fs::read_dir(&out)
+        .into_iter()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    (output.status.code(), format!("{}{}", cli::text(&output.stdout), cli::text(&output.stderr)), toml)
+}
+
+/// Each script reaches, or tries to, past its scratch database (as the superuser strata's import
+/// ran it as did): each is refused at its line, and nothing of it is left on the server.
+#[test]
+fn an_import_script_cannot_touch_anything_outside_its_scratch_database() {
+    let db = TestDb::new();
+    let mut client = db.client();
+    let marker = std::env::temp_dir().join(format!("strata_pwned_{}", std::process::id()));
+    let tag = db.config().get_dbname().unwrap().to_string();
+    let scripts = [
+        format!("CREATE TABLE a (id int);\nCREATE ROLE {tag}_evil SUPERUSER;\n"),
+        format!("DO $$ BEGIN EXECUTE 'CREATE ROLE {tag}_evil LOGIN'; END $$;\n"),
+        "DO $$ BEGIN EXECUTE 'ALTER SYSTEM SET work_mem = ''77MB'''; END $$;\n".to_string(),
+        format!("DO $$ BEGIN EXECUTE 'COPY (SELECT 1) TO PROGRAM ''touch {}'''; END $$;\n", marker.display()),
+        format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{tag}';\n"),
+        "CREATE EXTENSION dblink;\n".to_string(),
+        "CREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER LEAKPROOF AS 'SELECT 1';\n".to_string(),
+        "CREATE FUNCTION f(cstring) RETURNS int LANGUAGE internal LEAKPROOF AS 'int4in';\n".to_string(),
+        "SELECT pg_read_file('/etc/hostname');\n".to_string(),
+        format!("CREATE DATABASE {tag}_other;\n"),
+    ];
+    for sql in &scripts {
+        let (code, printed, _) = import(&db, sql, &[]);
+        assert_ne!(code, Some(0), "imported:\n{sql}\n{printed}");
+        assert!(printed.contains("script.sql:"), "refused without its line:\n{sql}\n{printed}");
+    }
+    let count = |client: &mut postgres::Client, sql: &str| -> i64 { client.query_one(sql, &[]).unwrap().get(0) };
+    assert_eq!(count(&mut client, &format!("SELECT count(*) FROM pg_roles WHERE rolname LIKE '{tag}\\_%'")), 0);
+    assert_eq!(count(&mut client, "SELECT count(*) FROM pg_file_settings WHERE name = 'work_mem'"), 0);
+    assert_eq!(count(&mut client, &format!("SELECT count(*) FROM pg_database WHERE datname LIKE '{tag}\\_%'")), 0);
+    assert!(!marker.exists(), "a shell command ran");
+    client.execute("SELECT 1", &[]).expect("this session was not terminated");
+    eprintln!("hostile imports: {0}/{0} refused, nothing left outside the scratch database", scripts.len());
+}
+
+/// What a schema script may do that the import's role may not is done for it: a role as strata
+/// writes it (then given a namespace), an extension, a LEAKPROOF function, ownership given to a
+/// superuser, grants on all functions of namespaces holding an extension's.
+#[test]
+fn an_import_does_for_the_script_what_a_schema_needs() {
+    let db = TestDb::new();
+    let role = format!("{}_owner", db.config().get_dbname().unwrap());
+    let sql = format!(
+        "{};\nCREATE SCHEMA ledger AUTHORIZATION {role};\nCREATE EXTENSION IF NOT EXISTS pgcrypto;\n\
+         CREATE FUNCTION ledger.same(a int) RETURNS int LANGUAGE sql IMMUTABLE LEAKPROOF RETURN a;\n\
+         CREATE TABLE public.t (id int PRIMARY KEY);\nALTER TABLE public.t OWNER TO {};\n\
+         GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public, ledger TO {role};\n",
+        strata_codegen::render::sql::create_role_sql(&role, false, true),
+        db.config().get_user().unwrap()
+    );
+    let (code, printed, toml) = import(&db, &sql, &["public", "ledger"]);
+    assert_eq!(code, Some(0), "{printed}");
+    for expected in [role.as_str(), "leakproof = true", "pgcrypto", "EXECUTE"] {
+        assert!(toml.contains(expected), "{expected} missing:\n{toml}");
+    }
 }

@@ -20,11 +20,17 @@ pub struct Scratch<'a> {
 
 impl<'a> Scratch<'a> {
     pub fn create(server: &'a Server, name: &str) -> Result<Scratch<'a>, Failure> {
+        Scratch::create_owned(server, name, None)
+    }
+
+    /// A scratch database owned by `owner` (the superuser when `None`).
+    pub fn create_owned(server: &'a Server, name: &str, owner: Option<&str>) -> Result<Scratch<'a>, Failure> {
         let mut admin = server.admin().map_err(|e| no_database("the scratch server", &e))?;
+        let owner = owner.map(|o| format!(" OWNER {o}")).unwrap_or_default();
         // One statement each: DROP DATABASE cannot run in the transaction of a multi-statement query.
         for sql in [
             format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name} TEMPLATE template0"),
+            format!("CREATE DATABASE {name}{owner} TEMPLATE template0"),
         ] {
             admin.batch_execute(&sql).map_err(|e| {
                 no_database("the scratch server", &format!("cannot create a scratch database: {}", message(&e)))

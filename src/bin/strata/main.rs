@@ -20,6 +20,7 @@ use strata_codegen::{Compiled, generate, io, render};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod confined;
 mod db;
 mod diff;
 mod init;

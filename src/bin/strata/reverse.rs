@@ -14,7 +14,8 @@ use strata_codegen::{io, render};
 use strata_script::{self as script, Piece};
 
 use crate::Failure;
-use crate::db::{self, Scratch, Script, connect, message, no_database, scratch_server};
+use crate::confined::Confined;
+use crate::db::{connect, message, no_database, scratch_server};
 
 /// Where the folder goes and what it holds.
 #[derive(Args)]
@@ -74,13 +75,12 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
     }
     let statements = statements(file, &sql)?;
     let server = scratch_server(args.dev_url.as_deref())?;
-    let scratch = Scratch::create(&server, &format!("strata_import_{}", std::process::id()))?;
-    let mut client = scratch.connect()?;
-    let script = Script { path: file.clone(), statements };
-    if !db::apply(&mut client, &[script], &file.display().to_string())? {
+    let confined = Confined::create(&server, &format!("strata_import_{}", std::process::id()))?;
+    if !confined.apply(file, &statements, &file.display().to_string())? {
         return Err(Failure::Schema);
     }
-    let schema = read(&mut client, || scratch.connect(), &name, &args.output.namespaces)?;
+    let mut client = confined.connect()?;
+    let schema = read(&mut client, || confined.connect(), &name, &args.output.namespaces)?;
     args.output.write(&schema)
 }
 

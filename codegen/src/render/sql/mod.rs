@@ -307,18 +307,22 @@ fn grant_and_undo(schema: &Schema, step: &Step<'_>) -> (String, Option<String>) 
 /// Roles belong to the cluster, not the database: create one only if missing (and tolerate a
 /// concurrent creator), then set its attributes. Roles are never dropped by a down migration.
 fn create_role(r: &Role) -> String {
-    let login = if r.login { "LOGIN" } else { "NOLOGIN" };
-    let inherit = if r.inherit { "INHERIT" } else { "NOINHERIT" };
+    create_role_sql(&r.name, r.login, r.inherit)
+}
+
+/// The statement `create_role` writes for a role of these attributes (`strata import` knows it
+/// by it, and runs it with the privilege it needs).
+pub fn create_role_sql(name: &str, login: bool, inherit: bool) -> String {
+    let login_word = if login { "LOGIN" } else { "NOLOGIN" };
+    let inherit_word = if inherit { "INHERIT" } else { "NOINHERIT" };
     // ALTER only when the attributes differ: concurrent runs (parallel migrations, tests) then
     // write nothing, and two writers of one pg_authid row cannot collide.
     format!(
-        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name}) THEN\n        CREATE ROLE {role} {login} {inherit};\n    \
-         ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {name} AND rolcanlogin = {} AND rolinherit = {}) THEN\n        \
-         ALTER ROLE {role} {login} {inherit};\n    END IF;\nEXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND\n$$",
-        r.login,
-        r.inherit,
-        name = literal(&r.name),
-        role = ident(&r.name),
+        "DO $$\nBEGIN\n    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {literal}) THEN\n        CREATE ROLE {role} {login_word} {inherit_word};\n    \
+         ELSIF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {literal} AND rolcanlogin = {login} AND rolinherit = {inherit}) THEN\n        \
+         ALTER ROLE {role} {login_word} {inherit_word};\n    END IF;\nEXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;\nEND\n$$",
+        literal = literal(name),
+        role = ident(name),
     )
 }
 
