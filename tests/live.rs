@@ -195,7 +195,9 @@ fn catalog(client: &mut Client) -> BTreeSet<String> {
              || CASE WHEN g.aggcombinefn = 0 THEN '' ELSE ' combine ' || g.aggcombinefn::regproc::text END \
              || coalesce(' init ' || g.agginitval, '') || ' parallel ' || p.proparallel::text \
              || CASE WHEN obj_description(p.oid, 'pg_proc') IS NULL THEN '' ELSE ' commented' END \
-             FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid WHERE p.pronamespace IN {ns}"
+             FROM pg_aggregate g JOIN pg_proc p ON p.oid = g.aggfnoid WHERE p.pronamespace IN {ns} \
+             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid \
+                             AND d.deptype = 'e')"
         ),
         // What a partition has of its own: constraints not copied from its parent, storage.
         format!(
