@@ -103,9 +103,18 @@ pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)]) -> i
             format!("{} exists and is not a folder; move it away, strata writes a folder there", dir.display()),
         ));
     }
+    // A folder its owner made read-only is not replaced behind their back (the exchange needs
+    // only the parent's permissions, and the old folder then could not be removed).
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.permissions().readonly()) {
+        return Err(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            format!("{} is read-only; make it writable, strata replaces it with the new files", dir.display()),
+        ));
+    }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // One that cannot be removed stays (and `check` goes on reporting it); it blocks nothing.
     for stray in staging_folders(dir) {
-        fs::remove_dir_all(&stray).map_err(|e| with_path(&stray, e))?;
+        let _ = fs::remove_dir_all(&stray);
     }
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-{}-", std::process::id()))
@@ -245,6 +254,21 @@ mod tests {
 
     fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
         list.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect()
+    }
+
+    /// A read-only folder is refused untouched, and nothing is left beside it.
+    #[test]
+    fn a_read_only_folder_is_refused_untouched() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        write_folder(&dir, &files(&[("a.sql", "old")])).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
+        let refused = write_folder(&dir, &files(&[("a.sql", "new")])).unwrap_err();
+        assert_eq!(refused.kind(), io::ErrorKind::PermissionDenied);
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("a.sql")).unwrap(), "old");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1, "nothing beside the folder");
     }
 
     /// A file already there as it is is linked into the new folder rather than written again;
