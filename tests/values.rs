@@ -1,7 +1,7 @@
 //! Agreement test: strata's verdict on a (column type, default) pair against PostgreSQL's.
 //!
 //! Random pairs near every boundary (integer ranges, numeric rounding, lengths, booleans, uuids,
-//! dates and times, JSON, arrays, union types, inet and cidr, money, bare words, PostgreSQL 16's
+//! dates and times, JSON, arrays, union types, inet and cidr, bit strings, money, bare words, PostgreSQL 16's
 //! number syntax). PostgreSQL judges each by creating a
 //! table with that default and inserting a row of defaults, in a savepoint rolled back after.
 //! Every pair strata judges (fits / does not fit) must get the same answer from PostgreSQL;
@@ -274,6 +274,15 @@ fn network_defaults(rng: &mut Rng) -> String {
     }
 }
 
+fn bit_defaults(rng: &mut Rng) -> String {
+    let prefix = rng.pick(&["", "", "", "B", "b", "X", "x"]);
+    let digits: String = (0..rng.below(7)).map(|_| rng.pick(&['0', '1', '1', '0', 'f', 'A', '2', ' '])).collect();
+    match rng.below(8) {
+        0 => rng.pick(&["1", "B'101'", "true", "X'F'"]).to_string(),
+        _ => quoted(&format!("{prefix}{digits}")),
+    }
+}
+
 fn money_defaults(rng: &mut Rng) -> String {
     rng.pick(&["0", "12", "12.5", "-3", "1e3", "'12.50'", "'$1,000.00'", "'abc'", "true", "92233720368547758.07"])
         .to_string()
@@ -290,7 +299,7 @@ fn enum_defaults(rng: &mut Rng) -> String {
 
 /// One random pair: a column type and a default text for it.
 fn pair(rng: &mut Rng) -> (String, String) {
-    let (ty, default) = match rng.below(16) {
+    let (ty, default) = match rng.below(17) {
         0 => ("smallint".to_string(), integer_defaults(rng, i16::MIN.into(), i16::MAX.into())),
         1 => ("integer".to_string(), integer_defaults(rng, i32::MIN.into(), i32::MAX.into())),
         2 => ("bigint".to_string(), integer_defaults(rng, i64::MIN.into(), i64::MAX.into())),
@@ -323,6 +332,7 @@ fn pair(rng: &mut Rng) -> (String, String) {
         12 => (rng.pick(&["mood", "level", "color"]).to_string(), enum_defaults(rng)),
         13 => (rng.pick(&["inet", "cidr"]).to_string(), network_defaults(rng)),
         14 => ("money".to_string(), money_defaults(rng)),
+        15 => (rng.pick(&["bit", "bit(3)", "bit(8)", "varbit(4)", "bit varying"]).to_string(), bit_defaults(rng)),
         _ => (
             rng.pick(&["integer", "text", "mood", "uuid"]).to_string(),
             rng.pick(&["draft", "active", "\"x\""]).to_string(),

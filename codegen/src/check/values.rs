@@ -171,6 +171,8 @@ fn judge_text(s: &str, ty: &ColumnType, schema: &Schema) -> Verdict {
         Scalar::Json | Scalar::Jsonb => json(s),
         Scalar::Inet => network(s, false),
         Scalar::Cidr => network(s, true),
+        Scalar::Builtin(b) if b.name == "bit" => bits(s, Some(b.modifiers.first().copied().unwrap_or(1)), true),
+        Scalar::Builtin(b) if b.name == "varbit" => bits(s, b.modifiers.first().copied(), false),
         Scalar::Bytea if !s.contains('\\') => Fits,
         Scalar::Enum(name) => match schema.enum_(name) {
             Some(e) if e.values.iter().any(|v| v == s) => Fits,
@@ -284,6 +286,25 @@ fn looks_numeric(t: &str) -> bool {
 fn newer_number(n: &str) -> bool {
     let n = n.trim_start_matches(['-', '+']).to_ascii_lowercase();
     n.contains('_') || ["0x", "0o", "0b"].iter().any(|p| n.starts_with(p))
+}
+
+/// A `bit(n)` (`exact`) or `bit varying(n)` value as `bit_in` reads it: binary digits, after an
+/// optional `B`, or hexadecimal ones after an `X` (four bits each); exactly `n` bits, or at most.
+fn bits(s: &str, n: Option<u32>, exact: bool) -> Verdict {
+    let (digits, width, valid): (&str, usize, fn(char) -> bool) = match s.chars().next() {
+        Some('x' | 'X') => (&s[1..], 4, |c| c.is_ascii_hexdigit()),
+        Some('b' | 'B') => (&s[1..], 1, |c| c == '0' || c == '1'),
+        _ => (s, 1, |c| c == '0' || c == '1'),
+    };
+    if let Some(c) = digits.chars().find(|&c| !valid(c)) {
+        return no(format!("`{c}` is not a {} digit", if width == 4 { "hexadecimal" } else { "binary" }));
+    }
+    let length = digits.len() * width;
+    match n {
+        Some(n) if exact && length != n as usize => no(format!("has {length} bits, and the type {n}")),
+        Some(n) if length > n as usize => no(format!("has {length} bits, more than the type's {n}")),
+        _ => Fits,
+    }
 }
 
 /// An `inet` or `cidr` value in IPv4's dotted form, as `network_in` reads it: four parts of
