@@ -450,13 +450,13 @@ fn date_time(s: &str, kind: DateTimeKind) -> Verdict {
     }
     static ISO: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
-            r"^(?:(\d{4})-(\d{2})-(\d{2}))?(?:(?:^|[ t])(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?)?(z|[+-]\d{2}(?::?\d{2})?)?$",
+            r"^(?:(\d{4})-(\d{2})-(\d{2}))?(?:(?:^|[ t])(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?(z|[+-]\d{2}(?::?\d{2})?)?$",
         )
         .expect("valid regex")
     });
     let Some(m) = ISO.captures(&t) else { return Unknown };
     let num = |i: usize| m.get(i).map(|g| g.as_str().parse::<u32>().unwrap_or(0));
-    let (has_date, has_time, zone) = (m.get(1).is_some(), m.get(4).is_some(), m.get(7));
+    let (has_date, has_time, zone) = (m.get(1).is_some(), m.get(4).is_some(), m.get(8));
     let shape_ok = match kind {
         DateTimeKind::Date => has_date && !has_time && zone.is_none(),
         DateTimeKind::Time => has_time && !has_date && zone.is_none(),
@@ -484,11 +484,13 @@ fn date_time(s: &str, kind: DateTimeKind) -> Verdict {
     }
     if let (Some(h), Some(mi)) = (num(4), num(5)) {
         let sec = num(6).unwrap_or(0);
-        if h == 24 || sec == 60 {
-            return Unknown;
+        let fraction = m.get(7).is_some_and(|f| f.as_str().bytes().any(|b| (b'1'..=b'9').contains(&b)));
+        // PostgreSQL takes 24:00:00 (the day's end) and a leap second 60, nothing past them.
+        if h > 24 || mi > 59 || sec > 60 || h == 24 && (mi > 0 || sec > 0 || fraction) {
+            return no(format!("has the time {h:02}:{mi:02}:{sec:02}, outside 00:00:00..24:00:00"));
         }
-        if h > 24 || mi > 59 || sec > 60 {
-            return no(format!("has the time {h:02}:{mi:02}:{sec:02}, outside 00:00:00..23:59:59"));
+        if sec == 60 {
+            return Unknown;
         }
     }
     if let Some(z) = zone.filter(|z| z.as_str() != "z") {
