@@ -30,12 +30,8 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
         ];
         // A SQL-standard body (BEGIN ATOMIC), which sqlparser lacks: its statements each parse
         // as one, and the rest with a quoted body in its place.
-        let statement = match statement.split_once("\nBEGIN ATOMIC") {
-            Some((head, body)) => {
-                crate::sql_deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
-                    .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
-                format!("{head} AS 'SELECT 1'")
-            }
+        let statement = match without_atomic_body(header, statement)? {
+            Some(head) => format!("{head} AS 'SELECT 1'"),
             None => statement.to_string(),
         };
         let statement = statement.as_str();
@@ -109,14 +105,7 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let mut split = 0;
     for (header, statement) in statements(sql)? {
-        let statement = match statement.split_once("\nBEGIN ATOMIC") {
-            Some((head, body)) => {
-                crate::sql_deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
-                    .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
-                head
-            }
-            None => statement,
-        };
+        let statement = without_atomic_body(header, statement)?.unwrap_or(statement);
         let tokens = Tokenizer::new(&PostgreSqlDialect {}, statement)
             .tokenize()
             .map_err(|e| format!("{header}: does not tokenize: {e}\n{statement}"))?;
@@ -126,6 +115,15 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
         split += 1;
     }
     Ok(split)
+}
+
+/// A routine with a SQL-standard body (BEGIN ATOMIC): its body's statements checked one by one
+/// (`sql_deps::atomic_statements`), and what comes before the body; `None` for other statements.
+fn without_atomic_body<'s>(header: &str, statement: &'s str) -> Result<Option<&'s str>, String> {
+    let Some((head, body)) = statement.split_once("\nBEGIN ATOMIC") else { return Ok(None) };
+    crate::sql_deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
+        .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
+    Ok(Some(head))
 }
 
 /// The statements of a generated SQL file, each with its `-- Description` header, as the runner
