@@ -4,7 +4,8 @@
 //! such a file as well, one statement at a time.
 
 pub use strata_script::{
-    Error, LOCK_TIMEOUT, NO_TRANSACTION, Piece, STATEMENT_TIMEOUT, Statement, pieces, setting, statements,
+    Error, LOCK_TIMEOUT, NO_TRANSACTION, Piece, STATEMENT_TIMEOUT, Statement, batches, groups, pieces, setting,
+    statements,
 };
 
 /// Why a script stopped: the statement PostgreSQL refused (or the connection failed during),
@@ -14,20 +15,6 @@ pub use strata_script::{
 pub struct Refused<'a> {
     pub statement: Statement<'a>,
     pub error: postgres::Error,
-}
-
-/// `statements` cut where transactions must end: each run of statements that may share a
-/// transaction, and each statement marked to run alone by itself.
-pub fn groups<'s, 'a>(statements: &'s [Statement<'a>]) -> Vec<&'s [Statement<'a>]> {
-    let mut groups = Vec::new();
-    let mut rest = statements;
-    while let Some(first) = rest.first() {
-        let n = if first.transaction { rest.iter().position(|s| !s.transaction).unwrap_or(rest.len()) } else { 1 };
-        let (group, after) = rest.split_at(n);
-        groups.push(group);
-        rest = after;
-    }
-    groups
 }
 
 /// Runs `statements`: each run of those that may share a transaction in one transaction, each

@@ -58,7 +58,7 @@ pub fn read_migrations(out: &Path) -> io::Result<Vec<crate::migrations::Migratio
     if !out.is_dir() {
         return Ok(Vec::new());
     }
-    let root = out.join("migrations");
+    let root = out.join(strata_script::folder::MIGRATIONS);
     let mut dirs: Vec<PathBuf> = match fs::read_dir(&root) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect(),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -74,8 +74,8 @@ pub fn read_migrations(out: &Path) -> io::Result<Vec<crate::migrations::Migratio
         .map(|dir| {
             Ok(crate::migrations::Migration {
                 dir: dir.file_name().unwrap_or_default().to_string_lossy().into_owned(),
-                up: read(dir.join("up.sql"))?.unwrap_or_default(),
-                down: read(dir.join("down.sql"))?.unwrap_or_default(),
+                up: read(dir.join(strata_script::folder::UP))?.unwrap_or_default(),
+                down: read(dir.join(strata_script::folder::DOWN))?.unwrap_or_default(),
                 snapshot: read(dir.join(crate::migrations::SNAPSHOT))?,
             })
         })

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use strata_script::folder;
 
 /// `schema!("schema/agentflow")`: the folder's models, plus an `include_bytes!` of every TOML
 /// file so that editing one recompiles the crate.
@@ -49,15 +50,14 @@ fn embed_migrations(lit: &syn::LitStr) -> syn::Result<TokenStream> {
     let mut migrations = Vec::new();
     for path in dirs {
         let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let parsed = name.split_once('_').and_then(|(n, rest)| Some((n.parse::<i64>().ok()?, rest)));
-        let Some((version, rest)) = parsed.filter(|(v, rest)| *v > 0 && !rest.is_empty()) else {
+        let Some((version, rest)) = folder::parse_dir(&name) else {
             return Err(error(format!("{}: a migration folder is named NNNN_name", path.display())));
         };
         let file = |f: &str| {
             let p = path.join(f);
             if p.is_file() { Ok(p.display().to_string()) } else { Err(error(format!("{} is missing", p.display()))) }
         };
-        let (up, down) = (file("up.sql")?, file("down.sql")?);
+        let (up, down) = (file(folder::UP)?, file(folder::DOWN)?);
         migrations.push(quote! {
             ::strata::migrate::Migration::embedded(#version, #rest, include_str!(#up), include_str!(#down))
         });

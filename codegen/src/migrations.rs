@@ -4,13 +4,13 @@
 //! rewritten: its snapshot records the checksums of its files, and an edit is an error.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use strata_script::folder::{self, DOWN, UP, path, sha256};
 
 use crate::model::Schema;
 use crate::render::sql;
 
 /// The snapshot file of each migration.
-pub const SNAPSHOT: &str = "model.json";
+pub const SNAPSHOT: &str = folder::MODEL;
 
 /// One migration as found in the output folder: its folder name (`0002_add_workflows`) and
 /// files; `snapshot` is absent for a migration written before snapshots existed.
@@ -103,10 +103,6 @@ impl std::fmt::Display for ChainError {
     }
 }
 
-fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The model a snapshot records.
 pub fn read_snapshot(dir: &str, text: &str) -> Result<Schema, ChainError> {
     snapshot(dir, text).map(|s| s.schema)
@@ -184,11 +180,7 @@ fn migration_of(
     let Rest { down, model } = rest.unwrap_or_else(|| Rest::of(old, new));
     let down = migration_file(new, dir, "down", &down, next);
     let json = sealed(model, &up, &down);
-    vec![
-        (format!("migrations/{dir}/up.sql"), up),
-        (format!("migrations/{dir}/down.sql"), down),
-        (format!("migrations/{dir}/{SNAPSHOT}"), json),
-    ]
+    vec![(path(dir, UP), up), (path(dir, DOWN), down), (path(dir, SNAPSHOT), json)]
 }
 
 /// The `which` ("up" or "down") file of migration `dir` leading to `new`: its statements under
@@ -351,15 +343,15 @@ impl History {
                 let s: Snapshot<serde::de::IgnoredAny> = read(&dir, &text)?;
                 (s.up_sha256, s.down_sha256)
             };
-            for (file, text, recorded) in [("up.sql", &up, sums.0), ("down.sql", &down, sums.1)] {
+            for (file, text, recorded) in [(UP, &up, sums.0), (DOWN, &down, sums.1)] {
                 let actual = sha256(text);
                 if actual != recorded {
                     return Err(ChainError::Edited { dir, file, recorded, actual });
                 }
             }
-            files.push((format!("migrations/{dir}/up.sql"), up));
-            files.push((format!("migrations/{dir}/down.sql"), down));
-            files.push((format!("migrations/{dir}/{SNAPSHOT}"), text));
+            files.push((path(&dir, UP), up));
+            files.push((path(&dir, DOWN), down));
+            files.push((path(&dir, SNAPSHOT), text));
         }
         Ok(History { files, last })
     }
@@ -522,8 +514,8 @@ pub fn chain_given(
     if !next.allow_destructive {
         refuse_destructive(&model, schema, &up)?;
     }
-    let number: u32 = last.split('_').next().and_then(|n| n.parse().ok()).unwrap_or((files.len() / 3) as u32);
-    files.extend(migration_of(&model, schema, &format!("{:04}_{name}", number + 1), &up, None, &next));
+    let number = folder::parse_dir(&last).map_or((files.len() / 3) as i64, |(version, _)| version);
+    files.extend(migration_of(&model, schema, &folder::dir(number + 1, name), &up, None, &next));
     Ok(files)
 }
 
@@ -534,7 +526,7 @@ pub fn ups(schema: &Schema, history: History, next: Next) -> Result<Vec<(String,
     if history.is_empty() {
         let dir = first_dir(named(&next)?);
         let up = statements(&empty(schema), schema);
-        return Ok(vec![(format!("migrations/{dir}/up.sql"), migration_file(schema, &dir, "up", &up, &next))]);
+        return Ok(vec![(path(&dir, UP), migration_file(schema, &dir, "up", &up, &next))]);
     }
     let chain = chain_given(schema, history, next, None)?;
     Ok(chain.into_iter().filter(|(p, _)| p.ends_with("/up.sql")).collect())
@@ -543,18 +535,14 @@ pub fn ups(schema: &Schema, history: History, next: Next) -> Result<Vec<(String,
 /// The next migration's name, refused when it cannot be a folder name.
 fn named<'a>(next: &Next<'a>) -> Result<Option<&'a str>, ChainError> {
     match next.name {
-        Some(name)
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
-        {
-            Err(ChainError::BadName(name.to_string()))
-        }
+        Some(name) if !folder::valid_name(name) => Err(ChainError::BadName(name.to_string())),
         name => Ok(name),
     }
 }
 
 /// The first migration's folder.
 fn first_dir(name: Option<&str>) -> String {
-    format!("0001_{}", name.unwrap_or("init"))
+    folder::dir(1, name.unwrap_or("init"))
 }
 
 #[cfg(test)]
@@ -600,8 +588,8 @@ mod tests {
         let file = |end: &str| first.iter().find(|(p, _)| p.ends_with(end)).map(|(_, t)| t.clone());
         let existing = [Migration {
             dir: "0001_init".into(),
-            up: file("up.sql").unwrap(),
-            down: file("down.sql").unwrap(),
+            up: file(UP).unwrap(),
+            down: file(DOWN).unwrap(),
             snapshot: file(SNAPSHOT),
         }];
         let next = Next { name: Some("note"), ..Next::default() };

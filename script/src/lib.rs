@@ -5,8 +5,11 @@
 //!   dollar quotes and comments never ends a statement or starts one;
 //! - `statements`: a file strata wrote (schema.sql, a migration's up or down), each statement under
 //!   its `-- Description` header, those marked `-- strata:no-transaction` to run alone;
-//! - the markers of that format, written by the compiler and read by the runner.
+//! - the markers of that format, written by the compiler and read by the runner;
+//! - `groups` and `batches`: the statements that share a transaction;
+//! - `folder`: the migration folder (`NNNN_name`, its files, their checksums).
 
+pub mod folder;
 mod lex;
 
 pub use lex::{Error, Piece, pieces, words};
@@ -64,6 +67,25 @@ pub fn statements(script: &str) -> Result<Vec<Statement<'_>>, Error> {
         out.push(Statement { line, header, sql: text, transaction: !comments.contains(&marker) });
     }
     Ok(out)
+}
+
+/// `statements` cut where transactions must end: each run of statements that may share a
+/// transaction, and each statement marked to run alone by itself.
+pub fn groups<'s, 'a>(statements: &'s [Statement<'a>]) -> Vec<&'s [Statement<'a>]> {
+    batches(statements, usize::MAX)
+}
+
+/// `groups`, with no group longer than `most` statements.
+pub fn batches<'s, 'a>(statements: &'s [Statement<'a>], most: usize) -> Vec<&'s [Statement<'a>]> {
+    let mut groups = Vec::new();
+    let mut rest = statements;
+    while let Some(first) = rest.first() {
+        let n = if first.transaction { rest.iter().position(|s| !s.transaction).unwrap_or(rest.len()) } else { 1 };
+        let (group, after) = rest.split_at(n.min(most.max(1)));
+        groups.push(group);
+        rest = after;
+    }
+    groups
 }
 
 /// The value of a `key value` line in the script's header (the comment lines above its first

@@ -22,7 +22,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use postgres::Client;
-use sha2::{Digest, Sha256};
+use strata_script::folder;
 
 use crate::script::{self, Statement};
 
@@ -42,8 +42,7 @@ impl Migration {
         up: impl Into<Cow<'static, str>>,
         down: impl Into<Cow<'static, str>>,
     ) -> Result<Migration, Error> {
-        let parsed = dir.split_once('_').and_then(|(n, name)| Some((n.parse::<i64>().ok()?, name)));
-        let Some((version, name)) = parsed.filter(|(v, name)| *v > 0 && !name.is_empty()) else {
+        let Some((version, name)) = folder::parse_dir(dir) else {
             return Err(Error::Folder(format!(
                 "`{dir}` does not name a migration: a folder is NNNN_name, as `strata generate` writes it"
             )));
@@ -58,14 +57,11 @@ impl Migration {
 
     /// `0002_add_workflows`.
     pub fn dir(&self) -> String {
-        format!("{:04}_{}", self.version, self.name)
+        folder::dir(self.version, &self.name)
     }
 }
 
-/// The sha256 of a file's text, in hex: what a migration's record (and its `model.json`) keeps.
-pub fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use strata_script::folder::sha256;
 
 /// A migration as the record has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -236,7 +232,7 @@ impl Migrator {
             let read = |file: &str| {
                 std::fs::read_to_string(path.join(file)).map_err(|e| Error::Folder(format!("{name}/{file}: {e}")))
             };
-            migrations.push(Migration::new(&name, read("up.sql")?, read("down.sql")?)?);
+            migrations.push(Migration::new(&name, read(folder::UP)?, read(folder::DOWN)?)?);
         }
         Ok(Migrator::new(migrations))
     }
@@ -444,7 +440,7 @@ impl Migrator {
                 problems.push(Problem::Missing { migration: dir });
                 continue;
             };
-            for (file, text, recorded) in [("up.sql", &m.up, &a.up_sha256), ("down.sql", &m.down, &a.down_sha256)] {
+            for (file, text, recorded) in [(folder::UP, &m.up, &a.up_sha256), (folder::DOWN, &m.down, &a.down_sha256)] {
                 let actual = sha256(text);
                 if actual != *recorded {
                     problems.push(Problem::Edited { migration: m.dir(), file, recorded: recorded.clone(), actual });
@@ -511,7 +507,7 @@ impl Migrator {
 
     fn run_up(&self, client: &mut Client, m: &Migration, from: usize) -> Result<Done, Error> {
         let started = Instant::now();
-        let file = self.file(m, "up.sql", &m.up)?;
+        let file = self.file(m, folder::UP, &m.up)?;
         let statements = &file.statements;
         let groups = script::groups(statements);
         let steps = groups.len().max(1);
@@ -535,7 +531,7 @@ impl Migrator {
     /// recorded as done once it is, and the last with the record row deleted.
     fn run_down(&self, client: &mut Client, m: &Migration, from: usize) -> Result<Done, Error> {
         let started = Instant::now();
-        let file = self.file(m, "down.sql", &m.down)?;
+        let file = self.file(m, folder::DOWN, &m.down)?;
         let groups = script::groups(&file.statements);
         let delete = |tx: &mut postgres::Transaction<'_>| {
             tx.execute(&format!("DELETE FROM {} WHERE version = $1", self.record()), &[&m.version]).map(drop)

@@ -169,16 +169,7 @@ const BATCH: usize = 200;
 /// not apply.
 pub fn apply(client: &mut Client, scripts: &[Script], what: &str) -> Result<bool, Failure> {
     for script in scripts {
-        let mut rest = script.statements.as_slice();
-        while !rest.is_empty() {
-            // A batch ends before the next statement that runs alone, or after it.
-            let n = match rest.iter().position(|s| !s.transaction) {
-                Some(0) => 1,
-                Some(n) => n.min(BATCH),
-                None => rest.len().min(BATCH),
-            };
-            let (batch, after) = rest.split_at(n);
-            rest = after;
+        for batch in strata::script::batches(&script.statements, BATCH) {
             let Err(refused) = strata::script::run(client, batch) else { continue };
             let Some(db) = refused.error.as_db_error() else {
                 return Err(no_database("the scratch database", &message(&refused.error)));

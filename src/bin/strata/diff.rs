@@ -153,7 +153,11 @@ fn read(flag: &str, source: &str) -> Result<Schema, Failure> {
         return migrations::read_snapshot(source, &text).map_err(|e| usage(e.to_string()));
     }
     // A folder of migrations, or an output folder holding one: its last snapshot.
-    let out = if path.file_name().is_some_and(|n| n == "migrations") { path.parent().unwrap_or(path) } else { path };
+    let out = if path.file_name().is_some_and(|n| n == strata_script::folder::MIGRATIONS) {
+        path.parent().unwrap_or(path)
+    } else {
+        path
+    };
     let existing = io::read_migrations(out).map_err(|e| usage(e.to_string()))?;
     if let Some(last) = existing.last() {
         let missing = || usage(format!("migrations/{} has no {}", last.dir, migrations::SNAPSHOT));

@@ -121,7 +121,7 @@ impl MigrateArgs {
                     Some(s) => s.clone(),
                     None => only_schema(&out)?,
                 };
-                out.join(schema).join("migrations")
+                out.join(schema).join(strata_script::folder::MIGRATIONS)
             }
         };
         let (namespace, table) = self
@@ -143,7 +143,7 @@ fn only_schema(out: &std::path::Path) -> Result<String, Failure> {
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok())
-                .filter(|e| e.path().join("migrations").is_dir())
+                .filter(|e| e.path().join(strata_script::folder::MIGRATIONS).is_dir())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .collect()
         })
