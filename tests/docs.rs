@@ -8,7 +8,7 @@ use std::process::Command;
 use strata_codegen::io;
 use strata_codegen::model::Schema;
 use strata_codegen::render::docs;
-use strata_codegen::render::sql::qualified;
+use strata_codegen::sql::qualified;
 
 fn systems() -> Vec<Schema> {
     let folders = io::schema_folders(Path::new("schema")).unwrap();

@@ -9,7 +9,7 @@ use std::path::Path;
 use postgres::Client;
 use strata::testing::TestDb;
 use strata_codegen::model::{ColumnType, Schema};
-use strata_codegen::{compile_toml_str, generate, io, render::sql};
+use strata_codegen::{compile_toml_str, generate, io, sql};
 
 /// What the catalog says exists in the schema's namespaces, as sorted `kind name` lines; names
 /// outside `public` are qualified.
@@ -243,7 +243,7 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
         let not_null = if d.not_null { " not null" } else { "" };
         let default = if d.default.is_some() { " default" } else { "" };
         let commented = if d.doc.is_some() { " commented" } else { "" };
-        let base = catalog_type(&sql::sql_type(schema, &d.base));
+        let base = catalog_type(&schema.sql_type(&d.base));
         out.insert(format!("domain {name} {base}{not_null}{default}{commented}"));
         for c in &d.checks {
             out.insert(format!("domain constraint {}.{}", q(&d.namespace, &d.name), c.name));
@@ -256,7 +256,7 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
             .iter()
             .map(|f| {
                 let collate = f.collation.as_ref().map(|l| format!(" collate {}", l.name)).unwrap_or_default();
-                format!("{} {}{collate}", f.name, catalog_type(&sql::sql_type(schema, &f.ty)))
+                format!("{} {}{collate}", f.name, catalog_type(&schema.sql_type(&f.ty)))
             })
             .collect();
         out.insert(format!("composite {} ({}){}", raw(&c.namespace, &c.name), fields.join(", "), commented(&c.doc)));
@@ -266,14 +266,14 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
         out.insert(format!(
             "range {} of {} multirange {}{diff}{}",
             raw(&r.namespace, &r.name),
-            catalog_type(&sql::sql_type(schema, &r.subtype)),
+            catalog_type(&schema.sql_type(&r.subtype)),
             raw(&r.namespace, &r.multirange_name()),
             commented(&r.doc)
         ));
     }
     for a in &schema.aggregates {
         let types: Vec<String> =
-            a.args.split(',').map(|t| catalog_type(&sql::sql_type(schema, &ColumnType::parse(t).unwrap()))).collect();
+            a.args.split(',').map(|t| catalog_type(&schema.sql_type(&ColumnType::parse(t).unwrap()))).collect();
         let name = raw(&a.namespace, &a.name);
         let function = |key: &str, f: &Option<strata_codegen::model::Named>| {
             f.as_ref().map(|f| format!(" {key} {}", f.name)).unwrap_or_default()
@@ -287,7 +287,7 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
             "aggregate {name}({}) sfunc {} stype {}{}{}{} parallel {parallel}{}",
             types.join(", "),
             a.sfunc.name,
-            catalog_type(&sql::sql_type(schema, &ColumnType::parse(&a.stype).unwrap())),
+            catalog_type(&schema.sql_type(&ColumnType::parse(&a.stype).unwrap())),
             function("final", &a.finalfunc),
             function("combine", &a.combinefunc),
             a.initcond.as_ref().map(|i| format!(" init {i}")).unwrap_or_default(),
@@ -458,7 +458,7 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
                 }
             }
             let pk = t.primary_key.iter().flat_map(|pk| &pk.columns).any(|k| k.name == c.name);
-            let ty = catalog_type(&sql::sql_type(schema, &c.ty));
+            let ty = catalog_type(&schema.sql_type(&c.ty));
             out.insert(format!("column {name}.{} {ty}{}", c.name, if c.nullable && !pk { "" } else { " not null" }));
             if c.doc.is_some() {
                 out.insert(format!("comment {name}.{}", c.name));
@@ -522,11 +522,11 @@ fn expected(schema: &Schema) -> BTreeSet<String> {
 
 /// A routine as the catalog queries print it: `name(double precision, text)`.
 fn routine(schema: &Schema, f: &strata_codegen::model::Function) -> String {
-    let types: Vec<String> = strata_codegen::sql_deps::argument_types(&f.args, f.procedure)
+    let types: Vec<String> = strata_codegen::sql::deps::argument_types(&f.args, f.procedure)
         .unwrap()
         .iter()
         .map(|t| match strata_codegen::model::ColumnType::parse(t) {
-            Ok(ty) => catalog_type(&sql::sql_type(schema, &ty)),
+            Ok(ty) => catalog_type(&schema.sql_type(&ty)),
             Err(_) => t.clone(),
         })
         .collect();

@@ -93,7 +93,7 @@ fn mutate(schema: &mut Schema, rng: &mut Rng, n: usize) -> Option<(String, bool)
             // `CURRENT_TIMESTAMP` for `now()`: the same default, which the differ rightly leaves
             // alone (and pg_dump would print as it was written).
             if let (Some(a), Some(b)) = (&before, &col.default)
-                && strata_codegen::normalize::same(a, &b.sql)
+                && strata_codegen::sql::normalize::same(a, &b.sql)
             {
                 return None;
             }

@@ -1,4 +1,4 @@
-//! PostgreSQL is the oracle of `strata_codegen::normalize`: every expression every system
+//! PostgreSQL is the oracle of `strata_codegen::sql::normalize`: every expression every system
 //! declares (column defaults, generated columns, CHECKs, including those strata derives from
 //! union types and rules, partial-index predicates, policies' USING and WITH CHECK) is applied
 //! to a live server, read back as PostgreSQL prints it, and must normalize to the same text as
@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use strata::testing::TestDb;
-use strata_codegen::{io, normalize};
+use strata_codegen::io;
+use strata_codegen::sql::normalize;
 
 #[test]
 fn every_declared_expression_normalizes_as_postgresql_prints_it() {

@@ -10,7 +10,7 @@ use postgres::Client;
 use strata::migrate::ClusterLock;
 use strata::testing::TestDb;
 use strata_codegen::model::{Schema, Table};
-use strata_codegen::render::sql::{ident, literal, qualified};
+use strata_codegen::sql::{ident, literal, qualified};
 use strata_codegen::{compile_toml_str, generate};
 
 const SCHEMA: &str = r#"

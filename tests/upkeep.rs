@@ -14,7 +14,7 @@ use std::path::Path;
 use postgres::Client;
 use strata::testing::TestDb;
 use strata_codegen::model::{Scalar, Schema, Table};
-use strata_codegen::render::sql::{literal, qualified};
+use strata_codegen::sql::{literal, qualified};
 use strata_codegen::{compile_toml_str, generate, io};
 use support::Rng;
 
@@ -366,7 +366,7 @@ fn pg_partman_keeps_the_partitions_strata_configures() {
 /// retention and archive): the seeds' kept tables, written as TOML and read again, are equal.
 #[test]
 fn premade_partitions_are_written_back_as_toml() {
-    use strata_codegen::render::sql::{UPKEEP_ALL, UPKEEP_FUNCTION};
+    use strata_codegen::model::{UPKEEP_ALL, UPKEEP_FUNCTION};
     for schema in kept_systems() {
         // What lowering derives from `premake` is derived again from what is written.
         let mut written = schema.clone();

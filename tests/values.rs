@@ -14,7 +14,7 @@ use strata::testing::TestDb;
 use strata_codegen::check::values::{Verdict, judge};
 use strata_codegen::compile_toml_str;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema};
-use strata_codegen::render::sql::{literal, sql_type};
+use strata_codegen::sql::literal;
 use support::Rng;
 
 const ENUMS: &str = r#"
@@ -584,7 +584,7 @@ fn pair(rng: &mut Rng) -> (String, String) {
 
 /// The column's SQL type and, for a CHECK-stored union type, its CHECK.
 fn column_sql(schema: &Schema, ty: &ColumnType) -> String {
-    let mut sql = sql_type(schema, ty);
+    let mut sql = schema.sql_type(ty);
     if let ColumnType::Scalar(Scalar::Enum(name)) = ty {
         let e = schema.enum_(name).unwrap();
         if let EnumRepr::Check { .. } = e.repr {

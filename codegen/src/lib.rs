@@ -13,12 +13,12 @@ pub mod lint;
 pub mod macros;
 pub mod migrations;
 pub mod model;
-pub mod normalize;
 pub mod plan;
 pub mod project;
 pub mod render;
+pub mod rust_names;
 pub mod source;
-pub mod sql_deps;
+pub mod sql;
 pub mod stack;
 pub mod verify;
 

@@ -257,8 +257,7 @@ fn refuse_destructive(old: &Schema, new: &Schema, up: &[sql::ChangeSql]) -> Resu
         if let Change::Alter { table, change: TableChange::DropColumn(dropped) } = c {
             let added = changes.iter().find_map(|a| match a {
                 Change::Alter { table: t, change: TableChange::AddColumn(added) }
-                    if t.qname() == table.qname()
-                        && sql::sql_type(new, &added.ty) == sql::sql_type(&renamed, &dropped.ty) =>
+                    if t.qname() == table.qname() && new.sql_type(&added.ty) == renamed.sql_type(&dropped.ty) =>
                 {
                     Some(added)
                 }

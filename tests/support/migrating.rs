@@ -9,7 +9,7 @@ use postgres::Client;
 use strata::live::PgCatalog;
 use strata_codegen::migrations;
 use strata_codegen::model::Schema;
-use strata_codegen::render::sql::{ident, qualified};
+use strata_codegen::sql::{ident, qualified};
 use strata_codegen::{source::live, verify};
 
 /// Applies the migration from `old` to `new` as `strata generate` writes it, as strata's

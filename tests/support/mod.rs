@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use postgres::Client;
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table};
-use strata_codegen::render::sql::{ident, literal, qualified, sql_type};
+use strata_codegen::sql::{ident, literal, qualified};
 
 /// The namespaces a schema's objects may live in: every one but PostgreSQL's own and those an
 /// extension created.
@@ -248,7 +248,7 @@ pub fn select_row(schema: &Schema, table: &Table, exprs: &[String], columns: &st
                 ColumnType::Scalar(Scalar::BigSerial) => "bigint".into(),
                 ColumnType::Scalar(Scalar::Varchar(_) | Scalar::Char(_)) => "text".into(),
                 ColumnType::Scalar(Scalar::Numeric(_)) => "numeric".into(),
-                base => sql_type(schema, base),
+                base => schema.sql_type(base),
             };
             format!("({expr})::{ty} AS {}", ident(&c.name))
         })

@@ -8,7 +8,7 @@ use sqlparser::tokenizer::Token;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{CheckOrigin, Expr, IndexTarget, Schema, Table};
-use crate::sql_deps::columns_read;
+use crate::sql::deps::columns_read;
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let mut exprs: Vec<(&str, &Expr)> = Vec::new();

@@ -46,7 +46,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             ));
         }
         if f.atomic_body()
-            && let Err(why) = crate::sql_deps::atomic_statements(&f.body)
+            && let Err(why) = crate::sql::deps::atomic_statements(&f.body)
         {
             let expected = format!("BEGIN ATOMIC, then queries or data changes each ended by `;`, then END ({why})");
             diags.push(Diagnostic::invalid_fragment(&what, "body", f.body.trim(), &expected, f.span));

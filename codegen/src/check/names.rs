@@ -123,8 +123,7 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
 
     // A routine is its name and argument types: overloads differ in the types (set_on_update's
     // set_<column>() may collide with a declared function).
-    let functions: Vec<(String, Span)> =
-        schema.functions.iter().map(|f| (crate::render::sql::signature(f), f.span)).collect();
+    let functions: Vec<(String, Span)> = schema.functions.iter().map(|f| (f.signature(), f.span)).collect();
     unique_names("function", functions.iter().map(|(n, s)| (n.as_str(), *s)), diags);
 
     rust_names(schema, diags);
@@ -146,7 +145,8 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
 /// default one), and each namespace's tables share its module with its types' plain names; no
 /// two may meet.
 fn rust_names(schema: &Schema, diags: &mut Diagnostics) {
-    use crate::render::rust::{CRATE_NAMES, declared_type, module, row_type, rust_types, type_name};
+    use crate::model::rust::{declared_type, rust_types};
+    use crate::rust_names::{CRATE_NAMES, module, row_type, type_name};
     for n in schema.namespaces.iter().filter(|n| n.name != schema.namespace) {
         if CRATE_NAMES.contains(&module(&n.name).as_str()) {
             diags.push(Diagnostic::module_name_taken(&n.name, &module(&n.name), n.span));

@@ -6,7 +6,7 @@ use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Function, PUBLIC, QName, Schema};
-use crate::sql_deps::{called_functions, relations};
+use crate::sql::deps::{called_functions, relations};
 
 /// Tables and views a SQL text may read: the declared ones, in the namespaces strata knows;
 /// system catalogs and other namespaces are not checked.
@@ -57,7 +57,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
     let known = Known::new(schema);
     for f in &schema.functions {
         if let Some((why, help)) = refusal(f) {
-            let what = format!("{} `{}`", crate::render::sql::routine_kind(f).to_lowercase(), f.name);
+            let what = format!("{} `{}`", f.kind().to_lowercase(), f.name);
             diags.push(Diagnostic::invalid_routine(&what, why, help, f.span));
         }
         if f.security_definer && f.search_path.is_none() {

@@ -77,9 +77,9 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         }
         if let GrantOn::Functions(names) = &g.on {
             for r in names {
-                let found = crate::sql_deps::routines(&schema.functions, r).len();
+                let found = schema.routines(r).len();
                 if found != 1 {
-                    let names: Vec<String> = schema.functions.iter().map(crate::render::sql::signature).collect();
+                    let names: Vec<String> = schema.functions.iter().map(crate::model::Function::signature).collect();
                     let names: Vec<&str> = names.iter().map(String::as_str).collect();
                     diags.push(Diagnostic::unknown_routine(&r.qname().to_string(), found, &names, r.span));
                 }

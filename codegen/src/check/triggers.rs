@@ -68,7 +68,7 @@ fn refusal(tr: &Trigger, on: On) -> Option<(&'static str, &'static str)> {
     let column_list = tr.events.iter().any(|e| e.starts_with("UPDATE OF "));
     let transition = tr.old_table.is_some() || tr.new_table.is_some();
     let instead = tr.timing == TriggerTiming::InsteadOf;
-    let when = tr.when.as_ref().and_then(|w| w.ast()).map(crate::sql_deps::columns_read).unwrap_or_default();
+    let when = tr.when.as_ref().and_then(|w| w.ast()).map(crate::sql::deps::columns_read).unwrap_or_default();
     let reads = |row: &str| when.iter().any(|(q, _)| q.as_deref() == Some(row));
     let rules: [(bool, &str, &str); 23] = [
         (

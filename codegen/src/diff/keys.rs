@@ -3,7 +3,8 @@
 
 use crate::model::{GrantOn, QName, Schema};
 use crate::plan::Step;
-use crate::render::sql::{aggregate_signature, ident, qualified, routine_kind, signature, step_sql};
+use crate::render::sql::step_sql;
+use crate::sql::{ident, qualified};
 
 /// An object's identity: its kind and its name as SQL writes it (`INDEX`, `archive.runs_idx`;
 /// `CONSTRAINT`, `runs_pkey ON archive.runs`), so that a comment's target is its object's key.
@@ -47,7 +48,7 @@ pub fn key(schema: &Schema, step: &Step<'_>) -> Option<Key> {
         Step::CreateDomain(d) => Key::new("TYPE", qualified(&d.namespace, &d.name)),
         Step::CreateComposite(c) => Key::new("TYPE", qualified(&c.namespace, &c.name)),
         Step::CreateRange(r) => Key::new("TYPE", qualified(&r.namespace, &r.name)),
-        Step::CreateAggregate(a) => Key::new("AGGREGATE", aggregate_signature(a)),
+        Step::CreateAggregate(a) => Key::new("AGGREGATE", a.signature()),
         Step::CreateSequence(s) => Key::new("SEQUENCE", qualified(&s.namespace, &s.name)),
         Step::SetSequenceOwner { sequence, .. } => {
             Key::new("SEQUENCE OWNER", qualified(&sequence.namespace, &sequence.name))
@@ -61,7 +62,7 @@ pub fn key(schema: &Schema, step: &Step<'_>) -> Option<Key> {
         Step::SetReplicaIdentity { table, .. } => {
             Key::new("REPLICA IDENTITY", qualified(&table.namespace, &table.name))
         }
-        Step::CreateFunction(f) => Key::new(routine_kind(f), signature(f)),
+        Step::CreateFunction(f) => Key::new(f.kind(), f.signature()),
         Step::CreateView(v) => {
             Key::new(if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" }, qualified(&v.namespace, &v.name))
         }
@@ -164,14 +165,14 @@ pub fn dependencies(schema: &Schema, step: &Step<'_>) -> Vec<Key> {
             .collect()
     };
     match step {
-        Step::CreateView(v) => keys_of(crate::sql_deps::relations(&v.query.sql).unwrap_or_default()),
+        Step::CreateView(v) => keys_of(crate::sql::deps::relations(&v.query.sql).unwrap_or_default()),
         Step::CreatePolicy { table, policy } => {
             let mut keys = vec![Key::table(&table.qname())];
             for e in policy.using.iter().chain(&policy.with_check) {
                 // Its kept parse; else as a query, which reads more than one expression parses.
-                let reads = e.ast().map(crate::sql_deps::relations_in);
+                let reads = e.ast().map(crate::sql::deps::relations_in);
                 keys.extend(keys_of(
-                    reads.or_else(|| crate::sql_deps::relations(&format!("SELECT {}", e.sql))).unwrap_or_default(),
+                    reads.or_else(|| crate::sql::deps::relations(&format!("SELECT {}", e.sql))).unwrap_or_default(),
                 ));
             }
             keys

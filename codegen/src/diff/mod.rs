@@ -317,7 +317,7 @@ fn compare(old: &Schema, o: &Step, new: &Schema, n: &Step) -> Same {
 fn same_policy(a: &crate::model::Policy, b: &crate::model::Policy) -> bool {
     let names = |p: &crate::model::Policy| p.to.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
     let same = |x: &Option<crate::model::Expr>, y: &Option<crate::model::Expr>| match (x, y) {
-        (Some(x), Some(y)) => crate::normalize::same(&x.sql, &y.sql),
+        (Some(x), Some(y)) => crate::sql::normalize::same(&x.sql, &y.sql),
         (x, y) => x.is_none() && y.is_none(),
     };
     (a.permissive, a.command, names(a)) == (b.permissive, b.command, names(b))

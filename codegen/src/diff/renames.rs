@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::model::{Index, QName, Schema, Table};
-use crate::render::sql::{Constraint, ident};
+use crate::render::sql::Constraint;
+use crate::sql::ident;
 
 /// A rename, as its own statement before every other change.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use super::keys::Key;
 use crate::model::{Column, Scalar, Schema, Table};
-use crate::render::sql::{Constraint, sql_type};
+use crate::render::sql::Constraint;
 
 /// One ALTER TABLE action. Columns and constraints are the new schema's when added or
 /// changed, the old one's when dropped.
@@ -104,14 +104,14 @@ pub fn diff<'s>(from: &'s Schema, old: &'s Table, to: &'s Schema, new: &'s Table
             continue;
         }
         let collation = |c: &Column| c.collation.as_ref().map(|c| c.name.clone());
-        let retyped = sql_type(from, &o.ty) != sql_type(to, &n.ty) || collation(o) != collation(n);
+        let retyped = from.sql_type(&o.ty) != to.sql_type(&n.ty) || collation(o) != collation(n);
         let identity = |c: &Column| c.identity.as_ref().map(|i| (i.always, i.options.clone()));
         let reidentified = identity(o) != identity(n);
         // Compared as PostgreSQL means them, so a default the catalog prints with its cast
         // (`'{}'::jsonb`) is not re-emitted on every run.
         let redefault = match (&o.default, &n.default) {
             (None, None) => false,
-            (Some(a), Some(b)) => !crate::normalize::same(&a.sql, &b.sql),
+            (Some(a), Some(b)) => !crate::sql::normalize::same(&a.sql, &b.sql),
             _ => true,
         };
         if o.identity.is_some() && reidentified {
@@ -176,7 +176,7 @@ fn same_column(from: &Schema, o: &Column, to: &Schema, n: &Column) -> bool {
     let collation = |c: &Column| c.collation.as_ref().map(|c| c.name.clone());
     // A union type's SQL type depends on how the schema stores it, not on the column alone.
     let ty_same =
-        o.ty == n.ty && (!matches!(o.ty.scalar(), Scalar::Enum(_)) || sql_type(from, &o.ty) == sql_type(to, &n.ty));
+        o.ty == n.ty && (!matches!(o.ty.scalar(), Scalar::Enum(_)) || from.sql_type(&o.ty) == to.sql_type(&n.ty));
     ty_same
         && o.nullable == n.nullable
         && text(&o.default) == text(&n.default)
@@ -194,7 +194,7 @@ fn same_constraint(a: Constraint, b: Constraint) -> bool {
     match (a, b) {
         // As PostgreSQL means them: a CHECK read back from the catalog is printed otherwise each
         // time it is stored again (`IN` lists as `= ANY (ARRAY[...])`, with casts).
-        (Constraint::Check(a), Constraint::Check(b)) => crate::normalize::same(&a.expr.sql, &b.expr.sql),
+        (Constraint::Check(a), Constraint::Check(b)) => crate::sql::normalize::same(&a.expr.sql, &b.expr.sql),
         (Constraint::PrimaryKey(a), Constraint::PrimaryKey(b)) => names(&a.columns) == names(&b.columns),
         (Constraint::Unique(a), Constraint::Unique(b)) => {
             names(&a.columns) == names(&b.columns)

@@ -28,7 +28,7 @@ impl Expr {
 
     /// The whole text read as one expression, or why it is not one (`sql_deps::parse_whole`).
     pub fn parsed(&self) -> Result<&sqlparser::ast::Expr, &str> {
-        let parsed = self.parsed.get_or_init(|| crate::sql_deps::parse_whole(&self.sql).map(Box::new));
+        let parsed = self.parsed.get_or_init(|| crate::sql::deps::parse_whole(&self.sql).map(Box::new));
         parsed.as_deref().map_err(String::as_str)
     }
 

@@ -5,29 +5,23 @@
 
 pub mod calendar;
 mod expr;
+pub mod rust;
 mod sequence;
+mod sql;
 mod subset;
 mod types;
 
 pub use expr::Expr;
 pub use sequence::{Identity, OwnedBy, ResolvedSequence, Sequence, SequenceOptions, SequenceType};
+pub use sql::{UPKEEP_ALL, UPKEEP_FUNCTION, upkeep_call};
+pub(crate) use sql::{key_column, or_null};
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::Span;
 
-/// A plain word: ASCII letters, digits and underscores, not starting with a digit. What a
-/// schema's name (a folder, a Rust module) and SQL words strata writes unquoted must be.
-pub fn is_plain_word(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-/// PostgreSQL's own namespace, which every database has: never created or dropped by strata,
-/// and the one names are written without a qualifier in.
-pub const PUBLIC: &str = "public";
+pub use crate::sql::{PUBLIC, is_plain_word};
 
 /// A name in a namespace (a PostgreSQL schema): what identifies a table, union type,
 /// function or view, and what references to them resolve to.
@@ -1023,10 +1017,10 @@ pub fn chosen_name<S: AsRef<str>>(first: &str, second: &str, label: &str, taken:
 fn expression_column_name(e: &sqlparser::ast::Expr) -> Option<(String, u8)> {
     use sqlparser::ast::Expr as E;
     let last =
-        |name: &sqlparser::ast::ObjectName| name.0.last().and_then(|p| p.as_ident()).map(crate::sql_deps::folded);
+        |name: &sqlparser::ast::ObjectName| name.0.last().and_then(|p| p.as_ident()).map(crate::sql::deps::folded);
     match e {
-        E::Identifier(i) => Some((crate::sql_deps::folded(i), 2)),
-        E::CompoundIdentifier(parts) => parts.last().map(|i| (crate::sql_deps::folded(i), 2)),
+        E::Identifier(i) => Some((crate::sql::deps::folded(i), 2)),
+        E::CompoundIdentifier(parts) => parts.last().map(|i| (crate::sql::deps::folded(i), 2)),
         E::Nested(inner) => expression_column_name(inner),
         E::Function(f) => last(&f.name).map(|n| (n, 2)),
         E::Cast { expr, data_type, .. } => match expression_column_name(expr) {

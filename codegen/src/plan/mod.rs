@@ -7,7 +7,7 @@ use crate::model::{
     Index, Named, Namespace, OwnedBy, PUBLIC, Partition, Policy, QName, RangeType, ReplicaIdentity, Role, Scalar,
     Schema, Sequence, Table, Trigger, View,
 };
-use crate::render::sql::{ident, qualified};
+use crate::sql::{ident, qualified};
 
 /// One step of a plan. Steps are applied in the order of the plan, undone in reverse.
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ impl Step<'_> {
             Step::CreateDomain(d) => format!("CreateDomain {}", d.qname()),
             Step::CreateComposite(c) => format!("CreateComposite {}", c.qname()),
             Step::CreateRange(r) => format!("CreateRange {}", r.qname()),
-            Step::CreateAggregate(a) => format!("CreateAggregate {}", crate::render::sql::aggregate_signature(a)),
+            Step::CreateAggregate(a) => format!("CreateAggregate {}", a.signature()),
             Step::CreateSequence(s) => format!("CreateSequence {}", s.qname()),
             Step::SetSequenceOwner { sequence, .. } => format!("SetSequenceOwner {}", sequence.qname()),
             Step::CreateTable { table, .. } => format!("CreateTable {}", table.qname()),
@@ -134,7 +134,7 @@ impl Step<'_> {
                 format!("CreateIndex {}", QName::new(&on.namespace, &index.name))
             }
             Step::SetReplicaIdentity { table, .. } => format!("SetReplicaIdentity {}", table.qname()),
-            Step::CreateFunction(f) => format!("CreateFunction {}", crate::render::sql::signature(f)),
+            Step::CreateFunction(f) => format!("CreateFunction {}", f.signature()),
             Step::CreateView(v) => {
                 format!("Create{}View {}", if v.materialized { "Materialized" } else { "" }, v.qname())
             }
@@ -441,7 +441,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for a in &schema.aggregates {
         if let Some(text) = &a.doc {
-            let target = crate::render::sql::aggregate_signature(a);
+            let target = a.signature();
             steps.push(Step::CommentOn { kind: "AGGREGATE", target, text });
         }
     }
@@ -452,8 +452,8 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     }
     for f in &schema.functions {
         if let Some(text) = &f.doc {
-            let kind = crate::render::sql::routine_kind(f);
-            steps.push(Step::CommentOn { kind, target: crate::render::sql::signature(f), text });
+            let kind = f.kind();
+            steps.push(Step::CommentOn { kind, target: f.signature(), text });
         }
     }
     for v in &schema.views {
@@ -545,7 +545,7 @@ fn view_order(schema: &Schema) -> Vec<&View> {
         .views
         .iter()
         .map(|v| {
-            crate::sql_deps::relations(&v.query.sql).unwrap_or_default().iter().map(|r| QName::parse(r, "")).collect()
+            crate::sql::deps::relations(&v.query.sql).unwrap_or_default().iter().map(|r| QName::parse(r, "")).collect()
         })
         .collect();
     let mut done = vec![false; schema.views.len()];

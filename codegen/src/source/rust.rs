@@ -155,7 +155,7 @@ impl Writer {
                 _ => keys.push(attr),
             }
         }
-        let table = name.unwrap_or_else(|| format!("{}s", crate::render::rust::field(&s.ident.to_string())));
+        let table = name.unwrap_or_else(|| format!("{}s", crate::rust_names::field(&s.ident.to_string())));
         self.out.push_str("\n[tables.");
         self.emit(&json(&table), s.ident.span());
         self.out.push_str("]\n");
@@ -410,7 +410,7 @@ fn sql_type(ty: &Type) -> (Option<String>, bool) {
         "Value" => "jsonb".into(),
         "IpAddr" => "inet".into(),
         _ if last.arguments.is_none() && name.chars().next().is_some_and(char::is_uppercase) => {
-            crate::render::rust::field(&name).into_owned()
+            crate::rust_names::field(&name).into_owned()
         }
         _ => return (None, false),
     };

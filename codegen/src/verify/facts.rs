@@ -5,7 +5,7 @@
 
 use crate::diagnostics::Span;
 use crate::model::*;
-use crate::normalize;
+use crate::sql::normalize;
 
 /// One object: what it is, its name, its properties in a fixed order, and where it was declared.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,7 +143,7 @@ fn types(schema: &Schema, out: &mut Facts) {
 
 /// A routine by its namespace, name and argument types: `public.area(double precision, double precision)`.
 pub(super) fn routine_name(f: &Function) -> String {
-    let types = crate::sql_deps::argument_types(&f.args, f.procedure).unwrap_or_default();
+    let types = crate::sql::deps::argument_types(&f.args, f.procedure).unwrap_or_default();
     format!("{}({})", qualified(&f.namespace, &f.name), types.join(", "))
 }
 

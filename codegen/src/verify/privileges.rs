@@ -87,7 +87,7 @@ fn objects(schema: &Schema, on: &GrantOn) -> (&'static str, Vec<String>) {
         GrantOn::Tables(r) => ("table", refs(r)),
         GrantOn::Sequences(r) => ("sequence", refs(r)),
         GrantOn::Functions(r) => {
-            let fs = r.iter().flat_map(|r| crate::sql_deps::routines(&schema.functions, r));
+            let fs = r.iter().flat_map(|r| schema.routines(r));
             ("routine", fs.map(routine_name).collect())
         }
         GrantOn::Types(r) => ("type", refs(r)),

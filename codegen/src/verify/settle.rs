@@ -3,8 +3,8 @@
 //! takes the text read back, so comparing facts then finds them equal.
 
 use crate::model::{Expr, IndexTarget, PartitionBound, QName, Schema};
-use crate::normalize;
 use crate::source::live::Catalog;
+use crate::sql::normalize;
 
 /// How many declarations took the server's text, by kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -112,7 +112,7 @@ fn checks(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> us
         let t = &declared.tables[ti];
         let copy = format!(
             "CREATE TEMP TABLE IF NOT EXISTS strata_probe_t{ti} (LIKE {})",
-            crate::render::sql::qualified(&t.namespace, &t.name)
+            crate::sql::qualified(&t.namespace, &t.name)
         );
         let check = format!(
             "ALTER TABLE strata_probe_t{ti} ADD CONSTRAINT strata_probe_c{i} CHECK ({})",
@@ -188,7 +188,7 @@ fn bounds(catalog: &mut dyn Catalog, declared: &mut Schema, read: &Schema) -> us
         .filter_map(|t| {
             let Some([IndexTarget::Column(c)]) = t.partition.as_ref().map(|p| p.key.as_slice()) else { return None };
             let c = t.column(&c.name)?;
-            Some((t.qname(), crate::render::sql::sql_type(declared, &c.ty.storage())))
+            Some((t.qname(), declared.sql_type(&c.ty.storage())))
         })
         .collect();
     // Every differing partition's bound read back, with its pairs of values to compare.

@@ -48,8 +48,7 @@ impl<'a> Confined<'a> {
         confined.scratch = Some(Scratch::create_owned(server, name, Some(name))?);
         let harmless: Vec<String> = admin.query(HARMLESS, &[]).map_err(made)?.iter().map(|r| r.get(0)).collect();
         if !harmless.is_empty() {
-            let list: Vec<String> =
-                harmless.iter().map(|r| strata_codegen::render::sql::ident(r).into_owned()).collect();
+            let list: Vec<String> = harmless.iter().map(|r| strata_codegen::sql::ident(r).into_owned()).collect();
             admin.batch_execute(&format!("GRANT {} TO {name}", list.join(", "))).map_err(made)?;
         }
         Ok(confined)
@@ -114,7 +113,7 @@ impl<'a> Confined<'a> {
                     }
                     // A role strata's own SQL made, without LOGIN: the script may give it objects.
                     if let Some(role) = role {
-                        let role = strata_codegen::render::sql::ident(&role);
+                        let role = strata_codegen::sql::ident(&role);
                         let grant = format!("GRANT {role} TO {} WITH ADMIN OPTION", self.role);
                         admin.batch_execute(&grant).map_err(|e| no_database("the scratch database", &message(&e)))?;
                     }

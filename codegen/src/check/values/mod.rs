@@ -12,7 +12,7 @@ use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Column, ColumnType, EnumRepr, Expr, Scalar, Schema};
-use crate::sql_deps::columns_read;
+use crate::sql::deps::columns_read;
 
 mod binary;
 mod dates;

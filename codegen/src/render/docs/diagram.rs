@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::esc;
 use crate::model::{ForeignKey, Schema, Table};
-use crate::render::sql::{qualified, sql_type};
+use crate::sql::qualified;
 
 /// How many rows of the child one parent row has, and whether a child row must have a parent.
 struct Cardinality {
@@ -61,7 +61,7 @@ pub fn mermaid(schema: &Schema) -> String {
                 keys.push("UK");
             }
             let keys = if keys.is_empty() { String::new() } else { format!(" {}", keys.join(",")) };
-            writeln!(out, "        {} {}{keys}", word(&sql_type(schema, &c.ty)), word(&c.name)).unwrap();
+            writeln!(out, "        {} {}{keys}", word(&schema.sql_type(&c.ty)), word(&c.name)).unwrap();
         }
         out.push_str("    }\n");
     }
@@ -102,7 +102,7 @@ pub fn dot(schema: &Schema) -> String {
                     label,
                     "<tr><td align=\"left\">{}</td><td align=\"left\">{}</td></tr>",
                     esc(&c.name),
-                    esc(&sql_type(schema, &c.ty))
+                    esc(&schema.sql_type(&c.ty))
                 )
                 .unwrap();
             }

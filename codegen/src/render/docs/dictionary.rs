@@ -3,7 +3,7 @@
 //! (the Rust target's validation), or both.
 
 use crate::model::{CheckOrigin, Column, FkAction, PartitionMethod, PolicyCommand, Schema, Table};
-use crate::render::sql::{qualified, sql_type};
+use crate::sql::qualified;
 
 /// One table's entry.
 pub struct TableEntry {
@@ -224,7 +224,7 @@ fn column(schema: &Schema, t: &Table, c: &Column) -> ColumnEntry {
     };
     ColumnEntry {
         name: c.name.clone(),
-        ty: sql_type(schema, &c.ty),
+        ty: schema.sql_type(&c.ty),
         null: c.nullable,
         default,
         doc: c.doc.clone(),

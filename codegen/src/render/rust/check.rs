@@ -89,7 +89,7 @@ impl Translator<'_> {
         Some(match e {
             Expr::Nested(inner) => self.value(inner)?,
             Expr::Identifier(id) => {
-                let name = crate::sql_deps::folded(id);
+                let name = crate::sql::deps::folded(id);
                 match self.scope {
                     Scope::Value if name == "value" => format!("{V}::of(&self.0)"),
                     Scope::Value => return None,

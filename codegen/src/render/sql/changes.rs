@@ -1,6 +1,6 @@
 //! The differ's changes as SQL: steps made or undone, ALTER TABLE actions, new union values.
 
-use super::{column_def, ident, identity_clause, literal, qualified, rel, sql_type, step_sql, undo_sql, with};
+use super::{column_def, ident, identity_clause, literal, qualified, rel, step_sql, undo_sql, with};
 use crate::diff::{Change, Hazard, Rename, TableChange, hazards, runs_alone};
 use crate::model::{Index, QName, Schema, Table};
 use crate::plan::Step;
@@ -236,7 +236,7 @@ fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> (String, Stri
         TableChange::AddColumn(c) => (format!("AddColumn {}", c.name), format!("ADD COLUMN {}", column_def(new, c))),
         TableChange::DropColumn(c) => (format!("DropColumn {}", c.name), format!("DROP COLUMN {}", column(c))),
         TableChange::SetType(c) => {
-            let ty = sql_type(new, &c.ty);
+            let ty = new.sql_type(&c.ty);
             let collate = c.collation.as_ref().map(|n| format!(" COLLATE {}", ident(&n.name))).unwrap_or_default();
             (
                 format!("AlterColumnType {}", c.name),

@@ -1,21 +1,19 @@
 //! The SQL target: prints a plan as PostgreSQL DDL. It decides nothing; the plan does.
 
 mod changes;
-mod ident;
 mod parses;
 mod upkeep;
 
 use std::fmt::Write as _;
 
+pub use crate::sql::{ident, literal, qualified};
 pub use changes::{ChangeSql, changes, drop_sql};
-pub use ident::{ident, literal, qualified, reserved_words};
 pub use parses::{statements_parse, statements_split};
-pub use upkeep::{UPKEEP_ALL, UPKEEP_FUNCTION, upkeep_call};
 
 use crate::model::{
-    Aggregate, Check, Column, ColumnType, Deferrable, EnumRepr, Exclusion, FkAction, ForeignKey, Function, Grant,
-    GrantOn, Identity, Index, IndexKey, IndexTarget, Named, Partition, PartitionBound, Policy, PrimaryKey, QName, Ref,
-    ReplicaIdentity, Role, Scalar, Schema, SequenceOptions, Table, Trigger, Unique,
+    Check, Column, Deferrable, Exclusion, FkAction, ForeignKey, Function, Grant, GrantOn, Identity, Index, IndexKey,
+    IndexTarget, Named, Partition, PartitionBound, Policy, PrimaryKey, QName, Ref, ReplicaIdentity, Role, Schema,
+    SequenceOptions, Table, Trigger, Unique,
 };
 use crate::plan::Step;
 
@@ -126,7 +124,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
         }
         Step::CreateDomain(d) => {
             let name = qualified(&d.namespace, &d.name);
-            let mut sql = format!("CREATE DOMAIN {name} AS {}", sql_type(schema, &d.base));
+            let mut sql = format!("CREATE DOMAIN {name} AS {}", schema.sql_type(&d.base));
             if let Some(c) = &d.collation {
                 write!(sql, " COLLATE {}", ident(&c.name)).unwrap();
             }
@@ -149,14 +147,14 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
                 .map(|f| {
                     let collate =
                         f.collation.as_ref().map(|c| format!(" COLLATE {}", ident(&c.name))).unwrap_or_default();
-                    format!("    {} {}{collate}", ident(&f.name), sql_type(schema, &f.ty))
+                    format!("    {} {}{collate}", ident(&f.name), schema.sql_type(&f.ty))
                 })
                 .collect();
             format!("CREATE TYPE {name} AS (\n{}\n)", fields.join(",\n"))
         }
         Step::CreateRange(r) => {
             let name = qualified(&r.namespace, &r.name);
-            let mut options = vec![format!("SUBTYPE = {}", sql_type(schema, &r.subtype))];
+            let mut options = vec![format!("SUBTYPE = {}", schema.sql_type(&r.subtype))];
             options.extend(r.subtype_opclass.iter().map(|o| format!("SUBTYPE_OPCLASS = {}", path(&o.name))));
             options.extend(r.collation.iter().map(|c| format!("COLLATION = {}", ident(&c.name))));
             options.extend(r.subtype_diff.iter().map(|f| format!("SUBTYPE_DIFF = {}", path(&f.name))));
@@ -171,7 +169,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
             options.extend(a.combinefunc.iter().map(|f| format!("COMBINEFUNC = {}", path(&f.name))));
             options.extend(a.initcond.iter().map(|i| format!("INITCOND = {}", literal(i))));
             options.extend(a.parallel.iter().map(|p| format!("PARALLEL = {p}")));
-            let signature = aggregate_signature(a);
+            let signature = a.signature();
             format!("CREATE AGGREGATE {signature} (\n    {}\n)", options.join(",\n    "))
         }
         Step::CreateSequence(seq) => {
@@ -246,7 +244,7 @@ pub fn undo_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
         Step::CreateDomain(d) => format!("DROP DOMAIN {}", qualified(&d.namespace, &d.name)),
         Step::CreateComposite(c) => format!("DROP TYPE {}", qualified(&c.namespace, &c.name)),
         Step::CreateRange(r) => format!("DROP TYPE {}", qualified(&r.namespace, &r.name)),
-        Step::CreateAggregate(a) => format!("DROP AGGREGATE {}", aggregate_signature(a)),
+        Step::CreateAggregate(a) => format!("DROP AGGREGATE {}", a.signature()),
         Step::CreateSequence(seq) => format!("DROP SEQUENCE {}", qualified(&seq.namespace, &seq.name)),
         // Undone before the table is dropped, so DROP TABLE leaves the sequence to its own step.
         Step::SetSequenceOwner { sequence, .. } => {
@@ -256,7 +254,7 @@ pub fn undo_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
         Step::AddForeignKey { on, fk } => {
             format!("ALTER TABLE {} DROP CONSTRAINT {}", qualified(&on.namespace, &on.name), ident(&fk.name))
         }
-        Step::CreateFunction(f) => format!("DROP {} {}", routine_kind(f), signature(f)),
+        Step::CreateFunction(f) => format!("DROP {} {}", f.kind(), f.signature()),
         Step::CreateView(v) => {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
             format!("DROP {kind} {}", qualified(&v.namespace, &v.name))
@@ -380,10 +378,9 @@ fn grant_or_revoke(
 fn grant_parts(schema: &Schema, g: &Grant) -> (String, String, String) {
     let target = match &g.on {
         GrantOn::Functions(refs) => {
-            let routines: Vec<&Function> =
-                refs.iter().flat_map(|r| crate::sql_deps::routines(&schema.functions, r)).collect();
+            let routines: Vec<&Function> = refs.iter().flat_map(|r| schema.routines(r)).collect();
             let kind = if routines.iter().any(|f| f.procedure) { "ROUTINE" } else { "FUNCTION" };
-            let signatures: Vec<String> = routines.iter().map(|f| signature(f)).collect();
+            let signatures: Vec<String> = routines.iter().map(|f| f.signature()).collect();
             format!("{kind} {}", signatures.join(", "))
         }
         GrantOn::Types(t) => format!("TYPE {}", refs(t)),
@@ -401,31 +398,11 @@ fn grant_parts(schema: &Schema, g: &Grant) -> (String, String, String) {
     (privileges.join(", "), target, columns(&g.to))
 }
 
-/// An aggregate as `DROP AGGREGATE` and `COMMENT ON AGGREGATE` name it: `name(argument types)`.
-pub fn aggregate_signature(a: &Aggregate) -> String {
-    format!("{}({})", qualified(&a.namespace, &a.name), a.args.trim())
-}
-
 /// A name as written, possibly qualified (`archive.sum_state`), each part quoted as needed;
 /// unqualified, PostgreSQL finds it on the search path.
 fn path(text: &str) -> String {
     let parts: Vec<_> = text.split('.').map(|p| ident(p.trim())).collect();
     parts.join(".")
-}
-
-/// The SQL spelling of a column type; a CHECK-form union type is stored as its storage type.
-pub fn sql_type(schema: &Schema, ty: &ColumnType) -> String {
-    match ty {
-        ColumnType::Array(inner) => format!("{}[]", sql_type(schema, inner)),
-        ColumnType::Scalar(Scalar::Domain(q) | Scalar::Composite(q) | Scalar::Range(q)) => {
-            qualified(&q.namespace, &q.name)
-        }
-        ColumnType::Scalar(Scalar::Enum(name)) => match schema.enum_(name).map(|e| &e.repr) {
-            Some(EnumRepr::Check { storage }) => sql_type(schema, storage),
-            _ => qualified(&name.namespace, &name.name),
-        },
-        ColumnType::Scalar(s) => s.to_string(),
-    }
 }
 
 fn columns(names: &[Named]) -> String {
@@ -462,7 +439,7 @@ fn create_table(schema: &Schema, table: &Table, deferred: &[usize], later_checks
 
 /// A column as CREATE TABLE and ADD COLUMN write it: name, type and every property.
 pub fn column_def(schema: &Schema, c: &Column) -> String {
-    let mut line = format!("{} {}", ident(&c.name), sql_type(schema, &c.ty));
+    let mut line = format!("{} {}", ident(&c.name), schema.sql_type(&c.ty));
     if let Some(collation) = &c.collation {
         write!(line, " COLLATE {}", ident(&collation.name)).unwrap();
     }
@@ -670,21 +647,9 @@ fn foreign_key(fk: &ForeignKey) -> String {
     sql
 }
 
-/// FUNCTION or PROCEDURE.
-pub fn routine_kind(f: &Function) -> &'static str {
-    if f.procedure { "PROCEDURE" } else { "FUNCTION" }
-}
-
-/// A routine's identity as SQL names it: `ns.name(integer, text)` (the argument list as
-/// written when it does not parse, which a check reports).
-pub fn signature(f: &Function) -> String {
-    let types = crate::sql_deps::argument_types(&f.args, f.procedure).map_or_else(|| f.args.clone(), |t| t.join(", "));
-    format!("{}({types})", qualified(&f.namespace, &f.name))
-}
-
 fn create_function(f: &Function) -> String {
     let name = qualified(&f.namespace, &f.name);
-    let mut sql = format!("CREATE OR REPLACE {} {name}({})", routine_kind(f), f.args);
+    let mut sql = format!("CREATE OR REPLACE {} {name}({})", f.kind(), f.args);
     if !f.procedure {
         write!(sql, " RETURNS {}", f.returns).unwrap();
     }

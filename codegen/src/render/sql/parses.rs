@@ -121,7 +121,7 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
 /// (`sql_deps::atomic_statements`), and what comes before the body; `None` for other statements.
 fn without_atomic_body<'s>(header: &str, statement: &'s str) -> Result<Option<&'s str>, String> {
     let Some((head, body)) = statement.split_once("\nBEGIN ATOMIC") else { return Ok(None) };
-    crate::sql_deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
+    crate::sql::deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
         .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
     Ok(Some(head))
 }

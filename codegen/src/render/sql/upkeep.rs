@@ -1,31 +1,8 @@
 //! Partition upkeep in SQL: the call that makes a table's premade partitions and enforces its
 //! retention, by strata's upkeep function or by pg_partman's configuration.
 
-use super::{literal, qualified};
-use crate::model::calendar::to_char_format;
-use crate::model::{IndexTarget, PG_PARTMAN, Partitioning, Premake, Schema, Table};
-
-/// strata's upkeep function, which keeps one table's partitions (made from the schema's
-/// declarations, in its default namespace).
-pub const UPKEEP_FUNCTION: &str = "strata_upkeep_partitions";
-/// The function that keeps every table strata manages, which pg_cron runs.
-pub const UPKEEP_ALL: &str = "strata_partition_upkeep";
-
-/// `strata_upkeep_partitions(...)` for one table with its declared upkeep, at time `at` (SQL).
-pub fn upkeep_call(schema: &Schema, table: &Table, p: &Partitioning, premake: &Premake, at: &str) -> String {
-    format!(
-        "{}({}, {}, {}, {}, {}, {}, {}, {}, {at})",
-        qualified(&schema.namespace, UPKEEP_FUNCTION),
-        literal(&qualified(&table.namespace, &table.name)),
-        literal(key_column(p)),
-        literal(premake.interval.unit()),
-        premake.ahead,
-        premake.past,
-        literal(&to_char_format(&premake.name, &table.name)),
-        or_null(p.retention.as_ref()),
-        or_null(p.archive.as_ref()),
-    )
-}
+use super::literal;
+use crate::model::{PG_PARTMAN, Schema, Table, key_column, or_null, upkeep_call};
 
 /// The statement that sets a table's upkeep going when it is made or its upkeep changes: strata's
 /// function run now, or pg_partman's `create_parent` with the table's configuration.
@@ -51,11 +28,6 @@ pub fn start(schema: &Schema, table: &Table) -> Option<String> {
     ))
 }
 
-/// A text setting as a SQL literal, or NULL.
-fn or_null(value: Option<&String>) -> String {
-    value.map_or("NULL".to_string(), |v| literal(v))
-}
-
 /// What undoes `start`: nothing for strata's upkeep (the function goes with the schema's other
 /// functions), pg_partman's configuration of the table for pg_partman.
 pub fn stop(schema: &Schema, table: &Table) -> Option<String> {
@@ -74,12 +46,4 @@ fn partman_parent(table: &Table) -> String {
 fn partman_namespace(schema: &Schema) -> String {
     let e = schema.extensions.iter().find(|e| e.name == PG_PARTMAN);
     super::ident(e.and_then(|e| e.namespace.as_deref()).unwrap_or("public")).into_owned()
-}
-
-/// The partition key's one column (the checks make sure it is one).
-fn key_column(p: &Partitioning) -> &str {
-    match p.key.first() {
-        Some(IndexTarget::Column(c)) => &c.name,
-        _ => "",
-    }
 }

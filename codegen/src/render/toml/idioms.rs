@@ -128,7 +128,7 @@ fn name_taken(schema: &Schema, namespace: &str, name: &str) -> bool {
 
 /// The values of `column IN ('a', 'b')`, as PostgreSQL's printed form reads once normalized.
 fn in_list(sql: &str, column: &str) -> Option<Vec<String>> {
-    let canonical = crate::normalize::expr(sql)?;
+    let canonical = crate::sql::normalize::expr(sql)?;
     let e = Parser::new(&PostgreSqlDialect {}).try_with_sql(&canonical).ok()?.parse_expr().ok()?;
     let Expr::InList { expr, list, negated: false } = e else { return None };
     let Expr::Identifier(id) = expr.as_ref() else { return None };

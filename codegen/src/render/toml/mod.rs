@@ -218,7 +218,7 @@ fn type_name(ty: &ColumnType, at: Names) -> String {
 /// An expression as written: `IN` lists PostgreSQL printed as `= ANY (ARRAY[...])` written back
 /// as `IN`, so that applying it stores what was stored.
 fn written(e: &Expr) -> String {
-    crate::normalize::in_lists(&e.sql).unwrap_or_else(|| e.sql.clone())
+    crate::sql::normalize::in_lists(&e.sql).unwrap_or_else(|| e.sql.clone())
 }
 
 /// A keyword the model holds in capitals (`IMMUTABLE`, `SAFE`), as the format writes it.

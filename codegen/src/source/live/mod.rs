@@ -15,7 +15,7 @@
 //! replica identity, aggregates, roles, namespace owners, and privileges (one grant per object
 //! and grantee; default privileges). Not read: comments on objects other than those above,
 //! owners of tables and routines (the model has none).
-//! Expressions are kept as PostgreSQL prints them; compare them through `crate::normalize`.
+//! Expressions are kept as PostgreSQL prints them; compare them through `crate::sql::normalize`.
 
 use std::collections::HashMap;
 
@@ -77,11 +77,11 @@ pub fn namespaces_of(schema: &Schema) -> Vec<String> {
 
 /// The objects of `namespaces` (the first is the schema's default) as a `Schema` named `name`.
 pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) -> Result<Schema, String> {
-    let list: Vec<String> = namespaces.iter().map(|n| crate::render::sql::literal(n)).collect();
+    let list: Vec<String> = namespaces.iter().map(|n| crate::sql::literal(n)).collect();
     let default = namespaces.first().copied().unwrap_or(PUBLIC);
     // Names and expressions are printed as the schema's own SQL spells them: with its default
     // namespace on the search path (for this transaction only).
-    let path = crate::render::sql::ident(default);
+    let path = crate::sql::ident(default);
     // JIT compiling these queries (a server's default above a cost they reach on large schemas)
     // takes longer than running them: 1.3 s instead of 0.2 s for `indexes` on 1,000 tables.
     let wrapped: Vec<String> = QUERIES
@@ -575,7 +575,7 @@ fn routine(r: &Row) -> Function {
         if name == "search_path" {
             f.search_path = Some(value.to_string());
         } else {
-            f.settings.push((name.to_string(), crate::render::sql::literal(value)));
+            f.settings.push((name.to_string(), crate::sql::literal(value)));
         }
     }
     f.doc = r.opt(15);

@@ -11,7 +11,7 @@ use sqlparser::ast::{
 
 use crate::diagnostics::Span;
 use crate::model::*;
-use crate::sql_deps::folded as ident;
+use crate::sql::deps::folded as ident;
 
 /// The schema being read, and what is only known once every table is.
 pub(super) struct Reader {
@@ -353,7 +353,7 @@ impl Reader {
                 // PostgreSQL names a CHECK by the one column it reads, if it reads one.
                 let mut read: Vec<String> = expr
                     .ast()
-                    .map(crate::sql_deps::columns_read)
+                    .map(crate::sql::deps::columns_read)
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(_, c)| c)

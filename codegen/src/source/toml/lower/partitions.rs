@@ -95,8 +95,8 @@ pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Opti
         for _ in 0..count {
             let end = start.step(interval);
             let bound = PartitionBound::Range {
-                from: vec![crate::render::sql::literal(&start.to_string())],
-                to: vec![crate::render::sql::literal(&end.to_string())],
+                from: vec![crate::sql::literal(&start.to_string())],
+                to: vec![crate::sql::literal(&end.to_string())],
             };
             partitions.push(Partition::new("", start.name(&pattern, table), bound, at));
             start = end;
@@ -193,7 +193,7 @@ pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition>
 /// Bound values as SQL literals: strings quoted, numbers as written; one value or an array.
 pub(super) fn bound_values(w: &mut Walker, key: &str, v: &Value) -> Option<Vec<String>> {
     let one = |w: &mut Walker, v: &Value| match v.get_ref() {
-        DeValue::String(_) => w.string(key, v).map(|s| crate::render::sql::literal(&s)),
+        DeValue::String(_) => w.string(key, v).map(|s| crate::sql::literal(&s)),
         _ => w.number(key, v),
     };
     match v.get_ref() {

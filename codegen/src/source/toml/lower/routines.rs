@@ -207,7 +207,7 @@ pub(super) fn derive_on_update_triggers(schema: &mut Schema) {
                     let n = made.iter().filter(|(c, _, _)| *c == column.name).count();
                     let name =
                         if n == 0 { format!("set_{}", column.name) } else { format!("set_{}_{}", column.name, n + 1) };
-                    let target = crate::render::sql::ident(&column.name);
+                    let target = crate::sql::ident(&column.name);
                     let body = format!("\nBEGIN\n    NEW.{target} = {};\n    RETURN NEW;\nEND;\n", expr.sql);
                     let mut f =
                         Function::new(&schema.namespace, &name, String::new(), "trigger".into(), "plpgsql", body);

@@ -8,7 +8,7 @@ pub(super) fn lower_row(w: &mut Walker, item: &Value) -> Option<SeedRow> {
     let mut values = Vec::new();
     for (key, v) in t.iter() {
         let literal = match v.get_ref() {
-            DeValue::String(_) => w.string(key.get_ref(), v).map(|s| crate::render::sql::literal(&s)),
+            DeValue::String(_) => w.string(key.get_ref(), v).map(|s| crate::sql::literal(&s)),
             DeValue::Boolean(b) => Some(b.to_string()),
             DeValue::Integer(_) | DeValue::Float(_) => w.number(key.get_ref(), v),
             _ => {

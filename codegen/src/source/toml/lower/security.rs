@@ -166,8 +166,8 @@ pub(super) fn tenant_policy(table: &Table) -> Option<Policy> {
     let rls = table.rls.as_ref()?;
     let tenant = rls.tenant.as_ref()?;
     let ty = table.column(&tenant.name).map_or("uuid".to_string(), |c| c.ty.to_string());
-    let current = format!("NULLIF(current_setting({}, true), '')", crate::render::sql::literal(&rls.setting));
-    let expr = Expr::new(format!("{} = {current}::{ty}", crate::render::sql::ident(&tenant.name)), tenant.span);
+    let current = format!("NULLIF(current_setting({}, true), '')", crate::sql::literal(&rls.setting));
+    let expr = Expr::new(format!("{} = {current}::{ty}", crate::sql::ident(&tenant.name)), tenant.span);
     Some(Policy {
         name: "tenant_isolation".to_string(),
         permissive: true,

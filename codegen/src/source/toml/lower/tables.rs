@@ -416,7 +416,7 @@ pub(super) fn lower_column(
 /// CHECK constraints derived from a column's rules, so PostgreSQL enforces them too.
 pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
     let (t, c) = (table.name.clone(), &column.name);
-    let q = crate::render::sql::ident(c);
+    let q = crate::sql::ident(c);
     let mut rule = |suffix: &str, sql: String| {
         table.checks.push(Check {
             name: format!("{t}_{c}_{suffix}"),
@@ -430,7 +430,7 @@ pub(super) fn push_rule_checks(table: &mut Table, column: &Column) {
         rule("min_length", format!("char_length({q}) >= {n}"));
     }
     if let Some(pattern) = &column.rules.pattern {
-        rule("pattern", format!("{q} ~ {}", crate::render::sql::literal(pattern)));
+        rule("pattern", format!("{q} ~ {}", crate::sql::literal(pattern)));
     }
     if let Some(Range { min, max }) = &column.rules.range {
         let parts: Vec<String> =
@@ -595,7 +595,7 @@ pub(super) fn lower_with(w: &mut Walker, key: &str, v: &Value) -> Vec<(String, S
     let mut with = Vec::new();
     for (k, v) in w.table(key, v).map(|t| t.iter().collect::<Vec<_>>()).unwrap_or_default() {
         let value = match v.get_ref() {
-            DeValue::String(_) => w.string(key, v).map(|s| crate::render::sql::literal(&s)),
+            DeValue::String(_) => w.string(key, v).map(|s| crate::sql::literal(&s)),
             DeValue::Boolean(b) => Some(b.to_string()),
             _ => w.number(key, v),
         };

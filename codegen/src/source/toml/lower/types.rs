@@ -172,8 +172,8 @@ pub(super) fn resolve_declared_types(schema: &mut Schema) {
             let Scalar::Enum(q) = column.ty.scalar() else { continue };
             let Some(e) = enums.iter().find(|e| e.qname() == *q) else { continue };
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
-                let values: Vec<String> = e.values.iter().map(|v| crate::render::sql::literal(v)).collect();
-                let q = crate::render::sql::ident(&column.name);
+                let values: Vec<String> = e.values.iter().map(|v| crate::sql::literal(v)).collect();
+                let q = crate::sql::ident(&column.name);
                 let expr = Expr::new(format!("{q} IN ({})", values.join(", ")), column.ty_span);
                 let origin = CheckOrigin::Enum { column: column.name.clone() };
                 let name = format!("{}_{}_check", table.name, column.name);

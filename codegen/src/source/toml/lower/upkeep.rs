@@ -7,14 +7,14 @@ use super::*;
 /// With any retention declared, `strata_expired_partitions()` lists the range partitions whose
 /// upper bound is older than their table's retention: what an archival job may detach or drop.
 pub(super) fn derive_retention_helper(schema: &mut Schema) {
-    use crate::render::sql::literal;
+    use crate::sql::literal;
     let retained: Vec<String> = schema
         .tables
         .iter()
         .filter_map(|t| {
             let p = t.partition.as_ref().filter(|p| p.method == PartitionMethod::Range)?;
             let r = p.retention.as_ref()?;
-            let table = crate::render::sql::qualified(&t.namespace, &t.name);
+            let table = crate::sql::qualified(&t.namespace, &t.name);
             Some(format!("({}, interval {})", literal(&table), literal(r)))
         })
         .collect();
@@ -45,14 +45,15 @@ pub(super) fn derive_retention_helper(schema: &mut Schema) {
 /// so a changed declaration is a changed function), and an hourly pg_cron job running it,
 /// unless a job of that name is declared.
 pub(super) fn derive_upkeep(schema: &mut Schema) {
-    use crate::render::sql::{UPKEEP_ALL, UPKEEP_FUNCTION, qualified, upkeep_call};
+    use crate::model::{UPKEEP_ALL, UPKEEP_FUNCTION, upkeep_call};
+    use crate::sql::qualified;
     let calls: Vec<String> = schema
         .tables
         .iter()
         .filter_map(|t| {
             let p = t.partition.as_ref()?;
             let call = upkeep_call(schema, t, p, p.strata_upkeep()?, "at");
-            let parent = crate::render::sql::literal(&qualified(&t.namespace, &t.name));
+            let parent = crate::sql::literal(&qualified(&t.namespace, &t.name));
             Some(format!("    RETURN QUERY SELECT {parent}::regclass, u.partition, u.action FROM {call} AS u;\n"))
         })
         .collect();

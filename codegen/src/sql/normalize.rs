@@ -483,9 +483,7 @@ fn text_like(ty: &DataType) -> bool {
 fn fold(id: &mut Ident) {
     match id.quote_style {
         None => id.value = id.value.to_lowercase(),
-        Some('"') if crate::model::is_plain_word(&id.value) && id.value == id.value.to_lowercase() => {
-            id.quote_style = None
-        }
+        Some('"') if super::is_plain_word(&id.value) && id.value == id.value.to_lowercase() => id.quote_style = None,
         _ => {}
     }
 }

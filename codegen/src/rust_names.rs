@@ -1,4 +1,10 @@
-//! Rust names for SQL names: `agent_credentials` → `AgentCredential`, `type` → `r#type`.
+//! Rust names for SQL names: `agent_credentials` → `AgentCredential`, `type` → `r#type`. Used by
+//! the Rust target, and by the Rust source and the checks, which must agree with it.
+
+/// Names the generated code uses for crates (`USES`, `strata`, `std`): a namespace's module
+/// must not take one.
+pub const CRATE_NAMES: &[&str] =
+    &["chrono", "core", "postgres", "regex", "rust_decimal", "serde", "serde_json", "std", "strata", "uuid"];
 
 /// Rust's keywords, strict and reserved: a field of one of these names is written raw. (A
 /// `match`, as this runs for every name the generator writes; none is longer than 8 bytes or

@@ -97,7 +97,7 @@ pub fn parse_whole(sql: &str) -> Result<Ast, String> {
     let _ = sqlparser::ast::visit_expressions(&expr, |e| {
         if let Ast::Identifier(id) = e
             && id.quote_style.is_none()
-            && crate::render::sql::reserved_words().contains(&id.value.to_ascii_lowercase().as_str())
+            && super::reserved_words().contains(&id.value.to_ascii_lowercase().as_str())
             && !NOT_COLUMNS.contains(&id.value.to_ascii_lowercase().as_str())
         {
             word = Some(id.value.clone());
@@ -223,21 +223,6 @@ pub fn argument_types(args: &str, procedure: bool) -> Option<Vec<String>> {
     let [Statement::CreateFunction(f)] = statements.as_slice() else { return None };
     let args = f.args.iter().flatten().filter(|a| procedure || a.mode != Some(ArgMode::Out));
     Some(args.map(|a| a.data_type.to_string().to_lowercase()).collect())
-}
-
-/// The routines a grant's `name` or `name(types)` may mean: those of that name, and of those
-/// types when given.
-pub fn routines<'s>(functions: &'s [crate::model::Function], r: &crate::model::Ref) -> Vec<&'s crate::model::Function> {
-    let (name, types) = match r.name.split_once('(') {
-        Some((name, args)) => (name, argument_types(args.strip_suffix(')').unwrap_or(args), false)),
-        None => (r.name.as_str(), None),
-    };
-    let same = |f: &&crate::model::Function| {
-        f.namespace == r.namespace
-            && f.name == name
-            && types.as_ref().is_none_or(|t| argument_types(&f.args, f.procedure).as_ref() == Some(t))
-    };
-    functions.iter().filter(same).collect()
 }
 
 #[cfg(test)]

@@ -186,14 +186,22 @@ fn reserved(name: &str) -> bool {
     }
 }
 
+/// A plain word: ASCII letters, digits and underscores, not starting with a digit. What a
+/// schema's name (a folder, a Rust module) and SQL words strata writes unquoted must be.
+pub fn is_plain_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// PostgreSQL's own namespace, which every database has: never created or dropped by strata,
+/// and the one names are written without a qualifier in.
+pub const PUBLIC: &str = "public";
+
 /// A name in a namespace, each part quoted on its own; names in `public` stay bare, as
 /// PostgreSQL prints names visible on the default search path.
 pub fn qualified(namespace: &str, name: &str) -> String {
-    if namespace == crate::model::PUBLIC {
-        ident(name).into_owned()
-    } else {
-        format!("{}.{}", ident(namespace), ident(name))
-    }
+    if namespace == PUBLIC { ident(name).into_owned() } else { format!("{}.{}", ident(namespace), ident(name)) }
 }
 
 /// Quotes `name` when PostgreSQL would otherwise fold, reject or misread it
