@@ -79,7 +79,8 @@ fn diff_five_percent(c: &mut Criterion) {
         b.iter(|| {
             let changes = strata_codegen::diff::diff(&old, &new);
             assert!(!changes.is_empty());
-            strata_codegen::render::sql::changes(&old, &new, &changes)
+            let decided = strata_codegen::diff::decide(&old, &new, changes);
+            strata_codegen::render::sql::changes(&old, &new, &decided)
         })
     });
     group.finish();

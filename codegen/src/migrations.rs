@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use strata_script::folder::{self, DOWN, UP, path, sha256};
 
+use crate::diff::{Change, Decided};
 use crate::model::Schema;
 use crate::render::sql;
 
@@ -129,10 +130,16 @@ pub fn empty(schema: &Schema) -> Schema {
 /// The statements that migrate a database from `old` to `new`, as (description, SQL): the
 /// renames first, then the diff from `old` renamed (rendered against it, as the database is then).
 pub fn statements(old: &Schema, new: &Schema) -> Vec<sql::ChangeSql> {
+    decided(old, new, |renamed, decided| sql::changes(renamed, new, decided))
+}
+
+/// The changes from `old` to `new`, decided (`diff::decide`), given to `then` with `old` renamed
+/// as the database is when they run: the one diff a migration is made from.
+fn decided<R>(old: &Schema, new: &Schema, then: impl FnOnce(&Schema, &[Decided]) -> R) -> R {
     let (renamed, renames) = crate::diff::renamed(old, new);
-    let mut changes: Vec<crate::diff::Change> = renames.into_iter().map(crate::diff::Change::Rename).collect();
+    let mut changes: Vec<Change> = renames.into_iter().map(Change::Rename).collect();
     changes.extend(crate::diff::diff(&renamed, new));
-    sql::changes(&renamed, new, &changes)
+    then(&renamed, &crate::diff::decide(&renamed, new, changes))
 }
 
 /// The markers of the migration file format, which the runner reads (`strata_script` owns them).
@@ -202,6 +209,7 @@ pub struct Next<'a> {
 /// Refuses what PostgreSQL 15 refuses at migration time and no static check of one schema sees:
 /// an identity column added to a partitioned table that has partitions ("cannot recursively add
 /// identity column to table that has child tables"; creating the table with it is fine).
+/// `old` is the previous model renamed (`decided`).
 fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
     let candidates =
         new.tables.iter().filter(|t| t.partition.is_some() && t.columns.iter().any(|c| c.identity.is_some()));
@@ -209,7 +217,6 @@ fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
     if candidates.is_empty() {
         return Ok(());
     }
-    let (old, _) = crate::diff::renamed(old, new);
     let mut reasons = Vec::new();
     for t in candidates {
         let Some(o) = old.tables.iter().find(|o| o.qname() == t.qname()) else { continue };
@@ -235,29 +242,27 @@ fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
     if reasons.is_empty() { Ok(()) } else { Err(ChainError::Impossible(reasons)) }
 }
 
-/// Refuses a migration from `old` to `new` that deletes data, saying which changes do and
-/// which drop and add pairs look like renames (`renamed_from` makes them renames).
-/// `up` is the migration's statements; the changes are diffed again only to word the hints.
-fn refuse_destructive(old: &Schema, new: &Schema, up: &[sql::ChangeSql]) -> Result<(), ChainError> {
-    use crate::diff::{Change, Hazard, TableChange};
-    let allowed = |s: &&sql::ChangeSql| new.allow_destructive.iter().any(|a| a.name == s.description);
-    let destructive: Vec<String> = up
+/// Refuses a migration from `old` (renamed) to `new` that deletes data, saying which changes do
+/// and which drop and add pairs look like renames (`renamed_from` makes them renames).
+fn refuse_destructive(old: &Schema, new: &Schema, decided: &[Decided]) -> Result<(), ChainError> {
+    use crate::diff::{Hazard, TableChange};
+    let allowed = |d: &str| new.allow_destructive.iter().any(|a| a.name == d);
+    let destructive: Vec<String> = decided
         .iter()
-        .filter(|s| s.hazards.contains(&Hazard::DeletesData))
-        .filter(|s| !allowed(s))
-        .map(|s| s.description.clone())
+        .filter(|d| d.hazards.contains(&Hazard::DeletesData))
+        .map(Decided::description)
+        .filter(|d| !allowed(d))
         .collect();
     if destructive.is_empty() {
         return Ok(());
     }
-    let (renamed, _) = crate::diff::renamed(old, new);
-    let changes = crate::diff::diff(&renamed, new);
+    let changes: Vec<&Change> = decided.iter().map(|d| &d.change).collect();
     let mut hints = Vec::new();
-    for c in &changes {
+    for &c in &changes {
         if let Change::Alter { table, change: TableChange::DropColumn(dropped) } = c {
             let added = changes.iter().find_map(|a| match a {
                 Change::Alter { table: t, change: TableChange::AddColumn(added) }
-                    if t.qname() == table.qname() && new.sql_type(&added.ty) == renamed.sql_type(&dropped.ty) =>
+                    if t.qname() == table.qname() && new.sql_type(&added.ty) == old.sql_type(&dropped.ty) =>
                 {
                     Some(added)
                 }
@@ -504,15 +509,20 @@ pub fn chain_given(
         };
         return Ok(migration_of(&empty, schema, &dir, &up, rest, &next));
     };
-    let up = statements(&model, schema);
-    if up.is_empty() {
-        return Ok(files);
-    }
-    let Some(name) = name else { return Err(ChainError::Unnamed { last }) };
-    refuse_impossible(&model, schema)?;
-    if !next.allow_destructive {
-        refuse_destructive(&model, schema, &up)?;
-    }
+    // One diff: the statements, and the refusals read from the same decided changes.
+    let next_up = decided(&model, schema, |renamed, decided| {
+        let up = sql::changes(renamed, schema, decided);
+        if up.is_empty() {
+            return Ok(None);
+        }
+        let Some(name) = name else { return Err(ChainError::Unnamed { last: last.clone() }) };
+        refuse_impossible(renamed, schema)?;
+        if !next.allow_destructive {
+            refuse_destructive(renamed, schema, decided)?;
+        }
+        Ok(Some((up, name)))
+    })?;
+    let Some((up, name)) = next_up else { return Ok(files) };
     let number = folder::parse_dir(&last).map_or((files.len() / 3) as i64, |(version, _)| version);
     files.extend(migration_of(&model, schema, &folder::dir(number + 1, name), &up, None, &next));
     Ok(files)

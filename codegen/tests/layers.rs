@@ -25,7 +25,7 @@ const KNOWN: &[(&str, &str, &str)] = &[(
     "diff",
     "render",
     "the differ compares steps by the SQL they render (step_sql, undo_sql, drop_sql, Constraint); \
-     issue 28, typed migration decisions and one comparison engine",
+     issue 28, one comparison engine",
 )];
 
 fn floor(module: &str) -> usize {

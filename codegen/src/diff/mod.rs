@@ -8,6 +8,8 @@
 //! An object whose definition changed is dropped and created again, unless PostgreSQL can
 //! change it where it stands (a comment, a function's body, a union type's new value).
 
+mod decide;
+mod describe;
 mod hazards;
 mod keys;
 mod renames;
@@ -15,6 +17,7 @@ mod tables;
 
 use std::collections::{HashMap, HashSet};
 
+pub use decide::{Build, Decided, decide};
 pub use hazards::{Hazard, hazards, runs_alone};
 pub use keys::Key;
 pub use renames::{Rename, renamed};
@@ -40,6 +43,11 @@ pub enum Change<'s> {
     ReplaceEnum { old: &'s Enum, new: &'s Enum, columns: Vec<(&'s Table, &'s Column)> },
     /// A table or column renamed (from a `renamed_from` hint), before everything else.
     Rename(Rename),
+    /// A partition's copy of an index added to its partitioned parent `parent` (`of`), built on
+    /// its own before it is attached (`decide`).
+    PartitionIndex { on: QName, index: Box<crate::model::Index>, parent: QName, of: &'s crate::model::Index },
+    /// A partition's index attached to its parent's, which is valid once every one is.
+    AttachIndex { parent: QName, index: QName },
 }
 
 /// The changes from `old` to `new`, in the order they must run, without renames: see

@@ -1,8 +1,9 @@
-//! The differ's changes as SQL: steps made or undone, ALTER TABLE actions, new union values.
+//! The differ's decided changes as SQL: steps made or undone, ALTER TABLE actions, new union
+//! values, renames, and the per-partition build of an index. It prints; `diff::decide` decided.
 
-use super::{column_def, ident, identity_clause, literal, qualified, rel, step_sql, undo_sql, with};
-use crate::diff::{Change, Hazard, Rename, TableChange, hazards, runs_alone};
-use crate::model::{Index, QName, Schema, Table};
+use super::{column_def, create_index, ident, identity_clause, literal, qualified, rel, step_sql, undo_sql, with};
+use crate::diff::{Build, Change, Decided, Hazard, Rename, TableChange};
+use crate::model::{Schema, Table};
 use crate::plan::Step;
 
 /// One change as SQL, with what running it risks.
@@ -11,7 +12,7 @@ pub struct ChangeSql {
     pub description: String,
     pub sql: String,
     pub hazards: Vec<Hazard>,
-    /// Whether it may share a transaction with the others (see `diff::runs_alone`).
+    /// Whether it may share a transaction with the others (see `diff::decide`).
     pub transaction: bool,
 }
 
@@ -27,150 +28,66 @@ impl ChangeSql {
     }
 }
 
-/// Each change as SQL: creates against `new`, drops against `old`.
-pub fn changes(old: &Schema, new: &Schema, changes: &[Change<'_>]) -> Vec<ChangeSql> {
-    let mut out = Vec::with_capacity(changes.len());
-    for change in changes {
-        if let Change::Create(Step::CreateIndex { on, index }) = change
-            && let Some(steps) = per_partition(old, new, on, index)
-        {
-            out.extend(steps);
-            continue;
+/// Each decided change as SQL: creates against `new`, drops against `old`. Printing only: how
+/// each runs was decided on the changes (`diff::decide`).
+pub fn changes(old: &Schema, new: &Schema, decided: &[Decided<'_>]) -> Vec<ChangeSql> {
+    decided
+        .iter()
+        .filter_map(|d| {
+            Some(ChangeSql {
+                sql: sql_of(old, new, &d.change, d.build)?,
+                description: d.description(),
+                hazards: d.hazards.clone(),
+                transaction: d.transaction,
+            })
+        })
+        .collect()
+}
+
+/// `change` as SQL; `None` for a step nothing undoes on its own.
+fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>, build: Build) -> Option<String> {
+    Some(match change {
+        Change::Create(Step::CreateIndex { on, index }) => create_index(on, index, build),
+        Change::Create(step) => step_sql(new, step),
+        Change::Drop(Step::CreateIndex { on, index }) if build == Build::Concurrently => {
+            format!("DROP INDEX CONCURRENTLY IF EXISTS {}", qualified(&on.namespace, &index.name))
         }
-        out.extend(one(old, new, change));
-    }
-    out
-}
-
-/// `change` as one statement.
-fn one(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<ChangeSql> {
-    sql_of(old, new, change).map(|(description, sql)| {
-        let alone = runs_alone(old, new, change);
-        // An index built or dropped alone is built or dropped CONCURRENTLY, and may run again
-        // after an interruption (the runner drops an INVALID index first).
-        let sql = match change {
-            Change::Create(Step::CreateIndex { .. }) if alone => concurrently(&sql),
-            Change::Drop(Step::CreateIndex { .. }) if alone => {
-                sql.replacen("INDEX ", "INDEX CONCURRENTLY IF EXISTS ", 1)
-            }
-            _ => sql,
-        };
-        ChangeSql { description, sql, hazards: hazards(old, new, change), transaction: !alone }
-    })
-}
-
-/// `CREATE INDEX` as a build that leaves writes alone and may run again after an interruption.
-fn concurrently(create: &str) -> String {
-    create.replacen("INDEX ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1)
-}
-
-/// An index added to a partitioned table that stays, without locking it while the index is
-/// built (a partitioned table has no CONCURRENTLY): the parent's index made `ON ONLY` (invalid,
-/// empty), each partition's built CONCURRENTLY under the name PostgreSQL would give it (or its
-/// own, `index_names`), then attached, which makes the parent's valid. `None` where that cannot
-/// be done exactly: partitions made by someone else (`managed_by`), which strata does not know,
-/// or a name PostgreSQL would number because another relation has it.
-fn per_partition(old: &Schema, new: &Schema, on: &QName, index: &Index) -> Option<Vec<ChangeSql>> {
-    // The old table first: a first migration has none (no search through the new tables).
-    old.table(on)?.partition.as_ref()?;
-    let table = new.table(on)?;
-    let partitioning = table.partition.as_ref().filter(|p| p.managed_by.is_none())?;
-    let mut names = Vec::new();
-    for p in &partitioning.partitions {
-        let own = p.index_names.iter().find(|(parent, _)| parent.name == index.name).map(|(_, own)| own.clone());
-        let made_before = own.is_some(); // by its own step (`Step::CreatePartitionIndex`)
-        let name = own.unwrap_or_else(|| Index::chosen_name(&p.name, &index.keys));
-        if !made_before && new.relation_names(&p.namespace).contains(&name.as_str()) {
-            return None;
-        }
-        names.push((p, name, made_before));
-    }
-    let parent = Step::CreateIndex { on: on.clone(), index };
-    let description = parent.description();
-    let mut out = vec![ChangeSql {
-        description: format!("{description} ON ONLY {on}"),
-        sql: step_sql(new, &parent).replacen(" ON ", " ON ONLY ", 1),
-        hazards: vec![],
-        transaction: true,
-    }];
-    for (p, name, made_before) in &names {
-        if *made_before {
-            continue;
-        }
-        let copy = Index { name: name.clone(), ..index.clone() };
-        let step = Step::CreateIndex { on: p.qname(), index: &copy };
-        out.push(ChangeSql {
-            description: format!("{} (of {description})", step.description()),
-            sql: concurrently(&step_sql(new, &step)),
-            hazards: vec![Hazard::BuildsIndex, Hazard::OutsideTransaction],
-            transaction: false,
-        });
-    }
-    for (p, name, _) in &names {
-        out.push(ChangeSql {
-            description: format!(
-                "AttachIndex {} TO {}",
-                QName::new(&p.namespace, name),
-                QName::new(&on.namespace, &index.name)
-            ),
-            sql: format!(
-                "ALTER INDEX {} ATTACH PARTITION {}",
-                qualified(&on.namespace, &index.name),
-                qualified(&p.namespace, name)
-            ),
-            hazards: vec![],
-            transaction: true,
-        });
-    }
-    Some(out)
-}
-
-fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>) -> Option<(String, String)> {
-    match change {
-        Change::Create(step) => Some((step.description(), step_sql(new, step))),
-        Change::Drop(step) => Some((format!("Undo {}", step.description()), drop_sql(old, step)?)),
-        Change::Alter { table, change } => Some(alter(new, table, change)),
+        Change::Drop(step) => drop_sql(old, step)?,
+        Change::Alter { table, change } => alter(new, table, change),
         Change::AddEnumValue { enum_, value, before } => {
             let before = before.map(|b| format!(" BEFORE {}", literal(b))).unwrap_or_default();
-            Some((
-                format!("AddEnumValue {}.{value}", enum_.qname()),
-                format!(
-                    "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}{before}",
-                    qualified(&enum_.namespace, &enum_.name),
-                    literal(value)
-                ),
-            ))
-        }
-        Change::Rename(Rename::Table { from, to }) => Some((
-            format!("RenameTable {from} TO {to}"),
-            format!("ALTER TABLE {} RENAME TO {}", qualified(&from.namespace, &from.name), ident(to)),
-        )),
-        Change::Rename(Rename::Column { table, from, to }) => Some((
-            format!("RenameColumn {table}.{from} TO {to}"),
             format!(
-                "ALTER TABLE {} RENAME COLUMN {} TO {}",
-                qualified(&table.namespace, &table.name),
-                ident(from),
-                ident(to)
-            ),
-        )),
-        Change::Rename(Rename::Constraint { table, from, to }) => Some((
-            format!("RenameConstraint {table}.{from} TO {to}"),
-            format!(
-                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
-                qualified(&table.namespace, &table.name),
-                ident(from),
-                ident(to)
-            ),
-        )),
-        Change::Rename(Rename::Index { namespace, from, to }) => Some((
-            format!("RenameIndex {from} TO {to}"),
-            format!("ALTER INDEX {} RENAME TO {}", qualified(namespace, from), ident(to)),
-        )),
-        Change::ReplaceEnum { new: e, columns, .. } => {
-            Some((format!("ReplaceEnum {}", e.qname()), replace_enum(e, columns)))
+                "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}{before}",
+                qualified(&enum_.namespace, &enum_.name),
+                literal(value)
+            )
         }
-    }
+        Change::Rename(Rename::Table { from, to }) => {
+            format!("ALTER TABLE {} RENAME TO {}", qualified(&from.namespace, &from.name), ident(to))
+        }
+        Change::Rename(Rename::Column { table, from, to }) => format!(
+            "ALTER TABLE {} RENAME COLUMN {} TO {}",
+            qualified(&table.namespace, &table.name),
+            ident(from),
+            ident(to)
+        ),
+        Change::Rename(Rename::Constraint { table, from, to }) => format!(
+            "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+            qualified(&table.namespace, &table.name),
+            ident(from),
+            ident(to)
+        ),
+        Change::Rename(Rename::Index { namespace, from, to }) => {
+            format!("ALTER INDEX {} RENAME TO {}", qualified(namespace, from), ident(to))
+        }
+        Change::ReplaceEnum { new: e, columns, .. } => replace_enum(e, columns),
+        Change::PartitionIndex { on, index, .. } => create_index(on, index, build),
+        Change::AttachIndex { parent, index } => format!(
+            "ALTER INDEX {} ATTACH PARTITION {}",
+            qualified(&parent.namespace, &parent.name),
+            qualified(&index.namespace, &index.name)
+        ),
+    })
 }
 
 /// A union type replaced under its columns: the old type renamed aside, the new one created,
@@ -230,25 +147,21 @@ pub fn drop_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
     })
 }
 
-fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> (String, String) {
+fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> String {
     let column = |c: &crate::model::Column| ident(&c.name).into_owned();
-    let (what, action) = match change {
-        TableChange::AddColumn(c) => (format!("AddColumn {}", c.name), format!("ADD COLUMN {}", column_def(new, c))),
-        TableChange::DropColumn(c) => (format!("DropColumn {}", c.name), format!("DROP COLUMN {}", column(c))),
+    let action = match change {
+        TableChange::AddColumn(c) => format!("ADD COLUMN {}", column_def(new, c)),
+        TableChange::DropColumn(c) => format!("DROP COLUMN {}", column(c)),
         TableChange::SetType(c) => {
             let ty = new.sql_type(&c.ty);
             let collate = c.collation.as_ref().map(|n| format!(" COLLATE {}", ident(&n.name))).unwrap_or_default();
-            (
-                format!("AlterColumnType {}", c.name),
-                format!("ALTER COLUMN {name} TYPE {ty}{collate} USING {name}::{ty}", name = column(c)),
-            )
+            format!("ALTER COLUMN {name} TYPE {ty}{collate} USING {name}::{ty}", name = column(c))
         }
-        TableChange::SetDefault(c) => (
-            format!("SetDefault {}", c.name),
-            format!("ALTER COLUMN {} SET DEFAULT {}", column(c), c.default.as_ref().map_or("NULL", |d| d.sql.as_str())),
-        ),
+        TableChange::SetDefault(c) => {
+            format!("ALTER COLUMN {} SET DEFAULT {}", column(c), c.default.as_ref().map_or("NULL", |d| d.sql.as_str()))
+        }
         TableChange::DropDefault(c) => {
-            (format!("DropDefault {}", c.name), format!("ALTER COLUMN {} DROP DEFAULT", column(c)))
+            format!("ALTER COLUMN {} DROP DEFAULT", column(c))
         }
         TableChange::SetNotNull(c) => {
             let check = ident(&crate::model::object_name(&table.name, &c.name, "not_null")).into_owned();
@@ -259,38 +172,38 @@ fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> (String, Stri
                 format!("ALTER TABLE {t} ALTER COLUMN {} SET NOT NULL", column(c)),
                 format!("ALTER TABLE {t} DROP CONSTRAINT {check}"),
             ];
-            return (format!("SetNotNull {} ON {}", c.name, table.qname()), sql.join(";\n"));
+            return sql.join(";\n");
         }
         TableChange::DropNotNull(c) => {
-            (format!("DropNotNull {}", c.name), format!("ALTER COLUMN {} DROP NOT NULL", column(c)))
+            format!("ALTER COLUMN {} DROP NOT NULL", column(c))
         }
         TableChange::AddIdentity(c) => {
             let identity = c.identity.as_ref().map(identity_clause).unwrap_or_default();
-            (format!("AddIdentity {}", c.name), format!("ALTER COLUMN {} ADD{identity}", column(c)))
+            format!("ALTER COLUMN {} ADD{identity}", column(c))
         }
         TableChange::DropIdentity(c) => {
-            (format!("DropIdentity {}", c.name), format!("ALTER COLUMN {} DROP IDENTITY", column(c)))
+            format!("ALTER COLUMN {} DROP IDENTITY", column(c))
         }
         TableChange::AddConstraint(c) => {
             let not_valid = if c.not_valid() { " NOT VALID" } else { "" };
-            (format!("AddConstraint {}", c.name()), format!("ADD {}{not_valid}", c.sql()))
+            format!("ADD {}{not_valid}", c.sql())
         }
         TableChange::AddConstraintNotValid(c) => {
-            (format!("AddConstraint {} NOT VALID", c.name()), format!("ADD {} NOT VALID", c.sql()))
+            format!("ADD {} NOT VALID", c.sql())
         }
         TableChange::ValidateConstraint(c) => {
-            (format!("ValidateConstraint {}", c.name()), format!("VALIDATE CONSTRAINT {}", ident(c.name())))
+            format!("VALIDATE CONSTRAINT {}", ident(c.name()))
         }
         TableChange::DropConstraint(c) => {
-            (format!("DropConstraint {}", c.name()), format!("DROP CONSTRAINT {}", ident(c.name())))
+            format!("DROP CONSTRAINT {}", ident(c.name()))
         }
-        TableChange::SetUnlogged(true) => ("SetUnlogged".to_string(), "SET UNLOGGED".to_string()),
-        TableChange::SetUnlogged(false) => ("SetLogged".to_string(), "SET LOGGED".to_string()),
-        TableChange::SetStorage(params) => ("SetStorage".to_string(), format!("SET{}", &with(params)[" WITH".len()..])),
+        TableChange::SetUnlogged(true) => "SET UNLOGGED".to_string(),
+        TableChange::SetUnlogged(false) => "SET LOGGED".to_string(),
+        TableChange::SetStorage(params) => format!("SET{}", &with(params)[" WITH".len()..]),
         TableChange::ResetStorage(names) => {
             let names: Vec<_> = names.iter().map(|n| ident(n)).collect();
-            ("ResetStorage".to_string(), format!("RESET ({})", names.join(", ")))
+            format!("RESET ({})", names.join(", "))
         }
     };
-    (format!("{what} ON {}", table.qname()), format!("ALTER TABLE {} {action}", rel(table)))
+    format!("ALTER TABLE {} {action}", rel(table))
 }

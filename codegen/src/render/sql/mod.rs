@@ -10,6 +10,7 @@ pub use crate::sql::{ident, literal, qualified};
 pub use changes::{ChangeSql, changes, drop_sql};
 pub use parses::{statements_parse, statements_split};
 
+use crate::diff::Build;
 use crate::model::{
     Check, Column, Deferrable, Exclusion, FkAction, ForeignKey, Function, Grant, GrantOn, Identity, Index, IndexKey,
     IndexTarget, Named, Partition, PartitionBound, Policy, PrimaryKey, QName, Ref, ReplicaIdentity, Role, Schema,
@@ -195,7 +196,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
             format!("ALTER TABLE {on} ADD {}{}", check_constraint(check), not_valid(check.not_valid))
         }
         Step::CreatePartitionIndex { on, index, name } => {
-            create_index(on, &Index { name: name.to_string(), ..(*index).clone() })
+            create_index(on, &Index { name: name.to_string(), ..(*index).clone() }, Build::InTransaction)
         }
         Step::SetReplicaIdentity { table, identity } => {
             let identity = match identity {
@@ -207,7 +208,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
             format!("ALTER TABLE {} REPLICA IDENTITY {identity}", rel(table))
         }
         Step::CreatePartition { table, partition } => create_partition(table, partition),
-        Step::CreateIndex { on, index } => create_index(on, index),
+        Step::CreateIndex { on, index } => create_index(on, index, Build::InTransaction),
         Step::CreateFunction(f) => create_function(f),
         Step::CreateView(v) => {
             let kind = if v.materialized { "MATERIALIZED VIEW" } else { "VIEW" };
@@ -769,11 +770,18 @@ fn index_key(k: &IndexKey) -> String {
     key
 }
 
-fn create_index(on: &QName, index: &Index) -> String {
+/// `CREATE INDEX`, built as `build` says: in the transaction, CONCURRENTLY (and `IF NOT EXISTS`,
+/// so it may run again), or `ON ONLY` a partitioned parent.
+fn create_index(on: &QName, index: &Index, build: Build) -> String {
     let keys: Vec<String> = index.keys.iter().map(index_key).collect();
     let unique = if index.unique { "UNIQUE " } else { "" };
+    let (concurrently, only) = match build {
+        Build::InTransaction => ("", ""),
+        Build::Concurrently => ("CONCURRENTLY IF NOT EXISTS ", ""),
+        Build::OnlyParent => ("", "ONLY "),
+    };
     let mut sql = format!(
-        "CREATE {unique}INDEX {} ON {} USING {} ({})",
+        "CREATE {unique}INDEX {concurrently}{} ON {only}{} USING {} ({})",
         ident(&index.name),
         qualified(&on.namespace, &on.name),
         ident(&index.method),
