@@ -146,7 +146,23 @@ pub fn containers(step: &Step<'_>) -> Vec<Key> {
                 _ => Vec::new(),
             }
         }
-        _ => Vec::new(),
+        // Each of these stands on its own: contained by nothing the differ drops.
+        Step::SetSearchPath(_)
+        | Step::CreateExtension(_)
+        | Step::CreateRole(_)
+        | Step::GrantMembership(_)
+        | Step::CreateNamespace(_)
+        | Step::CreateEnum(_)
+        | Step::CreateDomain(_)
+        | Step::CreateComposite(_)
+        | Step::CreateRange(_)
+        | Step::CreateSequence(_)
+        | Step::SetSequenceOwner { .. }
+        | Step::CreateTable { .. }
+        | Step::CreateFunction(_)
+        | Step::CreateAggregate(_)
+        | Step::CreateView(_)
+        | Step::DefaultPrivileges(_) => Vec::new(),
     }
 }
 
@@ -181,6 +197,36 @@ pub fn dependencies(schema: &Schema, step: &Step<'_>) -> Vec<Key> {
             let f = &trigger.function;
             vec![Key::new("FUNCTION", format!("{}()", qualified(&f.namespace, &f.name)))]
         }
-        _ => Vec::new(),
+        // Rebuilt only with their containers, or (types, functions, tables) compared by what
+        // they render, which names what they are built on.
+        Step::SetSearchPath(_)
+        | Step::CreateExtension(_)
+        | Step::CreateRole(_)
+        | Step::GrantMembership(_)
+        | Step::CreateNamespace(_)
+        | Step::AlterNamespaceOwner { .. }
+        | Step::CreateEnum(_)
+        | Step::CreateDomain(_)
+        | Step::CreateComposite(_)
+        | Step::CreateRange(_)
+        | Step::CreateSequence(_)
+        | Step::SetSequenceOwner { .. }
+        | Step::CreateTable { .. }
+        | Step::CreatePartition { .. }
+        | Step::AddForeignKey { .. }
+        | Step::AddCheck { .. }
+        | Step::CreatePartitionIndex { .. }
+        | Step::CreateIndex { .. }
+        | Step::CreateFunction(_)
+        | Step::CreateAggregate(_)
+        | Step::SetReplicaIdentity { .. }
+        | Step::DisableTrigger { .. }
+        | Step::PartitionUpkeep { .. }
+        | Step::EnableRls { .. }
+        | Step::Grant(_)
+        | Step::DefaultPrivileges(_)
+        | Step::Comment { .. }
+        | Step::CommentOn { .. }
+        | Step::InsertRows { .. } => Vec::new(),
     }
 }

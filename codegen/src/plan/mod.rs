@@ -319,6 +319,31 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
 
 /// The plan that creates `schema` in an empty database.
 pub fn create(schema: &Schema) -> Vec<Step<'_>> {
+    // Every kind the model holds, named: a new one is a compile error here until it has its
+    // steps (which the differ's keys then name).
+    let Schema {
+        name: _,
+        postgres: _,
+        doc: _,
+        namespace: _,
+        namespaces: _,
+        extensions: _,
+        enums: _,
+        domains: _,
+        composites: _,
+        ranges: _,
+        shapes: _, // the Rust target's: PostgreSQL stores any JSON
+        tables: _,
+        sequences: _,
+        roles: _,
+        grants: _,
+        default_privileges: _,
+        functions: _,
+        aggregates: _,
+        views: _,
+        jobs: _, // scheduled by jobs.sql in pg_cron's database (render::sql::jobs), not by migrations
+        allow_destructive: _,
+    } = schema;
     let (order, mut deferred) = table_order(schema);
     for (i, t) in schema.tables.iter().enumerate() {
         let not_valid = t.foreign_keys.iter().enumerate().filter(|(k, fk)| fk.not_valid && !deferred[i].contains(k));

@@ -18,6 +18,30 @@ pub struct Fact {
 
 /// Every fact of a schema, in the order of its objects.
 pub fn facts(schema: &Schema) -> Vec<Fact> {
+    // Every kind the model holds, named: a new one is a compile error here until it is compared.
+    let Schema {
+        name: _,
+        postgres: _,
+        doc: _, // the database's comment is not the schema's to declare
+        namespace: _,
+        namespaces: _,
+        extensions: _,
+        enums: _,
+        domains: _,
+        composites: _,
+        ranges: _,
+        shapes: _, // the Rust target's: PostgreSQL stores any JSON
+        tables: _,
+        sequences: _,
+        roles: _,
+        grants: _,
+        default_privileges: _,
+        functions: _,
+        aggregates: _,
+        views: _,
+        jobs: _,              // pg_cron's, in its own database
+        allow_destructive: _, // the next migration's, never the database's
+    } = schema;
     let mut out = Facts(Vec::new());
     for n in schema.namespaces.iter().filter(|n| n.name != PUBLIC) {
         let owner = n.owner.as_ref().map(|o| o.name.clone());
