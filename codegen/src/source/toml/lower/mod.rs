@@ -55,9 +55,25 @@ const TOP_KEYS: &[&str] = &[
     "jobs",
 ];
 const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc", "allow_destructive"];
-/// The sections whose keys name objects of a namespace: `tables."archive.runs"`.
-const NAMESPACED: &[&str] =
-    &["enums", "domains", "composites", "ranges", "tables", "sequences", "functions", "aggregates", "views"];
+/// The sections of named declarations, in the order they are lowered, each with whether its keys
+/// name objects of a namespace (`tables."archive.runs"`). `lower` gathers each into the list at
+/// its position.
+const SECTIONS: [(&str, bool); 14] = [
+    ("namespaces", false),
+    ("mixins", false),
+    ("enums", true),
+    ("domains", true),
+    ("composites", true),
+    ("ranges", true),
+    ("shapes", false),
+    ("tables", true),
+    ("sequences", true),
+    ("roles", false),
+    ("functions", true),
+    ("aggregates", true),
+    ("views", true),
+    ("jobs", false),
+];
 /// One parsed file of a schema folder.
 pub struct File<'i> {
     pub id: FileId,
@@ -77,11 +93,8 @@ struct Decl<'a, 'i> {
 /// Lowers every file of one schema folder into a single `Schema`.
 pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     let mut schema_section = None;
-    let (mut mixins, mut enums, mut tables, mut roles) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut shapes, mut namespaces, mut grants) = (Vec::new(), Vec::new(), Vec::new());
-    let mut default_privileges = Vec::new();
-    let (mut functions, mut views, mut jobs, mut sequences) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut domains, mut composites, mut ranges, mut aggregates) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut grants, mut default_privileges) = (Vec::new(), Vec::new());
+    let mut gathered: [Vec<(&'static str, bool, Decl)>; SECTIONS.len()] = Default::default();
     for file in files {
         let mut w = Walker { file: file.id, diags };
         let top = w.fields(file.root.get_ref(), TOP_KEYS);
@@ -100,29 +113,13 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         for item in top.get("grants").and_then(|g| w.array("grants", g)).unwrap_or_default() {
             grants.extend(lower_grant(&mut w, item, false));
         }
-        let sections = [
-            ("namespaces", &mut namespaces),
-            ("mixins", &mut mixins),
-            ("enums", &mut enums),
-            ("domains", &mut domains),
-            ("composites", &mut composites),
-            ("ranges", &mut ranges),
-            ("shapes", &mut shapes),
-            ("tables", &mut tables),
-            ("sequences", &mut sequences),
-            ("roles", &mut roles),
-            ("functions", &mut functions),
-            ("aggregates", &mut aggregates),
-            ("views", &mut views),
-            ("jobs", &mut jobs),
-        ];
-        for (key, list) in sections {
+        for (&(key, namespaced), list) in SECTIONS.iter().zip(&mut gathered) {
             let Some(section) = top.get(key) else { continue };
             let Some(section) = w.table(key, section) else { continue };
             for (name, value) in section.iter() {
                 let span = w.span(name);
                 let name = name.get_ref().to_string();
-                list.push((key, Decl { file: file.id, namespace: String::new(), name, span, value }));
+                list.push((key, namespaced, Decl { file: file.id, namespace: String::new(), name, span, value }));
             }
         }
     }
@@ -138,22 +135,6 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
     }
     // Names are known once the default namespace is: `users` and `public.users` are one table.
     let mut seen: HashMap<(&str, String, String), Span> = HashMap::new();
-    let lists = [
-        &mut namespaces,
-        &mut mixins,
-        &mut enums,
-        &mut domains,
-        &mut composites,
-        &mut ranges,
-        &mut shapes,
-        &mut tables,
-        &mut sequences,
-        &mut roles,
-        &mut functions,
-        &mut aggregates,
-        &mut views,
-        &mut jobs,
-    ];
     let [
         namespaces,
         mixins,
@@ -169,7 +150,7 @@ pub fn lower(files: &[File<'_>], diags: &mut Diagnostics) -> Schema {
         aggregates,
         views,
         jobs,
-    ] = lists.map(|list| qualify(std::mem::take(list), &schema.namespace, &mut seen, diags));
+    ] = gathered.map(|list| qualify(list, &schema.namespace, &mut seen, diags));
     schema.namespaces =
         namespaces.iter().filter_map(|d| lower_namespace(&mut Walker { file: d.file, diags }, d)).collect();
     schema.enums = enums.iter().filter_map(|d| lower_enum(&mut Walker { file: d.file, diags }, d)).collect();
@@ -226,14 +207,14 @@ fn lower_tables(diags: &mut Diagnostics, tables: &[Decl], mixins: &Mixins) -> Ve
 /// Sets each namespaced declaration's namespace and name from its key, and reports a
 /// declaration whose qualified name was declared before.
 fn qualify<'a, 'i>(
-    decls: Vec<(&'static str, Decl<'a, 'i>)>,
+    decls: Vec<(&'static str, bool, Decl<'a, 'i>)>,
     default: &str,
     seen: &mut HashMap<(&'static str, String, String), Span>,
     diags: &mut Diagnostics,
 ) -> Vec<Decl<'a, 'i>> {
     let mut out = Vec::with_capacity(decls.len());
-    for (key, mut d) in decls {
-        if NAMESPACED.contains(&key) {
+    for (key, namespaced, mut d) in decls {
+        if namespaced {
             let q = QName::parse(&d.name, default);
             (d.namespace, d.name) = (q.namespace, q.name);
         }
@@ -390,4 +371,13 @@ fn require<'a, 'i>(
 fn expr_of(w: &mut Walker, key: &str, v: &Value) -> Option<Expr> {
     let sql = w.string(key, v)?;
     Some(Expr::new(sql, w.span(v)))
+}
+
+#[cfg(test)]
+mod sections {
+    /// Every section of declarations is a key a file may have.
+    #[test]
+    fn each_section_is_a_top_level_key() {
+        assert!(super::SECTIONS.iter().all(|(key, _)| super::TOP_KEYS.contains(key)));
+    }
 }
