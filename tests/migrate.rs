@@ -568,3 +568,63 @@ fn an_identity_column_added_to_a_partitioned_table_is_refused_as_postgresql_does
     client.batch_execute("DROP TABLE events").unwrap();
     apply(&mut client, &strata_codegen::migrations::empty(&after), &after).unwrap();
 }
+
+/// A CHECK added to a populated table, and a column made NOT NULL, are validated in a
+/// transaction of their own, once the ADD has committed: while VALIDATE scans the rows, the
+/// migrating session holds no ACCESS EXCLUSIVE lock on the table, so writes go on (issue 31).
+/// An observer samples pg_locks for the migrating backend while its query is the VALIDATE.
+#[test]
+fn validation_holds_no_access_exclusive_lock() {
+    let v1 = r#"
+[schema]
+name = "big"
+[tables.big.columns]
+id = { type = "bigint", primary_key = true }
+n = { type = "integer", nullable = true }
+"#;
+    let v2 = format!(
+        "{v1}m = {{ type = \"integer\", nullable = true }}\n[tables.big]\nchecks = [{{ name = \"n_positive\", expr = \"n > 0\" }}]\n"
+    );
+    let v3 = v1.replace("n = { type = \"integer\", nullable = true }", "n = \"integer\"");
+    let compile = |text: &str| strata_codegen::compile_toml_str([("big.toml", text)]).schema.expect("compiles");
+    let (v1, v2, v3) = (compile(v1), compile(&v2), compile(&v3));
+    for (to, what) in [(&v2, "a CHECK"), (&v3, "NOT NULL")] {
+        let db = TestDb::new();
+        let mut client = db.client();
+        client.batch_execute(&strata_codegen::generate::files(&v1)[0].1).unwrap();
+        client.batch_execute("INSERT INTO big SELECT g, 1 FROM generate_series(1, 3000000) g").unwrap();
+        let pid: i32 = client.query_one("SELECT pg_backend_pid()", &[]).unwrap().get(0);
+        let done = std::sync::atomic::AtomicBool::new(false);
+        let (seen, exclusive) = std::thread::scope(|s| {
+            let observer = s.spawn(|| {
+                let mut watch = db.client();
+                let (mut seen, mut exclusive) = (0, 0);
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    let row = watch
+                        .query_one(
+                            "SELECT coalesce(bool_or(a.query ILIKE '%VALIDATE CONSTRAINT%'), false), \
+                             coalesce(bool_or(l.mode = 'AccessExclusiveLock' AND l.granted), false) \
+                             FROM pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid \
+                             AND l.relation = 'big'::regclass WHERE a.pid = $1 AND a.state = 'active'",
+                            &[&pid],
+                        )
+                        .unwrap();
+                    let (validating, locked): (bool, bool) = (row.get(0), row.get(1));
+                    if validating {
+                        seen += 1;
+                        exclusive += usize::from(locked);
+                    }
+                }
+                (seen, exclusive)
+            });
+            let applied = apply(&mut client, &v1, to);
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            applied.unwrap();
+            observer.join().unwrap()
+        });
+        println!("{what}: VALIDATE seen running {seen} times, with an ACCESS EXCLUSIVE lock {exclusive} times");
+        assert!(seen > 0, "{what}: the observer never saw the VALIDATE running");
+        assert_eq!(exclusive, 0, "{what}: VALIDATE ran while the session held ACCESS EXCLUSIVE on the table");
+        compare(&mut client, to).unwrap();
+    }
+}

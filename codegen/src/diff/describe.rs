@@ -51,6 +51,8 @@ impl TableChange<'_> {
             TableChange::SetType(c) => format!("AlterColumnType {}", c.name),
             TableChange::SetDefault(c) => format!("SetDefault {}", c.name),
             TableChange::DropDefault(c) => format!("DropDefault {}", c.name),
+            TableChange::AddNotNullCheck(c) => format!("AddNotNullCheck {}", c.name),
+            TableChange::ValidateNotNullCheck(c) => format!("ValidateNotNullCheck {}", c.name),
             TableChange::SetNotNull(c) => format!("SetNotNull {}", c.name),
             TableChange::DropNotNull(c) => format!("DropNotNull {}", c.name),
             TableChange::AddIdentity(c) => format!("AddIdentity {}", c.name),

@@ -51,6 +51,9 @@ pub fn runs_alone(old: &Schema, new: &Schema, change: &Change<'_>) -> bool {
     match change {
         Change::Create(Step::CreateIndex { on, .. }) | Change::Drop(Step::CreateIndex { on, .. }) => stays(on),
         Change::AddEnumValue { .. } => true,
+        // A validation runs once the ADD has committed, so the ADD's ACCESS EXCLUSIVE lock is not
+        // held through the scan; validating again is harmless after an interruption.
+        Change::Alter { change: TableChange::ValidateConstraint(_) | TableChange::ValidateNotNullCheck(_), .. } => true,
         _ => false,
     }
 }
@@ -116,7 +119,11 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
                 }
                 TableChange::SetType(_) => vec![RewritesTable, MayFailOnRows, LocksTable],
                 // The rows are read under the validation's lock, which lets writes go on.
-                TableChange::SetNotNull(_) | TableChange::ValidateConstraint(_) => vec![ValidatesRows, MayFailOnRows],
+                TableChange::ValidateNotNullCheck(_) | TableChange::ValidateConstraint(_) => {
+                    vec![ValidatesRows, MayFailOnRows]
+                }
+                // A CHECK added NOT VALID, and SET NOT NULL trusting it: brief ACCESS EXCLUSIVE locks.
+                TableChange::AddNotNullCheck(_) | TableChange::SetNotNull(_) => vec![LocksTable],
                 // A foreign key's takes SHARE ROW EXCLUSIVE (writes wait a moment), a CHECK's ACCESS EXCLUSIVE.
                 TableChange::AddConstraintNotValid(Constraint::ForeignKey(_)) => vec![],
                 TableChange::AddConstraintNotValid(_) => vec![LocksTable],

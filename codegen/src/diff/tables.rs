@@ -14,15 +14,20 @@ pub enum TableChange<'s> {
     SetType(&'s Column),
     SetDefault(&'s Column),
     DropDefault(&'s Column),
-    /// Through a CHECK (col IS NOT NULL) added NOT VALID and validated, which SET NOT NULL then
-    /// trusts instead of scanning the table under its ACCESS EXCLUSIVE lock.
+    /// `nullable` true → false, in three changes: a CHECK (col IS NOT NULL) added NOT VALID (a
+    /// brief lock), validated in a transaction of its own (rows read under a lock that lets
+    /// writes go on), then SET NOT NULL, which trusts the CHECK instead of scanning the table
+    /// under its ACCESS EXCLUSIVE lock, and the CHECK dropped.
+    AddNotNullCheck(&'s Column),
+    ValidateNotNullCheck(&'s Column),
     SetNotNull(&'s Column),
     DropNotNull(&'s Column),
     AddIdentity(&'s Column),
     DropIdentity(&'s Column),
     AddConstraint(Constraint<'s>),
     /// A CHECK or foreign key added to a table with rows: `NOT VALID` first (a brief lock),
-    /// then `ValidateConstraint`, which reads the rows without blocking writes.
+    /// then `ValidateConstraint`, in a transaction of its own once the ADD has committed, which
+    /// reads the rows without blocking writes.
     AddConstraintNotValid(Constraint<'s>),
     ValidateConstraint(Constraint<'s>),
     DropConstraint(Constraint<'s>),
@@ -128,7 +133,11 @@ pub fn diff<'s>(from: &'s Schema, old: &'s Table, to: &'s Schema, new: &'s Table
             d.adds.push(TableChange::SetDefault(n));
         }
         match (o.nullable, n.nullable) {
-            (true, false) => d.adds.push(TableChange::SetNotNull(n)),
+            (true, false) => d.adds.extend([
+                TableChange::AddNotNullCheck(n),
+                TableChange::ValidateNotNullCheck(n),
+                TableChange::SetNotNull(n),
+            ]),
             (false, true) => d.adds.push(TableChange::DropNotNull(n)),
             _ => {}
         }

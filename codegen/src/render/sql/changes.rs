@@ -163,14 +163,15 @@ fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> String {
         TableChange::DropDefault(c) => {
             format!("ALTER COLUMN {} DROP DEFAULT", column(c))
         }
+        TableChange::AddNotNullCheck(c) => {
+            format!("ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID", not_null_check(table, c), column(c))
+        }
+        TableChange::ValidateNotNullCheck(c) => format!("VALIDATE CONSTRAINT {}", not_null_check(table, c)),
         TableChange::SetNotNull(c) => {
-            let check = ident(&crate::model::object_name(&table.name, &c.name, "not_null")).into_owned();
             let t = rel(table);
             let sql = [
-                format!("ALTER TABLE {t} ADD CONSTRAINT {check} CHECK ({} IS NOT NULL) NOT VALID", column(c)),
-                format!("ALTER TABLE {t} VALIDATE CONSTRAINT {check}"),
                 format!("ALTER TABLE {t} ALTER COLUMN {} SET NOT NULL", column(c)),
-                format!("ALTER TABLE {t} DROP CONSTRAINT {check}"),
+                format!("ALTER TABLE {t} DROP CONSTRAINT {}", not_null_check(table, c)),
             ];
             return sql.join(";\n");
         }
@@ -206,4 +207,9 @@ fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> String {
         }
     };
     format!("ALTER TABLE {} {action}", rel(table))
+}
+
+/// The CHECK that carries a column's NOT NULL while it is validated (`TableChange::SetNotNull`).
+fn not_null_check(table: &Table, c: &crate::model::Column) -> String {
+    ident(&crate::model::object_name(&table.name, &c.name, "not_null")).into_owned()
 }

@@ -16,5 +16,6 @@ ALTER TABLE tasks ADD COLUMN test_results jsonb;
 -- AddConstraint tasks_tdd_phase_check NOT VALID ON tasks (hazards: ACCESS EXCLUSIVE lock)
 ALTER TABLE tasks ADD CONSTRAINT tasks_tdd_phase_check CHECK (tdd_phase IN ('red', 'green', 'refactor')) NOT VALID;
 
--- ValidateConstraint tasks_tdd_phase_check ON tasks (hazards: may fail on existing rows, validates every row)
+-- ValidateConstraint tasks_tdd_phase_check ON tasks (hazards: may fail on existing rows, validates every row, runs outside a transaction)
+-- strata:no-transaction
 ALTER TABLE tasks VALIDATE CONSTRAINT tasks_tdd_phase_check;
