@@ -64,15 +64,7 @@ pub fn via_text(ty: &ColumnType, schema: &Schema) -> bool {
 /// declared one whose subtype travels in binary.
 pub fn range_subtype(schema: &Schema, s: &Scalar) -> Option<ColumnType> {
     let sub = match s {
-        Scalar::Builtin(b) => ColumnType::Scalar(match b.name {
-            "int4range" => Scalar::Integer,
-            "int8range" => Scalar::BigInt,
-            "numrange" => Scalar::Numeric(None),
-            "tsrange" => Scalar::Timestamp,
-            "tstzrange" => Scalar::Timestamptz,
-            "daterange" => Scalar::Date,
-            _ => return None,
-        }),
+        Scalar::Builtin(b) => ColumnType::Scalar(b.range_subtype()?),
         Scalar::Range(q) => schema.range(q)?.subtype.clone(),
         _ => return None,
     };

@@ -84,6 +84,21 @@ pub struct BuiltinType {
     pub modifiers: Vec<u32>,
 }
 
+impl BuiltinType {
+    /// The subtype of a built-in range type (`int4range` → integer); `None` for other types.
+    pub fn range_subtype(&self) -> Option<Scalar> {
+        Some(match self.name {
+            "int4range" => Scalar::Integer,
+            "int8range" => Scalar::BigInt,
+            "numrange" => Scalar::Numeric(None),
+            "tsrange" => Scalar::Timestamp,
+            "tstzrange" => Scalar::Timestamptz,
+            "daterange" => Scalar::Date,
+            _ => return None,
+        })
+    }
+}
+
 /// The built-in types held as `Scalar::Builtin`: (accepted spelling, canonical name, how many
 /// modifiers it takes at most, the largest modifier).
 const TEXT_BUILTINS: &[(&str, &str, usize, u32)] = &[

@@ -213,7 +213,7 @@ fn judge_text(s: &str, ty: &ColumnType, schema: &Schema) -> Verdict {
             "xml" => xml(s),
             // money's text depends on the server's lc_monetary.
             "money" => Unknown,
-            range => match ranges::subtype(range) {
+            _ => match b.range_subtype() {
                 Some(subtype) => ranges::range(s, subtype, schema),
                 None => Unknown,
             },

@@ -5,19 +5,6 @@ use super::{Verdict, judge_text, no, trim_space};
 use crate::model::{ColumnType, Scalar, Schema};
 use Verdict::{DoesNotFit, Fits, Unknown};
 
-/// The subtype of a built-in range type.
-pub(super) fn subtype(range: &str) -> Option<Scalar> {
-    Some(match range {
-        "int4range" => Scalar::Integer,
-        "int8range" => Scalar::BigInt,
-        "numrange" => Scalar::Numeric(None),
-        "daterange" => Scalar::Date,
-        "tsrange" => Scalar::Timestamp,
-        "tstzrange" => Scalar::Timestamptz,
-        _ => return None,
-    })
-}
-
 /// `empty`, or `[lower,upper)` with either bound left out (unbounded) and each read by the
 /// subtype's input function; a lower bound past the upper one is refused. Quoted bounds are left
 /// to PostgreSQL, and so are bounds strata cannot order.
