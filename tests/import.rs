@@ -374,6 +374,11 @@ fn bad_input_is_reported_and_writes_nothing() {
             "server.sql:2: ALTER SYSTEM acts on the server, not on a schema".into(),
         ),
         (
+            vec!["import".into(), script("undone.sql", "BEGIN;\nCREATE TABLE a (id int);\nROLLBACK;\n")],
+            1,
+            "undone.sql:3: the script undoes its own work (ROLLBACK)".into(),
+        ),
+        (
             vec!["import".into(), script("open.sql", "CREATE TABLE a (id int);\nSELECT 'open\n")],
             1,
             "open.sql:2: a quoted string is not closed".into(),

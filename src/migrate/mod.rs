@@ -155,6 +155,10 @@ pub enum Error {
     Failed { migration: String, at: Option<String>, error: postgres::Error },
     /// The database failed outside any migration (taking the lock, reading the record).
     Db(postgres::Error),
+    /// `baseline` on a database whose record holds migrations already (these); nothing recorded.
+    Migrated(Vec<String>),
+    /// `baseline` to a version the folder does not have; nothing recorded.
+    NoSuchVersion(i64),
 }
 
 impl fmt::Display for Error {
@@ -170,6 +174,13 @@ impl fmt::Display for Error {
                 write!(f, "migration {migration} failed at {at}: {}; its transaction was rolled back", describe(error))
             }
             Error::Db(e) => write!(f, "{}", describe(e)),
+            Error::Migrated(applied) => write!(
+                f,
+                "nothing was recorded: the database has applied migrations already ({}); a baseline records \
+                 where a database strata has not migrated stands",
+                applied.join(", ")
+            ),
+            Error::NoSuchVersion(v) => write!(f, "nothing was recorded: no migration has version {v}"),
         }
     }
 }
@@ -325,6 +336,30 @@ impl Migrator {
                 let m = self.migrations.iter().find(|m| m.version == a.version).expect("compare found it");
                 done.push(self.run_down(client, m, a.down_steps_done.unwrap_or(0) as usize)?);
             }
+            Ok(done)
+        })
+    }
+
+    /// Records the migrations up to version `to` as applied without running them: the database
+    /// already holds what they make (one made before strata, or restored from a dump). Prove that
+    /// first (the CLI's `migrate baseline` compares the database with the model of `to`). Refused
+    /// when the record holds any migration. What was recorded, in order.
+    pub fn baseline(&self, client: &mut Client, to: i64) -> Result<Vec<Done>, Error> {
+        if !self.migrations.iter().any(|m| m.version == to) {
+            return Err(Error::NoSuchVersion(to));
+        }
+        self.locked(client, true, |client, status| {
+            if !status.applied.is_empty() {
+                let dirs = status.applied.iter().map(|a| folder::dir(a.version, &a.name));
+                return Err(Error::Migrated(dirs.collect()));
+            }
+            let mut tx = client.transaction().map_err(Error::Db)?;
+            let mut done = Vec::new();
+            for m in self.migrations.iter().filter(|m| m.version <= to) {
+                self.write_record(&mut tx, m, None, Instant::now()).map_err(Error::Db)?;
+                done.push(Done { migration: m.dir(), duration: Duration::ZERO });
+            }
+            tx.commit().map_err(Error::Db)?;
             Ok(done)
         })
     }

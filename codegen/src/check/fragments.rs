@@ -50,6 +50,11 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         {
             let expected = format!("BEGIN ATOMIC, then queries or data changes each ended by `;`, then END ({why})");
             diags.push(Diagnostic::invalid_fragment(&what, "body", f.body.trim(), &expected, f.span));
+        } else if let Some(expr) = f.returned()
+            && let Err(why) = crate::sql::deps::parse_whole(expr)
+        {
+            let expected = format!("RETURN and one expression ({why})");
+            diags.push(Diagnostic::invalid_fragment(&what, "body", f.body.trim(), &expected, f.span));
         }
     }
     for a in &schema.aggregates {

@@ -38,7 +38,10 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             soft_delete(t, sd, diags);
         }
         for fk in foreign_keys {
-            let Some(&target) = tables.get(&fk.ref_table.qname()) else {
+            // A partition is referenced over its parent's columns and the keys it inherits.
+            let target =
+                tables.get(&fk.ref_table.qname()).copied().or_else(|| partition_of(schema, &fk.ref_table.qname()));
+            let Some(target) = target else {
                 diags.push(Diagnostic::unknown_table(
                     &fk.ref_table.qname().to_string(),
                     &table_names,
@@ -90,6 +93,11 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// The partitioned table `partition` is a partition of.
+fn partition_of<'s>(schema: &'s Schema, partition: &QName) -> Option<&'s Table> {
+    schema.tables.iter().find(|t| t.partition.iter().flat_map(|p| &p.partitions).any(|p| p.qname() == *partition))
 }
 
 /// Whether `column` exists in `table`, reporting it when not.

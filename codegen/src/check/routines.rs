@@ -19,20 +19,30 @@ struct Known<'s> {
 impl<'s> Known<'s> {
     fn new(schema: &'s Schema) -> Known<'s> {
         let mut relations: Vec<QName> = schema.tables.iter().map(|t| t.qname()).collect();
+        let partitions = schema.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
+        relations.extend(partitions.map(|p| p.qname()));
         relations.extend(schema.views.iter().map(|v| v.qname()));
         Known { default: &schema.namespace, namespaces: schema.namespace_names(), relations }
     }
 
     /// Whether `text` (`name` or `namespace.name`) names a declared relation or one strata
-    /// does not check; an unqualified name is looked for on the search path the generated SQL
-    /// sets (public, then the default namespace).
-    fn has(&self, text: &str) -> bool {
+    /// does not check; an unqualified name is looked for on `path`, a function's own
+    /// `search_path`, else the one the generated SQL sets (public, then the default namespace).
+    fn has(&self, text: &str, path: Option<&str>) -> bool {
         let q = QName::parse(text, "");
         if q.name.starts_with("pg_") {
             return true;
         }
         match q.namespace.as_str() {
-            "" => [self.default, PUBLIC].iter().any(|n| self.relations.contains(&QName::new(n, &q.name))),
+            "" => match path {
+                Some(path) => {
+                    let path: Vec<&str> = path.split(',').map(|n| n.trim().trim_matches(['"', '\''])).collect();
+                    // A namespace strata does not know (or `$user`) may hold it.
+                    path.iter()
+                        .any(|n| !self.namespaces.contains(n) || self.relations.contains(&QName::new(n, &q.name)))
+                }
+                None => [self.default, PUBLIC].iter().any(|n| self.relations.contains(&QName::new(n, &q.name))),
+            },
             n if self.namespaces.contains(&n) => self.relations.contains(&q),
             _ => true,
         }
@@ -43,9 +53,9 @@ impl<'s> Known<'s> {
     }
 }
 
-fn reads(known: &Known, what: &str, sql: &str, span: Span, diags: &mut Diagnostics) {
+fn reads(known: &Known, what: &str, sql: &str, path: Option<&str>, span: Span, diags: &mut Diagnostics) {
     for r in relations(sql).unwrap_or_default() {
-        if !known.has(&r) {
+        if !known.has(&r, path) {
             let names = known.names();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
             diags.push(Diagnostic::unknown_relation(what, &r, &names, span));
@@ -65,7 +75,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         }
         // PL/pgSQL bodies are only checked when they run; SQL bodies can be read now.
         if f.language == "sql" {
-            reads(&known, &format!("function `{}`", f.name), &f.body, f.span, diags);
+            reads(&known, &format!("function `{}`", f.name), &f.body, f.search_path.as_deref(), f.span, diags);
         }
     }
     for v in &schema.views {
@@ -74,7 +84,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::invalid_query(&what, &e.to_string(), v.query.span));
             continue;
         }
-        reads(&known, &what, &v.query.sql, v.query.span, diags);
+        reads(&known, &what, &v.query.sql, None, v.query.span, diags);
     }
 }
 
@@ -123,7 +133,7 @@ pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::invalid_query(&what, &e.to_string(), job.command.span));
             continue;
         }
-        reads(&known, &what, &job.command.sql, job.command.span, diags);
+        reads(&known, &what, &job.command.sql, None, job.command.span, diags);
         // `SELECT f()` calls a function: it must be declared (PostgreSQL would fail at 2 a.m.).
         for f in called_functions(&job.command.sql) {
             let q = QName::parse(&f, "");

@@ -40,6 +40,8 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             }
             seen.insert(&tr.name, tr.span);
             let why = match functions.get(&tr.function.qname()) {
+                // PostgreSQL's own (`tsvector_update_trigger`, `suppress_redundant_updates_trigger`).
+                None if tr.function.namespace == "pg_catalog" => None,
                 None => Some(("is not declared".to_string(), &names[..])),
                 Some(r) if !r.eq_ignore_ascii_case("trigger") => Some((format!("returns {r}, not trigger"), &[][..])),
                 Some(_) => None,

@@ -38,7 +38,7 @@ impl Key {
 pub fn key(schema: &Schema, step: &Step<'_>) -> Option<Key> {
     let on = |name: &str, on: &QName| format!("{} ON {}", ident(name), qualified(&on.namespace, &on.name));
     Some(match step {
-        Step::SetSearchPath(_) => return None,
+        Step::SetSearchPath(_) | Step::UncheckedBodies => return None,
         Step::CreateRole(r) => Key::new("ROLE", ident(&r.name)),
         Step::GrantMembership(r) => Key::new("MEMBERSHIP", ident(&r.name)),
         Step::CreateNamespace(n) => Key::new("SCHEMA", ident(&n.name)),
@@ -148,6 +148,7 @@ pub fn containers(step: &Step<'_>) -> Vec<Key> {
         }
         // Each of these stands on its own: contained by nothing the differ drops.
         Step::SetSearchPath(_)
+        | Step::UncheckedBodies
         | Step::CreateExtension(_)
         | Step::CreateRole(_)
         | Step::GrantMembership(_)
@@ -200,6 +201,7 @@ pub fn dependencies(schema: &Schema, step: &Step<'_>) -> Vec<Key> {
         // Rebuilt only with their containers, or (types, functions, tables) compared by what
         // they render, which names what they are built on.
         Step::SetSearchPath(_)
+        | Step::UncheckedBodies
         | Step::CreateExtension(_)
         | Step::CreateRole(_)
         | Step::GrantMembership(_)

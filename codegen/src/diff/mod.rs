@@ -207,12 +207,11 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
 
     // Make, in the new plan's order; foreign keys of altered tables once every table exists.
     let mut creates = Vec::new();
+    // After the last table step (a function a table needs may come among them).
+    let last_table = new_steps.iter().rposition(is_table_step);
     let mut fk_adds_done = false;
-    let mut in_tables = false;
     for (j, step) in new_steps.iter().enumerate() {
-        if is_table_step(step) {
-            in_tables = true;
-        } else if in_tables && !fk_adds_done {
+        if last_table.is_some_and(|last| j > last) && !fk_adds_done {
             fk_adds_done = true;
             creates.extend(of_altered(|d| &d.fk_adds));
         }
@@ -261,10 +260,10 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
     if !fk_adds_done {
         creates.extend(of_altered(|d| &d.fk_adds));
     }
-    if !creates.is_empty()
-        && let Some(path @ Step::SetSearchPath(_)) = new_steps.first()
-    {
-        creates.insert(0, Change::Create(path.clone()));
+    // The session's settings lead the plan and hold for what it makes.
+    if !creates.is_empty() {
+        let settings = new_steps.iter().take_while(|s| matches!(s, Step::SetSearchPath(_) | Step::UncheckedBodies));
+        creates.splice(0..0, settings.map(|s| Change::Create(s.clone())));
     }
     changes.extend(creates);
     changes

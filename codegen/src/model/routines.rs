@@ -170,6 +170,21 @@ impl Function {
         let words: Vec<&str> = self.body.split_whitespace().take(2).collect();
         matches!(words.as_slice(), [b, a] if b.eq_ignore_ascii_case("begin") && a.eq_ignore_ascii_case("atomic"))
     }
+
+    /// A SQL-standard body, `RETURN expr` or `BEGIN ATOMIC ... END`: SQL PostgreSQL parses and
+    /// checks when the function is made, not a string.
+    pub fn standard_body(&self) -> bool {
+        self.atomic_body() || self.returned().is_some()
+    }
+
+    /// The expression of a `RETURN expr` body.
+    pub fn returned(&self) -> Option<&str> {
+        let body = self.body.trim_start();
+        let word = body.get(..6).filter(|w| w.eq_ignore_ascii_case("return"))?;
+        let rest = &body[word.len()..];
+        let sql = self.language.eq_ignore_ascii_case("sql");
+        (sql && rest.starts_with(|c: char| c.is_whitespace() || c == '(')).then(|| rest.trim())
+    }
 }
 
 impl Trigger {

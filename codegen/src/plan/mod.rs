@@ -1,5 +1,7 @@
 //! Plans: the ordered steps that build a schema, decided here so renderers only print.
 
+mod order;
+
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::model::{
@@ -17,6 +19,9 @@ pub enum Step<'s> {
     /// `public` stays first, so what strata writes unqualified (names in `public`, extensions)
     /// is created there.
     SetSearchPath(&'s str),
+    /// Before anything, when a function's body reads what needs the function made first (a
+    /// table whose default calls it): bodies are then not checked when made (`order`).
+    UncheckedBodies,
     /// After namespaces (one may hold it), before everything else: types and tables may use
     /// what an extension provides.
     CreateExtension(&'s Extension),
@@ -99,6 +104,7 @@ impl Step<'_> {
     pub fn description(&self) -> String {
         match self {
             Step::SetSearchPath(n) => format!("SetSearchPath {n}"),
+            Step::UncheckedBodies => "UncheckedBodies".to_string(),
             Step::CreateNamespace(n) => format!("CreateNamespace {}", n.name),
             Step::AlterNamespaceOwner { namespace, .. } => format!("AlterNamespaceOwner {}", namespace.name),
             Step::CreateExtension(e) => format!("CreateExtension {}", e.name),
@@ -346,7 +352,10 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     } = schema;
     let (order, mut deferred) = table_order(schema);
     for (i, t) in schema.tables.iter().enumerate() {
-        let not_valid = t.foreign_keys.iter().enumerate().filter(|(k, fk)| fk.not_valid && !deferred[i].contains(k));
+        // Declared NOT VALID, or keyed by a unique index (made after the tables): added later.
+        let not_valid = t.foreign_keys.iter().enumerate().filter(|(k, fk)| {
+            (fk.not_valid || order::keyed_by_index(schema, fk).is_some()) && !deferred[i].contains(k)
+        });
         let not_valid: Vec<usize> = not_valid.map(|(k, _)| k).collect();
         deferred[i].extend(not_valid);
     }
@@ -508,7 +517,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
             }
         }
     }
-    steps
+    order::by_needs(schema, steps)
 }
 
 /// Comments on a table's constraints, indexes, triggers and policies, and on its partitions'.

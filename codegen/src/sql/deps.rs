@@ -9,7 +9,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The relations a SQL text reads, as written (`name` or `namespace.name`, unquoted parts
-/// folded to lower case), CTE names left out; `None` when it does not parse.
+/// folded to lower case), CTE names and functions read in `FROM` left out; `None` when it does
+/// not parse.
 pub fn relations(sql: &str) -> Option<Vec<String>> {
     let statements: Vec<Statement> = Parser::parse_sql(&PostgreSqlDialect {}, sql).ok()?;
     Some(relations_in(&statements))
@@ -21,6 +22,8 @@ pub fn relations_in(parsed: &impl Visit) -> Vec<String> {
     struct Relations {
         ctes: Vec<String>,
         found: Vec<String>,
+        /// A set-returning function read in `FROM` (`FROM f(1)`): a function, not a relation.
+        call: Option<ObjectName>,
     }
     impl Visitor for Relations {
         type Break = ();
@@ -30,7 +33,17 @@ pub fn relations_in(parsed: &impl Visit) -> Vec<String> {
             }
             ControlFlow::Continue(())
         }
+        fn pre_visit_table_factor(&mut self, factor: &sqlparser::ast::TableFactor) -> ControlFlow<()> {
+            if let sqlparser::ast::TableFactor::Table { name, args: Some(_), .. } = factor {
+                self.call = Some(name.clone());
+            }
+            ControlFlow::Continue(())
+        }
         fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+            if self.call.as_ref() == Some(relation) {
+                self.call = None;
+                return ControlFlow::Continue(());
+            }
             let parts: Vec<String> = relation.0.iter().filter_map(|p| p.as_ident()).map(folded).collect();
             let name = parts.join(".");
             if !self.ctes.contains(&name) && !self.found.contains(&name) {
@@ -195,22 +208,50 @@ pub fn columns_read(expr: &Ast) -> Vec<(Option<String>, String)> {
     columns.found
 }
 
-/// Names of the functions a SQL text calls, lower-cased.
+/// Names of the functions a SQL text calls in its expressions, as `functions_in` writes them.
 pub fn called_functions(sql: &str) -> Vec<String> {
-    struct Calls(Vec<String>);
+    match Parser::parse_sql(&PostgreSqlDialect {}, sql) {
+        Ok(statements) => calls(&statements, false),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The functions what is parsed already calls, as written (`name` or `namespace.name`, unquoted
+/// parts folded to lower case), each once; set-returning ones read in `FROM` too.
+pub fn functions_in(parsed: &impl Visit) -> Vec<String> {
+    calls(parsed, true)
+}
+
+fn calls(parsed: &impl Visit, in_from: bool) -> Vec<String> {
+    struct Calls(Vec<String>, bool);
+    impl Calls {
+        fn add(&mut self, name: &ObjectName) {
+            let parts: Vec<String> = name.0.iter().filter_map(|p| p.as_ident()).map(folded).collect();
+            let name = parts.join(".");
+            if !self.0.contains(&name) {
+                self.0.push(name);
+            }
+        }
+    }
     impl Visitor for Calls {
         type Break = ();
         fn pre_visit_expr(&mut self, expr: &Ast) -> ControlFlow<()> {
             if let Ast::Function(f) = expr {
-                self.0.push(f.name.to_string().to_lowercase());
+                self.add(&f.name);
+            }
+            ControlFlow::Continue(())
+        }
+        fn pre_visit_table_factor(&mut self, factor: &sqlparser::ast::TableFactor) -> ControlFlow<()> {
+            if let sqlparser::ast::TableFactor::Table { name, args: Some(_), .. } = factor
+                && self.1
+            {
+                self.add(name);
             }
             ControlFlow::Continue(())
         }
     }
-    let mut calls = Calls(Vec::new());
-    if let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, sql) {
-        let _ = statements.visit(&mut calls);
-    }
+    let mut calls = Calls(Vec::new(), in_from);
+    let _ = parsed.visit(&mut calls);
     calls.0
 }
 
@@ -239,6 +280,14 @@ mod tests {
         let sql = "WITH recent AS (SELECT * FROM public.tasks) SELECT p.id FROM projects p JOIN recent r ON r.project_id = p.id \
                    WHERE EXISTS (SELECT 1 FROM pg_stat_user_tables)";
         assert_eq!(super::relations(sql).unwrap(), ["public.tasks", "projects", "pg_stat_user_tables"]);
+    }
+    #[test]
+    fn a_function_read_in_from_is_a_function() {
+        let sql = "SELECT r.id FROM app.recent(10) r JOIN t ON t.id = r.id WHERE lower(r.title) <> ''";
+        assert_eq!(super::relations(sql).unwrap(), ["t"]);
+        let parsed = sqlparser::parser::Parser::parse_sql(&sqlparser::dialect::PostgreSqlDialect {}, sql).unwrap();
+        assert_eq!(super::functions_in(&parsed), ["app.recent", "lower"]);
+        assert_eq!(super::called_functions(sql), ["lower"]);
     }
     #[test]
     fn outer_columns_skip_subqueries() {

@@ -20,6 +20,7 @@ use strata_codegen::{Compiled, generate, io, render};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod adopt;
 mod confined;
 mod db;
 mod diff;
@@ -51,6 +52,10 @@ enum Command {
     Verify(VerifyArgs),
     /// Read a database's schema and write it as a new schema folder of TOML files.
     Pull(reverse::PullArgs),
+    /// Bring a database made before strata into the project: pull it into schema/NAME, generate
+    /// its first migration, and record that migration as applied there once the database is
+    /// proven to hold its model (otherwise print the differences and record nothing).
+    Adopt(adopt::AdoptArgs),
     /// Apply a SQL script (pg_dump --schema-only output, structure.sql, DDL) to a scratch
     /// database, and write what it created as a new schema folder of TOML files.
     Import(reverse::ImportArgs),
@@ -243,6 +248,7 @@ fn command() -> ExitCode {
         Command::Check(opts) => run(opts, None),
         Command::Verify(args) => verify::run(args),
         Command::Pull(args) => reverse::pull(args),
+        Command::Adopt(args) => adopt::run(args),
         Command::Import(args) => reverse::import(args),
         Command::Diff(args) => diff::run(args),
         Command::Lint(args) => lint::run(args),

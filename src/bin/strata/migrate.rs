@@ -7,6 +7,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use strata::migrate::{self, Down, Migrator};
 use strata_codegen::project::{self, Project};
+use strata_codegen::{migrations, verify};
 
 use crate::Failure;
 use crate::db::{config, connect, no_database};
@@ -66,6 +67,15 @@ enum Action {
     Status,
     /// Undo the newest migration and apply it again.
     Redo,
+    /// Record the migrations up to a version as applied without running them, once the
+    /// database is proven to hold that version's model (the verify comparison); otherwise print
+    /// the differences and record nothing. For a database made before strata, or restored from
+    /// a dump of that version.
+    Baseline {
+        /// The version the database is at [default: the newest migration].
+        #[arg(long, value_name = "VERSION")]
+        to: Option<i64>,
+    },
 }
 
 pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
@@ -77,6 +87,9 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     let status = migrator.status(&mut client).map_err(failed)?;
     if let Action::Status = args.action {
         return print_status(&migrator, &status);
+    }
+    if let Action::Baseline { to } = args.action {
+        return baseline(&migrator, &args.folder()?, &url, &mut client, to, args.dry_run);
     }
     if args.dry_run {
         return dry_run(&migrator, &status, &args.action);
@@ -96,7 +109,7 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
             done.extend(redone);
             Ok(done)
         }),
-        Action::Status => unreachable!("answered above"),
+        Action::Status | Action::Baseline { .. } => unreachable!("answered above"),
     }
     .map_err(failed)?;
     if done.is_empty() {
@@ -108,9 +121,56 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `migrate baseline`: the database read back and compared with the model of the migration
+/// it is said to be at; recorded only when nothing differs (with `dry_run`, never).
+pub fn baseline(
+    migrator: &Migrator,
+    folder: &std::path::Path,
+    url: &str,
+    client: &mut postgres::Client,
+    to: Option<i64>,
+    dry_run: bool,
+) -> Result<(), Failure> {
+    let newest = migrator.migrations().last().map(|m| m.version);
+    let to = to.or(newest).ok_or_else(|| Failure::Usage("the migrations folder holds no migration".into()))?;
+    let Some(m) = migrator.migrations().iter().find(|m| m.version == to) else {
+        return Err(failed(migrate::Error::NoSuchVersion(to)));
+    };
+    let snapshot = folder.join(m.dir()).join(strata_script::folder::MODEL);
+    let text = std::fs::read_to_string(&snapshot)
+        .map_err(|e| Failure::Usage(format!("{}: {e} (generate writes it)", snapshot.display())))?;
+    let model = migrations::read_snapshot(&m.dir(), &text).map_err(|e| Failure::Usage(e.to_string()))?;
+    let (declared, read) = crate::verify::read_back(|| connect(url, "--database-url"), &model)?;
+    let (differences, objects) = verify::compare(&declared, &read);
+    if !differences.is_empty() {
+        eprintln!(
+            "baseline: the database is not at {}: {} difference(s) from its model; nothing was recorded",
+            m.dir(),
+            differences.len()
+        );
+        print!("{}", verify::render(&differences, &Default::default()));
+        return Err(Failure::Schema);
+    }
+    if dry_run {
+        for m in migrator.migrations().iter().filter(|m| m.version <= to) {
+            println!("-- would record {} as applied (not run)", m.dir());
+        }
+        return Ok(());
+    }
+    for d in migrator.baseline(client, to).map_err(failed)? {
+        eprintln!("recorded {} as applied (not run)", d.migration);
+    }
+    eprintln!(
+        "baseline: the database holds the {objects} objects of {}, and nothing else in their namespaces",
+        m.dir()
+    );
+    Ok(())
+}
+
 impl MigrateArgs {
-    fn migrator(&self) -> Result<Migrator, Failure> {
-        let dir = match (&self.dir, &self.schema) {
+    /// The migrations folder: --dir, else the schema's under the project's out folder.
+    fn folder(&self) -> Result<PathBuf, Failure> {
+        Ok(match (&self.dir, &self.schema) {
             (Some(dir), _) => dir.clone(),
             (None, schema) => {
                 let out = match std::fs::read_to_string(&self.project) {
@@ -123,18 +183,23 @@ impl MigrateArgs {
                 };
                 out.join(schema).join(strata_script::folder::MIGRATIONS)
             }
-        };
-        let (namespace, table) = self
-            .record
-            .split_once('.')
-            .ok_or_else(|| Failure::Usage(format!("--record {}: give NAMESPACE.TABLE", self.record)))?;
-        Ok(Migrator::from_dir(&dir)
-            .map_err(|e| Failure::Usage(e.to_string()))?
-            .record_in(namespace, table)
+        })
+    }
+
+    fn migrator(&self) -> Result<Migrator, Failure> {
+        let dir = self.folder()?;
+        Ok(folder_migrator(&dir, &self.record)?
             .lock_timeout(self.lock_timeout)
             .statement_timeout(self.statement_timeout)
             .allow_out_of_order(self.allow_out_of_order))
     }
+}
+
+/// The migrations of `dir`, recorded in `record` (`--record NAMESPACE.TABLE`).
+pub fn folder_migrator(dir: &std::path::Path, record: &str) -> Result<Migrator, Failure> {
+    let (namespace, table) =
+        record.split_once('.').ok_or_else(|| Failure::Usage(format!("--record {record}: give NAMESPACE.TABLE")))?;
+    Ok(Migrator::from_dir(dir).map_err(|e| Failure::Usage(e.to_string()))?.record_in(namespace, table))
 }
 
 /// The one schema folder under `out` that has migrations.
@@ -220,7 +285,7 @@ fn dry_run(migrator: &Migrator, status: &migrate::Status, action: &Action) -> Re
         }
         Action::Down { steps, .. } => (vec![], applied(steps.unwrap_or(1))),
         Action::Redo => (applied(1), applied(1)),
-        Action::Status => unreachable!("answered before"),
+        Action::Status | Action::Baseline { .. } => unreachable!("answered before"),
     };
     for m in downs {
         println!("-- would undo {}\n{}", m.dir(), m.down);

@@ -22,14 +22,14 @@ use crate::db::{connect, message, no_database, scratch_server};
 pub struct Output {
     /// The schema folder to write (refused when it exists and is not empty).
     #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub out: PathBuf,
     /// A namespace to read; repeatable, the first is the schema's default [default: every
     /// namespace that is neither PostgreSQL's nor an extension's, `public` first].
     #[arg(long = "namespace", value_name = "NAME")]
-    namespaces: Vec<String>,
+    pub namespaces: Vec<String>,
     /// The system's name [default: the name of the --out folder].
     #[arg(long, value_name = "NAME")]
-    name: Option<String>,
+    pub name: Option<String>,
 }
 
 #[derive(Args)]
@@ -58,12 +58,17 @@ pub struct ImportArgs {
 }
 
 pub fn pull(args: &PullArgs) -> Result<(), Failure> {
-    let name = args.output.check()?;
     let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
     let url = url.ok_or_else(|| Failure::Usage("pull reads a database: give --database-url URL".into()))?;
-    let mut client = connect(&url, "--database-url")?;
-    let schema = read(&mut client, || connect(&url, "--database-url"), &name, &args.output.namespaces)?;
-    args.output.write(&schema)
+    pull_into(&args.output, &url)
+}
+
+/// The database at `url` written as the schema folder `output` says.
+pub fn pull_into(output: &Output, url: &str) -> Result<(), Failure> {
+    let name = output.check()?;
+    let mut client = connect(url, "--database-url")?;
+    let schema = read(&mut client, || connect(url, "--database-url"), &name, &output.namespaces)?;
+    output.write(&schema)
 }
 
 pub fn import(args: &ImportArgs) -> Result<(), Failure> {
@@ -209,7 +214,8 @@ pub fn read(
 }
 
 /// The script's statements; psql's `\restrict` and `\unrestrict` (which pg_dump writes around
-/// its output) are skipped, any other meta-command is refused at its line.
+/// its output) and the script's own transaction control (`BEGIN; ... COMMIT;`: the import runs
+/// it in transactions of its own) are skipped, any other meta-command is refused at its line.
 fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failure> {
     let pieces = script::pieces(sql).map_err(|e| {
         eprintln!("{}:{}: {}", file.display(), e.line, e.message);
@@ -218,6 +224,7 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failu
     let mut statements = Vec::new();
     for piece in pieces {
         match piece {
+            Piece::Statement { text, .. } if transaction_control(text) => {}
             Piece::Statement { line, text } => {
                 if let Some(why) = not_schema(text) {
                     eprintln!("{}:{line}: {why}", file.display());
@@ -235,12 +242,27 @@ fn statements<'s>(file: &Path, sql: &'s str) -> Result<Vec<Statement<'s>>, Failu
     Ok(statements)
 }
 
+/// `BEGIN`, `START TRANSACTION`, `COMMIT` or `END` (with their optional words).
+fn transaction_control(text: &str) -> bool {
+    let words: Vec<String> = script::words(text).map(str::to_ascii_uppercase).collect();
+    match words.first().map(String::as_str) {
+        Some("BEGIN" | "COMMIT" | "END") => {
+            words[1..].iter().all(|w| matches!(w.as_str(), "TRANSACTION" | "WORK" | "AND" | "NO" | "CHAIN"))
+        }
+        Some("START") => words.get(1).is_some_and(|w| w == "TRANSACTION"),
+        _ => false,
+    }
+}
+
 /// Why a statement has no place in a schema script, if it has none: data (COPY, whose rows
 /// follow it as text that is no SQL), or what acts on the server beyond one database.
 fn not_schema(text: &str) -> Option<String> {
     let words: Vec<String> = script::words(text).take(2).map(str::to_ascii_uppercase).collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     match words.as_slice() {
+        ["ROLLBACK", ..] | ["ABORT", ..] => {
+            Some("the script undoes its own work (ROLLBACK): remove it, and what it would undo".into())
+        }
         ["COPY", ..] => Some(
             "COPY is data, not schema: import reads a schema script (pg_dump --schema-only); load rows separately"
                 .into(),

@@ -103,7 +103,10 @@ fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<
 
 /// The schema's namespaces read back (over several connections made by `connect`), with the
 /// declaration settled against what was read.
-fn read_back(connect: impl FnMut() -> Result<Client, Failure>, schema: &Schema) -> Result<(Schema, Schema), Failure> {
+pub fn read_back(
+    connect: impl FnMut() -> Result<Client, Failure>,
+    schema: &Schema,
+) -> Result<(Schema, Schema), Failure> {
     let mut catalogs = PgCatalogs::connect(connect)?;
     let read = db::read_namespaces_of(&mut catalogs, schema)?;
     let mut declared = schema.clone();

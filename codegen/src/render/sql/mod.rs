@@ -104,6 +104,7 @@ pub fn step_sql(schema: &Schema, step: &Step<'_>) -> String {
             e.namespace.as_ref().map(|n| format!(" WITH SCHEMA {}", ident(n))).unwrap_or_default()
         ),
         Step::SetSearchPath(namespace) => format!("SET search_path TO public, {}", ident(namespace)),
+        Step::UncheckedBodies => "SET check_function_bodies = off".to_string(),
         Step::CreateNamespace(n) => {
             let owner = n.owner.as_ref().map(|o| format!(" AUTHORIZATION {}", ident(&o.name))).unwrap_or_default();
             format!("CREATE SCHEMA {}{owner}", ident(&n.name))
@@ -265,6 +266,7 @@ pub fn undo_sql(schema: &Schema, step: &Step<'_>) -> Option<String> {
         }
         Step::PartitionUpkeep { table } => return upkeep::stop(schema, table),
         Step::SetSearchPath(_)
+        | Step::UncheckedBodies
         | Step::AlterNamespaceOwner { .. }
         | Step::CreateRole(_)
         | Step::GrantMembership(_)
@@ -683,6 +685,10 @@ fn create_function(f: &Function) -> String {
         write!(sql, " SET {} = {value}", name.split('.').map(ident).collect::<Vec<_>>().join(".")).unwrap();
     }
     // A SQL-standard body is SQL, not a string: written as it is.
+    if let Some(expr) = f.returned() {
+        write!(sql, "\nRETURN {expr}").unwrap();
+        return sql;
+    }
     if f.atomic_body() {
         write!(sql, "\n{}", f.body.trim()).unwrap();
         return sql;

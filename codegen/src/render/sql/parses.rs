@@ -30,7 +30,7 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
         ];
         // A SQL-standard body (BEGIN ATOMIC), which sqlparser lacks: its statements each parse
         // as one, and the rest with a quoted body in its place.
-        let statement = match without_atomic_body(header, statement)? {
+        let statement = match without_standard_body(header, statement)? {
             Some(head) => format!("{head} AS 'SELECT 1'"),
             None => statement.to_string(),
         };
@@ -105,7 +105,7 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
     use sqlparser::tokenizer::{Token, Tokenizer};
     let mut split = 0;
     for (header, statement) in statements(sql)? {
-        let statement = without_atomic_body(header, statement)?.unwrap_or(statement);
+        let statement = without_standard_body(header, statement)?.unwrap_or(statement);
         let tokens = Tokenizer::new(&PostgreSqlDialect {}, statement)
             .tokenize()
             .map_err(|e| format!("{header}: does not tokenize: {e}\n{statement}"))?;
@@ -117,12 +117,20 @@ pub fn statements_split(sql: &str) -> Result<usize, String> {
     Ok(split)
 }
 
-/// A routine with a SQL-standard body (BEGIN ATOMIC): its body's statements checked one by one
-/// (`sql_deps::atomic_statements`), and what comes before the body; `None` for other statements.
-fn without_atomic_body<'s>(header: &str, statement: &'s str) -> Result<Option<&'s str>, String> {
-    let Some((head, body)) = statement.split_once("\nBEGIN ATOMIC") else { return Ok(None) };
-    crate::sql::deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
-        .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
+/// A routine with a SQL-standard body: a BEGIN ATOMIC body's statements checked one by one
+/// (`sql_deps::atomic_statements`), a RETURN body's expression as one whole expression; and what
+/// comes before the body. `None` for other statements.
+fn without_standard_body<'s>(header: &str, statement: &'s str) -> Result<Option<&'s str>, String> {
+    if let Some((head, body)) = statement.split_once("\nBEGIN ATOMIC") {
+        crate::sql::deps::atomic_statements(&format!("BEGIN ATOMIC{body}"))
+            .map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
+        return Ok(Some(head));
+    }
+    let Some((head, expr)) = statement.split_once("\nRETURN") else { return Ok(None) };
+    if !statement.starts_with("CREATE OR REPLACE FUNCTION ") {
+        return Ok(None);
+    }
+    crate::sql::deps::parse_whole(expr).map_err(|e| format!("{header}: its body: {e}\n{statement}"))?;
     Ok(Some(head))
 }
 

@@ -52,7 +52,8 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
         }
     }
     for ns in namespaces {
-        let file = if ns == schema.namespace { "tables.toml".to_string() } else { format!("tables.{ns}.toml") };
+        let file =
+            if ns == schema.namespace { "tables.toml".to_string() } else { format!("tables.{}.toml", file_part(ns)) };
         let mut doc = Doc::default();
         for t in schema.tables.iter().filter(|t| t.namespace == ns) {
             tables::table(&mut doc, t, at);
@@ -63,6 +64,19 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
     files.push(("views.toml".into(), objects::views_file(schema, at)));
     files.retain(|(_, text)| !text.is_empty());
     files
+}
+
+/// A name as part of a file name: any byte other than a letter, digit, `_` or `-` (a `/` or
+/// `.` a namespace may hold) as `%XX`, so that every name is a distinct, plain file name.
+fn file_part(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'-' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// How names are written: relative to the schema's default namespace.
@@ -248,4 +262,15 @@ fn written(e: &Expr) -> String {
 /// A keyword the model holds in capitals (`IMMUTABLE`, `SAFE`), as the format writes it.
 fn word(sql: &str) -> String {
     sql.to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_namespace_becomes_a_plain_file_name() {
+        assert_eq!(super::file_part("app"), "app");
+        assert_eq!(super::file_part("a/b"), "a%2Fb");
+        assert_eq!(super::file_part(".."), "%2E%2E");
+        assert_eq!(super::file_part("Größe"), "Gr%C3%B6%C3%9Fe");
+    }
 }

@@ -1,0 +1,59 @@
+//! `strata adopt`: a database made before strata becomes one of the project's schemas, with its
+//! first migration recorded as applied there. Pull (the schema folder), generate (the first
+//! migration and its model), then baseline: the record is written only once the database is
+//! proven to hold that model (the verify comparison); otherwise the differences are printed
+//! and nothing is recorded.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use strata_codegen::migrations::Next;
+use strata_codegen::project;
+
+use crate::db::connect;
+use crate::reverse::{self, Output};
+use crate::{Failure, Format, Options};
+
+#[derive(Args)]
+pub struct AdoptArgs {
+    /// The database to adopt [default: the DATABASE_URL environment variable].
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+    /// The schema's name: its folder under the project's schema folder, and its generated one.
+    #[arg(long, value_name = "NAME")]
+    name: String,
+    /// A namespace to read; repeatable, the first is the schema's default [default: every
+    /// namespace that is neither PostgreSQL's nor an extension's, `public` first].
+    #[arg(long = "namespace", value_name = "NAME")]
+    namespaces: Vec<String>,
+    /// Where the record of applied migrations is kept (as `migrate --record`).
+    #[arg(long, value_name = "NAMESPACE.TABLE", default_value = "strata.migrations")]
+    record: String,
+    /// The project file naming the schema and output folders.
+    #[arg(long, value_name = "FILE", default_value = project::FILE)]
+    project: PathBuf,
+}
+
+pub fn run(args: &AdoptArgs) -> Result<(), Failure> {
+    let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
+    let url = url.ok_or_else(|| Failure::Usage("adopt reads a database: give --database-url URL".into()))?;
+    let options = Options {
+        schemas: None,
+        out: None,
+        schema: Some(args.name.clone()),
+        rust: Vec::new(),
+        format: Format::Human,
+        project: args.project.clone(),
+    };
+    let plan = options.plan()?;
+    let schemas = plan.schemas.clone().unwrap_or_else(|| PathBuf::from("schema"));
+    let output =
+        Output { out: schemas.join(&args.name), namespaces: args.namespaces.clone(), name: Some(args.name.clone()) };
+    reverse::pull_into(&output, &url)?;
+    let first = Next { name: None, allow_destructive: false, lock_timeout: None, statement_timeout: None };
+    crate::run(&options, Some(first))?;
+    let folder = plan.out.join(&args.name).join(strata_script::folder::MIGRATIONS);
+    let migrator = crate::migrate::folder_migrator(&folder, &args.record)?;
+    let mut client = connect(&url, "--database-url")?;
+    crate::migrate::baseline(&migrator, &folder, &url, &mut client, None, false)
+}
