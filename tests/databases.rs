@@ -102,7 +102,7 @@ fn random_databases_round_trip() {
     let seeds: Vec<u64> = match std::env::var("STRATA_DATABASES_SEED") {
         Ok(seed) => vec![seed.parse().expect("a number")],
         Err(_) => {
-            let cases = std::env::var("STRATA_DATABASES_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(40);
+            let cases = std::env::var("STRATA_DATABASES_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
             (0..cases).map(|case| 0xdb_0000 + case).collect()
         }
     };
@@ -120,7 +120,8 @@ fn random_databases_round_trip() {
 /// One database: 2 to 6 functions (SQL with a string body, `RETURN`, `BEGIN ATOMIC`, PL/pgSQL),
 /// each of which may call one made after it; a domain checked by one; 2 to 5 tables whose
 /// defaults, generated columns, CHECKs and expression indexes call them, a foreign key to an
-/// earlier table's unique index; a view that calls one; a trigger; a policy.
+/// earlier table's unique index; a view that calls one; a trigger; a policy; a partitioned
+/// table over a union type and a sequence; a view over a set-returning function; comments.
 fn random_database(seed: u64) -> String {
     let mut rng = support::Rng(seed);
     let mut sql = String::from("SET check_function_bodies = off;\nCREATE SCHEMA app;\n");
@@ -150,7 +151,7 @@ fn random_database(seed: u64) -> String {
         sql.push_str(&definitions.remove(k));
     }
     let mut f = || functions[rng.below(n_functions as u64) as usize].clone();
-    let mut calls: Vec<String> = (0..40).map(|_| f()).collect();
+    let mut calls: Vec<String> = (0..60).map(|_| f()).collect();
     let mut rng = support::Rng(seed ^ 0xff);
     let mut call = move || calls.pop().unwrap();
     sql.push_str(&format!("CREATE DOMAIN app.score AS integer CHECK ({}(VALUE) > 0);\n", call()));
@@ -196,6 +197,41 @@ fn random_database(seed: u64) -> String {
             "CREATE TRIGGER touch BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION app.touch();\n",
             tables[0]
         ));
+    }
+    // A union type and a sequence that a partitioned table's defaults use; its index calls a
+    // function, one partition has an index of its own; a set-returning function over the
+    // first table, read by a view, and a view over that view; comments.
+    if rng.chance(60) {
+        sql.push_str("CREATE TYPE app.state AS ENUM ('new', 'done');\nCREATE SEQUENCE app.event_ids;\n");
+        sql.push_str(&format!(
+            "CREATE TABLE app.events (\n    id bigint NOT NULL DEFAULT nextval('app.event_ids'),\n    at date NOT NULL,\n    \
+             state app.state NOT NULL DEFAULT 'new',\n    n integer NOT NULL DEFAULT {}(2),\n    PRIMARY KEY (id, at)\n) \
+             PARTITION BY RANGE (at);\n",
+            call()
+        ));
+        sql.push_str(
+            "CREATE TABLE app.events_2024 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\n",
+        );
+        sql.push_str(
+            "CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n",
+        );
+        sql.push_str(&format!("CREATE INDEX events_n ON app.events ({}(n));\n", call()));
+        if rng.chance(50) {
+            sql.push_str("CREATE INDEX events_2025_state ON app.events_2025 (state) WITH (fillfactor = 70);\n");
+        }
+    }
+    if rng.chance(60) {
+        let first = &tables[0];
+        sql.push_str(&format!(
+            "CREATE FUNCTION app.recent(k integer) RETURNS SETOF {first} LANGUAGE sql STABLE AS $$ SELECT * FROM {first} ORDER BY id DESC LIMIT k $$;\n"
+        ));
+        sql.push_str("CREATE VIEW app.latest AS SELECT id, code FROM app.recent(5);\n");
+        sql.push_str(&format!("CREATE VIEW public.latest_codes AS SELECT {}(code) AS code FROM app.latest;\n", call()));
+    }
+    if rng.chance(50) {
+        sql.push_str(&format!("COMMENT ON TABLE {} IS 'The first table';\n", tables[0]));
+        sql.push_str(&format!("COMMENT ON COLUMN {}.code IS 'Its code';\n", tables[0]));
+        sql.push_str("COMMENT ON VIEW app.v IS 'Values';\n");
     }
     sql
 }

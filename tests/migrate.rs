@@ -338,6 +338,7 @@ fn btree(name: &str, column: Named, descending: bool) -> Index {
         keys: vec![IndexKey { target: IndexTarget::Column(column), opclass: None, descending, nulls_first: None }],
         method: "btree".into(),
         unique: false,
+        nulls_not_distinct: false,
         predicate: None,
         include: vec![],
         with: vec![],

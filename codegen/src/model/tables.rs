@@ -286,6 +286,9 @@ pub struct Index {
     /// Access method: btree, hash, gin, gist, brin, or an extension's (hnsw, ivfflat).
     pub method: String,
     pub unique: bool,
+    /// PostgreSQL 15's `NULLS NOT DISTINCT` (of a unique index): rows whose key is NULL collide.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
     pub predicate: Option<Expr>,
     pub include: Vec<Named>,
     /// Storage parameters (`WITH (m = 16)`), in declaration order.
@@ -315,7 +318,7 @@ impl Index {
     /// Whether `other` is defined alike (what `CREATE INDEX` says: its comment and where it
     /// was declared aside). Every field is named, so a new one must be weighed here.
     pub fn defined_as(&self, other: &Index) -> bool {
-        let Index { name, keys, method, unique, predicate, include, with, doc: _, span: _ } = self;
+        let Index { name, keys, method, unique, nulls_not_distinct, predicate, include, with, doc: _, span: _ } = self;
         let key = |a: &IndexKey, b: &IndexKey| {
             let IndexKey { target, opclass, descending, nulls_first } = a;
             let target = match (target, &b.target) {
@@ -325,7 +328,8 @@ impl Index {
             };
             target && (opclass, descending, nulls_first) == (&b.opclass, &b.descending, &b.nulls_first)
         };
-        (name, method, unique, with) == (&other.name, &other.method, &other.unique, &other.with)
+        (name, method, unique, nulls_not_distinct, with)
+            == (&other.name, &other.method, &other.unique, &other.nulls_not_distinct, &other.with)
             && keys.len() == other.keys.len()
             && keys.iter().zip(&other.keys).all(|(a, b)| key(a, b))
             && predicate.as_ref().map(|p| &p.sql) == other.predicate.as_ref().map(|p| &p.sql)

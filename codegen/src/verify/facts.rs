@@ -301,6 +301,7 @@ fn index(i: &Index, q: &str, out: &mut Facts) {
     let props = vec![
         ("method", i.method.clone()),
         ("unique", i.unique.to_string()),
+        ("nulls not distinct", i.nulls_not_distinct.to_string()),
         ("keys", list(i.keys.iter().map(key).collect())),
         ("where", opt(&i.predicate.as_ref().map(|p| expr(&p.sql)))),
         ("include", names(&i.include)),

@@ -796,6 +796,9 @@ fn create_index(on: &QName, index: &Index, build: Build) -> String {
     if !index.include.is_empty() {
         write!(sql, " INCLUDE ({})", columns(&index.include)).unwrap();
     }
+    if index.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
     sql.push_str(&with(&index.with));
     if let Some(p) = &index.predicate {
         write!(sql, " WHERE {}", p.sql).unwrap();

@@ -271,6 +271,7 @@ pub(super) fn index_fields(i: &Index) -> Fields {
         .put("columns", V::List(keys.collect()))
         .opt("using", (i.method != "btree").then(|| i.method.clone()))
         .flag("unique", i.unique)
+        .flag("nulls_not_distinct", i.nulls_not_distinct)
         .opt("where", i.predicate.as_ref().map(|e| e.sql.clone()))
         .strs("include", i.include.iter().map(|c| &c.name))
         .options("with", &i.with)

@@ -121,6 +121,7 @@ pub(super) fn index(r: &Row) -> Index {
         keys,
         method: r.text(3),
         unique: r.flag(4),
+        nulls_not_distinct: r.flag(11),
         predicate: r.opt(6).map(expr),
         include: r.named(7),
         with: r.options(8),

@@ -1,8 +1,8 @@
 -- Indexes not behind a constraint (of tables and materialized views): namespace, table, name,
 -- method, unique, keys (unit separator; each the key as printed, a column by its quoted name
 -- since printing is dearer, then DESC, NULLS FIRST and a non-default operator class, record
--- separator), predicate, included columns (unit separator), storage options, comment, and for a
--- partition's index the parent's index it is attached to.
+-- separator), predicate, included columns (unit separator), storage options, comment, for a
+-- partition's index the parent's index it is attached to, and NULLS NOT DISTINCT.
 SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.indisunique::text,
        (SELECT string_agg(concat_ws(chr(30),
                                     CASE WHEN x.indkey[k - 1] = 0 THEN pg_get_indexdef(x.indexrelid, k, true)
@@ -18,7 +18,8 @@ SELECT n.nspname::text, c.relname::text, i.relname::text, am.amname::text, x.ind
         FROM generate_series(x.indnkeyatts + 1, x.indnatts) k),
        array_to_string(i.reloptions, chr(31)),
        ds.description,
-       (SELECT pi.relname::text FROM pg_inherits ih JOIN pg_class pi ON pi.oid = ih.inhparent WHERE ih.inhrelid = i.oid)
+       (SELECT pi.relname::text FROM pg_inherits ih JOIN pg_class pi ON pi.oid = ih.inhparent WHERE ih.inhrelid = i.oid),
+       x.indnullsnotdistinct::text
 FROM pg_index x
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class c ON c.oid = x.indrelid

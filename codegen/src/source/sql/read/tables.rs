@@ -276,6 +276,7 @@ impl Reader {
             keys,
             method: i.using.as_ref().map_or("btree".into(), |m| m.to_string().to_lowercase()),
             unique: i.unique,
+            nulls_not_distinct: i.nulls_distinct == Some(false),
             predicate: i.predicate.as_ref().map(expr),
             include: i.include.iter().map(named).collect(),
             with,

@@ -56,7 +56,8 @@ pub(super) const EXCLUDE_KEYS: &[&str] =
     &["name", "using", "elements", "include", "with", "where", "deferrable", "doc"];
 pub(super) const EXCLUDE_ELEMENT_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass", "with"];
 pub(super) const CHECK_KEYS: &[&str] = &["name", "expr", "not_valid", "doc"];
-pub(super) const INDEX_KEYS: &[&str] = &["name", "columns", "using", "unique", "where", "include", "with", "doc"];
+pub(super) const INDEX_KEYS: &[&str] =
+    &["name", "columns", "using", "unique", "nulls_not_distinct", "where", "include", "with", "doc"];
 pub(super) const INDEX_KEY_KEYS: &[&str] = &["column", "expr", "order", "nulls", "opclass"];
 pub(super) const FK_KEYS: &[&str] =
     &["name", "columns", "references", "on_delete", "on_update", "deferrable", "match", "not_valid", "doc"];
@@ -470,6 +471,10 @@ pub(super) fn lower_index(w: &mut Walker, table: &str, item: &Value) -> Option<I
         keys,
         method,
         unique: f.get("unique").and_then(|v| w.boolean("unique", v)).unwrap_or(false),
+        nulls_not_distinct: f
+            .get("nulls_not_distinct")
+            .and_then(|v| w.boolean("nulls_not_distinct", v))
+            .unwrap_or(false),
         predicate: f.get("where").and_then(|v| expr_of(w, "where", v)),
         include: f.get("include").and_then(|v| w.strings("include", v)).unwrap_or_default(),
         with,
