@@ -14,7 +14,14 @@ fn systems() -> Vec<(String, Vec<(String, String)>)> {
             let compiled = io::compile_folder(&dir).unwrap();
             let rendered = compiled.diagnostics.render(&compiled.sources);
             let schema = compiled.schema.unwrap_or_else(|| panic!("{} has errors:\n{rendered}", dir.display()));
-            assert!(compiled.diagnostics.is_empty(), "{} has warnings:\n{rendered}", dir.display());
+            // Kinds numbers a Rust name on purpose (schema/kinds/rust_names.toml): that warning
+            // is expected; any other is not.
+            let unexpected = compiled.diagnostics.0.iter().filter(|d| {
+                let planted = d.code == "W0009"
+                    && d.span.is_some_and(|s| compiled.sources.name(s.file).ends_with("rust_names.toml"));
+                !planted
+            });
+            assert!(unexpected.count() == 0, "{} has warnings:\n{rendered}", dir.display());
             (dir.file_name().unwrap().to_string_lossy().into_owned(), generate::files(&schema))
         })
         .collect()

@@ -15,6 +15,14 @@ strata::union_type! {
     }
 }
 
+strata::union_type! {
+    /// Where a delivery stands.
+    pub enum DeliveryStatus2("delivery_status") {
+        Queued = "queued",
+        Sent = "sent",
+    }
+}
+
 /// Where letters go.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(crate = "strata::reexports::serde")]
@@ -313,6 +321,192 @@ impl Wallet {
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
     pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &WalletPatch) -> Result<Option<Wallet>, strata::Error> {
+        strata::table::update(db, &[&id], patch)
+    }
+
+    /// Deletes the row with this primary key; returns how many rows went (0 or 1).
+    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
+        strata::table::delete::<Self>(db, &[&id])
+    }
+
+    /// How many rows there are.
+    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
+        strata::table::count::<Self>(db)
+    }
+}
+
+/// A row of `delivery_statuses`: A table named like a union type's plural.
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[serde(crate = "strata::reexports::serde")]
+pub struct DeliveryStatus {
+    #[serde(rename = "id")]
+    pub id: i32,
+    #[serde(rename = "status")]
+    pub status: DeliveryStatus2,
+}
+
+impl<'de> serde::Deserialize<'de> for DeliveryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        strata::de::deserialize(deserializer)
+    }
+}
+
+/// What deserializing a `DeliveryStatus` has read so far.
+#[doc(hidden)]
+#[derive(Default)]
+pub struct DeliveryStatusFields {
+    id: Option<i32>,
+    status: Option<DeliveryStatus2>,
+}
+
+impl strata::de::Row for DeliveryStatus {
+    const NAME: &'static str = "DeliveryStatus";
+    const FIELDS: &'static [&'static str] = &["id", "status"];
+    type Fields = DeliveryStatusFields;
+
+    fn read_field(fields: &mut DeliveryStatusFields, index: usize, de: &mut dyn strata::de::Erased<'_>) -> Result<(), strata::de::FieldError> {
+        match index {
+            0 => strata::de::field(&mut fields.id, "id", de),
+            1 => strata::de::field(&mut fields.status, "status", de),
+            _ => Ok(()),
+        }
+    }
+
+    fn from_fields(fields: DeliveryStatusFields) -> Result<Self, &'static str> {
+        Ok(DeliveryStatus {
+            id: fields.id.ok_or("id")?,
+            status: fields.status.ok_or("status")?,
+        })
+    }
+}
+
+impl std::fmt::Debug for DeliveryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeliveryStatus")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+/// What inserting into `delivery_statuses` takes; `None` on a column with a default means the default.
+#[derive(Clone, PartialEq)]
+pub struct NewDeliveryStatus {
+    pub id: i32,
+    pub status: Option<DeliveryStatus2>,
+}
+
+impl NewDeliveryStatus {
+    /// The required fields; the others are left to their default (or NULL): set them with `with_…`.
+    #[allow(clippy::too_many_arguments, clippy::new_without_default)]
+    pub fn new(id: i32) -> Self {
+        NewDeliveryStatus { id, status: None }
+    }
+
+    pub fn with_status(mut self, value: DeliveryStatus2) -> Self {
+        self.status = Some(value);
+        self
+    }
+}
+
+impl std::fmt::Debug for NewDeliveryStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDeliveryStatus")
+            .field("id", &self.id)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl Validate for NewDeliveryStatus {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+/// An update of `delivery_statuses`: `Some` fields are set (`Some(None)` sets NULL), `None` fields are kept.
+#[derive(Clone, Default, PartialEq)]
+pub struct DeliveryStatusPatch {
+    pub status: Option<DeliveryStatus2>,
+}
+
+impl std::fmt::Debug for DeliveryStatusPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeliveryStatusPatch")
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl Validate for DeliveryStatusPatch {
+    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    fn validate(&self) -> Result<(), Violations> {
+        let v = Violations::default();
+        v.into_result()
+    }
+}
+
+impl strata::Table for DeliveryStatus {
+    const TABLE: &'static str = "delivery_statuses";
+    const COLUMNS: &'static str = "id, status";
+    const KEY: &'static str = "id = $1";
+    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("delivery_statuses_pkey", "id")];
+    type New = NewDeliveryStatus;
+    type Patch = DeliveryStatusPatch;
+
+    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {
+        Ok(DeliveryStatus {
+            id: row.try_get(0)?,
+            status: row.try_get(1)?,
+        })
+    }
+
+    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![&self.id]
+    }
+
+    fn to_new(&self) -> NewDeliveryStatus {
+        NewDeliveryStatus {
+            id: self.id,
+            status: Some(self.status),
+        }
+    }
+
+    fn to_patch(&self) -> DeliveryStatusPatch {
+        DeliveryStatusPatch {
+            status: Some(self.status),
+        }
+    }
+
+    fn bind_new<'a>(new: &'a NewDeliveryStatus, columns: &mut strata::Columns<'a>) {
+        columns.set("id", &new.id);
+        if let Some(value) = &new.status {
+            columns.set("status", value);
+        }
+    }
+
+    fn bind_patch<'a>(patch: &'a DeliveryStatusPatch, columns: &mut strata::Columns<'a>) {
+        if let Some(value) = &patch.status {
+            columns.set("status", value);
+        }
+    }
+}
+
+impl DeliveryStatus {
+    /// Inserts `new` (validated first) and returns the stored row.
+    pub fn insert(db: &mut impl strata::Conn, new: &NewDeliveryStatus) -> Result<DeliveryStatus, strata::Error> {
+        strata::table::insert(db, new)
+    }
+
+    /// The row with this primary key, if any.
+    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<DeliveryStatus>, strata::Error> {
+        strata::table::get(db, &[&id])
+    }
+
+    /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
+    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &DeliveryStatusPatch) -> Result<Option<DeliveryStatus>, strata::Error> {
         strata::table::update(db, &[&id], patch)
     }
 
@@ -4849,7 +5043,7 @@ pub mod ledger {
 }
 
 /// Every table of the schema, in declaration order.
-pub const TABLES: &[&str] = &["wallets", "ledger.accounts", "ledger.entries", "ledger.events", "accounts", "transfers", "pair_keys", "pair_links", "room_bookings", "shifts", "sensors", "readings", "notes", "import_scratch", "typed_values", "invoices", "receipts", "tickets", "stock_moves", "stock_audit", "deliveries"];
+pub const TABLES: &[&str] = &["wallets", "ledger.accounts", "ledger.entries", "ledger.events", "delivery_statuses", "accounts", "transfers", "pair_keys", "pair_links", "room_bookings", "shifts", "sensors", "readings", "notes", "import_scratch", "typed_values", "invoices", "receipts", "tickets", "stock_moves", "stock_audit", "deliveries"];
 
 /// Visits every table's row type, in declaration order.
 pub fn visit_tables(visitor: &mut impl strata::Visit) {
@@ -4857,6 +5051,7 @@ pub fn visit_tables(visitor: &mut impl strata::Visit) {
     visitor.visit::<ledger::Account>();
     visitor.visit::<ledger::Entry>();
     visitor.visit::<ledger::Event>();
+    visitor.visit::<DeliveryStatus>();
     visitor.visit::<Account>();
     visitor.visit::<Transfer>();
     visitor.visit::<PairKey>();

@@ -55,6 +55,9 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA crypto;
 -- CreateEnum ledger.entry_kind
 CREATE TYPE ledger.entry_kind AS ENUM ('credit', 'debit');
 
+-- CreateEnum delivery_status
+CREATE TYPE delivery_status AS ENUM ('queued', 'sent');
+
 -- CreateDomain handle
 CREATE DOMAIN handle AS varchar(40) NOT NULL CONSTRAINT handle_not_blank CHECK (char_length(trim(VALUE)) > 0);
 
@@ -124,6 +127,13 @@ CREATE TABLE ledger.events_2026 PARTITION OF ledger.events FOR VALUES FROM ('202
 
 -- CreatePartition ledger.events_default
 CREATE TABLE ledger.events_default PARTITION OF ledger.events DEFAULT;
+
+-- CreateTable delivery_statuses
+CREATE TABLE delivery_statuses (
+    id integer NOT NULL,
+    status delivery_status NOT NULL DEFAULT 'queued',
+    CONSTRAINT delivery_statuses_pkey PRIMARY KEY (id)
+);
 
 -- CreateTable accounts
 CREATE TABLE accounts (
@@ -522,6 +532,9 @@ COMMENT ON SCHEMA ledger_history IS 'Old partitions of ledger.events.';
 -- Comment ledger.entry_kind
 COMMENT ON TYPE ledger.entry_kind IS 'Which way an entry moves money.';
 
+-- Comment delivery_status
+COMMENT ON TYPE delivery_status IS 'Where a delivery stands.';
+
 -- Comment handle
 COMMENT ON DOMAIN handle IS 'A name people type: never blank.';
 
@@ -575,6 +588,9 @@ COMMENT ON TABLE wallets IS 'Columns of domain types.';
 
 -- Comment ledger.events
 COMMENT ON TABLE ledger.events IS 'Partitioned by month; the old partition lives in ledger_history.';
+
+-- Comment delivery_statuses
+COMMENT ON TABLE delivery_statuses IS 'A table named like a union type''s plural.';
 
 -- Comment accounts
 COMMENT ON TABLE accounts IS 'Storage parameters and a deferrable unique key.';

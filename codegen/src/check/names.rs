@@ -145,36 +145,14 @@ pub fn check<'s>(schema: &'s Schema, diags: &mut Diagnostics) {
 /// default one), and each namespace's tables share its module with its types' plain names; no
 /// two may meet.
 fn rust_names(schema: &Schema, diags: &mut Diagnostics) {
-    use crate::model::rust::{declared_type, rust_types};
-    use crate::rust_names::{CRATE_NAMES, module, row_type, type_name};
+    use crate::rust_names::{CRATE_NAMES, module};
     for n in schema.namespaces.iter().filter(|n| n.name != schema.namespace) {
         if CRATE_NAMES.contains(&module(&n.name).as_str()) {
             diags.push(Diagnostic::module_name_taken(&n.name, &module(&n.name), n.span));
         }
     }
-    // Keyed by module ("" for the top) and Rust name.
-    let mut seen: HashMap<(&str, String), Span> = HashMap::new();
-    let mut clash = |module, kind, name: &str, ty: String, span: Span| match seen.get(&(module, ty.clone())) {
-        Some(&first) => diags.push(Diagnostic::rust_name_clash(kind, name, &ty, span, first)),
-        None => _ = seen.insert((module, ty), span),
-    };
-    for t in schema.tables.iter().filter(|t| t.namespace == schema.namespace) {
-        clash("", "table", &t.name, row_type(&t.name), t.span);
-    }
-    let types = rust_types(schema);
-    for (kind, q, span) in &types {
-        clash("", kind, &q.name, declared_type(schema, q), *span);
-    }
-    for (kind, q, span) in types.iter().filter(|(_, q, _)| q.namespace != schema.namespace) {
-        clash(&q.namespace, kind, &q.to_string(), type_name(&q.name), *span);
-    }
-    for t in schema.tables.iter().filter(|t| t.namespace != schema.namespace) {
-        let name = t.qname().to_string();
-        clash(&t.namespace, "table", &name, row_type(&t.name), t.span);
-        // A row type named like a top-level type would hide it in the module.
-        if types.iter().any(|(_, q, _)| declared_type(schema, q) == row_type(&t.name)) {
-            clash("", "table", &name, row_type(&t.name), t.span);
-        }
+    for r in &crate::model::rust::RustNames::of(schema).renamed {
+        diags.push(Diagnostic::rust_name_clash(r.kind, &r.name, &r.wanted, &r.given, r.span, r.first));
     }
 }
 

@@ -30,6 +30,8 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         }
     }
     let tables = schema.tables.iter().map(|t| (&t.triggers, On::Table { partitioned: t.partition.is_some() }));
+    let partitions = schema.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
+    let tables = tables.chain(partitions.map(|p| (&p.triggers, On::Table { partitioned: false })));
     let views =
         schema.views.iter().map(|v| (&v.triggers, if v.materialized { On::MaterializedView } else { On::View }));
     for (triggers, on) in tables.chain(views) {

@@ -339,7 +339,6 @@ impl Diagnostic {
         ("E0041", Self::E0041),
         ("E0042", Self::E0042),
         ("E0043", Self::E0043),
-        ("E0044", Self::E0044),
         ("E0045", Self::E0045),
         ("E0046", Self::E0046),
         ("E0047", Self::E0047),
@@ -375,6 +374,7 @@ impl Diagnostic {
         ("W0006", Self::W0006),
         ("W0007", Self::W0007),
         ("W0008", Self::W0008),
+        ("W0009", Self::W0009),
     ];
 
     /// The explanation of `code`, if it is one of strata's.
@@ -382,7 +382,7 @@ impl Diagnostic {
         Self::EXPLAINED.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)).map(|(_, e)| *e)
     }
 
-    /// The codes there are, as ranges: `E0001 to E0071, W0001 to W0008`.
+    /// The codes there are, as ranges: `E0001 to E0071, W0001 to W0009`.
     pub fn codes() -> String {
         let mut ranges: Vec<(&str, &str)> = Vec::new();
         for (code, _) in Self::EXPLAINED {

@@ -1,6 +1,6 @@
 //! Names: duplicates, PostgreSQL's shared relation names and 63-byte limit, Rust names that clash.
 
-use super::{Diagnostic, Explanation, Span, error};
+use super::{Diagnostic, Explanation, Span, error, warning};
 
 impl Diagnostic {
     pub(super) const E0011: Explanation = Explanation {
@@ -41,19 +41,19 @@ impl Diagnostic {
             .help("use a non-empty name of letters, digits and underscores, starting with a letter or underscore")
     }
 
-    pub(super) const E0044: Explanation = Explanation {
-        what: "Two declarations that become the same Rust type name.",
+    pub(super) const W0009: Explanation = Explanation {
+        what: "Two declarations that become the same Rust type name: the later one is numbered in Rust (the SQL is not affected).",
         mistake: "[tables.user_roles] and [tables.\"user roles\"]",
-        fix: "Rename one of them.",
+        fix: "Rename one of them, or use the numbered name.",
     };
-    pub fn rust_name_clash(kind: &str, name: &str, rust: &str, span: Span, first: Span) -> Diagnostic {
-        error(
-            "E0044",
-            format!("{kind} `{name}` becomes the Rust type `{rust}`, which another declaration already is"),
+    pub fn rust_name_clash(kind: &str, name: &str, rust: &str, given: &str, span: Span, first: Span) -> Diagnostic {
+        warning(
+            "W0009",
+            format!("{kind} `{name}` becomes the Rust type `{rust}`, which another declaration already is: it is `{given}` in Rust"),
             span,
         )
-        .related(first, "this one is also named so in Rust")
-        .help("rename one of them so their Rust names differ")
+        .related(first, "this one is named so in Rust")
+        .help("rename one of them if the numbered Rust name does not suit; the SQL is written either way")
     }
 
     pub(super) const E0057: Explanation = Explanation {

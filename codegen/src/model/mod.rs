@@ -138,6 +138,10 @@ pub struct Schema {
     /// names it (`DropColumn note ON orders`). Not the database's: never in a snapshot.
     #[serde(skip)]
     pub allow_destructive: Vec<Named>,
+    /// The Rust target's names, worked out on its first question (`rust::RustNames::of`): a
+    /// schema is not changed once rendered, and a clone starts without them.
+    #[serde(skip)]
+    pub rust_names: rust::Cached,
 }
 
 /// `CREATE EXTENSION name [SCHEMA namespace]`.
@@ -183,6 +187,7 @@ impl Schema {
             views: Vec::new(),
             jobs: Vec::new(),
             allow_destructive: Vec::new(),
+            rust_names: Default::default(),
         }
     }
 

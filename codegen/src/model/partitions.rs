@@ -115,6 +115,9 @@ pub struct Partition {
     /// Its copies of parent indexes under names of its own: (the parent's index, its name).
     /// Created before the parent's index, which then attaches them instead of making its own.
     pub index_names: Vec<(Named, String)>,
+    /// Triggers of this partition alone (its parent's are its parent's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -147,6 +150,7 @@ impl Partition {
             foreign_keys: Vec::new(),
             indexes: Vec::new(),
             index_names: Vec::new(),
+            triggers: Vec::new(),
             span,
         }
     }

@@ -349,6 +349,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         views: _,
         jobs: _, // scheduled by jobs.sql in pg_cron's database (render::sql::jobs), not by migrations
         allow_destructive: _,
+        rust_names: _,
     } = schema;
     let (order, mut deferred) = table_order(schema);
     for (i, t) in schema.tables.iter().enumerate() {
@@ -424,6 +425,9 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
     for &i in &order {
         let table = &schema.tables[i];
         triggers(&mut steps, table.qname(), &table.triggers);
+        for p in partitions(table) {
+            triggers(&mut steps, p.qname(), &p.triggers);
+        }
     }
     for view in &schema.views {
         triggers(&mut steps, view.qname(), &view.triggers);
@@ -549,6 +553,12 @@ fn object_comments<'s>(steps: &mut Vec<Step<'s>>, table: &'s Table) {
     }
     for t in table.triggers.iter().filter(|t| t.doc.is_some()) {
         steps.push(Step::CommentOn { kind: "TRIGGER", target: on(&t.name, &rel), text: t.doc.as_deref().unwrap() });
+    }
+    for p in partitions(table) {
+        let rel = qualified(&p.namespace, &p.name);
+        for t in p.triggers.iter().filter(|t| t.doc.is_some()) {
+            steps.push(Step::CommentOn { kind: "TRIGGER", target: on(&t.name, &rel), text: t.doc.as_deref().unwrap() });
+        }
     }
     for p in table.policies.iter().filter(|p| p.doc.is_some()) {
         steps.push(Step::CommentOn { kind: "POLICY", target: on(&p.name, &rel), text: p.doc.as_deref().unwrap() });

@@ -41,6 +41,7 @@ pub fn facts(schema: &Schema) -> Vec<Fact> {
         views: _,
         jobs: _,              // pg_cron's, in its own database
         allow_destructive: _, // the next migration's, never the database's
+        rust_names: _,
     } = schema;
     let mut out = Facts(Vec::new());
     for n in schema.namespaces.iter().filter(|n| n.name != PUBLIC) {
@@ -78,10 +79,12 @@ pub fn facts(schema: &Schema) -> Vec<Fact> {
         ];
         out.add("sequence", qualified(&s.namespace, &s.name), s.span, props);
     }
+    let partitions = schema.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
     let triggers = schema
         .tables
         .iter()
         .map(|t| (t.qname(), &t.triggers))
+        .chain(partitions.map(|p| (p.qname(), &p.triggers)))
         .chain(schema.views.iter().map(|v| (v.qname(), &v.triggers)));
     for (on, on_triggers) in triggers {
         for tr in on_triggers {

@@ -105,7 +105,8 @@ fn render_namespace(out: &mut String, schema: &Schema, rendered: &[String], name
     let mut inner = String::new();
     writeln!(inner, "#[allow(unused_imports)]\nuse super::*;").unwrap();
     for (_, q, _) in rust_types(schema).into_iter().filter(|(_, q, _)| q.namespace == namespace) {
-        writeln!(inner, "pub use super::{} as {};", declared_type(schema, &q), type_name(&q.name)).unwrap();
+        let alias = crate::model::rust::module_alias(schema, &q);
+        writeln!(inner, "pub use super::{} as {alias};", declared_type(schema, &q)).unwrap();
     }
     for (_, text) in tables {
         inner.push_str(text);
@@ -119,11 +120,8 @@ fn render_namespace(out: &mut String, schema: &Schema, rendered: &[String], name
 
 /// The Rust path of a table's row type from the top of the models: `Agent`, `archive::AgentOutput`.
 pub fn row_path(schema: &Schema, t: &Table) -> String {
-    if t.namespace == schema.namespace {
-        row_type(&t.name)
-    } else {
-        format!("{}::{}", module(&t.namespace), row_type(&t.name))
-    }
+    let row = crate::model::rust::row_name(schema, t);
+    if t.namespace == schema.namespace { row } else { format!("{}::{row}", module(&t.namespace)) }
 }
 
 /// Every table's name, and a visit of every table's row type (code generic over tables).

@@ -4,7 +4,7 @@
 use super::*;
 
 pub(super) fn render_table(out: &mut String, schema: &Schema, t: &Table) {
-    let row = row_type(&t.name);
+    let row = crate::model::rust::row_name(schema, t);
     render_row(out, schema, t, &row);
     render_debug(out, &row, &t.columns);
     render_companions(out, schema, t, &row);

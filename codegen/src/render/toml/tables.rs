@@ -193,6 +193,9 @@ fn partitioning(doc: &mut Doc, t: &Table, p: &Partitioning, key: &str, at: Names
             let names = part.index_names.iter().fold(Fields::default(), |n, (parent, own)| n.str(&parent.name, own));
             f = f.put("index_names", V::Inline(names));
         }
+        if !part.triggers.is_empty() {
+            f = f.put("triggers", list(part.triggers.iter().map(|tr| trigger_fields(tr, at)).collect()));
+        }
         doc.item(&["tables", key, "partition", "partitions"], f);
     }
 }

@@ -225,6 +225,7 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         }
     }
     schema.functions = routine_rows.iter().map(routine).collect();
+    let mut partition_triggers = Vec::new();
     for r in &trigger_rows {
         let trigger = trigger(r, default);
         let (namespace, name) = (r.text(0), r.text(1));
@@ -232,6 +233,8 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
             schema.tables[t].triggers.push(trigger);
         } else if let Some(v) = schema.views.iter_mut().find(|v| v.namespace == namespace && v.name == name) {
             v.triggers.push(trigger);
+        } else {
+            partition_triggers.push((namespace, name, trigger));
         }
     }
     for r in &partition_rows {
@@ -239,6 +242,12 @@ pub fn introspect(catalog: &mut dyn Catalog, name: &str, namespaces: &[&str]) ->
         partition(&mut schema.tables[t], r);
     }
     partition_objects(&mut schema, &partition_constraints, &partition_indexes);
+    for (namespace, name, trigger) in partition_triggers {
+        let partitions = schema.tables.iter_mut().flat_map(|t| t.partition.iter_mut().flat_map(|p| &mut p.partitions));
+        if let Some(p) = partitions.into_iter().find(|p| p.namespace == namespace && p.name == name) {
+            p.triggers.push(trigger);
+        }
+    }
     schema.aggregates = aggregate_rows.iter().map(aggregate).collect();
     for r in &exclusion_rows {
         let Some(t) = table_at(r) else { continue };

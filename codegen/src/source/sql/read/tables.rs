@@ -48,15 +48,8 @@ impl Reader {
             None => return Err("a partition without FOR VALUES".into()),
         };
         let partition = Partition {
-            namespace: q.namespace,
-            name: q.name,
-            bound,
             storage: options(&c.table_options)?,
-            checks: Vec::new(),
-            foreign_keys: Vec::new(),
-            indexes: Vec::new(),
-            index_names: Vec::new(),
-            span: Span::default(),
+            ..Partition::new(&q.namespace, q.name, bound, Span::default())
         };
         let table = &mut self.schema.tables[t];
         let Some(p) = table.partition.as_mut() else {

@@ -102,6 +102,7 @@ pub fn json_schema() -> Value {
             ("checks", list(check.clone())),
             ("foreign_keys", list(foreign_key.clone())),
             ("indexes", list(index.clone())),
+            ("triggers", list(trigger.clone())),
         ],
     );
     let table = object(

@@ -34,6 +34,7 @@ pub(super) const PARTITION_ITEM_KEYS: &[&str] = &[
     "foreign_keys",
     "indexes",
     "index_names",
+    "triggers",
 ];
 pub(super) fn lower_partitioning(w: &mut Walker, table: &str, v: &Value) -> Option<Partitioning> {
     let t = w.table("partition", v)?;
@@ -186,6 +187,9 @@ pub(super) fn lower_partition(w: &mut Walker, item: &Value) -> Option<Partition>
     {
         let parent = Named { name: parent.get_ref().to_string(), span: w.span(parent) };
         partition.index_names.extend(w.string("index_names", own).map(|own| (parent, own)));
+    }
+    for item in f.get("triggers").and_then(|v| w.array("triggers", v)).unwrap_or_default() {
+        partition.triggers.extend(super::routines::lower_trigger(w, item));
     }
     Some(partition)
 }
