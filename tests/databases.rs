@@ -298,3 +298,37 @@ fn a_database_built_by_hand_is_adopted_and_migrated_forward() {
     assert_eq!(code, Some(1), "a second baseline is refused: {out}");
     assert!(out.contains("applied migrations already"), "{out}");
 }
+
+/// What strata cannot express yet is reported by `pull`, one line each, and everything else is
+/// still read: the folder is written and reproduces the rest.
+#[test]
+fn what_strata_cannot_express_is_reported_and_the_rest_is_read() {
+    let db = TestDb::new();
+    let sql = "CREATE TABLE shapes (id int PRIMARY KEY, kind text NOT NULL);
+               CREATE TABLE circles (radius numeric NOT NULL) INHERITS (shapes);
+               CREATE TABLE bookings (id int PRIMARY KEY, room int NOT NULL, code text);
+               CREATE RULE bookings_kept AS ON DELETE TO bookings DO INSTEAD NOTHING;
+               CREATE STATISTICS bookings_room_code (dependencies) ON room, code FROM bookings;
+               ALTER TABLE bookings ALTER COLUMN room SET STATISTICS 500;
+               CREATE TABLE nothing ();";
+    db.client().batch_execute(sql).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("pulled");
+    let output = cli::strata(&["pull", "--database-url", &db.url(), "--out", out.to_str().unwrap()]);
+    let text = cli::text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    for expected in [
+        "left out, strata cannot express it yet: rule bookings_kept on public.bookings",
+        "extended statistics public.bookings_room_code",
+        "inheritance: public.circles inherits public.shapes",
+        "column public.bookings.room has statistics target 500",
+        "table public.nothing has no columns",
+        "5 object(s) left out",
+    ] {
+        assert!(text.contains(expected), "`{expected}` not in:\n{text}");
+    }
+    let compiled = strata_codegen::io::compile_folder(&out).unwrap();
+    let schema = compiled.schema.expect("the folder compiles");
+    let tables: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tables, ["shapes", "circles", "bookings"]);
+}

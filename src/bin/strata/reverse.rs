@@ -210,7 +210,18 @@ pub fn read(
         namespaces.push(PUBLIC);
     }
     let mut catalogs = PgCatalogs::connect(connect)?;
-    live::introspect(&mut catalogs, name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
+    let mut schema =
+        live::introspect(&mut catalogs, name, &namespaces).map_err(|e| no_database("reading the catalog", &e))?;
+    // Reported below: a table without columns is not one the format can declare.
+    schema.tables.retain(|t| !t.columns.is_empty());
+    let left_out = live::left_out(&mut catalogs, &namespaces).map_err(|e| no_database("reading the catalog", &e))?;
+    for what in &left_out {
+        eprintln!("warning: left out, strata cannot express it yet: {what}");
+    }
+    if !left_out.is_empty() {
+        eprintln!("warning: {} object(s) left out; everything else is read", left_out.len());
+    }
+    Ok(schema)
 }
 
 /// The script's statements; psql's `\restrict` and `\unrestrict` (which pg_dump writes around

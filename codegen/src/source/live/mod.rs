@@ -70,6 +70,16 @@ pub const QUERIES: [(&str, &str); 19] = [
     ("default_privileges", include_str!("queries/default_privileges.sql")),
 ];
 
+/// What the namespaces hold that strata cannot express yet (rules, extended statistics, table
+/// inheritance, ...), each as a person reads it: `pull` and `import` report it rather than lose
+/// it silently. In the whole database: event triggers and publications.
+pub fn left_out(catalog: &mut dyn Catalog, namespaces: &[&str]) -> Result<Vec<String>, String> {
+    let list: Vec<String> = namespaces.iter().map(|n| crate::sql::literal(n)).collect();
+    let sql = include_str!("queries/left_out.sql").replace("{namespaces}", &list.join(", "));
+    let rows = catalog.rows(&sql).map_err(|e| format!("catalog query `left_out`: {e}"))?;
+    Ok(rows.into_iter().map(|r| Row(r).text(0)).collect())
+}
+
 /// Separates list items inside one text column (`chr(31)`), and the parts of an index key (`chr(30)`).
 const UNIT: char = '\u{1f}';
 const RECORD: char = '\u{1e}';
