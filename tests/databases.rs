@@ -293,6 +293,19 @@ fn a_database_built_by_hand_is_adopted_and_migrated_forward() {
     let (code, out) = run(&["migrate", "baseline", "--to", "1", "--schema", "tenancy", "--database-url", &other.url()]);
     assert_eq!(code, Some(0), "{out}");
     assert_eq!(recorded(&other), ["init"]);
+    // `strata init NAME --database-url` starts a project from a database the same way.
+    let started = TestDb::new();
+    apply_script(&mut started.client(), &sql).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let dir = fresh.path().join("project");
+    let init = ["init", "tickets", "--dir", dir.to_str().unwrap(), "--database-url", &started.url()];
+    let output = cli::strata(&init);
+    let text = format!("{}{}", cli::text(&output.stdout), cli::text(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(dir.join("strata.toml").is_file() && dir.join("schema/tickets").is_dir(), "{text}");
+    assert!(dir.join("generated/tickets/migrations/0001_init/up.sql").is_file(), "{text}");
+    assert_eq!(recorded(&started), ["init"]);
+
     let again = ["migrate", "baseline", "--to", "1", "--schema", "tenancy", "--database-url", &other.url()];
     let (code, out) = run(&again);
     assert_eq!(code, Some(1), "a second baseline is refused: {out}");

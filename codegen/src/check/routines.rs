@@ -5,66 +5,26 @@ use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
-use crate::model::{Function, PUBLIC, QName, Schema};
+use crate::model::{Function, QName, Readable, Schema};
 use crate::sql::deps::{called_functions, relations};
 
-/// Tables and views a SQL text may read: the declared ones, in the namespaces strata knows;
-/// system catalogs and other namespaces are not checked.
-struct Known<'s> {
-    default: &'s str,
-    namespaces: Vec<&'s str>,
-    relations: Vec<QName>,
+/// The relations `sql` reads that `known` lacks, with the declared ones' names to suggest.
+fn unknown(known: &Readable, sql: &str, path: Option<&str>) -> (Vec<String>, Vec<String>) {
+    let missing: Vec<String> = relations(sql).unwrap_or_default().into_iter().filter(|r| !known.has(r, path)).collect();
+    let names = if missing.is_empty() { Vec::new() } else { known.names() };
+    (missing, names)
 }
 
-impl<'s> Known<'s> {
-    fn new(schema: &'s Schema) -> Known<'s> {
-        let mut relations: Vec<QName> = schema.tables.iter().map(|t| t.qname()).collect();
-        let partitions = schema.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
-        relations.extend(partitions.map(|p| p.qname()));
-        relations.extend(schema.views.iter().map(|v| v.qname()));
-        Known { default: &schema.namespace, namespaces: schema.namespace_names(), relations }
-    }
-
-    /// Whether `text` (`name` or `namespace.name`) names a declared relation or one strata
-    /// does not check; an unqualified name is looked for on `path`, a function's own
-    /// `search_path`, else the one the generated SQL sets (public, then the default namespace).
-    fn has(&self, text: &str, path: Option<&str>) -> bool {
-        let q = QName::parse(text, "");
-        if q.name.starts_with("pg_") {
-            return true;
-        }
-        match q.namespace.as_str() {
-            "" => match path {
-                Some(path) => {
-                    let path: Vec<&str> = path.split(',').map(|n| n.trim().trim_matches(['"', '\''])).collect();
-                    // A namespace strata does not know (or `$user`) may hold it.
-                    path.iter()
-                        .any(|n| !self.namespaces.contains(n) || self.relations.contains(&QName::new(n, &q.name)))
-                }
-                None => [self.default, PUBLIC].iter().any(|n| self.relations.contains(&QName::new(n, &q.name))),
-            },
-            n if self.namespaces.contains(&n) => self.relations.contains(&q),
-            _ => true,
-        }
-    }
-
-    fn names(&self) -> Vec<String> {
-        self.relations.iter().map(QName::to_string).collect()
-    }
-}
-
-fn reads(known: &Known, what: &str, sql: &str, path: Option<&str>, span: Span, diags: &mut Diagnostics) {
-    for r in relations(sql).unwrap_or_default() {
-        if !known.has(&r, path) {
-            let names = known.names();
-            let names: Vec<&str> = names.iter().map(String::as_str).collect();
-            diags.push(Diagnostic::unknown_relation(what, &r, &names, span));
-        }
+fn reads(known: &Readable, what: &str, sql: &str, span: Span, diags: &mut Diagnostics) {
+    let (missing, names) = unknown(known, sql, None);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    for r in missing {
+        diags.push(Diagnostic::unknown_relation(what, &r, &names, span));
     }
 }
 
 pub fn check(schema: &Schema, diags: &mut Diagnostics) {
-    let known = Known::new(schema);
+    let known = Readable::of(schema);
     for f in &schema.functions {
         if let Some((why, help)) = refusal(f) {
             let what = format!("{} `{}`", f.kind().to_lowercase(), f.name);
@@ -73,9 +33,15 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         if f.security_definer && f.search_path.is_none() {
             diags.push(Diagnostic::definer_without_search_path(&f.name, f.span));
         }
-        // PL/pgSQL bodies are only checked when they run; SQL bodies can be read now.
+        // PL/pgSQL bodies are only checked when they run; SQL bodies can be read now. What a
+        // body reads may be found when it runs (a caller's search path), as PostgreSQL allows
+        // when bodies are not checked: a warning, and the plan then does not check them.
         if f.language == "sql" {
-            reads(&known, &format!("function `{}`", f.name), &f.body, f.search_path.as_deref(), f.span, diags);
+            let (missing, names) = unknown(&known, &f.body, f.search_path.as_deref());
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            for r in missing {
+                diags.push(Diagnostic::unknown_relation_in_body(&f.name, &r, &names, f.span));
+            }
         }
     }
     for v in &schema.views {
@@ -84,7 +50,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::invalid_query(&what, &e.to_string(), v.query.span));
             continue;
         }
-        reads(&known, &what, &v.query.sql, None, v.query.span, diags);
+        reads(&known, &what, &v.query.sql, v.query.span, diags);
     }
 }
 
@@ -122,7 +88,7 @@ fn refusal(f: &Function) -> Option<(&'static str, &'static str)> {
 
 /// Jobs: a schedule pg_cron accepts, and a command that is SQL reading declared relations.
 pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
-    let known = Known::new(schema);
+    let known = Readable::of(schema);
     let functions: Vec<&str> = schema.functions.iter().map(|f| f.name.as_str()).collect();
     for job in &schema.jobs {
         if !valid_schedule(&job.schedule) {
@@ -133,7 +99,7 @@ pub fn check_jobs(schema: &Schema, diags: &mut Diagnostics) {
             diags.push(Diagnostic::invalid_query(&what, &e.to_string(), job.command.span));
             continue;
         }
-        reads(&known, &what, &job.command.sql, None, job.command.span, diags);
+        reads(&known, &what, &job.command.sql, job.command.span, diags);
         // `SELECT f()` calls a function: it must be declared (PostgreSQL would fail at 2 a.m.).
         for f in called_functions(&job.command.sql) {
             let q = QName::parse(&f, "");

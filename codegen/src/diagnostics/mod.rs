@@ -375,6 +375,7 @@ impl Diagnostic {
         ("W0007", Self::W0007),
         ("W0008", Self::W0008),
         ("W0009", Self::W0009),
+        ("W0010", Self::W0010),
     ];
 
     /// The explanation of `code`, if it is one of strata's.
@@ -382,7 +383,7 @@ impl Diagnostic {
         Self::EXPLAINED.iter().find(|(c, _)| c.eq_ignore_ascii_case(code)).map(|(_, e)| *e)
     }
 
-    /// The codes there are, as ranges: `E0001 to E0071, W0001 to W0009`.
+    /// The codes there are, as ranges: `E0001 to E0071, W0001 to W0010`.
     pub fn codes() -> String {
         let mut ranges: Vec<(&str, &str)> = Vec::new();
         for (code, _) in Self::EXPLAINED {

@@ -121,6 +121,17 @@ impl Diagnostic {
             .or_help("declare the table or view, or fix the name; PostgreSQL would reject this when it is created or first run")
     }
 
+    pub(super) const W0010: Explanation = Explanation {
+        what: "A SQL function's body reads a relation that is not declared: it is found when the function runs (on the caller's search path), or the function fails then. Its body is not checked when it is made.",
+        mistake: "[functions.stock]\nbody = \"SELECT count(*) FROM inventory\"   # inventory in each tenant's namespace",
+        fix: "Declare the table or view, qualify the name, or give the function a `search_path` that finds it.",
+    };
+    pub fn unknown_relation_in_body(function: &str, relation: &str, candidates: &[&str], span: Span) -> Diagnostic {
+        warning("W0010", format!("function `{function}` reads `{relation}`, which is not declared"), span)
+            .suggest(relation, candidates.iter().copied(), "")
+            .or_help("it must be found when the function runs (its body is not checked when it is made); declare it, qualify it, or set the function's search_path")
+    }
+
     pub fn invalid_query(what: &str, why: &str, span: Span) -> Diagnostic {
         let why = why.trim_start_matches("sql parser error: ");
         error("E0013", format!("{what} is not valid SQL: {why}"), span)

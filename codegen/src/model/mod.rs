@@ -24,7 +24,7 @@ pub use partitions::*;
 pub use routines::*;
 pub use security::*;
 pub use sequence::{Identity, OwnedBy, ResolvedSequence, Sequence, SequenceOptions, SequenceType};
-pub use sql::{UPKEEP_ALL, UPKEEP_FUNCTION, upkeep_call};
+pub use sql::{Readable, UPKEEP_ALL, UPKEEP_FUNCTION, upkeep_call};
 pub(crate) use sql::{key_column, or_null};
 pub use tables::*;
 pub use types::{BUILTIN_TYPE_NAMES, ColumnType, ExtensionType, Scalar, TypeError};

@@ -2,9 +2,12 @@
 //! and which routines a name written in a grant means. The statements themselves are the SQL
 //! target's (`render/sql`).
 
+use std::collections::HashSet;
+
 use super::calendar::to_char_format;
 use super::{
-    Aggregate, ColumnType, EnumRepr, Function, IndexTarget, Partitioning, Premake, Ref, Scalar, Schema, Table,
+    Aggregate, ColumnType, EnumRepr, Function, IndexTarget, PUBLIC, Partitioning, Premake, QName, Ref, Scalar, Schema,
+    Table,
 };
 use crate::sql::deps::argument_types;
 use crate::sql::{literal, qualified};
@@ -95,4 +98,52 @@ pub(crate) fn key_column(p: &Partitioning) -> &str {
 /// A text setting as a SQL literal, or NULL.
 pub(crate) fn or_null(value: Option<&String>) -> String {
     value.map_or("NULL".to_string(), |v| literal(v))
+}
+
+/// The relations SQL in a schema may read by name: its tables, partitions and views, in the
+/// namespaces it knows. System catalogs (`pg_*`) and other namespaces are not its to know, so
+/// they count as found.
+pub struct Readable<'s> {
+    default: &'s str,
+    namespaces: Vec<&'s str>,
+    /// In declaration order, for did-you-mean.
+    relations: Vec<QName>,
+    known: HashSet<QName>,
+}
+
+impl<'s> Readable<'s> {
+    pub fn of(schema: &'s Schema) -> Readable<'s> {
+        let mut relations: Vec<QName> = schema.tables.iter().map(|t| t.qname()).collect();
+        let partitions = schema.tables.iter().flat_map(|t| t.partition.iter().flat_map(|p| &p.partitions));
+        relations.extend(partitions.map(|p| p.qname()));
+        relations.extend(schema.views.iter().map(|v| v.qname()));
+        let known = relations.iter().cloned().collect();
+        Readable { default: &schema.namespace, namespaces: schema.namespace_names(), relations, known }
+    }
+
+    /// Whether `text` (`name` or `namespace.name`, as `sql::deps::relations` gives it) is found:
+    /// unqualified, on `path` (a function's own `search_path`), else on the search path the
+    /// generated SQL sets (public, then the default namespace).
+    pub fn has(&self, text: &str, path: Option<&str>) -> bool {
+        let q = QName::parse(text, "");
+        if q.name.starts_with("pg_") {
+            return true;
+        }
+        match q.namespace.as_str() {
+            "" => match path {
+                Some(path) => {
+                    let path: Vec<&str> = path.split(',').map(|n| n.trim().trim_matches(['"', '\''])).collect();
+                    // A namespace strata does not know (or `$user`) may hold it.
+                    path.iter().any(|n| !self.namespaces.contains(n) || self.known.contains(&QName::new(n, &q.name)))
+                }
+                None => [self.default, PUBLIC].iter().any(|n| self.known.contains(&QName::new(n, &q.name))),
+            },
+            n if self.namespaces.contains(&n) => self.known.contains(&q),
+            _ => true,
+        }
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.relations.iter().map(QName::to_string).collect()
+    }
 }

@@ -75,6 +75,16 @@ pub(super) fn by_needs<'s>(schema: &'s Schema, steps: Vec<Step<'s>>) -> Vec<Step
         })
         .collect();
     let order = pull_forward(&edges);
+    // A body that reads what the schema does not declare (found on a caller's search path when
+    // it runs, W0010) cannot be checked when made either.
+    let readable = crate::model::Readable::of(schema);
+    unchecked |= steps.iter().any(|step| match step {
+        Step::CreateFunction(f) if f.language.eq_ignore_ascii_case("sql") && !f.standard_body() => {
+            let read = crate::sql::deps::relations(&f.body).unwrap_or_default();
+            read.iter().any(|r| !readable.has(r, f.search_path.as_deref()))
+        }
+        _ => false,
+    });
     let mut slots: Vec<Option<Step<'s>>> = steps.into_iter().map(Some).collect();
     let mut out: Vec<Step<'s>> = Vec::with_capacity(slots.len() + 1);
     if unchecked {

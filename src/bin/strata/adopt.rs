@@ -4,7 +4,7 @@
 //! proven to hold that model (the verify comparison); otherwise the differences are printed
 //! and nothing is recorded.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use strata_codegen::migrations::Next;
@@ -37,23 +37,27 @@ pub struct AdoptArgs {
 pub fn run(args: &AdoptArgs) -> Result<(), Failure> {
     let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
     let url = url.ok_or_else(|| Failure::Usage("adopt reads a database: give --database-url URL".into()))?;
+    adopt(&url, &args.name, &args.namespaces, &args.record, &args.project)
+}
+
+/// The database at `url` adopted as the schema `name` of the project `project`.
+pub fn adopt(url: &str, name: &str, namespaces: &[String], record: &str, project: &Path) -> Result<(), Failure> {
     let options = Options {
         schemas: None,
         out: None,
-        schema: Some(args.name.clone()),
+        schema: Some(name.to_string()),
         rust: Vec::new(),
         format: Format::Human,
-        project: args.project.clone(),
+        project: project.to_path_buf(),
     };
     let plan = options.plan()?;
     let schemas = plan.schemas.clone().unwrap_or_else(|| PathBuf::from("schema"));
-    let output =
-        Output { out: schemas.join(&args.name), namespaces: args.namespaces.clone(), name: Some(args.name.clone()) };
-    reverse::pull_into(&output, &url)?;
+    let output = Output { out: schemas.join(name), namespaces: namespaces.to_vec(), name: Some(name.to_string()) };
+    reverse::pull_into(&output, url)?;
     let first = Next { name: None, allow_destructive: false, lock_timeout: None, statement_timeout: None };
     crate::run(&options, Some(first))?;
-    let folder = plan.out.join(&args.name).join(strata_script::folder::MIGRATIONS);
-    let migrator = crate::migrate::folder_migrator(&folder, &args.record)?;
-    let mut client = connect(&url, "--database-url")?;
-    crate::migrate::baseline(&migrator, &folder, &url, &mut client, None, false)
+    let folder = plan.out.join(name).join(strata_script::folder::MIGRATIONS);
+    let migrator = crate::migrate::folder_migrator(&folder, record)?;
+    let mut client = connect(url, "--database-url")?;
+    crate::migrate::baseline(&migrator, &folder, url, &mut client, None, false)
 }

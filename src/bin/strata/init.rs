@@ -1,5 +1,6 @@
 //! `strata init [NAME]`: a project to start from, strata.toml and a commented example schema
-//! folder (`init/`) that generates and applies as it is. Nothing that exists is overwritten.
+//! folder (`init/`) that generates and applies as it is; with `--database-url`, an existing
+//! database adopted instead (`adopt.rs`). Nothing that exists is overwritten.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,11 @@ pub struct InitArgs {
     /// The folder the project is made in.
     #[arg(long, value_name = "DIR", default_value = ".")]
     dir: PathBuf,
+    /// Start from this existing database instead of the example: it is adopted (`strata
+    /// adopt`: pulled into schema/NAME, its first migration generated and recorded as applied
+    /// there once the database is proven to hold it).
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
 }
 
 pub fn run(args: &InitArgs) -> Result<(), Failure> {
@@ -35,6 +41,13 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
                 path.display()
             )));
         }
+    }
+    if let Some(url) = &args.database_url {
+        std::fs::create_dir_all(&args.dir).map_err(|e| Failure::Usage(format!("{}: {e}", args.dir.display())))?;
+        std::fs::write(&project, include_str!("init/strata.toml"))
+            .map_err(|e| Failure::Usage(format!("{}: {e}", project.display())))?;
+        println!("wrote {}", project.display());
+        return crate::adopt::adopt(url, name, &[], "strata.migrations", &project);
     }
     let schema = include_str!("init/schema.toml").replace("NAME", name);
     let written = |e: std::io::Error| Failure::Usage(e.to_string());
