@@ -314,7 +314,26 @@ pub enum IndexTarget {
     Expr(Expr),
 }
 
+/// Whether two lists name the same columns, in any order.
+fn same_columns(mut a: Vec<&str>, b: &[&str]) -> bool {
+    let mut b = b.to_vec();
+    a.sort_unstable();
+    b.sort_unstable();
+    a == b
+}
+
 impl Index {
+    /// The columns of its keys, when every key is a column (`None` with an expression key).
+    pub fn key_columns(&self) -> Option<Vec<&str>> {
+        self.keys
+            .iter()
+            .map(|k| match &k.target {
+                IndexTarget::Column(c) => Some(c.name.as_str()),
+                IndexTarget::Expr(_) => None,
+            })
+            .collect()
+    }
+
     /// Whether `other` is defined alike (what `CREATE INDEX` says: its comment and where it
     /// was declared aside). Every field is named, so a new one must be weighed here.
     pub fn defined_as(&self, other: &Index) -> bool {
@@ -483,25 +502,21 @@ impl Table {
     /// Whether `columns` (in any order) are exactly a primary key, a unique constraint or a
     /// full unique index: what PostgreSQL requires of a foreign key's target.
     pub fn has_unique_key(&self, columns: &[&str]) -> bool {
-        let same = |key: &mut dyn Iterator<Item = &str>| {
-            let mut key: Vec<&str> = key.collect();
-            let mut want = columns.to_vec();
-            key.sort_unstable();
-            want.sort_unstable();
-            key == want
-        };
-        let pk = self.primary_key.as_ref();
-        pk.is_some_and(|pk| same(&mut pk.columns.iter().map(|c| c.name.as_str())))
-            || self.uniques.iter().any(|u| same(&mut u.columns.iter().map(|c| c.name.as_str())))
-            || self.indexes.iter().any(|i| {
-                i.unique
-                    && i.predicate.is_none()
-                    && i.keys.iter().all(|k| matches!(k.target, IndexTarget::Column(_)))
-                    && same(&mut i.keys.iter().filter_map(|k| match &k.target {
-                        IndexTarget::Column(c) => Some(c.name.as_str()),
-                        IndexTarget::Expr(_) => None,
-                    }))
-            })
+        self.has_key_constraint(columns) || self.unique_index_over(columns).is_some()
+    }
+
+    /// Whether the primary key or a unique constraint is over exactly `columns` (in any order).
+    pub fn has_key_constraint(&self, columns: &[&str]) -> bool {
+        let pk = self.primary_key.iter().map(|k| &k.columns);
+        pk.chain(self.uniques.iter().map(|u| &u.columns))
+            .any(|key| same_columns(key.iter().map(|c| c.name.as_str()).collect(), columns))
+    }
+
+    /// A whole unique index (no predicate, no expression) over exactly `columns`.
+    pub fn unique_index_over(&self, columns: &[&str]) -> Option<&Index> {
+        self.indexes.iter().find(|i| {
+            i.unique && i.predicate.is_none() && i.key_columns().is_some_and(|key| same_columns(key, columns))
+        })
     }
 }
 

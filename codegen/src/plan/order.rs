@@ -298,29 +298,9 @@ pub(super) fn keyed_by_index<'s>(schema: &'s Schema, fk: &ForeignKey) -> Option<
         return None;
     }
     let table = schema.tables.iter().find(|t| t.namespace == fk.ref_table.namespace && t.name == fk.ref_table.name)?;
-    let mut wanted: Vec<&str> = fk.ref_columns.iter().map(|c| c.name.as_str()).collect();
-    wanted.sort_unstable();
-    let same = |columns: &mut Vec<&str>| {
-        columns.sort_unstable();
-        *columns == wanted
-    };
-    let constraint = table.primary_key.iter().map(|k| &k.columns).chain(table.uniques.iter().map(|u| &u.columns));
-    if constraint.into_iter().any(|cols| same(&mut cols.iter().map(|c| c.name.as_str()).collect())) {
+    let columns: Vec<&str> = fk.ref_columns.iter().map(|c| c.name.as_str()).collect();
+    if table.has_key_constraint(&columns) {
         return None;
     }
-    table
-        .indexes
-        .iter()
-        .find(|i| {
-            let columns: Option<Vec<&str>> = i
-                .keys
-                .iter()
-                .map(|k| match &k.target {
-                    IndexTarget::Column(c) => Some(c.name.as_str()),
-                    IndexTarget::Expr(_) => None,
-                })
-                .collect();
-            i.unique && i.predicate.is_none() && columns.is_some_and(|mut c| same(&mut c))
-        })
-        .map(|i| (table, i))
+    table.unique_index_over(&columns).map(|i| (table, i))
 }
