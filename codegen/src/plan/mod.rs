@@ -551,12 +551,9 @@ fn object_comments<'s>(steps: &mut Vec<Step<'s>>, table: &'s Table) {
             steps.push(Step::CommentOn { kind: "INDEX", target: qualified(namespace, &index.name), text });
         }
     }
-    for t in table.triggers.iter().filter(|t| t.doc.is_some()) {
-        steps.push(Step::CommentOn { kind: "TRIGGER", target: on(&t.name, &rel), text: t.doc.as_deref().unwrap() });
-    }
-    for p in partitions(table) {
-        let rel = qualified(&p.namespace, &p.name);
-        for t in p.triggers.iter().filter(|t| t.doc.is_some()) {
+    let own = partitions(table).map(|p| (qualified(&p.namespace, &p.name), &p.triggers));
+    for (rel, triggers) in std::iter::once((rel.clone(), &table.triggers)).chain(own) {
+        for t in triggers.iter().filter(|t| t.doc.is_some()) {
             steps.push(Step::CommentOn { kind: "TRIGGER", target: on(&t.name, &rel), text: t.doc.as_deref().unwrap() });
         }
     }
