@@ -102,7 +102,7 @@ fn random_databases_round_trip() {
     let seeds: Vec<u64> = match std::env::var("STRATA_DATABASES_SEED") {
         Ok(seed) => vec![seed.parse().expect("a number")],
         Err(_) => {
-            let cases = std::env::var("STRATA_DATABASES_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+            let cases = std::env::var("STRATA_DATABASES_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(50);
             (0..cases).map(|case| 0xdb_0000 + case).collect()
         }
     };
