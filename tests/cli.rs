@@ -199,9 +199,17 @@ fn a_killed_generate_never_loses_the_output_folder() {
     let systems: Vec<String> =
         ["agentflow", "agentic", "agentworks", "aiplatform", "autosdlc"].map(String::from).into();
     let expected: Vec<Vec<String>> = systems.iter().map(|s| listing(&out.path().join(s))).collect();
+    // A folder that already holds what generate writes is left untouched: each run finds a
+    // stale schema.sql, so that it writes every folder again.
+    let stale = || {
+        for s in &systems {
+            fs::write(out.path().join(s).join("schema.sql"), "stale\n").unwrap();
+        }
+    };
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     let mut killed = 0;
     for _ in 0..40 {
+        stale();
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
@@ -218,6 +226,7 @@ fn a_killed_generate_never_loses_the_output_folder() {
     }
     assert!(killed > 0, "no run was killed while running");
     // And deterministically at the swap itself.
+    stale();
     let aborted = Command::new(env!("CARGO_BIN_EXE_strata"))
         .args(args)
         .env("STRATA_FAULT_ABORT_BEFORE_SWAP", "1")
@@ -424,7 +433,12 @@ fn generate_extends_the_migration_chain() {
     assert!(stderr.contains("DropColumn note ON orders") && stderr.contains("renamed_from = \"note\""), "{stderr}");
     let hinted = changed.replace("note = { type", "remark = { renamed_from = \"note\", type");
     fs::write(src.path().join("shop/schema.toml"), hinted).unwrap();
-    assert_eq!(run(&["generate", "--name", "remark"]).status.code(), Some(0));
+    let renamed = run(&["generate", "--name", "remark"]);
+    assert_eq!(renamed.status.code(), Some(0));
+    // The new migration's lint findings are printed (the earlier ones' are not again).
+    let said = text(&renamed.stderr);
+    assert!(said.contains("shop/migrations/0003_remark/up.sql:5:1: warning[renaming-column]"), "{said}");
+    assert_eq!(said.matches("warning[").count(), 1, "{said}");
     let up = fs::read_to_string(out.path().join("shop/migrations/0003_remark/up.sql")).unwrap();
     assert!(up.contains("ALTER TABLE orders RENAME COLUMN note TO remark;"), "{up}");
 
@@ -528,6 +542,53 @@ fn init_starts_a_project_that_generates_and_applies() {
     assert_eq!(fs::read_to_string(&schema).unwrap(), before);
     let bad = strata(&["init", "Shop", "--dir", dir.path().to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+}
+
+/// A generate that changes nothing touches nothing (no file or folder gets a new inode or
+/// mtime), so a build script's `rerun-if-changed` on the output stays quiet. With the
+/// strata.toml of `strata init` (no `docs = true`), what `strata docs` writes is left be by
+/// generate, even one that changes the schema, and by check.
+#[test]
+fn a_no_op_generate_touches_nothing_and_docs_stay() {
+    use std::os::unix::fs::MetadataExt;
+    fn stamps(dir: &Path) -> Vec<(String, u64, i64, i64)> {
+        let mut out = Vec::new();
+        for entry in fs::read_dir(dir).unwrap().flatten() {
+            let meta = entry.metadata().unwrap();
+            out.push((entry.path().display().to_string(), meta.ino(), meta.mtime(), meta.mtime_nsec()));
+            if meta.is_dir() {
+                out.extend(stamps(&entry.path()));
+            }
+        }
+        out.sort();
+        out
+    }
+    let dir = tempfile::tempdir().unwrap();
+    assert!(strata(&["init", "shop", "--dir", dir.path().to_str().unwrap()]).status.success());
+    let run = |command: &str| {
+        let args: Vec<&str> = command.split(' ').collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_strata")).current_dir(dir.path()).args(&args).output().unwrap();
+        assert!(out.status.success(), "{command}: {}{}", text(&out.stdout), text(&out.stderr));
+        text(&out.stderr)
+    };
+    run("generate");
+    let before = stamps(dir.path());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    assert!(run("generate").contains("unchanged: generated/shop"));
+    assert_eq!(stamps(dir.path()), before, "a no-op generate touched the output");
+
+    run("docs");
+    let docs = dir.path().join("generated/shop/docs/README.md");
+    let written = fs::read_to_string(&docs).unwrap();
+    run("check");
+    run("generate");
+    let schema = dir.path().join("schema/shop/schema.toml");
+    let tags = "\n[tables.tags.columns]\nid = { type = \"uuid\", primary_key = true }\n";
+    fs::write(&schema, fs::read_to_string(&schema).unwrap() + tags).unwrap();
+    assert!(run("generate --name tags").contains("wrote generated/shop"));
+    assert!(dir.path().join("generated/shop/migrations/0002_tags/up.sql").exists());
+    assert_eq!(fs::read_to_string(&docs).unwrap(), written, "generate left strata docs' files be");
+    run("check");
 }
 
 /// `strata explain CODE`: the long explanation, with an example and the fix; an unknown code is a

@@ -511,6 +511,28 @@ fn fixture_migrations_apply_up_and_down() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Every committed migration of every system, up and down, is lint-clean (`lint_clean`): the
+/// generator and `strata lint` agree.
+#[test]
+fn committed_migrations_are_lint_clean() {
+    let mut checked = 0;
+    for dir in io::schema_folders(Path::new("schema")).unwrap() {
+        let schema = io::compile_folder(&dir).unwrap().schema.unwrap();
+        let out = Path::new("generated").join(dir.file_name().unwrap());
+        for m in io::read_migrations(&out).unwrap() {
+            // The first one's down takes the schema back to nothing (`migrate down` asks before
+            // it deletes rows).
+            let first = m.dir.starts_with("0001_");
+            for (file, sql, to_nothing) in [("up.sql", &m.up, false), ("down.sql", &m.down, first)] {
+                support::migrating::lint_clean(sql, &schema, &schema, to_nothing)
+                    .unwrap_or_else(|e| panic!("{}/migrations/{}/{file}: {e}", out.display(), m.dir));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} files");
+}
+
 /// A migration's snapshot reads back as the model it records: the next diff from it is empty.
 #[test]
 fn snapshots_read_back_as_their_models() {
@@ -628,4 +650,60 @@ n = { type = "integer", nullable = true }
         assert_eq!(exclusive, 0, "{what}: VALIDATE ran while the session held ACCESS EXCLUSIVE on the table");
         compare(&mut client, to).unwrap();
     }
+}
+
+/// A column's type change is labelled "rewrites the table" exactly when PostgreSQL rewrites it
+/// (the table's relfilenode changes), on a table with rows: a varchar widened or made text, a
+/// numeric given more digits, change in place; a narrowing or a new representation rewrites.
+#[test]
+fn type_changes_rewrite_exactly_when_the_hazard_says() {
+    let pairs = [
+        ("varchar(20)", "text"),
+        ("varchar(20)", "varchar(40)"),
+        ("varchar(40)", "varchar(20)"),
+        ("varchar(20)", "varchar"),
+        ("text", "varchar"),
+        ("text", "varchar(40)"),
+        ("varchar", "varchar(40)"),
+        ("integer", "bigint"),
+        ("smallint", "integer"),
+        ("bigint", "integer"),
+        ("numeric(10,2)", "numeric(12,2)"),
+        ("numeric(10,2)", "numeric(12,4)"),
+        ("numeric(10,2)", "numeric"),
+        ("numeric", "numeric(10,2)"),
+        ("numeric(12,2)", "numeric(10,2)"),
+        ("char(10)", "char(20)"),
+        ("integer", "numeric(12,2)"),
+    ];
+    let schema = |ty: &str| {
+        let text = format!(
+            "[schema]\nname = \"m\"\n[tables.t.columns]\nid = {{ type = \"integer\", primary_key = true }}\nc = {{ type = \"{ty}\", nullable = true }}\n"
+        );
+        let compiled = strata_codegen::compile_toml_str([("m.toml", text.as_str())]);
+        compiled.schema.unwrap_or_else(|| panic!("{ty}: {}", compiled.diagnostics.render(&compiled.sources)))
+    };
+    let base = TestDb::new();
+    let mut wrong = Vec::new();
+    for (from, to) in pairs {
+        let (v1, v2) = (schema(from), schema(to));
+        let db = base.copy();
+        let mut client = db.client();
+        client.batch_execute(&strata_codegen::generate::files(&v1)[0].1).unwrap();
+        client
+            .batch_execute(&format!("INSERT INTO t SELECT g, (g % 10)::text::{from} FROM generate_series(1, 1000) g"))
+            .unwrap();
+        let file = |client: &mut postgres::Client| -> u32 {
+            client.query_one("SELECT relfilenode FROM pg_class WHERE oid = 't'::regclass", &[]).unwrap().get(0)
+        };
+        let before = file(&mut client);
+        let script = strata_codegen::migrations::file("m", &strata_codegen::migrations::statements(&v1, &v2));
+        let header = script.lines().find(|l| l.starts_with("-- AlterColumnType c")).unwrap_or_default().to_string();
+        apply(&mut client, &v1, &v2).unwrap_or_else(|e| panic!("{from} -> {to}: {e}"));
+        let rewritten = file(&mut client) != before;
+        if rewritten != header.contains("rewrites the table") {
+            wrong.push(format!("{from} -> {to}: PostgreSQL rewrote: {rewritten}; `{header}`"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

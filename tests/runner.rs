@@ -549,6 +549,41 @@ fn the_cli_lists_dry_runs_undoes_and_redoes() {
     assert!(!cli::text(&none.stderr).contains("secret"));
 }
 
+/// A down that would delete data the database holds (a column with values, a table with rows)
+/// is refused with what it would delete, running nothing; `--allow-data-loss` undoes it. An
+/// empty column or table is no loss: the CLI test above undoes those without the flag.
+#[test]
+fn a_down_that_deletes_data_asks_for_a_flag() {
+    let db = TestDb::new();
+    let dir = three();
+    let url = db.url();
+    let run = |args: &[&str]| {
+        let mut all = vec!["migrate"];
+        all.extend_from_slice(args);
+        all.extend(["--dir", dir.path().to_str().unwrap(), "--database-url", &url]);
+        cli::strata(&all)
+    };
+    assert!(run(&["up"]).status.success());
+    let mut client = db.client();
+    client.batch_execute("INSERT INTO b VALUES (1, 'kept'), (2, NULL)").unwrap();
+    let refused = run(&["down"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = cli::text(&refused.stderr);
+    assert!(
+        said.contains("0003_c drops column b.note: 1 rows with a value") && said.contains("--allow-data-loss"),
+        "{said}"
+    );
+    assert_eq!(record(&mut client).len(), 3, "nothing was undone");
+    let redo = run(&["redo"]);
+    assert_eq!(redo.status.code(), Some(2), "a redo undoes too");
+    let undone = run(&["down", "--allow-data-loss"]);
+    assert!(undone.status.success(), "{}", cli::text(&undone.stderr));
+    assert!(cli::text(&undone.stderr).contains("undid 0003_c"), "{}", cli::text(&undone.stderr));
+    let said = cli::text(&run(&["down", "--to", "0"]).stderr);
+    assert!(said.contains("0002_b drops table b: 2 rows"), "{said}");
+    assert_eq!(record(&mut client).len(), 2);
+}
+
 /// Two databases of one cluster migrating at once, each creating the same role: with the
 /// cluster's lock the second waits for the first and finds the role made; without it the two
 /// creators collide (the race the lock exists for, shown so the test proves the lock).
@@ -641,4 +676,43 @@ fn an_interrupted_undoing_is_resumed_by_the_next_down() {
     migrator.down(&mut client, Down::Steps(1)).unwrap();
     assert!(!exists(&mut client, "a"));
     assert_eq!(record(&mut client), []);
+}
+
+/// A migration whose later step fails after earlier steps committed is reported as interrupted,
+/// not rolled back: the failure says how far it got and that `up` resumes it, `status` exits 1
+/// naming it, and once the cause is fixed `up` runs the rest only.
+#[test]
+fn a_migration_failing_after_committed_steps_is_reported_interrupted_and_resumed() {
+    let dir = folder(&[(
+        "0001_init",
+        "-- CreateTable a\nCREATE TABLE a (id int);\n\n-- CreateIndex a_idx ON a\n-- strata:no-transaction\n\
+         CREATE INDEX CONCURRENTLY IF NOT EXISTS a_idx ON a (id);\n\n-- Fill\nINSERT INTO a SELECT id FROM later;\n",
+        "-- Undo\nDROP TABLE a;\n",
+    )]);
+    let db = TestDb::new();
+    let url = db.url();
+    let run = |args: &[&str]| {
+        let mut all = vec!["migrate"];
+        all.extend_from_slice(args);
+        all.extend(["--dir", dir.path().to_str().unwrap(), "--database-url", &url]);
+        cli::strata(&all)
+    };
+    let failed = run(&["up"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let said = cli::text(&failed.stderr);
+    assert!(
+        said.contains("2 of its 3 steps stay done") && said.contains("`migrate up` resumes it at step 3"),
+        "{said}"
+    );
+    let mut client = db.client();
+    assert!(exists(&mut client, "a") && exists(&mut client, "a_idx"), "the committed steps stay");
+    let status = run(&["status"]);
+    assert_eq!(status.status.code(), Some(1), "an interrupted migration is no version");
+    assert!(cli::text(&status.stderr).contains("0001_init is interrupted: 2 of its steps are done"));
+    client.batch_execute("CREATE TABLE later (id int); INSERT INTO later VALUES (7)").unwrap();
+    let resumed = run(&["up"]);
+    assert!(resumed.status.success(), "{}", cli::text(&resumed.stderr));
+    let filled: i64 = client.query_one("SELECT count(*) FROM a", &[]).unwrap().get(0);
+    assert_eq!(filled, 1, "the rest ran once");
+    assert_eq!(run(&["status"]).status.code(), Some(0));
 }

@@ -88,13 +88,18 @@ pub fn read_migrations(out: &Path) -> io::Result<Vec<crate::migrations::Migratio
 /// whenever the process is killed. A path that exists and is not a folder is refused before
 /// anything is touched. Runs on one folder take turns (`Turn`), so under it every staging folder
 /// there is one a killed run left: those are removed first.
-pub fn write_folder(dir: &Path, files: &[(String, String)]) -> io::Result<()> {
-    write_folder_in(&Turn::wait(parent_of(dir))?, dir, files)
+///
+/// A folder that already holds exactly `files` is not touched at all (`Ok(false)`), so that
+/// build scripts watching it (`cargo:rerun-if-changed`) see no change; `Ok(true)` when written.
+/// The subfolders named in `kept` are another command's (`strata docs`): they are carried over
+/// as they are and neither compared nor replaced.
+pub fn write_folder(dir: &Path, files: &[(String, String)]) -> io::Result<bool> {
+    write_folder_in(&Turn::wait(parent_of(dir))?, dir, files, &[])
 }
 
 /// `write_folder` by a run that holds the turn of `dir`'s parent already (`strata generate`
 /// takes it before it reads the migrations there, so that no other run writes in between).
-pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)]) -> io::Result<()> {
+pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)], kept: &[&str]) -> io::Result<bool> {
     let parent = parent_of(dir);
     assert_eq!(turn.parent, parent, "the turn taken is another folder's");
     if fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
@@ -110,6 +115,9 @@ pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)]) -> i
             io::ErrorKind::PermissionDenied,
             format!("{} is read-only; make it writable, strata replaces it with the new files", dir.display()),
         ));
+    }
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && holds_exactly(dir, files, kept) {
+        return Ok(false);
     }
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // One that cannot be removed stays (and `check` goes on reporting it); it blocks nothing.
@@ -130,6 +138,15 @@ pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)]) -> i
             fs::write(&path, contents).map_err(|e| with_path(&path, e))?;
         }
     }
+    for sub in kept {
+        for old in walk(&dir.join(sub)) {
+            let path = staging.path().join(old.strip_prefix(dir).unwrap_or(&old));
+            fs::create_dir_all(path.parent().unwrap_or(staging.path()))?;
+            if fs::hard_link(&old, &path).is_err() {
+                fs::copy(&old, &path).map_err(|e| with_path(&old, e))?;
+            }
+        }
+    }
     // Fault injection for the tests: die the hardest way at the one moment that matters.
     if std::env::var_os("STRATA_FAULT_ABORT_BEFORE_SWAP").is_some() {
         std::process::abort();
@@ -141,7 +158,29 @@ pub fn write_folder_in(turn: &Turn, dir: &Path, files: &[(String, String)]) -> i
         fs::rename(staging.path(), dir).map_err(|e| with_path(dir, e))?;
         let _ = staging.keep();
     }
-    Ok(())
+    Ok(true)
+}
+
+/// Whether `dir` holds `files` and nothing else outside the `kept` subfolders.
+fn holds_exactly(dir: &Path, files: &[(String, String)], kept: &[&str]) -> bool {
+    files_in(dir, kept).len() == files.len() && files.iter().all(|(rel, contents)| holds(&dir.join(rel), contents))
+}
+
+/// Every file under `dir` outside its `kept` subfolders, sorted; none when it is no folder.
+pub fn files_in(dir: &Path, kept: &[&str]) -> Vec<PathBuf> {
+    walk(dir).into_iter().filter(|p| !kept.iter().any(|k| p.starts_with(dir.join(k)))).collect()
+}
+
+/// Every file under `dir` (a symlink counts as a file: one is never followed, a loop would
+/// never end), sorted.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out.sort();
+    out
 }
 
 /// Whether `path` is a file holding exactly `contents` (read a piece at a time: the file may be

@@ -4,7 +4,7 @@
 //! script creates has no rows yet: what is done to it is not reported.
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, ColumnOption, ObjectName, ObjectType, Statement, TableConstraint,
+    AlterColumnOperation, AlterTableOperation, ColumnOption, Expr, ObjectName, ObjectType, Statement, TableConstraint,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
@@ -23,10 +23,127 @@ pub struct Finding {
     pub help: &'static str,
 }
 
+impl Finding {
+    /// `file:line:column: warning[rule]: message`, and the help on a line of its own.
+    pub fn render(&self, file: &str) -> String {
+        format!("{file}:{}:{}: warning[{}]: {}\n  help: {}", self.line, self.column, self.rule, self.message, self.help)
+    }
+}
+
 /// The findings of a script, in order; `Err` when it does not cut into statements (a quote left
 /// open). A statement sqlparser cannot read is skipped: the lint judges what it understands.
 pub fn lint(sql: &str) -> Result<Vec<Finding>, String> {
     let mut findings = Vec::new();
+    // `CHECK (column IS NOT NULL)` constraints added, by (table, name), and the (table, column)
+    // pairs one of them has been validated for: SET NOT NULL then trusts it and reads no row.
+    let mut not_null_checks: Vec<((String, String), String)> = Vec::new();
+    let mut proven: Vec<(String, String)> = Vec::new();
+    for Read { line, column, text, statement, created } in read(sql)? {
+        let mut found = |rule, message: String, help| findings.push(Finding { line, column, rule, message, help });
+        match &statement {
+            Statement::CreateIndex(i) if !i.concurrently && !created => found(
+                "require-concurrent-index-creation",
+                format!("CREATE INDEX on {} blocks its writes while the index builds", name(&i.table_name)),
+                "CREATE INDEX CONCURRENTLY, outside a transaction",
+            ),
+            Statement::Drop { object_type: ObjectType::Table, names, .. } => found(
+                "ban-drop-table",
+                format!("DROP TABLE {} deletes its rows", names.iter().map(name).collect::<Vec<_>>().join(", ")),
+                "make sure nothing reads it any more, and that its data is not needed",
+            ),
+            Statement::Drop { object_type: ObjectType::Index, names, .. }
+                if !text.to_ascii_uppercase().contains("CONCURRENTLY") =>
+            {
+                found(
+                    "require-concurrent-index-deletion",
+                    format!(
+                        "DROP INDEX {} takes an ACCESS EXCLUSIVE lock on its table",
+                        names.iter().map(name).collect::<Vec<_>>().join(", ")
+                    ),
+                    "DROP INDEX CONCURRENTLY, outside a transaction",
+                )
+            }
+            Statement::AlterTable(a) if !created => {
+                let table = name(&a.name);
+                for op in &a.operations {
+                    match op {
+                        AlterTableOperation::AddConstraint { constraint: TableConstraint::Check(c), .. } => {
+                            if let (Some(name), Expr::IsNotNull(e)) = (&c.name, c.expr.as_ref())
+                                && let Expr::Identifier(column) = e.as_ref()
+                            {
+                                not_null_checks.push(((table.clone(), name.to_string()), column.to_string()));
+                            }
+                        }
+                        AlterTableOperation::ValidateConstraint { name } => {
+                            let key = (table.clone(), name.to_string());
+                            if let Some((_, column)) = not_null_checks.iter().find(|(k, _)| *k == key) {
+                                proven.push((table.clone(), column.clone()));
+                            }
+                        }
+                        AlterTableOperation::AlterColumn { column_name, op: AlterColumnOperation::SetNotNull }
+                            if proven.contains(&(table.clone(), column_name.to_string())) =>
+                        {
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if let Some((rule, message, help)) = operation(&table, op) {
+                        found(rule, message, help);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(findings)
+}
+
+/// What a script deletes that may hold data: a table it drops, a column it drops from a table
+/// it did not create. Names are as the script spells them (SQL, quoted where it quotes them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Deletes {
+    Table(String),
+    Column { table: String, column: String },
+}
+
+/// Everything `sql` deletes, in order (what `strata migrate down` asks the database about).
+pub fn deletes(sql: &str) -> Result<Vec<Deletes>, String> {
+    let mut deletes = Vec::new();
+    for Read { statement, created, .. } in read(sql)? {
+        match statement {
+            Statement::Drop { object_type: ObjectType::Table, names, .. } => {
+                deletes.extend(names.iter().map(|n| Deletes::Table(name(n))))
+            }
+            Statement::AlterTable(a) if !created => {
+                for op in &a.operations {
+                    if let AlterTableOperation::DropColumn { column_names, .. } = op {
+                        deletes.extend(
+                            column_names
+                                .iter()
+                                .map(|c| Deletes::Column { table: name(&a.name), column: c.to_string() }),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(deletes)
+}
+
+/// One statement of a script, where it starts, and whether the table it is about was created
+/// earlier in the same script (then it has no rows yet).
+struct Read<'a> {
+    line: usize,
+    column: usize,
+    text: &'a str,
+    statement: Statement,
+    created: bool,
+}
+
+/// The statements of a script that sqlparser reads.
+fn read(sql: &str) -> Result<Vec<Read<'_>>, String> {
+    let mut out = Vec::new();
     let mut created: Vec<String> = Vec::new();
     for piece in script::pieces(sql).map_err(|e| e.to_string())? {
         let Piece::Statement { line, text } = piece else { continue };
@@ -34,45 +151,26 @@ pub fn lint(sql: &str) -> Result<Vec<Finding>, String> {
         let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, text) else {
             continue;
         };
-        let mut found = |rule, message: String, help| findings.push(Finding { line, column, rule, message, help });
         for statement in statements {
-            match &statement {
-                Statement::CreateTable(t) => created.push(name(&t.name)),
-                Statement::CreateIndex(i) if !i.concurrently && !created.contains(&name(&i.table_name)) => found(
-                    "require-concurrent-index-creation",
-                    format!("CREATE INDEX on {} blocks its writes while the index builds", name(&i.table_name)),
-                    "CREATE INDEX CONCURRENTLY, outside a transaction",
-                ),
-                Statement::Drop { object_type: ObjectType::Table, names, .. } => found(
-                    "ban-drop-table",
-                    format!("DROP TABLE {} deletes its rows", names.iter().map(name).collect::<Vec<_>>().join(", ")),
-                    "make sure nothing reads it any more, and that its data is not needed",
-                ),
-                Statement::Drop { object_type: ObjectType::Index, names, .. }
-                    if !text.to_ascii_uppercase().contains("CONCURRENTLY") =>
-                {
-                    found(
-                        "require-concurrent-index-deletion",
-                        format!(
-                            "DROP INDEX {} takes an ACCESS EXCLUSIVE lock on its table",
-                            names.iter().map(name).collect::<Vec<_>>().join(", ")
-                        ),
-                        "DROP INDEX CONCURRENTLY, outside a transaction",
-                    )
+            let table = match &statement {
+                Statement::CreateTable(t) => {
+                    created.push(name(&t.name));
+                    None
                 }
-                Statement::AlterTable(a) if !created.contains(&name(&a.name)) => {
-                    let table = name(&a.name);
-                    for op in &a.operations {
-                        if let Some((rule, message, help)) = operation(&table, op) {
-                            found(rule, message, help);
-                        }
-                    }
+                // A materialized view's rows come with it: indexing it in the script blocks no one.
+                Statement::CreateView(v) if v.materialized => {
+                    created.push(name(&v.name));
+                    None
                 }
-                _ => {}
-            }
+                Statement::CreateIndex(i) => Some(name(&i.table_name)),
+                Statement::AlterTable(a) => Some(name(&a.name)),
+                _ => None,
+            };
+            let created = table.is_some_and(|t| created.contains(&t));
+            out.push(Read { line, column, text, statement, created });
         }
     }
-    Ok(findings)
+    Ok(out)
 }
 
 /// The statement's first line and column past leading blank lines and `--` comments.

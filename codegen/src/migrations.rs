@@ -323,6 +323,11 @@ impl History {
         self.last.is_none()
     }
 
+    /// The last migration's folder name (`NNNN_name`); none before the first migration.
+    pub fn last_folder(&self) -> Option<&str> {
+        self.last.as_ref().map(|(dir, _)| dir.as_str())
+    }
+
     /// `existing` checked, and the last one's model read.
     pub fn of(existing: Vec<Migration>) -> Result<History, ChainError> {
         // A lone first migration without a snapshot was written before snapshots existed: it is

@@ -142,7 +142,17 @@ pub enum Down {
     Steps(usize),
 }
 
-/// Why a run stopped. A migration that failed left nothing of its transaction behind.
+/// How far a migration split over several steps got before one failed: the steps done stay
+/// done, and the command that resumes it runs the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interrupted {
+    pub steps_done: usize,
+    pub steps: usize,
+    /// It was being undone (`down` resumes it), else applied (`up` resumes it).
+    pub undoing: bool,
+}
+
+/// Why a run stopped. A migration that failed left nothing of its failed step behind.
 #[derive(Debug)]
 pub enum Error {
     /// The migrations folder cannot be read.
@@ -152,13 +162,27 @@ pub enum Error {
     /// A statement of a migration failed (PostgreSQL refused it, a timeout, or the connection
     /// was lost while it ran).
     /// `at` is the statement's file, line and header (none when writing the record failed).
-    Failed { migration: String, at: Option<String>, error: postgres::Error },
+    /// The failed step's transaction was rolled back; `interrupted` says when earlier steps of
+    /// the migration (each a transaction, or a statement run alone) had committed before it.
+    Failed { migration: String, at: Option<String>, error: postgres::Error, interrupted: Option<Interrupted> },
     /// The database failed outside any migration (taking the lock, reading the record).
     Db(postgres::Error),
     /// `baseline` on a database whose record holds migrations already (these); nothing recorded.
     Migrated(Vec<String>),
     /// `baseline` to a version the folder does not have; nothing recorded.
     NoSuchVersion(i64),
+}
+
+impl Error {
+    /// A step's failure after `steps_done` of the migration's `steps` had committed.
+    fn after(self, steps_done: usize, steps: usize, undoing: bool) -> Error {
+        match self {
+            Error::Failed { migration, at, error, .. } if steps_done > 0 => {
+                Error::Failed { migration, at, error, interrupted: Some(Interrupted { steps_done, steps, undoing }) }
+            }
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -169,9 +193,20 @@ impl fmt::Display for Error {
                 write!(f, "nothing was run:")?;
                 problems.iter().try_for_each(|p| write!(f, "\n  {p}"))
             }
-            Error::Failed { migration, at, error } => {
+            Error::Failed { migration, at, error, interrupted } => {
                 let at = at.as_deref().unwrap_or("its record");
-                write!(f, "migration {migration} failed at {at}: {}; its transaction was rolled back", describe(error))
+                write!(f, "migration {migration} failed at {at}: {}; ", describe(error))?;
+                match interrupted {
+                    None => write!(f, "its transaction was rolled back"),
+                    Some(Interrupted { steps_done, steps, undoing }) => write!(
+                        f,
+                        "that step's transaction was rolled back, but {steps_done} of its {steps} steps stay done: \
+                         the migration is interrupted, not undone; once the cause is fixed, `migrate {}` resumes it \
+                         at step {}",
+                        if *undoing { "down" } else { "up" },
+                        steps_done + 1
+                    ),
+                }
             }
             Error::Db(e) => write!(f, "{}", describe(e)),
             Error::Migrated(applied) => write!(
@@ -554,7 +589,8 @@ impl Migrator {
         for (i, group) in groups.iter().enumerate().skip(from) {
             // The record says how far the migration got; a whole one, no step.
             let steps_done = if i + 1 == steps { None } else { Some((i + 1) as i32) };
-            self.retrying(|| self.step(client, m, group, &file, |tx| self.write_record(tx, m, steps_done, started)))?;
+            self.retrying(|| self.step(client, m, group, &file, |tx| self.write_record(tx, m, steps_done, started)))
+                .map_err(|e| e.after(i, steps, false))?;
         }
         if groups.is_empty() {
             self.retrying(|| self.step(client, m, &[], &file, |tx| self.write_record(tx, m, None, started)))?;
@@ -579,7 +615,8 @@ impl Migrator {
             let last = i + 1 == groups.len();
             self.retrying(|| {
                 self.step(client, m, group, &file, |tx| if last { delete(tx) } else { count(tx, i as i32 + 1) })
-            })?;
+            })
+            .map_err(|e| e.after(i, groups.len(), true))?;
         }
         if groups.is_empty() {
             self.retrying(|| self.step(client, m, &[], &file, delete))?;
@@ -603,6 +640,7 @@ impl Migrator {
             migration: m.dir(),
             at: statement.map(|s| format!("{}:{} ({})", file.name, s.line, s.header)),
             error,
+            interrupted: None,
         };
         if let [alone] = group
             && !alone.transaction

@@ -13,11 +13,67 @@ use strata_codegen::sql::{ident, qualified};
 use strata_codegen::{source::live, verify};
 
 /// Applies the migration from `old` to `new` as `strata generate` writes it, as strata's
-/// runtime runs it (`strata::script`: in transactions, those marked to run alone alone).
+/// runtime runs it (`strata::script`: in transactions, those marked to run alone alone), once
+/// it is proven lint-clean (`lint_clean`).
 pub fn apply(client: &mut Client, old: &Schema, new: &Schema) -> Result<(), String> {
     let script = migrations::file("migration", &migrations::statements(old, new));
+    lint_clean(&script, old, new, new.tables.is_empty()).map_err(|e| format!("{e}\n{script}"))?;
     strata::script::run(client, &strata::script::statements(&script).unwrap())
         .map_err(|e| format!("line {}: {:?}\n{script}", e.statement.line, e.error))
+}
+
+/// The lint's rules about locks, which a generated migration keeps by construction: it builds
+/// indexes and keys CONCURRENTLY, adds constraints NOT VALID and validates them apart, and sets
+/// NOT NULL over a validated CHECK.
+const LOCKS_KEPT: &[&str] = &[
+    "require-concurrent-index-creation",
+    "require-concurrent-index-deletion",
+    "constraint-missing-not-valid",
+    "disallowed-unique-constraint",
+    "adding-not-nullable-field",
+];
+
+/// A generated migration from `old` to `new` is lint-clean: no finding of a rule in
+/// `LOCKS_KEPT`, and any other finding (data deleted, a name or type changed: the change
+/// itself) is on a statement whose header declares its hazards, unless the migration takes the
+/// schema back `to_nothing` (the first migration's down), which is what it is for and names
+/// none. Two exceptions, declared as hazards too: an index built or dropped in a transaction on
+/// a partitioned table, which PostgreSQL cannot build or drop CONCURRENTLY (strata builds it per
+/// partition where it knows them: not those pg_partman or the application makes); and the
+/// indexes and CHECKs rebuilt around a union type replaced under their table, in the swap's
+/// transaction, which rewrites the table and every index on it under its lock anyway (and
+/// leaves nothing missing between transactions).
+pub fn lint_clean(script: &str, old: &Schema, new: &Schema, to_nothing: bool) -> Result<(), String> {
+    let mut in_transaction: Vec<String> = Vec::new();
+    for t in [old, new].iter().flat_map(|s| &s.tables).filter(|t| t.partition.is_some()) {
+        in_transaction.push(ident(&t.name).into_owned());
+        in_transaction.extend(t.indexes.iter().map(|i| ident(&i.name).into_owned()));
+        // Its partitions' own indexes are attached to its indexes, and dropped with them.
+        for p in t.partition.iter().flat_map(|p| &p.partitions) {
+            in_transaction.extend(p.index_names.iter().map(|(_, own)| ident(own).into_owned()));
+            in_transaction.extend(p.indexes.iter().map(|i| ident(&i.name).into_owned()));
+        }
+    }
+    let swapped: Vec<String> =
+        strata_codegen::diff::swapped_columns(old, new).iter().map(|(t, _)| ident(&t.name).into_owned()).collect();
+    for t in new.tables.iter().filter(|t| swapped.contains(&ident(&t.name).into_owned())) {
+        in_transaction.push(ident(&t.name).into_owned());
+        in_transaction.extend(t.indexes.iter().map(|i| ident(&i.name).into_owned()));
+    }
+    let index_rule = |rule: &str| rule.starts_with("require-concurrent-index-");
+    let lines: Vec<&str> = script.lines().collect();
+    let mut wrong = Vec::new();
+    for f in strata_codegen::lint::lint(script)? {
+        let header = lines[..f.line - 1].iter().rev().find(|l| l.starts_with("-- ")).copied().unwrap_or("");
+        let declared = to_nothing || header.contains("(hazards: ");
+        let excepted = (index_rule(f.rule) && in_transaction.iter().any(|n| f.message.contains(&format!("{n} "))))
+            || (f.rule == "constraint-missing-not-valid"
+                && swapped.iter().any(|t| f.message.contains(&format!("to {t} "))));
+        if (LOCKS_KEPT.contains(&f.rule) && !excepted) || !declared {
+            wrong.push(format!("line {}: {} ({}), under `{header}`", f.line, f.message, f.rule));
+        }
+    }
+    if wrong.is_empty() { Ok(()) } else { Err(format!("not lint-clean:\n{}", wrong.join("\n"))) }
 }
 
 /// What the database reads back as, against `expected`: the differences, rendered.

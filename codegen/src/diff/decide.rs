@@ -3,9 +3,10 @@
 //! per partition; whether a change runs outside a transaction; what it risks. The SQL target
 //! prints a `Decided` as it is; the refusals of the migration chain read the same list.
 
-use super::{Change, Hazard, hazards, runs_alone};
+use super::{Change, Hazard, TableChange, hazards, runs_alone};
 use crate::model::{Index, QName, Schema};
 use crate::plan::Step;
+use crate::render::sql::Constraint;
 
 /// How an index is built or dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,8 @@ pub enum Build {
     Concurrently,
     /// `ON ONLY` a partitioned parent: invalid and empty until each partition's is attached.
     OnlyParent,
+    /// A key added `USING INDEX` its `Change::KeyIndex`, built before: a brief lock, no scan.
+    UsingIndex,
 }
 
 /// A change with how it runs.
@@ -31,7 +34,9 @@ pub struct Decided<'s> {
 }
 
 /// `changes` from `old` to `new`, each with how it runs: an index added to a table that stays is
-/// built CONCURRENTLY, or per partition where the table is partitioned (`per_partition`).
+/// built CONCURRENTLY, or per partition where the table is partitioned (`per_partition`); so is
+/// the index of a primary key or unique constraint added to a table that stays, which the key
+/// then takes over (`ADD ... USING INDEX`), instead of building it under ACCESS EXCLUSIVE.
 pub fn decide<'s>(old: &'s Schema, new: &'s Schema, changes: Vec<Change<'s>>) -> Vec<Decided<'s>> {
     let mut out = Vec::with_capacity(changes.len());
     for change in changes {
@@ -41,8 +46,28 @@ pub fn decide<'s>(old: &'s Schema, new: &'s Schema, changes: Vec<Change<'s>>) ->
             out.extend(steps);
             continue;
         }
+        // A partitioned table has neither CONCURRENTLY nor USING INDEX.
+        if let Change::Alter { table, change: TableChange::AddConstraint(key) } = &change
+            && matches!(key, Constraint::PrimaryKey(_) | Constraint::Unique(_))
+            && table.partition.is_none()
+        {
+            let index = Change::KeyIndex { table, key: *key };
+            let hazards = vec![Hazard::MayFailOnRows, Hazard::OutsideTransaction];
+            out.push(Decided { change: index, build: Build::Concurrently, hazards, transaction: false });
+            out.push(Decided {
+                change,
+                build: Build::UsingIndex,
+                hazards: vec![Hazard::LocksTable],
+                transaction: true,
+            });
+            continue;
+        }
         let alone = runs_alone(old, new, &change);
-        let index = matches!(change, Change::Create(Step::CreateIndex { .. }) | Change::Drop(Step::CreateIndex { .. }));
+        let index = matches!(
+            change,
+            Change::Create(Step::CreateIndex { .. } | Step::CreatePartitionIndex { .. })
+                | Change::Drop(Step::CreateIndex { .. })
+        );
         let build = if index && alone { Build::Concurrently } else { Build::InTransaction };
         let hazards = hazards(old, new, &change);
         out.push(Decided { change, build, hazards, transaction: !alone });
@@ -80,7 +105,12 @@ fn per_partition<'s>(old: &Schema, new: &'s Schema, on: &QName, index: &'s Index
             out.push(Decided {
                 change: Change::PartitionIndex { on: p.qname(), index: Box::new(copy), parent: on.clone(), of: index },
                 build: Build::Concurrently,
-                hazards: vec![Hazard::BuildsIndex, Hazard::OutsideTransaction],
+                // Writes go on while it builds; a unique one fails on rows that collide.
+                hazards: if index.unique {
+                    vec![Hazard::MayFailOnRows, Hazard::OutsideTransaction]
+                } else {
+                    vec![Hazard::OutsideTransaction]
+                },
                 transaction: false,
             });
         }

@@ -27,17 +27,20 @@ impl Change<'_> {
                 )
             }
             Change::AttachIndex { parent, index } => format!("AttachIndex {index} TO {parent}"),
+            Change::KeyIndex { table, key } => format!("CreateKeyIndex {} ON {}", key.name(), table.qname()),
         }
     }
 }
 
 impl Decided<'_> {
-    /// The change's name, and `ON ONLY` the parent for a parent's index built per partition.
+    /// The change's name, and `ON ONLY` the parent for a parent's index built per partition, and
+    /// `USING INDEX` for a key over the index built before it.
     pub fn description(&self) -> String {
         match (&self.change, self.build) {
             (Change::Create(Step::CreateIndex { on, .. }), Build::OnlyParent) => {
                 format!("{} ON ONLY {on}", self.change.description())
             }
+            (_, Build::UsingIndex) => format!("{} USING INDEX", self.change.description()),
             _ => self.change.description(),
         }
     }

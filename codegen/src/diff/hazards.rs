@@ -48,12 +48,36 @@ impl Hazard {
 pub fn runs_alone(old: &Schema, new: &Schema, change: &Change<'_>) -> bool {
     let stays =
         |q: &QName| old.table(q).zip(new.table(q)).is_some_and(|(o, n)| o.partition.is_none() && n.partition.is_none());
+    // An index rebuilt around a union type replaced under its table stays in the swap's
+    // transaction, which locks the table anyway (`diff::swapped_columns`).
+    let stays = |q: &QName| stays(q) && !super::swapped_columns(old, new).iter().any(|(t, _)| t.qname() == *q);
     match change {
         Change::Create(Step::CreateIndex { on, .. }) | Change::Drop(Step::CreateIndex { on, .. }) => stays(on),
-        Change::AddEnumValue { .. } => true,
+        // A partition's own index on a partition that stays: a leaf has CONCURRENTLY.
+        Change::Create(Step::CreatePartitionIndex { on, .. }) => {
+            old.partition(on).is_some() && new.partition(on).is_some()
+        }
+        Change::AddEnumValue { .. } | Change::KeyIndex { .. } => true,
         // A validation runs once the ADD has committed, so the ADD's ACCESS EXCLUSIVE lock is not
         // held through the scan; validating again is harmless after an interruption.
         Change::Alter { change: TableChange::ValidateConstraint(_) | TableChange::ValidateNotNullCheck(_), .. } => true,
+        _ => false,
+    }
+}
+
+/// Whether PostgreSQL changes a column of type `from` to `to` where it stands: the stored bytes
+/// read the same and every value fits (a varchar made longer, unbounded or text, text made an
+/// unbounded varchar, a numeric given more digits at the same scale or made unconstrained), so
+/// no row is rewritten or can fail. Anything else is taken to rewrite.
+fn in_place(from: &crate::model::ColumnType, to: &crate::model::ColumnType) -> bool {
+    use crate::model::ColumnType::Scalar as S;
+    match (from, to) {
+        (S(Scalar::Varchar(Some(n))), S(Scalar::Varchar(Some(m)))) => m >= n,
+        (S(Scalar::Varchar(_) | Scalar::Text), S(Scalar::Varchar(None) | Scalar::Text)) => true,
+        (S(Scalar::Numeric(Some((p, s)))), S(Scalar::Numeric(Some((q, t))))) => {
+            q >= p && s.unwrap_or(0) == t.unwrap_or(0)
+        }
+        (S(Scalar::Numeric(_)), S(Scalar::Numeric(None))) => true,
         _ => false,
     }
 }
@@ -102,7 +126,7 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
                 h
             }
             Change::Rename(_) => vec![LocksTable],
-            Change::Alter { change, .. } => match change {
+            Change::Alter { table, change } => match change {
                 TableChange::DropColumn(_) => vec![DeletesData, LocksTable],
                 TableChange::AddColumn(c) => {
                     let counted = c.identity.is_some()
@@ -117,7 +141,13 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
                     }
                     h
                 }
-                TableChange::SetType(_) => vec![RewritesTable, MayFailOnRows, LocksTable],
+                TableChange::SetType(n) => {
+                    let o = old.table(&table.qname()).and_then(|t| t.columns.iter().find(|o| o.name == n.name));
+                    match o {
+                        Some(o) if o.collation == n.collation && in_place(&o.ty, &n.ty) => vec![LocksTable],
+                        _ => vec![RewritesTable, MayFailOnRows, LocksTable],
+                    }
+                }
                 // The rows are read under the validation's lock, which lets writes go on.
                 TableChange::ValidateNotNullCheck(_) | TableChange::ValidateConstraint(_) => {
                     vec![ValidatesRows, MayFailOnRows]
@@ -142,7 +172,7 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
     if runs_alone(old, new, change) {
         // Built or dropped CONCURRENTLY: writes go on meanwhile.
         h.retain(|h| !matches!(h, BuildsIndex | LocksTable));
-        if let Change::Create(Step::CreateIndex { index, .. }) = change
+        if let Change::Create(Step::CreateIndex { index, .. } | Step::CreatePartitionIndex { index, .. }) = change
             && index.unique
         {
             h.push(MayFailOnRows);

@@ -48,6 +48,9 @@ pub enum Change<'s> {
     PartitionIndex { on: QName, index: Box<crate::model::Index>, parent: QName, of: &'s crate::model::Index },
     /// A partition's index attached to its parent's, which is valid once every one is.
     AttachIndex { parent: QName, index: QName },
+    /// The unique index of a key added to a table that has rows, built CONCURRENTLY under the
+    /// key's name; `ADD CONSTRAINT ... USING INDEX` then takes it over (`Build::UsingIndex`).
+    KeyIndex { table: &'s Table, key: crate::render::sql::Constraint<'s> },
 }
 
 /// The changes from `old` to `new`, in the order they must run, without renames: see
@@ -68,6 +71,18 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
     for t in &new.tables {
         if let Some(o) = old_tables.get(&at(t)) {
             altered.insert(at(t), tables::diff(old, o, new, t));
+        }
+    }
+    // Union types replaced under their columns: PostgreSQL would rebuild what reads a column
+    // with a constant of the old type (`operator does not exist: state <> state__strata_old`),
+    // so the CHECKs reading it are taken off and put back, its table's views and policies are
+    // rebuilt around it (reshaped), and so are its partial and expression indexes and its
+    // triggers' WHEN (below), all in the swap's transaction.
+    let swapped = swapped_columns(old, new);
+    let swapped_tables: HashSet<(&str, &str)> = swapped.iter().map(|(t, _)| at(t)).collect();
+    for (t, c) in &swapped {
+        if let (Some(d), Some(o)) = (altered.get_mut(&at(t)), old_tables.get(&at(t))) {
+            tables::around_swap(o, t, c, d);
         }
     }
     let in_place = |q: (&str, &str)| altered.get(&q).is_some_and(|d| !d.recreate);
@@ -140,6 +155,16 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
                     gone.insert(key.clone());
                 }
             },
+        }
+        let on_swapped = |on: &QName| swapped_tables.contains(&(on.namespace.as_str(), on.name.as_str()));
+        match step {
+            Step::CreateIndex { on, index } if on_swapped(on) && index.reads_expressions() => {
+                gone.insert(key.clone());
+            }
+            Step::CreateTrigger { on, trigger } if on_swapped(on) && trigger.when.is_some() => {
+                gone.insert(key.clone());
+            }
+            _ => {}
         }
         // Inside something that goes, or built on something that goes or changes shape.
         let nothing_goes = gone.is_empty() && reshaped.is_empty();
@@ -266,7 +291,12 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
         creates.splice(0..0, settings.map(|s| Change::Create(s.clone())));
     }
     changes.extend(creates);
-    changes
+    // New union values lead, each committed alone (SQLSTATE 55P04): they only widen a type, and
+    // no transaction boundary then falls between a constraint dropped and the same added again.
+    let (mut values, rest): (Vec<_>, Vec<_>) =
+        changes.into_iter().partition(|c| matches!(c, Change::AddEnumValue { .. }));
+    values.extend(rest);
+    values
 }
 
 /// How an old step compares with the new step of the same key.
@@ -349,6 +379,22 @@ fn added_values<'s>(old: &Enum, new: &'s Enum) -> Vec<Change<'s>> {
         changes.push(Change::AddEnumValue { enum_: new, value: v, before });
     }
     changes
+}
+
+/// The columns (of tables both schemas have) whose union type is replaced under them: a
+/// `CREATE TYPE` enum of both that loses or reorders values (`Change::ReplaceEnum`).
+pub fn swapped_columns<'s>(old: &Schema, new: &'s Schema) -> Vec<(&'s Table, &'s Column)> {
+    if old.enums.is_empty() {
+        return Vec::new();
+    }
+    let replaced = |n: &Enum| {
+        let o = old.enum_(&n.qname());
+        n.repr == EnumRepr::Type
+            && o.is_some_and(|o| {
+                o.repr == EnumRepr::Type && o.values != n.values && !is_extension(&o.values, &n.values)
+            })
+    };
+    new.enums.iter().filter(|n| replaced(n)).flat_map(|n| enum_columns(old, new, &n.qname())).collect()
 }
 
 /// The columns of the new schema's tables that exist in the old one too and are of the union

@@ -220,3 +220,27 @@ fn same_constraint(a: Constraint, b: Constraint) -> bool {
         _ => a.sql() == b.sql(),
     }
 }
+
+/// Around a union type replaced under column `c` of `new` (`diff::swapped_columns`): each CHECK
+/// that reads the column is dropped before the swap and added again after it, validated in the
+/// swap's transaction (which rewrites the table under its lock anyway: a validation of its own
+/// would end the transaction with what is rebuilt after it still missing), and what reads the
+/// table is rebuilt (`reshaped`).
+pub fn around_swap<'s>(old: &'s Table, new: &'s Table, c: &Column, d: &mut TableDiff<'s>) {
+    d.reshaped = true;
+    // One that does not parse is taken to read it.
+    let reads = |e: &crate::model::Expr| {
+        e.ast().is_none_or(|ast| crate::sql::deps::columns_read(ast).iter().any(|(_, column)| *column == c.name))
+    };
+    for n in new.checks.iter().filter(|n| reads(&n.expr)) {
+        let Some(o) = old.checks.iter().find(|o| o.name == n.name) else { continue };
+        let dropped = |list: &[TableChange]| {
+            list.iter().any(|x| matches!(x, TableChange::DropConstraint(Constraint::Check(k)) if k.name == o.name))
+        };
+        if dropped(&d.drops) {
+            continue;
+        }
+        d.drops.push(TableChange::DropConstraint(Constraint::Check(o)));
+        d.adds.push(TableChange::AddConstraint(Constraint::Check(n)));
+    }
+}

@@ -217,6 +217,14 @@ impl Schema {
         self.tables.iter().find(|t| t.namespace == q.namespace && t.name == q.name)
     }
 
+    /// The partition named `q`, with the table it is a partition of.
+    pub fn partition(&self, q: &QName) -> Option<(&Table, &Partition)> {
+        self.tables.iter().find_map(|t| {
+            let p = t.partition.as_ref()?.partitions.iter().find(|p| p.namespace == q.namespace && p.name == q.name)?;
+            Some((t, p))
+        })
+    }
+
     pub fn enum_(&self, q: &QName) -> Option<&Enum> {
         self.enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name)
     }

@@ -323,6 +323,12 @@ fn same_columns(mut a: Vec<&str>, b: &[&str]) -> bool {
 }
 
 impl Index {
+    /// Whether it holds expressions (a predicate, or a key that is no plain column), which
+    /// PostgreSQL stores with the types of their constants.
+    pub fn reads_expressions(&self) -> bool {
+        self.predicate.is_some() || self.keys.iter().any(|k| matches!(k.target, IndexTarget::Expr(_)))
+    }
+
     /// The columns of its keys, when every key is a column (`None` with an expression key).
     pub fn key_columns(&self) -> Option<Vec<&str>> {
         self.keys

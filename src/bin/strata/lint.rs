@@ -27,15 +27,7 @@ pub fn run(args: &LintArgs) -> Result<(), Failure> {
         any |= !findings.is_empty();
         for f in findings {
             match args.format {
-                Format::Human => println!(
-                    "{}:{}:{}: warning[{}]: {}\n  help: {}",
-                    file.display(),
-                    f.line,
-                    f.column,
-                    f.rule,
-                    f.message,
-                    f.help
-                ),
+                Format::Human => println!("{}", f.render(&file.display().to_string())),
                 Format::Github => {
                     let at = Some((file.to_str().unwrap_or_default(), f.line, f.column));
                     let message = format!("{}\nhelp: {}", f.message, f.help);

@@ -163,6 +163,14 @@ struct Plan {
     docs: bool,
 }
 
+impl Plan {
+    /// Subfolders of a system's output that `generate` and `check` leave to another command:
+    /// `docs/` is `strata docs`'s unless strata.toml says `docs = true`.
+    fn kept(&self) -> &'static [&'static str] {
+        if self.docs { &[] } else { &["docs"] }
+    }
+}
+
 impl Options {
     fn plan(&self) -> Result<Plan, Failure> {
         let project = match fs::read_to_string(&self.project) {
@@ -304,7 +312,9 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     for ((name, c, rust), history) in compiled.iter().zip(histories) {
         let Compiled { schema: Some(schema), .. } = c else { continue };
         let out = plan.out.join(name);
-        let files = history?.and_then(|history| generate::files_after(schema, history, write.unwrap_or_default()));
+        let history = history?;
+        let last = history.as_ref().ok().and_then(|h| h.last_folder().map(str::to_string));
+        let files = history.and_then(|history| generate::files_after(schema, history, write.unwrap_or_default()));
         let mut files = match files {
             Ok(files) => files,
             Err(e) => {
@@ -317,6 +327,9 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
             let docs = render::docs::files(schema).map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
             files.extend(docs);
         }
+        if write.is_some() {
+            lint_new_migration(&out, &files, last.as_deref());
+        }
         outputs.push((out, files, *rust));
     }
     if stale {
@@ -328,10 +341,12 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
             files.retain(|(f, _)| f != generate::MODELS);
         }
         if let Some(turn) = &turn {
-            io::write_folder_in(turn, &out, &files).map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
-            eprintln!("wrote {} ({} files)", out.display(), files.len());
+            let written = io::write_folder_in(turn, &out, &files, plan.kept())
+                .map_err(|e| Failure::Usage(format!("{}: {e}", out.display())))?;
+            let what = if written { "wrote" } else { "unchanged:" };
+            eprintln!("{what} {} ({} files)", out.display(), files.len());
         } else {
-            stale |= report_stale(&out, &files);
+            stale |= report_stale(&out, &files, plan.kept());
         }
     }
     if plan.complete {
@@ -351,6 +366,22 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
         return Err(Failure::Schema);
     }
     Ok(())
+}
+
+/// Prints the lint's findings (`strata lint`) on the migration a generate adds after `last`:
+/// what it does that deletes data or breaks readers, which the headers' hazards name too.
+fn lint_new_migration(out: &Path, files: &[(String, String)], last: Option<&str>) {
+    let (migrations, up) =
+        (format!("{}/", strata_script::folder::MIGRATIONS), format!("/{}", strata_script::folder::UP));
+    for (path, sql) in files {
+        let Some(folder) = path.strip_prefix(&migrations).and_then(|p| p.strip_suffix(&up)) else { continue };
+        if last.is_some_and(|last| folder <= last) {
+            continue;
+        }
+        for f in strata_codegen::lint::lint(sql).unwrap_or_default() {
+            eprintln!("{}", f.render(&out.join(path).display().to_string()));
+        }
+    }
 }
 
 /// Every schema the plan names, compiled, with its diagnostics printed (as JSON on stdout when
@@ -482,13 +513,13 @@ fn docs(opts: &Options) -> Result<(), Failure> {
             .into_iter()
             .map(|(path, text)| (path.trim_start_matches("docs/").to_string(), text))
             .collect();
-        io::write_folder(&out, &files).map_err(failed)?;
-        eprintln!("wrote {} ({} files)", out.display(), files.len());
+        let what = if io::write_folder(&out, &files).map_err(failed)? { "wrote" } else { "unchanged:" };
+        eprintln!("{what} {} ({} files)", out.display(), files.len());
     }
     Ok(())
 }
 
-fn report_stale(out: &Path, files: &[(String, String)]) -> bool {
+fn report_stale(out: &Path, files: &[(String, String)], kept: &[&str]) -> bool {
     let mut stale = false;
     let mut stdout = std::io::stdout().lock();
     for stray in io::strays(out) {
@@ -510,7 +541,7 @@ fn report_stale(out: &Path, files: &[(String, String)]) -> bool {
             write!(stdout, "{}", diff.unified_diff().header(&shown, &format!("{shown} (generated)"))).ok();
         }
     }
-    for extra in walk(out) {
+    for extra in io::files_in(out, kept) {
         let rel = extra.strip_prefix(out).unwrap_or(&extra).to_string_lossy().replace('\\', "/");
         if !files.iter().any(|(f, _)| *f == rel) {
             stale = true;
@@ -519,15 +550,4 @@ fn report_stale(out: &Path, files: &[(String, String)]) -> bool {
         }
     }
     stale
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        // A symlink is an entry of its own, never followed (a loop would never end).
-        if entry.file_type().is_ok_and(|t| t.is_dir()) { out.extend(walk(&path)) } else { out.push(path) }
-    }
-    out.sort();
-    out
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use strata::migrate::{self, Down, Migrator};
 use strata_codegen::project::{self, Project};
-use strata_codegen::{migrations, verify};
+use strata_codegen::{lint, migrations, verify};
 
 use crate::Failure;
 use crate::db::{config, connect, no_database};
@@ -41,6 +41,10 @@ pub struct MigrateArgs {
     /// Apply a pending migration older than the newest applied one instead of refusing.
     #[arg(long, global = true)]
     allow_out_of_order: bool,
+    /// Undo migrations whose down deletes data (drops a table that has rows, or a column with
+    /// values in it); without it, such a down is refused with what it would delete.
+    #[arg(long, global = true)]
+    allow_data_loss: bool,
     /// The project file naming the output folder.
     #[arg(long, global = true, value_name = "FILE", default_value = project::FILE)]
     project: PathBuf,
@@ -94,6 +98,9 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     if args.dry_run {
         return dry_run(&migrator, &status, &args.action);
     }
+    if !args.allow_data_loss {
+        refuse_data_loss(&mut client, &undone(&migrator, &status, &args.action))?;
+    }
     let done = match args.action {
         Action::Up { to } => migrator.up(&mut client, to),
         Action::Down { to, steps } => {
@@ -115,10 +122,68 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     if done.is_empty() {
         eprintln!("nothing to do: the database is at the newest migration");
     }
-    for d in done {
-        eprintln!("ran {} ({} ms)", d.migration, d.duration.as_millis());
+    // Redo undoes one, then runs it again.
+    let undid = match args.action {
+        Action::Down { .. } => done.len(),
+        Action::Redo => done.len().min(1),
+        _ => 0,
+    };
+    for (i, d) in done.iter().enumerate() {
+        let verb = if i < undid { "undid" } else { "ran" };
+        eprintln!("{verb} {} ({} ms)", d.migration, d.duration.as_millis());
     }
     Ok(())
+}
+
+/// Refuses (running nothing) when the downs of `migrations` would delete data the database
+/// holds now: a dropped table with rows, a dropped column with a value in some row. A table
+/// that does not exist yet (an earlier down would create it) holds nothing.
+fn refuse_data_loss(client: &mut postgres::Client, migrations: &[&migrate::Migration]) -> Result<(), Failure> {
+    let mut lost = Vec::new();
+    for m in migrations {
+        let deletes = lint::deletes(&m.down).map_err(|e| Failure::Usage(format!("{}/down.sql: {e}", m.dir())))?;
+        for d in deletes {
+            let (what, query) = match &d {
+                lint::Deletes::Table(t) => (format!("table {t}"), format!("SELECT FROM {t}")),
+                lint::Deletes::Column { table, column } => {
+                    (format!("column {table}.{column}"), format!("SELECT FROM {table} WHERE {column} IS NOT NULL"))
+                }
+            };
+            // Counted up to a bound: the message says how much, without reading a huge table.
+            let counted = format!("SELECT count(*) FROM ({query} LIMIT {}) AS held", LOST_ROWS_SHOWN + 1);
+            if let Ok(row) = client.query_one(&counted, &[]) {
+                let rows: i64 = row.get(0);
+                if rows > 0 {
+                    let many = if rows > LOST_ROWS_SHOWN { "more than " } else { "" };
+                    let held = if matches!(d, lint::Deletes::Table(_)) { "rows" } else { "rows with a value" };
+                    lost.push(format!("  {} drops {what}: {many}{} {held}", m.dir(), rows.min(LOST_ROWS_SHOWN)));
+                }
+            }
+        }
+    }
+    if lost.is_empty() {
+        return Ok(());
+    }
+    Err(Failure::Usage(format!(
+        "undoing would delete data; nothing was run:\n{}\nback it up first, then give --allow-data-loss to undo anyway",
+        lost.join("\n")
+    )))
+}
+
+/// How many rows a refusal counts before it says "more than".
+const LOST_ROWS_SHOWN: i64 = 1_000_000;
+
+/// The applied migrations `action` undoes, newest first.
+fn undone<'m>(migrator: &'m Migrator, status: &migrate::Status, action: &Action) -> Vec<&'m migrate::Migration> {
+    let mut applied: Vec<_> =
+        migrator.migrations().iter().filter(|m| status.applied.iter().any(|a| a.version == m.version)).rev().collect();
+    match action {
+        Action::Down { to: Some(to), .. } => applied.retain(|m| m.version > *to),
+        Action::Down { steps, .. } => applied.truncate(steps.unwrap_or(1)),
+        Action::Redo => applied.truncate(1),
+        Action::Up { .. } | Action::Status | Action::Baseline { .. } => applied.clear(),
+    }
+    applied
 }
 
 /// `migrate baseline`: the database read back and compared with the model of the migration
@@ -258,7 +323,20 @@ fn print_status(migrator: &Migrator, status: &migrate::Status) -> Result<(), Fai
     for p in &status.problems {
         eprintln!("error: {p}");
     }
-    if status.problems.is_empty() { Ok(()) } else { Err(Failure::Schema) }
+    // A migration whose first steps committed and whose next one failed is half applied:
+    // `up` resumes it, but the database is not at any version until then.
+    let mut interrupted = false;
+    for a in status.applied.iter().filter(|a| a.steps_done.is_some()) {
+        interrupted = true;
+        eprintln!(
+            "error: {:04}_{} is interrupted: {} of its steps are done, the rest not; fix what stopped it, then \
+             `strata migrate up` resumes it",
+            a.version,
+            a.name,
+            a.steps_done.unwrap_or_default()
+        );
+    }
+    if status.problems.is_empty() && !interrupted { Ok(()) } else { Err(Failure::Schema) }
 }
 
 fn dry_run(migrator: &Migrator, status: &migrate::Status, action: &Action) -> Result<(), Failure> {
@@ -268,24 +346,11 @@ fn dry_run(migrator: &Migrator, status: &migrate::Status, action: &Action) -> Re
     if !status.problems.is_empty() {
         return Err(Failure::Schema);
     }
-    let applied = |n: usize| -> Vec<&migrate::Migration> {
-        let mut done: Vec<_> = migrator
-            .migrations()
-            .iter()
-            .filter(|m| status.applied.iter().any(|a| a.version == m.version))
-            .rev()
-            .collect();
-        done.truncate(n);
-        done
-    };
-    let (ups, downs) = match action {
-        Action::Up { to } => (migrator.pending(status, *to), vec![]),
-        Action::Down { to: Some(to), .. } => {
-            (vec![], applied(usize::MAX).into_iter().filter(|m| m.version > *to).collect())
-        }
-        Action::Down { steps, .. } => (vec![], applied(steps.unwrap_or(1))),
-        Action::Redo => (applied(1), applied(1)),
-        Action::Status | Action::Baseline { .. } => unreachable!("answered before"),
+    let downs = undone(migrator, status, action);
+    let ups = match action {
+        Action::Up { to } => migrator.pending(status, *to),
+        Action::Redo => downs.clone(),
+        _ => vec![],
     };
     for m in downs {
         println!("-- would undo {}\n{}", m.dir(), m.down);

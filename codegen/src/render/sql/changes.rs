@@ -48,11 +48,22 @@ pub fn changes(old: &Schema, new: &Schema, decided: &[Decided<'_>]) -> Vec<Chang
 fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>, build: Build) -> Option<String> {
     Some(match change {
         Change::Create(Step::CreateIndex { on, index }) => create_index(on, index, build),
+        Change::Create(Step::CreatePartitionIndex { on, index, name }) => {
+            create_index(on, &crate::model::Index { name: name.to_string(), ..(*index).clone() }, build)
+        }
         Change::Create(step) => step_sql(new, step),
         Change::Drop(Step::CreateIndex { on, index }) if build == Build::Concurrently => {
             format!("DROP INDEX CONCURRENTLY IF EXISTS {}", qualified(&on.namespace, &index.name))
         }
         Change::Drop(step) => drop_sql(old, step)?,
+        Change::Alter { table, change: TableChange::AddConstraint(key) } if build == Build::UsingIndex => {
+            let (kind, deferrable) = match key {
+                super::Constraint::Unique(u) => ("UNIQUE", super::deferrable(u.deferrable)),
+                _ => ("PRIMARY KEY", ""),
+            };
+            let name = ident(key.name());
+            format!("ALTER TABLE {} ADD CONSTRAINT {name} {kind} USING INDEX {name}{deferrable}", rel(table))
+        }
         Change::Alter { table, change } => alter(new, table, change),
         Change::AddEnumValue { enum_, value, before } => {
             let before = before.map(|b| format!(" BEFORE {}", literal(b))).unwrap_or_default();
@@ -82,6 +93,21 @@ fn sql_of(old: &Schema, new: &Schema, change: &Change<'_>, build: Build) -> Opti
         }
         Change::ReplaceEnum { new: e, columns, .. } => replace_enum(e, columns),
         Change::PartitionIndex { on, index, .. } => create_index(on, index, build),
+        Change::KeyIndex { table, key } => {
+            let (columns, nulls) = match key {
+                super::Constraint::Unique(u) => {
+                    (&u.columns, if u.nulls_not_distinct { " NULLS NOT DISTINCT" } else { "" })
+                }
+                super::Constraint::PrimaryKey(pk) => (&pk.columns, ""),
+                _ => unreachable!("only a primary key or a unique constraint is built this way (diff::decide)"),
+            };
+            format!(
+                "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} ({}){nulls}",
+                ident(key.name()),
+                rel(table),
+                super::columns(columns)
+            )
+        }
         Change::AttachIndex { parent, index } => format!(
             "ALTER INDEX {} ATTACH PARTITION {}",
             qualified(&parent.namespace, &parent.name),

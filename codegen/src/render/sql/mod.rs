@@ -782,7 +782,7 @@ fn create_index(on: &QName, index: &Index, build: Build) -> String {
     let keys: Vec<String> = index.keys.iter().map(index_key).collect();
     let unique = if index.unique { "UNIQUE " } else { "" };
     let (concurrently, only) = match build {
-        Build::InTransaction => ("", ""),
+        Build::InTransaction | Build::UsingIndex => ("", ""),
         Build::Concurrently => ("CONCURRENTLY IF NOT EXISTS ", ""),
         Build::OnlyParent => ("", "ONLY "),
     };

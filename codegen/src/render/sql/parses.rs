@@ -8,7 +8,7 @@
 /// Every statement is one as psql and the runner cut them, aggregates included; a BEGIN ATOMIC
 /// body's statements each parse. Not parsed as a whole: `DO` blocks, `ALTER SEQUENCE ... OWNED BY`,
 /// comments on constraints, triggers, policies and routines (by signature), aggregates, procedures, privileges on routines
-/// and types, default privileges. Left off: `WITH NO DATA`, trigger arguments, a domain's NOT
+/// and types, default privileges, keys added `USING INDEX`. Left off: `WITH NO DATA`, trigger arguments, a domain's NOT
 /// NULL and the routine options LEAKPROOF, COST, ROWS and PARALLEL.
 /// sqlparser (0.63 and 0.64) has none of them; all are words strata writes, not user text.
 pub fn statements_parse(sql: &str) -> Result<usize, String> {
@@ -37,7 +37,11 @@ pub fn statements_parse(sql: &str) -> Result<usize, String> {
         let statement = statement.as_str();
         // Nor procedures, privileges on routines (by the signatures strata derives from parsed
         // argument lists) and types, and default privileges.
-        let routine = statement.starts_with("CREATE OR REPLACE PROCEDURE ")
+        // Nor a key added over an index built before it (`ADD CONSTRAINT ... USING INDEX`).
+        let over_index = statement.starts_with("ALTER TABLE ")
+            && [" UNIQUE USING INDEX ", " PRIMARY KEY USING INDEX "].iter().any(|k| statement.contains(k));
+        let routine = over_index
+            || statement.starts_with("CREATE OR REPLACE PROCEDURE ")
             || statement.starts_with("ALTER DEFAULT PRIVILEGES ")
             || [" ON FUNCTION ", " ON ROUTINE ", " ON TYPE "].iter().any(|on| {
                 (statement.starts_with("GRANT ") || statement.starts_with("REVOKE ")) && statement.contains(on)
