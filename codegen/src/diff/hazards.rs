@@ -96,13 +96,16 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
     let mut h =
         match change {
             Change::Drop(Step::CreateTable { .. } | Step::CreatePartition { .. }) => vec![DeletesData, LocksTable],
-            Change::Drop(Step::CreateIndex { .. } | Step::CreatePartitionIndex { .. }) => vec![LocksTable],
-            Change::Drop(
-                Step::CreatePolicy { .. } | Step::Grant(_) | Step::EnableRls { .. } | Step::DefaultPrivileges(_),
-            )
+            // DROP TRIGGER, and CREATE or DROP POLICY, take ACCESS EXCLUSIVE (tests/migrate.rs
+            // observes every hazard on PostgreSQL).
+            Change::Drop(Step::CreateIndex { .. } | Step::CreatePartitionIndex { .. } | Step::CreateTrigger { .. }) => {
+                vec![LocksTable]
+            }
+            Change::Drop(Step::CreatePolicy { .. } | Step::EnableRls { .. }) => vec![ChangesAuthorization, LocksTable],
+            Change::Drop(Step::Grant(_) | Step::DefaultPrivileges(_))
             | Change::Create(Step::Grant(_) | Step::DefaultPrivileges(_)) => vec![ChangesAuthorization],
             Change::Create(Step::CreatePolicy { table, .. } | Step::EnableRls { table, .. }) => {
-                if existed(&table.qname()) { vec![ChangesAuthorization] } else { vec![] }
+                if existed(&table.qname()) { vec![ChangesAuthorization, LocksTable] } else { vec![] }
             }
             Change::Create(Step::CreateIndex { on, .. }) if existed(on) => vec![BuildsIndex],
             // Partitions made under the parent's lock, rows moved out of DEFAULT, and with a

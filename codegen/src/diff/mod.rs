@@ -117,13 +117,13 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
     // What the old plan made that must go: gone from the new one, changed beyond altering,
     // or inside or built on something that goes.
     let mut gone: HashSet<Key> = HashSet::new();
-    let mut reshaped: HashSet<Key> = HashSet::new();
+    let mut reshaped: HashMap<Key, &[&str]> = HashMap::new();
     for (&(namespace, name), d) in &altered {
         gone.extend(d.gone.iter().cloned());
         if d.recreate {
             gone.insert(Key::table(&QName::new(namespace, name)));
-        } else if d.reshaped {
-            reshaped.insert(Key::table(&QName::new(namespace, name)));
+        } else if !d.reshaped.is_empty() {
+            reshaped.insert(Key::table(&QName::new(namespace, name)), &d.reshaped);
         }
     }
     let mut reemit: HashSet<usize> = HashSet::new();
@@ -170,7 +170,9 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
         let nothing_goes = gone.is_empty() && reshaped.is_empty();
         if !nothing_goes
             && (keys::containers(step).iter().any(|c| gone.contains(c))
-                || keys::dependencies(old, step).iter().any(|d| gone.contains(d) || reshaped.contains(d)))
+                || keys::dependencies(old, step)
+                    .iter()
+                    .any(|d| gone.contains(d) || reshaped.get(d).is_some_and(|columns| reads_any(step, columns))))
         {
             gone.insert(key.clone());
         }
@@ -297,6 +299,19 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
         changes.into_iter().partition(|c| matches!(c, Change::AddEnumValue { .. }));
     values.extend(rest);
     values
+}
+
+/// Whether `step`, built on a table whose `columns` are dropped or retyped, reads one of them:
+/// a policy whose expressions (without a subquery, which may read the table again) name none of
+/// them stays; anything else is taken to read them.
+fn reads_any(step: &Step, columns: &[&str]) -> bool {
+    let Step::CreatePolicy { policy, .. } = step else { return true };
+    policy.using.iter().chain(&policy.with_check).any(|e| match e.ast() {
+        Some(ast) if !crate::sql::deps::has_subquery(ast) => {
+            crate::sql::deps::columns_read(ast).iter().any(|(_, c)| columns.contains(&c.as_str()))
+        }
+        _ => true,
+    })
 }
 
 /// How an old step compares with the new step of the same key.

@@ -54,8 +54,8 @@ pub struct TableDiff<'s> {
     pub fk_adds: Vec<TableChange<'s>>,
     /// Constraints and columns dropped (their comments go with them).
     pub gone: Vec<Key>,
-    /// A column dropped or retyped: what reads the table is rebuilt around the change.
-    pub reshaped: bool,
+    /// The columns dropped or retyped: what reads them is rebuilt around the change.
+    pub reshaped: Vec<&'s str>,
 }
 
 impl TableDiff<'_> {
@@ -93,7 +93,7 @@ pub fn diff<'s>(from: &'s Schema, old: &'s Table, to: &'s Schema, new: &'s Table
         if n.is_none_or(|n| n.generated.as_ref().map(|g| &g.sql) != o.generated.as_ref().map(|g| &g.sql)) {
             d.drops.push(TableChange::DropColumn(o));
             d.gone.push(Key::column(&o.name, &q));
-            d.reshaped = true;
+            d.reshaped.push(&o.name);
         }
     }
     for n in &new.columns {
@@ -127,7 +127,7 @@ pub fn diff<'s>(from: &'s Schema, old: &'s Table, to: &'s Schema, new: &'s Table
         }
         if retyped {
             d.adds.push(TableChange::SetType(n));
-            d.reshaped = true;
+            d.reshaped.push(&n.name);
         }
         if n.default.is_some() && (redefault || retyped) {
             d.adds.push(TableChange::SetDefault(n));
@@ -226,8 +226,8 @@ fn same_constraint(a: Constraint, b: Constraint) -> bool {
 /// swap's transaction (which rewrites the table under its lock anyway: a validation of its own
 /// would end the transaction with what is rebuilt after it still missing), and what reads the
 /// table is rebuilt (`reshaped`).
-pub fn around_swap<'s>(old: &'s Table, new: &'s Table, c: &Column, d: &mut TableDiff<'s>) {
-    d.reshaped = true;
+pub fn around_swap<'s>(old: &'s Table, new: &'s Table, c: &'s Column, d: &mut TableDiff<'s>) {
+    d.reshaped.push(&c.name);
     // One that does not parse is taken to read it.
     let reads = |e: &crate::model::Expr| {
         e.ast().is_none_or(|ast| crate::sql::deps::columns_read(ast).iter().any(|(_, column)| *column == c.name))

@@ -208,6 +208,18 @@ pub fn columns_read(expr: &Ast) -> Vec<(Option<String>, String)> {
     columns.found
 }
 
+/// Whether an expression holds a subquery (`EXISTS`, `IN (SELECT ...)`, a scalar one).
+pub fn has_subquery(expr: &Ast) -> bool {
+    struct Subquery;
+    impl Visitor for Subquery {
+        type Break = ();
+        fn pre_visit_query(&mut self, _: &Query) -> ControlFlow<()> {
+            ControlFlow::Break(())
+        }
+    }
+    expr.visit(&mut Subquery).is_break()
+}
+
 /// Names of the functions a SQL text calls in its expressions, as `functions_in` writes them.
 pub fn called_functions(sql: &str) -> Vec<String> {
     match Parser::parse_sql(&PostgreSqlDialect {}, sql) {
