@@ -1,7 +1,7 @@
 //! A table both schemas have: what ALTER TABLE changes it from one to the other.
 
 use super::keys::Key;
-use crate::model::{Column, Scalar, Schema, Table};
+use crate::model::{Column, ColumnType, Scalar, Schema, Table};
 use crate::render::sql::Constraint;
 
 /// One ALTER TABLE action. Columns and constraints are the new schema's when added or
@@ -122,14 +122,19 @@ pub fn diff<'s>(from: &'s Schema, old: &'s Table, to: &'s Schema, new: &'s Table
         if o.identity.is_some() && reidentified {
             d.adds.push(TableChange::DropIdentity(o));
         }
-        if o.default.is_some() && (redefault || retyped) {
+        // An integer widened or narrowed converts its default as it stands (PostgreSQL casts it
+        // with the column); any other type change takes it off and sets it again after.
+        let integer =
+            |c: &Column| matches!(c.ty, ColumnType::Scalar(Scalar::SmallInt | Scalar::Integer | Scalar::BigInt));
+        let redefault = redefault || (retyped && !(integer(o) && integer(n)));
+        if o.default.is_some() && redefault {
             d.adds.push(TableChange::DropDefault(o));
         }
         if retyped {
             d.adds.push(TableChange::SetType(n));
             d.reshaped.push(&n.name);
         }
-        if n.default.is_some() && (redefault || retyped) {
+        if n.default.is_some() && redefault {
             d.adds.push(TableChange::SetDefault(n));
         }
         match (o.nullable, n.nullable) {
