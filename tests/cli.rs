@@ -591,6 +591,29 @@ fn a_no_op_generate_touches_nothing_and_docs_stay() {
     run("check");
 }
 
+/// A column retyped to a type PostgreSQL has no cast to from the old one is refused with the
+/// way there, writing nothing (`USING column::type` would fail on any database).
+#[test]
+fn a_retype_without_a_cast_is_refused() {
+    let src = schemas(&format!("{GOOD}n = {{ type = \"bigint\", nullable = true }}\n"));
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| strata(&[args, &paths(src.path(), out.path())].concat());
+    assert_eq!(run(&["generate"]).status.code(), Some(0));
+    fs::write(src.path().join("shop/schema.toml"), format!("{GOOD}n = {{ type = \"timestamp\", nullable = true }}\n"))
+        .unwrap();
+    let refused = run(&["generate", "--name", "retype"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = text(&refused.stderr);
+    assert!(said.contains("column orders.n: PostgreSQL has no cast from bigint to timestamp"), "{said}");
+    assert!(!out.path().join("shop/migrations/0002_retype").exists());
+    fs::write(
+        src.path().join("shop/schema.toml"),
+        format!("{GOOD}n = {{ type = \"numeric(20,0)\", nullable = true }}\n"),
+    )
+    .unwrap();
+    assert_eq!(run(&["generate", "--name", "retype"]).status.code(), Some(0), "a cast exists");
+}
+
 /// `strata explain CODE`: the long explanation, with an example and the fix; an unknown code is a
 /// usage error.
 #[test]

@@ -822,3 +822,62 @@ fn hazards_are_what_postgresql_does() {
     eprintln!("hazards: {changes} changes of {} migrations observed on PostgreSQL", pairs.len() + systems.len());
     assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
 }
+
+/// `diff::castable` is PostgreSQL's judgement: for every ordered pair of the column types it
+/// judges, `CAST(NULL::from AS to)` succeeds on a live server exactly when it says there is a
+/// cast (else generate refuses the retype, which `USING column::to` could never run).
+#[test]
+fn castable_is_what_postgresql_casts() {
+    use strata_codegen::model::QName;
+    let names = [
+        "smallint",
+        "integer",
+        "bigint",
+        "numeric(10,2)",
+        "numeric",
+        "real",
+        "double precision",
+        "boolean",
+        "text",
+        "varchar(20)",
+        "char(5)",
+        "date",
+        "time",
+        "timestamp",
+        "timestamptz",
+        "interval",
+        "json",
+        "jsonb",
+        "uuid",
+        "bytea",
+        "inet",
+        "cidr",
+        "tsvector",
+        "integer[]",
+        "text[]",
+        "bigint[]",
+        "uuid[]",
+    ];
+    let mut types: Vec<(String, ColumnType)> =
+        names.iter().map(|n| (n.to_string(), ColumnType::parse(n).unwrap())).collect();
+    for e in ["mood", "tone"] {
+        types.push((e.to_string(), ColumnType::Scalar(strata_codegen::model::Scalar::Enum(QName::new("public", e)))));
+    }
+    let db = TestDb::new();
+    let mut client = db.client();
+    client.batch_execute("CREATE TYPE mood AS ENUM ('up'); CREATE TYPE tone AS ENUM ('up')").unwrap();
+    let (mut judged, mut wrong) = (0, Vec::new());
+    for (from, a) in &types {
+        for (to, b) in &types {
+            let Some(says) = strata_codegen::diff::castable(a, b) else { continue };
+            judged += 1;
+            let casts = client.simple_query(&format!("SELECT CAST(NULL::{from} AS {to})")).is_ok();
+            if casts != says {
+                wrong.push(format!("{from} -> {to}: PostgreSQL casts: {casts}, castable says {says}"));
+            }
+        }
+    }
+    eprintln!("castable: {judged} type pairs judged as PostgreSQL does");
+    assert!(judged > 700, "only {judged} pairs judged");
+    assert!(wrong.is_empty(), "{} of {judged} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}

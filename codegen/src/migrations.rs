@@ -208,16 +208,13 @@ pub struct Next<'a> {
 
 /// Refuses what PostgreSQL 15 refuses at migration time and no static check of one schema sees:
 /// an identity column added to a partitioned table that has partitions ("cannot recursively add
-/// identity column to table that has child tables"; creating the table with it is fine).
-/// `old` is the previous model renamed (`decided`).
+/// identity column to table that has child tables"; creating the table with it is fine), and a
+/// column retyped to a type its old one has no cast to (`ALTER COLUMN ... TYPE ... USING
+/// column::type` would fail). `old` is the previous model renamed (`decided`).
 fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
+    let mut reasons = uncastable(old, new);
     let candidates =
         new.tables.iter().filter(|t| t.partition.is_some() && t.columns.iter().any(|c| c.identity.is_some()));
-    let candidates: Vec<&crate::model::Table> = candidates.collect();
-    if candidates.is_empty() {
-        return Ok(());
-    }
-    let mut reasons = Vec::new();
     for t in candidates {
         let Some(o) = old.tables.iter().find(|o| o.qname() == t.qname()) else { continue };
         // A table partitioned anew is created again, identity and all.
@@ -240,6 +237,29 @@ fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
         }
     }
     if reasons.is_empty() { Ok(()) } else { Err(ChainError::Impossible(reasons)) }
+}
+
+/// The columns of tables both schemas have whose type changes to one PostgreSQL has no cast to
+/// from the old (`diff::castable`), each with the way there.
+fn uncastable(old: &Schema, new: &Schema) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for t in &new.tables {
+        let Some(o) = old.table(&t.qname()) else { continue };
+        for c in &t.columns {
+            let Some(was) = o.columns.iter().find(|x| x.name == c.name) else { continue };
+            if crate::diff::castable(&was.ty, &c.ty) == Some(false) {
+                reasons.push(format!(
+                    "column {}.{}: PostgreSQL has no cast from {} to {}; add a column of the new type under \
+                     another name, fill it from the old one, and drop the old in a later migration",
+                    t.qname(),
+                    c.name,
+                    old.sql_type(&was.ty),
+                    new.sql_type(&c.ty)
+                ));
+            }
+        }
+    }
+    reasons
 }
 
 /// Refuses a migration from `old` (renamed) to `new` that deletes data, saying which changes do

@@ -8,6 +8,7 @@
 //! An object whose definition changed is dropped and created again, unless PostgreSQL can
 //! change it where it stands (a comment, a function's body, a union type's new value).
 
+mod casts;
 mod decide;
 mod describe;
 mod hazards;
@@ -17,6 +18,7 @@ mod tables;
 
 use std::collections::{HashMap, HashSet};
 
+pub use casts::castable;
 pub use decide::{Build, Decided, decide};
 pub use hazards::{Hazard, hazards, runs_alone};
 pub use keys::Key;
