@@ -614,6 +614,32 @@ fn a_retype_without_a_cast_is_refused() {
     assert_eq!(run(&["generate", "--name", "retype"]).status.code(), Some(0), "a cast exists");
 }
 
+/// A migrations folder holding two migrations with one number (two branches merged) is an
+/// error for `check` and `generate`, which write nothing and say what to do.
+#[test]
+fn two_migrations_with_one_number_stop_generate() {
+    let src = schemas(GOOD);
+    let out = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| strata(&[args, &paths(src.path(), out.path())].concat());
+    assert_eq!(run(&["generate"]).status.code(), Some(0));
+    fs::write(src.path().join("shop/schema.toml"), format!("{GOOD}note = {{ type = \"text\", nullable = true }}\n"))
+        .unwrap();
+    assert_eq!(run(&["generate", "--name", "add_note"]).status.code(), Some(0));
+    let migrations = out.path().join("shop/migrations");
+    let copy = migrations.join("0002_add_other");
+    fs::create_dir(&copy).unwrap();
+    for file in ["up.sql", "down.sql", "model.json"] {
+        fs::copy(migrations.join("0002_add_note").join(file), copy.join(file)).unwrap();
+    }
+    for command in [&["check"][..], &["generate", "--name", "next"]] {
+        let refused = run(command);
+        assert_eq!(refused.status.code(), Some(1), "{command:?}");
+        let said = text(&refused.stderr);
+        assert!(said.contains("2 migrations are numbered 0002 (0002_add_note, 0002_add_other)"), "{said}");
+    }
+    assert!(!migrations.join("0003_next").exists());
+}
+
 /// `strata explain CODE`: the long explanation, with an example and the fix; an unknown code is a
 /// usage error.
 #[test]

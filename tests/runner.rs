@@ -64,6 +64,14 @@ fn exists(client: &mut Client, relation: &str) -> bool {
     client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&relation]).unwrap().get(0)
 }
 
+/// `strata migrate ARGS --dir DIR --database-url URL`.
+fn migrate_cli(args: &[&str], dir: &Path, url: &str) -> std::process::Output {
+    let mut all = vec!["migrate"];
+    all.extend_from_slice(args);
+    all.extend(["--dir", dir.to_str().unwrap(), "--database-url", url]);
+    cli::strata(&all)
+}
+
 /// Waits until a session of this database (other tests sleep in theirs) runs the slow
 /// statement; its backend's pid.
 fn sleeping(client: &mut Client) -> i32 {
@@ -238,8 +246,7 @@ fn an_edited_migration_is_refused_with_both_checksums() {
         "{message}"
     );
     assert_eq!(migrator.status(&mut client).unwrap().problems.len(), 1);
-    let status =
-        cli::strata(&["migrate", "status", "--dir", dir.path().to_str().unwrap(), "--database-url", &db.url()]);
+    let status = migrate_cli(&["status"], dir.path(), &db.url());
     assert_eq!(status.status.code(), Some(1));
     assert!(cli::text(&status.stderr).contains(&after));
     assert_eq!(record(&mut client).len(), 3, "nothing ran");
@@ -342,7 +349,7 @@ fn a_role_that_owns_nothing_migrates_once_the_record_exists() {
     assert_eq!(record(&mut db.client()).len(), 2);
 
     let url = strata::testing::url(&as_role(&reader));
-    let out = cli::strata(&["migrate", "status", "--dir", both.path().to_str().unwrap(), "--database-url", &url]);
+    let out = migrate_cli(&["status"], both.path(), &url);
     let stderr = cli::text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("permission denied"), "{stderr}");
@@ -515,12 +522,7 @@ fn the_cli_lists_dry_runs_undoes_and_redoes() {
     let db = TestDb::new();
     let dir = three();
     let url = db.url();
-    let run = |args: &[&str]| {
-        let mut all = vec!["migrate"];
-        all.extend_from_slice(args);
-        all.extend(["--dir", dir.path().to_str().unwrap(), "--database-url", &url]);
-        cli::strata(&all)
-    };
+    let run = |args: &[&str]| migrate_cli(args, dir.path(), &url);
     let status = run(&["status"]);
     assert_eq!(cli::text(&status.stdout).matches("pending").count(), 3, "{}", cli::text(&status.stdout));
     let dry = run(&["up", "--to", "2", "--dry-run"]);
@@ -557,12 +559,7 @@ fn a_down_that_deletes_data_asks_for_a_flag() {
     let db = TestDb::new();
     let dir = three();
     let url = db.url();
-    let run = |args: &[&str]| {
-        let mut all = vec!["migrate"];
-        all.extend_from_slice(args);
-        all.extend(["--dir", dir.path().to_str().unwrap(), "--database-url", &url]);
-        cli::strata(&all)
-    };
+    let run = |args: &[&str]| migrate_cli(args, dir.path(), &url);
     assert!(run(&["up"]).status.success());
     let mut client = db.client();
     client.batch_execute("INSERT INTO b VALUES (1, 'kept'), (2, NULL)").unwrap();
@@ -691,12 +688,7 @@ fn a_migration_failing_after_committed_steps_is_reported_interrupted_and_resumed
     )]);
     let db = TestDb::new();
     let url = db.url();
-    let run = |args: &[&str]| {
-        let mut all = vec!["migrate"];
-        all.extend_from_slice(args);
-        all.extend(["--dir", dir.path().to_str().unwrap(), "--database-url", &url]);
-        cli::strata(&all)
-    };
+    let run = |args: &[&str]| migrate_cli(args, dir.path(), &url);
     let failed = run(&["up"]);
     assert_eq!(failed.status.code(), Some(1));
     let said = cli::text(&failed.stderr);
@@ -715,4 +707,35 @@ fn a_migration_failing_after_committed_steps_is_reported_interrupted_and_resumed
     let filled: i64 = client.query_one("SELECT count(*) FROM a", &[]).unwrap().get(0);
     assert_eq!(filled, 1, "the rest ran once");
     assert_eq!(run(&["status"]).status.code(), Some(0));
+}
+
+/// Two branches that each added migration 0002, merged: the runner refuses to run anything (the
+/// record keeps one row per version, so one of them would be lost) and says what to do; status
+/// exits 1 naming both.
+#[test]
+fn two_migrations_with_one_number_are_refused() {
+    let dir = folder(&[
+        ("0001_init", "-- CreateTable a\nCREATE TABLE a (id int);\n", "-- Undo\nDROP TABLE a;\n"),
+        (
+            "0002_add_phone",
+            "-- AddColumn\nALTER TABLE a ADD COLUMN phone text;\n",
+            "-- Undo\nALTER TABLE a DROP COLUMN phone;\n",
+        ),
+        (
+            "0002_add_gift",
+            "-- AddColumn\nALTER TABLE a ADD COLUMN gift text;\n",
+            "-- Undo\nALTER TABLE a DROP COLUMN gift;\n",
+        ),
+    ]);
+    let db = TestDb::new();
+    let mut client = db.client();
+    let migrator = Migrator::from_dir(dir.path()).unwrap();
+    let Err(Error::Refused(problems)) = migrator.up(&mut client, None) else { panic!("up ran") };
+    let said = problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    assert!(said.contains("2 migrations are numbered 0002 (0002_add_gift, 0002_add_phone)"), "{said}");
+    assert!(!exists(&mut client, "a"), "nothing ran");
+    let url = db.url();
+    let status = migrate_cli(&["status"], dir.path(), &url);
+    assert_eq!(status.status.code(), Some(1));
+    assert!(cli::text(&status.stderr).contains("numbered 0002"), "{}", cli::text(&status.stderr));
 }

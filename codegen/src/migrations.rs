@@ -52,6 +52,8 @@ pub enum ChainError {
     Destructive { changes: Vec<String>, hints: Vec<String> },
     /// Changes PostgreSQL cannot make to the tables as they are, each with the way to get there.
     Impossible(Vec<String>),
+    /// Migrations that share a version number (`folder::shared_versions`), each number said.
+    SharedVersions(Vec<String>),
 }
 
 impl std::fmt::Display for ChainError {
@@ -89,6 +91,7 @@ impl std::fmt::Display for ChainError {
                     changes.first().map(String::as_str).unwrap_or_default()
                 )
             }
+            ChainError::SharedVersions(said) => write!(f, "{}", said.join("\n")),
             ChainError::Impossible(reasons) => {
                 write!(f, "PostgreSQL cannot make the next migration:")?;
                 for r in reasons {
@@ -350,6 +353,10 @@ impl History {
 
     /// `existing` checked, and the last one's model read.
     pub fn of(existing: Vec<Migration>) -> Result<History, ChainError> {
+        let shared = strata_script::folder::shared_versions(existing.iter().map(|m| m.dir.as_str()));
+        if !shared.is_empty() {
+            return Err(ChainError::SharedVersions(shared));
+        }
         // A lone first migration without a snapshot was written before snapshots existed: it is
         // what the first migration is now, and is written again with one.
         if let [only] = &existing[..]

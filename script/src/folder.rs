@@ -30,6 +30,27 @@ pub fn parse_dir(dir: &str) -> Option<(i64, &str)> {
     (!name.is_empty()).then_some((version, name))
 }
 
+/// The migrations that share a version number, as what to say about each number: two branches
+/// that each added the next migration, merged. None when every number is used once.
+pub fn shared_versions<'a>(dirs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut numbered: Vec<(i64, &str)> =
+        dirs.into_iter().filter_map(|d| parse_dir(d).map(|(version, _)| (version, d))).collect();
+    numbered.sort();
+    let mut said = Vec::new();
+    for group in numbered.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let dirs: Vec<&str> = group.iter().map(|(_, d)| *d).collect();
+        said.push(format!(
+            "{} migrations are numbered {:04} ({}): two branches each added one; keep the one applied \
+             where it is and generate the other's change again after it (move its folder away, then \
+             `strata generate --name NAME`)",
+            dirs.len(),
+            group[0].0,
+            dirs.join(", ")
+        ));
+    }
+    said
+}
+
 /// Whether `name` may name a migration: lowercase ASCII letters, digits and `_`.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -54,5 +75,13 @@ mod tests {
             assert_eq!(parse_dir(bad), None, "{bad}");
         }
         assert!(valid_name("add_phone_2") && !valid_name("Add") && !valid_name("") && !valid_name("a-b"));
+    }
+
+    #[test]
+    fn shared_numbers_are_found() {
+        assert!(shared_versions(["0001_init", "0002_a", "0003_b"]).is_empty());
+        let said = shared_versions(["0002_add_phone", "0001_init", "0002_add_gift"]);
+        assert_eq!(said.len(), 1);
+        assert!(said[0].starts_with("2 migrations are numbered 0002 (0002_add_gift, 0002_add_phone)"), "{}", said[0]);
     }
 }

@@ -90,6 +90,9 @@ pub enum Problem {
     OutOfOrder { migration: String, newest: String },
     /// A migration's undoing was interrupted: only `down` may run (and finishes it).
     Undoing { migration: String, steps_done: i32 },
+    /// Migrations share a version number (`folder::shared_versions` says which and what to do):
+    /// the record keeps one row per version, so nothing may run.
+    SharedVersion(String),
 }
 
 impl fmt::Display for Problem {
@@ -108,6 +111,7 @@ impl fmt::Display for Problem {
                 "{migration} is pending but older than {newest}, which was applied: generate it again after \
                  {newest}, or allow out-of-order migrations"
             ),
+            Problem::SharedVersion(said) => write!(f, "{said}"),
             Problem::Undoing { migration, steps_done } => write!(
                 f,
                 "{migration} was being undone when it was interrupted ({steps_done} steps of its down.sql done): \
@@ -503,7 +507,9 @@ impl Migrator {
     }
 
     fn compare(&self, applied: Vec<Applied>) -> Status {
-        let mut problems = Vec::new();
+        let dirs: Vec<String> = self.migrations.iter().map(Migration::dir).collect();
+        let mut problems: Vec<Problem> =
+            folder::shared_versions(dirs.iter().map(String::as_str)).into_iter().map(Problem::SharedVersion).collect();
         for a in &applied {
             let dir = format!("{:04}_{}", a.version, a.name);
             let Some(m) = self.migrations.iter().find(|m| m.version == a.version) else {
