@@ -81,6 +81,7 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
     // rebuilt around it (reshaped), and so are its partial and expression indexes and its
     // triggers' WHEN (below), all in the swap's transaction.
     let swapped = swapped_columns(old, new);
+    let replaced = replaced_enums(old, new);
     let swapped_tables: HashSet<(&str, &str)> = swapped.iter().map(|(t, _)| at(t)).collect();
     for (t, c) in &swapped {
         if let (Some(d), Some(o)) = (altered.get_mut(&at(t)), old_tables.get(&at(t))) {
@@ -164,6 +165,9 @@ pub fn diff<'s>(old: &'s Schema, new: &'s Schema) -> Vec<Change<'s>> {
                 gone.insert(key.clone());
             }
             Step::CreateTrigger { on, trigger } if on_swapped(on) && trigger.when.is_some() => {
+                gone.insert(key.clone());
+            }
+            Step::CreateFunction(f) if !replaced.is_empty() && names_type(f, &replaced) => {
                 gone.insert(key.clone());
             }
             _ => {}
@@ -401,6 +405,11 @@ fn added_values<'s>(old: &Enum, new: &'s Enum) -> Vec<Change<'s>> {
 /// The columns (of tables both schemas have) whose union type is replaced under them: a
 /// `CREATE TYPE` enum of both that loses or reorders values (`Change::ReplaceEnum`).
 pub fn swapped_columns<'s>(old: &Schema, new: &'s Schema) -> Vec<(&'s Table, &'s Column)> {
+    replaced_enums(old, new).into_iter().flat_map(|n| enum_columns(old, new, &n.qname())).collect()
+}
+
+/// The `CREATE TYPE` enums of both schemas that lose or reorder values (`Change::ReplaceEnum`).
+fn replaced_enums<'s>(old: &Schema, new: &'s Schema) -> Vec<&'s Enum> {
     if old.enums.is_empty() {
         return Vec::new();
     }
@@ -411,7 +420,20 @@ pub fn swapped_columns<'s>(old: &Schema, new: &'s Schema) -> Vec<(&'s Table, &'s
                 o.repr == EnumRepr::Type && o.values != n.values && !is_extension(&o.values, &n.values)
             })
     };
-    new.enums.iter().filter(|n| replaced(n)).flat_map(|n| enum_columns(old, new, &n.qname())).collect()
+    new.enums.iter().filter(|n| replaced(n)).collect()
+}
+
+/// Whether a routine's arguments or result name one of `types` (a word of them is the type's
+/// name, qualified or not): it is dropped before they are replaced and made again after, since
+/// its signature would go on naming the old type.
+fn names_type(f: &crate::model::Function, types: &[&Enum]) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '"'))
+            .map(|w| w.replace('"', ""))
+            .collect()
+    };
+    let used: Vec<String> = words(&f.args).into_iter().chain(words(&f.returns)).collect();
+    types.iter().any(|e| used.iter().any(|w| *w == e.name || *w == e.qname().to_string()))
 }
 
 /// The columns of the new schema's tables that exist in the old one too and are of the union
