@@ -130,6 +130,8 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
             }
             Change::Rename(_) => vec![LocksTable],
             Change::Alter { table, change } => match change {
+                // A generated column's values are derived from the others: none is lost.
+                TableChange::DropColumn(c) if c.generated.is_some() => vec![LocksTable],
                 TableChange::DropColumn(_) => vec![DeletesData, LocksTable],
                 TableChange::AddColumn(c) => {
                     let counted = c.identity.is_some()

@@ -230,13 +230,24 @@ fn same_constraint(a: Constraint, b: Constraint) -> bool {
 /// that reads the column is dropped before the swap and added again after it, validated in the
 /// swap's transaction (which rewrites the table under its lock anyway: a validation of its own
 /// would end the transaction with what is rebuilt after it still missing), and what reads the
-/// table is rebuilt (`reshaped`).
+/// table is rebuilt (`reshaped`). A generated column reading it is dropped and added again (its
+/// values are derived from the others).
 pub fn around_swap<'s>(old: &'s Table, new: &'s Table, c: &'s Column, d: &mut TableDiff<'s>) {
     d.reshaped.push(&c.name);
     // One that does not parse is taken to read it.
     let reads = |e: &crate::model::Expr| {
         e.ast().is_none_or(|ast| crate::sql::deps::columns_read(ast).iter().any(|(_, column)| *column == c.name))
     };
+    for n in new.columns.iter().filter(|n| n.generated.as_ref().is_some_and(&reads)) {
+        let Some(o) = old.columns.iter().find(|o| o.name == n.name) else { continue };
+        if d.drops.iter().any(|x| matches!(x, TableChange::DropColumn(k) if k.name == o.name)) {
+            continue;
+        }
+        d.drops.push(TableChange::DropColumn(o));
+        d.gone.push(Key::column(&o.name, &new.qname()));
+        d.adds.push(TableChange::AddColumn(n));
+        d.reshaped.push(&n.name);
+    }
     for n in new.checks.iter().filter(|n| reads(&n.expr)) {
         let Some(o) = old.checks.iter().find(|o| o.name == n.name) else { continue };
         let dropped = |list: &[TableChange]| {
