@@ -86,6 +86,9 @@ pub enum Problem {
     Edited { migration: String, file: &'static str, recorded: String, actual: String },
     /// An applied migration is not in the folder.
     Missing { migration: String },
+    /// The record holds a version under another name than the folder's migration of that
+    /// version: another branch's migration was applied here.
+    Renamed { recorded: String, migration: String },
     /// A pending migration is older than the newest applied one.
     OutOfOrder { migration: String, newest: String },
     /// A migration's undoing was interrupted: only `down` may run (and finishes it).
@@ -103,9 +106,18 @@ impl fmt::Display for Problem {
                 "{migration}/{file} was edited after it was applied (sha256 {actual}, applied {recorded}): \
                  restore it, and put the change in a new migration"
             ),
-            Problem::Missing { migration } => {
-                write!(f, "{migration} was applied but is not in the migrations folder: restore it")
-            }
+            Problem::Missing { migration } => write!(
+                f,
+                "{migration} was applied but is not in the migrations folder: restore it, or, on a development \
+                 database that applied another branch's migration, `strata migrate reset` it"
+            ),
+            Problem::Renamed { recorded, migration } => write!(
+                f,
+                "version {} was applied as {recorded}, but the folder's migration of that number is {migration}: \
+                 another branch's migration ran here; undo it with that branch's folder (`strata migrate down`), \
+                 or `strata migrate reset` a development database",
+                &migration[..migration.find('_').unwrap_or(migration.len())]
+            ),
             Problem::OutOfOrder { migration, newest } => write!(
                 f,
                 "{migration} is pending but older than {newest}, which was applied: generate it again after \
@@ -146,6 +158,16 @@ pub enum Down {
     Steps(usize),
 }
 
+/// What a migration that stopped part-way turned out to be, once the database was repaired by
+/// hand (`Migrator::resolve`, Prisma's `migrate resolve`, Flyway's `repair`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// All of it is in the database: recorded as applied.
+    Applied,
+    /// None of it is: its record row goes, and `up` runs it again from its first step.
+    RolledBack,
+}
+
 /// How far a migration split over several steps got before one failed: the steps done stay
 /// done, and the command that resumes it runs the rest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,8 +195,10 @@ pub enum Error {
     Db(postgres::Error),
     /// `baseline` on a database whose record holds migrations already (these); nothing recorded.
     Migrated(Vec<String>),
-    /// `baseline` to a version the folder does not have; nothing recorded.
+    /// `baseline` or `resolve` to a version the folder does not have; nothing recorded.
     NoSuchVersion(i64),
+    /// `resolve` of a migration the record does not hold as stopped part-way; nothing recorded.
+    NotInterrupted(String),
 }
 
 impl Error {
@@ -220,6 +244,11 @@ impl fmt::Display for Error {
                 applied.join(", ")
             ),
             Error::NoSuchVersion(v) => write!(f, "nothing was recorded: no migration has version {v}"),
+            Error::NotInterrupted(m) => write!(
+                f,
+                "nothing was recorded: {m} is not interrupted (`strata migrate status` lists those that are); \
+                 resolve marks only a migration that stopped part-way"
+            ),
         }
     }
 }
@@ -403,6 +432,26 @@ impl Migrator {
         })
     }
 
+    /// Records how an interrupted migration (stopped part-way up, or part-way undone) ended once
+    /// the database was repaired by hand: applied, or rolled back. Prove the database agrees
+    /// first (the CLI's `migrate resolve` compares it with the model of that version, or of the
+    /// one before). Refused for a migration the record does not hold as interrupted.
+    pub fn resolve(&self, client: &mut Client, version: i64, how: Resolution) -> Result<Done, Error> {
+        let m = self.migrations.iter().find(|m| m.version == version).ok_or(Error::NoSuchVersion(version))?;
+        self.locked(client, false, |client, status| {
+            let stopped = |a: &&Applied| a.steps_done.is_some() || a.down_steps_done.is_some();
+            if !status.applied.iter().filter(stopped).any(|a| a.version == version) {
+                return Err(Error::NotInterrupted(m.dir()));
+            }
+            let sql = match how {
+                Resolution::Applied => "UPDATE {} SET steps_done = NULL, down_steps_done = NULL WHERE version = $1",
+                Resolution::RolledBack => "DELETE FROM {} WHERE version = $1",
+            };
+            client.execute(&sql.replace("{}", &self.record()), &[&version]).map_err(Error::Db)?;
+            Ok(Done { migration: m.dir(), duration: Duration::ZERO })
+        })
+    }
+
     /// The statements `up` would run, by migration, in order (for `--dry-run`).
     pub fn pending<'m>(&'m self, status: &Status, to: Option<i64>) -> Vec<&'m Migration> {
         self.migrations
@@ -516,6 +565,10 @@ impl Migrator {
                 problems.push(Problem::Missing { migration: dir });
                 continue;
             };
+            if m.name != a.name {
+                problems.push(Problem::Renamed { recorded: dir, migration: m.dir() });
+                continue;
+            }
             for (file, text, recorded) in [(folder::UP, &m.up, &a.up_sha256), (folder::DOWN, &m.down, &a.down_sha256)] {
                 let actual = sha256(text);
                 if actual != *recorded {

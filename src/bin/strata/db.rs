@@ -57,9 +57,15 @@ pub fn connect(url: &str, flag: &str) -> Result<Client, Failure> {
     config(url, flag)?.connect(NoTls).map_err(|e| no_database(flag, &message(&e)))
 }
 
-/// The namespaces `declared` has, read through `catalogs` into a schema of its name.
-pub fn read_namespaces_of(catalogs: &mut PgCatalogs, declared: &Schema) -> Result<Schema, Failure> {
-    let namespaces = live::namespaces_of(declared);
+/// The namespaces `declared` has (and those of `also`), read through `catalogs` into a schema of
+/// its name.
+pub fn read_namespaces_of(catalogs: &mut PgCatalogs, declared: &Schema, also: &[String]) -> Result<Schema, Failure> {
+    let mut namespaces = live::namespaces_of(declared);
+    for n in also {
+        if !namespaces.contains(n) {
+            namespaces.push(n.clone());
+        }
+    }
     let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
     live::introspect(catalogs, &declared.name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
 }

@@ -104,7 +104,7 @@ fn shown(source: &str) -> String {
 /// The namespaces of `declared`, read from the databases `connect` makes. Roles are the
 /// cluster's, not the database's: only the declared ones are read.
 fn introspect(connect: impl FnMut() -> Result<Client, Failure>, declared: &Schema) -> Result<Schema, Failure> {
-    let mut read = db::read_namespaces_of(&mut PgCatalogs::connect(connect)?, declared)?;
+    let mut read = db::read_namespaces_of(&mut PgCatalogs::connect(connect)?, declared, &[])?;
     read.roles.retain(|r| declared.roles.iter().any(|d| d.name == r.name));
     read.take_upkeep_from(declared);
     Ok(read)
@@ -121,12 +121,12 @@ fn named_roles(schema: &Schema) -> impl Iterator<Item = String> + '_ {
 }
 
 /// The namespaces `declared` has, read from the database at `url`.
-fn read_live(url: &str, flag: &str, declared: &Schema) -> Result<Schema, Failure> {
+pub fn read_live(url: &str, flag: &str, declared: &Schema) -> Result<Schema, Failure> {
     introspect(|| connect(url, flag), declared)
 }
 
 /// `declared` as a database holds it: created in a scratch database and read back.
-fn as_created(declared: &Schema, dev_url: Option<&str>) -> Result<Schema, Failure> {
+pub fn as_created(declared: &Schema, dev_url: Option<&str>) -> Result<Schema, Failure> {
     let server = scratch_server(dev_url)?;
     let scratch = Scratch::create(&server, &format!("strata_diff_{}", std::process::id()))?;
     let mut client = scratch.connect()?;

@@ -21,6 +21,7 @@ use strata_codegen::{Compiled, generate, io, render};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod adopt;
+mod apply;
 mod confined;
 mod db;
 mod diff;
@@ -59,6 +60,11 @@ enum Command {
     /// Apply a SQL script (pg_dump --schema-only output, structure.sql, DDL) to a scratch
     /// database, and write what it created as a new schema folder of TOML files.
     Import(reverse::ImportArgs),
+    /// Change a development database to hold the declaration, without migration files: the
+    /// plan (what `diff` prints, with hazards) is printed and run once confirmed; a plan that
+    /// deletes data is refused unless --allow-data-loss. `migrate reset` takes the database
+    /// back to the migration chain.
+    Apply(apply::ApplyArgs),
     /// Print the SQL that takes one schema to another (schema folders, migration snapshots,
     /// databases), writing nothing.
     Diff(diff::DiffArgs),
@@ -259,6 +265,7 @@ fn command() -> ExitCode {
         Command::Adopt(args) => adopt::run(args),
         Command::Import(args) => reverse::import(args),
         Command::Diff(args) => diff::run(args),
+        Command::Apply(args) => apply::run(args),
         Command::Lint(args) => lint::run(args),
         Command::Migrate(args) => migrate::run(args),
         Command::Init(args) => init::run(args),

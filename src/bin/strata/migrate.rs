@@ -1,12 +1,16 @@
-//! `strata migrate up | down | status | redo`: the runtime's `Migrator` over a folder of
-//! generated migrations, against the database at `--database-url` (or DATABASE_URL).
+//! `strata migrate up | down | status | redo | baseline | resolve | reset`: the runtime's
+//! `Migrator` over a folder of generated migrations, against the database at `--database-url`
+//! (or DATABASE_URL). What only records (baseline, resolve) is recorded only once the database
+//! is read back and found to hold the model it claims (`holds`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use strata::migrate::{self, Down, Migrator};
+use strata_codegen::model::Schema;
 use strata_codegen::project::{self, Project};
+use strata_codegen::source::live;
 use strata_codegen::{lint, migrations, verify};
 
 use crate::Failure;
@@ -80,6 +84,23 @@ enum Action {
         #[arg(long, value_name = "VERSION")]
         to: Option<i64>,
     },
+    /// Mark a migration that stopped part-way (`status` says interrupted or undoing) as applied
+    /// or as rolled back, once the database was repaired by hand. Recorded only when the
+    /// database holds that version's model (--applied) or the one before it (--rolled-back);
+    /// otherwise the differences are printed and nothing is recorded.
+    Resolve {
+        /// The version whose every statement is now in the database.
+        #[arg(long, value_name = "VERSION", conflicts_with = "rolled_back", required_unless_present = "rolled_back")]
+        applied: Option<i64>,
+        /// The version none of whose statements is left in the database: `up` runs it again.
+        #[arg(long, value_name = "VERSION")]
+        rolled_back: Option<i64>,
+    },
+    /// Drop what the database holds in the schema's namespaces, and the record, then apply every
+    /// migration from the first: a development database back on the chain (after `strata
+    /// apply`, or another branch's migrations). Refused when a table holds rows, unless
+    /// --allow-data-loss.
+    Reset,
 }
 
 pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
@@ -92,8 +113,18 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     if let Action::Status = args.action {
         return print_status(&migrator, &status);
     }
-    if let Action::Baseline { to } = args.action {
-        return baseline(&migrator, &args.folder()?, &url, &mut client, to, args.dry_run);
+    match args.action {
+        Action::Baseline { to } => return baseline(&migrator, &args.folder()?, &url, &mut client, to, args.dry_run),
+        Action::Resolve { applied, rolled_back } => {
+            let how = match (applied, rolled_back) {
+                (Some(version), _) => (version, migrate::Resolution::Applied),
+                (None, Some(version)) => (version, migrate::Resolution::RolledBack),
+                (None, None) => unreachable!("clap requires one"),
+            };
+            return resolve(&migrator, &status, &args.folder()?, &url, &mut client, how, args.dry_run);
+        }
+        Action::Reset => return reset(&migrator, &args.folder()?, &url, &mut client, args),
+        _ => {}
     }
     if args.dry_run {
         return dry_run(&migrator, &status, &args.action);
@@ -116,7 +147,9 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
             done.extend(redone);
             Ok(done)
         }),
-        Action::Status | Action::Baseline { .. } => unreachable!("answered above"),
+        Action::Status | Action::Baseline { .. } | Action::Resolve { .. } | Action::Reset => {
+            unreachable!("answered above")
+        }
     }
     .map_err(failed)?;
     if done.is_empty() {
@@ -181,7 +214,9 @@ fn undone<'m>(migrator: &'m Migrator, status: &migrate::Status, action: &Action)
         Action::Down { to: Some(to), .. } => applied.retain(|m| m.version > *to),
         Action::Down { steps, .. } => applied.truncate(steps.unwrap_or(1)),
         Action::Redo => applied.truncate(1),
-        Action::Up { .. } | Action::Status | Action::Baseline { .. } => applied.clear(),
+        Action::Up { .. } | Action::Status | Action::Baseline { .. } | Action::Resolve { .. } | Action::Reset => {
+            applied.clear()
+        }
     }
     applied
 }
@@ -190,7 +225,7 @@ fn undone<'m>(migrator: &'m Migrator, status: &migrate::Status, action: &Action)
 /// it is said to be at; recorded only when nothing differs (with `dry_run`, never).
 pub fn baseline(
     migrator: &Migrator,
-    folder: &std::path::Path,
+    folder: &Path,
     url: &str,
     client: &mut postgres::Client,
     to: Option<i64>,
@@ -201,21 +236,8 @@ pub fn baseline(
     let Some(m) = migrator.migrations().iter().find(|m| m.version == to) else {
         return Err(failed(migrate::Error::NoSuchVersion(to)));
     };
-    let snapshot = folder.join(m.dir()).join(strata_script::folder::MODEL);
-    let text = std::fs::read_to_string(&snapshot)
-        .map_err(|e| Failure::Usage(format!("{}: {e} (generate writes it)", snapshot.display())))?;
-    let model = migrations::read_snapshot(&m.dir(), &text).map_err(|e| Failure::Usage(e.to_string()))?;
-    let (declared, read) = crate::verify::read_back(|| connect(url, "--database-url"), &model)?;
-    let (differences, objects) = verify::compare(&declared, &read);
-    if !differences.is_empty() {
-        eprintln!(
-            "baseline: the database is not at {}: {} difference(s) from its model; nothing was recorded",
-            m.dir(),
-            differences.len()
-        );
-        print!("{}", verify::render(&differences, &Default::default()));
-        return Err(Failure::Schema);
-    }
+    let model = model_of(folder, m)?;
+    let objects = holds(url, client, &model, &model, &format!("baseline: the database is not at {}", m.dir()))?;
     if dry_run {
         for m in migrator.migrations().iter().filter(|m| m.version <= to) {
             println!("-- would record {} as applied (not run)", m.dir());
@@ -230,6 +252,157 @@ pub fn baseline(
         m.dir()
     );
     Ok(())
+}
+
+/// `migrate resolve`: an interrupted migration recorded as applied (the database holds its
+/// model) or rolled back (the database holds the model before it, and nothing it made).
+fn resolve(
+    migrator: &Migrator,
+    status: &migrate::Status,
+    folder: &Path,
+    url: &str,
+    client: &mut postgres::Client,
+    (version, how): (i64, migrate::Resolution),
+    dry_run: bool,
+) -> Result<(), Failure> {
+    let migrations = migrator.migrations();
+    let at = migrations.iter().position(|m| m.version == version);
+    let Some(at) = at else { return Err(failed(migrate::Error::NoSuchVersion(version))) };
+    let m = &migrations[at];
+    // Said before reading the database: the runner checks it again under its lock.
+    let stopped = |a: &&migrate::Applied| a.steps_done.is_some() || a.down_steps_done.is_some();
+    if !status.applied.iter().filter(stopped).any(|a| a.version == version) {
+        return Err(failed(migrate::Error::NotInterrupted(m.dir())));
+    }
+    let model = model_of(folder, m)?;
+    let (expected, what) = match how {
+        migrate::Resolution::Applied => (model.clone(), "applied"),
+        migrate::Resolution::RolledBack => match at.checked_sub(1) {
+            Some(before) => (model_of(folder, &migrations[before])?, "rolled back"),
+            None => (migrations::empty(&model), "rolled back"),
+        },
+    };
+    let not = format!("resolve: {} is not {what}: the database differs from what that leaves", m.dir());
+    holds(url, client, &expected, &model, &not)?;
+    if dry_run {
+        println!("-- would record {} as {what}", m.dir());
+        return Ok(());
+    }
+    let done = migrator.resolve(client, version, how).map_err(failed)?;
+    match how {
+        migrate::Resolution::Applied => eprintln!("recorded {} as applied", done.migration),
+        migrate::Resolution::RolledBack => {
+            eprintln!("recorded {} as rolled back: `strata migrate up` runs it again", done.migration)
+        }
+    }
+    Ok(())
+}
+
+/// `migrate reset`: what the schema's namespaces hold dropped (as the differ drops it, so
+/// `public` and roles stay), the record dropped, and every migration applied from the first.
+fn reset(
+    migrator: &Migrator,
+    folder: &Path,
+    url: &str,
+    client: &mut postgres::Client,
+    args: &MigrateArgs,
+) -> Result<(), Failure> {
+    let newest = migrator
+        .migrations()
+        .last()
+        .ok_or_else(|| Failure::Usage("the migrations folder holds no migration".into()))?;
+    let model = model_of(folder, newest)?;
+    let (_, mut held) = crate::verify::read_back(|| connect(url, "--database-url"), &model)?;
+    // Roles are the cluster's: other databases may use them.
+    held.roles.clear();
+    let drops = migrations::statements(&held, &migrations::empty(&held));
+    if !args.allow_data_loss {
+        let full = tables_with_rows(client, &held)?;
+        if !full.is_empty() {
+            return Err(Failure::Usage(format!(
+                "reset would delete the rows of {}; nothing was run: back them up first, then give --allow-data-loss",
+                full.join(", ")
+            )));
+        }
+    }
+    let record = args.record_name()?;
+    let sql = format!(
+        "{}\n-- The record of applied migrations\nDROP TABLE IF EXISTS {record};\n",
+        migrations::file("reset: drop what the database holds", &drops)
+    );
+    if args.dry_run {
+        print!("{sql}");
+        for m in migrator.migrations() {
+            println!("-- would apply {}", m.dir());
+        }
+        return Ok(());
+    }
+    let script = crate::db::Script::of("reset".into(), &sql)?;
+    if !crate::db::apply(client, &[script], "the reset")? {
+        return Err(Failure::Schema);
+    }
+    eprintln!("dropped {} object(s) and the record", drops.len());
+    for d in migrator.up(client, None).map_err(failed)? {
+        eprintln!("ran {} ({} ms)", d.migration, d.duration.as_millis());
+    }
+    Ok(())
+}
+
+/// The tables of `schema` that hold a row in the database.
+fn tables_with_rows(client: &mut postgres::Client, schema: &Schema) -> Result<Vec<String>, Failure> {
+    let mut full = Vec::new();
+    for t in &schema.tables {
+        let name = t.qname().to_string();
+        let query = format!("SELECT EXISTS (SELECT FROM {})", strata_codegen::sql::qualified(&t.namespace, &t.name));
+        let row = client
+            .query_one(&query, &[])
+            .map_err(|e| crate::db::no_database("--database-url", &crate::db::message(&e)))?;
+        if row.get(0) {
+            full.push(name);
+        }
+    }
+    Ok(full)
+}
+
+/// The model a migration leads to (its snapshot).
+fn model_of(folder: &Path, m: &migrate::Migration) -> Result<Schema, Failure> {
+    let snapshot = folder.join(m.dir()).join(strata_script::folder::MODEL);
+    let text = std::fs::read_to_string(&snapshot)
+        .map_err(|e| Failure::Usage(format!("{}: {e} (generate writes it)", snapshot.display())))?;
+    migrations::read_snapshot(&m.dir(), &text).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// The number of objects of `model` when the database at `url` holds it and nothing else in its
+/// namespaces and those of `also` (the verify comparison), with no index left INVALID by an
+/// interrupted concurrent build. Otherwise `not` and the differences are printed: exit 1.
+fn holds(url: &str, client: &mut postgres::Client, model: &Schema, also: &Schema, not: &str) -> Result<usize, Failure> {
+    let also = live::namespaces_of(also);
+    let (declared, read) = crate::verify::read_back_in(|| connect(url, "--database-url"), model, &also)?;
+    let (differences, objects) = verify::compare(&declared, &read);
+    let mut namespaces = live::namespaces_of(model);
+    namespaces.extend(also);
+    let invalid: Vec<String> = client
+        .query(
+            "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid AND n.nspname = ANY($1) ORDER BY 1",
+            &[&namespaces],
+        )
+        .map_err(|e| crate::db::no_database("--database-url", &crate::db::message(&e)))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if differences.is_empty() && invalid.is_empty() {
+        return Ok(objects);
+    }
+    eprintln!("{not}: {} difference(s); nothing was recorded", differences.len() + invalid.len());
+    print!("{}", verify::render(&differences, &Default::default()));
+    for index in invalid {
+        println!(
+            "[!] index {index} is INVALID (an interrupted CREATE INDEX CONCURRENTLY left it): \
+             DROP INDEX CONCURRENTLY {index}, then build it again if the migration should have"
+        );
+    }
+    Err(Failure::Schema)
 }
 
 impl MigrateArgs {
@@ -249,6 +422,15 @@ impl MigrateArgs {
                 out.join(schema).join(strata_script::folder::MIGRATIONS)
             }
         })
+    }
+
+    /// The record table, quoted (`--record NAMESPACE.TABLE`).
+    fn record_name(&self) -> Result<String, Failure> {
+        let (namespace, table) = self
+            .record
+            .split_once('.')
+            .ok_or_else(|| Failure::Usage(format!("--record {}: give NAMESPACE.TABLE", self.record)))?;
+        Ok(strata_codegen::sql::qualified(namespace, table))
     }
 
     fn migrator(&self) -> Result<Migrator, Failure> {

@@ -107,8 +107,18 @@ pub fn read_back(
     connect: impl FnMut() -> Result<Client, Failure>,
     schema: &Schema,
 ) -> Result<(Schema, Schema), Failure> {
+    read_back_in(connect, schema, &[])
+}
+
+/// `read_back`, reading the namespaces of `also` too (where a migration rolled back made
+/// objects that must be gone).
+pub fn read_back_in(
+    connect: impl FnMut() -> Result<Client, Failure>,
+    schema: &Schema,
+    also: &[String],
+) -> Result<(Schema, Schema), Failure> {
     let mut catalogs = PgCatalogs::connect(connect)?;
-    let read = db::read_namespaces_of(&mut catalogs, schema)?;
+    let read = db::read_namespaces_of(&mut catalogs, schema, also)?;
     let mut declared = schema.clone();
     verify::settle(&mut catalogs, &mut declared, &read);
     Ok((declared, read))

@@ -1,0 +1,242 @@
+//! A developer's loop and repairs, through the CLI on a live server: `strata apply` (the
+//! declaration onto a development database, no files), `strata migrate reset` (back to the
+//! chain), and `strata migrate resolve` (a migration that stopped part-way, recorded as applied
+//! or rolled back only once the database agrees).
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use std::path::PathBuf;
+
+use strata::testing::TestDb;
+
+/// A project in a temporary folder: strata.toml and schema/shop/schema.toml.
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn new(schema: &str) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("strata.toml"), "").unwrap();
+        let project = Project { dir };
+        project.declare(schema);
+        project
+    }
+
+    fn declare(&self, schema: &str) {
+        let folder = self.dir.path().join("schema/shop");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("schema.toml"), schema).unwrap();
+    }
+
+    fn file(&self) -> PathBuf {
+        self.dir.path().join("strata.toml")
+    }
+
+    fn migrations(&self) -> PathBuf {
+        self.dir.path().join("generated/shop/migrations")
+    }
+
+    /// `strata ARGS --project FILE`: (exit code, stdout and stderr).
+    fn run(&self, args: &[&str]) -> (Option<i32>, String) {
+        let file = self.file();
+        let output = cli::strata(&[args, &["--project", file.to_str().unwrap()]].concat());
+        (output.status.code(), format!("{}{}", cli::text(&output.stdout), cli::text(&output.stderr)))
+    }
+
+    /// `strata migrate ARGS` against `db`.
+    fn migrate(&self, args: &[&str], db: &TestDb) -> (Option<i32>, String) {
+        let url = db.url();
+        let dir = self.migrations();
+        self.run(&[&["migrate"], args, &["--dir", dir.to_str().unwrap(), "--database-url", &url]].concat())
+    }
+}
+
+const ITEMS: &str = r#"[schema]
+name = "shop"
+
+[tables.items.columns]
+id = { type = "bigint", primary_key = true }
+name = { type = "text" }
+"#;
+
+fn column_exists(db: &TestDb, table: &str, column: &str) -> bool {
+    let sql = "SELECT EXISTS (SELECT FROM information_schema.columns WHERE table_name = $1 AND column_name = $2)";
+    db.client().query_one(sql, &[&table, &column]).unwrap().get(0)
+}
+
+fn recorded(db: &TestDb) -> Vec<(i64, String, Option<i32>)> {
+    let rows = db.client().query("SELECT version, name, steps_done FROM strata.migrations ORDER BY version", &[]);
+    rows.unwrap().iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect()
+}
+
+/// The declaration changed without a migration is applied to a development database (the plan
+/// printed, refused when it deletes data unless allowed, asked for without `--yes`); the
+/// database then holds it. `migrate reset` drops it all (refused while tables hold rows,
+/// unless allowed) and runs the chain, which is all the database holds afterwards.
+#[test]
+fn apply_changes_a_development_database_and_reset_brings_it_back_to_the_chain() {
+    let project = Project::new(ITEMS);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let db = TestDb::new();
+    let dev = TestDb::new();
+    let (url, dev_url) = (db.url(), dev.url());
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+
+    project.declare(&format!(
+        "{ITEMS}price = {{ type = \"numeric(10,2)\", nullable = true }}\n\n[tables.tags.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n"
+    ));
+    let apply =
+        |extra: &[&str]| project.run(&[&["apply", "--database-url", &url, "--dev-url", &dev_url], extra].concat());
+    let (code, out) = apply(&["--dry-run"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("ADD COLUMN price numeric(10,2)") && out.contains("CREATE TABLE tags"), "{out}");
+    assert!(!column_exists(&db, "items", "price"), "a dry run ran nothing");
+    let (code, out) = apply(&[]);
+    assert_eq!(code, Some(2), "without a terminal, apply asks for --yes: {out}");
+    assert!(out.contains("give --yes") && !column_exists(&db, "items", "price"), "{out}");
+    let (code, out) = apply(&["--yes"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("ran 2 statement(s)") && column_exists(&db, "items", "price"), "{out}");
+    assert!(!out.contains(&url) && !out.contains(&dev_url), "a URL was printed: {out}");
+    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &url]);
+    assert_eq!(code, Some(0), "the database holds the declaration: {out}");
+    let (code, out) = apply(&["--yes"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("nothing to do"), "{out}");
+
+    // Taking the column away deletes what it holds: refused, then allowed.
+    db.client().batch_execute("INSERT INTO items VALUES (1, 'pen', 2.50)").unwrap();
+    project.declare(&format!("{ITEMS}\n[tables.tags.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n"));
+    let (code, out) = apply(&["--yes"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("deletes data") && out.contains("price") && column_exists(&db, "items", "price"), "{out}");
+    let (code, out) = apply(&["--yes", "--allow-data-loss"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!column_exists(&db, "items", "price"));
+    assert_eq!(recorded(&db), [(1, "init".to_string(), None)], "apply leaves the record alone");
+
+    // Back to the chain: 0001 only, so no `tags`; the rows go only when allowed.
+    let (code, out) = project.migrate(&["reset"], &db);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("would delete the rows of") && out.contains("items"), "{out}");
+    assert!(column_exists(&db, "tags", "id"), "a refused reset ran nothing");
+    let (code, out) = project.migrate(&["reset", "--dry-run", "--allow-data-loss"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("DROP TABLE tags") && out.contains("would apply 0001_init"), "{out}");
+    assert!(column_exists(&db, "tags", "id"), "a dry run ran nothing");
+    let (code, out) = project.migrate(&["reset", "--allow-data-loss"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("ran 0001_init"), "{out}");
+    assert!(!column_exists(&db, "tags", "id"));
+    let rows: i64 = db.client().query_one("SELECT count(*) FROM items", &[]).unwrap().get(0);
+    assert_eq!(rows, 0);
+    assert_eq!(recorded(&db), [(1, "init".to_string(), None)]);
+    let (code, out) = project.migrate(&["status"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    // A database that holds nothing resets without the flag.
+    let (code, out) = project.migrate(&["reset"], &db);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+/// A migration whose unique index build fails on duplicates after its first step committed is
+/// interrupted, with the build's INVALID index left behind. `resolve` records it only when the
+/// database holds what it claims: rolled back once the column and the invalid index are gone
+/// (and `up` then runs it again), applied once the index was built by hand.
+#[test]
+fn an_interrupted_migration_is_resolved_only_when_the_database_agrees() {
+    let project = Project::new(ITEMS);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let unique = format!(
+        "{ITEMS}note = {{ type = \"text\", nullable = true }}\n\n[[tables.items.indexes]]\nname = \"items_name_key\"\ncolumns = [\"name\"]\nunique = true\n"
+    );
+    project.declare(&unique);
+    let (code, out) = project.run(&["generate", "--name", "unique_names"]);
+    assert_eq!(code, Some(0), "{out}");
+    let up = std::fs::read_to_string(project.migrations().join("0002_unique_names/up.sql")).unwrap();
+    assert!(up.contains("CREATE UNIQUE INDEX CONCURRENTLY"), "{up}");
+
+    for (resolution, repair) in [
+        ("--rolled-back", "DROP INDEX CONCURRENTLY items_name_key; ALTER TABLE items DROP COLUMN note"),
+        (
+            "--applied",
+            "DROP INDEX CONCURRENTLY items_name_key; DELETE FROM items WHERE id = 2; CREATE UNIQUE INDEX items_name_key ON items (name)",
+        ),
+    ] {
+        let db = TestDb::new();
+        let (code, out) = project.migrate(&["up", "--to", "1"], &db);
+        assert_eq!(code, Some(0), "{out}");
+        db.client().batch_execute("INSERT INTO items VALUES (1, 'pen'), (2, 'pen')").unwrap();
+        let (code, out) = project.migrate(&["up"], &db);
+        assert_eq!(code, Some(1), "{out}");
+        assert!(out.contains("1 of its 2 steps stay done"), "{out}");
+        assert_eq!(recorded(&db)[1], (2, "unique_names".to_string(), Some(1)));
+
+        // Neither claim holds yet: the column is there, and the index is INVALID.
+        for claim in ["--applied", "--rolled-back"] {
+            let (code, out) = project.migrate(&["resolve", claim, "2"], &db);
+            assert_eq!(code, Some(1), "{out}");
+            assert!(out.contains("nothing was recorded") && out.contains("items_name_key is INVALID"), "{out}");
+        }
+        let (code, out) = project.migrate(&["resolve", "--applied", "1"], &db);
+        assert_eq!(code, Some(1), "{out}");
+        assert!(out.contains("0001_init is not interrupted"), "{out}");
+        assert_eq!(recorded(&db)[1].2, Some(1), "nothing was recorded");
+
+        // One statement at a time, as a person at psql repairs (a concurrent drop runs alone).
+        for statement in repair.split("; ") {
+            db.client().batch_execute(statement).unwrap();
+        }
+        let (code, out) = project.migrate(&["resolve", resolution, "2"], &db);
+        assert_eq!(code, Some(0), "{resolution}: {out}");
+        if resolution == "--rolled-back" {
+            assert_eq!(recorded(&db).len(), 1, "{out}");
+            let (code, out) = project.migrate(&["status"], &db);
+            assert_eq!(code, Some(0), "{out}");
+            assert!(out.contains("pending") && out.contains("0002_unique_names"), "{out}");
+            db.client().batch_execute("DELETE FROM items WHERE id = 2").unwrap();
+            let (code, out) = project.migrate(&["up"], &db);
+            assert_eq!(code, Some(0), "{out}");
+        }
+        assert_eq!(recorded(&db)[1], (2, "unique_names".to_string(), None));
+        let (code, out) = project.migrate(&["status"], &db);
+        assert_eq!(code, Some(0), "{out}");
+        let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &db.url()]);
+        assert_eq!(code, Some(0), "{resolution}: {out}");
+    }
+}
+
+/// Two branches each numbered a migration 0002; the database applied one, and the merged folder
+/// holds the other under that number: the runner refuses and names both, and reset is the way
+/// out for a development database.
+#[test]
+fn a_database_that_applied_another_branchs_migration_is_refused_with_both_names() {
+    let project = Project::new(ITEMS);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    project.declare(&format!("{ITEMS}phone = {{ type = \"text\", nullable = true }}\n"));
+    let (code, out) = project.run(&["generate", "--name", "add_phone"]);
+    assert_eq!(code, Some(0), "{out}");
+    let db = TestDb::new();
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    // The other branch's 0002 replaces this one in the folder.
+    std::fs::remove_dir_all(project.migrations().join("0002_add_phone")).unwrap();
+    project.declare(&format!("{ITEMS}gift = {{ type = \"text\", nullable = true }}\n"));
+    let (code, out) = project.run(&["generate", "--name", "add_gift"]);
+    assert_eq!(code, Some(0), "{out}");
+    for args in [&["up"][..], &["status"]] {
+        let (code, out) = project.migrate(args, &db);
+        assert_eq!(code, Some(1), "{out}");
+        assert!(out.contains("0002 was applied as 0002_add_phone") && out.contains("0002_add_gift"), "{args:?}: {out}");
+    }
+    assert!(!column_exists(&db, "items", "gift"), "nothing ran");
+    let (code, out) = project.migrate(&["reset"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(column_exists(&db, "items", "gift") && !column_exists(&db, "items", "phone"), "{out}");
+    assert_eq!(recorded(&db).len(), 2);
+}
