@@ -240,3 +240,99 @@ fn a_database_that_applied_another_branchs_migration_is_refused_with_both_names(
     assert!(column_exists(&db, "items", "gift") && !column_exists(&db, "items", "phone"), "{out}");
     assert_eq!(recorded(&db).len(), 2);
 }
+
+/// What others made in the database (a hotfix index, a table pg_partman keeps with its children
+/// and its template in pg_partman's namespace, pg_partman itself, a function of a legacy job) is
+/// named in `[schema.ignore]`: `verify` does not report it, `diff` and `apply` do not drop it,
+/// `migrate reset` keeps it (a hotfix index on one of the schema's tables goes with the table), and `pull --ignore` leaves it out and writes the list. Without the
+/// list, verify reports each.
+#[test]
+fn objects_the_schema_leaves_to_others_are_not_its_own() {
+    let ignore = "[schema.ignore]\nindexes = [\"hotfix_*\"]\nrelations = [\"legacy_events*\"]\nnamespaces = \
+                  [\"partman\"]\nfunctions = [\"legacy_*\"]\nextensions = [\"pg_partman\"]\n";
+    let with_ignore = ITEMS.replacen("name = \"shop\"\n", &format!("name = \"shop\"\n\n{ignore}"), 1);
+    let project = Project::new(&with_ignore);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let db = TestDb::new();
+    let dev = TestDb::new();
+    let (url, dev_url) = (db.url(), dev.url());
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    db.client()
+        .batch_execute(
+            "CREATE INDEX hotfix_items_name ON items (name);
+             CREATE SCHEMA partman;
+             CREATE EXTENSION pg_partman SCHEMA partman;
+             CREATE TABLE legacy_events (id bigint NOT NULL, at timestamptz NOT NULL) PARTITION BY RANGE (at);
+             SELECT partman.create_parent(p_parent_table => 'public.legacy_events', p_control => 'at', \
+             p_type => 'native', p_interval => 'daily', p_premake => 2);
+             CREATE FUNCTION legacy_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM legacy_events';",
+        )
+        .unwrap();
+    let children: i64 = db
+        .client()
+        .query_one("SELECT count(*) FROM pg_inherits WHERE inhparent = 'legacy_events'::regclass", &[])
+        .unwrap()
+        .get(0);
+    assert!(children >= 3, "pg_partman made the partitions");
+
+    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &url]);
+    assert_eq!(code, Some(0), "{out}");
+    let bare = |args: &[&str]| {
+        let output = cli::strata(args);
+        (output.status.code(), format!("{}{}", cli::text(&output.stdout), cli::text(&output.stderr)))
+    };
+    let folder = project.dir.path().join("schema/shop");
+    let (code, out) = bare(&["diff", "--from", &url, "--to", folder.to_str().unwrap(), "--dev-url", &dev_url]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("0 statement(s)"), "{out}");
+    let (code, out) = project.run(&["apply", "--yes", "--database-url", &url, "--dev-url", &dev_url]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("nothing to do"), "{out}");
+    let (code, out) = project.migrate(&["reset"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    let kept: bool = db
+        .client()
+        .query_one(
+            "SELECT to_regclass('legacy_events') IS NOT NULL AND to_regprocedure('legacy_count()') IS NOT NULL",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(kept, "reset dropped what the schema leaves to others: {out}");
+    // An index on a table of the schema goes with the table, which reset makes again.
+    db.client().batch_execute("CREATE INDEX hotfix_items_name ON items (name)").unwrap();
+
+    let pulled = project.dir.path().join("pulled");
+    let mut pull = vec!["pull", "--database-url", &url, "--out", pulled.to_str().unwrap(), "--name", "shop"];
+    for i in ["indexes:hotfix_*", "relations:legacy_events*", "namespaces:partman", "functions:legacy_*"] {
+        pull.extend(["--ignore", i]);
+    }
+    pull.extend(["--ignore", "extensions:pg_partman"]);
+    let (code, out) = bare(&pull);
+    assert_eq!(code, Some(0), "{out}");
+    let written = std::fs::read_to_string(pulled.join("schema.toml")).unwrap();
+    assert!(written.contains("[schema.ignore]") && written.contains("\"hotfix_*\""), "{written}");
+    let all: String = std::fs::read_dir(&pulled)
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for left in ["hotfix_items_name", "tables.legacy_events", "legacy_count()", "partman.template"] {
+        assert!(!all.contains(left), "{left} was pulled: {all}");
+    }
+    let declared = written.split("[schema.ignore]").next().unwrap();
+    assert!(!declared.contains("extensions"), "pg_partman was pulled: {written}");
+    let (code, out) = bare(&["pull", "--database-url", &url, "--out", "x", "--ignore", "tables:t"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("`tables` is not one of"), "{out}");
+
+    // Without the list, each is the schema's: verify reports them.
+    project.declare(ITEMS);
+    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &url]);
+    assert_eq!(code, Some(1), "{out}");
+    for drift in ["hotfix_items_name", "legacy_events", "legacy_count", "pg_partman"] {
+        assert!(out.contains(drift), "{drift} not reported: {out}");
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod calendar;
 mod expr;
+mod ignore;
 mod names;
 mod partitions;
 mod routines;
@@ -18,6 +19,7 @@ mod types;
 mod user_types;
 
 pub use expr::Expr;
+pub use ignore::{IGNORE_KINDS, Ignore, glob};
 use names::expression_column_name;
 pub use names::{chosen_name, object_name};
 pub use partitions::*;
@@ -138,6 +140,10 @@ pub struct Schema {
     /// names it (`DropColumn note ON orders`). Not the database's: never in a snapshot.
     #[serde(skip)]
     pub allow_destructive: Vec<Named>,
+    /// What the schema leaves to others in its databases (`[schema.ignore]`): how to read a
+    /// database, not what it holds, so never in a snapshot.
+    #[serde(skip)]
+    pub ignore: Ignore,
     /// The Rust target's names, worked out on its first question (`rust::RustNames::of`): a
     /// schema is not changed once rendered, and a clone starts without them.
     #[serde(skip)]
@@ -187,6 +193,7 @@ impl Schema {
             views: Vec::new(),
             jobs: Vec::new(),
             allow_destructive: Vec::new(),
+            ignore: Ignore::default(),
             rust_names: Default::default(),
         }
     }

@@ -349,6 +349,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         views: _,
         jobs: _, // scheduled by jobs.sql in pg_cron's database (render::sql::jobs), not by migrations
         allow_destructive: _,
+        ignore: _, // how a database is read, not what it holds
         rust_names: _,
     } = schema;
     let (order, mut deferred) = table_order(schema);

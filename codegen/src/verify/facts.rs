@@ -41,6 +41,7 @@ pub fn facts(schema: &Schema) -> Vec<Fact> {
         views: _,
         jobs: _,              // pg_cron's, in its own database
         allow_destructive: _, // the next migration's, never the database's
+        ignore: _,            // applied to the database as it is read (`Ignore::remove_from`)
         rust_names: _,
     } = schema;
     let mut out = Facts(Vec::new());

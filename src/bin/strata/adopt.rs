@@ -26,6 +26,9 @@ pub struct AdoptArgs {
     /// namespace that is neither PostgreSQL's nor an extension's, `public` first].
     #[arg(long = "namespace", value_name = "NAME")]
     namespaces: Vec<String>,
+    /// Objects the schema leaves to others (as `pull --ignore KIND:PATTERN`); repeatable.
+    #[arg(long = "ignore", value_name = "KIND:PATTERN")]
+    ignore: Vec<String>,
     /// Where the record of applied migrations is kept (as `migrate --record`).
     #[arg(long, value_name = "NAMESPACE.TABLE", default_value = "strata.migrations")]
     record: String,
@@ -37,11 +40,17 @@ pub struct AdoptArgs {
 pub fn run(args: &AdoptArgs) -> Result<(), Failure> {
     let url = args.database_url.clone().or_else(|| std::env::var("DATABASE_URL").ok().filter(|v| !v.is_empty()));
     let url = url.ok_or_else(|| Failure::Usage("adopt reads a database: give --database-url URL".into()))?;
-    adopt(&url, &args.name, &args.namespaces, &args.record, &args.project)
+    adopt(&url, &args.name, (&args.namespaces, &args.ignore), &args.record, &args.project)
 }
 
 /// The database at `url` adopted as the schema `name` of the project `project`.
-pub fn adopt(url: &str, name: &str, namespaces: &[String], record: &str, project: &Path) -> Result<(), Failure> {
+pub fn adopt(
+    url: &str,
+    name: &str,
+    (namespaces, ignore): (&[String], &[String]),
+    record: &str,
+    project: &Path,
+) -> Result<(), Failure> {
     let options = Options {
         schemas: None,
         out: None,
@@ -52,12 +61,17 @@ pub fn adopt(url: &str, name: &str, namespaces: &[String], record: &str, project
     };
     let plan = options.plan()?;
     let schemas = plan.schemas.clone().unwrap_or_else(|| PathBuf::from("schema"));
-    let output = Output { out: schemas.join(name), namespaces: namespaces.to_vec(), name: Some(name.to_string()) };
+    let output = Output {
+        out: schemas.join(name),
+        namespaces: namespaces.to_vec(),
+        name: Some(name.to_string()),
+        ignore: ignore.to_vec(),
+    };
     reverse::pull_into(&output, url)?;
     let first = Next { name: None, allow_destructive: false, lock_timeout: None, statement_timeout: None };
     crate::run(&options, Some(first))?;
     let folder = plan.out.join(name).join(strata_script::folder::MIGRATIONS);
     let migrator = crate::migrate::folder_migrator(&folder, record)?;
     let mut client = connect(url, "--database-url")?;
-    crate::migrate::baseline(&migrator, &folder, url, &mut client, None, false)
+    crate::migrate::baseline(&migrator, &folder, &output.ignore()?, url, &mut client, None, false)
 }

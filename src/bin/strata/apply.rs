@@ -52,7 +52,8 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
             return Err(Failure::Usage(format!("several schemas ({}): give --schema NAME", names.join(", "))));
         }
     };
-    let declared = as_created(schema, args.dev_url.as_deref())?;
+    let mut declared = as_created(schema, args.dev_url.as_deref())?;
+    declared.ignore = schema.ignore.clone();
     let held = read_live(&url, "--database-url", &declared)?;
     let statements = migrations::statements(&held, &declared);
     if statements.is_empty() {

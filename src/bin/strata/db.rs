@@ -67,7 +67,11 @@ pub fn read_namespaces_of(catalogs: &mut PgCatalogs, declared: &Schema, also: &[
         }
     }
     let namespaces: Vec<&str> = namespaces.iter().map(String::as_str).collect();
-    live::introspect(catalogs, &declared.name, &namespaces).map_err(|e| no_database("reading the catalog", &e))
+    let mut read =
+        live::introspect(catalogs, &declared.name, &namespaces).map_err(|e| no_database("reading the catalog", &e))?;
+    // What the schema leaves to others is not read.
+    declared.ignore.remove_from(&mut read);
+    Ok(read)
 }
 
 /// The connection settings of a URL given with `flag`.

@@ -142,7 +142,7 @@ pub fn as_created(declared: &Schema, dev_url: Option<&str>) -> Result<Schema, Fa
 /// Every user namespace of the database at `url`.
 fn read_database(url: &str, flag: &str) -> Result<Schema, Failure> {
     let mut client = connect(url, flag)?;
-    crate::reverse::read(&mut client, || connect(url, flag), "database", &[])
+    crate::reverse::read(&mut client, || connect(url, flag), "database", &[], &Default::default())
 }
 
 fn read(flag: &str, source: &str) -> Result<Schema, Failure> {

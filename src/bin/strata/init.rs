@@ -47,7 +47,7 @@ pub fn run(args: &InitArgs) -> Result<(), Failure> {
         std::fs::write(&project, include_str!("init/strata.toml"))
             .map_err(|e| Failure::Usage(format!("{}: {e}", project.display())))?;
         println!("wrote {}", project.display());
-        return crate::adopt::adopt(url, name, &[], "strata.migrations", &project);
+        return crate::adopt::adopt(url, name, (&[], &[]), "strata.migrations", &project);
     }
     let schema = include_str!("init/schema.toml").replace("NAME", name);
     let written = |e: std::io::Error| Failure::Usage(e.to_string());

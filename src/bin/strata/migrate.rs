@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use strata::migrate::{self, Down, Migrator};
-use strata_codegen::model::Schema;
+use strata_codegen::model::{Ignore, Schema};
 use strata_codegen::project::{self, Project};
 use strata_codegen::source::live;
 use strata_codegen::{lint, migrations, verify};
@@ -114,16 +114,22 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
         return print_status(&migrator, &status);
     }
     match args.action {
-        Action::Baseline { to } => return baseline(&migrator, &args.folder()?, &url, &mut client, to, args.dry_run),
+        Action::Baseline { to } => {
+            return baseline(&migrator, &args.folder()?, &args.ignore(), &url, &mut client, to, args.dry_run);
+        }
         Action::Resolve { applied, rolled_back } => {
             let how = match (applied, rolled_back) {
                 (Some(version), _) => (version, migrate::Resolution::Applied),
                 (None, Some(version)) => (version, migrate::Resolution::RolledBack),
                 (None, None) => unreachable!("clap requires one"),
             };
-            return resolve(&migrator, &status, &args.folder()?, &url, &mut client, how, args.dry_run);
+            let (folder, ignore) = (args.folder()?, args.ignore());
+            return resolve(&migrator, &status, (&folder, &ignore), &url, &mut client, how, args.dry_run);
         }
-        Action::Reset => return reset(&migrator, &args.folder()?, &url, &mut client, args),
+        Action::Reset => {
+            let (folder, ignore) = (args.folder()?, args.ignore());
+            return reset(&migrator, (&folder, &ignore), &url, &mut client, args);
+        }
         _ => {}
     }
     if args.dry_run {
@@ -226,6 +232,7 @@ fn undone<'m>(migrator: &'m Migrator, status: &migrate::Status, action: &Action)
 pub fn baseline(
     migrator: &Migrator,
     folder: &Path,
+    ignore: &Ignore,
     url: &str,
     client: &mut postgres::Client,
     to: Option<i64>,
@@ -236,7 +243,7 @@ pub fn baseline(
     let Some(m) = migrator.migrations().iter().find(|m| m.version == to) else {
         return Err(failed(migrate::Error::NoSuchVersion(to)));
     };
-    let model = model_of(folder, m)?;
+    let model = model_of(folder, m, ignore)?;
     let objects = holds(url, client, &model, &model, &format!("baseline: the database is not at {}", m.dir()))?;
     if dry_run {
         for m in migrator.migrations().iter().filter(|m| m.version <= to) {
@@ -259,7 +266,7 @@ pub fn baseline(
 fn resolve(
     migrator: &Migrator,
     status: &migrate::Status,
-    folder: &Path,
+    (folder, ignore): (&Path, &Ignore),
     url: &str,
     client: &mut postgres::Client,
     (version, how): (i64, migrate::Resolution),
@@ -274,12 +281,16 @@ fn resolve(
     if !status.applied.iter().filter(stopped).any(|a| a.version == version) {
         return Err(failed(migrate::Error::NotInterrupted(m.dir())));
     }
-    let model = model_of(folder, m)?;
+    let model = model_of(folder, m, ignore)?;
     let (expected, what) = match how {
         migrate::Resolution::Applied => (model.clone(), "applied"),
         migrate::Resolution::RolledBack => match at.checked_sub(1) {
-            Some(before) => (model_of(folder, &migrations[before])?, "rolled back"),
-            None => (migrations::empty(&model), "rolled back"),
+            Some(before) => (model_of(folder, &migrations[before], ignore)?, "rolled back"),
+            None => {
+                let mut empty = migrations::empty(&model);
+                empty.ignore = ignore.clone();
+                (empty, "rolled back")
+            }
         },
     };
     let not = format!("resolve: {} is not {what}: the database differs from what that leaves", m.dir());
@@ -302,7 +313,7 @@ fn resolve(
 /// `public` and roles stay), the record dropped, and every migration applied from the first.
 fn reset(
     migrator: &Migrator,
-    folder: &Path,
+    (folder, ignore): (&Path, &Ignore),
     url: &str,
     client: &mut postgres::Client,
     args: &MigrateArgs,
@@ -311,7 +322,7 @@ fn reset(
         .migrations()
         .last()
         .ok_or_else(|| Failure::Usage("the migrations folder holds no migration".into()))?;
-    let model = model_of(folder, newest)?;
+    let model = model_of(folder, newest, ignore)?;
     let (_, mut held) = crate::verify::read_back(|| connect(url, "--database-url"), &model)?;
     // Roles are the cluster's: other databases may use them.
     held.roles.clear();
@@ -364,12 +375,15 @@ fn tables_with_rows(client: &mut postgres::Client, schema: &Schema) -> Result<Ve
     Ok(full)
 }
 
-/// The model a migration leads to (its snapshot).
-fn model_of(folder: &Path, m: &migrate::Migration) -> Result<Schema, Failure> {
+/// The model a migration leads to (its snapshot), read from databases leaving out `ignore`
+/// (which a snapshot does not hold).
+fn model_of(folder: &Path, m: &migrate::Migration, ignore: &Ignore) -> Result<Schema, Failure> {
     let snapshot = folder.join(m.dir()).join(strata_script::folder::MODEL);
     let text = std::fs::read_to_string(&snapshot)
         .map_err(|e| Failure::Usage(format!("{}: {e} (generate writes it)", snapshot.display())))?;
-    migrations::read_snapshot(&m.dir(), &text).map_err(|e| Failure::Usage(e.to_string()))
+    let mut model = migrations::read_snapshot(&m.dir(), &text).map_err(|e| Failure::Usage(e.to_string()))?;
+    model.ignore = ignore.clone();
+    Ok(model)
 }
 
 /// The number of objects of `model` when the database at `url` holds it and nothing else in its
@@ -422,6 +436,20 @@ impl MigrateArgs {
                 out.join(schema).join(strata_script::folder::MIGRATIONS)
             }
         })
+    }
+
+    /// The `[schema.ignore]` of the project's declaration of this schema (snapshots do not hold
+    /// it): none when the project has no such schema folder, or it does not compile.
+    fn ignore(&self) -> Ignore {
+        let Ok(folder) = self.folder() else { return Ignore::default() };
+        let name = self.schema.clone().or_else(|| Some(folder.parent()?.file_name()?.to_string_lossy().into_owned()));
+        let schemas = match std::fs::read_to_string(&self.project) {
+            Ok(text) => Project::parse(&self.project, &text).map(|p| p.schemas).unwrap_or_default(),
+            Err(_) => Project::default().schemas,
+        };
+        let Some(dir) = name.map(|n| schemas.join(n)).filter(|d| d.is_dir()) else { return Ignore::default() };
+        let compiled = strata_codegen::io::compile_folder(&dir).ok().and_then(|c| c.schema);
+        compiled.map(|s| s.ignore).unwrap_or_default()
     }
 
     /// The record table, quoted (`--record NAMESPACE.TABLE`).

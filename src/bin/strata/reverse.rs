@@ -8,7 +8,7 @@ use clap::Args;
 use postgres::Client;
 use strata::live::PgCatalogs;
 use strata::script::Statement;
-use strata_codegen::model::{PUBLIC, Schema};
+use strata_codegen::model::{IGNORE_KINDS, Ignore, PUBLIC, Schema, glob};
 use strata_codegen::source::{self, live};
 use strata_codegen::{io, render};
 use strata_script::{self as script, Piece};
@@ -30,6 +30,11 @@ pub struct Output {
     /// The system's name [default: the name of the --out folder].
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
+    /// Objects the schema leaves to others, not read: KIND:PATTERN, KIND one of namespaces,
+    /// relations, indexes, functions, roles, extensions; `*` and `?` in PATTERN (`indexes:hotfix_*`).
+    /// Repeatable; written to `[schema.ignore]`, so verify, diff and apply leave them alone too.
+    #[arg(long = "ignore", value_name = "KIND:PATTERN")]
+    pub ignore: Vec<String>,
 }
 
 #[derive(Args)]
@@ -67,7 +72,8 @@ pub fn pull(args: &PullArgs) -> Result<(), Failure> {
 pub fn pull_into(output: &Output, url: &str) -> Result<(), Failure> {
     let name = output.check()?;
     let mut client = connect(url, "--database-url")?;
-    let schema = read(&mut client, || connect(url, "--database-url"), &name, &output.namespaces)?;
+    let ignore = output.ignore()?;
+    let schema = read(&mut client, || connect(url, "--database-url"), &name, &output.namespaces, &ignore)?;
     output.write(&schema)
 }
 
@@ -85,7 +91,8 @@ pub fn import(args: &ImportArgs) -> Result<(), Failure> {
         return Err(Failure::Schema);
     }
     let mut client = confined.connect()?;
-    let schema = read(&mut client, || confined.connect(), &name, &args.output.namespaces)?;
+    let ignore = args.output.ignore()?;
+    let schema = read(&mut client, || confined.connect(), &name, &args.output.namespaces, &ignore)?;
     args.output.write(&schema)
 }
 
@@ -101,8 +108,13 @@ fn import_offline(args: &ImportArgs, name: &str, sql: &str) -> Result<(), Failur
             ));
         }
     };
+    let ignore = args.output.ignore()?;
     match source::sql::import(name, namespace, sql) {
-        Ok(schema) => args.output.write(&schema),
+        Ok(mut schema) => {
+            ignore.remove_from(&mut schema);
+            schema.ignore = ignore;
+            args.output.write(&schema)
+        }
         Err(unread) => {
             let file = args.file.display();
             for u in &unread {
@@ -137,6 +149,22 @@ impl Output {
     }
 
     /// Writes the schema folder, once the TOML it holds is known to compile.
+    /// The `--ignore` patterns by kind.
+    pub fn ignore(&self) -> Result<Ignore, Failure> {
+        let mut ignore = Ignore::default();
+        for given in &self.ignore {
+            let kinds = IGNORE_KINDS.join(", ");
+            let (kind, pattern) = given
+                .split_once(':')
+                .ok_or_else(|| Failure::Usage(format!("--ignore {given}: give KIND:PATTERN, KIND one of {kinds}")))?;
+            let patterns = ignore
+                .of_mut(kind)
+                .ok_or_else(|| Failure::Usage(format!("--ignore {given}: `{kind}` is not one of {kinds}")))?;
+            patterns.push(pattern.to_string());
+        }
+        Ok(ignore)
+    }
+
     fn write(&self, schema: &Schema) -> Result<(), Failure> {
         let files = render::toml::files(schema);
         let trial = tempfile::tempdir().map_err(|e| Failure::Usage(format!("a temporary folder: {e}")))?;
@@ -179,6 +207,7 @@ pub fn read(
     connect: impl FnMut() -> Result<Client, Failure>,
     name: &str,
     asked: &[String],
+    ignore: &Ignore,
 ) -> Result<Schema, Failure> {
     let failed = |e: postgres::Error| no_database("reading the catalog", &message(&e));
     let rows = client
@@ -206,12 +235,15 @@ pub fn read(
         true => present.iter().map(String::as_str).filter(|n| *n != "strata").collect(),
         false => asked.iter().map(String::as_str).collect(),
     };
+    namespaces.retain(|n| !ignore.namespaces.iter().any(|p| glob(p, n)));
     if namespaces.is_empty() {
         namespaces.push(PUBLIC);
     }
     let mut catalogs = PgCatalogs::connect(connect)?;
     let mut schema =
         live::introspect(&mut catalogs, name, &namespaces).map_err(|e| no_database("reading the catalog", &e))?;
+    ignore.remove_from(&mut schema);
+    schema.ignore = ignore.clone();
     // Reported below: a table without columns is not one the format can declare.
     schema.tables.retain(|t| !t.columns.is_empty());
     let left_out = live::left_out(&mut catalogs, &namespaces).map_err(|e| no_database("reading the catalog", &e))?;

@@ -40,6 +40,7 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
         views: _,
         jobs: _,
         allow_destructive: _, // the next migration's, never the database's
+        ignore: _,            // written with [schema] (objects::schema_file)
         rust_names: _,
     } = schema;
     let schema = &idioms::used_roles(idioms::union_types(schema));

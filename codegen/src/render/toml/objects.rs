@@ -26,6 +26,10 @@ pub(super) fn schema_file(schema: &Schema, at: Names) -> String {
         fields = fields.str("namespace", &schema.namespace);
     }
     doc.section(&["schema"], fields.opt("doc", schema.doc.clone()), true);
+    let ignore = crate::model::IGNORE_KINDS
+        .iter()
+        .fold(Fields::default(), |fields, &kind| fields.strs(kind, schema.ignore.of(kind).into_iter().flatten()));
+    doc.section(&["schema", "ignore"], ignore, false);
     for n in &schema.namespaces {
         let fields = Fields::default().opt("owner", n.owner.as_ref().map(|o| o.name.clone())).opt("doc", n.doc.clone());
         doc.section(&["namespaces", &n.name], fields, n.name != PUBLIC);

@@ -131,8 +131,8 @@ pub fn json_schema() -> Value {
             (
                 "schema",
                 about(
-                    object(SCHEMA_KEYS, &[]),
-                    "The system: its name, PostgreSQL version, extensions, default namespace",
+                    object(SCHEMA_KEYS, &[("ignore", object(IGNORE_KINDS, &[]))]),
+                    "The system: its name, PostgreSQL version, extensions, default namespace, what it leaves to others",
                 ),
             ),
             (

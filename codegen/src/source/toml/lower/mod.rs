@@ -54,7 +54,7 @@ const TOP_KEYS: &[&str] = &[
     "views",
     "jobs",
 ];
-const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc", "allow_destructive"];
+const SCHEMA_KEYS: &[&str] = &["name", "postgres", "extensions", "namespace", "doc", "allow_destructive", "ignore"];
 /// The sections of named declarations, in the order they are lowered, each with whether its keys
 /// name objects of a namespace (`tables."archive.runs"`). `lower` gathers each into the list at
 /// its position.
@@ -351,6 +351,15 @@ fn lower_schema_section(w: &mut Walker, v: &Value, span: Span, schema: &mut Sche
     for item in f.get("allow_destructive").and_then(|v| w.array("allow_destructive", v)).unwrap_or_default() {
         let name = w.string("allow_destructive", item);
         schema.allow_destructive.extend(name.map(|name| Named { name, span: w.span(item) }));
+    }
+    // `ignore = { indexes = ["hotfix_*"], ... }`: name patterns by kind.
+    if let Some(t) = f.get("ignore").and_then(|v| w.table("ignore", v)) {
+        let f = w.fields(t, IGNORE_KINDS);
+        for kind in IGNORE_KINDS {
+            let patterns = f.get(kind).and_then(|v| w.array(kind, v)).unwrap_or_default();
+            let patterns: Vec<String> = patterns.iter().filter_map(|p| w.string(kind, p)).collect();
+            schema.ignore.of_mut(kind).expect("one of IGNORE_KINDS").extend(patterns);
+        }
     }
 }
 
