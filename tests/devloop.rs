@@ -336,3 +336,72 @@ fn objects_the_schema_leaves_to_others_are_not_its_own() {
         assert!(out.contains(drift), "{drift} not reported: {out}");
     }
 }
+
+/// `generate --custom` writes an empty migration after the last for its author: a backfill of
+/// 100,000 rows between two schema versions runs in the chain like any other, `check` accepts
+/// its edits until it has run and the runner refuses them after; one that changes the schema
+/// behind the declaration's back fails `verify`, naming it.
+#[test]
+fn a_hand_written_migration_backfills_rows_in_the_chain() {
+    let schema = format!("{ITEMS}price = {{ type = \"numeric(10,2)\", nullable = true }}\n");
+    let project = Project::new(&schema);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let db = TestDb::new();
+    let dev = TestDb::new();
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    db.client().batch_execute("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 100000) g").unwrap();
+
+    let (code, out) = project.run(&["generate", "--custom"]);
+    assert_eq!(code, Some(2), "--custom needs --name: {out}");
+    let (code, out) = project.run(&["generate", "--custom", "--name", "backfill_prices"]);
+    assert_eq!(code, Some(0), "{out}");
+    let folder = project.migrations().join("0002_backfill_prices");
+    let up = std::fs::read_to_string(folder.join("up.sql")).unwrap();
+    assert!(up.contains("written by hand"), "{up}");
+    std::fs::write(
+        folder.join("up.sql"),
+        format!("{up}-- Backfill\nUPDATE items SET price = 1.50 WHERE price IS NULL;\n"),
+    )
+    .unwrap();
+    std::fs::write(folder.join("down.sql"), "-- Undo the backfill\nUPDATE items SET price = NULL;\n").unwrap();
+    let (code, out) = project.run(&["check"]);
+    assert_eq!(code, Some(0), "a hand-written migration is its author's to edit: {out}");
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!project.migrations().join("0003_backfill_prices").exists());
+
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("ran 0002_backfill_prices"), "{out}");
+    let left: i64 = db.client().query_one("SELECT count(*) FROM items WHERE price IS NULL", &[]).unwrap().get(0);
+    assert_eq!(left, 0);
+    let (code, out) = project.run(&["verify", "--dev-url", &dev.url()]);
+    assert_eq!(code, Some(0), "{out}");
+    // Once it has run, it is checksummed like any other.
+    let written = std::fs::read_to_string(folder.join("up.sql")).unwrap();
+    std::fs::write(folder.join("up.sql"), format!("{written}-- More\nSELECT 1;\n")).unwrap();
+    let (code, out) = project.migrate(&["status"], &db);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("0002_backfill_prices/up.sql was edited after it was applied"), "{out}");
+    std::fs::write(folder.join("up.sql"), written).unwrap();
+
+    // A hand-written step that changes the schema is reported.
+    let (code, out) = project.run(&["generate", "--custom", "--name", "sneaky"]);
+    assert_eq!(code, Some(0), "{out}");
+    std::fs::write(
+        project.migrations().join("0003_sneaky/up.sql"),
+        "-- Sneak\nALTER TABLE items ADD COLUMN sneaky text;\n",
+    )
+    .unwrap();
+    let (code, out) = project.run(&["verify", "--dev-url", &dev.url()]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("0003_sneaky is written by hand and changes the schema") && out.contains("sneaky"), "{out}");
+
+    // The schema changed: its migration comes first.
+    project.declare(&format!("{schema}note = {{ type = \"text\", nullable = true }}\n"));
+    let (code, out) = project.run(&["generate", "--custom", "--name", "later"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("generate that change first"), "{out}");
+}

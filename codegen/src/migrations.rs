@@ -30,6 +30,10 @@ struct Snapshot<S = Schema> {
     format: u32,
     up_sha256: String,
     down_sha256: String,
+    /// Written by hand (`strata generate --custom`): its files are the author's until it first
+    /// runs (the runner's record checksums them then), and it leaves the model as it found it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    custom: bool,
     /// The model the database is in once this migration has run (what it declares, not where).
     schema: S,
 }
@@ -54,6 +58,8 @@ pub enum ChainError {
     Impossible(Vec<String>),
     /// Migrations that share a version number (`folder::shared_versions`), each number said.
     SharedVersions(Vec<String>),
+    /// A hand-written migration cannot be made now: why, and what to do.
+    Custom(String),
 }
 
 impl std::fmt::Display for ChainError {
@@ -70,7 +76,8 @@ impl std::fmt::Display for ChainError {
             ChainError::NoSnapshot { dir } => write!(
                 f,
                 "migrations/{dir} has no {SNAPSHOT}, so the next migration cannot be computed from it; \
-                 restore it from version control"
+                 restore it from version control, or, for a step written by hand, move its SQL into one made by \
+                 `strata generate --custom --name NAME`"
             ),
             ChainError::Unnamed { last } => write!(
                 f,
@@ -92,6 +99,7 @@ impl std::fmt::Display for ChainError {
                 )
             }
             ChainError::SharedVersions(said) => write!(f, "{}", said.join("\n")),
+            ChainError::Custom(why) => write!(f, "{why}"),
             ChainError::Impossible(reasons) => {
                 write!(f, "PostgreSQL cannot make the next migration:")?;
                 for r in reasons {
@@ -207,6 +215,8 @@ pub struct Next<'a> {
     pub allow_destructive: bool,
     pub lock_timeout: Option<std::time::Duration>,
     pub statement_timeout: Option<std::time::Duration>,
+    /// The next migration is written by hand (`--custom`): empty files to edit, after the last.
+    pub custom: bool,
 }
 
 /// Refuses what PostgreSQL 15 refuses at migration time and no static check of one schema sees:
@@ -338,6 +348,8 @@ pub struct History {
     files: Vec<(String, String)>,
     /// The last migration's folder and the model it leaves; none before the first migration.
     last: Option<(String, Schema)>,
+    /// The folders of the migrations written by hand.
+    custom: Vec<String>,
 }
 
 impl History {
@@ -349,6 +361,18 @@ impl History {
     /// The last migration's folder name (`NNNN_name`); none before the first migration.
     pub fn last_folder(&self) -> Option<&str> {
         self.last.as_ref().map(|(dir, _)| dir.as_str())
+    }
+
+    /// The migrations written by hand, each with the model it must leave the database in (the
+    /// one before it left), in order: `strata verify` checks each keeps to it.
+    pub fn hand_written(&self) -> Result<Vec<(String, Schema)>, ChainError> {
+        let snapshot_of = |dir: &str| self.files.iter().find(|(p, _)| *p == path(dir, SNAPSHOT)).map(|(_, t)| t);
+        let mut out = Vec::new();
+        for dir in &self.custom {
+            let text = snapshot_of(dir).ok_or_else(|| ChainError::NoSnapshot { dir: dir.clone() })?;
+            out.push((dir.clone(), read_snapshot(dir, text)?));
+        }
+        Ok(out)
     }
 
     /// `existing` checked, and the last one's model read.
@@ -365,21 +389,29 @@ impl History {
         {
             return Ok(History::default());
         }
-        let (mut files, mut last) = (Vec::with_capacity(existing.len() * 3), None);
+        let (mut files, mut last, mut custom) = (Vec::with_capacity(existing.len() * 3), None, Vec::new());
         let count = existing.len();
         for (i, m) in existing.into_iter().enumerate() {
             let Migration { dir, up, down, snapshot: text } = m;
             let text = text.ok_or_else(|| ChainError::NoSnapshot { dir: dir.clone() })?;
             // The last one's model is where the next migration starts; the others' are not read.
-            let sums = if i + 1 == count {
+            let (sums, hand_written) = if i + 1 == count {
                 let s = snapshot(&dir, &text)?;
                 last = Some((dir.clone(), s.schema));
-                (s.up_sha256, s.down_sha256)
+                ((s.up_sha256, s.down_sha256), s.custom)
             } else {
                 let s: Snapshot<serde::de::IgnoredAny> = read(&dir, &text)?;
-                (s.up_sha256, s.down_sha256)
+                ((s.up_sha256, s.down_sha256), s.custom)
             };
-            for (file, text, recorded) in [(UP, &up, sums.0), (DOWN, &down, sums.1)] {
+            // A hand-written migration's files are its author's: the runner's record checksums
+            // them once it has run.
+            let checked = if hand_written {
+                custom.push(dir.clone());
+                vec![]
+            } else {
+                vec![(UP, &up, sums.0), (DOWN, &down, sums.1)]
+            };
+            for (file, text, recorded) in checked {
                 let actual = sha256(text);
                 if actual != recorded {
                     return Err(ChainError::Edited { dir, file, recorded, actual });
@@ -389,7 +421,7 @@ impl History {
             files.push((path(&dir, DOWN), down));
             files.push((path(&dir, SNAPSHOT), text));
         }
-        Ok(History { files, last })
+        Ok(History { files, last, custom })
     }
 }
 
@@ -423,7 +455,7 @@ impl Rest {
     /// another thread (they share nothing but the schema).
     fn of(old: &Schema, new: &Schema) -> Rest {
         std::thread::scope(|s| {
-            let model = crate::stack::spawn(s, || model_json(new));
+            let model = crate::stack::spawn(s, || model_json(new, false));
             let down = statements(new, old);
             Rest { down, model: model.join().expect("writing the model as JSON panicked") }
         })
@@ -432,8 +464,8 @@ impl Rest {
 
 /// A snapshot's text, its checksums still to be written (`sealed`): what takes long, made
 /// while the migration's files are.
-fn model_json(schema: &Schema) -> String {
-    let snapshot = Snapshot { format: 1, up_sha256: PENDING.into(), down_sha256: PENDING.into(), schema };
+fn model_json(schema: &Schema, custom: bool) -> String {
+    let snapshot = Snapshot { format: 1, up_sha256: PENDING.into(), down_sha256: PENDING.into(), custom, schema };
     // A table takes about 6 KB: sized once rather than copied at each doubling (pages never
     // written to cost nothing).
     let mut json = Vec::with_capacity((1 << 16) + schema.tables.len() * (8 << 10));
@@ -532,7 +564,10 @@ pub fn chain_given(
     first: Option<First>,
 ) -> Result<Vec<(String, String)>, ChainError> {
     let name = named(&next)?;
-    let History { mut files, last } = history;
+    if next.custom {
+        return custom(schema, history, name);
+    }
+    let History { mut files, last, .. } = history;
     let Some((last, model)) = last else {
         let (dir, empty) = (first_dir(name), empty(schema));
         let (up, rest) = match first {
@@ -557,6 +592,44 @@ pub fn chain_given(
     let Some((up, name)) = next_up else { return Ok(files) };
     let number = folder::parse_dir(&last).map_or((files.len() / 3) as i64, |(version, _)| version);
     files.extend(migration_of(&model, schema, &folder::dir(number + 1, name), &up, None, &next));
+    Ok(files)
+}
+
+/// `chain` with an empty migration named `name` after the last, for its author to write: its
+/// model is the last one's, which the schema must still be (a schema change is generated first).
+fn custom(schema: &Schema, history: History, name: Option<&str>) -> Result<Vec<(String, String)>, ChainError> {
+    let Some(name) = name else {
+        return Err(ChainError::Custom(
+            "a hand-written migration needs a name: strata generate --custom --name NAME".into(),
+        ));
+    };
+    let History { mut files, last, .. } = history;
+    let Some((last, model)) = last else {
+        return Err(ChainError::Custom(
+            "a hand-written migration comes after the first: run `strata generate` (it writes 0001_init), then \
+             `strata generate --custom --name NAME`"
+                .into(),
+        ));
+    };
+    if !statements(&model, schema).is_empty() {
+        return Err(ChainError::Custom(format!(
+            "the schema changed since migration {last}: generate that change first (strata generate --name NAME), \
+             then the hand-written migration after it"
+        )));
+    }
+    let number = folder::parse_dir(&last).map_or((files.len() / 3) as i64, |(version, _)| version);
+    let dir = folder::dir(number + 1, name);
+    let file = |which: &str| {
+        format!(
+            "-- schema {}: migration {dir}, {which}, written by hand\n\
+             -- strata runs it like any other: in one transaction with its record, a statement marked\n\
+             -- `-- strata:no-transaction` (on the line above it) alone. It must leave the schema as it found it\n\
+             -- (data changes only; `strata verify` checks). Edit it until it first runs: it is checksummed then.\n\n",
+            schema.name
+        )
+    };
+    let model = model_json(&model, true);
+    files.extend([(path(&dir, UP), file("up")), (path(&dir, DOWN), file("down")), (path(&dir, SNAPSHOT), model)]);
     Ok(files)
 }
 
@@ -598,11 +671,12 @@ mod tests {
         let compiled = crate::compile_toml_str([("s.toml", toml)]);
         let schema = compiled.schema.expect("the schema compiles");
         let (up, down) = ("-- up\nSELECT 1;\n", "-- down\n");
-        let snapshot = Snapshot { format: 1, up_sha256: sha256(up), down_sha256: sha256(down), schema: &schema };
+        let snapshot =
+            Snapshot { format: 1, up_sha256: sha256(up), down_sha256: sha256(down), custom: false, schema: &schema };
         let mut expected = Vec::new();
         snapshot.serialize(&mut serde_json::Serializer::with_formatter(&mut expected, Lines::default())).unwrap();
         let expected = String::from_utf8(expected).unwrap() + "\n";
-        assert_eq!(sealed(model_json(&schema), up, down), expected);
+        assert_eq!(sealed(model_json(&schema, false), up, down), expected);
         assert_eq!(read_snapshot("0001_init", &expected).unwrap().declared(), schema.declared());
     }
 
@@ -647,8 +721,14 @@ mod tests {
                     [tables.t]\n[tables.t.columns]\nid = { type = \"bigint\", primary_key = true }\n\
                     [tables.u]\n[tables.u.columns]\nid = { type = \"bigint\", primary_key = true }\n";
         let schema = crate::compile_toml_str([("s.toml", toml)]).schema.expect("the schema compiles");
-        let json = model_json(&schema);
-        let snapshot = Snapshot { format: 1, up_sha256: PENDING.into(), down_sha256: PENDING.into(), schema: &schema };
+        let json = model_json(&schema, false);
+        let snapshot = Snapshot {
+            format: 1,
+            up_sha256: PENDING.into(),
+            down_sha256: PENDING.into(),
+            custom: false,
+            schema: &schema,
+        };
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(value, serde_json::to_value(&snapshot).unwrap());
         let lines: Vec<&str> = json.lines().collect();

@@ -68,7 +68,7 @@ pub fn adopt(
         ignore: ignore.to_vec(),
     };
     reverse::pull_into(&output, url)?;
-    let first = Next { name: None, allow_destructive: false, lock_timeout: None, statement_timeout: None };
+    let first = Next::default();
     crate::run(&options, Some(first))?;
     let folder = plan.out.join(name).join(strata_script::folder::MIGRATIONS);
     let migrator = crate::migrate::folder_migrator(&folder, record)?;

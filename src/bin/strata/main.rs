@@ -100,6 +100,11 @@ struct GenerateArgs {
     /// Let the next migration delete data (drop a table or column, remove a union value).
     #[arg(long)]
     allow_destructive: bool,
+    /// Write the next migration by hand (a data backfill between two schema versions): an
+    /// empty up.sql and down.sql after the last migration, for you to fill in. It must leave
+    /// the schema as it found it (`verify` checks), and is checksummed once it has run.
+    #[arg(long, requires = "name")]
+    custom: bool,
     /// The next migration's own lock_timeout, written into it: `strata migrate` uses it for
     /// that migration instead of its --lock-timeout.
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
@@ -256,6 +261,7 @@ fn command() -> ExitCode {
                 allow_destructive: args.allow_destructive,
                 lock_timeout: args.lock_timeout,
                 statement_timeout: args.statement_timeout,
+                custom: args.custom,
             };
             run(&args.options, Some(next))
         }
@@ -299,6 +305,9 @@ fn command() -> ExitCode {
 fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     let plan = opts.plan()?;
     let systems = systems(opts, &plan)?;
+    if write.is_some_and(|next| next.custom) && systems.len() > 1 {
+        return Err(Failure::Usage("a hand-written migration belongs to one schema: give --schema NAME".into()));
+    }
     // A generate holds the output folder's turn from reading its migrations to writing the
     // next: two runs at once take turns instead of each writing over what the other read.
     let turn = match write {

@@ -41,7 +41,7 @@ pub fn run(args: &VerifyArgs) -> Result<(), Failure> {
             Target::Scratch(server) => {
                 let scratch = Scratch::create(server, &format!("strata_verify_{}_{i}", std::process::id()))?;
                 let mut client = scratch.connect()?;
-                if !apply(&mut client, &plan.out.join(name), schema)? {
+                if !apply(&mut client, || scratch.connect(), &plan.out.join(name), schema)? {
                     differ = true;
                     continue;
                 }
@@ -87,18 +87,51 @@ enum Target {
 
 /// Applies the migrations under `out` in order (see `db::apply`), or the first one when there are
 /// none yet: the chain must lead to the schema. Refusals are reported at their line of the
-/// migration file. `Ok(false)` when refused; a schema that changed since the last migration is
-/// an error that says so.
-fn apply(client: &mut Client, out: &std::path::Path, schema: &Schema) -> Result<bool, Failure> {
-    let existing = strata_codegen::io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
-    let history = migrations::History::of(existing);
-    let ups = history.and_then(|h| migrations::ups(schema, h, Default::default())).map_err(|e| {
+/// migration file; after each migration written by hand, the database is read back (over
+/// connections `connect` makes) and must still hold the model before it. `Ok(false)` when
+/// refused or changed; a schema that changed since the last migration is an error that says so.
+fn apply(
+    client: &mut Client,
+    connect: impl Fn() -> Result<Client, Failure>,
+    out: &std::path::Path,
+    schema: &Schema,
+) -> Result<bool, Failure> {
+    let failed = |e: migrations::ChainError| {
         eprintln!("error: {}: {e}", out.display());
         Failure::Schema
-    })?;
-    let scripts: Vec<Script> =
-        ups.iter().map(|(path, sql)| Script::of(out.join(path), sql)).collect::<Result<_, _>>()?;
-    db::apply(client, &scripts, &format!("schema `{}`", schema.name))
+    };
+    let existing = strata_codegen::io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
+    let history = migrations::History::of(existing).map_err(failed)?;
+    let mut hand_written = history.hand_written().map_err(failed)?;
+    for (_, model) in &mut hand_written {
+        model.ignore = schema.ignore.clone();
+    }
+    let ups = migrations::ups(schema, history, Default::default()).map_err(failed)?;
+    for (path, sql) in &ups {
+        let script = Script::of(out.join(path), sql)?;
+        if !db::apply(client, &[script], &format!("schema `{}`", schema.name))? {
+            return Ok(false);
+        }
+        let Some((dir, model)) = hand_written
+            .iter()
+            .find(|(dir, _)| path.starts_with(&format!("{}/{dir}/", strata_script::folder::MIGRATIONS)))
+        else {
+            continue;
+        };
+        let (declared, read) = read_back(&connect, model)?;
+        let (differences, _) = verify::compare(&declared, &read);
+        if !differences.is_empty() {
+            eprintln!(
+                "error: {}/{dir} is written by hand and changes the schema behind the declaration's back \
+                 ({} difference(s) from the model before it); make schema changes in the schema and generate them",
+                out.display(),
+                differences.len()
+            );
+            eprint!("{}", verify::render(&differences, &Default::default()));
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// The schema's namespaces read back (over several connections made by `connect`), with the
