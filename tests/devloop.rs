@@ -405,3 +405,29 @@ fn a_hand_written_migration_backfills_rows_in_the_chain() {
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("generate that change first"), "{out}");
 }
+
+/// A declared backfill that gives a row NULL stops its migration with the count, interrupted
+/// after the column was added; once the row is fixed by hand, `up` resumes and finishes it.
+#[test]
+fn a_backfill_that_gives_null_stops_with_the_count_and_resumes() {
+    let project = Project::new(ITEMS);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let db = TestDb::new();
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    db.client().batch_execute("INSERT INTO items VALUES (1, 'pen'), (2, 'ink'), (3, 'pad')").unwrap();
+    project.declare(&format!("{ITEMS}label = {{ type = \"text\", backfill = \"NULLIF(upper(name), 'INK')\" }}\n"));
+    let (code, out) = project.run(&["generate", "--name", "labels"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("backfill of items.label: it gives NULL for 1 row(s)"), "{out}");
+    assert!(out.contains("stay done"), "the column was added before: {out}");
+    db.client().batch_execute("UPDATE items SET name = 'INKWELL' WHERE id = 2").unwrap();
+    let (code, out) = project.migrate(&["up"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    let labels: Vec<String> =
+        db.client().query("SELECT label FROM items ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(labels, ["PEN", "INKWELL", "PAD"]);
+}

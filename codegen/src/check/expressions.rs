@@ -20,6 +20,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
         for c in &t.columns {
             exprs.extend(c.default.iter().map(|e| ("default", e)));
             exprs.extend(c.generated.iter().map(|e| ("generated expression", e)));
+            exprs.extend(c.backfill.iter().map(|e| ("backfill", e)));
         }
         exprs.extend(t.checks.iter().map(|c| ("check", &c.expr)));
         let partitions = t.partition.iter().flat_map(|p| &p.partitions);

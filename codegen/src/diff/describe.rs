@@ -49,7 +49,8 @@ impl Decided<'_> {
 impl TableChange<'_> {
     fn description(&self) -> String {
         match self {
-            TableChange::AddColumn(c) => format!("AddColumn {}", c.name),
+            TableChange::AddColumn(c) | TableChange::AddColumnToFill(c) => format!("AddColumn {}", c.name),
+            TableChange::Backfill(c) => format!("Backfill {}", c.name),
             TableChange::DropColumn(c) => format!("DropColumn {}", c.name),
             TableChange::SetType(c) => format!("AlterColumnType {}", c.name),
             TableChange::SetDefault(c) => format!("SetDefault {}", c.name),

@@ -60,7 +60,10 @@ pub fn runs_alone(old: &Schema, new: &Schema, change: &Change<'_>) -> bool {
         Change::AddEnumValue { .. } | Change::KeyIndex { .. } => true,
         // A validation runs once the ADD has committed, so the ADD's ACCESS EXCLUSIVE lock is not
         // held through the scan; validating again is harmless after an interruption.
-        Change::Alter { change: TableChange::ValidateConstraint(_) | TableChange::ValidateNotNullCheck(_), .. } => true,
+        Change::Alter {
+            change: TableChange::ValidateConstraint(_) | TableChange::ValidateNotNullCheck(_) | TableChange::Backfill(_),
+            ..
+        } => true,
         _ => false,
     }
 }
@@ -159,6 +162,9 @@ pub fn hazards(old: &Schema, new: &Schema, change: &Change<'_>) -> Vec<Hazard> {
                 }
                 // A CHECK added NOT VALID, and SET NOT NULL trusting it: brief ACCESS EXCLUSIVE locks.
                 TableChange::AddNotNullCheck(_) | TableChange::SetNotNull(_) => vec![LocksTable],
+                TableChange::AddColumnToFill(_) => vec![LocksTable],
+                // Fails when the backfill gives a row NULL: SET NOT NULL would then fail.
+                TableChange::Backfill(_) => vec![MayFailOnRows, OutsideTransaction],
                 // A foreign key's takes SHARE ROW EXCLUSIVE (writes wait a moment), a CHECK's ACCESS EXCLUSIVE.
                 TableChange::AddConstraintNotValid(Constraint::ForeignKey(_)) => vec![],
                 TableChange::AddConstraintNotValid(_) => vec![LocksTable],

@@ -9,6 +9,11 @@ use crate::render::sql::Constraint;
 #[derive(Debug, Clone)]
 pub enum TableChange<'s> {
     AddColumn(&'s Column),
+    /// A NOT NULL column with a `backfill`, added to a table that stays: nullable and without
+    /// its default first, then its default set, `Backfill`, and the NOT NULL changes.
+    AddColumnToFill(&'s Column),
+    /// The rows a table holds given the column's `backfill`, a batch per transaction (run alone).
+    Backfill(&'s Column),
     DropColumn(&'s Column),
     /// `ALTER COLUMN ... TYPE new USING column::new` (a rewrite when the storage changes).
     SetType(&'s Column),
@@ -98,7 +103,20 @@ pub fn diff<'s>(from: &'s Schema, old: &'s Table, to: &'s Schema, new: &'s Table
     }
     for n in &new.columns {
         let Some(o) = old.columns.iter().find(|o| o.name == n.name) else {
-            d.adds.push(TableChange::AddColumn(n));
+            if n.backfill.is_some() && !n.nullable && n.generated.is_none() && n.identity.is_none() {
+                d.adds.push(TableChange::AddColumnToFill(n));
+                if n.default.is_some() {
+                    d.adds.push(TableChange::SetDefault(n));
+                }
+                d.adds.extend([
+                    TableChange::Backfill(n),
+                    TableChange::AddNotNullCheck(n),
+                    TableChange::ValidateNotNullCheck(n),
+                    TableChange::SetNotNull(n),
+                ]);
+            } else {
+                d.adds.push(TableChange::AddColumn(n));
+            }
             continue;
         };
         if o.generated.as_ref().map(|g| &g.sql) != n.generated.as_ref().map(|g| &g.sql) {

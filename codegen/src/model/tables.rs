@@ -73,6 +73,11 @@ pub struct Column {
     /// The name it had before: a migration renames it rather than dropping it and adding another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renamed_from: Option<String>,
+    /// What the rows a table already holds get when the migration that adds this NOT NULL
+    /// column runs: added nullable, filled in batches, then made NOT NULL without a long lock.
+    /// The next migration's, never the database's: not in a snapshot.
+    #[serde(skip)]
+    pub backfill: Option<Expr>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -441,6 +446,7 @@ impl Column {
             set_on_update: None,
             shape: None,
             renamed_from: None,
+            backfill: None,
             span: Span::default(),
         }
     }

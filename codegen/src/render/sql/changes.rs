@@ -177,6 +177,11 @@ fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> String {
     let column = |c: &crate::model::Column| ident(&c.name).into_owned();
     let action = match change {
         TableChange::AddColumn(c) => format!("ADD COLUMN {}", column_def(new, c)),
+        TableChange::AddColumnToFill(c) => {
+            let open = crate::model::Column { nullable: true, default: None, ..(*c).clone() };
+            format!("ADD COLUMN {}", column_def(new, &open))
+        }
+        TableChange::Backfill(c) => return backfill(table, c),
         TableChange::DropColumn(c) => format!("DROP COLUMN {}", column(c)),
         TableChange::SetType(c) => {
             let ty = new.sql_type(&c.ty);
@@ -233,6 +238,35 @@ fn alter(new: &Schema, table: &Table, change: &TableChange<'_>) -> String {
         }
     };
     format!("ALTER TABLE {} {action}", rel(table))
+}
+
+/// How many rows a backfill writes per transaction: short enough that its row locks and WAL
+/// stay small, long enough that a million rows take a hundred round trips of the loop.
+const BACKFILL_BATCH: usize = 10_000;
+
+/// `TableChange::Backfill`: a DO block that fills the column's NULLs from its `backfill` a batch
+/// at a time, committing each (so it runs alone, outside a transaction), and stops with an error
+/// when the expression gives a row NULL (the loop would never end, and SET NOT NULL would fail).
+fn backfill(table: &Table, c: &crate::model::Column) -> String {
+    let (t, col) = (rel(table), ident(&c.name));
+    let expr = c.backfill.as_ref().map_or("NULL", |e| e.sql.as_str());
+    // A partitioned table's ctids repeat across its partitions: rows are named with tableoid too.
+    let rows = match table.partition {
+        None => format!("ctid = ANY (ARRAY(SELECT ctid FROM {t} WHERE {col} IS NULL LIMIT {BACKFILL_BATCH}))"),
+        Some(_) => {
+            format!("(tableoid, ctid) IN (SELECT tableoid, ctid FROM {t} WHERE {col} IS NULL LIMIT {BACKFILL_BATCH})")
+        }
+    };
+    let failure = crate::sql::literal(&format!("backfill of {}.{}: it gives NULL for % row(s)", table.name, c.name));
+    let body = format!(
+        "\nDECLARE\n    done bigint;\n    empty bigint;\nBEGIN\n    LOOP\n        \
+         WITH batch AS (UPDATE {t} SET {col} = ({expr}) WHERE {rows} RETURNING {col} IS NULL AS empty)\n        \
+         SELECT count(*), count(*) FILTER (WHERE batch.empty) INTO done, empty FROM batch;\n        \
+         IF empty > 0 THEN\n            RAISE EXCEPTION {failure}, empty;\n        END IF;\n        \
+         EXIT WHEN done = 0;\n        COMMIT;\n    END LOOP;\nEND\n"
+    );
+    let tag = super::dollar_tag(&body);
+    format!("DO {tag}{body}{tag}")
 }
 
 /// The CHECK that carries a column's NOT NULL while it is validated (`TableChange::SetNotNull`).

@@ -693,13 +693,17 @@ fn create_function(f: &Function) -> String {
         write!(sql, "\n{}", f.body.trim()).unwrap();
         return sql;
     }
-    // The body is quoted with a dollar tag it does not itself contain.
-    let tag = (0..)
-        .map(|n| if n == 0 { "$$".to_string() } else { format!("$body{n}$") })
-        .find(|t| !f.body.contains(t.as_str()))
-        .unwrap();
+    let tag = dollar_tag(&f.body);
     write!(sql, " AS {tag}{}{tag}", f.body).unwrap();
     sql
+}
+
+/// A dollar-quote tag `body` does not itself contain, so quoting it cannot end early.
+pub(crate) fn dollar_tag(body: &str) -> String {
+    (0..)
+        .map(|n| if n == 0 { "$$".to_string() } else { format!("$body{n}$") })
+        .find(|t| !body.contains(t.as_str()))
+        .unwrap()
 }
 
 fn create_trigger(on: &str, t: &Trigger) -> String {

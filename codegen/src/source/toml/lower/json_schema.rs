@@ -55,6 +55,10 @@ const COLUMN_DOCS: &[(&str, &str)] = &[
     ("set_on_update", "SQL expression a trigger assigns on every UPDATE (\"now()\" for updated_at)."),
     ("shape", "A [shapes] name: the json/jsonb column is a typed struct in Rust."),
     ("renamed_from", "The column's name before: the next migration renames it instead of dropping it."),
+    (
+        "backfill",
+        "SQL giving existing rows their value when the migration adding this NOT NULL column runs (in batches).",
+    ),
 ];
 
 /// Hover texts of a partitioned table's keys (docs/format.md, Partitions).

@@ -48,6 +48,7 @@ pub(super) const COLUMN_KEYS: &[&str] = &[
     "deferrable",
     "collate",
     "renamed_from",
+    "backfill",
 ];
 
 pub(super) const UNIQUE_KEYS: &[&str] = &["columns", "nulls_not_distinct", "deferrable", "doc"];
@@ -357,6 +358,7 @@ pub(super) fn lower_column(
         set_on_update: f.get("set_on_update").and_then(|v| expr_of(w, "set_on_update", v)),
         shape: f.get("shape").and_then(|v| Some(Named { name: w.string("shape", v)?, span: w.span(v) })),
         renamed_from: f.get("renamed_from").and_then(|v| w.string("renamed_from", v)),
+        backfill: f.get("backfill").and_then(|v| expr_of(w, "backfill", v)),
         span,
     };
     let t = table.name.clone();
