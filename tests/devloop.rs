@@ -431,3 +431,76 @@ fn a_backfill_that_gives_null_stops_with_the_count_and_resumes() {
         db.client().query("SELECT label FROM items ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(labels, ["PEN", "INKWELL", "PAD"]);
 }
+
+/// Two branches each add migration 0002 (main `add_phone`, the branch `add_gift`), each with a
+/// development database; main's database is at main's 0002. After the merge, generate, check
+/// and the runner stop naming both; `generate --rebase 0002_add_gift` makes it 0003 from the
+/// merged chain; main's database and main's development database then go up to it, the
+/// branch's (which ran the old 0002_add_gift) is refused with both names and reset; every
+/// record is complete and every database verifies.
+#[test]
+fn two_branches_merged_are_rebased_and_every_database_follows() {
+    let project = Project::new(ITEMS);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let phone = format!("{ITEMS}phone = {{ type = \"text\", nullable = true }}\n");
+    let gift = "gift = { type = \"text\", nullable = true }\n";
+    let (main_db, main_dev, branch_dev) = (TestDb::new(), TestDb::new(), TestDb::new());
+    // The branch: 0002_add_gift, run on its development database.
+    project.declare(&format!("{ITEMS}{gift}"));
+    let (code, out) = project.run(&["generate", "--name", "add_gift"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = project.migrate(&["up"], &branch_dev);
+    assert_eq!(code, Some(0), "{out}");
+    let branch_folder = project.migrations().join("0002_add_gift");
+    let stash = project.dir.path().join("stash");
+    std::fs::rename(&branch_folder, &stash).unwrap();
+    // Main: 0002_add_phone, on main's database and main's development database.
+    project.declare(&phone);
+    let (code, out) = project.run(&["generate", "--name", "add_phone"]);
+    assert_eq!(code, Some(0), "{out}");
+    for db in [&main_db, &main_dev] {
+        let (code, out) = project.migrate(&["up"], db);
+        assert_eq!(code, Some(0), "{out}");
+    }
+    // The merge: both folders, both columns declared.
+    std::fs::rename(&stash, &branch_folder).unwrap();
+    project.declare(&format!("{phone}{gift}"));
+    for args in [&["check"][..], &["generate", "--name", "more"]] {
+        let (code, out) = project.run(args);
+        assert_eq!(code, Some(1), "{args:?}: {out}");
+        assert!(out.contains("0002_add_gift, 0002_add_phone") && out.contains("strata generate --rebase"), "{out}");
+    }
+    let (code, out) = project.migrate(&["up"], &main_db);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("numbered 0002"), "{out}");
+
+    let (code, out) = project.run(&["generate", "--rebase", "0002_nothing"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("no such migration"), "{out}");
+    let (code, out) = project.run(&["generate", "--rebase", "0002_add_gift"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!branch_folder.exists(), "the moved migration is gone");
+    let up = std::fs::read_to_string(project.migrations().join("0003_add_gift/up.sql")).unwrap();
+    assert!(up.contains("ADD COLUMN gift") && !up.contains("phone"), "{up}");
+    let (code, out) = project.run(&["check"]);
+    assert_eq!(code, Some(0), "{out}");
+
+    for db in [&main_db, &main_dev] {
+        let (code, out) = project.migrate(&["up"], db);
+        assert_eq!(code, Some(0), "{out}");
+        assert!(out.contains("ran 0003_add_gift"), "{out}");
+    }
+    let (code, out) = project.migrate(&["up"], &branch_dev);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("0002 was applied as 0002_add_gift") && out.contains("0002_add_phone"), "{out}");
+    let (code, out) = project.migrate(&["reset"], &branch_dev);
+    assert_eq!(code, Some(0), "{out}");
+    let names = |db: &TestDb| recorded(db).into_iter().map(|(_, name, steps)| (name, steps)).collect::<Vec<_>>();
+    for db in [&main_db, &main_dev, &branch_dev] {
+        let want = ["init", "add_phone", "add_gift"].map(|n| (n.to_string(), None));
+        assert_eq!(names(db), want);
+        let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &db.url()]);
+        assert_eq!(code, Some(0), "{out}");
+    }
+}

@@ -375,6 +375,31 @@ impl History {
         Ok(out)
     }
 
+    /// `History::of` without the migrations named in `moved` (folder names): a merged branch's,
+    /// whose change the next migration then makes again after the others (`generate
+    /// --rebase`). Refused for a name the folder lacks, and for one written by hand (its SQL is
+    /// its author's, not a diff strata can make again).
+    pub fn rebased(mut existing: Vec<Migration>, moved: &[String]) -> Result<History, ChainError> {
+        for name in moved {
+            let Some(at) = existing.iter().position(|m| m.dir == *name) else {
+                return Err(ChainError::Custom(format!(
+                    "--rebase {name}: the migrations folder has no such migration"
+                )));
+            };
+            let custom = existing[at]
+                .snapshot
+                .as_deref()
+                .is_some_and(|text| read::<Snapshot<serde::de::IgnoredAny>>(name, text).is_ok_and(|s| s.custom));
+            if custom {
+                return Err(ChainError::Custom(format!(
+                    "--rebase {name}: it is written by hand; renumber its folder after the others instead"
+                )));
+            }
+            existing.remove(at);
+        }
+        History::of(existing)
+    }
+
     /// `existing` checked, and the last one's model read.
     pub fn of(existing: Vec<Migration>) -> Result<History, ChainError> {
         let shared = strata_script::folder::shared_versions(existing.iter().map(|m| m.dir.as_str()));

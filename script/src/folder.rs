@@ -41,8 +41,7 @@ pub fn shared_versions<'a>(dirs: impl IntoIterator<Item = &'a str>) -> Vec<Strin
         let dirs: Vec<&str> = group.iter().map(|(_, d)| *d).collect();
         said.push(format!(
             "{} migrations are numbered {:04} ({}): two branches each added one; keep the one applied \
-             where it is and generate the other's change again after it (move its folder away, then \
-             `strata generate --name NAME`)",
+             where it is and move the other after it: `strata generate --rebase <the other's folder>`",
             dirs.len(),
             group[0].0,
             dirs.join(", ")

@@ -100,6 +100,12 @@ struct GenerateArgs {
     /// Let the next migration delete data (drop a table or column, remove a union value).
     #[arg(long)]
     allow_destructive: bool,
+    /// Move migrations (folder names: a merged branch's, which share numbers with the other
+    /// branch's) after the others: they are removed and their change generated again, from the
+    /// merged chain's last model, as the next migration (named --name, else after the last
+    /// moved). A database that ran one is refused by `migrate` with both names (reset it).
+    #[arg(long, value_name = "MIGRATION", conflicts_with = "custom")]
+    rebase: Vec<String>,
     /// Write the next migration by hand (a data backfill between two schema versions): an
     /// empty up.sql and down.sql after the last migration, for you to fill in. It must leave
     /// the schema as it found it (`verify` checks), and is checksummed once it has run.
@@ -256,14 +262,16 @@ fn command() -> ExitCode {
     };
     let result = match &cli.command {
         Command::Generate(args) => {
+            // A rebased migration keeps its name unless another is given.
+            let moved_name = args.rebase.last().and_then(|d| strata_script::folder::parse_dir(d)).map(|(_, n)| n);
             let next = Next {
-                name: args.name.as_deref(),
+                name: args.name.as_deref().or(moved_name),
                 allow_destructive: args.allow_destructive,
                 lock_timeout: args.lock_timeout,
                 statement_timeout: args.statement_timeout,
                 custom: args.custom,
             };
-            run(&args.options, Some(next))
+            run(&args.options, Some((next, &args.rebase)))
         }
         Command::Check(opts) => run(opts, None),
         Command::Verify(args) => verify::run(args),
@@ -301,12 +309,15 @@ fn command() -> ExitCode {
     }
 }
 
-/// `generate` (with what it may add to the migrations) when `write` is some, else `check`.
-fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
+/// `generate` (with what it may add to the migrations, and the migrations it moves after the
+/// others) when `write` is some, else `check`.
+fn run(opts: &Options, write: Option<(Next, &[String])>) -> Result<(), Failure> {
     let plan = opts.plan()?;
     let systems = systems(opts, &plan)?;
-    if write.is_some_and(|next| next.custom) && systems.len() > 1 {
-        return Err(Failure::Usage("a hand-written migration belongs to one schema: give --schema NAME".into()));
+    let moved = write.map_or(&[][..], |(_, moved)| moved);
+    let write = write.map(|(next, _)| next);
+    if (write.is_some_and(|next| next.custom) || !moved.is_empty()) && systems.len() > 1 {
+        return Err(Failure::Usage("--custom and --rebase work on one schema: give --schema NAME".into()));
     }
     // A generate holds the output folder's turn from reading its migrations to writing the
     // next: two runs at once take turns instead of each writing over what the other read.
@@ -318,7 +329,7 @@ fn run(opts: &Options, write: Option<Next>) -> Result<(), Failure> {
     // them) while the schemas compile: they do not depend on each other.
     let (compiled, histories) = std::thread::scope(|s| {
         let histories = strata_codegen::stack::spawn(s, || {
-            systems.iter().map(|(name, ..)| history(&plan.out.join(name))).collect::<Vec<_>>()
+            systems.iter().map(|(name, ..)| history(&plan.out.join(name), moved)).collect::<Vec<_>>()
         });
         (compile_reported(opts, &systems, true), histories.join().expect("reading the migrations panicked"))
     });
@@ -474,9 +485,10 @@ fn compile_all(systems: &[(String, PathBuf, bool)]) -> Result<Vec<(String, Compi
 
 /// The migrations under `out`, checked, with the last one's model read; an unreadable folder
 /// is a usage error, a chain that cannot be extended an error of the system.
-fn history(out: &Path) -> Result<Result<History, ChainError>, Failure> {
+/// The migrations under `out`, without those `moved` after the others (`--rebase`).
+fn history(out: &Path, moved: &[String]) -> Result<Result<History, ChainError>, Failure> {
     let existing = io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
-    Ok(History::of(existing))
+    Ok(if moved.is_empty() { History::of(existing) } else { History::rebased(existing, moved) })
 }
 
 /// Output folders under `out` that strata wrote (their schema.sql starts with its header) and
