@@ -504,3 +504,77 @@ fn two_branches_merged_are_rebased_and_every_database_follows() {
         assert_eq!(code, Some(0), "{out}");
     }
 }
+
+/// Copies a folder tree.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The agentic platform's four phases squashed into 0004_squashed: a database that ran all
+/// four has run it (status clean, nothing to run, verify clean, and `down` undoes it with the
+/// four record rows), a new one runs it alone, one at phase 2 is told to finish the phases
+/// with the folder from before the squash; `check` accepts the squashed folder.
+#[test]
+fn agentics_four_phases_squashed_serve_old_and_new_databases() {
+    let before = std::path::Path::new("generated/agentic/migrations").canonicalize().unwrap();
+    let project = Project::new(ITEMS);
+    std::fs::remove_dir_all(project.dir.path().join("schema/shop")).unwrap();
+    copy_tree(std::path::Path::new("schema/agentic"), &project.dir.path().join("schema/agentic"));
+    copy_tree(std::path::Path::new("generated/agentic"), &project.dir.path().join("generated/agentic"));
+    let (at_two, at_four, new) = (TestDb::new(), TestDb::new(), TestDb::new());
+    let old_folder = |args: &[&str], db: &TestDb| {
+        let output = cli::strata(
+            &[&["migrate"], args, &["--dir", before.to_str().unwrap(), "--database-url", &db.url()]].concat(),
+        );
+        assert!(output.status.success(), "{}", cli::text(&output.stderr));
+    };
+    old_folder(&["up", "--to", "2"], &at_two);
+    old_folder(&["up"], &at_four);
+
+    let (code, out) = project.run(&["generate", "--schema", "agentic", "--squash", "5"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("no migration has that version"), "{out}");
+    let (code, out) = project.run(&["generate", "--schema", "agentic", "--squash", "4"]);
+    assert_eq!(code, Some(0), "{out}");
+    let folder = project.dir.path().join("generated/agentic/migrations");
+    let left: Vec<String> =
+        std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, ["0004_squashed"]);
+    let up = std::fs::read_to_string(folder.join("0004_squashed/up.sql")).unwrap();
+    assert!(up.contains("-- strata:squashes 0001_phase1 0002_phase2 0003_phase3 0004_phase4"), "{up}");
+    let (code, out) = project.run(&["check", "--schema", "agentic"]);
+    assert_eq!(code, Some(0), "{out}");
+
+    let migrate = |args: &[&str], db: &TestDb| {
+        let url = db.url();
+        project.run(&[&["migrate"], args, &["--dir", folder.to_str().unwrap(), "--database-url", &url]].concat())
+    };
+    let (code, out) = migrate(&["up"], &new);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("ran 0004_squashed"), "{out}");
+    let (code, out) = migrate(&["status"], &at_four);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = migrate(&["up"], &at_four);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("nothing to do"), "{out}");
+    for db in [&new, &at_four] {
+        let (code, out) = project.run(&["verify", "--no-apply", "--schema", "agentic", "--database-url", &db.url()]);
+        assert_eq!(code, Some(0), "{out}");
+    }
+    let (code, out) = migrate(&["up"], &at_two);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("at 0002_phase2, part way through the migrations 0004_squashed replaced"), "{out}");
+    let (code, out) = migrate(&["down", "--allow-data-loss"], &at_four);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("undid 0004_squashed"), "{out}");
+    assert!(recorded(&at_four).is_empty(), "the four rows went with it");
+}

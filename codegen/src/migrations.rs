@@ -177,6 +177,11 @@ fn with_timeouts(file: String, next: &Next) -> String {
         .into_iter()
         .filter_map(|(key, timeout)| Some(format!("{key} {}\n", timeout?.as_millis().max(1))))
         .collect();
+    under_title(file, &lines)
+}
+
+/// `file` with `lines` (each ending in a newline) under its title, the second line.
+fn under_title(file: String, lines: &[String]) -> String {
     if lines.is_empty() {
         return file;
     }
@@ -373,6 +378,34 @@ impl History {
             out.push((dir.clone(), read_snapshot(dir, text)?));
         }
         Ok(out)
+    }
+
+    /// `History::of` with the migrations up to version `to` replaced by one of that version,
+    /// `NNNN_squashed`, which makes from nothing what they made (`generate --squash`). Its
+    /// up.sql names them (`SQUASHES`), so a database that ran them has run it, and a new one
+    /// runs it alone; the migrations after it stay as they are.
+    pub fn squashed(existing: Vec<Migration>, to: i64) -> Result<History, ChainError> {
+        let at = existing.iter().position(|m| folder::parse_dir(&m.dir).is_some_and(|(v, _)| v == to));
+        let Some(at) = at else {
+            return Err(ChainError::Custom(format!("--squash {to}: no migration has that version")));
+        };
+        // The chain as it stands must be sound before any of it is replaced.
+        History::of(existing.clone())?;
+        let last = &existing[at];
+        let text = last.snapshot.as_deref().ok_or_else(|| ChainError::NoSnapshot { dir: last.dir.clone() })?;
+        let model = read_snapshot(&last.dir, text)?;
+        let dir = folder::dir(to, "squashed");
+        let replaced: Vec<&str> = existing[..=at].iter().map(|m| m.dir.as_str()).collect();
+        let squashes = format!("{} {}\n", strata_script::SQUASHES, replaced.join(" "));
+        let nothing = empty(&model);
+        let up = under_title(
+            migration_file(&model, &dir, "up", &statements(&nothing, &model), &Next::default()),
+            &[squashes],
+        );
+        let down = migration_file(&model, &dir, "down", &statements(&model, &nothing), &Next::default());
+        let snapshot = sealed(model_json(&model, false), &up, &down);
+        let squashed = Migration { dir, up, down, snapshot: Some(snapshot) };
+        History::of(std::iter::once(squashed).chain(existing.into_iter().skip(at + 1)).collect())
     }
 
     /// `History::of` without the migrations named in `moved` (folder names): a merged branch's,

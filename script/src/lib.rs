@@ -14,6 +14,12 @@ mod lex;
 
 pub use lex::{Error, Piece, pieces, words};
 
+/// The migrations a squashed migration's up.sql says it replaced (`SQUASHES`), as (version, name).
+pub fn squashes(up: &str) -> Vec<(i64, String)> {
+    let listed = setting(up, SQUASHES).unwrap_or_default().split_whitespace();
+    listed.filter_map(|d| folder::parse_dir(d).map(|(v, n)| (v, n.to_string()))).collect()
+}
+
 /// The line that marks a statement to run outside a transaction, under its header:
 /// `CREATE INDEX CONCURRENTLY` cannot run in a transaction, and a value added by
 /// `ALTER TYPE ... ADD VALUE` cannot be used before it is committed (SQLSTATE 55P04).
@@ -23,6 +29,10 @@ pub const NO_TRANSACTION: &str = "-- strata:no-transaction";
 /// in whole milliseconds (`strata generate --lock-timeout`).
 pub const LOCK_TIMEOUT: &str = "-- strata:lock-timeout-ms";
 pub const STATEMENT_TIMEOUT: &str = "-- strata:statement-timeout-ms";
+
+/// The line under a squashed migration's title naming the migrations it replaced
+/// (`-- strata:squashes 0001_init 0002_add_tags`): a database that ran them has run it.
+pub const SQUASHES: &str = "-- strata:squashes";
 
 /// One statement of a file strata wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

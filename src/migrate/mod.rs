@@ -55,6 +55,12 @@ impl Migration {
         Migration { version, name: name.to_string(), up: up.into(), down: down.into() }
     }
 
+    /// The migrations this one replaced when it was squashed (`script::SQUASHES`), as (version,
+    /// name): their record rows stand for it.
+    pub fn squashes(&self) -> Vec<(i64, String)> {
+        strata_script::squashes(&self.up)
+    }
+
     /// `0002_add_workflows`.
     pub fn dir(&self) -> String {
         folder::dir(self.version, &self.name)
@@ -96,6 +102,9 @@ pub enum Problem {
     /// Migrations share a version number (`folder::shared_versions` says which and what to do):
     /// the record keeps one row per version, so nothing may run.
     SharedVersion(String),
+    /// The database ran some of the migrations a squashed one replaced, not all: it is inside
+    /// the squash, where the folder has nothing to run.
+    InsideSquash { at: String, squash: String },
 }
 
 impl fmt::Display for Problem {
@@ -124,6 +133,12 @@ impl fmt::Display for Problem {
                  {newest}, or allow out-of-order migrations"
             ),
             Problem::SharedVersion(said) => write!(f, "{said}"),
+            Problem::InsideSquash { at, squash } => write!(
+                f,
+                "the database is at {at}, part way through the migrations {squash} replaced: bring it to {squash}'s \
+                 version with the migrations folder from before the squash (check it out of version control), then \
+                 this folder takes over"
+            ),
             Problem::Undoing { migration, steps_done } => write!(
                 f,
                 "{migration} was being undone when it was interrupted ({steps_done} steps of its down.sql done): \
@@ -394,7 +409,9 @@ impl Migrator {
     /// Undoes applied migrations, newest first (see `Down`). What ran, in order.
     pub fn down(&self, client: &mut Client, how_far: Down) -> Result<Vec<Done>, Error> {
         self.locked(client, false, |client, status| {
-            let mut applied: Vec<&Applied> = status.applied.iter().rev().collect();
+            // Rows of migrations a squashed one replaced go with its own.
+            let in_folder = |a: &&Applied| self.migrations.iter().any(|m| m.version == a.version);
+            let mut applied: Vec<&Applied> = status.applied.iter().filter(in_folder).rev().collect();
             match how_far {
                 Down::To(version) => applied.retain(|a| a.version > version),
                 Down::Steps(n) => applied.truncate(n),
@@ -559,8 +576,21 @@ impl Migrator {
         let dirs: Vec<String> = self.migrations.iter().map(Migration::dir).collect();
         let mut problems: Vec<Problem> =
             folder::shared_versions(dirs.iter().map(String::as_str)).into_iter().map(Problem::SharedVersion).collect();
+        // The record rows of migrations a squashed one replaced stand for it.
+        let squashed: Vec<(i64, String)> = self.migrations.iter().flat_map(Migration::squashes).collect();
+        for m in &self.migrations {
+            let replaced = m.squashes();
+            let inside = applied.iter().filter(|a| replaced.iter().any(|(v, n)| *v == a.version && *n == a.name));
+            let at = inside.map(|a| folder::dir(a.version, &a.name)).next_back();
+            if let Some(at) = at.filter(|_| !applied.iter().any(|a| a.version == m.version)) {
+                problems.push(Problem::InsideSquash { at, squash: m.dir() });
+            }
+        }
         for a in &applied {
             let dir = format!("{:04}_{}", a.version, a.name);
+            if squashed.iter().any(|(v, n)| *v == a.version && *n == a.name) {
+                continue;
+            }
             let Some(m) = self.migrations.iter().find(|m| m.version == a.version) else {
                 problems.push(Problem::Missing { migration: dir });
                 continue;
@@ -663,8 +693,10 @@ impl Migrator {
         let started = Instant::now();
         let file = self.file(m, folder::DOWN, &m.down)?;
         let groups = script::groups(&file.statements);
+        // A squashed migration's row, and those of the migrations it replaced.
+        let versions: Vec<i64> = std::iter::once(m.version).chain(m.squashes().into_iter().map(|(v, _)| v)).collect();
         let delete = |tx: &mut postgres::Transaction<'_>| {
-            tx.execute(&format!("DELETE FROM {} WHERE version = $1", self.record()), &[&m.version]).map(drop)
+            tx.execute(&format!("DELETE FROM {} WHERE version = ANY($1)", self.record()), &[&versions]).map(drop)
         };
         let count = |tx: &mut postgres::Transaction<'_>, done: i32| {
             let sql = format!("UPDATE {} SET down_steps_done = $2 WHERE version = $1", self.record());

@@ -69,7 +69,7 @@ pub fn adopt(
     };
     reverse::pull_into(&output, url)?;
     let first = Next::default();
-    crate::run(&options, Some((first, &[])))?;
+    crate::run(&options, Some((first, crate::Reshape::Keep)))?;
     let folder = plan.out.join(name).join(strata_script::folder::MIGRATIONS);
     let migrator = crate::migrate::folder_migrator(&folder, record)?;
     let mut client = connect(url, "--database-url")?;

@@ -106,6 +106,11 @@ struct GenerateArgs {
     /// moved). A database that ran one is refused by `migrate` with both names (reset it).
     #[arg(long, value_name = "MIGRATION", conflicts_with = "custom")]
     rebase: Vec<String>,
+    /// Replace the migrations up to VERSION by one of that version (NNNN_squashed) that makes
+    /// what they made from nothing: databases that ran them have run it, new ones run it alone,
+    /// one part way through them is told to finish them first.
+    #[arg(long, value_name = "VERSION", conflicts_with_all = ["custom", "rebase"])]
+    squash: Option<i64>,
     /// Write the next migration by hand (a data backfill between two schema versions): an
     /// empty up.sql and down.sql after the last migration, for you to fill in. It must leave
     /// the schema as it found it (`verify` checks), and is checksummed once it has run.
@@ -271,7 +276,12 @@ fn command() -> ExitCode {
                 statement_timeout: args.statement_timeout,
                 custom: args.custom,
             };
-            run(&args.options, Some((next, &args.rebase)))
+            let reshape = match (args.squash, args.rebase.as_slice()) {
+                (Some(to), _) => Reshape::Squash(to),
+                (None, []) => Reshape::Keep,
+                (None, moved) => Reshape::Rebase(moved),
+            };
+            run(&args.options, Some((next, reshape)))
         }
         Command::Check(opts) => run(opts, None),
         Command::Verify(args) => verify::run(args),
@@ -309,15 +319,26 @@ fn command() -> ExitCode {
     }
 }
 
-/// `generate` (with what it may add to the migrations, and the migrations it moves after the
-/// others) when `write` is some, else `check`.
-fn run(opts: &Options, write: Option<(Next, &[String])>) -> Result<(), Failure> {
+/// How `generate` reshapes the migrations that exist before it adds the next one.
+#[derive(Clone, Copy)]
+enum Reshape<'a> {
+    Keep,
+    /// These (folder names) are removed, and their change made again as the next migration.
+    Rebase(&'a [String]),
+    /// Those up to this version are replaced by one.
+    Squash(i64),
+}
+
+/// `generate` (with what it may add to the migrations, and how it reshapes those that exist)
+/// when `write` is some, else `check`.
+fn run(opts: &Options, write: Option<(Next, Reshape)>) -> Result<(), Failure> {
     let plan = opts.plan()?;
     let systems = systems(opts, &plan)?;
-    let moved = write.map_or(&[][..], |(_, moved)| moved);
+    let reshape = write.map_or(Reshape::Keep, |(_, reshape)| reshape);
     let write = write.map(|(next, _)| next);
-    if (write.is_some_and(|next| next.custom) || !moved.is_empty()) && systems.len() > 1 {
-        return Err(Failure::Usage("--custom and --rebase work on one schema: give --schema NAME".into()));
+    let one_schema = write.is_some_and(|next| next.custom) || !matches!(reshape, Reshape::Keep);
+    if one_schema && systems.len() > 1 {
+        return Err(Failure::Usage("--custom, --rebase and --squash work on one schema: give --schema NAME".into()));
     }
     // A generate holds the output folder's turn from reading its migrations to writing the
     // next: two runs at once take turns instead of each writing over what the other read.
@@ -329,7 +350,7 @@ fn run(opts: &Options, write: Option<(Next, &[String])>) -> Result<(), Failure> 
     // them) while the schemas compile: they do not depend on each other.
     let (compiled, histories) = std::thread::scope(|s| {
         let histories = strata_codegen::stack::spawn(s, || {
-            systems.iter().map(|(name, ..)| history(&plan.out.join(name), moved)).collect::<Vec<_>>()
+            systems.iter().map(|(name, ..)| history(&plan.out.join(name), reshape)).collect::<Vec<_>>()
         });
         (compile_reported(opts, &systems, true), histories.join().expect("reading the migrations panicked"))
     });
@@ -485,10 +506,14 @@ fn compile_all(systems: &[(String, PathBuf, bool)]) -> Result<Vec<(String, Compi
 
 /// The migrations under `out`, checked, with the last one's model read; an unreadable folder
 /// is a usage error, a chain that cannot be extended an error of the system.
-/// The migrations under `out`, without those `moved` after the others (`--rebase`).
-fn history(out: &Path, moved: &[String]) -> Result<Result<History, ChainError>, Failure> {
+/// The migrations under `out`, reshaped as `generate` was asked.
+fn history(out: &Path, reshape: Reshape) -> Result<Result<History, ChainError>, Failure> {
     let existing = io::read_migrations(out).map_err(|e| Failure::Usage(e.to_string()))?;
-    Ok(if moved.is_empty() { History::of(existing) } else { History::rebased(existing, moved) })
+    Ok(match reshape {
+        Reshape::Keep => History::of(existing),
+        Reshape::Rebase(moved) => History::rebased(existing, moved),
+        Reshape::Squash(to) => History::squashed(existing, to),
+    })
 }
 
 /// Output folders under `out` that strata wrote (their schema.sql starts with its header) and
