@@ -578,3 +578,69 @@ fn agentics_four_phases_squashed_serve_old_and_new_databases() {
     assert!(out.contains("undid 0004_squashed"), "{out}");
     assert!(recorded(&at_four).is_empty(), "the four rows went with it");
 }
+
+/// A migration killed in its `CREATE UNIQUE INDEX CONCURRENTLY` (its backend terminated while
+/// the build waits for a writer), after its first step committed: interrupted, with the build's
+/// INVALID index left. `resolve --applied` is refused until the index is built by hand, then
+/// records it; the database then verifies.
+#[test]
+fn a_killed_concurrent_build_is_resolved_once_repaired() {
+    let v1 = format!("{ITEMS}\n[tables.other.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n");
+    let project = Project::new(&v1);
+    let (code, out) = project.run(&["generate"]);
+    assert_eq!(code, Some(0), "{out}");
+    project.declare(&format!(
+        "{v1}note = {{ type = \"text\", nullable = true }}\n\n[[tables.items.indexes]]\nname = \"items_name_key\"\ncolumns = [\"name\"]\nunique = true\n"
+    ));
+    let (code, out) = project.run(&["generate", "--name", "unique_names"]);
+    assert_eq!(code, Some(0), "{out}");
+    let db = TestDb::new();
+    let (code, out) = project.migrate(&["up", "--to", "1"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    // A writer's open transaction: the concurrent build waits for it to end.
+    let mut writer = db.client();
+    writer.batch_execute("BEGIN; INSERT INTO items VALUES (1, 'pen')").unwrap();
+    let dir = project.migrations();
+    let runner = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["migrate", "up", "--dir", dir.to_str().unwrap(), "--database-url", &db.url()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut watcher = db.client();
+    let started = std::time::Instant::now();
+    let terminated = loop {
+        let row = watcher
+            .query_opt(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'CREATE UNIQUE INDEX CONCURRENTLY%' \
+                 AND wait_event_type IS NOT NULL AND datname = current_database()",
+                &[],
+            )
+            .unwrap();
+        if let Some(row) = row {
+            break row.get::<_, bool>(0);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "the build never started waiting");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(terminated);
+    assert!(!runner.wait_with_output().unwrap().status.success());
+    writer.batch_execute("ROLLBACK").unwrap();
+    assert_eq!(recorded(&db)[1], (2, "unique_names".to_string(), Some(1)), "interrupted after its first step");
+
+    let (code, out) = project.migrate(&["resolve", "--applied", "2"], &db);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("items_name_key is INVALID"), "{out}");
+    for repair in
+        ["DROP INDEX CONCURRENTLY items_name_key", "CREATE UNIQUE INDEX CONCURRENTLY items_name_key ON items (name)"]
+    {
+        db.client().batch_execute(repair).unwrap();
+    }
+    let (code, out) = project.migrate(&["resolve", "--applied", "2"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(recorded(&db)[1], (2, "unique_names".to_string(), None));
+    let (code, out) = project.migrate(&["status"], &db);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &db.url()]);
+    assert_eq!(code, Some(0), "{out}");
+}
