@@ -45,6 +45,20 @@ impl Project {
         (output.status.code(), format!("{}{}", cli::text(&output.stdout), cli::text(&output.stderr)))
     }
 
+    /// `run`, which must succeed: what it printed.
+    fn ok(&self, args: &[&str]) -> String {
+        let (code, out) = self.run(args);
+        assert_eq!(code, Some(0), "{args:?}: {out}");
+        out
+    }
+
+    /// `migrate`, which must succeed: what it printed.
+    fn migrate_ok(&self, args: &[&str], db: &TestDb) -> String {
+        let (code, out) = self.migrate(args, db);
+        assert_eq!(code, Some(0), "{args:?}: {out}");
+        out
+    }
+
     /// `strata migrate ARGS` against `db`.
     fn migrate(&self, args: &[&str], db: &TestDb) -> (Option<i32>, String) {
         let url = db.url();
@@ -78,13 +92,11 @@ fn recorded(db: &TestDb) -> Vec<(i64, String, Option<i32>)> {
 #[test]
 fn apply_changes_a_development_database_and_reset_brings_it_back_to_the_chain() {
     let project = Project::new(ITEMS);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     let db = TestDb::new();
     let dev = TestDb::new();
     let (url, dev_url) = (db.url(), dev.url());
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up"], &db);
 
     project.declare(&format!(
         "{ITEMS}price = {{ type = \"numeric(10,2)\", nullable = true }}\n\n[tables.tags.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n"
@@ -102,8 +114,7 @@ fn apply_changes_a_development_database_and_reset_brings_it_back_to_the_chain() 
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("ran 2 statement(s)") && column_exists(&db, "items", "price"), "{out}");
     assert!(!out.contains(&url) && !out.contains(&dev_url), "a URL was printed: {out}");
-    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &url]);
-    assert_eq!(code, Some(0), "the database holds the declaration: {out}");
+    project.ok(&["verify", "--no-apply", "--database-url", &url]);
     let (code, out) = apply(&["--yes"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("nothing to do"), "{out}");
@@ -124,22 +135,18 @@ fn apply_changes_a_development_database_and_reset_brings_it_back_to_the_chain() 
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("would delete the rows of") && out.contains("items"), "{out}");
     assert!(column_exists(&db, "tags", "id"), "a refused reset ran nothing");
-    let (code, out) = project.migrate(&["reset", "--dry-run", "--allow-data-loss"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    let out = project.migrate_ok(&["reset", "--dry-run", "--allow-data-loss"], &db);
     assert!(out.contains("DROP TABLE tags") && out.contains("would apply 0001_init"), "{out}");
     assert!(column_exists(&db, "tags", "id"), "a dry run ran nothing");
-    let (code, out) = project.migrate(&["reset", "--allow-data-loss"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    let out = project.migrate_ok(&["reset", "--allow-data-loss"], &db);
     assert!(out.contains("ran 0001_init"), "{out}");
     assert!(!column_exists(&db, "tags", "id"));
     let rows: i64 = db.client().query_one("SELECT count(*) FROM items", &[]).unwrap().get(0);
     assert_eq!(rows, 0);
     assert_eq!(recorded(&db), [(1, "init".to_string(), None)]);
-    let (code, out) = project.migrate(&["status"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["status"], &db);
     // A database that holds nothing resets without the flag.
-    let (code, out) = project.migrate(&["reset"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["reset"], &db);
 }
 
 /// A migration whose unique index build fails on duplicates after its first step committed is
@@ -149,14 +156,12 @@ fn apply_changes_a_development_database_and_reset_brings_it_back_to_the_chain() 
 #[test]
 fn an_interrupted_migration_is_resolved_only_when_the_database_agrees() {
     let project = Project::new(ITEMS);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     let unique = format!(
         "{ITEMS}note = {{ type = \"text\", nullable = true }}\n\n[[tables.items.indexes]]\nname = \"items_name_key\"\ncolumns = [\"name\"]\nunique = true\n"
     );
     project.declare(&unique);
-    let (code, out) = project.run(&["generate", "--name", "unique_names"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "unique_names"]);
     let up = std::fs::read_to_string(project.migrations().join("0002_unique_names/up.sql")).unwrap();
     assert!(up.contains("CREATE UNIQUE INDEX CONCURRENTLY"), "{up}");
 
@@ -168,8 +173,7 @@ fn an_interrupted_migration_is_resolved_only_when_the_database_agrees() {
         ),
     ] {
         let db = TestDb::new();
-        let (code, out) = project.migrate(&["up", "--to", "1"], &db);
-        assert_eq!(code, Some(0), "{out}");
+        project.migrate_ok(&["up", "--to", "1"], &db);
         db.client().batch_execute("INSERT INTO items VALUES (1, 'pen'), (2, 'pen')").unwrap();
         let (code, out) = project.migrate(&["up"], &db);
         assert_eq!(code, Some(1), "{out}");
@@ -191,22 +195,17 @@ fn an_interrupted_migration_is_resolved_only_when_the_database_agrees() {
         for statement in repair.split("; ") {
             db.client().batch_execute(statement).unwrap();
         }
-        let (code, out) = project.migrate(&["resolve", resolution, "2"], &db);
-        assert_eq!(code, Some(0), "{resolution}: {out}");
+        let out = project.migrate_ok(&["resolve", resolution, "2"], &db);
         if resolution == "--rolled-back" {
             assert_eq!(recorded(&db).len(), 1, "{out}");
-            let (code, out) = project.migrate(&["status"], &db);
-            assert_eq!(code, Some(0), "{out}");
+            let out = project.migrate_ok(&["status"], &db);
             assert!(out.contains("pending") && out.contains("0002_unique_names"), "{out}");
             db.client().batch_execute("DELETE FROM items WHERE id = 2").unwrap();
-            let (code, out) = project.migrate(&["up"], &db);
-            assert_eq!(code, Some(0), "{out}");
+            project.migrate_ok(&["up"], &db);
         }
         assert_eq!(recorded(&db)[1], (2, "unique_names".to_string(), None));
-        let (code, out) = project.migrate(&["status"], &db);
-        assert_eq!(code, Some(0), "{out}");
-        let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &db.url()]);
-        assert_eq!(code, Some(0), "{resolution}: {out}");
+        project.migrate_ok(&["status"], &db);
+        project.ok(&["verify", "--no-apply", "--database-url", &db.url()]);
     }
 }
 
@@ -216,27 +215,22 @@ fn an_interrupted_migration_is_resolved_only_when_the_database_agrees() {
 #[test]
 fn a_database_that_applied_another_branchs_migration_is_refused_with_both_names() {
     let project = Project::new(ITEMS);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     project.declare(&format!("{ITEMS}phone = {{ type = \"text\", nullable = true }}\n"));
-    let (code, out) = project.run(&["generate", "--name", "add_phone"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "add_phone"]);
     let db = TestDb::new();
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up"], &db);
     // The other branch's 0002 replaces this one in the folder.
     std::fs::remove_dir_all(project.migrations().join("0002_add_phone")).unwrap();
     project.declare(&format!("{ITEMS}gift = {{ type = \"text\", nullable = true }}\n"));
-    let (code, out) = project.run(&["generate", "--name", "add_gift"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "add_gift"]);
     for args in [&["up"][..], &["status"]] {
         let (code, out) = project.migrate(args, &db);
         assert_eq!(code, Some(1), "{out}");
         assert!(out.contains("0002 was applied as 0002_add_phone") && out.contains("0002_add_gift"), "{args:?}: {out}");
     }
     assert!(!column_exists(&db, "items", "gift"), "nothing ran");
-    let (code, out) = project.migrate(&["reset"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    let out = project.migrate_ok(&["reset"], &db);
     assert!(column_exists(&db, "items", "gift") && !column_exists(&db, "items", "phone"), "{out}");
     assert_eq!(recorded(&db).len(), 2);
 }
@@ -252,13 +246,11 @@ fn objects_the_schema_leaves_to_others_are_not_its_own() {
                   [\"partman\"]\nfunctions = [\"legacy_*\"]\nextensions = [\"pg_partman\"]\n";
     let with_ignore = ITEMS.replacen("name = \"shop\"\n", &format!("name = \"shop\"\n\n{ignore}"), 1);
     let project = Project::new(&with_ignore);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     let db = TestDb::new();
     let dev = TestDb::new();
     let (url, dev_url) = (db.url(), dev.url());
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up"], &db);
     db.client()
         .batch_execute(
             "CREATE INDEX hotfix_items_name ON items (name);
@@ -277,8 +269,7 @@ fn objects_the_schema_leaves_to_others_are_not_its_own() {
         .get(0);
     assert!(children >= 3, "pg_partman made the partitions");
 
-    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &url]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["verify", "--no-apply", "--database-url", &url]);
     let bare = |args: &[&str]| {
         let output = cli::strata(args);
         (output.status.code(), format!("{}{}", cli::text(&output.stdout), cli::text(&output.stderr)))
@@ -287,11 +278,9 @@ fn objects_the_schema_leaves_to_others_are_not_its_own() {
     let (code, out) = bare(&["diff", "--from", &url, "--to", folder.to_str().unwrap(), "--dev-url", &dev_url]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("0 statement(s)"), "{out}");
-    let (code, out) = project.run(&["apply", "--yes", "--database-url", &url, "--dev-url", &dev_url]);
-    assert_eq!(code, Some(0), "{out}");
+    let out = project.ok(&["apply", "--yes", "--database-url", &url, "--dev-url", &dev_url]);
     assert!(out.contains("nothing to do"), "{out}");
-    let (code, out) = project.migrate(&["reset"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    let out = project.migrate_ok(&["reset"], &db);
     let kept: bool = db
         .client()
         .query_one(
@@ -345,18 +334,15 @@ fn objects_the_schema_leaves_to_others_are_not_its_own() {
 fn a_hand_written_migration_backfills_rows_in_the_chain() {
     let schema = format!("{ITEMS}price = {{ type = \"numeric(10,2)\", nullable = true }}\n");
     let project = Project::new(&schema);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     let db = TestDb::new();
     let dev = TestDb::new();
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up"], &db);
     db.client().batch_execute("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 100000) g").unwrap();
 
     let (code, out) = project.run(&["generate", "--custom"]);
     assert_eq!(code, Some(2), "--custom needs --name: {out}");
-    let (code, out) = project.run(&["generate", "--custom", "--name", "backfill_prices"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--custom", "--name", "backfill_prices"]);
     let folder = project.migrations().join("0002_backfill_prices");
     let up = std::fs::read_to_string(folder.join("up.sql")).unwrap();
     assert!(up.contains("written by hand"), "{up}");
@@ -366,19 +352,15 @@ fn a_hand_written_migration_backfills_rows_in_the_chain() {
     )
     .unwrap();
     std::fs::write(folder.join("down.sql"), "-- Undo the backfill\nUPDATE items SET price = NULL;\n").unwrap();
-    let (code, out) = project.run(&["check"]);
-    assert_eq!(code, Some(0), "a hand-written migration is its author's to edit: {out}");
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["check"]);
+    project.ok(&["generate"]);
     assert!(!project.migrations().join("0003_backfill_prices").exists());
 
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    let out = project.migrate_ok(&["up"], &db);
     assert!(out.contains("ran 0002_backfill_prices"), "{out}");
     let left: i64 = db.client().query_one("SELECT count(*) FROM items WHERE price IS NULL", &[]).unwrap().get(0);
     assert_eq!(left, 0);
-    let (code, out) = project.run(&["verify", "--dev-url", &dev.url()]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["verify", "--dev-url", &dev.url()]);
     // Once it has run, it is checksummed like any other.
     let written = std::fs::read_to_string(folder.join("up.sql")).unwrap();
     std::fs::write(folder.join("up.sql"), format!("{written}-- More\nSELECT 1;\n")).unwrap();
@@ -388,8 +370,7 @@ fn a_hand_written_migration_backfills_rows_in_the_chain() {
     std::fs::write(folder.join("up.sql"), written).unwrap();
 
     // A hand-written step that changes the schema is reported.
-    let (code, out) = project.run(&["generate", "--custom", "--name", "sneaky"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--custom", "--name", "sneaky"]);
     std::fs::write(
         project.migrations().join("0003_sneaky/up.sql"),
         "-- Sneak\nALTER TABLE items ADD COLUMN sneaky text;\n",
@@ -411,22 +392,18 @@ fn a_hand_written_migration_backfills_rows_in_the_chain() {
 #[test]
 fn a_backfill_that_gives_null_stops_with_the_count_and_resumes() {
     let project = Project::new(ITEMS);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     let db = TestDb::new();
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up"], &db);
     db.client().batch_execute("INSERT INTO items VALUES (1, 'pen'), (2, 'ink'), (3, 'pad')").unwrap();
     project.declare(&format!("{ITEMS}label = {{ type = \"text\", backfill = \"NULLIF(upper(name), 'INK')\" }}\n"));
-    let (code, out) = project.run(&["generate", "--name", "labels"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "labels"]);
     let (code, out) = project.migrate(&["up"], &db);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("backfill of items.label: it gives NULL for 1 row(s)"), "{out}");
     assert!(out.contains("stay done"), "the column was added before: {out}");
     db.client().batch_execute("UPDATE items SET name = 'INKWELL' WHERE id = 2").unwrap();
-    let (code, out) = project.migrate(&["up"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up"], &db);
     let labels: Vec<String> =
         db.client().query("SELECT label FROM items ORDER BY id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
     assert_eq!(labels, ["PEN", "INKWELL", "PAD"]);
@@ -441,27 +418,22 @@ fn a_backfill_that_gives_null_stops_with_the_count_and_resumes() {
 #[test]
 fn two_branches_merged_are_rebased_and_every_database_follows() {
     let project = Project::new(ITEMS);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     let phone = format!("{ITEMS}phone = {{ type = \"text\", nullable = true }}\n");
     let gift = "gift = { type = \"text\", nullable = true }\n";
     let (main_db, main_dev, branch_dev) = (TestDb::new(), TestDb::new(), TestDb::new());
     // The branch: 0002_add_gift, run on its development database.
     project.declare(&format!("{ITEMS}{gift}"));
-    let (code, out) = project.run(&["generate", "--name", "add_gift"]);
-    assert_eq!(code, Some(0), "{out}");
-    let (code, out) = project.migrate(&["up"], &branch_dev);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "add_gift"]);
+    project.migrate_ok(&["up"], &branch_dev);
     let branch_folder = project.migrations().join("0002_add_gift");
     let stash = project.dir.path().join("stash");
     std::fs::rename(&branch_folder, &stash).unwrap();
     // Main: 0002_add_phone, on main's database and main's development database.
     project.declare(&phone);
-    let (code, out) = project.run(&["generate", "--name", "add_phone"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "add_phone"]);
     for db in [&main_db, &main_dev] {
-        let (code, out) = project.migrate(&["up"], db);
-        assert_eq!(code, Some(0), "{out}");
+        project.migrate_ok(&["up"], db);
     }
     // The merge: both folders, both columns declared.
     std::fs::rename(&stash, &branch_folder).unwrap();
@@ -478,30 +450,25 @@ fn two_branches_merged_are_rebased_and_every_database_follows() {
     let (code, out) = project.run(&["generate", "--rebase", "0002_nothing"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("no such migration"), "{out}");
-    let (code, out) = project.run(&["generate", "--rebase", "0002_add_gift"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--rebase", "0002_add_gift"]);
     assert!(!branch_folder.exists(), "the moved migration is gone");
     let up = std::fs::read_to_string(project.migrations().join("0003_add_gift/up.sql")).unwrap();
     assert!(up.contains("ADD COLUMN gift") && !up.contains("phone"), "{up}");
-    let (code, out) = project.run(&["check"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["check"]);
 
     for db in [&main_db, &main_dev] {
-        let (code, out) = project.migrate(&["up"], db);
-        assert_eq!(code, Some(0), "{out}");
+        let out = project.migrate_ok(&["up"], db);
         assert!(out.contains("ran 0003_add_gift"), "{out}");
     }
     let (code, out) = project.migrate(&["up"], &branch_dev);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("0002 was applied as 0002_add_gift") && out.contains("0002_add_phone"), "{out}");
-    let (code, out) = project.migrate(&["reset"], &branch_dev);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["reset"], &branch_dev);
     let names = |db: &TestDb| recorded(db).into_iter().map(|(_, name, steps)| (name, steps)).collect::<Vec<_>>();
     for db in [&main_db, &main_dev, &branch_dev] {
         let want = ["init", "add_phone", "add_gift"].map(|n| (n.to_string(), None));
         assert_eq!(names(db), want);
-        let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &db.url()]);
-        assert_eq!(code, Some(0), "{out}");
+        project.ok(&["verify", "--no-apply", "--database-url", &db.url()]);
     }
 }
 
@@ -543,16 +510,14 @@ fn agentics_four_phases_squashed_serve_old_and_new_databases() {
     let (code, out) = project.run(&["generate", "--schema", "agentic", "--squash", "5"]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("no migration has that version"), "{out}");
-    let (code, out) = project.run(&["generate", "--schema", "agentic", "--squash", "4"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--schema", "agentic", "--squash", "4"]);
     let folder = project.dir.path().join("generated/agentic/migrations");
     let left: Vec<String> =
         std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(left, ["0004_squashed"]);
     let up = std::fs::read_to_string(folder.join("0004_squashed/up.sql")).unwrap();
     assert!(up.contains("-- strata:squashes 0001_phase1 0002_phase2 0003_phase3 0004_phase4"), "{up}");
-    let (code, out) = project.run(&["check", "--schema", "agentic"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["check", "--schema", "agentic"]);
 
     let migrate = |args: &[&str], db: &TestDb| {
         let url = db.url();
@@ -567,8 +532,7 @@ fn agentics_four_phases_squashed_serve_old_and_new_databases() {
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("nothing to do"), "{out}");
     for db in [&new, &at_four] {
-        let (code, out) = project.run(&["verify", "--no-apply", "--schema", "agentic", "--database-url", &db.url()]);
-        assert_eq!(code, Some(0), "{out}");
+        project.ok(&["verify", "--no-apply", "--schema", "agentic", "--database-url", &db.url()]);
     }
     let (code, out) = migrate(&["up"], &at_two);
     assert_eq!(code, Some(1), "{out}");
@@ -587,16 +551,13 @@ fn agentics_four_phases_squashed_serve_old_and_new_databases() {
 fn a_killed_concurrent_build_is_resolved_once_repaired() {
     let v1 = format!("{ITEMS}\n[tables.other.columns]\nid = {{ type = \"bigint\", primary_key = true }}\n");
     let project = Project::new(&v1);
-    let (code, out) = project.run(&["generate"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate"]);
     project.declare(&format!(
         "{v1}note = {{ type = \"text\", nullable = true }}\n\n[[tables.items.indexes]]\nname = \"items_name_key\"\ncolumns = [\"name\"]\nunique = true\n"
     ));
-    let (code, out) = project.run(&["generate", "--name", "unique_names"]);
-    assert_eq!(code, Some(0), "{out}");
+    project.ok(&["generate", "--name", "unique_names"]);
     let db = TestDb::new();
-    let (code, out) = project.migrate(&["up", "--to", "1"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["up", "--to", "1"], &db);
     // A writer's open transaction: the concurrent build waits for it to end.
     let mut writer = db.client();
     writer.batch_execute("BEGIN; INSERT INTO items VALUES (1, 'pen')").unwrap();
@@ -636,11 +597,8 @@ fn a_killed_concurrent_build_is_resolved_once_repaired() {
     {
         db.client().batch_execute(repair).unwrap();
     }
-    let (code, out) = project.migrate(&["resolve", "--applied", "2"], &db);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["resolve", "--applied", "2"], &db);
     assert_eq!(recorded(&db)[1], (2, "unique_names".to_string(), None));
-    let (code, out) = project.migrate(&["status"], &db);
-    assert_eq!(code, Some(0), "{out}");
-    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &db.url()]);
-    assert_eq!(code, Some(0), "{out}");
+    project.migrate_ok(&["status"], &db);
+    project.ok(&["verify", "--no-apply", "--database-url", &db.url()]);
 }
