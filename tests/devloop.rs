@@ -602,3 +602,47 @@ fn a_killed_concurrent_build_is_resolved_once_repaired() {
     project.migrate_ok(&["status"], &db);
     project.ok(&["verify", "--no-apply", "--database-url", &db.url()]);
 }
+
+/// pg_cron, installed by an administrator in pg_cron's own database (on a server that preloads
+/// it), is an extension the schema does not declare: reported by verify until
+/// `[schema.ignore] extensions` names it, and never dropped by apply; its `cron` tables are the
+/// extension's and never read.
+#[test]
+fn pg_cron_installed_by_an_administrator_is_left_alone() {
+    if !strata::testing::Server::local_has_module("pg_cron") {
+        strata::testing::missing(
+            "STRATA_REQUIRE_PG_CRON",
+            "pg_cron_installed_by_an_administrator_is_left_alone",
+            "pg_cron",
+            "Debian: postgresql-15-cron",
+        );
+        return;
+    }
+    let server = strata::testing::Server::start_local_with(&[
+        ("shared_preload_libraries", "pg_cron"),
+        ("cron.database_name", "postgres"),
+    ])
+    .unwrap_or_else(|e| panic!("cannot start a server with pg_cron: {e}"));
+    let url = strata::testing::url(&server.config("postgres"));
+    let dev = TestDb::new();
+    let project = Project::new(ITEMS);
+    project.ok(&["generate"]);
+    let migrations = project.migrations();
+    project.ok(&["migrate", "up", "--dir", migrations.to_str().unwrap(), "--database-url", &url]);
+    let mut admin = server.config("postgres").connect(postgres::NoTls).unwrap();
+    admin.batch_execute("CREATE EXTENSION pg_cron; SELECT cron.schedule('nightly', '0 3 * * *', 'SELECT 1')").unwrap();
+
+    let (code, out) = project.run(&["verify", "--no-apply", "--database-url", &url]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("pg_cron"), "{out}");
+    project.declare(&ITEMS.replacen(
+        "name = \"shop\"\n",
+        "name = \"shop\"\n\n[schema.ignore]\nextensions = [\"pg_cron\"]\n",
+        1,
+    ));
+    project.ok(&["verify", "--no-apply", "--database-url", &url]);
+    let out = project.ok(&["apply", "--yes", "--database-url", &url, "--dev-url", &dev.url()]);
+    assert!(out.contains("nothing to do"), "{out}");
+    let jobs: i64 = admin.query_one("SELECT count(*) FROM cron.job", &[]).unwrap().get(0);
+    assert_eq!(jobs, 1, "pg_cron and its job stay");
+}
