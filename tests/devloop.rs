@@ -113,6 +113,7 @@ fn apply_changes_a_development_database_and_reset_brings_it_back_to_the_chain() 
     let (code, out) = apply(&["--yes"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(out.contains("ran 2 statement(s)") && column_exists(&db, "items", "price"), "{out}");
+    assert!(out.contains("warning: the database has a migration record"), "{out}");
     assert!(!out.contains(&url) && !out.contains(&dev_url), "a URL was printed: {out}");
     project.ok(&["verify", "--no-apply", "--database-url", &url]);
     let (code, out) = apply(&["--yes"]);

@@ -83,6 +83,13 @@ pub fn run(args: &ApplyArgs) -> Result<(), Failure> {
         return Err(Failure::Schema);
     }
     let mut client = connect(&url, "--database-url")?;
+    let migrated = client.query_one("SELECT to_regclass('strata.migrations') IS NOT NULL", &[]);
+    if migrated.is_ok_and(|row| row.get(0)) {
+        eprintln!(
+            "warning: the database has a migration record: after apply it is at no migration of the chain; \
+             `strata migrate reset` puts a development database back on it"
+        );
+    }
     let script = Script::of("apply plan".into(), &file)?;
     if !db::apply(&mut client, &[script], &format!("the plan for schema `{}`", schema.name))? {
         eprintln!("apply {}: the statements before it ran; fix the cause and apply again", schema.name);
