@@ -157,11 +157,13 @@ pub struct Status {
     pub problems: Vec<Problem>,
 }
 
-/// A migration run (up or down).
+/// A migration run (up or down), or recorded.
 #[derive(Debug, Clone)]
 pub struct Done {
     pub migration: String,
     pub duration: Duration,
+    /// Its down.sql ran (`down`, and the first half of a redo).
+    pub undone: bool,
 }
 
 /// How far `down` goes.
@@ -442,7 +444,7 @@ impl Migrator {
             let mut done = Vec::new();
             for m in self.migrations.iter().filter(|m| m.version <= to) {
                 self.write_record(&mut tx, m, None, Instant::now()).map_err(Error::Db)?;
-                done.push(Done { migration: m.dir(), duration: Duration::ZERO });
+                done.push(Done { migration: m.dir(), duration: Duration::ZERO, undone: false });
             }
             tx.commit().map_err(Error::Db)?;
             Ok(done)
@@ -465,7 +467,7 @@ impl Migrator {
                 Resolution::RolledBack => "DELETE FROM {} WHERE version = $1",
             };
             client.execute(&sql.replace("{}", &self.record()), &[&version]).map_err(Error::Db)?;
-            Ok(Done { migration: m.dir(), duration: Duration::ZERO })
+            Ok(Done { migration: m.dir(), duration: Duration::ZERO, undone: false })
         })
     }
 
@@ -684,7 +686,7 @@ impl Migrator {
         if groups.is_empty() {
             self.retrying(|| self.step(client, m, &[], &file, |tx| self.write_record(tx, m, None, started)))?;
         }
-        Ok(Done { migration: m.dir(), duration: started.elapsed() })
+        Ok(Done { migration: m.dir(), duration: started.elapsed(), undone: false })
     }
 
     /// Undoes `m` from step `from` of its down.sql (an interrupted undoing resumed), each step
@@ -712,7 +714,7 @@ impl Migrator {
         if groups.is_empty() {
             self.retrying(|| self.step(client, m, &[], &file, delete))?;
         }
-        Ok(Done { migration: m.dir(), duration: started.elapsed() })
+        Ok(Done { migration: m.dir(), duration: started.elapsed(), undone: true })
     }
 
     /// Runs one group of a migration's statements and `record` (its record row written or

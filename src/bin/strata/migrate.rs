@@ -161,14 +161,8 @@ pub fn run(args: &MigrateArgs) -> Result<(), Failure> {
     if done.is_empty() {
         eprintln!("nothing to do: the database is at the newest migration");
     }
-    // Redo undoes one, then runs it again.
-    let undid = match args.action {
-        Action::Down { .. } => done.len(),
-        Action::Redo => done.len().min(1),
-        _ => 0,
-    };
-    for (i, d) in done.iter().enumerate() {
-        let verb = if i < undid { "undid" } else { "ran" };
+    for d in &done {
+        let verb = if d.undone { "undid" } else { "ran" };
         eprintln!("{verb} {} ({} ms)", d.migration, d.duration.as_millis());
     }
     Ok(())
