@@ -85,6 +85,13 @@ pub struct Applied {
     pub down_steps_done: Option<i32>,
 }
 
+impl Applied {
+    /// Whether it stopped part way, going up or being undone (`Migrator::resolve` settles it).
+    pub fn stopped(&self) -> bool {
+        self.steps_done.is_some() || self.down_steps_done.is_some()
+    }
+}
+
 /// What makes running migrations unsafe, found by comparing the record with the folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
@@ -458,8 +465,7 @@ impl Migrator {
     pub fn resolve(&self, client: &mut Client, version: i64, how: Resolution) -> Result<Done, Error> {
         let m = self.migrations.iter().find(|m| m.version == version).ok_or(Error::NoSuchVersion(version))?;
         self.locked(client, false, |client, status| {
-            let stopped = |a: &&Applied| a.steps_done.is_some() || a.down_steps_done.is_some();
-            if !status.applied.iter().filter(stopped).any(|a| a.version == version) {
+            if !status.applied.iter().any(|a| a.version == version && a.stopped()) {
                 return Err(Error::NotInterrupted(m.dir()));
             }
             let sql = match how {

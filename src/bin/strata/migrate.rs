@@ -271,8 +271,7 @@ fn resolve(
     let Some(at) = at else { return Err(failed(migrate::Error::NoSuchVersion(version))) };
     let m = &migrations[at];
     // Said before reading the database: the runner checks it again under its lock.
-    let stopped = |a: &&migrate::Applied| a.steps_done.is_some() || a.down_steps_done.is_some();
-    if !status.applied.iter().filter(stopped).any(|a| a.version == version) {
+    if !status.applied.iter().any(|a| a.version == version && a.stopped()) {
         return Err(failed(migrate::Error::NotInterrupted(m.dir())));
     }
     let model = model_of(folder, m, ignore)?;
@@ -419,10 +418,7 @@ impl MigrateArgs {
         Ok(match (&self.dir, &self.schema) {
             (Some(dir), _) => dir.clone(),
             (None, schema) => {
-                let out = match std::fs::read_to_string(&self.project) {
-                    Ok(text) => Project::parse(&self.project, &text).map_err(Failure::Usage)?.out,
-                    Err(_) => Project::default().out,
-                };
+                let out = self.project()?.out;
                 let schema = match schema {
                     Some(s) => s.clone(),
                     None => only_schema(&out)?,
@@ -432,15 +428,20 @@ impl MigrateArgs {
         })
     }
 
+    /// The project file, or the defaults when there is none.
+    fn project(&self) -> Result<Project, Failure> {
+        match std::fs::read_to_string(&self.project) {
+            Ok(text) => Project::parse(&self.project, &text).map_err(Failure::Usage),
+            Err(_) => Ok(Project::default()),
+        }
+    }
+
     /// The `[schema.ignore]` of the project's declaration of this schema (snapshots do not hold
     /// it): none when the project has no such schema folder, or it does not compile.
     fn ignore(&self) -> Ignore {
         let Ok(folder) = self.folder() else { return Ignore::default() };
         let name = self.schema.clone().or_else(|| Some(folder.parent()?.file_name()?.to_string_lossy().into_owned()));
-        let schemas = match std::fs::read_to_string(&self.project) {
-            Ok(text) => Project::parse(&self.project, &text).map(|p| p.schemas).unwrap_or_default(),
-            Err(_) => Project::default().schemas,
-        };
+        let schemas = self.project().map(|p| p.schemas).unwrap_or_default();
         let Some(dir) = name.map(|n| schemas.join(n)).filter(|d| d.is_dir()) else { return Ignore::default() };
         let compiled = strata_codegen::io::compile_folder(&dir).ok().and_then(|c| c.schema);
         compiled.map(|s| s.ignore).unwrap_or_default()
@@ -448,10 +449,7 @@ impl MigrateArgs {
 
     /// The record table, quoted (`--record NAMESPACE.TABLE`).
     fn record_name(&self) -> Result<String, Failure> {
-        let (namespace, table) = self
-            .record
-            .split_once('.')
-            .ok_or_else(|| Failure::Usage(format!("--record {}: give NAMESPACE.TABLE", self.record)))?;
+        let (namespace, table) = record_table(&self.record)?;
         Ok(strata_codegen::sql::qualified(namespace, table))
     }
 
@@ -466,9 +464,13 @@ impl MigrateArgs {
 
 /// The migrations of `dir`, recorded in `record` (`--record NAMESPACE.TABLE`).
 pub fn folder_migrator(dir: &std::path::Path, record: &str) -> Result<Migrator, Failure> {
-    let (namespace, table) =
-        record.split_once('.').ok_or_else(|| Failure::Usage(format!("--record {record}: give NAMESPACE.TABLE")))?;
+    let (namespace, table) = record_table(record)?;
     Ok(Migrator::from_dir(dir).map_err(|e| Failure::Usage(e.to_string()))?.record_in(namespace, table))
+}
+
+/// `--record NAMESPACE.TABLE` as (namespace, table).
+fn record_table(record: &str) -> Result<(&str, &str), Failure> {
+    record.split_once('.').ok_or_else(|| Failure::Usage(format!("--record {record}: give NAMESPACE.TABLE")))
 }
 
 /// The one schema folder under `out` that has migrations.
