@@ -144,7 +144,8 @@ struct Read<'a> {
 /// The statements of a script that sqlparser reads.
 fn read(sql: &str) -> Result<Vec<Read<'_>>, String> {
     let mut out = Vec::new();
-    let mut created: Vec<String> = Vec::new();
+    // A set: a first migration creates thousands of tables and indexes each (issue 33).
+    let mut created: std::collections::HashSet<String> = std::collections::HashSet::new();
     for piece in script::pieces(sql).map_err(|e| e.to_string())? {
         let Piece::Statement { line, text } = piece else { continue };
         let (line, column, text) = start(line, text);
@@ -154,12 +155,12 @@ fn read(sql: &str) -> Result<Vec<Read<'_>>, String> {
         for statement in statements {
             let table = match &statement {
                 Statement::CreateTable(t) => {
-                    created.push(name(&t.name));
+                    created.insert(name(&t.name));
                     None
                 }
                 // A materialized view's rows come with it: indexing it in the script blocks no one.
                 Statement::CreateView(v) if v.materialized => {
-                    created.push(name(&v.name));
+                    created.insert(name(&v.name));
                     None
                 }
                 Statement::CreateIndex(i) => Some(name(&i.table_name)),

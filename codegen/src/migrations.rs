@@ -234,7 +234,7 @@ fn refuse_impossible(old: &Schema, new: &Schema) -> Result<(), ChainError> {
     let candidates =
         new.tables.iter().filter(|t| t.partition.is_some() && t.columns.iter().any(|c| c.identity.is_some()));
     for t in candidates {
-        let Some(o) = old.tables.iter().find(|o| o.qname() == t.qname()) else { continue };
+        let Some(o) = old.table(&t.qname()) else { continue };
         // A table partitioned anew is created again, identity and all.
         let Some(p) = &o.partition else { continue };
         if !p.has_children() {

@@ -97,7 +97,7 @@ pub fn check(schema: &Schema, diags: &mut Diagnostics) {
 
 /// The partitioned table `partition` is a partition of.
 fn partition_of<'s>(schema: &'s Schema, partition: &QName) -> Option<&'s Table> {
-    schema.tables.iter().find(|t| t.partition.iter().flat_map(|p| &p.partitions).any(|p| p.qname() == *partition))
+    schema.partition(partition).map(|(table, _)| table)
 }
 
 /// Whether `column` exists in `table`, reporting it when not.

@@ -439,7 +439,7 @@ fn names_type(f: &crate::model::Function, types: &[&Enum]) -> bool {
 /// The columns of the new schema's tables that exist in the old one too and are of the union
 /// type `q` (or arrays of it).
 fn enum_columns<'s>(old: &Schema, new: &'s Schema, q: &QName) -> Vec<(&'s Table, &'s Column)> {
-    let existed = |t: &Table| old.tables.iter().any(|o| o.qname() == t.qname());
+    let existed = |t: &Table| old.table(&t.qname()).is_some();
     let of_type = |c: &Column| matches!(c.ty.scalar(), Scalar::Enum(e) if e == q);
     new.tables
         .iter()

@@ -43,7 +43,7 @@ pub enum Rename {
 pub fn renamed<'a>(old: &'a Schema, new: &Schema) -> (Cow<'a, Schema>, Vec<Rename>) {
     let mut renames = Vec::new();
     let mut old = Cow::Borrowed(old);
-    let has = |s: &Schema, q: &QName| s.tables.iter().any(|t| t.qname() == *q);
+    let has = |s: &Schema, q: &QName| s.table(q).is_some();
     // Tables: (name in old, name in new).
     let mut pairs: Vec<(QName, QName)> = Vec::new();
     for t in &new.tables {
@@ -148,6 +148,7 @@ fn names(r: &crate::model::Ref, q: &QName) -> bool {
 }
 
 fn rename_table(schema: &mut Schema, from: &QName, to: &str) {
+    schema.forget_positions();
     for g in &mut schema.grants {
         if let crate::model::GrantOn::Tables(refs) = &mut g.on {
             refs.iter_mut().filter(|r| names(r, from)).for_each(|r| r.name = to.to_string());

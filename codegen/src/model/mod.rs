@@ -6,6 +6,7 @@
 pub mod calendar;
 mod expr;
 mod ignore;
+mod lookup;
 mod names;
 mod partitions;
 mod routines;
@@ -148,6 +149,9 @@ pub struct Schema {
     /// schema is not changed once rendered, and a clone starts without them.
     #[serde(skip)]
     pub rust_names: rust::Cached,
+    /// Where each table, partition and user type is in its list (`Schema::table` and its kin).
+    #[serde(skip)]
+    pub positions: lookup::Positions,
 }
 
 /// `CREATE EXTENSION name [SCHEMA namespace]`.
@@ -195,6 +199,7 @@ impl Schema {
             allow_destructive: Vec::new(),
             ignore: Ignore::default(),
             rust_names: Default::default(),
+            positions: Default::default(),
         }
     }
 
@@ -218,34 +223,6 @@ impl Schema {
         names.extend(self.sequences.iter().filter(|q| q.namespace == namespace).map(|q| q.name.as_str()));
         names.extend(self.views.iter().filter(|v| v.namespace == namespace).map(|v| v.name.as_str()));
         names
-    }
-
-    pub fn table(&self, q: &QName) -> Option<&Table> {
-        self.tables.iter().find(|t| t.namespace == q.namespace && t.name == q.name)
-    }
-
-    /// The partition named `q`, with the table it is a partition of.
-    pub fn partition(&self, q: &QName) -> Option<(&Table, &Partition)> {
-        self.tables.iter().find_map(|t| {
-            let p = t.partition.as_ref()?.partitions.iter().find(|p| p.namespace == q.namespace && p.name == q.name)?;
-            Some((t, p))
-        })
-    }
-
-    pub fn enum_(&self, q: &QName) -> Option<&Enum> {
-        self.enums.iter().find(|e| e.namespace == q.namespace && e.name == q.name)
-    }
-
-    pub fn domain(&self, q: &QName) -> Option<&Domain> {
-        self.domains.iter().find(|d| d.namespace == q.namespace && d.name == q.name)
-    }
-
-    pub fn composite(&self, q: &QName) -> Option<&Composite> {
-        self.composites.iter().find(|c| c.namespace == q.namespace && c.name == q.name)
-    }
-
-    pub fn range(&self, q: &QName) -> Option<&RangeType> {
-        self.ranges.iter().find(|r| r.namespace == q.namespace && r.name == q.name)
     }
 
     /// Type names that name a type the schema declares (a union type, domain, composite or
@@ -335,6 +312,11 @@ macro_rules! in_namespace {
         impl $kind {
             pub fn qname(&self) -> QName {
                 QName::new(&self.namespace, &self.name)
+            }
+
+            /// Whether `q` names it (what `qname() == q` asks, without building the name).
+            pub fn is(&self, q: &QName) -> bool {
+                self.namespace == q.namespace && self.name == q.name
             }
         }
     )*};

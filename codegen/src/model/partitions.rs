@@ -38,8 +38,8 @@ impl Schema {
     /// comparing with the declaration must leave those children alone.
     pub fn take_upkeep_from(&mut self, declared: &Schema) {
         for t in &mut self.tables {
+            let d = declared.table(&t.qname());
             let Some(p) = &mut t.partition else { continue };
-            let d = declared.tables.iter().find(|d| d.namespace == t.namespace && d.name == t.name);
             if let Some(d) = d.and_then(|d| d.partition.as_ref()).filter(|d| d.managed_by.is_some()) {
                 p.managed_by.clone_from(&d.managed_by);
                 p.premake.clone_from(&d.premake);

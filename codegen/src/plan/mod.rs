@@ -351,6 +351,7 @@ pub fn create(schema: &Schema) -> Vec<Step<'_>> {
         allow_destructive: _,
         ignore: _, // how a database is read, not what it holds
         rust_names: _,
+        positions: _,
     } = schema;
     let (order, mut deferred) = table_order(schema);
     for (i, t) in schema.tables.iter().enumerate() {

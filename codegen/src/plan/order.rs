@@ -297,7 +297,7 @@ pub(super) fn keyed_by_index<'s>(schema: &'s Schema, fk: &ForeignKey) -> Option<
     if fk.ref_columns.is_empty() {
         return None;
     }
-    let table = schema.tables.iter().find(|t| t.namespace == fk.ref_table.namespace && t.name == fk.ref_table.name)?;
+    let table = schema.table(&fk.ref_table.qname())?;
     let columns: Vec<&str> = fk.ref_columns.iter().map(|c| c.name.as_str()).collect();
     if table.has_key_constraint(&columns) {
         return None;

@@ -43,6 +43,7 @@ pub fn facts(schema: &Schema) -> Vec<Fact> {
         allow_destructive: _, // the next migration's, never the database's
         ignore: _,            // applied to the database as it is read (`Ignore::remove_from`)
         rust_names: _,
+        positions: _,
     } = schema;
     let mut out = Facts(Vec::new());
     for n in schema.namespaces.iter().filter(|n| n.name != PUBLIC) {

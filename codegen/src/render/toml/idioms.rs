@@ -118,12 +118,12 @@ pub(super) fn used_roles(schema: Schema) -> Schema {
 /// Whether `name` already names a table, view, partition or type of `namespace`.
 fn name_taken(schema: &Schema, namespace: &str, name: &str) -> bool {
     let q = QName::new(namespace, name);
-    schema.tables.iter().any(|t| t.qname() == q)
-        || schema.tables.iter().filter_map(|t| t.partition.as_ref()).flat_map(|p| &p.partitions).any(|p| p.qname() == q)
-        || schema.views.iter().any(|v| v.qname() == q)
-        || schema.domains.iter().any(|d| d.qname() == q)
-        || schema.composites.iter().any(|c| c.qname() == q)
-        || schema.ranges.iter().any(|r| r.qname() == q)
+    schema.table(&q).is_some()
+        || schema.partition(&q).is_some()
+        || schema.views.iter().any(|v| v.is(&q))
+        || schema.domain(&q).is_some()
+        || schema.composite(&q).is_some()
+        || schema.range(&q).is_some()
 }
 
 /// The values of `column IN ('a', 'b')`, as PostgreSQL's printed form reads once normalized.

@@ -42,6 +42,7 @@ pub fn files(schema: &Schema) -> Vec<(String, String)> {
         allow_destructive: _, // the next migration's, never the database's
         ignore: _,            // written with [schema] (objects::schema_file)
         rust_names: _,
+        positions: _,
     } = schema;
     let schema = &idioms::used_roles(idioms::union_types(schema));
     let at = Names { default: &schema.namespace };

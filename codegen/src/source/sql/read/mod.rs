@@ -134,7 +134,7 @@ impl Reader {
     }
 
     fn table_at(&self, q: &QName) -> Option<usize> {
-        self.schema.tables.iter().position(|t| t.namespace == q.namespace && t.name == q.name)
+        self.schema.table_position(q)
     }
 
     fn table(&self, name: &ObjectName) -> Result<usize, String> {

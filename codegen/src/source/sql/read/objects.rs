@@ -181,11 +181,10 @@ impl Reader {
             CommentObject::Type => {
                 let q = self.qname(name)?;
                 let s = &mut self.schema;
-                if let Some(e) = s.enums.iter_mut().find(|e| e.namespace == q.namespace && e.name == q.name) {
-                    e.doc = doc;
-                } else if let Some(c) = s.composites.iter_mut().find(|c| c.namespace == q.namespace && c.name == q.name)
-                {
-                    c.doc = doc;
+                if let Some(e) = s.enum_position(&q) {
+                    s.enums[e].doc = doc;
+                } else if let Some(c) = s.composite_position(&q) {
+                    s.composites[c].doc = doc;
                 } else {
                     return Err(missing("type"));
                 }

@@ -165,12 +165,12 @@ pub(super) fn parse_type(w: &mut Walker, v: &Value) -> Option<ColumnType> {
 /// fields and range subtypes), and columns of a union type stored as a CHECK get that CHECK.
 pub(super) fn resolve_declared_types(schema: &mut Schema) {
     schema.resolve_type_names();
-    let Schema { enums, tables, .. } = schema;
-    for table in tables {
+    for t in 0..schema.tables.len() {
+        let table = &schema.tables[t];
         let mut derived = Vec::new();
-        for column in &mut table.columns {
+        for column in &table.columns {
             let Scalar::Enum(q) = column.ty.scalar() else { continue };
-            let Some(e) = enums.iter().find(|e| e.qname() == *q) else { continue };
+            let Some(e) = schema.enum_(q) else { continue };
             if matches!(e.repr, EnumRepr::Check { .. }) && matches!(column.ty, ColumnType::Scalar(_)) {
                 let values: Vec<String> = e.values.iter().map(|v| crate::sql::literal(v)).collect();
                 let q = crate::sql::ident(&column.name);
@@ -181,6 +181,7 @@ pub(super) fn resolve_declared_types(schema: &mut Schema) {
             }
         }
         // A declared column check keeps PostgreSQL's `_check1` suffix when the enum took `_check`.
+        let table = &mut schema.tables[t];
         for check in &mut table.checks {
             if derived.iter().any(|d| d.name == check.name) {
                 check.name.push('1');
