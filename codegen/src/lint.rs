@@ -33,12 +33,16 @@ impl Finding {
 /// The findings of a script, in order; `Err` when it does not cut into statements (a quote left
 /// open). A statement sqlparser cannot read is skipped: the lint judges what it understands.
 pub fn lint(sql: &str) -> Result<Vec<Finding>, String> {
+    Ok(findings(read(sql)?))
+}
+
+fn findings(statements: Vec<Read<'_>>) -> Vec<Finding> {
     let mut findings = Vec::new();
     // `CHECK (column IS NOT NULL)` constraints added, by (table, name), and the (table, column)
     // pairs one of them has been validated for: SET NOT NULL then trusts it and reads no row.
     let mut not_null_checks: Vec<((String, String), String)> = Vec::new();
     let mut proven: Vec<(String, String)> = Vec::new();
-    for Read { line, column, text, statement, created } in read(sql)? {
+    for Read { line, column, text, statement, created } in statements {
         let mut found = |rule, message: String, help| findings.push(Finding { line, column, rule, message, help });
         match &statement {
             Statement::CreateIndex(i) if !i.concurrently && !created => found(
@@ -95,7 +99,7 @@ pub fn lint(sql: &str) -> Result<Vec<Finding>, String> {
             _ => {}
         }
     }
-    Ok(findings)
+    findings
 }
 
 /// What a script deletes that may hold data: a table it drops, a column it drops from a table
@@ -108,8 +112,12 @@ pub enum Deletes {
 
 /// Everything `sql` deletes, in order (what `strata migrate down` asks the database about).
 pub fn deletes(sql: &str) -> Result<Vec<Deletes>, String> {
+    Ok(deletes_in(read(sql)?))
+}
+
+fn deletes_in(statements: Vec<Read<'_>>) -> Vec<Deletes> {
     let mut deletes = Vec::new();
-    for Read { statement, created, .. } in read(sql)? {
+    for Read { statement, created, .. } in statements {
         match statement {
             Statement::Drop { object_type: ObjectType::Table, names, .. } => {
                 deletes.extend(names.iter().map(|n| Deletes::Table(name(n))))
@@ -128,7 +136,7 @@ pub fn deletes(sql: &str) -> Result<Vec<Deletes>, String> {
             _ => {}
         }
     }
-    Ok(deletes)
+    deletes
 }
 
 /// One statement of a script, where it starts, and whether the table it is about was created
@@ -141,15 +149,26 @@ struct Read<'a> {
     created: bool,
 }
 
-/// The statements of a script that sqlparser reads.
+/// The statements of a script that a rule reads (`read_all` with what no rule reads skipped).
 fn read(sql: &str) -> Result<Vec<Read<'_>>, String> {
+    read_all(sql, false)
+}
+
+/// The statements of a script that sqlparser reads; with `all` false, those no rule reads are
+/// not parsed (`matters`) and a CREATE TABLE is parsed up to its columns (`created_table`): a
+/// first migration is mostly CREATE TABLE, and its lint re-parsed every byte of it.
+fn read_all(sql: &str, all: bool) -> Result<Vec<Read<'_>>, String> {
     let mut out = Vec::new();
     // A set: a first migration creates thousands of tables and indexes each (issue 33).
     let mut created: std::collections::HashSet<String> = std::collections::HashSet::new();
     for piece in script::pieces(sql).map_err(|e| e.to_string())? {
         let Piece::Statement { line, text } = piece else { continue };
         let (line, column, text) = start(line, text);
-        let Ok(statements) = Parser::parse_sql(&PostgreSqlDialect {}, text) else {
+        if !all && !matters(text) {
+            continue;
+        }
+        let quick = if all { None } else { created_table(text) };
+        let Some(statements) = quick.or_else(|| Parser::parse_sql(&PostgreSqlDialect {}, text).ok()) else {
             continue;
         };
         for statement in statements {
@@ -172,6 +191,32 @@ fn read(sql: &str) -> Result<Vec<Read<'_>>, String> {
         }
     }
     Ok(out)
+}
+
+/// Whether a rule reads the statement: CREATE TABLE or MATERIALIZED VIEW (what the script
+/// creates has no rows), CREATE INDEX, DROP TABLE or INDEX, ALTER TABLE. Functions, types,
+/// comments, grants and policies are not. A comment among the first words counts as mattering.
+fn matters(text: &str) -> bool {
+    let head: Vec<String> = text.split_ascii_whitespace().take(5).map(|w| w.to_ascii_uppercase()).collect();
+    if head.iter().any(|w| w.contains("/*") || w.contains("--")) {
+        return true;
+    }
+    let second = |words: &[&str]| head.get(1).is_some_and(|w| words.contains(&w.as_str()));
+    match head.first().map(String::as_str) {
+        Some("ALTER") => second(&["TABLE"]),
+        Some("DROP") => second(&["TABLE", "INDEX"]),
+        Some("CREATE") => head.iter().skip(1).take(3).any(|w| matches!(w.as_str(), "TABLE" | "INDEX" | "MATERIALIZED")),
+        _ => false,
+    }
+}
+
+/// A CREATE TABLE read up to the `(` of its columns, which no rule reads (only its name): the
+/// text before the first `(` with `()` put back. None when that is not a CREATE TABLE of the same
+/// name (a `(` in a quoted name, `PARTITION OF`), and the whole statement is parsed instead.
+fn created_table(text: &str) -> Option<Vec<Statement>> {
+    let head = &text[..text.find('(')?];
+    let statements = Parser::parse_sql(&PostgreSqlDialect {}, &format!("{head}()")).ok()?;
+    matches!(statements.as_slice(), [Statement::CreateTable(t)] if t.query.is_none()).then_some(statements)
 }
 
 /// The statement's first line and column past leading blank lines and `--` comments.
@@ -268,4 +313,47 @@ fn operation(table: &str, op: &AlterTableOperation) -> Option<(&'static str, Str
         ),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{deletes_in, findings, read_all};
+
+    fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sql_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "sql") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Skipping what no rule reads changes no finding: every SQL file of the repository (the
+    /// systems' migrations, the import and migration fixtures), as written and in lower case.
+    #[test]
+    fn the_quick_read_finds_what_the_whole_read_finds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for dir in ["generated", "tests/fixtures"] {
+            sql_files(&root.join(dir), &mut files);
+        }
+        files.sort();
+        assert!(files.len() > 50, "the corpus is there: {} files", files.len());
+        let (mut read, mut found) = (0, 0);
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for sql in [text.clone(), text.to_lowercase()] {
+                let Ok(whole) = read_all(&sql, true) else { continue };
+                read += whole.len();
+                let (quick, whole) = (findings(read_all(&sql, false).unwrap()), findings(whole));
+                found += whole.len();
+                assert_eq!(quick, whole, "{}", file.display());
+                let all = read_all(&sql, true).unwrap();
+                assert_eq!(deletes_in(read_all(&sql, false).unwrap()), deletes_in(all), "{}", file.display());
+            }
+        }
+        assert!(read > 1000 && found > 20, "statements read: {read}, findings: {found}");
+    }
 }
