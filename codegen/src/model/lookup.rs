@@ -77,10 +77,6 @@ impl Built {
     }
 }
 
-fn pick<T>(list: &[T], at: Option<usize>, is: impl Fn(&T) -> bool) -> Option<&T> {
-    pick_position(list, at, is).map(|i| &list[i])
-}
-
 /// `at` if the object there is the one sought; else where a scan finds it: a stale index costs
 /// time, never an answer. A debug build checks that a miss is one (the tests then catch a
 /// renaming in place that did not forget the index).
@@ -147,7 +143,8 @@ impl Schema {
     }
 
     pub fn domain(&self, q: &QName) -> Option<&Domain> {
-        pick(&self.domains, self.position(|b| b.domains.get(q).copied()), |d| d.is(q))
+        pick_position(&self.domains, self.position(|b| b.domains.get(q).copied()), |d| d.is(q))
+            .map(|i| &self.domains[i])
     }
 
     pub fn composite(&self, q: &QName) -> Option<&Composite> {
@@ -160,6 +157,6 @@ impl Schema {
     }
 
     pub fn range(&self, q: &QName) -> Option<&RangeType> {
-        pick(&self.ranges, self.position(|b| b.ranges.get(q).copied()), |r| r.is(q))
+        pick_position(&self.ranges, self.position(|b| b.ranges.get(q).copied()), |r| r.is(q)).map(|i| &self.ranges[i])
     }
 }
