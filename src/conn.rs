@@ -32,6 +32,9 @@ pub trait Conn {
     fn execute(&mut self, statement: &Statement, params: &Params<'_>) -> Result<u64, postgres::Error>;
 
     fn transaction(&mut self) -> Result<Self::Tx<'_>, postgres::Error>;
+
+    /// `COPY ... FROM STDIN`: what the rows are written to.
+    fn copy_in(&mut self, sql: &str) -> Result<postgres::CopyInWriter<'_>, postgres::Error>;
 }
 
 /// A transaction: a [`Conn`] that ends in a commit (or, dropped, in a rollback).
@@ -184,6 +187,10 @@ macro_rules! run_on {
 
         fn execute(&mut self, statement: &Statement, params: &Params<'_>) -> Result<u64, postgres::Error> {
             postgres::GenericClient::execute(Inner::inner(self), statement, params)
+        }
+
+        fn copy_in(&mut self, sql: &str) -> Result<postgres::CopyInWriter<'_>, postgres::Error> {
+            postgres::GenericClient::copy_in(Inner::inner(self), sql)
         }
     };
 }

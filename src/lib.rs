@@ -3,6 +3,9 @@
 //! It never depends on the compiler (`strata-codegen`); the CLI, behind the default `cli`
 //! feature, does. Generated code depends on `strata` with `default-features = false`.
 
+/// The generated helpers on tokio-postgres and a pool (feature `async`).
+#[cfg(feature = "async")]
+pub mod async_conn;
 #[doc(hidden)]
 pub mod composite;
 mod conn;
@@ -10,6 +13,7 @@ pub mod de;
 #[doc(hidden)]
 pub mod domain;
 pub mod migrate;
+pub mod query;
 mod range;
 pub mod script;
 pub mod sql_value;
@@ -18,8 +22,9 @@ mod union_type;
 mod validate;
 
 pub use conn::{Client, Conn, Params, Transaction, Tx};
+pub use query::{Db, Param, Query};
 pub use range::Range;
-pub use table::{Columns, Table, Visit};
+pub use table::{Columns, Key, Table, Visit};
 pub use validate::{Redacted, Validate, Violation, Violations};
 
 /// What every generated query helper fails with.
@@ -29,10 +34,14 @@ pub use validate::{Redacted, Validate, Violation, Violations};
 pub enum Error {
     /// The value broke rules of the declaration; nothing was sent to the database.
     Invalid(Violations),
+    /// A row of a batch (its index) broke rules of the declaration; nothing was sent.
+    InvalidRow(usize, Violations),
     /// PostgreSQL refused a write for one of the table's constraints.
     Constraint(ConstraintViolation),
     /// Anything else the database or the connection reported.
     Db(postgres::Error),
+    /// No connection could be had from a pool (feature `async`): why.
+    Pool(String),
 }
 
 /// A constraint PostgreSQL enforced: which one, of what kind, and the field when strata knows it
@@ -49,7 +58,7 @@ impl Error {
     /// The database's own error, when the database reported one.
     pub fn postgres(&self) -> Option<&postgres::Error> {
         match self {
-            Error::Invalid(_) => None,
+            Error::Invalid(_) | Error::InvalidRow(..) | Error::Pool(_) => None,
             Error::Constraint(c) => Some(&c.source),
             Error::Db(e) => Some(e),
         }
@@ -82,11 +91,13 @@ impl std::fmt::Display for Error {
         let message = |e: &postgres::Error| e.as_db_error().map_or(e.to_string(), |db| without_values(db).into_owned());
         match self {
             Error::Invalid(v) => write!(f, "invalid: {v}"),
+            Error::InvalidRow(i, v) => write!(f, "row {i}: invalid: {v}"),
             Error::Constraint(c) => match c.field {
                 Some(field) => write!(f, "{field}: {}", message(&c.source)),
                 None => write!(f, "database: {}", message(&c.source)),
             },
             Error::Db(e) => write!(f, "database: {}", message(e)),
+            Error::Pool(e) => write!(f, "pool: {e}"),
         }
     }
 }
@@ -132,8 +143,10 @@ impl std::fmt::Debug for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Invalid(v) => f.debug_tuple("Invalid").field(v).finish(),
+            Error::InvalidRow(i, v) => f.debug_tuple("InvalidRow").field(i).field(v).finish(),
             Error::Constraint(c) => f.debug_tuple("Constraint").field(c).finish(),
             Error::Db(e) => f.debug_tuple("Db").field(&WithoutRow(e)).finish(),
+            Error::Pool(e) => f.debug_tuple("Pool").field(e).finish(),
         }
     }
 }
@@ -152,6 +165,16 @@ impl std::fmt::Debug for ConstraintViolation {
 impl From<Violations> for Error {
     fn from(v: Violations) -> Self {
         Error::Invalid(v)
+    }
+}
+
+#[cfg(feature = "async")]
+impl From<deadpool_postgres::PoolError> for Error {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => Error::Db(e),
+            e => Error::Pool(e.to_string()),
+        }
     }
 }
 
@@ -188,6 +211,8 @@ pub mod reexports {
     pub use serde;
     pub use serde_json;
     pub use uuid;
+    #[cfg(feature = "async")]
+    pub use {deadpool_postgres, tokio_postgres};
 }
 
 /// Reading a live database's catalog into the model (the CLI's side of the live source).

@@ -199,3 +199,189 @@ pub fn skipped_test(name: &str, why: impl std::fmt::Display) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr().lock(), "SKIPPED test {name}: {why}");
 }
+
+/// One test body for both executors: what a query or a generated helper returns on a
+/// synchronous [`crate::Conn`] (a result) or an asynchronous connection (feature `async`: a
+/// future) is awaited either way ([`Exec::done`], [`Exec::go`]); [`Executor::run`] drives a body
+/// at once on a synchronous connection, on a tokio runtime on an asynchronous one.
+pub trait Exec: crate::Db + Send {
+    /// A transaction of this connection (a savepoint inside one).
+    type Tx<'a>: Exec
+    where
+        Self: 'a;
+
+    /// What a helper returned, as a future.
+    fn done<'a, O: Send + 'a>(out: Self::Out<'a, O>) -> BoxFuture<'a, Result<O, crate::Error>>
+    where
+        Self: 'a;
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<Self::Tx<'_>, crate::Error>>;
+
+    fn commit<'a>(self) -> BoxFuture<'a, Result<(), crate::Error>>
+    where
+        Self: 'a;
+
+    /// Runs `query`.
+    fn go<'a, O: Send + 'a>(&'a mut self, query: crate::table::Built<'a, O>) -> BoxFuture<'a, Result<O, crate::Error>>
+    where
+        Self: Sized,
+    {
+        Self::done(self.run(query))
+    }
+}
+
+/// A boxed future that can move between threads.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;
+
+/// The result of a future that is ready at once, as every future of a synchronous [`Exec`] is.
+pub fn now<T>(future: impl std::future::Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(out) => out,
+        std::task::Poll::Pending => panic!("a synchronous connection's future was not ready"),
+    }
+}
+
+impl Exec for crate::Client {
+    type Tx<'a> = crate::Transaction<'a>;
+
+    fn done<'a, O: Send + 'a>(out: Result<O, crate::Error>) -> BoxFuture<'a, Result<O, crate::Error>> {
+        Box::pin(std::future::ready(out))
+    }
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<crate::Transaction<'_>, crate::Error>> {
+        Box::pin(std::future::ready(crate::Conn::transaction(self).map_err(crate::Error::from)))
+    }
+
+    fn commit<'a>(self) -> BoxFuture<'a, Result<(), crate::Error>> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+impl Exec for crate::Transaction<'_> {
+    type Tx<'a>
+        = crate::Transaction<'a>
+    where
+        Self: 'a;
+
+    fn done<'a, O: Send + 'a>(out: Result<O, crate::Error>) -> BoxFuture<'a, Result<O, crate::Error>>
+    where
+        Self: 'a,
+    {
+        Box::pin(std::future::ready(out))
+    }
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<crate::Transaction<'_>, crate::Error>> {
+        Box::pin(std::future::ready(crate::Conn::transaction(self).map_err(crate::Error::from)))
+    }
+
+    fn commit<'a>(self) -> BoxFuture<'a, Result<(), crate::Error>>
+    where
+        Self: 'a,
+    {
+        Box::pin(std::future::ready(crate::Tx::commit(self).map_err(crate::Error::from)))
+    }
+}
+
+#[cfg(feature = "async")]
+impl Exec for deadpool_postgres::ClientWrapper {
+    type Tx<'a> = deadpool_postgres::Transaction<'a>;
+
+    fn done<'a, O: Send + 'a>(out: BoxFuture<'a, Result<O, crate::Error>>) -> BoxFuture<'a, Result<O, crate::Error>> {
+        out
+    }
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<deadpool_postgres::Transaction<'_>, crate::Error>> {
+        Box::pin(async move { Ok(self.transaction().await?) })
+    }
+
+    fn commit<'a>(self) -> BoxFuture<'a, Result<(), crate::Error>> {
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+#[cfg(feature = "async")]
+impl Exec for deadpool_postgres::Transaction<'_> {
+    type Tx<'a>
+        = deadpool_postgres::Transaction<'a>
+    where
+        Self: 'a;
+
+    fn done<'a, O: Send + 'a>(out: BoxFuture<'a, Result<O, crate::Error>>) -> BoxFuture<'a, Result<O, crate::Error>>
+    where
+        Self: 'a,
+    {
+        out
+    }
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<deadpool_postgres::Transaction<'_>, crate::Error>> {
+        Box::pin(async move { Ok(self.transaction().await?) })
+    }
+
+    fn commit<'a>(self) -> BoxFuture<'a, Result<(), crate::Error>>
+    where
+        Self: 'a,
+    {
+        Box::pin(async move { Ok(deadpool_postgres::Transaction::commit(self).await?) })
+    }
+}
+
+/// Both executors over one test database: [`Executor::Sync`] a caching [`crate::Client`],
+/// [`Executor::Async`] a deadpool-postgres connection on its own tokio runtime.
+pub enum Executor {
+    Sync(crate::Client),
+    #[cfg(feature = "async")]
+    Async(deadpool_postgres::ClientWrapper, tokio::runtime::Runtime),
+}
+
+impl Executor {
+    /// Every executor this build has, each on its own connection to `db`.
+    pub fn all(db: &TestDb) -> Vec<Executor> {
+        #[allow(unused_mut)] // pushed to with the `async` feature
+        let mut all = vec![Executor::Sync(crate::Client::new(db.client()))];
+        #[cfg(feature = "async")]
+        all.push(Executor::connect_async(&db.url()));
+        all
+    }
+
+    #[cfg(feature = "async")]
+    fn connect_async(url: &str) -> Executor {
+        // A worker thread drives the connection between test bodies too: a transaction dropped
+        // at the end of one body sends its ROLLBACK then, not when the next body starts.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let client = runtime.block_on(crate::async_conn::connect(url)).expect("an async connection");
+        Executor::Async(client, runtime)
+    }
+
+    /// `sync` or `async`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Executor::Sync(_) => "sync",
+            #[cfg(feature = "async")]
+            Executor::Async(..) => "async",
+        }
+    }
+}
+
+/// A test body written once for every executor: `run` gets the connection as an [`Exec`].
+pub trait Body {
+    type Out;
+
+    fn run<E: Exec>(self, db: &mut E) -> impl std::future::Future<Output = Self::Out>;
+}
+
+impl Executor {
+    /// Runs `body` on this executor: at once on a synchronous one, on its runtime on an
+    /// asynchronous one.
+    pub fn run<B: Body>(&mut self, body: B) -> B::Out {
+        match self {
+            Executor::Sync(client) => now(body.run(client)),
+            #[cfg(feature = "async")]
+            Executor::Async(client, runtime) => runtime.block_on(body.run(client)),
+        }
+    }
+}

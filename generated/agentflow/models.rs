@@ -453,6 +453,7 @@ impl strata::Table for User {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("idx_users_email", "email"), ("users_name_min_length", "name")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(email)", columns: &["email"] }];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -469,8 +470,8 @@ impl strata::Table for User {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUser {
@@ -542,43 +543,58 @@ impl strata::Table for User {
 
 impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUser]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserPatch) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `email`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `email` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
-        strata::table::opt(db, "SELECT id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[&email])
+    pub fn find_by_email<'a, D: strata::Db>(db: &'a mut D, email: &'a str) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::opt::<Self>("SELECT id, email, password_hash, name, avatar_url, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND deleted_at IS NULL", vec![email.into()]))
     }
 }
 
@@ -831,6 +847,7 @@ impl strata::Table for Workspace {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspaces_pkey", "id"), ("idx_workspaces_slug", "slug"), ("workspaces_owner_id_fkey", "owner_id"), ("workspaces_name_min_length", "name"), ("workspaces_slug_min_length", "slug"), ("workspaces_slug_pattern", "slug")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewWorkspace;
     type Patch = WorkspacePatch;
 
@@ -848,8 +865,8 @@ impl strata::Table for Workspace {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkspace {
@@ -929,48 +946,63 @@ impl strata::Table for Workspace {
 
 impl Workspace {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkspace]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkspacePatch) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
-        strata::table::all(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_owner_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workspace>> {
+        db.run(strata::table::all::<Self>("SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::opt(db, "SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
+    pub fn find_by_slug<'a, D: strata::Db>(db: &'a mut D, slug: &'a str) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::opt::<Self>("SELECT id, owner_id, name, slug, description, settings, created_at, updated_at, deleted_at FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", vec![slug.into()]))
     }
 }
 
@@ -1291,6 +1323,7 @@ impl strata::Table for Project {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("projects_pkey", "id"), ("projects_workspace_id_fkey", "workspace_id"), ("projects_name_min_length", "name"), ("projects_slug_min_length", "slug"), ("projects_slug_pattern", "slug")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id, slug)", columns: &["workspace_id", "slug"] }];
     type New = NewProject;
     type Patch = ProjectPatch;
 
@@ -1311,8 +1344,8 @@ impl strata::Table for Project {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewProject {
@@ -1410,48 +1443,63 @@ impl strata::Table for Project {
 
 impl Project {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewProject) -> Result<Project, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewProject]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ProjectPatch) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Project>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `workspace_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&workspace_id, &slug])
+    pub fn find_by_workspace_id_and_slug<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, name, slug, description, repository_url, github_installation_id, mvp_document_url, is_active, created_at, updated_at, deleted_at FROM projects WHERE workspace_id = $1 AND slug = $2 AND deleted_at IS NULL", vec![workspace_id.into(), slug.into()]))
     }
 }
 
@@ -1796,6 +1844,7 @@ impl std::fmt::Debug for AgentPatch {
 
 impl Validate for AgentPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.agent_code {
@@ -1821,6 +1870,12 @@ impl Validate for AgentPatch {
         if let Some(value) = &self.api_key_hash {
             v.max_chars("api_key_hash", value, 255);
         }
+        if let (Some(set_agent_level), Some(set_project_id)) = (&self.agent_level, &self.project_id) {
+            let holds = strata::sql_value::or(strata::sql_value::and((strata::sql_value::Value::of(set_agent_level)).compare("=", &(strata::sql_value::Value::text("organization"))), (strata::sql_value::Value::of(set_project_id)).is_null()), strata::sql_value::and((strata::sql_value::Value::of(set_agent_level)).compare("=", &(strata::sql_value::Value::text("project"))), (strata::sql_value::Value::of(set_project_id)).is_null().map(|b| !b)));
+            if holds == Some(false) {
+                v.check("agents_agent_level_scope", "agents_agent_level_scope", "violates CHECK agents_agent_level_scope: (agent_level = 'organization' AND project_id IS NULL) OR (agent_level = 'project' AND project_id IS NOT NULL)");
+            }
+        }
         v.into_result()
     }
 }
@@ -1831,6 +1886,7 @@ impl strata::Table for Agent {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_workspace_id_fkey", "workspace_id"), ("agents_project_id_fkey", "project_id"), ("agents_agent_level_check", "agent_level"), ("agents_status_check", "status"), ("agents_agent_code_min_length", "agent_code"), ("agents_agent_code_pattern", "agent_code"), ("agents_name_min_length", "name"), ("agents_role_title_min_length", "role_title"), ("agents_trust_score_range", "trust_score")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id, agent_code)", columns: &["workspace_id", "agent_code"] }, strata::Key { target: "(workspace_id, project_id, name)", columns: &["workspace_id", "project_id", "name"] }];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -1855,8 +1911,8 @@ impl strata::Table for Agent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgent {
@@ -1984,58 +2040,78 @@ impl strata::Table for Agent {
 
 impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentPatch) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, agent_code`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_agent_code<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, project_id, name`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_project_id_and_name<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }
 
     /// The row with this `workspace_id, agent_code` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_agent_code(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, agent_code: &str) -> Result<Option<Agent>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND agent_code = $2 AND deleted_at IS NULL", &[&workspace_id, &agent_code])
+    pub fn find_by_workspace_id_and_agent_code<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, agent_code: &'a str) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND agent_code = $2 AND deleted_at IS NULL", vec![workspace_id.into(), agent_code.into()]))
     }
 
     /// The row with this `workspace_id, project_id, name` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_name(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, name: &str) -> Result<Option<Agent>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &name])
+    pub fn find_by_workspace_id_and_project_id_and_name<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, project_id: &'a uuid::Uuid, name: &'a str) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, project_id, agent_level, agent_code, name, role_title, status, trust_score, api_key_hash, public_key, capabilities, settings, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND project_id = $2 AND name = $3 AND deleted_at IS NULL", vec![workspace_id.into(), project_id.into(), name.into()]))
     }
 }
 
@@ -2293,10 +2369,17 @@ impl std::fmt::Debug for SessionPatch {
 
 impl Validate for SessionPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.duration_seconds {
             v.range("duration_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
+        }
+        if let (Some(set_started_at), Some(set_stopped_at)) = (&self.started_at, &self.stopped_at) {
+            let holds = strata::sql_value::or((strata::sql_value::Value::of(set_stopped_at)).is_null(), (strata::sql_value::Value::of(set_stopped_at)).compare(">=", &(strata::sql_value::Value::of(set_started_at))));
+            if holds == Some(false) {
+                v.check("sessions_stopped_after_start", "sessions_stopped_after_start", "violates CHECK sessions_stopped_after_start: stopped_at IS NULL OR stopped_at >= started_at");
+            }
         }
         v.into_result()
     }
@@ -2307,6 +2390,7 @@ impl strata::Table for Session {
     const COLUMNS: &'static str = "id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("sessions_pkey", "id"), ("sessions_agent_id_fkey", "agent_id"), ("sessions_project_id_fkey", "project_id"), ("idx_sessions_one_active_per_agent", "agent_id"), ("sessions_status_check", "status"), ("sessions_duration_seconds_range", "duration_seconds")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(agent_id) WHERE (stopped_at IS NULL)", columns: &["agent_id"] }];
     type New = NewSession;
     type Patch = SessionPatch;
 
@@ -2326,8 +2410,8 @@ impl strata::Table for Session {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewSession {
@@ -2425,43 +2509,58 @@ impl strata::Table for Session {
 
 impl Session {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewSession) -> Result<Session, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewSession]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Session>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a SessionPatch) -> D::Out<'a, Option<Session>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Session>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Session>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `agent_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_agent_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `agent_id` among rows where `stopped_at IS NULL`, if any.
-    pub fn find_by_agent_id(db: &mut impl strata::Conn, agent_id: &uuid::Uuid) -> Result<Option<Session>, strata::Error> {
-        strata::table::opt(db, "SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND (stopped_at IS NULL)", &[&agent_id])
+    pub fn find_by_agent_id<'a, D: strata::Db>(db: &'a mut D, agent_id: &'a uuid::Uuid) -> D::Out<'a, Option<Session>> {
+        db.run(strata::table::opt::<Self>("SELECT id, agent_id, project_id, status, started_at, stopped_at, duration_seconds, tasks_worked_on, metadata, created_at, updated_at FROM sessions WHERE agent_id = $1 AND (stopped_at IS NULL)", vec![agent_id.into()]))
     }
 }
 
@@ -2708,6 +2807,7 @@ impl strata::Table for Event {
     const COLUMNS: &'static str = "id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("events_pkey", "id"), ("events_author_id_fkey", "author_id"), ("events_session_id_fkey", "session_id"), ("events_project_id_fkey", "project_id"), ("events_type_check", "type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewEvent;
     type Patch = EventPatch;
 
@@ -2726,8 +2826,8 @@ impl strata::Table for Event {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewEvent {
@@ -2815,43 +2915,53 @@ impl strata::Table for Event {
 
 impl Event {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewEvent) -> Result<Event, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvent) -> D::Out<'a, Event> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEvent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Event>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Event>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a EventPatch) -> D::Out<'a, Option<Event>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `author_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_author_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, strata::Error> {
-        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_author_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Event>> {
+        db.run(strata::table::all::<Self>("SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE author_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `session_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_session_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, strata::Error> {
-        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_session_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Event>> {
+        db.run(strata::table::all::<Self>("SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE session_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Event>, strata::Error> {
-        strata::table::all(db, "SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Event>> {
+        db.run(strata::table::all::<Self>("SELECT id, type, author_id, session_id, project_id, content, mentions, metadata, \"timestamp\", created_at FROM events WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvent) -> D::Out<'a, Event> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3063,6 +3173,7 @@ impl strata::Table for Kpi {
     const COLUMNS: &'static str = "id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("kpis_pkey", "id"), ("kpis_agent_id_fkey", "agent_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(agent_id, recorded_at)", columns: &["agent_id", "recorded_at"] }];
     type New = NewKpi;
     type Patch = KpiPatch;
 
@@ -3078,8 +3189,8 @@ impl strata::Table for Kpi {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewKpi {
@@ -3149,38 +3260,53 @@ impl strata::Table for Kpi {
 
 impl Kpi {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewKpi) -> Result<Kpi, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewKpi) -> D::Out<'a, Kpi> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewKpi]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Kpi>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Kpi>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &KpiPatch) -> Result<Option<Kpi>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a KpiPatch) -> D::Out<'a, Option<Kpi>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Kpi>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Kpi>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewKpi) -> D::Out<'a, Kpi> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `agent_id, recorded_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_agent_id_and_recorded_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewKpi) -> D::Out<'a, Kpi> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `agent_id, recorded_at`, if any.
-    pub fn find_by_agent_id_and_recorded_at(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, recorded_at: &chrono::NaiveDateTime) -> Result<Option<Kpi>, strata::Error> {
-        strata::table::opt(db, "SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND recorded_at = $2", &[&agent_id, &recorded_at])
+    pub fn find_by_agent_id_and_recorded_at<'a, D: strata::Db>(db: &'a mut D, agent_id: &'a uuid::Uuid, recorded_at: &'a chrono::NaiveDateTime) -> D::Out<'a, Option<Kpi>> {
+        db.run(strata::table::opt::<Self>("SELECT id, agent_id, recorded_at, metrics, trend_data, calculated_at, created_at FROM kpis WHERE agent_id = $1 AND recorded_at = $2", vec![agent_id.into(), recorded_at.into()]))
     }
 }
 
@@ -3527,12 +3653,19 @@ impl std::fmt::Debug for TaskPatch {
 
 impl Validate for TaskPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.title {
             v.max_chars("title", value, 500);
             let value = Violations::stored_text(value, 500);
             v.min_chars("title", value, 1);
+        }
+        if let (Some(set_completed_at), Some(set_started_at)) = (&self.completed_at, &self.started_at) {
+            let holds = strata::sql_value::or(strata::sql_value::or((strata::sql_value::Value::of(set_completed_at)).is_null(), (strata::sql_value::Value::of(set_started_at)).is_null()), (strata::sql_value::Value::of(set_completed_at)).compare(">=", &(strata::sql_value::Value::of(set_started_at))));
+            if holds == Some(false) {
+                v.check("tasks_completed_after_start", "tasks_completed_after_start", "violates CHECK tasks_completed_after_start: completed_at IS NULL OR started_at IS NULL OR completed_at >= started_at");
+            }
         }
         v.into_result()
     }
@@ -3544,6 +3677,7 @@ impl strata::Table for Task {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tasks_pkey", "id"), ("tasks_project_id_fkey", "project_id"), ("tasks_assigned_agent_id_fkey", "assigned_agent_id"), ("tasks_status_check", "status"), ("tasks_priority_check", "priority"), ("tasks_title_min_length", "title")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(project_id, github_issue_id)", columns: &["project_id", "github_issue_id"] }, strata::Key { target: "(project_id, github_issue_number)", columns: &["project_id", "github_issue_number"] }];
     type New = NewTask;
     type Patch = TaskPatch;
 
@@ -3569,8 +3703,8 @@ impl strata::Table for Task {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTask {
@@ -3704,58 +3838,78 @@ impl strata::Table for Task {
 
 impl Task {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTask) -> Result<Task, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTask) -> D::Out<'a, Task> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTask]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Task>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TaskPatch) -> D::Out<'a, Option<Task>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Task>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `assigned_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_assigned_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Task>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTask) -> D::Out<'a, Task> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `project_id, github_issue_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_project_id_and_github_issue_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTask) -> D::Out<'a, Task> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `project_id, github_issue_number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_project_id_and_github_issue_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTask) -> D::Out<'a, Task> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }
 
     /// The row with this `project_id, github_issue_id` (and not soft-deleted), if any.
-    pub fn find_by_project_id_and_github_issue_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_id: &i64) -> Result<Option<Task>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_id = $2 AND deleted_at IS NULL", &[&project_id, &github_issue_id])
+    pub fn find_by_project_id_and_github_issue_id<'a, D: strata::Db>(db: &'a mut D, project_id: &'a uuid::Uuid, github_issue_id: &'a i64) -> D::Out<'a, Option<Task>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_id = $2 AND deleted_at IS NULL", vec![project_id.into(), github_issue_id.into()]))
     }
 
     /// The row with this `project_id, github_issue_number` (and not soft-deleted), if any.
-    pub fn find_by_project_id_and_github_issue_number(db: &mut impl strata::Conn, project_id: &uuid::Uuid, github_issue_number: &i32) -> Result<Option<Task>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_number = $2 AND deleted_at IS NULL", &[&project_id, &github_issue_number])
+    pub fn find_by_project_id_and_github_issue_number<'a, D: strata::Db>(db: &'a mut D, project_id: &'a uuid::Uuid, github_issue_number: &'a i32) -> D::Out<'a, Option<Task>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, github_issue_id, github_issue_number, assigned_agent_id, status, priority, title, description, deadline, success_criteria, started_at, completed_at, metadata, created_at, updated_at, deleted_at FROM tasks WHERE project_id = $1 AND github_issue_number = $2 AND deleted_at IS NULL", vec![project_id.into(), github_issue_number.into()]))
     }
 }
 
@@ -4169,6 +4323,7 @@ impl std::fmt::Debug for WikiEntryPatch {
 
 impl Validate for WikiEntryPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.title {
@@ -4191,6 +4346,12 @@ impl Validate for WikiEntryPatch {
         if let Some(value) = &self.view_count {
             v.range("view_count", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
+        if let (Some(set_approved_at), Some(set_approved_by), Some(set_status)) = (&self.approved_at, &self.approved_by, &self.status) {
+            let holds = strata::sql_value::or((strata::sql_value::Value::of(set_status)).compare("<>", &(strata::sql_value::Value::text("approved"))), strata::sql_value::and((strata::sql_value::Value::of(set_approved_by)).is_null().map(|b| !b), (strata::sql_value::Value::of(set_approved_at)).is_null().map(|b| !b)));
+            if holds == Some(false) {
+                v.check("wiki_entries_approval_recorded", "wiki_entries_approval_recorded", "violates CHECK wiki_entries_approval_recorded: status <> 'approved' OR (approved_by IS NOT NULL AND approved_at IS NOT NULL)");
+            }
+        }
         v.into_result()
     }
 }
@@ -4201,6 +4362,7 @@ impl strata::Table for WikiEntry {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("wiki_entries_pkey", "id"), ("wiki_entries_workspace_id_fkey", "workspace_id"), ("wiki_entries_project_id_fkey", "project_id"), ("wiki_entries_proposed_by_agent_id_fkey", "proposed_by_agent_id"), ("wiki_entries_parent_entry_id_fkey", "parent_entry_id"), ("wiki_entries_approved_by_fkey", "approved_by"), ("wiki_entries_status_check", "status"), ("wiki_entries_title_min_length", "title"), ("wiki_entries_slug_min_length", "slug"), ("wiki_entries_slug_pattern", "slug"), ("wiki_entries_content_min_length", "content"), ("wiki_entries_version_range", "version"), ("wiki_entries_view_count_range", "view_count")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id, project_id, slug)", columns: &["workspace_id", "project_id", "slug"] }, strata::Key { target: "(workspace_id, project_id, title)", columns: &["workspace_id", "project_id", "title"] }];
     type New = NewWikiEntry;
     type Patch = WikiEntryPatch;
 
@@ -4229,8 +4391,8 @@ impl strata::Table for WikiEntry {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWikiEntry {
@@ -4384,73 +4546,93 @@ impl strata::Table for WikiEntry {
 
 impl WikiEntry {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWikiEntry) -> Result<WikiEntry, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWikiEntry) -> D::Out<'a, WikiEntry> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWikiEntry]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WikiEntry>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<WikiEntry>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WikiEntryPatch) -> Result<Option<WikiEntry>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WikiEntryPatch) -> D::Out<'a, Option<WikiEntry>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WikiEntry>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `project_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WikiEntry>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `proposed_by_agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_proposed_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_proposed_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WikiEntry>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE proposed_by_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `parent_entry_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_entry_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_parent_entry_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WikiEntry>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE parent_entry_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `approved_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_approved_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WikiEntry>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_approved_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WikiEntry>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE approved_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWikiEntry) -> D::Out<'a, WikiEntry> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, project_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_project_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWikiEntry) -> D::Out<'a, WikiEntry> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, project_id, title`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_project_id_and_title<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWikiEntry) -> D::Out<'a, WikiEntry> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }
 
     /// The row with this `workspace_id, project_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, slug: &str) -> Result<Option<WikiEntry>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &slug])
+    pub fn find_by_workspace_id_and_project_id_and_slug<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, project_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<WikiEntry>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND slug = $3 AND deleted_at IS NULL", vec![workspace_id.into(), project_id.into(), slug.into()]))
     }
 
     /// The row with this `workspace_id, project_id, title` (and not soft-deleted), if any.
-    pub fn find_by_workspace_id_and_project_id_and_title(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, title: &str) -> Result<Option<WikiEntry>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3 AND deleted_at IS NULL", &[&workspace_id, &project_id, &title])
+    pub fn find_by_workspace_id_and_project_id_and_title<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, project_id: &'a uuid::Uuid, title: &'a str) -> D::Out<'a, Option<WikiEntry>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, project_id, proposed_by_agent_id, status, title, slug, content, tags, version, parent_entry_id, approved_by, approved_at, rejection_reason, view_count, last_viewed_at, metadata, created_at, updated_at, deleted_at FROM wiki_entries WHERE workspace_id = $1 AND project_id = $2 AND title = $3 AND deleted_at IS NULL", vec![workspace_id.into(), project_id.into(), title.into()]))
     }
 }
 
@@ -4720,6 +4902,7 @@ impl strata::Table for AgentCredential {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_credentials_pkey", "id"), ("agent_credentials_agent_id_fkey", "agent_id"), ("agent_credentials_credential_type_check", "credential_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAgentCredential;
     type Patch = AgentCredentialPatch;
 
@@ -4739,8 +4922,8 @@ impl strata::Table for AgentCredential {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentCredential {
@@ -4832,43 +5015,53 @@ impl strata::Table for AgentCredential {
 
 impl AgentCredential {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentCredential) -> Result<AgentCredential, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentCredential) -> D::Out<'a, AgentCredential> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentCredential]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentCredential>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentCredential>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentCredentialPatch) -> Result<Option<AgentCredential>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentCredentialPatch) -> D::Out<'a, Option<AgentCredential>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentCredential>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentCredential>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, credential_type, credential_hash, salt, is_active, expires_at, last_used_at, created_at, updated_at, deleted_at FROM agent_credentials WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentCredential) -> D::Out<'a, AgentCredential> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 

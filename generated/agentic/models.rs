@@ -538,7 +538,9 @@ impl strata::Table for Tenant {
     const COLUMNS: &'static str = "id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenants_pkey", "id"), ("tenants_slug_key", "slug"), ("tenants_status_check", "status"), ("tenants_plan_type_check", "plan_type"), ("tenants_name_min_length", "name"), ("tenants_slug_pattern", "slug"), ("tenants_max_agents_range", "max_agents"), ("tenants_max_daily_requests_range", "max_daily_requests"), ("tenants_max_monthly_tokens_range", "max_monthly_tokens")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewTenant;
     type Patch = TenantPatch;
 
@@ -562,8 +564,8 @@ impl strata::Table for Tenant {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTenant {
@@ -691,33 +693,38 @@ impl strata::Table for Tenant {
 
 impl Tenant {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTenant) -> Result<Tenant, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenant) -> D::Out<'a, Tenant> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTenant]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Tenant>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Tenant>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantPatch) -> Result<Option<Tenant>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TenantPatch) -> D::Out<'a, Option<Tenant>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -729,13 +736,23 @@ impl Tenant {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenant) -> D::Out<'a, Tenant> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenant) -> D::Out<'a, Tenant> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Tenant>, strata::Error> {
-        strata::table::opt(db, "SELECT id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at FROM tenants WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
+    pub fn find_by_slug<'a, D: strata::Db>(db: &'a mut D, slug: &'a str) -> D::Out<'a, Option<Tenant>> {
+        db.run(strata::table::opt::<Self>("SELECT id, name, slug, status, plan_type, max_agents, max_daily_requests, max_monthly_tokens, contact_email, contact_name, settings, metadata, created_at, updated_at, deleted_at FROM tenants WHERE slug = $1 AND deleted_at IS NULL", vec![slug.into()]))
     }
 }
 
@@ -1104,7 +1121,9 @@ impl strata::Table for User {
     const COLUMNS: &'static str = "id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_tenant_id_fkey", "tenant_id"), ("users_status_check", "status"), ("users_role_check", "role")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, email)", columns: &["tenant_id", "email"] }];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -1129,8 +1148,8 @@ impl strata::Table for User {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUser {
@@ -1258,38 +1277,43 @@ impl strata::Table for User {
 
 impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUser]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserPatch) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<User>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -1301,13 +1325,23 @@ impl User {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, email`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id, email` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_email(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, email: &str) -> Result<Option<User>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND email = $2 AND deleted_at IS NULL", &[&tenant_id, &email])
+    pub fn find_by_tenant_id_and_email<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, email: &'a str) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, email, username, password_hash, first_name, last_name, avatar_url, status, email_verified, last_login_at, role, permissions, created_at, updated_at, deleted_at FROM users WHERE tenant_id = $1 AND email = $2 AND deleted_at IS NULL", vec![tenant_id.into(), email.into()]))
     }
 }
 
@@ -1804,7 +1838,9 @@ impl strata::Table for Agent {
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_tenant_id_fkey", "tenant_id"), ("agents_status_check", "status"), ("agents_name_min_length", "name"), ("agents_slug_pattern", "slug"), ("agents_temperature_range", "temperature"), ("agents_max_tokens_range", "max_tokens"), ("agents_timeout_seconds_range", "timeout_seconds"), ("agents_max_iterations_range", "max_iterations")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, slug)", columns: &["tenant_id", "slug"] }];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -1836,8 +1872,8 @@ impl strata::Table for Agent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgent {
@@ -2027,38 +2063,43 @@ impl strata::Table for Agent {
 
 impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentPatch) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2070,13 +2111,23 @@ impl Agent {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
+    pub fn find_by_tenant_id_and_slug<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, name, slug, description, model_provider, model_name, temperature, max_tokens, system_prompt, capabilities, tools, timeout_seconds, max_iterations, memory_enabled, status, version, tags, config, metadata, created_at, updated_at, deleted_at FROM agents WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", vec![tenant_id.into(), slug.into()]))
     }
 }
 
@@ -2353,10 +2404,17 @@ impl std::fmt::Debug for ConversationPatch {
 
 impl Validate for ConversationPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.title {
             v.max_chars("title", value, 500);
+        }
+        if let (Some(set_completed_at), Some(set_started_at)) = (&self.completed_at, &self.started_at) {
+            let holds = strata::sql_value::or((strata::sql_value::Value::of(set_completed_at)).is_null(), (strata::sql_value::Value::of(set_completed_at)).compare(">=", &(strata::sql_value::Value::of(set_started_at))));
+            if holds == Some(false) {
+                v.check("conversations_completed_after_start", "conversations_completed_after_start", "violates CHECK conversations_completed_after_start: completed_at IS NULL OR completed_at >= started_at");
+            }
         }
         v.into_result()
     }
@@ -2367,7 +2425,9 @@ impl strata::Table for Conversation {
     const COLUMNS: &'static str = "id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("conversations_pkey", "id"), ("conversations_tenant_id_fkey", "tenant_id"), ("conversations_agent_id_fkey", "agent_id"), ("conversations_user_id_fkey", "user_id"), ("conversations_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewConversation;
     type Patch = ConversationPatch;
 
@@ -2389,8 +2449,8 @@ impl strata::Table for Conversation {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewConversation {
@@ -2500,48 +2560,53 @@ impl strata::Table for Conversation {
 
 impl Conversation {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewConversation) -> Result<Conversation, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewConversation) -> D::Out<'a, Conversation> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewConversation]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Conversation>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Conversation>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ConversationPatch) -> Result<Option<Conversation>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ConversationPatch) -> D::Out<'a, Option<Conversation>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Conversation>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `agent_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Conversation>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Conversation>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Conversation>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, agent_id, user_id, title, status, context, metadata, started_at, completed_at, created_at, updated_at, deleted_at FROM conversations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2553,8 +2618,13 @@ impl Conversation {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewConversation) -> D::Out<'a, Conversation> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2843,7 +2913,9 @@ impl strata::Table for Message {
     const TABLE: &'static str = "messages";
     const COLUMNS: &'static str = "id, tenant_id, conversation_id, role, content, token_count, model, tool_calls, tool_results, latency_ms, metadata, created_at, sequence_number";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("messages_tenant_id_fkey", "tenant_id"), ("messages_conversation_id_fkey", "conversation_id"), ("messages_role_check", "role"), ("messages_token_count_range", "token_count"), ("messages_latency_ms_range", "latency_ms"), ("messages_sequence_number_range", "sequence_number")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewMessage;
     type Patch = MessagePatch;
 
@@ -2865,8 +2937,8 @@ impl strata::Table for Message {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewMessage {
@@ -2968,23 +3040,28 @@ impl strata::Table for Message {
 
 impl Message {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMessage) -> Result<Message, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMessage) -> D::Out<'a, Message> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMessage]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Message>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<Message>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &MessagePatch) -> Result<Option<Message>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a MessagePatch) -> D::Out<'a, Option<Message>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -2996,8 +3073,13 @@ impl Message {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMessage) -> D::Out<'a, Message> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3309,7 +3391,9 @@ impl strata::Table for ToolExecution {
     const TABLE: &'static str = "tool_executions";
     const COLUMNS: &'static str = "id, tenant_id, conversation_id, message_id, message_created_at, agent_id, tool_name, tool_input, tool_output, status, error_message, execution_time_ms, metadata, started_at, completed_at";
     const KEY: &'static str = "id = $1 AND started_at = $2";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tool_executions_tenant_id_fkey", "tenant_id"), ("tool_executions_conversation_id_fkey", "conversation_id"), ("tool_executions_agent_id_fkey", "agent_id"), ("tool_executions_status_check", "status"), ("tool_executions_execution_time_ms_range", "execution_time_ms")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, started_at)", columns: &["id", "started_at"] }];
     type New = NewToolExecution;
     type Patch = ToolExecutionPatch;
 
@@ -3333,8 +3417,8 @@ impl strata::Table for ToolExecution {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.started_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.started_at).into()]
     }
 
     fn to_new(&self) -> NewToolExecution {
@@ -3446,23 +3530,28 @@ impl strata::Table for ToolExecution {
 
 impl ToolExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewToolExecution) -> Result<ToolExecution, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewToolExecution) -> D::Out<'a, ToolExecution> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewToolExecution]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ToolExecution>, strata::Error> {
-        strata::table::get(db, &[&id, &started_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, started_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<ToolExecution>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), started_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>, patch: &ToolExecutionPatch) -> Result<Option<ToolExecution>, strata::Error> {
-        strata::table::update(db, &[&id, &started_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, started_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a ToolExecutionPatch) -> D::Out<'a, Option<ToolExecution>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), started_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, started_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &started_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, started_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), started_at.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -3474,8 +3563,13 @@ impl ToolExecution {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, started_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_started_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewToolExecution) -> D::Out<'a, ToolExecution> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3769,7 +3863,9 @@ impl strata::Table for ApiKey {
     const TABLE: &'static str = "api_keys";
     const COLUMNS: &'static str = "id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_key_hash_key", "key_hash"), ("api_keys_tenant_id_fkey", "tenant_id"), ("api_keys_user_id_fkey", "user_id"), ("api_keys_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(key_hash)", columns: &["key_hash"] }];
     type New = NewApiKey;
     type Patch = ApiKeyPatch;
 
@@ -3791,8 +3887,8 @@ impl strata::Table for ApiKey {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewApiKey {
@@ -3900,33 +3996,38 @@ impl strata::Table for ApiKey {
 
 impl ApiKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewApiKey]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ApiKeyPatch) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ApiKey>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ApiKey>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -3938,13 +4039,23 @@ impl ApiKey {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `key_hash`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_key_hash<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE key_hash = $1", &[&key_hash])
+    pub fn find_by_key_hash<'a, D: strata::Db>(db: &'a mut D, key_hash: &'a str) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at FROM api_keys WHERE key_hash = $1", vec![key_hash.into()]))
     }
 }
 
@@ -4249,7 +4360,9 @@ impl strata::Table for AuditLog {
     const TABLE: &'static str = "audit_logs";
     const COLUMNS: &'static str = "id, tenant_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, status, error_message, metadata, \"timestamp\"";
     const KEY: &'static str = "id = $1 AND \"timestamp\" = $2";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_tenant_id_fkey", "tenant_id"), ("audit_logs_user_id_fkey", "user_id"), ("audit_logs_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, \"timestamp\")", columns: &["id", "\"timestamp\""] }];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -4272,8 +4385,8 @@ impl strata::Table for AuditLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.timestamp]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.timestamp).into()]
     }
 
     fn to_new(&self) -> NewAuditLog {
@@ -4379,23 +4492,28 @@ impl strata::Table for AuditLog {
 
 impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAuditLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::get(db, &[&id, &timestamp])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, timestamp: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), timestamp.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[&id, &timestamp], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, timestamp: &'a chrono::DateTime<chrono::Utc>, patch: &'a AuditLogPatch) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), timestamp.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, timestamp: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &timestamp])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, timestamp: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), timestamp.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -4407,8 +4525,13 @@ impl AuditLog {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, timestamp`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_timestamp<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -4759,7 +4882,9 @@ impl strata::Table for Workflow {
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflows_pkey", "id"), ("workflows_tenant_id_fkey", "tenant_id"), ("workflows_status_check", "status"), ("workflows_slug_pattern", "slug"), ("workflows_timeout_seconds_range", "timeout_seconds")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, slug)", columns: &["tenant_id", "slug"] }];
     type New = NewWorkflow;
     type Patch = WorkflowPatch;
 
@@ -4784,8 +4909,8 @@ impl strata::Table for Workflow {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkflow {
@@ -4919,38 +5044,43 @@ impl strata::Table for Workflow {
 
 impl Workflow {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflow) -> Result<Workflow, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflow) -> D::Out<'a, Workflow> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkflow]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Workflow>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkflowPatch) -> D::Out<'a, Option<Workflow>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workflow>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -4962,13 +5092,23 @@ impl Workflow {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflow) -> D::Out<'a, Workflow> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflow) -> D::Out<'a, Workflow> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
+    pub fn find_by_tenant_id_and_slug<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Workflow>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, name, slug, description, definition, agent_ids, timeout_seconds, retry_config, status, version, tags, metadata, created_at, updated_at, deleted_at FROM workflows WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", vec![tenant_id.into(), slug.into()]))
     }
 }
 
@@ -5281,6 +5421,7 @@ impl std::fmt::Debug for WorkflowExecutionPatch {
 
 impl Validate for WorkflowExecutionPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.current_step {
@@ -5292,6 +5433,12 @@ impl Validate for WorkflowExecutionPatch {
         if let Some(Some(value)) = &self.steps_total {
             v.range("steps_total", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
+        if let (Some(set_steps_completed), Some(set_steps_total)) = (&self.steps_completed, &self.steps_total) {
+            let holds = strata::sql_value::or((strata::sql_value::Value::of(set_steps_total)).is_null(), (strata::sql_value::Value::of(set_steps_completed)).compare("<=", &(strata::sql_value::Value::of(set_steps_total))));
+            if holds == Some(false) {
+                v.check("workflow_executions_progress", "workflow_executions_progress", "violates CHECK workflow_executions_progress: steps_total IS NULL OR steps_completed <= steps_total");
+            }
+        }
         v.into_result()
     }
 }
@@ -5300,7 +5447,9 @@ impl strata::Table for WorkflowExecution {
     const TABLE: &'static str = "workflow_executions";
     const COLUMNS: &'static str = "id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflow_executions_pkey", "id"), ("workflow_executions_tenant_id_fkey", "tenant_id"), ("workflow_executions_workflow_id_fkey", "workflow_id"), ("workflow_executions_user_id_fkey", "user_id"), ("workflow_executions_status_check", "status"), ("workflow_executions_steps_completed_range", "steps_completed"), ("workflow_executions_steps_total_range", "steps_total")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewWorkflowExecution;
     type Patch = WorkflowExecutionPatch;
 
@@ -5324,8 +5473,8 @@ impl strata::Table for WorkflowExecution {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkflowExecution {
@@ -5447,38 +5596,43 @@ impl strata::Table for WorkflowExecution {
 
 impl WorkflowExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflowExecution) -> Result<WorkflowExecution, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflowExecution) -> D::Out<'a, WorkflowExecution> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkflowExecution]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<WorkflowExecution>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkflowExecutionPatch) -> D::Out<'a, Option<WorkflowExecution>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkflowExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workflow_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkflowExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkflowExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at FROM workflow_executions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -5490,8 +5644,13 @@ impl WorkflowExecution {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflowExecution) -> D::Out<'a, WorkflowExecution> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -5832,6 +5991,7 @@ impl std::fmt::Debug for CollectionPatch {
 
 impl Validate for CollectionPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.name {
@@ -5857,6 +6017,12 @@ impl Validate for CollectionPatch {
         if let Some(value) = &self.total_chunks {
             v.range("total_chunks", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
         }
+        if let (Some(set_chunk_overlap), Some(set_chunk_size)) = (&self.chunk_overlap, &self.chunk_size) {
+            let holds = (strata::sql_value::Value::of(set_chunk_overlap)).compare("<", &(strata::sql_value::Value::of(set_chunk_size)));
+            if holds == Some(false) {
+                v.check("collections_overlap_below_size", "collections_overlap_below_size", "violates CHECK collections_overlap_below_size: chunk_overlap < chunk_size");
+            }
+        }
         v.into_result()
     }
 }
@@ -5866,7 +6032,9 @@ impl strata::Table for Collection {
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("collections_pkey", "id"), ("collections_tenant_id_fkey", "tenant_id"), ("collections_status_check", "status"), ("collections_slug_pattern", "slug"), ("collections_chunk_size_range", "chunk_size"), ("collections_chunk_overlap_range", "chunk_overlap"), ("collections_document_count_range", "document_count"), ("collections_total_chunks_range", "total_chunks")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, slug)", columns: &["tenant_id", "slug"] }];
     type New = NewCollection;
     type Patch = CollectionPatch;
 
@@ -5891,8 +6059,8 @@ impl strata::Table for Collection {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewCollection {
@@ -6028,38 +6196,43 @@ impl strata::Table for Collection {
 
 impl Collection {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCollection) -> Result<Collection, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCollection) -> D::Out<'a, Collection> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCollection]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Collection>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Collection>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CollectionPatch) -> Result<Option<Collection>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a CollectionPatch) -> D::Out<'a, Option<Collection>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Collection>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Collection>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -6071,13 +6244,23 @@ impl Collection {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCollection) -> D::Out<'a, Collection> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCollection) -> D::Out<'a, Collection> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_tenant_id_and_slug(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, slug: &str) -> Result<Option<Collection>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&tenant_id, &slug])
+    pub fn find_by_tenant_id_and_slug<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Collection>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, name, slug, description, embedding_model, chunk_size, chunk_overlap, document_count, total_chunks, status, metadata, settings, created_at, updated_at, deleted_at FROM collections WHERE tenant_id = $1 AND slug = $2 AND deleted_at IS NULL", vec![tenant_id.into(), slug.into()]))
     }
 }
 
@@ -6431,7 +6614,9 @@ impl strata::Table for Document {
     const COLUMNS: &'static str = "id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("documents_pkey", "id"), ("documents_tenant_id_fkey", "tenant_id"), ("documents_collection_id_fkey", "collection_id"), ("documents_uploaded_by_fkey", "uploaded_by"), ("documents_status_check", "status"), ("documents_file_size_bytes_range", "file_size_bytes"), ("documents_chunk_count_range", "chunk_count")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewDocument;
     type Patch = DocumentPatch;
 
@@ -6457,8 +6642,8 @@ impl strata::Table for Document {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewDocument {
@@ -6592,48 +6777,53 @@ impl strata::Table for Document {
 
 impl Document {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewDocument) -> Result<Document, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDocument) -> D::Out<'a, Document> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewDocument]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Document>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Document>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DocumentPatch) -> Result<Option<Document>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a DocumentPatch) -> D::Out<'a, Option<Document>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `tenant_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Document>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `collection_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_collection_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Document>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `uploaded_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_uploaded_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Document>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_uploaded_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Document>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, title, filename, file_type, file_size_bytes, storage_path, status, chunk_count, error_message, metadata, uploaded_by, uploaded_at, created_at, updated_at, deleted_at FROM documents WHERE uploaded_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -6645,8 +6835,13 @@ impl Document {
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDocument) -> D::Out<'a, Document> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -6898,7 +7093,9 @@ impl strata::Table for Chunk {
     const TABLE: &'static str = "chunks";
     const COLUMNS: &'static str = "id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("chunks_pkey", "id"), ("chunks_tenant_id_fkey", "tenant_id"), ("chunks_collection_id_fkey", "collection_id"), ("chunks_document_id_fkey", "document_id"), ("chunks_chunk_index_range", "chunk_index"), ("chunks_token_count_range", "token_count")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(document_id, chunk_index)", columns: &["document_id", "chunk_index"] }];
     type New = NewChunk;
     type Patch = ChunkPatch;
 
@@ -6918,8 +7115,8 @@ impl strata::Table for Chunk {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewChunk {
@@ -7009,38 +7206,43 @@ impl strata::Table for Chunk {
 
 impl Chunk {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewChunk) -> Result<Chunk, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewChunk) -> D::Out<'a, Chunk> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewChunk]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Chunk>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Chunk>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ChunkPatch) -> Result<Option<Chunk>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ChunkPatch) -> D::Out<'a, Option<Chunk>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Chunk>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_collection_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Chunk>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Chunk>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_document_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Chunk>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -7052,13 +7254,23 @@ impl Chunk {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewChunk) -> D::Out<'a, Chunk> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `document_id, chunk_index`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_document_id_and_chunk_index<'a, D: strata::Db>(db: &'a mut D, new: &'a NewChunk) -> D::Out<'a, Chunk> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `document_id, chunk_index`, if any.
-    pub fn find_by_document_id_and_chunk_index(db: &mut impl strata::Conn, document_id: &uuid::Uuid, chunk_index: &i32) -> Result<Option<Chunk>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND chunk_index = $2", &[&document_id, &chunk_index])
+    pub fn find_by_document_id_and_chunk_index<'a, D: strata::Db>(db: &'a mut D, document_id: &'a uuid::Uuid, chunk_index: &'a i32) -> D::Out<'a, Option<Chunk>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at FROM chunks WHERE document_id = $1 AND chunk_index = $2", vec![document_id.into(), chunk_index.into()]))
     }
 }
 
@@ -7331,7 +7543,9 @@ impl strata::Table for RagQuery {
     const TABLE: &'static str = "rag_queries";
     const COLUMNS: &'static str = "id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\"";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("rag_queries_pkey", "id"), ("rag_queries_tenant_id_fkey", "tenant_id"), ("rag_queries_collection_id_fkey", "collection_id"), ("rag_queries_top_result_score_range", "top_result_score"), ("rag_queries_response_time_ms_range", "response_time_ms"), ("rag_queries_user_feedback_range", "user_feedback")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewRagQuery;
     type Patch = RagQueryPatch;
 
@@ -7351,8 +7565,8 @@ impl strata::Table for RagQuery {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewRagQuery {
@@ -7446,33 +7660,38 @@ impl strata::Table for RagQuery {
 
 impl RagQuery {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewRagQuery) -> Result<RagQuery, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRagQuery) -> D::Out<'a, RagQuery> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewRagQuery]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RagQuery>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<RagQuery>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RagQueryPatch) -> Result<Option<RagQuery>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a RagQueryPatch) -> D::Out<'a, Option<RagQuery>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<RagQuery>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `collection_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_collection_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RagQuery>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_collection_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<RagQuery>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\" FROM rag_queries WHERE collection_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -7484,8 +7703,13 @@ impl RagQuery {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRagQuery) -> D::Out<'a, RagQuery> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -7867,6 +8091,7 @@ impl std::fmt::Debug for McpServerPatch {
 
 impl Validate for McpServerPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.name {
@@ -7889,6 +8114,12 @@ impl Validate for McpServerPatch {
         if let Some(Some(value)) = &self.repository_url {
             v.url("repository_url", value);
         }
+        if let (Some(set_is_public), Some(set_tenant_id)) = (&self.is_public, &self.tenant_id) {
+            let holds = strata::sql_value::or(((strata::sql_value::Value::of(set_is_public)).truth()).map(|b| !b), (strata::sql_value::Value::of(set_tenant_id)).is_null());
+            if holds == Some(false) {
+                v.check("mcp_servers_public_has_no_tenant", "mcp_servers_public_has_no_tenant", "violates CHECK mcp_servers_public_has_no_tenant: NOT is_public OR tenant_id IS NULL");
+            }
+        }
         v.into_result()
     }
 }
@@ -7897,7 +8128,9 @@ impl strata::Table for McpServer {
     const TABLE: &'static str = "mcp_servers";
     const COLUMNS: &'static str = "id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_servers_pkey", "id"), ("mcp_servers_slug_key", "slug"), ("mcp_servers_tenant_id_fkey", "tenant_id"), ("mcp_servers_server_type_check", "server_type"), ("mcp_servers_status_check", "status"), ("mcp_servers_slug_pattern", "slug")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewMcpServer;
     type Patch = McpServerPatch;
 
@@ -7925,8 +8158,8 @@ impl strata::Table for McpServer {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMcpServer {
@@ -8078,38 +8311,53 @@ impl strata::Table for McpServer {
 
 impl McpServer {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMcpServer) -> Result<McpServer, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpServer) -> D::Out<'a, McpServer> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMcpServer]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServer>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<McpServer>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpServerPatch) -> Result<Option<McpServer>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a McpServerPatch) -> D::Out<'a, Option<McpServer>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServer>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpServer>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpServer) -> D::Out<'a, McpServer> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpServer) -> D::Out<'a, McpServer> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `slug`, if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<McpServer>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE slug = $1", &[&slug])
+    pub fn find_by_slug<'a, D: strata::Db>(db: &'a mut D, slug: &'a str) -> D::Out<'a, Option<McpServer>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, name, slug, description, version, category, server_type, command, config_schema, tools, resources, status, is_public, documentation_url, repository_url, metadata, created_at, updated_at FROM mcp_servers WHERE slug = $1", vec![slug.into()]))
     }
 }
 
@@ -8366,7 +8614,9 @@ impl strata::Table for McpServerConfig {
     const TABLE: &'static str = "mcp_server_configs";
     const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_server_configs_pkey", "id"), ("mcp_server_configs_tenant_id_fkey", "tenant_id"), ("mcp_server_configs_mcp_server_id_fkey", "mcp_server_id"), ("mcp_server_configs_created_by_fkey", "created_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, mcp_server_id)", columns: &["tenant_id", "mcp_server_id"] }];
     type New = NewMcpServerConfig;
     type Patch = McpServerConfigPatch;
 
@@ -8386,8 +8636,8 @@ impl strata::Table for McpServerConfig {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMcpServerConfig {
@@ -8487,38 +8737,43 @@ impl strata::Table for McpServerConfig {
 
 impl McpServerConfig {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMcpServerConfig) -> Result<McpServerConfig, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpServerConfig) -> D::Out<'a, McpServerConfig> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMcpServerConfig]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpServerConfig>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<McpServerConfig>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpServerConfigPatch) -> Result<Option<McpServerConfig>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a McpServerConfigPatch) -> D::Out<'a, Option<McpServerConfig>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpServerConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_mcp_server_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpServerConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpServerConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpServerConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -8530,13 +8785,23 @@ impl McpServerConfig {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpServerConfig) -> D::Out<'a, McpServerConfig> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, mcp_server_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_mcp_server_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpServerConfig) -> D::Out<'a, McpServerConfig> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id, mcp_server_id`, if any.
-    pub fn find_by_tenant_id_and_mcp_server_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, mcp_server_id: &uuid::Uuid) -> Result<Option<McpServerConfig>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", &[&tenant_id, &mcp_server_id])
+    pub fn find_by_tenant_id_and_mcp_server_id<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, mcp_server_id: &'a uuid::Uuid) -> D::Out<'a, Option<McpServerConfig>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at FROM mcp_server_configs WHERE tenant_id = $1 AND mcp_server_id = $2", vec![tenant_id.into(), mcp_server_id.into()]))
     }
 }
 
@@ -8907,7 +9172,9 @@ impl strata::Table for McpToolExecution {
     const TABLE: &'static str = "mcp_tool_executions";
     const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_tool_executions_pkey", "id"), ("mcp_tool_executions_tenant_id_fkey", "tenant_id"), ("mcp_tool_executions_mcp_server_id_fkey", "mcp_server_id"), ("mcp_tool_executions_agent_id_fkey", "agent_id"), ("mcp_tool_executions_conversation_id_fkey", "conversation_id"), ("mcp_tool_executions_status_check", "status"), ("mcp_tool_executions_execution_time_ms_range", "execution_time_ms")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewMcpToolExecution;
     type Patch = McpToolExecutionPatch;
 
@@ -8934,8 +9201,8 @@ impl strata::Table for McpToolExecution {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMcpToolExecution {
@@ -9069,43 +9336,48 @@ impl strata::Table for McpToolExecution {
 
 impl McpToolExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMcpToolExecution) -> Result<McpToolExecution, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpToolExecution) -> D::Out<'a, McpToolExecution> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMcpToolExecution]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<McpToolExecution>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<McpToolExecution>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &McpToolExecutionPatch) -> Result<Option<McpToolExecution>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a McpToolExecutionPatch) -> D::Out<'a, Option<McpToolExecution>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpToolExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `mcp_server_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_mcp_server_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_mcp_server_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpToolExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE mcp_server_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpToolExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `conversation_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_conversation_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<McpToolExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_conversation_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<McpToolExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at FROM mcp_tool_executions WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -9117,8 +9389,13 @@ impl McpToolExecution {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMcpToolExecution) -> D::Out<'a, McpToolExecution> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -9339,6 +9616,7 @@ impl std::fmt::Debug for UsageMetricPatch {
 
 impl Validate for UsageMetricPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// Checked by the database only: usage_metrics_period.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.metric_type {
@@ -9355,7 +9633,9 @@ impl strata::Table for UsageMetric {
     const TABLE: &'static str = "usage_metrics";
     const COLUMNS: &'static str = "id, tenant_id, metric_type, metric_value, agent_id, user_id, metadata, recorded_at, period_start, period_end";
     const KEY: &'static str = "id = $1 AND period_start = $2";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_metrics_tenant_id_fkey", "tenant_id"), ("usage_metrics_agent_id_fkey", "agent_id"), ("usage_metrics_user_id_fkey", "user_id"), ("usage_metrics_metric_value_range", "metric_value")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, period_start)", columns: &["id", "period_start"] }];
     type New = NewUsageMetric;
     type Patch = UsageMetricPatch;
 
@@ -9374,8 +9654,8 @@ impl strata::Table for UsageMetric {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.period_start]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.period_start).into()]
     }
 
     fn to_new(&self) -> NewUsageMetric {
@@ -9455,23 +9735,28 @@ impl strata::Table for UsageMetric {
 
 impl UsageMetric {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageMetric) -> Result<UsageMetric, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageMetric) -> D::Out<'a, UsageMetric> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUsageMetric]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageMetric>, strata::Error> {
-        strata::table::get(db, &[&id, &period_start])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, period_start: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<UsageMetric>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), period_start.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>, patch: &UsageMetricPatch) -> Result<Option<UsageMetric>, strata::Error> {
-        strata::table::update(db, &[&id, &period_start], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, period_start: &'a chrono::DateTime<chrono::Utc>, patch: &'a UsageMetricPatch) -> D::Out<'a, Option<UsageMetric>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), period_start.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, period_start: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &period_start])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, period_start: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), period_start.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -9483,8 +9768,13 @@ impl UsageMetric {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, period_start`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_period_start<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageMetric) -> D::Out<'a, UsageMetric> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -9753,6 +10043,7 @@ impl strata::Table for SubscriptionPlan {
     const COLUMNS: &'static str = "id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("subscription_plans_pkey", "id"), ("subscription_plans_plan_type_key", "plan_type"), ("subscription_plans_plan_type_check", "plan_type"), ("subscription_plans_price_monthly_usd_range", "price_monthly_usd"), ("subscription_plans_max_agents_range", "max_agents"), ("subscription_plans_max_daily_requests_range", "max_daily_requests"), ("subscription_plans_max_monthly_tokens_range", "max_monthly_tokens")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(plan_type)", columns: &["plan_type"] }];
     type New = NewSubscriptionPlan;
     type Patch = SubscriptionPlanPatch;
 
@@ -9772,8 +10063,8 @@ impl strata::Table for SubscriptionPlan {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewSubscriptionPlan {
@@ -9867,33 +10158,48 @@ impl strata::Table for SubscriptionPlan {
 
 impl SubscriptionPlan {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewSubscriptionPlan) -> Result<SubscriptionPlan, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSubscriptionPlan) -> D::Out<'a, SubscriptionPlan> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewSubscriptionPlan]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<SubscriptionPlan>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<SubscriptionPlan>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SubscriptionPlanPatch) -> Result<Option<SubscriptionPlan>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a SubscriptionPlanPatch) -> D::Out<'a, Option<SubscriptionPlan>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSubscriptionPlan) -> D::Out<'a, SubscriptionPlan> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `plan_type`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_plan_type<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSubscriptionPlan) -> D::Out<'a, SubscriptionPlan> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `plan_type`, if any.
-    pub fn find_by_plan_type(db: &mut impl strata::Conn, plan_type: &PlanType) -> Result<Option<SubscriptionPlan>, strata::Error> {
-        strata::table::opt(db, "SELECT id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at FROM subscription_plans WHERE plan_type = $1", &[&plan_type])
+    pub fn find_by_plan_type<'a, D: strata::Db>(db: &'a mut D, plan_type: &'a PlanType) -> D::Out<'a, Option<SubscriptionPlan>> {
+        db.run(strata::table::opt::<Self>("SELECT id, plan_type, name, price_monthly_usd, max_agents, max_daily_requests, max_monthly_tokens, features, is_active, created_at, updated_at FROM subscription_plans WHERE plan_type = $1", vec![plan_type.into()]))
     }
 }
 
@@ -10145,6 +10451,7 @@ impl std::fmt::Debug for BillingRecordPatch {
 
 impl Validate for BillingRecordPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.amount_usd {
@@ -10154,6 +10461,12 @@ impl Validate for BillingRecordPatch {
         if let Some(Some(value)) = &self.invoice_url {
             v.url("invoice_url", value);
         }
+        if let (Some(set_period_end), Some(set_period_start)) = (&self.period_end, &self.period_start) {
+            let holds = (strata::sql_value::Value::of(set_period_end)).compare(">=", &(strata::sql_value::Value::of(set_period_start)));
+            if holds == Some(false) {
+                v.check("billing_records_period", "billing_records_period", "violates CHECK billing_records_period: period_end >= period_start");
+            }
+        }
         v.into_result()
     }
 }
@@ -10162,7 +10475,9 @@ impl strata::Table for BillingRecord {
     const TABLE: &'static str = "billing_records";
     const COLUMNS: &'static str = "id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("billing_records_pkey", "id"), ("billing_records_tenant_id_fkey", "tenant_id"), ("billing_records_subscription_plan_id_fkey", "subscription_plan_id"), ("billing_records_status_check", "status"), ("billing_records_amount_usd_range", "amount_usd")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewBillingRecord;
     type Patch = BillingRecordPatch;
 
@@ -10183,8 +10498,8 @@ impl strata::Table for BillingRecord {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewBillingRecord {
@@ -10284,33 +10599,38 @@ impl strata::Table for BillingRecord {
 
 impl BillingRecord {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewBillingRecord) -> Result<BillingRecord, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBillingRecord) -> D::Out<'a, BillingRecord> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewBillingRecord]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingRecord>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<BillingRecord>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BillingRecordPatch) -> Result<Option<BillingRecord>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a BillingRecordPatch) -> D::Out<'a, Option<BillingRecord>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<BillingRecord>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `subscription_plan_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_subscription_plan_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingRecord>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_subscription_plan_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<BillingRecord>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at FROM billing_records WHERE subscription_plan_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -10322,8 +10642,13 @@ impl BillingRecord {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBillingRecord) -> D::Out<'a, BillingRecord> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -10597,7 +10922,9 @@ impl strata::Table for TenantQuota {
     const TABLE: &'static str = "tenant_quotas";
     const COLUMNS: &'static str = "id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenant_quotas_pkey", "id"), ("tenant_quotas_tenant_id_key", "tenant_id"), ("tenant_quotas_tenant_id_fkey", "tenant_id"), ("tenant_quotas_max_agents_range", "max_agents"), ("tenant_quotas_max_daily_requests_range", "max_daily_requests"), ("tenant_quotas_max_monthly_tokens_range", "max_monthly_tokens"), ("tenant_quotas_requests_today_range", "requests_today"), ("tenant_quotas_tokens_this_month_range", "tokens_this_month")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id)", columns: &["tenant_id"] }];
     type New = NewTenantQuota;
     type Patch = TenantQuotaPatch;
 
@@ -10617,8 +10944,8 @@ impl strata::Table for TenantQuota {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTenantQuota {
@@ -10712,28 +11039,33 @@ impl strata::Table for TenantQuota {
 
 impl TenantQuota {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTenantQuota) -> Result<TenantQuota, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantQuota) -> D::Out<'a, TenantQuota> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTenantQuota]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantQuota>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<TenantQuota>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantQuotaPatch) -> Result<Option<TenantQuota>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TenantQuotaPatch) -> D::Out<'a, Option<TenantQuota>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantQuota>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TenantQuota>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -10745,13 +11077,23 @@ impl TenantQuota {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantQuota) -> D::Out<'a, TenantQuota> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantQuota) -> D::Out<'a, TenantQuota> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id`, if any.
-    pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantQuota>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1", &[&tenant_id])
+    pub fn find_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid) -> D::Out<'a, Option<TenantQuota>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at FROM tenant_quotas WHERE tenant_id = $1", vec![tenant_id.into()]))
     }
 }
 
@@ -10967,6 +11309,7 @@ impl strata::Table for Region {
     const COLUMNS: &'static str = "id, code, name, provider, is_active, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("regions_pkey", "id"), ("regions_code_key", "code"), ("regions_code_pattern", "code")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(code)", columns: &["code"] }];
     type New = NewRegion;
     type Patch = RegionPatch;
 
@@ -10982,8 +11325,8 @@ impl strata::Table for Region {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewRegion {
@@ -11051,33 +11394,48 @@ impl strata::Table for Region {
 
 impl Region {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewRegion) -> Result<Region, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRegion) -> D::Out<'a, Region> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewRegion]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Region>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Region>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RegionPatch) -> Result<Option<Region>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a RegionPatch) -> D::Out<'a, Option<Region>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRegion) -> D::Out<'a, Region> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `code`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_code<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRegion) -> D::Out<'a, Region> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `code`, if any.
-    pub fn find_by_code(db: &mut impl strata::Conn, code: &str) -> Result<Option<Region>, strata::Error> {
-        strata::table::opt(db, "SELECT id, code, name, provider, is_active, created_at, updated_at FROM regions WHERE code = $1", &[&code])
+    pub fn find_by_code<'a, D: strata::Db>(db: &'a mut D, code: &'a str) -> D::Out<'a, Option<Region>> {
+        db.run(strata::table::opt::<Self>("SELECT id, code, name, provider, is_active, created_at, updated_at FROM regions WHERE code = $1", vec![code.into()]))
     }
 }
 
@@ -11253,7 +11611,9 @@ impl strata::Table for TenantRegion {
     const TABLE: &'static str = "tenant_regions";
     const COLUMNS: &'static str = "id, tenant_id, region_id, is_primary, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenant_regions_pkey", "id"), ("tenant_regions_tenant_id_fkey", "tenant_id"), ("tenant_regions_region_id_fkey", "region_id"), ("idx_tenant_regions_one_primary", "tenant_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, region_id)", columns: &["tenant_id", "region_id"] }, strata::Key { target: "(tenant_id) WHERE (is_primary)", columns: &["tenant_id"] }];
     type New = NewTenantRegion;
     type Patch = TenantRegionPatch;
 
@@ -11268,8 +11628,8 @@ impl strata::Table for TenantRegion {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTenantRegion {
@@ -11331,33 +11691,38 @@ impl strata::Table for TenantRegion {
 
 impl TenantRegion {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTenantRegion) -> Result<TenantRegion, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantRegion) -> D::Out<'a, TenantRegion> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTenantRegion]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TenantRegion>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<TenantRegion>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TenantRegionPatch) -> Result<Option<TenantRegion>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TenantRegionPatch) -> D::Out<'a, Option<TenantRegion>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TenantRegion>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TenantRegion>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_region_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TenantRegion>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -11369,18 +11734,33 @@ impl TenantRegion {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantRegion) -> D::Out<'a, TenantRegion> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, region_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_region_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantRegion) -> D::Out<'a, TenantRegion> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantRegion) -> D::Out<'a, TenantRegion> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }
 
     /// The row with this `tenant_id, region_id`, if any.
-    pub fn find_by_tenant_id_and_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, region_id: &uuid::Uuid) -> Result<Option<TenantRegion>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", &[&tenant_id, &region_id])
+    pub fn find_by_tenant_id_and_region_id<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, region_id: &'a uuid::Uuid) -> D::Out<'a, Option<TenantRegion>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND region_id = $2", vec![tenant_id.into(), region_id.into()]))
     }
 
     /// The row with this `tenant_id` among rows where `is_primary`, if any.
-    pub fn find_by_tenant_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid) -> Result<Option<TenantRegion>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND (is_primary)", &[&tenant_id])
+    pub fn find_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid) -> D::Out<'a, Option<TenantRegion>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, region_id, is_primary, created_at, updated_at FROM tenant_regions WHERE tenant_id = $1 AND (is_primary)", vec![tenant_id.into()]))
     }
 }
 
@@ -11592,10 +11972,17 @@ impl std::fmt::Debug for ReplicationStatusPatch {
 
 impl Validate for ReplicationStatusPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(Some(value)) = &self.lag_seconds {
             v.range("lag_seconds", rust_decimal::Decimal::from(*value), rust_decimal::Decimal::from_i128_with_scale(0, 0), rust_decimal::Decimal::from_i128_with_scale(2147483647, 0));
+        }
+        if let (Some(set_source_region_id), Some(set_target_region_id)) = (&self.source_region_id, &self.target_region_id) {
+            let holds = (strata::sql_value::Value::of(set_source_region_id)).compare("<>", &(strata::sql_value::Value::of(set_target_region_id)));
+            if holds == Some(false) {
+                v.check("replication_status_distinct_regions", "replication_status_distinct_regions", "violates CHECK replication_status_distinct_regions: source_region_id <> target_region_id");
+            }
         }
         v.into_result()
     }
@@ -11605,7 +11992,9 @@ impl strata::Table for ReplicationStatus {
     const TABLE: &'static str = "replication_status";
     const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("replication_status_pkey", "id"), ("replication_status_tenant_id_fkey", "tenant_id"), ("replication_status_source_region_id_fkey", "source_region_id"), ("replication_status_target_region_id_fkey", "target_region_id"), ("replication_status_state_check", "state"), ("replication_status_lag_seconds_range", "lag_seconds")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, source_region_id, target_region_id)", columns: &["tenant_id", "source_region_id", "target_region_id"] }];
     type New = NewReplicationStatus;
     type Patch = ReplicationStatusPatch;
 
@@ -11623,8 +12012,8 @@ impl strata::Table for ReplicationStatus {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewReplicationStatus {
@@ -11704,38 +12093,43 @@ impl strata::Table for ReplicationStatus {
 
 impl ReplicationStatus {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewReplicationStatus) -> Result<ReplicationStatus, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReplicationStatus) -> D::Out<'a, ReplicationStatus> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewReplicationStatus]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<ReplicationStatus>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ReplicationStatusPatch) -> Result<Option<ReplicationStatus>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ReplicationStatusPatch) -> D::Out<'a, Option<ReplicationStatus>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ReplicationStatus>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_source_region_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ReplicationStatus>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ReplicationStatus>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_target_region_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ReplicationStatus>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -11747,13 +12141,23 @@ impl ReplicationStatus {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReplicationStatus) -> D::Out<'a, ReplicationStatus> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id, source_region_id, target_region_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_tenant_id_and_source_region_id_and_target_region_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReplicationStatus) -> D::Out<'a, ReplicationStatus> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `tenant_id, source_region_id, target_region_id`, if any.
-    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id(db: &mut impl strata::Conn, tenant_id: &uuid::Uuid, source_region_id: &uuid::Uuid, target_region_id: &uuid::Uuid) -> Result<Option<ReplicationStatus>, strata::Error> {
-        strata::table::opt(db, "SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", &[&tenant_id, &source_region_id, &target_region_id])
+    pub fn find_by_tenant_id_and_source_region_id_and_target_region_id<'a, D: strata::Db>(db: &'a mut D, tenant_id: &'a uuid::Uuid, source_region_id: &'a uuid::Uuid, target_region_id: &'a uuid::Uuid) -> D::Out<'a, Option<ReplicationStatus>> {
+        db.run(strata::table::opt::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at FROM replication_status WHERE tenant_id = $1 AND source_region_id = $2 AND target_region_id = $3", vec![tenant_id.into(), source_region_id.into(), target_region_id.into()]))
     }
 }
 
@@ -11984,7 +12388,9 @@ impl strata::Table for CrossRegionSyncLog {
     const TABLE: &'static str = "cross_region_sync_logs";
     const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("cross_region_sync_logs_pkey", "id"), ("cross_region_sync_logs_tenant_id_fkey", "tenant_id"), ("cross_region_sync_logs_source_region_id_fkey", "source_region_id"), ("cross_region_sync_logs_target_region_id_fkey", "target_region_id"), ("cross_region_sync_logs_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewCrossRegionSyncLog;
     type Patch = CrossRegionSyncLogPatch;
 
@@ -12003,8 +12409,8 @@ impl strata::Table for CrossRegionSyncLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewCrossRegionSyncLog {
@@ -12086,38 +12492,43 @@ impl strata::Table for CrossRegionSyncLog {
 
 impl CrossRegionSyncLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCrossRegionSyncLog) -> Result<CrossRegionSyncLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCrossRegionSyncLog) -> D::Out<'a, CrossRegionSyncLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCrossRegionSyncLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<CrossRegionSyncLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CrossRegionSyncLogPatch) -> Result<Option<CrossRegionSyncLog>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a CrossRegionSyncLogPatch) -> D::Out<'a, Option<CrossRegionSyncLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `tenant_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_tenant_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CrossRegionSyncLog>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `source_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_source_region_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CrossRegionSyncLog>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE source_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `target_region_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_target_region_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CrossRegionSyncLog>, strata::Error> {
-        strata::table::all(db, "SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_target_region_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CrossRegionSyncLog>> {
+        db.run(strata::table::all::<Self>("SELECT id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at FROM cross_region_sync_logs WHERE target_region_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// The setting the `tenant_isolation` policy reads.
@@ -12129,8 +12540,13 @@ impl CrossRegionSyncLog {
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCrossRegionSyncLog) -> D::Out<'a, CrossRegionSyncLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 

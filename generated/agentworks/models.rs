@@ -624,6 +624,7 @@ impl strata::Table for Agent {
     const COLUMNS: &'static str = "id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_name_key", "name"), ("agents_created_by_fkey", "created_by"), ("agents_updated_by_fkey", "updated_by"), ("agents_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(name)", columns: &["name"] }];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -651,8 +652,8 @@ impl strata::Table for Agent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgent {
@@ -804,43 +805,58 @@ impl strata::Table for Agent {
 
 impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentPatch) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `name`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_name<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `name`, if any.
-    pub fn find_by_name(db: &mut impl strata::Conn, name: &str) -> Result<Option<Agent>, strata::Error> {
-        strata::table::opt(db, "SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE name = $1", &[&name])
+    pub fn find_by_name<'a, D: strata::Db>(db: &'a mut D, name: &'a str) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::opt::<Self>("SELECT id, name, display_name, description, allowed_lanes, capabilities, default_provider, default_model, default_temperature, default_max_tokens, system_prompt, prompt_template, tools_config, status, version, created_at, updated_at, created_by, updated_by FROM agents WHERE name = $1", vec![name.into()]))
     }
 }
 
@@ -1170,6 +1186,7 @@ impl strata::Table for AgentConfig {
     const COLUMNS: &'static str = "id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_configs_pkey", "id"), ("agent_configs_project_id_fkey", "project_id"), ("agent_configs_agent_id_fkey", "agent_id"), ("agent_configs_created_by_fkey", "created_by"), ("agent_configs_updated_by_fkey", "updated_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(project_id, agent_id)", columns: &["project_id", "agent_id"] }];
     type New = NewAgentConfig;
     type Patch = AgentConfigPatch;
 
@@ -1193,8 +1210,8 @@ impl strata::Table for AgentConfig {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentConfig {
@@ -1312,53 +1329,68 @@ impl strata::Table for AgentConfig {
 
 impl AgentConfig {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentConfig) -> Result<AgentConfig, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentConfig) -> D::Out<'a, AgentConfig> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentConfig]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentConfig>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentConfig>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentConfigPatch) -> Result<Option<AgentConfig>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentConfigPatch) -> D::Out<'a, Option<AgentConfig>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentConfig>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentConfig>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentConfig) -> D::Out<'a, AgentConfig> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `project_id, agent_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_project_id_and_agent_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentConfig) -> D::Out<'a, AgentConfig> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `project_id, agent_id`, if any.
-    pub fn find_by_project_id_and_agent_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, agent_id: &uuid::Uuid) -> Result<Option<AgentConfig>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND agent_id = $2", &[&project_id, &agent_id])
+    pub fn find_by_project_id_and_agent_id<'a, D: strata::Db>(db: &'a mut D, project_id: &'a uuid::Uuid, agent_id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentConfig>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, agent_id, provider, model, temperature, max_tokens, system_prompt_additions, context_instructions, enabled, auto_trigger, created_at, updated_at, created_by, updated_by FROM agent_configs WHERE project_id = $1 AND agent_id = $2", vec![project_id.into(), agent_id.into()]))
     }
 }
 
@@ -1842,6 +1874,7 @@ impl std::fmt::Debug for AgentRunPatch {
 
 impl Validate for AgentRunPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
         let mut v = Violations::default();
         if let Some(value) = &self.provider {
@@ -1866,6 +1899,12 @@ impl Validate for AgentRunPatch {
         if let Some(Some(value)) = &self.error_code {
             v.max_chars("error_code", value, 50);
         }
+        if let (Some(set_completed_at), Some(set_started_at)) = (&self.completed_at, &self.started_at) {
+            let holds = (strata::sql_value::Value::of(set_completed_at)).compare(">=", &(strata::sql_value::Value::of(set_started_at)));
+            if holds == Some(false) {
+                v.check("agent_runs_completed_after_start", "agent_runs_completed_after_start", "violates CHECK agent_runs_completed_after_start: completed_at >= started_at");
+            }
+        }
         v.into_result()
     }
 }
@@ -1874,7 +1913,9 @@ impl strata::Table for AgentRun {
     const TABLE: &'static str = "agent_runs";
     const COLUMNS: &'static str = "id, card_id, agent_id, provider, model, temperature, max_tokens, status, progress, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, started_at, completed_at, duration_ms, result_summary, result_data, error_message, error_code, input_context, execution_metadata, created_at, updated_at, triggered_by";
     const KEY: &'static str = "id = $1 AND created_at = $2";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_runs_card_id_fkey", "card_id"), ("agent_runs_agent_id_fkey", "agent_id"), ("agent_runs_triggered_by_fkey", "triggered_by"), ("agent_runs_status_check", "status"), ("agent_runs_progress_range", "progress")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewAgentRun;
     type Patch = AgentRunPatch;
 
@@ -1909,8 +1950,8 @@ impl strata::Table for AgentRun {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewAgentRun {
@@ -2102,28 +2143,38 @@ impl strata::Table for AgentRun {
 
 impl AgentRun {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentRun) -> Result<AgentRun, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentRun) -> D::Out<'a, AgentRun> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentRun]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRun>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AgentRun>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunPatch) -> Result<Option<AgentRun>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AgentRunPatch) -> D::Out<'a, Option<AgentRun>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentRun) -> D::Out<'a, AgentRun> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2371,6 +2422,7 @@ impl strata::Table for AgentRunLog {
     const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_run_logs_log_level_check", "log_level"), ("agent_run_logs_source_check", "source")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewAgentRunLog;
     type Patch = AgentRunLogPatch;
 
@@ -2390,8 +2442,8 @@ impl strata::Table for AgentRunLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewAgentRunLog {
@@ -2479,28 +2531,38 @@ impl strata::Table for AgentRunLog {
 
 impl AgentRunLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentRunLog) -> Result<AgentRunLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentRunLog) -> D::Out<'a, AgentRunLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentRunLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLog>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AgentRunLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogPatch) -> Result<Option<AgentRunLog>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AgentRunLogPatch) -> D::Out<'a, Option<AgentRunLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentRunLog) -> D::Out<'a, AgentRunLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2736,6 +2798,7 @@ impl strata::Table for AgentRunLogsArchive {
     const COLUMNS: &'static str = "id, run_id, run_created_at, \"timestamp\", log_level, source, message, structured_data, operation, correlation_id, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_run_logs_archive_log_level_check", "log_level"), ("agent_run_logs_archive_source_check", "source")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewAgentRunLogsArchive;
     type Patch = AgentRunLogsArchivePatch;
 
@@ -2755,8 +2818,8 @@ impl strata::Table for AgentRunLogsArchive {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewAgentRunLogsArchive {
@@ -2836,28 +2899,38 @@ impl strata::Table for AgentRunLogsArchive {
 
 impl AgentRunLogsArchive {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentRunLogsArchive) -> Result<AgentRunLogsArchive, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentRunLogsArchive) -> D::Out<'a, AgentRunLogsArchive> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentRunLogsArchive]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AgentRunLogsArchive>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentRunLogsArchivePatch) -> Result<Option<AgentRunLogsArchive>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AgentRunLogsArchivePatch) -> D::Out<'a, Option<AgentRunLogsArchive>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentRunLogsArchive) -> D::Out<'a, AgentRunLogsArchive> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3164,6 +3237,7 @@ impl strata::Table for AuditLog {
     const COLUMNS: &'static str = "id, entity_type, entity_id, workspace_id, action, actor_id, actor_type, field_changes, old_values, new_values, request_id, ip_address, user_agent, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_log_actor_id_fkey", "actor_id"), ("audit_log_actor_type_check", "actor_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -3186,8 +3260,8 @@ impl strata::Table for AuditLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewAuditLog {
@@ -3291,28 +3365,38 @@ impl strata::Table for AuditLog {
 
 impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAuditLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AuditLogPatch) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3735,7 +3819,9 @@ impl strata::Table for UsageEvent {
     const TABLE: &'static str = "usage_events";
     const COLUMNS: &'static str = "id, workspace_id, project_id, card_id, agent_id, run_id, run_created_at, provider, model, input_tokens, output_tokens, total_tokens, provider_cost, customer_price, markup_multiplier, input_cost_per_token, output_cost_per_token, event_time, request_metadata, billing_period, created_at";
     const KEY: &'static str = "id = $1 AND event_time = $2";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_events_workspace_id_fkey", "workspace_id"), ("usage_events_project_id_fkey", "project_id"), ("usage_events_card_id_fkey", "card_id"), ("usage_events_agent_id_fkey", "agent_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, event_time)", columns: &["id", "event_time"] }];
     type New = NewUsageEvent;
     type Patch = UsageEventPatch;
 
@@ -3765,8 +3851,8 @@ impl strata::Table for UsageEvent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.event_time]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.event_time).into()]
     }
 
     fn to_new(&self) -> NewUsageEvent {
@@ -3920,28 +4006,38 @@ impl strata::Table for UsageEvent {
 
 impl UsageEvent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageEvent) -> Result<UsageEvent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageEvent) -> D::Out<'a, UsageEvent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUsageEvent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<Option<UsageEvent>, strata::Error> {
-        strata::table::get(db, &[&id, &event_time])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, event_time: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<UsageEvent>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), event_time.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>, patch: &UsageEventPatch) -> Result<Option<UsageEvent>, strata::Error> {
-        strata::table::update(db, &[&id, &event_time], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, event_time: &'a chrono::DateTime<chrono::Utc>, patch: &'a UsageEventPatch) -> D::Out<'a, Option<UsageEvent>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), event_time.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, event_time: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &event_time])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, event_time: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), event_time.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, event_time`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_event_time<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageEvent) -> D::Out<'a, UsageEvent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -4263,6 +4359,7 @@ impl strata::Table for UsageSummary {
     const COLUMNS: &'static str = "id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_summaries_pkey", "id"), ("usage_summaries_workspace_id_fkey", "workspace_id"), ("usage_summaries_project_id_fkey", "project_id"), ("usage_summaries_period_type_check", "period_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id, project_id, period_start, period_type)", columns: &["workspace_id", "project_id", "period_start", "period_type"] }];
     type New = NewUsageSummary;
     type Patch = UsageSummaryPatch;
 
@@ -4286,8 +4383,8 @@ impl strata::Table for UsageSummary {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUsageSummary {
@@ -4413,43 +4510,58 @@ impl strata::Table for UsageSummary {
 
 impl UsageSummary {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageSummary) -> Result<UsageSummary, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageSummary) -> D::Out<'a, UsageSummary> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUsageSummary]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageSummary>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<UsageSummary>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UsageSummaryPatch) -> Result<Option<UsageSummary>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UsageSummaryPatch) -> D::Out<'a, Option<UsageSummary>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<UsageSummary>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageSummary>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<UsageSummary>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageSummary) -> D::Out<'a, UsageSummary> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, project_id, period_start, period_type`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_project_id_and_period_start_and_period_type<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageSummary) -> D::Out<'a, UsageSummary> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `workspace_id, project_id, period_start, period_type`, if any.
-    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, project_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_type: &PeriodType) -> Result<Option<UsageSummary>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", &[&workspace_id, &project_id, &period_start, &period_type])
+    pub fn find_by_workspace_id_and_project_id_and_period_start_and_period_type<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, project_id: &'a uuid::Uuid, period_start: &'a chrono::NaiveDate, period_type: &'a PeriodType) -> D::Out<'a, Option<UsageSummary>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, project_id, period_start, period_end, period_type, total_calls, total_tokens, total_cost, total_price, gross_margin, provider_breakdown, agent_breakdown, last_updated_at, created_at FROM usage_summaries WHERE workspace_id = $1 AND project_id = $2 AND period_start = $3 AND period_type = $4", vec![workspace_id.into(), project_id.into(), period_start.into(), period_type.into()]))
     }
 }
 
@@ -4734,6 +4846,7 @@ impl strata::Table for BillingAccount {
     const COLUMNS: &'static str = "id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("billing_accounts_pkey", "id"), ("billing_accounts_workspace_id_key", "workspace_id"), ("billing_accounts_workspace_id_fkey", "workspace_id"), ("billing_accounts_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id)", columns: &["workspace_id"] }];
     type New = NewBillingAccount;
     type Patch = BillingAccountPatch;
 
@@ -4753,8 +4866,8 @@ impl strata::Table for BillingAccount {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewBillingAccount {
@@ -4846,38 +4959,53 @@ impl strata::Table for BillingAccount {
 
 impl BillingAccount {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewBillingAccount) -> Result<BillingAccount, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBillingAccount) -> D::Out<'a, BillingAccount> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewBillingAccount]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<BillingAccount>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<BillingAccount>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BillingAccountPatch) -> Result<Option<BillingAccount>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a BillingAccountPatch) -> D::Out<'a, Option<BillingAccount>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<BillingAccount>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<BillingAccount>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBillingAccount) -> D::Out<'a, BillingAccount> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBillingAccount) -> D::Out<'a, BillingAccount> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `workspace_id`, if any.
-    pub fn find_by_workspace_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid) -> Result<Option<BillingAccount>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1", &[&workspace_id])
+    pub fn find_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid) -> D::Out<'a, Option<BillingAccount>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, stripe_customer_id, payment_method_id, billing_email, billing_address, tax_id, status, next_billing_date, created_at, updated_at FROM billing_accounts WHERE workspace_id = $1", vec![workspace_id.into()]))
     }
 }
 
@@ -5238,6 +5366,7 @@ impl strata::Table for Invoice {
     const COLUMNS: &'static str = "id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("invoices_pkey", "id"), ("invoices_invoice_number_key", "invoice_number"), ("invoices_workspace_id_fkey", "workspace_id"), ("invoices_billing_account_id_fkey", "billing_account_id"), ("invoices_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(invoice_number)", columns: &["invoice_number"] }];
     type New = NewInvoice;
     type Patch = InvoicePatch;
 
@@ -5264,8 +5393,8 @@ impl strata::Table for Invoice {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewInvoice {
@@ -5403,43 +5532,58 @@ impl strata::Table for Invoice {
 
 impl Invoice {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewInvoice) -> Result<Invoice, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewInvoice]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a InvoicePatch) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Invoice>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `billing_account_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_billing_account_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_billing_account_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Invoice>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE billing_account_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `invoice_number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_invoice_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `invoice_number`, if any.
-    pub fn find_by_invoice_number(db: &mut impl strata::Conn, invoice_number: &str) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE invoice_number = $1", &[&invoice_number])
+    pub fn find_by_invoice_number<'a, D: strata::Db>(db: &'a mut D, invoice_number: &'a str) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, billing_account_id, invoice_number, period_start, period_end, subtotal, tax_amount, total_amount, status, issued_at, due_date, paid_at, stripe_invoice_id, line_items, metadata, created_at, updated_at FROM invoices WHERE invoice_number = $1", vec![invoice_number.into()]))
     }
 }
 
@@ -5774,6 +5918,7 @@ impl strata::Table for ProjectDocument {
     const COLUMNS: &'static str = "id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("project_documents_pkey", "id"), ("project_documents_project_id_fkey", "project_id"), ("project_documents_created_by_fkey", "created_by"), ("project_documents_updated_by_fkey", "updated_by"), ("project_documents_document_type_check", "document_type"), ("project_documents_content_type_check", "content_type"), ("project_documents_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(project_id, document_type, version)", columns: &["project_id", "document_type", "version"] }];
     type New = NewProjectDocument;
     type Patch = ProjectDocumentPatch;
 
@@ -5799,8 +5944,8 @@ impl strata::Table for ProjectDocument {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewProjectDocument {
@@ -5934,48 +6079,63 @@ impl strata::Table for ProjectDocument {
 
 impl ProjectDocument {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewProjectDocument) -> Result<ProjectDocument, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProjectDocument) -> D::Out<'a, ProjectDocument> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewProjectDocument]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectDocument>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<ProjectDocument>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectDocumentPatch) -> Result<Option<ProjectDocument>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ProjectDocumentPatch) -> D::Out<'a, Option<ProjectDocument>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ProjectDocument>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ProjectDocument>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectDocument>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ProjectDocument>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProjectDocument) -> D::Out<'a, ProjectDocument> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `project_id, document_type, version`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_project_id_and_document_type_and_version<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProjectDocument) -> D::Out<'a, ProjectDocument> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `project_id, document_type, version`, if any.
-    pub fn find_by_project_id_and_document_type_and_version(db: &mut impl strata::Conn, project_id: &uuid::Uuid, document_type: &DocumentType, version: &i32) -> Result<Option<ProjectDocument>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", &[&project_id, &document_type, &version])
+    pub fn find_by_project_id_and_document_type_and_version<'a, D: strata::Db>(db: &'a mut D, project_id: &'a uuid::Uuid, document_type: &'a DocumentType, version: &'a i32) -> D::Out<'a, Option<ProjectDocument>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, document_type, title, content, content_type, version, is_latest, status, tags, custom_metadata, published_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM project_documents WHERE project_id = $1 AND document_type = $2 AND version = $3", vec![project_id.into(), document_type.into(), version.into()]))
     }
 }
 
@@ -6192,6 +6352,7 @@ impl strata::Table for DocumentRevision {
     const COLUMNS: &'static str = "id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("document_revisions_pkey", "id"), ("document_revisions_document_id_fkey", "document_id"), ("document_revisions_created_by_fkey", "created_by"), ("document_revisions_change_type_check", "change_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewDocumentRevision;
     type Patch = DocumentRevisionPatch;
 
@@ -6209,8 +6370,8 @@ impl strata::Table for DocumentRevision {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewDocumentRevision {
@@ -6286,38 +6447,48 @@ impl strata::Table for DocumentRevision {
 
 impl DocumentRevision {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewDocumentRevision) -> Result<DocumentRevision, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDocumentRevision) -> D::Out<'a, DocumentRevision> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewDocumentRevision]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DocumentRevision>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<DocumentRevision>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DocumentRevisionPatch) -> Result<Option<DocumentRevision>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a DocumentRevisionPatch) -> D::Out<'a, Option<DocumentRevision>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `document_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_document_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, strata::Error> {
-        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_document_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<DocumentRevision>> {
+        db.run(strata::table::all::<Self>("SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE document_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<DocumentRevision>, strata::Error> {
-        strata::table::all(db, "SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<DocumentRevision>> {
+        db.run(strata::table::all::<Self>("SELECT id, document_id, change_type, summary, diff_data, old_version, new_version, created_at, created_by FROM document_revisions WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDocumentRevision) -> D::Out<'a, DocumentRevision> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -6601,6 +6772,7 @@ impl strata::Table for User {
     const COLUMNS: &'static str = "id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_email_key", "email"), ("users_created_by_fkey", "created_by"), ("users_updated_by_fkey", "updated_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(email)", columns: &["email"] }];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -6620,8 +6792,8 @@ impl strata::Table for User {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUser {
@@ -6713,43 +6885,58 @@ impl strata::Table for User {
 
 impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUser]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserPatch) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
-        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<User>> {
+        db.run(strata::table::all::<Self>("SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
-        strata::table::all(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<User>> {
+        db.run(strata::table::all::<Self>("SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `email`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `email`, if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
-        strata::table::opt(db, "SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE email = $1", &[&email])
+    pub fn find_by_email<'a, D: strata::Db>(db: &'a mut D, email: &'a str) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::opt::<Self>("SELECT id, email, name, password_hash, avatar_url, email_verified, last_login_at, created_at, updated_at, created_by, updated_by FROM users WHERE email = $1", vec![email.into()]))
     }
 }
 
@@ -6940,6 +7127,7 @@ impl strata::Table for UserSession {
     const COLUMNS: &'static str = "id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("user_sessions_pkey", "id"), ("user_sessions_user_id_fkey", "user_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewUserSession;
     type Patch = UserSessionPatch;
 
@@ -6955,8 +7143,8 @@ impl strata::Table for UserSession {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUserSession {
@@ -7020,33 +7208,43 @@ impl strata::Table for UserSession {
 
 impl UserSession {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUserSession) -> Result<UserSession, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserSession) -> D::Out<'a, UserSession> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUserSession]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &str) -> Result<Option<UserSession>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a str) -> D::Out<'a, Option<UserSession>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &str, patch: &UserSessionPatch) -> Result<Option<UserSession>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a str, patch: &'a UserSessionPatch) -> D::Out<'a, Option<UserSession>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &str) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a str) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&str>, limit: i64) -> Result<Vec<UserSession>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a str>, limit: i64) -> D::Out<'a, Vec<UserSession>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, expires_at, created_at, last_accessed_at, user_agent, ip_address FROM user_sessions WHERE user_id = $1 AND ($2::varchar(255) IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserSession) -> D::Out<'a, UserSession> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -7301,6 +7499,7 @@ impl strata::Table for UserOauthAccount {
     const COLUMNS: &'static str = "id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("user_oauth_accounts_pkey", "id"), ("user_oauth_accounts_user_id_fkey", "user_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(provider, provider_user_id)", columns: &["provider", "provider_user_id"] }];
     type New = NewUserOauthAccount;
     type Patch = UserOauthAccountPatch;
 
@@ -7319,8 +7518,8 @@ impl strata::Table for UserOauthAccount {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUserOauthAccount {
@@ -7404,38 +7603,53 @@ impl strata::Table for UserOauthAccount {
 
 impl UserOauthAccount {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUserOauthAccount) -> Result<UserOauthAccount, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserOauthAccount) -> D::Out<'a, UserOauthAccount> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUserOauthAccount]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserOauthAccount>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<UserOauthAccount>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserOauthAccountPatch) -> Result<Option<UserOauthAccount>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserOauthAccountPatch) -> D::Out<'a, Option<UserOauthAccount>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserOauthAccount>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<UserOauthAccount>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserOauthAccount) -> D::Out<'a, UserOauthAccount> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `provider, provider_user_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_provider_and_provider_user_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserOauthAccount) -> D::Out<'a, UserOauthAccount> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `provider, provider_user_id`, if any.
-    pub fn find_by_provider_and_provider_user_id(db: &mut impl strata::Conn, provider: &str, provider_user_id: &str) -> Result<Option<UserOauthAccount>, strata::Error> {
-        strata::table::opt(db, "SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", &[&provider, &provider_user_id])
+    pub fn find_by_provider_and_provider_user_id<'a, D: strata::Db>(db: &'a mut D, provider: &'a str, provider_user_id: &'a str) -> D::Out<'a, Option<UserOauthAccount>> {
+        db.run(strata::table::opt::<Self>("SELECT id, user_id, provider, provider_user_id, provider_email, access_token, refresh_token, expires_at, created_at, updated_at FROM user_oauth_accounts WHERE provider = $1 AND provider_user_id = $2", vec![provider.into(), provider_user_id.into()]))
     }
 }
 
@@ -7659,6 +7873,7 @@ impl strata::Table for UserPreference {
     const COLUMNS: &'static str = "id, user_id, preferences, theme, timezone, notifications, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("user_preferences_pkey", "id"), ("user_preferences_user_id_key", "user_id"), ("user_preferences_user_id_fkey", "user_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(user_id)", columns: &["user_id"] }];
     type New = NewUserPreference;
     type Patch = UserPreferencePatch;
 
@@ -7675,8 +7890,8 @@ impl strata::Table for UserPreference {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUserPreference {
@@ -7756,38 +7971,53 @@ impl strata::Table for UserPreference {
 
 impl UserPreference {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUserPreference) -> Result<UserPreference, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserPreference) -> D::Out<'a, UserPreference> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUserPreference]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UserPreference>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<UserPreference>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPreferencePatch) -> Result<Option<UserPreference>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserPreferencePatch) -> D::Out<'a, Option<UserPreference>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UserPreference>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<UserPreference>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserPreference) -> D::Out<'a, UserPreference> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `user_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_user_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUserPreference) -> D::Out<'a, UserPreference> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `user_id`, if any.
-    pub fn find_by_user_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid) -> Result<Option<UserPreference>, strata::Error> {
-        strata::table::opt(db, "SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1", &[&user_id])
+    pub fn find_by_user_id<'a, D: strata::Db>(db: &'a mut D, user_id: &'a uuid::Uuid) -> D::Out<'a, Option<UserPreference>> {
+        db.run(strata::table::opt::<Self>("SELECT id, user_id, preferences, theme, timezone, notifications, created_at, updated_at FROM user_preferences WHERE user_id = $1", vec![user_id.into()]))
     }
 }
 
@@ -8208,7 +8438,9 @@ impl strata::Table for Workspace {
     const COLUMNS: &'static str = "id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspaces_pkey", "id"), ("workspaces_slug_key", "slug"), ("workspaces_owner_id_fkey", "owner_id"), ("workspaces_created_by_fkey", "created_by"), ("workspaces_updated_by_fkey", "updated_by"), ("workspaces_billing_plan_check", "billing_plan"), ("workspaces_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewWorkspace;
     type Patch = WorkspacePatch;
 
@@ -8237,8 +8469,8 @@ impl strata::Table for Workspace {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkspace {
@@ -8394,58 +8626,73 @@ impl strata::Table for Workspace {
 
 impl Workspace {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkspace]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkspacePatch) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `owner_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_owner_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
-        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_owner_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workspace>> {
+        db.run(strata::table::all::<Self>("SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE owner_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
-        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workspace>> {
+        db.run(strata::table::all::<Self>("SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workspace>, strata::Error> {
-        strata::table::all(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workspace>> {
+        db.run(strata::table::all::<Self>("SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::opt(db, "SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
+    pub fn find_by_slug<'a, D: strata::Db>(db: &'a mut D, slug: &'a str) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::opt::<Self>("SELECT id, name, description, slug, owner_id, billing_plan, billing_email, stripe_customer_id, billing_address, settings, max_projects, max_members, max_monthly_usage, status, trial_ends_at, deleted_at, created_at, updated_at, created_by, updated_by FROM workspaces WHERE slug = $1 AND deleted_at IS NULL", vec![slug.into()]))
     }
 }
 
@@ -8698,6 +8945,7 @@ impl strata::Table for WorkspaceMember {
     const COLUMNS: &'static str = "id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspace_members_pkey", "id"), ("workspace_members_workspace_id_fkey", "workspace_id"), ("workspace_members_user_id_fkey", "user_id"), ("workspace_members_invited_by_fkey", "invited_by"), ("workspace_members_role_check", "role")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id, user_id)", columns: &["workspace_id", "user_id"] }];
     type New = NewWorkspaceMember;
     type Patch = WorkspaceMemberPatch;
 
@@ -8717,8 +8965,8 @@ impl strata::Table for WorkspaceMember {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkspaceMember {
@@ -8816,48 +9064,63 @@ impl strata::Table for WorkspaceMember {
 
 impl WorkspaceMember {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspaceMember) -> Result<WorkspaceMember, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceMember) -> D::Out<'a, WorkspaceMember> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkspaceMember]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<WorkspaceMember>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspaceMemberPatch) -> Result<Option<WorkspaceMember>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkspaceMemberPatch) -> D::Out<'a, Option<WorkspaceMember>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkspaceMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkspaceMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_invited_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkspaceMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceMember) -> D::Out<'a, WorkspaceMember> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, user_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceMember) -> D::Out<'a, WorkspaceMember> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `workspace_id, user_id`, if any.
-    pub fn find_by_workspace_id_and_user_id(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<WorkspaceMember>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", &[&workspace_id, &user_id])
+    pub fn find_by_workspace_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, user_id: &'a uuid::Uuid) -> D::Out<'a, Option<WorkspaceMember>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, user_id, role, permissions, invited_by, invited_at, joined_at, last_active_at, created_at, updated_at FROM workspace_members WHERE workspace_id = $1 AND user_id = $2", vec![workspace_id.into(), user_id.into()]))
     }
 }
 
@@ -9083,6 +9346,7 @@ impl strata::Table for WorkspaceInvitation {
     const COLUMNS: &'static str = "id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspace_invitations_pkey", "id"), ("workspace_invitations_token_key", "token"), ("workspace_invitations_workspace_id_fkey", "workspace_id"), ("workspace_invitations_invited_by_fkey", "invited_by"), ("workspace_invitations_role_check", "role")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(token)", columns: &["token"] }, strata::Key { target: "(workspace_id, email)", columns: &["workspace_id", "email"] }];
     type New = NewWorkspaceInvitation;
     type Patch = WorkspaceInvitationPatch;
 
@@ -9100,8 +9364,8 @@ impl strata::Table for WorkspaceInvitation {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkspaceInvitation {
@@ -9179,48 +9443,68 @@ impl strata::Table for WorkspaceInvitation {
 
 impl WorkspaceInvitation {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspaceInvitation) -> Result<WorkspaceInvitation, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceInvitation) -> D::Out<'a, WorkspaceInvitation> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkspaceInvitation]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkspaceInvitation>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<WorkspaceInvitation>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspaceInvitationPatch) -> Result<Option<WorkspaceInvitation>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkspaceInvitationPatch) -> D::Out<'a, Option<WorkspaceInvitation>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkspaceInvitation>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkspaceInvitation>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_invited_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkspaceInvitation>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceInvitation) -> D::Out<'a, WorkspaceInvitation> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `token`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_token<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceInvitation) -> D::Out<'a, WorkspaceInvitation> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, email`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspaceInvitation) -> D::Out<'a, WorkspaceInvitation> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }
 
     /// The row with this `token`, if any.
-    pub fn find_by_token(db: &mut impl strata::Conn, token: &str) -> Result<Option<WorkspaceInvitation>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE token = $1", &[&token])
+    pub fn find_by_token<'a, D: strata::Db>(db: &'a mut D, token: &'a str) -> D::Out<'a, Option<WorkspaceInvitation>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE token = $1", vec![token.into()]))
     }
 
     /// The row with this `workspace_id, email`, if any.
-    pub fn find_by_workspace_id_and_email(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, email: &str) -> Result<Option<WorkspaceInvitation>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", &[&workspace_id, &email])
+    pub fn find_by_workspace_id_and_email<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, email: &'a str) -> D::Out<'a, Option<WorkspaceInvitation>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, email, role, invited_by, token, expires_at, accepted_at, created_at FROM workspace_invitations WHERE workspace_id = $1 AND email = $2", vec![workspace_id.into(), email.into()]))
     }
 }
 
@@ -9574,7 +9858,9 @@ impl strata::Table for Project {
     const TABLE: &'static str = "projects";
     const COLUMNS: &'static str = "id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("projects_pkey", "id"), ("projects_workspace_id_fkey", "workspace_id"), ("projects_created_by_fkey", "created_by"), ("projects_updated_by_fkey", "updated_by"), ("projects_status_check", "status"), ("projects_visibility_check", "visibility")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workspace_id, slug)", columns: &["workspace_id", "slug"] }];
     type New = NewProject;
     type Patch = ProjectPatch;
 
@@ -9599,8 +9885,8 @@ impl strata::Table for Project {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewProject {
@@ -9726,48 +10012,63 @@ impl strata::Table for Project {
 
 impl Project {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewProject) -> Result<Project, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewProject]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ProjectPatch) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workspace_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Project>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Project>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Project>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workspace_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workspace_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `workspace_id, slug`, if any.
-    pub fn find_by_workspace_id_and_slug(db: &mut impl strata::Conn, workspace_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND slug = $2", &[&workspace_id, &slug])
+    pub fn find_by_workspace_id_and_slug<'a, D: strata::Db>(db: &'a mut D, workspace_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workspace_id, name, description, slug, status, visibility, settings, repository_url, deployment_url, documentation_url, archived_at, created_at, updated_at, created_by, updated_by FROM projects WHERE workspace_id = $1 AND slug = $2", vec![workspace_id.into(), slug.into()]))
     }
 }
 
@@ -10016,6 +10317,7 @@ impl strata::Table for Board {
     const COLUMNS: &'static str = "id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("boards_pkey", "id"), ("boards_project_id_fkey", "project_id"), ("boards_created_by_fkey", "created_by"), ("boards_updated_by_fkey", "updated_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewBoard;
     type Patch = BoardPatch;
 
@@ -10034,8 +10336,8 @@ impl strata::Table for Board {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewBoard {
@@ -10125,43 +10427,53 @@ impl strata::Table for Board {
 
 impl Board {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewBoard) -> Result<Board, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBoard) -> D::Out<'a, Board> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewBoard]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Board>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Board>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &BoardPatch) -> Result<Option<Board>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a BoardPatch) -> D::Out<'a, Option<Board>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Board>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Board>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Board>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Board>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, name, description, settings, column_config, created_at, updated_at, created_by, updated_by FROM boards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewBoard) -> D::Out<'a, Board> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -10466,6 +10778,7 @@ impl strata::Table for Lane {
     const COLUMNS: &'static str = "id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("lanes_pkey", "id"), ("lanes_board_id_fkey", "board_id"), ("lanes_color_pattern", "color")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(board_id, lane_number)", columns: &["board_id", "lane_number"] }];
     type New = NewLane;
     type Patch = LanePatch;
 
@@ -10487,8 +10800,8 @@ impl strata::Table for Lane {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewLane {
@@ -10596,38 +10909,53 @@ impl strata::Table for Lane {
 
 impl Lane {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewLane) -> Result<Lane, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewLane) -> D::Out<'a, Lane> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewLane]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Lane>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Lane>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &LanePatch) -> Result<Option<Lane>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a LanePatch) -> D::Out<'a, Option<Lane>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Lane>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_board_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Lane>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewLane) -> D::Out<'a, Lane> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `board_id, lane_number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_board_id_and_lane_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewLane) -> D::Out<'a, Lane> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `board_id, lane_number`, if any.
-    pub fn find_by_board_id_and_lane_number(db: &mut impl strata::Conn, board_id: &uuid::Uuid, lane_number: &i32) -> Result<Option<Lane>, strata::Error> {
-        strata::table::opt(db, "SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND lane_number = $2", &[&board_id, &lane_number])
+    pub fn find_by_board_id_and_lane_number<'a, D: strata::Db>(db: &'a mut D, board_id: &'a uuid::Uuid, lane_number: &'a i32) -> D::Out<'a, Option<Lane>> {
+        db.run(strata::table::opt::<Self>("SELECT id, board_id, lane_number, name, description, wip_limit, auto_trigger_agent, exit_criteria, settings, color, \"position\", created_at, updated_at FROM lanes WHERE board_id = $1 AND lane_number = $2", vec![board_id.into(), lane_number.into()]))
     }
 }
 
@@ -11126,7 +11454,9 @@ impl strata::Table for Card {
     const TABLE: &'static str = "cards";
     const COLUMNS: &'static str = "id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("cards_pkey", "id"), ("cards_board_id_fkey", "board_id"), ("cards_lane_id_fkey", "lane_id"), ("cards_parent_id_fkey", "parent_id"), ("cards_assignee_id_fkey", "assignee_id"), ("cards_reporter_id_fkey", "reporter_id"), ("cards_created_by_fkey", "created_by"), ("cards_updated_by_fkey", "updated_by"), ("cards_card_type_check", "card_type"), ("cards_status_check", "status"), ("cards_priority_check", "priority")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewCard;
     type Patch = CardPatch;
 
@@ -11162,8 +11492,8 @@ impl strata::Table for Card {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewCard {
@@ -11359,63 +11689,73 @@ impl strata::Table for Card {
 
 impl Card {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCard) -> Result<Card, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCard) -> D::Out<'a, Card> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCard]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Card>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Card>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardPatch) -> Result<Option<Card>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a CardPatch) -> D::Out<'a, Option<Card>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `board_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_board_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_board_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE board_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `lane_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_lane_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_lane_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE lane_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `parent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_parent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE parent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `assignee_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assignee_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_assignee_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE assignee_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `reporter_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_reporter_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_reporter_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE reporter_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Card>, strata::Error> {
-        strata::table::all(db, "SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Card>> {
+        db.run(strata::table::all::<Self>("SELECT id, board_id, lane_id, parent_id, title, description, card_type, status, priority, assignee_id, reporter_id, \"position\", labels, tags, estimated_hours, logged_hours, due_date, external_links, attachments, custom_fields, completed_at, archived_at, search_vector::text AS search_vector, created_at, updated_at, created_by, updated_by FROM cards WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCard) -> D::Out<'a, Card> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -11584,8 +11924,15 @@ impl std::fmt::Debug for CardDependencyPatch {
 
 impl Validate for CardDependencyPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        if let (Some(set_dependency_card_id), Some(set_dependent_card_id)) = (&self.dependency_card_id, &self.dependent_card_id) {
+            let holds = (strata::sql_value::Value::of(set_dependent_card_id)).compare("<>", &(strata::sql_value::Value::of(set_dependency_card_id)));
+            if holds == Some(false) {
+                v.check("card_dependencies_not_self", "card_dependencies_not_self", "violates CHECK card_dependencies_not_self: dependent_card_id <> dependency_card_id");
+            }
+        }
         v.into_result()
     }
 }
@@ -11595,6 +11942,7 @@ impl strata::Table for CardDependency {
     const COLUMNS: &'static str = "id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("card_dependencies_pkey", "id"), ("card_dependencies_dependent_card_id_fkey", "dependent_card_id"), ("card_dependencies_dependency_card_id_fkey", "dependency_card_id"), ("card_dependencies_created_by_fkey", "created_by"), ("card_dependencies_dependency_type_check", "dependency_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(dependent_card_id, dependency_card_id)", columns: &["dependent_card_id", "dependency_card_id"] }];
     type New = NewCardDependency;
     type Patch = CardDependencyPatch;
 
@@ -11609,8 +11957,8 @@ impl strata::Table for CardDependency {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewCardDependency {
@@ -11670,48 +12018,63 @@ impl strata::Table for CardDependency {
 
 impl CardDependency {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCardDependency) -> Result<CardDependency, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardDependency) -> D::Out<'a, CardDependency> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCardDependency]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardDependency>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<CardDependency>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardDependencyPatch) -> Result<Option<CardDependency>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a CardDependencyPatch) -> D::Out<'a, Option<CardDependency>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `dependent_card_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_dependent_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, strata::Error> {
-        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_dependent_card_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardDependency>> {
+        db.run(strata::table::all::<Self>("SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `dependency_card_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_dependency_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, strata::Error> {
-        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_dependency_card_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardDependency>> {
+        db.run(strata::table::all::<Self>("SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependency_card_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardDependency>, strata::Error> {
-        strata::table::all(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardDependency>> {
+        db.run(strata::table::all::<Self>("SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardDependency) -> D::Out<'a, CardDependency> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `dependent_card_id, dependency_card_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_dependent_card_id_and_dependency_card_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardDependency) -> D::Out<'a, CardDependency> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `dependent_card_id, dependency_card_id`, if any.
-    pub fn find_by_dependent_card_id_and_dependency_card_id(db: &mut impl strata::Conn, dependent_card_id: &uuid::Uuid, dependency_card_id: &uuid::Uuid) -> Result<Option<CardDependency>, strata::Error> {
-        strata::table::opt(db, "SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", &[&dependent_card_id, &dependency_card_id])
+    pub fn find_by_dependent_card_id_and_dependency_card_id<'a, D: strata::Db>(db: &'a mut D, dependent_card_id: &'a uuid::Uuid, dependency_card_id: &'a uuid::Uuid) -> D::Out<'a, Option<CardDependency>> {
+        db.run(strata::table::opt::<Self>("SELECT id, dependent_card_id, dependency_card_id, dependency_type, created_at, created_by FROM card_dependencies WHERE dependent_card_id = $1 AND dependency_card_id = $2", vec![dependent_card_id.into(), dependency_card_id.into()]))
     }
 }
 
@@ -11945,6 +12308,7 @@ impl strata::Table for CardComment {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("card_comments_pkey", "id"), ("card_comments_card_id_fkey", "card_id"), ("card_comments_user_id_fkey", "user_id"), ("card_comments_parent_comment_id_fkey", "parent_comment_id"), ("card_comments_updated_by_fkey", "updated_by"), ("card_comments_content_type_check", "content_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewCardComment;
     type Patch = CardCommentPatch;
 
@@ -11963,8 +12327,8 @@ impl strata::Table for CardComment {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewCardComment {
@@ -12050,58 +12414,68 @@ impl strata::Table for CardComment {
 
 impl CardComment {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCardComment) -> Result<CardComment, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardComment) -> D::Out<'a, CardComment> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCardComment]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CardComment>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<CardComment>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CardCommentPatch) -> Result<Option<CardComment>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a CardCommentPatch) -> D::Out<'a, Option<CardComment>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `card_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_card_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_card_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardComment>> {
+        db.run(strata::table::all::<Self>("SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE card_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardComment>> {
+        db.run(strata::table::all::<Self>("SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `parent_comment_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_parent_comment_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_parent_comment_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardComment>> {
+        db.run(strata::table::all::<Self>("SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE parent_comment_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `updated_by` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_updated_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CardComment>, strata::Error> {
-        strata::table::all(db, "SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_updated_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CardComment>> {
+        db.run(strata::table::all::<Self>("SELECT id, card_id, user_id, content, content_type, parent_comment_id, deleted_at, updated_by, created_at, updated_at FROM card_comments WHERE updated_by = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardComment) -> D::Out<'a, CardComment> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -12328,6 +12702,7 @@ impl strata::Table for CardActivity {
     const COLUMNS: &'static str = "id, card_id, user_id, activity_type, field_changed, old_value, new_value, metadata, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("card_activities_card_id_fkey", "card_id"), ("card_activities_user_id_fkey", "user_id"), ("card_activities_activity_type_check", "activity_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewCardActivity;
     type Patch = CardActivityPatch;
 
@@ -12345,8 +12720,8 @@ impl strata::Table for CardActivity {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewCardActivity {
@@ -12420,28 +12795,38 @@ impl strata::Table for CardActivity {
 
 impl CardActivity {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCardActivity) -> Result<CardActivity, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardActivity) -> D::Out<'a, CardActivity> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCardActivity]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<CardActivity>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<CardActivity>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &CardActivityPatch) -> Result<Option<CardActivity>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a CardActivityPatch) -> D::Out<'a, Option<CardActivity>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCardActivity) -> D::Out<'a, CardActivity> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 

@@ -516,6 +516,7 @@ impl strata::Table for Integration {
     const COLUMNS: &'static str = "id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("integrations_pkey", "id"), ("integrations_organization_id_fkey", "organization_id"), ("integrations_user_id_fkey", "user_id"), ("integrations_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(user_id, provider, provider_account_id)", columns: &["user_id", "provider", "provider_account_id"] }];
     type New = NewIntegration;
     type Patch = IntegrationPatch;
 
@@ -539,8 +540,8 @@ impl strata::Table for Integration {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewIntegration {
@@ -656,43 +657,58 @@ impl strata::Table for Integration {
 
 impl Integration {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewIntegration) -> Result<Integration, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewIntegration) -> D::Out<'a, Integration> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewIntegration]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Integration>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Integration>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &IntegrationPatch) -> Result<Option<Integration>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a IntegrationPatch) -> D::Out<'a, Option<Integration>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Integration>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Integration>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Integration>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewIntegration) -> D::Out<'a, Integration> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `user_id, provider, provider_account_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_user_id_and_provider_and_provider_account_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewIntegration) -> D::Out<'a, Integration> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `user_id, provider, provider_account_id`, if any.
-    pub fn find_by_user_id_and_provider_and_provider_account_id(db: &mut impl strata::Conn, user_id: &uuid::Uuid, provider: &str, provider_account_id: &str) -> Result<Option<Integration>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", &[&user_id, &provider, &provider_account_id])
+    pub fn find_by_user_id_and_provider_and_provider_account_id<'a, D: strata::Db>(db: &'a mut D, user_id: &'a uuid::Uuid, provider: &'a str, provider_account_id: &'a str) -> D::Out<'a, Option<Integration>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, user_id, provider, provider_account_id, provider_account_name, vault_path, token_expires_at, refresh_token_expires_at, scopes, status, last_used_at, last_error, created_at, updated_at FROM integrations WHERE user_id = $1 AND provider = $2 AND provider_account_id = $3", vec![user_id.into(), provider.into(), provider_account_id.into()]))
     }
 }
 
@@ -986,6 +1002,7 @@ impl strata::Table for Webhook {
     const COLUMNS: &'static str = "id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("webhooks_pkey", "id"), ("webhooks_organization_id_fkey", "organization_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewWebhook;
     type Patch = WebhookPatch;
 
@@ -1007,8 +1024,8 @@ impl strata::Table for Webhook {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWebhook {
@@ -1118,33 +1135,43 @@ impl strata::Table for Webhook {
 
 impl Webhook {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWebhook) -> Result<Webhook, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWebhook) -> D::Out<'a, Webhook> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWebhook]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Webhook>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Webhook>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WebhookPatch) -> Result<Option<Webhook>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WebhookPatch) -> D::Out<'a, Option<Webhook>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Webhook>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Webhook>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, url, secret, events, is_active, total_deliveries, successful_deliveries, failed_deliveries, last_delivery_at, last_delivery_status, created_at, updated_at FROM webhooks WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWebhook) -> D::Out<'a, Webhook> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1391,6 +1418,7 @@ impl strata::Table for WebhookDelivery {
     const COLUMNS: &'static str = "id, webhook_id, event_type, payload, status, response_status_code, response_body, attempt_number, next_retry_at, created_at, delivered_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("webhook_deliveries_webhook_id_fkey", "webhook_id"), ("webhook_deliveries_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewWebhookDelivery;
     type Patch = WebhookDeliveryPatch;
 
@@ -1410,8 +1438,8 @@ impl strata::Table for WebhookDelivery {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewWebhookDelivery {
@@ -1497,28 +1525,38 @@ impl strata::Table for WebhookDelivery {
 
 impl WebhookDelivery {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWebhookDelivery) -> Result<WebhookDelivery, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWebhookDelivery) -> D::Out<'a, WebhookDelivery> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWebhookDelivery]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<WebhookDelivery>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<WebhookDelivery>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &WebhookDeliveryPatch) -> Result<Option<WebhookDelivery>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a WebhookDeliveryPatch) -> D::Out<'a, Option<WebhookDelivery>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWebhookDelivery) -> D::Out<'a, WebhookDelivery> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1980,6 +2018,7 @@ impl strata::Table for MarketplaceListing {
     const COLUMNS: &'static str = "id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("marketplace_listings_pkey", "id"), ("marketplace_listings_agent_id_fkey", "agent_id"), ("marketplace_listings_organization_id_fkey", "organization_id"), ("marketplace_listings_pricing_model_check", "pricing_model"), ("marketplace_listings_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewMarketplaceListing;
     type Patch = MarketplaceListingPatch;
 
@@ -2011,8 +2050,8 @@ impl strata::Table for MarketplaceListing {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMarketplaceListing {
@@ -2186,38 +2225,48 @@ impl strata::Table for MarketplaceListing {
 
 impl MarketplaceListing {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMarketplaceListing) -> Result<MarketplaceListing, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceListing) -> D::Out<'a, MarketplaceListing> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMarketplaceListing]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceListing>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<MarketplaceListing>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceListingPatch) -> Result<Option<MarketplaceListing>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a MarketplaceListingPatch) -> D::Out<'a, Option<MarketplaceListing>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceListing>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceListing>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceListing>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, organization_id, title, short_description, long_description, category, tags, icon_url, screenshots, demo_video_url, pricing_model, price_usd, install_count, rating_average, rating_count, status, review_notes, is_featured, featured_at, published_at, created_at, updated_at FROM marketplace_listings WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceListing) -> D::Out<'a, MarketplaceListing> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2409,6 +2458,7 @@ impl strata::Table for MarketplaceInstall {
     const COLUMNS: &'static str = "id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("marketplace_installs_pkey", "id"), ("marketplace_installs_listing_id_fkey", "listing_id"), ("marketplace_installs_organization_id_fkey", "organization_id"), ("marketplace_installs_installed_by_id_fkey", "installed_by_id"), ("marketplace_installs_cloned_agent_id_fkey", "cloned_agent_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(listing_id, organization_id)", columns: &["listing_id", "organization_id"] }];
     type New = NewMarketplaceInstall;
     type Patch = MarketplaceInstallPatch;
 
@@ -2424,8 +2474,8 @@ impl strata::Table for MarketplaceInstall {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMarketplaceInstall {
@@ -2489,53 +2539,68 @@ impl strata::Table for MarketplaceInstall {
 
 impl MarketplaceInstall {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMarketplaceInstall) -> Result<MarketplaceInstall, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceInstall) -> D::Out<'a, MarketplaceInstall> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMarketplaceInstall]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<MarketplaceInstall>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceInstallPatch) -> Result<Option<MarketplaceInstall>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a MarketplaceInstallPatch) -> D::Out<'a, Option<MarketplaceInstall>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_listing_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceInstall>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceInstall>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `installed_by_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_installed_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_installed_by_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceInstall>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE installed_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `cloned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_cloned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceInstall>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_cloned_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceInstall>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE cloned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceInstall) -> D::Out<'a, MarketplaceInstall> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `listing_id, organization_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_listing_id_and_organization_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceInstall) -> D::Out<'a, MarketplaceInstall> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `listing_id, organization_id`, if any.
-    pub fn find_by_listing_id_and_organization_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, organization_id: &uuid::Uuid) -> Result<Option<MarketplaceInstall>, strata::Error> {
-        strata::table::opt(db, "SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", &[&listing_id, &organization_id])
+    pub fn find_by_listing_id_and_organization_id<'a, D: strata::Db>(db: &'a mut D, listing_id: &'a uuid::Uuid, organization_id: &'a uuid::Uuid) -> D::Out<'a, Option<MarketplaceInstall>> {
+        db.run(strata::table::opt::<Self>("SELECT id, listing_id, organization_id, installed_by_id, cloned_agent_id, installed_at, uninstalled_at FROM marketplace_installs WHERE listing_id = $1 AND organization_id = $2", vec![listing_id.into(), organization_id.into()]))
     }
 }
 
@@ -2795,6 +2860,7 @@ impl strata::Table for MarketplaceReview {
     const COLUMNS: &'static str = "id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("marketplace_reviews_pkey", "id"), ("marketplace_reviews_listing_id_fkey", "listing_id"), ("marketplace_reviews_user_id_fkey", "user_id"), ("marketplace_reviews_organization_id_fkey", "organization_id"), ("marketplace_reviews_rating_range", "rating")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(listing_id, user_id)", columns: &["listing_id", "user_id"] }];
     type New = NewMarketplaceReview;
     type Patch = MarketplaceReviewPatch;
 
@@ -2814,8 +2880,8 @@ impl strata::Table for MarketplaceReview {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMarketplaceReview {
@@ -2909,48 +2975,63 @@ impl strata::Table for MarketplaceReview {
 
 impl MarketplaceReview {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMarketplaceReview) -> Result<MarketplaceReview, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceReview) -> D::Out<'a, MarketplaceReview> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMarketplaceReview]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<MarketplaceReview>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MarketplaceReviewPatch) -> Result<Option<MarketplaceReview>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a MarketplaceReviewPatch) -> D::Out<'a, Option<MarketplaceReview>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `listing_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_listing_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceReview>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceReview>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MarketplaceReview>, strata::Error> {
-        strata::table::all(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MarketplaceReview>> {
+        db.run(strata::table::all::<Self>("SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceReview) -> D::Out<'a, MarketplaceReview> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `listing_id, user_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_listing_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMarketplaceReview) -> D::Out<'a, MarketplaceReview> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `listing_id, user_id`, if any.
-    pub fn find_by_listing_id_and_user_id(db: &mut impl strata::Conn, listing_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<MarketplaceReview>, strata::Error> {
-        strata::table::opt(db, "SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", &[&listing_id, &user_id])
+    pub fn find_by_listing_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, listing_id: &'a uuid::Uuid, user_id: &'a uuid::Uuid) -> D::Out<'a, Option<MarketplaceReview>> {
+        db.run(strata::table::opt::<Self>("SELECT id, listing_id, user_id, organization_id, rating, title, body, is_verified_install, is_hidden, created_at, updated_at FROM marketplace_reviews WHERE listing_id = $1 AND user_id = $2", vec![listing_id.into(), user_id.into()]))
     }
 }
 
@@ -3265,6 +3346,7 @@ impl strata::Table for Subscription {
     const COLUMNS: &'static str = "id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("subscriptions_pkey", "id"), ("subscriptions_stripe_subscription_id_key", "stripe_subscription_id"), ("subscriptions_organization_id_fkey", "organization_id"), ("subscriptions_plan_check", "plan"), ("subscriptions_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(stripe_subscription_id)", columns: &["stripe_subscription_id"] }];
     type New = NewSubscription;
     type Patch = SubscriptionPatch;
 
@@ -3288,8 +3370,8 @@ impl strata::Table for Subscription {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewSubscription {
@@ -3403,38 +3485,53 @@ impl strata::Table for Subscription {
 
 impl Subscription {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewSubscription) -> Result<Subscription, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSubscription) -> D::Out<'a, Subscription> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewSubscription]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Subscription>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Subscription>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SubscriptionPatch) -> Result<Option<Subscription>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a SubscriptionPatch) -> D::Out<'a, Option<Subscription>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Subscription>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Subscription>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSubscription) -> D::Out<'a, Subscription> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `stripe_subscription_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_stripe_subscription_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSubscription) -> D::Out<'a, Subscription> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `stripe_subscription_id`, if any.
-    pub fn find_by_stripe_subscription_id(db: &mut impl strata::Conn, stripe_subscription_id: &str) -> Result<Option<Subscription>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE stripe_subscription_id = $1", &[&stripe_subscription_id])
+    pub fn find_by_stripe_subscription_id<'a, D: strata::Db>(db: &'a mut D, stripe_subscription_id: &'a str) -> D::Out<'a, Option<Subscription>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, stripe_subscription_id, stripe_customer_id, plan, status, current_period_start, current_period_end, trial_start, trial_end, cancel_at, cancelled_at, cancellation_reason, created_at, updated_at FROM subscriptions WHERE stripe_subscription_id = $1", vec![stripe_subscription_id.into()]))
     }
 }
 
@@ -3750,6 +3847,7 @@ impl strata::Table for UsageRecord {
     const COLUMNS: &'static str = "id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_records_pkey", "id"), ("usage_records_organization_id_fkey", "organization_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(organization_id, period_start, period_end)", columns: &["organization_id", "period_start", "period_end"] }];
     type New = NewUsageRecord;
     type Patch = UsageRecordPatch;
 
@@ -3772,8 +3870,8 @@ impl strata::Table for UsageRecord {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUsageRecord {
@@ -3897,38 +3995,53 @@ impl strata::Table for UsageRecord {
 
 impl UsageRecord {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUsageRecord) -> Result<UsageRecord, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageRecord) -> D::Out<'a, UsageRecord> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUsageRecord]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<UsageRecord>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<UsageRecord>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UsageRecordPatch) -> Result<Option<UsageRecord>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UsageRecordPatch) -> D::Out<'a, Option<UsageRecord>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<UsageRecord>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<UsageRecord>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageRecord) -> D::Out<'a, UsageRecord> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `organization_id, period_start, period_end`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_organization_id_and_period_start_and_period_end<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUsageRecord) -> D::Out<'a, UsageRecord> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `organization_id, period_start, period_end`, if any.
-    pub fn find_by_organization_id_and_period_start_and_period_end(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, period_start: &chrono::NaiveDate, period_end: &chrono::NaiveDate) -> Result<Option<UsageRecord>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", &[&organization_id, &period_start, &period_end])
+    pub fn find_by_organization_id_and_period_start_and_period_end<'a, D: strata::Db>(db: &'a mut D, organization_id: &'a uuid::Uuid, period_start: &'a chrono::NaiveDate, period_end: &'a chrono::NaiveDate) -> D::Out<'a, Option<UsageRecord>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, period_start, period_end, executions_count, tokens_used, api_calls_count, storage_bytes, execution_cost_usd, token_cost_usd, storage_cost_usd, total_cost_usd, created_at, updated_at FROM usage_records WHERE organization_id = $1 AND period_start = $2 AND period_end = $3", vec![organization_id.into(), period_start.into(), period_end.into()]))
     }
 }
 
@@ -4286,6 +4399,7 @@ impl strata::Table for Invoice {
     const COLUMNS: &'static str = "id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("invoices_pkey", "id"), ("invoices_stripe_invoice_id_key", "stripe_invoice_id"), ("invoices_organization_id_fkey", "organization_id"), ("invoices_subscription_id_fkey", "subscription_id"), ("invoices_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(stripe_invoice_id)", columns: &["stripe_invoice_id"] }];
     type New = NewInvoice;
     type Patch = InvoicePatch;
 
@@ -4310,8 +4424,8 @@ impl strata::Table for Invoice {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewInvoice {
@@ -4433,43 +4547,58 @@ impl strata::Table for Invoice {
 
 impl Invoice {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewInvoice) -> Result<Invoice, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewInvoice]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a InvoicePatch) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Invoice>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `subscription_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_subscription_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Invoice>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_subscription_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Invoice>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE subscription_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `stripe_invoice_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_stripe_invoice_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `stripe_invoice_id`, if any.
-    pub fn find_by_stripe_invoice_id(db: &mut impl strata::Conn, stripe_invoice_id: &str) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE stripe_invoice_id = $1", &[&stripe_invoice_id])
+    pub fn find_by_stripe_invoice_id<'a, D: strata::Db>(db: &'a mut D, stripe_invoice_id: &'a str) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, subscription_id, stripe_invoice_id, invoice_number, status, subtotal_usd, tax_usd, total_usd, amount_paid_usd, amount_due_usd, invoice_date, due_date, paid_at, invoice_pdf_url, created_at FROM invoices WHERE stripe_invoice_id = $1", vec![stripe_invoice_id.into()]))
     }
 }
 
@@ -4745,6 +4874,7 @@ impl strata::Table for AgentMemory {
     const COLUMNS: &'static str = "id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_memories_pkey", "id"), ("agent_memories_agent_id_fkey", "agent_id"), ("agent_memories_memory_type_check", "memory_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAgentMemory;
     type Patch = AgentMemoryPatch;
 
@@ -4765,8 +4895,8 @@ impl strata::Table for AgentMemory {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentMemory {
@@ -4866,33 +4996,43 @@ impl strata::Table for AgentMemory {
 
 impl AgentMemory {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentMemory) -> Result<AgentMemory, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentMemory) -> D::Out<'a, AgentMemory> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentMemory]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMemory>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentMemory>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentMemoryPatch) -> Result<Option<AgentMemory>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentMemoryPatch) -> D::Out<'a, Option<AgentMemory>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMemory>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentMemory>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, session_id, memory_type, content, embedding_id, metadata, importance_score, access_count, last_accessed_at, created_at, expires_at FROM agent_memories WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentMemory) -> D::Out<'a, AgentMemory> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -5106,6 +5246,7 @@ impl strata::Table for EvalSuite {
     const COLUMNS: &'static str = "id, organization_id, agent_id, name, description, config, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_suites_pkey", "id"), ("eval_suites_organization_id_fkey", "organization_id"), ("eval_suites_agent_id_fkey", "agent_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewEvalSuite;
     type Patch = EvalSuitePatch;
 
@@ -5122,8 +5263,8 @@ impl strata::Table for EvalSuite {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewEvalSuite {
@@ -5197,38 +5338,48 @@ impl strata::Table for EvalSuite {
 
 impl EvalSuite {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalSuite) -> Result<EvalSuite, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalSuite) -> D::Out<'a, EvalSuite> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEvalSuite]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalSuite>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<EvalSuite>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalSuitePatch) -> Result<Option<EvalSuite>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a EvalSuitePatch) -> D::Out<'a, Option<EvalSuite>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalSuite>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalSuite>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalSuite>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, agent_id, name, description, config, created_at, updated_at FROM eval_suites WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalSuite) -> D::Out<'a, EvalSuite> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -5437,6 +5588,7 @@ impl strata::Table for EvalTestCase {
     const COLUMNS: &'static str = "id, suite_id, name, description, input, expected_output, scoring_rubric, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_test_cases_pkey", "id"), ("eval_test_cases_suite_id_fkey", "suite_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewEvalTestCase;
     type Patch = EvalTestCasePatch;
 
@@ -5453,8 +5605,8 @@ impl strata::Table for EvalTestCase {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewEvalTestCase {
@@ -5524,33 +5676,43 @@ impl strata::Table for EvalTestCase {
 
 impl EvalTestCase {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalTestCase) -> Result<EvalTestCase, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalTestCase) -> D::Out<'a, EvalTestCase> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEvalTestCase]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalTestCase>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<EvalTestCase>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalTestCasePatch) -> Result<Option<EvalTestCase>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a EvalTestCasePatch) -> D::Out<'a, Option<EvalTestCase>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalTestCase>, strata::Error> {
-        strata::table::all(db, "SELECT id, suite_id, name, description, input, expected_output, scoring_rubric, created_at FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_suite_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalTestCase>> {
+        db.run(strata::table::all::<Self>("SELECT id, suite_id, name, description, input, expected_output, scoring_rubric, created_at FROM eval_test_cases WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalTestCase) -> D::Out<'a, EvalTestCase> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -5823,6 +5985,7 @@ impl strata::Table for EvalRun {
     const COLUMNS: &'static str = "id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_runs_pkey", "id"), ("eval_runs_suite_id_fkey", "suite_id"), ("eval_runs_agent_id_fkey", "agent_id"), ("eval_runs_agent_version_id_fkey", "agent_version_id"), ("eval_runs_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewEvalRun;
     type Patch = EvalRunPatch;
 
@@ -5843,8 +6006,8 @@ impl strata::Table for EvalRun {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewEvalRun {
@@ -5946,43 +6109,53 @@ impl strata::Table for EvalRun {
 
 impl EvalRun {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalRun) -> Result<EvalRun, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalRun) -> D::Out<'a, EvalRun> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEvalRun]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalRun>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<EvalRun>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalRunPatch) -> Result<Option<EvalRun>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a EvalRunPatch) -> D::Out<'a, Option<EvalRun>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, strata::Error> {
-        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_suite_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalRun>> {
+        db.run(strata::table::all::<Self>("SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, strata::Error> {
-        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalRun>> {
+        db.run(strata::table::all::<Self>("SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `agent_version_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalRun>, strata::Error> {
-        strata::table::all(db, "SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_version_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalRun>> {
+        db.run(strata::table::all::<Self>("SELECT id, suite_id, agent_id, agent_version_id, status, total_tests, passed_tests, failed_tests, average_score, started_at, completed_at, created_at FROM eval_runs WHERE agent_version_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalRun) -> D::Out<'a, EvalRun> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -6220,6 +6393,7 @@ impl strata::Table for EvalResult {
     const COLUMNS: &'static str = "id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("eval_results_pkey", "id"), ("eval_results_run_id_fkey", "run_id"), ("eval_results_test_case_id_fkey", "test_case_id"), ("eval_results_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewEvalResult;
     type Patch = EvalResultPatch;
 
@@ -6238,8 +6412,8 @@ impl strata::Table for EvalResult {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewEvalResult {
@@ -6321,38 +6495,48 @@ impl strata::Table for EvalResult {
 
 impl EvalResult {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewEvalResult) -> Result<EvalResult, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalResult) -> D::Out<'a, EvalResult> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEvalResult]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<EvalResult>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<EvalResult>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &EvalResultPatch) -> Result<Option<EvalResult>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a EvalResultPatch) -> D::Out<'a, Option<EvalResult>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `run_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_run_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, strata::Error> {
-        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_run_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalResult>> {
+        db.run(strata::table::all::<Self>("SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE run_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `test_case_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_case_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<EvalResult>, strata::Error> {
-        strata::table::all(db, "SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_test_case_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<EvalResult>> {
+        db.run(strata::table::all::<Self>("SELECT id, run_id, test_case_id, execution_id, execution_created_at, status, score, actual_output, feedback, created_at FROM eval_results WHERE test_case_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvalResult) -> D::Out<'a, EvalResult> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -6626,6 +6810,7 @@ impl strata::Table for AuditLog {
     const COLUMNS: &'static str = "id, organization_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, request_id, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_action_check", "action")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -6646,8 +6831,8 @@ impl strata::Table for AuditLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewAuditLog {
@@ -6737,28 +6922,38 @@ impl strata::Table for AuditLog {
 
 impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAuditLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AuditLogPatch) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -7031,6 +7226,7 @@ impl strata::Table for Organization {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("organizations_pkey", "id"), ("organizations_slug_key", "slug")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewOrganization;
     type Patch = OrganizationPatch;
 
@@ -7050,8 +7246,8 @@ impl strata::Table for Organization {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewOrganization {
@@ -7149,43 +7345,58 @@ impl strata::Table for Organization {
 
 impl Organization {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewOrganization) -> Result<Organization, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganization) -> D::Out<'a, Organization> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewOrganization]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Organization>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a OrganizationPatch) -> D::Out<'a, Option<Organization>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganization) -> D::Out<'a, Organization> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganization) -> D::Out<'a, Organization> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, strata::Error> {
-        strata::table::opt(db, "SELECT id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
+    pub fn find_by_slug<'a, D: strata::Db>(db: &'a mut D, slug: &'a str) -> D::Out<'a, Option<Organization>> {
+        db.run(strata::table::opt::<Self>("SELECT id, name, slug, logo_url, settings, max_agents, max_executions_per_month, max_team_members, created_at, updated_at, deleted_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", vec![slug.into()]))
     }
 }
 
@@ -7582,6 +7793,7 @@ impl strata::Table for User {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_organization_id_fkey", "organization_id"), ("idx_users_email", "email"), ("users_role_check", "role")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(email) WHERE (deleted_at IS NULL)", columns: &["email"] }];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -7607,8 +7819,8 @@ impl strata::Table for User {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUser {
@@ -7740,48 +7952,63 @@ impl strata::Table for User {
 
 impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUser]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserPatch) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<User>, strata::Error> {
-        strata::table::all(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<User>> {
+        db.run(strata::table::all::<Self>("SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `email`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `email` among rows where `deleted_at IS NULL` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
-        strata::table::opt(db, "SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND (deleted_at IS NULL) AND deleted_at IS NULL", &[&email])
+    pub fn find_by_email<'a, D: strata::Db>(db: &'a mut D, email: &'a str) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::opt::<Self>("SELECT id, email, email_verified_at, password_hash, full_name, avatar_url, organization_id, role, last_login_at, mfa_enabled, mfa_secret, google_id, github_id, is_active, created_at, updated_at, deleted_at FROM users WHERE email = $1 AND (deleted_at IS NULL) AND deleted_at IS NULL", vec![email.into()]))
     }
 }
 
@@ -8033,6 +8260,7 @@ impl strata::Table for RefreshToken {
     const COLUMNS: &'static str = "id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("refresh_tokens_pkey", "id"), ("refresh_tokens_user_id_fkey", "user_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewRefreshToken;
     type Patch = RefreshTokenPatch;
 
@@ -8051,8 +8279,8 @@ impl strata::Table for RefreshToken {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewRefreshToken {
@@ -8134,33 +8362,43 @@ impl strata::Table for RefreshToken {
 
 impl RefreshToken {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewRefreshToken) -> Result<RefreshToken, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRefreshToken) -> D::Out<'a, RefreshToken> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewRefreshToken]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<RefreshToken>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<RefreshToken>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &RefreshTokenPatch) -> Result<Option<RefreshToken>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a RefreshTokenPatch) -> D::Out<'a, Option<RefreshToken>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<RefreshToken>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<RefreshToken>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, token_hash, device_name, device_type, ip_address, user_agent, expires_at, revoked_at, created_at FROM refresh_tokens WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRefreshToken) -> D::Out<'a, RefreshToken> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -8438,6 +8676,7 @@ impl strata::Table for ApiKey {
     const COLUMNS: &'static str = "id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_user_id_fkey", "user_id"), ("api_keys_organization_id_fkey", "organization_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewApiKey;
     type Patch = ApiKeyPatch;
 
@@ -8458,8 +8697,8 @@ impl strata::Table for ApiKey {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewApiKey {
@@ -8557,38 +8796,48 @@ impl strata::Table for ApiKey {
 
 impl ApiKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewApiKey]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ApiKeyPatch) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ApiKey>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ApiKey>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, organization_id, name, key_prefix, key_hash, scopes, rate_limit, expires_at, last_used_at, revoked_at, created_at FROM api_keys WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -9028,6 +9277,7 @@ impl strata::Table for Agent {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_organization_id_fkey", "organization_id"), ("agents_created_by_id_fkey", "created_by_id"), ("agents_marketplace_listing_id_fkey", "marketplace_listing_id"), ("agents_current_version_id_fkey", "current_version_id"), ("agents_memory_type_check", "memory_type"), ("agents_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(organization_id, slug)", columns: &["organization_id", "slug"] }];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -9058,8 +9308,8 @@ impl strata::Table for Agent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgent {
@@ -9231,63 +9481,78 @@ impl strata::Table for Agent {
 
 impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentPatch) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `organization_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `marketplace_listing_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_marketplace_listing_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_marketplace_listing_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE marketplace_listing_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `current_version_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_current_version_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_current_version_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE current_version_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `organization_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_organization_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `organization_id, slug` (and not soft-deleted), if any.
-    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Agent>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL", &[&organization_id, &slug])
+    pub fn find_by_organization_id_and_slug<'a, D: strata::Db>(db: &'a mut D, organization_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, created_by_id, name, slug, description, avatar_url, system_prompt, model, temperature, max_tokens, tools, memory_enabled, memory_type, status, is_public, marketplace_listing_id, current_version_id, published_at, created_at, updated_at, deleted_at FROM agents WHERE organization_id = $1 AND slug = $2 AND deleted_at IS NULL", vec![organization_id.into(), slug.into()]))
     }
 }
 
@@ -9557,6 +9822,7 @@ impl strata::Table for AgentVersion {
     const COLUMNS: &'static str = "id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_versions_pkey", "id"), ("agent_versions_agent_id_fkey", "agent_id"), ("agent_versions_created_by_id_fkey", "created_by_id"), ("agent_versions_version_pattern", "version")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(agent_id, version)", columns: &["agent_id", "version"] }];
     type New = NewAgentVersion;
     type Patch = AgentVersionPatch;
 
@@ -9577,8 +9843,8 @@ impl strata::Table for AgentVersion {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentVersion {
@@ -9674,43 +9940,58 @@ impl strata::Table for AgentVersion {
 
 impl AgentVersion {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentVersion) -> Result<AgentVersion, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentVersion) -> D::Out<'a, AgentVersion> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentVersion]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentVersion>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentVersion>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentVersionPatch) -> Result<Option<AgentVersion>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentVersionPatch) -> D::Out<'a, Option<AgentVersion>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentVersion>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentVersion>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentVersion>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE created_by_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentVersion) -> D::Out<'a, AgentVersion> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `agent_id, version`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_agent_id_and_version<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentVersion) -> D::Out<'a, AgentVersion> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `agent_id, version`, if any.
-    pub fn find_by_agent_id_and_version(db: &mut impl strata::Conn, agent_id: &uuid::Uuid, version: &str) -> Result<Option<AgentVersion>, strata::Error> {
-        strata::table::opt(db, "SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND version = $2", &[&agent_id, &version])
+    pub fn find_by_agent_id_and_version<'a, D: strata::Db>(db: &'a mut D, agent_id: &'a uuid::Uuid, version: &'a str) -> D::Out<'a, Option<AgentVersion>> {
+        db.run(strata::table::opt::<Self>("SELECT id, agent_id, version, changelog, system_prompt, model, temperature, max_tokens, tools, is_published, created_at, created_by_id FROM agent_versions WHERE agent_id = $1 AND version = $2", vec![agent_id.into(), version.into()]))
     }
 }
 
@@ -9950,6 +10231,7 @@ impl strata::Table for AgentTool {
     const COLUMNS: &'static str = "id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_tools_pkey", "id"), ("agent_tools_organization_id_fkey", "organization_id"), ("agent_tools_tool_type_check", "tool_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAgentTool;
     type Patch = AgentToolPatch;
 
@@ -9969,8 +10251,8 @@ impl strata::Table for AgentTool {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentTool {
@@ -10062,33 +10344,43 @@ impl strata::Table for AgentTool {
 
 impl AgentTool {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentTool) -> Result<AgentTool, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentTool) -> D::Out<'a, AgentTool> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentTool]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentTool>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentTool>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentToolPatch) -> Result<Option<AgentTool>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentToolPatch) -> D::Out<'a, Option<AgentTool>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentTool>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentTool>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, name, description, tool_type, config, input_schema, output_schema, is_active, created_at, updated_at FROM agent_tools WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentTool) -> D::Out<'a, AgentTool> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -10513,6 +10805,7 @@ impl strata::Table for Execution {
     const COLUMNS: &'static str = "id, agent_id, agent_version_id, organization_id, user_id, session_id, parent_execution_id, parent_execution_created_at, input, output, status, error_code, error_message, started_at, completed_at, latency_ms, prompt_tokens, completion_tokens, total_tokens, cost_usd, tool_calls, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("executions_agent_id_fkey", "agent_id"), ("executions_agent_version_id_fkey", "agent_version_id"), ("executions_organization_id_fkey", "organization_id"), ("executions_user_id_fkey", "user_id"), ("executions_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewExecution;
     type Patch = ExecutionPatch;
 
@@ -10543,8 +10836,8 @@ impl strata::Table for Execution {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewExecution {
@@ -10706,28 +10999,38 @@ impl strata::Table for Execution {
 
 impl Execution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewExecution) -> Result<Execution, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewExecution) -> D::Out<'a, Execution> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewExecution]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Execution>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<Execution>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionPatch) -> Result<Option<Execution>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a ExecutionPatch) -> D::Out<'a, Option<Execution>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewExecution) -> D::Out<'a, Execution> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -11067,6 +11370,7 @@ impl strata::Table for ExecutionLog {
     const COLUMNS: &'static str = "id, execution_id, execution_created_at, log_type, sequence_number, input, output, started_at, completed_at, latency_ms, model, prompt_tokens, completion_tokens, tool_name, tool_status, error_message, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("execution_logs_log_type_check", "log_type"), ("execution_logs_tool_status_check", "tool_status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewExecutionLog;
     type Patch = ExecutionLogPatch;
 
@@ -11092,8 +11396,8 @@ impl strata::Table for ExecutionLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewExecutionLog {
@@ -11213,28 +11517,38 @@ impl strata::Table for ExecutionLog {
 
 impl ExecutionLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewExecutionLog) -> Result<ExecutionLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewExecutionLog) -> D::Out<'a, ExecutionLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewExecutionLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<ExecutionLog>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<ExecutionLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &ExecutionLogPatch) -> Result<Option<ExecutionLog>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a ExecutionLogPatch) -> D::Out<'a, Option<ExecutionLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewExecutionLog) -> D::Out<'a, ExecutionLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 

@@ -266,6 +266,7 @@ impl strata::Table for Organization {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("organizations_pkey", "id"), ("organizations_slug_key", "slug")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewOrganization;
     type Patch = OrganizationPatch;
 
@@ -282,8 +283,8 @@ impl strata::Table for Organization {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewOrganization {
@@ -359,43 +360,58 @@ impl strata::Table for Organization {
 
 impl Organization {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewOrganization) -> Result<Organization, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganization) -> D::Out<'a, Organization> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewOrganization]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Organization>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Organization>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationPatch) -> Result<Option<Organization>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a OrganizationPatch) -> D::Out<'a, Option<Organization>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganization) -> D::Out<'a, Organization> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganization) -> D::Out<'a, Organization> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `slug` (and not soft-deleted), if any.
-    pub fn find_by_slug(db: &mut impl strata::Conn, slug: &str) -> Result<Option<Organization>, strata::Error> {
-        strata::table::opt(db, "SELECT id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", &[&slug])
+    pub fn find_by_slug<'a, D: strata::Db>(db: &'a mut D, slug: &'a str) -> D::Out<'a, Option<Organization>> {
+        db.run(strata::table::opt::<Self>("SELECT id, name, slug, settings, subscription_tier, deleted_at, created_at, updated_at FROM organizations WHERE slug = $1 AND deleted_at IS NULL", vec![slug.into()]))
     }
 }
 
@@ -733,6 +749,7 @@ impl strata::Table for User {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_email_key", "email"), ("users_github_id_key", "github_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(email)", columns: &["email"] }, strata::Key { target: "(github_id)", columns: &["github_id"] }];
     type New = NewUser;
     type Patch = UserPatch;
 
@@ -755,8 +772,8 @@ impl strata::Table for User {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewUser {
@@ -868,48 +885,68 @@ impl strata::Table for User {
 
 impl User {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewUser) -> Result<User, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewUser]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<User>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &UserPatch) -> Result<Option<User>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a UserPatch) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `email`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `github_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_github_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }
 
     /// The row with this `email` (and not soft-deleted), if any.
-    pub fn find_by_email(db: &mut impl strata::Conn, email: &str) -> Result<Option<User>, strata::Error> {
-        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE email = $1 AND deleted_at IS NULL", &[&email])
+    pub fn find_by_email<'a, D: strata::Db>(db: &'a mut D, email: &'a str) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::opt::<Self>("SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE email = $1 AND deleted_at IS NULL", vec![email.into()]))
     }
 
     /// The row with this `github_id` (and not soft-deleted), if any.
-    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<User>, strata::Error> {
-        strata::table::opt(db, "SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE github_id = $1 AND deleted_at IS NULL", &[&github_id])
+    pub fn find_by_github_id<'a, D: strata::Db>(db: &'a mut D, github_id: &'a str) -> D::Out<'a, Option<User>> {
+        db.run(strata::table::opt::<Self>("SELECT id, email, name, avatar_url, github_id, auth_provider, password_hash, mfa_enabled, mfa_secret, mfa_secret_encrypted, last_login_at, deleted_at, created_at, updated_at FROM users WHERE github_id = $1 AND deleted_at IS NULL", vec![github_id.into()]))
     }
 }
 
@@ -1107,6 +1144,7 @@ impl strata::Table for OrganizationMember {
     const COLUMNS: &'static str = "id, organization_id, user_id, role, permissions, invited_by, joined_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("organization_members_pkey", "id"), ("organization_members_organization_id_fkey", "organization_id"), ("organization_members_user_id_fkey", "user_id"), ("organization_members_invited_by_fkey", "invited_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(organization_id, user_id)", columns: &["organization_id", "user_id"] }];
     type New = NewOrganizationMember;
     type Patch = OrganizationMemberPatch;
 
@@ -1122,8 +1160,8 @@ impl strata::Table for OrganizationMember {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewOrganizationMember {
@@ -1191,48 +1229,63 @@ impl strata::Table for OrganizationMember {
 
 impl OrganizationMember {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewOrganizationMember) -> Result<OrganizationMember, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganizationMember) -> D::Out<'a, OrganizationMember> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewOrganizationMember]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<OrganizationMember>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<OrganizationMember>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &OrganizationMemberPatch) -> Result<Option<OrganizationMember>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a OrganizationMemberPatch) -> D::Out<'a, Option<OrganizationMember>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<OrganizationMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<OrganizationMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `invited_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_invited_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<OrganizationMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_invited_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<OrganizationMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE invited_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganizationMember) -> D::Out<'a, OrganizationMember> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `organization_id, user_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_organization_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewOrganizationMember) -> D::Out<'a, OrganizationMember> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `organization_id, user_id`, if any.
-    pub fn find_by_organization_id_and_user_id(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<OrganizationMember>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND user_id = $2", &[&organization_id, &user_id])
+    pub fn find_by_organization_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, organization_id: &'a uuid::Uuid, user_id: &'a uuid::Uuid) -> D::Out<'a, Option<OrganizationMember>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, user_id, role, permissions, invited_by, joined_at FROM organization_members WHERE organization_id = $1 AND user_id = $2", vec![organization_id.into(), user_id.into()]))
     }
 }
 
@@ -1540,7 +1593,9 @@ impl strata::Table for Project {
     const TABLE: &'static str = "projects";
     const COLUMNS: &'static str = "id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("projects_pkey", "id"), ("projects_organization_id_fkey", "organization_id"), ("projects_created_by_fkey", "created_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(organization_id, slug)", columns: &["organization_id", "slug"] }];
     type New = NewProject;
     type Patch = ProjectPatch;
 
@@ -1562,8 +1617,8 @@ impl strata::Table for Project {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewProject {
@@ -1669,43 +1724,58 @@ impl strata::Table for Project {
 
 impl Project {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewProject) -> Result<Project, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewProject]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Project>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectPatch) -> Result<Option<Project>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ProjectPatch) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Project>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Project>, strata::Error> {
-        strata::table::all(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Project>> {
+        db.run(strata::table::all::<Self>("SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `organization_id, slug`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_organization_id_and_slug<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProject) -> D::Out<'a, Project> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `organization_id, slug`, if any.
-    pub fn find_by_organization_id_and_slug(db: &mut impl strata::Conn, organization_id: &uuid::Uuid, slug: &str) -> Result<Option<Project>, strata::Error> {
-        strata::table::opt(db, "SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND slug = $2", &[&organization_id, &slug])
+    pub fn find_by_organization_id_and_slug<'a, D: strata::Db>(db: &'a mut D, organization_id: &'a uuid::Uuid, slug: &'a str) -> D::Out<'a, Option<Project>> {
+        db.run(strata::table::opt::<Self>("SELECT id, organization_id, name, slug, description, repository_url, github_repo_id, settings, status, created_by, archived_at, created_at, updated_at FROM projects WHERE organization_id = $1 AND slug = $2", vec![organization_id.into(), slug.into()]))
     }
 }
 
@@ -1888,6 +1958,7 @@ impl strata::Table for ProjectMember {
     const COLUMNS: &'static str = "id, project_id, user_id, role, added_by, added_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("project_members_pkey", "id"), ("project_members_project_id_fkey", "project_id"), ("project_members_user_id_fkey", "user_id"), ("project_members_added_by_fkey", "added_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(project_id, user_id)", columns: &["project_id", "user_id"] }];
     type New = NewProjectMember;
     type Patch = ProjectMemberPatch;
 
@@ -1902,8 +1973,8 @@ impl strata::Table for ProjectMember {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewProjectMember {
@@ -1963,48 +2034,63 @@ impl strata::Table for ProjectMember {
 
 impl ProjectMember {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewProjectMember) -> Result<ProjectMember, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProjectMember) -> D::Out<'a, ProjectMember> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewProjectMember]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ProjectMember>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<ProjectMember>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ProjectMemberPatch) -> Result<Option<ProjectMember>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ProjectMemberPatch) -> D::Out<'a, Option<ProjectMember>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ProjectMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ProjectMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `added_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_added_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ProjectMember>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_added_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ProjectMember>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE added_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProjectMember) -> D::Out<'a, ProjectMember> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `project_id, user_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_project_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewProjectMember) -> D::Out<'a, ProjectMember> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `project_id, user_id`, if any.
-    pub fn find_by_project_id_and_user_id(db: &mut impl strata::Conn, project_id: &uuid::Uuid, user_id: &uuid::Uuid) -> Result<Option<ProjectMember>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND user_id = $2", &[&project_id, &user_id])
+    pub fn find_by_project_id_and_user_id<'a, D: strata::Db>(db: &'a mut D, project_id: &'a uuid::Uuid, user_id: &'a uuid::Uuid) -> D::Out<'a, Option<ProjectMember>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, user_id, role, added_by, added_at FROM project_members WHERE project_id = $1 AND user_id = $2", vec![project_id.into(), user_id.into()]))
     }
 }
 
@@ -2397,6 +2483,7 @@ impl strata::Table for Agent {
     const COLUMNS: &'static str = "id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_instance_id_key", "instance_id"), ("agents_project_id_fkey", "project_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(instance_id)", columns: &["instance_id"] }];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -2424,8 +2511,8 @@ impl strata::Table for Agent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgent {
@@ -2575,38 +2662,53 @@ impl strata::Table for Agent {
 
 impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentPatch) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `instance_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_instance_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `instance_id`, if any.
-    pub fn find_by_instance_id(db: &mut impl strata::Conn, instance_id: &str) -> Result<Option<Agent>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE instance_id = $1", &[&instance_id])
+    pub fn find_by_instance_id<'a, D: strata::Db>(db: &'a mut D, instance_id: &'a str) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, agent_type, instance_id, name, status, configuration, capabilities, version, working_directory, claude_instructions, custom_commands, performance_metrics, tdd_metrics, last_heartbeat_at, started_at, stopped_at, created_at, updated_at FROM agents WHERE instance_id = $1", vec![instance_id.into()]))
     }
 }
 
@@ -2790,6 +2892,7 @@ impl strata::Table for AgentStatusHistory {
     const COLUMNS: &'static str = "id, agent_id, status, reason, metadata, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_status_history_pkey", "id"), ("agent_status_history_agent_id_fkey", "agent_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAgentStatusHistory;
     type Patch = AgentStatusHistoryPatch;
 
@@ -2804,8 +2907,8 @@ impl strata::Table for AgentStatusHistory {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentStatusHistory {
@@ -2865,33 +2968,43 @@ impl strata::Table for AgentStatusHistory {
 
 impl AgentStatusHistory {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentStatusHistory) -> Result<AgentStatusHistory, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentStatusHistory) -> D::Out<'a, AgentStatusHistory> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentStatusHistory]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentStatusHistory>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentStatusHistory>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentStatusHistoryPatch) -> Result<Option<AgentStatusHistory>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentStatusHistoryPatch) -> D::Out<'a, Option<AgentStatusHistory>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentStatusHistory>, strata::Error> {
-        strata::table::all(db, "SELECT id, agent_id, status, reason, metadata, created_at FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentStatusHistory>> {
+        db.run(strata::table::all::<Self>("SELECT id, agent_id, status, reason, metadata, created_at FROM agent_status_history WHERE agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentStatusHistory) -> D::Out<'a, AgentStatusHistory> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3061,6 +3174,7 @@ impl strata::Table for AgentOutput {
     const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_outputs_agent_id_fkey", "agent_id"), ("agent_outputs_output_type_check", "output_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewAgentOutput;
     type Patch = AgentOutputPatch;
 
@@ -3075,8 +3189,8 @@ impl strata::Table for AgentOutput {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.created_at]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.created_at).into()]
     }
 
     fn to_new(&self) -> NewAgentOutput {
@@ -3132,28 +3246,38 @@ impl strata::Table for AgentOutput {
 
 impl AgentOutput {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentOutput) -> Result<AgentOutput, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentOutput) -> D::Out<'a, AgentOutput> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentOutput]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, strata::Error> {
-        strata::table::get(db, &[&id, &created_at])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AgentOutput>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
-        strata::table::update(db, &[&id, &created_at], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AgentOutputPatch) -> D::Out<'a, Option<AgentOutput>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &created_at])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentOutput) -> D::Out<'a, AgentOutput> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3401,6 +3525,7 @@ impl strata::Table for Workflow {
     const COLUMNS: &'static str = "id, project_id, name, type, definition, status, version, created_by, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflows_pkey", "id"), ("workflows_project_id_fkey", "project_id"), ("workflows_created_by_fkey", "created_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewWorkflow;
     type Patch = WorkflowPatch;
 
@@ -3419,8 +3544,8 @@ impl strata::Table for Workflow {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkflow {
@@ -3508,38 +3633,48 @@ impl strata::Table for Workflow {
 
 impl Workflow {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflow) -> Result<Workflow, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflow) -> D::Out<'a, Workflow> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkflow]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Workflow>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowPatch) -> Result<Option<Workflow>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkflowPatch) -> D::Out<'a, Option<Workflow>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workflow>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `created_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_created_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Workflow>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_created_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Workflow>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, name, type, definition, status, version, created_by, created_at, updated_at FROM workflows WHERE created_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflow) -> D::Out<'a, Workflow> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3802,6 +3937,7 @@ impl strata::Table for WorkflowExecution {
     const COLUMNS: &'static str = "id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflow_executions_pkey", "id"), ("workflow_executions_workflow_id_fkey", "workflow_id"), ("workflow_executions_started_by_fkey", "started_by")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(workflow_id, execution_number)", columns: &["workflow_id", "execution_number"] }];
     type New = NewWorkflowExecution;
     type Patch = WorkflowExecutionPatch;
 
@@ -3821,8 +3957,8 @@ impl strata::Table for WorkflowExecution {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkflowExecution {
@@ -3918,43 +4054,58 @@ impl strata::Table for WorkflowExecution {
 
 impl WorkflowExecution {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkflowExecution) -> Result<WorkflowExecution, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflowExecution) -> D::Out<'a, WorkflowExecution> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkflowExecution]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<WorkflowExecution>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkflowExecutionPatch) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkflowExecutionPatch) -> D::Out<'a, Option<WorkflowExecution>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `workflow_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workflow_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkflowExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `started_by` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_started_by(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<WorkflowExecution>, strata::Error> {
-        strata::table::all(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_started_by<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<WorkflowExecution>> {
+        db.run(strata::table::all::<Self>("SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE started_by = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflowExecution) -> D::Out<'a, WorkflowExecution> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `workflow_id, execution_number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_workflow_id_and_execution_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkflowExecution) -> D::Out<'a, WorkflowExecution> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `workflow_id, execution_number`, if any.
-    pub fn find_by_workflow_id_and_execution_number(db: &mut impl strata::Conn, workflow_id: &uuid::Uuid, execution_number: &i32) -> Result<Option<WorkflowExecution>, strata::Error> {
-        strata::table::opt(db, "SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", &[&workflow_id, &execution_number])
+    pub fn find_by_workflow_id_and_execution_number<'a, D: strata::Db>(db: &'a mut D, workflow_id: &'a uuid::Uuid, execution_number: &'a i32) -> D::Out<'a, Option<WorkflowExecution>> {
+        db.run(strata::table::opt::<Self>("SELECT id, workflow_id, execution_number, status, context, variables, result, error, started_by, started_at, completed_at FROM workflow_executions WHERE workflow_id = $1 AND execution_number = $2", vec![workflow_id.into(), execution_number.into()]))
     }
 }
 
@@ -4378,7 +4529,9 @@ impl strata::Table for Task {
     const TABLE: &'static str = "tasks";
     const COLUMNS: &'static str = "id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tasks_pkey", "id"), ("tasks_project_id_fkey", "project_id"), ("tasks_workflow_execution_id_fkey", "workflow_execution_id"), ("tasks_assigned_agent_id_fkey", "assigned_agent_id"), ("tasks_tdd_phase_check", "tdd_phase")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewTask;
     type Patch = TaskPatch;
 
@@ -4409,8 +4562,8 @@ impl strata::Table for Task {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTask {
@@ -4572,43 +4725,53 @@ impl strata::Table for Task {
 
 impl Task {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTask) -> Result<Task, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTask) -> D::Out<'a, Task> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTask]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Task>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Task>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskPatch) -> Result<Option<Task>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TaskPatch) -> D::Out<'a, Option<Task>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Task>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `workflow_execution_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workflow_execution_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workflow_execution_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Task>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE workflow_execution_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `assigned_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_assigned_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Task>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_assigned_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Task>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, workflow_execution_id, assigned_agent_id, type, status, priority, specification, input_data, output_data, error_details, github_issue_number, github_pr_number, test_specification, tdd_phase, test_results, scheduled_at, started_at, completed_at, deadline_at, created_at, updated_at FROM tasks WHERE assigned_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTask) -> D::Out<'a, Task> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -4761,6 +4924,7 @@ impl strata::Table for TaskDependency {
     const COLUMNS: &'static str = "id, task_id, depends_on_task_id, dependency_type";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("task_dependencies_pkey", "id"), ("task_dependencies_task_id_fkey", "task_id"), ("task_dependencies_depends_on_task_id_fkey", "depends_on_task_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(task_id, depends_on_task_id)", columns: &["task_id", "depends_on_task_id"] }];
     type New = NewTaskDependency;
     type Patch = TaskDependencyPatch;
 
@@ -4773,8 +4937,8 @@ impl strata::Table for TaskDependency {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTaskDependency {
@@ -4820,43 +4984,58 @@ impl strata::Table for TaskDependency {
 
 impl TaskDependency {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTaskDependency) -> Result<TaskDependency, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTaskDependency) -> D::Out<'a, TaskDependency> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTaskDependency]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TaskDependency>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<TaskDependency>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TaskDependencyPatch) -> Result<Option<TaskDependency>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TaskDependencyPatch) -> D::Out<'a, Option<TaskDependency>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, strata::Error> {
-        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_task_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TaskDependency>> {
+        db.run(strata::table::all::<Self>("SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `depends_on_task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_depends_on_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TaskDependency>, strata::Error> {
-        strata::table::all(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_depends_on_task_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TaskDependency>> {
+        db.run(strata::table::all::<Self>("SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE depends_on_task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTaskDependency) -> D::Out<'a, TaskDependency> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `task_id, depends_on_task_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_task_id_and_depends_on_task_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTaskDependency) -> D::Out<'a, TaskDependency> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `task_id, depends_on_task_id`, if any.
-    pub fn find_by_task_id_and_depends_on_task_id(db: &mut impl strata::Conn, task_id: &uuid::Uuid, depends_on_task_id: &uuid::Uuid) -> Result<Option<TaskDependency>, strata::Error> {
-        strata::table::opt(db, "SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", &[&task_id, &depends_on_task_id])
+    pub fn find_by_task_id_and_depends_on_task_id<'a, D: strata::Db>(db: &'a mut D, task_id: &'a uuid::Uuid, depends_on_task_id: &'a uuid::Uuid) -> D::Out<'a, Option<TaskDependency>> {
+        db.run(strata::table::opt::<Self>("SELECT id, task_id, depends_on_task_id, dependency_type FROM task_dependencies WHERE task_id = $1 AND depends_on_task_id = $2", vec![task_id.into(), depends_on_task_id.into()]))
     }
 }
 
@@ -5213,7 +5392,9 @@ impl strata::Table for AgentMessage {
     const TABLE: &'static str = "agent_messages";
     const COLUMNS: &'static str = "id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_messages_pkey", "id"), ("agent_messages_message_id_key", "message_id"), ("agent_messages_source_agent_id_fkey", "source_agent_id"), ("agent_messages_destination_agent_id_fkey", "destination_agent_id"), ("agent_messages_destination_type_check", "destination_type")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(message_id)", columns: &["message_id"] }];
     type New = NewAgentMessage;
     type Patch = AgentMessagePatch;
 
@@ -5239,8 +5420,8 @@ impl strata::Table for AgentMessage {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgentMessage {
@@ -5372,43 +5553,58 @@ impl strata::Table for AgentMessage {
 
 impl AgentMessage {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgentMessage) -> Result<AgentMessage, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentMessage) -> D::Out<'a, AgentMessage> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentMessage]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AgentMessage>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AgentMessage>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentMessagePatch) -> Result<Option<AgentMessage>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentMessagePatch) -> D::Out<'a, Option<AgentMessage>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `source_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_source_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, strata::Error> {
-        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_source_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentMessage>> {
+        db.run(strata::table::all::<Self>("SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE source_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `destination_agent_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_destination_agent_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AgentMessage>, strata::Error> {
-        strata::table::all(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_destination_agent_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AgentMessage>> {
+        db.run(strata::table::all::<Self>("SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE destination_agent_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentMessage) -> D::Out<'a, AgentMessage> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `message_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_message_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentMessage) -> D::Out<'a, AgentMessage> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `message_id`, if any.
-    pub fn find_by_message_id(db: &mut impl strata::Conn, message_id: &str) -> Result<Option<AgentMessage>, strata::Error> {
-        strata::table::opt(db, "SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE message_id = $1", &[&message_id])
+    pub fn find_by_message_id<'a, D: strata::Db>(db: &'a mut D, message_id: &'a str) -> D::Out<'a, Option<AgentMessage>> {
+        db.run(strata::table::opt::<Self>("SELECT id, message_id, source_agent_id, destination_agent_id, destination_type, message_type, priority, payload, correlation_id, requires_ack, ack_received_at, ttl, retry_count, max_retries, created_at, delivered_at, processed_at FROM agent_messages WHERE message_id = $1", vec![message_id.into()]))
     }
 }
 
@@ -5606,6 +5802,7 @@ impl strata::Table for MessageQueue {
     const COLUMNS: &'static str = "id, message_id, status, scheduled_for, attempts, last_error, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("message_queue_pkey", "id"), ("message_queue_message_id_fkey", "message_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewMessageQueue;
     type Patch = MessageQueuePatch;
 
@@ -5621,8 +5818,8 @@ impl strata::Table for MessageQueue {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewMessageQueue {
@@ -5690,33 +5887,43 @@ impl strata::Table for MessageQueue {
 
 impl MessageQueue {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewMessageQueue) -> Result<MessageQueue, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMessageQueue) -> D::Out<'a, MessageQueue> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewMessageQueue]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<MessageQueue>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<MessageQueue>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &MessageQueuePatch) -> Result<Option<MessageQueue>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a MessageQueuePatch) -> D::Out<'a, Option<MessageQueue>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `message_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_message_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<MessageQueue>, strata::Error> {
-        strata::table::all(db, "SELECT id, message_id, status, scheduled_for, attempts, last_error, created_at FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_message_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<MessageQueue>> {
+        db.run(strata::table::all::<Self>("SELECT id, message_id, status, scheduled_for, attempts, last_error, created_at FROM message_queue WHERE message_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewMessageQueue) -> D::Out<'a, MessageQueue> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -6039,6 +6246,7 @@ impl strata::Table for GithubRepository {
     const COLUMNS: &'static str = "id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("github_repositories_pkey", "id"), ("github_repositories_github_id_key", "github_id"), ("github_repositories_project_id_fkey", "project_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(github_id)", columns: &["github_id"] }];
     type New = NewGithubRepository;
     type Patch = GithubRepositoryPatch;
 
@@ -6061,8 +6269,8 @@ impl strata::Table for GithubRepository {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewGithubRepository {
@@ -6176,38 +6384,53 @@ impl strata::Table for GithubRepository {
 
 impl GithubRepository {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewGithubRepository) -> Result<GithubRepository, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubRepository) -> D::Out<'a, GithubRepository> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewGithubRepository]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubRepository>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<GithubRepository>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubRepositoryPatch) -> Result<Option<GithubRepository>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a GithubRepositoryPatch) -> D::Out<'a, Option<GithubRepository>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubRepository>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<GithubRepository>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubRepository) -> D::Out<'a, GithubRepository> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `github_id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_github_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubRepository) -> D::Out<'a, GithubRepository> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `github_id`, if any.
-    pub fn find_by_github_id(db: &mut impl strata::Conn, github_id: &str) -> Result<Option<GithubRepository>, strata::Error> {
-        strata::table::opt(db, "SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE github_id = $1", &[&github_id])
+    pub fn find_by_github_id<'a, D: strata::Db>(db: &'a mut D, github_id: &'a str) -> D::Out<'a, Option<GithubRepository>> {
+        db.run(strata::table::opt::<Self>("SELECT id, project_id, github_id, owner, name, full_name, default_branch, webhook_id, webhook_secret, permissions, metadata, synced_at, created_at, updated_at FROM github_repositories WHERE github_id = $1", vec![github_id.into()]))
     }
 }
 
@@ -6509,6 +6732,7 @@ impl strata::Table for GithubIssue {
     const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("github_issues_pkey", "id"), ("github_issues_repository_id_fkey", "repository_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(repository_id, number)", columns: &["repository_id", "number"] }];
     type New = NewGithubIssue;
     type Patch = GithubIssuePatch;
 
@@ -6531,8 +6755,8 @@ impl strata::Table for GithubIssue {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewGithubIssue {
@@ -6642,38 +6866,53 @@ impl strata::Table for GithubIssue {
 
 impl GithubIssue {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewGithubIssue) -> Result<GithubIssue, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubIssue) -> D::Out<'a, GithubIssue> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewGithubIssue]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubIssue>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<GithubIssue>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubIssuePatch) -> Result<Option<GithubIssue>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a GithubIssuePatch) -> D::Out<'a, Option<GithubIssue>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubIssue>, strata::Error> {
-        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_repository_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<GithubIssue>> {
+        db.run(strata::table::all::<Self>("SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubIssue) -> D::Out<'a, GithubIssue> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `repository_id, number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_repository_id_and_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubIssue) -> D::Out<'a, GithubIssue> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `repository_id, number`, if any.
-    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubIssue>, strata::Error> {
-        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND number = $2", &[&repository_id, &number])
+    pub fn find_by_repository_id_and_number<'a, D: strata::Db>(db: &'a mut D, repository_id: &'a uuid::Uuid, number: &'a i32) -> D::Out<'a, Option<GithubIssue>> {
+        db.run(strata::table::opt::<Self>("SELECT id, repository_id, github_id, number, title, body, state, labels, assignees, created_by, created_at, updated_at, closed_at, synced_at FROM github_issues WHERE repository_id = $1 AND number = $2", vec![repository_id.into(), number.into()]))
     }
 }
 
@@ -7077,6 +7316,7 @@ impl strata::Table for GithubPullRequest {
     const COLUMNS: &'static str = "id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("github_pull_requests_pkey", "id"), ("github_pull_requests_repository_id_fkey", "repository_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(repository_id, number)", columns: &["repository_id", "number"] }];
     type New = NewGithubPullRequest;
     type Patch = GithubPullRequestPatch;
 
@@ -7105,8 +7345,8 @@ impl strata::Table for GithubPullRequest {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewGithubPullRequest {
@@ -7256,38 +7496,53 @@ impl strata::Table for GithubPullRequest {
 
 impl GithubPullRequest {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewGithubPullRequest) -> Result<GithubPullRequest, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubPullRequest) -> D::Out<'a, GithubPullRequest> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewGithubPullRequest]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<GithubPullRequest>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<GithubPullRequest>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &GithubPullRequestPatch) -> Result<Option<GithubPullRequest>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a GithubPullRequestPatch) -> D::Out<'a, Option<GithubPullRequest>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `repository_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_repository_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<GithubPullRequest>, strata::Error> {
-        strata::table::all(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_repository_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<GithubPullRequest>> {
+        db.run(strata::table::all::<Self>("SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubPullRequest) -> D::Out<'a, GithubPullRequest> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `repository_id, number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_repository_id_and_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewGithubPullRequest) -> D::Out<'a, GithubPullRequest> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `repository_id, number`, if any.
-    pub fn find_by_repository_id_and_number(db: &mut impl strata::Conn, repository_id: &uuid::Uuid, number: &i32) -> Result<Option<GithubPullRequest>, strata::Error> {
-        strata::table::opt(db, "SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND number = $2", &[&repository_id, &number])
+    pub fn find_by_repository_id_and_number<'a, D: strata::Db>(db: &'a mut D, repository_id: &'a uuid::Uuid, number: &'a i32) -> D::Out<'a, Option<GithubPullRequest>> {
+        db.run(strata::table::opt::<Self>("SELECT id, repository_id, github_id, number, title, body, state, head_ref, base_ref, draft, merged, mergeable, labels, reviewers, created_by, created_at, updated_at, merged_at, closed_at, synced_at FROM github_pull_requests WHERE repository_id = $1 AND number = $2", vec![repository_id.into(), number.into()]))
     }
 }
 
@@ -7567,6 +7822,7 @@ impl strata::Table for TestSuite {
     const COLUMNS: &'static str = "id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("test_suites_pkey", "id"), ("test_suites_project_id_fkey", "project_id"), ("test_suites_task_id_fkey", "task_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewTestSuite;
     type Patch = TestSuitePatch;
 
@@ -7587,8 +7843,8 @@ impl strata::Table for TestSuite {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTestSuite {
@@ -7690,38 +7946,48 @@ impl strata::Table for TestSuite {
 
 impl TestSuite {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTestSuite) -> Result<TestSuite, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTestSuite) -> D::Out<'a, TestSuite> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTestSuite]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestSuite>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<TestSuite>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TestSuitePatch) -> Result<Option<TestSuite>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TestSuitePatch) -> D::Out<'a, Option<TestSuite>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TestSuite>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `task_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_task_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestSuite>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_task_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TestSuite>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, task_id, name, test_framework, total_tests, passed_tests, failed_tests, skipped_tests, duration_ms, created_at, executed_at FROM test_suites WHERE task_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTestSuite) -> D::Out<'a, TestSuite> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -7938,6 +8204,7 @@ impl strata::Table for TestResult {
     const COLUMNS: &'static str = "id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("test_results_pkey", "id"), ("test_results_test_suite_id_fkey", "test_suite_id"), ("test_results_status_check", "status")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewTestResult;
     type Patch = TestResultPatch;
 
@@ -7955,8 +8222,8 @@ impl strata::Table for TestResult {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTestResult {
@@ -8032,33 +8299,43 @@ impl strata::Table for TestResult {
 
 impl TestResult {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTestResult) -> Result<TestResult, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTestResult) -> D::Out<'a, TestResult> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTestResult]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<TestResult>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<TestResult>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &TestResultPatch) -> Result<Option<TestResult>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a TestResultPatch) -> D::Out<'a, Option<TestResult>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<TestResult>, strata::Error> {
-        strata::table::all(db, "SELECT id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_test_suite_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<TestResult>> {
+        db.run(strata::table::all::<Self>("SELECT id, test_suite_id, test_name, test_path, status, duration_ms, error_message, error_stack, metadata FROM test_results WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTestResult) -> D::Out<'a, TestResult> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -8339,6 +8616,7 @@ impl strata::Table for CodeCoverage {
     const COLUMNS: &'static str = "id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("code_coverage_pkey", "id"), ("code_coverage_project_id_fkey", "project_id"), ("code_coverage_test_suite_id_fkey", "test_suite_id"), ("code_coverage_line_coverage_range", "line_coverage"), ("code_coverage_branch_coverage_range", "branch_coverage"), ("code_coverage_function_coverage_range", "function_coverage"), ("code_coverage_statement_coverage_range", "statement_coverage")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewCodeCoverage;
     type Patch = CodeCoveragePatch;
 
@@ -8357,8 +8635,8 @@ impl strata::Table for CodeCoverage {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewCodeCoverage {
@@ -8440,38 +8718,48 @@ impl strata::Table for CodeCoverage {
 
 impl CodeCoverage {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewCodeCoverage) -> Result<CodeCoverage, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCodeCoverage) -> D::Out<'a, CodeCoverage> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewCodeCoverage]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<CodeCoverage>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<CodeCoverage>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &CodeCoveragePatch) -> Result<Option<CodeCoverage>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a CodeCoveragePatch) -> D::Out<'a, Option<CodeCoverage>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `project_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_project_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_project_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CodeCoverage>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE project_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `test_suite_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_test_suite_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<CodeCoverage>, strata::Error> {
-        strata::table::all(db, "SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_test_suite_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<CodeCoverage>> {
+        db.run(strata::table::all::<Self>("SELECT id, project_id, test_suite_id, commit_sha, line_coverage, branch_coverage, function_coverage, statement_coverage, coverage_data, created_at FROM code_coverage WHERE test_suite_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewCodeCoverage) -> D::Out<'a, CodeCoverage> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -8737,6 +9025,7 @@ impl strata::Table for AuditLog {
     const COLUMNS: &'static str = "id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_pkey", "id"), ("audit_logs_user_id_fkey", "user_id"), ("audit_logs_organization_id_fkey", "organization_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAuditLog;
     type Patch = AuditLogPatch;
 
@@ -8756,8 +9045,8 @@ impl strata::Table for AuditLog {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAuditLog {
@@ -8845,38 +9134,48 @@ impl strata::Table for AuditLog {
 
 impl AuditLog {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAuditLog) -> Result<AuditLog, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAuditLog]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AuditLogPatch) -> Result<Option<AuditLog>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AuditLogPatch) -> D::Out<'a, Option<AuditLog>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AuditLog>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `organization_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_organization_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<AuditLog>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_organization_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<AuditLog>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, organization_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, created_at FROM audit_logs WHERE organization_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAuditLog) -> D::Out<'a, AuditLog> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -9113,6 +9412,7 @@ impl strata::Table for ApiKey {
     const COLUMNS: &'static str = "id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_key_hash_key", "key_hash"), ("api_keys_user_id_fkey", "user_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(key_hash)", columns: &["key_hash"] }];
     type New = NewApiKey;
     type Patch = ApiKeyPatch;
 
@@ -9130,8 +9430,8 @@ impl strata::Table for ApiKey {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewApiKey {
@@ -9209,38 +9509,53 @@ impl strata::Table for ApiKey {
 
 impl ApiKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewApiKey) -> Result<ApiKey, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewApiKey]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &ApiKeyPatch) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a ApiKeyPatch) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<ApiKey>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<ApiKey>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `key_hash`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_key_hash<'a, D: strata::Db>(db: &'a mut D, new: &'a NewApiKey) -> D::Out<'a, ApiKey> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `key_hash`, if any.
-    pub fn find_by_key_hash(db: &mut impl strata::Conn, key_hash: &str) -> Result<Option<ApiKey>, strata::Error> {
-        strata::table::opt(db, "SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE key_hash = $1", &[&key_hash])
+    pub fn find_by_key_hash<'a, D: strata::Db>(db: &'a mut D, key_hash: &'a str) -> D::Out<'a, Option<ApiKey>> {
+        db.run(strata::table::opt::<Self>("SELECT id, user_id, name, key_hash, permissions, expires_at, last_used_at, created_at, revoked_at FROM api_keys WHERE key_hash = $1", vec![key_hash.into()]))
     }
 }
 
@@ -9450,6 +9765,7 @@ impl strata::Table for Session {
     const COLUMNS: &'static str = "id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("sessions_pkey", "id"), ("sessions_token_hash_key", "token_hash"), ("sessions_user_id_fkey", "user_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(token_hash)", columns: &["token_hash"] }];
     type New = NewSession;
     type Patch = SessionPatch;
 
@@ -9466,8 +9782,8 @@ impl strata::Table for Session {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewSession {
@@ -9539,38 +9855,53 @@ impl strata::Table for Session {
 
 impl Session {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewSession) -> Result<Session, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewSession]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Session>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Session>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &SessionPatch) -> Result<Option<Session>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a SessionPatch) -> D::Out<'a, Option<Session>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `user_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_user_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Session>, strata::Error> {
-        strata::table::all(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_user_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Session>> {
+        db.run(strata::table::all::<Self>("SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE user_id = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `token_hash`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_token_hash<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
     /// The row with this `token_hash`, if any.
-    pub fn find_by_token_hash(db: &mut impl strata::Conn, token_hash: &str) -> Result<Option<Session>, strata::Error> {
-        strata::table::opt(db, "SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE token_hash = $1", &[&token_hash])
+    pub fn find_by_token_hash<'a, D: strata::Db>(db: &'a mut D, token_hash: &'a str) -> D::Out<'a, Option<Session>> {
+        db.run(strata::table::opt::<Self>("SELECT id, user_id, token_hash, ip_address, user_agent, expires_at, created_at, last_activity_at FROM sessions WHERE token_hash = $1", vec![token_hash.into()]))
     }
 }
 
@@ -9769,6 +10100,7 @@ impl strata::Table for DataRetentionPolicy {
     const COLUMNS: &'static str = "id, table_name, retention_days, archive_enabled, delete_enabled, last_run_at, created_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("data_retention_policies_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewDataRetentionPolicy;
     type Patch = DataRetentionPolicyPatch;
 
@@ -9784,8 +10116,8 @@ impl strata::Table for DataRetentionPolicy {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewDataRetentionPolicy {
@@ -9853,28 +10185,38 @@ impl strata::Table for DataRetentionPolicy {
 
 impl DataRetentionPolicy {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewDataRetentionPolicy) -> Result<DataRetentionPolicy, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDataRetentionPolicy) -> D::Out<'a, DataRetentionPolicy> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewDataRetentionPolicy]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<DataRetentionPolicy>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<DataRetentionPolicy>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &DataRetentionPolicyPatch) -> Result<Option<DataRetentionPolicy>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a DataRetentionPolicyPatch) -> D::Out<'a, Option<DataRetentionPolicy>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDataRetentionPolicy) -> D::Out<'a, DataRetentionPolicy> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -10000,6 +10342,7 @@ impl strata::Table for SchemaMigration {
     const COLUMNS: &'static str = "version, applied_at";
     const KEY: &'static str = "version = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("schema_migrations_pkey", "version")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(version)", columns: &["version"] }];
     type New = NewSchemaMigration;
     type Patch = SchemaMigrationPatch;
 
@@ -10010,8 +10353,8 @@ impl strata::Table for SchemaMigration {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.version]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.version).into()]
     }
 
     fn to_new(&self) -> NewSchemaMigration {
@@ -10043,28 +10386,38 @@ impl strata::Table for SchemaMigration {
 
 impl SchemaMigration {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewSchemaMigration) -> Result<SchemaMigration, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSchemaMigration) -> D::Out<'a, SchemaMigration> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewSchemaMigration]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, version: &str) -> Result<Option<SchemaMigration>, strata::Error> {
-        strata::table::get(db, &[&version])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, version: &'a str) -> D::Out<'a, Option<SchemaMigration>> {
+        db.run(strata::table::get::<Self>(vec![version.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, version: &str, patch: &SchemaMigrationPatch) -> Result<Option<SchemaMigration>, strata::Error> {
-        strata::table::update(db, &[&version], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, version: &'a str, patch: &'a SchemaMigrationPatch) -> D::Out<'a, Option<SchemaMigration>> {
+        db.run(strata::table::update::<Self>(vec![version.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, version: &str) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&version])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, version: &'a str) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![version.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `version`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_version<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSchemaMigration) -> D::Out<'a, SchemaMigration> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -10229,6 +10582,7 @@ pub mod archive {
         const COLUMNS: &'static str = "id, agent_id, output_type, content, metadata, created_at";
         const KEY: &'static str = "id = $1 AND created_at = $2";
         const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agent_outputs_output_type_check", "output_type")];
+        const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
         type New = NewAgentOutput;
         type Patch = AgentOutputPatch;
 
@@ -10243,8 +10597,8 @@ pub mod archive {
             })
         }
 
-        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-            vec![&self.id, &self.created_at]
+        fn key(&self) -> Vec<strata::Param<'_>> {
+            vec![(&self.id).into(), (&self.created_at).into()]
         }
 
         fn to_new(&self) -> NewAgentOutput {
@@ -10294,28 +10648,38 @@ pub mod archive {
 
     impl AgentOutput {
         /// Inserts `new` (validated first) and returns the stored row.
-        pub fn insert(db: &mut impl strata::Conn, new: &NewAgentOutput) -> Result<AgentOutput, strata::Error> {
-            strata::table::insert(db, new)
+        pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentOutput) -> D::Out<'a, AgentOutput> {
+            db.run(strata::table::insert::<Self>(new))
+        }
+
+        /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+        pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgentOutput]) -> D::Out<'a, u64> {
+            db.run(strata::table::insert_many::<Self>(rows))
         }
 
         /// The row with this primary key, if any.
-        pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<Option<AgentOutput>, strata::Error> {
-            strata::table::get(db, &[&id, &created_at])
+        pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<AgentOutput>> {
+            db.run(strata::table::get::<Self>(vec![id.into(), created_at.into()]))
         }
 
         /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-        pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>, patch: &AgentOutputPatch) -> Result<Option<AgentOutput>, strata::Error> {
-            strata::table::update(db, &[&id, &created_at], patch)
+        pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>, patch: &'a AgentOutputPatch) -> D::Out<'a, Option<AgentOutput>> {
+            db.run(strata::table::update::<Self>(vec![id.into(), created_at.into()], patch))
         }
 
         /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-        pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid, created_at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-            strata::table::delete::<Self>(db, &[&id, &created_at])
+        pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, created_at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+            db.run(strata::table::delete::<Self>(vec![id.into(), created_at.into()]))
         }
 
         /// How many rows there are.
-        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-            strata::table::count::<Self>(db)
+        pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+            db.run(strata::table::count::<Self>())
+        }
+
+        /// Inserts `new` (validated first) or, where a row already has its `id, created_at`, sets that row's other columns to `new`'s; returns the row.
+        pub fn upsert_by_id_and_created_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgentOutput) -> D::Out<'a, AgentOutput> {
+            db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
         }
     }
 }

@@ -262,6 +262,7 @@ impl strata::Table for Wallet {
     const COLUMNS: &'static str = "id, owner::varchar(40) AS owner, balance::numeric(12,2) AS balance";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("wallets_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewWallet;
     type Patch = WalletPatch;
 
@@ -273,8 +274,8 @@ impl strata::Table for Wallet {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWallet {
@@ -310,28 +311,38 @@ impl strata::Table for Wallet {
 
 impl Wallet {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWallet) -> Result<Wallet, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWallet) -> D::Out<'a, Wallet> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWallet]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Wallet>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Wallet>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &WalletPatch) -> Result<Option<Wallet>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a WalletPatch) -> D::Out<'a, Option<Wallet>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWallet) -> D::Out<'a, Wallet> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -453,6 +464,7 @@ impl strata::Table for DeliveryStatus {
     const COLUMNS: &'static str = "id, status";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("delivery_statuses_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewDeliveryStatus;
     type Patch = DeliveryStatusPatch;
 
@@ -463,8 +475,8 @@ impl strata::Table for DeliveryStatus {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewDeliveryStatus {
@@ -496,28 +508,38 @@ impl strata::Table for DeliveryStatus {
 
 impl DeliveryStatus {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewDeliveryStatus) -> Result<DeliveryStatus, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDeliveryStatus) -> D::Out<'a, DeliveryStatus> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewDeliveryStatus]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<DeliveryStatus>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<DeliveryStatus>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &DeliveryStatusPatch) -> Result<Option<DeliveryStatus>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a DeliveryStatusPatch) -> D::Out<'a, Option<DeliveryStatus>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDeliveryStatus) -> D::Out<'a, DeliveryStatus> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -666,6 +688,7 @@ impl strata::Table for Account {
     const COLUMNS: &'static str = "id, handle, rank, bio";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("accounts_pkey", "id"), ("accounts_rank_key", "rank")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAccount;
     type Patch = AccountPatch;
 
@@ -678,8 +701,8 @@ impl strata::Table for Account {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAccount {
@@ -721,33 +744,43 @@ impl strata::Table for Account {
 
 impl Account {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAccount) -> Result<Account, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAccount) -> D::Out<'a, Account> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAccount]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Account>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<Account>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &AccountPatch) -> Result<Option<Account>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a AccountPatch) -> D::Out<'a, Option<Account>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAccount) -> D::Out<'a, Account> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 
     /// The row with this `rank`, if any.
-    pub fn find_by_rank(db: &mut impl strata::Conn, rank: &i32) -> Result<Option<Account>, strata::Error> {
-        strata::table::opt(db, "SELECT id, handle, rank, bio FROM accounts WHERE rank = $1", &[&rank])
+    pub fn find_by_rank<'a, D: strata::Db>(db: &'a mut D, rank: &'a i32) -> D::Out<'a, Option<Account>> {
+        db.run(strata::table::opt::<Self>("SELECT id, handle, rank, bio FROM accounts WHERE rank = $1", vec![rank.into()]))
     }
 }
 
@@ -879,6 +912,7 @@ impl strata::Table for Transfer {
     const COLUMNS: &'static str = "id, account_id, previous_id";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("transfers_pkey", "id"), ("transfers_account_id_fkey", "account_id"), ("transfers_previous_id_fkey", "previous_id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewTransfer;
     type Patch = TransferPatch;
 
@@ -890,8 +924,8 @@ impl strata::Table for Transfer {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTransfer {
@@ -927,38 +961,48 @@ impl strata::Table for Transfer {
 
 impl Transfer {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTransfer) -> Result<Transfer, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTransfer) -> D::Out<'a, Transfer> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTransfer]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Transfer>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Transfer>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &TransferPatch) -> Result<Option<Transfer>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a TransferPatch) -> D::Out<'a, Option<Transfer>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Rows whose `account_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_account_id(db: &mut impl strata::Conn, value: &i32, after: Option<&i32>, limit: i64) -> Result<Vec<Transfer>, strata::Error> {
-        strata::table::all(db, "SELECT id, account_id, previous_id FROM transfers WHERE account_id = $1 AND ($2::integer IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_account_id<'a, D: strata::Db>(db: &'a mut D, value: &'a i32, after: Option<&'a i32>, limit: i64) -> D::Out<'a, Vec<Transfer>> {
+        db.run(strata::table::all::<Self>("SELECT id, account_id, previous_id FROM transfers WHERE account_id = $1 AND ($2::integer IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// Rows whose `previous_id` is `value`, in primary-key order after `after`, at most `limit`.
-    pub fn list_by_previous_id(db: &mut impl strata::Conn, value: &i32, after: Option<&i32>, limit: i64) -> Result<Vec<Transfer>, strata::Error> {
-        strata::table::all(db, "SELECT id, account_id, previous_id FROM transfers WHERE previous_id = $1 AND ($2::integer IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_previous_id<'a, D: strata::Db>(db: &'a mut D, value: &'a i32, after: Option<&'a i32>, limit: i64) -> D::Out<'a, Vec<Transfer>> {
+        db.run(strata::table::all::<Self>("SELECT id, account_id, previous_id FROM transfers WHERE previous_id = $1 AND ($2::integer IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTransfer) -> D::Out<'a, Transfer> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1072,6 +1116,7 @@ impl strata::Table for PairKey {
     const TABLE: &'static str = "pair_keys";
     const COLUMNS: &'static str = "a, b";
     const KEY: &'static str = "a = $1 AND b = $2";
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(a, b)", columns: &["a", "b"] }];
     type New = NewPairKey;
     type Patch = PairKeyPatch;
 
@@ -1082,8 +1127,8 @@ impl strata::Table for PairKey {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.a, &self.b]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.a).into(), (&self.b).into()]
     }
 
     fn to_new(&self) -> NewPairKey {
@@ -1109,28 +1154,38 @@ impl strata::Table for PairKey {
 
 impl PairKey {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewPairKey) -> Result<PairKey, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewPairKey) -> D::Out<'a, PairKey> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewPairKey]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, a: &i32, b: &i32) -> Result<Option<PairKey>, strata::Error> {
-        strata::table::get(db, &[&a, &b])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, a: &'a i32, b: &'a i32) -> D::Out<'a, Option<PairKey>> {
+        db.run(strata::table::get::<Self>(vec![a.into(), b.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, a: &i32, b: &i32, patch: &PairKeyPatch) -> Result<Option<PairKey>, strata::Error> {
-        strata::table::update(db, &[&a, &b], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, a: &'a i32, b: &'a i32, patch: &'a PairKeyPatch) -> D::Out<'a, Option<PairKey>> {
+        db.run(strata::table::update::<Self>(vec![a.into(), b.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, a: &i32, b: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&a, &b])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, a: &'a i32, b: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![a.into(), b.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `a, b`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_a_and_b<'a, D: strata::Db>(db: &'a mut D, new: &'a NewPairKey) -> D::Out<'a, PairKey> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1274,8 +1329,15 @@ impl std::fmt::Debug for PairLinkPatch {
 
 impl Validate for PairLinkPatch {
     /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.
+    /// A CHECK is tested when the patch sets every column it reads; else the database tests it.
     fn validate(&self) -> Result<(), Violations> {
-        let v = Violations::default();
+        let mut v = Violations::default();
+        if let (Some(set_weight),) = (&self.weight,) {
+            let holds = (strata::sql_value::Value::of(set_weight)).compare(">", &(strata::sql_value::Value::num("0")));
+            if holds == Some(false) {
+                v.check("weight", "pair_links_weight_positive", "violates CHECK pair_links_weight_positive: weight > 0");
+            }
+        }
         v.into_result()
     }
 }
@@ -1285,6 +1347,7 @@ impl strata::Table for PairLink {
     const COLUMNS: &'static str = "id, a, b, weight";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("pair_links_pkey", "id"), ("pair_links_weight_positive", "weight")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewPairLink;
     type Patch = PairLinkPatch;
 
@@ -1297,8 +1360,8 @@ impl strata::Table for PairLink {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewPairLink {
@@ -1340,28 +1403,38 @@ impl strata::Table for PairLink {
 
 impl PairLink {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewPairLink) -> Result<PairLink, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewPairLink) -> D::Out<'a, PairLink> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewPairLink]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<PairLink>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<PairLink>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &PairLinkPatch) -> Result<Option<PairLink>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a PairLinkPatch) -> D::Out<'a, Option<PairLink>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewPairLink) -> D::Out<'a, PairLink> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1503,6 +1576,7 @@ impl strata::Table for RoomBooking {
     const COLUMNS: &'static str = "id, room_id, during, cancelled";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("room_bookings_pk", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewRoomBooking;
     type Patch = RoomBookingPatch;
 
@@ -1515,8 +1589,8 @@ impl strata::Table for RoomBooking {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewRoomBooking {
@@ -1560,28 +1634,38 @@ impl strata::Table for RoomBooking {
 
 impl RoomBooking {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewRoomBooking) -> Result<RoomBooking, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRoomBooking) -> D::Out<'a, RoomBooking> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewRoomBooking]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<RoomBooking>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<RoomBooking>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &RoomBookingPatch) -> Result<Option<RoomBooking>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a RoomBookingPatch) -> D::Out<'a, Option<RoomBooking>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewRoomBooking) -> D::Out<'a, RoomBooking> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1733,6 +1817,7 @@ impl strata::Table for Shift {
     const COLUMNS: &'static str = "id, worker, starts_at, ends_at, note";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("shifts_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewShift;
     type Patch = ShiftPatch;
 
@@ -1746,8 +1831,8 @@ impl strata::Table for Shift {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewShift {
@@ -1795,28 +1880,38 @@ impl strata::Table for Shift {
 
 impl Shift {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewShift) -> Result<Shift, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewShift) -> D::Out<'a, Shift> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewShift]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Shift>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Shift>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &ShiftPatch) -> Result<Option<Shift>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a ShiftPatch) -> D::Out<'a, Option<Shift>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewShift) -> D::Out<'a, Shift> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -1949,6 +2044,7 @@ impl strata::Table for Sensor {
     const COLUMNS: &'static str = "id, label, secret";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("sensors_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewSensor;
     type Patch = SensorPatch;
 
@@ -1960,8 +2056,8 @@ impl strata::Table for Sensor {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewSensor {
@@ -1999,28 +2095,38 @@ impl strata::Table for Sensor {
 
 impl Sensor {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewSensor) -> Result<Sensor, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSensor) -> D::Out<'a, Sensor> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewSensor]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Sensor>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Sensor>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &SensorPatch) -> Result<Option<Sensor>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a SensorPatch) -> D::Out<'a, Option<Sensor>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSensor) -> D::Out<'a, Sensor> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2165,6 +2271,7 @@ impl strata::Table for Reading {
     const TABLE: &'static str = "readings";
     const COLUMNS: &'static str = "id, taken_on, sensor, value";
     const KEY: &'static str = "id = $1 AND taken_on = $2";
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, taken_on)", columns: &["id", "taken_on"] }];
     type New = NewReading;
     type Patch = ReadingPatch;
 
@@ -2177,8 +2284,8 @@ impl strata::Table for Reading {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id, &self.taken_on]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into(), (&self.taken_on).into()]
     }
 
     fn to_new(&self) -> NewReading {
@@ -2216,28 +2323,38 @@ impl strata::Table for Reading {
 
 impl Reading {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewReading) -> Result<Reading, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReading) -> D::Out<'a, Reading> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewReading]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i64, taken_on: &chrono::NaiveDate) -> Result<Option<Reading>, strata::Error> {
-        strata::table::get(db, &[&id, &taken_on])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, taken_on: &'a chrono::NaiveDate) -> D::Out<'a, Option<Reading>> {
+        db.run(strata::table::get::<Self>(vec![id.into(), taken_on.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i64, taken_on: &chrono::NaiveDate, patch: &ReadingPatch) -> Result<Option<Reading>, strata::Error> {
-        strata::table::update(db, &[&id, &taken_on], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, taken_on: &'a chrono::NaiveDate, patch: &'a ReadingPatch) -> D::Out<'a, Option<Reading>> {
+        db.run(strata::table::update::<Self>(vec![id.into(), taken_on.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i64, taken_on: &chrono::NaiveDate) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id, &taken_on])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, taken_on: &'a chrono::NaiveDate) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into(), taken_on.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id, taken_on`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id_and_taken_on<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReading) -> D::Out<'a, Reading> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2368,7 +2485,9 @@ impl strata::Table for Note {
     const TABLE: &'static str = "notes";
     const COLUMNS: &'static str = "id, owner, body";
     const KEY: &'static str = "id = $1";
+    const ROW_SECURITY: bool = true;
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("notes_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewNote;
     type Patch = NotePatch;
 
@@ -2380,8 +2499,8 @@ impl strata::Table for Note {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewNote {
@@ -2419,28 +2538,38 @@ impl strata::Table for Note {
 
 impl Note {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewNote) -> Result<Note, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewNote) -> D::Out<'a, Note> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewNote]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Note>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Note>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &NotePatch) -> Result<Option<Note>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a NotePatch) -> D::Out<'a, Option<Note>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewNote) -> D::Out<'a, Note> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2557,6 +2686,7 @@ impl strata::Table for ImportScratch {
     const COLUMNS: &'static str = "line, payload";
     const KEY: &'static str = "line = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("import_scratch_pkey", "line")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(line)", columns: &["line"] }];
     type New = NewImportScratch;
     type Patch = ImportScratchPatch;
 
@@ -2567,8 +2697,8 @@ impl strata::Table for ImportScratch {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.line]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.line).into()]
     }
 
     fn to_new(&self) -> NewImportScratch {
@@ -2598,28 +2728,38 @@ impl strata::Table for ImportScratch {
 
 impl ImportScratch {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewImportScratch) -> Result<ImportScratch, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewImportScratch) -> D::Out<'a, ImportScratch> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewImportScratch]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, line: &i64) -> Result<Option<ImportScratch>, strata::Error> {
-        strata::table::get(db, &[&line])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, line: &'a i64) -> D::Out<'a, Option<ImportScratch>> {
+        db.run(strata::table::get::<Self>(vec![line.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, line: &i64, patch: &ImportScratchPatch) -> Result<Option<ImportScratch>, strata::Error> {
-        strata::table::update(db, &[&line], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, line: &'a i64, patch: &'a ImportScratchPatch) -> D::Out<'a, Option<ImportScratch>> {
+        db.run(strata::table::update::<Self>(vec![line.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, line: &i64) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&line])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, line: &'a i64) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![line.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `line`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_line<'a, D: strata::Db>(db: &'a mut D, new: &'a NewImportScratch) -> D::Out<'a, ImportScratch> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -2926,6 +3066,7 @@ impl strata::Table for TypedValue {
     const COLUMNS: &'static str = "id, at::text AS at, local_at::text AS local_at, clock::text AS clock, zoned_clock::text AS zoned_clock, price::text AS price, document::text AS document, flags::text AS flags, mask::text AS mask, object::text AS object, nic::text AS nic, nic8::text AS nic8, seats, ids, amounts, stay, slot, \"window\"";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("typed_values_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewTypedValue;
     type Patch = TypedValuePatch;
 
@@ -2952,8 +3093,8 @@ impl strata::Table for TypedValue {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTypedValue {
@@ -3089,28 +3230,38 @@ impl strata::Table for TypedValue {
 
 impl TypedValue {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTypedValue) -> Result<TypedValue, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTypedValue) -> D::Out<'a, TypedValue> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTypedValue]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<TypedValue>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<TypedValue>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &TypedValuePatch) -> Result<Option<TypedValue>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a TypedValuePatch) -> D::Out<'a, Option<TypedValue>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTypedValue) -> D::Out<'a, TypedValue> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3247,6 +3398,7 @@ impl strata::Table for Invoice {
     const COLUMNS: &'static str = "id, number, total";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("invoices_pkey", "id"), ("invoices_number_key", "number")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(number)", columns: &["number"] }];
     type New = NewInvoice;
     type Patch = InvoicePatch;
 
@@ -3258,8 +3410,8 @@ impl strata::Table for Invoice {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewInvoice {
@@ -3295,33 +3447,43 @@ impl strata::Table for Invoice {
 
 impl Invoice {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewInvoice) -> Result<Invoice, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewInvoice]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &InvoicePatch) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a InvoicePatch) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `number`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_number<'a, D: strata::Db>(db: &'a mut D, new: &'a NewInvoice) -> D::Out<'a, Invoice> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 
     /// The row with this `number`, if any.
-    pub fn find_by_number(db: &mut impl strata::Conn, number: &i32) -> Result<Option<Invoice>, strata::Error> {
-        strata::table::opt(db, "SELECT id, number, total FROM invoices WHERE number = $1", &[&number])
+    pub fn find_by_number<'a, D: strata::Db>(db: &'a mut D, number: &'a i32) -> D::Out<'a, Option<Invoice>> {
+        db.run(strata::table::opt::<Self>("SELECT id, number, total FROM invoices WHERE number = $1", vec![number.into()]))
     }
 }
 
@@ -3448,6 +3610,7 @@ impl strata::Table for Receipt {
     const COLUMNS: &'static str = "id, number";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("receipts_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewReceipt;
     type Patch = ReceiptPatch;
 
@@ -3458,8 +3621,8 @@ impl strata::Table for Receipt {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewReceipt {
@@ -3493,28 +3656,38 @@ impl strata::Table for Receipt {
 
 impl Receipt {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewReceipt) -> Result<Receipt, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReceipt) -> D::Out<'a, Receipt> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewReceipt]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Receipt>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Receipt>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &ReceiptPatch) -> Result<Option<Receipt>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a ReceiptPatch) -> D::Out<'a, Option<Receipt>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewReceipt) -> D::Out<'a, Receipt> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -3644,8 +3817,8 @@ impl strata::Table for Ticket {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewTicket {
@@ -3675,28 +3848,33 @@ impl strata::Table for Ticket {
 
 impl Ticket {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewTicket) -> Result<Ticket, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTicket) -> D::Out<'a, Ticket> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewTicket]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i16) -> Result<Option<Ticket>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i16) -> D::Out<'a, Option<Ticket>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i16, patch: &TicketPatch) -> Result<Option<Ticket>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i16, patch: &'a TicketPatch) -> D::Out<'a, Option<Ticket>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i16) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i16) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
     }
 }
 
@@ -3828,6 +4006,7 @@ impl strata::Table for StockMove {
     const COLUMNS: &'static str = "id, item, qty";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("stock_moves_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewStockMove;
     type Patch = StockMovePatch;
 
@@ -3839,8 +4018,8 @@ impl strata::Table for StockMove {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewStockMove {
@@ -3878,28 +4057,38 @@ impl strata::Table for StockMove {
 
 impl StockMove {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewStockMove) -> Result<StockMove, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewStockMove) -> D::Out<'a, StockMove> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewStockMove]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<StockMove>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<StockMove>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &StockMovePatch) -> Result<Option<StockMove>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a StockMovePatch) -> D::Out<'a, Option<StockMove>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewStockMove) -> D::Out<'a, StockMove> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -4035,8 +4224,8 @@ impl strata::Table for StockAudit {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewStockAudit {
@@ -4070,28 +4259,33 @@ impl strata::Table for StockAudit {
 
 impl StockAudit {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewStockAudit) -> Result<StockAudit, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewStockAudit) -> D::Out<'a, StockAudit> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewStockAudit]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<StockAudit>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<StockAudit>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &StockAuditPatch) -> Result<Option<StockAudit>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a StockAuditPatch) -> D::Out<'a, Option<StockAudit>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
     }
 }
 
@@ -4283,6 +4477,7 @@ impl strata::Table for Delivery {
     const COLUMNS: &'static str = "id, address, shipment, tagged, \"window\", prices, stops";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("deliveries_pkey", "id")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewDelivery;
     type Patch = DeliveryPatch;
 
@@ -4298,8 +4493,8 @@ impl strata::Table for Delivery {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewDelivery {
@@ -4359,28 +4554,38 @@ impl strata::Table for Delivery {
 
 impl Delivery {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewDelivery) -> Result<Delivery, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDelivery) -> D::Out<'a, Delivery> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewDelivery]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &i32) -> Result<Option<Delivery>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, Option<Delivery>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &i32, patch: &DeliveryPatch) -> Result<Option<Delivery>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i32, patch: &'a DeliveryPatch) -> D::Out<'a, Option<Delivery>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &i32) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i32) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewDelivery) -> D::Out<'a, Delivery> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -4531,6 +4736,7 @@ pub mod ledger {
         const COLUMNS: &'static str = "id, balance, updated_at";
         const KEY: &'static str = "id = $1";
         const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("accounts_pkey", "id"), ("accounts_id_fkey", "id")];
+        const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
         type New = NewAccount;
         type Patch = AccountPatch;
 
@@ -4542,8 +4748,8 @@ pub mod ledger {
             })
         }
 
-        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-            vec![&self.id]
+        fn key(&self) -> Vec<strata::Param<'_>> {
+            vec![(&self.id).into()]
         }
 
         fn to_new(&self) -> NewAccount {
@@ -4583,33 +4789,43 @@ pub mod ledger {
 
     impl Account {
         /// Inserts `new` (validated first) and returns the stored row.
-        pub fn insert(db: &mut impl strata::Conn, new: &NewAccount) -> Result<Account, strata::Error> {
-            strata::table::insert(db, new)
+        pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAccount) -> D::Out<'a, Account> {
+            db.run(strata::table::insert::<Self>(new))
+        }
+
+        /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+        pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAccount]) -> D::Out<'a, u64> {
+            db.run(strata::table::insert_many::<Self>(rows))
         }
 
         /// The row with this primary key, if any.
-        pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Account>, strata::Error> {
-            strata::table::get(db, &[&id])
+        pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<Account>> {
+            db.run(strata::table::get::<Self>(vec![id.into()]))
         }
 
         /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-        pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &AccountPatch) -> Result<Option<Account>, strata::Error> {
-            strata::table::update(db, &[&id], patch)
+        pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a AccountPatch) -> D::Out<'a, Option<Account>> {
+            db.run(strata::table::update::<Self>(vec![id.into()], patch))
         }
 
         /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-        pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-            strata::table::delete::<Self>(db, &[&id])
+        pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+            db.run(strata::table::delete::<Self>(vec![id.into()]))
         }
 
         /// Rows whose `id` is `value`, in primary-key order after `after`, at most `limit`.
-        pub fn list_by_id(db: &mut impl strata::Conn, value: &i64, after: Option<&i64>, limit: i64) -> Result<Vec<Account>, strata::Error> {
-            strata::table::all(db, "SELECT id, balance, updated_at FROM ledger.accounts WHERE id = $1 AND ($2::bigint IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+        pub fn list_by_id<'a, D: strata::Db>(db: &'a mut D, value: &'a i64, after: Option<&'a i64>, limit: i64) -> D::Out<'a, Vec<Account>> {
+            db.run(strata::table::all::<Self>("SELECT id, balance, updated_at FROM ledger.accounts WHERE id = $1 AND ($2::bigint IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
         }
 
         /// How many rows there are.
-        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-            strata::table::count::<Self>(db)
+        pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+            db.run(strata::table::count::<Self>())
+        }
+
+        /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+        pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAccount) -> D::Out<'a, Account> {
+            db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
         }
     }
 
@@ -4760,6 +4976,7 @@ pub mod ledger {
         const COLUMNS: &'static str = "id, account_id, kind, amount";
         const KEY: &'static str = "id = $1";
         const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("entries_pkey", "id"), ("entries_account_id_fkey", "account_id"), ("entries_amount_range", "amount")];
+        const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
         type New = NewEntry;
         type Patch = EntryPatch;
 
@@ -4772,8 +4989,8 @@ pub mod ledger {
             })
         }
 
-        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-            vec![&self.id]
+        fn key(&self) -> Vec<strata::Param<'_>> {
+            vec![(&self.id).into()]
         }
 
         fn to_new(&self) -> NewEntry {
@@ -4817,33 +5034,43 @@ pub mod ledger {
 
     impl Entry {
         /// Inserts `new` (validated first) and returns the stored row.
-        pub fn insert(db: &mut impl strata::Conn, new: &NewEntry) -> Result<Entry, strata::Error> {
-            strata::table::insert(db, new)
+        pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEntry) -> D::Out<'a, Entry> {
+            db.run(strata::table::insert::<Self>(new))
+        }
+
+        /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+        pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEntry]) -> D::Out<'a, u64> {
+            db.run(strata::table::insert_many::<Self>(rows))
         }
 
         /// The row with this primary key, if any.
-        pub fn get(db: &mut impl strata::Conn, id: &i64) -> Result<Option<Entry>, strata::Error> {
-            strata::table::get(db, &[&id])
+        pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, Option<Entry>> {
+            db.run(strata::table::get::<Self>(vec![id.into()]))
         }
 
         /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-        pub fn update(db: &mut impl strata::Conn, id: &i64, patch: &EntryPatch) -> Result<Option<Entry>, strata::Error> {
-            strata::table::update(db, &[&id], patch)
+        pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, patch: &'a EntryPatch) -> D::Out<'a, Option<Entry>> {
+            db.run(strata::table::update::<Self>(vec![id.into()], patch))
         }
 
         /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-        pub fn delete(db: &mut impl strata::Conn, id: &i64) -> Result<u64, strata::Error> {
-            strata::table::delete::<Self>(db, &[&id])
+        pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64) -> D::Out<'a, u64> {
+            db.run(strata::table::delete::<Self>(vec![id.into()]))
         }
 
         /// Rows whose `account_id` is `value`, in primary-key order after `after`, at most `limit`.
-        pub fn list_by_account_id(db: &mut impl strata::Conn, value: &i64, after: Option<&i64>, limit: i64) -> Result<Vec<Entry>, strata::Error> {
-            strata::table::all(db, "SELECT id, account_id, kind, amount FROM ledger.entries WHERE account_id = $1 AND ($2::bigserial IS NULL OR id > $2) ORDER BY id LIMIT $3", &[&value, &after, &limit])
+        pub fn list_by_account_id<'a, D: strata::Db>(db: &'a mut D, value: &'a i64, after: Option<&'a i64>, limit: i64) -> D::Out<'a, Vec<Entry>> {
+            db.run(strata::table::all::<Self>("SELECT id, account_id, kind, amount FROM ledger.entries WHERE account_id = $1 AND ($2::bigserial IS NULL OR id > $2) ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
         }
 
         /// How many rows there are.
-        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-            strata::table::count::<Self>(db)
+        pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+            db.run(strata::table::count::<Self>())
+        }
+
+        /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+        pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEntry) -> D::Out<'a, Entry> {
+            db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
         }
     }
 
@@ -4972,6 +5199,7 @@ pub mod ledger {
         const TABLE: &'static str = "ledger.events";
         const COLUMNS: &'static str = "id, at, note";
         const KEY: &'static str = "id = $1 AND at = $2";
+        const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, at)", columns: &["id", "at"] }];
         type New = NewEvent;
         type Patch = EventPatch;
 
@@ -4983,8 +5211,8 @@ pub mod ledger {
             })
         }
 
-        fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-            vec![&self.id, &self.at]
+        fn key(&self) -> Vec<strata::Param<'_>> {
+            vec![(&self.id).into(), (&self.at).into()]
         }
 
         fn to_new(&self) -> NewEvent {
@@ -5016,28 +5244,38 @@ pub mod ledger {
 
     impl Event {
         /// Inserts `new` (validated first) and returns the stored row.
-        pub fn insert(db: &mut impl strata::Conn, new: &NewEvent) -> Result<Event, strata::Error> {
-            strata::table::insert(db, new)
+        pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvent) -> D::Out<'a, Event> {
+            db.run(strata::table::insert::<Self>(new))
+        }
+
+        /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+        pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewEvent]) -> D::Out<'a, u64> {
+            db.run(strata::table::insert_many::<Self>(rows))
         }
 
         /// The row with this primary key, if any.
-        pub fn get(db: &mut impl strata::Conn, id: &i64, at: &chrono::DateTime<chrono::Utc>) -> Result<Option<Event>, strata::Error> {
-            strata::table::get(db, &[&id, &at])
+        pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, Option<Event>> {
+            db.run(strata::table::get::<Self>(vec![id.into(), at.into()]))
         }
 
         /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-        pub fn update(db: &mut impl strata::Conn, id: &i64, at: &chrono::DateTime<chrono::Utc>, patch: &EventPatch) -> Result<Option<Event>, strata::Error> {
-            strata::table::update(db, &[&id, &at], patch)
+        pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, at: &'a chrono::DateTime<chrono::Utc>, patch: &'a EventPatch) -> D::Out<'a, Option<Event>> {
+            db.run(strata::table::update::<Self>(vec![id.into(), at.into()], patch))
         }
 
         /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-        pub fn delete(db: &mut impl strata::Conn, id: &i64, at: &chrono::DateTime<chrono::Utc>) -> Result<u64, strata::Error> {
-            strata::table::delete::<Self>(db, &[&id, &at])
+        pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a i64, at: &'a chrono::DateTime<chrono::Utc>) -> D::Out<'a, u64> {
+            db.run(strata::table::delete::<Self>(vec![id.into(), at.into()]))
         }
 
         /// How many rows there are.
-        pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-            strata::table::count::<Self>(db)
+        pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+            db.run(strata::table::count::<Self>())
+        }
+
+        /// Inserts `new` (validated first) or, where a row already has its `id, at`, sets that row's other columns to `new`'s; returns the row.
+        pub fn upsert_by_id_and_at<'a, D: strata::Db>(db: &'a mut D, new: &'a NewEvent) -> D::Out<'a, Event> {
+            db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
         }
     }
 }

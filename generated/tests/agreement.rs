@@ -100,7 +100,7 @@ impl strata::Visit for Agreement {
                 }
             };
             let mut tx = strata::Conn::transaction(&mut this.db).unwrap();
-            let theirs = table::insert_unvalidated::<T>(&mut tx, &new);
+            let theirs = strata::Db::run(&mut tx, table::insert_unvalidated::<T>(&new));
             drop(tx);
             let counts = &mut this.counts;
             match (ours.is_empty(), theirs) {

@@ -75,3 +75,49 @@ fn in_tenant_scopes_reads_and_writes() {
     // Outside a tenant transaction the setting is gone: nothing is visible.
     assert_eq!(Agent::count(&mut c).unwrap(), 0);
 }
+
+/// The same on tokio-postgres: `strata::async_conn::with_setting` on a connection that prepares
+/// once, in a spawned task (the whole is `Send`), as the application's role.
+#[test]
+fn async_with_setting_scopes_reads_and_writes() {
+    use strata::async_conn::with_setting;
+    let declared = io::compile_folder(Path::new("../schema/agentic")).unwrap().schema.unwrap();
+    let db = TestDb::new();
+    let mut c = db.client();
+    support::apply(&mut c, &declared);
+    let insert = "INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id";
+    let tenants: Vec<Uuid> = (0..2).map(|i| c.query_one(insert, &[&format!("t{i}")]).unwrap().get(0)).collect();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let url = db.url();
+    let task = runtime.spawn(async move {
+        let mut db = strata::async_conn::connect(&url).await.unwrap();
+        db.batch_execute("SET ROLE agentic_app").await.unwrap();
+        for (i, tenant) in tenants.iter().enumerate() {
+            let new = new_agent(*tenant, &format!("agent-{i}"));
+            with_setting(&mut db, Agent::TENANT_SETTING, &tenant.to_string(), |tx| {
+                Box::pin(async move { Agent::insert(tx, &new).await.map(|_| ()) })
+            })
+            .await
+            .unwrap();
+        }
+        for (i, tenant) in tenants.iter().enumerate() {
+            let id = *tenant;
+            let seen = with_setting(&mut db, Agent::TENANT_SETTING, &tenant.to_string(), |tx| {
+                Box::pin(async move { Agent::list_by_tenant_id(tx, &id, None, 10).await })
+            })
+            .await
+            .unwrap();
+            let slugs: Vec<&str> = seen.iter().map(|a| a.slug.as_str()).collect();
+            assert_eq!(slugs, [format!("agent-{i}")], "tenant {i} sees only its agent");
+            let intruder = new_agent(tenants[1 - i], "intruder");
+            let err = with_setting(&mut db, Agent::TENANT_SETTING, &tenant.to_string(), |tx| {
+                Box::pin(async move { Agent::insert(tx, &intruder).await.map(|_| ()) })
+            })
+            .await
+            .unwrap_err();
+            assert!(err.to_string().contains("row-level security"), "{err}");
+        }
+        assert_eq!(Agent::count(&mut db).await.unwrap(), 0, "outside a tenant transaction nothing is visible");
+    });
+    runtime.block_on(task).unwrap();
+}

@@ -39,3 +39,6 @@ mod tests {
         assert_eq!(super::expanded::Agent::TABLE, super::app::Agent::TABLE, "build.rs and the macro agree");
     }
 }
+
+/// The same helpers on tokio-postgres and a pool (feature `async`).
+pub mod pooled;

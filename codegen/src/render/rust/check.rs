@@ -14,6 +14,18 @@ pub fn translate(e: &crate::model::Expr, t: &Table, columns: &[&Column]) -> Opti
     Translator { scope: Scope::Row { t, columns } }.boolean(e.ast()?)
 }
 
+/// The same for a patch that sets every column the CHECK reads: each column `c` is read from
+/// the binding [`patch_binding`]`(c)`, which holds what the patch sets it to. `None` as well
+/// when the CHECK reads a column outside `columns`.
+pub fn translate_patch(e: &crate::model::Expr, t: &Table, columns: &[&Column]) -> Option<String> {
+    Translator { scope: Scope::Patch { t, columns } }.boolean(e.ast()?)
+}
+
+/// The local variable a patch's value of `column` is bound to while its CHECKs are tested.
+pub fn patch_binding(column: &str) -> String {
+    format!("set_{}", field(column).trim_start_matches("r#"))
+}
+
 /// The same for a domain's CHECK, whose `VALUE` is the newtype's `self.0`.
 pub fn translate_domain(e: &crate::model::Expr) -> Option<String> {
     Translator { scope: Scope::Value }.boolean(e.ast()?)
@@ -23,6 +35,8 @@ pub fn translate_domain(e: &crate::model::Expr) -> Option<String> {
 enum Scope<'a> {
     /// The columns of a table's insert struct.
     Row { t: &'a Table, columns: &'a [&'a Column] },
+    /// The columns a patch sets, each bound to a local variable.
+    Patch { t: &'a Table, columns: &'a [&'a Column] },
     /// `VALUE`, in a domain's CHECK.
     Value,
 }
@@ -93,6 +107,10 @@ impl Translator<'_> {
                 match self.scope {
                     Scope::Value if name == "value" => format!("{V}::of(&self.0)"),
                     Scope::Value => return None,
+                    Scope::Patch { columns, .. } => {
+                        let c = columns.iter().find(|c| c.name == name)?;
+                        format!("{V}::of({})", patch_binding(&c.name))
+                    }
                     Scope::Row { columns, .. } => {
                         let c = columns.iter().find(|c| c.name == name)?;
                         let f = field(&c.name);
@@ -105,7 +123,8 @@ impl Translator<'_> {
                 }
             }
             Expr::CompoundIdentifier(parts)
-                if parts.len() == 2 && matches!(self.scope, Scope::Row { t, .. } if parts[0].value == t.name) =>
+                if parts.len() == 2
+                    && matches!(self.scope, Scope::Row { t, .. } | Scope::Patch { t, .. } if parts[0].value == t.name) =>
             {
                 self.value(&Expr::Identifier(parts[1].clone()))?
             }

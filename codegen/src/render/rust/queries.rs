@@ -2,6 +2,7 @@
 //! and keyset lists, over the runtime's generic queries.
 
 use super::*;
+use crate::model::Deferrable;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn render_queries(
@@ -26,11 +27,19 @@ pub(super) fn render_queries(
     if let Some(sd) = &soft_delete {
         writeln!(out, "    const SOFT_DELETE: Option<&'static str> = Some({sd:?});").unwrap();
     }
+    if t.rls.as_ref().is_some_and(|r| r.enabled) {
+        writeln!(out, "    const ROW_SECURITY: bool = true;").unwrap();
+    }
     let owned = field_constraints(t);
     if !owned.is_empty() {
         let pairs: Vec<String> = owned.iter().map(|(c, f)| format!("({c:?}, {f:?})")).collect();
         writeln!(out, "    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[{}];", pairs.join(", "))
             .unwrap();
+    }
+    let upsertable = upsert_keys(t, inserted);
+    let keys: Vec<String> = upsertable.iter().map(|(k, p)| key_literal(k, *p)).collect();
+    if !keys.is_empty() {
+        writeln!(out, "    const KEYS: &'static [strata::Key] = &[{}];", keys.join(", ")).unwrap();
     }
     writeln!(out, "    type New = {new};\n    type Patch = {patch};\n").unwrap();
     writeln!(out, "    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {{\n        Ok({row} {{")
@@ -39,13 +48,9 @@ pub(super) fn render_queries(
         writeln!(out, "            {}: row.try_get({i})?,", field(&c.name)).unwrap();
     }
     writeln!(out, "        }})\n    }}\n").unwrap();
-    let key_fields: Vec<String> = key.iter().map(|c| format!("&self.{}", field(&c.name))).collect();
-    writeln!(
-        out,
-        "    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {{\n        vec![{}]\n    }}\n",
-        key_fields.join(", ")
-    )
-    .unwrap();
+    let key_fields: Vec<String> = key.iter().map(|c| format!("(&self.{}).into()", field(&c.name))).collect();
+    writeln!(out, "    fn key(&self) -> Vec<strata::Param<'_>> {{\n        vec![{}]\n    }}\n", key_fields.join(", "))
+        .unwrap();
     let copied = |c: &Column| {
         let f = field(&c.name);
         if is_copy(&c.ty, schema) { format!("self.{f}") } else { format!("self.{f}.clone()") }
@@ -99,38 +104,41 @@ pub(super) fn render_queries(
     writeln!(
         out,
         "    /// Inserts `new` (validated first) and returns the stored row.\n    \
-         pub fn insert(db: &mut impl strata::Conn, new: &{new}) -> Result<{row}, strata::Error> {{\n        \
-         strata::table::insert(db, new)\n    }}"
+         pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a {new}) -> D::Out<'a, {row}> {{\n        \
+         db.run(strata::table::insert::<Self>(new))\n    }}\n\n    \
+         /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.\n    \
+         pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [{new}]) -> D::Out<'a, u64> {{\n        \
+         db.run(strata::table::insert_many::<Self>(rows))\n    }}"
     )
     .unwrap();
     if !key.is_empty() {
         let args: Vec<String> =
-            key.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty, schema))).collect();
-        let params: Vec<String> = key.iter().map(|c| format!("&{}", field(&c.name))).collect();
+            key.iter().map(|c| format!("{}: &'a {}", field(&c.name), borrowed_type(&c.ty, schema))).collect();
+        let params: Vec<String> = key.iter().map(|c| format!("{}.into()", field(&c.name))).collect();
         let (args, params) = (args.join(", "), params.join(", "));
         let hidden = if soft_delete.is_some() { " (and not soft-deleted)" } else { "" };
         writeln!(
             out,
             "\n    /// The row with this primary key, if any{hidden}.\n    \
-             pub fn get(db: &mut impl strata::Conn, {args}) -> Result<Option<{row}>, strata::Error> {{\n        \
-             strata::table::get(db, &[{params}])\n    }}\n\n    \
+             pub fn get<'a, D: strata::Db>(db: &'a mut D, {args}) -> D::Out<'a, Option<{row}>> {{\n        \
+             db.run(strata::table::get::<Self>(vec![{params}]))\n    }}\n\n    \
              /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.\n    \
-             pub fn update(db: &mut impl strata::Conn, {args}, patch: &{patch}) -> Result<Option<{row}>, strata::Error> {{\n        \
-             strata::table::update(db, &[{params}], patch)\n    }}\n\n    \
+             pub fn update<'a, D: strata::Db>(db: &'a mut D, {args}, patch: &'a {patch}) -> D::Out<'a, Option<{row}>> {{\n        \
+             db.run(strata::table::update::<Self>(vec![{params}], patch))\n    }}\n\n    \
              /// Deletes the row with this primary key; returns how many rows went (0 or 1).\n    \
-             pub fn delete(db: &mut impl strata::Conn, {args}) -> Result<u64, strata::Error> {{\n        \
-             strata::table::delete::<Self>(db, &[{params}])\n    }}"
+             pub fn delete<'a, D: strata::Db>(db: &'a mut D, {args}) -> D::Out<'a, u64> {{\n        \
+             db.run(strata::table::delete::<Self>(vec![{params}]))\n    }}"
         )
         .unwrap();
         if let Some(sd) = &t.soft_delete {
             writeln!(
                 out,
                 "\n    /// Marks the row deleted (`{0}` = now()); returns whether a live row was marked.\n    \
-                 pub fn soft_delete(db: &mut impl strata::Conn, {args}) -> Result<bool, strata::Error> {{\n        \
-                 strata::table::mark_deleted::<Self>(db, &[{params}], true)\n    }}\n\n    \
+                 pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, {args}) -> D::Out<'a, bool> {{\n        \
+                 db.run(strata::table::mark_deleted::<Self>(vec![{params}], true))\n    }}\n\n    \
                  /// Makes a soft-deleted row live again (`{0}` = NULL); returns whether a row was restored.\n    \
-                 pub fn restore(db: &mut impl strata::Conn, {args}) -> Result<bool, strata::Error> {{\n        \
-                 strata::table::mark_deleted::<Self>(db, &[{params}], false)\n    }}",
+                 pub fn restore<'a, D: strata::Db>(db: &'a mut D, {args}) -> D::Out<'a, bool> {{\n        \
+                 db.run(strata::table::mark_deleted::<Self>(vec![{params}], false))\n    }}",
                 sd.name
             )
             .unwrap();
@@ -156,8 +164,8 @@ pub(super) fn render_queries(
                 writeln!(
                     out,
                     "\n    /// Rows whose `{0}` is `value`{1}, in primary-key order after `after`, at most `limit`.\n    \
-                     pub fn list_by_{2}(db: &mut impl strata::Conn, value: &{3}, after: Option<&{4}>, limit: i64) -> Result<Vec<{row}>, strata::Error> {{\n        \
-                     strata::table::all(db, {list:?}, &[&value, &after, &limit])\n    }}",
+                     pub fn list_by_{2}<'a, D: strata::Db>(db: &'a mut D, value: &'a {3}, after: Option<&'a {4}>, limit: i64) -> D::Out<'a, Vec<{row}>> {{\n        \
+                     db.run(strata::table::all::<Self>({list:?}, vec![value.into(), after.into(), limit.into()]))\n    }}",
                     fc.name,
                     if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
                     field(&fc.name).trim_start_matches("r#"),
@@ -184,29 +192,26 @@ pub(super) fn render_queries(
     // count, and a finder for each unique key
     writeln!(
         out,
-        "\n    /// How many rows there are{}.\n    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {{\n        \
-         strata::table::count::<Self>(db)\n    }}",
+        "\n    /// How many rows there are{}.\n    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {{\n        \
+         db.run(strata::table::count::<Self>())\n    }}",
         if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
     )
     .unwrap();
-    // Unique keys, then unique indexes; a partial one (`where`) is found under its predicate.
-    let mut keys: Vec<(Vec<&str>, Option<&str>)> =
-        t.uniques.iter().map(|u| (u.columns.iter().map(|c| c.name.as_str()).collect(), None)).collect();
-    for i in t.indexes.iter().filter(|i| i.unique) {
-        let cols: Option<Vec<&str>> = i
-            .keys
-            .iter()
-            .map(|k| match &k.target {
-                crate::model::IndexTarget::Column(c) => Some(c.name.as_str()),
-                crate::model::IndexTarget::Expr(_) => None,
-            })
-            .collect();
-        keys.extend(cols.map(|c| (c, i.predicate.as_ref().map(|p| p.sql.as_str()))));
-    }
-    // A key without a predicate finds every row the partial one does: it wins the name.
-    keys.sort_by_key(|(_, predicate)| predicate.is_some());
+    let keys = unique_keys(t);
     let mut done: Vec<Vec<&str>> = Vec::new();
-    for (key, predicate) in keys {
+    for (i, (key, _)) in upsertable.iter().enumerate() {
+        let name: Vec<String> = key.iter().map(|k| field(k).trim_start_matches("r#").to_string()).collect();
+        writeln!(
+            out,
+            "\n    /// Inserts `new` (validated first) or, where a row already has its `{}`, sets that row's other columns to `new`'s; returns the row.\n    \
+             pub fn upsert_by_{}<'a, D: strata::Db>(db: &'a mut D, new: &'a {new}) -> D::Out<'a, {row}> {{\n        \
+             db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[{i}]))\n    }}",
+            key.join(", "),
+            name.join("_and_"),
+        )
+        .unwrap();
+    }
+    for (key, predicate, _) in keys {
         if done.contains(&key) {
             continue;
         }
@@ -214,8 +219,8 @@ pub(super) fn render_queries(
         let cols: Vec<&Column> = key.iter().filter_map(|k| t.column(k)).collect();
         // NULL never equals NULL: a key with nullable columns is found by its non-null values only.
         let args: Vec<String> =
-            cols.iter().map(|c| format!("{}: &{}", field(&c.name), borrowed_type(&c.ty, schema))).collect();
-        let params: Vec<String> = cols.iter().map(|c| format!("&{}", field(&c.name))).collect();
+            cols.iter().map(|c| format!("{}: &'a {}", field(&c.name), borrowed_type(&c.ty, schema))).collect();
+        let params: Vec<String> = cols.iter().map(|c| format!("{}.into()", field(&c.name))).collect();
         let name: Vec<String> = cols.iter().map(|c| field(&c.name).trim_start_matches("r#").to_string()).collect();
         // The predicate is SQL (written into a Rust string literal): as declared, not as a doc line.
         let only = predicate.map(|p| format!(" AND ({p})")).unwrap_or_default();
@@ -228,8 +233,8 @@ pub(super) fn render_queries(
         writeln!(
             out,
             "\n    /// The row with this `{}, if any.\n    \
-             pub fn find_by_{}(db: &mut impl strata::Conn, {}) -> Result<Option<{row}>, strata::Error> {{\n        \
-             strata::table::opt(db, {find:?}, &[{}])\n    }}",
+             pub fn find_by_{}<'a, D: strata::Db>(db: &'a mut D, {}) -> D::Out<'a, Option<{row}>> {{\n        \
+             db.run(strata::table::opt::<Self>({find:?}, vec![{}]))\n    }}",
             key + if soft_delete.is_some() { "` (and not soft-deleted)" } else { "`" },
             name.join("_and_"),
             args.join(", "),
@@ -238,4 +243,55 @@ pub(super) fn render_queries(
         .unwrap();
     }
     writeln!(out, "}}").unwrap();
+}
+
+/// The table's unique keys, then its unique indexes on columns (a partial one with its predicate),
+/// the keys without a predicate first; each says whether it can decide an `ON CONFLICT` (a
+/// deferrable key cannot).
+fn unique_keys(t: &Table) -> Vec<(Vec<&str>, Option<&str>, bool)> {
+    let mut keys: Vec<(Vec<&str>, Option<&str>, bool)> = t
+        .uniques
+        .iter()
+        .map(|u| (u.columns.iter().map(|c| c.name.as_str()).collect(), None, u.deferrable == Deferrable::No))
+        .collect();
+    for i in t.indexes.iter().filter(|i| i.unique) {
+        let cols: Option<Vec<&str>> = i
+            .keys
+            .iter()
+            .map(|k| match &k.target {
+                crate::model::IndexTarget::Column(c) => Some(c.name.as_str()),
+                crate::model::IndexTarget::Expr(_) => None,
+            })
+            .collect();
+        keys.extend(cols.map(|c| (c, i.predicate.as_ref().map(|p| p.sql.as_str()), true)));
+    }
+    // A key without a predicate finds every row the partial one does: it wins the name.
+    keys.sort_by_key(|(_, predicate, _)| predicate.is_some());
+    keys
+}
+
+/// The keys a row can be upserted on (`Table::KEYS`, one `upsert_by_<key>` each): the primary
+/// key, then each unique key that can decide an `ON CONFLICT`, each set of columns once; only
+/// keys an insert can set every column of (not an identity `ALWAYS` or generated column).
+fn upsert_keys<'t>(t: &'t Table, inserted: &[&Column]) -> Vec<(Vec<&'t str>, Option<&'t str>)> {
+    let mut keys: Vec<(Vec<&str>, Option<&str>)> = Vec::new();
+    if let Some(pk) = &t.primary_key {
+        keys.push((pk.columns.iter().map(|c| c.name.as_str()).collect(), None));
+    }
+    for (key, predicate, arbiter) in unique_keys(t) {
+        if arbiter && !keys.iter().any(|(k, _)| *k == key) {
+            keys.push((key, predicate));
+        }
+    }
+    keys.retain(|(key, _)| key.iter().all(|k| inserted.iter().any(|c| c.name == *k)));
+    keys
+}
+
+/// `strata::Key { target: "(a, b) WHERE (p)", columns: &["a", "b"] }`: a key as the upsert
+/// query takes it, the columns quoted for SQL.
+fn key_literal(key: &[&str], predicate: Option<&str>) -> String {
+    let quoted: Vec<String> = key.iter().map(|k| ident(k).into_owned()).collect();
+    let only = predicate.map(|p| format!(" WHERE ({p})")).unwrap_or_default();
+    let target = format!("({}){only}", quoted.join(", "));
+    format!("strata::Key {{ target: {target:?}, columns: &{quoted:?} }}")
 }

@@ -137,23 +137,63 @@ pub(super) fn render_validate(out: &mut String, new: &str, t: &Table, inserted: 
         }
     }
     let mut db_only = Vec::new();
-    if matches!(holding, Holding::Insert) {
-        for check in t.checks.iter().filter(|c| c.origin == crate::model::CheckOrigin::Declared) {
-            // A CHECK on one column is that field's violation; one over several is the table's.
-            let field = check_column(check).unwrap_or_else(|| check.name.clone());
-            match check::translate(&check.expr, t, inserted) {
-                Some(test) => check_rule(&mut body, &test, &field, &check.name, &check.expr.sql),
-                None => db_only.push(check.name.clone()),
-            }
+    let mut on_patch = false;
+    for check in t.checks.iter().filter(|c| c.origin == crate::model::CheckOrigin::Declared) {
+        // A CHECK on one column is that field's violation; one over several is the table's.
+        let field = check_column(check).unwrap_or_else(|| check.name.clone());
+        let decided = match holding {
+            Holding::Insert => check::translate(&check.expr, t, inserted).map(|test| {
+                check_rule(&mut body, &test, &field, &check.name, &check.expr.sql);
+            }),
+            Holding::Patch => patch_check(&mut body, check, &field, t, inserted),
+        };
+        on_patch |= matches!(holding, Holding::Patch) && decided.is_some();
+        if decided.is_none() {
+            db_only.push(check.name.clone());
         }
     }
     out.push_str(&statics);
     let v = if body.is_empty() { "let v" } else { "let mut v" };
+    let partly = if on_patch {
+        "\n    /// A CHECK is tested when the patch sets every column it reads; else the database tests it."
+    } else {
+        ""
+    };
     writeln!(
         out,
-        "\nimpl Validate for {new} {{\n    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.{}\n    \
+        "\nimpl Validate for {new} {{\n    /// Every rule of the declaration PostgreSQL would also enforce, and the formats it cannot.{partly}{}\n    \
          fn validate(&self) -> Result<(), Violations> {{\n        {v} = Violations::default();\n{body}        v.into_result()\n    }}\n}}",
         if db_only.is_empty() { String::new() } else { format!("\n    /// Checked by the database only: {}.", db_only.join(", ")) }
     )
     .unwrap();
+}
+
+/// A patch's test of a declared CHECK, run when the patch sets every column the CHECK reads
+/// (the others are the stored row's, which only the database sees); `None` when it reads a
+/// column a patch cannot set or does not translate.
+fn patch_check(
+    body: &mut String,
+    check: &crate::model::Check,
+    field: &str,
+    t: &Table,
+    patched: &[&Column],
+) -> Option<()> {
+    let read: std::collections::BTreeSet<String> =
+        crate::sql::deps::columns_read(check.expr.ast()?).into_iter().map(|(_, c)| c).collect();
+    let columns: Vec<&Column> =
+        read.iter().map(|name| patched.iter().find(|c| c.name == *name).copied()).collect::<Option<_>>()?;
+    if columns.is_empty() {
+        return None;
+    }
+    let test = check::translate_patch(&check.expr, t, &columns)?;
+    let bindings: Vec<String> = columns.iter().map(|c| format!("Some({})", check::patch_binding(&c.name))).collect();
+    let fields: Vec<String> = columns.iter().map(|c| format!("&self.{}", super::field(&c.name))).collect();
+    let mut rule = format!("        let holds = {test};\n");
+    check_rule(&mut rule, "holds", field, &check.name, &check.expr.sql);
+    let rule: String = rule.lines().map(|l| format!("    {l}\n")).collect();
+    // A tuple of one needs its comma.
+    let comma = if columns.len() == 1 { "," } else { "" };
+    let (bindings, fields) = (bindings.join(", "), fields.join(", "));
+    writeln!(body, "        if let ({bindings}{comma}) = ({fields}{comma}) {{\n{rule}        }}").unwrap();
+    Some(())
 }

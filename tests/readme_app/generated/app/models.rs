@@ -176,6 +176,7 @@ impl strata::Table for Workspace {
     const COLUMNS: &'static str = "id, name, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workspaces_pkey", "id"), ("workspaces_name_min_length", "name")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewWorkspace;
     type Patch = WorkspacePatch;
 
@@ -188,8 +189,8 @@ impl strata::Table for Workspace {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewWorkspace {
@@ -237,28 +238,38 @@ impl strata::Table for Workspace {
 
 impl Workspace {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewWorkspace) -> Result<Workspace, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewWorkspace]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any.
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &WorkspacePatch) -> Result<Option<Workspace>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a WorkspacePatch) -> D::Out<'a, Option<Workspace>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// How many rows there are.
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewWorkspace) -> D::Out<'a, Workspace> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
@@ -503,6 +514,7 @@ impl strata::Table for Agent {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_workspace_id_fkey", "workspace_id"), ("agents_status_check", "status"), ("agents_name_min_length", "name"), ("agents_trust_score_range", "trust_score")];
+    const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewAgent;
     type Patch = AgentPatch;
 
@@ -520,8 +532,8 @@ impl strata::Table for Agent {
         })
     }
 
-    fn key(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![&self.id]
+    fn key(&self) -> Vec<strata::Param<'_>> {
+        vec![(&self.id).into()]
     }
 
     fn to_new(&self) -> NewAgent {
@@ -603,43 +615,53 @@ impl strata::Table for Agent {
 
 impl Agent {
     /// Inserts `new` (validated first) and returns the stored row.
-    pub fn insert(db: &mut impl strata::Conn, new: &NewAgent) -> Result<Agent, strata::Error> {
-        strata::table::insert(db, new)
+    pub fn insert<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::insert::<Self>(new))
+    }
+
+    /// Inserts every row of `rows` (each validated first) in one transaction, all or nothing; returns how many.
+    pub fn insert_many<'a, D: strata::Db>(db: &'a mut D, rows: &'a [NewAgent]) -> D::Out<'a, u64> {
+        db.run(strata::table::insert_many::<Self>(rows))
     }
 
     /// The row with this primary key, if any (and not soft-deleted).
-    pub fn get(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<Option<Agent>, strata::Error> {
-        strata::table::get(db, &[&id])
+    pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::get::<Self>(vec![id.into()]))
     }
 
     /// Sets the patch's fields (validated first) on the row with this primary key; returns the row.
-    pub fn update(db: &mut impl strata::Conn, id: &uuid::Uuid, patch: &AgentPatch) -> Result<Option<Agent>, strata::Error> {
-        strata::table::update(db, &[&id], patch)
+    pub fn update<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid, patch: &'a AgentPatch) -> D::Out<'a, Option<Agent>> {
+        db.run(strata::table::update::<Self>(vec![id.into()], patch))
     }
 
     /// Deletes the row with this primary key; returns how many rows went (0 or 1).
-    pub fn delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<u64, strata::Error> {
-        strata::table::delete::<Self>(db, &[&id])
+    pub fn delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, u64> {
+        db.run(strata::table::delete::<Self>(vec![id.into()]))
     }
 
     /// Marks the row deleted (`deleted_at` = now()); returns whether a live row was marked.
-    pub fn soft_delete(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], true)
+    pub fn soft_delete<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], true))
     }
 
     /// Makes a soft-deleted row live again (`deleted_at` = NULL); returns whether a row was restored.
-    pub fn restore(db: &mut impl strata::Conn, id: &uuid::Uuid) -> Result<bool, strata::Error> {
-        strata::table::mark_deleted::<Self>(db, &[&id], false)
+    pub fn restore<'a, D: strata::Db>(db: &'a mut D, id: &'a uuid::Uuid) -> D::Out<'a, bool> {
+        db.run(strata::table::mark_deleted::<Self>(vec![id.into()], false))
     }
 
     /// Rows whose `workspace_id` is `value` (soft-deleted rows left out), in primary-key order after `after`, at most `limit`.
-    pub fn list_by_workspace_id(db: &mut impl strata::Conn, value: &uuid::Uuid, after: Option<&uuid::Uuid>, limit: i64) -> Result<Vec<Agent>, strata::Error> {
-        strata::table::all(db, "SELECT id, workspace_id, name, status, trust_score, api_key_hash, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", &[&value, &after, &limit])
+    pub fn list_by_workspace_id<'a, D: strata::Db>(db: &'a mut D, value: &'a uuid::Uuid, after: Option<&'a uuid::Uuid>, limit: i64) -> D::Out<'a, Vec<Agent>> {
+        db.run(strata::table::all::<Self>("SELECT id, workspace_id, name, status, trust_score, api_key_hash, created_at, updated_at, deleted_at FROM agents WHERE workspace_id = $1 AND ($2::uuid IS NULL OR id > $2) AND deleted_at IS NULL ORDER BY id LIMIT $3", vec![value.into(), after.into(), limit.into()]))
     }
 
     /// How many rows there are (soft-deleted rows left out).
-    pub fn count(db: &mut impl strata::Conn) -> Result<i64, strata::Error> {
-        strata::table::count::<Self>(db)
+    pub fn count<D: strata::Db>(db: &mut D) -> D::Out<'_, i64> {
+        db.run(strata::table::count::<Self>())
+    }
+
+    /// Inserts `new` (validated first) or, where a row already has its `id`, sets that row's other columns to `new`'s; returns the row.
+    pub fn upsert_by_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewAgent) -> D::Out<'a, Agent> {
+        db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 }
 
