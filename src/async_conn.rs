@@ -91,39 +91,30 @@ impl AsyncTx for tokio_postgres::Transaction<'_> {
     }
 }
 
-impl AsyncConn for deadpool_postgres::ClientWrapper {
-    type Client = tokio_postgres::Client;
-    type Tx<'a> = deadpool_postgres::Transaction<'a>;
+/// deadpool-postgres's connection, held (`ClientWrapper`) or pooled (`Object`, which derefs to
+/// one): statements come from its cache.
+macro_rules! caching_connection {
+    ($($conn:ty),*) => {$(
+        impl AsyncConn for $conn {
+            type Client = tokio_postgres::Client;
+            type Tx<'a> = deadpool_postgres::Transaction<'a>;
 
-    fn client(&self) -> &tokio_postgres::Client {
-        self
-    }
+            fn client(&self) -> &tokio_postgres::Client {
+                self
+            }
 
-    async fn statement(&self, sql: &str) -> Result<Statement, postgres::Error> {
-        self.prepare_cached(sql).await
-    }
+            async fn statement(&self, sql: &str) -> Result<Statement, postgres::Error> {
+                self.prepare_cached(sql).await
+            }
 
-    async fn transaction(&mut self) -> Result<deadpool_postgres::Transaction<'_>, postgres::Error> {
-        deadpool_postgres::ClientWrapper::transaction(self).await
-    }
+            async fn transaction(&mut self) -> Result<deadpool_postgres::Transaction<'_>, postgres::Error> {
+                deadpool_postgres::ClientWrapper::transaction(self).await
+            }
+        }
+    )*};
 }
 
-impl AsyncConn for deadpool_postgres::Object {
-    type Client = tokio_postgres::Client;
-    type Tx<'a> = deadpool_postgres::Transaction<'a>;
-
-    fn client(&self) -> &tokio_postgres::Client {
-        self
-    }
-
-    async fn statement(&self, sql: &str) -> Result<Statement, postgres::Error> {
-        self.prepare_cached(sql).await
-    }
-
-    async fn transaction(&mut self) -> Result<deadpool_postgres::Transaction<'_>, postgres::Error> {
-        deadpool_postgres::ClientWrapper::transaction(self).await
-    }
-}
+caching_connection!(deadpool_postgres::ClientWrapper, deadpool_postgres::Object);
 
 impl<'t> AsyncConn for deadpool_postgres::Transaction<'t> {
     type Client = tokio_postgres::Transaction<'t>;

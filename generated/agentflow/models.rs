@@ -2553,7 +2553,7 @@ impl Session {
         db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 
-    /// Inserts `new` (validated first) or, where a row already has its `agent_id`, sets that row's other columns to `new`'s; returns the row.
+    /// Inserts `new` (validated first) or, where a row already has its `agent_id` (among rows where `stopped_at IS NULL`), sets that row's other columns to `new`'s; returns the row.
     pub fn upsert_by_agent_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewSession) -> D::Out<'a, Session> {
         db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }

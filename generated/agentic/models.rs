@@ -11748,7 +11748,7 @@ impl TenantRegion {
         db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }
 
-    /// Inserts `new` (validated first) or, where a row already has its `tenant_id`, sets that row's other columns to `new`'s; returns the row.
+    /// Inserts `new` (validated first) or, where a row already has its `tenant_id` (among rows where `is_primary`), sets that row's other columns to `new`'s; returns the row.
     pub fn upsert_by_tenant_id<'a, D: strata::Db>(db: &'a mut D, new: &'a NewTenantRegion) -> D::Out<'a, TenantRegion> {
         db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[2]))
     }

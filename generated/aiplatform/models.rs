@@ -8001,7 +8001,7 @@ impl User {
         db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[0]))
     }
 
-    /// Inserts `new` (validated first) or, where a row already has its `email`, sets that row's other columns to `new`'s; returns the row.
+    /// Inserts `new` (validated first) or, where a row already has its `email` (among rows where `deleted_at IS NULL`), sets that row's other columns to `new`'s; returns the row.
     pub fn upsert_by_email<'a, D: strata::Db>(db: &'a mut D, new: &'a NewUser) -> D::Out<'a, User> {
         db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[1]))
     }

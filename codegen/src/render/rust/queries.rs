@@ -199,11 +199,12 @@ pub(super) fn render_queries(
     .unwrap();
     let keys = unique_keys(t);
     let mut done: Vec<Vec<&str>> = Vec::new();
-    for (i, (key, _)) in upsertable.iter().enumerate() {
+    for (i, (key, predicate)) in upsertable.iter().enumerate() {
         let name: Vec<String> = key.iter().map(|k| field(k).trim_start_matches("r#").to_string()).collect();
+        let among = predicate.map(|p| format!(" (among rows where `{}`)", doc_line(p))).unwrap_or_default();
         writeln!(
             out,
-            "\n    /// Inserts `new` (validated first) or, where a row already has its `{}`, sets that row's other columns to `new`'s; returns the row.\n    \
+            "\n    /// Inserts `new` (validated first) or, where a row already has its `{}`{among}, sets that row's other columns to `new`'s; returns the row.\n    \
              pub fn upsert_by_{}<'a, D: strata::Db>(db: &'a mut D, new: &'a {new}) -> D::Out<'a, {row}> {{\n        \
              db.run(strata::table::upsert::<Self>(new, &<Self as strata::Table>::KEYS[{i}]))\n    }}",
             key.join(", "),
