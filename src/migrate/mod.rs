@@ -415,6 +415,19 @@ impl Migrator {
         })
     }
 
+    /// [`Migrator::up`] from async code (`#[tokio::main]`, a service migrating at startup): the
+    /// same runner, with every promise of `up`, on tokio's blocking pool over a connection of its
+    /// own to `config`, so no thread that drives tasks blocks. Needs a tokio runtime.
+    #[cfg(feature = "async")]
+    pub async fn up_async(&self, config: postgres::Config, to: Option<i64>) -> Result<Vec<Done>, Error> {
+        let runner = self.clone();
+        let run = move || {
+            let mut client = config.connect(postgres::NoTls).map_err(Error::Db)?;
+            runner.up(&mut client, to)
+        };
+        tokio::task::spawn_blocking(run).await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    }
+
     /// Undoes applied migrations, newest first (see `Down`). What ran, in order.
     pub fn down(&self, client: &mut Client, how_far: Down) -> Result<Vec<Done>, Error> {
         self.locked(client, false, |client, status| {

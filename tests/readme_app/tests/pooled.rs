@@ -1,15 +1,19 @@
-//! The README's async example on a live database: eight teams hired at once by tasks on a
-//! multi-threaded runtime, sharing a pool of two connections.
+//! The README's async example on a live database: migrated from async code, then eight teams
+//! hired at once by tasks on a multi-threaded runtime, sharing a pool of two connections.
 
 use strata::testing::TestDb;
 
 #[test]
 fn teams_are_hired_concurrently_on_a_pool() {
     let db = TestDb::new();
-    db.client().batch_execute(include_str!("../generated/app/schema.sql")).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let pool = strata::async_conn::pool(&db.url(), 2).unwrap();
     let leads = runtime.block_on(async {
+        // Migrated from async code, by the one runner (on the blocking pool).
+        let migrator = strata::embed_migrations!("generated/app/migrations");
+        let done = migrator.up_async(db.config(), None).await.unwrap();
+        assert_eq!(done.len(), 1);
+        assert!(migrator.up_async(db.config(), None).await.unwrap().is_empty(), "nothing left to migrate");
         let tasks: Vec<_> = (0..8)
             .map(|_| {
                 let pool = pool.clone();
