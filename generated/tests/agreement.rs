@@ -1,7 +1,8 @@
 //! validate() and PostgreSQL agree, on every table of every system: random insert rows near every
 //! boundary (lengths n and n+1, multi-byte and trailing-space text, range and precision edges
 //! with rounding, each union value, NULLs, CHECK edges) are judged by the generated validate()
-//! and by the database (an INSERT in a savepoint that is rolled back). On every row where both
+//! and by the database (an INSERT in a transaction that is rolled back, on the synchronous and
+//! the async executor in turn). On every row where both
 //! enforce the rule at stake, the verdicts must be the same; a disagreement fails with the row.
 //!
 //! Each row is a valid row built from the model with one to three columns replaced by
@@ -15,7 +16,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use strata::testing::TestDb;
+use strata::testing::{Body, Exec, Executor, TestDb};
 use strata::{Table, Validate, table};
 use strata_codegen::model::{ColumnType, EnumRepr, Scalar, Schema, Table as Model};
 use strata_codegen::render::rust::{checks_in_rust, domain_checks_in_rust};
@@ -40,6 +41,8 @@ struct Counts {
 
 struct Agreement {
     db: strata::Client,
+    /// What judges each row's insert: every executor in turn, row by row.
+    executors: Vec<Executor>,
     schema: Schema,
     skipped: Vec<String>,
     counts: Counts,
@@ -99,9 +102,8 @@ impl strata::Visit for Agreement {
                         .collect()
                 }
             };
-            let mut tx = strata::Conn::transaction(&mut this.db).unwrap();
-            let theirs = strata::Db::run(&mut tx, table::insert_unvalidated::<T>(&new));
-            drop(tx);
+            let turn = this.counts.tried as usize % this.executors.len();
+            let theirs = this.executors[turn].run(Verdict::<T> { new: &new });
             let counts = &mut this.counts;
             match (ours.is_empty(), theirs) {
                 (true, Ok(_)) => counts.both_accept += 1,
@@ -136,6 +138,20 @@ fn is_rule(e: &strata::Error) -> bool {
     e.postgres()
         .and_then(|e| e.code())
         .is_some_and(|c| ["22001", "22003", "23514", "23502", "22P02"].contains(&c.code()))
+}
+
+/// PostgreSQL's verdict on inserting `new` as it is, in a transaction that is rolled back.
+struct Verdict<'a, T: Table> {
+    new: &'a T::New,
+}
+
+impl<T: Table> Body for Verdict<'_, T> {
+    type Out = Result<T, strata::Error>;
+
+    async fn run<E: Exec>(self, db: &mut E) -> Result<T, strata::Error> {
+        let mut tx = db.begin().await?;
+        tx.go(table::insert_unvalidated::<T>(self.new)).await
+    }
 }
 
 /// Whether the rule PostgreSQL reports is one validate() also checks.
@@ -252,7 +268,8 @@ fn agree(system: &str, visit: fn(&mut Agreement)) {
     let test_db = TestDb::new();
     let mut client = test_db.client();
     let (schema, skipped) = support::apply(&mut client, &declared);
-    let mut a = Agreement { db: strata::Client::new(client), schema, skipped, counts: Counts::default() };
+    let executors = Executor::all(&test_db);
+    let mut a = Agreement { db: strata::Client::new(client), executors, schema, skipped, counts: Counts::default() };
     visit(&mut a);
     let c = &a.counts;
     let compared = c.both_accept + c.both_reject;
