@@ -18,6 +18,7 @@ mod range;
 pub mod script;
 pub mod sql_value;
 pub mod table;
+pub mod tenancy;
 mod union_type;
 mod validate;
 

@@ -33,6 +33,8 @@ pub trait Table: Sized + Send + Sync + std::fmt::Debug + PartialEq {
     /// The keys a row can be upserted on: the primary key, then each unique key that can decide
     /// an `ON CONFLICT` (one `upsert_by_<key>` helper each).
     const KEYS: &'static [Key] = &[];
+    /// The table's tenant policy (the `tenant` shorthand), which `strata::tenancy::prove` proves.
+    const TENANT: Option<crate::tenancy::Tenant> = None;
 
     /// What an insert takes.
     type New: Validate + Send + Sync + std::fmt::Debug + PartialEq;

@@ -539,6 +539,7 @@ impl strata::Table for Tenant {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenants_pkey", "id"), ("tenants_slug_key", "slug"), ("tenants_status_check", "status"), ("tenants_plan_type_check", "plan_type"), ("tenants_name_min_length", "name"), ("tenants_slug_pattern", "slug"), ("tenants_max_agents_range", "max_agents"), ("tenants_max_daily_requests_range", "max_daily_requests"), ("tenants_max_monthly_tokens_range", "max_monthly_tokens")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(slug)", columns: &["slug"] }];
     type New = NewTenant;
@@ -1122,6 +1123,7 @@ impl strata::Table for User {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("users_pkey", "id"), ("users_tenant_id_fkey", "tenant_id"), ("users_status_check", "status"), ("users_role_check", "role")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, email)", columns: &["tenant_id", "email"] }];
     type New = NewUser;
@@ -1839,6 +1841,7 @@ impl strata::Table for Agent {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("agents_pkey", "id"), ("agents_tenant_id_fkey", "tenant_id"), ("agents_status_check", "status"), ("agents_name_min_length", "name"), ("agents_slug_pattern", "slug"), ("agents_temperature_range", "temperature"), ("agents_max_tokens_range", "max_tokens"), ("agents_timeout_seconds_range", "timeout_seconds"), ("agents_max_iterations_range", "max_iterations")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, slug)", columns: &["tenant_id", "slug"] }];
     type New = NewAgent;
@@ -2426,6 +2429,7 @@ impl strata::Table for Conversation {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("conversations_pkey", "id"), ("conversations_tenant_id_fkey", "tenant_id"), ("conversations_agent_id_fkey", "agent_id"), ("conversations_user_id_fkey", "user_id"), ("conversations_status_check", "status")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewConversation;
@@ -2914,6 +2918,7 @@ impl strata::Table for Message {
     const COLUMNS: &'static str = "id, tenant_id, conversation_id, role, content, token_count, model, tool_calls, tool_results, latency_ms, metadata, created_at, sequence_number";
     const KEY: &'static str = "id = $1 AND created_at = $2";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("messages_tenant_id_fkey", "tenant_id"), ("messages_conversation_id_fkey", "conversation_id"), ("messages_role_check", "role"), ("messages_token_count_range", "token_count"), ("messages_latency_ms_range", "latency_ms"), ("messages_sequence_number_range", "sequence_number")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, created_at)", columns: &["id", "created_at"] }];
     type New = NewMessage;
@@ -3392,6 +3397,7 @@ impl strata::Table for ToolExecution {
     const COLUMNS: &'static str = "id, tenant_id, conversation_id, message_id, message_created_at, agent_id, tool_name, tool_input, tool_output, status, error_message, execution_time_ms, metadata, started_at, completed_at";
     const KEY: &'static str = "id = $1 AND started_at = $2";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tool_executions_tenant_id_fkey", "tenant_id"), ("tool_executions_conversation_id_fkey", "conversation_id"), ("tool_executions_agent_id_fkey", "agent_id"), ("tool_executions_status_check", "status"), ("tool_executions_execution_time_ms_range", "execution_time_ms")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, started_at)", columns: &["id", "started_at"] }];
     type New = NewToolExecution;
@@ -3864,6 +3870,7 @@ impl strata::Table for ApiKey {
     const COLUMNS: &'static str = "id, tenant_id, user_id, name, key_hash, key_prefix, scopes, status, expires_at, last_used_at, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("api_keys_pkey", "id"), ("api_keys_key_hash_key", "key_hash"), ("api_keys_tenant_id_fkey", "tenant_id"), ("api_keys_user_id_fkey", "user_id"), ("api_keys_status_check", "status")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(key_hash)", columns: &["key_hash"] }];
     type New = NewApiKey;
@@ -4361,6 +4368,7 @@ impl strata::Table for AuditLog {
     const COLUMNS: &'static str = "id, tenant_id, user_id, action, resource_type, resource_id, old_values, new_values, ip_address, user_agent, status, error_message, metadata, \"timestamp\"";
     const KEY: &'static str = "id = $1 AND \"timestamp\" = $2";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("audit_logs_tenant_id_fkey", "tenant_id"), ("audit_logs_user_id_fkey", "user_id"), ("audit_logs_status_check", "status")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, \"timestamp\")", columns: &["id", "\"timestamp\""] }];
     type New = NewAuditLog;
@@ -4883,6 +4891,7 @@ impl strata::Table for Workflow {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflows_pkey", "id"), ("workflows_tenant_id_fkey", "tenant_id"), ("workflows_status_check", "status"), ("workflows_slug_pattern", "slug"), ("workflows_timeout_seconds_range", "timeout_seconds")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, slug)", columns: &["tenant_id", "slug"] }];
     type New = NewWorkflow;
@@ -5448,6 +5457,7 @@ impl strata::Table for WorkflowExecution {
     const COLUMNS: &'static str = "id, tenant_id, workflow_id, user_id, status, current_step, input_data, output_data, error_message, steps_completed, steps_total, metadata, started_at, completed_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("workflow_executions_pkey", "id"), ("workflow_executions_tenant_id_fkey", "tenant_id"), ("workflow_executions_workflow_id_fkey", "workflow_id"), ("workflow_executions_user_id_fkey", "user_id"), ("workflow_executions_status_check", "status"), ("workflow_executions_steps_completed_range", "steps_completed"), ("workflow_executions_steps_total_range", "steps_total")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewWorkflowExecution;
@@ -6033,6 +6043,7 @@ impl strata::Table for Collection {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("collections_pkey", "id"), ("collections_tenant_id_fkey", "tenant_id"), ("collections_status_check", "status"), ("collections_slug_pattern", "slug"), ("collections_chunk_size_range", "chunk_size"), ("collections_chunk_overlap_range", "chunk_overlap"), ("collections_document_count_range", "document_count"), ("collections_total_chunks_range", "total_chunks")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, slug)", columns: &["tenant_id", "slug"] }];
     type New = NewCollection;
@@ -6615,6 +6626,7 @@ impl strata::Table for Document {
     const KEY: &'static str = "id = $1";
     const SOFT_DELETE: Option<&'static str> = Some("deleted_at");
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("documents_pkey", "id"), ("documents_tenant_id_fkey", "tenant_id"), ("documents_collection_id_fkey", "collection_id"), ("documents_uploaded_by_fkey", "uploaded_by"), ("documents_status_check", "status"), ("documents_file_size_bytes_range", "file_size_bytes"), ("documents_chunk_count_range", "chunk_count")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewDocument;
@@ -7094,6 +7106,7 @@ impl strata::Table for Chunk {
     const COLUMNS: &'static str = "id, tenant_id, collection_id, document_id, content, chunk_index, embedding::text AS embedding, embedding_model, token_count, metadata, created_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("chunks_pkey", "id"), ("chunks_tenant_id_fkey", "tenant_id"), ("chunks_collection_id_fkey", "collection_id"), ("chunks_document_id_fkey", "document_id"), ("chunks_chunk_index_range", "chunk_index"), ("chunks_token_count_range", "token_count")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(document_id, chunk_index)", columns: &["document_id", "chunk_index"] }];
     type New = NewChunk;
@@ -7544,6 +7557,7 @@ impl strata::Table for RagQuery {
     const COLUMNS: &'static str = "id, tenant_id, collection_id, query_text, result_chunk_ids, top_result_score, retrieval_strategy, filters, response_time_ms, user_feedback, \"timestamp\"";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("rag_queries_pkey", "id"), ("rag_queries_tenant_id_fkey", "tenant_id"), ("rag_queries_collection_id_fkey", "collection_id"), ("rag_queries_top_result_score_range", "top_result_score"), ("rag_queries_response_time_ms_range", "response_time_ms"), ("rag_queries_user_feedback_range", "user_feedback")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewRagQuery;
@@ -8615,6 +8629,7 @@ impl strata::Table for McpServerConfig {
     const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, enabled, config_values, environment, resource_limits, allowed_users, created_by, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_server_configs_pkey", "id"), ("mcp_server_configs_tenant_id_fkey", "tenant_id"), ("mcp_server_configs_mcp_server_id_fkey", "mcp_server_id"), ("mcp_server_configs_created_by_fkey", "created_by")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, mcp_server_id)", columns: &["tenant_id", "mcp_server_id"] }];
     type New = NewMcpServerConfig;
@@ -9173,6 +9188,7 @@ impl strata::Table for McpToolExecution {
     const COLUMNS: &'static str = "id, tenant_id, mcp_server_id, agent_id, conversation_id, message_id, message_created_at, tool_name, parameters, result, status, error_message, error_code, execution_time_ms, server_instance_id, metadata, started_at, completed_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("mcp_tool_executions_pkey", "id"), ("mcp_tool_executions_tenant_id_fkey", "tenant_id"), ("mcp_tool_executions_mcp_server_id_fkey", "mcp_server_id"), ("mcp_tool_executions_agent_id_fkey", "agent_id"), ("mcp_tool_executions_conversation_id_fkey", "conversation_id"), ("mcp_tool_executions_status_check", "status"), ("mcp_tool_executions_execution_time_ms_range", "execution_time_ms")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewMcpToolExecution;
@@ -9634,6 +9650,7 @@ impl strata::Table for UsageMetric {
     const COLUMNS: &'static str = "id, tenant_id, metric_type, metric_value, agent_id, user_id, metadata, recorded_at, period_start, period_end";
     const KEY: &'static str = "id = $1 AND period_start = $2";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("usage_metrics_tenant_id_fkey", "tenant_id"), ("usage_metrics_agent_id_fkey", "agent_id"), ("usage_metrics_user_id_fkey", "user_id"), ("usage_metrics_metric_value_range", "metric_value")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id, period_start)", columns: &["id", "period_start"] }];
     type New = NewUsageMetric;
@@ -10476,6 +10493,7 @@ impl strata::Table for BillingRecord {
     const COLUMNS: &'static str = "id, tenant_id, subscription_plan_id, period_start, period_end, amount_usd, status, paid_at, invoice_url, metadata, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("billing_records_pkey", "id"), ("billing_records_tenant_id_fkey", "tenant_id"), ("billing_records_subscription_plan_id_fkey", "subscription_plan_id"), ("billing_records_status_check", "status"), ("billing_records_amount_usd_range", "amount_usd")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewBillingRecord;
@@ -10923,6 +10941,7 @@ impl strata::Table for TenantQuota {
     const COLUMNS: &'static str = "id, tenant_id, max_agents, max_daily_requests, max_monthly_tokens, requests_today, tokens_this_month, daily_reset_at, monthly_reset_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenant_quotas_pkey", "id"), ("tenant_quotas_tenant_id_key", "tenant_id"), ("tenant_quotas_tenant_id_fkey", "tenant_id"), ("tenant_quotas_max_agents_range", "max_agents"), ("tenant_quotas_max_daily_requests_range", "max_daily_requests"), ("tenant_quotas_max_monthly_tokens_range", "max_monthly_tokens"), ("tenant_quotas_requests_today_range", "requests_today"), ("tenant_quotas_tokens_this_month_range", "tokens_this_month")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id)", columns: &["tenant_id"] }];
     type New = NewTenantQuota;
@@ -11612,6 +11631,7 @@ impl strata::Table for TenantRegion {
     const COLUMNS: &'static str = "id, tenant_id, region_id, is_primary, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("tenant_regions_pkey", "id"), ("tenant_regions_tenant_id_fkey", "tenant_id"), ("tenant_regions_region_id_fkey", "region_id"), ("idx_tenant_regions_one_primary", "tenant_id")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, region_id)", columns: &["tenant_id", "region_id"] }, strata::Key { target: "(tenant_id) WHERE (is_primary)", columns: &["tenant_id"] }];
     type New = NewTenantRegion;
@@ -11993,6 +12013,7 @@ impl strata::Table for ReplicationStatus {
     const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, state, lag_seconds, last_replicated_at, created_at, updated_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("replication_status_pkey", "id"), ("replication_status_tenant_id_fkey", "tenant_id"), ("replication_status_source_region_id_fkey", "source_region_id"), ("replication_status_target_region_id_fkey", "target_region_id"), ("replication_status_state_check", "state"), ("replication_status_lag_seconds_range", "lag_seconds")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }, strata::Key { target: "(tenant_id, source_region_id, target_region_id)", columns: &["tenant_id", "source_region_id", "target_region_id"] }];
     type New = NewReplicationStatus;
@@ -12389,6 +12410,7 @@ impl strata::Table for CrossRegionSyncLog {
     const COLUMNS: &'static str = "id, tenant_id, source_region_id, target_region_id, entity_type, entity_id, operation, status, error_message, synced_at";
     const KEY: &'static str = "id = $1";
     const ROW_SECURITY: bool = true;
+    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant { column: "tenant_id", sql_type: "uuid", setting: "app.current_tenant_id" });
     const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[("cross_region_sync_logs_pkey", "id"), ("cross_region_sync_logs_tenant_id_fkey", "tenant_id"), ("cross_region_sync_logs_source_region_id_fkey", "source_region_id"), ("cross_region_sync_logs_target_region_id_fkey", "target_region_id"), ("cross_region_sync_logs_status_check", "status")];
     const KEYS: &'static [strata::Key] = &[strata::Key { target: "(id)", columns: &["id"] }];
     type New = NewCrossRegionSyncLog;

@@ -121,3 +121,37 @@ fn async_with_setting_scopes_reads_and_writes() {
     });
     runtime.block_on(task).unwrap();
 }
+
+/// What users run in their own CI (`strata::tenancy::prove` over the generated `visit_tables`):
+/// it proves every tenant table of the system as the application's role, and fails, naming the
+/// table, once a policy lets other tenants' rows through.
+#[test]
+fn the_isolation_proof_users_run_holds_and_fails_when_a_policy_leaks() {
+    let declared = io::compile_folder(Path::new("../schema/agentic")).unwrap().schema.unwrap();
+    let db = TestDb::new();
+    let mut c = db.client();
+    support::apply(&mut c, &declared);
+    let insert = "INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id";
+    let tenant: Uuid = c.query_one(insert, &[&"t0"]).unwrap().get(0);
+    c.execute("INSERT INTO agents (tenant_id, name, slug) VALUES ($1, 'A', 'a')", &[&tenant]).unwrap();
+    let tenant_tables = declared.tables.iter().filter(|t| t.rls.as_ref().is_some_and(|r| r.tenant.is_some())).count();
+
+    let refused = strata::tenancy::prove(&mut c, strata_generated::agentic::visit_tables).unwrap_err();
+    assert!(refused.contains("bypasses row-level security"), "{refused}");
+    c.batch_execute("SET ROLE agentic_app").unwrap();
+    let proved = strata::tenancy::prove(&mut c, strata_generated::agentic::visit_tables).unwrap();
+    assert_eq!(proved.len(), tenant_tables, "{proved:?}");
+
+    c.batch_execute(
+        "RESET ROLE; CREATE POLICY leak ON agents USING (true); \
+         CREATE POLICY leak ON conversations FOR INSERT WITH CHECK (true); SET ROLE agentic_app",
+    )
+    .unwrap();
+    let leaked = strata::tenancy::prove(&mut c, strata_generated::agentic::visit_tables).unwrap_err();
+    let lines: Vec<&str> = leaked.lines().collect();
+    assert_eq!(lines.len(), 2, "{leaked}");
+    assert!(
+        lines[0].starts_with("agents: scoped to one tenant, ") && lines[0].ends_with(" of other tenants are visible")
+    );
+    assert!(lines[1].starts_with("conversations: the policy let a row of another tenant through"), "{leaked}");
+}

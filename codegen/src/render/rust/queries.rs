@@ -30,6 +30,16 @@ pub(super) fn render_queries(
     if t.rls.as_ref().is_some_and(|r| r.enabled) {
         writeln!(out, "    const ROW_SECURITY: bool = true;").unwrap();
     }
+    if let Some((rls, column)) = t.rls.as_ref().and_then(|r| Some((r, t.column(&r.tenant.as_ref()?.name)?))) {
+        writeln!(
+            out,
+            "    const TENANT: Option<strata::tenancy::Tenant> = Some(strata::tenancy::Tenant {{ column: {:?}, sql_type: {:?}, setting: {:?} }});",
+            ident(&column.name).as_ref(),
+            schema.sql_type(&column.ty),
+            rls.setting
+        )
+        .unwrap();
+    }
     let owned = field_constraints(t);
     if !owned.is_empty() {
         let pairs: Vec<String> = owned.iter().map(|(c, f)| format!("({c:?}, {f:?})")).collect();
