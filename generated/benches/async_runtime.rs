@@ -17,6 +17,7 @@ use strata::reexports::uuid::Uuid;
 use strata_generated::agentflow::*;
 
 struct Setup {
+    /// Held to the end of each benchmark: dropping it drops the database.
     _db: strata::testing::TestDb,
     runtime: tokio::runtime::Runtime,
     pool: strata::async_conn::Pool,
@@ -76,7 +77,7 @@ fn report(what: &str, [ours, theirs]: [Vec<Duration>; 2], names: [&str; 2]) {
 }
 
 fn insert_and_get(c: &mut Criterion) {
-    let Setup { runtime, mut conn, workspace, .. } = setup();
+    let Setup { _db, runtime, mut conn, workspace, .. } = setup();
     let (insert, select) = runtime.block_on(async {
         let insert = format!(
             "INSERT INTO agents (workspace_id, agent_level, agent_code, name, role_title, api_key_hash) \
@@ -117,7 +118,7 @@ fn insert_and_get(c: &mut Criterion) {
 
 fn batch_insert(_: &mut Criterion) {
     const ROWS: u64 = 100_000;
-    let Setup { runtime, mut conn, .. } = setup();
+    let Setup { _db, runtime, mut conn, .. } = setup();
     let round = std::cell::Cell::new(0);
     let run = |side: usize, _: u64| {
         round.set(round.get() + 1);
@@ -147,7 +148,7 @@ fn batch_insert(_: &mut Criterion) {
 }
 
 fn pool_checkout(_: &mut Criterion) {
-    let Setup { runtime, pool, mut conn, workspace, .. } = setup();
+    let Setup { _db, runtime, pool, mut conn, workspace } = setup();
     let row = runtime.block_on(Agent::insert(&mut conn, &agent(workspace, 0))).unwrap();
     let run = |side: usize, _: u64| {
         runtime.block_on(async {

@@ -6,9 +6,11 @@ mod support;
 
 use std::path::Path;
 
+use strata::reexports::postgres::Client;
 use strata::reexports::uuid::Uuid;
 use strata::testing::TestDb;
 use strata_codegen::io;
+use strata_codegen::model::Schema;
 use strata_generated::agentic::*;
 
 fn new_agent(tenant: Uuid, slug: &str) -> NewAgent {
@@ -39,19 +41,20 @@ fn new_agent(tenant: Uuid, slug: &str) -> NewAgent {
     }
 }
 
-#[test]
-fn in_tenant_scopes_reads_and_writes() {
+/// Agentic applied to a new database, with `n` tenants.
+fn agentic_with_tenants(n: usize) -> (TestDb, Client, Schema, Vec<Uuid>) {
     let declared = io::compile_folder(Path::new("../schema/agentic")).unwrap().schema.unwrap();
     let db = TestDb::new();
     let mut c = db.client();
     support::apply(&mut c, &declared);
-    let tenants: Vec<Uuid> = (0..2)
-        .map(|i| {
-            c.query_one("INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id", &[&format!("t{i}")])
-                .unwrap()
-                .get(0)
-        })
-        .collect();
+    let insert = "INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id";
+    let tenants = (0..n).map(|i| c.query_one(insert, &[&format!("t{i}")]).unwrap().get(0)).collect();
+    (db, c, declared, tenants)
+}
+
+#[test]
+fn in_tenant_scopes_reads_and_writes() {
+    let (_db, mut c, _, tenants) = agentic_with_tenants(2);
     // The application's role: not a superuser, owns nothing, so the policies apply.
     c.batch_execute("SET ROLE agentic_app").unwrap();
     for (i, tenant) in tenants.iter().enumerate() {
@@ -81,12 +84,7 @@ fn in_tenant_scopes_reads_and_writes() {
 #[test]
 fn async_with_setting_scopes_reads_and_writes() {
     use strata::async_conn::with_setting;
-    let declared = io::compile_folder(Path::new("../schema/agentic")).unwrap().schema.unwrap();
-    let db = TestDb::new();
-    let mut c = db.client();
-    support::apply(&mut c, &declared);
-    let insert = "INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id";
-    let tenants: Vec<Uuid> = (0..2).map(|i| c.query_one(insert, &[&format!("t{i}")]).unwrap().get(0)).collect();
+    let (db, _, _, tenants) = agentic_with_tenants(2);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let url = db.url();
     let task = runtime.spawn(async move {
@@ -127,12 +125,8 @@ fn async_with_setting_scopes_reads_and_writes() {
 /// table, once a policy lets other tenants' rows through.
 #[test]
 fn the_isolation_proof_users_run_holds_and_fails_when_a_policy_leaks() {
-    let declared = io::compile_folder(Path::new("../schema/agentic")).unwrap().schema.unwrap();
-    let db = TestDb::new();
-    let mut c = db.client();
-    support::apply(&mut c, &declared);
-    let insert = "INSERT INTO tenants (name, slug) VALUES ($1, $1) RETURNING id";
-    let tenant: Uuid = c.query_one(insert, &[&"t0"]).unwrap().get(0);
+    let (_db, mut c, declared, tenants) = agentic_with_tenants(1);
+    let tenant = tenants[0];
     c.execute("INSERT INTO agents (tenant_id, name, slug) VALUES ($1, 'A', 'a')", &[&tenant]).unwrap();
     let tenant_tables = declared.tables.iter().filter(|t| t.rls.as_ref().is_some_and(|r| r.tenant.is_some())).count();
 

@@ -46,10 +46,11 @@ pub(super) fn render_queries(
         writeln!(out, "    const CONSTRAINTS: &'static [(&'static str, &'static str)] = &[{}];", pairs.join(", "))
             .unwrap();
     }
-    let upsertable = upsert_keys(t, inserted);
-    let keys: Vec<String> = upsertable.iter().map(|(k, p)| key_literal(k, *p)).collect();
-    if !keys.is_empty() {
-        writeln!(out, "    const KEYS: &'static [strata::Key] = &[{}];", keys.join(", ")).unwrap();
+    let keys = unique_keys(t);
+    let upsertable = upsert_keys(t, &keys, inserted);
+    let literals: Vec<String> = upsertable.iter().map(|(k, p)| key_literal(k, *p)).collect();
+    if !literals.is_empty() {
+        writeln!(out, "    const KEYS: &'static [strata::Key] = &[{}];", literals.join(", ")).unwrap();
     }
     writeln!(out, "    type New = {new};\n    type Patch = {patch};\n").unwrap();
     writeln!(out, "    fn from_row(row: &postgres::Row) -> Result<Self, postgres::Error> {{\n        Ok({row} {{")
@@ -207,7 +208,6 @@ pub(super) fn render_queries(
         if soft_delete.is_some() { " (soft-deleted rows left out)" } else { "" },
     )
     .unwrap();
-    let keys = unique_keys(t);
     let mut done: Vec<Vec<&str>> = Vec::new();
     for (i, (key, predicate)) in upsertable.iter().enumerate() {
         let name: Vec<String> = key.iter().map(|k| field(k).trim_start_matches("r#").to_string()).collect();
@@ -284,14 +284,18 @@ fn unique_keys(t: &Table) -> Vec<(Vec<&str>, Option<&str>, bool)> {
 /// The keys a row can be upserted on (`Table::KEYS`, one `upsert_by_<key>` each): the primary
 /// key, then each unique key that can decide an `ON CONFLICT`, each set of columns once; only
 /// keys an insert can set every column of (not an identity `ALWAYS` or generated column).
-fn upsert_keys<'t>(t: &'t Table, inserted: &[&Column]) -> Vec<(Vec<&'t str>, Option<&'t str>)> {
+fn upsert_keys<'t>(
+    t: &'t Table,
+    unique: &[(Vec<&'t str>, Option<&'t str>, bool)],
+    inserted: &[&Column],
+) -> Vec<(Vec<&'t str>, Option<&'t str>)> {
     let mut keys: Vec<(Vec<&str>, Option<&str>)> = Vec::new();
     if let Some(pk) = &t.primary_key {
         keys.push((pk.columns.iter().map(|c| c.name.as_str()).collect(), None));
     }
-    for (key, predicate, arbiter) in unique_keys(t) {
-        if arbiter && !keys.iter().any(|(k, _)| *k == key) {
-            keys.push((key, predicate));
+    for (key, predicate, arbiter) in unique {
+        if *arbiter && !keys.iter().any(|(k, _)| k == key) {
+            keys.push((key.clone(), *predicate));
         }
     }
     keys.retain(|(key, _)| key.iter().all(|k| inserted.iter().any(|c| c.name == *k)));

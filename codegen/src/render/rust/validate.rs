@@ -55,9 +55,13 @@ pub(super) fn check_column(check: &crate::model::Check) -> Option<String> {
     if let CheckOrigin::Rule { column } | CheckOrigin::Enum { column } = &check.origin {
         return Some(column.clone());
     }
-    let read: std::collections::BTreeSet<String> =
-        crate::sql::deps::columns_read(check.expr.ast()?).into_iter().map(|(_, c)| c).collect();
+    let read = columns_read(check)?;
     if read.len() == 1 { read.into_iter().next() } else { None }
+}
+
+/// The columns a declared CHECK reads, each once, in name order.
+fn columns_read(check: &crate::model::Check) -> Option<std::collections::BTreeSet<String>> {
+    Some(crate::sql::deps::columns_read(check.expr.ast()?).into_iter().map(|(_, c)| c).collect())
 }
 
 pub(super) fn render_validate(out: &mut String, new: &str, t: &Table, inserted: &[&Column], holding: Holding) {
@@ -178,8 +182,7 @@ fn patch_check(
     t: &Table,
     patched: &[&Column],
 ) -> Option<()> {
-    let read: std::collections::BTreeSet<String> =
-        crate::sql::deps::columns_read(check.expr.ast()?).into_iter().map(|(_, c)| c).collect();
+    let read = columns_read(check)?;
     let columns: Vec<&Column> =
         read.iter().map(|name| patched.iter().find(|c| c.name == *name).copied()).collect::<Option<_>>()?;
     if columns.is_empty() {
