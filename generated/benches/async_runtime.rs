@@ -51,14 +51,12 @@ fn agent(workspace_id: Uuid, n: u64) -> NewAgent {
 }
 
 /// `pairs` runs of both sides, each going first in half of them: every run's time, per side.
-fn alternate(pairs: usize, mut side: impl FnMut(usize, u64)) -> [Vec<Duration>; 2] {
+fn alternate(pairs: usize, mut side: impl FnMut(usize)) -> [Vec<Duration>; 2] {
     let mut times = [Vec::with_capacity(pairs), Vec::with_capacity(pairs)];
-    let mut n = 0;
     for i in 0..pairs {
         for s in [i % 2, 1 - i % 2] {
-            n += 1;
             let start = Instant::now();
-            side(s, n);
+            side(s);
             times[s].push(start.elapsed());
         }
     }
@@ -87,8 +85,11 @@ fn insert_and_get(c: &mut Criterion) {
         let select = format!("SELECT {} FROM agents WHERE id = $1 AND deleted_at IS NULL", Agent::COLUMNS);
         (conn.prepare(&insert).await.unwrap(), conn.prepare(&select).await.unwrap())
     });
-    let mut run = |side: usize, n: u64| {
-        let new = agent(workspace, n);
+    // Agent codes are unique per workspace: numbered across every call of `alternate`.
+    let next = std::cell::Cell::new(0);
+    let mut run = |side: usize| {
+        next.set(next.get() + 1);
+        let new = agent(workspace, next.get());
         runtime.block_on(async {
             if side == 0 {
                 let row = Agent::insert(&mut conn, &new).await.unwrap();
@@ -120,7 +121,7 @@ fn batch_insert(_: &mut Criterion) {
     const ROWS: u64 = 100_000;
     let Setup { _db, runtime, mut conn, .. } = setup();
     let round = std::cell::Cell::new(0);
-    let run = |side: usize, _: u64| {
+    let run = |side: usize| {
         round.set(round.get() + 1);
         let users: Vec<NewUser> =
             (0..ROWS).map(|i| NewUser::new(format!("u{i}-{}@example.com", round.get()), "h", "U")).collect();
@@ -150,7 +151,7 @@ fn batch_insert(_: &mut Criterion) {
 fn pool_checkout(_: &mut Criterion) {
     let Setup { _db, runtime, pool, mut conn, workspace } = setup();
     let row = runtime.block_on(Agent::insert(&mut conn, &agent(workspace, 0))).unwrap();
-    let run = |side: usize, _: u64| {
+    let run = |side: usize| {
         runtime.block_on(async {
             if side == 0 {
                 let mut pooled = pool.get().await.unwrap();
