@@ -6,7 +6,7 @@
 //! prepare each statement once per connection: a pooled connection keeps its statements from
 //! one checkout to the next. [`connect`] opens one such connection, [`pool`] a pool of them.
 //!
-//! ```ignore
+//! ```text
 //! let pool = strata::async_conn::pool(&url, 16)?;
 //! let mut db = pool.get().await?;
 //! let user = User::insert(&mut db, &NewUser::new("ada@example.com", "x", "Ada")).await?;

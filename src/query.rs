@@ -6,7 +6,7 @@
 //! runs it and returns the result; an asynchronous connection (feature `async`) returns a future
 //! of it. So each query exists once, whatever runs it, and a generated helper is one line:
 //!
-//! ```ignore
+//! ```text
 //! pub fn get<'a, D: strata::Db>(db: &'a mut D, id: &'a Uuid) -> D::Out<'a, Option<User>> {
 //!     db.run(strata::table::get::<Self>(vec![id.into()]))
 //! }

@@ -2,7 +2,7 @@
 //! table with a tenant policy (`Table::TENANT`), scoped to one tenant, no row of another tenant
 //! is visible, and a row for another tenant is refused by the policy.
 //!
-//! ```ignore
+//! ```text
 //! #[test]
 //! fn tenants_are_isolated() {
 //!     let url = std::env::var("DATABASE_URL").expect("the application's database, as its role");
